@@ -1,0 +1,78 @@
+# The README's commands. Needs only python3 on a fresh machine: uv is installed with pip if missing.
+SHELL := /bin/bash
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := python3 -m uv
+endif
+RUN := $(UV) run --frozen
+export UV_LINK_MODE ?= copy
+
+.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser lint fmt openapi bench clean
+
+help:
+	@echo "make demo      install, migrate SQLite in var/, load the real network data, serve on :$(PORT)"
+	@echo "make test      install what tests need (Chromium included) and run the whole suite"
+	@echo "make test-pg   the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)"
+	@echo "make lint|fmt|openapi|bench"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+install: uv
+	$(UV) sync --frozen --no-dev
+
+install-dev: uv
+	$(UV) sync --frozen
+
+var:
+	mkdir -p var
+
+migrate: var
+	$(RUN) python manage.py migrate --noinput
+
+seed: migrate
+	$(RUN) python manage.py load_network
+
+demo: install var
+	$(RUN) --no-dev python manage.py migrate --noinput
+	$(RUN) --no-dev python manage.py load_network
+	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
+	$(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/"
+	ASCN_DEMO=1 $(RUN) --no-dev granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 config.wsgi:application
+
+serve:
+	$(RUN) granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 2 config.wsgi:application
+
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install-dev browser
+	$(RUN) ruff check .
+	$(RUN) python manage.py check
+	$(RUN) python manage.py makemigrations --check --dry-run
+	$(RUN) pytest
+
+test-pg: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+test-pg: test
+
+lint: install-dev
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+fmt: install-dev
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+openapi: install-dev
+	$(RUN) python manage.py export_openapi > docs/api/openapi.json
+
+bench: install-dev
+	$(RUN) python -m bench
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,70 @@
+"""The one JSON API at /api/v1/, a router per app."""
+
+from django.db import connection
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from ascn.core.errors import DomainError
+from ascn.network.api import router as network_router
+
+api = NinjaAPI(
+    title="ASCN Platform API",
+    version="1.0.0",
+    description=(
+        "The open API of the ASEAN Smart Cities Network platform: the network registry "
+        "(member states, cities, Chief Smart City Officers, the ASEAN Smart Cities "
+        "Framework). Lists return `{items, count}` with `?page=` and `?page_size=` "
+        "(max 200); errors return `{detail}`."
+    ),
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, {"detail": exc.message}, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+class HealthOut(Schema):
+    status: str
+
+
+@api.get(
+    "/health",
+    response={200: HealthOut, 503: HealthOut},
+    operation_id="health",
+    tags=["platform"],
+    summary="Is the platform up and its database answering?",
+)
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return 503, {"status": "unavailable"}
+    return {"status": "ok"}
+
+
+api.add_router("/", network_router)

@@ -1,0 +1,52 @@
+"""Explicit audit records, called by services (no signals)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import models
+
+from ascn.core.middleware import current_request_meta
+from ascn.core.models import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, dt.date | dt.datetime | decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields that changed, as ``{field: {"before": x, "after": y}}``."""
+    changed = {}
+    for field in sorted(set(before) | set(after)):
+        old, new = _jsonable(before.get(field)), _jsonable(after.get(field))
+        if old != new:
+            changed[field] = {"before": old, "after": new}
+    return changed
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {field: getattr(obj, field) for field in fields}
+
+
+def record(actor, action: str, obj: models.Model, changes: dict | None = None) -> AuditEntry:
+    request_id, client_ip = current_request_meta()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_label=actor.email if is_user else "system",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        changes=changes or {},
+        request_id=request_id,
+        client_ip=client_ip,
+    )

@@ -1,0 +1,38 @@
+"""Domain errors raised by services and mapped to HTTP statuses by the API and views."""
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    """Missing or outside the actor's scope: the two are indistinguishable by design."""
+
+    status = 404
+
+
+class PermissionDenied(DomainError):
+    status = 403
+
+
+class StaleEdit(DomainError):
+    status = 409
+
+    def __init__(self, obj, given_version: int):
+        super().__init__(
+            f"{obj._meta.verbose_name.capitalize()} was changed by someone else "
+            f"(you edited version {given_version}, it is now at version {obj.version})."
+        )
+        self.obj = obj
+
+
+class InvalidInput(DomainError):
+    status = 422
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,92 @@
+"""The Secretariat's back office for the registry. Every save goes through the services."""
+
+from django.contrib import admin
+
+from ascn.network.models import (
+    Appointment,
+    City,
+    FocusArea,
+    KeyFact,
+    MemberState,
+    Outcome,
+    Person,
+    TimelineEvent,
+)
+from ascn.network.services import registry_delete, registry_save
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Saves and deletes through the registry services so each is permission-checked and audited."""
+
+    def save_model(self, request, obj, form, change):
+        registry_save(actor=request.user, obj=obj, changed_fields=list(form.changed_data))
+
+    def delete_model(self, request, obj):
+        registry_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            registry_delete(actor=request.user, obj=obj)
+
+
+class AppointmentInline(admin.TabularInline):
+    model = Appointment
+    extra = 0
+    fields = ["person", "role", "designation", "start_date", "end_date", "source"]
+    autocomplete_fields = ["person"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # appointments are added on their own page, through the audited service
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MemberState)
+class MemberStateAdmin(AuditedAdmin):
+    list_display = ["name", "code", "asean_member_since"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(City)
+class CityAdmin(AuditedAdmin):
+    list_display = ["name", "member_state", "cohort", "population", "population_year"]
+    list_filter = ["member_state", "cohort"]
+    search_fields = ["name", "alt_names", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AppointmentInline]
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedAdmin):
+    list_display = ["full_name", "email", "user"]
+    search_fields = ["full_name", "email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(AuditedAdmin):
+    list_display = ["person", "role", "city", "member_state", "start_date", "end_date"]
+    list_filter = ["role", "member_state"]
+    search_fields = ["person__full_name", "designation", "city__name"]
+    autocomplete_fields = ["person", "city", "member_state"]
+
+
+@admin.register(Outcome, FocusArea)
+class FrameworkAdmin(AuditedAdmin):
+    list_display = ["name", "code", "position"]
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(AuditedAdmin):
+    list_display = ["date", "title", "uncertain"]
+    search_fields = ["title", "description"]
+
+
+@admin.register(KeyFact)
+class KeyFactAdmin(AuditedAdmin):
+    list_display = ["figure", "statement", "position"]

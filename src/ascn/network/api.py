@@ -1,0 +1,131 @@
+"""Read API of the network registry."""
+
+
+from typing import Literal
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field
+
+from ascn.core.api import ERRORS_LIST, ERRORS_READ, PageNumber
+from ascn.network import queries
+from ascn.network.models import Appointment, City, FocusArea, Outcome
+from ascn.network.schemas import CityDetailOut, CityOut, FrameworkOut, MemberStateOut
+
+router = Router(tags=["network registry"])
+
+
+def officer_out(appointment: Appointment, *, signed_in: bool) -> dict:
+    person = appointment.person
+    return {
+        "name": person.full_name,
+        "role": appointment.role,
+        "designation": appointment.designation,
+        "designation_lines": appointment.designation_lines,
+        "start_date": appointment.start_date,
+        "end_date": appointment.end_date,
+        "email": (person.email or None) if signed_in else None,
+        "phone": (person.phone or None) if signed_in else None,
+    }
+
+
+def city_out(city: City) -> dict:
+    return {
+        "slug": city.slug,
+        "name": city.name,
+        "country": city.member_state.code,
+        "country_name": city.member_state.name,
+        "cohort": city.cohort,
+        "population": city.population,
+        "population_year": city.population_year,
+        "population_source": city.population_source,
+        "size_class": city.size_class,
+        "lat": float(city.latitude),
+        "lon": float(city.longitude),
+        "url": city.get_absolute_url(),
+    }
+
+
+def _signed_in(request) -> bool:
+    return bool(getattr(request, "user", None) and request.user.is_authenticated)
+
+
+@router.get(
+    "/framework",
+    response={200: FrameworkOut},
+    operation_id="framework",
+    summary="The ASEAN Smart Cities Framework: strategic outcomes and focus areas",
+)
+def framework(request):
+    return {"outcomes": list(Outcome.objects.all()), "focus_areas": list(FocusArea.objects.all())}
+
+
+@router.get(
+    "/member-states",
+    response={200: list[MemberStateOut], **ERRORS_LIST},
+    operation_id="member_states_list",
+    summary="The ASEAN member states with their city counts and National Representatives",
+)
+@paginate(PageNumber)
+def member_states_list(request):
+    signed_in = _signed_in(request)
+    return [
+        {
+            "code": state.code,
+            "name": state.name,
+            "official_name": state.official_name,
+            "asean_member_since": state.asean_member_since,
+            "cities_count": state.cities_count,
+            "national_representatives": [
+                officer_out(a, signed_in=signed_in) for a in state.national_representatives
+            ],
+            "url": state.get_absolute_url(),
+        }
+        for state in queries.member_states()
+    ]
+
+
+class CityFilters(Schema):
+    country: str | None = Field(
+        None, pattern=r"^[A-Za-z]{2}$", description="Member state, ISO 3166-1 alpha-2 (e.g. TH)"
+    )
+    cohort: int | None = Field(None, ge=2018, le=2100, description="Year the city joined")
+    size_class: Literal["small", "middleweight", "large", "megacity", "unknown"] | None = Field(
+        None, description="Size class; `unknown` for cities without an official population"
+    )
+    q: str | None = Field(None, max_length=200, description="Search in names")
+
+
+@router.get(
+    "/cities",
+    response={200: list[CityOut], **ERRORS_LIST},
+    operation_id="cities_list",
+    summary="ASCN cities, filtered",
+)
+@paginate(PageNumber)
+def cities_list(request, filters: Query[CityFilters]):
+    return [city_out(city) for city in queries.cities(**filters.dict())]
+
+
+@router.get(
+    "/cities/{slug}",
+    response={200: CityDetailOut, **ERRORS_READ},
+    operation_id="cities_read",
+    summary="One city with its current Chief Smart City Officers",
+)
+def cities_read(request, slug: str):
+    try:
+        city = queries.city_with_officers(slug)
+    except City.DoesNotExist:
+        raise Http404 from None
+    signed_in = _signed_in(request)
+    return {
+        **city_out(city),
+        "alt_names": city.alt_names,
+        "cohort_source": city.cohort_source,
+        "cohort_note": city.cohort_note,
+        "population_note": city.population_note,
+        "officers": [officer_out(a, signed_in=signed_in) for a in city.current_officers],
+    }
+

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ascn.network.models import Appointment, MemberState, SizeClass
+from ascn.network.queries import UNKNOWN_SIZE, cohorts
+
+
+class CityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Member state"), required=False)
+    cohort = forms.TypedChoiceField(label=_("Joined"), required=False, coerce=int, empty_value=None)
+    size_class = forms.ChoiceField(label=_("Size"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Search cities")})
+        self.fields["country"].choices = [("", _("All member states"))] + [
+            (state.code, state.name) for state in MemberState.objects.filter(cities__isnull=False).distinct()
+        ]
+        self.fields["cohort"].choices = [("", _("Any year"))] + [
+            (year, str(year)) for year in cohorts()
+        ]
+        self.fields["size_class"].choices = (
+            [("", _("Any size"))]
+            + list(SizeClass.choices)
+            + [(UNKNOWN_SIZE, _("Population not published"))]
+        )
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, city or designation"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Member state"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Appointment.Role.choices]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search"})
+        self.fields["country"].choices = [("", _("All member states"))] + [
+            (state.code, state.name) for state in MemberState.objects.all()
+        ]

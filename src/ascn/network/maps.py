@@ -1,0 +1,178 @@
+"""The map of ASEAN with the ASCN cities: a Vega-Lite spec (Altair) and its server-side SVG.
+
+Pure functions, no ORM: callers pass plain city dicts (see ``api.city_out``) with at least
+``name``, ``slug``, ``country_name``, ``cohort``, ``lat``, ``lon`` and ``url``, and
+optionally ``projects``. Country shapes: Natural Earth (public domain), see data/SOURCES.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+
+DATA_FILE = Path(__file__).parent / "data" / "asean-countries.geojson"
+
+# The ASEAN extent, lon 92..142, lat -11..29, as two corner points: a MultiPoint has no
+# winding, so (unlike a polygon) it cannot be read by d3-geo as "the globe minus a box".
+ASEAN_EXTENT = {
+    "type": "Feature",
+    "properties": {},
+    "geometry": {"type": "MultiPoint", "coordinates": [[92.0, -11.0], [142.0, 29.0]]},
+}
+PILOT_COHORT = 2018
+PILOT_COLOUR = "#1f5f99"
+LATER_COLOURS = ["#e07b00", "#2e9e6b", "#b8326b", "#7b5ea7", "#8c6d1f"]
+COUNTRY_FILL = "#e3e8ee"
+SVG_CACHE_SIZE = 32
+
+_CITY_KEYS = ("name", "slug", "country_name", "cohort", "lat", "lon", "url", "projects")
+
+
+@functools.lru_cache(maxsize=1)
+def country_features() -> tuple[dict[str, Any], ...]:
+    """The 11 ASEAN member states as GeoJSON features, read once."""
+    with DATA_FILE.open(encoding="utf-8") as fh:
+        return tuple(json.load(fh)["features"])
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _clean_city(city: dict[str, Any]) -> dict[str, Any] | None:
+    """Keep the keys the map uses, as JSON-friendly values; None if it cannot be placed."""
+    lat, lon = _finite(city.get("lat")), _finite(city.get("lon"))
+    if lat is None or lon is None:
+        return None
+    cohort = city.get("cohort")
+    projects = city.get("projects")
+    return {
+        "name": str(city.get("name") or ""),
+        "slug": str(city.get("slug") or ""),
+        "country_name": str(city.get("country_name") or ""),
+        "cohort": str(cohort) if cohort is not None else "",
+        "lat": lat,
+        "lon": lon,
+        "url": str(city.get("url") or ""),
+        **({"projects": int(projects)} if projects is not None else {}),
+    }
+
+
+def _colour_scale(cohorts: list[str]) -> alt.Scale:
+    domain = sorted(set(cohorts))
+    later = iter(LATER_COLOURS * (len(domain) // len(LATER_COLOURS) + 1))
+    colours = [PILOT_COLOUR if c == str(PILOT_COHORT) else next(later) for c in domain]
+    return alt.Scale(domain=domain, range=colours)
+
+
+def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -> dict:
+    """A self-contained Vega-Lite spec (inline data, no URLs) of ASEAN and the given cities."""
+    points = [c for c in (_clean_city(city) for city in cities) if c is not None]
+    n = len(points)
+    countries = (
+        alt.Chart(alt.Data(values=list(country_features())))
+        .mark_geoshape(fill=COUNTRY_FILL, stroke="white", strokeWidth=0.75)
+        .encode(
+            tooltip=[alt.Tooltip("properties.name:N", title="Country")],
+            description=alt.Description("properties.name:N"),
+        )
+    )
+
+    tooltip = [
+        alt.Tooltip("name:N", title="City"),
+        alt.Tooltip("country_name:N", title="Country"),
+        alt.Tooltip("cohort:N", title="Joined"),
+    ]
+    if any("projects" in p for p in points):
+        tooltip.append(alt.Tooltip("projects:Q", title="Projects"))
+    cities_layer = (
+        alt.Chart(alt.Data(values=points))
+        .mark_circle(size=70, opacity=0.9, stroke="white", strokeWidth=1, clip=True, cursor="pointer")
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            color=alt.Color(
+                "cohort:N",
+                scale=_colour_scale([p["cohort"] for p in points]),
+                legend=alt.Legend(
+                    title="Joined",
+                    orient="bottom-left",
+                    labelExpr=f"datum.label == '{PILOT_COHORT}' ? '{PILOT_COHORT} (pilot)' : datum.label",
+                    fillColor="white",
+                    padding=8,
+                    cornerRadius=4,
+                ),
+            ),
+            href="url:N",
+            tooltip=tooltip,
+            # The accessible name of each city's link in the SVG.
+            description=alt.Description("name:N"),
+        )
+    )
+
+    chart = (
+        alt.layer(countries, cities_layer)
+        .project(type="mercator", fit=ASEAN_EXTENT)
+        .properties(
+            width=width,
+            height=height,
+            description=f"Map of ASEAN with {n} ASCN {'city' if n == 1 else 'cities'}",
+        )
+        .configure_view(stroke=None)
+        .configure(background="#f7fafc", font="system-ui, sans-serif")
+    )
+    return chart.to_dict()
+
+
+def _svg_key(cities: list[dict]) -> tuple:
+    return tuple(
+        tuple((key, city.get(key)) for key in _CITY_KEYS)
+        for city in (c for c in (_clean_city(city) for city in cities) if c is not None)
+    )
+
+
+def asean_map_svg(cities: list[dict]) -> str:
+    """The map as an inline SVG whose city dots are ``<a href>`` links (works without JS)."""
+    return _svg_cached(_svg_key(cities))
+
+
+@functools.lru_cache(maxsize=SVG_CACHE_SIZE)
+def _svg_cached(key: tuple) -> str:
+    import vl_convert  # imported late: it is a large extension module
+
+    cities = [{k: v for k, v in row if v is not None} for row in key]
+    spec = asean_map_spec(cities)
+    return _accessible(vl_convert.vegalite_to_svg(spec), spec["description"], len(cities))
+
+
+def _accessible(svg: str, label: str, n: int) -> str:
+    """Name the SVG, give it a title and desc, and make it a responsive ``.asean-map``."""
+    match = re.search(r"<svg\b[^>]*>", svg)
+    if match is None:  # pragma: no cover - vl-convert always returns an <svg>
+        return svg
+    open_tag = match.group(0)
+    # Drop the attributes we set ourselves (Vega may write some of them).
+    for attr in ("class", "aria-label", "role", "aria-roledescription", "style"):
+        open_tag = re.sub(rf'\s{attr}="[^"]*"', "", open_tag)
+    safe = html.escape(label)
+    open_tag = open_tag[:-1].rstrip("/").rstrip() + (
+        f' class="asean-map" style="max-width:100%;height:auto"'
+        f' aria-label="{safe}" aria-describedby="asean-map-desc">'
+    )
+    desc = html.escape(
+        f"The {n} dots are links to the city pages; the colour of a dot shows the year "
+        "the city joined the network."
+    )
+    head = f'<title>{safe}</title><desc id="asean-map-desc">{desc}</desc>'
+    return svg[: match.start()] + open_tag + head + svg[match.end() :]

@@ -1,0 +1,315 @@
+"""The network registry: member states, cities, officers, the ASCF and the timeline.
+
+Everything here is data loaded from ``seed/`` or edited by the Secretariat; no list of
+countries or cities lives in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.models import TimeStampedModel
+
+
+class SizeClass(models.TextChoices):
+    """City size classes of SPEC C1, derived from the population of the city proper."""
+
+    SMALL = "small", _("Small (under 200,000)")
+    MIDDLEWEIGHT = "middleweight", _("Middleweight (200,000 – 2 million)")
+    LARGE = "large", _("Large (2 – 10 million)")
+    MEGACITY = "megacity", _("Megacity (10 million or more)")
+
+
+# Half-open population ranges [lower, upper) for each size class.
+SIZE_CLASS_BOUNDS: dict[str, tuple[int, int | None]] = {
+    SizeClass.SMALL: (0, 200_000),
+    SizeClass.MIDDLEWEIGHT: (200_000, 2_000_000),
+    SizeClass.LARGE: (2_000_000, 10_000_000),
+    SizeClass.MEGACITY: (10_000_000, None),
+}
+
+
+def size_class_for(population: int | None) -> str | None:
+    if population is None:
+        return None
+    for code, (lower, upper) in SIZE_CLASS_BOUNDS.items():
+        if population >= lower and (upper is None or population < upper):
+            return str(code)
+    return None
+
+
+def size_class_q(code: str) -> Q:
+    lower, upper = SIZE_CLASS_BOUNDS[SizeClass(code)]
+    q = Q(population__gte=lower)
+    if upper is not None:
+        q &= Q(population__lt=upper)
+    return q
+
+
+class Outcome(models.Model):
+    """A strategic outcome of the ASEAN Smart Cities Framework."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("ASCF strategic outcome")
+        verbose_name_plural = _("ASCF strategic outcomes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FocusArea(models.Model):
+    """A development focus area of the ASEAN Smart Cities Framework."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("ASCF focus area")
+        verbose_name_plural = _("ASCF focus areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberState(TimeStampedModel):
+    code = models.CharField(
+        _("ISO 3166-1 alpha-2 code"), max_length=2, unique=True, help_text=_("e.g. TH")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    official_name = models.CharField(_("official name"), max_length=200, blank=True)
+    asean_member_since = models.DateField(_("ASEAN member since"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member state")
+        verbose_name_plural = _("member states")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("member-state-detail", args=[self.code.lower()])
+
+
+class CityQuerySet(models.QuerySet):
+    def of_size_class(self, code: str) -> CityQuerySet:
+        return self.filter(size_class_q(code))
+
+    def search(self, text: str) -> CityQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text) | Q(alt_names__icontains=text) | Q(member_state__name__icontains=text)
+        )
+
+
+class City(TimeStampedModel):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    alt_names = models.CharField(
+        _("other names"), max_length=300, blank=True, help_text=_("Comma-separated, for search.")
+    )
+    member_state = models.ForeignKey(
+        MemberState, verbose_name=_("member state"), on_delete=models.PROTECT, related_name="cities"
+    )
+    cohort = models.PositiveSmallIntegerField(
+        _("cohort"), help_text=_("The year the city joined the ASCN (2018 for the pilot cities).")
+    )
+    cohort_source = models.CharField(_("source of the cohort"), max_length=300, blank=True)
+    cohort_note = models.CharField(_("note on the cohort"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    population_source = models.CharField(_("population source"), max_length=300, blank=True)
+    population_note = models.CharField(_("population note"), max_length=300, blank=True)
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(population__isnull=True)
+                | (Q(population_year__isnull=False) & ~Q(population_source="")),
+                name="city_population_has_year_and_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="city_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("city-detail", args=[self.slug])
+
+    @property
+    def size_class(self) -> str | None:
+        return size_class_for(self.population)
+
+    @property
+    def size_class_label(self) -> str:
+        return SizeClass(self.size_class).label if self.size_class else ""
+
+
+class Person(TimeStampedModel):
+    """Someone who holds or held an appointment; linked to a user account once they have one."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def current(self, on: dt.date | None = None) -> AppointmentQuerySet:
+        on = on or dt.date.today()
+        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=on)
+        )
+
+
+class Appointment(TimeStampedModel):
+    """A person's office in the network: CSCO of a city or National Representative of a state."""
+
+    class Role(models.TextChoices):
+        CSO = "cso", _("Chief Smart City Officer")
+        NATIONAL_REPRESENTATIVE = "national_representative", _("National Representative")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    member_state = models.ForeignKey(
+        MemberState, verbose_name=_("member state"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    designation = models.TextField(
+        _("designation"), blank=True, help_text=_("As published; one line per designation.")
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member_state__name", "city__name", "position", "id"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="cso") | Q(city__isnull=False), name="cso_has_a_city"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="appointment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.city.name if self.city_id else self.member_state.name
+        return f"{self.person} — {self.get_role_display()}, {where}"
+
+    @property
+    def designation_lines(self) -> list[str]:
+        return [line for line in self.designation.splitlines() if line.strip()]
+
+    @property
+    def is_current(self) -> bool:
+        today = dt.date.today()
+        started = self.start_date is None or self.start_date <= today
+        return started and (self.end_date is None or self.end_date > today)
+
+
+class TimelineEvent(models.Model):
+    class Precision(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+        YEAR = "year", _("year")
+
+    key = models.SlugField(_("key"), max_length=100, unique=True)
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    uncertain = models.BooleanField(_("uncertain"), default=False)
+
+    class Meta:
+        ordering = ["date", "key"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.title}"
+
+
+class KeyFact(models.Model):
+    """A sourced fact shown on the home page, e.g. the concept note's urbanisation figures."""
+
+    key = models.SlugField(_("key"), max_length=100, unique=True)
+    figure = models.CharField(_("figure"), max_length=50)
+    statement = models.CharField(_("statement"), max_length=300)
+    source = models.CharField(_("source"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "key"]
+        verbose_name = _("key fact")
+        verbose_name_plural = _("key facts")
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.statement}"

@@ -1,0 +1,18 @@
+"""Who may edit the registry.
+
+The registry (member states, cities, officers, the ASCF, the timeline) is public to read
+and edited by the Secretariat. ``actor=None`` is the system itself (the seed loader).
+"""
+
+from ascn.core.errors import PermissionDenied
+
+
+def can_edit_registry(actor) -> bool:
+    if actor is None:
+        return True
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_staff)
+
+
+def require_registry_editor(actor) -> None:
+    if not can_edit_registry(actor):
+        raise PermissionDenied("Only the Secretariat edits the network registry.")

@@ -1,0 +1,93 @@
+"""Reads of the registry. The registry is public; contact details are for members only."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ascn.network.models import Appointment, City, MemberState, size_class_q
+
+UNKNOWN_SIZE = "unknown"
+
+
+def current_officers() -> QuerySet[Appointment]:
+    return Appointment.objects.current().select_related("person").order_by("position", "id")
+
+
+def cities(
+    *,
+    country: str | None = None,
+    cohort: int | None = None,
+    size_class: str | None = None,
+    q: str | None = None,
+) -> QuerySet[City]:
+    qs = City.objects.select_related("member_state").order_by("name")
+    if country:
+        qs = qs.filter(member_state__code__iexact=country)
+    if cohort:
+        qs = qs.filter(cohort=cohort)
+    if size_class == UNKNOWN_SIZE:
+        qs = qs.filter(population__isnull=True)
+    elif size_class:
+        qs = qs.filter(size_class_q(size_class))
+    if q:
+        qs = qs.search(q)
+    return qs
+
+
+def city_with_officers(slug: str) -> City:
+    """Raises ``City.DoesNotExist`` for an unknown slug."""
+    return (
+        City.objects.select_related("member_state")
+        .prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=current_officers().filter(role=Appointment.Role.CSO),
+                to_attr="current_officers",
+            ),
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.exclude(
+                    pk__in=current_officers().values("pk")
+                ).select_related("person").order_by("-end_date"),
+                to_attr="past_officers",
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def member_states() -> QuerySet[MemberState]:
+    return (
+        MemberState.objects.annotate(cities_count=Count("cities", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=current_officers().filter(
+                    role=Appointment.Role.NATIONAL_REPRESENTATIVE
+                ),
+                to_attr="national_representatives",
+            )
+        )
+        .order_by("name")
+    )
+
+
+def cohorts() -> list[int]:
+    return list(City.objects.order_by("cohort").values_list("cohort", flat=True).distinct())
+
+
+def directory(*, country: str | None = None, role: str | None = None, q: str | None = None):
+    qs = current_officers().select_related("city", "member_state").order_by(
+        "member_state__name", "role", "city__name", "position"
+    )
+    if country:
+        qs = qs.filter(member_state__code__iexact=country)
+    if role:
+        qs = qs.filter(role=role)
+    if q:
+        qs = qs.filter(
+            Q(person__full_name__icontains=q)
+            | Q(designation__icontains=q)
+            | Q(city__name__icontains=q)
+        )
+    return qs

@@ -1,0 +1,130 @@
+"""Writes to the network registry. Each checks permission, validates, writes and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from ascn.core import audit
+from ascn.core.errors import InvalidInput
+from ascn.network.models import Appointment, City, MemberState, Person
+from ascn.network.permissions import require_registry_editor
+
+
+def _action(obj: models.Model, verb: str) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
+
+
+def _validate(obj: models.Model) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise InvalidInput(f"{field}: {' '.join(messages)}", field=field) from exc
+
+
+@transaction.atomic
+def registry_upsert(
+    *, actor, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[models.Model, bool]:
+    """Create or update the record found by ``lookup``; audit only what really changed.
+
+    Returns the record and whether anything was written (the seed loader relies on this to
+    be idempotent).
+    """
+    require_registry_editor(actor)
+    obj = model.objects.select_for_update().filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        _validate(obj)
+        obj.save()
+        audit.record(actor, _action(obj, "created"), obj, audit.diff({}, {**lookup, **values}))
+        return obj, True
+    before = audit.snapshot(obj, list(values))
+    changes = audit.diff(before, values)
+    if not changes:
+        return obj, False
+    for field, value in values.items():
+        setattr(obj, field, value)
+    _validate(obj)
+    obj.save()
+    audit.record(actor, _action(obj, "updated"), obj, changes)
+    return obj, True
+
+
+@transaction.atomic
+def registry_save(*, actor, obj: models.Model, changed_fields: list[str]) -> models.Model:
+    """Save a record edited in the back office (a model form), auditing the changed fields."""
+    require_registry_editor(actor)
+    creating = obj._state.adding
+    before: dict[str, Any] = {}
+    if not creating:
+        stored = type(obj).objects.select_for_update().get(pk=obj.pk)
+        before = audit.snapshot(stored, changed_fields)
+    _validate(obj)
+    obj.save()
+    after = audit.snapshot(obj, changed_fields)
+    audit.record(actor, _action(obj, "created" if creating else "updated"), obj, audit.diff(before, after))
+    return obj
+
+
+@transaction.atomic
+def registry_delete(*, actor, obj: models.Model) -> None:
+    require_registry_editor(actor)
+    audit.record(actor, _action(obj, "deleted"), obj, {})
+    obj.delete()
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    actor,
+    person: Person,
+    role: str,
+    member_state: MemberState,
+    city: City | None = None,
+    designation: str = "",
+    start_date: dt.date | None = None,
+    source: str = "",
+) -> Appointment:
+    require_registry_editor(actor)
+    if city is not None and city.member_state_id != member_state.pk:
+        raise InvalidInput(f"{city} is not in {member_state}.", field="city")
+    appointment = Appointment(
+        person=person,
+        role=role,
+        member_state=member_state,
+        city=city,
+        designation=designation.strip(),
+        start_date=start_date,
+        source=source,
+    )
+    _validate(appointment)
+    appointment.save()
+    audit.record(
+        actor,
+        "network.appointment.created",
+        appointment,
+        audit.diff({}, audit.snapshot(appointment, ["person", "role", "member_state", "city", "designation", "start_date"])),
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_end(*, actor, appointment: Appointment, end_date: dt.date) -> Appointment:
+    """End an appointment; the record stays as history."""
+    require_registry_editor(actor)
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.end_date is not None:
+        raise InvalidInput("This appointment has already ended.", field="end_date")
+    if appointment.start_date and end_date < appointment.start_date:
+        raise InvalidInput("An appointment cannot end before it starts.", field="end_date")
+    appointment.end_date = end_date
+    appointment.save(update_fields=["end_date", "updated_at"])
+    audit.record(
+        actor, "network.appointment.ended", appointment, audit.diff({"end_date": None}, {"end_date": end_date})
+    )
+    return appointment
