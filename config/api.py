@@ -5,6 +5,8 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from ascn.accounts.api import router as accounts_router
+from ascn.core.audit_api import router as audit_router
 from ascn.core.errors import DomainError
 from ascn.network.api import router as network_router
 
@@ -68,3 +70,5 @@ def health(request):
 
 
 api.add_router("/", network_router)
+api.add_router("/", accounts_router)
+api.add_router("/", audit_router)

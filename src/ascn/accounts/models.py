@@ -60,3 +60,217 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", _("Secretariat")
+    NATIONAL_REPRESENTATIVE = "national_representative", _("National Representative")
+    CSO = "cso", _("Chief Smart City Officer")
+    PARTNER_MEMBER = "partner_member", _("Partner member")
+
+
+class ScopeType(models.TextChoices):
+    NETWORK = "network", _("Whole network")
+    MEMBER_STATE = "member_state", _("Member state")
+    CITY = "city", _("City")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+# The scope each role is held over: roles are data, this is the one place that pairs them.
+ROLE_SCOPE = {
+    Role.SECRETARIAT: ScopeType.NETWORK,
+    Role.NATIONAL_REPRESENTATIVE: ScopeType.MEMBER_STATE,
+    Role.CSO: ScopeType.CITY,
+    Role.PARTNER_MEMBER: ScopeType.ORGANISATION,
+}
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(models.Q(start_date__lte=on)).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gt=on)
+        )
+
+
+class Membership(models.Model):
+    """A person's role over a scope, from a start date to an (optional) end date."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    scope_type = models.CharField(_("scope type"), max_length=20, choices=ScopeType.choices)
+    member_state = models.ForeignKey(
+        "network.MemberState",
+        verbose_name=_("member state"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    start_date = models.DateField(_("start"), default=timezone.localdate)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__email", "role", "start_date"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_type",
+                condition=(
+                    models.Q(
+                        scope_type="network",
+                        member_state__isnull=True,
+                        city__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | models.Q(
+                        scope_type="member_state",
+                        member_state__isnull=False,
+                        city__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | models.Q(
+                        scope_type="city",
+                        member_state__isnull=True,
+                        city__isnull=False,
+                        organisation__isnull=True,
+                    )
+                    | models.Q(
+                        scope_type="organisation",
+                        member_state__isnull=True,
+                        city__isnull=True,
+                        organisation__isnull=False,
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                name="membership_ends_after_start",
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gt=models.F("start_date")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.scope
+        where = f" — {scope}" if scope is not None else ""
+        return f"{self.user.email}: {self.get_role_display()}{where}"
+
+    @property
+    def scope(self):
+        return self.member_state or self.city or self.organisation
+
+    @property
+    def scope_key(self) -> str | None:
+        """The scope as the API names it: ISO code, city slug or organisation slug."""
+        if self.member_state_id:
+            return self.member_state.code
+        if self.city_id:
+            return self.city.slug
+        if self.organisation_id:
+            return self.organisation.slug
+        return None
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that ends in an account with one membership."""
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    member_state = models.ForeignKey(
+        "network.MemberState", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    city = models.ForeignKey(
+        "network.City", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "network.Person",
+        verbose_name=_("registry person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        help_text=_("The officer in the registry this account belongs to, if any."),
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def scope(self):
+        return self.member_state or self.city or self.organisation
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class ApiToken(models.Model):
+    """A personal API token: shown once, stored as a SHA-256 hash, expiring, revocable."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, default="API token")
+    prefix = models.CharField(
+        _("prefix"), max_length=12, help_text=_("Shown to recognise the token.")
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,38 +1,411 @@
-"""Writes to accounts. Each checks permission, validates, writes and audits."""
+"""Writes to accounts: users, memberships, invitations and API tokens.
+
+Each checks permission, validates, writes and audits (DESIGN convention 1).
+``actor=None`` is the system itself (management commands, the demo loader).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ascn.accounts.models import User
+from ascn.accounts.models import ROLE_SCOPE, ApiToken, Invitation, Membership, Role, ScopeType, User
 from ascn.core import audit
-from ascn.core.errors import InvalidInput, PermissionDenied
+from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
+from ascn.core.permissions import forget_scopes, scopes_of
+
+INVITATION_LIFETIME = dt.timedelta(days=7)
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+TOKEN_PREFIX = "ascn_"  # noqa: S105 - a public prefix, not a secret
 
 
-def _is_secretariat(actor) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_staff)
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _is_system(actor) -> bool:
+    return actor is None
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+
+
+# --- users ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def user_create(
     *, actor, email: str, password: str | None, full_name: str = "", is_staff: bool = False
 ) -> User:
-    """Create an account. ``actor=None`` is the system (demo loader, management commands)."""
-    if actor is not None and not _is_secretariat(actor):
-        raise PermissionDenied("Only the Secretariat creates accounts directly.")
-    email = User.objects.normalize_email(email).lower()
+    """Create an account directly (system or Secretariat); people normally arrive by invitation."""
+    if not _is_system(actor) and not scopes_of(actor).secretariat:
+        raise PermissionDenied(_("Only the Secretariat creates accounts directly."))
+    email = User.objects.normalize_email(email or "").strip().lower()
+    if not email or "@" not in email:
+        raise InvalidInput(_("A valid e-mail address is required."), field="email")
     if User.objects.filter(email__iexact=email).exists():
-        raise InvalidInput("An account with this e-mail address already exists.", field="email")
-    user = User(email=email, full_name=full_name, is_staff=is_staff)
+        raise InvalidInput(_("An account with this e-mail address already exists."), field="email")
+    user = User(email=email, full_name=full_name.strip(), is_staff=is_staff)
     if password is not None:
-        try:
-            validate_password(password, user)
-        except Exception as exc:
-            raise InvalidInput(" ".join(getattr(exc, "messages", [str(exc)])), field="password") from exc
+        _check_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
-    audit.record(actor, "accounts.user.created", user, audit.diff({}, {"email": email, "is_staff": is_staff}))
+    audit.record(
+        actor,
+        "accounts.user.created",
+        user,
+        audit.diff({}, {"email": email, "full_name": user.full_name}),
+    )
     return user
+
+
+# --- memberships ---------------------------------------------------------------------
+
+
+def _scope_kwargs(role: str, scope) -> dict:
+    """Validate that ``scope`` fits ``role`` and return the membership's scope fields."""
+    from ascn.network.models import City, MemberState
+    from ascn.partners.models import Organisation
+
+    try:
+        scope_type = ROLE_SCOPE[Role(role)]
+    except ValueError as exc:
+        raise InvalidInput(_("Unknown role."), field="role") from exc
+    expected = {
+        ScopeType.NETWORK: type(None),
+        ScopeType.MEMBER_STATE: MemberState,
+        ScopeType.CITY: City,
+        ScopeType.ORGANISATION: Organisation,
+    }[scope_type]
+    if not isinstance(scope, expected):
+        raise InvalidInput(
+            _("This role is held over a %(scope)s.") % {"scope": scope_type.label.lower()},
+            field="scope",
+        )
+    return {
+        "scope_type": scope_type,
+        "member_state": scope if scope_type == ScopeType.MEMBER_STATE else None,
+        "city": scope if scope_type == ScopeType.CITY else None,
+        "organisation": scope if scope_type == ScopeType.ORGANISATION else None,
+    }
+
+
+def _can_grant(actor, role: str, scope) -> bool:
+    """Secretariat: any role. National Representative: CSCOs of their own state's cities."""
+    if _is_system(actor):
+        return True
+    scopes = scopes_of(actor)
+    if scopes.secretariat:
+        return True
+    if role == Role.CSO and scope is not None and getattr(scope, "member_state_id", None):
+        return scope.member_state_id in scopes.member_state_ids
+    return False
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor, user: User, role: str, scope=None, start_date: dt.date | None = None
+) -> Membership:
+    if not _can_grant(actor, role, scope):
+        raise PermissionDenied(_("You may not grant this role over this scope."))
+    fields = _scope_kwargs(role, scope)
+    existing = Membership.objects.active().filter(
+        user=user, role=role, **{k: v for k, v in fields.items() if k != "scope_type"}
+    )
+    if existing.exists():
+        return existing.first()
+    membership = Membership.objects.create(
+        user=user, role=role, start_date=start_date or timezone.localdate(), **fields
+    )
+    if role == Role.SECRETARIAT and not (user.is_staff and user.is_superuser):
+        # The Secretariat runs the back office.
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    forget_scopes(user)
+    audit.record(
+        actor,
+        "accounts.membership.granted",
+        membership,
+        audit.diff(
+            {},
+            {
+                "user": user.email,
+                "role": role,
+                "scope": membership.scope_key,
+                "start_date": membership.start_date,
+            },
+        ),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor, membership: Membership, end_date: dt.date | None = None) -> Membership:
+    if not _can_grant(actor, membership.role, membership.scope):
+        raise PermissionDenied(_("You may not end this membership."))
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    end_date = end_date or timezone.localdate()
+    if membership.end_date is not None:
+        raise InvalidInput(_("This membership has already ended."), field="end_date")
+    if end_date <= membership.start_date:
+        raise InvalidInput(_("A membership must end after it starts."), field="end_date")
+    membership.end_date = end_date
+    membership.save(update_fields=["end_date"])
+    user = membership.user
+    if (
+        membership.role == Role.SECRETARIAT
+        and not Membership.objects.active(end_date)
+        .filter(user=user, role=Role.SECRETARIAT)
+        .exists()
+    ):
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
+    forget_scopes(user)
+    audit.record(
+        actor,
+        "accounts.membership.ended",
+        membership,
+        audit.diff({"end_date": None}, {"end_date": end_date}),
+    )
+    return membership
+
+
+# --- invitations ---------------------------------------------------------------------
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("invitation-accept", args=[token])
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor, email: str, role: str, scope=None, person=None
+) -> tuple[Invitation, str]:
+    """Invite someone to a role over a scope. Returns the invitation and its one-time token."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to invite people."))
+    email = User.objects.normalize_email(email or "").strip().lower()
+    if not email or "@" not in email:
+        raise InvalidInput(_("A valid e-mail address is required."), field="email")
+    fields = _scope_kwargs(role, scope)
+    if not _can_grant(actor, role, scope):
+        raise PermissionDenied(_("You may not invite people to this role or scope."))
+    if (
+        person is not None
+        and fields["city"] is not None
+        and not person.appointments.filter(city=fields["city"]).exists()
+    ):
+        raise InvalidInput(_("This person holds no office in that city."), field="person")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        role=role,
+        member_state=fields["member_state"],
+        city=fields["city"],
+        organisation=fields["organisation"],
+        person=person,
+        invited_by=actor,
+        token_hash=hash_secret(token),
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    audit.record(
+        actor,
+        "accounts.invitation.created",
+        invitation,
+        audit.diff(
+            {},
+            {
+                "email": email,
+                "role": role,
+                "scope": _scope_key(invitation),
+                "expires_at": invitation.expires_at,
+            },
+        ),
+    )
+    url = invitation_url(token)
+    scope_name = str(invitation.scope) if invitation.scope else _("the ASEAN Smart Cities Network")
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("You are invited to the ASCN Platform"),
+            message=_(
+                "%(inviter)s invites you to join the ASCN Platform as %(role)s for %(scope)s.\n\n"
+                "Accept the invitation and choose your password here (the link works once and "
+                "expires on %(expires)s):\n\n%(url)s\n"
+            )
+            % {
+                "inviter": actor.get_full_name(),
+                "role": invitation.get_role_display(),
+                "scope": scope_name,
+                "expires": timezone.localtime(invitation.expires_at).strftime("%d %B %Y %H:%M"),
+                "url": url,
+            },
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation, token
+
+
+def _scope_key(invitation: Invitation) -> str | None:
+    if invitation.member_state_id:
+        return invitation.member_state.code
+    if invitation.city_id:
+        return invitation.city.slug
+    if invitation.organisation_id:
+        return invitation.organisation.slug
+    return None
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The pending invitation for this token; NotFound if unknown, used, revoked or expired."""
+    invitation = (
+        Invitation.objects.select_related("member_state", "city", "organisation", "invited_by")
+        .filter(token_hash=hash_secret(token or ""))
+        .first()
+    )
+    if invitation is None or invitation.status != "pending":
+        raise NotFound(
+            _("This invitation link is not valid: it may have been used already or have expired.")
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str | None, full_name: str = "") -> User:
+    """Accept an invitation: create the account (or reuse it) and grant the membership."""
+    invitation = invitation_by_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != "pending":
+        raise NotFound(
+            _("This invitation link is not valid: it may have been used already or have expired.")
+        )
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        if not password:
+            raise InvalidInput(_("Choose a password."), field="password")
+        user = User(email=invitation.email, full_name=full_name.strip())
+        _check_password(password, user)
+        user.set_password(password)
+        user.save()
+        audit.record(
+            user,
+            "accounts.user.created",
+            user,
+            audit.diff({}, {"email": user.email, "via": "invitation"}),
+        )
+    membership = membership_grant(
+        actor=None, user=user, role=invitation.role, scope=invitation.scope
+    )
+    if invitation.person_id and invitation.person.user_id is None:
+        person = invitation.person
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+        audit.record(
+            user, "network.person.linked", person, audit.diff({"user": None}, {"user": user.email})
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        user,
+        "accounts.invitation.accepted",
+        invitation,
+        {"membership": {"before": None, "after": membership.pk}},
+    )
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.invited_by_id != getattr(actor, "pk", None) and not scopes_of(actor).secretariat:
+        raise NotFound(_("Invitation not found."))
+    if invitation.status != "pending":
+        raise InvalidInput(_("Only a pending invitation can be revoked."), field="invitation")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        actor,
+        "accounts.invitation.revoked",
+        invitation,
+        audit.diff({"revoked_at": None}, {"revoked_at": invitation.revoked_at}),
+    )
+    return invitation
+
+
+# --- API tokens ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def token_create(*, actor: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """Create a personal API token for ``actor``. The secret is returned once, never stored."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied(_("Sign in to create a token."))
+    days = TOKEN_DEFAULT_DAYS if days is None else days
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise InvalidInput(
+            _("A token lasts between 1 and %(max)d days.") % {"max": TOKEN_MAX_DAYS}, field="days"
+        )
+    name = (name or "").strip()[:100] or _("API token")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name,
+        prefix=secret[:12],
+        key_hash=hash_secret(secret),
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    audit.record(
+        actor,
+        "accounts.token.created",
+        token,
+        audit.diff({}, {"name": name, "prefix": token.prefix, "expires_at": token.expires_at}),
+    )
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.user_id != getattr(actor, "pk", None):
+        raise NotFound(_("Token not found."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor,
+            "accounts.token.revoked",
+            token,
+            audit.diff({"revoked_at": None}, {"revoked_at": token.revoked_at}),
+        )
+    return token
+
+
+def token_user(secret: str) -> tuple[User, ApiToken] | None:
+    """The active user and token for a bearer secret, or None. Touches ``last_used_at`` at most once a minute."""
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_secret(secret)).first()
+    if token is None or not token.is_active or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user, token

@@ -37,3 +37,29 @@ class PageNumber(PaginationBase):
         offset = (pagination.page - 1) * pagination.page_size
         count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         return {"items": list(queryset[offset : offset + pagination.page_size]), "count": count}
+
+
+def _bearer_security_scheme():
+    from ninja.security import HttpBearer
+
+    class BearerToken(HttpBearer):
+        """``Authorization: Bearer <token>`` (create one with POST /api/v1/auth/token)."""
+
+        def __call__(self, request):
+            return request.user if getattr(request, "api_token", None) is not None else None
+
+        def authenticate(self, request, token):  # pragma: no cover - resolved by middleware
+            return None
+
+    return BearerToken()
+
+
+def _session_auth():
+    from ninja.security import SessionAuth
+
+    return SessionAuth(csrf=True)
+
+
+# Signed-in members: a bearer token, or the browser session (with its CSRF check on writes).
+member_auth = [_bearer_security_scheme(), _session_auth()]
+ERRORS_AUTH = {401: ErrorOut, 403: ErrorOut}

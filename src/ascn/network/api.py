@@ -1,6 +1,5 @@
 """Read API of the network registry."""
 
-
 from typing import Literal
 
 from django.http import Http404
@@ -128,4 +127,3 @@ def cities_read(request, slug: str):
         "population_note": city.population_note,
         "officers": [officer_out(a, signed_in=signed_in) for a in city.current_officers],
     }
-

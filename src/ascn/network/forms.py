@@ -15,7 +15,8 @@ class CityFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Search cities")})
         self.fields["country"].choices = [("", _("All member states"))] + [
-            (state.code, state.name) for state in MemberState.objects.filter(cities__isnull=False).distinct()
+            (state.code, state.name)
+            for state in MemberState.objects.filter(cities__isnull=False).distinct()
         ]
         self.fields["cohort"].choices = [("", _("Any year"))] + [
             (year, str(year)) for year in cohorts()

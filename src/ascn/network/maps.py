@@ -31,6 +31,7 @@ PILOT_COLOUR = "#1f5f99"
 LATER_COLOURS = ["#e07b00", "#2e9e6b", "#b8326b", "#7b5ea7", "#8c6d1f"]
 COUNTRY_FILL = "#e3e8ee"
 SVG_CACHE_SIZE = 32
+COUNTRIES_DATASET = "asean-countries"
 
 _CITY_KEYS = ("name", "slug", "country_name", "cohort", "lat", "lon", "url", "projects")
 
@@ -69,6 +70,18 @@ def _clean_city(city: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def _city_label(city: dict[str, Any]) -> str:
+    """The accessible name and hover title of a city's dot."""
+    label = city["name"]
+    if city["country_name"] and city["country_name"] != city["name"]:
+        label += f", {city['country_name']}"
+    if city["cohort"]:
+        label += f" (joined {city['cohort']})"
+    if "projects" in city:
+        label += f", {city['projects']} project{'' if city['projects'] == 1 else 's'}"
+    return label
+
+
 def _colour_scale(cohorts: list[str]) -> alt.Scale:
     domain = sorted(set(cohorts))
     later = iter(LATER_COLOURS * (len(domain) // len(LATER_COLOURS) + 1))
@@ -79,9 +92,11 @@ def _colour_scale(cohorts: list[str]) -> alt.Scale:
 def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -> dict:
     """A self-contained Vega-Lite spec (inline data, no URLs) of ASEAN and the given cities."""
     points = [c for c in (_clean_city(city) for city in cities) if c is not None]
+    for point in points:
+        point["label"] = _city_label(point)
     n = len(points)
     countries = (
-        alt.Chart(alt.Data(values=list(country_features())))
+        alt.Chart(alt.NamedData(name=COUNTRIES_DATASET))
         .mark_geoshape(fill=COUNTRY_FILL, stroke="white", strokeWidth=0.75)
         .encode(
             tooltip=[alt.Tooltip("properties.name:N", title="Country")],
@@ -98,7 +113,9 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         tooltip.append(alt.Tooltip("projects:Q", title="Projects"))
     cities_layer = (
         alt.Chart(alt.Data(values=points))
-        .mark_circle(size=70, opacity=0.9, stroke="white", strokeWidth=1, clip=True, cursor="pointer")
+        .mark_circle(
+            size=70, opacity=0.9, stroke="white", strokeWidth=1, clip=True, cursor="pointer"
+        )
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
@@ -108,7 +125,9 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
                 legend=alt.Legend(
                     title="Joined",
                     orient="bottom-left",
-                    labelExpr=f"datum.label == '{PILOT_COHORT}' ? '{PILOT_COHORT} (pilot)' : datum.label",
+                    labelExpr=(
+                        f"datum.label == '{PILOT_COHORT}' ? '{PILOT_COHORT} (pilot)' : datum.label"
+                    ),
                     fillColor="white",
                     padding=8,
                     cornerRadius=4,
@@ -117,7 +136,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
             href="url:N",
             tooltip=tooltip,
             # The accessible name of each city's link in the SVG.
-            description=alt.Description("name:N"),
+            description=alt.Description("label:N"),
         )
     )
 
@@ -132,7 +151,12 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         .configure_view(stroke=None)
         .configure(background="#f7fafc", font="system-ui, sans-serif")
     )
-    return chart.to_dict()
+    spec = chart.to_dict()
+    # The shapes go in as a top-level inline dataset after Altair has built the spec: passing
+    # ~140 KB of coordinates through alt.Data(values=...) makes Altair deep-copy and walk every
+    # coordinate pair (~0.6 s a call). The spec stays self-contained: no URLs.
+    spec["datasets"] = {**spec.get("datasets", {}), COUNTRIES_DATASET: list(country_features())}
+    return spec
 
 
 def _svg_key(cities: list[dict]) -> tuple:
@@ -153,7 +177,53 @@ def _svg_cached(key: tuple) -> str:
 
     cities = [{k: v for k, v in row if v is not None} for row in key]
     spec = asean_map_spec(cities)
-    return _accessible(vl_convert.vegalite_to_svg(spec), spec["description"], len(cities))
+    svg = vl_convert.vegalite_to_svg(spec)
+    svg = _relative_links(svg, [c["url"] for c in cities if c.get("url")])
+    svg = _hover_titles(svg)
+    svg = _round_paths(svg)
+    return _accessible(svg, spec["description"], len(cities))
+
+
+def _hover_titles(svg: str) -> str:
+    """Static SVG has no Vega tooltips: give each country and city a ``<title>`` instead.
+
+    Vega writes the (escaped) ``description`` of each mark as its ``aria-label``.
+    """
+    svg = re.sub(
+        r'<path aria-label="([^"]*)"([^>]*?)\s*/>',
+        r'<path aria-label="\1"\2><title>\1</title></path>',
+        svg,
+    )
+    return svg
+
+
+def _round_paths(svg: str) -> str:
+    """Shorten path data to 1 decimal place of a pixel: about a third off the SVG's size."""
+
+    def shorten(match: re.Match[str]) -> str:
+        return re.sub(r"(\.\d)\d+", r"\1", match.group(0))
+
+    return re.sub(r'\sd="[^"]*"', shorten, svg)
+
+
+def _relative_links(svg: str, urls: list[str]) -> str:
+    """Undo the resolution of our relative city URLs against vl-convert's base URL.
+
+    Vega's loader resolves an ``href`` that has no protocol against its ``baseURL``, which
+    vl-convert sets to the vega-datasets site and does not let us change; the links must
+    stay relative to this site.
+    """
+    relative = sorted({u for u in urls if "://" not in u}, key=len, reverse=True)
+
+    def fix(match: re.Match[str]) -> str:
+        value = html.unescape(match.group(2))
+        for url in relative:
+            stem = url.lstrip("/")
+            if value.endswith(stem) and value[: -len(stem)].rstrip("/").count("://") == 1:
+                return f'{match.group(1)}="{html.escape(url)}"'
+        return match.group(0)
+
+    return re.sub(r'(xlink:href|href)="([^"]*)"', fix, svg)
 
 
 def _accessible(svg: str, label: str, n: int) -> str:
@@ -168,7 +238,9 @@ def _accessible(svg: str, label: str, n: int) -> str:
     safe = html.escape(label)
     open_tag = open_tag[:-1].rstrip("/").rstrip() + (
         f' class="asean-map" style="max-width:100%;height:auto"'
-        f' aria-label="{safe}" aria-describedby="asean-map-desc">'
+        # Not role="img": that would hide the city links inside from assistive technology.
+        f' role="graphics-document document" aria-label="{safe}"'
+        f' aria-describedby="asean-map-desc">'
     )
     desc = html.escape(
         f"The {n} dots are links to the city pages; the colour of a dot shows the year "

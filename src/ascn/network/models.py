@@ -118,7 +118,9 @@ class CityQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(
-            Q(name__icontains=text) | Q(alt_names__icontains=text) | Q(member_state__name__icontains=text)
+            Q(name__icontains=text)
+            | Q(alt_names__icontains=text)
+            | Q(member_state__name__icontains=text)
         )
 
 
@@ -221,7 +223,10 @@ class Appointment(TimeStampedModel):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     member_state = models.ForeignKey(
-        MemberState, verbose_name=_("member state"), on_delete=models.PROTECT, related_name="appointments"
+        MemberState,
+        verbose_name=_("member state"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
     )
     city = models.ForeignKey(
         City,

@@ -5,12 +5,11 @@ and edited by the Secretariat. ``actor=None`` is the system itself (the seed loa
 """
 
 from ascn.core.errors import PermissionDenied
+from ascn.core.permissions import is_secretariat
 
 
 def can_edit_registry(actor) -> bool:
-    if actor is None:
-        return True
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_staff)
+    return actor is None or is_secretariat(actor)
 
 
 def require_registry_editor(actor) -> None:

@@ -46,9 +46,9 @@ def city_with_officers(slug: str) -> City:
             ),
             Prefetch(
                 "appointments",
-                queryset=Appointment.objects.exclude(
-                    pk__in=current_officers().values("pk")
-                ).select_related("person").order_by("-end_date"),
+                queryset=Appointment.objects.exclude(pk__in=current_officers().values("pk"))
+                .select_related("person")
+                .order_by("-end_date"),
                 to_attr="past_officers",
             ),
         )
@@ -62,9 +62,7 @@ def member_states() -> QuerySet[MemberState]:
         .prefetch_related(
             Prefetch(
                 "appointments",
-                queryset=current_officers().filter(
-                    role=Appointment.Role.NATIONAL_REPRESENTATIVE
-                ),
+                queryset=current_officers().filter(role=Appointment.Role.NATIONAL_REPRESENTATIVE),
                 to_attr="national_representatives",
             )
         )
@@ -77,8 +75,10 @@ def cohorts() -> list[int]:
 
 
 def directory(*, country: str | None = None, role: str | None = None, q: str | None = None):
-    qs = current_officers().select_related("city", "member_state").order_by(
-        "member_state__name", "role", "city__name", "position"
+    qs = (
+        current_officers()
+        .select_related("city", "member_state")
+        .order_by("member_state__name", "role", "city__name", "position")
     )
     if country:
         qs = qs.filter(member_state__code__iexact=country)

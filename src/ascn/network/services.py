@@ -67,7 +67,9 @@ def registry_save(*, actor, obj: models.Model, changed_fields: list[str]) -> mod
     _validate(obj)
     obj.save()
     after = audit.snapshot(obj, changed_fields)
-    audit.record(actor, _action(obj, "created" if creating else "updated"), obj, audit.diff(before, after))
+    audit.record(
+        actor, _action(obj, "created" if creating else "updated"), obj, audit.diff(before, after)
+    )
     return obj
 
 
@@ -108,7 +110,12 @@ def appointment_create(
         actor,
         "network.appointment.created",
         appointment,
-        audit.diff({}, audit.snapshot(appointment, ["person", "role", "member_state", "city", "designation", "start_date"])),
+        audit.diff(
+            {},
+            audit.snapshot(
+                appointment, ["person", "role", "member_state", "city", "designation", "start_date"]
+            ),
+        ),
     )
     return appointment
 
@@ -125,6 +132,9 @@ def appointment_end(*, actor, appointment: Appointment, end_date: dt.date) -> Ap
     appointment.end_date = end_date
     appointment.save(update_fields=["end_date", "updated_at"])
     audit.record(
-        actor, "network.appointment.ended", appointment, audit.diff({"end_date": None}, {"end_date": end_date})
+        actor,
+        "network.appointment.ended",
+        appointment,
+        audit.diff({"end_date": None}, {"end_date": end_date}),
     )
     return appointment

@@ -10,7 +10,15 @@ from ascn.network import queries
 from ascn.network.api import city_out
 from ascn.network.forms import CityFilterForm, DirectoryFilterForm
 from ascn.network.maps import asean_map_svg
-from ascn.network.models import Appointment, City, FocusArea, KeyFact, MemberState, Outcome, TimelineEvent
+from ascn.network.models import (
+    Appointment,
+    City,
+    FocusArea,
+    KeyFact,
+    MemberState,
+    Outcome,
+    TimelineEvent,
+)
 
 
 def _map_svg(cities) -> str:

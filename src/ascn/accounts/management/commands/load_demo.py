@@ -31,7 +31,11 @@ class Command(BaseCommand):
                 if User.objects.filter(email=email).exists():
                     continue
                 user = user_create(
-                    actor=None, email=email, password=password, full_name=name, is_staff=is_secretariat
+                    actor=None,
+                    email=email,
+                    password=password,
+                    full_name=name,
+                    is_staff=is_secretariat,
                 )
                 if is_secretariat:
                     user.is_superuser = True

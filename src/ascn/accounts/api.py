@@ -1,0 +1,79 @@
+"""Tokens and the signed-in user."""
+
+from django.contrib.auth import authenticate
+from django.http import HttpResponse
+from django_otp import match_token, user_has_device
+from ninja import Router
+
+from ascn.accounts.models import Membership
+from ascn.accounts.schemas import MeOut, TokenIn, TokenOut
+from ascn.accounts.services import token_create, token_revoke
+from ascn.core.api import ERRORS_AUTH, ErrorOut, member_auth
+
+router = Router(tags=["accounts"])
+
+
+@router.post(
+    "/auth/token",
+    response={201: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    operation_id="auth_token_create",
+    summary="Exchange e-mail and password (and a two-factor code if on) for an API token",
+)
+def auth_token_create(request, payload: TokenIn):
+    user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        return 429, {"detail": "Too many failed attempts: try again later."}
+    if user is None:
+        return 401, {"detail": "E-mail or password is not correct."}
+    if user_has_device(user, confirmed=True):
+        if not payload.otp_code:
+            return 401, {"detail": "This account has two-factor on: send `otp_code`."}
+        if match_token(user, payload.otp_code.strip()) is None:
+            return 401, {"detail": "The two-factor code is not correct."}
+    token, secret = token_create(actor=user, name=payload.name or "", days=payload.days)
+    return 201, {"token": secret, "expires": token.expires_at}
+
+
+@router.delete(
+    "/auth/token",
+    response={204: None, **ERRORS_AUTH},
+    auth=member_auth,
+    operation_id="auth_token_revoke",
+    summary="Revoke the bearer token this request is made with",
+)
+def auth_token_revoke(request):
+    if request.api_token is None:
+        return 401, {"detail": "Send the token to revoke as 'Authorization: Bearer <token>'."}
+    token_revoke(actor=request.user, token=request.api_token)
+    return HttpResponse(status=204)
+
+
+@router.get(
+    "/me",
+    response={200: MeOut, **ERRORS_AUTH},
+    auth=member_auth,
+    operation_id="me",
+    summary="The signed-in user and their roles",
+)
+def me(request):
+    user = request.user
+    memberships = (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("member_state", "city", "organisation")
+    )
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "two_factor": user_has_device(user, confirmed=True),
+        "roles": [
+            {
+                "role": m.role,
+                "scope_type": m.scope_type,
+                "scope": m.scope_key,
+                "start_date": m.start_date,
+                "end_date": m.end_date,
+            }
+            for m in memberships
+        ],
+    }

@@ -1,0 +1,35 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class TokenIn(Schema):
+    email: str = Field(..., max_length=254)
+    password: str = Field(..., max_length=4096)
+    otp_code: str | None = Field(
+        None, max_length=12, description="Required when the account has two-factor on."
+    )
+    name: str | None = Field(None, max_length=100, description="A label to recognise the token.")
+    days: int | None = Field(None, ge=1, le=365, description="Lifetime in days (default 90).")
+
+
+class TokenOut(Schema):
+    token: str = Field(..., description="Shown once. Send as `Authorization: Bearer <token>`.")
+    expires: dt.datetime
+
+
+class RoleOut(Schema):
+    role: str
+    scope_type: str
+    scope: str | None = Field(
+        ..., description="ISO code, city slug or organisation slug; null for the network"
+    )
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+class MeOut(Schema):
+    email: str
+    full_name: str
+    two_factor: bool
+    roles: list[RoleOut]

@@ -1,0 +1,50 @@
+"""GET /api/v1/audit — the audit trail, for the Secretariat only."""
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from ascn.core.api import ERRORS_AUTH, ERRORS_LIST, PageNumber, member_auth
+from ascn.core.audit_queries import audit_entries
+from ascn.core.errors import PermissionDenied
+from ascn.core.permissions import is_secretariat
+
+router = Router(tags=["audit"])
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: dt.datetime
+    actor: str = Field(..., alias="actor_label")
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict[str, Any]
+    request_id: str
+    client_ip: str | None
+
+
+class AuditFilters(Schema):
+    actor: str | None = Field(None, max_length=254)
+    action: str | None = Field(None, max_length=100, description="Prefix, e.g. `network.`")
+    object_type: str | None = Field(None, max_length=100, description="e.g. `network.city`")
+    object_id: str | None = Field(None, max_length=64)
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@router.get(
+    "/audit",
+    response={200: list[AuditEntryOut], **ERRORS_LIST, **ERRORS_AUTH},
+    auth=member_auth,
+    operation_id="audit_list",
+    summary="Audit entries, newest first (Secretariat only)",
+)
+@paginate(PageNumber)
+def audit_list(request, filters: Query[AuditFilters]):
+    if not is_secretariat(request.user):
+        raise PermissionDenied("The audit trail is for the Secretariat.")
+    return audit_entries(**filters.dict())

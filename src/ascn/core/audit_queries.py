@@ -1,0 +1,65 @@
+"""Reads of the audit trail, for the Secretariat's page, CSV export and API."""
+
+import datetime as dt
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.models import AuditEntry
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Actor e-mail"), required=False, max_length=254)
+    action = forms.CharField(
+        label=_("Action starts with"),
+        required=False,
+        max_length=100,
+        help_text=_("e.g. network. or accounts.invitation"),
+    )
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def audit_entries(
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEntry]:
+    qs = AuditEntry.objects.all()
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    return qs.order_by("-at", "-id")
+
+
+CSV_COLUMNS = [
+    "at",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "request_id",
+    "client_ip",
+]

@@ -1,0 +1,185 @@
+"""The permission policy base (DESIGN conventions 2–3).
+
+A user's memberships are read once per request into ``Scopes``. A ``ScopedPolicy`` says,
+for one model, how a record reaches its owning city, member state and organisation and
+which roles may take each action; from that it answers ``visible(user, qs)`` and
+``can(user, action, obj)``. Plans, projects, organisations and meetings plug in by
+declaring a policy — no new mechanism.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+from ascn.core.errors import NotFound, PermissionDenied
+from ascn.core.visibility import Visibility
+
+SECRETARIAT = "secretariat"
+NATIONAL_REPRESENTATIVE = "national_representative"
+CSO = "cso"
+PARTNER_MEMBER = "partner_member"
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """What one user holds today: the ids of the scopes of each role."""
+
+    authenticated: bool = False
+    secretariat: bool = False
+    member_state_ids: frozenset[int] = field(default_factory=frozenset)  # as NR
+    city_ids: frozenset[int] = field(default_factory=frozenset)  # as CSCO
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)  # as partner member
+
+    @property
+    def roles(self) -> set[str]:
+        roles = set()
+        if self.secretariat:
+            roles.add(SECRETARIAT)
+        if self.member_state_ids:
+            roles.add(NATIONAL_REPRESENTATIVE)
+        if self.city_ids:
+            roles.add(CSO)
+        if self.organisation_ids:
+            roles.add(PARTNER_MEMBER)
+        return roles
+
+
+ANONYMOUS = Scopes()
+
+
+def scopes_of(user) -> Scopes:
+    """The user's current scopes, computed once per user object (i.e. once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_ascn_scopes", None)
+    if cached is not None:
+        return cached
+    from ascn.accounts.models import Membership
+
+    rows = (
+        Membership.objects.active()
+        .filter(user=user)
+        .values_list("role", "member_state_id", "city_id", "organisation_id")
+    )
+    states, cities, orgs, secretariat = set(), set(), set(), False
+    for role, state_id, city_id, org_id in rows:
+        if role == SECRETARIAT:
+            secretariat = True
+        elif role == NATIONAL_REPRESENTATIVE and state_id:
+            states.add(state_id)
+        elif role == CSO and city_id:
+            cities.add(city_id)
+        elif role == PARTNER_MEMBER and org_id:
+            orgs.add(org_id)
+    result = Scopes(True, secretariat, frozenset(states), frozenset(cities), frozenset(orgs))
+    user._ascn_scopes = result
+    return result
+
+
+def forget_scopes(user) -> None:
+    """Call after changing a user's memberships within the same request."""
+    if user is not None and hasattr(user, "_ascn_scopes"):
+        del user._ascn_scopes
+
+
+def is_secretariat(user) -> bool:
+    return scopes_of(user).secretariat
+
+
+def _follow(obj: Any, path: str | None) -> Any:
+    """The id at the end of a ``city__member_state`` style path, or None."""
+    if not path:
+        return None
+    if path == "id":  # the record is the scope itself (an organisation)
+        return obj.pk
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
+
+
+class ScopedPolicy:
+    """Policy for a model whose records have a visibility and an owning scope.
+
+    Subclasses set the paths from the model to its city, member state and organisation
+    (any may be None) and ``rules``: action → the roles that may take it *within the
+    record's scope* (the Secretariat's reach is the whole network).
+    """
+
+    city_path: str | None = None
+    member_state_path: str | None = None
+    organisation_path: str | None = None
+    visibility_field: str | None = "visibility"
+    rules: dict[str, set[str]] = {}
+
+    # -- reads
+    def owner_q(self, scopes: Scopes) -> Q:
+        parts = []
+        if self.city_path and scopes.city_ids:
+            parts.append(Q(**{f"{self.city_path}__in": scopes.city_ids}))
+        if self.member_state_path and scopes.member_state_ids:
+            parts.append(Q(**{f"{self.member_state_path}__in": scopes.member_state_ids}))
+        if self.organisation_path and scopes.organisation_ids:
+            parts.append(Q(**{f"{self.organisation_path}__in": scopes.organisation_ids}))
+        return reduce(or_, parts) if parts else Q(pk__in=[])
+
+    def visible(self, user, queryset: QuerySet) -> QuerySet:
+        scopes = scopes_of(user)
+        if scopes.secretariat:
+            return queryset
+        if self.visibility_field is None:
+            return queryset
+        if not scopes.authenticated:
+            return queryset.filter(**{self.visibility_field: Visibility.PUBLIC})
+        shared = Q(**{f"{self.visibility_field}__in": [Visibility.PUBLIC, Visibility.NETWORK]})
+        return queryset.filter(shared | self.owner_q(scopes))
+
+    def is_visible(self, user, obj: Model) -> bool:
+        scopes = scopes_of(user)
+        if scopes.secretariat or self.visibility_field is None:
+            return True
+        visibility = getattr(obj, self.visibility_field)
+        if visibility == Visibility.PUBLIC:
+            return True
+        if not scopes.authenticated:
+            return False
+        return visibility == Visibility.NETWORK or bool(self.roles_over(scopes, obj))
+
+    # -- actions
+    def roles_over(self, scopes: Scopes, obj: Model) -> set[str]:
+        """The roles the user holds over this record's scope."""
+        roles = set()
+        if scopes.secretariat:
+            roles.add(SECRETARIAT)
+        if _follow(obj, self.city_path) in scopes.city_ids:
+            roles.add(CSO)
+        if _follow(obj, self.member_state_path) in scopes.member_state_ids:
+            roles.add(NATIONAL_REPRESENTATIVE)
+        if _follow(obj, self.organisation_path) in scopes.organisation_ids:
+            roles.add(PARTNER_MEMBER)
+        return roles
+
+    def can(self, user, action: str, obj: Model) -> bool:
+        allowed = self.rules.get(action, set())
+        return bool(self.roles_over(scopes_of(user), obj) & allowed)
+
+    def require(self, user, action: str, obj: Model) -> None:
+        """404 when the record is out of sight, 403 when it is seen but the action is not allowed."""
+        if not self.is_visible(user, obj):
+            raise NotFound(f"{obj._meta.verbose_name.capitalize()} not found.")
+        if not self.can(user, action, obj):
+            raise PermissionDenied(f"You may not {action} this {obj._meta.verbose_name}.")
+
+
+def get_visible_or_404(policy: ScopedPolicy, user, queryset: QuerySet, **lookup) -> Model:
+    obj = policy.visible(user, queryset).filter(**lookup).first()
+    if obj is None:
+        raise NotFound(f"{queryset.model._meta.verbose_name.capitalize()} not found.")
+    return obj

@@ -1,0 +1,15 @@
+from ascn.core.permissions import PARTNER_MEMBER, SECRETARIAT, ScopedPolicy
+
+
+class OrganisationPolicy(ScopedPolicy):
+    """An organisation's profile: its members keep it, the Secretariat verifies it."""
+
+    organisation_path = "id"
+    rules = {
+        "change": {PARTNER_MEMBER, SECRETARIAT},
+        "verify": {SECRETARIAT},
+        "invite": {SECRETARIAT},
+    }
+
+
+organisation_policy = OrganisationPolicy()
