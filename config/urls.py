@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("ascn.accounts.urls")),
+    path("audit/", include("ascn.core.urls")),
     path("", include("ascn.network.urls")),
 ]
