@@ -33,10 +33,12 @@ migrate: var
 
 seed: migrate
 	$(RUN) python manage.py load_network
+	$(RUN) python manage.py load_partners
 
 demo: install var
 	$(RUN) --no-dev python manage.py migrate --noinput
 	$(RUN) --no-dev python manage.py load_network
+	$(RUN) --no-dev python manage.py load_partners
 	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
 	$(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/"

@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("ascn.accounts.urls")),
     path("audit/", include("ascn.core.urls")),
+    path("organisations/", include("ascn.partners.urls")),
     path("", include("ascn.network.urls")),
 ]

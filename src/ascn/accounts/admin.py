@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from ascn.accounts.models import User
+from ascn.accounts.models import ApiToken, Invitation, Membership, User
 
 
 @admin.register(User)
@@ -17,3 +17,61 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Read-only: roles are granted by invitation or `membership_grant`, ended by the action."""
+
+    list_display = ["user", "role", "scope_type", "member_state", "city", "organisation", "start_date", "end_date"]
+    list_filter = ["role", "scope_type"]
+    search_fields = ["user__email"]
+    actions = ["end_today"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("End the selected memberships today"))
+    def end_today(self, request, queryset):
+        from ascn.accounts.services import membership_end
+
+        for membership in queryset.filter(end_date__isnull=True):
+            membership_end(actor=request.user, membership=membership)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "role", "member_state", "city", "organisation", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    search_fields = ["user__email", "prefix"]
+    exclude = ["key_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

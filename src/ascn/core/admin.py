@@ -2,6 +2,21 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.models import AuditEntry
+from ascn.core.services import back_office_delete, back_office_save
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Saves and deletes through the back-office services so each is permission-checked and audited."""
+
+    def save_model(self, request, obj, form, change):
+        back_office_save(actor=request.user, obj=obj, changed_fields=list(form.changed_data))
+
+    def delete_model(self, request, obj):
+        back_office_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            back_office_delete(actor=request.user, obj=obj)
 
 
 @admin.register(AuditEntry)

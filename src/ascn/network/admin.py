@@ -12,21 +12,7 @@ from ascn.network.models import (
     Person,
     TimelineEvent,
 )
-from ascn.network.services import registry_delete, registry_save
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Saves and deletes through the registry services so each is permission-checked and audited."""
-
-    def save_model(self, request, obj, form, change):
-        registry_save(actor=request.user, obj=obj, changed_fields=list(form.changed_data))
-
-    def delete_model(self, request, obj):
-        registry_delete(actor=request.user, obj=obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            registry_delete(actor=request.user, obj=obj)
+from ascn.core.admin import AuditedAdmin
 
 
 class AppointmentInline(admin.TabularInline):

@@ -5,25 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from ascn.core import audit
 from ascn.core.errors import InvalidInput
+from ascn.core.services import action_name, validate
 from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.permissions import require_registry_editor
 
 
-def _action(obj: models.Model, verb: str) -> str:
-    return f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
-
-
-def _validate(obj: models.Model) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise InvalidInput(f"{field}: {' '.join(messages)}", field=field) from exc
 
 
 @transaction.atomic
@@ -39,9 +29,9 @@ def registry_upsert(
     obj = model.objects.select_for_update().filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
-        _validate(obj)
+        validate(obj)
         obj.save()
-        audit.record(actor, _action(obj, "created"), obj, audit.diff({}, {**lookup, **values}))
+        audit.record(actor, action_name(obj, "created"), obj, audit.diff({}, {**lookup, **values}))
         return obj, True
     before = audit.snapshot(obj, list(values))
     changes = audit.diff(before, values)
@@ -49,35 +39,10 @@ def registry_upsert(
         return obj, False
     for field, value in values.items():
         setattr(obj, field, value)
-    _validate(obj)
+    validate(obj)
     obj.save()
-    audit.record(actor, _action(obj, "updated"), obj, changes)
+    audit.record(actor, action_name(obj, "updated"), obj, changes)
     return obj, True
-
-
-@transaction.atomic
-def registry_save(*, actor, obj: models.Model, changed_fields: list[str]) -> models.Model:
-    """Save a record edited in the back office (a model form), auditing the changed fields."""
-    require_registry_editor(actor)
-    creating = obj._state.adding
-    before: dict[str, Any] = {}
-    if not creating:
-        stored = type(obj).objects.select_for_update().get(pk=obj.pk)
-        before = audit.snapshot(stored, changed_fields)
-    _validate(obj)
-    obj.save()
-    after = audit.snapshot(obj, changed_fields)
-    audit.record(
-        actor, _action(obj, "created" if creating else "updated"), obj, audit.diff(before, after)
-    )
-    return obj
-
-
-@transaction.atomic
-def registry_delete(*, actor, obj: models.Model) -> None:
-    require_registry_editor(actor)
-    audit.record(actor, _action(obj, "deleted"), obj, {})
-    obj.delete()
 
 
 @transaction.atomic
@@ -104,7 +69,7 @@ def appointment_create(
         start_date=start_date,
         source=source,
     )
-    _validate(appointment)
+    validate(appointment)
     appointment.save()
     audit.record(
         actor,

@@ -1,25 +1,33 @@
-"""Create the demo accounts of SPEC §4. Demo mode only (ASCN_DEMO=1); never in production."""
+"""Create the demo accounts of SPEC §4 with their roles. Demo mode only (ASCN_DEMO=1).
+
+Never run by a migration; refuses to run outside demo mode, so a production database
+never gets these accounts.
+"""
 
 import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ascn.accounts.models import User
-from ascn.accounts.services import user_create
+from ascn.accounts.models import Role, User
+from ascn.accounts.services import membership_grant, user_create
+from ascn.network.models import City, MemberState
+from ascn.partners.models import Organisation
 
+# (e-mail, name, role, scope model, scope lookup)
 DEMO_ACCOUNTS = [
-    ("secretariat@example.org", "Secretariat (demo)", True),
-    ("nr-th@example.org", "National Representative, Thailand (demo)", False),
-    ("cso-phuket@example.org", "CSCO, Phuket (demo)", False),
-    ("cso-hanoi@example.org", "CSCO, Hanoi (demo)", False),
-    ("partner-adb@example.org", "Asian Development Bank member (demo)", False),
+    ("secretariat@example.org", "Secretariat (demo)", Role.SECRETARIAT, None, None),
+    ("nr-th@example.org", "National Representative of Thailand (demo)", Role.NATIONAL_REPRESENTATIVE, MemberState, {"code": "TH"}),
+    ("cso-phuket@example.org", "CSCO of Phuket (demo)", Role.CSO, City, {"slug": "phuket"}),
+    ("cso-hanoi@example.org", "CSCO of Hanoi (demo)", Role.CSO, City, {"slug": "hanoi"}),
+    ("partner-adb@example.org", "Asian Development Bank member (demo)", Role.PARTNER_MEMBER, Organisation, {"slug": "asian-development-bank"}),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (requires ASCN_DEMO=1). Idempotent."
+    help = "Create the demo accounts and their roles (requires ASCN_DEMO=1). Idempotent."
 
     def handle(self, *args, **options):
         if not settings.ASCN_DEMO:
@@ -27,21 +35,21 @@ class Command(BaseCommand):
         password = os.environ.get("ASCN_DEMO_PASSWORD", "ascn-demo")
         created = 0
         with transaction.atomic():
-            for email, name, is_secretariat in DEMO_ACCOUNTS:
-                if User.objects.filter(email=email).exists():
-                    continue
-                user = user_create(
-                    actor=None,
-                    email=email,
-                    password=password,
-                    full_name=name,
-                    is_staff=is_secretariat,
-                )
-                if is_secretariat:
-                    user.is_superuser = True
-                    user.save(update_fields=["is_superuser"])
-                created += 1
-        self.stdout.write(self.style.SUCCESS(f"Demo accounts ready ({created} new)."))
-        for email, name, _ in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {email:28} {name}")
+            for email, name, role, scope_model, lookup in DEMO_ACCOUNTS:
+                user = User.objects.filter(email=email).first()
+                if user is None:
+                    user = user_create(actor=None, email=email, password=password, full_name=name)
+                    created += 1
+                scope = scope_model.objects.get(**lookup) if scope_model else None
+                membership_grant(actor=None, user=user, role=role, scope=scope)
+                if role == Role.SECRETARIAT and not TOTPDevice.objects.filter(user=user).exists():
+                    # Two-factor is required for the Secretariat; in demo mode the verify page
+                    # shows the current code for @example.org accounts.
+                    TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts ready ({created} new):"))
+        for email, name, *_ in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {email:26} {name}")
         self.stdout.write(self.style.WARNING(f"  password for all of them: {password}"))
+        self.stdout.write(
+            "  The Secretariat signs in with a two-factor code; in demo mode the code is shown on the page."
+        )
