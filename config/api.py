@@ -2,7 +2,7 @@
 
 from django.db import connection
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ascn.accounts.api import router as accounts_router
@@ -65,7 +65,7 @@ def health(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        return 503, {"status": "unavailable"}
+        return Status(503, {"status": "unavailable"})
     return {"status": "ok"}
 
 

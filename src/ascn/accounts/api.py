@@ -3,35 +3,35 @@
 from django.contrib.auth import authenticate
 from django.http import HttpResponse
 from django_otp import match_token, user_has_device
-from ninja import Router
+from ninja import Router, Status
 
 from ascn.accounts.models import Membership
 from ascn.accounts.schemas import MeOut, TokenIn, TokenOut
 from ascn.accounts.services import token_create, token_revoke
-from ascn.core.api import ERRORS_AUTH, ErrorOut, member_auth
+from ascn.core.api import ERRORS_AUTH, ERRORS_WRITE, ErrorOut, member_auth
 
 router = Router(tags=["accounts"])
 
 
 @router.post(
     "/auth/token",
-    response={201: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: TokenOut, 401: ErrorOut, 429: ErrorOut, **ERRORS_WRITE},
     operation_id="auth_token_create",
     summary="Exchange e-mail and password (and a two-factor code if on) for an API token",
 )
 def auth_token_create(request, payload: TokenIn):
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 429, {"detail": "Too many failed attempts: try again later."}
+        return Status(429, {"detail": "Too many failed attempts: try again later."})
     if user is None:
-        return 401, {"detail": "E-mail or password is not correct."}
+        return Status(401, {"detail": "E-mail or password is not correct."})
     if user_has_device(user, confirmed=True):
         if not payload.otp_code:
-            return 401, {"detail": "This account has two-factor on: send `otp_code`."}
+            return Status(401, {"detail": "This account has two-factor on: send `otp_code`."})
         if match_token(user, payload.otp_code.strip()) is None:
-            return 401, {"detail": "The two-factor code is not correct."}
+            return Status(401, {"detail": "The two-factor code is not correct."})
     token, secret = token_create(actor=user, name=payload.name or "", days=payload.days)
-    return 201, {"token": secret, "expires": token.expires_at}
+    return Status(201, {"token": secret, "expires": token.expires_at})
 
 
 @router.delete(
@@ -43,7 +43,9 @@ def auth_token_create(request, payload: TokenIn):
 )
 def auth_token_revoke(request):
     if request.api_token is None:
-        return 401, {"detail": "Send the token to revoke as 'Authorization: Bearer <token>'."}
+        return Status(
+            401, {"detail": "Send the token to revoke as 'Authorization: Bearer <token>'."}
+        )
     token_revoke(actor=request.user, token=request.api_token)
     return HttpResponse(status=204)
 

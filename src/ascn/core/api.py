@@ -18,6 +18,7 @@ class ErrorOut(Schema):
 # Documented on every operation so the OpenAPI description is complete.
 ERRORS_READ = {404: ErrorOut, 422: ErrorOut}
 ERRORS_LIST = {422: ErrorOut}
+ERRORS_WRITE = {400: ErrorOut, 422: ErrorOut}  # 400: a body that is not JSON
 
 
 class PageNumber(PaginationBase):

@@ -44,7 +44,12 @@ def back_office_save(*, actor, obj: models.Model, changed_fields: list[str]) -> 
         obj.version = stored.version + 1
     obj.save()
     after = audit.snapshot(obj, changed_fields)
-    audit.record(actor, action_name(obj, "created" if creating else "updated"), obj, audit.diff(before, after))
+    audit.record(
+        actor,
+        action_name(obj, "created" if creating else "updated"),
+        obj,
+        audit.diff(before, after),
+    )
     return obj
 
 

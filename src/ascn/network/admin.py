@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from ascn.core.admin import AuditedAdmin
 from ascn.network.models import (
     Appointment,
     City,
@@ -12,7 +13,6 @@ from ascn.network.models import (
     Person,
     TimelineEvent,
 )
-from ascn.core.admin import AuditedAdmin
 
 
 class AppointmentInline(admin.TabularInline):

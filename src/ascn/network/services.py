@@ -14,8 +14,6 @@ from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.permissions import require_registry_editor
 
 
-
-
 @transaction.atomic
 def registry_upsert(
     *, actor, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]

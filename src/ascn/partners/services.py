@@ -16,8 +16,6 @@ from ascn.partners.permissions import organisation_policy
 EDITABLE_FIELDS = ["name", "kind", "headquarters_country", "website", "description", "visibility"]
 
 
-
-
 @transaction.atomic
 def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Organisation, bool]:
     """The seed loader's write (actor: the system). Writes and audits only what changed."""
@@ -26,7 +24,9 @@ def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Orga
         org = Organisation(slug=slug, **values)
         validate(org)
         org.save()
-        audit.record(None, "partners.organisation.created", org, audit.diff({}, {"slug": slug, **values}))
+        audit.record(
+            None, "partners.organisation.created", org, audit.diff({}, {"slug": slug, **values})
+        )
         return org, True
     changes = audit.diff(audit.snapshot(org, list(values)), values)
     if not changes:
@@ -41,7 +41,9 @@ def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Orga
 
 
 @transaction.atomic
-def organisation_update(*, actor, organisation: Organisation, version: int, **changes: Any) -> Organisation:
+def organisation_update(
+    *, actor, organisation: Organisation, version: int, **changes: Any
+) -> Organisation:
     organisation_policy.require(actor, "change", organisation)
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if org.version != version:
@@ -62,7 +64,9 @@ def organisation_update(*, actor, organisation: Organisation, version: int, **ch
 
 
 @transaction.atomic
-def organisation_verify(*, actor, organisation: Organisation, verified: bool = True) -> Organisation:
+def organisation_verify(
+    *, actor, organisation: Organisation, verified: bool = True
+) -> Organisation:
     if not is_secretariat(actor):
         raise PermissionDenied("Only the Secretariat verifies organisations.")
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -71,5 +75,10 @@ def organisation_verify(*, actor, organisation: Organisation, verified: bool = T
         org.verified = verified
         org.version += 1
         org.save(update_fields=["verified", "version", "updated_at"])
-        audit.record(actor, "partners.organisation.verified", org, audit.diff({"verified": before}, {"verified": verified}))
+        audit.record(
+            actor,
+            "partners.organisation.verified",
+            org,
+            audit.diff({"verified": before}, {"verified": verified}),
+        )
     return org

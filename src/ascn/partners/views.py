@@ -16,12 +16,24 @@ def organisation_list(request):
 
 @require_GET
 def organisation_detail(request, slug: str):
-    organisation = organisation_policy.visible(request.user, Organisation.objects.all()).filter(slug=slug).first()
+    organisation = (
+        organisation_policy.visible(request.user, Organisation.objects.all())
+        .filter(slug=slug)
+        .first()
+    )
     if organisation is None:
         raise Http404
-    members = organisation.memberships.active().select_related("user") if request.user.is_authenticated else []
+    members = (
+        organisation.memberships.active().select_related("user")
+        if request.user.is_authenticated
+        else []
+    )
     return render(
         request,
         "partners/organisation_detail.html",
-        {"organisation": organisation, "members": members, "can_change": organisation_policy.can(request.user, "change", organisation)},
+        {
+            "organisation": organisation,
+            "members": members,
+            "can_change": organisation_policy.can(request.user, "change", organisation),
+        },
     )
