@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ascn.accounts",
     "ascn.network",
     "ascn.partners",
+    "ascn.plans",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

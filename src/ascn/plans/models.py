@@ -1,0 +1,350 @@
+"""Smart City Action Plans, priority projects, readiness, progress and money (SPEC C3, C4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.models import TimeStampedModel, VersionedModel
+from ascn.core.visibility import VisibilityField
+from ascn.plans import codelists
+
+
+class ExchangeRate(TimeStampedModel):
+    """How many US dollars one unit of a currency was worth on a date (Secretariat-edited)."""
+
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=codelists.choices(codelists.CURRENCY)
+    )
+    date = models.DateField(_("date"))
+    usd_per_unit = models.DecimalField(
+        _("USD per unit"),
+        max_digits=20,
+        decimal_places=10,
+        validators=[MinValueValidator(Decimal("0.0000000001"))],
+    )
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        ordering = ["currency", "-date"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "date"], name="one_rate_per_currency_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.usd_per_unit} USD ({self.date})"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for endorsement")
+    RETURNED = "returned", _("Returned for changes")
+    ENDORSED = "endorsed", _("Endorsed")
+    PUBLISHED = "published", _("Published")
+
+
+class ActionPlan(VersionedModel):
+    city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="action_plans",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.PositiveSmallIntegerField(
+        _("first year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    period_end = models.PositiveSmallIntegerField(
+        _("last year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    vision = models.TextField(_("vision"), blank=True)
+    outcomes = models.ManyToManyField(
+        "network.Outcome", verbose_name=_("ASCF outcomes"), blank=True
+    )
+    focus_areas = models.ManyToManyField(
+        "network.FocusArea", verbose_name=_("ASCF focus areas"), blank=True
+    )
+    sections = models.JSONField(
+        _("narrative sections"),
+        default=list,
+        blank=True,
+        help_text=_('A list of {"heading", "body"}.'),
+    )
+    document = models.FileField(_("plan document (PDF)"), upload_to="plans/%Y/", blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=PlanStatus.choices,
+        default=PlanStatus.DRAFT,
+        db_index=True,
+    )
+    return_comment = models.TextField(_("comment on return"), blank=True)
+    visibility = VisibilityField()
+    sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Illustrative demo data, not real.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["city__name", "-period_start"]
+        verbose_name = _("Smart City Action Plan")
+        verbose_name_plural = _("Smart City Action Plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="plan_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period_start}–{self.period_end})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan-detail", args=[self.pk])
+
+
+class PlanVersion(models.Model):
+    """What a plan said when it was submitted (or endorsed, returned, published): kept for ever."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("number"))
+    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices)
+    snapshot = models.JSONField(_("content"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_numbers_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"
+
+
+class FinancingInstrument(models.TextChoices):
+    GRANT = "grant", _("Grant")
+    LOAN = "loan", _("Loan")
+    EQUITY = "equity", _("Equity")
+    PPP = "ppp", _("Public-private partnership")
+    GUARANTEE = "guarantee", _("Guarantee")
+    TECHNICAL_ASSISTANCE = "technical_assistance", _("Technical assistance")
+
+
+class ReadinessLevel(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    SHAPING = "shaping", _("Shaping")
+    INVESTOR_READY = "investor-ready", _("Investor-ready")
+
+
+class Project(VersionedModel):
+    city = models.ForeignKey(
+        "network.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="projects"
+    )
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    focus_areas = models.ManyToManyField(
+        "network.FocusArea", verbose_name=_("ASCF focus areas"), related_name="projects"
+    )
+    outcomes = models.ManyToManyField(
+        "network.Outcome", verbose_name=_("ASCF outcomes"), blank=True, related_name="projects"
+    )
+    sdg_targets = models.JSONField(_("SDG 11 targets"), default=list, blank=True)
+    status = models.CharField(
+        _("status (OC4IDS)"),
+        max_length=20,
+        choices=codelists.choices(codelists.PROJECT_STATUS),
+        db_index=True,
+    )
+    project_type = models.CharField(
+        _("type (OC4IDS)"),
+        max_length=20,
+        choices=codelists.choices(codelists.PROJECT_TYPE),
+        blank=True,
+    )
+    sectors = models.JSONField(_("sectors (OC4IDS)"), default=list, blank=True)
+    locations = models.JSONField(
+        _("locations"),
+        default=list,
+        blank=True,
+        help_text=_('A list of {"description", "lat", "lon"}.'),
+    )
+    period_start = models.DateField(_("start"), null=True, blank=True)
+    period_end = models.DateField(_("end"), null=True, blank=True)
+    budget_amount = models.DecimalField(
+        _("budget"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    budget_currency = models.CharField(
+        _("currency"), max_length=3, choices=codelists.choices(codelists.CURRENCY)
+    )
+    funding_secured = models.DecimalField(
+        _("funding secured"),
+        max_digits=18,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+        help_text=_("In the budget's currency."),
+    )
+    financing_sought = models.JSONField(_("financing sought"), default=list, blank=True)
+    contacts = models.JSONField(
+        _("contacts"), default=list, blank=True, help_text=_('A list of {"name", "role", "email"}.')
+    )
+    readiness_score = models.PositiveSmallIntegerField(
+        _("readiness score"), null=True, blank=True, editable=False
+    )
+    readiness_level = models.CharField(
+        _("readiness level"),
+        max_length=15,
+        choices=ReadinessLevel.choices,
+        blank=True,
+        editable=False,
+        db_index=True,
+    )
+    visibility = VisibilityField()
+    sample = models.BooleanField(_("sample data"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [
+            models.Index(fields=["visibility", "status"]),
+            models.Index(fields=["city", "visibility"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__isnull=True)
+                | models.Q(period_start__isnull=True)
+                | models.Q(period_end__gte=models.F("period_start")),
+                name="project_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("project-detail", args=[self.pk])
+
+    @property
+    def funding_gap(self) -> Decimal:
+        """Budget not yet secured, in the budget's currency; computed, never stored."""
+        return max(self.budget_amount - self.funding_secured, Decimal("0"))
+
+
+class Milestone(TimeStampedModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    milestone_type = models.CharField(
+        _("type"), max_length=30, choices=codelists.choices(codelists.MILESTONE_TYPE), blank=True
+    )
+    code = models.CharField(
+        _("code"), max_length=30, choices=codelists.choices(codelists.MILESTONE_CODE), blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=codelists.choices(codelists.MILESTONE_STATUS),
+        default="scheduled",
+    )
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    date_met = models.DateField(_("met on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
+    date = models.DateField(_("as of"), default=dt.date.today)
+    physical_pct = models.DecimalField(
+        _("physical progress %"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    financial_pct = models.DecimalField(
+        _("financial progress %"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.date}: {self.physical_pct}% / {self.financial_pct}%"
+
+
+class ReadinessAssessment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assessments")
+    answers = models.JSONField(_("answers"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    level = models.CharField(_("level"), max_length=15, choices=ReadinessLevel.choices)
+    missing = models.JSONField(_("missing items"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.score} ({self.level})"
+
+
+class ProjectDocument(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    document_type = models.CharField(
+        _("type"), max_length=40, choices=codelists.choices(codelists.DOCUMENT_TYPE), blank=True
+    )
+    file = models.FileField(_("file"), upload_to="projects/%Y/")
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

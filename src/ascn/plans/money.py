@@ -1,0 +1,60 @@
+"""Money: Decimal amounts with an ISO 4217 currency, and USD equivalents at a dated rate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from ascn.plans.models import ExchangeRate
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class UsdEquivalent:
+    amount: Decimal
+    rate: Decimal
+    rate_date: dt.date
+    source: str
+
+
+def rate_on(currency: str, on: dt.date | None = None) -> ExchangeRate | None:
+    """The latest rate for ``currency`` on or before ``on`` (today by default)."""
+    on = on or dt.date.today()
+    return ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
+
+
+def to_usd(
+    amount: Decimal, currency: str, on: dt.date | None = None, *, rates: dict | None = None
+) -> UsdEquivalent | None:
+    """``amount`` in US dollars at the latest known rate, or None when no rate is on record.
+
+    ``rates`` (currency → ExchangeRate) lets a caller that converts many amounts look the
+    rates up once (see ``latest_rates``).
+    """
+    if currency == "USD":
+        return UsdEquivalent(amount.quantize(CENT), Decimal("1"), on or dt.date.today(), "—")
+    rate = rates.get(currency) if rates is not None else rate_on(currency, on)
+    if rate is None:
+        return None
+    return UsdEquivalent(
+        (amount * rate.usd_per_unit).quantize(CENT, ROUND_HALF_UP),
+        rate.usd_per_unit,
+        rate.date,
+        rate.source,
+    )
+
+
+def latest_rates(on: dt.date | None = None) -> dict[str, ExchangeRate]:
+    """The latest rate of every currency on or before ``on``, in one query."""
+    on = on or dt.date.today()
+    rates: dict[str, ExchangeRate] = {}
+    for rate in ExchangeRate.objects.filter(date__lte=on).order_by("currency", "-date"):
+        rates.setdefault(rate.currency, rate)
+    return rates
+
+
+def money(amount: Decimal, currency: str) -> dict[str, str]:
+    """The API's money shape: ``{"amount": "<decimal string>", "currency": "<ISO 4217>"}``."""
+    return {"amount": str(amount.quantize(CENT)), "currency": currency}

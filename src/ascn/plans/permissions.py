@@ -1,0 +1,31 @@
+"""Who sees and does what with plans and projects (DESIGN conventions 2–3)."""
+
+from ascn.core.permissions import CSO, NATIONAL_REPRESENTATIVE, SECRETARIAT, ScopedPolicy
+
+
+class ActionPlanPolicy(ScopedPolicy):
+    city_path = "city"
+    member_state_path = "city__member_state"
+    rules = {
+        "change": {CSO, SECRETARIAT},
+        "submit": {CSO, SECRETARIAT},
+        "endorse": {NATIONAL_REPRESENTATIVE, SECRETARIAT},
+        "return": {NATIONAL_REPRESENTATIVE, SECRETARIAT},
+        "publish": {NATIONAL_REPRESENTATIVE, SECRETARIAT},
+    }
+
+
+class ProjectPolicy(ScopedPolicy):
+    city_path = "city"
+    member_state_path = "city__member_state"
+    rules = {
+        "change": {CSO, SECRETARIAT},
+        "assess": {CSO, SECRETARIAT},
+        "report_progress": {CSO, SECRETARIAT},
+        "upload": {CSO, SECRETARIAT},
+        "publish": {CSO, NATIONAL_REPRESENTATIVE, SECRETARIAT},
+    }
+
+
+plan_policy = ActionPlanPolicy()
+project_policy = ProjectPolicy()

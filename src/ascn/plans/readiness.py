@@ -1,0 +1,66 @@
+"""The bankability readiness checklist: pure functions over ``data/readiness.yaml``."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+CHECKLIST_FILE = Path(__file__).parent / "data" / "readiness.yaml"
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    dimension: str
+    label: str
+    next_step: str
+    critical: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    score: int  # percent of items met
+    level: str  # concept | shaping | investor-ready
+    met: tuple[str, ...]
+    missing: tuple[Item, ...]
+
+
+@functools.cache
+def _checklist() -> dict:
+    with CHECKLIST_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def items() -> tuple[Item, ...]:
+    return tuple(
+        Item(i["code"], i["dimension"], i["label"], i["next_step"], bool(i.get("critical", False)))
+        for i in _checklist()["items"]
+    )
+
+
+def dimensions() -> dict[str, str]:
+    return dict(_checklist()["dimensions"])
+
+
+def item_codes() -> frozenset[str]:
+    return frozenset(item.code for item in items())
+
+
+def assess(answers: dict[str, bool]) -> Result:
+    """Score the answers. Unknown codes are the caller's error (validated in the service)."""
+    all_items = items()
+    met = tuple(item.code for item in all_items if answers.get(item.code))
+    missing = tuple(item for item in all_items if not answers.get(item.code))
+    score = round(100 * len(met) / len(all_items))
+    thresholds = _checklist()["levels"]
+    critical_missing = any(item.critical for item in missing)
+    if score >= thresholds["investor_ready"] and not critical_missing:
+        level = "investor-ready"
+    elif score >= thresholds["shaping"]:
+        level = "shaping"
+    else:
+        level = "concept"
+    return Result(score=score, level=level, met=met, missing=missing)
