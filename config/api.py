@@ -1,5 +1,7 @@
 """The one JSON API at /api/v1/, a router per app."""
 
+import logging
+
 from django.db import connection
 from django.http import Http404
 from ninja import NinjaAPI, Schema, Status
@@ -9,6 +11,9 @@ from ascn.accounts.api import router as accounts_router
 from ascn.core.audit_api import router as audit_router
 from ascn.core.errors import DomainError
 from ascn.network.api import router as network_router
+from ascn.plans.api import router as plans_router
+
+logger = logging.getLogger("ascn.api")
 
 api = NinjaAPI(
     title="ASCN Platform API",
@@ -26,6 +31,13 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     return api.create_response(request, {"detail": exc.message}, status=exc.status)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """An unexpected error is logged and answered in the API's shape, never an HTML page."""
+    logger.exception("Unhandled API error on %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": "Internal server error."}, status=500)
 
 
 @api.exception_handler(Http404)
@@ -72,3 +84,4 @@ def health(request):
 api.add_router("/", network_router)
 api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
+api.add_router("/", plans_router)

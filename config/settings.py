@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "ascn.network",
     "ascn.partners",
     "ascn.plans",
+    "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -220,8 +222,13 @@ LOGGING = {
 
 ASCN_DEMO = env_bool("ASCN_DEMO")
 
+# Background tasks (django-tasks): the database backend, worked by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 # pytest (≥ 8.2) sets PYTEST_VERSION: tests use plain static storage (no collectstatic needed).
 TESTING = "PYTEST_VERSION" in os.environ
 if TESTING:
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    MEDIA_ROOT = VAR_DIR / "test-media"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -64,3 +64,17 @@ def _session_auth():
 # Signed-in members: a bearer token, or the browser session (with its CSRF check on writes).
 member_auth = [_bearer_security_scheme(), _session_auth()]
 ERRORS_AUTH = {401: ErrorOut, 403: ErrorOut}
+
+
+class ShapedRows:
+    """A queryset whose rows are shaped into dicts only for the page that is returned."""
+
+    def __init__(self, queryset: QuerySet, shape):
+        self.queryset = queryset
+        self.shape = shape
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list:
+        return [self.shape(row) for row in self.queryset[window]]

@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from ascn.core.api import ERRORS_LIST, ERRORS_READ, PageNumber
+from ascn.core.api import ERRORS_LIST, ERRORS_READ, PageNumber, ShapedRows
 from ascn.network import queries
 from ascn.network.models import Appointment, City, FocusArea, Outcome
 from ascn.network.schemas import CityDetailOut, CityOut, FrameworkOut, MemberStateOut
@@ -104,7 +104,7 @@ class CityFilters(Schema):
 )
 @paginate(PageNumber)
 def cities_list(request, filters: Query[CityFilters]):
-    return [city_out(city) for city in queries.cities(**filters.dict())]
+    return ShapedRows(queries.cities(**filters.dict()), city_out)
 
 
 @router.get(

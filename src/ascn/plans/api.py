@@ -1,0 +1,490 @@
+"""API of action plans and projects: thin — validate, call a service, shape the answer."""
+
+from typing import Literal
+
+from django.http import Http404
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from ascn.core.api import (
+    ERRORS_AUTH,
+    ERRORS_LIST,
+    ERRORS_READ,
+    ERRORS_WRITE,
+    ErrorOut,
+    PageNumber,
+    ShapedRows,
+    member_auth,
+)
+from ascn.core.errors import InvalidInput
+from ascn.network.models import City
+from ascn.plans import money, queries, readiness
+from ascn.plans.models import ActionPlan, Project
+from ascn.plans.schemas import (
+    PlanDetailOut,
+    PlanIn,
+    PlanOut,
+    PlanPatch,
+    ProgressIn,
+    ProgressOut,
+    ProjectDetailOut,
+    ProjectIn,
+    ProjectOut,
+    ProjectPatch,
+    ReadinessIn,
+    ReadinessOut,
+    StatusCode,
+    TransitionIn,
+)
+from ascn.plans.services import (
+    plan_create,
+    plan_transition,
+    plan_update,
+    progress_add,
+    project_create,
+    project_update,
+    readiness_assess,
+)
+
+router = Router(tags=["plans and projects"])
+ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
+
+
+# --- shaping -------------------------------------------------------------------------
+
+
+def _code_names(items) -> list[dict]:
+    return [{"code": item.code, "name": item.name} for item in items]
+
+
+def project_out(project: Project, rates: dict) -> dict:
+    usd = money.to_usd(project.budget_amount, project.budget_currency, rates=rates)
+    return {
+        "id": project.pk,
+        "version": project.version,
+        "visibility": project.visibility,
+        "sample": project.sample,
+        "city": project.city.slug,
+        "city_name": project.city.name,
+        "country": project.city.member_state.code,
+        "plan": project.plan_id,
+        "title": project.title,
+        "description": project.description,
+        "focus_areas": _code_names(project.focus_areas.all()),
+        "outcomes": _code_names(project.outcomes.all()),
+        "sdg_targets": project.sdg_targets,
+        "status": project.status,
+        "project_type": project.project_type,
+        "sectors": project.sectors,
+        "locations": project.locations,
+        "period_start": project.period_start,
+        "period_end": project.period_end,
+        "budget": money.money(project.budget_amount, project.budget_currency),
+        "budget_usd": (
+            {
+                "amount": str(usd.amount),
+                "rate": str(usd.rate),
+                "rate_date": usd.rate_date,
+                "rate_source": usd.source,
+            }
+            if usd
+            else None
+        ),
+        "funding_secured": money.money(project.funding_secured, project.budget_currency),
+        "funding_gap": money.money(project.funding_gap, project.budget_currency),
+        "financing_sought": project.financing_sought,
+        "readiness": {"score": project.readiness_score, "level": project.readiness_level or None},
+        "url": project.get_absolute_url(),
+        "updated_at": project.updated_at,
+    }
+
+
+def project_detail_out(project: Project, request) -> dict:
+    signed_in = request.user.is_authenticated
+    return {
+        **project_out(project, money.latest_rates()),
+        "milestones": [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "type": m.milestone_type,
+                "code": m.code,
+                "status": m.status,
+                "due_date": m.due_date,
+                "date_met": m.date_met,
+            }
+            for m in project.milestones.all()
+        ],
+        "progress": [progress_out(p) for p in project.progress_updates.all()],
+        "documents": [
+            {
+                "id": d.pk,
+                "title": d.title,
+                "document_type": d.document_type,
+                "size": d.size,
+                "url": f"/projects/{project.pk}/documents/{d.pk}/",
+            }
+            for d in project.documents.all()
+        ],
+        "contacts": project.contacts if signed_in else None,
+    }
+
+
+def progress_out(update) -> dict:
+    return {
+        "id": update.pk,
+        "date": update.date,
+        "physical_pct": str(update.physical_pct),
+        "financial_pct": str(update.financial_pct),
+        "note": update.note,
+    }
+
+
+def _project_or_404(request, project_id: int) -> Project:
+    project = queries.project_detail_for(request.user, project_id)
+    if project is None:
+        raise Http404
+    return project
+
+
+def _money_values(payload: dict, key: str, target: str, currency_key: str | None = None) -> dict:
+    value = payload.pop(key, None)
+    if value is None:
+        return {}
+    out = {target: value["amount"]}
+    if currency_key:
+        out[currency_key] = value["currency"]
+    return out
+
+
+def _city(slug: str) -> City:
+    city = City.objects.filter(slug=slug).first()
+    if city is None:
+        raise InvalidInput(f"Unknown city: {slug}", field="city")
+    return city
+
+
+# --- projects ------------------------------------------------------------------------
+
+
+class ProjectFilters(Schema):
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
+    city: str | None = Field(None, max_length=80, pattern=r"^[-a-z0-9]+$")
+    focus_area: (
+        Literal[
+            "civic-social",
+            "health-wellbeing",
+            "safety-security",
+            "quality-environment",
+            "built-infrastructure",
+            "industry-innovation",
+        ]
+        | None
+    ) = None
+    status: StatusCode | None = None
+    readiness: Literal["concept", "shaping", "investor-ready"] | None = None
+    q: str | None = Field(None, max_length=200)
+
+
+@router.get(
+    "/projects",
+    response={200: list[ProjectOut], **ERRORS_LIST},
+    operation_id="projects_list",
+    summary="Projects you may see, filtered, most recently updated first",
+)
+@paginate(PageNumber)
+def projects_list(request, filters: Query[ProjectFilters]):
+    rates = money.latest_rates()
+    return ShapedRows(
+        queries.projects_for(request.user, **filters.dict()), lambda p: project_out(p, rates)
+    )
+
+
+@router.post(
+    "/projects",
+    response={201: ProjectDetailOut, **ERRORS_WRITE, **ERRORS_AUTH},
+    auth=member_auth,
+    operation_id="projects_create",
+    summary="Create a project (draft)",
+)
+def projects_create(request, payload: ProjectIn):
+    data = payload.dict()
+    city = _city(data.pop("city"))
+    plan_id = data.pop("plan", None)
+    plan = None
+    if plan_id is not None:
+        plan = queries.plans_for(request.user).filter(pk=plan_id).first()
+        if plan is None:
+            raise InvalidInput("Unknown action plan.", field="plan")
+    budget = data.pop("budget")
+    secured = data.pop("funding_secured", None)
+    if secured and secured["currency"] != budget["currency"]:
+        raise InvalidInput(
+            "Funding secured must be in the budget's currency.", field="funding_secured"
+        )
+    project = project_create(
+        actor=request.user,
+        city=city,
+        budget_amount=budget["amount"],
+        budget_currency=budget["currency"],
+        plan=plan,
+        **({"funding_secured": secured["amount"]} if secured else {}),
+        **data,
+    )
+    return Status(201, project_detail_out(_project_or_404(request, project.pk), request))
+
+
+@router.get(
+    "/projects/{project_id}",
+    response={200: ProjectDetailOut, **ERRORS_READ},
+    operation_id="projects_read",
+    summary="One project",
+)
+def projects_read(request, project_id: int):
+    return project_detail_out(_project_or_404(request, project_id), request)
+
+
+@router.patch(
+    "/projects/{project_id}",
+    response={200: ProjectDetailOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="projects_update",
+    summary="Edit a project; send the version you edited",
+)
+def projects_update(request, project_id: int, payload: ProjectPatch):
+    project = _project_or_404(request, project_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    budget = data.pop("budget", None)
+    secured = data.pop("funding_secured", None)
+    changes = data
+    if budget:
+        changes |= {"budget_amount": budget["amount"], "budget_currency": budget["currency"]}
+    if secured:
+        if secured["currency"] != (budget or {}).get("currency", project.budget_currency):
+            raise InvalidInput(
+                "Funding secured must be in the budget's currency.", field="funding_secured"
+            )
+        changes["funding_secured"] = secured["amount"]
+    for key in ("title", "description", "status", "focus_areas"):
+        if key in changes and changes[key] is None:
+            raise InvalidInput("This field cannot be empty.", field=key)
+    project_update(actor=request.user, project=project, version=version, **changes)
+    return project_detail_out(_project_or_404(request, project_id), request)
+
+
+def readiness_out(project: Project) -> dict:
+    latest = project.assessments.order_by("-created_at", "-id").first()
+    answers = latest.answers if latest else {}
+    checklist = [
+        {
+            "code": i.code,
+            "dimension": i.dimension,
+            "label": i.label,
+            "met": bool(answers.get(i.code)),
+            "next_step": i.next_step,
+            "critical": i.critical,
+        }
+        for i in readiness.items()
+    ]
+    return {
+        "checklist": checklist,
+        "score": latest.score if latest else None,
+        "level": latest.level if latest else None,
+        "missing": [item for item in checklist if not item["met"]] if latest else [],
+        "assessed_at": latest.created_at if latest else None,
+    }
+
+
+@router.get(
+    "/projects/{project_id}/readiness",
+    response={200: ReadinessOut, **ERRORS_READ},
+    operation_id="projects_readiness",
+    summary="The readiness checklist, score, level and missing items",
+)
+def projects_readiness(request, project_id: int):
+    return readiness_out(_project_or_404(request, project_id))
+
+
+@router.post(
+    "/projects/{project_id}/readiness",
+    response={201: ReadinessOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="projects_readiness_assess",
+    summary="Record a readiness assessment",
+)
+def projects_readiness_assess(request, project_id: int, payload: ReadinessIn):
+    project = _project_or_404(request, project_id)
+    readiness_assess(actor=request.user, project=project, answers=payload.answers)
+    return Status(201, readiness_out(project))
+
+
+@router.get(
+    "/projects/{project_id}/progress",
+    response={200: list[ProgressOut], **ERRORS_READ},
+    operation_id="projects_progress_list",
+    summary="Progress updates, oldest first",
+)
+def projects_progress_list(request, project_id: int):
+    return [progress_out(p) for p in _project_or_404(request, project_id).progress_updates.all()]
+
+
+@router.post(
+    "/projects/{project_id}/progress",
+    response={201: ProgressOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="projects_progress_add",
+    summary="Report progress (kept with its date and note)",
+)
+def projects_progress_add(request, project_id: int, payload: ProgressIn):
+    project = _project_or_404(request, project_id)
+    update = progress_add(
+        actor=request.user,
+        project=project,
+        physical_pct=payload.physical_pct,
+        financial_pct=payload.financial_pct,
+        date=payload.date,
+        note=payload.note,
+    )
+    return Status(201, progress_out(update))
+
+
+# --- action plans --------------------------------------------------------------------
+
+
+def plan_out(plan: ActionPlan) -> dict:
+    return {
+        "id": plan.pk,
+        "version": plan.version,
+        "visibility": plan.visibility,
+        "sample": plan.sample,
+        "city": plan.city.slug,
+        "city_name": plan.city.name,
+        "country": plan.city.member_state.code,
+        "title": plan.title,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "vision": plan.vision,
+        "outcomes": _code_names(plan.outcomes.all()),
+        "focus_areas": _code_names(plan.focus_areas.all()),
+        "sections": plan.sections,
+        "status": plan.status,
+        "return_comment": plan.return_comment,
+        "document_url": f"/plans/{plan.pk}/document/" if plan.document else None,
+        "url": plan.get_absolute_url(),
+        "updated_at": plan.updated_at,
+    }
+
+
+def plan_detail_out(plan: ActionPlan) -> dict:
+    return {
+        **plan_out(plan),
+        "versions": [
+            {
+                "number": v.number,
+                "status": v.status,
+                "created_at": v.created_at,
+                "comment": v.comment,
+                "snapshot": v.snapshot,
+            }
+            for v in plan.versions.all()
+        ],
+        "projects": [p.pk for p in plan.projects.all()],
+    }
+
+
+def _plan_or_404(request, plan_id: int) -> ActionPlan:
+    plan = queries.plan_detail_for(request.user, plan_id)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+class PlanFilters(Schema):
+    city: str | None = Field(None, max_length=80, pattern=r"^[-a-z0-9]+$")
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
+    status: Literal["draft", "submitted", "returned", "endorsed", "published"] | None = None
+
+
+@router.get(
+    "/action-plans",
+    response={200: list[PlanOut], **ERRORS_LIST},
+    operation_id="plans_list",
+    summary="Smart City Action Plans you may see",
+)
+@paginate(PageNumber)
+def plans_list(request, filters: Query[PlanFilters]):
+    return ShapedRows(queries.plans_for(request.user, **filters.dict()), plan_out)
+
+
+@router.post(
+    "/action-plans",
+    response={201: PlanDetailOut, **ERRORS_WRITE, **ERRORS_AUTH},
+    auth=member_auth,
+    operation_id="plans_create",
+    summary="Start a city's action plan (draft)",
+)
+def plans_create(request, payload: PlanIn):
+    data = payload.dict()
+    city = _city(data.pop("city"))
+    plan = plan_create(actor=request.user, city=city, **data)
+    return Status(201, plan_detail_out(_plan_or_404(request, plan.pk)))
+
+
+@router.get(
+    "/action-plans/{plan_id}",
+    response={200: PlanDetailOut, **ERRORS_READ},
+    operation_id="plans_read",
+    summary="One action plan with its versions",
+)
+def plans_read(request, plan_id: int):
+    return plan_detail_out(_plan_or_404(request, plan_id))
+
+
+@router.patch(
+    "/action-plans/{plan_id}",
+    response={200: PlanDetailOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="plans_update",
+    summary="Edit a draft or returned plan; send the version you edited",
+)
+def plans_update(request, plan_id: int, payload: PlanPatch):
+    plan = _plan_or_404(request, plan_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    plan_update(actor=request.user, plan=plan, version=version, **data)
+    return plan_detail_out(_plan_or_404(request, plan_id))
+
+
+def _transition_endpoint(action: str, summary: str):
+    @router.post(
+        f"/action-plans/{{plan_id}}/{action}",
+        response={200: PlanDetailOut, **ERRORS_EDIT},
+        auth=member_auth,
+        operation_id=f"plans_{action}",
+        summary=summary,
+    )
+    def endpoint(request, plan_id: int, payload: TransitionIn):
+        plan = _plan_or_404(request, plan_id)
+        plan_transition(
+            actor=request.user,
+            plan=plan,
+            action=action,
+            version=payload.version,
+            comment=payload.comment,
+        )
+        return plan_detail_out(_plan_or_404(request, plan_id))
+
+    endpoint.__name__ = f"plans_{action}"
+    return endpoint
+
+
+plans_submit = _transition_endpoint("submit", "Submit the plan for endorsement (CSCO)")
+plans_endorse = _transition_endpoint(
+    "endorse", "Endorse a submitted plan (National Representative)"
+)
+plans_return = _transition_endpoint(
+    "return", "Return a submitted plan with a comment (National Representative)"
+)
+plans_publish = _transition_endpoint("publish", "Publish an endorsed plan")

@@ -1,0 +1,80 @@
+"""Reads of plans and projects. Every read starts from what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from ascn.network.models import FocusArea, Outcome
+from ascn.plans.models import ActionPlan, Milestone, ProgressUpdate, Project, ProjectDocument
+from ascn.plans.permissions import plan_policy, project_policy
+
+
+def projects_for(
+    user, *, country=None, city=None, focus_area=None, status=None, readiness=None, q=None
+) -> QuerySet[Project]:
+    qs = project_policy.visible(user, Project.objects.all())
+    if country:
+        qs = qs.filter(city__member_state__code__iexact=country)
+    if city:
+        qs = qs.filter(city__slug=city)
+    if focus_area:
+        qs = qs.filter(focus_areas__code=focus_area)
+    if status:
+        qs = qs.filter(status=status)
+    if readiness:
+        qs = qs.filter(readiness_level=readiness)
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(description__icontains=q) | Q(city__name__icontains=q)
+        )
+    return (
+        qs.select_related("city__member_state")
+        .prefetch_related(
+            Prefetch("focus_areas", queryset=FocusArea.objects.only("code", "name")),
+            Prefetch("outcomes", queryset=Outcome.objects.only("code", "name")),
+        )
+        .distinct()
+        .order_by("-updated_at", "-id")
+    )
+
+
+def project_detail_for(user, pk: int) -> Project | None:
+    return (
+        project_policy.visible(user, Project.objects.all())
+        .select_related("city__member_state", "plan")
+        .prefetch_related(
+            "focus_areas",
+            "outcomes",
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
+            Prefetch("progress_updates", queryset=ProgressUpdate.objects.order_by("date", "id")),
+            Prefetch("documents", queryset=ProjectDocument.objects.order_by("-created_at")),
+            "assessments",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def plans_for(user, *, city=None, country=None, status=None) -> QuerySet[ActionPlan]:
+    qs = plan_policy.visible(user, ActionPlan.objects.all())
+    if city:
+        qs = qs.filter(city__slug=city)
+    if country:
+        qs = qs.filter(city__member_state__code__iexact=country)
+    if status:
+        qs = qs.filter(status=status)
+    return (
+        qs.select_related("city__member_state")
+        .prefetch_related("outcomes", "focus_areas")
+        .order_by("city__name", "-period_start", "-id")
+    )
+
+
+def plan_detail_for(user, pk: int) -> ActionPlan | None:
+    return (
+        plan_policy.visible(user, ActionPlan.objects.all())
+        .select_related("city__member_state")
+        .prefetch_related("outcomes", "focus_areas", "versions", "projects")
+        .filter(pk=pk)
+        .first()
+    )

@@ -1,0 +1,273 @@
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+
+StatusCode = Literal[
+    "identification",
+    "preparation",
+    "implementation",
+    "completion",
+    "maintenance",
+    "decommissioning",
+    "decommissioned",
+    "cancelled",
+]
+Instrument = Literal["grant", "loan", "equity", "ppp", "guarantee", "technical_assistance"]
+FocusAreaCode = Literal[
+    "civic-social",
+    "health-wellbeing",
+    "safety-security",
+    "quality-environment",
+    "built-infrastructure",
+    "industry-innovation",
+]
+OutcomeCode = Literal["competitive-economy", "sustainable-environment", "high-quality-of-life"]
+ReadinessCode = Literal["concept", "shaping", "investor-ready"]
+VisibilityCode = Literal["draft", "network", "public"]
+
+
+class MoneyIn(Schema):
+    amount: str = Field(
+        ..., pattern=r"^\d{1,16}(\.\d{1,2})?$", description='Decimal string, e.g. "2500000.00"'
+    )
+    currency: str = Field(..., pattern=r"^[A-Z]{3}$", description="ISO 4217")
+
+
+class MoneyOut(Schema):
+    amount: str
+    currency: str
+
+
+class UsdOut(Schema):
+    amount: str
+    currency: Literal["USD"] = "USD"
+    rate: str = Field(..., description="USD per unit of the budget's currency")
+    rate_date: dt.date
+    rate_source: str
+
+
+class LocationIn(Schema):
+    description: str = Field("", max_length=300)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+
+
+class ContactIn(Schema):
+    name: str = Field(..., max_length=200)
+    role: str = Field("", max_length=200)
+    email: str = Field("", max_length=200)
+
+
+class ProjectIn(Schema):
+    city: str = Field(..., max_length=80, description="City slug")
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field(..., min_length=1, max_length=20000)
+    focus_areas: list[FocusAreaCode] = Field(..., min_length=1)
+    status: StatusCode
+    budget: MoneyIn
+    outcomes: list[OutcomeCode] = []
+    sdg_targets: list[str] = Field([], max_length=20)
+    project_type: str = Field("", max_length=20)
+    sectors: list[str] = Field([], max_length=25)
+    locations: list[LocationIn] = Field([], max_length=50)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    funding_secured: MoneyIn | None = None
+    financing_sought: list[Instrument] = []
+    contacts: list[ContactIn] = Field([], max_length=20)
+    plan: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+class ProjectPatch(Schema):
+    version: int = Field(
+        ..., ge=1, le=2**31 - 1, description="The version you edited; a stale one gets 409"
+    )
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, min_length=1, max_length=20000)
+    focus_areas: list[FocusAreaCode] | None = Field(None, min_length=1)
+    status: StatusCode | None = None
+    budget: MoneyIn | None = None
+    outcomes: list[OutcomeCode] | None = None
+    sdg_targets: list[str] | None = Field(None, max_length=20)
+    project_type: str | None = Field(None, max_length=20)
+    sectors: list[str] | None = Field(None, max_length=25)
+    locations: list[LocationIn] | None = Field(None, max_length=50)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    funding_secured: MoneyIn | None = None
+    financing_sought: list[Instrument] | None = None
+    contacts: list[ContactIn] | None = Field(None, max_length=20)
+    visibility: VisibilityCode | None = None
+
+
+class CodeName(Schema):
+    code: str
+    name: str
+
+
+class ReadinessSummary(Schema):
+    score: int | None
+    level: ReadinessCode | None
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    type: str
+    code: str
+    status: str
+    due_date: dt.date | None
+    date_met: dt.date | None
+
+
+class ProgressOut(Schema):
+    id: int
+    date: dt.date
+    physical_pct: str
+    financial_pct: str
+    note: str
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    document_type: str
+    size: int
+    url: str
+
+
+class ProjectOut(Schema):
+    id: int
+    version: int
+    visibility: VisibilityCode
+    sample: bool
+    city: str
+    city_name: str
+    country: str
+    plan: int | None
+    title: str
+    description: str
+    focus_areas: list[CodeName]
+    outcomes: list[CodeName]
+    sdg_targets: list[str]
+    status: str
+    project_type: str
+    sectors: list[str]
+    locations: list[dict]
+    period_start: dt.date | None
+    period_end: dt.date | None
+    budget: MoneyOut
+    budget_usd: UsdOut | None = Field(
+        ..., description="At the latest dated rate; null when no rate is on record"
+    )
+    funding_secured: MoneyOut
+    funding_gap: MoneyOut = Field(
+        ..., description="Budget minus funding secured, computed on every read"
+    )
+    financing_sought: list[str]
+    readiness: ReadinessSummary
+    url: str
+    updated_at: dt.datetime
+
+
+class ProjectDetailOut(ProjectOut):
+    milestones: list[MilestoneOut]
+    progress: list[ProgressOut]
+    documents: list[DocumentOut]
+    contacts: list[dict] | None = Field(..., description="Only for signed-in members")
+
+
+class ChecklistItemOut(Schema):
+    code: str
+    dimension: str
+    label: str
+    met: bool
+    next_step: str
+    critical: bool
+
+
+class ReadinessOut(Schema):
+    checklist: list[ChecklistItemOut]
+    score: int | None
+    level: ReadinessCode | None
+    missing: list[ChecklistItemOut]
+    assessed_at: dt.datetime | None
+
+
+class ReadinessIn(Schema):
+    answers: dict[str, bool] = Field(..., description="Checklist item code → met")
+
+
+class ProgressIn(Schema):
+    physical_pct: float = Field(..., ge=0, le=100)
+    financial_pct: float = Field(..., ge=0, le=100)
+    date: dt.date | None = None
+    note: str = Field("", max_length=5000)
+
+
+class SectionIn(Schema):
+    heading: str = Field(..., min_length=1, max_length=200)
+    body: str = Field("", max_length=50000)
+
+
+class PlanIn(Schema):
+    city: str = Field(..., max_length=80)
+    title: str = Field(..., min_length=1, max_length=200)
+    period_start: int = Field(..., ge=2000, le=2100)
+    period_end: int = Field(..., ge=2000, le=2100)
+    vision: str = Field("", max_length=20000)
+    outcomes: list[OutcomeCode] = []
+    focus_areas: list[FocusAreaCode] = []
+    sections: list[SectionIn] = Field([], max_length=50)
+
+
+class PlanPatch(Schema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    period_start: int | None = Field(None, ge=2000, le=2100)
+    period_end: int | None = Field(None, ge=2000, le=2100)
+    vision: str | None = Field(None, max_length=20000)
+    outcomes: list[OutcomeCode] | None = None
+    focus_areas: list[FocusAreaCode] | None = None
+    sections: list[SectionIn] | None = Field(None, max_length=50)
+
+
+class TransitionIn(Schema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    comment: str = Field("", max_length=5000)
+
+
+class PlanVersionOut(Schema):
+    number: int
+    status: str
+    created_at: dt.datetime
+    comment: str
+    snapshot: dict
+
+
+class PlanOut(Schema):
+    id: int
+    version: int
+    visibility: VisibilityCode
+    sample: bool
+    city: str
+    city_name: str
+    country: str
+    title: str
+    period_start: int
+    period_end: int
+    vision: str
+    outcomes: list[CodeName]
+    focus_areas: list[CodeName]
+    sections: list[dict]
+    status: str
+    return_comment: str
+    document_url: str | None
+    url: str
+    updated_at: dt.datetime
+
+
+class PlanDetailOut(PlanOut):
+    versions: list[PlanVersionOut]
+    projects: list[int]
