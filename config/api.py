@@ -11,6 +11,7 @@ from ascn.accounts.api import router as accounts_router
 from ascn.core.audit_api import router as audit_router
 from ascn.core.errors import DomainError
 from ascn.network.api import router as network_router
+from ascn.opendata.api import router as opendata_router
 from ascn.plans.api import router as plans_router
 
 logger = logging.getLogger("ascn.api")
@@ -85,3 +86,4 @@ api.add_router("/", network_router)
 api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
 api.add_router("/", plans_router)
+api.add_router("/", opendata_router)

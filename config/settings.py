@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ascn.network",
     "ascn.partners",
     "ascn.plans",
+    "ascn.opendata",
     "django_tasks",
     "django_tasks_db",
     "django_otp",

@@ -9,5 +9,7 @@ urlpatterns = [
     path("accounts/", include("ascn.accounts.urls")),
     path("audit/", include("ascn.core.urls")),
     path("organisations/", include("ascn.partners.urls")),
+    path("", include("ascn.opendata.urls")),
+    path("", include("ascn.plans.urls")),
     path("", include("ascn.network.urls")),
 ]
