@@ -34,14 +34,19 @@ migrate: var
 seed: migrate
 	$(RUN) python manage.py load_network
 	$(RUN) python manage.py load_partners
+	$(RUN) python manage.py load_exchange_rates
 
 demo: install var
 	$(RUN) --no-dev python manage.py migrate --noinput
 	$(RUN) --no-dev python manage.py load_network
 	$(RUN) --no-dev python manage.py load_partners
+	$(RUN) --no-dev python manage.py load_exchange_rates
 	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
+	ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
 	$(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/"
+	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/ (background tasks: db_worker)"
+	ASCN_DEMO=1 $(RUN) --no-dev python manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 & \
+	trap 'kill %1 2>/dev/null' EXIT INT TERM; \
 	ASCN_DEMO=1 $(RUN) --no-dev granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 config.wsgi:application
 
 serve:

@@ -470,15 +470,18 @@ def exchange_rate_set(
     if actor is not None and not is_secretariat(actor):
         raise PermissionDenied(_("Only the Secretariat edits exchange rates."))
     currency = _in_codelist((currency or "").upper(), codelists.CURRENCY, "currency")
-    rate = _decimal(usd_per_unit, "usd_per_unit")
-    if rate == 0:
+    try:
+        rate = Decimal(str(usd_per_unit))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput(_("Not a number."), field="usd_per_unit") from exc
+    if not rate.is_finite() or rate <= 0 or rate >= Decimal("1e9"):
         raise InvalidInput(_("A rate must be above zero."), field="usd_per_unit")
     if not (source or "").strip():
         raise InvalidInput(_("Name the source of the rate."), field="source")
     obj = ExchangeRate.objects.filter(currency=currency, date=date).first()
     before = audit.snapshot(obj, ["usd_per_unit", "source"]) if obj else {}
     obj = obj or ExchangeRate(currency=currency, date=date)
-    obj.usd_per_unit = Decimal(str(usd_per_unit))
+    obj.usd_per_unit = rate.quantize(Decimal("0.0000000001"))
     obj.source = source.strip()
     validate(obj)
     obj.save()

@@ -1,0 +1,42 @@
+"""Load the dated exchange rates of ``plans/seed/exchange_rates.yaml``. Idempotent."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from ascn.plans.models import ExchangeRate
+from ascn.plans.services import exchange_rate_set
+
+SEED = Path(__file__).resolve().parents[2] / "seed" / "exchange_rates.yaml"
+
+
+def load_exchange_rates() -> int:
+    with SEED.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    written = 0
+    for currency, units in data["units_per_usd"].items():
+        usd_per_unit = (Decimal("1") / Decimal(str(units))).quantize(Decimal("0.0000000001"))
+        existing = ExchangeRate.objects.filter(currency=currency, date=data["date"]).first()
+        if existing and existing.usd_per_unit == usd_per_unit and existing.source == data["source"]:
+            continue
+        exchange_rate_set(
+            actor=None,
+            currency=currency,
+            date=data["date"],
+            usd_per_unit=usd_per_unit,
+            source=data["source"],
+        )
+        written += 1
+    return written
+
+
+class Command(BaseCommand):
+    help = "Load the dated exchange rates used for USD equivalents."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            written = load_exchange_rates()
+        self.stdout.write(self.style.SUCCESS(f"Exchange rates loaded ({written} written)."))
