@@ -28,7 +28,9 @@ def _network_seed(django_db_setup, django_db_blocker):
     Loading takes about 0.4 s on SQLite and 0.8 s on PostgreSQL (some 1,200 queries), too
     slow to repeat for each of the hundred tests that read the network. Each test's own
     transaction (the ``db`` fixture) is a savepoint inside this one, so a test's writes are
-    undone after it while the seed stays; other modules never see the seed.
+    undone after it while the seed stays; other modules never see the seed. A live-server
+    (``transactional_db``) test cannot see this uncommitted seed: load it there itself
+    (``tests/e2e/conftest.py``'s ``live_network``), in a module of its own.
     """
     with django_db_blocker.unblock():
         outer = transaction.atomic()
@@ -55,8 +57,11 @@ def network(_network_seed, db) -> dict[str, int]:
 
 
 @pytest.fixture
-def member(db, client):
+def member(db, client, settings):
     """An ordinary signed-in member (not Secretariat); ``client`` carries the session."""
+    # Argon2 with production parameters costs ~0.5 s per hash; these tests are about what a
+    # member sees, not about password storage.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = user_create(
         actor=None, email=MEMBER_EMAIL, password=MEMBER_PASSWORD, full_name="Ordinary Member"
     )
@@ -68,7 +73,7 @@ def member(db, client):
 def get_bounded(client, django_assert_max_num_queries):
     """GET a URL, asserting it answers 200 within a bounded number of queries (no N+1)."""
 
-    def get(url: str, *, max_queries: int, **headers):
+    def get(url: str, *, max_queries: int, headers: dict[str, str] | None = None):
         with django_assert_max_num_queries(max_queries):
             response = client.get(url, headers=headers)
         assert response.status_code == 200, f"{url} answered {response.status_code}"

@@ -91,8 +91,7 @@ PILOT_CITY_OFFICERS: dict[str, list[tuple[str, str]]] = {
     "Kuching": [
         (
             "Julin Alen",
-            "Principal Assistant Director, State Planning Unit, Chief Minister Department, "
-            "Sarawak",
+            "Principal Assistant Director, State Planning Unit, Chief Minister Department, Sarawak",
         ),
     ],
     "Nay Pyi Taw": [("Myo Aung", "Permanent Secretary, Nay Pyi Taw Development Committee")],

@@ -1,3 +1,8 @@
 from django.urls import path
 
-urlpatterns: list = []
+from ascn.core import views
+
+urlpatterns = [
+    path("", views.audit_log, name="audit"),
+    path("export.csv", views.audit_csv, name="audit-csv"),
+]
