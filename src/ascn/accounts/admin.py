@@ -23,7 +23,16 @@ class UserAdmin(BaseUserAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     """Read-only: roles are granted by invitation or `membership_grant`, ended by the action."""
 
-    list_display = ["user", "role", "scope_type", "member_state", "city", "organisation", "start_date", "end_date"]
+    list_display = [
+        "user",
+        "role",
+        "scope_type",
+        "member_state",
+        "city",
+        "organisation",
+        "start_date",
+        "end_date",
+    ]
     list_filter = ["role", "scope_type"]
     search_fields = ["user__email"]
     actions = ["end_today"]
@@ -47,7 +56,17 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "role", "member_state", "city", "organisation", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_display = [
+        "email",
+        "role",
+        "member_state",
+        "city",
+        "organisation",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    ]
     list_filter = ["role"]
     search_fields = ["email"]
 
@@ -63,7 +82,15 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     search_fields = ["user__email", "prefix"]
     exclude = ["key_hash"]
 

@@ -7,8 +7,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.functional import lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import VerifyNotAllowed
 
 from ascn.accounts.models import ROLE_SCOPE, Role, ScopeType
@@ -80,14 +81,11 @@ class TwoFactorCodeForm(forms.Form):
 
     @staticmethod
     def _not_allowed_message(info: dict | None) -> str:
+        """django-otp's own wording (translated by django-otp)."""
+        messages = OTPAuthenticationFormMixin.otp_error_messages
         if info and info.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
-            count = info["failure_count"]
-            return ngettext(
-                "Verification is paused after %(count)d failed attempt; try again in a moment.",
-                "Verification is paused after %(count)d failed attempts; try again in a moment.",
-                count,
-            ) % {"count": count}
-        return str(_("Verification of codes is disabled for the moment; try again later."))
+            return messages["n_failed_attempts"] % {"failure_count": info["failure_count"]}
+        return str(messages["verification_not_allowed"])
 
 
 # --- invitations ---------------------------------------------------------------------

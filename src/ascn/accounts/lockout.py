@@ -1,12 +1,18 @@
 """What a locked-out client gets from django-axes: JSON 429 on the API, a page elsewhere."""
 
+from axes.helpers import get_cool_off
 from django.http import JsonResponse
 from django.shortcuts import render
-
-LOCKOUT_MESSAGE = "Too many failed sign-in attempts: try again in 15 minutes, or reset your password."
+from django.utils.translation import gettext as _
 
 
 def lockout_response(request, original_response=None, credentials=None):
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    message = _(
+        "Too many failed sign-in attempts: try again in %(minutes)s minutes, or reset your password."
+    ) % {"minutes": minutes or 15}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": LOCKOUT_MESSAGE}, status=429)
-    return render(request, "accounts/locked_out.html", {"message": LOCKOUT_MESSAGE}, status=429)
+        return JsonResponse({"detail": message}, status=429)
+    context = {"message": message, "cooloff_timedelta": cool_off, "minutes": minutes}
+    return render(request, "accounts/locked_out.html", context, status=429)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -73,5 +75,5 @@ class TwoFactorMiddleware:
             target = (
                 "two-factor-verify" if user_has_device(user, confirmed=True) else "two-factor-setup"
             )
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -409,3 +409,48 @@ def token_user(secret: str) -> tuple[User, ApiToken] | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user, token
+
+
+# --- passwords and two-factor ----------------------------------------------------------
+
+
+@transaction.atomic
+def password_recorded(*, actor: User, action: str) -> None:
+    """Django's password views write the password; the audit trail still gets the event."""
+    audit.record(actor, action, actor, {})
+
+
+@transaction.atomic
+def two_factor_enable(*, actor: User, device):
+    """Confirm the actor's own TOTP device after they gave a right code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=actor).first()
+    if device is None:
+        raise NotFound(_("Device not found."))
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(
+        actor,
+        "accounts.two_factor.enabled",
+        device,
+        {"confirmed": {"before": False, "after": True}},
+    )
+    return device
+
+
+@transaction.atomic
+def two_factor_disable(*, actor: User) -> int:
+    """Remove the actor's authenticators. The Secretariat must keep two-factor on."""
+    import django_otp
+
+    if settings.ASCN_SECRETARIAT_REQUIRES_2FA and scopes_of(actor).secretariat:
+        raise PermissionDenied(_("The Secretariat must keep two-factor sign-in on."))
+    removed = 0
+    for device in django_otp.devices_for_user(actor, confirmed=None):
+        device.delete()
+        removed += 1
+    audit.record(
+        actor, "accounts.two_factor.disabled", actor, {"devices": {"before": removed, "after": 0}}
+    )
+    return removed

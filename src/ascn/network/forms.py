@@ -6,14 +6,18 @@ from ascn.network.queries import UNKNOWN_SIZE, cohorts
 
 
 class CityFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": _("Search cities")}),
+    )
     country = forms.ChoiceField(label=_("Member state"), required=False)
     cohort = forms.TypedChoiceField(label=_("Joined"), required=False, coerce=int, empty_value=None)
     size_class = forms.ChoiceField(label=_("Size"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Search cities")})
         self.fields["country"].choices = [("", _("All member states"))] + [
             (state.code, state.name)
             for state in MemberState.objects.filter(cities__isnull=False).distinct()
@@ -29,7 +33,12 @@ class CityFilterForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name, city or designation"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Name, city or designation"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(),
+    )
     country = forms.ChoiceField(label=_("Member state"), required=False)
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *Appointment.Role.choices]
@@ -37,7 +46,6 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search"})
         self.fields["country"].choices = [("", _("All member states"))] + [
             (state.code, state.name) for state in MemberState.objects.all()
         ]

@@ -29,7 +29,7 @@ ASEAN_EXTENT = {
 PILOT_COHORT = 2018
 PILOT_COLOUR = "#1f5f99"
 LATER_COLOURS = ["#e07b00", "#2e9e6b", "#b8326b", "#7b5ea7", "#8c6d1f"]
-COUNTRY_FILL = "#e3e8ee"
+COUNTRY_FILL = "#cfd9e4"
 SVG_CACHE_SIZE = 32
 COUNTRIES_DATASET = "asean-countries"
 
@@ -97,7 +97,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
     n = len(points)
     countries = (
         alt.Chart(alt.NamedData(name=COUNTRIES_DATASET))
-        .mark_geoshape(fill=COUNTRY_FILL, stroke="white", strokeWidth=0.75)
+        .mark_geoshape(fill=COUNTRY_FILL, stroke="#7d8fa3", strokeWidth=0.6)
         .encode(
             tooltip=[alt.Tooltip("properties.name:N", title="Country")],
             description=alt.Description("properties.name:N"),
@@ -114,7 +114,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
     cities_layer = (
         alt.Chart(alt.Data(values=points))
         .mark_circle(
-            size=70, opacity=0.9, stroke="white", strokeWidth=1, clip=True, cursor="pointer"
+            size=110, opacity=0.95, stroke="white", strokeWidth=1.5, clip=True, cursor="pointer"
         )
         .encode(
             longitude="lon:Q",
@@ -149,7 +149,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
             description=f"Map of ASEAN with {n} ASCN {'city' if n == 1 else 'cities'}",
         )
         .configure_view(stroke=None)
-        .configure(background="#f7fafc", font="system-ui, sans-serif")
+        .configure(background="#eaf2fa", font="system-ui, sans-serif")
     )
     spec = chart.to_dict()
     # The shapes go in as a top-level inline dataset after Altair has built the spec: passing

@@ -175,6 +175,14 @@ class City(TimeStampedModel):
         return size_class_for(self.population)
 
     @property
+    def latitude_label(self) -> str:
+        return f"{abs(self.latitude):.3f}° {'N' if self.latitude >= 0 else 'S'}"
+
+    @property
+    def longitude_label(self) -> str:
+        return f"{abs(self.longitude):.3f}° {'E' if self.longitude >= 0 else 'W'}"
+
+    @property
     def size_class_label(self) -> str:
         return SizeClass(self.size_class).label if self.size_class else ""
 

@@ -19,6 +19,7 @@ from ascn.network.models import (
     Outcome,
     TimelineEvent,
 )
+from ascn.plans.queries import projects_for
 
 
 def _map_svg(cities) -> str:
@@ -35,7 +36,7 @@ def home(request):
             "pilot_cities": sum(1 for city in cities if city.cohort == 2018),
             "officers": Appointment.objects.current().filter(role=Appointment.Role.CSO).count(),
         },
-        "cities": cities,
+        "cities_by_state": sorted(cities, key=lambda c: (c.member_state.name, c.name)),
         "map_svg": _map_svg(cities),
         "facts": KeyFact.objects.all(),
         "outcomes": Outcome.objects.all(),
@@ -85,7 +86,17 @@ def city_detail(request, slug: str):
     except City.DoesNotExist:
         raise Http404 from None
     neighbours = City.objects.filter(member_state=city.member_state).exclude(pk=city.pk)
-    return render(request, "network/city_detail.html", {"city": city, "neighbours": neighbours})
+    projects = projects_for(request.user, city=city.slug)
+    return render(
+        request,
+        "network/city_detail.html",
+        {
+            "city": city,
+            "neighbours": neighbours,
+            "projects": projects,
+            "project_count": projects.count(),
+        },
+    )
 
 
 @require_GET

@@ -19,10 +19,22 @@ from ascn.partners.models import Organisation
 # (e-mail, name, role, scope model, scope lookup)
 DEMO_ACCOUNTS = [
     ("secretariat@example.org", "Secretariat (demo)", Role.SECRETARIAT, None, None),
-    ("nr-th@example.org", "National Representative of Thailand (demo)", Role.NATIONAL_REPRESENTATIVE, MemberState, {"code": "TH"}),
+    (
+        "nr-th@example.org",
+        "National Representative of Thailand (demo)",
+        Role.NATIONAL_REPRESENTATIVE,
+        MemberState,
+        {"code": "TH"},
+    ),
     ("cso-phuket@example.org", "CSCO of Phuket (demo)", Role.CSO, City, {"slug": "phuket"}),
     ("cso-hanoi@example.org", "CSCO of Hanoi (demo)", Role.CSO, City, {"slug": "hanoi"}),
-    ("partner-adb@example.org", "Asian Development Bank member (demo)", Role.PARTNER_MEMBER, Organisation, {"slug": "asian-development-bank"}),
+    (
+        "partner-adb@example.org",
+        "Asian Development Bank member (demo)",
+        Role.PARTNER_MEMBER,
+        Organisation,
+        {"slug": "asian-development-bank"},
+    ),
 ]
 
 

@@ -1,0 +1,429 @@
+"""Account pages: the user's own page, passwords, two-factor, invitations and API tokens.
+
+Writes go through ``accounts.services``; the exceptions are the two-factor device
+(django-otp's model) and the audit entries of Django's own password views, kept in the
+small ``@transaction.atomic`` functions below.
+"""
+
+from __future__ import annotations
+
+import time
+from base64 import b32encode
+from urllib.parse import urlencode
+from xml.etree import ElementTree
+
+import django_otp
+import qrcode
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from qrcode.image.svg import SvgPathImage
+
+from ascn.accounts import services
+from ascn.accounts.forms import (
+    SCOPE_FIELD,
+    InvitationAcceptForm,
+    InvitationForm,
+    TokenCreateForm,
+    TwoFactorCodeForm,
+)
+from ascn.accounts.models import ROLE_SCOPE, ApiToken, Invitation, Membership, Role, User
+from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from ascn.core.permissions import scopes_of
+
+DEMO_INVITATION_LINK = "ascn_demo_invitation_link"
+
+
+def _next_url(request, default: str = "account") -> str:
+    """The ``next`` parameter if it stays on this site, otherwise ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+def _add_domain_error(form, exc: DomainError, field_map: dict[str, str] | None = None) -> None:
+    """A service's refusal: 404 and 403 as such, invalid input as a form error."""
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message)
+    if isinstance(exc, PermissionDenied):
+        raise DjangoPermissionDenied(exc.message)
+    field = getattr(exc, "field", None)
+    field = (field_map or {}).get(field, field)
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+# --- the account page ----------------------------------------------------------------
+
+
+def may_invite(user) -> bool:
+    scopes = scopes_of(user)
+    return scopes.secretariat or bool(scopes.member_state_ids)
+
+
+@login_required
+@require_GET
+def account(request):
+    from ascn.network.models import Person
+
+    user = request.user
+    memberships = (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("member_state", "city__member_state", "organisation")
+        .order_by("role", "start_date")
+    )
+    context = {
+        "memberships": memberships,
+        "person": Person.objects.filter(user=user).first(),
+        "two_factor_on": django_otp.user_has_device(user, confirmed=True),
+        "is_secretariat": scopes_of(user).secretariat,
+        "may_invite": may_invite(user),
+        "active_tokens": ApiToken.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+# --- passwords -----------------------------------------------------------------------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("password-change-done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_recorded(actor=form.user, action="accounts.password.changed")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("password-reset-done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_recorded(actor=form.user, action="accounts.password.reset")
+        # Whoever can reset the password may sign in again: lift a sign-in lockout.
+        axes_reset(username=form.user.get_username())
+        return response
+
+
+# --- two-factor ----------------------------------------------------------------------
+
+
+def _unconfirmed_device(user: User) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    return device
+
+
+def _qr_svg(device: TOTPDevice) -> str:
+    """The device's otpauth:// address as an inline, labelled SVG QR code."""
+    image = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=10, border=4)
+    svg = image.get_image()
+    svg.set("width", "220")
+    svg.set("height", "220")
+    svg.set("role", "img")
+    svg.set("aria-labelledby", "qr-title")
+    svg.set("class", "qr-code")
+    title = ElementTree.Element("title", {"id": "qr-title"})
+    title.text = _("QR code that adds the ASCN Platform to your authenticator app")
+    svg.insert(0, title)
+    # Safe: the markup is built here and ElementTree escapes the text in it.
+    return mark_safe(ElementTree.tostring(svg, encoding="unicode"))
+
+
+def _grouped_secret(device: TOTPDevice) -> str:
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _demo_code(user: User, device: TOTPDevice) -> str | None:
+    """The current code, shown only in demo mode and only for the demo's @example.org accounts."""
+    if not settings.ASCN_DEMO or not user.email.lower().endswith("@example.org"):
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = time.time()
+    totp.time = now
+    if totp.t() <= device.last_t:
+        # This step's code was used already; the next one is accepted within the tolerance.
+        totp.time = now + device.step * (device.last_t - totp.t() + 1)
+    return f"{totp.token():0{device.digits}d}"
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    user = request.user
+    next_url = _next_url(request)
+    if django_otp.user_has_device(user, confirmed=True):
+        # Never a second device without the first: an unverified session is sent to verify.
+        messages.info(request, _("Two-factor sign-in is already on for your account."))
+        return redirect(next_url)
+    device = _unconfirmed_device(user)
+    form = TwoFactorCodeForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        device = services.two_factor_enable(actor=user, device=form.device)
+        django_otp.login(request, device)
+        messages.success(
+            request, _("Two-factor sign-in is on. You will be asked for a code when you sign in.")
+        )
+        return redirect(next_url)
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device),
+        "secret": _grouped_secret(device),
+        "next": next_url,
+        "required": scopes_of(user).secretariat and settings.ASCN_SECRETARIAT_REQUIRES_2FA,
+        "demo_code": _demo_code(user, device),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    user = request.user
+    next_url = _next_url(request)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        return redirect(f"{reverse('two-factor-setup')}?{urlencode({'next': next_url})}")
+    if user.is_verified():
+        return redirect(next_url)
+    form = TwoFactorCodeForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        django_otp.login(request, form.device)
+        return redirect(next_url)
+    context = {"form": form, "next": next_url, "demo_code": _demo_code(user, device)}
+    return render(request, "accounts/two_factor_verify.html", context)
+
+
+@login_required
+@require_POST
+def two_factor_disable(request):
+    user = request.user
+    if scopes_of(user).secretariat and settings.ASCN_SECRETARIAT_REQUIRES_2FA:
+        messages.error(
+            request, _("Two-factor sign-in is required for the Secretariat and stays on.")
+        )
+        return redirect("account")
+    if django_otp.user_has_device(user, confirmed=True) and not user.is_verified():
+        # The path is open to sessions that still owe a code: ask for it first.
+        return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': reverse('account')})}")
+    if django_otp.user_has_device(user, confirmed=None):
+        services.two_factor_disable(actor=user)
+        messages.success(request, _("Two-factor sign-in is off."))
+    return redirect("account")
+
+
+# --- invitations ---------------------------------------------------------------------
+
+
+def _inviter_scopes(user):
+    """Only the Secretariat and National Representatives invite; for anyone else there is nothing here."""
+    scopes = scopes_of(user)
+    if not (scopes.secretariat or scopes.member_state_ids):
+        raise Http404
+    return scopes
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitations(request):
+    scopes = _inviter_scopes(request.user)
+    form = InvitationForm(request.POST or None, scopes=scopes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        scope_field = SCOPE_FIELD.get(ROLE_SCOPE[Role(data["role"])], "role")
+        try:
+            invitation, token = services.invitation_create(
+                actor=request.user,
+                email=data["email"],
+                role=data["role"],
+                scope=data["scope"],
+                person=data.get("person"),
+            )
+        except DomainError as exc:
+            _add_domain_error(form, exc, {"scope": scope_field})
+        else:
+            messages.success(
+                request,
+                _(
+                    "Invitation e-mailed to %(email)s. The link works once and expires in %(days)d days."
+                )
+                % {"email": invitation.email, "days": services.INVITATION_LIFETIME.days},
+            )
+            if settings.ASCN_DEMO:
+                request.session[DEMO_INVITATION_LINK] = services.invitation_url(token)
+            return redirect("invitations")
+    demo_link = None
+    if request.method == "GET" and settings.ASCN_DEMO:
+        demo_link = request.session.pop(DEMO_INVITATION_LINK, None)
+    sent = Invitation.objects.select_related(
+        "member_state", "city", "organisation", "person", "invited_by", "accepted_by"
+    )
+    if not scopes.secretariat:
+        sent = sent.filter(invited_by=request.user)
+    page = Paginator(sent.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "demo_link": demo_link,
+        "secretariat": scopes.secretariat,
+    }
+    return render(request, "accounts/invitations.html", context)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk: int):
+    scopes = _inviter_scopes(request.user)
+    mine = (
+        Invitation.objects.all()
+        if scopes.secretariat
+        else Invitation.objects.filter(invited_by=request.user)
+    )
+    invitation = get_object_or_404(mine, pk=pk)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is revoked; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("invitations")
+
+
+def _invalid_invitation(request):
+    return render(request, "accounts/invitation_invalid.html", status=404)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    try:
+        invitation = services.invitation_by_token(token)
+    except NotFound:
+        return _invalid_invitation(request)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    form = None if existing else InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form is not None else {}
+        try:
+            user = services.invitation_accept(
+                token=token, password=data.get("password"), full_name=data.get("full_name", "")
+            )
+        except NotFound:
+            return _invalid_invitation(request)
+        except InvalidInput as exc:
+            if form is None:
+                messages.error(request, exc.message)
+            else:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            role = invitation.get_role_display()
+            if existing is None:
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request,
+                    _("Welcome to the ASCN Platform, %(name)s. You are signed in as %(role)s.")
+                    % {"name": user.get_short_name(), "role": role},
+                )
+                return redirect("account")
+            messages.success(
+                request, _("The role %(role)s is added to your account.") % {"role": role}
+            )
+            if request.user.is_authenticated and request.user.pk == user.pk:
+                return redirect("account")
+            return redirect(f"{reverse('login')}?{urlencode({'next': reverse('account')})}")
+    context = {
+        "invitation": invitation,
+        "existing": existing,
+        "form": form,
+        "password_help": password_validators_help_texts(),
+    }
+    return render(request, "accounts/invitation_accept.html", context)
+
+
+# --- API tokens ----------------------------------------------------------------------
+
+
+def _token_status(token: ApiToken, now) -> tuple[str, str]:
+    if token.revoked_at is not None:
+        return "revoked", _("revoked")
+    if token.expires_at <= now:
+        return "expired", _("expired")
+    return "active", _("active")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    form = TokenCreateForm(request.POST or None)
+    created = secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, secret = services.token_create(
+                actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        else:
+            form = TokenCreateForm()
+    now = timezone.now()
+    token_list = list(ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk"))
+    for token in token_list:
+        token.status, token.status_label = _token_status(token, now)
+    context = {"form": form, "tokens": token_list, "created": created, "secret": secret}
+    return render(request, "accounts/tokens.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    try:
+        services.token_revoke(actor=request.user, token=token)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
+    return redirect("tokens")

@@ -1,0 +1,123 @@
+"""The Secretariat's audit trail: a filtered, paginated page and a streamed CSV export."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ascn.core.audit_queries import CSV_COLUMNS, AuditFilterForm, audit_entries
+from ascn.core.permissions import scopes_of
+
+PAGE_SIZE = 50
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _require_secretariat(user) -> None:
+    if not scopes_of(user).secretariat:
+        raise Http404
+
+
+def _filters(form: AuditFilterForm) -> dict:
+    return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def change_lines(changes) -> list[str]:
+    """``{field: {before, after}}`` as "field: before → after" lines."""
+    if not isinstance(changes, dict):
+        return [_shown(changes)] if changes else []
+    lines = []
+    for field, change in changes.items():
+        if isinstance(change, dict) and set(change) <= {"before", "after"}:
+            lines.append(f"{field}: {_shown(change.get('before'))} → {_shown(change.get('after'))}")
+        else:
+            lines.append(f"{field}: {_shown(change)}")
+    return lines
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    _require_secretariat(request.user)
+    form = AuditFilterForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    entries = audit_entries(**(_filters(form) if form.is_bound and valid else {}))
+    if not valid:
+        entries = entries.none()
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.change_lines = change_lines(entry.changes)
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "filtered": form.is_bound and valid and bool(_filters(form)),
+        },
+        status=200 if valid else 400,
+    )
+
+
+class _Echo:
+    """A file-like object whose ``write`` hands the line back, for streaming ``csv.writer``."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _csv_row(entry) -> list[str]:
+    row = []
+    for column in CSV_COLUMNS:
+        value = getattr(entry, column)
+        if column == "changes":
+            value = json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
+        elif column == "at":
+            value = value.isoformat()
+        row.append(_cell(value))
+    return row
+
+
+@login_required
+@require_GET
+def audit_csv(request):
+    _require_secretariat(request.user)
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(
+            _("The filters are not valid: %(errors)s") % {"errors": form.errors.as_text()},
+            content_type="text/plain; charset=utf-8",
+        )
+    entries = audit_entries(**(_filters(form) if form.is_bound else {}))
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for entry in entries.iterator(chunk_size=2000):
+            yield writer.writerow(_csv_row(entry))
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="ascn-audit-{stamp}.csv"'
+    return response

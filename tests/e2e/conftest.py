@@ -1,0 +1,121 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+pytest-playwright is not used: one session-scoped browser is enough, and the browser cannot be
+downloaded here (``playwright install``), so it is launched from ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
+# thread with a running loop unless told it is safe (the live server and the test's own
+# queries are ordinary synchronous code).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+
+from ascn.network.management.commands.load_network import load_network
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+# Git-ignored: the screenshots of each run, for a person to look at when a journey fails.
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "screenshots" / "e2e"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make browser)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _is_favicon(address: str) -> bool:
+    # Chromium asks every site for /favicon.ico; the site has none yet, and that is no error
+    # of the page under test.
+    return address.endswith("/favicon.ico")
+
+
+def _open_page(browser: Browser, **context_options) -> Iterator[Page]:
+    """A page in a fresh context that fails the test on any script error or failed request."""
+    context = browser.new_context(viewport=VIEWPORT, **context_options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not _is_favicon(message.location["url"]):
+            problems.append(f"console error: {message.text} ({message.location['url']})")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and not _is_favicon(response.url):
+            problems.append(f"{response.status} {response.request.method} {response.url}")
+
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("console", on_console)
+    page.on("response", on_response)
+    yield page
+    context.close()
+    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page with JavaScript, 1280×900."""
+    yield from _open_page(browser)
+
+
+@pytest.fixture
+def page_without_js(browser: Browser) -> Iterator[Page]:
+    """A page whose context has JavaScript disabled: what htmx adds must not be needed."""
+    yield from _open_page(browser, java_script_enabled=False)
+
+
+@pytest.fixture
+def live_network(live_server, transactional_db) -> dict[str, int]:
+    """The real network seed in the database the live server reads.
+
+    ``tests/conftest.py``'s ``network`` fixture keeps the seed in a transaction the live
+    server's own connection cannot see, so the browser tests load it for real (about half a
+    second); ``transactional_db`` empties the tables again after each test.
+    """
+    return load_network()
+
+
+@pytest.fixture
+def url(live_server) -> Callable[[str], str]:
+    """``url("/cities/")``: the absolute address of a path on the live server."""
+    return lambda path: live_server.url + path
+
+
+@pytest.fixture
+def screenshot(request) -> Callable[[Page, str], Path]:
+    """``screenshot(page, "home")``: a numbered full-page screenshot of this test's step."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"\W+", "-", request.node.name).strip("-")
+    steps = iter(range(1, 100))
+
+    def take(page: Page, step: str) -> Path:
+        path = SCREENSHOT_DIR / f"{test_name}-{next(steps):02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
