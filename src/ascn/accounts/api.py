@@ -1,7 +1,9 @@
 """Tokens and the signed-in user."""
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django_otp import match_token, user_has_device
 from ninja import Router, Status
 
@@ -20,6 +22,10 @@ router = Router(tags=["accounts"])
     summary="Exchange e-mail and password (and a two-factor code if on) for an API token",
 )
 def auth_token_create(request, payload: TokenIn):
+    try:
+        request.POST  # noqa: B018 - django-axes reads the form body when it records a failure
+    except MultiPartParserError:
+        return Status(400, {"detail": "The request body is not valid multipart data: send JSON."})
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if getattr(request, "axes_locked_out", False):
         return Status(429, {"detail": "Too many failed attempts: try again later."})
@@ -31,6 +37,8 @@ def auth_token_create(request, payload: TokenIn):
         if match_token(user, payload.otp_code.strip()) is None:
             return Status(401, {"detail": "The two-factor code is not correct."})
     token, secret = token_create(actor=user, name=payload.name or "", days=payload.days)
+    # A token is a sign-in: clears earlier failures (django-axes) and records the last sign-in.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     return Status(201, {"token": secret, "expires": token.expires_at})
 
 

@@ -16,3 +16,11 @@ def lockout_response(request, original_response=None, credentials=None):
         return JsonResponse({"detail": message}, status=429)
     context = {"message": message, "cooloff_timedelta": cool_off, "minutes": minutes}
     return render(request, "accounts/locked_out.html", context, status=429)
+
+
+def lockout_username(request, credentials=None) -> str | None:
+    """The e-mail the failures are counted against, case-folded so 'A@x.org' and 'a@x.org' count together."""
+    value = (credentials or {}).get("username")
+    if value is None and request is not None and request.method == "POST":
+        value = request.POST.get("username")
+    return value.strip().lower() if isinstance(value, str) else None

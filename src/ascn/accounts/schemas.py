@@ -2,8 +2,10 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from ascn.core.api import InputSchema
 
-class TokenIn(Schema):
+
+class TokenIn(InputSchema):
     email: str = Field(..., max_length=254)
     password: str = Field(..., max_length=4096)
     otp_code: str | None = Field(

@@ -7,6 +7,30 @@ from typing import Any
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
+from pydantic import field_validator
+
+
+def _reject_control_characters(value: Any) -> Any:
+    """NUL and other control characters (tab and newlines aside) are never valid input."""
+    if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValueError("must not contain control characters")
+    if isinstance(value, list):
+        for item in value:
+            _reject_control_characters(item)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _reject_control_characters(key)
+            _reject_control_characters(item)
+    return value
+
+
+class InputSchema(Schema):
+    """Base of every query and body schema: text fields reject control characters (422)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        return _reject_control_characters(value)
 
 
 class ErrorOut(Schema):
@@ -24,7 +48,7 @@ ERRORS_WRITE = {400: ErrorOut, 422: ErrorOut}  # 400: a body that is not JSON
 class PageNumber(PaginationBase):
     """``?page=&page_size=`` (max 200) → ``{"items": [...], "count": N}``."""
 
-    class Input(Schema):
+    class Input(InputSchema):
         page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1.")
         page_size: int = Field(50, ge=1, le=200, description="Rows per page (at most 200).")
 

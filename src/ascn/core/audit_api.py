@@ -6,7 +6,7 @@ from typing import Any
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from ascn.core.api import ERRORS_AUTH, ERRORS_LIST, PageNumber, member_auth
+from ascn.core.api import ERRORS_AUTH, ERRORS_LIST, InputSchema, PageNumber, member_auth
 from ascn.core.audit_queries import audit_entries
 from ascn.core.errors import PermissionDenied
 from ascn.core.permissions import is_secretariat
@@ -27,7 +27,7 @@ class AuditEntryOut(Schema):
     client_ip: str | None
 
 
-class AuditFilters(Schema):
+class AuditFilters(InputSchema):
     actor: str | None = Field(None, max_length=254)
     action: str | None = Field(None, max_length=100, description="Prefix, e.g. `network.`")
     object_type: str | None = Field(None, max_length=100, description="e.g. `network.city`")

@@ -3,11 +3,11 @@
 from typing import Literal
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 from pydantic import Field
 
-from ascn.core.api import ERRORS_LIST, ERRORS_READ, PageNumber, ShapedRows
+from ascn.core.api import ERRORS_LIST, ERRORS_READ, InputSchema, PageNumber, ShapedRows
 from ascn.network import queries
 from ascn.network.models import Appointment, City, FocusArea, Outcome
 from ascn.network.schemas import CityDetailOut, CityOut, FrameworkOut, MemberStateOut
@@ -85,7 +85,7 @@ def member_states_list(request):
     ]
 
 
-class CityFilters(Schema):
+class CityFilters(InputSchema):
     country: str | None = Field(
         None, pattern=r"^[A-Za-z]{2}$", description="Member state, ISO 3166-1 alpha-2 (e.g. TH)"
     )

@@ -3,7 +3,7 @@
 from typing import Literal
 
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -13,6 +13,7 @@ from ascn.core.api import (
     ERRORS_READ,
     ERRORS_WRITE,
     ErrorOut,
+    InputSchema,
     PageNumber,
     ShapedRows,
     member_auth,
@@ -168,7 +169,7 @@ def _city(slug: str) -> City:
 # --- projects ------------------------------------------------------------------------
 
 
-class ProjectFilters(Schema):
+class ProjectFilters(InputSchema):
     country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
     city: str | None = Field(None, max_length=80, pattern=r"^[-a-z0-9]+$")
     focus_area: (
@@ -401,7 +402,7 @@ def _plan_or_404(request, plan_id: int) -> ActionPlan:
     return plan
 
 
-class PlanFilters(Schema):
+class PlanFilters(InputSchema):
     city: str | None = Field(None, max_length=80, pattern=r"^[-a-z0-9]+$")
     country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
     status: Literal["draft", "submitted", "returned", "endorsed", "published"] | None = None

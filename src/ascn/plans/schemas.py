@@ -3,6 +3,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from ascn.core.api import InputSchema
+
 StatusCode = Literal[
     "identification",
     "preparation",
@@ -27,7 +29,7 @@ ReadinessCode = Literal["concept", "shaping", "investor-ready"]
 VisibilityCode = Literal["draft", "network", "public"]
 
 
-class MoneyIn(Schema):
+class MoneyIn(InputSchema):
     amount: str = Field(
         ..., pattern=r"^\d{1,16}(\.\d{1,2})?$", description='Decimal string, e.g. "2500000.00"'
     )
@@ -47,19 +49,19 @@ class UsdOut(Schema):
     rate_source: str
 
 
-class LocationIn(Schema):
+class LocationIn(InputSchema):
     description: str = Field("", max_length=300)
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     name: str = Field(..., max_length=200)
     role: str = Field("", max_length=200)
     email: str = Field("", max_length=200)
 
 
-class ProjectIn(Schema):
+class ProjectIn(InputSchema):
     city: str = Field(..., max_length=80, description="City slug")
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field(..., min_length=1, max_length=20000)
@@ -79,7 +81,7 @@ class ProjectIn(Schema):
     plan: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(InputSchema):
     version: int = Field(
         ..., ge=1, le=2**31 - 1, description="The version you edited; a stale one gets 409"
     )
@@ -195,23 +197,23 @@ class ReadinessOut(Schema):
     assessed_at: dt.datetime | None
 
 
-class ReadinessIn(Schema):
+class ReadinessIn(InputSchema):
     answers: dict[str, bool] = Field(..., description="Checklist item code → met")
 
 
-class ProgressIn(Schema):
+class ProgressIn(InputSchema):
     physical_pct: float = Field(..., ge=0, le=100)
     financial_pct: float = Field(..., ge=0, le=100)
     date: dt.date | None = None
     note: str = Field("", max_length=5000)
 
 
-class SectionIn(Schema):
+class SectionIn(InputSchema):
     heading: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", max_length=50000)
 
 
-class PlanIn(Schema):
+class PlanIn(InputSchema):
     city: str = Field(..., max_length=80)
     title: str = Field(..., min_length=1, max_length=200)
     period_start: int = Field(..., ge=2000, le=2100)
@@ -222,7 +224,7 @@ class PlanIn(Schema):
     sections: list[SectionIn] = Field([], max_length=50)
 
 
-class PlanPatch(Schema):
+class PlanPatch(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
     title: str | None = Field(None, min_length=1, max_length=200)
     period_start: int | None = Field(None, ge=2000, le=2100)
@@ -233,7 +235,7 @@ class PlanPatch(Schema):
     sections: list[SectionIn] | None = Field(None, max_length=50)
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
     comment: str = Field("", max_length=5000)
 
