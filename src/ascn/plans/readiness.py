@@ -45,6 +45,11 @@ def dimensions() -> dict[str, str]:
     return dict(_checklist()["dimensions"])
 
 
+def levels() -> dict[str, int]:
+    """The score thresholds (percent) of the levels above ``concept``."""
+    return dict(_checklist()["levels"])
+
+
 def item_codes() -> frozenset[str]:
     return frozenset(item.code for item in items())
 
@@ -55,7 +60,7 @@ def assess(answers: dict[str, bool]) -> Result:
     met = tuple(item.code for item in all_items if answers.get(item.code))
     missing = tuple(item for item in all_items if not answers.get(item.code))
     score = round(100 * len(met) / len(all_items))
-    thresholds = _checklist()["levels"]
+    thresholds = levels()
     critical_missing = any(item.critical for item in missing)
     if score >= thresholds["investor_ready"] and not critical_missing:
         level = "investor-ready"
