@@ -21,17 +21,30 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.fixture(scope="module")
-def _network_seed(django_db_setup, django_db_blocker):
+def _network_seed(request, django_db_setup, django_db_blocker):
     """Run the real seed loader once per test module, inside a transaction rolled back at the end.
 
     Loading takes about 0.4 s on SQLite and 0.8 s on PostgreSQL (some 1,200 queries), too
-    slow to repeat for each of the hundred tests that read the network. Each test's own
+    slow to repeat for each of the hundreds of tests that read the network. Each test's own
     transaction (the ``db`` fixture) is a savepoint inside this one, so a test's writes are
-    undone after it while the seed stays; other modules never see the seed. A live-server
-    (``transactional_db``) test cannot see this uncommitted seed: load it there itself
-    (``tests/e2e/conftest.py``'s ``live_network``), in a module of its own.
+    undone after it while the seed stays; other modules never see the seed.
+
+    A module with transactional tests (``transaction=True``, ``live_server``) gets ``None``:
+    there the seed must be committed where another connection sees it, and the test's
+    teardown flushes it, so ``network`` loads it for each test instead.
     """
+    module_items = [item for item in request.session.items if item.module is request.module]
+    if any(_is_transactional(item) for item in module_items):
+        yield None
+        return
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -53,6 +66,8 @@ def network(_network_seed, db) -> dict[str, int]:
 
     Returns the counts of records the loader wrote, by kind.
     """
+    if _network_seed is None:
+        return load_network()
     return dict(_network_seed)
 
 

@@ -392,16 +392,6 @@ def test_loading_again_restores_an_edited_designation_and_audits_it(network):
     }
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    raises=NotSupportedError,
-    reason=(
-        "Bug: registry_upsert locks with select_for_update() under the model's default "
-        "ordering; Appointment orders by the nullable city__name, so PostgreSQL refuses "
-        "FOR UPDATE on the outer join. Fix: .order_by('pk').first() in registry_upsert."
-    ),
-)
 def test_a_registry_record_can_be_updated_by_its_primary_key(network):
     # given
     appointment = Appointment.objects.get(person__full_name="Seng Vannak")

@@ -3,7 +3,7 @@
 from typing import Literal
 
 from django.http import Http404
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -113,7 +113,7 @@ def cities_list(request, filters: Query[CityFilters]):
     operation_id="cities_read",
     summary="One city with its current Chief Smart City Officers",
 )
-def cities_read(request, slug: str):
+def cities_read(request, slug: str = Path(..., max_length=80, pattern=r"^[-a-z0-9]+$")):
     try:
         city = queries.city_with_officers(slug)
     except City.DoesNotExist:

@@ -11,6 +11,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.models import TimeStampedModel
@@ -213,7 +214,7 @@ class Person(TimeStampedModel):
 
 class AppointmentQuerySet(models.QuerySet):
     def current(self, on: dt.date | None = None) -> AppointmentQuerySet:
-        on = on or dt.date.today()
+        on = on or timezone.localdate()
         return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
             Q(end_date__isnull=True) | Q(end_date__gt=on)
         )
@@ -280,7 +281,7 @@ class Appointment(TimeStampedModel):
 
     @property
     def is_current(self) -> bool:
-        today = dt.date.today()
+        today = timezone.localdate()
         started = self.start_date is None or self.start_date <= today
         return started and (self.end_date is None or self.end_date > today)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from ascn.network.models import Appointment, City, MemberState, size_class_q
 
@@ -46,7 +47,9 @@ def city_with_officers(slug: str) -> City:
             ),
             Prefetch(
                 "appointments",
-                queryset=Appointment.objects.exclude(pk__in=current_officers().values("pk"))
+                queryset=Appointment.objects.filter(
+                    end_date__isnull=False, end_date__lte=timezone.localdate()
+                )
                 .select_related("person")
                 .order_by("-end_date"),
                 to_attr="past_officers",

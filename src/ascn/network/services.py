@@ -24,7 +24,7 @@ def registry_upsert(
     be idempotent).
     """
     require_registry_editor(actor)
-    obj = model.objects.select_for_update().filter(**lookup).first()
+    obj = model.objects.select_for_update().filter(**lookup).order_by("pk").first()
     if obj is None:
         obj = model(**lookup, **values)
         validate(obj)
