@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from ascn.network.models import Person
 from ascn.network.services import registry_upsert

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import NotSupportedError, connection
 
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.models import AuditEntry

@@ -71,7 +71,9 @@ def user_create(
         actor,
         "accounts.user.created",
         user,
-        audit.diff({}, {"email": email, "full_name": user.full_name}),
+        audit.diff(
+            {}, {"email": email, **({"full_name": user.full_name} if user.full_name else {})}
+        ),
     )
     return user
 
@@ -160,6 +162,7 @@ def membership_grant(
 def membership_end(*, actor, membership: Membership, end_date: dt.date | None = None) -> Membership:
     if not _can_grant(actor, membership.role, membership.scope):
         raise PermissionDenied(_("You may not end this membership."))
+    caller_user = membership.user  # the caller's copy: its cached roles go stale too
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     end_date = end_date or timezone.localdate()
     if membership.end_date is not None:
@@ -178,6 +181,7 @@ def membership_end(*, actor, membership: Membership, end_date: dt.date | None = 
         user.is_staff = user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
     forget_scopes(user)
+    forget_scopes(caller_user)
     audit.record(
         actor,
         "accounts.membership.ended",
