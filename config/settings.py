@@ -205,16 +205,12 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ASCN Platform <no-reply@ascn.example>")
 
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# Cache: Redis when REDIS_URL is set (several app servers); otherwise a file cache in var/,
+# shared by the web server and the task worker (import progress is reported through it).
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}}
 
 LOGGING = {
     "version": 1,
@@ -225,6 +221,11 @@ LOGGING = {
 
 ASCN_DEMO = env_bool("ASCN_DEMO")
 
+# Bulk import limits. On SQLite one import holds the single write lock while it saves
+# (about 10 ms a row), so the row limit is lower there; PostgreSQL takes 10,000.
+ASCN_IMPORT_MAX_ROWS = int(os.environ.get("ASCN_IMPORT_MAX_ROWS", "10000" if DATABASE_URL else "2000"))
+ASCN_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ASCN_IMPORT_BACKGROUND_ROWS", "200"))
+
 # Background tasks (django-tasks): the database backend, worked by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
@@ -233,5 +234,6 @@ TESTING = "PYTEST_VERSION" in os.environ
 if TESTING:
     STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     MEDIA_ROOT = VAR_DIR / "test-media"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

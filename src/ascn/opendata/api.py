@@ -1,3 +1,65 @@
-from ninja import Router
+"""Open-data API: the OC4IDS export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from ascn.core.api import ERRORS_READ
+from ascn.opendata import oc4ids
 
 router = Router(tags=["open data"])
+
+
+class Publisher(Schema):
+    name: str
+    uri: str | None = None
+
+
+class Oc4idsPackageOut(Schema):
+    """An OC4IDS 0.9.5 project package (https://standard.open-contracting.org/infrastructure/)."""
+
+    uri: str
+    publishedDate: str = Field(..., description="RFC 3339: the latest change to its contents.")
+    publisher: Publisher
+    version: str = Field(..., description="The OC4IDS schema version, major.minor.")
+    license: str | None = Field(
+        None, description="Present when the platform's data licence is set."
+    )
+    projects: list[dict[str, Any]] = Field(..., description="OC4IDS projects; at least one.")
+
+
+@router.get(
+    "/exports/oc4ids",
+    response={200: Oc4idsPackageOut, **ERRORS_READ},
+    operation_id="exports_oc4ids",
+    summary="The public projects as an OC4IDS 0.9.5 project package",
+    description=(
+        "Every **public** project, whoever asks (a signed-in member gets the same package), "
+        "as an OC4IDS 0.9.5 project package that validates against the standard's "
+        "`project-package-schema.json`. Project ids are `ascn-<id>`; the ASCF focus areas "
+        "are `additionalClassifications` with scheme `ASCF`.\n\n"
+        "OC4IDS requires at least one project in a package, so while no project is public "
+        "there is no valid package to serve: the answer is **404** with a `detail` saying "
+        "so — never an invalid package with an empty `projects` list."
+    ),
+    exclude_none=True,
+)
+def exports_oc4ids(request):
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    package = oc4ids.project_package(
+        base_url=base_url, uri=request.build_absolute_uri(request.path)
+    )
+    if package is None:
+        return Status(
+            404,
+            {
+                "detail": (
+                    "No project is public yet, so there is no OC4IDS package to publish "
+                    "(a package holds at least one project)."
+                )
+            },
+        )
+    return package

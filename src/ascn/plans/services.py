@@ -657,7 +657,7 @@ def plan_transition(
     if target is None:
         raise IllegalTransition(
             _("A %(status)s plan cannot be %(action)s.")
-            % {"status": plan.get_status_display().lower(), "action": _past(action)},
+            % {"status": plan.status, "action": _past(action)},
             field="status",
         )
     comment = (comment or "").strip()

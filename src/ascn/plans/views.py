@@ -466,7 +466,7 @@ def _live_errors(request, form):
     form.is_valid()
     problems = []
     for name, errors in form.errors.items():
-        if name != "__all__" and not (form.data.get(name) or form.data.getlist(name)):
+        if name != "__all__" and not [v for v in form.data.getlist(name) if v not in ("", None)]:
             continue
         label = form.fields[name].label if name in form.fields else ""
         problems.extend(f"{label}: {e}" if label else str(e) for e in errors)
@@ -969,8 +969,12 @@ def _plan_context(request, plan: ActionPlan, **extra) -> dict:
         for action in actions
     }
     failed = extra.pop("transition_form", None)
-    if failed is not None and failed.action_name in transition_forms:
-        transition_forms[failed.action_name] = failed
+    if failed is not None:
+        if failed.action_name in transition_forms:
+            transition_forms[failed.action_name] = failed
+        elif failed.non_field_errors():
+            # An action not offered in this status (a stale page, a crafted POST): say why.
+            extra["stale"] = " ".join(failed.non_field_errors())
     names = {
         "outcomes": dict(Outcome.objects.values_list("code", "name")),
         "focus_areas": dict(FocusArea.objects.values_list("code", "name")),

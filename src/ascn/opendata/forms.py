@@ -1,0 +1,47 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ascn.network.models import MemberState
+from ascn.opendata import imports
+
+
+class ProjectImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet of projects (CSV or XLSX)"),
+        help_text=_("At most 5 MB and 10,000 rows; the first row names the columns."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        megabytes = imports.max_bytes() // (1024 * 1024)
+        self.fields["file"].help_text = _(
+            "At most %(mb)s MB and %(rows)s rows; the first row names the columns."
+        ) % {"mb": megabytes, "rows": f"{imports.max_rows():,}"}
+
+
+class ReportFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    country = forms.ChoiceField(label=_("Member state"), required=False)
+
+    FIRST_YEAR = 2018  # the ASCN was launched in 2018
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", _("All years"))] + [
+            (year, str(year)) for year in range(this_year + 5, self.FIRST_YEAR - 1, -1)
+        ]
+        self.states = {state.code: state for state in MemberState.objects.order_by("name")}
+        self.fields["country"].choices = [("", _("All member states"))] + [
+            (code, state.name) for code, state in self.states.items()
+        ]
+
+    def member_state(self):
+        return self.states.get(self.cleaned_data.get("country") or "")

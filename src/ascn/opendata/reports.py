@@ -1,0 +1,592 @@
+"""The yearly monitoring and evaluation (M&E) report of the ASCN's projects (SPEC C4).
+
+One computation, ``me_report``, gives the tables the page shows and the CSV and XLSX
+downloads hold, so the three never disagree. It reads only what the user may see
+(``plans.queries.projects_for``) in a fixed number of queries, whatever the number of
+projects: the projects (one row each), the focus-area × status counts, the progress
+updates, the exchange rates and the member states.
+
+Definitions, shown with the report:
+
+* a project counts in year *Y* when its period overlaps *Y*; a project without a start
+  date counts from the year it was recorded, one without an end date runs on;
+* *funding sought* is a project's funding gap (budget − funding secured); amounts are
+  in US dollars at the latest rate on record for each currency (one rate table for the
+  whole report); a project in a currency without a rate is counted but left out of the sums;
+* *progress* is each project's latest physical and financial % reported by the end of the
+  period; the network's progress over time is the average of those latest values over the
+  projects that had reported by then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ascn.network.models import FocusArea, MemberState
+from ascn.opendata.imports import csv_bytes, xlsx_fit_columns, xlsx_write_rows
+from ascn.plans import codelists, money
+from ascn.plans.models import FinancingInstrument, ProgressUpdate, Project
+from ascn.plans.queries import projects_for
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+PROGRESS_ROWS_ON_SCREEN = 500  # the downloads hold every row
+
+
+@dataclass
+class ReportTable:
+    """A table of the report. ``kinds`` says how each column reads: text, int, usd, pct, date."""
+
+    key: str
+    title: str
+    columns: list[str]
+    kinds: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    total: list[Any] | None = None
+    note: str = ""
+    header_columns: int = 1  # the leading columns that name the row
+
+    def display(self, row: list[Any]) -> list[tuple[str, str]]:
+        """A row as ``(text, css class)`` cells for the page."""
+        return [
+            (_shown(value, kind), CELL_CLASS.get(kind, ""))
+            for value, kind in zip(row, self.kinds, strict=True)
+        ]
+
+    @property
+    def display_rows(self) -> list[list[tuple[str, str]]]:
+        return [self.display(row) for row in self.rows]
+
+    @property
+    def display_total(self) -> list[tuple[str, str]] | None:
+        return self.display(self.total) if self.total else None
+
+
+CELL_CLASS = {"int": "num", "usd": "num", "pct": "num", "date": "nowrap"}
+
+
+def _shown(value: Any, kind: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if kind == "int":
+        return f"{value:,}"
+    if kind == "usd":
+        return f"{value:,.0f}"
+    if kind == "pct":
+        return f"{value:.1f}"
+    if kind == "date":
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass
+class MeReport:
+    year: int | None
+    member_state: MemberState | None
+    generated_at: dt.datetime
+    period_end: dt.date
+    project_count: int
+    sample_count: int
+    rates_date: dt.date | None
+    unconverted: dict[str, int]
+    tables: list[ReportTable]
+    series: list[tuple[dt.date, Decimal, Decimal, int]]
+    progress_rows_total: int
+
+    def table(self, key: str) -> ReportTable:
+        return next(table for table in self.tables if table.key == key)
+
+    @property
+    def funding(self) -> dict[str, Decimal]:
+        """The USD totals: budget, secured and sought (the member-state table's last row)."""
+        total = self.table("member-states").total or []
+        return dict(zip(("budget", "secured", "sought"), total[3:6], strict=False))
+
+    @property
+    def filters_text(self) -> str:
+        parts = [
+            _("year %(year)s") % {"year": self.year} if self.year else _("all years"),
+            self.member_state.name if self.member_state else _("all member states"),
+        ]
+        return ", ".join(parts)
+
+
+def _year_q(year: int) -> Q:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    started = Q(period_start__lte=end) | Q(period_start__isnull=True, created_at__date__lte=end)
+    running = Q(period_end__gte=start) | Q(period_end__isnull=True)
+    return started & running
+
+
+def _usd(amount: Decimal, currency: str, rates: dict) -> Decimal | None:
+    usd = money.to_usd(amount, currency, rates=rates)
+    return usd.amount if usd else None
+
+
+def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(TENTH, ROUND_HALF_UP)
+
+
+def _quarter_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    ends = []
+    year, quarter = first.year, (first.month - 1) // 3 + 1
+    while True:
+        month = quarter * 3
+        end = dt.date(year, month, 1) + dt.timedelta(days=32)
+        end = end.replace(day=1) - dt.timedelta(days=1)
+        ends.append(min(end, last))
+        if end >= last:
+            return ends
+        quarter += 1
+        if quarter > 4:
+            year, quarter = year + 1, 1
+
+
+def _month_ends(year: int, last: dt.date) -> list[dt.date]:
+    ends = []
+    for month in range(1, 13):
+        end = (dt.date(year, month, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+            days=1
+        )
+        ends.append(min(end, last))
+        if end >= last:
+            break
+    return ends
+
+
+def me_report(
+    user, *, year: int | None = None, member_state: MemberState | None = None
+) -> MeReport:
+    today = timezone.localdate()
+    period_end = min(dt.date(year, 12, 31), today) if year else today
+    visible = projects_for(user, country=member_state.code if member_state else None)
+    visible = visible.prefetch_related(None).order_by()
+    if year:
+        visible = visible.filter(_year_q(year))
+    ids = visible.values("id")
+
+    projects = {
+        row["id"]: row
+        for row in visible.values(
+            "id",
+            "title",
+            "status",
+            "sample",
+            "budget_amount",
+            "budget_currency",
+            "funding_secured",
+            "financing_sought",
+            "city__name",
+            "city__member_state__code",
+            "city__member_state__name",
+        )
+    }
+    by_area_status = (
+        Project.focus_areas.through.objects.filter(project_id__in=ids)
+        .values_list("focusarea__code", "project__status")
+        .annotate(n=Count("project_id", distinct=True))
+    )
+    updates = (
+        ProgressUpdate.objects.filter(project_id__in=ids, date__lte=period_end)
+        .order_by("project_id", "date", "id")
+        .values_list("project_id", "date", "physical_pct", "financial_pct")
+    )
+    rates = money.latest_rates()
+    states = list(MemberState.objects.order_by("name"))
+    areas = list(FocusArea.objects.order_by("position", "code"))
+
+    unconverted: dict[str, int] = defaultdict(int)
+    for row in projects.values():
+        budget, secured = row["budget_amount"], row["funding_secured"]
+        row["gap"] = max(budget - secured, Decimal("0"))
+        row["budget_usd"] = _usd(budget, row["budget_currency"], rates)
+        row["secured_usd"] = _usd(secured, row["budget_currency"], rates)
+        row["gap_usd"] = _usd(row["gap"], row["budget_currency"], rates)
+        if row["budget_usd"] is None:
+            unconverted[row["budget_currency"]] += 1
+
+    tables = [
+        _focus_status_table(areas, list(by_area_status), projects),
+        _state_table(states, projects, member_state),
+        _city_table(projects),
+        _instrument_table(projects),
+    ]
+    latest, series = _progress(list(updates), period_end, year)
+    tables.append(_latest_progress_table(latest, projects))
+    tables.append(_series_table(series))
+    rates_dates = [rate.date for rate in rates.values()]
+    return MeReport(
+        year=year,
+        member_state=member_state,
+        generated_at=timezone.now(),
+        period_end=period_end,
+        project_count=len(projects),
+        sample_count=sum(1 for row in projects.values() if row["sample"]),
+        rates_date=max(rates_dates) if rates_dates else None,
+        unconverted=dict(sorted(unconverted.items())),
+        tables=tables,
+        series=series,
+        progress_rows_total=len(latest),
+    )
+
+
+# --- the tables ----------------------------------------------------------------------------
+
+
+def _status_titles() -> dict[str, str]:
+    """OC4IDS status titles, capitalised (the 0.9.5 codelist spells one in lower case)."""
+    return {
+        code: title[:1].upper() + title[1:]
+        for code, title in codelists.codelist(codelists.PROJECT_STATUS).items()
+    }
+
+
+def _focus_status_table(areas, counts, projects) -> ReportTable:
+    statuses = list(_status_titles().items())
+    table = ReportTable(
+        "focus-status",
+        _("Projects by focus area and status"),
+        [_("Focus area"), *[title for _code, title in statuses], _("Total")],
+        ["text", *["int"] * len(statuses), "int"],
+        note=_(
+            "A project with several focus areas counts once in each of its rows; the last row "
+            "counts every project once."
+        ),
+    )
+    cells = {(area, status): n for area, status, n in counts}
+    for area in areas:
+        row = [cells.get((area.code, code), 0) for code, _title in statuses]
+        table.rows.append([area.name, *row, sum(row)])
+    per_status = defaultdict(int)
+    for row in projects.values():
+        per_status[row["status"]] += 1
+    totals = [per_status.get(code, 0) for code, _title in statuses]
+    table.total = [_("All projects"), *totals, sum(totals)]
+    return table
+
+
+def _money_columns() -> list[str]:
+    return [
+        _("Budget (USD)"),
+        _("Funding secured (USD)"),
+        _("Funding sought (USD)"),
+        _("Secured %"),
+    ]
+
+
+def _sums(rows) -> list[Any]:
+    budget = sum((r["budget_usd"] for r in rows if r["budget_usd"] is not None), Decimal("0"))
+    secured = sum((r["secured_usd"] for r in rows if r["secured_usd"] is not None), Decimal("0"))
+    sought = sum((r["gap_usd"] for r in rows if r["gap_usd"] is not None), Decimal("0"))
+    return [budget, secured, sought, _pct(secured, budget)]
+
+
+def _state_table(states, projects, member_state) -> ReportTable:
+    table = ReportTable(
+        "member-states",
+        _("Projects and funding by member state"),
+        [_("Member state"), _("Cities with projects"), _("Projects"), *_money_columns()],
+        ["text", "int", "int", "usd", "usd", "usd", "pct"],
+    )
+    by_state = defaultdict(list)
+    for row in projects.values():
+        by_state[row["city__member_state__code"]].append(row)
+    for state in states:
+        if member_state is not None and state.pk != member_state.pk:
+            continue
+        rows = by_state.get(state.code, [])
+        cities = {row["city__name"] for row in rows}
+        table.rows.append([state.name, len(cities), len(rows), *_sums(rows)])
+    everything = list(projects.values())
+    table.total = [
+        _("All member states") if member_state is None else _("Total"),
+        len({(r["city__member_state__code"], r["city__name"]) for r in everything}),
+        len(everything),
+        *_sums(everything),
+    ]
+    return table
+
+
+def _city_table(projects) -> ReportTable:
+    table = ReportTable(
+        "cities",
+        _("Projects and funding by city"),
+        [_("Member state"), _("City"), _("Projects"), *_money_columns()],
+        ["text", "text", "int", "usd", "usd", "usd", "pct"],
+        header_columns=2,
+    )
+    by_city = defaultdict(list)
+    for row in projects.values():
+        by_city[(row["city__member_state__name"], row["city__name"])].append(row)
+    for (state, city), rows in sorted(by_city.items()):
+        table.rows.append([state, city, len(rows), *_sums(rows)])
+    everything = list(projects.values())
+    table.total = [_("All cities"), "", len(everything), *_sums(everything)]
+    return table
+
+
+def _instrument_table(projects) -> ReportTable:
+    table = ReportTable(
+        "instruments",
+        _("Funding sought by financing instrument"),
+        [_("Financing instrument"), _("Projects seeking it"), _("Funding sought (USD)")],
+        ["text", "int", "usd"],
+        note=_(
+            "A project seeking several instruments counts under each; its whole funding gap "
+            "shows in each of its rows."
+        ),
+    )
+    for code, label in FinancingInstrument.choices:
+        rows = [row for row in projects.values() if code in (row["financing_sought"] or [])]
+        sought = sum((r["gap_usd"] for r in rows if r["gap_usd"] is not None), Decimal("0"))
+        table.rows.append([str(label), len(rows), sought])
+    rows = [row for row in projects.values() if not row["financing_sought"]]
+    sought = sum((r["gap_usd"] for r in rows if r["gap_usd"] is not None), Decimal("0"))
+    table.rows.append([_("None named"), len(rows), sought])
+    return table
+
+
+def _progress(updates, period_end: dt.date, year: int | None):
+    """The latest update of each project, and the network's average at each period end."""
+    latest: dict[int, tuple[dt.date, Decimal, Decimal]] = {}
+    for project_id, date, physical, financial in updates:
+        latest[project_id] = (date, physical, financial)  # ordered by date: the last one wins
+    series: list[tuple[dt.date, Decimal, Decimal, int]] = []
+    if not updates:
+        return latest, series
+    if year:
+        ends = _month_ends(year, period_end)
+    else:
+        ends = _quarter_ends(min(update[1] for update in updates), period_end)
+    by_project: dict[int, list[tuple[dt.date, Decimal, Decimal]]] = defaultdict(list)
+    for project_id, date, physical, financial in updates:
+        by_project[project_id].append((date, physical, financial))
+    for end in ends:
+        values = []
+        for history in by_project.values():
+            known = [entry for entry in history if entry[0] <= end]
+            if known:
+                values.append(known[-1])
+        if values:
+            physical = sum((v[1] for v in values), Decimal("0")) / len(values)
+            financial = sum((v[2] for v in values), Decimal("0")) / len(values)
+            series.append(
+                (
+                    end,
+                    physical.quantize(TENTH, ROUND_HALF_UP),
+                    financial.quantize(TENTH, ROUND_HALF_UP),
+                    len(values),
+                )
+            )
+    return latest, series
+
+
+def _latest_progress_table(latest, projects) -> ReportTable:
+    table = ReportTable(
+        "progress",
+        _("Latest progress by project"),
+        [_("Project"), _("City"), _("Status"), _("As of"), _("Physical %"), _("Financial %")],
+        ["text", "text", "text", "date", "pct", "pct"],
+    )
+    statuses = _status_titles()
+    ordered = sorted(
+        latest.items(),
+        key=lambda item: (projects[item[0]]["city__name"], projects[item[0]]["title"]),
+    )
+    for project_id, (date, physical, financial) in ordered:
+        row = projects[project_id]
+        table.rows.append(
+            [
+                row["title"],
+                row["city__name"],
+                statuses.get(row["status"], row["status"]),
+                date,
+                physical,
+                financial,
+            ]
+        )
+    return table
+
+
+def _series_table(series) -> ReportTable:
+    table = ReportTable(
+        "progress-over-time",
+        _("Progress over time (network average)"),
+        [
+            _("Period ending"),
+            _("Projects reporting"),
+            _("Average physical %"),
+            _("Average financial %"),
+        ],
+        ["date", "int", "pct", "pct"],
+        note=_(
+            "At the end of each period: the average of each reporting project's latest "
+            "physical and financial progress."
+        ),
+    )
+    for end, physical, financial, count in series:
+        table.rows.append([end, count, physical, financial])
+    return table
+
+
+# --- downloads ------------------------------------------------------------------------------
+
+
+def _raw(value: Any, kind: str) -> Any:
+    """A cell for CSV/XLSX: numbers stay numbers (USD to the cent), None is empty."""
+    if value is None:
+        return None
+    if kind == "usd":
+        return value.quantize(CENT)
+    return value
+
+
+def _about_rows(report: MeReport) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        [_("ASCN monitoring and evaluation report")],
+        [_("Filters"), report.filters_text],
+        [_("Projects"), report.project_count],
+        [_("Of which sample (illustrative) data"), report.sample_count],
+        [_("Progress as of"), report.period_end],
+        [_("Exchange rates as of"), report.rates_date or _("no rate on record")],
+        [
+            _("Generated"),
+            report.generated_at.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0),
+        ],
+    ]
+    for currency, count in report.unconverted.items():
+        rows.append([_("Not in the USD sums (no rate)"), f"{currency}: {count}"])
+    return rows
+
+
+def _table_rows(table: ReportTable) -> list[list[Any]]:
+    rows = [table.columns]
+    rows += [[_raw(v, k) for v, k in zip(row, table.kinds, strict=True)] for row in table.rows]
+    if table.total:
+        rows.append([_raw(v, k) for v, k in zip(table.total, table.kinds, strict=True)])
+    return rows
+
+
+def report_csv(report: MeReport) -> bytes:
+    """Every table one after the other, each under its title and separated by a blank line."""
+    rows: list[list[Any]] = [*_about_rows(report), []]
+    for table in report.tables:
+        rows.append([table.title])
+        rows += _table_rows(table)
+        rows.append([])
+    return csv_bytes([[_csv_cell(value) for value in row] for row in rows])
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+SHEET_NAMES = {
+    "focus-status": "Focus area x status",
+    "member-states": "Member states",
+    "cities": "Cities",
+    "instruments": "Financing instruments",
+    "progress": "Latest progress",
+    "progress-over-time": "Progress over time",
+}
+
+
+def report_xlsx(report: MeReport) -> bytes:
+    """One sheet per table (named as in ``SHEET_NAMES``), and an "About" sheet last."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for table in report.tables:
+        sheet = workbook.create_sheet(SHEET_NAMES[table.key])
+        xlsx_write_rows(sheet, _table_rows(table))
+        for column, kind in enumerate(table.kinds, start=1):
+            number_format = {
+                "usd": "#,##0.00",
+                "pct": "0.0",
+                "int": "#,##0",
+                "date": "yyyy-mm-dd",
+            }.get(kind)
+            if number_format:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+                    cell.number_format = number_format
+        if table.total:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+        sheet.freeze_panes = sheet.cell(row=2, column=table.header_columns + 1)
+        xlsx_fit_columns(sheet)
+    about = workbook.create_sheet("About")
+    xlsx_write_rows(about, _about_rows(report))
+    xlsx_fit_columns(about, widest=80)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- the chart -----------------------------------------------------------------------------
+
+
+def progress_chart_svg(report: MeReport) -> str:
+    """The network's average progress over time as inline SVG ('' when nothing was reported).
+
+    The SVG is hidden from assistive technology: the figure's caption says what it shows
+    and the table under it holds every value (the chart's data-table alternative).
+    """
+    if not report.series:
+        return ""
+    key = tuple(
+        (end.isoformat(), str(physical), str(financial))
+        for end, physical, financial, _count in report.series
+    )
+    return _chart_svg(key, report.filters_text)
+
+
+def progress_summary(report: MeReport) -> str:
+    """One sentence on how progress moved, for the chart's caption."""
+    if not report.series:
+        return ""
+    first, last = report.series[0], report.series[-1]
+    return _(
+        "From %(first)s to %(last)s the average physical progress went from %(p0)s%% to "
+        "%(p1)s%% and the average financial progress from %(f0)s%% to %(f1)s%%."
+    ) % {
+        "first": first[0].isoformat(),
+        "last": last[0].isoformat(),
+        "p0": first[1],
+        "p1": last[1],
+        "f0": first[2],
+        "f1": last[2],
+    }
+
+
+@functools.lru_cache(maxsize=32)
+def _chart_svg(key: tuple, filters: str) -> str:
+    import vl_convert  # imported late: it is a large extension module
+
+    from ascn.plans.charts import progress_spec
+
+    rows = [(dt.date.fromisoformat(d), Decimal(p), Decimal(f)) for d, p, f in key]
+    spec = progress_spec(
+        rows, title=_("Average progress of the reporting projects, %(f)s") % {"f": filters}
+    )
+    spec["encoding"]["x"]["title"] = _("End of period")
+    svg = vl_convert.vegalite_to_svg(spec)
+    return re.sub(r"<svg\b", '<svg aria-hidden="true" focusable="false"', svg, count=1)
