@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ascn.accounts.api import router as accounts_router
 from ascn.core.audit_api import router as audit_router
-from ascn.core.errors import DomainError
+from ascn.core.errors import DomainError, InvalidInput
 from ascn.network.api import router as network_router
 from ascn.opendata.api import router as opendata_router
 from ascn.plans.api import router as plans_router
@@ -31,6 +31,10 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
+    if isinstance(exc, InvalidInput) and exc.status == 422 and exc.field:
+        # name the field, in the same shape as the schema's 422s (SPEC §3)
+        detail = [{"type": "value_error", "loc": ["body", exc.field], "msg": exc.message}]
+        return api.create_response(request, {"detail": detail}, status=422)
     return api.create_response(request, {"detail": exc.message}, status=exc.status)
 
 

@@ -208,9 +208,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ASCN Platform <no-rep
 # Cache: Redis when REDIS_URL is set (several app servers); otherwise a file cache in var/,
 # shared by the web server and the task worker (import progress is reported through it).
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+        }
+    }
 
 LOGGING = {
     "version": 1,
@@ -223,7 +233,9 @@ ASCN_DEMO = env_bool("ASCN_DEMO")
 
 # Bulk import limits. On SQLite one import holds the single write lock while it saves
 # (about 10 ms a row), so the row limit is lower there; PostgreSQL takes 10,000.
-ASCN_IMPORT_MAX_ROWS = int(os.environ.get("ASCN_IMPORT_MAX_ROWS", "10000" if DATABASE_URL else "2000"))
+ASCN_IMPORT_MAX_ROWS = int(
+    os.environ.get("ASCN_IMPORT_MAX_ROWS", "10000" if DATABASE_URL else "2000")
+)
 ASCN_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ASCN_IMPORT_BACKGROUND_ROWS", "200"))
 
 # Background tasks (django-tasks): the database backend, worked by `manage.py db_worker`.

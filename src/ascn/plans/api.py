@@ -262,6 +262,15 @@ def projects_update(request, project_id: int, payload: ProjectPatch):
     changes = data
     if budget:
         changes |= {"budget_amount": budget["amount"], "budget_currency": budget["currency"]}
+        if (
+            budget["currency"] != project.budget_currency
+            and not secured
+            and project.funding_secured
+        ):
+            raise InvalidInput(
+                "The budget's currency changed: restate funding_secured in the new currency.",
+                field="funding_secured",
+            )
     if secured:
         if secured["currency"] != (budget or {}).get("currency", project.budget_currency):
             raise InvalidInput(

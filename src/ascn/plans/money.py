@@ -34,7 +34,9 @@ def to_usd(
     rates up once (see ``latest_rates``).
     """
     if currency == "USD":
-        return UsdEquivalent(amount.quantize(CENT), Decimal("1"), on or dt.date.today(), "—")
+        return UsdEquivalent(
+            amount.quantize(CENT, ROUND_HALF_UP), Decimal("1"), on or dt.date.today(), "—"
+        )
     rate = rates.get(currency) if rates is not None else rate_on(currency, on)
     if rate is None:
         return None
@@ -57,4 +59,4 @@ def latest_rates(on: dt.date | None = None) -> dict[str, ExchangeRate]:
 
 def money(amount: Decimal, currency: str) -> dict[str, str]:
     """The API's money shape: ``{"amount": "<decimal string>", "currency": "<ISO 4217>"}``."""
-    return {"amount": str(amount.quantize(CENT)), "currency": currency}
+    return {"amount": str(amount.quantize(CENT, ROUND_HALF_UP)), "currency": currency}

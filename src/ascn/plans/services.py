@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ascn.core import audit
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
@@ -37,6 +38,7 @@ from ascn.plans.models import (
 from ascn.plans.permissions import plan_policy, project_policy
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+NOT_A_BUDGET_CURRENCY = {"XXX", "XTS"}  # ISO 4217: "no currency", "for testing"
 SDG11_TARGET = re.compile(r"^11\.[1-7abc]$")
 
 # (status, action) → next status. Anything else is an illegal transition (409).
@@ -48,6 +50,16 @@ PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
     (PlanStatus.ENDORSED, "publish"): PlanStatus.PUBLISHED,
 }
 EDITABLE_PLAN_STATUSES = {PlanStatus.DRAFT, PlanStatus.RETURNED}
+
+
+# "A draft plan", "An endorsed plan" …: the subject of the messages of a refused step.
+A_PLAN_IN = {
+    PlanStatus.DRAFT: _lazy("A draft plan"),
+    PlanStatus.SUBMITTED: _lazy("A submitted plan"),
+    PlanStatus.RETURNED: _lazy("A returned plan"),
+    PlanStatus.ENDORSED: _lazy("An endorsed plan"),
+    PlanStatus.PUBLISHED: _lazy("A published plan"),
+}
 
 
 class IllegalTransition(InvalidInput):
@@ -84,7 +96,11 @@ def _decimal(value, field: str) -> Decimal:
         raise InvalidInput(_("Not a number."), field=field) from exc
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e16"):
         raise InvalidInput(_("Must be a positive amount below 10^16."), field=field)
-    return amount.quantize(Decimal("0.01"))
+    amount = amount.quantize(Decimal("0.01"))
+    # SQLite keeps 15 significant digits of a NUMERIC: refuse what it would round.
+    if len(amount.normalize().as_tuple().digits) > 15:
+        raise InvalidInput(_("At most 15 significant digits."), field=field)
+    return amount
 
 
 def _clean_project_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -111,6 +127,8 @@ def _clean_project_values(values: dict[str, Any]) -> dict[str, Any]:
             clean[key] = _decimal(value, key)
         elif key == "budget_currency":
             clean[key] = _in_codelist((value or "").upper(), codelists.CURRENCY, key)
+            if clean[key] in NOT_A_BUDGET_CURRENCY:
+                raise InvalidInput(_("Choose the currency the budget is in."), field=key)
         elif key == "financing_sought":
             allowed = set(FinancingInstrument.values)
             for instrument in value or []:
@@ -243,6 +261,8 @@ def project_create(
     project.created_by = actor if getattr(actor, "is_authenticated", False) else None
     if project.funding_secured > project.budget_amount:
         raise InvalidInput(_("Funding secured cannot exceed the budget."), field="funding_secured")
+    if project.period_start and project.period_end and project.period_end < project.period_start:
+        raise InvalidInput(_("The end cannot come before the start."), field="period_end")
     validate(project)
     project.save()
     project.focus_areas.set(areas)
@@ -283,6 +303,8 @@ def project_update(*, actor, project: Project, version: int, **changes: Any) -> 
         setattr(project, key, value)
     if project.funding_secured > project.budget_amount:
         raise InvalidInput(_("Funding secured cannot exceed the budget."), field="funding_secured")
+    if project.period_start and project.period_end and project.period_end < project.period_start:
+        raise InvalidInput(_("The end cannot come before the start."), field="period_end")
     validate(project)
     project.version += 1
     project.save()
@@ -397,6 +419,8 @@ def milestone_save(
     _in_codelist(code, codelists.MILESTONE_CODE, "code", blank=True)
     if status == "met" and date_met is None:
         raise InvalidInput(_("A met milestone needs the date it was met."), field="date_met")
+    if date_met is not None and date_met > dt.date.today():
+        raise InvalidInput(_("A milestone cannot be met on a future date."), field="date_met")
     target = milestone or Milestone(project=project)
     before = (
         audit.snapshot(
@@ -451,8 +475,9 @@ def document_upload(
         size=file.size,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    document.file.save(f"project-{project.pk}.pdf", file, save=False)
+    document.file.name = f"project-{project.pk}.pdf"  # validated before anything is stored
     validate(document)
+    document.file.save(f"project-{project.pk}.pdf", file, save=False)
     document.save()
     audit.record(
         actor,
@@ -592,8 +617,7 @@ def plan_update(*, actor, plan: ActionPlan, version: int, **changes: Any) -> Act
         raise StaleEdit(plan, version)
     if plan.status not in EDITABLE_PLAN_STATUSES:
         raise IllegalTransition(
-            _("A %(status)s plan cannot be edited.")
-            % {"status": plan.get_status_display().lower()},
+            _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]},
             field="status",
         )
     values = _clean_plan_values(changes)
@@ -623,6 +647,10 @@ def plan_attach_document(
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.version != version:
         raise StaleEdit(plan, version)
+    if plan.status not in EDITABLE_PLAN_STATUSES:
+        raise IllegalTransition(
+            _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]}, field="status"
+        )
     if file.size is None or file.size > MAX_DOCUMENT_BYTES:
         raise InvalidInput(_("A document is at most 10 MB."), field="document")
     file.seek(0)
@@ -656,8 +684,8 @@ def plan_transition(
     target = PLAN_TRANSITIONS.get((plan.status, action))
     if target is None:
         raise IllegalTransition(
-            _("A %(status)s plan cannot be %(action)s.")
-            % {"status": plan.status, "action": _past(action)},
+            _("%(plan)s cannot be %(action)s.")
+            % {"plan": A_PLAN_IN[plan.status], "action": _past(action)},
             field="status",
         )
     comment = (comment or "").strip()
