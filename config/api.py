@@ -10,6 +10,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ascn.accounts.api import router as accounts_router
 from ascn.core.audit_api import router as audit_router
 from ascn.core.errors import DomainError, InvalidInput
+from ascn.agreements.api import router as agreements_router
+from ascn.cooperation.api import router as cooperation_router
+from ascn.meetings.api import router as meetings_router
 from ascn.network.api import router as network_router
 from ascn.opendata.api import router as opendata_router
 from ascn.plans.api import router as plans_router
@@ -91,3 +94,6 @@ api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
 api.add_router("/", plans_router)
 api.add_router("/", opendata_router)
+api.add_router("/", meetings_router)
+api.add_router("/", agreements_router)
+api.add_router("/", cooperation_router)

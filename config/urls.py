@@ -10,6 +10,9 @@ urlpatterns = [
     path("audit/", include("ascn.core.urls")),
     path("organisations/", include("ascn.partners.urls")),
     path("", include("ascn.opendata.urls")),
+    path("", include("ascn.meetings.urls")),
+    path("", include("ascn.agreements.urls")),
+    path("", include("ascn.cooperation.urls")),
     path("", include("ascn.plans.urls")),
     path("", include("ascn.network.urls")),
 ]
