@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -673,6 +673,27 @@ def _require_login_for_post(request):
     return None
 
 
+def _submit_small_form(
+    request, *, allowed: bool, forbidden_message, form, save, success_message, redirect_url
+):
+    """The POST of the small project forms (progress, documents, milestones).
+
+    Returns a response (403 page or redirect after saving), or the status with which to
+    render the form again (422 or the service's error status).
+    """
+    if not allowed:
+        return _forbidden(request, forbidden_message)
+    if not form.is_valid():
+        return 422
+    try:
+        save(form.cleaned_data)
+    except InvalidInput as exc:
+        _apply_error(form, exc)
+        return exc.status
+    messages.success(request, success_message)
+    return HttpResponseRedirect(redirect_url)
+
+
 @require_http_methods(["GET", "POST"])
 @maps_domain_errors
 def project_progress(request, pk: int):
@@ -682,23 +703,21 @@ def project_progress(request, pk: int):
     can_report = project_policy.can(request.user, "report_progress", project)
     status = 200
     if request.method == "POST":
-        if not can_report:
-            return _forbidden(
-                request,
-                _("Only the city's Chief Smart City Officers and the Secretariat report progress."),
-            )
         form = ProgressForm(request.POST)
-        if form.is_valid():
-            try:
-                progress_add(actor=request.user, project=project, **form.cleaned_data)
-            except InvalidInput as exc:
-                _apply_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Progress update recorded."))
-                return HttpResponseRedirect(project.get_absolute_url() + "#progress")
-        else:
-            status = 422
+        outcome = _submit_small_form(
+            request,
+            allowed=can_report,
+            forbidden_message=_(
+                "Only the city's Chief Smart City Officers and the Secretariat report progress."
+            ),
+            form=form,
+            save=lambda data: progress_add(actor=request.user, project=project, **data),
+            success_message=_("Progress update recorded."),
+            redirect_url=project.get_absolute_url() + "#progress",
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     else:
         form = ProgressForm()
     return render(
@@ -723,31 +742,27 @@ def project_document_upload(request, pk: int):
     can_upload = project_policy.can(request.user, "upload", project)
     status = 200
     if request.method == "POST":
-        if not can_upload:
-            return _forbidden(
-                request,
-                _(
-                    "Only the city's Chief Smart City Officers and the Secretariat upload documents."
-                ),
-            )
         form = DocumentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                document_upload(
-                    actor=request.user,
-                    project=project,
-                    title=form.cleaned_data["title"],
-                    document_type=form.cleaned_data["document_type"],
-                    file=form.cleaned_data["file"],
-                )
-            except InvalidInput as exc:
-                _apply_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Document uploaded."))
-                return HttpResponseRedirect(project.get_absolute_url() + "#documents")
-        else:
-            status = 422
+        outcome = _submit_small_form(
+            request,
+            allowed=can_upload,
+            forbidden_message=_(
+                "Only the city's Chief Smart City Officers and the Secretariat upload documents."
+            ),
+            form=form,
+            save=lambda data: document_upload(
+                actor=request.user,
+                project=project,
+                title=data["title"],
+                document_type=data["document_type"],
+                file=data["file"],
+            ),
+            success_message=_("Document uploaded."),
+            redirect_url=project.get_absolute_url() + "#documents",
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
     else:
         form = DocumentForm(initial={"document_type": request.GET.get("type", "")})
     document_types = codelists.codelist(codelists.DOCUMENT_TYPE)
@@ -796,30 +811,32 @@ def project_milestone(request, pk: int):
     milestones = list(project.milestones.all())
     status, failed_form = 200, None
     if request.method == "POST":
-        if not can_change:
-            return _forbidden(
-                request,
-                _("Only the city's Chief Smart City Officers and the Secretariat edit milestones."),
-            )
         form = MilestoneForm(request.POST, prefix=_milestone_prefix(request.POST))
-        if form.is_valid():
-            data = dict(form.cleaned_data)
+
+        def save(data):
+            data = dict(data)
             milestone_id = data.pop("milestone")
             target = None
             if milestone_id is not None:
                 target = next((m for m in milestones if m.pk == milestone_id), None)
                 if target is None:
                     raise Http404(_("Milestone not found."))
-            try:
-                milestone_save(actor=request.user, project=project, milestone=target, **data)
-            except InvalidInput as exc:
-                _apply_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Milestone saved."))
-                return HttpResponseRedirect(reverse("project-milestone", args=[pk]))
-        else:
-            status = 422
+            milestone_save(actor=request.user, project=project, milestone=target, **data)
+
+        outcome = _submit_small_form(
+            request,
+            allowed=can_change,
+            forbidden_message=_(
+                "Only the city's Chief Smart City Officers and the Secretariat edit milestones."
+            ),
+            form=form,
+            save=save,
+            success_message=_("Milestone saved."),
+            redirect_url=reverse("project-milestone", args=[pk]),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
         failed_form = form
     forms_by_id = {}
     for m in milestones:
