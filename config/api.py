@@ -8,10 +8,10 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ascn.accounts.api import router as accounts_router
-from ascn.core.audit_api import router as audit_router
-from ascn.core.errors import DomainError, InvalidInput
 from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
+from ascn.core.audit_api import router as audit_router
+from ascn.core.errors import DomainError, InvalidInput
 from ascn.meetings.api import router as meetings_router
 from ascn.network.api import router as network_router
 from ascn.opendata.api import router as opendata_router
