@@ -8,13 +8,13 @@ endif
 RUN := $(UV) run --frozen
 export UV_LINK_MODE ?= copy
 
-.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser lint fmt openapi clean
+.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser lint fmt openapi bench clean
 
 help:
 	@echo "make demo      install, migrate SQLite in var/, load the real network data, serve on :$(PORT)"
 	@echo "make test      install what tests need (Chromium included) and run the whole suite"
 	@echo "make test-pg   the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)"
-	@echo "make lint|fmt|openapi"
+	@echo "make lint|fmt|openapi|bench"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -77,6 +77,10 @@ fmt: install-dev
 
 openapi: install-dev
 	$(RUN) python manage.py export_openapi > docs/api/openapi.json
+
+bench: install-dev
+	$(RUN) python -m bench
+	@echo "PostgreSQL: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench"
 
 clean:
 	rm -rf var .pytest_cache

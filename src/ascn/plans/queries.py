@@ -18,7 +18,9 @@ def projects_for(
     if city:
         qs = qs.filter(city__slug=city)
     if focus_area:
-        qs = qs.filter(focus_areas__code=focus_area)
+        # A subquery rather than a join, so no DISTINCT is needed (it costs the count dearly).
+        tagged = Project.focus_areas.through.objects.filter(focusarea__code=focus_area).values("project_id")
+        qs = qs.filter(pk__in=tagged)
     if status:
         qs = qs.filter(status=status)
     if readiness:
@@ -33,7 +35,6 @@ def projects_for(
             Prefetch("focus_areas", queryset=FocusArea.objects.only("code", "name")),
             Prefetch("outcomes", queryset=Outcome.objects.only("code", "name")),
         )
-        .distinct()
         .order_by("-updated_at", "-id")
     )
 
