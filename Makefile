@@ -35,12 +35,16 @@ seed: migrate
 	$(RUN) python manage.py load_network
 	$(RUN) python manage.py load_partners
 	$(RUN) python manage.py load_exchange_rates
+	$(RUN) python manage.py load_meetings
+	$(RUN) python manage.py load_agreements
 
 demo: install var
 	$(RUN) --no-dev python manage.py migrate --noinput
 	$(RUN) --no-dev python manage.py load_network
 	$(RUN) --no-dev python manage.py load_partners
 	$(RUN) --no-dev python manage.py load_exchange_rates
+	$(RUN) --no-dev python manage.py load_meetings
+	$(RUN) --no-dev python manage.py load_agreements
 	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
 	ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
 	$(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0

@@ -1,1 +1,21 @@
-urlpatterns: list = []
+from django.urls import path
+
+from ascn.cooperation import views
+
+urlpatterns = [
+    path("cooperation/", views.cooperation_index, name="cooperation"),
+    path(
+        "cooperation/case-studies/<slug:slug>/",
+        views.case_study_detail,
+        name="case-study-detail",
+    ),
+    path("cooperation/forum/<slug:code>/", views.forum, name="forum"),
+    path("cooperation/threads/<int:pk>/", views.thread_detail, name="thread-detail"),
+    path(
+        "cooperation/threads/<int:pk>/moderate/",
+        views.thread_moderation,
+        name="thread-moderate",
+    ),
+    path("cooperation/posts/<int:pk>/moderate/", views.post_moderation, name="post-moderate"),
+    path("timeline/", views.timeline, name="timeline"),
+]

@@ -1,0 +1,70 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from ascn.agreements.models import Agreement, AgreementParty
+from ascn.agreements.services import agreement_transition
+from ascn.core import audit
+from ascn.core.admin import AuditedAdmin
+from ascn.core.errors import DomainError
+
+
+class PartyInline(admin.TabularInline):
+    model = AgreementParty
+    extra = 0
+    min_num = 2  # an agreement has at least two parties
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("validate_min", True)
+        return super().get_formset(request, obj, **kwargs)
+
+    raw_id_fields = ["organisation", "city", "member_state"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(AuditedAdmin):
+    list_display = ["title", "kind", "status", "signed_date", "visibility"]
+    list_filter = ["kind", "status", "visibility"]
+    search_fields = ["title", "slug", "parties__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    # Status moves only along the transition table, through the actions below.
+    readonly_fields = ["status", "version", "document"]
+    raw_id_fields = ["meeting"]
+    filter_horizontal = ["projects"]
+    inlines = [PartyInline]
+    actions = [f"mark_{status}" for status in ("signed", "active", "expired", "terminated")]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            names = [party.name for party in form.instance.parties.all()]
+            audit.record(
+                request.user,
+                "agreements.agreement.parties_changed",
+                form.instance,
+                {"parties": {"after": names}},
+            )
+
+    def _move(self, request, queryset, to: str):
+        for agreement in queryset:
+            try:
+                agreement_transition(
+                    actor=request.user, agreement=agreement, to=to, version=agreement.version
+                )
+            except DomainError as exc:
+                messages.error(request, f"{agreement}: {exc.message}")
+
+    @admin.action(description=_("Mark as signed"))
+    def mark_signed(self, request, queryset):
+        self._move(request, queryset, "signed")
+
+    @admin.action(description=_("Mark as active"))
+    def mark_active(self, request, queryset):
+        self._move(request, queryset, "active")
+
+    @admin.action(description=_("Mark as expired"))
+    def mark_expired(self, request, queryset):
+        self._move(request, queryset, "expired")
+
+    @admin.action(description=_("Mark as terminated"))
+    def mark_terminated(self, request, queryset):
+        self._move(request, queryset, "terminated")

@@ -1,0 +1,48 @@
+"""Load the agreements on record from ``agreements/seed/agreements.yaml``. Idempotent.
+
+An agreement is linked to the meeting where it was signed when that meeting is loaded
+(``manage.py load_meetings``); otherwise the link stays empty until the next run.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from ascn.agreements.services import agreement_upsert_seed
+
+SEED = Path(__file__).resolve().parents[2] / "seed" / "agreements.yaml"
+
+
+def _meeting(slug: str | None):
+    if not slug:
+        return None
+    from ascn.meetings.models import Meeting
+
+    return Meeting.objects.filter(slug=slug).first()
+
+
+def load_agreements() -> int:
+    written = 0
+    with SEED.open(encoding="utf-8") as handle:
+        items = yaml.safe_load(handle)
+    for item in items:
+        slug = item.pop("slug")
+        parties = item.pop("parties")
+        item["meeting"] = _meeting(item.pop("meeting", None))
+        if isinstance(item.get("signed_date"), str):
+            item["signed_date"] = dt.date.fromisoformat(item["signed_date"])
+        _, changed = agreement_upsert_seed(slug=slug, values=item, parties=parties)
+        written += int(changed)
+    return written
+
+
+class Command(BaseCommand):
+    help = "Load (or update) the agreements on record."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            written = load_agreements()
+        self.stdout.write(self.style.SUCCESS(f"Agreements loaded ({written} written)."))

@@ -1,0 +1,145 @@
+"""Agreements signed between members of the network and its partners (SPEC C6).
+
+Programmes (SPEC C5) do not exist yet; an agreement's link to funding programmes is to be
+added as an M2M to ``partners.Programme`` when that model lands.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.models import VersionedModel
+from ascn.core.visibility import VisibilityField
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+class Agreement(VersionedModel):
+    class Kind(models.TextChoices):
+        MOU = "mou", _("Memorandum of understanding")
+        LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
+        GRANT = "grant", _("Grant")
+        LOAN = "loan", _("Loan")
+        PARTNERSHIP = "partnership", _("Partnership")
+        TWINNING = "twinning", _("Twinning")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    signed_date = models.DateField(_("signed on"), null=True, blank=True)
+    signed_date_precision = models.CharField(
+        _("precision of the signing date"),
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+    )
+    signed_place = models.CharField(_("signed at"), max_length=200, blank=True)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting where it was signed"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements",
+    )
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    visibility = VisibilityField()
+    projects = models.ManyToManyField(
+        "plans.Project", verbose_name=_("projects"), blank=True, related_name="agreements"
+    )
+    document = models.FileField(_("document (PDF)"), upload_to="agreements/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["-signed_date", "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(signed_date__isnull=False),
+                name="agreement_signed_has_date",
+                violation_error_message=_("A signed agreement has a signing date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreement-detail", args=[self.slug])
+
+
+class AgreementParty(models.Model):
+    """One party: a name as written in the agreement, optionally tied to a record of the network."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="parties"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreement_parties",
+    )
+    city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreement_parties",
+    )
+    member_state = models.ForeignKey(
+        "network.MemberState",
+        verbose_name=_("member state"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreement_parties",
+    )
+    signatory = models.CharField(_("signatory"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "position", "id"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "position"], name="party_position_unique"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organisation__isnull=True, city__isnull=True)
+                    | models.Q(organisation__isnull=True, member_state__isnull=True)
+                    | models.Q(city__isnull=True, member_state__isnull=True)
+                ),
+                name="party_at_most_one_record",
+                violation_error_message=_(
+                    "A party is an organisation, a city or a member state — at most one."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def record(self):
+        return self.organisation or self.city or self.member_state

@@ -1,0 +1,43 @@
+"""Reads of agreements: every read starts from what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from ascn.agreements.models import Agreement, AgreementParty
+from ascn.agreements.permissions import agreement_policy
+
+
+def agreements_for(
+    user,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    year: int | None = None,
+    party: str | None = None,
+) -> QuerySet[Agreement]:
+    qs = agreement_policy.visible(user, Agreement.objects.all())
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(signed_date__year=year)
+    if party:
+        matching = AgreementParty.objects.filter(
+            Q(name__icontains=party)
+            | Q(organisation__slug=party)
+            | Q(city__slug=party)
+            | Q(member_state__code__iexact=party)
+        ).values("agreement_id")
+        qs = qs.filter(pk__in=matching)
+    return qs.select_related("meeting").prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=AgreementParty.objects.select_related("organisation", "city", "member_state"),
+        )
+    )
+
+
+def agreement_for(user, slug: str) -> Agreement | None:
+    return agreements_for(user).filter(slug=slug).first()

@@ -1,0 +1,54 @@
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from ascn.core.api import InputSchema
+
+KindCode = Literal["mou", "letter_of_intent", "grant", "loan", "partnership", "twinning"]
+StatusCode = Literal["draft", "signed", "active", "expired", "terminated"]
+
+
+class AgreementFilters(InputSchema):
+    kind: KindCode | None = None
+    status: StatusCode | None = None
+    year: int | None = Field(None, ge=1967, le=2100)
+    party: str | None = Field(None, min_length=1, max_length=200)
+
+
+class PartyOut(Schema):
+    position: int
+    name: str
+    organisation: str | None
+    city: str | None
+    member_state: str | None
+    signatory: str | None
+    signatory_title: str | None
+
+
+class MeetingRef(Schema):
+    slug: str
+    title: str
+
+
+class AgreementOut(Schema):
+    slug: str
+    title: str
+    kind: str | None
+    status: StatusCode
+    signed_date: dt.date | None
+    signed_date_precision: str
+    signed_place: str | None
+    meeting: MeetingRef | None
+    parties: list[PartyOut]
+    visibility: str
+    source: str | None
+    url: str
+
+
+class AgreementDetailOut(AgreementOut):
+    version: int
+    description: str
+    projects: list[int]
+    document_url: str | None

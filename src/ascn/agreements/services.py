@@ -1,0 +1,278 @@
+"""Writes to agreements (DESIGN convention 1). The Secretariat keeps the record; ``actor=None``
+is the system (seed loaders)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ascn.agreements.models import Agreement, AgreementParty, Precision
+from ascn.agreements.permissions import agreement_policy
+from ascn.core import audit
+from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.permissions import is_secretariat
+from ascn.core.services import validate
+from ascn.core.visibility import Visibility
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MIN_PARTIES = 2
+
+S = Agreement.Status
+# The one table of allowed status changes (DESIGN convention 5).
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SIGNED},
+    S.SIGNED: {S.ACTIVE, S.EXPIRED, S.TERMINATED},
+    S.ACTIVE: {S.EXPIRED, S.TERMINATED},
+    S.EXPIRED: set(),
+    S.TERMINATED: set(),
+}
+
+AGREEMENT_FIELDS = [
+    "slug",
+    "title",
+    "kind",
+    "status",
+    "signed_date",
+    "signed_date_precision",
+    "signed_place",
+    "meeting",
+    "description",
+    "source",
+    "visibility",
+]
+EDITABLE_FIELDS = set(AGREEMENT_FIELDS) - {"slug", "status"}
+PARTY_FIELDS = ["name", "organisation", "city", "member_state", "signatory", "signatory_title"]
+
+
+class IllegalTransition(InvalidInput):
+    status = 409
+
+
+def _require_secretariat(actor) -> None:
+    if actor is not None and not is_secretariat(actor):
+        raise PermissionDenied(_("Only the Secretariat records agreements."))
+
+
+def _snapshot(agreement: Agreement) -> dict[str, Any]:
+    values = audit.snapshot(agreement, AGREEMENT_FIELDS)
+    values["meeting"] = agreement.meeting_id
+    values["parties"] = [party.name for party in agreement.parties.all()]
+    return values
+
+
+def _clean_parties(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not isinstance(parties, list) or len(parties) < MIN_PARTIES:
+        raise InvalidInput(_("An agreement has at least two parties."), field="parties")
+    cleaned = []
+    for index, raw in enumerate(parties):
+        unknown = set(raw) - set(PARTY_FIELDS)
+        if unknown:
+            raise InvalidInput(_("Unknown party field: %s") % sorted(unknown)[0], field="parties")
+        values = {key: raw.get(key) for key in PARTY_FIELDS}
+        for key in ("name", "signatory", "signatory_title"):
+            values[key] = (values[key] or "").strip()
+        record = [values[k] for k in ("organisation", "city", "member_state") if values[k]]
+        if len(record) > 1:
+            raise InvalidInput(
+                _("A party is an organisation, a city or a member state — at most one."),
+                field=f"parties.{index}",
+            )
+        if not values["name"] and record:
+            values["name"] = str(record[0])
+        if not values["name"]:
+            raise InvalidInput(_("Name each party."), field=f"parties.{index}.name")
+        cleaned.append(values)
+    names = [v["name"].casefold() for v in cleaned]
+    if len(set(names)) < len(names):
+        raise InvalidInput(_("A party is named twice."), field="parties")
+    return cleaned
+
+
+def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    for key in ("title", "signed_place", "description", "source"):
+        if key in values and values[key] is not None:
+            values[key] = str(values[key]).strip()
+    if "title" in values and not values["title"]:
+        raise InvalidInput(_("Give the agreement a title."), field="title")
+    if values.get("signed_date_precision") in (None, ""):
+        values.pop("signed_date_precision", None)
+    elif values["signed_date_precision"] not in Precision.values:
+        raise InvalidInput(_("Unknown date precision."), field="signed_date_precision")
+    if values.get("signed_date") and values["signed_date"] > dt.date.today():
+        raise InvalidInput(_("A signing date cannot be in the future."), field="signed_date")
+    return values
+
+
+def _write_parties(agreement: Agreement, parties: list[dict[str, Any]]) -> None:
+    agreement.parties.all().delete()
+    for position, values in enumerate(parties, start=1):
+        party = AgreementParty(agreement=agreement, position=position, **values)
+        validate(party)
+        party.save()
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor,
+    title: str,
+    parties: list[dict[str, Any]],
+    slug: str = "",
+    status: str = S.DRAFT,
+    projects: list | None = None,
+    **optional: Any,
+) -> Agreement:
+    """Record an agreement with its parties (two or more). Draft unless said otherwise."""
+    _require_secretariat(actor)
+    unknown = set(optional) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    values = _clean_values({"title": title, **optional})
+    cleaned_parties = _clean_parties(parties)
+    if status not in S.values:
+        raise InvalidInput(_("Unknown status."), field="status")
+    agreement = Agreement(status=status, **values)
+    agreement.slug = slugify(slug or title)[:120]
+    if not agreement.slug:
+        raise InvalidInput(_("Give the agreement a slug."), field="slug")
+    if Agreement.objects.filter(slug=agreement.slug).exists():
+        raise InvalidInput(_("An agreement with this slug exists."), field="slug")
+    if status != S.DRAFT and agreement.signed_date is None:
+        raise InvalidInput(_("A signed agreement has a signing date."), field="signed_date")
+    validate(agreement)
+    agreement.save()
+    _write_parties(agreement, cleaned_parties)
+    if projects:
+        agreement.projects.set(projects)
+    audit.record(
+        actor, "agreements.agreement.created", agreement, audit.diff({}, _snapshot(agreement))
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(
+    *, actor, agreement: Agreement, version: int, parties: list | None = None, **changes: Any
+) -> Agreement:
+    """Edit an agreement's record. A stale ``version`` is a 409 and nothing is written."""
+    if actor is not None:
+        agreement_policy.require(actor, "change", agreement)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.version != version:
+        raise StaleEdit(agreement, version)
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    before = _snapshot(agreement)
+    values = _clean_values(dict(changes))
+    for key, value in values.items():
+        setattr(agreement, key, value)
+    if agreement.status != S.DRAFT and agreement.signed_date is None:
+        raise InvalidInput(_("A signed agreement has a signing date."), field="signed_date")
+    cleaned_parties = _clean_parties(parties) if parties is not None else None
+    validate(agreement)
+    if cleaned_parties is not None:
+        _write_parties(agreement, cleaned_parties)
+    changed = audit.diff(before, _snapshot(agreement))
+    if changed:
+        agreement.version += 1
+        agreement.save()
+        audit.record(actor, "agreements.agreement.updated", agreement, changed)
+    return agreement
+
+
+@transaction.atomic
+def agreement_transition(
+    *, actor, agreement: Agreement, to: str, version: int, signed_date: dt.date | None = None
+) -> Agreement:
+    """Move an agreement along ``TRANSITIONS``; anything else is a 409 naming both states."""
+    if actor is not None:
+        agreement_policy.require(actor, "transition", agreement)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.version != version:
+        raise StaleEdit(agreement, version)
+    if to not in S.values:
+        raise InvalidInput(_("Unknown status."), field="status")
+    if to not in TRANSITIONS[agreement.status]:
+        raise IllegalTransition(
+            _("An agreement cannot go from %(from)s to %(to)s.")
+            % {"from": agreement.status, "to": to},
+            field="status",
+        )
+    before = audit.snapshot(agreement, ["status", "signed_date"])
+    if signed_date is not None:
+        _clean_values({"signed_date": signed_date})
+        agreement.signed_date = signed_date
+    if to == S.SIGNED and agreement.signed_date is None:
+        raise InvalidInput(_("Give the signing date."), field="signed_date")
+    agreement.status = to
+    agreement.version += 1
+    agreement.save()
+    audit.record(
+        actor,
+        "agreements.agreement.transitioned",
+        agreement,
+        audit.diff(before, audit.snapshot(agreement, ["status", "signed_date"])),
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_attach_document(*, actor, agreement: Agreement, file: UploadedFile) -> Agreement:
+    """Attach the agreement's text: a PDF checked by content (not name), size capped."""
+    if actor is not None:
+        agreement_policy.require(actor, "upload", agreement)
+    if file.size is None or file.size > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(_("A document is at most 10 MB."), field="file")
+    file.seek(0)
+    head = file.read(5)
+    file.seek(0)
+    if head != b"%PDF-":
+        raise InvalidInput(
+            _("Only PDF documents are accepted (this file is not a PDF)."), field="file"
+        )
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement.document.save(f"agreement-{agreement.pk}.pdf", file, save=False)
+    agreement.version += 1
+    agreement.save()
+    audit.record(
+        actor,
+        "agreements.agreement.document_attached",
+        agreement,
+        {"document": {"after": file.size}},
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_upsert_seed(
+    *, slug: str, values: dict[str, Any], parties: list[dict]
+) -> tuple[Agreement, bool]:
+    """The seed loader's write: create, or bring an existing record in line. Returns (obj, changed)."""
+    existing = Agreement.objects.filter(slug=slug).first()
+    values = {"visibility": Visibility.PUBLIC, **values}
+    if existing is None:
+        return agreement_create(actor=None, slug=slug, parties=parties, **values), True
+    status = values.pop("status", existing.status)
+    before = _snapshot(existing)
+    current_parties = [{k: getattr(p, k) for k in PARTY_FIELDS} for p in existing.parties.all()]
+    wanted = _clean_parties(parties)
+    agreement = agreement_update(
+        actor=None,
+        agreement=existing,
+        version=existing.version,
+        parties=wanted if wanted != current_parties else None,
+        **values,
+    )
+    if agreement.status != status:
+        agreement.status = status
+        validate(agreement)
+        agreement.version += 1
+        agreement.save()
+        audit.record(None, "agreements.agreement.updated", agreement, {"status": {"after": status}})
+    return agreement, _snapshot(agreement) != before

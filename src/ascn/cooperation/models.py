@@ -1,0 +1,159 @@
+"""Cooperation and knowledge (SPEC C8): city partnerships, case studies, discussion threads."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.models import TimeStampedModel, VersionedModel
+from ascn.core.visibility import VisibilityField
+
+
+class CityPartnership(VersionedModel):
+    """Twinning between an ASCN city and another city, inside or outside ASEAN."""
+
+    city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("ASCN city"),
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+    )
+    partner_city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("partner city (when an ASCN city)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partnerships_as_partner",
+    )
+    partner_name = models.CharField(_("partner city"), max_length=200)
+    partner_country = models.CharField(_("partner's country"), max_length=100, blank=True)
+    purpose = models.TextField(_("purpose"))
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    visibility = VisibilityField()
+
+    class Meta:
+        ordering = ["city__name", "partner_name"]
+        verbose_name = _("city partnership")
+        verbose_name_plural = _("city partnerships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="partnership_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(partner_city__isnull=True) | ~Q(partner_city=F("city")),
+                name="partnership_not_with_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city.name} – {self.partner_name}"
+
+
+class CaseStudy(VersionedModel):
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    problem = models.TextField(_("problem"))
+    solution = models.TextField(_("solution"))
+    results = models.TextField(_("results"), blank=True)
+    focus_area = models.ForeignKey(
+        "network.FocusArea",
+        verbose_name=_("ASCF focus area"),
+        on_delete=models.PROTECT,
+        related_name="case_studies",
+    )
+    city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_studies",
+    )
+    provider_name = models.CharField(_("provider"), max_length=200, blank=True)
+    provider = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("provider organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_studies",
+    )
+    document = models.FileField(_("document (PDF)"), upload_to="case-studies/%Y/", blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    visibility = VisibilityField()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("case-study-detail", args=[self.slug])
+
+
+class Thread(TimeStampedModel):
+    """A discussion among members on one ASCF focus area, moderated by the Secretariat."""
+
+    focus_area = models.ForeignKey(
+        "network.FocusArea",
+        verbose_name=_("ASCF focus area"),
+        on_delete=models.PROTECT,
+        related_name="threads",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    locked = models.BooleanField(_("locked"), default=False)
+    hidden = models.BooleanField(_("hidden by a moderator"), default=False, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("discussion thread")
+        verbose_name_plural = _("discussion threads")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("thread-detail", args=[self.pk])
+
+
+class Post(TimeStampedModel):
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("text (Markdown)"))
+    # Rendered and sanitised once, when written; pages show this, never ``body`` as HTML.
+    body_html = models.TextField(_("text (sanitised HTML)"), editable=False)
+    hidden = models.BooleanField(_("hidden by a moderator"), default=False, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+
+    def __str__(self) -> str:
+        return f"{self.thread.title} #{self.pk}"

@@ -1,0 +1,240 @@
+"""Writes to cooperation records (DESIGN convention 1). ``actor=None`` is the system."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ascn.cooperation.markdown import render_markdown
+from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
+from ascn.cooperation.permissions import (
+    can_moderate,
+    is_member,
+    partnership_policy,
+)
+from ascn.core import audit
+from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
+from ascn.core.services import validate
+from ascn.network.models import City, FocusArea
+
+MAX_POST_CHARS = 20_000
+PARTNERSHIP_FIELDS = [
+    "city",
+    "partner_city",
+    "partner_name",
+    "partner_country",
+    "purpose",
+    "start_date",
+    "end_date",
+    "outcomes",
+    "source",
+    "visibility",
+]
+CASE_STUDY_FIELDS = [
+    "slug",
+    "title",
+    "problem",
+    "solution",
+    "results",
+    "focus_area",
+    "city",
+    "provider_name",
+    "provider",
+    "source",
+    "visibility",
+]
+
+
+def _strip(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    actor,
+    city: City,
+    purpose: str,
+    partner_name: str = "",
+    partner_city: City | None = None,
+    **optional: Any,
+) -> CityPartnership:
+    """Record a twinning of ``city`` with another city (an ASCN city, or any by name)."""
+    unknown = set(optional) - set(PARTNERSHIP_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    partnership = CityPartnership(city=city, partner_city=partner_city, **_strip(optional))
+    if actor is not None and not partnership_policy.can(actor, "change", partnership):
+        raise PermissionDenied(
+            _(
+                "Only the city's officers, its National Representative and the Secretariat record its partnerships."
+            )
+        )
+    partnership.purpose = (purpose or "").strip()
+    partnership.partner_name = (partner_name or "").strip() or (
+        partner_city.name if partner_city else ""
+    )
+    if partner_city is not None:
+        partnership.partner_country = partner_city.member_state.name
+    if partner_city is not None and partner_city.pk == city.pk:
+        raise InvalidInput(_("A city does not twin with itself."), field="partner_city")
+    if not partnership.partner_name:
+        raise InvalidInput(_("Name the partner city."), field="partner_name")
+    if not partnership.purpose:
+        raise InvalidInput(_("State the purpose of the partnership."), field="purpose")
+    if (
+        partnership.start_date
+        and partnership.end_date
+        and partnership.end_date < partnership.start_date
+    ):
+        raise InvalidInput(_("The end cannot come before the start."), field="end_date")
+    validate(partnership)
+    partnership.save()
+    audit.record(
+        actor,
+        "cooperation.partnership.created",
+        partnership,
+        audit.diff({}, audit.snapshot(partnership, PARTNERSHIP_FIELDS)),
+    )
+    return partnership
+
+
+@transaction.atomic
+def case_study_create(
+    *,
+    actor,
+    title: str,
+    problem: str,
+    solution: str,
+    focus_area: FocusArea,
+    slug: str = "",
+    **optional: Any,
+) -> CaseStudy:
+    """Add a case study to the knowledge bank (the Secretariat curates it)."""
+    if actor is not None and not can_moderate(actor):
+        raise PermissionDenied(_("Only the Secretariat adds case studies."))
+    unknown = set(optional) - set(CASE_STUDY_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    study = CaseStudy(focus_area=focus_area, **_strip(optional))
+    study.title, study.problem, study.solution = (
+        (title or "").strip(),
+        (problem or "").strip(),
+        (solution or "").strip(),
+    )
+    for field in ("title", "problem", "solution"):
+        if not getattr(study, field):
+            raise InvalidInput(_("This field is required."), field=field)
+    if study.provider is not None and not study.provider_name:
+        study.provider_name = study.provider.name
+    study.slug = slugify(slug or title)[:120]
+    if CaseStudy.objects.filter(slug=study.slug).exists():
+        raise InvalidInput(_("A case study with this slug exists."), field="slug")
+    validate(study)
+    study.save()
+    audit.record(
+        actor,
+        "cooperation.casestudy.created",
+        study,
+        audit.diff({}, audit.snapshot(study, CASE_STUDY_FIELDS)),
+    )
+    return study
+
+
+# --- discussions ---------------------------------------------------------------------
+
+
+def _require_member(actor) -> None:
+    if not is_member(actor):
+        raise PermissionDenied(_("Discussions are for members of the network."))
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput(_("Write something."), field="body")
+    if len(body) > MAX_POST_CHARS:
+        raise InvalidInput(_("A post is at most 20,000 characters."), field="body")
+    return body
+
+
+@transaction.atomic
+def thread_create(*, actor, focus_area: FocusArea, title: str, body: str) -> Thread:
+    """Open a thread on an ASCF focus area, with its first post."""
+    _require_member(actor)
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput(_("Give the thread a title."), field="title")
+    body = _clean_body(body)
+    thread = Thread(focus_area=focus_area, title=title, author=actor)
+    validate(thread)
+    thread.save()
+    _post(thread, actor, body)
+    audit.record(actor, "cooperation.thread.created", thread, {"title": {"after": title}})
+    return thread
+
+
+def _post(thread: Thread, actor, body: str) -> Post:
+    post = Post(thread=thread, author=actor, body=body, body_html=render_markdown(body))
+    post.save()
+    return post
+
+
+@transaction.atomic
+def post_create(*, actor, thread: Thread, body: str) -> Post:
+    """Reply in a thread; a locked or hidden thread takes no replies."""
+    _require_member(actor)
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if thread.hidden and not can_moderate(actor):
+        raise NotFound(_("Discussion thread not found."))
+    if thread.locked:
+        raise PermissionDenied(_("This thread is locked."))
+    post = _post(thread, actor, _clean_body(body))
+    thread.updated_at = timezone.now()
+    thread.save(update_fields=["updated_at"])
+    audit.record(actor, "cooperation.post.created", post, {"thread": {"after": thread.pk}})
+    return post
+
+
+def _require_moderator(actor) -> None:
+    if not can_moderate(actor):
+        raise PermissionDenied(_("Only the Secretariat moderates discussions."))
+
+
+@transaction.atomic
+def thread_moderate(
+    *, actor, thread: Thread, locked: bool | None = None, hidden: bool | None = None
+) -> Thread:
+    """Lock or hide (and undo either) a thread."""
+    _require_moderator(actor)
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    before = audit.snapshot(thread, ["locked", "hidden"])
+    if locked is not None:
+        thread.locked = locked
+    if hidden is not None:
+        thread.hidden = hidden
+    changes = audit.diff(before, audit.snapshot(thread, ["locked", "hidden"]))
+    if changes:
+        thread.save(update_fields=["locked", "hidden", "updated_at"])
+        audit.record(actor, "cooperation.thread.moderated", thread, changes)
+    return thread
+
+
+@transaction.atomic
+def post_hide(*, actor, post: Post, hidden: bool = True) -> Post:
+    _require_moderator(actor)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.hidden != hidden:
+        post.hidden = hidden
+        post.save(update_fields=["hidden", "updated_at"])
+        audit.record(
+            actor,
+            "cooperation.post.moderated",
+            post,
+            {"hidden": {"before": not hidden, "after": hidden}},
+        )
+    return post

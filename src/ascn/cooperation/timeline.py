@@ -1,0 +1,88 @@
+"""The network's timeline: milestones, cities joining, agreements signed and meetings, in
+date order, each with how precisely its date is known and its source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+
+from ascn.agreements import queries as agreement_queries
+from ascn.network.models import City, TimelineEvent
+
+
+@dataclass(frozen=True)
+class Entry:
+    date: dt.date
+    precision: str
+    kind: str
+    title: str
+    description: str = ""
+    source: str = ""
+    url: str = ""
+    uncertain: bool = False
+
+
+PILOT_COHORT = 2018
+
+
+def timeline_for(user) -> list[Entry]:
+    entries = [
+        Entry(
+            e.date, e.date_precision, "milestone", e.title, e.description, e.source, "", e.uncertain
+        )
+        for e in TimelineEvent.objects.all()
+    ]
+    # The pilot cities of 2018 are part of the launch; later cohorts join by year.
+    joined: dict[int, list[City]] = {}
+    for city in City.objects.exclude(cohort=PILOT_COHORT).order_by("cohort", "name"):
+        joined.setdefault(city.cohort, []).append(city)
+    for year, cities in joined.items():
+        sources = sorted({c.cohort_source for c in cities if c.cohort_source})
+        entries.append(
+            Entry(
+                dt.date(year, 1, 1),
+                "year",
+                "cities",
+                _("Cities join the network: %s") % ", ".join(c.name for c in cities),
+                source="; ".join(sources),
+            )
+        )
+    for agreement in agreement_queries.agreements_for(user).exclude(signed_date=None):
+        parties = " – ".join(p.name for p in agreement.parties.all())
+        entries.append(
+            Entry(
+                agreement.signed_date,
+                agreement.signed_date_precision,
+                "agreement",
+                _("Agreement signed: %s") % parties,
+                agreement.title,
+                agreement.source,
+                agreement.get_absolute_url(),
+            )
+        )
+    entries.extend(_meetings())
+    return sorted(entries, key=lambda e: (e.date, e.kind, e.title))
+
+
+def _meetings() -> list[Entry]:
+    """Meetings, when the meetings app has its model (it is built alongside)."""
+    try:
+        meeting_model = apps.get_model("meetings", "Meeting")
+    except LookupError:
+        return []
+    return [
+        Entry(
+            m.start_date,
+            m.date_precision,
+            "meeting",
+            m.title,
+            m.place,
+            m.source,
+            f"/meetings/{m.slug}/",
+            m.uncertain,
+        )
+        for m in meeting_model.objects.all()
+    ]

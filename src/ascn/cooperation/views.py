@@ -1,0 +1,149 @@
+"""Cooperation pages: partnerships, case studies, the members' discussions, the timeline."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ascn.cooperation import queries
+from ascn.cooperation.forms import ReplyForm, ThreadForm
+from ascn.cooperation.models import Post
+from ascn.cooperation.permissions import can_moderate, is_member
+from ascn.cooperation.services import post_create, post_hide, thread_create, thread_moderate
+from ascn.cooperation.timeline import timeline_for
+from ascn.core.errors import DomainError, InvalidInput
+from ascn.network.models import FocusArea
+
+
+@require_GET
+def cooperation_index(request):
+    member = is_member(request.user)
+    return render(
+        request,
+        "cooperation/index.html",
+        {
+            "partnerships": queries.partnerships_for(request.user),
+            "case_studies": queries.case_studies_for(request.user),
+            "focus_areas": queries.forum_index(request.user)
+            if member
+            else FocusArea.objects.order_by("position"),
+            "member": member,
+        },
+    )
+
+
+@require_GET
+def case_study_detail(request, slug: str):
+    study = queries.case_studies_for(request.user).filter(slug=slug).first()
+    if study is None:
+        raise Http404
+    return render(request, "cooperation/case_study_detail.html", {"study": study})
+
+
+def _require_member(request) -> None:
+    if not is_member(request.user):
+        raise DjangoPermissionDenied(_("Discussions are for members of the network."))
+
+
+def _apply(form, exc: InvalidInput) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum(request, code: str):
+    _require_member(request)
+    focus_area = get_object_or_404(FocusArea, code=code)
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = thread_create(actor=request.user, focus_area=focus_area, **form.cleaned_data)
+        except InvalidInput as exc:
+            _apply(form, exc)
+        else:
+            return redirect(thread.get_absolute_url())
+    threads = queries.threads_for(request.user).filter(focus_area=focus_area)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "cooperation/forum.html",
+        {"focus_area": focus_area, "threads": threads, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_detail(request, pk: int):
+    _require_member(request)
+    thread = queries.threads_for(request.user).filter(pk=pk).first()
+    if thread is None:
+        raise Http404
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post_create(actor=request.user, thread=thread, body=form.cleaned_data["body"])
+        except InvalidInput as exc:
+            _apply(form, exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(thread.get_absolute_url())
+        else:
+            return redirect(thread.get_absolute_url())
+    return render(
+        request,
+        "cooperation/thread_detail.html",
+        {
+            "thread": thread,
+            "posts": queries.posts_for(request.user, thread),
+            "form": form,
+            "moderator": can_moderate(request.user),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def thread_moderation(request, pk: int):
+    _require_member(request)
+    thread = queries.threads_for(request.user).filter(pk=pk).first()
+    if thread is None:
+        raise Http404
+    action = request.POST.get("action")
+    changes = {
+        "lock": {"locked": True},
+        "unlock": {"locked": False},
+        "hide": {"hidden": True},
+        "unhide": {"hidden": False},
+    }.get(action)
+    if changes is None:
+        return HttpResponseBadRequest(_("Unknown moderation action."))
+    try:
+        thread_moderate(actor=request.user, thread=thread, **changes)
+    except DomainError as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    return redirect(thread.get_absolute_url())
+
+
+@login_required
+@require_POST
+def post_moderation(request, pk: int):
+    _require_member(request)
+    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
+    if not queries.threads_for(request.user).filter(pk=post.thread_id).exists():
+        raise Http404
+    try:
+        post_hide(actor=request.user, post=post, hidden=request.POST.get("action") != "unhide")
+    except DomainError as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    return redirect(post.thread.get_absolute_url())
+
+
+@require_GET
+def timeline(request):
+    return render(request, "cooperation/timeline.html", {"entries": timeline_for(request.user)})

@@ -1,0 +1,67 @@
+"""iCalendar (RFC 5545) renderings of meetings.
+
+Meetings known to the day are all-day events (``DTSTART;VALUE=DATE``, an exclusive
+``DTEND`` the day after the last day): their local hours are rarely on record. Meetings
+known only to the month or year are left out of calendars — any day we chose would be
+invented — and their own ``.ics`` answers 404 saying why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from ascn.meetings.models import Meeting
+
+PRODID = "-//ASEAN Smart Cities Network//ASCN Platform//EN"
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def has_calendar_dates(meeting: Meeting) -> bool:
+    return meeting.date_precision == Meeting.Precision.DAY
+
+
+def uid_of(meeting: Meeting) -> str:
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"meeting-{meeting.slug}@{host or 'ascn'}"
+
+
+def _event(meeting: Meeting, stamp: dt.datetime) -> Event:
+    event = Event()
+    url = absolute_url(meeting.get_absolute_url())
+    event.add("uid", uid_of(meeting))
+    event.add("dtstamp", stamp)
+    event.add("summary", meeting.title)
+    event.add("dtstart", meeting.start_date)
+    event.add("dtend", meeting.last_day + dt.timedelta(days=1))
+    location = meeting.place or (str(meeting.host_member_state or ""))
+    if location:
+        event.add("location", location)
+    event.add("url", url)
+    description = [meeting.description] if meeting.description else []
+    if meeting.uncertain:
+        description.append(f"Uncertain: {meeting.uncertainty_note}")
+    description.append(url)
+    event.add("description", "\n\n".join(description))
+    event.add("last-modified", meeting.updated_at)
+    return event
+
+
+def calendar_of(meetings: Iterable[Meeting], *, name: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    stamp = timezone.now().replace(microsecond=0)
+    for meeting in meetings:
+        if has_calendar_dates(meeting):
+            calendar.add_component(_event(meeting, stamp))
+    return calendar.to_ical()

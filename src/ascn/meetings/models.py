@@ -1,0 +1,213 @@
+"""Meetings of the network (SPEC C7): annual meetings, workshops, summits, high-level
+meetings and roundtables, with their agenda, registrations, decisions and minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.models import TimeStampedModel, VersionedModel
+
+
+class Meeting(VersionedModel):
+    class Kind(models.TextChoices):
+        ANNUAL_MEETING = "annual_meeting", _("Annual meeting")
+        WORKSHOP = "workshop", _("Workshop")
+        SUMMIT = "summit", _("Summit")
+        HIGH_LEVEL_MEETING = "high_level_meeting", _("High-level meeting")
+        ROUNDTABLE = "roundtable", _("Roundtable")
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
+        HYBRID = "hybrid", _("Hybrid")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    number = models.PositiveSmallIntegerField(_("number in its series"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), db_index=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text=_("How much of the date is known; 'year' means only the year is."),
+    )
+    host_member_state = models.ForeignKey(
+        "network.MemberState",
+        verbose_name=_("host member state"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings_hosted",
+    )
+    host_city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("host city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings_hosted",
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    uncertain = models.BooleanField(_("uncertain"), default=False)
+    uncertainty_note = models.CharField(_("what is uncertain"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    registration_open = models.BooleanField(_("registration open"), default=False)
+    minutes = models.TextField(_("minutes (Markdown)"), blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "slug"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="meetings_meeting_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-detail", args=[self.slug])
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end_date or self.start_date
+
+    @property
+    def dates_display(self) -> str:
+        """The dates at the precision they are known: '2020', 'May 2018', '22–25 May 2018'."""
+        start, end = self.start_date, self.end_date
+        if self.date_precision == self.Precision.YEAR:
+            return f"{start:%Y}"
+        if self.date_precision == self.Precision.MONTH:
+            return f"{start:%B %Y}"
+        if not end or end == start:
+            return f"{start.day} {start:%B %Y}"
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.day}–{end.day} {end:%B %Y}"
+        if start.year == end.year:
+            return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+        return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
+
+    def is_upcoming(self, today: dt.date | None = None) -> bool:
+        return self.last_day >= (today or dt.date.today())
+
+
+class AgendaItem(TimeStampedModel):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    time = models.TimeField(_("time (local)"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="meetings_agenda_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Registration(TimeStampedModel):
+    """One person's place at one meeting. One row per person and meeting: cancelling and
+    registering again reuse it, joining the end of the queue (``queued_at``)."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="meeting_registrations",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    queued_at = models.DateTimeField(_("queued at"), db_index=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "queued_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], name="meetings_registration_one_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.meeting} ({self.status})"
+
+
+class Decision(TimeStampedModel):
+    """A decision taken or document adopted at a meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    document_title = models.CharField(_("document title"), max_length=300, blank=True)
+    document_url = models.URLField(_("document URL"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarFeed(TimeStampedModel):
+    """A person's private calendar feed. Only a hash of its secret is stored."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="meeting_calendar_feed",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -1,0 +1,33 @@
+"""Who may do what with meetings.
+
+Meetings are public records. The Secretariat runs them (creates, edits, agenda, check-in,
+minutes, decisions); ``actor=None`` is the system itself (the seed loader). Chief Smart City
+Officers, National Representatives and the Secretariat register themselves. Members of
+partner organisations do not self-register: the annual meeting is the member cities'
+meeting, and partners attend on the Secretariat's invitation (outside this app for now).
+"""
+
+from ascn.core.errors import PermissionDenied
+from ascn.core.permissions import scopes_of
+
+
+def can_run_meetings(actor) -> bool:
+    return actor is None or scopes_of(actor).secretariat
+
+
+def require_meeting_runner(actor) -> None:
+    if not can_run_meetings(actor):
+        raise PermissionDenied("Only the Secretariat runs meetings.")
+
+
+def can_register(actor) -> bool:
+    scopes = scopes_of(actor)
+    return scopes.secretariat or bool(scopes.city_ids) or bool(scopes.member_state_ids)
+
+
+def require_registrant(actor) -> None:
+    if not can_register(actor):
+        raise PermissionDenied(
+            "Chief Smart City Officers, National Representatives and the Secretariat "
+            "register for meetings."
+        )

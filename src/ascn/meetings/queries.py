@@ -1,0 +1,55 @@
+"""Reads of meetings. Meetings are public records: everyone sees every meeting; a
+person's registrations are theirs (and the Secretariat's, who runs the meeting)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from ascn.meetings.models import CalendarFeed, Meeting, Registration
+from ascn.meetings.services import hash_feed_token
+
+Status = Registration.Status
+
+
+def meetings_for(user, *, kind: str | None = None, year: int | None = None) -> QuerySet:
+    queryset = Meeting.objects.select_related("host_member_state", "host_city")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if year:
+        queryset = queryset.filter(start_date__year=year)
+    return queryset.annotate(
+        registered_count=Count("registrations", filter=Q(registrations__status=Status.REGISTERED)),
+        waitlisted_count=Count("registrations", filter=Q(registrations__status=Status.WAITLISTED)),
+    )
+
+
+def meeting_for(user, slug: str) -> Meeting | None:
+    return (
+        meetings_for(user).prefetch_related("agenda_items", "decisions").filter(slug=slug).first()
+    )
+
+
+def own_registration(user, meeting: Meeting) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Registration.objects.filter(meeting=meeting, user=user)
+        .exclude(status=Status.CANCELLED)
+        .first()
+    )
+
+
+def meetings_of_feed(token: str) -> tuple[object, QuerySet] | None:
+    """The feed's owner and the meetings they are registered or waitlisted for."""
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=hash_feed_token(token))
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        return None
+    meetings = Meeting.objects.filter(
+        registrations__user=feed.user,
+        registrations__status__in=[Status.REGISTERED, Status.WAITLISTED],
+    ).order_by("start_date")
+    return feed.user, meetings

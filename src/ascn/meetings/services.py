@@ -1,0 +1,343 @@
+"""Writes to meetings. Each checks permission, validates, writes and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ascn.core import audit
+from ascn.core.errors import InvalidInput, NotFound, StaleEdit
+from ascn.core.services import validate
+from ascn.meetings.models import AgendaItem, CalendarFeed, Decision, Meeting, Registration
+from ascn.meetings.permissions import require_meeting_runner, require_registrant
+
+MEETING_FIELDS = [
+    "title",
+    "kind",
+    "number",
+    "start_date",
+    "end_date",
+    "date_precision",
+    "host_member_state",
+    "host_city",
+    "place",
+    "format",
+    "description",
+    "uncertain",
+    "uncertainty_note",
+    "source",
+    "capacity",
+    "registration_open",
+]
+Status = Registration.Status
+
+
+def _check_meeting(meeting: Meeting) -> None:
+    if meeting.end_date and meeting.end_date < meeting.start_date:
+        raise InvalidInput("A meeting cannot end before it starts.", field="end_date")
+    if (
+        meeting.host_city_id
+        and meeting.host_member_state_id
+        and meeting.host_city.member_state_id != meeting.host_member_state_id
+    ):
+        raise InvalidInput(
+            f"{meeting.host_city} is not in {meeting.host_member_state}.", field="host_city"
+        )
+    if meeting.uncertain and not meeting.uncertainty_note.strip():
+        raise InvalidInput("Say what is uncertain.", field="uncertainty_note")
+    validate(meeting)
+
+
+@transaction.atomic
+def meeting_create(*, actor, slug: str, values: dict[str, Any]) -> Meeting:
+    require_meeting_runner(actor)
+    unknown = set(values) - set(MEETING_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}", field=min(unknown))
+    meeting = Meeting(slug=slug, **values)
+    _check_meeting(meeting)
+    meeting.save()
+    audit.record(
+        actor,
+        "meetings.meeting.created",
+        meeting,
+        audit.diff({}, {"slug": slug, **audit.snapshot(meeting, list(values))}),
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, actor, meeting: Meeting, version: int | None, values: dict[str, Any]
+) -> tuple[Meeting, bool]:
+    """Update the meeting; ``version=None`` only for the system (the seed loader).
+
+    Returns the meeting and whether anything changed (nothing is audited otherwise).
+    """
+    require_meeting_runner(actor)
+    unknown = set(values) - set(MEETING_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}", field=min(unknown))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if version is None and actor is not None:
+        raise InvalidInput("The version you edited is required.", field="version")
+    if version is not None and meeting.version != version:
+        raise StaleEdit(meeting, version)
+    before = audit.snapshot(meeting, list(values))
+    changes = audit.diff(before, values)
+    if not changes:
+        return meeting, False
+    for field, value in values.items():
+        setattr(meeting, field, value)
+    _check_meeting(meeting)
+    meeting.version += 1
+    meeting.save()
+    audit.record(actor, "meetings.meeting.updated", meeting, changes)
+    return meeting, True
+
+
+def _agenda_snapshot(item: AgendaItem) -> dict[str, Any]:
+    # the audit log stores JSON: a time of day as "HH:MM:SS"
+    return {
+        "title": item.title,
+        "time": item.time.isoformat() if item.time else None,
+        "description": item.description,
+    }
+
+
+@transaction.atomic
+def agenda_item_save(
+    *,
+    actor,
+    meeting: Meeting,
+    position: int,
+    title: str,
+    time: dt.time | None = None,
+    description: str = "",
+) -> AgendaItem:
+    """Create or replace the agenda item at ``position``."""
+    require_meeting_runner(actor)
+    if position < 1:
+        raise InvalidInput("Positions start at 1.", field="position")
+    item = AgendaItem.objects.select_for_update().filter(meeting=meeting, position=position).first()
+    creating = item is None
+    before = {} if creating else _agenda_snapshot(item)
+    item = item or AgendaItem(meeting=meeting, position=position)
+    item.title, item.time, item.description = title.strip(), time, description.strip()
+    validate(item)
+    item.save()
+    audit.record(
+        actor,
+        f"meetings.agendaitem.{'created' if creating else 'updated'}",
+        item,
+        audit.diff(before, _agenda_snapshot(item)),
+    )
+    return item
+
+
+@transaction.atomic
+def minutes_save(*, actor, meeting: Meeting, version: int, minutes: str) -> Meeting:
+    require_meeting_runner(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.version != version:
+        raise StaleEdit(meeting, version)
+    if len(minutes) > 100_000:
+        raise InvalidInput("Minutes are limited to 100,000 characters.", field="minutes")
+    changes = audit.diff({"minutes": meeting.minutes}, {"minutes": minutes})
+    meeting.minutes = minutes
+    meeting.version += 1
+    meeting.save(update_fields=["minutes", "version", "updated_at"])
+    audit.record(actor, "meetings.meeting.minutes_saved", meeting, changes)
+    return meeting
+
+
+@transaction.atomic
+def decision_add(
+    *,
+    actor,
+    meeting: Meeting,
+    title: str,
+    description: str = "",
+    document_title: str = "",
+    document_url: str = "",
+    source: str = "",
+) -> Decision:
+    require_meeting_runner(actor)
+    decision = Decision(
+        meeting=meeting,
+        title=title.strip(),
+        description=description.strip(),
+        document_title=document_title.strip(),
+        document_url=document_url.strip(),
+        source=source,
+    )
+    validate(decision)
+    decision.save()
+    audit.record(
+        actor,
+        "meetings.decision.created",
+        decision,
+        audit.diff({}, audit.snapshot(decision, ["title", "document_title", "document_url"])),
+    )
+    return decision
+
+
+# --- registrations -------------------------------------------------------------------
+
+
+def _registered_count(meeting: Meeting) -> int:
+    return Registration.objects.filter(meeting=meeting, status=Status.REGISTERED).count()
+
+
+@transaction.atomic
+def registration_register(*, actor, meeting: Meeting) -> Registration:
+    """Register the actor: a seat while there is one, else the waiting list. Idempotent.
+
+    The meeting row is locked first, so concurrent registrations are counted one after
+    another and never exceed the capacity.
+    """
+    require_registrant(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.registration_open:
+        raise InvalidInput("Registration for this meeting is closed.", field="meeting")
+    if not meeting.is_upcoming(timezone.localdate()):
+        raise InvalidInput("This meeting is over.", field="meeting")
+    registration = Registration.objects.filter(meeting=meeting, user=actor).first()
+    if registration is not None and registration.status != Status.CANCELLED:
+        return registration
+    full = meeting.capacity is not None and _registered_count(meeting) >= meeting.capacity
+    status = Status.WAITLISTED if full else Status.REGISTERED
+    before = {} if registration is None else {"status": registration.status}
+    if registration is None:
+        registration = Registration(meeting=meeting, user=actor)
+    registration.status = status
+    registration.queued_at = timezone.now()
+    registration.checked_in_at = None
+    registration.save()
+    audit.record(
+        actor,
+        f"meetings.registration.{status}",
+        registration,
+        audit.diff(before, {"status": status}),
+    )
+    return registration
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first person on the waiting list; None when not waitlisted."""
+    if registration.status != Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        meeting_id=registration.meeting_id,
+        status=Status.WAITLISTED,
+        queued_at__lt=registration.queued_at,
+    ).count()
+    return ahead + 1
+
+
+@transaction.atomic
+def registration_cancel(*, actor, meeting: Meeting) -> Registration:
+    """Cancel the actor's registration; a freed seat goes to the first person waiting."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(meeting=meeting, user=actor)
+        .exclude(status=Status.CANCELLED)
+        .first()
+    )
+    if registration is None:
+        raise NotFound("You are not registered for this meeting.")
+    if registration.checked_in_at is not None:
+        raise InvalidInput("You have already checked in at this meeting.", field="meeting")
+    freed_seat = registration.status == Status.REGISTERED
+    before = registration.status
+    registration.status = Status.CANCELLED
+    registration.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor,
+        "meetings.registration.cancelled",
+        registration,
+        audit.diff({"status": before}, {"status": Status.CANCELLED}),
+    )
+    if freed_seat:
+        _promote_waiting(meeting)
+    return registration
+
+
+def _promote_waiting(meeting: Meeting) -> None:
+    """Fill the free seats from the waiting list, first come first served (the meeting
+    row is locked by the caller)."""
+    free = None if meeting.capacity is None else meeting.capacity - _registered_count(meeting)
+    waiting = (
+        Registration.objects.select_for_update()
+        .filter(meeting=meeting, status=Status.WAITLISTED)
+        .order_by("queued_at", "id")
+    )
+    for registration in waiting if free is None else waiting[: max(free, 0)]:
+        registration.status = Status.REGISTERED
+        registration.save(update_fields=["status", "updated_at"])
+        audit.record(
+            None,
+            "meetings.registration.promoted",
+            registration,
+            audit.diff({"status": Status.WAITLISTED}, {"status": Status.REGISTERED}),
+        )
+
+
+@transaction.atomic
+def check_in(*, actor, registration: Registration) -> Registration:
+    """Mark a registered person present (Secretariat). Waiting or cancelled people cannot be."""
+    require_meeting_runner(actor)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Status.REGISTERED:
+        raise InvalidInput(
+            "Only registered people check in (not those waiting or cancelled).",
+            field="registration",
+        )
+    if registration.checked_in_at is not None:
+        return registration
+    registration.checked_in_at = timezone.now()
+    registration.save(update_fields=["checked_in_at", "updated_at"])
+    audit.record(
+        actor,
+        "meetings.registration.checked_in",
+        registration,
+        audit.diff({"checked_in_at": None}, {"checked_in_at": registration.checked_in_at}),
+    )
+    return registration
+
+
+# --- private calendar feed -----------------------------------------------------------
+
+
+def hash_feed_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, actor) -> str:
+    """A new secret feed URL token for the actor; any previous one stops working."""
+    if actor is None or not actor.is_authenticated:
+        raise NotFound("Sign in to have a calendar feed.")
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.select_for_update().filter(user=actor).first()
+    created = feed is None
+    feed = feed or CalendarFeed(user=actor)
+    feed.token_hash = hash_feed_token(token)
+    feed.save()
+    audit.record(actor, f"meetings.calendarfeed.{'created' if created else 'regenerated'}", feed)
+    return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor) -> None:
+    feed = CalendarFeed.objects.filter(user=actor).first() if actor else None
+    if feed is None:
+        raise NotFound("You have no calendar feed.")
+    audit.record(actor, "meetings.calendarfeed.revoked", feed)
+    feed.delete()

@@ -1,0 +1,200 @@
+"""Pages of meetings, mounted at the site root (full paths here)."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
+from ascn.core.permissions import scopes_of
+from ascn.meetings import calendar, queries
+from ascn.meetings.markdown import render_markdown
+from ascn.meetings.models import CalendarFeed, Registration
+from ascn.meetings.permissions import can_register
+from ascn.meetings.services import (
+    calendar_feed_regenerate,
+    calendar_feed_revoke,
+    check_in,
+    registration_cancel,
+    registration_register,
+    waiting_position,
+)
+
+
+def maps_domain_errors(view):
+    """``NotFound`` → 404; ``PermissionDenied`` → 403 saying why."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            return render(request, "plans/forbidden.html", {"message": exc.message}, status=403)
+
+    return wrapper
+
+
+def _meeting_or_404(request, slug: str):
+    meeting = queries.meeting_for(request.user, slug)
+    if meeting is None:
+        raise Http404(_("Meeting not found."))
+    return meeting
+
+
+@require_GET
+def meeting_list(request):
+    today = timezone.localdate()
+    meetings = list(queries.meetings_for(request.user))
+    upcoming = sorted((m for m in meetings if m.is_upcoming(today)), key=lambda m: m.start_date)
+    past = [m for m in meetings if not m.is_upcoming(today)]
+    return render(request, "meetings/meeting_list.html", {"upcoming": upcoming, "past": past})
+
+
+@require_GET
+def meeting_detail(request, slug: str):
+    meeting = _meeting_or_404(request, slug)
+    mine = queries.own_registration(request.user, meeting)
+    context = {
+        "meeting": meeting,
+        "upcoming": meeting.is_upcoming(timezone.localdate()),
+        "registration": mine,
+        "waiting_position": waiting_position(mine) if mine else None,
+        "may_register": request.user.is_authenticated and can_register(request.user),
+        "runs_meetings": scopes_of(request.user).secretariat,
+        "minutes_html": render_markdown(meeting.minutes) if meeting.minutes else "",
+        "ics_url": (
+            f"/api/v1/meetings/{meeting.slug}.ics" if calendar.has_calendar_dates(meeting) else None
+        ),
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+@maps_domain_errors
+def meeting_register(request, slug: str):
+    meeting = _meeting_or_404(request, slug)
+    try:
+        registration = registration_register(actor=request.user, meeting=meeting)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        if registration.status == Registration.Status.WAITLISTED:
+            messages.warning(
+                request,
+                _("The meeting is full: you are number %(n)d on the waiting list.")
+                % {"n": waiting_position(registration)},
+            )
+        else:
+            messages.success(request, _("You are registered."))
+    return redirect(meeting.get_absolute_url())
+
+
+@login_required
+@require_POST
+@maps_domain_errors
+def meeting_cancel(request, slug: str):
+    meeting = _meeting_or_404(request, slug)
+    try:
+        registration_cancel(actor=request.user, meeting=meeting)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your registration is cancelled."))
+    return redirect(meeting.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def meeting_check_in(request, slug: str):
+    if not scopes_of(request.user).secretariat:
+        raise Http404(_("Meeting not found."))
+    meeting = _meeting_or_404(request, slug)
+    if request.method == "POST":
+        registration = (
+            Registration.objects.filter(
+                meeting=meeting, pk=request.POST.get("registration") or 0
+            ).first()
+            if (request.POST.get("registration") or "").isdigit()
+            else None
+        )
+        if registration is None:
+            raise Http404(_("Registration not found."))
+        try:
+            check_in(actor=request.user, registration=registration)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(who)s checked in.") % {"who": registration.user})
+        return redirect("meeting-check-in", slug=meeting.slug)
+    registrations = (
+        Registration.objects.filter(meeting=meeting)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("user")
+        .order_by("status", "queued_at")
+    )
+    return render(
+        request,
+        "meetings/meeting_check_in.html",
+        {"meeting": meeting, "registrations": registrations},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_meetings(request):
+    """The person's meetings and their private calendar feed (create, renew, revoke)."""
+    feed_url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            try:
+                calendar_feed_revoke(actor=request.user)
+            except NotFound as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Your calendar feed address no longer works."))
+            return redirect("my-meetings")
+        token = calendar_feed_regenerate(actor=request.user)
+        feed_url = calendar.absolute_url(f"/meetings/feed/{token}.ics")
+    registrations = (
+        Registration.objects.filter(user=request.user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("meeting")
+        .order_by("-meeting__start_date")
+    )
+    return render(
+        request,
+        "meetings/my_meetings.html",
+        {
+            "registrations": registrations,
+            "has_feed": CalendarFeed.objects.filter(user=request.user).exists(),
+            "feed_url": feed_url,
+        },
+    )
+
+
+@require_GET
+def private_feed(request, token: str):
+    """The meetings one person registered for, at a secret address (no sign-in: calendar
+    apps cannot sign in). An unknown or revoked token is a 404."""
+    found = queries.meetings_of_feed(token)
+    if found is None:
+        raise Http404
+    _user, meetings = found
+    response = HttpResponse(
+        calendar.calendar_of(meetings, name="My ASCN meetings"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
