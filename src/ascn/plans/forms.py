@@ -122,6 +122,22 @@ def city_choices(cities) -> list[tuple[str, Any]]:
     return list(groups.items())
 
 
+CITY_MENU_LIMIT = 300
+
+
+def city_filter_choices(data) -> list[tuple[str, Any]]:
+    """The city menu of a filter form: the chosen member state's cities, or all of them
+    while they are few enough for a menu (at ASEAN scale, choose a member state first)."""
+    data = data or {}
+    cities = City.objects.all()
+    if data.get("country"):
+        cities = cities.filter(member_state__code__iexact=data["country"])
+    if cities.count() <= CITY_MENU_LIMIT:
+        return [("", _("All cities")), *city_choices(cities)]
+    chosen = cities.filter(slug=data.get("city") or "")
+    return [("", _("All cities (choose a member state to pick one)")), *city_choices(chosen)]
+
+
 class AccessibleFormMixin:
     """Marks invalid fields with ``aria-invalid`` and points them at their error message
     (``<id>_error``, rendered by ``plans/_field.html``)."""
@@ -165,7 +181,7 @@ class ProjectFilterForm(forms.Form):
             (state.code, state.name)
             for state in MemberState.objects.filter(cities__isnull=False).distinct()
         ]
-        self.fields["city"].choices = [("", _("All cities")), *city_choices(City.objects.all())]
+        self.fields["city"].choices = city_filter_choices(self.data)
         self.fields["focus_area"].choices = [("", _("All focus areas"))] + [
             (area.code, area.name) for area in FocusArea.objects.all()
         ]
@@ -185,7 +201,7 @@ class PlanFilterForm(forms.Form):
             (state.code, state.name)
             for state in MemberState.objects.filter(cities__isnull=False).distinct()
         ]
-        self.fields["city"].choices = [("", _("All cities")), *city_choices(City.objects.all())]
+        self.fields["city"].choices = city_filter_choices(self.data)
 
 
 # --- repeated rows (locations, contacts, plan sections) without JavaScript ---------

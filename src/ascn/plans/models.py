@@ -237,6 +237,9 @@ class Project(VersionedModel):
         indexes = [
             models.Index(fields=["visibility", "status"]),
             models.Index(fields=["city", "visibility"]),
+            # The lists show the most recently updated first: walk an index, don't sort.
+            models.Index(fields=["-updated_at", "-id"], name="project_recent_first"),
+            models.Index(fields=["visibility", "status", "-updated_at"], name="project_status_recent"),
         ]
         constraints = [
             models.CheckConstraint(
