@@ -163,7 +163,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(roles):
     assert agreement.title == "New title"
 
 
-LEGAL = [(src, dst) for src, targets in TRANSITIONS.items() for dst in targets]
+LEGAL = sorted((src, dst) for src, targets in TRANSITIONS.items() for dst in targets)
 ILLEGAL = [
     (src, dst)
     for src in Agreement.Status.values

@@ -1,11 +1,53 @@
 """The Secretariat's back office for meetings: meetings, agenda items and decisions are
 saved through the audited back-office services. Registrations are read-only here: people
-register themselves, and check-in has its own page (``/meetings/<slug>/check-in/``)."""
+register themselves, and check-in has its own page (``/meetings/<slug>/check-in/``).
 
+Documents are uploaded on the meeting's page (an inline): each new one goes through
+``meeting_document_upload`` (PDF by content, at most 10 MB, audited), each one ticked for
+deletion through ``meeting_document_delete``. A stored document is not edited in place."""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from ascn.core.admin import AuditedAdmin
-from ascn.meetings.models import AgendaItem, Decision, Meeting, Registration
+from ascn.core.errors import InvalidInput
+from ascn.meetings.models import AgendaItem, Decision, Meeting, MeetingDocument, Registration
+from ascn.meetings.services import check_pdf, meeting_document_delete, meeting_document_upload
+
+
+class MeetingDocumentInlineForm(forms.ModelForm):
+    title = forms.CharField(max_length=200, required=False)
+
+    class Meta:
+        model = MeetingDocument
+        fields = ["title", "kind", "file"]
+
+    def clean_file(self):
+        # the service checks again; checking here shows the reason next to the file
+        file = self.cleaned_data.get("file")
+        try:
+            check_pdf(file)
+        except InvalidInput as exc:
+            raise ValidationError(exc.message) from exc
+        return file
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title") or "").strip() and data.get("file") is not None:
+            data["title"] = (data["file"].name or "document")[:200]
+        return data
+
+
+class MeetingDocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    form = MeetingDocumentInlineForm
+    extra = 1
+    fields = ["title", "kind", "file", "size", "uploaded_by", "created_at"]
+    readonly_fields = ["size", "uploaded_by", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a stored document is replaced (delete, upload), not edited
 
 
 @admin.register(Meeting)
@@ -15,6 +57,47 @@ class MeetingAdmin(AuditedAdmin):
     search_fields = ["title", "slug", "place"]
     date_hierarchy = "start_date"
     raw_id_fields = ["host_member_state", "host_city"]
+    inlines = [MeetingDocumentInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not MeetingDocument:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # sorts the forms into new and deleted objects
+        for document in formset.deleted_objects:
+            meeting_document_delete(actor=request.user, document=document)
+        for document in formset.new_objects:
+            meeting_document_upload(
+                actor=request.user,
+                meeting=form.instance,
+                title=document.title,
+                kind=document.kind,
+                file=document.file.file,
+            )
+        formset.new_objects = []
+        return None
+
+
+@admin.register(MeetingDocument)
+class MeetingDocumentAdmin(admin.ModelAdmin):
+    """The documents of all meetings; they are added on their meeting's page."""
+
+    list_display = ["title", "meeting", "kind", "size", "uploaded_by", "created_at"]
+    list_filter = ["kind", "meeting"]
+    search_fields = ["title", "meeting__title"]
+    readonly_fields = ["meeting", "title", "kind", "file", "size", "uploaded_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        meeting_document_delete(actor=request.user, document=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            meeting_document_delete(actor=request.user, document=obj)
 
 
 @admin.register(AgendaItem)

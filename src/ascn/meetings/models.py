@@ -211,3 +211,43 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class MeetingDocument(models.Model):
+    """A PDF of a meeting (agenda, minutes, presentation, report). Meetings are public
+    records, so are their documents; only the Secretariat uploads and deletes them."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", _("Agenda")
+        MINUTES = "minutes", _("Minutes")
+        PRESENTATION = "presentation", _("Presentation")
+        REPORT = "report", _("Report")
+        OTHER = "other", _("Other")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(_("file"), upload_to="meetings/%Y/")
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "kind", "-created_at", "id"]
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-document", args=[self.meeting.slug, self.pk])

@@ -7,13 +7,22 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ascn.core import audit
 from ascn.core.errors import InvalidInput, NotFound, StaleEdit
 from ascn.core.services import validate
-from ascn.meetings.models import AgendaItem, CalendarFeed, Decision, Meeting, Registration
+from ascn.meetings.models import (
+    AgendaItem,
+    CalendarFeed,
+    Decision,
+    Meeting,
+    MeetingDocument,
+    Registration,
+)
 from ascn.meetings.permissions import require_meeting_runner, require_registrant
 
 MEETING_FIELDS = [
@@ -35,6 +44,7 @@ MEETING_FIELDS = [
     "registration_open",
 ]
 Status = Registration.Status
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 def _check_meeting(meeting: Meeting) -> None:
@@ -185,6 +195,90 @@ def decision_add(
         audit.diff({}, audit.snapshot(decision, ["title", "document_title", "document_url"])),
     )
     return decision
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+def check_pdf(file: UploadedFile) -> None:
+    """A PDF (by content, not name or declared type) of at most 10 MB, or ``InvalidInput``."""
+    if file is None:
+        raise InvalidInput(_("Choose a PDF file."), field="file")
+    if file.size is None or file.size > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(_("A document is at most 10 MB."), field="file")
+    file.seek(0)
+    head = file.read(5)
+    file.seek(0)
+    if head != b"%PDF-":
+        raise InvalidInput(
+            _("Only PDF documents are accepted (this file is not a PDF)."), field="file"
+        )
+
+
+@transaction.atomic
+def meeting_document_upload(
+    *, actor, meeting: Meeting, title: str, kind: str, file: UploadedFile
+) -> MeetingDocument:
+    """Attach a PDF to a meeting (Secretariat). Everything is validated before the file
+    is stored."""
+    require_meeting_runner(actor)
+    check_pdf(file)
+    if kind not in MeetingDocument.Kind.values:
+        raise InvalidInput(_("Choose the kind of document."), field="kind")
+    document = MeetingDocument(
+        meeting=meeting,
+        title=(title or "").strip() or (file.name or "document")[:200],
+        kind=kind,
+        size=file.size,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    name = f"meeting-{meeting.pk}.pdf"
+    document.file.name = name  # validated before anything is stored
+    validate(document)
+    document.file.save(name, file, save=False)
+    document.save()
+    audit.record(
+        actor,
+        "meetings.document.uploaded",
+        document,
+        audit.diff(
+            {},
+            {
+                "meeting": meeting.slug,
+                "title": document.title,
+                "kind": document.kind,
+                "size": document.size,
+                "file": document.file.name,
+            },
+        ),
+    )
+    return document
+
+
+@transaction.atomic
+def meeting_document_delete(*, actor, document: MeetingDocument) -> None:
+    """Remove a meeting's document (Secretariat); the stored file goes once the row is gone."""
+    require_meeting_runner(actor)
+    document = MeetingDocument.objects.select_related("meeting").get(pk=document.pk)
+    audit.record(
+        actor,
+        "meetings.document.deleted",
+        document,
+        audit.diff(
+            {
+                "meeting": document.meeting.slug,
+                "title": document.title,
+                "kind": document.kind,
+                "size": document.size,
+                "file": document.file.name,
+            },
+            {},
+        ),
+    )
+    file_name, storage = document.file.name, document.file.storage
+    document.delete()
+    if file_name:
+        transaction.on_commit(lambda: storage.delete(file_name))
 
 
 # --- registrations -------------------------------------------------------------------

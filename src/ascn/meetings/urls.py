@@ -13,4 +13,19 @@ urlpatterns = [
     path("meetings/<slug:slug>/register/", views.meeting_register, name="meeting-register"),
     path("meetings/<slug:slug>/cancel/", views.meeting_cancel, name="meeting-cancel"),
     path("meetings/<slug:slug>/check-in/", views.meeting_check_in, name="meeting-check-in"),
+    path(
+        "meetings/<slug:slug>/documents/",
+        views.meeting_document_add,
+        name="meeting-document-add",
+    ),
+    path(
+        "meetings/<slug:slug>/documents/<int:pk>/",
+        views.meeting_document,
+        name="meeting-document",
+    ),
+    path(
+        "meetings/<slug:slug>/documents/<int:pk>/delete/",
+        views.meeting_document_remove,
+        name="meeting-document-delete",
+    ),
 ]

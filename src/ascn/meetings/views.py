@@ -6,22 +6,27 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ascn.agreements.queries import agreements_for
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import scopes_of
 from ascn.meetings import calendar, queries
+from ascn.meetings.forms import MeetingDocumentForm
 from ascn.meetings.markdown import render_markdown
-from ascn.meetings.models import CalendarFeed, Registration
+from ascn.meetings.models import CalendarFeed, MeetingDocument, Registration
 from ascn.meetings.permissions import can_register
 from ascn.meetings.services import (
     calendar_feed_regenerate,
     calendar_feed_revoke,
     check_in,
+    meeting_document_delete,
+    meeting_document_upload,
     registration_cancel,
     registration_register,
     waiting_position,
@@ -63,13 +68,18 @@ def meeting_list(request):
 def meeting_detail(request, slug: str):
     meeting = _meeting_or_404(request, slug)
     mine = queries.own_registration(request.user, meeting)
+    runs_meetings = scopes_of(request.user).secretariat
     context = {
         "meeting": meeting,
         "upcoming": meeting.is_upcoming(timezone.localdate()),
         "registration": mine,
         "waiting_position": waiting_position(mine) if mine else None,
         "may_register": request.user.is_authenticated and can_register(request.user),
-        "runs_meetings": scopes_of(request.user).secretariat,
+        "runs_meetings": runs_meetings,
+        "documents": list(meeting.documents.all()),
+        "document_form": MeetingDocumentForm() if runs_meetings else None,
+        # only the agreements this person may see (drafts are the Secretariat's)
+        "agreements": list(agreements_for(request.user).filter(meeting=meeting)),
         "minutes_html": render_markdown(meeting.minutes) if meeting.minutes else "",
         "ics_url": (
             f"/api/v1/meetings/{meeting.slug}.ics" if calendar.has_calendar_dates(meeting) else None
@@ -148,6 +158,69 @@ def meeting_check_in(request, slug: str):
         "meetings/meeting_check_in.html",
         {"meeting": meeting, "registrations": registrations},
     )
+
+
+@login_required
+@require_POST
+@maps_domain_errors
+def meeting_document_add(request, slug: str):
+    """The Secretariat's upload form on the meeting page. Others find nothing here."""
+    if not scopes_of(request.user).secretariat:
+        raise Http404(_("Meeting not found."))
+    meeting = _meeting_or_404(request, slug)
+    form = MeetingDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(meeting.get_absolute_url() + "#documents")
+    try:
+        meeting_document_upload(
+            actor=request.user,
+            meeting=meeting,
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+            file=form.cleaned_data["file"],
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Document uploaded."))
+    return redirect(meeting.get_absolute_url() + "#documents")
+
+
+@require_GET
+def meeting_document(request, slug: str, pk: int):
+    """A meeting's document, downloaded through Django. Meetings are public: anyone may."""
+    meeting = _meeting_or_404(request, slug)
+    document = MeetingDocument.objects.filter(meeting=meeting, pk=pk).first()
+    if document is None:
+        raise Http404(_("Document not found."))
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("The file is missing.")) from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{slugify(document.title) or 'document'}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+@maps_domain_errors
+def meeting_document_remove(request, slug: str, pk: int):
+    if not scopes_of(request.user).secretariat:
+        raise Http404(_("Meeting not found."))
+    meeting = _meeting_or_404(request, slug)
+    document = MeetingDocument.objects.filter(meeting=meeting, pk=pk).first()
+    if document is None:
+        raise Http404(_("Document not found."))
+    meeting_document_delete(actor=request.user, document=document)
+    messages.success(request, _("Document deleted."))
+    return redirect(meeting.get_absolute_url() + "#documents")
 
 
 @login_required
