@@ -19,3 +19,25 @@ class ReplyForm(forms.Form):
         max_length=20_000,
         help_text=_("Markdown: **bold**, _italic_, lists, links. HTML is not allowed."),
     )
+
+
+class PartnershipForm(forms.Form):
+    """Record a twinning; the city menu holds only the cities the person may speak for."""
+
+    city = forms.ModelChoiceField(label=_("ASCN city"), queryset=None, to_field_name="slug")
+    partner_name = forms.CharField(label=_("Partner city"), max_length=200)
+    partner_country = forms.CharField(label=_("Partner's country"), max_length=100, required=False)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    start_date = forms.DateField(
+        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcomes = forms.CharField(
+        label=_("Outcomes so far"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, cities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = cities

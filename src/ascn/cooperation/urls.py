@@ -9,6 +9,7 @@ urlpatterns = [
         views.case_study_detail,
         name="case-study-detail",
     ),
+    path("cooperation/partnerships/new/", views.partnership_new, name="partnership-new"),
     path("cooperation/forum/<slug:code>/", views.forum, name="forum"),
     path("cooperation/threads/<int:pk>/", views.thread_detail, name="thread-detail"),
     path(

@@ -3,19 +3,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.cooperation import queries
-from ascn.cooperation.forms import ReplyForm, ThreadForm
+from ascn.cooperation.forms import PartnershipForm, ReplyForm, ThreadForm
 from ascn.cooperation.models import Post
 from ascn.cooperation.permissions import can_moderate, is_member
-from ascn.cooperation.services import post_create, post_hide, thread_create, thread_moderate
+from ascn.cooperation.services import (
+    partnership_create,
+    post_create,
+    post_hide,
+    thread_create,
+    thread_moderate,
+)
 from ascn.cooperation.timeline import timeline_for
 from ascn.core.errors import DomainError, InvalidInput
-from ascn.network.models import FocusArea
+from ascn.core.permissions import scopes_of
+from ascn.network.models import City, FocusArea
 
 
 @require_GET
@@ -147,3 +155,37 @@ def post_moderation(request, pk: int):
 @require_GET
 def timeline(request):
     return render(request, "cooperation/timeline.html", {"entries": timeline_for(request.user)})
+
+
+def _cities_spoken_for(user):
+    """The cities whose partnerships this person may record: their own as CSCO, their
+    state's as National Representative, every city for the Secretariat."""
+    scopes = scopes_of(user)
+    if scopes.secretariat:
+        return City.objects.order_by("name")
+    return City.objects.filter(
+        Q(pk__in=scopes.city_ids) | Q(member_state_id__in=scopes.member_state_ids)
+    ).order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_new(request):
+    cities = _cities_spoken_for(request.user)
+    if not cities.exists():
+        raise Http404
+    form = PartnershipForm(request.POST or None, cities=cities)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                partnership_create(actor=request.user, **form.cleaned_data)
+            except InvalidInput as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = 422
+            else:
+                messages.success(request, _("The partnership is recorded."))
+                return redirect("cooperation")
+        else:
+            status = 422
+    return render(request, "cooperation/partnership_form.html", {"form": form}, status=status)
