@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from ascn.agreements.models import Agreement
+from ascn.core.documents import MAX_DOCUMENT_BYTES
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.meetings.models import Meeting, MeetingDocument
 from ascn.meetings.services import (
-    MAX_DOCUMENT_BYTES,
     meeting_document_delete,
     meeting_document_upload,
 )

@@ -16,11 +16,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ascn.core.documents import MAX_DOCUMENT_BYTES
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.network.models import City
 from ascn.plans.models import Milestone, ProgressUpdate, Project, ProjectDocument
 from ascn.plans.services import (
-    MAX_DOCUMENT_BYTES,
     IllegalTransition,
     document_upload,
     milestone_save,

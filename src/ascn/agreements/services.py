@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from ascn.agreements.models import Agreement, AgreementParty, Precision
 from ascn.agreements.permissions import agreement_policy
 from ascn.core import audit
+from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import is_secretariat
 from ascn.core.services import validate
 from ascn.core.visibility import Visibility
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MIN_PARTIES = 2
 
 S = Agreement.Status
@@ -227,15 +227,7 @@ def agreement_attach_document(*, actor, agreement: Agreement, file: UploadedFile
     """Attach the agreement's text: a PDF checked by content (not name), size capped."""
     if actor is not None:
         agreement_policy.require(actor, "upload", agreement)
-    if file.size is None or file.size > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(_("A document is at most 10 MB."), field="file")
-    file.seek(0)
-    head = file.read(5)
-    file.seek(0)
-    if head != b"%PDF-":
-        raise InvalidInput(
-            _("Only PDF documents are accepted (this file is not a PDF)."), field="file"
-        )
+    check_pdf(file)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     agreement.document.save(f"agreement-{agreement.pk}.pdf", file, save=False)
     agreement.version += 1

@@ -11,9 +11,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from ascn.core.admin import AuditedAdmin
+from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput
 from ascn.meetings.models import AgendaItem, Decision, Meeting, MeetingDocument, Registration
-from ascn.meetings.services import check_pdf, meeting_document_delete, meeting_document_upload
+from ascn.meetings.services import meeting_document_delete, meeting_document_upload
 
 
 class MeetingDocumentInlineForm(forms.ModelForm):

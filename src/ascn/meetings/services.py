@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascn.core import audit
+from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, StaleEdit
 from ascn.core.services import validate
 from ascn.meetings.models import (
@@ -44,7 +45,6 @@ MEETING_FIELDS = [
     "registration_open",
 ]
 Status = Registration.Status
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 def _check_meeting(meeting: Meeting) -> None:
@@ -198,21 +198,6 @@ def decision_add(
 
 
 # --- documents -----------------------------------------------------------------------
-
-
-def check_pdf(file: UploadedFile) -> None:
-    """A PDF (by content, not name or declared type) of at most 10 MB, or ``InvalidInput``."""
-    if file is None:
-        raise InvalidInput(_("Choose a PDF file."), field="file")
-    if file.size is None or file.size > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(_("A document is at most 10 MB."), field="file")
-    file.seek(0)
-    head = file.read(5)
-    file.seek(0)
-    if head != b"%PDF-":
-        raise InvalidInput(
-            _("Only PDF documents are accepted (this file is not a PDF)."), field="file"
-        )
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ascn.core import audit
+from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.core.permissions import is_secretariat
 from ascn.core.services import validate
@@ -37,7 +38,6 @@ from ascn.plans.models import (
 )
 from ascn.plans.permissions import plan_policy, project_policy
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 NOT_A_BUDGET_CURRENCY = {"XXX", "XTS"}  # ISO 4217: "no currency", "for testing"
 SDG11_TARGET = re.compile(r"^11\.[1-7abc]$")
 
@@ -458,15 +458,7 @@ def document_upload(
 ) -> ProjectDocument:
     """Attach a PDF: its type is checked by content (not name), its size capped."""
     project_policy.require(actor, "upload", project)
-    if file.size is None or file.size > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(_("A document is at most 10 MB."), field="file")
-    file.seek(0)
-    head = file.read(5)
-    file.seek(0)
-    if head != b"%PDF-":
-        raise InvalidInput(
-            _("Only PDF documents are accepted (this file is not a PDF)."), field="file"
-        )
+    check_pdf(file)
     _in_codelist(document_type, codelists.DOCUMENT_TYPE, "document_type", blank=True)
     document = ProjectDocument(
         project=project,
@@ -651,14 +643,7 @@ def plan_attach_document(
         raise IllegalTransition(
             _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]}, field="status"
         )
-    if file.size is None or file.size > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(_("A document is at most 10 MB."), field="document")
-    file.seek(0)
-    if file.read(5) != b"%PDF-":
-        raise InvalidInput(
-            _("Only PDF documents are accepted (this file is not a PDF)."), field="document"
-        )
-    file.seek(0)
+    check_pdf(file, field="document")
     before = plan.document.name or ""
     plan.document.save(f"plan-{plan.pk}.pdf", file, save=False)
     plan.version += 1
