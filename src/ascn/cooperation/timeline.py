@@ -4,7 +4,7 @@ date order, each with how precisely its date is known and its source."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.apps import apps
 from django.utils.translation import gettext as _
@@ -29,17 +29,29 @@ PILOT_COHORT = 2018
 
 
 def timeline_for(user) -> list[Entry]:
-    entries = [
+    milestones = [
         Entry(
             e.date, e.date_precision, "milestone", e.title, e.description, e.source, "", e.uncertain
         )
         for e in TimelineEvent.objects.all()
     ]
-    # The pilot cities of 2018 are part of the launch; later cohorts join by year.
+    # A milestone on the same date as a meeting is that meeting: one entry, linked to it.
+    meetings = {(m.date, m.precision): m for m in _meetings()}
+    entries = []
+    for milestone in milestones:
+        meeting = meetings.pop((milestone.date, milestone.precision), None)
+        entries.append(
+            replace(milestone, kind="meeting", url=meeting.url) if meeting else milestone
+        )
+    entries.extend(meetings.values())
+    # The pilot cities of 2018 are part of the launch; later cohorts join by year, unless a
+    # milestone of that year already names them.
     joined: dict[int, list[City]] = {}
     for city in City.objects.exclude(cohort=PILOT_COHORT).order_by("cohort", "name"):
         joined.setdefault(city.cohort, []).append(city)
     for year, cities in joined.items():
+        if any(m.date.year == year and all(c.name in m.title for c in cities) for m in milestones):
+            continue
         sources = sorted({c.cohort_source for c in cities if c.cohort_source})
         entries.append(
             Entry(
@@ -63,7 +75,6 @@ def timeline_for(user) -> list[Entry]:
                 agreement.get_absolute_url(),
             )
         )
-    entries.extend(_meetings())
     return sorted(entries, key=lambda e: (e.date, e.kind, e.title))
 
 
