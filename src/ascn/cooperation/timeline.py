@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
 from ascn.agreements import queries as agreement_queries
+from ascn.meetings.models import Meeting
 from ascn.network.models import City, TimelineEvent
 
 
@@ -79,11 +79,6 @@ def timeline_for(user) -> list[Entry]:
 
 
 def _meetings() -> list[Entry]:
-    """Meetings, when the meetings app has its model (it is built alongside)."""
-    try:
-        meeting_model = apps.get_model("meetings", "Meeting")
-    except LookupError:
-        return []
     return [
         Entry(
             m.start_date,
@@ -92,8 +87,8 @@ def _meetings() -> list[Entry]:
             m.title,
             m.place,
             m.source,
-            f"/meetings/{m.slug}/",
+            m.get_absolute_url(),
             m.uncertain,
         )
-        for m in meeting_model.objects.all()
+        for m in Meeting.objects.all()
     ]
