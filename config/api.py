@@ -15,6 +15,9 @@ from ascn.core.errors import DomainError, InvalidInput
 from ascn.meetings.api import router as meetings_router
 from ascn.network.api import router as network_router
 from ascn.opendata.api import router as opendata_router
+from ascn.partners.api import router as partners_router
+from ascn.partners.programme_api import router as programmes_router
+from ascn.core.search_api import router as search_router
 from ascn.plans.api import router as plans_router
 
 logger = logging.getLogger("ascn.api")
@@ -97,3 +100,6 @@ api.add_router("/", opendata_router)
 api.add_router("/", meetings_router)
 api.add_router("/", agreements_router)
 api.add_router("/", cooperation_router)
+api.add_router("/", partners_router)
+api.add_router("/", programmes_router)
+api.add_router("/", search_router)

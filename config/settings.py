@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ascn.meetings",
     "ascn.agreements",
     "ascn.cooperation",
+    "ascn.dashboards",
     "django_tasks",
     "django_tasks_db",
     "django_otp",

@@ -3,6 +3,6 @@ from django.urls import path
 from ascn.partners import views
 
 urlpatterns = [
-    path("", views.organisation_list, name="organisation-list"),
-    path("<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
 ]

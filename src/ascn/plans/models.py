@@ -239,7 +239,9 @@ class Project(VersionedModel):
             models.Index(fields=["city", "visibility"]),
             # The lists show the most recently updated first: walk an index, don't sort.
             models.Index(fields=["-updated_at", "-id"], name="project_recent_first"),
-            models.Index(fields=["visibility", "status", "-updated_at"], name="project_status_recent"),
+            models.Index(
+                fields=["visibility", "status", "-updated_at"], name="project_status_recent"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,7 +19,9 @@ def projects_for(
         qs = qs.filter(city__slug=city)
     if focus_area:
         # A subquery rather than a join, so no DISTINCT is needed (it costs the count dearly).
-        tagged = Project.focus_areas.through.objects.filter(focusarea__code=focus_area).values("project_id")
+        tagged = Project.focus_areas.through.objects.filter(focusarea__code=focus_area).values(
+            "project_id"
+        )
         qs = qs.filter(pk__in=tagged)
     if status:
         qs = qs.filter(status=status)

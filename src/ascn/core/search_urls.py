@@ -1,0 +1,3 @@
+"""The search page at /search/."""
+
+urlpatterns: list = []

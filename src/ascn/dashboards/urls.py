@@ -1,0 +1,3 @@
+"""Dashboards at /dashboards/: read-only views over the network's public figures."""
+
+urlpatterns: list = []

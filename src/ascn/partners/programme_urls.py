@@ -1,0 +1,3 @@
+"""Pages of funding programmes, mounted at the site root (full paths here)."""
+
+urlpatterns: list = []
