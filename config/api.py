@@ -12,12 +12,12 @@ from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
 from ascn.core.audit_api import router as audit_router
 from ascn.core.errors import DomainError, InvalidInput
+from ascn.core.search_api import router as search_router
 from ascn.meetings.api import router as meetings_router
 from ascn.network.api import router as network_router
 from ascn.opendata.api import router as opendata_router
 from ascn.partners.api import router as partners_router
 from ascn.partners.programme_api import router as programmes_router
-from ascn.core.search_api import router as search_router
 from ascn.plans.api import router as plans_router
 
 logger = logging.getLogger("ascn.api")

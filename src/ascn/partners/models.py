@@ -384,3 +384,6 @@ class EngagementEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("engagement event")
         verbose_name_plural = _("engagement events")
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '—'} → {self.to_stage}"
