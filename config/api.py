@@ -17,6 +17,7 @@ from ascn.meetings.api import router as meetings_router
 from ascn.network.api import router as network_router
 from ascn.opendata.api import router as opendata_router
 from ascn.partners.api import router as partners_router
+from ascn.partners.pipeline_api import router as pipeline_router
 from ascn.partners.programme_api import router as programmes_router
 from ascn.plans.api import router as plans_router
 
@@ -102,4 +103,5 @@ api.add_router("/", agreements_router)
 api.add_router("/", cooperation_router)
 api.add_router("/", partners_router)
 api.add_router("/", programmes_router)
+api.add_router("/", pipeline_router)
 api.add_router("/", search_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboards/", include("ascn.dashboards.urls")),
     path("", include("ascn.partners.urls")),
     path("", include("ascn.partners.programme_urls")),
+    path("", include("ascn.partners.pipeline_urls")),
     path("", include("ascn.opendata.urls")),
     path("", include("ascn.meetings.urls")),
     path("", include("ascn.agreements.urls")),
