@@ -74,6 +74,10 @@ class Organisation(VersionedModel):
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # Derived by save() for matchmaking: the codes as one string filtered in SQL with LIKE,
+    # and the capability statement's normalised terms — one text per row in the hot loop.
+    match_keys = models.TextField(editable=False, blank=True, default="")
+    match_terms = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         ordering = ["name"]
@@ -93,6 +97,26 @@ class Organisation(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("organisation-detail", args=[self.slug])
+
+    def refresh_match_index(self) -> None:
+        """Recompute the derived matchmaking columns (call before a ``bulk_create``)."""
+        from ascn.partners import matchmaking
+
+        self.match_keys = matchmaking.match_keys(
+            countries=self.countries or [],
+            focus_areas=self.focus_areas or [],
+            instruments=self.instruments or [],
+            stages=self.stages or [],
+        )
+        self.match_terms = " ".join(
+            sorted(matchmaking.terms(self.capability_statement or self.description or ""))
+        )
+
+    def save(self, *args, **kwargs):
+        self.refresh_match_index()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "match_keys", "match_terms"}
+        super().save(*args, **kwargs)
 
 
 class Programme(VersionedModel):

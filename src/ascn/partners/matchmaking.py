@@ -1,0 +1,361 @@
+"""Matchmaking (SPEC C5): which organisations and programmes fit a project, and which
+projects fit an organisation. Pure functions over plain profiles — no ORM in here; the
+callers (``partners.queries``) fetch what the user may see and build the profiles.
+
+A pair is first checked against the hard filters (eligibility). Only an eligible pair is
+scored, and its score is a weighted sum in [0, 100]:
+
+* ``FOCUS_WEIGHT`` × the share of the project's ASCF focus areas the partner works on;
+* ``TICKET_WEIGHT`` × how well the project's funding gap (USD) fits the partner's ticket
+  range: 1 inside ``[min, max]``; below the minimum ``gap / min``; above the maximum
+  ``max / gap`` (the partner could fund that share); 0 when either side is unknown;
+* ``STAGE_WEIGHT`` × stage fit: 1 when the partner names the project's stage, ½ when the
+  partner publishes no stage restriction;
+* ``TEXT_WEIGHT`` × text similarity: the Jaccard index of the project's terms (title and
+  description) and the partner's (capability statement), stop-words removed, counted fully
+  from ``TEXT_FULL_AT`` up.
+
+Hard filters: the partner operates in the project's country (an empty list of countries is
+no restriction); the project's stage is one the partner engages at (empty: any); the
+instruments overlap when both sides name some; a programme also needs a balance left and,
+when it names focus areas, one of the project's. Visibility is the caller's querysets.
+
+Ordering is deterministic: score descending, then name (case-folded), then id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+FOCUS_WEIGHT = 40
+TICKET_WEIGHT = 25
+STAGE_WEIGHT = 15
+TEXT_WEIGHT = 20
+assert FOCUS_WEIGHT + TICKET_WEIGHT + STAGE_WEIGHT + TEXT_WEIGHT == 100
+
+STAGE_UNRESTRICTED_FIT = 0.5
+TEXT_FULL_AT = 0.25  # a Jaccard index of a quarter or more counts as full similarity
+ANY = "*"  # in match keys: the partner publishes no restriction of this kind
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again all also am an and any are as at be been before being below
+    between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just
+    more most my no nor not now of off on once only or other our ours out over own same
+    she should so some such than that the their theirs them then there these they this
+    those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours
+    city cities project projects smart new use using used based provide provides providing
+    including well within across per via one two three etc
+    """.split()  # noqa: SIM905 - a word list reads better as prose
+)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def terms(text: str) -> frozenset[str]:
+    """The normalised terms of a text: lower case, words of 3+ letters, no stop-words, a
+    plain English plural folded to its singular (``sensors`` → ``sensor``)."""
+    out = set()
+    for word in _WORD.findall(text.lower()):
+        if len(word) < 3 or word in STOP_WORDS or word.isdigit():
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]
+        out.add(word)
+    return frozenset(out)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
+
+
+# --- the denormalised index of an organisation ---------------------------------------------
+
+
+def match_keys(
+    *,
+    countries: Iterable[str],
+    focus_areas: Iterable[str],
+    instruments: Iterable[str],
+    stages: Iterable[str],
+) -> str:
+    """One searchable string of an organisation's codes, e.g. `` c:VN f:civic-social i:* s:* ``.
+
+    ``x:*`` stands for an empty list (no restriction), so eligibility can be filtered in SQL
+    with portable ``LIKE`` tests. Spaces at both ends let a code be matched as `` c:VN ``.
+    """
+    parts = []
+    for prefix, codes in (("c", countries), ("f", focus_areas), ("i", instruments), ("s", stages)):
+        codes = sorted(set(codes))
+        if not codes and prefix != "f":
+            parts.append(f"{prefix}:{ANY}")
+        parts.extend(f"{prefix}:{code}" for code in codes)
+    return " " + " ".join(parts) + " "
+
+
+def parse_keys(keys: str) -> dict[str, frozenset[str]]:
+    """The lists back from ``match_keys`` (``*`` markers dropped)."""
+    found: dict[str, set[str]] = {"c": set(), "f": set(), "i": set(), "s": set()}
+    for key in keys.split():
+        prefix, _sep, code = key.partition(":")
+        if code != ANY and prefix in found:
+            found[prefix].add(code)
+    return {prefix: frozenset(codes) for prefix, codes in found.items()}
+
+
+# --- profiles -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectProfile:
+    id: int
+    title: str
+    country: str
+    status: str
+    focus_areas: frozenset[str]
+    financing_sought: frozenset[str]
+    gap_usd: float | None  # None: no exchange rate on record
+    terms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PartnerProfile:
+    """An organisation or a funding programme, as matchmaking sees it."""
+
+    type: Literal["organisation", "programme"]
+    id: int
+    slug: str
+    name: str
+    countries: frozenset[str]  # empty: no restriction
+    focus_areas: frozenset[str]
+    instruments: frozenset[str]  # empty: not stated
+    stages: frozenset[str]  # empty: any stage
+    ticket_min_usd: float | None
+    ticket_max_usd: float | None
+    terms: frozenset[str]
+    required_focus: bool = False  # programmes: eligible focus areas are a hard filter
+    balance_left: bool = True  # programmes: something left to award
+    verified: bool = False
+    sample: bool = False
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The parts of a score, each in [0, 1]."""
+
+    focus: float
+    ticket: float
+    stage: float
+    text: float
+
+    @property
+    def score(self) -> float:
+        total = (
+            FOCUS_WEIGHT * self.focus
+            + TICKET_WEIGHT * self.ticket
+            + STAGE_WEIGHT * self.stage
+            + TEXT_WEIGHT * self.text
+        )
+        return round(min(max(total, 0.0), 100.0), 1)
+
+
+@dataclass(frozen=True)
+class Match:
+    project: ProjectProfile
+    partner: PartnerProfile
+    fit: Fit
+    score: float = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "score", self.fit.score)
+
+
+# --- eligibility and score ------------------------------------------------------------------
+
+
+def eligible(project: ProjectProfile, partner: PartnerProfile) -> bool:
+    if partner.countries and project.country not in partner.countries:
+        return False
+    if partner.stages and project.status not in partner.stages:
+        return False
+    if (
+        partner.instruments
+        and project.financing_sought
+        and not (partner.instruments & project.financing_sought)
+    ):
+        return False
+    if (
+        partner.required_focus
+        and partner.focus_areas
+        and not (partner.focus_areas & project.focus_areas)
+    ):
+        return False
+    return partner.balance_left
+
+
+def ticket_fit(gap_usd: float | None, low: float | None, high: float | None) -> float:
+    if gap_usd is None or (low is None and high is None) or gap_usd <= 0:
+        return 0.0
+    if low is not None and gap_usd < low:
+        return gap_usd / low if low > 0 else 1.0
+    if high is not None and gap_usd > high:
+        return high / gap_usd
+    return 1.0
+
+
+def fit(project: ProjectProfile, partner: PartnerProfile) -> Fit:
+    focus = (
+        len(project.focus_areas & partner.focus_areas) / len(project.focus_areas)
+        if project.focus_areas
+        else 0.0
+    )
+    stage = 1.0 if project.status in partner.stages else STAGE_UNRESTRICTED_FIT
+    similarity = jaccard(project.terms, partner.terms)
+    return Fit(
+        focus=focus,
+        ticket=ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd),
+        stage=stage,
+        text=min(similarity / TEXT_FULL_AT, 1.0),
+    )
+
+
+def match(project: ProjectProfile, partner: PartnerProfile) -> Match | None:
+    """The match of one pair, or None when the pair is not eligible."""
+    if not eligible(project, partner):
+        return None
+    return Match(project, partner, fit(project, partner))
+
+
+def _partner_order(m: Match):
+    return (-m.score, m.partner.name.casefold(), m.partner.type, m.partner.id)
+
+
+def _project_order(m: Match):
+    return (-m.score, m.project.title.casefold(), m.project.id)
+
+
+def matches_for_project(project: ProjectProfile, partners: Iterable[PartnerProfile]) -> list[Match]:
+    """The eligible partners of a project, best first."""
+    found = [m for p in partners if (m := match(project, p)) is not None]
+    found.sort(key=_partner_order)
+    return found
+
+
+def matches_for_partner(partner: PartnerProfile, projects: Iterable[ProjectProfile]) -> list[Match]:
+    """The eligible projects of a partner, best first."""
+    found = [m for p in projects if (m := match(p, partner)) is not None]
+    found.sort(key=_project_order)
+    return found
+
+
+# --- reasons ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Names to write reasons with (codes are the fallback)."""
+
+    countries: Mapping[str, str] = field(default_factory=dict)
+    focus_areas: Mapping[str, str] = field(default_factory=dict)
+    instruments: Mapping[str, str] = field(default_factory=dict)
+    stages: Mapping[str, str] = field(default_factory=dict)
+
+
+def usd(amount: float) -> str:
+    """US$ amounts as people say them: US$950k, US$4.2m, US$1.5bn."""
+    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if amount >= size:
+            value = f"{amount / size:.1f}".removesuffix(".0")
+            return f"US${value}{suffix}"
+    return f"US${amount:,.0f}"
+
+
+def _names(codes: Iterable[str], names: Mapping[str, str]) -> str:
+    return ", ".join(names.get(code, code) for code in sorted(codes, key=lambda c: names.get(c, c)))
+
+
+def _ticket_range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{usd(low)}–{usd(high)}"
+    if low is not None:
+        return _("from %(low)s") % {"low": usd(low)}
+    return _("up to %(high)s") % {"high": usd(high or 0)}
+
+
+def reasons(m: Match, labels: Labels) -> list[str]:
+    """Plain-language reasons for one match, in the order of the score's parts."""
+    project, partner, out = m.project, m.partner, []
+    country = labels.countries.get(project.country, project.country)
+    if partner.countries:
+        out.append(_("Works in %(country)s") % {"country": country})
+    else:
+        out.append(
+            _("No country restriction published (so %(country)s is open)") % {"country": country}
+        )
+    shared = project.focus_areas & partner.focus_areas
+    if shared:
+        out.append(
+            ngettext(
+                "Shares %(n)d focus area: %(names)s",
+                "Shares %(n)d focus areas: %(names)s",
+                len(shared),
+            )
+            % {"n": len(shared), "names": _names(shared, labels.focus_areas)}
+        )
+    elif not partner.focus_areas:
+        out.append(_("Focus areas not published"))
+    else:
+        out.append(_("No focus area in common"))
+    low, high = partner.ticket_min_usd, partner.ticket_max_usd
+    gap = project.gap_usd
+    noun = _("its award limit") if partner.type == "programme" else _("its ticket range")
+    if gap is None:
+        out.append(_("The funding gap has no US$ equivalent (no exchange rate on record)"))
+    elif gap <= 0:
+        out.append(_("The project is fully funded"))
+    elif low is None and high is None:
+        out.append(_("Ticket size not published"))
+    else:
+        values = {"gap": usd(gap), "range": _ticket_range(low, high), "noun": noun}
+        if m.fit.ticket >= 1:
+            out.append(_("Funding gap %(gap)s is within %(noun)s %(range)s") % values)
+        elif low is not None and gap < low:
+            out.append(_("Funding gap %(gap)s is below %(noun)s %(range)s") % values)
+        else:
+            out.append(_("Funding gap %(gap)s is above %(noun)s %(range)s") % values)
+    stage = labels.stages.get(project.status, project.status)
+    if project.status in partner.stages:
+        out.append(_("Engages at the %(stage)s stage") % {"stage": stage})
+    else:
+        out.append(_("No stage restriction published"))
+    common = sorted(partner.instruments & project.financing_sought)
+    if common:
+        out.append(
+            _("Offers %(names)s, which the project seeks")
+            % {"names": _names(common, labels.instruments)}
+        )
+    words = sorted(project.terms & partner.terms)
+    if words:
+        shown = ", ".join(words[:5]) + ("…" if len(words) > 5 else "")
+        out.append(
+            ngettext(
+                "Capability statement shares %(n)d term with the project: %(words)s",
+                "Capability statement shares %(n)d terms with the project: %(words)s",
+                len(words),
+            )
+            % {"n": len(words), "words": shown}
+        )
+    return out
