@@ -1,0 +1,58 @@
+"""Forms of the programme pages. They only shape input; the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+
+class ApplyForm(forms.Form):
+    call = forms.TypedChoiceField(label=_("Call"), coerce=int)
+    project = forms.TypedChoiceField(label=_("Project"), coerce=int)
+    amount_requested = forms.DecimalField(label=_("Amount requested"), **AMOUNT)
+    statement = forms.CharField(
+        label=_("Why this project"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, calls=(), projects=(), currency: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].choices = [
+            (c.pk, f"{c.title} ({c.opens_on} – {c.closes_on})") for c in calls
+        ]
+        self.fields["project"].choices = [(p.pk, f"{p.title} — {p.city.name}") for p in projects]
+        self.fields["amount_requested"].help_text = _("In %(currency)s.") % {"currency": currency}
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class AwardForm(TransitionForm):
+    amount = forms.DecimalField(label=_("Amount awarded"), **AMOUNT)
+
+
+class DisbursementForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount paid"), **AMOUNT)
+    paid_on = forms.DateField(
+        label=_("Paid on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
+
+
+class CallForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    opens_on = forms.DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Closes"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

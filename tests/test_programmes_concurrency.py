@@ -1,0 +1,186 @@
+"""Parallel awards never overspend a programme (SPEC C5: "remaining balance always correct").
+
+Each award locks the programme's row, checks the balance and adds to ``awarded_amount`` in
+the same transaction. Here N managers award at the same instant, each in its own thread and
+connection, amounts that together exceed the balance: exactly the awards that fit are made,
+the others are refused, and the programme's awarded amount equals the sum of its awards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from ascn.accounts.models import User
+from ascn.core.errors import DomainError, InvalidInput
+from ascn.network.models import City
+from ascn.partners.management.commands.load_partners import load_partners, load_programmes
+from ascn.partners.models import Application, Award, Programme
+from ascn.partners.programme_services import (
+    application_award,
+    application_create,
+    application_transition,
+    call_create,
+    disbursement_create,
+)
+from ascn.plans.services import project_create
+
+pytest_plugins = ["tests.roles"]
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises every write transaction (one writer at a time), so threads "
+    "cannot interleave inside an award; the race is run on PostgreSQL",
+)
+US_FUND = "us-smart-cities-business-innovation-fund"  # US$1,000,000, at most US$300,000 each
+
+
+def _race(pk: int, attempts: list) -> list:
+    """Run each attempt in its own thread and connection, released together once all wait
+    on the programme's row lock (held by the main thread until then)."""
+    outcomes: list = [None] * len(attempts)
+
+    def run(index: int, attempt) -> None:
+        try:
+            attempt()
+            outcomes[index] = "saved"
+        except DomainError as exc:
+            outcomes[index] = exc
+        except BaseException as exc:  # pragma: no cover - reported by the assertions
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    with transaction.atomic():
+        Programme.objects.select_for_update().get(pk=pk)
+        for thread in threads:
+            thread.start()
+        _wait_for_lock_waiters(len(attempts))
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread never finished"
+    return outcomes
+
+
+def _wait_for_lock_waiters(count: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    waiting = 0
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                "AND pid <> pg_backend_pid()"
+            )
+            waiting = cursor.fetchone()[0]
+            if waiting >= count:
+                return
+            time.sleep(0.02)
+    raise AssertionError(f"only {waiting} of {count} threads reached the row lock")
+
+
+def _shortlisted_applications(roles, programme: Programme, count: int) -> list[Application]:
+    cso, secretariat = roles.user("cso_phuket"), roles.user("secretariat")
+    today = timezone.localdate()
+    call = call_create(
+        actor=secretariat, programme=programme, title="Round", opens_on=today, closes_on=today
+    )
+    applications = []
+    for number in range(count):
+        project = project_create(
+            actor=cso,
+            city=City.objects.get(slug="phuket"),
+            title=f"Solution {number}",
+            description="A smart city solution.",
+            focus_areas=["industry-innovation"],
+            status="preparation",
+            budget_amount="500000",
+            budget_currency="USD",
+        )
+        application = application_create(
+            actor=cso, call=call, project=project, amount_requested="200000", currency="USD"
+        )
+        application = application_transition(
+            actor=cso, application=application, action="submit", version=1
+        )
+        applications.append(
+            application_transition(
+                actor=secretariat, application=application, action="shortlist", version=2
+            )
+        )
+    return applications
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_parallel_awards_beyond_the_balance_make_exactly_the_ones_that_fit(roles):
+    # given the US fund (US$1,000,000) and six shortlisted applications of US$200,000 each
+    load_partners()
+    load_programmes()
+    programme = Programme.objects.get(slug=US_FUND)
+    applications = _shortlisted_applications(roles, programme, 6)
+    secretariat_pk = roles.user("secretariat").pk
+
+    def award(application_pk: int):
+        def attempt():
+            application_award(
+                actor=User.objects.get(pk=secretariat_pk),
+                application=Application.objects.get(pk=application_pk),
+                amount="200000",
+                version=3,
+            )
+
+        return attempt
+
+    # when six managers award them at the same instant (US$1,200,000 in all)
+    outcomes = _race(programme.pk, [award(a.pk) for a in applications])
+    # then exactly five fit and are made; the sixth is refused for the balance
+    assert outcomes.count("saved") == 5, outcomes
+    refused = [o for o in outcomes if o != "saved"]
+    assert len(refused) == 1 and isinstance(refused[0], InvalidInput), refused
+    assert refused[0].field == "amount"
+    # and the programme holds exactly the sum of its awards: nothing overspent
+    programme.refresh_from_db()
+    total = Award.objects.filter(programme=programme).aggregate(s=Sum("amount"))["s"]
+    assert programme.awarded_amount == total == Decimal("1000000")
+    assert programme.balance == Decimal("0")
+    assert Application.objects.filter(status="awarded").count() == 5
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_parallel_payments_never_exceed_the_award(roles):
+    # given one award of US$200,000
+    load_partners()
+    load_programmes()
+    programme = Programme.objects.get(slug=US_FUND)
+    (application,) = _shortlisted_applications(roles, programme, 1)
+    secretariat = roles.user("secretariat")
+    award = application_award(
+        actor=secretariat, application=application, amount="200000", version=3
+    )
+
+    def pay():
+        disbursement_create(
+            actor=User.objects.get(pk=secretariat.pk),
+            award=Award.objects.get(pk=award.pk),
+            amount="75000",
+            paid_on=timezone.localdate() - dt.timedelta(days=0),
+        )
+
+    # when four payments of US$75,000 are recorded at once (US$300,000 in all)
+    outcomes = _race(programme.pk, [pay, pay, pay, pay])
+    # then two are made and the others refused; the award is never overpaid
+    assert outcomes.count("saved") == 2, outcomes
+    award.refresh_from_db()
+    programme.refresh_from_db()
+    assert award.disbursed_amount == programme.disbursed_amount == Decimal("150000")
