@@ -427,3 +427,26 @@ def token_revoke(request, pk: int):
         raise Http404(exc.message) from exc
     messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
     return redirect("tokens")
+
+
+# --- notifications (appended with the deal pipeline) ----------------------------------
+
+
+@login_required
+@require_GET
+def notifications(request):
+    from ascn.accounts.notifications import notifications_for
+
+    page = Paginator(notifications_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    """Mark one notification read (``id``) or all of them; only the user's own."""
+    from ascn.accounts.notifications import mark_read
+
+    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    mark_read(user=request.user, ids=ids or None)
+    return redirect("notifications")

@@ -1,3 +1,12 @@
 """Pages of the deal pipeline, mounted at the site root (full paths here)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ascn.partners import pipeline_views as views
+
+urlpatterns = [
+    path("engagements/", views.engagement_board, name="engagement-board"),
+    path("engagements/new/", views.engagement_new, name="engagement-new"),
+    path("engagements/<int:pk>/", views.engagement_detail, name="engagement-detail"),
+    path("engagements/<int:pk>/advance/", views.engagement_advance_view, name="engagement-advance"),
+]
