@@ -454,7 +454,7 @@ def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch)
 
 @router.get(
     "/programmes/{slug}/applications",
-    response={200: list[ApplicationOut], **ERRORS_READ},
+    response={200: list[ApplicationOut], **ERRORS_READ, **ERRORS_AUTH},
     auth=member_auth,
     operation_id="programme_applications_list",
     summary="Applications you may see: your city's, or all of a programme you manage",

@@ -47,10 +47,13 @@ def applications_for(user) -> QuerySet[Application]:
 
 
 def awards_of(programme: Programme, user) -> QuerySet[Award]:
-    """A programme's awards to projects ``user`` may see (a draft project's stays private)."""
+    """A programme's awards that ``user`` may see: to a project they see, or on an
+    application they see (a draft project's award stays with its city and the managers)."""
     projects = project_policy.visible(user, Project.objects.all()).values("pk")
+    applications = application_policy.visible(user, Application.objects.all()).values("pk")
     return (
-        Award.objects.filter(programme=programme, application__project__in=projects)
+        Award.objects.filter(programme=programme)
+        .filter(Q(application__project__in=projects) | Q(application__in=applications))
         .select_related("application__project__city")
         .order_by("-awarded_on", "-id")
     )

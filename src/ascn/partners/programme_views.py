@@ -156,6 +156,10 @@ def programme_apply(request, slug: str):
     if redirect := _sign_in_first(request):
         return redirect
     programme = _programme_or_404(request, slug)
+    if not scopes_of(request.user).city_ids:
+        raise PermissionDenied(
+            _("Only Chief Smart City Officers apply, with their city's projects.")
+        )
     today = timezone.localdate()
     calls = list(programme.calls.filter(closes_on__gte=today))
     projects = eligible_projects(request.user, programme)
@@ -287,6 +291,7 @@ def programme_call_create(request, slug: str):
     if redirect := _sign_in_first(request):
         return redirect
     programme = _programme_or_404(request, slug)
+    programme_policy.require(request.user, "change", programme)
     form = CallForm(request.POST)
     if not form.is_valid():
         return _detail(request, programme, status=422, call_form=form)
