@@ -121,3 +121,32 @@ def test_a_reseed_corrects_a_changed_field_and_keeps_what_was_awarded():
         Decimal("5000"),
     )
     assert mark.actions() == ["partners.programme.updated"]
+
+
+def test_the_agreement_parties_are_linked_to_the_seeded_partners():
+    from ascn.agreements.management.commands.load_agreements import load_agreements
+    from ascn.agreements.models import AgreementParty
+
+    # given the partners loaded before the agreements (as `make demo` does)
+    load_partners()
+    load_agreements()
+    linked = dict(AgreementParty.objects.values_list("name", "organisation__slug").order_by("name"))
+    assert linked == {
+        "Amata Smart City Corporation Chonburi": "amata-smart-city-chonburi",
+        "Japan External Trade Organization (JETRO)": "jetro",
+        "United Nations Development Programme (UNDP)": "undp",
+        "Yokohama Urban Solutions Alliance": "yokohama-urban-solutions-alliance",
+    }
+    # and a second run changes nothing
+    mark = AuditMark()
+    assert load_agreements() == 0
+    assert mark.actions() == []
+
+
+def test_agreements_load_without_the_partners_unlinked():
+    from ascn.agreements.management.commands.load_agreements import load_agreements
+    from ascn.agreements.models import AgreementParty
+
+    load_agreements()
+    assert AgreementParty.objects.count() == 4
+    assert not AgreementParty.objects.filter(organisation__isnull=False).exists()

@@ -24,13 +24,26 @@ def _meeting(slug: str | None):
     return Meeting.objects.filter(slug=slug).first()
 
 
+def _parties(parties: list[dict]) -> list[dict]:
+    """A party's ``organisation: <slug>`` is the partner record, once ``load_partners`` ran."""
+    from ascn.partners.models import Organisation
+
+    out = []
+    for party in parties:
+        party = dict(party)
+        slug = party.pop("organisation", None)
+        party["organisation"] = Organisation.objects.filter(slug=slug).first() if slug else None
+        out.append(party)
+    return out
+
+
 def load_agreements() -> int:
     written = 0
     with SEED.open(encoding="utf-8") as handle:
         items = yaml.safe_load(handle)
     for item in items:
         slug = item.pop("slug")
-        parties = item.pop("parties")
+        parties = _parties(item.pop("parties"))
         item["meeting"] = _meeting(item.pop("meeting", None))
         if isinstance(item.get("signed_date"), str):
             item["signed_date"] = dt.date.fromisoformat(item["signed_date"])
