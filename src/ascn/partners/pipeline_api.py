@@ -4,8 +4,6 @@ Only a deal's parties (the organisation's members, the city's CSCOs, the member 
 National Representative read-only) and the Secretariat see it; anyone else gets 404.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 
