@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from ascn.core import search
 from ascn.core.middleware import current_request_meta
 from ascn.core.models import AuditEntry
 
@@ -39,7 +40,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 def record(actor, action: str, obj: models.Model, changes: dict | None = None) -> AuditEntry:
     request_id, client_ip = current_request_meta()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor if is_user else None,
         actor_label=actor.email if is_user else "system",
         action=action,
@@ -50,3 +51,6 @@ def record(actor, action: str, obj: models.Model, changes: dict | None = None) -
         request_id=request_id,
         client_ip=client_ip,
     )
+    # Every audited change reaches the search index in the same transaction (docs/search.md).
+    search.record_changed(action, obj)
+    return entry

@@ -60,3 +60,45 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries are append-only.")
+
+
+class SearchEntry(models.Model):
+    """One searchable record as the search sees it (``core/search_sources.py`` builds it).
+
+    Written in the same transaction as the record (``audit.record`` calls the search hook).
+    The full-text index over ``title`` and ``body`` lives beside it, per database: an FTS5
+    external-content table kept by triggers on SQLite, a weighted ``tsvector`` column with
+    a GIN index on PostgreSQL (migration ``0002_search_index``). The owner columns are
+    plain ids, not foreign keys: they say whose drafts these are, so visibility is one
+    WHERE on this table.
+    """
+
+    kind = models.CharField(_("type"), max_length=20)
+    object_id = models.CharField(_("object id"), max_length=64)
+    ref = models.CharField(_("public id"), max_length=120, help_text=_("Slug or id in URLs."))
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("URL"), max_length=300)
+    visibility = models.CharField(_("visibility"), max_length=10)
+    owner_city_id = models.BigIntegerField(null=True, blank=True)
+    owner_member_state_id = models.BigIntegerField(null=True, blank=True)
+    owner_organisation_id = models.BigIntegerField(null=True, blank=True)
+    co_owner_organisation_id = models.BigIntegerField(null=True, blank=True)
+    member_state = models.CharField(_("member state"), max_length=2, blank=True)
+    city_id = models.BigIntegerField(null=True, blank=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    focus_areas = models.CharField(
+        _("focus areas"), max_length=300, blank=True, help_text=_("Codes as |a|b|.")
+    )
+    status = models.CharField(_("status"), max_length=30, blank=True)
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_entry_per_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {self.title}"

@@ -1,5 +1,124 @@
 """GET /api/v1/search: one ranked search over everything the caller may see."""
 
-from ninja import Router
+import re
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema
+
+from ascn.core import search
+from ascn.core.api import ERRORS_LIST, InputSchema
+from ascn.core.errors import InvalidInput
 
 router = Router(tags=["search"])
+
+EntryType = Literal[
+    "project",
+    "plan",
+    "city",
+    "person",
+    "organisation",
+    "programme",
+    "agreement",
+    "meeting",
+    "case_study",
+]
+
+
+class SearchFilters(InputSchema):
+    q: str = Field(
+        "",
+        max_length=search.MAX_QUERY_LENGTH,
+        description="Words to find; each is matched as a prefix (“drain” finds “drainage”).",
+    )
+    type: list[EntryType] = Field(
+        default_factory=list, max_length=20, description="Repeat to choose several."
+    )
+    country: list[str] = Field(
+        default_factory=list, max_length=20, description="Member state (ISO alpha-2); repeatable."
+    )
+    focus_area: list[str] = Field(
+        default_factory=list, max_length=20, description="ASCF focus area code; repeatable."
+    )
+    status: list[str] = Field(
+        default_factory=list, max_length=20, description="Status code; repeatable."
+    )
+    page: int = Field(1, ge=1, le=1000)
+    page_size: int = Field(20, ge=1, le=200)
+
+
+CODE_PATTERNS = {
+    "country": r"[A-Za-z]{2}",
+    "focus_area": r"[a-z0-9-]{1,50}",
+    "status": r"[A-Za-z0-9_-]{1,30}",
+}
+
+
+def _validated(filters: SearchFilters) -> dict[str, list[str]]:
+    """The facet filters, each value checked against its code's shape (else 422)."""
+    for name, pattern in CODE_PATTERNS.items():
+        for value in getattr(filters, name):
+            if not re.fullmatch(pattern, value):
+                raise InvalidInput(f"{name}: not a valid code.", field=name)
+    return {name: getattr(filters, name) for name in CODE_PATTERNS}
+
+
+class HitOut(Schema):
+    type: str = Field(..., description="project, plan, city, person, organisation, …")
+    id: str = Field(..., description="The record's id or slug, as in its own API path.")
+    title: str
+    snippet: str = Field(
+        ..., description="HTML: the matching text, escaped, with the matches in `<mark>`."
+    )
+    url: str = Field(..., description="The record's page.")
+    score: float = Field(..., description="Relevance; higher is better.")
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchOut(Schema):
+    items: list[HitOut]
+    count: int
+    facets: dict[str, list[FacetValueOut]] = Field(
+        ..., description="`type`, `country`, `focus_area`, `status`: counts over all results."
+    )
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, **ERRORS_LIST},
+    operation_id="search",
+    summary="Search everything you may see, ranked, with facets",
+)
+def search_everything(request, filters: Query[SearchFilters]):
+    """Public records for everyone; network records for signed-in members; drafts only
+    within your scope. Titles rank above text; an empty query finds nothing."""
+    results = search.search(
+        request.user,
+        filters.q,
+        types=filters.type,
+        filters=_validated(filters),
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    return {
+        "items": [
+            {
+                "type": hit.type,
+                "id": hit.id,
+                "title": hit.title,
+                "snippet": str(hit.snippet),
+                "url": hit.url,
+                "score": hit.score,
+            }
+            for hit in results.items
+        ],
+        "count": results.count,
+        "facets": {
+            name: [vars(value) for value in values] for name, values in results.facets.items()
+        },
+    }

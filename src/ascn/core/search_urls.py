@@ -1,3 +1,7 @@
 """The search page at /search/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ascn.core.search_views import search_page
+
+urlpatterns = [path("", search_page, name="search")]

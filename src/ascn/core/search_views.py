@@ -1,0 +1,61 @@
+"""The search page: one view for the page and, with htmx, for its live results."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ascn.core import search
+from ascn.core.errors import InvalidInput
+from ascn.core.search_sources import SOURCES
+
+CODE_PATTERNS = {
+    "type": r"[a-z_]{1,20}",
+    "country": r"[A-Za-z]{2}",
+    "focus_area": r"[a-z0-9-]{1,50}",
+    "status": r"[A-Za-z0-9_-]{1,30}",
+}
+
+
+def _codes(request, name: str) -> list[str]:
+    """A facet's chosen values; values that are not codes are ignored (no error page)."""
+    values = request.GET.getlist(name)[:20]
+    return [v for v in values if re.fullmatch(CODE_PATTERNS[name], v)]
+
+
+def _page_number(request) -> int:
+    raw = request.GET.get("page", "1")
+    return min(int(raw), 1000) if raw.isdigit() and int(raw) > 0 else 1
+
+
+@require_GET
+def search_page(request):
+    q = request.GET.get("q", "")
+    types = [t for t in _codes(request, "type") if t in SOURCES]
+    filters = {name: _codes(request, name) for name in ("country", "focus_area", "status")}
+    error, status = "", 200
+    try:
+        results = search.search(
+            request.user, q, types=types, filters=filters, page=_page_number(request)
+        )
+    except InvalidInput as exc:
+        error, status = exc.message, 400
+        results = search.search(request.user, "", types=types, filters=filters)
+    chosen = [("q", q[: search.MAX_QUERY_LENGTH])] + [("type", t) for t in types]
+    chosen += [(name, v) for name, values in filters.items() for v in values]
+    base_query = urlencode(chosen)
+    context = {
+        "q": q,
+        "results": results,
+        "error": error,
+        "facets": [(name, results.facets[name]) for name in search.FACETS],
+        "previous_url": f"?{base_query}&page={results.page - 1}" if results.page > 1 else "",
+        "next_url": f"?{base_query}&page={results.page + 1}"
+        if results.page < results.pages
+        else "",
+    }
+    template = "core/search.html#results" if request.htmx else "core/search.html"
+    return render(request, template, context, status=status)
