@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -82,45 +82,49 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-# --- the denormalised index of an organisation ---------------------------------------------
+# --- keys: an organisation's codes as one set ------------------------------------------------
+#
+# A partner's countries, focus areas, instruments and stages are kept as one set of prefixed
+# keys — ``c:VN``, ``f:civic-social``, ``i:loan``, ``s:implementation`` — and ``x:*`` for an
+# empty list (no restriction). One ``frozenset(text.split())`` per row builds it, and
+# eligibility is a few membership tests. The same keys, stored as text with spaces at both
+# ends (``Organisation.match_keys``), are filtered in SQL with portable ``LIKE`` tests.
+
+KINDS = ("c", "f", "i", "s")
 
 
-def match_keys(
+def keys_of(
     *,
-    countries: Iterable[str],
-    focus_areas: Iterable[str],
-    instruments: Iterable[str],
-    stages: Iterable[str],
-) -> str:
-    """One searchable string of an organisation's codes, e.g. `` c:VN f:civic-social i:* s:* ``.
-
-    ``x:*`` stands for an empty list (no restriction), so eligibility can be filtered in SQL
-    with portable ``LIKE`` tests. Spaces at both ends let a code be matched as `` c:VN ``.
-    """
-    parts = []
-    for prefix, codes in (("c", countries), ("f", focus_areas), ("i", instruments), ("s", stages)):
-        codes = sorted(set(codes))
-        if not codes and prefix != "f":
-            parts.append(f"{prefix}:{ANY}")
-        parts.extend(f"{prefix}:{code}" for code in codes)
-    return " " + " ".join(parts) + " "
+    countries: Iterable[str] = (),
+    focus_areas: Iterable[str] = (),
+    instruments: Iterable[str] = (),
+    stages: Iterable[str] = (),
+) -> frozenset[str]:
+    out = set()
+    for prefix, codes in zip(KINDS, (countries, focus_areas, instruments, stages), strict=True):
+        codes = set(codes)
+        out.update(f"{prefix}:{code}" for code in codes)
+        if not codes:
+            out.add(f"{prefix}:{ANY}")
+    return frozenset(out)
 
 
-def parse_keys(keys: str) -> dict[str, frozenset[str]]:
-    """The lists back from ``match_keys`` (``*`` markers dropped)."""
-    found: dict[str, set[str]] = {"c": set(), "f": set(), "i": set(), "s": set()}
-    for key in keys.split():
-        prefix, _sep, code = key.partition(":")
-        if code != ANY and prefix in found:
-            found[prefix].add(code)
-    return {prefix: frozenset(codes) for prefix, codes in found.items()}
+def match_keys(**lists: Iterable[str]) -> str:
+    """The stored text of ``keys_of(**lists)``, e.g. `` c:VN f:civic-social i:* s:* ``."""
+    return " " + " ".join(sorted(keys_of(**lists))) + " "
+
+
+def codes_of(keys: frozenset[str], prefix: str) -> frozenset[str]:
+    """The codes of one kind back from a key set (``*`` dropped)."""
+    return frozenset(k[2:] for k in keys if k[0] == prefix and k[2:] != ANY)
 
 
 # --- profiles -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ProjectProfile:
+class ProjectProfile(NamedTuple):
+    """A project as matchmaking sees it; build it with ``project_profile``."""
+
     id: int
     title: str
     country: str
@@ -129,20 +133,52 @@ class ProjectProfile:
     financing_sought: frozenset[str]
     gap_usd: float | None  # None: no exchange rate on record
     terms: frozenset[str]
+    # derived keys, compared with a partner's
+    country_key: str
+    stage_key: str
+    focus_keys: frozenset[str]
+    instrument_keys: frozenset[str]
 
 
-@dataclass(frozen=True)
-class PartnerProfile:
-    """An organisation or a funding programme, as matchmaking sees it."""
+def project_profile(
+    *,
+    id: int,
+    title: str,
+    country: str,
+    status: str,
+    focus_areas: Iterable[str],
+    financing_sought: Iterable[str] = (),
+    gap_usd: float | None,
+    terms: frozenset[str],
+) -> ProjectProfile:
+    focus_areas, financing_sought = frozenset(focus_areas), frozenset(financing_sought)
+    return ProjectProfile(
+        id,
+        title,
+        country,
+        status,
+        focus_areas,
+        financing_sought,
+        gap_usd,
+        terms,
+        f"c:{country}",
+        f"s:{status}",
+        frozenset(f"f:{code}" for code in focus_areas),
+        frozenset(f"i:{code}" for code in financing_sought),
+    )
+
+
+class PartnerProfile(NamedTuple):
+    """An organisation or a funding programme, as matchmaking sees it; build one with
+    ``partner_profile`` (or straight from stored keys in the hot loop).
+
+    (Named tuples rather than dataclasses: thousands are built per request.)"""
 
     type: Literal["organisation", "programme"]
     id: int
     slug: str
     name: str
-    countries: frozenset[str]  # empty: no restriction
-    focus_areas: frozenset[str]
-    instruments: frozenset[str]  # empty: not stated
-    stages: frozenset[str]  # empty: any stage
+    keys: frozenset[str]
     ticket_min_usd: float | None
     ticket_max_usd: float | None
     terms: frozenset[str]
@@ -151,9 +187,61 @@ class PartnerProfile:
     verified: bool = False
     sample: bool = False
 
+    @property
+    def countries(self) -> frozenset[str]:  # empty: no restriction
+        return codes_of(self.keys, "c")
 
-@dataclass(frozen=True)
-class Fit:
+    @property
+    def focus_areas(self) -> frozenset[str]:
+        return codes_of(self.keys, "f")
+
+    @property
+    def instruments(self) -> frozenset[str]:  # empty: not stated
+        return codes_of(self.keys, "i")
+
+    @property
+    def stages(self) -> frozenset[str]:  # empty: any stage
+        return codes_of(self.keys, "s")
+
+
+def partner_profile(
+    *,
+    type: Literal["organisation", "programme"] = "organisation",
+    id: int,
+    slug: str,
+    name: str,
+    countries: Iterable[str] = (),
+    focus_areas: Iterable[str] = (),
+    instruments: Iterable[str] = (),
+    stages: Iterable[str] = (),
+    ticket_min_usd: float | None = None,
+    ticket_max_usd: float | None = None,
+    terms: frozenset[str] = frozenset(),
+    required_focus: bool = False,
+    balance_left: bool = True,
+    verified: bool = False,
+    sample: bool = False,
+) -> PartnerProfile:
+    keys = keys_of(
+        countries=countries, focus_areas=focus_areas, instruments=instruments, stages=stages
+    )
+    return PartnerProfile(
+        type,
+        id,
+        slug,
+        name,
+        keys,
+        ticket_min_usd,
+        ticket_max_usd,
+        terms,
+        required_focus,
+        balance_left,
+        verified,
+        sample,
+    )
+
+
+class Fit(NamedTuple):
     """The parts of a score, each in [0, 1]."""
 
     focus: float
@@ -172,36 +260,31 @@ class Fit:
         return round(min(max(total, 0.0), 100.0), 1)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     project: ProjectProfile
     partner: PartnerProfile
     fit: Fit
-    score: float = field(init=False)
-
-    def __post_init__(self):
-        object.__setattr__(self, "score", self.fit.score)
+    score: float
 
 
 # --- eligibility and score ------------------------------------------------------------------
 
+_ANY_COUNTRY, _ANY_FOCUS, _ANY_INSTRUMENT, _ANY_STAGE = (f"{k}:{ANY}" for k in KINDS)
+
 
 def eligible(project: ProjectProfile, partner: PartnerProfile) -> bool:
-    if partner.countries and project.country not in partner.countries:
+    keys = partner.keys
+    if project.country_key not in keys and _ANY_COUNTRY not in keys:
         return False
-    if partner.stages and project.status not in partner.stages:
-        return False
-    if (
-        partner.instruments
-        and project.financing_sought
-        and not (partner.instruments & project.financing_sought)
-    ):
+    if project.stage_key not in keys and _ANY_STAGE not in keys:
         return False
     if (
-        partner.required_focus
-        and partner.focus_areas
-        and not (partner.focus_areas & project.focus_areas)
+        project.instrument_keys
+        and _ANY_INSTRUMENT not in keys
+        and not (project.instrument_keys & keys)
     ):
+        return False
+    if partner.required_focus and _ANY_FOCUS not in keys and not (project.focus_keys & keys):
         return False
     return partner.balance_left
 
@@ -217,18 +300,15 @@ def ticket_fit(gap_usd: float | None, low: float | None, high: float | None) -> 
 
 
 def fit(project: ProjectProfile, partner: PartnerProfile) -> Fit:
-    focus = (
-        len(project.focus_areas & partner.focus_areas) / len(project.focus_areas)
-        if project.focus_areas
-        else 0.0
-    )
-    stage = 1.0 if project.status in partner.stages else STAGE_UNRESTRICTED_FIT
+    keys = partner.keys
+    focus = len(project.focus_keys & keys) / len(project.focus_keys) if project.focus_keys else 0.0
+    stage = 1.0 if project.stage_key in keys else STAGE_UNRESTRICTED_FIT
     similarity = jaccard(project.terms, partner.terms)
     return Fit(
-        focus=focus,
-        ticket=ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd),
-        stage=stage,
-        text=min(similarity / TEXT_FULL_AT, 1.0),
+        focus,
+        ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd),
+        stage,
+        min(similarity / TEXT_FULL_AT, 1.0),
     )
 
 
@@ -236,7 +316,8 @@ def match(project: ProjectProfile, partner: PartnerProfile) -> Match | None:
     """The match of one pair, or None when the pair is not eligible."""
     if not eligible(project, partner):
         return None
-    return Match(project, partner, fit(project, partner))
+    parts = fit(project, partner)
+    return Match(project, partner, parts, parts.score)
 
 
 def _partner_order(m: Match):
@@ -302,9 +383,7 @@ def reasons(m: Match, labels: Labels) -> list[str]:
     if partner.countries:
         out.append(_("Works in %(country)s") % {"country": country})
     else:
-        out.append(
-            _("No country restriction published (so %(country)s is open)") % {"country": country}
-        )
+        out.append(_("Works in any ASEAN country (no restriction published)"))
     shared = project.focus_areas & partner.focus_areas
     if shared:
         out.append(

@@ -1,39 +1,240 @@
-"""Organisation pages. Every read starts from what the user may see."""
+"""Organisation pages and the matches pages. Every read starts from what the user may see;
+writes go through ``services``. ``StaleEdit`` gives the form back (409) with what the other
+person saved next to this person's version; ``InvalidInput`` an error on its field (422).
+"""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.network.models import FocusArea, MemberState
+from ascn.partners import matchmaking, queries
+from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, OrganisationForm
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
+from ascn.partners.pipeline import pairs_in_pipeline
+from ascn.partners.services import organisation_update, organisation_verify
+from ascn.plans import codelists
+from ascn.plans.models import FinancingInstrument
+
+PAGE_SIZE = 50
+MATCHES_PER_PAGE = 25
+
+
+def _organisation_or_404(request, slug: str) -> Organisation:
+    org = queries.organisation_for(request.user, slug)
+    if org is None:
+        raise Http404(_("Organisation not found."))
+    return org
+
+
+def _forbidden(request, message: str):
+    return render(request, "plans/forbidden.html", {"message": message}, status=403)
 
 
 @require_GET
 def organisation_list(request):
-    organisations = organisation_policy.visible(request.user, Organisation.objects.all())
-    return render(request, "partners/organisation_list.html", {"organisations": organisations})
+    form = OrganisationFilterForm(request.GET or None)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        organisations = Organisation.objects.none()
+        status = 400
+    else:
+        filters = form.filters() if form.is_bound else {}
+        organisations = queries.organisations_for(request.user, **filters)
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": form.is_bound and any(form.data.get(k) for k in form.fields),
+    }
+    template = (
+        "partners/organisation_list.html#results"
+        if request.htmx
+        else "partners/organisation_list.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def _profile_context(request, org: Organisation) -> dict:
+    states = dict(MemberState.objects.values_list("code", "name"))
+    areas = dict(FocusArea.objects.values_list("code", "name"))
+    instruments = dict(FinancingInstrument.choices)
+    stages = codelists.codelist(codelists.PROJECT_STATUS)
+    members = []
+    if request.user.is_authenticated:
+        members = list(
+            org.memberships.active().select_related("user").order_by("user__full_name", "user_id")
+        )
+    return {
+        "organisation": org,
+        "countries": [states.get(c, c) for c in org.countries],
+        "focus_areas": [areas.get(c, c) for c in org.focus_areas],
+        "instruments": [instruments.get(c, c) for c in org.instruments],
+        "stages": [stages.get(c, c) for c in org.stages],
+        "members": members,
+        "can_change": organisation_policy.can(request.user, "change", org),
+        "can_verify": organisation_policy.can(request.user, "verify", org),
+    }
 
 
 @require_GET
 def organisation_detail(request, slug: str):
-    organisation = (
-        organisation_policy.visible(request.user, Organisation.objects.all())
-        .filter(slug=slug)
-        .first()
+    org = _organisation_or_404(request, slug)
+    return render(request, "partners/organisation_detail.html", _profile_context(request, org))
+
+
+def _conflicts(form: OrganisationForm, current: Organisation) -> list[dict]:
+    """The fields where what is saved now differs from what this person submitted."""
+    saved = OrganisationForm.initial_from(current)
+    rows = []
+    for field in PROFILE_FIELDS:
+        mine, theirs = form.cleaned_data.get(field), saved.get(field)
+        if isinstance(mine, list) or isinstance(theirs, list):
+            mine, theirs = sorted(mine or []), sorted(theirs or [])
+        if (mine or None) != (theirs or None):
+            rows.append(
+                {"label": form.fields[field].label, "saved": _shown(theirs), "yours": _shown(mine)}
+            )
+    return rows
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "—"
+    return "—" if value in (None, "") else str(value)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, slug: str):
+    org = _organisation_or_404(request, slug)
+    if not organisation_policy.can(request.user, "change", org):
+        return _forbidden(
+            request, _("Only the organisation's members and the Secretariat edit this profile.")
+        )
+    status, stale = 200, None
+    if request.method == "POST":
+        form = OrganisationForm(request.POST)
+        if form.is_valid():
+            try:
+                organisation_update(
+                    actor=request.user,
+                    organisation=org,
+                    version=form.cleaned_data["version"],
+                    **form.service_values(),
+                )
+            except StaleEdit:
+                current = _organisation_or_404(request, slug)
+                stale = {"conflicts": _conflicts(form, current)}
+                data = request.POST.copy()
+                data["version"] = str(current.version)  # saving again is a deliberate choice
+                form = OrganisationForm(data)
+                form.is_valid()
+                org, status = current, 409
+            except InvalidInput as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = exc.status
+            except (NotFound, PermissionDenied) as exc:
+                return _forbidden(request, exc.message)
+            else:
+                messages.success(request, _("The profile is saved."))
+                return redirect(org)
+        else:
+            status = 422
+    else:
+        form = OrganisationForm(initial=OrganisationForm.initial_from(org))
+    return render(
+        request,
+        "partners/organisation_form.html",
+        {"form": form, "organisation": org, "stale": stale},
+        status=status,
     )
-    if organisation is None:
-        raise Http404
-    members = (
-        organisation.memberships.active().select_related("user")
-        if request.user.is_authenticated
-        else []
+
+
+@login_required
+@require_POST
+def organisation_verify_toggle(request, slug: str):
+    org = _organisation_or_404(request, slug)
+    try:
+        organisation_verify(
+            actor=request.user, organisation=org, verified=request.POST.get("verified") == "1"
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
+    messages.success(request, _("Verification updated."))
+    return redirect(org)
+
+
+# --- matches ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def organisation_matches(request, slug: str):
+    """The partner's view: the projects that fit the organisation, best first."""
+    org = _organisation_or_404(request, slug)
+    labels = queries.labels()
+    page = Paginator(queries.matches_for_organisation(request.user, org), MATCHES_PER_PAGE)
+    page = page.get_page(request.GET.get("page"))
+    projects = queries.projects_by_id([m.project.id for m in page.object_list])
+    rows = [
+        {
+            "project": projects[m.project.id],
+            "score": m.score,
+            "reasons": matchmaking.reasons(m, labels),
+        }
+        for m in page.object_list
+    ]
+    pairs = pairs_in_pipeline(request.user, projects=list(projects.values()), organisations=[org])
+    return render(
+        request,
+        "partners/match_organisation.html",
+        {"organisation": org, "page": page, "rows": rows, "engagements_by_pair": pairs},
+    )
+
+
+@login_required
+@require_GET
+def project_matches(request, pk: int):
+    """The organisations and programmes that fit a project, best first."""
+    project = queries.project_for_matches(request.user, pk)
+    if project is None:
+        raise Http404(_("Project not found."))
+    labels = queries.labels()
+    page = Paginator(queries.matches_for_project(request.user, project), MATCHES_PER_PAGE)
+    page = page.get_page(request.GET.get("page"))
+    matches = queries.with_partner_flags(list(page.object_list))
+    organisations = queries.organisations_by_id(
+        [m.partner.id for m in matches if m.partner.type == "organisation"]
+    )
+    programmes = queries.programmes_by_id(
+        [m.partner.id for m in matches if m.partner.type == "programme"]
+    )
+    rows = []
+    for m in matches:
+        is_org = m.partner.type == "organisation"
+        rows.append(
+            {
+                "match": m,
+                "organisation": organisations.get(m.partner.id) if is_org else None,
+                "programme": None if is_org else programmes.get(m.partner.id),
+                "score": m.score,
+                "reasons": matchmaking.reasons(m, labels),
+            }
+        )
+    pairs = pairs_in_pipeline(
+        request.user, projects=[project], organisations=list(organisations.values())
     )
     return render(
         request,
-        "partners/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "members": members,
-            "can_change": organisation_policy.can(request.user, "change", organisation),
-        },
+        "partners/match_project.html",
+        {"project": project, "page": page, "rows": rows, "engagements_by_pair": pairs},
     )

@@ -35,5 +35,9 @@ class Migration(migrations.Migration):
             name="match_terms",
             field=models.TextField(blank=True, default="", editable=False),
         ),
+        migrations.AddIndex(
+            model_name="organisation",
+            index=models.Index(fields=["visibility", "match_keys"], name="organisation_match_keys"),
+        ),
         migrations.RunPython(fill_match_index, migrations.RunPython.noop),
     ]

@@ -1,0 +1,139 @@
+"""Forms of the organisation pages. They shape input; the services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.visibility import Visibility
+from ascn.network.models import FocusArea, MemberState
+from ascn.partners.models import Organisation
+from ascn.plans import codelists
+from ascn.plans.models import FinancingInstrument
+
+PROFILE_FIELDS = [
+    "name",
+    "kind",
+    "headquarters_country",
+    "countries",
+    "focus_areas",
+    "instruments",
+    "stages",
+    "ticket_min_usd",
+    "ticket_max_usd",
+    "capability_statement",
+    "description",
+    "website",
+    "visibility",
+    "source",
+]
+
+
+def _member_states():
+    return [(s.code, s.name) for s in MemberState.objects.order_by("name")]
+
+
+def _focus_areas():
+    return [(a.code, a.name) for a in FocusArea.objects.all()]
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *Organisation.Kind.choices],
+    )
+    country = forms.ChoiceField(label=_("Works in"), required=False)
+    focus_area = forms.ChoiceField(label=_("Focus area"), required=False)
+    verified = forms.ChoiceField(
+        label=_("Verified"),
+        required=False,
+        choices=[
+            ("", _("Verified or not")),
+            ("yes", _("Verified only")),
+            ("no", _("Not verified")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Name or capability")}
+        )
+        self.fields["country"].choices = [("", _("Any member state")), *_member_states()]
+        self.fields["focus_area"].choices = [("", _("All focus areas")), *_focus_areas()]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "q": data.get("q") or None,
+            "kind": data.get("kind") or None,
+            "country": data.get("country") or None,
+            "focus_area": data.get("focus_area") or None,
+            "verified": {"yes": True, "no": False}.get(data.get("verified") or ""),
+        }
+
+
+class OrganisationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    headquarters_country = forms.CharField(
+        label=_("Headquarters country"),
+        required=False,
+        max_length=2,
+        help_text=_("ISO 3166-1 alpha-2 code, any country (e.g. JP)."),
+    )
+    countries = forms.MultipleChoiceField(
+        label=_("ASEAN countries of operation"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: no restriction (matched with projects in every country)."),
+    )
+    focus_areas = forms.MultipleChoiceField(
+        label=_("ASCF focus areas"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    instruments = forms.MultipleChoiceField(
+        label=_("Financing instruments"),
+        required=False,
+        choices=FinancingInstrument.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stages = forms.MultipleChoiceField(
+        label=_("Project stages you engage at"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any stage."),
+    )
+    ticket_min_usd = forms.DecimalField(
+        label=_("Smallest ticket (US$)"), required=False, min_value=0, decimal_places=2
+    )
+    ticket_max_usd = forms.DecimalField(
+        label=_("Largest ticket (US$)"), required=False, min_value=0, decimal_places=2
+    )
+    capability_statement = forms.CharField(
+        label=_("Capability statement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What you do and fund, in plain words: matchmaking compares it with projects."),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    website = forms.URLField(label=_("Website"), required=False)
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
+    source = forms.CharField(label=_("Source"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].choices = _member_states()
+        self.fields["focus_areas"].choices = _focus_areas()
+        self.fields["stages"].choices = codelists.choices(codelists.PROJECT_STATUS)
+
+    @staticmethod
+    def initial_from(org: Organisation) -> dict:
+        return {"version": org.version, **{f: getattr(org, f) for f in PROFILE_FIELDS}}
+
+    def service_values(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in PROFILE_FIELDS}
