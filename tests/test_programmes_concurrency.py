@@ -8,7 +8,6 @@ the others are refused, and the programme's awarded amount equals the sum of its
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from decimal import Decimal
@@ -174,7 +173,6 @@ def test_parallel_payments_never_exceed_the_award(roles):
             actor=User.objects.get(pk=secretariat.pk),
             award=Award.objects.get(pk=award.pk),
             amount="75000",
-            paid_on=timezone.localdate() - dt.timedelta(days=0),
         )
 
     # when four payments of US$75,000 are recorded at once (US$300,000 in all)

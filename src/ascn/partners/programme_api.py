@@ -4,8 +4,6 @@ Thin: validate the input, call a service, shape the answer. Money is
 ``{"amount": "<decimal string>", "currency": "<ISO 4217>"}`` in the programme's currency.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 
