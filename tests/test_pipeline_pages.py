@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.template import RequestContext, Template
 from django.test import RequestFactory
 
+from ascn.accounts.models import Notification
 from ascn.partners.models import Engagement
 from ascn.partners.pipeline import engagement_advance, pairs_in_pipeline
 from ascn.plans.models import Project
@@ -72,6 +73,9 @@ def test_a_deal_page_is_for_its_parties_only(deals):
     assert "Move the deal" not in page_text(responses["nr_th"])
     text = page_text(responses["partner_adb"])
     assert "We would like to talk." in text and "Interest" in text
+    # opening the deal read the notice that pointed the city's officer to it
+    notice = Notification.objects.get(user=deals.roles.user("cso_phuket"))
+    assert notice.url == url and notice.read_at is not None
 
 
 def test_moving_a_deal_from_its_page(deals, django_capture_on_commit_callbacks, mailoutbox):

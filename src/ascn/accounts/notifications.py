@@ -63,12 +63,15 @@ def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications read (all of them, or those of ``ids``); never another's.
+def mark_read(*, user, ids: Iterable[int] | None = None, url: str | None = None) -> int:
+    """Mark the user's notifications read (all of them, those of ``ids``, or those linking
+    to ``url`` — the page the person has just opened); never another's.
 
     Reading one's notices is not an audited change: it alters nothing anyone else sees.
     """
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
+    if url is not None:
+        unread = unread.filter(url=url)
     return unread.update(read_at=timezone.now())

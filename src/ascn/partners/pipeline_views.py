@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ascn.accounts.notifications import mark_read
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.network.models import City
 from ascn.partners.models import Engagement, Organisation
@@ -96,7 +97,10 @@ def _detail_page(request, engagement: Engagement, form: AdvanceForm | None = Non
 @login_required
 @require_GET
 def engagement_detail(request, pk: int):
-    return _detail_page(request, _engagement_or_404(request, pk))
+    engagement = _engagement_or_404(request, pk)
+    # Opening the deal reads the notices that point at it (as a mail client would).
+    mark_read(user=request.user, url=engagement.get_absolute_url())
+    return _detail_page(request, engagement)
 
 
 @login_required
