@@ -1,3 +1,10 @@
 """Dashboards at /dashboards/: read-only views over the network's public figures."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ascn.dashboards import views
+
+urlpatterns = [
+    path("", views.index, name="dashboards"),
+    path("<slug:key>.csv", views.chart_csv, name="dashboard-csv"),
+]

@@ -82,6 +82,14 @@ def _city_label(city: dict[str, Any]) -> str:
     return label
 
 
+def _size_ticks(most: int) -> list[int]:
+    """Up to four whole-number legend entries from 0 to the largest count."""
+    if most <= 3:
+        return list(range(0, max(most, 1) + 1))
+    ticks = sorted({0, round(most / 3), round(2 * most / 3), most})
+    return ticks
+
+
 def _colour_scale(cohorts: list[str]) -> alt.Scale:
     domain = sorted(set(cohorts))
     later = iter(LATER_COLOURS * (len(domain) // len(LATER_COLOURS) + 1))
@@ -92,6 +100,10 @@ def _colour_scale(cohorts: list[str]) -> alt.Scale:
 def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -> dict:
     """A self-contained Vega-Lite spec (inline data, no URLs) of ASEAN and the given cities."""
     points = [c for c in (_clean_city(city) for city in cities) if c is not None]
+    counted = any("projects" in p for p in points)
+    if counted:  # a city missing from the counts has no projects (and still gets a dot)
+        for point in points:
+            point.setdefault("projects", 0)
     for point in points:
         point["label"] = _city_label(point)
     n = len(points)
@@ -109,13 +121,32 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         alt.Tooltip("country_name:N", title="Country"),
         alt.Tooltip("cohort:N", title="Joined"),
     ]
-    if any("projects" in p for p in points):
+    if counted:
         tooltip.append(alt.Tooltip("projects:Q", title="Projects"))
+    # Cities sized by their (public) project count when counts are given; a city without
+    # projects keeps the smallest dot, so every city stays visible and clickable.
+    most = max((p.get("projects", 0) for p in points), default=0)
+    size: Any = (
+        alt.Size(
+            "projects:Q",
+            scale=alt.Scale(domain=[0, max(most, 1)], range=[70, 900]),
+            legend=alt.Legend(
+                title="Public projects",
+                orient="bottom-right",
+                fillColor="white",
+                padding=8,
+                cornerRadius=4,
+                values=_size_ticks(most),
+                format="d",
+                symbolFillColor="#1f5f99",
+            ),
+        )
+        if counted
+        else alt.value(110)
+    )
     cities_layer = (
         alt.Chart(alt.Data(values=points))
-        .mark_circle(
-            size=110, opacity=0.95, stroke="white", strokeWidth=1.5, clip=True, cursor="pointer"
-        )
+        .mark_circle(opacity=0.9, stroke="white", strokeWidth=1.5, clip=True, cursor="pointer")
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
@@ -133,6 +164,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
                     cornerRadius=4,
                 ),
             ),
+            size=size,
             href="url:N",
             tooltip=tooltip,
             # The accessible name of each city's link in the SVG.
@@ -181,7 +213,8 @@ def _svg_cached(key: tuple) -> str:
     svg = _relative_links(svg, [c["url"] for c in cities if c.get("url")])
     svg = _hover_titles(svg)
     svg = _round_paths(svg)
-    return _accessible(svg, spec["description"], len(cities))
+    counted = any("projects" in city for city in cities)
+    return _accessible(svg, spec["description"], len(cities), counted=counted)
 
 
 def _hover_titles(svg: str) -> str:
@@ -226,7 +259,7 @@ def _relative_links(svg: str, urls: list[str]) -> str:
     return re.sub(r'(xlink:href|href)="([^"]*)"', fix, svg)
 
 
-def _accessible(svg: str, label: str, n: int) -> str:
+def _accessible(svg: str, label: str, n: int, *, counted: bool = False) -> str:
     """Name the SVG, give it a title and desc, and make it a responsive ``.asean-map``."""
     match = re.search(r"<svg\b[^>]*>", svg)
     if match is None:  # pragma: no cover - vl-convert always returns an <svg>
@@ -244,7 +277,8 @@ def _accessible(svg: str, label: str, n: int) -> str:
     )
     desc = html.escape(
         f"The {n} dots are links to the city pages; the colour of a dot shows the year "
-        "the city joined the network."
+        "the city joined the network"
+        + ("; its size shows the number of public projects." if counted else ".")
     )
     head = f'<title>{safe}</title><desc id="asean-map-desc">{desc}</desc>'
     return svg[: match.start()] + open_tag + head + svg[match.end() :]

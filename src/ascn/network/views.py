@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ascn.dashboards.queries import public_project_counts
 from ascn.network import queries
 from ascn.network.api import city_out
 from ascn.network.forms import CityFilterForm, DirectoryFilterForm
@@ -23,7 +24,8 @@ from ascn.plans.queries import projects_for
 
 
 def _map_svg(cities) -> str:
-    return asean_map_svg([city_out(city) for city in cities])
+    counts = public_project_counts()  # the dots are sized by their public projects
+    return asean_map_svg([{**city_out(c), "projects": counts.get(c.pk, 0)} for c in cities])
 
 
 @require_GET

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from ascn.opendata import views
+from ascn.opendata import catalogue_views, views
 
 urlpatterns = [
     re_path(
@@ -20,4 +20,12 @@ urlpatterns = [
     path("reports/me/", views.me_report, name="me-report"),
     path("reports/me.csv", views.me_report_csv, name="me-report-csv"),
     path("reports/me.xlsx", views.me_report_xlsx, name="me-report-xlsx"),
+    # The open-data catalogue (issue 7): the page, DCAT, and each dataset as CSV/XLSX/JSON.
+    path("data/", catalogue_views.catalogue_page, name="open-data"),
+    path("data/catalog.jsonld", catalogue_views.catalog_jsonld, name="open-data-dcat"),
+    re_path(
+        r"^data/(?P<key>[a-z-]+)\.(?P<fmt>csv|xlsx|json)$",
+        catalogue_views.dataset_file,
+        name="open-data-file",
+    ),
 ]

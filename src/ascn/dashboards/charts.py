@@ -1,0 +1,352 @@
+"""The dashboards' charts: each a table of figures and the Vega-Lite spec (Altair) drawn from it.
+
+The table is the source of truth: the page shows it as the chart's data-table alternative,
+the CSV download holds exactly its rows, and the spec is built from the same rows. The
+browser draws the spec with the Vega bundle (``build_vega_bundle``, ``dashboards/charts.js``);
+without JavaScript the table is what a person reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import altair as alt
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ascn.dashboards import queries
+
+BLUE = "#0b4f8a"  # 8.6:1 on white
+ORANGE = "#b35900"  # 4.6:1 on white
+GREY = "#6b7785"
+WIDTH = 460
+
+
+@dataclass
+class Chart:
+    key: str  # also the CSV's name: /dashboards/<key>.csv
+    title: str
+    summary: str  # one sentence: what the chart shows, for the caption
+    columns: list[str]
+    kinds: list[str]  # text | int | usd per column
+    rows: list[list[Any]]
+    spec: dict = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        return f"chart-{self.key}"
+
+    @property
+    def spec_id(self) -> str:
+        return f"chart-{self.key}-spec"
+
+    @property
+    def display_rows(self) -> list[list[tuple[str, str]]]:
+        return [
+            [
+                (_shown(v, k), "num" if k in ("int", "usd") else "")
+                for v, k in zip(row, self.kinds, strict=True)
+            ]
+            for row in self.rows
+        ]
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            v
+            for row in self.rows
+            for v, k in zip(row, self.kinds, strict=True)
+            if k in ("int", "usd")
+        )
+
+
+def _shown(value: Any, kind: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if kind == "int":
+        return f"{value:,}"
+    if kind == "usd":
+        return f"{value:,.0f}"
+    return str(value)
+
+
+def _config(chart: alt.TopLevelMixin) -> dict:
+    return (
+        chart.properties(width=WIDTH)
+        .configure(font="system-ui, sans-serif")
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=220)
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .configure_view(stroke=None)
+        .to_dict()
+    )
+
+
+def _count_ticks(most: int) -> list[int]:
+    """Whole-number ticks from 0, at most about six of them."""
+    step = 1
+    while most / step > 6:
+        step = next(s for s in (2, 5, 10) if most / (step * s) <= 6 or s == 10) * step
+    return list(range(0, max(most, 1) + step, step))
+
+
+def _bars(rows: list[dict], *, label: str, value: str, colour: str = BLUE) -> dict:
+    """Horizontal bars in the rows' order, with the count at the end of each bar."""
+    order = [row["label"] for row in rows]
+    ticks = _count_ticks(max((row["value"] for row in rows), default=0))
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("label:N", sort=order, title=label),
+        x=alt.X(
+            "value:Q",
+            title=value,
+            scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
+            axis=alt.Axis(values=ticks, format="d"),
+        ),
+        tooltip=[alt.Tooltip("label:N", title=label), alt.Tooltip("value:Q", title=value)],
+    )
+    bars = base.mark_bar(color=colour, height={"band": 0.7})
+    text = base.mark_text(align="left", dx=4, color="#222").encode(text="value:Q")
+    return _config(alt.layer(bars, text).properties(height=max(80, 28 * len(rows))))
+
+
+def _count_chart(
+    key: str, title: str, summary: str, head: str, items, *, counted: str, colour: str = BLUE
+) -> Chart:
+    rows = [[name, n] for _code, name, n in items]
+    chart = Chart(key, title, summary, [head, counted], ["text", "int"], rows)
+    chart.spec = _bars(
+        [{"label": name, "value": n} for name, n in rows], label=head, value=counted, colour=colour
+    )
+    return chart
+
+
+def status_chart(items) -> Chart:
+    total = sum(n for *_rest, n in items)
+    return _count_chart(
+        "pipeline",
+        _("Projects by stage"),
+        ngettext(
+            "%(n)s public project by its OC4IDS status, from identification to completion.",
+            "%(n)s public projects by their OC4IDS status, from identification to completion.",
+            total,
+        )
+        % {"n": f"{total:,}"},
+        _("OC4IDS status"),
+        items,
+        counted=_("Projects"),
+    )
+
+
+def deals_chart(items) -> Chart:
+    total = sum(n for *_rest, n in items)
+    return _count_chart(
+        "deals",
+        _("Deal pipeline"),
+        ngettext(
+            "%(n)s engagement between a partner and a public project, by stage: "
+            "from first interest to closed deals.",
+            "%(n)s engagements between partners and public projects, by stage: "
+            "from first interest to closed deals.",
+            total,
+        )
+        % {"n": f"{total:,}"},
+        _("Engagement stage"),
+        items,
+        counted=_("Engagements"),
+        colour=ORANGE,
+    )
+
+
+def focus_chart(items) -> Chart:
+    chart = _count_chart(
+        "focus-areas",
+        _("Projects by focus area"),
+        _("Public projects under each focus area of the ASEAN Smart Cities Framework."),
+        _("Focus area"),
+        items,
+        counted=_("Projects"),
+    )
+    chart.note = _("A project with several focus areas counts once under each.")
+    return chart
+
+
+def organisations_chart(items) -> Chart:
+    total = sum(n for *_rest, n in items)
+    return _count_chart(
+        "partners",
+        _("Partners by kind"),
+        ngettext(
+            "%(n)s public partner organisation by kind.",
+            "%(n)s public partner organisations by kind.",
+            total,
+        )
+        % {"n": f"{total:,}"},
+        _("Kind of organisation"),
+        items,
+        counted=_("Organisations"),
+    )
+
+
+def _usd_int(value: Decimal | None) -> int | None:
+    return None if value is None else int(value.quantize(Decimal("1")))
+
+
+def funding_chart(funding: queries.Funding) -> Chart:
+    secured_label, sought_label = _("Secured"), _("Sought")
+    rows = [
+        [row.name, row.projects, row.budget, row.secured, row.sought]
+        for row in funding.rows
+        if row.projects
+    ]
+    total = funding.total
+    if funding.rates_date:
+        rate_note = _(
+            "US dollars at the latest exchange rate on record for each currency "
+            "(rates dated up to %(date)s)."
+        ) % {"date": funding.rates_date.isoformat()}
+    else:
+        rate_note = _("US dollars (every amount shown was budgeted in US dollars).")
+    if funding.unconverted:
+        rate_note += " " + _("Not in the sums, for want of a rate: %(list)s.") % {
+            "list": ", ".join(
+                _("%(n)s in %(currency)s") % {"n": n, "currency": currency}
+                for currency, n in funding.unconverted.items()
+            )
+        }
+    chart = Chart(
+        "funding",
+        _("Funding sought and secured by member state"),
+        _(
+            "Of the %(budget)s US dollars budgeted for public projects, %(secured)s are "
+            "secured and %(sought)s are still sought."
+        )
+        % {
+            "budget": f"{total.budget:,.0f}",
+            "secured": f"{total.secured:,.0f}",
+            "sought": f"{total.sought:,.0f}",
+        },
+        [
+            _("Member state"),
+            _("Projects"),
+            _("Budget (USD)"),
+            _("Funding secured (USD)"),
+            _("Funding sought (USD)"),
+        ],
+        ["text", "int", "usd", "usd", "usd"],
+        rows,
+        note=rate_note
+        + " "
+        + _("Funding sought is each project's gap: its budget less the funding secured."),
+    )
+    values = []
+    for name, _n, _budget, secured, sought in rows:
+        values.append({"state": name, "part": secured_label, "usd": _usd_int(secured), "o": 0})
+        values.append({"state": name, "part": sought_label, "usd": _usd_int(sought), "o": 1})
+    order = [row[0] for row in sorted(rows, key=lambda r: -r[2])]
+    spec = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar(height={"band": 0.7})
+        .encode(
+            y=alt.Y("state:N", sort=order, title=_("Member state")),
+            x=alt.X("usd:Q", stack="zero", title=_("US dollars"), axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "part:N",
+                scale=alt.Scale(domain=[secured_label, sought_label], range=[BLUE, ORANGE]),
+                legend=alt.Legend(title=_("Funding")),
+            ),
+            order=alt.Order("o:Q"),
+            tooltip=[
+                alt.Tooltip("state:N", title=_("Member state")),
+                alt.Tooltip("part:N", title=_("Funding")),
+                alt.Tooltip("usd:Q", title=_("US dollars"), format=",.0f"),
+            ],
+        )
+        .properties(height=max(80, 30 * len(rows)))
+    )
+    chart.spec = _config(spec)
+    return chart
+
+
+def programmes_chart(rows: list[queries.ProgrammeRow]) -> Chart:
+    awarded_label, balance_label = _("Awarded"), _("Remaining")
+    chart = Chart(
+        "programmes",
+        _("Funding programmes: awarded and remaining"),
+        ngettext(
+            "%(n)s public funding programme: how much of it has been awarded to projects.",
+            "%(n)s public funding programmes: how much of each has been awarded to projects.",
+            len(rows),
+        )
+        % {"n": len(rows)},
+        [
+            _("Programme"),
+            _("Sponsor"),
+            _("Currency"),
+            _("Total"),
+            _("Awarded"),
+            _("Balance"),
+            _("Total (USD)"),
+            _("Balance (USD)"),
+        ],
+        ["text", "text", "text", "usd", "usd", "usd", "usd", "usd"],
+        [
+            [
+                r.name,
+                r.sponsor,
+                r.currency,
+                r.total,
+                r.awarded,
+                r.balance,
+                r.total_usd,
+                r.balance_usd,
+            ]
+            for r in rows
+        ],
+        note=_("Balance = total − awarded. The chart shows US dollars at the latest rate."),
+    )
+    values = []
+    for r in rows:
+        if r.total_usd is None:
+            continue
+        values.append({"p": r.name, "part": awarded_label, "usd": _usd_int(r.awarded_usd), "o": 0})
+        values.append({"p": r.name, "part": balance_label, "usd": _usd_int(r.balance_usd), "o": 1})
+    spec = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar(height={"band": 0.7})
+        .encode(
+            y=alt.Y("p:N", title=_("Programme"), sort=[r.name for r in rows]),
+            x=alt.X("usd:Q", stack="zero", title=_("US dollars"), axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "part:N",
+                scale=alt.Scale(domain=[awarded_label, balance_label], range=[BLUE, GREY]),
+                legend=alt.Legend(title=_("Programme funds")),
+            ),
+            order=alt.Order("o:Q"),
+            tooltip=[
+                alt.Tooltip("p:N", title=_("Programme")),
+                alt.Tooltip("part:N", title=_("Programme funds")),
+                alt.Tooltip("usd:Q", title=_("US dollars"), format=",.0f"),
+            ],
+        )
+        .properties(height=max(80, 30 * len(values) // 2))
+    )
+    chart.spec = _config(spec)
+    return chart
+
+
+def cities_table(cities: list[dict]) -> Chart:
+    """The map's list alternative (and CSV): every city with its cohort and project count."""
+    rows = [
+        [c["country_name"], c["name"], c["cohort"], c["projects"]]
+        for c in sorted(cities, key=lambda c: (c["country_name"], c["name"]))
+    ]
+    return Chart(
+        "cities",
+        _("Cities and their public projects"),
+        _("Each ASCN city, the year it joined and its number of public projects."),
+        [_("Member state"), _("City"), _("Joined"), _("Public projects")],
+        ["text", "text", "text", "int"],
+        rows,
+    )

@@ -1,0 +1,311 @@
+"""The figures of the public dashboards: aggregate queries over what anonymous may see.
+
+Every figure starts from the policies' ``visible(AnonymousUser(), ...)`` (public records
+only), whoever is looking: the dashboards are the network's public face. Each section is
+one or two ``GROUP BY`` queries, so the page costs the same number of queries whatever the
+number of projects (``tests/test_dashboards.py`` caps it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, Count, DecimalField, F, Max, Q, QuerySet, Sum, Value, When
+
+from ascn.network.models import City, FocusArea, MemberState
+from ascn.partners.models import Engagement, EngagementStage, Organisation, Programme
+from ascn.plans import codelists, money
+from ascn.plans.models import Project
+from ascn.plans.permissions import project_policy
+
+ZERO = Decimal("0")
+GAP = Case(
+    When(budget_amount__gt=F("funding_secured"), then=F("budget_amount") - F("funding_secured")),
+    default=Value(ZERO),
+    output_field=DecimalField(max_digits=18, decimal_places=2),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    member_state: MemberState | None = None
+    focus_area: FocusArea | None = None
+    year: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.member_state or self.focus_area or self.year)
+
+
+def anonymous() -> AnonymousUser:
+    return AnonymousUser()
+
+
+def year_q(year: int) -> Q:
+    """A project counts in a year when its period overlaps it (as in the M&E report)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    started = Q(period_start__lte=end) | Q(period_start__isnull=True, created_at__date__lte=end)
+    running = Q(period_end__gte=start) | Q(period_end__isnull=True)
+    return started & running
+
+
+def public_projects(filters: Filters) -> QuerySet[Project]:
+    qs = project_policy.visible(anonymous(), Project.objects.all()).order_by()
+    if filters.member_state:
+        qs = qs.filter(city__member_state=filters.member_state)
+    if filters.focus_area:
+        tagged = Project.focus_areas.through.objects.filter(focusarea=filters.focus_area)
+        qs = qs.filter(pk__in=tagged.values("project_id"))
+    if filters.year:
+        qs = qs.filter(year_q(filters.year))
+    return qs
+
+
+def public_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(visibility="public").order_by()
+
+
+def public_programmes() -> QuerySet[Programme]:
+    return Programme.objects.filter(visibility="public").order_by()
+
+
+def public_engagements(projects: QuerySet[Project]) -> QuerySet[Engagement]:
+    """Deals on public projects with public organisations: counted, never listed."""
+    return Engagement.objects.filter(
+        project__in=projects.values("pk"), organisation__visibility="public"
+    ).order_by()
+
+
+# --- the sections ---------------------------------------------------------------------------
+
+
+@dataclass
+class Overview:
+    member_states: int
+    cities: int
+    cohorts: int
+    projects: int
+    organisations: int
+    engagements: int
+
+
+def overview(filters: Filters, projects: QuerySet[Project]) -> Overview:
+    cities = City.objects.order_by()
+    if filters.member_state:
+        cities = cities.filter(member_state=filters.member_state)
+    city_counts = cities.aggregate(n=Count("id"), cohorts=Count("cohort", distinct=True))
+    return Overview(
+        member_states=1 if filters.member_state else MemberState.objects.count(),
+        cities=city_counts["n"],
+        cohorts=city_counts["cohorts"],
+        projects=projects.count(),
+        organisations=public_organisations().count(),
+        engagements=public_engagements(projects).count(),
+    )
+
+
+def status_titles() -> dict[str, str]:
+    return {
+        code: title[:1].upper() + title[1:]
+        for code, title in codelists.codelist(codelists.PROJECT_STATUS).items()
+    }
+
+
+def projects_by_status(projects: QuerySet[Project]) -> list[tuple[str, str, int]]:
+    """``(code, title, count)`` for every OC4IDS status, in the codelist's order."""
+    counts = dict(projects.values_list("status").annotate(n=Count("id")))
+    return [(code, title, counts.get(code, 0)) for code, title in status_titles().items()]
+
+
+def deals_by_stage(projects: QuerySet[Project]) -> list[tuple[str, str, int]]:
+    counts = dict(public_engagements(projects).values_list("stage").annotate(n=Count("id")))
+    return [(code, str(label), counts.get(code, 0)) for code, label in EngagementStage.choices]
+
+
+@dataclass
+class FundingRow:
+    code: str
+    name: str
+    projects: int = 0
+    budget: Decimal = ZERO
+    secured: Decimal = ZERO
+    sought: Decimal = ZERO
+
+
+@dataclass
+class Funding:
+    rows: list[FundingRow]
+    rates_date: dt.date | None
+    unconverted: dict[str, int] = field(default_factory=dict)  # currency → projects
+
+    @property
+    def total(self) -> FundingRow:
+        total = FundingRow("", "")
+        for row in self.rows:
+            total.projects += row.projects
+            total.budget += row.budget
+            total.secured += row.secured
+            total.sought += row.sought
+        return total
+
+
+def _usd(amount: Decimal | None, currency: str, rates: dict) -> Decimal | None:
+    usd = money.to_usd(amount or ZERO, currency, rates=rates)
+    return usd.amount if usd else None
+
+
+def funding_by_state(projects: QuerySet[Project], filters: Filters) -> Funding:
+    """Funding sought (the gap: budget − secured, never negative) and secured, in USD.
+
+    One ``GROUP BY`` member state and currency; each currency is converted at the latest
+    rate on record (``money.latest_rates``). ``rates_date`` is the newest of the rates used.
+    """
+    grouped = projects.values_list(
+        "city__member_state__code", "city__member_state__name", "budget_currency"
+    ).annotate(
+        n=Count("id"),
+        budget=Sum("budget_amount"),
+        secured=Sum("funding_secured"),
+        sought=Sum(GAP),
+    )
+    rates = money.latest_rates()
+    states = MemberState.objects.order_by("name")
+    if filters.member_state:
+        states = states.filter(pk=filters.member_state.pk)
+    rows = {state.code: FundingRow(state.code, state.name) for state in states}
+    unconverted: dict[str, int] = defaultdict(int)
+    used_dates = set()
+    for code, name, currency, n, budget, secured, sought in grouped:
+        row = rows.setdefault(code, FundingRow(code, name))
+        row.projects += n
+        budget_usd = _usd(budget, currency, rates)
+        if budget_usd is None:
+            unconverted[currency] += n
+            continue
+        if currency != "USD":
+            used_dates.add(rates[currency].date)
+        row.budget += budget_usd
+        row.secured += _usd(secured, currency, rates) or ZERO
+        row.sought += _usd(sought, currency, rates) or ZERO
+    return Funding(
+        rows=list(rows.values()),
+        rates_date=max(used_dates) if used_dates else None,
+        unconverted=dict(sorted(unconverted.items())),
+    )
+
+
+def projects_by_focus_area(projects: QuerySet[Project]) -> list[tuple[str, str, int]]:
+    """A project with several focus areas counts once under each."""
+    counts = dict(
+        Project.focus_areas.through.objects.filter(project_id__in=projects.values("pk"))
+        .values_list("focusarea__code")
+        .annotate(n=Count("project_id"))
+        .order_by()
+    )
+    return [
+        (area.code, area.name, counts.get(area.code, 0))
+        for area in FocusArea.objects.order_by("position", "code")
+    ]
+
+
+def organisations_by_kind() -> list[tuple[str, str, int]]:
+    counts = dict(public_organisations().values_list("kind").annotate(n=Count("id")))
+    return [(code, str(label), counts.get(code, 0)) for code, label in Organisation.Kind.choices]
+
+
+@dataclass
+class ProgrammeRow:
+    slug: str
+    name: str
+    sponsor: str
+    currency: str
+    total: Decimal
+    awarded: Decimal
+    total_usd: Decimal | None
+    awarded_usd: Decimal | None
+
+    @property
+    def balance(self) -> Decimal:
+        return self.total - self.awarded
+
+    @property
+    def balance_usd(self) -> Decimal | None:
+        if self.total_usd is None or self.awarded_usd is None:
+            return None
+        return self.total_usd - self.awarded_usd
+
+
+def programmes() -> list[ProgrammeRow]:
+    rates = money.latest_rates()
+    rows = []
+    for slug, name, sponsor, currency, total, awarded in (
+        public_programmes()
+        .values_list("slug", "name", "sponsor__name", "currency", "total_amount", "awarded_amount")
+        .order_by("name")
+    ):
+        rows.append(
+            ProgrammeRow(
+                slug,
+                name,
+                sponsor or "",
+                currency,
+                total,
+                awarded,
+                _usd(total, currency, rates),
+                _usd(awarded, currency, rates),
+            )
+        )
+    return rows
+
+
+@dataclass
+class MapCity:
+    name: str
+    slug: str
+    country_name: str
+    cohort: int
+    lat: float
+    lon: float
+    url: str
+    projects: int
+
+
+def public_project_counts(projects: QuerySet[Project] | None = None) -> dict[int, int]:
+    """City id → number of public projects (all public projects when none are given)."""
+    if projects is None:
+        projects = public_projects(Filters())
+    return dict(projects.values_list("city_id").annotate(n=Count("id")).order_by())
+
+
+def map_cities(cities, counts: dict[int, int]) -> list[dict]:
+    """Cities as the map's plain dicts (``ascn.network.maps``), with their project counts."""
+    return [
+        {
+            "name": city.name,
+            "slug": city.slug,
+            "country_name": city.member_state.name,
+            "cohort": city.cohort,
+            "lat": float(city.latitude),
+            "lon": float(city.longitude),
+            "url": city.get_absolute_url(),
+            "projects": counts.get(city.pk, 0),
+        }
+        for city in cities
+    ]
+
+
+def includes_sample(projects: QuerySet[Project]) -> bool:
+    """Whether any figure on the page counts illustrative (sample) records."""
+    return (
+        projects.filter(sample=True).exists()
+        or public_organisations().filter(sample=True).exists()
+        or public_programmes().filter(sample=True).exists()
+    )
+
+
+def last_updated(projects: QuerySet[Project]) -> dt.datetime | None:
+    return projects.aggregate(at=Max("updated_at"))["at"]

@@ -1,0 +1,124 @@
+"""The public dashboards: one page (htmx refreshes its results) and a CSV per chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from ascn.dashboards import charts, queries
+from ascn.network.maps import asean_map_svg
+from ascn.network.models import City, FocusArea, MemberState
+from ascn.opendata.imports import csv_bytes
+
+FIRST_YEAR = 2018  # the network's launch
+
+
+def _years() -> list[tuple[str, str]]:
+    last = timezone.localdate().year + 5
+    return [("", _("All years"))] + [(str(y), str(y)) for y in range(last, FIRST_YEAR - 1, -1)]
+
+
+class DashboardFilterForm(forms.Form):
+    member_state = forms.ModelChoiceField(
+        label=_("Member state"),
+        queryset=MemberState.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All member states"),
+    )
+    focus_area = forms.ModelChoiceField(
+        label=_("Focus area"),
+        queryset=FocusArea.objects.order_by("position", "code"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All focus areas"),
+    )
+    year = forms.TypedChoiceField(
+        label=_("Year"), choices=_years, coerce=int, empty_value=None, required=False
+    )
+
+    def filters(self) -> queries.Filters:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return queries.Filters(
+            member_state=data.get("member_state"),
+            focus_area=data.get("focus_area"),
+            year=data.get("year"),
+        )
+
+
+def dashboard(filters: queries.Filters) -> dict:
+    """Every figure of the page, from a fixed number of aggregate queries."""
+    projects = queries.public_projects(filters)
+    cities = City.objects.select_related("member_state").order_by("name")
+    if filters.member_state:
+        cities = cities.filter(member_state=filters.member_state)
+    map_cities = queries.map_cities(cities, queries.public_project_counts(projects))
+    funding = queries.funding_by_state(projects, filters)
+    chart_list = [
+        charts.status_chart(queries.projects_by_status(projects)),
+        charts.funding_chart(funding),
+        charts.focus_chart(queries.projects_by_focus_area(projects)),
+        charts.deals_chart(queries.deals_by_stage(projects)),
+        charts.organisations_chart(queries.organisations_by_kind()),
+        charts.programmes_chart(queries.programmes()),
+    ]
+    return {
+        "overview": queries.overview(filters, projects),
+        "charts": chart_list,
+        "cities_table": charts.cities_table(map_cities),
+        "map_cities": map_cities,
+        "funding": funding,
+        "sample": queries.includes_sample(projects),
+        "last_updated": queries.last_updated(projects),
+    }
+
+
+CHART_KEYS = ("pipeline", "funding", "focus-areas", "deals", "partners", "programmes", "cities")
+
+
+@require_GET
+def index(request):
+    form = DashboardFilterForm(request.GET or None)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    filters = form.filters()
+    context = {"form": form, "filters": filters, **dashboard(filters)}
+    context["map_svg"] = asean_map_svg(context["map_cities"])
+    context["query"] = request.GET.urlencode() if status == 200 else ""
+    template = "dashboards/index.html#results" if request.htmx else "dashboards/index.html"
+    return render(request, template, context, status=status)
+
+
+def _chart_csv_name(key: str, filters: queries.Filters) -> str:
+    parts = [f"ascn-{key}"]
+    if filters.member_state:
+        parts.append(filters.member_state.code.lower())
+    if filters.focus_area:
+        parts.append(filters.focus_area.code)
+    if filters.year:
+        parts.append(str(filters.year))
+    parts.append(dt.date.today().isoformat())
+    return "-".join(parts) + ".csv"
+
+
+@require_GET
+def chart_csv(request, key: str):
+    if key not in CHART_KEYS:
+        raise Http404
+    form = DashboardFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(str(form.errors), status=400, content_type="text/plain")
+    filters = form.filters()
+    data = dashboard(filters)
+    chart = (
+        data["cities_table"] if key == "cities" else next(c for c in data["charts"] if c.key == key)
+    )
+    rows = [chart.columns, *chart.rows]
+    response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_chart_csv_name(key, filters)}"'
+    return response
