@@ -47,6 +47,7 @@ demo: install var
 	$(RUN) --no-dev python manage.py load_agreements
 	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
 	ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
+	$(RUN) --no-dev python manage.py build_vega_bundle
 	$(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/ (background tasks: db_worker)"
 	ASCN_DEMO=1 $(RUN) --no-dev python manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 & \
@@ -66,6 +67,7 @@ test: install-dev browser
 	$(RUN) ruff check .
 	$(RUN) python manage.py check
 	$(RUN) python manage.py makemigrations --check --dry-run
+	$(RUN) python manage.py build_vega_bundle
 	$(RUN) pytest
 
 test-pg: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
