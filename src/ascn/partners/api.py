@@ -9,8 +9,6 @@ programme out of their sight never appears, and a project or organisation they m
 is a 404.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 

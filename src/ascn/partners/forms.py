@@ -121,7 +121,7 @@ class OrganisationForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    website = forms.URLField(label=_("Website"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
     source = forms.CharField(label=_("Source"), required=False, max_length=300)
 
