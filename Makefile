@@ -47,6 +47,7 @@ demo: install var
 	$(RUN) --no-dev python manage.py load_agreements
 	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
 	ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
+	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_partners
 	ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_deals
 	$(RUN) --no-dev python manage.py build_vega_bundle
 	$(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0

@@ -1,0 +1,123 @@
+"""Load a handful of illustrative partner organisations. Demo mode only (ASCN_DEMO=1).
+
+They are flagged ``sample`` (shown as "Sample data" on the pages, ``"sample": true`` in the
+API), named "(sample)", and carry full profiles so matchmaking has something to show next
+to the real partners, whose profiles publish only what their sources say. Created through
+``organisation_create`` by the demo Secretariat account, so they are audited. Idempotent: a
+sample that exists (same slug) is left alone.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from ascn.accounts.models import User
+from ascn.partners.models import Organisation
+from ascn.partners.services import organisation_create
+
+SECRETARIAT = "secretariat@example.org"
+
+SAMPLES = [
+    {
+        "slug": "sample-mekong-resilience-investors",
+        "name": "Mekong Resilience Investors (sample)",
+        "kind": "investor",
+        "headquarters_country": "SG",
+        "countries": ["VN", "TH", "KH", "LA"],
+        "focus_areas": ["quality-environment", "safety-security", "built-infrastructure"],
+        "instruments": ["loan", "equity"],
+        "stages": ["preparation", "implementation"],
+        "ticket_min_usd": "1000000",
+        "ticket_max_usd": "20000000",
+        "capability_statement": (
+            "Debt and equity for flood protection, drainage, early-warning sensor networks "
+            "and climate-resilient urban infrastructure."
+        ),
+    },
+    {
+        "slug": "sample-archipelago-smart-mobility",
+        "name": "Archipelago Smart Mobility (sample)",
+        "kind": "solution_provider",
+        "headquarters_country": "ID",
+        "countries": ["ID", "PH", "MY", "VN"],
+        "focus_areas": ["built-infrastructure", "industry-innovation"],
+        "instruments": ["ppp"],
+        "stages": ["preparation", "implementation"],
+        "ticket_min_usd": "500000",
+        "ticket_max_usd": "10000000",
+        "capability_statement": (
+            "Adaptive traffic signals, GPS fleet tracking and route optimisation for city "
+            "transport and waste collection trucks, delivered as public-private partnerships."
+        ),
+    },
+    {
+        "slug": "sample-clean-air-cities-foundation",
+        "name": "Clean Air Cities Foundation (sample)",
+        "kind": "academia_ngo",
+        "headquarters_country": "CH",
+        "countries": [],
+        "focus_areas": ["health-wellbeing", "quality-environment"],
+        "instruments": ["grant", "technical_assistance"],
+        "stages": ["identification", "preparation"],
+        "ticket_min_usd": "50000",
+        "ticket_max_usd": "500000",
+        "capability_statement": (
+            "Grants and technical assistance for low-cost air-quality sensors, PM2.5 "
+            "monitoring at schools and markets, and open environmental dashboards."
+        ),
+    },
+    {
+        "slug": "sample-asean-safe-tourism-tech",
+        "name": "ASEAN Safe Tourism Tech (sample)",
+        "kind": "solution_provider",
+        "headquarters_country": "TH",
+        "countries": ["TH", "ID", "MY"],
+        "focus_areas": ["safety-security", "industry-innovation"],
+        "instruments": ["technical_assistance", "grant"],
+        "stages": ["implementation", "maintenance"],
+        "ticket_min_usd": "100000",
+        "ticket_max_usd": "3000000",
+        "capability_statement": (
+            "CCTV analytics, emergency call integration and beach-safety sensors that help "
+            "police, rescue and hospitals respond to incidents involving residents and visitors."
+        ),
+    },
+    {
+        "slug": "sample-green-infrastructure-guarantees",
+        "name": "Green Infrastructure Guarantees (sample)",
+        "kind": "investor",
+        "headquarters_country": "JP",
+        "countries": [],
+        "focus_areas": ["quality-environment", "built-infrastructure"],
+        "instruments": ["loan", "guarantee", "ppp"],
+        "stages": ["implementation", "completion"],
+        "ticket_min_usd": "5000000",
+        "ticket_max_usd": "100000000",
+        "capability_statement": (
+            "Guarantees and long-term loans for waste collection, water and energy-efficient "
+            "public infrastructure."
+        ),
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load illustrative sample partner organisations (requires ASCN_DEMO=1 and load_demo)."
+
+    def handle(self, *args, **options):
+        if not settings.ASCN_DEMO:
+            raise CommandError("Sample data is loaded only in demo mode (set ASCN_DEMO=1).")
+        actor = User.objects.filter(email=SECRETARIAT).first()
+        if actor is None:
+            raise CommandError("Run load_demo first: the samples are added by its Secretariat.")
+        created = 0
+        with transaction.atomic():
+            for item in SAMPLES:
+                values = dict(item)
+                if Organisation.objects.filter(slug=values["slug"]).exists():
+                    continue
+                organisation_create(actor=actor, sample=True, visibility="public", **values)
+                created += 1
+        self.stdout.write(
+            self.style.SUCCESS(f"Sample partner organisations loaded ({created} created).")
+        )
