@@ -319,7 +319,7 @@ def _ranked_sqlite(where_q: Q, terms, offset, limit) -> list[Hit]:
     sql = (
         f"SELECT core_searchentry.kind, core_searchentry.ref, core_searchentry.title, "  # noqa: S608
         f"core_searchentry.url, -bm25({FTS_TABLE}, %s, %s), "
-        f"highlight({FTS_TABLE}, 0, %s, %s), snippet({FTS_TABLE}, 1, %s, %s, '…', 24) "
+        f"snippet({FTS_TABLE}, 1, %s, %s, '…', 24) "
         f"FROM {FTS_TABLE} JOIN core_searchentry ON core_searchentry.id = {FTS_TABLE}.rowid "
         f"WHERE {FTS_TABLE} MATCH %s AND ({where}) "
         f"ORDER BY bm25({FTS_TABLE}, %s, %s), core_searchentry.id LIMIT %s OFFSET %s"
@@ -327,8 +327,6 @@ def _ranked_sqlite(where_q: Q, terms, offset, limit) -> list[Hit]:
     args = [
         TITLE_WEIGHT,
         BODY_WEIGHT,
-        START,
-        STOP,
         START,
         STOP,
         _fts5_match(terms),
@@ -342,8 +340,8 @@ def _ranked_sqlite(where_q: Q, terms, offset, limit) -> list[Hit]:
         cursor.execute(sql, args)
         rows = cursor.fetchall()
     return [
-        _hit(kind, ref, title, url, score, title_marked, snippet)
-        for kind, ref, title, url, score, title_marked, snippet in rows
+        _hit(kind, ref, title, url, score, snippet, terms)
+        for kind, ref, title, url, score, snippet in rows
     ]
 
 
@@ -363,7 +361,6 @@ def _ranked_postgresql(where_q: Q, terms, offset, limit) -> list[Hit]:
         row["id"]: row
         for row in SearchEntry.objects.filter(id__in=[pk for pk, _ in page])
         .annotate(
-            title_marked=SearchHeadline("title", query, highlight_all=True, **options),
             snippet=SearchHeadline(
                 "body",
                 query,
@@ -374,7 +371,7 @@ def _ranked_postgresql(where_q: Q, terms, offset, limit) -> list[Hit]:
                 **options,
             ),
         )
-        .values("id", "kind", "ref", "title", "url", "title_marked", "snippet")
+        .values("id", "kind", "ref", "title", "url", "snippet")
     }
     return [
         _hit(
@@ -383,17 +380,30 @@ def _ranked_postgresql(where_q: Q, terms, offset, limit) -> list[Hit]:
             marked[pk]["title"],
             marked[pk]["url"],
             score,
-            marked[pk]["title_marked"],
             marked[pk]["snippet"],
+            terms,
         )
         for pk, score in page
     ]
 
 
-def _hit(kind, ref, title, url, score, title_marked, snippet) -> Hit:
+def mark_words(text: str, terms: Sequence[str]) -> str:
+    """The text with \x02…\x03 around each word that starts with one of the terms."""
+    if not terms:
+        return text
+
+    def mark(match: re.Match) -> str:
+        word = match.group(0)
+        return f"{START}{word}{STOP}" if word.lower().startswith(tuple(terms)) else word
+
+    return _WORD.sub(mark, text)
+
+
+def _hit(kind, ref, title, url, score, snippet, terms) -> Hit:
     hit = Hit(kind, ref, title, highlight(snippet), url, round(float(score), 4))
     hit.type_label = str(SOURCES[kind].label) if kind in SOURCES else kind
-    hit.title_html = highlight(title_marked or title)  # type: ignore[attr-defined]
+    # Titles are marked here, alike on both databases (ts_headline would drop "<b>" text).
+    hit.title_html = highlight(mark_words(title, terms))  # type: ignore[attr-defined]
     return hit
 
 
@@ -419,7 +429,7 @@ def autocomplete(user, q: str | None, *, limit: int = 8) -> list[Hit]:
             .order_by("title", "id")
             .values_list("kind", "ref", "title", "url", "id")[:limit]
         )
-    return [_hit(kind, ref, title, url, 0, title, "") for kind, ref, title, url, _ in rows]
+    return [_hit(kind, ref, title, url, 0, "", terms) for kind, ref, title, url, _ in rows]
 
 
 # --- writes -----------------------------------------------------------------------------
