@@ -249,3 +249,21 @@ def test_query_count_does_not_grow_with_projects(
         assert client.get(URL).status_code == 200
     with django_assert_max_num_queries(MAX_QUERIES):
         assert client.get("/dashboards/funding.csv").status_code == 200
+
+
+def test_figures_are_cached_for_a_minute_when_configured(
+    client, data, settings, django_assert_max_num_queries, text
+):
+    settings.ASCN_DASHBOARD_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    first = client.get(URL, {"member_state": "TH"})
+    assert "Figures computed at" in text(first)
+    with django_assert_max_num_queries(8):  # the filter form and the map, not the figures
+        second = client.get(URL, {"member_state": "TH"})
+    assert chart_table(second.content.decode(), "funding") == chart_table(
+        first.content.decode(), "funding"
+    )
+    cache.clear()

@@ -8,6 +8,7 @@ without JavaScript the table is what a person reads.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ BLUE = "#0b4f8a"  # 8.6:1 on white
 ORANGE = "#b35900"  # 4.6:1 on white
 GREY = "#6b7785"
 WIDTH = 460
+SPEC_CACHE_SIZE = 256
 
 
 @dataclass
@@ -80,7 +82,7 @@ def _config(chart: alt.TopLevelMixin) -> dict:
         .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=220)
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
         .configure_view(stroke=None)
-        .to_dict()
+        .to_dict(validate=False)
     )
 
 
@@ -92,8 +94,56 @@ def _count_ticks(most: int) -> list[int]:
     return list(range(0, max(most, 1) + step, step))
 
 
+@functools.lru_cache(maxsize=SPEC_CACHE_SIZE)
+def _stacked(
+    bars: tuple[tuple[str, int | None, int | None], ...],
+    parts: tuple[str, str],
+    colours: tuple[str, str],
+    *,
+    y_title: str,
+    legend_title: str,
+    x_title: str,
+) -> dict:
+    """Horizontal bars of two stacked parts (e.g. secured + sought), in the bars' order."""
+    values = []
+    for name, first, second in bars:
+        values.append({"y": name, "part": parts[0], "usd": first, "o": 0})
+        values.append({"y": name, "part": parts[1], "usd": second, "o": 1})
+    spec = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar(height={"band": 0.7})
+        .encode(
+            y=alt.Y("y:N", sort=[name for name, *_rest in bars], title=y_title),
+            x=alt.X("usd:Q", stack="zero", title=x_title, axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "part:N",
+                scale=alt.Scale(domain=list(parts), range=list(colours)),
+                legend=alt.Legend(title=legend_title),
+            ),
+            order=alt.Order("o:Q"),
+            tooltip=[
+                alt.Tooltip("y:N", title=y_title),
+                alt.Tooltip("part:N", title=legend_title),
+                alt.Tooltip("usd:Q", title=x_title, format=",.0f"),
+            ],
+        )
+        .properties(height=max(80, 30 * len(bars)))
+    )
+    return _config(spec)
+
+
 def _bars(rows: list[dict], *, label: str, value: str, colour: str = BLUE) -> dict:
-    """Horizontal bars in the rows' order, with the count at the end of each bar."""
+    return _bars_cached(tuple((row["label"], row["value"]) for row in rows), label, value, colour)
+
+
+@functools.lru_cache(maxsize=SPEC_CACHE_SIZE)
+def _bars_cached(pairs: tuple[tuple[str, int], ...], label: str, value: str, colour: str) -> dict:
+    """Horizontal bars in the rows' order, with the count at the end of each bar.
+
+    Cached: building and validating a spec with Altair costs tens of milliseconds, and the
+    same figures come back on every visit. Callers must not change the returned dict.
+    """
+    rows = [{"label": name, "value": n} for name, n in pairs]
     order = [row["label"] for row in rows]
     ticks = _count_ticks(max((row["value"] for row in rows), default=0))
     base = alt.Chart(alt.Data(values=rows)).encode(
@@ -240,32 +290,17 @@ def funding_chart(funding: queries.Funding) -> Chart:
         + " "
         + _("Funding sought is each project's gap: its budget less the funding secured."),
     )
-    values = []
-    for name, _n, _budget, secured, sought in rows:
-        values.append({"state": name, "part": secured_label, "usd": _usd_int(secured), "o": 0})
-        values.append({"state": name, "part": sought_label, "usd": _usd_int(sought), "o": 1})
-    order = [row[0] for row in sorted(rows, key=lambda r: -r[2])]
-    spec = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar(height={"band": 0.7})
-        .encode(
-            y=alt.Y("state:N", sort=order, title=_("Member state")),
-            x=alt.X("usd:Q", stack="zero", title=_("US dollars"), axis=alt.Axis(format="~s")),
-            color=alt.Color(
-                "part:N",
-                scale=alt.Scale(domain=[secured_label, sought_label], range=[BLUE, ORANGE]),
-                legend=alt.Legend(title=_("Funding")),
-            ),
-            order=alt.Order("o:Q"),
-            tooltip=[
-                alt.Tooltip("state:N", title=_("Member state")),
-                alt.Tooltip("part:N", title=_("Funding")),
-                alt.Tooltip("usd:Q", title=_("US dollars"), format=",.0f"),
-            ],
-        )
-        .properties(height=max(80, 30 * len(rows)))
+    bars = []
+    for name, _n, _budget, secured, sought in sorted(rows, key=lambda r: -r[2]):
+        bars.append((name, _usd_int(secured), _usd_int(sought)))
+    chart.spec = _stacked(
+        tuple(bars),
+        (secured_label, sought_label),
+        (BLUE, ORANGE),
+        y_title=_("Member state"),
+        legend_title=_("Funding"),
+        x_title=_("US dollars"),
     )
-    chart.spec = _config(spec)
     return chart
 
 
@@ -306,33 +341,19 @@ def programmes_chart(rows: list[queries.ProgrammeRow]) -> Chart:
         ],
         note=_("Balance = total − awarded. The chart shows US dollars at the latest rate."),
     )
-    values = []
-    for r in rows:
-        if r.total_usd is None:
-            continue
-        values.append({"p": r.name, "part": awarded_label, "usd": _usd_int(r.awarded_usd), "o": 0})
-        values.append({"p": r.name, "part": balance_label, "usd": _usd_int(r.balance_usd), "o": 1})
-    spec = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar(height={"band": 0.7})
-        .encode(
-            y=alt.Y("p:N", title=_("Programme"), sort=[r.name for r in rows]),
-            x=alt.X("usd:Q", stack="zero", title=_("US dollars"), axis=alt.Axis(format="~s")),
-            color=alt.Color(
-                "part:N",
-                scale=alt.Scale(domain=[awarded_label, balance_label], range=[BLUE, GREY]),
-                legend=alt.Legend(title=_("Programme funds")),
-            ),
-            order=alt.Order("o:Q"),
-            tooltip=[
-                alt.Tooltip("p:N", title=_("Programme")),
-                alt.Tooltip("part:N", title=_("Programme funds")),
-                alt.Tooltip("usd:Q", title=_("US dollars"), format=",.0f"),
-            ],
-        )
-        .properties(height=max(80, 30 * len(values) // 2))
+    bars = tuple(
+        (r.name, _usd_int(r.awarded_usd), _usd_int(r.balance_usd))
+        for r in rows
+        if r.total_usd is not None
     )
-    chart.spec = _config(spec)
+    chart.spec = _stacked(
+        bars,
+        (awarded_label, balance_label),
+        (BLUE, GREY),
+        y_title=_("Programme"),
+        legend_title=_("Programme funds"),
+        x_title=_("US dollars"),
+    )
     return chart
 
 

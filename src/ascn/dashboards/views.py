@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -52,30 +54,64 @@ class DashboardFilterForm(forms.Form):
         )
 
 
+def dashboard_cached(filters: queries.Filters) -> dict:
+    seconds = queries.cache_seconds()
+    if not seconds:
+        return dashboard(filters)
+    key = "dashboards:v1:" + ":".join(
+        [
+            get_language() or "",
+            filters.member_state.code if filters.member_state else "",
+            filters.focus_area.code if filters.focus_area else "",
+            str(filters.year or ""),
+        ]
+    )
+    data = cache.get(key)
+    if data is None:
+        data = dashboard(filters)
+        data["computed_at"] = timezone.now()
+        cache.set(key, data, seconds)
+    return data
+
+
 def dashboard(filters: queries.Filters) -> dict:
-    """Every figure of the page, from a fixed number of aggregate queries."""
+    """Every figure of the page, from a fixed number of aggregate queries: three over the
+    projects (by member state × status × currency, by city, by focus area), one over the
+    engagements, one over the organisations."""
     projects = queries.public_projects(filters)
+    figures = queries.project_figures(projects)
     cities = City.objects.select_related("member_state").order_by("name")
     if filters.member_state:
         cities = cities.filter(member_state=filters.member_state)
     map_cities = queries.map_cities(cities, queries.public_project_counts(projects))
-    funding = queries.funding_by_state(projects, filters)
+    funding = queries.funding_by_state(figures, filters)
+    deals = queries.deals_by_stage(projects)
+    kinds, sample_organisations = queries.organisations_by_kind()
+    programmes = queries.programmes()
     chart_list = [
-        charts.status_chart(queries.projects_by_status(projects)),
+        charts.status_chart(queries.projects_by_status(figures)),
         charts.funding_chart(funding),
         charts.focus_chart(queries.projects_by_focus_area(projects)),
-        charts.deals_chart(queries.deals_by_stage(projects)),
-        charts.organisations_chart(queries.organisations_by_kind()),
-        charts.programmes_chart(queries.programmes()),
+        charts.deals_chart(deals),
+        charts.organisations_chart(kinds),
+        charts.programmes_chart(programmes),
     ]
+    overview = queries.overview(
+        filters,
+        projects=figures.total,
+        organisations=sum(n for *_rest, n in kinds),
+        engagements=sum(n for *_rest, n in deals),
+    )
     return {
-        "overview": queries.overview(filters, projects),
+        "overview": overview,
         "charts": chart_list,
         "cities_table": charts.cities_table(map_cities),
         "map_cities": map_cities,
         "funding": funding,
-        "sample": queries.includes_sample(projects),
-        "last_updated": queries.last_updated(projects),
+        "sample": bool(
+            figures.samples or sample_organisations or any(p.sample for p in programmes)
+        ),
+        "last_updated": figures.last_updated,
     }
 
 
@@ -87,7 +123,7 @@ def index(request):
     form = DashboardFilterForm(request.GET or None)
     status = 400 if form.is_bound and not form.is_valid() else 200
     filters = form.filters()
-    context = {"form": form, "filters": filters, **dashboard(filters)}
+    context = {"form": form, "filters": filters, **dashboard_cached(filters)}
     context["map_svg"] = asean_map_svg(context["map_cities"])
     context["query"] = request.GET.urlencode() if status == 200 else ""
     template = "dashboards/index.html#results" if request.htmx else "dashboards/index.html"
@@ -114,7 +150,7 @@ def chart_csv(request, key: str):
     if form.is_bound and not form.is_valid():
         return HttpResponse(str(form.errors), status=400, content_type="text/plain")
     filters = form.filters()
-    data = dashboard(filters)
+    data = dashboard_cached(filters)
     chart = (
         data["cities_table"] if key == "cities" else next(c for c in data["charts"] if c.key == key)
     )
