@@ -21,6 +21,7 @@ from ascn.partners.models import Engagement
 from ascn.partners.services import organisation_upsert_seed
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.services import project_create, project_update
+from tests.e2e.test_accessibility import violations
 
 pytestmark = pytest.mark.e2e
 
@@ -132,6 +133,7 @@ def test_a_partner_expresses_interest_and_the_csco_moves_the_deal_on(
         f"New interest: Asian Development Bank in “{PROJECT_TITLE}”"
     )
     screenshot(page, "csco-notifications")
+    assert violations(page) == []
     # and the city's pipeline board shows the deal under "Interest"
     page.goto(url("/cities/da-nang/"))
     page.get_by_role("main").get_by_role("link", name="Pipeline", exact=True).click()
@@ -139,8 +141,10 @@ def test_a_partner_expresses_interest_and_the_csco_moves_the_deal_on(
     interest_column = page.locator("section.pipeline-column", has_text="Interest").first
     expect(interest_column).to_contain_text(PROJECT_TITLE)
     screenshot(page, "csco-board")
+    assert violations(page) == []
     # when she opens it and moves it to discussion with a note
     interest_column.get_by_role("link", name=PROJECT_TITLE).click()
+    assert violations(page) == []
     page.get_by_label("Move to").select_option("discussion")
     page.get_by_label("Note").fill("Welcome — shall we meet in Da Nang next month?")
     page.get_by_role("button", name="Move the deal").click()
