@@ -342,3 +342,57 @@ def test_any_text_is_a_valid_search_or_a_clear_refusal(network, q):
         assert exc.field == "q" and len(q) > search.MAX_QUERY_LENGTH
     else:
         assert results.count >= 0
+
+
+# --- records that are part of another record's entry ------------------------------------------
+
+
+def test_a_new_officer_is_found_and_an_ended_appointment_leaves_the_directory(network):
+    # given a new person appointed CSCO of Phuket by the Secretariat's registry services
+    import datetime as dt
+
+    from ascn.network.models import Appointment
+    from ascn.network.services import appointment_create, appointment_end
+
+    person, _ = registry_upsert(
+        actor=None, model=Person, lookup={"full_name": "Kanya Zqwerty"}, values={}
+    )
+    assert search.search(None, "zqwerty").count == 0  # not in office: not in the directory
+    appointment = appointment_create(
+        actor=None,
+        person=person,
+        role=Appointment.Role.CSO,
+        member_state=MemberState.objects.get(code="TH"),
+        city=City.objects.get(slug="phuket"),
+        designation="Director of Smart Harbour Works",
+    )
+
+    # then she is found by name and designation, and her city by her name
+    assert {(h.type, h.title) for h in search.search(None, "zqwerty").items} == {
+        ("person", "Kanya Zqwerty"),
+        ("city", "Phuket"),
+    }
+    assert titles(search.search(None, "harbour works")) == ["Kanya Zqwerty"]
+
+    # when her appointment ends
+    appointment_end(actor=None, appointment=appointment, end_date=dt.date.today())
+
+    # then neither she nor her city is found by her name any more
+    assert search.search(None, "zqwerty").count == 0
+
+
+def test_a_plans_focus_areas_set_after_its_save_reach_the_index(roles):
+    # given a plan created with focus areas (the service sets them after saving the plan)
+    plan = plan_create(
+        actor=roles.user("cso_phuket"),
+        city=City.objects.get(slug="phuket"),
+        title="Phuket resilient harbour plan",
+        period_start=2025,
+        period_end=2030,
+        focus_areas=["quality-environment", "civic-social"],
+    )
+
+    # then its entry carries them
+    entry = SearchEntry.objects.get(kind="plan", object_id=str(plan.pk))
+    assert entry.focus_areas == "|civic-social|quality-environment|"
+    assert (entry.visibility, entry.owner_city_id) == ("draft", plan.city_id)
