@@ -82,41 +82,46 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return shared / (len(a) + len(b) - shared)
 
 
-# --- keys: an organisation's codes as one set ------------------------------------------------
+# --- keys and terms as text --------------------------------------------------------------
 #
-# A partner's countries, focus areas, instruments and stages are kept as one set of prefixed
-# keys — ``c:VN``, ``f:civic-social``, ``i:loan``, ``s:implementation`` — and ``x:*`` for an
-# empty list (no restriction). One ``frozenset(text.split())`` per row builds it, and
-# eligibility is a few membership tests. The same keys, stored as text with spaces at both
-# ends (``Organisation.match_keys``), are filtered in SQL with portable ``LIKE`` tests.
+# A partner's countries, focus areas, instruments and stages are kept as one text of prefixed
+# keys with a space at both ends — `` c:VN f:civic-social i:* s:implementation `` — where
+# ``x:*`` stands for an empty list (no restriction); its terms likewise (`` drainage flood ``).
+# That is how they are stored (``Organisation.match_keys``/``match_terms``), filtered in SQL
+# with portable ``LIKE`` tests, and read in the hot loop: eligibility, focus overlap and
+# shared terms are substring tests of `` key `` — no set is built per partner.
 
 KINDS = ("c", "f", "i", "s")
 
 
-def keys_of(
+def wrap(words: Iterable[str]) -> str:
+    """`` a b c ``: sorted, each word findable as `` word ``; empty for none."""
+    words = sorted(set(words))
+    return f" {' '.join(words)} " if words else ""
+
+
+def match_keys(
     *,
     countries: Iterable[str] = (),
     focus_areas: Iterable[str] = (),
     instruments: Iterable[str] = (),
     stages: Iterable[str] = (),
-) -> frozenset[str]:
-    out = set()
+) -> str:
+    """The stored keys of a partner's lists, e.g. `` c:VN f:civic-social i:* s:* ``."""
+    keys = []
     for prefix, codes in zip(KINDS, (countries, focus_areas, instruments, stages), strict=True):
         codes = set(codes)
-        out.update(f"{prefix}:{code}" for code in codes)
-        if not codes:
-            out.add(f"{prefix}:{ANY}")
-    return frozenset(out)
+        keys += [f"{prefix}:{code}" for code in codes] or [f"{prefix}:{ANY}"]
+    return wrap(keys)
 
 
-def match_keys(**lists: Iterable[str]) -> str:
-    """The stored text of ``keys_of(**lists)``, e.g. `` c:VN f:civic-social i:* s:* ``."""
-    return " " + " ".join(sorted(keys_of(**lists))) + " "
+def codes_of(keys: str, prefix: str) -> frozenset[str]:
+    """The codes of one kind back from stored keys (``*`` dropped)."""
+    return frozenset(k[2:] for k in keys.split() if k[0] == prefix and k[2:] != ANY)
 
 
-def codes_of(keys: frozenset[str], prefix: str) -> frozenset[str]:
-    """The codes of one kind back from a key set (``*`` dropped)."""
-    return frozenset(k[2:] for k in keys if k[0] == prefix and k[2:] != ANY)
+def _probe(prefix: str, code: str) -> str:
+    return f" {prefix}:{code} "
 
 
 # --- profiles -----------------------------------------------------------------------------
@@ -133,11 +138,12 @@ class ProjectProfile(NamedTuple):
     financing_sought: frozenset[str]
     gap_usd: float | None  # None: no exchange rate on record
     terms: frozenset[str]
-    # derived keys, compared with a partner's
-    country_key: str
-    stage_key: str
-    focus_keys: frozenset[str]
-    instrument_keys: frozenset[str]
+    # the same, as the substrings looked for in a partner's keys and terms
+    country_probe: str
+    stage_probe: str
+    focus_probes: tuple[str, ...]
+    instrument_probes: tuple[str, ...]
+    term_probes: tuple[str, ...]
 
 
 def project_profile(
@@ -149,9 +155,10 @@ def project_profile(
     focus_areas: Iterable[str],
     financing_sought: Iterable[str] = (),
     gap_usd: float | None,
-    terms: frozenset[str],
+    terms: Iterable[str],
 ) -> ProjectProfile:
     focus_areas, financing_sought = frozenset(focus_areas), frozenset(financing_sought)
+    terms = frozenset(terms)
     return ProjectProfile(
         id,
         title,
@@ -161,27 +168,29 @@ def project_profile(
         financing_sought,
         gap_usd,
         terms,
-        f"c:{country}",
-        f"s:{status}",
-        frozenset(f"f:{code}" for code in focus_areas),
-        frozenset(f"i:{code}" for code in financing_sought),
+        _probe("c", country),
+        _probe("s", status),
+        tuple(_probe("f", code) for code in sorted(focus_areas)),
+        tuple(_probe("i", code) for code in sorted(financing_sought)),
+        tuple(f" {term} " for term in sorted(terms)),
     )
 
 
 class PartnerProfile(NamedTuple):
     """An organisation or a funding programme, as matchmaking sees it; build one with
-    ``partner_profile`` (or straight from stored keys in the hot loop).
+    ``partner_profile`` (or straight from the stored texts in the hot loop).
 
-    (Named tuples rather than dataclasses: thousands are built per request.)"""
+    (Named tuples of texts rather than dataclasses of sets: thousands are built per
+    request.)"""
 
     type: Literal["organisation", "programme"]
     id: int
     slug: str
     name: str
-    keys: frozenset[str]
+    keys: str  # `` c:VN f:… i:* s:* `` (see ``match_keys``)
     ticket_min_usd: float | None
     ticket_max_usd: float | None
-    terms: frozenset[str]
+    terms_text: str  # `` drainage flood … `` (see ``wrap``)
     required_focus: bool = False  # programmes: eligible focus areas are a hard filter
     balance_left: bool = True  # programmes: something left to award
     verified: bool = False
@@ -203,6 +212,10 @@ class PartnerProfile(NamedTuple):
     def stages(self) -> frozenset[str]:  # empty: any stage
         return codes_of(self.keys, "s")
 
+    @property
+    def terms(self) -> frozenset[str]:
+        return frozenset(self.terms_text.split())
+
 
 def partner_profile(
     *,
@@ -216,13 +229,13 @@ def partner_profile(
     stages: Iterable[str] = (),
     ticket_min_usd: float | None = None,
     ticket_max_usd: float | None = None,
-    terms: frozenset[str] = frozenset(),
+    terms: Iterable[str] = (),
     required_focus: bool = False,
     balance_left: bool = True,
     verified: bool = False,
     sample: bool = False,
 ) -> PartnerProfile:
-    keys = keys_of(
+    keys = match_keys(
         countries=countries, focus_areas=focus_areas, instruments=instruments, stages=stages
     )
     return PartnerProfile(
@@ -233,7 +246,7 @@ def partner_profile(
         keys,
         ticket_min_usd,
         ticket_max_usd,
-        terms,
+        wrap(terms),
         required_focus,
         balance_left,
         verified,
@@ -269,22 +282,26 @@ class Match(NamedTuple):
 
 # --- eligibility and score ------------------------------------------------------------------
 
-_ANY_COUNTRY, _ANY_FOCUS, _ANY_INSTRUMENT, _ANY_STAGE = (f"{k}:{ANY}" for k in KINDS)
+_ANY_COUNTRY, _ANY_FOCUS, _ANY_INSTRUMENT, _ANY_STAGE = (_probe(k, ANY) for k in KINDS)
 
 
 def eligible(project: ProjectProfile, partner: PartnerProfile) -> bool:
     keys = partner.keys
-    if project.country_key not in keys and _ANY_COUNTRY not in keys:
+    if project.country_probe not in keys and _ANY_COUNTRY not in keys:
         return False
-    if project.stage_key not in keys and _ANY_STAGE not in keys:
+    if project.stage_probe not in keys and _ANY_STAGE not in keys:
         return False
     if (
-        project.instrument_keys
+        project.instrument_probes
         and _ANY_INSTRUMENT not in keys
-        and not (project.instrument_keys & keys)
+        and not any(probe in keys for probe in project.instrument_probes)
     ):
         return False
-    if partner.required_focus and _ANY_FOCUS not in keys and not (project.focus_keys & keys):
+    if (
+        partner.required_focus
+        and _ANY_FOCUS not in keys
+        and not any(probe in keys for probe in project.focus_probes)
+    ):
         return False
     return partner.balance_left
 
@@ -300,10 +317,15 @@ def ticket_fit(gap_usd: float | None, low: float | None, high: float | None) -> 
 
 
 def fit(project: ProjectProfile, partner: PartnerProfile) -> Fit:
-    keys = partner.keys
-    focus = len(project.focus_keys & keys) / len(project.focus_keys) if project.focus_keys else 0.0
-    stage = 1.0 if project.stage_key in keys else STAGE_UNRESTRICTED_FIT
-    similarity = jaccard(project.terms, partner.terms)
+    keys, text = partner.keys, partner.terms_text
+    probes = project.focus_probes
+    focus = sum(probe in keys for probe in probes) / len(probes) if probes else 0.0
+    stage = 1.0 if project.stage_probe in keys else STAGE_UNRESTRICTED_FIT
+    similarity = 0.0
+    if text and project.term_probes:
+        shared = sum(probe in text for probe in project.term_probes)
+        # Jaccard: shared / (|project terms| + |partner terms| − shared)
+        similarity = shared / (len(project.term_probes) + text.count(" ") - 1 - shared)
     return Fit(
         focus,
         ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd),

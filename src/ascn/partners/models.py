@@ -113,8 +113,8 @@ class Organisation(VersionedModel):
             instruments=self.instruments or [],
             stages=self.stages or [],
         )
-        self.match_terms = " ".join(
-            sorted(matchmaking.terms(self.capability_statement or self.description or ""))
+        self.match_terms = matchmaking.wrap(
+            matchmaking.terms(self.capability_statement or self.description or "")
         )
 
     def save(self, *args, **kwargs):

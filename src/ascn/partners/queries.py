@@ -12,6 +12,7 @@ from collections import defaultdict
 from functools import reduce
 from operator import and_, or_
 
+from django.db import connection
 from django.db.models import FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 
@@ -122,25 +123,28 @@ def _eligible_organisations_q(project: ProjectProfile) -> Q:
 
 def _organisation_profiles(user, project: ProjectProfile) -> list[PartnerProfile]:
     visible = organisation_policy.visible(user, Organisation.objects.all())
-    # Only columns without a Python converter: the amounts come as floats straight away.
-    rows = (
+    # The ORM writes the query; the rows are read straight from the cursor, skipping the
+    # per-value converters (the amounts are cast to floats in SQL).
+    eligible = (
         visible.filter(_eligible_organisations_q(project))
         .annotate(
             low=Cast("ticket_min_usd", FloatField()), high=Cast("ticket_max_usd", FloatField())
         )
         .values_list("id", "slug", "name", "match_keys", "low", "high", "match_terms")
     )
-    empty: frozenset[str] = frozenset()
+    with connection.cursor() as cursor:
+        cursor.execute(*eligible.query.sql_with_params())
+        rows = cursor.fetchall()
     profiles = [
         PartnerProfile(
             "organisation",
             pk,
             slug,
             name,
-            frozenset(keys.split()),
+            keys,
             low,
             high,
-            frozenset(words.split()) if words else empty,
+            words if not words or words[0] == " " else f" {words} ",
         )
         for pk, slug, name, keys, low, high, words in rows
     ]

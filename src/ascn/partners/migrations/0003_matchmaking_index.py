@@ -15,7 +15,7 @@ def fill_match_index(apps, schema_editor):
             stages=org.stages or [],
         )
         text = org.capability_statement or org.description or ""
-        org.match_terms = " ".join(sorted(matchmaking.terms(text)))
+        org.match_terms = matchmaking.wrap(matchmaking.terms(text))
         org.save(update_fields=["match_keys", "match_terms"])
 
 
