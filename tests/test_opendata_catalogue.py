@@ -208,3 +208,23 @@ def test_unknown_dataset_is_not_found(client, network):
 def test_catalogue_page_is_fast_in_queries(client, projects, django_assert_max_num_queries):
     with django_assert_max_num_queries(40):
         assert client.get("/data/").status_code == 200
+
+
+def test_cached_downloads_are_rebuilt_when_a_record_changes(
+    client, projects, secretariat, settings
+):
+    settings.ASCN_OPEN_DATA_CACHE_SECONDS = 600
+    from django.core.cache import cache
+
+    cache.clear()
+    first = client.get("/data/projects.csv")
+    assert "Smart drainage, phase 1" in first.content.decode("utf-8-sig")
+    assert first["Last-Modified"]
+    project = projects[0]
+    project.refresh_from_db()
+    project_update(
+        actor=secretariat, project=project, version=project.version, title="Smart drainage, phase 2"
+    )
+    body = client.get("/data/projects.csv").content.decode("utf-8-sig")
+    assert "phase 2" in body and "phase 1" not in body
+    cache.clear()

@@ -133,6 +133,7 @@ def test_filters_and_tables_work_without_javascript(page_without_js, url, figure
 
 def test_map_city_links_open_the_city_page(page, url, figures):
     page.goto(url("/"))
+    page.locator("svg.asean-map").screenshot(path=str(SCREENSHOT_DIR / "home-map.png"))
     # Vega writes the city links with xlink:href, which [href] misses.
     phuket = page.locator("svg.asean-map a[*|href='/cities/phuket/']")
     assert "1 project" in phuket.locator("path").get_attribute("aria-label")

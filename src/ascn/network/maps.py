@@ -165,6 +165,8 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
                 ),
             ),
             size=size,
+            # Big dots first, so a big city never hides a small neighbour's dot.
+            order=alt.Order("projects:Q", sort="descending") if counted else alt.Undefined,
             href="url:N",
             tooltip=tooltip,
             # The accessible name of each city's link in the SVG.

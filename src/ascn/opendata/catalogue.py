@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
@@ -186,53 +186,88 @@ def framework_table():
 
 
 def public_projects() -> QuerySet:
-    from ascn.network.models import FocusArea, Outcome
     from ascn.plans.models import Project
     from ascn.plans.permissions import project_policy
 
-    return (
-        project_policy.visible(anonymous(), Project.objects.all())
-        .select_related("city")
-        .prefetch_related(
-            Prefetch("focus_areas", queryset=FocusArea.objects.only("code")),
-            Prefetch("outcomes", queryset=Outcome.objects.only("code")),
-        )
-        .order_by("city__slug", "title", "id")
-    )
+    return project_policy.visible(anonymous(), Project.objects.all()).order_by()
 
 
 def _money(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def project_row(project) -> list[Any]:
+PROJECT_FIELDS = (
+    "id",
+    "city__slug",
+    "title",
+    "description",
+    "status",
+    "budget_amount",
+    "budget_currency",
+    "funding_secured",
+    "sdg_targets",
+    "project_type",
+    "sectors",
+    "financing_sought",
+    "period_start",
+    "period_end",
+    "locations",
+)
+
+
+def _codes_by_project(relation, projects: QuerySet, code_path: str) -> dict[int, list[str]]:
+    """Project id → the codes of one many-to-many relation, in one query."""
+    codes: dict[int, list[str]] = {}
+    rows = (
+        relation.through.objects.filter(project_id__in=projects.values("pk"))
+        .order_by("project_id", code_path)
+        .values_list("project_id", code_path)
+    )
+    for project_id, code in rows:
+        codes.setdefault(project_id, []).append(code)
+    return codes
+
+
+def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -> list[Any]:
     """A project in the import template's columns (``imports.COLUMN_NAMES``), as text."""
-    location = (project.locations or [{}])[0] if project.locations else {}
-    values = {
-        "city": project.city.slug,
-        "title": project.title,
-        "description": project.description,
-        "focus_areas": ";".join(a.code for a in project.focus_areas.all()),
-        "status": project.status,
-        "budget_amount": _money(project.budget_amount),
-        "budget_currency": project.budget_currency,
-        "funding_secured": _money(project.funding_secured),
-        "outcomes": ";".join(o.code for o in project.outcomes.all()),
-        "sdg_targets": _cell(project.sdg_targets or []),
-        "project_type": project.project_type,
-        "sectors": _cell(project.sectors or []),
-        "financing_sought": _cell(project.financing_sought or []),
-        "period_start": project.period_start.isoformat() if project.period_start else "",
-        "period_end": project.period_end.isoformat() if project.period_end else "",
+    locations = values["locations"] or []
+    location = locations[0] if locations else {}
+    start, end = values["period_start"], values["period_end"]
+    row = {
+        "city": values["city__slug"],
+        "title": values["title"],
+        "description": values["description"],
+        "focus_areas": ";".join(areas),
+        "status": values["status"],
+        "budget_amount": _money(values["budget_amount"]),
+        "budget_currency": values["budget_currency"],
+        "funding_secured": _money(values["funding_secured"]),
+        "outcomes": ";".join(outcomes),
+        "sdg_targets": _cell(values["sdg_targets"] or []),
+        "project_type": values["project_type"],
+        "sectors": _cell(values["sectors"] or []),
+        "financing_sought": _cell(values["financing_sought"] or []),
+        "period_start": start.isoformat() if start else "",
+        "period_end": end.isoformat() if end else "",
         "location_description": location.get("description", ""),
         "lat": "" if location.get("lat") is None else str(location["lat"]),
         "lon": "" if location.get("lon") is None else str(location["lon"]),
     }
-    return [values[name] for name in COLUMN_NAMES]
+    return [row[name] for name in COLUMN_NAMES]
 
 
 def projects_table():
-    return list(COLUMN_NAMES), [project_row(p) for p in public_projects()]
+    """Three queries whatever the number of projects: the rows, their focus areas, outcomes."""
+    from ascn.plans.models import Project
+
+    projects = public_projects()
+    areas = _codes_by_project(Project.focus_areas, projects, "focusarea__code")
+    outcomes = _codes_by_project(Project.outcomes, projects, "outcome__code")
+    rows = [
+        project_row(values, areas.get(values["id"], []), outcomes.get(values["id"], []))
+        for values in projects.order_by("city__slug", "title", "id").values(*PROJECT_FIELDS)
+    ]
+    return list(COLUMN_NAMES), rows
 
 
 def action_plans_table():

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from ascn.opendata import catalogue
@@ -41,22 +44,47 @@ def catalog_jsonld(request):
     return HttpResponse(body, content_type="application/ld+json; charset=utf-8")
 
 
+def file_cache_seconds() -> int:
+    """How long a built download is kept: rebuilt at once when a record changes (the key
+    holds the dataset's last update), at the latest after this time (a deletion does not
+    change the last update). 0 in tests: built every time."""
+    default = 0 if settings.TESTING else 600
+    return int(getattr(settings, "ASCN_OPEN_DATA_CACHE_SECONDS", default))
+
+
+def _build(dataset: catalogue.Dataset, fmt: str) -> bytes:
+    header, rows = dataset.table()
+    if fmt == "csv":
+        return catalogue.as_csv(header, rows)
+    if fmt == "xlsx":
+        return catalogue.as_xlsx(header, rows, dataset.key)
+    return catalogue.as_json(header, rows)
+
+
 @require_GET
 def dataset_file(request, key: str, fmt: str):
     dataset = catalogue.dataset(key)
     if dataset is None:
         raise Http404
-    header, rows = dataset.table()
-    if fmt == "csv":
-        body = catalogue.as_csv(header, rows)
-        content_type = "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body = catalogue.as_xlsx(header, rows, key)
-        content_type = catalogue.MEDIA_TYPES["xlsx"]
-    else:
-        body = catalogue.as_json(header, rows)
-        content_type = "application/json"
+    seconds = file_cache_seconds()
+    modified = dataset.modified()
+    body = None
+    if seconds:
+        stamp = modified.isoformat() if modified else "-"
+        cache_key = f"opendata:v1:{key}:{fmt}:{get_language()}:{stamp}"
+        body = cache.get(cache_key)
+    if body is None:
+        body = _build(dataset, fmt)
+        if seconds:
+            cache.set(cache_key, body, seconds)
+    content_type = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": catalogue.MEDIA_TYPES["xlsx"],
+        "json": "application/json",
+    }[fmt]
     response = HttpResponse(body, content_type=content_type)
+    if modified:
+        response["Last-Modified"] = http_date(modified.timestamp())
     if fmt != "json":
         response["Content-Disposition"] = f'attachment; filename="ascn-{key}.{fmt}"'
     return response
