@@ -1,173 +1,210 @@
-"""``make bench``: the ASEAN-scale data set of SPEC §5 (cities and projects) and the read
-benchmarks of the project list, measured in-process against ``/api/v1/health`` in the same run.
+"""``make bench``: the ASEAN-scale data set of SPEC §5 and its benchmarks, on SQLite or
+PostgreSQL, printed as Markdown for ``docs/benchmarks.md``.
+
+* Data set (``bench/dataset.py``): 3,000 cities, 100,000 projects, 20,000 organisations,
+  programmes with calls, 200,000 engagements, 1,000,000 audit entries — deterministic (one
+  seed), bulk-inserted, kept between runs (a marker row says which data set is there).
+* In-process cases (``bench/cases.py``): Django's test client, 5 warm-up requests then
+  ``BENCH_RUNS`` (100) timed ones; median, p95 and the ratio to ``/api/v1/health``'s median
+  in the same run. A case whose route is not there yet is reported as "not available".
+* Real server (``bench/server.py``): granian, one worker, driven by concurrent keep-alive
+  HTTP clients for a fixed time; req/s of health and the project list, and the worker's RSS.
 
 Runs on its own SQLite database in ``var/bench/`` (never the demo's), or on PostgreSQL when
-``BENCH_DATABASE_URL`` is set. ``BENCH_SCALE`` (default 1.0) scales the data set down for a
-quick look. Results are printed as a Markdown table for ``docs/benchmarks.md``.
+``BENCH_DATABASE_URL`` is set (its database name must contain "bench": it is emptied when
+the data set has to be rebuilt). Environment: ``BENCH_SCALE`` (default 1.0),
+``BENCH_RUNS`` (100), ``BENCH_LOAD_SECONDS`` (10 per URL), ``BENCH_REINDEX=1`` (rebuild the
+search index even if the marker says it is current), ``BENCH_SKIP_SERVER=1``,
+``BENCH_GENERATE_ONLY=1`` (prepare the data set and stop).
 """
 
 from __future__ import annotations
 
 import os
-import platform
-import random
-import statistics
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
-os.environ["ASCN_VAR_DIR"] = str(ROOT / "var" / "bench")
+VAR = ROOT / "var" / "bench"
+os.environ["ASCN_VAR_DIR"] = str(VAR)
 if os.environ.get("BENCH_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
 else:
     os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-(ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+os.environ.pop("DEBUG", None)
+VAR.mkdir(parents=True, exist_ok=True)
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.core.management import call_command, get_commands  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from bench import cases, dataset, report, server  # noqa: E402
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
-N_CITIES = int(3_000 * SCALE)
-N_PROJECTS = int(100_000 * SCALE)
-RUNS = int(os.environ.get("BENCH_RUNS", "200"))
-SEED = 20261127
 
 
-def generate() -> None:
-    """Deterministic: the same seed gives the same data set. Bulk inserts: this is a fixture
-    for measuring reads, not a path the application takes."""
-    from ascn.network.models import City, FocusArea, MemberState
-    from ascn.plans import codelists
-    from ascn.plans.models import Project
-
-    rng = random.Random(SEED)  # noqa: S311 - a reproducible data set, not a secret
-    states = list(MemberState.objects.exclude(code="TL"))
-    existing = City.objects.count()
-    if existing < N_CITIES:
-        City.objects.bulk_create(
-            City(
-                slug=f"bench-city-{i}",
-                name=f"Bench City {i}",
-                member_state=rng.choice(states),
-                cohort=rng.choice([2018, 2023, 2024, 2025]),
-                latitude=Decimal(rng.randint(-900, 2800)) / 100,
-                longitude=Decimal(rng.randint(9200, 14100)) / 100,
-            )
-            for i in range(existing, N_CITIES)
-        )
-    cities = list(City.objects.values_list("pk", flat=True))
-    areas = list(FocusArea.objects.values_list("pk", flat=True))
-    statuses = list(codelists.codelist(codelists.PROJECT_STATUS))
-    have = Project.objects.count()
-    batch = 5_000
-    through = Project.focus_areas.through
-    for start in range(have, N_PROJECTS, batch):
-        with transaction.atomic():
-            rows = [
-                Project(
-                    city_id=rng.choice(cities),
-                    title=f"Bench project {i}",
-                    description=f"Generated project {i} for the benchmark: flood sensors, buses, clinics.",
-                    status=rng.choice(statuses),
-                    budget_amount=Decimal(rng.randint(10_000, 50_000_000)),
-                    budget_currency=rng.choice(["USD", "THB", "VND", "IDR", "PHP"]),
-                    visibility=rng.choices(["public", "network", "draft"], [5, 2, 3])[0],
-                    sample=True,
-                )
-                for i in range(start, min(start + batch, N_PROJECTS))
-            ]
-            created = Project.objects.bulk_create(rows)
-            through.objects.bulk_create(
-                through(project_id=p.pk, focusarea_id=a)
-                for p in created
-                for a in rng.sample(areas, rng.randint(1, 2))
-            )
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
-def measure(client: Client, path: str, headers: dict | None = None) -> list[float]:
-    for _ in range(5):
-        assert client.get(path, headers=headers or {}).status_code == 200, path
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(path, headers=headers or {})
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, path
-    return times
+def reset_database() -> None:
+    """Empty the benchmark database (only ever the benchmark's own)."""
+    if connection.vendor == "sqlite":
+        path = Path(connection.settings_dict["NAME"])
+        if path.parent != VAR:
+            raise SystemExit(f"Refusing to delete {path}: not in {VAR}")
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    else:
+        name = connection.settings_dict["NAME"]
+        if "bench" not in name:
+            raise SystemExit(f"Refusing to empty database {name!r}: its name lacks 'bench'")
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE")
+            cursor.execute("CREATE SCHEMA public")
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
+def stable_fingerprint() -> str:
+    """Like ``migrations_fingerprint`` but stable across processes (no hash seed)."""
+    import hashlib
+
+    from django.db.migrations.recorder import MigrationRecorder
+
+    names = sorted(f"{a}.{n}" for a, n in MigrationRecorder(connection).applied_migrations())
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+
+
+def refresh_derived() -> float:
+    """Columns the models derive in ``save()``, which ``bulk_create`` skips, filled for bench
+    rows that lack them (e.g. after a migration added them to an existing data set)."""
+    from ascn.partners.models import Organisation
+
+    started = time.perf_counter()
+    if hasattr(Organisation, "refresh_match_index"):
+        stale = Organisation.objects.filter(slug__startswith="bench-org-", match_keys="")
+        if stale.exists():
+            log("  filling the organisations' derived match index…")
+            batch = []
+            for org in stale.iterator(chunk_size=2_000):
+                org.refresh_match_index()
+                batch.append(org)
+                if len(batch) == 2_000:
+                    Organisation.objects.bulk_update(batch, ["match_keys", "match_terms"])
+                    batch = []
+            if batch:
+                Organisation.objects.bulk_update(batch, ["match_keys", "match_terms"])
+    return time.perf_counter() - started
+
+
+def analyze() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def main() -> None:
+    phases: dict[str, float] = {}
+    load_start = os.getloadavg()
+    t = time.perf_counter()
+    log(f"make bench: {connection.vendor}, scale {SCALE}")
     call_command("migrate", verbosity=0)
-    call_command("load_network", verbosity=0)
-    call_command("load_exchange_rates", verbosity=0)
-    started = time.perf_counter()
-    generate()
-    generated_in = time.perf_counter() - started
+    phases["migrate"] = time.perf_counter() - t
 
-    from ascn.accounts.models import User
-    from ascn.accounts.services import membership_grant, token_create, user_create
-    from ascn.network.models import City
-    from ascn.plans.models import Project
+    marker = dataset.is_current(SCALE)
+    if marker is None:
+        if dataset.has_bench_rows() or dataset.marker_get("dataset") is not None:
+            log("The benchmark database holds another data set: emptying it.")
+            reset_database()
+            t = time.perf_counter()
+            call_command("migrate", verbosity=0)
+            phases["migrate"] += time.perf_counter() - t
+        log("Generating the data set (bulk inserts, no services)…")
+        t = time.perf_counter()
+        call_command("load_network", verbosity=0, stdout=sys.stderr)
+        call_command("load_exchange_rates", verbosity=0, stdout=sys.stderr)
+        parts = dataset.generate(SCALE, log=log)
+        analyze()
+        marker = {
+            **dataset.wanted(SCALE),
+            "generated_at": dataset.now_iso(),
+            "seconds": round(time.perf_counter() - t, 1),
+            "parts": {k: round(v, 1) for k, v in parts.items()},
+        }
+        dataset.marker_set("dataset", marker)
+        phases["generate"] = time.perf_counter() - t
+    else:
+        log(f"Reusing the data set generated {marker['generated_at']} in {marker['seconds']} s.")
+    phases["derived columns"] = refresh_derived()
 
-    user = User.objects.filter(email="bench-cso@example.org").first() or user_create(
-        actor=None, email="bench-cso@example.org", password=None
-    )
-    membership_grant(actor=None, user=user, role="cso", scope=City.objects.get(slug="bangkok"))
-    _, secret = token_create(actor=user, name="bench", days=1)
-    signed_in = {"Authorization": f"Bearer {secret}"}
+    # The search index, when the search module has its command.
+    search_note = "no `rebuild_search_index` command yet"
+    if "rebuild_search_index" in get_commands():
+        fingerprint = stable_fingerprint()
+        done = dataset.marker_get("search_index")
+        if (
+            os.environ.get("BENCH_REINDEX") == "1"
+            or not done
+            or done.get("migrations") != fingerprint
+            or done.get("dataset") != marker.get("generated_at")
+        ):
+            log("Rebuilding the search index…")
+            t = time.perf_counter()
+            call_command("rebuild_search_index", verbosity=0, stdout=sys.stderr)
+            analyze()
+            seconds = time.perf_counter() - t
+            phases["search index rebuild"] = seconds
+            done = {
+                "migrations": fingerprint,
+                "dataset": marker.get("generated_at"),
+                "seconds": round(seconds, 1),
+                "at": dataset.now_iso(),
+            }
+            dataset.marker_set("search_index", done)
+            search_note = f"`rebuild_search_index` took {seconds:.1f} s in this run"
+        else:
+            search_note = (
+                f"search index current (rebuilt {done['at']} in {done['seconds']} s; "
+                "`BENCH_REINDEX=1` rebuilds it)"
+            )
 
-    client = Client()
-    cases = [
-        ("health", "/api/v1/health", None),
-        (
-            "project list, public, status filter",
-            "/api/v1/projects?status=implementation&page_size=50",
-            None,
-        ),
-        (
-            "project list, public, country + focus area",
-            "/api/v1/projects?country=TH&focus_area=quality-environment&page_size=50",
-            None,
-        ),
-        (
-            "project list, signed-in CSCO, status filter",
-            "/api/v1/projects?status=implementation&page_size=50",
-            signed_in,
-        ),
-        ("project list, public, text search q", "/api/v1/projects?q=clinics&page_size=50", None),
-        ("city list, 50 rows", "/api/v1/cities?page_size=50", None),
-        ("projects page (HTML), status filter", "/projects/?status=implementation", None),
-    ]
-    results = [(name, measure(client, path, headers)) for name, path, headers in cases]
-    health = statistics.median(results[0][1])
-    vendor = connection.vendor
-    print(
-        f"\n### {vendor} — {City.objects.count():,} cities, {Project.objects.count():,} projects "
-        f"(generated in {generated_in:.0f} s), {RUNS} requests each, in-process\n"
+    if os.environ.get("BENCH_GENERATE_ONLY") == "1":
+        log("Data set ready (BENCH_GENERATE_ONLY=1: no measurements). Phases: " + repr(phases))
+        return
+
+    t = time.perf_counter()
+    people = cases.people()
+    results = cases.run_all(people, log=log)
+    phases["in-process cases"] = time.perf_counter() - t
+
+    throughput = None
+    if os.environ.get("BENCH_SKIP_SERVER") != "1":
+        t = time.perf_counter()
+        throughput = server.run(log=log)
+        phases["real server"] = time.perf_counter() - t
+
+    text = report.render(
+        scale=SCALE,
+        marker=marker,
+        counts=dataset.counts(),
+        results=results,
+        extra=cases.EXTRA,
+        throughput=throughput,
+        phases=phases,
+        search_note=search_note,
+        load=(load_start, os.getloadavg()),
     )
-    print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n"
-    )
-    print("| request | median ms | p95 ms | median ÷ health median |")
-    print("|---|---:|---:|---:|")
-    for name, times in results:
-        print(
-            f"| {name} | {statistics.median(times):.1f} | {p95(times):.1f} | {statistics.median(times) / health:.1f}× |"
-        )
+    print(text)
+    out = VAR / f"results-{connection.vendor}.md"
+    out.write_text(text, encoding="utf-8")
+    log(f"(also written to {out.relative_to(ROOT)})")
 
 
 if __name__ == "__main__":

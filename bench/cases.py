@@ -1,0 +1,444 @@
+"""The in-process cases: Django's test client against the bench database.
+
+Each case names the route it needs; a case whose route does not resolve (the feature has not
+landed) is reported as "not available" instead of failing the run. A case that answers
+anything but 200 is reported with its status, not timed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+
+RUNS = int(os.environ.get("BENCH_RUNS", "100"))
+WARM_UP = 5
+# A case slower than this per request is timed fewer times, so the run stays bounded.
+CASE_BUDGET_MS = float(os.environ.get("BENCH_CASE_BUDGET_MS", "60000"))
+MIN_RUNS = 3
+SLOW_MS = 1000  # a case slower than this warms up with one request only
+SEED = 20261128
+
+# Results that are not per-request timings (e.g. the full re-match), filled by run_all.
+EXTRA: list[dict] = []
+
+
+@dataclass
+class Result:
+    group: str
+    name: str
+    who: str
+    times: list[float] = field(default_factory=list)
+    status: str = ""  # "" when timed; else "not available" or "HTTP 4xx"
+    queries: int | None = None
+    path: str = ""
+    target: float | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p95(self) -> float:
+        if len(self.times) < 2:
+            return self.times[0]
+        return statistics.quantiles(self.times, n=20)[-1]
+
+
+@dataclass
+class Case:
+    group: str
+    name: str
+    paths: Callable[[], list[str]] | list[str]
+    who: str = "anonymous"
+    route: str | None = None  # must appear in the resolved URL pattern, else "not available"
+    target: float | None = None  # SPEC §5's p95 target in ms, where it sets one
+    cold: bool = False  # clear the cache before every request (untimed)
+
+
+def _route_ok(path: str, needle: str | None) -> bool:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    return needle is None or needle in (match.route or "")
+
+
+# --- who is asking ------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    client: Client
+    headers: dict
+    user: object | None = None
+    org_slug: str = ""
+
+
+def people() -> dict[str, Person]:
+    """A CSCO (Bangkok), a partner member (a bench organisation) and the Secretariat, written
+    directly into the bench database; API calls use a bearer token, pages a session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ascn.accounts.models import Membership, User
+    from ascn.accounts.services import token_create
+    from ascn.network.models import City
+    from ascn.partners.models import Organisation
+
+    def user(email: str, **memberships) -> User:
+        u, _ = User.objects.get_or_create(email=email, defaults={"full_name": email.split("@")[0]})
+        Membership.objects.get_or_create(user=u, **memberships)
+        return u
+
+    bangkok = City.objects.get(slug="bangkok")
+    org = (
+        Organisation.objects.filter(slug__startswith="bench-org-", visibility="public")
+        .order_by("pk")
+        .first()
+    )
+    found = {
+        "CSCO": user("bench-cso@example.org", role="cso", scope_type="city", city=bangkok),
+        "partner member": user(
+            "bench-partner@example.org",
+            role="partner_member",
+            scope_type="organisation",
+            organisation=org,
+        ),
+        "Secretariat": user(
+            "bench-secretariat@example.org", role="secretariat", scope_type="network"
+        ),
+    }
+    out = {"anonymous": Person(Client(raise_request_exception=False), {})}
+    for who, u in found.items():
+        if who == "Secretariat" and not u.is_staff:
+            u.is_staff = u.is_superuser = True
+            u.save(update_fields=["is_staff", "is_superuser"])
+        _, secret = token_create(actor=u, name="bench", days=1)
+        session = Client(raise_request_exception=False)
+        session.force_login(u, backend="django.contrib.auth.backends.ModelBackend")
+        if who == "Secretariat":
+            # The Secretariat's pages need a two-factor-verified session: mark it verified
+            # the way django_otp.login does (as tests/roles.py does).
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=u, name="bench", defaults={"confirmed": True}
+            )
+            store = session.session
+            store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            store.save()
+        out[who] = Person(
+            Client(raise_request_exception=False), {"Authorization": f"Bearer {secret}"}, u
+        )
+        out[who + " (session)"] = Person(session, {}, u)
+    out["partner member"].org_slug = org.slug
+    out["partner member (session)"].org_slug = org.slug
+    return out
+
+
+# --- the data the cases vary over ---------------------------------------------------------
+
+
+def _sample(values: list, k: int) -> list:
+    rng = random.Random(SEED)  # noqa: S311
+    values = sorted(values)
+    return rng.sample(values, min(k, len(values))) if values else []
+
+
+def public_projects(k: int = RUNS + WARM_UP) -> list[int]:
+    from ascn.plans.models import Project
+
+    ids = Project.objects.filter(title__startswith="Bench project", visibility="public")
+    return _sample(list(ids.values_list("pk", flat=True)[:20_000]), k)
+
+
+def bangkok_projects() -> list[int]:
+    from ascn.plans.models import Project
+
+    return sorted(Project.objects.filter(city__slug="bangkok").values_list("pk", flat=True))
+
+
+def public_orgs(k: int = RUNS + WARM_UP) -> list[str]:
+    from ascn.partners.models import Organisation
+
+    slugs = Organisation.objects.filter(slug__startswith="bench-org-", visibility="public")
+    return _sample(list(slugs.values_list("slug", flat=True)[:20_000]), k)
+
+
+# --- the cases ------------------------------------------------------------------------------
+
+
+def cases(people: dict[str, Person]) -> list[Case]:
+    partner_org = people["partner member"].org_slug
+    projects = "/api/v1/projects?status=implementation&page_size=50"
+    return [
+        Case("platform", "health", ["/api/v1/health"]),
+        # Project list (issue 3's cases, kept for the history in docs/benchmarks.md).
+        Case("project list", "status filter", [projects], target=50),
+        Case(
+            "project list",
+            "country + focus area",
+            ["/api/v1/projects?country=TH&focus_area=quality-environment&page_size=50"],
+            target=50,
+        ),
+        Case("project list", "status filter", [projects], who="CSCO", target=50),
+        Case(
+            "project list",
+            "text search q",
+            ["/api/v1/projects?q=clinics&page_size=50"],
+            target=50,
+        ),
+        Case("project list", "city list, 50 rows", ["/api/v1/cities?page_size=50"]),
+        Case(
+            "project list",
+            "projects page (HTML), status filter",
+            ["/projects/?status=implementation"],
+        ),
+        # Matchmaking (issue 5): a different project / organisation on every request.
+        Case(
+            "matches",
+            "for one project (varied), all organisations",
+            lambda: [f"/api/v1/projects/{pk}/matches" for pk in public_projects()],
+            who="Secretariat",
+            route="matches",
+            target=50,
+        ),
+        Case(
+            "matches",
+            "for one project (varied), all organisations",
+            lambda: [f"/api/v1/projects/{pk}/matches" for pk in public_projects()],
+            who="partner member",
+            route="matches",
+            target=50,
+        ),
+        Case(
+            "matches",
+            "for one Bangkok project (varied), its CSCO",
+            lambda: [f"/api/v1/projects/{pk}/matches" for pk in bangkok_projects()],
+            who="CSCO",
+            route="matches",
+            target=50,
+        ),
+        Case(
+            "matches",
+            "for one organisation (varied), all projects",
+            lambda: [f"/api/v1/organisations/{slug}/matches" for slug in public_orgs()],
+            who="Secretariat",
+            route="matches",
+        ),
+        Case(
+            "matches",
+            "for one organisation, its partner member",
+            [f"/api/v1/organisations/{partner_org}/matches"],
+            who="partner member",
+            route="matches",
+        ),
+        Case(
+            "matches",
+            "project page (HTML) matches, its CSCO",
+            lambda: [f"/projects/{pk}/matches/" for pk in bangkok_projects()],
+            who="CSCO (session)",
+            route="matches",
+        ),
+        # Search (issue 7).
+        Case(
+            "search",
+            "API, common term “water”",
+            ["/api/v1/search?q=water"],
+            route="search",
+            target=50,
+        ),
+        Case(
+            "search",
+            "API, rare term “geothermal”",
+            ["/api/v1/search?q=geothermal"],
+            route="search",
+            target=50,
+        ),
+        Case("search", "API, prefix “sens”", ["/api/v1/search?q=sens"], route="search", target=50),
+        Case(
+            "search",
+            "API, common term + facets (type, country)",
+            ["/api/v1/search?q=water&type=project&country=TH"],
+            route="search",
+            target=50,
+        ),
+        Case(
+            "search",
+            "API, common term “water”",
+            ["/api/v1/search?q=water"],
+            who="CSCO",
+            route="search",
+            target=50,
+        ),
+        Case("search", "page (HTML) “water”", ["/search/?q=water"], route="search"),
+        Case(
+            "search",
+            "page (HTML) “water”",
+            ["/search/?q=water"],
+            who="CSCO (session)",
+            route="search",
+        ),
+        # Dashboards (issue 7).
+        Case("dashboards", "/dashboards/", ["/dashboards/"], route="dashboards", target=200),
+        Case(
+            "dashboards",
+            "/dashboards/, cache cleared before each request",
+            ["/dashboards/"],
+            route="dashboards",
+            target=200,
+            cold=True,
+        ),
+        Case(
+            "dashboards",
+            "filtered: member state + focus area",
+            ["/dashboards/?member_state=TH&focus_area=quality-environment"],
+            route="dashboards",
+            target=200,
+        ),
+        Case(
+            "dashboards",
+            "filtered, cache cleared before each request",
+            ["/dashboards/?member_state=TH&focus_area=quality-environment"],
+            route="dashboards",
+            target=200,
+            cold=True,
+        ),
+        Case(
+            "dashboards",
+            "/dashboards/",
+            ["/dashboards/"],
+            who="Secretariat (session)",
+            route="dashboards",
+            target=200,
+        ),
+        # The pipeline (issue 5) and the audit trail at 1,000,000 entries.
+        Case(
+            "pipeline",
+            "engagements list, 50 rows",
+            ["/api/v1/engagements?page_size=50"],
+            who="partner member",
+            route="engagements",
+        ),
+        Case(
+            "pipeline",
+            "engagements list, 50 rows",
+            ["/api/v1/engagements?page_size=50"],
+            who="CSCO",
+            route="engagements",
+        ),
+        Case(
+            "pipeline",
+            "engagements list, stage filter, 50 rows",
+            ["/api/v1/engagements?stage=due_diligence&page_size=50"],
+            who="Secretariat",
+            route="engagements",
+        ),
+        Case(
+            "pipeline",
+            "engagement board (HTML)",
+            ["/engagements/"],
+            who="partner member (session)",
+            route="engagements",
+        ),
+        Case(
+            "audit",
+            "audit API, newest 50",
+            ["/api/v1/audit?page_size=50"],
+            who="Secretariat",
+            route="audit",
+        ),
+        Case(
+            "audit",
+            "audit API, object type filter",
+            ["/api/v1/audit?object_type=partners.engagement&page_size=50"],
+            who="Secretariat",
+            route="audit",
+        ),
+        Case("audit", "audit page (HTML)", ["/audit/"], who="Secretariat (session)", route="audit"),
+    ]
+
+
+def measure(case: Case, person: Person) -> Result:
+    result = Result(case.group, case.name, case.who, target=case.target)
+    paths = case.paths() if callable(case.paths) else case.paths
+    if not paths:
+        result.status = "no data to vary over"
+        return result
+    result.path = paths[0]
+    if not _route_ok(paths[0], case.route):
+        result.status = "not available"
+        return result
+    client, headers = person.client, person.headers
+    warm: list[float] = []
+    for i in range(WARM_UP):
+        # The last warm-up request also counts the SQL queries; a slow case warms up once.
+        last = i == WARM_UP - 1 or (warm and warm[0] > SLOW_MS)
+        if case.cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(paths[i % len(paths)], headers=headers)
+            warm.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            result.status = f"HTTP {response.status_code}"
+            return result
+        if last:
+            result.queries = len(queries)
+            break
+    runs = max(MIN_RUNS, min(RUNS, int(CASE_BUDGET_MS / max(statistics.median(warm), 0.01))))
+    errors = 0
+    started = time.perf_counter()
+    for i in range(runs):
+        path = paths[(WARM_UP + i) % len(paths)]
+        if case.cold:
+            cache.clear()
+        start = time.perf_counter()
+        response = client.get(path, headers=headers)
+        result.times.append((time.perf_counter() - start) * 1000)
+        errors += response.status_code != 200
+        if (time.perf_counter() - started) * 1000 > 2 * CASE_BUDGET_MS and i >= 2:
+            break
+    if errors:
+        result.status = f"{errors} of {len(result.times)} not 200"
+    return result
+
+
+def run_all(people: dict[str, Person], log=print) -> list[Result]:
+    results = []
+    for case in cases(people):
+        try:
+            result = measure(case, people[case.who])
+        except Exception as exc:  # a feature still being built must not stop the run
+            result = Result(case.group, case.name, case.who, status=f"error: {exc!r}"[:120])
+        label = result.status or f"median {result.median:.1f} ms, p95 {result.p95:.1f} ms"
+        log(f"  {case.group}: {case.name} [{case.who}] — {label}")
+        results.append(result)
+    EXTRA.clear()
+    try:
+        EXTRA.extend(rematch(log=log))
+    except Exception as exc:
+        EXTRA.append({"full re-match": f"error: {exc!r}"[:200]})
+    return results
+
+
+# --- the full re-match ------------------------------------------------------------------------
+
+
+def rematch(log=print) -> list[dict]:
+    """All organisations against a sample of projects, through whatever the matchmaking
+    module exposes; "not available" until it lands."""
+    try:
+        from bench import rematch as implementation
+    except ImportError as exc:
+        return [{"name": "full re-match", "status": f"not available ({exc})"}]
+    return implementation.run(log=log)
