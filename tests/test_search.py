@@ -396,3 +396,9 @@ def test_a_plans_focus_areas_set_after_its_save_reach_the_index(roles):
     entry = SearchEntry.objects.get(kind="plan", object_id=str(plan.pk))
     assert entry.focus_areas == "|civic-social|quality-environment|"
     assert (entry.visibility, entry.owner_city_id) == ("draft", plan.city_id)
+
+
+def test_a_single_letter_is_a_whole_word_not_a_prefix(cso):
+    make_project(cso, title="Patong smart drainage")
+    assert titles(search.search(cso, "pa drainage")) == ["Patong smart drainage"]
+    assert titles(search.search(cso, "p drainage")) == []

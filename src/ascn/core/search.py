@@ -69,13 +69,23 @@ def terms_of(q: str | None) -> list[str]:
     return list(seen)[:MAX_TERMS]
 
 
+def _prefix(term: str) -> bool:
+    """Words match as prefixes from two letters on: "d*" would merge half the vocabulary."""
+    return len(term) >= 2
+
+
 def _fts5_match(terms: Sequence[str], *, column: str | None = None) -> str:
-    expression = " ".join(f'"{term}"*' for term in terms)  # quoted: no FTS5 syntax survives
+    # quoted: no FTS5 syntax survives
+    expression = " ".join(f'"{term}"' + ("*" if _prefix(term) else "") for term in terms)
     return f"{{{column}}} : ({expression})" if column else expression
 
 
 def _tsquery(terms: Sequence[str], *, weights: str = "") -> str:
-    return " & ".join(f"'{term}':*{weights}" for term in terms)
+    def one(term: str) -> str:
+        marks = ("*" if _prefix(term) else "") + weights
+        return f"'{term}':{marks}" if marks else f"'{term}'"
+
+    return " & ".join(one(term) for term in terms)
 
 
 def visible_q(scopes: Scopes) -> Q:
