@@ -228,3 +228,12 @@ def test_cached_downloads_are_rebuilt_when_a_record_changes(
     body = client.get("/data/projects.csv").content.decode("utf-8-sig")
     assert "phase 2" in body and "phase 1" not in body
     cache.clear()
+
+
+def test_sample_data_is_flagged_per_dataset(client, projects, text):
+    assert "includes sample data" not in text(client.get("/data/"))
+    Organisation.objects.filter(slug="pub").update(sample=True)
+    page = client.get("/data/").content.decode()
+    organisations = page.split('id="organisations"', 1)[1].split("</li>", 1)[0]
+    assert "includes sample data" in organisations
+    assert "includes sample data" not in page.split('id="projects"', 1)[1].split("</h3>", 1)[0]

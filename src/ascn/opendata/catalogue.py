@@ -66,6 +66,11 @@ class Dataset:
     api: str = ""  # the API list path, when the API serves them
     extra: list[Distribution] = field(default_factory=list)
     note: Any = ""
+    records: Callable[[], QuerySet] | None = None  # the public records, for the sample flag
+
+    def includes_sample(self) -> bool:
+        """Whether any public record of the dataset is illustrative sample data."""
+        return bool(self.records and self.records().filter(sample=True).exists())
 
     @property
     def page_url(self) -> str:
@@ -614,6 +619,7 @@ def datasets() -> list[Dataset]:
                 "The CSV and XLSX have the columns of the bulk-import template, so a file can "
                 "be imported again. Codes follow the OC4IDS 0.9.5 codelists."
             ),
+            records=lambda: Project.objects.filter(visibility="public"),
         ),
         Dataset(
             "action-plans",
@@ -623,6 +629,7 @@ def datasets() -> list[Dataset]:
             _max_updated(ActionPlan.objects.filter(visibility="public")),
             page="/plans/",
             api="/api/v1/action-plans",
+            records=lambda: ActionPlan.objects.filter(visibility="public"),
         ),
         Dataset(
             "meetings",
@@ -661,6 +668,7 @@ def datasets() -> list[Dataset]:
             _max_updated(public_organisations()),
             page="/organisations/",
             api="/api/v1/organisations",
+            records=public_organisations,
         ),
         Dataset(
             "programmes",
@@ -670,6 +678,7 @@ def datasets() -> list[Dataset]:
             _max_updated(public_programmes()),
             page="/programmes/",
             api="/api/v1/programmes",
+            records=public_programmes,
         ),
         Dataset(
             "case-studies",

@@ -23,7 +23,12 @@ def _base_url(request) -> str:
 @require_GET
 def catalogue_page(request):
     items = [
-        {"dataset": d, "modified": d.modified(), "distributions": d.distributions()}
+        {
+            "dataset": d,
+            "modified": d.modified(),
+            "distributions": d.distributions(),
+            "sample": d.includes_sample(),
+        }
         for d in catalogue.datasets()
     ]
     return render(
