@@ -66,10 +66,10 @@ def terms(text: str) -> frozenset[str]:
     """The normalised terms of a text: lower case, words of 3+ letters, no stop-words, a
     plain English plural folded to its singular (``sensors`` → ``sensor``)."""
     out = set()
-    for word in _WORD.findall(text.lower()):
-        if len(word) < 3 or word in STOP_WORDS or word.isdigit():
+    for word in set(_WORD.findall(text.lower())) - STOP_WORDS:
+        if len(word) < 3 or word.isdigit():
             continue
-        if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        if len(word) > 4 and word[-1] == "s" and word[-2] not in "sui":
             word = word[:-1]
         out.add(word)
     return frozenset(out)

@@ -246,7 +246,10 @@ def matches_for_organisation(user, organisation: Organisation, *, rates=None) ->
         "funding_secured",
     )
     profiles = []
+    offered = partner.instruments
     for pk, title, description, country, status, sought, budget, currency, secured in rows:
+        if offered and sought and offered.isdisjoint(sought):
+            continue  # ineligible on instruments: spare the tokenising
         gap = max(budget - secured, 0)
         profiles.append(
             matchmaking.project_profile(
