@@ -294,6 +294,9 @@ def _facets_from(rows, focus, types, filters) -> dict[str, list[FacetValue]]:
     }
     facets = {}
     for name in FACETS:
+        if not counts[name] and not selected[name]:
+            facets[name] = []
+            continue
         labels = labels_for(name)
         values = [
             FacetValue(value, str(labels.get(value, value)), n, value in selected[name])
