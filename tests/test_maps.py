@@ -96,3 +96,23 @@ def test_empty_map_renders(cities):
     svg = maps.asean_map_svg(cities)
     assert "<svg" in svg
     assert 'aria-label="Map of ASEAN with 0 ASCN cities"' in svg
+
+
+def test_dots_are_sized_by_project_count_with_a_size_legend():
+    spec = maps.asean_map_spec(CITIES)
+    encoding = spec["layer"][1]["encoding"]
+    assert encoding["size"]["field"] == "projects"
+    assert encoding["size"]["legend"]["title"] == "Public projects"
+    assert encoding["order"]["sort"] == "descending"  # big dots first: small ones stay visible
+    points = spec["layer"][1]["data"]["values"]
+    assert {p["name"]: p["projects"] for p in points}["Bangkok"] == 0  # no count: no projects
+    svg = maps.asean_map_svg(CITIES)
+    assert "Public projects" in svg
+    assert "its size shows the number of public projects" in svg
+
+
+def test_without_counts_dots_keep_one_size():
+    plain = [{k: v for k, v in c.items() if k != "projects"} for c in CITIES]
+    encoding = maps.asean_map_spec(plain)["layer"][1]["encoding"]
+    assert encoding["size"] == {"value": 110}
+    assert "order" not in encoding
