@@ -448,3 +448,21 @@ def test_the_matches_pages_need_sign_in_and_sight(roles, world, client):
     assert (
         roles.session("cso_hanoi").get("/organisations/quiet-capital/matches/").status_code == 404
     )
+
+
+def test_the_list_answers_htmx_with_the_results_only(adb_profile, client, text):
+    response = client.get(
+        "/organisations/?focus_area=built-infrastructure", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="results"') and "<html" not in body
+    assert "Asian Development Bank" in text(response)
+
+
+def test_the_edit_form_opens_with_the_saved_profile(roles, adb_profile):
+    response = roles.session("partner_adb").get(f"/organisations/{ADB}/edit/")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["countries"] == ["VN", "TH"]
+    assert form.initial["version"] == adb_profile.version
