@@ -402,3 +402,21 @@ def test_a_single_letter_is_a_whole_word_not_a_prefix(cso):
     make_project(cso, title="Patong smart drainage")
     assert titles(search.search(cso, "pa drainage")) == ["Patong smart drainage"]
     assert titles(search.search(cso, "p drainage")) == []
+
+
+def test_an_organisation_counts_for_its_headquarters_member_state_only(roles, adb):
+    # given the Asian Development Bank (headquartered in Manila) and a partner in Japan
+    from ascn.partners.services import organisation_upsert_seed
+
+    organisation_upsert_seed(
+        slug="yokohama-zqpartner",
+        values={
+            "name": "Yokohama Zqpartner",
+            "kind": "solution_provider",
+            "headquarters_country": "JP",
+            "visibility": "public",
+        },
+    )
+    entry = SearchEntry.objects.get(kind="organisation", object_id=str(adb.pk))
+    assert entry.member_state == "PH"
+    assert SearchEntry.objects.get(kind="organisation", ref="yokohama-zqpartner").member_state == ""

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Upper
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 
@@ -180,9 +181,12 @@ def _project(project) -> dict[str, Any]:
 
 
 def _organisations() -> QuerySet:
+    from ascn.network.models import MemberState
     from ascn.partners.models import Organisation
 
-    return Organisation.objects.all()
+    # Facets are by member state: the headquarters country counts when it is one.
+    in_asean = MemberState.objects.filter(code=Upper(OuterRef("headquarters_country")))
+    return Organisation.objects.annotate(hq_in_asean=Exists(in_asean))
 
 
 def _organisation(org) -> dict[str, Any]:
@@ -193,18 +197,10 @@ def _organisation(org) -> dict[str, Any]:
         "url": org.get_absolute_url(),
         "visibility": org.visibility,
         "owner_organisation_id": org.pk,
-        "member_state": _member_state_code(org.headquarters_country),
+        "member_state": org.headquarters_country.upper() if org.hq_in_asean else "",
         "organisation_id": org.pk,
         "focus_areas": _codes(org.focus_areas or []),
     }
-
-
-def _member_state_code(code: str) -> str:
-    """A country code when it is an ASEAN member state's (facets are by member state)."""
-    from ascn.network.models import MemberState
-
-    code = (code or "").upper()
-    return code if code and MemberState.objects.filter(code=code).exists() else ""
 
 
 def _programmes() -> QuerySet:
