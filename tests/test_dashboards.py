@@ -173,6 +173,9 @@ def test_filters_by_member_state_focus_area_and_year(client, data):
     assert rows == {"Thailand"}
     assert dict((r[0], r[1]) for r in chart_table(html, "pipeline"))["Preparation"] == "0"
 
+    by_country = client.get(URL, {"country": "th"}).content.decode()  # as in the API
+    assert chart_table(by_country, "funding") == chart_table(html, "funding")
+
     html = client.get(URL, {"focus_area": "civic-social"}).content.decode()
     assert dict((r[0], r[1]) for r in chart_table(html, "pipeline"))["Implementation"] == "0"
 

@@ -118,14 +118,22 @@ def dashboard(filters: queries.Filters) -> dict:
 CHART_KEYS = ("pipeline", "funding", "focus-areas", "deals", "partners", "programmes", "cities")
 
 
+def _params(request):
+    """The filters of the query string; ``country=TH`` (as in the API) means member_state."""
+    params = request.GET.copy()
+    if "country" in params and "member_state" not in params:
+        params["member_state"] = params.pop("country")[-1].upper()
+    return params or None
+
+
 @require_GET
 def index(request):
-    form = DashboardFilterForm(request.GET or None)
+    form = DashboardFilterForm(_params(request))
     status = 400 if form.is_bound and not form.is_valid() else 200
     filters = form.filters()
     context = {"form": form, "filters": filters, **dashboard_cached(filters)}
     context["map_svg"] = asean_map_svg(context["map_cities"])
-    context["query"] = request.GET.urlencode() if status == 200 else ""
+    context["query"] = form.data.urlencode() if status == 200 and form.is_bound else ""
     template = "dashboards/index.html#results" if request.htmx else "dashboards/index.html"
     return render(request, template, context, status=status)
 
@@ -146,7 +154,7 @@ def _chart_csv_name(key: str, filters: queries.Filters) -> str:
 def chart_csv(request, key: str):
     if key not in CHART_KEYS:
         raise Http404
-    form = DashboardFilterForm(request.GET or None)
+    form = DashboardFilterForm(_params(request))
     if form.is_bound and not form.is_valid():
         return HttpResponse(str(form.errors), status=400, content_type="text/plain")
     filters = form.filters()
