@@ -67,6 +67,7 @@ class Dataset:
     extra: list[Distribution] = field(default_factory=list)
     note: Any = ""
     records: Callable[[], QuerySet] | None = None  # the public records, for the sample flag
+    tracks_updates: bool = True  # False: its tables keep no update time
 
     def includes_sample(self) -> bool:
         """Whether any public record of the dataset is illustrative sample data."""
@@ -593,7 +594,8 @@ def datasets() -> list[Dataset]:
             _("ASEAN Smart Cities Framework"),
             _("The framework's three strategic outcomes and six development focus areas."),
             framework_table,
-            lambda: None,  # the framework's tables keep no update time
+            lambda: None,
+            tracks_updates=False,
             api="/api/v1/framework",
         ),
         Dataset(
