@@ -9,6 +9,7 @@ the whole result set; no query, however odd, is a server error.
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -119,6 +120,18 @@ def test_a_change_that_fails_leaves_the_index_as_it_was(cso):
 
     # then the index still holds the saved title
     assert titles(search.search(cso, "patong")) == ["Patong smart drainage"]
+
+
+def test_the_index_rolls_back_with_the_records_transaction(cso):
+    # given a project saved inside a transaction that then fails
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_project(cso)
+        assert search.search(cso, "drainage").count == 1  # seen inside the transaction
+        raise RuntimeError("the caller fails after the save")
+
+    # then neither the project nor its entry is left
+    assert search.search(cso, "drainage").count == 0
+    assert not SearchEntry.objects.filter(kind="project").exists()
 
 
 def test_the_registry_is_indexed_by_its_loader_with_public_fields_only(network):
