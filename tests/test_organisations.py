@@ -466,3 +466,18 @@ def test_the_edit_form_opens_with_the_saved_profile(roles, adb_profile):
     form = response.context["form"]
     assert form.initial["countries"] == ["VN", "TH"]
     assert form.initial["version"] == adb_profile.version
+
+
+def test_instruments_filter_the_projects_of_an_organisation(roles, adb_profile):
+    # given projects in Hanoi seeking nothing, only equity, and loan with equity
+    cso = roles.user("cso_hanoi")
+    make_project(cso, "hanoi", "Seeks nothing", financing_sought=[])
+    make_project(cso, "hanoi", "Seeks equity", financing_sought=["equity"])
+    make_project(cso, "hanoi", "Seeks loan or equity", financing_sought=["equity", "loan"])
+    # when ADB (loan, grant) looks for projects
+    body = roles.bearer("partner_adb").get(f"{API}/organisations/{ADB}/matches").json()
+    # then the equity-only project is not eligible
+    assert sorted(i["project"]["title"] for i in body["items"]) == [
+        "Seeks loan or equity",
+        "Seeks nothing",
+    ]

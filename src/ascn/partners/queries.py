@@ -221,8 +221,8 @@ def matches_for_project(user, project: Project, *, rates=None) -> list[Match]:
 def matches_for_organisation(user, organisation: Organisation, *, rates=None) -> list[Match]:
     """The projects ``user`` may see that fit ``organisation``, best first.
 
-    Country and stage are filtered in SQL; the focus areas come from one query on the
-    join table; the rest is scored in Python.
+    Country, stage and instruments are filtered in SQL; the focus areas come from one query
+    on the join table; the rest is scored in Python.
     """
     rates = money.latest_rates() if rates is None else rates
     partner = organisation_profile(organisation)
@@ -231,6 +231,9 @@ def matches_for_organisation(user, organisation: Organisation, *, rates=None) ->
         projects = projects.filter(city__member_state__code__in=sorted(partner.countries))
     if partner.stages:
         projects = projects.filter(status__in=sorted(partner.stages))
+    if partner.instruments:  # seeks none of them, or one of them (the JSON list as text)
+        seeks = [Q(financing_sought__icontains=f'"{code}"') for code in sorted(partner.instruments)]
+        projects = projects.filter(reduce(or_, seeks, Q(financing_sought=[])))
     focus: dict[int, set[str]] = defaultdict(set)
     through = Project.focus_areas.through.objects.filter(project__in=projects.values("pk"))
     for project_id, code in through.values_list("project_id", "focusarea__code"):
