@@ -18,7 +18,7 @@ from ascn.partners.programme_services import programme_upsert_seed
 from ascn.partners.services import organisation_create, organisation_update
 from ascn.plans.models import Project
 from ascn.plans.services import project_create, project_update
-from tests.roles import AuditMark, assert_matrix, everyone, members
+from tests.roles import AuditMark, assert_matrix, everyone, members, sign_in_redirect
 
 pytest_plugins = ["tests.roles"]
 
@@ -481,3 +481,31 @@ def test_instruments_filter_the_projects_of_an_organisation(roles, adb_profile):
         "Seeks loan or equity",
         "Seeks nothing",
     ]
+
+
+def test_pages_role_matrix(roles, world):
+    hanoi = f"/projects/{world['hanoi'].pk}/matches/"
+    phuket = f"/projects/{world['phuket'].pk}/matches/"
+    assert_matrix(roles.session, "GET", hanoi, members(200, anonymous=sign_in_redirect(hanoi)))
+    assert_matrix(
+        roles.session,
+        "GET",
+        phuket,
+        everyone(
+            404,
+            anonymous=sign_in_redirect(phuket),
+            cso_phuket=200,
+            nr_th=200,
+            secretariat=200,
+        ),
+    )
+    edit = f"/organisations/{ADB}/edit/"
+    assert_matrix(
+        roles.session,
+        "GET",
+        edit,
+        members(403, anonymous=sign_in_redirect(edit), partner_adb=200, secretariat=200),
+    )
+    assert_matrix(
+        roles.session, "GET", "/organisations/quiet-capital/", everyone(404, secretariat=200)
+    )
