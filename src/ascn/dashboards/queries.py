@@ -116,16 +116,14 @@ class ProjectFigures:
 
     total: int
     by_status: dict[str, int]
-    # (state code, state name, currency) → [projects, budget, secured, sought]
-    money: dict[tuple[str, str, str], list]
+    # (member state id, currency) → [projects, budget, secured, sought]
+    money: dict[tuple[int, str], list]
     samples: int
     last_updated: dt.datetime | None
 
 
 def project_figures(projects: QuerySet[Project]) -> ProjectFigures:
-    grouped = projects.values_list(
-        "city__member_state__code", "city__member_state__name", "status", "budget_currency"
-    ).annotate(
+    grouped = projects.values_list("city__member_state_id", "status", "budget_currency").annotate(
         n=Count("id"),
         budget=Sum("budget_amount"),
         secured=Sum("funding_secured"),
@@ -134,14 +132,14 @@ def project_figures(projects: QuerySet[Project]) -> ProjectFigures:
         updated=Max("updated_at"),
     )
     by_status: dict[str, int] = defaultdict(int)
-    money_rows: dict[tuple[str, str, str], list] = {}
+    money_rows: dict[tuple[int, str], list] = {}
     total = samples = 0
     last = None
-    for code, name, status, currency, n, budget, secured, sought, sample_n, updated in grouped:
+    for state_id, status, currency, n, budget, secured, sought, sample_n, updated in grouped:
         total += n
         samples += sample_n
         by_status[status] += n
-        row = money_rows.setdefault((code, name, currency), [0, ZERO, ZERO, ZERO])
+        row = money_rows.setdefault((state_id, currency), [0, ZERO, ZERO, ZERO])
         row[0] += n
         row[1] += budget or ZERO
         row[2] += secured or ZERO
@@ -213,11 +211,13 @@ def funding_by_state(figures: ProjectFigures, filters: Filters) -> Funding:
     states = MemberState.objects.order_by("name")
     if filters.member_state:
         states = states.filter(pk=filters.member_state.pk)
-    rows = {state.code: FundingRow(state.code, state.name) for state in states}
+    rows = {state.pk: FundingRow(state.code, state.name) for state in states}
     unconverted: dict[str, int] = defaultdict(int)
     used_dates = set()
-    for (code, name, currency), (n, budget, secured, sought) in figures.money.items():
-        row = rows.setdefault(code, FundingRow(code, name))
+    for (state_id, currency), (n, budget, secured, sought) in figures.money.items():
+        row = rows.get(state_id)
+        if row is None:  # outside the member-state filter: cannot happen, never counted
+            continue
         row.projects += n
         budget_usd = _usd(budget, currency, rates)
         if budget_usd is None:
@@ -239,12 +239,12 @@ def projects_by_focus_area(projects: QuerySet[Project]) -> list[tuple[str, str, 
     """A project with several focus areas counts once under each."""
     counts = dict(
         Project.focus_areas.through.objects.filter(project_id__in=projects.values("pk"))
-        .values_list("focusarea__code")
+        .values_list("focusarea_id")  # no join: the ids are matched to the areas here
         .annotate(n=Count("project_id"))
         .order_by()
     )
     return [
-        (area.code, area.name, counts.get(area.code, 0))
+        (area.code, area.name, counts.get(area.pk, 0))
         for area in FocusArea.objects.order_by("position", "code")
     ]
 
