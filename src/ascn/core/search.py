@@ -153,6 +153,7 @@ class Hit:
     url: str
     score: float
     type_label: str = ""
+    title_html: str = ""  # the title as HTML, the query's words marked (see ``highlight``)
 
 
 @dataclass
@@ -416,12 +417,13 @@ def _hit(kind, ref, title, url, score, snippet, terms) -> Hit:
     hit = Hit(kind, ref, title, highlight(snippet), url, round(float(score), 4))
     hit.type_label = str(SOURCES[kind].label) if kind in SOURCES else kind
     # Titles are marked here, alike on both databases (ts_headline would drop "<b>" text).
-    hit.title_html = highlight(mark_words(title, terms))  # type: ignore[attr-defined]
+    hit.title_html = highlight(mark_words(title, terms))
     return hit
 
 
 def autocomplete(user, q: str | None, *, limit: int = 8) -> list[Hit]:
-    """Titles the user may see that start with the query's words, best first."""
+    """Titles the user may see that hold words starting with the query's words: best first
+    on PostgreSQL (ts_rank of the title), alphabetical on SQLite."""
     terms = terms_of(q)
     if not terms:
         return []
@@ -488,8 +490,13 @@ def record_changed(action: str, obj: Model) -> None:
     related = dependents(obj) if dependents else []
     if action.endswith(".deleted"):
         remove_object(obj)
+
+        def reindex_related() -> None:
+            for record in related:
+                index_object(record)
+
         if related:
-            transaction.on_commit(lambda: [index_object(r) for r in related])
+            transaction.on_commit(reindex_related)
         return
     index_object(obj)
     for record in related:
