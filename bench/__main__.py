@@ -27,7 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
-VAR = ROOT / "var" / "bench"
+# A scaled-down SQLite data set lives in its own directory, so a quick look never replaces
+# the full one.
+SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
+VAR = ROOT / "var" / ("bench" if SCALE == 1.0 else f"bench-{SCALE:g}")
 os.environ["ASCN_VAR_DIR"] = str(VAR)
 if os.environ.get("BENCH_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
@@ -46,8 +49,6 @@ from django.core.management import call_command, get_commands  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench import cases, dataset, report, server  # noqa: E402
-
-SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 def log(message: str) -> None:

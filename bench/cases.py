@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import random
 import statistics
+import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -27,6 +29,9 @@ WARM_UP = 5
 CASE_BUDGET_MS = float(os.environ.get("BENCH_CASE_BUDGET_MS", "60000"))
 MIN_RUNS = 3
 SLOW_MS = 1000  # a case slower than this warms up with one request only
+# One request may take at most this long: its SQL is then interrupted (SQLite) or cancelled
+# (PostgreSQL statement_timeout) and the case is reported as over the limit.
+REQUEST_LIMIT_S = float(os.environ.get("BENCH_REQUEST_LIMIT_S", "30"))
 SEED = 20261128
 
 # Results that are not per-request timings (e.g. the full re-match), filled by run_all.
@@ -368,6 +373,48 @@ def cases(people: dict[str, Person]) -> list[Case]:
     ]
 
 
+@contextmanager
+def time_limit(seconds: float):
+    """Stop the SQL of a request that runs longer than ``seconds``."""
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        timer = threading.Timer(seconds, connection.connection.interrupt)
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
+    else:
+        yield
+
+
+def get(person: Person, path: str, queries: list | None = None) -> tuple[int, float]:
+    """One request: its status and how long it took (ms); its SQL queries counted into
+    ``queries`` when given."""
+    counter = CaptureQueriesContext(connection) if queries is not None else nullcontext([])
+    with time_limit(REQUEST_LIMIT_S), counter as captured:
+        start = time.perf_counter()
+        response = person.client.get(path, headers=person.headers)
+        elapsed = (time.perf_counter() - start) * 1000
+    if queries is not None:
+        queries.append(len(captured))
+    if response.status_code == 500 and elapsed > REQUEST_LIMIT_S * 1000 * 0.9:
+        return 0, elapsed  # stopped at the limit
+    return response.status_code, elapsed
+
+
+def _failed(status: int) -> str:
+    return f"over {REQUEST_LIMIT_S:g} s (stopped)" if status == 0 else f"HTTP {status}"
+
+
 def measure(case: Case, person: Person) -> Result:
     result = Result(case.group, case.name, case.who, target=case.target)
     paths = case.paths() if callable(case.paths) else case.paths
@@ -378,36 +425,33 @@ def measure(case: Case, person: Person) -> Result:
     if not _route_ok(paths[0], case.route):
         result.status = "not available"
         return result
-    client, headers = person.client, person.headers
     warm: list[float] = []
     for i in range(WARM_UP):
         # The last warm-up request also counts the SQL queries; a slow case warms up once.
-        last = i == WARM_UP - 1 or (warm and warm[0] > SLOW_MS)
+        last = i == WARM_UP - 1 or bool(warm and warm[0] > SLOW_MS)
         if case.cold:
             cache.clear()
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            response = client.get(paths[i % len(paths)], headers=headers)
-            warm.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            result.status = f"HTTP {response.status_code}"
+        queries: list[int] = []
+        status, elapsed = get(person, paths[i % len(paths)], queries if last else None)
+        warm.append(elapsed)
+        if status != 200:
+            result.status = _failed(status)
             return result
         if last:
-            result.queries = len(queries)
+            result.queries = queries[0]
             break
     runs = max(MIN_RUNS, min(RUNS, int(CASE_BUDGET_MS / max(statistics.median(warm), 0.01))))
     errors = 0
     started = time.perf_counter()
     for i in range(runs):
-        path = paths[(WARM_UP + i) % len(paths)]
         if case.cold:
             cache.clear()
-        start = time.perf_counter()
-        response = client.get(path, headers=headers)
-        result.times.append((time.perf_counter() - start) * 1000)
-        errors += response.status_code != 200
-        if (time.perf_counter() - started) * 1000 > 2 * CASE_BUDGET_MS and i >= 2:
-            break
+        status, elapsed = get(person, paths[(WARM_UP + i) % len(paths)])
+        result.times.append(elapsed)
+        errors += status != 200
+        spent = (time.perf_counter() - started) * 1000
+        if spent + statistics.median(result.times) > 2 * CASE_BUDGET_MS:
+            break  # a very slow case is timed fewer times than MIN_RUNS (see n)
     if errors:
         result.status = f"{errors} of {len(result.times)} not 200"
     return result

@@ -131,7 +131,7 @@ def run(log=print) -> dict:
     port = free_port()
     env = dict(os.environ)
     cmd = command(port)
-    logfile = (ROOT / "var" / "bench" / "granian.log").open("w")
+    logfile = (Path(os.environ["ASCN_VAR_DIR"]) / "granian.log").open("w")
     proc = subprocess.Popen(  # noqa: S603 - our own command line
         cmd, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -151,7 +151,7 @@ def run(log=print) -> dict:
             except OSError:
                 pass
             if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("granian did not start: see var/bench/granian.log")
+                raise RuntimeError("granian did not start: see granian.log in the bench directory")
             time.sleep(0.3)
         time.sleep(3)  # let the worker's background warm-up (the home map) finish
         workers = [
