@@ -30,7 +30,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 # A scaled-down SQLite data set lives in its own directory, so a quick look never replaces
 # the full one.
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
-VAR = ROOT / "var" / ("bench" if SCALE == 1.0 else f"bench-{SCALE:g}")
+# PostgreSQL runs keep their cache apart from SQLite's (same machine, different figures).
+VAR = (
+    ROOT
+    / "var"
+    / (
+        ("bench" if SCALE == 1.0 else f"bench-{SCALE:g}")
+        + ("-postgresql" if os.environ.get("BENCH_DATABASE_URL") else "")
+    )
+)
 os.environ["ASCN_VAR_DIR"] = str(VAR)
 if os.environ.get("BENCH_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
