@@ -15,7 +15,9 @@ Runs on its own SQLite database in ``var/bench/`` (never the demo's), or on Post
 the data set has to be rebuilt). Environment: ``BENCH_SCALE`` (default 1.0),
 ``BENCH_RUNS`` (100), ``BENCH_LOAD_SECONDS`` (10 per URL), ``BENCH_REINDEX=1`` (rebuild the
 search index even if the marker says it is current), ``BENCH_SKIP_SERVER=1``,
-``BENCH_GENERATE_ONLY=1`` (prepare the data set and stop).
+``BENCH_GENERATE_ONLY=1`` (prepare the data set and stop), ``BENCH_ONLY=search,dashboards``
+(only those case groups; see ``cases.selected``), ``BENCH_VAR`` (the SQLite data set's
+directory, default ``var/bench``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 # the full one.
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 # PostgreSQL runs keep their cache apart from SQLite's (same machine, different figures).
-VAR = (
+# ``BENCH_VAR`` names another directory (e.g. a copy of ``var/bench`` to try a change on).
+VAR = Path(os.environ["BENCH_VAR"]).resolve() if os.environ.get("BENCH_VAR") else (
     ROOT
     / "var"
     / (

@@ -457,9 +457,20 @@ def measure(case: Case, person: Person) -> Result:
     return result
 
 
+def selected(all_cases: list[Case]) -> list[Case]:
+    """``BENCH_ONLY`` (comma-separated groups, e.g. ``search,dashboards``) narrows the run to
+    those groups (and health, which every ratio needs); the full re-match runs only when
+    ``matches`` is among them."""
+    only = {g.strip() for g in os.environ.get("BENCH_ONLY", "").split(",") if g.strip()}
+    if not only:
+        return all_cases
+    return [c for c in all_cases if c.group in only or c.group == "platform"]
+
+
 def run_all(people: dict[str, Person], log=print) -> list[Result]:
     results = []
-    for case in cases(people):
+    only = os.environ.get("BENCH_ONLY", "")
+    for case in selected(cases(people)):
         try:
             result = measure(case, people[case.who])
         except Exception as exc:  # a feature still being built must not stop the run
@@ -468,6 +479,8 @@ def run_all(people: dict[str, Person], log=print) -> list[Result]:
         log(f"  {case.group}: {case.name} [{case.who}] — {label}")
         results.append(result)
     EXTRA.clear()
+    if only and "matches" not in only:
+        return results
     try:
         EXTRA.extend(rematch(log=log))
     except Exception as exc:

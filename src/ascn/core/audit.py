@@ -1,4 +1,10 @@
-"""Explicit audit records, called by services (no signals)."""
+"""Explicit audit records, called by services.
+
+``record`` is the one place every write passes through, inside the write's transaction. What
+must follow every write (the search index, caches of derived figures) hangs off it: the
+search index is called directly; anything else connects to the ``recorded`` signal, which is
+sent with ``sender`` = the changed object's model class, ``action``, ``obj`` and ``entry``.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,15 @@ import decimal
 from typing import Any
 
 from django.db import models
+from django.dispatch import Signal
 
 from ascn.core import search
 from ascn.core.middleware import current_request_meta
 from ascn.core.models import AuditEntry
+
+# Sent by ``record`` after the entry is written, inside the same transaction; a receiver that
+# must act only once the data is committed uses ``transaction.on_commit``.
+recorded = Signal()
 
 
 def _jsonable(value: Any) -> Any:
@@ -53,4 +64,5 @@ def record(actor, action: str, obj: models.Model, changes: dict | None = None) -
     )
     # Every audited change reaches the search index in the same transaction (docs/search.md).
     search.record_changed(action, obj)
+    recorded.send(sender=type(obj), action=action, obj=obj, entry=entry)
     return entry
