@@ -8,8 +8,9 @@ application = get_wsgi_application()
 
 
 def _warm_up() -> None:
-    """Render the home page's map once in the background, so the first visitor does not wait
-    for Altair and vl-convert to start (about 1.5 s per worker)."""
+    """Ask for the home page's map once at start-up, so the task worker (``db_worker``) draws
+    it before the first visitor comes. Nothing is drawn here: Altair and vl-convert stay out
+    of the web worker (docs/operations.md)."""
     from django.db import connection
 
     try:
@@ -17,7 +18,7 @@ def _warm_up() -> None:
         from ascn.network.views import _map_svg
 
         _map_svg(list(queries.cities()))
-    except Exception:  # noqa: S110 - a cold cache is only slower, never wrong
+    except Exception:  # noqa: S110 - a map not queued yet is queued by the first page view
         pass
     finally:
         connection.close()

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import altair as alt
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ascn.core.lazy_altair import alt
 from ascn.dashboards import queries
 
 BLUE = "#0b4f8a"  # 8.6:1 on white

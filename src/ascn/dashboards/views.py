@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ascn.dashboards import charts, queries
-from ascn.network.maps import asean_map_svg
 from ascn.network.models import City, FocusArea, MemberState
+from ascn.network.tasks import map_svg
 from ascn.opendata.imports import csv_bytes
 
 FIRST_YEAR = 2018  # the network's launch
@@ -132,7 +132,7 @@ def index(request):
     status = 400 if form.is_bound and not form.is_valid() else 200
     filters = form.filters()
     context = {"form": form, "filters": filters, **dashboard_cached(filters)}
-    context["map_svg"] = asean_map_svg(context["map_cities"])
+    context["map_svg"] = map_svg(context["map_cities"])
     context["query"] = form.data.urlencode() if status == 200 and form.is_bound else ""
     template = "dashboards/index.html#results" if request.htmx else "dashboards/index.html"
     return render(request, template, context, status=status)

@@ -8,14 +8,20 @@ optionally ``projects``. Country shapes: Natural Earth (public domain), see data
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
+if TYPE_CHECKING:
+    import altair as alt
+
+# Altair (and vl-convert, a V8 runtime) are imported only where a map is drawn: in the
+# background task worker (``ascn.network.tasks``), not in the web workers, which serve the
+# SVG it stored (docs/operations.md).
 
 DATA_FILE = Path(__file__).parent / "data" / "asean-countries.geojson"
 
@@ -91,6 +97,8 @@ def _size_ticks(most: int) -> list[int]:
 
 
 def _colour_scale(cohorts: list[str]) -> alt.Scale:
+    import altair as alt
+
     domain = sorted(set(cohorts))
     later = iter(LATER_COLOURS * (len(domain) // len(LATER_COLOURS) + 1))
     colours = [PILOT_COLOUR if c == str(PILOT_COHORT) else next(later) for c in domain]
@@ -99,6 +107,8 @@ def _colour_scale(cohorts: list[str]) -> alt.Scale:
 
 def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -> dict:
     """A self-contained Vega-Lite spec (inline data, no URLs) of ASEAN and the given cities."""
+    import altair as alt
+
     points = [c for c in (_clean_city(city) for city in cities) if c is not None]
     counted = any("projects" in p for p in points)
     if counted:  # a city missing from the counts has no projects (and still gets a dot)
@@ -198,6 +208,18 @@ def _svg_key(cities: list[dict]) -> tuple:
         tuple((key, city.get(key)) for key in _CITY_KEYS)
         for city in (c for c in (_clean_city(city) for city in cities) if c is not None)
     )
+
+
+def clean_cities(cities: list[dict]) -> list[dict]:
+    """The cities as the map draws them (JSON-friendly, placeable ones only)."""
+    return [{k: v for k, v in row if v is not None} for row in _svg_key(cities)]
+
+
+def svg_digest(cities: list[dict]) -> str:
+    """A short digest of everything the SVG of these cities depends on (for a cache key)."""
+    key = json.dumps(_svg_key(cities), separators=(",", ":"), default=str)
+    data = DATA_FILE.stat().st_mtime_ns
+    return hashlib.sha256(f"{key}|{data}".encode()).hexdigest()[:32]
 
 
 def asean_map_svg(cities: list[dict]) -> str:

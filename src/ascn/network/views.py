@@ -10,7 +10,6 @@ from ascn.dashboards.queries import public_project_counts
 from ascn.network import queries
 from ascn.network.api import city_out
 from ascn.network.forms import CityFilterForm, DirectoryFilterForm
-from ascn.network.maps import asean_map_svg
 from ascn.network.models import (
     Appointment,
     City,
@@ -20,12 +19,15 @@ from ascn.network.models import (
     Outcome,
     TimelineEvent,
 )
+from ascn.network.tasks import map_svg
 from ascn.plans.queries import projects_for
 
 
 def _map_svg(cities) -> str:
+    """The stored map, or "" (the template says it is being drawn) while the task worker
+    draws it: Altair and vl-convert stay out of the web worker (see ``network.tasks``)."""
     counts = public_project_counts()  # the dots are sized by their public projects
-    return asean_map_svg([{**city_out(c), "projects": counts.get(c.pk, 0)} for c in cities])
+    return map_svg([{**city_out(c), "projects": counts.get(c.pk, 0)} for c in cities])
 
 
 @require_GET

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-import altair as alt
+from ascn.core.lazy_altair import alt
 
 SVG_CACHE_SIZE = 64
 PHYSICAL_COLOUR = "#0b4f8a"  # the brand blue; 8.6:1 on white

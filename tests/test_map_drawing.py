@@ -1,0 +1,92 @@
+"""The home map is drawn by the task worker and served from the shared cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from ascn.network import maps, tasks
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PENDING_NOTE = "The map of the ASCN cities is being drawn"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_home_shows_the_map_with_a_link_per_city(client, network):
+    # (tests run tasks at once: the first view shows the map)
+    page = client.get("/").content.decode()
+
+    assert 'class="asean-map"' in page
+    assert page.count('<a href="/cities/') >= network.get("cities", 31) or "/cities/" in page
+    assert PENDING_NOTE not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_running_task_worker_the_page_says_the_map_is_coming_then_shows_it(
+    client, network
+):
+    with override_settings(TASKS=DB_TASKS):
+        # when: nobody has drawn the map yet
+        first = client.get("/").content.decode()
+        again = client.get("/").content.decode()
+
+        # then: the page says so, lists the cities, and the drawing is queued once
+        assert PENDING_NOTE in first and PENDING_NOTE in again
+        assert 'class="asean-map"' not in first
+        assert "/cities/" in first
+        queued = DBTaskResult.objects.filter(task_path="ascn.network.tasks.draw_map")
+        assert queued.count() == 1
+
+        # when: the task worker runs the queued task
+        job = queued.get()
+        tasks.draw_map.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+
+        # then: the next view serves the stored SVG
+        page = client.get("/").content.decode()
+        assert 'class="asean-map"' in page
+        assert PENDING_NOTE not in page
+
+
+def test_a_changed_count_is_a_new_map_never_a_stale_one():
+    cities = [
+        {
+            "name": "Hue",
+            "slug": "hue",
+            "country_name": "Viet Nam",
+            "cohort": 2018,
+            "lat": 16.46,
+            "lon": 107.59,
+            "url": "/cities/hue/",
+            "projects": 1,
+        },
+    ]
+    first = tasks.map_svg(cities)
+    assert "1 project</title>" in first
+
+    cities[0]["projects"] = 2
+    second = tasks.map_svg(cities)
+    assert "2 projects</title>" in second
+    assert maps.svg_digest(cities) == maps.svg_digest(maps.clean_cities(cities))
+
+
+def test_the_web_code_does_not_import_altair_or_vl_convert():
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup();"
+        "import config.urls, ascn.network.views, ascn.dashboards.views, ascn.plans.views;"
+        "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    assert out.strip() == "[]"
