@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "ascn.core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from ascn.core import cache  # noqa: F401 - connects the data version to audited writes

@@ -4,6 +4,7 @@ from typing import Literal
 
 from django.http import Http404
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -18,6 +19,7 @@ from ascn.core.api import (
     ShapedRows,
     member_auth,
 )
+from ascn.core.cache import anonymous_response_cache
 from ascn.core.errors import InvalidInput
 from ascn.network.models import City
 from ascn.plans import money, queries, readiness
@@ -194,6 +196,8 @@ class ProjectFilters(InputSchema):
     operation_id="projects_list",
     summary="Projects you may see, filtered, most recently updated first",
 )
+# Anonymous answers come from the shared cache until the next audited write (core/cache.py).
+@decorate_view(anonymous_response_cache)
 @paginate(PageNumber)
 def projects_list(request, filters: Query[ProjectFilters]):
     rates = money.latest_rates()

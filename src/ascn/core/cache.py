@@ -1,0 +1,92 @@
+"""A shared response cache for anonymous reads of public lists, versioned by writes.
+
+A list answer an anonymous visitor gets (``/api/v1/projects?…``) depends only on public data.
+It is stored in the shared cache (Redis or the file cache: every worker sees it) under a key
+made of the *data version*, the language and the full request path with its query. Every
+audited write (``ascn.core.audit.record`` sends ``recorded`` inside the write's transaction)
+makes a new data version twice: at once, so the writing transaction itself never reads an
+old answer, and again on commit, so an answer another request stored from the old data while
+the write was in flight is never served after it. Answers also expire after
+``RESPONSE_CACHE_SECONDS`` (60 s), which bounds what a write that bypasses the services (a
+migration, a bulk load) can leave behind. Signed-in users are never served from it.
+
+Off in tests unless a test sets ``RESPONSE_CACHE_SECONDS`` (their data changes without
+audited writes between tests). See docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+from ascn.core.audit import recorded
+
+VERSION_KEY = "ascn:data-version"
+DEFAULT_SECONDS = 60
+
+
+def response_cache_seconds() -> int:
+    default = 0 if settings.TESTING else DEFAULT_SECONDS
+    return int(getattr(settings, "RESPONSE_CACHE_SECONDS", default))
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_data_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _on_recorded(sender, **kwargs) -> None:
+    bump_data_version()
+    transaction.on_commit(bump_data_version)
+
+
+recorded.connect(_on_recorded, dispatch_uid="ascn.core.cache.data_version")
+
+
+def _key(request, version: str) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    language = getattr(request, "LANGUAGE_CODE", "")
+    return f"ascn:response:{version}:{language}:{path}"
+
+
+def anonymous_response_cache(view):
+    """Serve a GET view's 200 answers to anonymous requests from the shared cache.
+
+    Only for views whose anonymous answer depends on nothing but the request path, its query
+    and data written through the audited services. Used with ninja's ``decorate_view``.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = response_cache_seconds()
+        if not seconds or request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = _key(request, data_version())
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and isinstance(response, HttpResponse)
+        ):
+            cache.set(key, (response.content, response["Content-Type"]), seconds)
+        return response
+
+    return wrapper
