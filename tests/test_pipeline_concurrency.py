@@ -18,7 +18,8 @@ from ascn.partners.models import Engagement, Organisation
 from ascn.partners.pipeline import engagement_advance, engagement_create
 from ascn.plans.models import Project
 from tests.pipeline_fixtures import make_project
-from tests.test_plans_concurrency import ON_POSTGRESQL, _race
+from tests.races import race
+from tests.test_plans_concurrency import ON_POSTGRESQL
 
 pytest_plugins = ["tests.roles"]
 
@@ -65,7 +66,7 @@ def test_two_deals_committing_at_once_both_count(roles, adb):
     version = Project.objects.get(pk=project.pk).version
     secretariat = roles.user("secretariat").pk
     # when both commit at the same instant
-    outcomes = _race(
+    outcomes = race(
         Project,
         project.pk,
         [
@@ -86,7 +87,7 @@ def test_one_deal_committed_twice_at_once_counts_once(roles, adb):
     project = make_project(roles.user("secretariat"), "phuket", "Phuket", visibility="public")
     deal = deal_at_term_sheet(roles, project, adb)
     people = [roles.user("cso_phuket").pk, roles.user("partner_adb").pk]
-    outcomes = _race(
+    outcomes = race(
         Engagement,
         deal.pk,
         [

@@ -7,17 +7,15 @@ also shown with two real threads, each on its own connection, racing for the sam
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from ascn.accounts.models import User
-from ascn.core.errors import DomainError, StaleEdit
+from ascn.core.errors import StaleEdit
 from ascn.network.models import City
 from ascn.plans.models import ActionPlan, PlanVersion, Project
 from ascn.plans.services import plan_create, plan_transition, project_create, project_update
+from tests.races import race
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -121,57 +119,6 @@ def test_two_transitions_of_the_same_plan_version_keep_one(roles):
 # --- two threads racing on PostgreSQL --------------------------------------------------------
 
 
-def _race(row_model, pk: int, attempts: list) -> list:
-    """Run each attempt in its own thread and connection, all released at the same instant.
-
-    The main thread holds a lock on the row while the threads start, so that each reaches the
-    row's ``SELECT … FOR UPDATE`` and waits there; then it lets go and they race. Returns the
-    outcome of each attempt: ``"saved"`` or the ``DomainError`` it raised.
-    """
-    outcomes: list = [None] * len(attempts)
-
-    def run(index: int, attempt) -> None:
-        try:
-            attempt()
-            outcomes[index] = "saved"
-        except DomainError as exc:
-            outcomes[index] = exc
-        except BaseException as exc:  # pragma: no cover - reported by the assertion below
-            outcomes[index] = exc
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    with transaction.atomic():
-        row_model.objects.select_for_update().get(pk=pk)
-        for thread in threads:
-            thread.start()
-        _wait_for_lock_waiters(len(attempts))
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread never finished"
-    return outcomes
-
-
-def _wait_for_lock_waiters(count: int, timeout: float = 10.0) -> None:
-    """Until ``count`` other sessions wait on a lock (PostgreSQL's own view of it)."""
-    deadline = time.monotonic() + timeout
-    waiting = 0
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock' "
-                "AND pid <> pg_backend_pid()"
-            )
-            waiting = cursor.fetchone()[0]
-            if waiting >= count:
-                return
-            time.sleep(0.02)
-    raise AssertionError(f"only {waiting} of {count} threads reached the row lock")
-
-
 @ON_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_editing_the_same_version_save_exactly_one(roles):
@@ -192,7 +139,7 @@ def test_two_threads_editing_the_same_version_save_exactly_one(roles):
         return attempt
 
     # when both save at the same instant, each in its own thread and connection
-    outcomes = _race(Project, project.pk, [edit_by("cso"), edit_by("secretariat")])
+    outcomes = race(Project, project.pk, [edit_by("cso"), edit_by("secretariat")])
     # then exactly one is saved and the other is told its version is stale
     assert outcomes.count("saved") == 1, outcomes
     assert sum(isinstance(o, StaleEdit) for o in outcomes) == 1, outcomes
@@ -230,7 +177,7 @@ def test_two_threads_moving_the_same_plan_keep_exactly_one_transition(roles):
         return attempt
 
     # when the NR endorses it and returns it at the same instant
-    outcomes = _race(ActionPlan, plan.pk, [move("endorse"), move("return", "Redo it.")])
+    outcomes = race(ActionPlan, plan.pk, [move("endorse"), move("return", "Redo it.")])
     # then exactly one transition happened, and exactly one version was kept for it
     assert outcomes.count("saved") == 1, outcomes
     assert sum(isinstance(o, StaleEdit) for o in outcomes) == 1, outcomes

@@ -8,17 +8,15 @@ the others are refused, and the programme's awarded amount equals the sum of its
 
 from __future__ import annotations
 
-import threading
-import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from ascn.accounts.models import User
-from ascn.core.errors import DomainError, InvalidInput
+from ascn.core.errors import InvalidInput
 from ascn.network.models import City
 from ascn.partners.management.commands.load_partners import load_partners, load_programmes
 from ascn.partners.models import Application, Award, Programme
@@ -30,6 +28,7 @@ from ascn.partners.programme_services import (
     disbursement_create,
 )
 from ascn.plans.services import project_create
+from tests.races import race
 
 pytest_plugins = ["tests.roles"]
 
@@ -39,52 +38,6 @@ ON_POSTGRESQL = pytest.mark.skipif(
     "cannot interleave inside an award; the race is run on PostgreSQL",
 )
 US_FUND = "us-smart-cities-business-innovation-fund"  # US$1,000,000, at most US$300,000 each
-
-
-def _race(pk: int, attempts: list) -> list:
-    """Run each attempt in its own thread and connection, released together once all wait
-    on the programme's row lock (held by the main thread until then)."""
-    outcomes: list = [None] * len(attempts)
-
-    def run(index: int, attempt) -> None:
-        try:
-            attempt()
-            outcomes[index] = "saved"
-        except DomainError as exc:
-            outcomes[index] = exc
-        except BaseException as exc:  # pragma: no cover - reported by the assertions
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    with transaction.atomic():
-        Programme.objects.select_for_update().get(pk=pk)
-        for thread in threads:
-            thread.start()
-        _wait_for_lock_waiters(len(attempts))
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread never finished"
-    return outcomes
-
-
-def _wait_for_lock_waiters(count: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    waiting = 0
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock' "
-                "AND pid <> pg_backend_pid()"
-            )
-            waiting = cursor.fetchone()[0]
-            if waiting >= count:
-                return
-            time.sleep(0.02)
-    raise AssertionError(f"only {waiting} of {count} threads reached the row lock")
 
 
 def _shortlisted_applications(roles, programme: Programme, count: int) -> list[Application]:
@@ -141,7 +94,7 @@ def test_parallel_awards_beyond_the_balance_make_exactly_the_ones_that_fit(roles
         return attempt
 
     # when six managers award them at the same instant (US$1,200,000 in all)
-    outcomes = _race(programme.pk, [award(a.pk) for a in applications])
+    outcomes = race(Programme, programme.pk, [award(a.pk) for a in applications])
     # then exactly five fit and are made; the sixth is refused for the balance
     assert outcomes.count("saved") == 5, outcomes
     refused = [o for o in outcomes if o != "saved"]
@@ -176,7 +129,7 @@ def test_parallel_payments_never_exceed_the_award(roles):
         )
 
     # when four payments of US$75,000 are recorded at once (US$300,000 in all)
-    outcomes = _race(programme.pk, [pay, pay, pay, pay])
+    outcomes = race(Programme, programme.pk, [pay, pay, pay, pay])
     # then two are made and the others refused; the award is never overpaid
     assert outcomes.count("saved") == 2, outcomes
     award.refresh_from_db()
