@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from ascn.core import cache  # noqa: F401 - connects the data version to audited writes
+        from ascn.core.search import connect_signals
+
+        connect_signals()  # search entries go with records deleted without a service

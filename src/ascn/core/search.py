@@ -23,16 +23,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVectorField,
 )
-from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet, ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import Count, Model, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -40,18 +42,28 @@ from django.utils.safestring import SafeString, mark_safe
 from ascn.core.errors import InvalidInput
 from ascn.core.models import SearchEntry
 from ascn.core.permissions import Scopes, scopes_of
-from ascn.core.search_sources import DEPENDENTS, SOURCES, Source, clean, source_for
+from ascn.core.search_sources import (
+    DEPENDENT_SETS,
+    DEPENDENTS,
+    SOURCES,
+    Source,
+    clean,
+    source_for,
+)
 from ascn.core.visibility import Visibility
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 FTS_TABLE = "core_searchentry_fts"
+SCOPE_INDEX = "core_searchentry_scope"  # core/0003: the columns a walk checks, by id
 START, STOP = "\x02", "\x03"  # highlight marks; control characters never reach the index
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25 column weights on SQLite
-MATCHING_ROWIDS = "SELECT rowid FROM core_searchentry_fts WHERE core_searchentry_fts MATCH %s"
 _WORD = re.compile(r"[^\W_]+")
 FACETS = ("type", "country", "focus_area", "status")
+CANDIDATES = 1000  # matches considered per search: beyond, "1,000+" (docs/search.md)
+SNIPPET_WORDS = 24
+AUTOCOMPLETE_CANDIDATES = 200
 
 
 # --- queries --------------------------------------------------------------------------
@@ -132,15 +144,6 @@ def _vector() -> RawSQL:
     return RawSQL('"core_searchentry"."search_vector"', [], output_field=SearchVectorField())
 
 
-def _matching(terms: Sequence[str]):
-    """Entries whose title or text holds every term (as a prefix)."""
-    if _is_postgresql():
-        query = SearchQuery(_tsquery(terms), search_type="raw", config="english")
-        return SearchEntry.objects.annotate(vector=_vector()).filter(vector=query)
-    match = RawSQL(MATCHING_ROWIDS, [_fts5_match(terms)])  # noqa: S611 - a constant
-    return SearchEntry.objects.filter(id__in=match)
-
-
 # --- results ----------------------------------------------------------------------------
 
 
@@ -172,6 +175,8 @@ class Results:
     terms: list[str]
     page: int = 1
     page_size: int = 20
+    exact: bool = True  # false: more than ``count`` (= CANDIDATES) results
+    facets_exact: bool = True  # false: the facets count the first CANDIDATES matches
 
     @property
     def pages(self) -> int:
@@ -207,11 +212,15 @@ def search(
     page: int = 1,
     page_size: int = 20,
 ) -> Results:
-    """Ranked hits the user may see, with facet counts over the whole result set.
+    """Ranked hits the user may see, with facet counts.
 
     ``types``: entry types (``SOURCES``); ``filters``: ``country`` (member state codes),
     ``focus_area`` (codes), ``status`` (codes). A facet's counts apply every *other*
     filter, so its values say what choosing them would give.
+
+    At most ``CANDIDATES`` matches are considered (title matches first, newest first, then
+    text matches): within them the ranking, the count and the facets are exact; beyond
+    them ``Results.exact`` is false and the count reads "1,000+".
     """
     filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items()}
     types = [t for t in types if t in SOURCES]
@@ -220,17 +229,74 @@ def search(
     if not terms:
         return Results([], 0, _facets_from(Counter(), {}, types, filters), [], page, page_size)
     visible = visible_q(scopes_of(user))
-    rows, focus = _facet_rows(_matching(terms).filter(visible), filters)
-    count = _count(rows, focus, types, filters)
+    chosen = _filters_q(types, filters)
+    candidates, exact = _candidates(terms, visible & chosen, CANDIDATES)
+    if chosen:  # the facets count what the other filters leave: their own sample
+        base, base_exact = _candidates(terms, visible, CANDIDATES)
+    else:
+        base, base_exact = candidates, exact
+    rows, focus = _facet_rows(SearchEntry.objects.filter(id__in=[c[0] for c in base]), filters)
     facets = _facets_from(rows, focus, types, filters)
-    items: list[Hit] = []
     offset = (page - 1) * page_size
-    if count and offset < count:
-        where = visible & _filters_q(types, filters)
-        items = (_ranked_postgresql if _is_postgresql() else _ranked_sqlite)(
-            where, terms, offset, page_size
-        )
-    return Results(items, count, facets, terms, page, page_size)
+    ranked = sorted(candidates, key=lambda c: (-c[1], -c[2], c[0]))
+    shown = ranked[offset : offset + page_size]
+    items = _page(shown, terms) if shown else []
+    results = Results(items, len(candidates), facets, terms, page, page_size)
+    results.exact, results.facets_exact = exact, base_exact
+    return results
+
+
+def _candidates(terms: Sequence[str], where: Q, limit: int) -> tuple[list[tuple], bool]:
+    """Up to ``limit`` matching entries as (id, title tier, score): the entries whose title
+    holds every word first, then the others, each newest first; and whether that was all.
+
+    Both engines walk their index in id order and stop at the limit, so a word found in
+    half the entries costs no more than a rare one; the score (bm25 / ts_rank) is
+    computed for the candidates only.
+    """
+    walk = _walk_postgresql if _is_postgresql() else _walk_sqlite
+    found = [(pk, 1, score) for pk, score in walk(terms, where, limit + 1, titles=True)]
+    if len(found) <= limit:
+        rest = walk(terms, where, limit + 1 - len(found), titles=False)
+        found += [(pk, 0, score) for pk, score in rest]
+    return found[:limit], len(found) <= limit
+
+
+def _walk_sqlite(terms, where_q: Q, limit: int, *, titles: bool) -> list[tuple[int, float]]:
+    everything = _fts5_match(terms)
+    in_title = _fts5_match(terms, column="title")
+    match = in_title if titles else f"({everything}) NOT ({in_title})"
+    where, params = _where_sql(where_q)
+    # bm25() exists only in a query whose FROM holds the FTS table; constant table name,
+    # Django-compiled WHERE, values as parameters. FTS5 walks its index newest first and
+    # SQLite stops at the LIMIT: bm25 is computed for the rows returned only.
+    sql = (
+        f"SELECT {FTS_TABLE}.rowid, -bm25({FTS_TABLE}, %s, %s) "  # noqa: S608
+        f"FROM {FTS_TABLE} CROSS JOIN core_searchentry INDEXED BY {SCOPE_INDEX} "
+        f"ON core_searchentry.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH %s AND ({where}) "
+        f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [TITLE_WEIGHT, BODY_WEIGHT, match, *params, limit])
+        return [(pk, float(score)) for pk, score in cursor.fetchall()]
+
+
+def _walk_postgresql(terms, where_q: Q, limit: int, *, titles: bool) -> list[tuple[int, float]]:
+    everything = SearchQuery(_tsquery(terms), search_type="raw", config="english")
+    in_title = SearchQuery(_tsquery(terms, weights="A"), search_type="raw", config="english")
+    entries = SearchEntry.objects.annotate(vector=_vector()).filter(where_q)
+    entries = (
+        entries.filter(vector=in_title)
+        if titles
+        else entries.filter(vector=everything).exclude(vector=in_title)
+    )
+    return [
+        (pk, float(score))
+        for pk, score in entries.annotate(score=SearchRank(_vector(), everything))
+        .order_by("-id")
+        .values_list("id", "score")[:limit]
+    ]
 
 
 def _facet_rows(base, filters):
@@ -264,10 +330,6 @@ def _keeps(key: tuple, types, filters, skip: str) -> bool:
         return False
     statuses = filters.get("status", ())
     return not (statuses and skip != "status" and status not in statuses)
-
-
-def _count(rows, focus, types, filters) -> int:
-    return sum(focus[key][""] for key in rows if _keeps(key, types, filters, ""))
 
 
 def _facets_from(rows, focus, types, filters) -> dict[str, list[FacetValue]]:
@@ -326,79 +388,55 @@ def _where_sql(where: Q) -> tuple[str, list[Any]]:
     return (sql or "1 = 1"), list(params)
 
 
-def _ranked_sqlite(where_q: Q, terms, offset, limit) -> list[Hit]:
-    # bm25(), highlight() and snippet() exist only in a query whose FROM holds the FTS table.
-    where, params = _where_sql(where_q)
-    # constant table name, Django-compiled WHERE, values as parameters
-    sql = (
-        f"SELECT core_searchentry.kind, core_searchentry.ref, core_searchentry.title, "  # noqa: S608
-        f"core_searchentry.url, -bm25({FTS_TABLE}, %s, %s), "
-        f"snippet({FTS_TABLE}, 1, %s, %s, '…', 24) "
-        f"FROM {FTS_TABLE} JOIN core_searchentry ON core_searchentry.id = {FTS_TABLE}.rowid "
-        f"WHERE {FTS_TABLE} MATCH %s AND ({where}) "
-        f"ORDER BY bm25({FTS_TABLE}, %s, %s), core_searchentry.id LIMIT %s OFFSET %s"
-    )
-    args = [
-        TITLE_WEIGHT,
-        BODY_WEIGHT,
-        START,
-        STOP,
-        _fts5_match(terms),
-        *params,
-        TITLE_WEIGHT,
-        BODY_WEIGHT,
-        limit,
-        offset,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        rows = cursor.fetchall()
-    return [
-        _hit(kind, ref, title, url, score, snippet, terms)
-        for kind, ref, title, url, score, snippet in rows
-    ]
-
-
-def _ranked_postgresql(where_q: Q, terms, offset, limit) -> list[Hit]:
-    query = SearchQuery(_tsquery(terms), search_type="raw", config="english")
-    page = list(
-        _matching(terms)
-        .filter(where_q)
-        .annotate(score=SearchRank(_vector(), query))
-        .order_by("-score", "id")
-        .values_list("id", "score")[offset : offset + limit]
-    )
-    if not page:
-        return []
-    options = {"start_sel": START, "stop_sel": STOP, "config": "english"}
-    marked = {
-        row["id"]: row
-        for row in SearchEntry.objects.filter(id__in=[pk for pk, _ in page])
-        .annotate(
-            snippet=SearchHeadline(
-                "body",
-                query,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **options,
-            ),
+def _page(shown: list[tuple], terms) -> list[Hit]:
+    """The hits of one page, with their snippets (computed for these rows only)."""
+    ids = [pk for pk, _, _ in shown]
+    columns = ("id", "kind", "ref", "title", "url")
+    if _is_postgresql():
+        query = SearchQuery(_tsquery(terms), search_type="raw", config="english")
+        options = {"start_sel": START, "stop_sel": STOP, "config": "english"}
+        headline = SearchHeadline(
+            "body",
+            query,
+            max_words=30,
+            min_words=12,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+            **options,
         )
-        .values("id", "kind", "ref", "title", "url", "snippet")
-    }
+        rows = SearchEntry.objects.filter(id__in=ids).annotate(snippet=headline)
+        by_id = {row["id"]: row for row in rows.values(*columns, "snippet")}
+    else:
+        rows = SearchEntry.objects.filter(id__in=ids).values(*columns, "body")
+        by_id = {row["id"]: {**row, "snippet": make_snippet(row["body"], terms)} for row in rows}
     return [
         _hit(
-            marked[pk]["kind"],
-            marked[pk]["ref"],
-            marked[pk]["title"],
-            marked[pk]["url"],
+            by_id[pk]["kind"],
+            by_id[pk]["ref"],
+            by_id[pk]["title"],
+            by_id[pk]["url"],
             score,
-            marked[pk]["snippet"],
+            by_id[pk]["snippet"],
             terms,
         )
-        for pk, score in page
+        for pk, _, score in shown
+        if pk in by_id
     ]
+
+
+def make_snippet(body: str, terms: Sequence[str], words: int = SNIPPET_WORDS) -> str:
+    """About ``words`` words of the text around the first word a term starts, marked
+    (\x02…\x03), with "…" where it is cut: the same on every database, for a page only."""
+    tokens = list(_WORD.finditer(body or ""))
+    if not tokens:
+        return ""
+    starts = tuple(terms)
+    first = next((i for i, m in enumerate(tokens) if m.group(0).lower().startswith(starts)), 0)
+    start = max(0, first - words // 4)
+    end = min(len(tokens), start + words)
+    start = max(0, end - words)
+    text = mark_words(body[tokens[start].start() : tokens[end - 1].end()], terms)
+    return ("…" if start else "") + text + ("…" if end < len(tokens) else "")
 
 
 def mark_words(text: str, terms: Sequence[str]) -> str:
@@ -422,29 +460,21 @@ def _hit(kind, ref, title, url, score, snippet, terms) -> Hit:
 
 
 def autocomplete(user, q: str | None, *, limit: int = 8) -> list[Hit]:
-    """Titles the user may see that hold words starting with the query's words: best first
-    on PostgreSQL (ts_rank of the title), alphabetical on SQLite."""
+    """Up to ``limit`` entries the user may see whose title holds words starting with the
+    query's words: the best scored among the newest ``AUTOCOMPLETE_CANDIDATES`` such titles."""
     terms = terms_of(q)
     if not terms:
         return []
-    scopes = scopes_of(user)
-    if _is_postgresql():
-        query = SearchQuery(_tsquery(terms, weights="A"), search_type="raw", config="english")
-        rows = (
-            SearchEntry.objects.annotate(vector=_vector())
-            .filter(visible_q(scopes), vector=query)
-            .annotate(score=SearchRank(_vector(), query))
-            .order_by("-score", "id")
-            .values_list("kind", "ref", "title", "url", "score")[:limit]
-        )
-    else:
-        titled = RawSQL(MATCHING_ROWIDS, [_fts5_match(terms, column="title")])  # noqa: S611
-        rows = (
-            SearchEntry.objects.filter(visible_q(scopes), id__in=titled)
-            .order_by("title", "id")
-            .values_list("kind", "ref", "title", "url", "id")[:limit]
-        )
-    return [_hit(kind, ref, title, url, 0, "", terms) for kind, ref, title, url, _ in rows]
+    walk = _walk_postgresql if _is_postgresql() else _walk_sqlite
+    found = walk(terms, visible_q(scopes_of(user)), AUTOCOMPLETE_CANDIDATES, titles=True)
+    best = sorted(found, key=lambda c: (-c[1], c[0]))[: max(1, min(limit, 20))]
+    rows = SearchEntry.objects.filter(id__in=[pk for pk, _ in best])
+    by_id = {row["id"]: row for row in rows.values("id", "kind", "ref", "title", "url")}
+    return [
+        _hit(row["kind"], row["ref"], row["title"], row["url"], score, "", terms)
+        for pk, score in best
+        if (row := by_id.get(pk))
+    ]
 
 
 # --- writes -----------------------------------------------------------------------------
@@ -486,21 +516,96 @@ def record_changed(action: str, obj: Model) -> None:
     before the row goes, so its entry is removed now and the records it was part of are
     re-read once the transaction has committed.
     """
-    dependents = DEPENDENTS.get(obj._meta.label_lower)
+    label = obj._meta.label_lower
+    dependents = DEPENDENTS.get(label)
     related = dependents(obj) if dependents else []
     if action.endswith(".deleted"):
         remove_object(obj)
-
-        def reindex_related() -> None:
-            for record in related:
-                index_object(record)
-
         if related:
-            transaction.on_commit(reindex_related)
+            transaction.on_commit(lambda: _index_all(related))
         return
     index_object(obj)
-    for record in related:
+    _index_all(related)
+    for kind, condition in DEPENDENT_SETS.get(label, lambda _: [])(obj):
+        reindex(kind, condition)
+
+
+def _index_all(records: Iterable[Model]) -> None:
+    for record in records:
         index_object(record)
+
+
+def reindex(kind: str, condition: Q, *, batch_size: int = 500) -> int:
+    """Re-read the records of one type that meet ``condition`` and rewrite their entries in
+    batches (a renamed member state: thousands of projects). Returns the entries written."""
+    source = SOURCES[kind]
+    model = source.model_class
+    records = source.queryset().filter(pk__in=model.objects.filter(condition).values("pk"))
+    written = 0
+    batch: list[Model] = []
+
+    def flush() -> int:
+        values = {str(obj.pk): _entry_values(source, obj) for obj in batch}
+        existing = dict(
+            SearchEntry.objects.filter(kind=kind, object_id__in=list(values)).values_list(
+                "object_id", "id"
+            )
+        )
+        gone = [pk for pk, v in values.items() if v is None]
+        SearchEntry.objects.filter(kind=kind, object_id__in=gone).delete()
+        kept = {pk: v for pk, v in values.items() if v is not None}
+        updates = [SearchEntry(id=existing[pk], **v) for pk, v in kept.items() if pk in existing]
+        if updates:
+            SearchEntry.objects.bulk_update(updates, fields=list(next(iter(kept.values()))))
+        SearchEntry.objects.bulk_create(
+            [
+                SearchEntry(kind=kind, object_id=pk, **v)
+                for pk, v in kept.items()
+                if pk not in existing
+            ]
+        )
+        return len(kept)
+
+    for obj in records.order_by("pk").iterator(chunk_size=batch_size):
+        batch.append(obj)
+        if len(batch) >= batch_size:
+            written += flush()
+            batch = []
+    if batch:
+        written += flush()
+    return written
+
+
+# --- records deleted without a service (cascades, fixtures) -----------------------------
+
+
+def _entry_deleted(sender, instance, **kwargs) -> None:
+    """``post_delete`` of an indexed record: its entry goes in the same transaction."""
+    remove_object(instance)
+
+
+def _part_deleted(sender, instance, **kwargs) -> None:
+    """``post_delete`` of a record that is part of others' entries: re-read them on commit
+    (they may be going too, in the same cascade; then their entries go)."""
+    dependents = DEPENDENTS.get(instance._meta.label_lower)
+    try:
+        related = dependents(instance) if dependents else []
+    except ObjectDoesNotExist:  # what it was part of is gone already
+        return
+    if related:
+        transaction.on_commit(lambda: _index_all(related))
+
+
+def connect_signals() -> None:
+    """Called by ``CoreConfig.ready``: entries follow deletions that bypass the services
+    (a city's projects deleted by cascade, fixtures torn down). One receiver per model, so
+    other models keep Django's fast (signal-free) bulk deletes."""
+    for source in SOURCES.values():
+        post_delete.connect(_entry_deleted, sender=source.model_class, dispatch_uid=source.kind)
+    for label in DEPENDENTS:
+        post_delete.connect(
+            _part_deleted, sender=apps.get_model(label), dispatch_uid=f"part:{label}"
+        )
 
 
 def rebuild(*, kinds: Iterable[str] | None = None, batch_size: int = 2000) -> dict[str, int]:
@@ -537,6 +642,7 @@ __all__ = [
     "index_object",
     "rebuild",
     "record_changed",
+    "reindex",
     "remove_object",
     "search",
     "terms_of",

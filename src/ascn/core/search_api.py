@@ -82,9 +82,18 @@ class FacetValueOut(Schema):
 
 class SearchOut(Schema):
     items: list[HitOut]
-    count: int
+    count: int = Field(
+        ...,
+        description=f"Results; when `count_exact` is false, at least this many "
+        f"(a search considers at most {search.CANDIDATES:,} matches).",
+    )
+    count_exact: bool = Field(
+        ..., description=f"False: more than {search.CANDIDATES:,} results; refine the words."
+    )
     facets: dict[str, list[FacetValueOut]] = Field(
-        ..., description="`type`, `country`, `focus_area`, `status`: counts over all results."
+        ...,
+        description="`type`, `country`, `focus_area`, `status`: counts over the results "
+        f"(over the first {search.CANDIDATES:,} matches when there are more).",
     )
 
 
@@ -118,7 +127,46 @@ def search_everything(request, filters: Query[SearchFilters]):
             for hit in results.items
         ],
         "count": results.count,
+        "count_exact": results.exact,
         "facets": {
             name: [vars(value) for value in values] for name, values in results.facets.items()
         },
+    }
+
+
+class AutocompleteQuery(InputSchema):
+    q: str = Field(
+        "",
+        max_length=search.MAX_QUERY_LENGTH,
+        description="What has been typed; each word is matched as the start of a title word.",
+    )
+
+
+class SuggestionOut(Schema):
+    type: str = Field(..., description="project, plan, city, person, organisation, …")
+    type_label: str = Field(..., description="The type's name, in the request's language.")
+    id: str
+    title: str
+    url: str = Field(..., description="The record's page.")
+
+
+class AutocompleteOut(Schema):
+    items: list[SuggestionOut]
+
+
+@router.get(
+    "/search/autocomplete",
+    response={200: AutocompleteOut, **ERRORS_LIST},
+    operation_id="search_autocomplete",
+    summary="Titles for a search box, as the user types",
+)
+def search_autocomplete(request, query: Query[AutocompleteQuery]):
+    """Up to 8 titles the caller may see with words starting with each typed word (best
+    first among the newest matching titles). Fewer than 2 letters give nothing."""
+    hits = search.autocomplete(request.user, query.q) if len(query.q.strip()) >= 2 else []
+    return {
+        "items": [
+            {"type": h.type, "type_label": h.type_label, "id": h.id, "title": h.title, "url": h.url}
+            for h in hits
+        ]
     }

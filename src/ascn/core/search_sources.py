@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
@@ -352,10 +352,31 @@ def _appointment_dependents(appointment) -> list[Model]:
 DEPENDENTS: dict[str, Callable[[Any], list[Model]]] = {
     "network.appointment": _appointment_dependents,
     "network.person": lambda person: list({a.city for a in person.appointments.all() if a.city_id}),
-    "network.memberstate": lambda state: list(state.cities.all()),
     "meetings.agendaitem": lambda item: [item.meeting],
     "meetings.decision": lambda decision: [decision.meeting],
     "agreements.agreementparty": lambda party: [party.agreement],
+}
+
+
+# Records whose change alters the entries of many others: (type, condition on that type's
+# model) pairs, re-indexed in batches. A city's and a member state's name are in the text of
+# the entries of their projects, plans, case studies, meetings and officers.
+DEPENDENT_SETS: dict[str, Callable[[Any], list[tuple[str, Q]]]] = {
+    "network.city": lambda city: [
+        ("project", Q(city_id=city.pk)),
+        ("plan", Q(city_id=city.pk)),
+        ("case_study", Q(city_id=city.pk)),
+        ("meeting", Q(host_city_id=city.pk)),
+        ("person", Q(appointments__city_id=city.pk)),
+    ],
+    "network.memberstate": lambda state: [
+        ("city", Q(member_state_id=state.pk)),
+        ("project", Q(city__member_state_id=state.pk)),
+        ("plan", Q(city__member_state_id=state.pk)),
+        ("case_study", Q(city__member_state_id=state.pk)),
+        ("meeting", Q(host_member_state_id=state.pk)),
+        ("person", Q(appointments__member_state_id=state.pk)),
+    ],
 }
 
 

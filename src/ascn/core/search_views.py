@@ -59,3 +59,15 @@ def search_page(request):
     }
     template = "core/search.html#results" if request.htmx else "core/search.html"
     return render(request, template, context, status=status)
+
+
+@require_GET
+def search_suggestions(request):
+    """The header box's ``<datalist>`` options (htmx, as the user types): up to 8 titles
+    the user may see. Anything that is not a search gives no options."""
+    q = request.GET.get("q", "")
+    try:
+        hits = search.autocomplete(request.user, q) if len(q.strip()) >= 2 else []
+    except InvalidInput:
+        hits = []
+    return render(request, "core/search_suggestions.html", {"hits": hits})

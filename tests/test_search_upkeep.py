@@ -1,0 +1,201 @@
+"""The search index follows records changed or deleted around the services, and answers a
+header search box (SPEC C9, issue 7).
+
+Entries go with their records however those are deleted (a cascade, a fixture torn down);
+renaming a city or a member state rewrites the entries that carry its name; the
+autocomplete answers titles the caller may see; a common word is answered within a capped
+candidate set, titles first, with the count marked as a floor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ascn.core import search
+from ascn.core.models import SearchEntry
+from ascn.network.models import Appointment, City, MemberState, Person
+from ascn.network.services import appointment_create, registry_upsert
+from ascn.plans.services import project_create
+
+pytest_plugins = ["tests.roles"]
+
+
+def make_project(actor, *, city="phuket", title="Patong smart drainage", **values):
+    defaults = {
+        "description": "Sensors and gates in the canals.",
+        "focus_areas": ["quality-environment"],
+        "status": "implementation",
+        "budget_amount": "4500000",
+        "budget_currency": "THB",
+    }
+    return project_create(
+        actor=actor, city=City.objects.get(slug=city), title=title, **{**defaults, **values}
+    )
+
+
+def entry_of(kind: str, obj) -> SearchEntry | None:
+    return SearchEntry.objects.filter(kind=kind, object_id=str(obj.pk)).first()
+
+
+# --- deletions without a service ---------------------------------------------------------------
+
+
+def test_a_record_deleted_without_a_service_leaves_the_index(roles):
+    # given a project saved through the service (so indexed)
+    secretariat = roles.user("secretariat")
+    project = make_project(secretariat, title="Kathu flood pumps")
+    assert entry_of("project", project) is not None
+
+    # when it is deleted directly (a fixture's teardown, a shell), with no audit entry
+    project.delete()
+
+    # then its entry is gone and nobody finds it
+    assert entry_of("project", project) is None
+    assert search.search(secretariat, "kathu").count == 0
+
+
+def test_records_deleted_directly_take_their_entries_and_their_part_in_others(
+    network, django_capture_on_commit_callbacks
+):
+    # given an officer of Phuket, found by name both as a person and in her city's entry
+    person, _ = registry_upsert(
+        actor=None, model=Person, lookup={"full_name": "Malee Qxvorta"}, values={}
+    )
+    appointment = appointment_create(
+        actor=None,
+        person=person,
+        role=Appointment.Role.CSO,
+        member_state=MemberState.objects.get(code="TH"),
+        city=City.objects.get(slug="phuket"),
+        start_date=dt.date(2025, 1, 1),
+    )
+    assert {h.type for h in search.search(None, "qxvorta").items} == {"person", "city"}
+
+    # when her appointment, then she, are deleted directly (a teardown, no audit entry)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment.delete()
+        person.delete()
+
+    # then neither she nor her city is found by her name any more
+    assert search.search(None, "qxvorta").count == 0
+    assert entry_of("person", person) is None
+    assert "Qxvorta" not in entry_of("city", City.objects.get(slug="phuket")).body
+
+
+# --- renames ---------------------------------------------------------------------------------
+
+
+def test_renaming_a_city_rewrites_the_entries_of_its_projects(roles):
+    # given a Phuket project, found by its city's name
+    secretariat = roles.user("secretariat")
+    project = make_project(secretariat)
+    assert search.search(secretariat, "phuket drainage").count == 1
+
+    # when the city is renamed through the registry service
+    registry_upsert(
+        actor=None, model=City, lookup={"slug": "phuket"}, values={"name": "Andamanburi"}
+    )
+
+    # then the project is found by the new name, and no longer by the old one
+    assert [h.id for h in search.search(secretariat, "andamanburi drainage").items] == [
+        str(project.pk)
+    ]
+    assert search.search(secretariat, "phuket drainage", types=["project"]).count == 0
+    assert "Andamanburi" in entry_of("project", project).body
+
+
+def test_renaming_a_member_state_rewrites_the_entries_of_its_cities_and_projects(roles):
+    # given a Phuket project
+    secretariat = roles.user("secretariat")
+    project = make_project(secretariat)
+
+    # when Thailand's name changes in the registry
+    registry_upsert(
+        actor=None, model=MemberState, lookup={"code": "TH"}, values={"name": "Thailandia"}
+    )
+
+    # then the project and its city are found by the new name
+    found = {(h.type, h.title) for h in search.search(secretariat, "thailandia phuket").items}
+    assert {("project", "Patong smart drainage"), ("city", "Phuket")} <= found
+    assert "Thailandia" in entry_of("project", project).body
+
+
+# --- autocomplete ----------------------------------------------------------------------------
+
+
+def test_autocomplete_offers_titles_the_caller_may_see(client, roles):
+    # given a draft project of Phuket
+    make_project(roles.user("cso_phuket"), title="Patong smart drainage")
+
+    # when its CSCO types the start of its words in the header box
+    client.force_login(roles.user("cso_phuket"))
+    response = client.get("/api/v1/search/autocomplete", {"q": "pato dra"})
+
+    # then the title comes back with its type and page
+    assert response.status_code == 200
+    [item] = response.json()["items"]
+    assert item["title"] == "Patong smart drainage"
+    assert (item["type"], item["url"]) == ("project", f"/projects/{item['id']}/")
+
+    # and the public does not see the draft
+    client.logout()
+    assert client.get("/api/v1/search/autocomplete", {"q": "pato"}).json() == {"items": []}
+
+
+@pytest.mark.parametrize(
+    ("q", "status"),
+    [("", 200), ("p", 200), ('"*(NEAR', 200), ("x" * 201, 422), ("drain\x00", 422)],
+)
+def test_autocomplete_answers_any_text_with_a_list_or_a_clear_refusal(client, network, q, status):
+    response = client.get("/api/v1/search/autocomplete", {"q": q})
+    assert response.status_code == status
+    if status == 200:
+        assert response.json() == {"items": []} or isinstance(response.json()["items"], list)
+
+
+def test_autocomplete_is_documented(client, network):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "get" in paths["/api/v1/search/autocomplete"]
+
+
+def test_the_header_box_asks_for_suggestions(client, network):
+    page = client.get("/").content.decode()
+    assert 'list="site-search-suggestions"' in page
+
+
+# --- a common word -----------------------------------------------------------------------------
+
+
+def test_a_common_word_is_answered_from_a_capped_set_titles_first(roles, monkeypatch):
+    # given more matches than a search considers: one with the word in its title (oldest)
+    secretariat = roles.user("secretariat")
+    make_project(secretariat, title="Quorvane pumps", description="Pumps.")
+    for n in range(4):
+        make_project(secretariat, title=f"Canal works {n}", description="Quorvane canals.")
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+
+    # when searching for the word
+    results = search.search(secretariat, "quorvane")
+
+    # then the count is a floor, the title match comes first, and the facets count the set
+    assert (results.count, results.exact) == (3, False)
+    assert results.items[0].title == "Quorvane pumps"
+    assert sum(f.count for f in results.facets["type"]) == 3
+
+    # and below the cap everything is exact
+    monkeypatch.setattr(search, "CANDIDATES", 1000)
+    everything = search.search(secretariat, "quorvane")
+    assert (everything.count, everything.exact) == (5, True)
+
+
+def test_the_header_suggestions_are_options_the_user_may_see(client, roles):
+    make_project(roles.user("cso_phuket"), title="Patong smart drainage")
+    client.force_login(roles.user("cso_phuket"))
+    page = client.get("/search/suggestions/", {"q": "patong"}, headers={"HX-Request": "true"})
+    assert page.status_code == 200
+    assert '<option value="Patong smart drainage">' in page.content.decode()
+    client.logout()
+    assert "Patong" not in client.get("/search/suggestions/", {"q": "patong"}).content.decode()
+    assert client.get("/search/suggestions/", {"q": "x" * 500}).status_code == 200
