@@ -150,3 +150,21 @@ def test_agreements_load_without_the_partners_unlinked():
     load_agreements()
     assert AgreementParty.objects.count() == 4
     assert not AgreementParty.objects.filter(organisation__isnull=False).exists()
+
+
+def test_an_organisation_page_lists_the_programmes_it_sponsors_or_implements(client):
+    # given the seeded partners and programmes
+    load_partners()
+    load_programmes()
+    # when the public opens DFAT's and ADB's pages
+    dfat = client.get("/organisations/australia-dfat/").content.decode()
+    adb = client.get("/organisations/asian-development-bank/").content.decode()
+    undp = client.get("/organisations/undp/").content.decode()
+    # then DFAT lists both Australian programmes as sponsor, ADB the trust fund it implements
+    assert "/programmes/asean-australia-smart-cities-initiative/" in dfat
+    assert "/programmes/asean-australia-smart-cities-trust-fund/" in dfat
+    assert "/programmes/asean-australia-smart-cities-trust-fund/" in adb
+    assert "implementer" in adb
+    assert "/programmes/asean-australia-smart-cities-initiative/" not in adb
+    # and an organisation with no programme shows no such section
+    assert "Funding programmes" not in undp

@@ -20,6 +20,7 @@ from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, Organisa
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.partners.pipeline import pairs_in_pipeline
+from ascn.partners.programme_queries import programmes_sponsored_by
 from ascn.partners.services import organisation_update, organisation_verify
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
@@ -80,6 +81,11 @@ def _profile_context(request, org: Organisation) -> dict:
         "instruments": [instruments.get(c, c) for c in org.instruments],
         "stages": [stages.get(c, c) for c in org.stages],
         "members": members,
+        "programmes": list(
+            programmes_sponsored_by(request.user, org)
+            .select_related("sponsor", "implementer")
+            .order_by("name")
+        ),
         "can_change": organisation_policy.can(request.user, "change", org),
         "can_verify": organisation_policy.can(request.user, "verify", org),
     }
