@@ -4,6 +4,12 @@ Every figure starts from the policies' ``visible(AnonymousUser(), ...)`` (public
 only), whoever is looking: the dashboards are the network's public face. Each section is
 one or two ``GROUP BY`` queries, so the page costs the same number of queries whatever the
 number of projects (``tests/test_dashboards.py`` caps it).
+
+The project and deal figures come from the per-city tallies (``ascn.dashboards.tallies``,
+kept in step by every write) unless a year is chosen: a year is a condition on each
+project's period, which the tallies do not keep, so those figures are summed from the
+projects themselves (``direct`` below). Both ways give the same numbers
+(``tests/test_dashboards_tallies.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Case, Count, DecimalField, F, Max, Q, QuerySet, Sum, Value, When
 
+from ascn.core.visibility import Visibility
+from ascn.dashboards.models import DealTally, ProjectTally
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Engagement, EngagementStage, Organisation, Programme
 from ascn.plans import codelists, money
@@ -47,11 +55,14 @@ def anonymous() -> AnonymousUser:
     return AnonymousUser()
 
 
-def year_q(year: int) -> Q:
-    """A project counts in a year when its period overlaps it (as in the M&E report)."""
+def year_q(year: int, prefix: str = "") -> Q:
+    """A project counts in a year when its period overlaps it (as in the M&E report).
+    ``prefix`` is the path to the project (``"project__"`` from an engagement)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    started = Q(period_start__lte=end) | Q(period_start__isnull=True, created_at__date__lte=end)
-    running = Q(period_end__gte=start) | Q(period_end__isnull=True)
+    started = Q(**{f"{prefix}period_start__lte": end}) | Q(
+        **{f"{prefix}period_start__isnull": True, f"{prefix}created_at__date__lte": end}
+    )
+    running = Q(**{f"{prefix}period_end__gte": start}) | Q(**{f"{prefix}period_end__isnull": True})
     return started & running
 
 
@@ -75,11 +86,24 @@ def public_programmes() -> QuerySet[Programme]:
     return Programme.objects.filter(visibility="public").order_by()
 
 
-def public_engagements(projects: QuerySet[Project]) -> QuerySet[Engagement]:
-    """Deals on public projects with public organisations: counted, never listed."""
-    return Engagement.objects.filter(
-        project__in=projects.values("pk"), organisation__visibility="public"
+def public_engagements(filters: Filters) -> QuerySet[Engagement]:
+    """Deals on public projects with public organisations: counted, never listed.
+
+    The same projects as ``public_projects`` (what anonymous may see, then the filters),
+    written as joins from the engagement: ``project IN (subquery)`` next to the
+    organisation's visibility made SQLite walk every public organisation × every public
+    project (over 30 s at 100,000 projects)."""
+    qs = Engagement.objects.filter(
+        **{f"project__{project_policy.visibility_field}": Visibility.PUBLIC},
+        organisation__visibility=Visibility.PUBLIC,
     ).order_by()
+    if filters.member_state:
+        qs = qs.filter(project__city__member_state=filters.member_state)
+    if filters.focus_area:
+        qs = qs.filter(project__focus_areas=filters.focus_area)  # one link per pair: no dupes
+    if filters.year:
+        qs = qs.filter(year_q(filters.year, "project__"))
+    return qs
 
 
 # --- the sections ---------------------------------------------------------------------------
@@ -122,15 +146,56 @@ class ProjectFigures:
     last_updated: dt.datetime | None
 
 
-def project_figures(projects: QuerySet[Project]) -> ProjectFigures:
-    grouped = projects.values_list("city__member_state_id", "status", "budget_currency").annotate(
-        n=Count("id"),
-        budget=Sum("budget_amount"),
-        secured=Sum("funding_secured"),
-        sought=Sum(GAP),
-        samples=Count("id", filter=Q(sample=True)),
-        updated=Max("updated_at"),
-    )
+def project_aggregates() -> dict:
+    """The sums of a group of projects, as the tallies keep them."""
+    return {
+        "projects": Count("id"),
+        "budget": Sum("budget_amount"),
+        "secured": Sum("funding_secured"),
+        "sought": Sum(GAP),
+        "samples": Count("id", filter=Q(sample=True)),
+        "updated": Max("updated_at"),
+    }
+
+
+def tallied(model, filters: Filters) -> QuerySet:
+    """The tally rows for the filters (no year): one focus area's rows, or the rows of
+    every project (``focus_area`` null), of one member state or all."""
+    qs = model.objects.order_by()
+    if filters.focus_area:
+        qs = qs.filter(focus_area=filters.focus_area)
+    else:
+        qs = qs.filter(focus_area__isnull=True)
+    if filters.member_state:
+        qs = qs.filter(city__member_state=filters.member_state)
+    return qs
+
+
+def project_figures(filters: Filters, *, direct: bool = False) -> ProjectFigures:
+    """``direct``: from the projects even without a year (what the tallies must equal)."""
+    if direct or filters.year:
+        grouped = (
+            public_projects(filters)
+            .values_list("city__member_state_id", "status", "budget_currency")
+            .annotate(**project_aggregates())
+        )
+    else:
+        grouped = (
+            tallied(ProjectTally, filters)
+            .values_list("city__member_state_id", "status", "currency")
+            .annotate(
+                n=Sum("projects"),
+                budget_sum=Sum("budget"),
+                secured_sum=Sum("secured"),
+                sought_sum=Sum("sought"),
+                samples_sum=Sum("samples"),
+                updated=Max("updated_at"),
+            )
+        )
+    return _figures(grouped)
+
+
+def _figures(grouped) -> ProjectFigures:
     by_status: dict[str, int] = defaultdict(int)
     money_rows: dict[tuple[int, str], list] = {}
     total = samples = 0
@@ -163,8 +228,11 @@ def projects_by_status(figures: ProjectFigures) -> list[tuple[str, str, int]]:
     ]
 
 
-def deals_by_stage(projects: QuerySet[Project]) -> list[tuple[str, str, int]]:
-    counts = dict(public_engagements(projects).values_list("stage").annotate(n=Count("id")))
+def deals_by_stage(filters: Filters, *, direct: bool = False) -> list[tuple[str, str, int]]:
+    if direct or filters.year:
+        counts = dict(public_engagements(filters).values_list("stage").annotate(n=Count("id")))
+    else:
+        counts = dict(tallied(DealTally, filters).values_list("stage").annotate(n=Sum("deals")))
     return [(code, str(label), counts.get(code, 0)) for code, label in EngagementStage.choices]
 
 
@@ -235,14 +303,25 @@ def funding_by_state(figures: ProjectFigures, filters: Filters) -> Funding:
     )
 
 
-def projects_by_focus_area(projects: QuerySet[Project]) -> list[tuple[str, str, int]]:
-    """A project with several focus areas counts once under each."""
-    counts = dict(
-        Project.focus_areas.through.objects.filter(project_id__in=projects.values("pk"))
-        .values_list("focusarea_id")  # no join: the ids are matched to the areas here
-        .annotate(n=Count("project_id"))
-        .order_by()
-    )
+def projects_by_focus_area(filters: Filters, *, direct: bool = False) -> list[tuple[str, str, int]]:
+    """A project with several focus areas counts once under each.
+
+    With a focus area chosen, the chart shows the areas its projects share with it: those
+    pairs are not tallied, so they are counted from the links (a few thousand projects)."""
+    if direct or filters.year or filters.focus_area:
+        counts = dict(
+            Project.focus_areas.through.objects.filter(
+                project_id__in=public_projects(filters).values("pk")
+            )
+            .values_list("focusarea_id")  # no join: the ids are matched to the areas here
+            .annotate(n=Count("project_id"))
+            .order_by()
+        )
+    else:
+        rows = ProjectTally.objects.order_by().filter(focus_area__isnull=False)
+        if filters.member_state:
+            rows = rows.filter(city__member_state=filters.member_state)
+        counts = dict(rows.values_list("focus_area_id").annotate(n=Sum("projects")))
     return [
         (area.code, area.name, counts.get(area.pk, 0))
         for area in FocusArea.objects.order_by("position", "code")
@@ -330,15 +409,22 @@ def cache_seconds() -> int:
     return int(getattr(settings, "ASCN_DASHBOARD_CACHE_SECONDS", default))
 
 
-def public_project_counts(projects: QuerySet[Project] | None = None) -> dict[int, int]:
-    """City id → number of public projects (all public projects when none are given: the
-    home page's map, kept for ``cache_seconds``)."""
-    if projects is not None:
-        return dict(projects.values_list("city_id").annotate(n=Count("id")).order_by())
+def city_project_counts(filters: Filters, *, direct: bool = False) -> dict[int, int]:
+    """City id → number of public projects (for the filters)."""
+    if direct or filters.year:
+        qs = public_projects(filters).values_list("city_id").annotate(n=Count("id"))
+    else:
+        qs = tallied(ProjectTally, filters).values_list("city_id").annotate(n=Sum("projects"))
+    return dict(qs.order_by())
+
+
+def public_project_counts() -> dict[int, int]:
+    """City id → number of public projects, for the home page's map (kept for
+    ``cache_seconds``)."""
     seconds = cache_seconds()
     counts = cache.get("dashboards:v1:city-counts") if seconds else None
     if counts is None:
-        counts = public_project_counts(public_projects(Filters()))
+        counts = city_project_counts(Filters())
         if seconds:
             cache.set("dashboards:v1:city-counts", counts, seconds)
     return counts

@@ -76,22 +76,22 @@ def dashboard_cached(filters: queries.Filters) -> dict:
 
 def dashboard(filters: queries.Filters) -> dict:
     """Every figure of the page, from a fixed number of aggregate queries: three over the
-    projects (by member state × status × currency, by city, by focus area), one over the
-    engagements, one over the organisations."""
-    projects = queries.public_projects(filters)
-    figures = queries.project_figures(projects)
+    projects' tallies (by member state × status × currency, by city, by focus area), one
+    over the deals' tallies, one over the organisations (over the projects and engagements
+    themselves when a year is chosen)."""
+    figures = queries.project_figures(filters)
     cities = City.objects.select_related("member_state").order_by("name")
     if filters.member_state:
         cities = cities.filter(member_state=filters.member_state)
-    map_cities = queries.map_cities(cities, queries.public_project_counts(projects))
+    map_cities = queries.map_cities(cities, queries.city_project_counts(filters))
     funding = queries.funding_by_state(figures, filters)
-    deals = queries.deals_by_stage(projects)
+    deals = queries.deals_by_stage(filters)
     kinds, sample_organisations = queries.organisations_by_kind()
     programmes = queries.programmes()
     chart_list = [
         charts.status_chart(queries.projects_by_status(figures)),
         charts.funding_chart(funding),
-        charts.focus_chart(queries.projects_by_focus_area(projects)),
+        charts.focus_chart(queries.projects_by_focus_area(filters)),
         charts.deals_chart(deals),
         charts.organisations_chart(kinds),
         charts.programmes_chart(programmes),

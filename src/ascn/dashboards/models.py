@@ -1,0 +1,53 @@
+"""Running tallies of the public dashboards' figures, one set of rows per city.
+
+At 100,000 projects and 200,000 engagements the dashboards' ``GROUP BY`` queries over the
+projects take most of a second; these tallies hold the same sums, already grouped by city
+(and focus area), so a page sums a few thousand rows instead. They are derived data:
+``ascn.dashboards.tallies`` recomputes a city's rows inside the transaction of every write
+that can change them (the audit trail's ``recorded`` signal and the models' save/delete
+signals), and ``manage.py dashboards_rebuild`` recomputes them all (after bulk loads).
+"""
+
+from django.db import models
+
+
+class ProjectTally(models.Model):
+    """Public projects of one city with one status and budget currency (and focus area:
+    none = every public project of the city, each once)."""
+
+    city = models.ForeignKey("network.City", on_delete=models.CASCADE, related_name="+")
+    focus_area = models.ForeignKey(
+        "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=40)
+    currency = models.CharField(max_length=3)
+    projects = models.PositiveIntegerField()
+    samples = models.PositiveIntegerField()
+    budget = models.DecimalField(max_digits=20, decimal_places=2)
+    secured = models.DecimalField(max_digits=20, decimal_places=2)
+    sought = models.DecimalField(max_digits=20, decimal_places=2)
+    updated_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["focus_area", "city"], name="dash_project_tally_area")]
+
+    def __str__(self) -> str:
+        return f"{self.city_id}/{self.focus_area_id}/{self.status}/{self.currency}: {self.projects}"
+
+
+class DealTally(models.Model):
+    """Engagements at one stage between the public projects of one city (with one focus
+    area; none = all) and public organisations."""
+
+    city = models.ForeignKey("network.City", on_delete=models.CASCADE, related_name="+")
+    focus_area = models.ForeignKey(
+        "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    stage = models.CharField(max_length=40)
+    deals = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["focus_area", "city"], name="dash_deal_tally_area")]
+
+    def __str__(self) -> str:
+        return f"{self.city_id}/{self.focus_area_id}/{self.stage}: {self.deals}"
