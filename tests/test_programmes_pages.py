@@ -178,3 +178,28 @@ def test_the_back_office_shows_money_rows_but_never_edits_them(world):
         302,
         403,
     )
+
+
+def test_the_apply_form_offers_only_projects_that_can_still_apply(world, text):
+    roles = world["roles"]
+    csco = roles.session("cso_phuket")
+    form = {
+        "call": world["call"].pk,
+        "project": world["project"].pk,
+        "amount_requested": "250000",
+        "statement": "Flooding every monsoon.",
+    }
+    # given the project has applied to the programme's only open call
+    assert csco.post(f"/programmes/{AASCTF}/apply/", form).status_code == 302
+    # then the form no longer offers it
+    assert "Patong smart drainage — Phuket" not in text(csco.get(URL))
+    # but when a second call opens, it may apply to that one, so it is offered again
+    today = timezone.localdate()
+    call_create(
+        actor=roles.user("secretariat"),
+        programme=world["fund"],
+        title="Second round",
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=10),
+    )
+    assert "Patong smart drainage — Phuket" in text(csco.get(URL))

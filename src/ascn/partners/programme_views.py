@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
 from ascn.network.models import FocusArea
 from ascn.partners import programme_queries as queries
-from ascn.partners.models import Programme
+from ascn.partners.models import Application, Programme
 from ascn.partners.programme_forms import (
     ApplyForm,
     AwardForm,
@@ -77,13 +78,25 @@ def programme_list(request):
     return render(request, "partners/programme_list.html", {"programmes": programmes})
 
 
-def eligible_projects(user, programme: Programme) -> list[Project]:
-    """The projects of the user's cities (as CSCO) that meet the programme's eligibility."""
+def eligible_projects(user, programme: Programme, calls=()) -> list[Project]:
+    """The projects of the user's cities (as CSCO) that meet the programme's eligibility and
+    can still apply to one of ``calls`` (a project applies once per call)."""
     city_ids = scopes_of(user).city_ids
     if not city_ids:
         return []
+    candidates = Project.objects.filter(city_id__in=city_ids)
+    call_ids = [call.pk for call in calls]
+    if call_ids:
+        applied_to_all = (
+            Application.objects.filter(call_id__in=call_ids)
+            .values("project_id")
+            .annotate(n=Count("call_id", distinct=True))
+            .filter(n=len(call_ids))
+            .values("project_id")
+        )
+        candidates = candidates.exclude(pk__in=applied_to_all)
     projects = (
-        project_policy.visible(user, Project.objects.filter(city_id__in=city_ids))
+        project_policy.visible(user, candidates)
         .select_related("city__member_state")
         .prefetch_related("focus_areas")
         .order_by("city__name", "title")
@@ -118,7 +131,7 @@ def _detail(request, programme: Programme, *, status: int = 200, **forms):
         award.remaining = award.amount - award.disbursed_amount
     is_manager = programme_policy.can(user, "manage", programme)
     open_calls = [c for c in calls if c.closes_on >= today]
-    projects = eligible_projects(user, programme) if open_calls else []
+    projects = eligible_projects(user, programme, open_calls) if open_calls else []
     apply_form = forms.get("apply_form") or (
         ApplyForm(calls=open_calls, projects=projects, currency=programme.currency)
         if projects
