@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "ascn.partners"
     verbose_name = _("Partners")
+
+    def ready(self):
+        from ascn.partners import match_index
+
+        match_index.connect()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from django.utils.translation import gettext as _
@@ -73,6 +74,13 @@ def terms(text: str) -> frozenset[str]:
             word = word[:-1]
         out.add(word)
     return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def cached_terms(text: str) -> frozenset[str]:
+    """``terms``, remembered by text (a pure function): for texts read on every request,
+    such as programme descriptions."""
+    return terms(text)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -334,6 +342,18 @@ def fit(project: ProjectProfile, partner: PartnerProfile) -> Fit:
     )
 
 
+def upper_bound(project: ProjectProfile, partner: PartnerProfile) -> float:
+    """The best score the pair could reach whatever the texts say: its score with full text
+    similarity. No exact score is above it (``fit`` caps the text part at 1, and float
+    addition and rounding are monotone), so it can rank pairs before their texts are read."""
+    keys = partner.keys
+    probes = project.focus_probes
+    focus = sum(probe in keys for probe in probes) / len(probes) if probes else 0.0
+    stage = 1.0 if project.stage_probe in keys else STAGE_UNRESTRICTED_FIT
+    ticket = ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
+    return Fit(focus, ticket, stage, 1.0).score
+
+
 def match(project: ProjectProfile, partner: PartnerProfile) -> Match | None:
     """The match of one pair, or None when the pair is not eligible."""
     if not eligible(project, partner):
@@ -362,6 +382,100 @@ def matches_for_partner(partner: PartnerProfile, projects: Iterable[ProjectProfi
     found = [m for p in projects if (m := match(p, partner)) is not None]
     found.sort(key=_project_order)
     return found
+
+
+# --- ranking only as far as a page needs ------------------------------------------------------
+
+
+class Ranking:
+    """Eligible matches, best first, scored exactly only as far as the pages asked for need.
+
+    Built from ``(upper bound, candidate)`` pairs (see ``upper_bound``) and ``complete``, which
+    turns a batch of candidates into their exact ``Match``es (reading their texts if it has
+    to). Candidates are completed in order of their bounds until the k-th best exact match
+    scores strictly above the next bound: no candidate left could then reach the first k
+    places, even on a tie (ties go by name). So ``ranking[:k]`` is exactly the first k of the
+    fully scored, fully sorted list, and ``len`` is the number of eligible matches.
+    Behaves as a read-only sequence for paginators (``len``, slices, iteration).
+    """
+
+    FIRST_BATCH = 64
+
+    def __init__(self, candidates, complete, order):
+        self._pending = sorted(candidates, key=lambda c: -c[0])
+        self._next = 0
+        self._done: list[Match] = []
+        self._complete = complete
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def _first(self, k: int) -> list[Match]:
+        pending, done = self._pending, self._done
+        batch = max(k, self.FIRST_BATCH)
+        while self._next < len(pending):
+            if len(done) >= k and pending[self._next][0] < done[k - 1].score:
+                break
+            chunk = pending[self._next : self._next + batch]
+            self._next += len(chunk)
+            done.extend(self._complete([candidate for _, candidate in chunk]))
+            done.sort(key=self._order)
+            batch *= 2
+        return done
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step < 0 or start >= stop:
+                stop = len(self) if step < 0 else 0
+            return self._first(stop)[index] if stop else []
+        i = index.__index__()
+        i = i + len(self) if i < 0 else i
+        if not 0 <= i < len(self):
+            raise IndexError("ranking index out of range")
+        return self._first(i + 1)[i]
+
+    def __iter__(self):
+        return iter(self._first(len(self)))
+
+    def __bool__(self) -> bool:
+        return bool(self._pending)
+
+
+def _exact(pairs) -> list[Match]:
+    return [Match(project, partner, f, f.score) for project, partner, f in pairs]
+
+
+def rank_partners(
+    project: ProjectProfile, partners: Iterable[PartnerProfile], with_terms=None
+) -> Ranking:
+    """``matches_for_project`` as a ``Ranking``: the same matches in the same order, the text
+    similarity computed only for the partners a requested page could hold. ``partners`` may
+    come without their terms (``terms_text`` None); ``with_terms(batch)`` then returns the
+    batch's profiles with them, before they are scored."""
+    candidates = [(upper_bound(project, p), p) for p in partners if eligible(project, p)]
+
+    def complete(batch):
+        if with_terms is not None:
+            batch = with_terms(batch)
+        return _exact((project, p, fit(project, p)) for p in batch)
+
+    return Ranking(candidates, complete, _partner_order)
+
+
+def rank_projects(partner: PartnerProfile, projects: Iterable[ProjectProfile], with_terms=None):
+    """``matches_for_partner`` as a ``Ranking``. ``projects`` may come without their terms
+    (the bound does not need them); ``with_terms(batch)`` then returns the batch's profiles
+    with their terms, in any order, before they are scored."""
+    candidates = [(upper_bound(p, partner), p) for p in projects if eligible(p, partner)]
+
+    def complete(batch):
+        if with_terms is not None:
+            batch = with_terms(batch)
+        return _exact((p, partner, fit(p, partner)) for p in batch)
+
+    return Ranking(candidates, complete, _project_order)
 
 
 # --- reasons ----------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ itself is ``partners.matchmaking`` (pure).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from functools import reduce
-from operator import and_, or_
+from decimal import Decimal
+from functools import lru_cache, reduce
+from operator import or_
 
 from django.db import connections
 from django.db.models import FloatField, Prefetch, Q, QuerySet
@@ -18,7 +20,7 @@ from django.db.models.functions import Cast
 
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
-from ascn.partners import matchmaking
+from ascn.partners import match_index, matchmaking
 from ascn.partners.matchmaking import Labels, Match, PartnerProfile, ProjectProfile
 from ascn.partners.models import Organisation, Programme
 from ascn.partners.permissions import organisation_policy
@@ -107,95 +109,133 @@ def organisation_profile(org: Organisation) -> PartnerProfile:
     )
 
 
-def _eligible_organisations_q(project: ProjectProfile) -> Q:
-    """Eligibility of organisations for ``project``, in SQL (``LIKE`` on ``match_keys``)."""
-
-    def any_of(prefix: str, codes) -> Q:
-        tests = [Q(match_keys__contains=f" {prefix}:{matchmaking.ANY} ")]
-        tests += [Q(match_keys__contains=f" {prefix}:{code} ") for code in sorted(codes)]
-        return reduce(or_, tests)
-
-    parts = [any_of("c", [project.country]), any_of("s", [project.status])]
-    if project.financing_sought:
-        parts.append(any_of("i", project.financing_sought))
-    return reduce(and_, parts)
-
-
-def _organisation_profiles(user, project: ProjectProfile) -> list[PartnerProfile]:
-    visible = organisation_policy.visible(user, Organisation.objects.all())
-    # The ORM writes the query; the rows are read straight from the cursor, skipping the
-    # per-value converters (the amounts are cast to floats in SQL). Naming every visibility
-    # lets SQLite test match_keys in the (visibility, match_keys) index for any caller.
-    eligible = (
-        visible.filter(_eligible_organisations_q(project), visibility__in=Visibility.values)
+def _index_rows(using: str):
+    """Every organisation as the index keeps it: its profile without its terms, and its
+    visibility. The rows are read straight from the cursor (amounts cast to floats in SQL)."""
+    rows = (
+        Organisation.objects.using(using)
+        .exclude(match_keys="")
         .annotate(
             low=Cast("ticket_min_usd", FloatField()), high=Cast("ticket_max_usd", FloatField())
         )
-        .values_list("id", "slug", "name", "match_keys", "low", "high", "match_terms")
+        .values_list("id", "slug", "name", "match_keys", "low", "high", "visibility")
+        .order_by()
     )
-    with connections[eligible.db].cursor() as cursor:
-        cursor.execute(*eligible.query.sql_with_params())
-        rows = cursor.fetchall()
-    profiles = [
-        PartnerProfile(
-            "organisation",
-            pk,
-            slug,
-            name,
-            keys,
-            low,
-            high,
-            words if not words or words[0] == " " else f" {words} ",
-        )
-        for pk, slug, name, keys, low, high, words in rows
-    ]
-    # Rows inserted without save() (a bulk insert) have no keys yet: profile them the slow
-    # way. (Naming every visibility lets the lookup use the (visibility, match_keys) index.)
-    unindexed = visible.filter(visibility__in=Visibility.values, match_keys="")
-    profiles.extend(organisation_profile(org) for org in unindexed)
-    return profiles
+    with connections[using].cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        for pk, slug, name, keys, low, high, visibility in cursor.fetchall():
+            yield PartnerProfile("organisation", pk, slug, name, keys, low, high, None), visibility
+    # Rows inserted without save() (a bulk insert) have no keys yet: profile them the slow way.
+    for org in Organisation.objects.using(using).filter(match_keys=""):
+        yield organisation_profile(org), org.visibility
 
 
-def programme_profile(programme: Programme, rates) -> PartnerProfile:
-    """A programme as a partner: its eligibility, and what it can still award (in USD)."""
-    balance = programme.balance
-    cap = (
-        balance if programme.max_award_amount is None else min(balance, programme.max_award_amount)
+def _organisation_profiles(user, project: ProjectProfile) -> list[PartnerProfile]:
+    """The organisations ``user`` may see that could fit ``project`` on country and stage
+    (the in-memory index's buckets; the rest of eligibility is ``matchmaking.eligible``)."""
+    visible = organisation_policy.visible(user, Organisation.objects.all())
+    using = visible.db
+    index = match_index.current(using, lambda: _index_rows(using))
+    # What the user may see: public rows (everyone may) and those of the others the policy
+    # lets through — for the Secretariat, whose queryset is unfiltered, every row.
+    everything = not visible.query.where
+    seen = (
+        set()
+        if everything
+        else set(visible.exclude(visibility=Visibility.PUBLIC).values_list("pk", flat=True))
     )
-    return matchmaking.partner_profile(
-        type="programme",
-        id=programme.pk,
-        slug=programme.slug,
-        name=programme.name,
-        countries=programme.eligible_countries or [],
-        focus_areas=programme.eligible_focus_areas or [],
-        instruments=programme.instruments or [],
-        stages=programme.eligible_stages or [],
-        ticket_max_usd=_usd(cap, programme.currency, rates),
-        terms=matchmaking.terms(programme.description),
-        required_focus=True,
-        balance_left=balance > 0,
-        sample=programme.sample,
+    visibility, public = index.visibility, Visibility.PUBLIC
+    out = []
+    for country in (project.country, matchmaking.ANY):
+        for stage in (project.status, matchmaking.ANY):
+            for p in index.buckets.get((country, stage), ()):
+                if everything or visibility[p.id] == public or p.id in seen:
+                    out.append(p)
+    return out
+
+
+def _with_organisation_terms(batch: list[PartnerProfile]) -> list[PartnerProfile]:
+    """The batch with the organisations' terms (``match_terms``) read for it."""
+    missing = [p.id for p in batch if p.terms_text is None]
+    if not missing:
+        return batch
+    terms = dict(Organisation.objects.filter(pk__in=missing).values_list("id", "match_terms"))
+    out = []
+    for p in batch:
+        if p.terms_text is None:
+            words = terms.get(p.id) or ""
+            p = p._replace(terms_text=words if not words or words[0] == " " else f" {words} ")
+        out.append(p)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _programme_texts(
+    description: str, countries: str, focus_areas: str, instruments: str, stages: str
+) -> tuple[str, str]:
+    """A programme's keys and terms from its stored texts (JSON lists as text): remembered,
+    being a function of those texts alone."""
+    keys = matchmaking.match_keys(
+        countries=json.loads(countries) or [],
+        focus_areas=json.loads(focus_areas) or [],
+        instruments=json.loads(instruments) or [],
+        stages=json.loads(stages) or [],
     )
+    return keys, matchmaking.wrap(matchmaking.terms(description))
+
+
+def _json_text(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _programme_profiles(user, rates) -> list[PartnerProfile]:
-    programmes = programme_policy.visible(user, Programme.objects.all()).only(
-        "id",
-        "slug",
-        "name",
-        "description",
-        "total_amount",
-        "awarded_amount",
-        "currency",
-        "max_award_amount",
-        "eligible_countries",
-        "eligible_focus_areas",
-        "eligible_stages",
-        "instruments",
-        "sample",
+    """The programmes ``user`` may see as partners: their eligibility, and what they can
+    still award (in USD). Read as plain rows, straight from the cursor."""
+    rows = (
+        programme_policy.visible(user, Programme.objects.all())
+        .values_list(
+            "id",
+            "slug",
+            "name",
+            "total_amount",
+            "awarded_amount",
+            "max_award_amount",
+            "currency",
+            "sample",
+            "description",
+            "eligible_countries",
+            "eligible_focus_areas",
+            "instruments",
+            "eligible_stages",
+        )
+        .order_by()
     )
-    return [programme_profile(p, rates) for p in programmes]
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        fetched = cursor.fetchall()
+    profiles = []
+    for pk, slug, name, total, awarded, max_award, currency, sample, *texts in fetched:
+        # amounts as Decimals (SQLite hands back numbers: their shortest text is the value)
+        balance = Decimal(str(total)) - Decimal(str(awarded))
+        cap = balance if max_award is None else min(balance, Decimal(str(max_award)))
+        keys, terms = _programme_texts(*(_json_text(t) for t in texts))
+        profiles.append(
+            PartnerProfile(
+                "programme",
+                pk,
+                slug,
+                name,
+                keys,
+                None,
+                _usd(cap, currency, rates),
+                terms,
+                True,  # required_focus
+                balance > 0,  # balance_left
+                False,
+                bool(sample),
+            )
+        )
+    return profiles
 
 
 # --- matches ------------------------------------------------------------------------------
@@ -210,19 +250,22 @@ def project_for_matches(user, pk: int) -> Project | None:
     )
 
 
-def matches_for_project(user, project: Project, *, rates=None) -> list[Match]:
-    """The organisations and programmes ``user`` may see that fit ``project``, best first."""
+def matches_for_project(user, project: Project, *, rates=None) -> matchmaking.Ranking:
+    """The organisations and programmes ``user`` may see that fit ``project``, best first
+    (a ``Ranking``: a sequence whose text similarity is computed only for the partners the
+    requested page could hold)."""
     rates = money.latest_rates() if rates is None else rates
     profile = project_profile(project, rates)
     partners = _organisation_profiles(user, profile) + _programme_profiles(user, rates)
-    return matchmaking.matches_for_project(profile, partners)
+    return matchmaking.rank_partners(profile, partners, _with_organisation_terms)
 
 
-def matches_for_organisation(user, organisation: Organisation, *, rates=None) -> list[Match]:
-    """The projects ``user`` may see that fit ``organisation``, best first.
+def matches_for_organisation(user, organisation: Organisation, *, rates=None):
+    """The projects ``user`` may see that fit ``organisation``, best first (a ``Ranking``).
 
     Country, stage and instruments are filtered in SQL; the focus areas come from one query
-    on the join table; the rest is scored in Python.
+    on the join table; the texts (title and description, tokenised) are read only for the
+    projects the requested page could hold.
     """
     rates = money.latest_rates() if rates is None else rates
     partner = organisation_profile(organisation)
@@ -236,24 +279,23 @@ def matches_for_organisation(user, organisation: Organisation, *, rates=None) ->
         projects = projects.filter(reduce(or_, seeks, Q(financing_sought=[])))
     focus: dict[int, set[str]] = defaultdict(set)
     through = Project.focus_areas.through.objects.filter(project__in=projects.values("pk"))
-    for project_id, code in through.values_list("project_id", "focusarea__code"):
+    for project_id, code in through.values_list("project_id", "focusarea__code").order_by():
         focus[project_id].add(code)
     rows = projects.values_list(
         "id",
         "title",
-        "description",
         "city__member_state__code",
         "status",
         "financing_sought",
         "budget_amount",
         "budget_currency",
         "funding_secured",
-    )
+    ).order_by()
     profiles = []
     offered = partner.instruments
-    for pk, title, description, country, status, sought, budget, currency, secured in rows:
+    for pk, title, country, status, sought, budget, currency, secured in rows:
         if offered and sought and offered.isdisjoint(sought):
-            continue  # ineligible on instruments: spare the tokenising
+            continue  # ineligible on instruments
         gap = max(budget - secured, 0)
         profiles.append(
             matchmaking.project_profile(
@@ -264,10 +306,31 @@ def matches_for_organisation(user, organisation: Organisation, *, rates=None) ->
                 focus_areas=focus.get(pk, ()),
                 financing_sought=sought or [],
                 gap_usd=_usd(gap, currency, rates),
-                terms=matchmaking.terms(f"{title} {description}"),
+                terms=(),  # read by with_terms, for the candidates that need them
             )
         )
-    return matchmaking.matches_for_partner(partner, profiles)
+
+    def with_terms(batch: list[ProjectProfile]) -> list[ProjectProfile]:
+        by_id = {p.id: p for p in batch}
+        texts = Project.objects.filter(pk__in=list(by_id)).values_list("id", "description")
+        out = []
+        for pk, description in texts.order_by():
+            p = by_id.pop(pk)
+            out.append(
+                matchmaking.project_profile(
+                    id=p.id,
+                    title=p.title,
+                    country=p.country,
+                    status=p.status,
+                    focus_areas=p.focus_areas,
+                    financing_sought=p.financing_sought,
+                    gap_usd=p.gap_usd,
+                    terms=matchmaking.terms(f"{p.title} {description}"),
+                )
+            )
+        return out + list(by_id.values())  # deleted since: no text to compare
+
+    return matchmaking.rank_projects(partner, profiles, with_terms)
 
 
 def with_partner_flags(matches: list[Match]) -> list[Match]:
