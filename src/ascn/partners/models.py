@@ -124,6 +124,17 @@ class Organisation(VersionedModel):
         super().save(*args, **kwargs)
 
 
+class MatchIndexStamp(models.Model):
+    """One row: a token renewed by every write to an organisation, in that write's
+    transaction. Matchmaking keeps the organisations' match keys in memory and trusts them
+    only while the token is the one it read them under (``partners.match_index``)."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class Programme(VersionedModel):
     """A funding programme of a sponsor. Its balance is ``total − awarded``, kept in the
     row and changed only under a row lock by the award service."""
