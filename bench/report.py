@@ -54,6 +54,16 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def _pages(pages: dict) -> str:
+    """``name `path` (status, status; ms / ms)`` for each page the server bench visited."""
+    parts = []
+    for name, visits in pages.items():
+        statuses = ", ".join(str(v["status"]) for v in visits)
+        times = " / ".join(f"{v['ms']:.0f}" for v in visits)
+        parts.append(f"{name} `{visits[0]['path']}` ({statuses}; {times} ms)")
+    return "; ".join(parts)
+
+
 def _verdict(value: float, target: float | None, *, at_most: bool = True) -> str:
     if target is None:
         return "—"
@@ -141,6 +151,14 @@ def render(*, scale, marker, counts, results, extra, throughput, phases, search_
             f"| memory per worker ≤ {MEMORY_TARGET_MB} MB (VmRSS after the load) | {rss:.0f} MB | "
             f"{_verdict(rss, MEMORY_TARGET_MB)} |"
         )
+        pages = throughput.get("pages") or {}
+        if pages:
+            out.append(
+                "\nThe memory is the larger of the worker's VmRSS after the load "
+                f"({_ms(throughput.get('worker_rss_after_load_mb'))} MB) and after it then served "
+                f"each of these pages twice, anonymous: {_pages(pages)} "
+                f"({_ms(throughput.get('worker_rss_after_pages_mb'))} MB)."
+            )
         main = throughput.get("main_rss_mb")
         out.append(
             f"\n(The granian main process, which holds no application, used "

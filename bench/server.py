@@ -23,6 +23,16 @@ URLS = [
     ("health", "/api/v1/health"),
     ("project list, public, status filter", "/api/v1/projects?status=implementation&page_size=50"),
 ]
+# After the load, the worker serves each of these pages twice (anonymous), and its memory is
+# measured again: the target is the worker's memory after a visitor's usual pages, not only
+# after the two API URLs. (The home map is drawn by the task worker, not by this worker.)
+PAGES = [
+    ("home", "/"),
+    ("city page", "/cities/bangkok/"),
+    ("dashboards, filtered", "/dashboards/?member_state=TH&focus_area=quality-environment"),
+    ("projects page", "/projects/?status=implementation"),
+    ("project list API", "/api/v1/projects?status=implementation&page_size=50"),
+]
 
 
 def free_port() -> int:
@@ -80,6 +90,18 @@ def cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
     except OSError:
         return ""
+
+
+def visit(port: int, path: str) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    try:
+        status = get(conn, path)
+    except (OSError, http.client.HTTPException) as exc:
+        status = type(exc).__name__
+    finally:
+        conn.close()
+    return {"path": path, "status": status, "ms": (time.perf_counter() - started) * 1000}
 
 
 def get(conn: http.client.HTTPConnection, path: str) -> int:
@@ -164,10 +186,19 @@ def run(log=print) -> dict:
             log(f"  server: {name} for {LOAD_SECONDS:.0f} s with {CONCURRENCY} connections…")
             result["urls"][name] = {"path": path, **load(port, path, LOAD_SECONDS)}
         pids = descendants(proc.pid)
-        result["processes"] = {p: (cmdline(p)[:120], rss_mb(p)) for p in [proc.pid, *pids]}
         # The worker: the descendant holding the application (the largest resident set).
         sized = [(rss_mb(p) or 0, p) for p in pids] or [(rss_mb(proc.pid) or 0, proc.pid)]
-        result["worker_rss_mb"], result["worker_pid"] = max(sized)
+        result["worker_rss_after_load_mb"], worker = max(sized)
+        result["pages"] = {}
+        for name, path in PAGES:
+            log(f"  server: {name} ({path}), twice…")
+            result["pages"][name] = [visit(port, path), visit(port, path)]
+        result["processes"] = {p: (cmdline(p)[:120], rss_mb(p)) for p in [proc.pid, *pids]}
+        result["worker_rss_after_pages_mb"] = rss_mb(worker)
+        result["worker_rss_mb"] = max(
+            result["worker_rss_after_load_mb"], result["worker_rss_after_pages_mb"] or 0
+        )
+        result["worker_pid"] = worker
         result["main_rss_mb"] = rss_mb(proc.pid)
     finally:
         try:
