@@ -136,22 +136,20 @@ def _organisation_profiles(user, project: ProjectProfile) -> list[PartnerProfile
     visible = organisation_policy.visible(user, Organisation.objects.all())
     using = visible.db
     index = match_index.current(using, lambda: _index_rows(using))
-    # What the user may see: public rows (everyone may) and those of the others the policy
-    # lets through — for the Secretariat, whose queryset is unfiltered, every row.
-    everything = not visible.query.where
-    seen = (
-        set()
-        if everything
-        else set(visible.exclude(visibility=Visibility.PUBLIC).values_list("pk", flat=True))
-    )
+    candidates = [
+        p
+        for country in (project.country, matchmaking.ANY)
+        for stage in (project.status, matchmaking.ANY)
+        for p in index.buckets.get((country, stage), ())
+    ]
+    if not visible.query.where:  # the Secretariat: every row
+        return candidates
+    # Others: public rows (everyone may see them), and the other candidates the policy's
+    # queryset lets through.
     visibility, public = index.visibility, Visibility.PUBLIC
-    out = []
-    for country in (project.country, matchmaking.ANY):
-        for stage in (project.status, matchmaking.ANY):
-            for p in index.buckets.get((country, stage), ()):
-                if everything or visibility[p.id] == public or p.id in seen:
-                    out.append(p)
-    return out
+    restricted = [p.id for p in candidates if visibility[p.id] != public]
+    seen = set(visible.filter(pk__in=restricted).values_list("pk", flat=True)) if restricted else ()
+    return [p for p in candidates if visibility[p.id] == public or p.id in seen]
 
 
 def _with_organisation_terms(batch: list[PartnerProfile]) -> list[PartnerProfile]:

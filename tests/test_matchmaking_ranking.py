@@ -1,0 +1,207 @@
+"""Matchmaking at scale (issue 5): the ranking that scores only as far as a page needs, and
+the in-memory index of organisations that follows every write.
+
+The ranking must give exactly the fully scored, fully sorted list, page by page; the index
+must never show an organisation as it was before a write.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ascn.partners import match_index
+from ascn.partners import matchmaking as mm
+from ascn.partners.models import MatchIndexStamp, Organisation
+from ascn.partners.services import organisation_create, organisation_update
+from tests import test_organisations
+from tests.test_matchmaking import partners, projects
+
+pytest_plugins = ["tests.roles"]
+
+API, ADB = test_organisations.API, test_organisations.ADB
+# The organisations' seed world of tests/test_organisations.py: ADB with a full profile, a
+# draft investor, projects in Hanoi, Bangkok, Phuket and Singapore, ADB's fund.
+adb_profile = test_organisations.adb_profile
+world = test_organisations.world
+
+
+def _key(m: mm.Match):
+    return (m.partner.type, m.partner.id, m.project.id, m.score, m.fit)
+
+
+@pytest.fixture
+def small_batches():
+    """Score one candidate at a time, so that pruning is exercised on small lists."""
+    before = mm.Ranking.FIRST_BATCH
+    mm.Ranking.FIRST_BATCH = 1
+    yield
+    mm.Ranking.FIRST_BATCH = before
+
+
+# --- the ranking ------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    projects(),
+    st.lists(partners(), max_size=30),
+    st.integers(min_value=0, max_value=32),
+    st.integers(min_value=1, max_value=12),
+)
+def test_a_page_of_the_ranking_is_that_page_of_the_full_list(project, candidates, start, size):
+    before = mm.Ranking.FIRST_BATCH
+    mm.Ranking.FIRST_BATCH = 1
+    try:
+        candidates = [c._replace(id=i) for i, c in enumerate(candidates)]
+        full = mm.matches_for_project(project, candidates)
+        ranking = mm.rank_partners(project, candidates)
+        assert len(ranking) == len(full)
+        assert [_key(m) for m in ranking[start : start + size]] == [
+            _key(m) for m in full[start : start + size]
+        ]
+        assert [_key(m) for m in ranking] == [_key(m) for m in full]
+    finally:
+        mm.Ranking.FIRST_BATCH = before
+
+
+@settings(max_examples=200, deadline=None)
+@given(projects(), st.lists(partners(), max_size=20), st.integers(min_value=1, max_value=8))
+def test_partners_without_their_terms_rank_as_with_them(project, candidates, size):
+    # the index hands out profiles without terms; they are read for each batch scored
+    candidates = [c._replace(id=i) for i, c in enumerate(candidates)]
+    terms = {c.id: c.terms_text for c in candidates}
+    bare = [c._replace(terms_text=None) for c in candidates]
+    read = []
+
+    def with_terms(batch):
+        read.extend(p.id for p in batch)
+        return [p._replace(terms_text=terms[p.id]) for p in batch]
+
+    full = mm.matches_for_project(project, candidates)
+    ranking = mm.rank_partners(project, bare, with_terms)
+    assert [_key(m) for m in ranking[:size]] == [_key(m) for m in full[:size]]
+    assert len(read) == len(set(read))  # each partner's terms read at most once
+
+
+@settings(max_examples=200, deadline=None)
+@given(projects(), partners())
+def test_the_bound_is_never_below_the_score(project, partner):
+    m = mm.match(project, partner)
+    bounded = mm._bounded(project, [partner])
+    assert (m is None) == (not bounded)
+    if m is not None:
+        assert bounded[0][0] == mm.upper_bound(project, partner) >= m.score
+
+
+@settings(max_examples=100, deadline=None)
+@given(partners(), st.lists(projects(), max_size=20), st.integers(min_value=1, max_value=8))
+def test_the_projects_of_a_partner_rank_as_the_full_list(partner, candidates, size):
+    before = mm.Ranking.FIRST_BATCH
+    mm.Ranking.FIRST_BATCH = 1
+    try:
+        candidates = [c._replace(id=i) for i, c in enumerate(candidates)]
+        full = mm.matches_for_partner(partner, candidates)
+        ranking = mm.rank_projects(partner, candidates)
+        assert len(ranking) == len(full)
+        assert [_key(m) for m in ranking[:size]] == [_key(m) for m in full[:size]]
+    finally:
+        mm.Ranking.FIRST_BATCH = before
+
+
+def test_the_ranking_reads_as_a_sequence(small_batches):
+    drainage = mm.project_profile(
+        id=1,
+        title="Drainage",
+        country="VN",
+        status="preparation",
+        focus_areas=["quality-environment"],
+        gap_usd=1e6,
+        terms=mm.terms("flood drainage sensors"),
+    )
+    banks = [
+        mm.partner_profile(id=i, slug=f"b{i}", name=f"Bank {i}", terms=mm.terms(text))
+        for i, text in enumerate(["flood drainage", "flood", "solar power", ""])
+    ]
+    ranking = mm.rank_partners(drainage, banks)
+    assert len(ranking) == 4 and bool(ranking)
+    assert [m.partner.name for m in ranking] == ["Bank 0", "Bank 1", "Bank 2", "Bank 3"]
+    assert ranking[0].partner.name == "Bank 0" and ranking[-1].partner.name == "Bank 3"
+    assert ranking[10:20] == [] and ranking[3:1] == []
+    with pytest.raises(IndexError):
+        ranking[4]
+
+
+# --- the index follows every write -----------------------------------------------------------
+
+
+def _matches(roles, who: str, project) -> dict[str, dict]:
+    body = roles.bearer(who).get(f"{API}/projects/{project.pk}/matches?page_size=200").json()
+    return {item["slug"]: item for item in body["items"]}
+
+
+def test_an_edit_shows_in_the_next_matches(roles, world):
+    hanoi = world["hanoi"]
+    assert ADB in _matches(roles, "cso_hanoi", hanoi)  # the index is built
+    adb = Organisation.objects.get(slug=ADB)
+    # when ADB's member says ADB works only in Thailand
+    adb = organisation_update(
+        actor=roles.user("partner_adb"), organisation=adb, version=adb.version, countries=["TH"]
+    )
+    # then ADB no longer fits the Hanoi project
+    assert ADB not in _matches(roles, "cso_hanoi", hanoi)
+    # and when it works in Viet Nam again with another ticket range, the reasons say so
+    organisation_update(
+        actor=roles.user("partner_adb"),
+        organisation=adb,
+        version=adb.version,
+        countries=["VN"],
+        ticket_min_usd="100000",
+        ticket_max_usd="2000000",
+    )
+    reasons = _matches(roles, "cso_hanoi", hanoi)[ADB]["reasons"]
+    assert "Funding gap US$5m is above its ticket range US$100k–US$2m" in reasons
+
+
+def test_a_new_organisation_and_a_visibility_change_show_at_once(roles, world):
+    hanoi = world["hanoi"]
+    before = _matches(roles, "cso_hanoi", hanoi)
+    assert "quiet-capital" not in before  # a draft: out of the CSCO's sight
+    org = organisation_create(
+        actor=roles.user("secretariat"),
+        name="Delta Resilience Partners",
+        kind="investor",
+        countries=["VN"],
+        visibility="network",
+    )
+    assert org.slug in _matches(roles, "cso_hanoi", hanoi)
+    # the draft investor published to the network appears for the CSCO too
+    draft = world["draft_org"]
+    organisation_update(
+        actor=roles.user("secretariat"),
+        organisation=draft,
+        version=draft.version,
+        visibility="network",
+    )
+    assert "quiet-capital" in _matches(roles, "cso_hanoi", hanoi)
+    # and a deleted organisation is gone
+    Organisation.objects.filter(pk=org.pk).delete()
+    assert org.slug not in _matches(roles, "cso_hanoi", hanoi)
+
+
+def test_a_write_seen_only_through_the_token_is_seen(roles, world):
+    # another process writes (no signal here): its new token is what makes the index rebuild
+    hanoi = world["hanoi"]
+    assert ADB in _matches(roles, "cso_hanoi", hanoi)
+    Organisation.objects.filter(slug=ADB).update(match_keys=" c:TH f:* i:* s:* ")
+    match_index.renew()
+    assert ADB not in _matches(roles, "cso_hanoi", hanoi)
+
+
+def test_without_a_token_the_index_is_never_trusted(roles, world):
+    hanoi = world["hanoi"]
+    assert ADB in _matches(roles, "cso_hanoi", hanoi)
+    MatchIndexStamp.objects.all().delete()  # e.g. a flushed table
+    Organisation.objects.filter(slug=ADB).update(match_keys=" c:TH f:* i:* s:* ")
+    assert ADB not in _matches(roles, "cso_hanoi", hanoi)
