@@ -199,3 +199,12 @@ def test_the_header_suggestions_are_options_the_user_may_see(client, roles):
     client.logout()
     assert "Patong" not in client.get("/search/suggestions/", {"q": "patong"}).content.decode()
     assert client.get("/search/suggestions/", {"q": "x" * 500}).status_code == 200
+
+
+def test_the_page_says_when_there_are_more_results_than_counted(client, roles, monkeypatch):
+    secretariat = roles.user("secretariat")
+    for n in range(3):
+        make_project(secretariat, title=f"Quorvane canal {n}", visibility="public")
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    page = client.get("/search/", {"q": "quorvane"}).content.decode()
+    assert "2+ results" in page

@@ -32,7 +32,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import EmptyResultSet, FullResultSet, ObjectDoesNotExist
 from django.db import connection, transaction
-from django.db.models import Count, Model, Q
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Model, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete
 from django.utils import timezone
@@ -61,7 +61,7 @@ START, STOP = "\x02", "\x03"  # highlight marks; control characters never reach 
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25 column weights on SQLite
 _WORD = re.compile(r"[^\W_]+")
 FACETS = ("type", "country", "focus_area", "status")
-CANDIDATES = 1000  # matches considered per search: beyond, "1,000+" (docs/search.md)
+CANDIDATES = 500  # matches considered per search: beyond, "500+" (docs/search.md)
 SNIPPET_WORDS = 24
 AUTOCOMPLETE_CANDIDATES = 200
 
@@ -144,6 +144,10 @@ def _vector() -> RawSQL:
     return RawSQL('"core_searchentry"."search_vector"', [], output_field=SearchVectorField())
 
 
+def _title_vector() -> RawSQL:
+    return RawSQL('"core_searchentry"."title_vector"', [], output_field=SearchVectorField())
+
+
 # --- results ----------------------------------------------------------------------------
 
 
@@ -220,7 +224,7 @@ def search(
 
     At most ``CANDIDATES`` matches are considered (title matches first, newest first, then
     text matches): within them the ranking, the count and the facets are exact; beyond
-    them ``Results.exact`` is false and the count reads "1,000+".
+    them ``Results.exact`` is false and the count reads "500+".
     """
     filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items()}
     types = [t for t in types if t in SOURCES]
@@ -230,7 +234,7 @@ def search(
         return Results([], 0, _facets_from(Counter(), {}, types, filters), [], page, page_size)
     visible = visible_q(scopes_of(user))
     chosen = _filters_q(types, filters)
-    candidates, exact = _candidates(terms, visible & chosen, CANDIDATES)
+    candidates, exact = _candidates(terms, visible & chosen, CANDIDATES, filtered=bool(chosen))
     if chosen:  # the facets count what the other filters leave: their own sample
         base, base_exact = _candidates(terms, visible, CANDIDATES)
     else:
@@ -246,7 +250,9 @@ def search(
     return results
 
 
-def _candidates(terms: Sequence[str], where: Q, limit: int) -> tuple[list[tuple], bool]:
+def _candidates(
+    terms: Sequence[str], where: Q, limit: int, *, filtered: bool = False
+) -> tuple[list[tuple], bool]:
     """Up to ``limit`` matching entries as (id, title tier, score): the entries whose title
     holds every word first, then the others, each newest first; and whether that was all.
 
@@ -255,14 +261,17 @@ def _candidates(terms: Sequence[str], where: Q, limit: int) -> tuple[list[tuple]
     computed for the candidates only.
     """
     walk = _walk_postgresql if _is_postgresql() else _walk_sqlite
-    found = [(pk, 1, score) for pk, score in walk(terms, where, limit + 1, titles=True)]
+    titled = walk(terms, where, limit + 1, titles=True, filtered=filtered)
+    found = [(pk, 1, score) for pk, score in titled]
     if len(found) <= limit:
-        rest = walk(terms, where, limit + 1 - len(found), titles=False)
+        rest = walk(terms, where, limit + 1 - len(found), titles=False, filtered=filtered)
         found += [(pk, 0, score) for pk, score in rest]
     return found[:limit], len(found) <= limit
 
 
-def _walk_sqlite(terms, where_q: Q, limit: int, *, titles: bool) -> list[tuple[int, float]]:
+def _walk_sqlite(
+    terms, where_q: Q, limit: int, *, titles: bool, filtered: bool = False
+) -> list[tuple[int, float]]:
     everything = _fts5_match(terms)
     in_title = _fts5_match(terms, column="title")
     match = in_title if titles else f"({everything}) NOT ({in_title})"
@@ -282,19 +291,27 @@ def _walk_sqlite(terms, where_q: Q, limit: int, *, titles: bool) -> list[tuple[i
         return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
 
-def _walk_postgresql(terms, where_q: Q, limit: int, *, titles: bool) -> list[tuple[int, float]]:
-    everything = SearchQuery(_tsquery(terms), search_type="raw", config="english")
-    in_title = SearchQuery(_tsquery(terms, weights="A"), search_type="raw", config="english")
-    entries = SearchEntry.objects.annotate(vector=_vector()).filter(where_q)
-    entries = (
-        entries.filter(vector=in_title)
-        if titles
-        else entries.filter(vector=everything).exclude(vector=in_title)
-    )
+def _walk_postgresql(
+    terms, where_q: Q, limit: int, *, titles: bool, filtered: bool = False
+) -> list[tuple[int, float]]:
+    query = SearchQuery(_tsquery(terms), search_type="raw", config="english")
+    entries = SearchEntry.objects.annotate(vector=_vector(), title_vector=_title_vector())
+    entries = entries.filter(where_q)
+    if titles:  # core/0004: the title's own tsvector and GIN index
+        entries = entries.filter(title_vector=query)
+    else:
+        entries = entries.filter(vector=query).exclude(title_vector=query)
+    # Newest first. Ordering by "id + 0" keeps the planner from walking the primary key
+    # backwards through rows it must test one by one (it cannot foresee that the newest
+    # rows, organisations, seldom match): the GIN (and b-tree) indexes find the matches,
+    # then a top-N sort. Only a common word in the text, unfiltered, is walked by id: the
+    # matches are dense there and the walk stops after a few rows per candidate.
+    dense = not titles and not filtered
+    order = F("id") if dense else ExpressionWrapper(F("id") + 0, output_field=BigIntegerField())
     return [
         (pk, float(score))
-        for pk, score in entries.annotate(score=SearchRank(_vector(), everything))
-        .order_by("-id")
+        for pk, score in entries.annotate(score=SearchRank(_vector(), query), order=order)
+        .order_by("-order")
         .values_list("id", "score")[:limit]
     ]
 
