@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
 from ascn.network.models import City, FocusArea, Outcome
+from ascn.partners import workspace as partner_workspace
 from ascn.plans import charts, codelists, money, queries, readiness
 from ascn.plans.forms import (
     NATIONAL_CURRENCY,
@@ -1476,6 +1477,7 @@ def workspace(request):
         cities.append(
             {
                 "city": city,
+                "deals": partner_workspace.city_deals(user, city),
                 "plans": [
                     {
                         "plan": plan,
@@ -1515,5 +1517,6 @@ def workspace(request):
             "cities": cities,
             "queue": queue,
             "secretariat": scopes.secretariat,
+            "partner_sections": partner_workspace.partner_sections(user),
         },
     )
