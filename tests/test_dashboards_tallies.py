@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from ascn.dashboards import queries, tallies
-from ascn.dashboards.models import DealTally, ProjectTally
+from ascn.dashboards.models import CityCount, DealTally, ProjectTally, StateTally
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Organisation
 from ascn.partners.pipeline import engagement_advance, engagement_create
@@ -131,17 +131,32 @@ def test_tallies_follow_every_write_through_the_services(data, secretariat):
 
 
 @pytest.mark.django_db
+def test_a_city_moved_to_another_member_state_takes_its_figures_along(data):
+    phuket = City.objects.get(slug="phuket")
+    phuket.member_state = MemberState.objects.get(code="VN")  # as an administrator would
+    phuket.save()
+    assert_tallies_match()
+    vn = figures(queries.Filters(member_state=phuket.member_state), direct=False)
+    assert vn["total"] == 2
+
+
+@pytest.mark.django_db
 def test_a_rebuild_gives_the_same_tallies(data):
     def rows():
         projects = ProjectTally.objects.values_list(
             "city_id", "focus_area_id", "status", "currency", "projects", "budget", "sought"
         )
         deals = DealTally.objects.values_list("city_id", "focus_area_id", "stage", "deals")
-        return sorted(projects, key=repr), sorted(deals, key=repr)
+        states = StateTally.objects.values_list(
+            "member_state_id", "focus_area_id", "status", "currency", "projects", "sought"
+        )
+        cities = CityCount.objects.values_list("city_id", "focus_area_id", "projects")
+        return [sorted(rows, key=repr) for rows in (projects, deals, states, cities)]
 
     kept = rows()
-    ProjectTally.objects.all().delete()
-    DealTally.objects.all().delete()
+    assert all(kept)
+    for model in (ProjectTally, DealTally, StateTally, CityCount):
+        model.objects.all().delete()
     call_command("dashboards_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert rows() == kept
     tallies.refresh({City.objects.get(slug="phuket").pk})

@@ -51,3 +51,42 @@ class DealTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city_id}/{self.focus_area_id}/{self.stage}: {self.deals}"
+
+
+class StateTally(models.Model):
+    """``ProjectTally`` summed over the cities of one member state: what the charts read
+    (a few thousand rows in all, where the cities' rows are tens of thousands)."""
+
+    member_state = models.ForeignKey(
+        "network.MemberState", on_delete=models.CASCADE, related_name="+"
+    )
+    focus_area = models.ForeignKey(
+        "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=40)
+    currency = models.CharField(max_length=3)
+    projects = models.PositiveIntegerField()
+    samples = models.PositiveIntegerField()
+    budget = models.DecimalField(max_digits=20, decimal_places=2)
+    secured = models.DecimalField(max_digits=20, decimal_places=2)
+    sought = models.DecimalField(max_digits=20, decimal_places=2)
+    updated_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.member_state_id}/{self.focus_area_id}/{self.status}/{self.currency}"
+
+
+class CityCount(models.Model):
+    """Public projects of one city (with one focus area; none = all): the map's sizes."""
+
+    city = models.ForeignKey("network.City", on_delete=models.CASCADE, related_name="+")
+    focus_area = models.ForeignKey(
+        "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    projects = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["focus_area", "city"], name="dash_city_count_area")]
+
+    def __str__(self) -> str:
+        return f"{self.city_id}/{self.focus_area_id}: {self.projects}"

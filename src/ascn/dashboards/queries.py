@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.db.models import Case, Count, DecimalField, F, Max, Q, QuerySet, Sum, Value, When
 
 from ascn.core.visibility import Visibility
-from ascn.dashboards.models import DealTally, ProjectTally
+from ascn.dashboards.models import CityCount, DealTally, StateTally
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Engagement, EngagementStage, Organisation, Programme
 from ascn.plans import codelists, money
@@ -167,7 +167,10 @@ def tallied(model, filters: Filters) -> QuerySet:
     else:
         qs = qs.filter(focus_area__isnull=True)
     if filters.member_state:
-        qs = qs.filter(city__member_state=filters.member_state)
+        if model is StateTally:
+            qs = qs.filter(member_state=filters.member_state)
+        else:
+            qs = qs.filter(city__member_state=filters.member_state)
     return qs
 
 
@@ -181,8 +184,8 @@ def project_figures(filters: Filters, *, direct: bool = False) -> ProjectFigures
         )
     else:
         grouped = (
-            tallied(ProjectTally, filters)
-            .values_list("city__member_state_id", "status", "currency")
+            tallied(StateTally, filters)
+            .values_list("member_state_id", "status", "currency")
             .annotate(
                 n=Sum("projects"),
                 budget_sum=Sum("budget"),
@@ -318,9 +321,9 @@ def projects_by_focus_area(filters: Filters, *, direct: bool = False) -> list[tu
             .order_by()
         )
     else:
-        rows = ProjectTally.objects.order_by().filter(focus_area__isnull=False)
+        rows = StateTally.objects.order_by().filter(focus_area__isnull=False)
         if filters.member_state:
-            rows = rows.filter(city__member_state=filters.member_state)
+            rows = rows.filter(member_state=filters.member_state)
         counts = dict(rows.values_list("focus_area_id").annotate(n=Sum("projects")))
     return [
         (area.code, area.name, counts.get(area.pk, 0))
@@ -414,7 +417,7 @@ def city_project_counts(filters: Filters, *, direct: bool = False) -> dict[int, 
     if direct or filters.year:
         qs = public_projects(filters).values_list("city_id").annotate(n=Count("id"))
     else:
-        qs = tallied(ProjectTally, filters).values_list("city_id").annotate(n=Sum("projects"))
+        qs = tallied(CityCount, filters).values_list("city_id", "projects")
     return dict(qs.order_by())
 
 
@@ -430,18 +433,24 @@ def public_project_counts() -> dict[int, int]:
     return counts
 
 
-def map_cities(cities, counts: dict[int, int]) -> list[dict]:
-    """Cities as the map's plain dicts (``ascn.network.maps``), with their project counts."""
+def map_cities(cities: QuerySet[City], counts: dict[int, int]) -> list[dict]:
+    """Cities as the map's plain dicts (``ascn.network.maps``), with their project counts.
+
+    Read as plain values, not model instances, and each link made from one reversed URL:
+    3,000 cities."""
+    marker = "city-slug-placeholder"
+    url = City(slug=marker).get_absolute_url()
+    fields = ("pk", "name", "slug", "member_state__name", "cohort", "latitude", "longitude")
     return [
         {
-            "name": city.name,
-            "slug": city.slug,
-            "country_name": city.member_state.name,
-            "cohort": city.cohort,
-            "lat": float(city.latitude),
-            "lon": float(city.longitude),
-            "url": city.get_absolute_url(),
-            "projects": counts.get(city.pk, 0),
+            "name": name,
+            "slug": slug,
+            "country_name": country,
+            "cohort": cohort,
+            "lat": float(lat),
+            "lon": float(lon),
+            "url": url.replace(marker, slug),
+            "projects": counts.get(pk, 0),
         }
-        for city in cities
+        for pk, name, slug, country, cohort, lat, lon in cities.values_list(*fields)
     ]

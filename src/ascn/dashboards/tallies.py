@@ -21,12 +21,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Max, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from ascn.core import audit
 from ascn.core.visibility import Visibility
 from ascn.dashboards import queries
-from ascn.dashboards.models import DealTally, ProjectTally
+from ascn.dashboards.models import CityCount, DealTally, ProjectTally, StateTally
+from ascn.network.models import City
 from ascn.partners.models import Engagement, Organisation
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
@@ -97,27 +99,83 @@ def _rows(city_ids: set[int] | None) -> tuple[list[ProjectTally], list[DealTally
     return list(tally.values()), deal_rows
 
 
+def _city_counts(project_rows: list[ProjectTally]) -> list[CityCount]:
+    counts: dict[tuple, int] = defaultdict(int)
+    for row in project_rows:
+        counts[row.city_id, row.focus_area_id] += row.projects
+    return [
+        CityCount(city_id=city_id, focus_area_id=area_id, projects=n)
+        for (city_id, area_id), n in counts.items()
+    ]
+
+
+def _sum_states(state_ids: set[int] | None) -> None:
+    """Recompute the member states' rows from their cities' rows."""
+    rows = ProjectTally.objects.order_by()
+    states = StateTally.objects.all()
+    if state_ids is not None:
+        rows = rows.filter(city__member_state_id__in=state_ids)
+        states = states.filter(member_state_id__in=state_ids)
+    grouped = rows.values_list("city__member_state_id", "focus_area_id", "status", "currency")
+    states.delete()
+    StateTally.objects.bulk_create(
+        [
+            StateTally(
+                member_state_id=state_id,
+                focus_area_id=area_id,
+                status=status,
+                currency=currency,
+                projects=projects,
+                samples=samples,
+                budget=budget,
+                secured=secured,
+                sought=sought,
+                updated_at=updated,
+            )
+            for state_id, area_id, status, currency, projects, samples, budget, secured, sought, updated in (
+                grouped.annotate(
+                    n=Sum("projects"),
+                    samples_sum=Sum("samples"),
+                    budget_sum=Sum("budget"),
+                    secured_sum=Sum("secured"),
+                    sought_sum=Sum("sought"),
+                    updated=Max("updated_at"),
+                )
+            )
+        ],
+        batch_size=2_000,
+    )
+
+
 @transaction.atomic
-def refresh(city_ids: Iterable[int | None]) -> None:
-    """Recompute the tallies of these cities."""
+def refresh(city_ids: Iterable[int | None], *, states: Iterable[int] = ()) -> None:
+    """Recompute the tallies of these cities (and of their member states, and of
+    ``states``: those a city left)."""
     ids = {pk for pk in city_ids if pk is not None}
-    if not ids:
-        return
-    project_rows, deal_rows = _rows(ids)
-    ProjectTally.objects.filter(city_id__in=ids).delete()
-    DealTally.objects.filter(city_id__in=ids).delete()
-    ProjectTally.objects.bulk_create(project_rows, batch_size=2_000)
-    DealTally.objects.bulk_create(deal_rows, batch_size=2_000)
+    state_ids = set(states)
+    if ids:
+        project_rows, deal_rows = _rows(ids)
+        ProjectTally.objects.filter(city_id__in=ids).delete()
+        DealTally.objects.filter(city_id__in=ids).delete()
+        CityCount.objects.filter(city_id__in=ids).delete()
+        ProjectTally.objects.bulk_create(project_rows, batch_size=2_000)
+        DealTally.objects.bulk_create(deal_rows, batch_size=2_000)
+        CityCount.objects.bulk_create(_city_counts(project_rows), batch_size=2_000)
+        state_ids |= set(City.objects.filter(pk__in=ids).values_list("member_state_id", flat=True))
+    if state_ids:
+        _sum_states(state_ids)
 
 
 @transaction.atomic
 def rebuild() -> tuple[int, int]:
-    """Recompute every tally; returns how many rows of each were written."""
+    """Recompute every tally; returns how many rows of cities' projects and deals."""
     project_rows, deal_rows = _rows(None)
-    ProjectTally.objects.all().delete()
-    DealTally.objects.all().delete()
+    for model in (ProjectTally, DealTally, CityCount):
+        model.objects.all().delete()
     ProjectTally.objects.bulk_create(project_rows, batch_size=2_000)
     DealTally.objects.bulk_create(deal_rows, batch_size=2_000)
+    CityCount.objects.bulk_create(_city_counts(project_rows), batch_size=2_000)
+    _sum_states(None)
     return len(project_rows), len(deal_rows)
 
 
@@ -146,10 +204,25 @@ def _remember_before(sender, instance, raw=False, **kwargs) -> None:
         instance._dashboard_cities = set(
             Project.objects.filter(pk=instance.pk).values_list("city_id", flat=True)
         )
+    elif sender is City:
+        instance._dashboard_state = (
+            City.objects.filter(pk=instance.pk).values_list("member_state_id", flat=True).first()
+        )
     elif sender is Organisation:
         instance._dashboard_visibility = (
             Organisation.objects.filter(pk=instance.pk).values_list("visibility", flat=True).first()
         )
+
+
+def _city_saved(sender, instance, created=False, **kwargs) -> None:
+    """A city moved to another member state takes its figures along."""
+    before = getattr(instance, "_dashboard_state", None)
+    if not created and before != instance.member_state_id:
+        refresh({instance.pk}, states={before} if before else ())
+
+
+def _city_deleted(sender, instance, **kwargs) -> None:
+    refresh((), states={instance.member_state_id})
 
 
 def _project_changed(sender, instance, **kwargs) -> None:
@@ -189,8 +262,10 @@ def _recorded(sender, action, obj, entry, **kwargs) -> None:
 
 def connect() -> None:
     uid = "ascn.dashboards.tallies"
-    for model in (Project, Organisation):
+    for model in (Project, Organisation, City):
         pre_save.connect(_remember_before, sender=model, dispatch_uid=f"{uid}.before.{model}")
+    post_save.connect(_city_saved, sender=City, dispatch_uid=f"{uid}.city.save")
+    post_delete.connect(_city_deleted, sender=City, dispatch_uid=f"{uid}.city.delete")
     post_save.connect(_project_changed, sender=Project, dispatch_uid=f"{uid}.project.save")
     post_delete.connect(_project_changed, sender=Project, dispatch_uid=f"{uid}.project.delete")
     post_save.connect(_engagement_changed, sender=Engagement, dispatch_uid=f"{uid}.deal.save")

@@ -80,7 +80,7 @@ def dashboard(filters: queries.Filters) -> dict:
     over the deals' tallies, one over the organisations (over the projects and engagements
     themselves when a year is chosen)."""
     figures = queries.project_figures(filters)
-    cities = City.objects.select_related("member_state").order_by("name")
+    cities = City.objects.order_by("name")
     if filters.member_state:
         cities = cities.filter(member_state=filters.member_state)
     map_cities = queries.map_cities(cities, queries.city_project_counts(filters))

@@ -4,15 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    """Tally the records already there (a new database has none: nothing to do)."""
-    if not apps.get_model("plans", "Project").objects.exists():
-        return
-    from ascn.dashboards import tallies
-
-    tallies.rebuild()
-
-
 class Migration(migrations.Migration):
 
     initial = True
@@ -56,5 +47,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['focus_area', 'city'], name='dash_project_tally_area')],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
