@@ -311,11 +311,6 @@ def test_a_national_representative_s_workspace_is_her_queue(roles, plans, text):
     assert "2 plans waiting for endorsement" in everything
 
 
-def test_a_member_with_neither_role_is_told_what_the_workspace_is_for(roles, text):
-    shown = text(roles.session("partner_adb").get("/workspace/"))
-    assert "Your account holds neither role." in shown
-
-
 # --- no lost updates through the web form ----------------------------------------------------
 
 
