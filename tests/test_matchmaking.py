@@ -343,6 +343,6 @@ def test_the_projects_of_a_partner_come_best_first_and_only_eligible(partner, ca
 @settings(max_examples=200, deadline=None)
 @given(projects(), partners())
 def test_the_text_fit_is_the_jaccard_index_of_the_term_sets(project, partner):
-    # the hot loop counts shared terms by substring tests; it must equal the set arithmetic
+    # fit counts shared terms from the stored words; it must equal the set arithmetic
     expected = min(mm.jaccard(project.terms, partner.terms) / mm.TEXT_FULL_AT, 1.0)
     assert mm.fit(project, partner).text == pytest.approx(expected)

@@ -95,9 +95,10 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 # A partner's countries, focus areas, instruments and stages are kept as one text of prefixed
 # keys with a space at both ends — `` c:VN f:civic-social i:* s:implementation `` — where
 # ``x:*`` stands for an empty list (no restriction); its terms likewise (`` drainage flood ``).
-# That is how they are stored (``Organisation.match_keys``/``match_terms``), filtered in SQL
-# with portable ``LIKE`` tests, and read in the hot loop: eligibility, focus overlap and
-# shared terms are substring tests of `` key `` — no set is built per partner.
+# That is how they are stored (``Organisation.match_keys``/``match_terms``) and read in the
+# hot loop: eligibility and focus overlap are substring tests of `` key `` — no set is built
+# per partner. The shared terms are counted (``fit``) only for the partners a page could
+# hold (``Ranking``), as the intersection of the project's terms with the partner's words.
 
 KINDS = ("c", "f", "i", "s")
 
@@ -330,10 +331,11 @@ def fit(project: ProjectProfile, partner: PartnerProfile) -> Fit:
     focus = sum(probe in keys for probe in probes) / len(probes) if probes else 0.0
     stage = 1.0 if project.stage_probe in keys else STAGE_UNRESTRICTED_FIT
     similarity = 0.0
-    if text and project.term_probes:
-        shared = sum(probe in text for probe in project.term_probes)
+    if text and project.terms:
+        words = text.split()
+        shared = len(project.terms.intersection(words))
         # Jaccard: shared / (|project terms| + |partner terms| − shared)
-        similarity = shared / (len(project.term_probes) + text.count(" ") - 1 - shared)
+        similarity = shared / (len(project.terms) + len(words) - shared)
     return Fit(
         focus,
         ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd),
@@ -493,7 +495,13 @@ def _bounded(project: ProjectProfile, partners: Iterable[PartnerProfile]) -> lis
             continue
         if not p.balance_left:
             continue
-        focus = sum(probe in keys for probe in probes) / n_focus if n_focus else 0.0
+        focus = 0.0
+        if n_focus:
+            shared = 0
+            for probe in probes:
+                if probe in keys:
+                    shared += 1
+            focus = shared / n_focus
         total = (
             FOCUS_WEIGHT * focus
             + TICKET_WEIGHT * ticket_fit(gap, p.ticket_min_usd, p.ticket_max_usd)
