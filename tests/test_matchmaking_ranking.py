@@ -205,3 +205,22 @@ def test_without_a_token_the_index_is_never_trusted(roles, world):
     MatchIndexStamp.objects.all().delete()  # e.g. a flushed table
     Organisation.objects.filter(slug=ADB).update(match_keys=" c:TH f:* i:* s:* ")
     assert ADB not in _matches(roles, "cso_hanoi", hanoi)
+
+
+@settings(max_examples=300, deadline=None)
+@given(projects(), partners())
+def test_the_bound_from_a_projects_fields_is_the_bound_of_its_profile(project, partner):
+    # organisation → projects bounds tens of thousands of projects without building profiles
+    bound = mm.project_bound(
+        partner,
+        mm.partner_codes(partner),
+        country=project.country,
+        status=project.status,
+        focus_areas=project.focus_areas,
+        financing_sought=project.financing_sought,
+        gap_usd=project.gap_usd,
+    )
+    if mm.eligible(project, partner):
+        assert bound == mm.upper_bound(project, partner)
+    else:
+        assert bound is None

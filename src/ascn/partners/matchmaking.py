@@ -368,7 +368,7 @@ def _partner_order(m: Match):
     return (-m.score, m.partner.name.casefold(), m.partner.type, m.partner.id)
 
 
-def _project_order(m: Match):
+def project_order(m: Match):
     return (-m.score, m.project.title.casefold(), m.project.id)
 
 
@@ -382,8 +382,49 @@ def matches_for_project(project: ProjectProfile, partners: Iterable[PartnerProfi
 def matches_for_partner(partner: PartnerProfile, projects: Iterable[ProjectProfile]) -> list[Match]:
     """The eligible projects of a partner, best first."""
     found = [m for p in projects if (m := match(p, partner)) is not None]
-    found.sort(key=_project_order)
+    found.sort(key=project_order)
     return found
+
+
+class PartnerCodes(NamedTuple):
+    """A partner's codes as sets, for testing many projects against one partner."""
+
+    countries: frozenset[str]
+    focus_areas: frozenset[str]
+    instruments: frozenset[str]
+    stages: frozenset[str]
+
+
+def partner_codes(partner: PartnerProfile) -> PartnerCodes:
+    return PartnerCodes(partner.countries, partner.focus_areas, partner.instruments, partner.stages)
+
+
+def project_bound(
+    partner: PartnerProfile,
+    codes: PartnerCodes,
+    *,
+    country: str,
+    status: str,
+    focus_areas: frozenset[str],
+    financing_sought: Iterable[str],
+    gap_usd: float | None,
+) -> float | None:
+    """``upper_bound(project, partner)`` for a project given by its fields (no profile built),
+    or None when the pair is not ``eligible``: the same tests on the partner's code sets."""
+    if codes.countries and country not in codes.countries:
+        return None
+    staged = status in codes.stages
+    if codes.stages and not staged:
+        return None
+    if codes.instruments and financing_sought and codes.instruments.isdisjoint(financing_sought):
+        return None
+    if partner.required_focus and codes.focus_areas and codes.focus_areas.isdisjoint(focus_areas):
+        return None
+    if not partner.balance_left:
+        return None
+    focus = len(focus_areas & codes.focus_areas) / len(focus_areas) if focus_areas else 0.0
+    ticket = ticket_fit(gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
+    return Fit(focus, ticket, 1.0 if staged else STAGE_UNRESTRICTED_FIT, 1.0).score
 
 
 # --- ranking only as far as a page needs ------------------------------------------------------
@@ -523,7 +564,7 @@ def rank_projects(partner: PartnerProfile, projects: Iterable[ProjectProfile], w
             batch = with_terms(batch)
         return _exact((p, partner, fit(p, partner)) for p in batch)
 
-    return Ranking(candidates, complete, _project_order)
+    return Ranking(candidates, complete, project_order)
 
 
 # --- reasons ----------------------------------------------------------------------------------
