@@ -11,13 +11,17 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from ascn.accounts.models import User
 from ascn.dashboards import queries, tallies
 from ascn.dashboards.models import CityCount, DealTally, ProjectTally, StateTally
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Organisation
 from ascn.partners.pipeline import engagement_advance, engagement_create
 from ascn.partners.services import organisation_update
+from ascn.plans.models import Project
 from ascn.plans.services import project_create, project_update
+from tests.races import race
+from tests.test_plans_concurrency import ON_POSTGRESQL
 
 pytest_plugins = ["tests.test_dashboards"]  # the secretariat and data fixtures
 
@@ -161,3 +165,43 @@ def test_a_rebuild_gives_the_same_tallies(data):
     assert rows() == kept
     tallies.refresh({City.objects.get(slug="phuket").pk})
     assert rows() == kept
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_two_projects_of_one_member_state_published_at_once_both_count(data, secretariat):
+    # given two draft projects in two cities of Thailand
+    drafts = [
+        project_create(
+            actor=secretariat,
+            city=City.objects.get(slug=slug),
+            title=f"Race {slug}",
+            description="Raced.",
+            focus_areas=["quality-environment"],
+            status="preparation",
+            budget_amount="1000",
+            budget_currency="THB",
+        )
+        for slug in ("bangkok", "chiang-mai")
+    ]
+    before = figures(queries.Filters(), direct=False)["total"]
+
+    def publish(pk: int, version: int):
+        def attempt():
+            project_update(
+                actor=User.objects.get(pk=secretariat.pk),
+                project=Project.objects.get(pk=pk),
+                version=version,
+                visibility="public",
+            )
+
+        return attempt
+
+    # when both are published at the same instant (Thailand's tallies are summed in turn)
+    thailand = MemberState.objects.get(code="TH")
+    outcomes = race(MemberState, thailand.pk, [publish(p.pk, p.version) for p in drafts])
+
+    # then both count, once each, and the tallies equal the records
+    assert outcomes == ["saved", "saved"]
+    assert figures(queries.Filters(), direct=False)["total"] == before + 2
+    assert_tallies_match()

@@ -28,7 +28,7 @@ from ascn.core import audit
 from ascn.core.visibility import Visibility
 from ascn.dashboards import queries
 from ascn.dashboards.models import CityCount, DealTally, ProjectTally, StateTally
-from ascn.network.models import City
+from ascn.network.models import City, MemberState
 from ascn.partners.models import Engagement, Organisation
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
@@ -111,6 +111,9 @@ def _city_counts(project_rows: list[ProjectTally]) -> list[CityCount]:
 
 def _sum_states(state_ids: set[int] | None) -> None:
     """Recompute the member states' rows from their cities' rows."""
+    if state_ids is not None:  # one at a time per state, as the cities above
+        locked = MemberState.objects.select_for_update(no_key=True).filter(pk__in=state_ids)
+        list(locked.order_by("pk"))
     rows = ProjectTally.objects.order_by()
     states = StateTally.objects.all()
     if state_ids is not None:
@@ -154,6 +157,11 @@ def refresh(city_ids: Iterable[int | None], *, states: Iterable[int] = ()) -> No
     ids = {pk for pk in city_ids if pk is not None}
     state_ids = set(states)
     if ids:
+        # Two writes in one city (or member state) recompute in turn, the second from what
+        # the first committed: without the lock, both would delete the rows they saw and
+        # insert their own (PostgreSQL, READ COMMITTED), counting twice. NO KEY UPDATE
+        # leaves inserts of projects that refer to the city free (their FK check shares).
+        list(City.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"))
         project_rows, deal_rows = _rows(ids)
         ProjectTally.objects.filter(city_id__in=ids).delete()
         DealTally.objects.filter(city_id__in=ids).delete()
@@ -169,6 +177,8 @@ def refresh(city_ids: Iterable[int | None], *, states: Iterable[int] = ()) -> No
 @transaction.atomic
 def rebuild() -> tuple[int, int]:
     """Recompute every tally; returns how many rows of cities' projects and deals."""
+    list(City.objects.select_for_update(no_key=True).order_by("pk"))
+    list(MemberState.objects.select_for_update(no_key=True).order_by("pk"))
     project_rows, deal_rows = _rows(None)
     for model in (ProjectTally, DealTally, CityCount):
         model.objects.all().delete()
