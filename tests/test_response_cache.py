@@ -79,11 +79,12 @@ def test_a_new_public_project_and_a_withdrawn_one_show_at_once(roles, public_pro
     assert titles(Client().get(LIST)) == ["Beach safety cameras"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_answer_stored_while_a_write_was_in_flight_is_not_served_after_its_commit(
-    roles, public_project, django_capture_on_commit_callbacks
+    roles, public_project
 ):
     secretariat = roles.user("secretariat")
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():  # committed for real at the end of the block
         project_update(
             actor=secretariat,
             project=public_project,

@@ -49,8 +49,13 @@ def bump_data_version() -> None:
 
 
 def _on_recorded(sender, **kwargs) -> None:
+    if not response_cache_seconds():
+        return
     bump_data_version()
-    transaction.on_commit(bump_data_version)
+    connection = transaction.get_connection()
+    # Once per transaction is enough on commit (an import writes thousands of rows in one).
+    if not any(func is bump_data_version for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(bump_data_version)
 
 
 recorded.connect(_on_recorded, dispatch_uid="ascn.core.cache.data_version")
