@@ -11,10 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ascn.partners import match_index
+from ascn.partners import match_index, queries
 from ascn.partners import matchmaking as mm
 from ascn.partners.models import MatchIndexStamp, Organisation
+from ascn.partners.programme_services import programme_upsert_seed
 from ascn.partners.services import organisation_create, organisation_update
+from ascn.plans import money
 from tests import test_organisations
 from tests.test_matchmaking import partners, projects
 
@@ -224,3 +226,48 @@ def test_the_bound_from_a_projects_fields_is_the_bound_of_its_profile(project, p
         assert bound == mm.upper_bound(project, partner)
     else:
         assert bound is None
+
+
+def test_the_programmes_sql_prefilter_keeps_every_eligible_programme(roles, world):
+    # programmes with every kind of restriction, one with nothing left to award
+    variants = {
+        "any-country": {"eligible_countries": []},
+        "thai-only": {"eligible_countries": ["TH"]},
+        "vn-implementation": {"eligible_countries": ["VN"], "eligible_stages": ["implementation"]},
+        "vn-preparation": {"eligible_countries": ["VN", "TH"], "eligible_stages": ["preparation"]},
+        "vn-spent": {"eligible_countries": ["VN"], "awarded": True},
+    }
+    for slug, extra in variants.items():
+        fund, _ = programme_upsert_seed(
+            slug=slug,
+            sponsor=world["fund"].sponsor,
+            values={
+                "name": slug,
+                "total_amount": "1000000",
+                "currency": "USD",
+                "eligible_focus_areas": ["quality-environment"],
+                "description": "Grants for flood drainage.",
+                "visibility": "public",
+                **{k: v for k, v in extra.items() if k != "awarded"},
+            },
+        )
+        if extra.get("awarded"):
+            type(fund).objects.filter(pk=fund.pk).update(awarded_amount=fund.total_amount)
+    secretariat = roles.user("secretariat")
+    rates = money.latest_rates()
+    for key in ("hanoi", "bangkok", "singapore"):
+        project = queries.project_profile(
+            queries.project_for_matches(secretariat, world[key].pk), rates
+        )
+        every = queries._programme_profiles(secretariat, rates)
+        narrowed = queries._programme_profiles(secretariat, rates, project)
+        assert {p.id for p in narrowed} <= {p.id for p in every}
+        assert {p.slug for p in every if mm.eligible(project, p)} == {
+            p.slug for p in narrowed if mm.eligible(project, p)
+        }
+    hanoi = queries.project_profile(
+        queries.project_for_matches(secretariat, world["hanoi"].pk), rates
+    )
+    found = {p.slug for p in queries._programme_profiles(secretariat, rates, hanoi)}
+    assert {"any-country", "vn-preparation"} <= found
+    assert not {"thai-only", "vn-implementation", "vn-spent"} & found

@@ -15,7 +15,7 @@ from functools import lru_cache, reduce
 from operator import or_
 
 from django.db import connections
-from django.db.models import FloatField, Prefetch, Q, QuerySet
+from django.db.models import F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 
 from ascn.core.visibility import Visibility
@@ -186,28 +186,39 @@ def _json_text(value) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _programme_profiles(user, rates) -> list[PartnerProfile]:
-    """The programmes ``user`` may see as partners: their eligibility, and what they can
-    still award (in USD). Read as plain rows, straight from the cursor."""
-    rows = (
-        programme_policy.visible(user, Programme.objects.all())
-        .values_list(
-            "id",
-            "slug",
-            "name",
-            "total_amount",
-            "awarded_amount",
-            "max_award_amount",
-            "currency",
-            "sample",
-            "description",
-            "eligible_countries",
-            "eligible_focus_areas",
-            "instruments",
-            "eligible_stages",
-        )
-        .order_by()
+def _programmes_that_could_fit(project: ProjectProfile) -> Q:
+    """A pre-filter in SQL, wider than eligibility (which ``matchmaking.eligible`` decides):
+    a balance left, and the project's country and stage among the programme's or none named
+    (the JSON lists as text)."""
+    return (
+        Q(total_amount__gt=F("awarded_amount"))
+        & (Q(eligible_countries=[]) | Q(eligible_countries__icontains=f'"{project.country}"'))
+        & (Q(eligible_stages=[]) | Q(eligible_stages__icontains=f'"{project.status}"'))
     )
+
+
+def _programme_profiles(user, rates, project: ProjectProfile | None = None) -> list[PartnerProfile]:
+    """The programmes ``user`` may see as partners: their eligibility, and what they can
+    still award (in USD). Read as plain rows, straight from the cursor; with ``project``,
+    only those that could fit it."""
+    visible = programme_policy.visible(user, Programme.objects.all())
+    if project is not None:
+        visible = visible.filter(_programmes_that_could_fit(project))
+    rows = visible.values_list(
+        "id",
+        "slug",
+        "name",
+        "total_amount",
+        "awarded_amount",
+        "max_award_amount",
+        "currency",
+        "sample",
+        "description",
+        "eligible_countries",
+        "eligible_focus_areas",
+        "instruments",
+        "eligible_stages",
+    ).order_by()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(*rows.query.sql_with_params())
         fetched = cursor.fetchall()
@@ -254,7 +265,7 @@ def matches_for_project(user, project: Project, *, rates=None) -> matchmaking.Ra
     requested page could hold)."""
     rates = money.latest_rates() if rates is None else rates
     profile = project_profile(project, rates)
-    partners = _organisation_profiles(user, profile) + _programme_profiles(user, rates)
+    partners = _organisation_profiles(user, profile) + _programme_profiles(user, rates, profile)
     return matchmaking.rank_partners(profile, partners, _with_organisation_terms)
 
 
