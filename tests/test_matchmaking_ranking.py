@@ -15,7 +15,7 @@ from ascn.partners import match_index, queries
 from ascn.partners import matchmaking as mm
 from ascn.partners.models import MatchIndexStamp, Organisation
 from ascn.partners.programme_services import programme_upsert_seed
-from ascn.partners.services import organisation_create, organisation_update
+from ascn.partners.services import organisation_create, organisation_update, organisation_verify
 from ascn.plans import money
 from tests import test_organisations
 from tests.test_matchmaking import partners, projects
@@ -271,3 +271,11 @@ def test_the_programmes_sql_prefilter_keeps_every_eligible_programme(roles, worl
     found = {p.slug for p in queries._programme_profiles(secretariat, rates, hanoi)}
     assert {"any-country", "vn-preparation"} <= found
     assert not {"thai-only", "vn-implementation", "vn-spent"} & found
+
+
+def test_a_verification_shows_in_the_next_matches(roles, world):
+    hanoi = world["hanoi"]
+    assert _matches(roles, "cso_hanoi", hanoi)[ADB]["verified"] is False
+    adb = Organisation.objects.get(slug=ADB)
+    organisation_verify(actor=roles.user("secretariat"), organisation=adb, verified=True)
+    assert _matches(roles, "cso_hanoi", hanoi)[ADB]["verified"] is True

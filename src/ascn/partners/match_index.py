@@ -33,6 +33,10 @@ class OrganisationIndex(NamedTuple):
     buckets: dict[tuple[str, str], list[PartnerProfile]]
     visibility: dict[int, str]
     size: int
+    # id → ``match_terms``, filled as pages need them: read no earlier than the token, so
+    # never older than the index (a write since renews the token, and the next request
+    # builds a new index with an empty dict)
+    terms: dict[int, str]
 
 
 _lock = threading.Lock()
@@ -66,7 +70,7 @@ def build(rows: Iterable[tuple[PartnerProfile, str]], stamp: str | None) -> Orga
         for country in countries:
             for stage in stages:
                 buckets.setdefault((country, stage), []).append(profile)
-    return OrganisationIndex(stamp, buckets, visibility, len(visibility))
+    return OrganisationIndex(stamp, buckets, visibility, len(visibility), {})
 
 
 def current(

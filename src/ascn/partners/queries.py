@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from decimal import Decimal
-from functools import lru_cache, reduce
+from functools import lru_cache, partial, reduce
 from operator import or_
 
 from django.db import connections
@@ -118,19 +118,24 @@ def _index_rows(using: str):
         .annotate(
             low=Cast("ticket_min_usd", FloatField()), high=Cast("ticket_max_usd", FloatField())
         )
-        .values_list("id", "slug", "name", "match_keys", "low", "high", "visibility")
+        .values_list(
+            "id", "slug", "name", "match_keys", "low", "high", "visibility", "verified", "sample"
+        )
         .order_by()
     )
     with connections[using].cursor() as cursor:
         cursor.execute(*rows.query.sql_with_params())
-        for pk, slug, name, keys, low, high, visibility in cursor.fetchall():
-            yield PartnerProfile("organisation", pk, slug, name, keys, low, high, None), visibility
+        for pk, slug, name, keys, low, high, visibility, verified, sample in cursor.fetchall():
+            profile = PartnerProfile(
+                "organisation", pk, slug, name, keys, low, high, None, False, True
+            )
+            yield profile._replace(verified=bool(verified), sample=bool(sample)), visibility
     # Rows inserted without save() (a bulk insert) have no keys yet: profile them the slow way.
     for org in Organisation.objects.using(using).filter(match_keys=""):
         yield organisation_profile(org), org.visibility
 
 
-def _organisation_profiles(user, project: ProjectProfile) -> list[PartnerProfile]:
+def _organisation_profiles(user, project: ProjectProfile):
     """The organisations ``user`` may see that could fit ``project`` on country and stage
     (the in-memory index's buckets; the rest of eligibility is ``matchmaking.eligible``)."""
     visible = organisation_policy.visible(user, Organisation.objects.all())
@@ -143,26 +148,29 @@ def _organisation_profiles(user, project: ProjectProfile) -> list[PartnerProfile
         for p in index.buckets.get((country, stage), ())
     ]
     if not visible.query.where:  # the Secretariat: every row
-        return candidates
+        return candidates, index
     # Others: public rows (everyone may see them), and the other candidates the policy's
     # queryset lets through.
     visibility, public = index.visibility, Visibility.PUBLIC
     restricted = [p.id for p in candidates if visibility[p.id] != public]
     seen = set(visible.filter(pk__in=restricted).values_list("pk", flat=True)) if restricted else ()
-    return [p for p in candidates if visibility[p.id] == public or p.id in seen]
+    return [p for p in candidates if visibility[p.id] == public or p.id in seen], index
 
 
-def _with_organisation_terms(batch: list[PartnerProfile]) -> list[PartnerProfile]:
-    """The batch with the organisations' terms (``match_terms``) read for it."""
-    missing = [p.id for p in batch if p.terms_text is None]
-    if not missing:
-        return batch
-    terms = dict(Organisation.objects.filter(pk__in=missing).values_list("id", "match_terms"))
+def _with_organisation_terms(
+    known: dict[int, str], batch: list[PartnerProfile]
+) -> list[PartnerProfile]:
+    """The batch with the organisations' terms (``match_terms``): from ``known`` (the
+    index's), or read for the batch and kept there."""
+    missing = [p.id for p in batch if p.terms_text is None and p.id not in known]
+    if missing:
+        rows = Organisation.objects.filter(pk__in=missing).values_list("id", "match_terms")
+        for pk, words in rows.order_by():
+            known[pk] = words if not words or words[0] == " " else f" {words} "
     out = []
     for p in batch:
         if p.terms_text is None:
-            words = terms.get(p.id) or ""
-            p = p._replace(terms_text=words if not words or words[0] == " " else f" {words} ")
+            p = p._replace(terms_text=known.get(p.id, ""))
         out.append(p)
     return out
 
@@ -265,8 +273,11 @@ def matches_for_project(user, project: Project, *, rates=None) -> matchmaking.Ra
     requested page could hold)."""
     rates = money.latest_rates() if rates is None else rates
     profile = project_profile(project, rates)
-    partners = _organisation_profiles(user, profile) + _programme_profiles(user, rates, profile)
-    return matchmaking.rank_partners(profile, partners, _with_organisation_terms)
+    organisations, index = _organisation_profiles(user, profile)
+    partners = organisations + _programme_profiles(user, rates, profile)
+    return matchmaking.rank_partners(
+        profile, partners, partial(_with_organisation_terms, index.terms)
+    )
 
 
 def matches_for_organisation(user, organisation: Organisation, *, rates=None):
@@ -358,23 +369,10 @@ def _codes_of_json(value) -> tuple[str, ...]:
     return _codes_of_text(value) if isinstance(value, str) else tuple(value)
 
 
-def with_partner_flags(matches: list[Match]) -> list[Match]:
-    """The page's matches with their partners' verified and sample flags (read for the
-    page only: the hot loop leaves them out)."""
-    org_ids = [m.partner.id for m in matches if m.partner.type == "organisation"]
-    flags = dict(
-        (pk, (verified, sample))
-        for pk, verified, sample in Organisation.objects.filter(pk__in=org_ids).values_list(
-            "id", "verified", "sample"
-        )
-    )
-    out = []
-    for m in matches:
-        if m.partner.type == "organisation" and m.partner.id in flags:
-            verified, sample = flags[m.partner.id]
-            m = m._replace(partner=m.partner._replace(verified=verified, sample=sample))
-        out.append(m)
-    return out
+def with_partner_flags(matches) -> list[Match]:
+    """The page's matches with their partners' verified and sample flags. The organisations'
+    profiles carry them already (the index reads them with the keys), as do programmes'."""
+    return list(matches)
 
 
 def projects_by_id(ids: list[int]) -> dict[int, Project]:
