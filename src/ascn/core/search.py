@@ -5,10 +5,14 @@ reads and writes one index table, ``SearchEntry``, written in the same transacti
 record (``audit.record`` calls ``record_changed``). Full text per database:
 
 * SQLite: FTS5 external-content table ``core_searchentry_fts`` (bm25 with the title
-  weighted 10 to the text's 1, ``snippet()``, prefix queries ``"term"*``);
-* PostgreSQL: the generated ``search_vector`` (title weight A, text weight B) with a GIN
-  index, ``to_tsquery`` with ``term:*`` prefixes, ``ts_rank`` and ``ts_headline`` through
-  ``django.contrib.postgres.search``.
+  weighted 10 to the text's 1, prefix queries ``"term"*``), joined with the covering index
+  ``core_searchentry_scope`` for the visibility and filter columns;
+* PostgreSQL: the generated ``search_vector`` (title weight A, text weight B) and
+  ``title_vector`` (title alone), each with a GIN index, ``to_tsquery`` with ``term:*``
+  prefixes, ``ts_rank`` and ``ts_headline`` through ``django.contrib.postgres.search``.
+
+A search walks at most ``CANDIDATES`` matches, title matches first (docs/search.md), so
+its cost does not grow with the number of matches.
 
 A query is never handed to either engine as written: it is cut into word terms (letters
 and digits), each quoted, all required (AND), each a prefix ("drain" finds "drainage").
