@@ -208,3 +208,14 @@ def test_the_page_says_when_there_are_more_results_than_counted(client, roles, m
     monkeypatch.setattr(search, "CANDIDATES", 2)
     page = client.get("/search/", {"q": "quorvane"}).content.decode()
     assert "2+ results" in page
+
+
+def test_the_api_says_when_the_count_is_a_floor(client, roles, monkeypatch):
+    secretariat = roles.user("secretariat")
+    for n in range(3):
+        make_project(secretariat, title=f"Quorvane canal {n}", visibility="public")
+    body = client.get("/api/v1/search", {"q": "quorvane"}).json()
+    assert (body["count"], body["count_exact"]) == (3, True)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    body = client.get("/api/v1/search", {"q": "quorvane"}).json()
+    assert (body["count"], body["count_exact"], len(body["items"])) == (2, False, 2)
