@@ -13,7 +13,13 @@ from django.core.management import call_command
 
 from ascn.accounts.models import User
 from ascn.dashboards import queries, tallies
-from ascn.dashboards.models import CityCount, DealTally, ProjectTally, StateTally
+from ascn.dashboards.models import (
+    CityCount,
+    DealTally,
+    OrganisationTally,
+    ProjectTally,
+    StateTally,
+)
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Organisation
 from ascn.partners.pipeline import engagement_advance, engagement_create
@@ -50,6 +56,7 @@ def figures(filters: queries.Filters, *, direct: bool) -> dict:
         "cities": queries.city_project_counts(filters, direct=direct),
         "areas": queries.projects_by_focus_area(filters, direct=direct),
         "deals": queries.deals_by_stage(filters, direct=direct),
+        "organisations": queries.organisations_by_kind(direct=direct),
     }
 
 
@@ -126,6 +133,19 @@ def test_tallies_follow_every_write_through_the_services(data, secretariat):
     )
     assert_tallies_match()
     assert sum(n for *_rest, n in queries.deals_by_stage(queries.Filters())) == 0
+    assert dict((k, n) for k, _t, n in queries.organisations_by_kind()[0])["investor"] == 0
+
+    # a new public organisation, then another kind for it
+    fund = Organisation.objects.create(
+        slug="fund", name="A Fund", kind="investor", visibility="public", sample=True
+    )
+    assert_tallies_match()
+    assert queries.organisations_by_kind()[1] == 1
+    fund.kind = "academia_ngo"
+    fund.save()
+    assert_tallies_match()
+    fund.delete()
+    assert_tallies_match()
 
     # unpublished: the project leaves the figures again
     project.refresh_from_db()
@@ -155,11 +175,12 @@ def test_a_rebuild_gives_the_same_tallies(data):
             "member_state_id", "focus_area_id", "status", "currency", "projects", "sought"
         )
         cities = CityCount.objects.values_list("city_id", "focus_area_id", "projects")
-        return [sorted(rows, key=repr) for rows in (projects, deals, states, cities)]
+        kinds = OrganisationTally.objects.values_list("kind", "organisations", "samples")
+        return [sorted(rows, key=repr) for rows in (projects, deals, states, cities, kinds)]
 
     kept = rows()
     assert all(kept)
-    for model in (ProjectTally, DealTally, StateTally, CityCount):
+    for model in (ProjectTally, DealTally, StateTally, CityCount, OrganisationTally):
         model.objects.all().delete()
     call_command("dashboards_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert rows() == kept

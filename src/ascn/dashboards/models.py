@@ -90,3 +90,14 @@ class CityCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city_id}/{self.focus_area_id}: {self.projects}"
+
+
+class OrganisationTally(models.Model):
+    """Public organisations of one kind, and how many of them are sample data."""
+
+    kind = models.CharField(max_length=40, unique=True)
+    organisations = models.PositiveIntegerField()
+    samples = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.organisations}"

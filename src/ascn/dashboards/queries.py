@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.db.models import Case, Count, DecimalField, F, Max, Q, QuerySet, Sum, Value, When
 
 from ascn.core.visibility import Visibility
-from ascn.dashboards.models import CityCount, DealTally, StateTally
+from ascn.dashboards.models import CityCount, DealTally, OrganisationTally, StateTally
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Engagement, EngagementStage, Organisation, Programme
 from ascn.plans import codelists, money
@@ -331,14 +331,19 @@ def projects_by_focus_area(filters: Filters, *, direct: bool = False) -> list[tu
     ]
 
 
-def organisations_by_kind() -> tuple[list[tuple[str, str, int]], int]:
-    """Public organisations per kind, and how many of them are sample data."""
+def organisations_by_kind(*, direct: bool = False) -> tuple[list[tuple[str, str, int]], int]:
+    """Public organisations per kind, and how many of them are sample data (from their
+    tally; ``direct``: counted from the organisations)."""
+    if direct:
+        rows = (
+            public_organisations()
+            .values_list("kind")
+            .annotate(n=Count("id"), samples=Count("id", filter=Q(sample=True)))
+        )
+    else:
+        rows = OrganisationTally.objects.values_list("kind", "organisations", "samples")
     counts, samples = {}, 0
-    for kind, n, sample_n in (
-        public_organisations()
-        .values_list("kind")
-        .annotate(n=Count("id"), samples=Count("id", filter=Q(sample=True)))
-    ):
+    for kind, n, sample_n in rows:
         counts[kind] = n
         samples += sample_n
     items = [(code, str(label), counts.get(code, 0)) for code, label in Organisation.Kind.choices]

@@ -21,13 +21,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from ascn.core import audit
 from ascn.core.visibility import Visibility
 from ascn.dashboards import queries
-from ascn.dashboards.models import CityCount, DealTally, ProjectTally, StateTally
+from ascn.dashboards.models import (
+    CityCount,
+    DealTally,
+    OrganisationTally,
+    ProjectTally,
+    StateTally,
+)
 from ascn.network.models import City, MemberState
 from ascn.partners.models import Engagement, Organisation
 from ascn.plans.models import Project
@@ -175,6 +181,26 @@ def refresh(city_ids: Iterable[int | None], *, states: Iterable[int] = ()) -> No
 
 
 @transaction.atomic
+def refresh_organisations(kinds: Iterable[str] | None) -> None:
+    """Recompute the public organisations' counts of these kinds (all when None)."""
+    orgs = queries.public_organisations()
+    tallies = OrganisationTally.objects.all()
+    if kinds is not None:
+        kinds = set(kinds)
+        # one recomputation per kind at a time (see ``refresh``); the row may not exist yet
+        list(tallies.select_for_update().filter(kind__in=kinds).order_by("kind"))
+        orgs = orgs.filter(kind__in=kinds)
+        tallies = tallies.filter(kind__in=kinds)
+    counted = orgs.values_list("kind").annotate(
+        n=Count("id"), samples=Count("id", filter=Q(sample=True))
+    )
+    tallies.delete()
+    OrganisationTally.objects.bulk_create(
+        [OrganisationTally(kind=kind, organisations=n, samples=s) for kind, n, s in counted]
+    )
+
+
+@transaction.atomic
 def rebuild() -> tuple[int, int]:
     """Recompute every tally; returns how many rows of cities' projects and deals."""
     list(City.objects.select_for_update(no_key=True).order_by("pk"))
@@ -186,6 +212,7 @@ def rebuild() -> tuple[int, int]:
     DealTally.objects.bulk_create(deal_rows, batch_size=2_000)
     CityCount.objects.bulk_create(_city_counts(project_rows), batch_size=2_000)
     _sum_states(None)
+    refresh_organisations(None)
     return len(project_rows), len(deal_rows)
 
 
@@ -219,8 +246,10 @@ def _remember_before(sender, instance, raw=False, **kwargs) -> None:
             City.objects.filter(pk=instance.pk).values_list("member_state_id", flat=True).first()
         )
     elif sender is Organisation:
-        instance._dashboard_visibility = (
-            Organisation.objects.filter(pk=instance.pk).values_list("visibility", flat=True).first()
+        instance._dashboard_before = (
+            Organisation.objects.filter(pk=instance.pk)
+            .values_list("visibility", "kind", "sample")
+            .first()
         )
 
 
@@ -244,9 +273,15 @@ def _engagement_changed(sender, instance, **kwargs) -> None:
 
 
 def _organisation_saved(sender, instance, created=False, **kwargs) -> None:
-    if created or getattr(instance, "_dashboard_visibility", None) == instance.visibility:
-        return  # a new organisation has no deals; only its visibility changes the figures
-    refresh(_organisation_cities(instance.pk))
+    before = getattr(instance, "_dashboard_before", None)
+    if created or before != (instance.visibility, instance.kind, instance.sample):
+        refresh_organisations({instance.kind, *([before[1]] if before else [])})
+    if not created and before is not None and before[0] != instance.visibility:
+        refresh(_organisation_cities(instance.pk))  # its deals count or stop counting
+
+
+def _organisation_deleted(sender, instance, **kwargs) -> None:
+    refresh_organisations({instance.kind})
 
 
 def _focus_areas_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -267,6 +302,7 @@ def _recorded(sender, action, obj, entry, **kwargs) -> None:
     elif sender is Engagement:
         refresh(_project_cities([obj.project_id]))
     elif sender is Organisation:
+        refresh_organisations({obj.kind})
         refresh(_organisation_cities(obj.pk))
 
 
@@ -281,6 +317,9 @@ def connect() -> None:
     post_save.connect(_engagement_changed, sender=Engagement, dispatch_uid=f"{uid}.deal.save")
     post_delete.connect(_engagement_changed, sender=Engagement, dispatch_uid=f"{uid}.deal.delete")
     post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid=f"{uid}.org.save")
+    post_delete.connect(
+        _organisation_deleted, sender=Organisation, dispatch_uid=f"{uid}.org.delete"
+    )
     m2m_changed.connect(
         _focus_areas_changed, sender=Project.focus_areas.through, dispatch_uid=f"{uid}.areas"
     )
