@@ -63,7 +63,7 @@ def test_a_journalist_searches_flood_filters_by_member_state_and_opens_a_project
     page.goto(url("/"))
 
     # when the journalist searches "flood" from the header
-    page.get_by_role("searchbox", name="Search the network").fill("flood")
+    page.get_by_role("combobox", name="Search the network").fill("flood")
     page.keyboard.press("Enter")
 
     # then both published flood projects are listed, highlighted, and not the draft
