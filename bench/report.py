@@ -93,7 +93,9 @@ def render(*, scale, marker, counts, results, extra, throughput, phases, search_
         "In-process (Django test client): 5 warm-up requests, then up to "
         f"{os.environ.get('BENCH_RUNS', '100')} timed (fewer, shown in *n*, when one request "
         "takes longer than the case's budget); *varied* cases ask for a different project or "
-        "organisation each time. *queries* is the count of SQL queries of one request.\n"
+        "organisation each time. *queries* is the count of SQL queries of one request. The "
+        "anonymous response cache is off in these cases (each request does its work); the "
+        "dashboards keep their one-minute figure cache except where a case recomputes them.\n"
     )
     out.append(
         "| group | request | as | median ms | p95 ms | ÷ health | queries | n | target (p95) |"

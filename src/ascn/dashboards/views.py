@@ -54,18 +54,23 @@ class DashboardFilterForm(forms.Form):
         )
 
 
-def dashboard_cached(filters: queries.Filters) -> dict:
-    seconds = queries.cache_seconds()
-    if not seconds:
-        return dashboard(filters)
-    key = "dashboards:v1:" + ":".join(
+def cache_key(filters: queries.Filters, language: str | None = None) -> str:
+    """Where the figures for these filters (in this language) are kept."""
+    return "dashboards:v1:" + ":".join(
         [
-            get_language() or "",
+            language or get_language() or "",
             filters.member_state.code if filters.member_state else "",
             filters.focus_area.code if filters.focus_area else "",
             str(filters.year or ""),
         ]
     )
+
+
+def dashboard_cached(filters: queries.Filters) -> dict:
+    seconds = queries.cache_seconds()
+    if not seconds:
+        return dashboard(filters)
+    key = cache_key(filters)
     data = cache.get(key)
     if data is None:
         data = dashboard(filters)
