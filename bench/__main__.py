@@ -139,7 +139,7 @@ def refresh_derived() -> float:
     # inserts bypass both (and a migration that fills them ran before the rows existed).
     if "dashboards_rebuild" in get_commands():
         from ascn.dashboards.models import ProjectTally
-        from ascn.projects.models import Project
+        from ascn.plans.models import Project
 
         if Project.objects.exists() and not ProjectTally.objects.exists():
             log("  computing the dashboards' tallies (`dashboards_rebuild`)…")

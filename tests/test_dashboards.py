@@ -272,4 +272,11 @@ def test_figures_are_cached_for_a_minute_when_configured(
     assert chart_table(second.content.decode(), "funding") == chart_table(
         first.content.decode(), "funding"
     )
+    # The data tables and the map come back with the stored figures (rows rendered once,
+    # the map found under the digest kept with them).
+    assert chart_table(second.content.decode(), "cities") == chart_table(
+        first.content.decode(), "cities"
+    )
+    assert len(chart_table(first.content.decode(), "cities")) >= 1
+    assert second.content.decode().count("<svg") == first.content.decode().count("<svg") >= 1
     cache.clear()

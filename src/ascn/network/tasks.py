@@ -43,12 +43,13 @@ def draw_map(cities: list[dict]) -> dict:
     return {"digest": digest, "bytes": len(svg)}
 
 
-def map_svg(cities: list[dict]) -> str:
+def map_svg(cities: list[dict], *, digest: str | None = None) -> str:
     """The stored SVG of the map of these cities, or "" after queueing its drawing.
 
-    With the immediate task backend (tests) the drawing runs at once and is returned.
+    ``digest``: ``maps.svg_digest(cities)`` when the caller kept it (the dashboards keep it
+    with their figures). With the immediate task backend (tests) the drawing runs at once.
     """
-    digest = maps.svg_digest(cities)
+    digest = digest or maps.svg_digest(cities)
     svg = cache.get(_svg_key(digest))
     if svg is not None:
         return svg
