@@ -34,12 +34,16 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 # PostgreSQL runs keep their cache apart from SQLite's (same machine, different figures).
 # ``BENCH_VAR`` names another directory (e.g. a copy of ``var/bench`` to try a change on).
-VAR = Path(os.environ["BENCH_VAR"]).resolve() if os.environ.get("BENCH_VAR") else (
-    ROOT
-    / "var"
-    / (
-        ("bench" if SCALE == 1.0 else f"bench-{SCALE:g}")
-        + ("-postgresql" if os.environ.get("BENCH_DATABASE_URL") else "")
+VAR = (
+    Path(os.environ["BENCH_VAR"]).resolve()
+    if os.environ.get("BENCH_VAR")
+    else (
+        ROOT
+        / "var"
+        / (
+            ("bench" if SCALE == 1.0 else f"bench-{SCALE:g}")
+            + ("-postgresql" if os.environ.get("BENCH_DATABASE_URL") else "")
+        )
     )
 )
 os.environ["ASCN_VAR_DIR"] = str(VAR)
@@ -53,7 +57,6 @@ os.environ.pop("DEBUG", None)
 VAR.mkdir(parents=True, exist_ok=True)
 
 import django  # noqa: E402
-
 
 
 def ensure_postgresql_database(url: str) -> None:

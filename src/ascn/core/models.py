@@ -97,7 +97,9 @@ class SearchEntry(models.Model):
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_entry_per_object")
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="one_search_entry_per_object"
+            )
         ]
 
     def __str__(self) -> str:
