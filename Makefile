@@ -1,6 +1,8 @@
 # The README's commands. Needs only python3 on a fresh machine: uv is installed with pip if missing.
 SHELL := /bin/bash
 PORT ?= 8000
+# pytest-xdist processes for `make test` (each has its own test database); 0 runs in one.
+TEST_WORKERS ?= 2
 UV := $(shell command -v uv 2>/dev/null)
 ifeq ($(UV),)
 UV := python3 -m uv
@@ -70,7 +72,7 @@ test: install-dev browser
 	$(RUN) python manage.py check
 	$(RUN) python manage.py makemigrations --check --dry-run
 	$(RUN) python manage.py build_vega_bundle
-	$(RUN) pytest
+	$(RUN) pytest -n $(TEST_WORKERS)
 
 test-pg: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-pg: test
