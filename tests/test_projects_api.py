@@ -355,6 +355,10 @@ def titles(response) -> set[str]:
         ("?q=hanoi", {"Adaptive traffic signals"}),  # in the city's name
         ("?q=sensors", {"Air quality sensors"}),  # in the title
         ("?country=TH&status=preparation&focus_area=quality-environment", {"Patong drainage"}),
+        # country or city with a focus area: the tags are joined (one row per project)
+        ("?country=th&focus_area=built-infrastructure", {"Patong drainage"}),
+        ("?country=VN&focus_area=quality-environment", set()),
+        ("?city=phuket&focus_area=quality-environment", {"Patong drainage"}),
     ],
 )
 def test_the_list_filters(roles, portfolio, query, expected):

