@@ -19,9 +19,7 @@ def projects_for(
         # database visit every project of the focus area (or all) and test its country.
         qs = qs.filter(
             city_id__in=list(
-                City.objects.filter(member_state__code__iexact=country).values_list(
-                    "id", flat=True
-                )
+                City.objects.filter(member_state__code__iexact=country).values_list("id", flat=True)
             )
         )
     if city:
