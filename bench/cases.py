@@ -432,13 +432,13 @@ def forget_dashboard_figures(path: str) -> None:
     request (docs/operations.md)."""
     from django.http import QueryDict
 
-    from ascn.dashboards import views
+    from ascn.dashboards import queries, views
 
     form = views.DashboardFilterForm(QueryDict(urlsplit(path).query))
     filters = form.filters()
     cache.delete_many(
         [views.cache_key(filters, lang) for lang, _name in settings.LANGUAGES]
-        + ["dashboards:v1:city-counts"]
+        + [queries.CITY_COUNTS_KEY]
     )
 
 

@@ -426,15 +426,18 @@ def city_project_counts(filters: Filters, *, direct: bool = False) -> dict[int, 
     return dict(qs.order_by())
 
 
+CITY_COUNTS_KEY = "dashboards:v1:city-counts"
+
+
 def public_project_counts() -> dict[int, int]:
     """City id → number of public projects, for the home page's map (kept for
     ``cache_seconds``)."""
     seconds = cache_seconds()
-    counts = cache.get("dashboards:v1:city-counts") if seconds else None
+    counts = cache.get(CITY_COUNTS_KEY) if seconds else None
     if counts is None:
         counts = city_project_counts(Filters())
         if seconds:
-            cache.set("dashboards:v1:city-counts", counts, seconds)
+            cache.set(CITY_COUNTS_KEY, counts, seconds)
     return counts
 
 
