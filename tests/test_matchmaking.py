@@ -264,7 +264,7 @@ def _eligible_by_definition(project, partner) -> bool:
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(projects(), st.lists(partners(), max_size=12))
 def test_an_ineligible_pair_never_appears(project, candidates):
     candidates = [c._replace(id=i) for i, c in enumerate(candidates)]
@@ -272,7 +272,7 @@ def test_an_ineligible_pair_never_appears(project, candidates):
     assert found == {c.id for c in candidates if _eligible_by_definition(project, c)}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(projects(), partners())
 def test_the_score_is_within_bounds(project, partner):
     m = mm.match(project, partner)
@@ -281,7 +281,7 @@ def test_the_score_is_within_bounds(project, partner):
         assert all(0 <= part <= 1 for part in m.fit)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(projects(), partners(), st.sampled_from(FOCUS))
 def test_adding_a_shared_focus_area_never_lowers_a_score(project, partner, area):
     before = mm.match(project, partner)
@@ -314,7 +314,7 @@ def test_adding_a_shared_focus_area_never_lowers_a_score(project, partner, area)
         assert after.score >= alone.score
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(projects(), st.lists(partners(), max_size=10), st.randoms(use_true_random=False))
 def test_the_order_is_deterministic(project, candidates, random):
     candidates = [c._replace(id=i) for i, c in enumerate(candidates)]
@@ -340,7 +340,7 @@ def test_the_projects_of_a_partner_come_best_first_and_only_eligible(partner, ca
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(projects(), partners())
 def test_the_text_fit_is_the_jaccard_index_of_the_term_sets(project, partner):
     # fit counts shared terms from the stored words; it must equal the set arithmetic

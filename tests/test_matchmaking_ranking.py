@@ -45,7 +45,7 @@ def small_batches():
 # --- the ranking ------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     projects(),
     st.lists(partners(), max_size=30),
@@ -68,7 +68,7 @@ def test_a_page_of_the_ranking_is_that_page_of_the_full_list(project, candidates
         mm.Ranking.FIRST_BATCH = before
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(projects(), st.lists(partners(), max_size=20), st.integers(min_value=1, max_value=8))
 def test_partners_without_their_terms_rank_as_with_them(project, candidates, size):
     # the index hands out profiles without terms; they are read for each batch scored
@@ -87,7 +87,7 @@ def test_partners_without_their_terms_rank_as_with_them(project, candidates, siz
     assert len(read) == len(set(read))  # each partner's terms read at most once
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(projects(), partners())
 def test_the_bound_is_never_below_the_score(project, partner):
     m = mm.match(project, partner)
@@ -209,7 +209,7 @@ def test_without_a_token_the_index_is_never_trusted(roles, world):
     assert ADB not in _matches(roles, "cso_hanoi", hanoi)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(projects(), partners())
 def test_the_bound_from_a_projects_fields_is_the_bound_of_its_profile(project, partner):
     # organisation → projects bounds tens of thousands of projects without building profiles
