@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 PORT ?= 8000
 # pytest-xdist processes for `make test` (each has its own test database); 0 runs in one.
-# Whole files go to one process (loadfile): a module loads the network seed once.
 TEST_WORKERS ?= 2
 UV := $(shell command -v uv 2>/dev/null)
 ifeq ($(UV),)
@@ -73,7 +72,7 @@ test: install-dev browser
 	$(RUN) python manage.py check
 	$(RUN) python manage.py makemigrations --check --dry-run
 	$(RUN) python manage.py build_vega_bundle
-	$(RUN) pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
+	$(RUN) pytest -n $(TEST_WORKERS) --durations=25
 
 test-pg: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-pg: test
