@@ -192,6 +192,16 @@ def test_a_new_organisation_and_a_visibility_change_show_at_once(roles, world):
     assert org.slug not in _matches(roles, "cso_hanoi", hanoi)
 
 
+def test_a_draft_organisation_matches_only_for_those_who_may_see_it(roles, world):
+    # the index keeps every organisation; who sees a draft is the policy's decision
+    hanoi, draft = world["hanoi"], world["draft_org"]
+    roles.add("partner_quiet", email="quiet@example.org", role="partner_member", scope=draft)
+    assert "quiet-capital" in _matches(roles, "partner_quiet", hanoi)  # its own member
+    assert "quiet-capital" in _matches(roles, "secretariat", hanoi)
+    assert "quiet-capital" not in _matches(roles, "partner_adb", hanoi)  # another partner
+    assert ADB in _matches(roles, "partner_quiet", hanoi)  # public partners for everyone
+
+
 def test_a_write_seen_only_through_the_token_is_seen(roles, world):
     # another process writes (no signal here): its new token is what makes the index rebuild
     hanoi = world["hanoi"]

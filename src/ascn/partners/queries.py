@@ -13,6 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache, partial, reduce
 from operator import or_
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import F, FloatField, Prefetch, Q, QuerySet
@@ -149,12 +150,23 @@ def _organisation_profiles(user, project: ProjectProfile):
     ]
     if not visible.query.where:  # the Secretariat: every row
         return candidates, index
-    # Others: public rows (everyone may see them), and the other candidates the policy's
-    # queryset lets through.
+    # Others: public rows (everyone may see them), and the others the policy's own test of
+    # one record lets through, asked of the index's visibility (no query: the same rule as
+    # its queryset, ``ScopedPolicy.visible``/``is_visible``).
     visibility, public = index.visibility, Visibility.PUBLIC
-    restricted = [p.id for p in candidates if visibility[p.id] != public]
-    seen = set(visible.filter(pk__in=restricted).values_list("pk", flat=True)) if restricted else ()
-    return [p for p in candidates if visibility[p.id] == public or p.id in seen], index
+    seen = organisation_policy.is_visible
+    return [
+        p
+        for p in candidates
+        if visibility[p.id] == public or seen(user, _Visible(p.id, visibility[p.id]))
+    ], index
+
+
+class _Visible(NamedTuple):
+    """What ``organisation_policy.is_visible`` reads of an organisation."""
+
+    pk: int
+    visibility: str
 
 
 def _with_organisation_terms(
