@@ -242,6 +242,11 @@ class Project(VersionedModel):
             models.Index(
                 fields=["visibility", "status", "-updated_at"], name="project_status_recent"
             ),
+            # A member's list (public, network or their own scope's, one status): walk the
+            # status in order and test each row's visibility, stopping at the page's end;
+            # and count the status's rows from the index alone. SQLite sorted ~8,700 rows.
+            models.Index(fields=["status", "-updated_at", "-id"], name="project_status_all_recent"),
+            models.Index(fields=["status", "visibility", "city"], name="project_status_scope"),
         ]
         constraints = [
             models.CheckConstraint(
