@@ -14,7 +14,7 @@ from ascn.network.models import City
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.models import Project
 from ascn.plans.readiness import item_codes
-from ascn.plans.services import project_create, readiness_assess
+from ascn.plans.services import project_create, project_update, readiness_assess
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -354,6 +354,11 @@ def titles(response) -> set[str]:
         ("?q=CCTV", {"Beach safety cameras"}),  # in the description
         ("?q=hanoi", {"Adaptive traffic signals"}),  # in the city's name
         ("?q=sensors", {"Air quality sensors"}),  # in the title
+        ("?q=Sens", {"Air quality sensors"}),  # a word's beginning, any case
+        ("?q=viet", {"Adaptive traffic signals"}),  # the member state's name (Viet Nam)
+        ("?q=gates%20canals", {"Patong drainage"}),  # every word must match…
+        ("?q=gates%20traffic", set()),  # …so two projects' words find neither
+        ("?q=%21%21%21", set()),  # no word at all: nothing, not everything
         ("?country=TH&status=preparation&focus_area=quality-environment", {"Patong drainage"}),
         # country or city with a focus area: the tags are joined (one row per project)
         ("?country=th&focus_area=built-infrastructure", {"Patong drainage"}),
@@ -368,6 +373,23 @@ def test_the_list_filters(roles, portfolio, query, expected):
     # then exactly the matching projects come back, and the count agrees
     assert titles(response) == expected
     assert response.json()["count"] == len(expected)
+
+
+def test_the_text_filter_finds_an_edit_at_once_and_never_a_draft_out_of_sight(roles, portfolio):
+    # given Phuket's draft drainage project, which Hanoi's CSCO may not see
+    drainage = portfolio["drainage"]
+    assert titles(roles.bearer("cso_phuket").get(f"{PROJECTS}?q=canals")) == {"Patong drainage"}
+    assert titles(roles.bearer("cso_hanoi").get(f"{PROJECTS}?q=canals")) == set()
+    # when its description is edited
+    project_update(
+        actor=roles.user("cso_phuket"),
+        project=drainage,
+        version=drainage.version,
+        description="Tidal valves for the klongs.",
+    )
+    # then the next list finds the new words and no longer the old ones
+    assert titles(roles.bearer("cso_phuket").get(f"{PROJECTS}?q=klong")) == {"Patong drainage"}
+    assert titles(roles.bearer("cso_phuket").get(f"{PROJECTS}?q=canals")) == set()
 
 
 def test_a_project_in_two_matching_focus_areas_is_listed_once(roles, portfolio):

@@ -498,6 +498,35 @@ def autocomplete(user, q: str | None, *, limit: int = 8) -> list[Hit]:
     ]
 
 
+def matching_ids(kind: str, q: str | None):
+    """The object ids (integers) of the entries of one type whose title or text holds every
+    word of ``q`` as a word or a word's beginning — the search's own matching — as a
+    subquery for ``.filter(pk__in=…)``; None when ``q`` has no word (``terms_of``).
+
+    For a list's free-text filter: the index is read instead of a scan of every row's text
+    (``icontains`` over 100,000 projects took 0.3–0.5 s). Visibility stays the caller's:
+    this says only which records hold the words.
+    """
+    terms = terms_of(q)
+    if not terms:
+        return None
+    if _is_postgresql():  # the GIN index of ``search_vector`` (core/0002)
+        sql = (
+            "SELECT CAST(object_id AS bigint) FROM core_searchentry "
+            "WHERE kind = %s AND search_vector @@ to_tsquery('english', %s)"
+        )
+        return RawSQL(sql, [kind, _tsquery(terms)])  # noqa: S611 - values are parameters
+    # Constant table names; the MATCH expression (quoted terms) and the type as parameters.
+    # CROSS JOIN keeps the full-text index first: joined the other way, SQLite ran the
+    # MATCH once per entry of the type.
+    sql = (
+        f"SELECT CAST(core_searchentry.object_id AS INTEGER) FROM {FTS_TABLE} "  # noqa: S608
+        f"CROSS JOIN core_searchentry ON core_searchentry.id = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH %s AND core_searchentry.kind = %s"
+    )
+    return RawSQL(sql, [_fts5_match(terms), kind])  # noqa: S611 - values are parameters
+
+
 # --- writes -----------------------------------------------------------------------------
 
 

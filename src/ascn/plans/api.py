@@ -187,7 +187,12 @@ class ProjectFilters(InputSchema):
     ) = None
     status: StatusCode | None = None
     readiness: Literal["concept", "shaping", "investor-ready"] | None = None
-    q: str | None = Field(None, max_length=200)
+    q: str | None = Field(
+        None,
+        max_length=200,
+        description="Words, each matched as a word or a word's beginning in the title, the "
+        "description, or the city's or member state's name; all must match",
+    )
 
 
 @router.get(

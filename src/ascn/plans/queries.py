@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
+from ascn.core import search
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.plans.models import ActionPlan, Milestone, ProgressUpdate, Project, ProjectDocument
 from ascn.plans.permissions import plan_policy, project_policy
@@ -39,9 +40,10 @@ def projects_for(
     if readiness:
         qs = qs.filter(readiness_level=readiness)
     if q:
-        qs = qs.filter(
-            Q(title__icontains=q) | Q(description__icontains=q) | Q(city__name__icontains=q)
-        )
+        # Words, as the search finds them (a word or its beginning, in the title, the
+        # description or the city's and member state's names), read from the search index.
+        ids = search.matching_ids("project", q)
+        qs = qs.filter(pk__in=ids) if ids is not None else qs.none()
     return (
         qs.select_related("city__member_state")
         .prefetch_related(
