@@ -9,7 +9,7 @@ the whole result set; no query, however odd, is a server error.
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +17,7 @@ from ascn.accounts.models import Role
 from ascn.core import search
 from ascn.core.errors import InvalidInput
 from ascn.core.models import SearchEntry
+from ascn.core.permissions import scopes_of
 from ascn.core.services import back_office_delete
 from ascn.network.models import City, MemberState, Person
 from ascn.network.services import registry_upsert
@@ -261,6 +262,34 @@ def test_facets_count_the_whole_result_set_and_filters_narrow_it(roles):
         secretariat, "flood", types=["project"], filters={"focus_area": ["safety-security"]}
     )
     assert sorted(titles(only)) == ["Flood barrier 0", "Flood barrier 1"]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 50])
+def test_one_read_of_the_titles_gives_both_walks_of_a_filtered_search(roles, cso, limit):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL reads both title walks of a filtered search in one query")
+    # given flood projects in two states: published, shared with the network, and a draft
+    secretariat = roles.user("secretariat")
+    for n, visibility in enumerate(["public", "public", "network"]):
+        p = make_project(secretariat, title=f"Flood barrier {n}", focus_areas=["safety-security"])
+        project_update(actor=secretariat, project=p, version=p.version, visibility=visibility)
+    vn = make_project(secretariat, city="da-nang", title="Flood warning Da Nang")
+    project_update(actor=secretariat, project=vn, version=vn.version, visibility="public")
+    make_project(cso, title="Flood pumps draft")  # only Phuket's CSCO (and up) see it
+    for who in (None, roles.user("cso_hanoi"), cso):
+        visible = search.visible_q(scopes_of(who))
+        for chosen in [
+            search._filters_q(["project"], {"country": ["TH"]}),
+            search._filters_q([], {"focus_area": ["safety-security"]}),
+            search._filters_q([], {"status": ["implementation"], "country": ["VN"]}),
+        ]:
+            # when both title walks are read at once
+            both = search._title_walks_postgresql(["flood"], visible, chosen, limit)
+            # then each is what its own walk gives: the same entries, newest first, scores
+            one = search._walk_postgresql(["flood"], visible & chosen, limit, titles=True)
+            base = search._walk_postgresql(["flood"], visible, limit, titles=True)
+            assert both == (one, base), (who, chosen, limit)
+            assert len(base) == min(limit, 5 if who == cso else 4 if who else 3)
 
 
 def test_every_word_must_match(roles):

@@ -238,9 +238,14 @@ def search(
         return Results([], 0, _facets_from(Counter(), {}, types, filters), [], page, page_size)
     visible = visible_q(scopes_of(user))
     chosen = _filters_q(types, filters)
-    candidates, exact = _candidates(terms, visible & chosen, CANDIDATES, filtered=bool(chosen))
+    titled: tuple = (None, None)
+    if chosen and _is_postgresql():  # both title walks from one read of the title index
+        titled = _title_walks_postgresql(terms, visible, chosen, CANDIDATES + 1)
+    candidates, exact = _candidates(
+        terms, visible & chosen, CANDIDATES, filtered=bool(chosen), titled=titled[0]
+    )
     if chosen:  # the facets count what the other filters leave: their own sample
-        base, base_exact = _candidates(terms, visible, CANDIDATES)
+        base, base_exact = _candidates(terms, visible, CANDIDATES, titled=titled[1])
     else:
         base, base_exact = candidates, exact
     rows, focus = _facet_rows(SearchEntry.objects.filter(id__in=[c[0] for c in base]), filters)
@@ -255,17 +260,24 @@ def search(
 
 
 def _candidates(
-    terms: Sequence[str], where: Q, limit: int, *, filtered: bool = False
+    terms: Sequence[str],
+    where: Q,
+    limit: int,
+    *,
+    filtered: bool = False,
+    titled: list[tuple[int, float]] | None = None,
 ) -> tuple[list[tuple], bool]:
     """Up to ``limit`` matching entries as (id, title tier, score): the entries whose title
     holds every word first, then the others, each newest first; and whether that was all.
 
     Both engines walk their index in id order and stop at the limit, so a word found in
     half the entries costs no more than a rare one; the score (bm25 / ts_rank) is
-    computed for the candidates only.
+    computed for the candidates only. ``titled``: the title walk, when it was read already
+    (``_title_walks_postgresql``).
     """
     walk = _walk_postgresql if _is_postgresql() else _walk_sqlite
-    titled = walk(terms, where, limit + 1, titles=True, filtered=filtered)
+    if titled is None:
+        titled = walk(terms, where, limit + 1, titles=True, filtered=filtered)
     found = [(pk, 1, score) for pk, score in titled]
     if len(found) <= limit:
         rest = walk(terms, where, limit + 1 - len(found), titles=False, filtered=filtered)
@@ -318,6 +330,43 @@ def _walk_postgresql(
         .order_by("-order")
         .values_list("id", "score")[:limit]
     ]
+
+
+def _title_walks_postgresql(
+    terms, visible: Q, chosen: Q, limit: int
+) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+    """The title walks of a filtered search and of its facets' sample (``visible`` alone),
+    as ``_walk_postgresql(..., titles=True)`` gives each — newest first, at most ``limit``,
+    scored by ``ts_rank`` — from one read of the title index: the visible entries whose
+    title holds the words are read once (a GIN bitmap and a heap recheck, the cost of a
+    walk), and both newest-first lists taken from them."""
+    seen_sql, seen_params = _where_sql(visible)
+    chosen_sql, chosen_params = _where_sql(chosen)
+    query = _tsquery(terms)
+    # Constant names; both WHEREs compiled by Django for core_searchentry (the CTE is read
+    # under that name, so the filter's qualified columns name its columns); values as
+    # parameters.
+    sql = (
+        "WITH matched AS MATERIALIZED ("  # noqa: S608
+        " SELECT id, kind, member_state, status, focus_areas FROM core_searchentry"
+        " WHERE title_vector @@ to_tsquery('english', %s) AND (" + seen_sql + ")),"
+        " chosen AS (SELECT core_searchentry.id FROM matched AS core_searchentry"
+        " WHERE (" + chosen_sql + ") ORDER BY core_searchentry.id DESC LIMIT %s),"
+        " base AS (SELECT id FROM matched ORDER BY id DESC LIMIT %s)"
+        " SELECT e.id, ts_rank(e.search_vector, to_tsquery('english', %s)),"
+        " e.id IN (SELECT id FROM chosen), e.id IN (SELECT id FROM base)"
+        " FROM core_searchentry e"
+        " WHERE e.id IN (SELECT id FROM chosen UNION SELECT id FROM base)"
+        " ORDER BY e.id DESC"
+    )
+    params = [query, *seen_params, *chosen_params, limit, limit, query]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return (
+        [(pk, float(score)) for pk, score, in_chosen, _ in rows if in_chosen],
+        [(pk, float(score)) for pk, score, _, in_base in rows if in_base],
+    )
 
 
 def _facet_rows(base, filters):
