@@ -154,7 +154,8 @@ def analyze() -> None:
     """PostgreSQL: vacuum and analyze, as autovacuum does on a server left at its defaults.
     (This machine's server runs with ``autovacuum = off``: the bulk loads and the search
     index's rebuild otherwise leave every dead row in place and the GIN indexes' pending
-    lists unmerged — a search then read 8,000 heap blocks where 2,000 hold its rows.)
+    lists unmerged — a common word's title walk then read 8,092 heap blocks, 4,041 once
+    vacuumed, and its GIN scan took 7.4 ms against 1.9 ms.)
     Quick when there is nothing to do."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
