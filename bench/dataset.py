@@ -224,8 +224,10 @@ def _insert(model, rows: list, progress: str) -> list:
 def generate(scale: float, log=print) -> dict:
     """Write the whole data set; return how long each part took (seconds) and the counts."""
     from ascn.core.models import AuditEntry
+    from ascn.deals.models import Engagement
+    from ascn.funding.models import Call, Programme
     from ascn.network.models import City, FocusArea, MemberState
-    from ascn.partners.models import Call, Engagement, Organisation, Programme
+    from ascn.partners.models import Organisation
     from ascn.plans import codelists
     from ascn.plans.models import Project, ReadinessLevel
 
@@ -466,8 +468,10 @@ def generate(scale: float, log=print) -> dict:
 
 def counts() -> dict[str, int]:
     from ascn.core.models import AuditEntry
+    from ascn.deals.models import Engagement
+    from ascn.funding.models import Call, Programme
     from ascn.network.models import City
-    from ascn.partners.models import Call, Engagement, Organisation, Programme
+    from ascn.partners.models import Organisation
     from ascn.plans.models import Project
 
     return {

@@ -1,5 +1,5 @@
 """The full re-match: every organisation against a sample of projects, through the function
-the matchmaking module exposes for one project (``partners.queries.matches_for_project``),
+the matchmaking module exposes for one project (``matchmaking.queries.matches_for_project``),
 as the Secretariat (who may see every organisation). Timed per project and in total.
 
 ``matches_for_project`` returns a ranking that scores texts only as far as a page needs; a
@@ -18,7 +18,7 @@ BUDGET_S = float(os.environ.get("BENCH_REMATCH_SECONDS", "120"))
 
 def run(log=print) -> list[dict]:
     try:
-        from ascn.partners import queries
+        from ascn.matchmaking import queries
         from ascn.plans import money
 
         one = queries.matches_for_project
@@ -52,7 +52,7 @@ def run(log=print) -> list[dict]:
     log(f"  full re-match: {len(times)} projects in {total:.1f} s, median {per:.0f} ms per project")
     return [
         {
-            "function": "`partners.queries.matches_for_project` (as the Secretariat, exchange rates read once)",
+            "function": "`matchmaking.queries.matches_for_project` (as the Secretariat, exchange rates read once)",
             "organisations considered per project": f"{n_orgs:,} (an in-memory index by country and stage keeps the candidates, Python scores every eligible one)",
             "projects re-matched (sample)": f"{len(times)}",
             "total time": f"{total:.1f} s",

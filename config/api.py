@@ -13,12 +13,13 @@ from ascn.cooperation.api import router as cooperation_router
 from ascn.core.audit_api import router as audit_router
 from ascn.core.errors import DomainError, InvalidInput
 from ascn.core.search_api import router as search_router
+from ascn.deals.api import router as pipeline_router
+from ascn.funding.api import router as programmes_router
+from ascn.matchmaking.api import router as matchmaking_router
 from ascn.meetings.api import router as meetings_router
 from ascn.network.api import router as network_router
 from ascn.opendata.api import router as opendata_router
 from ascn.partners.api import router as partners_router
-from ascn.partners.pipeline_api import router as pipeline_router
-from ascn.partners.programme_api import router as programmes_router
 from ascn.plans.api import router as plans_router
 
 logger = logging.getLogger("ascn.api")
@@ -102,6 +103,7 @@ api.add_router("/", meetings_router)
 api.add_router("/", agreements_router)
 api.add_router("/", cooperation_router)
 api.add_router("/", partners_router)
+api.add_router("/", matchmaking_router)
 api.add_router("/", programmes_router)
 api.add_router("/", pipeline_router)
 api.add_router("/", search_router)

@@ -15,9 +15,9 @@ def _warm_up() -> None:
 
     try:
         from ascn.network import queries
-        from ascn.network.views import _map_svg
+        from ascn.portal.views import map_svg_of
 
-        _map_svg(list(queries.cities()))
+        map_svg_of(list(queries.cities()))
     except Exception:  # noqa: S110 - a map not queued yet is queued by the first page view
         pass
     finally:

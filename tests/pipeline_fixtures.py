@@ -12,9 +12,10 @@ from decimal import Decimal
 
 import pytest
 
+from ascn.deals.models import Engagement
+from ascn.deals.services import engagement_create
 from ascn.network.models import City
-from ascn.partners.models import Engagement, Organisation
-from ascn.partners.pipeline import engagement_create
+from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from ascn.plans.services import project_create, project_update
 

@@ -28,8 +28,10 @@ from decimal import Decimal
 import pytest
 
 from ascn.accounts.services import membership_grant, user_create
+from ascn.deals.models import Engagement
+from ascn.funding.models import Programme
 from ascn.network.models import City
-from ascn.partners.models import Engagement, Organisation, Programme
+from ascn.partners.models import Organisation
 from ascn.plans.services import exchange_rate_set, project_create, project_update
 
 URL = "/dashboards/"

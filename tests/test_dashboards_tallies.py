@@ -20,9 +20,9 @@ from ascn.dashboards.models import (
     ProjectTally,
     StateTally,
 )
+from ascn.deals.services import engagement_advance, engagement_create
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Organisation
-from ascn.partners.pipeline import engagement_advance, engagement_create
 from ascn.partners.services import organisation_update
 from ascn.plans.models import Project
 from ascn.plans.services import project_create, project_update

@@ -1,7 +1,7 @@
 """Matchmaking scores and reasons (SPEC C5): pure functions, checked by hand and by property.
 
 The arithmetic of each expected score is written out next to it, with the weights of
-``partners.matchmaking``: focus 40, ticket 25, stage 15, text 20.
+``matchmaking.scoring``: focus 40, ticket 25, stage 15, text 20.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ascn.partners import matchmaking as mm
-from ascn.partners.matchmaking import partner_profile, project_profile
+from ascn.matchmaking import scoring as mm
+from ascn.matchmaking.scoring import partner_profile, project_profile
+from ascn.partners import keys
 
 COUNTRIES = ["VN", "TH", "MY", "ID", "PH"]
 FOCUS = [
@@ -44,7 +45,7 @@ def drainage(**overrides):
         "focus_areas": ["quality-environment", "built-infrastructure"],
         "financing_sought": ["loan"],
         "gap_usd": 4_200_000.0,
-        "terms": mm.terms("Smart drainage: flood sensors and pumps"),
+        "terms": keys.terms("Smart drainage: flood sensors and pumps"),
     }
     return project_profile(**(values | overrides))
 
@@ -60,7 +61,7 @@ def bank(**overrides):
         "stages": ["preparation", "implementation"],
         "ticket_min_usd": 1_000_000.0,
         "ticket_max_usd": 10_000_000.0,
-        "terms": mm.terms("We finance flood protection and drainage"),
+        "terms": keys.terms("We finance flood protection and drainage"),
     }
     return partner_profile(**(values | overrides))
 
@@ -69,7 +70,7 @@ def bank(**overrides):
 
 
 def test_terms_drop_stop_words_short_words_and_fold_plurals():
-    assert mm.terms("The smart sensors of a city, and 2 pumps for flooding!") == {
+    assert keys.terms("The smart sensors of a city, and 2 pumps for flooding!") == {
         "sensor",
         "pump",
         "flooding",
@@ -198,10 +199,10 @@ def test_us_dollar_amounts_read_as_people_say_them():
 
 
 def test_match_keys_mark_empty_lists_as_unrestricted():
-    keys = mm.match_keys(countries=["VN"], focus_areas=[], instruments=["loan"], stages=[])
-    assert keys == " c:VN f:* i:loan s:* "
-    assert mm.codes_of(keys, "c") == {"VN"}
-    assert mm.codes_of(keys, "s") == frozenset()
+    stored = keys.match_keys(countries=["VN"], focus_areas=[], instruments=["loan"], stages=[])
+    assert stored == " c:VN f:* i:loan s:* "
+    assert keys.codes_of(stored, "c") == {"VN"}
+    assert keys.codes_of(stored, "s") == frozenset()
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -297,7 +298,7 @@ def test_adding_a_shared_focus_area_never_lowers_a_score(project, partner, area)
         terms=project.terms,
     )
     partner_after = partner._replace(
-        keys=mm.match_keys(
+        keys=keys.match_keys(
             countries=partner.countries,
             focus_areas=partner.focus_areas | {area},
             instruments=partner.instruments,

@@ -11,10 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ascn.partners import match_index, queries
-from ascn.partners import matchmaking as mm
-from ascn.partners.models import MatchIndexStamp, Organisation
-from ascn.partners.programme_services import programme_upsert_seed
+from ascn.funding.services import programme_upsert_seed
+from ascn.matchmaking import index as match_index
+from ascn.matchmaking import queries
+from ascn.matchmaking import scoring as mm
+from ascn.matchmaking.models import MatchIndexStamp
+from ascn.partners import keys
+from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_create, organisation_update, organisation_verify
 from ascn.plans import money
 from tests import test_organisations
@@ -120,10 +123,10 @@ def test_the_ranking_reads_as_a_sequence(small_batches):
         status="preparation",
         focus_areas=["quality-environment"],
         gap_usd=1e6,
-        terms=mm.terms("flood drainage sensors"),
+        terms=keys.terms("flood drainage sensors"),
     )
     banks = [
-        mm.partner_profile(id=i, slug=f"b{i}", name=f"Bank {i}", terms=mm.terms(text))
+        mm.partner_profile(id=i, slug=f"b{i}", name=f"Bank {i}", terms=keys.terms(text))
         for i, text in enumerate(["flood drainage", "flood", "solar power", ""])
     ]
     ranking = mm.rank_partners(drainage, banks)

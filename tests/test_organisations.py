@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.funding.services import programme_upsert_seed
 from ascn.network.models import City
 from ascn.partners.models import Organisation
-from ascn.partners.programme_services import programme_upsert_seed
 from ascn.partners.services import organisation_create, organisation_update
 from ascn.plans.models import Project
 from ascn.plans.services import project_create, project_update

@@ -11,7 +11,7 @@ from django.test import Client
 
 from ascn.accounts.models import User
 from ascn.accounts.services import token_create
-from ascn.partners.management.commands.load_partners import load_partners
+from ascn.funding.management.commands.load_partners import load_partners
 from ascn.partners.management.commands.load_sample_partners import SAMPLES
 from ascn.partners.models import Organisation
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates

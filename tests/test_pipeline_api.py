@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ascn.partners.models import Engagement
+from ascn.deals.models import Engagement
 from ascn.plans.models import Project
 from tests.roles import assert_matrix, everyone
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from ascn.accounts.models import Notification
-from ascn.partners.models import Call, Programme
+from ascn.funding.models import Call, Programme
 
 pytest_plugins = ["tests.roles"]
 

@@ -14,8 +14,9 @@ import pytest
 
 from ascn.accounts.models import User
 from ascn.core.errors import StaleEdit
-from ascn.partners.models import Engagement, Organisation
-from ascn.partners.pipeline import engagement_advance, engagement_create
+from ascn.deals.models import Engagement
+from ascn.deals.services import engagement_advance, engagement_create
+from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from tests.pipeline_fixtures import make_project
 from tests.races import race

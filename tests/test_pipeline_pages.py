@@ -9,8 +9,8 @@ from django.template import RequestContext, Template
 from django.test import RequestFactory
 
 from ascn.accounts.models import Notification
-from ascn.partners.models import Engagement
-from ascn.partners.pipeline import engagement_advance, pairs_in_pipeline
+from ascn.deals.models import Engagement
+from ascn.deals.services import engagement_advance, pairs_in_pipeline
 from ascn.plans.models import Project
 from tests.conftest import page_text
 from tests.roles import Redirect, assert_matrix, everyone, sign_in_redirect
@@ -135,7 +135,7 @@ def test_committing_from_the_page_needs_amount_and_instrument(deals):
 def render_button(user, project, organisation, **extra) -> str:
     request = RequestFactory().get("/")
     request.user = user
-    template = Template('{% include "partners/_interest_button.html" %}')
+    template = Template('{% include "deals/_interest_button.html" %}')
     return template.render(
         RequestContext(request, {"project": project, "organisation": organisation, **extra})
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from ascn.partners.models import Engagement
+from ascn.deals.models import Engagement
 from ascn.plans.models import Project
 from tests.test_samples import demo, run  # noqa: F401  (the demo fixture)
 

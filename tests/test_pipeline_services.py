@@ -10,8 +10,8 @@ import pytest
 
 from ascn.accounts.models import Notification
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
-from ascn.partners.models import Engagement, EngagementEvent, EngagementSide, Organisation
-from ascn.partners.pipeline import (
+from ascn.deals.models import Engagement, EngagementEvent, EngagementSide
+from ascn.deals.services import (
     ENGAGEMENT_TRANSITIONS,
     DuplicateEngagement,
     IllegalTransition,
@@ -19,6 +19,7 @@ from ascn.partners.pipeline import (
     engagement_create,
     engagements_for,
 )
+from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from tests.roles import AuditMark
 

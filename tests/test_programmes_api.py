@@ -8,15 +8,15 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ascn.network.models import City
-from ascn.partners.management.commands.load_partners import load_partners, load_programmes
-from ascn.partners.models import Application, Programme
-from ascn.partners.programme_services import (
+from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.funding.models import Application, Programme
+from ascn.funding.services import (
     application_create,
     application_transition,
     call_create,
     programme_update,
 )
+from ascn.network.models import City
 from ascn.plans.services import project_create
 from tests.roles import assert_matrix, everyone, members
 

@@ -17,16 +17,16 @@ from django.utils import timezone
 
 from ascn.accounts.models import User
 from ascn.core.errors import InvalidInput
-from ascn.network.models import City
-from ascn.partners.management.commands.load_partners import load_partners, load_programmes
-from ascn.partners.models import Application, Award, Programme
-from ascn.partners.programme_services import (
+from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.funding.models import Application, Award, Programme
+from ascn.funding.services import (
     application_award,
     application_create,
     application_transition,
     call_create,
     disbursement_create,
 )
+from ascn.network.models import City
 from ascn.plans.services import project_create
 from tests.races import race
 

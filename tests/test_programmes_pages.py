@@ -11,10 +11,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.funding.models import Application, Programme
+from ascn.funding.services import call_create
 from ascn.network.models import City
-from ascn.partners.management.commands.load_partners import load_partners, load_programmes
-from ascn.partners.models import Application, Programme
-from ascn.partners.programme_services import call_create
 from ascn.plans.services import project_create
 from tests.conftest import page_text
 from tests.roles import assert_matrix, everyone, sign_in_redirect
@@ -167,14 +167,14 @@ def test_the_back_office_shows_money_rows_but_never_edits_them(world):
     client = world["roles"].session("secretariat")
     fund = world["fund"]
     # then programmes and calls open for editing, applications and awards only for reading
-    assert client.get("/admin/partners/programme/").status_code == 200
-    assert client.get(f"/admin/partners/programme/{fund.pk}/change/").status_code == 200
-    assert client.get("/admin/partners/call/").status_code == 200
+    assert client.get("/admin/funding/programme/").status_code == 200
+    assert client.get(f"/admin/funding/programme/{fund.pk}/change/").status_code == 200
+    assert client.get("/admin/funding/call/").status_code == 200
     for model in ("application", "award", "disbursement"):
-        assert client.get(f"/admin/partners/{model}/").status_code == 200
-        assert client.get(f"/admin/partners/{model}/add/").status_code == 403
+        assert client.get(f"/admin/funding/{model}/").status_code == 200
+        assert client.get(f"/admin/funding/{model}/add/").status_code == 403
     # and a CSCO does not get in
-    assert world["roles"].session("cso_phuket").get("/admin/partners/programme/").status_code in (
+    assert world["roles"].session("cso_phuket").get("/admin/funding/programme/").status_code in (
         302,
         403,
     )

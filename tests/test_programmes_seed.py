@@ -11,8 +11,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from ascn.partners.management.commands.load_partners import load_partners, load_programmes
-from ascn.partners.models import Organisation, Programme
+from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.funding.models import Programme
+from ascn.partners.models import Organisation
 from tests.roles import AuditMark
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,9 @@ import pytest
 from django.utils import timezone
 
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
-from ascn.network.models import City
-from ascn.partners.management.commands.load_partners import load_partners, load_programmes
-from ascn.partners.models import Application, Organisation, Programme
-from ascn.partners.programme_services import (
+from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.funding.models import Application, Programme
+from ascn.funding.services import (
     APPLICATION_TRANSITIONS,
     IllegalTransition,
     allowed_actions,
@@ -30,6 +29,8 @@ from ascn.partners.programme_services import (
     programme_create,
     programme_update,
 )
+from ascn.network.models import City
+from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from ascn.plans.services import project_create
 from tests.roles import AuditMark

@@ -18,7 +18,7 @@ from django.test import Client
 from ascn.accounts.models import User
 from ascn.accounts.services import token_create
 from ascn.core.models import AuditEntry
-from ascn.partners.management.commands.load_partners import load_partners
+from ascn.funding.management.commands.load_partners import load_partners
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.models import ActionPlan, Project
 from tests.roles import AuditMark

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from ascn.accounts.models import User
-from ascn.partners.programme_services import (
+from ascn.funding.services import (
     application_create,
     application_transition,
     call_create,

@@ -13,8 +13,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from ascn.accounts.services import membership_grant, user_create
+from ascn.deals.models import Engagement
+from ascn.funding.models import Programme
 from ascn.network.models import City
-from ascn.partners.models import Engagement, Organisation, Programme
+from ascn.partners.models import Organisation
 from ascn.plans.services import project_create, project_update
 from tests.e2e.conftest import SCREENSHOT_DIR
 

@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 
 from ascn.accounts.models import Role
 from ascn.accounts.services import membership_grant, user_create
+from ascn.deals.models import Engagement
 from ascn.network.models import City
-from ascn.partners.models import Engagement
 from ascn.partners.services import organisation_upsert_seed
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.services import project_create, project_update

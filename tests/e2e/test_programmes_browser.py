@@ -15,10 +15,11 @@ from playwright.sync_api import Page
 
 from ascn.accounts.models import Role
 from ascn.accounts.services import membership_grant, user_create
+from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.funding.models import Programme
+from ascn.funding.services import call_create
 from ascn.network.models import City
-from ascn.partners.management.commands.load_partners import load_partners, load_programmes
-from ascn.partners.models import Organisation, Programme
-from ascn.partners.programme_services import call_create
+from ascn.partners.models import Organisation
 from ascn.plans.services import project_create
 
 pytestmark = pytest.mark.e2e

@@ -204,7 +204,7 @@ def _organisation(org) -> dict[str, Any]:
 
 
 def _programmes() -> QuerySet:
-    from ascn.partners.models import Programme
+    from ascn.funding.models import Programme
 
     return Programme.objects.select_related("sponsor", "implementer")
 
@@ -332,7 +332,7 @@ SOURCES: dict[str, Source] = {
             _organisations,
             _organisation,
         ),
-        Source("programme", _("Funding programmes"), "partners.Programme", _programmes, _programme),
+        Source("programme", _("Funding programmes"), "funding.Programme", _programmes, _programme),
         Source("agreement", _("Agreements"), "agreements.Agreement", _agreements, _agreement),
         Source("meeting", _("Meetings"), "meetings.Meeting", _meetings, _meeting),
         Source(

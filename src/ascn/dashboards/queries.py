@@ -39,8 +39,10 @@ from django.db.models.functions import Cast
 
 from ascn.core.visibility import Visibility
 from ascn.dashboards.models import CityCount, DealTally, OrganisationTally, StateTally
+from ascn.deals.models import Engagement, EngagementStage
+from ascn.funding.models import Programme
 from ascn.network.models import City, FocusArea, MemberState
-from ascn.partners.models import Engagement, EngagementStage, Organisation, Programme
+from ascn.partners.models import Organisation
 from ascn.plans import codelists, money
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy

@@ -34,8 +34,9 @@ from ascn.dashboards.models import (
     ProjectTally,
     StateTally,
 )
+from ascn.deals.models import Engagement
 from ascn.network.models import City, MemberState
-from ascn.partners.models import Engagement, Organisation
+from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 

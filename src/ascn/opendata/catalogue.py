@@ -434,7 +434,7 @@ def organisations_table():
 
 
 def public_programmes() -> QuerySet:
-    from ascn.partners.models import Programme
+    from ascn.funding.models import Programme
 
     return Programme.objects.filter(visibility="public")
 

@@ -1,12 +1,7 @@
-"""Organisations and matchmaking under /api/v1/ (SPEC C5, §3).
+"""Organisations under /api/v1/ (SPEC C5, §3).
 
 Thin: validate, call a service or a query, shape the answer. Ticket sizes are money in US
 dollars: ``{"amount": "<decimal string>", "currency": "USD"}``.
-
-Matches are for signed-in members (anonymous: 401): they are a working tool of the deal
-pipeline. Both lists hold only what the caller may see — a project, organisation or
-programme out of their sight never appears, and a project or organisation they may not see
-is a 404.
 """
 
 import datetime as dt
@@ -29,7 +24,7 @@ from ascn.core.api import (
     member_auth,
 )
 from ascn.core.errors import InvalidInput
-from ascn.partners import matchmaking, queries
+from ascn.partners import queries
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_create, organisation_update
 from ascn.plans import money
@@ -37,7 +32,6 @@ from ascn.plans.schemas import FocusAreaCode, MoneyIn, MoneyOut, StatusCode, Vis
 
 router = Router(tags=["partners"])
 ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
-ERRORS_MATCHES = {**ERRORS_READ, **ERRORS_AUTH}
 
 KindCode = Literal[
     "solution_provider",
@@ -125,36 +119,6 @@ class OrganisationFilters(InputSchema):
     q: str | None = Field(None, max_length=200)
 
 
-class MatchedProjectOut(Schema):
-    id: int
-    title: str
-    city: str
-    city_name: str
-    country: str
-    status: str
-    funding_gap: MoneyOut
-    financing_sought: list[str]
-    sample: bool
-    url: str
-
-
-class ProjectMatchOut(Schema):
-    project: MatchedProjectOut
-    score: float = Field(..., ge=0, le=100)
-    reasons: list[str]
-
-
-class PartnerMatchOut(Schema):
-    type: Literal["organisation", "programme"]
-    slug: str
-    name: str
-    score: float = Field(..., ge=0, le=100)
-    reasons: list[str]
-    verified: bool
-    sample: bool
-    url: str
-
-
 # --- shaping -----------------------------------------------------------------------------
 
 
@@ -216,20 +180,6 @@ def _values(data: dict) -> dict:
     return data
 
 
-class PageOfMatches:
-    """A ranked list whose rows are shaped (reasons written) only for the returned page."""
-
-    def __init__(self, matches: list, shape):
-        self.matches = matches
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return len(self.matches)
-
-    def __getitem__(self, window: slice) -> list:
-        return self.shape(self.matches[window])
-
-
 # --- organisations -------------------------------------------------------------------------
 
 
@@ -286,81 +236,3 @@ def organisations_update(request, slug: str, payload: OrganisationPatch):
     version = data.pop("version")
     org = organisation_update(actor=request.user, organisation=org, version=version, **data)
     return organisation_detail_out(org, request)
-
-
-# --- matches ------------------------------------------------------------------------------
-
-
-def _project_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
-    projects = queries.projects_by_id([m.project.id for m in matches])
-    rows = []
-    for m in matches:
-        project = projects[m.project.id]
-        rows.append(
-            {
-                "project": {
-                    "id": project.pk,
-                    "title": project.title,
-                    "city": project.city.slug,
-                    "city_name": project.city.name,
-                    "country": project.city.member_state.code,
-                    "status": project.status,
-                    "funding_gap": money.money(project.funding_gap, project.budget_currency),
-                    "financing_sought": project.financing_sought,
-                    "sample": project.sample,
-                    "url": project.get_absolute_url(),
-                },
-                "score": m.score,
-                "reasons": matchmaking.reasons(m, labels),
-            }
-        )
-    return rows
-
-
-def _partner_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
-    return [
-        {
-            "type": m.partner.type,
-            "slug": m.partner.slug,
-            "name": m.partner.name,
-            "score": m.score,
-            "reasons": matchmaking.reasons(m, labels),
-            "verified": m.partner.verified,
-            "sample": m.partner.sample,
-            "url": f"/{'organisations' if m.partner.type == 'organisation' else 'programmes'}"
-            f"/{m.partner.slug}/",
-        }
-        for m in queries.with_partner_flags(matches)
-    ]
-
-
-@router.get(
-    "/organisations/{slug}/matches",
-    response={200: list[ProjectMatchOut], **ERRORS_MATCHES},
-    auth=member_auth,
-    operation_id="organisations_matches",
-    summary="The projects you may see that fit this organisation, best first",
-)
-@paginate(PageNumber)
-def organisations_matches(request, slug: str):
-    org = _organisation_or_404(request, slug)
-    labels = queries.labels()
-    matches = queries.matches_for_organisation(request.user, org)
-    return PageOfMatches(matches, lambda page: _project_rows(page, labels))
-
-
-@router.get(
-    "/projects/{project_id}/matches",
-    response={200: list[PartnerMatchOut], **ERRORS_MATCHES},
-    auth=member_auth,
-    operation_id="projects_matches",
-    summary="The organisations and programmes you may see that fit this project, best first",
-)
-@paginate(PageNumber)
-def projects_matches(request, project_id: int):
-    project = queries.project_for_matches(request.user, project_id)
-    if project is None:
-        raise Http404
-    labels = queries.labels()
-    matches = queries.matches_for_project(request.user, project)
-    return PageOfMatches(matches, lambda page: _partner_rows(page, labels))

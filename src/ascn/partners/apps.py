@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "ascn.partners"
     verbose_name = _("Partners")
-
-    def ready(self):
-        from ascn.partners import match_index
-
-        match_index.connect()

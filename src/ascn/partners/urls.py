@@ -11,10 +11,4 @@ urlpatterns = [
         views.organisation_verify_toggle,
         name="organisation-verify",
     ),
-    path(
-        "organisations/<slug:slug>/matches/",
-        views.organisation_matches,
-        name="organisation-matches",
-    ),
-    path("projects/<int:pk>/matches/", views.project_matches, name="project-matches"),
 ]

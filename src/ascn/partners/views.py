@@ -1,4 +1,4 @@
-"""Organisation pages and the matches pages. Every read starts from what the user may see;
+"""Organisation pages (list, profile, edit, verification). Every read starts from what the user may see;
 writes go through ``services``. ``StaleEdit`` gives the form back (409) with what the other
 person saved next to this person's version; ``InvalidInput`` an error on its field (422).
 """
@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.funding.queries import programmes_sponsored_by
 from ascn.network.models import FocusArea, MemberState
-from ascn.partners import matchmaking, queries
+from ascn.partners import queries
 from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, OrganisationForm
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
-from ascn.partners.pipeline import pairs_in_pipeline
-from ascn.partners.programme_queries import programmes_sponsored_by
 from ascn.partners.services import organisation_update, organisation_verify
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
@@ -177,70 +176,3 @@ def organisation_verify_toggle(request, slug: str):
         return _forbidden(request, exc.message)
     messages.success(request, _("Verification updated."))
     return redirect(org)
-
-
-# --- matches ------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def organisation_matches(request, slug: str):
-    """The partner's view: the projects that fit the organisation, best first."""
-    org = _organisation_or_404(request, slug)
-    labels = queries.labels()
-    page = Paginator(queries.matches_for_organisation(request.user, org), MATCHES_PER_PAGE)
-    page = page.get_page(request.GET.get("page"))
-    projects = queries.projects_by_id([m.project.id for m in page.object_list])
-    rows = [
-        {
-            "project": projects[m.project.id],
-            "score": m.score,
-            "reasons": matchmaking.reasons(m, labels),
-        }
-        for m in page.object_list
-    ]
-    pairs = pairs_in_pipeline(request.user, projects=list(projects.values()), organisations=[org])
-    return render(
-        request,
-        "partners/match_organisation.html",
-        {"organisation": org, "page": page, "rows": rows, "engagements_by_pair": pairs},
-    )
-
-
-@login_required
-@require_GET
-def project_matches(request, pk: int):
-    """The organisations and programmes that fit a project, best first."""
-    project = queries.project_for_matches(request.user, pk)
-    if project is None:
-        raise Http404(_("Project not found."))
-    labels = queries.labels()
-    page = Paginator(queries.matches_for_project(request.user, project), MATCHES_PER_PAGE)
-    page = page.get_page(request.GET.get("page"))
-    matches = queries.with_partner_flags(list(page.object_list))
-    organisations = queries.organisations_by_id(
-        [m.partner.id for m in matches if m.partner.type == "organisation"]
-    )
-    programmes = queries.programmes_by_id(
-        [m.partner.id for m in matches if m.partner.type == "programme"]
-    )
-    rows = []
-    for m in matches:
-        is_org = m.partner.type == "organisation"
-        rows.append(
-            {
-                "match": m,
-                "organisation": organisations.get(m.partner.id) if is_org else None,
-                "programme": None if is_org else programmes.get(m.partner.id),
-                "score": m.score,
-                "reasons": matchmaking.reasons(m, labels),
-            }
-        )
-    pairs = pairs_in_pipeline(
-        request.user, projects=[project], organisations=list(organisations.values())
-    )
-    return render(
-        request,
-        "partners/match_project.html",
-        {"project": project, "page": page, "rows": rows, "engagements_by_pair": pairs},
-    )

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from ascn.core import search
+from ascn.core.permissions import scopes_of
 from ascn.network.models import City, FocusArea, Outcome
-from ascn.plans.models import ActionPlan, Milestone, ProgressUpdate, Project, ProjectDocument
+from ascn.plans.models import (
+    ActionPlan,
+    Milestone,
+    PlanStatus,
+    ProgressUpdate,
+    Project,
+    ProjectDocument,
+)
 from ascn.plans.permissions import plan_policy, project_policy
 
 
@@ -93,4 +101,21 @@ def plan_detail_for(user, pk: int) -> ActionPlan | None:
         .prefetch_related("outcomes", "focus_areas", "versions", "projects")
         .filter(pk=pk)
         .first()
+    )
+
+
+def endorsement_queue(user):
+    """Submitted and endorsed plans the user decides on: an NR's states, or all (Secretariat)."""
+    scopes = scopes_of(user)
+    plans = plans_for(user)
+    if not scopes.secretariat:
+        plans = plans.filter(city__member_state__in=scopes.member_state_ids)
+    plans = plans.annotate(
+        version_count=Count("versions", distinct=True),
+        submitted_at=Max("versions__created_at"),
+        project_count=Count("projects", distinct=True),
+    )
+    return (
+        plans.filter(status=PlanStatus.SUBMITTED).order_by("submitted_at"),
+        plans.filter(status=PlanStatus.ENDORSED).order_by("submitted_at"),
     )

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def fill_match_index(apps, schema_editor):
-    from ascn.partners import matchmaking
+    from ascn.partners import keys as matchmaking
 
     Organisation = apps.get_model("partners", "Organisation")
     for org in Organisation.objects.all():

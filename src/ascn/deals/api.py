@@ -1,0 +1,250 @@
+"""The deal pipeline (engagements) under /api/v1/: thin — validate, call a service, shape.
+
+Only a deal's parties (the organisation's members, the city's CSCOs, the member state's
+National Representative read-only) and the Secretariat see it; anyone else gets 404.
+"""
+
+import datetime as dt
+from typing import Literal
+
+from django.http import Http404
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from ascn.core.api import (
+    ERRORS_AUTH,
+    ERRORS_LIST,
+    ERRORS_READ,
+    ERRORS_WRITE,
+    ErrorOut,
+    InputSchema,
+    PageNumber,
+    ShapedRows,
+    member_auth,
+)
+from ascn.core.errors import InvalidInput
+from ascn.deals.models import Engagement, EngagementSide, EngagementStage
+from ascn.deals.services import (
+    engagement_advance,
+    engagement_create,
+    engagements_for,
+    may_advance,
+    next_stages,
+)
+from ascn.partners.models import Organisation
+from ascn.partners.permissions import organisation_policy
+from ascn.plans import money
+from ascn.plans.models import FinancingInstrument, Project
+from ascn.plans.permissions import project_policy
+
+router = Router(tags=["engagements"])
+ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
+
+StageCode = Literal[tuple(EngagementStage.values)]  # type: ignore[valid-type]
+SideCode = Literal[tuple(EngagementSide.values)]  # type: ignore[valid-type]
+InstrumentCode = Literal[tuple(FinancingInstrument.values)]  # type: ignore[valid-type]
+
+
+class CommitmentIn(InputSchema):
+    amount: str = Field(
+        ..., pattern=r"^\d{1,16}(\.\d{1,2})?$", description='Decimal string, e.g. "2500000.00"'
+    )
+    currency: str = Field(
+        ..., pattern=r"^[A-Z]{3}$", description="ISO 4217; must be the project's budget currency"
+    )
+    instrument: InstrumentCode  # type: ignore[valid-type]
+
+
+class EngagementIn(InputSchema):
+    project: int = Field(..., ge=1, le=2**31 - 1, description="The project's id")
+    organisation: str = Field(..., max_length=100, description="The organisation's slug")
+    message: str = Field("", max_length=5000)
+    side: SideCode | None = Field(  # type: ignore[valid-type]
+        None, description="Who expresses the interest; inferred from the caller's role if absent"
+    )
+
+
+class AdvanceIn(InputSchema):
+    stage: StageCode  # type: ignore[valid-type]
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    note: str = Field("", max_length=5000)
+    commitment: CommitmentIn | None = Field(
+        None, description="Required when moving to `committed`; refused otherwise"
+    )
+
+
+class EngagementFilter(InputSchema):
+    organisation: str | None = Field(None, max_length=100, description="Organisation slug")
+    city: str | None = Field(None, max_length=100, description="City slug")
+    project: int | None = Field(None, ge=1, le=2**31 - 1)
+    stage: StageCode | None = None  # type: ignore[valid-type]
+
+
+class CommitmentOut(Schema):
+    amount: str
+    currency: str
+    instrument: str
+
+
+class EngagementOut(Schema):
+    id: int
+    version: int
+    stage: str
+    initiated_by: str
+    project: int
+    project_title: str
+    city: str
+    country: str
+    organisation: str
+    organisation_name: str
+    commitment: CommitmentOut | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    url: str
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    from_stage: str
+    to_stage: str
+    note: str
+
+
+class EngagementDetailOut(EngagementOut):
+    message: str
+    next_stages: list[str] = Field(..., description="Where the deal may move next")
+    can_advance: bool = Field(..., description="Whether the caller may move it")
+    events: list[EventOut]
+
+
+def engagement_out(engagement: Engagement) -> dict:
+    project = engagement.project
+    commitment = None
+    if engagement.commitment_amount is not None:
+        commitment = {
+            **money.money(engagement.commitment_amount, engagement.commitment_currency),
+            "instrument": engagement.commitment_instrument,
+        }
+    return {
+        "id": engagement.pk,
+        "version": engagement.version,
+        "stage": engagement.stage,
+        "initiated_by": engagement.initiated_by,
+        "project": project.pk,
+        "project_title": project.title,
+        "city": project.city.slug,
+        "country": project.city.member_state.code,
+        "organisation": engagement.organisation.slug,
+        "organisation_name": engagement.organisation.name,
+        "commitment": commitment,
+        "created_at": engagement.created_at,
+        "updated_at": engagement.updated_at,
+        "url": engagement.get_absolute_url(),
+    }
+
+
+def engagement_detail_out(engagement: Engagement, request) -> dict:
+    return {
+        **engagement_out(engagement),
+        "message": engagement.message,
+        "next_stages": list(next_stages(engagement)),
+        "can_advance": may_advance(request.user, engagement),
+        "events": [
+            {"at": e.at, "from_stage": e.from_stage, "to_stage": e.to_stage, "note": e.note}
+            for e in engagement.events.all()
+        ],
+    }
+
+
+def _engagement_or_404(request, engagement_id: int) -> Engagement:
+    engagement = engagements_for(request.user).filter(pk=engagement_id).first()
+    if engagement is None:
+        raise Http404
+    return engagement
+
+
+@router.get(
+    "/engagements",
+    response={200: list[EngagementOut], **ERRORS_LIST},
+    operation_id="engagements_list",
+    summary="Deals the caller may see, most recently moved first",
+)
+@paginate(PageNumber)
+def engagements_list(request, filters: Query[EngagementFilter]):
+    qs = engagements_for(
+        request.user, organisation=filters.organisation, city=filters.city, project=filters.project
+    )
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    return ShapedRows(qs, engagement_out)
+
+
+@router.post(
+    "/engagements",
+    response={201: EngagementDetailOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="engagements_create",
+    summary="Express interest (a partner in a project, or a city in an organisation)",
+    description=(
+        "409 when the project and the organisation are already in the pipeline; the "
+        "message links the existing deal."
+    ),
+)
+def engagements_create(request, payload: EngagementIn):
+    project = project_policy.visible(request.user, Project.objects.all()).filter(pk=payload.project)
+    project = project.select_related("city").first()
+    if project is None:
+        raise InvalidInput("Unknown project.", field="project")
+    organisation = organisation_policy.visible(
+        request.user, Organisation.objects.filter(slug=payload.organisation)
+    ).first()
+    if organisation is None:
+        raise InvalidInput(f"Unknown organisation: {payload.organisation}", field="organisation")
+    engagement = engagement_create(
+        actor=request.user,
+        project=project,
+        organisation=organisation,
+        message=payload.message,
+        side=payload.side,
+    )
+    return Status(201, engagement_detail_out(_engagement_or_404(request, engagement.pk), request))
+
+
+@router.get(
+    "/engagements/{engagement_id}",
+    response={200: EngagementDetailOut, **ERRORS_READ},
+    operation_id="engagements_read",
+    summary="One deal with its history",
+)
+def engagements_read(request, engagement_id: int):
+    return engagement_detail_out(_engagement_or_404(request, engagement_id), request)
+
+
+@router.post(
+    "/engagements/{engagement_id}/advance",
+    response={200: EngagementDetailOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="engagements_advance",
+    summary="Move a deal to its next stage (or decline it)",
+    description=(
+        "Stages: interest → discussion → due_diligence → term_sheet → committed → closed; "
+        "any open stage → declined. Moving to `committed` needs `commitment` (in the "
+        "project's budget currency), which adds to the project's funding secured. 409 on "
+        "a stale `version` or an illegal move."
+    ),
+)
+def engagements_advance(request, engagement_id: int, payload: AdvanceIn):
+    engagement = _engagement_or_404(request, engagement_id)
+    commitment = payload.commitment
+    engagement_advance(
+        actor=request.user,
+        engagement=engagement,
+        stage=payload.stage,
+        version=payload.version,
+        note=payload.note,
+        commitment_amount=commitment.amount if commitment else None,
+        commitment_currency=commitment.currency if commitment else None,
+        commitment_instrument=commitment.instrument if commitment else None,
+    )
+    return engagement_detail_out(_engagement_or_404(request, engagement_id), request)

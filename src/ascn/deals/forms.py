@@ -1,0 +1,62 @@
+"""Forms of the deal pipeline pages (the services validate again; these shape the page)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ascn.deals.models import EngagementStage
+from ascn.plans.models import FinancingInstrument
+
+
+class InterestForm(forms.Form):
+    """Express interest in one project × organisation pair."""
+
+    project = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    organisation = forms.SlugField(widget=forms.HiddenInput, max_length=100)
+    message = forms.CharField(
+        label=_("Message to the other side"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional: what you would like to discuss."),
+    )
+
+
+class AdvanceForm(forms.Form):
+    """Move a deal on. The stage choices are the moves the transition table allows now."""
+
+    stage = forms.ChoiceField(label=_("Move to"))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: why, or what was agreed. Both sides see it."),
+    )
+    commitment_amount = forms.DecimalField(
+        label=_("Amount committed"),
+        required=False,
+        min_value=0,
+        max_digits=18,
+        decimal_places=2,
+        help_text=_("Only when moving to “Committed”, in the project's budget currency."),
+    )
+    commitment_currency = forms.CharField(widget=forms.HiddenInput, required=False)
+    commitment_instrument = forms.ChoiceField(
+        label=_("Instrument"),
+        required=False,
+        choices=[("", "—"), *FinancingInstrument.choices],
+        help_text=_("Only when moving to “Committed”."),
+    )
+
+    def __init__(self, *args, next_stages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [
+            (stage, EngagementStage(stage).label) for stage in next_stages
+        ]
+        self.offers_commitment = EngagementStage.COMMITTED in next_stages
+        if not self.offers_commitment:
+            for name in ("commitment_amount", "commitment_currency", "commitment_instrument"):
+                del self.fields[name]

@@ -1,0 +1,117 @@
+"""The deal pipeline (SPEC C5): an engagement between one project and one organisation,
+moved through its stages (interest → … → committed → closed, or declined), each step kept.
+
+The models came from ``partners`` with their tables (``db_table``).
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.models import VersionedModel
+from ascn.partners.models import Organisation
+from ascn.plans import codelists
+from ascn.plans.models import FinancingInstrument
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class EngagementStage(models.TextChoices):
+    INTEREST = "interest", _("Interest")
+    DISCUSSION = "discussion", _("Discussion")
+    DUE_DILIGENCE = "due_diligence", _("Due diligence")
+    TERM_SHEET = "term_sheet", _("Term sheet")
+    COMMITTED = "committed", _("Committed")
+    CLOSED = "closed", _("Closed")
+    DECLINED = "declined", _("Declined")
+
+
+class EngagementSide(models.TextChoices):
+    CITY = "city", _("City")
+    PARTNER = "partner", _("Partner")
+
+
+class Engagement(VersionedModel):
+    """A deal in the pipeline between one project and one organisation."""
+
+    project = models.ForeignKey(
+        "plans.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="engagements",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="engagements",
+    )
+    stage = models.CharField(
+        _("stage"),
+        max_length=15,
+        choices=EngagementStage.choices,
+        default=EngagementStage.INTEREST,
+        db_index=True,
+    )
+    initiated_by = models.CharField(_("initiated by"), max_length=8, choices=EngagementSide.choices)
+    message = models.TextField(_("message"), blank=True)
+    commitment_amount = models.DecimalField(
+        _("amount committed"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+    )
+    commitment_currency = models.CharField(
+        _("currency"), max_length=3, blank=True, choices=codelists.choices(codelists.CURRENCY)
+    )
+    commitment_instrument = models.CharField(
+        _("instrument"), max_length=25, blank=True, choices=FinancingInstrument.choices
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        db_table = "partners_engagement"  # moved from partners: the table keeps its name
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                name="one_engagement_per_project_and_organisation",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "stage"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} × {self.project}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement-detail", args=[self.pk])
+
+
+class EngagementEvent(models.Model):
+    """One step of a deal: who moved it from which stage to which, and why."""
+
+    engagement = models.ForeignKey(
+        Engagement, verbose_name=_("engagement"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_stage = models.CharField(
+        _("from"), max_length=15, blank=True, choices=EngagementStage.choices
+    )
+    to_stage = models.CharField(_("to"), max_length=15, choices=EngagementStage.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        db_table = "partners_engagementevent"  # moved from partners: the table keeps its name
+        ordering = ["at", "id"]
+        verbose_name = _("engagement event")
+        verbose_name_plural = _("engagement events")
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '—'} → {self.to_stage}"

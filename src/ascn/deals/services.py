@@ -1,0 +1,440 @@
+"""The deal pipeline (SPEC C5): engagements between one project and one organisation.
+
+Who sees a deal: its parties only — the organisation's members, the project city's Chief
+Smart City Officers, the National Representative of the city's member state (read-only) —
+and the Secretariat. Anyone else gets a 404, whatever the project's visibility.
+
+``ENGAGEMENT_TRANSITIONS`` is the one table of where a deal may go next. A deal reaching
+``committed`` carries its commitment (amount, currency, instrument), and the project's
+``funding_secured`` grows by the amount in the same transaction, under a lock on the
+project. The commitment must be in the project's budget currency: funding secured is
+"in the budget's currency" and a commitment is a contractual sum, so it is never converted
+at a day's exchange rate (which would make the secured amount drift). A committed deal that
+is declined after all gives its amount back.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from ascn.accounts.notifications import members_of, notify
+from ascn.core import audit
+from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.permissions import (
+    CSO,
+    PARTNER_MEMBER,
+    SECRETARIAT,
+    ScopedPolicy,
+    scopes_of,
+)
+from ascn.deals.models import Engagement, EngagementEvent, EngagementSide, EngagementStage
+from ascn.partners.models import Organisation
+from ascn.partners.permissions import organisation_policy
+from ascn.plans.models import FinancingInstrument, Project
+from ascn.plans.permissions import project_policy
+
+Stage = EngagementStage
+
+# stage → the stages a deal may move to from there. Anything else is refused (409).
+ENGAGEMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Stage.INTEREST: (Stage.DISCUSSION, Stage.DECLINED),
+    Stage.DISCUSSION: (Stage.DUE_DILIGENCE, Stage.DECLINED),
+    Stage.DUE_DILIGENCE: (Stage.TERM_SHEET, Stage.DECLINED),
+    Stage.TERM_SHEET: (Stage.COMMITTED, Stage.DECLINED),
+    Stage.COMMITTED: (Stage.CLOSED, Stage.DECLINED),
+    Stage.CLOSED: (),
+    Stage.DECLINED: (),
+}
+OPEN_STAGES = [stage for stage, moves in ENGAGEMENT_TRANSITIONS.items() if moves]
+BOARD_STAGES = list(ENGAGEMENT_TRANSITIONS)
+
+
+class EngagementPolicy(ScopedPolicy):
+    """Deals have no visibility of their own: only their parties and the Secretariat see them."""
+
+    city_path = "project__city"
+    member_state_path = "project__city__member_state"
+    organisation_path = "organisation"
+    visibility_field = None
+    rules = {"advance": {CSO, PARTNER_MEMBER, SECRETARIAT}}
+
+    def visible(self, user, queryset: QuerySet) -> QuerySet:
+        scopes = scopes_of(user)
+        if scopes.secretariat:
+            return queryset
+        if not scopes.authenticated:
+            return queryset.none()
+        return queryset.filter(self.owner_q(scopes))
+
+    def is_visible(self, user, obj) -> bool:
+        scopes = scopes_of(user)
+        return scopes.authenticated and bool(self.roles_over(scopes, obj))
+
+
+engagement_policy = EngagementPolicy()
+
+
+class IllegalTransition(DomainError):
+    status = 409
+
+
+class DuplicateEngagement(DomainError):
+    """The project and the organisation are already in the pipeline together."""
+
+    status = 409
+
+    def __init__(self, existing: Engagement):
+        super().__init__(
+            _("This project and this organisation are already in the pipeline: %(url)s")
+            % {"url": existing.get_absolute_url()}
+        )
+        self.existing = existing
+
+
+# --- reads -------------------------------------------------------------------------------
+
+
+def engagements_for(
+    user, *, organisation: str | None = None, city: str | None = None, project: int | None = None
+) -> QuerySet[Engagement]:
+    """The deals ``user`` may see, optionally of one organisation, city or project."""
+    qs = engagement_policy.visible(user, Engagement.objects.all())
+    if organisation:
+        qs = qs.filter(organisation__slug=organisation)
+    if city:
+        qs = qs.filter(project__city__slug=city)
+    if project is not None:
+        qs = qs.filter(project_id=project)
+    return qs.select_related("project__city__member_state", "organisation")
+
+
+def engagement_side_of(user, *, project: Project, organisation: Organisation) -> str | None:
+    """The side ``user`` may express interest for on this pair, or None.
+
+    A partner member for a project they may see; a CSCO of the project's city towards an
+    organisation they may see.
+    """
+    scopes = scopes_of(user)
+    if organisation.pk in scopes.organisation_ids and project_policy.is_visible(user, project):
+        return EngagementSide.PARTNER
+    if project.city_id in scopes.city_ids and organisation_policy.is_visible(user, organisation):
+        return EngagementSide.CITY
+    return None
+
+
+def may_advance(user, engagement: Engagement) -> bool:
+    return engagement_policy.can(user, "advance", engagement)
+
+
+def next_stages(engagement: Engagement) -> tuple[str, ...]:
+    return ENGAGEMENT_TRANSITIONS[engagement.stage]
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+def _audit_values(engagement: Engagement) -> dict[str, Any]:
+    return audit.snapshot(
+        engagement,
+        ["stage", "commitment_amount", "commitment_currency", "commitment_instrument"],
+    )
+
+
+@transaction.atomic
+def engagement_create(
+    *,
+    actor,
+    project: Project,
+    organisation: Organisation,
+    message: str = "",
+    side: str | None = None,
+    sample: bool = False,
+) -> Engagement:
+    """Express interest: a partner member in a project, or a CSCO in an organisation.
+
+    ``actor=None`` is the system (demo data), which must name the ``side``. A pair already
+    in the pipeline is a 409 whose message links the existing deal.
+    """
+    if actor is None:
+        if side not in EngagementSide.values:
+            raise InvalidInput(_("Say which side expresses the interest."), field="side")
+    else:
+        allowed = engagement_side_of(actor, project=project, organisation=organisation)
+        if allowed is None or (side is not None and side != allowed):
+            if not project_policy.is_visible(actor, project):
+                raise NotFound(_("Project not found."))
+            if not organisation_policy.is_visible(actor, organisation):
+                raise NotFound(_("Organisation not found."))
+            raise PermissionDenied(
+                _(
+                    "Only the organisation's members or the city's Chief Smart City Officers "
+                    "express interest in a deal between them."
+                )
+            )
+        side = allowed
+    message = (message or "").strip()
+    if len(message) > 5000:
+        raise InvalidInput(_("Keep the message under 5,000 characters."), field="message")
+    existing = Engagement.objects.filter(project=project, organisation=organisation).first()
+    if existing is not None:
+        raise DuplicateEngagement(existing)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    engagement = Engagement(
+        project=project,
+        organisation=organisation,
+        stage=Stage.INTEREST,
+        initiated_by=side,
+        message=message,
+        created_by=user,
+        sample=sample,
+    )
+    try:
+        with transaction.atomic():
+            engagement.save()
+    except IntegrityError as exc:  # two people expressed interest at the same moment
+        raise DuplicateEngagement(
+            Engagement.objects.get(project=project, organisation=organisation)
+        ) from exc
+    EngagementEvent.objects.create(
+        engagement=engagement, actor=user, from_stage="", to_stage=Stage.INTEREST, note=message
+    )
+    audit.record(
+        actor,
+        "partners.engagement.created",
+        engagement,
+        audit.diff(
+            {},
+            {
+                "project": project.pk,
+                "organisation": organisation.pk,
+                "stage": Stage.INTEREST,
+                "initiated_by": side,
+            },
+        ),
+    )
+    other_side = (
+        members_of(city_id=project.city_id)
+        if side == EngagementSide.PARTNER
+        else members_of(organisation_id=organisation.pk)
+    )
+    notify(
+        users=[u for u in other_side if u != user],
+        kind="engagement.interest",
+        title=_("New interest: %(organisation)s in “%(project)s”")
+        % {"organisation": organisation.name, "project": project.title},
+        body=message,
+        url=engagement.get_absolute_url(),
+    )
+    return engagement
+
+
+def _clean_commitment(
+    project: Project, amount: Any, currency: str | None, instrument: str | None
+) -> tuple[Decimal, str, str]:
+    if amount in (None, ""):
+        raise InvalidInput(_("A commitment needs its amount."), field="commitment_amount")
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput(_("Not a number."), field="commitment_amount") from exc
+    if not value.is_finite() or value <= 0:
+        raise InvalidInput(_("The amount must be more than zero."), field="commitment_amount")
+    if value != value.quantize(Decimal("0.01")) or value >= Decimal("1e16"):
+        raise InvalidInput(_("Give the amount in cents at most."), field="commitment_amount")
+    if not currency:
+        raise InvalidInput(_("A commitment needs its currency."), field="commitment_currency")
+    if currency != project.budget_currency:
+        raise InvalidInput(
+            _("Commit in the project's budget currency (%(currency)s).")
+            % {"currency": project.budget_currency},
+            field="commitment_currency",
+        )
+    if instrument not in FinancingInstrument.values:
+        raise InvalidInput(
+            _("Choose the financing instrument of the commitment."),
+            field="commitment_instrument",
+        )
+    return value, currency, instrument
+
+
+def _change_funding_secured(*, actor, project: Project, delta: Decimal, reason: str) -> Project:
+    """Add ``delta`` to the project's funding secured under a row lock, bumping its version."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    before = project.funding_secured
+    after = before + delta
+    if after > project.budget_amount:
+        raise InvalidInput(
+            _(
+                "The commitment exceeds the project's funding gap "
+                "(%(gap)s %(currency)s still to find)."
+            )
+            % {"gap": project.funding_gap, "currency": project.budget_currency},
+            field="commitment_amount",
+        )
+    # A commitment given back never takes the project below zero (the officers may have
+    # restated the secured amount by hand in the meantime).
+    after = max(after, Decimal("0"))
+    project.funding_secured = after
+    project.version += 1
+    project.save(update_fields=["funding_secured", "version", "updated_at"])
+    audit.record(
+        actor,
+        f"plans.project.{reason}",
+        project,
+        audit.diff({"funding_secured": before}, {"funding_secured": after}),
+    )
+    return project
+
+
+@transaction.atomic
+def engagement_advance(
+    *,
+    actor,
+    engagement: Engagement,
+    stage: str,
+    version: int,
+    note: str = "",
+    commitment_amount: Any = None,
+    commitment_currency: str | None = None,
+    commitment_instrument: str | None = None,
+) -> Engagement:
+    """Move a deal to ``stage``. A stale ``version`` is a 409, an illegal move a 409."""
+    engagement_policy.require(actor, "advance", engagement)
+    if stage not in ENGAGEMENT_TRANSITIONS:
+        raise InvalidInput(_("Unknown stage."), field="stage")
+    engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    if engagement.version != version:
+        raise StaleEdit(engagement, version)
+    allowed = ENGAGEMENT_TRANSITIONS[engagement.stage]
+    if stage not in allowed:
+        current = Stage(engagement.stage).label
+        if allowed:
+            raise IllegalTransition(
+                _("A deal at “%(current)s” cannot move to “%(target)s”; next: %(next)s.")
+                % {
+                    "current": current,
+                    "target": Stage(stage).label,
+                    "next": _(" or ").join(str(Stage(s).label) for s in allowed),
+                }
+            )
+        raise IllegalTransition(
+            _("A deal at “%(current)s” is finished and moves no further.") % {"current": current}
+        )
+    gives_commitment = any(
+        value not in (None, "") for value in (commitment_amount, commitment_instrument)
+    )
+    if gives_commitment and stage != Stage.COMMITTED:
+        raise InvalidInput(
+            _("A commitment is recorded only when the deal moves to “Committed”."),
+            field="commitment_amount",
+        )
+    note = (note or "").strip()
+    if len(note) > 5000:
+        raise InvalidInput(_("Keep the note under 5,000 characters."), field="note")
+    before = _audit_values(engagement)
+    from_stage = engagement.stage
+    project = engagement.project
+    if stage == Stage.COMMITTED:
+        amount, currency, instrument = _clean_commitment(
+            project, commitment_amount, commitment_currency, commitment_instrument
+        )
+        project = _change_funding_secured(
+            actor=actor, project=project, delta=amount, reason="funding_committed"
+        )
+        engagement.commitment_amount = amount
+        engagement.commitment_currency = currency
+        engagement.commitment_instrument = instrument
+    elif from_stage == Stage.COMMITTED and stage == Stage.DECLINED:
+        project = _change_funding_secured(
+            actor=actor,
+            project=project,
+            delta=-(engagement.commitment_amount or Decimal("0")),
+            reason="funding_withdrawn",
+        )
+    engagement.project = project
+    engagement.stage = stage
+    engagement.version += 1
+    engagement.save()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    EngagementEvent.objects.create(
+        engagement=engagement, actor=user, from_stage=from_stage, to_stage=stage, note=note
+    )
+    changes = audit.diff(before, _audit_values(engagement))
+    if note:
+        changes["note"] = {"before": None, "after": note}
+    audit.record(actor, "partners.engagement.advanced", engagement, changes)
+    _notify_parties(engagement, from_stage, note, actor=user)
+    return engagement
+
+
+def _notify_parties(engagement: Engagement, from_stage: str, note: str, *, actor) -> None:
+    """Both sides hear of every step; a commitment is announced as such."""
+    project, organisation = engagement.project, engagement.organisation
+    people = members_of(city_id=project.city_id) + members_of(organisation_id=organisation.pk)
+    if engagement.stage == Stage.COMMITTED:
+        kind = "engagement.committed"
+        title = _("%(organisation)s committed %(amount)s %(currency)s to “%(project)s”") % {
+            "organisation": organisation.name,
+            "amount": f"{engagement.commitment_amount:,.2f}",
+            "currency": engagement.commitment_currency,
+            "project": project.title,
+        }
+    else:
+        kind = "engagement.stage_changed"
+        title = _("“%(project)s” × %(organisation)s: %(from)s → %(to)s") % {
+            "project": project.title,
+            "organisation": organisation.name,
+            "from": Stage(from_stage).label,
+            "to": Stage(engagement.stage).label,
+        }
+    notify(
+        users=[u for u in people if u != actor],
+        kind=kind,
+        title=title,
+        body=note,
+        url=engagement.get_absolute_url(),
+    )
+
+
+STAGE_HELP = {
+    Stage.INTEREST: _lazy("One side has said it is interested."),
+    Stage.DISCUSSION: _lazy("Both sides are talking."),
+    Stage.DUE_DILIGENCE: _lazy("The partner is checking the project."),
+    Stage.TERM_SHEET: _lazy("Terms are on the table."),
+    Stage.COMMITTED: _lazy("The partner has committed money; it counts as funding secured."),
+    Stage.CLOSED: _lazy("The deal is done."),
+    Stage.DECLINED: _lazy("One side has stepped back."),
+}
+
+
+def board_columns(engagements) -> list[dict[str, Any]]:
+    """The deals grouped by stage, every stage present, in pipeline order."""
+    by_stage: dict[str, list[Engagement]] = {stage: [] for stage in BOARD_STAGES}
+    for engagement in engagements:
+        by_stage[engagement.stage].append(engagement)
+    return [
+        {"stage": stage, "label": Stage(stage).label, "help": STAGE_HELP[stage], "cards": cards}
+        for stage, cards in by_stage.items()
+    ]
+
+
+def pairs_in_pipeline(
+    user, *, projects=None, organisations=None
+) -> dict[tuple[int, int], Engagement]:
+    """``{(project_id, organisation_id): engagement}`` among the deals ``user`` may see, for
+    pages listing many pairs (the matches pages pass it to ``_interest_button.html``)."""
+    qs = engagement_policy.visible(user, Engagement.objects.all())
+    if projects is not None:
+        qs = qs.filter(project__in=projects)
+    if organisations is not None:
+        qs = qs.filter(organisation__in=organisations)
+    return {
+        (e.project_id, e.organisation_id): e
+        for e in qs.only("id", "project", "organisation", "stage")
+    }

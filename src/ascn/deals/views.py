@@ -1,0 +1,220 @@
+"""Pages of the deal pipeline: the board, one deal (with the form that moves it), and the
+"express interest" step. Server-rendered; everything works without JavaScript.
+
+Reads start from ``engagements_for`` (a deal out of the user's sight is a 404), writes go
+through ``pipeline``'s services; their errors become the page's answer: ``InvalidInput`` an
+error on the form (422), a stale version or an illegal move the page again with why (409).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ascn.accounts.notifications import mark_read
+from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.deals.forms import AdvanceForm, InterestForm
+from ascn.deals.models import Engagement
+from ascn.deals.services import (
+    DuplicateEngagement,
+    IllegalTransition,
+    board_columns,
+    engagement_advance,
+    engagement_create,
+    engagement_side_of,
+    engagements_for,
+    may_advance,
+    next_stages,
+)
+from ascn.network.models import City
+from ascn.partners.models import Organisation
+from ascn.partners.permissions import organisation_policy
+from ascn.plans.models import Project
+from ascn.plans.permissions import project_policy
+
+BOARD_LIMIT = 600  # cards on one board; beyond that the page says so and filters help
+
+
+def _forbidden(request, message: str):
+    return render(request, "plans/forbidden.html", {"message": message}, status=403)
+
+
+@login_required
+@require_GET
+def engagement_board(request):
+    organisation_slug = request.GET.get("organisation") or None
+    city_slug = request.GET.get("city") or None
+    deals = engagements_for(request.user, organisation=organisation_slug, city=city_slug)
+    cards = list(deals.order_by("-updated_at", "-id")[: BOARD_LIMIT + 1])
+    truncated = len(cards) > BOARD_LIMIT
+    organisation = (
+        Organisation.objects.filter(slug=organisation_slug).only("slug", "name").first()
+        if organisation_slug
+        else None
+    )
+    city = City.objects.filter(slug=city_slug).only("slug", "name").first() if city_slug else None
+    return render(
+        request,
+        "deals/pipeline_board.html",
+        {
+            "columns": board_columns(cards[:BOARD_LIMIT]),
+            "count": min(len(cards), BOARD_LIMIT),
+            "truncated": truncated,
+            "organisation": organisation,
+            "city": city,
+        },
+    )
+
+
+def _engagement_or_404(request, pk: int) -> Engagement:
+    engagement = engagements_for(request.user).filter(pk=pk).first()
+    if engagement is None:
+        raise Http404(_("Engagement not found."))
+    return engagement
+
+
+def _detail_page(request, engagement: Engagement, form: AdvanceForm | None = None, status=200):
+    if form is None and may_advance(request.user, engagement) and next_stages(engagement):
+        form = AdvanceForm(
+            initial={
+                "version": engagement.version,
+                "commitment_currency": engagement.project.budget_currency,
+            },
+            next_stages=next_stages(engagement),
+        )
+    events = engagement.events.select_related("actor")
+    return render(
+        request,
+        "deals/engagement_detail.html",
+        {"engagement": engagement, "events": events, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def engagement_detail(request, pk: int):
+    engagement = _engagement_or_404(request, pk)
+    # Opening the deal reads the notices that point at it (as a mail client would).
+    mark_read(user=request.user, url=engagement.get_absolute_url())
+    return _detail_page(request, engagement)
+
+
+@login_required
+@require_POST
+def engagement_advance_view(request, pk: int):
+    engagement = _engagement_or_404(request, pk)
+    if not may_advance(request.user, engagement):
+        return _forbidden(
+            request,
+            _(
+                "Only the organisation's members, the city's Chief Smart City Officers and "
+                "the Secretariat move a deal."
+            ),
+        )
+    form = AdvanceForm(request.POST, next_stages=next_stages(engagement))
+    if not next_stages(engagement):
+        messages.error(request, _("This deal is finished and moves no further."))
+        return _detail_page(request, engagement, status=409)
+    if not form.is_valid():
+        return _detail_page(request, engagement, form, status=422)
+    data = form.cleaned_data
+    try:
+        engagement_advance(
+            actor=request.user,
+            engagement=engagement,
+            stage=data["stage"],
+            version=data["version"],
+            note=data["note"],
+            commitment_amount=data.get("commitment_amount"),
+            commitment_currency=engagement.project.budget_currency
+            if data.get("commitment_amount") is not None
+            else None,
+            commitment_instrument=data.get("commitment_instrument") or None,
+        )
+    except (StaleEdit, IllegalTransition) as exc:
+        messages.error(request, exc.message)
+        return _detail_page(request, _engagement_or_404(request, pk), status=409)
+    except InvalidInput as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _detail_page(request, engagement, form, status=422)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
+    messages.success(request, _("The deal moved on; both sides have been told."))
+    return redirect("engagement-detail", pk=pk)
+
+
+def _pair_or_404(request, project_id, organisation_slug) -> tuple[Project, Organisation]:
+    project = (
+        project_policy.visible(request.user, Project.objects.select_related("city"))
+        .filter(pk=project_id)
+        .first()
+    )
+    organisation = (
+        organisation_policy.visible(request.user, Organisation.objects.all())
+        .filter(slug=organisation_slug)
+        .first()
+    )
+    if project is None or organisation is None:
+        raise Http404(_("Project or organisation not found."))
+    return project, organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_new(request):
+    """Express interest: a short confirmation page (GET), or straight from a button (POST)."""
+    source = request.POST if request.method == "POST" else request.GET
+    form = InterestForm(source or None)
+    if not form.is_valid():
+        if request.method == "GET" and not source:
+            raise Http404(_("Choose a project and an organisation first."))
+        if {"project", "organisation"} & set(form.errors):
+            raise Http404(_("Project or organisation not found."))
+    project, organisation = _pair_or_404(
+        request, form.cleaned_data["project"], form.cleaned_data["organisation"]
+    )
+    existing = engagements_for(request.user).filter(project=project, organisation=organisation)
+    existing = existing.first()
+    if existing is not None:
+        messages.info(request, _("This project and this organisation are already in the pipeline."))
+        return redirect(existing)
+    side = engagement_side_of(request.user, project=project, organisation=organisation)
+    if side is None:
+        return _forbidden(
+            request,
+            _(
+                "Only the organisation's members or the city's Chief Smart City Officers "
+                "express interest in a deal between them."
+            ),
+        )
+    context = {"form": form, "project": project, "organisation": organisation, "side": side}
+    if request.method == "GET" or not form.is_valid():
+        status = 200 if request.method == "GET" else 422
+        if request.method == "GET":
+            form = InterestForm(initial=form.cleaned_data)
+            context["form"] = form
+        return render(request, "deals/engagement_new.html", context, status=status)
+    try:
+        engagement = engagement_create(
+            actor=request.user,
+            project=project,
+            organisation=organisation,
+            message=form.cleaned_data["message"],
+        )
+    except DuplicateEngagement as exc:
+        messages.info(request, _("This project and this organisation are already in the pipeline."))
+        return redirect(exc.existing)
+    except InvalidInput as exc:
+        form.add_error("message" if exc.field == "message" else None, exc.message)
+        return render(request, "deals/engagement_new.html", context, status=422)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
+    messages.success(request, _("Interest sent; the other side has been told."))
+    return redirect(engagement)

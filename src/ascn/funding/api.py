@@ -1,0 +1,584 @@
+"""Funding programmes, calls, applications, awards and disbursements under /api/v1/.
+
+Thin: validate the input, call a service, shape the answer. Money is
+``{"amount": "<decimal string>", "currency": "<ISO 4217>"}`` in the programme's currency.
+"""
+
+import datetime as dt
+from typing import Literal
+
+from django.http import Http404
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from ascn.core.api import (
+    ERRORS_AUTH,
+    ERRORS_LIST,
+    ERRORS_READ,
+    ERRORS_WRITE,
+    ErrorOut,
+    InputSchema,
+    PageNumber,
+    ShapedRows,
+    member_auth,
+)
+from ascn.core.errors import InvalidInput
+from ascn.funding import queries
+from ascn.funding.models import Application, Award, Call, Programme
+from ascn.funding.services import (
+    allowed_actions,
+    application_award,
+    application_create,
+    application_transition,
+    call_create,
+    call_is_open,
+    call_update,
+    disbursement_create,
+    programme_update,
+)
+from ascn.plans import money
+from ascn.plans.models import Project
+from ascn.plans.permissions import project_policy
+
+router = Router(tags=["programmes"])
+ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
+
+
+# --- schemas -----------------------------------------------------------------------------
+
+
+class MoneyOut(Schema):
+    amount: str
+    currency: str
+
+
+class MoneyIn(InputSchema):
+    amount: str = Field(
+        ..., pattern=r"^\d{1,16}(\.\d{1,2})?$", description='Decimal string, e.g. "250000.00"'
+    )
+    currency: str = Field(..., pattern=r"^[A-Z]{3}$", description="ISO 4217")
+
+
+class OrganisationRef(Schema):
+    slug: str
+    name: str
+    url: str
+
+
+class CallOut(Schema):
+    id: int
+    version: int
+    title: str
+    description: str
+    opens_on: dt.date
+    closes_on: dt.date
+    is_open: bool
+    sample: bool
+
+
+class EligibilityOut(Schema):
+    countries: list[str] = Field(..., description="Empty: not published (no restriction).")
+    focus_areas: list[str]
+    stages: list[str]
+    instruments: list[str]
+
+
+class ProgrammeOut(Schema):
+    slug: str
+    version: int
+    name: str
+    sponsor: OrganisationRef
+    implementer: OrganisationRef | None
+    total: MoneyOut
+    awarded: MoneyOut
+    disbursed: MoneyOut
+    balance: MoneyOut = Field(..., description="total − awarded")
+    max_award: MoneyOut | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    period_label: str
+    open_calls: int
+    visibility: str
+    sample: bool
+    source: str
+    url: str
+
+
+class AwardOut(Schema):
+    id: int
+    application: int
+    project: int
+    project_title: str
+    city: str
+    amount: MoneyOut
+    disbursed: MoneyOut
+    remaining: MoneyOut
+    awarded_on: dt.date
+
+
+class ProgrammeDetailOut(ProgrammeOut):
+    description: str
+    website: str
+    eligibility: EligibilityOut
+    calls: list[CallOut]
+    awards: list[AwardOut]
+
+
+class ProgrammePatch(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    name: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    total: MoneyIn | None = None
+    max_award: MoneyIn | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    period_label: str | None = Field(None, max_length=100)
+    eligible_countries: list[str] | None = Field(None, max_length=20)
+    eligible_focus_areas: list[str] | None = Field(None, max_length=10)
+    eligible_stages: list[str] | None = Field(None, max_length=10)
+    instruments: list[str] | None = Field(None, max_length=10)
+    website: str | None = Field(None, max_length=200)
+    visibility: Literal["draft", "network", "public"] | None = None
+    source: str | None = Field(None, max_length=300)
+
+
+class CallIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=20000)
+    opens_on: dt.date
+    closes_on: dt.date
+
+
+class CallPatch(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    opens_on: dt.date | None = None
+    closes_on: dt.date | None = None
+
+
+class ApplicationOut(Schema):
+    id: int
+    version: int
+    call: int
+    call_title: str
+    programme: str
+    project: int
+    project_title: str
+    city: str
+    country: str
+    status: str
+    amount_requested: MoneyOut
+    statement: str
+    submitted_at: dt.datetime | None
+    award: AwardOut | None
+    actions: list[str] = Field(..., description="The transitions you may take now.")
+    sample: bool
+
+
+class ApplicationIn(InputSchema):
+    call: int = Field(..., ge=1, le=2**31 - 1)
+    project: int = Field(..., ge=1, le=2**31 - 1)
+    amount_requested: MoneyIn
+    statement: str = Field("", max_length=20000)
+
+
+class TransitionIn(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+
+
+class AwardIn(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    amount: MoneyIn
+    awarded_on: dt.date | None = None
+
+
+class DisbursementIn(InputSchema):
+    amount: MoneyIn
+    paid_on: dt.date | None = None
+    reference: str = Field("", max_length=100)
+
+
+class DisbursementOut(Schema):
+    id: int
+    award: int
+    amount: MoneyOut
+    paid_on: dt.date
+    reference: str
+    award_remaining: MoneyOut
+    programme_disbursed: MoneyOut
+
+
+# --- shaping -------------------------------------------------------------------------------
+
+
+def _org(organisation) -> dict | None:
+    if organisation is None:
+        return None
+    return {
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "url": organisation.get_absolute_url(),
+    }
+
+
+def programme_out(programme: Programme) -> dict:
+    currency = programme.currency
+    return {
+        "slug": programme.slug,
+        "version": programme.version,
+        "name": programme.name,
+        "sponsor": _org(programme.sponsor),
+        "implementer": _org(programme.implementer),
+        "total": money.money(programme.total_amount, currency),
+        "awarded": money.money(programme.awarded_amount, currency),
+        "disbursed": money.money(programme.disbursed_amount, currency),
+        "balance": money.money(programme.balance, currency),
+        "max_award": (
+            money.money(programme.max_award_amount, currency)
+            if programme.max_award_amount is not None
+            else None
+        ),
+        "period_start": programme.period_start,
+        "period_end": programme.period_end,
+        "period_label": programme.period_label,
+        "open_calls": getattr(programme, "open_calls", 0),
+        "visibility": programme.visibility,
+        "sample": programme.sample,
+        "source": programme.source,
+        "url": programme.get_absolute_url(),
+    }
+
+
+def call_out(call: Call) -> dict:
+    return {
+        "id": call.pk,
+        "version": call.version,
+        "title": call.title,
+        "description": call.description,
+        "opens_on": call.opens_on,
+        "closes_on": call.closes_on,
+        "is_open": call_is_open(call),
+        "sample": call.sample,
+    }
+
+
+def award_out(award: Award, currency: str) -> dict:
+    application = award.application
+    return {
+        "id": award.pk,
+        "application": application.pk,
+        "project": application.project_id,
+        "project_title": application.project.title,
+        "city": application.project.city.slug,
+        "amount": money.money(award.amount, currency),
+        "disbursed": money.money(award.disbursed_amount, currency),
+        "remaining": money.money(award.amount - award.disbursed_amount, currency),
+        "awarded_on": award.awarded_on,
+    }
+
+
+def programme_detail_out(programme: Programme, user) -> dict:
+    return {
+        **programme_out(programme),
+        "description": programme.description,
+        "website": programme.website,
+        "eligibility": {
+            "countries": programme.eligible_countries,
+            "focus_areas": programme.eligible_focus_areas,
+            "stages": programme.eligible_stages,
+            "instruments": programme.instruments,
+        },
+        "calls": [call_out(call) for call in programme.calls.all()],
+        "awards": [
+            award_out(award, programme.currency) for award in queries.awards_of(programme, user)
+        ],
+    }
+
+
+def application_out(application: Application, user) -> dict:
+    programme = application.call.programme
+    award = getattr(application, "award", None) if application.status == "awarded" else None
+    return {
+        "id": application.pk,
+        "version": application.version,
+        "call": application.call_id,
+        "call_title": application.call.title,
+        "programme": programme.slug,
+        "project": application.project_id,
+        "project_title": application.project.title,
+        "city": application.project.city.slug,
+        "country": application.project.city.member_state.code,
+        "status": application.status,
+        "amount_requested": money.money(application.amount_requested, programme.currency),
+        "statement": application.statement,
+        "submitted_at": application.submitted_at,
+        "award": award_out(award, programme.currency) if award else None,
+        "actions": allowed_actions(user, application),
+        "sample": application.sample,
+    }
+
+
+def _programme_or_404(request, slug: str) -> Programme:
+    programme = queries.programmes_for(request.user).filter(slug=slug).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def _application_or_404(request, application_id: int) -> Application:
+    application = queries.applications_for(request.user).filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def _amount_in(value: dict, currency: str, field: str) -> str:
+    if value["currency"] != currency:
+        raise InvalidInput(f"Give the amount in the programme's currency ({currency}).", field)
+    return value["amount"]
+
+
+# --- programmes ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/programmes",
+    response={200: list[ProgrammeOut], **ERRORS_LIST},
+    operation_id="programmes_list",
+    summary="Funding programmes you may see, by name, with their balance",
+)
+@paginate(PageNumber)
+def programmes_list(request):
+    return ShapedRows(queries.programmes_for(request.user), programme_out)
+
+
+@router.get(
+    "/programmes/{slug}",
+    response={200: ProgrammeDetailOut, **ERRORS_READ},
+    operation_id="programmes_read",
+    summary="One funding programme: eligibility, calls, awards and balance",
+)
+def programmes_read(request, slug: str):
+    return programme_detail_out(_programme_or_404(request, slug), request.user)
+
+
+@router.patch(
+    "/programmes/{slug}",
+    response={200: ProgrammeDetailOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="programmes_update",
+    summary="Edit a programme (its sponsor's or implementer's members, the Secretariat)",
+)
+def programmes_update(request, slug: str, payload: ProgrammePatch):
+    programme = _programme_or_404(request, slug)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    if "total" in data:
+        total = data.pop("total")
+        if total is None:
+            raise InvalidInput("The total cannot be empty.", field="total")
+        data["total_amount"] = _amount_in(total, programme.currency, "total")
+    if "max_award" in data:
+        cap = data.pop("max_award")
+        data["max_award_amount"] = (
+            None if cap is None else _amount_in(cap, programme.currency, "max_award")
+        )
+    for key in ("name", "visibility"):
+        if key in data and data[key] is None:
+            raise InvalidInput("This field cannot be empty.", field=key)
+    for key in ("eligible_countries", "eligible_focus_areas", "eligible_stages", "instruments"):
+        if key in data and data[key] is None:
+            data[key] = []
+    for key in ("description", "period_label", "website", "source"):
+        if key in data and data[key] is None:
+            data[key] = ""
+    programme_update(actor=request.user, programme=programme, version=version, **data)
+    return programme_detail_out(_programme_or_404(request, slug), request.user)
+
+
+# --- calls -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/programmes/{slug}/calls",
+    response={200: list[CallOut], **ERRORS_READ},
+    operation_id="programme_calls_list",
+    summary="The programme's calls for applications, latest first",
+)
+@paginate(PageNumber)
+def programme_calls_list(request, slug: str):
+    programme = _programme_or_404(request, slug)
+    return ShapedRows(programme.calls.all(), call_out)
+
+
+@router.post(
+    "/programmes/{slug}/calls",
+    response={201: CallOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="programme_calls_create",
+    summary="Open a call for applications (the programme's managers)",
+)
+def programme_calls_create(request, slug: str, payload: CallIn):
+    programme = _programme_or_404(request, slug)
+    call = call_create(actor=request.user, programme=programme, **payload.dict())
+    return Status(201, call_out(call))
+
+
+@router.patch(
+    "/programmes/{slug}/calls/{call_id}",
+    response={200: CallOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="programme_calls_update",
+    summary="Edit a call; send the version you edited",
+)
+def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch):
+    programme = _programme_or_404(request, slug)
+    call = programme.calls.filter(pk=call_id).first()
+    if call is None:
+        raise Http404
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    for key, value in data.items():
+        if value is None and key != "description":
+            raise InvalidInput("This field cannot be empty.", field=key)
+    call = call_update(actor=request.user, call=call, version=version, **data)
+    return call_out(call)
+
+
+# --- applications ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/programmes/{slug}/applications",
+    response={200: list[ApplicationOut], **ERRORS_READ, **ERRORS_AUTH},
+    auth=member_auth,
+    operation_id="programme_applications_list",
+    summary="Applications you may see: your city's, or all of a programme you manage",
+)
+@paginate(PageNumber)
+def programme_applications_list(request, slug: str):
+    programme = _programme_or_404(request, slug)
+    rows = queries.applications_for(request.user).filter(call__programme=programme)
+    return ShapedRows(rows, lambda a: application_out(a, request.user))
+
+
+@router.post(
+    "/programmes/{slug}/applications",
+    response={201: ApplicationOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="programme_applications_create",
+    summary="Apply to a call with one of your city's projects (a draft)",
+)
+def programme_applications_create(request, slug: str, payload: ApplicationIn):
+    programme = _programme_or_404(request, slug)
+    call = programme.calls.filter(pk=payload.call).first()
+    if call is None:
+        raise InvalidInput("Unknown call of this programme.", field="call")
+    project = (
+        project_policy.visible(request.user, Project.objects.all())
+        .select_related("city__member_state")
+        .filter(pk=payload.project)
+        .first()
+    )
+    if project is None:
+        raise InvalidInput("Unknown project.", field="project")
+    application = application_create(
+        actor=request.user,
+        call=call,
+        project=project,
+        amount_requested=payload.amount_requested.amount,
+        currency=payload.amount_requested.currency,
+        statement=payload.statement,
+    )
+    return Status(201, application_out(_application_or_404(request, application.pk), request.user))
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, **ERRORS_READ, **ERRORS_AUTH},
+    auth=member_auth,
+    operation_id="applications_read",
+    summary="One application, with the transitions you may take",
+)
+def applications_read(request, application_id: int):
+    return application_out(_application_or_404(request, application_id), request.user)
+
+
+@router.post(
+    "/applications/{application_id}/award",
+    response={201: ApplicationOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="applications_award",
+    summary="Award a shortlisted application (at most the balance and the largest award)",
+)
+def applications_award(request, application_id: int, payload: AwardIn):
+    application = _application_or_404(request, application_id)
+    currency = application.call.programme.currency
+    application_award(
+        actor=request.user,
+        application=application,
+        amount=_amount_in(payload.amount.dict(), currency, "amount"),
+        version=payload.version,
+        awarded_on=payload.awarded_on,
+    )
+    return Status(201, application_out(_application_or_404(request, application_id), request.user))
+
+
+@router.post(
+    "/applications/{application_id}/{action}",
+    response={200: ApplicationOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="applications_transition",
+    summary="Submit (the city), shortlist or decline (the programme's managers)",
+)
+def applications_transition(
+    request,
+    application_id: int,
+    action: Literal["submit", "shortlist", "decline"],
+    payload: TransitionIn,
+):
+    application = _application_or_404(request, application_id)
+    application_transition(
+        actor=request.user, application=application, action=action, version=payload.version
+    )
+    return application_out(_application_or_404(request, application_id), request.user)
+
+
+# --- disbursements ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/awards/{award_id}/disbursements",
+    response={201: DisbursementOut, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="award_disbursements_create",
+    summary="Record a payment of an award (at most what remains of it)",
+)
+def award_disbursements_create(request, award_id: int, payload: DisbursementIn):
+    award = queries.awards_for(request.user).filter(pk=award_id).first()
+    if award is None:
+        raise Http404
+    currency = award.programme.currency
+    disbursement = disbursement_create(
+        actor=request.user,
+        award=award,
+        amount=_amount_in(payload.amount.dict(), currency, "amount"),
+        paid_on=payload.paid_on,
+        reference=payload.reference,
+    )
+    award.refresh_from_db()
+    award.programme.refresh_from_db()
+    return Status(
+        201,
+        {
+            "id": disbursement.pk,
+            "award": award.pk,
+            "amount": money.money(disbursement.amount, currency),
+            "paid_on": disbursement.paid_on,
+            "reference": disbursement.reference,
+            "award_remaining": money.money(award.amount - award.disbursed_amount, currency),
+            "programme_disbursed": money.money(award.programme.disbursed_amount, currency),
+        },
+    )

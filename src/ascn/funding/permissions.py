@@ -1,0 +1,92 @@
+"""Who sees and does what with funding programmes and the applications to them.
+
+A programme is kept by the members of its sponsor organisation and of the organisation that
+implements it (its *managers*), and by the Secretariat. An application belongs to the city
+of its project: the city's CSCOs write it, the National Representative of its member state
+reads it, and once it is submitted the programme's managers read and decide on it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+
+from ascn.core.permissions import (
+    CSO,
+    NATIONAL_REPRESENTATIVE,
+    PARTNER_MEMBER,
+    SECRETARIAT,
+    ScopedPolicy,
+    Scopes,
+    scopes_of,
+)
+from ascn.funding.models import ApplicationStatus
+
+
+class ProgrammePolicy(ScopedPolicy):
+    """Programmes (and their calls): public/network/draft visibility; kept by their managers."""
+
+    organisation_path = "sponsor"
+    rules = {
+        "change": {PARTNER_MEMBER, SECRETARIAT},  # edit the programme, open calls
+        "manage": {PARTNER_MEMBER, SECRETARIAT},  # shortlist, award, decline, disburse
+    }
+
+    def owner_q(self, scopes: Scopes) -> Q:
+        if not scopes.organisation_ids:
+            return Q(pk__in=[])
+        return Q(sponsor_id__in=scopes.organisation_ids) | Q(
+            implementer_id__in=scopes.organisation_ids
+        )
+
+    def roles_over(self, scopes: Scopes, obj: Model) -> set[str]:
+        roles = super().roles_over(scopes, obj)
+        if getattr(obj, "implementer_id", None) in scopes.organisation_ids:
+            roles.add(PARTNER_MEMBER)
+        return roles
+
+    def is_manager(self, user, programme) -> bool:
+        return self.can(user, "manage", programme)
+
+
+class ApplicationPolicy(ScopedPolicy):
+    """Applications have no visibility of their own: never public."""
+
+    city_path = "project__city"
+    member_state_path = "project__city__member_state"
+    visibility_field = None
+    rules = {
+        "change": {CSO},  # edit the draft, submit it
+        "read": {CSO, NATIONAL_REPRESENTATIVE, SECRETARIAT, PARTNER_MEMBER},
+    }
+
+    def visible(self, user, queryset: QuerySet) -> QuerySet:
+        scopes = scopes_of(user)
+        if scopes.secretariat:
+            return queryset
+        if not scopes.authenticated:
+            return queryset.none()
+        parts = Q(pk__in=[])
+        if scopes.city_ids:
+            parts |= Q(project__city_id__in=scopes.city_ids)
+        if scopes.member_state_ids:
+            parts |= Q(project__city__member_state_id__in=scopes.member_state_ids)
+        if scopes.organisation_ids:
+            managed = Q(call__programme__sponsor_id__in=scopes.organisation_ids) | Q(
+                call__programme__implementer_id__in=scopes.organisation_ids
+            )
+            parts |= managed & ~Q(status=ApplicationStatus.DRAFT)
+        return queryset.filter(parts)
+
+    def is_visible(self, user, obj: Model) -> bool:
+        return self.visible(user, type(obj).objects.filter(pk=obj.pk)).exists()
+
+    def roles_over(self, scopes: Scopes, obj: Model) -> set[str]:
+        roles = super().roles_over(scopes, obj)
+        programme = obj.call.programme
+        if {programme.sponsor_id, programme.implementer_id} & scopes.organisation_ids:
+            roles.add(PARTNER_MEMBER)
+        return roles
+
+
+programme_policy = ProgrammePolicy()
+application_policy = ApplicationPolicy()

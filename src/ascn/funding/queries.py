@@ -1,0 +1,66 @@
+"""Reads of funding programmes and applications. Every read starts from what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ascn.funding.models import Application, Award, Programme
+from ascn.funding.permissions import application_policy, programme_policy
+from ascn.network.models import FocusArea
+from ascn.plans.models import Project
+from ascn.plans.permissions import project_policy
+
+
+def programmes_for(user) -> QuerySet[Programme]:
+    """The programmes ``user`` may see, by name, with ``open_calls`` (open today) counted."""
+    today = timezone.localdate()
+    return (
+        programme_policy.visible(user, Programme.objects.all())
+        .select_related("sponsor", "implementer")
+        .annotate(
+            open_calls=Count(
+                "calls", filter=Q(calls__opens_on__lte=today, calls__closes_on__gte=today)
+            )
+        )
+        .order_by("name", "pk")
+    )
+
+
+def programmes_sponsored_by(user, organisation) -> QuerySet[Programme]:
+    """For the organisation page: the programmes it sponsors or implements that ``user`` sees."""
+    return programmes_for(user).filter(Q(sponsor=organisation) | Q(implementer=organisation))
+
+
+def applications_for(user) -> QuerySet[Application]:
+    return (
+        application_policy.visible(user, Application.objects.all())
+        .select_related(
+            "call__programme__sponsor",
+            "call__programme__implementer",
+            "project__city__member_state",
+            "award",
+        )
+        .prefetch_related(Prefetch("project__focus_areas", queryset=FocusArea.objects.only("code")))
+        .order_by("-updated_at", "-id")
+    )
+
+
+def awards_of(programme: Programme, user) -> QuerySet[Award]:
+    """A programme's awards that ``user`` may see: to a project they see, or on an
+    application they see (a draft project's award stays with its city and the managers)."""
+    projects = project_policy.visible(user, Project.objects.all()).values("pk")
+    applications = application_policy.visible(user, Application.objects.all()).values("pk")
+    return (
+        Award.objects.filter(programme=programme)
+        .filter(Q(application__project__in=projects) | Q(application__in=applications))
+        .select_related("application__project__city")
+        .order_by("-awarded_on", "-id")
+    )
+
+
+def awards_for(user) -> QuerySet[Award]:
+    """The awards whose application ``user`` may see."""
+    return Award.objects.filter(
+        application__in=application_policy.visible(user, Application.objects.all())
+    ).select_related("programme", "application__call__programme")

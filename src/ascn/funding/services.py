@@ -1,0 +1,691 @@
+"""Writes to funding programmes, calls, applications, awards and disbursements.
+
+Each checks permission, validates, writes and audits. ``APPLICATION_TRANSITIONS`` is the one
+table of what an application may do next and who may do it. Money moves under row locks, in
+one order everywhere (programme, then application or award), so that the programme's
+``awarded_amount`` and ``disbursed_amount`` are always the sums of its awards and
+disbursements: the balance (``total − awarded``) is always right. The database's check
+constraints are the last line of defence; if one ever fires, it is a 409, never a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ascn.core import audit
+from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.permissions import CSO, PARTNER_MEMBER, SECRETARIAT, is_secretariat, scopes_of
+from ascn.core.services import validate
+from ascn.core.visibility import Visibility
+from ascn.funding.models import Application, ApplicationStatus, Award, Call, Disbursement, Programme
+from ascn.funding.permissions import application_policy, programme_policy
+from ascn.network.models import FocusArea
+from ascn.partners.models import Organisation
+from ascn.plans import codelists
+from ascn.plans.models import FinancingInstrument, Project
+from ascn.plans.permissions import project_policy
+
+S = ApplicationStatus
+CITY = "city"  # a CSCO of the project's city
+MANAGER = "manager"  # a member of the sponsor or implementer, or the Secretariat
+
+# (status, action) → (next status, who may take it). Anything else is refused (409).
+APPLICATION_TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
+    (S.DRAFT, "submit"): (S.SUBMITTED, CITY),
+    (S.SUBMITTED, "shortlist"): (S.SHORTLISTED, MANAGER),
+    (S.SUBMITTED, "decline"): (S.DECLINED, MANAGER),
+    (S.SHORTLISTED, "decline"): (S.DECLINED, MANAGER),
+    (S.SHORTLISTED, "award"): (S.AWARDED, MANAGER),  # only through application_award
+}
+ACTIONS = sorted({action for _status, action in APPLICATION_TRANSITIONS})
+AUDIT_VERBS = {
+    "submit": "submitted",
+    "shortlist": "shortlisted",
+    "decline": "declined",
+    "award": "awarded",
+}
+
+PROGRAMME_FIELDS = [
+    "name",
+    "implementer",
+    "description",
+    "total_amount",
+    "currency",
+    "max_award_amount",
+    "period_start",
+    "period_end",
+    "period_label",
+    "eligible_countries",
+    "eligible_focus_areas",
+    "eligible_stages",
+    "instruments",
+    "website",
+    "visibility",
+    "source",
+]
+CALL_FIELDS = ["title", "description", "opens_on", "closes_on"]
+
+
+class IllegalTransition(InvalidInput):
+    status = 409
+
+
+class MoneyConflict(DomainError):
+    """A write the money rules of the database refused (a race the locks did not see)."""
+
+    status = 409
+
+
+# --- validation ------------------------------------------------------------------------
+
+
+def parse_amount(value, field: str, *, positive: bool = True) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput(_("Not a number."), field=field) from exc
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e16"):
+        raise InvalidInput(_("Must be a positive amount below 10^16."), field=field)
+    amount = amount.quantize(Decimal("0.01"))
+    if positive and amount <= 0:
+        raise InvalidInput(_("Must be more than zero."), field=field)
+    if len(amount.normalize().as_tuple().digits) > 15:
+        raise InvalidInput(_("At most 15 significant digits."), field=field)
+    return amount
+
+
+def _codes(values, allowed, field: str) -> list[str]:
+    if not isinstance(values, list | tuple):
+        raise InvalidInput(_("A list of codes."), field=field)
+    out = list(dict.fromkeys(str(v) for v in values))
+    for code in out:
+        if code not in allowed:
+            raise InvalidInput(_("Unknown code: %(code)s") % {"code": code}, field=field)
+    return out
+
+
+def _clean_programme_values(values: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in {"name", "description", "period_label", "website", "source"}:
+            clean[key] = (value or "").strip()
+            if key == "name" and not clean[key]:
+                raise InvalidInput(_("Name the programme."), field=key)
+        elif key == "total_amount":
+            clean[key] = parse_amount(value, key, positive=False)
+        elif key == "max_award_amount":
+            clean[key] = None if value in (None, "") else parse_amount(value, key)
+        elif key == "currency":
+            clean[key] = (value or "").upper()
+            if clean[key] not in codelists.codelist(codelists.CURRENCY):
+                raise InvalidInput(_("Unknown currency."), field=key)
+        elif key in {"period_start", "period_end"}:
+            clean[key] = value
+        elif key == "eligible_countries":
+            from ascn.network.models import MemberState
+
+            clean[key] = _codes(
+                [str(c).upper() for c in value or []],
+                set(MemberState.objects.values_list("code", flat=True)),
+                key,
+            )
+        elif key == "eligible_focus_areas":
+            clean[key] = _codes(
+                value or [], set(FocusArea.objects.values_list("code", flat=True)), key
+            )
+        elif key == "eligible_stages":
+            clean[key] = _codes(value or [], set(codelists.codelist(codelists.PROJECT_STATUS)), key)
+        elif key == "instruments":
+            clean[key] = _codes(value or [], set(FinancingInstrument.values), key)
+        elif key == "visibility":
+            if value not in Visibility.values:
+                raise InvalidInput(_("Unknown visibility."), field=key)
+            clean[key] = value
+        elif key == "implementer":
+            if value is not None and not isinstance(value, Organisation):
+                raise InvalidInput(_("Unknown organisation."), field=key)
+            clean[key] = value
+        else:
+            raise InvalidInput(_("Unknown field: %(f)s") % {"f": key}, field=key)
+    return clean
+
+
+def _check_programme(programme: Programme) -> None:
+    if programme.awarded_amount > programme.total_amount:
+        raise InvalidInput(
+            _("The total cannot be less than what is already awarded (%(a)s).")
+            % {"a": programme.awarded_amount},
+            field="total_amount",
+        )
+    if (
+        programme.period_start
+        and programme.period_end
+        and programme.period_end < programme.period_start
+    ):
+        raise InvalidInput(_("The end cannot come before the start."), field="period_end")
+    if programme.max_award_amount is not None and programme.max_award_amount > (
+        programme.total_amount
+    ):
+        raise InvalidInput(
+            _("The largest award cannot exceed the programme's total."), field="max_award_amount"
+        )
+    validate(programme)
+
+
+def _snapshot(programme: Programme) -> dict[str, Any]:
+    snap = audit.snapshot(programme, [f for f in PROGRAMME_FIELDS if f != "implementer"])
+    snap["implementer"] = programme.implementer_id
+    return snap
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- programmes ---------------------------------------------------------------------------
+
+
+def can_create_programme(actor, sponsor: Organisation) -> bool:
+    scopes = scopes_of(actor)
+    return scopes.secretariat or sponsor.pk in scopes.organisation_ids
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor,
+    slug: str,
+    sponsor: Organisation,
+    name: str,
+    total_amount,
+    currency: str,
+    sample: bool = False,
+    **optional: Any,
+) -> Programme:
+    """A new programme, by the Secretariat or a member of the sponsor."""
+    if not can_create_programme(actor, sponsor):
+        raise PermissionDenied(
+            _("Only the sponsor's members and the Secretariat add its funding programmes.")
+        )
+    if Programme.objects.filter(slug=slug).exists():
+        raise InvalidInput(_("A programme with this slug exists."), field="slug")
+    values = _clean_programme_values(
+        {"name": name, "total_amount": total_amount, "currency": currency, **optional}
+    )
+    programme = Programme(slug=slug, sponsor=sponsor, sample=sample, **values)
+    _check_programme(programme)
+    programme.save()
+    audit.record(
+        actor,
+        "partners.programme.created",
+        programme,
+        audit.diff({}, {"slug": slug, "sponsor": sponsor.pk, **_snapshot(programme)}),
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, actor, programme: Programme, version: int, **changes: Any) -> Programme:
+    """Edit a programme; a stale ``version`` is a 409 and nothing is written."""
+    programme_policy.require(actor, "change", programme)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.version != version:
+        raise StaleEdit(programme, version)
+    values = _clean_programme_values(changes)
+    before = _snapshot(programme)
+    for key, value in values.items():
+        setattr(programme, key, value)
+    _check_programme(programme)
+    changed = audit.diff(before, _snapshot(programme))
+    if changed:
+        programme.version += 1
+        programme.save()
+        audit.record(actor, "partners.programme.updated", programme, changed)
+    return programme
+
+
+@transaction.atomic
+def programme_upsert_seed(
+    *, slug: str, sponsor: Organisation, values: dict[str, Any]
+) -> tuple[Programme, bool]:
+    """The seed loader's write (actor: the system). Writes and audits only what changed.
+
+    The amounts already awarded and disbursed are never touched by the seed.
+    """
+    values = _clean_programme_values(dict(values))
+    programme = Programme.objects.select_for_update().filter(slug=slug).first()
+    if programme is None:
+        programme = Programme(slug=slug, sponsor=sponsor, **values)
+        _check_programme(programme)
+        programme.save()
+        audit.record(
+            None,
+            "partners.programme.created",
+            programme,
+            audit.diff({}, {"slug": slug, "sponsor": sponsor.pk, **_snapshot(programme)}),
+        )
+        return programme, True
+    before = {**_snapshot(programme), "sponsor": programme.sponsor_id}
+    programme.sponsor = sponsor
+    for key, value in values.items():
+        setattr(programme, key, value)
+    changed = audit.diff(before, {**_snapshot(programme), "sponsor": sponsor.pk})
+    if not changed:
+        return programme, False
+    _check_programme(programme)
+    programme.version += 1
+    programme.save()
+    audit.record(None, "partners.programme.updated", programme, changed)
+    return programme, True
+
+
+# --- calls ----------------------------------------------------------------------------------
+
+
+def _clean_call(call: Call) -> None:
+    call.title = (call.title or "").strip()
+    if not call.title:
+        raise InvalidInput(_("Give the call a title."), field="title")
+    if call.opens_on is None:
+        raise InvalidInput(_("When does the call open?"), field="opens_on")
+    if call.closes_on is None:
+        raise InvalidInput(_("When does the call close?"), field="closes_on")
+    if call.closes_on < call.opens_on:
+        raise InvalidInput(_("A call cannot close before it opens."), field="closes_on")
+    validate(call)
+
+
+@transaction.atomic
+def call_create(
+    *,
+    actor,
+    programme: Programme,
+    title: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    description: str = "",
+    sample: bool = False,
+) -> Call:
+    programme_policy.require(actor, "change", programme)
+    call = Call(
+        programme=programme,
+        title=title,
+        description=(description or "").strip(),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        sample=sample,
+    )
+    _clean_call(call)
+    call.save()
+    audit.record(
+        actor, "partners.call.created", call, audit.diff({}, audit.snapshot(call, CALL_FIELDS))
+    )
+    return call
+
+
+@transaction.atomic
+def call_update(*, actor, call: Call, version: int, **changes: Any) -> Call:
+    programme_policy.require(actor, "change", call.programme)
+    call = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
+    if call.version != version:
+        raise StaleEdit(call, version)
+    unknown = set(changes) - set(CALL_FIELDS)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise InvalidInput(_("Unknown field: %(f)s") % {"f": field}, field=field)
+    before = audit.snapshot(call, CALL_FIELDS)
+    for key, value in changes.items():
+        setattr(call, key, value)
+    _clean_call(call)
+    changed = audit.diff(before, audit.snapshot(call, CALL_FIELDS))
+    if changed:
+        call.version += 1
+        call.save()
+        audit.record(actor, "partners.call.updated", call, changed)
+    return call
+
+
+def call_is_open(call: Call, on: dt.date | None = None) -> bool:
+    on = on or timezone.localdate()
+    return call.opens_on <= on <= call.closes_on
+
+
+# --- applications ---------------------------------------------------------------------------
+
+
+def eligibility_problems(programme: Programme, project: Project) -> list[tuple[str, str]]:
+    """Why ``project`` is not eligible for ``programme`` as (field, message); empty if it is.
+
+    An empty eligibility list means the programme publishes no restriction there.
+    """
+    problems = []
+    country = project.city.member_state.code
+    if programme.eligible_countries and country not in programme.eligible_countries:
+        problems.append(
+            ("project", _("The programme does not fund projects in %(c)s.") % {"c": country})
+        )
+    if programme.eligible_focus_areas:
+        codes = {area.code for area in project.focus_areas.all()}
+        if not codes & set(programme.eligible_focus_areas):
+            problems.append(
+                ("project", _("The project addresses none of the programme's focus areas."))
+            )
+    if programme.eligible_stages and project.status not in programme.eligible_stages:
+        problems.append(
+            (
+                "project",
+                _("The programme does not fund projects at the “%(s)s” stage.")
+                % {"s": project.status},
+            )
+        )
+    return problems
+
+
+def _require_eligible(programme: Programme, project: Project) -> None:
+    problems = eligibility_problems(programme, project)
+    if problems:
+        field, message = problems[0]
+        raise InvalidInput(message, field=field)
+
+
+def _check_requested(programme: Programme, amount: Decimal) -> None:
+    if programme.max_award_amount is not None and amount > programme.max_award_amount:
+        raise InvalidInput(
+            _("The programme awards at most %(m)s %(c)s per application.")
+            % {"m": programme.max_award_amount, "c": programme.currency},
+            field="amount_requested",
+        )
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor,
+    call: Call,
+    project: Project,
+    amount_requested,
+    currency: str | None = None,
+    statement: str = "",
+    sample: bool = False,
+) -> Application:
+    """A draft application of a city's project to a call, by a CSCO of that city."""
+    if not project_policy.is_visible(actor, project):
+        raise NotFound(_("Project not found."))
+    if project.city_id not in scopes_of(actor).city_ids:
+        raise PermissionDenied(_("Only the project's city applies with it."))
+    programme = call.programme
+    if not programme_policy.is_visible(actor, programme):
+        raise NotFound(_("Funding programme not found."))
+    if currency is not None and currency != programme.currency:
+        raise InvalidInput(
+            _("Ask in the programme's currency (%(c)s).") % {"c": programme.currency},
+            field="amount_requested",
+        )
+    amount = parse_amount(amount_requested, "amount_requested")
+    _check_requested(programme, amount)
+    if call.closes_on < timezone.localdate():
+        raise InvalidInput(_("This call is closed."), field="call")
+    _require_eligible(programme, project)
+    if Application.objects.filter(call=call, project=project).exists():
+        raise InvalidInput(_("This project has already applied to this call."), field="project")
+    application = Application(
+        call=call,
+        project=project,
+        amount_requested=amount,
+        statement=(statement or "").strip(),
+        created_by=_user(actor),
+        sample=sample,
+    )
+    validate(application)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:  # the same project applied in a parallel request
+        raise InvalidInput(
+            _("This project has already applied to this call."), field="project"
+        ) from exc
+    audit.record(
+        actor,
+        "partners.application.created",
+        application,
+        audit.diff(
+            {},
+            {"call": call.pk, "project": project.pk, "amount_requested": amount},
+        ),
+    )
+    return application
+
+
+def allowed_actions(user, application: Application) -> list[str]:
+    """The transitions ``user`` may take on ``application`` now (for pages and the API)."""
+    out = []
+    for (status, action), (_next, who) in APPLICATION_TRANSITIONS.items():
+        if status == application.status and _may(user, who, application):
+            out.append(action)
+    return out
+
+
+def _may(user, who: str, application: Application) -> bool:
+    scopes = scopes_of(user)
+    roles = application_policy.roles_over(scopes, application)
+    if who == CITY:
+        return CSO in roles
+    return bool(roles & {PARTNER_MEMBER, SECRETARIAT})
+
+
+def _locked_application(actor, application: Application, version: int, action: str):
+    """Lock the programme, then the application; check sight, version and the table."""
+    if not application_policy.is_visible(actor, application):
+        raise NotFound(_("Application not found."))
+    programme_id = Call.objects.filter(pk=application.call_id).values_list(
+        "programme_id", flat=True
+    )[0]
+    programme = Programme.objects.select_for_update().get(pk=programme_id)
+    application = (
+        Application.objects.select_for_update()
+        .select_related("call__programme", "project__city__member_state")
+        .get(pk=application.pk)
+    )
+    step = APPLICATION_TRANSITIONS.get((application.status, action))
+    who = step[1] if step else (CITY if action == "submit" else MANAGER)
+    if not _may(actor, who, application):
+        raise PermissionDenied(
+            _("Only the project's city submits; the programme's managers decide.")
+            if who == MANAGER
+            else _("Only the project's city submits its application.")
+        )
+    if application.version != version:
+        raise StaleEdit(application, version)
+    if step is None:
+        raise IllegalTransition(
+            _("A %(status)s application cannot be %(action)s.")
+            % {"status": application.get_status_display().lower(), "action": _past(action)},
+            field="status",
+        )
+    return programme, application, step[0]
+
+
+def _past(action: str) -> str:
+    return {
+        "submit": _("submitted"),
+        "shortlist": _("shortlisted"),
+        "decline": _("declined"),
+        "award": _("awarded"),
+    }.get(action, action)
+
+
+@transaction.atomic
+def application_transition(
+    *, actor, application: Application, action: str, version: int
+) -> Application:
+    """Submit, shortlist or decline (awards go through ``application_award``)."""
+    if action == "award":
+        raise InvalidInput(_("Award with an amount."), field="amount")
+    if action not in ACTIONS:
+        raise InvalidInput(_("Unknown action: %(a)s") % {"a": action}, field="action")
+    programme, application, target = _locked_application(actor, application, version, action)
+    if action == "submit":
+        if not call_is_open(application.call):
+            raise InvalidInput(
+                _("The call is not open for applications today (%(o)s – %(c)s).")
+                % {"o": application.call.opens_on, "c": application.call.closes_on},
+                field="call",
+            )
+        _require_eligible(programme, application.project)
+        _check_requested(programme, application.amount_requested)
+        application.submitted_at = timezone.now()
+    before = application.status
+    application.status = target
+    application.version += 1
+    application.save()
+    audit.record(
+        actor,
+        f"partners.application.{AUDIT_VERBS[action]}",
+        application,
+        audit.diff({"status": before}, {"status": target}),
+    )
+    return application
+
+
+def application_award(
+    *,
+    actor,
+    application: Application,
+    amount,
+    version: int,
+    awarded_on: dt.date | None = None,
+) -> Award:
+    """Award a shortlisted application: at most the programme's balance and largest award.
+
+    The programme row is locked for the check and the update, so parallel awards are
+    serialised; the database constraint (awarded ≤ total) stands behind it.
+    """
+    try:
+        return _award(
+            actor=actor,
+            application=application,
+            amount=amount,
+            version=version,
+            awarded_on=awarded_on,
+        )
+    except IntegrityError as exc:
+        raise MoneyConflict(
+            _("The programme cannot award this amount: its balance changed. Reload and retry.")
+        ) from exc
+
+
+@transaction.atomic
+def _award(*, actor, application, amount, version, awarded_on) -> Award:
+    amount = parse_amount(amount, "amount")
+    programme, application, target = _locked_application(actor, application, version, "award")
+    if programme.max_award_amount is not None and amount > programme.max_award_amount:
+        raise InvalidInput(
+            _("The programme awards at most %(m)s %(c)s per application.")
+            % {"m": programme.max_award_amount, "c": programme.currency},
+            field="amount",
+        )
+    if amount > programme.balance:
+        raise InvalidInput(
+            _("Only %(b)s %(c)s remain in the programme.")
+            % {"b": programme.balance, "c": programme.currency},
+            field="amount",
+        )
+    awarded_on = awarded_on or timezone.localdate()
+    if awarded_on > timezone.localdate():
+        raise InvalidInput(_("An award cannot be dated in the future."), field="awarded_on")
+    award = Award(
+        application=application, programme=programme, amount=amount, awarded_on=awarded_on
+    )
+    validate(award)
+    award.save()
+    before = {"awarded_amount": programme.awarded_amount}
+    programme.awarded_amount += amount
+    programme.save(update_fields=["awarded_amount", "updated_at"])
+    application.status = target
+    application.version += 1
+    application.save(update_fields=["status", "version", "updated_at"])
+    audit.record(
+        actor,
+        "partners.application.awarded",
+        application,
+        audit.diff({"status": S.SHORTLISTED}, {"status": target, "amount": amount}),
+    )
+    audit.record(
+        actor,
+        "partners.programme.awarded",
+        programme,
+        audit.diff(before, {"awarded_amount": programme.awarded_amount}),
+    )
+    return award
+
+
+def disbursement_create(
+    *,
+    actor,
+    award: Award,
+    amount,
+    paid_on: dt.date | None = None,
+    reference: str = "",
+) -> Disbursement:
+    """Pay part of an award: never more than what remains of it."""
+    try:
+        return _disburse(
+            actor=actor, award=award, amount=amount, paid_on=paid_on, reference=reference
+        )
+    except IntegrityError as exc:
+        raise MoneyConflict(
+            _("The award cannot pay out this amount: it changed. Reload and retry.")
+        ) from exc
+
+
+@transaction.atomic
+def _disburse(*, actor, award, amount, paid_on, reference) -> Disbursement:
+    application = Application.objects.select_related("call__programme").get(pk=award.application_id)
+    if not application_policy.is_visible(actor, application):
+        raise NotFound(_("Award not found."))
+    if not programme_policy.can(actor, "manage", application.call.programme):
+        raise PermissionDenied(_("Only the programme's managers record disbursements."))
+    amount = parse_amount(amount, "amount")
+    programme = Programme.objects.select_for_update().get(pk=award.programme_id)
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    remaining = award.amount - award.disbursed_amount
+    if amount > remaining:
+        raise InvalidInput(
+            _("Only %(r)s %(c)s of the award remain to be paid.")
+            % {"r": remaining, "c": programme.currency},
+            field="amount",
+        )
+    paid_on = paid_on or timezone.localdate()
+    if paid_on > timezone.localdate():
+        raise InvalidInput(_("A payment cannot be dated in the future."), field="paid_on")
+    if paid_on < award.awarded_on:
+        raise InvalidInput(_("A payment cannot come before the award."), field="paid_on")
+    disbursement = Disbursement(
+        award=award, amount=amount, paid_on=paid_on, reference=(reference or "").strip()
+    )
+    validate(disbursement)
+    disbursement.save()
+    award.disbursed_amount += amount
+    award.save(update_fields=["disbursed_amount", "updated_at"])
+    programme.disbursed_amount += amount
+    programme.save(update_fields=["disbursed_amount", "updated_at"])
+    audit.record(
+        actor,
+        "partners.award.disbursed",
+        award,
+        audit.diff(
+            {"disbursed_amount": award.disbursed_amount - amount},
+            {"disbursed_amount": award.disbursed_amount, "paid_on": paid_on},
+        ),
+    )
+    return disbursement
+
+
+def is_secretariat_or_manager(user, programme: Programme) -> bool:
+    return is_secretariat(user) or programme_policy.can(user, "manage", programme)

@@ -1,0 +1,311 @@
+"""Pages of funding programmes: the list, and one programme with its calls, awards and — for
+the people entitled — its applications and the forms to apply, decide, award and pay.
+
+Every read starts from what the user may see; every write goes through a service. The forms
+are plain POST forms: the pages work without JavaScript.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.permissions import scopes_of
+from ascn.funding import queries
+from ascn.funding.forms import ApplyForm, AwardForm, CallForm, DisbursementForm, TransitionForm
+from ascn.funding.models import Application, Programme
+from ascn.funding.permissions import programme_policy
+from ascn.funding.services import (
+    ACTIONS,
+    allowed_actions,
+    application_award,
+    application_create,
+    application_transition,
+    call_create,
+    call_is_open,
+    disbursement_create,
+    eligibility_problems,
+)
+from ascn.network.models import FocusArea
+from ascn.plans.models import FinancingInstrument, Project
+from ascn.plans.permissions import project_policy
+
+
+def _maps_domain_errors(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            return render(request, "plans/forbidden.html", {"message": exc.message}, status=403)
+
+    return wrapper
+
+
+def _programme_or_404(request, slug: str) -> Programme:
+    programme = queries.programmes_for(request.user).filter(slug=slug).first()
+    if programme is None:
+        raise Http404(_("Funding programme not found."))
+    return programme
+
+
+def _sign_in_first(request):
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('login')}?next={request.path}")
+    return None
+
+
+@require_GET
+def programme_list(request):
+    programmes = list(queries.programmes_for(request.user))
+    return render(request, "funding/programme_list.html", {"programmes": programmes})
+
+
+def eligible_projects(user, programme: Programme, calls=()) -> list[Project]:
+    """The projects of the user's cities (as CSCO) that meet the programme's eligibility and
+    can still apply to one of ``calls`` (a project applies once per call)."""
+    city_ids = scopes_of(user).city_ids
+    if not city_ids:
+        return []
+    candidates = Project.objects.filter(city_id__in=city_ids)
+    call_ids = [call.pk for call in calls]
+    if call_ids:
+        applied_to_all = (
+            Application.objects.filter(call_id__in=call_ids)
+            .values("project_id")
+            .annotate(n=Count("call_id", distinct=True))
+            .filter(n=len(call_ids))
+            .values("project_id")
+        )
+        candidates = candidates.exclude(pk__in=applied_to_all)
+    projects = (
+        project_policy.visible(user, candidates)
+        .select_related("city__member_state")
+        .prefetch_related("focus_areas")
+        .order_by("city__name", "title")
+    )
+    return [p for p in projects if not eligibility_problems(programme, p)]
+
+
+def eligibility_rows(programme: Programme) -> list[tuple[str, list[str]]]:
+    """(what, the values as people read them); an empty list shows as "not published"."""
+    areas = dict(FocusArea.objects.values_list("code", "name"))
+    instruments = dict(FinancingInstrument.choices)
+    return [
+        (_("Member states"), list(programme.eligible_countries)),
+        (_("Focus areas"), [areas.get(c, c) for c in programme.eligible_focus_areas]),
+        (_("Project stages"), [c.capitalize() for c in programme.eligible_stages]),
+        (_("Instruments"), [str(instruments.get(c, c)) for c in programme.instruments]),
+    ]
+
+
+def _detail(request, programme: Programme, *, status: int = 200, **forms):
+    user = request.user
+    today = timezone.localdate()
+    calls = list(programme.calls.all())
+    for call in calls:
+        call.is_open = call_is_open(call, today)
+    applications = list(queries.applications_for(user).filter(call__programme=programme))
+    for application in applications:
+        application.actions = [a for a in allowed_actions(user, application) if a != "award"]
+        application.can_award = "award" in allowed_actions(user, application)
+    awards = list(queries.awards_of(programme, user))
+    for award in awards:
+        award.remaining = award.amount - award.disbursed_amount
+    is_manager = programme_policy.can(user, "manage", programme)
+    open_calls = [c for c in calls if c.closes_on >= today]
+    projects = eligible_projects(user, programme, open_calls) if open_calls else []
+    apply_form = forms.get("apply_form") or (
+        ApplyForm(calls=open_calls, projects=projects, currency=programme.currency)
+        if projects
+        else None
+    )
+    return render(
+        request,
+        "funding/programme_detail.html",
+        {
+            "programme": programme,
+            "eligibility": eligibility_rows(programme),
+            "calls": calls,
+            "awards": awards,
+            "applications": applications,
+            "is_manager": is_manager,
+            "can_disburse": is_manager,
+            "apply_form": apply_form,
+            "is_csco": bool(scopes_of(user).city_ids),
+            "call_form": forms.get("call_form") or (CallForm() if is_manager else None),
+            "error": forms.get("error"),
+            "error_application": forms.get("error_application"),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def programme_detail(request, slug: str):
+    return _detail(request, _programme_or_404(request, slug))
+
+
+@require_POST
+@_maps_domain_errors
+def programme_apply(request, slug: str):
+    if redirect := _sign_in_first(request):
+        return redirect
+    programme = _programme_or_404(request, slug)
+    if not scopes_of(request.user).city_ids:
+        raise PermissionDenied(
+            _("Only Chief Smart City Officers apply, with their city's projects.")
+        )
+    today = timezone.localdate()
+    calls = list(programme.calls.filter(closes_on__gte=today))
+    projects = eligible_projects(request.user, programme)
+    form = ApplyForm(request.POST, calls=calls, projects=projects, currency=programme.currency)
+    if not form.is_valid():
+        return _detail(request, programme, status=422, apply_form=form)
+    data = form.cleaned_data
+    try:
+        application_create(
+            actor=request.user,
+            call=next(c for c in calls if c.pk == data["call"]),
+            project=next(p for p in projects if p.pk == data["project"]),
+            amount_requested=data["amount_requested"],
+            currency=programme.currency,
+            statement=data["statement"],
+        )
+    except InvalidInput as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _detail(request, programme, status=exc.status, apply_form=form)
+    messages.success(
+        request,
+        _("Your application is saved as a draft. Submit it when it is ready."),
+    )
+    return HttpResponseRedirect(programme.get_absolute_url() + "#applications")
+
+
+def _application(request, programme: Programme, pk: int):
+    application = (
+        queries.applications_for(request.user).filter(pk=pk, call__programme=programme).first()
+    )
+    if application is None:
+        raise Http404(_("Application not found."))
+    return application
+
+
+def _refused(request, programme, exc, application):
+    message = exc.message
+    if isinstance(exc, StaleEdit):
+        message = _("Someone changed this application meanwhile: nothing was saved. %(m)s") % {
+            "m": exc.message
+        }
+    return _detail(
+        request, programme, status=exc.status, error=message, error_application=application.pk
+    )
+
+
+@require_POST
+@_maps_domain_errors
+def application_action(request, slug: str, pk: int, action: str):
+    if redirect := _sign_in_first(request):
+        return redirect
+    if action not in ACTIONS or action == "award":
+        raise Http404
+    programme = _programme_or_404(request, slug)
+    application = _application(request, programme, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, programme, status=422, error=_("The form was incomplete."))
+    try:
+        application_transition(
+            actor=request.user,
+            application=application,
+            action=action,
+            version=form.cleaned_data["version"],
+        )
+    except (InvalidInput, StaleEdit) as exc:
+        return _refused(request, programme, exc, application)
+    done = {
+        "submit": _("The application is submitted to the programme."),
+        "shortlist": _("The application is shortlisted."),
+        "decline": _("The application is declined."),
+    }
+    messages.success(request, done[action])
+    return HttpResponseRedirect(programme.get_absolute_url() + "#applications")
+
+
+@require_POST
+@_maps_domain_errors
+def application_award_view(request, slug: str, pk: int):
+    if redirect := _sign_in_first(request):
+        return redirect
+    programme = _programme_or_404(request, slug)
+    application = _application(request, programme, pk)
+    form = AwardForm(request.POST)
+    if not form.is_valid():
+        return _detail(
+            request,
+            programme,
+            status=422,
+            error=_("Give the amount awarded."),
+            error_application=application.pk,
+        )
+    try:
+        application_award(
+            actor=request.user,
+            application=application,
+            amount=form.cleaned_data["amount"],
+            version=form.cleaned_data["version"],
+        )
+    except (InvalidInput, StaleEdit) as exc:
+        return _refused(request, programme, exc, application)
+    messages.success(request, _("The award is recorded; the balance is updated."))
+    return HttpResponseRedirect(programme.get_absolute_url() + "#awards")
+
+
+@require_POST
+@_maps_domain_errors
+def award_disburse(request, slug: str, pk: int):
+    if redirect := _sign_in_first(request):
+        return redirect
+    programme = _programme_or_404(request, slug)
+    award = queries.awards_for(request.user).filter(pk=pk, programme=programme).first()
+    if award is None:
+        raise Http404(_("Award not found."))
+    form = DisbursementForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, programme, status=422, error=_("Give the amount paid."))
+    try:
+        disbursement_create(actor=request.user, award=award, **form.cleaned_data)
+    except InvalidInput as exc:
+        return _detail(request, programme, status=exc.status, error=exc.message)
+    messages.success(request, _("The payment is recorded."))
+    return HttpResponseRedirect(programme.get_absolute_url() + "#awards")
+
+
+@require_POST
+@_maps_domain_errors
+def programme_call_create(request, slug: str):
+    if redirect := _sign_in_first(request):
+        return redirect
+    programme = _programme_or_404(request, slug)
+    programme_policy.require(request.user, "change", programme)
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, programme, status=422, call_form=form)
+    try:
+        call_create(actor=request.user, programme=programme, **form.cleaned_data)
+    except InvalidInput as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _detail(request, programme, status=exc.status, call_form=form)
+    messages.success(request, _("The call is open for applications on its opening date."))
+    return HttpResponseRedirect(programme.get_absolute_url() + "#calls")

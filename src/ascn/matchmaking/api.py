@@ -1,0 +1,157 @@
+"""Matches under /api/v1/ (SPEC C5, §3): the projects that fit an organisation and the
+organisations and programmes that fit a project.
+
+Matches are for signed-in members (anonymous: 401): they are a working tool of the deal
+pipeline. Both lists hold only what the caller may see — a project, organisation or
+programme out of their sight never appears, and a project or organisation they may not see
+is a 404.
+"""
+
+from typing import Literal
+
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field
+
+from ascn.core.api import ERRORS_AUTH, ERRORS_READ, PageNumber, member_auth
+from ascn.matchmaking import queries
+from ascn.matchmaking import scoring as matchmaking
+from ascn.partners import queries as partner_queries
+from ascn.plans import money
+from ascn.plans.schemas import MoneyOut
+
+router = Router(tags=["partners"])
+ERRORS_MATCHES = {**ERRORS_READ, **ERRORS_AUTH}
+
+
+# --- schemas -----------------------------------------------------------------------------
+
+
+class MatchedProjectOut(Schema):
+    id: int
+    title: str
+    city: str
+    city_name: str
+    country: str
+    status: str
+    funding_gap: MoneyOut
+    financing_sought: list[str]
+    sample: bool
+    url: str
+
+
+class ProjectMatchOut(Schema):
+    project: MatchedProjectOut
+    score: float = Field(..., ge=0, le=100)
+    reasons: list[str]
+
+
+class PartnerMatchOut(Schema):
+    type: Literal["organisation", "programme"]
+    slug: str
+    name: str
+    score: float = Field(..., ge=0, le=100)
+    reasons: list[str]
+    verified: bool
+    sample: bool
+    url: str
+
+
+# --- shaping -----------------------------------------------------------------------------
+
+
+class PageOfMatches:
+    """A ranked list whose rows are shaped (reasons written) only for the returned page."""
+
+    def __init__(self, matches: list, shape):
+        self.matches = matches
+        self.shape = shape
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def __getitem__(self, window: slice) -> list:
+        return self.shape(self.matches[window])
+
+
+def _organisation_or_404(request, slug: str):
+    org = partner_queries.organisation_for(request.user, slug)
+    if org is None:
+        raise Http404
+    return org
+
+
+def _project_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
+    projects = queries.projects_by_id([m.project.id for m in matches])
+    rows = []
+    for m in matches:
+        project = projects[m.project.id]
+        rows.append(
+            {
+                "project": {
+                    "id": project.pk,
+                    "title": project.title,
+                    "city": project.city.slug,
+                    "city_name": project.city.name,
+                    "country": project.city.member_state.code,
+                    "status": project.status,
+                    "funding_gap": money.money(project.funding_gap, project.budget_currency),
+                    "financing_sought": project.financing_sought,
+                    "sample": project.sample,
+                    "url": project.get_absolute_url(),
+                },
+                "score": m.score,
+                "reasons": matchmaking.reasons(m, labels),
+            }
+        )
+    return rows
+
+
+def _partner_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
+    return [
+        {
+            "type": m.partner.type,
+            "slug": m.partner.slug,
+            "name": m.partner.name,
+            "score": m.score,
+            "reasons": matchmaking.reasons(m, labels),
+            "verified": m.partner.verified,
+            "sample": m.partner.sample,
+            "url": f"/{'organisations' if m.partner.type == 'organisation' else 'programmes'}"
+            f"/{m.partner.slug}/",
+        }
+        for m in queries.with_partner_flags(matches)
+    ]
+
+
+@router.get(
+    "/organisations/{slug}/matches",
+    response={200: list[ProjectMatchOut], **ERRORS_MATCHES},
+    auth=member_auth,
+    operation_id="organisations_matches",
+    summary="The projects you may see that fit this organisation, best first",
+)
+@paginate(PageNumber)
+def organisations_matches(request, slug: str):
+    org = _organisation_or_404(request, slug)
+    labels = queries.labels()
+    matches = queries.matches_for_organisation(request.user, org)
+    return PageOfMatches(matches, lambda page: _project_rows(page, labels))
+
+
+@router.get(
+    "/projects/{project_id}/matches",
+    response={200: list[PartnerMatchOut], **ERRORS_MATCHES},
+    auth=member_auth,
+    operation_id="projects_matches",
+    summary="The organisations and programmes you may see that fit this project, best first",
+)
+@paginate(PageNumber)
+def projects_matches(request, project_id: int):
+    project = queries.project_for_matches(request.user, project_id)
+    if project is None:
+        raise Http404
+    labels = queries.labels()
+    matches = queries.matches_for_project(request.user, project)
+    return PageOfMatches(matches, lambda page: _partner_rows(page, labels))

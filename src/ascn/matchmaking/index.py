@@ -1,0 +1,119 @@
+"""Matchmaking's in-memory index of organisations (issue 5), exact on every request.
+
+Matching a project reads what each organisation publishes (countries, stages, instruments,
+focus areas, ticket range: ``Organisation.match_keys`` and the tickets). Reading and testing
+all 20,000 rows in SQL costs more than the whole request may take, so each process keeps
+them in memory, bucketed by (country, stage) — ``*`` for "no restriction" — and the
+request reads only the buckets its project falls in.
+
+Exactness: one row (``MatchIndexStamp``) holds a token that every write to an organisation
+renews in the write's own transaction (``post_save``/``post_delete`` and the audit
+``recorded`` signal, connected in ``PartnersConfig.ready``). A request reads the token first,
+then uses the index only if it was built under that very token, and otherwise rebuilds it.
+Because the token is read before the rows, an index is never kept under a token older than
+its data: a write committing in between leaves a newer token, and the next request
+rebuilds. A missing stamp row (a flushed table) means "never trust the index".
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from django.db import DEFAULT_DB_ALIAS, router
+
+from ascn.matchmaking.scoring import PartnerProfile
+from ascn.partners.keys import ANY, codes_of
+
+
+class OrganisationIndex(NamedTuple):
+    token: str | None
+    # (country or "*", stage or "*") → the profiles (``terms_text`` None: read per page)
+    buckets: dict[tuple[str, str], list[PartnerProfile]]
+    visibility: dict[int, str]
+    size: int
+    # id → ``match_terms``, filled as pages need them: read no earlier than the token, so
+    # never older than the index (a write since renews the token, and the next request
+    # builds a new index with an empty dict)
+    terms: dict[int, str]
+
+
+_lock = threading.Lock()
+_indexes: dict[str, OrganisationIndex] = {}
+
+
+def _stamps(using: str):
+    from ascn.matchmaking.models import MatchIndexStamp
+
+    return MatchIndexStamp.objects.using(using)
+
+
+def renew(using: str = DEFAULT_DB_ALIAS) -> None:
+    """A new token: every index built before is out of date."""
+    token = uuid.uuid4().hex
+    if not _stamps(using).filter(pk=1).update(token=token):
+        _stamps(using).update_or_create(pk=1, defaults={"token": token})
+
+
+def token(using: str = DEFAULT_DB_ALIAS) -> str | None:
+    return _stamps(using).filter(pk=1).values_list("token", flat=True).first()
+
+
+def build(rows: Iterable[tuple[PartnerProfile, str]], stamp: str | None) -> OrganisationIndex:
+    buckets: dict[tuple[str, str], list[PartnerProfile]] = {}
+    visibility: dict[int, str] = {}
+    for profile, seen_by in rows:
+        visibility[profile.id] = seen_by
+        countries = sorted(codes_of(profile.keys, "c")) or [ANY]
+        stages = sorted(codes_of(profile.keys, "s")) or [ANY]
+        for country in countries:
+            for stage in stages:
+                buckets.setdefault((country, stage), []).append(profile)
+    return OrganisationIndex(stamp, buckets, visibility, len(visibility), {})
+
+
+def current(
+    using: str, rows: Callable[[], Iterable[tuple[PartnerProfile, str]]]
+) -> OrganisationIndex:
+    """The index in step with the database ``using``: the one kept if its token is current,
+    else one built from ``rows()`` (and kept, when there is a token to keep it under)."""
+    stamp = token(using)
+    kept = _indexes.get(using)
+    if stamp is not None and kept is not None and kept.token == stamp:
+        return kept
+    with _lock:
+        kept = _indexes.get(using)
+        if stamp is not None and kept is not None and kept.token == stamp:
+            return kept
+        fresh = build(rows(), stamp)
+        if stamp is not None:
+            _indexes[using] = fresh
+        return fresh
+
+
+def forget() -> None:
+    """Drop every kept index (tests)."""
+    _indexes.clear()
+
+
+# --- receivers ------------------------------------------------------------------------------
+
+
+def _renew_after_write(sender, instance=None, obj=None, using=None, **kwargs) -> None:
+    target = instance if instance is not None else obj
+    renew(using or router.db_for_write(sender, instance=target))
+
+
+def connect() -> None:
+    """Renew the token on every write to an organisation (``PartnersConfig.ready``)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from ascn.core.audit import recorded
+    from ascn.partners.models import Organisation
+
+    uid = "ascn.matchmaking.index"
+    post_save.connect(_renew_after_write, sender=Organisation, dispatch_uid=f"{uid}.save")
+    post_delete.connect(_renew_after_write, sender=Organisation, dispatch_uid=f"{uid}.delete")
+    recorded.connect(_renew_after_write, sender=Organisation, dispatch_uid=f"{uid}.recorded")

@@ -1,0 +1,379 @@
+"""Reads of matches. Every read starts from what the user may see.
+
+Matchmaking reads only the columns it needs (``values_list``) and leaves eligibility to SQL
+where it is portable: an organisation's codes are kept in one derived text column
+(``match_keys``, e.g. `` c:VN s:* ``) that ``LIKE`` filters on both databases. The scoring
+itself is ``matchmaking.scoring`` (pure).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+from functools import lru_cache, partial, reduce
+from operator import or_
+from typing import NamedTuple
+
+from django.db import connections
+from django.db.models import F, FloatField, Prefetch, Q
+from django.db.models.functions import Cast
+
+from ascn.core.visibility import Visibility
+from ascn.funding.models import Programme
+from ascn.funding.permissions import programme_policy
+from ascn.matchmaking import index as match_index
+from ascn.matchmaking import scoring as matchmaking
+from ascn.matchmaking.scoring import Labels, Match, PartnerProfile, ProjectProfile
+from ascn.network.models import FocusArea, MemberState
+from ascn.partners import keys
+from ascn.partners.models import Organisation
+from ascn.partners.permissions import organisation_policy
+from ascn.plans import codelists, money
+from ascn.plans.models import FinancingInstrument, Project
+from ascn.plans.permissions import project_policy
+
+
+def labels() -> Labels:
+    """Names for the reasons: member states and focus areas (data), codelists (code)."""
+    return Labels(
+        countries=dict(MemberState.objects.values_list("code", "name")),
+        focus_areas=dict(FocusArea.objects.values_list("code", "name")),
+        instruments={k: str(v) for k, v in FinancingInstrument.choices},
+        stages=codelists.codelist(codelists.PROJECT_STATUS),
+    )
+
+
+# --- profiles -----------------------------------------------------------------------------
+
+
+def _usd(amount, currency: str, rates) -> float | None:
+    converted = money.to_usd(amount, currency, rates=rates)
+    return float(converted.amount) if converted else None
+
+
+def project_profile(project: Project, rates=None) -> ProjectProfile:
+    """The profile of one project (its city and member state already selected)."""
+    rates = money.latest_rates() if rates is None else rates
+    return matchmaking.project_profile(
+        id=project.pk,
+        title=project.title,
+        country=project.city.member_state.code,
+        status=project.status,
+        focus_areas=project.focus_areas.values_list("code", flat=True),
+        financing_sought=project.financing_sought or [],
+        gap_usd=_usd(project.funding_gap, project.budget_currency, rates),
+        terms=keys.terms(f"{project.title} {project.description}"),
+    )
+
+
+def _float(amount) -> float | None:
+    return None if amount is None else float(amount)
+
+
+def organisation_profile(org: Organisation) -> PartnerProfile:
+    return matchmaking.partner_profile(
+        id=org.pk,
+        slug=org.slug,
+        name=org.name,
+        countries=org.countries or [],
+        focus_areas=org.focus_areas or [],
+        instruments=org.instruments or [],
+        stages=org.stages or [],
+        ticket_min_usd=_float(org.ticket_min_usd),
+        ticket_max_usd=_float(org.ticket_max_usd),
+        terms=keys.terms(org.capability_statement or org.description or ""),
+        verified=org.verified,
+        sample=org.sample,
+    )
+
+
+def _index_rows(using: str):
+    """Every organisation as the index keeps it: its profile without its terms, and its
+    visibility. The rows are read straight from the cursor (amounts cast to floats in SQL)."""
+    rows = (
+        Organisation.objects.using(using)
+        .exclude(match_keys="")
+        .annotate(
+            low=Cast("ticket_min_usd", FloatField()), high=Cast("ticket_max_usd", FloatField())
+        )
+        .values_list(
+            "id", "slug", "name", "match_keys", "low", "high", "visibility", "verified", "sample"
+        )
+        .order_by()
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        for pk, slug, name, keys, low, high, visibility, verified, sample in cursor.fetchall():
+            profile = PartnerProfile(
+                "organisation", pk, slug, name, keys, low, high, None, False, True
+            )
+            yield profile._replace(verified=bool(verified), sample=bool(sample)), visibility
+    # Rows inserted without save() (a bulk insert) have no keys yet: profile them the slow way.
+    for org in Organisation.objects.using(using).filter(match_keys=""):
+        yield organisation_profile(org), org.visibility
+
+
+def _organisation_profiles(user, project: ProjectProfile):
+    """The organisations ``user`` may see that could fit ``project`` on country and stage
+    (the in-memory index's buckets; the rest of eligibility is ``matchmaking.eligible``)."""
+    visible = organisation_policy.visible(user, Organisation.objects.all())
+    using = visible.db
+    index = match_index.current(using, lambda: _index_rows(using))
+    candidates = [
+        p
+        for country in (project.country, keys.ANY)
+        for stage in (project.status, keys.ANY)
+        for p in index.buckets.get((country, stage), ())
+    ]
+    if not visible.query.where:  # the Secretariat: every row
+        return candidates, index
+    # Others: public rows (everyone may see them), and the others the policy's own test of
+    # one record lets through, asked of the index's visibility (no query: the same rule as
+    # its queryset, ``ScopedPolicy.visible``/``is_visible``).
+    visibility, public = index.visibility, Visibility.PUBLIC
+    seen = organisation_policy.is_visible
+    return [
+        p
+        for p in candidates
+        if visibility[p.id] == public or seen(user, _Visible(p.id, visibility[p.id]))
+    ], index
+
+
+class _Visible(NamedTuple):
+    """What ``organisation_policy.is_visible`` reads of an organisation."""
+
+    pk: int
+    visibility: str
+
+
+def _with_organisation_terms(
+    known: dict[int, str], batch: list[PartnerProfile]
+) -> list[PartnerProfile]:
+    """The batch with the organisations' terms (``match_terms``): from ``known`` (the
+    index's), or read for the batch and kept there."""
+    missing = [p.id for p in batch if p.terms_text is None and p.id not in known]
+    if missing:
+        rows = Organisation.objects.filter(pk__in=missing).values_list("id", "match_terms")
+        for pk, words in rows.order_by():
+            known[pk] = words if not words or words[0] == " " else f" {words} "
+    out = []
+    for p in batch:
+        if p.terms_text is None:
+            p = p._replace(terms_text=known.get(p.id, ""))
+        out.append(p)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _programme_texts(
+    description: str, countries: str, focus_areas: str, instruments: str, stages: str
+) -> tuple[str, str]:
+    """A programme's keys and terms from its stored texts (JSON lists as text): remembered,
+    being a function of those texts alone."""
+    codes = keys.match_keys(
+        countries=json.loads(countries) or [],
+        focus_areas=json.loads(focus_areas) or [],
+        instruments=json.loads(instruments) or [],
+        stages=json.loads(stages) or [],
+    )
+    return codes, keys.wrap(keys.terms(description))
+
+
+def _json_text(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _programmes_that_could_fit(project: ProjectProfile) -> Q:
+    """A pre-filter in SQL, wider than eligibility (which ``matchmaking.eligible`` decides):
+    a balance left, and the project's country and stage among the programme's or none named
+    (the JSON lists as text)."""
+    return (
+        Q(total_amount__gt=F("awarded_amount"))
+        & (Q(eligible_countries=[]) | Q(eligible_countries__icontains=f'"{project.country}"'))
+        & (Q(eligible_stages=[]) | Q(eligible_stages__icontains=f'"{project.status}"'))
+    )
+
+
+def _programme_profiles(user, rates, project: ProjectProfile | None = None) -> list[PartnerProfile]:
+    """The programmes ``user`` may see as partners: their eligibility, and what they can
+    still award (in USD). Read as plain rows, straight from the cursor; with ``project``,
+    only those that could fit it."""
+    visible = programme_policy.visible(user, Programme.objects.all())
+    if project is not None:
+        visible = visible.filter(_programmes_that_could_fit(project))
+    rows = visible.values_list(
+        "id",
+        "slug",
+        "name",
+        "total_amount",
+        "awarded_amount",
+        "max_award_amount",
+        "currency",
+        "sample",
+        "description",
+        "eligible_countries",
+        "eligible_focus_areas",
+        "instruments",
+        "eligible_stages",
+    ).order_by()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        fetched = cursor.fetchall()
+    profiles = []
+    for pk, slug, name, total, awarded, max_award, currency, sample, *texts in fetched:
+        # amounts as Decimals (SQLite hands back numbers: their shortest text is the value)
+        balance = Decimal(str(total)) - Decimal(str(awarded))
+        cap = balance if max_award is None else min(balance, Decimal(str(max_award)))
+        keys, terms = _programme_texts(*(_json_text(t) for t in texts))
+        profiles.append(
+            PartnerProfile(
+                "programme",
+                pk,
+                slug,
+                name,
+                keys,
+                None,
+                _usd(cap, currency, rates),
+                terms,
+                True,  # required_focus
+                balance > 0,  # balance_left
+                False,
+                bool(sample),
+            )
+        )
+    return profiles
+
+
+# --- matches ------------------------------------------------------------------------------
+
+
+def project_for_matches(user, pk: int) -> Project | None:
+    return (
+        project_policy.visible(user, Project.objects.all())
+        .select_related("city__member_state")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def matches_for_project(user, project: Project, *, rates=None) -> matchmaking.Ranking:
+    """The organisations and programmes ``user`` may see that fit ``project``, best first
+    (a ``Ranking``: a sequence whose text similarity is computed only for the partners the
+    requested page could hold)."""
+    rates = money.latest_rates() if rates is None else rates
+    profile = project_profile(project, rates)
+    organisations, index = _organisation_profiles(user, profile)
+    partners = organisations + _programme_profiles(user, rates, profile)
+    return matchmaking.rank_partners(
+        profile, partners, partial(_with_organisation_terms, index.terms)
+    )
+
+
+def matches_for_organisation(user, organisation: Organisation, *, rates=None):
+    """The projects ``user`` may see that fit ``organisation``, best first (a ``Ranking``).
+
+    Country, stage and instruments are filtered in SQL; the focus areas come from one query
+    on the join table; the texts (title and description, tokenised) are read only for the
+    projects the requested page could hold.
+    """
+    rates = money.latest_rates() if rates is None else rates
+    partner = organisation_profile(organisation)
+    projects = project_policy.visible(user, Project.objects.all())
+    if partner.countries:
+        projects = projects.filter(city__member_state__code__in=sorted(partner.countries))
+    if partner.stages:
+        projects = projects.filter(status__in=sorted(partner.stages))
+    if partner.instruments:  # seeks none of them, or one of them (the JSON list as text)
+        seeks = [Q(financing_sought__icontains=f'"{code}"') for code in sorted(partner.instruments)]
+        projects = projects.filter(reduce(or_, seeks, Q(financing_sought=[])))
+    focus: dict[int, set[str]] = defaultdict(set)
+    through = Project.focus_areas.through.objects.filter(project__in=projects.values("pk"))
+    for project_id, code in through.values_list("project_id", "focusarea__code").order_by():
+        focus[project_id].add(code)
+    rows = projects.values_list(
+        "id",
+        "city__member_state__code",
+        "status",
+        "financing_sought",
+        "budget_amount",
+        "budget_currency",
+        "funding_secured",
+    ).order_by()
+    # Read straight from the cursor: no converters for tens of thousands of rows (the JSON
+    # lists are parsed once per distinct text, the amounts made Decimals from their text).
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        fetched = cursor.fetchall()
+    codes = matchmaking.partner_codes(partner)
+    candidates = []
+    for pk, country, status, sought, budget, currency, secured in fetched:
+        areas = frozenset(focus.get(pk, ()))
+        sought = _codes_of_json(sought)
+        gap = max(Decimal(str(budget)) - Decimal(str(secured)), 0)
+        gap_usd = _usd(gap, currency, rates)
+        bound = matchmaking.project_bound(
+            partner,
+            codes,
+            country=country,
+            status=status,
+            focus_areas=areas,
+            financing_sought=sought,
+            gap_usd=gap_usd,
+        )
+        if bound is not None:
+            candidates.append((bound, (pk, country, status, areas, sought, gap_usd)))
+
+    def complete(batch) -> list[Match]:
+        by_id = {row[0]: row for row in batch}
+        texts = Project.objects.filter(pk__in=list(by_id)).values_list("id", "title", "description")
+        profiles = []
+        for pk, title, description in texts.order_by():
+            _, country, status, areas, sought, gap_usd = by_id[pk]
+            profiles.append(
+                matchmaking.project_profile(
+                    id=pk,
+                    title=title,
+                    country=country,
+                    status=status,
+                    focus_areas=areas,
+                    financing_sought=sought,
+                    gap_usd=gap_usd,
+                    terms=keys.terms(f"{title} {description}"),
+                )
+            )
+        return [m for p in profiles if (m := matchmaking.match(p, partner)) is not None]
+
+    return matchmaking.Ranking(candidates, complete, matchmaking.project_order)
+
+
+@lru_cache(maxsize=1024)
+def _codes_of_text(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text) or ())
+
+
+def _codes_of_json(value) -> tuple[str, ...]:
+    """A JSON list of codes as the cursor hands it back (text, or already a list)."""
+    if value is None:
+        return ()
+    return _codes_of_text(value) if isinstance(value, str) else tuple(value)
+
+
+def with_partner_flags(matches) -> list[Match]:
+    """The page's matches with their partners' verified and sample flags. The organisations'
+    profiles carry them already (the index reads them with the keys), as do programmes'."""
+    return list(matches)
+
+
+def projects_by_id(ids: list[int]) -> dict[int, Project]:
+    """The projects of one page of matches, with what their rows show."""
+    projects = Project.objects.filter(pk__in=ids).select_related("city__member_state")
+    return {p.pk: p for p in projects.prefetch_related(Prefetch("focus_areas"))}
+
+
+def organisations_by_id(ids: list[int]) -> dict[int, Organisation]:
+    return {o.pk: o for o in Organisation.objects.filter(pk__in=ids).defer("match_terms")}
+
+
+def programmes_by_id(ids: list[int]) -> dict[int, Programme]:
+    return {p.pk: p for p in Programme.objects.filter(pk__in=ids).select_related("sponsor")}

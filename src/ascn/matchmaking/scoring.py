@@ -1,0 +1,587 @@
+"""Matchmaking (SPEC C5): which organisations and programmes fit a project, and which
+projects fit an organisation. Pure functions over plain profiles — no ORM in here; the
+callers (``matchmaking.queries``) fetch what the user may see and build the profiles.
+
+A pair is first checked against the hard filters (eligibility). Only an eligible pair is
+scored, and its score is a weighted sum in [0, 100]:
+
+* ``FOCUS_WEIGHT`` × the share of the project's ASCF focus areas the partner works on;
+* ``TICKET_WEIGHT`` × how well the project's funding gap (USD) fits the partner's ticket
+  range: 1 inside ``[min, max]``; below the minimum ``gap / min``; above the maximum
+  ``max / gap`` (the partner could fund that share); 0 when either side is unknown;
+* ``STAGE_WEIGHT`` × stage fit: 1 when the partner names the project's stage, ½ when the
+  partner publishes no stage restriction;
+* ``TEXT_WEIGHT`` × text similarity: the Jaccard index of the project's terms (title and
+  description) and the partner's (capability statement), stop-words removed, counted fully
+  from ``TEXT_FULL_AT`` up.
+
+Hard filters: the partner operates in the project's country (an empty list of countries is
+no restriction); the project's stage is one the partner engages at (empty: any); the
+instruments overlap when both sides name some; a programme also needs a balance left and,
+when it names focus areas, one of the project's. Visibility is the caller's querysets.
+
+Ordering is deterministic: score descending, then name (case-folded), then id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ascn.partners.keys import ANY, KINDS, codes_of, match_keys, wrap
+
+FOCUS_WEIGHT = 40
+TICKET_WEIGHT = 25
+STAGE_WEIGHT = 15
+TEXT_WEIGHT = 20
+assert FOCUS_WEIGHT + TICKET_WEIGHT + STAGE_WEIGHT + TEXT_WEIGHT == 100
+
+STAGE_UNRESTRICTED_FIT = 0.5
+TEXT_FULL_AT = 0.25  # a Jaccard index of a quarter or more counts as full similarity
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
+
+
+def _probe(prefix: str, code: str) -> str:
+    return f" {prefix}:{code} "
+
+
+# --- profiles -----------------------------------------------------------------------------
+
+
+class ProjectProfile(NamedTuple):
+    """A project as matchmaking sees it; build it with ``project_profile``."""
+
+    id: int
+    title: str
+    country: str
+    status: str
+    focus_areas: frozenset[str]
+    financing_sought: frozenset[str]
+    gap_usd: float | None  # None: no exchange rate on record
+    terms: frozenset[str]
+    # the same, as the substrings looked for in a partner's keys and terms
+    country_probe: str
+    stage_probe: str
+    focus_probes: tuple[str, ...]
+    instrument_probes: tuple[str, ...]
+    term_probes: tuple[str, ...]
+
+
+def project_profile(
+    *,
+    id: int,
+    title: str,
+    country: str,
+    status: str,
+    focus_areas: Iterable[str],
+    financing_sought: Iterable[str] = (),
+    gap_usd: float | None,
+    terms: Iterable[str],
+) -> ProjectProfile:
+    focus_areas, financing_sought = frozenset(focus_areas), frozenset(financing_sought)
+    terms = frozenset(terms)
+    return ProjectProfile(
+        id,
+        title,
+        country,
+        status,
+        focus_areas,
+        financing_sought,
+        gap_usd,
+        terms,
+        _probe("c", country),
+        _probe("s", status),
+        tuple(_probe("f", code) for code in sorted(focus_areas)),
+        tuple(_probe("i", code) for code in sorted(financing_sought)),
+        tuple(f" {term} " for term in sorted(terms)),
+    )
+
+
+class PartnerProfile(NamedTuple):
+    """An organisation or a funding programme, as matchmaking sees it; build one with
+    ``partner_profile`` (or straight from the stored texts in the hot loop).
+
+    (Named tuples of texts rather than dataclasses of sets: thousands are built per
+    request.)"""
+
+    type: Literal["organisation", "programme"]
+    id: int
+    slug: str
+    name: str
+    keys: str  # `` c:VN f:… i:* s:* `` (see ``match_keys``)
+    ticket_min_usd: float | None
+    ticket_max_usd: float | None
+    terms_text: str  # `` drainage flood … `` (see ``wrap``)
+    required_focus: bool = False  # programmes: eligible focus areas are a hard filter
+    balance_left: bool = True  # programmes: something left to award
+    verified: bool = False
+    sample: bool = False
+
+    @property
+    def countries(self) -> frozenset[str]:  # empty: no restriction
+        return codes_of(self.keys, "c")
+
+    @property
+    def focus_areas(self) -> frozenset[str]:
+        return codes_of(self.keys, "f")
+
+    @property
+    def instruments(self) -> frozenset[str]:  # empty: not stated
+        return codes_of(self.keys, "i")
+
+    @property
+    def stages(self) -> frozenset[str]:  # empty: any stage
+        return codes_of(self.keys, "s")
+
+    @property
+    def terms(self) -> frozenset[str]:
+        return frozenset(self.terms_text.split())
+
+
+def partner_profile(
+    *,
+    type: Literal["organisation", "programme"] = "organisation",
+    id: int,
+    slug: str,
+    name: str,
+    countries: Iterable[str] = (),
+    focus_areas: Iterable[str] = (),
+    instruments: Iterable[str] = (),
+    stages: Iterable[str] = (),
+    ticket_min_usd: float | None = None,
+    ticket_max_usd: float | None = None,
+    terms: Iterable[str] = (),
+    required_focus: bool = False,
+    balance_left: bool = True,
+    verified: bool = False,
+    sample: bool = False,
+) -> PartnerProfile:
+    keys = match_keys(
+        countries=countries, focus_areas=focus_areas, instruments=instruments, stages=stages
+    )
+    return PartnerProfile(
+        type,
+        id,
+        slug,
+        name,
+        keys,
+        ticket_min_usd,
+        ticket_max_usd,
+        wrap(terms),
+        required_focus,
+        balance_left,
+        verified,
+        sample,
+    )
+
+
+class Fit(NamedTuple):
+    """The parts of a score, each in [0, 1]."""
+
+    focus: float
+    ticket: float
+    stage: float
+    text: float
+
+    @property
+    def score(self) -> float:
+        total = (
+            FOCUS_WEIGHT * self.focus
+            + TICKET_WEIGHT * self.ticket
+            + STAGE_WEIGHT * self.stage
+            + TEXT_WEIGHT * self.text
+        )
+        return round(min(max(total, 0.0), 100.0), 1)
+
+
+class Match(NamedTuple):
+    project: ProjectProfile
+    partner: PartnerProfile
+    fit: Fit
+    score: float
+
+
+# --- eligibility and score ------------------------------------------------------------------
+
+_ANY_COUNTRY, _ANY_FOCUS, _ANY_INSTRUMENT, _ANY_STAGE = (_probe(k, ANY) for k in KINDS)
+
+
+def eligible(project: ProjectProfile, partner: PartnerProfile) -> bool:
+    keys = partner.keys
+    if project.country_probe not in keys and _ANY_COUNTRY not in keys:
+        return False
+    if project.stage_probe not in keys and _ANY_STAGE not in keys:
+        return False
+    if (
+        project.instrument_probes
+        and _ANY_INSTRUMENT not in keys
+        and not any(probe in keys for probe in project.instrument_probes)
+    ):
+        return False
+    if (
+        partner.required_focus
+        and _ANY_FOCUS not in keys
+        and not any(probe in keys for probe in project.focus_probes)
+    ):
+        return False
+    return partner.balance_left
+
+
+def ticket_fit(gap_usd: float | None, low: float | None, high: float | None) -> float:
+    if gap_usd is None or (low is None and high is None) or gap_usd <= 0:
+        return 0.0
+    if low is not None and gap_usd < low:
+        return gap_usd / low if low > 0 else 1.0
+    if high is not None and gap_usd > high:
+        return high / gap_usd
+    return 1.0
+
+
+def fit(project: ProjectProfile, partner: PartnerProfile) -> Fit:
+    keys, text = partner.keys, partner.terms_text
+    probes = project.focus_probes
+    focus = sum(probe in keys for probe in probes) / len(probes) if probes else 0.0
+    stage = 1.0 if project.stage_probe in keys else STAGE_UNRESTRICTED_FIT
+    similarity = 0.0
+    if text and project.terms:
+        words = text.split()
+        shared = len(project.terms.intersection(words))
+        # Jaccard: shared / (|project terms| + |partner terms| − shared)
+        similarity = shared / (len(project.terms) + len(words) - shared)
+    return Fit(
+        focus,
+        ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd),
+        stage,
+        min(similarity / TEXT_FULL_AT, 1.0),
+    )
+
+
+def upper_bound(project: ProjectProfile, partner: PartnerProfile) -> float:
+    """The best score the pair could reach whatever the texts say: its score with full text
+    similarity. No exact score is above it (``fit`` caps the text part at 1, and float
+    addition and rounding are monotone), so it can rank pairs before their texts are read."""
+    keys = partner.keys
+    probes = project.focus_probes
+    focus = sum(probe in keys for probe in probes) / len(probes) if probes else 0.0
+    stage = 1.0 if project.stage_probe in keys else STAGE_UNRESTRICTED_FIT
+    ticket = ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
+    return Fit(focus, ticket, stage, 1.0).score
+
+
+def match(project: ProjectProfile, partner: PartnerProfile) -> Match | None:
+    """The match of one pair, or None when the pair is not eligible."""
+    if not eligible(project, partner):
+        return None
+    parts = fit(project, partner)
+    return Match(project, partner, parts, parts.score)
+
+
+def _partner_order(m: Match):
+    return (-m.score, m.partner.name.casefold(), m.partner.type, m.partner.id)
+
+
+def project_order(m: Match):
+    return (-m.score, m.project.title.casefold(), m.project.id)
+
+
+def matches_for_project(project: ProjectProfile, partners: Iterable[PartnerProfile]) -> list[Match]:
+    """The eligible partners of a project, best first."""
+    found = [m for p in partners if (m := match(project, p)) is not None]
+    found.sort(key=_partner_order)
+    return found
+
+
+def matches_for_partner(partner: PartnerProfile, projects: Iterable[ProjectProfile]) -> list[Match]:
+    """The eligible projects of a partner, best first."""
+    found = [m for p in projects if (m := match(p, partner)) is not None]
+    found.sort(key=project_order)
+    return found
+
+
+class PartnerCodes(NamedTuple):
+    """A partner's codes as sets, for testing many projects against one partner."""
+
+    countries: frozenset[str]
+    focus_areas: frozenset[str]
+    instruments: frozenset[str]
+    stages: frozenset[str]
+
+
+def partner_codes(partner: PartnerProfile) -> PartnerCodes:
+    return PartnerCodes(partner.countries, partner.focus_areas, partner.instruments, partner.stages)
+
+
+def project_bound(
+    partner: PartnerProfile,
+    codes: PartnerCodes,
+    *,
+    country: str,
+    status: str,
+    focus_areas: frozenset[str],
+    financing_sought: Iterable[str],
+    gap_usd: float | None,
+) -> float | None:
+    """``upper_bound(project, partner)`` for a project given by its fields (no profile built),
+    or None when the pair is not ``eligible``: the same tests on the partner's code sets."""
+    if codes.countries and country not in codes.countries:
+        return None
+    staged = status in codes.stages
+    if codes.stages and not staged:
+        return None
+    if codes.instruments and financing_sought and codes.instruments.isdisjoint(financing_sought):
+        return None
+    if partner.required_focus and codes.focus_areas and codes.focus_areas.isdisjoint(focus_areas):
+        return None
+    if not partner.balance_left:
+        return None
+    focus = len(focus_areas & codes.focus_areas) / len(focus_areas) if focus_areas else 0.0
+    ticket = ticket_fit(gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
+    return Fit(focus, ticket, 1.0 if staged else STAGE_UNRESTRICTED_FIT, 1.0).score
+
+
+# --- ranking only as far as a page needs ------------------------------------------------------
+
+
+class Ranking:
+    """Eligible matches, best first, scored exactly only as far as the pages asked for need.
+
+    Built from ``(upper bound, candidate)`` pairs (see ``upper_bound``) and ``complete``, which
+    turns a batch of candidates into their exact ``Match``es (reading their texts if it has
+    to). Candidates are completed in order of their bounds until the k-th best exact match
+    scores strictly above the next bound: no candidate left could then reach the first k
+    places, even on a tie (ties go by name). So ``ranking[:k]`` is exactly the first k of the
+    fully scored, fully sorted list, and ``len`` is the number of eligible matches.
+    Behaves as a read-only sequence for paginators (``len``, slices, iteration).
+    """
+
+    FIRST_BATCH = 64
+
+    def __init__(self, candidates, complete, order):
+        self._pending = sorted(candidates, key=lambda c: -c[0])
+        self._next = 0
+        self._done: list[Match] = []
+        self._complete = complete
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def _first(self, k: int) -> list[Match]:
+        pending, done = self._pending, self._done
+        batch = max(k, self.FIRST_BATCH)
+        while self._next < len(pending):
+            if len(done) >= k and pending[self._next][0] < done[k - 1].score:
+                break
+            chunk = pending[self._next : self._next + batch]
+            self._next += len(chunk)
+            done.extend(self._complete([candidate for _, candidate in chunk]))
+            done.sort(key=self._order)
+            batch *= 2
+        return done
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step < 0 or start >= stop:
+                stop = len(self) if step < 0 else 0
+            return self._first(stop)[index] if stop else []
+        i = index.__index__()
+        i = i + len(self) if i < 0 else i
+        if not 0 <= i < len(self):
+            raise IndexError("ranking index out of range")
+        return self._first(i + 1)[i]
+
+    def __iter__(self):
+        return iter(self._first(len(self)))
+
+    def __bool__(self) -> bool:
+        return bool(self._pending)
+
+
+def _exact(pairs) -> list[Match]:
+    return [Match(project, partner, f, f.score) for project, partner, f in pairs]
+
+
+def rank_partners(
+    project: ProjectProfile, partners: Iterable[PartnerProfile], with_terms=None
+) -> Ranking:
+    """``matches_for_project`` as a ``Ranking``: the same matches in the same order, the text
+    similarity computed only for the partners a requested page could hold. ``partners`` may
+    come without their terms (``terms_text`` None); ``with_terms(batch)`` then returns the
+    batch's profiles with them, before they are scored."""
+    candidates = _bounded(project, partners)
+
+    def complete(batch):
+        if with_terms is not None:
+            batch = with_terms(batch)
+        return _exact((project, p, fit(project, p)) for p in batch)
+
+    return Ranking(candidates, complete, _partner_order)
+
+
+def _bounded(project: ProjectProfile, partners: Iterable[PartnerProfile]) -> list:
+    """``[(upper_bound(project, p), p) for p in partners if eligible(project, p)]``, written
+    out for the hot loop (thousands of partners per request): the same tests, the same
+    arithmetic in the same order (``Fit.score`` with a full text part)."""
+    country, stage = project.country_probe, project.stage_probe
+    instruments, probes = project.instrument_probes, project.focus_probes
+    n_focus, gap = len(probes), project.gap_usd
+    out = []
+    for p in partners:
+        keys = p.keys
+        if country not in keys and _ANY_COUNTRY not in keys:
+            continue
+        staged = stage in keys
+        if not staged and _ANY_STAGE not in keys:
+            continue
+        if (
+            instruments
+            and _ANY_INSTRUMENT not in keys
+            and not any(probe in keys for probe in instruments)
+        ):
+            continue
+        if (
+            p.required_focus
+            and _ANY_FOCUS not in keys
+            and not any(probe in keys for probe in probes)
+        ):
+            continue
+        if not p.balance_left:
+            continue
+        focus = 0.0
+        if n_focus:
+            shared = 0
+            for probe in probes:
+                if probe in keys:
+                    shared += 1
+            focus = shared / n_focus
+        total = (
+            FOCUS_WEIGHT * focus
+            + TICKET_WEIGHT * ticket_fit(gap, p.ticket_min_usd, p.ticket_max_usd)
+            + STAGE_WEIGHT * (1.0 if staged else STAGE_UNRESTRICTED_FIT)
+            + TEXT_WEIGHT * 1.0
+        )
+        out.append((round(min(max(total, 0.0), 100.0), 1), p))
+    return out
+
+
+def rank_projects(partner: PartnerProfile, projects: Iterable[ProjectProfile], with_terms=None):
+    """``matches_for_partner`` as a ``Ranking``. ``projects`` may come without their terms
+    (the bound does not need them); ``with_terms(batch)`` then returns the batch's profiles
+    with their terms, in any order, before they are scored."""
+    candidates = [(upper_bound(p, partner), p) for p in projects if eligible(p, partner)]
+
+    def complete(batch):
+        if with_terms is not None:
+            batch = with_terms(batch)
+        return _exact((p, partner, fit(p, partner)) for p in batch)
+
+    return Ranking(candidates, complete, project_order)
+
+
+# --- reasons ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Names to write reasons with (codes are the fallback)."""
+
+    countries: Mapping[str, str] = field(default_factory=dict)
+    focus_areas: Mapping[str, str] = field(default_factory=dict)
+    instruments: Mapping[str, str] = field(default_factory=dict)
+    stages: Mapping[str, str] = field(default_factory=dict)
+
+
+def usd(amount: float) -> str:
+    """US$ amounts as people say them: US$950k, US$4.2m, US$1.5bn."""
+    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if amount >= size:
+            value = f"{amount / size:.1f}".removesuffix(".0")
+            return f"US${value}{suffix}"
+    return f"US${amount:,.0f}"
+
+
+def _names(codes: Iterable[str], names: Mapping[str, str]) -> str:
+    return ", ".join(names.get(code, code) for code in sorted(codes, key=lambda c: names.get(c, c)))
+
+
+def _ticket_range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{usd(low)}–{usd(high)}"
+    if low is not None:
+        return _("from %(low)s") % {"low": usd(low)}
+    return _("up to %(high)s") % {"high": usd(high or 0)}
+
+
+def reasons(m: Match, labels: Labels) -> list[str]:
+    """Plain-language reasons for one match, in the order of the score's parts."""
+    project, partner, out = m.project, m.partner, []
+    country = labels.countries.get(project.country, project.country)
+    if partner.countries:
+        out.append(_("Works in %(country)s") % {"country": country})
+    else:
+        out.append(_("Works in any ASEAN country (no restriction published)"))
+    shared = project.focus_areas & partner.focus_areas
+    if shared:
+        out.append(
+            ngettext(
+                "Shares %(n)d focus area: %(names)s",
+                "Shares %(n)d focus areas: %(names)s",
+                len(shared),
+            )
+            % {"n": len(shared), "names": _names(shared, labels.focus_areas)}
+        )
+    elif not partner.focus_areas:
+        out.append(_("Focus areas not published"))
+    else:
+        out.append(_("No focus area in common"))
+    low, high = partner.ticket_min_usd, partner.ticket_max_usd
+    gap = project.gap_usd
+    noun = _("its award limit") if partner.type == "programme" else _("its ticket range")
+    if gap is None:
+        out.append(_("The funding gap has no US$ equivalent (no exchange rate on record)"))
+    elif gap <= 0:
+        out.append(_("The project is fully funded"))
+    elif low is None and high is None:
+        out.append(_("Ticket size not published"))
+    else:
+        values = {"gap": usd(gap), "range": _ticket_range(low, high), "noun": noun}
+        if m.fit.ticket >= 1:
+            out.append(_("Funding gap %(gap)s is within %(noun)s %(range)s") % values)
+        elif low is not None and gap < low:
+            out.append(_("Funding gap %(gap)s is below %(noun)s %(range)s") % values)
+        else:
+            out.append(_("Funding gap %(gap)s is above %(noun)s %(range)s") % values)
+    stage = labels.stages.get(project.status, project.status)
+    if project.status in partner.stages:
+        out.append(_("Engages at the %(stage)s stage") % {"stage": stage})
+    else:
+        out.append(_("No stage restriction published"))
+    common = sorted(partner.instruments & project.financing_sought)
+    if common:
+        out.append(
+            _("Offers %(names)s, which the project seeks")
+            % {"names": _names(common, labels.instruments)}
+        )
+    words = sorted(project.terms & partner.terms)
+    if words:
+        shown = ", ".join(words[:5]) + ("…" if len(words) > 5 else "")
+        out.append(
+            ngettext(
+                "Capability statement shares %(n)d term with the project: %(words)s",
+                "Capability statement shares %(n)d terms with the project: %(words)s",
+                len(words),
+            )
+            % {"n": len(words), "words": shown}
+        )
+    return out

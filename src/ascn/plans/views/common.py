@@ -1,0 +1,121 @@
+"""What the pages of plans and projects share: finding a record the user may see, the
+cities they may write for, a status's title, a safe ``next`` link, the readiness rules."""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
+from ascn.core.permissions import scopes_of
+from ascn.network.models import City
+from ascn.plans import codelists, queries, readiness
+from ascn.plans.models import (
+    ActionPlan,
+    Project,
+    ReadinessLevel,
+)
+
+PAGE_SIZE = 50
+CENT = Decimal("0.01")
+PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
+
+
+def maps_domain_errors(view):
+    """``NotFound`` → 404, ``PermissionDenied`` → a 403 page that says why."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            return forbidden(request, exc.message)
+
+    return wrapper
+
+
+def forbidden(request, message: str):
+    return render(request, "plans/forbidden.html", {"message": message}, status=403)
+
+
+def apply_error(form: forms.Form, exc: InvalidInput) -> None:
+    """Put a service's ``InvalidInput`` on the form field it names (or on the form)."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def project_or_404(request, pk: int) -> Project:
+    project = queries.project_detail_for(request.user, pk)
+    if project is None:
+        raise Http404(_("Project not found."))
+    return project
+
+
+def plan_or_404(request, pk: int) -> ActionPlan:
+    plan = queries.plan_detail_for(request.user, pk)
+    if plan is None:
+        raise Http404(_("Action plan not found."))
+    return plan
+
+
+def editable_cities(user):
+    """The cities whose plans and projects the user may write: a CSCO's, or all (Secretariat)."""
+    scopes = scopes_of(user)
+    if scopes.secretariat:
+        return City.objects.all()
+    return City.objects.filter(pk__in=scopes.city_ids)
+
+
+def status_title(code: str) -> str:
+    return capfirst(codelists.codelist(codelists.PROJECT_STATUS).get(code, code))
+
+
+def safe_next(request, target: str | None, default: str) -> str:
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def level_rules() -> list[tuple[str, str]]:
+    """How each readiness level is reached, from the thresholds in the checklist file."""
+    levels = readiness.levels()
+    return [
+        (
+            ReadinessLevel.CONCEPT.label,
+            _("less than %(n)s%% of the checklist met.") % {"n": levels["shaping"]},
+        ),
+        (
+            ReadinessLevel.SHAPING.label,
+            _("at least %(n)s%% met.") % {"n": levels["shaping"]},
+        ),
+        (
+            ReadinessLevel.INVESTOR_READY.label,
+            _("at least %(n)s%% met, including every item marked “needed to be investor-ready”.")
+            % {"n": levels["investor_ready"]},
+        ),
+    ]
+
+
+READINESS_ITEMS = {item.code: item for item in readiness.items()}
+
+
+def gaps(codes) -> list[readiness.Item]:
+    return [READINESS_ITEMS[code] for code in codes if code in READINESS_ITEMS]
+
+
+def latest_assessment(project: Project):
+    return max(project.assessments.all(), key=lambda a: (a.created_at, a.pk), default=None)
+
+
+def in_usd(amount: Decimal, rate) -> Decimal | None:
+    return (amount * rate.rate).quantize(CENT) if rate is not None else None

@@ -1,0 +1,417 @@
+"""Action plan pages: the list, creating one, its page with the workflow, editing, its PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ascn.core.errors import InvalidInput, StaleEdit
+from ascn.core.permissions import scopes_of
+from ascn.network.models import FocusArea, Outcome
+from ascn.plans import queries
+from ascn.plans.forms import (
+    PlanDocumentForm,
+    PlanFilterForm,
+    PlanForm,
+    TransitionForm,
+)
+from ascn.plans.models import (
+    ActionPlan,
+    PlanStatus,
+    PlanVersion,
+    Project,
+)
+from ascn.plans.permissions import plan_policy, project_policy
+from ascn.plans.services import (
+    EDITABLE_PLAN_STATUSES,
+    PLAN_TRANSITIONS,
+    plan_attach_document,
+    plan_create,
+    plan_transition,
+    plan_update,
+)
+from ascn.plans.views.common import (
+    apply_error,
+    editable_cities,
+    forbidden,
+    maps_domain_errors,
+    plan_or_404,
+    safe_next,
+)
+from ascn.plans.views.merge import merge_stale_edit, original_token
+from ascn.plans.views.project_records import attachment
+
+PAGE_SIZE = 50
+CENT = Decimal("0.01")
+PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
+
+
+@require_GET
+def plan_list(request):
+    form = PlanFilterForm(request.GET or None)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        plans = ActionPlan.objects.none()
+        status = 400
+    else:
+        filters = {k: v or None for k, v in (form.cleaned_data if form.is_bound else {}).items()}
+        plans = queries.plans_for(request.user, **filters)
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Count only the projects this person may see (a draft project is not even a number).
+    page.object_list = list(page.object_list)
+    counts = dict(
+        project_policy.visible(request.user, Project.objects.filter(plan__in=page.object_list))
+        .values_list("plan")
+        .annotate(n=Count("id"))
+        .values_list("plan", "n")
+    )
+    for plan in page.object_list:
+        plan.project_count = counts.get(plan.pk, 0)
+    scopes = scopes_of(request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "can_create": editable_cities(request.user).exists(),
+        "has_queue": scopes.secretariat or bool(scopes.member_state_ids),
+    }
+    template = "plans/plan_list.html#results" if request.htmx else "plans/plan_list.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def plan_create_view(request):
+    cities = editable_cities(request.user)
+    if not cities.exists():
+        return forbidden(
+            request,
+            _(
+                "Only Chief Smart City Officers (for their city) and the Secretariat write action plans."
+            ),
+        )
+    status = 200
+    if request.method == "POST":
+        extra = 1 if "add_section" in request.POST else 0
+        form = PlanForm(request.POST, cities=cities, extra_sections=extra)
+        if extra:
+            return render(
+                request,
+                "plans/plan_form.html",
+                {"form": form, "creating": True, "adding_section": True},
+            )
+        if form.is_valid():
+            city = cities.filter(slug=form.cleaned_data["city"]).first()
+            values = form.service_values()
+            try:
+                if city is None:
+                    raise InvalidInput(_("Choose one of your cities."), field="city")
+                plan = plan_create(actor=request.user, city=city, **values)
+            except InvalidInput as exc:
+                apply_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The action plan is saved as a draft. Attach its PDF, list its projects, then submit it for endorsement."
+                    ),
+                )
+                return redirect(plan)
+        else:
+            status = 422
+    else:
+        initial = {
+            "city": request.GET.get("city") or (cities.first().slug if cities.count() == 1 else "")
+        }
+        year = dt.date.today().year
+        initial |= {"period_start": year, "period_end": year + 5}
+        form = PlanForm(initial=initial, cities=cities)
+    return render(request, "plans/plan_form.html", {"form": form, "creating": True}, status=status)
+
+
+def plan_actions(user, plan: ActionPlan) -> list[str]:
+    return [
+        action
+        for action in PLAN_ACTIONS
+        if (plan.status, action) in PLAN_TRANSITIONS and plan_policy.can(user, action, plan)
+    ]
+
+
+def _plan_context(request, plan: ActionPlan, **extra) -> dict:
+    user = request.user
+    versions = list(
+        PlanVersion.objects.filter(plan=plan).select_related("created_by").order_by("number")
+    )
+    projects = (
+        project_policy.visible(user, plan.projects.all()).select_related("city").order_by("title")
+    )
+    actions = plan_actions(user, plan)
+    transition_forms = {
+        action: _transition_form(action, initial={"action": action, "version": plan.version})
+        for action in actions
+    }
+    failed = extra.pop("transition_form", None)
+    if failed is not None:
+        if failed.action_name in transition_forms:
+            transition_forms[failed.action_name] = failed
+        elif failed.non_field_errors():
+            # An action not offered in this status (a stale page, a crafted POST): say why.
+            extra["stale"] = " ".join(failed.non_field_errors())
+    names = {
+        "outcomes": dict(Outcome.objects.values_list("code", "name")),
+        "focus_areas": dict(FocusArea.objects.values_list("code", "name")),
+    }
+    previous = None
+    for version in versions:
+        version.previous = previous
+        previous = version.number
+    return {
+        "plan": plan,
+        "versions": versions,
+        "last_version": previous,
+        "status_steps": [
+            (PlanStatus.RETURNED, _("Returned for changes"))
+            if plan.status == PlanStatus.RETURNED
+            else (PlanStatus.DRAFT, _("Draft")),
+            (PlanStatus.SUBMITTED, _("Submitted")),
+            (PlanStatus.ENDORSED, _("Endorsed")),
+            (PlanStatus.PUBLISHED, _("Published")),
+        ],
+        "projects": projects,
+        "actions": actions,
+        "transition_forms": transition_forms,
+        "can_edit": plan.status in EDITABLE_PLAN_STATUSES and plan_policy.can(user, "change", plan),
+        "next_step": plan_next_step(plan, user),
+        "names": names,
+        **extra,
+    }
+
+
+def plan_next_step(plan: ActionPlan, user) -> str:
+    """What happens next, in a sentence, from where this person stands."""
+    actions = plan_actions(user, plan)
+    if plan.status == PlanStatus.DRAFT:
+        return (
+            _("Complete the plan, then submit it for endorsement by the National Representative.")
+            if "submit" in actions
+            else _("The city is drafting this plan.")
+        )
+    if plan.status == PlanStatus.RETURNED:
+        return (
+            _(
+                "The National Representative returned the plan: revise it as asked, then submit it again."
+            )
+            if "submit" in actions
+            else _("Returned to the city for changes.")
+        )
+    if plan.status == PlanStatus.SUBMITTED:
+        return (
+            _("Review the plan, then endorse it or return it with a comment.")
+            if "endorse" in actions
+            else _("Waiting for the National Representative's endorsement.")
+        )
+    if plan.status == PlanStatus.ENDORSED:
+        return (
+            _("Endorsed. Publish it to make it public.")
+            if "publish" in actions
+            else _("Endorsed; waiting to be published.")
+        )
+    return _("Published: everyone can read this plan.")
+
+
+def _transition_form(action: str, **kwargs) -> TransitionForm:
+    """One form per action on the plan page: the same field names, ids unique on the page."""
+    form = TransitionForm(auto_id=f"id_{action}_%s", **kwargs)
+    form.action_name = action
+    return form
+
+
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def plan_detail(request, pk: int):
+    """The plan; a POST moves it along its workflow (submit, endorse, return, publish)."""
+    plan = plan_or_404(request, pk)
+    if request.method == "GET":
+        return render(request, "plans/plan_detail.html", _plan_context(request, plan))
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    action = request.POST.get("action") if request.POST.get("action") in PLAN_ACTIONS else "submit"
+    form = _transition_form(action, data=request.POST)
+    status, stale = 200, None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_transition(
+                actor=request.user,
+                plan=plan,
+                action=data["action"],
+                version=data["version"],
+                comment=data["comment"],
+            )
+        except StaleEdit:
+            plan = plan_or_404(request, pk)
+            stale = _(
+                "Someone else changed this plan while you were looking at it. Nothing was done: here is the plan as it is now. Check it, then try again."
+            )
+            form = _transition_form(
+                action,
+                initial={"action": action, "version": plan.version, "comment": data["comment"]},
+            )
+            status = 409
+        except InvalidInput as exc:
+            apply_error(form, exc)
+            status = exc.status
+        else:
+            done = {
+                "submit": _(
+                    "Plan submitted. The National Representative is notified and will endorse it or return it with a comment."
+                ),
+                "endorse": _("Plan endorsed. The city's officers are notified."),
+                "return": _(
+                    "Plan returned to the city with your comment. Its officers are notified."
+                ),
+                "publish": _("Plan published: everyone can read it now."),
+            }[data["action"]]
+            messages.success(request, done)
+            return redirect(safe_next(request, data.get("next"), plan.get_absolute_url()))
+    else:
+        status = 422
+    plan = plan_or_404(request, pk)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        _plan_context(request, plan, transition_form=form, stale=stale),
+        status=status,
+    )
+
+
+def _plan_edit_page(
+    request, plan, form, document_form, status=200, stale=None, adding=False, document_stale=None
+):
+    return render(
+        request,
+        "plans/plan_form.html",
+        {
+            "form": form,
+            "document_form": document_form,
+            "plan": plan,
+            "creating": False,
+            "stale": stale,
+            "adding_section": adding,
+            "document_stale": document_stale,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def plan_edit(request, pk: int):
+    plan = plan_or_404(request, pk)
+    if not plan_policy.can(request.user, "change", plan):
+        return forbidden(
+            request,
+            _(
+                "Only the city's Chief Smart City Officers and the Secretariat edit its action plan."
+            ),
+        )
+    if plan.status not in EDITABLE_PLAN_STATUSES:
+        return render(
+            request,
+            "plans/plan_locked.html",
+            {"plan": plan},
+            status=409,
+        )
+    document_form = PlanDocumentForm(initial={"version": plan.version})
+    if request.method == "GET":
+        form = PlanForm(initial=PlanForm.initial_from(plan), plan=plan)
+        form.initial["original"] = original_token(form, plan)
+        return _plan_edit_page(request, plan, form, document_form)
+    extra = 1 if "add_section" in request.POST else 0
+    form = PlanForm(request.POST, plan=plan, extra_sections=extra)
+    if extra:
+        return _plan_edit_page(request, plan, form, document_form, adding=True)
+    if not form.is_valid():
+        return _plan_edit_page(request, plan, form, document_form, status=422)
+    try:
+        plan_update(
+            actor=request.user,
+            plan=plan,
+            version=form.cleaned_data["version"],
+            **form.service_values(),
+        )
+    except StaleEdit:
+        current = plan_or_404(request, pk)
+        form, stale = merge_stale_edit(request, form, current, plan=current)
+        document_form = PlanDocumentForm(initial={"version": current.version})
+        return _plan_edit_page(request, current, form, document_form, status=409, stale=stale)
+    except InvalidInput as exc:
+        apply_error(form, exc)
+        return _plan_edit_page(request, plan, form, document_form, status=exc.status)
+    messages.success(request, _("Your changes to the plan are saved."))
+    return redirect(plan)
+
+
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def plan_document(request, pk: int):
+    """GET: the plan's PDF (for whoever may see the plan). POST: attach a new one."""
+    plan = plan_or_404(request, pk)
+    if request.method == "GET":
+        if not plan.document:
+            raise Http404(_("This plan has no document attached."))
+        return attachment(plan.document, f"{slugify(plan.title) or 'action-plan'}.pdf")
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    if not plan_policy.can(request.user, "change", plan):
+        return forbidden(
+            request,
+            _(
+                "Only the city's Chief Smart City Officers and the Secretariat attach the plan's document."
+            ),
+        )
+    document_form = PlanDocumentForm(request.POST, request.FILES)
+    status, document_stale = 422, None
+    if document_form.is_valid():
+        try:
+            plan_attach_document(
+                actor=request.user,
+                plan=plan,
+                version=document_form.cleaned_data["version"],
+                file=document_form.cleaned_data["document"],
+            )
+        except StaleEdit:
+            plan = plan_or_404(request, pk)
+            document_form = PlanDocumentForm(initial={"version": plan.version})
+            document_stale = _(
+                "Someone else changed the plan while you were editing it, so nothing was "
+                "attached. The page now shows the plan as it is: choose the file again to "
+                "attach it."
+            )
+            status = 409
+        except InvalidInput as exc:
+            apply_error(document_form, exc)
+            status = exc.status
+        else:
+            messages.success(request, _("The plan document is attached."))
+            return redirect(plan)
+    if plan.status not in EDITABLE_PLAN_STATUSES:
+        return render(request, "plans/plan_locked.html", {"plan": plan}, status=409)
+    form = PlanForm(initial=PlanForm.initial_from(plan), plan=plan)
+    form.initial["original"] = original_token(form, plan)
+    return _plan_edit_page(
+        request, plan, form, document_form, status=status, document_stale=document_stale
+    )

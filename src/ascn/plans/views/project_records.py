@@ -1,0 +1,331 @@
+"""A project's records kept on their own pages: readiness, progress, documents, milestones."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ascn.core.errors import InvalidInput
+from ascn.plans import codelists, readiness
+from ascn.plans.forms import (
+    DocumentForm,
+    MilestoneForm,
+    ProgressForm,
+    ReadinessForm,
+)
+from ascn.plans.models import (
+    ReadinessLevel,
+)
+from ascn.plans.permissions import project_policy
+from ascn.plans.services import (
+    document_upload,
+    milestone_save,
+    progress_add,
+    readiness_assess,
+)
+from ascn.plans.views.common import (
+    apply_error,
+    forbidden,
+    gaps,
+    latest_assessment,
+    level_rules,
+    maps_domain_errors,
+    project_or_404,
+)
+
+PAGE_SIZE = 50
+CENT = Decimal("0.01")
+PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
+
+
+def _readiness_result(answers: dict[str, bool]) -> dict:
+    result = readiness.assess(answers)
+    return {"score": result.score, "level": result.level, "gaps": list(result.missing)}
+
+
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def project_readiness(request, pk: int):
+    project = project_or_404(request, pk)
+    can_assess = project_policy.can(request.user, "assess", project)
+    latest = latest_assessment(project)
+    status = 200
+    if request.method == "GET" and request.htmx and request.GET.get("preview"):
+        form = ReadinessForm(request.GET)
+        return render(
+            request,
+            "plans/project_readiness.html#result",
+            {
+                "project": project,
+                "result": _readiness_result(form.answers()),
+                "preview": True,
+                "level_rules": level_rules(),
+            },
+        )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        if not can_assess:
+            return forbidden(
+                request,
+                _(
+                    "Only the city's Chief Smart City Officers and the Secretariat assess this project."
+                ),
+            )
+        form = ReadinessForm(request.POST)
+        try:
+            assessment = readiness_assess(
+                actor=request.user, project=project, answers=form.answers()
+            )
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(
+                request,
+                _("Readiness recorded: %(level)s, %(score)s%% of the checklist met.")
+                % {"level": ReadinessLevel(assessment.level).label, "score": assessment.score},
+            )
+            return HttpResponseRedirect(reverse("project-readiness", args=[pk]) + "#result")
+        result = _readiness_result(form.answers())
+    else:
+        form = ReadinessForm(initial=latest.answers if latest else {})
+        result = (
+            {"score": latest.score, "level": latest.level, "gaps": gaps(latest.missing)}
+            if latest
+            else None
+        )
+    history = sorted(project.assessments.all(), key=lambda a: (a.created_at, a.pk), reverse=True)
+    return render(
+        request,
+        "plans/project_readiness.html",
+        {
+            "project": project,
+            "form": form,
+            "result": result,
+            "assessment": latest,
+            "history": history,
+            "can_assess": can_assess,
+            "level_rules": level_rules(),
+            "preview": False,
+        },
+        status=status,
+    )
+
+
+def _require_login_for_post(request):
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    return None
+
+
+def _submit_small_form(
+    request, *, allowed: bool, forbidden_message, form, save, success_message, redirect_url
+):
+    """The POST of the small project forms (progress, documents, milestones).
+
+    Returns a response (403 page or redirect after saving), or the status with which to
+    render the form again (422 or the service's error status).
+    """
+    if not allowed:
+        return forbidden(request, forbidden_message)
+    if not form.is_valid():
+        return 422
+    try:
+        save(form.cleaned_data)
+    except InvalidInput as exc:
+        apply_error(form, exc)
+        return exc.status
+    messages.success(request, success_message)
+    return HttpResponseRedirect(redirect_url)
+
+
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def project_progress(request, pk: int):
+    project = project_or_404(request, pk)
+    if (response := _require_login_for_post(request)) is not None:
+        return response
+    can_report = project_policy.can(request.user, "report_progress", project)
+    status = 200
+    if request.method == "POST":
+        form = ProgressForm(request.POST)
+        outcome = _submit_small_form(
+            request,
+            allowed=can_report,
+            forbidden_message=_(
+                "Only the city's Chief Smart City Officers and the Secretariat report progress."
+            ),
+            form=form,
+            save=lambda data: progress_add(actor=request.user, project=project, **data),
+            success_message=_("Progress update recorded."),
+            redirect_url=project.get_absolute_url() + "#progress",
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    else:
+        form = ProgressForm()
+    return render(
+        request,
+        "plans/project_progress.html",
+        {
+            "project": project,
+            "form": form,
+            "updates": list(project.progress_updates.all()),
+            "can_report": can_report,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def project_document_upload(request, pk: int):
+    project = project_or_404(request, pk)
+    if (response := _require_login_for_post(request)) is not None:
+        return response
+    can_upload = project_policy.can(request.user, "upload", project)
+    status = 200
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES)
+        outcome = _submit_small_form(
+            request,
+            allowed=can_upload,
+            forbidden_message=_(
+                "Only the city's Chief Smart City Officers and the Secretariat upload documents."
+            ),
+            form=form,
+            save=lambda data: document_upload(
+                actor=request.user,
+                project=project,
+                title=data["title"],
+                document_type=data["document_type"],
+                file=data["file"],
+            ),
+            success_message=_("Document uploaded."),
+            redirect_url=project.get_absolute_url() + "#documents",
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+    else:
+        form = DocumentForm(initial={"document_type": request.GET.get("type", "")})
+    document_types = codelists.codelist(codelists.DOCUMENT_TYPE)
+    return render(
+        request,
+        "plans/project_documents.html",
+        {
+            "project": project,
+            "form": form,
+            "can_upload": can_upload,
+            "documents": [
+                {"document": d, "type_title": document_types.get(d.document_type, "")}
+                for d in project.documents.all()
+            ],
+        },
+        status=status,
+    )
+
+
+def attachment(file_field, filename: str) -> FileResponse:
+    try:
+        handle = file_field.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("The file is missing.")) from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
+
+@require_GET
+def project_document(request, pk: int, doc_pk: int):
+    project = project_or_404(request, pk)
+    document = next((d for d in project.documents.all() if d.pk == doc_pk), None)
+    if document is None:
+        raise Http404(_("Document not found."))
+    return attachment(document.file, f"{slugify(document.title) or 'document'}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def project_milestone(request, pk: int):
+    project = project_or_404(request, pk)
+    if (response := _require_login_for_post(request)) is not None:
+        return response
+    can_change = project_policy.can(request.user, "change", project)
+    milestones = list(project.milestones.all())
+    status, failed_form = 200, None
+    if request.method == "POST":
+        form = MilestoneForm(request.POST, prefix=_milestone_prefix(request.POST))
+
+        def save(data):
+            data = dict(data)
+            milestone_id = data.pop("milestone")
+            target = None
+            if milestone_id is not None:
+                target = next((m for m in milestones if m.pk == milestone_id), None)
+                if target is None:
+                    raise Http404(_("Milestone not found."))
+            milestone_save(actor=request.user, project=project, milestone=target, **data)
+
+        outcome = _submit_small_form(
+            request,
+            allowed=can_change,
+            forbidden_message=_(
+                "Only the city's Chief Smart City Officers and the Secretariat edit milestones."
+            ),
+            form=form,
+            save=save,
+            success_message=_("Milestone saved."),
+            redirect_url=reverse("project-milestone", args=[pk]),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
+        failed_form = form
+    forms_by_id = {}
+    for m in milestones:
+        prefix = f"m{m.pk}"
+        forms_by_id[m.pk] = (
+            failed_form
+            if failed_form is not None and failed_form.prefix == prefix
+            else MilestoneForm(initial=MilestoneForm.initial_from(m), prefix=prefix)
+        )
+    new_form = (
+        failed_form
+        if failed_form is not None and failed_form.prefix == "new"
+        else MilestoneForm(prefix="new")
+    )
+    statuses = codelists.codelist(codelists.MILESTONE_STATUS)
+    return render(
+        request,
+        "plans/project_milestones.html",
+        {
+            "project": project,
+            "rows": [
+                {
+                    "milestone": m,
+                    "form": forms_by_id[m.pk],
+                    "status_title": statuses.get(m.status, m.status),
+                }
+                for m in milestones
+            ],
+            "new_form": new_form,
+            "can_change": can_change,
+        },
+        status=status,
+    )
+
+
+def _milestone_prefix(data) -> str:
+    prefix = data.get("form_prefix", "new")
+    return prefix if re.fullmatch(r"new|m\d{1,12}", prefix) else "new"

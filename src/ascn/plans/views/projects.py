@@ -1,0 +1,318 @@
+"""Project pages: the list, a project's page, creating and editing one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ascn.core.errors import InvalidInput, StaleEdit
+from ascn.network.models import City
+from ascn.plans import charts, codelists, money, queries
+from ascn.plans.forms import (
+    NATIONAL_CURRENCY,
+    SDG11_TARGETS,
+    ProjectFilterForm,
+    ProjectForm,
+)
+from ascn.plans.models import (
+    FinancingInstrument,
+    Project,
+)
+from ascn.plans.permissions import plan_policy, project_policy
+from ascn.plans.services import (
+    project_create,
+    project_update,
+)
+from ascn.plans.views.common import (
+    apply_error,
+    editable_cities,
+    forbidden,
+    gaps,
+    in_usd,
+    latest_assessment,
+    maps_domain_errors,
+    project_or_404,
+    status_title,
+)
+from ascn.plans.views.merge import merge_stale_edit, original_token
+
+PAGE_SIZE = 50
+CENT = Decimal("0.01")
+PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
+
+
+def _money(amount: Decimal, currency: str, rate=None) -> dict:
+    return {"amount": amount, "currency": currency, "usd": in_usd(amount, rate) if rate else None}
+
+
+@require_GET
+def project_list(request):
+    form = ProjectFilterForm(request.GET or None)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        projects = Project.objects.none()
+        status = 400
+    else:
+        filters = {k: v or None for k, v in (form.cleaned_data if form.is_bound else {}).items()}
+        projects = queries.projects_for(request.user, **filters)
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    rates = money.latest_rates()
+    rows = []
+    for project in page.object_list:
+        usd = money.to_usd(project.budget_amount, project.budget_currency, rates=rates)
+        rows.append(
+            {
+                "project": project,
+                "status_title": status_title(project.status),
+                "budget_usd": usd.amount if usd else None,
+                "gap": project.funding_gap,
+                "gap_usd": in_usd(project.funding_gap, usd),
+            }
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "filtered": any(form.data.get(k) for k in form.fields) if form.is_bound else False,
+        "can_create": editable_cities(request.user).exists(),
+    }
+    template = "plans/project_list.html#results" if request.htmx else "plans/project_list.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def project_detail(request, pk: int):
+    project = project_or_404(request, pk)
+    return render(request, "plans/project_detail.html", _project_context(request, project))
+
+
+def _project_context(request, project: Project) -> dict:
+    user = request.user
+    rates = money.latest_rates()
+    usd = money.to_usd(project.budget_amount, project.budget_currency, rates=rates)
+    latest = latest_assessment(project)
+    updates = list(project.progress_updates.all())
+    milestones = list(project.milestones.all())
+    today = dt.date.today()
+    milestone_status = codelists.codelist(codelists.MILESTONE_STATUS)
+    milestone_codes = codelists.codelist(codelists.MILESTONE_CODE)
+    document_types = codelists.codelist(codelists.DOCUMENT_TYPE)
+    instruments = dict(FinancingInstrument.choices)
+    chart_svg = ""
+    if updates:
+        last = updates[-1]
+        chart_svg = charts.progress_chart_svg(
+            [(u.date, u.physical_pct, u.financial_pct) for u in updates],
+            labels=charts.Labels(
+                physical=_("Physical progress"),
+                financial=_("Financial progress"),
+                date_axis=_("Date of the update"),
+                pct_axis=_("Per cent complete"),
+            ),
+            title=_("Progress of “%(title)s”, physical and financial, in per cent")
+            % {"title": project.title},
+            summary=_(
+                "%(n)s updates from %(first)s to %(last)s; the latest: physical %(physical)s%%, "
+                "financial %(financial)s%%. The table next to the chart has every value."
+            )
+            % {
+                "n": len(updates),
+                "first": updates[0].date.isoformat(),
+                "last": last.date.isoformat(),
+                "physical": f"{last.physical_pct.normalize():f}",
+                "financial": f"{last.financial_pct.normalize():f}",
+            },
+        )
+    can = {
+        action: project_policy.can(user, action, project)
+        for action in ("change", "assess", "report_progress", "upload")
+    }
+    return {
+        "project": project,
+        "status_title": status_title(project.status),
+        "focus_areas": list(project.focus_areas.all()),
+        "outcomes": list(project.outcomes.all()),
+        "sdg_targets": [SDG11_TARGETS.get(t, t) for t in project.sdg_targets],
+        "sectors": [
+            codelists.codelist(codelists.PROJECT_SECTOR).get(s, s) for s in project.sectors
+        ],
+        "project_type": codelists.codelist(codelists.PROJECT_TYPE).get(project.project_type, ""),
+        "budget": _money(project.budget_amount, project.budget_currency, usd),
+        "usd": usd,
+        "secured": _money(project.funding_secured, project.budget_currency, usd),
+        "gap": _money(project.funding_gap, project.budget_currency, usd),
+        "financing_sought": [instruments.get(i, i) for i in project.financing_sought],
+        "assessment": latest,
+        "next_steps": gaps(latest.missing) if latest else [],
+        "milestones": [
+            {
+                "milestone": m,
+                "status_title": milestone_status.get(m.status, m.status),
+                "code_title": milestone_codes.get(m.code, ""),
+                "overdue": m.status == "scheduled"
+                and m.due_date is not None
+                and m.due_date < today,
+            }
+            for m in milestones
+        ],
+        "updates": updates,
+        # vl-convert's SVG of our own spec; the only text from users (the title) is escaped.
+        "chart_svg": mark_safe(chart_svg),
+        "documents": [
+            {"document": d, "type_title": document_types.get(d.document_type, "")}
+            for d in project.documents.all()
+        ],
+        "contacts": project.contacts if user.is_authenticated else None,
+        "plan_visible": bool(project.plan and plan_policy.is_visible(user, project.plan)),
+        "can": can,
+        "can_any": any(can.values()),
+    }
+
+
+# --- projects: create and edit ---------------------------------------------------------
+
+
+def _plans_for_cities(user, cities):
+    return (
+        queries.plans_for(user)
+        .filter(city__in=cities)
+        .select_related("city")
+        .order_by("city__name", "-period_start")
+    )
+
+
+def _live_errors(request, form):
+    """htmx: the problems found so far, for fields the person has filled in (a field left
+    empty is not an error until the form is sent)."""
+    form.is_valid()
+    problems = []
+    for name, errors in form.errors.items():
+        if name != "__all__" and not [v for v in form.data.getlist(name) if v not in ("", None)]:
+            continue
+        label = form.fields[name].label if name in form.fields else ""
+        problems.extend(f"{label}: {e}" if label else str(e) for e in errors)
+    return render(request, "plans/_live_errors.html", {"problems": problems})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def project_create_view(request):
+    cities = editable_cities(request.user)
+    if not cities.exists():
+        return forbidden(
+            request,
+            _("Only Chief Smart City Officers (for their city) and the Secretariat add projects."),
+        )
+    kwargs = {"cities": cities, "plans": _plans_for_cities(request.user, cities)}
+    status = 200
+    if request.method == "POST":
+        form = ProjectForm(request.POST, **kwargs)
+        if request.htmx and request.GET.get("validate"):
+            return _live_errors(request, form)
+        if form.is_valid():
+            city = cities.filter(slug=form.cleaned_data["city"]).first()
+            values = form.service_values()
+            try:
+                if city is None:
+                    raise InvalidInput(_("Choose one of your cities."), field="city")
+                project = project_create(
+                    actor=request.user,
+                    city=city,
+                    title=values.pop("title"),
+                    description=values.pop("description"),
+                    focus_areas=values.pop("focus_areas"),
+                    status=values.pop("status"),
+                    budget_amount=values.pop("budget_amount"),
+                    budget_currency=values.pop("budget_currency"),
+                    **values,
+                )
+            except InvalidInput as exc:
+                apply_error(form, exc)
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The project is saved as a draft: only your city, your National "
+                        "Representative and the Secretariat see it. Next: run the readiness "
+                        "checklist."
+                    ),
+                )
+                return redirect(project)
+        else:
+            status = 422
+    else:
+        initial = {
+            "city": request.GET.get("city") or (cities.first().slug if cities.count() == 1 else "")
+        }
+        chosen = cities.filter(slug=initial["city"]).select_related("member_state").first()
+        if chosen is not None:
+            initial["budget_currency"] = NATIONAL_CURRENCY.get(chosen.member_state.code, "USD")
+            plan = kwargs["plans"].filter(city=chosen).first()
+            initial["plan"] = plan.pk if plan is not None else None
+        form = ProjectForm(initial=initial, **kwargs)
+    return render(
+        request, "plans/project_form.html", {"form": form, "creating": True}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@maps_domain_errors
+def project_edit(request, pk: int):
+    project = project_or_404(request, pk)
+    if not project_policy.can(request.user, "change", project):
+        return forbidden(
+            request,
+            _("Only the city's Chief Smart City Officers and the Secretariat edit this project."),
+        )
+    kwargs = {
+        "project": project,
+        "plans": _plans_for_cities(request.user, City.objects.filter(pk=project.city_id)),
+        "may_publish": project_policy.can(request.user, "publish", project),
+    }
+    status, stale = 200, None
+    if request.method == "POST":
+        form = ProjectForm(request.POST, **kwargs)
+        if request.htmx and request.GET.get("validate"):
+            return _live_errors(request, form)
+        if form.is_valid():
+            values = form.service_values()
+            try:
+                project_update(
+                    actor=request.user,
+                    project=project,
+                    version=form.cleaned_data["version"],
+                    **values,
+                )
+            except StaleEdit:
+                current = project_or_404(request, pk)
+                kwargs["project"] = current
+                form, stale = merge_stale_edit(request, form, current, **kwargs)
+                status = 409
+            except InvalidInput as exc:
+                apply_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("Your changes to the project are saved."))
+                return redirect(project)
+        else:
+            status = 422
+    else:
+        form = ProjectForm(initial=ProjectForm.initial_from(project), **kwargs)
+        form.initial["original"] = original_token(form, project)
+    return render(
+        request,
+        "plans/project_form.html",
+        {"form": form, "project": project, "creating": False, "stale": stale},
+        status=status,
+    )

@@ -1,0 +1,150 @@
+"""The pages that bring several apps together: the home page, a member state's and a
+city's page (the registry with their projects and the map sized by them), and each role's
+workspace. They read through the other apps' queries; they write nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ascn.core.permissions import scopes_of
+from ascn.dashboards.queries import public_project_counts
+from ascn.network import queries
+from ascn.network.api import city_out
+from ascn.network.models import (
+    Appointment,
+    City,
+    FocusArea,
+    KeyFact,
+    MemberState,
+    Outcome,
+    TimelineEvent,
+)
+from ascn.network.tasks import map_svg
+from ascn.plans import money
+from ascn.plans import queries as plan_queries
+from ascn.plans.services import EDITABLE_PLAN_STATUSES
+from ascn.plans.views.common import status_title
+from ascn.plans.views.plans import plan_actions, plan_next_step
+from ascn.portal import workspace
+
+
+def map_svg_of(cities) -> str:
+    """The stored map, or "" (the template says it is being drawn) while the task worker
+    draws it: Altair and vl-convert stay out of the web worker (see ``network.tasks``)."""
+    counts = public_project_counts()  # the dots are sized by their public projects
+    return map_svg([{**city_out(c), "projects": counts.get(c.pk, 0)} for c in cities])
+
+
+@require_GET
+def home(request):
+    cities = list(queries.cities())
+    context = {
+        "counts": {
+            "member_states": MemberState.objects.count(),
+            "cities": len(cities),
+            "pilot_cities": sum(1 for city in cities if city.cohort == 2018),
+            "officers": Appointment.objects.current().filter(role=Appointment.Role.CSO).count(),
+        },
+        "cities_by_state": sorted(cities, key=lambda c: (c.member_state.name, c.name)),
+        "map_svg": map_svg_of(cities),
+        "facts": KeyFact.objects.all(),
+        "outcomes": Outcome.objects.all(),
+        "focus_areas": FocusArea.objects.all(),
+        "timeline": TimelineEvent.objects.all(),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@require_GET
+def member_state_detail(request, code: str):
+    state = next((s for s in queries.member_states() if s.code.lower() == code.lower()), None)
+    if state is None:
+        raise Http404
+    cities = queries.cities(country=state.code)
+    return render(
+        request,
+        "portal/member_state_detail.html",
+        {"state": state, "cities": cities, "map_svg": map_svg_of(cities) if cities else ""},
+    )
+
+
+@require_GET
+def city_detail(request, slug: str):
+    try:
+        city = queries.city_with_officers(slug)
+    except City.DoesNotExist:
+        raise Http404 from None
+    neighbours = City.objects.filter(member_state=city.member_state).exclude(pk=city.pk)
+    projects = plan_queries.projects_for(request.user, city=city.slug)
+    return render(
+        request,
+        "portal/city_detail.html",
+        {
+            "city": city,
+            "neighbours": neighbours,
+            "projects": projects,
+            "project_count": projects.count(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def workspace_page(request):
+    user = request.user
+    scopes = scopes_of(user)
+    rates = money.latest_rates()
+    cities = []
+    for city in City.objects.filter(pk__in=scopes.city_ids).select_related("member_state"):
+        plans = list(plan_queries.plans_for(user, city=city.slug))
+        projects = list(plan_queries.projects_for(user, city=city.slug))
+        cities.append(
+            {
+                "city": city,
+                "deals": workspace.city_deals(user, city),
+                "plans": [
+                    {
+                        "plan": plan,
+                        "next_step": plan_next_step(plan, user),
+                        "can_submit": "submit" in plan_actions(user, plan),
+                        "can_edit": plan.status in EDITABLE_PLAN_STATUSES,
+                    }
+                    for plan in plans
+                ],
+                "projects": [
+                    {
+                        "project": p,
+                        "status_title": status_title(p.status),
+                        "gap": p.funding_gap,
+                        "gap_usd": (
+                            usd.amount
+                            if (usd := money.to_usd(p.funding_gap, p.budget_currency, rates=rates))
+                            else None
+                        ),
+                    }
+                    for p in projects
+                ],
+            }
+        )
+    queue = None
+    if scopes.secretariat or scopes.member_state_ids:
+        submitted, endorsed = plan_queries.endorsement_queue(user)
+        queue = {
+            "submitted": list(submitted[:10]),
+            "submitted_count": submitted.count(),
+            "endorsed_count": endorsed.count(),
+        }
+    return render(
+        request,
+        "portal/workspace.html",
+        {
+            "cities": cities,
+            "queue": queue,
+            "secretariat": scopes.secretariat,
+            "partner_sections": workspace.partner_sections(user),
+        },
+    )
