@@ -10,9 +10,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ascn.accounts.api import router as accounts_router
 from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
-from ascn.core.audit_api import router as audit_router
+from ascn.core.audit.api import router as audit_router
 from ascn.core.errors import DomainError, InvalidInput
-from ascn.core.search_api import router as search_router
+from ascn.core.search.api import router as search_router
 from ascn.deals.api import router as pipeline_router
 from ascn.funding.api import router as programmes_router
 from ascn.matchmaking.api import router as matchmaking_router

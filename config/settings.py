@@ -246,15 +246,24 @@ ASCN_IMPORT_MAX_ROWS = int(
     os.environ.get("ASCN_IMPORT_MAX_ROWS", "10000" if DATABASE_URL else "2000")
 )
 ASCN_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ASCN_IMPORT_BACKGROUND_ROWS", "200"))
+ASCN_IMPORT_MAX_BYTES = int(os.environ.get("ASCN_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+
+# Caches of derived answers, in seconds (0: computed for every request). The anonymous
+# response cache is versioned by writes (core/cache.py); the dashboards' figures and the
+# open-data downloads are rebuilt when their records change, at the latest after this.
+RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "60"))
+ASCN_DASHBOARD_CACHE_SECONDS = int(os.environ.get("ASCN_DASHBOARD_CACHE_SECONDS", "60"))
+ASCN_OPEN_DATA_CACHE_SECONDS = int(os.environ.get("ASCN_OPEN_DATA_CACHE_SECONDS", "600"))
+
+# Open data: the OC4IDS project id prefix (the registry assigns ``oc4ids-xxxxxx``) and an
+# optional licence URI stated in the OC4IDS package.
+ASCN_OC4IDS_PREFIX = os.environ.get("ASCN_OC4IDS_PREFIX", "ascn-")
+ASCN_OPEN_DATA_LICENSE = os.environ.get("ASCN_OPEN_DATA_LICENSE", "")
+
+# Ask for the home page's map once when a web worker starts (config/wsgi.py).
+ASCN_WARM_UP_MAP = env_bool("ASCN_WARM_UP_MAP", True)
 
 # Background tasks (django-tasks): the database backend, worked by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-# pytest (≥ 8.2) sets PYTEST_VERSION: tests use plain static storage (no collectstatic needed).
-TESTING = "PYTEST_VERSION" in os.environ
-if TESTING:
-    STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    MEDIA_ROOT = VAR_DIR / "test-media"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

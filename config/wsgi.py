@@ -26,5 +26,5 @@ def _warm_up() -> None:
 
 from django.conf import settings  # noqa: E402
 
-if not settings.TESTING:
+if settings.ASCN_WARM_UP_MAP:
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ascn.accounts.services import token_create, user_create
 from ascn.core import audit
-from ascn.core.audit_queries import CSV_COLUMNS
+from ascn.core.audit.queries import CSV_COLUMNS
 from ascn.core.models import AuditEntry
 from tests.roles import AuditMark, Redirect, assert_matrix, members, sign_in_redirect
 

@@ -23,16 +23,13 @@ import html as html_lib
 import io
 import json
 import re
-from decimal import Decimal
 
 import pytest
 
 from ascn.accounts.services import membership_grant, user_create
-from ascn.deals.models import Engagement
-from ascn.funding.models import Programme
 from ascn.network.models import City
-from ascn.partners.models import Organisation
 from ascn.plans.services import exchange_rate_set, project_create, project_update
+from tests import factories
 
 URL = "/dashboards/"
 MAX_QUERIES = 30
@@ -78,29 +75,19 @@ def data(secretariat):
     p1 = make(phuket, "P1", "quality-environment", "implementation", "1000000", "THB", "400000")
     p2 = make(hanoi, "P2", "civic-social", "preparation", "50000", "USD")
     p3 = make(hanoi, "P3", "civic-social", "identification", "10000", "USD", visibility="draft")
-    bank = Organisation.objects.create(
-        slug="bank", name="A Bank", kind="investor", visibility="public"
+    bank = factories.organisation(secretariat, slug="bank", name="A Bank", kind="investor")
+    hidden = factories.organisation(
+        secretariat, slug="hidden", name="Hidden Co", kind="solution_provider", visibility="draft"
     )
-    hidden = Organisation.objects.create(
-        slug="hidden", name="Hidden Co", kind="solution_provider", visibility="draft"
+    fund = factories.programme(secretariat, slug="fund", name="City Fund", sponsor=bank)
+    hanoi_csco = factories.user("cso@hanoi.test", role="cso", scope=hanoi)
+    factories.award(secretariat, programme=fund, project=p2, amount="250000", applicant=hanoi_csco)
+    factories.engagement(
+        None, project=p1, organisation=bank, stage="discussion", advanced_by=secretariat
     )
-    Programme.objects.create(
-        slug="fund",
-        name="City Fund",
-        sponsor=bank,
-        total_amount=Decimal("1000000"),
-        awarded_amount=Decimal("250000"),
-        currency="USD",
-        visibility="public",
-    )
-    Engagement.objects.create(
-        project=p1, organisation=bank, stage="discussion", initiated_by="city"
-    )
-    Engagement.objects.create(project=p3, organisation=bank, stage="interest", initiated_by="city")
-    Engagement.objects.create(
-        project=p2, organisation=hidden, stage="interest", initiated_by="partner"
-    )
-    return {"p1": p1, "p2": p2, "p3": p3}
+    factories.engagement(None, project=p3, organisation=bank)
+    factories.engagement(None, project=p2, organisation=hidden, side="partner")
+    return {"p1": p1, "p2": p2, "p3": p3, "secretariat": secretariat}
 
 
 def chart_table(html: str, key: str) -> list[list[str]]:
@@ -224,8 +211,10 @@ def test_map_sizes_cities_by_public_projects_and_links_them(client, data):
 
 def test_sample_data_is_flagged(client, data, text):
     assert "includes sample data" not in text(client.get(URL))
-    data["p2"].sample = True  # as the sample loaders mark them
-    data["p2"].save(update_fields=["sample"])
+    # when a sample project is published, as the sample loaders make them
+    factories.project(
+        data["secretariat"], city="hanoi", title="P4", visibility="public", sample=True
+    )
     assert "includes sample data" in text(client.get(URL))
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from ascn.accounts.models import User
+from ascn.core.services import back_office_delete, back_office_save
 from ascn.dashboards import queries, tallies
 from ascn.dashboards.models import (
     CityCount,
@@ -26,6 +27,7 @@ from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_update
 from ascn.plans.models import Project
 from ascn.plans.services import project_create, project_update
+from tests import factories
 from tests.races import race
 from tests.test_plans_concurrency import ON_POSTGRESQL
 
@@ -136,15 +138,14 @@ def test_tallies_follow_every_write_through_the_services(data, secretariat):
     assert dict((k, n) for k, _t, n in queries.organisations_by_kind()[0])["investor"] == 0
 
     # a new public organisation, then another kind for it
-    fund = Organisation.objects.create(
-        slug="fund", name="A Fund", kind="investor", visibility="public", sample=True
-    )
+    fund = factories.organisation(secretariat, slug="fund", name="A Fund", sample=True)
     assert_tallies_match()
     assert queries.organisations_by_kind()[1] == 1
-    fund.kind = "academia_ngo"
-    fund.save()
+    fund = organisation_update(
+        actor=secretariat, organisation=fund, version=fund.version, kind="academia_ngo"
+    )
     assert_tallies_match()
-    fund.delete()
+    back_office_delete(actor=secretariat, obj=fund)  # as the Secretariat would in the admin
     assert_tallies_match()
 
     # unpublished: the project leaves the figures again
@@ -155,10 +156,10 @@ def test_tallies_follow_every_write_through_the_services(data, secretariat):
 
 
 @pytest.mark.django_db
-def test_a_city_moved_to_another_member_state_takes_its_figures_along(data):
+def test_a_city_moved_to_another_member_state_takes_its_figures_along(data, secretariat):
     phuket = City.objects.get(slug="phuket")
-    phuket.member_state = MemberState.objects.get(code="VN")  # as an administrator would
-    phuket.save()
+    phuket.member_state = MemberState.objects.get(code="VN")  # as the Secretariat would
+    back_office_save(actor=secretariat, obj=phuket, changed_fields=["member_state"])
     assert_tallies_match()
     vn = figures(queries.Filters(member_state=phuket.member_state), direct=False)
     assert vn["total"] == 2

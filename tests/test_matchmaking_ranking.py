@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ascn.core.services import back_office_delete
 from ascn.funding.services import programme_upsert_seed
 from ascn.matchmaking import index as match_index
 from ascn.matchmaking import queries
@@ -190,8 +191,8 @@ def test_a_new_organisation_and_a_visibility_change_show_at_once(roles, world):
         visibility="network",
     )
     assert "quiet-capital" in _matches(roles, "cso_hanoi", hanoi)
-    # and a deleted organisation is gone
-    Organisation.objects.filter(pk=org.pk).delete()
+    # and an organisation the Secretariat deletes is gone
+    back_office_delete(actor=roles.user("secretariat"), obj=org)
     assert org.slug not in _matches(roles, "cso_hanoi", hanoi)
 
 

@@ -18,6 +18,7 @@ from ascn.core import search
 from ascn.core.errors import InvalidInput
 from ascn.core.models import SearchEntry
 from ascn.core.permissions import scopes_of
+from ascn.core.search import sql
 from ascn.core.services import back_office_delete
 from ascn.network.models import City, MemberState, Person
 from ascn.network.services import registry_upsert
@@ -277,17 +278,17 @@ def test_one_read_of_the_titles_gives_both_walks_of_a_filtered_search(roles, cso
     project_update(actor=secretariat, project=vn, version=vn.version, visibility="public")
     make_project(cso, title="Flood pumps draft")  # only Phuket's CSCO (and up) see it
     for who in (None, roles.user("cso_hanoi"), cso):
-        visible = search.visible_q(scopes_of(who))
+        visible = sql.visible_q(scopes_of(who))
         for chosen in [
-            search._filters_q(["project"], {"country": ["TH"]}),
-            search._filters_q([], {"focus_area": ["safety-security"]}),
-            search._filters_q([], {"status": ["implementation"], "country": ["VN"]}),
+            sql.filters_q(["project"], {"country": ["TH"]}),
+            sql.filters_q([], {"focus_area": ["safety-security"]}),
+            sql.filters_q([], {"status": ["implementation"], "country": ["VN"]}),
         ]:
             # when both title walks are read at once
-            both = search._title_walks_postgresql(["flood"], visible, chosen, limit)
+            both = sql.title_walks_postgresql(["flood"], visible, chosen, limit)
             # then each is what its own walk gives: the same entries, newest first, scores
-            one = search._walk_postgresql(["flood"], visible & chosen, limit, titles=True)
-            base = search._walk_postgresql(["flood"], visible, limit, titles=True)
+            one = sql.walk_postgresql(["flood"], visible & chosen, limit, titles=True)
+            base = sql.walk_postgresql(["flood"], visible, limit, titles=True)
             assert both == (one, base), (who, chosen, limit)
             assert len(base) == min(limit, 5 if who == cso else 4 if who else 3)
 

@@ -13,11 +13,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from ascn.accounts.services import membership_grant, user_create
-from ascn.deals.models import Engagement
-from ascn.funding.models import Programme
 from ascn.network.models import City
-from ascn.partners.models import Organisation
 from ascn.plans.services import project_create, project_update
+from tests import factories
 from tests.e2e.conftest import SCREENSHOT_DIR
 
 pytestmark = pytest.mark.e2e
@@ -76,20 +74,23 @@ def figures(live_network, settings):
                 actor=secretariat, project=project, version=project.version, visibility="public"
             )
         )
-    bank = Organisation.objects.create(
-        slug="e2e-bank", name="Regional Bank", kind="investor", visibility="public"
+    bank = factories.organisation(
+        secretariat, slug="e2e-bank", name="Regional Bank", kind="investor"
     )
-    Programme.objects.create(
-        slug="e2e-fund",
-        name="Smart City Fund",
-        sponsor=bank,
-        total_amount=5_000_000,
-        awarded_amount=1_200_000,
-        currency="USD",
-        visibility="public",
+    fund = factories.programme(
+        secretariat, slug="e2e-fund", name="Smart City Fund", sponsor=bank, total="5000000"
     )
-    Engagement.objects.create(
-        project=projects[0], organisation=bank, stage="discussion", initiated_by="partner"
+    phuket_csco = factories.user("cso@e2e-dash.test", role="cso", scope=projects[1].city)
+    factories.award(
+        secretariat, programme=fund, project=projects[1], amount="1200000", applicant=phuket_csco
+    )
+    factories.engagement(
+        None,
+        project=projects[0],
+        organisation=bank,
+        side="partner",
+        stage="discussion",
+        advanced_by=secretariat,
     )
     return projects
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascn.accounts.models import ROLE_SCOPE, ApiToken, Invitation, Membership, Role, ScopeType, User
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import forget_scopes, scopes_of
 
@@ -67,7 +67,7 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "accounts.user.created",
         user,
@@ -75,6 +75,7 @@ def user_create(
             {}, {"email": email, **({"full_name": user.full_name} if user.full_name else {})}
         ),
     )
+    events.changed(user, entry.changes)
     return user
 
 
@@ -141,7 +142,7 @@ def membership_grant(
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
     forget_scopes(user)
-    audit.record(
+    entry = audit.record(
         actor,
         "accounts.membership.granted",
         membership,
@@ -155,6 +156,7 @@ def membership_grant(
             },
         ),
     )
+    events.changed(membership, entry.changes)
     return membership
 
 
@@ -182,12 +184,13 @@ def membership_end(*, actor, membership: Membership, end_date: dt.date | None = 
         user.save(update_fields=["is_staff", "is_superuser"])
     forget_scopes(user)
     forget_scopes(caller_user)
-    audit.record(
+    entry = audit.record(
         actor,
         "accounts.membership.ended",
         membership,
         audit.diff({"end_date": None}, {"end_date": end_date}),
     )
+    events.changed(membership, entry.changes)
     return membership
 
 
@@ -229,7 +232,7 @@ def invitation_create(
         token_hash=hash_secret(token),
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
-    audit.record(
+    entry = audit.record(
         actor,
         "accounts.invitation.created",
         invitation,
@@ -243,6 +246,7 @@ def invitation_create(
             },
         ),
     )
+    events.changed(invitation, entry.changes)
     url = invitation_url(token)
     scope_name = str(invitation.scope) if invitation.scope else _("the ASEAN Smart Cities Network")
     transaction.on_commit(
@@ -308,12 +312,13 @@ def invitation_accept(*, token: str, password: str | None, full_name: str = "") 
         _check_password(password, user)
         user.set_password(password)
         user.save()
-        audit.record(
+        entry = audit.record(
             user,
             "accounts.user.created",
             user,
             audit.diff({}, {"email": user.email, "via": "invitation"}),
         )
+        events.changed(user, entry.changes)
     membership = membership_grant(
         actor=None, user=user, role=invitation.role, scope=invitation.scope
     )
@@ -321,18 +326,20 @@ def invitation_accept(*, token: str, password: str | None, full_name: str = "") 
         person = invitation.person
         person.user = user
         person.save(update_fields=["user", "updated_at"])
-        audit.record(
+        entry = audit.record(
             user, "network.person.linked", person, audit.diff({"user": None}, {"user": user.email})
         )
+        events.changed(person, entry.changes)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit.record(
+    entry = audit.record(
         user,
         "accounts.invitation.accepted",
         invitation,
         {"membership": {"before": None, "after": membership.pk}},
     )
+    events.changed(invitation, entry.changes)
     return user
 
 
@@ -345,12 +352,13 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
         raise InvalidInput(_("Only a pending invitation can be revoked."), field="invitation")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record(
+    entry = audit.record(
         actor,
         "accounts.invitation.revoked",
         invitation,
         audit.diff({"revoked_at": None}, {"revoked_at": invitation.revoked_at}),
     )
+    events.changed(invitation, entry.changes)
     return invitation
 
 
@@ -376,12 +384,13 @@ def token_create(*, actor: User, name: str = "", days: int | None = None) -> tup
         key_hash=hash_secret(secret),
         expires_at=timezone.now() + dt.timedelta(days=days),
     )
-    audit.record(
+    entry = audit.record(
         actor,
         "accounts.token.created",
         token,
         audit.diff({}, {"name": name, "prefix": token.prefix, "expires_at": token.expires_at}),
     )
+    events.changed(token, entry.changes)
     return token, secret
 
 
@@ -393,12 +402,13 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(
+        entry = audit.record(
             actor,
             "accounts.token.revoked",
             token,
             audit.diff({"revoked_at": None}, {"revoked_at": token.revoked_at}),
         )
+        events.changed(token, entry.changes)
     return token
 
 
@@ -421,7 +431,8 @@ def token_user(secret: str) -> tuple[User, ApiToken] | None:
 @transaction.atomic
 def password_recorded(*, actor: User, action: str) -> None:
     """Django's password views write the password; the audit trail still gets the event."""
-    audit.record(actor, action, actor, {})
+    entry = audit.record(actor, action, actor, {})
+    events.changed(actor, entry.changes)
 
 
 @transaction.atomic
@@ -434,12 +445,13 @@ def two_factor_enable(*, actor: User, device):
         raise NotFound(_("Device not found."))
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit.record(
+    entry = audit.record(
         actor,
         "accounts.two_factor.enabled",
         device,
         {"confirmed": {"before": False, "after": True}},
     )
+    events.changed(device, entry.changes)
     return device
 
 
@@ -454,7 +466,8 @@ def two_factor_disable(*, actor: User) -> int:
     for device in django_otp.devices_for_user(actor, confirmed=None):
         device.delete()
         removed += 1
-    audit.record(
+    entry = audit.record(
         actor, "accounts.two_factor.disabled", actor, {"devices": {"before": removed, "after": 0}}
     )
+    events.changed(actor, entry.changes)
     return removed

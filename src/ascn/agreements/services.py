@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ascn.agreements.models import Agreement, AgreementParty, Precision
 from ascn.agreements.permissions import agreement_policy
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import is_secretariat
@@ -149,9 +149,10 @@ def agreement_create(
     _write_parties(agreement, cleaned_parties)
     if projects:
         agreement.projects.set(projects)
-    audit.record(
+    entry = audit.record(
         actor, "agreements.agreement.created", agreement, audit.diff({}, _snapshot(agreement))
     )
+    events.changed(agreement, entry.changes)
     return agreement
 
 
@@ -182,7 +183,8 @@ def agreement_update(
     if changed:
         agreement.version += 1
         agreement.save()
-        audit.record(actor, "agreements.agreement.updated", agreement, changed)
+        entry = audit.record(actor, "agreements.agreement.updated", agreement, changed)
+        events.changed(agreement, entry.changes)
     return agreement
 
 
@@ -213,12 +215,13 @@ def agreement_transition(
     agreement.status = to
     agreement.version += 1
     agreement.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "agreements.agreement.transitioned",
         agreement,
         audit.diff(before, audit.snapshot(agreement, ["status", "signed_date"])),
     )
+    events.changed(agreement, entry.changes)
     return agreement
 
 
@@ -232,12 +235,13 @@ def agreement_attach_document(*, actor, agreement: Agreement, file: UploadedFile
     agreement.document.save(f"agreement-{agreement.pk}.pdf", file, save=False)
     agreement.version += 1
     agreement.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "agreements.agreement.document_attached",
         agreement,
         {"document": {"after": file.size}},
     )
+    events.changed(agreement, entry.changes)
     return agreement
 
 
@@ -266,5 +270,8 @@ def agreement_upsert_seed(
         validate(agreement)
         agreement.version += 1
         agreement.save()
-        audit.record(None, "agreements.agreement.updated", agreement, {"status": {"after": status}})
+        entry = audit.record(
+            None, "agreements.agreement.updated", agreement, {"status": {"after": status}}
+        )
+        events.changed(agreement, entry.changes)
     return agreement, _snapshot(agreement) != before

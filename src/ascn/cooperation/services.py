@@ -16,7 +16,7 @@ from ascn.cooperation.permissions import (
     is_member,
     partnership_policy,
 )
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.services import validate
 from ascn.network.models import City, FocusArea
@@ -94,12 +94,13 @@ def partnership_create(
         raise InvalidInput(_("The end cannot come before the start."), field="end_date")
     validate(partnership)
     partnership.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "cooperation.partnership.created",
         partnership,
         audit.diff({}, audit.snapshot(partnership, PARTNERSHIP_FIELDS)),
     )
+    events.changed(partnership, entry.changes)
     return partnership
 
 
@@ -136,12 +137,13 @@ def case_study_create(
         raise InvalidInput(_("A case study with this slug exists."), field="slug")
     validate(study)
     study.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "cooperation.casestudy.created",
         study,
         audit.diff({}, audit.snapshot(study, CASE_STUDY_FIELDS)),
     )
+    events.changed(study, entry.changes)
     return study
 
 
@@ -174,7 +176,8 @@ def thread_create(*, actor, focus_area: FocusArea, title: str, body: str) -> Thr
     validate(thread)
     thread.save()
     _post(thread, actor, body)
-    audit.record(actor, "cooperation.thread.created", thread, {"title": {"after": title}})
+    entry = audit.record(actor, "cooperation.thread.created", thread, {"title": {"after": title}})
+    events.changed(thread, entry.changes)
     return thread
 
 
@@ -196,7 +199,8 @@ def post_create(*, actor, thread: Thread, body: str) -> Post:
     post = _post(thread, actor, _clean_body(body))
     thread.updated_at = timezone.now()
     thread.save(update_fields=["updated_at"])
-    audit.record(actor, "cooperation.post.created", post, {"thread": {"after": thread.pk}})
+    entry = audit.record(actor, "cooperation.post.created", post, {"thread": {"after": thread.pk}})
+    events.changed(post, entry.changes)
     return post
 
 
@@ -220,7 +224,8 @@ def thread_moderate(
     changes = audit.diff(before, audit.snapshot(thread, ["locked", "hidden"]))
     if changes:
         thread.save(update_fields=["locked", "hidden", "updated_at"])
-        audit.record(actor, "cooperation.thread.moderated", thread, changes)
+        entry = audit.record(actor, "cooperation.thread.moderated", thread, changes)
+        events.changed(thread, entry.changes)
     return thread
 
 
@@ -231,10 +236,11 @@ def post_hide(*, actor, post: Post, hidden: bool = True) -> Post:
     if post.hidden != hidden:
         post.hidden = hidden
         post.save(update_fields=["hidden", "updated_at"])
-        audit.record(
+        entry = audit.record(
             actor,
             "cooperation.post.moderated",
             post,
             {"hidden": {"before": not hidden, "after": hidden}},
         )
+        events.changed(post, entry.changes)
     return post

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from ascn.core import cache  # noqa: F401 - connects the data version to audited writes
-        from ascn.core.search import connect_signals
-
-        connect_signals()  # search entries go with records deleted without a service
+        # Each app declares, in modules of these names (found like admin.py), what it puts
+        # in the search, what follows its writes (core.events) and what it adds to lower
+        # apps' pages (core.sections). The lower layers import none of them.
+        autodiscover_modules("search", "subscribers", "sections")

@@ -3,15 +3,15 @@
 A list answer an anonymous visitor gets (``/api/v1/projects?…``) depends only on public data.
 It is stored in the shared cache (Redis or the file cache: every worker sees it) under a key
 made of the *data version*, the language and the full request path with its query. Every
-audited write (``ascn.core.audit.record`` sends ``recorded`` inside the write's transaction)
-makes a new data version twice: at once, so the writing transaction itself never reads an
+write a service announces (``core.events``, inside the write's transaction) makes a new
+data version twice: at once, so the writing transaction itself never reads an
 old answer, and again on commit, so an answer another request stored from the old data while
 the write was in flight is never served after it. Answers also expire after
 ``RESPONSE_CACHE_SECONDS`` (60 s), which bounds what a write that bypasses the services (a
 migration, a bulk load) can leave behind. Signed-in users are never served from it.
 
-Off in tests unless a test sets ``RESPONSE_CACHE_SECONDS`` (their data changes without
-audited writes between tests). See docs/operations.md.
+Off in tests (``config/test_settings.py``) unless a test sets ``RESPONSE_CACHE_SECONDS``
+(their data changes without services between tests). See docs/operations.md.
 """
 
 from __future__ import annotations
@@ -25,15 +25,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 
-from ascn.core.audit import recorded
+from ascn.core import events
 
 VERSION_KEY = "ascn:data-version"
-DEFAULT_SECONDS = 60
 
 
 def response_cache_seconds() -> int:
-    default = 0 if settings.TESTING else DEFAULT_SECONDS
-    return int(getattr(settings, "RESPONSE_CACHE_SECONDS", default))
+    return settings.RESPONSE_CACHE_SECONDS
 
 
 def data_version() -> str:
@@ -48,7 +46,8 @@ def bump_data_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _on_recorded(sender, **kwargs) -> None:
+def on_change(change: events.Change) -> None:
+    """The events subscriber: any write makes a new data version (see the module's text)."""
     if not response_cache_seconds():
         return
     bump_data_version()
@@ -56,9 +55,6 @@ def _on_recorded(sender, **kwargs) -> None:
     # Once per transaction is enough on commit (an import writes thousands of rows in one).
     if not any(func is bump_data_version for _sids, func, _robust in connection.run_on_commit):
         transaction.on_commit(bump_data_version)
-
-
-recorded.connect(_on_recorded, dispatch_uid="ascn.core.cache.data_version")
 
 
 def _key(request, version: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.permissions import is_secretariat
 
@@ -44,17 +45,24 @@ def back_office_save(*, actor, obj: models.Model, changed_fields: list[str]) -> 
         obj.version = stored.version + 1
     obj.save()
     after = audit.snapshot(obj, changed_fields)
-    audit.record(
+    entry = audit.record(
         actor,
         action_name(obj, "created" if creating else "updated"),
         obj,
         audit.diff(before, after),
     )
+    events.changed(obj, entry.changes)
     return obj
 
 
 @transaction.atomic
 def back_office_delete(*, actor, obj: models.Model) -> None:
+    """Delete a record from the admin: audited, and announced for it and for every record
+    that goes with it by cascade (their search entries, tallies … follow)."""
     _require_secretariat(actor)
     audit.record(actor, action_name(obj, "deleted"), obj, {})
-    obj.delete()
+    collector = Collector(using=router.db_for_write(type(obj), instance=obj))
+    collector.collect([obj])
+    going = [instance for instances in collector.data.values() for instance in instances]
+    with events.deleting(*going):
+        obj.delete()

@@ -1,11 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardsConfig(AppConfig):
     name = "ascn.dashboards"
-    verbose_name = "Dashboards"
-
-    def ready(self) -> None:
-        from ascn.dashboards import tallies
-
-        tallies.connect()
+    verbose_name = _("Dashboards")

@@ -428,8 +428,7 @@ def cache_seconds() -> int:
 
     At 100,000 projects the aggregate queries take most of a second on SQLite; public
     statistics a minute old are fine. Tests compute every time unless they set it."""
-    default = 0 if settings.TESTING else 60
-    return int(getattr(settings, "ASCN_DASHBOARD_CACHE_SECONDS", default))
+    return settings.ASCN_DASHBOARD_CACHE_SECONDS
 
 
 def city_project_counts(filters: Filters, *, direct: bool = False) -> dict[int, int]:

@@ -5,26 +5,23 @@ projects and deals, with the very queries the dashboards use when they cannot us
 tallies (``queries.public_projects``, ``queries.public_engagements``) — inside the
 transaction of every write that can change them:
 
-* the audit trail's ``recorded`` signal (every audited write, also those done with
-  ``QuerySet.update``), for projects, engagements and organisations;
-* the models' ``post_save`` / ``post_delete`` and the focus areas' ``m2m_changed``, so a
-  write that is saved without the audit trail (fixtures, the shell) keeps them right too.
+the changes the services announce (``core.events``; subscribed in
+``dashboards.subscribers``) to projects, deals, organisations and cities.
 
 A city holds some dozens of projects, so a recomputation is a handful of small queries.
-Bulk loads (``bulk_create``, raw SQL) send no signal: ``manage.py dashboards_rebuild``
-recomputes every city after them.
+Writes that bypass the services (bulk loads, raw SQL) announce nothing:
+``manage.py dashboards_rebuild`` recomputes every city after them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from ascn.core import audit
+from ascn.core import events
 from ascn.core.visibility import Visibility
 from ascn.dashboards import queries
 from ascn.dashboards.models import (
@@ -36,7 +33,6 @@ from ascn.dashboards.models import (
 )
 from ascn.deals.models import Engagement
 from ascn.network.models import City, MemberState
-from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
@@ -230,98 +226,47 @@ def _organisation_cities(organisation_id: int) -> set[int]:
     )
 
 
-# --- the signals -------------------------------------------------------------------------------
+# --- following the writes ----------------------------------------------------------------
 
 
-def _remember_before(sender, instance, raw=False, **kwargs) -> None:
-    """Before a project or organisation is saved: where it was (a project moved to another
-    city leaves its old city's tallies to recompute) and who saw it."""
-    if instance.pk is None:
-        return
-    if sender is Project:
-        instance._dashboard_cities = set(
-            Project.objects.filter(pk=instance.pk).values_list("city_id", flat=True)
-        )
-    elif sender is City:
-        instance._dashboard_state = (
-            City.objects.filter(pk=instance.pk).values_list("member_state_id", flat=True).first()
-        )
-    elif sender is Organisation:
-        instance._dashboard_before = (
-            Organisation.objects.filter(pk=instance.pk)
-            .values_list("visibility", "kind", "sample")
-            .first()
-        )
+def on_change(change: events.Change) -> Callable[[], None] | None:
+    """The events subscriber (``dashboards.subscribers``): recompute what this write moved.
+
+    A project counts in its city (and the city it left); a deal in its project's city; an
+    organisation in its kind's count (and the kind it left), and its deals' cities when its
+    visibility changed; a city moved to another member state takes its figures along. A
+    deletion is recomputed once the rows have gone (the function returned).
+    """
+    obj = change.obj
+    if change.label == "plans.project":
+        cities = {obj.city_id, change.before("city")}
+        return _now_or_after(change, lambda: refresh(cities))
+    if change.label == "deals.engagement":
+        cities = _project_cities([obj.project_id])
+        return _now_or_after(change, lambda: refresh(cities))
+    if change.label == "partners.organisation":
+        kinds = {obj.kind, change.before("kind")} - {None}
+        if change.deleted:
+            return lambda: refresh_organisations(kinds)
+        if change.touched("visibility", "kind", "sample"):
+            refresh_organisations(kinds)
+        if change.touched("visibility"):
+            refresh(_organisation_cities(obj.pk))  # its deals count or stop counting
+    elif change.label == "network.city":
+        state = obj.member_state_id
+        if change.deleted:
+            return lambda: refresh((), states={state})
+        if change.touched("member_state"):
+            before = change.before("member_state")
+            refresh({obj.pk}, states={int(before)} if before else ())
+    return None
 
 
-def _city_saved(sender, instance, created=False, **kwargs) -> None:
-    """A city moved to another member state takes its figures along."""
-    before = getattr(instance, "_dashboard_state", None)
-    if not created and before != instance.member_state_id:
-        refresh({instance.pk}, states={before} if before else ())
+def _now_or_after(change: events.Change, recompute: Callable[[], None]):
+    if change.deleted:
+        return recompute
+    recompute()
+    return None
 
 
-def _city_deleted(sender, instance, **kwargs) -> None:
-    refresh((), states={instance.member_state_id})
-
-
-def _project_changed(sender, instance, **kwargs) -> None:
-    refresh({instance.city_id, *getattr(instance, "_dashboard_cities", ())})
-
-
-def _engagement_changed(sender, instance, **kwargs) -> None:
-    refresh(_project_cities([instance.project_id]))
-
-
-def _organisation_saved(sender, instance, created=False, **kwargs) -> None:
-    before = getattr(instance, "_dashboard_before", None)
-    if created or before != (instance.visibility, instance.kind, instance.sample):
-        refresh_organisations({instance.kind, *([before[1]] if before else [])})
-    if not created and before is not None and before[0] != instance.visibility:
-        refresh(_organisation_cities(instance.pk))  # its deals count or stop counting
-
-
-def _organisation_deleted(sender, instance, **kwargs) -> None:
-    refresh_organisations({instance.kind})
-
-
-def _focus_areas_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        refresh({instance.city_id})
-    elif pk_set:
-        refresh(_project_cities(pk_set))
-    else:  # every project lost this area: which they were is no longer known
-        rebuild()
-
-
-def _recorded(sender, action, obj, entry, **kwargs) -> None:
-    """Every audited write, including those done with ``QuerySet.update``."""
-    if sender is Project:
-        refresh({obj.city_id})
-    elif sender is Engagement:
-        refresh(_project_cities([obj.project_id]))
-    elif sender is Organisation:
-        refresh_organisations({obj.kind})
-        refresh(_organisation_cities(obj.pk))
-
-
-def connect() -> None:
-    uid = "ascn.dashboards.tallies"
-    for model in (Project, Organisation, City):
-        pre_save.connect(_remember_before, sender=model, dispatch_uid=f"{uid}.before.{model}")
-    post_save.connect(_city_saved, sender=City, dispatch_uid=f"{uid}.city.save")
-    post_delete.connect(_city_deleted, sender=City, dispatch_uid=f"{uid}.city.delete")
-    post_save.connect(_project_changed, sender=Project, dispatch_uid=f"{uid}.project.save")
-    post_delete.connect(_project_changed, sender=Project, dispatch_uid=f"{uid}.project.delete")
-    post_save.connect(_engagement_changed, sender=Engagement, dispatch_uid=f"{uid}.deal.save")
-    post_delete.connect(_engagement_changed, sender=Engagement, dispatch_uid=f"{uid}.deal.delete")
-    post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid=f"{uid}.org.save")
-    post_delete.connect(
-        _organisation_deleted, sender=Organisation, dispatch_uid=f"{uid}.org.delete"
-    )
-    m2m_changed.connect(
-        _focus_areas_changed, sender=Project.focus_areas.through, dispatch_uid=f"{uid}.areas"
-    )
-    audit.recorded.connect(_recorded, dispatch_uid=f"{uid}.recorded")
+FOLLOWED = ["plans.project", "deals.engagement", "partners.organisation", "network.city"]

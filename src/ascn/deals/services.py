@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ascn.accounts.notifications import members_of, notify
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.core.permissions import (
     CSO,
@@ -204,7 +204,7 @@ def engagement_create(
     EngagementEvent.objects.create(
         engagement=engagement, actor=user, from_stage="", to_stage=Stage.INTEREST, note=message
     )
-    audit.record(
+    entry = audit.record(
         actor,
         "partners.engagement.created",
         engagement,
@@ -218,6 +218,7 @@ def engagement_create(
             },
         ),
     )
+    events.changed(engagement, entry.changes)
     other_side = (
         members_of(city_id=project.city_id)
         if side == EngagementSide.PARTNER
@@ -283,12 +284,13 @@ def _change_funding_secured(*, actor, project: Project, delta: Decimal, reason: 
     project.funding_secured = after
     project.version += 1
     project.save(update_fields=["funding_secured", "version", "updated_at"])
-    audit.record(
+    entry = audit.record(
         actor,
         f"plans.project.{reason}",
         project,
         audit.diff({"funding_secured": before}, {"funding_secured": after}),
     )
+    events.changed(project, entry.changes)
     return project
 
 
@@ -368,7 +370,8 @@ def engagement_advance(
     changes = audit.diff(before, _audit_values(engagement))
     if note:
         changes["note"] = {"before": None, "after": note}
-    audit.record(actor, "partners.engagement.advanced", engagement, changes)
+    entry = audit.record(actor, "partners.engagement.advanced", engagement, changes)
+    events.changed(engagement, entry.changes)
     _notify_parties(engagement, from_stage, note, actor=user)
     return engagement
 

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.core.permissions import CSO, PARTNER_MEMBER, SECRETARIAT, is_secretariat, scopes_of
 from ascn.core.services import validate
@@ -221,12 +221,13 @@ def programme_create(
     programme = Programme(slug=slug, sponsor=sponsor, sample=sample, **values)
     _check_programme(programme)
     programme.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "partners.programme.created",
         programme,
         audit.diff({}, {"slug": slug, "sponsor": sponsor.pk, **_snapshot(programme)}),
     )
+    events.changed(programme, entry.changes)
     return programme
 
 
@@ -246,7 +247,8 @@ def programme_update(*, actor, programme: Programme, version: int, **changes: An
     if changed:
         programme.version += 1
         programme.save()
-        audit.record(actor, "partners.programme.updated", programme, changed)
+        entry = audit.record(actor, "partners.programme.updated", programme, changed)
+        events.changed(programme, entry.changes)
     return programme
 
 
@@ -264,12 +266,13 @@ def programme_upsert_seed(
         programme = Programme(slug=slug, sponsor=sponsor, **values)
         _check_programme(programme)
         programme.save()
-        audit.record(
+        entry = audit.record(
             None,
             "partners.programme.created",
             programme,
             audit.diff({}, {"slug": slug, "sponsor": sponsor.pk, **_snapshot(programme)}),
         )
+        events.changed(programme, entry.changes)
         return programme, True
     before = {**_snapshot(programme), "sponsor": programme.sponsor_id}
     programme.sponsor = sponsor
@@ -281,7 +284,8 @@ def programme_upsert_seed(
     _check_programme(programme)
     programme.version += 1
     programme.save()
-    audit.record(None, "partners.programme.updated", programme, changed)
+    entry = audit.record(None, "partners.programme.updated", programme, changed)
+    events.changed(programme, entry.changes)
     return programme, True
 
 
@@ -323,9 +327,10 @@ def call_create(
     )
     _clean_call(call)
     call.save()
-    audit.record(
+    entry = audit.record(
         actor, "partners.call.created", call, audit.diff({}, audit.snapshot(call, CALL_FIELDS))
     )
+    events.changed(call, entry.changes)
     return call
 
 
@@ -347,7 +352,8 @@ def call_update(*, actor, call: Call, version: int, **changes: Any) -> Call:
     if changed:
         call.version += 1
         call.save()
-        audit.record(actor, "partners.call.updated", call, changed)
+        entry = audit.record(actor, "partners.call.updated", call, changed)
+        events.changed(call, entry.changes)
     return call
 
 
@@ -450,7 +456,7 @@ def application_create(
         raise InvalidInput(
             _("This project has already applied to this call."), field="project"
         ) from exc
-    audit.record(
+    entry = audit.record(
         actor,
         "partners.application.created",
         application,
@@ -459,6 +465,7 @@ def application_create(
             {"call": call.pk, "project": project.pk, "amount_requested": amount},
         ),
     )
+    events.changed(application, entry.changes)
     return application
 
 
@@ -544,12 +551,13 @@ def application_transition(
     application.status = target
     application.version += 1
     application.save()
-    audit.record(
+    entry = audit.record(
         actor,
         f"partners.application.{AUDIT_VERBS[action]}",
         application,
         audit.diff({"status": before}, {"status": target}),
     )
+    events.changed(application, entry.changes)
     return application
 
 
@@ -610,18 +618,20 @@ def _award(*, actor, application, amount, version, awarded_on) -> Award:
     application.status = target
     application.version += 1
     application.save(update_fields=["status", "version", "updated_at"])
-    audit.record(
+    entry = audit.record(
         actor,
         "partners.application.awarded",
         application,
         audit.diff({"status": S.SHORTLISTED}, {"status": target, "amount": amount}),
     )
-    audit.record(
+    events.changed(application, entry.changes)
+    entry = audit.record(
         actor,
         "partners.programme.awarded",
         programme,
         audit.diff(before, {"awarded_amount": programme.awarded_amount}),
     )
+    events.changed(programme, entry.changes)
     return award
 
 
@@ -675,7 +685,7 @@ def _disburse(*, actor, award, amount, paid_on, reference) -> Disbursement:
     award.save(update_fields=["disbursed_amount", "updated_at"])
     programme.disbursed_amount += amount
     programme.save(update_fields=["disbursed_amount", "updated_at"])
-    audit.record(
+    entry = audit.record(
         actor,
         "partners.award.disbursed",
         award,
@@ -684,6 +694,7 @@ def _disburse(*, actor, award, amount, paid_on, reference) -> Disbursement:
             {"disbursed_amount": award.disbursed_amount, "paid_on": paid_on},
         ),
     )
+    events.changed(award, entry.changes)
     return disbursement
 
 

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class MatchmakingConfig(AppConfig):
     name = "ascn.matchmaking"
     verbose_name = _("Matchmaking")
-
-    def ready(self) -> None:
-        from ascn.matchmaking import index
-
-        index.connect()

@@ -7,8 +7,8 @@ them in memory, bucketed by (country, stage) — ``*`` for "no restriction" — 
 request reads only the buckets its project falls in.
 
 Exactness: one row (``MatchIndexStamp``) holds a token that every write to an organisation
-renews in the write's own transaction (``post_save``/``post_delete`` and the audit
-``recorded`` signal, connected in ``PartnersConfig.ready``). A request reads the token first,
+renews in the write's own transaction (``on_change``, subscribed to the organisations'
+writes in ``matchmaking.subscribers``). A request reads the token first,
 then uses the index only if it was built under that very token, and otherwise rebuilds it.
 Because the token is read before the rows, an index is never kept under a token older than
 its data: a write committing in between leaves a newer token, and the next request
@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, router
 
+from ascn.core import events
+from ascn.matchmaking.models import MatchIndexStamp
 from ascn.matchmaking.scoring import PartnerProfile
 from ascn.partners.keys import ANY, codes_of
 
@@ -45,8 +47,6 @@ _indexes: dict[str, OrganisationIndex] = {}
 
 
 def _stamps(using: str):
-    from ascn.matchmaking.models import MatchIndexStamp
-
     return MatchIndexStamp.objects.using(using)
 
 
@@ -98,22 +98,10 @@ def forget() -> None:
     _indexes.clear()
 
 
-# --- receivers ------------------------------------------------------------------------------
+# --- following the writes ------------------------------------------------------------------
 
 
-def _renew_after_write(sender, instance=None, obj=None, using=None, **kwargs) -> None:
-    target = instance if instance is not None else obj
-    renew(using or router.db_for_write(sender, instance=target))
-
-
-def connect() -> None:
-    """Renew the token on every write to an organisation (``PartnersConfig.ready``)."""
-    from django.db.models.signals import post_delete, post_save
-
-    from ascn.core.audit import recorded
-    from ascn.partners.models import Organisation
-
-    uid = "ascn.matchmaking.index"
-    post_save.connect(_renew_after_write, sender=Organisation, dispatch_uid=f"{uid}.save")
-    post_delete.connect(_renew_after_write, sender=Organisation, dispatch_uid=f"{uid}.delete")
-    recorded.connect(_renew_after_write, sender=Organisation, dispatch_uid=f"{uid}.recorded")
+def on_change(change: events.Change) -> None:
+    """The events subscriber (``matchmaking.subscribers``): a write to an organisation renews
+    the token, in that write's transaction."""
+    renew(router.db_for_write(type(change.obj), instance=change.obj))

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, StaleEdit
 from ascn.core.services import validate
@@ -72,12 +72,13 @@ def meeting_create(*, actor, slug: str, values: dict[str, Any]) -> Meeting:
     meeting = Meeting(slug=slug, **values)
     _check_meeting(meeting)
     meeting.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "meetings.meeting.created",
         meeting,
         audit.diff({}, {"slug": slug, **audit.snapshot(meeting, list(values))}),
     )
+    events.changed(meeting, entry.changes)
     return meeting
 
 
@@ -107,7 +108,8 @@ def meeting_update(
     _check_meeting(meeting)
     meeting.version += 1
     meeting.save()
-    audit.record(actor, "meetings.meeting.updated", meeting, changes)
+    entry = audit.record(actor, "meetings.meeting.updated", meeting, changes)
+    events.changed(meeting, entry.changes)
     return meeting, True
 
 
@@ -141,12 +143,13 @@ def agenda_item_save(
     item.title, item.time, item.description = title.strip(), time, description.strip()
     validate(item)
     item.save()
-    audit.record(
+    entry = audit.record(
         actor,
         f"meetings.agendaitem.{'created' if creating else 'updated'}",
         item,
         audit.diff(before, _agenda_snapshot(item)),
     )
+    events.changed(item, entry.changes)
     return item
 
 
@@ -162,7 +165,8 @@ def minutes_save(*, actor, meeting: Meeting, version: int, minutes: str) -> Meet
     meeting.minutes = minutes
     meeting.version += 1
     meeting.save(update_fields=["minutes", "version", "updated_at"])
-    audit.record(actor, "meetings.meeting.minutes_saved", meeting, changes)
+    entry = audit.record(actor, "meetings.meeting.minutes_saved", meeting, changes)
+    events.changed(meeting, entry.changes)
     return meeting
 
 
@@ -188,12 +192,13 @@ def decision_add(
     )
     validate(decision)
     decision.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "meetings.decision.created",
         decision,
         audit.diff({}, audit.snapshot(decision, ["title", "document_title", "document_url"])),
     )
+    events.changed(decision, entry.changes)
     return decision
 
 
@@ -222,7 +227,7 @@ def meeting_document_upload(
     validate(document)
     document.file.save(name, file, save=False)
     document.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "meetings.document.uploaded",
         document,
@@ -237,6 +242,7 @@ def meeting_document_upload(
             },
         ),
     )
+    events.changed(document, entry.changes)
     return document
 
 
@@ -261,7 +267,8 @@ def meeting_document_delete(*, actor, document: MeetingDocument) -> None:
         ),
     )
     file_name, storage = document.file.name, document.file.storage
-    document.delete()
+    with events.deleting(document):
+        document.delete()
     if file_name:
         transaction.on_commit(lambda: storage.delete(file_name))
 
@@ -298,12 +305,13 @@ def registration_register(*, actor, meeting: Meeting) -> Registration:
     registration.queued_at = timezone.now()
     registration.checked_in_at = None
     registration.save()
-    audit.record(
+    entry = audit.record(
         actor,
         f"meetings.registration.{status}",
         registration,
         audit.diff(before, {"status": status}),
     )
+    events.changed(registration, entry.changes)
     return registration
 
 
@@ -337,12 +345,13 @@ def registration_cancel(*, actor, meeting: Meeting) -> Registration:
     before = registration.status
     registration.status = Status.CANCELLED
     registration.save(update_fields=["status", "updated_at"])
-    audit.record(
+    entry = audit.record(
         actor,
         "meetings.registration.cancelled",
         registration,
         audit.diff({"status": before}, {"status": Status.CANCELLED}),
     )
+    events.changed(registration, entry.changes)
     if freed_seat:
         _promote_waiting(meeting)
     return registration
@@ -360,12 +369,13 @@ def _promote_waiting(meeting: Meeting) -> None:
     for registration in waiting if free is None else waiting[: max(free, 0)]:
         registration.status = Status.REGISTERED
         registration.save(update_fields=["status", "updated_at"])
-        audit.record(
+        entry = audit.record(
             None,
             "meetings.registration.promoted",
             registration,
             audit.diff({"status": Status.WAITLISTED}, {"status": Status.REGISTERED}),
         )
+        events.changed(registration, entry.changes)
 
 
 @transaction.atomic
@@ -382,12 +392,13 @@ def check_in(*, actor, registration: Registration) -> Registration:
         return registration
     registration.checked_in_at = timezone.now()
     registration.save(update_fields=["checked_in_at", "updated_at"])
-    audit.record(
+    entry = audit.record(
         actor,
         "meetings.registration.checked_in",
         registration,
         audit.diff({"checked_in_at": None}, {"checked_in_at": registration.checked_in_at}),
     )
+    events.changed(registration, entry.changes)
     return registration
 
 
@@ -409,7 +420,10 @@ def calendar_feed_regenerate(*, actor) -> str:
     feed = feed or CalendarFeed(user=actor)
     feed.token_hash = hash_feed_token(token)
     feed.save()
-    audit.record(actor, f"meetings.calendarfeed.{'created' if created else 'regenerated'}", feed)
+    entry = audit.record(
+        actor, f"meetings.calendarfeed.{'created' if created else 'regenerated'}", feed
+    )
+    events.changed(feed, entry.changes)
     return token
 
 
@@ -419,4 +433,5 @@ def calendar_feed_revoke(*, actor) -> None:
     if feed is None:
         raise NotFound("You have no calendar feed.")
     audit.record(actor, "meetings.calendarfeed.revoked", feed)
-    feed.delete()
+    with events.deleting(feed):
+        feed.delete()

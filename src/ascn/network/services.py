@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.errors import InvalidInput
 from ascn.core.services import action_name, validate
 from ascn.network.models import Appointment, City, MemberState, Person
@@ -29,7 +29,10 @@ def registry_upsert(
         obj = model(**lookup, **values)
         validate(obj)
         obj.save()
-        audit.record(actor, action_name(obj, "created"), obj, audit.diff({}, {**lookup, **values}))
+        entry = audit.record(
+            actor, action_name(obj, "created"), obj, audit.diff({}, {**lookup, **values})
+        )
+        events.changed(obj, entry.changes)
         return obj, True
     before = audit.snapshot(obj, list(values))
     changes = audit.diff(before, values)
@@ -39,7 +42,8 @@ def registry_upsert(
         setattr(obj, field, value)
     validate(obj)
     obj.save()
-    audit.record(actor, action_name(obj, "updated"), obj, changes)
+    entry = audit.record(actor, action_name(obj, "updated"), obj, changes)
+    events.changed(obj, entry.changes)
     return obj, True
 
 
@@ -69,7 +73,7 @@ def appointment_create(
     )
     validate(appointment)
     appointment.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "network.appointment.created",
         appointment,
@@ -80,6 +84,7 @@ def appointment_create(
             ),
         ),
     )
+    events.changed(appointment, entry.changes)
     return appointment
 
 
@@ -94,10 +99,11 @@ def appointment_end(*, actor, appointment: Appointment, end_date: dt.date) -> Ap
         raise InvalidInput("An appointment cannot end before it starts.", field="end_date")
     appointment.end_date = end_date
     appointment.save(update_fields=["end_date", "updated_at"])
-    audit.record(
+    entry = audit.record(
         actor,
         "network.appointment.ended",
         appointment,
         audit.diff({"end_date": None}, {"end_date": end_date}),
     )
+    events.changed(appointment, entry.changes)
     return appointment

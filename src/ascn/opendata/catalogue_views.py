@@ -17,7 +17,7 @@ from ascn.opendata import catalogue
 
 def _base_url(request) -> str:
     """``SITE_URL`` when set for this deployment, else the address the request came to."""
-    return (getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/")).rstrip("/")
+    return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
 
 
 @require_GET
@@ -53,8 +53,7 @@ def file_cache_seconds() -> int:
     """How long a built download is kept: rebuilt at once when a record changes (the key
     holds the dataset's last update), at the latest after this time (a deletion does not
     change the last update). 0 in tests: built every time."""
-    default = 0 if settings.TESTING else 600
-    return int(getattr(settings, "ASCN_OPEN_DATA_CACHE_SECONDS", default))
+    return settings.ASCN_OPEN_DATA_CACHE_SECONDS
 
 
 def _build(dataset: catalogue.Dataset, fmt: str) -> bytes:

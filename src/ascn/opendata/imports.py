@@ -28,9 +28,6 @@ from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument, Project
 from ascn.plans.permissions import project_policy
 
-MAX_BYTES_DEFAULT = 5 * 1024 * 1024
-MAX_ROWS_DEFAULT = 10_000
-BACKGROUND_ROWS_DEFAULT = 200
 # An XLSX is a ZIP: refuse one that inflates beyond this (a "zip bomb") before parsing it.
 MAX_XLSX_INFLATED_BYTES = 100 * 1024 * 1024
 LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
@@ -39,16 +36,16 @@ SDG11_TARGET = re.compile(r"^11\.[1-7abc]$")
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "ASCN_IMPORT_MAX_BYTES", MAX_BYTES_DEFAULT))
+    return settings.ASCN_IMPORT_MAX_BYTES
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "ASCN_IMPORT_MAX_ROWS", MAX_ROWS_DEFAULT))
+    return settings.ASCN_IMPORT_MAX_ROWS
 
 
 def background_rows() -> int:
     """Files with more rows than this run as a background task."""
-    return int(getattr(settings, "ASCN_IMPORT_BACKGROUND_ROWS", BACKGROUND_ROWS_DEFAULT))
+    return settings.ASCN_IMPORT_BACKGROUND_ROWS
 
 
 # --- the columns -------------------------------------------------------------------------

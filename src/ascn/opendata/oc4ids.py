@@ -44,7 +44,7 @@ SAMPLE_NOTE = "[Sample data: an illustrative project, not a real one] "
 
 
 def id_prefix() -> str:
-    return getattr(settings, "ASCN_OC4IDS_PREFIX", "ascn-")
+    return settings.ASCN_OC4IDS_PREFIX
 
 
 def public_projects() -> QuerySet[Project]:
@@ -222,7 +222,7 @@ def project_package(*, base_url: str, uri: str) -> dict[str, Any] | None:
         "publisher": {"name": PUBLISHER, "uri": f"{base_url}/"},
         "version": OC4IDS_VERSION,
     }
-    license_uri = getattr(settings, "ASCN_OPEN_DATA_LICENSE", "")
+    license_uri = settings.ASCN_OPEN_DATA_LICENSE
     if license_uri:
         package["license"] = license_uri
     package["projects"] = [project_release(project, base_url) for project in projects]

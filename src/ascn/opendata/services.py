@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import scopes_of
 from ascn.opendata import imports
@@ -80,7 +80,7 @@ def import_job_create(*, actor, file: UploadedFile) -> ImportJob:
     # The stored name is ours (the storage makes it unique); the person's name is kept apart.
     job.file.save(f"project-import.{table.file_format}", ContentFile(data), save=False)
     job.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "opendata.import.created",
         job,
@@ -94,6 +94,7 @@ def import_job_create(*, actor, file: UploadedFile) -> ImportJob:
             },
         ),
     )
+    events.changed(job, entry.changes)
     if job.in_background:
         from ascn.opendata.tasks import run_project_import
 
@@ -157,7 +158,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         errors=[error.as_dict() for error in errors],
         finished_at=timezone.now(),
     )
-    audit.record(
+    entry = audit.record(
         actor,
         "opendata.import.completed",
         job,
@@ -168,6 +169,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             "errors": {"before": None, "after": len(errors)},
         },
     )
+    events.changed(job, entry.changes)
     return job
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import is_secretariat
 from ascn.core.services import validate
@@ -135,12 +135,13 @@ def organisation_create(
     _check_ticket_range(org)
     validate(org)
     org.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "partners.organisation.created",
         org,
         audit.diff({}, {"slug": slug, "sample": sample, **clean}),
     )
+    events.changed(org, entry.changes)
     return org
 
 
@@ -152,9 +153,10 @@ def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Orga
         org = Organisation(slug=slug, **values)
         validate(org)
         org.save()
-        audit.record(
+        entry = audit.record(
             None, "partners.organisation.created", org, audit.diff({}, {"slug": slug, **values})
         )
+        events.changed(org, entry.changes)
         return org, True
     changes = audit.diff(audit.snapshot(org, list(values)), values)
     if not changes:
@@ -164,7 +166,8 @@ def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Orga
     validate(org)
     org.version += 1
     org.save()
-    audit.record(None, "partners.organisation.updated", org, changes)
+    entry = audit.record(None, "partners.organisation.updated", org, changes)
+    events.changed(org, entry.changes)
     return org, True
 
 
@@ -189,7 +192,8 @@ def organisation_update(
     if diff:
         org.version += 1
         org.save()
-        audit.record(actor, "partners.organisation.updated", org, diff)
+        entry = audit.record(actor, "partners.organisation.updated", org, diff)
+        events.changed(org, entry.changes)
     return org
 
 
@@ -205,10 +209,11 @@ def organisation_verify(
         org.verified = verified
         org.version += 1
         org.save(update_fields=["verified", "version", "updated_at"])
-        audit.record(
+        entry = audit.record(
             actor,
             "partners.organisation.verified",
             org,
             audit.diff({"verified": before}, {"verified": verified}),
         )
+        events.changed(org, entry.changes)
     return org

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.core.permissions import is_secretariat
@@ -267,9 +267,10 @@ def project_create(
     project.save()
     project.focus_areas.set(areas)
     project.outcomes.set(outcomes)
-    audit.record(
+    entry = audit.record(
         actor, "plans.project.created", project, audit.diff({}, _project_snapshot(project))
     )
+    events.changed(project, entry.changes)
     return project
 
 
@@ -313,7 +314,8 @@ def project_update(*, actor, project: Project, version: int, **changes: Any) -> 
     if outcomes is not None:
         project.outcomes.set(outcomes)
     changed = audit.diff(before, _project_snapshot(project))
-    audit.record(actor, "plans.project.updated", project, changed)
+    entry = audit.record(actor, "plans.project.updated", project, changed)
+    events.changed(project, entry.changes)
     return project
 
 
@@ -343,12 +345,13 @@ def readiness_assess(*, actor, project: Project, answers: dict[str, bool]) -> Re
         readiness_score=result.score, readiness_level=result.level
     )
     project.readiness_score, project.readiness_level = result.score, result.level
-    audit.record(
+    entry = audit.record(
         actor,
         "plans.project.assessed",
         project,
         audit.diff(before, {"readiness_score": result.score, "readiness_level": result.level}),
     )
+    events.changed(project, entry.changes)
     return assessment
 
 
@@ -375,7 +378,7 @@ def progress_add(
         raise InvalidInput(_("Progress cannot be reported for a future date."), field="date")
     validate(update)
     update.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "plans.progress.added",
         project,
@@ -388,6 +391,7 @@ def progress_add(
             },
         ),
     )
+    events.changed(project, entry.changes)
     return update
 
 
@@ -438,7 +442,7 @@ def milestone_save(
     target.due_date, target.date_met = due_date, date_met
     validate(target)
     target.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "plans.milestone.saved",
         project,
@@ -449,6 +453,7 @@ def milestone_save(
             ),
         ),
     )
+    events.changed(project, entry.changes)
     return target
 
 
@@ -471,12 +476,13 @@ def document_upload(
     validate(document)
     document.file.save(f"project-{project.pk}.pdf", file, save=False)
     document.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "plans.document.uploaded",
         project,
         audit.diff({}, {"document": document.title, "size": document.size}),
     )
+    events.changed(project, entry.changes)
     return document
 
 
@@ -504,7 +510,8 @@ def exchange_rate_set(
     obj.save()
     changes = audit.diff(before, audit.snapshot(obj, ["usd_per_unit", "source"]))
     if changes:
-        audit.record(actor, "plans.exchangerate.saved", obj, changes)
+        entry = audit.record(actor, "plans.exchangerate.saved", obj, changes)
+        events.changed(obj, entry.changes)
     return obj
 
 
@@ -597,7 +604,8 @@ def plan_create(
     plan.save()
     plan.outcomes.set(outcomes)
     plan.focus_areas.set(areas)
-    audit.record(actor, "plans.plan.created", plan, audit.diff({}, plan_snapshot(plan)))
+    entry = audit.record(actor, "plans.plan.created", plan, audit.diff({}, plan_snapshot(plan)))
+    events.changed(plan, entry.changes)
     return plan
 
 
@@ -627,7 +635,8 @@ def plan_update(*, actor, plan: ActionPlan, version: int, **changes: Any) -> Act
         plan.outcomes.set(_codes(Outcome, outcomes, "outcomes"))
     if areas is not None:
         plan.focus_areas.set(_codes(FocusArea, areas, "focus_areas"))
-    audit.record(actor, "plans.plan.updated", plan, audit.diff(before, plan_snapshot(plan)))
+    entry = audit.record(actor, "plans.plan.updated", plan, audit.diff(before, plan_snapshot(plan)))
+    events.changed(plan, entry.changes)
     return plan
 
 
@@ -648,12 +657,13 @@ def plan_attach_document(
     plan.document.save(f"plan-{plan.pk}.pdf", file, save=False)
     plan.version += 1
     plan.save()
-    audit.record(
+    entry = audit.record(
         actor,
         "plans.plan.document_attached",
         plan,
         audit.diff({"document": before}, {"document": plan.document.name}),
     )
+    events.changed(plan, entry.changes)
     return plan
 
 
@@ -692,13 +702,14 @@ def plan_transition(
         comment=comment,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit.record(
+    entry = audit.record(
         actor,
         f"plans.plan.{_past(action)}",
         plan,
         audit.diff(before, {"status": plan.status, "visibility": plan.visibility})
         | ({"comment": {"before": None, "after": comment}} if comment else {}),
     )
+    events.changed(plan, entry.changes)
     transaction.on_commit(lambda: _notify_plan(plan, action, comment))
     return plan
 

@@ -5,14 +5,13 @@ import time
 from django.core.management.base import BaseCommand
 
 from ascn.core import search
-from ascn.core.search_sources import SOURCES
 
 
 class Command(BaseCommand):
     help = "Rebuild the search index (all types, or those named with --type)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--type", action="append", choices=sorted(SOURCES), dest="kinds")
+        parser.add_argument("--type", action="append", choices=search.kinds(), dest="kinds")
 
     def handle(self, *args, kinds=None, **options):
         started = time.perf_counter()

@@ -11,17 +11,8 @@ from ascn.core.errors import InvalidInput
 
 router = Router(tags=["search"])
 
-EntryType = Literal[
-    "project",
-    "plan",
-    "city",
-    "person",
-    "organisation",
-    "programme",
-    "agreement",
-    "meeting",
-    "case_study",
-]
+# The registered types (the apps' ``search.py``, imported at start-up before any URLconf).
+EntryType = Literal[tuple(search.kinds())]  # type: ignore[valid-type]
 
 
 class SearchFilters(InputSchema):

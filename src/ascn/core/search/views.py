@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET
 
 from ascn.core import search
 from ascn.core.errors import InvalidInput
-from ascn.core.search_sources import SOURCES
 
 CODE_PATTERNS = {
     "type": r"[a-z_]{1,20}",
@@ -34,7 +33,7 @@ def _page_number(request) -> int:
 @require_GET
 def search_page(request):
     q = request.GET.get("q", "")
-    types = [t for t in _codes(request, "type") if t in SOURCES]
+    types = [t for t in _codes(request, "type") if t in search.kinds()]
     filters = {name: _codes(request, name) for name in ("country", "focus_area", "status")}
     error, status = "", 200
     try:

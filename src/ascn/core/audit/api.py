@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from ascn.core.api import ERRORS_AUTH, ERRORS_LIST, InputSchema, PageNumber, member_auth
-from ascn.core.audit_queries import audit_entries
+from ascn.core.audit.queries import audit_entries
 from ascn.core.errors import PermissionDenied
 from ascn.core.permissions import is_secretariat
 

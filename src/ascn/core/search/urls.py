@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ascn.core.search_views import search_page, search_suggestions
+from ascn.core.search.views import search_page, search_suggestions
 
 urlpatterns = [
     path("", search_page, name="search"),

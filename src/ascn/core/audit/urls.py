@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ascn.core import views
+from ascn.core.audit import views
 
 urlpatterns = [
     path("", views.audit_log, name="audit"),

@@ -1,9 +1,10 @@
-"""Explicit audit records, called by services.
+"""The audit trail: explicit entries recorded by the services, inside the write's
+transaction — who did what to which record, the fields before and after, the request id and
+the client address. The entry is only the entry: what must follow a write (search index,
+caches, tallies) is announced separately by the service (``core.events``).
 
-``record`` is the one place every write passes through, inside the write's transaction. What
-must follow every write (the search index, caches of derived figures) hangs off it: the
-search index is called directly; anything else connects to the ``recorded`` signal, which is
-sent with ``sender`` = the changed object's model class, ``action``, ``obj`` and ``entry``.
+Modules: ``queries`` (the trail as the Secretariat reads it), ``api`` (``/api/v1/audit``),
+``views``/``urls`` (``/audit/`` and its CSV).
 """
 
 from __future__ import annotations
@@ -13,15 +14,9 @@ import decimal
 from typing import Any
 
 from django.db import models
-from django.dispatch import Signal
 
-from ascn.core import search
 from ascn.core.middleware import current_request_meta
 from ascn.core.models import AuditEntry
-
-# Sent by ``record`` after the entry is written, inside the same transaction; a receiver that
-# must act only once the data is committed uses ``transaction.on_commit``.
-recorded = Signal()
 
 
 def _jsonable(value: Any) -> Any:
@@ -62,7 +57,4 @@ def record(actor, action: str, obj: models.Model, changes: dict | None = None) -
         request_id=request_id,
         client_ip=client_ip,
     )
-    # Every audited change reaches the search index in the same transaction (docs/search.md).
-    search.record_changed(action, obj)
-    recorded.send(sender=type(obj), action=action, obj=obj, entry=entry)
     return entry

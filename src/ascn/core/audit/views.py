@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ascn.core.audit_queries import CSV_COLUMNS, AuditFilterForm, audit_entries
+from ascn.core.audit.queries import CSV_COLUMNS, AuditFilterForm, audit_entries
 from ascn.core.permissions import scopes_of
 
 PAGE_SIZE = 50

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the project's settings with what tests need instead.
+
+Static files are served without ``collectstatic``, background tasks run inline, the cache is
+per process, uploads go to their own folder, and the caches of derived answers are off
+(tests change data between requests; a test that checks a cache sets its time itself).
+"""
+
+from config.settings import *  # noqa: F403
+
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+RESPONSE_CACHE_SECONDS = 0
+ASCN_DASHBOARD_CACHE_SECONDS = 0
+ASCN_OPEN_DATA_CACHE_SECONDS = 0
+ASCN_WARM_UP_MAP = False

@@ -1,0 +1,115 @@
+"""What follows a write, said out loud.
+
+A service ends every write with two calls: its audit entry, then what changed::
+
+    entry = audit.record(actor, "plans.project.updated", project, changes)
+    events.changed(project, entry.changes)
+
+and wraps a deletion so that what follows sees both sides of it::
+
+    audit.record(actor, "meetings.document.deleted", document, changes)
+    with events.deleting(document):
+        document.delete()
+
+``changed`` hands a ``Change`` to every subscriber of that model, at once, inside the write's
+transaction — so what follows a write commits or rolls back with it. ``deleting`` hands it
+over before the rows go (a subscriber may still read what they were part of); what a
+subscriber returns then (a function) is called once they have gone, still inside the
+transaction. A subscriber that must wait for the commit (a cache that another request could
+refill from old data) asks ``transaction.on_commit`` itself.
+
+Subscribers are declared by their apps, each in its ``subscribers.py`` (imported at start-up
+by ``CoreConfig.ready``), never by signals on models:
+
+============================  =================================  =========================
+subscriber                    models                             module
+============================  =================================  =========================
+search index                  every indexed type and its parts   ``core.search.index``
+response cache data version   every model                        ``core.cache``
+dashboards' tallies           projects, deals, organisations,    ``dashboards.subscribers``
+                              cities
+match index token             organisations                      ``matchmaking.subscribers``
+============================  =================================  =========================
+
+A write that bypasses the services (a bulk load, raw SQL) tells nobody: it is followed by
+the rebuild commands (``rebuild_search_index``, ``dashboards_rebuild``), as bulk loads are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+
+EVERY_MODEL = "*"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record changed (or about to be deleted) by a service."""
+
+    obj: Model
+    changes: dict[str, Any] = field(default_factory=dict)  # the audit diff: field → before/after
+    deleted: bool = False
+
+    @property
+    def label(self) -> str:
+        """``app_label.modelname``, as subscribers name models."""
+        return self.obj._meta.label_lower
+
+    def touched(self, *fields: str) -> bool:
+        """Whether the write changed any of these fields (a new record changes them all)."""
+        return any(name in self.changes or f"{name}_id" in self.changes for name in fields)
+
+    def before(self, name: str) -> Any:
+        """A field's value before the write (a foreign key as its id), or None."""
+        for key in (name, f"{name}_id"):
+            if key in self.changes and isinstance(self.changes[key], dict):
+                return self.changes[key].get("before")
+        return None
+
+
+# A subscriber may return a function to call once a deleted record's rows have gone.
+Subscriber = Callable[[Change], Callable[[], None] | None]
+_subscribers: list[tuple[frozenset[str], Subscriber]] = []
+
+
+def subscribe(subscriber: Subscriber, *, models: Iterable[str]) -> None:
+    """Call ``subscriber`` with every change to these models (``"app_label.modelname"``, or
+    ``EVERY_MODEL``). Subscribing twice is a no-op (start-up may import a module twice)."""
+    labels = frozenset(label.lower() for label in models)
+    if (labels, subscriber) not in _subscribers:
+        _subscribers.append((labels, subscriber))
+
+
+def _publish(change: Change) -> list[Callable[[], None]]:
+    afterwards = []
+    for labels, subscriber in list(_subscribers):
+        if EVERY_MODEL in labels or change.label in labels:
+            then = subscriber(change)
+            if then is not None:
+                afterwards.append(then)
+    return afterwards
+
+
+def changed(obj: Model, changes: dict[str, Any] | None = None) -> None:
+    """A service created or updated ``obj`` (``changes``: the audit diff of the write)."""
+    _publish(Change(obj, changes or {}))
+
+
+@contextmanager
+def deleting(*objs: Model) -> Iterator[None]:
+    """A service deletes ``objs`` (the record and what goes with it by cascade) inside the
+    block: subscribers hear of each before, and finish what they returned after."""
+    afterwards = [then for obj in objs for then in _publish(Change(obj, {}, deleted=True))]
+    yield
+    for then in afterwards:
+        then()
+
+
+def subscribers() -> list[tuple[frozenset[str], Subscriber]]:
+    """Who listens to what (for docs and tests)."""
+    return list(_subscribers)

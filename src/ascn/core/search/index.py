@@ -1,0 +1,139 @@
+"""The search index's writes: one record's entry written (or removed) in the transaction
+of the write that changed it, entries re-read in batches when a name they hold changes,
+and the whole index rebuilt after bulk loads.
+
+``on_change`` is the events subscriber (``core.events``): services say what they changed
+(``events.changed`` / ``events.deleting``) and the index follows — the record's own entry,
+the entries it is part of (``Source.parts``) and those that hold its name
+(``Source.follows``). A deletion is announced before the row goes: the entry goes at once
+and the records it was part of are re-read once it has gone, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from ascn.core import events
+from ascn.core.models import SearchEntry
+from ascn.core.search import registry
+from ascn.core.search.sql import FTS_TABLE, is_postgresql
+
+
+def _entry_values(source: registry.Source, obj: Model) -> dict[str, Any] | None:
+    values = source.entry(obj)
+    if values is None:
+        return None
+    values["title"] = registry.clean(values["title"], 300)
+    values["body"] = registry.clean(values.get("body", ""), registry.BODY_LIMIT)
+    values["updated_at"] = getattr(obj, "updated_at", None) or timezone.now()
+    return values
+
+
+def index_object(obj: Model) -> None:
+    """Write (or remove) the search entry of one record, re-read from the database."""
+    source = registry.source_for(obj)
+    if source is None:
+        return
+    fresh = source.queryset().filter(pk=obj.pk).first()
+    values = _entry_values(source, fresh) if fresh is not None else None
+    if values is None:
+        SearchEntry.objects.filter(kind=source.kind, object_id=str(obj.pk)).delete()
+        return
+    SearchEntry.objects.update_or_create(kind=source.kind, object_id=str(obj.pk), defaults=values)
+
+
+def remove_object(obj: Model) -> None:
+    source = registry.source_for(obj)
+    if source is not None:
+        SearchEntry.objects.filter(kind=source.kind, object_id=str(obj.pk)).delete()
+
+
+def _index_all(records: Iterable[Model]) -> None:
+    for record in records:
+        index_object(record)
+
+
+def reindex(kind: str, condition: Q, *, batch_size: int = 500) -> int:
+    """Re-read the records of one type that meet ``condition`` and rewrite their entries in
+    batches (a renamed member state: thousands of projects). Returns the entries written."""
+    source = registry.source(kind)
+    model = source.model_class
+    records = source.queryset().filter(pk__in=model.objects.filter(condition).values("pk"))
+    written = 0
+    batch: list[Model] = []
+
+    def flush() -> int:
+        values = {str(obj.pk): _entry_values(source, obj) for obj in batch}
+        existing = dict(
+            SearchEntry.objects.filter(kind=kind, object_id__in=list(values)).values_list(
+                "object_id", "id"
+            )
+        )
+        gone = [pk for pk, v in values.items() if v is None]
+        SearchEntry.objects.filter(kind=kind, object_id__in=gone).delete()
+        kept = {pk: v for pk, v in values.items() if v is not None}
+        updates = [SearchEntry(id=existing[pk], **v) for pk, v in kept.items() if pk in existing]
+        if updates:
+            SearchEntry.objects.bulk_update(updates, fields=list(next(iter(kept.values()))))
+        SearchEntry.objects.bulk_create(
+            [
+                SearchEntry(kind=kind, object_id=pk, **v)
+                for pk, v in kept.items()
+                if pk not in existing
+            ]
+        )
+        return len(kept)
+
+    for obj in records.order_by("pk").iterator(chunk_size=batch_size):
+        batch.append(obj)
+        if len(batch) >= batch_size:
+            written += flush()
+            batch = []
+    if batch:
+        written += flush()
+    return written
+
+
+def rebuild(*, kinds: Iterable[str] | None = None, batch_size: int = 2000) -> dict[str, int]:
+    """Re-create the index from the records (after bulk loads that bypass the services)."""
+    counts: dict[str, int] = {}
+    for kind in kinds or registry.kinds():
+        source = registry.source(kind)
+        with transaction.atomic():
+            SearchEntry.objects.filter(kind=kind).delete()
+            batch: list[SearchEntry] = []
+            written = 0
+            for obj in source.queryset().order_by("pk").iterator(chunk_size=batch_size):
+                values = _entry_values(source, obj)
+                if values is None:
+                    continue
+                batch.append(SearchEntry(kind=kind, object_id=str(obj.pk), **values))
+                if len(batch) >= batch_size:
+                    SearchEntry.objects.bulk_create(batch)
+                    written += len(batch)
+                    batch = []
+            SearchEntry.objects.bulk_create(batch)
+            counts[kind] = written + len(batch)
+    if not is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
+    return counts
+
+
+def on_change(change: events.Change) -> Callable[[], None] | None:
+    """Keep the changed record's entry, and the entries that hold it, current."""
+    obj = change.obj
+    parents = registry.entries_with_part(obj)
+    if change.deleted:
+        remove_object(obj)
+        return (lambda: _index_all(parents)) if parents else None
+    index_object(obj)
+    _index_all(parents)
+    for kind, condition in registry.entry_sets_following(obj):
+        reindex(kind, condition)
+    return None

@@ -1,0 +1,140 @@
+"""What the search indexes, as the apps declare it (NetBox's ``register_search``).
+
+Each app says what it indexes in its own ``search.py`` — imported at start-up by
+``CoreConfig.ready`` — by registering a ``Source`` per searchable type, and the readable
+names of the facet values it owns (``register_facet_labels``). The engine knows no app: it
+reads this registry.
+
+A ``Source`` says which model it reads, the queryset that loads its records with what the
+entry needs (for ``rebuild`` and for re-reading one record), and how one record turns into
+the fields of a ``SearchEntry``. Two maps say when *other* records' changes alter its
+entries:
+
+* ``parts``: a record of another model that is part of an entry (an agenda item of a
+  meeting) → the records whose entries to re-read;
+* ``follows``: a record whose name is in the text of many entries (a city, a member state)
+  → the condition on this type's model that finds them, re-read in batches.
+
+Only what the record's readers may see goes into an entry: a person's name, role,
+designation and city — never their e-mail or phone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Model, Q, QuerySet
+
+BODY_LIMIT = 20_000  # characters of text per entry; a tsvector holds at most 1 MB
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # the highlight marks are \x02 and \x03
+
+
+# --- helpers for the apps' entries -----------------------------------------------------
+
+
+def clean(text: Any, limit: int | None = None) -> str:
+    text = _CONTROL.sub(" ", str(text or ""))
+    return text[:limit] if limit else text
+
+
+def joined(*parts: Any) -> str:
+    """An entry's text: the non-empty parts, one per line."""
+    return "\n".join(clean(p) for p in parts if p)
+
+
+def codes_text(codes: Iterable[str]) -> str:
+    """Codes as the index stores them for ``LIKE`` filters: ``|a|b|``, or "" for none."""
+    unique = sorted({c for c in codes if c})
+    return f"|{'|'.join(unique)}|" if unique else ""
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    label: Any  # translatable name of the type
+    model: str  # app_label.ModelName
+    queryset: Callable[[], QuerySet]
+    entry: Callable[[Any], dict[str, Any] | None]  # None: not searchable (e.g. no office)
+    parts: Mapping[str, Callable[[Any], Iterable[Model]]] = field(default_factory=dict)
+    follows: Mapping[str, Callable[[Any], Q]] = field(default_factory=dict)
+
+    @property
+    def model_class(self) -> type[Model]:
+        return apps.get_model(self.model)
+
+    @property
+    def model_label(self) -> str:
+        return self.model.lower()
+
+
+_sources: dict[str, Source] = {}
+_facet_labels: dict[str, list[Callable[[], Mapping[str, Any]]]] = {}
+
+
+def register(source: Source) -> Source:
+    """Index ``source.kind`` (from the app's ``search.py``). Registering again replaces it."""
+    _sources[source.kind] = source
+    return source
+
+
+def register_facet_labels(facet: str, labels: Callable[[], Mapping[str, Any]]) -> None:
+    """Readable names of some values of a facet (``country``, ``focus_area``, ``status``),
+    read when a search shows its facets; several apps may name values of one facet."""
+    providers = _facet_labels.setdefault(facet, [])
+    if labels not in providers:
+        providers.append(labels)
+
+
+def sources() -> dict[str, Source]:
+    """Every registered type, by kind, in the order of their kinds."""
+    return {kind: _sources[kind] for kind in sorted(_sources)}
+
+
+def kinds() -> list[str]:
+    return sorted(_sources)
+
+
+def source(kind: str) -> Source:
+    return _sources[kind]
+
+
+def source_for(obj: Model) -> Source | None:
+    label = obj._meta.label_lower
+    return next((s for s in _sources.values() if s.model_label == label), None)
+
+
+def entries_with_part(obj: Model) -> list[Model]:
+    """The indexed records whose entries hold ``obj`` as a part."""
+    label = obj._meta.label_lower
+    found: list[Model] = []
+    for each in _sources.values():
+        if label in each.parts:
+            found += [record for record in each.parts[label](obj) if record is not None]
+    return found
+
+
+def entry_sets_following(obj: Model) -> list[tuple[str, Q]]:
+    """``(kind, condition)`` of the entries whose text holds ``obj``'s name."""
+    label = obj._meta.label_lower
+    return [(kind, s.follows[label](obj)) for kind, s in sources().items() if label in s.follows]
+
+
+def part_models() -> set[str]:
+    return {label for s in _sources.values() for label in s.parts}
+
+
+def labels_for(facet: str) -> dict[str, Any]:
+    """Readable names of a facet's values (the values themselves are stable codes)."""
+    if facet == "type":
+        return {kind: s.label for kind, s in sources().items()}
+    labels: dict[str, Any] = {}
+    for provider in _facet_labels.get(facet, []):
+        labels.update(provider())
+    return labels
