@@ -11,11 +11,11 @@ def _warm_up() -> None:
     """Ask for the home page's map once at start-up, so the task worker (``db_worker``) draws
     it before the first visitor comes. Nothing is drawn here: Altair and vl-convert stay out
     of the web worker (docs/operations.md)."""
-    from django.db import connection
+    from django.db import connection  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
 
     try:
-        from ascn.network import queries
-        from ascn.portal.views import map_svg_of
+        from ascn.network import queries  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
+        from ascn.portal.views import map_svg_of  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
 
         map_svg_of(list(queries.cities()))
     except Exception:  # noqa: S110 - a map not queued yet is queued by the first page view

@@ -47,6 +47,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ascn.accounts.models import Role, User
 from ascn.accounts.services import membership_grant, token_create, user_create
+from ascn.core.models import AuditEntry
 from ascn.network.models import City, MemberState
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_upsert_seed
@@ -335,7 +336,6 @@ class AuditMark:
     """
 
     def __init__(self) -> None:
-        from ascn.core.models import AuditEntry
 
         self._model = AuditEntry
         last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()

@@ -13,10 +13,11 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from ascn.accounts.models import ApiToken, Role
+from ascn.accounts.models import ApiToken, Membership, Role
 from ascn.accounts.services import (
     TOKEN_PREFIX,
     hash_secret,
+    membership_end,
     membership_grant,
     token_create,
     user_create,
@@ -195,8 +196,6 @@ def test_revoking_with_one_token_leaves_the_others(officer):
 
 
 def test_me_lists_only_the_roles_held_today(officer, network):
-    from ascn.accounts.models import Membership
-    from ascn.accounts.services import membership_end
 
     # given the NR of Thailand whose membership started last year and ended today
     membership = Membership.objects.get(user=officer)

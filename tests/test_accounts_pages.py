@@ -3,6 +3,7 @@ reset, invitations, API tokens, and the demo accounts."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import axes.utils
@@ -460,6 +461,5 @@ def test_load_demo_creates_the_five_accounts_with_their_roles_once(
 
 
 def open_null():
-    import io
 
     return io.StringIO()

@@ -19,6 +19,7 @@ from ascn.agreements.services import (
 )
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.core.models import AuditEntry
+from ascn.meetings.models import Meeting
 from ascn.network.models import City
 from tests.roles import assert_matrix
 
@@ -78,7 +79,6 @@ def test_loading_the_seed_twice_changes_nothing_the_second_time():
 @pytest.mark.django_db
 def test_the_seed_links_the_inaugural_meeting_when_it_is_loaded():
     # given
-    from ascn.meetings.models import Meeting
 
     Meeting.objects.create(
         slug="ascn-annual-meeting-2018",

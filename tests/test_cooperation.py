@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from ascn.accounts.services import user_create
 from ascn.agreements.management.commands.load_agreements import load_agreements
 from ascn.cooperation.markdown import render_markdown
 from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
@@ -21,6 +22,7 @@ from ascn.cooperation.services import (
 )
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.models import AuditEntry
+from ascn.meetings.management.commands.load_meetings import load_meetings
 from ascn.network.models import City, FocusArea
 from tests.roles import assert_matrix, sign_in_redirect
 
@@ -265,7 +267,6 @@ def test_a_member_opens_a_thread_and_its_markdown_is_sanitised(thread):
 
 
 def test_people_without_a_role_cannot_post(roles, thread):
-    from ascn.accounts.services import user_create
 
     outsider = user_create(actor=None, email="outsider@example.org", password=None)
     with pytest.raises(PermissionDenied):
@@ -405,7 +406,6 @@ def test_the_timeline_lists_milestones_cities_and_agreements_in_date_order(clien
 
 
 def test_a_milestone_on_a_meetings_date_is_one_entry_linked_to_the_meeting(client, network, text):
-    from ascn.meetings.management.commands.load_meetings import load_meetings
 
     load_meetings()
     body = text(client.get("/timeline/"))
@@ -414,7 +414,6 @@ def test_a_milestone_on_a_meetings_date_is_one_entry_linked_to_the_meeting(clien
 
 def test_the_timeline_shows_the_meetings_and_the_agreements_link_to_theirs(client, network, text):
     # given the real meetings and agreements
-    from ascn.meetings.management.commands.load_meetings import load_meetings
 
     load_meetings()
     load_agreements()

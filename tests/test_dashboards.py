@@ -25,6 +25,7 @@ import json
 import re
 
 import pytest
+from django.core.cache import cache
 
 from ascn.accounts.services import membership_grant, user_create
 from ascn.network.models import City
@@ -253,7 +254,6 @@ def test_figures_are_cached_for_a_minute_when_configured(
 ):
     settings.ASCN_DASHBOARD_CACHE_SECONDS = 60
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    from django.core.cache import cache
 
     cache.clear()
     first = client.get(URL, {"member_state": "TH"})

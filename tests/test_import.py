@@ -7,13 +7,16 @@ the background with progress.
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
+import re
 import zipfile
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 
 from ascn.accounts.services import membership_grant, user_create
 from ascn.core.errors import InvalidInput
@@ -21,6 +24,7 @@ from ascn.core.models import AuditEntry
 from ascn.network.models import City, MemberState
 from ascn.opendata import imports, services
 from ascn.opendata.models import ImportJob
+from ascn.plans import services as plan_services
 from ascn.plans.models import Project
 from tests.roles import assert_matrix, everyone, members, sign_in_redirect
 
@@ -92,14 +96,12 @@ def upload(client, file):
 
 def error_rows(response) -> list[tuple[str, str, str]]:
     """The error table of a page, as (row, column, message)."""
-    import re
 
     html = response.content.decode()
     section = html[html.index('class="import-errors"') :]
     body = section[section.index("<tbody>") : section.index("</tbody>")]
     cells = re.findall(r"<tr><td[^>]*>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", body, re.S)
     clean = [tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in c) for c in cells]
-    import html as html_lib
 
     return [tuple(html_lib.unescape(cell) for cell in c) for c in clean]
 
@@ -376,7 +378,6 @@ def test_the_secretariat_imports_into_any_city(network, client, settings):
 
 def test_an_error_while_saving_rolls_back_the_rows_already_saved(phuket_client, monkeypatch):
     # given: the service refuses the second row only when saving (after every check passed)
-    from ascn.plans import services as plan_services
 
     real = plan_services.project_create
 
@@ -590,7 +591,6 @@ def test_an_import_is_seen_only_by_whoever_uploaded_it(phuket_client, network, c
     upload(phuket_client, csv_file([row(budget_amount="x")]))
     job = ImportJob.objects.get()
     other = officer("cso.hanoi@import.test", "cso", City.objects.get(slug="hanoi"))
-    from django.test import Client
 
     hanoi = Client()
     hanoi.force_login(other)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
@@ -79,8 +82,6 @@ def test_a_changed_count_is_a_new_map_never_a_stale_one():
 
 
 def test_the_web_code_does_not_import_altair_or_vl_convert():
-    import subprocess
-    import sys
 
     code = (
         "import django, sys; django.setup();"

@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 
 from ascn.accounts.services import membership_grant, user_create
 from ascn.network.models import City
 from ascn.opendata import catalogue
-from ascn.opendata.imports import COLUMN_NAMES, read_table
+from ascn.opendata.imports import COLUMN_NAMES, RowChecker, read_table
 from ascn.partners.models import Organisation
 from ascn.plans.services import project_create, project_update
 
@@ -174,7 +175,6 @@ def test_projects_csv_and_xlsx_read_back_by_the_importer(client, projects):
 def test_projects_export_imports_again_into_another_city(client, projects, secretariat):
     """Export → the importer's own row checks accept every row as it stands (the title is
     taken in Phuket already, so the check runs against another city)."""
-    from ascn.opendata.imports import RowChecker
 
     data = client.get("/data/projects.csv").content.decode("utf-8-sig")
     data = data.replace("\r\nphuket,", "\r\nhanoi,").encode("utf-8-sig")
@@ -214,7 +214,6 @@ def test_cached_downloads_are_rebuilt_when_a_record_changes(
     client, projects, secretariat, settings
 ):
     settings.ASCN_OPEN_DATA_CACHE_SECONDS = 600
-    from django.core.cache import cache
 
     cache.clear()
     first = client.get("/data/projects.csv")

@@ -13,9 +13,10 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from ascn.accounts.models import Role
+from ascn.accounts.models import Membership, Role, User
 from ascn.accounts.services import membership_grant, user_create
-from ascn.core.errors import NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.models import AuditEntry
 from ascn.core.permissions import (
     ANONYMOUS,
     CSO,
@@ -268,7 +269,6 @@ def test_of_two_edits_made_on_the_same_version_the_second_is_refused(roles, adb)
 
 
 def test_an_unknown_or_invalid_field_is_refused(roles, adb):
-    from ascn.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as unknown:
         organisation_update(
@@ -347,8 +347,6 @@ def _race_setup():
 
 
 def _race_cleanup():
-    from ascn.accounts.models import Membership, User
-    from ascn.core.models import AuditEntry
 
     org = Organisation.objects.filter(slug=RACE_SLUG).first()
     users = list(User.objects.filter(email__in=RACE_EMAILS))
@@ -420,7 +418,6 @@ def test_two_concurrent_edits_on_the_same_version_never_lose_data(db):
         assert isinstance(outcome["second"], StaleEdit), outcome
 
         def stored():
-            from ascn.core.models import AuditEntry
 
             saved = Organisation.objects.get(slug=RACE_SLUG)
             audited = AuditEntry.objects.filter(

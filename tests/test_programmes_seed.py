@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from ascn.agreements.management.commands.load_agreements import load_agreements
+from ascn.agreements.models import AgreementParty
 from ascn.funding.management.commands.load_partners import load_partners, load_programmes
 from ascn.funding.models import Programme
 from ascn.partners.models import Organisation
@@ -125,8 +127,6 @@ def test_a_reseed_corrects_a_changed_field_and_keeps_what_was_awarded():
 
 
 def test_the_agreement_parties_are_linked_to_the_seeded_partners():
-    from ascn.agreements.management.commands.load_agreements import load_agreements
-    from ascn.agreements.models import AgreementParty
 
     # given the partners loaded before the agreements (as `make demo` does)
     load_partners()
@@ -145,8 +145,6 @@ def test_the_agreement_parties_are_linked_to_the_seeded_partners():
 
 
 def test_agreements_load_without_the_partners_unlinked():
-    from ascn.agreements.management.commands.load_agreements import load_agreements
-    from ascn.agreements.models import AgreementParty
 
     load_agreements()
     assert AgreementParty.objects.count() == 4

@@ -8,6 +8,8 @@ the whole result set; no query, however odd, is a server error.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
@@ -20,8 +22,9 @@ from ascn.core.models import SearchEntry
 from ascn.core.permissions import scopes_of
 from ascn.core.search import sql
 from ascn.core.services import back_office_delete
-from ascn.network.models import City, MemberState, Person
-from ascn.network.services import registry_upsert
+from ascn.network.models import Appointment, City, MemberState, Person
+from ascn.network.services import appointment_create, appointment_end, registry_upsert
+from ascn.partners.services import organisation_upsert_seed
 from ascn.plans.services import plan_create, project_create, project_update
 
 pytest_plugins = ["tests.roles"]
@@ -395,10 +398,6 @@ def test_any_text_is_a_valid_search_or_a_clear_refusal(network, q):
 
 def test_a_new_officer_is_found_and_an_ended_appointment_leaves_the_directory(network):
     # given a new person appointed CSCO of Phuket by the Secretariat's registry services
-    import datetime as dt
-
-    from ascn.network.models import Appointment
-    from ascn.network.services import appointment_create, appointment_end
 
     person, _ = registry_upsert(
         actor=None, model=Person, lookup={"full_name": "Kanya Zqwerty"}, values={}
@@ -452,7 +451,6 @@ def test_a_single_letter_is_a_whole_word_not_a_prefix(cso):
 
 def test_an_organisation_counts_for_its_headquarters_member_state_only(roles, adb):
     # given the Asian Development Bank (headquartered in Manila) and a partner in Japan
-    from ascn.partners.services import organisation_upsert_seed
 
     organisation_upsert_seed(
         slug="yokohama-zqpartner",

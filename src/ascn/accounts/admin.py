@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import ApiToken, Invitation, Membership, User
+from ascn.accounts.services import membership_end
 
 
 @admin.register(User)
@@ -48,7 +49,6 @@ class MembershipAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("End the selected memberships today"))
     def end_today(self, request, queryset):
-        from ascn.accounts.services import membership_end
 
         for membership in queryset.filter(end_date__isnull=True):
             membership_end(actor=request.user, membership=membership)

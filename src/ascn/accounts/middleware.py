@@ -8,7 +8,9 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp import user_has_device
 
+from ascn.accounts.services import token_user
 from ascn.core.permissions import is_secretariat
 
 
@@ -28,7 +30,6 @@ class ApiTokenMiddleware:
             scheme, _, secret = header.partition(" ")
             if scheme.lower() != "bearer":
                 return JsonResponse({"detail": "Use 'Authorization: Bearer <token>'."}, status=401)
-            from ascn.accounts.services import token_user
 
             found = token_user(secret.strip())
             if found is None:
@@ -42,7 +43,6 @@ def needs_two_factor(user) -> bool:
     """Whether this signed-in user must pass a TOTP check before going on."""
     if not user.is_authenticated or user.is_verified():
         return False
-    from django_otp import user_has_device
 
     if user_has_device(user, confirmed=True):
         return True
@@ -70,7 +70,6 @@ class TwoFactorMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Two-factor verification required."}, status=403)
-            from django_otp import user_has_device
 
             target = (
                 "two-factor-verify" if user_has_device(user, confirmed=True) else "two-factor-setup"

@@ -85,6 +85,14 @@ ROLE_SCOPE = {
 }
 
 
+# The field of a membership (and of an invitation) that holds the scope of each kind.
+SCOPE_FIELD = {
+    ScopeType.MEMBER_STATE: "member_state",
+    ScopeType.CITY: "city",
+    ScopeType.ORGANISATION: "organisation",
+}
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self, on=None):
         on = on or timezone.localdate()
@@ -180,6 +188,13 @@ class Membership(models.Model):
     @property
     def scope(self):
         return self.member_state or self.city or self.organisation
+
+    @classmethod
+    def scope_model(cls, scope_type: str) -> type[models.Model] | None:
+        """The model of a scope of this type (the one its foreign key names: the registry's
+        member states and cities, the partners' organisations), None for the network."""
+        field = SCOPE_FIELD.get(ScopeType(scope_type))
+        return cls._meta.get_field(field).related_model if field else None  # type: ignore[return-value]
 
     @property
     def scope_key(self) -> str | None:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+import django_otp
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -18,8 +19,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ascn.accounts.models import ROLE_SCOPE, ApiToken, Invitation, Membership, Role, ScopeType, User
+from ascn.accounts.models import (
+    ROLE_SCOPE,
+    SCOPE_FIELD,
+    ApiToken,
+    Invitation,
+    Membership,
+    Role,
+    User,
+)
 from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import forget_scopes, scopes_of
@@ -84,30 +94,20 @@ def user_create(
 
 def _scope_kwargs(role: str, scope) -> dict:
     """Validate that ``scope`` fits ``role`` and return the membership's scope fields."""
-    from ascn.network.models import City, MemberState
-    from ascn.partners.models import Organisation
-
     try:
         scope_type = ROLE_SCOPE[Role(role)]
     except ValueError as exc:
         raise InvalidInput(_("Unknown role."), field="role") from exc
-    expected = {
-        ScopeType.NETWORK: type(None),
-        ScopeType.MEMBER_STATE: MemberState,
-        ScopeType.CITY: City,
-        ScopeType.ORGANISATION: Organisation,
-    }[scope_type]
+    expected = Membership.scope_model(scope_type) or type(None)
     if not isinstance(scope, expected):
         raise InvalidInput(
             _("This role is held over a %(scope)s.") % {"scope": scope_type.label.lower()},
             field="scope",
         )
-    return {
-        "scope_type": scope_type,
-        "member_state": scope if scope_type == ScopeType.MEMBER_STATE else None,
-        "city": scope if scope_type == ScopeType.CITY else None,
-        "organisation": scope if scope_type == ScopeType.ORGANISATION else None,
-    }
+    fields = dict.fromkeys(SCOPE_FIELD.values())
+    if scope_type in SCOPE_FIELD:
+        fields[SCOPE_FIELD[scope_type]] = scope
+    return {"scope_type": scope_type, **fields}
 
 
 def _can_grant(actor, role: str, scope) -> bool:
@@ -438,7 +438,6 @@ def password_recorded(*, actor: User, action: str) -> None:
 @transaction.atomic
 def two_factor_enable(*, actor: User, device):
     """Confirm the actor's own TOTP device after they gave a right code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=actor).first()
     if device is None:
@@ -458,7 +457,6 @@ def two_factor_enable(*, actor: User, device):
 @transaction.atomic
 def two_factor_disable(*, actor: User) -> int:
     """Remove the actor's authenticators. The Secretariat must keep two-factor on."""
-    import django_otp
 
     if settings.ASCN_SECRETARIAT_REQUIRES_2FA and scopes_of(actor).secretariat:
         raise PermissionDenied(_("The Secretariat must keep two-factor sign-in on."))

@@ -45,9 +45,7 @@ urlpatterns = [
     path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("two-factor/disable/", views.two_factor_disable, name="two-factor-disable"),
-    # invitations: the revoke path before the catch-all token path
-    path("invitations/", views.invitations, name="invitations"),
-    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
+    # an invitation's link (the desk that sends them is the portal's)
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     # API tokens
     path("tokens/", views.tokens, name="tokens"),

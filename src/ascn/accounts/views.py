@@ -21,7 +21,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,17 +37,15 @@ from qrcode.image.svg import SvgPathImage
 
 from ascn.accounts import services
 from ascn.accounts.forms import (
-    SCOPE_FIELD,
     InvitationAcceptForm,
-    InvitationForm,
     TokenCreateForm,
     TwoFactorCodeForm,
 )
-from ascn.accounts.models import ROLE_SCOPE, ApiToken, Invitation, Membership, Role, User
-from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from ascn.accounts.models import ApiToken, Membership, User
+from ascn.accounts.notifications import mark_read, notifications_for
+from ascn.core.errors import InvalidInput, NotFound
+from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
-
-DEMO_INVITATION_LINK = "ascn_demo_invitation_link"
 
 
 def _next_url(request, default: str = "account") -> str:
@@ -59,17 +56,6 @@ def _next_url(request, default: str = "account") -> str:
     ):
         return target
     return reverse(default)
-
-
-def _add_domain_error(form, exc: DomainError, field_map: dict[str, str] | None = None) -> None:
-    """A service's refusal: 404 and 403 as such, invalid input as a form error."""
-    if isinstance(exc, NotFound):
-        raise Http404(exc.message)
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied(exc.message)
-    field = getattr(exc, "field", None)
-    field = (field_map or {}).get(field, field)
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 # --- the account page ----------------------------------------------------------------
@@ -83,8 +69,6 @@ def may_invite(user) -> bool:
 @login_required
 @require_GET
 def account(request):
-    from ascn.network.models import Person
-
     user = request.user
     memberships = (
         Membership.objects.active()
@@ -94,7 +78,8 @@ def account(request):
     )
     context = {
         "memberships": memberships,
-        "person": Person.objects.filter(user=user).first(),
+        # the registry's person this account belongs to (the registry links it: Person.user)
+        "person": getattr(user, "person", None),
         "two_factor_on": django_otp.user_has_device(user, confirmed=True),
         "is_secretariat": scopes_of(user).secretariat,
         "may_invite": may_invite(user),
@@ -251,87 +236,6 @@ def two_factor_disable(request):
 # --- invitations ---------------------------------------------------------------------
 
 
-def _inviter_scopes(user):
-    """Only the Secretariat and National Representatives invite; for anyone else there is nothing here."""
-    scopes = scopes_of(user)
-    if not (scopes.secretariat or scopes.member_state_ids):
-        raise Http404
-    return scopes
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def invitations(request):
-    scopes = _inviter_scopes(request.user)
-    form = InvitationForm(request.POST or None, scopes=scopes)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        scope_field = SCOPE_FIELD.get(ROLE_SCOPE[Role(data["role"])], "role")
-        try:
-            invitation, token = services.invitation_create(
-                actor=request.user,
-                email=data["email"],
-                role=data["role"],
-                scope=data["scope"],
-                person=data.get("person"),
-            )
-        except DomainError as exc:
-            _add_domain_error(form, exc, {"scope": scope_field})
-        else:
-            messages.success(
-                request,
-                _(
-                    "Invitation e-mailed to %(email)s. The link works once and expires in %(days)d days."
-                )
-                % {"email": invitation.email, "days": services.INVITATION_LIFETIME.days},
-            )
-            if settings.ASCN_DEMO:
-                request.session[DEMO_INVITATION_LINK] = services.invitation_url(token)
-            return redirect("invitations")
-    demo_link = None
-    if request.method == "GET" and settings.ASCN_DEMO:
-        demo_link = request.session.pop(DEMO_INVITATION_LINK, None)
-    sent = Invitation.objects.select_related(
-        "member_state", "city", "organisation", "person", "invited_by", "accepted_by"
-    )
-    if not scopes.secretariat:
-        sent = sent.filter(invited_by=request.user)
-    page = Paginator(sent.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page_obj": page,
-        "demo_link": demo_link,
-        "secretariat": scopes.secretariat,
-    }
-    return render(request, "accounts/invitations.html", context)
-
-
-@login_required
-@require_POST
-def invitation_revoke(request, pk: int):
-    scopes = _inviter_scopes(request.user)
-    mine = (
-        Invitation.objects.all()
-        if scopes.secretariat
-        else Invitation.objects.filter(invited_by=request.user)
-    )
-    invitation = get_object_or_404(mine, pk=pk)
-    try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("The invitation to %(email)s is revoked; its link no longer works.")
-            % {"email": invitation.email},
-        )
-    return redirect("invitations")
-
-
 def _invalid_invitation(request):
     return render(request, "accounts/invitation_invalid.html", status=404)
 
@@ -357,7 +261,7 @@ def invitation_accept(request, token: str):
             if form is None:
                 messages.error(request, exc.message)
             else:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
         else:
             role = invitation.get_role_display()
             if existing is None:
@@ -405,8 +309,8 @@ def tokens(request):
             created, secret = services.token_create(
                 actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
             )
-        except DomainError as exc:
-            _add_domain_error(form, exc)
+        except InvalidInput as exc:
+            form_error(form, exc)
         else:
             form = TokenCreateForm()
     now = timezone.now()
@@ -435,7 +339,6 @@ def token_revoke(request, pk: int):
 @login_required
 @require_GET
 def notifications(request):
-    from ascn.accounts.notifications import notifications_for
 
     page = Paginator(notifications_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/notifications.html", {"page": page})
@@ -445,7 +348,6 @@ def notifications(request):
 @require_POST
 def notifications_mark_read(request):
     """Mark one notification read (``id``) or all of them; only the user's own."""
-    from ascn.accounts.notifications import mark_read
 
     ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
     mark_read(user=request.user, ids=ids or None)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,8 @@ from ascn.cooperation.services import (
     thread_moderate,
 )
 from ascn.cooperation.timeline import timeline_for
-from ascn.core.errors import DomainError, InvalidInput
+from ascn.core.errors import DomainError, InvalidInput, PermissionDenied
+from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.network.models import City, FocusArea
 
@@ -53,12 +53,7 @@ def case_study_detail(request, slug: str):
 
 def _require_member(request) -> None:
     if not is_member(request.user):
-        raise DjangoPermissionDenied(_("Discussions are for members of the network."))
-
-
-def _apply(form, exc: InvalidInput) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+        raise PermissionDenied(_("Discussions are for members of the network."))
 
 
 @login_required
@@ -71,7 +66,7 @@ def forum(request, code: str):
         try:
             thread = thread_create(actor=request.user, focus_area=focus_area, **form.cleaned_data)
         except InvalidInput as exc:
-            _apply(form, exc)
+            form_error(form, exc)
         else:
             return redirect(thread.get_absolute_url())
     threads = queries.threads_for(request.user).filter(focus_area=focus_area)
@@ -96,7 +91,7 @@ def thread_detail(request, pk: int):
         try:
             post_create(actor=request.user, thread=thread, body=form.cleaned_data["body"])
         except InvalidInput as exc:
-            _apply(form, exc)
+            form_error(form, exc)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect(thread.get_absolute_url())
@@ -134,7 +129,7 @@ def thread_moderation(request, pk: int):
     try:
         thread_moderate(actor=request.user, thread=thread, **changes)
     except DomainError as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
+        raise PermissionDenied(exc.message) from exc
     return redirect(thread.get_absolute_url())
 
 
@@ -148,7 +143,7 @@ def post_moderation(request, pk: int):
     try:
         post_hide(actor=request.user, post=post, hidden=request.POST.get("action") != "unhide")
     except DomainError as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
+        raise PermissionDenied(exc.message) from exc
     return redirect(post.thread.get_absolute_url())
 
 
@@ -181,7 +176,7 @@ def partnership_new(request):
             try:
                 partnership_create(actor=request.user, **form.cleaned_data)
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
                 status = 422
             else:
                 messages.success(request, _("The partnership is recorded."))

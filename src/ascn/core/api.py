@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import field_validator
 
 
@@ -65,7 +66,6 @@ class PageNumber(PaginationBase):
 
 
 def _bearer_security_scheme():
-    from ninja.security import HttpBearer
 
     class BearerToken(HttpBearer):
         """``Authorization: Bearer <token>`` (create one with POST /api/v1/auth/token)."""
@@ -80,7 +80,6 @@ def _bearer_security_scheme():
 
 
 def _session_auth():
-    from ninja.security import SessionAuth
 
     return SessionAuth(csrf=True)
 

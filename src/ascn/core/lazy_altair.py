@@ -15,7 +15,7 @@ class _LazyAltair:
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
-        import altair
+        import altair  # noqa: PLC0415 - start-up: Altair loads only when a chart is drawn
 
         return getattr(altair, name)
 

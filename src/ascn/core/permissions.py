@@ -59,12 +59,10 @@ def scopes_of(user) -> Scopes:
     cached = getattr(user, "_ascn_scopes", None)
     if cached is not None:
         return cached
-    from ascn.accounts.models import Membership
-
-    rows = (
-        Membership.objects.active()
-        .filter(user=user)
-        .values_list("role", "member_state_id", "city_id", "organisation_id")
+    # ``memberships``: the accounts app's roles held over scopes (core reads them through the
+    # user's relation, knowing no app).
+    rows = user.memberships.active().values_list(
+        "role", "member_state_id", "city_id", "organisation_id"
     )
     states, cities, orgs, secretariat = set(), set(), set(), False
     for role, state_id, city_id, org_id in rows:

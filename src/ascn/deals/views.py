@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.accounts.notifications import mark_read
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.forms import form_error
 from ascn.deals.forms import AdvanceForm, InterestForm
 from ascn.deals.models import Engagement
 from ascn.deals.services import (
@@ -40,7 +41,7 @@ BOARD_LIMIT = 600  # cards on one board; beyond that the page says so and filter
 
 
 def _forbidden(request, message: str):
-    return render(request, "plans/forbidden.html", {"message": message}, status=403)
+    return render(request, "components/forbidden.html", {"message": message}, status=403)
 
 
 @login_required
@@ -109,8 +110,7 @@ def engagement_detail(request, pk: int):
 def engagement_advance_view(request, pk: int):
     engagement = _engagement_or_404(request, pk)
     if not may_advance(request.user, engagement):
-        return _forbidden(
-            request,
+        raise PermissionDenied(
             _(
                 "Only the organisation's members, the city's Chief Smart City Officers and "
                 "the Secretariat move a deal."
@@ -140,10 +140,8 @@ def engagement_advance_view(request, pk: int):
         messages.error(request, exc.message)
         return _detail_page(request, _engagement_or_404(request, pk), status=409)
     except InvalidInput as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form_error(form, exc)
         return _detail_page(request, engagement, form, status=422)
-    except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
     messages.success(request, _("The deal moved on; both sides have been told."))
     return redirect("engagement-detail", pk=pk)
 
@@ -185,8 +183,7 @@ def engagement_new(request):
         return redirect(existing)
     side = engagement_side_of(request.user, project=project, organisation=organisation)
     if side is None:
-        return _forbidden(
-            request,
+        raise PermissionDenied(
             _(
                 "Only the organisation's members or the city's Chief Smart City Officers "
                 "express interest in a deal between them."
@@ -212,9 +209,5 @@ def engagement_new(request):
     except InvalidInput as exc:
         form.add_error("message" if exc.field == "message" else None, exc.message)
         return render(request, "deals/engagement_new.html", context, status=422)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
     messages.success(request, _("Interest sent; the other side has been told."))
     return redirect(engagement)

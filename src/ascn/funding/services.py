@@ -25,7 +25,7 @@ from ascn.core.services import validate
 from ascn.core.visibility import Visibility
 from ascn.funding.models import Application, ApplicationStatus, Award, Call, Disbursement, Programme
 from ascn.funding.permissions import application_policy, programme_policy
-from ascn.network.models import FocusArea
+from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument, Project
@@ -128,8 +128,6 @@ def _clean_programme_values(values: dict[str, Any]) -> dict[str, Any]:
         elif key in {"period_start", "period_end"}:
             clean[key] = value
         elif key == "eligible_countries":
-            from ascn.network.models import MemberState
-
             clean[key] = _codes(
                 [str(c).upper() for c in value or []],
                 set(MemberState.objects.values_list("code", flat=True)),

@@ -7,8 +7,6 @@ are plain POST forms: the pages work without JavaScript.
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
@@ -18,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.funding import queries
 from ascn.funding.forms import ApplyForm, AwardForm, CallForm, DisbursementForm, TransitionForm
@@ -38,19 +37,6 @@ from ascn.funding.services import (
 from ascn.network.models import FocusArea
 from ascn.plans.models import FinancingInstrument, Project
 from ascn.plans.permissions import project_policy
-
-
-def _maps_domain_errors(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except PermissionDenied as exc:
-            return render(request, "plans/forbidden.html", {"message": exc.message}, status=403)
-
-    return wrapper
 
 
 def _programme_or_404(request, slug: str) -> Programme:
@@ -158,7 +144,6 @@ def programme_detail(request, slug: str):
 
 
 @require_POST
-@_maps_domain_errors
 def programme_apply(request, slug: str):
     if redirect := _sign_in_first(request):
         return redirect
@@ -184,7 +169,7 @@ def programme_apply(request, slug: str):
             statement=data["statement"],
         )
     except InvalidInput as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form_error(form, exc)
         return _detail(request, programme, status=exc.status, apply_form=form)
     messages.success(
         request,
@@ -214,7 +199,6 @@ def _refused(request, programme, exc, application):
 
 
 @require_POST
-@_maps_domain_errors
 def application_action(request, slug: str, pk: int, action: str):
     if redirect := _sign_in_first(request):
         return redirect
@@ -244,7 +228,6 @@ def application_action(request, slug: str, pk: int, action: str):
 
 
 @require_POST
-@_maps_domain_errors
 def application_award_view(request, slug: str, pk: int):
     if redirect := _sign_in_first(request):
         return redirect
@@ -273,7 +256,6 @@ def application_award_view(request, slug: str, pk: int):
 
 
 @require_POST
-@_maps_domain_errors
 def award_disburse(request, slug: str, pk: int):
     if redirect := _sign_in_first(request):
         return redirect
@@ -293,7 +275,6 @@ def award_disburse(request, slug: str, pk: int):
 
 
 @require_POST
-@_maps_domain_errors
 def programme_call_create(request, slug: str):
     if redirect := _sign_in_first(request):
         return redirect
@@ -305,7 +286,7 @@ def programme_call_create(request, slug: str):
     try:
         call_create(actor=request.user, programme=programme, **form.cleaned_data)
     except InvalidInput as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form_error(form, exc)
         return _detail(request, programme, status=exc.status, call_form=form)
     messages.success(request, _("The call is open for applications on its opening date."))
     return HttpResponseRedirect(programme.get_absolute_url() + "#calls")

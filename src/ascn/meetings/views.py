@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,8 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ascn.agreements.queries import agreements_for
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
+from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.permissions import scopes_of
 from ascn.meetings import calendar, queries
 from ascn.meetings.forms import MeetingDocumentForm
@@ -31,21 +28,6 @@ from ascn.meetings.services import (
     registration_register,
     waiting_position,
 )
-
-
-def maps_domain_errors(view):
-    """``NotFound`` → 404; ``PermissionDenied`` → 403 saying why."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except PermissionDenied as exc:
-            return render(request, "plans/forbidden.html", {"message": exc.message}, status=403)
-
-    return wrapper
 
 
 def _meeting_or_404(request, slug: str):
@@ -78,8 +60,6 @@ def meeting_detail(request, slug: str):
         "runs_meetings": runs_meetings,
         "documents": list(meeting.documents.all()),
         "document_form": MeetingDocumentForm() if runs_meetings else None,
-        # only the agreements this person may see (drafts are the Secretariat's)
-        "agreements": list(agreements_for(request.user).filter(meeting=meeting)),
         "minutes_html": render_markdown(meeting.minutes) if meeting.minutes else "",
         "ics_url": (
             f"/api/v1/meetings/{meeting.slug}.ics" if calendar.has_calendar_dates(meeting) else None
@@ -90,7 +70,6 @@ def meeting_detail(request, slug: str):
 
 @login_required
 @require_POST
-@maps_domain_errors
 def meeting_register(request, slug: str):
     meeting = _meeting_or_404(request, slug)
     try:
@@ -111,7 +90,6 @@ def meeting_register(request, slug: str):
 
 @login_required
 @require_POST
-@maps_domain_errors
 def meeting_cancel(request, slug: str):
     meeting = _meeting_or_404(request, slug)
     try:
@@ -125,7 +103,6 @@ def meeting_cancel(request, slug: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def meeting_check_in(request, slug: str):
     if not scopes_of(request.user).secretariat:
         raise Http404(_("Meeting not found."))
@@ -162,7 +139,6 @@ def meeting_check_in(request, slug: str):
 
 @login_required
 @require_POST
-@maps_domain_errors
 def meeting_document_add(request, slug: str):
     """The Secretariat's upload form on the meeting page. Others find nothing here."""
     if not scopes_of(request.user).secretariat:
@@ -210,7 +186,6 @@ def meeting_document(request, slug: str, pk: int):
 
 @login_required
 @require_POST
-@maps_domain_errors
 def meeting_document_remove(request, slug: str, pk: int):
     if not scopes_of(request.user).secretariat:
         raise Http404(_("Meeting not found."))

@@ -107,7 +107,7 @@ def _size_ticks(most: int) -> list[int]:
 
 
 def _colour_scale(cohorts: list[str]) -> alt.Scale:
-    import altair as alt
+    import altair as alt  # noqa: PLC0415 - start-up: Altair and vl-convert stay out of the web workers
 
     domain = sorted(set(cohorts))
     later = iter(LATER_COLOURS * (len(domain) // len(LATER_COLOURS) + 1))
@@ -117,7 +117,7 @@ def _colour_scale(cohorts: list[str]) -> alt.Scale:
 
 def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -> dict:
     """A self-contained Vega-Lite spec (inline data, no URLs) of ASEAN and the given cities."""
-    import altair as alt
+    import altair as alt  # noqa: PLC0415 - start-up: Altair and vl-convert stay out of the web workers
 
     points = [c for c in (_clean_city(city) for city in cities) if c is not None]
     counted = any("projects" in p for p in points)
@@ -238,7 +238,7 @@ def asean_map_svg(cities: list[dict]) -> str:
 
 @functools.lru_cache(maxsize=SVG_CACHE_SIZE)
 def _svg_cached(key: tuple) -> str:
-    import vl_convert  # imported late: it is a large extension module
+    import vl_convert  # noqa: PLC0415 - start-up: Altair and vl-convert stay out of the web workers
 
     cities = [_row_dict(row) for row in key]
     spec = asean_map_spec(cities)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ascn.network.models import Appointment, City, MemberState, size_class_q
+from ascn.network.models import Appointment, City, MemberState, Person, size_class_q
 
 UNKNOWN_SIZE = "unknown"
 
@@ -94,3 +94,16 @@ def directory(*, country: str | None = None, role: str | None = None, q: str | N
             | Q(city__name__icontains=q)
         )
     return qs
+
+
+def officers_without_account(*, member_state_ids=None) -> QuerySet[Person]:
+    """People of the registry with a current office and no account yet (for an invitation;
+    ``member_state_ids``: only the CSCOs of those states' cities)."""
+    offices = Appointment.objects.current().select_related("city", "member_state")
+    if member_state_ids is not None:
+        offices = offices.filter(role=Appointment.Role.CSO, member_state_id__in=member_state_ids)
+    return (
+        Person.objects.filter(user__isnull=True, pk__in=offices.values("person_id"))
+        .prefetch_related(Prefetch("appointments", offices, to_attr="current_appointments"))
+        .order_by("full_name")
+    )

@@ -25,7 +25,16 @@ from django.db.models import Max, QuerySet
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
+from ascn.agreements.models import Agreement
+from ascn.cooperation.models import CaseStudy, CityPartnership
+from ascn.funding.models import Programme
+from ascn.meetings.models import Meeting
+from ascn.network import queries
+from ascn.network.models import Appointment, City, FocusArea, MemberState, Outcome
 from ascn.opendata.imports import COLUMN_NAMES, csv_bytes, xlsx_fit_columns, xlsx_write_rows
+from ascn.partners.models import Organisation
+from ascn.plans.models import ActionPlan, Project
+from ascn.plans.permissions import plan_policy, project_policy
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
@@ -119,7 +128,6 @@ def _cell(value: Any) -> Any:
 
 
 def member_states_table():
-    from ascn.network import queries
 
     header = ["code", "name", "official_name", "asean_member_since", "ascn_cities"]
     rows = [
@@ -130,7 +138,6 @@ def member_states_table():
 
 
 def cities_table():
-    from ascn.network.models import City
 
     header = [
         "slug",
@@ -164,7 +171,6 @@ def cities_table():
 
 def officers_table():
     """The current officers' public fields: never their e-mail or phone."""
-    from ascn.network import queries
 
     header = ["name", "role", "member_state", "city", "designation", "start_date", "source"]
     rows = [
@@ -183,7 +189,6 @@ def officers_table():
 
 
 def framework_table():
-    from ascn.network.models import FocusArea, Outcome
 
     header = ["kind", "code", "name", "description"]
     rows = [["outcome", o.code, o.name, o.description] for o in Outcome.objects.all()]
@@ -192,8 +197,6 @@ def framework_table():
 
 
 def public_projects() -> QuerySet:
-    from ascn.plans.models import Project
-    from ascn.plans.permissions import project_policy
 
     return project_policy.visible(anonymous(), Project.objects.all()).order_by()
 
@@ -264,7 +267,6 @@ def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -
 
 def projects_table():
     """Three queries whatever the number of projects: the rows, their focus areas, outcomes."""
-    from ascn.plans.models import Project
 
     projects = public_projects()
     areas = _codes_by_project(Project.focus_areas, projects, "focusarea__code")
@@ -277,8 +279,6 @@ def projects_table():
 
 
 def action_plans_table():
-    from ascn.plans.models import ActionPlan
-    from ascn.plans.permissions import plan_policy
 
     plans = (
         plan_policy.visible(anonymous(), ActionPlan.objects.all())
@@ -317,7 +317,6 @@ def action_plans_table():
 
 
 def meetings_table():
-    from ascn.meetings.models import Meeting
 
     header = [
         "slug",
@@ -385,13 +384,11 @@ def agreements_table():
 
 
 def public_agreements() -> QuerySet:
-    from ascn.agreements.models import Agreement
 
     return Agreement.objects.filter(visibility="public")
 
 
 def public_organisations() -> QuerySet:
-    from ascn.partners.models import Organisation
 
     return Organisation.objects.filter(visibility="public")
 
@@ -434,7 +431,6 @@ def organisations_table():
 
 
 def public_programmes() -> QuerySet:
-    from ascn.funding.models import Programme
 
     return Programme.objects.filter(visibility="public")
 
@@ -477,7 +473,6 @@ def programmes_table():
 
 
 def public_case_studies() -> QuerySet:
-    from ascn.cooperation.models import CaseStudy
 
     return CaseStudy.objects.filter(visibility="public")
 
@@ -512,7 +507,6 @@ def case_studies_table():
 
 
 def public_partnerships() -> QuerySet:
-    from ascn.cooperation.models import CityPartnership
 
     return CityPartnership.objects.filter(visibility="public")
 
@@ -552,9 +546,6 @@ def partnerships_table():
 
 
 def datasets() -> list[Dataset]:
-    from ascn.meetings.models import Meeting
-    from ascn.network.models import Appointment, City, MemberState
-    from ascn.plans.models import ActionPlan, Project
 
     return [
         Dataset(
@@ -731,7 +722,7 @@ def as_csv(header: list[str], rows: list[list[Any]]) -> bytes:
 
 
 def as_xlsx(header: list[str], rows: list[list[Any]], sheet_name: str) -> bytes:
-    import openpyxl
+    import openpyxl  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is written
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active

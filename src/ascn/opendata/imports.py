@@ -279,7 +279,7 @@ def _read_csv(data: bytes, limit: int) -> Table:
 
 
 def _read_xlsx(data: bytes, limit: int) -> Table:
-    import openpyxl
+    import openpyxl  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_INFLATED_BYTES:
@@ -717,7 +717,7 @@ def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
 
 def xlsx_write_rows(sheet, rows: Iterable[Iterable[Any]], *, bold_first: bool = True) -> None:
     """Append rows to an openpyxl sheet; text never becomes a formula."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
 
     for index, row in enumerate(rows):
         sheet.append(list(row))
@@ -729,7 +729,7 @@ def xlsx_write_rows(sheet, rows: Iterable[Iterable[Any]], *, bold_first: bool = 
 
 
 def xlsx_fit_columns(sheet, *, widest: int = 60) -> None:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
 
     widths: dict[int, int] = {}
     for row in sheet.iter_rows():
@@ -747,8 +747,8 @@ def template_csv(example_city: str | None = None) -> bytes:
 
 def template_xlsx(example_city: str | None = None) -> bytes:
     """The template workbook: a ``projects`` sheet to fill in and a ``codes`` sheet to look up."""
-    import openpyxl
-    from openpyxl.worksheet.datavalidation import DataValidation
+    import openpyxl  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
 
     header, example = template_rows(example_city)
     workbook = openpyxl.Workbook()

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from ascn.network.models import FocusArea, MemberState
 from ascn.opendata.imports import csv_bytes, xlsx_fit_columns, xlsx_write_rows
 from ascn.plans import codelists, money
+from ascn.plans.charts import progress_spec
 from ascn.plans.models import FinancingInstrument, ProgressUpdate, Project
 from ascn.plans.queries import projects_for
 
@@ -510,8 +511,8 @@ SHEET_NAMES = {
 
 def report_xlsx(report: MeReport) -> bytes:
     """One sheet per table (named as in ``SHEET_NAMES``), and an "About" sheet last."""
-    import openpyxl
-    from openpyxl.styles import Font
+    import openpyxl  # noqa: PLC0415 - start-up: openpyxl and vl-convert load only for a report's download
+    from openpyxl.styles import Font  # noqa: PLC0415 - start-up: openpyxl and vl-convert load only for a report's download
 
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
@@ -579,9 +580,7 @@ def progress_summary(report: MeReport) -> str:
 
 @functools.lru_cache(maxsize=32)
 def _chart_svg(key: tuple, filters: str) -> str:
-    import vl_convert  # imported late: it is a large extension module
-
-    from ascn.plans.charts import progress_spec
+    import vl_convert  # noqa: PLC0415 - start-up: openpyxl and vl-convert load only for a report's download
 
     rows = [(dt.date.fromisoformat(d), Decimal(p), Decimal(f)) for d, p, f in key]
     spec = progress_spec(

@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from ascn.core import audit, events
 from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
@@ -96,8 +97,6 @@ def import_job_create(*, actor, file: UploadedFile) -> ImportJob:
     )
     events.changed(job, entry.changes)
     if job.in_background:
-        from ascn.opendata.tasks import run_project_import
-
         job_id = job.pk
         transaction.on_commit(lambda: run_project_import.enqueue(job_id))
     return job
@@ -218,3 +217,11 @@ def _create_projects(job: ImportJob, actor, checked: list[imports.CheckedRow]):
             transaction.set_rollback(True)
             return [], errors
     return created, errors
+
+
+@task()
+def run_project_import(job_id: int) -> dict:
+    """The background task of a large import (``manage.py db_worker`` runs it): the service
+    above, once the upload is committed."""
+    job = import_job_run(job_id=job_id)
+    return {"status": job.status, "created": job.created_count, "errors": len(job.errors)}

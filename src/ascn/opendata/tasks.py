@@ -1,14 +1,9 @@
-"""Background tasks of the open-data app (django-tasks; ``manage.py db_worker`` runs them)."""
+"""Background tasks of the open-data app (django-tasks; ``manage.py db_worker`` runs them).
 
-from __future__ import annotations
+The import task is defined with the service it runs (``services.run_project_import``);
+this module keeps the path under which tasks queued before that move were stored.
+"""
 
-from django_tasks import task
+from ascn.opendata.services import run_project_import
 
-
-@task()
-def run_project_import(job_id: int) -> dict:
-    """Run an uploaded project import (see ``services.import_job_run``)."""
-    from ascn.opendata.services import import_job_run
-
-    job = import_job_run(job_id=job_id)
-    return {"status": job.status, "created": job.created_count, "errors": len(job.errors)}
+__all__ = ["run_project_import"]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
-from ascn.funding.queries import programmes_sponsored_by
+from ascn.core.forms import form_error
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import queries
 from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, OrganisationForm
@@ -36,7 +36,7 @@ def _organisation_or_404(request, slug: str) -> Organisation:
 
 
 def _forbidden(request, message: str):
-    return render(request, "plans/forbidden.html", {"message": message}, status=403)
+    return render(request, "components/forbidden.html", {"message": message}, status=403)
 
 
 @require_GET
@@ -80,11 +80,6 @@ def _profile_context(request, org: Organisation) -> dict:
         "instruments": [instruments.get(c, c) for c in org.instruments],
         "stages": [stages.get(c, c) for c in org.stages],
         "members": members,
-        "programmes": list(
-            programmes_sponsored_by(request.user, org)
-            .select_related("sponsor", "implementer")
-            .order_by("name")
-        ),
         "can_change": organisation_policy.can(request.user, "change", org),
         "can_verify": organisation_policy.can(request.user, "verify", org),
     }
@@ -122,8 +117,8 @@ def _shown(value) -> str:
 def organisation_edit(request, slug: str):
     org = _organisation_or_404(request, slug)
     if not organisation_policy.can(request.user, "change", org):
-        return _forbidden(
-            request, _("Only the organisation's members and the Secretariat edit this profile.")
+        raise PermissionDenied(
+            _("Only the organisation's members and the Secretariat edit this profile.")
         )
     status, stale = 200, None
     if request.method == "POST":
@@ -145,10 +140,10 @@ def organisation_edit(request, slug: str):
                 form.is_valid()
                 org, status = current, 409
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_error(form, exc)
                 status = exc.status
-            except (NotFound, PermissionDenied) as exc:
-                return _forbidden(request, exc.message)
+            except NotFound as exc:  # seen, but not theirs to edit: say so (403)
+                raise PermissionDenied(exc.message) from exc
             else:
                 messages.success(request, _("The profile is saved."))
                 return redirect(org)
@@ -168,11 +163,8 @@ def organisation_edit(request, slug: str):
 @require_POST
 def organisation_verify_toggle(request, slug: str):
     org = _organisation_or_404(request, slug)
-    try:
-        organisation_verify(
-            actor=request.user, organisation=org, verified=request.POST.get("verified") == "1"
-        )
-    except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
+    organisation_verify(
+        actor=request.user, organisation=org, verified=request.POST.get("verified") == "1"
+    )
     messages.success(request, _("Verification updated."))
     return redirect(org)

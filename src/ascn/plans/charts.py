@@ -104,7 +104,7 @@ def progress_chart_svg(
 
 @functools.lru_cache(maxsize=SVG_CACHE_SIZE)
 def _svg_cached(key: tuple, title: str, summary: str, labels: Labels) -> str:
-    import vl_convert  # imported late: it is a large extension module
+    import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only when a chart is drawn on the server
 
     rows = [(date, Decimal(physical), Decimal(financial)) for date, physical, financial in key]
     svg = vl_convert.vegalite_to_svg(progress_spec(rows, title=title, labels=labels))

@@ -140,7 +140,7 @@ def city_filter_choices(data) -> list[tuple[str, Any]]:
 
 class AccessibleFormMixin:
     """Marks invalid fields with ``aria-invalid`` and points them at their error message
-    (``<id>_error``, rendered by ``plans/_field.html``)."""
+    (``<id>_error``, rendered by ``components/field.html``)."""
 
     def add_error(self, field, error):
         super().add_error(field, error)

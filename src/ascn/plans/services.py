@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from ascn.accounts.models import Membership, Role
 from ascn.core import audit, events
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
@@ -725,7 +726,6 @@ def _past(action: str) -> str:
 
 def _notify_plan(plan: ActionPlan, action: str, comment: str) -> None:
     """E-mail the people who act next: the NR on submission, the city's CSCOs otherwise."""
-    from ascn.accounts.models import Membership, Role
 
     if action == "submit":
         members = Membership.objects.active().filter(

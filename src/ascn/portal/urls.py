@@ -7,4 +7,10 @@ urlpatterns = [
     path("member-states/<str:code>/", views.member_state_detail, name="member-state-detail"),
     path("cities/<slug:slug>/", views.city_detail, name="city-detail"),
     path("workspace/", views.workspace_page, name="workspace"),
+    path("accounts/invitations/", views.invitations, name="invitations"),
+    path(
+        "accounts/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation-revoke",
+    ),
 ]

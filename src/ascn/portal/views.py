@@ -1,15 +1,27 @@
 """The pages that bring several apps together: the home page, a member state's and a
-city's page (the registry with their projects and the map sized by them), and each role's
-workspace. They read through the other apps' queries; they write nothing.
+city's page (the registry with their projects and the map sized by them), each role's
+workspace, and the invitation desk (an invitation's scope is chosen among the registry's
+member states, cities and officers and the partners' organisations). They read through the
+other apps' queries and write through their services.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ascn.accounts import queries as account_queries
+from ascn.accounts import services
+from ascn.accounts.models import ROLE_SCOPE, SCOPE_FIELD, Role
+from ascn.core.errors import InvalidInput
+from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.dashboards.queries import public_project_counts
 from ascn.network import queries
@@ -30,6 +42,7 @@ from ascn.plans.services import EDITABLE_PLAN_STATUSES
 from ascn.plans.views.common import status_title
 from ascn.plans.views.plans import plan_actions, plan_next_step
 from ascn.portal import workspace
+from ascn.portal.forms import InvitationForm
 
 
 def map_svg_of(cities) -> str:
@@ -92,6 +105,9 @@ def city_detail(request, slug: str):
     )
 
 
+DEMO_INVITATION_LINK = "ascn_demo_invitation_link"
+
+
 @login_required
 @require_GET
 def workspace_page(request):
@@ -148,3 +164,76 @@ def workspace_page(request):
             "partner_sections": workspace.partner_sections(user),
         },
     )
+
+
+# --- the invitation desk (Secretariat and National Representatives) ---------------------
+
+
+def _inviter_scopes(user):
+    """Only the Secretariat and National Representatives invite; for anyone else there is nothing here."""
+    scopes = scopes_of(user)
+    if not (scopes.secretariat or scopes.member_state_ids):
+        raise Http404
+    return scopes
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitations(request):
+    scopes = _inviter_scopes(request.user)
+    form = InvitationForm(request.POST or None, scopes=scopes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        scope_field = SCOPE_FIELD.get(ROLE_SCOPE[Role(data["role"])], "role")
+        try:
+            invitation, token = services.invitation_create(
+                actor=request.user,
+                email=data["email"],
+                role=data["role"],
+                scope=data["scope"],
+                person=data.get("person"),
+            )
+        except InvalidInput as exc:
+            form_error(form, exc, {"scope": scope_field})
+        else:
+            messages.success(
+                request,
+                _(
+                    "Invitation e-mailed to %(email)s. The link works once and expires in %(days)d days."
+                )
+                % {"email": invitation.email, "days": services.INVITATION_LIFETIME.days},
+            )
+            if settings.ASCN_DEMO:
+                request.session[DEMO_INVITATION_LINK] = services.invitation_url(token)
+            return redirect("invitations")
+    demo_link = None
+    if request.method == "GET" and settings.ASCN_DEMO:
+        demo_link = request.session.pop(DEMO_INVITATION_LINK, None)
+    sent = account_queries.invitations_sent(request.user)
+    page = Paginator(sent, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "demo_link": demo_link,
+        "secretariat": scopes.secretariat,
+    }
+    return render(request, "portal/invitations.html", context)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk: int):
+    _inviter_scopes(request.user)
+    invitation = get_object_or_404(account_queries.invitations_sent(request.user), pk=pk)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is revoked; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("invitations")

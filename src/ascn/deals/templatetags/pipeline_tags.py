@@ -1,4 +1,4 @@
-"""Template tags of the deal pipeline, for pages of other apps that show deals."""
+"""Template tags of the deal pipeline, for the pages above it that offer a deal (matches)."""
 
 from __future__ import annotations
 
@@ -32,13 +32,3 @@ def interest_state(context, project, organisation) -> dict:
         engagement_side_of(user, project=project, organisation=organisation) is not None
     )
     return {"engagement": engagement, "may_express": may_express}
-
-
-@register.simple_tag(takes_context=True)
-def project_engagements(context, project) -> list:
-    """The deals on ``project`` the signed-in user may see (one query; none when signed out)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or project is None:
-        return []
-    return list(engagements_for(user, project=project.pk).order_by("-updated_at")[:50])

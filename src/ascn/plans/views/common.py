@@ -3,17 +3,13 @@ cities they may write for, a status's title, a safe ``next`` link, the readiness
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 
-from django import forms
 from django.http import Http404
-from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import scopes_of
 from ascn.network.models import City
 from ascn.plans import codelists, queries, readiness
@@ -26,30 +22,6 @@ from ascn.plans.models import (
 PAGE_SIZE = 50
 CENT = Decimal("0.01")
 PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
-
-
-def maps_domain_errors(view):
-    """``NotFound`` → 404, ``PermissionDenied`` → a 403 page that says why."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except PermissionDenied as exc:
-            return forbidden(request, exc.message)
-
-    return wrapper
-
-
-def forbidden(request, message: str):
-    return render(request, "plans/forbidden.html", {"message": message}, status=403)
-
-
-def apply_error(form: forms.Form, exc: InvalidInput) -> None:
-    """Put a service's ``InvalidInput`` on the form field it names (or on the form)."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def project_or_404(request, pk: int) -> Project:

@@ -19,6 +19,7 @@ from ascn.plans.models import (
 )
 from ascn.plans.services import (
     EDITABLE_PLAN_STATUSES,
+    plan_snapshot,
 )
 from ascn.plans.views.common import plan_or_404
 
@@ -159,7 +160,6 @@ def compare_snapshots(old: dict, new: dict, names: dict) -> list[dict]:
 
 @require_GET
 def plan_compare(request, pk: int):
-    from ascn.plans.services import plan_snapshot
 
     plan = plan_or_404(request, pk)
     versions = {

@@ -16,7 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.core.errors import InvalidInput, StaleEdit
+from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import queries
@@ -42,10 +43,7 @@ from ascn.plans.services import (
     plan_update,
 )
 from ascn.plans.views.common import (
-    apply_error,
     editable_cities,
-    forbidden,
-    maps_domain_errors,
     plan_or_404,
     safe_next,
 )
@@ -91,12 +89,10 @@ def plan_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def plan_create_view(request):
     cities = editable_cities(request.user)
     if not cities.exists():
-        return forbidden(
-            request,
+        raise PermissionDenied(
             _(
                 "Only Chief Smart City Officers (for their city) and the Secretariat write action plans."
             ),
@@ -119,7 +115,7 @@ def plan_create_view(request):
                     raise InvalidInput(_("Choose one of your cities."), field="city")
                 plan = plan_create(actor=request.user, city=city, **values)
             except InvalidInput as exc:
-                apply_error(form, exc)
+                form_error(form, exc)
                 status = exc.status
             else:
                 messages.success(
@@ -239,7 +235,6 @@ def _transition_form(action: str, **kwargs) -> TransitionForm:
 
 
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def plan_detail(request, pk: int):
     """The plan; a POST moves it along its workflow (submit, endorse, return, publish)."""
     plan = plan_or_404(request, pk)
@@ -271,7 +266,7 @@ def plan_detail(request, pk: int):
             )
             status = 409
         except InvalidInput as exc:
-            apply_error(form, exc)
+            form_error(form, exc)
             status = exc.status
         else:
             done = {
@@ -318,12 +313,10 @@ def _plan_edit_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def plan_edit(request, pk: int):
     plan = plan_or_404(request, pk)
     if not plan_policy.can(request.user, "change", plan):
-        return forbidden(
-            request,
+        raise PermissionDenied(
             _(
                 "Only the city's Chief Smart City Officers and the Secretariat edit its action plan."
             ),
@@ -359,14 +352,13 @@ def plan_edit(request, pk: int):
         document_form = PlanDocumentForm(initial={"version": current.version})
         return _plan_edit_page(request, current, form, document_form, status=409, stale=stale)
     except InvalidInput as exc:
-        apply_error(form, exc)
+        form_error(form, exc)
         return _plan_edit_page(request, plan, form, document_form, status=exc.status)
     messages.success(request, _("Your changes to the plan are saved."))
     return redirect(plan)
 
 
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def plan_document(request, pk: int):
     """GET: the plan's PDF (for whoever may see the plan). POST: attach a new one."""
     plan = plan_or_404(request, pk)
@@ -377,8 +369,7 @@ def plan_document(request, pk: int):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     if not plan_policy.can(request.user, "change", plan):
-        return forbidden(
-            request,
+        raise PermissionDenied(
             _(
                 "Only the city's Chief Smart City Officers and the Secretariat attach the plan's document."
             ),
@@ -403,7 +394,7 @@ def plan_document(request, pk: int):
             )
             status = 409
         except InvalidInput as exc:
-            apply_error(document_form, exc)
+            form_error(document_form, exc)
             status = exc.status
         else:
             messages.success(request, _("The plan document is attached."))

@@ -13,7 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.core.errors import InvalidInput
+from ascn.core.errors import InvalidInput, PermissionDenied
+from ascn.core.forms import form_error
 from ascn.plans import codelists, readiness
 from ascn.plans.forms import (
     DocumentForm,
@@ -32,12 +33,9 @@ from ascn.plans.services import (
     readiness_assess,
 )
 from ascn.plans.views.common import (
-    apply_error,
-    forbidden,
     gaps,
     latest_assessment,
     level_rules,
-    maps_domain_errors,
     project_or_404,
 )
 
@@ -52,7 +50,6 @@ def _readiness_result(answers: dict[str, bool]) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def project_readiness(request, pk: int):
     project = project_or_404(request, pk)
     can_assess = project_policy.can(request.user, "assess", project)
@@ -74,8 +71,7 @@ def project_readiness(request, pk: int):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
         if not can_assess:
-            return forbidden(
-                request,
+            raise PermissionDenied(
                 _(
                     "Only the city's Chief Smart City Officers and the Secretariat assess this project."
                 ),
@@ -136,20 +132,19 @@ def _submit_small_form(
     render the form again (422 or the service's error status).
     """
     if not allowed:
-        return forbidden(request, forbidden_message)
+        raise PermissionDenied(forbidden_message)
     if not form.is_valid():
         return 422
     try:
         save(form.cleaned_data)
     except InvalidInput as exc:
-        apply_error(form, exc)
+        form_error(form, exc)
         return exc.status
     messages.success(request, success_message)
     return HttpResponseRedirect(redirect_url)
 
 
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def project_progress(request, pk: int):
     project = project_or_404(request, pk)
     if (response := _require_login_for_post(request)) is not None:
@@ -188,7 +183,6 @@ def project_progress(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def project_document_upload(request, pk: int):
     project = project_or_404(request, pk)
     if (response := _require_login_for_post(request)) is not None:
@@ -256,7 +250,6 @@ def project_document(request, pk: int, doc_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def project_milestone(request, pk: int):
     project = project_or_404(request, pk)
     if (response := _require_login_for_post(request)) is not None:

@@ -13,7 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.core.errors import InvalidInput, StaleEdit
+from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.forms import form_error
 from ascn.network.models import City
 from ascn.plans import charts, codelists, money, queries
 from ascn.plans.forms import (
@@ -32,13 +33,10 @@ from ascn.plans.services import (
     project_update,
 )
 from ascn.plans.views.common import (
-    apply_error,
     editable_cities,
-    forbidden,
     gaps,
     in_usd,
     latest_assessment,
-    maps_domain_errors,
     project_or_404,
     status_title,
 )
@@ -204,12 +202,10 @@ def _live_errors(request, form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def project_create_view(request):
     cities = editable_cities(request.user)
     if not cities.exists():
-        return forbidden(
-            request,
+        raise PermissionDenied(
             _("Only Chief Smart City Officers (for their city) and the Secretariat add projects."),
         )
     kwargs = {"cities": cities, "plans": _plans_for_cities(request.user, cities)}
@@ -236,7 +232,7 @@ def project_create_view(request):
                     **values,
                 )
             except InvalidInput as exc:
-                apply_error(form, exc)
+                form_error(form, exc)
                 status = 422
             else:
                 messages.success(
@@ -267,12 +263,10 @@ def project_create_view(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@maps_domain_errors
 def project_edit(request, pk: int):
     project = project_or_404(request, pk)
     if not project_policy.can(request.user, "change", project):
-        return forbidden(
-            request,
+        raise PermissionDenied(
             _("Only the city's Chief Smart City Officers and the Secretariat edit this project."),
         )
     kwargs = {
@@ -300,7 +294,7 @@ def project_edit(request, pk: int):
                 form, stale = merge_stale_edit(request, form, current, **kwargs)
                 status = 409
             except InvalidInput as exc:
-                apply_error(form, exc)
+                form_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, _("Your changes to the project are saved."))

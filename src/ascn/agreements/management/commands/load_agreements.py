@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ascn.agreements.services import agreement_upsert_seed
+from ascn.meetings.models import Meeting
+from ascn.partners.models import Organisation
 
 SEED = Path(__file__).resolve().parents[2] / "seed" / "agreements.yaml"
 
@@ -19,14 +21,12 @@ SEED = Path(__file__).resolve().parents[2] / "seed" / "agreements.yaml"
 def _meeting(slug: str | None):
     if not slug:
         return None
-    from ascn.meetings.models import Meeting
 
     return Meeting.objects.filter(slug=slug).first()
 
 
 def _parties(parties: list[dict]) -> list[dict]:
     """A party's ``organisation: <slug>`` is the partner record, once ``load_partners`` ran."""
-    from ascn.partners.models import Organisation
 
     out = []
     for party in parties:

@@ -6,10 +6,11 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from config.api import api
+
 
 def openapi_json() -> str:
     """The API's OpenAPI description as stable JSON: sorted keys, indented, newline-terminated."""
-    from config.api import api
 
     return json.dumps(api.get_openapi_schema(), indent=2, sort_keys=True) + "\n"
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import altair as alt
+import vl_convert
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -23,8 +25,6 @@ def bundle_path() -> Path:
 
 def vl_version() -> str:
     """``vX.Y`` of the Vega-Lite schema Altair writes, e.g. ``v6.4``."""
-    import altair as alt
-
     major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
     return f"v{major}.{minor}"
 
@@ -35,8 +35,6 @@ def build_bundle(*, force: bool = False) -> Path:
     stamp = path.with_suffix(".version")
     if not force and path.exists() and stamp.exists() and stamp.read_text() == version:
         return path
-    import vl_convert
-
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(vl_convert.javascript_bundle(vl_version=version), encoding="utf-8")
     stamp.write_text(version)

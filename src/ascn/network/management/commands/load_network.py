@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -151,6 +152,5 @@ def load_network() -> dict[str, int]:
 
 
 def _decimal(value: float):
-    from decimal import Decimal
 
     return Decimal(str(value)).quantize(Decimal("0.00001"))

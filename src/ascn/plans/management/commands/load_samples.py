@@ -15,6 +15,7 @@ from django.db import transaction
 from ascn.accounts.models import User
 from ascn.network.models import City
 from ascn.plans.models import ActionPlan, Project
+from ascn.plans.readiness import item_codes
 from ascn.plans.services import (
     plan_create,
     plan_transition,
@@ -105,8 +106,6 @@ class Command(BaseCommand):
                     )
                 codes = set(item.get("readiness", []))
                 if codes:
-                    from ascn.plans.readiness import item_codes
-
                     readiness_assess(
                         actor=author, project=project, answers={c: c in codes for c in item_codes()}
                     )
