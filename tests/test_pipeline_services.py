@@ -9,12 +9,11 @@ from decimal import Decimal
 import pytest
 
 from ascn.accounts.models import Notification
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.deals.models import Engagement, EngagementEvent, EngagementSide
 from ascn.deals.services import (
     ENGAGEMENT_TRANSITIONS,
     DuplicateEngagement,
-    IllegalTransition,
     engagement_advance,
     engagement_create,
     engagements_for,

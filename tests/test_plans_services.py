@@ -17,11 +17,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ascn.core.documents import MAX_DOCUMENT_BYTES
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.network.models import City
 from ascn.plans.models import Milestone, ProgressUpdate, Project, ProjectDocument
 from ascn.plans.services import (
-    IllegalTransition,
     document_upload,
     milestone_save,
     plan_attach_document,

@@ -13,12 +13,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.funding.management.commands.load_partners import load_partners, load_programmes
 from ascn.funding.models import Application, Programme
 from ascn.funding.services import (
     APPLICATION_TRANSITIONS,
-    IllegalTransition,
     allowed_actions,
     application_award,
     application_create,

@@ -33,6 +33,7 @@ from ascn.accounts.models import (
 from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import forget_scopes, scopes_of
+from ascn.core.services import lock
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
 TOKEN_DEFAULT_DAYS = 90
@@ -165,7 +166,7 @@ def membership_end(*, actor, membership: Membership, end_date: dt.date | None = 
     if not _can_grant(actor, membership.role, membership.scope):
         raise PermissionDenied(_("You may not end this membership."))
     caller_user = membership.user  # the caller's copy: its cached roles go stale too
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = lock(membership)
     end_date = end_date or timezone.localdate()
     if membership.end_date is not None:
         raise InvalidInput(_("This membership has already ended."), field="end_date")
@@ -299,7 +300,7 @@ def invitation_by_token(token: str) -> Invitation:
 def invitation_accept(*, token: str, password: str | None, full_name: str = "") -> User:
     """Accept an invitation: create the account (or reuse it) and grant the membership."""
     invitation = invitation_by_token(token)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = lock(invitation)
     if invitation.status != "pending":
         raise NotFound(
             _("This invitation link is not valid: it may have been used already or have expired.")
@@ -345,7 +346,7 @@ def invitation_accept(*, token: str, password: str | None, full_name: str = "") 
 
 @transaction.atomic
 def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = lock(invitation)
     if invitation.invited_by_id != getattr(actor, "pk", None) and not scopes_of(actor).secretariat:
         raise NotFound(_("Invitation not found."))
     if invitation.status != "pending":
@@ -396,7 +397,7 @@ def token_create(*, actor: User, name: str = "", days: int | None = None) -> tup
 
 @transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = lock(token)
     if token.user_id != getattr(actor, "pk", None):
         raise NotFound(_("Token not found."))
     if token.revoked_at is None:

@@ -15,9 +15,9 @@ from ascn.agreements.models import Agreement, AgreementParty, Precision
 from ascn.agreements.permissions import agreement_policy
 from ascn.core import audit, events
 from ascn.core.documents import check_pdf
-from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from ascn.core.permissions import is_secretariat
-from ascn.core.services import validate
+from ascn.core.services import lock, lock_version, validate
 from ascn.core.visibility import Visibility
 
 MIN_PARTIES = 2
@@ -47,10 +47,6 @@ AGREEMENT_FIELDS = [
 ]
 EDITABLE_FIELDS = set(AGREEMENT_FIELDS) - {"slug", "status"}
 PARTY_FIELDS = ["name", "organisation", "city", "member_state", "signatory", "signatory_title"]
-
-
-class IllegalTransition(InvalidInput):
-    status = 409
 
 
 def _require_secretariat(actor) -> None:
@@ -163,9 +159,7 @@ def agreement_update(
     """Edit an agreement's record. A stale ``version`` is a 409 and nothing is written."""
     if actor is not None:
         agreement_policy.require(actor, "change", agreement)
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.version != version:
-        raise StaleEdit(agreement, version)
+    agreement = lock_version(agreement, version)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
@@ -195,9 +189,7 @@ def agreement_transition(
     """Move an agreement along ``TRANSITIONS``; anything else is a 409 naming both states."""
     if actor is not None:
         agreement_policy.require(actor, "transition", agreement)
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.version != version:
-        raise StaleEdit(agreement, version)
+    agreement = lock_version(agreement, version)
     if to not in S.values:
         raise InvalidInput(_("Unknown status."), field="status")
     if to not in TRANSITIONS[agreement.status]:
@@ -231,7 +223,7 @@ def agreement_attach_document(*, actor, agreement: Agreement, file: UploadedFile
     if actor is not None:
         agreement_policy.require(actor, "upload", agreement)
     check_pdf(file)
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = lock(agreement)
     agreement.document.save(f"agreement-{agreement.pk}.pdf", file, save=False)
     agreement.version += 1
     agreement.save()

@@ -18,7 +18,7 @@ from ascn.cooperation.permissions import (
 )
 from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
-from ascn.core.services import validate
+from ascn.core.services import lock, validate
 from ascn.network.models import City, FocusArea
 
 MAX_POST_CHARS = 20_000
@@ -191,7 +191,7 @@ def _post(thread: Thread, actor, body: str) -> Post:
 def post_create(*, actor, thread: Thread, body: str) -> Post:
     """Reply in a thread; a locked or hidden thread takes no replies."""
     _require_member(actor)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = lock(thread)
     if thread.hidden and not can_moderate(actor):
         raise NotFound(_("Discussion thread not found."))
     if thread.locked:
@@ -215,7 +215,7 @@ def thread_moderate(
 ) -> Thread:
     """Lock or hide (and undo either) a thread."""
     _require_moderator(actor)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = lock(thread)
     before = audit.snapshot(thread, ["locked", "hidden"])
     if locked is not None:
         thread.locked = locked
@@ -232,7 +232,7 @@ def thread_moderate(
 @transaction.atomic
 def post_hide(*, actor, post: Post, hidden: bool = True) -> Post:
     _require_moderator(actor)
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = lock(post)
     if post.hidden != hidden:
         post.hidden = hidden
         post.save(update_fields=["hidden", "updated_at"])

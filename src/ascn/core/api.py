@@ -87,6 +87,8 @@ def _session_auth():
 # Signed-in members: a bearer token, or the browser session (with its CSRF check on writes).
 member_auth = [_bearer_security_scheme(), _session_auth()]
 ERRORS_AUTH = {401: ErrorOut, 403: ErrorOut}
+# A write to a record a member edits: refused (401/403), not found, or stale (409).
+ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
 
 
 class ShapedRows:

@@ -36,3 +36,10 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class IllegalTransition(InvalidInput):
+    """A move that the record's transition table does not allow from its present state
+    (409: the record is not where the person thought; the message says where it is)."""
+
+    status = 409

@@ -1,16 +1,41 @@
-"""Writes made in the Secretariat's back office (Django admin), audited like any other."""
+"""What every service shares — locking a record and checking the version the person edited,
+the actor the audit trail names — and the writes of the Secretariat's back office (Django
+admin), audited and announced like any other."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 
 from ascn.core import audit, events
-from ascn.core.errors import InvalidInput, PermissionDenied
+from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import is_secretariat
+
+M = TypeVar("M", bound=models.Model)
+
+
+def lock(obj: M) -> M:
+    """``obj`` read again under a row lock (SELECT … FOR UPDATE) for the rest of the
+    transaction: the state a service checks is the state it writes over."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def lock_version(obj: M, version: int | None) -> M:
+    """``lock``, then refuse a stale edit: ``version`` is what the person saw (None: no
+    check, for writes that do not edit what they read)."""
+    locked = lock(obj)
+    if version is not None and locked.version != version:  # type: ignore[attr-defined]
+        raise StaleEdit(locked, version)
+    return locked
+
+
+def user_or_none(actor: Any) -> Any:
+    """The signed-in user to name as a record's author (``created_by``), None for the
+    system or an anonymous caller (the audit trail says "system")."""
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def action_name(obj: models.Model, verb: str) -> str:
@@ -38,7 +63,7 @@ def back_office_save(*, actor, obj: models.Model, changed_fields: list[str]) -> 
     creating = obj._state.adding
     before: dict[str, Any] = {}
     if not creating:
-        stored = type(obj).objects.select_for_update().get(pk=obj.pk)
+        stored = lock(obj)
         before = audit.snapshot(stored, changed_fields)
     validate(obj)
     if hasattr(obj, "version") and not creating:

@@ -13,11 +13,9 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from ascn.core.api import (
-    ERRORS_AUTH,
+    ERRORS_EDIT,
     ERRORS_LIST,
     ERRORS_READ,
-    ERRORS_WRITE,
-    ErrorOut,
     InputSchema,
     PageNumber,
     ShapedRows,
@@ -39,7 +37,6 @@ from ascn.plans.models import FinancingInstrument, Project
 from ascn.plans.permissions import project_policy
 
 router = Router(tags=["engagements"])
-ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
 
 StageCode = Literal[tuple(EngagementStage.values)]  # type: ignore[valid-type]
 SideCode = Literal[tuple(EngagementSide.values)]  # type: ignore[valid-type]

@@ -25,7 +25,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from ascn.accounts.notifications import members_of, notify
 from ascn.core import audit, events
-from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import (
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from ascn.core.permissions import (
     CSO,
     PARTNER_MEMBER,
@@ -33,6 +39,7 @@ from ascn.core.permissions import (
     ScopedPolicy,
     scopes_of,
 )
+from ascn.core.services import lock, lock_version, user_or_none
 from ascn.deals.models import Engagement, EngagementEvent, EngagementSide, EngagementStage
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
@@ -78,10 +85,6 @@ class EngagementPolicy(ScopedPolicy):
 
 
 engagement_policy = EngagementPolicy()
-
-
-class IllegalTransition(DomainError):
-    status = 409
 
 
 class DuplicateEngagement(DomainError):
@@ -184,7 +187,7 @@ def engagement_create(
     existing = Engagement.objects.filter(project=project, organisation=organisation).first()
     if existing is not None:
         raise DuplicateEngagement(existing)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     engagement = Engagement(
         project=project,
         organisation=organisation,
@@ -266,7 +269,7 @@ def _clean_commitment(
 
 def _change_funding_secured(*, actor, project: Project, delta: Decimal, reason: str) -> Project:
     """Add ``delta`` to the project's funding secured under a row lock, bumping its version."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = lock(project)
     before = project.funding_secured
     after = before + delta
     if after > project.budget_amount:
@@ -310,9 +313,7 @@ def engagement_advance(
     engagement_policy.require(actor, "advance", engagement)
     if stage not in ENGAGEMENT_TRANSITIONS:
         raise InvalidInput(_("Unknown stage."), field="stage")
-    engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
-    if engagement.version != version:
-        raise StaleEdit(engagement, version)
+    engagement = lock_version(engagement, version)
     allowed = ENGAGEMENT_TRANSITIONS[engagement.stage]
     if stage not in allowed:
         current = Stage(engagement.stage).label
@@ -363,7 +364,7 @@ def engagement_advance(
     engagement.stage = stage
     engagement.version += 1
     engagement.save()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     EngagementEvent.objects.create(
         engagement=engagement, actor=user, from_stage=from_stage, to_stage=stage, note=note
     )

@@ -16,13 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.accounts.notifications import mark_read
-from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.deals.forms import AdvanceForm, InterestForm
 from ascn.deals.models import Engagement
 from ascn.deals.services import (
     DuplicateEngagement,
-    IllegalTransition,
     board_columns,
     engagement_advance,
     engagement_create,

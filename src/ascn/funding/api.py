@@ -14,10 +14,9 @@ from pydantic import Field
 
 from ascn.core.api import (
     ERRORS_AUTH,
+    ERRORS_EDIT,
     ERRORS_LIST,
     ERRORS_READ,
-    ERRORS_WRITE,
-    ErrorOut,
     InputSchema,
     PageNumber,
     ShapedRows,
@@ -42,7 +41,6 @@ from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
 router = Router(tags=["programmes"])
-ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
 
 
 # --- schemas -----------------------------------------------------------------------------

@@ -19,9 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascn.core import audit, events
-from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import (
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StaleEdit,
+)
 from ascn.core.permissions import CSO, PARTNER_MEMBER, SECRETARIAT, is_secretariat, scopes_of
-from ascn.core.services import validate
+from ascn.core.services import lock, lock_version, user_or_none, validate
 from ascn.core.visibility import Visibility
 from ascn.funding.models import Application, ApplicationStatus, Award, Call, Disbursement, Programme
 from ascn.funding.permissions import application_policy, programme_policy
@@ -70,10 +77,6 @@ PROGRAMME_FIELDS = [
     "source",
 ]
 CALL_FIELDS = ["title", "description", "opens_on", "closes_on"]
-
-
-class IllegalTransition(InvalidInput):
-    status = 409
 
 
 class MoneyConflict(DomainError):
@@ -182,10 +185,6 @@ def _snapshot(programme: Programme) -> dict[str, Any]:
     return snap
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 # --- programmes ---------------------------------------------------------------------------
 
 
@@ -233,9 +232,7 @@ def programme_create(
 def programme_update(*, actor, programme: Programme, version: int, **changes: Any) -> Programme:
     """Edit a programme; a stale ``version`` is a 409 and nothing is written."""
     programme_policy.require(actor, "change", programme)
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if programme.version != version:
-        raise StaleEdit(programme, version)
+    programme = lock_version(programme, version)
     values = _clean_programme_values(changes)
     before = _snapshot(programme)
     for key, value in values.items():
@@ -443,7 +440,7 @@ def application_create(
         project=project,
         amount_requested=amount,
         statement=(statement or "").strip(),
-        created_by=_user(actor),
+        created_by=user_or_none(actor),
         sample=sample,
     )
     validate(application)
@@ -661,7 +658,7 @@ def _disburse(*, actor, award, amount, paid_on, reference) -> Disbursement:
         raise PermissionDenied(_("Only the programme's managers record disbursements."))
     amount = parse_amount(amount, "amount")
     programme = Programme.objects.select_for_update().get(pk=award.programme_id)
-    award = Award.objects.select_for_update().get(pk=award.pk)
+    award = lock(award)
     remaining = award.amount - award.disbursed_amount
     if amount > remaining:
         raise InvalidInput(

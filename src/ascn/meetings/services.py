@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ascn.core import audit, events
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, StaleEdit
-from ascn.core.services import validate
+from ascn.core.services import lock, lock_version, user_or_none, validate
 from ascn.meetings.models import (
     AgendaItem,
     CalendarFeed,
@@ -94,7 +94,7 @@ def meeting_update(
     unknown = set(values) - set(MEETING_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}", field=min(unknown))
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = lock(meeting)
     if version is None and actor is not None:
         raise InvalidInput("The version you edited is required.", field="version")
     if version is not None and meeting.version != version:
@@ -156,9 +156,7 @@ def agenda_item_save(
 @transaction.atomic
 def minutes_save(*, actor, meeting: Meeting, version: int, minutes: str) -> Meeting:
     require_meeting_runner(actor)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.version != version:
-        raise StaleEdit(meeting, version)
+    meeting = lock_version(meeting, version)
     if len(minutes) > 100_000:
         raise InvalidInput("Minutes are limited to 100,000 characters.", field="minutes")
     changes = audit.diff({"minutes": meeting.minutes}, {"minutes": minutes})
@@ -220,7 +218,7 @@ def meeting_document_upload(
         title=(title or "").strip() or (file.name or "document")[:200],
         kind=kind,
         size=file.size,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=user_or_none(actor),
     )
     name = f"meeting-{meeting.pk}.pdf"
     document.file.name = name  # validated before anything is stored
@@ -288,7 +286,7 @@ def registration_register(*, actor, meeting: Meeting) -> Registration:
     another and never exceed the capacity.
     """
     require_registrant(actor)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = lock(meeting)
     if not meeting.registration_open:
         raise InvalidInput("Registration for this meeting is closed.", field="meeting")
     if not meeting.is_upcoming(timezone.localdate()):
@@ -330,7 +328,7 @@ def waiting_position(registration: Registration) -> int | None:
 @transaction.atomic
 def registration_cancel(*, actor, meeting: Meeting) -> Registration:
     """Cancel the actor's registration; a freed seat goes to the first person waiting."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = lock(meeting)
     registration = (
         Registration.objects.select_for_update()
         .filter(meeting=meeting, user=actor)
@@ -382,7 +380,7 @@ def _promote_waiting(meeting: Meeting) -> None:
 def check_in(*, actor, registration: Registration) -> Registration:
     """Mark a registered person present (Secretariat). Waiting or cancelled people cannot be."""
     require_meeting_runner(actor)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = lock(registration)
     if registration.status != Status.REGISTERED:
         raise InvalidInput(
             "Only registered people check in (not those waiting or cancelled).",

@@ -9,7 +9,7 @@ from django.db import models, transaction
 
 from ascn.core import audit, events
 from ascn.core.errors import InvalidInput
-from ascn.core.services import action_name, validate
+from ascn.core.services import action_name, lock, validate
 from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.permissions import require_registry_editor
 
@@ -92,7 +92,7 @@ def appointment_create(
 def appointment_end(*, actor, appointment: Appointment, end_date: dt.date) -> Appointment:
     """End an appointment; the record stays as history."""
     require_registry_editor(actor)
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    appointment = lock(appointment)
     if appointment.end_date is not None:
         raise InvalidInput("This appointment has already ended.", field="end_date")
     if appointment.start_date and end_date < appointment.start_date:

@@ -14,10 +14,10 @@ from pydantic import Field
 
 from ascn.core.api import (
     ERRORS_AUTH,
+    ERRORS_EDIT,
     ERRORS_LIST,
     ERRORS_READ,
     ERRORS_WRITE,
-    ErrorOut,
     InputSchema,
     PageNumber,
     ShapedRows,
@@ -31,7 +31,6 @@ from ascn.plans import money
 from ascn.plans.schemas import FocusAreaCode, MoneyIn, MoneyOut, StatusCode, VisibilityCode
 
 router = Router(tags=["partners"])
-ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
 
 KindCode = Literal[
     "solution_provider",

@@ -11,9 +11,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ascn.core import audit, events
-from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.permissions import is_secretariat
-from ascn.core.services import validate
+from ascn.core.services import lock, lock_version, validate
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
@@ -176,9 +176,7 @@ def organisation_update(
     *, actor, organisation: Organisation, version: int, **changes: Any
 ) -> Organisation:
     organisation_policy.require(actor, "change", organisation)
-    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if org.version != version:
-        raise StaleEdit(org, version)
+    org = lock_version(organisation, version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown field: {sorted(unknown)[0]}", field=sorted(unknown)[0])
@@ -203,7 +201,7 @@ def organisation_verify(
 ) -> Organisation:
     if not is_secretariat(actor):
         raise PermissionDenied("Only the Secretariat verifies organisations.")
-    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    org = lock(organisation)
     if org.verified != verified:
         before = org.verified
         org.verified = verified

@@ -10,10 +10,10 @@ from pydantic import Field
 
 from ascn.core.api import (
     ERRORS_AUTH,
+    ERRORS_EDIT,
     ERRORS_LIST,
     ERRORS_READ,
     ERRORS_WRITE,
-    ErrorOut,
     InputSchema,
     PageNumber,
     ShapedRows,
@@ -51,7 +51,6 @@ from ascn.plans.services import (
 )
 
 router = Router(tags=["plans and projects"])
-ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
 
 
 # --- shaping -------------------------------------------------------------------------

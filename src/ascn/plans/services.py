@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from ascn.accounts.models import Membership, Role
 from ascn.core import audit, events
 from ascn.core.documents import check_pdf
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import is_secretariat
-from ascn.core.services import validate
+from ascn.core.services import lock_version, user_or_none, validate
 from ascn.core.visibility import Visibility
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.plans import codelists, readiness
@@ -61,10 +61,6 @@ A_PLAN_IN = {
     PlanStatus.ENDORSED: _lazy("An endorsed plan"),
     PlanStatus.PUBLISHED: _lazy("A published plan"),
 }
-
-
-class IllegalTransition(InvalidInput):
-    status = 409
 
 
 # --- shared validation ---------------------------------------------------------------
@@ -259,7 +255,7 @@ def project_create(
         setattr(project, key, value)
     project.plan = plan
     project.sample = sample
-    project.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    project.created_by = user_or_none(actor)
     if project.funding_secured > project.budget_amount:
         raise InvalidInput(_("Funding secured cannot exceed the budget."), field="funding_secured")
     if project.period_start and project.period_end and project.period_end < project.period_start:
@@ -279,9 +275,7 @@ def project_create(
 def project_update(*, actor, project: Project, version: int, **changes: Any) -> Project:
     """Edit a project. A stale ``version`` is a 409 and nothing is written."""
     project_policy.require(actor, "change", project)
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if project.version != version:
-        raise StaleEdit(project, version)
+    project = lock_version(project, version)
     if changes.get("visibility") not in (None, project.visibility) and not project_policy.can(
         actor, "publish", project
     ):
@@ -336,7 +330,7 @@ def readiness_assess(*, actor, project: Project, answers: dict[str, bool]) -> Re
         score=result.score,
         level=result.level,
         missing=[item.code for item in result.missing],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     before = {
         "readiness_score": project.readiness_score,
@@ -373,7 +367,7 @@ def progress_add(
         physical_pct=_pct(physical_pct, "physical_pct"),
         financial_pct=_pct(financial_pct, "financial_pct"),
         note=(note or "").strip(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     if update.date > dt.date.today():
         raise InvalidInput(_("Progress cannot be reported for a future date."), field="date")
@@ -471,7 +465,7 @@ def document_upload(
         title=(title or "").strip() or file.name[:200],
         document_type=document_type,
         size=file.size,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=user_or_none(actor),
     )
     document.file.name = f"project-{project.pk}.pdf"  # validated before anything is stored
     validate(document)
@@ -600,7 +594,7 @@ def plan_create(
     for key, value in values.items():
         setattr(plan, key, value)
     plan.sample = sample
-    plan.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    plan.created_by = user_or_none(actor)
     validate(plan)
     plan.save()
     plan.outcomes.set(outcomes)
@@ -613,9 +607,7 @@ def plan_create(
 @transaction.atomic
 def plan_update(*, actor, plan: ActionPlan, version: int, **changes: Any) -> ActionPlan:
     plan_policy.require(actor, "change", plan)
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.version != version:
-        raise StaleEdit(plan, version)
+    plan = lock_version(plan, version)
     if plan.status not in EDITABLE_PLAN_STATUSES:
         raise IllegalTransition(
             _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]},
@@ -646,9 +638,7 @@ def plan_attach_document(
     *, actor, plan: ActionPlan, version: int, file: UploadedFile
 ) -> ActionPlan:
     plan_policy.require(actor, "change", plan)
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.version != version:
-        raise StaleEdit(plan, version)
+    plan = lock_version(plan, version)
     if plan.status not in EDITABLE_PLAN_STATUSES:
         raise IllegalTransition(
             _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]}, field="status"
@@ -674,9 +664,7 @@ def plan_transition(
 ) -> ActionPlan:
     """Move a plan along its workflow (submit, endorse, return, publish)."""
     plan_policy.require(actor, action if action in plan_policy.rules else "change", plan)
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.version != version:
-        raise StaleEdit(plan, version)
+    plan = lock_version(plan, version)
     target = PLAN_TRANSITIONS.get((plan.status, action))
     if target is None:
         raise IllegalTransition(
@@ -701,7 +689,7 @@ def plan_transition(
         status=target,
         snapshot=plan_snapshot(plan),
         comment=comment,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     entry = audit.record(
         actor,
