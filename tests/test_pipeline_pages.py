@@ -10,7 +10,8 @@ from django.test import RequestFactory
 
 from ascn.accounts.models import Notification
 from ascn.deals.models import Engagement
-from ascn.deals.services import engagement_advance, pairs_in_pipeline
+from ascn.deals.queries import pairs_in_pipeline
+from ascn.deals.services import engagement_advance
 from ascn.plans.models import Project
 from tests.conftest import page_text
 from tests.roles import Redirect, assert_matrix, everyone, sign_in_redirect

@@ -11,12 +11,12 @@ import pytest
 from ascn.accounts.models import Notification
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.deals.models import Engagement, EngagementEvent, EngagementSide
+from ascn.deals.queries import engagements_for
 from ascn.deals.services import (
     ENGAGEMENT_TRANSITIONS,
     DuplicateEngagement,
     engagement_advance,
     engagement_create,
-    engagements_for,
 )
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project

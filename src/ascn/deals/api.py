@@ -4,115 +4,37 @@ Only a deal's parties (the organisation's members, the city's CSCOs, the member 
 National Representative read-only) and the Secretariat see it; anyone else gets 404.
 """
 
-import datetime as dt
-from typing import Literal
-
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
-from pydantic import Field
 
 from ascn.core.api import (
     ERRORS_EDIT,
     ERRORS_LIST,
     ERRORS_READ,
-    InputSchema,
     PageNumber,
     ShapedRows,
     member_auth,
 )
 from ascn.core.errors import InvalidInput
-from ascn.deals.models import Engagement, EngagementSide, EngagementStage
-from ascn.deals.services import (
-    engagement_advance,
-    engagement_create,
-    engagements_for,
-    may_advance,
-    next_stages,
+from ascn.deals.models import Engagement
+from ascn.deals.permissions import may_advance
+from ascn.deals.queries import engagements_for
+from ascn.deals.schemas import (
+    AdvanceIn,
+    EngagementDetailOut,
+    EngagementFilter,
+    EngagementIn,
+    EngagementOut,
 )
+from ascn.deals.services import engagement_advance, engagement_create, next_stages
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.plans import money
-from ascn.plans.models import FinancingInstrument, Project
+from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
 router = Router(tags=["engagements"])
-
-StageCode = Literal[tuple(EngagementStage.values)]  # type: ignore[valid-type]
-SideCode = Literal[tuple(EngagementSide.values)]  # type: ignore[valid-type]
-InstrumentCode = Literal[tuple(FinancingInstrument.values)]  # type: ignore[valid-type]
-
-
-class CommitmentIn(InputSchema):
-    amount: str = Field(
-        ..., pattern=r"^\d{1,16}(\.\d{1,2})?$", description='Decimal string, e.g. "2500000.00"'
-    )
-    currency: str = Field(
-        ..., pattern=r"^[A-Z]{3}$", description="ISO 4217; must be the project's budget currency"
-    )
-    instrument: InstrumentCode  # type: ignore[valid-type]
-
-
-class EngagementIn(InputSchema):
-    project: int = Field(..., ge=1, le=2**31 - 1, description="The project's id")
-    organisation: str = Field(..., max_length=100, description="The organisation's slug")
-    message: str = Field("", max_length=5000)
-    side: SideCode | None = Field(  # type: ignore[valid-type]
-        None, description="Who expresses the interest; inferred from the caller's role if absent"
-    )
-
-
-class AdvanceIn(InputSchema):
-    stage: StageCode  # type: ignore[valid-type]
-    version: int = Field(..., ge=1, le=2**31 - 1)
-    note: str = Field("", max_length=5000)
-    commitment: CommitmentIn | None = Field(
-        None, description="Required when moving to `committed`; refused otherwise"
-    )
-
-
-class EngagementFilter(InputSchema):
-    organisation: str | None = Field(None, max_length=100, description="Organisation slug")
-    city: str | None = Field(None, max_length=100, description="City slug")
-    project: int | None = Field(None, ge=1, le=2**31 - 1)
-    stage: StageCode | None = None  # type: ignore[valid-type]
-
-
-class CommitmentOut(Schema):
-    amount: str
-    currency: str
-    instrument: str
-
-
-class EngagementOut(Schema):
-    id: int
-    version: int
-    stage: str
-    initiated_by: str
-    project: int
-    project_title: str
-    city: str
-    country: str
-    organisation: str
-    organisation_name: str
-    commitment: CommitmentOut | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    url: str
-
-
-class EventOut(Schema):
-    at: dt.datetime
-    from_stage: str
-    to_stage: str
-    note: str
-
-
-class EngagementDetailOut(EngagementOut):
-    message: str
-    next_stages: list[str] = Field(..., description="Where the deal may move next")
-    can_advance: bool = Field(..., description="Whether the caller may move it")
-    events: list[EventOut]
 
 
 def engagement_out(engagement: Engagement) -> dict:

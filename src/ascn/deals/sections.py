@@ -4,7 +4,7 @@ the signed-in user may see, on the project's page."""
 from __future__ import annotations
 
 from ascn.core.sections import Section, register
-from ascn.deals.services import engagements_for
+from ascn.deals.queries import engagements_for
 
 
 def project_deals(request, project) -> dict | None:

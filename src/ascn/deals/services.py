@@ -1,8 +1,6 @@
 """The deal pipeline (SPEC C5): engagements between one project and one organisation.
 
-Who sees a deal: its parties only — the organisation's members, the project city's Chief
-Smart City Officers, the National Representative of the city's member state (read-only) —
-and the Secretariat. Anyone else gets a 404, whatever the project's visibility.
+Who sees a deal: ``deals.permissions``; reads: ``deals.queries``.
 
 ``ENGAGEMENT_TRANSITIONS`` is the one table of where a deal may go next. A deal reaching
 ``committed`` carries its commitment (amount, currency, instrument), and the project's
@@ -19,9 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from ascn.accounts.notifications import members_of, notify
 from ascn.core import audit, events
@@ -32,21 +28,16 @@ from ascn.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from ascn.core.permissions import (
-    CSO,
-    PARTNER_MEMBER,
-    SECRETARIAT,
-    ScopedPolicy,
-    scopes_of,
-)
 from ascn.core.services import lock, lock_version, user_or_none
 from ascn.deals.models import Engagement, EngagementEvent, EngagementSide, EngagementStage
+from ascn.deals.permissions import engagement_policy, engagement_side_of
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.plans.models import FinancingInstrument, Project
 from ascn.plans.permissions import project_policy
 
 Stage = EngagementStage
+
 
 # stage → the stages a deal may move to from there. Anything else is refused (409).
 ENGAGEMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -58,33 +49,9 @@ ENGAGEMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
     Stage.CLOSED: (),
     Stage.DECLINED: (),
 }
+
+
 OPEN_STAGES = [stage for stage, moves in ENGAGEMENT_TRANSITIONS.items() if moves]
-BOARD_STAGES = list(ENGAGEMENT_TRANSITIONS)
-
-
-class EngagementPolicy(ScopedPolicy):
-    """Deals have no visibility of their own: only their parties and the Secretariat see them."""
-
-    city_path = "project__city"
-    member_state_path = "project__city__member_state"
-    organisation_path = "organisation"
-    visibility_field = None
-    rules = {"advance": {CSO, PARTNER_MEMBER, SECRETARIAT}}
-
-    def visible(self, user, queryset: QuerySet) -> QuerySet:
-        scopes = scopes_of(user)
-        if scopes.secretariat:
-            return queryset
-        if not scopes.authenticated:
-            return queryset.none()
-        return queryset.filter(self.owner_q(scopes))
-
-    def is_visible(self, user, obj) -> bool:
-        scopes = scopes_of(user)
-        return scopes.authenticated and bool(self.roles_over(scopes, obj))
-
-
-engagement_policy = EngagementPolicy()
 
 
 class DuplicateEngagement(DomainError):
@@ -100,46 +67,8 @@ class DuplicateEngagement(DomainError):
         self.existing = existing
 
 
-# --- reads -------------------------------------------------------------------------------
-
-
-def engagements_for(
-    user, *, organisation: str | None = None, city: str | None = None, project: int | None = None
-) -> QuerySet[Engagement]:
-    """The deals ``user`` may see, optionally of one organisation, city or project."""
-    qs = engagement_policy.visible(user, Engagement.objects.all())
-    if organisation:
-        qs = qs.filter(organisation__slug=organisation)
-    if city:
-        qs = qs.filter(project__city__slug=city)
-    if project is not None:
-        qs = qs.filter(project_id=project)
-    return qs.select_related("project__city__member_state", "organisation")
-
-
-def engagement_side_of(user, *, project: Project, organisation: Organisation) -> str | None:
-    """The side ``user`` may express interest for on this pair, or None.
-
-    A partner member for a project they may see; a CSCO of the project's city towards an
-    organisation they may see.
-    """
-    scopes = scopes_of(user)
-    if organisation.pk in scopes.organisation_ids and project_policy.is_visible(user, project):
-        return EngagementSide.PARTNER
-    if project.city_id in scopes.city_ids and organisation_policy.is_visible(user, organisation):
-        return EngagementSide.CITY
-    return None
-
-
-def may_advance(user, engagement: Engagement) -> bool:
-    return engagement_policy.can(user, "advance", engagement)
-
-
 def next_stages(engagement: Engagement) -> tuple[str, ...]:
     return ENGAGEMENT_TRANSITIONS[engagement.stage]
-
-
-# --- writes ------------------------------------------------------------------------------
 
 
 def _audit_values(engagement: Engagement) -> dict[str, Any]:
@@ -404,41 +333,3 @@ def _notify_parties(engagement: Engagement, from_stage: str, note: str, *, actor
         body=note,
         url=engagement.get_absolute_url(),
     )
-
-
-STAGE_HELP = {
-    Stage.INTEREST: _lazy("One side has said it is interested."),
-    Stage.DISCUSSION: _lazy("Both sides are talking."),
-    Stage.DUE_DILIGENCE: _lazy("The partner is checking the project."),
-    Stage.TERM_SHEET: _lazy("Terms are on the table."),
-    Stage.COMMITTED: _lazy("The partner has committed money; it counts as funding secured."),
-    Stage.CLOSED: _lazy("The deal is done."),
-    Stage.DECLINED: _lazy("One side has stepped back."),
-}
-
-
-def board_columns(engagements) -> list[dict[str, Any]]:
-    """The deals grouped by stage, every stage present, in pipeline order."""
-    by_stage: dict[str, list[Engagement]] = {stage: [] for stage in BOARD_STAGES}
-    for engagement in engagements:
-        by_stage[engagement.stage].append(engagement)
-    return [
-        {"stage": stage, "label": Stage(stage).label, "help": STAGE_HELP[stage], "cards": cards}
-        for stage, cards in by_stage.items()
-    ]
-
-
-def pairs_in_pipeline(
-    user, *, projects=None, organisations=None
-) -> dict[tuple[int, int], Engagement]:
-    """``{(project_id, organisation_id): engagement}`` among the deals ``user`` may see, for
-    pages listing many pairs (the matches pages pass it to ``_interest_button.html``)."""
-    qs = engagement_policy.visible(user, Engagement.objects.all())
-    if projects is not None:
-        qs = qs.filter(project__in=projects)
-    if organisations is not None:
-        qs = qs.filter(organisation__in=organisations)
-    return {
-        (e.project_id, e.organisation_id): e
-        for e in qs.only("id", "project", "organisation", "stage")
-    }

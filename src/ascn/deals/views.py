@@ -20,14 +20,12 @@ from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, 
 from ascn.core.forms import form_error
 from ascn.deals.forms import AdvanceForm, InterestForm
 from ascn.deals.models import Engagement
+from ascn.deals.permissions import engagement_side_of, may_advance
+from ascn.deals.queries import board_columns, engagements_for
 from ascn.deals.services import (
     DuplicateEngagement,
-    board_columns,
     engagement_advance,
     engagement_create,
-    engagement_side_of,
-    engagements_for,
-    may_advance,
     next_stages,
 )
 from ascn.network.models import City

@@ -4,20 +4,17 @@ Thin: validate the input, call a service, shape the answer. Money is
 ``{"amount": "<decimal string>", "currency": "<ISO 4217>"}`` in the programme's currency.
 """
 
-import datetime as dt
 from typing import Literal
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
-from pydantic import Field
 
 from ascn.core.api import (
     ERRORS_AUTH,
     ERRORS_EDIT,
     ERRORS_LIST,
     ERRORS_READ,
-    InputSchema,
     PageNumber,
     ShapedRows,
     member_auth,
@@ -25,190 +22,36 @@ from ascn.core.api import (
 from ascn.core.errors import InvalidInput
 from ascn.funding import queries
 from ascn.funding.models import Application, Award, Call, Programme
+from ascn.funding.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    AwardIn,
+    CallIn,
+    CallOut,
+    CallPatch,
+    DisbursementIn,
+    DisbursementOut,
+    ProgrammeDetailOut,
+    ProgrammeOut,
+    ProgrammePatch,
+    TransitionIn,
+)
 from ascn.funding.services import (
     allowed_actions,
     application_award,
     application_create,
     application_transition,
     call_create,
-    call_is_open,
     call_update,
     disbursement_create,
     programme_update,
 )
+from ascn.funding.validation import call_is_open
 from ascn.plans import money
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
 router = Router(tags=["programmes"])
-
-
-# --- schemas -----------------------------------------------------------------------------
-
-
-class MoneyOut(Schema):
-    amount: str
-    currency: str
-
-
-class MoneyIn(InputSchema):
-    amount: str = Field(
-        ..., pattern=r"^\d{1,16}(\.\d{1,2})?$", description='Decimal string, e.g. "250000.00"'
-    )
-    currency: str = Field(..., pattern=r"^[A-Z]{3}$", description="ISO 4217")
-
-
-class OrganisationRef(Schema):
-    slug: str
-    name: str
-    url: str
-
-
-class CallOut(Schema):
-    id: int
-    version: int
-    title: str
-    description: str
-    opens_on: dt.date
-    closes_on: dt.date
-    is_open: bool
-    sample: bool
-
-
-class EligibilityOut(Schema):
-    countries: list[str] = Field(..., description="Empty: not published (no restriction).")
-    focus_areas: list[str]
-    stages: list[str]
-    instruments: list[str]
-
-
-class ProgrammeOut(Schema):
-    slug: str
-    version: int
-    name: str
-    sponsor: OrganisationRef
-    implementer: OrganisationRef | None
-    total: MoneyOut
-    awarded: MoneyOut
-    disbursed: MoneyOut
-    balance: MoneyOut = Field(..., description="total − awarded")
-    max_award: MoneyOut | None
-    period_start: dt.date | None
-    period_end: dt.date | None
-    period_label: str
-    open_calls: int
-    visibility: str
-    sample: bool
-    source: str
-    url: str
-
-
-class AwardOut(Schema):
-    id: int
-    application: int
-    project: int
-    project_title: str
-    city: str
-    amount: MoneyOut
-    disbursed: MoneyOut
-    remaining: MoneyOut
-    awarded_on: dt.date
-
-
-class ProgrammeDetailOut(ProgrammeOut):
-    description: str
-    website: str
-    eligibility: EligibilityOut
-    calls: list[CallOut]
-    awards: list[AwardOut]
-
-
-class ProgrammePatch(InputSchema):
-    version: int = Field(..., ge=1, le=2**31 - 1)
-    name: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=20000)
-    total: MoneyIn | None = None
-    max_award: MoneyIn | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    period_label: str | None = Field(None, max_length=100)
-    eligible_countries: list[str] | None = Field(None, max_length=20)
-    eligible_focus_areas: list[str] | None = Field(None, max_length=10)
-    eligible_stages: list[str] | None = Field(None, max_length=10)
-    instruments: list[str] | None = Field(None, max_length=10)
-    website: str | None = Field(None, max_length=200)
-    visibility: Literal["draft", "network", "public"] | None = None
-    source: str | None = Field(None, max_length=300)
-
-
-class CallIn(InputSchema):
-    title: str = Field(..., min_length=1, max_length=200)
-    description: str = Field("", max_length=20000)
-    opens_on: dt.date
-    closes_on: dt.date
-
-
-class CallPatch(InputSchema):
-    version: int = Field(..., ge=1, le=2**31 - 1)
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=20000)
-    opens_on: dt.date | None = None
-    closes_on: dt.date | None = None
-
-
-class ApplicationOut(Schema):
-    id: int
-    version: int
-    call: int
-    call_title: str
-    programme: str
-    project: int
-    project_title: str
-    city: str
-    country: str
-    status: str
-    amount_requested: MoneyOut
-    statement: str
-    submitted_at: dt.datetime | None
-    award: AwardOut | None
-    actions: list[str] = Field(..., description="The transitions you may take now.")
-    sample: bool
-
-
-class ApplicationIn(InputSchema):
-    call: int = Field(..., ge=1, le=2**31 - 1)
-    project: int = Field(..., ge=1, le=2**31 - 1)
-    amount_requested: MoneyIn
-    statement: str = Field("", max_length=20000)
-
-
-class TransitionIn(InputSchema):
-    version: int = Field(..., ge=1, le=2**31 - 1)
-
-
-class AwardIn(InputSchema):
-    version: int = Field(..., ge=1, le=2**31 - 1)
-    amount: MoneyIn
-    awarded_on: dt.date | None = None
-
-
-class DisbursementIn(InputSchema):
-    amount: MoneyIn
-    paid_on: dt.date | None = None
-    reference: str = Field("", max_length=100)
-
-
-class DisbursementOut(Schema):
-    id: int
-    award: int
-    amount: MoneyOut
-    paid_on: dt.date
-    reference: str
-    award_remaining: MoneyOut
-    programme_disbursed: MoneyOut
-
-
-# --- shaping -------------------------------------------------------------------------------
 
 
 def _org(organisation) -> dict | None:
@@ -338,9 +181,6 @@ def _amount_in(value: dict, currency: str, field: str) -> str:
     return value["amount"]
 
 
-# --- programmes ----------------------------------------------------------------------------
-
-
 @router.get(
     "/programmes",
     response={200: list[ProgrammeOut], **ERRORS_LIST},
@@ -396,9 +236,6 @@ def programmes_update(request, slug: str, payload: ProgrammePatch):
     return programme_detail_out(_programme_or_404(request, slug), request.user)
 
 
-# --- calls -----------------------------------------------------------------------------------
-
-
 @router.get(
     "/programmes/{slug}/calls",
     response={200: list[CallOut], **ERRORS_READ},
@@ -443,9 +280,6 @@ def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch)
             raise InvalidInput("This field cannot be empty.", field=key)
     call = call_update(actor=request.user, call=call, version=version, **data)
     return call_out(call)
-
-
-# --- applications ----------------------------------------------------------------------------
 
 
 @router.get(
@@ -542,9 +376,6 @@ def applications_transition(
         actor=request.user, application=application, action=action, version=payload.version
     )
     return application_out(_application_or_404(request, application_id), request.user)
-
-
-# --- disbursements ---------------------------------------------------------------------------
 
 
 @router.post(

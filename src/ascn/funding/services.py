@@ -6,12 +6,13 @@ one order everywhere (programme, then application or award), so that the program
 ``awarded_amount`` and ``disbursed_amount`` are always the sums of its awards and
 disbursements: the balance (``total − awarded``) is always right. The database's check
 constraints are the last line of defence; if one ever fires, it is a 409, never a 500.
+
+The rules each write checks are in ``funding.validation``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,18 +30,29 @@ from ascn.core.errors import (
 )
 from ascn.core.permissions import CSO, PARTNER_MEMBER, SECRETARIAT, is_secretariat, scopes_of
 from ascn.core.services import lock, lock_version, user_or_none, validate
-from ascn.core.visibility import Visibility
 from ascn.funding.models import Application, ApplicationStatus, Award, Call, Disbursement, Programme
 from ascn.funding.permissions import application_policy, programme_policy
-from ascn.network.models import FocusArea, MemberState
+from ascn.funding.validation import (
+    call_is_open,
+    check_call,
+    check_programme,
+    check_requested,
+    clean_programme_values,
+    parse_amount,
+    require_eligible,
+)
 from ascn.partners.models import Organisation
-from ascn.plans import codelists
-from ascn.plans.models import FinancingInstrument, Project
+from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
 S = ApplicationStatus
+
+
 CITY = "city"  # a CSCO of the project's city
+
+
 MANAGER = "manager"  # a member of the sponsor or implementer, or the Secretariat
+
 
 # (status, action) → (next status, who may take it). Anything else is refused (409).
 APPLICATION_TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
@@ -50,13 +62,18 @@ APPLICATION_TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (S.SHORTLISTED, "decline"): (S.DECLINED, MANAGER),
     (S.SHORTLISTED, "award"): (S.AWARDED, MANAGER),  # only through application_award
 }
+
+
 ACTIONS = sorted({action for _status, action in APPLICATION_TRANSITIONS})
+
+
 AUDIT_VERBS = {
     "submit": "submitted",
     "shortlist": "shortlisted",
     "decline": "declined",
     "award": "awarded",
 }
+
 
 PROGRAMME_FIELDS = [
     "name",
@@ -76,6 +93,8 @@ PROGRAMME_FIELDS = [
     "visibility",
     "source",
 ]
+
+
 CALL_FIELDS = ["title", "description", "opens_on", "closes_on"]
 
 
@@ -85,107 +104,10 @@ class MoneyConflict(DomainError):
     status = 409
 
 
-# --- validation ------------------------------------------------------------------------
-
-
-def parse_amount(value, field: str, *, positive: bool = True) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput(_("Not a number."), field=field) from exc
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e16"):
-        raise InvalidInput(_("Must be a positive amount below 10^16."), field=field)
-    amount = amount.quantize(Decimal("0.01"))
-    if positive and amount <= 0:
-        raise InvalidInput(_("Must be more than zero."), field=field)
-    if len(amount.normalize().as_tuple().digits) > 15:
-        raise InvalidInput(_("At most 15 significant digits."), field=field)
-    return amount
-
-
-def _codes(values, allowed, field: str) -> list[str]:
-    if not isinstance(values, list | tuple):
-        raise InvalidInput(_("A list of codes."), field=field)
-    out = list(dict.fromkeys(str(v) for v in values))
-    for code in out:
-        if code not in allowed:
-            raise InvalidInput(_("Unknown code: %(code)s") % {"code": code}, field=field)
-    return out
-
-
-def _clean_programme_values(values: dict[str, Any]) -> dict[str, Any]:
-    clean: dict[str, Any] = {}
-    for key, value in values.items():
-        if key in {"name", "description", "period_label", "website", "source"}:
-            clean[key] = (value or "").strip()
-            if key == "name" and not clean[key]:
-                raise InvalidInput(_("Name the programme."), field=key)
-        elif key == "total_amount":
-            clean[key] = parse_amount(value, key, positive=False)
-        elif key == "max_award_amount":
-            clean[key] = None if value in (None, "") else parse_amount(value, key)
-        elif key == "currency":
-            clean[key] = (value or "").upper()
-            if clean[key] not in codelists.codelist(codelists.CURRENCY):
-                raise InvalidInput(_("Unknown currency."), field=key)
-        elif key in {"period_start", "period_end"}:
-            clean[key] = value
-        elif key == "eligible_countries":
-            clean[key] = _codes(
-                [str(c).upper() for c in value or []],
-                set(MemberState.objects.values_list("code", flat=True)),
-                key,
-            )
-        elif key == "eligible_focus_areas":
-            clean[key] = _codes(
-                value or [], set(FocusArea.objects.values_list("code", flat=True)), key
-            )
-        elif key == "eligible_stages":
-            clean[key] = _codes(value or [], set(codelists.codelist(codelists.PROJECT_STATUS)), key)
-        elif key == "instruments":
-            clean[key] = _codes(value or [], set(FinancingInstrument.values), key)
-        elif key == "visibility":
-            if value not in Visibility.values:
-                raise InvalidInput(_("Unknown visibility."), field=key)
-            clean[key] = value
-        elif key == "implementer":
-            if value is not None and not isinstance(value, Organisation):
-                raise InvalidInput(_("Unknown organisation."), field=key)
-            clean[key] = value
-        else:
-            raise InvalidInput(_("Unknown field: %(f)s") % {"f": key}, field=key)
-    return clean
-
-
-def _check_programme(programme: Programme) -> None:
-    if programme.awarded_amount > programme.total_amount:
-        raise InvalidInput(
-            _("The total cannot be less than what is already awarded (%(a)s).")
-            % {"a": programme.awarded_amount},
-            field="total_amount",
-        )
-    if (
-        programme.period_start
-        and programme.period_end
-        and programme.period_end < programme.period_start
-    ):
-        raise InvalidInput(_("The end cannot come before the start."), field="period_end")
-    if programme.max_award_amount is not None and programme.max_award_amount > (
-        programme.total_amount
-    ):
-        raise InvalidInput(
-            _("The largest award cannot exceed the programme's total."), field="max_award_amount"
-        )
-    validate(programme)
-
-
 def _snapshot(programme: Programme) -> dict[str, Any]:
     snap = audit.snapshot(programme, [f for f in PROGRAMME_FIELDS if f != "implementer"])
     snap["implementer"] = programme.implementer_id
     return snap
-
-
-# --- programmes ---------------------------------------------------------------------------
 
 
 def can_create_programme(actor, sponsor: Organisation) -> bool:
@@ -212,11 +134,11 @@ def programme_create(
         )
     if Programme.objects.filter(slug=slug).exists():
         raise InvalidInput(_("A programme with this slug exists."), field="slug")
-    values = _clean_programme_values(
+    values = clean_programme_values(
         {"name": name, "total_amount": total_amount, "currency": currency, **optional}
     )
     programme = Programme(slug=slug, sponsor=sponsor, sample=sample, **values)
-    _check_programme(programme)
+    check_programme(programme)
     programme.save()
     entry = audit.record(
         actor,
@@ -233,11 +155,11 @@ def programme_update(*, actor, programme: Programme, version: int, **changes: An
     """Edit a programme; a stale ``version`` is a 409 and nothing is written."""
     programme_policy.require(actor, "change", programme)
     programme = lock_version(programme, version)
-    values = _clean_programme_values(changes)
+    values = clean_programme_values(changes)
     before = _snapshot(programme)
     for key, value in values.items():
         setattr(programme, key, value)
-    _check_programme(programme)
+    check_programme(programme)
     changed = audit.diff(before, _snapshot(programme))
     if changed:
         programme.version += 1
@@ -255,11 +177,11 @@ def programme_upsert_seed(
 
     The amounts already awarded and disbursed are never touched by the seed.
     """
-    values = _clean_programme_values(dict(values))
+    values = clean_programme_values(dict(values))
     programme = Programme.objects.select_for_update().filter(slug=slug).first()
     if programme is None:
         programme = Programme(slug=slug, sponsor=sponsor, **values)
-        _check_programme(programme)
+        check_programme(programme)
         programme.save()
         entry = audit.record(
             None,
@@ -276,28 +198,12 @@ def programme_upsert_seed(
     changed = audit.diff(before, {**_snapshot(programme), "sponsor": sponsor.pk})
     if not changed:
         return programme, False
-    _check_programme(programme)
+    check_programme(programme)
     programme.version += 1
     programme.save()
     entry = audit.record(None, "partners.programme.updated", programme, changed)
     events.changed(programme, entry.changes)
     return programme, True
-
-
-# --- calls ----------------------------------------------------------------------------------
-
-
-def _clean_call(call: Call) -> None:
-    call.title = (call.title or "").strip()
-    if not call.title:
-        raise InvalidInput(_("Give the call a title."), field="title")
-    if call.opens_on is None:
-        raise InvalidInput(_("When does the call open?"), field="opens_on")
-    if call.closes_on is None:
-        raise InvalidInput(_("When does the call close?"), field="closes_on")
-    if call.closes_on < call.opens_on:
-        raise InvalidInput(_("A call cannot close before it opens."), field="closes_on")
-    validate(call)
 
 
 @transaction.atomic
@@ -320,7 +226,7 @@ def call_create(
         closes_on=closes_on,
         sample=sample,
     )
-    _clean_call(call)
+    check_call(call)
     call.save()
     entry = audit.record(
         actor, "partners.call.created", call, audit.diff({}, audit.snapshot(call, CALL_FIELDS))
@@ -342,7 +248,7 @@ def call_update(*, actor, call: Call, version: int, **changes: Any) -> Call:
     before = audit.snapshot(call, CALL_FIELDS)
     for key, value in changes.items():
         setattr(call, key, value)
-    _clean_call(call)
+    check_call(call)
     changed = audit.diff(before, audit.snapshot(call, CALL_FIELDS))
     if changed:
         call.version += 1
@@ -350,58 +256,6 @@ def call_update(*, actor, call: Call, version: int, **changes: Any) -> Call:
         entry = audit.record(actor, "partners.call.updated", call, changed)
         events.changed(call, entry.changes)
     return call
-
-
-def call_is_open(call: Call, on: dt.date | None = None) -> bool:
-    on = on or timezone.localdate()
-    return call.opens_on <= on <= call.closes_on
-
-
-# --- applications ---------------------------------------------------------------------------
-
-
-def eligibility_problems(programme: Programme, project: Project) -> list[tuple[str, str]]:
-    """Why ``project`` is not eligible for ``programme`` as (field, message); empty if it is.
-
-    An empty eligibility list means the programme publishes no restriction there.
-    """
-    problems = []
-    country = project.city.member_state.code
-    if programme.eligible_countries and country not in programme.eligible_countries:
-        problems.append(
-            ("project", _("The programme does not fund projects in %(c)s.") % {"c": country})
-        )
-    if programme.eligible_focus_areas:
-        codes = {area.code for area in project.focus_areas.all()}
-        if not codes & set(programme.eligible_focus_areas):
-            problems.append(
-                ("project", _("The project addresses none of the programme's focus areas."))
-            )
-    if programme.eligible_stages and project.status not in programme.eligible_stages:
-        problems.append(
-            (
-                "project",
-                _("The programme does not fund projects at the “%(s)s” stage.")
-                % {"s": project.status},
-            )
-        )
-    return problems
-
-
-def _require_eligible(programme: Programme, project: Project) -> None:
-    problems = eligibility_problems(programme, project)
-    if problems:
-        field, message = problems[0]
-        raise InvalidInput(message, field=field)
-
-
-def _check_requested(programme: Programme, amount: Decimal) -> None:
-    if programme.max_award_amount is not None and amount > programme.max_award_amount:
-        raise InvalidInput(
-            _("The programme awards at most %(m)s %(c)s per application.")
-            % {"m": programme.max_award_amount, "c": programme.currency},
-            field="amount_requested",
-        )
 
 
 @transaction.atomic
@@ -429,10 +283,10 @@ def application_create(
             field="amount_requested",
         )
     amount = parse_amount(amount_requested, "amount_requested")
-    _check_requested(programme, amount)
+    check_requested(programme, amount)
     if call.closes_on < timezone.localdate():
         raise InvalidInput(_("This call is closed."), field="call")
-    _require_eligible(programme, project)
+    require_eligible(programme, project)
     if Application.objects.filter(call=call, project=project).exists():
         raise InvalidInput(_("This project has already applied to this call."), field="project")
     application = Application(
@@ -539,8 +393,8 @@ def application_transition(
                 % {"o": application.call.opens_on, "c": application.call.closes_on},
                 field="call",
             )
-        _require_eligible(programme, application.project)
-        _check_requested(programme, application.amount_requested)
+        require_eligible(programme, application.project)
+        check_requested(programme, application.amount_requested)
         application.submitted_at = timezone.now()
     before = application.status
     application.status = target

@@ -30,10 +30,9 @@ from ascn.funding.services import (
     application_create,
     application_transition,
     call_create,
-    call_is_open,
     disbursement_create,
-    eligibility_problems,
 )
+from ascn.funding.validation import call_is_open, eligibility_problems
 from ascn.network.models import FocusArea
 from ascn.plans.models import FinancingInstrument, Project
 from ascn.plans.permissions import project_policy

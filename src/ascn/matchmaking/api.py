@@ -7,58 +7,21 @@ programme out of their sight never appears, and a project or organisation they m
 is a 404.
 """
 
-from typing import Literal
-
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router
 from ninja.pagination import paginate
-from pydantic import Field
 
 from ascn.core.api import ERRORS_AUTH, ERRORS_READ, PageNumber, member_auth
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as matchmaking
+from ascn.matchmaking.schemas import PartnerMatchOut, ProjectMatchOut
 from ascn.partners import queries as partner_queries
 from ascn.plans import money
-from ascn.plans.schemas import MoneyOut
 
 router = Router(tags=["partners"])
+
+
 ERRORS_MATCHES = {**ERRORS_READ, **ERRORS_AUTH}
-
-
-# --- schemas -----------------------------------------------------------------------------
-
-
-class MatchedProjectOut(Schema):
-    id: int
-    title: str
-    city: str
-    city_name: str
-    country: str
-    status: str
-    funding_gap: MoneyOut
-    financing_sought: list[str]
-    sample: bool
-    url: str
-
-
-class ProjectMatchOut(Schema):
-    project: MatchedProjectOut
-    score: float = Field(..., ge=0, le=100)
-    reasons: list[str]
-
-
-class PartnerMatchOut(Schema):
-    type: Literal["organisation", "programme"]
-    slug: str
-    name: str
-    score: float = Field(..., ge=0, le=100)
-    reasons: list[str]
-    verified: bool
-    sample: bool
-    url: str
-
-
-# --- shaping -----------------------------------------------------------------------------
 
 
 class PageOfMatches:

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ascn.deals.services import pairs_in_pipeline
+from ascn.deals.queries import pairs_in_pipeline
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as matchmaking
 from ascn.partners import queries as partner_queries

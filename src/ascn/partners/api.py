@@ -4,13 +4,9 @@ Thin: validate, call a service or a query, shape the answer. Ticket sizes are mo
 dollars: ``{"amount": "<decimal string>", "currency": "USD"}``.
 """
 
-import datetime as dt
-from typing import Literal
-
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
-from pydantic import Field
 
 from ascn.core.api import (
     ERRORS_AUTH,
@@ -18,7 +14,6 @@ from ascn.core.api import (
     ERRORS_LIST,
     ERRORS_READ,
     ERRORS_WRITE,
-    InputSchema,
     PageNumber,
     ShapedRows,
     member_auth,
@@ -26,99 +21,17 @@ from ascn.core.api import (
 from ascn.core.errors import InvalidInput
 from ascn.partners import queries
 from ascn.partners.models import Organisation
+from ascn.partners.schemas import (
+    OrganisationDetailOut,
+    OrganisationFilters,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPatch,
+)
 from ascn.partners.services import organisation_create, organisation_update
 from ascn.plans import money
-from ascn.plans.schemas import FocusAreaCode, MoneyIn, MoneyOut, StatusCode, VisibilityCode
 
 router = Router(tags=["partners"])
-
-KindCode = Literal[
-    "solution_provider",
-    "investor",
-    "development_partner",
-    "external_government",
-    "academia_ngo",
-    "asean_body",
-]
-InstrumentCode = Literal["grant", "loan", "equity", "ppp", "guarantee", "technical_assistance"]
-
-
-# --- schemas -----------------------------------------------------------------------------
-
-
-class MemberOut(Schema):
-    name: str
-
-
-class OrganisationOut(Schema):
-    slug: str
-    version: int
-    name: str
-    kind: KindCode
-    headquarters_country: str = Field(..., description="ISO 3166-1 alpha-2, or empty")
-    countries: list[str] = Field(..., description="ASEAN countries of operation (empty: any)")
-    focus_areas: list[str]
-    instruments: list[str]
-    stages: list[str] = Field(..., description="OC4IDS project statuses (empty: any)")
-    ticket_min: MoneyOut | None
-    ticket_max: MoneyOut | None
-    capability_statement: str
-    description: str
-    website: str
-    verified: bool
-    visibility: VisibilityCode
-    sample: bool
-    source: str
-    url: str
-    updated_at: dt.datetime
-
-
-class OrganisationDetailOut(OrganisationOut):
-    members: list[MemberOut] | None = Field(
-        None, description="The organisation's people (signed-in members only)."
-    )
-
-
-class UsdIn(MoneyIn):
-    currency: Literal["USD"] = "USD"
-
-
-class OrganisationFields(InputSchema):
-    headquarters_country: str | None = Field(None, pattern=r"^([A-Za-z]{2})?$")
-    countries: list[str] | None = Field(None, max_length=20)
-    focus_areas: list[FocusAreaCode] | None = None
-    instruments: list[InstrumentCode] | None = None
-    stages: list[StatusCode] | None = None
-    ticket_min: UsdIn | None = None
-    ticket_max: UsdIn | None = None
-    capability_statement: str | None = Field(None, max_length=10_000)
-    description: str | None = Field(None, max_length=10_000)
-    website: str | None = Field(None, max_length=200)
-    visibility: VisibilityCode | None = None
-    source: str | None = Field(None, max_length=300)
-
-
-class OrganisationIn(OrganisationFields):
-    name: str = Field(..., min_length=1, max_length=200)
-    kind: KindCode
-    slug: str | None = Field(None, max_length=100, pattern=r"^[-a-z0-9]*$")
-
-
-class OrganisationPatch(OrganisationFields):
-    version: int = Field(..., ge=1)
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: KindCode | None = None
-
-
-class OrganisationFilters(InputSchema):
-    kind: KindCode | None = None
-    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
-    focus_area: FocusAreaCode | None = None
-    verified: bool | None = None
-    q: str | None = Field(None, max_length=200)
-
-
-# --- shaping -----------------------------------------------------------------------------
 
 
 def _usd(amount) -> dict | None:
@@ -177,9 +90,6 @@ def _values(data: dict) -> dict:
         if key in data and data[key] is None:
             raise InvalidInput("This field cannot be empty.", field=key)
     return data
-
-
-# --- organisations -------------------------------------------------------------------------
 
 
 @router.get(

@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from ascn.core.permissions import scopes_of
 from ascn.deals.models import EngagementStage
-from ascn.deals.services import engagements_for
+from ascn.deals.queries import engagements_for
 from ascn.funding.models import ApplicationStatus
 from ascn.funding.queries import applications_for, programmes_sponsored_by
 from ascn.matchmaking import queries

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from ascn.deals.services import engagement_side_of, engagements_for
+from ascn.deals.permissions import engagement_side_of
+from ascn.deals.queries import engagements_for
 
 register = template.Library()
 

@@ -1,0 +1,72 @@
+"""Reads of the deal pipeline: every read starts from the deals the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _lazy
+
+from ascn.deals.models import Engagement, EngagementStage
+from ascn.deals.permissions import engagement_policy
+
+BOARD_STAGES = list(EngagementStage)  # the pipeline's order, declined last
+
+
+def engagements_for(
+    user, *, organisation: str | None = None, city: str | None = None, project: int | None = None
+) -> QuerySet[Engagement]:
+    """The deals ``user`` may see, optionally of one organisation, city or project."""
+    qs = engagement_policy.visible(user, Engagement.objects.all())
+    if organisation:
+        qs = qs.filter(organisation__slug=organisation)
+    if city:
+        qs = qs.filter(project__city__slug=city)
+    if project is not None:
+        qs = qs.filter(project_id=project)
+    return qs.select_related("project__city__member_state", "organisation")
+
+
+STAGE_HELP = {
+    EngagementStage.INTEREST: _lazy("One side has said it is interested."),
+    EngagementStage.DISCUSSION: _lazy("Both sides are talking."),
+    EngagementStage.DUE_DILIGENCE: _lazy("The partner is checking the project."),
+    EngagementStage.TERM_SHEET: _lazy("Terms are on the table."),
+    EngagementStage.COMMITTED: _lazy(
+        "The partner has committed money; it counts as funding secured."
+    ),
+    EngagementStage.CLOSED: _lazy("The deal is done."),
+    EngagementStage.DECLINED: _lazy("One side has stepped back."),
+}
+
+
+def board_columns(engagements) -> list[dict[str, Any]]:
+    """The deals grouped by stage, every stage present, in pipeline order."""
+    by_stage: dict[str, list[Engagement]] = {stage: [] for stage in BOARD_STAGES}
+    for engagement in engagements:
+        by_stage[engagement.stage].append(engagement)
+    return [
+        {
+            "stage": stage,
+            "label": EngagementStage(stage).label,
+            "help": STAGE_HELP[stage],
+            "cards": cards,
+        }
+        for stage, cards in by_stage.items()
+    ]
+
+
+def pairs_in_pipeline(
+    user, *, projects=None, organisations=None
+) -> dict[tuple[int, int], Engagement]:
+    """``{(project_id, organisation_id): engagement}`` among the deals ``user`` may see, for
+    pages listing many pairs (the matches pages pass it to ``_interest_button.html``)."""
+    qs = engagement_policy.visible(user, Engagement.objects.all())
+    if projects is not None:
+        qs = qs.filter(project__in=projects)
+    if organisations is not None:
+        qs = qs.filter(organisation__in=organisations)
+    return {
+        (e.project_id, e.organisation_id): e
+        for e in qs.only("id", "project", "organisation", "stage")
+    }

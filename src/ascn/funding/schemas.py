@@ -1,0 +1,173 @@
+"""The shapes of the funding API's requests and answers (django-ninja schemas)."""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from ascn.core.api import (
+    InputSchema,
+)
+
+
+class MoneyOut(Schema):
+    amount: str
+    currency: str
+
+
+class MoneyIn(InputSchema):
+    amount: str = Field(
+        ..., pattern=r"^\d{1,16}(\.\d{1,2})?$", description='Decimal string, e.g. "250000.00"'
+    )
+    currency: str = Field(..., pattern=r"^[A-Z]{3}$", description="ISO 4217")
+
+
+class OrganisationRef(Schema):
+    slug: str
+    name: str
+    url: str
+
+
+class CallOut(Schema):
+    id: int
+    version: int
+    title: str
+    description: str
+    opens_on: dt.date
+    closes_on: dt.date
+    is_open: bool
+    sample: bool
+
+
+class EligibilityOut(Schema):
+    countries: list[str] = Field(..., description="Empty: not published (no restriction).")
+    focus_areas: list[str]
+    stages: list[str]
+    instruments: list[str]
+
+
+class ProgrammeOut(Schema):
+    slug: str
+    version: int
+    name: str
+    sponsor: OrganisationRef
+    implementer: OrganisationRef | None
+    total: MoneyOut
+    awarded: MoneyOut
+    disbursed: MoneyOut
+    balance: MoneyOut = Field(..., description="total − awarded")
+    max_award: MoneyOut | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    period_label: str
+    open_calls: int
+    visibility: str
+    sample: bool
+    source: str
+    url: str
+
+
+class AwardOut(Schema):
+    id: int
+    application: int
+    project: int
+    project_title: str
+    city: str
+    amount: MoneyOut
+    disbursed: MoneyOut
+    remaining: MoneyOut
+    awarded_on: dt.date
+
+
+class ProgrammeDetailOut(ProgrammeOut):
+    description: str
+    website: str
+    eligibility: EligibilityOut
+    calls: list[CallOut]
+    awards: list[AwardOut]
+
+
+class ProgrammePatch(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    name: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    total: MoneyIn | None = None
+    max_award: MoneyIn | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    period_label: str | None = Field(None, max_length=100)
+    eligible_countries: list[str] | None = Field(None, max_length=20)
+    eligible_focus_areas: list[str] | None = Field(None, max_length=10)
+    eligible_stages: list[str] | None = Field(None, max_length=10)
+    instruments: list[str] | None = Field(None, max_length=10)
+    website: str | None = Field(None, max_length=200)
+    visibility: Literal["draft", "network", "public"] | None = None
+    source: str | None = Field(None, max_length=300)
+
+
+class CallIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=20000)
+    opens_on: dt.date
+    closes_on: dt.date
+
+
+class CallPatch(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    opens_on: dt.date | None = None
+    closes_on: dt.date | None = None
+
+
+class ApplicationOut(Schema):
+    id: int
+    version: int
+    call: int
+    call_title: str
+    programme: str
+    project: int
+    project_title: str
+    city: str
+    country: str
+    status: str
+    amount_requested: MoneyOut
+    statement: str
+    submitted_at: dt.datetime | None
+    award: AwardOut | None
+    actions: list[str] = Field(..., description="The transitions you may take now.")
+    sample: bool
+
+
+class ApplicationIn(InputSchema):
+    call: int = Field(..., ge=1, le=2**31 - 1)
+    project: int = Field(..., ge=1, le=2**31 - 1)
+    amount_requested: MoneyIn
+    statement: str = Field("", max_length=20000)
+
+
+class TransitionIn(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+
+
+class AwardIn(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    amount: MoneyIn
+    awarded_on: dt.date | None = None
+
+
+class DisbursementIn(InputSchema):
+    amount: MoneyIn
+    paid_on: dt.date | None = None
+    reference: str = Field("", max_length=100)
+
+
+class DisbursementOut(Schema):
+    id: int
+    award: int
+    amount: MoneyOut
+    paid_on: dt.date
+    reference: str
+    award_remaining: MoneyOut
+    programme_disbursed: MoneyOut

@@ -1,0 +1,96 @@
+"""The shapes of the partners API's requests and answers (django-ninja schemas)."""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from ascn.core.api import (
+    InputSchema,
+)
+from ascn.plans.schemas import FocusAreaCode, MoneyIn, MoneyOut, StatusCode, VisibilityCode
+
+KindCode = Literal[
+    "solution_provider",
+    "investor",
+    "development_partner",
+    "external_government",
+    "academia_ngo",
+    "asean_body",
+]
+
+
+InstrumentCode = Literal["grant", "loan", "equity", "ppp", "guarantee", "technical_assistance"]
+
+
+class MemberOut(Schema):
+    name: str
+
+
+class OrganisationOut(Schema):
+    slug: str
+    version: int
+    name: str
+    kind: KindCode
+    headquarters_country: str = Field(..., description="ISO 3166-1 alpha-2, or empty")
+    countries: list[str] = Field(..., description="ASEAN countries of operation (empty: any)")
+    focus_areas: list[str]
+    instruments: list[str]
+    stages: list[str] = Field(..., description="OC4IDS project statuses (empty: any)")
+    ticket_min: MoneyOut | None
+    ticket_max: MoneyOut | None
+    capability_statement: str
+    description: str
+    website: str
+    verified: bool
+    visibility: VisibilityCode
+    sample: bool
+    source: str
+    url: str
+    updated_at: dt.datetime
+
+
+class OrganisationDetailOut(OrganisationOut):
+    members: list[MemberOut] | None = Field(
+        None, description="The organisation's people (signed-in members only)."
+    )
+
+
+class UsdIn(MoneyIn):
+    currency: Literal["USD"] = "USD"
+
+
+class OrganisationFields(InputSchema):
+    headquarters_country: str | None = Field(None, pattern=r"^([A-Za-z]{2})?$")
+    countries: list[str] | None = Field(None, max_length=20)
+    focus_areas: list[FocusAreaCode] | None = None
+    instruments: list[InstrumentCode] | None = None
+    stages: list[StatusCode] | None = None
+    ticket_min: UsdIn | None = None
+    ticket_max: UsdIn | None = None
+    capability_statement: str | None = Field(None, max_length=10_000)
+    description: str | None = Field(None, max_length=10_000)
+    website: str | None = Field(None, max_length=200)
+    visibility: VisibilityCode | None = None
+    source: str | None = Field(None, max_length=300)
+
+
+class OrganisationIn(OrganisationFields):
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: KindCode
+    slug: str | None = Field(None, max_length=100, pattern=r"^[-a-z0-9]*$")
+
+
+class OrganisationPatch(OrganisationFields):
+    version: int = Field(..., ge=1)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: KindCode | None = None
+
+
+class OrganisationFilters(InputSchema):
+    kind: KindCode | None = None
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
+    focus_area: FocusAreaCode | None = None
+    verified: bool | None = None
+    q: str | None = Field(None, max_length=200)
