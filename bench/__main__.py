@@ -138,7 +138,7 @@ def refresh_derived() -> float:
                     batch = []
             if batch:
                 Organisation.objects.bulk_update(batch, ["match_keys", "match_terms"])
-    # The dashboards' tallies: the services and signals keep them, but the generator's bulk
+    # The dashboards' tallies: the services keep them (core.events), but the generator's bulk
     # inserts bypass both (and a migration that fills them ran before the rows existed).
     if "dashboards_rebuild" in get_commands():
         from ascn.dashboards.models import ProjectTally

@@ -368,7 +368,7 @@ def cases(people: dict[str, Person]) -> list[Case]:
         Case(
             "audit",
             "audit API, object type filter",
-            ["/api/v1/audit?object_type=partners.engagement&page_size=50"],
+            ["/api/v1/audit?object_type=deals.engagement&page_size=50"],
             who="Secretariat",
             route="audit",
         ),
