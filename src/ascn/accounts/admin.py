@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import ApiToken, Invitation, Membership, User
 from ascn.accounts.services import membership_end
+from ascn.core.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -21,7 +22,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     """Read-only: roles are granted by invitation or `membership_grant`, ended by the action."""
 
     list_display = [
@@ -38,15 +39,6 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     actions = ["end_today"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("End the selected memberships today"))
     def end_today(self, request, queryset):
 
@@ -55,7 +47,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = [
         "email",
         "role",
@@ -70,18 +62,9 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = [
         "user",
         "name",
@@ -93,12 +76,3 @@ class ApiTokenAdmin(admin.ModelAdmin):
     ]
     search_fields = ["user__email", "prefix"]
     exclude = ["key_hash"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

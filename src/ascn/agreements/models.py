@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import VersionedModel
+from ascn.core.models import VersionedModel, optional_fk
 from ascn.core.visibility import VisibilityField
 
 
@@ -48,11 +48,9 @@ class Agreement(VersionedModel):
         default=Precision.DAY,
     )
     signed_place = models.CharField(_("signed at"), max_length=200, blank=True)
-    meeting = models.ForeignKey(
+    meeting = optional_fk(
         "meetings.Meeting",
-        verbose_name=_("meeting where it was signed"),
-        null=True,
-        blank=True,
+        _("meeting where it was signed"),
         on_delete=models.SET_NULL,
         related_name="agreements",
     )
@@ -91,27 +89,18 @@ class AgreementParty(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=200)
-    organisation = models.ForeignKey(
+    organisation = optional_fk(
         "partners.Organisation",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
+        _("organisation"),
         on_delete=models.SET_NULL,
         related_name="agreement_parties",
     )
-    city = models.ForeignKey(
-        "network.City",
-        verbose_name=_("city"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agreement_parties",
+    city = optional_fk(
+        "network.City", _("city"), on_delete=models.SET_NULL, related_name="agreement_parties"
     )
-    member_state = models.ForeignKey(
+    member_state = optional_fk(
         "network.MemberState",
-        verbose_name=_("member state"),
-        null=True,
-        blank=True,
+        _("member state"),
         on_delete=models.SET_NULL,
         related_name="agreement_parties",
     )

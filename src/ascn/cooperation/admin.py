@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
 from ascn.cooperation.services import post_hide, thread_moderate
-from ascn.core.admin import AuditedAdmin
+from ascn.core.admin import AuditedAdmin, ReadOnlyAdmin
 from ascn.core.errors import DomainError
 
 
@@ -26,17 +26,8 @@ class CaseStudyAdmin(AuditedAdmin):
     readonly_fields = ["version", "document"]
 
 
-class ModeratedAdmin(admin.ModelAdmin):
+class ModeratedAdmin(ReadOnlyAdmin):
     """Members write the discussions; the back office only moderates them (through services)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _each(self, request, queryset, write):
         for obj in queryset:

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import TimeStampedModel, VersionedModel
+from ascn.core.models import TimeStampedModel, VersionedModel, optional_fk
 from ascn.core.visibility import VisibilityField
 
 
@@ -19,11 +19,9 @@ class CityPartnership(VersionedModel):
         on_delete=models.PROTECT,
         related_name="partnerships",
     )
-    partner_city = models.ForeignKey(
+    partner_city = optional_fk(
         "network.City",
-        verbose_name=_("partner city (when an ASCN city)"),
-        null=True,
-        blank=True,
+        _("partner city (when an ASCN city)"),
         on_delete=models.PROTECT,
         related_name="partnerships_as_partner",
     )
@@ -69,20 +67,13 @@ class CaseStudy(VersionedModel):
         on_delete=models.PROTECT,
         related_name="case_studies",
     )
-    city = models.ForeignKey(
-        "network.City",
-        verbose_name=_("city"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="case_studies",
+    city = optional_fk(
+        "network.City", _("city"), on_delete=models.PROTECT, related_name="case_studies"
     )
     provider_name = models.CharField(_("provider"), max_length=200, blank=True)
-    provider = models.ForeignKey(
+    provider = optional_fk(
         "partners.Organisation",
-        verbose_name=_("provider organisation"),
-        null=True,
-        blank=True,
+        _("provider organisation"),
         on_delete=models.SET_NULL,
         related_name="case_studies",
     )

@@ -5,6 +5,24 @@ from ascn.core.models import AuditEntry
 from ascn.core.services import back_office_delete, back_office_save
 
 
+class ReadOnly:
+    """Shown in the back office, never added, edited or deleted there: these rows move only
+    through the services (their locks, rules and audit entries)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Saves and deletes through the back-office services so each is permission-checked and audited."""
 
@@ -20,22 +38,13 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail is append-only, even for superusers."""
 
     list_display = ["at", "actor_label", "action", "object_type", "object_repr", "client_ip"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_repr", "object_id", "request_id"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.site_header = _("ASCN Platform — Secretariat")

@@ -1,40 +1,18 @@
 """Funding programmes in the back office: programmes and calls are edited through the audited
-admin; applications, awards and disbursements are shown only (they move through services)."""
+admin; applications, awards and disbursements are shown only: money rows move only through the
+services (locks, balance checks, audit), so a programme's balance stays the sum of its awards."""
 
 from django.contrib import admin
 
-from ascn.core.admin import AuditedAdmin
+from ascn.core.admin import AuditedAdmin, ReadOnly, ReadOnlyAdmin
 from ascn.funding.models import Application, Award, Call, Disbursement, Programme
 
 
-class CallInline(admin.TabularInline):
+class CallInline(ReadOnly, admin.TabularInline):
     model = Call
     extra = 0
     fields = ["title", "opens_on", "closes_on", "sample"]
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False  # calls are added and edited on their own page, audited
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money rows move only through the services (locks, balance checks, audit): shown here,
-    never edited, so the programme's balance stays the sum of its awards."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    show_change_link = True  # calls are added and edited on their own page, audited
 
 
 @admin.register(Programme)

@@ -7,13 +7,12 @@ the code's place, not the data.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import TimeStampedModel, VersionedModel
+from ascn.core.models import TimeStampedModel, VersionedModel, author_fk, optional_fk
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
@@ -30,11 +29,9 @@ class Programme(VersionedModel):
     sponsor = models.ForeignKey(
         Organisation, verbose_name=_("sponsor"), on_delete=models.PROTECT, related_name="programmes"
     )
-    implementer = models.ForeignKey(
+    implementer = optional_fk(
         Organisation,
-        verbose_name=_("implemented by"),
-        null=True,
-        blank=True,
+        _("implemented by"),
         on_delete=models.PROTECT,
         related_name="implemented_programmes",
     )
@@ -154,9 +151,7 @@ class Application(VersionedModel):
     )
     statement = models.TextField(_("statement"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = author_fk()
     sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:

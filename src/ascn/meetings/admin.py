@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from ascn.core.admin import AuditedAdmin
+from ascn.core.admin import AuditedAdmin, ReadOnlyAdmin
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput
 from ascn.meetings.models import AgendaItem, Decision, Meeting, MeetingDocument, Registration
@@ -114,15 +114,6 @@ class DecisionAdmin(AuditedAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "user", "status", "queued_at", "checked_in_at"]
     list_filter = ["meeting", "status"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

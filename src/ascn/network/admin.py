@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ascn.core.admin import AuditedAdmin
+from ascn.core.admin import AuditedAdmin, ReadOnly
 from ascn.network.models import (
     Appointment,
     City,
@@ -15,21 +15,12 @@ from ascn.network.models import (
 )
 
 
-class AppointmentInline(admin.TabularInline):
+class AppointmentInline(ReadOnly, admin.TabularInline):
     model = Appointment
     extra = 0
     fields = ["person", "role", "designation", "start_date", "end_date", "source"]
     autocomplete_fields = ["person"]
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False  # appointments are added on their own page, through the audited service
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    show_change_link = True  # appointments are added on their own page, through the service
 
 
 @admin.register(MemberState)

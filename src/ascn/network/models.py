@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import TimeStampedModel
+from ascn.core.models import TimeStampedModel, optional_fk
 
 
 class SizeClass(models.TextChoices):
@@ -237,14 +237,7 @@ class Appointment(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
-    city = models.ForeignKey(
-        City,
-        verbose_name=_("city"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="appointments",
-    )
+    city = optional_fk(City, _("city"), on_delete=models.PROTECT, related_name="appointments")
     designation = models.TextField(
         _("designation"), blank=True, help_text=_("As published; one line per designation.")
     )

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from ascn.core.admin import ReadOnlyAdmin
 from ascn.opendata.models import ImportJob
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdmin):
     """Imports are read in the back office, never edited: they are a record of what happened."""
 
     list_display = [
@@ -19,12 +20,3 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["status", "file_format", "in_background"]
     search_fields = ["original_name", "created_by__email"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

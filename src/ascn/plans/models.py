@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import TimeStampedModel, VersionedModel
+from ascn.core.models import TimeStampedModel, VersionedModel, author_fk, optional_fk
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
 
@@ -93,9 +93,7 @@ class ActionPlan(VersionedModel):
     sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Illustrative demo data, not real.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = author_fk()
 
     class Meta:
         ordering = ["city__name", "-period_start"]
@@ -157,13 +155,8 @@ class Project(VersionedModel):
     city = models.ForeignKey(
         "network.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="projects"
     )
-    plan = models.ForeignKey(
-        ActionPlan,
-        verbose_name=_("action plan"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="projects",
+    plan = optional_fk(
+        ActionPlan, _("action plan"), on_delete=models.SET_NULL, related_name="projects"
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
@@ -226,9 +219,7 @@ class Project(VersionedModel):
     )
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = author_fk()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
