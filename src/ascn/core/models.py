@@ -73,7 +73,7 @@ class AuditEntry(models.Model):
 
 
 class SearchEntry(models.Model):
-    """One searchable record as the search sees it (``core/search_sources.py`` builds it).
+    """One searchable record as the search sees it (each app's ``search.py`` says how, ``core.search.index`` writes it).
 
     Written in the same transaction as the record (``audit.record`` calls the search hook).
     The full-text index over ``title`` and ``body`` lives beside it, per database: an FTS5

@@ -4,8 +4,9 @@ At 100,000 projects and 200,000 engagements the dashboards' ``GROUP BY`` queries
 projects take most of a second; these tallies hold the same sums, already grouped by city
 (and focus area), so a page sums a few thousand rows instead. They are derived data:
 ``ascn.dashboards.tallies`` recomputes a city's rows inside the transaction of every write
-that can change them (the audit trail's ``recorded`` signal and the models' save/delete
-signals), and ``manage.py dashboards_rebuild`` recomputes them all (after bulk loads).
+that can change them (the changes the services announce, ``core.events``: see
+``dashboards.tallies``), and ``manage.py dashboards_rebuild`` recomputes them all (after bulk
+loads).
 """
 
 from django.db import models
