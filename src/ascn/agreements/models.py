@@ -5,10 +5,9 @@ added as an M2M to ``partners.Programme`` when that model lands.
 """
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import VersionedModel, optional_fk
+from ascn.core.models import HasPage, VersionedModel, optional_fk
 from ascn.core.visibility import VisibilityField
 
 
@@ -18,7 +17,9 @@ class Precision(models.TextChoices):
     YEAR = "year", _("year")
 
 
-class Agreement(VersionedModel):
+class Agreement(HasPage, VersionedModel):
+    page_url = "agreement-detail"
+
     class Kind(models.TextChoices):
         MOU = "mou", _("Memorandum of understanding")
         LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
@@ -76,9 +77,6 @@ class Agreement(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("agreement-detail", args=[self.slug])
 
 
 class AgreementParty(models.Model):

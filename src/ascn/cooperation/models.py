@@ -3,10 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import TimeStampedModel, VersionedModel, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_fk
 from ascn.core.visibility import VisibilityField
 
 
@@ -55,7 +54,9 @@ class CityPartnership(VersionedModel):
         return f"{self.city.name} – {self.partner_name}"
 
 
-class CaseStudy(VersionedModel):
+class CaseStudy(HasPage, VersionedModel):
+    page_url = "case-study-detail"
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)
     problem = models.TextField(_("problem"))
@@ -89,12 +90,12 @@ class CaseStudy(VersionedModel):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("case-study-detail", args=[self.slug])
 
-
-class Thread(TimeStampedModel):
+class Thread(HasPage, TimeStampedModel):
     """A discussion among members on one ASCF focus area, moderated by the Secretariat."""
+
+    page_url = "thread-detail"
+    page_key = "pk"
 
     focus_area = models.ForeignKey(
         "network.FocusArea",
@@ -120,9 +121,6 @@ class Thread(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("thread-detail", args=[self.pk])
 
 
 class Post(TimeStampedModel):

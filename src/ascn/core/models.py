@@ -1,9 +1,10 @@
 """Base models and the audit trail shared by every app."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +21,17 @@ def author_fk(verbose_name: Any = None) -> Any:
     return optional_fk(
         settings.AUTH_USER_MODEL, verbose_name, on_delete=models.SET_NULL, related_name="+"
     )
+
+
+class HasPage:
+    """A record with a page of its own: ``page_url`` names its URL, ``page_key`` the field
+    that goes in it (``get_absolute_url``, used by templates, the search and the sitemap)."""
+
+    page_url: ClassVar[str]
+    page_key: ClassVar[str] = "slug"
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.page_url, args=[getattr(self, self.page_key)])
 
 
 class TimeStampedModel(models.Model):

@@ -6,10 +6,9 @@ The models came from ``partners`` with their tables (``db_table``).
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import VersionedModel, author_fk
+from ascn.core.models import HasPage, VersionedModel, author_fk
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
@@ -32,8 +31,11 @@ class EngagementSide(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
-class Engagement(VersionedModel):
+class Engagement(HasPage, VersionedModel):
     """A deal in the pipeline between one project and one organisation."""
+
+    page_url = "engagement-detail"
+    page_key = "pk"
 
     project = models.ForeignKey(
         "plans.Project",
@@ -83,9 +85,6 @@ class Engagement(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} × {self.project}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("engagement-detail", args=[self.pk])
 
 
 class EngagementEvent(models.Model):

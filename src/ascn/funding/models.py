@@ -9,10 +9,9 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import TimeStampedModel, VersionedModel, author_fk, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, author_fk, optional_fk
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
@@ -20,9 +19,11 @@ from ascn.plans import codelists
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
-class Programme(VersionedModel):
+class Programme(HasPage, VersionedModel):
     """A funding programme of a sponsor. Its balance is ``total − awarded``, kept in the
     row and changed only under a row lock by the award service."""
+
+    page_url = "programme-detail"
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -84,9 +85,6 @@ class Programme(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("programme-detail", args=[self.slug])
 
     @property
     def balance(self) -> Decimal:

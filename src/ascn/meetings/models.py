@@ -11,10 +11,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import TimeStampedModel, VersionedModel, author_fk, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, author_fk, optional_fk
 
 
-class Meeting(VersionedModel):
+class Meeting(HasPage, VersionedModel):
+    page_url = "meeting-detail"
+
     class Kind(models.TextChoices):
         ANNUAL_MEETING = "annual_meeting", _("Annual meeting")
         WORKSHOP = "workshop", _("Workshop")
@@ -79,9 +81,6 @@ class Meeting(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("meeting-detail", args=[self.slug])
 
     @property
     def last_day(self) -> dt.date:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import TimeStampedModel, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel, optional_fk
 
 
 class SizeClass(models.TextChoices):
@@ -125,7 +125,9 @@ class CityQuerySet(models.QuerySet):
         )
 
 
-class City(TimeStampedModel):
+class City(HasPage, TimeStampedModel):
+    page_url = "city-detail"
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
     alt_names = models.CharField(
@@ -167,9 +169,6 @@ class City(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("city-detail", args=[self.slug])
 
     @property
     def size_class(self) -> str | None:

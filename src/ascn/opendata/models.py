@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from ascn.core.models import HasPage
 
 
 class ImportStatus(models.TextChoices):
@@ -31,13 +32,16 @@ class ImportFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX"
 
 
-class ImportJob(models.Model):
+class ImportJob(HasPage, models.Model):
     """An uploaded file of projects and what became of it.
 
     ``errors`` is a list of ``{"row", "column", "message"}`` (row numbers as a spreadsheet
     shows them: the header is row 1). An import is all-or-nothing: a job with errors created
     nothing.
     """
+
+    page_url = "project-import-status"
+    page_key = "pk"
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,9 +85,6 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("project-import-status", args=[self.pk])
 
     @property
     def finished(self) -> bool:

@@ -7,17 +7,18 @@ lists of stable codes: one row per organisation is read in the hot loop, with no
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import VersionedModel
+from ascn.core.models import HasPage, VersionedModel
 from ascn.core.visibility import VisibilityField
 from ascn.partners import keys
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
-class Organisation(VersionedModel):
+class Organisation(HasPage, VersionedModel):
+    page_url = "organisation-detail"
+
     class Kind(models.TextChoices):
         SOLUTION_PROVIDER = "solution_provider", _("Solution provider")
         INVESTOR = "investor", _("Investor")
@@ -95,9 +96,6 @@ class Organisation(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("organisation-detail", args=[self.slug])
 
     def refresh_match_index(self) -> None:
         """Recompute the derived matchmaking columns (call before a ``bulk_create``)."""

@@ -8,10 +8,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import TimeStampedModel, VersionedModel, author_fk, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, author_fk, optional_fk
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
 
@@ -53,7 +52,10 @@ class PlanStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class ActionPlan(VersionedModel):
+class ActionPlan(HasPage, VersionedModel):
+    page_url = "plan-detail"
+    page_key = "pk"
+
     city = models.ForeignKey(
         "network.City",
         verbose_name=_("city"),
@@ -109,9 +111,6 @@ class ActionPlan(VersionedModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.period_start}–{self.period_end})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("plan-detail", args=[self.pk])
-
 
 class PlanVersion(models.Model):
     """What a plan said when it was submitted (or endorsed, returned, published): kept for ever."""
@@ -151,7 +150,10 @@ class ReadinessLevel(models.TextChoices):
     INVESTOR_READY = "investor-ready", _("Investor-ready")
 
 
-class Project(VersionedModel):
+class Project(HasPage, VersionedModel):
+    page_url = "project-detail"
+    page_key = "pk"
+
     city = models.ForeignKey(
         "network.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -250,9 +252,6 @@ class Project(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("project-detail", args=[self.pk])
 
     @property
     def funding_gap(self) -> Decimal:
