@@ -4,10 +4,12 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from ascn.agreements.models import Agreement
 from ascn.core.api import InputSchema
 
-KindCode = Literal["mou", "letter_of_intent", "grant", "loan", "partnership", "twinning"]
-StatusCode = Literal["draft", "signed", "active", "expired", "terminated"]
+# The API's codes are the model's choices, in their order.
+KindCode = Literal[tuple(Agreement.Kind.values)]  # type: ignore[valid-type]
+StatusCode = Literal[tuple(Agreement.Status.values)]  # type: ignore[valid-type]
 
 
 class AgreementFilters(InputSchema):

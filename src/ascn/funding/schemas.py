@@ -1,7 +1,6 @@
 """The shapes of the funding API's requests and answers (django-ninja schemas)."""
 
 import datetime as dt
-from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -9,6 +8,7 @@ from pydantic import Field
 from ascn.core.api import (
     InputSchema,
 )
+from ascn.plans.schemas import VisibilityCode
 
 
 class MoneyOut(Schema):
@@ -102,7 +102,7 @@ class ProgrammePatch(InputSchema):
     eligible_stages: list[str] | None = Field(None, max_length=10)
     instruments: list[str] | None = Field(None, max_length=10)
     website: str | None = Field(None, max_length=200)
-    visibility: Literal["draft", "network", "public"] | None = None
+    visibility: VisibilityCode | None = None
     source: str | None = Field(None, max_length=300)
 
 

@@ -6,8 +6,13 @@ from typing import Literal
 from ninja import Field, Schema
 
 from ascn.core.api import InputSchema
+from ascn.meetings.models import Meeting, Registration
 
-KindCode = Literal["annual_meeting", "workshop", "summit", "high_level_meeting", "roundtable"]
+# The API's codes are the models' choices, in their order.
+KindCode = Literal[tuple(Meeting.Kind.values)]  # type: ignore[valid-type]
+PrecisionCode = Literal[tuple(Meeting.Precision.values)]  # type: ignore[valid-type]
+FormatCode = Literal[(*Meeting.Format.values, "")]  # type: ignore[valid-type]
+RegistrationStatusCode = Literal[tuple(Registration.Status.values)]  # type: ignore[valid-type]
 
 
 class MeetingFilters(InputSchema):
@@ -22,11 +27,11 @@ class MeetingOut(Schema):
     number: int | None
     start_date: dt.date
     end_date: dt.date | None
-    date_precision: Literal["day", "month", "year"]
+    date_precision: PrecisionCode
     host_member_state: str | None = Field(None, description="ISO alpha-2 code")
     host_city: str | None = Field(None, description="City slug")
     place: str
-    format: Literal["in_person", "virtual", "hybrid", ""]
+    format: FormatCode
     uncertain: bool
     uncertainty_note: str
     source: str
@@ -54,7 +59,7 @@ class DecisionOut(Schema):
 
 
 class RegistrationOut(Schema):
-    status: Literal["registered", "waitlisted", "cancelled"]
+    status: RegistrationStatusCode
     waiting_position: int | None = Field(None, description="1 = first on the waiting list")
     checked_in: bool
     created_at: dt.datetime

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ascn.core.api import ERRORS_LIST, ERRORS_READ, InputSchema, PageNumber, ShapedRows
 from ascn.network import queries
-from ascn.network.models import Appointment, City, FocusArea, Outcome
+from ascn.network.models import Appointment, City, FocusArea, Outcome, SizeClass
 from ascn.network.schemas import CityDetailOut, CityOut, FrameworkOut, MemberStateOut
 
 router = Router(tags=["network registry"])
@@ -90,7 +90,7 @@ class CityFilters(InputSchema):
         None, pattern=r"^[A-Za-z]{2}$", description="Member state, ISO 3166-1 alpha-2 (e.g. TH)"
     )
     cohort: int | None = Field(None, ge=2018, le=2100, description="Year the city joined")
-    size_class: Literal["small", "middleweight", "large", "megacity", "unknown"] | None = Field(
+    size_class: Literal[(*SizeClass.values, "unknown")] | None = Field(  # type: ignore[valid-type]
         None, description="Size class; `unknown` for cities without an official population"
     )
     q: str | None = Field(None, max_length=200, description="Search in names")

@@ -5,7 +5,11 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-SizeClassCode = Literal["small", "middleweight", "large", "megacity"]
+from ascn.network.models import Appointment, SizeClass
+
+# The API's codes are the models' choices, in their order.
+SizeClassCode = Literal[tuple(SizeClass.values)]  # type: ignore[valid-type]
+OfficeCode = Literal[tuple(Appointment.Role.values)]  # type: ignore[valid-type]
 
 
 class OutcomeOut(Schema):
@@ -26,7 +30,7 @@ class FrameworkOut(Schema):
 
 class OfficerOut(Schema):
     name: str
-    role: Literal["cso", "national_representative"]
+    role: OfficeCode
     designation: str = Field(..., description="As published; several lines joined by newlines.")
     designation_lines: list[str]
     start_date: dt.date | None

@@ -9,19 +9,13 @@ from pydantic import Field
 from ascn.core.api import (
     InputSchema,
 )
+from ascn.partners.models import Organisation
+from ascn.plans.models import FinancingInstrument
 from ascn.plans.schemas import FocusAreaCode, MoneyIn, MoneyOut, StatusCode, VisibilityCode
 
-KindCode = Literal[
-    "solution_provider",
-    "investor",
-    "development_partner",
-    "external_government",
-    "academia_ngo",
-    "asean_body",
-]
-
-
-InstrumentCode = Literal["grant", "loan", "equity", "ppp", "guarantee", "technical_assistance"]
+# The API's codes are the models' choices, in their order.
+KindCode = Literal[tuple(Organisation.Kind.values)]  # type: ignore[valid-type]
+InstrumentCode = Literal[tuple(FinancingInstrument.values)]  # type: ignore[valid-type]
 
 
 class MemberOut(Schema):
