@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.models import AuditEntry
@@ -8,13 +15,15 @@ from ascn.core.services import back_office_delete, back_office_save
 class AuditedAdmin(admin.ModelAdmin):
     """Saves and deletes through the back-office services so each is permission-checked and audited."""
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Model, form: ModelForm[Any], change: bool
+    ) -> None:
         back_office_save(actor=request.user, obj=obj, changed_fields=list(form.changed_data))
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
         back_office_delete(actor=request.user, obj=obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             back_office_delete(actor=request.user, obj=obj)
 
@@ -28,13 +37,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "object_repr", "object_id", "request_id"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
 

@@ -12,9 +12,16 @@ from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _AnyUser, _User
+    from django.http import HttpRequest
+    from django_htmx.middleware import HtmxDetails
 
     # A signed-in person's account.
     User: TypeAlias = _User
     # Who reads or writes: ``request.user`` (a user, or an anonymous visitor), or None for
     # the system (a command, a data load, a background task).
     Actor: TypeAlias = _AnyUser | None
+
+    class HtmxHttpRequest(HttpRequest):
+        """A page's request, with what django-htmx's middleware adds (``request.htmx``)."""
+
+        htmx: HtmxDetails
