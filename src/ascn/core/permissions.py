@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ascn.core.types import Actor
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R", bound=Model)  # the record a policy is about
 
 SECRETARIAT = "secretariat"
 NATIONAL_REPRESENTATIVE = "national_representative"
@@ -111,10 +112,10 @@ def _follow(obj: Any, path: str | None) -> Any:
     return getattr(obj, f"{last}_id", None)
 
 
-class ScopedPolicy:
+class ScopedPolicy(Generic[R]):
     """Policy for a model whose records have a visibility and an owning scope.
 
-    Subclasses set the paths from the model to its city, member state and organisation
+    Subclasses (``ScopedPolicy[Project]``) set the paths from the model to its city, member state and organisation
     (any may be None) and ``rules``: action → the roles that may take it *within the
     record's scope* (the Secretariat's reach is the whole network).
     """
@@ -147,7 +148,7 @@ class ScopedPolicy:
         shared = Q(**{f"{self.visibility_field}__in": [Visibility.PUBLIC, Visibility.NETWORK]})
         return queryset.filter(shared | self.owner_q(scopes))
 
-    def is_visible(self, user: Actor, obj: Model) -> bool:
+    def is_visible(self, user: Actor, obj: R) -> bool:
         scopes = scopes_of(user)
         if scopes.secretariat or self.visibility_field is None:
             return True
@@ -159,7 +160,7 @@ class ScopedPolicy:
         return visibility == Visibility.NETWORK or bool(self.roles_over(scopes, obj))
 
     # -- actions
-    def roles_over(self, scopes: Scopes, obj: Model) -> set[str]:
+    def roles_over(self, scopes: Scopes, obj: R) -> set[str]:
         """The roles the user holds over this record's scope."""
         roles: set[str] = set()
         if scopes.secretariat:
@@ -172,11 +173,11 @@ class ScopedPolicy:
             roles.add(PARTNER_MEMBER)
         return roles
 
-    def can(self, user: Actor, action: str, obj: Model) -> bool:
+    def can(self, user: Actor, action: str, obj: R) -> bool:
         allowed = self.rules.get(action, set())
         return bool(self.roles_over(scopes_of(user), obj) & allowed)
 
-    def require(self, user: Actor, action: str, obj: Model) -> None:
+    def require(self, user: Actor, action: str, obj: R) -> None:
         """404 when the record is out of sight, 403 when it is seen but the action is not allowed."""
         if not self.is_visible(user, obj):
             raise NotFound(f"{str(obj._meta.verbose_name).capitalize()} not found.")
@@ -185,7 +186,7 @@ class ScopedPolicy:
 
 
 def get_visible_or_404(
-    policy: ScopedPolicy, user: Actor, queryset: QuerySet[M], **lookup: Any
+    policy: ScopedPolicy[M], user: Actor, queryset: QuerySet[M], **lookup: Any
 ) -> M:
     obj = policy.visible(user, queryset).filter(**lookup).first()
     if obj is None:
