@@ -15,7 +15,7 @@ from ascn.core.errors import PermissionDenied
 from ascn.core.permissions import scopes_of
 
 if TYPE_CHECKING:
-    from ascn.core.types import Actor
+    from ascn.core.types import Actor, User
 
 
 def can_run_meetings(actor: Actor) -> bool:
@@ -32,9 +32,11 @@ def can_register(actor: Actor) -> bool:
     return scopes.secretariat or bool(scopes.city_ids) or bool(scopes.member_state_ids)
 
 
-def require_registrant(actor: Actor) -> None:
-    if not can_register(actor):
+def require_registrant(actor: Actor) -> User:
+    """The actor, who may register for meetings (a signed-in user with a role that may)."""
+    if actor is None or not actor.is_authenticated or not can_register(actor):
         raise PermissionDenied(
             "Chief Smart City Officers, National Representatives and the Secretariat "
             "register for meetings."
         )
+    return actor
