@@ -30,7 +30,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]  # our own attribute on the request
+        # Our own attribute on the request, which django-stubs' HttpRequest does not declare.
+        request.request_id = request_id  # type: ignore[attr-defined]
         token = _request_meta.set((request_id, request.META.get("REMOTE_ADDR") or None))
         try:
             response = self.get_response(request)

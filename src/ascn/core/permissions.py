@@ -84,7 +84,8 @@ def scopes_of(user: Actor) -> Scopes:
         elif role == PARTNER_MEMBER and org_id:
             orgs.add(org_id)
     result = Scopes(True, secretariat, frozenset(states), frozenset(cities), frozenset(orgs))
-    user._ascn_scopes = result  # type: ignore[attr-defined]  # a per-request memo on the user object
+    # A memo on the user object for the rest of the request (no field of the user model).
+    user._ascn_scopes = result  # type: ignore[attr-defined]
     return result
 
 
@@ -115,9 +116,10 @@ def _follow(obj: Any, path: str | None) -> Any:
 class ScopedPolicy(Generic[R]):
     """Policy for a model whose records have a visibility and an owning scope.
 
-    Subclasses (``ScopedPolicy[Project]``) set the paths from the model to its city, member state and organisation
-    (any may be None) and ``rules``: action → the roles that may take it *within the
-    record's scope* (the Secretariat's reach is the whole network).
+    Subclasses (``ScopedPolicy[Project]``: the model they are about) set the paths from the
+    model to its city, member state and organisation (any may be None) and ``rules``: action →
+    the roles that may take it *within the record's scope* (the Secretariat's reach is the
+    whole network).
     """
 
     city_path: str | None = None
