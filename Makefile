@@ -69,6 +69,9 @@ browser:
 
 test: install-dev browser
 	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	PYTHONPATH=src $(RUN) lint-imports
+	$(RUN) mypy
 	$(RUN) python manage.py check
 	$(RUN) python manage.py makemigrations --check --dry-run
 	$(RUN) python manage.py build_vega_bundle
@@ -80,6 +83,7 @@ test-pg: test
 lint: install-dev
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) mypy
 
 fmt: install-dev
 	$(RUN) ruff format .
@@ -93,4 +97,4 @@ bench: install-dev
 	@echo "PostgreSQL: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench"
 
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache .mypy_cache

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from ascn.accounts.models import Invitation
 from ascn.core.permissions import scopes_of
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
-def invitations_sent(user) -> QuerySet[Invitation]:
+
+def invitations_sent(user: Actor) -> QuerySet[Invitation]:
     """The invitations ``user`` may see and revoke: all for the Secretariat, their own for a
     National Representative, none for anyone else; newest first."""
     scopes = scopes_of(user)
@@ -17,7 +22,7 @@ def invitations_sent(user) -> QuerySet[Invitation]:
     )
     if scopes.secretariat:
         pass
-    elif scopes.member_state_ids:
+    elif scopes.member_state_ids and user is not None and user.is_authenticated:
         sent = sent.filter(invited_by=user)
     else:
         sent = sent.none()

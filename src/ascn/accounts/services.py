@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import TYPE_CHECKING, Any
 
 import django_otp
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,9 @@ from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import forget_scopes, scopes_of
 from ascn.core.services import lock
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
 INVITATION_LIFETIME = dt.timedelta(days=7)
 TOKEN_DEFAULT_DAYS = 90
 TOKEN_MAX_DAYS = 365
@@ -45,7 +49,7 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _is_system(actor) -> bool:
+def _is_system(actor: Actor) -> bool:
     return actor is None
 
 
@@ -61,7 +65,7 @@ def _check_password(password: str, user: User) -> None:
 
 @transaction.atomic
 def user_create(
-    *, actor, email: str, password: str | None, full_name: str = "", is_staff: bool = False
+    *, actor: Actor, email: str, password: str | None, full_name: str = "", is_staff: bool = False
 ) -> User:
     """Create an account directly (system or Secretariat); people normally arrive by invitation."""
     if not _is_system(actor) and not scopes_of(actor).secretariat:
@@ -93,7 +97,12 @@ def user_create(
 # --- memberships ---------------------------------------------------------------------
 
 
-def _scope_kwargs(role: str, scope) -> dict:
+# A role's scope is a member state, a city or an organisation (or none): models of the
+# apps above this one, which it does not name.
+Scope = models.Model | None
+
+
+def _scope_kwargs(role: str, scope: Scope) -> dict[str, Any]:
     """Validate that ``scope`` fits ``role`` and return the membership's scope fields."""
     try:
         scope_type = ROLE_SCOPE[Role(role)]
@@ -105,27 +114,28 @@ def _scope_kwargs(role: str, scope) -> dict:
             _("This role is held over a %(scope)s.") % {"scope": scope_type.label.lower()},
             field="scope",
         )
-    fields = dict.fromkeys(SCOPE_FIELD.values())
+    fields: dict[str, Any] = dict.fromkeys(SCOPE_FIELD.values())
     if scope_type in SCOPE_FIELD:
         fields[SCOPE_FIELD[scope_type]] = scope
     return {"scope_type": scope_type, **fields}
 
 
-def _can_grant(actor, role: str, scope) -> bool:
+def _can_grant(actor: Actor, role: str, scope: Scope) -> bool:
     """Secretariat: any role. National Representative: CSCOs of their own state's cities."""
     if _is_system(actor):
         return True
     scopes = scopes_of(actor)
     if scopes.secretariat:
         return True
-    if role == Role.CSO and scope is not None and getattr(scope, "member_state_id", None):
-        return scope.member_state_id in scopes.member_state_ids
+    state_id = getattr(scope, "member_state_id", None)  # a city's member state
+    if role == Role.CSO and scope is not None and state_id:
+        return state_id in scopes.member_state_ids
     return False
 
 
 @transaction.atomic
 def membership_grant(
-    *, actor, user: User, role: str, scope=None, start_date: dt.date | None = None
+    *, actor: Actor, user: User, role: str, scope: Scope = None, start_date: dt.date | None = None
 ) -> Membership:
     if not _can_grant(actor, role, scope):
         raise PermissionDenied(_("You may not grant this role over this scope."))
@@ -133,8 +143,9 @@ def membership_grant(
     existing = Membership.objects.active().filter(
         user=user, role=role, **{k: v for k, v in fields.items() if k != "scope_type"}
     )
-    if existing.exists():
-        return existing.first()
+    found = existing.first()
+    if found is not None:
+        return found
     membership = Membership.objects.create(
         user=user, role=role, start_date=start_date or timezone.localdate(), **fields
     )
@@ -162,7 +173,9 @@ def membership_grant(
 
 
 @transaction.atomic
-def membership_end(*, actor, membership: Membership, end_date: dt.date | None = None) -> Membership:
+def membership_end(
+    *, actor: Actor, membership: Membership, end_date: dt.date | None = None
+) -> Membership:
     if not _can_grant(actor, membership.role, membership.scope):
         raise PermissionDenied(_("You may not end this membership."))
     caller_user = membership.user  # the caller's copy: its cached roles go stale too
@@ -204,10 +217,11 @@ def invitation_url(token: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, actor, email: str, role: str, scope=None, person=None
+    *, actor: Actor, email: str, role: str, scope: Scope = None, person: Any = None
 ) -> tuple[Invitation, str]:
-    """Invite someone to a role over a scope. Returns the invitation and its one-time token."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    """Invite someone to a role over a scope (``person``: the network.Person invited, when
+    known). Returns the invitation and its one-time token."""
+    if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to invite people."))
     email = User.objects.normalize_email(email or "").strip().lower()
     if not email or "@" not in email:
@@ -273,11 +287,11 @@ def invitation_create(
 
 
 def _scope_key(invitation: Invitation) -> str | None:
-    if invitation.member_state_id:
+    if invitation.member_state is not None:
         return invitation.member_state.code
-    if invitation.city_id:
+    if invitation.city is not None:
         return invitation.city.slug
-    if invitation.organisation_id:
+    if invitation.organisation is not None:
         return invitation.organisation.slug
     return None
 
@@ -323,8 +337,8 @@ def invitation_accept(*, token: str, password: str | None, full_name: str = "") 
     membership = membership_grant(
         actor=None, user=user, role=invitation.role, scope=invitation.scope
     )
-    if invitation.person_id and invitation.person.user_id is None:
-        person = invitation.person
+    person = invitation.person
+    if person is not None and person.user_id is None:
         person.user = user
         person.save(update_fields=["user", "updated_at"])
         entry = audit.record(
@@ -345,7 +359,7 @@ def invitation_accept(*, token: str, password: str | None, full_name: str = "") 
 
 
 @transaction.atomic
-def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     invitation = lock(invitation)
     if invitation.invited_by_id != getattr(actor, "pk", None) and not scopes_of(actor).secretariat:
         raise NotFound(_("Invitation not found."))
@@ -437,7 +451,7 @@ def password_recorded(*, actor: User, action: str) -> None:
 
 
 @transaction.atomic
-def two_factor_enable(*, actor: User, device):
+def two_factor_enable(*, actor: User, device: TOTPDevice) -> TOTPDevice:
     """Confirm the actor's own TOTP device after they gave a right code."""
 
     device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=actor).first()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from ascn.agreements.models import Agreement, AgreementParty
 from ascn.agreements.permissions import agreement_policy
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
 
 def agreements_for(
-    user,
+    user: Actor,
     *,
     kind: str | None = None,
     status: str | None = None,
@@ -39,5 +44,5 @@ def agreements_for(
     )
 
 
-def agreement_for(user, slug: str) -> Agreement | None:
+def agreement_for(user: Actor, slug: str) -> Agreement | None:
     return agreements_for(user).filter(slug=slug).first()

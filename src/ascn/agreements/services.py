@@ -4,7 +4,7 @@ is the system (seed loaders)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,6 +19,10 @@ from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from ascn.core.permissions import is_secretariat
 from ascn.core.services import lock, lock_version, validate
 from ascn.core.visibility import Visibility
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+    from ascn.plans.models import Project
 
 MIN_PARTIES = 2
 
@@ -49,7 +53,7 @@ EDITABLE_FIELDS = set(AGREEMENT_FIELDS) - {"slug", "status"}
 PARTY_FIELDS = ["name", "organisation", "city", "member_state", "signatory", "signatory_title"]
 
 
-def _require_secretariat(actor) -> None:
+def _require_secretariat(actor: Actor) -> None:
     if actor is not None and not is_secretariat(actor):
         raise PermissionDenied(_("Only the Secretariat records agreements."))
 
@@ -64,12 +68,12 @@ def _snapshot(agreement: Agreement) -> dict[str, Any]:
 def _clean_parties(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not isinstance(parties, list) or len(parties) < MIN_PARTIES:
         raise InvalidInput(_("An agreement has at least two parties."), field="parties")
-    cleaned = []
+    cleaned: list[dict[str, Any]] = []
     for index, raw in enumerate(parties):
         unknown = set(raw) - set(PARTY_FIELDS)
         if unknown:
             raise InvalidInput(_("Unknown party field: %s") % sorted(unknown)[0], field="parties")
-        values = {key: raw.get(key) for key in PARTY_FIELDS}
+        values: dict[str, Any] = {key: raw.get(key) for key in PARTY_FIELDS}
         for key in ("name", "signatory", "signatory_title"):
             values[key] = (values[key] or "").strip()
         record = [values[k] for k in ("organisation", "city", "member_state") if values[k]]
@@ -115,12 +119,12 @@ def _write_parties(agreement: Agreement, parties: list[dict[str, Any]]) -> None:
 @transaction.atomic
 def agreement_create(
     *,
-    actor,
+    actor: Actor,
     title: str,
     parties: list[dict[str, Any]],
     slug: str = "",
     status: str = S.DRAFT,
-    projects: list | None = None,
+    projects: list[Project | int] | None = None,
     **optional: Any,
 ) -> Agreement:
     """Record an agreement with its parties (two or more). Draft unless said otherwise."""
@@ -154,7 +158,12 @@ def agreement_create(
 
 @transaction.atomic
 def agreement_update(
-    *, actor, agreement: Agreement, version: int, parties: list | None = None, **changes: Any
+    *,
+    actor: Actor,
+    agreement: Agreement,
+    version: int,
+    parties: list[dict[str, Any]] | None = None,
+    **changes: Any,
 ) -> Agreement:
     """Edit an agreement's record. A stale ``version`` is a 409 and nothing is written."""
     if actor is not None:
@@ -184,7 +193,7 @@ def agreement_update(
 
 @transaction.atomic
 def agreement_transition(
-    *, actor, agreement: Agreement, to: str, version: int, signed_date: dt.date | None = None
+    *, actor: Actor, agreement: Agreement, to: str, version: int, signed_date: dt.date | None = None
 ) -> Agreement:
     """Move an agreement along ``TRANSITIONS``; anything else is a 409 naming both states."""
     if actor is not None:
@@ -218,7 +227,9 @@ def agreement_transition(
 
 
 @transaction.atomic
-def agreement_attach_document(*, actor, agreement: Agreement, file: UploadedFile) -> Agreement:
+def agreement_attach_document(
+    *, actor: Actor, agreement: Agreement, file: UploadedFile
+) -> Agreement:
     """Attach the agreement's text: a PDF checked by content (not name), size capped."""
     if actor is not None:
         agreement_policy.require(actor, "upload", agreement)
@@ -239,7 +250,7 @@ def agreement_attach_document(*, actor, agreement: Agreement, file: UploadedFile
 
 @transaction.atomic
 def agreement_upsert_seed(
-    *, slug: str, values: dict[str, Any], parties: list[dict]
+    *, slug: str, values: dict[str, Any], parties: list[dict[str, Any]]
 ) -> tuple[Agreement, bool]:
     """The seed loader's write: create, or bring an existing record in line. Returns (obj, changed)."""
     existing = Agreement.objects.filter(slug=slug).first()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet
 
 from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
 from ascn.cooperation.permissions import can_moderate, case_study_policy, partnership_policy
 from ascn.network.models import FocusArea
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
-def partnerships_for(user, *, city: str | None = None) -> QuerySet[CityPartnership]:
+
+def partnerships_for(user: Actor, *, city: str | None = None) -> QuerySet[CityPartnership]:
     qs = partnership_policy.visible(user, CityPartnership.objects.all())
     if city:
         qs = qs.filter(Q(city__slug=city) | Q(partner_city__slug=city))
@@ -17,7 +22,7 @@ def partnerships_for(user, *, city: str | None = None) -> QuerySet[CityPartnersh
 
 
 def case_studies_for(
-    user, *, focus_area: str | None = None, city: str | None = None
+    user: Actor, *, focus_area: str | None = None, city: str | None = None
 ) -> QuerySet[CaseStudy]:
     qs = case_study_policy.visible(user, CaseStudy.objects.all())
     if focus_area:
@@ -27,7 +32,7 @@ def case_studies_for(
     return qs.select_related("focus_area", "city__member_state", "provider")
 
 
-def threads_for(user) -> QuerySet[Thread]:
+def threads_for(user: Actor) -> QuerySet[Thread]:
     """Threads a member may read: the Secretariat also sees those it hid."""
     qs = Thread.objects.all()
     if not can_moderate(user):
@@ -35,14 +40,14 @@ def threads_for(user) -> QuerySet[Thread]:
     return qs.select_related("focus_area", "author")
 
 
-def posts_for(user, thread: Thread) -> QuerySet[Post]:
+def posts_for(user: Actor, thread: Thread) -> QuerySet[Post]:
     qs = thread.posts.select_related("author")
     if not can_moderate(user):
         qs = qs.filter(hidden=False)
     return qs
 
 
-def forum_index(user) -> list[FocusArea]:
+def forum_index(user: Actor) -> list[FocusArea]:
     visible = Q(threads__hidden=False) if not can_moderate(user) else Q()
     return list(
         FocusArea.objects.order_by("position").annotate(

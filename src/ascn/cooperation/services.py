@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,9 @@ from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.services import lock, validate
 from ascn.network.models import City, FocusArea
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor, User
 
 MAX_POST_CHARS = 20_000
 PARTNERSHIP_FIELDS = [
@@ -56,7 +59,7 @@ def _strip(values: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def partnership_create(
     *,
-    actor,
+    actor: Actor,
     city: City,
     purpose: str,
     partner_name: str = "",
@@ -107,7 +110,7 @@ def partnership_create(
 @transaction.atomic
 def case_study_create(
     *,
-    actor,
+    actor: Actor,
     title: str,
     problem: str,
     solution: str,
@@ -150,9 +153,11 @@ def case_study_create(
 # --- discussions ---------------------------------------------------------------------
 
 
-def _require_member(actor) -> None:
-    if not is_member(actor):
+def _require_member(actor: Actor) -> User:
+    """The actor, who must be a member of the network (a signed-in user with a role)."""
+    if actor is None or not actor.is_authenticated or not is_member(actor):
         raise PermissionDenied(_("Discussions are for members of the network."))
+    return actor
 
 
 def _clean_body(body: str) -> str:
@@ -165,38 +170,38 @@ def _clean_body(body: str) -> str:
 
 
 @transaction.atomic
-def thread_create(*, actor, focus_area: FocusArea, title: str, body: str) -> Thread:
+def thread_create(*, actor: Actor, focus_area: FocusArea, title: str, body: str) -> Thread:
     """Open a thread on an ASCF focus area, with its first post."""
-    _require_member(actor)
+    author = _require_member(actor)
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Give the thread a title."), field="title")
     body = _clean_body(body)
-    thread = Thread(focus_area=focus_area, title=title, author=actor)
+    thread = Thread(focus_area=focus_area, title=title, author=author)
     validate(thread)
     thread.save()
-    _post(thread, actor, body)
+    _post(thread, author, body)
     entry = audit.record(actor, "cooperation.thread.created", thread, {"title": {"after": title}})
     events.changed(thread, entry.changes)
     return thread
 
 
-def _post(thread: Thread, actor, body: str) -> Post:
-    post = Post(thread=thread, author=actor, body=body, body_html=render_markdown(body))
+def _post(thread: Thread, author: User, body: str) -> Post:
+    post = Post(thread=thread, author=author, body=body, body_html=render_markdown(body))
     post.save()
     return post
 
 
 @transaction.atomic
-def post_create(*, actor, thread: Thread, body: str) -> Post:
+def post_create(*, actor: Actor, thread: Thread, body: str) -> Post:
     """Reply in a thread; a locked or hidden thread takes no replies."""
-    _require_member(actor)
+    author = _require_member(actor)
     thread = lock(thread)
     if thread.hidden and not can_moderate(actor):
         raise NotFound(_("Discussion thread not found."))
     if thread.locked:
         raise PermissionDenied(_("This thread is locked."))
-    post = _post(thread, actor, _clean_body(body))
+    post = _post(thread, author, _clean_body(body))
     thread.updated_at = timezone.now()
     thread.save(update_fields=["updated_at"])
     entry = audit.record(actor, "cooperation.post.created", post, {"thread": {"after": thread.pk}})
@@ -204,14 +209,14 @@ def post_create(*, actor, thread: Thread, body: str) -> Post:
     return post
 
 
-def _require_moderator(actor) -> None:
+def _require_moderator(actor: Actor) -> None:
     if not can_moderate(actor):
         raise PermissionDenied(_("Only the Secretariat moderates discussions."))
 
 
 @transaction.atomic
 def thread_moderate(
-    *, actor, thread: Thread, locked: bool | None = None, hidden: bool | None = None
+    *, actor: Actor, thread: Thread, locked: bool | None = None, hidden: bool | None = None
 ) -> Thread:
     """Lock or hide (and undo either) a thread."""
     _require_moderator(actor)
@@ -230,7 +235,7 @@ def thread_moderate(
 
 
 @transaction.atomic
-def post_hide(*, actor, post: Post, hidden: bool = True) -> Post:
+def post_hide(*, actor: Actor, post: Post, hidden: bool = True) -> Post:
     _require_moderator(actor)
     post = lock(post)
     if post.hidden != hidden:

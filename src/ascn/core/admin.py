@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.models import AuditEntry
@@ -9,13 +16,13 @@ class ReadOnly:
     """Shown in the back office, never added, edited or deleted there: these rows move only
     through the services (their locks, rules and audit entries)."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -26,13 +33,15 @@ class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
 class AuditedAdmin(admin.ModelAdmin):
     """Saves and deletes through the back-office services so each is permission-checked and audited."""
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Model, form: ModelForm[Any], change: bool
+    ) -> None:
         back_office_save(actor=request.user, obj=obj, changed_fields=list(form.changed_data))
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
         back_office_delete(actor=request.user, obj=obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             back_office_delete(actor=request.user, obj=obj)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 from ninja.security import HttpBearer, SessionAuth
@@ -59,27 +61,35 @@ class PageNumber(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset, pagination: Input, **params):
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any] | ShapedRows | list[Any],
+        pagination: Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
         count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         return {"items": list(queryset[offset : offset + pagination.page_size]), "count": count}
 
 
-def _bearer_security_scheme():
+def _bearer_security_scheme() -> HttpBearer:
 
     class BearerToken(HttpBearer):
         """``Authorization: Bearer <token>`` (create one with POST /api/v1/auth/token)."""
 
-        def __call__(self, request):
+        def __call__(self, request: HttpRequest) -> Any:
             return request.user if getattr(request, "api_token", None) is not None else None
 
-        def authenticate(self, request, token):  # pragma: no cover - resolved by middleware
+        def authenticate(
+            self, request: HttpRequest, token: str
+        ) -> Any:  # pragma: no cover - resolved by middleware
             return None
 
     return BearerToken()
 
 
-def _session_auth():
+def _session_auth() -> SessionAuth:
 
     return SessionAuth(csrf=True)
 
@@ -94,12 +104,12 @@ ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
 class ShapedRows:
     """A queryset whose rows are shaped into dicts only for the page that is returned."""
 
-    def __init__(self, queryset: QuerySet, shape):
+    def __init__(self, queryset: QuerySet[Any], shape: Callable[[Any], dict[str, Any]]):
         self.queryset = queryset
         self.shape = shape
 
     def __len__(self) -> int:
         return self.queryset.count()
 
-    def __getitem__(self, window: slice) -> list:
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
         return [self.shape(row) for row in self.queryset[window]]

@@ -19,11 +19,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from ascn.core import events
 
@@ -57,13 +59,16 @@ def on_change(change: events.Change) -> None:
         transaction.on_commit(bump_data_version)
 
 
-def _key(request, version: str) -> str:
+def _key(request: HttpRequest, version: str) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
     language = getattr(request, "LANGUAGE_CODE", "")
     return f"ascn:response:{version}:{language}:{path}"
 
 
-def anonymous_response_cache(view):
+View = Callable[..., HttpResponseBase]
+
+
+def anonymous_response_cache(view: View) -> View:
     """Serve a GET view's 200 answers to anonymous requests from the shared cache.
 
     Only for views whose anonymous answer depends on nothing but the request path, its query
@@ -71,7 +76,7 @@ def anonymous_response_cache(view):
     """
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         seconds = response_cache_seconds()
         if not seconds or request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)

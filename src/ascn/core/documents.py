@@ -9,8 +9,9 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 
 
-def check_pdf(file: UploadedFile | None, *, field: str = "file") -> None:
-    """A PDF of at most 10 MB, or ``InvalidInput`` naming ``field``. Leaves the file at its start."""
+def check_pdf(file: UploadedFile | None, *, field: str = "file") -> int:
+    """A PDF of at most 10 MB, or ``InvalidInput`` naming ``field``. Leaves the file at its
+    start; returns its size in bytes."""
     if file is None:
         raise InvalidInput(_("Choose a PDF file."), field=field)
     if file.size is None or file.size > MAX_DOCUMENT_BYTES:
@@ -22,3 +23,4 @@ def check_pdf(file: UploadedFile | None, *, field: str = "file") -> None:
         raise InvalidInput(
             _("Only PDF documents are accepted (this file is not a PDF)."), field=field
         )
+    return file.size

@@ -1,5 +1,12 @@
 """Domain errors raised by services and mapped to HTTP statuses by the API and views."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ascn.core.models import VersionedModel
+
 
 class DomainError(Exception):
     status = 400
@@ -22,9 +29,9 @@ class PermissionDenied(DomainError):
 class StaleEdit(DomainError):
     status = 409
 
-    def __init__(self, obj, given_version: int):
+    def __init__(self, obj: VersionedModel, given_version: int):
         super().__init__(
-            f"{obj._meta.verbose_name.capitalize()} was changed by someone else "
+            f"{str(obj._meta.verbose_name).capitalize()} was changed by someone else "
             f"(you edited version {given_version}, it is now at version {obj.version})."
         )
         self.obj = obj

@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextvars
 import re
 import uuid
+from collections.abc import Callable
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ascn.core.errors import DomainError, NotFound, PermissionDenied
@@ -23,13 +24,14 @@ def current_request_meta() -> tuple[str, str | None]:
 
 
 class RequestIdMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
+        # Our own attribute on the request, which django-stubs' HttpRequest does not declare.
+        request.request_id = request_id  # type: ignore[attr-defined]
         token = _request_meta.set((request_id, request.META.get("REMOTE_ADDR") or None))
         try:
             response = self.get_response(request)
@@ -47,17 +49,17 @@ class DomainErrorMiddleware:
     its field, the merge of a stale edit) catch the error themselves. The API maps the same
     errors to ``{detail}`` answers (``config/api.py``)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
         if isinstance(exception, PermissionDenied):
-            context = {"message": exception.message}
+            context: dict[str, object] = {"message": exception.message}
             return render(request, "components/forbidden.html", context, status=403)
         if isinstance(exception, DomainError):
             context = {"message": exception.message, "status": exception.status}

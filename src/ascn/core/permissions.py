@@ -12,12 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.visibility import Visibility
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
+M = TypeVar("M", bound=Model)
+R = TypeVar("R", bound=Model)  # the record a policy is about
 
 SECRETARIAT = "secretariat"
 NATIONAL_REPRESENTATIVE = "national_representative"
@@ -52,11 +58,11 @@ class Scopes:
 ANONYMOUS = Scopes()
 
 
-def scopes_of(user) -> Scopes:
+def scopes_of(user: Actor) -> Scopes:
     """The user's current scopes, computed once per user object (i.e. once per request)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    cached = getattr(user, "_ascn_scopes", None)
+    cached: Scopes | None = getattr(user, "_ascn_scopes", None)
     if cached is not None:
         return cached
     # ``memberships``: the accounts app's roles held over scopes (core reads them through the
@@ -64,7 +70,10 @@ def scopes_of(user) -> Scopes:
     rows = user.memberships.active().values_list(
         "role", "member_state_id", "city_id", "organisation_id"
     )
-    states, cities, orgs, secretariat = set(), set(), set(), False
+    states: set[int] = set()
+    cities: set[int] = set()
+    orgs: set[int] = set()
+    secretariat = False
     for role, state_id, city_id, org_id in rows:
         if role == SECRETARIAT:
             secretariat = True
@@ -75,17 +84,18 @@ def scopes_of(user) -> Scopes:
         elif role == PARTNER_MEMBER and org_id:
             orgs.add(org_id)
     result = Scopes(True, secretariat, frozenset(states), frozenset(cities), frozenset(orgs))
-    user._ascn_scopes = result
+    # A memo on the user object for the rest of the request (no field of the user model).
+    user._ascn_scopes = result  # type: ignore[attr-defined]
     return result
 
 
-def forget_scopes(user) -> None:
+def forget_scopes(user: Actor) -> None:
     """Call after changing a user's memberships within the same request."""
     if user is not None and hasattr(user, "_ascn_scopes"):
         del user._ascn_scopes
 
 
-def is_secretariat(user) -> bool:
+def is_secretariat(user: Actor) -> bool:
     return scopes_of(user).secretariat
 
 
@@ -103,12 +113,13 @@ def _follow(obj: Any, path: str | None) -> Any:
     return getattr(obj, f"{last}_id", None)
 
 
-class ScopedPolicy:
+class ScopedPolicy(Generic[R]):
     """Policy for a model whose records have a visibility and an owning scope.
 
-    Subclasses set the paths from the model to its city, member state and organisation
-    (any may be None) and ``rules``: action → the roles that may take it *within the
-    record's scope* (the Secretariat's reach is the whole network).
+    Subclasses (``ScopedPolicy[Project]``: the model they are about) set the paths from the
+    model to its city, member state and organisation (any may be None) and ``rules``: action →
+    the roles that may take it *within the record's scope* (the Secretariat's reach is the
+    whole network).
     """
 
     city_path: str | None = None
@@ -119,7 +130,7 @@ class ScopedPolicy:
 
     # -- reads
     def owner_q(self, scopes: Scopes) -> Q:
-        parts = []
+        parts: list[Q] = []
         if self.city_path and scopes.city_ids:
             parts.append(Q(**{f"{self.city_path}__in": scopes.city_ids}))
         if self.member_state_path and scopes.member_state_ids:
@@ -128,7 +139,7 @@ class ScopedPolicy:
             parts.append(Q(**{f"{self.organisation_path}__in": scopes.organisation_ids}))
         return reduce(or_, parts) if parts else Q(pk__in=[])
 
-    def visible(self, user, queryset: QuerySet) -> QuerySet:
+    def visible(self, user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
         scopes = scopes_of(user)
         if scopes.secretariat:
             return queryset
@@ -139,7 +150,7 @@ class ScopedPolicy:
         shared = Q(**{f"{self.visibility_field}__in": [Visibility.PUBLIC, Visibility.NETWORK]})
         return queryset.filter(shared | self.owner_q(scopes))
 
-    def is_visible(self, user, obj: Model) -> bool:
+    def is_visible(self, user: Actor, obj: R) -> bool:
         scopes = scopes_of(user)
         if scopes.secretariat or self.visibility_field is None:
             return True
@@ -151,9 +162,9 @@ class ScopedPolicy:
         return visibility == Visibility.NETWORK or bool(self.roles_over(scopes, obj))
 
     # -- actions
-    def roles_over(self, scopes: Scopes, obj: Model) -> set[str]:
+    def roles_over(self, scopes: Scopes, obj: R) -> set[str]:
         """The roles the user holds over this record's scope."""
-        roles = set()
+        roles: set[str] = set()
         if scopes.secretariat:
             roles.add(SECRETARIAT)
         if _follow(obj, self.city_path) in scopes.city_ids:
@@ -164,20 +175,22 @@ class ScopedPolicy:
             roles.add(PARTNER_MEMBER)
         return roles
 
-    def can(self, user, action: str, obj: Model) -> bool:
+    def can(self, user: Actor, action: str, obj: R) -> bool:
         allowed = self.rules.get(action, set())
         return bool(self.roles_over(scopes_of(user), obj) & allowed)
 
-    def require(self, user, action: str, obj: Model) -> None:
+    def require(self, user: Actor, action: str, obj: R) -> None:
         """404 when the record is out of sight, 403 when it is seen but the action is not allowed."""
         if not self.is_visible(user, obj):
-            raise NotFound(f"{obj._meta.verbose_name.capitalize()} not found.")
+            raise NotFound(f"{str(obj._meta.verbose_name).capitalize()} not found.")
         if not self.can(user, action, obj):
             raise PermissionDenied(f"You may not {action} this {obj._meta.verbose_name}.")
 
 
-def get_visible_or_404(policy: ScopedPolicy, user, queryset: QuerySet, **lookup) -> Model:
+def get_visible_or_404(
+    policy: ScopedPolicy[M], user: Actor, queryset: QuerySet[M], **lookup: Any
+) -> M:
     obj = policy.visible(user, queryset).filter(**lookup).first()
     if obj is None:
-        raise NotFound(f"{queryset.model._meta.verbose_name.capitalize()} not found.")
+        raise NotFound(f"{str(queryset.model._meta.verbose_name).capitalize()} not found.")
     return obj

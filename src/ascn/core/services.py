@@ -4,7 +4,7 @@ admin), audited and announced like any other."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
@@ -12,9 +12,14 @@ from django.db.models.deletion import Collector
 
 from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.models import VersionedModel
 from ascn.core.permissions import is_secretariat
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor, User
+
 M = TypeVar("M", bound=models.Model)
+V = TypeVar("V", bound=VersionedModel)
 
 
 def lock(obj: M) -> M:
@@ -23,19 +28,19 @@ def lock(obj: M) -> M:
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
-def lock_version(obj: M, version: int | None) -> M:
+def lock_version(obj: V, version: int | None) -> V:
     """``lock``, then refuse a stale edit: ``version`` is what the person saw (None: no
     check, for writes that do not edit what they read)."""
     locked = lock(obj)
-    if version is not None and locked.version != version:  # type: ignore[attr-defined]
+    if version is not None and locked.version != version:
         raise StaleEdit(locked, version)
     return locked
 
 
-def user_or_none(actor: Any) -> Any:
+def user_or_none(actor: Actor) -> User | None:
     """The signed-in user to name as a record's author (``created_by``), None for the
     system or an anonymous caller (the audit trail says "system")."""
-    return actor if getattr(actor, "is_authenticated", False) else None
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def action_name(obj: models.Model, verb: str) -> str:
@@ -51,22 +56,20 @@ def validate(obj: models.Model) -> None:
         raise InvalidInput(f"{field}: {' '.join(messages)}", field=field) from exc
 
 
-def _require_secretariat(actor) -> None:
+def _require_secretariat(actor: Actor) -> None:
     if actor is not None and not is_secretariat(actor):
         raise PermissionDenied("Only the Secretariat uses the back office.")
 
 
 @transaction.atomic
-def back_office_save(*, actor, obj: models.Model, changed_fields: list[str]) -> models.Model:
+def back_office_save(*, actor: Actor, obj: models.Model, changed_fields: list[str]) -> models.Model:
     """Save a record edited in the admin, auditing the changed fields before and after."""
     _require_secretariat(actor)
     creating = obj._state.adding
-    before: dict[str, Any] = {}
-    if not creating:
-        stored = lock(obj)
-        before = audit.snapshot(stored, changed_fields)
+    stored = None if creating else lock(obj)
+    before: dict[str, Any] = {} if stored is None else audit.snapshot(stored, changed_fields)
     validate(obj)
-    if hasattr(obj, "version") and not creating:
+    if isinstance(obj, VersionedModel) and isinstance(stored, VersionedModel):
         obj.version = stored.version + 1
     obj.save()
     after = audit.snapshot(obj, changed_fields)
@@ -81,7 +84,7 @@ def back_office_save(*, actor, obj: models.Model, changed_fields: list[str]) -> 
 
 
 @transaction.atomic
-def back_office_delete(*, actor, obj: models.Model) -> None:
+def back_office_delete(*, actor: Actor, obj: models.Model) -> None:
     """Delete a record from the admin: audited, and announced for it and for every record
     that goes with it by cascade (their search entries, tallies … follow)."""
     _require_secretariat(actor)

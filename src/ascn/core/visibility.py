@@ -1,6 +1,8 @@
 """Visibility of records (SPEC C2): ``draft`` (owners' scope, their NR, the Secretariat),
 ``network`` (every signed-in member) and ``public`` (everyone)."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +14,7 @@ class Visibility(models.TextChoices):
 
 
 class VisibilityField(models.CharField):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 10)
         kwargs.setdefault("choices", Visibility.choices)
         kwargs.setdefault("default", Visibility.DRAFT)

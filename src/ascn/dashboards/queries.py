@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -173,10 +175,14 @@ def project_aggregates() -> dict:
     }
 
 
-def tallied(model, filters: Filters) -> QuerySet:
+Tally = TypeVar("Tally", StateTally, DealTally, CityCount)
+
+
+def tallied(model: type[Tally], filters: Filters) -> QuerySet[Tally]:
     """The tally rows for the filters (no year): one focus area's rows, or the rows of
     every project (``focus_area`` null), of one member state or all."""
-    qs = model.objects.order_by()
+    # Typed loosely: the tables name their scope differently (member_state, city).
+    qs: QuerySet[Any] = model.objects.order_by()
     if filters.focus_area:
         qs = qs.filter(focus_area=filters.focus_area)
     else:
@@ -191,6 +197,7 @@ def tallied(model, filters: Filters) -> QuerySet:
 
 def project_figures(filters: Filters, *, direct: bool = False) -> ProjectFigures:
     """``direct``: from the projects even without a year (what the tallies must equal)."""
+    grouped: Iterable[tuple[Any, ...]]
     if direct or filters.year:
         grouped = (
             public_projects(filters)
@@ -213,7 +220,7 @@ def project_figures(filters: Filters, *, direct: bool = False) -> ProjectFigures
     return _figures(grouped)
 
 
-def _figures(grouped) -> ProjectFigures:
+def _figures(grouped: Iterable[tuple[Any, ...]]) -> ProjectFigures:
     by_status: dict[str, int] = defaultdict(int)
     money_rows: dict[tuple[int, str], list] = {}
     total = samples = 0
@@ -349,6 +356,7 @@ def projects_by_focus_area(filters: Filters, *, direct: bool = False) -> list[tu
 def organisations_by_kind(*, direct: bool = False) -> tuple[list[tuple[str, str, int]], int]:
     """Public organisations per kind, and how many of them are sample data (from their
     tally; ``direct``: counted from the organisations)."""
+    rows: Iterable[tuple[str, int, int]]
     if direct:
         rows = (
             public_organisations()
@@ -433,6 +441,7 @@ def cache_seconds() -> int:
 
 def city_project_counts(filters: Filters, *, direct: bool = False) -> dict[int, int]:
     """City id → number of public projects (for the filters)."""
+    qs: QuerySet[Any, tuple[int, int]]
     if direct or filters.year:
         qs = public_projects(filters).values_list("city_id").annotate(n=Count("id"))
     else:

@@ -33,6 +33,7 @@ from ascn.dashboards.models import (
 )
 from ascn.deals.models import Engagement
 from ascn.network.models import City, MemberState
+from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
@@ -238,13 +239,13 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
     deletion is recomputed once the rows have gone (the function returned).
     """
     obj = change.obj
-    if change.label == "plans.project":
+    if isinstance(obj, Project):
         cities = {obj.city_id, change.before("city")}
         return _now_or_after(change, lambda: refresh(cities))
-    if change.label == "deals.engagement":
+    if isinstance(obj, Engagement):
         cities = _project_cities([obj.project_id])
         return _now_or_after(change, lambda: refresh(cities))
-    if change.label == "partners.organisation":
+    if isinstance(obj, Organisation):
         kinds = {obj.kind, change.before("kind")} - {None}
         if change.deleted:
             return lambda: refresh_organisations(kinds)
@@ -252,7 +253,7 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
             refresh_organisations(kinds)
         if change.touched("visibility"):
             refresh(_organisation_cities(obj.pk))  # its deals count or stop counting
-    elif change.label == "network.city":
+    elif isinstance(obj, City):
         state = obj.member_state_id
         if change.deleted:
             return lambda: refresh((), states={state})
@@ -262,7 +263,9 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
     return None
 
 
-def _now_or_after(change: events.Change, recompute: Callable[[], None]):
+def _now_or_after(
+    change: events.Change, recompute: Callable[[], None]
+) -> Callable[[], None] | None:
     if change.deleted:
         return recompute
     recompute()

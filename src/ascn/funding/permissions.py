@@ -8,6 +8,8 @@ reads it, and once it is submitted the programme's managers read and decide on i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeVar
+
 from django.db.models import Model, Q, QuerySet
 
 from ascn.core.permissions import (
@@ -19,10 +21,15 @@ from ascn.core.permissions import (
     Scopes,
     scopes_of,
 )
-from ascn.funding.models import ApplicationStatus
+from ascn.funding.models import Application, ApplicationStatus, Programme
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
+M = TypeVar("M", bound=Model)
 
 
-class ProgrammePolicy(ScopedPolicy):
+class ProgrammePolicy(ScopedPolicy[Programme]):
     """Programmes (and their calls): public/network/draft visibility; kept by their managers."""
 
     organisation_path = "sponsor"
@@ -38,17 +45,17 @@ class ProgrammePolicy(ScopedPolicy):
             implementer_id__in=scopes.organisation_ids
         )
 
-    def roles_over(self, scopes: Scopes, obj: Model) -> set[str]:
+    def roles_over(self, scopes: Scopes, obj: Programme) -> set[str]:
         roles = super().roles_over(scopes, obj)
-        if getattr(obj, "implementer_id", None) in scopes.organisation_ids:
+        if obj.implementer_id in scopes.organisation_ids:
             roles.add(PARTNER_MEMBER)
         return roles
 
-    def is_manager(self, user, programme) -> bool:
+    def is_manager(self, user: Actor, programme: Programme) -> bool:
         return self.can(user, "manage", programme)
 
 
-class ApplicationPolicy(ScopedPolicy):
+class ApplicationPolicy(ScopedPolicy[Application]):
     """Applications have no visibility of their own: never public."""
 
     city_path = "project__city"
@@ -59,7 +66,7 @@ class ApplicationPolicy(ScopedPolicy):
         "read": {CSO, NATIONAL_REPRESENTATIVE, SECRETARIAT, PARTNER_MEMBER},
     }
 
-    def visible(self, user, queryset: QuerySet) -> QuerySet:
+    def visible(self, user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
         scopes = scopes_of(user)
         if scopes.secretariat:
             return queryset
@@ -77,10 +84,10 @@ class ApplicationPolicy(ScopedPolicy):
             parts |= managed & ~Q(status=ApplicationStatus.DRAFT)
         return queryset.filter(parts)
 
-    def is_visible(self, user, obj: Model) -> bool:
-        return self.visible(user, type(obj).objects.filter(pk=obj.pk)).exists()
+    def is_visible(self, user: Actor, obj: Application) -> bool:
+        return self.visible(user, Application.objects.filter(pk=obj.pk)).exists()
 
-    def roles_over(self, scopes: Scopes, obj: Model) -> set[str]:
+    def roles_over(self, scopes: Scopes, obj: Application) -> set[str]:
         roles = super().roles_over(scopes, obj)
         programme = obj.call.programme
         if {programme.sponsor_id, programme.implementer_id} & scopes.organisation_ids:

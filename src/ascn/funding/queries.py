@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ascn.funding.models import Application, Award, Programme
 from ascn.funding.permissions import application_policy, programme_policy
 from ascn.network.models import FocusArea
+from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
-def programmes_for(user) -> QuerySet[Programme]:
+
+def programmes_for(user: Actor) -> QuerySet[Programme]:
     """The programmes ``user`` may see, by name, with ``open_calls`` (open today) counted."""
     today = timezone.localdate()
     return (
@@ -27,12 +33,12 @@ def programmes_for(user) -> QuerySet[Programme]:
     )
 
 
-def programmes_sponsored_by(user, organisation) -> QuerySet[Programme]:
+def programmes_sponsored_by(user: Actor, organisation: Organisation) -> QuerySet[Programme]:
     """For the organisation page: the programmes it sponsors or implements that ``user`` sees."""
     return programmes_for(user).filter(Q(sponsor=organisation) | Q(implementer=organisation))
 
 
-def applications_for(user) -> QuerySet[Application]:
+def applications_for(user: Actor) -> QuerySet[Application]:
     return (
         application_policy.visible(user, Application.objects.all())
         .select_related(
@@ -46,7 +52,7 @@ def applications_for(user) -> QuerySet[Application]:
     )
 
 
-def awards_of(programme: Programme, user) -> QuerySet[Award]:
+def awards_of(programme: Programme, user: Actor) -> QuerySet[Award]:
     """A programme's awards that ``user`` may see: to a project they see, or on an
     application they see (a draft project's award stays with its city and the managers)."""
     projects = project_policy.visible(user, Project.objects.all()).values("pk")
@@ -59,7 +65,7 @@ def awards_of(programme: Programme, user) -> QuerySet[Award]:
     )
 
 
-def awards_for(user) -> QuerySet[Award]:
+def awards_for(user: Actor) -> QuerySet[Award]:
     """The awards whose application ``user`` may see."""
     return Award.objects.filter(
         application__in=application_policy.visible(user, Application.objects.all())

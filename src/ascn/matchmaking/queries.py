@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache, partial, reduce
 from operator import or_
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connections
 from django.db.models import F, FloatField, Prefetch, Q
@@ -24,14 +25,24 @@ from ascn.funding.models import Programme
 from ascn.funding.permissions import programme_policy
 from ascn.matchmaking import index as match_index
 from ascn.matchmaking import scoring as matchmaking
+from ascn.matchmaking.index import OrganisationIndex
 from ascn.matchmaking.scoring import Labels, Match, PartnerProfile, ProjectProfile
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import keys
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.plans import codelists, money
-from ascn.plans.models import FinancingInstrument, Project
+from ascn.plans.models import ExchangeRate, FinancingInstrument, Project
 from ascn.plans.permissions import project_policy
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
+# currency → the latest rate on record (``money.latest_rates``)
+Rates = dict[str, ExchangeRate]
+# what ``matches_for_organisation`` keeps of a project until its texts are read:
+# (id, country, status, focus areas, instruments sought, gap in USD)
+_ProjectRow = tuple[int, str, str, frozenset[str], tuple[str, ...], float | None]
 
 
 def labels() -> Labels:
@@ -47,12 +58,12 @@ def labels() -> Labels:
 # --- profiles -----------------------------------------------------------------------------
 
 
-def _usd(amount, currency: str, rates) -> float | None:
+def _usd(amount: Decimal, currency: str, rates: Rates) -> float | None:
     converted = money.to_usd(amount, currency, rates=rates)
     return float(converted.amount) if converted else None
 
 
-def project_profile(project: Project, rates=None) -> ProjectProfile:
+def project_profile(project: Project, rates: Rates | None = None) -> ProjectProfile:
     """The profile of one project (its city and member state already selected)."""
     rates = money.latest_rates() if rates is None else rates
     return matchmaking.project_profile(
@@ -67,7 +78,7 @@ def project_profile(project: Project, rates=None) -> ProjectProfile:
     )
 
 
-def _float(amount) -> float | None:
+def _float(amount: Decimal | None) -> float | None:
     return None if amount is None else float(amount)
 
 
@@ -88,7 +99,7 @@ def organisation_profile(org: Organisation) -> PartnerProfile:
     )
 
 
-def _index_rows(using: str):
+def _index_rows(using: str) -> Iterator[tuple[PartnerProfile, str]]:
     """Every organisation as the index keeps it: its profile without its terms, and its
     visibility. The rows are read straight from the cursor (amounts cast to floats in SQL)."""
     rows = (
@@ -114,7 +125,9 @@ def _index_rows(using: str):
         yield organisation_profile(org), org.visibility
 
 
-def _organisation_profiles(user, project: ProjectProfile):
+def _organisation_profiles(
+    user: Actor, project: ProjectProfile
+) -> tuple[list[PartnerProfile], OrganisationIndex]:
     """The organisations ``user`` may see that could fit ``project`` on country and stage
     (the in-memory index's buckets; the rest of eligibility is ``matchmaking.eligible``)."""
     visible = organisation_policy.visible(user, Organisation.objects.all())
@@ -136,7 +149,8 @@ def _organisation_profiles(user, project: ProjectProfile):
     return [
         p
         for p in candidates
-        if visibility[p.id] == public or seen(user, _Visible(p.id, visibility[p.id]))
+        # ``_Visible``: a stand-in holding what the policy reads of an organisation
+        if visibility[p.id] == public or seen(user, _Visible(p.id, visibility[p.id]))  # type: ignore[arg-type]
     ], index
 
 
@@ -157,7 +171,7 @@ def _with_organisation_terms(
         rows = Organisation.objects.filter(pk__in=missing).values_list("id", "match_terms")
         for pk, words in rows.order_by():
             known[pk] = words if not words or words[0] == " " else f" {words} "
-    out = []
+    out: list[PartnerProfile] = []
     for p in batch:
         if p.terms_text is None:
             p = p._replace(terms_text=known.get(p.id, ""))
@@ -180,7 +194,7 @@ def _programme_texts(
     return codes, keys.wrap(keys.terms(description))
 
 
-def _json_text(value) -> str:
+def _json_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
@@ -195,7 +209,9 @@ def _programmes_that_could_fit(project: ProjectProfile) -> Q:
     )
 
 
-def _programme_profiles(user, rates, project: ProjectProfile | None = None) -> list[PartnerProfile]:
+def _programme_profiles(
+    user: Actor, rates: Rates, project: ProjectProfile | None = None
+) -> list[PartnerProfile]:
     """The programmes ``user`` may see as partners: their eligibility, and what they can
     still award (in USD). Read as plain rows, straight from the cursor; with ``project``,
     only those that could fit it."""
@@ -220,7 +236,7 @@ def _programme_profiles(user, rates, project: ProjectProfile | None = None) -> l
     with connections[rows.db].cursor() as cursor:
         cursor.execute(*rows.query.sql_with_params())
         fetched = cursor.fetchall()
-    profiles = []
+    profiles: list[PartnerProfile] = []
     for pk, slug, name, total, awarded, max_award, currency, sample, *texts in fetched:
         # amounts as Decimals (SQLite hands back numbers: their shortest text is the value)
         balance = Decimal(str(total)) - Decimal(str(awarded))
@@ -248,7 +264,7 @@ def _programme_profiles(user, rates, project: ProjectProfile | None = None) -> l
 # --- matches ------------------------------------------------------------------------------
 
 
-def project_for_matches(user, pk: int) -> Project | None:
+def project_for_matches(user: Actor, pk: int) -> Project | None:
     return (
         project_policy.visible(user, Project.objects.all())
         .select_related("city__member_state")
@@ -257,7 +273,9 @@ def project_for_matches(user, pk: int) -> Project | None:
     )
 
 
-def matches_for_project(user, project: Project, *, rates=None) -> matchmaking.Ranking:
+def matches_for_project(
+    user: Actor, project: Project, *, rates: Rates | None = None
+) -> matchmaking.Ranking:
     """The organisations and programmes ``user`` may see that fit ``project``, best first
     (a ``Ranking``: a sequence whose text similarity is computed only for the partners the
     requested page could hold)."""
@@ -270,7 +288,9 @@ def matches_for_project(user, project: Project, *, rates=None) -> matchmaking.Ra
     )
 
 
-def matches_for_organisation(user, organisation: Organisation, *, rates=None):
+def matches_for_organisation(
+    user: Actor, organisation: Organisation, *, rates: Rates | None = None
+) -> matchmaking.Ranking:
     """The projects ``user`` may see that fit ``organisation``, best first (a ``Ranking``).
 
     Country, stage and instruments are filtered in SQL; the focus areas come from one query
@@ -306,11 +326,11 @@ def matches_for_organisation(user, organisation: Organisation, *, rates=None):
         cursor.execute(*rows.query.sql_with_params())
         fetched = cursor.fetchall()
     codes = matchmaking.partner_codes(partner)
-    candidates = []
+    candidates: list[tuple[float, _ProjectRow]] = []
     for pk, country, status, sought, budget, currency, secured in fetched:
         areas = frozenset(focus.get(pk, ()))
         sought = _codes_of_json(sought)
-        gap = max(Decimal(str(budget)) - Decimal(str(secured)), 0)
+        gap = max(Decimal(str(budget)) - Decimal(str(secured)), Decimal(0))
         gap_usd = _usd(gap, currency, rates)
         bound = matchmaking.project_bound(
             partner,
@@ -324,10 +344,10 @@ def matches_for_organisation(user, organisation: Organisation, *, rates=None):
         if bound is not None:
             candidates.append((bound, (pk, country, status, areas, sought, gap_usd)))
 
-    def complete(batch) -> list[Match]:
+    def complete(batch: Sequence[_ProjectRow]) -> list[Match]:
         by_id = {row[0]: row for row in batch}
         texts = Project.objects.filter(pk__in=list(by_id)).values_list("id", "title", "description")
-        profiles = []
+        profiles: list[ProjectProfile] = []
         for pk, title, description in texts.order_by():
             _, country, status, areas, sought, gap_usd = by_id[pk]
             profiles.append(
@@ -352,14 +372,14 @@ def _codes_of_text(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text) or ())
 
 
-def _codes_of_json(value) -> tuple[str, ...]:
+def _codes_of_json(value: Any) -> tuple[str, ...]:
     """A JSON list of codes as the cursor hands it back (text, or already a list)."""
     if value is None:
         return ()
     return _codes_of_text(value) if isinstance(value, str) else tuple(value)
 
 
-def with_partner_flags(matches) -> list[Match]:
+def with_partner_flags(matches: Iterable[Match]) -> list[Match]:
     """The page's matches with their partners' verified and sample flags. The organisations'
     profiles carry them already (the index reads them with the keys), as do programmes'."""
     return list(matches)

@@ -121,7 +121,7 @@ class PartnerProfile(NamedTuple):
     keys: str  # `` c:VN f:… i:* s:* `` (see ``match_keys``)
     ticket_min_usd: float | None
     ticket_max_usd: float | None
-    terms_text: str  # `` drainage flood … `` (see ``wrap``)
+    terms_text: str | None  # `` drainage flood … `` (see ``wrap``); None: not read yet
     required_focus: bool = False  # programmes: eligible focus areas are a hard filter
     balance_left: bool = True  # programmes: something left to award
     verified: bool = False

@@ -3,15 +3,22 @@ person's registrations are theirs (and the Secretariat's, who runs the meeting).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q, QuerySet
 
 from ascn.meetings.models import CalendarFeed, Meeting, Registration
 from ascn.meetings.services import hash_feed_token
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor, User
+
 Status = Registration.Status
 
 
-def meetings_for(user, *, kind: str | None = None, year: int | None = None) -> QuerySet:
+def meetings_for(
+    user: Actor, *, kind: str | None = None, year: int | None = None
+) -> QuerySet[Meeting]:
     queryset = Meeting.objects.select_related("host_member_state", "host_city")
     if kind:
         queryset = queryset.filter(kind=kind)
@@ -23,14 +30,14 @@ def meetings_for(user, *, kind: str | None = None, year: int | None = None) -> Q
     )
 
 
-def meeting_for(user, slug: str) -> Meeting | None:
+def meeting_for(user: Actor, slug: str) -> Meeting | None:
     return (
         meetings_for(user).prefetch_related("agenda_items", "decisions").filter(slug=slug).first()
     )
 
 
-def own_registration(user, meeting: Meeting) -> Registration | None:
-    if not getattr(user, "is_authenticated", False):
+def own_registration(user: Actor, meeting: Meeting) -> Registration | None:
+    if user is None or not user.is_authenticated:
         return None
     return (
         Registration.objects.filter(meeting=meeting, user=user)
@@ -39,7 +46,7 @@ def own_registration(user, meeting: Meeting) -> Registration | None:
     )
 
 
-def meetings_of_feed(token: str) -> tuple[object, QuerySet] | None:
+def meetings_of_feed(token: str) -> tuple[User, QuerySet[Meeting]] | None:
     """The feed's owner and the meetings they are registered or waitlisted for."""
     feed = (
         CalendarFeed.objects.select_related("user")

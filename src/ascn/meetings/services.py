@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -25,6 +25,9 @@ from ascn.meetings.models import (
     Registration,
 )
 from ascn.meetings.permissions import require_meeting_runner, require_registrant
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
 MEETING_FIELDS = [
     "title",
@@ -53,6 +56,7 @@ def _check_meeting(meeting: Meeting) -> None:
     if (
         meeting.host_city_id
         and meeting.host_member_state_id
+        and meeting.host_city is not None
         and meeting.host_city.member_state_id != meeting.host_member_state_id
     ):
         raise InvalidInput(
@@ -64,7 +68,7 @@ def _check_meeting(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_create(*, actor, slug: str, values: dict[str, Any]) -> Meeting:
+def meeting_create(*, actor: Actor, slug: str, values: dict[str, Any]) -> Meeting:
     require_meeting_runner(actor)
     unknown = set(values) - set(MEETING_FIELDS)
     if unknown:
@@ -84,7 +88,7 @@ def meeting_create(*, actor, slug: str, values: dict[str, Any]) -> Meeting:
 
 @transaction.atomic
 def meeting_update(
-    *, actor, meeting: Meeting, version: int | None, values: dict[str, Any]
+    *, actor: Actor, meeting: Meeting, version: int | None, values: dict[str, Any]
 ) -> tuple[Meeting, bool]:
     """Update the meeting; ``version=None`` only for the system (the seed loader).
 
@@ -125,7 +129,7 @@ def _agenda_snapshot(item: AgendaItem) -> dict[str, Any]:
 @transaction.atomic
 def agenda_item_save(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     position: int,
     title: str,
@@ -138,7 +142,7 @@ def agenda_item_save(
         raise InvalidInput("Positions start at 1.", field="position")
     item = AgendaItem.objects.select_for_update().filter(meeting=meeting, position=position).first()
     creating = item is None
-    before = {} if creating else _agenda_snapshot(item)
+    before = {} if item is None else _agenda_snapshot(item)
     item = item or AgendaItem(meeting=meeting, position=position)
     item.title, item.time, item.description = title.strip(), time, description.strip()
     validate(item)
@@ -154,7 +158,7 @@ def agenda_item_save(
 
 
 @transaction.atomic
-def minutes_save(*, actor, meeting: Meeting, version: int, minutes: str) -> Meeting:
+def minutes_save(*, actor: Actor, meeting: Meeting, version: int, minutes: str) -> Meeting:
     require_meeting_runner(actor)
     meeting = lock_version(meeting, version)
     if len(minutes) > 100_000:
@@ -171,7 +175,7 @@ def minutes_save(*, actor, meeting: Meeting, version: int, minutes: str) -> Meet
 @transaction.atomic
 def decision_add(
     *,
-    actor,
+    actor: Actor,
     meeting: Meeting,
     title: str,
     description: str = "",
@@ -205,19 +209,19 @@ def decision_add(
 
 @transaction.atomic
 def meeting_document_upload(
-    *, actor, meeting: Meeting, title: str, kind: str, file: UploadedFile
+    *, actor: Actor, meeting: Meeting, title: str, kind: str, file: UploadedFile
 ) -> MeetingDocument:
     """Attach a PDF to a meeting (Secretariat). Everything is validated before the file
     is stored."""
     require_meeting_runner(actor)
-    check_pdf(file)
+    size = check_pdf(file)
     if kind not in MeetingDocument.Kind.values:
         raise InvalidInput(_("Choose the kind of document."), field="kind")
     document = MeetingDocument(
         meeting=meeting,
         title=(title or "").strip() or (file.name or "document")[:200],
         kind=kind,
-        size=file.size,
+        size=size,
         uploaded_by=user_or_none(actor),
     )
     name = f"meeting-{meeting.pk}.pdf"
@@ -245,7 +249,7 @@ def meeting_document_upload(
 
 
 @transaction.atomic
-def meeting_document_delete(*, actor, document: MeetingDocument) -> None:
+def meeting_document_delete(*, actor: Actor, document: MeetingDocument) -> None:
     """Remove a meeting's document (Secretariat); the stored file goes once the row is gone."""
     require_meeting_runner(actor)
     document = MeetingDocument.objects.select_related("meeting").get(pk=document.pk)
@@ -279,26 +283,26 @@ def _registered_count(meeting: Meeting) -> int:
 
 
 @transaction.atomic
-def registration_register(*, actor, meeting: Meeting) -> Registration:
+def registration_register(*, actor: Actor, meeting: Meeting) -> Registration:
     """Register the actor: a seat while there is one, else the waiting list. Idempotent.
 
     The meeting row is locked first, so concurrent registrations are counted one after
     another and never exceed the capacity.
     """
-    require_registrant(actor)
+    user = require_registrant(actor)
     meeting = lock(meeting)
     if not meeting.registration_open:
         raise InvalidInput("Registration for this meeting is closed.", field="meeting")
     if not meeting.is_upcoming(timezone.localdate()):
         raise InvalidInput("This meeting is over.", field="meeting")
-    registration = Registration.objects.filter(meeting=meeting, user=actor).first()
+    registration = Registration.objects.filter(meeting=meeting, user=user).first()
     if registration is not None and registration.status != Status.CANCELLED:
         return registration
     full = meeting.capacity is not None and _registered_count(meeting) >= meeting.capacity
     status = Status.WAITLISTED if full else Status.REGISTERED
     before = {} if registration is None else {"status": registration.status}
     if registration is None:
-        registration = Registration(meeting=meeting, user=actor)
+        registration = Registration(meeting=meeting, user=user)
     registration.status = status
     registration.queued_at = timezone.now()
     registration.checked_in_at = None
@@ -326,8 +330,10 @@ def waiting_position(registration: Registration) -> int | None:
 
 
 @transaction.atomic
-def registration_cancel(*, actor, meeting: Meeting) -> Registration:
+def registration_cancel(*, actor: Actor, meeting: Meeting) -> Registration:
     """Cancel the actor's registration; a freed seat goes to the first person waiting."""
+    if actor is None or not actor.is_authenticated:
+        raise NotFound("You are not registered for this meeting.")
     meeting = lock(meeting)
     registration = (
         Registration.objects.select_for_update()
@@ -377,7 +383,7 @@ def _promote_waiting(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def check_in(*, actor, registration: Registration) -> Registration:
+def check_in(*, actor: Actor, registration: Registration) -> Registration:
     """Mark a registered person present (Secretariat). Waiting or cancelled people cannot be."""
     require_meeting_runner(actor)
     registration = lock(registration)
@@ -408,7 +414,7 @@ def hash_feed_token(token: str) -> str:
 
 
 @transaction.atomic
-def calendar_feed_regenerate(*, actor) -> str:
+def calendar_feed_regenerate(*, actor: Actor) -> str:
     """A new secret feed URL token for the actor; any previous one stops working."""
     if actor is None or not actor.is_authenticated:
         raise NotFound("Sign in to have a calendar feed.")
@@ -426,8 +432,12 @@ def calendar_feed_regenerate(*, actor) -> str:
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, actor) -> None:
-    feed = CalendarFeed.objects.filter(user=actor).first() if actor else None
+def calendar_feed_revoke(*, actor: Actor) -> None:
+    feed = (
+        CalendarFeed.objects.filter(user=actor).first()
+        if actor is not None and actor.is_authenticated
+        else None
+    )
     if feed is None:
         raise NotFound("You have no calendar feed.")
     audit.record(actor, "meetings.calendarfeed.revoked", feed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -77,7 +79,9 @@ def cohorts() -> list[int]:
     return list(City.objects.order_by("cohort").values_list("cohort", flat=True).distinct())
 
 
-def directory(*, country: str | None = None, role: str | None = None, q: str | None = None):
+def directory(
+    *, country: str | None = None, role: str | None = None, q: str | None = None
+) -> QuerySet[Appointment]:
     qs = (
         current_officers()
         .select_related("city", "member_state")
@@ -96,7 +100,7 @@ def directory(*, country: str | None = None, role: str | None = None, q: str | N
     return qs
 
 
-def officers_without_account(*, member_state_ids=None) -> QuerySet[Person]:
+def officers_without_account(*, member_state_ids: Iterable[int] | None = None) -> QuerySet[Person]:
     """People of the registry with a current office and no account yet (for an invitation;
     ``member_state_ids``: only the CSCOs of those states' cities)."""
     offices = Appointment.objects.current().select_related("city", "member_state")

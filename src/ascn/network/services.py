@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 
@@ -13,18 +13,23 @@ from ascn.core.services import action_name, lock, validate
 from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.permissions import require_registry_editor
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
+M = TypeVar("M", bound=models.Model)
+
 
 @transaction.atomic
 def registry_upsert(
-    *, actor, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
-) -> tuple[models.Model, bool]:
+    *, actor: Actor, model: type[M], lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[M, bool]:
     """Create or update the record found by ``lookup``; audit only what really changed.
 
     Returns the record and whether anything was written (the seed loader relies on this to
     be idempotent).
     """
     require_registry_editor(actor)
-    obj = model.objects.select_for_update().filter(**lookup).order_by("pk").first()
+    obj = model._default_manager.select_for_update().filter(**lookup).order_by("pk").first()
     if obj is None:
         obj = model(**lookup, **values)
         validate(obj)
@@ -50,7 +55,7 @@ def registry_upsert(
 @transaction.atomic
 def appointment_create(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     role: str,
     member_state: MemberState,
@@ -89,7 +94,7 @@ def appointment_create(
 
 
 @transaction.atomic
-def appointment_end(*, actor, appointment: Appointment, end_date: dt.date) -> Appointment:
+def appointment_end(*, actor: Actor, appointment: Appointment, end_date: dt.date) -> Appointment:
     """End an appointment; the record stays as history."""
     require_registry_editor(actor)
     appointment = lock(appointment)

@@ -6,14 +6,25 @@ An organisation's codes are kept in one derived text column (``match_keys``, e.g
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
 
 def organisations_for(
-    user, *, kind=None, country=None, focus_area=None, verified=None, q=None
+    user: Actor,
+    *,
+    kind: str | None = None,
+    country: str | None = None,
+    focus_area: str | None = None,
+    verified: bool | None = None,
+    q: str | None = None,
 ) -> QuerySet[Organisation]:
     qs = organisation_policy.visible(user, Organisation.objects.all())
     if kind:
@@ -33,5 +44,5 @@ def organisations_for(
     return qs.defer("match_terms").order_by("name", "id")
 
 
-def organisation_for(user, slug: str) -> Organisation | None:
+def organisation_for(user: Actor, slug: str) -> Organisation | None:
     return organisation_policy.visible(user, Organisation.objects.all()).filter(slug=slug).first()

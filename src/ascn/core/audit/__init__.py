@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from ascn.core.middleware import current_request_meta
 from ascn.core.models import AuditEntry
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
 
 def _jsonable(value: Any) -> Any:
@@ -31,7 +34,7 @@ def _jsonable(value: Any) -> Any:
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The fields that changed, as ``{field: {"before": x, "after": y}}``."""
-    changed = {}
+    changed: dict[str, dict[str, Any]] = {}
     for field in sorted(set(before) | set(after)):
         old, new = _jsonable(before.get(field)), _jsonable(after.get(field))
         if old != new:
@@ -43,12 +46,14 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return {field: getattr(obj, field) for field in fields}
 
 
-def record(actor, action: str, obj: models.Model, changes: dict | None = None) -> AuditEntry:
+def record(
+    actor: Actor, action: str, obj: models.Model, changes: dict[str, Any] | None = None
+) -> AuditEntry:
     request_id, client_ip = current_request_meta()
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user = actor if actor is not None and actor.is_authenticated else None
     entry = AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_label=actor.email if is_user else "system",
+        actor=user,
+        actor_label=user.email if user is not None else "system",
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -3,12 +3,15 @@
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from ascn.core.api import ERRORS_AUTH, ERRORS_LIST, InputSchema, PageNumber, member_auth
 from ascn.core.audit.queries import audit_entries
 from ascn.core.errors import PermissionDenied
+from ascn.core.models import AuditEntry
 from ascn.core.permissions import is_secretariat
 
 router = Router(tags=["audit"])
@@ -44,7 +47,7 @@ class AuditFilters(InputSchema):
     summary="Audit entries, newest first (Secretariat only)",
 )
 @paginate(PageNumber)
-def audit_list(request, filters: Query[AuditFilters]):
+def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEntry]:
     if not is_secretariat(request.user):
         raise PermissionDenied("The audit trail is for the Secretariat.")
     return audit_entries(**filters.dict())

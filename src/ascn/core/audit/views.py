@@ -4,33 +4,45 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ascn.core.audit.queries import CSV_COLUMNS, AuditFilterForm, audit_entries
+from ascn.core.models import AuditEntry
 from ascn.core.permissions import scopes_of
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
 PAGE_SIZE = 50
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _require_secretariat(user) -> None:
+def _require_secretariat(user: Actor) -> None:
     if not scopes_of(user).secretariat:
         raise Http404
 
 
-def _filters(form: AuditFilterForm) -> dict:
+def _filters(form: AuditFilterForm) -> dict[str, Any]:
     return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
 
 
-def _shown(value) -> str:
+def _shown(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, dict | list):
@@ -38,11 +50,11 @@ def _shown(value) -> str:
     return str(value)
 
 
-def change_lines(changes) -> list[str]:
+def change_lines(changes: Any) -> list[str]:
     """``{field: {before, after}}`` as "field: before → after" lines."""
     if not isinstance(changes, dict):
         return [_shown(changes)] if changes else []
-    lines = []
+    lines: list[str] = []
     for field, change in changes.items():
         if isinstance(change, dict) and set(change) <= {"before", "after"}:
             lines.append(f"{field}: {_shown(change.get('before'))} → {_shown(change.get('after'))}")
@@ -53,7 +65,7 @@ def change_lines(changes) -> list[str]:
 
 @login_required
 @require_GET
-def audit_log(request):
+def audit_log(request: HttpRequest) -> HttpResponse:
     _require_secretariat(request.user)
     form = AuditFilterForm(request.GET or None)
     valid = not form.is_bound or form.is_valid()
@@ -62,7 +74,8 @@ def audit_log(request):
         entries = entries.none()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
-        entry.change_lines = change_lines(entry.changes)
+        # The page's lines of each entry's changes, for the template (not a column).
+        entry.change_lines = change_lines(entry.changes)  # type: ignore[attr-defined]
     return render(
         request,
         "core/audit.html",
@@ -82,12 +95,12 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
+def _cell(value: Any) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def _csv_row(entry) -> list[str]:
+def _csv_row(entry: AuditEntry) -> list[str]:
     row = []
     for column in CSV_COLUMNS:
         value = getattr(entry, column)
@@ -101,7 +114,7 @@ def _csv_row(entry) -> list[str]:
 
 @login_required
 @require_GET
-def audit_csv(request):
+def audit_csv(request: HttpRequest) -> HttpResponseBadRequest | StreamingHttpResponse:
     _require_secretariat(request.user)
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -112,7 +125,7 @@ def audit_csv(request):
     entries = audit_entries(**(_filters(form) if form.is_bound else {}))
     writer = csv.writer(_Echo())
 
-    def rows():
+    def rows() -> Iterator[str]:
         yield writer.writerow(CSV_COLUMNS)
         for entry in entries.iterator(chunk_size=2000):
             yield writer.writerow(_csv_row(entry))

@@ -1,8 +1,9 @@
 """GET /api/v1/search: one ranked search over everything the caller may see."""
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from ascn.core import search
@@ -11,7 +12,8 @@ from ascn.core.errors import InvalidInput
 
 router = Router(tags=["search"])
 
-# The registered types (the apps' ``search.py``, imported at start-up before any URLconf).
+# The registered types (the apps' ``search.py``, imported at start-up before any URLconf): a
+# Literal made at run time, which no type checker can follow (hence the two ignores).
 EntryType = Literal[tuple(search.kinds())]  # type: ignore[valid-type]
 
 
@@ -21,7 +23,7 @@ class SearchFilters(InputSchema):
         max_length=search.MAX_QUERY_LENGTH,
         description="Words to find; each is matched as a prefix (“drain” finds “drainage”).",
     )
-    type: list[EntryType] = Field(
+    type: list[EntryType] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=20, description="Repeat to choose several."
     )
     country: list[str] = Field(
@@ -94,7 +96,7 @@ class SearchOut(Schema):
     operation_id="search",
     summary="Search everything you may see, ranked, with facets",
 )
-def search_everything(request, filters: Query[SearchFilters]):
+def search_everything(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
     """Public records for everyone; network records for signed-in members; drafts only
     within your scope. Titles rank above text; an empty query finds nothing."""
     results = search.search(
@@ -151,7 +153,7 @@ class AutocompleteOut(Schema):
     operation_id="search_autocomplete",
     summary="Titles for a search box, as the user types",
 )
-def search_autocomplete(request, query: Query[AutocompleteQuery]):
+def search_autocomplete(request: HttpRequest, query: Query[AutocompleteQuery]) -> dict[str, Any]:
     """Up to 8 titles the caller may see with words starting with each typed word (best
     first among the newest matching titles). Fewer than 2 letters give nothing."""
     hits = search.autocomplete(request.user, query.q) if len(query.q.strip()) >= 2 else []

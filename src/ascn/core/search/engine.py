@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
 )
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -31,6 +31,7 @@ from ascn.core.search.registry import labels_for
 from ascn.core.search.sql import (
     FTS_TABLE,
     WORD,
+    Candidate,
     candidates_of,
     filters_q,
     fts5_match,
@@ -42,6 +43,14 @@ from ascn.core.search.sql import (
     walk_postgresql,
     walk_sqlite,
 )
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
+# The facet counts of a search's sample: by (type, member state, status), and within each
+# such group by focus area ("" → the group's count within the chosen focus areas).
+GroupKey = tuple[str, str, str]
+FocusCounts = dict[GroupKey, dict[str, int]]
 
 START, STOP = "\x02", "\x03"  # highlight marks; control characters never reach the index
 
@@ -95,7 +104,8 @@ class Results:
 def highlight(marked: str) -> SafeString:
     """Text with \\x02…\\x03 marks as HTML: everything escaped, the marks as ``<mark>``."""
     parts = re.split(r"([\x02\x03])", marked or "")
-    html, inside = [], False
+    html: list[str] = []
+    inside = False
     for part in parts:
         if part == START:
             if not inside:
@@ -113,11 +123,11 @@ def highlight(marked: str) -> SafeString:
 
 
 def search(
-    user,
+    user: Actor,
     q: str | None,
     *,
     types: Iterable[str] = (),
-    filters: dict[str, Iterable[str]] | None = None,
+    filters: Mapping[str, Iterable[str]] | None = None,
     page: int = 1,
     page_size: int = 20,
 ) -> Results:
@@ -131,15 +141,16 @@ def search(
     text matches): within them the ranking, the count and the facets are exact; beyond
     them ``Results.exact`` is false and the count reads "500+".
     """
-    filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items()}
-    types = [t for t in types if t in registry.sources()]
+    chosen_values = {k: [v for v in vs if v] for k, vs in (filters or {}).items()}
+    kinds = [t for t in types if t in registry.sources()]
     terms = terms_of(q)
     page, page_size = max(1, int(page)), max(1, min(int(page_size), 200))
     if not terms:
-        return Results([], 0, _facets_from(Counter(), {}, types, filters), [], page, page_size)
+        facets = _facets_from(Counter(), {}, kinds, chosen_values)
+        return Results([], 0, facets, [], page, page_size)
     visible = visible_q(scopes_of(user))
-    chosen = filters_q(types, filters)
-    titled: tuple = (None, None)
+    chosen = filters_q(kinds, chosen_values)
+    titled: tuple[list[tuple[int, float]] | None, list[tuple[int, float]] | None] = (None, None)
     if chosen and is_postgresql():  # both title walks from one read of the title index
         titled = title_walks_postgresql(terms, visible, chosen, CANDIDATES + 1)
     candidates, exact = candidates_of(
@@ -149,8 +160,9 @@ def search(
         base, base_exact = candidates_of(terms, visible, CANDIDATES, titled=titled[1])
     else:
         base, base_exact = candidates, exact
-    rows, focus = _facet_rows(SearchEntry.objects.filter(id__in=[c[0] for c in base]), filters)
-    facets = _facets_from(rows, focus, types, filters)
+    sample = SearchEntry.objects.filter(id__in=[c[0] for c in base])
+    rows, focus = _facet_rows(sample, chosen_values)
+    facets = _facets_from(rows, focus, kinds, chosen_values)
     offset = (page - 1) * page_size
     ranked = sorted(candidates, key=lambda c: (-c[1], -c[2], c[0]))
     shown = ranked[offset : offset + page_size]
@@ -160,7 +172,9 @@ def search(
     return results
 
 
-def _facet_rows(base, filters):
+def _facet_rows(
+    base: QuerySet[SearchEntry], filters: Mapping[str, Sequence[str]]
+) -> tuple[Counter[GroupKey], FocusCounts]:
     """One grouped query: counts by (type, member state, status), with focus-area counts."""
     codes = list(labels_for("focus_area"))
     chosen_areas = list(filters.get("focus_area", ()))
@@ -169,9 +183,13 @@ def _facet_rows(base, filters):
         aggregates[f"fa{i}"] = Count("id", filter=Q(focus_areas__contains=f"|{code}|"))
     if chosen_areas:
         aggregates["in_areas"] = Count("id", filter=filters_q((), {"focus_area": chosen_areas}))
-    rows = Counter()
-    focus: dict[tuple, dict[str, int]] = {}
-    grouped = base.order_by().values("kind", "member_state", "status").annotate(**aggregates)
+    rows: Counter[GroupKey] = Counter()
+    focus: FocusCounts = {}
+    # The aggregates are named at run time (one per focus area): the stubs know a row by the
+    # names given to values() alone.
+    grouped: Iterable[dict[str, Any]] = (
+        base.order_by().values("kind", "member_state", "status").annotate(**aggregates)  # type: ignore[assignment]
+    )
     for row in grouped:
         key = (row["kind"], row["member_state"], row["status"])
         rows[key] = row["n"]
@@ -180,7 +198,9 @@ def _facet_rows(base, filters):
     return rows, focus
 
 
-def _keeps(key: tuple, types, filters, skip: str) -> bool:
+def _keeps(
+    key: GroupKey, types: Sequence[str], filters: Mapping[str, Sequence[str]], skip: str
+) -> bool:
     kind, state, status = key
     if types and skip != "type" and kind not in types:
         return False
@@ -191,8 +211,13 @@ def _keeps(key: tuple, types, filters, skip: str) -> bool:
     return not (statuses and skip != "status" and status not in statuses)
 
 
-def _facets_from(rows, focus, types, filters) -> dict[str, list[FacetValue]]:
-    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+def _facets_from(
+    rows: Counter[GroupKey],
+    focus: FocusCounts,
+    types: Sequence[str],
+    filters: Mapping[str, Sequence[str]],
+) -> dict[str, list[FacetValue]]:
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     for key in rows:
         kind, state, status = key
         in_areas = focus[key][""]
@@ -212,7 +237,7 @@ def _facets_from(rows, focus, types, filters) -> dict[str, list[FacetValue]]:
         "focus_area": set(filters.get("focus_area", ())),
         "status": set(filters.get("status", ())),
     }
-    facets = {}
+    facets: dict[str, list[FacetValue]] = {}
     for name in FACETS:
         if not counts[name] and not selected[name]:
             facets[name] = []
@@ -233,13 +258,12 @@ def _facets_from(rows, focus, types, filters) -> dict[str, list[FacetValue]]:
     return facets
 
 
-def _page(shown: list[tuple], terms) -> list[Hit]:
+def _page(shown: list[Candidate], terms: Sequence[str]) -> list[Hit]:
     """The hits of one page, with their snippets (computed for these rows only)."""
     ids = [pk for pk, _, _ in shown]
     columns = ("id", "kind", "ref", "title", "url")
     if is_postgresql():
         query = SearchQuery(tsquery(terms), search_type="raw", config="english")
-        options = {"start_sel": START, "stop_sel": STOP, "config": "english"}
         headline = SearchHeadline(
             "body",
             query,
@@ -247,7 +271,9 @@ def _page(shown: list[tuple], terms) -> list[Hit]:
             min_words=12,
             max_fragments=2,
             fragment_delimiter=" … ",
-            **options,
+            start_sel=START,
+            stop_sel=STOP,
+            config="english",
         )
         rows = SearchEntry.objects.filter(id__in=ids).annotate(snippet=headline)
         by_id = {row["id"]: row for row in rows.values(*columns, "snippet")}
@@ -289,14 +315,16 @@ def mark_words(text: str, terms: Sequence[str]) -> str:
     if not terms:
         return text
 
-    def mark(match: re.Match) -> str:
+    def mark(match: re.Match[str]) -> str:
         word = match.group(0)
         return f"{START}{word}{STOP}" if word.lower().startswith(tuple(terms)) else word
 
     return WORD.sub(mark, text)
 
 
-def _hit(kind, ref, title, url, score, snippet, terms) -> Hit:
+def _hit(
+    kind: str, ref: str, title: str, url: str, score: float, snippet: str, terms: Sequence[str]
+) -> Hit:
     hit = Hit(kind, ref, title, highlight(snippet), url, round(float(score), 4))
     known = registry.sources()
     hit.type_label = str(known[kind].label) if kind in known else kind
@@ -305,7 +333,7 @@ def _hit(kind, ref, title, url, score, snippet, terms) -> Hit:
     return hit
 
 
-def autocomplete(user, q: str | None, *, limit: int = 8) -> list[Hit]:
+def autocomplete(user: Actor, q: str | None, *, limit: int = 8) -> list[Hit]:
     """Up to ``limit`` entries the user may see whose title holds words starting with the
     query's words: the best scored among the newest ``AUTOCOMPLETE_CANDIDATES`` such titles."""
     terms = terms_of(q)
@@ -323,7 +351,7 @@ def autocomplete(user, q: str | None, *, limit: int = 8) -> list[Hit]:
     ]
 
 
-def matching_ids(kind: str, q: str | None):
+def matching_ids(kind: str, q: str | None) -> RawSQL | None:
     """The object ids (integers) of the entries of one type whose title or text holds every
     word of ``q`` as a word or a word's beginning — the search's own matching — as a
     subquery for ``.filter(pk__in=…)``; None when ``q`` has no word (``terms_of``).

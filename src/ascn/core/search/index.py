@@ -63,7 +63,7 @@ def reindex(kind: str, condition: Q, *, batch_size: int = 500) -> int:
     batches (a renamed member state: thousands of projects). Returns the entries written."""
     source = registry.source(kind)
     model = source.model_class
-    records = source.queryset().filter(pk__in=model.objects.filter(condition).values("pk"))
+    records = source.queryset().filter(pk__in=model._default_manager.filter(condition).values("pk"))
     written = 0
     batch: list[Model] = []
 

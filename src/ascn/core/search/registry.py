@@ -60,7 +60,7 @@ class Source:
     kind: str
     label: Any  # translatable name of the type
     model: str  # app_label.ModelName
-    queryset: Callable[[], QuerySet]
+    queryset: Callable[[], QuerySet[Any]]
     entry: Callable[[Any], dict[str, Any] | None]  # None: not searchable (e.g. no office)
     parts: Mapping[str, Callable[[Any], Iterable[Model]]] = field(default_factory=dict)
     follows: Mapping[str, Callable[[Any], Q]] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.postgres.search import (
@@ -90,7 +90,7 @@ def visible_q(scopes: Scopes) -> Q:
     return q
 
 
-def filters_q(types: Iterable[str], filters: dict[str, Iterable[str]], skip: str = "") -> Q:
+def filters_q(types: Iterable[str], filters: Mapping[str, Iterable[str]], skip: str = "") -> Q:
     q = Q()
     if types and skip != "type":
         q &= Q(kind__in=list(types))
@@ -121,6 +121,10 @@ def _title_vector() -> RawSQL:
     return RawSQL('"core_searchentry"."title_vector"', [], output_field=SearchVectorField())
 
 
+# A match as the engine ranks it: (entry id, 1 when the title holds the words else 0, score).
+Candidate = tuple[int, int, float]
+
+
 def candidates_of(
     terms: Sequence[str],
     where: Q,
@@ -128,7 +132,7 @@ def candidates_of(
     *,
     filtered: bool = False,
     titled: list[tuple[int, float]] | None = None,
-) -> tuple[list[tuple], bool]:
+) -> tuple[list[Candidate], bool]:
     """Up to ``limit`` matching entries as (id, title tier, score): the entries whose title
     holds every word first, then the others, each newest first; and whether that was all.
 
@@ -140,7 +144,7 @@ def candidates_of(
     walk = walk_postgresql if is_postgresql() else walk_sqlite
     if titled is None:
         titled = walk(terms, where, limit + 1, titles=True, filtered=filtered)
-    found = [(pk, 1, score) for pk, score in titled]
+    found: list[Candidate] = [(pk, 1, score) for pk, score in titled]
     if len(found) <= limit:
         rest = walk(terms, where, limit + 1 - len(found), titles=False, filtered=filtered)
         found += [(pk, 0, score) for pk, score in rest]
@@ -148,7 +152,7 @@ def candidates_of(
 
 
 def walk_sqlite(
-    terms, where_q: Q, limit: int, *, titles: bool, filtered: bool = False
+    terms: Sequence[str], where_q: Q, limit: int, *, titles: bool, filtered: bool = False
 ) -> list[tuple[int, float]]:
     everything = fts5_match(terms)
     in_title = fts5_match(terms, column="title")
@@ -170,7 +174,7 @@ def walk_sqlite(
 
 
 def walk_postgresql(
-    terms, where_q: Q, limit: int, *, titles: bool, filtered: bool = False
+    terms: Sequence[str], where_q: Q, limit: int, *, titles: bool, filtered: bool = False
 ) -> list[tuple[int, float]]:
     query = SearchQuery(tsquery(terms), search_type="raw", config="english")
     entries = SearchEntry.objects.annotate(vector=_vector(), title_vector=_title_vector())
@@ -195,7 +199,7 @@ def walk_postgresql(
 
 
 def title_walks_postgresql(
-    terms, visible: Q, chosen: Q, limit: int
+    terms: Sequence[str], visible: Q, chosen: Q, limit: int
 ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
     """The title walks of a filtered search and of its facets' sample (``visible`` alone),
     as ``walk_postgresql(..., titles=True)`` gives each — newest first, at most ``limit``,

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ascn.core import search
 from ascn.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ascn.core.types import HtmxHttpRequest
 
 CODE_PATTERNS = {
     "type": r"[a-z_]{1,20}",
@@ -19,19 +24,19 @@ CODE_PATTERNS = {
 }
 
 
-def _codes(request, name: str) -> list[str]:
+def _codes(request: HttpRequest, name: str) -> list[str]:
     """A facet's chosen values; values that are not codes are ignored (no error page)."""
     values = request.GET.getlist(name)[:20]
     return [v for v in values if re.fullmatch(CODE_PATTERNS[name], v)]
 
 
-def _page_number(request) -> int:
+def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
     return min(int(raw), 1000) if raw.isdigit() and int(raw) > 0 else 1
 
 
 @require_GET
-def search_page(request):
+def search_page(request: HtmxHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     types = [t for t in _codes(request, "type") if t in search.kinds()]
     filters = {name: _codes(request, name) for name in ("country", "focus_area", "status")}
@@ -46,7 +51,7 @@ def search_page(request):
     chosen = [("q", q[: search.MAX_QUERY_LENGTH])] + [("type", t) for t in types]
     chosen += [(name, v) for name, values in filters.items() for v in values]
     base_query = urlencode(chosen)
-    context = {
+    context: dict[str, Any] = {
         "q": q,
         "results": results,
         "error": error,
@@ -61,7 +66,7 @@ def search_page(request):
 
 
 @require_GET
-def search_suggestions(request):
+def search_suggestions(request: HttpRequest) -> HttpResponse:
     """The header box's ``<datalist>`` options (htmx, as the user types): up to 8 titles
     the user may see. Anything that is not a search gives no options."""
     q = request.GET.get("q", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -20,5 +21,5 @@ class Command(BaseCommand):
     # Reads code only: no database and no system checks needed, so it runs anywhere.
     requires_system_checks: list[str] = []
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(openapi_json(), ending="")
