@@ -5,8 +5,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import optional_fk
-
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -111,18 +109,27 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     scope_type = models.CharField(_("scope type"), max_length=20, choices=ScopeType.choices)
-    member_state = optional_fk(
+    member_state = models.ForeignKey(
         "network.MemberState",
-        _("member state"),
+        verbose_name=_("member state"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="memberships",
     )
-    city = optional_fk(
-        "network.City", _("city"), on_delete=models.PROTECT, related_name="memberships"
+    city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
-    organisation = optional_fk(
+    organisation = models.ForeignKey(
         "partners.Organisation",
-        _("organisation"),
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="memberships",
     )
@@ -206,12 +213,20 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    member_state = optional_fk("network.MemberState", on_delete=models.CASCADE, related_name="+")
-    city = optional_fk("network.City", on_delete=models.CASCADE, related_name="+")
-    organisation = optional_fk("partners.Organisation", on_delete=models.CASCADE, related_name="+")
-    person = optional_fk(
+    member_state = models.ForeignKey(
+        "network.MemberState", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    city = models.ForeignKey(
+        "network.City", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
         "network.Person",
-        _("registry person"),
+        verbose_name=_("registry person"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="invitations",
         help_text=_("The officer in the registry this account belongs to, if any."),
@@ -221,7 +236,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = optional_fk(User, on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:

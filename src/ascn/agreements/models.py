@@ -7,7 +7,7 @@ added as an M2M to ``partners.Programme`` when that model lands.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, VersionedModel, optional_fk
+from ascn.core.models import HasPage, VersionedModel
 from ascn.core.visibility import VisibilityField
 
 
@@ -49,9 +49,11 @@ class Agreement(HasPage, VersionedModel):
         default=Precision.DAY,
     )
     signed_place = models.CharField(_("signed at"), max_length=200, blank=True)
-    meeting = optional_fk(
+    meeting = models.ForeignKey(
         "meetings.Meeting",
-        _("meeting where it was signed"),
+        verbose_name=_("meeting where it was signed"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="agreements",
     )
@@ -87,18 +89,27 @@ class AgreementParty(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=200)
-    organisation = optional_fk(
+    organisation = models.ForeignKey(
         "partners.Organisation",
-        _("organisation"),
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="agreement_parties",
     )
-    city = optional_fk(
-        "network.City", _("city"), on_delete=models.SET_NULL, related_name="agreement_parties"
+    city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreement_parties",
     )
-    member_state = optional_fk(
+    member_state = models.ForeignKey(
         "network.MemberState",
-        _("member state"),
+        verbose_name=_("member state"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="agreement_parties",
     )

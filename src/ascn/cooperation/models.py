@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
 from ascn.core.visibility import VisibilityField
 
 
@@ -18,9 +18,11 @@ class CityPartnership(VersionedModel):
         on_delete=models.PROTECT,
         related_name="partnerships",
     )
-    partner_city = optional_fk(
+    partner_city = models.ForeignKey(
         "network.City",
-        _("partner city (when an ASCN city)"),
+        verbose_name=_("partner city (when an ASCN city)"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="partnerships_as_partner",
     )
@@ -68,13 +70,20 @@ class CaseStudy(HasPage, VersionedModel):
         on_delete=models.PROTECT,
         related_name="case_studies",
     )
-    city = optional_fk(
-        "network.City", _("city"), on_delete=models.PROTECT, related_name="case_studies"
+    city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_studies",
     )
     provider_name = models.CharField(_("provider"), max_length=200, blank=True)
-    provider = optional_fk(
+    provider = models.ForeignKey(
         "partners.Organisation",
-        _("provider organisation"),
+        verbose_name=_("provider organisation"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="case_studies",
     )

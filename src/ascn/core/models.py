@@ -8,21 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-def optional_fk(to: Any, verbose_name: Any = None, *, on_delete: Any, **options: Any) -> Any:
-    """A link a record may lack (``null`` and ``blank``): ``optional_fk("network.City",
-    _("city"), on_delete=models.PROTECT, related_name="…")``."""
-    if verbose_name is not None:
-        options["verbose_name"] = verbose_name
-    return models.ForeignKey(to, null=True, blank=True, on_delete=on_delete, **options)
-
-
-def author_fk(verbose_name: Any = None) -> Any:
-    """Who made the record: a user, or None for the system; kept when the account goes."""
-    return optional_fk(
-        settings.AUTH_USER_MODEL, verbose_name, on_delete=models.SET_NULL, related_name="+"
-    )
-
-
 class HasPage:
     """A record with a page of its own: ``page_url`` names its URL, ``page_key`` the field
     that goes in it (``get_absolute_url``, used by templates, the search and the sitemap)."""
@@ -55,7 +40,14 @@ class AuditEntry(models.Model):
     """One change made through a service. Append-only: never edited or deleted by the app."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = author_fk(_("actor"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor_label = models.CharField(
         _("actor label"), max_length=254, help_text=_("E-mail of the actor, or 'system'.")
     )

@@ -7,11 +7,12 @@ the code's place, not the data.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, author_fk, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
@@ -30,9 +31,11 @@ class Programme(HasPage, VersionedModel):
     sponsor = models.ForeignKey(
         Organisation, verbose_name=_("sponsor"), on_delete=models.PROTECT, related_name="programmes"
     )
-    implementer = optional_fk(
+    implementer = models.ForeignKey(
         Organisation,
-        _("implemented by"),
+        verbose_name=_("implemented by"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="implemented_programmes",
     )
@@ -149,7 +152,9 @@ class Application(VersionedModel):
     )
     statement = models.TextField(_("statement"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    created_by = author_fk()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:

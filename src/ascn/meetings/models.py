@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, author_fk, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
 
 
 class Meeting(HasPage, VersionedModel):
@@ -47,14 +47,21 @@ class Meeting(HasPage, VersionedModel):
         default=Precision.DAY,
         help_text=_("How much of the date is known; 'year' means only the year is."),
     )
-    host_member_state = optional_fk(
+    host_member_state = models.ForeignKey(
         "network.MemberState",
-        _("host member state"),
+        verbose_name=_("host member state"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="meetings_hosted",
     )
-    host_city = optional_fk(
-        "network.City", _("host city"), on_delete=models.PROTECT, related_name="meetings_hosted"
+    host_city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("host city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings_hosted",
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, blank=True)
@@ -223,7 +230,14 @@ class MeetingDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(_("file"), upload_to="meetings/%Y/")
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = author_fk(_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel
 
 
 class SizeClass(models.TextChoices):
@@ -236,7 +236,14 @@ class Appointment(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
-    city = optional_fk(City, _("city"), on_delete=models.PROTECT, related_name="appointments")
+    city = models.ForeignKey(
+        City,
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
     designation = models.TextField(
         _("designation"), blank=True, help_text=_("As published; one line per designation.")
     )

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, author_fk, optional_fk
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
 
@@ -95,7 +95,9 @@ class ActionPlan(HasPage, VersionedModel):
     sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Illustrative demo data, not real.")
     )
-    created_by = author_fk()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["city__name", "-period_start"]
@@ -157,8 +159,13 @@ class Project(HasPage, VersionedModel):
     city = models.ForeignKey(
         "network.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="projects"
     )
-    plan = optional_fk(
-        ActionPlan, _("action plan"), on_delete=models.SET_NULL, related_name="projects"
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
@@ -221,7 +228,9 @@ class Project(HasPage, VersionedModel):
     )
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)
-    created_by = author_fk()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
