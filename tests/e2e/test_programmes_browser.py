@@ -1,7 +1,7 @@
 """Funding programmes in a real browser (issue 5, part 2): axe-core finds no WCAG 2.2 AA
 violation on the programme list and on a programme with an open call. The apply → submit →
 shortlist → award flow through the pages' plain POST forms is in
-``tests/test_programmes_pages.py``. Screenshots land in ``screenshots/e2e/`` (git-ignored).
+``tests/funding/test_pages.py``. Screenshots land in ``screenshots/e2e/`` (git-ignored).
 """
 
 from __future__ import annotations

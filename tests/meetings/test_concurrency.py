@@ -19,17 +19,11 @@ from ascn.accounts.models import Role
 from ascn.meetings.models import Meeting, Registration
 from ascn.meetings.services import meeting_create, registration_cancel, registration_register
 from ascn.network.models import City
+from tests.races import ON_POSTGRESQL
 
 pytest_plugins = ["tests.roles"]
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises every write transaction (one writer at a time), so threads "
-        "cannot interleave inside a registration; the race is run on PostgreSQL",
-    ),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), ON_POSTGRESQL]
 
 
 def _race(actions) -> list[BaseException]:

@@ -9,7 +9,9 @@ from django.core.management import CommandError, call_command
 
 from ascn.deals.models import Engagement
 from ascn.plans.models import Project
-from tests.test_samples import demo, run  # noqa: F401  (the demo fixture)
+from tests.demo_fixtures import run
+
+pytest_plugins = ["tests.demo_fixtures"]
 
 
 def test_sample_deals_are_refused_outside_demo_mode(settings, network):
@@ -18,7 +20,7 @@ def test_sample_deals_are_refused_outside_demo_mode(settings, network):
         call_command("load_sample_deals")
 
 
-def test_sample_deals_load_once_through_the_services(demo):  # noqa: F811
+def test_sample_deals_load_once_through_the_services(demo):
     # given the demo accounts and the sample projects
     run("load_samples")
     flood = Project.objects.get(title="Flood early-warning sensor network (sample)")

@@ -29,7 +29,7 @@ from tests.roles import assert_matrix, everyone
 pytest_plugins = ["tests.roles"]
 
 URL = "/api/v1/exports/oc4ids"
-DATA = Path(__file__).resolve().parent.parent / "src" / "ascn" / "plans" / "data"
+DATA = Path(__file__).resolve().parents[2] / "src" / "ascn" / "plans" / "data"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 # --- the validator -------------------------------------------------------------------------

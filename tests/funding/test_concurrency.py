@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -28,15 +27,10 @@ from ascn.funding.services import (
 )
 from ascn.network.models import City
 from ascn.plans.services import project_create
-from tests.races import race
+from tests.races import ON_POSTGRESQL, race
 
 pytest_plugins = ["tests.roles"]
 
-ON_POSTGRESQL = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite serialises every write transaction (one writer at a time), so threads "
-    "cannot interleave inside an award; the race is run on PostgreSQL",
-)
 US_FUND = "us-smart-cities-business-innovation-fund"  # US$1,000,000, at most US$300,000 each
 
 

@@ -3,35 +3,15 @@ with full profiles so matchmaking has something to show."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import CommandError, call_command
-from django.test import Client
+from django.core.management import CommandError
 
-from ascn.accounts.models import User
-from ascn.accounts.services import token_create
-from ascn.funding.management.commands.load_partners import load_partners
 from ascn.partners.management.commands.load_sample_partners import SAMPLES
 from ascn.partners.models import Organisation
-from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
+from tests.demo_fixtures import bearer, run
 from tests.roles import AuditMark
 
-
-def run(command: str) -> str:
-    out = io.StringIO()
-    call_command(command, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def demo(settings, network):
-    settings.ASCN_DEMO = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_partners()
-    load_exchange_rates()
-    run("load_demo")
-    return settings
+pytest_plugins = ["tests.demo_fixtures"]
 
 
 def test_sample_partners_are_refused_outside_demo_mode(demo):
@@ -59,7 +39,6 @@ def test_sample_partners_are_marked_audited_idempotent_and_matched(demo, client)
     # and the pages show it
     assert "Sample data" in client.get(f"/organisations/{item['slug']}/").content.decode()
     # a demo partner sees projects matching a sample investor (the network projects at least)
-    _, secret = token_create(actor=User.objects.get(email="secretariat@example.org"), name="t")
-    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    api = bearer("secretariat@example.org")
     response = api.get("/api/v1/organisations/sample-mekong-resilience-investors/matches")
     assert response.status_code == 200

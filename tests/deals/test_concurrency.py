@@ -19,8 +19,7 @@ from ascn.deals.services import engagement_advance, engagement_create
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from tests.pipeline_fixtures import make_project
-from tests.races import race
-from tests.test_plans_concurrency import ON_POSTGRESQL
+from tests.races import ON_POSTGRESQL, race
 
 pytest_plugins = ["tests.roles"]
 

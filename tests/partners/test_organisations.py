@@ -12,91 +12,16 @@ from decimal import Decimal
 import pytest
 
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
-from ascn.funding.services import programme_upsert_seed
-from ascn.network.models import City
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_create, organisation_update
-from ascn.plans.models import Project
-from ascn.plans.services import project_create, project_update
-from tests.roles import AuditMark, assert_matrix, everyone, members, sign_in_redirect
+from tests import factories
+from tests.organisation_fixtures import FLOOD_DRAINAGE
+from tests.roles import ADB_SLUG, AuditMark, assert_matrix, everyone, members, sign_in_redirect
 
-pytest_plugins = ["tests.roles"]
+pytest_plugins = ["tests.roles", "tests.organisation_fixtures"]
 
 API = "/api/v1"
-ADB = "asian-development-bank"
-
-
-def make_project(actor, city: str, title: str, visibility: str = "public", **extra) -> Project:
-    project = project_create(
-        actor=actor,
-        city=City.objects.get(slug=city),
-        title=title,
-        description=extra.pop("description", f"{title}: flood drainage sensors."),
-        focus_areas=extra.pop("focus_areas", ["quality-environment"]),
-        status=extra.pop("status", "preparation"),
-        budget_amount=extra.pop("budget_amount", "5000000"),
-        budget_currency="USD",
-        **extra,
-    )
-    if visibility != "draft":
-        project = project_update(
-            actor=actor, project=project, version=project.version, visibility=visibility
-        )
-    return project
-
-
-@pytest.fixture
-def adb_profile(roles, adb) -> Organisation:
-    """ADB's member publishes a full profile."""
-    return organisation_update(
-        actor=roles.user("partner_adb"),
-        organisation=adb,
-        version=adb.version,
-        countries=["VN", "TH"],
-        focus_areas=["quality-environment", "built-infrastructure"],
-        instruments=["loan", "grant"],
-        stages=["preparation", "implementation"],
-        ticket_min_usd="1000000",
-        ticket_max_usd="50000000",
-        capability_statement="We finance flood protection, drainage and urban resilience.",
-    )
-
-
-@pytest.fixture
-def world(roles, adb_profile):
-    """Projects in Hanoi (public), Bangkok (network), Phuket (draft) and Singapore (public,
-    outside ADB's countries); a draft organisation; a public programme."""
-    secretariat = roles.user("secretariat")
-    draft_org = organisation_create(
-        actor=secretariat,
-        name="Quiet Capital",
-        kind="investor",
-        countries=["VN"],
-        focus_areas=["quality-environment"],
-        visibility="draft",
-    )
-    fund, _ = programme_upsert_seed(
-        slug="resilience-fund",
-        sponsor=adb_profile,
-        values={
-            "name": "Resilience Fund",
-            "total_amount": "3000000",
-            "currency": "USD",
-            "max_award_amount": "1000000",
-            "eligible_countries": ["VN"],
-            "eligible_focus_areas": ["quality-environment"],
-            "description": "Grants for flood drainage.",
-            "visibility": "public",
-        },
-    )
-    return {
-        "hanoi": make_project(roles.user("cso_hanoi"), "hanoi", "Hanoi smart drainage"),
-        "bangkok": make_project(secretariat, "bangkok", "Bangkok canal sensors", "network"),
-        "phuket": make_project(roles.user("cso_phuket"), "phuket", "Phuket flood draft", "draft"),
-        "singapore": make_project(secretariat, "singapore", "Singapore flood gates"),
-        "draft_org": draft_org,
-        "fund": fund,
-    }
+ADB = ADB_SLUG
 
 
 # --- services --------------------------------------------------------------------------
@@ -471,9 +396,19 @@ def test_the_edit_form_opens_with_the_saved_profile(roles, adb_profile):
 def test_instruments_filter_the_projects_of_an_organisation(roles, adb_profile):
     # given projects in Hanoi seeking nothing, only equity, and loan with equity
     cso = roles.user("cso_hanoi")
-    make_project(cso, "hanoi", "Seeks nothing", financing_sought=[])
-    make_project(cso, "hanoi", "Seeks equity", financing_sought=["equity"])
-    make_project(cso, "hanoi", "Seeks loan or equity", financing_sought=["equity", "loan"])
+    for title, sought in [
+        ("Seeks nothing", []),
+        ("Seeks equity", ["equity"]),
+        ("Seeks loan or equity", ["equity", "loan"]),
+    ]:
+        factories.project(
+            cso,
+            city="hanoi",
+            title=title,
+            visibility="public",
+            financing_sought=sought,
+            **FLOOD_DRAINAGE,
+        )
     # when ADB (loan, grant) looks for projects
     body = roles.bearer("partner_adb").get(f"{API}/organisations/{ADB}/matches").json()
     # then the equity-only project is not eligible

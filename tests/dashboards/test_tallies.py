@@ -28,10 +28,7 @@ from ascn.partners.services import organisation_update
 from ascn.plans.models import Project
 from ascn.plans.services import project_create, project_update
 from tests import factories
-from tests.races import race
-from tests.test_plans_concurrency import ON_POSTGRESQL
-
-pytest_plugins = ["tests.test_dashboards"]  # the secretariat and data fixtures
+from tests.races import ON_POSTGRESQL, race
 
 
 def every_filter() -> list[queries.Filters]:

@@ -21,16 +21,12 @@ from ascn.partners import keys
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_create, organisation_update, organisation_verify
 from ascn.plans import money
-from tests import test_organisations
-from tests.test_matchmaking import partners, projects
+from tests.matchmaking.strategies import partners, projects
+from tests.roles import ADB_SLUG
 
-pytest_plugins = ["tests.roles"]
+pytest_plugins = ["tests.roles", "tests.organisation_fixtures"]
 
-API, ADB = test_organisations.API, test_organisations.ADB
-# The organisations' seed world of tests/test_organisations.py: ADB with a full profile, a
-# draft investor, projects in Hanoi, Bangkok, Phuket and Singapore, ADB's fund.
-adb_profile = test_organisations.adb_profile
-world = test_organisations.world
+API, ADB = "/api/v1", ADB_SLUG
 
 
 def _key(m: mm.Match):

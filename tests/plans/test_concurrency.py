@@ -8,23 +8,16 @@ also shown with two real threads, each on its own connection, racing for the sam
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from ascn.accounts.models import User
 from ascn.core.errors import StaleEdit
 from ascn.network.models import City
 from ascn.plans.models import ActionPlan, PlanVersion, Project
 from ascn.plans.services import plan_create, plan_transition, project_create, project_update
-from tests.races import race
+from tests.races import ON_POSTGRESQL, race
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
-
-ON_POSTGRESQL = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite serialises every write transaction (one writer at a time, IMMEDIATE mode), "
-    "so two threads cannot interleave inside an edit; the race is run on PostgreSQL",
-)
 
 
 def make_project(actor) -> Project:

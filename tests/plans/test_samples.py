@@ -9,19 +9,15 @@ creates nothing more.
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import CommandError, call_command
-from django.test import Client
+from django.core.management import CommandError
 
-from ascn.accounts.models import User
-from ascn.accounts.services import token_create
 from ascn.core.models import AuditEntry
-from ascn.funding.management.commands.load_partners import load_partners
-from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.models import ActionPlan, Project
+from tests.demo_fixtures import bearer, run
 from tests.roles import AuditMark
+
+pytest_plugins = ["tests.demo_fixtures"]
 
 SAMPLE_PLANS = {
     "Phuket Smart City Action Plan (sample)": "submitted",
@@ -35,29 +31,6 @@ SAMPLE_PROJECTS = {
     "Neighbourhood air-quality monitoring (sample)": "network",
     "Integrated waste collection routing (sample)": "public",
 }
-
-
-def run(command: str) -> str:
-    out = io.StringIO()
-    call_command(command, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def demo(settings, network):
-    """A demo database: the network, the partners, the rates and the demo accounts."""
-    settings.ASCN_DEMO = True
-    # The demo accounts get a password; argon2 at production cost is not what is tested here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_partners()
-    load_exchange_rates()
-    run("load_demo")
-    return settings
-
-
-def bearer(email: str) -> Client:
-    _, secret = token_create(actor=User.objects.get(email=email), name="samples test")
-    return Client(headers={"Authorization": f"Bearer {secret}"})
 
 
 def test_samples_are_refused_outside_demo_mode(demo):

@@ -10,7 +10,7 @@ from django.test import Client
 from ascn.core import cache as response_cache
 from ascn.plans.models import Project
 from ascn.plans.services import project_update
-from tests.test_projects_api import make_project
+from tests import factories
 
 pytest_plugins = ["tests.roles"]
 
@@ -27,10 +27,11 @@ def _cache_on(settings):
 
 @pytest.fixture
 def public_project(roles) -> Project:
-    secretariat = roles.user("secretariat")
-    project = make_project(secretariat, title="Beach safety cameras", status="implementation")
-    return project_update(
-        actor=secretariat, project=project, version=project.version, visibility="public"
+    return factories.project(
+        roles.user("secretariat"),
+        title="Beach safety cameras",
+        status="implementation",
+        visibility="public",
     )
 
 
@@ -69,9 +70,8 @@ def test_a_new_public_project_and_a_withdrawn_one_show_at_once(roles, public_pro
     secretariat = roles.user("secretariat")
     assert titles(Client().get(LIST)) == ["Beach safety cameras"]
 
-    other = make_project(secretariat, title="Flood gates", status="implementation")
-    other = project_update(
-        actor=secretariat, project=other, version=other.version, visibility="public"
+    other = factories.project(
+        secretariat, title="Flood gates", status="implementation", visibility="public"
     )
     assert sorted(titles(Client().get(LIST))) == ["Beach safety cameras", "Flood gates"]
 
@@ -105,7 +105,7 @@ def test_an_answer_stored_while_a_write_was_in_flight_is_not_served_after_its_co
 
 def test_signed_in_users_are_never_served_an_anonymous_answer(roles, public_project):
     secretariat = roles.user("secretariat")
-    draft = make_project(secretariat, title="Draft only", status="implementation")
+    draft = factories.project(secretariat, title="Draft only", status="implementation")
     assert titles(Client().get(LIST)) == ["Beach safety cameras"]
 
     signed_in = titles(roles.bearer("secretariat").get(LIST))

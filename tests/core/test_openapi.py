@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from ascn.core.management.commands.export_openapi import openapi_json
 
-SNAPSHOT = Path(__file__).resolve().parent.parent / "docs" / "api" / "openapi.json"
+SNAPSHOT = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"
 CHANGED = "OpenAPI changed: run `make openapi` and review docs/api/openapi.json"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 

@@ -34,6 +34,7 @@ from ascn.partners.services import (
     organisation_upsert_seed,
     organisation_verify,
 )
+from tests.races import ON_POSTGRESQL
 from tests.roles import ADB_SLUG, ADB_VALUES, PRINCIPALS, AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -365,9 +366,7 @@ def _race_cleanup():
     Organisation.objects.filter(slug=RACE_SLUG).delete()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks between connections: PostgreSQL"
-)
+@ON_POSTGRESQL
 def test_two_concurrent_edits_on_the_same_version_never_lose_data(db):
     # given a profile at version 1 and two members who opened it
     org, editors = in_own_connection(_race_setup)
