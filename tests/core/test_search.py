@@ -25,26 +25,14 @@ from ascn.core.services import back_office_delete
 from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.services import appointment_create, appointment_end, registry_upsert
 from ascn.partners.services import organisation_upsert_seed
-from ascn.plans.services import plan_create, project_create, project_update
+from ascn.plans.services import plan_create, project_update
+from tests import factories
 
 pytest_plugins = ["tests.roles"]
 
 
 def titles(results) -> list[str]:
     return [hit.title for hit in results.items]
-
-
-def make_project(actor, *, city="phuket", title="Patong smart drainage", **values):
-    defaults = {
-        "description": "Sensors and gates in the canals.",
-        "focus_areas": ["quality-environment"],
-        "status": "implementation",
-        "budget_amount": "4500000",
-        "budget_currency": "THB",
-    }
-    return project_create(
-        actor=actor, city=City.objects.get(slug=city), title=title, **{**defaults, **values}
-    )
 
 
 @pytest.fixture
@@ -67,7 +55,12 @@ def nr_vn(roles):
 
 def test_a_new_project_is_found_by_the_start_of_a_word_as_soon_as_it_is_saved(cso):
     # given a CSCO who adds a drainage project (through the service, nothing else)
-    project = make_project(cso)
+    project = factories.project(
+        cso,
+        title="Patong smart drainage",
+        focus_areas=["quality-environment"],
+        status="implementation",
+    )
 
     # when she searches for the start of a word
     results = search.search(cso, "drain")
@@ -86,8 +79,10 @@ def test_a_new_project_is_found_by_the_start_of_a_word_as_soon_as_it_is_saved(cs
 
 
 def test_an_update_replaces_what_is_found_including_focus_areas(cso):
-    # given a project
-    project = make_project(cso)
+    # given a project whose text does not repeat its title
+    project = factories.project(
+        cso, title="Patong smart drainage", description="Sensors and gates in the canals."
+    )
 
     # when its title and focus areas change
     project_update(
@@ -107,7 +102,7 @@ def test_an_update_replaces_what_is_found_including_focus_areas(cso):
 
 def test_a_deleted_record_leaves_the_index_in_the_same_transaction(roles, cso):
     # given a project, then deleted in the back office
-    project = make_project(cso)
+    project = factories.project(cso, title="Patong smart drainage")
     back_office_delete(actor=roles.user("secretariat"), obj=project)
 
     # then nobody finds it and its entry is gone
@@ -117,7 +112,7 @@ def test_a_deleted_record_leaves_the_index_in_the_same_transaction(roles, cso):
 
 def test_a_change_that_fails_leaves_the_index_as_it_was(cso):
     # given a project
-    project = make_project(cso)
+    project = factories.project(cso, title="Patong smart drainage")
 
     # when an update is refused (a stale version) after nothing was written
     with pytest.raises(Exception):  # noqa: B017 - StaleEdit, whatever its message
@@ -130,7 +125,7 @@ def test_a_change_that_fails_leaves_the_index_as_it_was(cso):
 def test_the_index_rolls_back_with_the_records_transaction(cso):
     # given a project saved inside a transaction that then fails
     with pytest.raises(RuntimeError), transaction.atomic():
-        make_project(cso)
+        factories.project(cso, title="Patong smart drainage")
         assert search.search(cso, "drainage").count == 1  # seen inside the transaction
         raise RuntimeError("the caller fails after the save")
 
@@ -179,7 +174,7 @@ def test_the_registry_is_indexed_by_its_loader_with_public_fields_only(network):
 )
 def test_a_draft_is_found_only_by_those_who_may_see_it(roles, nr_vn, who, finds_it):
     # given a draft project of Phuket
-    make_project(roles.user("cso_phuket"), title="Draft drainage of Phuket")
+    factories.project(roles.user("cso_phuket"), title="Draft drainage of Phuket")
     user = roles[who].user
 
     # when each principal searches for it
@@ -193,10 +188,8 @@ def test_a_draft_is_found_only_by_those_who_may_see_it(roles, nr_vn, who, finds_
 
 def test_network_records_are_for_members_and_public_ones_for_everyone(roles, cso):
     # given one project shared with the network and one published
-    shared = make_project(cso, title="Shared drainage")
-    project_update(actor=cso, project=shared, version=shared.version, visibility="network")
-    public = make_project(cso, title="Public drainage")
-    project_update(actor=cso, project=public, version=public.version, visibility="public")
+    factories.project(cso, title="Shared drainage", visibility="network")
+    factories.project(cso, title="Public drainage", visibility="public")
 
     # then members see both, the public only the published one
     assert sorted(titles(search.search(roles.user("cso_hanoi"), "drainage"))) == [
@@ -212,12 +205,12 @@ def test_network_records_are_for_members_and_public_ones_for_everyone(roles, cso
 def test_a_word_in_the_title_ranks_above_the_same_word_in_the_text(roles):
     # given two projects: "flood" in one's text (first), in the other's title
     secretariat = roles.user("secretariat")
-    make_project(
+    factories.project(
         secretariat,
         title="Canal sensors",
         description="Sensors that warn of a flood along the canals of the old town.",
     )
-    make_project(secretariat, title="Flood gates", description="Gates on the canals.")
+    factories.project(secretariat, title="Flood gates", description="Gates on the canals.")
 
     # when searching for the word
     results = search.search(secretariat, "flood")
@@ -232,8 +225,19 @@ def test_facets_count_the_whole_result_set_and_filters_narrow_it(roles):
     # given flood projects in Thailand (2) and Viet Nam (1), and a flood plan in Viet Nam
     secretariat = roles.user("secretariat")
     for n in range(2):
-        make_project(secretariat, title=f"Flood barrier {n}", focus_areas=["safety-security"])
-    make_project(secretariat, city="da-nang", title="Flood warning Da Nang")
+        factories.project(
+            secretariat,
+            title=f"Flood barrier {n}",
+            focus_areas=["safety-security"],
+            status="implementation",
+        )
+    factories.project(
+        secretariat,
+        city="da-nang",
+        title="Flood warning Da Nang",
+        focus_areas=["quality-environment"],
+        status="implementation",
+    )
     plan_create(
         actor=secretariat,
         city=City.objects.get(slug="da-nang"),
@@ -275,11 +279,22 @@ def test_one_read_of_the_titles_gives_both_walks_of_a_filtered_search(roles, cso
     # given flood projects in two states: published, shared with the network, and a draft
     secretariat = roles.user("secretariat")
     for n, visibility in enumerate(["public", "public", "network"]):
-        p = make_project(secretariat, title=f"Flood barrier {n}", focus_areas=["safety-security"])
-        project_update(actor=secretariat, project=p, version=p.version, visibility=visibility)
-    vn = make_project(secretariat, city="da-nang", title="Flood warning Da Nang")
-    project_update(actor=secretariat, project=vn, version=vn.version, visibility="public")
-    make_project(cso, title="Flood pumps draft")  # only Phuket's CSCO (and up) see it
+        factories.project(
+            secretariat,
+            title=f"Flood barrier {n}",
+            focus_areas=["safety-security"],
+            status="implementation",
+            visibility=visibility,
+        )
+    factories.project(
+        secretariat,
+        city="da-nang",
+        title="Flood warning Da Nang",
+        status="implementation",
+        visibility="public",
+    )
+    # only Phuket's CSCO (and up) see it
+    factories.project(cso, title="Flood pumps draft", status="implementation")
     for who in (None, roles.user("cso_hanoi"), cso):
         visible = sql.visible_q(scopes_of(who))
         for chosen in [
@@ -298,13 +313,13 @@ def test_one_read_of_the_titles_gives_both_walks_of_a_filtered_search(roles, cso
 
 def test_every_word_must_match(roles):
     secretariat = roles.user("secretariat")
-    make_project(secretariat, title="Flood gates", description="Barriers on the canals.")
-    make_project(secretariat, title="Flood sensors", description="Water levels.")
+    factories.project(secretariat, title="Flood gates", description="Barriers on the canals.")
+    factories.project(secretariat, title="Flood sensors", description="Water levels.")
     assert titles(search.search(secretariat, "flood gate")) == ["Flood gates"]
 
 
 def test_autocomplete_offers_titles_starting_with_the_words(roles, cso):
-    make_project(cso, title="Patong smart drainage")
+    factories.project(cso, title="Patong smart drainage")
     hits = search.autocomplete(cso, "pato")
     assert [h.title for h in hits] == ["Patong smart drainage"]
     assert search.autocomplete(None, "pato") == []  # a draft
@@ -317,7 +332,7 @@ def test_a_rebuild_gives_the_same_results_as_the_incremental_index(roles, cso):
     # given an index in step with the database (other modules' committed fixtures are
     # torn down without the services, which leaves their entries behind)
     search.rebuild()
-    make_project(cso, title="Patong smart drainage")
+    factories.project(cso, title="Patong smart drainage")
     secretariat = roles.user("secretariat")
 
     def everything():
@@ -365,7 +380,7 @@ ODD_QUERIES = [
 
 @pytest.mark.parametrize("q", ODD_QUERIES)
 def test_odd_queries_are_valid_searches(roles, cso, q):
-    make_project(cso)
+    factories.project(cso, title="Patong smart drainage")
     results = search.search(roles.user("secretariat"), q)
     assert results.count >= 0
 
@@ -444,7 +459,7 @@ def test_a_plans_focus_areas_set_after_its_save_reach_the_index(roles):
 
 
 def test_a_single_letter_is_a_whole_word_not_a_prefix(cso):
-    make_project(cso, title="Patong smart drainage")
+    factories.project(cso, title="Patong smart drainage")
     assert titles(search.search(cso, "pa drainage")) == ["Patong smart drainage"]
     assert titles(search.search(cso, "p drainage")) == []
 

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ascn.network.models import City
-from ascn.plans.services import project_create, project_update
+from tests import factories
 
 pytest_plugins = ["tests.roles"]
 
@@ -20,33 +19,25 @@ pytest_plugins = ["tests.roles"]
 @pytest.fixture
 def published(roles):
     """A published flood project of Da Nang whose text tries to inject markup."""
-    secretariat = roles.user("secretariat")
-    project = project_create(
-        actor=secretariat,
-        city=City.objects.get(slug="da-nang"),
+    return factories.project(
+        roles.user("secretariat"),
+        city="da-nang",
         title="Flood sensors <b>now</b>",
         description='Early warning before a flood. <script>alert("x")</script> & more',
         focus_areas=["safety-security"],
         status="implementation",
-        budget_amount="1000000",
-        budget_currency="USD",
-    )
-    return project_update(
-        actor=secretariat, project=project, version=project.version, visibility="public"
+        visibility="public",
     )
 
 
 @pytest.fixture
 def draft(roles):
-    return project_create(
-        actor=roles.user("cso_phuket"),
-        city=City.objects.get(slug="phuket"),
+    return factories.project(
+        roles.user("cso_phuket"),
         title="Flood draft of Phuket",
         description="Not yet shared.",
         focus_areas=["quality-environment"],
         status="identification",
-        budget_amount="1000",
-        budget_currency="THB",
     )
 
 

@@ -22,22 +22,9 @@ from ascn.core.services import back_office_delete
 from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.services import appointment_create, registry_upsert
 from ascn.plans.models import Project
-from ascn.plans.services import project_create
+from tests import factories
 
 pytest_plugins = ["tests.roles"]
-
-
-def make_project(actor, *, city="phuket", title="Patong smart drainage", **values):
-    defaults = {
-        "description": "Sensors and gates in the canals.",
-        "focus_areas": ["quality-environment"],
-        "status": "implementation",
-        "budget_amount": "4500000",
-        "budget_currency": "THB",
-    }
-    return project_create(
-        actor=actor, city=City.objects.get(slug=city), title=title, **{**defaults, **values}
-    )
 
 
 def entry_of(kind: str, obj) -> SearchEntry | None:
@@ -50,7 +37,7 @@ def entry_of(kind: str, obj) -> SearchEntry | None:
 def test_a_record_deleted_by_the_secretariat_leaves_the_index(roles):
     # given a project saved through the service (so indexed)
     secretariat = roles.user("secretariat")
-    project = make_project(secretariat, title="Kathu flood pumps")
+    project = factories.project(secretariat, title="Kathu flood pumps")
     assert entry_of("project", project) is not None
     pk = project.pk
 
@@ -93,7 +80,7 @@ def test_a_person_deleted_takes_her_entry_and_her_name_from_her_city(roles):
 def test_a_rebuild_drops_the_entries_of_rows_deleted_behind_the_services(roles):
     # given a project indexed, then deleted with SQL alone (as a bulk clean-up would)
     secretariat = roles.user("secretariat")
-    project = make_project(secretariat, title="Kathu flood pumps")
+    project = factories.project(secretariat, title="Kathu flood pumps")
     Project.objects.filter(pk=project.pk).delete()
     assert entry_of("project", project) is not None  # nobody announced it: stale
 
@@ -111,7 +98,7 @@ def test_a_rebuild_drops_the_entries_of_rows_deleted_behind_the_services(roles):
 def test_renaming_a_city_rewrites_the_entries_of_its_projects(roles):
     # given a Phuket project, found by its city's name
     secretariat = roles.user("secretariat")
-    project = make_project(secretariat)
+    project = factories.project(secretariat, title="Patong smart drainage")
     assert search.search(secretariat, "phuket drainage").count == 1
 
     # when the city is renamed through the registry service
@@ -130,7 +117,7 @@ def test_renaming_a_city_rewrites_the_entries_of_its_projects(roles):
 def test_renaming_a_member_state_rewrites_the_entries_of_its_cities_and_projects(roles):
     # given a Phuket project
     secretariat = roles.user("secretariat")
-    project = make_project(secretariat)
+    project = factories.project(secretariat, title="Patong smart drainage")
 
     # when Thailand's name changes in the registry
     registry_upsert(
@@ -148,7 +135,7 @@ def test_renaming_a_member_state_rewrites_the_entries_of_its_cities_and_projects
 
 def test_autocomplete_offers_titles_the_caller_may_see(client, roles):
     # given a draft project of Phuket
-    make_project(roles.user("cso_phuket"), title="Patong smart drainage")
+    factories.project(roles.user("cso_phuket"), title="Patong smart drainage")
 
     # when its CSCO types the start of its words in the header box
     client.force_login(roles.user("cso_phuket"))
@@ -192,9 +179,9 @@ def test_the_header_box_asks_for_suggestions(client, network):
 def test_a_common_word_is_answered_from_a_capped_set_titles_first(roles, monkeypatch):
     # given more matches than a search considers: one with the word in its title (oldest)
     secretariat = roles.user("secretariat")
-    make_project(secretariat, title="Quorvane pumps", description="Pumps.")
+    factories.project(secretariat, title="Quorvane pumps", description="Pumps.")
     for n in range(4):
-        make_project(secretariat, title=f"Canal works {n}", description="Quorvane canals.")
+        factories.project(secretariat, title=f"Canal works {n}", description="Quorvane canals.")
     monkeypatch.setattr(engine, "CANDIDATES", 3)
 
     # when searching for the word
@@ -212,7 +199,7 @@ def test_a_common_word_is_answered_from_a_capped_set_titles_first(roles, monkeyp
 
 
 def test_the_header_suggestions_are_options_the_user_may_see(client, roles):
-    make_project(roles.user("cso_phuket"), title="Patong smart drainage")
+    factories.project(roles.user("cso_phuket"), title="Patong smart drainage")
     client.force_login(roles.user("cso_phuket"))
     page = client.get("/search/suggestions/", {"q": "patong"}, headers={"HX-Request": "true"})
     assert page.status_code == 200
@@ -225,7 +212,7 @@ def test_the_header_suggestions_are_options_the_user_may_see(client, roles):
 def test_the_page_says_when_there_are_more_results_than_counted(client, roles, monkeypatch):
     secretariat = roles.user("secretariat")
     for n in range(3):
-        make_project(secretariat, title=f"Quorvane canal {n}", visibility="public")
+        factories.project(secretariat, title=f"Quorvane canal {n}", visibility="public")
     monkeypatch.setattr(engine, "CANDIDATES", 2)
     page = client.get("/search/", {"q": "quorvane"}).content.decode()
     assert "2+ results" in page
@@ -234,7 +221,7 @@ def test_the_page_says_when_there_are_more_results_than_counted(client, roles, m
 def test_the_api_says_when_the_count_is_a_floor(client, roles, monkeypatch):
     secretariat = roles.user("secretariat")
     for n in range(3):
-        make_project(secretariat, title=f"Quorvane canal {n}", visibility="public")
+        factories.project(secretariat, title=f"Quorvane canal {n}", visibility="public")
     body = client.get("/api/v1/search", {"q": "quorvane"}).json()
     assert (body["count"], body["count_exact"]) == (3, True)
     monkeypatch.setattr(engine, "CANDIDATES", 2)

@@ -11,26 +11,13 @@ import pytest
 
 from ascn.accounts.models import User
 from ascn.core.errors import StaleEdit
-from ascn.network.models import City
 from ascn.plans.models import ActionPlan, PlanVersion, Project
-from ascn.plans.services import plan_create, plan_transition, project_create, project_update
+from ascn.plans.services import plan_transition, project_update
+from tests import factories
 from tests.races import ON_POSTGRESQL, race
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
-
-
-def make_project(actor) -> Project:
-    return project_create(
-        actor=actor,
-        city=City.objects.get(slug="phuket"),
-        title="Patong smart drainage",
-        description="Sensors and gates in the canals.",
-        focus_areas=["quality-environment"],
-        status="preparation",
-        budget_amount="4500000",
-        budget_currency="THB",
-    )
 
 
 # --- two edits of the same version, one after the other -------------------------------------
@@ -38,7 +25,7 @@ def make_project(actor) -> Project:
 
 def test_the_second_of_two_edits_of_the_same_version_is_refused(roles):
     # given a project at version 1, opened for editing by its CSCO and by the Secretariat
-    project = make_project(roles.user("cso_phuket"))
+    project = factories.project(roles.user("cso_phuket"), title="Patong smart drainage")
     seen_by_csco = Project.objects.get(pk=project.pk)
     seen_by_secretariat = Project.objects.get(pk=project.pk)
     # when the CSCO saves her edit first
@@ -65,7 +52,7 @@ def test_the_second_of_two_edits_of_the_same_version_is_refused(roles):
 
 def test_two_api_clients_editing_the_same_version_lose_nothing(roles):
     # given a project both the CSCO and the Secretariat read at version 1
-    project = make_project(roles.user("cso_phuket"))
+    project = factories.project(roles.user("cso_phuket"), title="Patong smart drainage")
     csco, secretariat = roles.bearer("cso_phuket"), roles.bearer("secretariat")
     url = f"/api/v1/projects/{project.pk}"
     assert csco.get(url).json()["version"] == secretariat.get(url).json()["version"] == 1
@@ -90,13 +77,7 @@ def test_two_api_clients_editing_the_same_version_lose_nothing(roles):
 
 def test_two_transitions_of_the_same_plan_version_keep_one(roles):
     # given a submitted plan the NR opens in two browser tabs
-    plan = plan_create(
-        actor=roles.user("cso_phuket"),
-        city=City.objects.get(slug="phuket"),
-        title="Phuket plan",
-        period_start=2025,
-        period_end=2029,
-    )
+    plan = factories.plan(roles.user("cso_phuket"), title="Phuket plan")
     plan = plan_transition(actor=roles.user("cso_phuket"), plan=plan, action="submit", version=1)
     nr = roles.user("nr_th")
     # when she endorses it in one and returns it in the other, both on version 2
@@ -116,7 +97,7 @@ def test_two_transitions_of_the_same_plan_version_keep_one(roles):
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_editing_the_same_version_save_exactly_one(roles):
     # given a committed project at version 1, and two officers who both opened version 1
-    project = make_project(roles.user("cso_phuket"))
+    project = factories.project(roles.user("cso_phuket"), title="Patong smart drainage")
     officers = {"cso": roles.user("cso_phuket").pk, "secretariat": roles.user("secretariat").pk}
     mark = AuditMark()
 
@@ -147,13 +128,7 @@ def test_two_threads_editing_the_same_version_save_exactly_one(roles):
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_moving_the_same_plan_keep_exactly_one_transition(roles):
     # given a committed, submitted plan
-    plan = plan_create(
-        actor=roles.user("cso_phuket"),
-        city=City.objects.get(slug="phuket"),
-        title="Phuket plan",
-        period_start=2025,
-        period_end=2029,
-    )
+    plan = factories.plan(roles.user("cso_phuket"), title="Phuket plan")
     plan = plan_transition(actor=roles.user("cso_phuket"), plan=plan, action="submit", version=1)
     nr_pk = roles.user("nr_th").pk
 

@@ -18,6 +18,7 @@ from ascn.plans import money
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.models import ExchangeRate, Project
 from ascn.plans.services import exchange_rate_set, project_create, project_update
+from tests import factories
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -146,16 +147,7 @@ def test_money_has_the_api_shape():
 def test_the_funding_gap_is_computed_never_stored_stale(roles):
     # given a 1,000,000 baht project with nothing secured
     actor = roles.user("cso_phuket")
-    project = project_create(
-        actor=actor,
-        city=City.objects.get(slug="phuket"),
-        title="Drainage",
-        description="Canal gates.",
-        focus_areas=["quality-environment"],
-        status="preparation",
-        budget_amount="1000000",
-        budget_currency="THB",
-    )
+    project = factories.project(actor, title="Drainage", budget="1000000", currency="THB")
     assert project.funding_gap == Decimal("1000000.00")
     # when 400,000.25 is secured, and later the whole budget
     project = project_update(actor=actor, project=project, version=1, funding_secured="400000.25")

@@ -18,19 +18,16 @@ from html.parser import HTMLParser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ascn.network.models import City
 from ascn.plans import readiness
 from ascn.plans.models import ActionPlan, PlanStatus, Project, ProjectDocument
 from ascn.plans.services import (
     document_upload,
     milestone_save,
-    plan_create,
     plan_transition,
     progress_add,
-    project_create,
-    project_update,
     readiness_assess,
 )
+from tests import factories
 from tests.roles import Redirect, assert_matrix, everyone, members, sign_in_redirect
 
 pytest_plugins = ["tests.roles"]
@@ -158,35 +155,6 @@ def the_form(response, *, having: str, value: str | None = None) -> Form:
 # --- the records ------------------------------------------------------------------------------
 
 
-def make_project(actor, city: str, title: str, visibility: str = "draft", **extra) -> Project:
-    project = project_create(
-        actor=actor,
-        city=City.objects.get(slug=city),
-        title=title,
-        description=f"{title}: a priority project.",
-        focus_areas=["quality-environment"],
-        status="preparation",
-        budget_amount=extra.pop("budget_amount", "4500000"),
-        budget_currency=extra.pop("budget_currency", "THB"),
-        **extra,
-    )
-    if visibility != "draft":
-        project = project_update(
-            actor=actor, project=project, version=project.version, visibility=visibility
-        )
-    return project
-
-
-def make_plan(actor, city: str, title: str) -> ActionPlan:
-    return plan_create(
-        actor=actor,
-        city=City.objects.get(slug=city),
-        title=title,
-        period_start=2025,
-        period_end=2030,
-    )
-
-
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -195,17 +163,14 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def projects(roles) -> dict[str, Project]:
+    phuket, hanoi = roles.user("cso_phuket"), roles.user("cso_hanoi")
     return {
-        "phuket_draft": make_project(roles.user("cso_phuket"), "phuket", "Patong smart drainage"),
-        "hanoi_draft": make_project(
-            roles.user("cso_hanoi"), "hanoi", "Hanoi congestion pricing", budget_currency="VND"
+        "phuket_draft": factories.project(phuket, title="Patong smart drainage"),
+        "hanoi_draft": factories.project(
+            hanoi, city="hanoi", title="Hanoi congestion pricing", currency="VND"
         ),
-        "hanoi_public": make_project(
-            roles.user("cso_hanoi"),
-            "hanoi",
-            "Hanoi smart lighting",
-            "public",
-            budget_currency="VND",
+        "hanoi_public": factories.project(
+            hanoi, city="hanoi", title="Hanoi smart lighting", currency="VND", visibility="public"
         ),
     }
 
@@ -213,8 +178,10 @@ def projects(roles) -> dict[str, Project]:
 @pytest.fixture
 def plans(roles) -> dict[str, ActionPlan]:
     return {
-        "phuket": make_plan(roles.user("cso_phuket"), "phuket", "Phuket Smart City Action Plan"),
-        "hanoi": make_plan(roles.user("cso_hanoi"), "hanoi", "Hanoi Smart City Action Plan"),
+        "phuket": factories.plan(roles.user("cso_phuket"), title="Phuket Smart City Action Plan"),
+        "hanoi": factories.plan(
+            roles.user("cso_hanoi"), city="hanoi", title="Hanoi Smart City Action Plan"
+        ),
     }
 
 
@@ -719,11 +686,11 @@ def _many_projects(roles, count: int) -> None:
     officers = {"phuket": roles.user("cso_phuket"), "hanoi": roles.user("cso_hanoi")}
     for n in range(count):
         city = "phuket" if n % 2 else "hanoi"
-        project = make_project(
+        project = factories.project(
             officers[city],
-            city,
-            f"Project {n:03}",
-            "public" if n % 3 else "draft",
+            city=city,
+            title=f"Project {n:03}",
+            visibility="public" if n % 3 else "draft",
             outcomes=["competitive-economy"] if n % 2 else [],
         )
         if n % 4 == 0:
@@ -747,8 +714,8 @@ def test_the_project_list_costs_the_same_queries_for_3_or_40_projects(
 
 def _busy_project(roles) -> Project:
     csco = roles.user("cso_phuket")
-    project = make_project(
-        csco, "phuket", "Patong smart drainage", outcomes=["competitive-economy"]
+    project = factories.project(
+        csco, title="Patong smart drainage", outcomes=["competitive-economy"]
     )
     for n in range(3):
         progress_add(

@@ -11,9 +11,10 @@ from __future__ import annotations
 import pytest
 
 from ascn.accounts.models import Role
-from ascn.network.models import City, MemberState
+from ascn.network.models import MemberState
 from ascn.plans.models import ActionPlan, PlanVersion
-from ascn.plans.services import plan_create, plan_transition
+from ascn.plans.services import plan_transition
+from tests import factories
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -52,12 +53,11 @@ def officers(roles):
 @pytest.fixture
 def plan(roles) -> ActionPlan:
     """Phuket's draft action plan, written by its CSCO."""
-    return plan_create(
-        actor=roles.user("cso_phuket"),
-        city=City.objects.get(slug="phuket"),
+    return factories.plan(
+        roles.user("cso_phuket"),
         title="Phuket Smart City Action Plan",
-        period_start=2025,
-        period_end=2029,
+        start=2025,
+        end=2029,
         vision="A safe, liveable island.",
         focus_areas=["safety-security"],
         outcomes=["high-quality-of-life"],

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from ascn.network.models import City
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.models import Project
 from ascn.plans.readiness import item_codes
-from ascn.plans.services import project_create, project_update, readiness_assess
+from ascn.plans.services import project_update, readiness_assess
+from tests import factories
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -49,19 +49,6 @@ def named_fields(response) -> set[str]:
     if not isinstance(detail, list):
         return set()
     return {str(part) for error in detail for part in error.get("loc", [])}
-
-
-def make_project(actor, city: str = "phuket", **values) -> Project:
-    """A project built through the service, as the API and the importer build them."""
-    fields = {
-        "title": "Flood sensors",
-        "description": "Water-level sensors in the drainage basins.",
-        "focus_areas": ["safety-security"],
-        "status": "identification",
-        "budget_amount": "1000000",
-        "budget_currency": "THB",
-    }
-    return project_create(actor=actor, city=City.objects.get(slug=city), **{**fields, **values})
 
 
 @pytest.fixture
@@ -285,21 +272,21 @@ def test_a_session_post_needs_the_csrf_token(roles, network):
 def portfolio(roles):
     """Four projects in three cities of two states, made through the services."""
     secretariat = roles.user("secretariat")
-    drainage = make_project(
+    drainage = factories.project(
         roles.user("cso_phuket"),
         title="Patong drainage",
         description="Smart gates for the canals.",
         focus_areas=["quality-environment", "built-infrastructure"],
         status="preparation",
     )
-    cctv = make_project(
+    cctv = factories.project(
         roles.user("cso_phuket"),
         title="Beach safety cameras",
         description="CCTV on the beaches.",
         focus_areas=["safety-security"],
         status="implementation",
     )
-    air = make_project(
+    air = factories.project(
         secretariat,
         city="bangkok",
         title="Air quality sensors",
@@ -307,15 +294,15 @@ def portfolio(roles):
         focus_areas=["health-wellbeing"],
         status="identification",
     )
-    traffic = make_project(
+    traffic = factories.project(
         roles.user("cso_hanoi"),
         city="hanoi",
         title="Adaptive traffic signals",
         description="Signals at 120 junctions.",
         focus_areas=["built-infrastructure"],
         status="preparation",
-        budget_currency="VND",
-        budget_amount="950000000000",
+        budget="950000000000",
+        currency="VND",
     )
     # the drainage project is shaping: 5 of 12 readiness items met
     readiness_assess(
@@ -451,7 +438,7 @@ def test_the_list_takes_a_bounded_number_of_queries(
     client = roles.bearer("secretariat")
     client.get(PROJECTS)  # warm the token and the session machinery
     for n in range(12):
-        make_project(roles.user("secretariat"), city="bangkok", title=f"Extra {n}")
+        factories.project(roles.user("secretariat"), city="bangkok", title=f"Extra {n}")
     with django_assert_max_num_queries(15):
         response = client.get(PROJECTS)
     assert response.json()["count"] == 16
@@ -478,7 +465,14 @@ def test_an_unknown_project_is_404(roles, network):
 
 @pytest.fixture
 def drainage(roles) -> Project:
-    return make_project(roles.user("cso_phuket"), title="Patong drainage")
+    return factories.project(
+        roles.user("cso_phuket"),
+        title="Patong drainage",
+        focus_areas=["safety-security"],
+        status="identification",
+        budget="1000000",
+        currency="THB",
+    )
 
 
 def test_an_edit_with_the_current_version_is_saved_and_bumps_the_version(roles, drainage):

@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
-from ascn.network.models import City
 from ascn.plans import readiness
 from ascn.plans.models import ReadinessAssessment
-from ascn.plans.services import project_create, readiness_assess
+from ascn.plans.services import readiness_assess
+from tests import factories
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -152,16 +152,7 @@ def test_the_score_is_the_rounded_share_of_items_met(met):
 
 @pytest.fixture
 def project(roles):
-    return project_create(
-        actor=roles.user("cso_phuket"),
-        city=City.objects.get(slug="phuket"),
-        title="Patong smart drainage",
-        description="Sensors and gates in the canals.",
-        focus_areas=["quality-environment"],
-        status="preparation",
-        budget_amount="4500000",
-        budget_currency="THB",
-    )
+    return factories.project(roles.user("cso_phuket"), title="Patong smart drainage")
 
 
 JOURNEY = CRITICAL + [

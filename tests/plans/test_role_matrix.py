@@ -11,15 +11,12 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ascn.network.models import City
 from ascn.plans.models import ActionPlan, Project
 from ascn.plans.services import (
     document_upload,
-    plan_create,
     plan_transition,
-    project_create,
-    project_update,
 )
+from tests import factories
 from tests.roles import AuditMark, assert_matrix, everyone, members
 
 pytest_plugins = ["tests.roles"]
@@ -28,45 +25,21 @@ API = "/api/v1"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def make_project(actor, city: str, title: str, visibility: str = "draft") -> Project:
-    project = project_create(
-        actor=actor,
-        city=City.objects.get(slug=city),
-        title=title,
-        description=f"{title}: a priority project.",
-        focus_areas=["built-infrastructure"],
-        status="preparation",
-        budget_amount="500000",
-        budget_currency="USD",
-    )
-    if visibility != "draft":
-        project = project_update(
-            actor=actor, project=project, version=project.version, visibility=visibility
-        )
-    return project
-
-
-def make_plan(actor, city: str, title: str) -> ActionPlan:
-    return plan_create(
-        actor=actor,
-        city=City.objects.get(slug=city),
-        title=title,
-        period_start=2025,
-        period_end=2029,
-    )
-
-
 @pytest.fixture
 def projects(roles) -> dict[str, Project]:
     """A draft in Phuket and in Hanoi, a network project in Bangkok, a public one in Hanoi."""
+    phuket, hanoi = roles.user("cso_phuket"), roles.user("cso_hanoi")
     return {
-        "phuket_draft": make_project(roles.user("cso_phuket"), "phuket", "Phuket drainage draft"),
-        "hanoi_draft": make_project(roles.user("cso_hanoi"), "hanoi", "Hanoi traffic draft"),
-        "bangkok_network": make_project(
-            roles.user("secretariat"), "bangkok", "Bangkok air network", "network"
+        "phuket_draft": factories.project(phuket, title="Phuket drainage draft"),
+        "hanoi_draft": factories.project(hanoi, city="hanoi", title="Hanoi traffic draft"),
+        "bangkok_network": factories.project(
+            roles.user("secretariat"),
+            city="bangkok",
+            title="Bangkok air network",
+            visibility="network",
         ),
-        "hanoi_public": make_project(
-            roles.user("cso_hanoi"), "hanoi", "Hanoi lighting public", "public"
+        "hanoi_public": factories.project(
+            hanoi, city="hanoi", title="Hanoi lighting public", visibility="public"
         ),
     }
 
@@ -269,10 +242,10 @@ def test_the_projects_page_shows_only_what_each_may_see(roles, projects, who, te
 
 @pytest.fixture
 def plans(roles) -> dict[str, ActionPlan]:
-    phuket = make_plan(roles.user("cso_phuket"), "phuket", "Phuket plan")
-    hanoi = make_plan(roles.user("cso_hanoi"), "hanoi", "Hanoi plan")
-    bangkok = make_plan(roles.user("secretariat"), "bangkok", "Bangkok plan")
     secretariat = roles.user("secretariat")
+    phuket = factories.plan(roles.user("cso_phuket"), title="Phuket plan")
+    hanoi = factories.plan(roles.user("cso_hanoi"), city="hanoi", title="Hanoi plan")
+    bangkok = factories.plan(secretariat, city="bangkok", title="Bangkok plan")
     for action in ("submit", "endorse", "publish"):
         bangkok = plan_transition(
             actor=secretariat, plan=bangkok, action=action, version=bangkok.version

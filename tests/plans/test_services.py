@@ -18,17 +18,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ascn.core.documents import MAX_DOCUMENT_BYTES
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied, StaleEdit
-from ascn.network.models import City
 from ascn.plans.models import Milestone, ProgressUpdate, Project, ProjectDocument
 from ascn.plans.services import (
     document_upload,
     milestone_save,
     plan_attach_document,
-    plan_create,
     plan_transition,
     progress_add,
-    project_create,
 )
+from tests import factories
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -59,16 +57,7 @@ def csco(roles):
 
 @pytest.fixture
 def project(csco) -> Project:
-    return project_create(
-        actor=csco,
-        city=City.objects.get(slug="phuket"),
-        title="Patong smart drainage",
-        description="Sensors and gates in the canals.",
-        focus_areas=["quality-environment"],
-        status="implementation",
-        budget_amount="4500000",
-        budget_currency="THB",
-    )
+    return factories.project(csco, title="Patong smart drainage", status="implementation")
 
 
 def pdf(name: str = "feasibility-study.pdf", content: bytes = PDF) -> SimpleUploadedFile:
@@ -290,16 +279,7 @@ def test_editing_a_milestone_is_audited_before_and_after(csco, project):
 
 
 def test_a_milestone_of_another_project_is_not_found(roles, csco, project):
-    other = project_create(
-        actor=csco,
-        city=City.objects.get(slug="phuket"),
-        title="Beach cameras",
-        description="CCTV.",
-        focus_areas=["safety-security"],
-        status="preparation",
-        budget_amount="1",
-        budget_currency="THB",
-    )
+    other = factories.project(csco, title="Beach cameras")
     milestone = milestone_save(actor=csco, project=other, title="Approval")
     with pytest.raises(NotFound):
         milestone_save(actor=csco, project=project, milestone=milestone, title="Hijacked")
@@ -413,13 +393,7 @@ def test_only_the_city_uploads_documents(roles, project, media, who, error):
 
 @pytest.fixture
 def plan(csco):
-    return plan_create(
-        actor=csco,
-        city=City.objects.get(slug="phuket"),
-        title="Phuket Smart City Action Plan",
-        period_start=2025,
-        period_end=2029,
-    )
+    return factories.plan(csco, title="Phuket Smart City Action Plan")
 
 
 def test_a_plan_document_is_attached_with_the_version_and_audited(csco, plan):
