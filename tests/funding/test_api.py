@@ -3,21 +3,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
-from django.utils import timezone
-
-from ascn.funding.management.commands.load_partners import load_partners, load_programmes
-from ascn.funding.models import Application, Programme
+from ascn.funding.models import Application
 from ascn.funding.services import (
     application_create,
     application_transition,
-    call_create,
     programme_update,
 )
-from ascn.network.models import City
-from ascn.plans.services import project_create
 from tests.roles import assert_matrix, everyone, members
 
 pytest_plugins = ["tests.roles"]
@@ -25,33 +16,6 @@ pytest_plugins = ["tests.roles"]
 AASCTF = "asean-australia-smart-cities-trust-fund"
 US_FUND = "us-smart-cities-business-innovation-fund"
 JSON = "application/json"
-
-
-@pytest.fixture
-def world(roles):
-    """The seed, an open call of the AASCTF, and a project of Phuket."""
-    load_partners()
-    load_programmes()
-    fund = Programme.objects.get(slug=AASCTF)
-    today = timezone.localdate()
-    call = call_create(
-        actor=roles.user("secretariat"),
-        programme=fund,
-        title="Digital solutions 2026",
-        opens_on=today - dt.timedelta(days=1),
-        closes_on=today + dt.timedelta(days=30),
-    )
-    project = project_create(
-        actor=roles.user("cso_phuket"),
-        city=City.objects.get(slug="phuket"),
-        title="Patong smart drainage",
-        description="Sensors and gates in the canals.",
-        focus_areas=["quality-environment"],
-        status="preparation",
-        budget_amount="4500000",
-        budget_currency="THB",
-    )
-    return {"roles": roles, "fund": fund, "call": call, "project": project}
 
 
 def submitted(world) -> Application:

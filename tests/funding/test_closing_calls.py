@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ascn.accounts.models import Notification
 from ascn.funding.models import Call, Programme
+from tests import factories
 
 pytest_plugins = ["tests.roles"]
 
@@ -21,22 +22,12 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def programme(adb, slug, *, countries, visibility="public") -> Programme:
-    return Programme.objects.create(
-        slug=slug,
-        name=slug.replace("-", " ").title(),
-        sponsor=adb,
-        total_amount="1000000",
-        currency="USD",
-        eligible_countries=countries,
-        visibility=visibility,
-    )
-
-
-def call(prog, title, closes_in: int) -> Call:
+def call(roles, programme: Programme, title: str, closes_in: int) -> Call:
+    """A call of ``programme``, opened a month ago, closing in ``closes_in`` days."""
     today = timezone.localdate()
-    return Call.objects.create(
-        programme=prog,
+    return factories.call(
+        roles.user("secretariat"),
+        programme=programme,
         title=title,
         opens_on=today - dt.timedelta(days=30),
         closes_on=today + dt.timedelta(days=closes_in),
@@ -47,12 +38,17 @@ def test_calls_closing_within_a_week_are_told_to_the_eligible_cities_once(
     roles, adb, mailoutbox, django_capture_on_commit_callbacks
 ):
     # given a programme open to Thailand with calls closing in 3 and 10 days and one closed
-    thai = programme(adb, "thai-fund", countries=["TH"])
-    soon = call(thai, "Round 1", 3)
-    call(thai, "Round 2", 10)
-    call(thai, "Round 0", -1)
-    hidden = programme(adb, "quiet-fund", countries=[], visibility="draft")
-    call(hidden, "Quiet round", 2)
+    secretariat = roles.user("secretariat")
+    thai = factories.programme(
+        secretariat, slug="thai-fund", sponsor=adb, eligible_countries=["TH"]
+    )
+    soon = call(roles, thai, "Round 1", 3)
+    call(roles, thai, "Round 2", 10)
+    call(roles, thai, "Round 0", -1)
+    hidden = factories.programme(
+        secretariat, slug="quiet-fund", sponsor=adb, eligible_countries=[], visibility="draft"
+    )
+    call(roles, hidden, "Quiet round", 2)
     # when the daily run lists and notifies
     with django_capture_on_commit_callbacks(execute=True):
         out = run("--notify")
@@ -70,7 +66,12 @@ def test_calls_closing_within_a_week_are_told_to_the_eligible_cities_once(
 
 
 def test_a_programme_open_to_all_tells_every_city_and_listing_alone_tells_nobody(roles, adb):
-    call(programme(adb, "asean-fund", countries=[]), "Open round", 1)
+    # given a programme open to every member state, with a call closing tomorrow
+    everywhere = factories.programme(
+        roles.user("secretariat"), slug="asean-fund", sponsor=adb, eligible_countries=[]
+    )
+    call(roles, everywhere, "Open round", 1)
+    # when the run only lists, nobody is told; when it notifies, every city's officer is
     assert "Open round" in run()
     assert not Notification.objects.exists()
     run("--notify")

@@ -22,11 +22,9 @@ from ascn.funding.services import (
     application_award,
     application_create,
     application_transition,
-    call_create,
     disbursement_create,
 )
-from ascn.network.models import City
-from ascn.plans.services import project_create
+from tests import factories
 from tests.races import ON_POSTGRESQL, race
 
 pytest_plugins = ["tests.roles"]
@@ -37,20 +35,17 @@ US_FUND = "us-smart-cities-business-innovation-fund"  # US$1,000,000, at most US
 def _shortlisted_applications(roles, programme: Programme, count: int) -> list[Application]:
     cso, secretariat = roles.user("cso_phuket"), roles.user("secretariat")
     today = timezone.localdate()
-    call = call_create(
-        actor=secretariat, programme=programme, title="Round", opens_on=today, closes_on=today
+    call = factories.call(
+        secretariat, programme=programme, title="Round", opens_on=today, closes_on=today
     )
     applications = []
     for number in range(count):
-        project = project_create(
-            actor=cso,
-            city=City.objects.get(slug="phuket"),
+        project = factories.project(
+            cso,
             title=f"Solution {number}",
-            description="A smart city solution.",
             focus_areas=["industry-innovation"],
-            status="preparation",
-            budget_amount="500000",
-            budget_currency="USD",
+            budget="500000",
+            currency="USD",
         )
         application = application_create(
             actor=cso, call=call, project=project, amount_requested="200000", currency="USD"

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
-from ascn.funding.management.commands.load_partners import load_partners, load_programmes
-from ascn.funding.models import Application, Programme
-from ascn.funding.services import call_create
-from ascn.network.models import City
-from ascn.plans.services import project_create
+from ascn.funding.models import Application
+from tests import factories
 from tests.conftest import page_text
 from tests.roles import assert_matrix, everyone, sign_in_redirect
 
@@ -23,32 +19,6 @@ pytest_plugins = ["tests.roles"]
 
 AASCTF = "asean-australia-smart-cities-trust-fund"
 URL = f"/programmes/{AASCTF}/"
-
-
-@pytest.fixture
-def world(roles):
-    load_partners()
-    load_programmes()
-    fund = Programme.objects.get(slug=AASCTF)
-    today = timezone.localdate()
-    call = call_create(
-        actor=roles.user("secretariat"),
-        programme=fund,
-        title="Digital solutions 2026",
-        opens_on=today - dt.timedelta(days=1),
-        closes_on=today + dt.timedelta(days=30),
-    )
-    project = project_create(
-        actor=roles.user("cso_phuket"),
-        city=City.objects.get(slug="phuket"),
-        title="Patong smart drainage",
-        description="Sensors and gates in the canals.",
-        focus_areas=["quality-environment"],
-        status="preparation",
-        budget_amount="4500000",
-        budget_currency="THB",
-    )
-    return {"roles": roles, "fund": fund, "call": call, "project": project}
 
 
 def test_the_list_shows_sponsor_amounts_balance_and_source(
@@ -195,8 +165,8 @@ def test_the_apply_form_offers_only_projects_that_can_still_apply(world, text):
     assert "Patong smart drainage — Phuket" not in text(csco.get(URL))
     # but when a second call opens, it may apply to that one, so it is offered again
     today = timezone.localdate()
-    call_create(
-        actor=roles.user("secretariat"),
+    factories.call(
+        roles.user("secretariat"),
         programme=world["fund"],
         title="Second round",
         opens_on=today,

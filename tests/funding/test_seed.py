@@ -113,11 +113,15 @@ def test_loading_twice_writes_nothing_the_second_time(capsys):
 def test_a_reseed_corrects_a_changed_field_and_keeps_what_was_awarded():
     load_partners()
     load_programmes()
+    # given the row changed behind the services (a hand edit in the database, or an award
+    # made since): the ORM, since no service sets a total and an awarded amount at once
     Programme.objects.filter(slug="us-smart-cities-business-innovation-fund").update(
         total_amount=Decimal("2000000"), awarded_amount=Decimal("5000")
     )
     mark = AuditMark()
+    # when the seed is loaded again
     assert load_programmes() == 1
+    # then the total is the published one again, the awarded amount is kept, audited once
     programme = Programme.objects.get(slug="us-smart-cities-business-innovation-fund")
     assert (programme.total_amount, programme.awarded_amount) == (
         Decimal("1000000"),

@@ -28,10 +28,9 @@ from ascn.funding.services import (
     programme_create,
     programme_update,
 )
-from ascn.network.models import City
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
-from ascn.plans.services import project_create
+from tests import factories
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -42,19 +41,6 @@ US_FUND = "us-smart-cities-business-innovation-fund"
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def make_project(actor, city="phuket", status="preparation", areas=("quality-environment",)):
-    return project_create(
-        actor=actor,
-        city=City.objects.get(slug=city),
-        title=f"{city} smart drainage",
-        description="Sensors and gates in the canals.",
-        focus_areas=list(areas),
-        status=status,
-        budget_amount="4500000",
-        budget_currency="THB",
-    )
 
 
 @pytest.fixture
@@ -68,8 +54,8 @@ def seeded(roles):
 def fund(seeded) -> Programme:
     """The AASCTF (sponsor DFAT, implemented by the ADB) with a call open today."""
     programme = Programme.objects.get(slug=AASCTF)
-    call_create(
-        actor=seeded.user("secretariat"),
+    factories.call(
+        seeded.user("secretariat"),
         programme=programme,
         title="Digital solutions 2026",
         opens_on=today() - dt.timedelta(days=10),
@@ -78,8 +64,24 @@ def fund(seeded) -> Programme:
     return programme
 
 
-def apply(roles, programme, amount="100000", who="cso_phuket", city="phuket", **kwargs):
-    project = make_project(roles.user(who), city=city, **kwargs)
+def apply(
+    roles,
+    programme,
+    amount="100000",
+    who="cso_phuket",
+    city="phuket",
+    status="preparation",
+    areas=("quality-environment",),
+):
+    """``who`` (a CSCO of ``city``) applies to the open call of ``programme`` with a new
+    drainage project of the city."""
+    project = factories.project(
+        roles.user(who),
+        city=city,
+        title=f"{city} smart drainage",
+        status=status,
+        focus_areas=areas,
+    )
     return application_create(
         actor=roles.user(who),
         call=programme.calls.first(),
@@ -228,8 +230,8 @@ def test_only_the_city_submits_and_only_managers_decide(fund, seeded):
 def test_a_member_of_an_unrelated_organisation_cannot_decide(seeded):
     roles = seeded
     programme = Programme.objects.get(slug=US_FUND)
-    call_create(
-        actor=roles.user("secretariat"),
+    factories.call(
+        roles.user("secretariat"),
         programme=programme,
         title="Solutions",
         opens_on=today(),
@@ -248,7 +250,7 @@ def test_a_member_of_an_unrelated_organisation_cannot_decide(seeded):
 
 def test_only_the_projects_city_applies_with_it(fund, seeded):
     roles = seeded
-    project = make_project(roles.user("cso_phuket"))
+    project = factories.project(roles.user("cso_phuket"), focus_areas=["quality-environment"])
     with pytest.raises(NotFound):  # Hanoi does not see Phuket's draft project
         application_create(
             actor=roles.user("cso_hanoi"),
@@ -354,12 +356,12 @@ def test_a_call_closes_on_or_after_it_opens_and_edits_carry_the_version(fund, se
 
 @pytest.fixture
 def thai_fund(seeded) -> Programme:
-    programme = programme_create(
-        actor=seeded.user("secretariat"),
+    programme = factories.programme(
+        seeded.user("secretariat"),
         slug="thai-drainage",
         sponsor=Organisation.objects.get(slug="asian-development-bank"),
         name="Thai drainage window",
-        total_amount="1000000",
+        total="1000000",
         currency="USD",
         max_award_amount="300000",
         eligible_countries=["TH"],
@@ -367,8 +369,8 @@ def thai_fund(seeded) -> Programme:
         eligible_stages=["preparation", "identification"],
         visibility="public",
     )
-    call_create(
-        actor=seeded.user("secretariat"),
+    factories.call(
+        seeded.user("secretariat"),
         programme=programme,
         title="Round 1",
         opens_on=today(),
@@ -395,7 +397,7 @@ def test_an_ineligible_project_is_refused_naming_why(
 
 
 def test_amounts_are_in_the_programmes_currency_and_within_the_largest_award(thai_fund, seeded):
-    project = make_project(seeded.user("cso_phuket"))
+    project = factories.project(seeded.user("cso_phuket"), focus_areas=["quality-environment"])
     call = thai_fund.calls.first()
     with pytest.raises(InvalidInput) as raised:
         application_create(
@@ -452,8 +454,8 @@ def test_an_award_never_exceeds_the_balance(seeded):
     programme_update(
         actor=roles.user("secretariat"), programme=programme, version=1, total_amount="500000"
     )
-    call_create(
-        actor=roles.user("secretariat"),
+    factories.call(
+        roles.user("secretariat"),
         programme=programme,
         title="Round",
         opens_on=today(),
@@ -478,8 +480,8 @@ def test_an_award_never_exceeds_the_balance(seeded):
 def test_an_award_never_exceeds_the_largest_award(seeded):
     roles = seeded
     programme = Programme.objects.get(slug=US_FUND)
-    call_create(
-        actor=roles.user("secretariat"),
+    factories.call(
+        roles.user("secretariat"),
         programme=programme,
         title="R",
         opens_on=today(),
