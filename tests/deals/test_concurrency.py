@@ -15,27 +15,23 @@ import pytest
 from ascn.accounts.models import User
 from ascn.core.errors import StaleEdit
 from ascn.deals.models import Engagement
-from ascn.deals.services import engagement_advance, engagement_create
-from ascn.partners.models import Organisation
+from ascn.deals.services import engagement_advance
 from ascn.plans.models import Project
-from tests.pipeline_fixtures import make_project
+from tests import factories
 from tests.races import ON_POSTGRESQL, race
 
 pytest_plugins = ["tests.roles"]
 
 
 def deal_at_term_sheet(roles, project, organisation) -> Engagement:
-    engagement = engagement_create(
-        actor=roles.user("cso_phuket"), project=project, organisation=organisation
+    """Phuket's CSCO courts ``organisation``; the Secretariat moves the deal to the term sheet."""
+    return factories.engagement(
+        roles.user("cso_phuket"),
+        project=project,
+        organisation=organisation,
+        stage="term_sheet",
+        advanced_by=roles.user("secretariat"),
     )
-    for stage in ("discussion", "due_diligence", "term_sheet"):
-        engagement = engagement_advance(
-            actor=roles.user("secretariat"),
-            engagement=engagement,
-            stage=stage,
-            version=engagement.version,
-        )
-    return engagement
 
 
 def commit(engagement_pk: int, user_pk: int, amount: str, version: int):
@@ -57,21 +53,19 @@ def commit(engagement_pk: int, user_pk: int, amount: str, version: int):
 @pytest.mark.django_db(transaction=True)
 def test_two_deals_committing_at_once_both_count(roles, adb):
     # given one project (100,000 THB secured) and two deals on it at the term sheet
-    project = make_project(roles.user("secretariat"), "phuket", "Phuket", visibility="public")
-    other = Organisation.objects.create(
-        slug="other-bank", name="Other Bank", kind="investor", visibility="public"
-    )
+    secretariat = roles.user("secretariat")
+    project = factories.project(secretariat, title="Phuket", secured="100000", visibility="public")
+    other = factories.organisation(secretariat, slug="other-bank", name="Other Bank")
     first = deal_at_term_sheet(roles, project, adb)
     second = deal_at_term_sheet(roles, project, other)
     version = Project.objects.get(pk=project.pk).version
-    secretariat = roles.user("secretariat").pk
     # when both commit at the same instant
     outcomes = race(
         Project,
         project.pk,
         [
-            commit(first.pk, secretariat, "200000", first.version),
-            commit(second.pk, secretariat, "300000", second.version),
+            commit(first.pk, secretariat.pk, "200000", first.version),
+            commit(second.pk, secretariat.pk, "300000", second.version),
         ],
     )
     # then both are saved and the project counts both, once each
@@ -84,9 +78,13 @@ def test_two_deals_committing_at_once_both_count(roles, adb):
 @ON_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_one_deal_committed_twice_at_once_counts_once(roles, adb):
-    project = make_project(roles.user("secretariat"), "phuket", "Phuket", visibility="public")
+    # given one project (100,000 THB secured) and a deal on it at the term sheet
+    project = factories.project(
+        roles.user("secretariat"), title="Phuket", secured="100000", visibility="public"
+    )
     deal = deal_at_term_sheet(roles, project, adb)
     people = [roles.user("cso_phuket").pk, roles.user("partner_adb").pk]
+    # when its two parties commit it at the same instant
     outcomes = race(
         Engagement,
         deal.pk,
@@ -95,6 +93,7 @@ def test_one_deal_committed_twice_at_once_counts_once(roles, adb):
             commit(deal.pk, people[1], "250000", deal.version),
         ],
     )
+    # then one commitment is saved, the other is stale, and the project counts it once
     assert outcomes.count("saved") == 1, outcomes
     assert sum(isinstance(o, StaleEdit) for o in outcomes) == 1, outcomes
     deal.refresh_from_db()

@@ -18,8 +18,8 @@ from ascn.deals.services import (
     engagement_create,
     engagements_for,
 )
-from ascn.partners.models import Organisation
 from ascn.plans.models import Project
+from tests import factories
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
@@ -34,7 +34,12 @@ COMMITMENT = {
 
 
 def at_stage(engagement: Engagement, stage: str) -> Engagement:
-    """Given a deal at ``stage`` (a committed one carries its commitment, already counted)."""
+    """Given a deal at ``stage`` (a committed one carries its commitment, already counted).
+
+    Set with the ORM, deliberately: the transition table is tried from every stage, and the
+    services would walk each deal there through the stages before it (adding its commitment
+    to the project's funding secured on the way); only the move under test goes through them.
+    """
     values = {"stage": stage}
     if stage in ("committed", "closed"):
         values.update(
@@ -124,9 +129,11 @@ def test_only_the_two_sides_express_interest(deals, who, project, error):
 
 
 def test_a_csco_cannot_court_an_organisation_it_cannot_see(deals):
-    hidden = Organisation.objects.create(
-        slug="quiet-fund", name="Quiet Fund", kind="investor", visibility="draft"
+    # given an organisation whose profile is still a draft
+    hidden = factories.organisation(
+        deals.roles.user("secretariat"), slug="quiet-fund", name="Quiet Fund", visibility="draft"
     )
+    # when Phuket's CSCO expresses interest in it, then it is not found
     with pytest.raises(NotFound):
         engagement_create(
             actor=deals.roles.user("cso_phuket"), project=deals.phuket_project, organisation=hidden

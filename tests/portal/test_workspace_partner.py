@@ -7,18 +7,13 @@ applications waiting for a decision. A CSCO sees the deals on their city's proje
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from ascn.accounts.models import User
 from ascn.funding.services import (
     application_create,
     application_transition,
-    call_create,
-    programme_create,
 )
+from tests import factories
 from tests.conftest import page_text
 
 pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
@@ -55,43 +50,34 @@ def test_the_csco_sees_the_deals_on_the_city_projects(deals):
 
 def test_a_programme_manager_sees_the_applications_waiting_for_a_decision(deals):
     roles = deals.roles
-    secretariat = roles.user("secretariat")
-    today = timezone.localdate()
-    fund = programme_create(
-        actor=secretariat,
+    secretariat, csco = roles.user("secretariat"), roles.user("cso_phuket")
+    # given a programme of ADB with an open call, and Phuket's draft application to it
+    fund = factories.programme(
+        secretariat,
         slug="test-resilience-fund",
         name="Test resilience fund",
         sponsor=deals.adb,
-        currency="USD",
-        total_amount="500000",
-        visibility="public",
-    )
-    call = call_create(
-        actor=secretariat,
-        programme=fund,
-        title="Round 1",
-        opens_on=today,
-        closes_on=today + dt.timedelta(days=20),
+        total="500000",
     )
     application = application_create(
-        actor=roles.user("cso_phuket"),
-        call=call,
+        actor=csco,
+        call=factories.call(secretariat, programme=fund, title="Round 1"),
         project=deals.phuket_project,
         amount_requested="100000",
         statement="Sensors.",
     )
     adb = roles.session("partner_adb")
-    # a draft is not waiting for ADB
+    # then a draft is not waiting for ADB
     assert "waiting for a decision" not in page_text(adb.get("/workspace/"))
-    application_transition(
-        actor=roles.user("cso_phuket"), application=application, version=1, action="submit"
-    )
+    # when the city submits it
+    application_transition(actor=csco, application=application, version=1, action="submit")
+    # then ADB's workspace counts it as waiting for a decision
     text = page_text(adb.get("/workspace/"))
     assert "Test resilience fund — 1 application waiting for a decision" in text
 
 
 @pytest.mark.django_db
 def test_someone_with_no_role_is_told_what_the_workspace_is_for(client):
-    client.force_login(User.objects.create_user(email="reader@example.org", password="x" * 16))
+    client.force_login(factories.user("reader@example.org"))
     text = page_text(client.get("/workspace/"))
     assert "Your account holds none of these roles" in text
