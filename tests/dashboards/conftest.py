@@ -7,18 +7,14 @@ import datetime as dt
 
 import pytest
 
-from ascn.accounts.services import membership_grant, user_create
-from ascn.network.models import City
-from ascn.plans.services import exchange_rate_set, project_create, project_update
+from ascn.plans.services import exchange_rate_set
 from tests import factories
 
 
 @pytest.fixture
 def secretariat(network, settings):
     settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
-    user = user_create(actor=None, email="sec@dash.test", password=None)
-    membership_grant(actor=None, user=user, role="secretariat")
-    return user
+    return factories.secretariat("sec@dash.test")
 
 
 @pytest.fixture
@@ -30,35 +26,33 @@ def data(secretariat):
         usd_per_unit="0.03",
         source="test",
     )
-    phuket, hanoi = City.objects.get(slug="phuket"), City.objects.get(slug="hanoi")
 
     def make(city, title, area, status, budget, currency, secured="0", visibility="public"):
-        project = project_create(
-            actor=secretariat,
+        """A row of the table in ``test_dashboards.py``, running 2025–2026."""
+        return factories.project(
+            secretariat,
             city=city,
             title=title,
             description=f"{title}.",
             focus_areas=[area],
             status=status,
-            budget_amount=budget,
-            budget_currency=currency,
-            funding_secured=secured,
-            period_start=dt.date(2025, 1, 1),
-            period_end=dt.date(2026, 12, 31),
-        )
-        return project_update(
-            actor=secretariat, project=project, version=project.version, visibility=visibility
+            budget=budget,
+            currency=currency,
+            secured=secured,
+            start=dt.date(2025, 1, 1),
+            end=dt.date(2026, 12, 31),
+            visibility=visibility,
         )
 
-    p1 = make(phuket, "P1", "quality-environment", "implementation", "1000000", "THB", "400000")
-    p2 = make(hanoi, "P2", "civic-social", "preparation", "50000", "USD")
-    p3 = make(hanoi, "P3", "civic-social", "identification", "10000", "USD", visibility="draft")
+    p1 = make("phuket", "P1", "quality-environment", "implementation", "1000000", "THB", "400000")
+    p2 = make("hanoi", "P2", "civic-social", "preparation", "50000", "USD")
+    p3 = make("hanoi", "P3", "civic-social", "identification", "10000", "USD", visibility="draft")
     bank = factories.organisation(secretariat, slug="bank", name="A Bank", kind="investor")
     hidden = factories.organisation(
         secretariat, slug="hidden", name="Hidden Co", kind="solution_provider", visibility="draft"
     )
     fund = factories.programme(secretariat, slug="fund", name="City Fund", sponsor=bank)
-    hanoi_csco = factories.user("cso@hanoi.test", role="cso", scope=hanoi)
+    hanoi_csco = factories.user("cso@hanoi.test", role="cso", scope=p2.city)
     factories.award(secretariat, programme=fund, project=p2, amount="250000", applicant=hanoi_csco)
     factories.engagement(
         None, project=p1, organisation=bank, stage="discussion", advanced_by=secretariat

@@ -191,15 +191,8 @@ def test_a_rebuild_gives_the_same_tallies(data):
 def test_two_projects_of_one_member_state_published_at_once_both_count(data, secretariat):
     # given two draft projects in two cities of Thailand
     drafts = [
-        project_create(
-            actor=secretariat,
-            city=City.objects.get(slug=slug),
-            title=f"Race {slug}",
-            description="Raced.",
-            focus_areas=["quality-environment"],
-            status="preparation",
-            budget_amount="1000",
-            budget_currency="THB",
+        factories.project(
+            secretariat, city=slug, title=f"Race {slug}", focus_areas=["quality-environment"]
         )
         for slug in ("bangkok", "chiang-mai")
     ]

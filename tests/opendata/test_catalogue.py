@@ -14,12 +14,10 @@ import openpyxl
 import pytest
 from django.core.cache import cache
 
-from ascn.accounts.services import membership_grant, user_create
-from ascn.network.models import City
 from ascn.opendata import catalogue
 from ascn.opendata.imports import COLUMN_NAMES, RowChecker, read_table
-from ascn.partners.models import Organisation
-from ascn.plans.services import project_create, project_update
+from ascn.plans.services import project_update
+from tests import factories
 
 SITE = "https://ascn.example"
 
@@ -28,53 +26,36 @@ SITE = "https://ascn.example"
 def secretariat(network, settings):
     settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
     settings.SITE_URL = SITE
-    user = user_create(actor=None, email="sec@data.test", password=None)
-    membership_grant(actor=None, user=user, role="secretariat")
-    return user
+    return factories.secretariat("sec@data.test")
 
 
 @pytest.fixture
 def projects(secretariat):
-    made = []
-    for title, visibility, extra in [
-        (
-            "Smart drainage, phase 1",
-            "public",
-            {
-                "outcomes": ["sustainable-environment"],
-                "sdg_targets": ["11.5", "11.b"],
-                "financing_sought": ["grant", "loan"],
-                "period_start": dt.date(2026, 1, 1),
-                "period_end": dt.date(2028, 12, 31),
-                "locations": [{"description": "Old town", "lat": 7.8804, "lon": 98.3923}],
-                "funding_secured": "500000.50",
-            },
-        ),
-        ("Secret plan", "draft", {}),
-    ]:
-        project = project_create(
-            actor=secretariat,
-            city=City.objects.get(slug="phuket"),
-            title=title,
-            description="Sensors; pumps, and “quotes”.\nTwo lines.",
-            focus_areas=["quality-environment", "built-infrastructure"],
-            status="preparation",
-            budget_amount="2500000.75",
-            budget_currency="THB",
-            **extra,
-        )
-        made.append(
-            project_update(
-                actor=secretariat, project=project, version=project.version, visibility=visibility
-            )
-        )
-    Organisation.objects.create(
-        slug="pub", name="Public Partner", kind="investor", visibility="public"
+    """A full public project of Phuket and a draft; a public and a draft organisation."""
+    shared = {
+        "description": "Sensors; pumps, and “quotes”.\nTwo lines.",
+        "focus_areas": ["quality-environment", "built-infrastructure"],
+        "status": "preparation",
+        "budget": "2500000.75",
+        "currency": "THB",
+    }
+    public = factories.project(
+        secretariat,
+        title="Smart drainage, phase 1",
+        visibility="public",
+        outcomes=["sustainable-environment"],
+        sdg_targets=["11.5", "11.b"],
+        financing_sought=["grant", "loan"],
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2028, 12, 31),
+        locations=[{"description": "Old town", "lat": 7.8804, "lon": 98.3923}],
+        secured="500000.50",
+        **shared,
     )
-    Organisation.objects.create(
-        slug="hid", name="Hidden Partner", kind="investor", visibility="draft"
-    )
-    return made
+    draft = factories.project(secretariat, title="Secret plan", **shared)
+    factories.organisation(secretariat, slug="pub", name="Public Partner")
+    factories.organisation(secretariat, slug="hid", name="Hidden Partner", visibility="draft")
+    return [public, draft]
 
 
 def test_catalogue_page_lists_every_dataset_with_licence_formats_and_api(client, projects, text):
@@ -229,9 +210,12 @@ def test_cached_downloads_are_rebuilt_when_a_record_changes(
     cache.clear()
 
 
-def test_sample_data_is_flagged_per_dataset(client, projects, text):
+def test_sample_data_is_flagged_per_dataset(client, projects, secretariat, text):
+    # given no sample record
     assert "includes sample data" not in text(client.get("/data/"))
-    Organisation.objects.filter(slug="pub").update(sample=True)
+    # when a sample organisation is published
+    factories.organisation(secretariat, slug="sample-partner", name="Sample Partner", sample=True)
+    # then the organisations dataset says it includes sample data, the projects one does not
     page = client.get("/data/").content.decode()
     organisations = page.split('id="organisations"', 1)[1].split("</li>", 1)[0]
     assert "includes sample data" in organisations

@@ -33,7 +33,8 @@ from django.test import Client
 from ascn.accounts.services import membership_grant, user_create
 from ascn.network.models import City, MemberState
 from ascn.plans.models import Project
-from ascn.plans.services import exchange_rate_set, progress_add, project_create, project_update
+from ascn.plans.services import exchange_rate_set, progress_add
+from tests import factories
 from tests.roles import assert_matrix, everyone
 
 pytest_plugins = ["tests.roles"]
@@ -44,9 +45,7 @@ URL = "/reports/me/"
 @pytest.fixture
 def secretariat(network, settings):
     settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
-    user = user_create(actor=None, email="sec@me.test", password=None)
-    membership_grant(actor=None, user=user, role="secretariat")
-    return user
+    return factories.secretariat("sec@me.test")
 
 
 @pytest.fixture
@@ -73,31 +72,25 @@ def data(secretariat):
         usd_per_unit="0.00004",
         source="test",
     )
-    phuket, hanoi = City.objects.get(slug="phuket"), City.objects.get(slug="hanoi")
 
-    def make(
-        city, title, areas, status, budget, currency, secured="0", visibility="public", **optional
-    ):
-        project = project_create(
-            actor=secretariat,
+    def make(city, title, areas, status, budget, currency, secured="0", **values):
+        """A row of the table above, ``visibility`` public unless said, no period unless given."""
+        values = {"visibility": "public", "start": None, "end": None, **values}
+        return factories.project(
+            secretariat,
             city=city,
             title=title,
             description=title,
             focus_areas=areas,
             status=status,
-            budget_amount=budget,
-            budget_currency=currency,
-            funding_secured=secured,
-            **optional,
+            budget=budget,
+            currency=currency,
+            secured=secured,
+            **values,
         )
-        if visibility != "draft":
-            project = project_update(
-                actor=secretariat, project=project, version=project.version, visibility=visibility
-            )
-        return project
 
     p1 = make(
-        phuket,
+        "phuket",
         "P1",
         ["quality-environment", "built-infrastructure"],
         "implementation",
@@ -105,20 +98,20 @@ def data(secretariat):
         "THB",
         "400000",
         financing_sought=["grant", "loan"],
-        period_start=dt.date(2025, 1, 1),
-        period_end=dt.date(2027, 12, 31),
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2027, 12, 31),
     )
     p2 = make(
-        phuket,
+        "phuket",
         "P2",
         ["civic-social"],
         "preparation",
         "50000",
         "USD",
-        period_start=dt.date(2024, 1, 1),
+        start=dt.date(2024, 1, 1),
     )
     p3 = make(
-        hanoi,
+        "hanoi",
         "P3",
         ["quality-environment"],
         "implementation",
@@ -126,28 +119,28 @@ def data(secretariat):
         "VND",
         "25000000",
         financing_sought=["loan"],
-        period_start=dt.date(2026, 6, 1),
-        period_end=dt.date(2026, 12, 31),
+        start=dt.date(2026, 6, 1),
+        end=dt.date(2026, 12, 31),
     )
     p4 = make(
-        hanoi,
+        "hanoi",
         "P4",
         ["health-wellbeing"],
         "identification",
         "10000",
         "USD",
         visibility="draft",
-        period_start=dt.date(2026, 1, 1),
+        start=dt.date(2026, 1, 1),
     )
     p5 = make(
-        phuket,
+        "phuket",
         "P5",
         ["safety-security"],
         "completion",
         "1000",
         "MMK",
-        period_start=dt.date(2020, 1, 1),
-        period_end=dt.date(2022, 12, 31),
+        start=dt.date(2020, 1, 1),
+        end=dt.date(2022, 12, 31),
     )
     for project, date, physical, financial in [
         (p1, dt.date(2025, 3, 15), 10, 5),
@@ -473,15 +466,11 @@ def test_the_page_is_printable_and_offers_the_downloads(client, data, text):
 def test_the_report_reads_in_a_bounded_number_of_queries(data, secretariat, get_bounded):
     # given: more projects do not mean more queries
     for n in range(10):
-        project_create(
-            actor=secretariat,
-            city=City.objects.get(slug="bangkok"),
+        factories.project(
+            secretariat,
+            city="bangkok",
             title=f"B{n}",
-            description="d",
             focus_areas=["civic-social", "safety-security"],
-            status="preparation",
-            budget_amount="10",
-            budget_currency="THB",
         )
     assert Project.objects.count() == 15
 

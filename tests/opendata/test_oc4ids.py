@@ -20,10 +20,9 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from ascn.accounts.services import membership_grant, user_create
-from ascn.network.models import City
 from ascn.plans.models import Project
-from ascn.plans.services import document_upload, milestone_save, project_create, project_update
+from ascn.plans.services import document_upload, milestone_save, project_update
+from tests import factories
 from tests.roles import assert_matrix, everyone
 
 pytest_plugins = ["tests.roles"]
@@ -81,39 +80,29 @@ def schema_errors(package) -> list[str]:
 def secretariat(network, settings):
     settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
     settings.MEDIA_ROOT = settings.MEDIA_ROOT  # documents go to the test media folder
-    user = user_create(actor=None, email="sec@oc4ids.test", password=None)
-    membership_grant(actor=None, user=user, role="secretariat")
-    return user
-
-
-def publish(actor, project: Project) -> Project:
-    return project_update(
-        actor=actor, project=project, version=project.version, visibility="public"
-    )
+    return factories.secretariat("sec@oc4ids.test")
 
 
 @pytest.fixture
 def projects(secretariat, tmp_path, settings):
     """A public project with every field, a public minimal one, a sample, a draft and a network one."""
     settings.MEDIA_ROOT = tmp_path
-    phuket, hanoi = City.objects.get(slug="phuket"), City.objects.get(slug="hanoi")
-    full = project_create(
-        actor=secretariat,
-        city=phuket,
+    full = factories.project(
+        secretariat,
         title="Smart flood drainage",
         description="Sensors and automated pumps for the old town's drainage network.",
         focus_areas=["quality-environment", "built-infrastructure"],
         outcomes=["sustainable-environment"],
         status="implementation",
-        budget_amount="2500000.50",
-        budget_currency="THB",
-        funding_secured="1000000",
+        budget="2500000.50",
+        currency="THB",
+        secured="1000000",
         project_type="construction",
         sectors=["waterAndWaste", "transport.urban"],
         sdg_targets=["11.5", "11.b"],
         financing_sought=["grant"],
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2028, 12, 31),
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2028, 12, 31),
         locations=[
             {"description": "Old town", "lat": 7.8804, "lon": 98.3923},
             {"description": "Patong catchment"},
@@ -151,54 +140,37 @@ def projects(secretariat, tmp_path, settings):
         document_type="feasibilityStudy",
         file=SimpleUploadedFile("study.pdf", b"%PDF-1.7\n% a study\n%%EOF"),
     )
-    full = publish(secretariat, Project.objects.get(pk=full.pk))
+    full = Project.objects.get(pk=full.pk)  # its version moved on with the documents
+    full = project_update(
+        actor=secretariat, project=full, version=full.version, visibility="public"
+    )
 
-    minimal = project_create(
-        actor=secretariat,
-        city=hanoi,
+    minimal = factories.project(
+        secretariat,
+        city="hanoi",
         title="Open data portal",
         description="A city data portal.",
         focus_areas=["civic-social"],
         status="identification",
-        budget_amount="150000",
-        budget_currency="USD",
+        budget="150000",
+        currency="USD",
+        start=None,  # minimal: no period
+        end=None,
+        visibility="public",
     )
-    minimal = publish(secretariat, minimal)
-    sample = project_create(
-        actor=secretariat,
-        city=hanoi,
+    sample = factories.project(
+        secretariat,
+        city="hanoi",
         title="Sample e-bus line",
         description="Illustrative.",
         focus_areas=["built-infrastructure"],
-        status="preparation",
-        budget_amount="1",
-        budget_currency="USD",
+        budget="1",
+        currency="USD",
         sample=True,
+        visibility="public",
     )
-    sample = publish(secretariat, sample)
-    draft = project_create(
-        actor=secretariat,
-        city=phuket,
-        title="Secret draft",
-        description="Not yet public.",
-        focus_areas=["civic-social"],
-        status="identification",
-        budget_amount="10",
-        budget_currency="USD",
-    )
-    network_only = project_create(
-        actor=secretariat,
-        city=phuket,
-        title="Members only",
-        description="For members.",
-        focus_areas=["civic-social"],
-        status="identification",
-        budget_amount="10",
-        budget_currency="USD",
-    )
-    network_only = project_update(
-        actor=secretariat, project=network_only, version=network_only.version, visibility="network"
-    )
+    draft = factories.project(secretariat, title="Secret draft")
+    network_only = factories.project(secretariat, title="Members only", visibility="network")
     return {
         "full": full,
         "minimal": minimal,
@@ -384,16 +356,7 @@ def test_the_published_date_is_the_latest_change(client, projects, secretariat):
 
 def test_without_a_public_project_the_answer_is_404_with_a_reason(client, secretariat):
     # given: only a draft
-    project_create(
-        actor=secretariat,
-        city=City.objects.get(slug="phuket"),
-        title="Draft",
-        description="d",
-        focus_areas=["civic-social"],
-        status="identification",
-        budget_amount="1",
-        budget_currency="USD",
-    )
+    factories.project(secretariat, title="Draft")
 
     # when
     response = client.get(URL)
@@ -408,17 +371,7 @@ def test_the_export_reads_in_a_bounded_number_of_queries(
 ):
     # given: more public projects do not mean more queries
     for n in range(5):
-        project = project_create(
-            actor=secretariat,
-            city=City.objects.get(slug="phuket"),
-            title=f"More {n}",
-            description="d",
-            focus_areas=["civic-social"],
-            status="identification",
-            budget_amount="1",
-            budget_currency="USD",
-        )
-        publish(secretariat, project)
+        factories.project(secretariat, title=f"More {n}", visibility="public")
 
     # when / then
     with django_assert_max_num_queries(8):
