@@ -144,6 +144,7 @@ def test_a_token_is_stored_only_as_its_hash(client, officer):
 def test_an_expired_token_is_refused(officer):
     # given a token whose time is up
     token, secret = token_create(actor=officer, days=1)
+    # (the ORM moves its expiry into the past: the clock, not a service, ends a token)
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     # when it is used
     response = Client().get("/api/v1/me", headers=bearer(secret))
@@ -153,9 +154,12 @@ def test_an_expired_token_is_refused(officer):
 
 
 def test_a_token_of_a_deactivated_account_is_refused(officer):
+    # given a token of an account then deactivated (by the ORM: no service of ours
+    # deactivates accounts; the flag is Django's)
     _, secret = token_create(actor=officer)
     officer.is_active = False
     officer.save(update_fields=["is_active"])
+    # then the token no longer signs anyone in
     assert Client().get("/api/v1/me", headers=bearer(secret)).status_code == 401
 
 
@@ -199,6 +203,7 @@ def test_me_lists_only_the_roles_held_today(officer, network):
 
     # given the NR of Thailand whose membership started last year and ended today
     membership = Membership.objects.get(user=officer)
+    # (the ORM moves its start back a year: a membership cannot start and end the same day)
     Membership.objects.filter(pk=membership.pk).update(
         start_date=timezone.localdate() - dt.timedelta(days=365)
     )

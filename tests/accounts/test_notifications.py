@@ -45,6 +45,7 @@ def test_notify_writes_one_row_per_person_and_mails_after_the_commit(
 def test_nobody_to_tell_is_no_row_and_no_mail(
     roles, mailoutbox, django_capture_on_commit_callbacks
 ):
+    # given a deactivated account (the ORM: no service deactivates accounts)
     inactive = user_create(actor=None, email="gone@roles.test", password=None)
     inactive.is_active = False
     inactive.save(update_fields=["is_active"])

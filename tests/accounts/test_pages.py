@@ -99,7 +99,7 @@ def test_the_sign_in_page_never_sends_people_to_another_site(network, client, qu
 def secretariat(roles, quick_hashing):
     """The Secretariat with a password and without a device yet."""
     user = roles.user("secretariat")
-    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=user).delete()  # django-otp owns devices: no service of ours
     roles.set_password("secretariat", PASSWORD)
     return user
 

@@ -300,6 +300,7 @@ def test_an_invitation_works_once(roles, invite):
 def test_an_expired_invitation_is_not_found(roles, invite):
     # given an invitation whose seven days have passed
     invitation, token = invite(email="new-nr@example.org")
+    # (the ORM moves its expiry into the past: the clock, not a service, expires it)
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1)
     )
@@ -546,6 +547,7 @@ def test_a_membership_cannot_end_before_it_starts_or_end_twice(roles, adb):
 
 @pytest.mark.parametrize("actor", ["nr_th", "cso_phuket", "partner_adb"])
 def test_only_the_secretariat_ends_a_partner_membership(roles, adb, actor):
+    # given a partner membership that started nine days ago (the ORM moves its start back)
     membership = Membership.objects.get(user=roles.user("partner_adb"))
     Membership.objects.filter(pk=membership.pk).update(start_date=TODAY() - dt.timedelta(days=9))
     mark = AuditMark()

@@ -20,7 +20,9 @@ from ascn.agreements.services import (
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.core.models import AuditEntry
 from ascn.meetings.models import Meeting
+from ascn.meetings.services import meeting_create
 from ascn.network.models import City
+from tests import factories
 from tests.roles import assert_matrix
 
 pytest_plugins = ["tests.roles"]
@@ -78,13 +80,15 @@ def test_loading_the_seed_twice_changes_nothing_the_second_time():
 
 @pytest.mark.django_db
 def test_the_seed_links_the_inaugural_meeting_when_it_is_loaded():
-    # given
-
-    Meeting.objects.create(
+    # given the inaugural meeting, added by the Secretariat before the agreements' seed
+    meeting_create(
+        actor=factories.secretariat(),
         slug="ascn-annual-meeting-2018",
-        title="Inaugural ASCN meeting",
-        kind=Meeting._meta.get_field("kind").choices[0][0],
-        start_date=dt.date(2018, 7, 8),
+        values={
+            "title": "Inaugural ASCN meeting",
+            "kind": Meeting._meta.get_field("kind").choices[0][0],
+            "start_date": dt.date(2018, 7, 8),
+        },
     )
     # when
     load_agreements()

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ascn.accounts.services import user_create
 from ascn.agreements.management.commands.load_agreements import load_agreements
 from ascn.cooperation.markdown import render_markdown
 from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
@@ -24,6 +23,7 @@ from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.models import AuditEntry
 from ascn.meetings.management.commands.load_meetings import load_meetings
 from ascn.network.models import City, FocusArea
+from tests import factories
 from tests.roles import assert_matrix, sign_in_redirect
 
 pytest_plugins = ["tests.roles"]
@@ -267,8 +267,9 @@ def test_a_member_opens_a_thread_and_its_markdown_is_sanitised(thread):
 
 
 def test_people_without_a_role_cannot_post(roles, thread):
-
-    outsider = user_create(actor=None, email="outsider@example.org", password=None)
+    # given an account that holds no role
+    outsider = factories.user("outsider@example.org")
+    # when it starts a thread or posts, then it is refused
     with pytest.raises(PermissionDenied):
         thread_create(actor=outsider, focus_area=_area(), title="x", body="y")
     with pytest.raises(PermissionDenied):

@@ -17,6 +17,7 @@ from ascn.accounts.services import token_create, user_create
 from ascn.core import audit
 from ascn.core.audit.queries import CSV_COLUMNS
 from ascn.core.models import AuditEntry
+from tests import factories
 from tests.roles import AuditMark, Redirect, assert_matrix, members, sign_in_redirect
 
 pytest_plugins = ["tests.roles"]
@@ -79,7 +80,7 @@ def test_the_back_office_pages_refuse_writes_to_the_trail(roles, entry):
 
 def test_a_write_made_through_a_request_records_its_request_id_and_client_address(network):
     # given someone with a password
-    user_create(actor=None, email="clerk@example.org", password="rambutan-courtyard-88")
+    factories.user("clerk@example.org", password="rambutan-courtyard-88")
     mark = AuditMark()
     # when they create a token over the API, sending a request id
     response = Client().post(
@@ -280,9 +281,7 @@ def test_the_csv_export_has_a_header_row_and_the_filtered_entries(trail):
 
 def test_the_csv_export_defuses_spreadsheet_formulas(roles):
     # given an entry whose object name starts like a formula
-    user = user_create(
-        actor=None, email="x@example.org", password=None, full_name='=HYPERLINK("http://evil")'
-    )
+    user = factories.user("x@example.org", full_name='=HYPERLINK("http://evil")')
     response = roles.session("secretariat").get(
         "/audit/export.csv", {"object_type": "accounts.user", "object_id": str(user.pk)}
     )

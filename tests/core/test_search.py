@@ -238,13 +238,7 @@ def test_facets_count_the_whole_result_set_and_filters_narrow_it(roles):
         focus_areas=["quality-environment"],
         status="implementation",
     )
-    plan_create(
-        actor=secretariat,
-        city=City.objects.get(slug="da-nang"),
-        title="Flood-ready Da Nang plan",
-        period_start=2025,
-        period_end=2030,
-    )
+    factories.plan(secretariat, city="da-nang", title="Flood-ready Da Nang plan")
 
     # when searching with one result per page
     results = search.search(secretariat, "flood", page_size=1)

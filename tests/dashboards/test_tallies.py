@@ -178,6 +178,7 @@ def test_a_rebuild_gives_the_same_tallies(data):
 
     kept = rows()
     assert all(kept)
+    # when the tallies are lost (the ORM: a restore without them) and rebuilt
     for model in (ProjectTally, DealTally, StateTally, CityCount, OrganisationTally):
         model.objects.all().delete()
     call_command("dashboards_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115

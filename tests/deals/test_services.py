@@ -319,7 +319,7 @@ def test_a_commitment_adds_to_the_projects_funding_secured_exactly_once(
     engagement = to_term_sheet(deals)
     project = Project.objects.get(pk=deals.phuket_project.pk)
     assert project.funding_secured == Decimal("100000")
-    Notification.objects.all().delete()
+    Notification.objects.all().delete()  # the notices so far are not what is tested
     mark = AuditMark()
     # when the partner commits 250,000 THB as a loan
     with django_capture_on_commit_callbacks(execute=True):
@@ -447,6 +447,7 @@ def test_a_commitment_is_refused_on_any_other_move(deals):
 def test_every_stage_change_tells_both_sides_but_not_the_mover(
     deals, mailoutbox, django_capture_on_commit_callbacks
 ):
+    # given a deal, and none of the notices of its interest
     engagement = deals.interest()
     Notification.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):

@@ -262,6 +262,7 @@ def test_the_programmes_sql_prefilter_keeps_every_eligible_programme(roles, worl
             },
         )
         if extra.get("awarded"):
+            # the ORM: all of it awarded, without the calls and applications that would do it
             type(fund).objects.filter(pk=fund.pk).update(awarded_amount=fund.total_amount)
     secretariat = roles.user("secretariat")
     rates = money.latest_rates()

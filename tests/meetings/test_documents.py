@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from ascn.agreements.models import Agreement
+from ascn.agreements.services import agreement_update
 from ascn.core.documents import MAX_DOCUMENT_BYTES
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.meetings.models import Meeting, MeetingDocument
@@ -347,7 +348,12 @@ def test_an_agreement_the_person_may_not_see_is_not_listed(roles, meeting, text)
     # given one of the two is back to a draft (the Secretariat's only)
     call_command("load_agreements", verbosity=0)
     hidden = Agreement.objects.get(slug="amata-yokohama-2018")
-    Agreement.objects.filter(pk=hidden.pk).update(visibility="draft")
+    agreement_update(
+        actor=roles.user("secretariat"),
+        agreement=hidden,
+        version=hidden.version,
+        visibility="draft",
+    )
     # then
     assert hidden.title not in text(roles.session("anonymous").get(f"/meetings/{INAUGURAL}/"))
     assert hidden.title not in text(roles.session("cso_phuket").get(f"/meetings/{INAUGURAL}/"))

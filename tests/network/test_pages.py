@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from ascn.accounts.services import user_create
 from ascn.network.models import Appointment, City, MemberState, Person, SizeClass
 from ascn.network.services import appointment_create, appointment_end, registry_upsert
+from tests import factories
 
 
 def table_row(response, containing: str) -> str:
@@ -385,7 +385,7 @@ def test_signing_in_with_email_and_password_reveals_contact_details(
     client, phuket_officer_contact, text
 ):
     # given
-    user_create(actor=None, email="cso@example.org", password="smart-drainage-2026")
+    factories.user("cso@example.org", password="smart-drainage-2026")
 
     # when
     response = client.post(

@@ -30,7 +30,6 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from ascn.accounts.services import membership_grant, user_create
 from ascn.network.models import City, MemberState
 from ascn.plans.models import Project
 from ascn.plans.services import exchange_rate_set, progress_add
@@ -326,8 +325,7 @@ def test_the_secretariat_also_counts_drafts(data, secretariat):
 
 def test_a_csco_sees_public_projects_and_their_own_drafts_only(data):
     # given: the officer of Phuket (P4 is a Hanoi draft)
-    officer = user_create(actor=None, email="cso@me.test", password=None)
-    membership_grant(actor=None, user=officer, role="cso", scope=City.objects.get(slug="phuket"))
+    officer = factories.user("cso@me.test", role="cso", scope=City.objects.get(slug="phuket"))
     client = Client()
     client.force_login(officer)
 
@@ -339,12 +337,9 @@ def test_a_csco_sees_public_projects_and_their_own_drafts_only(data):
 
 
 def test_the_national_representative_sees_their_states_drafts(data):
-    nr = user_create(actor=None, email="nr@me.test", password=None)
-    membership_grant(
-        actor=None,
-        user=nr,
-        role="national_representative",
-        scope=MemberState.objects.get(code="VN"),
+    # given: the National Representative of Viet Nam (P4 is a Hanoi draft)
+    nr = factories.user(
+        "nr@me.test", role="national_representative", scope=MemberState.objects.get(code="VN")
     )
     client = Client()
     client.force_login(nr)

@@ -262,13 +262,15 @@ def test_an_organisation_gets_the_projects_it_may_see_that_fit(roles, world):
 
 
 def test_the_organisation_list_filters_and_shows_badges(roles, world, client, text):
-    organisation_create(
-        actor=roles.user("secretariat"),
+    # given a sample solution provider besides the world's organisations
+    factories.organisation(
+        roles.user("secretariat"),
+        slug="sample-solar-co",
         name="Sample Solar Co",
         kind="solution_provider",
         sample=True,
-        visibility="public",
     )
+    # when the public lists the organisations, then it sees the badges but not the draft
     response = client.get("/organisations/")
     assert "Sample Solar Co Solution provider Sample data" in text(response)
     assert "Quiet Capital" not in text(response)
