@@ -1,5 +1,5 @@
-"""The dashboards' world: a Secretariat and three projects with their money, an award and
-deals (the table in ``test_dashboards.py``), shared by the figures and the tallies tests."""
+"""The dashboards' world: three projects with their money, an award and deals (the table in
+``test_dashboards.py``), shared by the figures and the tallies tests."""
 
 from __future__ import annotations
 
@@ -9,12 +9,6 @@ import pytest
 
 from ascn.plans.services import exchange_rate_set
 from tests import factories
-
-
-@pytest.fixture
-def secretariat(network, settings):
-    settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
-    return factories.secretariat("sec@dash.test")
 
 
 @pytest.fixture

@@ -22,11 +22,9 @@ from tests import factories
 SITE = "https://ascn.example"
 
 
-@pytest.fixture
-def secretariat(network, settings):
-    settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
+@pytest.fixture(autouse=True)
+def site_url(settings):
     settings.SITE_URL = SITE
-    return factories.secretariat("sec@data.test")
 
 
 @pytest.fixture

@@ -42,12 +42,6 @@ URL = "/reports/me/"
 
 
 @pytest.fixture
-def secretariat(network, settings):
-    settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
-    return factories.secretariat("sec@me.test")
-
-
-@pytest.fixture
 def data(secretariat):
     today = dt.date.today()
     exchange_rate_set(

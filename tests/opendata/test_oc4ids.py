@@ -77,13 +77,6 @@ def schema_errors(package) -> list[str]:
 
 
 @pytest.fixture
-def secretariat(network, settings):
-    settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
-    settings.MEDIA_ROOT = settings.MEDIA_ROOT  # documents go to the test media folder
-    return factories.secretariat("sec@oc4ids.test")
-
-
-@pytest.fixture
 def projects(secretariat, tmp_path, settings):
     """A public project with every field, a public minimal one, a sample, a draft and a network one."""
     settings.MEDIA_ROOT = tmp_path
