@@ -35,6 +35,16 @@ class Deals:
             message=message,
         )
 
+    def at_term_sheet(self) -> Engagement:
+        """ADB × the Phuket project, expressed and moved on to the term sheet by ADB's member."""
+        return factories.engagement(
+            self.roles.user("partner_adb"),
+            project=self.phuket_project,
+            organisation=self.adb,
+            message="We would like to talk.",
+            stage="term_sheet",
+        )
+
     def refresh(self, obj):
         obj.refresh_from_db()
         return obj

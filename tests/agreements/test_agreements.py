@@ -352,7 +352,9 @@ def test_one_agreement_and_404s(roles, agreements):
     assert roles.session("anonymous").get("/api/v1/agreements/nothing").status_code == 404
 
 
-def test_the_pages(client, agreements, text, django_assert_max_num_queries):
+def test_the_public_pages_list_and_show_only_public_agreements(
+    client, agreements, text, django_assert_max_num_queries
+):
     # when
     with django_assert_max_num_queries(8):
         listing = client.get("/agreements/")

@@ -234,7 +234,9 @@ def test_the_case_study_api_and_its_errors(client, cooperation):
     assert client.get("/api/v1/partnerships/abc").status_code == 422
 
 
-def test_the_cooperation_page(client, cooperation, text):
+def test_the_cooperation_page_shows_only_public_partnerships_and_case_studies(
+    client, cooperation, text
+):
     response = client.get("/cooperation/")
     assert response.status_code == 200
     assert "Public Partner" in text(response)
@@ -327,7 +329,7 @@ def test_a_hidden_thread_is_gone_for_members(roles, thread):
     )
 
 
-def test_the_thread_pages(roles, thread, text):
+def test_members_read_and_reply_to_a_thread_whose_markup_is_made_safe(roles, thread, text):
     # given
     url = f"/cooperation/threads/{thread.pk}/"
     assert_matrix(

@@ -43,19 +43,21 @@ def titles(response) -> list[str]:
 def test_a_repeated_anonymous_list_is_served_without_touching_the_database(
     public_project, django_assert_num_queries
 ):
+    # given the public read the list once
     first = Client().get(LIST)
     assert titles(first) == ["Beach safety cameras"]
-
+    # when they read it again
     with django_assert_num_queries(0):
         again = Client().get(LIST)
-
+    # then the same answer comes from the cache, without a query
     assert again.content == first.content
     assert again["Content-Type"] == first["Content-Type"]
 
 
 def test_an_edit_shows_in_the_next_anonymous_list(roles, public_project):
+    # given the list cached
     assert titles(Client().get(LIST)) == ["Beach safety cameras"]
-
+    # when the project is renamed
     project_update(
         actor=roles.user("secretariat"),
         project=public_project,
@@ -63,6 +65,7 @@ def test_an_edit_shows_in_the_next_anonymous_list(roles, public_project):
         title="Beach safety cameras, phase 2",
     )
 
+    # then the next anonymous list has the new title
     assert titles(Client().get(LIST)) == ["Beach safety cameras, phase 2"]
 
 

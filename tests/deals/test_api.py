@@ -61,7 +61,7 @@ def test_one_deal_is_404_outside_its_parties(deals):
     assert body["message"] == "We would like to talk."
 
 
-def test_expressing_interest(deals):
+def test_a_partner_expresses_interest_once_and_the_pair_is_then_taken(deals):
     payload = {
         "project": deals.phuket_project.pk,
         "organisation": "asian-development-bank",
@@ -103,7 +103,7 @@ def test_interest_in_a_project_one_cannot_see_names_the_field(deals):
     assert not Engagement.objects.exists()
 
 
-def test_moving_a_deal(deals):
+def test_a_party_moves_a_deal_with_its_version_and_others_are_refused(deals):
     engagement = deals.interest()
     url = f"/api/v1/engagements/{engagement.pk}/advance"
     # the refusals first, each leaving the deal where it is

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from ascn.accounts.models import Notification
 from ascn.deals.models import Engagement
-from ascn.deals.services import engagement_advance, pairs_in_pipeline
+from ascn.deals.services import pairs_in_pipeline
 from ascn.plans.models import Project
 from tests.conftest import page_text
 from tests.roles import Redirect, assert_matrix, everyone, sign_in_redirect
@@ -21,13 +21,16 @@ pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
 def test_the_board_shows_each_stage_with_the_deals_one_may_see(
     deals, django_assert_max_num_queries
 ):
+    # given ADB's interest in the Phuket project
     engagement = deals.interest()
+    # when each principal opens the board, then members get it, the anonymous sign in first
     responses = assert_matrix(
         deals.roles.session,
         "GET",
         "/engagements/",
         everyone(200, anonymous=sign_in_redirect("/engagements/")),
     )
+    # and the deal shows to its parties, the NR and the Secretariat, not to Hanoi's officer
     for name in ("partner_adb", "cso_phuket", "nr_th", "secretariat"):
         assert "Phuket flood sensors" in page_text(responses[name]), name
     text = page_text(responses["cso_hanoi"])
@@ -44,8 +47,10 @@ def test_the_board_shows_each_stage_with_the_deals_one_may_see(
 
 
 def test_the_board_filters_by_organisation_and_city(deals):
+    # given ADB's interest in the Phuket project
     deals.interest()
     client = deals.roles.session("secretariat")
+    # when the Secretariat filters by ADB, then by Hanoi, the board narrows accordingly
     text = page_text(client.get("/engagements/?organisation=asian-development-bank"))
     assert "Deal pipeline: Asian Development Bank" in text and "Phuket flood sensors" in text
     text = page_text(client.get("/engagements/?city=hanoi"))
@@ -53,8 +58,10 @@ def test_the_board_filters_by_organisation_and_city(deals):
 
 
 def test_a_deal_page_is_for_its_parties_only(deals):
+    # given a deal
     engagement = deals.interest()
     url = f"/engagements/{engagement.pk}/"
+    # when each principal opens it, then only its parties, the NR and the Secretariat may
     responses = assert_matrix(
         deals.roles.session,
         "GET",
@@ -78,17 +85,22 @@ def test_a_deal_page_is_for_its_parties_only(deals):
     assert notice.url == url and notice.read_at is not None
 
 
-def test_moving_a_deal_from_its_page(deals, django_capture_on_commit_callbacks, mailoutbox):
+def test_a_party_moves_a_deal_from_its_page_and_the_other_side_is_told(
+    deals, django_capture_on_commit_callbacks, mailoutbox
+):
+    # given ADB's interest in the Phuket project
     engagement = deals.interest()
     client = deals.roles.session("cso_phuket")
     url = f"/engagements/{engagement.pk}/advance/"
     # the NR cannot; another city's officer does not see it
     assert deals.roles.session("nr_th").post(url, {"stage": "discussion"}).status_code == 403
     assert deals.roles.session("cso_hanoi").post(url, {"stage": "discussion"}).status_code == 404
+    # when Phuket's officer moves it to discussion
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url, {"stage": "discussion", "version": engagement.version, "note": "Let's meet."}
         )
+    # then it is in discussion and ADB's member is e-mailed
     assert Redirect(f"/engagements/{engagement.pk}/").matches(response)
     assert Engagement.objects.get(pk=engagement.pk).stage == "discussion"
     assert [m.to for m in mailoutbox] == [["partner-adb@roles.test"]]
@@ -103,21 +115,17 @@ def test_moving_a_deal_from_its_page(deals, django_capture_on_commit_callbacks, 
 
 
 def test_committing_from_the_page_needs_amount_and_instrument(deals):
-    engagement = deals.interest()
-    for stage in ("discussion", "due_diligence", "term_sheet"):
-        engagement = engagement_advance(
-            actor=deals.roles.user("partner_adb"),
-            engagement=engagement,
-            stage=stage,
-            version=engagement.version,
-        )
+    # given a deal at the term sheet: its page asks for the amount, in the project's currency
+    engagement = deals.at_term_sheet()
     client = deals.roles.session("partner_adb")
     page = page_text(client.get(f"/engagements/{engagement.pk}/"))
     assert "Amount committed" in page and "THB" in page
     url = f"/engagements/{engagement.pk}/advance/"
+    # when ADB commits without an amount, then it is told what is missing
     missing = client.post(url, {"stage": "committed", "version": engagement.version})
     assert missing.status_code == 422
     assert "A commitment needs its amount." in page_text(missing)
+    # when it commits 400,000 THB as equity
     done = client.post(
         url,
         {
@@ -127,6 +135,7 @@ def test_committing_from_the_page_needs_amount_and_instrument(deals):
             "commitment_instrument": "equity",
         },
     )
+    # then the project's funding secured grows from 100,000 to 500,000 THB
     assert done.status_code == 302
     project = Project.objects.get(pk=deals.phuket_project.pk)
     assert project.funding_secured == Decimal("500000")
@@ -168,14 +177,18 @@ def test_the_interest_button_costs_no_query_given_the_pairs(deals, django_assert
     assert "In pipeline: Interest" in html
 
 
-def test_expressing_interest_from_the_button(deals, django_capture_on_commit_callbacks, mailoutbox):
+def test_expressing_interest_from_the_button_confirms_then_tells_the_city(
+    deals, django_capture_on_commit_callbacks, mailoutbox
+):
     client = deals.roles.session("partner_adb")
     form = {"project": deals.phuket_project.pk, "organisation": "asian-development-bank"}
     # the confirmation page (a GET) writes nothing
     confirm = client.get("/engagements/new/", form)
     assert confirm.status_code == 200 and not Engagement.objects.exists()
+    # when ADB's member confirms with a message
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/engagements/new/", {**form, "message": "Interested."})
+    # then the deal exists, with the message, and Phuket's officer is e-mailed
     engagement = Engagement.objects.get()
     assert Redirect(f"/engagements/{engagement.pk}/").matches(response)
     assert engagement.message == "Interested."

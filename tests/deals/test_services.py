@@ -300,23 +300,11 @@ def test_a_stale_version_is_a_409_and_nothing_moves(deals):
 # --- commitments ------------------------------------------------------------------------
 
 
-def to_term_sheet(deals) -> Engagement:
-    engagement = deals.interest()
-    for stage in ("discussion", "due_diligence", "term_sheet"):
-        engagement = engagement_advance(
-            actor=deals.roles.user("partner_adb"),
-            engagement=engagement,
-            stage=stage,
-            version=engagement.version,
-        )
-    return engagement
-
-
 def test_a_commitment_adds_to_the_projects_funding_secured_exactly_once(
     deals, mailoutbox, django_capture_on_commit_callbacks
 ):
     # given a deal at the term sheet, on a project with 100,000 THB secured
-    engagement = to_term_sheet(deals)
+    engagement = deals.at_term_sheet()
     project = Project.objects.get(pk=deals.phuket_project.pk)
     assert project.funding_secured == Decimal("100000")
     Notification.objects.all().delete()  # the notices so far are not what is tested
@@ -363,7 +351,7 @@ def test_a_commitment_adds_to_the_projects_funding_secured_exactly_once(
 
 
 def test_declining_a_committed_deal_gives_the_commitment_back(deals):
-    engagement = to_term_sheet(deals)
+    engagement = deals.at_term_sheet()
     engagement = engagement_advance(
         actor=deals.roles.user("partner_adb"),
         engagement=engagement,
@@ -401,7 +389,7 @@ def test_declining_a_committed_deal_gives_the_commitment_back(deals):
     ],
 )
 def test_a_commitment_needs_amount_currency_and_instrument(deals, override, field):
-    engagement = to_term_sheet(deals)
+    engagement = deals.at_term_sheet()
     project = Project.objects.get(pk=deals.phuket_project.pk)
     with pytest.raises(InvalidInput) as refused:
         engagement_advance(
@@ -419,7 +407,7 @@ def test_a_commitment_needs_amount_currency_and_instrument(deals, override, fiel
 
 
 def test_the_whole_funding_gap_may_be_committed(deals):
-    engagement = to_term_sheet(deals)
+    engagement = deals.at_term_sheet()
     engagement_advance(
         actor=deals.roles.user("partner_adb"),
         engagement=engagement,

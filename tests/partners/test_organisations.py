@@ -151,7 +151,7 @@ def test_a_profile_reads_with_money_in_usd_and_members_for_members_only(roles, a
     assert signed_in["members"] == [{"name": "partner_adb"}]
 
 
-def test_create_role_matrix(roles):
+def test_only_the_secretariat_adds_an_organisation_through_the_api(roles):
     payload = {"name": "Lion City Ventures", "kind": "investor", "countries": ["SG"]}
     responses = assert_matrix(
         roles.bearer,
@@ -173,7 +173,7 @@ def test_create_refuses_unknown_codes_with_a_422_naming_the_field(roles):
     assert response.json()["detail"][0]["loc"] == ["body", "countries"]
 
 
-def test_patch_role_matrix_and_stale_version(roles, adb):
+def test_its_members_and_the_secretariat_edit_a_profile_and_a_stale_version_is_409(roles, adb):
     expected = members(403, anonymous=401, partner_adb=200, secretariat=200)
     for name, status in expected.items():
         version = Organisation.objects.get(slug=ADB).version
@@ -343,7 +343,9 @@ def test_edit_and_verify_are_for_those_allowed(roles, adb):
     assert adb.verified
 
 
-def test_the_matches_pages(roles, world, django_assert_max_num_queries, text):
+def test_the_matches_pages_list_what_fits_with_reasons_in_few_queries(
+    roles, world, django_assert_max_num_queries, text
+):
     partner = roles.session("partner_adb")
     with django_assert_max_num_queries(20):
         response = partner.get(f"/organisations/{ADB}/matches/")
@@ -420,7 +422,7 @@ def test_instruments_filter_the_projects_of_an_organisation(roles, adb_profile):
     ]
 
 
-def test_pages_role_matrix(roles, world):
+def test_who_reaches_the_matches_and_profile_edit_pages(roles, world):
     hanoi = f"/projects/{world['hanoi'].pk}/matches/"
     phuket = f"/projects/{world['phuket'].pk}/matches/"
     assert_matrix(roles.session, "GET", hanoi, members(200, anonymous=sign_in_redirect(hanoi)))

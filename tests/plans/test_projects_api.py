@@ -353,7 +353,7 @@ def titles(response) -> set[str]:
         ("?city=phuket&focus_area=quality-environment", {"Patong drainage"}),
     ],
 )
-def test_the_list_filters(roles, portfolio, query, expected):
+def test_the_list_filters_by_country_city_area_status_and_words(roles, portfolio, query, expected):
     # given four projects and the Secretariat, who sees them all
     # when the list is filtered
     response = roles.bearer("secretariat").get(f"{PROJECTS}{query}")
