@@ -1,4 +1,5 @@
-"""Shared fixtures: the real network data, a signed-in member, bounded query counts."""
+"""Shared fixtures: the real network data, a signed-in member, the Secretariat, bounded query
+counts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import transaction
 
 from ascn.accounts.services import user_create
 from ascn.network.management.commands.load_network import load_network
+from tests import factories
 
 MEMBER_EMAIL = "member@example.org"
 MEMBER_PASSWORD = "quiet-harbour-lanterns-2026"
@@ -82,6 +84,14 @@ def member(db, client, settings):
     )
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def secretariat(network, settings):
+    """A member of the Secretariat, made through the services (``factories.secretariat``), who
+    need not give a two-factor code: these tests are about what it sees and does."""
+    settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
+    return factories.secretariat()
 
 
 @pytest.fixture

@@ -199,13 +199,16 @@ def engagement(
     stage: str = "interest",
     side: str = "city",
     advanced_by: User | None = None,
+    message: str = "",
 ) -> Engagement:
-    """A deal between ``project`` and ``organisation``, moved on to ``stage`` (through each
-    stage before it, by ``advanced_by`` or ``actor``) as the pipeline allows."""
+    """A deal between ``project`` and ``organisation`` (interest expressed by ``actor``, or by
+    the system on ``side`` when ``actor`` is None), moved on to ``stage`` (through each stage
+    before it, by ``advanced_by`` or ``actor``) as the pipeline allows."""
     deal = engagement_create(
         actor=actor,
         project=project,
         organisation=organisation,
+        message=message,
         side=side if actor is None else None,
     )
     path = ["interest", "discussion", "due_diligence", "term_sheet", "committed", "closed"]

@@ -1,5 +1,7 @@
 """Racing threads on PostgreSQL, for the concurrency tests (plans, programmes, pipeline).
 
+``ON_POSTGRESQL`` marks a race to run on PostgreSQL only.
+
 ``race`` runs each attempt in its own thread and connection and releases them at the same
 instant: the calling thread holds a lock on the row while they start, waits until PostgreSQL
 shows every one of them waiting on a lock, then lets go.
@@ -10,9 +12,16 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from django.db import connection, transaction
 
 from ascn.core.errors import DomainError
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises every write transaction (one writer at a time, IMMEDIATE mode), "
+    "so two threads cannot interleave inside a write; the race is run on PostgreSQL",
+)
 
 
 def race(row_model, pk: int, attempts: list) -> list:

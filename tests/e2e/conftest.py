@@ -106,14 +106,26 @@ def url(live_server) -> Callable[[str], str]:
     return lambda path: live_server.url + path
 
 
+def assert_fits_the_width(page: Page) -> None:
+    """The page does not scroll sideways: at the test's 1280 px nothing is cut off at the right
+    (a wide table or board scrolls inside its own box, never the whole page)."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px"
+
+
 @pytest.fixture
 def screenshot(request) -> Callable[[Page, str], Path]:
-    """``screenshot(page, "home")``: a numbered full-page screenshot of this test's step."""
+    """``screenshot(page, "home")``: a numbered full-page screenshot of this test's step, of a
+    page that fits the width (``assert_fits_the_width``): a screenshot always checks something
+    a person relies on, besides what the test asserts before it."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     test_name = re.sub(r"\W+", "-", request.node.name).strip("-")
     steps = iter(range(1, 100))
 
     def take(page: Page, step: str) -> Path:
+        assert_fits_the_width(page)
         path = SCREENSHOT_DIR / f"{test_name}-{next(steps):02d}-{step}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

@@ -9,19 +9,16 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from playwright.sync_api import expect
 
-from ascn.accounts.services import membership_grant, user_create
-from ascn.network.models import City
-from ascn.plans.services import project_create, project_update
+from ascn.opendata import catalogue
 from tests import factories
+from tests.e2e.axe import violations
 from tests.e2e.conftest import SCREENSHOT_DIR
 
 pytestmark = pytest.mark.e2e
 
-AXE = Axe()
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # The documentation's screenshots are written only when asked (ASCN_DOCS_SCREENSHOTS=1), so
 # a test run leaves the checkout clean; otherwise they go to the git-ignored e2e folder.
 DOCS_SCREENSHOTS = (
@@ -30,14 +27,6 @@ DOCS_SCREENSHOTS = (
     else SCREENSHOT_DIR
 )
 CHARTS = ["pipeline", "funding", "focus-areas", "deals", "partners", "programmes"]
-
-
-def violations(page) -> list[str]:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-    ]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,31 +38,42 @@ def vega_bundle():
 @pytest.fixture
 def figures(live_network, settings):
     settings.ASCN_SECRETARIAT_REQUIRES_2FA = False
-    secretariat = user_create(actor=None, email="sec@e2e-dash.test", password=None)
-    membership_grant(actor=None, user=secretariat, role="secretariat")
-    projects = []
-    for slug, title, area, status, budget, secured in [
-        ("da-nang", "Flood early warning", "safety-security", "preparation", "2400000", "600000"),
-        ("phuket", "Smart drainage", "quality-environment", "implementation", "900000", "900000"),
-        ("jakarta", "Open data portal", "civic-social", "identification", "150000", "0"),
-    ]:
-        project = project_create(
-            actor=secretariat,
-            city=City.objects.get(slug=slug),
+    secretariat = factories.secretariat("sec@e2e-dash.test")
+    projects = [
+        factories.project(
+            secretariat,
+            city=slug,
             title=title,
             description=f"{title}.",
             focus_areas=[area],
             status=status,
-            budget_amount=budget,
-            budget_currency="USD",
-            funding_secured=secured,
-            period_start=dt.date(2025, 1, 1),
+            budget=budget,
+            currency="USD",
+            secured=secured,
+            start=dt.date(2025, 1, 1),
+            end=None,
+            visibility="public",
         )
-        projects.append(
-            project_update(
-                actor=secretariat, project=project, version=project.version, visibility="public"
-            )
-        )
+        for slug, title, area, status, budget, secured in [
+            (
+                "da-nang",
+                "Flood early warning",
+                "safety-security",
+                "preparation",
+                "2400000",
+                "600000",
+            ),
+            (
+                "phuket",
+                "Smart drainage",
+                "quality-environment",
+                "implementation",
+                "900000",
+                "900000",
+            ),
+            ("jakarta", "Open data portal", "civic-social", "identification", "150000", "0"),
+        ]
+    ]
     bank = factories.organisation(
         secretariat, slug="e2e-bank", name="Regional Bank", kind="investor"
     )
@@ -108,9 +108,12 @@ def test_charts_render_under_the_csp(page, url, figures, screenshot):
         "console",
         lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
     )
+    # when the dashboards open
     response = page.goto(url("/dashboards/"))
+    # then the policy allows no eval, and every chart is drawn without a CSP complaint
     policy = response.headers["content-security-policy"]
     assert "unsafe-eval" not in policy
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboards")
     _charts_drawn(page)
     assert not csp_errors, csp_errors
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -149,6 +152,7 @@ def test_map_city_links_open_the_city_page(page, url, figures):
     assert "1 project" in phuket.locator("path").get_attribute("aria-label")
     phuket.click()
     page.wait_for_url("**/cities/phuket/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phuket")
 
 
 @pytest.mark.parametrize("path", ["/", "/dashboards/", "/data/"])
@@ -159,7 +163,27 @@ def test_no_accessibility_violations(page, url, figures, path):
     assert violations(page) == []
 
 
-def test_open_data_screenshot(page, url, figures):
+def test_the_open_data_page_offers_every_dataset_for_download(page, url, figures, screenshot):
+    # when someone opens the open-data catalogue
     page.goto(url("/data/"))
+
+    # then it says what it is, under which licence, and where the machine-readable list is
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open data")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("link", name="CC BY 4.0").first).to_be_visible()
+    expect(main.get_by_role("link", name="catalog.jsonld")).to_have_attribute(
+        "href", "/data/catalog.jsonld"
+    )
+    # and every dataset, each with its CSV and XLSX download
+    datasets = catalogue.datasets()
+    expect(page.locator("#datasets-title")).to_have_text(f"{len(datasets)} datasets")
+    for dataset in datasets:
+        item = page.locator(f"li#{dataset.key}")
+        expect(item.get_by_role("heading", level=3)).to_contain_text(str(dataset.title))
+        for fmt in ("csv", "xlsx"):
+            expect(item.locator(f"a[href='/data/{dataset.key}.{fmt}']")).to_be_visible()
+    # and the projects dataset was last updated with the public projects
+    expect(page.locator("li#projects dd time")).to_have_count(1)
+    screenshot(page, "open-data")
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(DOCS_SCREENSHOTS / "open-data.png"), full_page=True)

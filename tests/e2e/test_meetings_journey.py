@@ -14,10 +14,10 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from ascn.accounts.models import Role
-from ascn.accounts.services import membership_grant, user_create
 from ascn.meetings.models import Registration
 from ascn.meetings.services import meeting_create, registration_register
 from ascn.network.models import City, MemberState
+from tests import factories
 
 pytestmark = pytest.mark.e2e
 
@@ -48,13 +48,17 @@ def full_meeting(live_network, live_server, settings):
             "registration_open": True,
         },
     )
-    hanoi = user_create(actor=None, email="csco.hanoi@hanoi.example.vn", password=None)
-    membership_grant(actor=None, user=hanoi, role=Role.CSO, scope=City.objects.get(slug="hanoi"))
-    registration_register(actor=hanoi, meeting=meeting)
-    csco = user_create(
-        actor=None, email=CSCO_EMAIL, password=PASSWORD, full_name="Phuket's Chief Officer"
+    hanoi = factories.user(
+        "csco.hanoi@hanoi.example.vn", role=Role.CSO, scope=City.objects.get(slug="hanoi")
     )
-    membership_grant(actor=None, user=csco, role=Role.CSO, scope=City.objects.get(slug="phuket"))
+    registration_register(actor=hanoi, meeting=meeting)
+    csco = factories.user(
+        CSCO_EMAIL,
+        role=Role.CSO,
+        scope=City.objects.get(slug="phuket"),
+        password=PASSWORD,
+        full_name="Phuket's Chief Officer",
+    )
     return meeting, csco
 
 

@@ -15,13 +15,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ascn.accounts.models import Role
-from ascn.accounts.services import membership_grant, user_create
 from ascn.deals.models import Engagement
 from ascn.network.models import City
 from ascn.partners.services import organisation_upsert_seed
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
-from ascn.plans.services import project_create, project_update
-from tests.e2e.test_accessibility import violations
+from tests import factories
+from tests.e2e.axe import violations
 
 pytestmark = pytest.mark.e2e
 
@@ -35,12 +34,6 @@ PROJECT_TITLE = "Smart drainage for Hai Chau district"
 @pytest.fixture
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def person(email: str, full_name: str, role: str, scope):
-    user = user_create(actor=None, email=email, password=PASSWORD, full_name=full_name)
-    membership_grant(actor=None, user=user, role=role, scope=scope)
-    return user
 
 
 @pytest.fixture
@@ -64,24 +57,27 @@ def drainage_deal_world(live_network, fast_passwords) -> dict:
         },
     )
     da_nang = City.objects.get(slug="da-nang")
-    secretariat = person(SECRETARIAT_EMAIL, "ASEAN Secretariat", Role.SECRETARIAT, None)
-    partner = person(PARTNER_EMAIL, "Maria Santos", Role.PARTNER_MEMBER, adb)
-    csco = person(CSCO_EMAIL, "Nguyễn Thị Lan", Role.CSO, da_nang)
-    project = project_create(
-        actor=csco,
+    people = {
+        key: factories.user(email, role=role, scope=scope, password=PASSWORD, full_name=name)
+        for key, email, name, role, scope in [
+            ("sec", SECRETARIAT_EMAIL, "ASEAN Secretariat", Role.SECRETARIAT, None),
+            ("partner", PARTNER_EMAIL, "Maria Santos", Role.PARTNER_MEMBER, adb),
+            ("csco", CSCO_EMAIL, "Nguyễn Thị Lan", Role.CSO, da_nang),
+        ]
+    }
+    project = factories.project(
+        people["csco"],
         city=da_nang,
         title=PROJECT_TITLE,
         description="Sensors and retention basins against urban flooding and drainage failure.",
         focus_areas=["quality-environment"],
         status="preparation",
-        budget_amount="2400000",
-        budget_currency="USD",
+        budget="2400000",
+        currency="USD",
         financing_sought=["loan"],
+        visibility="public",
     )
-    project = project_update(
-        actor=csco, project=project, version=project.version, visibility="public"
-    )
-    return {"adb": adb, "partner": partner, "csco": csco, "project": project, "sec": secretariat}
+    return {"adb": adb, "project": project, **people}
 
 
 def sign_in(page: Page, url, email: str) -> None:

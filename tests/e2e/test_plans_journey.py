@@ -18,12 +18,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from ascn.accounts.models import Role
-from ascn.accounts.services import membership_grant, user_create
 from ascn.network.models import City, MemberState
 from ascn.plans import readiness
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.models import ActionPlan, PlanStatus, Project
-from ascn.plans.services import plan_create, plan_transition, project_create
+from ascn.plans.services import plan_transition
+from tests import factories
 
 pytestmark = pytest.mark.e2e
 
@@ -60,9 +60,8 @@ def media(settings, tmp_path):
 
 
 def officer(email: str, full_name: str, role: str, scope):
-    user = user_create(actor=None, email=email, password=PASSWORD, full_name=full_name)
-    membership_grant(actor=None, user=user, role=role, scope=scope)
-    return user
+    """An officer who signs in with ``PASSWORD``."""
+    return factories.user(email, role=role, scope=scope, password=PASSWORD, full_name=full_name)
 
 
 def sign_in(page: Page, url, email: str) -> None:
@@ -100,12 +99,12 @@ def da_nang(live_network, fast_passwords, media) -> dict:
     nr = officer(
         NR_EMAIL, "Trần Văn Minh", Role.NATIONAL_REPRESENTATIVE, MemberState.objects.get(code="VN")
     )
-    plan = plan_create(
-        actor=csco,
+    plan = factories.plan(
+        csco,
         city=city,
         title=PLAN_TITLE,
-        period_start=2025,
-        period_end=2030,
+        start=2025,
+        end=2030,
         vision="A liveable coastal city that stays dry, safe and connected.",
         focus_areas=["quality-environment", "safety-security"],
     )
@@ -333,15 +332,11 @@ def test_the_csco_of_phuket_finds_nothing_at_a_hanoi_draft(
     hanoi_officer = officer(
         "officer@hanoi.example.vn", "Hanoi officer", Role.CSO, City.objects.get(slug="hanoi")
     )
-    draft = project_create(
-        actor=hanoi_officer,
-        city=City.objects.get(slug="hanoi"),
+    draft = factories.project(
+        hanoi_officer,
+        city="hanoi",
         title="Hanoi congestion pricing draft",
         description="Not yet for other cities' eyes.",
-        focus_areas=["built-infrastructure"],
-        status="identification",
-        budget_amount="1000000",
-        budget_currency="USD",
     )
     officer(
         "officer@phuket.example.th", "Phuket officer", Role.CSO, City.objects.get(slug="phuket")

@@ -1,0 +1,208 @@
+"""The public dashboards (SPEC C9): figures against sums done by hand, only public records,
+filters (page, htmx partial, no-JS form), a CSV per chart, sample data flagged, and a
+bounded number of queries.
+
+The projects (rates: 1 THB = 0.03 USD):
+
+====  =======  ==========  ====================  ==============  ========================  ======
+name  city     visibility  focus areas           status          budget / secured          sample
+====  =======  ==========  ====================  ==============  ========================  ======
+P1    Phuket   public      quality-environment   implementation  1,000,000 / 400,000 THB   no
+P2    Hanoi    public      civic-social          preparation     50,000 / 0 USD            no
+P3    Hanoi    draft       civic-social          identification  10,000 / 0 USD            no
+====  =======  ==========  ====================  ==============  ========================  ======
+
+In USD: Thailand 30,000 budget, 12,000 secured, 18,000 sought; Viet Nam 50,000 / 0 / 50,000.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html as html_lib
+import io
+import json
+import re
+
+from django.core.cache import cache
+
+from tests import factories
+
+URL = "/dashboards/"
+MAX_QUERIES = 30
+
+
+def chart_table(html: str, key: str) -> list[list[str]]:
+    """The data table of one chart, as lists of cell texts."""
+    section = html.split(f'id="chart-{key}-title"', 1)[1].split("</section>", 1)[0]
+    body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [
+            html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr)
+        ]
+        for tr in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    ]
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_anonymous_sees_public_figures_only(client, data, get_bounded, text):
+    response = get_bounded(URL, max_queries=MAX_QUERIES)
+    html = response.content.decode()
+    page = text(response)
+    assert "Public projects 2" in page
+    assert "Partner organisations 1" in page
+    # The deal on the draft project and the one with the draft organisation are not counted.
+    assert "Engagements (deals) 1" in page
+    status = dict((row[0], row[1]) for row in chart_table(html, "pipeline"))
+    assert status["Implementation"] == "1"
+    assert status["Preparation"] == "1"
+    assert status["Identification"] == "0"
+    deals = dict((row[0], row[1]) for row in chart_table(html, "deals"))
+    assert deals == {**{k: "0" for k in deals}, "Discussion": "1"}
+    assert "Hidden Co" not in html
+    # "P3" as a name, not inside a random token (the CSP nonce is base64)
+    assert not re.search(r"(?<![\w+/=-])P3(?![\w+/=-])", html)
+
+
+def test_funding_by_member_state_in_usd_with_the_rate_date(client, data):
+    html = client.get(URL).content.decode()
+    rows = {row[0]: row[1:] for row in chart_table(html, "funding")}
+    assert rows["Thailand"] == ["1", "30,000", "12,000", "18,000"]
+    assert rows["Viet Nam"] == ["1", "50,000", "0", "50,000"]
+    assert (dt.date.today() - dt.timedelta(days=10)).isoformat() in html
+
+
+def test_focus_areas_partners_and_programmes(client, data):
+    html = client.get(URL).content.decode()
+    areas = {row[0]: row[1] for row in chart_table(html, "focus-areas")}
+    assert areas["Quality Environment"] == "1" and areas["Civic & Social"] == "1"
+    kinds = {row[0]: row[1] for row in chart_table(html, "partners")}
+    assert kinds["Investor"] == "1" and kinds["Solution provider"] == "0"
+    programme = chart_table(html, "programmes")[0]
+    assert programme[:6] == ["City Fund", "A Bank", "USD", "1,000,000", "250,000", "750,000"]
+
+
+def test_every_chart_embeds_a_vega_lite_spec_and_the_bundle(client, data):
+    html = client.get(URL).content.decode()
+    specs = re.findall(
+        r'<script id="chart-([\w-]+)-spec" type="application/json">(.*?)</script>', html, re.S
+    )
+    keys = {key for key, _spec in specs}
+    assert {"pipeline", "funding", "focus-areas", "deals", "partners", "programmes"} <= keys
+    for _key, spec in specs:
+        assert json.loads(spec)["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert "vendor/vega-bundle.js" in html and "dashboards/charts.js" in html
+    # No inline script: the Content Security Policy allows none.
+    assert not re.search(r"<script(?![^>]*(src=|application/json))[^>]*>", html)
+
+
+def test_filters_by_member_state_focus_area_and_year(client, data):
+    html = client.get(URL, {"member_state": "TH"}).content.decode()
+    rows = {row[0] for row in chart_table(html, "funding")}
+    assert rows == {"Thailand"}
+    assert dict((r[0], r[1]) for r in chart_table(html, "pipeline"))["Preparation"] == "0"
+
+    by_country = client.get(URL, {"country": "th"}).content.decode()  # as in the API
+    assert chart_table(by_country, "funding") == chart_table(html, "funding")
+
+    html = client.get(URL, {"focus_area": "civic-social"}).content.decode()
+    assert dict((r[0], r[1]) for r in chart_table(html, "pipeline"))["Implementation"] == "0"
+
+    html = client.get(URL, {"year": "2020"}).content.decode()
+    assert all(row[1] == "0" for row in chart_table(html, "pipeline"))
+
+
+def test_htmx_gets_the_results_only_and_bad_filters_say_so(client, data):
+    partial = client.get(URL, {"member_state": "VN"}, headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    body = partial.content.decode()
+    assert body.lstrip().startswith('<div id="dashboard-results"')
+    assert "<html" not in body
+    bad = client.get(URL, {"member_state": "XX"})
+    assert bad.status_code == 400
+    assert "Some filters are not valid" in bad.content.decode()
+
+
+def test_csv_download_per_chart_with_the_same_filters(client, data):
+    response = client.get("/dashboards/funding.csv", {"member_state": "TH"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "ascn-funding-th-" in response["Content-Disposition"]
+    rows = csv_rows(response)
+    assert rows[0][0] == "Member state"
+    assert rows[1] == ["Thailand", "1", "30000.00", "12000.00", "18000.00"]
+    cities = csv_rows(client.get("/dashboards/cities.csv"))
+    phuket = next(row for row in cities if row[1] == "Phuket")
+    assert phuket == ["Thailand", "Phuket", "2018", "1"]
+    html = client.get(URL, {"member_state": "TH"}).content.decode()
+    assert 'href="/dashboards/funding.csv?member_state=TH"' in html
+    assert client.get("/dashboards/nothing.csv").status_code == 404
+
+
+def test_map_sizes_cities_by_public_projects_and_links_them(client, data):
+    html = client.get(URL).content.decode()
+    assert "<title>Phuket, Thailand (joined 2018), 1 project</title>" in html
+    assert "<title>Hanoi, Viet Nam (joined 2018), 1 project</title>" in html  # P3 is draft
+    assert 'href="/cities/phuket/"' in html
+    assert "Public projects" in html  # the size legend
+
+
+def test_sample_data_is_flagged(client, data, text):
+    assert "includes sample data" not in text(client.get(URL))
+    # when a sample project is published, as the sample loaders make them
+    factories.project(
+        data["secretariat"], city="hanoi", title="P4", visibility="public", sample=True
+    )
+    assert "includes sample data" in text(client.get(URL))
+
+
+def test_empty_network_renders(client, network, text):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Public projects 0" in text(response)
+
+
+def test_query_count_does_not_grow_with_projects(
+    client, data, secretariat, django_assert_max_num_queries
+):
+    # given fifteen more public projects
+    for n in range(15):
+        factories.project(
+            secretariat,
+            city="hanoi",
+            title=f"Extra {n}",
+            focus_areas=["civic-social", "health-wellbeing"],
+            visibility="public",
+        )
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert client.get(URL).status_code == 200
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert client.get("/dashboards/funding.csv").status_code == 200
+
+
+def test_figures_are_cached_for_a_minute_when_configured(
+    client, data, settings, django_assert_max_num_queries, text
+):
+    settings.ASCN_DASHBOARD_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    cache.clear()
+    first = client.get(URL, {"member_state": "TH"})
+    assert "Figures computed at" in text(first)
+    with django_assert_max_num_queries(8):  # the filter form and the map, not the figures
+        second = client.get(URL, {"member_state": "TH"})
+    assert chart_table(second.content.decode(), "funding") == chart_table(
+        first.content.decode(), "funding"
+    )
+    # The data tables and the map come back with the stored figures (rows rendered once,
+    # the map found under the digest kept with them).
+    assert chart_table(second.content.decode(), "cities") == chart_table(
+        first.content.decode(), "cities"
+    )
+    assert len(chart_table(first.content.decode(), "cities")) >= 1
+    assert second.content.decode().count("<svg") == first.content.decode().count("<svg") >= 1
+    cache.clear()

@@ -1,0 +1,183 @@
+"""The deal pipeline's API (SPEC §3 ``/api/v1/engagements``): who sees and moves what."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ascn.deals.models import Engagement
+from ascn.plans.models import Project
+from tests.roles import assert_matrix, everyone
+
+pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
+
+# anonymous: list is empty (200), reads 404, writes 401
+SEES = {"secretariat", "nr_th", "cso_phuket", "partner_adb"}
+
+
+def test_the_list_holds_only_the_deals_of_ones_parties(deals):
+    engagement = deals.interest()
+    responses = assert_matrix(deals.roles.bearer, "GET", "/api/v1/engagements", everyone(200))
+    for name, response in responses.items():
+        ids = [item["id"] for item in response.json()["items"]]
+        assert ids == ([engagement.pk] if name in SEES else []), name
+    item = responses["partner_adb"].json()["items"][0]
+    assert item["stage"] == "interest"
+    assert item["project"] == deals.phuket_project.pk
+    assert item["organisation"] == "asian-development-bank"
+    assert item["city"] == "phuket" and item["country"] == "TH"
+    assert item["commitment"] is None
+    assert item["url"] == f"/engagements/{engagement.pk}/"
+
+
+def test_the_list_filters_by_organisation_city_and_stage(deals):
+    deals.interest()
+    client = deals.roles.bearer("secretariat")
+    for query, count in [
+        ("organisation=asian-development-bank", 1),
+        ("organisation=undp", 0),
+        ("city=phuket", 1),
+        ("city=hanoi", 0),
+        ("stage=interest", 1),
+        ("stage=committed", 0),
+        (f"project={deals.phuket_project.pk}", 1),
+    ]:
+        assert client.get(f"/api/v1/engagements?{query}").json()["count"] == count, query
+    assert client.get("/api/v1/engagements?stage=signed").status_code == 422
+
+
+def test_one_deal_is_404_outside_its_parties(deals):
+    engagement = deals.interest()
+    responses = assert_matrix(
+        deals.roles.bearer,
+        "GET",
+        f"/api/v1/engagements/{engagement.pk}",
+        everyone(404, secretariat=200, nr_th=200, cso_phuket=200, partner_adb=200),
+    )
+    body = responses["nr_th"].json()
+    assert body["can_advance"] is False
+    assert responses["cso_phuket"].json()["can_advance"] is True
+    assert body["next_stages"] == ["discussion", "declined"]
+    assert [(e["from_stage"], e["to_stage"]) for e in body["events"]] == [("", "interest")]
+    assert body["message"] == "We would like to talk."
+
+
+def test_a_partner_expresses_interest_once_and_the_pair_is_then_taken(deals):
+    payload = {
+        "project": deals.phuket_project.pk,
+        "organisation": "asian-development-bank",
+        "message": "Keen.",
+    }
+    responses = assert_matrix(
+        deals.roles.bearer,
+        "POST",
+        "/api/v1/engagements",
+        {
+            "anonymous": 401,
+            "cso_hanoi": 403,
+            "nr_th": 403,
+            "secretariat": 403,
+            "partner_adb": 201,
+        },
+        payload,
+    )
+    body = responses["partner_adb"].json()
+    assert body["stage"] == "interest" and body["initiated_by"] == "partner"
+    # then the pair is taken: the city's officer gets a 409 that links the existing deal
+    again = deals.roles.bearer("cso_phuket").post(
+        "/api/v1/engagements", payload, content_type="application/json"
+    )
+    assert again.status_code == 409
+    assert f"/engagements/{body['id']}/" in again.json()["detail"]
+
+
+def test_interest_in_a_project_one_cannot_see_names_the_field(deals):
+    client = deals.roles.bearer("partner_adb")
+    for payload, field in [
+        ({"project": deals.hanoi_draft.pk, "organisation": "asian-development-bank"}, "project"),
+        ({"project": 999999, "organisation": "asian-development-bank"}, "project"),
+        ({"project": deals.phuket_project.pk, "organisation": "nobody"}, "organisation"),
+    ]:
+        response = client.post("/api/v1/engagements", payload, content_type="application/json")
+        assert response.status_code == 422, payload
+        assert response.json()["detail"][0]["loc"] == ["body", field]
+    assert not Engagement.objects.exists()
+
+
+def test_a_party_moves_a_deal_with_its_version_and_others_are_refused(deals):
+    engagement = deals.interest()
+    url = f"/api/v1/engagements/{engagement.pk}/advance"
+    # the refusals first, each leaving the deal where it is
+    assert_matrix(
+        deals.roles.bearer,
+        "POST",
+        url,
+        {"anonymous": 401, "cso_hanoi": 404, "nr_th": 403},
+        {"stage": "discussion", "version": engagement.version},
+    )
+    response = deals.roles.bearer("cso_phuket").post(
+        url,
+        {"stage": "discussion", "version": engagement.version, "note": "Call on Monday."},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["stage"] == "discussion"
+    assert response.json()["version"] == engagement.version + 1
+    # a stale version and an illegal move are both 409s
+    stale = deals.roles.bearer("partner_adb").post(
+        url, {"stage": "declined", "version": engagement.version}, content_type="application/json"
+    )
+    assert stale.status_code == 409
+    illegal = deals.roles.bearer("partner_adb").post(
+        url,
+        {"stage": "closed", "version": engagement.version + 1},
+        content_type="application/json",
+    )
+    assert illegal.status_code == 409
+    assert "cannot move" in illegal.json()["detail"]
+
+
+def test_committing_through_the_api(deals):
+    engagement = deals.interest()
+    client = deals.roles.bearer("partner_adb")
+    url = f"/api/v1/engagements/{engagement.pk}/advance"
+    version = engagement.version
+    for stage in ("discussion", "due_diligence", "term_sheet"):
+        version = client.post(
+            url, {"stage": stage, "version": version}, content_type="application/json"
+        ).json()["version"]
+    missing = client.post(
+        url, {"stage": "committed", "version": version}, content_type="application/json"
+    )
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "commitment_amount"]
+    wrong_currency = client.post(
+        url,
+        {
+            "stage": "committed",
+            "version": version,
+            "commitment": {"amount": "5000.00", "currency": "USD", "instrument": "grant"},
+        },
+        content_type="application/json",
+    )
+    assert wrong_currency.status_code == 422
+    assert wrong_currency.json()["detail"][0]["loc"] == ["body", "commitment_currency"]
+    committed = client.post(
+        url,
+        {
+            "stage": "committed",
+            "version": version,
+            "commitment": {"amount": "5000.00", "currency": "THB", "instrument": "grant"},
+        },
+        content_type="application/json",
+    )
+    assert committed.status_code == 200
+    assert committed.json()["commitment"] == {
+        "amount": "5000.00",
+        "currency": "THB",
+        "instrument": "grant",
+    }
+    project = Project.objects.get(pk=deals.phuket_project.pk)
+    assert project.funding_secured == Decimal("105000")
+    # and the project's own API shows it
+    shown = deals.roles.bearer("secretariat").get(f"/api/v1/projects/{project.pk}").json()
+    assert shown["funding_secured"] == {"amount": "105000.00", "currency": "THB"}

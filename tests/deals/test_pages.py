@@ -1,0 +1,226 @@
+"""The deal pipeline's pages: the board, a deal with the form that moves it, the express-
+interest control and step, and the links from the project and city pages. Without JS."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.template import RequestContext, Template
+from django.test import RequestFactory
+
+from ascn.accounts.models import Notification
+from ascn.deals.models import Engagement
+from ascn.deals.queries import pairs_in_pipeline
+from ascn.plans.models import Project
+from tests.conftest import page_text
+from tests.roles import Redirect, assert_matrix, everyone, sign_in_redirect
+
+pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
+
+
+def test_the_board_shows_each_stage_with_the_deals_one_may_see(
+    deals, django_assert_max_num_queries
+):
+    # given ADB's interest in the Phuket project
+    engagement = deals.interest()
+    # when each principal opens the board, then members get it, the anonymous sign in first
+    responses = assert_matrix(
+        deals.roles.session,
+        "GET",
+        "/engagements/",
+        everyone(200, anonymous=sign_in_redirect("/engagements/")),
+    )
+    # and the deal shows to its parties, the NR and the Secretariat, not to Hanoi's officer
+    for name in ("partner_adb", "cso_phuket", "nr_th", "secretariat"):
+        assert "Phuket flood sensors" in page_text(responses[name]), name
+    text = page_text(responses["cso_hanoi"])
+    assert "Phuket flood sensors" not in text
+    assert "0 deals you may see" in text
+    text = page_text(responses["partner_adb"])
+    for stage in ("Interest", "Discussion", "Due diligence", "Term sheet", "Committed", "Closed"):
+        assert stage in text
+    assert f'href="/engagements/{engagement.pk}/"' in responses["partner_adb"].content.decode()
+    # the board costs the same few queries however many deals it shows
+    client = deals.roles.session("secretariat")
+    with django_assert_max_num_queries(12):
+        assert client.get("/engagements/?city=phuket").status_code == 200
+
+
+def test_the_board_filters_by_organisation_and_city(deals):
+    # given ADB's interest in the Phuket project
+    deals.interest()
+    client = deals.roles.session("secretariat")
+    # when the Secretariat filters by ADB, then by Hanoi, the board narrows accordingly
+    text = page_text(client.get("/engagements/?organisation=asian-development-bank"))
+    assert "Deal pipeline: Asian Development Bank" in text and "Phuket flood sensors" in text
+    text = page_text(client.get("/engagements/?city=hanoi"))
+    assert "Deal pipeline: Hanoi" in text and "Phuket flood sensors" not in text
+
+
+def test_a_deal_page_is_for_its_parties_only(deals):
+    # given a deal
+    engagement = deals.interest()
+    url = f"/engagements/{engagement.pk}/"
+    # when each principal opens it, then only its parties, the NR and the Secretariat may
+    responses = assert_matrix(
+        deals.roles.session,
+        "GET",
+        url,
+        everyone(
+            404,
+            anonymous=sign_in_redirect(url),
+            secretariat=200,
+            nr_th=200,
+            cso_phuket=200,
+            partner_adb=200,
+        ),
+    )
+    # the sides and the Secretariat get the form that moves it; the NR reads only
+    assert "Move the deal" in page_text(responses["cso_phuket"])
+    assert "Move the deal" not in page_text(responses["nr_th"])
+    text = page_text(responses["partner_adb"])
+    assert "We would like to talk." in text and "Interest" in text
+    # opening the deal read the notice that pointed the city's officer to it
+    notice = Notification.objects.get(user=deals.roles.user("cso_phuket"))
+    assert notice.url == url and notice.read_at is not None
+
+
+def test_a_party_moves_a_deal_from_its_page_and_the_other_side_is_told(
+    deals, django_capture_on_commit_callbacks, mailoutbox
+):
+    # given ADB's interest in the Phuket project
+    engagement = deals.interest()
+    client = deals.roles.session("cso_phuket")
+    url = f"/engagements/{engagement.pk}/advance/"
+    # the NR cannot; another city's officer does not see it
+    assert deals.roles.session("nr_th").post(url, {"stage": "discussion"}).status_code == 403
+    assert deals.roles.session("cso_hanoi").post(url, {"stage": "discussion"}).status_code == 404
+    # when Phuket's officer moves it to discussion
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"stage": "discussion", "version": engagement.version, "note": "Let's meet."}
+        )
+    # then it is in discussion and ADB's member is e-mailed
+    assert Redirect(f"/engagements/{engagement.pk}/").matches(response)
+    assert Engagement.objects.get(pk=engagement.pk).stage == "discussion"
+    assert [m.to for m in mailoutbox] == [["partner-adb@roles.test"]]
+    # a second, stale submission of the same form is a 409 that says why
+    stale = client.post(url, {"stage": "declined", "version": engagement.version})
+    assert stale.status_code == 409
+    assert "changed by someone else" in page_text(stale)
+    # a move the table does not offer is an error on the form
+    wrong = client.post(url, {"stage": "closed", "version": engagement.version + 1})
+    assert wrong.status_code == 422
+    assert Engagement.objects.get(pk=engagement.pk).stage == "discussion"
+
+
+def test_committing_from_the_page_needs_amount_and_instrument(deals):
+    # given a deal at the term sheet: its page asks for the amount, in the project's currency
+    engagement = deals.at_term_sheet()
+    client = deals.roles.session("partner_adb")
+    page = page_text(client.get(f"/engagements/{engagement.pk}/"))
+    assert "Amount committed" in page and "THB" in page
+    url = f"/engagements/{engagement.pk}/advance/"
+    # when ADB commits without an amount, then it is told what is missing
+    missing = client.post(url, {"stage": "committed", "version": engagement.version})
+    assert missing.status_code == 422
+    assert "A commitment needs its amount." in page_text(missing)
+    # when it commits 400,000 THB as equity
+    done = client.post(
+        url,
+        {
+            "stage": "committed",
+            "version": engagement.version,
+            "commitment_amount": "400000",
+            "commitment_instrument": "equity",
+        },
+    )
+    # then the project's funding secured grows from 100,000 to 500,000 THB
+    assert done.status_code == 302
+    project = Project.objects.get(pk=deals.phuket_project.pk)
+    assert project.funding_secured == Decimal("500000")
+
+
+def render_button(user, project, organisation, **extra) -> str:
+    request = RequestFactory().get("/")
+    request.user = user
+    template = Template('{% include "deals/_interest_button.html" %}')
+    return template.render(
+        RequestContext(request, {"project": project, "organisation": organisation, **extra})
+    )
+
+
+def test_the_interest_button_offers_what_the_user_may_do(deals):
+    phuket, adb = deals.phuket_project, deals.adb
+    # the partner's member and the city's officer may express interest; others see nothing
+    assert "Express interest" in render_button(deals.roles.user("partner_adb"), phuket, adb)
+    assert "Express interest" in render_button(deals.roles.user("cso_phuket"), phuket, adb)
+    for who in ("nr_th", "cso_hanoi", "secretariat"):
+        assert "Express interest" not in render_button(deals.roles.user(who), phuket, adb), who
+    assert 'name="csrfmiddlewaretoken"' in render_button(
+        deals.roles.user("partner_adb"), phuket, adb
+    )
+    # once in the pipeline, the parties see the stage and a link to the deal
+    engagement = deals.interest()
+    html = render_button(deals.roles.user("cso_phuket"), phuket, adb)
+    assert "In pipeline: Interest" in html and f"/engagements/{engagement.pk}/" in html
+    assert "Express interest" not in html
+
+
+def test_the_interest_button_costs_no_query_given_the_pairs(deals, django_assert_num_queries):
+    engagement = deals.interest()
+    user = deals.roles.user("partner_adb")
+    pairs = pairs_in_pipeline(user, projects=[deals.phuket_project])
+    assert pairs == {(deals.phuket_project.pk, deals.adb.pk): engagement}
+    with django_assert_num_queries(0):
+        html = render_button(user, deals.phuket_project, deals.adb, engagements_by_pair=pairs)
+    assert "In pipeline: Interest" in html
+
+
+def test_expressing_interest_from_the_button_confirms_then_tells_the_city(
+    deals, django_capture_on_commit_callbacks, mailoutbox
+):
+    client = deals.roles.session("partner_adb")
+    form = {"project": deals.phuket_project.pk, "organisation": "asian-development-bank"}
+    # the confirmation page (a GET) writes nothing
+    confirm = client.get("/engagements/new/", form)
+    assert confirm.status_code == 200 and not Engagement.objects.exists()
+    # when ADB's member confirms with a message
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/engagements/new/", {**form, "message": "Interested."})
+    # then the deal exists, with the message, and Phuket's officer is e-mailed
+    engagement = Engagement.objects.get()
+    assert Redirect(f"/engagements/{engagement.pk}/").matches(response)
+    assert engagement.message == "Interested."
+    assert [m.to for m in mailoutbox] == [["cso-phuket@roles.test"]]
+    # again: sent to the existing deal, nothing new
+    again = deals.roles.session("cso_phuket").post("/engagements/new/", form)
+    assert Redirect(f"/engagements/{engagement.pk}/").matches(again)
+    assert Engagement.objects.count() == 1
+
+
+def test_expressing_interest_is_refused_to_who_may_not(deals):
+    form = {"project": deals.phuket_project.pk, "organisation": "asian-development-bank"}
+    assert deals.roles.session("nr_th").post("/engagements/new/", form).status_code == 403
+    hidden = {"project": deals.hanoi_draft.pk, "organisation": "asian-development-bank"}
+    assert deals.roles.session("partner_adb").post("/engagements/new/", hidden).status_code == 404
+    anonymous = deals.roles.session("anonymous").post("/engagements/new/", form)
+    assert anonymous.status_code == 302 and "/accounts/sign-in/" in anonymous["Location"]
+    assert not Engagement.objects.exists()
+
+
+def test_the_project_page_lists_its_deals_to_their_parties(deals):
+    engagement = deals.interest()
+    url = f"/projects/{deals.phuket_project.pk}/"
+    link = f'href="/engagements/{engagement.pk}/"'
+    responses = assert_matrix(deals.roles.session, "GET", url, everyone(200))
+    for name, response in responses.items():
+        shown = link in response.content.decode()
+        assert shown is (name in {"partner_adb", "cso_phuket", "nr_th", "secretariat"}), name
+
+
+def test_the_city_page_links_its_pipeline_for_members(deals):
+    signed_in = deals.roles.session("cso_phuket").get("/cities/phuket/").content.decode()
+    assert 'href="/engagements/?city=phuket"' in signed_in
+    anonymous = deals.roles.session("anonymous").get("/cities/phuket/").content.decode()
+    assert "/engagements/" not in anonymous

@@ -1,0 +1,175 @@
+"""Programme pages: the list and one programme, for the public, a CSCO and the managers.
+
+They work without JavaScript: every action is a plain POST form answered by a redirect,
+or by the page again with the error and a 4xx status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from ascn.funding.models import Application
+from tests import factories
+from tests.conftest import page_text
+from tests.roles import assert_matrix, everyone, sign_in_redirect
+
+pytest_plugins = ["tests.roles"]
+
+AASCTF = "asean-australia-smart-cities-trust-fund"
+URL = f"/programmes/{AASCTF}/"
+
+
+def test_the_list_shows_sponsor_amounts_balance_and_source(
+    world, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        response = client.get("/programmes/")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "ASEAN-Australia Smart Cities Initiative" in text
+    assert "Department of Foreign Affairs and Trade (Australia)" in text
+    assert "30,000,000 AUD" in text
+    assert "1,000,000 USD" in text
+    assert "implemented by Asian Development Bank" in text
+    assert "DFAT mid-term review of the AASCTF (2022)" in text
+
+
+def test_the_programme_page_shows_eligibility_calls_and_balance(
+    world, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        response = client.get(URL)
+    text = page_text(response)
+    assert "Balance 20,000,000 AUD" in text
+    assert "Member states not published" in text
+    assert "Digital solutions 2026" in text and "open" in text
+    assert "Apply with a project" not in text
+
+
+def test_pages_answer_everyone(world):
+    roles = world["roles"]
+    assert_matrix(roles.session, "GET", "/programmes/", everyone(200))
+    assert_matrix(roles.session, "GET", URL, everyone(200))
+    assert_matrix(roles.session, "GET", "/programmes/nope/", everyone(404))
+
+
+def test_a_csco_applies_submits_and_the_implementer_awards_without_javascript(world, text):
+    roles = world["roles"]
+    csco = roles.session("cso_phuket")
+    # the CSCO sees the form listing her city's eligible projects
+    page = csco.get(URL)
+    assert "Apply with a project" in text(page)
+    assert "Patong smart drainage — Phuket" in text(page)
+    # she applies: a draft
+    form = {
+        "call": world["call"].pk,
+        "project": world["project"].pk,
+        "amount_requested": "250000",
+        "statement": "Flooding every monsoon.",
+    }
+    response = csco.post(f"/programmes/{AASCTF}/apply/", form)
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.status == "draft"
+    # applying twice answers the page again with the reason
+    again = csco.post(f"/programmes/{AASCTF}/apply/", form)
+    assert again.status_code == 422
+    assert "already applied" in text(again)
+    # she submits it
+    submit = f"/programmes/{AASCTF}/applications/{application.pk}/submit/"
+    assert csco.post(submit, {"version": 1}).status_code == 302
+    # the ADB (implementer) sees it with its actions, shortlists it and awards it
+    adb = roles.session("partner_adb")
+    page = text(adb.get(URL))
+    assert "Patong smart drainage" in page and "Shortlist" in page and "Decline" in page
+    shortlist = f"/programmes/{AASCTF}/applications/{application.pk}/shortlist/"
+    stale = adb.post(shortlist, {"version": 1})
+    assert stale.status_code == 409
+    assert "nothing was saved" in text(stale)
+    assert adb.post(shortlist, {"version": 2}).status_code == 302
+    award = f"/programmes/{AASCTF}/applications/{application.pk}/award/"
+    too_much = adb.post(award, {"version": 3, "amount": "20000001"})
+    assert too_much.status_code == 422
+    assert adb.post(award, {"version": 3, "amount": "200000"}).status_code == 302
+    world["fund"].refresh_from_db()
+    assert world["fund"].balance == 19_800_000
+    # and records a payment
+    award_id = application.award.pk
+    pay = f"/programmes/{AASCTF}/awards/{award_id}/disburse/"
+    assert adb.post(pay, {"amount": "50000", "reference": "T-1"}).status_code == 302
+    page = text(adb.get(URL))
+    assert "Balance 19,800,000 AUD" in page
+    assert "150,000 AUD" in page  # remaining of the award
+
+
+def test_writes_need_a_session_and_the_right_role(world):
+    roles = world["roles"]
+    form = {"call": world["call"].pk, "project": world["project"].pk, "amount_requested": "1"}
+    assert_matrix(
+        roles.session,
+        "POST",
+        f"/programmes/{AASCTF}/apply/",
+        {
+            "anonymous": sign_in_redirect(f"/programmes/{AASCTF}/apply/"),
+            "cso_hanoi": 422,
+            "nr_th": 403,
+            "partner_adb": 403,
+        },
+        data=form,
+    )
+    assert_matrix(
+        roles.session,
+        "POST",
+        f"/programmes/{AASCTF}/calls/",
+        {
+            "anonymous": sign_in_redirect(f"/programmes/{AASCTF}/calls/"),
+            "cso_phuket": 403,
+            "partner_adb": 302,
+        },
+        data={"title": "Round 2", "opens_on": "2027-01-01", "closes_on": "2027-02-01"},
+    )
+
+
+def test_the_back_office_shows_money_rows_but_never_edits_them(world):
+    # given the Secretariat in the back office
+    client = world["roles"].session("secretariat")
+    fund = world["fund"]
+    # then programmes and calls open for editing, applications and awards only for reading
+    assert client.get("/admin/funding/programme/").status_code == 200
+    assert client.get(f"/admin/funding/programme/{fund.pk}/change/").status_code == 200
+    assert client.get("/admin/funding/call/").status_code == 200
+    for model in ("application", "award", "disbursement"):
+        assert client.get(f"/admin/funding/{model}/").status_code == 200
+        assert client.get(f"/admin/funding/{model}/add/").status_code == 403
+    # and a CSCO does not get in
+    assert world["roles"].session("cso_phuket").get("/admin/funding/programme/").status_code in (
+        302,
+        403,
+    )
+
+
+def test_the_apply_form_offers_only_projects_that_can_still_apply(world, text):
+    roles = world["roles"]
+    csco = roles.session("cso_phuket")
+    form = {
+        "call": world["call"].pk,
+        "project": world["project"].pk,
+        "amount_requested": "250000",
+        "statement": "Flooding every monsoon.",
+    }
+    # given the project has applied to the programme's only open call
+    assert csco.post(f"/programmes/{AASCTF}/apply/", form).status_code == 302
+    # then the form no longer offers it
+    assert "Patong smart drainage — Phuket" not in text(csco.get(URL))
+    # but when a second call opens, it may apply to that one, so it is offered again
+    today = timezone.localdate()
+    factories.call(
+        roles.user("secretariat"),
+        programme=world["fund"],
+        title="Second round",
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=10),
+    )
+    assert "Patong smart drainage — Phuket" in text(csco.get(URL))

@@ -1,0 +1,220 @@
+"""The open-data catalogue (SPEC C9): the page, its DCAT description, every download answering
+with its declared media type, only public records, and projects that round-trip through the
+importer ("what is exported can be read back")."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from urllib.parse import urlsplit
+
+import openpyxl
+import pytest
+from django.core.cache import cache
+
+from ascn.opendata import catalogue
+from ascn.opendata.imports import COLUMN_NAMES, RowChecker, read_table
+from ascn.plans.services import project_update
+from tests import factories
+
+SITE = "https://ascn.example"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def projects(secretariat):
+    """A full public project of Phuket and a draft; a public and a draft organisation."""
+    shared = {
+        "description": "Sensors; pumps, and “quotes”.\nTwo lines.",
+        "focus_areas": ["quality-environment", "built-infrastructure"],
+        "status": "preparation",
+        "budget": "2500000.75",
+        "currency": "THB",
+    }
+    public = factories.project(
+        secretariat,
+        title="Smart drainage, phase 1",
+        visibility="public",
+        outcomes=["sustainable-environment"],
+        sdg_targets=["11.5", "11.b"],
+        financing_sought=["grant", "loan"],
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2028, 12, 31),
+        locations=[{"description": "Old town", "lat": 7.8804, "lon": 98.3923}],
+        secured="500000.50",
+        **shared,
+    )
+    draft = factories.project(secretariat, title="Secret plan", **shared)
+    factories.organisation(secretariat, slug="pub", name="Public Partner")
+    factories.organisation(secretariat, slug="hid", name="Hidden Partner", visibility="draft")
+    return [public, draft]
+
+
+def test_catalogue_page_lists_every_dataset_with_licence_formats_and_api(client, projects, text):
+    response = client.get("/data/")
+    assert response.status_code == 200
+    page = text(response)
+    html = response.content.decode()
+    for item in catalogue.datasets():
+        assert str(item.title) in page
+        assert f'href="/data/{item.key}.csv"' in html
+        assert f'href="/data/{item.key}.xlsx"' in html
+    assert "CC BY 4.0" in page and "Apache License 2.0" in page
+    assert 'href="/api/v1/exports/oc4ids"' in html
+    assert 'href="/api/v1/meetings.ics"' in html
+    assert 'href="/api/v1/docs"' in html and 'href="/api/v1/openapi.json"' in html
+    assert 'href="/data/catalog.jsonld"' in html
+
+
+def test_dcat_catalog_is_json_ld_with_the_required_keys(client, projects):
+    response = client.get("/data/catalog.jsonld")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/ld+json")
+    doc = json.loads(response.content)
+    assert {"dcat", "dct", "foaf"} <= set(doc["@context"])
+    assert doc["@type"] == "dcat:Catalog"
+    keys = {entry["dct:identifier"] for entry in doc["dcat:dataset"]}
+    assert {"cities", "projects", "meetings", "organisations", "programmes"} <= keys
+    for entry in doc["dcat:dataset"]:
+        assert entry["@type"] == "dcat:Dataset"
+        for key in ("dct:title", "dct:description", "dct:license", "dcat:distribution"):
+            assert entry[key], key
+        for dist in entry["dcat:distribution"]:
+            assert dist["@type"] == "dcat:Distribution"
+            assert dist["dcat:mediaType"] and dist["dct:format"]
+            url = (dist.get("dcat:downloadURL") or dist["dcat:accessURL"])["@id"]
+            assert url.startswith(SITE + "/")
+    projects_entry = next(e for e in doc["dcat:dataset"] if e["dct:identifier"] == "projects")
+    assert projects_entry["dct:modified"]["@value"].startswith(str(dt.date.today().year))
+
+
+def test_every_download_in_the_dcat_answers_with_its_media_type(client, projects):
+    doc = json.loads(client.get("/data/catalog.jsonld").content)
+    checked = 0
+    for entry in doc["dcat:dataset"]:
+        for dist in entry["dcat:distribution"]:
+            url = (dist.get("dcat:downloadURL") or dist["dcat:accessURL"])["@id"]
+            parts = urlsplit(url)
+            response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+            assert response.status_code == 200, url
+            assert response["Content-Type"].split(";")[0] == dist["dcat:mediaType"], url
+            checked += 1
+    assert checked >= 3 * len(doc["dcat:dataset"])
+
+
+def test_downloads_hold_public_records_only(client, projects):
+    body = client.get("/data/projects.csv").content.decode("utf-8-sig")
+    assert "Smart drainage" in body and "Secret plan" not in body
+    organisations = json.loads(client.get("/data/organisations.json").content)
+    assert [o["name"] for o in organisations["items"]] == ["Public Partner"]
+    officers = client.get("/data/officers.csv").content.decode("utf-8-sig")
+    assert "@" not in officers  # no e-mail address
+    header = next(csv.reader(io.StringIO(officers)))
+    assert "email" not in header and "phone" not in header
+
+
+def test_projects_csv_and_xlsx_read_back_by_the_importer(client, projects):
+    public = projects[0]
+    expected = {
+        "city": "phuket",
+        "title": "Smart drainage, phase 1",
+        "description": "Sensors; pumps, and “quotes”.\nTwo lines.",
+        "focus_areas": "built-infrastructure;quality-environment",
+        "status": "preparation",
+        "budget_amount": "2500000.75",
+        "budget_currency": "THB",
+        "funding_secured": "500000.50",
+        "outcomes": "sustainable-environment",
+        "sdg_targets": "11.5;11.b",
+        "financing_sought": "grant;loan",
+        "period_start": "2026-01-01",
+        "period_end": "2028-12-31",
+        "location_description": "Old town",
+        "lat": "7.8804",
+        "lon": "98.3923",
+    }
+    for fmt in ("csv", "xlsx"):
+        table = read_table(client.get(f"/data/projects.{fmt}").content)
+        assert table.header == COLUMN_NAMES
+        assert len(table.rows) == 1
+        _row, values = table.rows[0]
+        got = {k: ("" if v is None else str(v)) for k, v in values.items()}
+        got["focus_areas"] = ";".join(sorted(got["focus_areas"].split(";")))
+        for key, value in expected.items():
+            assert got[key] == value, (fmt, key)
+    assert public.title == expected["title"]
+
+
+def test_projects_export_imports_again_into_another_city(client, projects, secretariat):
+    """Export → the importer's own row checks accept every row as it stands (the title is
+    taken in Phuket already, so the check runs against another city)."""
+
+    data = client.get("/data/projects.csv").content.decode("utf-8-sig")
+    data = data.replace("\r\nphuket,", "\r\nhanoi,").encode("utf-8-sig")
+    table = read_table(data)
+    checker = RowChecker(secretariat, table)
+    checked, errors = checker.check(*table.rows[0])
+    assert errors == []
+    assert checked.values["budget_amount"] == projects[0].budget_amount
+    assert sorted(checked.values["focus_areas"]) == ["built-infrastructure", "quality-environment"]
+
+
+def test_xlsx_and_json_match_the_csv(client, projects):
+    rows = list(csv.reader(io.StringIO(client.get("/data/cities.csv").content.decode("utf-8-sig"))))
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/data/cities.xlsx").content))
+    sheet_rows = [
+        [("" if c is None else str(c)) for c in r]
+        for r in workbook.active.iter_rows(values_only=True)
+    ]
+    assert sheet_rows[0] == rows[0]
+    assert len(sheet_rows) == len(rows) > 20
+    items = json.loads(client.get("/data/cities.json").content)["items"]
+    assert len(items) == len(rows) - 1
+    assert {item["slug"] for item in items} >= {"phuket", "hanoi", "singapore"}
+
+
+def test_unknown_dataset_is_not_found(client, network):
+    assert client.get("/data/nothing.csv").status_code == 404
+    assert client.get("/data/cities.pdf").status_code == 404
+
+
+def test_catalogue_page_is_fast_in_queries(client, projects, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        assert client.get("/data/").status_code == 200
+
+
+def test_cached_downloads_are_rebuilt_when_a_record_changes(
+    client, projects, secretariat, settings
+):
+    settings.ASCN_OPEN_DATA_CACHE_SECONDS = 600
+
+    cache.clear()
+    first = client.get("/data/projects.csv")
+    assert "Smart drainage, phase 1" in first.content.decode("utf-8-sig")
+    assert first["Last-Modified"]
+    project = projects[0]
+    project.refresh_from_db()
+    project_update(
+        actor=secretariat, project=project, version=project.version, title="Smart drainage, phase 2"
+    )
+    body = client.get("/data/projects.csv").content.decode("utf-8-sig")
+    assert "phase 2" in body and "phase 1" not in body
+    cache.clear()
+
+
+def test_sample_data_is_flagged_per_dataset(client, projects, secretariat, text):
+    # given no sample record
+    assert "includes sample data" not in text(client.get("/data/"))
+    # when a sample organisation is published
+    factories.organisation(secretariat, slug="sample-partner", name="Sample Partner", sample=True)
+    # then the organisations dataset says it includes sample data, the projects one does not
+    page = client.get("/data/").content.decode()
+    organisations = page.split('id="organisations"', 1)[1].split("</li>", 1)[0]
+    assert "includes sample data" in organisations
+    assert "includes sample data" not in page.split('id="projects"', 1)[1].split("</h3>", 1)[0]

@@ -1,0 +1,482 @@
+"""The yearly M&E report (SPEC C4; issue 4 item 10): its numbers against sums done by hand,
+what each reader sees, and the CSV and XLSX downloads holding the same numbers.
+
+The projects (rates: 1 THB = 0.03 USD, 1 VND = 0.00004 USD, no rate for MMK):
+
+====  =======  ==========  ==================================  ==============  ======================  ===========
+name  city     visibility  focus areas                         status          budget / secured        period
+====  =======  ==========  ==================================  ==============  ======================  ===========
+P1    Phuket   public      quality-environment, built-infra.   implementation  1,000,000 / 400,000 THB 2025–2027
+P2    Phuket   public      civic-social                        preparation     50,000 / 0 USD          2024–
+P3    Hanoi    public      quality-environment                 implementation  100 M / 25 M VND        2026
+P4    Hanoi    draft       health-wellbeing                    identification  10,000 / 0 USD          2026–
+P5    Phuket   public      safety-security                     completion      1,000 / 0 MMK           2020–2022
+====  =======  ==========  ==================================  ==============  ======================  ===========
+
+In USD: P1 30,000 / 12,000 (sought 18,000); P2 50,000 / 0 (50,000); P3 4,000 / 1,000
+(3,000); P4 10,000 / 0 (10,000); P5 not converted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html as html_lib
+import io
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from ascn.network.models import City, MemberState
+from ascn.plans.models import Project
+from ascn.plans.services import exchange_rate_set, progress_add
+from tests import factories
+from tests.roles import assert_matrix, everyone
+
+pytest_plugins = ["tests.roles"]
+
+URL = "/reports/me/"
+
+
+@pytest.fixture
+def data(secretariat):
+    today = dt.date.today()
+    exchange_rate_set(
+        actor=None,
+        currency="THB",
+        date=today - dt.timedelta(days=400),
+        usd_per_unit="0.02",
+        source="older rate, not used",
+    )
+    exchange_rate_set(
+        actor=None,
+        currency="THB",
+        date=today - dt.timedelta(days=10),
+        usd_per_unit="0.03",
+        source="test",
+    )
+    exchange_rate_set(
+        actor=None,
+        currency="VND",
+        date=today - dt.timedelta(days=10),
+        usd_per_unit="0.00004",
+        source="test",
+    )
+
+    def make(city, title, areas, status, budget, currency, secured="0", **values):
+        """A row of the table above, ``visibility`` public unless said, no period unless given."""
+        values = {"visibility": "public", "start": None, "end": None, **values}
+        return factories.project(
+            secretariat,
+            city=city,
+            title=title,
+            description=title,
+            focus_areas=areas,
+            status=status,
+            budget=budget,
+            currency=currency,
+            secured=secured,
+            **values,
+        )
+
+    p1 = make(
+        "phuket",
+        "P1",
+        ["quality-environment", "built-infrastructure"],
+        "implementation",
+        "1000000",
+        "THB",
+        "400000",
+        financing_sought=["grant", "loan"],
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2027, 12, 31),
+    )
+    p2 = make(
+        "phuket",
+        "P2",
+        ["civic-social"],
+        "preparation",
+        "50000",
+        "USD",
+        start=dt.date(2024, 1, 1),
+    )
+    p3 = make(
+        "hanoi",
+        "P3",
+        ["quality-environment"],
+        "implementation",
+        "100000000",
+        "VND",
+        "25000000",
+        financing_sought=["loan"],
+        start=dt.date(2026, 6, 1),
+        end=dt.date(2026, 12, 31),
+    )
+    p4 = make(
+        "hanoi",
+        "P4",
+        ["health-wellbeing"],
+        "identification",
+        "10000",
+        "USD",
+        visibility="draft",
+        start=dt.date(2026, 1, 1),
+    )
+    p5 = make(
+        "phuket",
+        "P5",
+        ["safety-security"],
+        "completion",
+        "1000",
+        "MMK",
+        start=dt.date(2020, 1, 1),
+        end=dt.date(2022, 12, 31),
+    )
+    for project, date, physical, financial in [
+        (p1, dt.date(2025, 3, 15), 10, 5),
+        (p1, dt.date(2025, 9, 30), 30, 20),
+        (p1, dt.date(2026, 2, 1), 50, 40),
+        (p3, dt.date(2026, 7, 1), 20, 10),
+        (p4, dt.date(2026, 7, 1), 90, 90),
+    ]:
+        progress_add(
+            actor=secretariat,
+            project=project,
+            date=date,
+            physical_pct=physical,
+            financial_pct=financial,
+        )
+    return {"P1": p1, "P2": p2, "P3": p3, "P4": p4, "P5": p5}
+
+
+def table(response, key: str) -> list[list[str]]:
+    """The rows (header, body and total) of one report table on the page, as cell texts."""
+    html = response.content.decode()
+    start = html.index(f'id="t-{key}"')
+    section = html[start : html.index("</table>", start)]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S)
+    return [
+        [
+            html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in rows
+    ]
+
+
+def row_of(rows: list[list[str]], name: str) -> list[str]:
+    matching = [row for row in rows if row and row[0] == name]
+    assert len(matching) == 1, f"{len(matching)} rows named {name!r}"
+    return matching[0]
+
+
+# --- the numbers ----------------------------------------------------------------------------
+
+
+def test_focus_area_by_status_counts_each_public_project(client, data):
+    # when
+    rows = table(client.get(URL), "focus-status")
+
+    # then
+    header = rows[0]
+    col = {
+        name: header.index(name)
+        for name in ("Implementation", "Preparation", "Completion", "Identification", "Total")
+    }
+    assert row_of(rows, "Quality Environment")[col["Implementation"]] == "2"
+    assert row_of(rows, "Quality Environment")[col["Total"]] == "2"
+    assert row_of(rows, "Built Infrastructure")[col["Implementation"]] == "1"
+    assert row_of(rows, "Civic & Social")[col["Preparation"]] == "1"
+    assert row_of(rows, "Safety & Security")[col["Completion"]] == "1"
+    assert row_of(rows, "Health & Well-being")[col["Total"]] == "0"  # P4 is a draft
+    total = row_of(rows, "All projects")
+    assert (
+        total[col["Implementation"]],
+        total[col["Preparation"]],
+        total[col["Completion"]],
+        total[col["Identification"]],
+        total[col["Total"]],
+    ) == ("2", "1", "1", "0", "4")
+
+
+def test_funding_by_member_state_and_city_in_usd_at_the_latest_rate(client, data, text):
+    # when
+    response = client.get(URL)
+    states = table(response, "member-states")
+    cities = table(response, "cities")
+
+    # then: cities, projects, budget, secured, sought, secured %
+    assert row_of(states, "Thailand")[1:] == ["1", "3", "80,000", "12,000", "68,000", "15.0"]
+    assert row_of(states, "Viet Nam")[1:] == ["1", "1", "4,000", "1,000", "3,000", "25.0"]
+    assert row_of(states, "Singapore")[1:] == ["0", "0", "0", "0", "0", "—"]
+    assert row_of(states, "All member states")[1:] == [
+        "2",
+        "4",
+        "84,000",
+        "13,000",
+        "71,000",
+        "15.5",
+    ]
+    assert row_of(cities, "Thailand")[1:] == ["Phuket", "3", "80,000", "12,000", "68,000", "15.0"]
+    assert row_of(cities, "Viet Nam")[1:] == ["Hanoi", "1", "4,000", "1,000", "3,000", "25.0"]
+    page = text(response)
+    assert "1 project(s) in MMK have no rate and are left out of the sums." in page
+    assert (
+        "Projects 4 Budget (USD) 84,000 Funding secured (USD) 13,000 Funding sought (USD) 71,000"
+        in page
+    )
+
+
+def test_funding_sought_by_instrument(client, data):
+    rows = table(client.get(URL), "instruments")
+
+    assert row_of(rows, "Grant")[1:] == ["1", "18,000"]
+    assert row_of(rows, "Loan")[1:] == ["2", "21,000"]
+    assert row_of(rows, "Equity")[1:] == ["0", "0"]
+    assert row_of(rows, "None named")[1:] == ["2", "50,000"]
+
+
+def test_progress_latest_per_project_and_over_time(client, data):
+    # when
+    response = client.get(URL)
+    latest = table(response, "progress")
+    series = table(response, "progress-over-time")
+
+    # then
+    assert row_of(latest, "P1")[1:] == ["Phuket", "Implementation", "2026-02-01", "50.0", "40.0"]
+    assert row_of(latest, "P3")[1:] == ["Hanoi", "Implementation", "2026-07-01", "20.0", "10.0"]
+    assert len(latest) == 3  # header + P1 + P3 (P4's updates are a draft's)
+    assert series[1:8] == [
+        ["2025-03-31", "1", "10.0", "5.0"],
+        ["2025-06-30", "1", "10.0", "5.0"],
+        ["2025-09-30", "1", "30.0", "20.0"],
+        ["2025-12-31", "1", "30.0", "20.0"],
+        ["2026-03-31", "1", "50.0", "40.0"],
+        ["2026-06-30", "1", "50.0", "40.0"],
+        ["2026-09-30", "2", "35.0", "25.0"],
+    ]
+    assert series[-1][1:] == ["2", "35.0", "25.0"]
+    assert "<svg" in response.content.decode()  # the chart, with the table as its alternative
+
+
+def test_the_year_filter_keeps_projects_running_that_year(client, data):
+    # when
+    response = client.get(URL, {"year": "2025"})
+
+    # then: P1 (2025–2027) and P2 (since 2024); not P3 (2026), nor P5 (2020–2022)
+    states = table(response, "member-states")
+    assert row_of(states, "Thailand")[1:] == ["1", "2", "80,000", "12,000", "68,000", "15.0"]
+    assert row_of(states, "Viet Nam")[1:3] == ["0", "0"]
+    assert row_of(table(response, "progress"), "P1")[3:] == ["2025-09-30", "30.0", "20.0"]
+    series = table(response, "progress-over-time")
+    assert [row[0] for row in series[1:]] == [
+        f"2025-{month:02d}-{day}"
+        for month, day in [
+            (3, 31),
+            (4, 30),
+            (5, 31),
+            (6, 30),
+            (7, 31),
+            (8, 31),
+            (9, 30),
+            (10, 31),
+            (11, 30),
+            (12, 31),
+        ]
+    ]
+    assert series[-1][1:] == ["1", "30.0", "20.0"]
+
+
+def test_the_member_state_filter(client, data):
+    response = client.get(URL, {"country": "VN"})
+
+    states = table(response, "member-states")
+    assert [row[0] for row in states[1:]] == ["Viet Nam", "Total"]
+    assert row_of(states, "Total")[1:] == ["1", "1", "4,000", "1,000", "3,000", "25.0"]
+
+
+def test_invalid_filters_are_a_400(client, data):
+    assert client.get(URL, {"year": "next"}).status_code == 400
+    assert client.get("/reports/me.csv", {"country": "XX"}).status_code == 400
+
+
+# --- who sees what ----------------------------------------------------------------------------
+
+
+def test_the_secretariat_also_counts_drafts(data, secretariat):
+    client = Client()
+    client.force_login(secretariat)
+
+    response = client.get(URL)
+
+    states = table(response, "member-states")
+    assert row_of(states, "Viet Nam")[1:] == ["1", "2", "14,000", "1,000", "13,000", "7.1"]
+    assert row_of(table(response, "progress"), "P4")[3:] == ["2026-07-01", "90.0", "90.0"]
+
+
+def test_a_csco_sees_public_projects_and_their_own_drafts_only(data):
+    # given: the officer of Phuket (P4 is a Hanoi draft)
+    officer = factories.user("cso@me.test", role="cso", scope=City.objects.get(slug="phuket"))
+    client = Client()
+    client.force_login(officer)
+
+    # when
+    states = table(client.get(URL), "member-states")
+
+    # then
+    assert row_of(states, "All member states")[2] == "4"
+
+
+def test_the_national_representative_sees_their_states_drafts(data):
+    # given: the National Representative of Viet Nam (P4 is a Hanoi draft)
+    nr = factories.user(
+        "nr@me.test", role="national_representative", scope=MemberState.objects.get(code="VN")
+    )
+    client = Client()
+    client.force_login(nr)
+
+    states = table(client.get(URL), "member-states")
+
+    assert row_of(states, "Viet Nam")[2] == "2"
+
+
+# --- downloads ------------------------------------------------------------------------------
+
+
+def csv_sections(content: bytes) -> dict[str, list[list[str]]]:
+    sections: dict[str, list[list[str]]] = {}
+    current = None
+    for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))):
+        if not row:
+            current = None
+        elif current is None:
+            current = row[0]
+            sections[current] = []
+        else:
+            sections[current].append(row)
+    return sections
+
+
+def test_the_csv_holds_the_same_tables_and_numbers(client, data):
+    # when
+    response = client.get("/reports/me.csv")
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="ascn-me-report-all-years.csv"' in response["Content-Disposition"]
+    sections = csv_sections(response.content)
+    assert list(sections)[1:] == [
+        "Projects by focus area and status",
+        "Projects and funding by member state",
+        "Projects and funding by city",
+        "Funding sought by financing instrument",
+        "Latest progress by project",
+        "Progress over time (network average)",
+    ]
+    states = sections["Projects and funding by member state"]
+    assert states[0] == [
+        "Member state",
+        "Cities with projects",
+        "Projects",
+        "Budget (USD)",
+        "Funding secured (USD)",
+        "Funding sought (USD)",
+        "Secured %",
+    ]
+    assert row_of(states, "Thailand")[1:] == ["1", "3", "80000.00", "12000.00", "68000.00", "15.0"]
+    assert row_of(states, "All member states")[1:] == [
+        "2",
+        "4",
+        "84000.00",
+        "13000.00",
+        "71000.00",
+        "15.5",
+    ]
+    focus = sections["Projects by focus area and status"]
+    assert row_of(focus, "All projects")[-1] == "4"
+    assert row_of(sections["Latest progress by project"], "P1")[3:] == [
+        "2026-02-01",
+        "50.00",
+        "40.00",
+    ]
+
+
+def test_the_xlsx_has_one_sheet_per_table_with_the_same_numbers(client, data):
+    # when
+    response = client.get("/reports/me.xlsx", {"year": "2025", "country": "TH"})
+
+    # then
+    assert response.status_code == 200
+    assert 'filename="ascn-me-report-2025-th.xlsx"' in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [
+        "Focus area x status",
+        "Member states",
+        "Cities",
+        "Financing instruments",
+        "Latest progress",
+        "Progress over time",
+        "About",
+    ]
+    states = [list(row) for row in workbook["Member states"].iter_rows(values_only=True)]
+    thailand = row_of(states, "Thailand")
+    assert thailand[1:6] == [1, 2, 80000, 12000, 68000]
+    assert Decimal(str(thailand[6])) == Decimal("15.0")
+    instruments = [list(r) for r in workbook["Financing instruments"].iter_rows(values_only=True)]
+    assert row_of(instruments, "Grant")[1:] == [1, 18000]
+    progress = [list(r) for r in workbook["Progress over time"].iter_rows(values_only=True)]
+    assert progress[1][0].date() == dt.date(2025, 3, 31)
+    assert progress[-1][1:] == [1, 30, 20]
+
+
+def test_downloads_follow_visibility(client, data):
+    sections = csv_sections(client.get("/reports/me.csv").content)
+    assert "P4" not in {row[0] for row in sections["Latest progress by project"]}
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def test_the_page_is_printable_and_offers_the_downloads(client, data, text):
+    response = client.get(URL, {"year": "2025"})
+    html = response.content.decode()
+
+    assert "@media print" in html
+    assert 'href="/reports/me.csv?year=2025"' in html
+    assert 'href="/reports/me.xlsx?year=2025"' in html
+    assert "Print: use your browser's Print command" in text(response)
+    assert "<script" not in html.split("</head>", 1)[1]  # nothing inline that CSP would block
+
+
+def test_the_report_reads_in_a_bounded_number_of_queries(data, secretariat, get_bounded):
+    # given: more projects do not mean more queries
+    for n in range(10):
+        factories.project(
+            secretariat,
+            city="bangkok",
+            title=f"B{n}",
+            focus_areas=["civic-social", "safety-security"],
+        )
+    assert Project.objects.count() == 15
+
+    # then
+    get_bounded(URL, max_queries=8)
+    get_bounded("/reports/me.csv", max_queries=8)
+    get_bounded("/reports/me.xlsx?year=2026", max_queries=8)
+
+
+def test_an_empty_report_still_renders(client, network):
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert row_of(table(response, "member-states"), "All member states")[1:3] == ["0", "0"]
+    assert "No progress has been reported" in response.content.decode()
+
+
+def test_the_role_matrix_of_the_report_pages(roles):
+    for url in (URL, "/reports/me.csv", "/reports/me.xlsx"):
+        assert_matrix(roles.session, "GET", url, everyone(200))
