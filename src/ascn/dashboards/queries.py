@@ -3,13 +3,13 @@
 Every figure starts from the policies' ``visible(AnonymousUser(), ...)`` (public records
 only), whoever is looking: the dashboards are the network's public face. Each section is
 one or two ``GROUP BY`` queries, so the page costs the same number of queries whatever the
-number of projects (``tests/test_dashboards.py`` caps it).
+number of projects (``tests/dashboards/test_dashboards.py`` caps it).
 
 The project and deal figures come from the per-city tallies (``ascn.dashboards.tallies``,
 kept in step by every write) unless a year is chosen: a year is a condition on each
 project's period, which the tallies do not keep, so those figures are summed from the
 projects themselves (``direct`` below). Both ways give the same numbers
-(``tests/test_dashboards_tallies.py``).
+(``tests/dashboards/test_tallies.py``).
 """
 
 from __future__ import annotations
