@@ -1,7 +1,5 @@
 """API of action plans and projects: thin — validate, call a service, shape the answer."""
 
-from typing import Literal
-
 from django.http import Http404
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
@@ -25,16 +23,19 @@ from ascn.network.models import City
 from ascn.plans import money, queries, readiness
 from ascn.plans.models import ActionPlan, Project
 from ascn.plans.schemas import (
+    FocusAreaCode,
     PlanDetailOut,
     PlanIn,
     PlanOut,
     PlanPatch,
+    PlanStatusCode,
     ProgressIn,
     ProgressOut,
     ProjectDetailOut,
     ProjectIn,
     ProjectOut,
     ProjectPatch,
+    ReadinessCode,
     ReadinessIn,
     ReadinessOut,
     StatusCode,
@@ -173,19 +174,9 @@ def _city(slug: str) -> City:
 class ProjectFilters(InputSchema):
     country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
     city: str | None = Field(None, max_length=80, pattern=r"^[-a-z0-9]+$")
-    focus_area: (
-        Literal[
-            "civic-social",
-            "health-wellbeing",
-            "safety-security",
-            "quality-environment",
-            "built-infrastructure",
-            "industry-innovation",
-        ]
-        | None
-    ) = None
+    focus_area: FocusAreaCode | None = None
     status: StatusCode | None = None
-    readiness: Literal["concept", "shaping", "investor-ready"] | None = None
+    readiness: ReadinessCode | None = None
     q: str | None = Field(
         None,
         max_length=200,
@@ -422,7 +413,7 @@ def _plan_or_404(request, plan_id: int) -> ActionPlan:
 class PlanFilters(InputSchema):
     city: str | None = Field(None, max_length=80, pattern=r"^[-a-z0-9]+$")
     country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
-    status: Literal["draft", "submitted", "returned", "endorsed", "published"] | None = None
+    status: PlanStatusCode | None = None
 
 
 @router.get(

@@ -17,12 +17,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.network.models import City
 from ascn.plans import charts, codelists, money, queries
-from ascn.plans.forms import (
-    NATIONAL_CURRENCY,
-    SDG11_TARGETS,
-    ProjectFilterForm,
-    ProjectForm,
-)
+from ascn.plans.forms import NATIONAL_CURRENCY, ProjectFilterForm, ProjectForm
 from ascn.plans.models import (
     FinancingInstrument,
     Project,
@@ -138,7 +133,7 @@ def _project_context(request, project: Project) -> dict:
         "status_title": status_title(project.status),
         "focus_areas": list(project.focus_areas.all()),
         "outcomes": list(project.outcomes.all()),
-        "sdg_targets": [SDG11_TARGETS.get(t, t) for t in project.sdg_targets],
+        "sdg_targets": [codelists.SDG11_TARGETS.get(t, t) for t in project.sdg_targets],
         "sectors": [
             codelists.codelist(codelists.PROJECT_SECTOR).get(s, s) for s in project.sectors
         ],
