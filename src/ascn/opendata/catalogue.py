@@ -31,7 +31,8 @@ from ascn.funding.models import Programme
 from ascn.meetings.models import Meeting
 from ascn.network import queries
 from ascn.network.models import Appointment, City, FocusArea, MemberState, Outcome
-from ascn.opendata.imports import COLUMN_NAMES, csv_bytes, xlsx_fit_columns, xlsx_write_rows
+from ascn.opendata.imports import COLUMN_NAMES
+from ascn.opendata.spreadsheets import csv_bytes, xlsx_fit_columns, xlsx_write_rows
 from ascn.partners.models import Organisation
 from ascn.plans.models import ActionPlan, Project
 from ascn.plans.permissions import plan_policy, project_policy

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.permissions import scopes_of
 from ascn.network.models import City
-from ascn.opendata import imports, reports, services
+from ascn.opendata import imports, reports, services, spreadsheets
 from ascn.opendata.forms import ProjectImportForm, ReportFilterForm
 from ascn.opendata.models import ImportJob
 from ascn.plans.models import Project
@@ -138,7 +138,7 @@ def import_errors_csv(request, pk: int):
     job = _visible_job(request, pk)
     rows = [[_("row"), _("column"), _("message")]]
     rows += [[e.get("row") or "", e.get("column") or "", e.get("message", "")] for e in job.errors]
-    return _download(imports.csv_bytes(rows), f"project-import-{job.pk}-errors.csv", CSV_TYPE)
+    return _download(spreadsheets.csv_bytes(rows), f"project-import-{job.pk}-errors.csv", CSV_TYPE)
 
 
 # --- the M&E report -------------------------------------------------------------------------

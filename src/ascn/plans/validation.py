@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -44,6 +44,8 @@ CONTACT_LENGTH = 200
 CONTACT_KEYS = ("name", "role", "email")
 COORDINATE_BOUNDS = {"lat": 90, "lon": 180}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+T = TypeVar("T")
+
 # What ``project_create`` cannot do without (the import's required columns are these).
 PROJECT_REQUIRED = (
     "title",
@@ -64,9 +66,36 @@ class Refused(InvalidInput):
         self.params = params
 
 
+class Refusals(Refused):
+    """Every problem of one value (the items of a list, the parts of a place), raised as the
+    first of them: a service names the first, a form or an import shows them all."""
+
+    def __init__(self, problems: list[Refused]):
+        first = problems[0]
+        super().__init__(first.rule, first.message, field=first.field or "", **first.params)
+        self.problems = problems
+
+
 def refuse(rule: str, message: str, field: str, **params: Any) -> Refused:
     """``Refused`` with its message filled in from ``params`` (``%(name)s``)."""
     return Refused(rule, message % params if params else message, field=field, **params)
+
+
+def each_problem(exc: Refused) -> list[Refused]:
+    return exc.problems if isinstance(exc, Refusals) else [exc]
+
+
+def every(checks: Iterable[Callable[[], T]]) -> list[T]:
+    """The result of each check, or every problem they found raised together."""
+    results, problems = [], []
+    for check in checks:
+        try:
+            results.append(check())
+        except Refused as exc:
+            problems += each_problem(exc)
+    if problems:
+        raise problems[0] if len(problems) == 1 else Refusals(problems)
+    return results
 
 
 # --- the rules of one value ---------------------------------------------------------------
@@ -107,7 +136,7 @@ def code_in(value: Any, codelist: str, field: str, *, blank: bool = False) -> st
 
 def codes_in(values: Iterable[Any] | None, codelist: str, field: str) -> list[str]:
     """Codes of one codelist, each once, in the order given."""
-    return [code_in(item, codelist, field) for item in dict.fromkeys(values or [])]
+    return every(partial(code_in, item, codelist, field) for item in dict.fromkeys(values or []))
 
 
 def amount(value: Any, field: str) -> Decimal:
@@ -152,9 +181,8 @@ def choice(value: Any, choices: type[models.TextChoices], field: str, message: s
 def instruments(values: Iterable[Any] | None, field: str = "financing_sought") -> list[str]:
     """Financing instruments (``FinancingInstrument``), each once, in the order given."""
     unknown = _("Unknown financing instrument: %(value)s")
-    return [
-        choice(item, FinancingInstrument, field, unknown) for item in dict.fromkeys(values or [])
-    ]
+    chosen = dict.fromkeys(values or [])
+    return every(partial(choice, item, FinancingInstrument, field, unknown) for item in chosen)
 
 
 def visibility(value: Any, field: str = "visibility") -> str:
@@ -163,16 +191,18 @@ def visibility(value: Any, field: str = "visibility") -> str:
 
 def sdg_targets(values: Iterable[Any] | None, field: str = "sdg_targets") -> list[str]:
     """SDG 11 targets (``codelists.SDG11_TARGETS``), each once, in the targets' order."""
-    targets = list(dict.fromkeys(values or []))
-    for target in targets:
-        if target not in codelists.SDG11_TARGETS:
-            raise refuse(
-                "sdg-target",
-                _("“%(value)s” is not an SDG 11 target (11.1 … 11.7, 11.a … 11.c)."),
-                field,
-                value=target,
-            )
-    return sorted(targets)
+    return sorted(every(partial(sdg_target, item, field) for item in dict.fromkeys(values or [])))
+
+
+def sdg_target(value: Any, field: str = "sdg_targets") -> str:
+    if value not in codelists.SDG11_TARGETS:
+        raise refuse(
+            "sdg-target",
+            _("“%(value)s” is not an SDG 11 target (11.1 … 11.7, 11.a … 11.c)."),
+            field,
+            value=value,
+        )
+    return value
 
 
 def date(value: Any, field: str) -> dt.date | None:
@@ -214,41 +244,50 @@ def location(value: Any, number: int = 1, field: str = "locations") -> dict[str,
         raise refuse(
             "not-a-location", _("A location is an object with description, lat and lon."), field
         )
-    place: dict[str, Any] = {
-        "description": text(
-            value.get("description"), field, max_length=PLACE_LENGTH, required=False
+    given = [key for key in COORDINATE_BOUNDS if value.get(key) is not None]
+    description, *degrees, _both = every(
+        [
+            partial(text, value.get("description"), field, max_length=PLACE_LENGTH, required=False),
+            *(partial(coordinate, value[key], key, field) for key in given),
+            partial(both_coordinates, given, number, field),
+        ]
+    )
+    return {"description": description, **dict(zip(given, degrees, strict=True))}
+
+
+def coordinate(value: Any, key: str, field: str = "locations") -> float:
+    """A latitude (``key`` "lat") or a longitude ("lon") in decimal degrees."""
+    try:
+        degrees = float(value)
+    except (TypeError, ValueError) as exc:
+        raise refuse("not-a-number", _("Not a number."), field, coordinate=key) from exc
+    bound = COORDINATE_BOUNDS[key]
+    if not -bound <= degrees <= bound:  # NaN is refused too: it compares false
+        raise refuse(
+            "out-of-range",
+            _("Must be between −%(bound)s and %(bound)s."),
+            field,
+            coordinate=key,
+            bound=bound,
         )
-    }
-    point = {}
-    for key, bound in COORDINATE_BOUNDS.items():
-        if value.get(key) is None:
-            continue
-        try:
-            degrees = float(value[key])
-        except (TypeError, ValueError) as exc:
-            raise refuse("not-a-number", _("Not a number."), field, coordinate=key) from exc
-        if not -bound <= degrees <= bound:  # NaN is refused too: it compares false
-            raise refuse(
-                "out-of-range",
-                _("Must be between −%(bound)s and %(bound)s."),
-                field,
-                coordinate=key,
-                bound=bound,
-            )
-        point[key] = degrees
-    if len(point) == 1:
+    return degrees
+
+
+def both_coordinates(given: list[str], number: int, field: str = "locations") -> None:
+    """A point has both its coordinates, or neither."""
+    if len(given) == 1:
         raise refuse(
             "half-a-point",
             _("Location %(number)s: give both latitude and longitude, or neither."),
             field,
             number=number,
-            coordinate=({"lat", "lon"} - set(point)).pop(),
+            coordinate=({"lat", "lon"} - set(given)).pop(),
         )
-    return place | point
 
 
 def locations(values: Iterable[Any] | None, field: str = "locations") -> list[dict[str, Any]]:
-    return [location(item, number, field) for number, item in enumerate(values or [], start=1)]
+    items = enumerate(values or [], start=1)
+    return every(partial(location, item, number, field) for number, item in items)
 
 
 def contacts(values: Iterable[Any] | None, field: str = "contacts") -> list[dict[str, str]]:
@@ -362,7 +401,7 @@ class Rules:
                     raise refuse("unknown-field", _("Unknown field: %(name)s"), key, name=key)
                 clean[key] = rule(value)
             except Refused as exc:
-                problems.append(exc)
+                problems += each_problem(exc)
         for rule, first, second in self.pairs:
             if first in clean and second in clean:
                 try:
