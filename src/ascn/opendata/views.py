@@ -181,17 +181,22 @@ def me_report(request):
     )
 
 
-@require_GET
-def me_report_csv(request):
+REPORT_FILES = {"csv": (reports.report_csv, CSV_TYPE), "xlsx": (reports.report_xlsx, XLSX_TYPE)}
+
+
+def _report_file(request, fmt: str):
     _form, report = _report(request)
     if report is None:
         return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
-    return _download(reports.report_csv(report), _report_filename(report, "csv"), CSV_TYPE)
+    write, content_type = REPORT_FILES[fmt]
+    return _download(write(report), _report_filename(report, fmt), content_type)
+
+
+@require_GET
+def me_report_csv(request):
+    return _report_file(request, "csv")
 
 
 @require_GET
 def me_report_xlsx(request):
-    _form, report = _report(request)
-    if report is None:
-        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
-    return _download(reports.report_xlsx(report), _report_filename(report, "xlsx"), XLSX_TYPE)
+    return _report_file(request, "xlsx")

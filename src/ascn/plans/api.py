@@ -61,16 +61,24 @@ def _code_names(items) -> list[dict]:
     return [{"code": item.code, "name": item.name} for item in items]
 
 
+def _city_record_out(record: Project | ActionPlan) -> dict:
+    return {
+        "id": record.pk,
+        "version": record.version,
+        "visibility": record.visibility,
+        "sample": record.sample,
+        "city": record.city.slug,
+        "city_name": record.city.name,
+        "country": record.city.member_state.code,
+        "url": record.get_absolute_url(),
+        "updated_at": record.updated_at,
+    }
+
+
 def project_out(project: Project, rates: dict) -> dict:
     usd = money.to_usd(project.budget_amount, project.budget_currency, rates=rates)
     return {
-        "id": project.pk,
-        "version": project.version,
-        "visibility": project.visibility,
-        "sample": project.sample,
-        "city": project.city.slug,
-        "city_name": project.city.name,
-        "country": project.city.member_state.code,
+        **_city_record_out(project),
         "plan": project.plan_id,
         "title": project.title,
         "description": project.description,
@@ -98,8 +106,6 @@ def project_out(project: Project, rates: dict) -> dict:
         "funding_gap": money.money(project.funding_gap, project.budget_currency),
         "financing_sought": project.financing_sought,
         "readiness": {"score": project.readiness_score, "level": project.readiness_level or None},
-        "url": project.get_absolute_url(),
-        "updated_at": project.updated_at,
     }
 
 
@@ -364,13 +370,7 @@ def projects_progress_add(request, project_id: int, payload: ProgressIn):
 
 def plan_out(plan: ActionPlan) -> dict:
     return {
-        "id": plan.pk,
-        "version": plan.version,
-        "visibility": plan.visibility,
-        "sample": plan.sample,
-        "city": plan.city.slug,
-        "city_name": plan.city.name,
-        "country": plan.city.member_state.code,
+        **_city_record_out(plan),
         "title": plan.title,
         "period_start": plan.period_start,
         "period_end": plan.period_end,
@@ -381,8 +381,6 @@ def plan_out(plan: ActionPlan) -> dict:
         "status": plan.status,
         "return_comment": plan.return_comment,
         "document_url": f"/plans/{plan.pk}/document/" if plan.document else None,
-        "url": plan.get_absolute_url(),
-        "updated_at": plan.updated_at,
     }
 
 

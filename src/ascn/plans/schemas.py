@@ -130,7 +130,9 @@ class DocumentOut(Schema):
     url: str
 
 
-class ProjectOut(Schema):
+class CityRecordOut(Schema):
+    """What a project and an action plan both begin with: the record and its city."""
+
     id: int
     version: int
     visibility: VisibilityCode
@@ -138,6 +140,9 @@ class ProjectOut(Schema):
     city: str
     city_name: str
     country: str
+
+
+class ProjectOut(CityRecordOut):
     plan: int | None
     title: str
     description: str
@@ -239,14 +244,7 @@ class PlanVersionOut(Schema):
     snapshot: dict
 
 
-class PlanOut(Schema):
-    id: int
-    version: int
-    visibility: VisibilityCode
-    sample: bool
-    city: str
-    city_name: str
-    country: str
+class PlanOut(CityRecordOut):
     title: str
     period_start: int
     period_end: int

@@ -248,6 +248,9 @@ def progress_add(
     return update
 
 
+MILESTONE_FIELDS = ["title", "status", "milestone_type", "code", "due_date", "date_met"]
+
+
 @transaction.atomic
 def milestone_save(
     *,
@@ -266,13 +269,7 @@ def milestone_save(
         raise NotFound(_("Milestone not found."))
     validation.milestone(status=status, milestone_type=milestone_type, code=code, date_met=date_met)
     target = milestone or Milestone(project=project)
-    before = (
-        audit.snapshot(
-            target, ["title", "status", "milestone_type", "code", "due_date", "date_met"]
-        )
-        if milestone
-        else {}
-    )
+    before = audit.snapshot(target, MILESTONE_FIELDS) if milestone else {}
     target.title, target.status, target.milestone_type, target.code = (
         (title or "").strip(),
         status,
@@ -286,12 +283,7 @@ def milestone_save(
         actor,
         "plans.milestone.saved",
         project,
-        audit.diff(
-            before,
-            audit.snapshot(
-                target, ["title", "status", "milestone_type", "code", "due_date", "date_met"]
-            ),
-        ),
+        audit.diff(before, audit.snapshot(target, MILESTONE_FIELDS)),
     )
     events.changed(project, entry.changes)
     return target
@@ -401,15 +393,19 @@ def plan_create(
     return plan
 
 
+def _editable(plan: ActionPlan) -> ActionPlan:
+    """The plan, if its status lets its city edit it (draft or returned)."""
+    if plan.status not in EDITABLE_PLAN_STATUSES:
+        raise IllegalTransition(
+            _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]}, field="status"
+        )
+    return plan
+
+
 @transaction.atomic
 def plan_update(*, actor, plan: ActionPlan, version: int, **changes: Any) -> ActionPlan:
     plan_policy.require(actor, "change", plan)
-    plan = lock_version(plan, version)
-    if plan.status not in EDITABLE_PLAN_STATUSES:
-        raise IllegalTransition(
-            _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]},
-            field="status",
-        )
+    plan = _editable(lock_version(plan, version))
     values = validation.PLAN.clean(changes)
     before = plan_snapshot(plan)
     outcomes = values.pop("outcomes", None)
@@ -434,11 +430,7 @@ def plan_attach_document(
     *, actor, plan: ActionPlan, version: int, file: UploadedFile
 ) -> ActionPlan:
     plan_policy.require(actor, "change", plan)
-    plan = lock_version(plan, version)
-    if plan.status not in EDITABLE_PLAN_STATUSES:
-        raise IllegalTransition(
-            _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]}, field="status"
-        )
+    plan = _editable(lock_version(plan, version))
     check_pdf(file, field="document")
     before = plan.document.name or ""
     plan.document.save(f"plan-{plan.pk}.pdf", file, save=False)

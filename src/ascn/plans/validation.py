@@ -214,7 +214,7 @@ def date(value: Any, field: str) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return dt.date.fromisoformat(str(value).strip())
     except ValueError as exc:
         raise refuse("not-a-date", _("Not a date: write it as YYYY-MM-DD."), field) from exc
 

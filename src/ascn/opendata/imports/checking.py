@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.opendata.imports.columns import COLUMN_NAMES, RowError, row_error, worded
-from ascn.opendata.imports.reading import Table, amount_cell, date_cell, list_cell, number_cell
+from ascn.opendata.imports.reading import Table, amount_cell, list_cell, number_cell
 from ascn.opendata.spreadsheets import cell_text
 from ascn.plans import codelists, validation
 from ascn.plans.models import FinancingInstrument, Project
@@ -158,8 +158,8 @@ class RowChecker:
             "sdg_targets": lambda value: [item.lower() for item in list_cell(value)],
             "budget_amount": _cell(amount_cell),
             "funding_secured": _cell(amount_cell),
-            "period_start": _cell(date_cell),
-            "period_end": _cell(date_cell),
+            "period_start": _cell(validation.as_given),  # a date, or text: the rule reads it
+            "period_end": _cell(validation.as_given),
             "location_description": cell_text,
             "lat": _cell(lambda value: float(number_cell(value))),
             "lon": _cell(lambda value: float(number_cell(value))),

@@ -88,6 +88,7 @@ FIELD_COLUMN = {"locations": "location_description"}
 CELL_WORDING = {
     "required": _("Required, e.g. %(example)s"),
     "half-a-point": _("Give both lat and lon, or neither"),
+    "not-a-date": _("Not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"),
 }
 
 

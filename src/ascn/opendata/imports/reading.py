@@ -1,5 +1,5 @@
 """Reading project spreadsheets (CSV, XLSX, told apart by content) into a ``Table``, and a
-cell into the value it holds: a number, an amount, a date, a list.
+cell into the value it holds: a number, an amount, a list.
 
 A file that cannot be read at all is an ``InvalidInput`` naming the file; a cell that cannot
 be read is a ``ValueError`` whose message says what to write instead.
@@ -8,7 +8,6 @@ be read is a ``ValueError`` whose message says what to write instead.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import zipfile
@@ -242,17 +241,6 @@ def amount_cell(value: Any) -> Decimal:
     if number != cents:
         raise ValueError(_("At most two decimal places"))
     return cents
-
-
-def date_cell(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(cell_text(value))
-    except ValueError as exc:
-        raise ValueError(_("Not a date: write it as YYYY-MM-DD, e.g. 2026-03-31")) from exc
 
 
 def list_cell(value: Any) -> list[str]:

@@ -44,6 +44,44 @@ def rule_errors(form: forms.Form) -> Iterator[None]:
         form_error(form, exc)
 
 
+def framework_field(model: type[models.Model], label, **kwargs) -> forms.Field:
+    """Checkboxes of the framework's outcomes or focus areas, sent as their codes."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=model._default_manager.all(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        **kwargs,
+    )
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    """A date with the browser's date picker."""
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
+def decimal_field(label, help_text, *, max_digits: int, step: str, **kwargs) -> forms.DecimalField:
+    """A number of at least zero, to the hundredth."""
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        min_value=0,
+        max_digits=max_digits,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": step, "inputmode": "decimal"}),
+        **kwargs,
+    )
+
+
+def amount_field(label, help_text, **kwargs) -> forms.DecimalField:
+    """An amount of money (a budget is NUMERIC(18, 2))."""
+    return decimal_field(label, help_text, max_digits=18, step="0.01", **kwargs)
+
+
+def percent_field(label, help_text) -> forms.DecimalField:
+    return decimal_field(label, help_text, max_digits=5, step="0.1", max_value=100)
+
+
 def search_attrs(field: forms.Field, placeholder) -> None:
     field.widget.attrs.update({"type": "search", "placeholder": placeholder})
 

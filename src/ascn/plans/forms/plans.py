@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import validation
-from ascn.plans.forms.common import AccessibleFormMixin, RecordForm, rule_errors
+from ascn.plans.forms.common import (
+    AccessibleFormMixin,
+    RecordForm,
+    framework_field,
+    rule_errors,
+)
 
 SECTION_FIELDS = {
     "heading": forms.CharField(label=_("Heading"), max_length=200),
@@ -25,20 +30,8 @@ class PlanForm(RecordForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the city wants to be at the end of the plan, in a paragraph or two."),
     )
-    outcomes = forms.ModelMultipleChoiceField(
-        label=_("ASCF strategic outcomes it addresses"),
-        queryset=Outcome.objects.all(),
-        to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    focus_areas = forms.ModelMultipleChoiceField(
-        label=_("ASCF focus areas it addresses"),
-        queryset=FocusArea.objects.all(),
-        to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    outcomes = framework_field(Outcome, _("ASCF strategic outcomes it addresses"), required=False)
+    focus_areas = framework_field(FocusArea, _("ASCF focus areas it addresses"), required=False)
 
     EDIT_FIELDS = ("title", "period_start", "period_end", "vision", "outcomes", "focus_areas")
     ROW_GROUPS = {"section": ("sections", _("Narrative sections"), ("heading", "body"))}

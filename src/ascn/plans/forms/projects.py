@@ -19,7 +19,16 @@ from ascn.plans.forms.choices import (
     document_type_choices,
     status_choices,
 )
-from ascn.plans.forms.common import AccessibleFormMixin, RecordForm, row_templates, rule_errors
+from ascn.plans.forms.common import (
+    AccessibleFormMixin,
+    RecordForm,
+    amount_field,
+    date_field,
+    framework_field,
+    percent_field,
+    row_templates,
+    rule_errors,
+)
 from ascn.plans.models import ActionPlan, FinancingInstrument
 
 LOCATION_FIELDS = row_templates(
@@ -50,21 +59,13 @@ class ProjectForm(RecordForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The problem, the solution and who benefits, in a few paragraphs."),
     )
-    focus_areas = forms.ModelMultipleChoiceField(
-        label=_("ASCF focus areas"),
-        queryset=FocusArea.objects.all(),
-        to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
+    focus_areas = framework_field(
+        FocusArea,
+        _("ASCF focus areas"),
         help_text=_("Choose at least one."),
         error_messages={"required": _("Choose at least one ASCF focus area.")},
     )
-    outcomes = forms.ModelMultipleChoiceField(
-        label=_("ASCF strategic outcomes"),
-        queryset=Outcome.objects.all(),
-        to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    outcomes = framework_field(Outcome, _("ASCF strategic outcomes"), required=False)
     sdg_targets = forms.MultipleChoiceField(
         label=_("SDG 11 targets"),
         choices=list(codelists.SDG11_TARGETS.items()),
@@ -79,30 +80,15 @@ class ProjectForm(RecordForm):
     sectors = forms.MultipleChoiceField(
         label=_("Sectors (OC4IDS)"), widget=forms.CheckboxSelectMultiple, required=False
     )
-    period_start = forms.DateField(
-        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    budget_amount = forms.DecimalField(
-        label=_("Budget"),
-        max_digits=18,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-        help_text=_("The whole cost, in the currency below."),
-    )
+    period_start = date_field(_("Start"), required=False)
+    period_end = date_field(_("End"), required=False)
+    budget_amount = amount_field(_("Budget"), _("The whole cost, in the currency below."))
     budget_currency = forms.ChoiceField(label=_("Currency"))
-    funding_secured = forms.DecimalField(
-        label=_("Funding secured"),
-        max_digits=18,
-        decimal_places=2,
-        min_value=0,
+    funding_secured = amount_field(
+        _("Funding secured"),
+        _("In the budget's currency. The funding gap is computed from it."),
         required=False,
         initial=Decimal("0"),
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-        help_text=_("In the budget's currency. The funding gap is computed from it."),
     )
     financing_sought = forms.MultipleChoiceField(
         label=_("Financing sought"),
@@ -205,26 +191,12 @@ class ReadinessForm(forms.Form):
 
 
 class ProgressForm(AccessibleFormMixin, forms.Form):
-    date = forms.DateField(
-        label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today
+    date = date_field(_("As of"), initial=dt.date.today)
+    physical_pct = percent_field(
+        _("Physical progress (%)"), _("How much of the works or services is done.")
     )
-    physical_pct = forms.DecimalField(
-        label=_("Physical progress (%)"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        max_digits=5,
-        help_text=_("How much of the works or services is done."),
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-    )
-    financial_pct = forms.DecimalField(
-        label=_("Financial progress (%)"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        max_digits=5,
-        help_text=_("How much of the budget is spent."),
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    financial_pct = percent_field(
+        _("Financial progress (%)"), _("How much of the budget is spent.")
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -263,14 +235,9 @@ class MilestoneForm(AccessibleFormMixin, forms.Form):
     code = forms.ChoiceField(label=_("Kind (OC4IDS milestone code)"), required=False)
     milestone_type = forms.ChoiceField(label=_("Type (OC4IDS)"), required=False)
     status = forms.ChoiceField(label=_("Status"), initial="scheduled")
-    due_date = forms.DateField(
-        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_met = forms.DateField(
-        label=_("Met on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Needed when the status is “Met”."),
+    due_date = date_field(_("Due"), required=False)
+    date_met = date_field(
+        _("Met on"), required=False, help_text=_("Needed when the status is “Met”.")
     )
 
     def __init__(self, *args, **kwargs):

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from ascn.plans.services import (
 )
 from ascn.plans.views.common import (
     editable_cities,
+    filtered_page,
     gaps,
     in_usd,
     latest_assessment,
@@ -36,10 +36,6 @@ from ascn.plans.views.common import (
     status_title,
 )
 from ascn.plans.views.merge import merge_stale_edit, original_token
-
-PAGE_SIZE = 50
-CENT = Decimal("0.01")
-PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
 
 
 def _money(amount: Decimal, currency: str, rate=None) -> dict:
@@ -49,14 +45,7 @@ def _money(amount: Decimal, currency: str, rate=None) -> dict:
 @require_GET
 def project_list(request):
     form = ProjectFilterForm(request.GET or None)
-    status = 200
-    if form.is_bound and not form.is_valid():
-        projects = Project.objects.none()
-        status = 400
-    else:
-        filters = {k: v or None for k, v in (form.cleaned_data if form.is_bound else {}).items()}
-        projects = queries.projects_for(request.user, **filters)
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, status = filtered_page(request, form, queries.projects_for)
     rates = money.latest_rates()
     rows = []
     for project in page.object_list:
