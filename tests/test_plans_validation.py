@@ -9,7 +9,6 @@ over a list refuses every item at fault, so a form or an import row shows them a
 from __future__ import annotations
 
 import datetime as dt
-import io
 import typing
 from decimal import Decimal
 from types import SimpleNamespace
@@ -386,51 +385,51 @@ def cso_phuket(roles):
     return roles.user("cso_phuket")
 
 
+# A project row of Phuket's, as the import's columns name its cells.
+ROW = {
+    "city": "phuket",
+    "title": "Drains",
+    "description": "Pumps.",
+    "focus_areas": "quality-environment",
+    "status": "preparation",
+    "budget_amount": "100",
+    "budget_currency": "THB",
+}
+
+
+def csv_of(*rows: dict[str, str]) -> bytes:
+    lines = [",".join(imports.COLUMN_NAMES)]
+    lines += [",".join(row.get(name, "") for name in imports.COLUMN_NAMES) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def check_row(actor, row: dict[str, str]):
+    table = imports.read_table(csv_of(row))
+    return imports.RowChecker(actor, table).check(*table.rows[0])
+
+
 def test_a_budget_in_no_currency_is_refused_alike_by_form_import_and_api(cso_phuket, roles):
     message = "Choose the currency the budget is in."
+    row = ROW | {"budget_currency": "XXX"}
     # the form shows it on the currency, with every other problem of the page at once
-    form = ProjectForm(
-        {
-            "city": "phuket",
-            "title": "",
-            "description": "Pumps.",
-            "focus_areas": ["quality-environment"],
-            "status": "preparation",
-            "budget_amount": "100",
-            "budget_currency": "XXX",
-            "visibility": "draft",
-        },
-        cities=City.objects.filter(slug="phuket"),
-    )
+    data = row | {"title": "", "focus_areas": [row["focus_areas"]], "visibility": "draft"}
+    form = ProjectForm(data, cities=City.objects.filter(slug="phuket"))
     assert not form.is_valid()
     assert form.errors["budget_currency"] == [message]
     assert "title" in form.errors
     # the import names the row and the column while checking, before anything is saved
-    table = imports.read_table(
-        (
-            ",".join(imports.COLUMN_NAMES)
-            + "\nphuket,Drains,Pumps.,quality-environment,preparation,100,XXX"
-            + "," * (len(imports.COLUMN_NAMES) - 7)
-            + "\n"
-        ).encode()
-    )
-    checked, errors = imports.RowChecker(cso_phuket, table).check(*table.rows[0])
+    checked, errors = check_row(cso_phuket, row)
     assert checked is None
     assert [error.as_dict() for error in errors] == [
         {"row": 2, "column": "budget_currency", "message": message}
     ]
     # the API answers 422 naming the field
+    body = {key: row[key] for key in ("city", "title", "description", "status")} | {
+        "focus_areas": [row["focus_areas"]],
+        "budget": {"amount": row["budget_amount"], "currency": row["budget_currency"]},
+    }
     response = roles.bearer("cso_phuket").post(
-        "/api/v1/projects",
-        {
-            "city": "phuket",
-            "title": "Drains",
-            "description": "Pumps.",
-            "focus_areas": ["quality-environment"],
-            "status": "preparation",
-            "budget": {"amount": "100", "currency": "XXX"},
-        },
-        content_type="application/json",
+        "/api/v1/projects", body, content_type="application/json"
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "budget_currency"]
@@ -439,20 +438,7 @@ def test_a_budget_in_no_currency_is_refused_alike_by_form_import_and_api(cso_phu
 
 
 def test_the_import_places_a_coordinate_problem_in_its_column(cso_phuket):
-    header = ",".join(imports.COLUMN_NAMES)
-    cells = {
-        "city": "phuket",
-        "title": "Drains",
-        "description": "Pumps.",
-        "focus_areas": "quality-environment",
-        "status": "preparation",
-        "budget_amount": "100",
-        "budget_currency": "THB",
-        "lat": "91",
-    }
-    row = ",".join(cells.get(name, "") for name in imports.COLUMN_NAMES)
-    table = imports.read_table(f"{header}\n{row}\n".encode())
-    _checked, errors = imports.RowChecker(cso_phuket, table).check(*table.rows[0])
+    _checked, errors = check_row(cso_phuket, ROW | {"lat": "91"})
     assert [(e.column, e.message) for e in errors] == [
         ("lat", "Must be between −90 and 90."),
         ("lon", "Give both lat and lon, or neither"),
@@ -461,23 +447,11 @@ def test_the_import_places_a_coordinate_problem_in_its_column(cso_phuket):
 
 def test_an_uploaded_spreadsheet_keeps_nothing_when_a_rule_refuses_a_row(cso_phuket, client):
     # given a CSV whose one row has a budget above what NUMERIC(18, 2) keeps exactly
-    values = {
-        "city": "phuket",
-        "title": "Metro",
-        "description": "A line.",
-        "focus_areas": "built-infrastructure",
-        "status": "preparation",
-        "budget_amount": "1234567890123456",
-        "budget_currency": "VND",
-    }
-    data = io.StringIO()
-    data.write(",".join(imports.COLUMN_NAMES) + "\n")
-    data.write(",".join(values.get(name, "") for name in imports.COLUMN_NAMES) + "\n")
+    data = csv_of(ROW | {"budget_amount": "1234567890123456", "budget_currency": "VND"})
     client.force_login(cso_phuket)
     # when it is uploaded
     response = client.post(
-        "/projects/import/",
-        {"file": SimpleUploadedFile("p.csv", data.getvalue().encode(), "text/csv")},
+        "/projects/import/", {"file": SimpleUploadedFile("p.csv", data, "text/csv")}
     )
     # then the row is refused with the rule's words, and nothing is created
     assert response.status_code == 422
