@@ -17,7 +17,7 @@ from ascn.dashboards import charts, queries
 from ascn.network import maps
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.network.tasks import map_svg
-from ascn.opendata.imports import csv_bytes
+from ascn.opendata.spreadsheets import csv_bytes
 
 FIRST_YEAR = 2018  # the network's launch
 

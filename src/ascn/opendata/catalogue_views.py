@@ -12,7 +12,7 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from ascn.opendata import catalogue
+from ascn.opendata import catalogue, spreadsheets
 
 
 def _base_url(request) -> str:
@@ -59,10 +59,10 @@ def file_cache_seconds() -> int:
 def _build(dataset: catalogue.Dataset, fmt: str) -> bytes:
     header, rows = dataset.table()
     if fmt == "csv":
-        return catalogue.as_csv(header, rows)
+        return spreadsheets.as_csv(header, rows)
     if fmt == "xlsx":
-        return catalogue.as_xlsx(header, rows, dataset.key)
-    return catalogue.as_json(header, rows)
+        return spreadsheets.as_xlsx(header, rows, dataset.key)
+    return spreadsheets.as_json(header, rows)
 
 
 @require_GET

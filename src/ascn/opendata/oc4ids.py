@@ -15,7 +15,7 @@ Mapping (platform → OC4IDS):
   ``publicAuthority``, referenced by id and name;
 * ``additionalClassifications`` — the ASCF focus areas (scheme ``ASCF``), the ASCF strategic
   outcomes (scheme ``ASCF-outcome``) and the SDG 11 targets (scheme ``sdgTarget``, from the
-  OC4IDS classificationScheme codelist);
+  OC4IDS classificationScheme codelist, described by their titles in ``plans.codelists``);
 * ``milestones`` — status scheduled / met / notMet / partiallyMet, ``dueDate``, ``dateMet``;
 * ``documents`` — a link to the document's download page on the platform.
 
@@ -33,8 +33,10 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils import translation
 
 from ascn.network.models import FocusArea, Outcome
+from ascn.plans import codelists
 from ascn.plans.models import Milestone, Project, ProjectDocument
 from ascn.plans.permissions import project_policy
 
@@ -110,6 +112,12 @@ def _locations(project: Project) -> list[dict[str, Any]]:
     if not out:
         out.append({"id": "1", "description": f"{city.name}, {state.name}", "address": address})
     return out
+
+
+def _sdg_target(code: str) -> dict[str, str]:
+    with translation.override("en"):  # the package's language
+        title = str(codelists.SDG11_TARGETS.get(code, code))
+    return {"scheme": "sdgTarget", "id": code, "description": title}
 
 
 def _updated(project: Project) -> dt.datetime:
@@ -190,10 +198,7 @@ def project_release(project: Project, base_url: str) -> dict[str, Any]:
         {"scheme": "ASCF-outcome", "id": outcome.code, "description": outcome.name}
         for outcome in project.outcomes.all()
     ]
-    classifications += [
-        {"scheme": "sdgTarget", "id": target, "description": f"SDG target {target}"}
-        for target in project.sdg_targets or []
-    ]
+    classifications += [_sdg_target(target) for target in project.sdg_targets or []]
     if classifications:
         out["additionalClassifications"] = classifications
     out["parties"] = [party]

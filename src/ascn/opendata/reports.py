@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascn.network.models import FocusArea, MemberState
-from ascn.opendata.imports import csv_bytes, xlsx_fit_columns, xlsx_write_rows
+from ascn.opendata.spreadsheets import csv_bytes, xlsx_fit_columns, xlsx_write_rows
 from ascn.plans import codelists, money
 from ascn.plans.charts import progress_spec
 from ascn.plans.models import FinancingInstrument, ProgressUpdate, Project

@@ -202,13 +202,7 @@ def _create_projects(job: ImportJob, actor, checked: list[imports.CheckedRow]):
             try:
                 project = project_create(actor=actor, **item.values)
             except DomainError as exc:  # project_create's savepoint has been rolled back
-                errors.append(
-                    imports.RowError(
-                        item.row,
-                        imports.column_for_field(getattr(exc, "field", None)),
-                        exc.message,
-                    )
-                )
+                errors.append(imports.row_error(item.row, exc))
             else:
                 created.append(project.pk)
             if index % batch == 0:

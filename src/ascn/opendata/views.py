@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.permissions import scopes_of
 from ascn.network.models import City
-from ascn.opendata import imports, reports, services
+from ascn.opendata import imports, reports, services, spreadsheets
 from ascn.opendata.forms import ProjectImportForm, ReportFilterForm
 from ascn.opendata.models import ImportJob
 from ascn.plans.models import Project
@@ -138,7 +138,7 @@ def import_errors_csv(request, pk: int):
     job = _visible_job(request, pk)
     rows = [[_("row"), _("column"), _("message")]]
     rows += [[e.get("row") or "", e.get("column") or "", e.get("message", "")] for e in job.errors]
-    return _download(imports.csv_bytes(rows), f"project-import-{job.pk}-errors.csv", CSV_TYPE)
+    return _download(spreadsheets.csv_bytes(rows), f"project-import-{job.pk}-errors.csv", CSV_TYPE)
 
 
 # --- the M&E report -------------------------------------------------------------------------
@@ -181,17 +181,22 @@ def me_report(request):
     )
 
 
-@require_GET
-def me_report_csv(request):
+REPORT_FILES = {"csv": (reports.report_csv, CSV_TYPE), "xlsx": (reports.report_xlsx, XLSX_TYPE)}
+
+
+def _report_file(request, fmt: str):
     _form, report = _report(request)
     if report is None:
         return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
-    return _download(reports.report_csv(report), _report_filename(report, "csv"), CSV_TYPE)
+    write, content_type = REPORT_FILES[fmt]
+    return _download(write(report), _report_filename(report, fmt), content_type)
+
+
+@require_GET
+def me_report_csv(request):
+    return _report_file(request, "csv")
 
 
 @require_GET
 def me_report_xlsx(request):
-    _form, report = _report(request)
-    if report is None:
-        return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
-    return _download(reports.report_xlsx(report), _report_filename(report, "xlsx"), XLSX_TYPE)
+    return _report_file(request, "xlsx")

@@ -1,7 +1,5 @@
 """API of action plans and projects: thin — validate, call a service, shape the answer."""
 
-from typing import Literal
-
 from django.http import Http404
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
@@ -25,16 +23,19 @@ from ascn.network.models import City
 from ascn.plans import money, queries, readiness
 from ascn.plans.models import ActionPlan, Project
 from ascn.plans.schemas import (
+    FocusAreaCode,
     PlanDetailOut,
     PlanIn,
     PlanOut,
     PlanPatch,
+    PlanStatusCode,
     ProgressIn,
     ProgressOut,
     ProjectDetailOut,
     ProjectIn,
     ProjectOut,
     ProjectPatch,
+    ReadinessCode,
     ReadinessIn,
     ReadinessOut,
     StatusCode,
@@ -60,16 +61,24 @@ def _code_names(items) -> list[dict]:
     return [{"code": item.code, "name": item.name} for item in items]
 
 
+def _city_record_out(record: Project | ActionPlan) -> dict:
+    return {
+        "id": record.pk,
+        "version": record.version,
+        "visibility": record.visibility,
+        "sample": record.sample,
+        "city": record.city.slug,
+        "city_name": record.city.name,
+        "country": record.city.member_state.code,
+        "url": record.get_absolute_url(),
+        "updated_at": record.updated_at,
+    }
+
+
 def project_out(project: Project, rates: dict) -> dict:
     usd = money.to_usd(project.budget_amount, project.budget_currency, rates=rates)
     return {
-        "id": project.pk,
-        "version": project.version,
-        "visibility": project.visibility,
-        "sample": project.sample,
-        "city": project.city.slug,
-        "city_name": project.city.name,
-        "country": project.city.member_state.code,
+        **_city_record_out(project),
         "plan": project.plan_id,
         "title": project.title,
         "description": project.description,
@@ -97,8 +106,6 @@ def project_out(project: Project, rates: dict) -> dict:
         "funding_gap": money.money(project.funding_gap, project.budget_currency),
         "financing_sought": project.financing_sought,
         "readiness": {"score": project.readiness_score, "level": project.readiness_level or None},
-        "url": project.get_absolute_url(),
-        "updated_at": project.updated_at,
     }
 
 
@@ -173,19 +180,9 @@ def _city(slug: str) -> City:
 class ProjectFilters(InputSchema):
     country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
     city: str | None = Field(None, max_length=80, pattern=r"^[-a-z0-9]+$")
-    focus_area: (
-        Literal[
-            "civic-social",
-            "health-wellbeing",
-            "safety-security",
-            "quality-environment",
-            "built-infrastructure",
-            "industry-innovation",
-        ]
-        | None
-    ) = None
+    focus_area: FocusAreaCode | None = None
     status: StatusCode | None = None
-    readiness: Literal["concept", "shaping", "investor-ready"] | None = None
+    readiness: ReadinessCode | None = None
     q: str | None = Field(
         None,
         max_length=200,
@@ -373,13 +370,7 @@ def projects_progress_add(request, project_id: int, payload: ProgressIn):
 
 def plan_out(plan: ActionPlan) -> dict:
     return {
-        "id": plan.pk,
-        "version": plan.version,
-        "visibility": plan.visibility,
-        "sample": plan.sample,
-        "city": plan.city.slug,
-        "city_name": plan.city.name,
-        "country": plan.city.member_state.code,
+        **_city_record_out(plan),
         "title": plan.title,
         "period_start": plan.period_start,
         "period_end": plan.period_end,
@@ -390,8 +381,6 @@ def plan_out(plan: ActionPlan) -> dict:
         "status": plan.status,
         "return_comment": plan.return_comment,
         "document_url": f"/plans/{plan.pk}/document/" if plan.document else None,
-        "url": plan.get_absolute_url(),
-        "updated_at": plan.updated_at,
     }
 
 
@@ -422,7 +411,7 @@ def _plan_or_404(request, plan_id: int) -> ActionPlan:
 class PlanFilters(InputSchema):
     city: str | None = Field(None, max_length=80, pattern=r"^[-a-z0-9]+$")
     country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
-    status: Literal["draft", "submitted", "returned", "endorsed", "published"] | None = None
+    status: PlanStatusCode | None = None
 
 
 @router.get(

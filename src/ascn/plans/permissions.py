@@ -3,9 +3,14 @@
 from ascn.core.permissions import CSO, NATIONAL_REPRESENTATIVE, SECRETARIAT, ScopedPolicy
 
 
-class ActionPlanPolicy(ScopedPolicy):
+class CityRecordPolicy(ScopedPolicy):
+    """A record of one city: its scope is its city, and the city's member state."""
+
     city_path = "city"
     member_state_path = "city__member_state"
+
+
+class ActionPlanPolicy(CityRecordPolicy):
     rules = {
         "change": {CSO, SECRETARIAT},
         "submit": {CSO, SECRETARIAT},
@@ -15,9 +20,7 @@ class ActionPlanPolicy(ScopedPolicy):
     }
 
 
-class ProjectPolicy(ScopedPolicy):
-    city_path = "city"
-    member_state_path = "city__member_state"
+class ProjectPolicy(CityRecordPolicy):
     rules = {
         "change": {CSO, SECRETARIAT},
         "assess": {CSO, SECRETARIAT},

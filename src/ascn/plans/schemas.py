@@ -4,29 +4,20 @@ from typing import Literal
 from ninja import Field, Schema
 
 from ascn.core.api import InputSchema
+from ascn.core.visibility import Visibility
+from ascn.network import framework
+from ascn.plans import codelists
+from ascn.plans.models import FinancingInstrument, PlanStatus, ReadinessLevel
 
-StatusCode = Literal[
-    "identification",
-    "preparation",
-    "implementation",
-    "completion",
-    "maintenance",
-    "decommissioning",
-    "decommissioned",
-    "cancelled",
-]
-Instrument = Literal["grant", "loan", "equity", "ppp", "guarantee", "technical_assistance"]
-FocusAreaCode = Literal[
-    "civic-social",
-    "health-wellbeing",
-    "safety-security",
-    "quality-environment",
-    "built-infrastructure",
-    "industry-innovation",
-]
-OutcomeCode = Literal["competitive-economy", "sustainable-environment", "high-quality-of-life"]
-ReadinessCode = Literal["concept", "shaping", "investor-ready"]
-VisibilityCode = Literal["draft", "network", "public"]
+# The codes a body may name, from where they are defined (the OC4IDS codelist, the ASCF
+# file, the models' choices), in their order there: the OpenAPI lists them as enums.
+StatusCode = Literal[tuple(codelists.codelist(codelists.PROJECT_STATUS))]  # type: ignore[valid-type]
+Instrument = Literal[tuple(FinancingInstrument.values)]  # type: ignore[valid-type]
+FocusAreaCode = Literal[framework.focus_area_codes()]  # type: ignore[valid-type]
+OutcomeCode = Literal[framework.outcome_codes()]  # type: ignore[valid-type]
+ReadinessCode = Literal[tuple(ReadinessLevel.values)]  # type: ignore[valid-type]
+VisibilityCode = Literal[tuple(Visibility.values)]  # type: ignore[valid-type]
+PlanStatusCode = Literal[tuple(PlanStatus.values)]  # type: ignore[valid-type]
 
 
 class MoneyIn(InputSchema):
@@ -139,7 +130,9 @@ class DocumentOut(Schema):
     url: str
 
 
-class ProjectOut(Schema):
+class CityRecordOut(Schema):
+    """What a project and an action plan both begin with: the record and its city."""
+
     id: int
     version: int
     visibility: VisibilityCode
@@ -147,6 +140,9 @@ class ProjectOut(Schema):
     city: str
     city_name: str
     country: str
+
+
+class ProjectOut(CityRecordOut):
     plan: int | None
     title: str
     description: str
@@ -248,14 +244,7 @@ class PlanVersionOut(Schema):
     snapshot: dict
 
 
-class PlanOut(Schema):
-    id: int
-    version: int
-    visibility: VisibilityCode
-    sample: bool
-    city: str
-    city_name: str
-    country: str
+class PlanOut(CityRecordOut):
     title: str
     period_start: int
     period_end: int

@@ -6,8 +6,6 @@ State machines are explicit: ``PLAN_TRANSITIONS`` is the one table of what a pla
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -24,11 +22,10 @@ from ascn.core.permissions import is_secretariat
 from ascn.core.services import lock_version, user_or_none, validate
 from ascn.core.visibility import Visibility
 from ascn.network.models import City, FocusArea, Outcome
-from ascn.plans import codelists, readiness
+from ascn.plans import codelists, readiness, validation
 from ascn.plans.models import (
     ActionPlan,
     ExchangeRate,
-    FinancingInstrument,
     Milestone,
     PlanStatus,
     PlanVersion,
@@ -38,9 +35,6 @@ from ascn.plans.models import (
     ReadinessAssessment,
 )
 from ascn.plans.permissions import plan_policy, project_policy
-
-NOT_A_BUDGET_CURRENCY = {"XXX", "XTS"}  # ISO 4217: "no currency", "for testing"
-SDG11_TARGET = re.compile(r"^11\.[1-7abc]$")
 
 # (status, action) → next status. Anything else is an illegal transition (409).
 PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
@@ -61,125 +55,6 @@ A_PLAN_IN = {
     PlanStatus.ENDORSED: _lazy("An endorsed plan"),
     PlanStatus.PUBLISHED: _lazy("A published plan"),
 }
-
-
-# --- shared validation ---------------------------------------------------------------
-
-
-def _codes(model, codes, field: str):
-    codes = list(dict.fromkeys(codes or []))
-    found = list(model.objects.filter(code__in=codes))
-    unknown = sorted(set(codes) - {obj.code for obj in found})
-    if unknown:
-        raise InvalidInput(_("Unknown code: %(code)s") % {"code": unknown[0]}, field=field)
-    return found
-
-
-def _in_codelist(value: str, name: str, field: str, *, blank: bool = False) -> str:
-    if blank and not value:
-        return ""
-    if value not in codelists.codelist(name):
-        raise InvalidInput(
-            _("'%(value)s' is not an OC4IDS %(list)s code.") % {"value": value, "list": name},
-            field=field,
-        )
-    return value
-
-
-def _decimal(value, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput(_("Not a number."), field=field) from exc
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e16"):
-        raise InvalidInput(_("Must be a positive amount below 10^16."), field=field)
-    amount = amount.quantize(Decimal("0.01"))
-    # SQLite keeps 15 significant digits of a NUMERIC: refuse what it would round.
-    if len(amount.normalize().as_tuple().digits) > 15:
-        raise InvalidInput(_("At most 15 significant digits."), field=field)
-    return amount
-
-
-def _clean_project_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Validate and normalise the editable fields of a project (all optional here)."""
-    clean: dict[str, Any] = {}
-    for key, value in values.items():
-        if key in {"title", "description"}:
-            value = (value or "").strip()
-            if not value:
-                raise InvalidInput(_("This field is required."), field=key)
-            if key == "title" and len(value) > 200:
-                raise InvalidInput(_("At most 200 characters."), field=key)
-            clean[key] = value
-        elif key == "status":
-            clean[key] = _in_codelist(value, codelists.PROJECT_STATUS, key)
-        elif key == "project_type":
-            clean[key] = _in_codelist(value or "", codelists.PROJECT_TYPE, key, blank=True)
-        elif key == "sectors":
-            clean[key] = [
-                _in_codelist(code, codelists.PROJECT_SECTOR, key)
-                for code in dict.fromkeys(value or [])
-            ]
-        elif key in {"budget_amount", "funding_secured"}:
-            clean[key] = _decimal(value, key)
-        elif key == "budget_currency":
-            clean[key] = _in_codelist((value or "").upper(), codelists.CURRENCY, key)
-            if clean[key] in NOT_A_BUDGET_CURRENCY:
-                raise InvalidInput(_("Choose the currency the budget is in."), field=key)
-        elif key == "financing_sought":
-            allowed = set(FinancingInstrument.values)
-            for instrument in value or []:
-                if instrument not in allowed:
-                    raise InvalidInput(
-                        _("Unknown financing instrument: %(i)s") % {"i": instrument}, field=key
-                    )
-            clean[key] = list(dict.fromkeys(value or []))
-        elif key == "sdg_targets":
-            for target in value or []:
-                if not SDG11_TARGET.match(str(target)):
-                    raise InvalidInput(
-                        _("'%(t)s' is not an SDG 11 target (11.1 … 11.7, 11.a … 11.c).")
-                        % {"t": target},
-                        field=key,
-                    )
-            clean[key] = sorted(dict.fromkeys(value or []))
-        elif key == "locations":
-            clean[key] = [_location(loc) for loc in value or []]
-        elif key == "contacts":
-            clean[key] = [
-                {k: str(c.get(k, "")).strip()[:200] for k in ("name", "role", "email")}
-                for c in value or []
-                if isinstance(c, dict)
-            ]
-        elif key in {"period_start", "period_end"}:
-            clean[key] = value
-        elif key == "visibility":
-            if value not in Visibility.values:
-                raise InvalidInput(_("Unknown visibility."), field=key)
-            clean[key] = value
-        elif key in {"focus_areas", "outcomes", "plan"}:
-            clean[key] = value
-        else:
-            raise InvalidInput(_("Unknown field: %(f)s") % {"f": key}, field=key)
-    return clean
-
-
-def _location(location) -> dict:
-    if not isinstance(location, dict):
-        raise InvalidInput(
-            _("A location is an object with description, lat and lon."), field="locations"
-        )
-    out = {"description": str(location.get("description", "")).strip()[:300]}
-    for key, bound in (("lat", 90), ("lon", 180)):
-        if location.get(key) is not None:
-            try:
-                number = float(location[key])
-            except (TypeError, ValueError) as exc:
-                raise InvalidInput(_("Not a number."), field="locations") from exc
-            if not -bound <= number <= bound:
-                raise InvalidInput(_("Coordinates out of range."), field="locations")
-            out[key] = number
-    return out
 
 
 PROJECT_AUDIT_FIELDS = [
@@ -233,33 +108,27 @@ def project_create(
         raise PermissionDenied(
             _("Only the city's Chief Smart City Officers and the Secretariat add its projects.")
         )
-    values = _clean_project_values(
+    values = validation.PROJECT.clean(
         {
             "title": title,
             "description": description,
+            "focus_areas": focus_areas,
             "status": status,
             "budget_amount": budget_amount,
             "budget_currency": budget_currency,
             **optional,
         }
     )
-    areas = _codes(FocusArea, focus_areas, "focus_areas")
-    if not areas:
-        raise InvalidInput(_("Choose at least one ASCF focus area."), field="focus_areas")
-    outcomes = _codes(Outcome, values.pop("outcomes", []), "outcomes")
+    areas = validation.framework_items(FocusArea, values.pop("focus_areas"), "focus_areas")
+    outcomes = validation.framework_items(Outcome, values.pop("outcomes", []), "outcomes")
     plan = values.pop("plan", None)
-    if plan is not None and plan.city_id != city.pk:
-        raise InvalidInput(_("The action plan belongs to another city."), field="plan")
-    values.pop("focus_areas", None)
+    validation.plan_of_city(plan, city.pk)
     for key, value in values.items():
         setattr(project, key, value)
     project.plan = plan
     project.sample = sample
     project.created_by = user_or_none(actor)
-    if project.funding_secured > project.budget_amount:
-        raise InvalidInput(_("Funding secured cannot exceed the budget."), field="funding_secured")
-    if project.period_start and project.period_end and project.period_end < project.period_start:
-        raise InvalidInput(_("The end cannot come before the start."), field="period_end")
+    validation.PROJECT.check_whole(project)
     validate(project)
     project.save()
     project.focus_areas.set(areas)
@@ -280,34 +149,23 @@ def project_update(*, actor, project: Project, version: int, **changes: Any) -> 
         actor, "publish", project
     ):
         raise PermissionDenied(_("You may not change who sees this project."))
-    values = _clean_project_values(changes)
+    values = validation.PROJECT.clean(changes)
     before = _project_snapshot(project)
-    areas = (
-        _codes(FocusArea, values.pop("focus_areas"), "focus_areas")
-        if "focus_areas" in values
-        else None
-    )
-    if areas is not None and not areas:
-        raise InvalidInput(_("Choose at least one ASCF focus area."), field="focus_areas")
-    outcomes = _codes(Outcome, values.pop("outcomes"), "outcomes") if "outcomes" in values else None
+    links = {
+        key: validation.framework_items(model, values.pop(key), key)
+        for key, model in (("focus_areas", FocusArea), ("outcomes", Outcome))
+        if key in values
+    }
     if "plan" in values:
-        plan = values.pop("plan")
-        if plan is not None and plan.city_id != project.city_id:
-            raise InvalidInput(_("The action plan belongs to another city."), field="plan")
-        project.plan = plan
+        validation.plan_of_city(values["plan"], project.city_id)
     for key, value in values.items():
         setattr(project, key, value)
-    if project.funding_secured > project.budget_amount:
-        raise InvalidInput(_("Funding secured cannot exceed the budget."), field="funding_secured")
-    if project.period_start and project.period_end and project.period_end < project.period_start:
-        raise InvalidInput(_("The end cannot come before the start."), field="period_end")
+    validation.PROJECT.check_whole(project)
     validate(project)
     project.version += 1
     project.save()
-    if areas is not None:
-        project.focus_areas.set(areas)
-    if outcomes is not None:
-        project.outcomes.set(outcomes)
+    for key, items in links.items():
+        getattr(project, key).set(items)
     changed = audit.diff(before, _project_snapshot(project))
     entry = audit.record(actor, "plans.project.updated", project, changed)
     events.changed(project, entry.changes)
@@ -361,16 +219,16 @@ def progress_add(
     note: str = "",
 ) -> ProgressUpdate:
     project_policy.require(actor, "report_progress", project)
+    physical = validation.percent(physical_pct, "physical_pct")
+    financial = validation.percent(financial_pct, "financial_pct")
     update = ProgressUpdate(
         project=project,
-        date=date or dt.date.today(),
-        physical_pct=_pct(physical_pct, "physical_pct"),
-        financial_pct=_pct(financial_pct, "financial_pct"),
+        date=validation.progress_date(date or dt.date.today()),
+        physical_pct=physical,
+        financial_pct=financial,
         note=(note or "").strip(),
         created_by=user_or_none(actor),
     )
-    if update.date > dt.date.today():
-        raise InvalidInput(_("Progress cannot be reported for a future date."), field="date")
     validate(update)
     update.save()
     entry = audit.record(
@@ -390,11 +248,7 @@ def progress_add(
     return update
 
 
-def _pct(value, field: str) -> Decimal:
-    amount = _decimal(value, field)
-    if amount > 100:
-        raise InvalidInput(_("A percentage is between 0 and 100."), field=field)
-    return amount
+MILESTONE_FIELDS = ["title", "status", "milestone_type", "code", "due_date", "date_met"]
 
 
 @transaction.atomic
@@ -413,21 +267,9 @@ def milestone_save(
     project_policy.require(actor, "change", project)
     if milestone is not None and milestone.project_id != project.pk:
         raise NotFound(_("Milestone not found."))
-    _in_codelist(status, codelists.MILESTONE_STATUS, "status")
-    _in_codelist(milestone_type, codelists.MILESTONE_TYPE, "milestone_type", blank=True)
-    _in_codelist(code, codelists.MILESTONE_CODE, "code", blank=True)
-    if status == "met" and date_met is None:
-        raise InvalidInput(_("A met milestone needs the date it was met."), field="date_met")
-    if date_met is not None and date_met > dt.date.today():
-        raise InvalidInput(_("A milestone cannot be met on a future date."), field="date_met")
+    validation.milestone(status=status, milestone_type=milestone_type, code=code, date_met=date_met)
     target = milestone or Milestone(project=project)
-    before = (
-        audit.snapshot(
-            target, ["title", "status", "milestone_type", "code", "due_date", "date_met"]
-        )
-        if milestone
-        else {}
-    )
+    before = audit.snapshot(target, MILESTONE_FIELDS) if milestone else {}
     target.title, target.status, target.milestone_type, target.code = (
         (title or "").strip(),
         status,
@@ -441,12 +283,7 @@ def milestone_save(
         actor,
         "plans.milestone.saved",
         project,
-        audit.diff(
-            before,
-            audit.snapshot(
-                target, ["title", "status", "milestone_type", "code", "due_date", "date_met"]
-            ),
-        ),
+        audit.diff(before, audit.snapshot(target, MILESTONE_FIELDS)),
     )
     events.changed(project, entry.changes)
     return target
@@ -459,7 +296,7 @@ def document_upload(
     """Attach a PDF: its type is checked by content (not name), its size capped."""
     project_policy.require(actor, "upload", project)
     check_pdf(file)
-    _in_codelist(document_type, codelists.DOCUMENT_TYPE, "document_type", blank=True)
+    validation.code_in(document_type, codelists.DOCUMENT_TYPE, "document_type", blank=True)
     document = ProjectDocument(
         project=project,
         title=(title or "").strip() or file.name[:200],
@@ -487,19 +324,14 @@ def exchange_rate_set(
 ) -> ExchangeRate:
     if actor is not None and not is_secretariat(actor):
         raise PermissionDenied(_("Only the Secretariat edits exchange rates."))
-    currency = _in_codelist((currency or "").upper(), codelists.CURRENCY, "currency")
-    try:
-        rate = Decimal(str(usd_per_unit))
-    except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput(_("Not a number."), field="usd_per_unit") from exc
-    if not rate.is_finite() or rate <= 0 or rate >= Decimal("1e9"):
-        raise InvalidInput(_("A rate must be above zero."), field="usd_per_unit")
+    currency = validation.code_in((currency or "").upper(), codelists.CURRENCY, "currency")
+    rate = validation.exchange_rate(usd_per_unit)
     if not (source or "").strip():
         raise InvalidInput(_("Name the source of the rate."), field="source")
     obj = ExchangeRate.objects.filter(currency=currency, date=date).first()
     before = audit.snapshot(obj, ["usd_per_unit", "source"]) if obj else {}
     obj = obj or ExchangeRate(currency=currency, date=date)
-    obj.usd_per_unit = rate.quantize(Decimal("0.0000000001"))
+    obj.usd_per_unit = rate
     obj.source = source.strip()
     validate(obj)
     obj.save()
@@ -525,49 +357,6 @@ def plan_snapshot(plan: ActionPlan) -> dict[str, Any]:
     return snap
 
 
-def _clean_plan_values(values: dict[str, Any]) -> dict[str, Any]:
-    clean = {}
-    for key, value in values.items():
-        if key == "title":
-            value = (value or "").strip()
-            if not value or len(value) > 200:
-                raise InvalidInput(_("A title of 1 to 200 characters is required."), field=key)
-            clean[key] = value
-        elif key in {"period_start", "period_end"}:
-            try:
-                year = int(value)
-            except (TypeError, ValueError) as exc:
-                raise InvalidInput(_("A year is required."), field=key) from exc
-            if not 2000 <= year <= 2100:
-                raise InvalidInput(_("A year between 2000 and 2100."), field=key)
-            clean[key] = year
-        elif key == "vision":
-            clean[key] = (value or "").strip()
-        elif key == "sections":
-            sections = []
-            for section in value or []:
-                if not isinstance(section, dict) or not str(section.get("heading", "")).strip():
-                    raise InvalidInput(_("Each section needs a heading."), field=key)
-                sections.append(
-                    {
-                        "heading": str(section["heading"]).strip()[:200],
-                        "body": str(section.get("body", "")).strip(),
-                    }
-                )
-            clean[key] = sections
-        elif key in {"outcomes", "focus_areas"}:
-            clean[key] = value
-        else:
-            raise InvalidInput(_("Unknown field: %(f)s") % {"f": key}, field=key)
-    if (
-        "period_start" in clean
-        and "period_end" in clean
-        and clean["period_end"] < clean["period_start"]
-    ):
-        raise InvalidInput(_("The last year cannot come before the first."), field="period_end")
-    return clean
-
-
 @transaction.atomic
 def plan_create(
     *,
@@ -586,11 +375,11 @@ def plan_create(
                 "Only the city's Chief Smart City Officers and the Secretariat write its action plan."
             )
         )
-    values = _clean_plan_values(
+    values = validation.PLAN.clean(
         {"title": title, "period_start": period_start, "period_end": period_end, **optional}
     )
-    outcomes = _codes(Outcome, values.pop("outcomes", []), "outcomes")
-    areas = _codes(FocusArea, values.pop("focus_areas", []), "focus_areas")
+    outcomes = validation.framework_items(Outcome, values.pop("outcomes", []), "outcomes")
+    areas = validation.framework_items(FocusArea, values.pop("focus_areas", []), "focus_areas")
     for key, value in values.items():
         setattr(plan, key, value)
     plan.sample = sample
@@ -604,30 +393,33 @@ def plan_create(
     return plan
 
 
+def _editable(plan: ActionPlan) -> ActionPlan:
+    """The plan, if its status lets its city edit it (draft or returned)."""
+    if plan.status not in EDITABLE_PLAN_STATUSES:
+        raise IllegalTransition(
+            _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]}, field="status"
+        )
+    return plan
+
+
 @transaction.atomic
 def plan_update(*, actor, plan: ActionPlan, version: int, **changes: Any) -> ActionPlan:
     plan_policy.require(actor, "change", plan)
-    plan = lock_version(plan, version)
-    if plan.status not in EDITABLE_PLAN_STATUSES:
-        raise IllegalTransition(
-            _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]},
-            field="status",
-        )
-    values = _clean_plan_values(changes)
+    plan = _editable(lock_version(plan, version))
+    values = validation.PLAN.clean(changes)
     before = plan_snapshot(plan)
     outcomes = values.pop("outcomes", None)
     areas = values.pop("focus_areas", None)
     for key, value in values.items():
         setattr(plan, key, value)
-    if plan.period_end < plan.period_start:
-        raise InvalidInput(_("The last year cannot come before the first."), field="period_end")
+    validation.PLAN.check_whole(plan)
     validate(plan)
     plan.version += 1
     plan.save()
     if outcomes is not None:
-        plan.outcomes.set(_codes(Outcome, outcomes, "outcomes"))
+        plan.outcomes.set(validation.framework_items(Outcome, outcomes, "outcomes"))
     if areas is not None:
-        plan.focus_areas.set(_codes(FocusArea, areas, "focus_areas"))
+        plan.focus_areas.set(validation.framework_items(FocusArea, areas, "focus_areas"))
     entry = audit.record(actor, "plans.plan.updated", plan, audit.diff(before, plan_snapshot(plan)))
     events.changed(plan, entry.changes)
     return plan
@@ -638,11 +430,7 @@ def plan_attach_document(
     *, actor, plan: ActionPlan, version: int, file: UploadedFile
 ) -> ActionPlan:
     plan_policy.require(actor, "change", plan)
-    plan = lock_version(plan, version)
-    if plan.status not in EDITABLE_PLAN_STATUSES:
-        raise IllegalTransition(
-            _("%(plan)s cannot be edited.") % {"plan": A_PLAN_IN[plan.status]}, field="status"
-        )
+    plan = _editable(lock_version(plan, version))
     check_pdf(file, field="document")
     before = plan.document.name or ""
     plan.document.save(f"plan-{plan.pk}.pdf", file, save=False)
@@ -672,9 +460,7 @@ def plan_transition(
             % {"plan": A_PLAN_IN[plan.status], "action": _past(action)},
             field="status",
         )
-    comment = (comment or "").strip()
-    if action == "return" and not comment:
-        raise InvalidInput(_("Say what needs to change when returning a plan."), field="comment")
+    comment = validation.return_comment(action, comment)
     before = {"status": plan.status, "visibility": plan.visibility}
     plan.status = target
     plan.return_comment = comment if action == "return" else plan.return_comment

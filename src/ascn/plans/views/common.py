@@ -1,10 +1,12 @@
-"""What the pages of plans and projects share: finding a record the user may see, the
-cities they may write for, a status's title, a safe ``next`` link, the readiness rules."""
+"""What the pages of plans and projects share: finding a record the user may see, a page of a
+filtered list, the cities they may write for, a status's title, a safe ``next`` link, the
+readiness rules."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
@@ -21,7 +23,6 @@ from ascn.plans.models import (
 
 PAGE_SIZE = 50
 CENT = Decimal("0.01")
-PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
 
 
 def project_or_404(request, pk: int) -> Project:
@@ -36,6 +37,16 @@ def plan_or_404(request, pk: int) -> ActionPlan:
     if plan is None:
         raise Http404(_("Action plan not found."))
     return plan
+
+
+def filtered_page(request, form, rows_for) -> tuple[Page, int]:
+    """One page of a list's rows that ``rows_for(user, **filters)`` gives for the filters of
+    ``form``, and the status: 400 and no rows when a filter is not valid."""
+    if form.is_bound and not form.is_valid():
+        return Paginator([], PAGE_SIZE).get_page(request.GET.get("page")), 400
+    filters = {k: v or None for k, v in (form.cleaned_data if form.is_bound else {}).items()}
+    rows = rows_for(request.user, **filters)
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), 200
 
 
 def editable_cities(user):

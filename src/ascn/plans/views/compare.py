@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import render
@@ -22,11 +21,6 @@ from ascn.plans.services import (
     plan_snapshot,
 )
 from ascn.plans.views.common import plan_or_404
-
-PAGE_SIZE = 50
-CENT = Decimal("0.01")
-PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
-
 
 CURRENT = "current"
 

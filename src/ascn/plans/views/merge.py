@@ -11,9 +11,7 @@ from typing import Any
 from django import forms
 from django.core import signing
 
-PAGE_SIZE = 50
-CENT = Decimal("0.01")
-PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
+from ascn.plans.views.common import CENT
 
 
 def _shown(field: forms.Field | None, value: Any) -> str:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
@@ -44,28 +43,20 @@ from ascn.plans.services import (
 )
 from ascn.plans.views.common import (
     editable_cities,
+    filtered_page,
     plan_or_404,
     safe_next,
 )
 from ascn.plans.views.merge import merge_stale_edit, original_token
 from ascn.plans.views.project_records import attachment
 
-PAGE_SIZE = 50
-CENT = Decimal("0.01")
 PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
 
 
 @require_GET
 def plan_list(request):
     form = PlanFilterForm(request.GET or None)
-    status = 200
-    if form.is_bound and not form.is_valid():
-        plans = ActionPlan.objects.none()
-        status = 400
-    else:
-        filters = {k: v or None for k, v in (form.cleaned_data if form.is_bound else {}).items()}
-        plans = queries.plans_for(request.user, **filters)
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, status = filtered_page(request, form, queries.plans_for)
     # Count only the projects this person may see (a draft project is not even a number).
     page.object_list = list(page.object_list)
     counts = dict(
@@ -195,36 +186,40 @@ def _plan_context(request, plan: ActionPlan, **extra) -> dict:
     }
 
 
+# Where a plan stands → the action that moves it on, what to do for who may take it, and what
+# is happening for anyone else.
+NEXT_STEPS = {
+    PlanStatus.DRAFT: (
+        "submit",
+        _lazy("Complete the plan, then submit it for endorsement by the National Representative."),
+        _lazy("The city is drafting this plan."),
+    ),
+    PlanStatus.RETURNED: (
+        "submit",
+        _lazy(
+            "The National Representative returned the plan: revise it as asked, then submit it again."
+        ),
+        _lazy("Returned to the city for changes."),
+    ),
+    PlanStatus.SUBMITTED: (
+        "endorse",
+        _lazy("Review the plan, then endorse it or return it with a comment."),
+        _lazy("Waiting for the National Representative's endorsement."),
+    ),
+    PlanStatus.ENDORSED: (
+        "publish",
+        _lazy("Endorsed. Publish it to make it public."),
+        _lazy("Endorsed; waiting to be published."),
+    ),
+}
+
+
 def plan_next_step(plan: ActionPlan, user) -> str:
     """What happens next, in a sentence, from where this person stands."""
-    actions = plan_actions(user, plan)
-    if plan.status == PlanStatus.DRAFT:
-        return (
-            _("Complete the plan, then submit it for endorsement by the National Representative.")
-            if "submit" in actions
-            else _("The city is drafting this plan.")
-        )
-    if plan.status == PlanStatus.RETURNED:
-        return (
-            _(
-                "The National Representative returned the plan: revise it as asked, then submit it again."
-            )
-            if "submit" in actions
-            else _("Returned to the city for changes.")
-        )
-    if plan.status == PlanStatus.SUBMITTED:
-        return (
-            _("Review the plan, then endorse it or return it with a comment.")
-            if "endorse" in actions
-            else _("Waiting for the National Representative's endorsement.")
-        )
-    if plan.status == PlanStatus.ENDORSED:
-        return (
-            _("Endorsed. Publish it to make it public.")
-            if "publish" in actions
-            else _("Endorsed; waiting to be published.")
-        )
-    return _("Published: everyone can read this plan.")
+    if plan.status not in NEXT_STEPS:
+        return _("Published: everyone can read this plan.")
+    action, to_do, awaited = NEXT_STEPS[plan.status]
+    return str(to_do if action in plan_actions(user, plan) else awaited)
 
 
 def _transition_form(action: str, **kwargs) -> TransitionForm:

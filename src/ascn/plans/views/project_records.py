@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -38,10 +37,6 @@ from ascn.plans.views.common import (
     level_rules,
     project_or_404,
 )
-
-PAGE_SIZE = 50
-CENT = Decimal("0.01")
-PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
 
 
 def _readiness_result(answers: dict[str, bool]) -> dict:

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -17,12 +16,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.network.models import City
 from ascn.plans import charts, codelists, money, queries
-from ascn.plans.forms import (
-    NATIONAL_CURRENCY,
-    SDG11_TARGETS,
-    ProjectFilterForm,
-    ProjectForm,
-)
+from ascn.plans.forms import NATIONAL_CURRENCY, ProjectFilterForm, ProjectForm
 from ascn.plans.models import (
     FinancingInstrument,
     Project,
@@ -34,6 +28,7 @@ from ascn.plans.services import (
 )
 from ascn.plans.views.common import (
     editable_cities,
+    filtered_page,
     gaps,
     in_usd,
     latest_assessment,
@@ -41,10 +36,6 @@ from ascn.plans.views.common import (
     status_title,
 )
 from ascn.plans.views.merge import merge_stale_edit, original_token
-
-PAGE_SIZE = 50
-CENT = Decimal("0.01")
-PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
 
 
 def _money(amount: Decimal, currency: str, rate=None) -> dict:
@@ -54,14 +45,7 @@ def _money(amount: Decimal, currency: str, rate=None) -> dict:
 @require_GET
 def project_list(request):
     form = ProjectFilterForm(request.GET or None)
-    status = 200
-    if form.is_bound and not form.is_valid():
-        projects = Project.objects.none()
-        status = 400
-    else:
-        filters = {k: v or None for k, v in (form.cleaned_data if form.is_bound else {}).items()}
-        projects = queries.projects_for(request.user, **filters)
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, status = filtered_page(request, form, queries.projects_for)
     rates = money.latest_rates()
     rows = []
     for project in page.object_list:
@@ -138,7 +122,7 @@ def _project_context(request, project: Project) -> dict:
         "status_title": status_title(project.status),
         "focus_areas": list(project.focus_areas.all()),
         "outcomes": list(project.outcomes.all()),
-        "sdg_targets": [SDG11_TARGETS.get(t, t) for t in project.sdg_targets],
+        "sdg_targets": [codelists.SDG11_TARGETS.get(t, t) for t in project.sdg_targets],
         "sectors": [
             codelists.codelist(codelists.PROJECT_SECTOR).get(s, s) for s in project.sectors
         ],

@@ -1,0 +1,117 @@
+"""Tables written as the files people open: CSV (UTF-8 with a byte-order mark, so Excel reads
+ASEAN scripts right), XLSX, and the same table as JSON; and a spreadsheet's cell read as text.
+
+Text that a spreadsheet would run as a formula is defused in every file written here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a spurious ``.0``, dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, defused with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
+    """CSV in UTF-8 with a byte-order mark, cells defused."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_write_rows(sheet, rows: Iterable[Iterable[Any]], *, bold_first: bool = True) -> None:
+    """Append rows to an openpyxl sheet; text never becomes a formula."""
+    from openpyxl.styles import Font  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
+
+    for index, row in enumerate(rows):
+        sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+            if index == 0 and bold_first:
+                cell.font = Font(bold=True)
+
+
+def xlsx_fit_columns(sheet, *, widest: int = 60) -> None:
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
+
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            length = len(cell_text(cell.value))
+            widths[cell.column] = max(widths.get(cell.column, 0), length)
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(widest, max(10, width + 2))
+
+
+# --- one table (a header and its rows) as a file ---------------------------------------------
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def as_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    return csv_bytes([header, *([_text(v) for v in row] for row in rows)])
+
+
+def as_xlsx(header: list[str], rows: list[list[Any]], sheet_name: str) -> bytes:
+    import openpyxl  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name[:31]
+    xlsx_write_rows(sheet, [header, *([_text(v) for v in row] for row in rows)])
+    xlsx_fit_columns(sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def as_json(header: list[str], rows: list[list[Any]]) -> bytes:
+    items = [
+        {name: _json_value(value) for name, value in zip(header, row, strict=True)} for row in rows
+    ]
+    return json.dumps({"items": items, "count": len(items)}, ensure_ascii=False).encode()

@@ -1,0 +1,350 @@
+"""The public tables of the open-data catalogue: what anonymous may see of one kind of record,
+as one header row and one row per record (``catalogue`` lists them, ``spreadsheets`` writes
+them as CSV, XLSX and JSON).
+
+The projects table has exactly the columns of the bulk-import template
+(``imports.COLUMN_NAMES``), so a downloaded file can be read back by the importer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from ascn.agreements.models import Agreement
+from ascn.cooperation.models import CaseStudy, CityPartnership
+from ascn.funding.models import Programme
+from ascn.meetings.models import Meeting
+from ascn.network import queries
+from ascn.network.models import City, FocusArea, Outcome
+from ascn.opendata.imports import COLUMN_NAMES
+from ascn.partners.models import Organisation
+from ascn.plans.models import ActionPlan, Project
+from ascn.plans.permissions import plan_policy, project_policy
+
+Table = tuple[list[str], list[list[Any]]]
+# A column: a name (the record's attribute of that name), or (name, how to get the value): a
+# dotted path through relations ("" when one is not set), or a function of the record.
+Column = str | tuple[str, str | Callable[[Any], Any]]
+
+
+def table(records: Iterable[Any], columns: Iterable[Column]) -> Table:
+    named = [(column, column) if isinstance(column, str) else column for column in columns]
+    getters = [how if callable(how) else partial(_through, how.split(".")) for _, how in named]
+    return [name for name, _how in named], [[get(record) for get in getters] for record in records]
+
+
+def _through(path: list[str], record: Any) -> Any:
+    for relation in path[:-1]:
+        record = getattr(record, relation)
+        if record is None:
+            return ""
+    return getattr(record, path[-1])
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ";".join(str(item) for item in value)
+    return value
+
+
+def joined(name: str) -> tuple[str, Callable[[Any], Any]]:
+    """A column of a list, its items separated by ``;``."""
+    return name, lambda record: _cell(getattr(record, name))
+
+
+def codes(name: str) -> tuple[str, Callable[[Any], Any]]:
+    """A column of a many-to-many relation's codes, separated by ``;``."""
+    return name, lambda record: ";".join(item.code for item in getattr(record, name).all())
+
+
+def anonymous() -> AnonymousUser:
+    return AnonymousUser()
+
+
+def public_projects() -> QuerySet:
+    return project_policy.visible(anonymous(), Project.objects.all()).order_by()
+
+
+def public_plans() -> QuerySet:
+    return plan_policy.visible(anonymous(), ActionPlan.objects.all())
+
+
+def public_agreements() -> QuerySet:
+    return Agreement.objects.filter(visibility="public")
+
+
+def public_organisations() -> QuerySet:
+    return Organisation.objects.filter(visibility="public")
+
+
+def public_programmes() -> QuerySet:
+    return Programme.objects.filter(visibility="public")
+
+
+def public_case_studies() -> QuerySet:
+    return CaseStudy.objects.filter(visibility="public")
+
+
+def public_partnerships() -> QuerySet:
+    return CityPartnership.objects.filter(visibility="public")
+
+
+# --- the tables -----------------------------------------------------------------------------
+
+
+def member_states_table() -> Table:
+    columns = [
+        "code",
+        "name",
+        "official_name",
+        "asean_member_since",
+        ("ascn_cities", "cities_count"),
+    ]
+    return table(queries.member_states(), columns)
+
+
+def cities_table() -> Table:
+    columns: list[Column] = [
+        "slug",
+        "name",
+        ("member_state", "member_state.code"),
+        "cohort",
+        "population",
+        "population_year",
+        "population_source",
+        ("size_class", lambda c: c.size_class or ""),
+        ("lat", lambda c: float(c.latitude)),
+        ("lon", lambda c: float(c.longitude)),
+    ]
+    return table(City.objects.select_related("member_state").order_by("name"), columns)
+
+
+def officers_table() -> Table:
+    """The current officers' public fields: never their e-mail or phone."""
+    columns: list[Column] = [
+        ("name", "person.full_name"),
+        "role",
+        ("member_state", "member_state.code"),
+        ("city", "city.slug"),
+        "designation",
+        "start_date",
+        "source",
+    ]
+    return table(queries.directory(), columns)
+
+
+def framework_table() -> Table:
+    header = ["kind", "code", "name", "description"]
+    rows = [["outcome", o.code, o.name, o.description] for o in Outcome.objects.all()]
+    rows += [["focus_area", a.code, a.name, a.description] for a in FocusArea.objects.all()]
+    return header, rows
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+PROJECT_FIELDS = (
+    "id",
+    "city__slug",
+    "title",
+    "description",
+    "status",
+    "budget_amount",
+    "budget_currency",
+    "funding_secured",
+    "sdg_targets",
+    "project_type",
+    "sectors",
+    "financing_sought",
+    "period_start",
+    "period_end",
+    "locations",
+)
+
+
+def _codes_by_project(relation, projects: QuerySet, code_path: str) -> dict[int, list[str]]:
+    """Project id → the codes of one many-to-many relation, in one query."""
+    found: dict[int, list[str]] = {}
+    rows = (
+        relation.through.objects.filter(project_id__in=projects.values("pk"))
+        .order_by("project_id", code_path)
+        .values_list("project_id", code_path)
+    )
+    for project_id, code in rows:
+        found.setdefault(project_id, []).append(code)
+    return found
+
+
+def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -> list[Any]:
+    """A project in the import template's columns (``imports.COLUMN_NAMES``), as text."""
+    locations = values["locations"] or []
+    location = locations[0] if locations else {}
+    start, end = values["period_start"], values["period_end"]
+    row = {
+        "city": values["city__slug"],
+        "title": values["title"],
+        "description": values["description"],
+        "focus_areas": ";".join(areas),
+        "status": values["status"],
+        "budget_amount": _money(values["budget_amount"]),
+        "budget_currency": values["budget_currency"],
+        "funding_secured": _money(values["funding_secured"]),
+        "outcomes": ";".join(outcomes),
+        "sdg_targets": _cell(values["sdg_targets"] or []),
+        "project_type": values["project_type"],
+        "sectors": _cell(values["sectors"] or []),
+        "financing_sought": _cell(values["financing_sought"] or []),
+        "period_start": start.isoformat() if start else "",
+        "period_end": end.isoformat() if end else "",
+        "location_description": location.get("description", ""),
+        "lat": "" if location.get("lat") is None else str(location["lat"]),
+        "lon": "" if location.get("lon") is None else str(location["lon"]),
+    }
+    return [row[name] for name in COLUMN_NAMES]
+
+
+def projects_table() -> Table:
+    """Three queries whatever the number of projects: the rows, their focus areas, outcomes."""
+    projects = public_projects()
+    areas = _codes_by_project(Project.focus_areas, projects, "focusarea__code")
+    outcomes = _codes_by_project(Project.outcomes, projects, "outcome__code")
+    rows = [
+        project_row(values, areas.get(values["id"], []), outcomes.get(values["id"], []))
+        for values in projects.order_by("city__slug", "title", "id").values(*PROJECT_FIELDS)
+    ]
+    return list(COLUMN_NAMES), rows
+
+
+def action_plans_table() -> Table:
+    plans = (
+        public_plans()
+        .select_related("city__member_state")
+        .prefetch_related("focus_areas", "outcomes")
+        .order_by("city__slug", "-period_start", "id")
+    )
+    columns: list[Column] = [
+        ("id", "pk"),
+        ("city", "city.slug"),
+        ("member_state", "city.member_state.code"),
+        "title",
+        "period_start",
+        "period_end",
+        "status",
+        codes("outcomes"),
+        codes("focus_areas"),
+        "vision",
+    ]
+    return table(plans, columns)
+
+
+def meetings_table() -> Table:
+    meetings = Meeting.objects.select_related("host_member_state", "host_city")
+    columns: list[Column] = [
+        "slug",
+        "title",
+        "kind",
+        "start_date",
+        "end_date",
+        "date_precision",
+        ("host_member_state", "host_member_state.code"),
+        ("host_city", "host_city.slug"),
+        "place",
+        "format",
+        "source",
+    ]
+    return table(meetings.order_by("start_date", "slug"), columns)
+
+
+def agreements_table() -> Table:
+    agreements = public_agreements().select_related("meeting").order_by("signed_date", "slug")
+    columns: list[Column] = [
+        "slug",
+        "title",
+        "kind",
+        "status",
+        "signed_date",
+        "signed_date_precision",
+        "signed_place",
+        ("meeting", "meeting.slug"),
+        "description",
+        "source",
+    ]
+    return table(agreements, columns)
+
+
+def organisations_table() -> Table:
+    columns: list[Column] = [
+        "slug",
+        "name",
+        "kind",
+        "headquarters_country",
+        joined("countries"),
+        joined("focus_areas"),
+        joined("instruments"),
+        joined("stages"),
+        "ticket_min_usd",
+        "ticket_max_usd",
+        "verified",
+        "website",
+        "description",
+    ]
+    return table(public_organisations().order_by("name"), columns)
+
+
+def programmes_table() -> Table:
+    columns: list[Column] = [
+        "slug",
+        "name",
+        ("sponsor", "sponsor.slug"),
+        "currency",
+        "total_amount",
+        "awarded_amount",
+        ("balance", lambda p: p.total_amount - p.awarded_amount),
+        "period_start",
+        "period_end",
+        joined("eligible_countries"),
+        joined("eligible_focus_areas"),
+        joined("instruments"),
+        "website",
+    ]
+    return table(public_programmes().select_related("sponsor").order_by("name"), columns)
+
+
+def case_studies_table() -> Table:
+    studies = public_case_studies().select_related("city", "focus_area").order_by("title")
+    columns: list[Column] = [
+        "slug",
+        "title",
+        ("city", "city.slug"),
+        ("focus_area", "focus_area.code"),
+        ("provider", "provider_name"),
+        "problem",
+        "solution",
+        "results",
+        "source",
+    ]
+    return table(studies, columns)
+
+
+def partnerships_table() -> Table:
+    partnerships = public_partnerships().select_related("city", "partner_city").order_by("id")
+    columns: list[Column] = [
+        ("id", "pk"),
+        ("city", "city.slug"),
+        ("partner_city", "partner_city.slug"),
+        "partner_name",
+        "partner_country",
+        "purpose",
+        "start_date",
+        "end_date",
+        "outcomes",
+        "source",
+    ]
+    return table(partnerships, columns)

@@ -1,0 +1,32 @@
+"""Forms of the plans and projects pages.
+
+Forms shape what a person types into the arguments of the services. They check the rules of
+``plans.validation`` in ``clean``, so a page shows every problem on its field at once; the
+services check them again (they are the rule), and any ``InvalidInput`` of theirs comes back
+onto these forms too (``core.forms.form_error``).
+"""
+
+from ascn.plans.forms.choices import NATIONAL_CURRENCY
+from ascn.plans.forms.filters import PlanFilterForm, ProjectFilterForm
+from ascn.plans.forms.plans import PlanDocumentForm, PlanForm, TransitionForm
+from ascn.plans.forms.projects import (
+    DocumentForm,
+    MilestoneForm,
+    ProgressForm,
+    ProjectForm,
+    ReadinessForm,
+)
+
+__all__ = [
+    "NATIONAL_CURRENCY",
+    "DocumentForm",
+    "MilestoneForm",
+    "PlanDocumentForm",
+    "PlanFilterForm",
+    "PlanForm",
+    "ProgressForm",
+    "ProjectFilterForm",
+    "ProjectForm",
+    "ReadinessForm",
+    "TransitionForm",
+]

@@ -1,0 +1,53 @@
+"""The filters of the project and action-plan lists."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ascn.network.models import FocusArea, MemberState
+from ascn.plans.forms.choices import city_filter_choices, status_choices
+from ascn.plans.forms.common import search_attrs
+from ascn.plans.models import PlanStatus, ReadinessLevel
+
+
+class PlaceFilterForm(forms.Form):
+    """A list filtered by member state and city (the city menu follows the member state)."""
+
+    country = forms.ChoiceField(label=_("Member state"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All member states"))] + [
+            (state.code, state.name)
+            for state in MemberState.objects.filter(cities__isnull=False).distinct()
+        ]
+        self.fields["city"].choices = city_filter_choices(self.data)
+
+
+class ProjectFilterForm(PlaceFilterForm):
+    field_order = ["q", "country", "city", "focus_area", "status", "readiness"]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    focus_area = forms.ChoiceField(label=_("Focus area"), required=False)
+    status = forms.ChoiceField(label=_("Stage"), required=False)
+    readiness = forms.ChoiceField(
+        label=_("Readiness"),
+        required=False,
+        choices=[("", _("Any readiness")), *ReadinessLevel.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        search_attrs(self.fields["q"], _("Title, description or city"))
+        self.fields["focus_area"].choices = [("", _("All focus areas"))] + [
+            (area.code, area.name) for area in FocusArea.objects.all()
+        ]
+        self.fields["status"].choices = [("", _("Any stage")), *status_choices()]
+
+
+class PlanFilterForm(PlaceFilterForm):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *PlanStatus.choices]
+    )

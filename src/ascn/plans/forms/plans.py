@@ -1,0 +1,85 @@
+"""The forms of an action plan: the plan, its document, and a step of its workflow."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ascn.network.models import FocusArea, Outcome
+from ascn.plans import validation
+from ascn.plans.forms.common import (
+    AccessibleFormMixin,
+    RecordForm,
+    framework_field,
+    rule_errors,
+)
+
+SECTION_FIELDS = {
+    "heading": forms.CharField(label=_("Heading"), max_length=200),
+    "body": forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5})),
+}
+
+
+class PlanForm(RecordForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    period_start = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
+    period_end = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
+    vision = forms.CharField(
+        label=_("Vision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the city wants to be at the end of the plan, in a paragraph or two."),
+    )
+    outcomes = framework_field(Outcome, _("ASCF strategic outcomes it addresses"), required=False)
+    focus_areas = framework_field(FocusArea, _("ASCF focus areas it addresses"), required=False)
+
+    EDIT_FIELDS = ("title", "period_start", "period_end", "vision", "outcomes", "focus_areas")
+    ROW_GROUPS = {"section": ("sections", _("Narrative sections"), ("heading", "body"))}
+    RULES = validation.PLAN
+
+    def __init__(self, *args, cities=None, plan=None, extra_sections: int = 0, **kwargs):
+        super().__init__(*args, record=plan, cities=cities, **kwargs)
+        self.plan = plan
+        sections = plan.sections if plan else []
+        self.add_rows("section", SECTION_FIELDS, sections, extra=1 if sections else 2)
+        if extra_sections:
+            self.grow_rows("section", self.row_count("section") + extra_sections)
+
+    @property
+    def section_rows(self):
+        return self.rows("section")
+
+    def field_of(self, problem: validation.Refused) -> str | None:
+        if problem.rule == "section-heading":  # the row's heading (rows left empty not counted)
+            return f"section-{problem.params['number'] - 1}-heading"
+        return super().field_of(problem)
+
+
+class PlanDocumentForm(AccessibleFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    document = forms.FileField(
+        label=_("Plan document (PDF)"),
+        help_text=_("The plan as published by the city: a PDF of at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+class TransitionForm(AccessibleFormMixin, forms.Form):
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("submit", "endorse", "return", "publish")],
+        widget=forms.HiddenInput,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("What needs to change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when returning a plan; the city's officers receive it."),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        with rule_errors(self):
+            validation.return_comment(data.get("action", ""), data.get("comment"))
+        return data

@@ -1,0 +1,274 @@
+"""The forms of a project: the project itself, and what is kept with it (readiness,
+progress, documents, milestones)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.visibility import Visibility
+from ascn.network.models import FocusArea, Outcome
+from ascn.plans import codelists, readiness, validation
+from ascn.plans.forms.choices import (
+    codelist_choices,
+    currency_choices,
+    document_type_choices,
+    status_choices,
+)
+from ascn.plans.forms.common import (
+    AccessibleFormMixin,
+    RecordForm,
+    amount_field,
+    date_field,
+    framework_field,
+    percent_field,
+    row_templates,
+    rule_errors,
+)
+from ascn.plans.models import ActionPlan, FinancingInstrument
+
+LOCATION_FIELDS = row_templates(
+    description=forms.CharField(label=_("Place"), max_length=300),
+    lat=forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90),
+    lon=forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180),
+)
+CONTACT_FIELDS = row_templates(
+    name=forms.CharField(label=_("Name"), max_length=200),
+    role=forms.CharField(label=_("Role"), max_length=200),
+    email=forms.EmailField(label=_("E-mail"), max_length=200),
+)
+
+
+class ProjectForm(RecordForm):
+    """A priority project: create (with a city) or edit (with the version edited)."""
+
+    plan = forms.ModelChoiceField(
+        label=_("Smart City Action Plan"),
+        queryset=ActionPlan.objects.none(),
+        required=False,
+        empty_label=_("— not in a plan yet —"),
+        help_text=_("The city's action plan that lists this project as a priority."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The problem, the solution and who benefits, in a few paragraphs."),
+    )
+    focus_areas = framework_field(
+        FocusArea,
+        _("ASCF focus areas"),
+        help_text=_("Choose at least one."),
+        error_messages={"required": _("Choose at least one ASCF focus area.")},
+    )
+    outcomes = framework_field(Outcome, _("ASCF strategic outcomes"), required=False)
+    sdg_targets = forms.MultipleChoiceField(
+        label=_("SDG 11 targets"),
+        choices=list(codelists.SDG11_TARGETS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Stage (OC4IDS project status)"),
+        help_text=_("Identification: the idea is decided; preparation: studies and design."),
+    )
+    project_type = forms.ChoiceField(label=_("Type (OC4IDS)"), required=False)
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors (OC4IDS)"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    period_start = date_field(_("Start"), required=False)
+    period_end = date_field(_("End"), required=False)
+    budget_amount = amount_field(_("Budget"), _("The whole cost, in the currency below."))
+    budget_currency = forms.ChoiceField(label=_("Currency"))
+    funding_secured = amount_field(
+        _("Funding secured"),
+        _("In the budget's currency. The funding gap is computed from it."),
+        required=False,
+        initial=Decimal("0"),
+    )
+    financing_sought = forms.MultipleChoiceField(
+        label=_("Financing sought"),
+        choices=FinancingInstrument.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who sees this project"),
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        initial=Visibility.DRAFT,
+    )
+
+    EDIT_FIELDS = (
+        "plan",
+        "title",
+        "description",
+        "focus_areas",
+        "outcomes",
+        "sdg_targets",
+        "status",
+        "project_type",
+        "sectors",
+        "period_start",
+        "period_end",
+        "budget_amount",
+        "budget_currency",
+        "funding_secured",
+        "financing_sought",
+        "visibility",
+    )
+    ROW_GROUPS = {
+        "location": ("locations", _("Locations"), ("description", "lat", "lon")),
+        "contact": ("contacts", _("Contacts"), ("name", "role", "email")),
+    }
+    RULES = validation.PROJECT
+
+    def __init__(
+        self,
+        *args,
+        cities=None,
+        plans=None,
+        project=None,
+        may_publish: bool = True,
+        **kwargs,
+    ):
+        super().__init__(*args, record=project, cities=cities, **kwargs)
+        self.project = project
+        self.fields["status"].choices = status_choices()
+        self.fields["project_type"].choices = codelist_choices(
+            codelists.PROJECT_TYPE, empty_label=_("— not set —")
+        )
+        self.fields["sectors"].choices = codelist_choices(codelists.PROJECT_SECTOR)
+        self.fields["budget_currency"].choices = currency_choices()
+        self.fields["plan"].queryset = plans if plans is not None else ActionPlan.objects.none()
+        self.fields["plan"].label_from_instance = lambda plan: (
+            f"{plan.city.name}: {plan.title} ({plan.period_start}–{plan.period_end})"
+        )
+        if not may_publish:
+            del self.fields["visibility"]
+        self.add_rows("location", LOCATION_FIELDS, project.locations if project else [])
+        self.add_rows("contact", CONTACT_FIELDS, project.contacts if project else [])
+
+    @property
+    def location_rows(self):
+        return self.rows("location")
+
+    @property
+    def contact_rows(self):
+        return self.rows("contact")
+
+    def service_values(self) -> dict[str, Any]:
+        values = super().service_values()
+        values["funding_secured"] = values.get("funding_secured") or Decimal("0")
+        return values
+
+
+# --- readiness, progress, documents, milestones --------------------------------------
+
+
+class ReadinessForm(forms.Form):
+    """The bankability checklist: one checkbox per item, grouped by dimension."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in readiness.items():
+            self.fields[item.code] = forms.BooleanField(label=item.label, required=False)
+
+    def groups(self) -> list[tuple[str, list[tuple[forms.BoundField, readiness.Item]]]]:
+        names = readiness.dimensions()
+        grouped: dict[str, list] = {code: [] for code in names}
+        for item in readiness.items():
+            grouped.setdefault(item.dimension, []).append((self[item.code], item))
+        return [(names.get(code, code), rows) for code, rows in grouped.items() if rows]
+
+    def answers(self) -> dict[str, bool]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {item.code: bool(data.get(item.code)) for item in readiness.items()}
+
+
+class ProgressForm(AccessibleFormMixin, forms.Form):
+    date = date_field(_("As of"), initial=dt.date.today)
+    physical_pct = percent_field(
+        _("Physical progress (%)"), _("How much of the works or services is done.")
+    )
+    financial_pct = percent_field(
+        _("Financial progress (%)"), _("How much of the budget is spent.")
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") is not None:
+            with rule_errors(self):
+                validation.progress_date(data["date"])
+        return data
+
+
+class DocumentForm(AccessibleFormMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("For example “Feasibility study, final report”. Defaults to the file name."),
+    )
+    document_type = forms.ChoiceField(label=_("Type of document (OC4IDS)"), required=False)
+    file = forms.FileField(
+        label=_("PDF file"),
+        help_text=_("A PDF of at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].choices = document_type_choices()
+
+
+class MilestoneForm(AccessibleFormMixin, forms.Form):
+    milestone = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    code = forms.ChoiceField(label=_("Kind (OC4IDS milestone code)"), required=False)
+    milestone_type = forms.ChoiceField(label=_("Type (OC4IDS)"), required=False)
+    status = forms.ChoiceField(label=_("Status"), initial="scheduled")
+    due_date = date_field(_("Due"), required=False)
+    date_met = date_field(
+        _("Met on"), required=False, help_text=_("Needed when the status is “Met”.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        none = _("— none —")
+        self.fields["code"].choices = codelist_choices(codelists.MILESTONE_CODE, empty_label=none)
+        self.fields["milestone_type"].choices = codelist_choices(
+            codelists.MILESTONE_TYPE, empty_label=none
+        )
+        self.fields["status"].choices = codelist_choices(codelists.MILESTONE_STATUS)
+
+    def clean(self):
+        data = super().clean()
+        if "status" in data:
+            with rule_errors(self):
+                validation.milestone(
+                    status=data["status"],
+                    milestone_type=data.get("milestone_type", ""),
+                    code=data.get("code", ""),
+                    date_met=data.get("date_met"),
+                )
+        return data
+
+    @staticmethod
+    def initial_from(milestone) -> dict[str, Any]:
+        return {
+            "milestone": milestone.pk,
+            "title": milestone.title,
+            "code": milestone.code,
+            "milestone_type": milestone.milestone_type,
+            "status": milestone.status,
+            "due_date": milestone.due_date,
+            "date_met": milestone.date_met,
+        }
