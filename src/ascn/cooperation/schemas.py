@@ -1,19 +1,11 @@
 import datetime as dt
-from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from ascn.core.api import InputSchema
+from ascn.plans.schemas import FocusAreaCode
 
-FocusAreaCode = Literal[
-    "civic-social",
-    "health-wellbeing",
-    "safety-security",
-    "quality-environment",
-    "built-infrastructure",
-    "industry-innovation",
-]
 SLUG = r"^[-a-z0-9]+$"
 
 
