@@ -1,0 +1,91 @@
+"""What follows a write is said out loud (core.events): every subscriber is declared by its app,
+a deletion's subscribers finish after the rows have gone (inside the same transaction), and
+no model signal is left doing it behind the services' backs."""
+
+from __future__ import annotations
+
+import weakref
+
+import pytest
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from ascn.core import cache, events
+from ascn.core.search import index
+from ascn.core.services import back_office_delete
+from ascn.dashboards import tallies
+from ascn.matchmaking import index as match_index
+from ascn.meetings.models import MeetingDocument
+from ascn.plans.models import Project
+from tests import factories
+
+
+def test_each_app_declares_what_follows_its_writes():
+    # given the subscribers the apps declared in their subscribers.py at start-up
+    declared = {(subscriber, labels) for labels, subscriber in events.subscribers()}
+
+    # then the search index and the cache follow every write, the tallies and the match index
+    # the records they are built from
+    assert (index.on_change, frozenset({events.EVERY_MODEL})) in declared
+    assert (cache.on_change, frozenset({events.EVERY_MODEL})) in declared
+    assert (tallies.on_change, frozenset(tallies.FOLLOWED)) in declared
+    assert (match_index.on_change, frozenset({"partners.organisation"})) in declared
+
+
+def test_no_model_signal_of_the_platform_is_connected():
+    # the services announce their writes; nothing of ascn listens to Django's model signals
+    for signal in (pre_save, post_save, post_delete, m2m_changed):
+        receivers = [
+            ref() if isinstance(ref, weakref.ReferenceType) else ref
+            for _key, ref, *_rest in signal.receivers
+        ]
+        ours = [r for r in receivers if getattr(r, "__module__", "").startswith("ascn.")]
+        assert ours == [], f"{signal}: {ours}"
+
+
+def test_subscribing_twice_is_one_subscription():
+    # start-up may import an app's subscribers.py twice: it still hears each change once
+    def note(change):
+        return None
+
+    before = len(events.subscribers())
+    events.subscribe(note, models=["plans.project"])
+    events.subscribe(note, models=["plans.project"])
+    try:
+        assert len(events.subscribers()) == before + 1
+    finally:
+        events._subscribers.remove((frozenset({"plans.project"}), note))
+
+
+@pytest.mark.django_db
+def test_a_deletion_is_heard_before_and_finished_after_the_rows_go(network):
+    # given a project and a subscriber that reads the table before and after its deletion
+    secretariat = factories.secretariat()
+    project = factories.project(secretariat, title="Going soon")
+    seen: dict[str, bool] = {}
+
+    def watch(change):
+        if not change.deleted:
+            return None
+        pk = change.obj.pk
+        seen["before"] = Project.objects.filter(pk=pk).exists()
+        return lambda: seen.__setitem__("after", Project.objects.filter(pk=pk).exists())
+
+    events.subscribe(watch, models=["plans.project"])
+    try:
+        # when the Secretariat deletes it in the back office
+        back_office_delete(actor=secretariat, obj=project)
+    finally:
+        events._subscribers.remove((frozenset({"plans.project"}), watch))
+
+    # then the subscriber saw the row before and its follow-up ran once it was gone
+    assert seen == {"before": True, "after": False}
+
+
+def test_a_change_tells_the_fields_it_moved():
+    change = events.Change(
+        MeetingDocument(pk=3), {"kind": {"before": "minutes", "after": "report"}}
+    )
+    assert change.label == "meetings.meetingdocument"
+    assert change.touched("kind") and not change.touched("title")
+    assert change.before("kind") == "minutes"
+    assert change.before("title") is None

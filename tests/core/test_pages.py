@@ -1,0 +1,88 @@
+"""What every page shares: a service's refusal that a view leaves alone becomes the page it
+means (never a 500), and a higher app's section shows on a lower app's page."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.http import Http404, HttpResponse
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from ascn.core import sections
+from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.middleware import DomainErrorMiddleware
+from ascn.plans.models import Project
+
+REFUSALS = [
+    (NotFound("Project not found."), 404),
+    (PermissionDenied("Only the city's CSCOs edit this project."), 403),
+    (StaleEdit(Project(version=3), 2), 409),
+    (IllegalTransition("This plan is already endorsed."), 409),
+    (InvalidInput("At most 200 characters.", field="title"), 422),
+]
+
+
+def _page(exc: Exception):
+    request = RequestFactory().get("/somewhere/")
+
+    def view(request):
+        raise exc
+
+    middleware = DomainErrorMiddleware(lambda request: HttpResponse())
+    try:
+        response = view(request)
+    except Exception as raised:
+        return middleware.process_exception(request, raised)
+    return response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("refusal", "status"), REFUSALS, ids=lambda v: type(v).__name__)
+def test_a_refusal_a_view_leaves_alone_is_the_page_it_means(refusal, status):
+    if status == 404:
+        # a 404 is Django's own page (the same for a missing and a hidden record)
+        with pytest.raises(Http404):
+            _page(refusal)
+        return
+    response = _page(refusal)
+    assert response.status_code == status
+    assert refusal.message in html.unescape(response.content.decode())
+
+
+def test_an_error_that_is_not_a_refusal_is_left_to_django():
+    middleware = DomainErrorMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().get("/")
+    assert middleware.process_exception(request, ValueError("a bug")) is None
+
+
+def test_a_section_shows_on_its_models_pages_in_its_slot_when_it_has_something():
+    # given a section registered for projects, with something to show for project 1 only
+    section = sections.Section(
+        "components/refused.html",
+        lambda request, project: (
+            {"message": f"Deal on {project.pk}", "status": 409} if project.pk == 1 else None
+        ),
+        slot="test-slot",
+    )
+    sections.register("plans.project", section)
+    try:
+        request = RequestFactory().get("/")
+        request.user = type("Anonymous", (), {"is_authenticated": False})()
+        template = Template('{% load sections %}{% sections project "test-slot" %}')
+
+        def render(pk: int, slot: str = "test-slot") -> str:
+            t = (
+                template
+                if slot == "test-slot"
+                else Template("{% load sections %}{% sections project %}")
+            )
+            return t.render(Context({"request": request, "project": Project(pk=pk)}))
+
+        # then it shows on project 1's page, in its slot only, and not on project 2's
+        assert "Deal on 1" in render(1)
+        assert "Deal on 1" not in render(1, slot="main")
+        assert "Deal on" not in render(2)
+    finally:
+        sections._sections["plans.project"].remove(section)
