@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.agreements.models import Agreement, AgreementParty
 from ascn.agreements.services import agreement_transition
-from ascn.core import audit, events
 from ascn.core.admin import AuditedAdmin
 from ascn.core.errors import DomainError
+from ascn.core.services import audit_and_announce
 
 
 class PartyInline(admin.TabularInline):
@@ -37,13 +37,12 @@ class AgreementAdmin(AuditedAdmin):
         super().save_formset(request, form, formset, change)
         if formset.has_changed():
             names = [party.name for party in form.instance.parties.all()]
-            entry = audit.record(
+            audit_and_announce(
                 request.user,
                 "agreements.agreement.parties_changed",
                 form.instance,
                 {"parties": {"after": names}},
             )
-            events.changed(form.instance, entry.changes)
 
     def _move(self, request, queryset, to: str):
         for agreement in queryset:
