@@ -5,7 +5,8 @@ from ninja import Query
 from ascn.agreements import queries
 from ascn.agreements.models import Agreement
 from ascn.agreements.schemas import AgreementDetailOut, AgreementFilters, AgreementOut
-from ascn.core.api import AppRouter, ShapedRows, found
+from ascn.core.api import AppRouter, ShapedRows
+from ascn.core.queries import found
 from ascn.plans.permissions import project_policy
 
 router = AppRouter(tags=["agreements"])

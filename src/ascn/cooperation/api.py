@@ -11,7 +11,8 @@ from ascn.cooperation.schemas import (
     PartnershipFilters,
     PartnershipOut,
 )
-from ascn.core.api import AppRouter, ShapedRows, found
+from ascn.core.api import AppRouter, ShapedRows
+from ascn.core.queries import found
 
 router = AppRouter(tags=["cooperation"])
 

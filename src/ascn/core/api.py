@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
@@ -115,15 +115,7 @@ class ShapedRows:
         return [self.shape(row) for row in self.queryset[window]]
 
 
-T = TypeVar("T")
 View = Callable[..., Any]
-
-
-def found(record: T | None) -> T:
-    """The record a query found, or a 404 when it found none (none the caller may see)."""
-    if record is None:
-        raise Http404
-    return record
 
 
 class AppRouter(Router):

@@ -9,9 +9,9 @@ from ninja import Query, Status
 from ascn.core.api import (
     AppRouter,
     ShapedRows,
-    found,
 )
 from ascn.core.errors import InvalidInput
+from ascn.core.queries import found
 from ascn.deals.models import Engagement
 from ascn.deals.permissions import may_advance
 from ascn.deals.queries import engagements_for

@@ -13,10 +13,10 @@ from ascn.core.api import (
     ERRORS_READ,
     AppRouter,
     ShapedRows,
-    found,
     member_auth,
 )
 from ascn.core.errors import InvalidInput
+from ascn.core.queries import found
 from ascn.funding import queries
 from ascn.funding.models import Application, Award, Call, Programme
 from ascn.funding.schemas import (

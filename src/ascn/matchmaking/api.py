@@ -7,7 +7,8 @@ programme out of their sight never appears, and a project or organisation they m
 is a 404.
 """
 
-from ascn.core.api import ERRORS_AUTH, ERRORS_READ, AppRouter, found, member_auth
+from ascn.core.api import ERRORS_AUTH, ERRORS_READ, AppRouter, member_auth
+from ascn.core.queries import found
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as matchmaking
 from ascn.matchmaking.schemas import PartnerMatchOut, ProjectMatchOut

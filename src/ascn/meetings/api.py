@@ -13,10 +13,10 @@ from ascn.core.api import (
     AppRouter,
     ErrorOut,
     ShapedRows,
-    found,
     member_auth,
 )
 from ascn.core.errors import NotFound
+from ascn.core.queries import found
 from ascn.meetings import calendar, queries
 from ascn.meetings.models import Meeting, Registration
 from ascn.meetings.schemas import MeetingDetailOut, MeetingFilters, MeetingOut, RegistrationOut

@@ -11,10 +11,10 @@ from ascn.core.api import (
     ERRORS_WRITE,
     AppRouter,
     ShapedRows,
-    found,
     member_auth,
 )
 from ascn.core.errors import InvalidInput
+from ascn.core.queries import found
 from ascn.partners import queries
 from ascn.partners.models import Organisation
 from ascn.partners.schemas import (

@@ -14,11 +14,11 @@ from ascn.core.api import (
     InputSchema,
     PageNumber,
     ShapedRows,
-    found,
     member_auth,
 )
 from ascn.core.cache import anonymous_response_cache
 from ascn.core.errors import InvalidInput
+from ascn.core.queries import found
 from ascn.network.models import City
 from ascn.plans import money, queries, readiness
 from ascn.plans.models import ActionPlan, Project
