@@ -5,14 +5,14 @@ from django.contrib.auth.signals import user_logged_in
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django_otp import match_token, user_has_device
-from ninja import Router, Status
+from ninja import Status
 
 from ascn.accounts.models import Membership
 from ascn.accounts.schemas import MeOut, TokenIn, TokenOut
 from ascn.accounts.services import token_create, token_revoke
-from ascn.core.api import ERRORS_AUTH, ERRORS_WRITE, ErrorOut, member_auth
+from ascn.core.api import ERRORS_AUTH, ERRORS_WRITE, AppRouter, ErrorOut, member_auth
 
-router = Router(tags=["accounts"])
+router = AppRouter(tags=["accounts"])
 
 
 @router.post(
@@ -58,12 +58,8 @@ def auth_token_revoke(request):
     return HttpResponse(status=204)
 
 
-@router.get(
-    "/me",
-    response={200: MeOut, **ERRORS_AUTH},
-    auth=member_auth,
-    operation_id="me",
-    summary="The signed-in user and their roles",
+@router.read(
+    "/me", MeOut, "The signed-in user and their roles", errors=ERRORS_AUTH, auth=member_auth
 )
 def me(request):
     user = request.user

@@ -31,10 +31,10 @@ from ascn.accounts.models import (
     Role,
     User,
 )
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import forget_scopes, scopes_of
-from ascn.core.services import lock
+from ascn.core.services import audit_and_announce, lock
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -82,7 +82,7 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "accounts.user.created",
         user,
@@ -90,7 +90,6 @@ def user_create(
             {}, {"email": email, **({"full_name": user.full_name} if user.full_name else {})}
         ),
     )
-    events.changed(user, entry.changes)
     return user
 
 
@@ -154,7 +153,7 @@ def membership_grant(
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
     forget_scopes(user)
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "accounts.membership.granted",
         membership,
@@ -168,7 +167,6 @@ def membership_grant(
             },
         ),
     )
-    events.changed(membership, entry.changes)
     return membership
 
 
@@ -198,13 +196,12 @@ def membership_end(
         user.save(update_fields=["is_staff", "is_superuser"])
     forget_scopes(user)
     forget_scopes(caller_user)
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "accounts.membership.ended",
         membership,
         audit.diff({"end_date": None}, {"end_date": end_date}),
     )
-    events.changed(membership, entry.changes)
     return membership
 
 
@@ -247,7 +244,7 @@ def invitation_create(
         token_hash=hash_secret(token),
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "accounts.invitation.created",
         invitation,
@@ -261,7 +258,6 @@ def invitation_create(
             },
         ),
     )
-    events.changed(invitation, entry.changes)
     url = invitation_url(token)
     scope_name = str(invitation.scope) if invitation.scope else _("the ASEAN Smart Cities Network")
     transaction.on_commit(
@@ -327,13 +323,12 @@ def invitation_accept(*, token: str, password: str | None, full_name: str = "") 
         _check_password(password, user)
         user.set_password(password)
         user.save()
-        entry = audit.record(
+        audit_and_announce(
             user,
             "accounts.user.created",
             user,
             audit.diff({}, {"email": user.email, "via": "invitation"}),
         )
-        events.changed(user, entry.changes)
     membership = membership_grant(
         actor=None, user=user, role=invitation.role, scope=invitation.scope
     )
@@ -341,20 +336,18 @@ def invitation_accept(*, token: str, password: str | None, full_name: str = "") 
     if person is not None and person.user_id is None:
         person.user = user
         person.save(update_fields=["user", "updated_at"])
-        entry = audit.record(
+        audit_and_announce(
             user, "network.person.linked", person, audit.diff({"user": None}, {"user": user.email})
         )
-        events.changed(person, entry.changes)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    entry = audit.record(
+    audit_and_announce(
         user,
         "accounts.invitation.accepted",
         invitation,
         {"membership": {"before": None, "after": membership.pk}},
     )
-    events.changed(invitation, entry.changes)
     return user
 
 
@@ -367,13 +360,12 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
         raise InvalidInput(_("Only a pending invitation can be revoked."), field="invitation")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "accounts.invitation.revoked",
         invitation,
         audit.diff({"revoked_at": None}, {"revoked_at": invitation.revoked_at}),
     )
-    events.changed(invitation, entry.changes)
     return invitation
 
 
@@ -399,13 +391,12 @@ def token_create(*, actor: User, name: str = "", days: int | None = None) -> tup
         key_hash=hash_secret(secret),
         expires_at=timezone.now() + dt.timedelta(days=days),
     )
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "accounts.token.created",
         token,
         audit.diff({}, {"name": name, "prefix": token.prefix, "expires_at": token.expires_at}),
     )
-    events.changed(token, entry.changes)
     return token, secret
 
 
@@ -417,13 +408,12 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        entry = audit.record(
+        audit_and_announce(
             actor,
             "accounts.token.revoked",
             token,
             audit.diff({"revoked_at": None}, {"revoked_at": token.revoked_at}),
         )
-        events.changed(token, entry.changes)
     return token
 
 
@@ -446,8 +436,7 @@ def token_user(secret: str) -> tuple[User, ApiToken] | None:
 @transaction.atomic
 def password_recorded(*, actor: User, action: str) -> None:
     """Django's password views write the password; the audit trail still gets the event."""
-    entry = audit.record(actor, action, actor, {})
-    events.changed(actor, entry.changes)
+    audit_and_announce(actor, action, actor, {})
 
 
 @transaction.atomic
@@ -459,13 +448,12 @@ def two_factor_enable(*, actor: User, device: TOTPDevice) -> TOTPDevice:
         raise NotFound(_("Device not found."))
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "accounts.two_factor.enabled",
         device,
         {"confirmed": {"before": False, "after": True}},
     )
-    events.changed(device, entry.changes)
     return device
 
 
@@ -479,8 +467,7 @@ def two_factor_disable(*, actor: User) -> int:
     for device in django_otp.devices_for_user(actor, confirmed=None):
         device.delete()
         removed += 1
-    entry = audit.record(
+    audit_and_announce(
         actor, "accounts.two_factor.disabled", actor, {"devices": {"before": removed, "after": 0}}
     )
-    events.changed(actor, entry.changes)
     return removed

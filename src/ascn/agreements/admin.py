@@ -1,11 +1,10 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ascn.agreements.models import Agreement, AgreementParty
 from ascn.agreements.services import agreement_transition
-from ascn.core import audit, events
-from ascn.core.admin import AuditedAdmin
-from ascn.core.errors import DomainError
+from ascn.core.admin import AuditedAdmin, service_action
+from ascn.core.services import audit_and_announce
 
 
 class PartyInline(admin.TabularInline):
@@ -18,6 +17,15 @@ class PartyInline(admin.TabularInline):
         return super().get_formset(request, obj, **kwargs)
 
     raw_id_fields = ["organisation", "city", "member_state"]
+
+
+def _transition(description: str, to: str):
+    return service_action(
+        description,
+        lambda actor, agreement: agreement_transition(
+            actor=actor, agreement=agreement, to=to, version=agreement.version
+        ),
+    )
 
 
 @admin.register(Agreement)
@@ -37,35 +45,14 @@ class AgreementAdmin(AuditedAdmin):
         super().save_formset(request, form, formset, change)
         if formset.has_changed():
             names = [party.name for party in form.instance.parties.all()]
-            entry = audit.record(
+            audit_and_announce(
                 request.user,
                 "agreements.agreement.parties_changed",
                 form.instance,
                 {"parties": {"after": names}},
             )
-            events.changed(form.instance, entry.changes)
 
-    def _move(self, request, queryset, to: str):
-        for agreement in queryset:
-            try:
-                agreement_transition(
-                    actor=request.user, agreement=agreement, to=to, version=agreement.version
-                )
-            except DomainError as exc:
-                messages.error(request, f"{agreement}: {exc.message}")
-
-    @admin.action(description=_("Mark as signed"))
-    def mark_signed(self, request, queryset):
-        self._move(request, queryset, "signed")
-
-    @admin.action(description=_("Mark as active"))
-    def mark_active(self, request, queryset):
-        self._move(request, queryset, "active")
-
-    @admin.action(description=_("Mark as expired"))
-    def mark_expired(self, request, queryset):
-        self._move(request, queryset, "expired")
-
-    @admin.action(description=_("Mark as terminated"))
-    def mark_terminated(self, request, queryset):
-        self._move(request, queryset, "terminated")
+    mark_signed = _transition(_("Mark as signed"), "signed")
+    mark_active = _transition(_("Mark as active"), "active")
+    mark_expired = _transition(_("Mark as expired"), "expired")
+    mark_terminated = _transition(_("Mark as terminated"), "terminated")

@@ -1,16 +1,15 @@
 """API of agreements: read what you may see (writes go through the back office for now)."""
 
-from django.http import Http404
-from ninja import Query, Router
-from ninja.pagination import paginate
+from ninja import Query
 
 from ascn.agreements import queries
 from ascn.agreements.models import Agreement
 from ascn.agreements.schemas import AgreementDetailOut, AgreementFilters, AgreementOut
-from ascn.core.api import ERRORS_LIST, ERRORS_READ, PageNumber, ShapedRows
+from ascn.core.api import AppRouter, ShapedRows
+from ascn.core.queries import found
 from ascn.plans.permissions import project_policy
 
-router = Router(tags=["agreements"])
+router = AppRouter(tags=["agreements"])
 
 
 def agreement_out(agreement: Agreement) -> dict:
@@ -45,27 +44,14 @@ def agreement_out(agreement: Agreement) -> dict:
     }
 
 
-@router.get(
-    "/agreements",
-    response={200: list[AgreementOut], **ERRORS_LIST},
-    operation_id="agreements_list",
-    summary="Agreements you may see, most recently signed first",
-)
-@paginate(PageNumber)
+@router.page("/agreements", AgreementOut, "Agreements you may see, most recently signed first")
 def agreements_list(request, filters: Query[AgreementFilters]):
     return ShapedRows(queries.agreements_for(request.user, **filters.dict()), agreement_out)
 
 
-@router.get(
-    "/agreements/{slug}",
-    response={200: AgreementDetailOut, **ERRORS_READ},
-    operation_id="agreements_read",
-    summary="One agreement, with its parties",
-)
+@router.read("/agreements/{slug}", AgreementDetailOut, "One agreement, with its parties")
 def agreements_read(request, slug: str):
-    agreement = queries.agreement_for(request.user, slug)
-    if agreement is None:
-        raise Http404
+    agreement = found(queries.agreement_for(request.user, slug))
     return {
         **agreement_out(agreement),
         "version": agreement.version,

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from ascn.agreements.models import Agreement, AgreementParty
 from ascn.agreements.permissions import agreement_policy
+from ascn.core.queries import filter_given
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -21,13 +22,12 @@ def agreements_for(
     year: int | None = None,
     party: str | None = None,
 ) -> QuerySet[Agreement]:
-    qs = agreement_policy.visible(user, Agreement.objects.all())
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if year:
-        qs = qs.filter(signed_date__year=year)
+    qs = filter_given(
+        agreement_policy.visible(user, Agreement.objects.all()),
+        kind=kind,
+        status=status,
+        signed_date__year=year,
+    )
     if party:
         matching = AgreementParty.objects.filter(
             Q(name__icontains=party)

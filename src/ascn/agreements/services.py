@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from ascn.agreements.models import Agreement, AgreementParty, Precision
 from ascn.agreements.permissions import agreement_policy
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.documents import check_pdf
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from ascn.core.permissions import is_secretariat
-from ascn.core.services import lock, lock_version, validate
+from ascn.core.services import audit_and_announce, lock, lock_version, save_version, validate
 from ascn.core.visibility import Visibility
 
 if TYPE_CHECKING:
@@ -149,10 +149,9 @@ def agreement_create(
     _write_parties(agreement, cleaned_parties)
     if projects:
         agreement.projects.set(projects)
-    entry = audit.record(
+    audit_and_announce(
         actor, "agreements.agreement.created", agreement, audit.diff({}, _snapshot(agreement))
     )
-    events.changed(agreement, entry.changes)
     return agreement
 
 
@@ -183,11 +182,7 @@ def agreement_update(
     if cleaned_parties is not None:
         _write_parties(agreement, cleaned_parties)
     changed = audit.diff(before, _snapshot(agreement))
-    if changed:
-        agreement.version += 1
-        agreement.save()
-        entry = audit.record(actor, "agreements.agreement.updated", agreement, changed)
-        events.changed(agreement, entry.changes)
+    save_version(actor, "agreements.agreement.updated", agreement, changed)
     return agreement
 
 
@@ -216,13 +211,12 @@ def agreement_transition(
     agreement.status = to
     agreement.version += 1
     agreement.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "agreements.agreement.transitioned",
         agreement,
         audit.diff(before, audit.snapshot(agreement, ["status", "signed_date"])),
     )
-    events.changed(agreement, entry.changes)
     return agreement
 
 
@@ -238,13 +232,12 @@ def agreement_attach_document(
     agreement.document.save(f"agreement-{agreement.pk}.pdf", file, save=False)
     agreement.version += 1
     agreement.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "agreements.agreement.document_attached",
         agreement,
         {"document": {"after": file.size}},
     )
-    events.changed(agreement, entry.changes)
     return agreement
 
 
@@ -273,8 +266,7 @@ def agreement_upsert_seed(
         validate(agreement)
         agreement.version += 1
         agreement.save()
-        entry = audit.record(
+        audit_and_announce(
             None, "agreements.agreement.updated", agreement, {"status": {"after": status}}
         )
-        events.changed(agreement, entry.changes)
     return agreement, _snapshot(agreement) != before

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from ascn.agreements import queries
 from ascn.agreements.models import Agreement
+from ascn.core.queries import found
 from ascn.plans.permissions import project_policy
 
 
@@ -24,9 +25,7 @@ def agreement_list(request):
 
 @require_GET
 def agreement_detail(request, slug: str):
-    agreement = queries.agreement_for(request.user, slug)
-    if agreement is None:
-        raise Http404
+    agreement = found(queries.agreement_for(request.user, slug))
     projects = project_policy.visible(request.user, agreement.projects.select_related("city"))
     return render(
         request,

@@ -1,10 +1,9 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
 from ascn.cooperation.services import post_hide, thread_moderate
-from ascn.core.admin import AuditedAdmin, ReadOnlyAdmin
-from ascn.core.errors import DomainError
+from ascn.core.admin import AuditedAdmin, ReadOnlyAdmin, service_action
 
 
 @admin.register(CityPartnership)
@@ -26,59 +25,35 @@ class CaseStudyAdmin(AuditedAdmin):
     readonly_fields = ["version", "document"]
 
 
-class ModeratedAdmin(ReadOnlyAdmin):
-    """Members write the discussions; the back office only moderates them (through services)."""
-
-    def _each(self, request, queryset, write):
-        for obj in queryset:
-            try:
-                write(obj)
-            except DomainError as exc:
-                messages.error(request, exc.message)
+def _thread_moderation(description: str, **change: bool):
+    return service_action(
+        description, lambda actor, thread: thread_moderate(actor=actor, thread=thread, **change)
+    )
 
 
+def _post_visibility(description: str, *, hidden: bool):
+    return service_action(
+        description, lambda actor, post: post_hide(actor=actor, post=post, hidden=hidden)
+    )
+
+
+# Members write the discussions; the back office only moderates them (through services).
 @admin.register(Thread)
-class ThreadAdmin(ModeratedAdmin):
+class ThreadAdmin(ReadOnlyAdmin):
     list_display = ["title", "focus_area", "author", "updated_at", "locked", "hidden"]
     list_filter = ["focus_area", "locked", "hidden"]
     search_fields = ["title"]
     actions = ["lock", "unlock", "hide", "unhide"]
-
-    @admin.action(description=_("Lock"))
-    def lock(self, request, queryset):
-        self._each(
-            request, queryset, lambda t: thread_moderate(actor=request.user, thread=t, locked=True)
-        )
-
-    @admin.action(description=_("Unlock"))
-    def unlock(self, request, queryset):
-        self._each(
-            request, queryset, lambda t: thread_moderate(actor=request.user, thread=t, locked=False)
-        )
-
-    @admin.action(description=_("Hide from members"))
-    def hide(self, request, queryset):
-        self._each(
-            request, queryset, lambda t: thread_moderate(actor=request.user, thread=t, hidden=True)
-        )
-
-    @admin.action(description=_("Show to members"))
-    def unhide(self, request, queryset):
-        self._each(
-            request, queryset, lambda t: thread_moderate(actor=request.user, thread=t, hidden=False)
-        )
+    lock = _thread_moderation(_("Lock"), locked=True)
+    unlock = _thread_moderation(_("Unlock"), locked=False)
+    hide = _thread_moderation(_("Hide from members"), hidden=True)
+    unhide = _thread_moderation(_("Show to members"), hidden=False)
 
 
 @admin.register(Post)
-class PostAdmin(ModeratedAdmin):
+class PostAdmin(ReadOnlyAdmin):
     list_display = ["thread", "author", "created_at", "hidden"]
     list_filter = ["hidden"]
     actions = ["hide", "unhide"]
-
-    @admin.action(description=_("Hide from members"))
-    def hide(self, request, queryset):
-        self._each(request, queryset, lambda p: post_hide(actor=request.user, post=p, hidden=True))
-
-    @admin.action(description=_("Show to members"))
-    def unhide(self, request, queryset):
-        self._each(request, queryset, lambda p: post_hide(actor=request.user, post=p, hidden=False))
+    hide = _post_visibility(_("Hide from members"), hidden=True)
+    unhide = _post_visibility(_("Show to members"), hidden=False)

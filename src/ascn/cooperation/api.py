@@ -1,8 +1,6 @@
 """API of cooperation: read the partnerships and case studies you may see."""
 
-from django.http import Http404
-from ninja import Query, Router
-from ninja.pagination import paginate
+from ninja import Query
 
 from ascn.cooperation import queries
 from ascn.cooperation.models import CaseStudy, CityPartnership
@@ -13,9 +11,10 @@ from ascn.cooperation.schemas import (
     PartnershipFilters,
     PartnershipOut,
 )
-from ascn.core.api import ERRORS_LIST, ERRORS_READ, PageNumber, ShapedRows
+from ascn.core.api import AppRouter, ShapedRows
+from ascn.core.queries import found
 
-router = Router(tags=["cooperation"])
+router = AppRouter(tags=["cooperation"])
 
 
 def _city(city) -> dict | None:
@@ -53,51 +52,25 @@ def case_study_out(s: CaseStudy) -> dict:
     }
 
 
-@router.get(
-    "/partnerships",
-    response={200: list[PartnershipOut], **ERRORS_LIST},
-    operation_id="partnerships_list",
-    summary="City partnerships (twinning) you may see",
-)
-@paginate(PageNumber)
+@router.page("/partnerships", PartnershipOut, "City partnerships (twinning) you may see")
 def partnerships_list(request, filters: Query[PartnershipFilters]):
     return ShapedRows(queries.partnerships_for(request.user, **filters.dict()), partnership_out)
 
 
-@router.get(
-    "/partnerships/{partnership_id}",
-    response={200: PartnershipOut, **ERRORS_READ},
-    operation_id="partnerships_read",
-    summary="One city partnership",
-)
+@router.read("/partnerships/{partnership_id}", PartnershipOut, "One city partnership")
 def partnerships_read(request, partnership_id: int):
-    partnership = queries.partnerships_for(request.user).filter(pk=partnership_id).first()
-    if partnership is None:
-        raise Http404
+    partnership = found(queries.partnerships_for(request.user).filter(pk=partnership_id).first())
     return partnership_out(partnership)
 
 
-@router.get(
-    "/case-studies",
-    response={200: list[CaseStudyOut], **ERRORS_LIST},
-    operation_id="case_studies_list",
-    summary="Case studies of the knowledge bank you may see",
-)
-@paginate(PageNumber)
+@router.page("/case-studies", CaseStudyOut, "Case studies of the knowledge bank you may see")
 def case_studies_list(request, filters: Query[CaseStudyFilters]):
     return ShapedRows(queries.case_studies_for(request.user, **filters.dict()), case_study_out)
 
 
-@router.get(
-    "/case-studies/{slug}",
-    response={200: CaseStudyDetailOut, **ERRORS_READ},
-    operation_id="case_studies_read",
-    summary="One case study",
-)
+@router.read("/case-studies/{slug}", CaseStudyDetailOut, "One case study")
 def case_studies_read(request, slug: str):
-    study = queries.case_studies_for(request.user).filter(slug=slug).first()
-    if study is None:
-        raise Http404
+    study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
     return {
         **case_study_out(study),
         "problem": study.problem,

@@ -1,24 +1,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.cooperation.services import MAX_POST_CHARS
+
+
+def _post_body(label: str, rows: int) -> forms.CharField:
+    """A post's text, in Markdown, no longer than the service takes."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=MAX_POST_CHARS,
+        help_text=_("Markdown: **bold**, _italic_, lists, links. HTML is not allowed."),
+    )
+
 
 class ThreadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(
-        label=_("Your post"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=20_000,
-        help_text=_("Markdown: **bold**, _italic_, lists, links. HTML is not allowed."),
-    )
+    body = _post_body(_("Your post"), rows=6)
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("Your reply"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=20_000,
-        help_text=_("Markdown: **bold**, _italic_, lists, links. HTML is not allowed."),
-    )
+    body = _post_body(_("Your reply"), rows=5)
 
 
 class PartnershipForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
 from ascn.cooperation.permissions import can_moderate, case_study_policy, partnership_policy
+from ascn.core.queries import filter_given
 from ascn.network.models import FocusArea
 
 if TYPE_CHECKING:
@@ -25,10 +26,7 @@ def case_studies_for(
     user: Actor, *, focus_area: str | None = None, city: str | None = None
 ) -> QuerySet[CaseStudy]:
     qs = case_study_policy.visible(user, CaseStudy.objects.all())
-    if focus_area:
-        qs = qs.filter(focus_area__code=focus_area)
-    if city:
-        qs = qs.filter(city__slug=city)
+    qs = filter_given(qs, focus_area__code=focus_area, city__slug=city)
     return qs.select_related("focus_area", "city__member_state", "provider")
 
 

@@ -16,9 +16,9 @@ from ascn.cooperation.permissions import (
     is_member,
     partnership_policy,
 )
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
-from ascn.core.services import lock, validate
+from ascn.core.services import audit_and_announce, lock, validate
 from ascn.network.models import City, FocusArea
 
 if TYPE_CHECKING:
@@ -97,13 +97,12 @@ def partnership_create(
         raise InvalidInput(_("The end cannot come before the start."), field="end_date")
     validate(partnership)
     partnership.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "cooperation.partnership.created",
         partnership,
         audit.diff({}, audit.snapshot(partnership, PARTNERSHIP_FIELDS)),
     )
-    events.changed(partnership, entry.changes)
     return partnership
 
 
@@ -140,13 +139,12 @@ def case_study_create(
         raise InvalidInput(_("A case study with this slug exists."), field="slug")
     validate(study)
     study.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "cooperation.casestudy.created",
         study,
         audit.diff({}, audit.snapshot(study, CASE_STUDY_FIELDS)),
     )
-    events.changed(study, entry.changes)
     return study
 
 
@@ -181,8 +179,7 @@ def thread_create(*, actor: Actor, focus_area: FocusArea, title: str, body: str)
     validate(thread)
     thread.save()
     _post(thread, author, body)
-    entry = audit.record(actor, "cooperation.thread.created", thread, {"title": {"after": title}})
-    events.changed(thread, entry.changes)
+    audit_and_announce(actor, "cooperation.thread.created", thread, {"title": {"after": title}})
     return thread
 
 
@@ -204,8 +201,7 @@ def post_create(*, actor: Actor, thread: Thread, body: str) -> Post:
     post = _post(thread, author, _clean_body(body))
     thread.updated_at = timezone.now()
     thread.save(update_fields=["updated_at"])
-    entry = audit.record(actor, "cooperation.post.created", post, {"thread": {"after": thread.pk}})
-    events.changed(post, entry.changes)
+    audit_and_announce(actor, "cooperation.post.created", post, {"thread": {"after": thread.pk}})
     return post
 
 
@@ -229,8 +225,7 @@ def thread_moderate(
     changes = audit.diff(before, audit.snapshot(thread, ["locked", "hidden"]))
     if changes:
         thread.save(update_fields=["locked", "hidden", "updated_at"])
-        entry = audit.record(actor, "cooperation.thread.moderated", thread, changes)
-        events.changed(thread, entry.changes)
+        audit_and_announce(actor, "cooperation.thread.moderated", thread, changes)
     return thread
 
 
@@ -241,11 +236,10 @@ def post_hide(*, actor: Actor, post: Post, hidden: bool = True) -> Post:
     if post.hidden != hidden:
         post.hidden = hidden
         post.save(update_fields=["hidden", "updated_at"])
-        entry = audit.record(
+        audit_and_announce(
             actor,
             "cooperation.post.moderated",
             post,
             {"hidden": {"before": not hidden, "after": hidden}},
         )
-        events.changed(post, entry.changes)
     return post

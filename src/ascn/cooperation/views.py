@@ -23,6 +23,7 @@ from ascn.cooperation.timeline import timeline_for
 from ascn.core.errors import DomainError, InvalidInput, PermissionDenied
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
+from ascn.core.queries import found
 from ascn.network.models import City, FocusArea
 
 
@@ -45,9 +46,7 @@ def cooperation_index(request):
 
 @require_GET
 def case_study_detail(request, slug: str):
-    study = queries.case_studies_for(request.user).filter(slug=slug).first()
-    if study is None:
-        raise Http404
+    study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
     return render(request, "cooperation/case_study_detail.html", {"study": study})
 
 
@@ -83,9 +82,7 @@ def forum(request, code: str):
 @require_http_methods(["GET", "POST"])
 def thread_detail(request, pk: int):
     _require_member(request)
-    thread = queries.threads_for(request.user).filter(pk=pk).first()
-    if thread is None:
-        raise Http404
+    thread = found(queries.threads_for(request.user).filter(pk=pk).first())
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,9 +111,7 @@ def thread_detail(request, pk: int):
 @require_POST
 def thread_moderation(request, pk: int):
     _require_member(request)
-    thread = queries.threads_for(request.user).filter(pk=pk).first()
-    if thread is None:
-        raise Http404
+    thread = found(queries.threads_for(request.user).filter(pk=pk).first())
     action = request.POST.get("action")
     changes = {
         "lock": {"locked": True},

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.errors import DomainError
 from ascn.core.models import AuditEntry
 from ascn.core.services import back_office_delete, back_office_save
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
 
 class ReadOnly:
@@ -44,6 +49,26 @@ class AuditedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             back_office_delete(actor=request.user, obj=obj)
+
+
+def service_action(
+    description: str, write: Callable[[Actor, Any], object]
+) -> Callable[[admin.ModelAdmin[Any], HttpRequest, QuerySet[Any]], None]:
+    """An admin action that writes each selected record through a service,
+    ``write(actor, record)``: a write the service refuses is shown as an error naming the
+    record, and the others go on."""
+
+    @admin.action(description=description)
+    def action(
+        modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+    ) -> None:
+        for obj in queryset:
+            try:
+                write(request.user, obj)
+            except DomainError as exc:
+                modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+
+    return action
 
 
 @admin.register(AuditEntry)

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Schema
-from ninja.pagination import PaginationBase
+from ninja import Field, Router, Schema
+from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import field_validator
 
@@ -113,3 +113,67 @@ class ShapedRows:
 
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
         return [self.shape(row) for row in self.queryset[window]]
+
+
+View = Callable[..., Any]
+
+
+class AppRouter(Router):
+    """An app's router, with the three shapes most operations take — a page of rows, one
+    record, a member's write — each documenting its errors the same way. An operation's id
+    is its view's name."""
+
+    def page(
+        self, path: str, item: Any, summary: str, *, errors: Any = ERRORS_LIST, **options: Any
+    ) -> Callable[[View], View]:
+        """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``)."""
+
+        def register(view: View) -> View:
+            route = self.get(
+                path,
+                response={200: list[item], **errors},
+                operation_id=view.__name__,
+                summary=summary,
+                **options,
+            )
+            return route(paginate(PageNumber)(view))
+
+        return register
+
+    def read(
+        self, path: str, out: Any, summary: str, *, errors: Any = ERRORS_READ, **options: Any
+    ) -> Callable[[View], View]:
+        """GET ``path``: what the view returns, as ``out`` (a 404 when the record is out of the
+        caller's sight)."""
+
+        def register(view: View) -> View:
+            route = self.get(
+                path,
+                response={200: out, **errors},
+                operation_id=view.__name__,
+                summary=summary,
+                **options,
+            )
+            return route(view)
+
+        return register
+
+    def write(
+        self, method: str, path: str, out: Any, summary: str, *, status: int = 200, **options: Any
+    ) -> Callable[[View], View]:
+        """A member's write to a record (``member_auth``): answers ``status`` with ``out``, or
+        refused (401/403), not found, stale (409) or invalid (400/422) — ``ERRORS_EDIT``."""
+
+        def register(view: View) -> View:
+            route = self.api_operation(
+                [method],
+                path,
+                response={status: out, **ERRORS_EDIT},
+                auth=member_auth,
+                operation_id=view.__name__,
+                summary=summary,
+                **options,
+            )
+            return route(view)
+
+        return register

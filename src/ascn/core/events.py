@@ -5,7 +5,8 @@ A service ends every write with two calls: its audit entry, then what changed::
     entry = audit.record(actor, "plans.project.updated", project, changes)
     events.changed(project, entry.changes)
 
-and wraps a deletion so that what follows sees both sides of it::
+(``core.services.audit_and_announce`` makes both calls, in that order), and wraps a
+deletion so that what follows sees both sides of it::
 
     audit.record(actor, "meetings.document.deleted", document, changes)
     with events.deleting(document):

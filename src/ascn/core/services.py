@@ -1,5 +1,5 @@
 """What every service shares — locking a record and checking the version the person edited,
-the actor the audit trail names — and the writes of the Secretariat's back office (Django
+the actor the audit trail names, the audit entry and announcement that end a write — and the writes of the Secretariat's back office (Django
 admin), audited and announced like any other."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db.models.deletion import Collector
 
 from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
-from ascn.core.models import VersionedModel
+from ascn.core.models import AuditEntry, VersionedModel
 from ascn.core.permissions import is_secretariat
 
 if TYPE_CHECKING:
@@ -41,6 +41,29 @@ def user_or_none(actor: Actor) -> User | None:
     """The signed-in user to name as a record's author (``created_by``), None for the
     system or an anonymous caller (the audit trail says "system")."""
     return actor if actor is not None and actor.is_authenticated else None
+
+
+def audit_and_announce(
+    actor: Actor, action: str, obj: models.Model, changes: dict[str, Any] | None = None
+) -> AuditEntry:
+    """The two steps that end every write, in this order: record the audit entry
+    (``audit.record``), then announce the change to the subscribers (``events.changed``)
+    with the changes the entry holds. A deletion records its entry and wraps the delete in
+    ``events.deleting`` instead."""
+    entry = audit.record(actor, action, obj, changes)
+    events.changed(obj, entry.changes)
+    return entry
+
+
+def save_version(actor: Actor, action: str, obj: V, changes: dict[str, Any]) -> bool:
+    """Write an edit of a versioned record if ``changes`` (its audit diff) is not empty:
+    bump ``version``, save, then ``audit_and_announce``. Returns whether it wrote."""
+    if not changes:
+        return False
+    obj.version += 1
+    obj.save()
+    audit_and_announce(actor, action, obj, changes)
+    return True
 
 
 def action_name(obj: models.Model, verb: str) -> str:
@@ -73,13 +96,12 @@ def back_office_save(*, actor: Actor, obj: models.Model, changed_fields: list[st
         obj.version = stored.version + 1
     obj.save()
     after = audit.snapshot(obj, changed_fields)
-    entry = audit.record(
+    audit_and_announce(
         actor,
         action_name(obj, "created" if creating else "updated"),
         obj,
         audit.diff(before, after),
     )
-    events.changed(obj, entry.changes)
     return obj
 
 

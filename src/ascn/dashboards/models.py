@@ -12,14 +12,22 @@ loads).
 from django.db import models
 
 
-class ProjectTally(models.Model):
-    """Public projects of one city with one status and budget currency (and focus area:
-    none = every public project of the city, each once)."""
+class CityAndArea(models.Model):
+    """A tally row of one city and one focus area (none = every record of the city, each
+    once)."""
 
     city = models.ForeignKey("network.City", on_delete=models.CASCADE, related_name="+")
     focus_area = models.ForeignKey(
         "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class ProjectSums(models.Model):
+    """How many public projects with one status and budget currency, and their sums."""
+
     status = models.CharField(max_length=40)
     currency = models.CharField(max_length=3)
     projects = models.PositiveIntegerField()
@@ -30,20 +38,24 @@ class ProjectTally(models.Model):
     updated_at = models.DateTimeField(null=True)
 
     class Meta:
+        abstract = True
+
+
+class ProjectTally(CityAndArea, ProjectSums):
+    """Public projects of one city with one status and budget currency (and focus area:
+    none = every public project of the city, each once)."""
+
+    class Meta:
         indexes = [models.Index(fields=["focus_area", "city"], name="dash_project_tally_area")]
 
     def __str__(self) -> str:
         return f"{self.city_id}/{self.focus_area_id}/{self.status}/{self.currency}: {self.projects}"
 
 
-class DealTally(models.Model):
+class DealTally(CityAndArea):
     """Engagements at one stage between the public projects of one city (with one focus
     area; none = all) and public organisations."""
 
-    city = models.ForeignKey("network.City", on_delete=models.CASCADE, related_name="+")
-    focus_area = models.ForeignKey(
-        "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
-    )
     stage = models.CharField(max_length=40)
     deals = models.PositiveIntegerField()
 
@@ -54,7 +66,7 @@ class DealTally(models.Model):
         return f"{self.city_id}/{self.focus_area_id}/{self.stage}: {self.deals}"
 
 
-class StateTally(models.Model):
+class StateTally(ProjectSums):
     """``ProjectTally`` summed over the cities of one member state: what the charts read
     (a few thousand rows in all, where the cities' rows are tens of thousands)."""
 
@@ -64,26 +76,14 @@ class StateTally(models.Model):
     focus_area = models.ForeignKey(
         "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(max_length=40)
-    currency = models.CharField(max_length=3)
-    projects = models.PositiveIntegerField()
-    samples = models.PositiveIntegerField()
-    budget = models.DecimalField(max_digits=20, decimal_places=2)
-    secured = models.DecimalField(max_digits=20, decimal_places=2)
-    sought = models.DecimalField(max_digits=20, decimal_places=2)
-    updated_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"{self.member_state_id}/{self.focus_area_id}/{self.status}/{self.currency}"
 
 
-class CityCount(models.Model):
+class CityCount(CityAndArea):
     """Public projects of one city (with one focus area; none = all): the map's sizes."""
 
-    city = models.ForeignKey("network.City", on_delete=models.CASCADE, related_name="+")
-    focus_area = models.ForeignKey(
-        "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
-    )
     projects = models.PositiveIntegerField()
 
     class Meta:

@@ -4,19 +4,14 @@ Only a deal's parties (the organisation's members, the city's CSCOs, the member 
 National Representative read-only) and the Secretariat see it; anyone else gets 404.
 """
 
-from django.http import Http404
-from ninja import Query, Router, Status
-from ninja.pagination import paginate
+from ninja import Query, Status
 
 from ascn.core.api import (
-    ERRORS_EDIT,
-    ERRORS_LIST,
-    ERRORS_READ,
-    PageNumber,
+    AppRouter,
     ShapedRows,
-    member_auth,
 )
 from ascn.core.errors import InvalidInput
+from ascn.core.queries import found
 from ascn.deals.models import Engagement
 from ascn.deals.permissions import may_advance
 from ascn.deals.queries import engagements_for
@@ -34,7 +29,7 @@ from ascn.plans import money
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
-router = Router(tags=["engagements"])
+router = AppRouter(tags=["engagements"])
 
 
 def engagement_out(engagement: Engagement) -> dict:
@@ -77,19 +72,10 @@ def engagement_detail_out(engagement: Engagement, request) -> dict:
 
 
 def _engagement_or_404(request, engagement_id: int) -> Engagement:
-    engagement = engagements_for(request.user).filter(pk=engagement_id).first()
-    if engagement is None:
-        raise Http404
-    return engagement
+    return found(engagements_for(request.user).filter(pk=engagement_id).first())
 
 
-@router.get(
-    "/engagements",
-    response={200: list[EngagementOut], **ERRORS_LIST},
-    operation_id="engagements_list",
-    summary="Deals the caller may see, most recently moved first",
-)
-@paginate(PageNumber)
+@router.page("/engagements", EngagementOut, "Deals the caller may see, most recently moved first")
 def engagements_list(request, filters: Query[EngagementFilter]):
     qs = engagements_for(
         request.user, organisation=filters.organisation, city=filters.city, project=filters.project
@@ -99,16 +85,14 @@ def engagements_list(request, filters: Query[EngagementFilter]):
     return ShapedRows(qs, engagement_out)
 
 
-@router.post(
+@router.write(
+    "POST",
     "/engagements",
-    response={201: EngagementDetailOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="engagements_create",
-    summary="Express interest (a partner in a project, or a city in an organisation)",
-    description=(
-        "409 when the project and the organisation are already in the pipeline; the "
-        "message links the existing deal."
-    ),
+    EngagementDetailOut,
+    "Express interest (a partner in a project, or a city in an organisation)",
+    status=201,
+    description="409 when the project and the organisation are already in the pipeline; the "
+    "message links the existing deal.",
 )
 def engagements_create(request, payload: EngagementIn):
     project = project_policy.visible(request.user, Project.objects.all()).filter(pk=payload.project)
@@ -130,28 +114,20 @@ def engagements_create(request, payload: EngagementIn):
     return Status(201, engagement_detail_out(_engagement_or_404(request, engagement.pk), request))
 
 
-@router.get(
-    "/engagements/{engagement_id}",
-    response={200: EngagementDetailOut, **ERRORS_READ},
-    operation_id="engagements_read",
-    summary="One deal with its history",
-)
+@router.read("/engagements/{engagement_id}", EngagementDetailOut, "One deal with its history")
 def engagements_read(request, engagement_id: int):
     return engagement_detail_out(_engagement_or_404(request, engagement_id), request)
 
 
-@router.post(
+@router.write(
+    "POST",
     "/engagements/{engagement_id}/advance",
-    response={200: EngagementDetailOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="engagements_advance",
-    summary="Move a deal to its next stage (or decline it)",
-    description=(
-        "Stages: interest → discussion → due_diligence → term_sheet → committed → closed; "
-        "any open stage → declined. Moving to `committed` needs `commitment` (in the "
-        "project's budget currency), which adds to the project's funding secured. 409 on "
-        "a stale `version` or an illegal move."
-    ),
+    EngagementDetailOut,
+    "Move a deal to its next stage (or decline it)",
+    description="Stages: interest → discussion → due_diligence → term_sheet → committed → closed; "
+    "any open stage → declined. Moving to `committed` needs `commitment` (in the "
+    "project's budget currency), which adds to the project's funding secured. 409 on "
+    "a stale `version` or an illegal move.",
 )
 def engagements_advance(request, engagement_id: int, payload: AdvanceIn):
     engagement = _engagement_or_404(request, engagement_id)

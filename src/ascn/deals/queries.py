@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _lazy
 
+from ascn.core.queries import filter_given
 from ascn.deals.models import Engagement, EngagementStage
 from ascn.deals.permissions import engagement_policy
 
@@ -18,10 +19,7 @@ def engagements_for(
 ) -> QuerySet[Engagement]:
     """The deals ``user`` may see, optionally of one organisation, city or project."""
     qs = engagement_policy.visible(user, Engagement.objects.all())
-    if organisation:
-        qs = qs.filter(organisation__slug=organisation)
-    if city:
-        qs = qs.filter(project__city__slug=city)
+    qs = filter_given(qs, organisation__slug=organisation, project__city__slug=city)
     if project is not None:
         qs = qs.filter(project_id=project)
     return qs.select_related("project__city__member_state", "organisation")

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ascn.accounts.notifications import members_of, notify
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.errors import (
     DomainError,
     IllegalTransition,
@@ -28,7 +28,7 @@ from ascn.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from ascn.core.services import lock, lock_version, user_or_none
+from ascn.core.services import audit_and_announce, lock, lock_version, user_or_none
 from ascn.deals.models import Engagement, EngagementEvent, EngagementSide, EngagementStage
 from ascn.deals.permissions import engagement_policy, engagement_side_of
 from ascn.partners.models import Organisation
@@ -136,7 +136,7 @@ def engagement_create(
     EngagementEvent.objects.create(
         engagement=engagement, actor=user, from_stage="", to_stage=Stage.INTEREST, note=message
     )
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "partners.engagement.created",
         engagement,
@@ -150,7 +150,6 @@ def engagement_create(
             },
         ),
     )
-    events.changed(engagement, entry.changes)
     other_side = (
         members_of(city_id=project.city_id)
         if side == EngagementSide.PARTNER
@@ -216,13 +215,12 @@ def _change_funding_secured(*, actor, project: Project, delta: Decimal, reason: 
     project.funding_secured = after
     project.version += 1
     project.save(update_fields=["funding_secured", "version", "updated_at"])
-    entry = audit.record(
+    audit_and_announce(
         actor,
         f"plans.project.{reason}",
         project,
         audit.diff({"funding_secured": before}, {"funding_secured": after}),
     )
-    events.changed(project, entry.changes)
     return project
 
 
@@ -300,8 +298,7 @@ def engagement_advance(
     changes = audit.diff(before, _audit_values(engagement))
     if note:
         changes["note"] = {"before": None, "after": note}
-    entry = audit.record(actor, "partners.engagement.advanced", engagement, changes)
-    events.changed(engagement, entry.changes)
+    audit_and_announce(actor, "partners.engagement.advanced", engagement, changes)
     _notify_parties(engagement, from_stage, note, actor=user)
     return engagement
 

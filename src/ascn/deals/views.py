@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ascn.accounts.notifications import mark_read
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
+from ascn.core.queries import found
 from ascn.deals.forms import AdvanceForm, InterestForm
 from ascn.deals.models import Engagement
 from ascn.deals.permissions import engagement_side_of, may_advance
@@ -69,10 +70,7 @@ def engagement_board(request):
 
 
 def _engagement_or_404(request, pk: int) -> Engagement:
-    engagement = engagements_for(request.user).filter(pk=pk).first()
-    if engagement is None:
-        raise Http404(_("Engagement not found."))
-    return engagement
+    return found(engagements_for(request.user).filter(pk=pk).first(), _("Engagement not found."))
 
 
 def _detail_page(request, engagement: Engagement, form: AdvanceForm | None = None, status=200):

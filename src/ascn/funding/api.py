@@ -6,20 +6,17 @@ Thin: validate the input, call a service, shape the answer. Money is
 
 from typing import Literal
 
-from django.http import Http404
-from ninja import Router, Status
-from ninja.pagination import paginate
+from ninja import Status
 
 from ascn.core.api import (
     ERRORS_AUTH,
-    ERRORS_EDIT,
-    ERRORS_LIST,
     ERRORS_READ,
-    PageNumber,
+    AppRouter,
     ShapedRows,
     member_auth,
 )
 from ascn.core.errors import InvalidInput
+from ascn.core.queries import found
 from ascn.funding import queries
 from ascn.funding.models import Application, Award, Call, Programme
 from ascn.funding.schemas import (
@@ -51,7 +48,7 @@ from ascn.plans import money
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
-router = Router(tags=["programmes"])
+router = AppRouter(tags=["programmes"])
 
 
 def _org(organisation) -> dict | None:
@@ -162,17 +159,11 @@ def application_out(application: Application, user) -> dict:
 
 
 def _programme_or_404(request, slug: str) -> Programme:
-    programme = queries.programmes_for(request.user).filter(slug=slug).first()
-    if programme is None:
-        raise Http404
-    return programme
+    return found(queries.programmes_for(request.user).filter(slug=slug).first())
 
 
 def _application_or_404(request, application_id: int) -> Application:
-    application = queries.applications_for(request.user).filter(pk=application_id).first()
-    if application is None:
-        raise Http404
-    return application
+    return found(queries.applications_for(request.user).filter(pk=application_id).first())
 
 
 def _amount_in(value: dict, currency: str, field: str) -> str:
@@ -181,33 +172,27 @@ def _amount_in(value: dict, currency: str, field: str) -> str:
     return value["amount"]
 
 
-@router.get(
-    "/programmes",
-    response={200: list[ProgrammeOut], **ERRORS_LIST},
-    operation_id="programmes_list",
-    summary="Funding programmes you may see, by name, with their balance",
+@router.page(
+    "/programmes", ProgrammeOut, "Funding programmes you may see, by name, with their balance"
 )
-@paginate(PageNumber)
 def programmes_list(request):
     return ShapedRows(queries.programmes_for(request.user), programme_out)
 
 
-@router.get(
+@router.read(
     "/programmes/{slug}",
-    response={200: ProgrammeDetailOut, **ERRORS_READ},
-    operation_id="programmes_read",
-    summary="One funding programme: eligibility, calls, awards and balance",
+    ProgrammeDetailOut,
+    "One funding programme: eligibility, calls, awards and balance",
 )
 def programmes_read(request, slug: str):
     return programme_detail_out(_programme_or_404(request, slug), request.user)
 
 
-@router.patch(
+@router.write(
+    "PATCH",
     "/programmes/{slug}",
-    response={200: ProgrammeDetailOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="programmes_update",
-    summary="Edit a programme (its sponsor's or implementer's members, the Secretariat)",
+    ProgrammeDetailOut,
+    "Edit a programme (its sponsor's or implementer's members, the Secretariat)",
 )
 def programmes_update(request, slug: str, payload: ProgrammePatch):
     programme = _programme_or_404(request, slug)
@@ -236,24 +221,23 @@ def programmes_update(request, slug: str, payload: ProgrammePatch):
     return programme_detail_out(_programme_or_404(request, slug), request.user)
 
 
-@router.get(
+@router.page(
     "/programmes/{slug}/calls",
-    response={200: list[CallOut], **ERRORS_READ},
-    operation_id="programme_calls_list",
-    summary="The programme's calls for applications, latest first",
+    CallOut,
+    "The programme's calls for applications, latest first",
+    errors=ERRORS_READ,
 )
-@paginate(PageNumber)
 def programme_calls_list(request, slug: str):
     programme = _programme_or_404(request, slug)
     return ShapedRows(programme.calls.all(), call_out)
 
 
-@router.post(
+@router.write(
+    "POST",
     "/programmes/{slug}/calls",
-    response={201: CallOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="programme_calls_create",
-    summary="Open a call for applications (the programme's managers)",
+    CallOut,
+    "Open a call for applications (the programme's managers)",
+    status=201,
 )
 def programme_calls_create(request, slug: str, payload: CallIn):
     programme = _programme_or_404(request, slug)
@@ -261,18 +245,15 @@ def programme_calls_create(request, slug: str, payload: CallIn):
     return Status(201, call_out(call))
 
 
-@router.patch(
+@router.write(
+    "PATCH",
     "/programmes/{slug}/calls/{call_id}",
-    response={200: CallOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="programme_calls_update",
-    summary="Edit a call; send the version you edited",
+    CallOut,
+    "Edit a call; send the version you edited",
 )
 def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch):
     programme = _programme_or_404(request, slug)
-    call = programme.calls.filter(pk=call_id).first()
-    if call is None:
-        raise Http404
+    call = found(programme.calls.filter(pk=call_id).first())
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     for key, value in data.items():
@@ -282,26 +263,25 @@ def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch)
     return call_out(call)
 
 
-@router.get(
+@router.page(
     "/programmes/{slug}/applications",
-    response={200: list[ApplicationOut], **ERRORS_READ, **ERRORS_AUTH},
+    ApplicationOut,
+    "Applications you may see: your city's, or all of a programme you manage",
+    errors={**ERRORS_READ, **ERRORS_AUTH},
     auth=member_auth,
-    operation_id="programme_applications_list",
-    summary="Applications you may see: your city's, or all of a programme you manage",
 )
-@paginate(PageNumber)
 def programme_applications_list(request, slug: str):
     programme = _programme_or_404(request, slug)
     rows = queries.applications_for(request.user).filter(call__programme=programme)
     return ShapedRows(rows, lambda a: application_out(a, request.user))
 
 
-@router.post(
+@router.write(
+    "POST",
     "/programmes/{slug}/applications",
-    response={201: ApplicationOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="programme_applications_create",
-    summary="Apply to a call with one of your city's projects (a draft)",
+    ApplicationOut,
+    "Apply to a call with one of your city's projects (a draft)",
+    status=201,
 )
 def programme_applications_create(request, slug: str, payload: ApplicationIn):
     programme = _programme_or_404(request, slug)
@@ -327,23 +307,23 @@ def programme_applications_create(request, slug: str, payload: ApplicationIn):
     return Status(201, application_out(_application_or_404(request, application.pk), request.user))
 
 
-@router.get(
+@router.read(
     "/applications/{application_id}",
-    response={200: ApplicationOut, **ERRORS_READ, **ERRORS_AUTH},
+    ApplicationOut,
+    "One application, with the transitions you may take",
+    errors={**ERRORS_READ, **ERRORS_AUTH},
     auth=member_auth,
-    operation_id="applications_read",
-    summary="One application, with the transitions you may take",
 )
 def applications_read(request, application_id: int):
     return application_out(_application_or_404(request, application_id), request.user)
 
 
-@router.post(
+@router.write(
+    "POST",
     "/applications/{application_id}/award",
-    response={201: ApplicationOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="applications_award",
-    summary="Award a shortlisted application (at most the balance and the largest award)",
+    ApplicationOut,
+    "Award a shortlisted application (at most the balance and the largest award)",
+    status=201,
 )
 def applications_award(request, application_id: int, payload: AwardIn):
     application = _application_or_404(request, application_id)
@@ -358,12 +338,11 @@ def applications_award(request, application_id: int, payload: AwardIn):
     return Status(201, application_out(_application_or_404(request, application_id), request.user))
 
 
-@router.post(
+@router.write(
+    "POST",
     "/applications/{application_id}/{action}",
-    response={200: ApplicationOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="applications_transition",
-    summary="Submit (the city), shortlist or decline (the programme's managers)",
+    ApplicationOut,
+    "Submit (the city), shortlist or decline (the programme's managers)",
 )
 def applications_transition(
     request,
@@ -378,17 +357,15 @@ def applications_transition(
     return application_out(_application_or_404(request, application_id), request.user)
 
 
-@router.post(
+@router.write(
+    "POST",
     "/awards/{award_id}/disbursements",
-    response={201: DisbursementOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="award_disbursements_create",
-    summary="Record a payment of an award (at most what remains of it)",
+    DisbursementOut,
+    "Record a payment of an award (at most what remains of it)",
+    status=201,
 )
 def award_disbursements_create(request, award_id: int, payload: DisbursementIn):
-    award = queries.awards_for(request.user).filter(pk=award_id).first()
-    if award is None:
-        raise Http404
+    award = found(queries.awards_for(request.user).filter(pk=award_id).first())
     currency = award.programme.currency
     disbursement = disbursement_create(
         actor=request.user,

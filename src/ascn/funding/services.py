@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.errors import (
     DomainError,
     IllegalTransition,
@@ -29,7 +29,14 @@ from ascn.core.errors import (
     StaleEdit,
 )
 from ascn.core.permissions import CSO, PARTNER_MEMBER, SECRETARIAT, is_secretariat, scopes_of
-from ascn.core.services import lock, lock_version, user_or_none, validate
+from ascn.core.services import (
+    audit_and_announce,
+    lock,
+    lock_version,
+    save_version,
+    user_or_none,
+    validate,
+)
 from ascn.funding.models import Application, ApplicationStatus, Award, Call, Disbursement, Programme
 from ascn.funding.permissions import application_policy, programme_policy
 from ascn.funding.validation import (
@@ -140,13 +147,12 @@ def programme_create(
     programme = Programme(slug=slug, sponsor=sponsor, sample=sample, **values)
     check_programme(programme)
     programme.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "partners.programme.created",
         programme,
         audit.diff({}, {"slug": slug, "sponsor": sponsor.pk, **_snapshot(programme)}),
     )
-    events.changed(programme, entry.changes)
     return programme
 
 
@@ -161,11 +167,7 @@ def programme_update(*, actor, programme: Programme, version: int, **changes: An
         setattr(programme, key, value)
     check_programme(programme)
     changed = audit.diff(before, _snapshot(programme))
-    if changed:
-        programme.version += 1
-        programme.save()
-        entry = audit.record(actor, "partners.programme.updated", programme, changed)
-        events.changed(programme, entry.changes)
+    save_version(actor, "partners.programme.updated", programme, changed)
     return programme
 
 
@@ -183,13 +185,12 @@ def programme_upsert_seed(
         programme = Programme(slug=slug, sponsor=sponsor, **values)
         check_programme(programme)
         programme.save()
-        entry = audit.record(
+        audit_and_announce(
             None,
             "partners.programme.created",
             programme,
             audit.diff({}, {"slug": slug, "sponsor": sponsor.pk, **_snapshot(programme)}),
         )
-        events.changed(programme, entry.changes)
         return programme, True
     before = {**_snapshot(programme), "sponsor": programme.sponsor_id}
     programme.sponsor = sponsor
@@ -201,8 +202,7 @@ def programme_upsert_seed(
     check_programme(programme)
     programme.version += 1
     programme.save()
-    entry = audit.record(None, "partners.programme.updated", programme, changed)
-    events.changed(programme, entry.changes)
+    audit_and_announce(None, "partners.programme.updated", programme, changed)
     return programme, True
 
 
@@ -228,10 +228,9 @@ def call_create(
     )
     check_call(call)
     call.save()
-    entry = audit.record(
+    audit_and_announce(
         actor, "partners.call.created", call, audit.diff({}, audit.snapshot(call, CALL_FIELDS))
     )
-    events.changed(call, entry.changes)
     return call
 
 
@@ -250,11 +249,7 @@ def call_update(*, actor, call: Call, version: int, **changes: Any) -> Call:
         setattr(call, key, value)
     check_call(call)
     changed = audit.diff(before, audit.snapshot(call, CALL_FIELDS))
-    if changed:
-        call.version += 1
-        call.save()
-        entry = audit.record(actor, "partners.call.updated", call, changed)
-        events.changed(call, entry.changes)
+    save_version(actor, "partners.call.updated", call, changed)
     return call
 
 
@@ -305,7 +300,7 @@ def application_create(
         raise InvalidInput(
             _("This project has already applied to this call."), field="project"
         ) from exc
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "partners.application.created",
         application,
@@ -314,7 +309,6 @@ def application_create(
             {"call": call.pk, "project": project.pk, "amount_requested": amount},
         ),
     )
-    events.changed(application, entry.changes)
     return application
 
 
@@ -400,13 +394,12 @@ def application_transition(
     application.status = target
     application.version += 1
     application.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         f"partners.application.{AUDIT_VERBS[action]}",
         application,
         audit.diff({"status": before}, {"status": target}),
     )
-    events.changed(application, entry.changes)
     return application
 
 
@@ -467,20 +460,18 @@ def _award(*, actor, application, amount, version, awarded_on) -> Award:
     application.status = target
     application.version += 1
     application.save(update_fields=["status", "version", "updated_at"])
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "partners.application.awarded",
         application,
         audit.diff({"status": S.SHORTLISTED}, {"status": target, "amount": amount}),
     )
-    events.changed(application, entry.changes)
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "partners.programme.awarded",
         programme,
         audit.diff(before, {"awarded_amount": programme.awarded_amount}),
     )
-    events.changed(programme, entry.changes)
     return award
 
 
@@ -534,7 +525,7 @@ def _disburse(*, actor, award, amount, paid_on, reference) -> Disbursement:
     award.save(update_fields=["disbursed_amount", "updated_at"])
     programme.disbursed_amount += amount
     programme.save(update_fields=["disbursed_amount", "updated_at"])
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "partners.award.disbursed",
         award,
@@ -543,7 +534,6 @@ def _disburse(*, actor, award, amount, paid_on, reference) -> Disbursement:
             {"disbursed_amount": award.disbursed_amount, "paid_on": paid_on},
         ),
     )
-    events.changed(award, entry.changes)
     return disbursement
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
+from ascn.core.queries import found
 from ascn.funding import queries
 from ascn.funding.forms import ApplyForm, AwardForm, CallForm, DisbursementForm, TransitionForm
 from ascn.funding.models import Application, Programme
@@ -39,10 +40,10 @@ from ascn.plans.permissions import project_policy
 
 
 def _programme_or_404(request, slug: str) -> Programme:
-    programme = queries.programmes_for(request.user).filter(slug=slug).first()
-    if programme is None:
-        raise Http404(_("Funding programme not found."))
-    return programme
+    return found(
+        queries.programmes_for(request.user).filter(slug=slug).first(),
+        _("Funding programme not found."),
+    )
 
 
 def _sign_in_first(request):
@@ -259,9 +260,10 @@ def award_disburse(request, slug: str, pk: int):
     if redirect := _sign_in_first(request):
         return redirect
     programme = _programme_or_404(request, slug)
-    award = queries.awards_for(request.user).filter(pk=pk, programme=programme).first()
-    if award is None:
-        raise Http404(_("Award not found."))
+    award = found(
+        queries.awards_for(request.user).filter(pk=pk, programme=programme).first(),
+        _("Award not found."),
+    )
     form = DisbursementForm(request.POST)
     if not form.is_valid():
         return _detail(request, programme, status=422, error=_("Give the amount paid."))

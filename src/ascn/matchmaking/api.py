@@ -7,18 +7,15 @@ programme out of their sight never appears, and a project or organisation they m
 is a 404.
 """
 
-from django.http import Http404
-from ninja import Router
-from ninja.pagination import paginate
-
-from ascn.core.api import ERRORS_AUTH, ERRORS_READ, PageNumber, member_auth
+from ascn.core.api import ERRORS_AUTH, ERRORS_READ, AppRouter, member_auth
+from ascn.core.queries import found
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as matchmaking
 from ascn.matchmaking.schemas import PartnerMatchOut, ProjectMatchOut
 from ascn.partners import queries as partner_queries
 from ascn.plans import money
 
-router = Router(tags=["partners"])
+router = AppRouter(tags=["partners"])
 
 
 ERRORS_MATCHES = {**ERRORS_READ, **ERRORS_AUTH}
@@ -39,10 +36,7 @@ class PageOfMatches:
 
 
 def _organisation_or_404(request, slug: str):
-    org = partner_queries.organisation_for(request.user, slug)
-    if org is None:
-        raise Http404
-    return org
+    return found(partner_queries.organisation_for(request.user, slug))
 
 
 def _project_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
@@ -88,14 +82,13 @@ def _partner_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
     ]
 
 
-@router.get(
+@router.page(
     "/organisations/{slug}/matches",
-    response={200: list[ProjectMatchOut], **ERRORS_MATCHES},
+    ProjectMatchOut,
+    "The projects you may see that fit this organisation, best first",
+    errors=ERRORS_MATCHES,
     auth=member_auth,
-    operation_id="organisations_matches",
-    summary="The projects you may see that fit this organisation, best first",
 )
-@paginate(PageNumber)
 def organisations_matches(request, slug: str):
     org = _organisation_or_404(request, slug)
     labels = queries.labels()
@@ -103,18 +96,15 @@ def organisations_matches(request, slug: str):
     return PageOfMatches(matches, lambda page: _project_rows(page, labels))
 
 
-@router.get(
+@router.page(
     "/projects/{project_id}/matches",
-    response={200: list[PartnerMatchOut], **ERRORS_MATCHES},
+    PartnerMatchOut,
+    "The organisations and programmes you may see that fit this project, best first",
+    errors=ERRORS_MATCHES,
     auth=member_auth,
-    operation_id="projects_matches",
-    summary="The organisations and programmes you may see that fit this project, best first",
 )
-@paginate(PageNumber)
 def projects_matches(request, project_id: int):
-    project = queries.project_for_matches(request.user, project_id)
-    if project is None:
-        raise Http404
+    project = found(queries.project_for_matches(request.user, project_id))
     labels = queries.labels()
     matches = queries.matches_for_project(request.user, project)
     return PageOfMatches(matches, lambda page: _partner_rows(page, labels))

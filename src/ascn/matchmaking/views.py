@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ascn.core.queries import found
 from ascn.deals.queries import pairs_in_pipeline
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as matchmaking
@@ -21,10 +21,7 @@ MATCHES_PER_PAGE = 25
 
 
 def _organisation_or_404(request, slug: str):
-    org = partner_queries.organisation_for(request.user, slug)
-    if org is None:
-        raise Http404(_("Organisation not found."))
-    return org
+    return found(partner_queries.organisation_for(request.user, slug), _("Organisation not found."))
 
 
 @login_required
@@ -56,9 +53,7 @@ def organisation_matches(request, slug: str):
 @require_GET
 def project_matches(request, pk: int):
     """The organisations and programmes that fit a project, best first."""
-    project = queries.project_for_matches(request.user, pk)
-    if project is None:
-        raise Http404(_("Project not found."))
+    project = found(queries.project_for_matches(request.user, pk), _("Project not found."))
     labels = queries.labels()
     page = Paginator(queries.matches_for_project(request.user, project), MATCHES_PER_PAGE)
     page = page.get_page(request.GET.get("page"))

@@ -4,26 +4,25 @@ The ``.ics`` routes are declared before ``/meetings/{slug}`` so that the path co
 of the detail route never swallows ``{slug}.ics``.
 """
 
-from django.http import Http404, HttpResponse
-from ninja import Query, Router, Status
-from ninja.pagination import paginate
+from django.http import HttpResponse
+from ninja import Query, Status
 
 from ascn.core.api import (
     ERRORS_AUTH,
-    ERRORS_LIST,
     ERRORS_READ,
+    AppRouter,
     ErrorOut,
-    PageNumber,
     ShapedRows,
     member_auth,
 )
 from ascn.core.errors import NotFound
+from ascn.core.queries import found
 from ascn.meetings import calendar, queries
 from ascn.meetings.models import Meeting, Registration
 from ascn.meetings.schemas import MeetingDetailOut, MeetingFilters, MeetingOut, RegistrationOut
 from ascn.meetings.services import registration_cancel, registration_register, waiting_position
 
-router = Router(tags=["meetings"])
+router = AppRouter(tags=["meetings"])
 
 ICS_RESPONSE = {
     "responses": {
@@ -73,10 +72,7 @@ def registration_out(registration: Registration) -> dict:
 
 
 def _meeting_or_404(request, slug: str) -> Meeting:
-    meeting = queries.meeting_for(request.user, slug)
-    if meeting is None:
-        raise Http404
-    return meeting
+    return found(queries.meeting_for(request.user, slug))
 
 
 def _ics(content: bytes, filename: str) -> HttpResponse:
@@ -113,22 +109,15 @@ def meetings_read_calendar(request, slug: str):
     return _ics(calendar.calendar_of([meeting], name=meeting.title), f"{meeting.slug}.ics")
 
 
-@router.get(
-    "/meetings",
-    response={200: list[MeetingOut], **ERRORS_LIST},
-    operation_id="meetings_list",
-    summary="Meetings of the network, latest first",
-)
-@paginate(PageNumber)
+@router.page("/meetings", MeetingOut, "Meetings of the network, latest first")
 def meetings_list(request, filters: Query[MeetingFilters]):
     return ShapedRows(queries.meetings_for(request.user, **filters.dict()), meeting_out)
 
 
-@router.get(
+@router.read(
     "/meetings/{slug}",
-    response={200: MeetingDetailOut, **ERRORS_READ},
-    operation_id="meetings_read",
-    summary="One meeting with its agenda, decisions and registration counts",
+    MeetingDetailOut,
+    "One meeting with its agenda, decisions and registration counts",
 )
 def meetings_read(request, slug: str):
     meeting = _meeting_or_404(request, slug)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ascn.core import audit, events
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, StaleEdit
-from ascn.core.services import lock, lock_version, user_or_none, validate
+from ascn.core.services import audit_and_announce, lock, lock_version, user_or_none, validate
 from ascn.meetings.models import (
     AgendaItem,
     CalendarFeed,
@@ -76,13 +76,12 @@ def meeting_create(*, actor: Actor, slug: str, values: dict[str, Any]) -> Meetin
     meeting = Meeting(slug=slug, **values)
     _check_meeting(meeting)
     meeting.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "meetings.meeting.created",
         meeting,
         audit.diff({}, {"slug": slug, **audit.snapshot(meeting, list(values))}),
     )
-    events.changed(meeting, entry.changes)
     return meeting
 
 
@@ -112,8 +111,7 @@ def meeting_update(
     _check_meeting(meeting)
     meeting.version += 1
     meeting.save()
-    entry = audit.record(actor, "meetings.meeting.updated", meeting, changes)
-    events.changed(meeting, entry.changes)
+    audit_and_announce(actor, "meetings.meeting.updated", meeting, changes)
     return meeting, True
 
 
@@ -147,13 +145,12 @@ def agenda_item_save(
     item.title, item.time, item.description = title.strip(), time, description.strip()
     validate(item)
     item.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         f"meetings.agendaitem.{'created' if creating else 'updated'}",
         item,
         audit.diff(before, _agenda_snapshot(item)),
     )
-    events.changed(item, entry.changes)
     return item
 
 
@@ -167,8 +164,7 @@ def minutes_save(*, actor: Actor, meeting: Meeting, version: int, minutes: str) 
     meeting.minutes = minutes
     meeting.version += 1
     meeting.save(update_fields=["minutes", "version", "updated_at"])
-    entry = audit.record(actor, "meetings.meeting.minutes_saved", meeting, changes)
-    events.changed(meeting, entry.changes)
+    audit_and_announce(actor, "meetings.meeting.minutes_saved", meeting, changes)
     return meeting
 
 
@@ -194,13 +190,12 @@ def decision_add(
     )
     validate(decision)
     decision.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "meetings.decision.created",
         decision,
         audit.diff({}, audit.snapshot(decision, ["title", "document_title", "document_url"])),
     )
-    events.changed(decision, entry.changes)
     return decision
 
 
@@ -229,7 +224,7 @@ def meeting_document_upload(
     validate(document)
     document.file.save(name, file, save=False)
     document.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "meetings.document.uploaded",
         document,
@@ -244,7 +239,6 @@ def meeting_document_upload(
             },
         ),
     )
-    events.changed(document, entry.changes)
     return document
 
 
@@ -307,13 +301,12 @@ def registration_register(*, actor: Actor, meeting: Meeting) -> Registration:
     registration.queued_at = timezone.now()
     registration.checked_in_at = None
     registration.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         f"meetings.registration.{status}",
         registration,
         audit.diff(before, {"status": status}),
     )
-    events.changed(registration, entry.changes)
     return registration
 
 
@@ -349,13 +342,12 @@ def registration_cancel(*, actor: Actor, meeting: Meeting) -> Registration:
     before = registration.status
     registration.status = Status.CANCELLED
     registration.save(update_fields=["status", "updated_at"])
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "meetings.registration.cancelled",
         registration,
         audit.diff({"status": before}, {"status": Status.CANCELLED}),
     )
-    events.changed(registration, entry.changes)
     if freed_seat:
         _promote_waiting(meeting)
     return registration
@@ -373,13 +365,12 @@ def _promote_waiting(meeting: Meeting) -> None:
     for registration in waiting if free is None else waiting[: max(free, 0)]:
         registration.status = Status.REGISTERED
         registration.save(update_fields=["status", "updated_at"])
-        entry = audit.record(
+        audit_and_announce(
             None,
             "meetings.registration.promoted",
             registration,
             audit.diff({"status": Status.WAITLISTED}, {"status": Status.REGISTERED}),
         )
-        events.changed(registration, entry.changes)
 
 
 @transaction.atomic
@@ -396,13 +387,12 @@ def check_in(*, actor: Actor, registration: Registration) -> Registration:
         return registration
     registration.checked_in_at = timezone.now()
     registration.save(update_fields=["checked_in_at", "updated_at"])
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "meetings.registration.checked_in",
         registration,
         audit.diff({"checked_in_at": None}, {"checked_in_at": registration.checked_in_at}),
     )
-    events.changed(registration, entry.changes)
     return registration
 
 
@@ -424,10 +414,9 @@ def calendar_feed_regenerate(*, actor: Actor) -> str:
     feed = feed or CalendarFeed(user=actor)
     feed.token_hash = hash_feed_token(token)
     feed.save()
-    entry = audit.record(
+    audit_and_announce(
         actor, f"meetings.calendarfeed.{'created' if created else 'regenerated'}", feed
     )
-    events.changed(feed, entry.changes)
     return token
 
 

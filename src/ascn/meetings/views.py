@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.permissions import scopes_of
+from ascn.core.queries import found
 from ascn.meetings import calendar, queries
 from ascn.meetings.forms import MeetingDocumentForm
 from ascn.meetings.markdown import render_markdown
@@ -31,10 +32,7 @@ from ascn.meetings.services import (
 
 
 def _meeting_or_404(request, slug: str):
-    meeting = queries.meeting_for(request.user, slug)
-    if meeting is None:
-        raise Http404(_("Meeting not found."))
-    return meeting
+    return found(queries.meeting_for(request.user, slug), _("Meeting not found."))
 
 
 @require_GET
@@ -169,9 +167,9 @@ def meeting_document_add(request, slug: str):
 def meeting_document(request, slug: str, pk: int):
     """A meeting's document, downloaded through Django. Meetings are public: anyone may."""
     meeting = _meeting_or_404(request, slug)
-    document = MeetingDocument.objects.filter(meeting=meeting, pk=pk).first()
-    if document is None:
-        raise Http404(_("Document not found."))
+    document = found(
+        MeetingDocument.objects.filter(meeting=meeting, pk=pk).first(), _("Document not found.")
+    )
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
@@ -190,9 +188,9 @@ def meeting_document_remove(request, slug: str, pk: int):
     if not scopes_of(request.user).secretariat:
         raise Http404(_("Meeting not found."))
     meeting = _meeting_or_404(request, slug)
-    document = MeetingDocument.objects.filter(meeting=meeting, pk=pk).first()
-    if document is None:
-        raise Http404(_("Document not found."))
+    document = found(
+        MeetingDocument.objects.filter(meeting=meeting, pk=pk).first(), _("Document not found.")
+    )
     meeting_document_delete(actor=request.user, document=document)
     messages.success(request, _("Document deleted."))
     return redirect(meeting.get_absolute_url() + "#documents")
@@ -235,10 +233,7 @@ def my_meetings(request):
 def private_feed(request, token: str):
     """The meetings one person registered for, at a secret address (no sign-in: calendar
     apps cannot sign in). An unknown or revoked token is a 404."""
-    found = queries.meetings_of_feed(token)
-    if found is None:
-        raise Http404
-    _user, meetings = found
+    _user, meetings = found(queries.meetings_of_feed(token))
     response = HttpResponse(
         calendar.calendar_of(meetings, name="My ASCN meetings"),
         content_type="text/calendar; charset=utf-8",

@@ -3,16 +3,15 @@
 from typing import Literal
 
 from django.http import Http404
-from ninja import Path, Query, Router
-from ninja.pagination import paginate
+from ninja import Path, Query
 from pydantic import Field
 
-from ascn.core.api import ERRORS_LIST, ERRORS_READ, InputSchema, PageNumber, ShapedRows
+from ascn.core.api import AppRouter, InputSchema, ShapedRows
 from ascn.network import queries
 from ascn.network.models import Appointment, City, FocusArea, Outcome, SizeClass
 from ascn.network.schemas import CityDetailOut, CityOut, FrameworkOut, MemberStateOut
 
-router = Router(tags=["network registry"])
+router = AppRouter(tags=["network registry"])
 
 
 def officer_out(appointment: Appointment, *, signed_in: bool) -> dict:
@@ -60,13 +59,11 @@ def framework(request):
     return {"outcomes": list(Outcome.objects.all()), "focus_areas": list(FocusArea.objects.all())}
 
 
-@router.get(
+@router.page(
     "/member-states",
-    response={200: list[MemberStateOut], **ERRORS_LIST},
-    operation_id="member_states_list",
-    summary="The ASEAN member states with their city counts and National Representatives",
+    MemberStateOut,
+    "The ASEAN member states with their city counts and National Representatives",
 )
-@paginate(PageNumber)
 def member_states_list(request):
     signed_in = _signed_in(request)
     return [
@@ -96,23 +93,12 @@ class CityFilters(InputSchema):
     q: str | None = Field(None, max_length=200, description="Search in names")
 
 
-@router.get(
-    "/cities",
-    response={200: list[CityOut], **ERRORS_LIST},
-    operation_id="cities_list",
-    summary="ASCN cities, filtered",
-)
-@paginate(PageNumber)
+@router.page("/cities", CityOut, "ASCN cities, filtered")
 def cities_list(request, filters: Query[CityFilters]):
     return ShapedRows(queries.cities(**filters.dict()), city_out)
 
 
-@router.get(
-    "/cities/{slug}",
-    response={200: CityDetailOut, **ERRORS_READ},
-    operation_id="cities_read",
-    summary="One city with its current Chief Smart City Officers",
-)
+@router.read("/cities/{slug}", CityDetailOut, "One city with its current Chief Smart City Officers")
 def cities_read(request, slug: str = Path(..., max_length=80, pattern=r"^[-a-z0-9]+$")):
     try:
         city = queries.city_with_officers(slug)

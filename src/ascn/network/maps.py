@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ascn.core.svg import label_svg
+
 if TYPE_CHECKING:
     import altair as alt
 
@@ -294,19 +296,12 @@ def _relative_links(svg: str, urls: list[str]) -> str:
 
 def _accessible(svg: str, label: str, n: int, *, counted: bool = False) -> str:
     """Name the SVG, give it a title and desc, and make it a responsive ``.asean-map``."""
-    match = re.search(r"<svg\b[^>]*>", svg)
-    if match is None:  # pragma: no cover - vl-convert always returns an <svg>
-        return svg
-    open_tag = match.group(0)
-    # Drop the attributes we set ourselves (Vega may write some of them).
-    for attr in ("class", "aria-label", "role", "aria-roledescription", "style"):
-        open_tag = re.sub(rf'\s{attr}="[^"]*"', "", open_tag)
     safe = html.escape(label)
-    open_tag = open_tag[:-1].rstrip("/").rstrip() + (
-        f' class="asean-map" style="max-width:100%;height:auto"'
+    attributes = (
+        ' class="asean-map" style="max-width:100%;height:auto"'
         # Not role="img": that would hide the city links inside from assistive technology.
         f' role="graphics-document document" aria-label="{safe}"'
-        f' aria-describedby="asean-map-desc">'
+        ' aria-describedby="asean-map-desc"'
     )
     desc = html.escape(
         f"The {n} dots are links to the city pages; the colour of a dot shows the year "
@@ -314,4 +309,4 @@ def _accessible(svg: str, label: str, n: int, *, counted: bool = False) -> str:
         + ("; its size shows the number of public projects." if counted else ".")
     )
     head = f'<title>{safe}</title><desc id="asean-map-desc">{desc}</desc>'
-    return svg[: match.start()] + open_tag + head + svg[match.end() :]
+    return label_svg(svg, attributes=attributes, head=head)

@@ -52,8 +52,8 @@ def size_class_q(code: str) -> Q:
     return q
 
 
-class Outcome(models.Model):
-    """A strategic outcome of the ASEAN Smart Cities Framework."""
+class FrameworkItem(models.Model):
+    """An item of the ASEAN Smart Cities Framework, in the framework's order."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -62,30 +62,27 @@ class Outcome(models.Model):
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(FrameworkItem):
+    """A strategic outcome of the ASEAN Smart Cities Framework."""
+
+    class Meta(FrameworkItem.Meta):
         verbose_name = _("ASCF strategic outcome")
         verbose_name_plural = _("ASCF strategic outcomes")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class FocusArea(models.Model):
+class FocusArea(FrameworkItem):
     """A development focus area of the ASEAN Smart Cities Framework."""
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    source = models.CharField(_("source"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["position", "code"]
+    class Meta(FrameworkItem.Meta):
         verbose_name = _("ASCF focus area")
         verbose_name_plural = _("ASCF focus areas")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class MemberState(TimeStampedModel):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ascn.core.queries import filter_given
 from ascn.network.models import Appointment, City, MemberState, Person, size_class_q
 
 UNKNOWN_SIZE = "unknown"
@@ -24,10 +25,7 @@ def cities(
     q: str | None = None,
 ) -> QuerySet[City]:
     qs = City.objects.select_related("member_state").order_by("name")
-    if country:
-        qs = qs.filter(member_state__code__iexact=country)
-    if cohort:
-        qs = qs.filter(cohort=cohort)
+    qs = filter_given(qs, member_state__code__iexact=country, cohort=cohort)
     if size_class == UNKNOWN_SIZE:
         qs = qs.filter(population__isnull=True)
     elif size_class:
@@ -87,10 +85,7 @@ def directory(
         .select_related("city", "member_state")
         .order_by("member_state__name", "role", "city__name", "position")
     )
-    if country:
-        qs = qs.filter(member_state__code__iexact=country)
-    if role:
-        qs = qs.filter(role=role)
+    qs = filter_given(qs, member_state__code__iexact=country, role=role)
     if q:
         qs = qs.filter(
             Q(person__full_name__icontains=q)

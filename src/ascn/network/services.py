@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.errors import InvalidInput
-from ascn.core.services import action_name, lock, validate
+from ascn.core.services import action_name, audit_and_announce, lock, validate
 from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.permissions import require_registry_editor
 
@@ -34,10 +34,9 @@ def registry_upsert(
         obj = model(**lookup, **values)
         validate(obj)
         obj.save()
-        entry = audit.record(
+        audit_and_announce(
             actor, action_name(obj, "created"), obj, audit.diff({}, {**lookup, **values})
         )
-        events.changed(obj, entry.changes)
         return obj, True
     before = audit.snapshot(obj, list(values))
     changes = audit.diff(before, values)
@@ -47,8 +46,7 @@ def registry_upsert(
         setattr(obj, field, value)
     validate(obj)
     obj.save()
-    entry = audit.record(actor, action_name(obj, "updated"), obj, changes)
-    events.changed(obj, entry.changes)
+    audit_and_announce(actor, action_name(obj, "updated"), obj, changes)
     return obj, True
 
 
@@ -78,7 +76,7 @@ def appointment_create(
     )
     validate(appointment)
     appointment.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "network.appointment.created",
         appointment,
@@ -89,7 +87,6 @@ def appointment_create(
             ),
         ),
     )
-    events.changed(appointment, entry.changes)
     return appointment
 
 
@@ -104,11 +101,10 @@ def appointment_end(*, actor: Actor, appointment: Appointment, end_date: dt.date
         raise InvalidInput("An appointment cannot end before it starts.", field="end_date")
     appointment.end_date = end_date
     appointment.save(update_fields=["end_date", "updated_at"])
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "network.appointment.ended",
         appointment,
         audit.diff({"end_date": None}, {"end_date": end_date}),
     )
-    events.changed(appointment, entry.changes)
     return appointment

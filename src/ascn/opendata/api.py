@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from pydantic import Field
 
-from ascn.core.api import ERRORS_READ
+from ascn.core.api import AppRouter
 from ascn.opendata import oc4ids
 
-router = Router(tags=["open data"])
+router = AppRouter(tags=["open data"])
 
 
 class Publisher(Schema):
@@ -31,20 +31,17 @@ class Oc4idsPackageOut(Schema):
     projects: list[dict[str, Any]] = Field(..., description="OC4IDS projects; at least one.")
 
 
-@router.get(
+@router.read(
     "/exports/oc4ids",
-    response={200: Oc4idsPackageOut, **ERRORS_READ},
-    operation_id="exports_oc4ids",
-    summary="The public projects as an OC4IDS 0.9.5 project package",
-    description=(
-        "Every **public** project, whoever asks (a signed-in member gets the same package), "
-        "as an OC4IDS 0.9.5 project package that validates against the standard's "
-        "`project-package-schema.json`. Project ids are `ascn-<id>`; the ASCF focus areas "
-        "are `additionalClassifications` with scheme `ASCF`.\n\n"
-        "OC4IDS requires at least one project in a package, so while no project is public "
-        "there is no valid package to serve: the answer is **404** with a `detail` saying "
-        "so — never an invalid package with an empty `projects` list."
-    ),
+    Oc4idsPackageOut,
+    "The public projects as an OC4IDS 0.9.5 project package",
+    description="Every **public** project, whoever asks (a signed-in member gets the same package), "
+    "as an OC4IDS 0.9.5 project package that validates against the standard's "
+    "`project-package-schema.json`. Project ids are `ascn-<id>`; the ASCF focus areas "
+    "are `additionalClassifications` with scheme `ASCF`.\n\n"
+    "OC4IDS requires at least one project in a package, so while no project is public "
+    "there is no valid package to serve: the answer is **404** with a `detail` saying "
+    "so — never an invalid package with an empty `projects` list.",
     exclude_none=True,
 )
 def exports_oc4ids(request):

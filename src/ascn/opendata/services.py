@@ -27,9 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import scopes_of
+from ascn.core.services import audit_and_announce
 from ascn.opendata import imports
 from ascn.opendata.models import ImportJob, ImportPhase, ImportStatus
 from ascn.plans.services import project_create
@@ -81,7 +82,7 @@ def import_job_create(*, actor, file: UploadedFile) -> ImportJob:
     # The stored name is ours (the storage makes it unique); the person's name is kept apart.
     job.file.save(f"project-import.{table.file_format}", ContentFile(data), save=False)
     job.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "opendata.import.created",
         job,
@@ -95,7 +96,6 @@ def import_job_create(*, actor, file: UploadedFile) -> ImportJob:
             },
         ),
     )
-    events.changed(job, entry.changes)
     if job.in_background:
         job_id = job.pk
         transaction.on_commit(lambda: run_project_import.enqueue(job_id))
@@ -157,7 +157,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         errors=[error.as_dict() for error in errors],
         finished_at=timezone.now(),
     )
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "opendata.import.completed",
         job,
@@ -168,7 +168,6 @@ def import_job_run(*, job_id: int) -> ImportJob:
             "errors": {"before": None, "after": len(errors)},
         },
     )
-    events.changed(job, entry.changes)
     return job
 
 

@@ -4,21 +4,17 @@ Thin: validate, call a service or a query, shape the answer. Ticket sizes are mo
 dollars: ``{"amount": "<decimal string>", "currency": "USD"}``.
 """
 
-from django.http import Http404
-from ninja import Query, Router, Status
-from ninja.pagination import paginate
+from ninja import Query, Status
 
 from ascn.core.api import (
     ERRORS_AUTH,
-    ERRORS_EDIT,
-    ERRORS_LIST,
-    ERRORS_READ,
     ERRORS_WRITE,
-    PageNumber,
+    AppRouter,
     ShapedRows,
     member_auth,
 )
 from ascn.core.errors import InvalidInput
+from ascn.core.queries import found
 from ascn.partners import queries
 from ascn.partners.models import Organisation
 from ascn.partners.schemas import (
@@ -31,7 +27,7 @@ from ascn.partners.schemas import (
 from ascn.partners.services import organisation_create, organisation_update
 from ascn.plans import money
 
-router = Router(tags=["partners"])
+router = AppRouter(tags=["partners"])
 
 
 def _usd(amount) -> dict | None:
@@ -74,10 +70,7 @@ def organisation_detail_out(org: Organisation, request) -> dict:
 
 
 def _organisation_or_404(request, slug: str) -> Organisation:
-    org = queries.organisation_for(request.user, slug)
-    if org is None:
-        raise Http404
-    return org
+    return found(queries.organisation_for(request.user, slug))
 
 
 def _values(data: dict) -> dict:
@@ -92,13 +85,7 @@ def _values(data: dict) -> dict:
     return data
 
 
-@router.get(
-    "/organisations",
-    response={200: list[OrganisationOut], **ERRORS_LIST},
-    operation_id="organisations_list",
-    summary="Partner organisations you may see, by name",
-)
-@paginate(PageNumber)
+@router.page("/organisations", OrganisationOut, "Partner organisations you may see, by name")
 def organisations_list(request, filters: Query[OrganisationFilters]):
     return ShapedRows(queries.organisations_for(request.user, **filters.dict()), organisation_out)
 
@@ -122,22 +109,16 @@ def organisations_create(request, payload: OrganisationIn):
     return Status(201, organisation_detail_out(org, request))
 
 
-@router.get(
-    "/organisations/{slug}",
-    response={200: OrganisationDetailOut, **ERRORS_READ},
-    operation_id="organisations_read",
-    summary="One organisation's profile",
-)
+@router.read("/organisations/{slug}", OrganisationDetailOut, "One organisation's profile")
 def organisations_read(request, slug: str):
     return organisation_detail_out(_organisation_or_404(request, slug), request)
 
 
-@router.patch(
+@router.write(
+    "PATCH",
     "/organisations/{slug}",
-    response={200: OrganisationDetailOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="organisations_update",
-    summary="Edit a profile (its members or the Secretariat); send the version you edited",
+    OrganisationDetailOut,
+    "Edit a profile (its members or the Secretariat); send the version you edited",
 )
 def organisations_update(request, slug: str, payload: OrganisationPatch):
     org = _organisation_or_404(request, slug)

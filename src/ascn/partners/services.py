@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.permissions import is_secretariat
-from ascn.core.services import lock, lock_version, validate
+from ascn.core.services import audit_and_announce, lock, lock_version, save_version, validate
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.partners.validation import EDITABLE_FIELDS, check_ticket_range, clean_organisation_values
@@ -37,13 +37,12 @@ def organisation_create(
     check_ticket_range(org)
     validate(org)
     org.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "partners.organisation.created",
         org,
         audit.diff({}, {"slug": slug, "sample": sample, **clean}),
     )
-    events.changed(org, entry.changes)
     return org
 
 
@@ -55,10 +54,9 @@ def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Orga
         org = Organisation(slug=slug, **values)
         validate(org)
         org.save()
-        entry = audit.record(
+        audit_and_announce(
             None, "partners.organisation.created", org, audit.diff({}, {"slug": slug, **values})
         )
-        events.changed(org, entry.changes)
         return org, True
     changes = audit.diff(audit.snapshot(org, list(values)), values)
     if not changes:
@@ -68,8 +66,7 @@ def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Orga
     validate(org)
     org.version += 1
     org.save()
-    entry = audit.record(None, "partners.organisation.updated", org, changes)
-    events.changed(org, entry.changes)
+    audit_and_announce(None, "partners.organisation.updated", org, changes)
     return org, True
 
 
@@ -88,12 +85,7 @@ def organisation_update(
         setattr(org, field, value)
     check_ticket_range(org)
     validate(org)
-    diff = audit.diff(before, changes)
-    if diff:
-        org.version += 1
-        org.save()
-        entry = audit.record(actor, "partners.organisation.updated", org, diff)
-        events.changed(org, entry.changes)
+    save_version(actor, "partners.organisation.updated", org, audit.diff(before, changes))
     return org
 
 
@@ -109,11 +101,10 @@ def organisation_verify(
         org.verified = verified
         org.version += 1
         org.save(update_fields=["verified", "version", "updated_at"])
-        entry = audit.record(
+        audit_and_announce(
             actor,
             "partners.organisation.verified",
             org,
             audit.diff({"verified": before}, {"verified": verified}),
         )
-        events.changed(org, entry.changes)
     return org

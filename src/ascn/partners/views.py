@@ -8,13 +8,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
+from ascn.core.queries import found
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import queries
 from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, OrganisationForm
@@ -29,10 +29,7 @@ MATCHES_PER_PAGE = 25
 
 
 def _organisation_or_404(request, slug: str) -> Organisation:
-    org = queries.organisation_for(request.user, slug)
-    if org is None:
-        raise Http404(_("Organisation not found."))
-    return org
+    return found(queries.organisation_for(request.user, slug), _("Organisation not found."))
 
 
 def _forbidden(request, message: str):

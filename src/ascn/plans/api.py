@@ -1,7 +1,6 @@
 """API of action plans and projects: thin — validate, call a service, shape the answer."""
 
-from django.http import Http404
-from ninja import Query, Router, Status
+from ninja import Query, Status
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from pydantic import Field
@@ -10,8 +9,8 @@ from ascn.core.api import (
     ERRORS_AUTH,
     ERRORS_EDIT,
     ERRORS_LIST,
-    ERRORS_READ,
     ERRORS_WRITE,
+    AppRouter,
     InputSchema,
     PageNumber,
     ShapedRows,
@@ -19,6 +18,7 @@ from ascn.core.api import (
 )
 from ascn.core.cache import anonymous_response_cache
 from ascn.core.errors import InvalidInput
+from ascn.core.queries import found
 from ascn.network.models import City
 from ascn.plans import money, queries, readiness
 from ascn.plans.models import ActionPlan, Project
@@ -51,7 +51,7 @@ from ascn.plans.services import (
     readiness_assess,
 )
 
-router = Router(tags=["plans and projects"])
+router = AppRouter(tags=["plans and projects"])
 
 
 # --- shaping -------------------------------------------------------------------------
@@ -151,10 +151,7 @@ def progress_out(update) -> dict:
 
 
 def _project_or_404(request, project_id: int) -> Project:
-    project = queries.project_detail_for(request.user, project_id)
-    if project is None:
-        raise Http404
-    return project
+    return found(queries.project_detail_for(request.user, project_id))
 
 
 def _money_values(payload: dict, key: str, target: str, currency_key: str | None = None) -> dict:
@@ -241,22 +238,16 @@ def projects_create(request, payload: ProjectIn):
     return Status(201, project_detail_out(_project_or_404(request, project.pk), request))
 
 
-@router.get(
-    "/projects/{project_id}",
-    response={200: ProjectDetailOut, **ERRORS_READ},
-    operation_id="projects_read",
-    summary="One project",
-)
+@router.read("/projects/{project_id}", ProjectDetailOut, "One project")
 def projects_read(request, project_id: int):
     return project_detail_out(_project_or_404(request, project_id), request)
 
 
-@router.patch(
+@router.write(
+    "PATCH",
     "/projects/{project_id}",
-    response={200: ProjectDetailOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="projects_update",
-    summary="Edit a project; send the version you edited",
+    ProjectDetailOut,
+    "Edit a project; send the version you edited",
 )
 def projects_update(request, project_id: int, payload: ProjectPatch):
     project = _project_or_404(request, project_id)
@@ -312,22 +303,21 @@ def readiness_out(project: Project) -> dict:
     }
 
 
-@router.get(
+@router.read(
     "/projects/{project_id}/readiness",
-    response={200: ReadinessOut, **ERRORS_READ},
-    operation_id="projects_readiness",
-    summary="The readiness checklist, score, level and missing items",
+    ReadinessOut,
+    "The readiness checklist, score, level and missing items",
 )
 def projects_readiness(request, project_id: int):
     return readiness_out(_project_or_404(request, project_id))
 
 
-@router.post(
+@router.write(
+    "POST",
     "/projects/{project_id}/readiness",
-    response={201: ReadinessOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="projects_readiness_assess",
-    summary="Record a readiness assessment",
+    ReadinessOut,
+    "Record a readiness assessment",
+    status=201,
 )
 def projects_readiness_assess(request, project_id: int, payload: ReadinessIn):
     project = _project_or_404(request, project_id)
@@ -335,22 +325,17 @@ def projects_readiness_assess(request, project_id: int, payload: ReadinessIn):
     return Status(201, readiness_out(project))
 
 
-@router.get(
-    "/projects/{project_id}/progress",
-    response={200: list[ProgressOut], **ERRORS_READ},
-    operation_id="projects_progress_list",
-    summary="Progress updates, oldest first",
-)
+@router.read("/projects/{project_id}/progress", list[ProgressOut], "Progress updates, oldest first")
 def projects_progress_list(request, project_id: int):
     return [progress_out(p) for p in _project_or_404(request, project_id).progress_updates.all()]
 
 
-@router.post(
+@router.write(
+    "POST",
     "/projects/{project_id}/progress",
-    response={201: ProgressOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="projects_progress_add",
-    summary="Report progress (kept with its date and note)",
+    ProgressOut,
+    "Report progress (kept with its date and note)",
+    status=201,
 )
 def projects_progress_add(request, project_id: int, payload: ProgressIn):
     project = _project_or_404(request, project_id)
@@ -402,10 +387,7 @@ def plan_detail_out(plan: ActionPlan) -> dict:
 
 
 def _plan_or_404(request, plan_id: int) -> ActionPlan:
-    plan = queries.plan_detail_for(request.user, plan_id)
-    if plan is None:
-        raise Http404
-    return plan
+    return found(queries.plan_detail_for(request.user, plan_id))
 
 
 class PlanFilters(InputSchema):
@@ -414,13 +396,7 @@ class PlanFilters(InputSchema):
     status: PlanStatusCode | None = None
 
 
-@router.get(
-    "/action-plans",
-    response={200: list[PlanOut], **ERRORS_LIST},
-    operation_id="plans_list",
-    summary="Smart City Action Plans you may see",
-)
-@paginate(PageNumber)
+@router.page("/action-plans", PlanOut, "Smart City Action Plans you may see")
 def plans_list(request, filters: Query[PlanFilters]):
     return ShapedRows(queries.plans_for(request.user, **filters.dict()), plan_out)
 
@@ -439,22 +415,16 @@ def plans_create(request, payload: PlanIn):
     return Status(201, plan_detail_out(_plan_or_404(request, plan.pk)))
 
 
-@router.get(
-    "/action-plans/{plan_id}",
-    response={200: PlanDetailOut, **ERRORS_READ},
-    operation_id="plans_read",
-    summary="One action plan with its versions",
-)
+@router.read("/action-plans/{plan_id}", PlanDetailOut, "One action plan with its versions")
 def plans_read(request, plan_id: int):
     return plan_detail_out(_plan_or_404(request, plan_id))
 
 
-@router.patch(
+@router.write(
+    "PATCH",
     "/action-plans/{plan_id}",
-    response={200: PlanDetailOut, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="plans_update",
-    summary="Edit a draft or returned plan; send the version you edited",
+    PlanDetailOut,
+    "Edit a draft or returned plan; send the version you edited",
 )
 def plans_update(request, plan_id: int, payload: PlanPatch):
     plan = _plan_or_404(request, plan_id)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
-import re
 import zlib
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
 from ascn.core.lazy_altair import alt
+from ascn.core.svg import label_svg
 
 SVG_CACHE_SIZE = 64
 PHYSICAL_COLOUR = "#0b4f8a"  # the brand blue; 8.6:1 on white
@@ -114,22 +114,13 @@ def _svg_cached(key: tuple, title: str, summary: str, labels: Labels) -> str:
 def _accessible(svg: str, title: str, summary: str) -> str:
     """One named image: a title and desc, the inner marks hidden from assistive technology
     (the table next to the chart carries the same numbers)."""
-    match = re.search(r"<svg\b[^>]*>", svg)
-    if match is None:  # pragma: no cover - vl-convert always returns an <svg>
-        return svg
-    open_tag = match.group(0)
-    for attr in ("class", "aria-label", "role", "aria-roledescription", "style"):
-        open_tag = re.sub(rf'\s{attr}="[^"]*"', "", open_tag)
     uid = f"progress-chart-{zlib.crc32(title.encode()):08x}"
-    open_tag = open_tag[:-1].rstrip("/").rstrip() + (
-        f' class="progress-chart" style="max-width:100%;height:auto" role="img"'
-        f' aria-labelledby="{uid}-title" aria-describedby="{uid}-desc">'
+    attributes = (
+        ' class="progress-chart" style="max-width:100%;height:auto" role="img"'
+        f' aria-labelledby="{uid}-title" aria-describedby="{uid}-desc"'
     )
     head = (
         f'<title id="{uid}-title">{html.escape(title)}</title>'
         f'<desc id="{uid}-desc">{html.escape(summary)}</desc>'
     )
-    body = svg[match.end() :]
-    # Marks inside a role="img" are presentational; drop their own roles and labels.
-    body = re.sub(r'\s(role|aria-roledescription|aria-label)="[^"]*"', "", body)
-    return svg[: match.start()] + open_tag + head + body
+    return label_svg(svg, attributes=attributes, head=head, presentational=True)

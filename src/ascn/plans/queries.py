@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Prefetch, QuerySet
 
 from ascn.core import search
 from ascn.core.permissions import scopes_of
+from ascn.core.queries import filter_given
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.plans.models import (
     ActionPlan,
@@ -43,10 +44,7 @@ def projects_for(
             "project_id"
         )
         qs = qs.filter(pk__in=tagged)
-    if status:
-        qs = qs.filter(status=status)
-    if readiness:
-        qs = qs.filter(readiness_level=readiness)
+    qs = filter_given(qs, status=status, readiness_level=readiness)
     if q:
         # Words, as the search finds them (a word or its beginning, in the title, the
         # description or the city's and member state's names), read from the search index.
@@ -80,13 +78,12 @@ def project_detail_for(user, pk: int) -> Project | None:
 
 
 def plans_for(user, *, city=None, country=None, status=None) -> QuerySet[ActionPlan]:
-    qs = plan_policy.visible(user, ActionPlan.objects.all())
-    if city:
-        qs = qs.filter(city__slug=city)
-    if country:
-        qs = qs.filter(city__member_state__code__iexact=country)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(
+        plan_policy.visible(user, ActionPlan.objects.all()),
+        city__slug=city,
+        city__member_state__code__iexact=country,
+        status=status,
+    )
     return (
         qs.select_related("city__member_state")
         .prefetch_related("outcomes", "focus_areas")

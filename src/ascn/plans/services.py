@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ascn.accounts.models import Membership, Role
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.documents import check_pdf
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import is_secretariat
-from ascn.core.services import lock_version, user_or_none, validate
+from ascn.core.services import audit_and_announce, lock_version, user_or_none, validate
 from ascn.core.visibility import Visibility
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.plans import codelists, readiness, validation
@@ -133,10 +133,9 @@ def project_create(
     project.save()
     project.focus_areas.set(areas)
     project.outcomes.set(outcomes)
-    entry = audit.record(
+    audit_and_announce(
         actor, "plans.project.created", project, audit.diff({}, _project_snapshot(project))
     )
-    events.changed(project, entry.changes)
     return project
 
 
@@ -167,8 +166,7 @@ def project_update(*, actor, project: Project, version: int, **changes: Any) -> 
     for key, items in links.items():
         getattr(project, key).set(items)
     changed = audit.diff(before, _project_snapshot(project))
-    entry = audit.record(actor, "plans.project.updated", project, changed)
-    events.changed(project, entry.changes)
+    audit_and_announce(actor, "plans.project.updated", project, changed)
     return project
 
 
@@ -198,13 +196,12 @@ def readiness_assess(*, actor, project: Project, answers: dict[str, bool]) -> Re
         readiness_score=result.score, readiness_level=result.level
     )
     project.readiness_score, project.readiness_level = result.score, result.level
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "plans.project.assessed",
         project,
         audit.diff(before, {"readiness_score": result.score, "readiness_level": result.level}),
     )
-    events.changed(project, entry.changes)
     return assessment
 
 
@@ -231,7 +228,7 @@ def progress_add(
     )
     validate(update)
     update.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "plans.progress.added",
         project,
@@ -244,7 +241,6 @@ def progress_add(
             },
         ),
     )
-    events.changed(project, entry.changes)
     return update
 
 
@@ -279,13 +275,12 @@ def milestone_save(
     target.due_date, target.date_met = due_date, date_met
     validate(target)
     target.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "plans.milestone.saved",
         project,
         audit.diff(before, audit.snapshot(target, MILESTONE_FIELDS)),
     )
-    events.changed(project, entry.changes)
     return target
 
 
@@ -308,13 +303,12 @@ def document_upload(
     validate(document)
     document.file.save(f"project-{project.pk}.pdf", file, save=False)
     document.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "plans.document.uploaded",
         project,
         audit.diff({}, {"document": document.title, "size": document.size}),
     )
-    events.changed(project, entry.changes)
     return document
 
 
@@ -337,8 +331,7 @@ def exchange_rate_set(
     obj.save()
     changes = audit.diff(before, audit.snapshot(obj, ["usd_per_unit", "source"]))
     if changes:
-        entry = audit.record(actor, "plans.exchangerate.saved", obj, changes)
-        events.changed(obj, entry.changes)
+        audit_and_announce(actor, "plans.exchangerate.saved", obj, changes)
     return obj
 
 
@@ -388,8 +381,7 @@ def plan_create(
     plan.save()
     plan.outcomes.set(outcomes)
     plan.focus_areas.set(areas)
-    entry = audit.record(actor, "plans.plan.created", plan, audit.diff({}, plan_snapshot(plan)))
-    events.changed(plan, entry.changes)
+    audit_and_announce(actor, "plans.plan.created", plan, audit.diff({}, plan_snapshot(plan)))
     return plan
 
 
@@ -420,8 +412,7 @@ def plan_update(*, actor, plan: ActionPlan, version: int, **changes: Any) -> Act
         plan.outcomes.set(validation.framework_items(Outcome, outcomes, "outcomes"))
     if areas is not None:
         plan.focus_areas.set(validation.framework_items(FocusArea, areas, "focus_areas"))
-    entry = audit.record(actor, "plans.plan.updated", plan, audit.diff(before, plan_snapshot(plan)))
-    events.changed(plan, entry.changes)
+    audit_and_announce(actor, "plans.plan.updated", plan, audit.diff(before, plan_snapshot(plan)))
     return plan
 
 
@@ -436,13 +427,12 @@ def plan_attach_document(
     plan.document.save(f"plan-{plan.pk}.pdf", file, save=False)
     plan.version += 1
     plan.save()
-    entry = audit.record(
+    audit_and_announce(
         actor,
         "plans.plan.document_attached",
         plan,
         audit.diff({"document": before}, {"document": plan.document.name}),
     )
-    events.changed(plan, entry.changes)
     return plan
 
 
@@ -477,14 +467,13 @@ def plan_transition(
         comment=comment,
         created_by=user_or_none(actor),
     )
-    entry = audit.record(
+    audit_and_announce(
         actor,
         f"plans.plan.{_past(action)}",
         plan,
         audit.diff(before, {"status": plan.status, "visibility": plan.visibility})
         | ({"comment": {"before": None, "after": comment}} if comment else {}),
     )
-    events.changed(plan, entry.changes)
     transaction.on_commit(lambda: _notify_plan(plan, action, comment))
     return plan
 

@@ -23,6 +23,7 @@ from ascn.accounts.models import ROLE_SCOPE, SCOPE_FIELD, Role
 from ascn.core.errors import InvalidInput
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
+from ascn.core.queries import found
 from ascn.dashboards.queries import public_project_counts
 from ascn.network import queries
 from ascn.network.api import city_out
@@ -74,9 +75,9 @@ def home(request):
 
 @require_GET
 def member_state_detail(request, code: str):
-    state = next((s for s in queries.member_states() if s.code.lower() == code.lower()), None)
-    if state is None:
-        raise Http404
+    state = found(
+        next((s for s in queries.member_states() if s.code.lower() == code.lower()), None)
+    )
     cities = queries.cities(country=state.code)
     return render(
         request,

@@ -5,16 +5,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Field, Query, Schema
 
-from ascn.core.api import ERRORS_AUTH, ERRORS_LIST, InputSchema, PageNumber, member_auth
+from ascn.core.api import ERRORS_AUTH, ERRORS_LIST, AppRouter, InputSchema, member_auth
 from ascn.core.audit.queries import audit_entries
 from ascn.core.errors import PermissionDenied
 from ascn.core.models import AuditEntry
 from ascn.core.permissions import is_secretariat
 
-router = Router(tags=["audit"])
+router = AppRouter(tags=["audit"])
 
 
 class AuditEntryOut(Schema):
@@ -39,14 +38,13 @@ class AuditFilters(InputSchema):
     until: dt.date | None = None
 
 
-@router.get(
+@router.page(
     "/audit",
-    response={200: list[AuditEntryOut], **ERRORS_LIST, **ERRORS_AUTH},
+    AuditEntryOut,
+    "Audit entries, newest first (Secretariat only)",
+    errors={**ERRORS_LIST, **ERRORS_AUTH},
     auth=member_auth,
-    operation_id="audit_list",
-    summary="Audit entries, newest first (Secretariat only)",
 )
-@paginate(PageNumber)
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEntry]:
     if not is_secretariat(request.user):
         raise PermissionDenied("The audit trail is for the Secretariat.")

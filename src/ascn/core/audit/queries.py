@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.models import AuditEntry
+from ascn.core.queries import filter_given
 
 
 class AuditFilterForm(forms.Form):
@@ -36,19 +37,15 @@ def audit_entries(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[AuditEntry]:
-    qs = AuditEntry.objects.all()
-    if actor:
-        qs = qs.filter(actor_label__icontains=actor)
-    if action:
-        qs = qs.filter(action__startswith=action)
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    if since:
-        qs = qs.filter(at__date__gte=since)
-    if until:
-        qs = qs.filter(at__date__lte=until)
+    qs = filter_given(
+        AuditEntry.objects.all(),
+        actor_label__icontains=actor,
+        action__startswith=action,
+        object_type=object_type,
+        object_id=object_id,
+        at__date__gte=since,
+        at__date__lte=until,
+    )
     return qs.order_by("-at", "-id")
 
 

@@ -4,13 +4,13 @@ import re
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from ascn.core import search
-from ascn.core.api import ERRORS_LIST, InputSchema
+from ascn.core.api import ERRORS_LIST, AppRouter, InputSchema
 from ascn.core.errors import InvalidInput
 
-router = Router(tags=["search"])
+router = AppRouter(tags=["search"])
 
 # The registered types (the apps' ``search.py``, imported at start-up before any URLconf): a
 # Literal made at run time, which no type checker can follow (hence the two ignores).
@@ -147,11 +147,11 @@ class AutocompleteOut(Schema):
     items: list[SuggestionOut]
 
 
-@router.get(
+@router.read(
     "/search/autocomplete",
-    response={200: AutocompleteOut, **ERRORS_LIST},
-    operation_id="search_autocomplete",
-    summary="Titles for a search box, as the user types",
+    AutocompleteOut,
+    "Titles for a search box, as the user types",
+    errors=ERRORS_LIST,
 )
 def search_autocomplete(request: HttpRequest, query: Query[AutocompleteQuery]) -> dict[str, Any]:
     """Up to 8 titles the caller may see with words starting with each typed word (best

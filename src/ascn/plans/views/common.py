@@ -7,12 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ascn.core.permissions import scopes_of
+from ascn.core.queries import found
 from ascn.network.models import City
 from ascn.plans import codelists, queries, readiness
 from ascn.plans.models import (
@@ -26,17 +26,11 @@ CENT = Decimal("0.01")
 
 
 def project_or_404(request, pk: int) -> Project:
-    project = queries.project_detail_for(request.user, pk)
-    if project is None:
-        raise Http404(_("Project not found."))
-    return project
+    return found(queries.project_detail_for(request.user, pk), _("Project not found."))
 
 
 def plan_or_404(request, pk: int) -> ActionPlan:
-    plan = queries.plan_detail_for(request.user, pk)
-    if plan is None:
-        raise Http404(_("Action plan not found."))
-    return plan
+    return found(queries.plan_detail_for(request.user, pk), _("Action plan not found."))
 
 
 def filtered_page(request, form, rows_for) -> tuple[Page, int]:

@@ -1,0 +1,26 @@
+"""The charts and maps vl-convert draws, named for assistive technology."""
+
+from __future__ import annotations
+
+import re
+
+# Attributes the platform sets on a drawing's <svg> itself (Vega may write some of them).
+_OWN_ATTRIBUTES = ("class", "aria-label", "role", "aria-roledescription", "style")
+
+
+def label_svg(svg: str, *, attributes: str, head: str, presentational: bool = False) -> str:
+    """``svg`` with ``attributes`` (each with its leading space) on its opening tag in place
+    of the ones Vega wrote, and ``head`` (its ``<title>`` and ``<desc>``) first inside it.
+    ``presentational``: the marks inside lose their own roles and labels (inside a
+    ``role="img"`` they are read as one image)."""
+    match = re.search(r"<svg\b[^>]*>", svg)
+    if match is None:  # pragma: no cover - vl-convert always returns an <svg>
+        return svg
+    open_tag = match.group(0)
+    for attr in _OWN_ATTRIBUTES:
+        open_tag = re.sub(rf'\s{attr}="[^"]*"', "", open_tag)
+    open_tag = open_tag[:-1].rstrip("/").rstrip() + attributes + ">"
+    body = svg[match.end() :]
+    if presentational:
+        body = re.sub(r'\s(role|aria-roledescription|aria-label)="[^"]*"', "", body)
+    return svg[: match.start()] + open_tag + head + body
