@@ -4,7 +4,9 @@ the Secretariat. Anyone else gets a 404, whatever the project's visibility."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, QuerySet
 
 from ascn.core.permissions import (
     CSO,
@@ -19,8 +21,13 @@ from ascn.partners.permissions import organisation_policy
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
-class EngagementPolicy(ScopedPolicy):
+M = TypeVar("M", bound=Model)
+
+
+class EngagementPolicy(ScopedPolicy[Engagement]):
     """Deals have no visibility of their own: only their parties and the Secretariat see them."""
 
     city_path = "project__city"
@@ -29,7 +36,7 @@ class EngagementPolicy(ScopedPolicy):
     visibility_field = None
     rules = {"advance": {CSO, PARTNER_MEMBER, SECRETARIAT}}
 
-    def visible(self, user, queryset: QuerySet) -> QuerySet:
+    def visible(self, user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
         scopes = scopes_of(user)
         if scopes.secretariat:
             return queryset
@@ -37,7 +44,7 @@ class EngagementPolicy(ScopedPolicy):
             return queryset.none()
         return queryset.filter(self.owner_q(scopes))
 
-    def is_visible(self, user, obj) -> bool:
+    def is_visible(self, user: Actor, obj: Engagement) -> bool:
         scopes = scopes_of(user)
         return scopes.authenticated and bool(self.roles_over(scopes, obj))
 
@@ -45,7 +52,7 @@ class EngagementPolicy(ScopedPolicy):
 engagement_policy = EngagementPolicy()
 
 
-def engagement_side_of(user, *, project: Project, organisation: Organisation) -> str | None:
+def engagement_side_of(user: Actor, *, project: Project, organisation: Organisation) -> str | None:
     """The side ``user`` may express interest for on this pair, or None.
 
     A partner member for a project they may see; a CSCO of the project's city towards an
@@ -59,5 +66,5 @@ def engagement_side_of(user, *, project: Project, organisation: Organisation) ->
     return None
 
 
-def may_advance(user, engagement: Engagement) -> bool:
+def may_advance(user: Actor, engagement: Engagement) -> bool:
     return engagement_policy.can(user, "advance", engagement)

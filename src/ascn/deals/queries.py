@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _lazy
@@ -11,11 +12,22 @@ from ascn.core.queries import filter_given
 from ascn.deals.models import Engagement, EngagementStage
 from ascn.deals.permissions import engagement_policy
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from ascn.core.types import Actor
+    from ascn.partners.models import Organisation
+    from ascn.plans.models import Project
+
 BOARD_STAGES = list(EngagementStage)  # the pipeline's order, declined last
 
 
 def engagements_for(
-    user, *, organisation: str | None = None, city: str | None = None, project: int | None = None
+    user: Actor,
+    *,
+    organisation: str | None = None,
+    city: str | None = None,
+    project: int | None = None,
 ) -> QuerySet[Engagement]:
     """The deals ``user`` may see, optionally of one organisation, city or project."""
     qs = engagement_policy.visible(user, Engagement.objects.all())
@@ -25,7 +37,8 @@ def engagements_for(
     return qs.select_related("project__city__member_state", "organisation")
 
 
-STAGE_HELP = {
+# Keyed by the stages' values (``EngagementStage`` is a ``str``): looked up with a deal's ``stage``.
+STAGE_HELP: dict[str, StrPromise] = {
     EngagementStage.INTEREST: _lazy("One side has said it is interested."),
     EngagementStage.DISCUSSION: _lazy("Both sides are talking."),
     EngagementStage.DUE_DILIGENCE: _lazy("The partner is checking the project."),
@@ -38,7 +51,7 @@ STAGE_HELP = {
 }
 
 
-def board_columns(engagements) -> list[dict[str, Any]]:
+def board_columns(engagements: Iterable[Engagement]) -> list[dict[str, Any]]:
     """The deals grouped by stage, every stage present, in pipeline order."""
     by_stage: dict[str, list[Engagement]] = {stage: [] for stage in BOARD_STAGES}
     for engagement in engagements:
@@ -55,7 +68,10 @@ def board_columns(engagements) -> list[dict[str, Any]]:
 
 
 def pairs_in_pipeline(
-    user, *, projects=None, organisations=None
+    user: Actor,
+    *,
+    projects: Iterable[Project] | None = None,
+    organisations: Iterable[Organisation] | None = None,
 ) -> dict[tuple[int, int], Engagement]:
     """``{(project_id, organisation_id): engagement}`` among the deals ``user`` may see, for
     pages listing many pairs (the matches pages pass it to ``_interest_button.html``)."""

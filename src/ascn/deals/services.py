@@ -14,7 +14,7 @@ is declined after all gives its amount back.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -35,6 +35,9 @@ from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.plans.models import FinancingInstrument, Project
 from ascn.plans.permissions import project_policy
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor, User
 
 Stage = EngagementStage
 
@@ -81,7 +84,7 @@ def _audit_values(engagement: Engagement) -> dict[str, Any]:
 @transaction.atomic
 def engagement_create(
     *,
-    actor,
+    actor: Actor,
     project: Project,
     organisation: Organisation,
     message: str = "",
@@ -195,7 +198,9 @@ def _clean_commitment(
     return value, currency, instrument
 
 
-def _change_funding_secured(*, actor, project: Project, delta: Decimal, reason: str) -> Project:
+def _change_funding_secured(
+    *, actor: Actor, project: Project, delta: Decimal, reason: str
+) -> Project:
     """Add ``delta`` to the project's funding secured under a row lock, bumping its version."""
     project = lock(project)
     before = project.funding_secured
@@ -227,7 +232,7 @@ def _change_funding_secured(*, actor, project: Project, delta: Decimal, reason: 
 @transaction.atomic
 def engagement_advance(
     *,
-    actor,
+    actor: Actor,
     engagement: Engagement,
     stage: str,
     version: int,
@@ -303,7 +308,9 @@ def engagement_advance(
     return engagement
 
 
-def _notify_parties(engagement: Engagement, from_stage: str, note: str, *, actor) -> None:
+def _notify_parties(
+    engagement: Engagement, from_stage: str, note: str, *, actor: User | None
+) -> None:
     """Both sides hear of every step; a commitment is announced as such."""
     project, organisation = engagement.project, engagement.organisation
     people = members_of(city_id=project.city_id) + members_of(organisation_id=organisation.pk)
