@@ -5,7 +5,7 @@ The rules each write checks are in ``partners.validation``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -19,10 +19,13 @@ from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.partners.validation import EDITABLE_FIELDS, check_ticket_range, clean_organisation_values
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
 
 @transaction.atomic
 def organisation_create(
-    *, actor, name: str, kind: str, slug: str = "", sample: bool = False, **values: Any
+    *, actor: Actor, name: str, kind: str, slug: str = "", sample: bool = False, **values: Any
 ) -> Organisation:
     """A new organisation profile (the Secretariat onboards partners)."""
     if not is_secretariat(actor):
@@ -72,7 +75,7 @@ def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Orga
 
 @transaction.atomic
 def organisation_update(
-    *, actor, organisation: Organisation, version: int, **changes: Any
+    *, actor: Actor, organisation: Organisation, version: int, **changes: Any
 ) -> Organisation:
     organisation_policy.require(actor, "change", organisation)
     org = lock_version(organisation, version)
@@ -91,7 +94,7 @@ def organisation_update(
 
 @transaction.atomic
 def organisation_verify(
-    *, actor, organisation: Organisation, verified: bool = True
+    *, actor: Actor, organisation: Organisation, verified: bool = True
 ) -> Organisation:
     if not is_secretariat(actor):
         raise PermissionDenied("Only the Secretariat verifies organisations.")
