@@ -18,6 +18,7 @@ an indeterminate "saving" bar.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -30,29 +31,34 @@ from django_tasks import task
 from ascn.core import audit
 from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import scopes_of
-from ascn.core.services import audit_and_announce
+from ascn.core.services import audit_and_announce, user_or_none
 from ascn.opendata import imports
 from ascn.opendata.models import ImportJob, ImportPhase, ImportStatus
 from ascn.plans.services import project_create
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_BATCHES = 50  # progress is saved about this many times during the checking phase
 
 
-def may_import(actor) -> bool:
+def may_import(actor: Actor) -> bool:
     """Chief Smart City Officers (into their own cities' rows) and the Secretariat."""
     scopes = scopes_of(actor)
     return scopes.secretariat or bool(scopes.city_ids)
 
 
-def import_job_visible(actor, job: ImportJob) -> bool:
+def import_job_visible(actor: Actor, job: ImportJob) -> bool:
     scopes = scopes_of(actor)
-    return scopes.secretariat or (scopes.authenticated and job.created_by_id == actor.pk)
+    return scopes.secretariat or (
+        actor is not None and scopes.authenticated and job.created_by_id == actor.pk
+    )
 
 
 @transaction.atomic
-def import_job_create(*, actor, file: UploadedFile) -> ImportJob:
+def import_job_create(*, actor: Actor, file: UploadedFile) -> ImportJob:
     """Check an uploaded file's type, size and columns, store it and schedule it.
 
     A file of more than ``imports.background_rows()`` rows is run by a background task once
@@ -72,7 +78,7 @@ def import_job_create(*, actor, file: UploadedFile) -> ImportJob:
     data = file.read(imports.max_bytes() + 1)
     table = imports.read_table(data)
     job = ImportJob(
-        created_by=actor,
+        created_by=user_or_none(actor),  # the actor: may_import let only a signed-in user by
         original_name=(file.name or _("(unnamed file)"))[:255],
         file_format=table.file_format,
         size=len(data),
@@ -111,7 +117,7 @@ def saving_progress(job: ImportJob) -> int | None:
     return cache.get(_saved_key(job.pk))
 
 
-def _save_progress(job: ImportJob, **fields) -> None:
+def _save_progress(job: ImportJob, **fields: Any) -> None:
     for key, value in fields.items():
         setattr(job, key, value)
     ImportJob.objects.filter(pk=job.pk).update(**fields)
@@ -171,7 +177,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
     return job
 
 
-def _check_rows(job: ImportJob, actor, table: imports.Table):
+def _check_rows(
+    job: ImportJob, actor: Actor, table: imports.Table
+) -> tuple[list[imports.RowError], list[imports.CheckedRow]]:
     checker = imports.RowChecker(actor, table)
     errors: list[imports.RowError] = []
     checked: list[imports.CheckedRow] = []
@@ -191,7 +199,9 @@ def _report_saved(job: ImportJob, count: int) -> None:
     cache.set(_saved_key(job.pk), count, timeout=24 * 3600)
 
 
-def _create_projects(job: ImportJob, actor, checked: list[imports.CheckedRow]):
+def _create_projects(
+    job: ImportJob, actor: Actor, checked: list[imports.CheckedRow]
+) -> tuple[list[int], list[imports.RowError]]:
     """Create every checked row in one transaction; any error rolls all of them back."""
     created: list[int] = []
     errors: list[imports.RowError] = []
