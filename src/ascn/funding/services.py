@@ -13,7 +13,7 @@ The rules each write checks are in ``funding.validation``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -51,6 +51,9 @@ from ascn.funding.validation import (
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
 S = ApplicationStatus
 
@@ -117,7 +120,7 @@ def _snapshot(programme: Programme) -> dict[str, Any]:
     return snap
 
 
-def can_create_programme(actor, sponsor: Organisation) -> bool:
+def can_create_programme(actor: Actor, sponsor: Organisation) -> bool:
     scopes = scopes_of(actor)
     return scopes.secretariat or sponsor.pk in scopes.organisation_ids
 
@@ -125,11 +128,11 @@ def can_create_programme(actor, sponsor: Organisation) -> bool:
 @transaction.atomic
 def programme_create(
     *,
-    actor,
+    actor: Actor,
     slug: str,
     sponsor: Organisation,
     name: str,
-    total_amount,
+    total_amount: Any,
     currency: str,
     sample: bool = False,
     **optional: Any,
@@ -157,7 +160,9 @@ def programme_create(
 
 
 @transaction.atomic
-def programme_update(*, actor, programme: Programme, version: int, **changes: Any) -> Programme:
+def programme_update(
+    *, actor: Actor, programme: Programme, version: int, **changes: Any
+) -> Programme:
     """Edit a programme; a stale ``version`` is a 409 and nothing is written."""
     programme_policy.require(actor, "change", programme)
     programme = lock_version(programme, version)
@@ -209,7 +214,7 @@ def programme_upsert_seed(
 @transaction.atomic
 def call_create(
     *,
-    actor,
+    actor: Actor,
     programme: Programme,
     title: str,
     opens_on: dt.date,
@@ -235,7 +240,7 @@ def call_create(
 
 
 @transaction.atomic
-def call_update(*, actor, call: Call, version: int, **changes: Any) -> Call:
+def call_update(*, actor: Actor, call: Call, version: int, **changes: Any) -> Call:
     programme_policy.require(actor, "change", call.programme)
     call = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
     if call.version != version:
@@ -256,10 +261,10 @@ def call_update(*, actor, call: Call, version: int, **changes: Any) -> Call:
 @transaction.atomic
 def application_create(
     *,
-    actor,
+    actor: Actor,
     call: Call,
     project: Project,
-    amount_requested,
+    amount_requested: Any,
     currency: str | None = None,
     statement: str = "",
     sample: bool = False,
@@ -312,7 +317,7 @@ def application_create(
     return application
 
 
-def allowed_actions(user, application: Application) -> list[str]:
+def allowed_actions(user: Actor, application: Application) -> list[str]:
     """The transitions ``user`` may take on ``application`` now (for pages and the API)."""
     out = []
     for (status, action), (_next, who) in APPLICATION_TRANSITIONS.items():
@@ -321,7 +326,7 @@ def allowed_actions(user, application: Application) -> list[str]:
     return out
 
 
-def _may(user, who: str, application: Application) -> bool:
+def _may(user: Actor, who: str, application: Application) -> bool:
     scopes = scopes_of(user)
     roles = application_policy.roles_over(scopes, application)
     if who == CITY:
@@ -329,7 +334,9 @@ def _may(user, who: str, application: Application) -> bool:
     return bool(roles & {PARTNER_MEMBER, SECRETARIAT})
 
 
-def _locked_application(actor, application: Application, version: int, action: str):
+def _locked_application(
+    actor: Actor, application: Application, version: int, action: str
+) -> tuple[Programme, Application, str]:
     """Lock the programme, then the application; check sight, version and the table."""
     if not application_policy.is_visible(actor, application):
         raise NotFound(_("Application not found."))
@@ -372,7 +379,7 @@ def _past(action: str) -> str:
 
 @transaction.atomic
 def application_transition(
-    *, actor, application: Application, action: str, version: int
+    *, actor: Actor, application: Application, action: str, version: int
 ) -> Application:
     """Submit, shortlist or decline (awards go through ``application_award``)."""
     if action == "award":
@@ -405,9 +412,9 @@ def application_transition(
 
 def application_award(
     *,
-    actor,
+    actor: Actor,
     application: Application,
-    amount,
+    amount: Any,
     version: int,
     awarded_on: dt.date | None = None,
 ) -> Award:
@@ -431,7 +438,14 @@ def application_award(
 
 
 @transaction.atomic
-def _award(*, actor, application, amount, version, awarded_on) -> Award:
+def _award(
+    *,
+    actor: Actor,
+    application: Application,
+    amount: Any,
+    version: int,
+    awarded_on: dt.date | None,
+) -> Award:
     amount = parse_amount(amount, "amount")
     programme, application, target = _locked_application(actor, application, version, "award")
     if programme.max_award_amount is not None and amount > programme.max_award_amount:
@@ -477,9 +491,9 @@ def _award(*, actor, application, amount, version, awarded_on) -> Award:
 
 def disbursement_create(
     *,
-    actor,
+    actor: Actor,
     award: Award,
-    amount,
+    amount: Any,
     paid_on: dt.date | None = None,
     reference: str = "",
 ) -> Disbursement:
@@ -495,7 +509,9 @@ def disbursement_create(
 
 
 @transaction.atomic
-def _disburse(*, actor, award, amount, paid_on, reference) -> Disbursement:
+def _disburse(
+    *, actor: Actor, award: Award, amount: Any, paid_on: dt.date | None, reference: str
+) -> Disbursement:
     application = Application.objects.select_related("call__programme").get(pk=award.application_id)
     if not application_policy.is_visible(actor, application):
         raise NotFound(_("Award not found."))
@@ -537,5 +553,5 @@ def _disburse(*, actor, award, amount, paid_on, reference) -> Disbursement:
     return disbursement
 
 
-def is_secretariat_or_manager(user, programme: Programme) -> bool:
+def is_secretariat_or_manager(user: Actor, programme: Programme) -> bool:
     return is_secretariat(user) or programme_policy.can(user, "manage", programme)

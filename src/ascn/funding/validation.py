@@ -5,6 +5,7 @@ field), and the apply page lists a project's eligibility problems before the cit
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,7 +24,7 @@ from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument, Project
 
 
-def parse_amount(value, field: str, *, positive: bool = True) -> Decimal:
+def parse_amount(value: Any, field: str, *, positive: bool = True) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
@@ -38,7 +39,7 @@ def parse_amount(value, field: str, *, positive: bool = True) -> Decimal:
     return amount
 
 
-def codes_in(values, allowed, field: str) -> list[str]:
+def codes_in(values: object, allowed: Container[str], field: str) -> list[str]:
     if not isinstance(values, list | tuple):
         raise InvalidInput(_("A list of codes."), field=field)
     out = list(dict.fromkeys(str(v) for v in values))
