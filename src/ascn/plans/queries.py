@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Max, Prefetch, QuerySet
 
 from ascn.core import search
@@ -18,9 +20,19 @@ from ascn.plans.models import (
 )
 from ascn.plans.permissions import plan_policy, project_policy
 
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
 
 def projects_for(
-    user, *, country=None, city=None, focus_area=None, status=None, readiness=None, q=None
+    user: Actor,
+    *,
+    country: str | None = None,
+    city: str | None = None,
+    focus_area: str | None = None,
+    status: str | None = None,
+    readiness: str | None = None,
+    q: str | None = None,
 ) -> QuerySet[Project]:
     qs = project_policy.visible(user, Project.objects.all())
     if country:
@@ -60,7 +72,7 @@ def projects_for(
     )
 
 
-def project_detail_for(user, pk: int) -> Project | None:
+def project_detail_for(user: Actor, pk: int) -> Project | None:
     return (
         project_policy.visible(user, Project.objects.all())
         .select_related("city__member_state", "plan")
@@ -77,7 +89,9 @@ def project_detail_for(user, pk: int) -> Project | None:
     )
 
 
-def plans_for(user, *, city=None, country=None, status=None) -> QuerySet[ActionPlan]:
+def plans_for(
+    user: Actor, *, city: str | None = None, country: str | None = None, status: str | None = None
+) -> QuerySet[ActionPlan]:
     qs = filter_given(
         plan_policy.visible(user, ActionPlan.objects.all()),
         city__slug=city,
@@ -91,7 +105,7 @@ def plans_for(user, *, city=None, country=None, status=None) -> QuerySet[ActionP
     )
 
 
-def plan_detail_for(user, pk: int) -> ActionPlan | None:
+def plan_detail_for(user: Actor, pk: int) -> ActionPlan | None:
     return (
         plan_policy.visible(user, ActionPlan.objects.all())
         .select_related("city__member_state")
@@ -101,7 +115,7 @@ def plan_detail_for(user, pk: int) -> ActionPlan | None:
     )
 
 
-def endorsement_queue(user):
+def endorsement_queue(user: Actor) -> tuple[QuerySet[ActionPlan], QuerySet[ActionPlan]]:
     """Submitted and endorsed plans the user decides on: an NR's states, or all (Secretariat)."""
     scopes = scopes_of(user)
     plans = plans_for(user)

@@ -6,7 +6,7 @@ State machines are explicit: ``PLAN_TRANSITIONS`` is the one table of what a pla
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
@@ -36,6 +36,11 @@ from ascn.plans.models import (
 )
 from ascn.plans.permissions import plan_policy, project_policy
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from ascn.core.types import Actor
+
 # (status, action) → next status. Anything else is an illegal transition (409).
 PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
     (PlanStatus.DRAFT, "submit"): PlanStatus.SUBMITTED,
@@ -47,8 +52,9 @@ PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
 EDITABLE_PLAN_STATUSES = {PlanStatus.DRAFT, PlanStatus.RETURNED}
 
 
-# "A draft plan", "An endorsed plan" …: the subject of the messages of a refused step.
-A_PLAN_IN = {
+# "A draft plan", "An endorsed plan" …: the subject of the messages of a refused step. Keyed
+# by the statuses' values (``PlanStatus`` is a ``str``): looked up with a plan's ``status``.
+A_PLAN_IN: dict[str, StrPromise] = {
     PlanStatus.DRAFT: _lazy("A draft plan"),
     PlanStatus.SUBMITTED: _lazy("A submitted plan"),
     PlanStatus.RETURNED: _lazy("A returned plan"),
@@ -92,13 +98,13 @@ def _project_snapshot(project: Project) -> dict[str, Any]:
 @transaction.atomic
 def project_create(
     *,
-    actor,
+    actor: Actor,
     city: City,
     title: str,
     description: str,
     focus_areas: list[str],
     status: str,
-    budget_amount,
+    budget_amount: Any,
     budget_currency: str,
     sample: bool = False,
     **optional: Any,
@@ -140,7 +146,7 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, actor, project: Project, version: int, **changes: Any) -> Project:
+def project_update(*, actor: Actor, project: Project, version: int, **changes: Any) -> Project:
     """Edit a project. A stale ``version`` is a 409 and nothing is written."""
     project_policy.require(actor, "change", project)
     project = lock_version(project, version)
@@ -171,7 +177,9 @@ def project_update(*, actor, project: Project, version: int, **changes: Any) -> 
 
 
 @transaction.atomic
-def readiness_assess(*, actor, project: Project, answers: dict[str, bool]) -> ReadinessAssessment:
+def readiness_assess(
+    *, actor: Actor, project: Project, answers: dict[str, bool]
+) -> ReadinessAssessment:
     project_policy.require(actor, "assess", project)
     unknown = sorted(set(answers) - readiness.item_codes())
     if unknown:
@@ -208,10 +216,10 @@ def readiness_assess(*, actor, project: Project, answers: dict[str, bool]) -> Re
 @transaction.atomic
 def progress_add(
     *,
-    actor,
+    actor: Actor,
     project: Project,
-    physical_pct,
-    financial_pct,
+    physical_pct: Any,
+    financial_pct: Any,
     date: dt.date | None = None,
     note: str = "",
 ) -> ProgressUpdate:
@@ -250,7 +258,7 @@ MILESTONE_FIELDS = ["title", "status", "milestone_type", "code", "due_date", "da
 @transaction.atomic
 def milestone_save(
     *,
-    actor,
+    actor: Actor,
     project: Project,
     milestone: Milestone | None = None,
     title: str,
@@ -286,17 +294,17 @@ def milestone_save(
 
 @transaction.atomic
 def document_upload(
-    *, actor, project: Project, title: str, file: UploadedFile, document_type: str = ""
+    *, actor: Actor, project: Project, title: str, file: UploadedFile, document_type: str = ""
 ) -> ProjectDocument:
     """Attach a PDF: its type is checked by content (not name), its size capped."""
     project_policy.require(actor, "upload", project)
-    check_pdf(file)
+    size = check_pdf(file)
     validation.code_in(document_type, codelists.DOCUMENT_TYPE, "document_type", blank=True)
     document = ProjectDocument(
         project=project,
-        title=(title or "").strip() or file.name[:200],
+        title=(title or "").strip() or (file.name or "document")[:200],
         document_type=document_type,
-        size=file.size,
+        size=size,
         uploaded_by=user_or_none(actor),
     )
     document.file.name = f"project-{project.pk}.pdf"  # validated before anything is stored
@@ -314,7 +322,7 @@ def document_upload(
 
 @transaction.atomic
 def exchange_rate_set(
-    *, actor, currency: str, date: dt.date, usd_per_unit, source: str
+    *, actor: Actor, currency: str, date: dt.date, usd_per_unit: Any, source: str
 ) -> ExchangeRate:
     if actor is not None and not is_secretariat(actor):
         raise PermissionDenied(_("Only the Secretariat edits exchange rates."))
@@ -353,7 +361,7 @@ def plan_snapshot(plan: ActionPlan) -> dict[str, Any]:
 @transaction.atomic
 def plan_create(
     *,
-    actor,
+    actor: Actor,
     city: City,
     title: str,
     period_start: int,
@@ -395,7 +403,7 @@ def _editable(plan: ActionPlan) -> ActionPlan:
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: ActionPlan, version: int, **changes: Any) -> ActionPlan:
+def plan_update(*, actor: Actor, plan: ActionPlan, version: int, **changes: Any) -> ActionPlan:
     plan_policy.require(actor, "change", plan)
     plan = _editable(lock_version(plan, version))
     values = validation.PLAN.clean(changes)
@@ -418,7 +426,7 @@ def plan_update(*, actor, plan: ActionPlan, version: int, **changes: Any) -> Act
 
 @transaction.atomic
 def plan_attach_document(
-    *, actor, plan: ActionPlan, version: int, file: UploadedFile
+    *, actor: Actor, plan: ActionPlan, version: int, file: UploadedFile
 ) -> ActionPlan:
     plan_policy.require(actor, "change", plan)
     plan = _editable(lock_version(plan, version))
@@ -438,7 +446,7 @@ def plan_attach_document(
 
 @transaction.atomic
 def plan_transition(
-    *, actor, plan: ActionPlan, action: str, version: int, comment: str = ""
+    *, actor: Actor, plan: ActionPlan, action: str, version: int, comment: str = ""
 ) -> ActionPlan:
     """Move a plan along its workflow (submit, endorse, return, publish)."""
     plan_policy.require(actor, action if action in plan_policy.rules else "change", plan)
