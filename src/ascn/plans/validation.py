@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput
 from ascn.core.visibility import Visibility
+from ascn.network.models import FrameworkItem
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
 
@@ -45,6 +46,7 @@ CONTACT_KEYS = ("name", "role", "email")
 COORDINATE_BOUNDS = {"lat": 90, "lon": 180}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 T = TypeVar("T")
+F = TypeVar("F", bound=FrameworkItem)  # FocusArea, Outcome
 
 # What ``project_create`` cannot do without (the import's required columns are these).
 PROJECT_REQUIRED = (
@@ -245,13 +247,13 @@ def location(value: Any, number: int = 1, field: str = "locations") -> dict[str,
             "not-a-location", _("A location is an object with description, lat and lon."), field
         )
     given = [key for key in COORDINATE_BOUNDS if value.get(key) is not None]
-    description, *degrees, _both = every(
-        [
-            partial(text, value.get("description"), field, max_length=PLACE_LENGTH, required=False),
-            *(partial(coordinate, value[key], key, field) for key in given),
-            partial(both_coordinates, given, number, field),
-        ]
-    )
+    # Checks of different results (the description, each degree, None), unpacked below.
+    checks: list[Callable[[], Any]] = [
+        partial(text, value.get("description"), field, max_length=PLACE_LENGTH, required=False),
+        *(partial(coordinate, value[key], key, field) for key in given),
+        partial(both_coordinates, given, number, field),
+    ]
+    description, *degrees, _both = every(checks)
     return {"description": description, **dict(zip(given, degrees, strict=True))}
 
 
@@ -341,7 +343,7 @@ def focus_area_codes(values: Iterable[Any] | None, field: str = "focus_areas") -
     return chosen
 
 
-def framework_items(model: type[models.Model], values: Iterable[str] | None, field: str) -> list:
+def framework_items(model: type[F], values: Iterable[str] | None, field: str) -> list[F]:
     """The framework's records (``FocusArea``, ``Outcome``) with these codes; one unknown is
     refused. The records, not a file, are the rule here: the Secretariat may add one."""
     wanted = list(dict.fromkeys(values or []))
@@ -402,10 +404,10 @@ class Rules:
                 clean[key] = rule(value)
             except Refused as exc:
                 problems += each_problem(exc)
-        for rule, first, second in self.pairs:
+        for pair_rule, first, second in self.pairs:
             if first in clean and second in clean:
                 try:
-                    rule(clean[first], clean[second])
+                    pair_rule(clean[first], clean[second])
                 except Refused as exc:
                     problems.append(exc)
         return clean, problems
