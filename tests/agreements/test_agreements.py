@@ -314,6 +314,7 @@ def test_the_api_filters_by_kind_status_year_and_party(client, agreements):
     assert slugs("year=2018") == both
     assert slugs("status=signed") == both
     assert slugs("party=jetro") == {"undp-jetro-2018"}
+    assert slugs("party=") == slugs(""), "an empty party box filters nothing, as the schema says"
     assert slugs("kind=mou") == set()
     assert slugs("year=2019") == set()
 

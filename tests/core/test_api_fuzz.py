@@ -35,7 +35,9 @@ def _one_connection():
 # operation made this the slowest file of the suite.
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same examples on every run, so a failure found in CI is found again on a
+# laptop (a random draw once caught `?party=` accepted although the schema said minLength 1).
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_on_generated_input(case):
     # given any request the OpenAPI description allows (and many it does not)
     # when it is sent

@@ -16,7 +16,8 @@ class AgreementFilters(InputSchema):
     kind: KindCode | None = None
     status: StatusCode | None = None
     year: int | None = Field(None, ge=1967, le=2100)
-    party: str | None = Field(None, min_length=1, max_length=200)
+    # Empty means "any party", as an empty search box does.
+    party: str | None = Field(None, max_length=200)
 
 
 class PartyOut(Schema):
