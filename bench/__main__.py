@@ -54,6 +54,8 @@ else:
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 os.environ.pop("DEBUG", None)
+# A local trial server with the demo key: the web server refuses the demo key otherwise.
+os.environ["ASCN_DEMO"] = "1"
 VAR.mkdir(parents=True, exist_ok=True)
 
 import django  # noqa: E402

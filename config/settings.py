@@ -22,8 +22,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-# The demo and tests run without a configured secret; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-demo-key-set-SECRET_KEY-in-production"
+# The demo and tests run without a configured secret; production must set SECRET_KEY: the web
+# server refuses to start with the demo key unless DEBUG or ASCN_DEMO is on (config/wsgi.py).
+DEMO_SECRET_KEY = "insecure-demo-key-set-SECRET_KEY-in-production"  # noqa: S105 - public on purpose
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEMO_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

@@ -7,6 +7,8 @@ per process, uploads go to their own folder, and the caches of derived answers a
 
 from config.settings import *  # noqa: F403
 
+SECRET_KEY = "test-only-key-never-used-to-serve-anything-real-0123456789"  # noqa: S105 - tests only
+
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,9 +1,27 @@
 import os
 import threading
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def refuse_insecure_start() -> None:
+    """Fail closed: a server that is neither a demo nor in DEBUG must have its own secret, or
+    anyone who read this repository could forge its sessions, reset links and CSRF tokens."""
+    if settings.SECRET_KEY == settings.DEMO_SECRET_KEY and not (
+        settings.DEBUG or settings.ASCN_DEMO
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. The server refuses to start in production with the demo key: "
+            "set SECRET_KEY to 50+ random characters (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'), or set ASCN_DEMO=1 for a local demo."
+        )
+
+
+refuse_insecure_start()
 application = get_wsgi_application()
 
 
@@ -23,8 +41,6 @@ def _warm_up() -> None:
     finally:
         connection.close()
 
-
-from django.conf import settings  # noqa: E402
 
 if settings.ASCN_WARM_UP_MAP:
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()

@@ -1,0 +1,49 @@
+"""The web server fails closed: in production it will not start with the demo secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_server_module(**env: str) -> subprocess.CompletedProcess:
+    """Import the WSGI entry point, as granian does, in a fresh process with the given env."""
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DEBUG", "ASCN_DEMO", "DJANGO_SETTINGS_MODULE"}
+    }
+    base |= {"DJANGO_SETTINGS_MODULE": "config.settings", "ASCN_WARM_UP_MAP": "0"}
+    return subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_without_a_secret_key_refuses_to_start_and_says_why():
+    # given DEBUG off, no demo mode and no SECRET_KEY
+    # when the server loads the application
+    result = start_server_module()
+    # then it stops with a message that names the setting and the way out
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "ASCN_DEMO=1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"ASCN_DEMO": "1"}, {"DEBUG": "1"}, {"SECRET_KEY": "a-real-secret-" + "x" * 50}],
+    ids=["demo mode keeps its demo key", "debug", "a secret of its own"],
+)
+def test_the_server_starts_in_demo_debug_or_with_its_own_secret(env):
+    result = start_server_module(**env)
+    assert result.returncode == 0, result.stderr
