@@ -9,6 +9,10 @@ UV := python3 -m uv
 endif
 RUN := $(UV) run --frozen
 export UV_LINK_MODE ?= copy
+# The web server's command line, for the demo, `make serve` and production (docs/operations.md):
+# a worker that dies is replaced (granian's supervisor) instead of the whole server stopping.
+WEB_WORKERS ?= 2
+GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1
 
 .PHONY: help uv install install-dev demo serve migrate seed test test-pg browser lint fmt openapi bench clean
 
@@ -56,10 +60,10 @@ demo: install var
 	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/ (background tasks: db_worker)"
 	ASCN_DEMO=1 $(RUN) --no-dev python manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 & \
 	trap 'kill %1 2>/dev/null' EXIT INT TERM; \
-	ASCN_DEMO=1 $(RUN) --no-dev granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 config.wsgi:application
+	ASCN_DEMO=1 $(RUN) --no-dev $(GRANIAN) --workers 1 --blocking-threads 4 config.wsgi:application
 
 serve:
-	$(RUN) granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 2 config.wsgi:application
+	$(RUN) $(GRANIAN) --workers $(WEB_WORKERS) config.wsgi:application
 
 browser:
 	@test -x /usr/bin/chromium || { \

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.db import connection
 from django.http import Http404
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -10,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ascn.accounts.api import router as accounts_router
 from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
+from ascn.core import health as checks
 from ascn.core.audit.api import router as audit_router
 from ascn.core.errors import DomainError, InvalidInput
 from ascn.core.search.api import router as search_router
@@ -77,6 +77,11 @@ class HealthOut(Schema):
     status: str
 
 
+class ReadinessOut(Schema):
+    status: str
+    checks: dict[str, str]
+
+
 @api.get(
     "/health",
     response={200: HealthOut, 503: HealthOut},
@@ -85,13 +90,28 @@ class HealthOut(Schema):
     summary="Is the platform up and its database answering?",
 )
 def health(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
+    """Liveness: the process answers and its database does. A load balancer or an orchestrator
+    restarts a worker whose liveness fails."""
+    if checks.database_problem():
         return Status(503, {"status": "unavailable"})
     return {"status": "ok"}
+
+
+@api.get(
+    "/health/ready",
+    response={200: ReadinessOut, 503: ReadinessOut},
+    operation_id="health_ready",
+    tags=["platform"],
+    summary="Is this worker ready for traffic: database, cache and task queue?",
+)
+def health_ready(request):
+    """Readiness: the database answers, the cache keeps a value, and the task queue is being
+    worked (no task waiting over five minutes). Each check says `ok` or what is wrong; any
+    failing check answers 503, so an orchestrator stops sending traffic here."""
+    results = checks.readiness()
+    if all(result == "ok" for result in results.values()):
+        return {"status": "ok", "checks": results}
+    return Status(503, {"status": "unavailable", "checks": results})
 
 
 api.add_router("/", network_router)
