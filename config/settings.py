@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ascn.portal",
     "django_tasks",
     "django_tasks_db",
+    "dbbackup",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -177,6 +178,17 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+
+# Backups (`manage.py backup` / `restore`, django-dbbackup): a dated folder per backup.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "ascn.core.backup.SqliteOnlineConnector"
+}
+DBBACKUP_HOSTNAME = "ascn"
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
+}
 
 # Security: strict by default where it costs nothing; HTTPS-only settings in production.
 SESSION_COOKIE_HTTPONLY = True
