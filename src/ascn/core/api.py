@@ -125,30 +125,12 @@ class AppRouter(Router):
     members only."""
 
     def page(
-        self,
-        path: str,
-        item: Any,
-        summary: str,
-        *,
-        errors: Any = ERRORS_LIST,
-        signed_in: bool = False,
-        **options: Any,
+        self, path: str, item: Any, summary: str, *, errors: Any = ERRORS_LIST, **options: Any
     ) -> Callable[[View], View]:
-        """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``)."""
-        if signed_in:  # members only: their refusals (401/403) documented after ``errors``
-            errors, options = {**errors, **ERRORS_AUTH}, {**options, "auth": member_auth}
-
-        def register(view: View) -> View:
-            route = self.get(
-                path,
-                response={200: list[item], **errors},
-                operation_id=view.__name__,
-                summary=summary,
-                **options,
-            )
-            return route(paginate(PageNumber)(view))
-
-        return register
+        """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``), served
+        as ``read`` serves one record (``signed_in`` too)."""
+        read = self.read(path, list[item], summary, errors=errors, **options)
+        return lambda view: read(paginate(PageNumber)(view))
 
     def read(
         self,
