@@ -34,7 +34,7 @@ from ascn.accounts.models import (
 from ascn.core import audit
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import forget_scopes, scopes_of
-from ascn.core.services import audit_and_announce, lock
+from ascn.core.services import audit_and_announce, lock, save_fields
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -358,15 +358,7 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
         raise NotFound(_("Invitation not found."))
     if invitation.status != "pending":
         raise InvalidInput(_("Only a pending invitation can be revoked."), field="invitation")
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
-    audit_and_announce(
-        actor,
-        "accounts.invitation.revoked",
-        invitation,
-        audit.diff({"revoked_at": None}, {"revoked_at": invitation.revoked_at}),
-    )
-    return invitation
+    return save_fields(actor, "accounts.invitation.revoked", invitation, revoked_at=timezone.now())
 
 
 # --- API tokens ----------------------------------------------------------------------
@@ -406,14 +398,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.user_id != getattr(actor, "pk", None):
         raise NotFound(_("Token not found."))
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_and_announce(
-            actor,
-            "accounts.token.revoked",
-            token,
-            audit.diff({"revoked_at": None}, {"revoked_at": token.revoked_at}),
-        )
+        save_fields(actor, "accounts.token.revoked", token, revoked_at=timezone.now())
     return token
 
 

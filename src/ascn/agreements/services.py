@@ -209,14 +209,8 @@ def agreement_transition(
     if to == S.SIGNED and agreement.signed_date is None:
         raise InvalidInput(_("Give the signing date."), field="signed_date")
     agreement.status = to
-    agreement.version += 1
-    agreement.save()
-    audit_and_announce(
-        actor,
-        "agreements.agreement.transitioned",
-        agreement,
-        audit.diff(before, audit.snapshot(agreement, ["status", "signed_date"])),
-    )
+    changed = audit.diff(before, audit.snapshot(agreement, ["status", "signed_date"]))
+    save_version(actor, "agreements.agreement.transitioned", agreement, changed)
     return agreement
 
 
@@ -230,14 +224,8 @@ def agreement_attach_document(
     check_pdf(file)
     agreement = lock(agreement)
     agreement.document.save(f"agreement-{agreement.pk}.pdf", file, save=False)
-    agreement.version += 1
-    agreement.save()
-    audit_and_announce(
-        actor,
-        "agreements.agreement.document_attached",
-        agreement,
-        {"document": {"after": file.size}},
-    )
+    attached = {"document": {"after": file.size}}
+    save_version(actor, "agreements.agreement.document_attached", agreement, attached)
     return agreement
 
 
@@ -264,9 +252,5 @@ def agreement_upsert_seed(
     if agreement.status != status:
         agreement.status = status
         validate(agreement)
-        agreement.version += 1
-        agreement.save()
-        audit_and_announce(
-            None, "agreements.agreement.updated", agreement, {"status": {"after": status}}
-        )
+        save_version(None, "agreements.agreement.updated", agreement, {"status": {"after": status}})
     return agreement, _snapshot(agreement) != before

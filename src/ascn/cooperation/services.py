@@ -18,7 +18,7 @@ from ascn.cooperation.permissions import (
 )
 from ascn.core import audit
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
-from ascn.core.services import audit_and_announce, lock, validate
+from ascn.core.services import audit_and_announce, lock, save_fields, save_new, validate
 from ascn.network.models import City, FocusArea
 
 if TYPE_CHECKING:
@@ -95,15 +95,7 @@ def partnership_create(
         and partnership.end_date < partnership.start_date
     ):
         raise InvalidInput(_("The end cannot come before the start."), field="end_date")
-    validate(partnership)
-    partnership.save()
-    audit_and_announce(
-        actor,
-        "cooperation.partnership.created",
-        partnership,
-        audit.diff({}, audit.snapshot(partnership, PARTNERSHIP_FIELDS)),
-    )
-    return partnership
+    return save_new(actor, "cooperation.partnership.created", partnership, PARTNERSHIP_FIELDS)
 
 
 @transaction.atomic
@@ -137,15 +129,7 @@ def case_study_create(
     study.slug = slugify(slug or title)[:120]
     if CaseStudy.objects.filter(slug=study.slug).exists():
         raise InvalidInput(_("A case study with this slug exists."), field="slug")
-    validate(study)
-    study.save()
-    audit_and_announce(
-        actor,
-        "cooperation.casestudy.created",
-        study,
-        audit.diff({}, audit.snapshot(study, CASE_STUDY_FIELDS)),
-    )
-    return study
+    return save_new(actor, "cooperation.casestudy.created", study, CASE_STUDY_FIELDS)
 
 
 # --- discussions ---------------------------------------------------------------------
@@ -234,12 +218,5 @@ def post_hide(*, actor: Actor, post: Post, hidden: bool = True) -> Post:
     _require_moderator(actor)
     post = lock(post)
     if post.hidden != hidden:
-        post.hidden = hidden
-        post.save(update_fields=["hidden", "updated_at"])
-        audit_and_announce(
-            actor,
-            "cooperation.post.moderated",
-            post,
-            {"hidden": {"before": not hidden, "after": hidden}},
-        )
+        save_fields(actor, "cooperation.post.moderated", post, hidden=hidden)
     return post

@@ -119,37 +119,55 @@ View = Callable[..., Any]
 
 
 class AppRouter(Router):
-    """An app's router, with the three shapes most operations take — a page of rows, one
-    record, a member's write — each documenting its errors the same way. An operation's id
-    is its view's name."""
+    """An app's router, with the shapes most operations take — a page of rows, one record,
+    a member's new record, a member's write — each documenting its errors the same way. An
+    operation's id is its view's name. A read with ``signed_in=True`` is for signed-in
+    members only."""
 
     def page(
         self, path: str, item: Any, summary: str, *, errors: Any = ERRORS_LIST, **options: Any
     ) -> Callable[[View], View]:
-        """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``)."""
-
-        def register(view: View) -> View:
-            route = self.get(
-                path,
-                response={200: list[item], **errors},
-                operation_id=view.__name__,
-                summary=summary,
-                **options,
-            )
-            return route(paginate(PageNumber)(view))
-
-        return register
+        """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``), served
+        as ``read`` serves one record (``signed_in`` too)."""
+        read = self.read(path, list[item], summary, errors=errors, **options)
+        return lambda view: read(paginate(PageNumber)(view))
 
     def read(
-        self, path: str, out: Any, summary: str, *, errors: Any = ERRORS_READ, **options: Any
+        self,
+        path: str,
+        out: Any,
+        summary: str,
+        *,
+        errors: Any = ERRORS_READ,
+        signed_in: bool = False,
+        **options: Any,
     ) -> Callable[[View], View]:
         """GET ``path``: what the view returns, as ``out`` (a 404 when the record is out of the
         caller's sight)."""
+        if signed_in:  # members only: their refusals (401/403) documented after ``errors``
+            errors, options = {**errors, **ERRORS_AUTH}, {**options, "auth": member_auth}
 
         def register(view: View) -> View:
             route = self.get(
                 path,
                 response={200: out, **errors},
+                operation_id=view.__name__,
+                summary=summary,
+                **options,
+            )
+            return route(view)
+
+        return register
+
+    def create(self, path: str, out: Any, summary: str, **options: Any) -> Callable[[View], View]:
+        """POST ``path``: a member creates a record (``member_auth``), answered 201 with
+        ``out``, or refused (401/403) or invalid (400/422)."""
+
+        def register(view: View) -> View:
+            route = self.post(
+                path,
+                response={201: out, **ERRORS_WRITE, **ERRORS_AUTH},
+                auth=member_auth,
                 operation_id=view.__name__,
                 summary=summary,
                 **options,

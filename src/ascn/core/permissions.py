@@ -187,6 +187,26 @@ class ScopedPolicy(Generic[R]):
             raise PermissionDenied(f"You may not {action} this {obj._meta.verbose_name}.")
 
 
+class PartiesOnlyPolicy(ScopedPolicy[R]):
+    """Policy for records with no visibility of their own (deals, applications): only those
+    holding a role over the record's scope, and the Secretariat, see it — anyone else gets a
+    404, whatever the visibility of what it is about."""
+
+    visibility_field = None
+
+    def visible(self, user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
+        scopes = scopes_of(user)
+        if scopes.secretariat:
+            return queryset
+        if not scopes.authenticated:
+            return queryset.none()
+        return queryset.filter(self.owner_q(scopes))
+
+    def is_visible(self, user: Actor, obj: R) -> bool:
+        scopes = scopes_of(user)
+        return scopes.authenticated and bool(self.roles_over(scopes, obj))
+
+
 def get_visible_or_404(
     policy: ScopedPolicy[M], user: Actor, queryset: QuerySet[M], **lookup: Any
 ) -> M:

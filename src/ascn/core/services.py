@@ -4,6 +4,7 @@ admin), audited and announced like any other."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -64,6 +65,82 @@ def save_version(actor: Actor, action: str, obj: V, changes: dict[str, Any]) -> 
     obj.save()
     audit_and_announce(actor, action, obj, changes)
     return True
+
+
+def save_new(
+    actor: Actor,
+    action: str,
+    obj: M,
+    fields: list[str],
+    check: Callable[[Any], None] | None = None,
+) -> M:
+    """Write a new record: ``check`` it (by default ``validate``), save it, then
+    ``audit_and_announce`` the ``fields`` it was created with."""
+    (check or validate)(obj)
+    obj.save()
+    audit_and_announce(actor, action, obj, audit.diff({}, audit.snapshot(obj, fields)))
+    return obj
+
+
+def save_fields(actor: Actor, action: str, obj: M, **values: Any) -> M:
+    """Set ``values`` on ``obj`` and save only those fields — with ``version`` bumped on a
+    versioned record and ``updated_at`` where the model keeps one — then
+    ``audit_and_announce`` each field before and after."""
+    before = audit.snapshot(obj, list(values))
+    for field, value in values.items():
+        setattr(obj, field, value)
+    fields = list(values)
+    if isinstance(obj, VersionedModel):
+        obj.version += 1
+        fields.append("version")
+    if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
+        fields.append("updated_at")
+    obj.save(update_fields=fields)
+    audit_and_announce(actor, action, obj, audit.diff(before, values))
+    return obj
+
+
+def save_changes(
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    values: dict[str, Any],
+    check: Callable[[Any], None] | None = None,
+) -> bool:
+    """Write ``values`` to ``obj`` if they change it: set them, ``check`` the record (by
+    default ``validate``), bump ``version`` on a versioned record, save, then
+    ``audit_and_announce`` what changed. Returns whether it wrote (nothing is set, written
+    or audited otherwise)."""
+    changes = audit.diff(audit.snapshot(obj, list(values)), values)
+    if not changes:
+        return False
+    for field, value in values.items():
+        setattr(obj, field, value)
+    (check or validate)(obj)
+    if isinstance(obj, VersionedModel):
+        obj.version += 1
+    obj.save()
+    audit_and_announce(actor, action, obj, changes)
+    return True
+
+
+def upsert(
+    actor: Actor, model: type[M], lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[M, bool]:
+    """Create the record found by ``lookup`` with ``values``, or update it with what really
+    changes (``save_changes``); audited as ``<app>.<model>.created`` or ``.updated``.
+    Returns the record and whether anything was written (seed loaders rely on this to be
+    idempotent)."""
+    obj = model._default_manager.select_for_update().filter(**lookup).order_by("pk").first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        validate(obj)
+        obj.save()
+        audit_and_announce(
+            actor, action_name(obj, "created"), obj, audit.diff({}, {**lookup, **values})
+        )
+        return obj, True
+    return obj, save_changes(actor, action_name(obj, "updated"), obj, values)
 
 
 def action_name(obj: models.Model, verb: str) -> str:

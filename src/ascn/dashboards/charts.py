@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ascn.core.display import shown
 from ascn.core.lazy_altair import alt
 from ascn.dashboards import queries
 
@@ -59,16 +60,6 @@ class Chart:
 
 
 NUMERIC = frozenset({"int", "usd"})  # kinds shown right-aligned (class "num")
-
-
-def _shown(value: Any, kind: str) -> str:
-    if value is None or value == "":
-        return "—"
-    if kind == "int":
-        return f"{value:,}"
-    if kind == "usd":
-        return f"{value:,.0f}"
-    return str(value)
 
 
 def _config(chart: alt.TopLevelMixin) -> dict:
@@ -372,7 +363,7 @@ def cities_table(cities: list[dict]) -> Chart:
 def rows_html(chart: Chart) -> SafeString:
     """The ``<tr>`` rows of a chart's data table: the first cell a row header, numbers
     with the ``num`` class; a single "No rows." row when there are none."""
-    # Each column's tags once; each cell as ``_shown`` writes it, escaped as {{ text }} is
+    # Each column's tags once; each cell as ``shown`` writes it, escaped as {{ text }} is
     # (the cities' table: 3,000 rows × 4 cells at every recomputation).
     columns = [
         (
@@ -386,7 +377,7 @@ def rows_html(chart: Chart) -> SafeString:
     lines = [
         "<tr>"
         + "".join(
-            f"{start}{escape(_shown(value, kind))}{stop}"
+            f"{start}{escape(shown(value, kind))}{stop}"
             for value, (kind, start, stop) in zip(row, columns, strict=True)
         )
         + "</tr>"

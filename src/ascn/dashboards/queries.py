@@ -175,6 +175,19 @@ def project_aggregates() -> dict:
     }
 
 
+def tally_aggregates() -> dict:
+    """The sums of a group of tallies, in the order of ``project_aggregates`` (named apart
+    from the tallies' own fields)."""
+    return {
+        "n": Sum("projects"),
+        "budget_sum": Sum("budget"),
+        "secured_sum": Sum("secured"),
+        "sought_sum": Sum("sought"),
+        "samples_sum": Sum("samples"),
+        "updated": Max("updated_at"),
+    }
+
+
 Tally = TypeVar("Tally", StateTally, DealTally, CityCount)
 
 
@@ -208,14 +221,7 @@ def project_figures(filters: Filters, *, direct: bool = False) -> ProjectFigures
         grouped = (
             tallied(StateTally, filters)
             .values_list("member_state_id", "status", "currency")
-            .annotate(
-                n=Sum("projects"),
-                budget_sum=Sum("budget"),
-                secured_sum=Sum("secured"),
-                sought_sum=Sum("sought"),
-                samples_sum=Sum("samples"),
-                updated=Max("updated_at"),
-            )
+            .annotate(**tally_aggregates())
         )
     return _figures(grouped)
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q
 
 from ascn.core import events
 from ascn.core.visibility import Visibility
@@ -139,15 +139,8 @@ def _sum_states(state_ids: set[int] | None) -> None:
                 sought=sought,
                 updated_at=updated,
             )
-            for state_id, area_id, status, currency, projects, samples, budget, secured, sought, updated in (
-                grouped.annotate(
-                    n=Sum("projects"),
-                    samples_sum=Sum("samples"),
-                    budget_sum=Sum("budget"),
-                    secured_sum=Sum("secured"),
-                    sought_sum=Sum("sought"),
-                    updated=Max("updated_at"),
-                )
+            for state_id, area_id, status, currency, projects, budget, secured, sought, samples, updated in (
+                grouped.annotate(**queries.tally_aggregates())
             )
         ],
         batch_size=2_000,

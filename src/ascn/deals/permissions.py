@@ -4,17 +4,9 @@ the Secretariat. Anyone else gets a 404, whatever the project's visibility."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from django.db.models import Model, QuerySet
-
-from ascn.core.permissions import (
-    CSO,
-    PARTNER_MEMBER,
-    SECRETARIAT,
-    ScopedPolicy,
-    scopes_of,
-)
+from ascn.core.permissions import CSO, PARTNER_MEMBER, SECRETARIAT, PartiesOnlyPolicy, scopes_of
 from ascn.deals.models import Engagement, EngagementSide
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
@@ -24,29 +16,14 @@ from ascn.plans.permissions import project_policy
 if TYPE_CHECKING:
     from ascn.core.types import Actor
 
-M = TypeVar("M", bound=Model)
 
-
-class EngagementPolicy(ScopedPolicy[Engagement]):
+class EngagementPolicy(PartiesOnlyPolicy[Engagement]):
     """Deals have no visibility of their own: only their parties and the Secretariat see them."""
 
     city_path = "project__city"
     member_state_path = "project__city__member_state"
     organisation_path = "organisation"
-    visibility_field = None
     rules = {"advance": {CSO, PARTNER_MEMBER, SECRETARIAT}}
-
-    def visible(self, user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
-        scopes = scopes_of(user)
-        if scopes.secretariat:
-            return queryset
-        if not scopes.authenticated:
-            return queryset.none()
-        return queryset.filter(self.owner_q(scopes))
-
-    def is_visible(self, user: Actor, obj: Engagement) -> bool:
-        scopes = scopes_of(user)
-        return scopes.authenticated and bool(self.roles_over(scopes, obj))
 
 
 engagement_policy = EngagementPolicy()

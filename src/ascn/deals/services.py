@@ -28,7 +28,7 @@ from ascn.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from ascn.core.services import audit_and_announce, lock, lock_version, user_or_none
+from ascn.core.services import audit_and_announce, lock, lock_version, save_fields, user_or_none
 from ascn.deals.models import Engagement, EngagementEvent, EngagementSide, EngagementStage
 from ascn.deals.permissions import engagement_policy, engagement_side_of
 from ascn.partners.models import Organisation
@@ -217,16 +217,7 @@ def _change_funding_secured(
     # A commitment given back never takes the project below zero (the officers may have
     # restated the secured amount by hand in the meantime).
     after = max(after, Decimal("0"))
-    project.funding_secured = after
-    project.version += 1
-    project.save(update_fields=["funding_secured", "version", "updated_at"])
-    audit_and_announce(
-        actor,
-        f"plans.project.{reason}",
-        project,
-        audit.diff({"funding_secured": before}, {"funding_secured": after}),
-    )
-    return project
+    return save_fields(actor, f"plans.project.{reason}", project, funding_secured=after)
 
 
 @transaction.atomic

@@ -9,11 +9,9 @@ from typing import Literal
 from ninja import Status
 
 from ascn.core.api import (
-    ERRORS_AUTH,
     ERRORS_READ,
     AppRouter,
     ShapedRows,
-    member_auth,
 )
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
@@ -267,8 +265,8 @@ def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch)
     "/programmes/{slug}/applications",
     ApplicationOut,
     "Applications you may see: your city's, or all of a programme you manage",
-    errors={**ERRORS_READ, **ERRORS_AUTH},
-    auth=member_auth,
+    errors=ERRORS_READ,
+    signed_in=True,
 )
 def programme_applications_list(request, slug: str):
     programme = _programme_or_404(request, slug)
@@ -311,8 +309,8 @@ def programme_applications_create(request, slug: str, payload: ApplicationIn):
     "/applications/{application_id}",
     ApplicationOut,
     "One application, with the transitions you may take",
-    errors={**ERRORS_READ, **ERRORS_AUTH},
-    auth=member_auth,
+    errors=ERRORS_READ,
+    signed_in=True,
 )
 def applications_read(request, application_id: int):
     return application_out(_application_or_404(request, application_id), request.user)

@@ -8,25 +8,23 @@ reads it, and once it is submitted the programme's managers read and decide on i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q
 
 from ascn.core.permissions import (
     CSO,
     NATIONAL_REPRESENTATIVE,
     PARTNER_MEMBER,
     SECRETARIAT,
+    PartiesOnlyPolicy,
     ScopedPolicy,
     Scopes,
-    scopes_of,
 )
 from ascn.funding.models import Application, ApplicationStatus, Programme
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
-
-M = TypeVar("M", bound=Model)
 
 
 class ProgrammePolicy(ScopedPolicy[Programme]):
@@ -55,34 +53,25 @@ class ProgrammePolicy(ScopedPolicy[Programme]):
         return self.can(user, "manage", programme)
 
 
-class ApplicationPolicy(ScopedPolicy[Application]):
+class ApplicationPolicy(PartiesOnlyPolicy[Application]):
     """Applications have no visibility of their own: never public."""
 
     city_path = "project__city"
     member_state_path = "project__city__member_state"
-    visibility_field = None
     rules = {
         "change": {CSO},  # edit the draft, submit it
         "read": {CSO, NATIONAL_REPRESENTATIVE, SECRETARIAT, PARTNER_MEMBER},
     }
 
-    def visible(self, user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
-        scopes = scopes_of(user)
-        if scopes.secretariat:
-            return queryset
-        if not scopes.authenticated:
-            return queryset.none()
-        parts = Q(pk__in=[])
-        if scopes.city_ids:
-            parts |= Q(project__city_id__in=scopes.city_ids)
-        if scopes.member_state_ids:
-            parts |= Q(project__city__member_state_id__in=scopes.member_state_ids)
+    def owner_q(self, scopes: Scopes) -> Q:
+        """Its city's and member state's, and once submitted its programme's managers'."""
+        parts = super().owner_q(scopes)
         if scopes.organisation_ids:
             managed = Q(call__programme__sponsor_id__in=scopes.organisation_ids) | Q(
                 call__programme__implementer_id__in=scopes.organisation_ids
             )
             parts |= managed & ~Q(status=ApplicationStatus.DRAFT)
-        return queryset.filter(parts)
+        return parts
 
     def is_visible(self, user: Actor, obj: Application) -> bool:
         return self.visible(user, Application.objects.filter(pk=obj.pk)).exists()

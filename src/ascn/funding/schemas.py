@@ -8,12 +8,7 @@ from pydantic import Field
 from ascn.core.api import (
     InputSchema,
 )
-from ascn.plans.schemas import VisibilityCode
-
-
-class MoneyOut(Schema):
-    amount: str
-    currency: str
+from ascn.plans.schemas import MoneyOut, VisibilityCode
 
 
 class MoneyIn(InputSchema):

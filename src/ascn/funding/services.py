@@ -33,6 +33,7 @@ from ascn.core.services import (
     audit_and_announce,
     lock,
     lock_version,
+    save_new,
     save_version,
     user_or_none,
     validate,
@@ -231,12 +232,7 @@ def call_create(
         closes_on=closes_on,
         sample=sample,
     )
-    check_call(call)
-    call.save()
-    audit_and_announce(
-        actor, "partners.call.created", call, audit.diff({}, audit.snapshot(call, CALL_FIELDS))
-    )
-    return call
+    return save_new(actor, "partners.call.created", call, CALL_FIELDS, check=check_call)
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ programme out of their sight never appears, and a project or organisation they m
 is a 404.
 """
 
-from ascn.core.api import ERRORS_AUTH, ERRORS_READ, AppRouter, member_auth
+from ascn.core.api import ERRORS_READ, AppRouter
 from ascn.core.queries import found
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as matchmaking
@@ -16,9 +16,6 @@ from ascn.partners import queries as partner_queries
 from ascn.plans import money
 
 router = AppRouter(tags=["partners"])
-
-
-ERRORS_MATCHES = {**ERRORS_READ, **ERRORS_AUTH}
 
 
 class PageOfMatches:
@@ -86,8 +83,8 @@ def _partner_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
     "/organisations/{slug}/matches",
     ProjectMatchOut,
     "The projects you may see that fit this organisation, best first",
-    errors=ERRORS_MATCHES,
-    auth=member_auth,
+    errors=ERRORS_READ,
+    signed_in=True,
 )
 def organisations_matches(request, slug: str):
     org = _organisation_or_404(request, slug)
@@ -100,8 +97,8 @@ def organisations_matches(request, slug: str):
     "/projects/{project_id}/matches",
     PartnerMatchOut,
     "The organisations and programmes you may see that fit this project, best first",
-    errors=ERRORS_MATCHES,
-    auth=member_auth,
+    errors=ERRORS_READ,
+    signed_in=True,
 )
 def projects_matches(request, project_id: int):
     project = found(queries.project_for_matches(request.user, project_id))

@@ -16,10 +16,10 @@ from functools import lru_cache, partial, reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import connections
 from django.db.models import F, FloatField, Prefetch, Q
 from django.db.models.functions import Cast
 
+from ascn.core.queries import raw_rows
 from ascn.core.visibility import Visibility
 from ascn.funding.models import Programme
 from ascn.funding.permissions import programme_policy
@@ -113,13 +113,11 @@ def _index_rows(using: str) -> Iterator[tuple[PartnerProfile, str]]:
         )
         .order_by()
     )
-    with connections[using].cursor() as cursor:
-        cursor.execute(*rows.query.sql_with_params())
-        for pk, slug, name, keys, low, high, visibility, verified, sample in cursor.fetchall():
-            profile = PartnerProfile(
-                "organisation", pk, slug, name, keys, low, high, None, False, True
-            )
-            yield profile._replace(verified=bool(verified), sample=bool(sample)), visibility
+    for pk, slug, name, match_keys, low, high, visibility, verified, sample in raw_rows(rows):
+        profile = PartnerProfile(
+            "organisation", pk, slug, name, match_keys, low, high, None, False, True
+        )
+        yield profile._replace(verified=bool(verified), sample=bool(sample)), visibility
     # Rows inserted without save() (a bulk insert) have no keys yet: profile them the slow way.
     for org in Organisation.objects.using(using).filter(match_keys=""):
         yield organisation_profile(org), org.visibility
@@ -233,11 +231,8 @@ def _programme_profiles(
         "instruments",
         "eligible_stages",
     ).order_by()
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(*rows.query.sql_with_params())
-        fetched = cursor.fetchall()
     profiles: list[PartnerProfile] = []
-    for pk, slug, name, total, awarded, max_award, currency, sample, *texts in fetched:
+    for pk, slug, name, total, awarded, max_award, currency, sample, *texts in raw_rows(rows):
         # amounts as Decimals (SQLite hands back numbers: their shortest text is the value)
         balance = Decimal(str(total)) - Decimal(str(awarded))
         cap = balance if max_award is None else min(balance, Decimal(str(max_award)))
@@ -320,14 +315,11 @@ def matches_for_organisation(
         "budget_currency",
         "funding_secured",
     ).order_by()
-    # Read straight from the cursor: no converters for tens of thousands of rows (the JSON
-    # lists are parsed once per distinct text, the amounts made Decimals from their text).
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(*rows.query.sql_with_params())
-        fetched = cursor.fetchall()
+    # Read straight from the cursor (the JSON lists are parsed once per distinct text, the
+    # amounts made Decimals from their text).
     codes = matchmaking.partner_codes(partner)
     candidates: list[tuple[float, _ProjectRow]] = []
-    for pk, country, status, sought, budget, currency, secured in fetched:
+    for pk, country, status, sought, budget, currency, secured in raw_rows(rows):
         areas = frozenset(focus.get(pk, ()))
         sought = _codes_of_json(sought)
         gap = max(Decimal(str(budget)) - Decimal(str(secured)), Decimal(0))

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from ascn.core import audit, events
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, StaleEdit
-from ascn.core.services import audit_and_announce, lock, lock_version, user_or_none, validate
+from ascn.core.services import (
+    audit_and_announce,
+    lock,
+    lock_version,
+    save_changes,
+    save_fields,
+    save_new,
+    user_or_none,
+    validate,
+)
 from ascn.meetings.models import (
     AgendaItem,
     CalendarFeed,
@@ -102,17 +111,9 @@ def meeting_update(
         raise InvalidInput("The version you edited is required.", field="version")
     if version is not None and meeting.version != version:
         raise StaleEdit(meeting, version)
-    before = audit.snapshot(meeting, list(values))
-    changes = audit.diff(before, values)
-    if not changes:
-        return meeting, False
-    for field, value in values.items():
-        setattr(meeting, field, value)
-    _check_meeting(meeting)
-    meeting.version += 1
-    meeting.save()
-    audit_and_announce(actor, "meetings.meeting.updated", meeting, changes)
-    return meeting, True
+    return meeting, save_changes(
+        actor, "meetings.meeting.updated", meeting, values, check=_check_meeting
+    )
 
 
 def _agenda_snapshot(item: AgendaItem) -> dict[str, Any]:
@@ -160,12 +161,7 @@ def minutes_save(*, actor: Actor, meeting: Meeting, version: int, minutes: str) 
     meeting = lock_version(meeting, version)
     if len(minutes) > 100_000:
         raise InvalidInput("Minutes are limited to 100,000 characters.", field="minutes")
-    changes = audit.diff({"minutes": meeting.minutes}, {"minutes": minutes})
-    meeting.minutes = minutes
-    meeting.version += 1
-    meeting.save(update_fields=["minutes", "version", "updated_at"])
-    audit_and_announce(actor, "meetings.meeting.minutes_saved", meeting, changes)
-    return meeting
+    return save_fields(actor, "meetings.meeting.minutes_saved", meeting, minutes=minutes)
 
 
 @transaction.atomic
@@ -188,15 +184,12 @@ def decision_add(
         document_url=document_url.strip(),
         source=source,
     )
-    validate(decision)
-    decision.save()
-    audit_and_announce(
+    return save_new(
         actor,
         "meetings.decision.created",
         decision,
-        audit.diff({}, audit.snapshot(decision, ["title", "document_title", "document_url"])),
+        ["title", "document_title", "document_url"],
     )
-    return decision
 
 
 # --- documents -----------------------------------------------------------------------
@@ -339,15 +332,7 @@ def registration_cancel(*, actor: Actor, meeting: Meeting) -> Registration:
     if registration.checked_in_at is not None:
         raise InvalidInput("You have already checked in at this meeting.", field="meeting")
     freed_seat = registration.status == Status.REGISTERED
-    before = registration.status
-    registration.status = Status.CANCELLED
-    registration.save(update_fields=["status", "updated_at"])
-    audit_and_announce(
-        actor,
-        "meetings.registration.cancelled",
-        registration,
-        audit.diff({"status": before}, {"status": Status.CANCELLED}),
-    )
+    save_fields(actor, "meetings.registration.cancelled", registration, status=Status.CANCELLED)
     if freed_seat:
         _promote_waiting(meeting)
     return registration
@@ -363,14 +348,7 @@ def _promote_waiting(meeting: Meeting) -> None:
         .order_by("queued_at", "id")
     )
     for registration in waiting if free is None else waiting[: max(free, 0)]:
-        registration.status = Status.REGISTERED
-        registration.save(update_fields=["status", "updated_at"])
-        audit_and_announce(
-            None,
-            "meetings.registration.promoted",
-            registration,
-            audit.diff({"status": Status.WAITLISTED}, {"status": Status.REGISTERED}),
-        )
+        save_fields(None, "meetings.registration.promoted", registration, status=Status.REGISTERED)
 
 
 @transaction.atomic
@@ -385,15 +363,9 @@ def check_in(*, actor: Actor, registration: Registration) -> Registration:
         )
     if registration.checked_in_at is not None:
         return registration
-    registration.checked_in_at = timezone.now()
-    registration.save(update_fields=["checked_in_at", "updated_at"])
-    audit_and_announce(
-        actor,
-        "meetings.registration.checked_in",
-        registration,
-        audit.diff({"checked_in_at": None}, {"checked_in_at": registration.checked_in_at}),
+    return save_fields(
+        actor, "meetings.registration.checked_in", registration, checked_in_at=timezone.now()
     )
-    return registration
 
 
 # --- private calendar feed -----------------------------------------------------------

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 
-from ascn.core import audit
 from ascn.core.errors import InvalidInput
-from ascn.core.services import action_name, audit_and_announce, lock, validate
+from ascn.core.services import lock, save_fields, save_new, upsert
 from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.permissions import require_registry_editor
 
@@ -29,25 +28,7 @@ def registry_upsert(
     be idempotent).
     """
     require_registry_editor(actor)
-    obj = model._default_manager.select_for_update().filter(**lookup).order_by("pk").first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        validate(obj)
-        obj.save()
-        audit_and_announce(
-            actor, action_name(obj, "created"), obj, audit.diff({}, {**lookup, **values})
-        )
-        return obj, True
-    before = audit.snapshot(obj, list(values))
-    changes = audit.diff(before, values)
-    if not changes:
-        return obj, False
-    for field, value in values.items():
-        setattr(obj, field, value)
-    validate(obj)
-    obj.save()
-    audit_and_announce(actor, action_name(obj, "updated"), obj, changes)
-    return obj, True
+    return upsert(actor, model, lookup, values)
 
 
 @transaction.atomic
@@ -74,20 +55,12 @@ def appointment_create(
         start_date=start_date,
         source=source,
     )
-    validate(appointment)
-    appointment.save()
-    audit_and_announce(
+    return save_new(
         actor,
         "network.appointment.created",
         appointment,
-        audit.diff(
-            {},
-            audit.snapshot(
-                appointment, ["person", "role", "member_state", "city", "designation", "start_date"]
-            ),
-        ),
+        ["person", "role", "member_state", "city", "designation", "start_date"],
     )
-    return appointment
 
 
 @transaction.atomic
@@ -99,12 +72,4 @@ def appointment_end(*, actor: Actor, appointment: Appointment, end_date: dt.date
         raise InvalidInput("This appointment has already ended.", field="end_date")
     if appointment.start_date and end_date < appointment.start_date:
         raise InvalidInput("An appointment cannot end before it starts.", field="end_date")
-    appointment.end_date = end_date
-    appointment.save(update_fields=["end_date", "updated_at"])
-    audit_and_announce(
-        actor,
-        "network.appointment.ended",
-        appointment,
-        audit.diff({"end_date": None}, {"end_date": end_date}),
-    )
-    return appointment
+    return save_fields(actor, "network.appointment.ended", appointment, end_date=end_date)

@@ -33,6 +33,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ascn.core.display import shown
 from ascn.network.models import FocusArea, MemberState
 from ascn.opendata.spreadsheets import csv_bytes, xlsx_fit_columns, xlsx_write_rows
 from ascn.plans import codelists, money
@@ -61,7 +62,7 @@ class ReportTable:
     def display(self, row: list[Any]) -> list[tuple[str, str]]:
         """A row as ``(text, css class)`` cells for the page."""
         return [
-            (_shown(value, kind), CELL_CLASS.get(kind, ""))
+            (shown(value, kind), CELL_CLASS.get(kind, ""))
             for value, kind in zip(row, self.kinds, strict=True)
         ]
 
@@ -75,20 +76,6 @@ class ReportTable:
 
 
 CELL_CLASS = {"int": "num", "usd": "num", "pct": "num", "date": "nowrap"}
-
-
-def _shown(value: Any, kind: str) -> str:
-    if value is None or value == "":
-        return "—"
-    if kind == "int":
-        return f"{value:,}"
-    if kind == "usd":
-        return f"{value:,.0f}"
-    if kind == "pct":
-        return f"{value:.1f}"
-    if kind == "date":
-        return value.isoformat()
-    return str(value)
 
 
 @dataclass

@@ -7,11 +7,8 @@ dollars: ``{"amount": "<decimal string>", "currency": "USD"}``.
 from ninja import Query, Status
 
 from ascn.core.api import (
-    ERRORS_AUTH,
-    ERRORS_WRITE,
     AppRouter,
     ShapedRows,
-    member_auth,
 )
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
@@ -90,13 +87,7 @@ def organisations_list(request, filters: Query[OrganisationFilters]):
     return ShapedRows(queries.organisations_for(request.user, **filters.dict()), organisation_out)
 
 
-@router.post(
-    "/organisations",
-    response={201: OrganisationDetailOut, **ERRORS_WRITE, **ERRORS_AUTH},
-    auth=member_auth,
-    operation_id="organisations_create",
-    summary="Add an organisation (Secretariat)",
-)
+@router.create("/organisations", OrganisationDetailOut, "Add an organisation (Secretariat)")
 def organisations_create(request, payload: OrganisationIn):
     data = _values(payload.dict(exclude_unset=True))
     org = organisation_create(

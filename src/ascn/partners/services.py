@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from ascn.core import audit
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.permissions import is_secretariat
-from ascn.core.services import audit_and_announce, lock, lock_version, save_version, validate
+from ascn.core.services import (
+    audit_and_announce,
+    lock,
+    lock_version,
+    save_fields,
+    save_version,
+    upsert,
+    validate,
+)
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.partners.validation import EDITABLE_FIELDS, check_ticket_range, clean_organisation_values
@@ -52,25 +60,7 @@ def organisation_create(
 @transaction.atomic
 def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Organisation, bool]:
     """The seed loader's write (actor: the system). Writes and audits only what changed."""
-    org = Organisation.objects.select_for_update().filter(slug=slug).first()
-    if org is None:
-        org = Organisation(slug=slug, **values)
-        validate(org)
-        org.save()
-        audit_and_announce(
-            None, "partners.organisation.created", org, audit.diff({}, {"slug": slug, **values})
-        )
-        return org, True
-    changes = audit.diff(audit.snapshot(org, list(values)), values)
-    if not changes:
-        return org, False
-    for field, value in values.items():
-        setattr(org, field, value)
-    validate(org)
-    org.version += 1
-    org.save()
-    audit_and_announce(None, "partners.organisation.updated", org, changes)
-    return org, True
+    return upsert(None, Organisation, {"slug": slug}, values)
 
 
 @transaction.atomic
@@ -100,14 +90,5 @@ def organisation_verify(
         raise PermissionDenied("Only the Secretariat verifies organisations.")
     org = lock(organisation)
     if org.verified != verified:
-        before = org.verified
-        org.verified = verified
-        org.version += 1
-        org.save(update_fields=["verified", "version", "updated_at"])
-        audit_and_announce(
-            actor,
-            "partners.organisation.verified",
-            org,
-            audit.diff({"verified": before}, {"verified": verified}),
-        )
+        save_fields(actor, "partners.organisation.verified", org, verified=verified)
     return org

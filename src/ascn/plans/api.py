@@ -6,15 +6,11 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from ascn.core.api import (
-    ERRORS_AUTH,
-    ERRORS_EDIT,
     ERRORS_LIST,
-    ERRORS_WRITE,
     AppRouter,
     InputSchema,
     PageNumber,
     ShapedRows,
-    member_auth,
 )
 from ascn.core.cache import anonymous_response_cache
 from ascn.core.errors import InvalidInput
@@ -204,13 +200,7 @@ def projects_list(request, filters: Query[ProjectFilters]):
     )
 
 
-@router.post(
-    "/projects",
-    response={201: ProjectDetailOut, **ERRORS_WRITE, **ERRORS_AUTH},
-    auth=member_auth,
-    operation_id="projects_create",
-    summary="Create a project (draft)",
-)
+@router.create("/projects", ProjectDetailOut, "Create a project (draft)")
 def projects_create(request, payload: ProjectIn):
     data = payload.dict()
     city = _city(data.pop("city"))
@@ -401,13 +391,7 @@ def plans_list(request, filters: Query[PlanFilters]):
     return ShapedRows(queries.plans_for(request.user, **filters.dict()), plan_out)
 
 
-@router.post(
-    "/action-plans",
-    response={201: PlanDetailOut, **ERRORS_WRITE, **ERRORS_AUTH},
-    auth=member_auth,
-    operation_id="plans_create",
-    summary="Start a city's action plan (draft)",
-)
+@router.create("/action-plans", PlanDetailOut, "Start a city's action plan (draft)")
 def plans_create(request, payload: PlanIn):
     data = payload.dict()
     city = _city(data.pop("city"))
@@ -435,13 +419,6 @@ def plans_update(request, plan_id: int, payload: PlanPatch):
 
 
 def _transition_endpoint(action: str, summary: str):
-    @router.post(
-        f"/action-plans/{{plan_id}}/{action}",
-        response={200: PlanDetailOut, **ERRORS_EDIT},
-        auth=member_auth,
-        operation_id=f"plans_{action}",
-        summary=summary,
-    )
     def endpoint(request, plan_id: int, payload: TransitionIn):
         plan = _plan_or_404(request, plan_id)
         plan_transition(
@@ -454,7 +431,9 @@ def _transition_endpoint(action: str, summary: str):
         return plan_detail_out(_plan_or_404(request, plan_id))
 
     endpoint.__name__ = f"plans_{action}"
-    return endpoint
+    return router.write("POST", f"/action-plans/{{plan_id}}/{action}", PlanDetailOut, summary)(
+        endpoint
+    )
 
 
 plans_submit = _transition_endpoint("submit", "Submit the plan for endorsement (CSCO)")

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
-from ascn.core.api import ERRORS_AUTH, ERRORS_LIST, AppRouter, InputSchema, member_auth
+from ascn.core.api import AppRouter, InputSchema
 from ascn.core.audit.queries import audit_entries
 from ascn.core.errors import PermissionDenied
 from ascn.core.models import AuditEntry
@@ -42,8 +42,7 @@ class AuditFilters(InputSchema):
     "/audit",
     AuditEntryOut,
     "Audit entries, newest first (Secretariat only)",
-    errors={**ERRORS_LIST, **ERRORS_AUTH},
-    auth=member_auth,
+    signed_in=True,
 )
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEntry]:
     if not is_secretariat(request.user):

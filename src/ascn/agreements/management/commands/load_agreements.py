@@ -7,11 +7,8 @@ An agreement is linked to the meeting where it was signed when that meeting is l
 import datetime as dt
 from pathlib import Path
 
-import yaml
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
 from ascn.agreements.services import agreement_upsert_seed
+from ascn.core.seed import LoadCommand, read_yaml
 from ascn.meetings.models import Meeting
 from ascn.partners.models import Organisation
 
@@ -39,9 +36,7 @@ def _parties(parties: list[dict]) -> list[dict]:
 
 def load_agreements() -> int:
     written = 0
-    with SEED.open(encoding="utf-8") as handle:
-        items = yaml.safe_load(handle)
-    for item in items:
+    for item in read_yaml(SEED):
         slug = item.pop("slug")
         parties = _parties(item.pop("parties"))
         item["meeting"] = _meeting(item.pop("meeting", None))
@@ -52,10 +47,8 @@ def load_agreements() -> int:
     return written
 
 
-class Command(BaseCommand):
+class Command(LoadCommand):
     help = "Load (or update) the agreements on record."
 
-    def handle(self, *args, **options):
-        with transaction.atomic():
-            written = load_agreements()
-        self.stdout.write(self.style.SUCCESS(f"Agreements loaded ({written} written)."))
+    def load(self) -> str:
+        return f"Agreements loaded ({load_agreements()} written)."

@@ -5,11 +5,10 @@ Run after ``load_partners``, ``load_demo`` and ``load_samples``. Every deal is f
 accounts. Idempotent: a pair already in the pipeline is left alone.
 """
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import CommandError
 
 from ascn.accounts.models import User
+from ascn.core.seed import LoadCommand
 from ascn.deals.models import Engagement, EngagementSide
 from ascn.deals.services import engagement_advance, engagement_create
 from ascn.partners.models import Organisation
@@ -45,49 +44,47 @@ DEALS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(LoadCommand):
     help = "Load illustrative sample deals (requires ASCN_DEMO=1, the demo accounts and samples)."
+    demo_only = True
 
-    def handle(self, *args, **options):
-        if not settings.ASCN_DEMO:
-            raise CommandError("Sample data is loaded only in demo mode (set ASCN_DEMO=1).")
+    def load(self) -> str:
         secretariat = User.objects.filter(email=SECRETARIAT).first()
         partner = User.objects.filter(email=PARTNER_ADB).first()
         if secretariat is None:
             raise CommandError("Load the demo accounts first (manage.py load_demo).")
         created = 0
-        with transaction.atomic():
-            for slug, title, side, stages, commitment in DEALS:
-                organisation = Organisation.objects.filter(slug=slug).first()
-                project = Project.objects.filter(title=title, sample=True).first()
-                if organisation is None or project is None:
-                    self.stderr.write(f"skipped {slug} × {title}: not loaded")
-                    continue
-                if Engagement.objects.filter(project=project, organisation=organisation).exists():
-                    continue
-                by_partner = side == EngagementSide.PARTNER and slug == "asian-development-bank"
-                engagement = engagement_create(
-                    actor=partner if by_partner and partner else None,
-                    project=project,
-                    organisation=organisation,
-                    side=side,
-                    message="Sample deal: illustrative, not a real negotiation.",
-                    sample=True,
+        for slug, title, side, stages, commitment in DEALS:
+            organisation = Organisation.objects.filter(slug=slug).first()
+            project = Project.objects.filter(title=title, sample=True).first()
+            if organisation is None or project is None:
+                self.stderr.write(f"skipped {slug} × {title}: not loaded")
+                continue
+            if Engagement.objects.filter(project=project, organisation=organisation).exists():
+                continue
+            by_partner = side == EngagementSide.PARTNER and slug == "asian-development-bank"
+            engagement = engagement_create(
+                actor=partner if by_partner and partner else None,
+                project=project,
+                organisation=organisation,
+                side=side,
+                message="Sample deal: illustrative, not a real negotiation.",
+                sample=True,
+            )
+            for stage in stages:
+                extra = {}
+                if stage == "committed" and commitment:
+                    extra = {
+                        "commitment_amount": commitment[0],
+                        "commitment_currency": project.budget_currency,
+                        "commitment_instrument": commitment[1],
+                    }
+                engagement = engagement_advance(
+                    actor=secretariat,
+                    engagement=engagement,
+                    stage=stage,
+                    version=engagement.version,
+                    **extra,
                 )
-                for stage in stages:
-                    extra = {}
-                    if stage == "committed" and commitment:
-                        extra = {
-                            "commitment_amount": commitment[0],
-                            "commitment_currency": project.budget_currency,
-                            "commitment_instrument": commitment[1],
-                        }
-                    engagement = engagement_advance(
-                        actor=secretariat,
-                        engagement=engagement,
-                        stage=stage,
-                        version=engagement.version,
-                        **extra,
-                    )
-                created += 1
-        self.stdout.write(self.style.SUCCESS(f"Sample deals: {created} created."))
+            created += 1
+        return f"Sample deals: {created} created."

@@ -3,11 +3,10 @@ programmes (``funding/seed/programmes.yaml``). Idempotent: a second run writes n
 
 from pathlib import Path
 
-import yaml
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import CommandError
 
+from ascn.core.seed import LoadCommand, read_yaml
 from ascn.core.visibility import Visibility
 from ascn.funding.services import programme_upsert_seed
 from ascn.partners.models import Organisation
@@ -17,14 +16,9 @@ SEED = Path(apps.get_app_config("partners").path) / "seed" / "organisations.yaml
 PROGRAMMES_SEED = Path(__file__).resolve().parents[2] / "seed" / "programmes.yaml"
 
 
-def _read(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or []
-
-
 def load_partners() -> int:
     written = 0
-    for item in _read(SEED):
+    for item in read_yaml(SEED) or []:
         slug = item.pop("slug")
         item.setdefault("visibility", Visibility.PUBLIC)
         _, changed = organisation_upsert_seed(slug=slug, values=item)
@@ -43,7 +37,7 @@ def _organisation(slug: str | None, field: str, programme: str) -> Organisation 
 
 def load_programmes() -> int:
     written = 0
-    for item in _read(PROGRAMMES_SEED):
+    for item in read_yaml(PROGRAMMES_SEED) or []:
         slug = item.pop("slug")
         sponsor = _organisation(item.pop("sponsor"), "sponsor", slug)
         item["implementer"] = _organisation(item.pop("implementer", None), "implementer", slug)
@@ -53,16 +47,13 @@ def load_programmes() -> int:
     return written
 
 
-class Command(BaseCommand):
+class Command(LoadCommand):
     help = "Load (or update) the real partner organisations of the ASCN and their programmes."
 
-    def handle(self, *args, **options):
-        with transaction.atomic():
-            organisations = load_partners()
-            programmes = load_programmes()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Partner organisations loaded ({organisations} written); "
-                f"funding programmes loaded ({programmes} written)."
-            )
+    def load(self) -> str:
+        organisations = load_partners()
+        programmes = load_programmes()
+        return (
+            f"Partner organisations loaded ({organisations} written); "
+            f"funding programmes loaded ({programmes} written)."
         )

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
+from ascn.core.seed import LoadCommand, read_yaml
 from ascn.meetings.models import Decision, Meeting
 from ascn.meetings.services import decision_add, meeting_create, meeting_update
 from ascn.network.models import City, MemberState
@@ -18,17 +15,14 @@ from ascn.network.models import City, MemberState
 SEED_FILE = Path(__file__).resolve().parents[2] / "seed" / "meetings.yaml"
 
 
-class Command(BaseCommand):
+class Command(LoadCommand):
     help = "Load (or update) the ASCN meetings: annual meetings, workshop, roundtable, ASEAN-Japan meetings."
 
-    def handle(self, *args, **options):
-        with transaction.atomic():
-            counts = load_meetings()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Meetings loaded ({counts['meetings']} meetings and "
-                f"{counts['decisions']} decisions written)."
-            )
+    def load(self) -> str:
+        counts = load_meetings()
+        return (
+            f"Meetings loaded ({counts['meetings']} meetings and "
+            f"{counts['decisions']} decisions written)."
         )
 
 
@@ -58,8 +52,7 @@ def _values(item: dict, defaults: dict) -> dict:
 
 
 def load_meetings() -> dict[str, int]:
-    with SEED_FILE.open(encoding="utf-8") as handle:
-        seed = yaml.safe_load(handle)
+    seed = read_yaml(SEED_FILE)
     counts = {"meetings": 0, "decisions": 0}
     for item in seed["meetings"]:
         values = _values(item, seed["defaults"])

@@ -5,10 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
+from ascn.core.seed import LoadCommand, read_yaml
 from ascn.network.models import (
     Appointment,
     City,
@@ -25,21 +22,17 @@ SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 
 
 def _read(name: str):
-    with (SEED_DIR / name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_yaml(SEED_DIR / name)
 
 
-class Command(BaseCommand):
+class Command(LoadCommand):
     help = "Load (or update) the ASCN member states, cities, officers, ASCF, timeline and facts."
 
-    def handle(self, *args, **options):
-        with transaction.atomic():
-            counts = load_network()
+    def load(self) -> str:
+        counts = load_network()
         changed = sum(counts.values())
         summary = ", ".join(f"{name}: {count}" for name, count in counts.items())
-        self.stdout.write(
-            self.style.SUCCESS(f"Network data loaded ({changed} records written — {summary}).")
-        )
+        return f"Network data loaded ({changed} records written — {summary})."
 
 
 def load_network() -> dict[str, int]:

@@ -7,11 +7,10 @@ to the real partners, whose profiles publish only what their sources say. Create
 sample that exists (same slug) is left alone.
 """
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import CommandError
 
 from ascn.accounts.models import User
+from ascn.core.seed import LoadCommand
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_create
 
@@ -101,23 +100,19 @@ SAMPLES = [
 ]
 
 
-class Command(BaseCommand):
+class Command(LoadCommand):
     help = "Load illustrative sample partner organisations (requires ASCN_DEMO=1 and load_demo)."
+    demo_only = True
 
-    def handle(self, *args, **options):
-        if not settings.ASCN_DEMO:
-            raise CommandError("Sample data is loaded only in demo mode (set ASCN_DEMO=1).")
+    def load(self) -> str:
         actor = User.objects.filter(email=SECRETARIAT).first()
         if actor is None:
             raise CommandError("Run load_demo first: the samples are added by its Secretariat.")
         created = 0
-        with transaction.atomic():
-            for item in SAMPLES:
-                values = dict(item)
-                if Organisation.objects.filter(slug=values["slug"]).exists():
-                    continue
-                organisation_create(actor=actor, sample=True, visibility="public", **values)
-                created += 1
-        self.stdout.write(
-            self.style.SUCCESS(f"Sample partner organisations loaded ({created} created).")
-        )
+        for item in SAMPLES:
+            values = dict(item)
+            if Organisation.objects.filter(slug=values["slug"]).exists():
+                continue
+            organisation_create(actor=actor, sample=True, visibility="public", **values)
+            created += 1
+        return f"Sample partner organisations loaded ({created} created)."

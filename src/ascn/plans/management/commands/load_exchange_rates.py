@@ -3,10 +3,7 @@
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
+from ascn.core.seed import LoadCommand, read_yaml
 from ascn.plans.models import ExchangeRate
 from ascn.plans.services import exchange_rate_set
 
@@ -14,8 +11,7 @@ SEED = Path(__file__).resolve().parents[2] / "seed" / "exchange_rates.yaml"
 
 
 def load_exchange_rates() -> int:
-    with SEED.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(SEED)
     written = 0
     for currency, units in data["units_per_usd"].items():
         usd_per_unit = (Decimal("1") / Decimal(str(units))).quantize(Decimal("0.0000000001"))
@@ -33,10 +29,8 @@ def load_exchange_rates() -> int:
     return written
 
 
-class Command(BaseCommand):
+class Command(LoadCommand):
     help = "Load the dated exchange rates used for USD equivalents."
 
-    def handle(self, *args, **options):
-        with transaction.atomic():
-            written = load_exchange_rates()
-        self.stdout.write(self.style.SUCCESS(f"Exchange rates loaded ({written} written)."))
+    def load(self) -> str:
+        return f"Exchange rates loaded ({load_exchange_rates()} written)."

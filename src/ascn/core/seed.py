@@ -1,0 +1,35 @@
+"""What the seed and sample loaders (``manage.py load_…``) share: reading a YAML seed file,
+and a command that writes in one transaction and reports what it wrote — refusing, for the
+illustrative samples, to run outside demo mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+
+def read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+class LoadCommand(BaseCommand):
+    """A ``load_…`` command: ``load()`` writes in one transaction and returns the line the
+    command reports. ``demo_only``: sample data, loaded only with ASCN_DEMO=1."""
+
+    demo_only = False
+
+    def load(self) -> str:
+        raise NotImplementedError
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if self.demo_only and not settings.ASCN_DEMO:
+            raise CommandError("Sample data is loaded only in demo mode (set ASCN_DEMO=1).")
+        with transaction.atomic():
+            report = self.load()
+        self.stdout.write(self.style.SUCCESS(report))
