@@ -10,8 +10,11 @@ are plausible defaults. Amounts are strings, as forms and the API send them.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
+
+from pypdf import PdfWriter
 
 from ascn.accounts.models import User
 from ascn.accounts.services import membership_grant, user_create
@@ -218,3 +221,13 @@ def engagement(
             actor=advanced_by or actor, engagement=deal, stage=step, version=deal.version
         )
     return deal
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF of blank A4 pages, as the upload check reads it (pypdf writes it)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -264,7 +264,7 @@ def test_the_document_must_be_a_pdf(roles, settings, tmp_path):
     agreement.refresh_from_db()
     assert not agreement.document
     # when a real PDF
-    pdf = SimpleUploadedFile("agreement.pdf", b"%PDF-1.4\n%%EOF\n")
+    pdf = SimpleUploadedFile("agreement.pdf", factories.pdf_bytes())
     agreement = agreement_attach_document(actor=secretariat, agreement=agreement, file=pdf)
     # then
     assert agreement.document.name.endswith(".pdf")

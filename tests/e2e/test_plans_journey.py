@@ -33,13 +33,8 @@ NR_EMAIL = "national.representative@vn.example.vn"
 PLAN_TITLE = "Da Nang Smart City Action Plan 2025–2030"
 RETURN_COMMENT = "List the flood-resilience projects the plan relies on, with their readiness."
 # A small but well-formed PDF: the upload is checked by its content, not its name.
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+# A real PDF (one blank page): uploads must parse as PDF.
+PDF = factories.pdf_bytes()
 # The three checklist items Da Nang has not done yet; every other item (all four items
 # needed to be investor-ready among them) is done: 9 of 12 = 75%, "shaping".
 NOT_YET_DONE = ("land_permits", "procurement_route", "institutional_capacity")

@@ -17,11 +17,12 @@ from ascn.meetings.services import (
     meeting_document_delete,
     meeting_document_upload,
 )
+from tests import factories
 from tests.roles import AuditMark, assert_matrix, everyone
 
 pytest_plugins = ["tests.roles"]
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = factories.pdf_bytes()
 ZIP = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00word/document.xml"
 INAUGURAL = "ascn-annual-meeting-2018"
 

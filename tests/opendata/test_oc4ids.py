@@ -131,7 +131,7 @@ def projects(secretariat, tmp_path, settings):
         project=full,
         title="Feasibility study",
         document_type="feasibilityStudy",
-        file=SimpleUploadedFile("study.pdf", b"%PDF-1.7\n% a study\n%%EOF"),
+        file=SimpleUploadedFile("study.pdf", factories.pdf_bytes()),
     )
     full = Project.objects.get(pk=full.pk)  # its version moved on with the documents
     full = project_update(

@@ -32,13 +32,8 @@ from tests.roles import Redirect, assert_matrix, everyone, members, sign_in_redi
 
 pytest_plugins = ["tests.roles"]
 
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+# A real PDF (one blank page): uploads must parse as PDF.
+PDF = factories.pdf_bytes()
 ZIP = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00word/document.xml"
 HTMX = {"HX-Request": "true"}
 CHECKLIST = {item.code: item for item in readiness.items()}

@@ -22,7 +22,7 @@ from tests.roles import AuditMark, assert_matrix, everyone, members
 pytest_plugins = ["tests.roles"]
 
 API = "/api/v1"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = factories.pdf_bytes()
 
 
 @pytest.fixture

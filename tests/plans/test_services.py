@@ -31,14 +31,8 @@ from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
 
-# A minimal but real PDF (one empty page), as a scanner or a word processor would begin it.
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+# A real PDF (one blank page): uploads must parse as PDF.
+PDF = factories.pdf_bytes()
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 TODAY = dt.date.today()
 
@@ -336,6 +330,8 @@ def test_a_document_without_a_title_is_named_after_its_file(csco, project):
         ("empty.pdf", b""),
         ("almost.pdf", b"%PDF"),  # four of the five magic bytes
         ("script.pdf", b"<script>alert(1)</script>%PDF-1.4"),  # the magic not at the start
+        ("magic.pdf", b"%PDF-1.7\n<script>alert(1)</script>"),  # the magic, then no PDF
+        ("cut.pdf", PDF[: len(PDF) // 2]),  # a real PDF cut short in transfer
     ],
 )
 def test_a_file_that_is_not_a_pdf_is_refused_whatever_its_name(csco, project, media, name, content):

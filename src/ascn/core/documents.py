@@ -2,6 +2,8 @@
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from ascn.core.errors import InvalidInput
 
@@ -23,4 +25,27 @@ def check_pdf(file: UploadedFile | None, *, field: str = "file") -> int:
         raise InvalidInput(
             _("Only PDF documents are accepted (this file is not a PDF)."), field=field
         )
+    if not parses_as_pdf(file):
+        raise InvalidInput(
+            _(
+                "This file begins like a PDF but cannot be read as one: it may be damaged or "
+                "cut short. Export or scan it again and upload the new file."
+            ),
+            field=field,
+        )
     return file.size
+
+
+def parses_as_pdf(file: UploadedFile) -> bool:
+    """The file has a PDF's structure a reader can open: its cross-reference table, its catalogue
+    and at least one page (pypdf, lenient about what real-world writers get slightly wrong).
+    Leaves the file at its start."""
+    try:
+        file.seek(0)
+        return len(PdfReader(file, strict=False).pages) > 0
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        # pypdf raises its own errors for what it recognises as broken, and Python's for
+        # structures it does not expect; either way no reader would open the file.
+        return False
+    finally:
+        file.seek(0)
