@@ -7,14 +7,10 @@ added as an M2M to ``partners.Programme`` when that model lands.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, VersionedModel
+from ascn.core.models import DatePrecision, HasPage, VersionedModel
 from ascn.core.visibility import VisibilityField
 
-
-class Precision(models.TextChoices):
-    DAY = "day", _("day")
-    MONTH = "month", _("month")
-    YEAR = "year", _("year")
+Precision = DatePrecision  # the name the app knows it by (services check signed_date_precision)
 
 
 class Agreement(HasPage, VersionedModel):

@@ -8,6 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date is known: the day, only the month, or only the year."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
 class HasPage:
     """A record with a page of its own: ``page_url`` names its URL, ``page_key`` the field
     that goes in it (``get_absolute_url``, used by templates, the search and the sitemap)."""

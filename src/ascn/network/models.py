@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel
+from ascn.core.models import DatePrecision, HasPage, TimeStampedModel
 
 
 class SizeClass(models.TextChoices):
@@ -283,10 +283,7 @@ class Appointment(TimeStampedModel):
 
 
 class TimelineEvent(models.Model):
-    class Precision(models.TextChoices):
-        DAY = "day", _("day")
-        MONTH = "month", _("month")
-        YEAR = "year", _("year")
+    Precision = DatePrecision
 
     key = models.SlugField(_("key"), max_length=100, unique=True)
     date = models.DateField(_("date"))
