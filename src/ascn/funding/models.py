@@ -12,7 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
@@ -31,13 +31,8 @@ class Programme(HasPage, VersionedModel):
     sponsor = models.ForeignKey(
         Organisation, verbose_name=_("sponsor"), on_delete=models.PROTECT, related_name="programmes"
     )
-    implementer = models.ForeignKey(
-        Organisation,
-        verbose_name=_("implemented by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="implemented_programmes",
+    implementer = optional_link(
+        Organisation, _("implemented by"), related_name="implemented_programmes"
     )
     description = models.TextField(_("description"), blank=True)
     total_amount = models.DecimalField(_("total"), validators=[MinValueValidator(0)], **MONEY)

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
 
@@ -159,13 +159,8 @@ class Project(HasPage, VersionedModel):
     city = models.ForeignKey(
         "network.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="projects"
     )
-    plan = models.ForeignKey(
-        ActionPlan,
-        verbose_name=_("action plan"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="projects",
+    plan = optional_link(
+        ActionPlan, _("action plan"), related_name="projects", on_delete=models.SET_NULL
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
