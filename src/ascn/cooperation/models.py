@@ -1,10 +1,10 @@
 """Cooperation and knowledge (SPEC C8): city partnerships, case studies, discussion threads."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ascn.accounts.models import user_link
 from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.network.models import City
@@ -101,13 +101,7 @@ class Thread(HasPage, TimeStampedModel):
         related_name="threads",
     )
     title = models.CharField(_("title"), max_length=200)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    author = user_link(_("author"))
     locked = models.BooleanField(_("locked"), default=False)
     hidden = models.BooleanField(_("hidden by a moderator"), default=False, db_index=True)
 
@@ -124,13 +118,7 @@ class Post(TimeStampedModel):
     thread = models.ForeignKey(
         Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts"
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    author = user_link(_("author"))
     body = models.TextField(_("text (Markdown)"))
     # Rendered and sanitised once, when written; pages show this, never ``body`` as HTML.
     body_html = models.TextField(_("text (sanitised HTML)"), editable=False)

@@ -7,11 +7,11 @@ the code's place, not the data.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ascn.accounts.models import user_link
 from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
@@ -147,9 +147,7 @@ class Application(VersionedModel):
     )
     statement = models.TextField(_("statement"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link(blank=True)
     sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:

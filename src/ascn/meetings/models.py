@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ascn.accounts.models import user_link
 from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.network.models import City, MemberState
 
@@ -219,14 +220,7 @@ class MeetingDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(_("file"), upload_to="meetings/%Y/")
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_link(_("uploaded by"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ascn.accounts.models import user_link
 from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
@@ -95,9 +95,7 @@ class ActionPlan(HasPage, VersionedModel):
     sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Illustrative demo data, not real.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link(blank=True)
 
     class Meta:
         ordering = ["city__name", "-period_start"]
@@ -122,9 +120,7 @@ class PlanVersion(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices)
     snapshot = models.JSONField(_("content"))
     comment = models.TextField(_("comment"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
@@ -223,9 +219,7 @@ class Project(HasPage, VersionedModel):
     )
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link(blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -304,9 +298,7 @@ class ProgressUpdate(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -322,9 +314,7 @@ class ReadinessAssessment(models.Model):
     score = models.PositiveSmallIntegerField(_("score"))
     level = models.CharField(_("level"), max_length=15, choices=ReadinessLevel.choices)
     missing = models.JSONField(_("missing items"), default=list)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -342,9 +332,7 @@ class ProjectDocument(models.Model):
     )
     file = models.FileField(_("file"), upload_to="projects/%Y/")
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
