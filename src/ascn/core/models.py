@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+# Every amount of money the platform stores: 18 digits, 2 of them after the decimal point.
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
 LinkedModel = TypeVar("LinkedModel", bound=models.Model)
 
 

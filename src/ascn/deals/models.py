@@ -9,12 +9,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import HasPage, VersionedModel
+from ascn.core.models import MONEY, HasPage, VersionedModel
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
-
-MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class EngagementStage(models.TextChoices):

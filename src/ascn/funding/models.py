@@ -12,12 +12,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
+from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
-
-MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class Programme(HasPage, VersionedModel):

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
+from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
 
@@ -188,19 +188,16 @@ class Project(HasPage, VersionedModel):
     )
     period_start = models.DateField(_("start"), null=True, blank=True)
     period_end = models.DateField(_("end"), null=True, blank=True)
-    budget_amount = models.DecimalField(
-        _("budget"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
-    )
+    budget_amount = models.DecimalField(_("budget"), validators=[MinValueValidator(0)], **MONEY)
     budget_currency = models.CharField(
         _("currency"), max_length=3, choices=codelists.choices(codelists.CURRENCY)
     )
     funding_secured = models.DecimalField(
         _("funding secured"),
-        max_digits=18,
-        decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(0)],
         help_text=_("In the budget's currency."),
+        **MONEY,
     )
     financing_sought = models.JSONField(_("financing sought"), default=list, blank=True)
     contacts = models.JSONField(
