@@ -1,9 +1,17 @@
 """People who sign in. E-mail is the sign-in name (no usernames)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class UserManager(BaseUserManager):
@@ -60,6 +68,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+def user_link(
+    verbose_name: StrOrPromise | None = None, *, blank: bool = False
+) -> models.ForeignKey[User | None, User | None]:
+    """The account that did something to a record (created, uploaded or wrote it, moved it
+    on). None for the system; deleting the account sets it to None and keeps the record.
+    Users get no reverse accessor (``related_name="+"``). ``blank``: optional in forms."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=blank,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
 
 class Role(models.TextChoices):
@@ -236,9 +260,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = user_link(blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:

@@ -7,14 +7,13 @@ added as an M2M to ``partners.Programme`` when that model lands.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, VersionedModel
+from ascn.core.models import DatePrecision, HasPage, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
+from ascn.meetings.models import Meeting
+from ascn.network.models import City, MemberState
+from ascn.partners.models import Organisation
 
-
-class Precision(models.TextChoices):
-    DAY = "day", _("day")
-    MONTH = "month", _("month")
-    YEAR = "year", _("year")
+Precision = DatePrecision  # the name the app knows it by (services check signed_date_precision)
 
 
 class Agreement(HasPage, VersionedModel):
@@ -49,13 +48,11 @@ class Agreement(HasPage, VersionedModel):
         default=Precision.DAY,
     )
     signed_place = models.CharField(_("signed at"), max_length=200, blank=True)
-    meeting = models.ForeignKey(
-        "meetings.Meeting",
-        verbose_name=_("meeting where it was signed"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+    meeting = optional_link(
+        Meeting,
+        _("meeting where it was signed"),
         related_name="agreements",
+        on_delete=models.SET_NULL,
     )
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
@@ -89,29 +86,17 @@ class AgreementParty(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=200)
-    organisation = models.ForeignKey(
-        "partners.Organisation",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+    organisation = optional_link(
+        Organisation,
+        _("organisation"),
         related_name="agreement_parties",
+        on_delete=models.SET_NULL,
     )
-    city = models.ForeignKey(
-        "network.City",
-        verbose_name=_("city"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agreement_parties",
+    city = optional_link(
+        City, _("city"), related_name="agreement_parties", on_delete=models.SET_NULL
     )
-    member_state = models.ForeignKey(
-        "network.MemberState",
-        verbose_name=_("member state"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="agreement_parties",
+    member_state = optional_link(
+        MemberState, _("member state"), related_name="agreement_parties", on_delete=models.SET_NULL
     )
     signatory = models.CharField(_("signatory"), max_length=200, blank=True)
     signatory_title = models.CharField(_("signatory's title"), max_length=300, blank=True)

@@ -1,12 +1,14 @@
 """Cooperation and knowledge (SPEC C8): city partnerships, case studies, discussion threads."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
+from ascn.accounts.models import user_link
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
+from ascn.network.models import City
+from ascn.partners.models import Organisation
 
 
 class CityPartnership(VersionedModel):
@@ -18,13 +20,8 @@ class CityPartnership(VersionedModel):
         on_delete=models.PROTECT,
         related_name="partnerships",
     )
-    partner_city = models.ForeignKey(
-        "network.City",
-        verbose_name=_("partner city (when an ASCN city)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="partnerships_as_partner",
+    partner_city = optional_link(
+        City, _("partner city (when an ASCN city)"), related_name="partnerships_as_partner"
     )
     partner_name = models.CharField(_("partner city"), max_length=200)
     partner_country = models.CharField(_("partner's country"), max_length=100, blank=True)
@@ -70,22 +67,13 @@ class CaseStudy(HasPage, VersionedModel):
         on_delete=models.PROTECT,
         related_name="case_studies",
     )
-    city = models.ForeignKey(
-        "network.City",
-        verbose_name=_("city"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="case_studies",
-    )
+    city = optional_link(City, _("city"), related_name="case_studies")
     provider_name = models.CharField(_("provider"), max_length=200, blank=True)
-    provider = models.ForeignKey(
-        "partners.Organisation",
-        verbose_name=_("provider organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+    provider = optional_link(
+        Organisation,
+        _("provider organisation"),
         related_name="case_studies",
+        on_delete=models.SET_NULL,
     )
     document = models.FileField(_("document (PDF)"), upload_to="case-studies/%Y/", blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
@@ -113,13 +101,7 @@ class Thread(HasPage, TimeStampedModel):
         related_name="threads",
     )
     title = models.CharField(_("title"), max_length=200)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    author = user_link(_("author"))
     locked = models.BooleanField(_("locked"), default=False)
     hidden = models.BooleanField(_("hidden by a moderator"), default=False, db_index=True)
 
@@ -136,13 +118,7 @@ class Post(TimeStampedModel):
     thread = models.ForeignKey(
         Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts"
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    author = user_link(_("author"))
     body = models.TextField(_("text (Markdown)"))
     # Rendered and sanitised once, when written; pages show this, never ``body`` as HTML.
     body_html = models.TextField(_("text (sanitised HTML)"), editable=False)

@@ -1,11 +1,55 @@
 """Base models and the audit trail shared by every app."""
 
-from typing import Any, ClassVar, NoReturn
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Every amount of money the platform stores: 18 digits, 2 of them after the decimal point.
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+LinkedModel = TypeVar("LinkedModel", bound=models.Model)
+
+
+def optional_link(
+    to: type[LinkedModel],
+    verbose_name: StrOrPromise,
+    *,
+    related_name: str,
+    on_delete: Callable[..., None] = models.PROTECT,
+) -> models.ForeignKey[LinkedModel | None, LinkedModel | None]:
+    """A link a record may lack (NULL in the table, optional in forms), such as a meeting's
+    host city: ``optional_link(City, _("host city"), related_name="meetings_hosted")``.
+
+    ``PROTECT`` unless told otherwise: what is linked to cannot be deleted from under the
+    record. ``to`` is the model class, not its ``"app.Model"`` name, so that mypy knows what
+    the link holds (``City | None``); an app that may not import the model (a lower layer)
+    writes its ``ForeignKey`` out. The field is a plain ``ForeignKey``: migrations see no
+    difference."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=on_delete,
+        related_name=related_name,
+    )
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date is known: the day, only the month, or only the year."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
 
 
 class HasPage:

@@ -4,17 +4,15 @@ moved through its stages (interest → … → committed → closed, or declined
 The models came from ``partners`` with their tables (``db_table``).
 """
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, VersionedModel
+from ascn.accounts.models import user_link
+from ascn.core.models import MONEY, HasPage, VersionedModel
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
-
-MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class EngagementStage(models.TextChoices):
@@ -68,9 +66,7 @@ class Engagement(HasPage, VersionedModel):
     commitment_instrument = models.CharField(
         _("instrument"), max_length=25, blank=True, choices=FinancingInstrument.choices
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link(blank=True)
     sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:
@@ -97,9 +93,7 @@ class EngagementEvent(models.Model):
         Engagement, verbose_name=_("engagement"), on_delete=models.CASCADE, related_name="events"
     )
     at = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_link(blank=True)
     from_stage = models.CharField(
         _("from"), max_length=15, blank=True, choices=EngagementStage.choices
     )

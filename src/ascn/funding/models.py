@@ -7,17 +7,15 @@ the code's place, not the data.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
+from ascn.accounts.models import user_link
+from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
-
-MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class Programme(HasPage, VersionedModel):
@@ -31,13 +29,8 @@ class Programme(HasPage, VersionedModel):
     sponsor = models.ForeignKey(
         Organisation, verbose_name=_("sponsor"), on_delete=models.PROTECT, related_name="programmes"
     )
-    implementer = models.ForeignKey(
-        Organisation,
-        verbose_name=_("implemented by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="implemented_programmes",
+    implementer = optional_link(
+        Organisation, _("implemented by"), related_name="implemented_programmes"
     )
     description = models.TextField(_("description"), blank=True)
     total_amount = models.DecimalField(_("total"), validators=[MinValueValidator(0)], **MONEY)
@@ -152,9 +145,7 @@ class Application(VersionedModel):
     )
     statement = models.TextField(_("statement"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link(blank=True)
     sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:

@@ -11,7 +11,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
+from ascn.accounts.models import user_link
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
+from ascn.network.models import City, MemberState
 
 
 class Meeting(HasPage, VersionedModel):
@@ -47,22 +49,10 @@ class Meeting(HasPage, VersionedModel):
         default=Precision.DAY,
         help_text=_("How much of the date is known; 'year' means only the year is."),
     )
-    host_member_state = models.ForeignKey(
-        "network.MemberState",
-        verbose_name=_("host member state"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="meetings_hosted",
+    host_member_state = optional_link(
+        MemberState, _("host member state"), related_name="meetings_hosted"
     )
-    host_city = models.ForeignKey(
-        "network.City",
-        verbose_name=_("host city"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="meetings_hosted",
-    )
+    host_city = optional_link(City, _("host city"), related_name="meetings_hosted")
     place = models.CharField(_("place"), max_length=200, blank=True)
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -230,14 +220,7 @@ class MeetingDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(_("file"), upload_to="meetings/%Y/")
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_link(_("uploaded by"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

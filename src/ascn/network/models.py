@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel
+from ascn.core.models import DatePrecision, HasPage, TimeStampedModel, optional_link
 
 
 class SizeClass(models.TextChoices):
@@ -233,14 +233,7 @@ class Appointment(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
-    city = models.ForeignKey(
-        City,
-        verbose_name=_("city"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="appointments",
-    )
+    city = optional_link(City, _("city"), related_name="appointments")
     designation = models.TextField(
         _("designation"), blank=True, help_text=_("As published; one line per designation.")
     )
@@ -283,10 +276,7 @@ class Appointment(TimeStampedModel):
 
 
 class TimelineEvent(models.Model):
-    class Precision(models.TextChoices):
-        DAY = "day", _("day")
-        MONTH = "month", _("month")
-        YEAR = "year", _("year")
+    Precision = DatePrecision
 
     key = models.SlugField(_("key"), max_length=100, unique=True)
     date = models.DateField(_("date"))

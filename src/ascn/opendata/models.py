@@ -6,10 +6,10 @@ state of their own.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ascn.accounts.models import user_link
 from ascn.core.models import HasPage
 
 
@@ -43,13 +43,7 @@ class ImportJob(HasPage, models.Model):
     page_url = "project-import-status"
     page_key = "pk"
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_link(_("uploaded by"))
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     file_format = models.CharField(_("format"), max_length=4, choices=ImportFormat.choices)

@@ -9,11 +9,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, VersionedModel
+from ascn.core.models import MONEY, HasPage, VersionedModel
 from ascn.core.visibility import VisibilityField
 from ascn.partners import keys
-
-MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class Organisation(HasPage, VersionedModel):

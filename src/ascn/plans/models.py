@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel
+from ascn.accounts.models import user_link
+from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
 
@@ -95,9 +95,7 @@ class ActionPlan(HasPage, VersionedModel):
     sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Illustrative demo data, not real.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link(blank=True)
 
     class Meta:
         ordering = ["city__name", "-period_start"]
@@ -122,9 +120,7 @@ class PlanVersion(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices)
     snapshot = models.JSONField(_("content"))
     comment = models.TextField(_("comment"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
@@ -159,13 +155,8 @@ class Project(HasPage, VersionedModel):
     city = models.ForeignKey(
         "network.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="projects"
     )
-    plan = models.ForeignKey(
-        ActionPlan,
-        verbose_name=_("action plan"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="projects",
+    plan = optional_link(
+        ActionPlan, _("action plan"), related_name="projects", on_delete=models.SET_NULL
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
@@ -197,19 +188,16 @@ class Project(HasPage, VersionedModel):
     )
     period_start = models.DateField(_("start"), null=True, blank=True)
     period_end = models.DateField(_("end"), null=True, blank=True)
-    budget_amount = models.DecimalField(
-        _("budget"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
-    )
+    budget_amount = models.DecimalField(_("budget"), validators=[MinValueValidator(0)], **MONEY)
     budget_currency = models.CharField(
         _("currency"), max_length=3, choices=codelists.choices(codelists.CURRENCY)
     )
     funding_secured = models.DecimalField(
         _("funding secured"),
-        max_digits=18,
-        decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(0)],
         help_text=_("In the budget's currency."),
+        **MONEY,
     )
     financing_sought = models.JSONField(_("financing sought"), default=list, blank=True)
     contacts = models.JSONField(
@@ -228,9 +216,7 @@ class Project(HasPage, VersionedModel):
     )
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link(blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -309,9 +295,7 @@ class ProgressUpdate(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -327,9 +311,7 @@ class ReadinessAssessment(models.Model):
     score = models.PositiveSmallIntegerField(_("score"))
     level = models.CharField(_("level"), max_length=15, choices=ReadinessLevel.choices)
     missing = models.JSONField(_("missing items"), default=list)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -347,9 +329,7 @@ class ProjectDocument(models.Model):
     )
     file = models.FileField(_("file"), upload_to="projects/%Y/")
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
