@@ -26,7 +26,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -46,16 +45,13 @@ from ascn.accounts.notifications import mark_read, notifications_for
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
+from ascn.core.views import safe_next
 
 
 def _next_url(request, default: str = "account") -> str:
     """The ``next`` parameter if it stays on this site, otherwise ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(default)
+    return safe_next(request, target, reverse(default))
 
 
 # --- the account page ----------------------------------------------------------------
@@ -93,14 +89,21 @@ def account(request):
 # --- passwords -----------------------------------------------------------------------
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "accounts/password_change_form.html"
-    success_url = reverse_lazy("password-change-done")
+class PasswordRecordedMixin:
+    """A Django password view whose new password goes in the audit trail (``audit_action``)."""
+
+    audit_action: str
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.password_recorded(actor=form.user, action="accounts.password.changed")
+        services.password_recorded(actor=form.user, action=self.audit_action)
         return response
+
+
+class PasswordChangeView(PasswordRecordedMixin, auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("password-change-done")
+    audit_action = "accounts.password.changed"
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -110,13 +113,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password-reset-done")
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(PasswordRecordedMixin, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password-reset-complete")
+    audit_action = "accounts.password.reset"
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.password_recorded(actor=form.user, action="accounts.password.reset")
         # Whoever can reset the password may sign in again: lift a sign-in lockout.
         axes_reset(username=form.user.get_username())
         return response

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +25,7 @@ from ascn.core.errors import DomainError, InvalidInput, PermissionDenied
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
+from ascn.core.views import send_form
 from ascn.network.models import City, FocusArea
 
 
@@ -167,15 +169,14 @@ def partnership_new(request):
     form = PartnershipForm(request.POST or None, cities=cities)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                partnership_create(actor=request.user, **form.cleaned_data)
-            except InvalidInput as exc:
-                form_error(form, exc)
-                status = 422
-            else:
-                messages.success(request, _("The partnership is recorded."))
-                return redirect("cooperation")
-        else:
-            status = 422
+        sent = send_form(
+            request,
+            form,
+            lambda data: partnership_create(actor=request.user, **data),
+            saved_message=_("The partnership is recorded."),
+            next_url=reverse("cooperation"),
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
     return render(request, "cooperation/partnership_form.html", {"form": form}, status=status)

@@ -14,3 +14,11 @@ def form_error(
     service's field name → the form's), or on the form as a whole."""
     field = (field_map or {}).get(exc.field or "", exc.field)
     form.add_error(field if field in form.fields else None, exc.message)
+
+
+class FilterForm(forms.Form):
+    """The filters of a list page (a GET form): ``filters()`` gives them to the list's query."""
+
+    def filters(self) -> dict:
+        """The valid filters, each left empty as ``None`` (not filtered on)."""
+        return {name: value or None for name, value in self.cleaned_data.items()}

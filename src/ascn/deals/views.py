@@ -38,10 +38,6 @@ from ascn.plans.permissions import project_policy
 BOARD_LIMIT = 600  # cards on one board; beyond that the page says so and filters help
 
 
-def _forbidden(request, message: str):
-    return render(request, "components/forbidden.html", {"message": message}, status=403)
-
-
 @login_required
 @require_GET
 def engagement_board(request):

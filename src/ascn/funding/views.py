@@ -11,15 +11,14 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
-from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
+from ascn.core.views import send_form, sign_in_first
 from ascn.funding import queries
 from ascn.funding.forms import ApplyForm, AwardForm, CallForm, DisbursementForm, TransitionForm
 from ascn.funding.models import Application, Programme
@@ -44,12 +43,6 @@ def _programme_or_404(request, slug: str) -> Programme:
         queries.programmes_for(request.user).filter(slug=slug).first(),
         _("Funding programme not found."),
     )
-
-
-def _sign_in_first(request):
-    if not request.user.is_authenticated:
-        return HttpResponseRedirect(f"{reverse('login')}?next={request.path}")
-    return None
 
 
 @require_GET
@@ -145,8 +138,8 @@ def programme_detail(request, slug: str):
 
 @require_POST
 def programme_apply(request, slug: str):
-    if redirect := _sign_in_first(request):
-        return redirect
+    if response := sign_in_first(request):
+        return response
     programme = _programme_or_404(request, slug)
     if not scopes_of(request.user).city_ids:
         raise PermissionDenied(
@@ -156,26 +149,21 @@ def programme_apply(request, slug: str):
     calls = list(programme.calls.filter(closes_on__gte=today))
     projects = eligible_projects(request.user, programme)
     form = ApplyForm(request.POST, calls=calls, projects=projects, currency=programme.currency)
-    if not form.is_valid():
-        return _detail(request, programme, status=422, apply_form=form)
-    data = form.cleaned_data
-    try:
-        application_create(
+    sent = send_form(
+        request,
+        form,
+        lambda data: application_create(
             actor=request.user,
             call=next(c for c in calls if c.pk == data["call"]),
             project=next(p for p in projects if p.pk == data["project"]),
             amount_requested=data["amount_requested"],
             currency=programme.currency,
             statement=data["statement"],
-        )
-    except InvalidInput as exc:
-        form_error(form, exc)
-        return _detail(request, programme, status=exc.status, apply_form=form)
-    messages.success(
-        request,
-        _("Your application is saved as a draft. Submit it when it is ready."),
+        ),
+        saved_message=_("Your application is saved as a draft. Submit it when it is ready."),
+        next_url=programme.get_absolute_url() + "#applications",
     )
-    return HttpResponseRedirect(programme.get_absolute_url() + "#applications")
+    return sent.response or _detail(request, programme, status=sent.status, apply_form=form)
 
 
 def _application(request, programme: Programme, pk: int):
@@ -200,8 +188,8 @@ def _refused(request, programme, exc, application):
 
 @require_POST
 def application_action(request, slug: str, pk: int, action: str):
-    if redirect := _sign_in_first(request):
-        return redirect
+    if response := sign_in_first(request):
+        return response
     if action not in ACTIONS or action == "award":
         raise Http404
     programme = _programme_or_404(request, slug)
@@ -229,8 +217,8 @@ def application_action(request, slug: str, pk: int, action: str):
 
 @require_POST
 def application_award_view(request, slug: str, pk: int):
-    if redirect := _sign_in_first(request):
-        return redirect
+    if response := sign_in_first(request):
+        return response
     programme = _programme_or_404(request, slug)
     application = _application(request, programme, pk)
     form = AwardForm(request.POST)
@@ -257,8 +245,8 @@ def application_award_view(request, slug: str, pk: int):
 
 @require_POST
 def award_disburse(request, slug: str, pk: int):
-    if redirect := _sign_in_first(request):
-        return redirect
+    if response := sign_in_first(request):
+        return response
     programme = _programme_or_404(request, slug)
     award = found(
         queries.awards_for(request.user).filter(pk=pk, programme=programme).first(),
@@ -277,17 +265,16 @@ def award_disburse(request, slug: str, pk: int):
 
 @require_POST
 def programme_call_create(request, slug: str):
-    if redirect := _sign_in_first(request):
-        return redirect
+    if response := sign_in_first(request):
+        return response
     programme = _programme_or_404(request, slug)
     programme_policy.require(request.user, "change", programme)
     form = CallForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, programme, status=422, call_form=form)
-    try:
-        call_create(actor=request.user, programme=programme, **form.cleaned_data)
-    except InvalidInput as exc:
-        form_error(form, exc)
-        return _detail(request, programme, status=exc.status, call_form=form)
-    messages.success(request, _("The call is open for applications on its opening date."))
-    return HttpResponseRedirect(programme.get_absolute_url() + "#calls")
+    sent = send_form(
+        request,
+        form,
+        lambda data: call_create(actor=request.user, programme=programme, **data),
+        saved_message=_("The call is open for applications on its opening date."),
+        next_url=programme.get_absolute_url() + "#calls",
+    )
+    return sent.response or _detail(request, programme, status=sent.status, call_form=form)

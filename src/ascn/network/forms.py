@@ -1,11 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.forms import FilterForm
 from ascn.network.models import Appointment, MemberState, SizeClass
 from ascn.network.queries import UNKNOWN_SIZE, cohorts
 
 
-class CityFilterForm(forms.Form):
+def member_states_with_cities() -> list[tuple[str, str]]:
+    """A member-state filter over cities or their records: all, or a state that has cities."""
+    return [("", _("All member states"))] + [
+        (state.code, state.name)
+        for state in MemberState.objects.filter(cities__isnull=False).distinct()
+    ]
+
+
+class CityFilterForm(FilterForm):
     q = forms.CharField(
         label=_("Name"),
         required=False,
@@ -18,10 +27,7 @@ class CityFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All member states"))] + [
-            (state.code, state.name)
-            for state in MemberState.objects.filter(cities__isnull=False).distinct()
-        ]
+        self.fields["country"].choices = member_states_with_cities()
         self.fields["cohort"].choices = [("", _("Any year"))] + [
             (year, str(year)) for year in cohorts()
         ]
@@ -32,7 +38,7 @@ class CityFilterForm(forms.Form):
         )
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(FilterForm):
     q = forms.CharField(
         label=_("Name, city or designation"),
         required=False,

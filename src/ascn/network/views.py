@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ascn.core.views import results_or_page
 from ascn.network import queries
 from ascn.network.forms import CityFilterForm, DirectoryFilterForm
 from ascn.network.models import (
@@ -26,16 +27,14 @@ def city_list(request):
         status = 400
     else:
         status = 200
-        filters = form.cleaned_data if form.is_bound else {}
-        cities = queries.cities(**{k: v or None for k, v in filters.items()})
-    template = "network/city_list.html#results" if request.htmx else "network/city_list.html"
+        cities = queries.cities(**(form.filters() if form.is_bound else {}))
+    template = results_or_page(request, "network/city_list.html")
     return render(request, template, {"form": form, "cities": cities}, status=status)
 
 
 @require_GET
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    people = queries.directory(**{k: v or None for k, v in filters.items()})
-    template = "network/directory.html#results" if request.htmx else "network/directory.html"
+    people = queries.directory(**(form.filters() if form.is_valid() else {}))
+    template = results_or_page(request, "network/directory.html")
     return render(request, template, {"form": form, "people": people})

@@ -5,28 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.forms import FilterForm
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
-
-PROFILE_FIELDS = [
-    "name",
-    "kind",
-    "headquarters_country",
-    "countries",
-    "focus_areas",
-    "instruments",
-    "stages",
-    "ticket_min_usd",
-    "ticket_max_usd",
-    "capability_statement",
-    "description",
-    "website",
-    "visibility",
-    "source",
-]
 
 
 def _member_states():
@@ -37,7 +21,7 @@ def _focus_areas():
     return [(a.code, a.name) for a in FocusArea.objects.all()]
 
 
-class OrganisationFilterForm(forms.Form):
+class OrganisationFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -137,3 +121,7 @@ class OrganisationForm(forms.Form):
 
     def service_values(self) -> dict:
         return {f: self.cleaned_data.get(f) for f in PROFILE_FIELDS}
+
+
+# The profile's fields, in the form's order (the version belongs to the form, not the profile).
+PROFILE_FIELDS = [name for name in OrganisationForm.base_fields if name != "version"]

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
-from ascn.core.forms import form_error
+from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
+from ascn.core.views import filtered_page, results_or_page, send_form
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import queries
 from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, OrganisationForm
@@ -24,39 +23,21 @@ from ascn.partners.services import organisation_update, organisation_verify
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
 
-PAGE_SIZE = 50
-MATCHES_PER_PAGE = 25
-
 
 def _organisation_or_404(request, slug: str) -> Organisation:
     return found(queries.organisation_for(request.user, slug), _("Organisation not found."))
 
 
-def _forbidden(request, message: str):
-    return render(request, "components/forbidden.html", {"message": message}, status=403)
-
-
 @require_GET
 def organisation_list(request):
     form = OrganisationFilterForm(request.GET or None)
-    status = 200
-    if form.is_bound and not form.is_valid():
-        organisations = Organisation.objects.none()
-        status = 400
-    else:
-        filters = form.filters() if form.is_bound else {}
-        organisations = queries.organisations_for(request.user, **filters)
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, status = filtered_page(request, form, queries.organisations_for)
     context = {
         "form": form,
         "page": page,
         "filtered": form.is_bound and any(form.data.get(k) for k in form.fields),
     }
-    template = (
-        "partners/organisation_list.html#results"
-        if request.htmx
-        else "partners/organisation_list.html"
-    )
+    template = results_or_page(request, "partners/organisation_list.html")
     return render(request, template, context, status=status)
 
 
@@ -120,32 +101,37 @@ def organisation_edit(request, slug: str):
     status, stale = 200, None
     if request.method == "POST":
         form = OrganisationForm(request.POST)
-        if form.is_valid():
+
+        def save(data):
             try:
                 organisation_update(
                     actor=request.user,
                     organisation=org,
-                    version=form.cleaned_data["version"],
+                    version=data["version"],
                     **form.service_values(),
                 )
-            except StaleEdit:
-                current = _organisation_or_404(request, slug)
-                stale = {"conflicts": _conflicts(form, current)}
-                data = request.POST.copy()
-                data["version"] = str(current.version)  # saving again is a deliberate choice
-                form = OrganisationForm(data)
-                form.is_valid()
-                org, status = current, 409
-            except InvalidInput as exc:
-                form_error(form, exc)
-                status = exc.status
             except NotFound as exc:  # seen, but not theirs to edit: say so (403)
                 raise PermissionDenied(exc.message) from exc
-            else:
-                messages.success(request, _("The profile is saved."))
-                return redirect(org)
-        else:
-            status = 422
+
+        sent = send_form(
+            request,
+            form,
+            save,
+            saved_message=_("The profile is saved."),
+            next_url=org.get_absolute_url(),
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+        if sent.stale:
+            current = _organisation_or_404(request, slug)
+            stale = {"conflicts": _conflicts(form, current)}
+            data = request.POST.copy()
+            data["version"] = str(current.version)  # saving again is a deliberate choice
+            form = OrganisationForm(data)
+            form.is_valid()
+            org = current
     else:
         form = OrganisationForm(initial=OrganisationForm.initial_from(org))
     return render(

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.network.models import FocusArea, MemberState
+from ascn.core.forms import FilterForm
+from ascn.network.forms import member_states_with_cities
+from ascn.network.models import FocusArea
 from ascn.plans.forms.choices import city_filter_choices, status_choices
 from ascn.plans.forms.common import search_attrs
 from ascn.plans.models import PlanStatus, ReadinessLevel
 
 
-class PlaceFilterForm(forms.Form):
+class PlaceFilterForm(FilterForm):
     """A list filtered by member state and city (the city menu follows the member state)."""
 
     country = forms.ChoiceField(label=_("Member state"), required=False)
@@ -19,10 +21,7 @@ class PlaceFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All member states"))] + [
-            (state.code, state.name)
-            for state in MemberState.objects.filter(cities__isnull=False).distinct()
-        ]
+        self.fields["country"].choices = member_states_with_cities()
         self.fields["city"].choices = city_filter_choices(self.data)
 
 

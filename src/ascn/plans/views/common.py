@@ -1,16 +1,14 @@
-"""What the pages of plans and projects share: finding a record the user may see, a page of a
-filtered list, the cities they may write for, a status's title, a safe ``next`` link, the
-readiness rules."""
+"""What the pages of plans and projects share: finding a record the user may see, the cities
+they may write for (and choose among), a status's title, the readiness rules."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.paginator import Page, Paginator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
 from ascn.network.models import City
@@ -21,7 +19,6 @@ from ascn.plans.models import (
     ReadinessLevel,
 )
 
-PAGE_SIZE = 50
 CENT = Decimal("0.01")
 
 
@@ -33,16 +30,6 @@ def plan_or_404(request, pk: int) -> ActionPlan:
     return found(queries.plan_detail_for(request.user, pk), _("Action plan not found."))
 
 
-def filtered_page(request, form, rows_for) -> tuple[Page, int]:
-    """One page of a list's rows that ``rows_for(user, **filters)`` gives for the filters of
-    ``form``, and the status: 400 and no rows when a filter is not valid."""
-    if form.is_bound and not form.is_valid():
-        return Paginator([], PAGE_SIZE).get_page(request.GET.get("page")), 400
-    filters = {k: v or None for k, v in (form.cleaned_data if form.is_bound else {}).items()}
-    rows = rows_for(request.user, **filters)
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), 200
-
-
 def editable_cities(user):
     """The cities whose plans and projects the user may write: a CSCO's, or all (Secretariat)."""
     scopes = scopes_of(user)
@@ -51,16 +38,29 @@ def editable_cities(user):
     return City.objects.filter(pk__in=scopes.city_ids)
 
 
+def writable_cities(user, refusal: str):
+    """The cities the user writes new plans and projects for; with none, ``refusal`` (403)."""
+    cities = editable_cities(user)
+    if not cities.exists():
+        raise PermissionDenied(refusal)
+    return cities
+
+
+def first_city(request, cities) -> str:
+    """The city a new plan or project starts with: the link's ``?city=``, or the only one."""
+    return request.GET.get("city") or (cities.first().slug if cities.count() == 1 else "")
+
+
+def chosen_city(cities, slug: str) -> City:
+    """The city chosen on the form, if it is one of ``cities`` (otherwise an error on it)."""
+    city = cities.filter(slug=slug).first()
+    if city is None:
+        raise InvalidInput(_("Choose one of your cities."), field="city")
+    return city
+
+
 def status_title(code: str) -> str:
     return capfirst(codelists.codelist(codelists.PROJECT_STATUS).get(code, code))
-
-
-def safe_next(request, target: str | None, default: str) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def level_rules() -> list[tuple[str, str]]:

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
+from ascn.core.views import filtered_page, results_or_page, safe_next, send_form, sign_in_first
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import queries
 from ascn.plans.forms import (
@@ -42,10 +42,11 @@ from ascn.plans.services import (
     plan_update,
 )
 from ascn.plans.views.common import (
+    chosen_city,
     editable_cities,
-    filtered_page,
+    first_city,
     plan_or_404,
-    safe_next,
+    writable_cities,
 )
 from ascn.plans.views.merge import merge_stale_edit, original_token
 from ascn.plans.views.project_records import attachment
@@ -74,20 +75,18 @@ def plan_list(request):
         "can_create": editable_cities(request.user).exists(),
         "has_queue": scopes.secretariat or bool(scopes.member_state_ids),
     }
-    template = "plans/plan_list.html#results" if request.htmx else "plans/plan_list.html"
-    return render(request, template, context, status=status)
+    return render(request, results_or_page(request, "plans/plan_list.html"), context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create_view(request):
-    cities = editable_cities(request.user)
-    if not cities.exists():
-        raise PermissionDenied(
-            _(
-                "Only Chief Smart City Officers (for their city) and the Secretariat write action plans."
-            ),
-        )
+    cities = writable_cities(
+        request.user,
+        _(
+            "Only Chief Smart City Officers (for their city) and the Secretariat write action plans."
+        ),
+    )
     status = 200
     if request.method == "POST":
         extra = 1 if "add_section" in request.POST else 0
@@ -99,11 +98,9 @@ def plan_create_view(request):
                 {"form": form, "creating": True, "adding_section": True},
             )
         if form.is_valid():
-            city = cities.filter(slug=form.cleaned_data["city"]).first()
             values = form.service_values()
             try:
-                if city is None:
-                    raise InvalidInput(_("Choose one of your cities."), field="city")
+                city = chosen_city(cities, form.cleaned_data["city"])
                 plan = plan_create(actor=request.user, city=city, **values)
             except InvalidInput as exc:
                 form_error(form, exc)
@@ -119,11 +116,12 @@ def plan_create_view(request):
         else:
             status = 422
     else:
-        initial = {
-            "city": request.GET.get("city") or (cities.first().slug if cities.count() == 1 else "")
-        }
         year = dt.date.today().year
-        initial |= {"period_start": year, "period_end": year + 5}
+        initial = {
+            "city": first_city(request, cities),
+            "period_start": year,
+            "period_end": year + 5,
+        }
         form = PlanForm(initial=initial, cities=cities)
     return render(request, "plans/plan_form.html", {"form": form, "creating": True}, status=status)
 
@@ -235,8 +233,8 @@ def plan_detail(request, pk: int):
     plan = plan_or_404(request, pk)
     if request.method == "GET":
         return render(request, "plans/plan_detail.html", _plan_context(request, plan))
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
+    if response := sign_in_first(request):
+        return response
     action = request.POST.get("action") if request.POST.get("action") in PLAN_ACTIONS else "submit"
     form = _transition_form(action, data=request.POST)
     status, stale = 200, None
@@ -332,25 +330,24 @@ def plan_edit(request, pk: int):
     form = PlanForm(request.POST, plan=plan, extra_sections=extra)
     if extra:
         return _plan_edit_page(request, plan, form, document_form, adding=True)
-    if not form.is_valid():
-        return _plan_edit_page(request, plan, form, document_form, status=422)
-    try:
-        plan_update(
-            actor=request.user,
-            plan=plan,
-            version=form.cleaned_data["version"],
-            **form.service_values(),
-        )
-    except StaleEdit:
+    sent = send_form(
+        request,
+        form,
+        lambda data: plan_update(
+            actor=request.user, plan=plan, version=data["version"], **form.service_values()
+        ),
+        saved_message=_("Your changes to the plan are saved."),
+        next_url=plan.get_absolute_url(),
+        stale_edits=True,
+    )
+    if sent.response:
+        return sent.response
+    if sent.stale:
         current = plan_or_404(request, pk)
         form, stale = merge_stale_edit(request, form, current, plan=current)
         document_form = PlanDocumentForm(initial={"version": current.version})
         return _plan_edit_page(request, current, form, document_form, status=409, stale=stale)
-    except InvalidInput as exc:
-        form_error(form, exc)
-        return _plan_edit_page(request, plan, form, document_form, status=exc.status)
-    messages.success(request, _("Your changes to the plan are saved."))
-    return redirect(plan)
+    return _plan_edit_page(request, plan, form, document_form, status=sent.status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -361,8 +358,8 @@ def plan_document(request, pk: int):
         if not plan.document:
             raise Http404(_("This plan has no document attached."))
         return attachment(plan.document, f"{slugify(plan.title) or 'action-plan'}.pdf")
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
+    if response := sign_in_first(request):
+        return response
     if not plan_policy.can(request.user, "change", plan):
         raise PermissionDenied(
             _(

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import InvalidInput, PermissionDenied
-from ascn.core.forms import form_error
+from ascn.core.views import send_form, sign_in_first
 from ascn.plans import codelists, readiness
 from ascn.plans.forms import (
     DocumentForm,
@@ -63,8 +63,8 @@ def project_readiness(request, pk: int):
             },
         )
     if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('login')}?next={request.path}")
+        if response := sign_in_first(request):
+            return response
         if not can_assess:
             raise PermissionDenied(
                 _(
@@ -112,56 +112,29 @@ def project_readiness(request, pk: int):
     )
 
 
-def _require_login_for_post(request):
-    if request.method == "POST" and not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
-    return None
-
-
-def _submit_small_form(
-    request, *, allowed: bool, forbidden_message, form, save, success_message, redirect_url
-):
-    """The POST of the small project forms (progress, documents, milestones).
-
-    Returns a response (403 page or redirect after saving), or the status with which to
-    render the form again (422 or the service's error status).
-    """
-    if not allowed:
-        raise PermissionDenied(forbidden_message)
-    if not form.is_valid():
-        return 422
-    try:
-        save(form.cleaned_data)
-    except InvalidInput as exc:
-        form_error(form, exc)
-        return exc.status
-    messages.success(request, success_message)
-    return HttpResponseRedirect(redirect_url)
-
-
 @require_http_methods(["GET", "POST"])
 def project_progress(request, pk: int):
     project = project_or_404(request, pk)
-    if (response := _require_login_for_post(request)) is not None:
+    if request.method == "POST" and (response := sign_in_first(request)):
         return response
     can_report = project_policy.can(request.user, "report_progress", project)
     status = 200
     if request.method == "POST":
+        if not can_report:
+            raise PermissionDenied(
+                _("Only the city's Chief Smart City Officers and the Secretariat report progress.")
+            )
         form = ProgressForm(request.POST)
-        outcome = _submit_small_form(
+        sent = send_form(
             request,
-            allowed=can_report,
-            forbidden_message=_(
-                "Only the city's Chief Smart City Officers and the Secretariat report progress."
-            ),
-            form=form,
-            save=lambda data: progress_add(actor=request.user, project=project, **data),
-            success_message=_("Progress update recorded."),
-            redirect_url=project.get_absolute_url() + "#progress",
+            form,
+            lambda data: progress_add(actor=request.user, project=project, **data),
+            saved_message=_("Progress update recorded."),
+            next_url=project.get_absolute_url() + "#progress",
         )
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        status = outcome
+        if sent.response:
+            return sent.response
+        status = sent.status
     else:
         form = ProgressForm()
     return render(
@@ -180,32 +153,32 @@ def project_progress(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def project_document_upload(request, pk: int):
     project = project_or_404(request, pk)
-    if (response := _require_login_for_post(request)) is not None:
+    if request.method == "POST" and (response := sign_in_first(request)):
         return response
     can_upload = project_policy.can(request.user, "upload", project)
     status = 200
     if request.method == "POST":
+        if not can_upload:
+            raise PermissionDenied(
+                _("Only the city's Chief Smart City Officers and the Secretariat upload documents.")
+            )
         form = DocumentForm(request.POST, request.FILES)
-        outcome = _submit_small_form(
+        sent = send_form(
             request,
-            allowed=can_upload,
-            forbidden_message=_(
-                "Only the city's Chief Smart City Officers and the Secretariat upload documents."
-            ),
-            form=form,
-            save=lambda data: document_upload(
+            form,
+            lambda data: document_upload(
                 actor=request.user,
                 project=project,
                 title=data["title"],
                 document_type=data["document_type"],
                 file=data["file"],
             ),
-            success_message=_("Document uploaded."),
-            redirect_url=project.get_absolute_url() + "#documents",
+            saved_message=_("Document uploaded."),
+            next_url=project.get_absolute_url() + "#documents",
         )
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        status = outcome
+        if sent.response:
+            return sent.response
+        status = sent.status
     else:
         form = DocumentForm(initial={"document_type": request.GET.get("type", "")})
     document_types = codelists.codelist(codelists.DOCUMENT_TYPE)
@@ -247,12 +220,16 @@ def project_document(request, pk: int, doc_pk: int):
 @require_http_methods(["GET", "POST"])
 def project_milestone(request, pk: int):
     project = project_or_404(request, pk)
-    if (response := _require_login_for_post(request)) is not None:
+    if request.method == "POST" and (response := sign_in_first(request)):
         return response
     can_change = project_policy.can(request.user, "change", project)
     milestones = list(project.milestones.all())
     status, failed_form = 200, None
     if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(
+                _("Only the city's Chief Smart City Officers and the Secretariat edit milestones.")
+            )
         form = MilestoneForm(request.POST, prefix=_milestone_prefix(request.POST))
 
         def save(data):
@@ -265,21 +242,16 @@ def project_milestone(request, pk: int):
                     raise Http404(_("Milestone not found."))
             milestone_save(actor=request.user, project=project, milestone=target, **data)
 
-        outcome = _submit_small_form(
+        sent = send_form(
             request,
-            allowed=can_change,
-            forbidden_message=_(
-                "Only the city's Chief Smart City Officers and the Secretariat edit milestones."
-            ),
-            form=form,
-            save=save,
-            success_message=_("Milestone saved."),
-            redirect_url=reverse("project-milestone", args=[pk]),
+            form,
+            save,
+            saved_message=_("Milestone saved."),
+            next_url=reverse("project-milestone", args=[pk]),
         )
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        status = outcome
-        failed_form = form
+        if sent.response:
+            return sent.response
+        status, failed_form = sent.status, form
     forms_by_id = {}
     for m in milestones:
         prefix = f"m{m.pk}"

@@ -12,8 +12,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.forms import form_error
+from ascn.core.views import filtered_page, results_or_page, send_form
 from ascn.network.models import City
 from ascn.plans import charts, codelists, money, queries
 from ascn.plans.forms import NATIONAL_CURRENCY, ProjectFilterForm, ProjectForm
@@ -27,13 +28,15 @@ from ascn.plans.services import (
     project_update,
 )
 from ascn.plans.views.common import (
+    chosen_city,
     editable_cities,
-    filtered_page,
+    first_city,
     gaps,
     in_usd,
     latest_assessment,
     project_or_404,
     status_title,
+    writable_cities,
 )
 from ascn.plans.views.merge import merge_stale_edit, original_token
 
@@ -66,7 +69,7 @@ def project_list(request):
         "filtered": any(form.data.get(k) for k in form.fields) if form.is_bound else False,
         "can_create": editable_cities(request.user).exists(),
     }
-    template = "plans/project_list.html#results" if request.htmx else "plans/project_list.html"
+    template = results_or_page(request, "plans/project_list.html")
     return render(request, template, context, status=status)
 
 
@@ -187,11 +190,10 @@ def _live_errors(request, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create_view(request):
-    cities = editable_cities(request.user)
-    if not cities.exists():
-        raise PermissionDenied(
-            _("Only Chief Smart City Officers (for their city) and the Secretariat add projects."),
-        )
+    cities = writable_cities(
+        request.user,
+        _("Only Chief Smart City Officers (for their city) and the Secretariat add projects."),
+    )
     kwargs = {"cities": cities, "plans": _plans_for_cities(request.user, cities)}
     status = 200
     if request.method == "POST":
@@ -199,14 +201,11 @@ def project_create_view(request):
         if request.htmx and request.GET.get("validate"):
             return _live_errors(request, form)
         if form.is_valid():
-            city = cities.filter(slug=form.cleaned_data["city"]).first()
             values = form.service_values()
             try:
-                if city is None:
-                    raise InvalidInput(_("Choose one of your cities."), field="city")
                 project = project_create(
                     actor=request.user,
-                    city=city,
+                    city=chosen_city(cities, form.cleaned_data["city"]),
                     title=values.pop("title"),
                     description=values.pop("description"),
                     focus_areas=values.pop("focus_areas"),
@@ -231,9 +230,7 @@ def project_create_view(request):
         else:
             status = 422
     else:
-        initial = {
-            "city": request.GET.get("city") or (cities.first().slug if cities.count() == 1 else "")
-        }
+        initial = {"city": first_city(request, cities)}
         chosen = cities.filter(slug=initial["city"]).select_related("member_state").first()
         if chosen is not None:
             initial["budget_currency"] = NATIONAL_CURRENCY.get(chosen.member_state.code, "USD")
@@ -263,28 +260,26 @@ def project_edit(request, pk: int):
         form = ProjectForm(request.POST, **kwargs)
         if request.htmx and request.GET.get("validate"):
             return _live_errors(request, form)
-        if form.is_valid():
-            values = form.service_values()
-            try:
-                project_update(
-                    actor=request.user,
-                    project=project,
-                    version=form.cleaned_data["version"],
-                    **values,
-                )
-            except StaleEdit:
-                current = project_or_404(request, pk)
-                kwargs["project"] = current
-                form, stale = merge_stale_edit(request, form, current, **kwargs)
-                status = 409
-            except InvalidInput as exc:
-                form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Your changes to the project are saved."))
-                return redirect(project)
-        else:
-            status = 422
+        sent = send_form(
+            request,
+            form,
+            lambda data: project_update(
+                actor=request.user,
+                project=project,
+                version=data["version"],
+                **form.service_values(),
+            ),
+            saved_message=_("Your changes to the project are saved."),
+            next_url=project.get_absolute_url(),
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+        if sent.stale:
+            current = project_or_404(request, pk)
+            kwargs["project"] = current
+            form, stale = merge_stale_edit(request, form, current, **kwargs)
     else:
         form = ProjectForm(initial=ProjectForm.initial_from(project), **kwargs)
         form.initial["original"] = original_token(form, project)

@@ -1,0 +1,95 @@
+"""What the pages of every app share: a ``next`` link that stays on the site, sending a
+visitor to sign in before a POST, one page of a filtered list, and a form sent to its
+service (saved, or shown again with why)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from ascn.core.errors import InvalidInput, StaleEdit
+from ascn.core.forms import FilterForm, form_error
+
+PAGE_SIZE = 50
+
+
+def safe_next(request: HttpRequest, target: str | None, default: str) -> str:
+    """``target`` if it stays on this site, otherwise ``default``."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def sign_in_first(request: HttpRequest) -> HttpResponse | None:
+    """For a visitor who is not signed in: the sign-in page, which comes back here after."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('login')}?next={request.path}")
+    return None
+
+
+def filtered_page(
+    request: HttpRequest, form: FilterForm, rows_for: Callable[..., Any]
+) -> tuple[Page, int]:
+    """One page of a list's rows that ``rows_for(user, **filters)`` gives for the filters of
+    ``form``, and the status: 400 and no rows when a filter is not valid."""
+    if form.is_bound and not form.is_valid():
+        return Paginator([], PAGE_SIZE).get_page(request.GET.get("page")), 400
+    rows = rows_for(request.user, **(form.filters() if form.is_bound else {}))
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), 200
+
+
+def results_or_page(request: HttpRequest, template: str) -> str:
+    """A list page's template, or only its ``results`` partial when htmx refreshes them."""
+    return f"{template}#results" if request.htmx else template  # type: ignore[attr-defined]
+
+
+@dataclass
+class Sent:
+    """What became of a form sent to its service: saved (``response``, the redirect), or to
+    be shown again with ``status``; ``stale`` when someone else saved the record first."""
+
+    form: forms.Form
+    status: int
+    response: HttpResponse | None = None
+    stale: bool = False
+
+
+def send_form(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    saved_message: str,
+    next_url: str,
+    stale_edits: bool = False,
+) -> Sent:
+    """Send a bound form to its service, ``save(form.cleaned_data)``.
+
+    Saved: the message ``saved_message`` and a redirect to ``next_url``. Not saved: the form
+    comes back to be shown again, 422 when it is not valid, with the service's
+    ``InvalidInput`` on its field (and its status). With ``stale_edits`` the view merges a
+    stale edit itself (``stale``, 409); without, the ``StaleEdit`` goes on to the error page.
+    """
+    if not form.is_valid():
+        return Sent(form, 422)
+    try:
+        save(form.cleaned_data)
+    except StaleEdit:
+        if not stale_edits:
+            raise
+        return Sent(form, 409, stale=True)
+    except InvalidInput as exc:
+        form_error(form, exc)
+        return Sent(form, exc.status)
+    messages.success(request, saved_message)
+    return Sent(form, 302, response=HttpResponseRedirect(next_url))
