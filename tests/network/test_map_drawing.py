@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
+from ascn.core import drawings
 from ascn.network import maps, tasks
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -46,12 +47,12 @@ def test_without_a_running_task_worker_the_page_says_the_map_is_coming_then_show
         assert PENDING_NOTE in first and PENDING_NOTE in again
         assert 'class="asean-map"' not in first
         assert "/cities/" in first
-        queued = DBTaskResult.objects.filter(task_path="ascn.network.tasks.draw_map")
+        queued = DBTaskResult.objects.filter(task_path="ascn.core.drawings.draw")
         assert queued.count() == 1
 
         # when: the task worker runs the queued task
         job = queued.get()
-        tasks.draw_map.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+        drawings.draw.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
 
         # then: the next view serves the stored SVG
         page = client.get("/").content.decode()

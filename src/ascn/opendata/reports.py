@@ -21,7 +21,6 @@ Definitions, shown with the report:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import re
 from collections import defaultdict
@@ -34,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascn.core.display import shown
+from ascn.core.drawings import Payload, digest, drawn
 from ascn.network.models import FocusArea, MemberState
 from ascn.opendata.spreadsheets import csv_bytes, xlsx_fit_columns, xlsx_write_rows
 from ascn.plans import codelists, money
@@ -532,19 +532,29 @@ def report_xlsx(report: MeReport) -> bytes:
 # --- the chart -----------------------------------------------------------------------------
 
 
+PROGRESS_CHART = "opendata.me-progress"
+
+
 def progress_chart_svg(report: MeReport) -> str:
-    """The network's average progress over time as inline SVG ('' when nothing was reported).
+    """The network's average progress over time as inline SVG ('' when nothing was reported,
+    or while the task worker draws it: ``core.drawings``).
 
     The SVG is hidden from assistive technology: the figure's caption says what it shows
     and the table under it holds every value (the chart's data-table alternative).
     """
     if not report.series:
         return ""
-    key = tuple(
+    rows = [
         (end.isoformat(), str(physical), str(financial))
         for end, physical, financial, _count in report.series
-    )
-    return _chart_svg(key, report.filters_text)
+    ]
+    payload = {
+        "rows": rows,
+        "title": _("Average progress of the reporting projects, %(f)s")
+        % {"f": report.filters_text},
+        "x_title": _("End of period"),
+    }
+    return drawn(PROGRESS_CHART, digest(payload), lambda: payload)
 
 
 def progress_summary(report: MeReport) -> str:
@@ -565,14 +575,13 @@ def progress_summary(report: MeReport) -> str:
     }
 
 
-@functools.lru_cache(maxsize=32)
-def _chart_svg(key: tuple, filters: str) -> str:
-    import vl_convert  # noqa: PLC0415 - start-up: openpyxl and vl-convert load only for a report's download
+def draw_progress_chart(payload: Payload) -> str:
+    """Draw the report's progress chart (in the task worker) from ``progress_chart_svg``'s
+    payload; hidden from assistive technology (the table under it has every value)."""
+    import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
 
-    rows = [(dt.date.fromisoformat(d), Decimal(p), Decimal(f)) for d, p, f in key]
-    spec = progress_spec(
-        rows, title=_("Average progress of the reporting projects, %(f)s") % {"f": filters}
-    )
-    spec["encoding"]["x"]["title"] = _("End of period")
+    rows = [(dt.date.fromisoformat(d), Decimal(p), Decimal(f)) for d, p, f in payload["rows"]]
+    spec = progress_spec(rows, title=payload["title"])
+    spec["encoding"]["x"]["title"] = payload["x_title"]
     svg = vl_convert.vegalite_to_svg(spec)
     return re.sub(r"<svg\b", '<svg aria-hidden="true" focusable="false"', svg, count=1)

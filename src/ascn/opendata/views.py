@@ -166,13 +166,15 @@ def me_report(request):
     form, report = _report(request)
     if report is None:
         return render(request, "opendata/me_report.html", {"form": form}, status=400)
+    chart = reports.progress_chart_svg(report)
     return render(
         request,
         "opendata/me_report.html",
         {
             "form": form,
             "report": report,
-            "progress_chart": reports.progress_chart_svg(report),
+            "progress_chart": chart,
+            "progress_chart_pending": bool(report.series) and not chart,
             "progress_summary": reports.progress_summary(report),
             "query": request.GET.urlencode(),
             "progress_slice": f":{reports.PROGRESS_ROWS_ON_SCREEN}",

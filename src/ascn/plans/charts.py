@@ -1,24 +1,26 @@
 """The progress chart of a project: physical and financial % over time, as inline SVG.
 
-A Vega-Lite spec (Altair) rendered on the server by vl-convert, so the page needs no
-JavaScript to show it. Pure functions, no ORM: callers pass plain rows. The table of
+A Vega-Lite spec (Altair) rendered by vl-convert in the task worker (``core.drawings``), so
+the page needs no JavaScript to show it and the web worker no V8 runtime. Pure functions, no ORM: callers pass plain rows. The table of
 updates next to the chart is its data-table alternative.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import zlib
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.utils.safestring import mark_safe
+
+from ascn.core.drawings import Payload, digest, drawn
 from ascn.core.lazy_altair import alt
 from ascn.core.svg import label_svg
 
-SVG_CACHE_SIZE = 64
+KIND = "plans.progress"
 PHYSICAL_COLOUR = "#0b4f8a"  # the brand blue; 8.6:1 on white
 FINANCIAL_COLOUR = "#b35900"  # a dark orange; 4.6:1 on white
 # Each series also differs by its dash and point shape, so colour is not the only cue.
@@ -97,18 +99,22 @@ def progress_chart_svg(
     rows: Iterable[Row], *, title: str, summary: str, labels: Labels = ENGLISH
 ) -> str:
     """The chart as an accessible inline SVG (``role="img"``, named by ``title`` and
-    described by ``summary``). Cached per data and words: the same updates render once."""
-    key = tuple((date, str(physical), str(financial)) for date, physical, financial in rows)
-    return _svg_cached(key, title, summary, labels)
+    described by ``summary``), or "" while the task worker draws it (``core.drawings``: the
+    web worker never loads vl-convert). The same updates and words are drawn once."""
+    data = [(date.isoformat(), str(physical), str(financial)) for date, physical, financial in rows]
+    key = digest(data, title, summary, labels)
+    payload = {"rows": data, "title": title, "summary": summary, "labels": labels._asdict()}
+    return mark_safe(drawn(KIND, key, lambda: payload))
 
 
-@functools.lru_cache(maxsize=SVG_CACHE_SIZE)
-def _svg_cached(key: tuple, title: str, summary: str, labels: Labels) -> str:
-    import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only when a chart is drawn on the server
+def draw_progress_chart(payload: Payload) -> str:
+    """Draw the chart (in the task worker) from ``progress_chart_svg``'s payload."""
+    import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
 
-    rows = [(date, Decimal(physical), Decimal(financial)) for date, physical, financial in key]
+    rows = [(dt.date.fromisoformat(d), Decimal(p), Decimal(f)) for d, p, f in payload["rows"]]
+    title, labels = payload["title"], Labels(**payload["labels"])
     svg = vl_convert.vegalite_to_svg(progress_spec(rows, title=title, labels=labels))
-    return _accessible(svg, title, summary)
+    return _accessible(svg, title, payload["summary"])
 
 
 def _accessible(svg: str, title: str, summary: str) -> str:

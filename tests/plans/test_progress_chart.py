@@ -1,0 +1,85 @@
+"""A project's progress chart is drawn by the task worker (core.drawings), never in the web
+worker: the page shows the table and a note until the picture is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from ascn.core import drawings
+from ascn.plans.services import progress_add
+from tests import factories
+
+pytest_plugins = ["tests.roles"]
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PENDING_NOTE = "The chart is being drawn"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def reported_project(roles):
+    csco = roles.user("cso_phuket")
+    project = factories.project(csco, title="Patong smart drainage", visibility="public")
+    for month, (physical, financial) in enumerate([(10, 5), (35, 20)], start=1):
+        progress_add(
+            actor=csco,
+            project=project,
+            physical_pct=physical,
+            financial_pct=financial,
+            date=dt.date(2026, month, 1),
+        )
+    return project
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_task_worker_the_page_shows_the_table_then_the_drawn_chart(roles, client):
+    project = reported_project(roles)
+    with override_settings(TASKS=DB_TASKS):
+        # when nobody has drawn the chart yet
+        first = client.get(f"/projects/{project.pk}/").content.decode()
+        again = client.get(f"/projects/{project.pk}/").content.decode()
+        # then the page says so and has the values; the drawing is queued once
+        assert PENDING_NOTE in first and PENDING_NOTE in again
+        assert 'class="progress-chart"' not in first
+        assert "35" in first
+        queued = DBTaskResult.objects.filter(task_path="ascn.core.drawings.draw")
+        assert queued.count() == 1
+        assert queued.get().args_kwargs["args"][0] == "plans.progress"
+
+        # when the task worker runs it
+        job = queued.get()
+        drawings.draw.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+
+        # then the page serves the stored chart, named for assistive technology
+        page = client.get(f"/projects/{project.pk}/").content.decode()
+        assert PENDING_NOTE not in page
+        start = page.index("<svg", page.index('id="progress"'))
+        svg = page[start : page.index(">", start)]
+        assert 'class="progress-chart"' in svg and 'role="img"' in svg
+        assert "Progress of “Patong smart drainage”" in page[start : page.index("</svg>", start)]
+
+
+def test_a_new_update_is_a_new_chart_never_a_stale_one(roles, client):
+    # (tests run tasks at once: each view shows the chart of the updates it has)
+    project = reported_project(roles)
+    first = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "from 2026-01-01 to 2026-02-01" in first
+    progress_add(
+        actor=roles.user("cso_phuket"),
+        project=project,
+        physical_pct=60,
+        financial_pct=40,
+        date=dt.date(2026, 3, 1),
+    )
+    second = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "from 2026-01-01 to 2026-03-01" in second
