@@ -14,7 +14,7 @@ export UV_LINK_MODE ?= copy
 WEB_WORKERS ?= 2
 GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1
 
-.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser lint fmt openapi bench clean
+.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser lint fmt openapi bench soak clean
 
 help:
 	@echo "make demo      install, migrate SQLite in var/, load the real network data, serve on :$(PORT)"
@@ -99,6 +99,10 @@ openapi: install-dev
 bench: install-dev
 	$(RUN) python -m bench
 	@echo "PostgreSQL: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench"
+
+# 10 minutes of mixed load on PostgreSQL, a web worker killed midway (docs/operations.md).
+soak: install-dev
+	$(RUN) python -m bench.soak
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache

@@ -161,6 +161,15 @@ def render(*, scale, marker, counts, results, extra, throughput, phases, search_
                 f"each of these pages twice, anonymous: {_pages(pages)} "
                 f"({_ms(throughput.get('worker_rss_after_pages_mb'))} MB)."
             )
+        per_page = {k: v for k, v in (throughput.get("page_rss_mb") or {}).items() if v}
+        if per_page:
+            worst = max(per_page, key=per_page.__getitem__)
+            out.append(
+                f"\nThe worst page for memory: {worst} ({per_page[worst]:.0f} MB after it); "
+                "after each page: "
+                + ", ".join(f"{name} {mb:.0f} MB" for name, mb in per_page.items())
+                + "."
+            )
         main = throughput.get("main_rss_mb")
         out.append(
             f"\n(The granian main process, which holds no application, used "

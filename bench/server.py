@@ -32,6 +32,7 @@ PAGES = [
     ("dashboards, filtered", "/dashboards/?member_state=TH&focus_area=quality-environment"),
     ("projects page", "/projects/?status=implementation"),
     ("project list API", "/api/v1/projects?status=implementation&page_size=50"),
+    ("M&E report", "/reports/me/"),
 ]
 
 
@@ -190,9 +191,11 @@ def run(log=print) -> dict:
         sized = [(rss_mb(p) or 0, p) for p in pids] or [(rss_mb(proc.pid) or 0, proc.pid)]
         result["worker_rss_after_load_mb"], worker = max(sized)
         result["pages"] = {}
+        result["page_rss_mb"] = {}
         for name, path in PAGES:
             log(f"  server: {name} ({path}), twice…")
             result["pages"][name] = [visit(port, path), visit(port, path)]
+            result["page_rss_mb"][name] = rss_mb(worker)
         result["processes"] = {p: (cmdline(p)[:120], rss_mb(p)) for p in [proc.pid, *pids]}
         result["worker_rss_after_pages_mb"] = rss_mb(worker)
         result["worker_rss_mb"] = max(
