@@ -77,7 +77,10 @@ class HealthOut(Schema):
     status: str
 
 
-class ReadinessOut(Schema):
+# Named apart from plans' ``ReadinessOut``: two schemas of one name are one OpenAPI
+# component, and the health answer was documented as a project's readiness (found by the
+# fuzz test: the answer broke its own schema).
+class HealthReadinessOut(Schema):
     status: str
     checks: dict[str, str]
 
@@ -99,7 +102,7 @@ def health(request):
 
 @api.get(
     "/health/ready",
-    response={200: ReadinessOut, 503: ReadinessOut},
+    response={200: HealthReadinessOut, 503: HealthReadinessOut},
     operation_id="health_ready",
     tags=["platform"],
     summary="Is this worker ready for traffic: database, cache and task queue?",
