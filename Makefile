@@ -14,12 +14,13 @@ export UV_LINK_MODE ?= copy
 WEB_WORKERS ?= 2
 GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1
 
-.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser lint fmt openapi bench soak clean
+.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser lint fmt openapi fuzz bench soak clean
 
 help:
 	@echo "make demo      install, migrate SQLite in var/, load the real network data, serve on :$(PORT)"
 	@echo "make test      install what tests need (Chromium included) and run the whole suite"
 	@echo "make test-pg   the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)"
+	@echo "make fuzz      the API fuzzed as four principals at nightly size (FUZZ_EXAMPLES, ~20,000 requests)"
 	@echo "make lint|fmt|openapi|bench"
 
 uv:
@@ -95,6 +96,11 @@ fmt: install-dev
 
 openapi: install-dev
 	$(RUN) python manage.py export_openapi > docs/api/openapi.json
+
+# The API fuzz test at nightly size (make test runs it with FUZZ_EXAMPLES=4).
+FUZZ_EXAMPLES ?= 60
+fuzz: install-dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(RUN) pytest tests/core/test_api_fuzz.py -q -p no:cacheprovider
 
 bench: install-dev
 	$(RUN) python -m bench

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -12,6 +13,7 @@ from ascn.cooperation.api import router as cooperation_router
 from ascn.core import health as checks
 from ascn.core.audit.api import router as audit_router
 from ascn.core.errors import DomainError, InvalidInput
+from ascn.core.middleware import too_large
 from ascn.core.search.api import router as search_router
 from ascn.deals.api import router as pipeline_router
 from ascn.funding.api import router as programmes_router
@@ -53,6 +55,15 @@ def server_error(request, exc: Exception):
     return api.create_response(request, {"detail": "Internal server error."}, status=500)
 
 
+@api.exception_handler(SuspiciousOperation)
+def suspicious_request(request, exc: SuspiciousOperation):
+    """A body Django refuses to parse: over the size limit (413; most are refused earlier by
+    ``RequestSizeLimitMiddleware``), too many fields or files (400)."""
+    if isinstance(exc, RequestDataTooBig):
+        return too_large(request)
+    return api.create_response(request, {"detail": "Bad request."}, status=400)
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
@@ -77,7 +88,10 @@ class HealthOut(Schema):
     status: str
 
 
-class ReadinessOut(Schema):
+# Named apart from plans' ``ReadinessOut``: two schemas of one name are one OpenAPI
+# component, and the health answer was documented as a project's readiness (found by the
+# fuzz test: the answer broke its own schema).
+class HealthReadinessOut(Schema):
     status: str
     checks: dict[str, str]
 
@@ -99,7 +113,7 @@ def health(request):
 
 @api.get(
     "/health/ready",
-    response={200: ReadinessOut, 503: ReadinessOut},
+    response={200: HealthReadinessOut, 503: HealthReadinessOut},
     operation_id="health_ready",
     tags=["platform"],
     summary="Is this worker ready for traffic: database, cache and task queue?",

@@ -1,5 +1,13 @@
 """Generated inputs against the whole API (schemathesis): never a 5xx, always the documented
-status codes and response shapes."""
+status codes and response shapes — for nobody signed in, the Secretariat, a Chief Smart City
+Officer and a partner, operation by operation and in chains of calls (stateful).
+
+``FUZZ_EXAMPLES`` sets the examples per operation and principal: small in ``make test``,
+large in ``make fuzz`` (docs/operations.md, "Limits and fuzzing"). The examples are the same
+on every run (derandomize), so a failure found in CI is found again on a laptop (a random
+draw once caught ``?party=`` accepted although the schema said minLength 1)."""
+
+import os
 
 import pytest
 import schemathesis
@@ -9,8 +17,42 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from config.wsgi import application
+from tests.roles import ANONYMOUS, CSO_PHUKET, PARTNER_ADB, ROLE_ACCOUNTS, SECRETARIAT, Roles
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
+# Chains of calls: a stateful run's steps, and how many chains per principal.
+STEPS = int(os.environ.get("FUZZ_STEPS", "6"))
+CHAINS = int(os.environ.get("FUZZ_CHAINS", str(max(EXAMPLES * 2, 8))))
+PRINCIPALS = (ANONYMOUS, SECRETARIAT, CSO_PHUKET, PARTNER_ADB)
+
+requests_sent = {"count": 0}
+
+
+def counted(environ, start_response):
+    requests_sent["count"] += 1
+    return application(environ, start_response)
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", counted)
+
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+# Schema-valid input may still be refused on meaning — an unknown city, a control character
+# in a name — so "positive data acceptance" is not asserted.
+EXCLUDED = [positive_data_acceptance]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_requests(request):
+    """Say how many requests the module sent (the size of a `make fuzz` run)."""
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"API fuzz: {requests_sent['count']} requests sent")
 
 
 @pytest.fixture(autouse=True)
@@ -30,18 +72,56 @@ def _one_connection():
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def sign_in_headers(principal: str) -> dict[str, str]:
+    """The ``Authorization`` header of ``principal``'s API token (none for the anonymous),
+    its account made through the services as ``tests.roles`` makes it, once per test."""
+    if principal == ANONYMOUS:
+        return {}
+    email, role, scope = ROLE_ACCOUNTS[principal]
+    account = Roles().add(
+        principal, email=email, role=role, scope=scope(), two_factor=principal == SECRETARIAT
+    )
+    return {"Authorization": f"Bearer {account.secret}"}
+
+
 # Each operation's examples run in the test's transaction, rolled back after it, over the
-# real registry loaded once for the module (tests/conftest.py): a flush and a reload per
-# operation made this the slowest file of the suite.
+# real registry loaded once for the module (tests/conftest.py).
 @pytest.mark.django_db
+@pytest.mark.parametrize("principal", PRINCIPALS)
 @schema.parametrize()
-# derandomize: the same examples on every run, so a failure found in CI is found again on a
-# laptop (a random draw once caught `?party=` accepted although the schema said minLength 1).
-@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_api_never_fails_on_generated_input(case):
-    # given any request the OpenAPI description allows (and many it does not)
+@FUZZ_SETTINGS
+def test_api_never_fails_on_generated_input(case, principal, sign_in_headers):
+    # given any request the OpenAPI description allows (and many it does not), from a principal
     # when it is sent
-    # then the response is documented, well-formed, and never a server error.
-    # (Schema-valid input may still be refused on meaning — an unknown city, a control
-    # character in a name — so "positive data acceptance" is not asserted.)
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    # then the response is documented, well-formed, and never a server error
+    case.call_and_validate(headers=sign_in_headers, excluded_checks=EXCLUDED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_api_never_fails_in_chains_of_calls(principal, sign_in_headers):
+    # given the links schemathesis infers between operations (a record created, then read,
+    # edited and moved on with the id or slug the answer gave), as a principal
+    headers = sign_in_headers
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(
+                response,
+                additional_checks=additional_checks,
+                excluded_checks=EXCLUDED,
+                transport_kwargs=kwargs or None,
+                recorder=self.recorder,
+            )
+
+    # when chains of calls run
+    # then no answer is a server error or breaks its schema
+    Workflow.run(
+        settings=settings(
+            FUZZ_SETTINGS, max_examples=CHAINS, stateful_step_count=STEPS, database=None
+        )
+    )

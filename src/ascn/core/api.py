@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import field_validator
+from pydantic import BeforeValidator, WithJsonSchema, field_validator
 
 
 def _reject_control_characters(value: Any) -> Any:
@@ -34,6 +36,37 @@ class InputSchema(Schema):
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
         return _reject_control_characters(value)
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Pydantic reads a number (or a string of digits) as a Unix time: 1704067200 would be
+    2024-01-01. A date is ``YYYY-MM-DD`` and nothing else."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("must be a date as YYYY-MM-DD")
+
+
+# Every date a request may send (body or query).
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date_only),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def Keep(**constraints: Any) -> Any:
+    """A PATCH field that cannot be cleared: left out, the value is kept; sent as null, it is
+    refused (422) as any other wrong type. Annotate it with its type alone (``title: str =
+    Keep(...)``), so the OpenAPI does not call it nullable — and drop the null default from
+    the description, where it would contradict the type."""
+    return Field(None, json_schema_extra=_without_default, **constraints)
 
 
 class ErrorOut(Schema):

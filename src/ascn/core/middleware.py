@@ -1,5 +1,6 @@
-"""Request middleware of the platform: an id for each request (honouring an incoming
-X-Request-ID) for logs and the audit trail, and the pages' answer to a service's refusal."""
+"""Request middleware of the platform: a body over the limit refused before it is read, an id
+for each request (honouring an incoming X-Request-ID) for logs and the audit trail, and the
+pages' answer to a service's refusal."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from ascn.core.documents import MAX_DOCUMENT_BYTES
 from ascn.core.errors import DomainError, NotFound, PermissionDenied
 
 _request_meta: contextvars.ContextVar[tuple[str, str | None]] = contextvars.ContextVar(
@@ -21,6 +25,56 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 def current_request_meta() -> tuple[str, str | None]:
     return _request_meta.get()
+
+
+# A multipart body carries its boundaries and part headers besides the file itself.
+MULTIPART_OVERHEAD_BYTES = 256 * 1024
+
+
+def upload_max_bytes() -> int:
+    """The largest multipart body accepted: the largest upload the platform takes (a PDF
+    document or an import file) and room for the form's other fields."""
+    return max(MAX_DOCUMENT_BYTES, settings.ASCN_IMPORT_MAX_BYTES) + MULTIPART_OVERHEAD_BYTES
+
+
+def body_max_bytes(content_type: str) -> int | None:
+    """The largest body accepted for ``content_type``: an upload's for a multipart form,
+    Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` for every other body (JSON, a plain form)."""
+    if content_type.startswith("multipart/form-data"):
+        return upload_max_bytes()
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """413: ``{"detail"}`` on the API, a page saying what the limit is elsewhere."""
+    message = _("The request is too large: a file is at most %(mb)d MB.") % {
+        "mb": max(MAX_DOCUMENT_BYTES, settings.ASCN_IMPORT_MAX_BYTES) // (1024 * 1024)
+    }
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413)
+    context = {"message": message, "status": 413}
+    return render(request, "components/refused.html", context, status=413)
+
+
+class RequestSizeLimitMiddleware:
+    """A body over the limit is refused from its ``Content-Length`` before a byte of it is
+    read: an upload is never written to a temporary file only to be refused, and an API body
+    over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413, not Django's ``RequestDataTooBig`` in the
+    middle of parsing. Django's WSGI request reads at most ``Content-Length`` bytes (none
+    without it), so no body gets past this check unmeasured."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = body_max_bytes(request.META.get("CONTENT_TYPE", ""))
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body it cannot measure
+        if limit is not None and length > limit:
+            return too_large(request)
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:

@@ -197,18 +197,12 @@ def programmes_update(request, slug: str, payload: ProgrammePatch):
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     if "total" in data:
-        total = data.pop("total")
-        if total is None:
-            raise InvalidInput("The total cannot be empty.", field="total")
-        data["total_amount"] = _amount_in(total, programme.currency, "total")
+        data["total_amount"] = _amount_in(data.pop("total"), programme.currency, "total")
     if "max_award" in data:
         cap = data.pop("max_award")
         data["max_award_amount"] = (
             None if cap is None else _amount_in(cap, programme.currency, "max_award")
         )
-    for key in ("name", "visibility"):
-        if key in data and data[key] is None:
-            raise InvalidInput("This field cannot be empty.", field=key)
     for key in ("eligible_countries", "eligible_focus_areas", "eligible_stages", "instruments"):
         if key in data and data[key] is None:
             data[key] = []
@@ -254,9 +248,8 @@ def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch)
     call = found(programme.calls.filter(pk=call_id).first())
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
-    for key, value in data.items():
-        if value is None and key != "description":
-            raise InvalidInput("This field cannot be empty.", field=key)
+    if "description" in data and data["description"] is None:
+        data["description"] = ""
     call = call_update(actor=request.user, call=call, version=version, **data)
     return call_out(call)
 

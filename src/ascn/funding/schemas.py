@@ -5,9 +5,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from ascn.core.api import (
-    InputSchema,
-)
+from ascn.core.api import InputSchema, IsoDate, Keep
 from ascn.plans.schemas import MoneyOut, VisibilityCode
 
 
@@ -85,35 +83,35 @@ class ProgrammeDetailOut(ProgrammeOut):
 
 class ProgrammePatch(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
-    name: str | None = Field(None, max_length=200)
+    name: str = Keep(max_length=200)
     description: str | None = Field(None, max_length=20000)
-    total: MoneyIn | None = None
+    total: MoneyIn = Keep()
     max_award: MoneyIn | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
     period_label: str | None = Field(None, max_length=100)
     eligible_countries: list[str] | None = Field(None, max_length=20)
     eligible_focus_areas: list[str] | None = Field(None, max_length=10)
     eligible_stages: list[str] | None = Field(None, max_length=10)
     instruments: list[str] | None = Field(None, max_length=10)
     website: str | None = Field(None, max_length=200)
-    visibility: VisibilityCode | None = None
+    visibility: VisibilityCode = Keep()
     source: str | None = Field(None, max_length=300)
 
 
 class CallIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=20000)
-    opens_on: dt.date
-    closes_on: dt.date
+    opens_on: IsoDate
+    closes_on: IsoDate
 
 
 class CallPatch(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=20000)
-    opens_on: dt.date | None = None
-    closes_on: dt.date | None = None
+    title: str = Keep(min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=20000, description="null clears it")
+    opens_on: IsoDate = Keep()
+    closes_on: IsoDate = Keep()
 
 
 class ApplicationOut(Schema):
@@ -149,12 +147,12 @@ class TransitionIn(InputSchema):
 class AwardIn(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
     amount: MoneyIn
-    awarded_on: dt.date | None = None
+    awarded_on: IsoDate | None = None
 
 
 class DisbursementIn(InputSchema):
     amount: MoneyIn
-    paid_on: dt.date | None = None
+    paid_on: IsoDate | None = None
     reference: str = Field("", max_length=100)
 
 

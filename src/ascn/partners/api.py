@@ -10,7 +10,6 @@ from ascn.core.api import (
     AppRouter,
     ShapedRows,
 )
-from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.partners import queries
 from ascn.partners.models import Organisation
@@ -76,9 +75,6 @@ def _values(data: dict) -> dict:
         if key in data:
             value = data.pop(key)
             data[f"{key}_usd"] = value["amount"] if value else None
-    for key in ("name", "kind"):
-        if key in data and data[key] is None:
-            raise InvalidInput("This field cannot be empty.", field=key)
     return data
 
 

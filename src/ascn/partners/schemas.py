@@ -6,9 +6,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from ascn.core.api import (
-    InputSchema,
-)
+from ascn.core.api import InputSchema, Keep
 from ascn.partners.models import Organisation
 from ascn.plans.models import FinancingInstrument
 from ascn.plans.schemas import FocusAreaCode, MoneyIn, MoneyOut, StatusCode, VisibilityCode
@@ -66,7 +64,7 @@ class OrganisationFields(InputSchema):
     capability_statement: str | None = Field(None, max_length=10_000)
     description: str | None = Field(None, max_length=10_000)
     website: str | None = Field(None, max_length=200)
-    visibility: VisibilityCode | None = None
+    visibility: VisibilityCode = Keep()
     source: str | None = Field(None, max_length=300)
 
 
@@ -78,8 +76,8 @@ class OrganisationIn(OrganisationFields):
 
 class OrganisationPatch(OrganisationFields):
     version: int = Field(..., ge=1)
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: KindCode | None = None
+    name: str = Keep(min_length=1, max_length=200)
+    kind: KindCode = Keep()
 
 
 class OrganisationFilters(InputSchema):

@@ -263,9 +263,6 @@ def projects_update(request, project_id: int, payload: ProjectPatch):
                 "Funding secured must be in the budget's currency.", field="funding_secured"
             )
         changes["funding_secured"] = secured["amount"]
-    for key in ("title", "description", "status", "focus_areas"):
-        if key in changes and changes[key] is None:
-            raise InvalidInput("This field cannot be empty.", field=key)
     project_update(actor=request.user, project=project, version=version, **changes)
     return project_detail_out(_project_or_404(request, project_id), request)
 

@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ascn.core.api import InputSchema
+from ascn.core.api import InputSchema, IsoDate, Keep
 from ascn.core.visibility import Visibility
 from ascn.network import framework
 from ascn.plans import codelists
@@ -64,8 +64,8 @@ class ProjectIn(InputSchema):
     project_type: str = Field("", max_length=20)
     sectors: list[str] = Field([], max_length=25)
     locations: list[LocationIn] = Field([], max_length=50)
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
     funding_secured: MoneyIn | None = None
     financing_sought: list[Instrument] = []
     contacts: list[ContactIn] = Field([], max_length=20)
@@ -76,22 +76,22 @@ class ProjectPatch(InputSchema):
     version: int = Field(
         ..., ge=1, le=2**31 - 1, description="The version you edited; a stale one gets 409"
     )
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, min_length=1, max_length=20000)
-    focus_areas: list[FocusAreaCode] | None = Field(None, min_length=1)
-    status: StatusCode | None = None
-    budget: MoneyIn | None = None
+    title: str = Keep(min_length=1, max_length=200)
+    description: str = Keep(min_length=1, max_length=20000)
+    focus_areas: list[FocusAreaCode] = Keep(min_length=1)
+    status: StatusCode = Keep()
+    budget: MoneyIn = Keep()
     outcomes: list[OutcomeCode] | None = None
     sdg_targets: list[str] | None = Field(None, max_length=20)
     project_type: str | None = Field(None, max_length=20)
     sectors: list[str] | None = Field(None, max_length=25)
     locations: list[LocationIn] | None = Field(None, max_length=50)
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    funding_secured: MoneyIn | None = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
+    funding_secured: MoneyIn = Keep(description='Send an amount of "0" for none')
     financing_sought: list[Instrument] | None = None
     contacts: list[ContactIn] | None = Field(None, max_length=20)
-    visibility: VisibilityCode | None = None
+    visibility: VisibilityCode = Keep()
 
 
 class CodeName(Schema):
@@ -200,7 +200,7 @@ class ReadinessIn(InputSchema):
 class ProgressIn(InputSchema):
     physical_pct: float = Field(..., ge=0, le=100)
     financial_pct: float = Field(..., ge=0, le=100)
-    date: dt.date | None = None
+    date: IsoDate | None = None
     note: str = Field("", max_length=5000)
 
 
@@ -222,9 +222,9 @@ class PlanIn(InputSchema):
 
 class PlanPatch(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
-    title: str | None = Field(None, min_length=1, max_length=200)
-    period_start: int | None = Field(None, ge=2000, le=2100)
-    period_end: int | None = Field(None, ge=2000, le=2100)
+    title: str = Keep(min_length=1, max_length=200)
+    period_start: int = Keep(ge=2000, le=2100)
+    period_end: int = Keep(ge=2000, le=2100)
     vision: str | None = Field(None, max_length=20000)
     outcomes: list[OutcomeCode] | None = None
     focus_areas: list[FocusAreaCode] | None = None

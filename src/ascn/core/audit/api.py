@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
-from ascn.core.api import AppRouter, InputSchema
+from ascn.core.api import AppRouter, InputSchema, IsoDate
 from ascn.core.audit.queries import audit_entries
 from ascn.core.errors import PermissionDenied
 from ascn.core.models import AuditEntry
@@ -34,8 +34,8 @@ class AuditFilters(InputSchema):
     action: str | None = Field(None, max_length=100, description="Prefix, e.g. `network.`")
     object_type: str | None = Field(None, max_length=100, description="e.g. `network.city`")
     object_id: str | None = Field(None, max_length=64)
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
 
 
 @router.page(
