@@ -100,7 +100,7 @@ openapi: install-dev
 # The API fuzz test at nightly size (make test runs it with FUZZ_EXAMPLES=4).
 FUZZ_EXAMPLES ?= 60
 fuzz: install-dev
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(RUN) pytest tests/core/test_api_fuzz.py -q -p no:cacheprovider
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=1 $(RUN) pytest tests/core/test_api_fuzz.py -p no:cacheprovider -q -rA
 
 bench: install-dev
 	$(RUN) python -m bench

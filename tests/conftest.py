@@ -119,3 +119,10 @@ def page_text(response) -> str:
 def text():
     """``text(response)``: the visible text of a page, for assertions a reader can follow."""
     return page_text
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The API fuzz test's size (tests/core/test_api_fuzz.py), for `make fuzz`'s report."""
+    count = getattr(config, "api_fuzz_requests", None)
+    if count:
+        terminalreporter.write_line(f"API fuzz: {count:,} requests sent")
