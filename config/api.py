@@ -12,7 +12,7 @@ from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
 from ascn.core import health as checks
 from ascn.core.audit.api import router as audit_router
-from ascn.core.errors import DomainError, InvalidInput
+from ascn.core.errors import DomainError, InvalidInput, TooManyRequests
 from ascn.core.ratelimit import document_rate_limits
 from ascn.core.search.api import router as search_router
 from ascn.deals.api import router as pipeline_router
@@ -56,7 +56,10 @@ def domain_error(request, exc: DomainError):
         # name the field, in the same shape as the schema's 422s (SPEC §3)
         detail = [{"type": "value_error", "loc": ["body", exc.field], "msg": exc.message}]
         return api.create_response(request, {"detail": detail}, status=422)
-    return api.create_response(request, {"detail": exc.message}, status=exc.status)
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status)
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Exception)

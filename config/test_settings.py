@@ -20,3 +20,5 @@ ASCN_WARM_UP_MAP = False
 # High enough that the suite never meets them; tests of the limits set their own.
 ASCN_API_RATE_ANONYMOUS = ASCN_API_RATE_USER = "1000000/60"
 ASCN_API_RATE_TOKEN = "1000000/60"  # noqa: S105 - a rate, not a secret
+ASCN_PASSWORD_RESET_INTERVAL = 0
+ASCN_INVITATIONS_PER_HOUR = 1000
