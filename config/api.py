@@ -1,6 +1,7 @@
 """The one JSON API at /api/v1/, a router per app."""
 
 import logging
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
@@ -12,8 +13,9 @@ from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
 from ascn.core import health as checks
 from ascn.core.audit.api import router as audit_router
-from ascn.core.errors import DomainError, InvalidInput
+from ascn.core.errors import DomainError, InvalidInput, TooManyRequests
 from ascn.core.middleware import too_large
+from ascn.core.ratelimit import document_rate_limits
 from ascn.core.search.api import router as search_router
 from ascn.deals.api import router as pipeline_router
 from ascn.funding.api import router as programmes_router
@@ -26,14 +28,25 @@ from ascn.plans.api import router as plans_router
 
 logger = logging.getLogger("ascn.api")
 
-api = NinjaAPI(
+
+class PlatformAPI(NinjaAPI):
+    """The API, whose description also documents its rate limits (``core.ratelimit``)."""
+
+    def get_openapi_schema(self, **options: Any) -> Any:
+        return document_rate_limits(super().get_openapi_schema(**options))
+
+
+api = PlatformAPI(
     title="ASCN Platform API",
     version="1.0.0",
     description=(
         "The open API of the ASEAN Smart Cities Network platform: the network registry "
         "(member states, cities, Chief Smart City Officers, the ASEAN Smart Cities "
         "Framework). Lists return `{items, count}` with `?page=` and `?page_size=` "
-        "(max 200); errors return `{detail}`."
+        "(max 200); errors return `{detail}`. Requests are rate-limited per API token, "
+        "signed-in user or anonymous address: every answer carries the `RateLimit-Policy` "
+        "and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers-12), and a request "
+        "over the limit gets 429 with `Retry-After`; the health checks are not limited."
     ),
     urls_namespace="api-v1",
 )
@@ -45,7 +58,10 @@ def domain_error(request, exc: DomainError):
         # name the field, in the same shape as the schema's 422s (SPEC §3)
         detail = [{"type": "value_error", "loc": ["body", exc.field], "msg": exc.message}]
         return api.create_response(request, {"detail": detail}, status=422)
-    return api.create_response(request, {"detail": exc.message}, status=exc.status)
+    response = api.create_response(request, {"detail": exc.message}, status=exc.status)
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Exception)

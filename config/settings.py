@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ascn.core.ratelimit.ApiRateLimitMiddleware",  # before the token check: bad tokens count too
     "ascn.accounts.middleware.ApiTokenMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ascn.accounts.middleware.TwoFactorMiddleware",
@@ -142,6 +143,15 @@ AXES_USERNAME_CALLABLE = "ascn.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ascn.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# Rate limits (core/ratelimit.py, docs/operations.md "Rate limits"): API requests per client as
+# <requests>/<seconds> ("off": none), counted in the shared cache; the health checks are exempt.
+ASCN_API_RATE_ANONYMOUS = os.environ.get("ASCN_API_RATE_ANONYMOUS", "300/60")  # per address
+ASCN_API_RATE_TOKEN = os.environ.get("ASCN_API_RATE_TOKEN", "1200/60")  # per API token
+ASCN_API_RATE_USER = os.environ.get("ASCN_API_RATE_USER", "600/60")  # per signed-in user
+# At most one password-reset e-mail per address per this many seconds.
+ASCN_PASSWORD_RESET_INTERVAL = int(os.environ.get("ASCN_PASSWORD_RESET_INTERVAL", "300"))
+# At most this many invitations sent by one person in any hour.
+ASCN_INVITATIONS_PER_HOUR = int(os.environ.get("ASCN_INVITATIONS_PER_HOUR", "30"))
 # TOTP two-factor (django-otp): required for the Secretariat, optional for everyone else.
 ASCN_SECRETARIAT_REQUIRES_2FA = env_bool("ASCN_SECRETARIAT_REQUIRES_2FA", True)
 OTP_TOTP_ISSUER = "ASCN Platform"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.db import transaction
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -12,6 +14,7 @@ from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import VerifyNotAllowed
 
 from ascn.accounts.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
+from ascn.core import ratelimit
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -19,6 +22,17 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset form, sending at most one e-mail per address per
+    ``ASCN_PASSWORD_RESET_INTERVAL`` seconds. The wait starts whether or not the address has
+    an account, and the page answers the same either way: it tells no one who is registered."""
+
+    def save(self, *args, **kwargs) -> None:
+        email = self.cleaned_data["email"].strip().lower()
+        if ratelimit.once_per("password-reset", email, settings.ASCN_PASSWORD_RESET_INTERVAL):
+            super().save(*args, **kwargs)
 
 
 # --- two-factor ----------------------------------------------------------------------

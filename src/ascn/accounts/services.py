@@ -32,7 +32,7 @@ from ascn.accounts.models import (
     User,
 )
 from ascn.core import audit
-from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
+from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, TooManyRequests
 from ascn.core.permissions import forget_scopes, scopes_of
 from ascn.core.services import audit_and_announce, lock, save_fields
 
@@ -232,6 +232,7 @@ def invitation_create(
         and not person.appointments.filter(city=fields["city"]).exists()
     ):
         raise InvalidInput(_("This person holds no office in that city."), field="person")
+    _check_invitation_rate(actor)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
@@ -280,6 +281,33 @@ def invitation_create(
         )
     )
     return invitation, token
+
+
+def _check_invitation_rate(actor: User) -> None:
+    """At most ``ASCN_INVITATIONS_PER_HOUR`` invitations by one person in any hour (a sliding
+    hour, counted in the database; revoked ones count, they were e-mailed). The inviter's row
+    is locked first, so two invitations sent at once are counted one after the other."""
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    limit = settings.ASCN_INVITATIONS_PER_HOUR
+    now = timezone.now()
+    sent = list(
+        Invitation.objects.filter(invited_by=actor, created_at__gt=now - dt.timedelta(hours=1))
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    if len(sent) < limit:
+        return
+    # the invitation whose hour ends next brings the count back under the limit
+    wait = sent[len(sent) - limit] + dt.timedelta(hours=1) - now
+    minutes = max(1, int(wait.total_seconds() + 59) // 60)
+    raise TooManyRequests(
+        _(
+            "You have sent %(count)d invitations in the past hour, the most allowed. "
+            "Nothing was sent: you can invite again in %(minutes)d minutes."
+        )
+        % {"count": len(sent), "minutes": minutes},
+        retry_after=int(wait.total_seconds()) + 1,
+    )
 
 
 def _scope_key(invitation: Invitation) -> str | None:

@@ -37,6 +37,7 @@ from qrcode.image.svg import SvgPathImage
 from ascn.accounts import services
 from ascn.accounts.forms import (
     InvitationAcceptForm,
+    PasswordResetForm,
     TokenCreateForm,
     TwoFactorCodeForm,
 )
@@ -107,6 +108,7 @@ class PasswordChangeView(PasswordRecordedMixin, auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm  # one e-mail per address per few minutes
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"

@@ -50,3 +50,14 @@ class IllegalTransition(InvalidInput):
     (409: the record is not where the person thought; the message says where it is)."""
 
     status = 409
+
+
+class TooManyRequests(InvalidInput):
+    """Over a limit on how often something may be done (429): the message says when it may be
+    done again, ``retry_after`` seconds from now. A form shows it as a form error."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))
