@@ -94,7 +94,7 @@ class SharedDatabase:
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603 - the documented worker command
+    return subprocess.Popen(
         [
             sys.executable,
             "manage.py",
