@@ -297,6 +297,15 @@ ASCN_IMPORT_MAX_ROWS = int(
 ASCN_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ASCN_IMPORT_BACKGROUND_ROWS", "200"))
 ASCN_IMPORT_MAX_BYTES = int(os.environ.get("ASCN_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
+# Jobs that outlive their worker (docs/operations.md). A running import renews its heartbeat
+# every few seconds (at most every quarter of the stale time); one silent for longer than
+# ASCN_JOB_STALE_SECONDS lost its task worker and is run again, up to ASCN_JOB_MAX_ATTEMPTS
+# runs in all, then marked failed. `manage.py db_worker` looks for such jobs when it starts and
+# every half stale time. ASCN_IMPORT_ROW_DELAY (seconds per row, for tests only) slows imports.
+ASCN_JOB_STALE_SECONDS = float(os.environ.get("ASCN_JOB_STALE_SECONDS", "120"))
+ASCN_JOB_MAX_ATTEMPTS = int(os.environ.get("ASCN_JOB_MAX_ATTEMPTS", "3"))
+ASCN_IMPORT_ROW_DELAY = float(os.environ.get("ASCN_IMPORT_ROW_DELAY", "0"))
+
 # Caches of derived answers, in seconds (0: computed for every request). The anonymous
 # response cache is versioned by writes (core/cache.py); the dashboards' figures and the
 # open-data downloads are rebuilt when their records change, at the latest after this.

@@ -92,7 +92,7 @@ def served(tmp_path):
         start_new_session=True,
     )
     try:
-        assert wait_for(lambda: health(port) == 200 and len(workers(process.pid)) == 2), (
+        assert wait_for(lambda: health(port) == 200 and len(workers(process.pid)) == 2, 180), (
             "make serve did not come up"
         )
         yield port, process

@@ -13,6 +13,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
         "original_name",
         "created_by",
         "status",
+        "attempts",
         "total_rows",
         "created_count",
         "created_at",

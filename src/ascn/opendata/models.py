@@ -38,6 +38,11 @@ class ImportJob(HasPage, models.Model):
     ``errors`` is a list of ``{"row", "column", "message"}`` (row numbers as a spreadsheet
     shows them: the header is row 1). An import is all-or-nothing: a job with errors created
     nothing.
+
+    A running job beats: ``heartbeat_at`` is renewed every few seconds while it checks rows
+    (``services._save_progress``). A job that has not beaten for ``ASCN_JOB_STALE_SECONDS``
+    lost its worker; ``services.import_jobs_recover`` runs it again (``attempts`` counts the
+    runs started, up to ``ASCN_JOB_MAX_ATTEMPTS``) or fails it, and sets ``interrupted_at``.
     """
 
     page_url = "project-import-status"
@@ -65,6 +70,14 @@ class ImportJob(HasPage, models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("runs started"), default=0)
+    interrupted_at = models.DateTimeField(
+        _("worker found stopped"),
+        null=True,
+        blank=True,
+        help_text=_("When a run of this import was found to have lost its task worker."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -83,6 +96,11 @@ class ImportJob(HasPage, models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}
+
+    @property
+    def interrupted(self) -> bool:
+        """A run of this import lost its worker (it is being retried, or it failed for it)."""
+        return self.interrupted_at is not None
 
     @property
     def percent(self) -> int:

@@ -18,14 +18,20 @@ an indeterminate "saving" bar.
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from ascn.core import audit
@@ -112,27 +118,92 @@ def _saved_key(job_id: int) -> str:
     return f"opendata:import:{job_id}:saved"
 
 
+def _beat_key(job_id: int) -> str:
+    return f"opendata:import:{job_id}:beat"
+
+
 def saving_progress(job: ImportJob) -> int | None:
     """How many projects a running import has saved so far, when the cache knows it."""
     return cache.get(_saved_key(job.pk))
 
 
+# --- a run's heartbeat and its fence --------------------------------------------------------
+
+
+def stale_seconds() -> float:
+    """A running job silent for longer than this has lost its worker."""
+    return settings.ASCN_JOB_STALE_SECONDS
+
+
+def heartbeat_seconds() -> float:
+    """How often a running job says it is alive: every 5 s, or a quarter of the stale time."""
+    return min(5.0, stale_seconds() / 4)
+
+
+def max_attempts() -> int:
+    return max(1, settings.ASCN_JOB_MAX_ATTEMPTS)
+
+
+class JobTakenOver(Exception):
+    """This run's job is no longer its own: the job was recovered (retried or failed) because
+    it had been silent too long. The run stops without writing anything more."""
+
+
 def _save_progress(job: ImportJob, **fields: Any) -> None:
+    """Write a running job's fields and renew its heartbeat, only while this run still owns
+    the job (same attempt, still running); else raise ``JobTakenOver``."""
+    fields["heartbeat_at"] = timezone.now()
+    owned = ImportJob.objects.filter(
+        pk=job.pk, status=ImportStatus.RUNNING, attempts=job.attempts
+    ).update(**fields)
+    if not owned:
+        raise JobTakenOver(job.pk)
     for key, value in fields.items():
         setattr(job, key, value)
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _row_delay() -> None:
+    """Tests only (``ASCN_IMPORT_ROW_DELAY``): an import slow enough to be killed mid-run."""
+    if settings.ASCN_IMPORT_ROW_DELAY:
+        time.sleep(settings.ASCN_IMPORT_ROW_DELAY)
+
+
+# --- running an import ----------------------------------------------------------------------
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Run a pending import (inline or from the task). Safe to call twice: it runs once."""
+    """Run a pending import (inline or from the task). Safe to call twice: it runs once.
+
+    Claiming the job starts a new attempt; every later write of this run is fenced by it
+    (``_save_progress``), so a run whose job was recovered meanwhile writes nothing more.
+    """
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING, phase=ImportPhase.CHECKING, started_at=timezone.now()
+        status=ImportStatus.RUNNING,
+        phase=ImportPhase.CHECKING,
+        processed_rows=0,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
     )
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
         raise NotFound(_("Import not found."))
     if not claimed:
         return job
+    try:
+        _run(job)
+    except JobTakenOver:
+        logger.warning(
+            "Project import %s: run %s stopped, the job was recovered while it ran",
+            job.pk,
+            job.attempts,
+        )
+        job.refresh_from_db()
+    return job
+
+
+def _run(job: ImportJob) -> None:
     actor = job.created_by
     errors: list[imports.RowError] = []
     created: list[int] = []
@@ -143,16 +214,35 @@ def import_job_run(*, job_id: int) -> ImportJob:
         if not errors:
             _save_progress(job, phase=ImportPhase.SAVING)
             created, errors = _create_projects(job, actor, checked)
+    except JobTakenOver:
+        raise
     except InvalidInput as exc:  # the stored file no longer reads (it did at upload)
         errors = [imports.RowError(None, "", exc.message)]
     except Exception:
-        logger.exception("Project import %s failed", job_id)
+        logger.exception("Project import %s failed", job.pk)
         errors = [
             imports.RowError(
                 None, "", _("The import stopped on an unexpected error; nothing was created.")
             )
         ]
-    cache.delete(_saved_key(job.pk))
+    cache.delete_many([_saved_key(job.pk), _beat_key(job.pk)])
+    if errors:  # a success was written with the projects, in their transaction
+        _finish(job, [], errors)
+    audit_and_announce(
+        actor,
+        "opendata.import.completed",
+        job,
+        {
+            "status": {"before": ImportStatus.RUNNING, "after": job.status},
+            "rows": {"before": None, "after": job.total_rows},
+            "created": {"before": None, "after": len(created)},
+            "errors": {"before": None, "after": len(errors)},
+            "attempt": {"before": None, "after": job.attempts},
+        },
+    )
+
+
+def _finish(job: ImportJob, created: list[int], errors: list[imports.RowError]) -> None:
     _save_progress(
         job,
         status=ImportStatus.FAILED if errors else ImportStatus.SUCCEEDED,
@@ -163,63 +253,177 @@ def import_job_run(*, job_id: int) -> ImportJob:
         errors=[error.as_dict() for error in errors],
         finished_at=timezone.now(),
     )
-    audit_and_announce(
-        actor,
-        "opendata.import.completed",
-        job,
-        {
-            "status": {"before": ImportStatus.RUNNING, "after": job.status},
-            "rows": {"before": None, "after": job.total_rows},
-            "created": {"before": None, "after": len(created)},
-            "errors": {"before": None, "after": len(errors)},
-        },
-    )
-    return job
 
 
 def _check_rows(
     job: ImportJob, actor: Actor, table: imports.Table
 ) -> tuple[list[imports.RowError], list[imports.CheckedRow]]:
+    """Check every row; progress (and the heartbeat) is written every ``batch`` rows and at
+    least every ``heartbeat_seconds()``: some fifty writes for a file, not one a row."""
     checker = imports.RowChecker(actor, table)
     errors: list[imports.RowError] = []
     checked: list[imports.CheckedRow] = []
     batch = max(1, table.row_count // PROGRESS_BATCHES)
+    next_beat = time.monotonic() + heartbeat_seconds()
     for index, (row, values) in enumerate(table.rows, start=1):
+        _row_delay()
         result, row_errors = checker.check(row, values)
         errors.extend(row_errors)
         if result is not None:
             checked.append(result)
-        if index % batch == 0 and index < table.row_count:
+        if index < table.row_count and (index % batch == 0 or time.monotonic() >= next_beat):
             _save_progress(job, processed_rows=index)
+            next_beat = time.monotonic() + heartbeat_seconds()
     _save_progress(job, processed_rows=table.row_count)
     return errors, checked
 
 
 def _report_saved(job: ImportJob, count: int) -> None:
-    cache.set(_saved_key(job.pk), count, timeout=24 * 3600)
+    """How far the saving has gone, and a heartbeat: both in the cache, since the database
+    row cannot be written from outside the transaction that saves (``_create_projects``)."""
+    cache.set_many(
+        {_saved_key(job.pk): count, _beat_key(job.pk): timezone.now()}, timeout=24 * 3600
+    )
 
 
 def _create_projects(
     job: ImportJob, actor: Actor, checked: list[imports.CheckedRow]
 ) -> tuple[list[int], list[imports.RowError]]:
-    """Create every checked row in one transaction; any error rolls all of them back."""
+    """Create every checked row and mark the job succeeded in one transaction; any error rolls
+    all of them back.
+
+    The transaction's first write is the job's row (a heartbeat): PostgreSQL keeps that row
+    locked until the commit, which tells recovery the job is alive (it skips locked rows);
+    SQLite lets no other writer in at all until then. A worker killed here leaves no project.
+    """
     created: list[int] = []
     errors: list[imports.RowError] = []
     batch = max(1, len(checked) // PROGRESS_BATCHES)
+    next_beat = time.monotonic() + heartbeat_seconds()
     with transaction.atomic():
+        _save_progress(job)
         for index, item in enumerate(checked, start=1):
+            _row_delay()
             try:
                 project = project_create(actor=actor, **item.values)
             except DomainError as exc:  # project_create's savepoint has been rolled back
                 errors.append(imports.row_error(item.row, exc))
             else:
                 created.append(project.pk)
-            if index % batch == 0:
+            if index % batch == 0 or time.monotonic() >= next_beat:
                 _report_saved(job, index)
+                next_beat = time.monotonic() + heartbeat_seconds()
         if errors:
             transaction.set_rollback(True)
             return [], errors
+        _finish(job, created, [])  # raises JobTakenOver (rolling everything back) if not ours
     return created, errors
+
+
+# --- jobs whose worker died -----------------------------------------------------------------
+
+WORKER_STOPPED = gettext_lazy(
+    "The import stopped when its worker stopped; nothing was saved. Upload the file again."
+)
+
+
+@dataclass
+class Recovery:
+    """What ``import_jobs_recover`` did: the ids of the jobs queued again and of those failed."""
+
+    retried: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def _silent_since(cutoff: datetime) -> Q:
+    return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+
+
+def import_job_silent(job: ImportJob, now: datetime | None = None) -> bool:
+    """A running job that has not beaten for ``stale_seconds()``: its worker has probably
+    died, and the next recovery will retry or fail it."""
+    if job.status != ImportStatus.RUNNING:
+        return False
+    last = _last_sign_of_life(job)
+    now = now or timezone.now()
+    return last is not None and (now - last).total_seconds() > stale_seconds()
+
+
+def _last_sign_of_life(job: ImportJob) -> datetime | None:
+    """The job's heartbeat: in its row, or in the cache while it saves."""
+    signs = [job.heartbeat_at or job.started_at, cache.get(_beat_key(job.pk))]
+    return max((sign for sign in signs if sign is not None), default=None)
+
+
+def import_jobs_recover(*, now: datetime | None = None) -> Recovery:
+    """Retry or fail every running import whose worker died (silent for ``stale_seconds()``).
+
+    A system action (no actor, audited as "system"), run by ``manage.py db_worker`` when it
+    starts and then periodically. A job with runs left is put back in the queue (its page
+    says which attempt comes next); after ``max_attempts()`` runs it fails with
+    ``WORKER_STOPPED``. Nothing needs undoing: a run saves its projects in one transaction
+    with its success, so a dead run saved nothing.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=stale_seconds())
+    silent = ImportJob.objects.filter(_silent_since(cutoff), status=ImportStatus.RUNNING)
+    done = Recovery()
+    for job in silent:
+        if not import_job_silent(job, now):  # saving: its heartbeat is in the cache
+            continue  # (checked before _recover's transaction, which waits for SQLite's lock)
+        outcome = _recover(job.pk, cutoff, now)
+        if outcome == ImportStatus.PENDING:
+            done.retried.append(job.pk)
+        elif outcome == ImportStatus.FAILED:
+            done.failed.append(job.pk)
+    return done
+
+
+@transaction.atomic
+def _recover(job_id: int, cutoff: datetime, now: datetime) -> str | None:
+    job = (
+        ImportJob.objects.select_for_update(skip_locked=True)  # a job saving now is locked
+        .filter(_silent_since(cutoff), pk=job_id, status=ImportStatus.RUNNING)
+        .first()
+    )
+    if job is None:  # it beat, finished or is saving since the list was read
+        return None
+    last = _last_sign_of_life(job)
+    if last is not None and last >= cutoff:  # it is saving (the cache has its heartbeat)
+        return None
+    retry = job.attempts < max_attempts()
+    fields: dict[str, Any] = {"phase": "", "interrupted_at": now, "heartbeat_at": None}
+    if retry:
+        fields |= {"status": ImportStatus.PENDING, "processed_rows": 0}
+    else:
+        fields |= {
+            "status": ImportStatus.FAILED,
+            "errors": [imports.RowError(None, "", str(WORKER_STOPPED)).as_dict()],
+            "finished_at": now,
+        }
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(job, key, value)
+    cache.delete_many([_saved_key(job.pk), _beat_key(job.pk)])
+    audit_and_announce(
+        None,
+        "opendata.import.retried" if retry else "opendata.import.abandoned",
+        job,
+        {
+            "status": {"before": ImportStatus.RUNNING, "after": job.status},
+            "attempt": {"before": job.attempts, "after": job.attempts + 1 if retry else None},
+        },
+    )
+    logger.warning(
+        "Project import %s lost its worker during run %s of %s: %s",
+        job.pk,
+        job.attempts,
+        max_attempts(),
+        "queued again" if retry else "failed",
+    )
+    if retry:
+        transaction.on_commit(lambda: run_project_import.enqueue(job_id))
+    return job.status
 
 
 @task()

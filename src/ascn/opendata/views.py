@@ -128,6 +128,8 @@ def import_status(request, pk: int):
             "saved_percent": saved * 100 // job.total_rows if saved and job.total_rows else 0,
             "created": created,
             "more_created": max(0, job.created_count - len(created)),
+            "max_attempts": services.max_attempts(),
+            "silent": services.import_job_silent(job),
         },
     )
 
