@@ -31,6 +31,7 @@ from ascn.accounts.models import (
     Role,
     User,
 )
+from ascn.accounts.two_factor import needs_second_factor, next_step
 from ascn.core import audit
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import forget_scopes, scopes_of
@@ -365,10 +366,29 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def token_create(*, actor: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
-    """Create a personal API token for ``actor``. The secret is returned once, never stored."""
+def token_create(
+    *, actor: User, name: str = "", days: int | None = None, two_factor: bool = False
+) -> tuple[ApiToken, str]:
+    """Create a personal API token for ``actor``. The secret is returned once, never stored.
+
+    ``two_factor``: the caller checked the actor's second factor on this sign-in (a right
+    TOTP code, or a verified session); the token carries it. An account that must use
+    two-factor (``two_factor.needs_second_factor``) gets no token without it.
+    """
     if actor is None or not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Sign in to create a token."))
+    if needs_second_factor(actor, verified=two_factor):
+        if next_step(actor) == "setup":
+            raise PermissionDenied(
+                _(
+                    "Your account must use two-factor sign-in: set it up first "
+                    "(%(url)s), then create a token with a code."
+                )
+                % {"url": reverse("two-factor-setup")}
+            )
+        raise PermissionDenied(
+            _("Your account has two-factor sign-in on: a token needs a right two-factor code.")
+        )
     days = TOKEN_DEFAULT_DAYS if days is None else days
     if not 1 <= days <= TOKEN_MAX_DAYS:
         raise InvalidInput(
@@ -382,12 +402,21 @@ def token_create(*, actor: User, name: str = "", days: int | None = None) -> tup
         prefix=secret[:12],
         key_hash=hash_secret(secret),
         expires_at=timezone.now() + dt.timedelta(days=days),
+        two_factor=two_factor,
     )
     audit_and_announce(
         actor,
         "accounts.token.created",
         token,
-        audit.diff({}, {"name": name, "prefix": token.prefix, "expires_at": token.expires_at}),
+        audit.diff(
+            {},
+            {
+                "name": name,
+                "prefix": token.prefix,
+                "expires_at": token.expires_at,
+                "two_factor": two_factor,
+            },
+        ),
     )
     return token, secret
 

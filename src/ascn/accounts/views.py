@@ -36,12 +36,14 @@ from qrcode.image.svg import SvgPathImage
 
 from ascn.accounts import services
 from ascn.accounts.forms import (
+    EmailAuthenticationForm,
     InvitationAcceptForm,
     TokenCreateForm,
     TwoFactorCodeForm,
 )
 from ascn.accounts.models import ApiToken, Membership, User
 from ascn.accounts.notifications import mark_read, notifications_for
+from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
@@ -84,6 +86,24 @@ def account(request):
         ).count(),
     }
     return render(request, "accounts/account.html", context)
+
+
+# --- signing in ----------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    """E-mail and password; then straight on to the second factor when one is owed."""
+
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+
+    def get_success_url(self):
+        target = super().get_success_url()
+        user = self.request.user
+        if needs_second_factor(user, verified=request_verified(self.request)):
+            step = "two-factor-verify" if next_step(user) == "verify" else "two-factor-setup"
+            return f"{reverse(step)}?{urlencode({'next': target})}"
+        return target
 
 
 # --- passwords -----------------------------------------------------------------------
@@ -293,11 +313,14 @@ def invitation_accept(request, token: str):
 # --- API tokens ----------------------------------------------------------------------
 
 
-def _token_status(token: ApiToken, now) -> tuple[str, str]:
+def _token_status(token: ApiToken, now, owes_second_factor: bool) -> tuple[str, str]:
+    """``owes_second_factor``: ``needs_second_factor(owner, verified=False)``."""
     if token.revoked_at is not None:
         return "revoked", _("revoked")
     if token.expires_at <= now:
         return "expired", _("expired")
+    if owes_second_factor and not token.two_factor:
+        return "refused", _("refused: made without two-factor, create a new one")
     return "active", _("active")
 
 
@@ -310,7 +333,10 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         try:
             created, secret = services.token_create(
-                actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                two_factor=request_verified(request),
             )
         except InvalidInput as exc:
             form_error(form, exc)
@@ -318,8 +344,9 @@ def tokens(request):
             form = TokenCreateForm()
     now = timezone.now()
     token_list = list(ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk"))
+    owes_second_factor = needs_second_factor(request.user, verified=False)
     for token in token_list:
-        token.status, token.status_label = _token_status(token, now)
+        token.status, token.status_label = _token_status(token, now, owes_second_factor)
     context = {"form": form, "tokens": token_list, "created": created, "secret": secret}
     return render(request, "accounts/tokens.html", context)
 
