@@ -22,12 +22,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.oath import TOTP
@@ -109,14 +111,36 @@ class SignInView(auth_views.LoginView):
 # --- passwords -----------------------------------------------------------------------
 
 
+def tokens_revoked_message(request, count: int) -> None:
+    """Tell the person their API tokens ended with their old password."""
+    if count:
+        messages.info(
+            request,
+            ngettext(
+                "Your %(count)d API token was revoked with your old password: create a new "
+                "one if a script needs it.",
+                "Your %(count)d API tokens were revoked with your old password: create new "
+                "ones if scripts need them.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
 class PasswordRecordedMixin:
-    """A Django password view whose new password goes in the audit trail (``audit_action``)."""
+    """A Django password view whose new password is recorded by ``services.password_changed``
+    (audit entry ``audit_action``, the user's API tokens revoked) in the same transaction as
+    the password itself."""
 
     audit_action: str
 
+    @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.password_recorded(actor=form.user, action=self.audit_action)
+        revoked = services.password_changed(
+            actor=form.user, user=form.user, action=self.audit_action
+        )
+        tokens_revoked_message(self.request, revoked)
         return response
 
 
@@ -271,12 +295,19 @@ def invitation_accept(request, token: str):
     except NotFound:
         return _invalid_invitation(request)
     existing = User.objects.filter(email__iexact=invitation.email).first()
+    # An existing account accepts signed in as itself; someone else signed in is told so.
+    signed_in_as_existing = existing is not None and request.user.pk == existing.pk
     form = None if existing else InvitationAcceptForm(request.POST or None)
-    if request.method == "POST" and (form is None or form.is_valid()):
+    if request.method == "POST" and (
+        signed_in_as_existing or (form is not None and form.is_valid())
+    ):
         data = form.cleaned_data if form is not None else {}
         try:
             user = services.invitation_accept(
-                token=token, password=data.get("password"), full_name=data.get("full_name", "")
+                token=token,
+                password=data.get("password"),
+                full_name=data.get("full_name", ""),
+                actor=request.user if request.user.is_authenticated else None,
             )
         except NotFound:
             return _invalid_invitation(request)
@@ -298,12 +329,12 @@ def invitation_accept(request, token: str):
             messages.success(
                 request, _("The role %(role)s is added to your account.") % {"role": role}
             )
-            if request.user.is_authenticated and request.user.pk == user.pk:
-                return redirect("account")
-            return redirect(f"{reverse('login')}?{urlencode({'next': reverse('account')})}")
+            return redirect("account")
     context = {
         "invitation": invitation,
         "existing": existing,
+        "signed_in_as_existing": signed_in_as_existing,
+        "sign_in_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
         "form": form,
         "password_help": password_validators_help_texts(),
     }
