@@ -7,6 +7,7 @@ from django.http.multipartparser import MultiPartParserError
 from django_otp import match_token, user_has_device
 from ninja import Status
 
+from ascn.accounts.lockout import ACCOUNT_GUARDED_MESSAGE, forget_own_failures
 from ascn.accounts.models import Membership
 from ascn.accounts.schemas import MeOut, TokenIn, TokenOut
 from ascn.accounts.services import token_create, token_revoke
@@ -30,6 +31,8 @@ def auth_token_create(request, payload: TokenIn):
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if getattr(request, "axes_locked_out", False):
         return Status(429, {"detail": "Too many failed attempts: try again later."})
+    if getattr(request, "ascn_account_guarded", False):
+        return Status(429, {"detail": str(ACCOUNT_GUARDED_MESSAGE)})
     if user is None:
         return Status(401, {"detail": "E-mail or password is not correct."})
     # The one two-factor rule (two_factor.py): a code makes the token verified; an account
@@ -44,7 +47,8 @@ def auth_token_create(request, payload: TokenIn):
     token, secret = token_create(
         actor=user, name=payload.name or "", days=payload.days, two_factor=verified
     )
-    # A token is a sign-in: clears earlier failures (django-axes) and records the last sign-in.
+    # A token is a sign-in: forgets the owner's own failures from here, records the sign-in.
+    forget_own_failures(request, user.email)
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return Status(201, {"token": secret, "expires": token.expires_at})
 

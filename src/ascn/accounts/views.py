@@ -43,6 +43,7 @@ from ascn.accounts.forms import (
     TokenCreateForm,
     TwoFactorCodeForm,
 )
+from ascn.accounts.lockout import forget_own_failures
 from ascn.accounts.models import ApiToken, Membership, User
 from ascn.accounts.notifications import mark_read, notifications_for
 from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
@@ -98,6 +99,10 @@ class SignInView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
+
+    def form_valid(self, form):
+        forget_own_failures(self.request, form.get_user().email)
+        return super().form_valid(form)
 
     def get_success_url(self):
         target = super().get_success_url()
