@@ -132,15 +132,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # failed sign-in throttling, first
+    "ascn.accounts.lockout.AccountGuardBackend",  # an account under attack needs two-factor
     "django.contrib.auth.backends.ModelBackend",
 ]
-# django-axes: lock an e-mail + address pair out after 5 failures, for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Failed sign-ins (docs/accounts.md, "Failed sign-ins"): django-axes locks a client address
+# out after AXES_FAILURE_LIMIT failures, whatever the accounts, for AXES_COOLOFF_HOURS; an
+# account with ASCN_ACCOUNT_FAILURE_LIMIT failures (from any address) in that window is not
+# locked but no longer opens with the password alone (its second factor or a password reset
+# still do). A success never resets an address's count (else signing in to one's own account
+# would wipe it).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ASCN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("ASCN_ACCOUNT_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form and the token API both pass `username`
 AXES_USERNAME_CALLABLE = "ascn.accounts.lockout.lockout_username"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "ascn.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 # Rate limits (core/ratelimit.py, docs/operations.md "Rate limits"): API requests per client as
@@ -152,6 +159,11 @@ ASCN_API_RATE_USER = os.environ.get("ASCN_API_RATE_USER", "600/60")  # per signe
 ASCN_PASSWORD_RESET_INTERVAL = int(os.environ.get("ASCN_PASSWORD_RESET_INTERVAL", "300"))
 # At most this many invitations sent by one person in any hour.
 ASCN_INVITATIONS_PER_HOUR = int(os.environ.get("ASCN_INVITATIONS_PER_HOUR", "30"))
+# The client address (failed sign-ins): the number of reverse proxies in front of the app
+# server that each append the address they were reached from to X-Forwarded-For. 0 (the
+# default): REMOTE_ADDR, and X-Forwarded-For is ignored, since any client can send it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "ascn.core.client.client_address"
 # TOTP two-factor (django-otp): required for the Secretariat, optional for everyone else.
 ASCN_SECRETARIAT_REQUIRES_2FA = env_bool("ASCN_SECRETARIAT_REQUIRES_2FA", True)
 OTP_TOTP_ISSUER = "ASCN Platform"

@@ -26,8 +26,11 @@ def run(command: str) -> str:
 
 
 def bearer(email: str) -> Client:
-    """An API client with a fresh token of the account ``email`` (a demo account)."""
-    _, secret = token_create(actor=User.objects.get(email=email), name="samples test")
+    """An API client with a fresh token of the account ``email`` (a demo account), as made
+    with the account's two-factor code (the demo Secretariat must use two-factor)."""
+    _, secret = token_create(
+        actor=User.objects.get(email=email), name="samples test", two_factor=True
+    )
     return Client(headers={"Authorization": f"Bearer {secret}"})
 
 

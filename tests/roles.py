@@ -146,11 +146,16 @@ class Principal:
 
     @property
     def secret(self) -> str:
-        """This principal's API token (created on first use, through ``token_create``)."""
+        """This principal's API token (created on first use, through ``token_create``; with
+        the two-factor check passed when the principal has a device, as the API does it)."""
         if self.user is None:
             raise ValueError("The anonymous principal has no token.")
         if self._secret is None:
-            _, self._secret = token_create(actor=self.user, name=f"role matrix {self.name}")
+            _, self._secret = token_create(
+                actor=self.user,
+                name=f"role matrix {self.name}",
+                two_factor=self.device is not None,
+            )
         return self._secret
 
     def bearer(self, **client_kwargs) -> Client:

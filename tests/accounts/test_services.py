@@ -392,12 +392,30 @@ def test_an_existing_account_accepting_gains_the_role_without_a_new_password(rol
     hanoi_user = roles.user("cso_hanoi")
     _, token = invite(email=hanoi_user.email, role=Role.PARTNER_MEMBER, scope=adb)
     mark = AuditMark()
-    # when they accept (no password: they have an account)
-    user = invitation_accept(token=token, password=None)
+    # when they accept signed in (no password: they have an account)
+    user = invitation_accept(token=token, password=None, actor=hanoi_user)
     # then the same account holds both roles, and no account was created
     assert user.pk == hanoi_user.pk
     assert scopes_of(fresh(user)).roles == {"cso", "partner_member"}
     assert mark.actions() == ["accounts.membership.granted", "accounts.invitation.accepted"]
+
+
+@pytest.mark.parametrize("who", [None, "cso_phuket"])
+def test_an_existing_account_accepts_only_signed_in_as_itself(roles, adb, invite, who):
+    # given the CSCO of Hanoi, who has an account, is invited as a member of the ADB
+    hanoi_user = roles.user("cso_hanoi")
+    invitation, token = invite(email=hanoi_user.email, role=Role.PARTNER_MEMBER, scope=adb)
+    mark, users = AuditMark(), User.objects.count()
+    # when the link is used by nobody signed in, or by another account (with a password even)
+    actor = roles.user(who) if who else None
+    with pytest.raises(PermissionDenied) as refused:
+        invitation_accept(token=token, password=STRONG_PASSWORD, actor=actor)
+    # then they are asked to sign in as that account, and nothing is written
+    assert "sign in" in refused.value.message
+    assert User.objects.count() == users
+    assert scopes_of(fresh(hanoi_user)).roles == {"cso"}
+    assert not mark.entries()
+    assert invitation_by_token(token) == invitation
 
 
 # --- users ------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ascn.accounts.models import ApiToken, Invitation, Membership, User
-from ascn.accounts.services import membership_end
+from ascn.accounts.services import membership_end, password_changed
 from ascn.core.admin import ReadOnlyAdmin
 
 
@@ -19,6 +21,29 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    @transaction.atomic
+    def user_change_password(self, request, id, form_url=""):
+        """Django's form sets the password; ``password_changed`` records it and revokes the
+        person's API tokens, in the same transaction."""
+        before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+        response = super().user_change_password(request, id, form_url)
+        user = User.objects.filter(pk=id).first()
+        if request.method == "POST" and user is not None and user.password != before:
+            revoked = password_changed(
+                actor=request.user, user=user, action="accounts.password.set"
+            )
+            if revoked:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d API token of this person was revoked.",
+                        "%(count)d API tokens of this person were revoked.",
+                        revoked,
+                    )
+                    % {"count": revoked},
+                )
+        return response
 
 
 @admin.register(Membership)

@@ -7,9 +7,11 @@ from django.http.multipartparser import MultiPartParserError
 from django_otp import match_token, user_has_device
 from ninja import Status
 
+from ascn.accounts.lockout import ACCOUNT_GUARDED_MESSAGE, forget_own_failures
 from ascn.accounts.models import Membership
 from ascn.accounts.schemas import MeOut, TokenIn, TokenOut
 from ascn.accounts.services import token_create, token_revoke
+from ascn.accounts.two_factor import needs_second_factor, next_step
 from ascn.core.api import ERRORS_AUTH, ERRORS_WRITE, AppRouter, ErrorOut, member_auth
 
 router = AppRouter(tags=["accounts"])
@@ -17,7 +19,7 @@ router = AppRouter(tags=["accounts"])
 
 @router.post(
     "/auth/token",
-    response={201: TokenOut, 401: ErrorOut, 429: ErrorOut, **ERRORS_WRITE},
+    response={201: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut, **ERRORS_WRITE},
     operation_id="auth_token_create",
     summary="Exchange e-mail and password (and a two-factor code if on) for an API token",
 )
@@ -29,15 +31,24 @@ def auth_token_create(request, payload: TokenIn):
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if getattr(request, "axes_locked_out", False):
         return Status(429, {"detail": "Too many failed attempts: try again later."})
+    if getattr(request, "ascn_account_guarded", False):
+        return Status(429, {"detail": str(ACCOUNT_GUARDED_MESSAGE)})
     if user is None:
         return Status(401, {"detail": "E-mail or password is not correct."})
-    if user_has_device(user, confirmed=True):
+    # The one two-factor rule (two_factor.py): a code makes the token verified; an account
+    # that must use two-factor and has no authenticator yet gets a 403 from token_create.
+    verified = False
+    if needs_second_factor(user, verified=False) and next_step(user) == "verify":
         if not payload.otp_code:
             return Status(401, {"detail": "This account has two-factor on: send `otp_code`."})
         if match_token(user, payload.otp_code.strip()) is None:
             return Status(401, {"detail": "The two-factor code is not correct."})
-    token, secret = token_create(actor=user, name=payload.name or "", days=payload.days)
-    # A token is a sign-in: clears earlier failures (django-axes) and records the last sign-in.
+        verified = True
+    token, secret = token_create(
+        actor=user, name=payload.name or "", days=payload.days, two_factor=verified
+    )
+    # A token is a sign-in: forgets the owner's own failures from here, records the sign-in.
+    forget_own_failures(request, user.email)
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return Status(201, {"token": secret, "expires": token.expires_at})
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import VerifyNotAllowed
 
+from ascn.accounts.lockout import ACCOUNT_GUARDED_MESSAGE
 from ascn.accounts.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 from ascn.core import ratelimit
 
@@ -22,6 +23,11 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+    def get_invalid_login_error(self):
+        if getattr(self.request, "ascn_account_guarded", False):
+            return forms.ValidationError(ACCOUNT_GUARDED_MESSAGE, code="account_guarded")
+        return super().get_invalid_login_error()
 
 
 class PasswordResetForm(DjangoPasswordResetForm):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_otp import user_has_device
 
 from ascn.accounts.services import token_user
-from ascn.core.permissions import is_secretariat
+from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
 
 
 class ApiTokenMiddleware:
@@ -39,23 +37,21 @@ class ApiTokenMiddleware:
         return self.get_response(request)
 
 
-def needs_two_factor(user) -> bool:
-    """Whether this signed-in user must pass a TOTP check before going on."""
-    if not user.is_authenticated or user.is_verified():
-        return False
-
-    if user_has_device(user, confirmed=True):
-        return True
-    return settings.ASCN_SECRETARIAT_REQUIRES_2FA and is_secretariat(user)
-
-
 class TwoFactorMiddleware:
-    """Sends a signed-in user who still owes a TOTP code to set-up or verification.
+    """Holds back a request whose way in still owes a second factor (``two_factor.py``).
 
-    Required for the Secretariat; for others it applies once they have turned it on.
+    A session is sent to set-up or verification (an API call with a session gets a 403); a
+    bearer token created without a code is refused (403) for an account that must use
+    two-factor. The token endpoint checks its own code, and the two-factor pages stay open.
     """
 
-    OPEN_PREFIXES = ("/accounts/two-factor/", "/accounts/sign-out/", "/static/", "/media/")
+    OPEN_PREFIXES = (
+        "/accounts/two-factor/",
+        "/accounts/sign-out/",
+        "/api/v1/auth/token",
+        "/static/",
+        "/media/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,15 +60,19 @@ class TwoFactorMiddleware:
         user = getattr(request, "user", None)
         if (
             user is not None
-            and getattr(request, "api_token", None) is None
             and not request.path.startswith(self.OPEN_PREFIXES)
-            and needs_two_factor(user)
+            and needs_second_factor(user, verified=request_verified(request))
         ):
+            if getattr(request, "api_token", None) is not None:
+                return JsonResponse({"detail": UNVERIFIED_BEARER_MESSAGE}, status=403)
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Two-factor verification required."}, status=403)
-
-            target = (
-                "two-factor-verify" if user_has_device(user, confirmed=True) else "two-factor-setup"
-            )
+            target = "two-factor-verify" if next_step(user) == "verify" else "two-factor-setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+UNVERIFIED_BEARER_MESSAGE = (
+    "This account must use two-factor sign-in and this token was created without a "
+    "two-factor code: create a new token with `otp_code` (POST /api/v1/auth/token)."
+)

@@ -299,6 +299,14 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    two_factor = models.BooleanField(
+        _("two-factor verified"),
+        default=False,
+        help_text=_(
+            "Created with a right two-factor code (or from a verified session): it may be "
+            "used by an account that must use two-factor."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at"]

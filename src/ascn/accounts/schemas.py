@@ -9,7 +9,11 @@ class TokenIn(InputSchema):
     email: str = Field(..., max_length=254)
     password: str = Field(..., max_length=4096)
     otp_code: str | None = Field(
-        None, max_length=12, description="Required when the account has two-factor on."
+        None,
+        max_length=12,
+        description="The code of the account's authenticator app: required when the account "
+        "has two-factor on. A token created with it may be used by an account that must use "
+        "two-factor (the Secretariat); the Secretariat gets no token without it.",
     )
     name: str | None = Field(None, max_length=100, description="A label to recognise the token.")
     days: int | None = Field(None, ge=1, le=365, description="Lifetime in days (default 90).")

@@ -31,6 +31,7 @@ from ascn.accounts.models import (
     Role,
     User,
 )
+from ascn.accounts.two_factor import needs_second_factor, next_step
 from ascn.core import audit
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, TooManyRequests
 from ascn.core.permissions import forget_scopes, scopes_of
@@ -261,13 +262,24 @@ def invitation_create(
     )
     url = invitation_url(token)
     scope_name = str(invitation.scope) if invitation.scope else _("the ASEAN Smart Cities Network")
+    if User.objects.filter(email__iexact=email).exists():
+        how = _(
+            "You already have an account: open this link and sign in with it to accept (the "
+            "link works once and expires on %(expires)s):"
+        )
+    else:
+        how = _(
+            "Accept the invitation and choose your password here (the link works once and "
+            "expires on %(expires)s):"
+        )
     transaction.on_commit(
         lambda: send_mail(
             subject=_("You are invited to the ASCN Platform"),
-            message=_(
-                "%(inviter)s invites you to join the ASCN Platform as %(role)s for %(scope)s.\n\n"
-                "Accept the invitation and choose your password here (the link works once and "
-                "expires on %(expires)s):\n\n%(url)s\n"
+            message=(
+                _("%(inviter)s invites you to join the ASCN Platform as %(role)s for %(scope)s.")
+                + "\n\n"
+                + how
+                + "\n\n%(url)s\n"
             )
             % {
                 "inviter": actor.get_full_name(),
@@ -335,8 +347,14 @@ def invitation_by_token(token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, password: str | None, full_name: str = "") -> User:
-    """Accept an invitation: create the account (or reuse it) and grant the membership."""
+def invitation_accept(
+    *, token: str, password: str | None, full_name: str = "", actor: Actor = None
+) -> User:
+    """Accept an invitation: create the account and grant the membership.
+
+    When the e-mail already has an account, that account accepts it signed in (``actor``):
+    the link alone never adds a role to an existing account, nor makes a second one.
+    """
     invitation = invitation_by_token(token)
     invitation = lock(invitation)
     if invitation.status != "pending":
@@ -344,6 +362,11 @@ def invitation_accept(*, token: str, password: str | None, full_name: str = "") 
             _("This invitation link is not valid: it may have been used already or have expired.")
         )
     user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is not None and getattr(actor, "pk", None) != user.pk:
+        raise PermissionDenied(
+            _("An account with the e-mail address %(email)s exists: sign in with it to accept.")
+            % {"email": invitation.email}
+        )
     if user is None:
         if not password:
             raise InvalidInput(_("Choose a password."), field="password")
@@ -393,10 +416,29 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def token_create(*, actor: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
-    """Create a personal API token for ``actor``. The secret is returned once, never stored."""
+def token_create(
+    *, actor: User, name: str = "", days: int | None = None, two_factor: bool = False
+) -> tuple[ApiToken, str]:
+    """Create a personal API token for ``actor``. The secret is returned once, never stored.
+
+    ``two_factor``: the caller checked the actor's second factor on this sign-in (a right
+    TOTP code, or a verified session); the token carries it. An account that must use
+    two-factor (``two_factor.needs_second_factor``) gets no token without it.
+    """
     if actor is None or not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Sign in to create a token."))
+    if needs_second_factor(actor, verified=two_factor):
+        if next_step(actor) == "setup":
+            raise PermissionDenied(
+                _(
+                    "Your account must use two-factor sign-in: set it up first "
+                    "(%(url)s), then create a token with a code."
+                )
+                % {"url": reverse("two-factor-setup")}
+            )
+        raise PermissionDenied(
+            _("Your account has two-factor sign-in on: a token needs a right two-factor code.")
+        )
     days = TOKEN_DEFAULT_DAYS if days is None else days
     if not 1 <= days <= TOKEN_MAX_DAYS:
         raise InvalidInput(
@@ -410,12 +452,21 @@ def token_create(*, actor: User, name: str = "", days: int | None = None) -> tup
         prefix=secret[:12],
         key_hash=hash_secret(secret),
         expires_at=timezone.now() + dt.timedelta(days=days),
+        two_factor=two_factor,
     )
     audit_and_announce(
         actor,
         "accounts.token.created",
         token,
-        audit.diff({}, {"name": name, "prefix": token.prefix, "expires_at": token.expires_at}),
+        audit.diff(
+            {},
+            {
+                "name": name,
+                "prefix": token.prefix,
+                "expires_at": token.expires_at,
+                "two_factor": two_factor,
+            },
+        ),
     )
     return token, secret
 
@@ -447,9 +498,25 @@ def token_user(secret: str) -> tuple[User, ApiToken] | None:
 
 
 @transaction.atomic
-def password_recorded(*, actor: User, action: str) -> None:
-    """Django's password views write the password; the audit trail still gets the event."""
-    audit_and_announce(actor, action, actor, {})
+def password_changed(*, actor: Actor, user: User, action: str) -> int:
+    """A new password was set for ``user`` (Django's password views write it, in the same
+    transaction): record it and revoke the user's API tokens — a token does not outlive the
+    password it was obtained with, as a session does not. Returns how many were revoked.
+
+    ``actor``: the user themselves (change, reset), the Secretariat (the admin) or the system.
+    """
+    if getattr(actor, "pk", user.pk) != user.pk and not scopes_of(actor).secretariat:
+        raise PermissionDenied(_("Only the Secretariat sets someone else's password."))
+    now = timezone.now()
+    tokens = ApiToken.objects.select_for_update().filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=now
+    )
+    revoked = 0
+    for token in tokens.order_by("pk"):
+        save_fields(actor, "accounts.token.revoked", token, revoked_at=now)
+        revoked += 1
+    audit_and_announce(actor, action, user, audit.diff({}, {"api_tokens_revoked": revoked}))
+    return revoked
 
 
 @transaction.atomic

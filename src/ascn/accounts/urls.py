@@ -2,17 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ascn.accounts import views
-from ascn.accounts.forms import EmailAuthenticationForm
 
 urlpatterns = [
     path("", views.account, name="account"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=EmailAuthenticationForm
-        ),
-        name="login",
-    ),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     # passwords
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),

@@ -22,12 +22,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.oath import TOTP
@@ -36,13 +38,16 @@ from qrcode.image.svg import SvgPathImage
 
 from ascn.accounts import services
 from ascn.accounts.forms import (
+    EmailAuthenticationForm,
     InvitationAcceptForm,
     PasswordResetForm,
     TokenCreateForm,
     TwoFactorCodeForm,
 )
+from ascn.accounts.lockout import forget_own_failures
 from ascn.accounts.models import ApiToken, Membership, User
 from ascn.accounts.notifications import mark_read, notifications_for
+from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
@@ -87,17 +92,61 @@ def account(request):
     return render(request, "accounts/account.html", context)
 
 
+# --- signing in ----------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    """E-mail and password; then straight on to the second factor when one is owed."""
+
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+
+    def form_valid(self, form):
+        forget_own_failures(self.request, form.get_user().email)
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        target = super().get_success_url()
+        user = self.request.user
+        if needs_second_factor(user, verified=request_verified(self.request)):
+            step = "two-factor-verify" if next_step(user) == "verify" else "two-factor-setup"
+            return f"{reverse(step)}?{urlencode({'next': target})}"
+        return target
+
+
 # --- passwords -----------------------------------------------------------------------
 
 
+def tokens_revoked_message(request, count: int) -> None:
+    """Tell the person their API tokens ended with their old password."""
+    if count:
+        messages.info(
+            request,
+            ngettext(
+                "Your %(count)d API token was revoked with your old password: create a new "
+                "one if a script needs it.",
+                "Your %(count)d API tokens were revoked with your old password: create new "
+                "ones if scripts need them.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
 class PasswordRecordedMixin:
-    """A Django password view whose new password goes in the audit trail (``audit_action``)."""
+    """A Django password view whose new password is recorded by ``services.password_changed``
+    (audit entry ``audit_action``, the user's API tokens revoked) in the same transaction as
+    the password itself."""
 
     audit_action: str
 
+    @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.password_recorded(actor=form.user, action=self.audit_action)
+        revoked = services.password_changed(
+            actor=form.user, user=form.user, action=self.audit_action
+        )
+        tokens_revoked_message(self.request, revoked)
         return response
 
 
@@ -253,12 +302,19 @@ def invitation_accept(request, token: str):
     except NotFound:
         return _invalid_invitation(request)
     existing = User.objects.filter(email__iexact=invitation.email).first()
+    # An existing account accepts signed in as itself; someone else signed in is told so.
+    signed_in_as_existing = existing is not None and request.user.pk == existing.pk
     form = None if existing else InvitationAcceptForm(request.POST or None)
-    if request.method == "POST" and (form is None or form.is_valid()):
+    if request.method == "POST" and (
+        signed_in_as_existing or (form is not None and form.is_valid())
+    ):
         data = form.cleaned_data if form is not None else {}
         try:
             user = services.invitation_accept(
-                token=token, password=data.get("password"), full_name=data.get("full_name", "")
+                token=token,
+                password=data.get("password"),
+                full_name=data.get("full_name", ""),
+                actor=request.user if request.user.is_authenticated else None,
             )
         except NotFound:
             return _invalid_invitation(request)
@@ -280,12 +336,12 @@ def invitation_accept(request, token: str):
             messages.success(
                 request, _("The role %(role)s is added to your account.") % {"role": role}
             )
-            if request.user.is_authenticated and request.user.pk == user.pk:
-                return redirect("account")
-            return redirect(f"{reverse('login')}?{urlencode({'next': reverse('account')})}")
+            return redirect("account")
     context = {
         "invitation": invitation,
         "existing": existing,
+        "signed_in_as_existing": signed_in_as_existing,
+        "sign_in_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
         "form": form,
         "password_help": password_validators_help_texts(),
     }
@@ -295,11 +351,14 @@ def invitation_accept(request, token: str):
 # --- API tokens ----------------------------------------------------------------------
 
 
-def _token_status(token: ApiToken, now) -> tuple[str, str]:
+def _token_status(token: ApiToken, now, owes_second_factor: bool) -> tuple[str, str]:
+    """``owes_second_factor``: ``needs_second_factor(owner, verified=False)``."""
     if token.revoked_at is not None:
         return "revoked", _("revoked")
     if token.expires_at <= now:
         return "expired", _("expired")
+    if owes_second_factor and not token.two_factor:
+        return "refused", _("refused: made without two-factor, create a new one")
     return "active", _("active")
 
 
@@ -312,7 +371,10 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         try:
             created, secret = services.token_create(
-                actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                two_factor=request_verified(request),
             )
         except InvalidInput as exc:
             form_error(form, exc)
@@ -320,8 +382,9 @@ def tokens(request):
             form = TokenCreateForm()
     now = timezone.now()
     token_list = list(ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk"))
+    owes_second_factor = needs_second_factor(request.user, verified=False)
     for token in token_list:
-        token.status, token.status_label = _token_status(token, now)
+        token.status, token.status_label = _token_status(token, now, owes_second_factor)
     context = {"form": form, "tokens": token_list, "created": created, "secret": secret}
     return render(request, "accounts/tokens.html", context)
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ascn.core.client import client_address
 from ascn.core.documents import MAX_DOCUMENT_BYTES
 from ascn.core.errors import DomainError, NotFound, PermissionDenied
 
@@ -86,7 +87,7 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         # Our own attribute on the request, which django-stubs' HttpRequest does not declare.
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = _request_meta.set((request_id, request.META.get("REMOTE_ADDR") or None))
+        token = _request_meta.set((request_id, client_address(request)))
         try:
             response = self.get_response(request)
         finally:

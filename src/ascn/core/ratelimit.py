@@ -41,6 +41,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from ascn.core.client import client_address
+
 API_PREFIX = "/api/"
 # The health checks answer load balancers and orchestrators, which must never be refused.
 EXEMPT_PREFIXES = ("/api/v1/health",)
@@ -132,11 +134,6 @@ def once_per(scope: str, ident: str, seconds: int) -> bool:
     return bool(cache.add(f"once:{scope}:{_digest(ident)}", 1, timeout=seconds))
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address the request came from, as the web server reports it (``REMOTE_ADDR``)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def api_client(request: HttpRequest) -> tuple[str, str, str]:
     """The policy, its setting's value and the identity a request to the API is counted under:
     its bearer token, else its signed-in user, else its address. The token is read from the
@@ -148,7 +145,7 @@ def api_client(request: HttpRequest) -> tuple[str, str, str]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return "user", settings.ASCN_API_RATE_USER, f"user:{user.pk}"
-    return "anonymous", settings.ASCN_API_RATE_ANONYMOUS, client_address(request)
+    return "anonymous", settings.ASCN_API_RATE_ANONYMOUS, client_address(request) or "unknown"
 
 
 class ApiRateLimitMiddleware:
