@@ -64,7 +64,7 @@ demo: install var
 	ASCN_DEMO=1 $(RUN) --no-dev $(GRANIAN) --workers 1 --blocking-threads 4 config.wsgi:application
 
 serve:
-	$(RUN) $(GRANIAN) --workers $(WEB_WORKERS) config.wsgi:application
+	$(RUN) $(GRANIAN) --workers $(WEB_WORKERS) --blocking-threads 4 config.wsgi:application
 
 browser:
 	@test -x /usr/bin/chromium || { \
