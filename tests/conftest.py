@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 
 from ascn.accounts.services import user_create
@@ -71,6 +72,15 @@ def network(_network_seed, db) -> dict[str, int]:
     if _network_seed is None:
         return load_network()
     return dict(_network_seed)
+
+
+@pytest.fixture
+def empty_cache():
+    """The shared cache empty before and after the test (counters, drawings, cached answers):
+    the suite's cache is per process and outlives a test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 import time
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -19,17 +18,12 @@ from ascn.network.models import City
 from config.api import domain_error
 from tests.roles import AuditMark, Redirect
 
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
 pytest_plugins = ["tests.roles"]
 
 RESET = "/accounts/password/reset/"
 DESK = "/accounts/invitations/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

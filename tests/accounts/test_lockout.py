@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import axes.utils
 import pytest
 from django.test import Client, RequestFactory
 
@@ -19,19 +18,13 @@ from ascn.accounts.services import user_create
 from ascn.core.client import client_address
 from tests.roles import Redirect, totp_code, totp_device
 
+pytestmark = pytest.mark.usefixtures("signing_in")
+
 PASSWORD = "banyan-ferry-monsoon-62"
 ATTACKER = "203.0.113.9"
 OWNER = "198.51.100.7"
 SIGN_IN = "/accounts/sign-in/"
 TOKEN_URL = "/api/v1/auth/token"
-
-
-@pytest.fixture(autouse=True)
-def _quick(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    axes.utils.reset()
-    yield
-    axes.utils.reset()
 
 
 @pytest.fixture

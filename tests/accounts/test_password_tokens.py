@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import axes.utils
 import pytest
 from django.test import Client
 
@@ -25,18 +24,12 @@ from ascn.accounts.services import (
 from ascn.core.errors import PermissionDenied
 from tests.roles import AuditMark, Redirect, sign_in
 
+pytestmark = pytest.mark.usefixtures("signing_in")
+
 pytest_plugins = ["tests.roles"]
 
 OLD = "banyan-ferry-monsoon-62"
 NEW = "cashew-lighthouse-terrace-55"
-
-
-@pytest.fixture(autouse=True)
-def _quick(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    axes.utils.reset()
-    yield
-    axes.utils.reset()
 
 
 @pytest.fixture

@@ -12,22 +12,16 @@ import time
 
 import pytest
 import redis
-from django.core.cache import cache
 from django.test import Client
 
 from ascn.accounts.services import token_create, user_create
 from ascn.core import ratelimit
 from ascn.core.management.commands.export_openapi import openapi_json
 
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
 LIST = "/api/v1/member-states"
 FIELD = re.compile(r'^"(?P<policy>[a-z]+)";r=(?P<r>\d+);t=(?P<t>\d+)$')
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

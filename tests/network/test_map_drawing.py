@@ -6,22 +6,16 @@ import subprocess
 import sys
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from ascn.core import drawings
 from ascn.network import maps, tasks
 
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PENDING_NOTE = "The map of the ASCN cities is being drawn"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_home_shows_the_map_with_a_link_per_city(client, network):

@@ -39,19 +39,6 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def cso_phuket(network):
-    return factories.user(
-        "cso.phuket@import.test", role="cso", scope=City.objects.get(slug="phuket")
-    )
-
-
-@pytest.fixture
-def phuket_client(client, cso_phuket):
-    client.force_login(cso_phuket)
-    return client
-
-
 def row(**values) -> dict[str, str]:
     """A complete, valid row for Phuket; ``values`` override cells."""
     base = {

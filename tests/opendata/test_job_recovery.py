@@ -15,12 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ascn.core.models import AuditEntry
-from ascn.network.models import City
 from ascn.opendata import imports, services
 from ascn.opendata.models import ImportJob
 from ascn.plans import services as plan_services
 from ascn.plans.models import Project
-from tests import factories
 from tests.opendata.test_import import csv_file, row, upload
 
 ROWS = 12
@@ -31,19 +29,6 @@ LATER = timedelta(minutes=10)  # well past ASCN_JOB_STALE_SECONDS (120 s)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ASCN_IMPORT_BACKGROUND_ROWS = 5
-
-
-@pytest.fixture
-def cso_phuket(network):
-    return factories.user(
-        "cso.phuket@recovery.test", role="cso", scope=City.objects.get(slug="phuket")
-    )
-
-
-@pytest.fixture
-def phuket_client(client, cso_phuket):
-    client.force_login(cso_phuket)
-    return client
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -14,17 +13,12 @@ from ascn.core import drawings
 from ascn.plans.services import progress_add
 from tests import factories
 
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
 pytest_plugins = ["tests.roles"]
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PENDING_NOTE = "The chart is being drawn"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def reported_project(roles):
