@@ -20,7 +20,7 @@ help:
 	@echo "make demo      install, migrate SQLite in var/, load the real network data, serve on :$(PORT)"
 	@echo "make test      install what tests need (Chromium included) and run the whole suite"
 	@echo "make test-pg   the suite on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)"
-	@echo "make fuzz      the API fuzzed as four principals at nightly size (FUZZ_EXAMPLES, ~20,000 requests)"
+	@echo "make fuzz      the API fuzzed as four principals at nightly size (FUZZ_EXAMPLES=60: ~33,000 requests, ~10 min)"
 	@echo "make lint|fmt|openapi|bench"
 
 uv:
