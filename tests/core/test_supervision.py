@@ -53,6 +53,14 @@ def workers(root: int) -> list[int]:
     return [pid for pid in descendants(root) if is_granian(pid) and is_granian(parent(pid))]
 
 
+def alive(pid: int) -> bool:
+    """Still running (not gone, not a zombie waiting for its parent)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def health(port: int) -> int:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=5) as r:
@@ -111,8 +119,10 @@ def test_a_killed_web_worker_is_replaced_and_the_server_keeps_answering(served):
     assert len(before) == 2
     # when one dies without warning (out of memory, a crash in a C extension)
     os.kill(before[0], signal.SIGKILL)
-    # then the server keeps answering at once, through the other worker
-    assert health(port) == 200
+    assert wait_for(lambda: not alive(before[0]), 10)
+    # then the server keeps answering, through the other worker (a request the dying worker
+    # had already accepted is lost with it: the soak test counts those)
+    assert wait_for(lambda: health(port) == 200, 5)
     # and the dead worker is replaced by a new one
     assert wait_for(
         lambda: len(workers(process.pid)) == 2 and before[0] not in workers(process.pid)
