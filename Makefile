@@ -14,7 +14,7 @@ export UV_LINK_MODE ?= copy
 WEB_WORKERS ?= 2
 GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1
 
-.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser lint fmt openapi fuzz bench soak clean
+.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser java checkers lint fmt openapi fuzz bench soak clean
 
 help:
 	@echo "make demo      install, migrate SQLite in var/, load the real network data, serve on :$(PORT)"
@@ -72,7 +72,21 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install-dev browser
+# The validators other people wrote (Redocly, Spectral, the Nu HTML Checker), from the npm
+# registry with package-lock.json; reinstalled only when the lockfile changes.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Debian's Java runs the Nu HTML Checker (vnu.jar).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Java for the HTML checker"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
+
+checkers: node_modules/.package-lock.json java
+
+test: install-dev browser checkers
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	PYTHONPATH=src $(RUN) lint-imports
