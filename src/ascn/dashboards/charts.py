@@ -1,9 +1,16 @@
-"""The dashboards' charts: each a table of figures and the Vega-Lite spec (Altair) drawn from it.
+"""The dashboards' charts: each a table of figures and the Vega-Lite spec drawn from it.
 
 The table is the source of truth: the page shows it as the chart's data-table alternative,
 the CSV download holds exactly its rows, and the spec is built from the same rows. The
 browser draws the spec with the Vega bundle (``build_vega_bundle``, ``dashboards/charts.js``);
 without JavaScript the table is what a person reads.
+
+The specs are written as plain Vega-Lite (two small builders below) rather than with Altair:
+these pages are rebuilt in the web worker after every write, and Altair with its schema
+validation weighs ~36 MB in a process that must stay within 200 MB (SPEC §5). The tests
+validate every spec against the Vega-Lite schema that Altair ships (docs/decisions/0007).
+Pictures drawn on the server (the map, the progress and M&E charts) still use Altair, in the
+task worker (``core/drawings``).
 """
 
 from __future__ import annotations
@@ -20,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ascn.core.display import shown
-from ascn.core.lazy_altair import alt
 from ascn.dashboards import queries
 
 BLUE = "#0b4f8a"  # 8.6:1 on white
@@ -28,6 +34,7 @@ ORANGE = "#b35900"  # 4.6:1 on white
 GREY = "#6b7785"
 WIDTH = 460
 SPEC_CACHE_SIZE = 256
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
 @dataclass
@@ -62,15 +69,20 @@ class Chart:
 NUMERIC = frozenset({"int", "usd"})  # kinds shown right-aligned (class "num")
 
 
-def _config(chart: alt.TopLevelMixin) -> dict:
-    return (
-        chart.properties(width=WIDTH)
-        .configure(font="system-ui, sans-serif")
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=220)
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-        .configure_view(stroke=None)
-        .to_dict(validate=False)
-    )
+def _spec(body: dict, *, height: int) -> dict:
+    """A top-level Vega-Lite spec: the chart ``body`` with the dashboards' size and style."""
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "config": {
+            "font": "system-ui, sans-serif",
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 220},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "view": {"stroke": None},
+        },
+        **body,
+        "width": WIDTH,
+        "height": height,
+    }
 
 
 def _count_ticks(most: int) -> list[int]:
@@ -91,32 +103,41 @@ def _stacked(
     legend_title: str,
     x_title: str,
 ) -> dict:
-    """Horizontal bars of two stacked parts (e.g. secured + sought), in the bars' order."""
+    """Horizontal bars of two stacked parts (e.g. secured + sought), in the bars' order.
+
+    Cached: the same figures come back on every visit. Callers must not change the dict.
+    """
     values = []
     for name, first, second in bars:
         values.append({"y": name, "part": parts[0], "usd": first, "o": 0})
         values.append({"y": name, "part": parts[1], "usd": second, "o": 1})
-    spec = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar(height={"band": 0.7})
-        .encode(
-            y=alt.Y("y:N", sort=[name for name, *_rest in bars], title=y_title),
-            x=alt.X("usd:Q", stack="zero", title=x_title, axis=alt.Axis(format="~s")),
-            color=alt.Color(
-                "part:N",
-                scale=alt.Scale(domain=list(parts), range=list(colours)),
-                legend=alt.Legend(title=legend_title),
-            ),
-            order=alt.Order("o:Q"),
-            tooltip=[
-                alt.Tooltip("y:N", title=y_title),
-                alt.Tooltip("part:N", title=legend_title),
-                alt.Tooltip("usd:Q", title=x_title, format=",.0f"),
+    body = {
+        "data": {"values": values},
+        "mark": {"type": "bar", "height": {"band": 0.7}},
+        "encoding": {
+            "y": {"field": "y", "type": "nominal", "sort": [b[0] for b in bars], "title": y_title},
+            "x": {
+                "field": "usd",
+                "type": "quantitative",
+                "stack": "zero",
+                "title": x_title,
+                "axis": {"format": "~s"},
+            },
+            "color": {
+                "field": "part",
+                "type": "nominal",
+                "scale": {"domain": list(parts), "range": list(colours)},
+                "legend": {"title": legend_title},
+            },
+            "order": {"field": "o", "type": "quantitative"},
+            "tooltip": [
+                {"field": "y", "type": "nominal", "title": y_title},
+                {"field": "part", "type": "nominal", "title": legend_title},
+                {"field": "usd", "type": "quantitative", "title": x_title, "format": ",.0f"},
             ],
-        )
-        .properties(height=max(80, 30 * len(bars)))
-    )
-    return _config(spec)
+        },
+    }
+    return _spec(body, height=max(80, 30 * len(bars)))
 
 
 def _bars(rows: list[dict], *, label: str, value: str, colour: str = BLUE) -> dict:
@@ -127,25 +148,39 @@ def _bars(rows: list[dict], *, label: str, value: str, colour: str = BLUE) -> di
 def _bars_cached(pairs: tuple[tuple[str, int], ...], label: str, value: str, colour: str) -> dict:
     """Horizontal bars in the rows' order, with the count at the end of each bar.
 
-    Cached: building and validating a spec with Altair costs tens of milliseconds, and the
-    same figures come back on every visit. Callers must not change the returned dict.
+    Cached: the same figures come back on every visit. Callers must not change the dict.
     """
-    rows = [{"label": name, "value": n} for name, n in pairs]
-    order = [row["label"] for row in rows]
-    ticks = _count_ticks(max((row["value"] for row in rows), default=0))
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("label:N", sort=order, title=label),
-        x=alt.X(
-            "value:Q",
-            title=value,
-            scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
-            axis=alt.Axis(values=ticks, format="d"),
-        ),
-        tooltip=[alt.Tooltip("label:N", title=label), alt.Tooltip("value:Q", title=value)],
-    )
-    bars = base.mark_bar(color=colour, height={"band": 0.7})
-    text = base.mark_text(align="left", dx=4, color="#222").encode(text="value:Q")
-    return _config(alt.layer(bars, text).properties(height=max(80, 28 * len(rows))))
+    ticks = _count_ticks(max((n for _name, n in pairs), default=0))
+    body = {
+        "data": {"values": [{"label": name, "value": n} for name, n in pairs]},
+        "encoding": {
+            "y": {
+                "field": "label",
+                "type": "nominal",
+                "sort": [name for name, _n in pairs],
+                "title": label,
+            },
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": value,
+                "scale": {"domain": [0, ticks[-1]], "nice": False},
+                "axis": {"values": ticks, "format": "d"},
+            },
+            "tooltip": [
+                {"field": "label", "type": "nominal", "title": label},
+                {"field": "value", "type": "quantitative", "title": value},
+            ],
+        },
+        "layer": [
+            {"mark": {"type": "bar", "color": colour, "height": {"band": 0.7}}},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "color": "#222"},
+                "encoding": {"text": {"field": "value", "type": "quantitative"}},
+            },
+        ],
+    }
+    return _spec(body, height=max(80, 28 * len(pairs)))
 
 
 def _count_chart(
