@@ -8,9 +8,12 @@ API tokens in the same service call as the audit entry of the new password
 
 from __future__ import annotations
 
+import getpass
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from ascn.accounts.models import ApiToken, Membership, Role
@@ -123,6 +126,19 @@ def test_a_password_set_in_the_admin_ends_the_tokens(officer, roles):
     officer.refresh_from_db()
     assert officer.check_password(NEW)
     assert not works(secret)
+
+
+def test_a_password_set_outside_the_services_ends_the_tokens_too(officer, monkeypatch):
+    # manage.py changepassword (and a shell) call set_password and save, no service: the
+    # token remembers the password it was created under and stops working all the same.
+    secret, other = tokens_of(officer, 2)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": NEW)  # the terminal's prompts
+    call_command("changepassword", officer.email, stdout=io.StringIO())
+    officer.refresh_from_db()
+    assert officer.check_password(NEW)
+    assert not works(secret) and not works(other)
+    # a token created under the new password works
+    assert works(tokens_of(officer, 1)[0])
 
 
 def test_a_wrong_old_password_changes_nothing_and_keeps_the_tokens(officer):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -299,6 +301,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # A digest of the password hash the token was created under: a new password, however it
+    # was set (the pages, the admin, `manage.py changepassword`, a shell), ends the token, as
+    # it ends the sessions. Not a secret: the password hash it digests sits in the same database.
+    password_fingerprint = models.CharField(max_length=64, editable=False, default="")
     two_factor = models.BooleanField(
         _("two-factor verified"),
         default=False,
@@ -319,6 +325,15 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def outlived_password(self, user: User) -> bool:
+        """True when ``user``'s password changed since this token was created."""
+        return not constant_time_compare(self.password_fingerprint, password_fingerprint(user))
+
+
+def password_fingerprint(user: User) -> str:
+    """What an API token remembers of the password it was created under (see ApiToken)."""
+    return hashlib.sha256(user.password.encode()).hexdigest()
 
 
 class Notification(models.Model):

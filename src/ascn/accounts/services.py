@@ -30,6 +30,7 @@ from ascn.accounts.models import (
     Membership,
     Role,
     User,
+    password_fingerprint,
 )
 from ascn.accounts.two_factor import needs_second_factor, next_step
 from ascn.core import audit
@@ -453,6 +454,7 @@ def token_create(
         key_hash=hash_secret(secret),
         expires_at=timezone.now() + dt.timedelta(days=days),
         two_factor=two_factor,
+        password_fingerprint=password_fingerprint(actor),
     )
     audit_and_announce(
         actor,
@@ -488,6 +490,8 @@ def token_user(secret: str) -> tuple[User, ApiToken] | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_secret(secret)).first()
     if token is None or not token.is_active or not token.user.is_active:
         return None
+    if token.outlived_password(token.user):
+        return None  # the password changed outside the services (e.g. manage.py changepassword)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
