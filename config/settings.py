@@ -325,9 +325,12 @@ RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "60"))
 ASCN_DASHBOARD_CACHE_SECONDS = int(os.environ.get("ASCN_DASHBOARD_CACHE_SECONDS", "60"))
 ASCN_OPEN_DATA_CACHE_SECONDS = int(os.environ.get("ASCN_OPEN_DATA_CACHE_SECONDS", "600"))
 
-# Open data: the OC4IDS project id prefix (the registry assigns ``oc4ids-xxxxxx``) and an
-# optional licence URI stated in the OC4IDS package.
-ASCN_OC4IDS_PREFIX = os.environ.get("ASCN_OC4IDS_PREFIX", "ascn-")
+# Open data: the OC4IDS project identifier prefix (the OC4IDS Helpdesk assigns one such as
+# ``oc4ids-qu8r7p``; project ids are ``<prefix>-<project id>``; ASCN_OC4IDS_PREFIX is the old
+# name, still read) and an optional licence URI stated in the OC4IDS package.
+OC4IDS_PREFIX = (
+    os.environ.get("OC4IDS_PREFIX") or os.environ.get("ASCN_OC4IDS_PREFIX") or "ascn"
+).strip()
 ASCN_OPEN_DATA_LICENSE = os.environ.get("ASCN_OPEN_DATA_LICENSE", "")
 
 # Ask for the home page's map once when a web worker starts (config/wsgi.py).

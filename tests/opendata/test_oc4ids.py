@@ -1,34 +1,45 @@
-"""The OC4IDS export (SPEC C4, §3 ``GET /api/v1/exports/oc4ids``; issue 4 item 9).
+"""The OC4IDS export (SPEC C4, §3 ``GET /api/v1/exports/oc4ids``; issue 4 item 9, issue 20
+item 6).
 
 The package is validated against the OC4IDS 0.9.5 project package schema kept in the
 project (``plans/data``); the schema's ``$ref`` to the project schema is resolved to the
-local copy, so the test never touches the network.
+local copy, so the test never touches the network. The OC4IDS data review library
+(libcoveoc4ids) reviews it too, on the same committed schema and codelists
+(``tests/opendata/oc4ids_review.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
+import runpy
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import requests
+from django.core import checks
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from ascn.network.models import City, FocusArea, Outcome
+from ascn.plans import codelists
 from ascn.plans.models import Project
 from ascn.plans.services import document_upload, milestone_save, project_update
 from tests import factories
+from tests.opendata.oc4ids_review import review, summary
 from tests.roles import assert_matrix, everyone
 
 pytest_plugins = ["tests.roles"]
 
 URL = "/api/v1/exports/oc4ids"
-DATA = Path(__file__).resolve().parents[2] / "src" / "ascn" / "plans" / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "src" / "ascn" / "plans" / "data"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 # --- the validator -------------------------------------------------------------------------
@@ -387,3 +398,333 @@ def test_the_role_matrix_of_the_export(roles, projects):
     by_token = assert_matrix(roles.bearer, "GET", URL, everyone(200))
     packages = [r.json()["projects"] for r in [*by_session.values(), *by_token.values()]]
     assert all(projects == packages[0] for projects in packages)
+
+
+# --- project ids: the OC4IDS_PREFIX setting, stable ----------------------------------------
+
+REGISTERED = "oc4ids-test00"  # the form the OC4IDS Helpdesk assigns (oc4ids- and six)
+
+
+def test_project_ids_are_the_prefix_a_hyphen_and_the_project_id(client, projects, settings):
+    pk = projects["full"].pk
+
+    # by default: ascn, which is not registered
+    full = by_title(client.get(URL).json())["Smart flood drainage"]
+    assert full["id"] == f"ascn-{pk}"
+
+    # with the prefix the Helpdesk assigns, written with or without its final hyphen
+    for written in (REGISTERED, f"{REGISTERED}-", f" {REGISTERED} "):
+        settings.OC4IDS_PREFIX = written
+        package = client.get(URL).json()
+        full = by_title(package)["Smart flood drainage"]
+        assert full["id"] == f"oc4ids-test00-{pk}"
+        assert full["identifiers"] == [{"id": str(pk), "scheme": "ASCN Platform"}]
+        party_id = "oc4ids-test00-city-phuket"
+        assert full["publicAuthority"]["id"] == party_id
+        assert [party["id"] for party in full["parties"]] == [party_id]
+        assert schema_errors(package) == []
+
+
+def ids_by_record(package) -> dict[str, dict]:
+    """Every id in the package, keyed by the platform's own record it stands for."""
+    out = {}
+    for project in package["projects"]:
+        out[project["identifiers"][0]["id"]] = {
+            "id": project["id"],
+            "parties": [party["id"] for party in project["parties"]],
+            "locations": [location["id"] for location in project["locations"]],
+            "milestones": {m["title"]: m["id"] for m in project.get("milestones", [])},
+            "documents": {d["title"]: d["id"] for d in project.get("documents", [])},
+        }
+    return out
+
+
+def test_ids_are_stable_from_one_export_to_the_next(client, projects, secretariat, settings):
+    # given: an export
+    settings.OC4IDS_PREFIX = REGISTERED
+    before = ids_by_record(client.get(URL).json())
+
+    # when: the full project is edited and given a new milestone, the first public project
+    # (by id) leaves the public package, and a new project is published
+    full = Project.objects.get(pk=projects["full"].pk)
+    full = project_update(actor=secretariat, project=full, version=full.version, title="Drainage")
+    milestone_save(actor=secretariat, project=full, title="Handover", status="scheduled")
+    first = Project.objects.filter(visibility="public").order_by("pk").first()
+    assert first is not None
+    gone = str(first.pk)
+    project_update(actor=secretariat, project=first, version=first.version, visibility="network")
+    new = factories.project(secretariat, title="New", visibility="public")
+    after = ids_by_record(client.get(URL).json())
+
+    # then: every record still published has the ids it had; the new one has its own
+    assert gone not in after
+    for record, ids in before.items():
+        if record == gone:
+            continue
+        kept = after[record]
+        assert kept["id"] == ids["id"] == f"oc4ids-test00-{record}"
+        assert kept["parties"] == ids["parties"]
+        assert kept["locations"] == ids["locations"]
+        assert ids["milestones"].items() <= kept["milestones"].items()
+        assert kept["documents"] == ids["documents"]
+    assert after[str(new.pk)]["id"] == f"oc4ids-test00-{new.pk}"
+    assert f"oc4ids-test00-{gone}" not in {ids["id"] for ids in after.values()}
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "ascn"),
+        ({"OC4IDS_PREFIX": REGISTERED}, REGISTERED),
+        ({"ASCN_OC4IDS_PREFIX": "ascn-"}, "ascn-"),  # the old name still works
+        ({"OC4IDS_PREFIX": REGISTERED, "ASCN_OC4IDS_PREFIX": "ascn-"}, REGISTERED),
+    ],
+    ids=["default", "documented name", "old name", "documented name wins"],
+)
+def test_the_prefix_is_read_from_the_environment(monkeypatch, env, expected):
+    for name in ("OC4IDS_PREFIX", "ASCN_OC4IDS_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    read = runpy.run_path(str(ROOT / "config" / "settings.py"))
+
+    assert read["OC4IDS_PREFIX"] == expected
+
+
+def test_the_deployment_check_asks_for_a_registered_prefix(settings):
+    def warnings() -> list[str]:
+        found = checks.run_checks(include_deployment_checks=True, tags=["compatibility"])
+        return [f"{message.id}: {message.msg}" for message in found]
+
+    assert "opendata.W001: OC4IDS_PREFIX is 'ascn', not a registered" in " ".join(warnings())
+    settings.OC4IDS_PREFIX = f"{REGISTERED}-"
+    assert not any(warning.startswith("opendata.W001") for warning in warnings())
+
+
+# --- the OC4IDS data review (libcoveoc4ids) ------------------------------------------------
+
+CURRENCIES = ["THB", "USD", "SGD", "IDR", "MYR", "PHP", "VND", "BND", "KHR", "LAK", "MMK", "EUR"]
+BUDGETS = ["2500000.50", "150000", "0", "999.99"]
+PERIODS = [
+    (dt.date(2026, 1, 1), dt.date(2028, 12, 31)),
+    (dt.date(2025, 7, 1), None),
+    (None, dt.date(2030, 6, 30)),
+    (None, None),
+]
+LOCATIONS = [
+    [
+        {"description": "Old town", "lat": 7.8804, "lon": 98.3923},
+        {"description": "Catchment"},
+        {"lat": -8.65, "lon": 115.2167},
+    ],
+    [{"description": "  ", "lat": 0, "lon": 0}],
+    [],
+]
+
+
+def spread(values: list, n: int, i: int) -> list:
+    """The i-th of n interleaved slices of ``values`` (together they use every value)."""
+    return values[i::n]
+
+
+@pytest.fixture
+def everything(secretariat, tmp_path, settings):
+    """Public projects that between them use every value the export can carry: every stage
+    (projectStatus), project type, sector, ASCF focus area and outcome, SDG 11 target;
+    money in several currencies (whole, decimal and zero amounts); periods whole, open at
+    either end or absent; locations with and without a point or a description; a city in
+    every member state; milestones of every status, type and code; documents of every
+    document type; a sample project."""
+    settings.MEDIA_ROOT = tmp_path
+    statuses = list(codelists.codelist(codelists.PROJECT_STATUS))
+    types = [*codelists.codelist(codelists.PROJECT_TYPE), ""]
+    sectors = list(codelists.codelist(codelists.PROJECT_SECTOR))
+    areas = list(FocusArea.objects.order_by("code").values_list("code", flat=True))
+    outcomes = list(Outcome.objects.order_by("code").values_list("code", flat=True))
+    targets = list(codelists.SDG11_TARGETS)
+    one_city_a_state: dict[int, City] = {}
+    for city in City.objects.order_by("member_state__name", "slug"):
+        one_city_a_state.setdefault(city.member_state_id, city)
+    cities = list(one_city_a_state.values())
+    n = max(len(statuses), len(cities))
+    made = []
+    for i in range(n):
+        made.append(
+            factories.project(
+                secretariat,
+                city=cities[i % len(cities)],
+                title=f"Project {i}",
+                description=f"  Project {i}: what it does.\n",
+                status=statuses[i % len(statuses)],
+                project_type=types[i % len(types)],
+                sectors=spread(sectors, n, i),
+                focus_areas=spread(areas, n, i) or areas[:1],
+                outcomes=spread(outcomes, n, i),
+                sdg_targets=spread(targets, n, i),
+                budget=BUDGETS[i % len(BUDGETS)],
+                currency=CURRENCIES[i % len(CURRENCIES)],
+                start=PERIODS[i % len(PERIODS)][0],
+                end=PERIODS[i % len(PERIODS)][1],
+                locations=LOCATIONS[i % len(LOCATIONS)],
+                sample=i == n - 1,
+                visibility="public",
+            )
+        )
+    milestone_statuses = list(codelists.codelist(codelists.MILESTONE_STATUS))
+    milestone_types = [*codelists.codelist(codelists.MILESTONE_TYPE), ""]
+    milestone_codes = [*codelists.codelist(codelists.MILESTONE_CODE), ""]
+    count = max(len(milestone_statuses), len(milestone_types), len(milestone_codes))
+    for k, (status, milestone_type, code) in enumerate(
+        itertools.islice(
+            zip(
+                itertools.cycle(milestone_statuses),
+                itertools.cycle(milestone_types),
+                itertools.cycle(milestone_codes),
+                strict=False,
+            ),
+            count,
+        )
+    ):
+        milestone_save(
+            actor=secretariat,
+            project=made[k % 2],
+            title=f"Milestone {k}",
+            status=status,
+            milestone_type=milestone_type,
+            code=code,
+            due_date=dt.date(2026, 1, 1) + dt.timedelta(days=30 * k) if k % 3 else None,
+            date_met=dt.date(2025, 1, 1) + dt.timedelta(days=k)
+            if status in {"met", "partiallyMet"}
+            else None,
+        )
+    pdf = factories.pdf_bytes()
+    for k, document_type in enumerate([*codelists.codelist(codelists.DOCUMENT_TYPE), ""]):
+        document_upload(
+            actor=secretariat,
+            project=made[k % 3],
+            title=f"Document {k}",
+            document_type=document_type,
+            file=SimpleUploadedFile(f"document-{k}.pdf", pdf),
+        )
+    return made
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """An HTTP request fails the test (libcove would swallow its error and skip a check)."""
+
+    def refuse(_session, method, url, *args, **kwargs):
+        raise AssertionError(f"the review asked the network: {method} {url}")
+
+    monkeypatch.setattr(requests.Session, "request", refuse)
+
+
+EXPORTED_FIELDS = {
+    "id",
+    "identifiers",
+    "updated",
+    "language",
+    "title",
+    "description",
+    "status",
+    "type",
+    "sector",
+    "publicAuthority",
+    "budget",
+    "period",
+    "locations",
+    "additionalClassifications",
+    "parties",
+    "milestones",
+    "documents",
+}
+
+
+def test_the_oc4ids_data_review_finds_nothing_in_an_export_of_everything(
+    client, everything, settings, no_network
+):
+    # given: a registered prefix and projects using every value the platform exports
+    settings.OC4IDS_PREFIX = REGISTERED
+    package = client.get(URL).json()
+    projects = package["projects"]
+    assert len(projects) == len(everything)
+
+    # when: libcoveoc4ids reviews it (schema, codelists, additional and conformance checks)
+    context = review(package)
+    found = summary(context)
+
+    # then: it found nothing to fix
+    assert len(context["codelists_loaded"]) == 36  # every OC4IDS 0.9.5 codelist, from disk
+    assert found["validation_errors"] == []
+    assert found["additional_checks"] == []
+    assert found["conformance_checks"] == []
+    assert found["closed_codelist_additions"] == {}
+    assert found["additional_fields"] == []
+    assert found["deprecated_fields"] == {}
+    assert found["structure_warnings"] == {}
+    # the only codes outside OC4IDS' (open) codelists: the two documented ASCF schemes
+    assert found["open_codelist_additions"] == {
+        "projects/additionalClassifications/scheme": ["ASCF", "ASCF-outcome"]
+    }
+    assert schema_errors(package) == []
+
+    # and the package did carry everything: every field, stage, code and scheme
+    assert set().union(*projects) == EXPORTED_FIELDS
+
+    def used(key, within=None):
+        items = [x for p in projects for x in (p.get(within, []) if within else [p])]
+        return {value for item in items for value in np_list(item.get(key))}
+
+    assert used("status") == set(codelists.codelist(codelists.PROJECT_STATUS))
+    assert used("type") == set(codelists.codelist(codelists.PROJECT_TYPE))
+    assert used("sector") == set(codelists.codelist(codelists.PROJECT_SECTOR))
+    assert used("status", "milestones") == set(codelists.codelist(codelists.MILESTONE_STATUS))
+    assert used("type", "milestones") == set(codelists.codelist(codelists.MILESTONE_TYPE))
+    assert used("code", "milestones") == set(codelists.codelist(codelists.MILESTONE_CODE))
+    assert used("documentType", "documents") == set(codelists.codelist(codelists.DOCUMENT_TYPE))
+    assert used("scheme", "additionalClassifications") == {"ASCF", "ASCF-outcome", "sdgTarget"}
+    assert {p["budget"]["amount"]["currency"] for p in projects} >= set(CURRENCIES[:8])
+    assert {p["parties"][0]["address"]["countryName"] for p in projects} == set(
+        City.objects.values_list("member_state__name", flat=True)
+    )
+    assert any(p["description"].startswith("[Sample data") for p in projects)
+
+
+def np_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def test_the_review_finds_what_is_wrong(client, projects, no_network):
+    # given: the export, with the default (unregistered) prefix, then spoilt by hand
+    package = client.get(URL).json()
+    spoilt = by_title(package)["Smart flood drainage"]
+    spoilt["status"] = "dreaming"  # not in the closed projectStatus codelist
+    spoilt["title"] = " "  # an empty field
+    del spoilt["budget"]["amount"]["currency"]  # money without a currency
+    spoilt["publicAuthority"]["id"] = "nobody"  # a party that is not in parties
+    spoilt["period"]["startDate"] = "2026-01-01"  # not a date-time
+    spoilt["colour"] = "blue"  # not an OC4IDS field
+
+    # when
+    found = summary(review(package))
+
+    # then: each kind of problem is reported where it is
+    assert [error[1][0]["path"] for error in found["validation_errors"]] == [
+        f"projects/{package['projects'].index(spoilt)}/period/startDate"
+    ]
+    assert {check["check_id"] for check in found["additional_checks"]} == {
+        "missing-values",
+        "missing-currency",
+        "missing-org-refs",
+    }
+    assert found["closed_codelist_additions"] == {"projects/status": ["dreaming"]}
+    assert [field[1] for field in found["additional_fields"]] == ["colour"]
+    # ascn-<id> is no registered prefix: the conformance check names every project id
+    (prefix_check,) = found["conformance_checks"]
+    assert prefix_check["check_id"] == "invalid-project-ids"
+    assert {item["value"] for item in prefix_check["path_values"]} == {
+        project["id"] for project in package["projects"]
+    }

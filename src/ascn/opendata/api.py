@@ -37,8 +37,11 @@ class Oc4idsPackageOut(Schema):
     "The public projects as an OC4IDS 0.9.5 project package",
     description="Every **public** project, whoever asks (a signed-in member gets the same package), "
     "as an OC4IDS 0.9.5 project package that validates against the standard's "
-    "`project-package-schema.json`. Project ids are `ascn-<id>`; the ASCF focus areas "
-    "are `additionalClassifications` with scheme `ASCF`.\n\n"
+    "`project-package-schema.json`. Project ids are `<prefix>-<project id>`, the same in "
+    "every export; the prefix is the deployment's registered OC4IDS project identifier "
+    "prefix (`oc4ids-xxxxxx`), or `ascn` until it has one. `additionalClassifications` "
+    "carry the ASCF focus areas (scheme `ASCF`), the ASCF strategic outcomes "
+    "(`ASCF-outcome`) and the SDG 11 targets (`sdgTarget`).\n\n"
     "OC4IDS requires at least one project in a package, so while no project is public "
     "there is no valid package to serve: the answer is **404** with a `detail` saying "
     "so — never an invalid package with an empty `projects` list.",

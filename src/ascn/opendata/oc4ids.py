@@ -2,9 +2,12 @@
 
 Mapping (platform → OC4IDS):
 
-* ``id`` — ``ASCN_OC4IDS_PREFIX`` + the project's id (default ``ascn-``; set the prefix
-  registered with the Open Contracting Partnership, ``oc4ids-xxxxxx-``, when there is one);
-  ``identifiers`` carries the platform's own id;
+* ``id`` — ``<OC4IDS_PREFIX>-<the project's id>``, the structure OC4IDS asks for
+  (``[project identifier prefix]-[local project identifier]``). The prefix is the setting
+  ``OC4IDS_PREFIX`` (the old name ``ASCN_OC4IDS_PREFIX`` still works; default ``ascn``, which
+  is not registered: set the one the OC4IDS Helpdesk assigns, ``oc4ids-xxxxxx``). The local
+  id is the project's primary key, which never changes, so a project keeps its OC4IDS id
+  from one export to the next; ``identifiers`` carries the platform's own id;
 * ``status``, ``type``, ``sector`` — the OC4IDS codes the project already uses (a subsector
   such as ``transport.urban`` brings its parent ``transport``, as OC4IDS asks);
 * ``budget.amount`` — ``{amount: number, currency}``;
@@ -12,7 +15,7 @@ Mapping (platform → OC4IDS):
 * ``locations`` — each with a GeoJSON ``Point`` ``[lon, lat]`` when known, and the city as the
   address; a project without locations gets one: its city;
 * ``parties`` / ``publicAuthority`` — the city (its government) with the role
-  ``publicAuthority``, referenced by id and name;
+  ``publicAuthority``, referenced by id (``<prefix>-city-<city slug>``) and name;
 * ``additionalClassifications`` — the ASCF focus areas (scheme ``ASCF``), the ASCF strategic
   outcomes (scheme ``ASCF-outcome``) and the SDG 11 targets (scheme ``sdgTarget``, from the
   OC4IDS classificationScheme codelist, described by their titles in ``plans.codelists``);
@@ -26,6 +29,7 @@ Sample (demo) projects say so at the start of their description.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -45,8 +49,12 @@ PUBLISHER = "ASEAN Smart Cities Network"
 SAMPLE_NOTE = "[Sample data: an illustrative project, not a real one] "
 
 
+REGISTERED_PREFIX = re.compile(r"^oc4ids-[a-z0-9]{6}$")  # the form the Helpdesk assigns
+
+
 def id_prefix() -> str:
-    return settings.ASCN_OC4IDS_PREFIX
+    """The project identifier prefix, ``OC4IDS_PREFIX`` (a trailing hyphen is not doubled)."""
+    return str(settings.OC4IDS_PREFIX).strip().rstrip("-") or "ascn"
 
 
 def public_projects() -> QuerySet[Project]:
@@ -87,7 +95,7 @@ def _sectors(codes: list[str]) -> list[str]:
 def _city_party(project: Project) -> dict[str, Any]:
     city, state = project.city, project.city.member_state
     return {
-        "id": f"{id_prefix()}city-{city.slug}",
+        "id": f"{id_prefix()}-city-{city.slug}",
         "name": city.name,
         "roles": ["publicAuthority"],
         "address": {"locality": city.name, "countryName": state.name},
@@ -163,7 +171,7 @@ def project_release(project: Project, base_url: str) -> dict[str, Any]:
     if project.sample:
         description = SAMPLE_NOTE + description
     out: dict[str, Any] = {
-        "id": f"{id_prefix()}{project.pk}",
+        "id": f"{id_prefix()}-{project.pk}",
         "identifiers": [{"id": str(project.pk), "scheme": "ASCN Platform"}],
         "updated": rfc3339(_updated(project)),
         "language": "en",
