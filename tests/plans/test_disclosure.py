@@ -315,9 +315,9 @@ def test_the_dashboards_give_the_mean_per_city_and_member_state(roles, text):
     assert rows[0] == [
         "Member state",
         "City",
-        "Public projects",
-        "Project identification %",
-        "Project preparation %",
+        "Projects",
+        "Identification %",
+        "Preparation %",
     ]
     # Phuket (7 + 5) / 2 = 6 of 7; Thailand (7 + 5 + 7) / 3 = 19 of 21, each project counted
     # once; Viet Nam's mean is Hanoi's; the member state's row comes before its cities
@@ -328,3 +328,8 @@ def test_the_dashboards_give_the_mean_per_city_and_member_state(roles, text):
         ["Viet Nam", "All cities", "1", "100.0", "85.7"],
         ["Viet Nam", "Hanoi", "1", "100.0", "85.7"],
     ]
+    # and the caption gives the network's mean: (7 + 5 + 7 + 6) / 4 = 25 of 28
+    page = text(Client().get("/dashboards/"))
+    assert (
+        "Across the network: 100.0 % at identification, 89.3 % at preparation (4 projects)" in page
+    )

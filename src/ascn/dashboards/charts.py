@@ -380,11 +380,28 @@ def disclosure_table(cities: list[disclosure.Completeness]) -> Chart:
             "The mean share, in per cent, of the CoST Infrastructure Data Standard's data "
             "points that the public projects hold, at identification and at preparation."
         ),
-        [_("Member state"), _("City"), _("Public projects")]
-        + [str(title) + " %" for title in disclosure.STAGES.values()],
-        ["text", "text", "int"] + ["pct"] * len(disclosure.STAGES),
+        [_("Member state"), _("City"), _("Projects"), _("Identification %"), _("Preparation %")],
+        ["text", "text", "int", "pct", "pct"],
         rows,
+        note=_network_note(list(states.values())),
     )
+
+
+def _network_note(states: list[disclosure.Completeness]) -> str:
+    """The network's means (over every public project counted), for the caption."""
+    network = disclosure.by_member_state(
+        [disclosure.Completeness("", "", s.projects, s.mean_held) for s in states]
+    )
+    if not network:
+        return ""
+    return _(
+        "Across the network: %(identification)s %% at identification, "
+        "%(preparation)s %% at preparation (%(projects)s projects)."
+    ) % {
+        "identification": network[0].share(disclosure.IDENTIFICATION),
+        "preparation": network[0].share(disclosure.PREPARATION),
+        "projects": network[0].projects,
+    }
 
 
 def _shares(completeness: disclosure.Completeness) -> list[float]:
