@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from ascn.core.display import shown
 from ascn.dashboards import queries
+from ascn.plans import disclosure
 
 BLUE = "#0b4f8a"  # 8.6:1 on white
 ORANGE = "#b35900"  # 4.6:1 on white
@@ -66,7 +67,7 @@ class Chart:
         )
 
 
-NUMERIC = frozenset({"int", "usd"})  # kinds shown right-aligned (class "num")
+NUMERIC = frozenset({"int", "usd", "pct"})  # kinds shown right-aligned (class "num")
 
 
 def _spec(body: dict, *, height: int) -> dict:
@@ -393,6 +394,53 @@ def cities_table(cities: list[dict]) -> Chart:
         ["text", "text", "text", "int"],
         rows,
     )
+
+
+def disclosure_table(cities: list[disclosure.Completeness]) -> Chart:
+    """The mean disclosure completeness (CoST IDS) of the public projects, per member state
+    (its row first, "All cities") and per city."""
+    rows: list[list[Any]] = []
+    states = {s.member_state: s for s in disclosure.by_member_state(cities)}
+    for state in states.values():
+        rows.append([state.member_state, _("All cities"), state.projects] + _shares(state))
+        rows += [
+            [c.member_state, c.city, c.projects] + _shares(c)
+            for c in cities
+            if c.member_state == state.member_state
+        ]
+    return Chart(
+        "disclosure",
+        _("Disclosure completeness (CoST IDS)"),
+        _(
+            "The mean share, in per cent, of the CoST Infrastructure Data Standard's data "
+            "points that the public projects hold, at identification and at preparation."
+        ),
+        [_("Member state"), _("City"), _("Projects"), _("Identification %"), _("Preparation %")],
+        ["text", "text", "int", "pct", "pct"],
+        rows,
+        note=_network_note(list(states.values())),
+    )
+
+
+def _network_note(states: list[disclosure.Completeness]) -> str:
+    """The network's means (over every public project counted), for the caption."""
+    network = disclosure.by_member_state(
+        [disclosure.Completeness("", "", s.projects, s.mean_held) for s in states]
+    )
+    if not network:
+        return ""
+    return _(
+        "Across the network: %(identification)s %% at identification, "
+        "%(preparation)s %% at preparation (%(projects)s projects)."
+    ) % {
+        "identification": network[0].share(disclosure.IDENTIFICATION),
+        "preparation": network[0].share(disclosure.PREPARATION),
+        "projects": network[0].projects,
+    }
+
+
+def _shares(completeness: disclosure.Completeness) -> list[float]:
+    return [completeness.share(stage) for stage in disclosure.STAGES]
 
 
 def rows_html(chart: Chart) -> SafeString:

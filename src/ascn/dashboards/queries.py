@@ -45,7 +45,7 @@ from ascn.deals.models import Engagement, EngagementStage
 from ascn.funding.models import Programme
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Organisation
-from ascn.plans import codelists, money
+from ascn.plans import codelists, disclosure, money
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
@@ -435,6 +435,11 @@ class MapCity:
     lon: float
     url: str
     projects: int
+
+
+def disclosure_by_city(filters: Filters) -> list[disclosure.Completeness]:
+    """The public projects' mean disclosure completeness per city (one ``GROUP BY``)."""
+    return disclosure.completeness_by_city(public_projects(filters))
 
 
 def cache_seconds() -> int:

@@ -181,6 +181,19 @@ def datasets() -> list[Dataset]:
             flags_sample=True,
         ),
         Dataset(
+            "project-disclosure",
+            _("Project disclosure (CoST IDS)"),
+            _(
+                "For each public project and each stage of the CoST Infrastructure Data "
+                "Standard (identification, preparation): the data points it holds, their "
+                "number, the share in per cent and the codes of those missing."
+            ),
+            tables.project_disclosure_table,
+            updated=_public(Project),
+            page="/projects/",
+            note=_("The points and how each is counted: docs/plans.md, “Disclosure completeness”."),
+        ),
+        Dataset(
             "action-plans",
             _("Smart City Action Plans"),
             _("The published action plans of the ASCN cities."),

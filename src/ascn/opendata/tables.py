@@ -24,6 +24,7 @@ from ascn.network import queries
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.opendata.imports import COLUMN_NAMES
 from ascn.partners.models import Organisation
+from ascn.plans import disclosure
 from ascn.plans.models import ActionPlan, Project
 from ascn.plans.permissions import plan_policy, project_policy
 
@@ -220,6 +221,26 @@ def projects_table() -> Table:
         for values in projects.order_by("city__slug", "title", "id").values(*PROJECT_FIELDS)
     ]
     return list(COLUMN_NAMES), rows
+
+
+def project_disclosure_table() -> Table:
+    """Per public project and CoST IDS stage, the data points held (one query)."""
+    header = ["project_id", "city", "country", "stage", "held", "total", "share", "missing"]
+    rows = [
+        [
+            project["id"],
+            project["city__slug"],
+            project["city__member_state__code"],
+            stage.stage,
+            stage.held,
+            stage.total,
+            stage.share,
+            ";".join(p.code for p in stage.missing),
+        ]
+        for project, found in disclosure.disclosures(public_projects())
+        for stage in found.stages
+    ]
+    return header, rows
 
 
 def action_plans_table() -> Table:

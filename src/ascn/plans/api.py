@@ -16,7 +16,7 @@ from ascn.core.cache import anonymous_response_cache
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.network.models import City
-from ascn.plans import money, queries, readiness
+from ascn.plans import disclosure, money, queries, readiness
 from ascn.plans.models import ActionPlan, Project
 from ascn.plans.schemas import (
     FocusAreaCode,
@@ -133,6 +133,19 @@ def project_detail_out(project: Project, request) -> dict:
             for d in project.documents.all()
         ],
         "contacts": project.contacts if signed_in else None,
+        "disclosure": disclosure_out(project),
+    }
+
+
+def disclosure_out(project: Project) -> dict:
+    return {
+        stage.stage: {
+            "held": stage.held,
+            "total": stage.total,
+            "share": stage.share,
+            "missing": [p.code for p in stage.missing],
+        }
+        for stage in disclosure.disclosure_of(project).stages
     }
 
 

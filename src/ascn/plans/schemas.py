@@ -169,11 +169,29 @@ class ProjectOut(CityRecordOut):
     updated_at: dt.datetime
 
 
+class DisclosureStageOut(Schema):
+    held: int = Field(..., description="How many of the stage's CoST IDS data points it holds")
+    total: int = Field(..., description="How many data points the stage has")
+    share: float = Field(..., description="held / total, in per cent, to one decimal")
+    missing: list[str] = Field(
+        ..., description="The codes of the points not held, in the CoST IDS order"
+    )
+
+
+class DisclosureOut(Schema):
+    """The CoST Infrastructure Data Standard's proactive-disclosure data points the project
+    holds, per stage (the mapping: docs/plans.md, "Disclosure completeness")."""
+
+    identification: DisclosureStageOut
+    preparation: DisclosureStageOut
+
+
 class ProjectDetailOut(ProjectOut):
     milestones: list[MilestoneOut]
     progress: list[ProgressOut]
     documents: list[DocumentOut]
     contacts: list[dict] | None = Field(..., description="Only for signed-in members")
+    disclosure: DisclosureOut
 
 
 class ChecklistItemOut(Schema):

@@ -16,7 +16,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.forms import form_error
 from ascn.core.views import filtered_page, results_or_page, send_form
 from ascn.network.models import City
-from ascn.plans import charts, codelists, money, queries
+from ascn.plans import charts, codelists, disclosure, money, queries
 from ascn.plans.forms import NATIONAL_CURRENCY, ProjectFilterForm, ProjectForm
 from ascn.plans.models import (
     FinancingInstrument,
@@ -156,6 +156,7 @@ def _project_context(request, project: Project) -> dict:
             for d in project.documents.all()
         ],
         "contacts": project.contacts if user.is_authenticated else None,
+        "disclosure": disclosure.disclosure_of(project),
         "plan_visible": bool(project.plan and plan_policy.is_visible(user, project.plan)),
         "can": can,
         "can_any": any(can.values()),
