@@ -27,7 +27,6 @@ import sys
 
 import jsonschema
 from altair.vegalite.v6.schema import core as vega_lite_schema
-
 from django.core.cache import cache
 
 from ascn.dashboards import charts
