@@ -202,9 +202,9 @@ def test_every_xlsx_carries_the_data_dictionary_sheet(client, published):
     assert rows[0] == ["field", "type", "description", "unit", "allowed values"]
     assert [row[0] for row in rows[1:]] == dictionary.PROJECTS.names
     about = {row[0]: row for row in rows[1:]}
-    assert about["budget_amount"][1] == "number"
+    assert (about["budget_amount"][1], about["period_start"][1]) == ("number", "date (YYYY-MM-DD)")
     assert "budget_currency" in about["budget_amount"][3]
-    assert "preparation (Preparation)" in about["status"][4]
+    assert "preparation: Preparation" in about["status"][4].splitlines()
     assert "cities" in about["city"][4]  # a foreign key names the dataset it points into
     assert about["description"][2] == str(dictionary.PROJECTS.fields[2].description)
     # and every other workbook has its own

@@ -144,20 +144,30 @@ class Schema:
     def dictionary_rows(self) -> list[list[str]]:
         """The data dictionary as a sheet: a header and one row per column."""
         references = {fk.field: fk for fk in self.foreign_keys}
-        rows = [[str(_("field")), str(_("type")), str(_("description")), str(_("unit"))]]
-        rows[0].append(str(_("allowed values")))
+        header = [_("field"), _("type"), _("description"), _("unit"), _("allowed values")]
+        rows = [[str(word) for word in header]]
         for f in self.fields:
-            allowed = "; ".join(f"{code} ({label})" for code, label in f.allowed())
+            allowed = "\n".join(f"{code}: {label}" for code, label in f.allowed())
             if f.name in references:
                 ref = references[f.name]
-                allowed = str(_("a %(field)s of the %(dataset)s dataset")) % {
+                allowed = str(_("A value of the column %(field)s of the %(dataset)s dataset.")) % {
                     "field": ref.reference,
                     "dataset": ref.resource,
                 }
             elif f.several and allowed:
-                allowed = str(_("one or more of, separated by ;")) + " " + allowed
-            rows.append([f.name, f.type, str(f.description), str(f.unit), allowed])
+                allowed = str(_("One or more of these codes, separated by ;")) + "\n" + allowed
+            elif f.pattern:
+                allowed = str(_("Matching the regular expression %(pattern)s")) % {
+                    "pattern": f.pattern
+                }
+            written_as = TYPE_WRITTEN_AS.get(f.type)
+            kind = f"{f.type} ({written_as})" if written_as else f.type
+            rows.append([f.name, kind, str(f.description), str(f.unit), allowed])
         return rows
+
+
+# How a cell of a type is written, for a person reading the dictionary sheet.
+TYPE_WRITTEN_AS = {"date": "YYYY-MM-DD", "year": "YYYY", "boolean": "True / False"}
 
 
 def _fields_in_order(names: list[str], fields: list[Field]) -> tuple[Field, ...]:
@@ -174,10 +184,9 @@ SLUG = _("The record's code in the platform's addresses; stable, so a key to joi
 SOURCE = _("Where the platform's editors found the information (a publication or a link).")
 MEMBER_STATE = _("The member state's ISO 3166-1 alpha-2 code.")
 CITY = _("The ASCN city's code (see the cities dataset).")
-LATITUDE = _("Latitude, WGS 84.")
-LONGITUDE = _("Longitude, WGS 84.")
+LATITUDE = _("Latitude (WGS 84).")
+LONGITUDE = _("Longitude (WGS 84).")
 DEGREES = _("decimal degrees")
-DATE = _("date (YYYY-MM-DD)")
 
 
 def _city(name: str = "city", description: Any = CITY, *, required: bool = False) -> Field:
@@ -303,10 +312,6 @@ def _currency_of(column: str) -> Any:
     return format_lazy(_("in the currency of the column {column}"), column=column)
 
 
-def _joined(*parts: Any) -> Any:
-    return format_lazy("{} " * (len(parts) - 1) + "{}", *parts)
-
-
 PROJECTS = Schema(
     _fields_in_order(
         COLUMN_NAMES,
@@ -383,8 +388,18 @@ PROJECTS = Schema(
             Field("period_start", "date", _("When the project starts or started.")),
             Field("period_end", "date", _("When the project ends or is planned to end.")),
             Field("location_description", "string", _("Where the works are, in words.")),
-            Field("lat", "number", _joined(LATITUDE, _("Of the first location.")), unit=DEGREES),
-            Field("lon", "number", _joined(LONGITUDE, _("Of the first location.")), unit=DEGREES),
+            Field(
+                "lat",
+                "number",
+                _("Latitude (WGS 84) of the project's first location."),
+                unit=DEGREES,
+            ),
+            Field(
+                "lon",
+                "number",
+                _("Longitude (WGS 84) of the project's first location."),
+                unit=DEGREES,
+            ),
         ],
     ),
     foreign_keys=(_to_cities(),),
@@ -473,8 +488,6 @@ AGREEMENTS = Schema(
     foreign_keys=(ForeignKey("meeting", "meetings", "slug"),),
 )
 
-_COUNTRIES = _("ASEAN member states, ISO 3166-1 alpha-2 codes; empty: none published.")
-_INSTRUMENTS = _("Financing instruments.")
 USD = "USD"
 
 ORGANISATIONS = Schema(
@@ -497,7 +510,10 @@ ORGANISATIONS = Schema(
         Field(
             "countries",
             "string",
-            _joined(_("The ASEAN member states the organisation works in."), _COUNTRIES),
+            _(
+                "The ASEAN member states the organisation works in (ISO 3166-1 alpha-2); "
+                "empty: none published."
+            ),
             codes=member_state_codes,
             several=True,
         ),
@@ -511,7 +527,7 @@ ORGANISATIONS = Schema(
         Field(
             "instruments",
             "string",
-            _joined(_INSTRUMENTS, _("Those the organisation offers.")),
+            _("The financing instruments the organisation offers."),
             codes=choices(FinancingInstrument),
             several=True,
         ),
@@ -580,7 +596,7 @@ PROGRAMMES = Schema(
         Field(
             "instruments",
             "string",
-            _joined(_INSTRUMENTS, _("Those the programme gives.")),
+            _("The financing instruments the programme gives."),
             codes=choices(FinancingInstrument),
             several=True,
         ),
