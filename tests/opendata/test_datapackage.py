@@ -217,3 +217,14 @@ def test_every_xlsx_carries_the_data_dictionary_sheet(client, published):
 def test_the_catalogue_page_links_the_datapackage(client, network):
     html = client.get("/data/").content.decode()
     assert 'href="/data/datapackage.json"' in html
+
+
+def test_the_dcat_catalogue_says_each_csv_conforms_to_the_datapackage(client, network, settings):
+    settings.SITE_URL = "https://ascn.example"
+    catalog = json.loads(client.get("/data/catalog.jsonld").content)
+    for entry in catalog["dcat:dataset"]:
+        csv_file = next(d for d in entry["dcat:distribution"] if d["dct:format"] == "CSV")
+        assert csv_file["dct:conformsTo"] == {
+            "@id": "https://ascn.example/data/datapackage.json",
+            "@type": "dct:Standard",
+        }

@@ -17,7 +17,7 @@ from ascn.opendata import catalogue, dictionary
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 NAME = "ascn-open-data"
-PATH = "/data/datapackage.json"
+PATH = catalogue.DATAPACKAGE_PATH
 
 
 def resource(item: catalogue.Dataset) -> dict[str, Any]:
