@@ -35,6 +35,8 @@ MEDIA_TYPES = {
 }
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "ics": "iCalendar"}
 FILE_FORMATS = ("csv", "xlsx", "json")
+# The Frictionless Data Package whose table schemas the CSVs conform to (``datapackage``).
+DATAPACKAGE_PATH = "/data/datapackage.json"
 
 
 @dataclass(frozen=True)
@@ -310,6 +312,16 @@ def dcat_catalog(base_url: str) -> dict[str, Any]:
                     "dcat:mediaType": d.media_type,
                     "dct:format": d.format,
                     "dct:license": {"@id": LICENCE_URL},
+                    **(
+                        {
+                            "dct:conformsTo": {
+                                "@id": base + DATAPACKAGE_PATH,
+                                "@type": "dct:Standard",
+                            }
+                        }
+                        if d.format == "CSV"
+                        else {}
+                    ),
                 }
                 for d in item.distributions()
             ],

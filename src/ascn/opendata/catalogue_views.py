@@ -12,7 +12,7 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from ascn.opendata import catalogue, spreadsheets
+from ascn.opendata import catalogue, datapackage, dictionary, spreadsheets
 
 
 def _base_url(request) -> str:
@@ -61,7 +61,8 @@ def _build(dataset: catalogue.Dataset, fmt: str) -> bytes:
     if fmt == "csv":
         return spreadsheets.as_csv(header, rows)
     if fmt == "xlsx":
-        return spreadsheets.as_xlsx(header, rows, dataset.key)
+        about = dictionary.SCHEMAS[dataset.key].dictionary_rows()
+        return spreadsheets.as_xlsx(header, rows, dataset.key, dictionary=about)
     return spreadsheets.as_json(header, rows)
 
 
@@ -75,7 +76,7 @@ def dataset_file(request, key: str, fmt: str):
     body = None
     if seconds:
         stamp = modified.isoformat() if modified else "-"
-        cache_key = f"opendata:v1:{key}:{fmt}:{get_language()}:{stamp}"
+        cache_key = f"opendata:v2:{key}:{fmt}:{get_language()}:{stamp}"
         body = cache.get(cache_key)
     if body is None:
         body = _build(dataset, fmt)
@@ -92,3 +93,10 @@ def dataset_file(request, key: str, fmt: str):
     if fmt != "json":
         response["Content-Disposition"] = f'attachment; filename="ascn-{key}.{fmt}"'
     return response
+
+
+@require_GET
+def datapackage_json(request):
+    """The Frictionless Data Package describing every CSV (``datapackage``)."""
+    body = json.dumps(datapackage.datapackage(_base_url(request)), ensure_ascii=False, indent=1)
+    return HttpResponse(body, content_type="application/json")

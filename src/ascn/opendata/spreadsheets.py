@@ -97,14 +97,34 @@ def as_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return csv_bytes([header, *([_text(v) for v in row] for row in rows)])
 
 
-def as_xlsx(header: list[str], rows: list[list[Any]], sheet_name: str) -> bytes:
+DICTIONARY_SHEET = "Data dictionary"
+
+
+def as_xlsx(
+    header: list[str],
+    rows: list[list[Any]],
+    sheet_name: str,
+    *,
+    dictionary: list[list[str]] | None = None,
+) -> bytes:
+    """The table on the first sheet; its data dictionary (a header and a row per column),
+    when given, on a second sheet."""
     import openpyxl  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
+    from openpyxl.styles import Alignment  # noqa: PLC0415 - start-up: as above
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = sheet_name[:31]
     xlsx_write_rows(sheet, [header, *([_text(v) for v in row] for row in rows)])
     xlsx_fit_columns(sheet)
+    if dictionary:
+        about = workbook.create_sheet(DICTIONARY_SHEET)
+        xlsx_write_rows(about, [[safe_cell(value) for value in row] for row in dictionary])
+        xlsx_fit_columns(about, widest=80)
+        for row in about.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        about.freeze_panes = "B2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -2,8 +2,10 @@
 as one header row and one row per record (``catalogue`` lists them, ``spreadsheets`` writes
 them as CSV, XLSX and JSON).
 
-The projects table has exactly the columns of the bulk-import template
-(``imports.COLUMN_NAMES``), so a downloaded file can be read back by the importer.
+Each table's columns are its schema's fields (``dictionary.SCHEMAS``): the header comes from
+the schema, so the files and their data dictionary cannot drift apart. The projects table has
+exactly the columns of the bulk-import template (``imports.COLUMN_NAMES``), so a downloaded
+file can be read back by the importer.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ascn.funding.models import Programme
 from ascn.meetings.models import Meeting
 from ascn.network import queries
 from ascn.network.models import City, FocusArea, Outcome
+from ascn.opendata import dictionary
 from ascn.opendata.imports import COLUMN_NAMES
 from ascn.partners.models import Organisation
 from ascn.plans import disclosure
@@ -29,15 +32,23 @@ from ascn.plans.models import ActionPlan, Project
 from ascn.plans.permissions import plan_policy, project_policy
 
 Table = tuple[list[str], list[list[Any]]]
-# A column: a name (the record's attribute of that name), or (name, how to get the value): a
+# How to get a column's value when it is not the record's attribute of the column's name: a
 # dotted path through relations ("" when one is not set), or a function of the record.
-Column = str | tuple[str, str | Callable[[Any], Any]]
+How = str | Callable[[Any], Any]
 
 
-def table(records: Iterable[Any], columns: Iterable[Column]) -> Table:
-    named = [(column, column) if isinstance(column, str) else column for column in columns]
-    getters = [how if callable(how) else partial(_through, how.split(".")) for _, how in named]
-    return [name for name, _how in named], [[get(record) for get in getters] for record in records]
+def table(
+    records: Iterable[Any], schema: dictionary.Schema, how: dict[str, How] | None = None
+) -> Table:
+    """The schema's columns of each record; a list value joined by ``;``."""
+    how = how or {}
+    if unknown := set(how) - set(schema.names):
+        raise ValueError(f"Not columns of the schema: {sorted(unknown)}")
+    getters = []
+    for name in schema.names:
+        way = how.get(name, name)
+        getters.append(way if callable(way) else partial(_through, way.split(".")))
+    return schema.names, [[_cell(get(record)) for get in getters] for record in records]
 
 
 def _through(path: list[str], record: Any) -> Any:
@@ -54,14 +65,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def joined(name: str) -> tuple[str, Callable[[Any], Any]]:
-    """A column of a list, its items separated by ``;``."""
-    return name, lambda record: _cell(getattr(record, name))
-
-
-def codes(name: str) -> tuple[str, Callable[[Any], Any]]:
-    """A column of a many-to-many relation's codes, separated by ``;``."""
-    return name, lambda record: ";".join(item.code for item in getattr(record, name).all())
+def codes(name: str) -> Callable[[Any], Any]:
+    """A many-to-many relation's codes, separated by ``;``."""
+    return lambda record: ";".join(item.code for item in getattr(record, name).all())
 
 
 def anonymous() -> AnonymousUser:
@@ -100,51 +106,40 @@ def public_partnerships() -> QuerySet:
 
 
 def member_states_table() -> Table:
-    columns = [
-        "code",
-        "name",
-        "official_name",
-        "asean_member_since",
-        ("ascn_cities", "cities_count"),
-    ]
-    return table(queries.member_states(), columns)
+    return table(queries.member_states(), dictionary.MEMBER_STATES, {"ascn_cities": "cities_count"})
 
 
 def cities_table() -> Table:
-    columns: list[Column] = [
-        "slug",
-        "name",
-        ("member_state", "member_state.code"),
-        "cohort",
-        "population",
-        "population_year",
-        "population_source",
-        ("size_class", lambda c: c.size_class or ""),
-        ("lat", lambda c: float(c.latitude)),
-        ("lon", lambda c: float(c.longitude)),
-    ]
-    return table(City.objects.select_related("member_state").order_by("name"), columns)
+    how: dict[str, How] = {
+        "member_state": "member_state.code",
+        "size_class": lambda c: c.size_class or "",
+        "lat": lambda c: float(c.latitude),
+        "lon": lambda c: float(c.longitude),
+    }
+    cities = City.objects.select_related("member_state").order_by("name")
+    return table(cities, dictionary.CITIES, how)
 
 
 def officers_table() -> Table:
     """The current officers' public fields: never their e-mail or phone."""
-    columns: list[Column] = [
-        ("name", "person.full_name"),
-        "role",
-        ("member_state", "member_state.code"),
-        ("city", "city.slug"),
-        "designation",
-        "start_date",
-        "source",
-    ]
-    return table(queries.directory(), columns)
+    how: dict[str, How] = {
+        "name": "person.full_name",
+        "member_state": "member_state.code",
+        "city": "city.slug",
+    }
+    return table(queries.directory(), dictionary.OFFICERS, how)
 
 
 def framework_table() -> Table:
-    header = ["kind", "code", "name", "description"]
-    rows = [["outcome", o.code, o.name, o.description] for o in Outcome.objects.all()]
-    rows += [["focus_area", a.code, a.name, a.description] for a in FocusArea.objects.all()]
-    return header, rows
+    items = [("outcome", o) for o in Outcome.objects.all()]
+    items += [("focus_area", a) for a in FocusArea.objects.all()]
+    how: dict[str, How] = {
+        "kind": lambda item: item[0],
+        "code": lambda item: item[1].code,
+        "name": lambda item: item[1].name,
+        "description": lambda item: item[1].description,
+    }
+    return table(items, dictionary.FRAMEWORK, how)
 
 
 def _money(value: Decimal | None) -> str:
@@ -220,7 +215,7 @@ def projects_table() -> Table:
         project_row(values, areas.get(values["id"], []), outcomes.get(values["id"], []))
         for values in projects.order_by("city__slug", "title", "id").values(*PROJECT_FIELDS)
     ]
-    return list(COLUMN_NAMES), rows
+    return dictionary.PROJECTS.names, rows
 
 
 def project_disclosure_table() -> Table:
@@ -250,122 +245,58 @@ def action_plans_table() -> Table:
         .prefetch_related("focus_areas", "outcomes")
         .order_by("city__slug", "-period_start", "id")
     )
-    columns: list[Column] = [
-        ("id", "pk"),
-        ("city", "city.slug"),
-        ("member_state", "city.member_state.code"),
-        "title",
-        "period_start",
-        "period_end",
-        "status",
-        codes("outcomes"),
-        codes("focus_areas"),
-        "vision",
-    ]
-    return table(plans, columns)
+    how: dict[str, How] = {
+        "id": "pk",
+        "city": "city.slug",
+        "member_state": "city.member_state.code",
+        "outcomes": codes("outcomes"),
+        "focus_areas": codes("focus_areas"),
+    }
+    return table(plans, dictionary.ACTION_PLANS, how)
 
 
 def meetings_table() -> Table:
     meetings = Meeting.objects.select_related("host_member_state", "host_city")
-    columns: list[Column] = [
-        "slug",
-        "title",
-        "kind",
-        "start_date",
-        "end_date",
-        "date_precision",
-        ("host_member_state", "host_member_state.code"),
-        ("host_city", "host_city.slug"),
-        "place",
-        "format",
-        "source",
-    ]
-    return table(meetings.order_by("start_date", "slug"), columns)
+    how: dict[str, How] = {
+        "host_member_state": "host_member_state.code",
+        "host_city": "host_city.slug",
+    }
+    return table(meetings.order_by("start_date", "slug"), dictionary.MEETINGS, how)
 
 
 def agreements_table() -> Table:
     agreements = public_agreements().select_related("meeting").order_by("signed_date", "slug")
-    columns: list[Column] = [
-        "slug",
-        "title",
-        "kind",
-        "status",
-        "signed_date",
-        "signed_date_precision",
-        "signed_place",
-        ("meeting", "meeting.slug"),
-        "description",
-        "source",
-    ]
-    return table(agreements, columns)
+    return table(agreements, dictionary.AGREEMENTS, {"meeting": "meeting.slug"})
 
 
 def organisations_table() -> Table:
-    columns: list[Column] = [
-        "slug",
-        "name",
-        "kind",
-        "headquarters_country",
-        joined("countries"),
-        joined("focus_areas"),
-        joined("instruments"),
-        joined("stages"),
-        "ticket_min_usd",
-        "ticket_max_usd",
-        "verified",
-        "website",
-        "description",
-    ]
-    return table(public_organisations().order_by("name"), columns)
+    return table(public_organisations().order_by("name"), dictionary.ORGANISATIONS)
 
 
 def programmes_table() -> Table:
-    columns: list[Column] = [
-        "slug",
-        "name",
-        ("sponsor", "sponsor.slug"),
-        "currency",
-        "total_amount",
-        "awarded_amount",
-        ("balance", lambda p: p.total_amount - p.awarded_amount),
-        "period_start",
-        "period_end",
-        joined("eligible_countries"),
-        joined("eligible_focus_areas"),
-        joined("instruments"),
-        "website",
-    ]
-    return table(public_programmes().select_related("sponsor").order_by("name"), columns)
+    how: dict[str, How] = {
+        "sponsor": "sponsor.slug",
+        "balance": lambda p: p.total_amount - p.awarded_amount,
+    }
+    programmes = public_programmes().select_related("sponsor").order_by("name")
+    return table(programmes, dictionary.PROGRAMMES, how)
 
 
 def case_studies_table() -> Table:
     studies = public_case_studies().select_related("city", "focus_area").order_by("title")
-    columns: list[Column] = [
-        "slug",
-        "title",
-        ("city", "city.slug"),
-        ("focus_area", "focus_area.code"),
-        ("provider", "provider_name"),
-        "problem",
-        "solution",
-        "results",
-        "source",
-    ]
-    return table(studies, columns)
+    how: dict[str, How] = {
+        "city": "city.slug",
+        "focus_area": "focus_area.code",
+        "provider": "provider_name",
+    }
+    return table(studies, dictionary.CASE_STUDIES, how)
 
 
 def partnerships_table() -> Table:
     partnerships = public_partnerships().select_related("city", "partner_city").order_by("id")
-    columns: list[Column] = [
-        ("id", "pk"),
-        ("city", "city.slug"),
-        ("partner_city", "partner_city.slug"),
-        "partner_name",
-        "partner_country",
-        "purpose",
-        "start_date",
-        "end_date",
-        "outcomes",
-        "source",
-    ]
-    return table(partnerships, columns)
+    how: dict[str, How] = {
+        "id": "pk",
+        "city": "city.slug",
+        "partner_city": "partner_city.slug",
+    }
+    return table(partnerships, dictionary.PARTNERSHIPS, how)

@@ -23,6 +23,8 @@ urlpatterns = [
     # The open-data catalogue (issue 7): the page, DCAT, and each dataset as CSV/XLSX/JSON.
     path("data/", catalogue_views.catalogue_page, name="open-data"),
     path("data/catalog.jsonld", catalogue_views.catalog_jsonld, name="open-data-dcat"),
+    # Before the dataset files: "datapackage.json" would read as a dataset's JSON.
+    path("data/datapackage.json", catalogue_views.datapackage_json, name="open-data-datapackage"),
     re_path(
         r"^data/(?P<key>[a-z-]+)\.(?P<fmt>csv|xlsx|json)$",
         catalogue_views.dataset_file,
