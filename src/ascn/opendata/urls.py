@@ -23,6 +23,7 @@ urlpatterns = [
     # The open-data catalogue (issue 7): the page, DCAT, and each dataset as CSV/XLSX/JSON.
     path("data/", catalogue_views.catalogue_page, name="open-data"),
     path("data/catalog.jsonld", catalogue_views.catalog_jsonld, name="open-data-dcat"),
+    path("data/catalog.ttl", catalogue_views.catalog_turtle, name="open-data-dcat-turtle"),
     re_path(
         r"^data/(?P<key>[a-z-]+)\.(?P<fmt>csv|xlsx|json)$",
         catalogue_views.dataset_file,
