@@ -332,6 +332,9 @@ OC4IDS_PREFIX = (
     os.environ.get("OC4IDS_PREFIX") or os.environ.get("ASCN_OC4IDS_PREFIX") or "ascn"
 ).strip()
 ASCN_OPEN_DATA_LICENSE = os.environ.get("ASCN_OPEN_DATA_LICENSE", "")
+# The address reusers write to about the open data (the DCAT catalogue's contact point; left
+# out when empty).
+ASCN_OPEN_DATA_CONTACT_EMAIL = os.environ.get("ASCN_OPEN_DATA_CONTACT_EMAIL", "")
 
 # Ask for the home page's map once when a web worker starts (config/wsgi.py).
 ASCN_WARM_UP_MAP = env_bool("ASCN_WARM_UP_MAP", True)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import openpyxl
 import pytest
 from django.core.cache import cache
+from rdflib import RDF, Graph, Namespace, URIRef
 
 from ascn.opendata import catalogue
 from ascn.opendata.imports import COLUMN_NAMES, RowChecker, read_table
@@ -20,6 +21,8 @@ from ascn.plans.services import project_update
 from tests import factories
 
 SITE = "https://ascn.example"
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCT = Namespace("http://purl.org/dc/terms/")
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +72,7 @@ def test_catalogue_page_lists_every_dataset_with_licence_formats_and_api(client,
     assert 'href="/api/v1/exports/oc4ids"' in html
     assert 'href="/api/v1/meetings.ics"' in html
     assert 'href="/api/v1/docs"' in html and 'href="/api/v1/openapi.json"' in html
-    assert 'href="/data/catalog.jsonld"' in html
+    assert 'href="/data/catalog.jsonld"' in html and 'href="/data/catalog.ttl"' in html
 
 
 def test_dcat_catalog_is_json_ld_with_the_required_keys(client, projects):
@@ -78,34 +81,34 @@ def test_dcat_catalog_is_json_ld_with_the_required_keys(client, projects):
     assert response["Content-Type"].startswith("application/ld+json")
     doc = json.loads(response.content)
     assert {"dcat", "dct", "foaf"} <= set(doc["@context"])
-    assert doc["@type"] == "dcat:Catalog"
-    keys = {entry["dct:identifier"] for entry in doc["dcat:dataset"]}
+    graph = Graph().parse(data=response.content, format="json-ld")
+    (catalog,) = graph.subjects(RDF.type, DCAT.Catalog)
+    datasets = list(graph.objects(catalog, DCAT.dataset))
+    keys = {str(graph.value(d, DCT.identifier)) for d in datasets}
     assert {"cities", "projects", "meetings", "organisations", "programmes"} <= keys
-    for entry in doc["dcat:dataset"]:
-        assert entry["@type"] == "dcat:Dataset"
-        for key in ("dct:title", "dct:description", "dct:license", "dcat:distribution"):
-            assert entry[key], key
-        for dist in entry["dcat:distribution"]:
-            assert dist["@type"] == "dcat:Distribution"
-            assert dist["dcat:mediaType"] and dist["dct:format"]
-            url = (dist.get("dcat:downloadURL") or dist["dcat:accessURL"])["@id"]
-            assert url.startswith(SITE + "/")
-    projects_entry = next(e for e in doc["dcat:dataset"] if e["dct:identifier"] == "projects")
-    assert projects_entry["dct:modified"]["@value"].startswith(str(dt.date.today().year))
+    for dataset in datasets:
+        for prop in (DCT.title, DCT.description, DCT.license, DCAT.distribution):
+            assert graph.value(dataset, prop), prop
+        for dist in graph.objects(dataset, DCAT.distribution):
+            assert (dist, RDF.type, DCAT.Distribution) in graph
+            assert graph.value(dist, DCAT.mediaType) and graph.value(dist, DCT["format"])
+            assert str(graph.value(dist, DCAT.accessURL)).startswith(SITE + "/")
+    projects_entry = URIRef(f"{SITE}/data/#projects")
+    assert str(graph.value(projects_entry, DCT.modified)).startswith(str(dt.date.today().year))
 
 
 def test_every_download_in_the_dcat_answers_with_its_media_type(client, projects):
-    doc = json.loads(client.get("/data/catalog.jsonld").content)
+    graph = Graph().parse(data=client.get("/data/catalog.jsonld").content, format="json-ld")
     checked = 0
-    for entry in doc["dcat:dataset"]:
-        for dist in entry["dcat:distribution"]:
-            url = (dist.get("dcat:downloadURL") or dist["dcat:accessURL"])["@id"]
-            parts = urlsplit(url)
-            response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
-            assert response.status_code == 200, url
-            assert response["Content-Type"].split(";")[0] == dist["dcat:mediaType"], url
-            checked += 1
-    assert checked >= 3 * len(doc["dcat:dataset"])
+    for dist in graph.subjects(RDF.type, DCAT.Distribution):
+        url = str(graph.value(dist, DCAT.downloadURL) or graph.value(dist, DCAT.accessURL))
+        media_type = str(graph.value(dist, DCAT.mediaType)).split("/media-types/", 1)[1]
+        parts = urlsplit(url)
+        response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+        assert response.status_code == 200, url
+        assert response["Content-Type"].split(";")[0] == media_type, url
+        checked += 1
+    assert checked >= 3 * len(list(graph.subjects(RDF.type, DCAT.Dataset)))
 
 
 def test_downloads_hold_public_records_only(client, projects):

@@ -13,6 +13,8 @@ from pathlib import Path
 import frictionless
 import openpyxl
 import pytest
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCTERMS as DCT
 
 from ascn.agreements.management.commands.load_agreements import load_agreements
 from ascn.cooperation.services import case_study_create, partnership_create
@@ -221,10 +223,11 @@ def test_the_catalogue_page_links_the_datapackage(client, network):
 
 def test_the_dcat_catalogue_says_each_csv_conforms_to_the_datapackage(client, network, settings):
     settings.SITE_URL = "https://ascn.example"
-    catalog = json.loads(client.get("/data/catalog.jsonld").content)
-    for entry in catalog["dcat:dataset"]:
-        csv_file = next(d for d in entry["dcat:distribution"] if d["dct:format"] == "CSV")
-        assert csv_file["dct:conformsTo"] == {
-            "@id": "https://ascn.example/data/datapackage.json",
-            "@type": "dct:Standard",
-        }
+    graph = Graph().parse(data=client.get("/data/catalog.jsonld").content, format="json-ld")
+    package = URIRef("https://ascn.example/data/datapackage.json")
+    assert (package, RDF.type, DCT.Standard) in graph
+    csv_type = URIRef("http://publications.europa.eu/resource/authority/file-type/CSV")
+    csv_files = list(graph.subjects(DCT["format"], csv_type))
+    assert len(csv_files) == len(catalogue.datasets())
+    for csv_file in csv_files:
+        assert graph.value(csv_file, DCT.conformsTo) == package

@@ -1,9 +1,10 @@
-"""The open-data catalogue (SPEC C9): every public dataset, its downloads, and DCAT.
+"""The open-data catalogue (SPEC C9): every public dataset and its downloads.
 
 A dataset is one of the public tables (``tables``). The same table is served as CSV, XLSX
 and JSON (``/data/<key>.<fmt>``, written by ``spreadsheets``), so the three never disagree;
-the catalogue page and the DCAT description (``/data/catalog.jsonld``) list them with the API
-and the standard formats (OC4IDS, iCalendar) that already exist.
+the catalogue page and the DCAT-AP description (``dcat``, ``/data/catalog.jsonld`` and
+``/data/catalog.ttl``) list them with the API and the standard formats (OC4IDS, iCalendar)
+that already exist.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Max, Min, Model, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,8 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 OC4IDS_LICENCE_URL = "https://www.apache.org/licenses/LICENSE-2.0"
 PUBLISHER = "ASEAN Smart Cities Network (ASCN)"
+OC4IDS_STANDARD = "https://standard.open-contracting.org/infrastructure/0.9/en/"
+ICALENDAR_STANDARD = "https://www.rfc-editor.org/rfc/rfc5545"
 
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -37,6 +41,20 @@ FORMAT_NAMES = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "ics": "iCalendar"
 FILE_FORMATS = ("csv", "xlsx", "json")
 # The Frictionless Data Package whose table schemas the CSVs conform to (``datapackage``).
 DATAPACKAGE_PATH = "/data/datapackage.json"
+FORMAT_DESCRIPTIONS = {
+    "csv": _(
+        "Comma-separated values, UTF-8 with a byte-order mark, one header row and one row "
+        "per record; lists inside a cell are separated by semicolons."
+    ),
+    "xlsx": _(
+        "An Excel workbook: a sheet with the same header and rows as the CSV, and a "
+        "“Data dictionary” sheet describing each column."
+    ),
+    "json": _('JSON: {"items": [...]}, one object per record, keyed by the CSV\'s column names.'),
+}
+# The span of the ASCN's records when a dataset has no dates of its own: the network was
+# launched at the 32nd ASEAN Summit in April 2018 (network/seed/timeline.yaml).
+NETWORK_LAUNCHED = dt.date(2018, 4, 1)
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,20 @@ class Distribution:
     media_type: str
     format: str
     download: bool = True  # a file (dcat:downloadURL) rather than a service (dcat:accessURL)
+    description: Any = ""
+    key: str = ""  # names the distribution within its dataset (its DCAT IRI's fragment)
+    conforms_to: str = ""  # the IRI of the standard the file follows, if any
+
+
+@dataclass(frozen=True)
+class Span:
+    """When a dataset's records were first published and last changed, and the period of
+    time they cover (``None`` where unknown)."""
+
+    issued: dt.datetime | None
+    modified: dt.datetime | None
+    start: dt.date | None
+    end: dt.date | None
 
 
 @dataclass
@@ -61,6 +93,13 @@ class Dataset:
     extra: list[Distribution] = field(default_factory=list)
     note: Any = ""
     flags_sample: bool = False  # whether to say when a record of it is sample data
+    keywords: tuple[Any, ...] = ()
+    themes: tuple[str, ...] = ()  # codes of the EU data-theme vocabulary (dcat.THEMES)
+    # The fields of the records giving the period they cover (start, end); a year field
+    # counts from 1 January to 31 December. None: from the network's launch.
+    coverage: tuple[str, str | None] | None = None
+    # For a dataset whose records keep no time: the year its content was published.
+    published: str = ""
 
     @property
     def tracks_updates(self) -> bool:
@@ -70,6 +109,27 @@ class Dataset:
         if self.updated is None:
             return None
         return self.updated().order_by().aggregate(at=Max("updated_at"))["at"]
+
+    def span(self) -> Span:
+        """Issued, modified and the covered period, in one query over the public records."""
+        if self.updated is None:
+            return Span(None, None, None, None)
+        columns: dict[str, Any] = {"issued": Min("created_at"), "modified": Max("updated_at")}
+        if self.coverage:
+            first, last = self.coverage
+            columns["start"] = Min(first)
+            if last:  # else a register: it covers the time up to its last change
+                columns["end"] = Max(Coalesce(last, first))
+        found = self.updated().order_by().aggregate(**columns)
+        start, end = found.get("start"), found.get("end")
+        if isinstance(start, int):  # a year
+            start = dt.date(start, 1, 1)
+        if isinstance(end, int):
+            end = dt.date(end, 12, 31)
+        modified = found["modified"]
+        if end is None and modified is not None:
+            end = modified.date()
+        return Span(found["issued"], modified, start or NETWORK_LAUNCHED, end)
 
     def includes_sample(self) -> bool:
         """Whether any public record of the dataset is illustrative sample data."""
@@ -88,13 +148,24 @@ class Dataset:
                 f"/data/{self.key}.{fmt}",
                 MEDIA_TYPES[fmt],
                 FORMAT_NAMES[fmt],
+                description=FORMAT_DESCRIPTIONS[fmt],
+                key=fmt,
             )
             for fmt in FILE_FORMATS
         ]
         if self.api and _exists(self.api):
             items.append(
                 Distribution(
-                    f"{self.title} (API)", self.api, "application/json", "JSON", download=False
+                    f"{self.title} (API)",
+                    self.api,
+                    "application/json",
+                    "JSON",
+                    download=False,
+                    description=_(
+                        "The JSON API's list of these records, paginated and filterable; "
+                        "described in the OpenAPI document at /api/v1/openapi.json."
+                    ),
+                    key="api",
                 )
             )
         items += [d for d in self.extra if _exists(d.url)]
@@ -126,6 +197,8 @@ def datasets() -> list[Dataset]:
             updated=MemberState.objects.all,
             page="/member-states/",
             api="/api/v1/member-states",
+            keywords=("ASEAN", "member states", "countries"),
+            themes=("GOVE", "INTR", "REGI"),
         ),
         Dataset(
             "cities",
@@ -138,6 +211,9 @@ def datasets() -> list[Dataset]:
             updated=City.objects.all,
             page="/cities/",
             api="/api/v1/cities",
+            keywords=("smart cities", "cities", "population", "ASCN cohort"),
+            themes=("REGI", "SOCI"),
+            coverage=("cohort", None),
         ),
         Dataset(
             "officers",
@@ -149,6 +225,9 @@ def datasets() -> list[Dataset]:
             tables.officers_table,
             updated=Appointment.objects.all,
             page="/people/",
+            keywords=("Chief Smart City Officers", "National Representatives", "public officials"),
+            themes=("GOVE",),
+            coverage=("start_date", None),
         ),
         Dataset(
             "framework",
@@ -156,6 +235,9 @@ def datasets() -> list[Dataset]:
             _("The framework's three strategic outcomes and six development focus areas."),
             tables.framework_table,
             api="/api/v1/framework",
+            keywords=("ASEAN Smart Cities Framework", "strategic outcomes", "focus areas"),
+            themes=("GOVE", "REGI"),
+            published="2018",  # the ASEAN Smart Cities Framework (2018)
         ),
         Dataset(
             "projects",
@@ -174,6 +256,12 @@ def datasets() -> list[Dataset]:
                     "/api/v1/exports/oc4ids",
                     "application/json",
                     "OC4IDS",
+                    description=_(
+                        "The public projects as an Open Contracting for Infrastructure Data "
+                        "Standard (OC4IDS) 0.9.5 project package."
+                    ),
+                    key="oc4ids",
+                    conforms_to=OC4IDS_STANDARD,
                 )
             ],
             note=_(
@@ -181,6 +269,9 @@ def datasets() -> list[Dataset]:
                 "be imported again. Codes follow the OC4IDS 0.9.5 codelists."
             ),
             flags_sample=True,
+            keywords=("smart city projects", "infrastructure", "OC4IDS", "investment", "financing"),
+            themes=("REGI", "ECON", "TECH"),
+            coverage=("period_start", "period_end"),
         ),
         Dataset(
             "project-disclosure",
@@ -194,6 +285,8 @@ def datasets() -> list[Dataset]:
             updated=_public(Project),
             page="/projects/",
             note=_("The points and how each is counted: docs/plans.md, “Disclosure completeness”."),
+            keywords=("CoST IDS", "disclosure", "transparency", "infrastructure"),
+            themes=("GOVE", "REGI"),
         ),
         Dataset(
             "action-plans",
@@ -204,6 +297,9 @@ def datasets() -> list[Dataset]:
             page="/plans/",
             api="/api/v1/action-plans",
             flags_sample=True,
+            keywords=("Smart City Action Plans", "urban planning", "strategy"),
+            themes=("REGI", "GOVE"),
+            coverage=("period_start", "period_end"),
         ),
         Dataset(
             "meetings",
@@ -219,8 +315,17 @@ def datasets() -> list[Dataset]:
                     "/api/v1/meetings.ics",
                     MEDIA_TYPES["ics"],
                     "iCalendar",
+                    description=_(
+                        "The meetings as an iCalendar feed (RFC 5545) to subscribe to in a "
+                        "calendar application."
+                    ),
+                    key="ics",
+                    conforms_to=ICALENDAR_STANDARD,
                 )
             ],
+            keywords=("meetings", "workshops", "summits", "events"),
+            themes=("INTR", "GOVE"),
+            coverage=("start_date", "end_date"),
         ),
         Dataset(
             "agreements",
@@ -230,6 +335,9 @@ def datasets() -> list[Dataset]:
             updated=tables.public_agreements,
             page="/agreements/",
             api="/api/v1/agreements",
+            keywords=("agreements", "memoranda of understanding", "grants", "loans", "twinning"),
+            themes=("INTR", "ECON"),
+            coverage=("signed_date", "signed_date"),
         ),
         Dataset(
             "organisations",
@@ -243,6 +351,8 @@ def datasets() -> list[Dataset]:
             page="/organisations/",
             api="/api/v1/organisations",
             flags_sample=True,
+            keywords=("development partners", "investors", "financing institutions"),
+            themes=("ECON", "INTR"),
         ),
         Dataset(
             "programmes",
@@ -253,6 +363,9 @@ def datasets() -> list[Dataset]:
             page="/programmes/",
             api="/api/v1/programmes",
             flags_sample=True,
+            keywords=("funding programmes", "grants", "development finance"),
+            themes=("ECON",),
+            coverage=("period_start", "period_end"),
         ),
         Dataset(
             "case-studies",
@@ -262,6 +375,8 @@ def datasets() -> list[Dataset]:
             updated=tables.public_case_studies,
             page="/cooperation/",
             api="/api/v1/case-studies",
+            keywords=("case studies", "good practice", "knowledge bank"),
+            themes=("REGI", "TECH"),
         ),
         Dataset(
             "partnerships",
@@ -271,78 +386,12 @@ def datasets() -> list[Dataset]:
             updated=tables.public_partnerships,
             page="/cooperation/",
             api="/api/v1/partnerships",
+            keywords=("city partnerships", "twinning", "city-to-city cooperation"),
+            themes=("REGI", "INTR"),
+            coverage=("start_date", "end_date"),
         ),
     ]
 
 
 def dataset(key: str) -> Dataset | None:
     return next((d for d in datasets() if d.key == key), None)
-
-
-# --- DCAT -----------------------------------------------------------------------------------
-
-DCAT_CONTEXT = {
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-
-def dcat_catalog(base_url: str) -> dict[str, Any]:
-    """The catalogue as DCAT 2 in JSON-LD, every URL absolute on ``base_url``."""
-    base = base_url.rstrip("/")
-    entries = []
-    for item in datasets():
-        modified = item.modified()
-        entry: dict[str, Any] = {
-            "@id": f"{base}/data/#{item.key}",
-            "@type": "dcat:Dataset",
-            "dct:identifier": item.key,
-            "dct:title": str(item.title),
-            "dct:description": str(item.description),
-            "dct:license": {"@id": LICENCE_URL},
-            "dct:publisher": {"@type": "foaf:Organization", "foaf:name": PUBLISHER},
-            "dcat:distribution": [
-                {
-                    "@type": "dcat:Distribution",
-                    "dct:title": d.title,
-                    ("dcat:downloadURL" if d.download else "dcat:accessURL"): {"@id": base + d.url},
-                    "dcat:accessURL": {"@id": base + d.url},
-                    "dcat:mediaType": d.media_type,
-                    "dct:format": d.format,
-                    "dct:license": {"@id": LICENCE_URL},
-                    **(
-                        {
-                            "dct:conformsTo": {
-                                "@id": base + DATAPACKAGE_PATH,
-                                "@type": "dct:Standard",
-                            }
-                        }
-                        if d.format == "CSV"
-                        else {}
-                    ),
-                }
-                for d in item.distributions()
-            ],
-        }
-        if modified:
-            entry["dct:modified"] = {"@value": modified.isoformat(), "@type": "xsd:dateTime"}
-        if item.page_url:
-            entry["dcat:landingPage"] = {"@id": base + item.page_url}
-        entries.append(entry)
-    return {
-        "@context": DCAT_CONTEXT,
-        "@id": f"{base}/data/catalog.jsonld",
-        "@type": "dcat:Catalog",
-        "dct:title": "ASCN Platform open data",
-        "dct:description": (
-            "The public records of the ASEAN Smart Cities Network: member states, cities, "
-            "officers, the ASEAN Smart Cities Framework, projects, action plans, meetings, "
-            "agreements, partners, funding programmes and cooperation."
-        ),
-        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": PUBLISHER},
-        "dct:license": {"@id": LICENCE_URL},
-        "foaf:homepage": {"@id": f"{base}/data/"},
-        "dcat:dataset": entries,
-    }

@@ -1,4 +1,4 @@
-"""The open-data catalogue at /data/, its DCAT description and the dataset downloads."""
+"""The open-data catalogue at /data/, its DCAT-AP description and the dataset downloads."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from ascn.opendata import catalogue, datapackage, dictionary, spreadsheets
+from ascn.opendata import catalogue, datapackage, dcat, dictionary, spreadsheets
+
+JSON_LD = "application/ld+json"
+TURTLE = "text/turtle"
 
 
 def _base_url(request) -> str:
@@ -20,8 +24,24 @@ def _base_url(request) -> str:
     return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
 
 
+def _dcat_response(request, media_type: str) -> HttpResponse:
+    document = dcat.dcat_catalog(_base_url(request))
+    if media_type == TURTLE:
+        body = dcat.as_turtle(document)
+    else:
+        body = json.dumps(document, ensure_ascii=False, indent=1)
+    response = HttpResponse(body, content_type=f"{media_type}; charset=utf-8")
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
 @require_GET
 def catalogue_page(request):
+    # Content negotiation: a client asking for RDF gets the DCAT-AP catalogue; a browser
+    # (text/html or */* first) the page.
+    wanted = request.get_preferred_type(["text/html", JSON_LD, TURTLE])
+    if wanted in (JSON_LD, TURTLE):
+        return _dcat_response(request, wanted)
     items = [
         {
             "dataset": d,
@@ -31,7 +51,7 @@ def catalogue_page(request):
         }
         for d in catalogue.datasets()
     ]
-    return render(
+    response = render(
         request,
         "opendata/catalogue.html",
         {
@@ -41,12 +61,19 @@ def catalogue_page(request):
             "oc4ids_licence_url": catalogue.OC4IDS_LICENCE_URL,
         },
     )
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 @require_GET
 def catalog_jsonld(request):
-    body = json.dumps(catalogue.dcat_catalog(_base_url(request)), ensure_ascii=False, indent=1)
-    return HttpResponse(body, content_type="application/ld+json; charset=utf-8")
+    """The DCAT-AP catalogue: JSON-LD unless the client prefers Turtle."""
+    return _dcat_response(request, request.get_preferred_type([JSON_LD, TURTLE]) or JSON_LD)
+
+
+@require_GET
+def catalog_turtle(request):
+    return _dcat_response(request, TURTLE)
 
 
 def file_cache_seconds() -> int:

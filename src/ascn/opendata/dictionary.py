@@ -23,7 +23,7 @@ from ascn.network.models import Appointment, FocusArea, MemberState, Outcome, Si
 from ascn.opendata.imports.columns import COLUMN_NAMES
 from ascn.opendata.tableschema import Codes, Field, ForeignKey, Schema, fields_in_order
 from ascn.partners.models import Organisation
-from ascn.plans import codelists
+from ascn.plans import codelists, disclosure
 from ascn.plans.models import FinancingInstrument, PlanStatus
 
 
@@ -514,6 +514,56 @@ PARTNERSHIPS = Schema(
     foreign_keys=(_to_cities(), _to_cities("partner_city")),
 )
 
+PROJECT_DISCLOSURE = Schema(
+    (
+        Field(
+            "project_id",
+            "integer",
+            _("The project's number on the platform (as in the projects dataset's links)."),
+            required=True,
+        ),
+        _city(required=True),
+        _state("country", required=True),
+        Field(
+            "stage",
+            "string",
+            _("The CoST Infrastructure Data Standard's stage the points belong to."),
+            codes=lambda: [(code, str(title)) for code, title in disclosure.STAGES.items()],
+            required=True,
+        ),
+        Field(
+            "held",
+            "integer",
+            _("How many of the stage's data points the project holds."),
+            unit=_("data points"),
+            required=True,
+        ),
+        Field(
+            "total",
+            "integer",
+            _("How many data points the stage has."),
+            unit=_("data points"),
+            required=True,
+        ),
+        Field(
+            "share",
+            "number",
+            _("held ÷ total, in per cent, to one decimal."),
+            unit=_("per cent"),
+            required=True,
+        ),
+        Field(
+            "missing",
+            "string",
+            _("The codes of the stage's data points the project does not hold yet."),
+            codes=lambda: [(p.code, str(p.title)) for p in disclosure.points()],
+            several=True,
+        ),
+    ),
+    primary_key=("project_id", "stage"),
+    foreign_keys=(_to_cities(), _to_states("country")),
+)
+
 # Keyed as the catalogue's datasets.
 SCHEMAS: dict[str, Schema] = {
     "member-states": MEMBER_STATES,
@@ -521,6 +571,7 @@ SCHEMAS: dict[str, Schema] = {
     "officers": OFFICERS,
     "framework": FRAMEWORK,
     "projects": PROJECTS,
+    "project-disclosure": PROJECT_DISCLOSURE,
     "action-plans": ACTION_PLANS,
     "meetings": MEETINGS,
     "agreements": AGREEMENTS,

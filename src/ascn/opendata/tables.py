@@ -220,7 +220,6 @@ def projects_table() -> Table:
 
 def project_disclosure_table() -> Table:
     """Per public project and CoST IDS stage, the data points held (one query)."""
-    header = ["project_id", "city", "country", "stage", "held", "total", "share", "missing"]
     rows = [
         [
             project["id"],
@@ -235,7 +234,7 @@ def project_disclosure_table() -> Table:
         for project, found in disclosure.disclosures(public_projects())
         for stage in found.stages
     ]
-    return header, rows
+    return dictionary.PROJECT_DISCLOSURE.names, rows
 
 
 def action_plans_table() -> Table:

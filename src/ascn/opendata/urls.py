@@ -25,6 +25,7 @@ urlpatterns = [
     path("data/catalog.jsonld", catalogue_views.catalog_jsonld, name="open-data-dcat"),
     # Before the dataset files: "datapackage.json" would read as a dataset's JSON.
     path("data/datapackage.json", catalogue_views.datapackage_json, name="open-data-datapackage"),
+    path("data/catalog.ttl", catalogue_views.catalog_turtle, name="open-data-dcat-turtle"),
     re_path(
         r"^data/(?P<key>[a-z-]+)\.(?P<fmt>csv|xlsx|json)$",
         catalogue_views.dataset_file,
