@@ -46,7 +46,6 @@ MAIN_SCHEMAS = [
     "OrganisationDetailOut",
     "TokenIn",
     "TokenOut",
-    "ErrorOut",
 ]
 
 
@@ -229,3 +228,14 @@ def test_no_two_schemas_share_a_component_name():
 
     # then each name is one class
     assert {name: where for name, where in by_name.items() if len(where) > 1} == {}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=_op_id)
+def test_every_error_answer_shows_an_example_in_the_error_shape(operation):
+    _, _, spec = operation
+    for status, response in spec["responses"].items():
+        if not status.startswith("4") or "$ref" in response:
+            continue
+        media = response["content"]["application/json"]
+        assert media["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+        assert not list(_validator("ErrorOut").iter_errors(media["example"])), status

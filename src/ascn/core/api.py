@@ -81,9 +81,7 @@ def example(value: dict[str, Any]) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": [value]})
 
 
-class ErrorOut(Schema):
-    model_config = example({"detail": "Not found."})
-
+class ErrorOut(Schema):  # its examples, one per status: core.openapi.ERROR_EXAMPLES
     detail: Any = Field(
         ..., description="A message, or for validation errors a list naming each field (`loc`)."
     )

@@ -9,6 +9,7 @@ description").
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -37,6 +38,25 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# An answer of each error status as the API gives it (``core.errors``, ``config/api.py``,
+# ``accounts.middleware``), shown as the example of that answer.
+ERROR_EXAMPLES: dict[str, Any] = {
+    "400": {"detail": "Cannot parse request body"},
+    "401": {"detail": "Invalid, expired or revoked token."},
+    "403": {"detail": "Two-factor verification required."},
+    "404": {"detail": "Not found."},
+    "409": {
+        "detail": "Project was changed by someone else (you edited version 3, it is now at "
+        "version 4)."
+    },
+    "422": {
+        "detail": [
+            {"type": "missing", "loc": ["body", "payload", "title"], "msg": "Field required"}
+        ]
+    },
+}
+
+
 def operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """Every operation of the description as ``(path, method, operation)``."""
     return [
@@ -57,7 +77,7 @@ def finish(
       declares ``security: []`` itself; one for members declares its schemes (``auth=``).
     - every operation documents the 401 of a bad bearer token, which the token middleware
       answers on every path under ``/api/``;
-    - error answers say what they mean here;
+    - error answers say what they mean here, with an example of each;
     - schemas that nothing refers to are left out (ninja lists the models of query
       parameters, which the description spells out as parameters instead).
     """
@@ -69,10 +89,15 @@ def finish(
             operation["security"] = optional_security
         responses = operation.setdefault("responses", {})
         if not {401, "401"} & set(responses):  # ninja's keys are numbers
-            responses[401] = {"description": ERROR_DESCRIPTIONS["401"], "content": error_content}
+            responses[401] = {
+                "description": ERROR_DESCRIPTIONS["401"],
+                "content": copy.deepcopy(error_content),
+            }
         for status, response in responses.items():
             if str(status) in ERROR_DESCRIPTIONS and "$ref" not in response:
                 response["description"] = ERROR_DESCRIPTIONS[str(status)]
+                for media in response.get("content", {}).values():
+                    media.setdefault("example", ERROR_EXAMPLES[str(status)])
     drop_unused_schemas(schema)
     return schema
 
