@@ -116,7 +116,10 @@ api = PlatformAPI(
     description=(
         "The open API of the ASEAN Smart Cities Network platform: the network registry "
         "(member states, cities, Chief Smart City Officers, the ASEAN Smart Cities "
-        "Framework). Lists return `{items, count}` with `?page=` and `?page_size=` "
+        "Framework), action plans and projects, partners and funding programmes, the deal "
+        "pipeline, meetings, agreements, cooperation, search and open data. Anyone may read "
+        "what is public; members sign in with a bearer token (`POST /api/v1/auth/token`) or "
+        "the browser session and see more. Lists return `{items, count}` with `?page=` and `?page_size=` "
         "(max 200); errors return `{detail}`. Requests are rate-limited per API token, "
         "signed-in user or anonymous address: every answer carries the `RateLimit-Policy` "
         "and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers-12), and a request "
