@@ -12,9 +12,11 @@ from ascn.accounts.api import router as accounts_router
 from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
 from ascn.core import health as checks
+from ascn.core.api import SAME_FOR_EVERYONE, SIGN_IN_OPTIONAL
 from ascn.core.audit.api import router as audit_router
 from ascn.core.errors import DomainError, InvalidInput, TooManyRequests
 from ascn.core.middleware import too_large
+from ascn.core.openapi import finish
 from ascn.core.ratelimit import document_rate_limits
 from ascn.core.search.api import router as search_router
 from ascn.deals.api import router as pipeline_router
@@ -30,10 +32,82 @@ logger = logging.getLogger("ascn.api")
 
 
 class PlatformAPI(NinjaAPI):
-    """The API, whose description also documents its rate limits (``core.ratelimit``)."""
+    """The API, whose description also documents its rate limits (``core.ratelimit``), who may
+    call each operation and what its errors mean (``core.openapi``)."""
 
     def get_openapi_schema(self, **options: Any) -> Any:
-        return document_rate_limits(super().get_openapi_schema(**options))
+        schema = document_rate_limits(super().get_openapi_schema(**options))
+        return finish(schema, optional_security=SIGN_IN_OPTIONAL, error_schema="ErrorOut")
+
+
+# The groups of operations, in the order a newcomer reads them (each operation names one).
+TAGS = [
+    {
+        "name": "network registry",
+        "description": "The ASEAN member states, the ASCN cities with their Chief Smart City "
+        "Officers, and the ASEAN Smart Cities Framework (strategic outcomes and focus areas). "
+        "Public; officers' e-mail addresses and phone numbers only for signed-in members.",
+    },
+    {
+        "name": "plans and projects",
+        "description": "Smart City Action Plans (drafted by a city, endorsed by its National "
+        "Representative, published) and the cities' projects with their budgets, readiness "
+        "and progress. Anyone sees public records; members also see drafts in their scope.",
+    },
+    {
+        "name": "partners",
+        "description": "Partner organisations (funders, companies, universities, "
+        "development agencies) and the matches between their profiles and projects.",
+    },
+    {
+        "name": "programmes",
+        "description": "Funding programmes with their calls for applications, the cities' "
+        "applications, awards and disbursements: the money from promise to payment.",
+    },
+    {
+        "name": "engagements",
+        "description": "The deal pipeline: a partner's interest in a project, moved from "
+        "interest to a commitment. Seen only by the deal's parties and the Secretariat.",
+    },
+    {
+        "name": "meetings",
+        "description": "Meetings of the network with agenda, decisions and minutes; members "
+        "register themselves; iCalendar feeds for calendar applications.",
+    },
+    {
+        "name": "agreements",
+        "description": "Agreements and memoranda between cities, member states and partners, "
+        "with their parties and signature.",
+    },
+    {
+        "name": "cooperation",
+        "description": "City partnerships (twinning) and the case studies of the knowledge bank.",
+    },
+    {
+        "name": "search",
+        "description": "One ranked search over everything the caller may see, and the titles "
+        "behind a search box's suggestions.",
+    },
+    {
+        "name": "open data",
+        "description": "The public projects in open standards (OC4IDS); the other open-data "
+        "downloads are under `/data/`.",
+    },
+    {
+        "name": "accounts",
+        "description": "API tokens (create one with e-mail and password, revoke the one in "
+        "use) and the signed-in user's roles.",
+    },
+    {
+        "name": "audit",
+        "description": "The audit trail of every change: who, what, when, from where. For the "
+        "Secretariat only.",
+    },
+    {
+        "name": "platform",
+        "description": "Health checks for load balancers and orchestrators (not rate-limited).",
+    },
+]
 
 
 api = PlatformAPI(
@@ -42,13 +116,28 @@ api = PlatformAPI(
     description=(
         "The open API of the ASEAN Smart Cities Network platform: the network registry "
         "(member states, cities, Chief Smart City Officers, the ASEAN Smart Cities "
-        "Framework). Lists return `{items, count}` with `?page=` and `?page_size=` "
+        "Framework), action plans and projects, partners and funding programmes, the deal "
+        "pipeline, meetings, agreements, cooperation, search and open data. Anyone may read "
+        "what is public; members sign in with a bearer token (`POST /api/v1/auth/token`) or "
+        "the browser session and see more. Lists return `{items, count}` with `?page=` and `?page_size=` "
         "(max 200); errors return `{detail}`. Requests are rate-limited per API token, "
         "signed-in user or anonymous address: every answer carries the `RateLimit-Policy` "
         "and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers-12), and a request "
         "over the limit gets 429 with `Retry-After`; the health checks are not limited."
     ),
     urls_namespace="api-v1",
+    # Relative: the paths below already start with /api/v1/, on whichever host serves them.
+    servers=[{"url": "/", "description": "This platform (the host serving this description)"}],
+    openapi_extra={
+        "info": {
+            "contact": {
+                "name": "ASEAN Smart Cities Network Secretariat",
+                "url": "https://asean.org/",
+            },
+            "license": {"name": "Apache License 2.0", "identifier": "Apache-2.0"},
+        },
+        "tags": TAGS,
+    },
 )
 
 
@@ -117,6 +206,7 @@ class HealthReadinessOut(Schema):
     response={200: HealthOut, 503: HealthOut},
     operation_id="health",
     tags=["platform"],
+    openapi_extra=SAME_FOR_EVERYONE,
     summary="Is the platform up and its database answering?",
 )
 def health(request):
@@ -132,6 +222,7 @@ def health(request):
     response={200: HealthReadinessOut, 503: HealthReadinessOut},
     operation_id="health_ready",
     tags=["platform"],
+    openapi_extra=SAME_FOR_EVERYONE,
     summary="Is this worker ready for traffic: database, cache and task queue?",
 )
 def health_ready(request):

@@ -12,7 +12,14 @@ from ascn.accounts.models import Membership
 from ascn.accounts.schemas import MeOut, TokenIn, TokenOut
 from ascn.accounts.services import token_create, token_revoke
 from ascn.accounts.two_factor import needs_second_factor, next_step
-from ascn.core.api import ERRORS_AUTH, ERRORS_WRITE, AppRouter, ErrorOut, member_auth
+from ascn.core.api import (
+    ERRORS_AUTH,
+    ERRORS_WRITE,
+    SAME_FOR_EVERYONE,
+    AppRouter,
+    ErrorOut,
+    member_auth,
+)
 
 router = AppRouter(tags=["accounts"])
 
@@ -21,9 +28,13 @@ router = AppRouter(tags=["accounts"])
     "/auth/token",
     response={201: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut, **ERRORS_WRITE},
     operation_id="auth_token_create",
+    openapi_extra=SAME_FOR_EVERYONE,
     summary="Exchange e-mail and password (and a two-factor code if on) for an API token",
 )
 def auth_token_create(request, payload: TokenIn):
+    """Exchange an account's e-mail and password for a bearer token (shown once; 90 days
+    unless `days` says otherwise). An account with two-factor on also sends `otp_code`.
+    Repeated failures are refused with 429 for a while."""
     try:
         request.POST  # noqa: B018 - django-axes reads the form body when it records a failure
     except MultiPartParserError:
@@ -61,6 +72,8 @@ def auth_token_create(request, payload: TokenIn):
     summary="Revoke the bearer token this request is made with",
 )
 def auth_token_revoke(request):
+    """Revoke the bearer token this request is sent with; it stops working at once. A
+    request signed in by the browser session has no token to revoke (401)."""
     if request.api_token is None:
         return Status(
             401, {"detail": "Send the token to revoke as 'Authorization: Bearer <token>'."}
@@ -71,6 +84,9 @@ def auth_token_revoke(request):
 
 @router.read("/me", MeOut, "The signed-in user and their roles", errors={}, signed_in=True)
 def me(request):
+    """Who the request is signed in as: e-mail, name, whether two-factor is on, and the
+    roles held today with where each applies (a member state, a city, an organisation or the
+    whole network)."""
     user = request.user
     memberships = (
         Membership.objects.active()

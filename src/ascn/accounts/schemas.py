@@ -2,10 +2,14 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from ascn.core.api import InputSchema
+from ascn.core.api import InputSchema, example
 
 
 class TokenIn(InputSchema):
+    model_config = example(
+        {"email": "cso@example.org", "password": "correct horse battery staple", "days": 30}
+    )
+
     email: str = Field(..., max_length=254)
     password: str = Field(..., max_length=4096)
     otp_code: str | None = Field(
@@ -20,6 +24,13 @@ class TokenIn(InputSchema):
 
 
 class TokenOut(Schema):
+    model_config = example(
+        {
+            "token": "ascn_Xq8vN2kLr0pT7wYb3hC5mD9sF1gJ6eA4uZqR8tVn0Wc",
+            "expires": "2026-06-03T12:00:00Z",
+        }
+    )
+
     token: str = Field(..., description="Shown once. Send as `Authorization: Bearer <token>`.")
     expires: dt.datetime
 

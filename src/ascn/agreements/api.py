@@ -46,11 +46,16 @@ def agreement_out(agreement: Agreement) -> dict:
 
 @router.page("/agreements", AgreementOut, "Agreements you may see, most recently signed first")
 def agreements_list(request, filters: Query[AgreementFilters]):
+    """Agreements and memoranda you may see, most recently signed first, with their parties.
+    Public records for everyone; `network` records for signed-in members; drafts for their
+    owners, their National Representative and the Secretariat."""
     return ShapedRows(queries.agreements_for(request.user, **filters.dict()), agreement_out)
 
 
 @router.read("/agreements/{slug}", AgreementDetailOut, "One agreement, with its parties")
 def agreements_read(request, slug: str):
+    """One agreement with its description, the projects it covers (those you may see) and a
+    link to its document when one is held."""
     agreement = found(queries.agreement_for(request.user, slug))
     return {
         **agreement_out(agreement),

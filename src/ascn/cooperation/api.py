@@ -54,22 +54,32 @@ def case_study_out(s: CaseStudy) -> dict:
 
 @router.page("/partnerships", PartnershipOut, "City partnerships (twinning) you may see")
 def partnerships_list(request, filters: Query[PartnershipFilters]):
+    """City partnerships (twinning and similar) you may see, with the partner city or
+    organisation and the partnership's purpose and dates. Public records for everyone;
+    `network` records for signed-in members; drafts for their owners, their National
+    Representative and the Secretariat."""
     return ShapedRows(queries.partnerships_for(request.user, **filters.dict()), partnership_out)
 
 
 @router.read("/partnerships/{partnership_id}", PartnershipOut, "One city partnership")
 def partnerships_read(request, partnership_id: int):
+    """One city partnership. 404 when it is out of your sight."""
     partnership = found(queries.partnerships_for(request.user).filter(pk=partnership_id).first())
     return partnership_out(partnership)
 
 
 @router.page("/case-studies", CaseStudyOut, "Case studies of the knowledge bank you may see")
 def case_studies_list(request, filters: Query[CaseStudyFilters]):
+    """Case studies of the knowledge bank you may see, filtered by focus area, city or
+    provider. Public records for everyone; `network` records for signed-in members; drafts
+    for their owners, their National Representative and the Secretariat."""
     return ShapedRows(queries.case_studies_for(request.user, **filters.dict()), case_study_out)
 
 
 @router.read("/case-studies/{slug}", CaseStudyDetailOut, "One case study")
 def case_studies_read(request, slug: str):
+    """One case study: the problem, the solution and its results, with its city and
+    provider."""
     study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
     return {
         **case_study_out(study),

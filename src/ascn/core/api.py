@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import BeforeValidator, WithJsonSchema, field_validator
+from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 
 
 def _reject_control_characters(value: Any) -> Any:
@@ -59,6 +59,11 @@ IsoDate = Annotated[
 
 def _without_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
+    # Pydantic wraps a model's reference in a one-item ``allOf`` to hold the default; without
+    # it, the reference stands alone (OpenAPI 3.1 allows its siblings, e.g. a description).
+    wrapped = schema.get("allOf")
+    if isinstance(wrapped, list) and len(wrapped) == 1:
+        schema.update(schema.pop("allOf")[0])
 
 
 def Keep(**constraints: Any) -> Any:
@@ -69,7 +74,14 @@ def Keep(**constraints: Any) -> Any:
     return Field(None, json_schema_extra=_without_default, **constraints)
 
 
-class ErrorOut(Schema):
+def example(value: dict[str, Any]) -> ConfigDict:
+    """A schema's ``model_config`` giving one example, shown in the OpenAPI description (a
+    subclass states its own: it would otherwise inherit its parent's, which it no longer
+    fits). ``tests/core/test_openapi_standards.py`` checks each against its schema."""
+    return ConfigDict(json_schema_extra={"examples": [value]})
+
+
+class ErrorOut(Schema):  # its examples, one per status: core.openapi.ERROR_EXAMPLES
     detail: Any = Field(
         ..., description="A message, or for validation errors a list naming each field (`loc`)."
     )
@@ -129,6 +141,14 @@ def _session_auth() -> SessionAuth:
 
 # Signed-in members: a bearer token, or the browser session (with its CSRF check on writes).
 member_auth = [_bearer_security_scheme(), _session_auth()]
+# In the OpenAPI description (ninja names each scheme after its class): an operation anyone
+# may call whose answer depends on who asks — drafts in the caller's scope, contact details
+# for members — takes no credentials (``{}``) or either scheme; this is the default
+# (``core.openapi.finish``). One whose answer is the same for everyone declares
+# ``openapi_extra=SAME_FOR_EVERYONE`` (no credentials used).
+SIGN_IN_OPTIONAL: list[dict[str, list[str]]] = [{}]
+SIGN_IN_OPTIONAL += [{type(auth).__name__: []} for auth in member_auth]
+SAME_FOR_EVERYONE: dict[str, Any] = {"security": []}
 ERRORS_AUTH = {401: ErrorOut, 403: ErrorOut}
 # A write to a record a member edits: refused (401/403), not found, or stale (409).
 ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}

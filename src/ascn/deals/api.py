@@ -77,6 +77,8 @@ def _engagement_or_404(request, engagement_id: int) -> Engagement:
 
 @router.page("/engagements", EngagementOut, "Deals the caller may see, most recently moved first")
 def engagements_list(request, filters: Query[EngagementFilter]):
+    """Deals you are a party to (your organisation's or your city's), or all of them for the
+    Secretariat, most recently moved first. Anonymous callers get an empty list."""
     qs = engagements_for(
         request.user, organisation=filters.organisation, city=filters.city, project=filters.project
     )
@@ -116,6 +118,8 @@ def engagements_create(request, payload: EngagementIn):
 
 @router.read("/engagements/{engagement_id}", EngagementDetailOut, "One deal with its history")
 def engagements_read(request, engagement_id: int):
+    """One deal with its message, its history of stages, the stages it may move to next and
+    whether you may move it. 404 for anyone who is not a party."""
     return engagement_detail_out(_engagement_or_404(request, engagement_id), request)
 
 

@@ -20,6 +20,7 @@ from ascn.funding.models import Application, Award, Call, Programme
 from ascn.funding.schemas import (
     ApplicationIn,
     ApplicationOut,
+    ApplicationTransitionIn,
     AwardIn,
     CallIn,
     CallOut,
@@ -29,7 +30,6 @@ from ascn.funding.schemas import (
     ProgrammeDetailOut,
     ProgrammeOut,
     ProgrammePatch,
-    TransitionIn,
 )
 from ascn.funding.services import (
     allowed_actions,
@@ -174,6 +174,9 @@ def _amount_in(value: dict, currency: str, field: str) -> str:
     "/programmes", ProgrammeOut, "Funding programmes you may see, by name, with their balance"
 )
 def programmes_list(request):
+    """Funding programmes you may see, by name, each with its total, awarded, disbursed and
+    balance (money as decimal strings in the programme's currency) and its count of open
+    calls."""
     return ShapedRows(queries.programmes_for(request.user), programme_out)
 
 
@@ -183,6 +186,8 @@ def programmes_list(request):
     "One funding programme: eligibility, calls, awards and balance",
 )
 def programmes_read(request, slug: str):
+    """One programme: eligibility (countries, focus areas, stages, instruments), its calls
+    and its awards (those you may see)."""
     return programme_detail_out(_programme_or_404(request, slug), request.user)
 
 
@@ -193,6 +198,8 @@ def programmes_read(request, slug: str):
     "Edit a programme (its sponsor's or implementer's members, the Secretariat)",
 )
 def programmes_update(request, slug: str, payload: ProgrammePatch):
+    """Edit a programme (members of its sponsor or implementer, or the Secretariat). Money
+    in the programme's currency; send the `version` you read (409 when stale)."""
     programme = _programme_or_404(request, slug)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -220,6 +227,8 @@ def programmes_update(request, slug: str, payload: ProgrammePatch):
     errors=ERRORS_READ,
 )
 def programme_calls_list(request, slug: str):
+    """The programme's calls for applications, latest first, each saying whether it is open
+    today."""
     programme = _programme_or_404(request, slug)
     return ShapedRows(programme.calls.all(), call_out)
 
@@ -232,6 +241,8 @@ def programme_calls_list(request, slug: str):
     status=201,
 )
 def programme_calls_create(request, slug: str, payload: CallIn):
+    """Open a call for applications (the programme's managers or the Secretariat): title,
+    description and the dates it opens and closes."""
     programme = _programme_or_404(request, slug)
     call = call_create(actor=request.user, programme=programme, **payload.dict())
     return Status(201, call_out(call))
@@ -244,6 +255,8 @@ def programme_calls_create(request, slug: str, payload: CallIn):
     "Edit a call; send the version you edited",
 )
 def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch):
+    """Edit a call (the programme's managers or the Secretariat); send the `version` you
+    read (409 when stale)."""
     programme = _programme_or_404(request, slug)
     call = found(programme.calls.filter(pk=call_id).first())
     data = payload.dict(exclude_unset=True)
@@ -262,6 +275,8 @@ def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch)
     signed_in=True,
 )
 def programme_applications_list(request, slug: str):
+    """Applications to this programme's calls: your city's, or all of them for the
+    programme's managers and the Secretariat."""
     programme = _programme_or_404(request, slug)
     rows = queries.applications_for(request.user).filter(call__programme=programme)
     return ShapedRows(rows, lambda a: application_out(a, request.user))
@@ -275,6 +290,10 @@ def programme_applications_list(request, slug: str):
     status=201,
 )
 def programme_applications_create(request, slug: str, payload: ApplicationIn):
+    """A city's CSCO applies to one of the programme's calls with one of the city's
+    projects, the amount in the programme's currency. The application starts as a draft:
+    submit it with `POST /api/v1/applications/{application_id}/submit` while the call is
+    open."""
     programme = _programme_or_404(request, slug)
     call = programme.calls.filter(pk=payload.call).first()
     if call is None:
@@ -306,6 +325,9 @@ def programme_applications_create(request, slug: str, payload: ApplicationIn):
     signed_in=True,
 )
 def applications_read(request, application_id: int):
+    """One application to a programme's call, with its award when awarded and `actions`: the
+    transitions you may take now. Seen by the applying city's members and the programme's
+    managers."""
     return application_out(_application_or_404(request, application_id), request.user)
 
 
@@ -317,6 +339,9 @@ def applications_read(request, application_id: int):
     status=201,
 )
 def applications_award(request, application_id: int, payload: AwardIn):
+    """The programme's managers award a `shortlisted` application: `amount` in the
+    programme's currency, at most the programme's balance and its largest award. Answers the
+    application with its award (201); 409 on a stale `version` or another status."""
     application = _application_or_404(request, application_id)
     currency = application.call.programme.currency
     application_award(
@@ -339,8 +364,12 @@ def applications_transition(
     request,
     application_id: int,
     action: Literal["submit", "shortlist", "decline"],
-    payload: TransitionIn,
+    payload: ApplicationTransitionIn,
 ):
+    """Move an application: `submit` (the applying city, from `draft`, while the call is
+    open), `shortlist` (the programme's managers, from `submitted`) or `decline` (the
+    managers, from `submitted` or `shortlisted`). Send the `version` you read; 409 when
+    stale or when the move is not allowed from its status."""
     application = _application_or_404(request, application_id)
     application_transition(
         actor=request.user, application=application, action=action, version=payload.version
@@ -356,6 +385,9 @@ def applications_transition(
     status=201,
 )
 def award_disbursements_create(request, award_id: int, payload: DisbursementIn):
+    """Record a payment of an award (the programme's managers): `amount` in the programme's
+    currency, at most what remains of the award. Answers the payment with what remains of
+    the award and the programme's total paid."""
     award = found(queries.awards_for(request.user).filter(pk=award_id).first())
     currency = award.programme.currency
     disbursement = disbursement_create(

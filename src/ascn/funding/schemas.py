@@ -6,14 +6,9 @@ from ninja import Schema
 from pydantic import Field
 
 from ascn.core.api import InputSchema, IsoDate, Keep
-from ascn.plans.schemas import MoneyOut, VisibilityCode
 
-
-class MoneyIn(InputSchema):
-    amount: str = Field(
-        ..., pattern=r"^\d{1,16}(\.\d{1,2})?$", description='Decimal string, e.g. "250000.00"'
-    )
-    currency: str = Field(..., pattern=r"^[A-Z]{3}$", description="ISO 4217")
+# One ``MoneyIn`` for the whole API: two schemas of one name are one OpenAPI component.
+from ascn.plans.schemas import MoneyIn, MoneyOut, VisibilityCode
 
 
 class OrganisationRef(Schema):
@@ -140,7 +135,7 @@ class ApplicationIn(InputSchema):
     statement: str = Field("", max_length=20000)
 
 
-class TransitionIn(InputSchema):
+class ApplicationTransitionIn(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
 
 

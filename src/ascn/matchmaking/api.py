@@ -87,6 +87,9 @@ def _partner_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
     signed_in=True,
 )
 def organisations_matches(request, slug: str):
+    """The projects you may see that fit this organisation's profile (countries, focus
+    areas, stages, instruments, ticket size), best first, each with its score and the
+    reasons. For signed-in members."""
     org = _organisation_or_404(request, slug)
     labels = queries.labels()
     matches = queries.matches_for_organisation(request.user, org)
@@ -101,6 +104,8 @@ def organisations_matches(request, slug: str):
     signed_in=True,
 )
 def projects_matches(request, project_id: int):
+    """The organisations and funding programmes you may see that fit this project, best
+    first, each with its score and the reasons. For signed-in members."""
     project = found(queries.project_for_matches(request.user, project_id))
     labels = queries.labels()
     matches = queries.matches_for_project(request.user, project)

@@ -111,6 +111,8 @@ def meetings_read_calendar(request, slug: str):
 
 @router.page("/meetings", MeetingOut, "Meetings of the network, latest first")
 def meetings_list(request, filters: Query[MeetingFilters]):
+    """Meetings of the network, latest first, with dates (and how precisely they are known),
+    host, format, capacity and registration counts. Filter by kind or year."""
     return ShapedRows(queries.meetings_for(request.user, **filters.dict()), meeting_out)
 
 
@@ -120,6 +122,8 @@ def meetings_list(request, filters: Query[MeetingFilters]):
     "One meeting with its agenda, decisions and registration counts",
 )
 def meetings_read(request, slug: str):
+    """One meeting with its description, agenda, decisions and minutes, and your own
+    registration when you are signed in and registered."""
     meeting = _meeting_or_404(request, slug)
     mine = queries.own_registration(request.user, meeting)
     return {
@@ -158,5 +162,7 @@ def meetings_register(request, slug: str):
     summary="Cancel your registration (the first person waiting gets the seat)",
 )
 def meetings_cancel_registration(request, slug: str):
+    """Cancel your own registration; when you held a seat, the first person on the waiting
+    list gets it. 404 when you are not registered."""
     meeting = _meeting_or_404(request, slug)
     return registration_out(registration_cancel(actor=request.user, meeting=meeting))

@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import Path, Query
 from pydantic import Field
 
-from ascn.core.api import AppRouter, InputSchema, ShapedRows
+from ascn.core.api import SAME_FOR_EVERYONE, AppRouter, InputSchema, ShapedRows
 from ascn.network import queries
 from ascn.network.models import Appointment, City, FocusArea, Outcome, SizeClass
 from ascn.network.schemas import CityDetailOut, CityOut, FrameworkOut, MemberStateOut
@@ -53,9 +53,12 @@ def _signed_in(request) -> bool:
     "/framework",
     response={200: FrameworkOut},
     operation_id="framework",
+    openapi_extra=SAME_FOR_EVERYONE,
     summary="The ASEAN Smart Cities Framework: strategic outcomes and focus areas",
 )
 def framework(request):
+    """The ASEAN Smart Cities Framework: its strategic outcomes and focus areas, whose codes
+    the projects, plans and search filters use. The same for everyone."""
     return {"outcomes": list(Outcome.objects.all()), "focus_areas": list(FocusArea.objects.all())}
 
 
@@ -65,6 +68,8 @@ def framework(request):
     "The ASEAN member states with their city counts and National Representatives",
 )
 def member_states_list(request):
+    """The ASEAN member states with their ASCN city counts and current National
+    Representatives (their e-mail and phone for signed-in members only)."""
     signed_in = _signed_in(request)
     return [
         {
@@ -93,13 +98,17 @@ class CityFilters(InputSchema):
     q: str | None = Field(None, max_length=200, description="Search in names")
 
 
-@router.page("/cities", CityOut, "ASCN cities, filtered")
+@router.page("/cities", CityOut, "ASCN cities, filtered", openapi_extra=SAME_FOR_EVERYONE)
 def cities_list(request, filters: Query[CityFilters]):
+    """The ASCN cities with their member state, the year they joined (cohort), population
+    (with its year and source) and size class. The same for everyone."""
     return ShapedRows(queries.cities(**filters.dict()), city_out)
 
 
 @router.read("/cities/{slug}", CityDetailOut, "One city with its current Chief Smart City Officers")
 def cities_read(request, slug: str = Path(..., max_length=80, pattern=r"^[-a-z0-9]+$")):
+    """One city with its alternative names, the sources of its figures and its current Chief
+    Smart City Officers (their e-mail and phone for signed-in members only)."""
     try:
         city = queries.city_with_officers(slug)
     except City.DoesNotExist:

@@ -5,6 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from ascn.core.api import example
 from ascn.network.models import Appointment, SizeClass
 
 # The API's codes are the models' choices, in their order.
@@ -28,7 +29,36 @@ class FrameworkOut(Schema):
     focus_areas: list[FocusAreaOut]
 
 
+# Examples from the registry (network/seed/), as an anonymous caller gets them.
+OFFICER_EXAMPLE = {
+    "name": "Nguyen Quang Thanh",
+    "role": "cso",
+    "designation": "Director, Da Nang Department of Information and Communication",
+    "designation_lines": ["Director, Da Nang Department of Information and Communication"],
+    "start_date": None,
+    "end_date": None,
+    "email": None,
+    "phone": None,
+}
+CITY_EXAMPLE = {
+    "slug": "da-nang",
+    "name": "Da Nang",
+    "country": "VN",
+    "country_name": "Viet Nam",
+    "cohort": 2018,
+    "population": 1134310,
+    "population_year": 2019,
+    "population_source": "2019 Viet Nam Population and Housing Census (General Statistics Office)",
+    "size_class": "middleweight",
+    "lat": 16.0544,
+    "lon": 108.2022,
+    "url": "/cities/da-nang/",
+}
+
+
 class OfficerOut(Schema):
+    model_config = example(OFFICER_EXAMPLE)
+
     name: str
     role: OfficeCode
     designation: str = Field(..., description="As published; several lines joined by newlines.")
@@ -40,6 +70,18 @@ class OfficerOut(Schema):
 
 
 class MemberStateOut(Schema):
+    model_config = example(
+        {
+            "code": "VN",
+            "name": "Viet Nam",
+            "official_name": "Socialist Republic of Viet Nam",
+            "asean_member_since": "1995-07-28",
+            "cities_count": 3,
+            "national_representatives": [],
+            "url": "/member-states/vn/",
+        }
+    )
+
     code: str = Field(..., description="ISO 3166-1 alpha-2")
     name: str
     official_name: str
@@ -50,6 +92,8 @@ class MemberStateOut(Schema):
 
 
 class CityOut(Schema):
+    model_config = example(CITY_EXAMPLE)
+
     slug: str
     name: str
     country: str = Field(..., description="Member state, ISO 3166-1 alpha-2")
@@ -67,6 +111,17 @@ class CityOut(Schema):
 
 
 class CityDetailOut(CityOut):
+    model_config = example(
+        {
+            **CITY_EXAMPLE,
+            "alt_names": "Đà Nẵng, Danang",
+            "cohort_source": "ASCN founding document: the 26 pilot cities nominated in 2018",
+            "cohort_note": "",
+            "population_note": "",
+            "officers": [OFFICER_EXAMPLE],
+        }
+    )
+
     alt_names: str
     cohort_source: str
     cohort_note: str

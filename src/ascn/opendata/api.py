@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Schema, Status
 from pydantic import Field
 
-from ascn.core.api import AppRouter
+from ascn.core.api import SAME_FOR_EVERYONE, AppRouter
 from ascn.opendata import oc4ids
 
 router = AppRouter(tags=["open data"])
@@ -46,6 +46,7 @@ class Oc4idsPackageOut(Schema):
     "there is no valid package to serve: the answer is **404** with a `detail` saying "
     "so — never an invalid package with an empty `projects` list.",
     exclude_none=True,
+    openapi_extra=SAME_FOR_EVERYONE,
 )
 def exports_oc4ids(request):
     base_url = request.build_absolute_uri("/").rstrip("/")

@@ -80,11 +80,17 @@ def _values(data: dict) -> dict:
 
 @router.page("/organisations", OrganisationOut, "Partner organisations you may see, by name")
 def organisations_list(request, filters: Query[OrganisationFilters]):
+    """Partner organisations you may see, by name: kind, countries, focus areas, financing
+    instruments and ticket sizes (US dollars). Public records for everyone; `network`
+    records for signed-in members; drafts for their owners, their National Representative
+    and the Secretariat."""
     return ShapedRows(queries.organisations_for(request.user, **filters.dict()), organisation_out)
 
 
 @router.create("/organisations", OrganisationDetailOut, "Add an organisation (Secretariat)")
 def organisations_create(request, payload: OrganisationIn):
+    """The Secretariat adds an organisation's profile, with its `visibility`; the slug is
+    made from the name unless given. Ticket sizes are US dollars."""
     data = _values(payload.dict(exclude_unset=True))
     org = organisation_create(
         actor=request.user,
@@ -98,6 +104,7 @@ def organisations_create(request, payload: OrganisationIn):
 
 @router.read("/organisations/{slug}", OrganisationDetailOut, "One organisation's profile")
 def organisations_read(request, slug: str):
+    """One organisation's profile; signed-in members also see who belongs to it."""
     return organisation_detail_out(_organisation_or_404(request, slug), request)
 
 
@@ -108,6 +115,8 @@ def organisations_read(request, slug: str):
     "Edit a profile (its members or the Secretariat); send the version you edited",
 )
 def organisations_update(request, slug: str, payload: OrganisationPatch):
+    """Edit a profile (its members or the Secretariat). Send the `version` you read (409
+    when stale); fields left out are kept."""
     org = _organisation_or_404(request, slug)
     data = _values(payload.dict(exclude_unset=True))
     version = data.pop("version")

@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from ascn.core.api import InputSchema, Keep
+from ascn.core.api import InputSchema, Keep, example
 from ascn.partners.models import Organisation
 from ascn.plans.models import FinancingInstrument
 from ascn.plans.schemas import FocusAreaCode, MoneyIn, MoneyOut, StatusCode, VisibilityCode
@@ -20,7 +20,35 @@ class MemberOut(Schema):
     name: str
 
 
+# From the partners' register (partners/seed/organisations.yaml).
+ORGANISATION_EXAMPLE = {
+    "slug": "asian-development-bank",
+    "version": 1,
+    "name": "Asian Development Bank",
+    "kind": "development_partner",
+    "headquarters_country": "PH",
+    "countries": [],
+    "focus_areas": [],
+    "instruments": ["loan", "grant", "technical_assistance"],
+    "stages": [],
+    "ticket_min": None,
+    "ticket_max": None,
+    "capability_statement": "",
+    "description": "Implements the ASEAN-Australia Smart Cities Trust Fund (AASCTF), funded "
+    "by Australia.",
+    "website": "https://www.adb.org",
+    "verified": True,
+    "visibility": "public",
+    "sample": False,
+    "source": "DFAT mid-term review of the AASCTF (2022)",
+    "url": "/organisations/asian-development-bank/",
+    "updated_at": "2026-04-20T08:00:00Z",
+}
+
+
 class OrganisationOut(Schema):
+    model_config = example(ORGANISATION_EXAMPLE)
+
     slug: str
     version: int
     name: str
@@ -44,12 +72,16 @@ class OrganisationOut(Schema):
 
 
 class OrganisationDetailOut(OrganisationOut):
+    model_config = example({**ORGANISATION_EXAMPLE, "members": None})
+
     members: list[MemberOut] | None = Field(
         None, description="The organisation's people (signed-in members only)."
     )
 
 
 class UsdIn(MoneyIn):
+    model_config = example({"amount": "500000", "currency": "USD"})
+
     currency: Literal["USD"] = "USD"
 
 

@@ -207,6 +207,11 @@ class ProjectFilters(InputSchema):
 @decorate_view(anonymous_response_cache)
 @paginate(PageNumber)
 def projects_list(request, filters: Query[ProjectFilters]):
+    """Projects you may see, most recently updated first, with budget, funding secured and
+    gap, readiness and a US-dollar equivalent of the budget. Filter by country, city, focus
+    area, status, readiness or words (`q`). Public records for everyone; `network` records
+    for signed-in members; drafts for their owners, their National Representative and the
+    Secretariat."""
     rates = money.latest_rates()
     return ShapedRows(
         queries.projects_for(request.user, **filters.dict()), lambda p: project_out(p, rates)
@@ -215,6 +220,9 @@ def projects_list(request, filters: Query[ProjectFilters]):
 
 @router.create("/projects", ProjectDetailOut, "Create a project (draft)")
 def projects_create(request, payload: ProjectIn):
+    """A city's CSCO (or the Secretariat) records a project as a draft: budget in any ISO
+    4217 currency, `funding_secured` in the same one. Answers the project with its `version`
+    for later edits."""
     data = payload.dict()
     city = _city(data.pop("city"))
     plan_id = data.pop("plan", None)
@@ -243,6 +251,8 @@ def projects_create(request, payload: ProjectIn):
 
 @router.read("/projects/{project_id}", ProjectDetailOut, "One project")
 def projects_read(request, project_id: int):
+    """One project with its milestones, progress updates and documents; its contacts only
+    for signed-in members."""
     return project_detail_out(_project_or_404(request, project_id), request)
 
 
@@ -253,6 +263,9 @@ def projects_read(request, project_id: int):
     "Edit a project; send the version you edited",
 )
 def projects_update(request, project_id: int, payload: ProjectPatch):
+    """Edit a project (its city's CSCO or the Secretariat). Send the `version` you read (409
+    when stale); fields left out are kept. A budget in a new currency needs
+    `funding_secured` restated in it."""
     project = _project_or_404(request, project_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -309,6 +322,8 @@ def readiness_out(project: Project) -> dict:
     "The readiness checklist, score, level and missing items",
 )
 def projects_readiness(request, project_id: int):
+    """The project's readiness checklist (each item met or not, with its next step), its
+    score and level, and the items still missing, from its latest assessment."""
     return readiness_out(_project_or_404(request, project_id))
 
 
@@ -320,6 +335,9 @@ def projects_readiness(request, project_id: int):
     status=201,
 )
 def projects_readiness_assess(request, project_id: int, payload: ReadinessIn):
+    """Record a readiness assessment (its city's CSCO or the Secretariat): `answers` maps
+    each checklist item's code to met or not. Answers the new score, level and missing
+    items."""
     project = _project_or_404(request, project_id)
     readiness_assess(actor=request.user, project=project, answers=payload.answers)
     return Status(201, readiness_out(project))
@@ -327,6 +345,8 @@ def projects_readiness_assess(request, project_id: int, payload: ReadinessIn):
 
 @router.read("/projects/{project_id}/progress", list[ProgressOut], "Progress updates, oldest first")
 def projects_progress_list(request, project_id: int):
+    """The project's progress updates, oldest first: physical and financial completion in
+    per cent, with the date and note of each."""
     return [progress_out(p) for p in _project_or_404(request, project_id).progress_updates.all()]
 
 
@@ -338,6 +358,9 @@ def projects_progress_list(request, project_id: int):
     status=201,
 )
 def projects_progress_add(request, project_id: int, payload: ProgressIn):
+    """Report progress on a project (its city's CSCO or the Secretariat): physical and
+    financial completion in per cent, dated (today by default), with a note. Updates are
+    kept, never overwritten."""
     project = _project_or_404(request, project_id)
     update = progress_add(
         actor=request.user,
@@ -398,11 +421,17 @@ class PlanFilters(InputSchema):
 
 @router.page("/action-plans", PlanOut, "Smart City Action Plans you may see")
 def plans_list(request, filters: Query[PlanFilters]):
+    """The action plans you may see, by city then newest period first. Public records for
+    everyone; `network` records for signed-in members; drafts for their owners, their
+    National Representative and the Secretariat."""
     return ShapedRows(queries.plans_for(request.user, **filters.dict()), plan_out)
 
 
 @router.create("/action-plans", PlanDetailOut, "Start a city's action plan (draft)")
 def plans_create(request, payload: PlanIn):
+    """A city's Chief Smart City Officer (or the Secretariat) starts a plan as a draft for
+    `city` (its slug). Answers the new plan, version 1; then edit it with PATCH and move it
+    with `submit`."""
     data = payload.dict()
     city = _city(data.pop("city"))
     plan = plan_create(actor=request.user, city=city, **data)
@@ -411,6 +440,8 @@ def plans_create(request, payload: PlanIn):
 
 @router.read("/action-plans/{plan_id}", PlanDetailOut, "One action plan with its versions")
 def plans_read(request, plan_id: int):
+    """One plan with its versions (each transition keeps a snapshot) and the ids of its
+    projects. 404 when the plan is out of your sight."""
     return plan_detail_out(_plan_or_404(request, plan_id))
 
 
@@ -421,6 +452,8 @@ def plans_read(request, plan_id: int):
     "Edit a draft or returned plan; send the version you edited",
 )
 def plans_update(request, plan_id: int, payload: PlanPatch):
+    """Edit a `draft` or `returned` plan (its city's CSCO or the Secretariat). Send the
+    `version` you read: a stale one gets 409 and nothing changes. Fields left out are kept."""
     plan = _plan_or_404(request, plan_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -428,7 +461,7 @@ def plans_update(request, plan_id: int, payload: PlanPatch):
     return plan_detail_out(_plan_or_404(request, plan_id))
 
 
-def _transition_endpoint(action: str, summary: str):
+def _transition_endpoint(action: str, summary: str, description: str):
     def endpoint(request, plan_id: int, payload: TransitionIn):
         plan = _plan_or_404(request, plan_id)
         plan_transition(
@@ -441,16 +474,36 @@ def _transition_endpoint(action: str, summary: str):
         return plan_detail_out(_plan_or_404(request, plan_id))
 
     endpoint.__name__ = f"plans_{action}"
-    return router.write("POST", f"/action-plans/{{plan_id}}/{action}", PlanDetailOut, summary)(
-        endpoint
-    )
+    return router.write(
+        "POST",
+        f"/action-plans/{{plan_id}}/{action}",
+        PlanDetailOut,
+        summary,
+        description=f"{description} Send the `version` you read and, optionally (to return: "
+        "required), a `comment` kept with the plan's new version; 409 when the version is "
+        "stale or the plan is not in a status this move starts from.",
+    )(endpoint)
 
 
-plans_submit = _transition_endpoint("submit", "Submit the plan for endorsement (CSCO)")
+plans_submit = _transition_endpoint(
+    "submit",
+    "Submit the plan for endorsement (CSCO)",
+    "The city's Chief Smart City Officer (or the Secretariat) submits a `draft` or "
+    "`returned` plan to the member state's National Representative.",
+)
 plans_endorse = _transition_endpoint(
-    "endorse", "Endorse a submitted plan (National Representative)"
+    "endorse",
+    "Endorse a submitted plan (National Representative)",
+    "The member state's National Representative (or the Secretariat) endorses a `submitted` plan.",
 )
 plans_return = _transition_endpoint(
-    "return", "Return a submitted plan with a comment (National Representative)"
+    "return",
+    "Return a submitted plan with a comment (National Representative)",
+    "The National Representative (or the Secretariat) returns a `submitted` plan to the "
+    "city for changes, saying in `comment` what to change (shown as `return_comment`).",
 )
-plans_publish = _transition_endpoint("publish", "Publish an endorsed plan")
+plans_publish = _transition_endpoint(
+    "publish",
+    "Publish an endorsed plan",
+    "The National Representative (or the Secretariat) publishes an `endorsed` plan.",
+)

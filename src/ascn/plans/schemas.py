@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ascn.core.api import InputSchema, IsoDate, Keep
+from ascn.core.api import InputSchema, IsoDate, Keep, example
 from ascn.core.visibility import Visibility
 from ascn.network import framework
 from ascn.plans import codelists
@@ -21,6 +21,8 @@ PlanStatusCode = Literal[tuple(PlanStatus.values)]  # type: ignore[valid-type]
 
 
 class MoneyIn(InputSchema):
+    model_config = example({"amount": "950000000000", "currency": "VND"})
+
     amount: str = Field(
         ..., pattern=r"^\d{1,16}(\.\d{1,2})?$", description='Decimal string, e.g. "2500000.00"'
     )
@@ -53,6 +55,30 @@ class ContactIn(InputSchema):
 
 
 class ProjectIn(InputSchema):
+    model_config = example(
+        {
+            "city": "hanoi",
+            "title": "Intelligent traffic signal control",
+            "description": "Adaptive traffic signals at 120 junctions of the inner districts, "
+            "coordinated from a traffic control centre, to cut congestion and emissions.",
+            "focus_areas": ["built-infrastructure", "quality-environment"],
+            "status": "preparation",
+            "budget": {"amount": "950000000000", "currency": "VND"},
+            "outcomes": ["sustainable-environment"],
+            "sdg_targets": ["11.2", "11.6"],
+            "project_type": "construction",
+            "sectors": ["transport.road"],
+            "locations": [
+                {"description": "Inner districts, Hanoi", "lat": 21.0278, "lon": 105.8342}
+            ],
+            "period_start": "2026-07-01",
+            "period_end": "2028-12-31",
+            "funding_secured": {"amount": "0", "currency": "VND"},
+            "financing_sought": ["loan", "ppp"],
+            "contacts": [],
+        }
+    )
+
     city: str = Field(..., max_length=80, description="City slug")
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field(..., min_length=1, max_length=20000)
@@ -142,7 +168,51 @@ class CityRecordOut(Schema):
     country: str
 
 
+# A project as anyone may read it once public (the sample in plans/seed/samples.yaml).
+PROJECT_EXAMPLE = {
+    "id": 42,
+    "version": 3,
+    "visibility": "public",
+    "sample": False,
+    "city": "hanoi",
+    "city_name": "Hanoi",
+    "country": "VN",
+    "plan": 7,
+    "title": "Intelligent traffic signal control",
+    "description": "Adaptive traffic signals at 120 junctions of the inner districts, "
+    "coordinated from a traffic control centre, to cut congestion and emissions.",
+    "focus_areas": [
+        {"code": "built-infrastructure", "name": "Built Infrastructure"},
+        {"code": "quality-environment", "name": "Quality Environment"},
+    ],
+    "outcomes": [{"code": "sustainable-environment", "name": "Sustainable Environment"}],
+    "sdg_targets": ["11.2", "11.6"],
+    "status": "preparation",
+    "project_type": "construction",
+    "sectors": ["transport.road"],
+    "locations": [{"description": "Inner districts, Hanoi", "lat": 21.0278, "lon": 105.8342}],
+    "period_start": "2026-07-01",
+    "period_end": "2028-12-31",
+    "budget": {"amount": "950000000000.00", "currency": "VND"},
+    "budget_usd": {
+        "amount": "39938622.78",
+        "currency": "USD",
+        "rate": "0.0000420397",
+        "rate_date": "2023-12-31",
+        "rate_source": "World Bank WDI PA.NUS.FCRF, 2023 annual average (rounded)",
+    },
+    "funding_secured": {"amount": "0.00", "currency": "VND"},
+    "funding_gap": {"amount": "950000000000.00", "currency": "VND"},
+    "financing_sought": ["loan", "ppp"],
+    "readiness": {"score": 22, "level": "concept"},
+    "url": "/projects/42/",
+    "updated_at": "2026-05-04T09:30:00Z",
+}
+
+
 class ProjectOut(CityRecordOut):
+    model_config = example(PROJECT_EXAMPLE)
+
     plan: int | None
     title: str
     description: str
@@ -187,6 +257,24 @@ class DisclosureOut(Schema):
 
 
 class ProjectDetailOut(ProjectOut):
+    model_config = example(
+        {
+            **PROJECT_EXAMPLE,
+            "milestones": [],
+            "progress": [
+                {
+                    "id": 5,
+                    "date": "2026-09-30",
+                    "physical_pct": "10.00",
+                    "financial_pct": "8.00",
+                    "note": "Junction survey finished.",
+                }
+            ],
+            "documents": [],
+            "contacts": None,
+        }
+    )
+
     milestones: list[MilestoneOut]
     progress: list[ProgressOut]
     documents: list[DocumentOut]

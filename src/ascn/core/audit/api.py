@@ -45,6 +45,9 @@ class AuditFilters(InputSchema):
     signed_in=True,
 )
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEntry]:
+    """The audit trail, newest first: who changed what, when, from which address, with the
+    changed fields. Filter by actor, action prefix, object and dates. For the Secretariat
+    only (others get 403)."""
     if not is_secretariat(request.user):
         raise PermissionDenied("The audit trail is for the Secretariat.")
     return audit_entries(**filters.dict())
