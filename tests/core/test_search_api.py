@@ -135,7 +135,7 @@ def test_the_page_shows_highlighted_escaped_results_and_facets(client, published
     assert "1 result" in text(response)
     # and facets can be chosen without JavaScript
     assert 'name="country" value="VN"' in html
-    assert 'hx-trigger="input changed delay:300ms' in html
+    assert 'data-hx-trigger="input changed delay:300ms' in html
 
 
 def test_the_page_serves_only_the_results_to_htmx(client, published):

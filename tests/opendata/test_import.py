@@ -502,7 +502,7 @@ def test_a_large_file_runs_as_a_background_task_with_progress_to_100(
     assert services.saving_progress(job) is None  # forgotten once finished
     page = phuket_client.get(response["Location"]).content.decode()
     assert "12 projects imported" in page
-    assert 'hx-trigger="every 1s"' not in page  # finished: no more polling
+    assert 'data-hx-trigger="every 1s"' not in page  # finished: no more polling
 
 
 def test_a_running_import_page_polls_and_shows_its_progress(phuket_client, cso_phuket):
@@ -526,7 +526,7 @@ def test_a_running_import_page_polls_and_shows_its_progress(phuket_client, cso_p
 
     # then
     html = page.content.decode()
-    assert 'hx-trigger="every 1s"' in html
+    assert 'data-hx-trigger="every 1s"' in html
     assert '<progress max="400" value="100"' in html
     assert "100 of 400 rows checked (25%)" in html
     assert '<meta http-equiv="refresh" content="2">' in html  # without JavaScript
@@ -611,7 +611,7 @@ def test_a_saving_import_shows_how_many_projects_are_saved(phuket_client, cso_ph
     # then
     assert '<progress max="400" value="200"' in html
     assert "200 of 400 projects saved (50%)" in html
-    assert 'hx-trigger="every 1s"' in html
+    assert 'data-hx-trigger="every 1s"' in html
 
 
 def test_spreadsheet_float_noise_is_not_an_error_but_a_third_decimal_is(phuket_client):

@@ -125,7 +125,7 @@ def test_after_the_last_attempt_the_job_fails_with_a_message_the_user_sees(
         "The import stopped when its worker stopped; nothing was saved. Upload the file again."
         in html
     )
-    assert 'hx-trigger="every 1s"' not in html  # finished: the page stops polling
+    assert 'data-hx-trigger="every 1s"' not in html  # finished: the page stops polling
     errors_csv = phuket_client.get(f"/projects/import/{job.pk}/errors.csv").content.decode()
     assert "nothing was saved" in errors_csv
     assert AuditEntry.objects.filter(action="opendata.import.abandoned").count() == 1
@@ -185,7 +185,7 @@ def test_the_page_of_a_silent_job_says_its_worker_may_have_stopped(phuket_client
     # then
     assert "No news from the task worker running this import for 10" in html
     assert "the import will be retried, or marked failed, as soon as a task worker runs" in html
-    assert 'hx-trigger="every 1s"' in html  # still polling: recovery will change it
+    assert 'data-hx-trigger="every 1s"' in html  # still polling: recovery will change it
 
 
 def test_a_run_whose_job_was_recovered_while_it_ran_stops_and_saves_nothing(

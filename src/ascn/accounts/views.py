@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from base64 import b32encode
 from urllib.parse import urlencode
-from xml.etree import ElementTree
 
 import django_otp
 import qrcode
@@ -195,11 +194,14 @@ def _qr_svg(device: TOTPDevice) -> str:
     svg.set("role", "img")
     svg.set("aria-labelledby", "qr-title")
     svg.set("class", "qr-code")
-    title = ElementTree.Element("title", {"id": "qr-title"})
+    # qrcode builds the image with lxml when it is installed (the dev tools bring it) and
+    # with the standard library's ElementTree otherwise: the title is made, and the markup
+    # written, by the image's own element type.
+    title = svg.makeelement("title", {"id": "qr-title"})
     title.text = _("QR code that adds the ASCN Platform to your authenticator app")
     svg.insert(0, title)
-    # Safe: the markup is built here and ElementTree escapes the text in it.
-    return mark_safe(ElementTree.tostring(svg, encoding="unicode"))
+    # Safe: the markup is built here and the serializer escapes the text in it.
+    return mark_safe(image.to_string(encoding="unicode"))
 
 
 def _grouped_secret(device: TOTPDevice) -> str:

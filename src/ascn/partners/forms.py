@@ -42,8 +42,9 @@ class OrganisationFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Name or capability")}
+        search = self.fields["q"]
+        search.widget = forms.SearchInput(
+            attrs={**search.widget.attrs, "placeholder": _("Name or capability")}
         )
         self.fields["country"].choices = [("", _("Any member state")), *_member_states()]
         self.fields["focus_area"].choices = [("", _("All focus areas")), *_focus_areas()]

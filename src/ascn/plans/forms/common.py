@@ -83,7 +83,9 @@ def percent_field(label, help_text) -> forms.DecimalField:
 
 
 def search_attrs(field: forms.Field, placeholder) -> None:
-    field.widget.attrs.update({"type": "search", "placeholder": placeholder})
+    """A search box (``<input type="search">``): the widget is replaced, not given a second
+    ``type`` attribute, keeping the attributes the field set (``maxlength``)."""
+    field.widget = forms.SearchInput(attrs={**field.widget.attrs, "placeholder": placeholder})
 
 
 def _field_kwargs(field: forms.Field) -> dict:

@@ -56,7 +56,9 @@ class PlanForm(RecordForm):
 
 
 class PlanDocumentForm(AccessibleFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Shown on the plan's edit page next to PlanForm, which has its own ``version``: an id of
+    # its own keeps the page's ids unique.
+    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "id_document_version"}))
     document = forms.FileField(
         label=_("Plan document (PDF)"),
         help_text=_("The plan as published by the city: a PDF of at most 10 MB."),
