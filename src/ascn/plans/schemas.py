@@ -272,6 +272,21 @@ class ProjectDetailOut(ProjectOut):
             ],
             "documents": [],
             "contacts": None,
+            "disclosure": {
+                "identification": {"held": 7, "total": 7, "share": 100.0, "missing": []},
+                "preparation": {
+                    "held": 2,
+                    "total": 7,
+                    "share": 28.6,
+                    "missing": [
+                        "projectScope",
+                        "environmentalImpact",
+                        "landAndSettlementImpact",
+                        "fundingSources",
+                        "projectBudgetApprovalDate",
+                    ],
+                },
+            },
         }
     )
 
