@@ -130,7 +130,7 @@ def test_the_next_release_counts_rows_added_changed_removed_and_the_owners_notes
     assert listing.status_code == 200
     page = listing.content.decode()
     assert page.index("2 May 2026") < page.index("1 May 2026")  # newest first
-    assert "+1 added, 1 changed, −1 removed" in page
+    assert "Projects: 1 added, 1 changed, 1 removed" in page
     detail = client.get(f"/data/releases/{DAY2}/")
     assert detail.status_code == 200
     assert "Budget raised after the tender." in detail.content.decode()

@@ -15,6 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from ascn.opendata import releases
@@ -44,6 +45,16 @@ def _file_entry(release: Release, f: ReleaseFile, titles: dict[str, str]) -> dic
         "sha256": f.content.csv_sha256,
         "notes": f.notes,
     }
+
+
+def _summary(entry: dict[str, Any]) -> str:
+    """ "2 added, 1 removed": the counts of a dataset that are not zero."""
+    words = {
+        "added": lambda n: ngettext("%(n)s added", "%(n)s added", n),
+        "changed": lambda n: ngettext("%(n)s changed", "%(n)s changed", n),
+        "removed": lambda n: ngettext("%(n)s removed", "%(n)s removed", n),
+    }
+    return ", ".join(word(entry[k]) % {"n": entry[k]} for k, word in words.items() if entry[k])
 
 
 def _missing_message(text: str) -> tuple[str, list[Release]]:
@@ -93,7 +104,11 @@ def release_list(request):
             {
                 "release": release,
                 "rows": sum(e["rows"] for e in entries),
-                "changed": [e for e in entries if e["added"] or e["changed"] or e["removed"]],
+                "changed": [
+                    dict(e, summary=_summary(e))
+                    for e in entries
+                    if e["added"] or e["changed"] or e["removed"]
+                ],
                 "notes": sum(len(e["notes"]) for e in entries),
             }
         )
