@@ -83,7 +83,8 @@ def test_the_next_release_counts_rows_added_changed_removed_and_the_owners_notes
     client, secretariat, projects
 ):
     # given a first release, then a project added, one changed (with a note), one withdrawn
-    # from the public, and a note on a project that did not change otherwise
+    # from the public, a note on a project that did not change otherwise, and a note on a
+    # project shared with members only
     release_make(actor=None, date=DAY1)
     factories.project(secretariat, title="Cycle paths", visibility="public")
     lights = projects["Street lights"]
@@ -101,6 +102,13 @@ def test_the_next_release_counts_rows_added_changed_removed_and_the_owners_notes
     project_update(actor=secretariat, project=buses, version=buses.version, visibility="network")
     progress_add(
         actor=secretariat,
+        project=projects["Flood sensors"],
+        physical_pct=50,
+        financial_pct=40,
+        note="Half the sensors installed.",
+    )
+    progress_add(
+        actor=secretariat,
         project=projects["Members only"],
         physical_pct=5,
         financial_pct=5,
@@ -116,8 +124,10 @@ def test_the_next_release_counts_rows_added_changed_removed_and_the_owners_notes
     assert release.previous.date == DAY1
     assert (projects_file.added, projects_file.changed, projects_file.removed) == (1, 1, 1)
     assert projects_file.content.rows == 3
+    # and the notes their owners wrote since, on public projects only, changed or not
     assert [(n["title"], n["note"]) for n in projects_file.notes] == [
-        ("Street lights", "Budget raised after the tender.")
+        ("Flood sensors", "Half the sensors installed."),
+        ("Street lights", "Budget raised after the tender."),
     ]
     # and the datasets that did not change count nothing and are not stored twice
     cities = file_of(release, "cities")

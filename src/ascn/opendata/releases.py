@@ -71,8 +71,6 @@ class Changes:
     added: int = 0
     changed: int = 0
     removed: int = 0
-    # Keys of the rows added or changed (the projects' ids, to find their owners' notes).
-    touched: frozenset[str] = frozenset()
 
 
 def _unique(keys: list[str]) -> list[str]:
@@ -141,7 +139,7 @@ def compare(item: Snapshot, before: ReleaseContent | None) -> Changes:
     """How ``item`` differs from the same dataset in an earlier release (``None``: not in it,
     so every row is added)."""
     if before is None:
-        return Changes(added=len(item.keys), touched=frozenset(item.keys))
+        return Changes(added=len(item.keys))
     if before.digest == item.digest:
         return Changes()
     old_keys = json.loads(gzip.decompress(bytes(before.keys_gz)))
@@ -149,22 +147,17 @@ def compare(item: Snapshot, before: ReleaseContent | None) -> Changes:
     new = _rows_by_key(item.csv, item.keys)
     added = new.keys() - old.keys()
     changed = {key for key in new.keys() & old.keys() if new[key] != old[key]}
-    return Changes(
-        added=len(added),
-        changed=len(changed),
-        removed=len(old.keys() - new.keys()),
-        touched=frozenset(added | changed),
-    )
+    return Changes(added=len(added), changed=len(changed), removed=len(old.keys() - new.keys()))
 
 
-def project_notes(project_ids: list[str], since: dt.datetime | None) -> list[dict[str, Any]]:
-    """The progress notes written since ``since`` on the given (public) projects: the change
+def project_notes(since: dt.datetime | None) -> list[dict[str, Any]]:
+    """The progress notes written since ``since`` on the projects public now: the change
     notes their owners gave, as the project's page shows them. None for a first release."""
-    if since is None or not project_ids:
+    if since is None:
         return []
     updates = (
         ProgressUpdate.objects.filter(
-            project_id__in=[int(pk) for pk in project_ids], created_at__gt=since
+            project__in=tables.public_projects().values("pk"), created_at__gt=since
         )
         .exclude(note="")
         .select_related("project")

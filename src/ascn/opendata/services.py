@@ -502,9 +502,7 @@ def release_make(
         content = releases.content_for(item)
         notes = []
         if item.dataset == releases.PROJECTS:
-            notes = releases.project_notes(
-                sorted(changes.touched), previous.made_at if previous else None
-            )
+            notes = releases.project_notes(previous.made_at if previous else None)
         ReleaseFile.objects.create(
             release=release,
             dataset=item.dataset,
