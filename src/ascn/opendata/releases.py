@@ -3,8 +3,9 @@ one before, and reading releases back.
 
 A release is every dataset of the catalogue (``catalogue.datasets``) as its CSV download
 was on one date: the same bytes as ``/data/<key>.csv`` then, so only public records. Each
-row has a key — the dataset's key columns (``KEY_COLUMNS``; the first column for a dataset
-not listed there), or the project's id for projects, whose CSV has no id column — and two
+row has a key — the primary key its schema declares (``dictionary``), else its
+``KEY_COLUMNS``, else its first column; for projects, whose CSV has no id column, the
+project's id — and two
 releases are compared row by row under those keys: a key only in the newer release is a row
 added, only in the older one a row removed, in both with other cells a row changed.
 
@@ -27,26 +28,25 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import translation
 
-from ascn.opendata import catalogue, spreadsheets, tables
+from ascn.opendata import catalogue, dictionary, spreadsheets, tables
 from ascn.opendata.models import Release, ReleaseContent, ReleaseFile
 from ascn.plans.models import ProgressUpdate
 
-# The columns that name a row of each dataset (officers have no id of their own in the CSV:
-# an officer is a person in a role for a place).
+# The columns that name a row of a dataset whose schema declares no primary key (the data
+# dictionary's ``primary_key`` names the others): an officer is a person in a role for a
+# place; a disclosure row is a project's stage. Projects are keyed by their ids.
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "member-states": ("code",),
-    "cities": ("slug",),
     "officers": ("name", "role", "member_state", "city"),
-    "framework": ("kind", "code"),
-    "action-plans": ("id",),
-    "meetings": ("slug",),
-    "agreements": ("slug",),
-    "organisations": ("slug",),
-    "programmes": ("slug",),
-    "case-studies": ("slug",),
-    "partnerships": ("id",),
+    "project-disclosure": ("project_id", "stage"),
 }
 PROJECTS = "projects"
+
+
+def key_columns(dataset: str, header: list[str]) -> tuple[str, ...]:
+    schema = dictionary.SCHEMAS.get(dataset)
+    if schema is not None and schema.primary_key:
+        return schema.primary_key
+    return KEY_COLUMNS.get(dataset, (header[0],))
 
 
 @dataclass(frozen=True)
@@ -92,14 +92,12 @@ def snapshot(dataset: catalogue.Dataset) -> Snapshot:
     with translation.override(settings.LANGUAGE_CODE):
         if dataset.key == PROJECTS:
             keyed = tables.project_rows_by_id()
-            header, rows = list(tables.COLUMN_NAMES), [row for _id, row in keyed]
+            header, rows = list(dictionary.PROJECTS.names), [row for _id, row in keyed]
             keys = [str(project_id) for project_id, _row in keyed]
         else:
             header, rows = dataset.table()
             positions = [
-                header.index(name)
-                for name in KEY_COLUMNS.get(dataset.key, (header[0],))
-                if name in header
+                header.index(name) for name in key_columns(dataset.key, header) if name in header
             ] or [0]
             keys = ["|".join(spreadsheets.cell_text(row[i]) for i in positions) for row in rows]
         return Snapshot(dataset.key, spreadsheets.as_csv(header, rows), _unique(keys))
