@@ -56,6 +56,7 @@ demo: install var
 	ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
 	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_partners
 	ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_deals
+	$(RUN) --no-dev python manage.py snapshot_open_data
 	$(RUN) --no-dev python manage.py build_vega_bundle
 	$(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/ (background tasks: db_worker)"

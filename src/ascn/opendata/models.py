@@ -1,4 +1,6 @@
-"""Bulk imports of projects (SPEC C4): one ``ImportJob`` per uploaded file.
+"""Bulk imports of projects (SPEC C4): one ``ImportJob`` per uploaded file; and the dated
+releases of the open data (issue 20): a ``Release`` per date, a ``ReleaseFile`` per dataset in
+it, whose CSV is a ``ReleaseContent`` stored once however many releases share it.
 
 Exports (OC4IDS, the M&E report) are computed from the plans app on request; they keep no
 state of their own.
@@ -7,6 +9,7 @@ state of their own.
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
@@ -110,3 +113,81 @@ class ImportJob(HasPage, models.Model):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class ReleaseContent(models.Model):
+    """A dataset's CSV as a release holds it, gzip-compressed, with the key of each row.
+
+    Stored once: a dataset that did not change since the last release points at the same
+    content (``digest`` covers the CSV and the keys). ``keys_gz`` is a gzip-compressed JSON
+    list with one key per data row, in the CSV's order: what tells a changed row from one
+    removed and another added (the projects' CSV has no id column, so its keys are kept here).
+    """
+
+    digest = models.CharField(_("digest of the CSV and the keys"), max_length=64, unique=True)
+    csv_sha256 = models.CharField(_("SHA-256 of the CSV"), max_length=64)
+    csv_gz = models.BinaryField(_("CSV, gzip-compressed"))
+    keys_gz = models.BinaryField(_("row keys, gzip-compressed JSON"))
+    size = models.PositiveBigIntegerField(_("CSV size (bytes)"))
+    rows = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        verbose_name = _("release content")
+        verbose_name_plural = _("release contents")
+
+    def __str__(self) -> str:
+        return f"{self.csv_sha256[:12]} ({self.rows} rows)"
+
+
+class Release(models.Model):
+    """The public datasets as they were on one date: made by ``services.release_make``
+    (nightly, ``manage.py snapshot_open_data``), never edited afterwards."""
+
+    date = models.DateField(_("date"), unique=True)
+    made_at = models.DateTimeField(_("taken at"))
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("compared with"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("open-data release")
+        verbose_name_plural = _("open-data releases")
+
+    def __str__(self) -> str:
+        return f"Open data release {self.date.isoformat()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("open-data-release", args=[self.date.isoformat()])
+
+
+class ReleaseFile(models.Model):
+    """One dataset in a release, and how it differs from the previous release's.
+
+    ``notes`` (projects only): the progress notes the projects' owners wrote since the
+    previous release, as ``{"project", "title", "date", "note"}``.
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="files")
+    dataset = models.CharField(_("dataset"), max_length=40)
+    content = models.ForeignKey(ReleaseContent, on_delete=models.PROTECT, related_name="files")
+    added = models.PositiveIntegerField(_("rows added"), default=0)
+    changed = models.PositiveIntegerField(_("rows changed"), default=0)
+    removed = models.PositiveIntegerField(_("rows removed"), default=0)
+    notes = models.JSONField(_("owners' notes"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["release", "id"]
+        verbose_name = _("release file")
+        verbose_name_plural = _("release files")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "dataset"], name="release_dataset_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} ({self.release.date.isoformat()})"

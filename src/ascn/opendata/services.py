@@ -1,4 +1,5 @@
-"""Writes of the open-data app: project imports.
+"""Writes of the open-data app: project imports, and the dated releases of the open data
+(``release_make``, at the end).
 
 An import is all-or-nothing. It runs in two phases:
 
@@ -17,6 +18,7 @@ an indeterminate "saving" bar.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
@@ -27,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,10 +38,17 @@ from django_tasks import task
 
 from ascn.core import audit
 from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from ascn.core.permissions import scopes_of
+from ascn.core.permissions import is_secretariat, scopes_of
 from ascn.core.services import audit_and_announce, user_or_none
-from ascn.opendata import imports
-from ascn.opendata.models import ImportJob, ImportPhase, ImportStatus
+from ascn.opendata import imports, releases
+from ascn.opendata.models import (
+    ImportJob,
+    ImportPhase,
+    ImportStatus,
+    Release,
+    ReleaseContent,
+    ReleaseFile,
+)
 from ascn.plans.services import project_create
 
 if TYPE_CHECKING:
@@ -432,3 +441,97 @@ def run_project_import(job_id: int) -> dict:
     above, once the upload is committed."""
     job = import_job_run(job_id=job_id)
     return {"status": job.status, "created": job.created_count, "errors": len(job.errors)}
+
+
+# --- dated releases of the open data ----------------------------------------------------------
+
+
+@dataclass
+class ReleaseOutcome:
+    """What ``release_make`` did: ``"made"`` a new release, ``"replaced"`` the date's release
+    (asked to), or ``"kept"`` the one that was there (not asked to replace it)."""
+
+    release: Release
+    action: str
+
+
+@transaction.atomic
+def release_make(
+    *, actor: Actor, replace: bool = False, date: dt.date | None = None
+) -> ReleaseOutcome:
+    """Take today's release of the open data: every dataset's public CSV, compared with the
+    previous release.
+
+    One release per date. When the date has one, it is kept unchanged unless ``replace`` is
+    asked (then it is taken again, the audit entry says so). Only the latest date can be made
+    or replaced, so that a release is always compared with the one before it. The system
+    (``actor=None``: the nightly command, the task worker) or the Secretariat may do it.
+    ``date`` is today in the site's time zone; tests give another.
+    """
+    if actor is not None and not is_secretariat(actor):
+        raise PermissionDenied(_("Only the system or the Secretariat makes open-data releases."))
+    date = date or timezone.localdate()
+    latest = Release.objects.order_by("-date").first()
+    if latest is not None and latest.date > date:
+        raise InvalidInput(
+            _("A release can only be made after the latest one (%(date)s).")
+            % {"date": latest.date.isoformat()},
+            field="date",
+        )
+    existing = latest if latest is not None and latest.date == date else None
+    if existing is not None and not replace:
+        return ReleaseOutcome(existing, "kept")
+    previous = Release.objects.filter(date__lt=date).order_by("-date").first()
+    now = timezone.now()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                release = Release.objects.create(date=date, made_at=now, previous=previous)
+        except IntegrityError:  # another run made this date's release meanwhile
+            return ReleaseOutcome(Release.objects.get(date=date), "kept")
+    else:
+        release = Release.objects.select_for_update().get(pk=existing.pk)
+        release.made_at, release.previous = now, previous
+        release.save(update_fields=["made_at", "previous"])
+        release.files.all().delete()
+    before = {f.dataset: f.content for f in ReleaseFile.objects.filter(release=previous)}
+    totals = {"rows": 0, "added": 0, "changed": 0, "removed": 0}
+    seen = set()
+    for item in releases.snapshots():
+        changes = releases.compare(item, before.get(item.dataset))
+        content = releases.content_for(item)
+        notes = []
+        if item.dataset == releases.PROJECTS:
+            notes = releases.project_notes(previous.made_at if previous else None)
+        ReleaseFile.objects.create(
+            release=release,
+            dataset=item.dataset,
+            content=content,
+            added=changes.added,
+            changed=changes.changed,
+            removed=changes.removed,
+            notes=notes,
+        )
+        seen.add(item.dataset)
+        totals["rows"] += len(item.keys)
+        totals["added"] += changes.added
+        totals["changed"] += changes.changed
+        totals["removed"] += changes.removed
+    # A dataset gone from the catalogue since the previous release: every row removed.
+    totals["removed"] += sum(c.rows for key, c in before.items() if key not in seen)
+    ReleaseContent.objects.filter(files__isnull=True).delete()  # left by a replaced release
+    audit_and_announce(
+        actor,
+        "opendata.release.replaced" if existing else "opendata.release.made",
+        release,
+        audit.diff(
+            {},
+            {
+                "date": date,
+                "previous": previous.date if previous else None,
+                "datasets": len(seen),
+            }
+            | totals,
+        ),
+    )
+    return ReleaseOutcome(release, "replaced" if existing else "made")

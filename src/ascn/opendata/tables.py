@@ -208,14 +208,22 @@ def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -
 
 def projects_table() -> Table:
     """Three queries whatever the number of projects: the rows, their focus areas, outcomes."""
+    return dictionary.PROJECTS.names, [row for _id, row in project_rows_by_id()]
+
+
+def project_rows_by_id() -> list[tuple[int, list[Any]]]:
+    """The projects table's rows, each with its project's id (the CSV has no id column: the
+    dated releases need it to tell a changed project from a removed one and an added one)."""
     projects = public_projects()
     areas = _codes_by_project(Project.focus_areas, projects, "focusarea__code")
     outcomes = _codes_by_project(Project.outcomes, projects, "outcome__code")
-    rows = [
-        project_row(values, areas.get(values["id"], []), outcomes.get(values["id"], []))
+    return [
+        (
+            values["id"],
+            project_row(values, areas.get(values["id"], []), outcomes.get(values["id"], [])),
+        )
         for values in projects.order_by("city__slug", "title", "id").values(*PROJECT_FIELDS)
     ]
-    return dictionary.PROJECTS.names, rows
 
 
 def project_disclosure_table() -> Table:

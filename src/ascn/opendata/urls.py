@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from ascn.opendata import catalogue_views, views
+from ascn.opendata import catalogue_views, release_views, views
 
 urlpatterns = [
     re_path(
@@ -26,6 +26,20 @@ urlpatterns = [
     # Before the dataset files: "datapackage.json" would read as a dataset's JSON.
     path("data/datapackage.json", catalogue_views.datapackage_json, name="open-data-datapackage"),
     path("data/catalog.ttl", catalogue_views.catalog_turtle, name="open-data-dcat-turtle"),
+    # Dated releases (issue 20): before the dataset files, which "releases.json" would match.
+    path("data/releases/", release_views.release_list, name="open-data-releases"),
+    path("data/releases.json", release_views.releases_json, name="open-data-releases-json"),
+    re_path(
+        r"^data/releases/(?P<date>[^/]+)\.json$",
+        release_views.release_json,
+        name="open-data-release-json",
+    ),
+    path("data/releases/<str:date>/", release_views.release_detail, name="open-data-release"),
+    re_path(
+        r"^data/releases/(?P<date>[^/]+)/(?P<dataset>[a-z0-9-]+)\.csv$",
+        release_views.release_file,
+        name="open-data-release-file",
+    ),
     re_path(
         r"^data/(?P<key>[a-z-]+)\.(?P<fmt>csv|xlsx|json)$",
         catalogue_views.dataset_file,
