@@ -33,8 +33,8 @@ from ascn.funding.models import Programme
 from ascn.meetings.management.commands.load_meetings import load_meetings
 from ascn.meetings.models import Meeting
 from ascn.network.models import FocusArea
-from ascn.opendata.models import ImportJob
-from ascn.opendata.services import import_job_create
+from ascn.opendata.models import ImportJob, Release
+from ascn.opendata.services import import_job_create, release_make
 from ascn.plans.models import ActionPlan, Project
 from tests.demo_fixtures import run
 from tests.roles import sign_in
@@ -129,6 +129,7 @@ def content(demo):
         title="Sensors that survive the monsoon",
         body="Which enclosures have worked for you?",
     )
+    release_make(actor=None)  # the system's nightly release of the open data
 
 
 def key_pages() -> list[tuple[str | None, str]]:
@@ -174,6 +175,8 @@ def key_pages() -> list[tuple[str | None, str]]:
         "/timeline/",
         "/dashboards/",
         "/data/",
+        "/data/releases/",
+        f"/data/releases/{Release.objects.get().date.isoformat()}/",
         "/reports/me/",
         "/search/?q=flood",
         "/accounts/sign-in/",
