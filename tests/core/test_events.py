@@ -15,6 +15,7 @@ from ascn.core.services import back_office_delete
 from ascn.dashboards import tallies
 from ascn.matchmaking import index as match_index
 from ascn.meetings.models import MeetingDocument
+from ascn.plans import subscribers as plan_subscribers
 from ascn.plans.models import Project
 from tests import factories
 
@@ -29,6 +30,13 @@ def test_each_app_declares_what_follows_its_writes():
     assert (cache.on_change, frozenset({events.EVERY_MODEL})) in declared
     assert (tallies.on_change, frozenset(tallies.FOLLOWED)) in declared
     assert (match_index.on_change, frozenset({"partners.organisation"})) in declared
+    # and the projects' stored disclosure the project, its documents and milestones, outcomes
+    assert (plan_subscribers.on_project, frozenset({"plans.project"})) in declared
+    assert (
+        plan_subscribers.on_part,
+        frozenset({"plans.projectdocument", "plans.milestone"}),
+    ) in declared
+    assert (plan_subscribers.on_outcome, frozenset({"network.outcome"})) in declared
 
 
 def test_no_model_signal_of_the_platform_is_connected():

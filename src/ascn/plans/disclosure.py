@@ -6,8 +6,10 @@ and their order are those of the CoST IDS → OC4IDS mapping published with OC4I
 (Open Contracting Partnership and CoST, ``mapping/project-level-identification.csv`` and
 ``mapping/project-level-preparation.csv`` of open-contracting/infrastructure, March 2024; see
 ``docs/plans.md``). Each point's ``rule`` says what the project must hold for the point to
-count, written as a database condition so that one query answers for one project or for every
-project at once: the project page, the API, the open data and the dashboards all count here.
+count, written as a database condition so that one ``UPDATE`` computes it for one project or
+for every project at once. The result is stored on the project (``refresh``, kept current by
+``plans.subscribers``), and the project page, the API, the open data and the dashboards read
+the stored value.
 
 Only what the platform holds is counted, not its quality: a document of type "Environmental
 impact" counts whatever it says, as the OC4IDS guidance warns ("It is not possible to fully
@@ -22,7 +24,6 @@ from typing import Any
 
 from django.db import models
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     Count,
@@ -30,6 +31,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     TextField,
     Value,
     When,
@@ -39,6 +41,7 @@ from django.db.models.lookups import Contains, Regex
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ascn.network.models import City
 from ascn.plans.models import Milestone, Project, ProjectDocument
 
 IDENTIFICATION = "identification"
@@ -296,6 +299,19 @@ def point(code: str) -> Point:
 
 
 # --- counting --------------------------------------------------------------------------------
+#
+# What a project holds is stored on it (``Project.disclosure_points``: bit i set when
+# ``POINTS[i]`` is held; ``disclosed_<stage>``: how many of the stage's points it holds), computed
+# here from the rules by ``refresh`` — one ``UPDATE`` for one project or for all of them — and
+# read back by everything that shows it. ``plans.subscribers`` refreshes a project after every
+# write a service announces about it, its documents or milestones; ``refresh_disclosure`` (the
+# management command) recomputes every project after a bulk load.
+
+STORED_COUNTS: dict[str, str] = {
+    IDENTIFICATION: "disclosed_identification",
+    PREPARATION: "disclosed_preparation",
+}
+STORED_FIELDS = ("disclosure_points", *STORED_COUNTS.values())
 
 
 def _flag(p: Point) -> str:
@@ -318,9 +334,50 @@ def _held_count(stage: str) -> Any:
     return total
 
 
+def _held_bits() -> Any:
+    """The points a project holds as a bit mask (bit i: ``POINTS[i]``), one SQL expression."""
+    total: Any = Value(0)
+    for i, p in enumerate(POINTS):
+        total = total + Case(When(p.rule.condition(), then=Value(1 << i)), default=Value(0))
+    return total
+
+
 def with_points(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """The projects, each with a boolean ``ids_<code>`` per point (one query)."""
+    """The projects, each with a boolean ``ids_<code>`` per point computed from the rules now
+    (one query; what ``refresh`` stores, for checking it)."""
     return projects.annotate(**{_flag(p): _held(p) for p in POINTS})
+
+
+def refresh(projects: QuerySet[Project]) -> int:
+    """Compute and store what these projects hold, from the rules (one ``UPDATE``); returns
+    the number of projects. Every rule is a condition on the project's own columns or an
+    ``Exists`` over its rows, so the database evaluates it per row of the update."""
+    return projects.order_by().update(
+        disclosure_points=_held_bits(),
+        **{column: _held_count(stage) for stage, column in STORED_COUNTS.items()},
+    )
+
+
+def refresh_project(project: Project) -> None:
+    """Recompute one project's stored disclosure and update the instance (two queries)."""
+    rows = Project.objects.filter(pk=project.pk)
+    refresh(rows)
+    values = rows.values_list(*STORED_FIELDS).first()
+    if values is not None:
+        for name, value in zip(STORED_FIELDS, values, strict=True):
+            setattr(project, name, value)
+
+
+def stale(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Those of the projects whose stored disclosure is not what the rules give now."""
+    computed = projects.annotate(
+        computed_points=_held_bits(),
+        **{f"computed_{column}": _held_count(stage) for stage, column in STORED_COUNTS.items()},
+    )
+    return computed.exclude(
+        Q(disclosure_points=models.F("computed_points"))
+        & Q(**{column: models.F(f"computed_{column}") for column in STORED_COUNTS.values()})
+    )
 
 
 @dataclass(frozen=True)
@@ -359,21 +416,31 @@ def _disclosure(flags: dict[str, Any]) -> Disclosure:
     return Disclosure(tuple(stages))
 
 
-def disclosure_of(project: Project) -> Disclosure:
-    """One project's disclosure, from the database as it is now (one query). The caller has
-    already found the project among those the user may see."""
+def decode(bits: int) -> Disclosure:
+    """The disclosure a stored bit mask stands for."""
+    return _disclosure({_flag(p): bool(bits >> i & 1) for i, p in enumerate(POINTS)})
+
+
+def computed_disclosure_of(project: Project) -> Disclosure:
+    """One project's disclosure computed from the rules now (one query): what the stored
+    value must equal."""
     flags = with_points(Project.objects.filter(pk=project.pk)).values(*map(_flag, POINTS)).get()
     return _disclosure(flags)
 
 
+def disclosure_of(project: Project) -> Disclosure:
+    """One project's stored disclosure (one look-up by primary key: the instance may predate
+    the last write). The caller has already found the project among those the user may see."""
+    bits = Project.objects.filter(pk=project.pk).values_list("disclosure_points", flat=True)
+    return decode(bits.get())
+
+
 def disclosures(projects: QuerySet[Project]) -> Iterable[tuple[dict[str, Any], Disclosure]]:
-    """Each project's ``id``, ``title`` and city slug with its disclosure (one query)."""
+    """Each project's ``id``, ``title`` and city slug with its stored disclosure (one query)."""
     fields = ("id", "title", "city__slug", "city__member_state__code")
-    rows = with_points(projects.order_by("city__slug", "title", "id")).values(
-        *fields, *map(_flag, POINTS)
-    )
+    rows = projects.order_by("city__slug", "title", "id").values(*fields, "disclosure_points")
     for row in rows.iterator(chunk_size=2000):
-        yield {name: row[name] for name in fields}, _disclosure(row)
+        yield {name: row[name] for name in fields}, decode(row["disclosure_points"])
 
 
 @dataclass(frozen=True)
@@ -392,23 +459,29 @@ class Completeness:
 
 
 def completeness_by_city(projects: QuerySet[Project]) -> list[Completeness]:
-    """Per city, its number of projects and the mean number of each stage's points they hold
-    (one ``GROUP BY`` query), by member state and city name."""
+    """Per city, its number of projects and the mean number of each stage's points they hold,
+    by member state and city name: one ``GROUP BY city`` summing the stored counts (from the
+    index ``project_disclosure_by_city`` alone), then the names of those cities."""
     rows = (
         projects.order_by()
-        .values("city__member_state__name", "city__name")
-        .annotate(n=Count("pk"), **{f"held_{stage}": Avg(_held_count(stage)) for stage in STAGES})
-        .order_by("city__member_state__name", "city__name")
-    )
-    return [
-        Completeness(
-            row["city__member_state__name"],
-            row["city__name"],
-            row["n"],
-            {stage: float(row[f"held_{stage}"] or 0) for stage in STAGES},
+        .values("city_id")
+        .annotate(
+            n=Count("pk"),
+            **{f"held_{stage}": Sum(column) for stage, column in STORED_COUNTS.items()},
         )
-        for row in rows
+    )
+    sums = {row["city_id"]: row for row in rows}
+    names = City.objects.filter(pk__in=sums).values_list("pk", "member_state__name", "name")
+    out = [
+        Completeness(
+            state,
+            city,
+            sums[pk]["n"],
+            {stage: (sums[pk][f"held_{stage}"] or 0) / sums[pk]["n"] for stage in STAGES},
+        )
+        for pk, state, city in names
     ]
+    return sorted(out, key=lambda c: (c.member_state, c.city))
 
 
 def by_member_state(cities: list[Completeness]) -> list[Completeness]:

@@ -214,6 +214,19 @@ class Project(HasPage, VersionedModel):
         editable=False,
         db_index=True,
     )
+    # Disclosure completeness (CoST IDS), derived from the project and its documents and
+    # milestones by ``plans.disclosure`` and kept current by ``plans.subscribers`` (every
+    # write) and ``refresh_disclosure`` (bulk loads): bit i set = ``disclosure.POINTS[i]``
+    # held, and the number held per stage, for the dashboards' means.
+    disclosure_points = models.PositiveIntegerField(
+        _("disclosure points held"), default=0, editable=False
+    )
+    disclosed_identification = models.PositiveSmallIntegerField(
+        _("identification points held"), default=0, editable=False
+    )
+    disclosed_preparation = models.PositiveSmallIntegerField(
+        _("preparation points held"), default=0, editable=False
+    )
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)
     created_by = user_link(blank=True)
@@ -235,6 +248,12 @@ class Project(HasPage, VersionedModel):
             # and count the status's rows from the index alone. SQLite sorted ~8,700 rows.
             models.Index(fields=["status", "-updated_at", "-id"], name="project_status_all_recent"),
             models.Index(fields=["status", "visibility", "city"], name="project_status_scope"),
+            # The dashboards' disclosure table sums the stored counts of the public projects
+            # per city from this index alone (plans.disclosure.completeness_by_city).
+            models.Index(
+                fields=["visibility", "city", "disclosed_identification", "disclosed_preparation"],
+                name="project_disclosure_by_city",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ascn.accounts.models import Membership, Role
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.documents import check_pdf
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import is_secretariat
@@ -318,6 +318,34 @@ def document_upload(
         audit.diff({}, {"document": document.title, "size": document.size}),
     )
     return document
+
+
+@transaction.atomic
+def document_delete(*, actor: Actor, project: Project, document: ProjectDocument) -> None:
+    """Remove a project's document (whoever may upload to it); the stored file goes once the
+    row is gone, and what followed from the document (its disclosure point) is recomputed."""
+    project_policy.require(actor, "upload", project)
+    if document.project_id != project.pk:
+        raise NotFound(_("Document not found."))
+    audit.record(
+        actor,
+        "plans.document.deleted",
+        project,
+        audit.diff(
+            {
+                "document": document.title,
+                "document_type": document.document_type,
+                "size": document.size,
+                "file": document.file.name,
+            },
+            {},
+        ),
+    )
+    file_name, storage = document.file.name, document.file.storage
+    with events.deleting(document):
+        document.delete()
+    if file_name:
+        transaction.on_commit(lambda: storage.delete(file_name))
 
 
 @transaction.atomic
