@@ -428,6 +428,12 @@ def computed_disclosure_of(project: Project) -> Disclosure:
     return _disclosure(flags)
 
 
+def loaded(project: Project) -> Disclosure:
+    """The disclosure stored on a project read in this request (no query): a page reads the
+    project after any write it follows, so its stored value is current."""
+    return decode(project.disclosure_points)
+
+
 def disclosure_of(project: Project) -> Disclosure:
     """One project's stored disclosure (one look-up by primary key: the instance may predate
     the last write). The caller has already found the project among those the user may see."""

@@ -156,7 +156,7 @@ def _project_context(request, project: Project) -> dict:
             for d in project.documents.all()
         ],
         "contacts": project.contacts if user.is_authenticated else None,
-        "disclosure": disclosure.disclosure_of(project),
+        "disclosure": disclosure.loaded(project),
         "plan_visible": bool(project.plan and plan_policy.is_visible(user, project.plan)),
         "can": can,
         "can_any": any(can.values()),
