@@ -193,3 +193,14 @@ def back_office_delete(*, actor: Actor, obj: models.Model) -> None:
     going = [instance for instances in collector.data.values() for instance in instances]
     with events.deleting(*going):
         obj.delete()
+
+
+def delete_with_file(obj: models.Model, file_field: str = "file") -> None:
+    """Delete an uploaded document's row (announced) and, once the transaction commits, its
+    file: a rolled-back delete keeps both."""
+    stored = getattr(obj, file_field)
+    file_name, storage = stored.name, stored.storage
+    with events.deleting(obj):
+        obj.delete()
+    if file_name:
+        transaction.on_commit(lambda: storage.delete(file_name))

@@ -17,6 +17,7 @@ from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, StaleEdit
 from ascn.core.services import (
     audit_and_announce,
+    delete_with_file,
     lock,
     lock_version,
     save_changes,
@@ -255,11 +256,7 @@ def meeting_document_delete(*, actor: Actor, document: MeetingDocument) -> None:
             {},
         ),
     )
-    file_name, storage = document.file.name, document.file.storage
-    with events.deleting(document):
-        document.delete()
-    if file_name:
-        transaction.on_commit(lambda: storage.delete(file_name))
+    delete_with_file(document)
 
 
 # --- registrations -------------------------------------------------------------------

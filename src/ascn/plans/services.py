@@ -15,11 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ascn.accounts.models import Membership, Role
-from ascn.core import audit, events
+from ascn.core import audit
 from ascn.core.documents import check_pdf
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import is_secretariat
-from ascn.core.services import audit_and_announce, lock_version, user_or_none, validate
+from ascn.core.services import (
+    audit_and_announce,
+    delete_with_file,
+    lock_version,
+    user_or_none,
+    validate,
+)
 from ascn.core.visibility import Visibility
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.plans import codelists, readiness, validation
@@ -341,11 +347,7 @@ def document_delete(*, actor: Actor, project: Project, document: ProjectDocument
             {},
         ),
     )
-    file_name, storage = document.file.name, document.file.storage
-    with events.deleting(document):
-        document.delete()
-    if file_name:
-        transaction.on_commit(lambda: storage.delete(file_name))
+    delete_with_file(document)
 
 
 @transaction.atomic
