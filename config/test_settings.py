@@ -22,3 +22,9 @@ ASCN_API_RATE_ANONYMOUS = ASCN_API_RATE_USER = "1000000/60"
 ASCN_API_RATE_TOKEN = "1000000/60"  # noqa: S105 - a rate, not a secret
 ASCN_PASSWORD_RESET_INTERVAL = 0
 ASCN_INVITATIONS_PER_HOUR = 1000
+# Argon2 at production cost is ~0.1 s a hash, and the suite creates and signs in thousands of
+# accounts; what the tests check does not depend on the hasher (Django's testing advice).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# On PostgreSQL, a test's commit need not wait for the disk (the database is thrown away).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

@@ -17,6 +17,7 @@ from ascn.accounts.services import hash_secret, invitation_create, user_create
 from ascn.core.permissions import scopes_of
 from ascn.network.models import City
 from ascn.partners.services import organisation_upsert_seed
+from config import settings as production_settings
 from tests.roles import (
     ADB_SLUG,
     ADB_VALUES,
@@ -62,8 +63,9 @@ def signed_in_user(client: Client):
 # --- sign-in -----------------------------------------------------------------------------
 
 
-def test_a_member_signs_in_with_email_and_password_and_out_again(network, client, text):
-    # given a member with an (argon2-hashed) password
+def test_a_member_signs_in_with_email_and_password_and_out_again(network, client, text, settings):
+    # given a member with an argon2-hashed password, as in production
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     user = user_create(actor=None, email="anong@ministry.example", password=PASSWORD)
     assert user.password.startswith("argon2")
     # when they sign in with their e-mail address, in any case
