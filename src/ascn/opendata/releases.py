@@ -34,10 +34,9 @@ from ascn.plans.models import ProgressUpdate
 
 # The columns that name a row of a dataset whose schema declares no primary key (the data
 # dictionary's ``primary_key`` names the others): an officer is a person in a role for a
-# place; a disclosure row is a project's stage. Projects are keyed by their ids.
+# place. Projects are keyed by their ids.
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "officers": ("name", "role", "member_state", "city"),
-    "project-disclosure": ("project_id", "stage"),
 }
 PROJECTS = "projects"
 
