@@ -11,8 +11,13 @@ RUN := $(UV) run --frozen
 export UV_LINK_MODE ?= copy
 # The web server's command line, for the demo, `make serve` and production (docs/operations.md):
 # a worker that dies is replaced (granian's supervisor) instead of the whole server stopping.
+# Each worker runs WEB_THREADS request threads and keeps as many database connections at most
+# (DATABASE_POOL_SIZE on PostgreSQL; one per thread on SQLite): a thread never waits for a
+# connection, and app servers × WEB_WORKERS × WEB_THREADS stays under PostgreSQL's limit.
 WEB_WORKERS ?= 2
-GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1
+WEB_THREADS ?= 4
+export DATABASE_POOL_SIZE ?= $(WEB_THREADS)
+GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1 --blocking-threads $(WEB_THREADS)
 
 .PHONY: help uv install install-dev demo serve migrate seed test test-pg browser java checkers lint fmt openapi openapi-lint fuzz bench soak clean
 
@@ -62,10 +67,10 @@ demo: install var
 	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/ (background tasks: db_worker)"
 	ASCN_DEMO=1 $(RUN) --no-dev python manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 & \
 	trap 'kill %1 2>/dev/null' EXIT INT TERM; \
-	ASCN_DEMO=1 $(RUN) --no-dev $(GRANIAN) --workers 1 --blocking-threads 4 config.wsgi:application
+	ASCN_DEMO=1 $(RUN) --no-dev $(GRANIAN) --workers 1 config.wsgi:application
 
 serve:
-	$(RUN) $(GRANIAN) --workers $(WEB_WORKERS) --blocking-threads 4 config.wsgi:application
+	$(RUN) $(GRANIAN) --workers $(WEB_WORKERS) config.wsgi:application
 
 browser:
 	@test -x /usr/bin/chromium || { \

@@ -14,6 +14,7 @@ from ascn.cooperation.api import router as cooperation_router
 from ascn.core import health as checks
 from ascn.core.api import SAME_FOR_EVERYONE, SIGN_IN_OPTIONAL
 from ascn.core.audit.api import router as audit_router
+from ascn.core.busy import busy_response, database_busy
 from ascn.core.errors import DomainError, InvalidInput, TooManyRequests
 from ascn.core.middleware import too_large
 from ascn.core.openapi import finish
@@ -155,7 +156,11 @@ def domain_error(request, exc: DomainError):
 
 @api.exception_handler(Exception)
 def server_error(request, exc: Exception):
-    """An unexpected error is logged and answered in the API's shape, never an HTML page."""
+    """An unexpected error is logged and answered in the API's shape, never an HTML page;
+    a wait for a database connection that timed out is a 503 with Retry-After."""
+    if database_busy(exc):
+        logger.warning("No database connection free for %s %s", request.method, request.path)
+        return busy_response(request)
     logger.exception("Unhandled API error on %s %s", request.method, request.path)
     return api.create_response(request, {"detail": "Internal server error."}, status=500)
 

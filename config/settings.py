@@ -110,14 +110,29 @@ TEMPLATES = [
 ]
 
 # Database: embedded SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set.
+# Connections (docs/operations.md, "Connections"): on PostgreSQL a bounded pool per process
+# (psycopg_pool through Django's `pool` option; DATABASE_POOL_SIZE connections at most, a
+# request waits up to DATABASE_POOL_TIMEOUT seconds for one, then fails with a 503 instead of
+# opening more); on SQLite one persistent connection per thread, its pragmas set once when it
+# opens. The web server's threads per worker are sized to the pool (the Makefile's
+# --blocking-threads), so a worker never waits for its own connections.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "4"))
+DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": DATABASE_POOL_TIMEOUT,
+    }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"

@@ -22,3 +22,5 @@ urlpatterns = [
     path("", include("ascn.network.urls")),
     path("", include("ascn.portal.urls")),
 ]
+
+handler500 = "ascn.core.busy.server_error"
