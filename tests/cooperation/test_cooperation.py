@@ -376,12 +376,11 @@ def test_a_member_starts_a_thread_from_the_forum_page(roles):
     )
     assert response.status_code == 302
     assert Thread.objects.filter(title="Air quality").exists()
-    assert (
-        client.post(
-            "/cooperation/forum/quality-environment/", {"title": "", "body": ""}
-        ).status_code
-        == 422
-    )
+    refused = client.post("/cooperation/forum/quality-environment/", {"title": "", "body": ""})
+    assert refused.status_code == 422
+    # the error summary names each missing field and leads to it
+    assert 'href="#id_title"' in refused.content.decode()
+    assert 'href="#id_body"' in refused.content.decode()
     assert Thread.objects.count() == 1
     assert client.get("/cooperation/forum/no-such-area/").status_code == 404
 

@@ -4,10 +4,13 @@ means (never a 500), and a higher app's section shows on a lower app's page."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from ascn.core import sections
@@ -86,3 +89,43 @@ def test_a_section_shows_on_its_models_pages_in_its_slot_when_it_has_something()
         assert "Deal on" not in render(2)
     finally:
         sections._sections["plans.project"].remove(section)
+
+
+@pytest.mark.parametrize(
+    ("page", "ends", "links"),
+    [
+        ("1", True, ["Older", "Oldest"]),
+        ("2", True, ["Newest", "Newer", "Older", "Oldest"]),
+        ("3", True, ["Newest", "Newer"]),
+        ("2", False, ["Newer", "Older"]),
+    ],
+)
+def test_a_newest_first_list_pages_newer_and_older_and_with_ends_the_first_and_last(
+    page, ends, links
+):
+    # given a list of 5 rows, 2 a page (the audit trail with ends, the invitations without)
+    request = RequestFactory().get("/list/", {"page": page, "actor": "ana"})
+    page_obj = Paginator(range(5), 2).get_page(page)
+    # when its pages are drawn
+    drawn = render_to_string(
+        "components/pagination_newest_first.html",
+        {"page_obj": page_obj, "label": "Pages of the list", "ends": ends},
+        request=request,
+    )
+    # then each link keeps the filters and leads where its name says
+    shown = re.findall(r'<a href="\?page=(\d)&amp;actor=ana"[^>]*>(\w+)</a>', drawn)
+    assert [name for _page, name in shown] == links
+    where = {"Newest": "1", "Newer": str(int(page) - 1), "Older": str(int(page) + 1)}
+    assert all(target == where.get(name, "3") for target, name in shown)
+    assert f"Page {page} of 3" in drawn
+    assert 'aria-label="Pages of the list"' in drawn
+
+
+def test_a_newest_first_list_of_one_page_draws_no_pages():
+    page_obj = Paginator(range(2), 2).get_page("1")
+    drawn = render_to_string(
+        "components/pagination_newest_first.html",
+        {"page_obj": page_obj, "label": "x"},
+        request=RequestFactory().get("/list/"),
+    )
+    assert "<nav" not in drawn

@@ -4,6 +4,7 @@ illustrative samples, to run outside demo mode."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,17 @@ from django.db import transaction
 def read_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+def upsert_each(path: Path, upsert: Callable[[str, dict[str, Any]], tuple[Any, bool]]) -> int:
+    """Write each record of the seed file at ``path`` — a list of mappings, each with its
+    ``slug`` — through ``upsert(slug, rest)``, which answers ``(record, changed)`` as the
+    services' ``…_upsert_seed`` do. Answers how many records were created or changed."""
+    written = 0
+    for item in read_yaml(path) or []:
+        _, changed = upsert(item.pop("slug"), item)
+        written += int(changed)
+    return written
 
 
 class LoadCommand(BaseCommand):

@@ -7,9 +7,12 @@ are plain POST forms: the pages work without JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +46,21 @@ def _programme_or_404(request, slug: str) -> Programme:
         queries.programmes_for(request.user).filter(slug=slug).first(),
         _("Funding programme not found."),
     )
+
+
+def _programme_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A form sent from a programme's page: POST only, by someone signed in (a visitor goes to
+    sign in first), about a programme the user may see — which the view gets instead of its
+    slug."""
+
+    @require_POST
+    @wraps(view)
+    def sent_from_programme(request, slug: str, **kwargs) -> HttpResponse:
+        if response := sign_in_first(request):
+            return response
+        return view(request, _programme_or_404(request, slug), **kwargs)
+
+    return sent_from_programme
 
 
 @require_GET
@@ -136,11 +154,8 @@ def programme_detail(request, slug: str):
     return _detail(request, _programme_or_404(request, slug))
 
 
-@require_POST
-def programme_apply(request, slug: str):
-    if response := sign_in_first(request):
-        return response
-    programme = _programme_or_404(request, slug)
+@_programme_post
+def programme_apply(request, programme: Programme):
     if not scopes_of(request.user).city_ids:
         raise PermissionDenied(
             _("Only Chief Smart City Officers apply, with their city's projects.")
@@ -186,13 +201,10 @@ def _refused(request, programme, exc, application):
     )
 
 
-@require_POST
-def application_action(request, slug: str, pk: int, action: str):
-    if response := sign_in_first(request):
-        return response
+@_programme_post
+def application_action(request, programme: Programme, pk: int, action: str):
     if action not in ACTIONS or action == "award":
         raise Http404
-    programme = _programme_or_404(request, slug)
     application = _application(request, programme, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -215,11 +227,8 @@ def application_action(request, slug: str, pk: int, action: str):
     return HttpResponseRedirect(programme.get_absolute_url() + "#applications")
 
 
-@require_POST
-def application_award_view(request, slug: str, pk: int):
-    if response := sign_in_first(request):
-        return response
-    programme = _programme_or_404(request, slug)
+@_programme_post
+def application_award_view(request, programme: Programme, pk: int):
     application = _application(request, programme, pk)
     form = AwardForm(request.POST)
     if not form.is_valid():
@@ -231,23 +240,15 @@ def application_award_view(request, slug: str, pk: int):
             error_application=application.pk,
         )
     try:
-        application_award(
-            actor=request.user,
-            application=application,
-            amount=form.cleaned_data["amount"],
-            version=form.cleaned_data["version"],
-        )
+        application_award(actor=request.user, application=application, **form.cleaned_data)
     except (InvalidInput, StaleEdit) as exc:
         return _refused(request, programme, exc, application)
     messages.success(request, _("The award is recorded; the balance is updated."))
     return HttpResponseRedirect(programme.get_absolute_url() + "#awards")
 
 
-@require_POST
-def award_disburse(request, slug: str, pk: int):
-    if response := sign_in_first(request):
-        return response
-    programme = _programme_or_404(request, slug)
+@_programme_post
+def award_disburse(request, programme: Programme, pk: int):
     award = found(
         queries.awards_for(request.user).filter(pk=pk, programme=programme).first(),
         _("Award not found."),
@@ -263,11 +264,8 @@ def award_disburse(request, slug: str, pk: int):
     return HttpResponseRedirect(programme.get_absolute_url() + "#awards")
 
 
-@require_POST
-def programme_call_create(request, slug: str):
-    if response := sign_in_first(request):
-        return response
-    programme = _programme_or_404(request, slug)
+@_programme_post
+def programme_call_create(request, programme: Programme):
     programme_policy.require(request.user, "change", programme)
     form = CallForm(request.POST)
     sent = send_form(

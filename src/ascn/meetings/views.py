@@ -149,13 +149,7 @@ def meeting_document_add(request, slug: str):
                 messages.error(request, error)
         return redirect(meeting.get_absolute_url() + "#documents")
     try:
-        meeting_document_upload(
-            actor=request.user,
-            meeting=meeting,
-            title=form.cleaned_data["title"],
-            kind=form.cleaned_data["kind"],
-            file=form.cleaned_data["file"],
-        )
+        meeting_document_upload(actor=request.user, meeting=meeting, **form.cleaned_data)
     except InvalidInput as exc:
         messages.error(request, exc.message)
     else:

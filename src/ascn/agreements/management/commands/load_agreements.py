@@ -7,8 +7,9 @@ An agreement is linked to the meeting where it was signed when that meeting is l
 import datetime as dt
 from pathlib import Path
 
+from ascn.agreements.models import Agreement
 from ascn.agreements.services import agreement_upsert_seed
-from ascn.core.seed import LoadCommand, read_yaml
+from ascn.core.seed import LoadCommand, upsert_each
 from ascn.meetings.models import Meeting
 from ascn.partners.models import Organisation
 
@@ -34,17 +35,16 @@ def _parties(parties: list[dict]) -> list[dict]:
     return out
 
 
+def _agreement(slug: str, item: dict) -> tuple[Agreement, bool]:
+    parties = _parties(item.pop("parties"))
+    item["meeting"] = _meeting(item.pop("meeting", None))
+    if isinstance(item.get("signed_date"), str):
+        item["signed_date"] = dt.date.fromisoformat(item["signed_date"])
+    return agreement_upsert_seed(slug=slug, values=item, parties=parties)
+
+
 def load_agreements() -> int:
-    written = 0
-    for item in read_yaml(SEED):
-        slug = item.pop("slug")
-        parties = _parties(item.pop("parties"))
-        item["meeting"] = _meeting(item.pop("meeting", None))
-        if isinstance(item.get("signed_date"), str):
-            item["signed_date"] = dt.date.fromisoformat(item["signed_date"])
-        _, changed = agreement_upsert_seed(slug=slug, values=item, parties=parties)
-        written += int(changed)
-    return written
+    return upsert_each(SEED, _agreement)
 
 
 class Command(LoadCommand):

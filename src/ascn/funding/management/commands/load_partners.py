@@ -6,8 +6,9 @@ from pathlib import Path
 from django.apps import apps
 from django.core.management.base import CommandError
 
-from ascn.core.seed import LoadCommand, read_yaml
+from ascn.core.seed import LoadCommand, upsert_each
 from ascn.core.visibility import Visibility
+from ascn.funding.models import Programme
 from ascn.funding.services import programme_upsert_seed
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_upsert_seed
@@ -16,14 +17,13 @@ SEED = Path(apps.get_app_config("partners").path) / "seed" / "organisations.yaml
 PROGRAMMES_SEED = Path(__file__).resolve().parents[2] / "seed" / "programmes.yaml"
 
 
+def _organisation_record(slug: str, item: dict) -> tuple[Organisation, bool]:
+    item.setdefault("visibility", Visibility.PUBLIC)
+    return organisation_upsert_seed(slug=slug, values=item)
+
+
 def load_partners() -> int:
-    written = 0
-    for item in read_yaml(SEED) or []:
-        slug = item.pop("slug")
-        item.setdefault("visibility", Visibility.PUBLIC)
-        _, changed = organisation_upsert_seed(slug=slug, values=item)
-        written += int(changed)
-    return written
+    return upsert_each(SEED, _organisation_record)
 
 
 def _organisation(slug: str | None, field: str, programme: str) -> Organisation | None:
@@ -35,16 +35,15 @@ def _organisation(slug: str | None, field: str, programme: str) -> Organisation 
     return organisation
 
 
+def _programme(slug: str, item: dict) -> tuple[Programme, bool]:
+    sponsor = _organisation(item.pop("sponsor"), "sponsor", slug)
+    item["implementer"] = _organisation(item.pop("implementer", None), "implementer", slug)
+    item.setdefault("visibility", Visibility.PUBLIC)
+    return programme_upsert_seed(slug=slug, sponsor=sponsor, values=item)
+
+
 def load_programmes() -> int:
-    written = 0
-    for item in read_yaml(PROGRAMMES_SEED) or []:
-        slug = item.pop("slug")
-        sponsor = _organisation(item.pop("sponsor"), "sponsor", slug)
-        item["implementer"] = _organisation(item.pop("implementer", None), "implementer", slug)
-        item.setdefault("visibility", Visibility.PUBLIC)
-        _, changed = programme_upsert_seed(slug=slug, sponsor=sponsor, values=item)
-        written += int(changed)
-    return written
+    return upsert_each(PROGRAMMES_SEED, _programme)
 
 
 class Command(LoadCommand):
