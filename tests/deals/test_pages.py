@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.template import RequestContext, Template
 from django.test import RequestFactory
 
-from ascn.accounts.models import Notification
+from ascn.accounts.models import Membership, Notification, Role
 from ascn.deals.models import Engagement
 from ascn.deals.queries import pairs_in_pipeline
 from ascn.plans.models import Project
@@ -224,3 +224,34 @@ def test_the_city_page_links_its_pipeline_for_members(deals):
     assert 'href="/engagements/?city=phuket"' in signed_in
     anonymous = deals.roles.session("anonymous").get("/cities/phuket/").content.decode()
     assert "/engagements/" not in anonymous
+
+
+def test_interest_says_who_was_notified_and_never_claims_a_nobody(deals, text):
+    from_adb = {"project": deals.phuket_project.pk, "organisation": "asian-development-bank"}
+    client = deals.roles.session("partner_adb")
+    # Phuket has an officer: she is notified, and the page says so
+    response = client.post("/engagements/new/", {**from_adb, "message": "Interested."})
+    assert "Interest sent; the Chief Smart City Officers of Phuket have been notified." in text(
+        client.get(response["Location"])
+    )
+    # a step by ADB's only member: Phuket's officer is told, and nobody else at ADB is
+    engagement = Engagement.objects.get()
+    moved = client.post(
+        f"/engagements/{engagement.pk}/advance/",
+        {"stage": "discussion", "version": engagement.version},
+    )
+    shown = text(client.get(moved["Location"]))
+    assert "the city's officers are notified (nobody else acts for Asian Development Bank)" in (
+        shown
+    )
+    assert "both sides" not in shown
+    # with nobody acting for Phuket, the next step says nobody there was told
+    Membership.objects.filter(role=Role.CSO, city__slug="phuket").delete()
+    engagement.refresh_from_db()
+    moved = client.post(
+        f"/engagements/{engagement.pk}/advance/",
+        {"stage": "due_diligence", "version": engagement.version},
+    )
+    shown = text(client.get(moved["Location"]))
+    assert "both sides" not in shown
+    assert "Nobody else acts for either side on the platform: nobody was notified." in shown

@@ -256,10 +256,10 @@ def test_a_csco_shapes_a_project_and_submits_the_plan_and_the_nr_endorses_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Endorsement queue")
     row = page.get_by_role("row", name=re.compile(re.escape(PLAN_TITLE)))
     expect(row).to_contain_text("Da Nang")
-    expect(row).to_contain_text("3 versions")
+    expect(row).to_contain_text("submitted 2 times")
     screenshot(page, "nr-queue")
 
-    # when: she compares it with the version she returned
+    # when: she compares it with the submission she returned
     row.get_by_role("link", name="What changed").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Compare two versions")
     expect(page.get_by_role("status").filter(has_text="changed")).to_contain_text(

@@ -173,3 +173,30 @@ def test_the_apply_form_offers_only_projects_that_can_still_apply(world, text):
         closes_on=today + dt.timedelta(days=10),
     )
     assert "Patong smart drainage — Phuket" in text(csco.get(URL))
+
+
+def test_a_new_call_s_message_says_when_it_takes_applications(world, text):
+    client = world["roles"].session("secretariat")
+    today = timezone.localdate()
+    later = client.post(
+        f"/programmes/{AASCTF}/calls/",
+        {
+            "title": "Round 2",
+            "opens_on": (today + dt.timedelta(days=40)).isoformat(),
+            "closes_on": (today + dt.timedelta(days=80)).isoformat(),
+        },
+    )
+    shown = text(client.get(later["Location"]))
+    assert "The call is saved. It opens for applications on" in shown
+    assert "open for applications now" not in shown
+    now = client.post(
+        f"/programmes/{AASCTF}/calls/",
+        {
+            "title": "Round 3",
+            "opens_on": today.isoformat(),
+            "closes_on": (today + dt.timedelta(days=20)).isoformat(),
+        },
+    )
+    assert "The call is saved and open for applications now, until" in text(
+        client.get(now["Location"])
+    )

@@ -15,12 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ascn.accounts.notifications import mark_read
+from ascn.accounts.notifications import mark_read, members_of
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.queries import found
 from ascn.deals.forms import AdvanceForm, InterestForm
-from ascn.deals.models import Engagement
+from ascn.deals.models import Engagement, EngagementSide
 from ascn.deals.permissions import engagement_side_of, may_advance
 from ascn.deals.queries import board_columns, engagements_for
 from ascn.deals.services import (
@@ -133,8 +133,46 @@ def engagement_advance_view(request, pk: int):
     except InvalidInput as exc:
         form_error(form, exc)
         return _detail_page(request, engagement, form, status=422)
-    messages.success(request, _("The deal moved on; both sides have been told."))
+    messages.success(request, _advanced_message(engagement, request.user))
     return redirect("engagement-detail", pk=pk)
+
+
+def _told(user, *, city_id: int | None = None, organisation_id: int | None = None) -> bool:
+    """Whether anyone but ``user`` acts for the city or the organisation: the people the
+    services notify (``members_of``), so a message says "told" only when someone was."""
+    people = members_of(city_id=city_id, organisation_id=organisation_id)
+    return any(person != user for person in people)
+
+
+def _interest_message(engagement: Engagement, user) -> str:
+    project, organisation = engagement.project, engagement.organisation
+    if engagement.initiated_by == EngagementSide.PARTNER:
+        other = _("the Chief Smart City Officers of %(city)s") % {"city": project.city.name}
+        told = _told(user, city_id=project.city_id)
+    else:
+        other = organisation.name
+        told = _told(user, organisation_id=organisation.pk)
+    if told:
+        return _("Interest sent; %(other)s have been notified.") % {"other": other}
+    return _(
+        "Interest recorded, but nobody acts for %(other)s on the platform yet, so nobody was "
+        "notified. The deal waits in the pipeline for them."
+    ) % {"other": other}
+
+
+def _advanced_message(engagement: Engagement, user) -> str:
+    city = _told(user, city_id=engagement.project.city_id)
+    organisation = _told(user, organisation_id=engagement.organisation_id)
+    if city and organisation:
+        return _("The deal moved on; both sides have been notified.")
+    if city or organisation:
+        return _("The deal moved on; %(told)s notified (nobody else acts for %(other)s).") % {
+            "told": _("the city's officers are") if city else _("the organisation's members are"),
+            "other": engagement.organisation.name if city else engagement.project.city.name,
+        }
+    return _(
+        "The deal moved on. Nobody else acts for either side on the platform: nobody was notified."
+    )
 
 
 def _pair_or_404(request, project_id, organisation_slug) -> tuple[Project, Organisation]:
@@ -200,5 +238,5 @@ def engagement_new(request):
     except InvalidInput as exc:
         form.add_error("message" if exc.field == "message" else None, exc.message)
         return render(request, "deals/engagement_new.html", context, status=422)
-    messages.success(request, _("Interest sent; the other side has been told."))
+    messages.success(request, _interest_message(engagement, request.user))
     return redirect(engagement)

@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -264,6 +265,21 @@ def award_disburse(request, programme: Programme, pk: int):
     return HttpResponseRedirect(programme.get_absolute_url() + "#awards")
 
 
+def _call_saved_message(form: CallForm) -> str:
+    """Whether the new call takes applications now or from a later date, as it is."""
+    data = form.cleaned_data if form.is_valid() else {}
+    opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+    if opens_on is None or closes_on is None:
+        return _("The call is saved.")
+    if opens_on <= timezone.localdate():
+        return _("The call is saved and open for applications now, until %(date)s.") % {
+            "date": date_format(closes_on)
+        }
+    return _("The call is saved. It opens for applications on %(date)s.") % {
+        "date": date_format(opens_on)
+    }
+
+
 @_programme_post
 def programme_call_create(request, programme: Programme):
     programme_policy.require(request.user, "change", programme)
@@ -272,7 +288,7 @@ def programme_call_create(request, programme: Programme):
         request,
         form,
         lambda data: call_create(actor=request.user, programme=programme, **data),
-        saved_message=_("The call is open for applications on its opening date."),
+        saved_message=_call_saved_message(form),
         next_url=programme.get_absolute_url() + "#calls",
     )
     return sent.response or _detail(request, programme, status=sent.status, call_form=form)

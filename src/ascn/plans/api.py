@@ -491,6 +491,14 @@ plans_submit = _transition_endpoint(
     "The city's Chief Smart City Officer (or the Secretariat) submits a `draft` or "
     "`returned` plan to the member state's National Representative.",
 )
+plans_withdraw = _transition_endpoint(
+    "withdraw",
+    "Withdraw a submitted plan to change it (CSCO)",
+    "The city's Chief Smart City Officer (or the Secretariat) takes back a `submitted` plan "
+    "nobody has endorsed or returned yet: it becomes a `draft` again, leaves the National "
+    "Representative's queue (they are e-mailed), and can be edited and submitted again. The "
+    "new version's `status` is `draft`.",
+)
 plans_endorse = _transition_endpoint(
     "endorse",
     "Endorse a submitted plan (National Representative)",

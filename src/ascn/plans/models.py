@@ -132,6 +132,14 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} v{self.number}"
 
+    @property
+    def happened(self) -> str:
+        """What this version records, in words. A version is kept at each move of the plan, so
+        one whose status is ``draft`` records a withdrawal (the only move back to draft)."""
+        if self.status == PlanStatus.DRAFT:
+            return str(_("Withdrawn by the city"))
+        return str(self.get_status_display())  # type: ignore[attr-defined]
+
 
 class FinancingInstrument(models.TextChoices):
     GRANT = "grant", _("Grant")

@@ -14,6 +14,7 @@ class ActionPlanPolicy(CityRecordPolicy):
     rules = {
         "change": {CSO, SECRETARIAT},
         "submit": {CSO, SECRETARIAT},
+        "withdraw": {CSO, SECRETARIAT},
         "endorse": {NATIONAL_REPRESENTATIVE, SECRETARIAT},
         "return": {NATIONAL_REPRESENTATIVE, SECRETARIAT},
         "publish": {NATIONAL_REPRESENTATIVE, SECRETARIAT},

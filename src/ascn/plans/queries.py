@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from ascn.core import search
 from ascn.core.permissions import scopes_of
@@ -122,7 +122,10 @@ def endorsement_queue(user: Actor) -> tuple[QuerySet[ActionPlan], QuerySet[Actio
     if not scopes.secretariat:
         plans = plans.filter(city__member_state__in=scopes.member_state_ids)
     plans = plans.annotate(
-        version_count=Count("versions", distinct=True),
+        # What changed is told between submissions (a withdrawal or a return repeats one).
+        submission_count=Count(
+            "versions", filter=Q(versions__status=PlanStatus.SUBMITTED), distinct=True
+        ),
         submitted_at=Max("versions__created_at"),
         project_count=Count("projects", distinct=True),
     )

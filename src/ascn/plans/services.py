@@ -53,6 +53,9 @@ PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
     (PlanStatus.RETURNED, "submit"): PlanStatus.SUBMITTED,
     (PlanStatus.SUBMITTED, "endorse"): PlanStatus.ENDORSED,
     (PlanStatus.SUBMITTED, "return"): PlanStatus.RETURNED,
+    # The city takes back what it sent while nobody has acted on it (a submitted plan has been
+    # neither endorsed nor returned): to fix a typo, then submit again.
+    (PlanStatus.SUBMITTED, "withdraw"): PlanStatus.DRAFT,
     (PlanStatus.ENDORSED, "publish"): PlanStatus.PUBLISHED,
 }
 EDITABLE_PLAN_STATUSES = {PlanStatus.DRAFT, PlanStatus.RETURNED}
@@ -397,8 +400,11 @@ def plan_create(
     period_start: int,
     period_end: int,
     sample: bool = False,
+    document: UploadedFile | None = None,
     **optional: Any,
 ) -> ActionPlan:
+    """Start a city's plan as a draft; with ``document``, its PDF attached in the same step
+    (a file that is not a PDF refuses the whole plan: nothing is half saved)."""
     plan = ActionPlan(city=city)
     if not plan_policy.can(actor, "change", plan):
         raise PermissionDenied(
@@ -406,6 +412,8 @@ def plan_create(
                 "Only the city's Chief Smart City Officers and the Secretariat write its action plan."
             )
         )
+    if document is not None:
+        check_pdf(document, field="document")
     values = validation.PLAN.clean(
         {"title": title, "period_start": period_start, "period_end": period_end, **optional}
     )
@@ -419,6 +427,8 @@ def plan_create(
     plan.save()
     plan.outcomes.set(outcomes)
     plan.focus_areas.set(areas)
+    if document is not None:
+        plan.document.save(f"plan-{plan.pk}.pdf", document, save=True)
     audit_and_announce(actor, "plans.plan.created", plan, audit.diff({}, plan_snapshot(plan)))
     return plan
 
@@ -433,9 +443,20 @@ def _editable(plan: ActionPlan) -> ActionPlan:
 
 
 @transaction.atomic
-def plan_update(*, actor: Actor, plan: ActionPlan, version: int, **changes: Any) -> ActionPlan:
+def plan_update(
+    *,
+    actor: Actor,
+    plan: ActionPlan,
+    version: int,
+    document: UploadedFile | None = None,
+    **changes: Any,
+) -> ActionPlan:
+    """Edit a draft or returned plan; with ``document``, its new PDF in the same step and the
+    same version (a file that is not a PDF refuses the whole edit, nothing is written)."""
     plan_policy.require(actor, "change", plan)
     plan = _editable(lock_version(plan, version))
+    if document is not None:
+        check_pdf(document, field="document")
     values = validation.PLAN.clean(changes)
     before = plan_snapshot(plan)
     outcomes = values.pop("outcomes", None)
@@ -444,6 +465,8 @@ def plan_update(*, actor: Actor, plan: ActionPlan, version: int, **changes: Any)
         setattr(plan, key, value)
     validation.PLAN.check_whole(plan)
     validate(plan)
+    if document is not None:
+        plan.document.save(f"plan-{plan.pk}.pdf", document, save=False)
     plan.version += 1
     plan.save()
     if outcomes is not None:
@@ -478,7 +501,7 @@ def plan_attach_document(
 def plan_transition(
     *, actor: Actor, plan: ActionPlan, action: str, version: int, comment: str = ""
 ) -> ActionPlan:
-    """Move a plan along its workflow (submit, endorse, return, publish)."""
+    """Move a plan along its workflow (submit, withdraw, endorse, return, publish)."""
     plan_policy.require(actor, action if action in plan_policy.rules else "change", plan)
     plan = lock_version(plan, version)
     target = PLAN_TRANSITIONS.get((plan.status, action))
@@ -519,34 +542,50 @@ def plan_transition(
 def _past(action: str) -> str:
     return {
         "submit": "submitted",
+        "withdraw": "withdrawn",
         "endorse": "endorsed",
         "return": "returned",
         "publish": "published",
     }.get(action, action)
 
 
-def _notify_plan(plan: ActionPlan, action: str, comment: str) -> None:
-    """E-mail the people who act next: the NR on submission, the city's CSCOs otherwise."""
-
-    if action == "submit":
+def plan_recipients(plan: ActionPlan, action: str) -> list[str]:
+    """Who is e-mailed when ``action`` is taken on the plan: the member state's National
+    Representatives on submission and withdrawal (the plan enters or leaves their queue), the
+    city's CSCOs otherwise. The pages say who was told from this same list."""
+    if action in ("submit", "withdraw"):
         members = Membership.objects.active().filter(
             role=Role.NATIONAL_REPRESENTATIVE, member_state_id=plan.city.member_state_id
         )
     else:
         members = Membership.objects.active().filter(role=Role.CSO, city_id=plan.city_id)
-    recipients = sorted({m.user.email for m in members.select_related("user")})
+    return sorted({m.user.email for m in members.select_related("user")})
+
+
+def _notify_plan(plan: ActionPlan, action: str, comment: str) -> None:
+    """E-mail the people who act next (``plan_recipients``)."""
+    recipients = plan_recipients(plan, action)
     if not recipients:
         return
-    send_mail(
-        subject=_("Action plan %(status)s: %(title)s")
-        % {"status": _past(action), "title": plan.title},
-        message=_("The Smart City Action Plan “%(title)s” of %(city)s was %(status)s.%(comment)s")
-        % {
+    if action == "withdraw":
+        message = _(
+            "The Smart City Action Plan “%(title)s” of %(city)s was withdrawn by the city "
+            "before anyone acted on it. It is a draft again and no longer waits for your "
+            "endorsement; you will be e-mailed when it is submitted again."
+        ) % {"title": plan.title, "city": plan.city.name}
+    else:
+        message = _(
+            "The Smart City Action Plan “%(title)s” of %(city)s was %(status)s.%(comment)s"
+        ) % {
             "title": plan.title,
             "city": plan.city.name,
             "status": _past(action),
             "comment": f"\n\n{comment}" if comment else "",
-        },
+        }
+    send_mail(
+        subject=_("Action plan %(status)s: %(title)s")
+        % {"status": _past(action), "title": plan.title},
+        message=message,
         from_email=None,
         recipient_list=recipients,
     )

@@ -8,7 +8,7 @@ onto these forms too (``core.forms.form_error``).
 
 from ascn.plans.forms.choices import NATIONAL_CURRENCY
 from ascn.plans.forms.filters import PlanFilterForm, ProjectFilterForm
-from ascn.plans.forms.plans import PlanDocumentForm, PlanForm, TransitionForm
+from ascn.plans.forms.plans import PlanForm, TransitionForm
 from ascn.plans.forms.projects import (
     DocumentForm,
     MilestoneForm,
@@ -21,7 +21,6 @@ __all__ = [
     "NATIONAL_CURRENCY",
     "DocumentForm",
     "MilestoneForm",
-    "PlanDocumentForm",
     "PlanFilterForm",
     "PlanForm",
     "ProgressForm",

@@ -1,4 +1,4 @@
-"""The forms of an action plan: the plan, its document, and a step of its workflow."""
+"""The forms of an action plan: the plan (with its document), and a step of its workflow."""
 
 from __future__ import annotations
 
@@ -32,6 +32,17 @@ class PlanForm(RecordForm):
     )
     outcomes = framework_field(Outcome, _("ASCF strategic outcomes it addresses"), required=False)
     focus_areas = framework_field(FocusArea, _("ASCF focus areas it addresses"), required=False)
+    # In the same form as the text, so a file chosen before "Save changes" is saved with it
+    # (checked as a PDF by the service); not one of EDIT_FIELDS: the view passes it apart.
+    document = forms.FileField(
+        label=_("Plan document (PDF)"),
+        required=False,
+        help_text=_(
+            "The plan as published by the city: a PDF of at most 10 MB. It is attached when "
+            "you save; choosing another replaces it (earlier versions keep theirs)."
+        ),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
 
     EDIT_FIELDS = ("title", "period_start", "period_end", "vision", "outcomes", "focus_areas")
     ROW_GROUPS = {"section": ("sections", _("Narrative sections"), ("heading", "body"))}
@@ -55,20 +66,9 @@ class PlanForm(RecordForm):
         return super().field_of(problem)
 
 
-class PlanDocumentForm(AccessibleFormMixin, forms.Form):
-    # Shown on the plan's edit page next to PlanForm, which has its own ``version``: an id of
-    # its own keeps the page's ids unique.
-    version = forms.IntegerField(widget=forms.HiddenInput(attrs={"id": "id_document_version"}))
-    document = forms.FileField(
-        label=_("Plan document (PDF)"),
-        help_text=_("The plan as published by the city: a PDF of at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-    )
-
-
 class TransitionForm(AccessibleFormMixin, forms.Form):
     action = forms.ChoiceField(
-        choices=[(a, a) for a in ("submit", "endorse", "return", "publish")],
+        choices=[(a, a) for a in ("submit", "withdraw", "endorse", "return", "publish")],
         widget=forms.HiddenInput,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans.models import (
+    PlanStatus,
     PlanVersion,
 )
 from ascn.plans.services import (
@@ -152,20 +153,39 @@ def compare_snapshots(old: dict, new: dict, names: dict) -> list[dict]:
     return rows
 
 
+def default_pair(
+    numbers: list[int], submissions: list[int], editable: bool
+) -> tuple[str | None, str | None]:
+    """The versions compared when none are asked for: what the National Representative was
+    sent each time. The latest submission with the one before it; while the city revises the
+    plan (draft, returned), its latest submission with the current text; with no submission,
+    nothing."""
+    if editable and submissions:
+        return str(submissions[-1]), CURRENT
+    if len(submissions) >= 2:
+        return str(submissions[-2]), str(submissions[-1])
+    if submissions:
+        return str(submissions[-1]), CURRENT
+    if numbers:
+        return str(numbers[-1]), CURRENT
+    return None, None
+
+
 @require_GET
 def plan_compare(request, pk: int):
-
+    """Two versions side by side. The choices are the plan's submissions; ``all=1`` offers
+    every version (withdrawals, returns, endorsement, publication) as well."""
     plan = plan_or_404(request, pk)
     versions = {
         v.number: v for v in PlanVersion.objects.filter(plan=plan).select_related("created_by")
     }
     numbers = sorted(versions)
+    submissions = [n for n in numbers if versions[n].status == PlanStatus.SUBMITTED]
+    editable = plan.status in EDITABLE_PLAN_STATUSES
+    show_all = request.GET.get("all") == "1"
     a, b = request.GET.get("a"), request.GET.get("b")
     if a is None and b is None:
-        if len(numbers) >= 2:
-            a, b = str(numbers[-2]), str(numbers[-1])
-        elif numbers:
-            a, b = str(numbers[-1]), CURRENT
+        a, b = default_pair(numbers, submissions, editable)
     sides = []
     for value in (a, b):
         if value == CURRENT:
@@ -192,6 +212,13 @@ def plan_compare(request, pk: int):
         if len(sides) == 2
         else []
     )
+    # The versions offered: the submissions, and the ones on screen (a link may name any).
+    chosen = {a, b}
+    offered = [
+        versions[n]
+        for n in numbers
+        if show_all or versions[n].status == PlanStatus.SUBMITTED or str(n) in chosen
+    ]
     return render(
         request,
         "plans/plan_compare.html",
@@ -200,9 +227,11 @@ def plan_compare(request, pk: int):
             "sides": sides,
             "rows": rows,
             "changed": [row["label"] for row in rows if row["changed"]],
-            "versions": [versions[n] for n in numbers],
+            "versions": offered,
+            "show_all": show_all,
+            "hidden_versions": len(numbers) - len(offered),
             "a": a,
             "b": b,
-            "can_compare_current": plan.status in EDITABLE_PLAN_STATUSES,
+            "can_compare_current": editable,
         },
     )

@@ -21,7 +21,6 @@ from ascn.core.views import filtered_page, results_or_page, safe_next, send_form
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import queries
 from ascn.plans.forms import (
-    PlanDocumentForm,
     PlanFilterForm,
     PlanForm,
     TransitionForm,
@@ -36,8 +35,8 @@ from ascn.plans.permissions import plan_policy, project_policy
 from ascn.plans.services import (
     EDITABLE_PLAN_STATUSES,
     PLAN_TRANSITIONS,
-    plan_attach_document,
     plan_create,
+    plan_recipients,
     plan_transition,
     plan_update,
 )
@@ -51,7 +50,7 @@ from ascn.plans.views.common import (
 from ascn.plans.views.merge import merge_stale_edit, original_token
 from ascn.plans.views.project_records import attachment
 
-PLAN_ACTIONS = ("submit", "endorse", "return", "publish")
+PLAN_ACTIONS = ("submit", "withdraw", "endorse", "return", "publish")
 
 
 @require_GET
@@ -90,18 +89,28 @@ def plan_create_view(request):
     status = 200
     if request.method == "POST":
         extra = 1 if "add_section" in request.POST else 0
-        form = PlanForm(request.POST, cities=cities, extra_sections=extra)
+        form = PlanForm(request.POST, request.FILES, cities=cities, extra_sections=extra)
         if extra:
             return render(
                 request,
                 "plans/plan_form.html",
-                {"form": form, "creating": True, "adding_section": True},
+                {
+                    "form": form,
+                    "creating": True,
+                    "adding_section": True,
+                    "document_notice": document_not_kept(request),
+                },
             )
         if form.is_valid():
             values = form.service_values()
             try:
                 city = chosen_city(cities, form.cleaned_data["city"])
-                plan = plan_create(actor=request.user, city=city, **values)
+                plan = plan_create(
+                    actor=request.user,
+                    city=city,
+                    document=form.cleaned_data.get("document"),
+                    **values,
+                )
             except InvalidInput as exc:
                 form_error(form, exc)
                 status = exc.status
@@ -109,6 +118,10 @@ def plan_create_view(request):
                 messages.success(
                     request,
                     _(
+                        "The action plan is saved as a draft, with its PDF. List its projects, then submit it for endorsement."
+                    )
+                    if plan.document
+                    else _(
                         "The action plan is saved as a draft. Attach its PDF, list its projects, then submit it for endorsement."
                     ),
                 )
@@ -123,7 +136,8 @@ def plan_create_view(request):
             "period_end": year + 5,
         }
         form = PlanForm(initial=initial, cities=cities)
-    return render(request, "plans/plan_form.html", {"form": form, "creating": True}, status=status)
+    context = {"form": form, "creating": True, "document_notice": document_not_kept(request)}
+    return render(request, "plans/plan_form.html", context, status=status)
 
 
 def plan_actions(user, plan: ActionPlan) -> list[str]:
@@ -158,14 +172,21 @@ def _plan_context(request, plan: ActionPlan, **extra) -> dict:
         "outcomes": dict(Outcome.objects.values_list("code", "name")),
         "focus_areas": dict(FocusArea.objects.values_list("code", "name")),
     }
+    # Each submission is compared with the one before it (what the National Representative
+    # was sent then), not with a return or a withdrawal, which repeat what was sent.
     previous = None
+    submissions = 0
     for version in versions:
-        version.previous = previous
-        previous = version.number
+        version.previous = None
+        if version.status == PlanStatus.SUBMITTED:
+            version.previous = previous
+            previous = version.number
+            submissions += 1
     return {
         "plan": plan,
         "versions": versions,
-        "last_version": previous,
+        "last_submission": previous,
+        "submissions": submissions,
         "status_steps": [
             (PlanStatus.RETURNED, _("Returned for changes"))
             if plan.status == PlanStatus.RETURNED
@@ -229,7 +250,8 @@ def _transition_form(action: str, **kwargs) -> TransitionForm:
 
 @require_http_methods(["GET", "POST"])
 def plan_detail(request, pk: int):
-    """The plan; a POST moves it along its workflow (submit, endorse, return, publish)."""
+    """The plan; a POST moves it along its workflow (submit, withdraw, endorse, return,
+    publish)."""
     plan = plan_or_404(request, pk)
     if request.method == "GET":
         return render(request, "plans/plan_detail.html", _plan_context(request, plan))
@@ -262,16 +284,7 @@ def plan_detail(request, pk: int):
             form_error(form, exc)
             status = exc.status
         else:
-            done = {
-                "submit": _(
-                    "Plan submitted. The National Representative is notified and will endorse it or return it with a comment."
-                ),
-                "endorse": _("Plan endorsed. The city's officers are notified."),
-                "return": _(
-                    "Plan returned to the city with your comment. Its officers are notified."
-                ),
-                "publish": _("Plan published: everyone can read it now."),
-            }[data["action"]]
+            done = transition_message(plan, data["action"])
             messages.success(request, done)
             return redirect(safe_next(request, data.get("next"), plan.get_absolute_url()))
     else:
@@ -285,20 +298,69 @@ def plan_detail(request, pk: int):
     )
 
 
-def _plan_edit_page(
-    request, plan, form, document_form, status=200, stale=None, adding=False, document_stale=None
-):
+def transition_message(plan: ActionPlan, action: str) -> str:
+    """What happened, and who was told: said from the list of people actually e-mailed
+    (``plan_recipients``), so a city without a National Representative is not told that one
+    was notified."""
+    told = bool(plan_recipients(plan, action))
+    state = plan.city.member_state.name
+    if action == "submit":
+        if told:
+            return _(
+                "Plan submitted. The National Representative of %(state)s is e-mailed and will "
+                "endorse it or return it with a comment. Until they act you can still withdraw "
+                "it to make changes."
+            ) % {"state": state}
+        return _(
+            "Plan submitted. %(state)s has no National Representative on the platform yet, so "
+            "nobody was e-mailed: the Secretariat sees the plan in its endorsement queue."
+        ) % {"state": state}
+    if action == "withdraw":
+        if told:
+            return _(
+                "Plan withdrawn: it is a draft again, for you to change and submit again. The "
+                "National Representative of %(state)s is e-mailed that it no longer waits for "
+                "them."
+            ) % {"state": state}
+        return _(
+            "Plan withdrawn: it is a draft again, for you to change and submit again. It had "
+            "not been e-mailed to anyone, so nobody else is told."
+        )
+    officers = (
+        _("The city's Chief Smart City Officers are e-mailed.")
+        if told
+        else _("The city has no Chief Smart City Officer on the platform, so nobody was e-mailed.")
+    )
+    if action == "endorse":
+        return _("Plan endorsed. Publish it to make it public.") + " " + officers
+    if action == "return":
+        return _("Plan returned to the city with your comment.") + " " + officers
+    return _("Plan published: everyone can read it now.") + " " + officers
+
+
+def document_not_kept(request) -> str:
+    """When the page comes back without saving (a problem, a stale edit, a section added) a
+    file chosen in it is gone — browsers never refill a file field — so say so."""
+    chosen = request.FILES.get("document")
+    if chosen is None:
+        return ""
+    return _(
+        "The PDF you chose (%(name)s) is not attached yet: a page cannot keep a chosen file "
+        "when it comes back, so choose it again before you save."
+    ) % {"name": chosen.name}
+
+
+def _plan_edit_page(request, plan, form, status=200, stale=None, adding=False):
     return render(
         request,
         "plans/plan_form.html",
         {
             "form": form,
-            "document_form": document_form,
             "plan": plan,
             "creating": False,
             "stale": stale,
             "adding_section": adding,
-            "document_stale": document_stale,
+            "document_notice": document_not_kept(request) if request.method == "POST" else "",
         },
         status=status,
     )
@@ -307,6 +369,7 @@ def _plan_edit_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, pk: int):
+    """The plan's one edit form: its text and its PDF, saved together by "Save changes"."""
     plan = plan_or_404(request, pk)
     if not plan_policy.can(request.user, "change", plan):
         raise PermissionDenied(
@@ -321,22 +384,28 @@ def plan_edit(request, pk: int):
             {"plan": plan},
             status=409,
         )
-    document_form = PlanDocumentForm(initial={"version": plan.version})
     if request.method == "GET":
         form = PlanForm(initial=PlanForm.initial_from(plan), plan=plan)
         form.initial["original"] = original_token(form, plan)
-        return _plan_edit_page(request, plan, form, document_form)
+        return _plan_edit_page(request, plan, form)
     extra = 1 if "add_section" in request.POST else 0
-    form = PlanForm(request.POST, plan=plan, extra_sections=extra)
+    form = PlanForm(request.POST, request.FILES, plan=plan, extra_sections=extra)
     if extra:
-        return _plan_edit_page(request, plan, form, document_form, adding=True)
+        return _plan_edit_page(request, plan, form, adding=True)
+    document = request.FILES.get("document")
     sent = send_form(
         request,
         form,
         lambda data: plan_update(
-            actor=request.user, plan=plan, version=data["version"], **form.service_values()
+            actor=request.user,
+            plan=plan,
+            version=data["version"],
+            document=data.get("document"),
+            **form.service_values(),
         ),
-        saved_message=_("Your changes to the plan are saved."),
+        saved_message=_("Your changes to the plan are saved, and the PDF you chose is attached.")
+        if document is not None
+        else _("Your changes to the plan are saved."),
         next_url=plan.get_absolute_url(),
         stale_edits=True,
     )
@@ -345,56 +414,14 @@ def plan_edit(request, pk: int):
     if sent.stale:
         current = plan_or_404(request, pk)
         form, stale = merge_stale_edit(request, form, current, plan=current)
-        document_form = PlanDocumentForm(initial={"version": current.version})
-        return _plan_edit_page(request, current, form, document_form, status=409, stale=stale)
-    return _plan_edit_page(request, plan, form, document_form, status=sent.status)
+        return _plan_edit_page(request, current, form, status=409, stale=stale)
+    return _plan_edit_page(request, plan, form, status=sent.status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def plan_document(request, pk: int):
-    """GET: the plan's PDF (for whoever may see the plan). POST: attach a new one."""
+    """The plan's PDF, for whoever may see the plan (it is attached on the edit page)."""
     plan = plan_or_404(request, pk)
-    if request.method == "GET":
-        if not plan.document:
-            raise Http404(_("This plan has no document attached."))
-        return attachment(plan.document, f"{slugify(plan.title) or 'action-plan'}.pdf")
-    if response := sign_in_first(request):
-        return response
-    if not plan_policy.can(request.user, "change", plan):
-        raise PermissionDenied(
-            _(
-                "Only the city's Chief Smart City Officers and the Secretariat attach the plan's document."
-            ),
-        )
-    document_form = PlanDocumentForm(request.POST, request.FILES)
-    status, document_stale = 422, None
-    if document_form.is_valid():
-        try:
-            plan_attach_document(
-                actor=request.user,
-                plan=plan,
-                version=document_form.cleaned_data["version"],
-                file=document_form.cleaned_data["document"],
-            )
-        except StaleEdit:
-            plan = plan_or_404(request, pk)
-            document_form = PlanDocumentForm(initial={"version": plan.version})
-            document_stale = _(
-                "Someone else changed the plan while you were editing it, so nothing was "
-                "attached. The page now shows the plan as it is: choose the file again to "
-                "attach it."
-            )
-            status = 409
-        except InvalidInput as exc:
-            form_error(document_form, exc)
-            status = exc.status
-        else:
-            messages.success(request, _("The plan document is attached."))
-            return redirect(plan)
-    if plan.status not in EDITABLE_PLAN_STATUSES:
-        return render(request, "plans/plan_locked.html", {"plan": plan}, status=409)
-    form = PlanForm(initial=PlanForm.initial_from(plan), plan=plan)
-    form.initial["original"] = original_token(form, plan)
-    return _plan_edit_page(
-        request, plan, form, document_form, status=status, document_stale=document_stale
-    )
+    if not plan.document:
+        raise Http404(_("This plan has no document attached."))
+    return attachment(plan.document, f"{slugify(plan.title) or 'action-plan'}.pdf")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.forms import form_error
 from ascn.core.views import filtered_page, results_or_page, send_form
+from ascn.core.visibility import Visibility
 from ascn.network.models import City
 from ascn.plans import charts, codelists, disclosure, money, queries
 from ascn.plans.forms import NATIONAL_CURRENCY, ProjectFilterForm, ProjectForm
@@ -188,6 +189,24 @@ def _live_errors(request, form):
     return render(request, "plans/_live_errors.html", {"problems": problems})
 
 
+def project_saved_message(visibility: str, *, changed: bool = False) -> str:
+    """What was saved and who sees it now: said from the visibility the project has, never
+    assumed (a project may be created for the network or the public straight away)."""
+    if visibility == Visibility.PUBLIC:
+        seen = _("Everyone, signed in or not, sees it.")
+    elif visibility == Visibility.NETWORK:
+        seen = _("Every signed-in member of the network sees it.")
+    else:
+        seen = _("Only your city, your National Representative and the Secretariat see it.")
+    if changed:
+        return _("Your changes to the project are saved.") + " " + seen
+    if visibility == Visibility.DRAFT:
+        saved = _("The project is saved as a draft.")
+    else:
+        saved = _("The project is saved.")
+    return f"{saved} {seen} " + _("Next: run the readiness checklist.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create_view(request):
@@ -219,14 +238,7 @@ def project_create_view(request):
                 form_error(form, exc)
                 status = 422
             else:
-                messages.success(
-                    request,
-                    _(
-                        "The project is saved as a draft: only your city, your National "
-                        "Representative and the Secretariat see it. Next: run the readiness "
-                        "checklist."
-                    ),
-                )
+                messages.success(request, project_saved_message(project.visibility))
                 return redirect(project)
         else:
             status = 422
@@ -241,6 +253,14 @@ def project_create_view(request):
     return render(
         request, "plans/project_form.html", {"form": form, "creating": True}, status=status
     )
+
+
+def _edit_saved_message(form: ProjectForm, project) -> str:
+    """Who sees the project is said when this edit changes it."""
+    visibility = form.cleaned_data.get("visibility") if form.is_valid() else None
+    if visibility in (None, project.visibility):
+        return _("Your changes to the project are saved.")
+    return project_saved_message(visibility, changed=True)
 
 
 @login_required
@@ -270,7 +290,7 @@ def project_edit(request, pk: int):
                 version=data["version"],
                 **form.service_values(),
             ),
-            saved_message=_("Your changes to the project are saved."),
+            saved_message=_edit_saved_message(form, project),
             next_url=project.get_absolute_url(),
             stale_edits=True,
         )
