@@ -56,7 +56,7 @@ def _is_favicon(address: str) -> bool:
 
 def _open_page(browser: Browser, **context_options) -> Iterator[Page]:
     """A page in a fresh context that fails the test on any script error or failed request."""
-    context = browser.new_context(viewport=VIEWPORT, **context_options)
+    context = browser.new_context(**{"viewport": VIEWPORT, **context_options})
     context.set_default_timeout(10_000)
     page = context.new_page()
     problems: list[str] = []

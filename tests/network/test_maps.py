@@ -114,5 +114,6 @@ def test_dots_are_sized_by_project_count_with_a_size_legend():
 def test_without_counts_dots_keep_one_size():
     plain = [{k: v for k, v in c.items() if k != "projects"} for c in CITIES]
     encoding = maps.asean_map_spec(plain)["layer"][1]["encoding"]
-    assert encoding["size"] == {"value": 110}
+    assert encoding["size"] == {"value": maps.MIN_DOT + 40}
+    assert encoding["size"]["value"] >= 150  # about 7 px across on a phone
     assert "order" not in encoding

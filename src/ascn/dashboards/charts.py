@@ -33,7 +33,6 @@ from ascn.plans import disclosure
 BLUE = "#0b4f8a"  # 8.6:1 on white
 ORANGE = "#b35900"  # 4.6:1 on white
 GREY = "#6b7785"
-WIDTH = 460
 SPEC_CACHE_SIZE = 256
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
@@ -71,17 +70,25 @@ NUMERIC = frozenset({"int", "usd", "pct"})  # kinds shown right-aligned (class "
 
 
 def _spec(body: dict, *, height: int) -> dict:
-    """A top-level Vega-Lite spec: the chart ``body`` with the dashboards' size and style."""
+    """A top-level Vega-Lite spec: the chart ``body`` with the dashboards' size and style.
+
+    Drawn for the width its card gives it (``"width": "container"``, the whole chart, axes and
+    legend included, fitted to it), so that on a phone the chart is narrower rather than
+    scaled down: labels stay 12 px (never under 11 px) at any width; long names are cut at
+    140 px (the data table under the chart has them whole).
+    """
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "config": {
             "font": "system-ui, sans-serif",
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 220},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 140},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "text": {"fontSize": 12},
             "view": {"stroke": None},
         },
         **body,
-        "width": WIDTH,
+        "width": "container",
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "height": height,
     }
 

@@ -40,6 +40,11 @@ LATER_COLOURS = ["#e07b00", "#2e9e6b", "#b8326b", "#7b5ea7", "#8c6d1f"]
 COUNTRY_FILL = "#cfd9e4"
 SVG_CACHE_SIZE = 32
 COUNTRIES_DATASET = "asean-countries"
+# Bumped when the drawing's style changes, so that the stored SVGs are drawn again.
+STYLE = "2"
+# The smallest dot (its area in px² at the drawing's 720 px): on a phone the map is shown at
+# about half that width, where a dot of 70 px² was 2 px across; this one stays ~7 px.
+MIN_DOT = 150
 
 _CITY_KEYS = ("name", "slug", "country_name", "cohort", "lat", "lon", "url", "projects")
 
@@ -151,7 +156,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
     size: Any = (
         alt.Size(
             "projects:Q",
-            scale=alt.Scale(domain=[0, max(most, 1)], range=[70, 900]),
+            scale=alt.Scale(domain=[0, max(most, 1)], range=[MIN_DOT, 1000]),
             legend=alt.Legend(
                 title="Public projects",
                 orient="bottom-right",
@@ -164,7 +169,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
             ),
         )
         if counted
-        else alt.value(110)
+        else alt.value(MIN_DOT + 40)
     )
     cities_layer = (
         alt.Chart(alt.Data(values=points))
@@ -230,7 +235,7 @@ def svg_digest(cities: list[dict]) -> str:
     """A short digest of everything the SVG of these cities depends on (for a cache key)."""
     key = json.dumps(_svg_key(cities), separators=(",", ":"), default=str)
     data = DATA_FILE.stat().st_mtime_ns
-    return hashlib.sha256(f"{key}|{data}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{key}|{data}|{STYLE}".encode()).hexdigest()[:32]
 
 
 def asean_map_svg(cities: list[dict]) -> str:

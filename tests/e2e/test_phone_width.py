@@ -1,0 +1,307 @@
+"""Every page fits a phone (issue 19): at 390×844 no page scrolls sideways.
+
+The demo database (the network, partners, meetings, agreements, the sample plans, projects
+and deals) is loaded once for the module and served by a live server of the module's own:
+pytest-django's ``live_server`` would flush the database after each test. Each role walks
+its pages in one browser context, in one test; a page that is wider than the screen fails
+the test with the widest element named, so that a person knows what to fix. The pages are
+SPEC.md's list and the signed-in ones (workspaces, plan edit and comparison, project edit,
+import, audit, invitations, tokens…).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from ascn.accounts.models import User
+from ascn.agreements.management.commands.load_agreements import load_agreements
+from ascn.agreements.models import Agreement
+from ascn.deals.models import Engagement
+from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.funding.models import Programme
+from ascn.meetings.management.commands.load_meetings import load_meetings
+from ascn.meetings.models import Meeting
+from ascn.network.management.commands.load_network import load_network
+from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
+from ascn.plans.models import ActionPlan, Project
+from tests.demo_fixtures import run
+from tests.e2e.conftest import _open_page
+from tests.roles import sign_in
+
+# ``django_db`` so that the test database is set up (pytest-django sets up only what the
+# collected tests ask for); each test only reads what the module's fixture committed.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+
+PHONE = {"width": 390, "height": 844}
+SECRETARIAT = "secretariat@example.org"
+NR_TH = "nr-th@example.org"
+CSO_PHUKET = "cso-phuket@example.org"
+PARTNER_ADB = "partner-adb@example.org"
+
+# The widest element of the page that is not inside a box scrolling on its own, described
+# as tag#id.classes and the start of its text.
+WIDEST = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  let widest = null, right = width;
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= right + 0.5) continue;
+    let parent = el.parentElement, scrolls = false;
+    for (; parent && parent !== document.body; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX !== "visible") { scrolls = true; break; }
+    }
+    if (!scrolls) { widest = el; right = box.right; }
+  }
+  if (!widest) return `the document is ${document.documentElement.scrollWidth} px wide`;
+  const name = widest.tagName.toLowerCase() + (widest.id ? "#" + widest.id : "") +
+    [...widest.classList].map((c) => "." + c).join("");
+  const text = (widest.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 50);
+  return `${name} reaches ${Math.round(right)} px ("${text}")`;
+}"""
+
+
+@dataclass
+class Site:
+    url: str
+    pages: dict[str | None, list[str]] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)
+
+
+def _pages() -> dict[str | None, list[str]]:
+    project = Project.objects.filter(visibility="public").order_by("pk").first()
+    phuket_project = Project.objects.filter(city__slug="phuket").order_by("pk").first()
+    phuket_plan = ActionPlan.objects.filter(city__slug="phuket").order_by("pk").first()
+    draft_plan = ActionPlan.objects.filter(status="draft").order_by("pk").first()
+    published = ActionPlan.objects.filter(status="published").order_by("pk").first()
+    programme = Programme.objects.order_by("pk").first()
+    meeting = Meeting.objects.order_by("-start_date").first()
+    agreement = Agreement.objects.order_by("pk").first()
+    engagement = Engagement.objects.order_by("pk").first()
+    assert project and phuket_project and phuket_plan and draft_plan and published
+    assert programme and meeting and agreement and engagement
+    return {
+        None: [
+            "/",
+            "/member-states/",
+            "/member-states/TH/",
+            "/cities/",
+            "/cities/phuket/",
+            "/people/",
+            "/plans/",
+            f"/plans/{published.pk}/",
+            "/projects/",
+            project.get_absolute_url(),
+            "/organisations/",
+            "/organisations/asian-development-bank/",
+            "/programmes/",
+            f"/programmes/{programme.slug}/",
+            "/agreements/",
+            f"/agreements/{agreement.slug}/",
+            "/meetings/",
+            f"/meetings/{meeting.slug}/",
+            "/cooperation/",
+            "/timeline/",
+            "/search/?q=flood",
+            "/dashboards/",
+            "/data/",
+            "/data/releases/",
+            "/reports/me/",
+            "/accounts/sign-in/",
+        ],
+        CSO_PHUKET: [
+            "/workspace/",
+            phuket_project.get_absolute_url(),
+            f"/projects/{phuket_project.pk}/edit/",
+            "/projects/new/",
+            f"/projects/{phuket_project.pk}/readiness/",
+            f"/projects/{phuket_project.pk}/progress/",
+            f"/plans/{phuket_plan.pk}/",
+            f"/plans/{phuket_plan.pk}/compare/",
+            "/projects/import/",
+            "/engagements/",
+            "/meetings/mine/",
+            "/accounts/",
+            "/accounts/notifications/",
+            "/accounts/tokens/",
+            "/accounts/two-factor/setup/",
+        ],
+        NR_TH: ["/workspace/", "/plans/queue/", f"/plans/{phuket_plan.pk}/", "/projects/"],
+        PARTNER_ADB: [
+            "/workspace/",
+            "/organisations/asian-development-bank/edit/",
+            f"/projects/{project.pk}/matches/",
+            "/organisations/asian-development-bank/matches/",
+            "/engagements/",
+            f"/engagements/{engagement.pk}/",
+        ],
+        SECRETARIAT: [
+            "/workspace/",
+            f"/plans/{draft_plan.pk}/edit/",
+            f"/plans/{published.pk}/compare/",
+            "/audit/",
+            "/projects/import/",
+            "/accounts/invitations/",
+            "/accounts/tokens/",
+            f"/programmes/{programme.slug}/",
+            f"/meetings/{meeting.slug}/",
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
+    """The demo database, committed, and a live server over it; emptied again afterwards."""
+    demo = override_settings(
+        ASCN_DEMO=True,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    with django_db_blocker.unblock(), demo:
+        try:
+            load_network()
+            load_partners()
+            load_programmes()
+            load_exchange_rates()
+            load_meetings()
+            load_agreements()
+            run("load_demo")
+            run("load_samples")
+            run("load_sample_partners")
+            run("load_sample_deals")
+            site = Site(url="", pages=_pages())
+            for email in (SECRETARIAT, NR_TH, CSO_PHUKET, PARTNER_ADB):
+                user = User.objects.get(email=email)
+                client = sign_in(Client(), user, TOTPDevice.objects.filter(user=user).first())
+                site.sessions[email] = client.cookies["sessionid"].value
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            site.url = server.url
+            yield site
+            server._live_server_modified_settings.disable()
+            server.stop()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+def _walk(browser: Browser, site: Site, who: str | None) -> Iterator[Page]:
+    """A 390 px page of ``who``, which fails the test on a script error or a failed request."""
+    for page in _open_page(browser, viewport=PHONE):
+        if who is not None:
+            page.context.add_cookies(
+                [{"name": "sessionid", "value": site.sessions[who], "url": site.url}]
+            )
+        yield page
+
+
+def assert_every_page_fits(page: Page, site: Site, who: str | None) -> None:
+    too_wide = []
+    for path in site.pages[who]:
+        response = page.goto(site.url + path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        widest = page.evaluate(WIDEST)
+        if widest is not None:
+            too_wide.append(f"{path}: {widest}")
+    assert not too_wide, f"at 390 px, {who or 'anonymous'}'s pages scroll sideways:\n" + (
+        "\n".join(too_wide)
+    )
+
+
+def open_menu(page: Page) -> None:
+    """The header's menu is collapsed on a phone; its summary opens it (no script needed)."""
+    main_nav = page.get_by_role("navigation", name="Main")
+    expect(main_nav).to_be_hidden()
+    page.locator("summary", has_text="Menu").click()
+    expect(main_nav).to_be_visible()
+
+
+@pytest.fixture
+def anonymous_page(browser, site) -> Iterator[Page]:
+    yield from _walk(browser, site, None)
+
+
+@pytest.fixture
+def csco_page(browser, site) -> Iterator[Page]:
+    yield from _walk(browser, site, CSO_PHUKET)
+
+
+@pytest.fixture
+def nr_page(browser, site) -> Iterator[Page]:
+    yield from _walk(browser, site, NR_TH)
+
+
+@pytest.fixture
+def partner_page(browser, site) -> Iterator[Page]:
+    yield from _walk(browser, site, PARTNER_ADB)
+
+
+@pytest.fixture
+def secretariat_page(browser, site) -> Iterator[Page]:
+    yield from _walk(browser, site, SECRETARIAT)
+
+
+def test_public_pages_fit_a_phone(anonymous_page, site):
+    page = anonymous_page
+    assert_every_page_fits(page, site, None)
+    # the menu holds the timeline, and no tool of a signed-in user
+    page.goto(site.url + "/")
+    open_menu(page)
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Timeline")).to_be_visible()
+    expect(menu.get_by_role("link", name="Audit trail")).to_have_count(0)
+
+
+def test_a_chief_smart_city_officers_pages_fit_a_phone(csco_page, site):
+    page = csco_page
+    assert_every_page_fits(page, site, CSO_PHUKET)
+    # the workspace's projects are cards: readiness and the funding gap are on screen
+    page.goto(site.url + "/workspace/")
+    card = page.locator("table.stack-phone tbody tr").first
+    for label in ("Readiness", "Funding gap"):
+        cell = card.locator(f'td[data-label="{label}"]')
+        cell.scroll_into_view_if_needed()
+        expect(cell).to_be_in_viewport(ratio=1)  # wholly on screen, not cut off at the right
+    # the menu offers the import (a CSCO may import), not the audit trail
+    open_menu(page)
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Import")).to_be_visible()
+    expect(menu.get_by_role("link", name="Audit trail")).to_have_count(0)
+
+
+def test_a_national_representatives_pages_fit_a_phone(nr_page, site):
+    page = nr_page
+    assert_every_page_fits(page, site, NR_TH)
+    page.goto(site.url + "/workspace/")
+    open_menu(page)
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Invitations")).to_be_visible()
+
+
+def test_a_partner_members_pages_fit_a_phone(partner_page, site):
+    page = partner_page
+    assert_every_page_fits(page, site, PARTNER_ADB)
+    page.goto(site.url + "/workspace/")
+    open_menu(page)
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Workspace")).to_be_visible()
+    for tool in ("Import", "Invitations", "Audit trail"):
+        expect(menu.get_by_role("link", name=tool)).to_have_count(0)
+
+
+def test_the_secretariats_pages_fit_a_phone(secretariat_page, site):
+    page = secretariat_page
+    assert_every_page_fits(page, site, SECRETARIAT)
+    # the audit trail, the import and the invitations are in the menu, not behind the
+    # e-mail link
+    open_menu(page)
+    menu = page.get_by_role("navigation", name="Main")
+    for tool in ("Audit trail", "Import", "Invitations", "Timeline"):
+        expect(menu.get_by_role("link", name=tool)).to_be_visible()
