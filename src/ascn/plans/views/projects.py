@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.forms import form_error
-from ascn.core.views import filtered_page, results_or_page, send_form
+from ascn.core.views import filtered_page, render_results, send_form
 from ascn.network.models import City
 from ascn.plans import charts, codelists, disclosure, money, queries
 from ascn.plans.forms import NATIONAL_CURRENCY, ProjectFilterForm, ProjectForm
@@ -69,8 +69,7 @@ def project_list(request):
         "filtered": any(form.data.get(k) for k in form.fields) if form.is_bound else False,
         "can_create": editable_cities(request.user).exists(),
     }
-    template = results_or_page(request, "plans/project_list.html")
-    return render(request, template, context, status=status)
+    return render_results(request, "plans/project_list.html", context, status=status)
 
 
 @require_GET
