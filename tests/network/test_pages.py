@@ -119,7 +119,7 @@ def test_timor_leste_page_says_no_city_is_on_record(client, network, text):
     page = text(client.get("/member-states/tl/"))
 
     assert "No ASCN city of this member state is on record yet." in page
-    assert "26 October 2025" in page
+    assert "26 Oct 2025" in page
 
 
 def test_unknown_member_state_is_404(client, network):

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ascn.core import formats
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.forms import form_error
 from ascn.core.views import filtered_page, render_results, send_form
@@ -104,15 +105,15 @@ def _project_context(request, project: Project) -> dict:
             title=_("Progress of “%(title)s”, physical and financial, in per cent")
             % {"title": project.title},
             summary=_(
-                "%(n)s updates from %(first)s to %(last)s; the latest: physical %(physical)s%%, "
-                "financial %(financial)s%%. The table next to the chart has every value."
+                "%(n)s updates from %(first)s to %(last)s; the latest: physical %(physical)s, "
+                "financial %(financial)s. The table next to the chart has every value."
             )
             % {
                 "n": len(updates),
-                "first": updates[0].date.isoformat(),
-                "last": last.date.isoformat(),
-                "physical": f"{last.physical_pct.normalize():f}",
-                "financial": f"{last.financial_pct.normalize():f}",
+                "first": formats.day(updates[0].date),
+                "last": formats.day(last.date),
+                "physical": formats.percent(last.physical_pct, 2),
+                "financial": formats.percent(last.financial_pct, 2),
             },
         )
     can = {
