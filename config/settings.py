@@ -202,6 +202,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "src" / "ascn" / "locale"]
 TIME_ZONE = "Asia/Jakarta"  # the ASEAN Secretariat's seat
+# Dates and numbers in one style across the site (config/formats/<language>/formats.py;
+# docs/ui.md, "Formats for people").
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -365,6 +365,6 @@ def test_the_public_pages_list_and_show_only_public_agreements(
     assert "Yokohama Urban Solutions Alliance" in text(listing)
     assert "Network only" not in text(listing)
     assert detail.status_code == 200
-    assert "8 July 2018" in text(detail)
+    assert "8 Jul 2018" in text(detail)
     assert "not published" in text(detail)
     assert client.get("/agreements/water-twinning/").status_code == 404

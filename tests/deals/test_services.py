@@ -338,7 +338,7 @@ def test_a_commitment_adds_to_the_projects_funding_secured_exactly_once(
     assert [(n.user.email, n.kind) for n in notices] == [
         ("cso-phuket@roles.test", "engagement.committed")
     ]
-    assert "250,000.00 THB" in notices[0].title
+    assert "committed 250,000\u00a0THB to" in notices[0].title  # no ".00", no raw figure
     assert [m.to for m in mailoutbox] == [["cso-phuket@roles.test"]]
     # when the deal closes, nothing is counted twice
     engagement_advance(
@@ -404,6 +404,21 @@ def test_a_commitment_needs_amount_currency_and_instrument(deals, override, fiel
     assert (stored.stage, stored.commitment_amount) == ("term_sheet", None)
     after = Project.objects.get(pk=project.pk)
     assert (after.funding_secured, after.version) == (project.funding_secured, project.version)
+
+
+def test_a_commitment_beyond_the_gap_says_the_gap_as_a_person_writes_it(deals):
+    engagement = deals.at_term_sheet()
+    with pytest.raises(InvalidInput) as refused:
+        engagement_advance(
+            actor=deals.roles.user("partner_adb"),
+            engagement=engagement,
+            stage="committed",
+            version=engagement.version,
+            **{**COMMITMENT, "commitment_amount": "900000.01"},
+        )
+    assert refused.value.message == (
+        "The commitment exceeds the project's funding gap (900,000\u00a0THB still to find)."
+    )
 
 
 def test_the_whole_funding_gap_may_be_committed(deals):

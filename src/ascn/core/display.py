@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from ascn.core import formats
+
 
 def shown(value: Any, kind: str) -> str:
-    """``value`` as a cell's text: "—" for nothing; ``int`` with thousands separators,
-    ``usd`` rounded to whole units, ``pct`` to one decimal, ``date`` as ISO 8601, anything
-    else as its text."""
+    """``value`` as a cell's text (``core.formats``): "—" for nothing; ``int`` with thousands
+    separators, ``usd`` rounded to whole units, ``pct`` to one decimal, ``date`` as "4 Dec
+    2026", anything else as its text. The CSV downloads keep the raw values."""
     if value is None or value == "":
         return "—"
     if kind == "int":
-        return f"{value:,}"
+        return formats.number(value, 0)
     if kind == "usd":
-        return f"{value:,.0f}"
+        return formats.money(value, whole=True)
     if kind == "pct":
-        return f"{value:.1f}"
+        return formats.number(value, 1)
     if kind == "date":
-        return value.isoformat()
+        return formats.day(value)
     return str(value)

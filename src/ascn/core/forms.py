@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput
 
@@ -16,8 +22,74 @@ def form_error(
     form.add_error(field if field in form.fields else None, exc.message)
 
 
+CHOICE_FIELDS = (forms.ChoiceField, forms.ModelChoiceField)
+
+
 class FilterForm(forms.Form):
-    """The filters of a list page (a GET form): ``filters()`` gives them to the list's query."""
+    """The filters of a list page (a GET form): ``filters()`` gives them to the list's query.
+
+    A choice that is not (or no longer) offered — a city left over after the member state
+    changed, a year gone from the menu, a code mistyped in a link — is dropped before the
+    form is cleaned, with a note for the person (``notes``), rather than making the whole
+    list an error: the rest of the filters still apply. ``strict=True`` (a CSV download,
+    which a program reads) keeps such a value an error instead.
+
+    ``follows`` names the fields whose choices depend on another field's value
+    (``{"city": "country"}``): the filter component renders them again, out of band, when
+    htmx refreshes the results, so the city menu follows the member state with JavaScript
+    as it does without.
+    """
+
+    follows: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, strict: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.strict = strict
+        self.notes: list[str] = []
+        self.dropped: list[str] = []
+
+    def full_clean(self) -> None:
+        if self.is_bound and not self.strict and not hasattr(self, "cleaned_data"):
+            self._drop_stale_choices()
+        super().full_clean()
+
+    def follow(self) -> None:
+        """Set the choices that depend on ``self.data`` again (after a choice was dropped)."""
+
+    def _drop_stale_choices(self) -> None:
+        copied = False
+        for name, field in self.fields.items():
+            if not isinstance(field, CHOICE_FIELDS) or isinstance(
+                field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField
+            ):
+                continue
+            key = self.add_prefix(name)
+            value = field.widget.value_from_datadict(self.data, self.files, key)
+            if value in field.empty_values:
+                continue
+            try:
+                field.clean(value)
+            except ValidationError as exc:
+                if exc.code != "invalid_choice":
+                    continue
+                self.notes.append(self.stale_note(name, value))
+                data: Any = self.data if copied else self.data.copy()  # type: ignore[attr-defined]
+                data.pop(key, None)
+                self.data, copied = data, True
+                self.dropped.append(name)
+                self.follow()
+
+    def stale_note(self, name: str, value: str) -> str:
+        """What to tell the person about a choice that was dropped (never the raw code)."""
+        return _(
+            "%(field)s: the choice made is not offered with these filters, so it was cleared."
+        ) % {"field": self.fields[name].label}
+
+    def query_string(self) -> str:
+        """The query string of the filters as applied (without the dropped ones)."""
+        if isinstance(self.data, QueryDict):
+            return self.data.urlencode()
+        return urlencode(self.data, doseq=True)
 
     def filters(self) -> dict:
         """The valid filters, each left empty as ``None`` (not filtered on)."""

@@ -12,6 +12,8 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -46,11 +48,6 @@ def filtered_page(
         return Paginator([], PAGE_SIZE).get_page(request.GET.get("page")), 400
     rows = rows_for(request.user, **(form.filters() if form.is_bound else {}))
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), 200
-
-
-def results_or_page(request: HttpRequest, template: str) -> str:
-    """A list page's template, or only its ``results`` partial when htmx refreshes them."""
-    return f"{template}#results" if request.htmx else template  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -93,3 +90,26 @@ def send_form(
         return Sent(form, exc.status)
     messages.success(request, saved_message)
     return Sent(form, 302, response=HttpResponseRedirect(next_url))
+
+
+def render_results(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    partial: str = "results",
+) -> HttpResponse:
+    """A filtered page, or, when htmx refreshes it, only its ``partial`` followed by the
+    filter menus that follow another choice and the filter notes (out of band: see
+    ``FilterForm.follows``). A choice the form dropped also leaves the address bar."""
+    form = context.get("form")
+    if not request.htmx:  # type: ignore[attr-defined]
+        return render(request, template, context, status=status)
+    response = render(request, f"{template}#{partial}", context, status=status)
+    if isinstance(form, FilterForm):
+        response.write(render_to_string("components/filters_oob.html", {"form": form}, request))
+        if form.dropped:
+            query = form.query_string()
+            response["HX-Push-Url"] = request.path + (f"?{query}" if query else "")
+    return response

@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ascn.core import formats
 from ascn.core.display import shown
 from ascn.dashboards import queries
 from ascn.plans import disclosure
@@ -285,7 +286,7 @@ def funding_chart(funding: queries.Funding) -> Chart:
         rate_note = _(
             "US dollars at the latest exchange rate on record for each currency "
             "(rates dated up to %(date)s)."
-        ) % {"date": funding.rates_date.isoformat()}
+        ) % {"date": formats.day(funding.rates_date)}
     else:
         rate_note = _("US dollars (every amount shown was budgeted in US dollars).")
     if funding.unconverted:

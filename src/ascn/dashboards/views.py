@@ -7,12 +7,13 @@ import datetime as dt
 from django import forms
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from ascn.core.forms import FilterForm
+from ascn.core.views import render_results
 from ascn.dashboards import charts, queries
 from ascn.network import maps
 from ascn.network.models import City, FocusArea, MemberState
@@ -27,7 +28,7 @@ def _years() -> list[tuple[str, str]]:
     return [("", _("All years"))] + [(str(y), str(y)) for y in range(last, FIRST_YEAR - 1, -1)]
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(FilterForm):
     member_state = forms.ModelChoiceField(
         label=_("Member state"),
         queryset=MemberState.objects.order_by("name"),
@@ -158,8 +159,7 @@ def index(request):
     context = {"form": form, "filters": filters, **dashboard_cached(filters)}
     context["map_svg"] = map_svg(context["map_cities"], digest=context["map_digest"])
     context["query"] = form.data.urlencode() if status == 200 and form.is_bound else ""
-    template = "dashboards/index.html#results" if request.htmx else "dashboards/index.html"
-    return render(request, template, context, status=status)
+    return render_results(request, "dashboards/index.html", context, status=status)
 
 
 def _chart_csv_name(key: str, filters: queries.Filters) -> str:
@@ -178,7 +178,7 @@ def _chart_csv_name(key: str, filters: queries.Filters) -> str:
 def chart_csv(request, key: str):
     if key not in CHART_KEYS:
         raise Http404
-    form = DashboardFilterForm(_params(request))
+    form = DashboardFilterForm(_params(request), strict=True)
     if form.is_bound and not form.is_valid():
         return HttpResponse(str(form.errors), status=400, content_type="text/plain")
     filters = form.filters()

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ascn.accounts.notifications import members_of, notify
-from ascn.core import audit
+from ascn.core import audit, formats
 from ascn.core.errors import (
     DomainError,
     IllegalTransition,
@@ -207,11 +207,8 @@ def _change_funding_secured(
     after = before + delta
     if after > project.budget_amount:
         raise InvalidInput(
-            _(
-                "The commitment exceeds the project's funding gap "
-                "(%(gap)s %(currency)s still to find)."
-            )
-            % {"gap": project.funding_gap, "currency": project.budget_currency},
+            _("The commitment exceeds the project's funding gap (%(gap)s still to find).")
+            % {"gap": formats.money(project.funding_gap, project.budget_currency)},
             field="commitment_amount",
         )
     # A commitment given back never takes the project below zero (the officers may have
@@ -307,10 +304,9 @@ def _notify_parties(
     people = members_of(city_id=project.city_id) + members_of(organisation_id=organisation.pk)
     if engagement.stage == Stage.COMMITTED:
         kind = "engagement.committed"
-        title = _("%(organisation)s committed %(amount)s %(currency)s to “%(project)s”") % {
+        title = _("%(organisation)s committed %(amount)s to “%(project)s”") % {
             "organisation": organisation.name,
-            "amount": f"{engagement.commitment_amount:,.2f}",
-            "currency": engagement.commitment_currency,
+            "amount": formats.money(engagement.commitment_amount, engagement.commitment_currency),
             "project": project.title,
         }
     else:

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ascn.core import audit
+from ascn.core import audit, formats
 from ascn.core.errors import (
     DomainError,
     IllegalTransition,
@@ -387,7 +387,10 @@ def application_transition(
         if not call_is_open(application.call):
             raise InvalidInput(
                 _("The call is not open for applications today (%(o)s – %(c)s).")
-                % {"o": application.call.opens_on, "c": application.call.closes_on},
+                % {
+                    "o": formats.day(application.call.opens_on),
+                    "c": formats.day(application.call.closes_on),
+                },
                 field="call",
             )
         require_eligible(programme, application.project)
@@ -446,14 +449,14 @@ def _award(
     programme, application, target = _locked_application(actor, application, version, "award")
     if programme.max_award_amount is not None and amount > programme.max_award_amount:
         raise InvalidInput(
-            _("The programme awards at most %(m)s %(c)s per application.")
-            % {"m": programme.max_award_amount, "c": programme.currency},
+            _("The programme awards at most %(amount)s per application.")
+            % {"amount": formats.money(programme.max_award_amount, programme.currency)},
             field="amount",
         )
     if amount > programme.balance:
         raise InvalidInput(
-            _("Only %(b)s %(c)s remain in the programme.")
-            % {"b": programme.balance, "c": programme.currency},
+            _("Only %(amount)s remain in the programme.")
+            % {"amount": formats.money(programme.balance, programme.currency)},
             field="amount",
         )
     awarded_on = awarded_on or timezone.localdate()
@@ -519,8 +522,8 @@ def _disburse(
     remaining = award.amount - award.disbursed_amount
     if amount > remaining:
         raise InvalidInput(
-            _("Only %(r)s %(c)s of the award remain to be paid.")
-            % {"r": remaining, "c": programme.currency},
+            _("Only %(amount)s of the award remain to be paid.")
+            % {"amount": formats.money(remaining, programme.currency)},
             field="amount",
         )
     paid_on = paid_on or timezone.localdate()

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ascn.core import formats
 from ascn.core.errors import (
     InvalidInput,
 )
@@ -99,7 +100,7 @@ def check_programme(programme: Programme) -> None:
     if programme.awarded_amount > programme.total_amount:
         raise InvalidInput(
             _("The total cannot be less than what is already awarded (%(a)s).")
-            % {"a": programme.awarded_amount},
+            % {"a": formats.money(programme.awarded_amount, programme.currency)},
             field="total_amount",
         )
     if (
@@ -173,7 +174,7 @@ def require_eligible(programme: Programme, project: Project) -> None:
 def check_requested(programme: Programme, amount: Decimal) -> None:
     if programme.max_award_amount is not None and amount > programme.max_award_amount:
         raise InvalidInput(
-            _("The programme awards at most %(m)s %(c)s per application.")
-            % {"m": programme.max_award_amount, "c": programme.currency},
+            _("The programme awards at most %(amount)s per application.")
+            % {"amount": formats.money(programme.max_award_amount, programme.currency)},
             field="amount_requested",
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ascn.core.views import results_or_page
+from ascn.core.views import render_results
 from ascn.network import queries
 from ascn.network.forms import CityFilterForm, DirectoryFilterForm
 from ascn.network.models import (
@@ -28,13 +28,12 @@ def city_list(request):
     else:
         status = 200
         cities = queries.cities(**(form.filters() if form.is_bound else {}))
-    template = results_or_page(request, "network/city_list.html")
-    return render(request, template, {"form": form, "cities": cities}, status=status)
+    context = {"form": form, "cities": cities}
+    return render_results(request, "network/city_list.html", context, status=status)
 
 
 @require_GET
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     people = queries.directory(**(form.filters() if form.is_valid() else {}))
-    template = results_or_page(request, "network/directory.html")
-    return render(request, template, {"form": form, "people": people})
+    return render_results(request, "network/directory.html", {"form": form, "people": people})

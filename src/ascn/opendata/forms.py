@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.forms import FilterForm
 from ascn.network.models import MemberState
 from ascn.opendata import imports
 
@@ -26,7 +27,7 @@ class ProjectImportForm(forms.Form):
         ) % {"mb": megabytes, "rows": f"{imports.max_rows():,}"}
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(FilterForm):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     country = forms.ChoiceField(label=_("Member state"), required=False)
 

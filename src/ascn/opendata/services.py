@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from ascn.core import audit
+from ascn.core import audit, formats
 from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import is_secretariat, scopes_of
 from ascn.core.services import audit_and_announce, user_or_none
@@ -475,7 +475,7 @@ def release_make(
     if latest is not None and latest.date > date:
         raise InvalidInput(
             _("A release can only be made after the latest one (%(date)s).")
-            % {"date": latest.date.isoformat()},
+            % {"date": formats.day(latest.date)},
             field="date",
         )
     existing = latest if latest is not None and latest.date == date else None

@@ -146,9 +146,10 @@ def import_errors_csv(request, pk: int):
 # --- the M&E report -------------------------------------------------------------------------
 
 
-def _report(request):
-    """The report for the filters in the query string, or the form with its errors."""
-    form = ReportFilterForm(request.GET or None)
+def _report(request, *, strict: bool = False):
+    """The report for the filters in the query string, or the form with its errors (a
+    choice no longer offered is dropped with a note, unless ``strict``: the downloads)."""
+    form = ReportFilterForm(request.GET or None, strict=strict)
     if form.is_bound and not form.is_valid():
         return form, None
     year = form.cleaned_data.get("year") if form.is_bound else None
@@ -178,7 +179,7 @@ def me_report(request):
             "progress_chart": chart,
             "progress_chart_pending": bool(report.series) and not chart,
             "progress_summary": reports.progress_summary(report),
-            "query": request.GET.urlencode(),
+            "query": form.query_string() if form.is_bound else "",
             "progress_slice": f":{reports.PROGRESS_ROWS_ON_SCREEN}",
             "progress_more": max(0, report.progress_rows_total - reports.PROGRESS_ROWS_ON_SCREEN),
         },
@@ -189,7 +190,7 @@ REPORT_FILES = {"csv": (reports.report_csv, CSV_TYPE), "xlsx": (reports.report_x
 
 
 def _report_file(request, fmt: str):
-    _form, report = _report(request)
+    _form, report = _report(request, strict=True)
     if report is None:
         return HttpResponse(_("Invalid filters."), status=400, content_type="text/plain")
     write, content_type = REPORT_FILES[fmt]

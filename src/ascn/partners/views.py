@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
-from ascn.core.views import filtered_page, results_or_page, send_form
+from ascn.core.views import filtered_page, render_results, send_form
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import queries
 from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, OrganisationForm
@@ -37,8 +37,7 @@ def organisation_list(request):
         "page": page,
         "filtered": form.is_bound and any(form.data.get(k) for k in form.fields),
     }
-    template = results_or_page(request, "partners/organisation_list.html")
-    return render(request, template, context, status=status)
+    return render_results(request, "partners/organisation_list.html", context, status=status)
 
 
 def _profile_context(request, org: Organisation) -> dict:

@@ -46,6 +46,18 @@ NATIONAL_CURRENCY = {
     "VN": "VND",
     "TL": "USD",
 }
+# Codes of ISO 4217's current list that are not a currency a budget is kept in: bond-market
+# units, funds (ISO's "Fund" flag), precious metals, supranational units of account, the test
+# code and "no currency". Offered on no menu; still valid in stored data, the API and imports.
+NOT_BUDGET_CURRENCIES = frozenset(
+    {
+        *("XBA", "XBB", "XBC", "XBD"),  # bond-market units
+        *("BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW"),  # funds
+        *("XAG", "XAU", "XPD", "XPT"),  # precious metals
+        *("XDR", "XSU", "XUA"),  # supranational units of account
+        *("XTS", "XXX"),  # testing; no currency involved
+    }
+)
 # Document types a city uploads most while shaping a project, offered first.
 FIRST_DOCUMENT_TYPES = (
     "feasibilityStudy",
@@ -64,6 +76,142 @@ FIRST_DOCUMENT_TYPES = (
     "physicalProgressReport",
     "financialProgressReport",
 )
+# The OC4IDS documentType codelist has no category column (Code, Title, Description, Source),
+# so the platform groups its codes by the part of a project's life they document. A code the
+# standard adds later, in no group here, is offered under "Other documents".
+DOCUMENT_TYPE_GROUPS = (
+    (
+        _("Identification and preparation"),
+        (
+            "needsAssessment",
+            "feasibilityStudy",
+            "projectScope",
+            "projectPlan",
+            "designReport",
+            "marketStudies",
+            "estimatedDemand",
+            "serviceDescription",
+            "illustration",
+            "policyAlignment",
+            "costBenefitAnalysis",
+            "valueForMoneyAnalysis",
+            "lifeCycleCostMethodology",
+            "assetAndLiabilityAssessment",
+            "riskProvisions",
+        ),
+    ),
+    (
+        _("Environment, society and climate"),
+        (
+            "environmentalImpact",
+            "socialImpact",
+            "landAndSettlementImpact",
+            "resettlementPlan",
+            "climateAndDisasterRiskAssessment",
+            "climateMeasures",
+            "climateTransformation",
+            "conservationMeasures",
+            "environmentalMeasures",
+            "environmentalExemption",
+            "impactMethodology",
+            "inclusiveDesign",
+            "inclusiveImplementation",
+            "ghgEmissionsForecast",
+            "ghgEmissionsReduction",
+            "ghgEmissions",
+            "abatementCostMethodology",
+        ),
+    ),
+    (
+        _("Budget and finance"),
+        (
+            "budgetApproval",
+            "budgetAmendmentApproval",
+            "financialAgreement",
+            "escalationApproval",
+            "paymentCertificate",
+            "financialAuditReport",
+        ),
+    ),
+    (
+        _("Procurement"),
+        (
+            "procurementPlan",
+            "procurementStrategyRiskAssessment",
+            "plannedProcurementNotice",
+            "requestForQualification",
+            "tenderNotice",
+            "biddingDocuments",
+            "technicalSpecifications",
+            "billOfQuantity",
+            "eligibilityCriteria",
+            "evaluationCriteria",
+            "clarifications",
+            "shortlistedFirms",
+            "bidders",
+            "submissionDocuments",
+            "evaluationCommittee",
+            "evaluationReports",
+            "winningBid",
+            "awardNotice",
+            "negotiationParameters",
+            "complaints",
+            "conflictOfInterest",
+            "debarments",
+            "cancellationDetails",
+        ),
+    ),
+    (
+        _("Contract"),
+        (
+            "contractNotice",
+            "contractDraft",
+            "contractSigned",
+            "contractSummary",
+            "contractAnnexe",
+            "contractGuarantees",
+            "contractAmendment",
+            "subContract",
+            "incorporationCertificate",
+            "supplierEnvironmentalCertification",
+            "supplierHealthAndSafetyCertification",
+            "antiCorruptionCertification",
+            "contractArrangements",
+            "defaultEvents",
+            "termination",
+        ),
+    ),
+    (
+        _("Implementation and monitoring"),
+        (
+            "physicalProgressReport",
+            "financialProgressReport",
+            "performanceReport",
+            "qualityAssuranceReport",
+            "technicalAuditReport",
+            "buildingInspectionReport",
+            "materialTestResults",
+            "oversightReport",
+            "maintenancePlan",
+        ),
+    ),
+    (
+        _("Completion and evaluation"),
+        ("completionCertificate", "projectEvaluation", "decommissioningPlans"),
+    ),
+    (
+        _("Consultation and transparency"),
+        (
+            "hearingNotice",
+            "consultationMeetingInvitation",
+            "minutes.consultationMeeting",
+            "minutes",
+            "minutes.lobbyingMeeting",
+            "informationRequest",
+            "informationRequestResponse",
+        ),
+    ),
+)
 CITY_MENU_LIMIT = 300
 
 
@@ -78,23 +226,49 @@ def status_choices() -> list[tuple[str, str]]:
     return [(code, capfirst(title)) for code, title in codelists.choices(codelists.PROJECT_STATUS)]
 
 
-def currency_choices() -> list[tuple[str, Any]]:
-    names = codelists.codelist(codelists.CURRENCY)
-    first = [(code, f"{code} — {names[code]}") for code in FIRST_CURRENCIES if code in names]
+def budget_currencies() -> dict[str, str]:
+    """The currencies a budget may be kept in, ``{code: name}``: ISO 4217's current list
+    (the codelist puts it first, in alphabetical order, then the historic list, again from A)
+    without its funds, metals, units of account and test codes."""
+    current: dict[str, str] = {}
+    for code, title in codelists.codelist(codelists.CURRENCY).items():
+        if current and code < list(current)[-1]:
+            break  # the historic list (ATS, DEM, …) begins
+        if code not in NOT_BUDGET_CURRENCIES:
+            current[code] = title
+    return current
+
+
+def currency_choices(current: str = "") -> list[tuple[str, Any]]:
+    """The currency menu: the ASEAN member states' and their partners' currencies, then every
+    other currency in use; ``current`` (a record's, even historic) is kept offered."""
+    names = budget_currencies()
+    first = [(code, f"{code} — {names[code]}") for code in FIRST_CURRENCIES]
     rest = [
         (code, f"{code} — {title}") for code, title in names.items() if code not in FIRST_CURRENCIES
     ]
-    return [(_("ASEAN and partner currencies"), first), (_("All currencies"), rest)]
+    all_names = codelists.codelist(codelists.CURRENCY)
+    if current and current not in names and current in all_names:
+        rest.append((current, f"{current} — {all_names[current]}"))
+    return [(_("ASEAN and partner currencies"), first), (_("Other currencies"), rest)]
 
 
 def document_type_choices() -> list[tuple[str, Any]]:
+    """The document-type menu: the types most uploaded first, then every other OC4IDS type
+    grouped by the part of a project's life it documents."""
     names = codelists.codelist(codelists.DOCUMENT_TYPE)
-    first = [(code, names[code]) for code in FIRST_DOCUMENT_TYPES if code in names]
-    rest = sorted(
-        ((code, title) for code, title in names.items() if code not in FIRST_DOCUMENT_TYPES),
-        key=lambda pair: pair[1].lower(),
-    )
-    return [("", _("— choose a type —")), (_("Common"), first), (_("All OC4IDS types"), rest)]
+    groups: list[tuple[str, Any]] = [("", _("— choose a type —"))]
+    groups.append((_("Common"), [(code, names[code]) for code in FIRST_DOCUMENT_TYPES]))
+    placed = set(FIRST_DOCUMENT_TYPES)
+    for label, codes in DOCUMENT_TYPE_GROUPS:
+        rest = [(code, names[code]) for code in codes if code in names and code not in placed]
+        placed.update(codes)
+        if rest:
+            groups.append((label, rest))
+    others = [(code, title) for code, title in names.items() if code not in placed]
+    if others:
+        groups.append((_("Other documents"), others))
+    return groups
 
 
 def city_choices(cities) -> list[tuple[str, Any]]:

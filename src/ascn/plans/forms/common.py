@@ -9,9 +9,13 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core import formats
 from ascn.core.errors import InvalidInput
 from ascn.core.forms import form_error
 from ascn.plans import validation
@@ -61,8 +65,9 @@ def date_field(label, **kwargs) -> forms.DateField:
 
 
 def decimal_field(label, help_text, *, max_digits: int, step: str, **kwargs) -> forms.DecimalField:
-    """A number of at least zero, to the hundredth."""
-    return forms.DecimalField(
+    """A number of at least zero, to the hundredth; its limits in a message written as a
+    person writes them (``core.formats``), not as Django's validators do."""
+    field = forms.DecimalField(
         label=label,
         help_text=help_text,
         min_value=0,
@@ -71,6 +76,27 @@ def decimal_field(label, help_text, *, max_digits: int, step: str, **kwargs) -> 
         widget=forms.NumberInput(attrs={"step": step, "inputmode": "decimal"}),
         **kwargs,
     )
+    limited_messages(field)
+    return field
+
+
+def limited_messages(field: forms.DecimalField | forms.IntegerField) -> None:
+    """ "At least 0." / "At most 100." instead of "Ensure this value is greater than or equal
+    to 0E+1." — Django writes the raw limit into its validators' messages."""
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            validator.message = _limit_message("min", validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            validator.message = _limit_message("max", validator.limit_value)
+
+
+def _limit_text(side: str, limit: Any) -> str:
+    message = gettext("At least %(limit)s.") if side == "min" else gettext("At most %(limit)s.")
+    # Django formats the message again with the validator's params: no "%" may be left.
+    return (message % {"limit": formats.number(limit)}).replace("%", "%%")
+
+
+_limit_message = lazy(_limit_text, str)
 
 
 def amount_field(label, help_text, **kwargs) -> forms.DecimalField:

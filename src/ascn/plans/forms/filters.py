@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import FilterForm
 from ascn.network.forms import member_states_with_cities
-from ascn.network.models import FocusArea
+from ascn.network.models import City, FocusArea, MemberState
 from ascn.plans.forms.choices import city_filter_choices, status_choices
 from ascn.plans.forms.common import search_attrs
 from ascn.plans.models import PlanStatus, ReadinessLevel
@@ -16,13 +16,28 @@ from ascn.plans.models import PlanStatus, ReadinessLevel
 class PlaceFilterForm(FilterForm):
     """A list filtered by member state and city (the city menu follows the member state)."""
 
+    follows = {"city": "country"}
+
     country = forms.ChoiceField(label=_("Member state"), required=False)
     city = forms.ChoiceField(label=_("City"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = member_states_with_cities()
+        self.follow()
+
+    def follow(self) -> None:
         self.fields["city"].choices = city_filter_choices(self.data)
+
+    def stale_note(self, name: str, value: str) -> str:
+        city = City.objects.select_related("member_state").filter(slug=value).first()
+        state = MemberState.objects.filter(code__iexact=self.data.get("country") or "").first()
+        if name == "city" and city and state:
+            return _("%(city)s is not in %(state)s, so the city filter was cleared.") % {
+                "city": city.name,
+                "state": state.name,
+            }
+        return super().stale_note(name, value)
 
 
 class ProjectFilterForm(PlaceFilterForm):

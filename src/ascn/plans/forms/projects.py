@@ -143,7 +143,9 @@ class ProjectForm(RecordForm):
             codelists.PROJECT_TYPE, empty_label=_("— not set —")
         )
         self.fields["sectors"].choices = codelist_choices(codelists.PROJECT_SECTOR)
-        self.fields["budget_currency"].choices = currency_choices()
+        self.fields["budget_currency"].choices = currency_choices(
+            project.budget_currency if project else ""
+        )
         self.fields["plan"].queryset = plans if plans is not None else ActionPlan.objects.none()
         self.fields["plan"].label_from_instance = lambda plan: (
             f"{plan.city.name}: {plan.title} ({plan.period_start}–{plan.period_end})"

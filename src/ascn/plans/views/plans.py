@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
-from ascn.core.views import filtered_page, results_or_page, safe_next, send_form, sign_in_first
+from ascn.core.views import filtered_page, render_results, safe_next, send_form, sign_in_first
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import queries
 from ascn.plans.forms import (
@@ -74,7 +74,7 @@ def plan_list(request):
         "can_create": editable_cities(request.user).exists(),
         "has_queue": scopes.secretariat or bool(scopes.member_state_ids),
     }
-    return render(request, results_or_page(request, "plans/plan_list.html"), context, status=status)
+    return render_results(request, "plans/plan_list.html", context, status=status)
 
 
 @login_required

@@ -12,9 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ascn.core import formats
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.forms import form_error
-from ascn.core.views import filtered_page, results_or_page, send_form
+from ascn.core.views import filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
 from ascn.network.models import City
 from ascn.plans import charts, codelists, disclosure, money, queries
@@ -70,8 +71,7 @@ def project_list(request):
         "filtered": any(form.data.get(k) for k in form.fields) if form.is_bound else False,
         "can_create": editable_cities(request.user).exists(),
     }
-    template = results_or_page(request, "plans/project_list.html")
-    return render(request, template, context, status=status)
+    return render_results(request, "plans/project_list.html", context, status=status)
 
 
 @require_GET
@@ -106,15 +106,15 @@ def _project_context(request, project: Project) -> dict:
             title=_("Progress of “%(title)s”, physical and financial, in per cent")
             % {"title": project.title},
             summary=_(
-                "%(n)s updates from %(first)s to %(last)s; the latest: physical %(physical)s%%, "
-                "financial %(financial)s%%. The table next to the chart has every value."
+                "%(n)s updates from %(first)s to %(last)s; the latest: physical %(physical)s, "
+                "financial %(financial)s. The table next to the chart has every value."
             )
             % {
                 "n": len(updates),
-                "first": updates[0].date.isoformat(),
-                "last": last.date.isoformat(),
-                "physical": f"{last.physical_pct.normalize():f}",
-                "financial": f"{last.financial_pct.normalize():f}",
+                "first": formats.day(updates[0].date),
+                "last": formats.day(last.date),
+                "physical": formats.percent(last.physical_pct, 2),
+                "financial": formats.percent(last.financial_pct, 2),
             },
         )
     can = {

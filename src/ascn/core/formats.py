@@ -1,0 +1,109 @@
+"""How figures and moments are written for people — the one place, used by the templates
+(``{% load formats %}``: ``money``, ``number``, ``percent``, ``moment``) and by the Python
+that writes messages, notifications and validation errors.
+
+- Money: ``70,000,000 THB``; cents only when there are some (``1,234.50 THB``); a
+  no-break space keeps the code with its amount. ``whole=True`` rounds to units (US dollar
+  equivalents, totals).
+- Numbers: ``1,776,949``; a limit in a message as it would be typed (``0.01``, ``10,000``).
+- Percentages: ``12.5%`` (``12%`` when whole).
+- A day: ``4 Dec 2026`` (``DATE_FORMAT``, config/formats/en/formats.py).
+- A moment: ``4 Dec 2026, 14:57 UTC+7`` — in the site's time zone, naming its offset from
+  UTC, which a reader in Manila or Yangon can place (``WIB`` or ``ICT`` they may not).
+
+Machine formats are not for these: ISO 8601 in CSV, JSON, the API and ``<time datetime>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import formats, timezone
+
+NBSP = "\u00a0"
+NOTHING = "—"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def number(value: Any, places: int | None = None) -> str:
+    """``value`` with thousands separators; ``places`` decimals (``None``: as many as it
+    has, none when whole). "—" for nothing."""
+    amount = _decimal(value)
+    if amount is None:
+        return NOTHING if value in (None, "") else str(value)
+    if places is None:
+        amount = amount.normalize()
+        places = max(0, -amount.as_tuple().exponent)  # type: ignore[operator]
+    else:
+        amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(amount, places, use_l10n=True, force_grouping=True)
+
+
+def money(amount: Any, currency: str = "", *, whole: bool = False) -> str:
+    """``70,000,000 THB``: cents when there are some, none with ``whole``."""
+    value = _decimal(amount)
+    if value is None:
+        return NOTHING
+    if whole:
+        text = number(value, 0)
+    else:
+        cents = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        text = number(cents, 0 if cents == cents.to_integral_value() else 2)
+    return f"{text}{NBSP}{currency}" if currency else text
+
+
+def percent(value: Any, places: int = 1) -> str:
+    """``12.5%``; ``12%`` when whole."""
+    amount = _decimal(value)
+    if amount is None:
+        return NOTHING
+    rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return f"{number(rounded, 0)}%"
+    return f"{number(rounded.normalize())}%"
+
+
+def day(value: dt.date | None) -> str:
+    """``4 Dec 2026`` (a date-time: its day in the site's time zone)."""
+    if not value:
+        return NOTHING
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def utc_offset(value: dt.datetime) -> str:
+    """``UTC+7``, ``UTC+5:30``, ``UTC``."""
+    offset = value.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes > 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def moment(value: dt.datetime | None, *, seconds: bool = False) -> str:
+    """``4 Dec 2026, 14:57 UTC+7``: a date-time in the site's time zone, with its offset."""
+    if not value:
+        return NOTHING
+    if not isinstance(value, dt.datetime):
+        return day(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    local = timezone.localtime(value)
+    shown = formats.date_format(local, "DATETIME_FORMAT")
+    if seconds:
+        shown += local.strftime(":%S")
+    return f"{shown}{NBSP}{utc_offset(local)}"

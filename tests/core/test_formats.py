@@ -1,0 +1,102 @@
+"""Figures and moments are written one way for people everywhere — "70,000,000 THB",
+"12.5%", "4 Dec 2026", "4 Dec 2026, 14:57 UTC+7" — in pages, messages and validation
+errors; machine formats (ISO 8601 in CSV, JSON and ``<time datetime>``) stay as they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.template import Context, Template
+from django.utils import timezone
+
+from ascn.core import formats
+from ascn.plans.forms.common import amount_field, percent_field
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "whole", "shown"),
+    [
+        (Decimal("70000000.00"), "THB", False, "70,000,000 THB"),
+        (Decimal("1234.5"), "VND", False, "1,234.50 VND"),
+        (Decimal("0.01"), "USD", False, "0.01 USD"),
+        (Decimal("2500000.49"), "USD", True, "2,500,000 USD"),
+        (None, "THB", False, "—"),
+    ],
+)
+def test_money_is_grouped_with_cents_only_when_there_are_some(amount, currency, whole, shown):
+    assert formats.money(amount, currency, whole=whole).replace(NBSP, " ") == shown
+
+
+def test_the_amount_and_its_currency_stay_on_one_line():
+    assert formats.money(Decimal("5"), "THB") == f"5{NBSP}THB"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(Decimal("12.50"), "12.5%"), (Decimal("12.04"), "12%"), (100, "100%"), (None, "—")],
+)
+def test_percentages(value, shown):
+    assert formats.percent(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(Decimal("0.01"), "0.01"), (10000, "10,000"), (Decimal("0E+1"), "0")]
+)
+def test_numbers_and_limits(value, shown):
+    assert formats.number(value) == shown
+
+
+def test_a_day_and_a_moment_in_the_site_style_with_the_zone(settings):
+    # given: the site's time zone (Jakarta, UTC+7)
+    at = dt.datetime(2026, 12, 4, 7, 57, tzinfo=dt.UTC)
+
+    # then
+    assert formats.day(dt.date(2026, 12, 1)) == "1 Dec 2026"
+    assert formats.moment(at).replace(NBSP, " ") == "4 Dec 2026, 14:57 UTC+7"
+    assert formats.moment(at, seconds=True).replace(NBSP, " ") == "4 Dec 2026, 14:57:00 UTC+7"
+
+
+def test_a_moment_names_a_half_hour_zone(settings):
+    with timezone.override("Asia/Yangon"):
+        at = dt.datetime(2026, 12, 4, 7, 57, tzinfo=dt.UTC)
+        assert formats.moment(at).replace(NBSP, " ") == "4 Dec 2026, 14:27 UTC+6:30"
+
+
+def test_templates_use_the_same_style():
+    # given
+    template = Template(
+        "{% load formats %}{{ d|date }} | {{ at|moment }} | {{ a|money:'THB' }} | "
+        "{{ u|money_whole:'USD' }} | {{ n|number }} | {{ p|percent }}"
+    )
+    context = Context(
+        {
+            "d": dt.date(2026, 12, 4),
+            "at": dt.datetime(2026, 12, 4, 7, 57, tzinfo=dt.UTC),
+            "a": Decimal("70000000.00"),
+            "u": Decimal("1999.6"),
+            "n": 1776949,
+            "p": Decimal("37.25"),
+        }
+    )
+
+    # then
+    shown = template.render(context).replace(NBSP, " ")
+    assert shown == (
+        "4 Dec 2026 | 4 Dec 2026, 14:57 UTC+7 | 70,000,000 THB | 2,000 USD | 1,776,949 | 37.3%"
+    )
+
+
+def test_validation_errors_write_their_limits_for_people():
+    for field, value, message in [
+        (percent_field("Physical", ""), "101", "At most 100."),
+        (percent_field("Physical", ""), "-1", "At least 0."),
+        (amount_field("Budget", ""), "-0.01", "At least 0."),
+    ]:
+        with pytest.raises(ValidationError) as raised:
+            field.clean(value)
+        assert raised.value.messages == [message]
