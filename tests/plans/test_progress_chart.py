@@ -67,7 +67,7 @@ def test_a_new_update_is_a_new_chart_never_a_stale_one(roles, client):
     # (tests run tasks at once: each view shows the chart of the updates it has)
     project = reported_project(roles)
     first = client.get(f"/projects/{project.pk}/").content.decode()
-    assert "from 2026-01-01 to 2026-02-01" in first
+    assert "from 1 Jan 2026 to 1 Feb 2026" in first
     progress_add(
         actor=roles.user("cso_phuket"),
         project=project,
@@ -76,4 +76,4 @@ def test_a_new_update_is_a_new_chart_never_a_stale_one(roles, client):
         date=dt.date(2026, 3, 1),
     )
     second = client.get(f"/projects/{project.pk}/").content.decode()
-    assert "from 2026-01-01 to 2026-03-01" in second
+    assert "from 1 Jan 2026 to 1 Mar 2026" in second
