@@ -98,8 +98,24 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "src" / "ascn" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # django-template-partials' loader over the cached one, as it sets itself up, over
+            # loaders that drop each file's final line break (no stray space after an
+            # included partial: ascn.core.template_loaders)
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "ascn.core.template_loaders.FilesystemLoader",
+                                "ascn.core.template_loaders.AppDirectoriesLoader",
+                            ],
+                        )
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
