@@ -9,6 +9,7 @@ to end without one (``tests/core/test_template_whitespace.py``).
 
 from __future__ import annotations
 
+from django.template.base import Origin
 from django.template.loaders import app_directories, filesystem
 
 
@@ -19,10 +20,10 @@ def _without_final_line_break(contents: str) -> str:
 
 
 class FilesystemLoader(filesystem.Loader):
-    def get_contents(self, origin):
+    def get_contents(self, origin: Origin) -> str:
         return _without_final_line_break(super().get_contents(origin))
 
 
 class AppDirectoriesLoader(app_directories.Loader):
-    def get_contents(self, origin):
+    def get_contents(self, origin: Origin) -> str:
         return _without_final_line_break(super().get_contents(origin))

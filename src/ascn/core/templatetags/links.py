@@ -2,6 +2,7 @@
 a page of signing in or out (``ascn.core.views.sign_in_url``)."""
 
 from django import template
+from django.template import Context
 
 from ascn.core.views import sign_in_url as _sign_in_url
 
@@ -9,6 +10,6 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def sign_in_url(context) -> str:
+def sign_in_url(context: Context) -> str:
     request = context.get("request")
     return _sign_in_url(request) if request is not None else ""
