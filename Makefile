@@ -17,6 +17,10 @@ export UV_LINK_MODE ?= copy
 WEB_WORKERS ?= 2
 WEB_THREADS ?= 4
 export DATABASE_POOL_SIZE ?= $(WEB_THREADS)
+# The site's address for what `make demo` writes without a request (its commands and task
+# worker: e-mailed links, notifications); the web server follows each request's host and
+# port instead (ascn.core.site). A SITE_URL in the environment wins.
+DEMO_ENV := SITE_URL="$(or $(SITE_URL),http://127.0.0.1:$(PORT))"
 GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1 --blocking-threads $(WEB_THREADS)
 
 .PHONY: help uv install install-dev demo serve migrate seed test test-pg browser java checkers lint fmt openapi openapi-lint fuzz bench soak clean
@@ -51,21 +55,21 @@ seed: migrate
 	$(RUN) python manage.py load_agreements
 
 demo: install var
-	$(RUN) --no-dev python manage.py migrate --noinput
-	$(RUN) --no-dev python manage.py load_network
-	$(RUN) --no-dev python manage.py load_partners
-	$(RUN) --no-dev python manage.py load_exchange_rates
-	$(RUN) --no-dev python manage.py load_meetings
-	$(RUN) --no-dev python manage.py load_agreements
-	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
-	ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
-	ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_partners
-	ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_deals
-	$(RUN) --no-dev python manage.py snapshot_open_data
-	$(RUN) --no-dev python manage.py build_vega_bundle
-	$(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py migrate --noinput
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_network
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_partners
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_exchange_rates
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_meetings
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_agreements
+	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
+	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
+	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_partners
+	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_deals
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py snapshot_open_data
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py build_vega_bundle
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/ (background tasks: db_worker)"
-	ASCN_DEMO=1 $(RUN) --no-dev python manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 & \
+	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 & \
 	trap 'kill %1 2>/dev/null' EXIT INT TERM; \
 	ASCN_DEMO=1 $(RUN) --no-dev $(GRANIAN) --workers 1 config.wsgi:application
 

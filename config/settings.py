@@ -77,6 +77,7 @@ MIDDLEWARE = [
     # before anything reads the body (the CSRF check reads a form's)
     "ascn.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "ascn.core.site.SiteAddressMiddleware",  # after the host is checked
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ascn.core.ratelimit.ApiRateLimitMiddleware",  # before the token check: bad tokens count too
@@ -97,8 +98,24 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "src" / "ascn" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # django-template-partials' loader over the cached one, as it sets itself up, over
+            # loaders that drop each file's final line break (no stray space after an
+            # included partial: ascn.core.template_loaders)
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "ascn.core.template_loaders.FilesystemLoader",
+                                "ascn.core.template_loaders.AppDirectoriesLoader",
+                            ],
+                        )
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -360,4 +377,10 @@ ASCN_WARM_UP_MAP = env_bool("ASCN_WARM_UP_MAP", True)
 # Background tasks (django-tasks): the database backend, worked by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The site's public address for the links that leave it (e-mails, iCalendar, DCAT). Unset,
+# the address follows the request (host and port); tasks and commands without a request use
+# http://127.0.0.1:8000 (ascn.core.site). `make demo` passes it from PORT to its commands.
+SITE_URL = os.environ.get("SITE_URL", "").strip()
+# The domain of iCalendar UIDs, which must not change with the port: unset, SITE_URL's host
+# when that is a domain name, else "ascn.invalid" (ascn.core.site.calendar_domain).
+ASCN_CALENDAR_UID_DOMAIN = os.environ.get("ASCN_CALENDAR_UID_DOMAIN", "").strip()

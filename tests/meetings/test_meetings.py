@@ -521,7 +521,7 @@ def test_the_meetings_page_shows_dates_at_their_precision_places_doubts_and_sour
     assert "2020 (exact day not on record)" in page
     assert "uncertain" in page and "number in the series (4th) is uncertain" in page
     assert "aseanrecords.world" in page
-    assert "No upcoming meeting is announced yet." in page
+    assert "No upcoming meeting is announced yet" in page
 
 
 def test_the_meeting_page_offers_registration_to_officers(roles, text):

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from ascn.accounts.models import Membership, Notification, Role, User
+from ascn.core import site
 
 
 def notify(*, users: Iterable[User], kind: str, title: str, body: str = "", url: str = "") -> int:
     """Tell ``users`` (each once, active accounts only) in the app and by e-mail.
 
     ``url`` is a site path (``/engagements/12/``); the e-mail carries it as a full address
-    under ``SITE_URL``. Returns the number of people notified.
+    on the site's address (``ascn.core.site``). Returns the number of people notified.
     """
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     if not recipients:
@@ -30,7 +30,7 @@ def notify(*, users: Iterable[User], kind: str, title: str, body: str = "", url:
         Notification(user=user, kind=kind, title=title[:255], body=body, url=url)
         for user in recipients.values()
     )
-    link = f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+    link = site.absolute(url) if url else ""
     message = "\n\n".join(part for part in (body, link) if part)
     messages = [
         (title, message, None, [user.email])

@@ -33,7 +33,7 @@ from ascn.accounts.models import (
     password_fingerprint,
 )
 from ascn.accounts.two_factor import needs_second_factor, next_step
-from ascn.core import audit
+from ascn.core import audit, site
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, TooManyRequests
 from ascn.core.permissions import forget_scopes, scopes_of
 from ascn.core.services import audit_and_announce, lock, save_fields
@@ -211,7 +211,7 @@ def membership_end(
 
 
 def invitation_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("invitation-accept", args=[token])
+    return site.absolute(reverse("invitation-accept", args=[token]))
 
 
 @transaction.atomic

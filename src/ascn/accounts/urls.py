@@ -6,7 +6,7 @@ from ascn.accounts import views
 urlpatterns = [
     path("", views.account, name="account"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # passwords
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
     path(

@@ -104,6 +104,11 @@ class SignInView(auth_views.LoginView):
         forget_own_failures(self.request, form.get_user().email)
         return super().form_valid(form)
 
+    def get_redirect_url(self):
+        """The ``next`` given, unless it leads off the site or back into signing in or out
+        (which would nest: ``core.views.safe_next``); also what the form carries on."""
+        return safe_next(self.request, super().get_redirect_url(), "")
+
     def get_success_url(self):
         target = super().get_success_url()
         user = self.request.user
@@ -111,6 +116,14 @@ class SignInView(auth_views.LoginView):
             step = "two-factor-verify" if next_step(user) == "verify" else "two-factor-setup"
             return f"{reverse(step)}?{urlencode({'next': target})}"
         return target
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signs out (POST), then on to ``next`` when it is safe and not a page of signing in
+    or out, else the home page."""
+
+    def get_redirect_url(self):
+        return safe_next(self.request, super().get_redirect_url(), "")
 
 
 # --- passwords -----------------------------------------------------------------------
@@ -344,6 +357,8 @@ def invitation_accept(request, token: str):
         "existing": existing,
         "signed_in_as_existing": signed_in_as_existing,
         "sign_in_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
+        # signed out, the person comes back to this invitation (which offers to sign in)
+        "invitation_path": request.path,
         "form": form,
         "password_help": password_validators_help_texts(),
     }

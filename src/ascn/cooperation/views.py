@@ -42,6 +42,8 @@ def cooperation_index(request):
             if member
             else FocusArea.objects.order_by("position"),
             "member": member,
+            # the Secretariat curates the knowledge bank, in the back office
+            "may_add_case_study": can_moderate(request.user) and request.user.is_staff,
         },
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -14,8 +15,8 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from ascn.core.errors import InvalidInput, StaleEdit
 from ascn.core.forms import FilterForm, form_error
@@ -23,19 +24,61 @@ from ascn.core.forms import FilterForm, form_error
 PAGE_SIZE = 50
 
 
+# Pages nobody is sent back to after signing in: the sign-in and sign-out pages (a ``next``
+# pointing at them nests without end: ``?next=/sign-in/?next=/sign-in/…``) and the steps of
+# signing in and of a password reset.
+SIGN_IN_FLOW = frozenset(
+    {
+        "login",
+        "logout",
+        "two-factor-setup",
+        "two-factor-verify",
+        "password-reset",
+        "password-reset-done",
+        "password-reset-confirm",
+        "password-reset-complete",
+    }
+)
+
+
+def in_sign_in_flow(url: str) -> bool:
+    """Whether ``url`` (a path, with or without its query) is one of ``SIGN_IN_FLOW``."""
+    try:
+        return resolve(urlsplit(url).path).url_name in SIGN_IN_FLOW
+    except Resolver404:
+        return False
+
+
 def safe_next(request: HttpRequest, target: str | None, default: str) -> str:
-    """``target`` if it stays on this site, otherwise ``default``."""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """``target`` if it stays on this site and is not a page of signing in or out,
+    otherwise ``default``."""
+    if (
+        target
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and not in_sign_in_flow(target)
     ):
         return target
     return default
 
 
+def sign_in_url(request: HttpRequest) -> str:
+    """The sign-in page, coming back to the page the visitor is on. On a page of signing in
+    or out, the ``next`` that page was given (when safe), never the page itself: links to
+    sign in never nest."""
+    if in_sign_in_flow(request.path):
+        target = safe_next(request, request.GET.get("next"), "")
+    else:
+        target = request.get_full_path()
+    login = reverse("login")
+    return f"{login}?{urlencode({'next': target})}" if target else login
+
+
 def sign_in_first(request: HttpRequest) -> HttpResponse | None:
     """For a visitor who is not signed in: the sign-in page, which comes back here after."""
     if not request.user.is_authenticated:
-        return HttpResponseRedirect(f"{reverse('login')}?next={request.path}")
+        return HttpResponseRedirect(sign_in_url(request))
     return None
 
 

@@ -134,20 +134,50 @@ class Overview:
     projects: int
     organisations: int
     engagements: int
+    # with a year: member states whose date of joining ASEAN is not on record (not counted)
+    states_undated: int = 0
 
 
-def overview(filters: Filters, *, projects: int, organisations: int, engagements: int) -> Overview:
+def member_cities(filters: Filters) -> QuerySet[City]:
+    """The network's cities for the filters: with a year, those that had joined by then
+    (their cohort is the year they joined)."""
     cities = City.objects.order_by()
     if filters.member_state:
         cities = cities.filter(member_state=filters.member_state)
-    city_counts = cities.aggregate(n=Count("id"), cohorts=Count("cohort", distinct=True))
+    if filters.year:
+        cities = cities.filter(cohort__lte=filters.year)
+    return cities
+
+
+def member_states(filters: Filters) -> tuple[int, int]:
+    """How many member states the figures cover, and how many were left out because their
+    date of joining ASEAN is not on record (only with a year: a state admitted later, as
+    Timor-Leste in 2025, is not counted in earlier years)."""
+    states = MemberState.objects.order_by()
+    if filters.member_state:
+        states = states.filter(pk=filters.member_state.pk)
+    if not filters.year:
+        return states.count(), 0
+    counts = states.aggregate(
+        members=Count("id", filter=Q(asean_member_since__lte=dt.date(filters.year, 12, 31))),
+        undated=Count("id", filter=Q(asean_member_since__isnull=True)),
+    )
+    return counts["members"], counts["undated"]
+
+
+def overview(filters: Filters, *, projects: int, organisations: int, engagements: int) -> Overview:
+    city_counts = member_cities(filters).aggregate(
+        n=Count("id"), cohorts=Count("cohort", distinct=True)
+    )
+    states, undated = member_states(filters)
     return Overview(
-        member_states=1 if filters.member_state else MemberState.objects.count(),
+        member_states=states,
         cities=city_counts["n"],
         cohorts=city_counts["cohorts"],
         projects=projects,
         organisations=organisations,
         engagements=engagements,
+        states_undated=undated,
     )
 
 

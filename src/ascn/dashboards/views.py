@@ -16,15 +16,17 @@ from ascn.core.forms import FilterForm
 from ascn.core.views import render_results
 from ascn.dashboards import charts, queries
 from ascn.network import maps
-from ascn.network.models import City, FocusArea, MemberState
+from ascn.network.models import FocusArea, MemberState
 from ascn.network.tasks import map_svg
 from ascn.opendata.spreadsheets import csv_bytes
 
-FIRST_YEAR = 2018  # the network's launch
+FIRST_YEAR = 2018  # the network's launch: its first cities (the pilot cohort)
 
 
 def _years() -> list[tuple[str, str]]:
-    last = timezone.localdate().year + 5
+    """The years with figures: from the network's launch to this year, newest first (a
+    project planned to run until 2031 gives no figures for 2031 yet)."""
+    last = timezone.localdate().year
     return [("", _("All years"))] + [(str(y), str(y)) for y in range(last, FIRST_YEAR - 1, -1)]
 
 
@@ -58,7 +60,7 @@ class DashboardFilterForm(FilterForm):
 
 def cache_key(filters: queries.Filters, language: str | None = None) -> str:
     """Where the figures for these filters (in this language) are kept."""
-    return "dashboards:v3:" + ":".join(
+    return "dashboards:v4:" + ":".join(
         [
             language or get_language() or "",
             filters.member_state.code if filters.member_state else "",
@@ -87,9 +89,7 @@ def dashboard(filters: queries.Filters) -> dict:
     over the deals' tallies, one over the organisations (over the projects and engagements
     themselves when a year is chosen)."""
     figures = queries.project_figures(filters)
-    cities = City.objects.order_by("name")
-    if filters.member_state:
-        cities = cities.filter(member_state=filters.member_state)
+    cities = queries.member_cities(filters).order_by("name")
     map_cities = queries.map_cities(cities, queries.city_project_counts(filters))
     funding = queries.funding_by_state(figures, filters)
     deals = queries.deals_by_stage(filters)

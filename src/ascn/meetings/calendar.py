@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from ascn.core import site
 from ascn.meetings.models import Meeting
 
 PRODID = "-//ASEAN Smart Cities Network//ASCN Platform//EN"
 
 
 def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    """``path`` under the site's address (``ascn.core.site``: SITE_URL, else the request's)."""
+    return site.absolute(path)
 
 
 def has_calendar_dates(meeting: Meeting) -> bool:
@@ -29,8 +30,8 @@ def has_calendar_dates(meeting: Meeting) -> bool:
 
 
 def uid_of(meeting: Meeting) -> str:
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return f"meeting-{meeting.slug}@{host or 'ascn'}"
+    """Stable whatever address the site is reached on (``site.calendar_domain``)."""
+    return f"meeting-{meeting.slug}@{site.calendar_domain()}"
 
 
 def _event(meeting: Meeting, stamp: dt.datetime) -> Event:

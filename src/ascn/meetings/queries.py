@@ -3,6 +3,8 @@ person's registrations are theirs (and the Secretariat's, who runs the meeting).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
@@ -24,10 +26,26 @@ def meetings_for(
         queryset = queryset.filter(kind=kind)
     if year:
         queryset = queryset.filter(start_date__year=year)
+    # ordered here: a query with counts (GROUP BY) does not take the model's ordering
     return queryset.annotate(
         registered_count=Count("registrations", filter=Q(registrations__status=Status.REGISTERED)),
         waitlisted_count=Count("registrations", filter=Q(registrations__status=Status.WAITLISTED)),
-    )
+    ).order_by("-start_date", "slug")
+
+
+def upcoming_and_past(
+    meetings: Iterable[Meeting], today: dt.date
+) -> tuple[list[Meeting], list[Meeting]]:
+    """How every list of meetings is shown: those still to come (or under way) soonest
+    first — the next one is what a person looks for — then those that are over, newest
+    first. A meeting known only to the month or year sorts at the start of it."""
+    upcoming: list[Meeting] = []
+    past: list[Meeting] = []
+    for meeting in meetings:
+        (upcoming if meeting.is_upcoming(today) else past).append(meeting)
+    upcoming.sort(key=lambda m: (m.start_date, m.slug))
+    past.sort(key=lambda m: (-m.start_date.toordinal(), m.slug))
+    return upcoming, past
 
 
 def meeting_for(user: Actor, slug: str) -> Meeting | None:

@@ -37,10 +37,9 @@ def _meeting_or_404(request, slug: str):
 
 @require_GET
 def meeting_list(request):
-    today = timezone.localdate()
-    meetings = list(queries.meetings_for(request.user))
-    upcoming = sorted((m for m in meetings if m.is_upcoming(today)), key=lambda m: m.start_date)
-    past = [m for m in meetings if not m.is_upcoming(today)]
+    upcoming, past = queries.upcoming_and_past(
+        queries.meetings_for(request.user), timezone.localdate()
+    )
     return render(request, "meetings/meeting_list.html", {"upcoming": upcoming, "past": past})
 
 
@@ -206,17 +205,21 @@ def my_meetings(request):
             return redirect("my-meetings")
         token = calendar_feed_regenerate(actor=request.user)
         feed_url = calendar.absolute_url(f"/meetings/feed/{token}.ics")
-    registrations = (
-        Registration.objects.filter(user=request.user)
+    registrations = {
+        r.meeting_id: r
+        for r in Registration.objects.filter(user=request.user)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("meeting")
-        .order_by("-meeting__start_date")
+    }
+    upcoming, past = queries.upcoming_and_past(
+        [r.meeting for r in registrations.values()], timezone.localdate()
     )
     return render(
         request,
         "meetings/my_meetings.html",
         {
-            "registrations": registrations,
+            "upcoming": [registrations[m.pk] for m in upcoming],
+            "past": [registrations[m.pk] for m in past],
             "has_feed": CalendarFeed.objects.filter(user=request.user).exists(),
             "feed_url": feed_url,
         },

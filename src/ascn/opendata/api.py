@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Schema, Status
 from pydantic import Field
 
+from ascn.core import site
 from ascn.core.api import SAME_FOR_EVERYONE, AppRouter
 from ascn.opendata import oc4ids
 
@@ -49,9 +50,8 @@ class Oc4idsPackageOut(Schema):
     openapi_extra=SAME_FOR_EVERYONE,
 )
 def exports_oc4ids(request):
-    base_url = request.build_absolute_uri("/").rstrip("/")
     package = oc4ids.project_package(
-        base_url=base_url, uri=request.build_absolute_uri(request.path)
+        base_url=site.site_url(request), uri=site.absolute(request.path, request)
     )
     if package is None:
         return Status(

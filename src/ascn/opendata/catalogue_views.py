@@ -13,6 +13,7 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from ascn.core import site
 from ascn.opendata import catalogue, datapackage, dcat, dictionary, spreadsheets
 
 JSON_LD = "application/ld+json"
@@ -21,7 +22,7 @@ TURTLE = "text/turtle"
 
 def _base_url(request) -> str:
     """``SITE_URL`` when set for this deployment, else the address the request came to."""
-    return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
+    return site.site_url(request)
 
 
 def _dcat_response(request, media_type: str) -> HttpResponse:

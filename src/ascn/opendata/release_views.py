@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from ascn.core import site
 from ascn.opendata import releases
 from ascn.opendata.models import Release, ReleaseFile
 
@@ -25,7 +25,7 @@ PER_PAGE = 30
 
 
 def _base_url(request) -> str:
-    return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
+    return site.site_url(request)
 
 
 def _csv_url(release: Release, dataset: str) -> str:
