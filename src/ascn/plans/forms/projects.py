@@ -83,7 +83,11 @@ class ProjectForm(RecordForm):
     period_start = date_field(_("Start"), required=False)
     period_end = date_field(_("End"), required=False)
     budget_amount = amount_field(_("Budget"), _("The whole cost, in the currency below."))
-    budget_currency = forms.ChoiceField(label=_("Currency"))
+    # A code off the menu (a fund, a metal, "no currency") is refused in the validator's words.
+    budget_currency = forms.ChoiceField(
+        label=_("Currency"),
+        error_messages={"invalid_choice": _("Choose the currency the budget is in.")},
+    )
     funding_secured = amount_field(
         _("Funding secured"),
         _("In the budget's currency. The funding gap is computed from it."),
