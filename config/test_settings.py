@@ -28,3 +28,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # On PostgreSQL, a test's commit need not wait for the disk (the database is thrown away).
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+    # The race tests run up to eight threads at once, each with its own connection.
+    DATABASES["default"]["OPTIONS"]["pool"]["max_size"] = 16  # noqa: F405
