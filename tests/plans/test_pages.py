@@ -17,6 +17,9 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from ascn.plans import readiness
 from ascn.plans.models import ActionPlan, PlanStatus, Project, ProjectDocument
@@ -772,3 +775,25 @@ def test_a_bad_filter_in_an_htmx_request_is_a_400_fragment(roles, text):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="results"') and "<html" not in html
     assert "Some filters are not valid" in text(response)
+
+
+@pytest.mark.parametrize("count", [3, 24])
+def test_a_city_page_reads_only_the_projects_it_shows(roles, count, django_assert_max_num_queries):
+    # given a city with few projects, or more than the page lists
+    csco = roles.user("cso_phuket")
+    for n in range(count):
+        factories.project(csco, title=f"Phuket project {n:02}", visibility="public")
+    # when anyone opens the city page
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get("/cities/phuket/")
+    # then it lists twenty at most and links to the rest, at the same cost either way
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert len(set(re.findall(r'href="/projects/(\d+)/"', page))) == min(count, 20)
+    if count > 20:
+        assert f"All {count} projects" in page
+    project_rows = [
+        q["sql"] for q in queries.captured_queries if 'FROM "plans_project"' in q["sql"]
+    ]
+    assert all("LIMIT" in sql or "COUNT(" in sql for sql in project_rows), project_rows
+    assert len(queries) <= 12

@@ -86,6 +86,9 @@ def member_state_detail(request, code: str):
     )
 
 
+CITY_PAGE_PROJECTS = 20
+
+
 @require_GET
 def city_detail(request, slug: str):
     try:
@@ -93,16 +96,15 @@ def city_detail(request, slug: str):
     except City.DoesNotExist:
         raise Http404 from None
     neighbours = City.objects.filter(member_state=city.member_state).exclude(pk=city.pk)
-    projects = plan_queries.projects_for(request.user, city=city.slug)
+    visible = plan_queries.projects_for(request.user, city=city.slug)
+    # The first CITY_PAGE_PROJECTS only, with their focus areas: a city with thousands of
+    # projects costs the page no more than one with twenty (the list links to the rest).
+    projects = list(visible.prefetch_related("focus_areas")[:CITY_PAGE_PROJECTS])
+    count = len(projects) if len(projects) < CITY_PAGE_PROJECTS else visible.count()
     return render(
         request,
         "portal/city_detail.html",
-        {
-            "city": city,
-            "neighbours": neighbours,
-            "projects": projects,
-            "project_count": projects.count(),
-        },
+        {"city": city, "neighbours": neighbours, "projects": projects, "project_count": count},
     )
 
 
