@@ -61,8 +61,8 @@ def _verdict(value: float, target: float | None, *, at_most: bool = True) -> str
     return "met" if ok else "**NOT met**"
 
 
-def _ratio(value: float | None, base: float | None) -> str:
-    return f"{value / base:.2f}" if value and base else "—"
+def _share(value: float | None, base: float | None) -> str:
+    return f"{value / base:.2g}" if value and base else "—"
 
 
 def server_section(t: dict) -> list[str]:
@@ -77,7 +77,8 @@ def server_section(t: dict) -> list[str]:
         f"response cache off, driven by wrk (`-t 2 -c {t['concurrency']}`, keep-alive, on the "
         f"same 2 cores) for {t['seconds']:g} s per case after a {t['warm_seconds']:g} s "
         "warm-up. *÷ health*: req/s as a share of health's, p99 as a multiple of health's, "
-        "in this run. *RSS after* is each worker's VmRSS (MB) once the case was served.\n",
+        "in this run. *RSS after* is each worker's VmRSS (MB) once the case was served and "
+        "the requests wrk left in flight were done.\n",
         "| request | as | req/s | ÷ health | median ms | p95 ms | p99 ms | p99 ÷ health "
         "| errors | RSS after (MB) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -89,10 +90,11 @@ def server_section(t: dict) -> list[str]:
                 f"| {r['name']} `{r['path']}` | {r['who']} | {r['status']} | | | | | | | {rss} |"
             )
             continue
-        p99_ratio = f"{r['p99_ms'] / h_p99:.1f}×" if h_p99 else "—"
+        p99_ratio = f"{r['p99_ms'] / h_p99:.2g}×" if h_p99 else "—"
+        rps = f"{r['rps']:,.0f}" if r["rps"] >= 10 else f"{r['rps']:.1f}"
         out.append(
-            f"| {r['name']} `{r['path']}` | {r['who']} | {r['rps']:,.0f} | "
-            f"{_ratio(r['rps'], h_rps)} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"| {r['name']} `{r['path']}` | {r['who']} | {rps} | "
+            f"{_share(r['rps'], h_rps)} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
             f"{r['p99_ms']:.1f} | {p99_ratio} | {r['errors']} | {rss} |"
         )
     out.append("")

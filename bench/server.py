@@ -141,6 +141,31 @@ def workers_of(pid: int) -> list[int]:
     return [p for p in descendants(pid) if "resource_tracker" not in cmdline(p)]
 
 
+def cpu_ticks(pids: list[int]) -> int:
+    """The user and system CPU time the processes have used, in clock ticks."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def settle(pids: list[int], limit: float = 120) -> float:
+    """Wait until the workers are idle: the requests wrk left in flight when it stopped are
+    finished (a slow page's go on for seconds), so the memory read next belongs to this
+    case, and the next case does not share the CPU with them. Returns the seconds waited."""
+    started = time.perf_counter()
+    last = cpu_ticks(pids)
+    while time.perf_counter() - started < limit:
+        time.sleep(0.5)
+        now = cpu_ticks(pids)
+        if now - last <= 2:  # under ~4 % of a core for half a second
+            break
+        last = now
+    return time.perf_counter() - started
+
+
 def headers_for(person) -> dict[str, str]:
     """The bearer token of an API person, or the session cookie of a ``(session)`` one."""
     from django.conf import settings
@@ -271,7 +296,9 @@ def run(people: dict | None = None, log=print) -> dict:
                     row.update(measured)
                 else:
                     row["status"] = f"no request done in {LOAD_SECONDS:g} s"
-            # The workers after this page kind: granian balances the connections over them.
+            # The workers after this page kind (granian balances the connections over them),
+            # once they have finished what wrk left in flight.
+            row["settle_s"] = settle(workers_of(proc.pid))
             row["rss_mb"] = [rss_mb(p) or 0 for p in workers_of(proc.pid)]
             result["cases"].append(row)
         result["respawned"] = sorted(set(workers_of(proc.pid)) - set(workers))
