@@ -23,7 +23,7 @@ export DATABASE_POOL_SIZE ?= $(WEB_THREADS)
 DEMO_ENV := SITE_URL="$(or $(SITE_URL),http://127.0.0.1:$(PORT))"
 GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1 --blocking-threads $(WEB_THREADS)
 
-.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser java checkers lint fmt openapi openapi-lint fuzz bench soak clean
+.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser wrk java checkers lint fmt openapi openapi-lint fuzz bench soak clean
 
 help:
 	@echo "make demo      install, migrate SQLite in var/, load the real network data, serve on :$(PORT)"
@@ -82,6 +82,14 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's wrk drives the real server in `make bench` (a C load generator: the Python client
+# it replaced was slower than the server it measured).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmark's real-server phase"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
 # The validators other people wrote (Redocly, Spectral, the Nu HTML Checker), from the npm
 # registry with package-lock.json; reinstalled only when the lockfile changes.
 node_modules/.package-lock.json: package.json package-lock.json
@@ -132,8 +140,10 @@ FUZZ_EXAMPLES ?= 60
 fuzz: install-dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=1 $(RUN) pytest tests/core/test_api_fuzz.py -p no:cacheprovider -q -rA
 
-bench: install-dev
-	$(RUN) python -m bench
+# The real-server phase serves the bench database as `make serve` does (WEB_WORKERS workers of
+# WEB_THREADS threads each) and drives it with wrk.
+bench: install-dev wrk
+	WEB_WORKERS=$(WEB_WORKERS) WEB_THREADS=$(WEB_THREADS) $(RUN) python -m bench
 	@echo "PostgreSQL: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench"
 
 # 10 minutes of mixed load on PostgreSQL, a web worker killed midway (docs/operations.md).

@@ -7,13 +7,16 @@ PostgreSQL, printed as Markdown for ``docs/benchmarks.md``.
 * In-process cases (``bench/cases.py``): Django's test client, 5 warm-up requests then
   ``BENCH_RUNS`` (100) timed ones; median, p95 and the ratio to ``/api/v1/health``'s median
   in the same run. A case whose route is not there yet is reported as "not available".
-* Real server (``bench/server.py``): granian, one worker, driven by concurrent keep-alive
-  HTTP clients for a fixed time; req/s of health and the project list, and the worker's RSS.
+* Real server (``bench/server.py``): granian as ``make serve`` runs it (``WEB_WORKERS``
+  workers of ``WEB_THREADS`` threads), driven by ``wrk`` for a fixed time per case; req/s,
+  median, p95 and p99, ratios to health and to a bare Django view; the workers' resident
+  memory after every page kind (the worst named).
 
 Runs on its own SQLite database in ``var/bench/`` (never the demo's), or on PostgreSQL when
 ``BENCH_DATABASE_URL`` is set (its database name must contain "bench": it is emptied when
 the data set has to be rebuilt). Environment: ``BENCH_SCALE`` (default 1.0),
-``BENCH_RUNS`` (100), ``BENCH_LOAD_SECONDS`` (10 per URL), ``BENCH_REINDEX=1`` (rebuild the
+``BENCH_RUNS`` (100), ``BENCH_LOAD_SECONDS`` (10 per server case), ``BENCH_CONCURRENCY``
+(wrk's connections, default workers × threads), ``BENCH_REINDEX=1`` (rebuild the
 search index even if the marker says it is current), ``BENCH_SKIP_SERVER=1``,
 ``BENCH_GENERATE_ONLY=1`` (prepare the data set and stop), ``BENCH_ONLY=search,dashboards``
 (only those case groups; see ``cases.selected``), ``BENCH_VAR`` (the SQLite data set's
@@ -244,7 +247,7 @@ def main() -> None:
     throughput = None
     if os.environ.get("BENCH_SKIP_SERVER") != "1":
         t = time.perf_counter()
-        throughput = server.run(log=log)
+        throughput = server.run(people, log=log)
         phases["real server"] = time.perf_counter() - t
 
     text = report.render(

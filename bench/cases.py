@@ -132,15 +132,19 @@ def people() -> dict[str, Person]:
         if who == "Secretariat" and not u.is_staff:
             u.is_staff = u.is_superuser = True
             u.save(update_fields=["is_staff", "is_superuser"])
-        _, secret = token_create(actor=u, name="bench", days=1)
-        session = Client(raise_request_exception=False)
-        session.force_login(u, backend="django.contrib.auth.backends.ModelBackend")
-        if who == "Secretariat":
-            # The Secretariat's pages need a two-factor-verified session: mark it verified
-            # the way django_otp.login does (as tests/roles.py does).
+        # The Secretariat must use two-factor sign-in: a confirmed device, and its token and
+        # session carry the second factor (as a code checked at sign-in would).
+        secretariat = who == "Secretariat"
+        if secretariat:
             device, _ = TOTPDevice.objects.get_or_create(
                 user=u, name="bench", defaults={"confirmed": True}
             )
+        _, secret = token_create(actor=u, name="bench", days=1, two_factor=secretariat)
+        session = Client(raise_request_exception=False)
+        session.force_login(u, backend="django.contrib.auth.backends.ModelBackend")
+        if secretariat:
+            # The Secretariat's pages need a two-factor-verified session: mark it verified
+            # the way django_otp.login does (as tests/roles.py does).
             store = session.session
             store[DEVICE_ID_SESSION_KEY] = device.persistent_id
             store.save()

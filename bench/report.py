@@ -54,21 +54,89 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _pages(pages: dict) -> str:
-    """``name `path` (status, status; ms / ms)`` for each page the server bench visited."""
-    parts = []
-    for name, visits in pages.items():
-        statuses = ", ".join(str(v["status"]) for v in visits)
-        times = " / ".join(f"{v['ms']:.0f}" for v in visits)
-        parts.append(f"{name} `{visits[0]['path']}` ({statuses}; {times} ms)")
-    return "; ".join(parts)
-
-
 def _verdict(value: float, target: float | None, *, at_most: bool = True) -> str:
     if target is None:
         return "—"
     ok = value <= target if at_most else value >= target
     return "met" if ok else "**NOT met**"
+
+
+def _share(value: float | None, base: float | None) -> str:
+    return f"{value / base:.2g}" if value and base else "—"
+
+
+def server_section(t: dict) -> list[str]:
+    """The real-server phase: a table of the wrk cases, the targets, the memory."""
+    rows = t["cases"]
+    timed = [r for r in rows if "rps" in r]
+    health = next((r for r in timed if r["path"] == "/api/v1/health"), None)
+    h_rps = health["rps"] if health else None
+    h_p99 = health["p99_ms"] if health else None
+    out = [
+        f"Real server: `{t['command']}` ({t.get('workers', '?')} workers found), the anonymous "
+        f"response cache off, driven by wrk (`-t 2 -c {t['concurrency']}`, keep-alive, on the "
+        f"same 2 cores) for {t['seconds']:g} s per case after a {t['warm_seconds']:g} s "
+        "warm-up. *÷ health*: req/s as a share of health's, p99 as a multiple of health's, "
+        "in this run. *RSS after* is each worker's VmRSS (MB) once the case was served and "
+        "the requests wrk left in flight were done.\n",
+        "| request | as | req/s | ÷ health | median ms | p95 ms | p99 ms | p99 ÷ health "
+        "| errors | RSS after (MB) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        rss = " / ".join(f"{mb:.0f}" for mb in r["rss_mb"])
+        if "rps" not in r:
+            out.append(
+                f"| {r['name']} `{r['path']}` | {r['who']} | {r['status']} | | | | | | | {rss} |"
+            )
+            continue
+        p99_ratio = f"{r['p99_ms'] / h_p99:.2g}×" if h_p99 else "—"
+        rps = f"{r['rps']:,.0f}" if r["rps"] >= 10 else f"{r['rps']:.1f}"
+        out.append(
+            f"| {r['name']} `{r['path']}` | {r['who']} | {rps} | "
+            f"{_share(r['rps'], h_rps)} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{r['p99_ms']:.1f} | {p99_ratio} | {r['errors']} | {rss} |"
+        )
+    out.append("")
+    project_list = next(
+        (r for r in timed if r["path"].startswith("/api/v1/projects") and r["who"] == "anonymous"),
+        None,
+    )
+    peak = max((max(r["rss_mb"], default=0), i) for i, r in enumerate(rows)) if rows else (0, 0)
+    # The page kind that grew a worker most: its rise over the same worker before it.
+    rises = []
+    before = t.get("rss_idle_mb") or []
+    for r in rows:
+        after = r["rss_mb"]
+        if len(after) == len(before):
+            rises.append((max((a - b for a, b in zip(after, before, strict=True)), default=0), r))
+        before = after
+    out.append("| target | measured | verdict |")
+    out.append("|---|---:|---|")
+    if project_list and h_rps:
+        share = project_list["rps"] / h_rps
+        out.append(
+            f"| project list API throughput ≥ 40 % of health's | {share:.1%} | "
+            f"{_verdict(share, THROUGHPUT_TARGET, at_most=False)} |"
+        )
+    final = max(rows[-1]["rss_mb"], default=0) if rows else 0
+    out.append(
+        f"| memory per worker ≤ {MEMORY_TARGET_MB} MB after every page kind | {final:.0f} MB "
+        f"(peak {peak[0]:.0f} MB) | {_verdict(max(final, peak[0]), MEMORY_TARGET_MB)} |"
+    )
+    out.append("")
+    idle = ", ".join(f"{mb:.0f}" for mb in t.get("rss_idle_mb") or [])
+    text = f"Workers' memory before the load: {idle} MB"
+    if rises:
+        rise, worst = max(rises, key=lambda x: x[0])
+        text += (
+            f"; the page kind that grew a worker most: {worst['name']} [{worst['who']}] "
+            f"(+{rise:.0f} MB); the largest worker after all cases: {final:.0f} MB"
+        )
+    if t.get("respawned"):
+        text += f"; **workers respawned during the run: {t['respawned']}**"
+    out.append(text + f". (The granian main process: {_ms(t.get('main_rss_mb'))} MB.)\n")
+    return out
 
 
 def render(*, scale, marker, counts, results, extra, throughput, phases, search_note, load) -> str:
@@ -125,58 +193,7 @@ def render(*, scale, marker, counts, results, extra, throughput, phases, search_
                 out.append(f"| {key} | {value} |")
         out.append("")
     if throughput:
-        urls = throughput["urls"]
-        names = list(urls)
-        out.append(
-            f"Real server: `{throughput['command']}`, {throughput['concurrency']} concurrent "
-            f"keep-alive clients (threads, `http.client`, on the same machine) for "
-            f"{throughput['seconds']:.0f} s per URL after a 2 s warm-up.\n"
-        )
-        out.append("| URL | requests | req/s | median ms | p95 ms | errors |")
-        out.append("|---|---:|---:|---:|---:|---:|")
-        for name in names:
-            u = urls[name]
-            out.append(
-                f"| {name} (`{u['path']}`) | {u['requests']:,} | {u['rps']:.0f} | "
-                f"{_ms(u['median_ms'])} | {_ms(u['p95_ms'])} | {u['errors']} |"
-            )
-        ratio = urls[names[1]]["rps"] / urls[names[0]]["rps"] if urls[names[0]]["rps"] else 0
-        rss = throughput["worker_rss_mb"]
-        out.append("")
-        out.append("| target | measured | verdict |")
-        out.append("|---|---:|---|")
-        out.append(
-            f"| project list throughput ≥ 40 % of health's | {ratio:.1%} | "
-            f"{_verdict(ratio, THROUGHPUT_TARGET, at_most=False)} |"
-        )
-        out.append(
-            f"| memory per worker ≤ {MEMORY_TARGET_MB} MB (VmRSS after the load) | {rss:.0f} MB | "
-            f"{_verdict(rss, MEMORY_TARGET_MB)} |"
-        )
-        pages = throughput.get("pages") or {}
-        if pages:
-            out.append(
-                "\nThe memory is the larger of the worker's VmRSS after the load "
-                f"({_ms(throughput.get('worker_rss_after_load_mb'))} MB) and after it then served "
-                f"each of these pages twice, anonymous: {_pages(pages)} "
-                f"({_ms(throughput.get('worker_rss_after_pages_mb'))} MB)."
-            )
-        per_page = {k: v for k, v in (throughput.get("page_rss_mb") or {}).items() if v}
-        if per_page:
-            worst = max(per_page, key=per_page.__getitem__)
-            out.append(
-                f"\nThe worst page for memory: {worst} ({per_page[worst]:.0f} MB after it); "
-                "after each page: "
-                + ", ".join(f"{name} {mb:.0f} MB" for name, mb in per_page.items())
-                + "."
-            )
-        main = throughput.get("main_rss_mb")
-        out.append(
-            f"\n(The granian main process, which holds no application, used "
-            f"{_ms(main)} MB; the worker's RSS before the load was "
-            + ", ".join(f"{v:.0f} MB" for v in throughput.get("rss_idle_mb", {}).values() if v)
-            + ".)\n"
-        )
+        out += server_section(throughput)
     out.append(
         "Phases of this run: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()) + ".\n"
     )

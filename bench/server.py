@@ -1,38 +1,75 @@
-"""Throughput under a real server: granian (WSGI, one worker) on a free port with the bench
-database, driven for a fixed time by concurrent keep-alive HTTP clients (threads with
-``http.client``); then the resident memory (VmRSS) of the worker process."""
+"""The real server: granian as ``make serve`` runs it (``WEB_WORKERS`` workers, 2, of
+``WEB_THREADS`` blocking threads, 4) on the bench database, driven by ``wrk`` (a C load
+generator, so the client is not the bottleneck); req/s, median, p95 and p99 for each case,
+with ratios to ``/api/v1/health`` in the same run; then the workers' resident memory after
+each page kind, and the worst.
+
+The server uses ``bench.settings`` (the site's settings plus ``bench/urls.py``'s bare
+Django view) and runs with the anonymous response cache off (``RESPONSE_CACHE_SECONDS=0``
+unless set): each request does its work, as in the in-process cases. Signed-in cases send the bearer
+token or the session cookie that ``cases.people()`` made."""
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
+import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "10"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-URLS = [
-    ("health", "/api/v1/health"),
-    ("project list, public, status filter", "/api/v1/projects?status=implementation&page_size=50"),
-]
-# After the load, the worker serves each of these pages twice (anonymous), and its memory is
-# measured again: the target is the worker's memory after a visitor's usual pages, not only
-# after the two API URLs. (The home map is drawn by the task worker, not by this worker.)
-PAGES = [
-    ("home", "/"),
-    ("city page", "/cities/bangkok/"),
-    ("dashboards, filtered", "/dashboards/?member_state=TH&focus_area=quality-environment"),
-    ("projects page", "/projects/?status=implementation"),
-    ("project list API", "/api/v1/projects?status=implementation&page_size=50"),
-    ("M&E report", "/reports/me/"),
+WARM_SECONDS = 2
+WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
+THREADS = int(os.environ.get("WEB_THREADS", "4"))
+# One connection per request thread of the server: every thread busy, none queued behind
+# another connection's keep-alive.
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", str(WORKERS * THREADS)))
+LUA = Path(__file__).with_name("wrk_report.lua")
+
+
+@dataclass
+class ServerCase:
+    name: str
+    path: str
+    who: str = "anonymous"  # a key of cases.people()
+
+
+CASES = [
+    ServerCase("health", "/api/v1/health"),
+    ServerCase("bare Django view", "/bench/bare"),
+    ServerCase(
+        "project list API, status filter", "/api/v1/projects?status=implementation&page_size=50"
+    ),
+    ServerCase(
+        "project list API, status filter",
+        "/api/v1/projects?status=implementation&page_size=50",
+        "CSCO",
+    ),
+    ServerCase("projects page", "/projects/?status=implementation"),
+    ServerCase("projects page", "/projects/?status=implementation", "CSCO (session)"),
+    ServerCase("home", "/"),
+    ServerCase("home", "/", "CSCO (session)"),
+    ServerCase("dashboards", "/dashboards/"),
+    ServerCase(
+        "dashboards, filtered", "/dashboards/?member_state=TH&focus_area=quality-environment"
+    ),
+    ServerCase("dashboards", "/dashboards/", "Secretariat (session)"),
+    ServerCase("city page", "/cities/bangkok/"),
+    ServerCase("city page", "/cities/bangkok/", "CSCO (session)"),
+    ServerCase("search page “water”", "/search/?q=water"),
+    ServerCase("search page “water”", "/search/?q=water", "CSCO (session)"),
+    ServerCase("search API “water”", "/api/v1/search?q=water"),
+    ServerCase("M&E report", "/reports/me/"),
+    ServerCase("engagement board", "/engagements/", "partner member (session)"),
+    ServerCase("audit page", "/audit/", "Secretariat (session)"),
 ]
 
 
@@ -43,6 +80,7 @@ def free_port() -> int:
 
 
 def command(port: int) -> list[str]:
+    """The Makefile's ``$(GRANIAN)`` with ``--workers $(WEB_WORKERS)`` (``make serve``)."""
     return [
         sys.executable,
         "-m",
@@ -53,8 +91,13 @@ def command(port: int) -> list[str]:
         "127.0.0.1",
         "--port",
         str(port),
-        "--workers",
+        "--respawn-failed-workers",
+        "--respawn-interval",
         "1",
+        "--blocking-threads",
+        str(THREADS),
+        "--workers",
+        str(WORKERS),
         "config.wsgi:application",
     ]
 
@@ -93,121 +136,173 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def visit(port: int, path: str) -> dict:
+def workers_of(pid: int) -> list[int]:
+    """granian's worker processes: its descendants, but the multiprocessing helper."""
+    return [p for p in descendants(pid) if "resource_tracker" not in cmdline(p)]
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    """The user and system CPU time the processes have used, in clock ticks."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def settle(pids: list[int], limit: float = 120) -> float:
+    """Wait until the workers are idle: the requests wrk left in flight when it stopped are
+    finished (a slow page's go on for seconds), so the memory read next belongs to this
+    case, and the next case does not share the CPU with them. Returns the seconds waited."""
+    started = time.perf_counter()
+    last = cpu_ticks(pids)
+    while time.perf_counter() - started < limit:
+        time.sleep(0.5)
+        now = cpu_ticks(pids)
+        if now - last <= 2:  # under ~4 % of a core for half a second
+            break
+        last = now
+    return time.perf_counter() - started
+
+
+def headers_for(person) -> dict[str, str]:
+    """The bearer token of an API person, or the session cookie of a ``(session)`` one."""
+    from django.conf import settings
+
+    if person is None:
+        return {}
+    headers = dict(person.headers)
+    cookie = person.client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if cookie is not None and cookie.value:
+        headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie.value}"
+    return headers
+
+
+def visit(port: int, path: str, headers: dict[str, str]) -> tuple[int | str, float]:
+    """One request (its status and ms), on a connection of its own."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     started = time.perf_counter()
     try:
-        status = get(conn, path)
+        conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        response = conn.getresponse()
+        response.read()
+        status: int | str = response.status
     except (OSError, http.client.HTTPException) as exc:
         status = type(exc).__name__
     finally:
         conn.close()
-    return {"path": path, "status": status, "ms": (time.perf_counter() - started) * 1000}
+    return status, (time.perf_counter() - started) * 1000
 
 
-def get(conn: http.client.HTTPConnection, path: str) -> int:
-    conn.request("GET", path, headers={"Host": "127.0.0.1"})
-    response = conn.getresponse()
-    response.read()
-    return response.status
-
-
-def load(port: int, path: str, seconds: float) -> dict:
-    """``CONCURRENCY`` threads, each with its own keep-alive connection, for ``seconds``."""
-    stop = time.perf_counter() + seconds
-    latencies: list[list[float]] = [[] for _ in range(CONCURRENCY)]
-    errors = [0] * CONCURRENCY
-
-    def worker(k: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while (now := time.perf_counter()) < stop:
-            try:
-                status = get(conn, path)
-            except (OSError, http.client.HTTPException):
-                errors[k] += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            latencies[k].append((time.perf_counter() - now) * 1000)
-            errors[k] += status != 200
-        conn.close()
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(CONCURRENCY)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    done = [x for row in latencies for x in row]
+def wrk(port: int, path: str, headers: dict[str, str], seconds: float) -> dict:
+    """``wrk`` with ``CONCURRENCY`` keep-alive connections on 2 threads for ``seconds``."""
+    cmd = ["wrk", "-t", "2", "-c", str(CONCURRENCY), "-d", f"{seconds:g}s", "--timeout", "30s"]
+    cmd += ["-s", str(LUA)]
+    for key, value in headers.items():
+        cmd += ["-H", f"{key}: {value}"]
+    cmd.append(f"http://127.0.0.1:{port}{path}")
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    line = next(x for x in out.splitlines() if x.startswith("WRK-JSON "))
+    raw = json.loads(line.removeprefix("WRK-JSON "))
+    seconds_run = raw["duration_us"] / 1e6
     return {
-        "requests": len(done),
-        "seconds": elapsed,
-        "rps": len(done) / elapsed,
-        "median_ms": statistics.median(done) if done else None,
-        "p95_ms": statistics.quantiles(done, n=20)[-1] if len(done) > 1 else None,
-        "errors": sum(errors),
+        "requests": raw["requests"],
+        "rps": raw["requests"] / seconds_run if seconds_run else 0.0,
+        "median_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "errors": sum(raw[k] for k in ("connect", "read", "write", "status", "timeout")),
     }
 
 
-def run(log=print) -> dict:
-    port = free_port()
-    env = dict(os.environ)
-    cmd = command(port)
+def start(port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        # Off unless the caller asks for it (``RESPONSE_CACHE_SECONDS=60 make bench``).
+        "RESPONSE_CACHE_SECONDS": os.environ.get("RESPONSE_CACHE_SECONDS", "0"),
+        "DATABASE_POOL_SIZE": str(THREADS),
+    }
     logfile = (Path(os.environ["ASCN_VAR_DIR"]) / "granian.log").open("w")
     proc = subprocess.Popen(  # noqa: S603 - our own command line
-        cmd, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
+        command(port),
+        cwd=ROOT,
+        env=env,
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
+    logfile.close()
+    deadline = time.time() + 90
+    while visit(port, "/api/v1/health", {})[0] != 200:
+        if proc.poll() is not None or time.time() > deadline:
+            stop(proc)
+            raise RuntimeError("granian did not start: see granian.log in the bench directory")
+        time.sleep(0.3)
+    # Every worker up (each answers health) and the start-up map warm-up done.
+    deadline = time.time() + 60
+    while len(workers_of(proc.pid)) < WORKERS and time.time() < deadline:
+        time.sleep(0.3)
+    time.sleep(3)
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)  # the process group this run started
+        proc.wait(timeout=20)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=20)
+
+
+def run(people: dict | None = None, log=print) -> dict:
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is missing: `make wrk` installs Debian's")
+    people = people or {}
+    port = free_port()
+    cache_seconds = os.environ.get("RESPONSE_CACHE_SECONDS", "0")
+    proc = start(port)
     result: dict = {
-        "command": "granian --interface wsgi --workers 1 config.wsgi:application",
+        "command": " ".join(["granian", *command(port)[3:]]).replace(f"--port {port} ", ""),
         "concurrency": CONCURRENCY,
         "seconds": LOAD_SECONDS,
+        "warm_seconds": WARM_SECONDS,
+        "response_cache": f"{cache_seconds} s" if cache_seconds != "0" else "off",
+        "cases": [],
     }
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                if get(conn, "/api/v1/health") == 200:
-                    conn.close()
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("granian did not start: see granian.log in the bench directory")
-            time.sleep(0.3)
-        time.sleep(3)  # let the worker's background warm-up (the home map) finish
-        workers = [
-            p for p in descendants(proc.pid) if "granian" in cmdline(p) or "spawn" in cmdline(p)
-        ]
-        result["rss_idle_mb"] = {p: rss_mb(p) for p in workers or descendants(proc.pid)}
-        result["urls"] = {}
-        for name, path in URLS:
-            load(port, path, 2)  # warm-up
-            log(f"  server: {name} for {LOAD_SECONDS:.0f} s with {CONCURRENCY} connections…")
-            result["urls"][name] = {"path": path, **load(port, path, LOAD_SECONDS)}
-        pids = descendants(proc.pid)
-        # The worker: the descendant holding the application (the largest resident set).
-        sized = [(rss_mb(p) or 0, p) for p in pids] or [(rss_mb(proc.pid) or 0, proc.pid)]
-        result["worker_rss_after_load_mb"], worker = max(sized)
-        result["pages"] = {}
-        result["page_rss_mb"] = {}
-        for name, path in PAGES:
-            log(f"  server: {name} ({path}), twice…")
-            result["pages"][name] = [visit(port, path), visit(port, path)]
-            result["page_rss_mb"][name] = rss_mb(worker)
-        result["processes"] = {p: (cmdline(p)[:120], rss_mb(p)) for p in [proc.pid, *pids]}
-        result["worker_rss_after_pages_mb"] = rss_mb(worker)
-        result["worker_rss_mb"] = max(
-            result["worker_rss_after_load_mb"], result["worker_rss_after_pages_mb"] or 0
-        )
-        result["worker_pid"] = worker
+        workers = workers_of(proc.pid)
+        result["workers"] = len(workers)
+        result["rss_idle_mb"] = [rss_mb(p) or 0 for p in workers]
+        for case in CASES:
+            if case.who != "anonymous" and case.who not in people:
+                continue
+            headers = headers_for(people.get(case.who))
+            row = {"name": case.name, "path": case.path, "who": case.who}
+            status, _ms = visit(port, case.path, headers)
+            if status != 200:
+                row["status"] = f"HTTP {status}" if isinstance(status, int) else str(status)
+                log(f"  server: {case.name} [{case.who}] — {row['status']}, not loaded")
+            else:
+                wrk(port, case.path, headers, WARM_SECONDS)
+                log(f"  server: {case.name} [{case.who}] for {LOAD_SECONDS:g} s…")
+                measured = wrk(port, case.path, headers, LOAD_SECONDS)
+                if measured["requests"]:
+                    row.update(measured)
+                else:
+                    row["status"] = f"no request done in {LOAD_SECONDS:g} s"
+            # The workers after this page kind (granian balances the connections over them),
+            # once they have finished what wrk left in flight.
+            row["settle_s"] = settle(workers_of(proc.pid))
+            row["rss_mb"] = [rss_mb(p) or 0 for p in workers_of(proc.pid)]
+            result["cases"].append(row)
+        result["respawned"] = sorted(set(workers_of(proc.pid)) - set(workers))
         result["main_rss_mb"] = rss_mb(proc.pid)
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # the process group this run started
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-        logfile.close()
+        stop(proc)
     return result
