@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -62,6 +62,35 @@ def _record_page(action: str, refusal: str) -> Callable:
         return page
 
     return decorate
+
+
+def _add_page(
+    request,
+    project,
+    form,
+    save: Callable[[dict], object],
+    *,
+    saved_message: str,
+    anchor: str,
+    template: str,
+    context: Callable[[], dict],
+) -> HttpResponse:
+    """A record page's form that adds to the project: a POST is sent to ``save`` and, saved,
+    goes back to the project's page at ``#anchor``; otherwise (or not saved, with why) the
+    page ``template`` shows the form with ``context()``."""
+    status = 200
+    if request.method == "POST":
+        sent = send_form(
+            request,
+            form,
+            save,
+            saved_message=saved_message,
+            next_url=f"{project.get_absolute_url()}#{anchor}",
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+    return render(request, template, {"project": project, "form": form, **context()}, status=status)
 
 
 def _readiness_result(answers: dict[str, bool]) -> dict:
@@ -139,31 +168,18 @@ def project_readiness(request, project, can_assess: bool):
     gettext_lazy("Only the city's Chief Smart City Officers and the Secretariat report progress."),
 )
 def project_progress(request, project, can_report: bool):
-    status = 200
-    if request.method == "POST":
-        form = ProgressForm(request.POST)
-        sent = send_form(
-            request,
-            form,
-            lambda data: progress_add(actor=request.user, project=project, **data),
-            saved_message=_("Progress update recorded."),
-            next_url=project.get_absolute_url() + "#progress",
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    else:
-        form = ProgressForm()
-    return render(
+    return _add_page(
         request,
-        "plans/project_progress.html",
-        {
-            "project": project,
-            "form": form,
+        project,
+        ProgressForm(request.POST) if request.method == "POST" else ProgressForm(),
+        lambda data: progress_add(actor=request.user, project=project, **data),
+        saved_message=_("Progress update recorded."),
+        anchor="progress",
+        template="plans/project_progress.html",
+        context=lambda: {
             "updates": list(project.progress_updates.all()),
             "can_report": can_report,
         },
-        status=status,
     )
 
 
@@ -173,41 +189,30 @@ def project_progress(request, project, can_report: bool):
     gettext_lazy("Only the city's Chief Smart City Officers and the Secretariat upload documents."),
 )
 def project_document_upload(request, project, can_upload: bool):
-    status = 200
-    if request.method == "POST":
-        form = DocumentForm(request.POST, request.FILES)
-        sent = send_form(
-            request,
-            form,
-            lambda data: document_upload(
-                actor=request.user,
-                project=project,
-                title=data["title"],
-                document_type=data["document_type"],
-                file=data["file"],
-            ),
-            saved_message=_("Document uploaded."),
-            next_url=project.get_absolute_url() + "#documents",
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    else:
-        form = DocumentForm(initial={"document_type": request.GET.get("type", "")})
     document_types = codelists.codelist(codelists.DOCUMENT_TYPE)
-    return render(
+    return _add_page(
         request,
-        "plans/project_documents.html",
-        {
-            "project": project,
-            "form": form,
+        project,
+        DocumentForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else DocumentForm(initial={"document_type": request.GET.get("type", "")}),
+        lambda data: document_upload(
+            actor=request.user,
+            project=project,
+            title=data["title"],
+            document_type=data["document_type"],
+            file=data["file"],
+        ),
+        saved_message=_("Document uploaded."),
+        anchor="documents",
+        template="plans/project_documents.html",
+        context=lambda: {
             "can_upload": can_upload,
             "documents": [
                 {"document": d, "type_title": document_types.get(d.document_type, "")}
                 for d in project.documents.all()
             ],
         },
-        status=status,
     )
 
 
