@@ -8,8 +8,10 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.permissions import ScopedPolicy, scopes_of
@@ -34,10 +36,13 @@ def plan_or_404(request, pk: int) -> ActionPlan:
 
 
 def edit_page(find: Callable[[Any, int], Any], policy: ScopedPolicy, refusal: str) -> Callable:
-    """The edit page of a plan or a project: the view is given the record ``find`` finds for
-    the user (404 when out of sight); one who may not change it is refused (403, ``refusal``)."""
+    """The edit page of a plan or a project (GET and POST, signed in): the view is given the
+    record ``find`` finds for the user (404 when out of sight); one who may not change it is
+    refused (403, ``refusal``)."""
 
     def decorate(view: Callable) -> Callable:
+        @login_required
+        @require_http_methods(["GET", "POST"])
         @wraps(view)
         def page(request, pk: int):
             record = find(request, pk)

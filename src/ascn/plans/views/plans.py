@@ -367,8 +367,6 @@ def _plan_edit_page(request, plan, form, status=200, stale=None, adding=False):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
 @edit_page(
     plan_or_404,
     plan_policy,

@@ -265,8 +265,6 @@ def _edit_saved_message(form: ProjectForm, project) -> str:
     return project_saved_message(visibility, changed=True)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
 @edit_page(
     project_or_404,
     project_policy,
