@@ -402,6 +402,46 @@ def test_a_token_is_revoked_from_the_tokens_page(roles):
     assert token.revoked_at is not None
 
 
+def test_each_token_and_invitation_row_has_a_revoke_button_naming_what_it_revokes(
+    roles, django_capture_on_commit_callbacks
+):
+    # given the NR of Thailand with a token and a pending invitation, both named with
+    # characters HTML must escape
+    client = roles.session("nr_th")
+    client.post("/accounts/tokens/", {"name": "Nok's <laptop>", "days": 30})
+    token = ApiToken.objects.get(user=roles.user("nr_th"), name="Nok's <laptop>")
+    phuket = City.objects.get(slug="phuket")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/invitations/",
+            {"email": "o'brien@phuket.example", "role": Role.CSO, "city": phuket.pk},
+        )
+    invitation = roles.user("nr_th").invitations_sent.get()
+    rows = {
+        "/accounts/tokens/": (
+            f"/accounts/tokens/{token.pk}/revoke/",
+            "Revoke the token Nok&#x27;s &lt;laptop&gt;",
+        ),
+        "/accounts/invitations/": (
+            f"/accounts/invitations/{invitation.pk}/revoke/",
+            "Revoke the invitation to o&#x27;brien@phuket.example",
+        ),
+    }
+    for page, (action, label) in rows.items():
+        # when they open the page
+        html = client.get(page).content.decode()
+        # then the row's button posts to its revoke address, with the CSRF token, and is
+        # read out with the name, escaped once
+        form = re.search(
+            rf'<form method="post" action="{re.escape(action)}" class="inline">(.*?)</form>',
+            html,
+            re.S,
+        )
+        assert form, page
+        assert 'name="csrfmiddlewaretoken"' in form.group(1)
+        assert f'aria-label="{label}">Revoke</button>' in form.group(1)
+
+
 def test_nobody_revokes_someone_elses_token_from_the_page(roles):
     own = roles.session("nr_th")
     own.post("/accounts/tokens/", {"name": "laptop", "days": 30})

@@ -239,6 +239,26 @@ def test_who_reaches_each_page(roles, projects, plans, page):
     assert_matrix(roles.session, "GET", path.format(**ids), expected)
 
 
+@pytest.mark.parametrize("record", ["readiness", "progress", "documents", "milestones"])
+def test_who_may_send_a_form_on_a_project_s_record_page(roles, projects, record):
+    # given a Phuket draft project and one of its record pages
+    project = projects["phuket_draft"]
+    path = f"/projects/{project.pk}/{record}/"
+    # when each principal sends the page's form empty, then the NR (who sees the draft) is
+    # refused, those who do not see it get 404, and the city's CSCO and the Secretariat get
+    # the form back (or, for the readiness, an assessment with nothing met)
+    writers = 302 if record == "readiness" else 422
+    expected = everyone(404, cso_phuket=writers, secretariat=writers, nr_th=403)
+    assert_matrix(roles.session, "POST", path, expected, data={})
+    # and nothing else was written
+    assert not project.progress_updates.exists()
+    assert not project.documents.exists()
+    assert not project.milestones.exists()
+    # and a visitor who sends the form of a public project is sent to sign in first
+    public = f"/projects/{projects['hanoi_public'].pk}/{record}/"
+    assert_matrix(roles.session, "POST", public, {"anonymous": sign_in_redirect(public)}, data={})
+
+
 def test_the_404_of_a_hanoi_draft_is_the_404_of_nothing(roles, projects, text):
     # given the CSCO of Phuket
     client = roles.session("cso_phuket")

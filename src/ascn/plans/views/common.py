@@ -3,13 +3,18 @@ they may write for (and choose among), a status's title, the readiness rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import wraps
+from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from ascn.core.errors import InvalidInput, PermissionDenied
-from ascn.core.permissions import scopes_of
+from ascn.core.permissions import ScopedPolicy, scopes_of
 from ascn.core.queries import found
 from ascn.network.models import City
 from ascn.plans import codelists, queries, readiness
@@ -28,6 +33,26 @@ def project_or_404(request, pk: int) -> Project:
 
 def plan_or_404(request, pk: int) -> ActionPlan:
     return found(queries.plan_detail_for(request.user, pk), _("Action plan not found."))
+
+
+def edit_page(find: Callable[[Any, int], Any], policy: ScopedPolicy, refusal: str) -> Callable:
+    """The edit page of a plan or a project (GET and POST, signed in): the view is given the
+    record ``find`` finds for the user (404 when out of sight); one who may not change it is
+    refused (403, ``refusal``)."""
+
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @require_http_methods(["GET", "POST"])
+        @wraps(view)
+        def page(request, pk: int):
+            record = find(request, pk)
+            if not policy.can(request.user, "change", record):
+                raise PermissionDenied(str(refusal))
+            return view(request, record)
+
+        return page
+
+    return decorate
 
 
 def editable_cities(user):

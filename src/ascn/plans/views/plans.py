@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.errors import InvalidInput, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.core.views import filtered_page, render_results, safe_next, send_form, sign_in_first
@@ -42,6 +42,7 @@ from ascn.plans.services import (
 )
 from ascn.plans.views.common import (
     chosen_city,
+    edit_page,
     editable_cities,
     first_city,
     plan_or_404,
@@ -366,17 +367,13 @@ def _plan_edit_page(request, plan, form, status=200, stale=None, adding=False):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_edit(request, pk: int):
+@edit_page(
+    plan_or_404,
+    plan_policy,
+    _lazy("Only the city's Chief Smart City Officers and the Secretariat edit its action plan."),
+)
+def plan_edit(request, plan):
     """The plan's one edit form: its text and its PDF, saved together by "Save changes"."""
-    plan = plan_or_404(request, pk)
-    if not plan_policy.can(request.user, "change", plan):
-        raise PermissionDenied(
-            _(
-                "Only the city's Chief Smart City Officers and the Secretariat edit its action plan."
-            ),
-        )
     if plan.status not in EDITABLE_PLAN_STATUSES:
         return render(
             request,
@@ -412,7 +409,7 @@ def plan_edit(request, pk: int):
     if sent.response:
         return sent.response
     if sent.stale:
-        current = plan_or_404(request, pk)
+        current = plan_or_404(request, plan.pk)
         form, stale = merge_stale_edit(request, form, current, plan=current)
         return _plan_edit_page(request, current, form, status=409, stale=stale)
     return _plan_edit_page(request, plan, form, status=sent.status)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import InvalidInput, PermissionDenied
@@ -39,15 +42,70 @@ from ascn.plans.views.common import (
 )
 
 
+def _record_page(action: str, refusal: str) -> Callable:
+    """A page of one of a project's records, for whoever may see the project (404 otherwise).
+    The view is given the project and whether the user may ``action`` it; a POST from a
+    visitor goes to sign in first, from someone who may not, 403 with ``refusal``."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def page(request, pk: int):
+            project = project_or_404(request, pk)
+            allowed = project_policy.can(request.user, action, project)
+            if request.method == "POST":
+                if response := sign_in_first(request):
+                    return response
+                if not allowed:
+                    raise PermissionDenied(str(refusal))
+            return view(request, project, allowed)
+
+        return page
+
+    return decorate
+
+
+def _add_page(
+    request,
+    project,
+    form,
+    save: Callable[[dict], object],
+    *,
+    saved_message: str,
+    anchor: str,
+    template: str,
+    context: Callable[[], dict],
+) -> HttpResponse:
+    """A record page's form that adds to the project: a POST is sent to ``save`` and, saved,
+    goes back to the project's page at ``#anchor``; otherwise (or not saved, with why) the
+    page ``template`` shows the form with ``context()``."""
+    status = 200
+    if request.method == "POST":
+        sent = send_form(
+            request,
+            form,
+            save,
+            saved_message=saved_message,
+            next_url=f"{project.get_absolute_url()}#{anchor}",
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+    return render(request, template, {"project": project, "form": form, **context()}, status=status)
+
+
 def _readiness_result(answers: dict[str, bool]) -> dict:
     result = readiness.assess(answers)
     return {"score": result.score, "level": result.level, "gaps": list(result.missing)}
 
 
 @require_http_methods(["GET", "POST"])
-def project_readiness(request, pk: int):
-    project = project_or_404(request, pk)
-    can_assess = project_policy.can(request.user, "assess", project)
+@_record_page(
+    "assess",
+    gettext_lazy(
+        "Only the city's Chief Smart City Officers and the Secretariat assess this project."
+    ),
+)
+def project_readiness(request, project, can_assess: bool):
     latest = latest_assessment(project)
     status = 200
     if request.method == "GET" and request.htmx and request.GET.get("preview"):
@@ -63,14 +121,6 @@ def project_readiness(request, pk: int):
             },
         )
     if request.method == "POST":
-        if response := sign_in_first(request):
-            return response
-        if not can_assess:
-            raise PermissionDenied(
-                _(
-                    "Only the city's Chief Smart City Officers and the Secretariat assess this project."
-                ),
-            )
         form = ReadinessForm(request.POST)
         try:
             assessment = readiness_assess(
@@ -85,7 +135,7 @@ def project_readiness(request, pk: int):
                 _("Readiness recorded: %(level)s, %(score)s%% of the checklist met.")
                 % {"level": ReadinessLevel(assessment.level).label, "score": assessment.score},
             )
-            return HttpResponseRedirect(reverse("project-readiness", args=[pk]) + "#result")
+            return HttpResponseRedirect(reverse("project-readiness", args=[project.pk]) + "#result")
         result = _readiness_result(form.answers())
     else:
         form = ReadinessForm(initial=latest.answers if latest else {})
@@ -113,88 +163,56 @@ def project_readiness(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def project_progress(request, pk: int):
-    project = project_or_404(request, pk)
-    if request.method == "POST" and (response := sign_in_first(request)):
-        return response
-    can_report = project_policy.can(request.user, "report_progress", project)
-    status = 200
-    if request.method == "POST":
-        if not can_report:
-            raise PermissionDenied(
-                _("Only the city's Chief Smart City Officers and the Secretariat report progress.")
-            )
-        form = ProgressForm(request.POST)
-        sent = send_form(
-            request,
-            form,
-            lambda data: progress_add(actor=request.user, project=project, **data),
-            saved_message=_("Progress update recorded."),
-            next_url=project.get_absolute_url() + "#progress",
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    else:
-        form = ProgressForm()
-    return render(
+@_record_page(
+    "report_progress",
+    gettext_lazy("Only the city's Chief Smart City Officers and the Secretariat report progress."),
+)
+def project_progress(request, project, can_report: bool):
+    return _add_page(
         request,
-        "plans/project_progress.html",
-        {
-            "project": project,
-            "form": form,
+        project,
+        ProgressForm(request.POST) if request.method == "POST" else ProgressForm(),
+        lambda data: progress_add(actor=request.user, project=project, **data),
+        saved_message=_("Progress update recorded."),
+        anchor="progress",
+        template="plans/project_progress.html",
+        context=lambda: {
             "updates": list(project.progress_updates.all()),
             "can_report": can_report,
         },
-        status=status,
     )
 
 
 @require_http_methods(["GET", "POST"])
-def project_document_upload(request, pk: int):
-    project = project_or_404(request, pk)
-    if request.method == "POST" and (response := sign_in_first(request)):
-        return response
-    can_upload = project_policy.can(request.user, "upload", project)
-    status = 200
-    if request.method == "POST":
-        if not can_upload:
-            raise PermissionDenied(
-                _("Only the city's Chief Smart City Officers and the Secretariat upload documents.")
-            )
-        form = DocumentForm(request.POST, request.FILES)
-        sent = send_form(
-            request,
-            form,
-            lambda data: document_upload(
-                actor=request.user,
-                project=project,
-                title=data["title"],
-                document_type=data["document_type"],
-                file=data["file"],
-            ),
-            saved_message=_("Document uploaded."),
-            next_url=project.get_absolute_url() + "#documents",
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    else:
-        form = DocumentForm(initial={"document_type": request.GET.get("type", "")})
+@_record_page(
+    "upload",
+    gettext_lazy("Only the city's Chief Smart City Officers and the Secretariat upload documents."),
+)
+def project_document_upload(request, project, can_upload: bool):
     document_types = codelists.codelist(codelists.DOCUMENT_TYPE)
-    return render(
+    return _add_page(
         request,
-        "plans/project_documents.html",
-        {
-            "project": project,
-            "form": form,
+        project,
+        DocumentForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else DocumentForm(initial={"document_type": request.GET.get("type", "")}),
+        lambda data: document_upload(
+            actor=request.user,
+            project=project,
+            title=data["title"],
+            document_type=data["document_type"],
+            file=data["file"],
+        ),
+        saved_message=_("Document uploaded."),
+        anchor="documents",
+        template="plans/project_documents.html",
+        context=lambda: {
             "can_upload": can_upload,
             "documents": [
                 {"document": d, "type_title": document_types.get(d.document_type, "")}
                 for d in project.documents.all()
             ],
         },
-        status=status,
     )
 
 
@@ -218,18 +236,14 @@ def project_document(request, pk: int, doc_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def project_milestone(request, pk: int):
-    project = project_or_404(request, pk)
-    if request.method == "POST" and (response := sign_in_first(request)):
-        return response
-    can_change = project_policy.can(request.user, "change", project)
+@_record_page(
+    "change",
+    gettext_lazy("Only the city's Chief Smart City Officers and the Secretariat edit milestones."),
+)
+def project_milestone(request, project, can_change: bool):
     milestones = list(project.milestones.all())
     status, failed_form = 200, None
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied(
-                _("Only the city's Chief Smart City Officers and the Secretariat edit milestones.")
-            )
         form = MilestoneForm(request.POST, prefix=_milestone_prefix(request.POST))
 
         def save(data):
@@ -247,7 +261,7 @@ def project_milestone(request, pk: int):
             form,
             save,
             saved_message=_("Milestone saved."),
-            next_url=reverse("project-milestone", args=[pk]),
+            next_url=reverse("project-milestone", args=[project.pk]),
         )
         if sent.response:
             return sent.response

@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core import formats
-from ascn.core.errors import InvalidInput, PermissionDenied
+from ascn.core.errors import InvalidInput
 from ascn.core.forms import form_error
 from ascn.core.views import filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
@@ -31,6 +32,7 @@ from ascn.plans.services import (
 )
 from ascn.plans.views.common import (
     chosen_city,
+    edit_page,
     editable_cities,
     first_city,
     gaps,
@@ -263,14 +265,12 @@ def _edit_saved_message(form: ProjectForm, project) -> str:
     return project_saved_message(visibility, changed=True)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def project_edit(request, pk: int):
-    project = project_or_404(request, pk)
-    if not project_policy.can(request.user, "change", project):
-        raise PermissionDenied(
-            _("Only the city's Chief Smart City Officers and the Secretariat edit this project."),
-        )
+@edit_page(
+    project_or_404,
+    project_policy,
+    _lazy("Only the city's Chief Smart City Officers and the Secretariat edit this project."),
+)
+def project_edit(request, project):
     kwargs = {
         "project": project,
         "plans": _plans_for_cities(request.user, City.objects.filter(pk=project.city_id)),
@@ -298,7 +298,7 @@ def project_edit(request, pk: int):
             return sent.response
         status = sent.status
         if sent.stale:
-            current = project_or_404(request, pk)
+            current = project_or_404(request, project.pk)
             kwargs["project"] = current
             form, stale = merge_stale_edit(request, form, current, **kwargs)
     else:
