@@ -619,3 +619,27 @@ def test_contacts_are_shown_only_to_signed_in_members(roles, network, client):
     public = client.get(f"{PROJECTS}/{created['id']}").json()
     assert public["contacts"] is None
     assert "s@phuket.example" not in client.get(f"{PROJECTS}/{created['id']}").content.decode()
+
+
+# --- counts of a list filtered by words (issue 21) -------------------------------------------
+
+
+def test_a_word_list_counts_exactly_up_to_the_cap_and_says_when_it_stopped(
+    roles, portfolio, settings
+):
+    # given three projects in Thailand (the member state's name is a word of each) and a cap
+    # of two rows counted
+    settings.ASCN_COUNT_CAP = 2
+    secretariat = roles.bearer("secretariat")
+    # when the list is filtered by a word three projects hold
+    body = secretariat.get(f"{PROJECTS}?q=thailand").json()
+    # then the count stops at the cap and says it is a lower bound; every row is still listed
+    assert (body["count"], body["count_exact"]) == (2, False)
+    assert len(body["items"]) == 3
+    # and a word two projects hold is counted exactly
+    body = secretariat.get(f"{PROJECTS}?q=phuket").json()
+    assert (body["count"], body["count_exact"]) == (2, True)
+    assert len(body["items"]) == 2
+    # and a list without words counts every row, whatever the cap
+    body = secretariat.get(PROJECTS).json()
+    assert (body["count"], body["count_exact"]) == (4, True)

@@ -14,6 +14,8 @@ from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 
+from ascn.core.queries import COUNT_CAP, capped_count
+
 
 def _reject_control_characters(value: Any) -> Any:
     """NUL and other control characters (tab and newlines aside) are never valid input."""
@@ -114,8 +116,36 @@ class PageNumber(PaginationBase):
         **params: Any,
     ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
-        count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
-        return {"items": list(queryset[offset : offset + pagination.page_size]), "count": count}
+        exact = True
+        if isinstance(queryset, ShapedRows) and queryset.capped:
+            count, exact = capped_count(queryset.queryset)
+        elif isinstance(queryset, QuerySet):
+            count = queryset.count()
+        else:
+            count = len(queryset)
+        return {
+            "items": list(queryset[offset : offset + pagination.page_size]),
+            "count": count,
+            "count_exact": exact,
+        }
+
+
+class PageNumberCapped(PageNumber):
+    """``PageNumber`` for a list whose count may stop at a cap (``ShapedRows.capped``):
+    ``{"items": [...], "count": N, "count_exact": bool}``."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            ...,
+            description=f"Rows; when `count_exact` is false, at least this many (a list "
+            f"filtered by words counts at most {COUNT_CAP:,}; the pages go on beyond).",
+        )
+        count_exact: bool = Field(
+            ...,
+            description=f"False: more than {COUNT_CAP:,} rows match; add a word or a filter "
+            "to narrow them.",
+        )
 
 
 def _bearer_security_scheme() -> HttpBearer:
@@ -157,9 +187,16 @@ ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
 class ShapedRows:
     """A queryset whose rows are shaped into dicts only for the page that is returned."""
 
-    def __init__(self, queryset: QuerySet[Any], shape: Callable[[Any], dict[str, Any]]):
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        shape: Callable[[Any], dict[str, Any]],
+        *,
+        capped: bool = False,
+    ):
         self.queryset = queryset
         self.shape = shape
+        self.capped = capped  # counted up to a cap (``capped_count``, ``PageNumberCapped``)
 
     def __len__(self) -> int:
         return self.queryset.count()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 from django.http import Http404
@@ -27,6 +28,25 @@ def filter_given(qs: Q, **lookups: Any) -> Q:
         if value:
             qs = qs.filter(**{lookup: value})
     return qs
+
+
+# A list filtered by words counts its rows up to this many (setting ``ASCN_COUNT_CAP``):
+# beyond, "more than 1,000" (a lower bound, flagged as such). Counting every match of a
+# common word cost more than the page itself (17,000 of 100,000 projects hold "water":
+# docs/benchmarks.md).
+COUNT_CAP = 1_000
+
+
+def count_cap() -> int:
+    return int(getattr(settings, "ASCN_COUNT_CAP", COUNT_CAP))
+
+
+def capped_count(rows: QuerySet[Any]) -> tuple[int, bool]:
+    """How many rows ``rows`` holds, counted up to ``count_cap()``, and whether that is all
+    of them (False: there are more, and the cap is returned)."""
+    cap = count_cap()
+    counted = rows.order_by()[: cap + 1].count()
+    return min(counted, cap), counted <= cap
 
 
 def raw_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
