@@ -132,7 +132,9 @@ def people() -> dict[str, Person]:
         if who == "Secretariat" and not u.is_staff:
             u.is_staff = u.is_superuser = True
             u.save(update_fields=["is_staff", "is_superuser"])
-        _, secret = token_create(actor=u, name="bench", days=1)
+        # The Secretariat must use two-factor: its bench token carries the second factor,
+        # as its session below does (token_create's ``two_factor``).
+        _, secret = token_create(actor=u, name="bench", days=1, two_factor=who == "Secretariat")
         session = Client(raise_request_exception=False)
         session.force_login(u, backend="django.contrib.auth.backends.ModelBackend")
         if who == "Secretariat":
