@@ -631,11 +631,15 @@ def test_a_word_list_counts_exactly_up_to_the_cap_and_says_when_it_stopped(
     # of two rows counted
     settings.ASCN_COUNT_CAP = 2
     secretariat = roles.bearer("secretariat")
-    # when the list is filtered by a word three projects hold
-    body = secretariat.get(f"{PROJECTS}?q=thailand").json()
-    # then the count stops at the cap and says it is a lower bound; every row is still listed
+    # when the list is filtered by a word three projects hold, one row a page
+    body = secretariat.get(f"{PROJECTS}?q=thailand&page_size=1").json()
+    # then the count stops at the cap and says it is a lower bound
     assert (body["count"], body["count_exact"]) == (2, False)
-    assert len(body["items"]) == 3
+    assert len(body["items"]) == 1
+    # and a page beyond the cap is still served, the count then exact
+    body = secretariat.get(f"{PROJECTS}?q=thailand&page_size=1&page=3").json()
+    assert (body["count"], body["count_exact"]) == (3, True)
+    assert len(body["items"]) == 1
     # and a word two projects hold is counted exactly
     body = secretariat.get(f"{PROJECTS}?q=phuket").json()
     assert (body["count"], body["count_exact"]) == (2, True)
@@ -643,3 +647,21 @@ def test_a_word_list_counts_exactly_up_to_the_cap_and_says_when_it_stopped(
     # and a list without words counts every row, whatever the cap
     body = secretariat.get(PROJECTS).json()
     assert (body["count"], body["count_exact"]) == (4, True)
+
+
+def test_a_common_word_finds_the_same_projects_as_a_rare_one(roles, portfolio, settings):
+    # given the words of the four projects, each held by a few of them
+    secretariat, cso = roles.bearer("secretariat"), roles.bearer("cso_hanoi")
+    queries = ["?q=thailand", "?q=Sens", "?q=gates%20canals", "?q=gates%20traffic", "?q=canals"]
+    as_few = [
+        (titles(secretariat.get(PROJECTS + q)), titles(cso.get(PROJECTS + q))) for q in queries
+    ]
+    # when every word counts as a common one (tested row by row on PostgreSQL, a subquery
+    # on SQLite: search.narrowed_to)
+    settings.ASCN_FEW_MATCHES = 0
+    as_common = [
+        (titles(secretariat.get(PROJECTS + q)), titles(cso.get(PROJECTS + q))) for q in queries
+    ]
+    # then the lists are the same, drafts out of sight included
+    assert as_common == as_few
+    assert as_few[4] == ({"Patong drainage"}, set())

@@ -14,7 +14,7 @@ from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 
-from ascn.core.queries import COUNT_CAP, capped_count
+from ascn.core.queries import COUNT_CAP, CappedRows
 
 
 def _reject_control_characters(value: Any) -> Any:
@@ -116,18 +116,13 @@ class PageNumber(PaginationBase):
         **params: Any,
     ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
-        exact = True
+        window = slice(offset, offset + pagination.page_size)
         if isinstance(queryset, ShapedRows) and queryset.capped:
-            count, exact = capped_count(queryset.queryset)
-        elif isinstance(queryset, QuerySet):
-            count = queryset.count()
-        else:
-            count = len(queryset)
-        return {
-            "items": list(queryset[offset : offset + pagination.page_size]),
-            "count": count,
-            "count_exact": exact,
-        }
+            rows = CappedRows(queryset.queryset)
+            items = [queryset.shape(row) for row in rows[window]]
+            return {"items": items, "count": rows.count(), "count_exact": rows.count_exact}
+        count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+        return {"items": list(queryset[window]), "count": count, "count_exact": True}
 
 
 class PageNumberCapped(PageNumber):
@@ -139,7 +134,7 @@ class PageNumberCapped(PageNumber):
         count: int = Field(
             ...,
             description=f"Rows; when `count_exact` is false, at least this many (a list "
-            f"filtered by words counts at most {COUNT_CAP:,}; the pages go on beyond).",
+            f"filtered by words counts at most {COUNT_CAP:,}; later pages still answer).",
         )
         count_exact: bool = Field(
             ...,
@@ -196,7 +191,7 @@ class ShapedRows:
     ):
         self.queryset = queryset
         self.shape = shape
-        self.capped = capped  # counted up to a cap (``capped_count``, ``PageNumberCapped``)
+        self.capped = capped  # counted up to a cap (``CappedRows``, ``PageNumberCapped``)
 
     def __len__(self) -> int:
         return self.queryset.count()

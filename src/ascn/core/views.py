@@ -16,12 +16,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from ascn.core.errors import InvalidInput, StaleEdit
 from ascn.core.forms import FilterForm, form_error
-from ascn.core.queries import capped_count
+from ascn.core.queries import CappedRows
 
 PAGE_SIZE = 50
 
@@ -84,23 +83,6 @@ def sign_in_first(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-class CappedPaginator(Paginator):
-    """A paginator that, when ``capped``, counts its rows up to a cap (``capped_count``):
-    ``count_exact`` is False when there are more, and the pages stop at the cap's."""
-
-    def __init__(self, object_list: Any, per_page: int, *, capped: bool = False) -> None:
-        super().__init__(object_list, per_page)
-        self.capped = capped
-        self.count_exact = True
-
-    @cached_property
-    def count(self) -> int:
-        if not self.capped:
-            return int(Paginator.count.func(self))  # type: ignore[attr-defined]
-        counted, self.count_exact = capped_count(self.object_list)
-        return counted
-
-
 def filtered_page(
     request: HttpRequest,
     form: FilterForm,
@@ -110,14 +92,15 @@ def filtered_page(
 ) -> tuple[Page, int]:
     """One page of a list's rows that ``rows_for(user, **filters)`` gives for the filters of
     ``form``, and the status: 400 and no rows when a filter is not valid. When the filter
-    ``capped_by`` is given, the rows are counted up to a cap (``core.queries.count_cap``)
-    and ``page.paginator.count_exact`` says whether that was all of them."""
+    ``capped_by`` is given, the rows are counted up to a cap (``core.queries.CappedRows``:
+    ``page.paginator.object_list.count_exact`` says whether that was all of them)."""
     if form.is_bound and not form.is_valid():
-        return CappedPaginator([], PAGE_SIZE).get_page(request.GET.get("page")), 400
+        return Paginator([], PAGE_SIZE).get_page(request.GET.get("page")), 400
     filters = form.filters() if form.is_bound else {}
     rows = rows_for(request.user, **filters)
-    capped = bool(capped_by and filters.get(capped_by))
-    return CappedPaginator(rows, PAGE_SIZE, capped=capped).get_page(request.GET.get("page")), 200
+    if capped_by and filters.get(capped_by):
+        rows = CappedRows(rows)
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), 200
 
 
 @dataclass
