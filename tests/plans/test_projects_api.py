@@ -410,8 +410,10 @@ def test_the_list_is_paginated_with_items_and_count(roles, portfolio):
     first = client.get(f"{PROJECTS}?page_size=2").json()
     second = client.get(f"{PROJECTS}?page_size=2&page=2").json()
     third = client.get(f"{PROJECTS}?page_size=2&page=3").json()
-    # then each page has its share, the count is the total, and no project is on two pages
-    assert set(first) == {"items", "count"}
+    # then each page has its share, the count is the total (exact: no words to cap it), and
+    # no project is on two pages
+    assert set(first) == {"items", "count", "count_exact"}
+    assert first["count_exact"] is True
     assert (first["count"], second["count"], third["count"]) == (4, 4, 4)
     assert len(first["items"]) == len(second["items"]) == 2
     assert third["items"] == []
