@@ -125,22 +125,27 @@ class PageNumber(PaginationBase):
         return {"items": list(queryset[window]), "count": count, "count_exact": True}
 
 
+class CappedPageOut(Schema):
+    """A page of a list whose count may stop at a cap (``PageNumberCapped``)."""
+
+    items: list[Any]
+    count: int = Field(
+        ...,
+        description=f"Rows; when `count_exact` is false, at least this many (a list "
+        f"filtered by words counts at most {COUNT_CAP:,}; later pages still answer).",
+    )
+    count_exact: bool = Field(
+        ...,
+        description=f"False: more than {COUNT_CAP:,} rows match; add a word or a filter "
+        "to narrow them.",
+    )
+
+
 class PageNumberCapped(PageNumber):
     """``PageNumber`` for a list whose count may stop at a cap (``ShapedRows.capped``):
     ``{"items": [...], "count": N, "count_exact": bool}``."""
 
-    class Output(Schema):
-        items: list[Any]
-        count: int = Field(
-            ...,
-            description=f"Rows; when `count_exact` is false, at least this many (a list "
-            f"filtered by words counts at most {COUNT_CAP:,}; later pages still answer).",
-        )
-        count_exact: bool = Field(
-            ...,
-            description=f"False: more than {COUNT_CAP:,} rows match; add a word or a filter "
-            "to narrow them.",
-        )
+    Output = CappedPageOut  # type: ignore[assignment]
 
 
 def _bearer_security_scheme() -> HttpBearer:
