@@ -209,6 +209,38 @@ def cases(people: dict[str, Person]) -> list[Case]:
             ["/api/v1/projects?q=clinics&page_size=50"],
             target=50,
         ),
+        # Issue 21, item 3: a common word (~17 % of the projects hold "water"), and the list
+        # with no filter (its order from an index, its count exact).
+        Case(
+            "project list",
+            "common word “water”",
+            ["/api/v1/projects?q=water&page_size=50"],
+            target=50,
+        ),
+        Case(
+            "project list",
+            "common word “water”",
+            ["/api/v1/projects?q=water&page_size=50"],
+            who="CSCO",
+            target=50,
+        ),
+        Case("project list", "no filter, 50 rows", ["/api/v1/projects?page_size=50"], target=50),
+        Case(
+            "project list",
+            "no filter, 50 rows",
+            ["/api/v1/projects?page_size=50"],
+            who="CSCO",
+            target=50,
+        ),
+        Case("project list", "projects page (HTML), “water”", ["/projects/?q=water"], target=50),
+        Case(
+            "project list",
+            "projects page (HTML), “water”",
+            ["/projects/?q=water"],
+            who="CSCO (session)",
+            target=50,
+        ),
+        Case("project list", "projects page (HTML), no filter", ["/projects/"], target=50),
         Case("project list", "city list, 50 rows", ["/api/v1/cities?page_size=50"]),
         Case(
             "project list",

@@ -817,3 +817,24 @@ def test_a_city_page_reads_only_the_projects_it_shows(roles, count, django_asser
     ]
     assert all("LIMIT" in sql or "COUNT(" in sql for sql in project_rows), project_rows
     assert len(queries) <= 12
+
+
+def test_a_word_list_past_the_count_cap_says_so_and_a_small_one_counts_exactly(
+    roles, settings, text
+):
+    # given six projects, three of them in Phuket and three in Hanoi, and a cap of two
+    _many_projects(roles, 6)
+    settings.ASCN_COUNT_CAP = 2
+    client = roles.session("secretariat")
+    # when the list is filtered by a word three projects hold
+    response = client.get("/projects/?q=hanoi", headers=HTMX)
+    # then it says there are more than the cap, and lists the most recent of them
+    shown = text(response)
+    assert response.status_code == 200
+    assert "More than 2 projects hold these words" in shown
+    assert "Project 004" in shown and "Project 002" in shown and "Project 000" not in shown
+    # and a word only one project holds is counted exactly
+    shown = text(client.get("/projects/?q=005", headers=HTMX))
+    assert "1 project" in shown and "More than" not in shown
+    # and the list without words counts every project
+    assert "6 projects" in text(client.get("/projects/", headers=HTMX))

@@ -410,8 +410,10 @@ def test_the_list_is_paginated_with_items_and_count(roles, portfolio):
     first = client.get(f"{PROJECTS}?page_size=2").json()
     second = client.get(f"{PROJECTS}?page_size=2&page=2").json()
     third = client.get(f"{PROJECTS}?page_size=2&page=3").json()
-    # then each page has its share, the count is the total, and no project is on two pages
-    assert set(first) == {"items", "count"}
+    # then each page has its share, the count is the total (exact: no words to cap it), and
+    # no project is on two pages
+    assert set(first) == {"items", "count", "count_exact"}
+    assert first["count_exact"] is True
     assert (first["count"], second["count"], third["count"]) == (4, 4, 4)
     assert len(first["items"]) == len(second["items"]) == 2
     assert third["items"] == []
@@ -619,3 +621,49 @@ def test_contacts_are_shown_only_to_signed_in_members(roles, network, client):
     public = client.get(f"{PROJECTS}/{created['id']}").json()
     assert public["contacts"] is None
     assert "s@phuket.example" not in client.get(f"{PROJECTS}/{created['id']}").content.decode()
+
+
+# --- counts of a list filtered by words (issue 21) -------------------------------------------
+
+
+def test_a_word_list_counts_exactly_up_to_the_cap_and_says_when_it_stopped(
+    roles, portfolio, settings
+):
+    # given three projects in Thailand (the member state's name is a word of each) and a cap
+    # of two rows counted
+    settings.ASCN_COUNT_CAP = 2
+    secretariat = roles.bearer("secretariat")
+    # when the list is filtered by a word three projects hold, one row a page
+    body = secretariat.get(f"{PROJECTS}?q=thailand&page_size=1").json()
+    # then the count stops at the cap and says it is a lower bound
+    assert (body["count"], body["count_exact"]) == (2, False)
+    assert len(body["items"]) == 1
+    # and a page beyond the cap is still served, the count then exact
+    body = secretariat.get(f"{PROJECTS}?q=thailand&page_size=1&page=3").json()
+    assert (body["count"], body["count_exact"]) == (3, True)
+    assert len(body["items"]) == 1
+    # and a word two projects hold is counted exactly
+    body = secretariat.get(f"{PROJECTS}?q=phuket").json()
+    assert (body["count"], body["count_exact"]) == (2, True)
+    assert len(body["items"]) == 2
+    # and a list without words counts every row, whatever the cap
+    body = secretariat.get(PROJECTS).json()
+    assert (body["count"], body["count_exact"]) == (4, True)
+
+
+def test_a_common_word_finds_the_same_projects_as_a_rare_one(roles, portfolio, settings):
+    # given the words of the four projects, each held by a few of them
+    secretariat, cso = roles.bearer("secretariat"), roles.bearer("cso_hanoi")
+    queries = ["?q=thailand", "?q=Sens", "?q=gates%20canals", "?q=gates%20traffic", "?q=canals"]
+    as_few = [
+        (titles(secretariat.get(PROJECTS + q)), titles(cso.get(PROJECTS + q))) for q in queries
+    ]
+    # when every word counts as a common one (tested row by row on PostgreSQL, a subquery
+    # on SQLite: search.narrowed_to)
+    settings.ASCN_FEW_MATCHES = 0
+    as_common = [
+        (titles(secretariat.get(PROJECTS + q)), titles(cso.get(PROJECTS + q))) for q in queries
+    ]
+    # then the lists are the same, drafts out of sight included
+    assert as_common == as_few
+    assert as_few[4] == ({"Patong drainage"}, set())

@@ -14,6 +14,8 @@ from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 
+from ascn.core.queries import COUNT_CAP, CappedRows
+
 
 def _reject_control_characters(value: Any) -> Any:
     """NUL and other control characters (tab and newlines aside) are never valid input."""
@@ -114,8 +116,36 @@ class PageNumber(PaginationBase):
         **params: Any,
     ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
+        window = slice(offset, offset + pagination.page_size)
+        if isinstance(queryset, ShapedRows) and queryset.capped:
+            rows = CappedRows(queryset.queryset)
+            items = [queryset.shape(row) for row in rows[window]]
+            return {"items": items, "count": rows.count(), "count_exact": rows.count_exact}
         count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
-        return {"items": list(queryset[offset : offset + pagination.page_size]), "count": count}
+        return {"items": list(queryset[window]), "count": count, "count_exact": True}
+
+
+class CappedPageOut(Schema):
+    """A page of a list whose count may stop at a cap (``PageNumberCapped``)."""
+
+    items: list[Any]
+    count: int = Field(
+        ...,
+        description=f"Rows; when `count_exact` is false, at least this many (a list "
+        f"filtered by words counts at most {COUNT_CAP:,}; later pages still answer).",
+    )
+    count_exact: bool = Field(
+        ...,
+        description=f"False: more than {COUNT_CAP:,} rows match; add a word or a filter "
+        "to narrow them.",
+    )
+
+
+class PageNumberCapped(PageNumber):
+    """``PageNumber`` for a list whose count may stop at a cap (``ShapedRows.capped``):
+    ``{"items": [...], "count": N, "count_exact": bool}``."""
+
+    Output = CappedPageOut  # type: ignore[assignment]
 
 
 def _bearer_security_scheme() -> HttpBearer:
@@ -157,9 +187,16 @@ ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
 class ShapedRows:
     """A queryset whose rows are shaped into dicts only for the page that is returned."""
 
-    def __init__(self, queryset: QuerySet[Any], shape: Callable[[Any], dict[str, Any]]):
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        shape: Callable[[Any], dict[str, Any]],
+        *,
+        capped: bool = False,
+    ):
         self.queryset = queryset
         self.shape = shape
+        self.capped = capped  # counted up to a cap (``CappedRows``, ``PageNumberCapped``)
 
     def __len__(self) -> int:
         return self.queryset.count()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 from django.http import Http404
@@ -27,6 +28,51 @@ def filter_given(qs: Q, **lookups: Any) -> Q:
         if value:
             qs = qs.filter(**{lookup: value})
     return qs
+
+
+# A list filtered by words counts its rows up to this many (setting ``ASCN_COUNT_CAP``):
+# beyond, "more than 500" (a lower bound, flagged as such), as the search does. Counting
+# every match of a common word cost more than the page itself (17,000 of the 50,000 public
+# projects hold "water": docs/benchmarks.md, issue 21).
+COUNT_CAP = 500
+
+
+def count_cap() -> int:
+    return int(getattr(settings, "ASCN_COUNT_CAP", COUNT_CAP))
+
+
+class CappedRows:
+    """The rows of an ordered queryset, counted up to ``count_cap()`` by the same walk that
+    finds the page: the ids of the first rows in order (up to the cap, or to the end of the
+    page asked for when it lies beyond), then the page's rows by id. ``count()`` is a lower
+    bound when ``count_exact`` is False. Paginates like a queryset (``Paginator``,
+    ``core.api.PageNumber``)."""
+
+    def __init__(self, rows: QuerySet[Any]):
+        self.rows = rows
+        self.count_exact = True
+        self._ids: list[Any] = []
+        self._limit = 0
+
+    def _walk(self, upto: int) -> None:
+        limit = max(count_cap(), upto) + 1
+        if limit > self._limit:
+            self._ids = list(self.rows.values_list("pk", flat=True)[:limit])
+            self._limit = limit
+            self.count_exact = len(self._ids) < limit
+
+    def count(self) -> int:
+        self._walk(0)
+        return min(len(self._ids), self._limit - 1)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        self._walk(window.stop or 0)
+        ids = self._ids[window]
+        found = {row.pk: row for row in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
 
 
 def raw_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:

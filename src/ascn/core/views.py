@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from ascn.core.errors import InvalidInput, StaleEdit
 from ascn.core.forms import FilterForm, form_error
+from ascn.core.queries import CappedRows
 
 PAGE_SIZE = 50
 
@@ -83,13 +84,22 @@ def sign_in_first(request: HttpRequest) -> HttpResponse | None:
 
 
 def filtered_page(
-    request: HttpRequest, form: FilterForm, rows_for: Callable[..., Any]
+    request: HttpRequest,
+    form: FilterForm,
+    rows_for: Callable[..., Any],
+    *,
+    capped_by: str = "",
 ) -> tuple[Page, int]:
     """One page of a list's rows that ``rows_for(user, **filters)`` gives for the filters of
-    ``form``, and the status: 400 and no rows when a filter is not valid."""
+    ``form``, and the status: 400 and no rows when a filter is not valid. When the filter
+    ``capped_by`` is given, the rows are counted up to a cap (``core.queries.CappedRows``:
+    ``page.paginator.object_list.count_exact`` says whether that was all of them)."""
     if form.is_bound and not form.is_valid():
         return Paginator([], PAGE_SIZE).get_page(request.GET.get("page")), 400
-    rows = rows_for(request.user, **(form.filters() if form.is_bound else {}))
+    filters = form.filters() if form.is_bound else {}
+    rows = rows_for(request.user, **filters)
+    if capped_by and filters.get(capped_by):
+        rows = CappedRows(rows)
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), 200
 
 

@@ -9,7 +9,7 @@ from ascn.core.api import (
     ERRORS_LIST,
     AppRouter,
     InputSchema,
-    PageNumber,
+    PageNumberCapped,
     ShapedRows,
 )
 from ascn.core.cache import anonymous_response_cache
@@ -205,7 +205,7 @@ class ProjectFilters(InputSchema):
 )
 # Anonymous answers come from the shared cache until the next audited write (core/cache.py).
 @decorate_view(anonymous_response_cache)
-@paginate(PageNumber)
+@paginate(PageNumberCapped)
 def projects_list(request, filters: Query[ProjectFilters]):
     """Projects you may see, most recently updated first, with budget, funding secured and
     gap, readiness and a US-dollar equivalent of the budget. Filter by country, city, focus
@@ -214,7 +214,10 @@ def projects_list(request, filters: Query[ProjectFilters]):
     Secretariat."""
     rates = money.latest_rates()
     return ShapedRows(
-        queries.projects_for(request.user, **filters.dict()), lambda p: project_out(p, rates)
+        queries.projects_for(request.user, **filters.dict()),
+        lambda p: project_out(p, rates),
+        # Words may match tens of thousands of projects: counted up to a cap (count_exact).
+        capped=bool(filters.q),
     )
 
 

@@ -60,8 +60,9 @@ def projects_for(
     if q:
         # Words, as the search finds them (a word or its beginning, in the title, the
         # description or the city's and member state's names), read from the search index.
-        ids = search.matching_ids("project", q)
-        qs = qs.filter(pk__in=ids) if ids is not None else qs.none()
+        # A common word is tested row by row as the list is walked newest first on
+        # PostgreSQL (search.narrowed_to); the page counts it up to a cap (CappedRows).
+        qs = search.narrowed_to("project", q, qs)
     return (
         qs.select_related("city__member_state")
         .prefetch_related(

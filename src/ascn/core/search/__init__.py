@@ -33,6 +33,7 @@ from ascn.core.search.engine import (
     make_snippet,
     mark_words,
     matching_ids,
+    narrowed_to,
     search,
 )
 from ascn.core.search.index import index_object, rebuild, reindex, remove_object
@@ -69,6 +70,7 @@ __all__ = [
     "make_snippet",
     "mark_words",
     "matching_ids",
+    "narrowed_to",
     "rebuild",
     "register",
     "register_facet_labels",

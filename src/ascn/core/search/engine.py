@@ -15,11 +15,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
 )
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -30,6 +32,7 @@ from ascn.core.search import registry
 from ascn.core.search.registry import labels_for
 from ascn.core.search.sql import (
     FTS_TABLE,
+    OBJECT_INDEX,
     WORD,
     Candidate,
     candidates_of,
@@ -371,10 +374,55 @@ def matching_ids(kind: str, q: str | None) -> RawSQL | None:
         return RawSQL(sql, [kind, tsquery(terms)])  # noqa: S611 - values are parameters
     # Constant table names; the MATCH expression (quoted terms) and the type as parameters.
     # CROSS JOIN keeps the full-text index first: joined the other way, SQLite ran the
-    # MATCH once per entry of the type.
+    # MATCH once per entry of the type. The type and object id come from a covering index
+    # (core/0006), not from the rows with their text: a common word is ~3x faster.
     sql = (
         f"SELECT CAST(core_searchentry.object_id AS INTEGER) FROM {FTS_TABLE} "  # noqa: S608
-        f"CROSS JOIN core_searchentry ON core_searchentry.id = {FTS_TABLE}.rowid "
+        f"CROSS JOIN core_searchentry INDEXED BY {OBJECT_INDEX} "
+        f"ON core_searchentry.id = {FTS_TABLE}.rowid "
         f"WHERE {FTS_TABLE} MATCH %s AND core_searchentry.kind = %s"
     )
     return RawSQL(sql, [fts5_match(terms), kind])  # noqa: S611 - values are parameters
+
+
+FEW_MATCHES = 500  # a word in at most this many entries of a type is "rare" (``narrowed_to``)
+
+
+def narrowed_to(kind: str, q: str | None, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """``rows`` (the objects of ``kind``) narrowed to those whose entry holds every word of
+    ``q`` as the search matches them (``matching_ids``); none when ``q`` has no word.
+
+    A word held by few entries of the type (at most ``FEW_MATCHES``, setting
+    ``ASCN_FEW_MATCHES``, read from the index
+    with a limit): their ids, as a list. A common one: on SQLite the index's matches as a
+    subquery (read once, ~25 ms for 35,000); on PostgreSQL each row's own entry is tested
+    as the list is walked in its order (an index probe and its ``tsvector``), so a page
+    newest first stops after a few hundred rows instead of reading every match's row (the
+    heap of 35,000 entries: 0.3–1.5 s for "water").
+    """
+    matching = matching_ids(kind, q)
+    if matching is None:
+        return rows.none()
+    sql, params = matching.sql, list(matching.params)
+    limit = int(getattr(settings, "ASCN_FEW_MATCHES", FEW_MATCHES))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, limit + 1])
+        few = [pk for (pk,) in cursor.fetchall()]
+    if len(few) <= limit:
+        return rows.filter(pk__in=few)
+    if not is_postgresql():
+        return rows.filter(pk__in=matching)
+    meta = rows.model._meta
+    # Constant names from the model; the type and the query as parameters. OFFSET 0 keeps
+    # the planner from turning the test into a join that reads every match first.
+    sql = (
+        "EXISTS (SELECT 1 FROM core_searchentry probe WHERE probe.kind = %s "  # noqa: S608
+        f'AND probe.object_id = CAST("{meta.db_table}"."{meta.pk.column}" AS text) '
+        "AND probe.search_vector @@ to_tsquery('english', %s) OFFSET 0)"
+    )
+    probe = RawSQL(  # noqa: S611 - values are parameters
+        sql,
+        [kind, tsquery(terms_of(q))],
+        output_field=BooleanField(),
+    )
+    return rows.filter(probe)

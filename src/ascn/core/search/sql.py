@@ -36,6 +36,9 @@ FTS_TABLE = "core_searchentry_fts"
 SCOPE_INDEX = "core_searchentry_scope"  # core/0003: the columns a walk checks, by id
 
 
+OBJECT_INDEX = "core_searchentry_object"  # core/0006: an entry's type and object, by id
+
+
 WORD = re.compile(r"[^\W_]+")
 
 

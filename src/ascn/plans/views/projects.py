@@ -52,7 +52,7 @@ def _money(amount: Decimal, currency: str, rate=None) -> dict:
 @require_GET
 def project_list(request):
     form = ProjectFilterForm(request.GET or None)
-    page, status = filtered_page(request, form, queries.projects_for)
+    page, status = filtered_page(request, form, queries.projects_for, capped_by="q")
     rates = money.latest_rates()
     rows = []
     for project in page.object_list:
