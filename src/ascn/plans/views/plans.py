@@ -198,6 +198,11 @@ def _plan_context(request, plan: ActionPlan, **extra) -> dict:
         "projects": projects,
         "actions": actions,
         "transition_forms": transition_forms,
+        # Whether the National Representative is e-mailed on submission or withdrawal, so the
+        # small print under those buttons says what will really happen.
+        "nr_told": bool(plan_recipients(plan, "submit"))
+        if {"submit", "withdraw"} & set(actions)
+        else False,
         "can_edit": plan.status in EDITABLE_PLAN_STATUSES and plan_policy.can(user, "change", plan),
         "next_step": plan_next_step(plan, user),
         "names": names,
