@@ -191,6 +191,8 @@ def test_the_small_print_under_submit_and_withdraw_says_who_will_be_told(roles, 
     page = text(csco.get(f"/plans/{plan.pk}/"))
     assert "It was not e-mailed to anyone, so nobody else is told." in page
     assert "The National Representative is told" not in page
+    assert "Thailand has no National Representative on the platform yet, so the Secretariat" in page
+    assert "Waiting for the National Representative" not in page
 
 
 def test_submitting_names_who_is_e_mailed(roles, plan, text):

@@ -243,7 +243,14 @@ def plan_next_step(plan: ActionPlan, user) -> str:
     if plan.status not in NEXT_STEPS:
         return _("Published: everyone can read this plan.")
     action, to_do, awaited = NEXT_STEPS[plan.status]
-    return str(to_do if action in plan_actions(user, plan) else awaited)
+    if action in plan_actions(user, plan):
+        return str(to_do)
+    if plan.status == PlanStatus.SUBMITTED and not plan_recipients(plan, "submit"):
+        return _(
+            "Waiting for endorsement: %(state)s has no National Representative on the platform "
+            "yet, so the Secretariat endorses it or returns it."
+        ) % {"state": plan.city.member_state.name}
+    return str(awaited)
 
 
 def _transition_form(action: str, **kwargs) -> TransitionForm:
