@@ -61,6 +61,24 @@ def test_a_day_and_a_moment_in_the_site_style_with_the_zone(settings):
     assert formats.moment(at, seconds=True).replace(NBSP, " ") == "4 Dec 2026, 14:57:00 UTC+7"
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        (dt.date(2024, 10, 29), None, "29 Oct 2024"),
+        (dt.date(2024, 10, 29), dt.date(2024, 10, 29), "29 Oct 2024"),
+        (dt.date(2024, 10, 29), dt.date(2024, 10, 30), "29–30 Oct 2024"),
+        (dt.date(2024, 9, 30), dt.date(2024, 10, 2), "30 Sep – 2 Oct 2024"),
+        (dt.date(2024, 12, 30), dt.date(2025, 1, 2), "30 Dec 2024 – 2 Jan 2025"),
+    ],
+)
+def test_a_span_of_days_in_the_site_style(start, end, shown):
+    assert formats.days(start, end) == shown
+
+
+def test_a_month_when_the_day_is_not_known():
+    assert formats.month(dt.date(2018, 5, 1)) == "May 2018"
+
+
 def test_a_moment_names_a_half_hour_zone(settings):
     with timezone.override("Asia/Yangon"):
         at = dt.datetime(2026, 12, 4, 7, 57, tzinfo=dt.UTC)

@@ -33,6 +33,7 @@ from ascn.network.management.commands.load_network import load_network
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.models import ActionPlan, Project
 from tests.demo_fixtures import run
+from tests.e2e.axe import violations
 from tests.e2e.conftest import _open_page
 from tests.roles import sign_in
 
@@ -73,7 +74,22 @@ WIDEST = """() => {
 class Site:
     url: str
     pages: dict[str | None, list[str]] = field(default_factory=dict)
+    # The key pages of each role, also checked with axe-core at 390 px (WCAG 2.2 AA): the
+    # collapsed menu, the stacked tables and the narrow charts are what a phone reader gets.
+    key_pages: dict[str | None, set[str]] = field(default_factory=dict)
     sessions: dict[str, str] = field(default_factory=dict)
+
+
+def _key_pages(pages: dict[str | None, list[str]]) -> dict[str | None, set[str]]:
+    """A handful of each role's pages, by their place in ``_pages``'s lists: the home page,
+    the projects, a project and a plan; each signed-in role's workspace or main tool."""
+    return {
+        None: {"/", "/projects/", pages[None][9], pages[None][7]},
+        CSO_PHUKET: {"/workspace/", pages[CSO_PHUKET][1], pages[CSO_PHUKET][6]},
+        NR_TH: {"/workspace/", "/plans/queue/"},
+        PARTNER_ADB: {"/workspace/", "/engagements/"},
+        SECRETARIAT: {"/accounts/invitations/"},
+    }
 
 
 def _pages() -> dict[str | None, list[str]]:
@@ -177,7 +193,8 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             run("load_samples")
             run("load_sample_partners")
             run("load_sample_deals")
-            site = Site(url="", pages=_pages())
+            pages = _pages()
+            site = Site(url="", pages=pages, key_pages=_key_pages(pages))
             for email in (SECRETARIAT, NR_TH, CSO_PHUKET, PARTNER_ADB):
                 user = User.objects.get(email=email)
                 client = sign_in(Client(), user, TOTPDevice.objects.filter(user=user).first())
@@ -203,15 +220,19 @@ def _walk(browser: Browser, site: Site, who: str | None) -> Iterator[Page]:
 
 
 def assert_every_page_fits(page: Page, site: Site, who: str | None) -> None:
-    too_wide = []
+    too_wide, inaccessible = [], []
     for path in site.pages[who]:
         response = page.goto(site.url + path)
         assert response is not None and response.ok, f"{path}: {response and response.status}"
         widest = page.evaluate(WIDEST)
         if widest is not None:
             too_wide.append(f"{path}: {widest}")
-    assert not too_wide, f"at 390 px, {who or 'anonymous'}'s pages scroll sideways:\n" + (
-        "\n".join(too_wide)
+        if path in site.key_pages[who]:
+            inaccessible += [f"{path}: {found}" for found in violations(page)]
+    name = who or "anonymous"
+    assert not too_wide, f"at 390 px, {name}'s pages scroll sideways:\n" + "\n".join(too_wide)
+    assert not inaccessible, f"at 390 px, axe-core finds on {name}'s key pages:\n" + (
+        "\n".join(inaccessible)
     )
 
 

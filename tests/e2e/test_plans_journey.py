@@ -124,7 +124,7 @@ def test_a_csco_shapes_a_project_and_submits_the_plan_and_the_nr_endorses_it(
     expect(da_nang_section).to_contain_text(PLAN_TITLE)
     expect(da_nang_section).to_contain_text("Returned for changes")
     expect(da_nang_section).to_contain_text(RETURN_COMMENT)
-    expect(da_nang_section).to_contain_text("No projects yet")
+    expect(da_nang_section).to_contain_text("No project yet")
     screenshot(page, "csco-workspace")
 
     # when: she adds a priority project
@@ -291,7 +291,7 @@ def test_a_csco_shapes_a_project_and_submits_the_plan_and_the_nr_endorses_it(
     # and the queue is empty again
     go_to_workspace(page)
     expect(page.get_by_role("region", name="Endorsement queue")).to_contain_text(
-        "No plan is waiting for your endorsement."
+        "No plan is waiting for your endorsement"
     )
 
 

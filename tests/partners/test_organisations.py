@@ -295,7 +295,7 @@ def test_the_profile_page_lists_the_published_profile(adb_profile, client, text)
     assert "ASEAN countries of operation Thailand, Viet Nam" in page or (
         "ASEAN countries of operation Viet Nam, Thailand" in page
     )
-    assert "Ticket size US$ 1,000,000 – US$ 50,000,000" in page
+    assert "Ticket size 1,000,000 USD – 50,000,000 USD" in page
 
 
 def test_a_member_edits_the_profile_and_a_stale_form_comes_back(roles, adb, text):

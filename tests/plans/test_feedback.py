@@ -175,6 +175,26 @@ def test_submitting_says_nobody_was_e_mailed_when_the_state_has_no_representativ
     assert mailoutbox == []
 
 
+def test_the_small_print_under_submit_and_withdraw_says_who_will_be_told(roles, plan, text):
+    csco = roles.session("cso_phuket")
+    page = text(csco.get(f"/plans/{plan.pk}/"))
+    assert "The National Representative is e-mailed." in page
+
+    Membership.objects.filter(role=Role.NATIONAL_REPRESENTATIVE).delete()
+    page = text(csco.get(f"/plans/{plan.pk}/"))
+    assert (
+        "Thailand has no National Representative on the platform yet, so nobody is e-mailed" in page
+    )
+    assert "National Representative is e-mailed" not in page
+
+    plan = submitted(roles, plan)
+    page = text(csco.get(f"/plans/{plan.pk}/"))
+    assert "It was not e-mailed to anyone, so nobody else is told." in page
+    assert "The National Representative is told" not in page
+    assert "Thailand has no National Representative on the platform yet, so the Secretariat" in page
+    assert "Waiting for the National Representative" not in page
+
+
 def test_submitting_names_who_is_e_mailed(roles, plan, text):
     csco = roles.session("cso_phuket")
     shown = shown_message(csco, press(csco, plan, "submit"), text)

@@ -89,6 +89,19 @@ def test_a_progress_update_is_kept_with_its_date_and_note_and_audited(csco, proj
     }
 
 
+def test_the_progress_tables_write_percentages_for_people(roles, csco, project, text):
+    progress_add(
+        actor=csco,
+        project=project,
+        physical_pct="25.5",
+        financial_pct=20,
+        date=dt.date(2025, 6, 30),
+    )
+    session = roles.session("cso_phuket")
+    for url in (project.get_absolute_url(), f"/projects/{project.pk}/progress/"):
+        assert "30 Jun 2025 25.5% 20%" in text(session.get(url))
+
+
 def test_progress_without_a_date_is_as_of_today(csco, project):
     assert progress_add(actor=csco, project=project, physical_pct=0, financial_pct=0).date == TODAY
 

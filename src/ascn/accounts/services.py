@@ -33,7 +33,7 @@ from ascn.accounts.models import (
     password_fingerprint,
 )
 from ascn.accounts.two_factor import needs_second_factor, next_step
-from ascn.core import audit, site
+from ascn.core import audit, formats, site
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, TooManyRequests
 from ascn.core.permissions import forget_scopes, scopes_of
 from ascn.core.services import audit_and_announce, lock, save_fields
@@ -286,7 +286,7 @@ def invitation_create(
                 "inviter": actor.get_full_name(),
                 "role": invitation.get_role_display(),
                 "scope": scope_name,
-                "expires": timezone.localtime(invitation.expires_at).strftime("%d %B %Y %H:%M"),
+                "expires": formats.moment(invitation.expires_at),
                 "url": url,
             },
             from_email=None,

@@ -7,7 +7,8 @@ that writes messages, notifications and validation errors.
   equivalents, totals).
 - Numbers: ``1,776,949``; a limit in a message as it would be typed (``0.01``, ``10,000``).
 - Percentages: ``12.5%`` (``12%`` when whole).
-- A day: ``4 Dec 2026`` (``DATE_FORMAT``, config/formats/en/formats.py).
+- A day: ``4 Dec 2026`` (``DATE_FORMAT``, config/formats/en/formats.py); a span of days
+  ``22–25 Oct 2024`` (``days``); a month ``Oct 2024`` (``month``).
 - A moment: ``4 Dec 2026, 14:57 UTC+7`` — in the site's time zone, naming its offset from
   UTC, which a reader in Manila or Yangon can place (``WIB`` or ``ICT`` they may not).
 
@@ -81,6 +82,25 @@ def day(value: dt.date | None) -> str:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return formats.date_format(value, "DATE_FORMAT")
+
+
+def days(start: dt.date | None, end: dt.date | None = None) -> str:
+    """A span of days in the site's style: ``4 Dec 2026``, ``22–25 Oct 2024``,
+    ``30 Sep – 2 Oct 2024``, ``30 Dec 2024 – 2 Jan 2025``."""
+    if not start:
+        return NOTHING
+    if not end or end == start:
+        return day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{formats.date_format(start, 'j')}–{day(end)}"
+    if start.year == end.year:
+        return f"{formats.date_format(start, 'MONTH_DAY_FORMAT')} – {day(end)}"
+    return f"{day(start)} – {day(end)}"
+
+
+def month(value: dt.date | None) -> str:
+    """``Oct 2024``: a month, when the day is not known."""
+    return formats.date_format(value, "YEAR_MONTH_FORMAT") if value else NOTHING
 
 
 def utc_offset(value: dt.datetime) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
+from ascn.core import formats
 from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
 from ascn.network.models import City, MemberState
 
@@ -85,19 +86,14 @@ class Meeting(HasPage, VersionedModel):
 
     @property
     def dates_display(self) -> str:
-        """The dates at the precision they are known: '2020', 'May 2018', '22–25 May 2018'."""
-        start, end = self.start_date, self.end_date
+        """The dates at the precision they are known, in the site's one style (core.formats):
+        '2020', 'May 2018', '22–25 May 2018'."""
+        start = self.start_date
         if self.date_precision == self.Precision.YEAR:
             return f"{start:%Y}"
         if self.date_precision == self.Precision.MONTH:
-            return f"{start:%B %Y}"
-        if not end or end == start:
-            return f"{start.day} {start:%B %Y}"
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day}–{end.day} {end:%B %Y}"
-        if start.year == end.year:
-            return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
-        return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
+            return formats.month(start)
+        return formats.days(start, self.end_date)
 
     def is_upcoming(self, today: dt.date | None = None) -> bool:
         return self.last_day >= (today or dt.date.today())

@@ -199,6 +199,11 @@ def _plan_context(request, plan: ActionPlan, **extra) -> dict:
         "projects": projects,
         "actions": actions,
         "transition_forms": transition_forms,
+        # Whether the National Representative is e-mailed on submission or withdrawal, so the
+        # small print under those buttons says what will really happen.
+        "nr_told": bool(plan_recipients(plan, "submit"))
+        if {"submit", "withdraw"} & set(actions)
+        else False,
         "can_edit": plan.status in EDITABLE_PLAN_STATUSES and plan_policy.can(user, "change", plan),
         "next_step": plan_next_step(plan, user),
         "names": names,
@@ -239,7 +244,14 @@ def plan_next_step(plan: ActionPlan, user) -> str:
     if plan.status not in NEXT_STEPS:
         return _("Published: everyone can read this plan.")
     action, to_do, awaited = NEXT_STEPS[plan.status]
-    return str(to_do if action in plan_actions(user, plan) else awaited)
+    if action in plan_actions(user, plan):
+        return str(to_do)
+    if plan.status == PlanStatus.SUBMITTED and not plan_recipients(plan, "submit"):
+        return _(
+            "Waiting for endorsement: %(state)s has no National Representative on the platform "
+            "yet, so the Secretariat endorses it or returns it."
+        ) % {"state": plan.city.member_state.name}
+    return str(awaited)
 
 
 def _transition_form(action: str, **kwargs) -> TransitionForm:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ascn.accounts.models import Membership, Notification, Role
 from ascn.accounts.notifications import notify
+from ascn.core import formats
 from ascn.core.visibility import Visibility
 from ascn.funding.models import Call
 
@@ -46,7 +47,7 @@ def notify_closing(call: Call) -> int:
         kind=KIND,
         title=_("Closing on %(date)s: %(call)s (%(programme)s)")
         % {
-            "date": call.closes_on.strftime("%d %b %Y"),
+            "date": formats.day(call.closes_on),
             "call": call.title,
             "programme": programme.name,
         },
