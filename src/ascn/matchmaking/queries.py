@@ -25,6 +25,7 @@ from ascn.funding.models import Programme
 from ascn.funding.permissions import programme_policy
 from ascn.matchmaking import index as match_index
 from ascn.matchmaking import scoring as matchmaking
+from ascn.matchmaking import terms as match_terms
 from ascn.matchmaking.index import OrganisationIndex
 from ascn.matchmaking.scoring import Labels, Match, PartnerProfile, ProjectProfile
 from ascn.network.models import FocusArea, MemberState
@@ -40,9 +41,9 @@ if TYPE_CHECKING:
 
 # currency → the latest rate on record (``money.latest_rates``)
 Rates = dict[str, ExchangeRate]
-# what ``matches_for_organisation`` keeps of a project until its texts are read:
-# (id, country, status, focus areas, instruments sought, gap in USD)
-_ProjectRow = tuple[int, str, str, frozenset[str], tuple[str, ...], float | None]
+# what ``matches_for_organisation`` keeps of a project until its page is built:
+# (id, country, status, focus areas, instruments sought, gap in USD, terms as stored text)
+_ProjectRow = tuple[int, str, str, frozenset[str], tuple[str, ...], float | None, str]
 
 
 def labels() -> Labels:
@@ -74,7 +75,7 @@ def project_profile(project: Project, rates: Rates | None = None) -> ProjectProf
         focus_areas=project.focus_areas.values_list("code", flat=True),
         financing_sought=project.financing_sought or [],
         gap_usd=_usd(project.funding_gap, project.budget_currency, rates),
-        terms=keys.terms(f"{project.title} {project.description}"),
+        terms=match_terms.project_terms(project.title, project.description),
     )
 
 
@@ -288,9 +289,12 @@ def matches_for_organisation(
 ) -> matchmaking.Ranking:
     """The projects ``user`` may see that fit ``organisation``, best first (a ``Ranking``).
 
-    Country, stage and instruments are filtered in SQL; the focus areas come from one query
-    on the join table; the texts (title and description, tokenised) are read only for the
-    projects the requested page could hold.
+    Country, stage and instruments are filtered in SQL. Each project's focus areas and terms
+    come stored with its row (``ProjectTerms``, one join), so every candidate's exact score
+    is a few set operations (``matchmaking.project_score``); full matches (profiles, and the
+    title the order breaks ties on) are built only for the projects the requested page could
+    hold. A project without its stored row is read the slow way (its focus areas joined, its
+    texts tokenised), with the same result.
     """
     rates = money.latest_rates() if rates is None else rates
     partner = organisation_profile(organisation)
@@ -302,46 +306,52 @@ def matches_for_organisation(
     if partner.instruments:  # seeks none of them, or one of them (the JSON list as text)
         seeks = [Q(financing_sought__icontains=f'"{code}"') for code in sorted(partner.instruments)]
         projects = projects.filter(reduce(or_, seeks, Q(financing_sought=[])))
-    focus: dict[int, set[str]] = defaultdict(set)
-    through = Project.focus_areas.through.objects.filter(project__in=projects.values("pk"))
-    for project_id, code in through.values_list("project_id", "focusarea__code").order_by():
-        focus[project_id].add(code)
-    rows = projects.values_list(
-        "id",
-        "city__member_state__code",
-        "status",
-        "financing_sought",
-        "budget_amount",
-        "budget_currency",
-        "funding_secured",
-    ).order_by()
-    # Read straight from the cursor (the JSON lists are parsed once per distinct text, the
-    # amounts made Decimals from their text).
+    rows = raw_rows(
+        projects.values_list(
+            "id",
+            "city__member_state__code",
+            "status",
+            "financing_sought",
+            "budget_amount",
+            "budget_currency",
+            "funding_secured",
+            "matchmaking_terms__focus_areas",
+            "matchmaking_terms__terms",
+        ).order_by()
+    )
+    unstored = _unstored_terms([row[0] for row in rows if row[8] is None])
+    # Read straight from the cursor (the JSON lists and stored focus areas are parsed once
+    # per distinct text, the amounts made Decimals from their text).
     codes = matchmaking.partner_codes(partner)
+    partner_terms = partner.terms
     candidates: list[tuple[float, _ProjectRow]] = []
-    for pk, country, status, sought, budget, currency, secured in raw_rows(rows):
-        areas = frozenset(focus.get(pk, ()))
+    for pk, country, status, sought, budget, currency, secured, areas, words in rows:
+        if words is None:
+            areas, words = unstored[pk]
+        areas = _codes_of_wrapped(areas)
         sought = _codes_of_json(sought)
         gap = max(Decimal(str(budget)) - Decimal(str(secured)), Decimal(0))
         gap_usd = _usd(gap, currency, rates)
-        bound = matchmaking.project_bound(
+        score = matchmaking.project_score(
             partner,
             codes,
+            partner_terms,
             country=country,
             status=status,
             focus_areas=areas,
             financing_sought=sought,
             gap_usd=gap_usd,
+            terms_text=words,
         )
-        if bound is not None:
-            candidates.append((bound, (pk, country, status, areas, sought, gap_usd)))
+        if score is not None:
+            candidates.append((score, (pk, country, status, areas, sought, gap_usd, words)))
 
     def complete(batch: Sequence[_ProjectRow]) -> list[Match]:
         by_id = {row[0]: row for row in batch}
-        texts = Project.objects.filter(pk__in=list(by_id)).values_list("id", "title", "description")
+        titles = Project.objects.filter(pk__in=list(by_id)).values_list("id", "title")
         profiles: list[ProjectProfile] = []
-        for pk, title, description in texts.order_by():
-            _, country, status, areas, sought, gap_usd = by_id[pk]
+        for pk, title in titles.order_by():
+            _, country, status, areas, sought, gap_usd, words = by_id[pk]
             profiles.append(
                 matchmaking.project_profile(
                     id=pk,
@@ -351,12 +361,35 @@ def matches_for_organisation(
                     focus_areas=areas,
                     financing_sought=sought,
                     gap_usd=gap_usd,
-                    terms=keys.terms(f"{title} {description}"),
+                    terms=words.split(),
                 )
             )
         return [m for p in profiles if (m := matchmaking.match(p, partner)) is not None]
 
+    # The candidates' "bounds" are their exact scores: the ranking completes a page and
+    # the few candidates that tie with its last row.
     return matchmaking.Ranking(candidates, complete, matchmaking.project_order)
+
+
+def _unstored_terms(pks: list[int]) -> dict[int, tuple[str, str]]:
+    """Projects without their ``ProjectTerms`` row (inserted without the services, not yet
+    refreshed): their focus areas and terms as the row would hold them, computed here."""
+    if not pks:
+        return {}
+    areas: dict[int, list[str]] = defaultdict(list)
+    through = Project.focus_areas.through.objects.filter(project_id__in=pks)
+    for project_id, code in through.values_list("project_id", "focusarea__code").order_by():
+        areas[project_id].append(code)
+    texts = Project.objects.filter(pk__in=pks).values_list("id", "title", "description")
+    return {
+        pk: (keys.wrap(areas.get(pk, ())), keys.wrap(match_terms.project_terms(title, text)))
+        for pk, title, text in texts.order_by()
+    }
+
+
+@lru_cache(maxsize=1024)
+def _codes_of_wrapped(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 @lru_cache(maxsize=1024)
