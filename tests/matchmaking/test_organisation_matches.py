@@ -1,15 +1,16 @@
-"""An organisation's matches (issue 21): every candidate scored from the projects' stored
-focus areas and terms (``ProjectTerms``), full matches built only for the page. A page must
-be that page of the full list as the slow way builds it (every visible project's profile
-from its own fields and texts), the stored terms must follow every write, and a project
-without its stored row must rank as with it.
+"""An organisation's matches (issue 21): every candidate read and scored from the projects'
+narrow matchmaking rows (``ProjectTerms``), full matches built only for the page. A page
+must be that page of the full list as the slow way builds it (every visible project's
+profile from its own fields and texts), and the rows must follow every write.
 """
 
 from __future__ import annotations
 
+import io
 import itertools
 
 import pytest
+from django.core.management import call_command
 from hypothesis import given, settings
 
 from ascn.core.services import back_office_delete, back_office_save
@@ -92,12 +93,15 @@ def test_a_page_of_an_organisations_matches_is_that_page_of_the_full_list(
         assert _pages(ranking, size) == _pages(full, size)
 
 
-def test_projects_without_their_stored_terms_rank_as_with_them(roles, world, many):
+def test_projects_without_their_row_come_back_with_refresh_match_terms(roles, world, many):
     user = roles.user("partner_adb")
     adb = queries.Organisation.objects.get(slug="asian-development-bank")
     with_rows = [_key(m) for m in queries.matches_for_organisation(user, adb)]
-    # e.g. projects bulk-inserted (no services) and not refreshed yet
+    # e.g. projects bulk-inserted (no services): not matched until their rows are filled
     ProjectTerms.objects.filter(project__in=many[::2]).delete()
+    without = [_key(m) for m in queries.matches_for_organisation(user, adb)]
+    assert len(without) < len(with_rows)
+    call_command("refresh_match_terms", "--missing", stdout=io.StringIO())
     assert [_key(m) for m in queries.matches_for_organisation(user, adb)] == with_rows
 
 
@@ -112,10 +116,15 @@ def test_the_stored_terms_follow_every_write(roles, world, many):
         version=hanoi.version,
         description="Solar pumps.",
         focus_areas=["civic-social", "quality-environment"],
+        status="implementation",
+        financing_sought=["loan"],
+        funding_secured="1000000",
     )
     stored.refresh_from_db()
     assert stored.terms == " drainage hanoi pump solar "
     assert stored.focus_areas == " civic-social quality-environment "
+    assert (stored.status, stored.financing_sought) == ("implementation", " loan ")
+    assert (stored.country, stored.budget_amount, stored.funding_secured) == ("VN", 5e6, 1e6)
     adb = queries.Organisation.objects.get(slug="asian-development-bank")
     user = roles.user("partner_adb")
     assert [_key(m) for m in queries.matches_for_organisation(user, adb)] == [

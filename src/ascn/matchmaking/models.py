@@ -4,6 +4,8 @@ reads them (``matchmaking.terms``)."""
 
 from django.db import models
 
+from ascn.core.models import MONEY
+
 
 class MatchIndexStamp(models.Model):
     """One row: a token renewed by every write to an organisation, in that write's
@@ -20,11 +22,13 @@ class MatchIndexStamp(models.Model):
 
 
 class ProjectTerms(models.Model):
-    """A project's focus areas and the normalised terms of its title and description, as
-    matchmaking reads them (`` a b c ``, ``partners.keys.wrap``): derived, kept current by
-    ``matchmaking.subscribers`` after every write announced about the project or a focus
-    area, and filled for bulk loads by ``manage.py refresh_match_terms``. A project without
-    its row is read the slow way (its focus areas joined, its texts tokenised)."""
+    """What matchmaking reads of a project, in one narrow row: its member state, status,
+    instruments sought (`` loan grant ``), budget and funding secured, focus areas
+    (`` code code ``) and the normalised terms of its title and description
+    (`` term term ``, ``partners.keys.wrap``). Derived: kept current by
+    ``matchmaking.subscribers`` after every write announced about a project, a city or a
+    focus area, and filled after bulk loads by ``manage.py refresh_match_terms`` (a project
+    without its row is not matched to organisations until then)."""
 
     project = models.OneToOneField(
         "plans.Project",
@@ -32,8 +36,18 @@ class ProjectTerms(models.Model):
         primary_key=True,
         related_name="matchmaking_terms",
     )
+    country = models.CharField(max_length=2, default="")
+    status = models.CharField(max_length=20, default="")
+    financing_sought = models.TextField(blank=True, default="")  # `` code code ``
+    budget_amount = models.DecimalField(default=0, **MONEY)
+    budget_currency = models.CharField(max_length=3, default="")
+    funding_secured = models.DecimalField(default=0, **MONEY)
     focus_areas = models.TextField(blank=True, default="")  # `` code code ``
     terms = models.TextField(blank=True, default="")  # `` term term ``
+
+    class Meta:
+        # An organisation's candidates: its countries × its stages, read from the index.
+        indexes = [models.Index(fields=["country", "status"], name="project_terms_country")]
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.terms[:40]}"

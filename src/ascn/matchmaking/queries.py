@@ -9,7 +9,6 @@ itself is ``matchmaking.scoring`` (pure).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache, partial, reduce
@@ -27,6 +26,7 @@ from ascn.matchmaking import index as match_index
 from ascn.matchmaking import scoring as matchmaking
 from ascn.matchmaking import terms as match_terms
 from ascn.matchmaking.index import OrganisationIndex
+from ascn.matchmaking.models import ProjectTerms
 from ascn.matchmaking.scoring import Labels, Match, PartnerProfile, ProjectProfile
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import keys
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 Rates = dict[str, ExchangeRate]
 # what ``matches_for_organisation`` keeps of a project until its page is built:
 # (id, country, status, focus areas, instruments sought, gap in USD, terms as stored text)
-_ProjectRow = tuple[int, str, str, frozenset[str], tuple[str, ...], float | None, str]
+_ProjectRow = tuple[int, str, str, frozenset[str], frozenset[str], float | None, str]
 
 
 def labels() -> Labels:
@@ -289,47 +289,34 @@ def matches_for_organisation(
 ) -> matchmaking.Ranking:
     """The projects ``user`` may see that fit ``organisation``, best first (a ``Ranking``).
 
-    Country, stage and instruments are filtered in SQL. Each project's focus areas and terms
-    come stored with its row (``ProjectTerms``, one join), so every candidate's exact score
-    is a few set operations (``matchmaking.project_score``); full matches (profiles, and the
-    title the order breaks ties on) are built only for the projects the requested page could
-    hold. A project without its stored row is read the slow way (its focus areas joined, its
-    texts tokenised), with the same result.
+    The candidates are read from the projects' narrow matchmaking rows (``ProjectTerms``):
+    country, stage and instruments filtered in SQL on its index, what the user may see as
+    the policy's queryset of projects. Every candidate's exact score is a few set operations
+    on its row (``matchmaking.project_score``); full matches (profiles, and the title the
+    order breaks ties on) are built only for the projects the requested page could hold.
     """
     rates = money.latest_rates() if rates is None else rates
     partner = organisation_profile(organisation)
-    projects = project_policy.visible(user, Project.objects.all())
+    rows = ProjectTerms.objects.all()
     if partner.countries:
-        projects = projects.filter(city__member_state__code__in=sorted(partner.countries))
+        rows = rows.filter(country__in=sorted(partner.countries))
     if partner.stages:
-        projects = projects.filter(status__in=sorted(partner.stages))
-    if partner.instruments:  # seeks none of them, or one of them (the JSON list as text)
-        seeks = [Q(financing_sought__icontains=f'"{code}"') for code in sorted(partner.instruments)]
-        projects = projects.filter(reduce(or_, seeks, Q(financing_sought=[])))
-    rows = raw_rows(
-        projects.values_list(
-            "id",
-            "city__member_state__code",
-            "status",
-            "financing_sought",
-            "budget_amount",
-            "budget_currency",
-            "funding_secured",
-            "matchmaking_terms__focus_areas",
-            "matchmaking_terms__terms",
-        ).order_by()
-    )
-    unstored = _unstored_terms([row[0] for row in rows if row[8] is None])
-    # Read straight from the cursor (the JSON lists and stored focus areas are parsed once
-    # per distinct text, the amounts made Decimals from their text).
+        rows = rows.filter(status__in=sorted(partner.stages))
+    if partner.instruments:  # seeks none of them, or one of them
+        seeks = [Q(financing_sought__contains=f" {code} ") for code in sorted(partner.instruments)]
+        rows = rows.filter(reduce(or_, seeks, Q(financing_sought="")))
+    visible = project_policy.visible(user, Project.objects.all())
+    if visible.query.where:  # not the Secretariat: the projects the policy lets through
+        rows = rows.filter(project__in=visible.values("pk"))
+    # Read straight from the cursor (the wrapped codes parsed once per distinct text, the
+    # amounts made Decimals from their text).
     codes = matchmaking.partner_codes(partner)
     partner_terms = partner.terms
     candidates: list[tuple[float, _ProjectRow]] = []
-    for pk, country, status, sought, budget, currency, secured, areas, words in rows:
-        if words is None:
-            areas, words = unstored[pk]
+    values = rows.values_list("project_id", *match_terms.FIELDS).order_by()
+    for pk, country, status, sought, budget, currency, secured, areas, words in raw_rows(values):
         areas = _codes_of_wrapped(areas)
-        sought = _codes_of_json(sought)
+        sought = _codes_of_wrapped(sought)
         gap = max(Decimal(str(budget)) - Decimal(str(secured)), Decimal(0))
         gap_usd = _usd(gap, currency, rates)
         score = matchmaking.project_score(
@@ -371,37 +358,9 @@ def matches_for_organisation(
     return matchmaking.Ranking(candidates, complete, matchmaking.project_order)
 
 
-def _unstored_terms(pks: list[int]) -> dict[int, tuple[str, str]]:
-    """Projects without their ``ProjectTerms`` row (inserted without the services, not yet
-    refreshed): their focus areas and terms as the row would hold them, computed here."""
-    if not pks:
-        return {}
-    areas: dict[int, list[str]] = defaultdict(list)
-    through = Project.focus_areas.through.objects.filter(project_id__in=pks)
-    for project_id, code in through.values_list("project_id", "focusarea__code").order_by():
-        areas[project_id].append(code)
-    texts = Project.objects.filter(pk__in=pks).values_list("id", "title", "description")
-    return {
-        pk: (keys.wrap(areas.get(pk, ())), keys.wrap(match_terms.project_terms(title, text)))
-        for pk, title, text in texts.order_by()
-    }
-
-
 @lru_cache(maxsize=1024)
 def _codes_of_wrapped(text: str) -> frozenset[str]:
     return frozenset(text.split())
-
-
-@lru_cache(maxsize=1024)
-def _codes_of_text(text: str) -> tuple[str, ...]:
-    return tuple(json.loads(text) or ())
-
-
-def _codes_of_json(value: Any) -> tuple[str, ...]:
-    """A JSON list of codes as the cursor hands it back (text, or already a list)."""
-    if value is None:
-        return ()
-    return _codes_of_text(value) if isinstance(value, str) else tuple(value)
 
 
 def with_partner_flags(matches: Iterable[Match]) -> list[Match]:

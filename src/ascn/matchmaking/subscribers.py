@@ -1,7 +1,7 @@
 """What follows writes for matchmaking (``core.events``): a write to an organisation renews
 the match index's token, so every process rebuilds its in-memory index; a write to a project
-(or to a focus area, which its projects name) recomputes the projects' stored terms
-(``matchmaking.terms``)."""
+(or to a focus area its projects name, or their city's member state) recomputes the
+projects' stored matchmaking rows (``matchmaking.terms``)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,13 @@ def on_focus_area(change: events.Change) -> Callable[[], None] | None:
     return None
 
 
+def on_city(change: events.Change) -> None:
+    """A city moved to another member state: its projects' rows name the new one."""
+    if not change.deleted and change.touched("member_state"):
+        terms.refresh(Project.objects.filter(city_id=change.obj.pk).values_list("pk", flat=True))
+
+
 events.subscribe(index.on_change, models=["partners.organisation"])
 events.subscribe(on_project, models=["plans.project"])
 events.subscribe(on_focus_area, models=["network.focusarea"])
+events.subscribe(on_city, models=["network.city"])

@@ -1,11 +1,10 @@
-"""Each project's focus areas and terms as matchmaking reads them, stored
-(``ProjectTerms``) so that an organisation's matches read one text per project instead of
-joining its focus areas and tokenising its title and description on every request.
+"""What matchmaking reads of each project, stored in one narrow row (``ProjectTerms``), so
+that an organisation's matches read a few thousand small rows from an index instead of
+scanning projects, joining their focus areas and tokenising their texts on every request.
 
 ``refresh`` recomputes the rows of some projects (or of all); ``matchmaking.subscribers``
 calls it after every write announced about a project or a focus area, and
-``manage.py refresh_match_terms`` after bulk loads (which announce nothing). A project
-without its row is still matched right: ``matchmaking.queries`` reads it the slow way.
+``manage.py refresh_match_terms`` after bulk loads (which announce nothing).
 """
 
 from __future__ import annotations
@@ -25,26 +24,40 @@ def project_terms(title: str, description: str) -> frozenset[str]:
     return keys.terms(f"{title} {description}")
 
 
+FIELDS = [
+    "country",
+    "status",
+    "financing_sought",
+    "budget_amount",
+    "budget_currency",
+    "funding_secured",
+    "focus_areas",
+    "terms",
+]
+
+
 def _write(pks: list[int]) -> int:
     areas: dict[int, list[str]] = defaultdict(list)
     through = Project.focus_areas.through.objects.filter(project_id__in=pks)
     for pk, code in through.values_list("project_id", "focusarea__code").order_by():
         areas[pk].append(code)
+    projects = Project.objects.filter(pk__in=pks).select_related("city__member_state")
     rows = [
         ProjectTerms(
-            project_id=pk,
-            focus_areas=keys.wrap(areas.get(pk, ())),
-            terms=keys.wrap(project_terms(title, description)),
+            project_id=p.pk,
+            country=p.city.member_state.code,
+            status=p.status,
+            financing_sought=keys.wrap(p.financing_sought or ()),
+            budget_amount=p.budget_amount,
+            budget_currency=p.budget_currency,
+            funding_secured=p.funding_secured,
+            focus_areas=keys.wrap(areas.get(p.pk, ())),
+            terms=keys.wrap(project_terms(p.title, p.description)),
         )
-        for pk, title, description in Project.objects.filter(pk__in=pks)
-        .values_list("id", "title", "description")
-        .order_by()
+        for p in projects.order_by()
     ]
     ProjectTerms.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["project"],
-        update_fields=["focus_areas", "terms"],
+        rows, update_conflicts=True, unique_fields=["project"], update_fields=FIELDS
     )
     return len(rows)
 
