@@ -313,12 +313,13 @@ def matches_for_organisation(
     codes = matchmaking.partner_codes(partner)
     partner_terms = partner.terms
     candidates: list[tuple[float, _ProjectRow]] = []
+    to_usd, zero = money.usd_amounts(rates), Decimal(0)
     values = rows.values_list("project_id", *match_terms.FIELDS).order_by()
     for pk, country, status, sought, budget, currency, secured, areas, words in raw_rows(values):
         areas = _codes_of_wrapped(areas)
         sought = _codes_of_wrapped(sought)
-        gap = max(Decimal(str(budget)) - Decimal(str(secured)), Decimal(0))
-        gap_usd = _usd(gap, currency, rates)
+        usd = to_usd(max(Decimal(str(budget)) - Decimal(str(secured)), zero), currency)
+        gap_usd = None if usd is None else float(usd)
         score = matchmaking.project_score(
             partner,
             codes,

@@ -362,9 +362,14 @@ def project_score(
     parts = _project_parts(partner, codes, country, status, focus_areas, financing_sought, gap_usd)
     if parts is None:
         return None
+    focus, ticket, stage = parts
     words = terms_text.split()
     text = text_fit(len(partner_terms.intersection(words)), len(words), len(partner_terms))
-    return Fit(*parts, text).score
+    # ``Fit.score``, the same arithmetic in the same order (thousands of projects a request)
+    total = (
+        FOCUS_WEIGHT * focus + TICKET_WEIGHT * ticket + STAGE_WEIGHT * stage + TEXT_WEIGHT * text
+    )
+    return round(min(max(total, 0.0), 100.0), 1)
 
 
 def _project_parts(
