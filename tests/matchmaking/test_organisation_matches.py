@@ -17,7 +17,7 @@ from ascn.core.services import back_office_delete, back_office_save
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as mm
 from ascn.matchmaking.models import ProjectTerms
-from ascn.network.models import FocusArea
+from ascn.network.models import FocusArea, MemberState
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 from ascn.plans.services import project_update
@@ -162,3 +162,11 @@ def test_the_score_from_a_projects_stored_fields_is_its_matchs_score(project, pa
     )
     m = mm.match(project, partner)
     assert score == (None if m is None else m.score)
+
+
+def test_a_city_moved_to_another_member_state_moves_its_projects_rows(roles, world):
+    hanoi = world["hanoi"]
+    city = hanoi.city
+    city.member_state = MemberState.objects.get(code="TH")
+    back_office_save(actor=roles.user("secretariat"), obj=city, changed_fields=["member_state"])
+    assert ProjectTerms.objects.get(project=hanoi).country == "TH"
