@@ -143,6 +143,15 @@ def refresh_derived() -> float:
                     batch = []
             if batch:
                 Organisation.objects.bulk_update(batch, ["match_keys", "match_terms"])
+    # Matchmaking's stored project terms (a migration fills them for the rows there are;
+    # the generator's projects come after it).
+    if "refresh_match_terms" in get_commands():
+        from ascn.matchmaking.models import ProjectTerms
+        from ascn.plans.models import Project
+
+        if ProjectTerms.objects.count() < Project.objects.count():
+            log("  filling the projects' stored match terms (`refresh_match_terms --missing`)…")
+            call_command("refresh_match_terms", "--missing", verbosity=0, stdout=sys.stderr)
     # The dashboards' tallies: the services keep them (core.events), but the generator's bulk
     # inserts bypass both (and a migration that fills them ran before the rows existed).
     if "dashboards_rebuild" in get_commands():

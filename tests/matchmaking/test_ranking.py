@@ -33,15 +33,6 @@ def _key(m: mm.Match):
     return (m.partner.type, m.partner.id, m.project.id, m.score, m.fit)
 
 
-@pytest.fixture
-def small_batches():
-    """Score one candidate at a time, so that pruning is exercised on small lists."""
-    before = mm.Ranking.FIRST_BATCH
-    mm.Ranking.FIRST_BATCH = 1
-    yield
-    mm.Ranking.FIRST_BATCH = before
-
-
 # --- the ranking ------------------------------------------------------------------------------
 
 

@@ -30,13 +30,14 @@ response cache data version   every model                        ``core.cache``
 dashboards' tallies           projects, deals, organisations,    ``dashboards.subscribers``
                               cities
 match index token             organisations                      ``matchmaking.subscribers``
+projects' matchmaking terms   projects, focus areas              ``matchmaking.subscribers``
 projects' stored disclosure   projects, their documents and      ``plans.subscribers``
                               milestones, outcomes
 ============================  =================================  =========================
 
 A write that bypasses the services (a bulk load, raw SQL) tells nobody: it is followed by
 the rebuild commands (``rebuild_search_index``, ``dashboards_rebuild``,
-``refresh_disclosure``), as bulk loads are.
+``refresh_disclosure``, ``refresh_match_terms``), as bulk loads are.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
-"""Matchmaking's one table: the token that says whether a process's in-memory index of
-organisations is current (``matchmaking.index``)."""
+"""Matchmaking's tables: the token that says whether a process's in-memory index of
+organisations is current (``matchmaking.index``), and each project's terms as matchmaking
+reads them (``matchmaking.terms``)."""
 
 from django.db import models
+
+from ascn.core.models import MONEY
 
 
 class MatchIndexStamp(models.Model):
@@ -16,3 +19,35 @@ class MatchIndexStamp(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ProjectTerms(models.Model):
+    """What matchmaking reads of a project, in one narrow row: its member state, status,
+    instruments sought (`` loan grant ``), budget and funding secured, focus areas
+    (`` code code ``) and the normalised terms of its title and description
+    (`` term term ``, ``partners.keys.wrap``). Derived: kept current by
+    ``matchmaking.subscribers`` after every write announced about a project, a city or a
+    focus area, and filled after bulk loads by ``manage.py refresh_match_terms`` (a project
+    without its row is not matched to organisations until then)."""
+
+    project = models.OneToOneField(
+        "plans.Project",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="matchmaking_terms",
+    )
+    country = models.CharField(max_length=2, default="")
+    status = models.CharField(max_length=20, default="")
+    financing_sought = models.TextField(blank=True, default="")  # `` code code ``
+    budget_amount = models.DecimalField(default=0, **MONEY)
+    budget_currency = models.CharField(max_length=3, default="")
+    funding_secured = models.DecimalField(default=0, **MONEY)
+    focus_areas = models.TextField(blank=True, default="")  # `` code code ``
+    terms = models.TextField(blank=True, default="")  # `` term term ``
+
+    class Meta:
+        # An organisation's candidates: its countries × its stages, read from the index.
+        indexes = [models.Index(fields=["country", "status"], name="project_terms_country")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.terms[:40]}"

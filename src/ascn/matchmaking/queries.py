@@ -9,7 +9,6 @@ itself is ``matchmaking.scoring`` (pure).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache, partial, reduce
@@ -25,7 +24,9 @@ from ascn.funding.models import Programme
 from ascn.funding.permissions import programme_policy
 from ascn.matchmaking import index as match_index
 from ascn.matchmaking import scoring as matchmaking
+from ascn.matchmaking import terms as match_terms
 from ascn.matchmaking.index import OrganisationIndex
+from ascn.matchmaking.models import ProjectTerms
 from ascn.matchmaking.scoring import Labels, Match, PartnerProfile, ProjectProfile
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import keys
@@ -40,9 +41,9 @@ if TYPE_CHECKING:
 
 # currency → the latest rate on record (``money.latest_rates``)
 Rates = dict[str, ExchangeRate]
-# what ``matches_for_organisation`` keeps of a project until its texts are read:
-# (id, country, status, focus areas, instruments sought, gap in USD)
-_ProjectRow = tuple[int, str, str, frozenset[str], tuple[str, ...], float | None]
+# what ``matches_for_organisation`` keeps of a project until its page is built:
+# (id, country, status, focus areas, instruments sought, gap in USD, terms as stored text)
+_ProjectRow = tuple[int, str, str, frozenset[str], frozenset[str], float | None, str]
 
 
 def labels() -> Labels:
@@ -74,7 +75,7 @@ def project_profile(project: Project, rates: Rates | None = None) -> ProjectProf
         focus_areas=project.focus_areas.values_list("code", flat=True),
         financing_sought=project.financing_sought or [],
         gap_usd=_usd(project.funding_gap, project.budget_currency, rates),
-        terms=keys.terms(f"{project.title} {project.description}"),
+        terms=match_terms.project_terms(project.title, project.description),
     )
 
 
@@ -288,60 +289,57 @@ def matches_for_organisation(
 ) -> matchmaking.Ranking:
     """The projects ``user`` may see that fit ``organisation``, best first (a ``Ranking``).
 
-    Country, stage and instruments are filtered in SQL; the focus areas come from one query
-    on the join table; the texts (title and description, tokenised) are read only for the
-    projects the requested page could hold.
+    The candidates are read from the projects' narrow matchmaking rows (``ProjectTerms``):
+    country, stage and instruments filtered in SQL on its index, what the user may see as
+    the policy's queryset of projects. Every candidate's exact score is a few set operations
+    on its row (``matchmaking.project_score``); full matches (profiles, and the title the
+    order breaks ties on) are built only for the projects the requested page could hold.
     """
     rates = money.latest_rates() if rates is None else rates
     partner = organisation_profile(organisation)
-    projects = project_policy.visible(user, Project.objects.all())
+    rows = ProjectTerms.objects.all()
     if partner.countries:
-        projects = projects.filter(city__member_state__code__in=sorted(partner.countries))
+        rows = rows.filter(country__in=sorted(partner.countries))
     if partner.stages:
-        projects = projects.filter(status__in=sorted(partner.stages))
-    if partner.instruments:  # seeks none of them, or one of them (the JSON list as text)
-        seeks = [Q(financing_sought__icontains=f'"{code}"') for code in sorted(partner.instruments)]
-        projects = projects.filter(reduce(or_, seeks, Q(financing_sought=[])))
-    focus: dict[int, set[str]] = defaultdict(set)
-    through = Project.focus_areas.through.objects.filter(project__in=projects.values("pk"))
-    for project_id, code in through.values_list("project_id", "focusarea__code").order_by():
-        focus[project_id].add(code)
-    rows = projects.values_list(
-        "id",
-        "city__member_state__code",
-        "status",
-        "financing_sought",
-        "budget_amount",
-        "budget_currency",
-        "funding_secured",
-    ).order_by()
-    # Read straight from the cursor (the JSON lists are parsed once per distinct text, the
+        rows = rows.filter(status__in=sorted(partner.stages))
+    if partner.instruments:  # seeks none of them, or one of them
+        seeks = [Q(financing_sought__contains=f" {code} ") for code in sorted(partner.instruments)]
+        rows = rows.filter(reduce(or_, seeks, Q(financing_sought="")))
+    visible = project_policy.visible(user, Project.objects.all())
+    if visible.query.where:  # not the Secretariat: the projects the policy lets through
+        rows = rows.filter(project__in=visible.values("pk"))
+    # Read straight from the cursor (the wrapped codes parsed once per distinct text, the
     # amounts made Decimals from their text).
     codes = matchmaking.partner_codes(partner)
+    partner_terms = partner.terms
     candidates: list[tuple[float, _ProjectRow]] = []
-    for pk, country, status, sought, budget, currency, secured in raw_rows(rows):
-        areas = frozenset(focus.get(pk, ()))
-        sought = _codes_of_json(sought)
-        gap = max(Decimal(str(budget)) - Decimal(str(secured)), Decimal(0))
-        gap_usd = _usd(gap, currency, rates)
-        bound = matchmaking.project_bound(
+    to_usd, zero = money.usd_amounts(rates), Decimal(0)
+    values = rows.values_list("project_id", *match_terms.FIELDS).order_by()
+    for pk, country, status, sought, budget, currency, secured, areas, words in raw_rows(values):
+        areas = _codes_of_wrapped(areas)
+        sought = _codes_of_wrapped(sought)
+        usd = to_usd(max(Decimal(str(budget)) - Decimal(str(secured)), zero), currency)
+        gap_usd = None if usd is None else float(usd)
+        score = matchmaking.project_score(
             partner,
             codes,
+            partner_terms,
             country=country,
             status=status,
             focus_areas=areas,
             financing_sought=sought,
             gap_usd=gap_usd,
+            terms_text=words,
         )
-        if bound is not None:
-            candidates.append((bound, (pk, country, status, areas, sought, gap_usd)))
+        if score is not None:
+            candidates.append((score, (pk, country, status, areas, sought, gap_usd, words)))
 
     def complete(batch: Sequence[_ProjectRow]) -> list[Match]:
         by_id = {row[0]: row for row in batch}
-        texts = Project.objects.filter(pk__in=list(by_id)).values_list("id", "title", "description")
+        titles = Project.objects.filter(pk__in=list(by_id)).values_list("id", "title")
         profiles: list[ProjectProfile] = []
-        for pk, title, description in texts.order_by():
-            _, country, status, areas, sought, gap_usd = by_id[pk]
+        for pk, title in titles.order_by():
+            _, country, status, areas, sought, gap_usd, words = by_id[pk]
             profiles.append(
                 matchmaking.project_profile(
                     id=pk,
@@ -351,24 +349,19 @@ def matches_for_organisation(
                     focus_areas=areas,
                     financing_sought=sought,
                     gap_usd=gap_usd,
-                    terms=keys.terms(f"{title} {description}"),
+                    terms=words.split(),
                 )
             )
         return [m for p in profiles if (m := matchmaking.match(p, partner)) is not None]
 
+    # The candidates' "bounds" are their exact scores: the ranking completes a page and
+    # the few candidates that tie with its last row.
     return matchmaking.Ranking(candidates, complete, matchmaking.project_order)
 
 
 @lru_cache(maxsize=1024)
-def _codes_of_text(text: str) -> tuple[str, ...]:
-    return tuple(json.loads(text) or ())
-
-
-def _codes_of_json(value: Any) -> tuple[str, ...]:
-    """A JSON list of codes as the cursor hands it back (text, or already a list)."""
-    if value is None:
-        return ()
-    return _codes_of_text(value) if isinstance(value, str) else tuple(value)
+def _codes_of_wrapped(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 def with_partner_flags(matches: Iterable[Match]) -> list[Match]:

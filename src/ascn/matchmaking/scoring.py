@@ -252,18 +252,25 @@ def fit(project: ProjectProfile, partner: PartnerProfile) -> Fit:
     probes = project.focus_probes
     focus = sum(probe in keys for probe in probes) / len(probes) if probes else 0.0
     stage = 1.0 if project.stage_probe in keys else STAGE_UNRESTRICTED_FIT
-    similarity = 0.0
+    text_part = 0.0
     if text and project.terms:
         words = text.split()
-        shared = len(project.terms.intersection(words))
-        # Jaccard: shared / (|project terms| + |partner terms| − shared)
-        similarity = shared / (len(project.terms) + len(words) - shared)
+        text_part = text_fit(len(project.terms.intersection(words)), len(project.terms), len(words))
     return Fit(
         focus,
         ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd),
         stage,
-        min(similarity / TEXT_FULL_AT, 1.0),
+        text_part,
     )
+
+
+def text_fit(shared: int, n_project: int, n_partner: int) -> float:
+    """The text part of a score from term counts: the Jaccard index of the two term sets
+    (``shared / (|project terms| + |partner terms| − shared)``), full from ``TEXT_FULL_AT``."""
+    if not n_project or not n_partner:
+        return 0.0
+    similarity = shared / (n_project + n_partner - shared)
+    return min(similarity / TEXT_FULL_AT, 1.0)
 
 
 def upper_bound(project: ProjectProfile, partner: PartnerProfile) -> float:
@@ -333,6 +340,49 @@ def project_bound(
 ) -> float | None:
     """``upper_bound(project, partner)`` for a project given by its fields (no profile built),
     or None when the pair is not ``eligible``: the same tests on the partner's code sets."""
+    parts = _project_parts(partner, codes, country, status, focus_areas, financing_sought, gap_usd)
+    return None if parts is None else Fit(*parts, 1.0).score
+
+
+def project_score(
+    partner: PartnerProfile,
+    codes: PartnerCodes,
+    partner_terms: frozenset[str],
+    *,
+    country: str,
+    status: str,
+    focus_areas: frozenset[str],
+    financing_sought: Iterable[str],
+    gap_usd: float | None,
+    terms_text: str,
+) -> float | None:
+    """``match(project, partner).score`` for a project given by its fields and its terms as
+    stored text (`` a b ``, ``wrap``), no profile built; None when the pair is not
+    ``eligible``. ``partner_terms`` is ``partner.terms`` (computed once for many projects)."""
+    parts = _project_parts(partner, codes, country, status, focus_areas, financing_sought, gap_usd)
+    if parts is None:
+        return None
+    focus, ticket, stage = parts
+    words = terms_text.split()
+    text = text_fit(len(partner_terms.intersection(words)), len(words), len(partner_terms))
+    # ``Fit.score``, the same arithmetic in the same order (thousands of projects a request)
+    total = (
+        FOCUS_WEIGHT * focus + TICKET_WEIGHT * ticket + STAGE_WEIGHT * stage + TEXT_WEIGHT * text
+    )
+    return round(min(max(total, 0.0), 100.0), 1)
+
+
+def _project_parts(
+    partner: PartnerProfile,
+    codes: PartnerCodes,
+    country: str,
+    status: str,
+    focus_areas: frozenset[str],
+    financing_sought: Iterable[str],
+    gap_usd: float | None,
+) -> tuple[float, float, float] | None:
+    """The focus, ticket and stage parts of ``fit`` (None: not ``eligible``), from the
+    partner's code sets: the same tests and the same arithmetic."""
     if codes.countries and country not in codes.countries:
         return None
     staged = status in codes.stages
@@ -346,7 +396,7 @@ def project_bound(
         return None
     focus = len(focus_areas & codes.focus_areas) / len(focus_areas) if focus_areas else 0.0
     ticket = ticket_fit(gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
-    return Fit(focus, ticket, 1.0 if staged else STAGE_UNRESTRICTED_FIT, 1.0).score
+    return focus, ticket, 1.0 if staged else STAGE_UNRESTRICTED_FIT
 
 
 # --- ranking only as far as a page needs ------------------------------------------------------

@@ -1,7 +1,43 @@
 """What follows writes for matchmaking (``core.events``): a write to an organisation renews
-the match index's token, so every process rebuilds its in-memory index."""
+the match index's token, so every process rebuilds its in-memory index; a write to a project
+(or to a focus area its projects name, or their city's member state) recomputes the
+projects' stored matchmaking rows (``matchmaking.terms``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
 
 from ascn.core import events
-from ascn.matchmaking import index
+from ascn.matchmaking import index, terms
+from ascn.plans.models import Project
+
+
+def on_project(change: events.Change) -> None:
+    if not change.deleted and isinstance(change.obj, Project):
+        terms.refresh([change.obj.pk])
+
+
+def on_focus_area(change: events.Change) -> Callable[[], None] | None:
+    """A focus area renamed or deleted: the projects that name it, after the write."""
+    through = Project.focus_areas.through.objects.filter(focusarea_id=change.obj.pk)
+    pks = list(through.values_list("project_id", flat=True))
+
+    def then() -> None:
+        terms.refresh(pks)
+
+    if change.deleted:
+        return then
+    then()
+    return None
+
+
+def on_city(change: events.Change) -> None:
+    """A city moved to another member state: its projects' rows name the new one."""
+    if not change.deleted and change.touched("member_state"):
+        terms.refresh(Project.objects.filter(city_id=change.obj.pk).values_list("pk", flat=True))
+
 
 events.subscribe(index.on_change, models=["partners.organisation"])
+events.subscribe(on_project, models=["plans.project"])
+events.subscribe(on_focus_area, models=["network.focusarea"])
+events.subscribe(on_city, models=["network.city"])

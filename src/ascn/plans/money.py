@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -46,6 +47,21 @@ def to_usd(
         rate.date,
         rate.source,
     )
+
+
+def usd_amounts(rates: dict[str, ExchangeRate]) -> Callable[[Decimal, str], Decimal | None]:
+    """``to_usd(amount, currency, rates=rates).amount`` (None: no rate) as one function for
+    converting thousands of amounts: the same arithmetic, without building the dated
+    equivalent each time."""
+    factors = {currency: rate.usd_per_unit for currency, rate in rates.items()}
+
+    def convert(amount: Decimal, currency: str) -> Decimal | None:
+        if currency == "USD":
+            return amount.quantize(CENT, ROUND_HALF_UP)
+        factor = factors.get(currency)
+        return None if factor is None else (amount * factor).quantize(CENT, ROUND_HALF_UP)
+
+    return convert
 
 
 def latest_rates(on: dt.date | None = None) -> dict[str, ExchangeRate]:

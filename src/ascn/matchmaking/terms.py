@@ -1,0 +1,74 @@
+"""What matchmaking reads of each project, stored in one narrow row (``ProjectTerms``), so
+that an organisation's matches read a few thousand small rows from an index instead of
+scanning projects, joining their focus areas and tokenising their texts on every request.
+
+``refresh`` recomputes the rows of some projects (or of all); ``matchmaking.subscribers``
+calls it after every write announced about a project or a focus area, and
+``manage.py refresh_match_terms`` after bulk loads (which announce nothing).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ascn.matchmaking.models import ProjectTerms
+from ascn.partners import keys
+from ascn.plans.models import Project
+
+BATCH = 2_000
+
+
+def project_terms(title: str, description: str) -> frozenset[str]:
+    """The terms matchmaking compares for a project: its title's and description's."""
+    return keys.terms(f"{title} {description}")
+
+
+FIELDS = [
+    "country",
+    "status",
+    "financing_sought",
+    "budget_amount",
+    "budget_currency",
+    "funding_secured",
+    "focus_areas",
+    "terms",
+]
+
+
+def _write(pks: list[int]) -> int:
+    areas: dict[int, list[str]] = defaultdict(list)
+    through = Project.focus_areas.through.objects.filter(project_id__in=pks)
+    for pk, code in through.values_list("project_id", "focusarea__code").order_by():
+        areas[pk].append(code)
+    projects = Project.objects.filter(pk__in=pks).select_related("city__member_state")
+    rows = [
+        ProjectTerms(
+            project_id=p.pk,
+            country=p.city.member_state.code,
+            status=p.status,
+            financing_sought=keys.wrap(p.financing_sought or ()),
+            budget_amount=p.budget_amount,
+            budget_currency=p.budget_currency,
+            funding_secured=p.funding_secured,
+            focus_areas=keys.wrap(areas.get(p.pk, ())),
+            terms=keys.wrap(project_terms(p.title, p.description)),
+        )
+        for p in projects.order_by()
+    ]
+    ProjectTerms.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["project"], update_fields=FIELDS
+    )
+    return len(rows)
+
+
+def refresh(project_ids: Iterable[int] | None = None, *, missing_only: bool = False) -> int:
+    """Recompute the stored rows of ``project_ids`` (all projects when None; with
+    ``missing_only``, only those without a row). Returns how many were written."""
+    projects = Project.objects.all()
+    if project_ids is not None:
+        projects = projects.filter(pk__in=list(project_ids))
+    if missing_only:
+        projects = projects.filter(matchmaking_terms__isnull=True)
+    pks = list(projects.order_by("pk").values_list("pk", flat=True))
+    return sum(_write(pks[i : i + BATCH]) for i in range(0, len(pks), BATCH))

@@ -1,0 +1,172 @@
+"""An organisation's matches (issue 21): every candidate read and scored from the projects'
+narrow matchmaking rows (``ProjectTerms``), full matches built only for the page. A page
+must be that page of the full list as the slow way builds it (every visible project's
+profile from its own fields and texts), and the rows must follow every write.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import pytest
+from django.core.management import call_command
+from hypothesis import given, settings
+
+from ascn.core.services import back_office_delete, back_office_save
+from ascn.matchmaking import queries
+from ascn.matchmaking import scoring as mm
+from ascn.matchmaking.models import ProjectTerms
+from ascn.network.models import FocusArea, MemberState
+from ascn.plans.models import Project
+from ascn.plans.permissions import project_policy
+from ascn.plans.services import project_update
+from tests import factories
+from tests.matchmaking.strategies import partners, projects
+
+pytest_plugins = ["tests.roles", "tests.organisation_fixtures"]
+
+TEXTS = [
+    "Flood drainage sensors and pumps.",
+    "Flood protection walls along the river.",
+    "Urban resilience, drainage and flood maps.",
+    "Solar street lights.",
+    "Clinic booking app.",
+    "The one and the other.",  # stop-words only: no terms
+]
+
+
+def _key(m: mm.Match):
+    return (m.project.id, m.partner.id, m.score, m.fit, m.project.terms, m.project.focus_areas)
+
+
+def _full_list(user, org) -> list[mm.Match]:
+    """The slow way: every project the user may see, profiled from its own fields and
+    texts, matched and sorted (``matchmaking.matches_for_partner``)."""
+    visible = project_policy.visible(user, Project.objects.select_related("city__member_state"))
+    profiles = [queries.project_profile(p) for p in visible]
+    return mm.matches_for_partner(queries.organisation_profile(org), profiles)
+
+
+@pytest.fixture
+def many(roles, world):
+    """Thirty more projects in Hanoi and Bangkok: stages, focus areas, texts and gaps that
+    give ties and near-ties on score (titles then decide)."""
+    combos = itertools.product(
+        [("cso_hanoi", "hanoi"), ("secretariat", "bangkok")],
+        ["preparation", "implementation", "identification"],
+        [["quality-environment"], ["quality-environment", "civic-social"], ["civic-social"]],
+    )
+    made = []
+    for i, ((who, city), status, areas) in enumerate(itertools.islice(combos, 18)):
+        made.append(
+            factories.project(
+                roles.user(who),
+                city=city,
+                title=["Alpha", "beta", "Gamma"][i % 3] + f" {i // 3}",
+                visibility=["public", "network"][i % 2],
+                description=TEXTS[i % len(TEXTS)],
+                status=status,
+                focus_areas=areas,
+                budget=str(500_000 * (i % 4 + 1)),
+                currency=["USD", "THB", "VND"][i % 3],
+            )
+        )
+    return made
+
+
+def _pages(ranking, size):
+    return [[_key(m) for m in ranking[i : i + size]] for i in range(0, len(ranking), size)]
+
+
+@pytest.mark.parametrize("who", ["partner_adb", "secretariat", "cso_hanoi"])
+def test_a_page_of_an_organisations_matches_is_that_page_of_the_full_list(
+    roles, world, many, who, small_batches
+):
+    user = roles.user(who)
+    adb = queries.Organisation.objects.get(slug="asian-development-bank")
+    full = _full_list(user, adb)
+    assert len(full) > 10  # the world's and most of the thirty
+    for size in (1, 4, 25):
+        ranking = queries.matches_for_organisation(user, adb)
+        assert len(ranking) == len(full)
+        assert _pages(ranking, size) == _pages(full, size)
+
+
+def test_projects_without_their_row_come_back_with_refresh_match_terms(roles, world, many):
+    user = roles.user("partner_adb")
+    adb = queries.Organisation.objects.get(slug="asian-development-bank")
+    with_rows = [_key(m) for m in queries.matches_for_organisation(user, adb)]
+    # e.g. projects bulk-inserted (no services): not matched until their rows are filled
+    ProjectTerms.objects.filter(project__in=many[::2]).delete()
+    without = [_key(m) for m in queries.matches_for_organisation(user, adb)]
+    assert len(without) < len(with_rows)
+    call_command("refresh_match_terms", "--missing", stdout=io.StringIO())
+    assert [_key(m) for m in queries.matches_for_organisation(user, adb)] == with_rows
+
+
+def test_the_stored_terms_follow_every_write(roles, world, many):
+    secretariat, hanoi = roles.user("secretariat"), world["hanoi"]
+    stored = ProjectTerms.objects.get(project=hanoi)
+    assert stored.terms == " drainage flood hanoi sensor "
+    assert stored.focus_areas == " quality-environment "
+    hanoi = project_update(
+        actor=secretariat,
+        project=hanoi,
+        version=hanoi.version,
+        description="Solar pumps.",
+        focus_areas=["civic-social", "quality-environment"],
+        status="implementation",
+        financing_sought=["loan"],
+        funding_secured="1000000",
+    )
+    stored.refresh_from_db()
+    assert stored.terms == " drainage hanoi pump solar "
+    assert stored.focus_areas == " civic-social quality-environment "
+    assert (stored.status, stored.financing_sought) == ("implementation", " loan ")
+    assert (stored.country, stored.budget_amount, stored.funding_secured) == ("VN", 5e6, 1e6)
+    adb = queries.Organisation.objects.get(slug="asian-development-bank")
+    user = roles.user("partner_adb")
+    assert [_key(m) for m in queries.matches_for_organisation(user, adb)] == [
+        _key(m) for m in _full_list(user, adb)
+    ]
+    # a deleted project's row goes with it
+    back_office_delete(actor=secretariat, obj=hanoi)
+    assert not ProjectTerms.objects.filter(project_id=hanoi.pk).exists()
+
+
+def test_a_focus_area_renamed_is_followed(roles, world):
+    area = FocusArea.objects.get(code="quality-environment")
+    hanoi = world["hanoi"]
+    area.code = "environment"
+    back_office_save(actor=roles.user("secretariat"), obj=area, changed_fields=["code"])
+    assert ProjectTerms.objects.get(project=hanoi).focus_areas == " environment "
+    # and a focus area deleted leaves its projects' rows
+    back_office_delete(actor=roles.user("secretariat"), obj=area)
+    assert ProjectTerms.objects.get(project=hanoi).focus_areas == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(projects(), partners())
+def test_the_score_from_a_projects_stored_fields_is_its_matchs_score(project, partner):
+    score = mm.project_score(
+        partner,
+        mm.partner_codes(partner),
+        partner.terms,
+        country=project.country,
+        status=project.status,
+        focus_areas=project.focus_areas,
+        financing_sought=project.financing_sought,
+        gap_usd=project.gap_usd,
+        terms_text=" ".join(sorted(project.terms)).join("  ") if project.terms else "",
+    )
+    m = mm.match(project, partner)
+    assert score == (None if m is None else m.score)
+
+
+def test_a_city_moved_to_another_member_state_moves_its_projects_rows(roles, world):
+    hanoi = world["hanoi"]
+    city = hanoi.city
+    city.member_state = MemberState.objects.get(code="TH")
+    back_office_save(actor=roles.user("secretariat"), obj=city, changed_fields=["member_state"])
+    assert ProjectTerms.objects.get(project=hanoi).country == "TH"
