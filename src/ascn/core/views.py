@@ -83,14 +83,17 @@ def sign_in_first(request: HttpRequest) -> HttpResponse | None:
 
 
 def filtered_page(
-    request: HttpRequest, form: FilterForm, rows_for: Callable[..., Any]
+    request: HttpRequest,
+    form: FilterForm,
+    rows_for: Callable[..., Any],
+    page_size: int = PAGE_SIZE,
 ) -> tuple[Page, int]:
     """One page of a list's rows that ``rows_for(user, **filters)`` gives for the filters of
     ``form``, and the status: 400 and no rows when a filter is not valid."""
     if form.is_bound and not form.is_valid():
-        return Paginator([], PAGE_SIZE).get_page(request.GET.get("page")), 400
+        return Paginator([], page_size).get_page(request.GET.get("page")), 400
     rows = rows_for(request.user, **(form.filters() if form.is_bound else {}))
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), 200
+    return Paginator(rows, page_size).get_page(request.GET.get("page")), 200
 
 
 @dataclass
