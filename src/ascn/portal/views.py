@@ -30,7 +30,7 @@ from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
 from ascn.dashboards.queries import cache_seconds, map_cities, public_project_counts
 from ascn.network import queries
-from ascn.network.maps import svg_digest
+from ascn.network.maps import map_note, svg_digest
 from ascn.network.models import (
     Appointment,
     City,
@@ -91,6 +91,7 @@ def home(request):
         },
         "states": states,
         "map_svg": map_svg_of(City.objects.order_by("name")),
+        "map_note": map_note(sum(group.total for group in states)),
         "facts": KeyFact.objects.all(),
         "outcomes": Outcome.objects.all(),
         "focus_areas": FocusArea.objects.all(),
@@ -119,6 +120,7 @@ def member_state_detail(request, code: str):
             "cities": cards,
             "cities_total": total,
             "map_svg": map_svg_of(cities) if cards else "",
+            "map_note": map_note(total),
         },
     )
 
