@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -92,26 +92,28 @@ class StateCities:
 
 def cities_by_member_state(per_state: int) -> list[StateCities]:
     """Every member state (by name) with at most ``per_state`` of its cities (by name) as
-    plain dicts (``name``, ``url``): two queries and a bounded list whatever the size of
-    the network (the rest of a state's cities are in the paginated city list)."""
-    states = {
-        state.pk: StateCities(state, state.cities_count, state.pilot_count)
-        for state in MemberState.objects.annotate(
-            cities_count=Count("cities"),
-            pilot_count=Count("cities", filter=Q(cities__cohort=PILOT_COHORT)),
-        ).order_by("name")
-    }
+    plain dicts (``name``, ``url``) and its counts: two queries (the states; one pass over
+    the cities with window functions) and a bounded list whatever the size of the network
+    (the rest of a state's cities are in the paginated city list)."""
+    states = {state.pk: StateCities(state, 0, 0) for state in MemberState.objects.order_by("name")}
     url = City.url_maker()
+    state = [F("member_state_id")]
     first = (
         City.objects.annotate(
-            rank=Window(RowNumber(), partition_by=[F("member_state_id")], order_by=F("name").asc())
+            rank=Window(RowNumber(), partition_by=state, order_by=F("name").asc()),
+            total=Window(Count("id"), partition_by=state),
+            pilot=Window(
+                Sum(Case(When(cohort=PILOT_COHORT, then=1), default=0)), partition_by=state
+            ),
         )
         .filter(rank__lte=per_state)
         .order_by("name")
-        .values_list("member_state_id", "name", "slug")
+        .values_list("member_state_id", "name", "slug", "total", "pilot")
     )
-    for state_id, name, slug in first:
-        states[state_id].cities.append({"name": name, "url": url(slug)})
+    for state_id, name, slug, total, pilot in first:
+        group = states[state_id]
+        group.total, group.pilot = total, pilot
+        group.cities.append({"name": name, "url": url(slug)})
     return list(states.values())
 
 
