@@ -353,7 +353,9 @@ def test_a_signed_out_person_is_offered_the_sign_in_on_a_network_only_record(rol
     assert hidden.status_code == missing.status_code == 404
     shown = text(hidden)
     assert "you may need to sign in" in shown
-    assert f'href="/accounts/sign-in/?next=%2Fprojects%2F{project.pk}%2F"' in hidden.content.decode()
+    assert (
+        f'href="/accounts/sign-in/?next=%2Fprojects%2F{project.pk}%2F"' in hidden.content.decode()
+    )
     assert "Patong" not in shown and "drainage" not in shown.lower()
     # a record that does not exist gets the very same page: nothing is revealed
     assert text(missing).replace("999999", str(project.pk)) == shown
