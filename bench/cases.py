@@ -49,6 +49,7 @@ class Result:
     queries: int | None = None
     path: str = ""
     target: float | None = None
+    size: int | None = None  # bytes of one answer (pages whose size could grow with the data)
 
     @property
     def median(self) -> float:
@@ -332,6 +333,15 @@ def cases(people: dict[str, Person]) -> list[Case]:
             who="CSCO (session)",
             route="search",
         ),
+        # The pages whose size could grow with the network (issue 21): the home page, the
+        # city directory, the member states and a state's page (3,000 cities).
+        Case("pages", "home page /", ["/"], target=50),
+        Case("pages", "home page /", ["/"], who="CSCO (session)", target=50),
+        Case("pages", "city directory /cities/", ["/cities/"], target=50),
+        Case("pages", "city directory, page 20", ["/cities/?page=20"], target=50),
+        Case("pages", "member states /member-states/", ["/member-states/"], target=50),
+        Case("pages", "a member state /member-states/th/", ["/member-states/th/"], target=50),
+        Case("pages", "a city /cities/bangkok/", ["/cities/bangkok/"], target=50),
         # Dashboards (issue 7).
         Case("dashboards", "/dashboards/", ["/dashboards/"], route="dashboards", target=200),
         Case(
@@ -501,6 +511,7 @@ def measure(case: Case, person: Person) -> Result:
             return result
         if last:
             result.queries = queries[0]
+            result.size = len(person.client.get(paths[0], headers=person.headers).content)
             break
     runs = max(MIN_RUNS, min(RUNS, int(CASE_BUDGET_MS / max(statistics.median(warm), 0.01))))
     errors = 0
@@ -528,7 +539,12 @@ def selected(all_cases: list[Case]) -> list[Case]:
     return [c for c in all_cases if c.group in only or c.group == "platform"]
 
 
-MAP_PAGES = ["/", "/dashboards/", "/dashboards/?member_state=TH&focus_area=quality-environment"]
+MAP_PAGES = [
+    "/",
+    "/member-states/th/",
+    "/dashboards/",
+    "/dashboards/?member_state=TH&focus_area=quality-environment",
+]
 
 
 def draw_maps(people: dict[str, Person], log=print) -> None:
@@ -559,7 +575,10 @@ def run_all(people: dict[str, Person], log=print) -> list[Result]:
                 result = measure(case, people[case.who])
         except Exception as exc:  # a feature still being built must not stop the run
             result = Result(case.group, case.name, case.who, status=f"error: {exc!r}"[:120])
-        label = result.status or f"median {result.median:.1f} ms, p95 {result.p95:.1f} ms"
+        label = result.status or (
+            f"median {result.median:.1f} ms, p95 {result.p95:.1f} ms, "
+            f"{result.queries} queries, {result.size:,} bytes"
+        )
         log(f"  {case.group}: {case.name} [{case.who}] — {label}")
         results.append(result)
     EXTRA.clear()

@@ -32,10 +32,10 @@ def _warm_up() -> None:
     from django.db import connection  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
 
     try:
-        from ascn.network import queries  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
+        from ascn.network.models import City  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
         from ascn.portal.views import map_svg_of  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
 
-        map_svg_of(list(queries.cities()))
+        map_svg_of(City.objects.order_by("name"))  # as the home page asks
     except Exception:  # noqa: S110 - a map not queued yet is queued by the first page view
         pass
     finally:

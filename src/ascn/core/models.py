@@ -62,6 +62,14 @@ class HasPage:
     def get_absolute_url(self) -> str:
         return reverse(self.page_url, args=[getattr(self, self.page_key)])
 
+    @classmethod
+    def url_maker(cls) -> Callable[[Any], str]:
+        """The pages' URLs from their keys, from one ``reverse()`` (a list of thousands of
+        rows builds its links without resolving the URL pattern for each row)."""
+        marker = "page-key-placeholder"
+        url = reverse(cls.page_url, args=[marker])
+        return lambda key: url.replace(marker, str(key))
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

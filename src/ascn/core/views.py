@@ -87,6 +87,7 @@ def filtered_page(
     request: HttpRequest,
     form: FilterForm,
     rows_for: Callable[..., Any],
+    page_size: int = PAGE_SIZE,
     *,
     capped_by: str = "",
 ) -> tuple[Page, int]:
@@ -95,12 +96,12 @@ def filtered_page(
     ``capped_by`` is given, the rows are counted up to a cap (``core.queries.CappedRows``:
     ``page.paginator.object_list.count_exact`` says whether that was all of them)."""
     if form.is_bound and not form.is_valid():
-        return Paginator([], PAGE_SIZE).get_page(request.GET.get("page")), 400
+        return Paginator([], page_size).get_page(request.GET.get("page")), 400
     filters = form.filters() if form.is_bound else {}
     rows = rows_for(request.user, **filters)
     if capped_by and filters.get(capped_by):
         rows = CappedRows(rows)
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), 200
+    return Paginator(rows, page_size).get_page(request.GET.get("page")), 200
 
 
 @dataclass

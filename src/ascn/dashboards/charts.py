@@ -51,6 +51,10 @@ class Chart:
     # The data table's <tr> rows as HTML, rendered once with the figures and kept with them
     # in the cache (the cities' table has 3,000 rows: ~20 ms a render). See ``rows_html``.
     table_html: str = ""
+    # The rows the page's data table shows when it cannot show them all (the CSV holds
+    # every row), and a sentence that says which ones: None, every row is shown.
+    shown: list[list[Any]] | None = None
+    shown_note: str = ""
 
     @property
     def dom_id(self) -> str:
@@ -68,6 +72,9 @@ class Chart:
 
 
 NUMERIC = frozenset({"int", "usd", "pct"})  # kinds shown right-aligned (class "num")
+# A per-city table shows at most this many rows on the page (the real network has 31 cities;
+# at 3,000 the page would carry 3,000 rows): past it, a bounded summary, and the CSV has all.
+TABLE_ROWS_SHOWN = 50
 
 
 def _spec(body: dict, *, height: int) -> dict:
@@ -394,7 +401,7 @@ def cities_table(cities: list[dict]) -> Chart:
         [c["country_name"], c["name"], c["cohort"], c["projects"]]
         for c in sorted(cities, key=lambda c: (c["country_name"], c["name"]))
     ]
-    return Chart(
+    chart = Chart(
         "cities",
         _("Cities and their public projects"),
         _("Each ASCN city, the year it joined and its number of public projects."),
@@ -402,21 +409,31 @@ def cities_table(cities: list[dict]) -> Chart:
         ["text", "text", "text", "int"],
         rows,
     )
+    if len(rows) > TABLE_ROWS_SHOWN:
+        chart.shown = sorted(rows, key=lambda row: (-row[3], row[0], row[1]))[:TABLE_ROWS_SHOWN]
+        chart.shown_note = _(
+            "The %(shown)s cities with the most public projects, of %(total)s; "
+            "the CSV download has every city."
+        ) % {"shown": TABLE_ROWS_SHOWN, "total": formats.number(len(rows))}
+    return chart
 
 
 def disclosure_table(cities: list[disclosure.Completeness]) -> Chart:
     """The mean disclosure completeness (CoST IDS) of the public projects, per member state
     (its row first, "All cities") and per city."""
     rows: list[list[Any]] = []
+    state_rows: list[list[Any]] = []
     states = {s.member_state: s for s in disclosure.by_member_state(cities)}
+    by_state: dict[str, list[disclosure.Completeness]] = {}
+    for city in cities:
+        by_state.setdefault(city.member_state, []).append(city)
     for state in states.values():
-        rows.append([state.member_state, _("All cities"), state.projects] + _shares(state))
+        state_rows.append([state.member_state, _("All cities"), state.projects] + _shares(state))
+        rows.append(state_rows[-1])
         rows += [
-            [c.member_state, c.city, c.projects] + _shares(c)
-            for c in cities
-            if c.member_state == state.member_state
+            [c.member_state, c.city, c.projects] + _shares(c) for c in by_state[state.member_state]
         ]
-    return Chart(
+    chart = Chart(
         "disclosure",
         _("Disclosure completeness (CoST IDS)"),
         _(
@@ -428,6 +445,12 @@ def disclosure_table(cities: list[disclosure.Completeness]) -> Chart:
         rows,
         note=_network_note(list(states.values())),
     )
+    if len(rows) > TABLE_ROWS_SHOWN:
+        chart.shown = state_rows
+        chart.shown_note = _(
+            "Per member state; the CSV download has each of the %(total)s cities."
+        ) % {"total": formats.number(len(cities))}
+    return chart
 
 
 def _network_note(states: list[disclosure.Completeness]) -> str:
@@ -472,7 +495,7 @@ def rows_html(chart: Chart) -> SafeString:
             for value, (kind, start, stop) in zip(row, columns, strict=True)
         )
         + "</tr>"
-        for row in chart.rows
+        for row in (chart.rows if chart.shown is None else chart.shown)
     ]
     if not lines:
         lines.append(

@@ -158,6 +158,7 @@ def index(request):
     filters = form.filters()
     context = {"form": form, "filters": filters, **dashboard_cached(filters)}
     context["map_svg"] = map_svg(context["map_cities"], digest=context["map_digest"])
+    context["map_note"] = maps.map_note(len(context["map_cities"]))
     context["query"] = form.data.urlencode() if status == 200 and form.is_bound else ""
     return render_results(request, "dashboards/index.html", context, status=status)
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ascn.core.queries import filter_given
 from ascn.network.models import Appointment, City, MemberState, Person, size_class_q
 
 UNKNOWN_SIZE = "unknown"
+PILOT_COHORT = 2018  # the network's first cities
 
 
 def current_officers() -> QuerySet[Appointment]:
@@ -71,6 +74,47 @@ def member_states() -> QuerySet[MemberState]:
         )
         .order_by("name")
     )
+
+
+@dataclass
+class StateCities:
+    """A member state with the first of its cities (by name) and how many it has in all."""
+
+    state: MemberState
+    total: int
+    pilot: int  # of them the 2018 pilot cities
+    cities: list[dict] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.cities)
+
+
+def cities_by_member_state(per_state: int) -> list[StateCities]:
+    """Every member state (by name) with at most ``per_state`` of its cities (by name) as
+    plain dicts (``name``, ``url``) and its counts: two queries (the states; one pass over
+    the cities with window functions) and a bounded list whatever the size of the network
+    (the rest of a state's cities are in the paginated city list)."""
+    states = {state.pk: StateCities(state, 0, 0) for state in MemberState.objects.order_by("name")}
+    url = City.url_maker()
+    state = [F("member_state_id")]
+    first = (
+        City.objects.annotate(
+            rank=Window(RowNumber(), partition_by=state, order_by=F("name").asc()),
+            total=Window(Count("id"), partition_by=state),
+            pilot=Window(
+                Sum(Case(When(cohort=PILOT_COHORT, then=1), default=0)), partition_by=state
+            ),
+        )
+        .filter(rank__lte=per_state)
+        .order_by("name")
+        .values_list("member_state_id", "name", "slug", "total", "pilot")
+    )
+    for state_id, name, slug, total, pilot in first:
+        group = states[state_id]
+        group.total, group.pilot = total, pilot
+        group.cities.append({"name": name, "url": url(slug)})
+    return list(states.values())
 
 
 def cohorts() -> list[int]:

@@ -8,18 +8,26 @@ draws it — the page then shows the city list with a "the map is being drawn" n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ascn.core.drawings import drawn
 from ascn.network import maps
 
 KIND = "network.map"
 
 
-def map_svg(cities: list[dict], *, digest: str | None = None) -> str:
+def map_svg(cities: list[dict] | Callable[[], list[dict]], *, digest: str | None = None) -> str:
     """The stored SVG of the map of these cities, or "" after queueing its drawing.
 
     ``digest``: ``maps.svg_digest(cities)`` when the caller kept it (the dashboards keep it
-    with their figures).
+    with their figures); ``cities`` may then be a function that reads them, called only
+    when the map must be drawn (the home page keeps only the digest).
     """
-    return drawn(
-        KIND, digest or maps.svg_digest(cities), lambda: {"cities": maps.clean_cities(cities)}
-    )
+    if callable(cities):
+        if digest is None:
+            cities = cities()
+        else:
+            read = cities
+            return drawn(KIND, digest, lambda: {"cities": maps.clean_cities(read())})
+    rows = cities
+    return drawn(KIND, digest or maps.svg_digest(rows), lambda: {"cities": maps.clean_cities(rows)})

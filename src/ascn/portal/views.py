@@ -7,10 +7,14 @@ other apps' queries and write through their services.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,15 +28,14 @@ from ascn.core.errors import InvalidInput
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
-from ascn.dashboards.queries import public_project_counts
+from ascn.dashboards.queries import cache_seconds, map_cities, public_project_counts
 from ascn.network import queries
-from ascn.network.api import city_out
+from ascn.network.maps import map_note, svg_digest
 from ascn.network.models import (
     Appointment,
     City,
     FocusArea,
     KeyFact,
-    MemberState,
     Outcome,
     TimelineEvent,
 )
@@ -45,26 +48,50 @@ from ascn.plans.views.plans import plan_actions, plan_next_step
 from ascn.portal import workspace
 from ascn.portal.forms import InvitationForm
 
+# The home page names at most this many cities of each member state (the rest are one link
+# away, in the paginated city list): the page stays the same size at 3,000 cities.
+HOME_CITIES_PER_STATE = 12
+# A member state's page shows at most this many city cards.
+STATE_CITY_CARDS = 24
+MAP_DIGEST_KEY = "portal:v1:map-digest:"
 
-def map_svg_of(cities) -> str:
+
+def map_svg_of(cities: QuerySet[City]) -> str:
     """The stored map, or "" (the template says it is being drawn) while the task worker
-    draws it: Altair and vl-convert stay out of the web worker (see ``network.tasks``)."""
-    counts = public_project_counts()  # the dots are sized by their public projects
-    return map_svg([{**city_out(c), "projects": counts.get(c.pk, 0)} for c in cities])
+    draws it: Altair and vl-convert stay out of the web worker (see ``network.tasks``).
+
+    The cities are read as plain values (``dashboards.queries.map_cities``) and the digest
+    that names the stored map is kept as long as the dashboards' figures: a request
+    does not read and hash 3,000 cities to find the map."""
+
+    def read() -> list[dict]:  # the dots are sized by their public projects
+        return map_cities(cities, public_project_counts())
+
+    seconds = cache_seconds()
+    key = MAP_DIGEST_KEY + hashlib.sha256(str(cities.query).encode()).hexdigest()[:16]
+    digest = cache.get(key) if seconds else None
+    if digest is None:
+        rows = read()
+        digest = svg_digest(rows)
+        if seconds:
+            cache.set(key, digest, seconds)
+        return map_svg(rows, digest=digest)
+    return map_svg(read, digest=digest)
 
 
 @require_GET
 def home(request):
-    cities = list(queries.cities())
+    states = queries.cities_by_member_state(HOME_CITIES_PER_STATE)
     context = {
         "counts": {
-            "member_states": MemberState.objects.count(),
-            "cities": len(cities),
-            "pilot_cities": sum(1 for city in cities if city.cohort == 2018),
+            "member_states": len(states),
+            "cities": sum(group.total for group in states),
+            "pilot_cities": sum(group.pilot for group in states),
             "officers": Appointment.objects.current().filter(role=Appointment.Role.CSO).count(),
         },
-        "cities_by_state": sorted(cities, key=lambda c: (c.member_state.name, c.name)),
-        "map_svg": map_svg_of(cities),
+        "states": states,
+        "map_svg": map_svg_of(City.objects.order_by("name")),
+        "map_note": map_note(sum(group.total for group in states)),
         "facts": KeyFact.objects.all(),
         "outcomes": Outcome.objects.all(),
         "focus_areas": FocusArea.objects.all(),
@@ -78,11 +105,23 @@ def member_state_detail(request, code: str):
     state = found(
         next((s for s in queries.member_states() if s.code.lower() == code.lower()), None)
     )
-    cities = queries.cities(country=state.code)
+    cities = City.objects.filter(member_state=state).order_by("name")
+    url = City.url_maker()
+    cards = [
+        {"name": name, "cohort": cohort, "url": url(slug)}
+        for name, cohort, slug in cities.values_list("name", "cohort", "slug")[:STATE_CITY_CARDS]
+    ]
+    total = cities.count() if len(cards) == STATE_CITY_CARDS else len(cards)
     return render(
         request,
         "portal/member_state_detail.html",
-        {"state": state, "cities": cities, "map_svg": map_svg_of(cities) if cities else ""},
+        {
+            "state": state,
+            "cities": cards,
+            "cities_total": total,
+            "map_svg": map_svg_of(cities) if cards else "",
+            "map_note": map_note(total),
+        },
     )
 
 
