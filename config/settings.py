@@ -191,6 +191,10 @@ ASCN_API_RATE_USER = os.environ.get("ASCN_API_RATE_USER", "600/60")  # per signe
 ASCN_PASSWORD_RESET_INTERVAL = int(os.environ.get("ASCN_PASSWORD_RESET_INTERVAL", "300"))
 # At most this many invitations sent by one person in any hour.
 ASCN_INVITATIONS_PER_HOUR = int(os.environ.get("ASCN_INVITATIONS_PER_HOUR", "30"))
+# Lists filtered by words (docs/plans.md, docs/search.md): rows counted at most (beyond, "more
+# than N"), and how many entries of a type a word may have to be read as a plain list of ids.
+ASCN_COUNT_CAP = int(os.environ.get("ASCN_COUNT_CAP", "500"))
+ASCN_FEW_MATCHES = int(os.environ.get("ASCN_FEW_MATCHES", "500"))
 # The client address (failed sign-ins): the number of reverse proxies in front of the app
 # server that each append the address they were reached from to X-Forwarded-For. 0 (the
 # default): REMOTE_ADDR, and X-Forwarded-For is ignored, since any client can send it.

@@ -38,7 +38,7 @@ COUNT_CAP = 500
 
 
 def count_cap() -> int:
-    return int(getattr(settings, "ASCN_COUNT_CAP", COUNT_CAP))
+    return settings.ASCN_COUNT_CAP
 
 
 class CappedRows:

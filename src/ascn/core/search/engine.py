@@ -385,15 +385,12 @@ def matching_ids(kind: str, q: str | None) -> RawSQL | None:
     return RawSQL(sql, [fts5_match(terms), kind])  # noqa: S611 - values are parameters
 
 
-FEW_MATCHES = 500  # a word in at most this many entries of a type is "rare" (``narrowed_to``)
-
-
 def narrowed_to(kind: str, q: str | None, rows: QuerySet[Any]) -> QuerySet[Any]:
     """``rows`` (the objects of ``kind``) narrowed to those whose entry holds every word of
     ``q`` as the search matches them (``matching_ids``); none when ``q`` has no word.
 
-    A word held by few entries of the type (at most ``FEW_MATCHES``, setting
-    ``ASCN_FEW_MATCHES``, read from the index
+    A word held by few entries of the type (at most the setting ``ASCN_FEW_MATCHES``, 500
+    by default; read from the index
     with a limit): their ids, as a list. A common one: on SQLite the index's matches as a
     subquery (read once, ~25 ms for 35,000); on PostgreSQL each row's own entry is tested
     as the list is walked in its order (an index probe and its ``tsvector``), so a page
@@ -404,7 +401,7 @@ def narrowed_to(kind: str, q: str | None, rows: QuerySet[Any]) -> QuerySet[Any]:
     if matching is None:
         return rows.none()
     sql, params = matching.sql, list(matching.params)
-    limit = int(getattr(settings, "ASCN_FEW_MATCHES", FEW_MATCHES))
+    limit = settings.ASCN_FEW_MATCHES
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} LIMIT %s", [*params, limit + 1])
         few = [pk for (pk,) in cursor.fetchall()]
