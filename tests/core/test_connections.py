@@ -15,6 +15,8 @@ import subprocess
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,7 +47,9 @@ def _up(port: int) -> bool:
         return False
 
 
-def _serve(tmp_path: Path, threads: int, pool: int, pool_timeout: float):
+@contextmanager
+def _served(tmp_path: Path, threads: int, pool: int, pool_timeout: float) -> Iterator[int]:
+    """`make serve` on this test's database, its port yielded; stopped on the way out."""
     port = free_port()
     env = {
         **os.environ,
@@ -78,19 +82,20 @@ def _serve(tmp_path: Path, threads: int, pool: int, pool_timeout: float):
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
-    while not _up(port):
-        assert time.monotonic() < deadline and process.poll() is None, "make serve did not come up"
-        time.sleep(0.25)
-    return port, process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 120
+        while not _up(port):
+            assert time.monotonic() < deadline and process.poll() is None, (
+                "make serve did not come up"
+            )
+            time.sleep(0.25)
+        yield port
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _server_connections() -> int:
@@ -109,7 +114,6 @@ def _load(port: int, clients: int, rounds: int) -> tuple[Counter, int]:
     statuses: Counter = Counter()
     lock = threading.Lock()
     start = threading.Barrier(clients + 1)
-    done = threading.Event()
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -131,17 +135,13 @@ def _load(port: int, clients: int, rounds: int) -> tuple[Counter, int]:
     while any(thread.is_alive() for thread in threads):
         most = max(most, _server_connections())
         time.sleep(0.05)
-    done.set()
     return statuses, most
 
 
 @pytest.mark.django_db
 def test_64_clients_get_answers_and_the_connections_stay_bounded(tmp_path):
-    port, process = _serve(tmp_path, threads=4, pool=4, pool_timeout=10)
-    try:
+    with _served(tmp_path, threads=4, pool=4, pool_timeout=10) as port:
         statuses, most = _load(port, clients=64, rounds=2)
-    finally:
-        _stop(process)
     assert sum(statuses.values()) == 64 * 2 * len(READS)
     assert set(statuses) == {200}, statuses
     # two workers, four pooled connections each (the pool opens them as threads need them)
@@ -151,11 +151,8 @@ def test_64_clients_get_answers_and_the_connections_stay_bounded(tmp_path):
 @pytest.mark.django_db
 def test_a_request_that_waits_too_long_for_a_connection_is_told_to_retry(tmp_path):
     # given more request threads than connections (a misconfigured server), and a short wait
-    port, process = _serve(tmp_path, threads=8, pool=1, pool_timeout=0.05)
-    try:
+    with _served(tmp_path, threads=8, pool=1, pool_timeout=0.05) as port:
         statuses, most = _load(port, clients=32, rounds=2)
-    finally:
-        _stop(process)
     # then the connections still stay within the pool, and a request that found none is a 503
     # (retry later), never a 500
     assert most <= 2 * 1

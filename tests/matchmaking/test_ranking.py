@@ -210,25 +210,6 @@ def test_without_a_token_the_index_is_never_trusted(roles, world):
     assert ADB not in _matches(roles, "cso_hanoi", hanoi)
 
 
-@settings(max_examples=150, deadline=None)
-@given(projects(), partners())
-def test_the_bound_from_a_projects_fields_is_the_bound_of_its_profile(project, partner):
-    # organisation → projects bounds tens of thousands of projects without building profiles
-    bound = mm.project_bound(
-        partner,
-        mm.partner_codes(partner),
-        country=project.country,
-        status=project.status,
-        focus_areas=project.focus_areas,
-        financing_sought=project.financing_sought,
-        gap_usd=project.gap_usd,
-    )
-    if mm.eligible(project, partner):
-        assert bound == mm.upper_bound(project, partner)
-    else:
-        assert bound is None
-
-
 def test_the_programmes_sql_prefilter_keeps_every_eligible_programme(roles, world):
     # programmes with every kind of restriction, one with nothing left to award
     variants = {

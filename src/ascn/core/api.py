@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -14,7 +15,7 @@ from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 
-from ascn.core.queries import COUNT_CAP, CappedRows
+from ascn.core.queries import CappedRows
 
 
 def _reject_control_characters(value: Any) -> Any:
@@ -132,11 +133,11 @@ class CappedPageOut(Schema):
     count: int = Field(
         ...,
         description=f"Rows; when `count_exact` is false, at least this many (a list "
-        f"filtered by words counts at most {COUNT_CAP:,}; later pages still answer).",
+        f"filtered by words counts at most {settings.ASCN_COUNT_CAP:,}; later pages still answer).",
     )
     count_exact: bool = Field(
         ...,
-        description=f"False: more than {COUNT_CAP:,} rows match; add a word or a filter "
+        description=f"False: more than {settings.ASCN_COUNT_CAP:,} rows match; add a word or a filter "
         "to narrow them.",
     )
 

@@ -30,19 +30,11 @@ def filter_given(qs: Q, **lookups: Any) -> Q:
     return qs
 
 
-# A list filtered by words counts its rows up to this many (setting ``ASCN_COUNT_CAP``):
-# beyond, "more than 500" (a lower bound, flagged as such), as the search does. Counting
-# every match of a common word cost more than the page itself (17,000 of the 50,000 public
-# projects hold "water": docs/benchmarks.md, issue 21).
-COUNT_CAP = 500
-
-
-def count_cap() -> int:
-    return settings.ASCN_COUNT_CAP
-
-
 class CappedRows:
-    """The rows of an ordered queryset, counted up to ``count_cap()`` by the same walk that
+    """The rows of an ordered queryset, counted up to ``settings.ASCN_COUNT_CAP`` (beyond,
+    "more than N": a lower bound, flagged as such, as the search does — counting every match
+    of a common word cost more than the page itself: 17,000 of the 50,000 public projects
+    hold "water", docs/benchmarks.md, issue 21) by the same walk that
     finds the page: the ids of the first rows in order (up to the cap, or to the end of the
     page asked for when it lies beyond), then the page's rows by id. ``count()`` is a lower
     bound when ``count_exact`` is False. Paginates like a queryset (``Paginator``,
@@ -55,7 +47,7 @@ class CappedRows:
         self._limit = 0
 
     def _walk(self, upto: int) -> None:
-        limit = max(count_cap(), upto) + 1
+        limit = max(settings.ASCN_COUNT_CAP, upto) + 1
         if limit > self._limit:
             self._ids = list(self.rows.values_list("pk", flat=True)[:limit])
             self._limit = limit

@@ -328,22 +328,6 @@ def partner_codes(partner: PartnerProfile) -> PartnerCodes:
     return PartnerCodes(partner.countries, partner.focus_areas, partner.instruments, partner.stages)
 
 
-def project_bound(
-    partner: PartnerProfile,
-    codes: PartnerCodes,
-    *,
-    country: str,
-    status: str,
-    focus_areas: frozenset[str],
-    financing_sought: Iterable[str],
-    gap_usd: float | None,
-) -> float | None:
-    """``upper_bound(project, partner)`` for a project given by its fields (no profile built),
-    or None when the pair is not ``eligible``: the same tests on the partner's code sets."""
-    parts = _project_parts(partner, codes, country, status, focus_areas, financing_sought, gap_usd)
-    return None if parts is None else Fit(*parts, 1.0).score
-
-
 def project_score(
     partner: PartnerProfile,
     codes: PartnerCodes,
