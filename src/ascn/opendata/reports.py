@@ -117,11 +117,6 @@ def _year_q(year: int) -> Q:
     return started & running
 
 
-def _usd(amount: Decimal, currency: str, rates: dict) -> Decimal | None:
-    usd = money.to_usd(amount, currency, rates=rates)
-    return usd.amount if usd else None
-
-
 def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
     if not whole:
         return None
@@ -197,12 +192,13 @@ def me_report(
     areas = list(FocusArea.objects.order_by("position", "code"))
 
     unconverted: dict[str, int] = defaultdict(int)
+    usd = money.usd_amounts(rates)  # the same arithmetic as ``to_usd``, for every row
     for row in projects.values():
         budget, secured = row["budget_amount"], row["funding_secured"]
         row["gap"] = max(budget - secured, Decimal("0"))
-        row["budget_usd"] = _usd(budget, row["budget_currency"], rates)
-        row["secured_usd"] = _usd(secured, row["budget_currency"], rates)
-        row["gap_usd"] = _usd(row["gap"], row["budget_currency"], rates)
+        row["budget_usd"] = usd(budget, row["budget_currency"])
+        row["secured_usd"] = usd(secured, row["budget_currency"])
+        row["gap_usd"] = usd(row["gap"], row["budget_currency"])
         if row["budget_usd"] is None:
             unconverted[row["budget_currency"]] += 1
 
