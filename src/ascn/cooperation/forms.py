@@ -2,13 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ascn.cooperation.services import MAX_POST_CHARS
+from ascn.core.forms import text_field
 
 
 def _post_body(label: str, rows: int) -> forms.CharField:
     """A post's text, in Markdown, no longer than the service takes."""
-    return forms.CharField(
-        label=label,
-        widget=forms.Textarea(attrs={"rows": rows}),
+    return text_field(
+        label,
+        rows=rows,
+        required=True,
         max_length=MAX_POST_CHARS,
         help_text=_("Markdown: **bold**, _italic_, lists, links. HTML is not allowed."),
     )
@@ -29,16 +31,14 @@ class PartnershipForm(forms.Form):
     city = forms.ModelChoiceField(label=_("ASCN city"), queryset=None, to_field_name="slug")
     partner_name = forms.CharField(label=_("Partner city"), max_length=200)
     partner_country = forms.CharField(label=_("Partner's country"), max_length=100, required=False)
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = text_field(_("Purpose"), required=True)
     start_date = forms.DateField(
         label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end_date = forms.DateField(
         label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    outcomes = forms.CharField(
-        label=_("Outcomes so far"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    outcomes = text_field(_("Outcomes so far"))
 
     def __init__(self, *args, cities, **kwargs):
         super().__init__(*args, **kwargs)

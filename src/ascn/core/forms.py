@@ -22,6 +22,35 @@ def form_error(
     form.add_error(field if field in form.fields else None, exc.message)
 
 
+def text_field(
+    label: str,
+    *,
+    rows: int = 3,
+    required: bool = False,
+    max_length: int | None = None,
+    help_text: str = "",
+) -> forms.CharField:
+    """A paragraph of text (a textarea of ``rows`` lines): optional unless ``required``."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
+def ticks_field(label: str, *, choices: Any = (), help_text: str = "") -> forms.MultipleChoiceField:
+    """Any number of ``choices`` as check boxes; none ticked is a valid answer."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
 CHOICE_FIELDS = (forms.ChoiceField, forms.ModelChoiceField)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.forms import text_field
 from ascn.deals.models import EngagementStage
 from ascn.plans.models import FinancingInstrument
 
@@ -14,11 +15,10 @@ class InterestForm(forms.Form):
 
     project = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     organisation = forms.SlugField(widget=forms.HiddenInput, max_length=100)
-    message = forms.CharField(
-        label=_("Message to the other side"),
-        required=False,
+    message = text_field(
+        _("Message to the other side"),
+        rows=4,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Optional: what you would like to discuss."),
     )
 
@@ -28,11 +28,9 @@ class AdvanceForm(forms.Form):
 
     stage = forms.ChoiceField(label=_("Move to"))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
+    note = text_field(
+        _("Note"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: why, or what was agreed. Both sides see it."),
     )
     commitment_amount = forms.DecimalField(

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.forms import text_field
+
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
 
 
@@ -14,12 +16,7 @@ class ApplyForm(forms.Form):
     call = forms.TypedChoiceField(label=_("Call"), coerce=int)
     project = forms.TypedChoiceField(label=_("Project"), coerce=int)
     amount_requested = forms.DecimalField(label=_("Amount requested"), **AMOUNT)
-    statement = forms.CharField(
-        label=_("Why this project"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    statement = text_field(_("Why this project"), rows=4, max_length=20000)
 
     def __init__(self, *args, calls=(), projects=(), currency: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,9 +47,4 @@ class CallForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     opens_on = forms.DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(label=_("Closes"), widget=forms.DateInput(attrs={"type": "date"}))
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    description = text_field(_("Description"), max_length=20000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import FilterForm
+from ascn.core.forms import FilterForm, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
@@ -70,42 +70,25 @@ class OrganisationForm(forms.Form):
         max_length=2,
         help_text=_("ISO 3166-1 alpha-2 code, any country (e.g. JP)."),
     )
-    countries = forms.MultipleChoiceField(
-        label=_("ASEAN countries of operation"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    countries = ticks_field(
+        _("ASEAN countries of operation"),
         help_text=_("None ticked: no restriction (matched with projects in every country)."),
     )
-    focus_areas = forms.MultipleChoiceField(
-        label=_("ASCF focus areas"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    instruments = forms.MultipleChoiceField(
-        label=_("Financing instruments"),
-        required=False,
-        choices=FinancingInstrument.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    stages = forms.MultipleChoiceField(
-        label=_("Project stages you engage at"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: any stage."),
-    )
+    focus_areas = ticks_field(_("ASCF focus areas"))
+    instruments = ticks_field(_("Financing instruments"), choices=FinancingInstrument.choices)
+    stages = ticks_field(_("Project stages you engage at"), help_text=_("None ticked: any stage."))
     ticket_min_usd = forms.DecimalField(
         label=_("Smallest ticket (US$)"), required=False, min_value=0, decimal_places=2
     )
     ticket_max_usd = forms.DecimalField(
         label=_("Largest ticket (US$)"), required=False, min_value=0, decimal_places=2
     )
-    capability_statement = forms.CharField(
-        label=_("Capability statement"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+    capability_statement = text_field(
+        _("Capability statement"),
+        rows=6,
         help_text=_("What you do and fund, in plain words: matchmaking compares it with projects."),
     )
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = text_field(_("Description"))
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
     source = forms.CharField(label=_("Source"), required=False, max_length=300)

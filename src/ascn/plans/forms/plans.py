@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.forms import text_field
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import validation
 from ascn.plans.forms.common import (
@@ -16,7 +17,7 @@ from ascn.plans.forms.common import (
 
 SECTION_FIELDS = {
     "heading": forms.CharField(label=_("Heading"), max_length=200),
-    "body": forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5})),
+    "body": text_field(_("Text"), rows=5, required=True),
 }
 
 
@@ -24,10 +25,9 @@ class PlanForm(RecordForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     period_start = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
     period_end = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
-    vision = forms.CharField(
-        label=_("Vision"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    vision = text_field(
+        _("Vision"),
+        rows=5,
         help_text=_("What the city wants to be at the end of the plan, in a paragraph or two."),
     )
     outcomes = framework_field(Outcome, _("ASCF strategic outcomes it addresses"), required=False)
@@ -72,10 +72,9 @@ class TransitionForm(AccessibleFormMixin, forms.Form):
         widget=forms.HiddenInput,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
-    comment = forms.CharField(
-        label=_("What needs to change"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    comment = text_field(
+        _("What needs to change"),
+        rows=4,
         help_text=_("Required when returning a plan; the city's officers receive it."),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)

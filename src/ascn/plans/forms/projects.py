@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.forms import text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import codelists, readiness, validation
@@ -54,9 +55,10 @@ class ProjectForm(RecordForm):
         help_text=_("The city's action plan that lists this project as a priority."),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+    description = text_field(
+        _("Description"),
+        rows=6,
+        required=True,
         help_text=_("The problem, the solution and who benefits, in a few paragraphs."),
     )
     focus_areas = framework_field(
@@ -66,20 +68,13 @@ class ProjectForm(RecordForm):
         error_messages={"required": _("Choose at least one ASCF focus area.")},
     )
     outcomes = framework_field(Outcome, _("ASCF strategic outcomes"), required=False)
-    sdg_targets = forms.MultipleChoiceField(
-        label=_("SDG 11 targets"),
-        choices=list(codelists.SDG11_TARGETS.items()),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    sdg_targets = ticks_field(_("SDG 11 targets"), choices=list(codelists.SDG11_TARGETS.items()))
     status = forms.ChoiceField(
         label=_("Stage (OC4IDS project status)"),
         help_text=_("Identification: the idea is decided; preparation: studies and design."),
     )
     project_type = forms.ChoiceField(label=_("Type (OC4IDS)"), required=False)
-    sectors = forms.MultipleChoiceField(
-        label=_("Sectors (OC4IDS)"), widget=forms.CheckboxSelectMultiple, required=False
-    )
+    sectors = ticks_field(_("Sectors (OC4IDS)"))
     period_start = date_field(_("Start"), required=False)
     period_end = date_field(_("End"), required=False)
     budget_amount = amount_field(_("Budget"), _("The whole cost, in the currency below."))
@@ -94,12 +89,7 @@ class ProjectForm(RecordForm):
         required=False,
         initial=Decimal("0"),
     )
-    financing_sought = forms.MultipleChoiceField(
-        label=_("Financing sought"),
-        choices=FinancingInstrument.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    financing_sought = ticks_field(_("Financing sought"), choices=FinancingInstrument.choices)
     visibility = forms.ChoiceField(
         label=_("Who sees this project"),
         choices=Visibility.choices,
@@ -204,9 +194,7 @@ class ProgressForm(AccessibleFormMixin, forms.Form):
     financial_pct = percent_field(
         _("Financial progress (%)"), _("How much of the budget is spent.")
     )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = text_field(_("Note"))
 
     def clean(self):
         data = super().clean()
