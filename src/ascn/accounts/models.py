@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.models import link, optional_link
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -119,6 +121,15 @@ SCOPE_FIELD = {
 }
 
 
+def _scope_matches_type() -> models.Q:
+    """Each scope type holds exactly its own scope field; the network holds none."""
+    fields = list(SCOPE_FIELD.values())
+    condition = models.Q(scope_type=ScopeType.NETWORK, **{f"{f}__isnull": True for f in fields})
+    for scope_type, own in SCOPE_FIELD.items():
+        condition |= models.Q(scope_type=scope_type, **{f"{f}__isnull": f != own for f in fields})
+    return condition
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self, on=None):
         on = on or timezone.localdate()
@@ -130,34 +141,15 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A person's role over a scope, from a start date to an (optional) end date."""
 
-    user = models.ForeignKey(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = link(User, _("user"), related_name="memberships", on_delete=models.CASCADE)
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     scope_type = models.CharField(_("scope type"), max_length=20, choices=ScopeType.choices)
-    member_state = models.ForeignKey(
-        "network.MemberState",
-        verbose_name=_("member state"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="memberships",
+    member_state = optional_link(
+        "network.MemberState", _("member state"), related_name="memberships"
     )
-    city = models.ForeignKey(
-        "network.City",
-        verbose_name=_("city"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="memberships",
-    )
-    organisation = models.ForeignKey(
-        "partners.Organisation",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="memberships",
+    city = optional_link("network.City", _("city"), related_name="memberships")
+    organisation = optional_link(
+        "partners.Organisation", _("organisation"), related_name="memberships"
     )
     start_date = models.DateField(_("start"), default=timezone.localdate)
     end_date = models.DateField(_("end"), null=True, blank=True)
@@ -172,32 +164,7 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="membership_scope_matches_type",
-                condition=(
-                    models.Q(
-                        scope_type="network",
-                        member_state__isnull=True,
-                        city__isnull=True,
-                        organisation__isnull=True,
-                    )
-                    | models.Q(
-                        scope_type="member_state",
-                        member_state__isnull=False,
-                        city__isnull=True,
-                        organisation__isnull=True,
-                    )
-                    | models.Q(
-                        scope_type="city",
-                        member_state__isnull=True,
-                        city__isnull=False,
-                        organisation__isnull=True,
-                    )
-                    | models.Q(
-                        scope_type="organisation",
-                        member_state__isnull=True,
-                        city__isnull=True,
-                        organisation__isnull=False,
-                    )
-                ),
+                condition=_scope_matches_type(),
             ),
             models.CheckConstraint(
                 name="membership_ends_after_start",
@@ -339,9 +306,7 @@ def password_fingerprint(user: User) -> str:
 class Notification(models.Model):
     """An in-app notice for one user (its e-mail twin is sent by the same service)."""
 
-    user = models.ForeignKey(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
-    )
+    user = link(User, _("user"), related_name="notifications", on_delete=models.CASCADE)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=50)
     title = models.CharField(_("title"), max_length=255)

@@ -7,7 +7,7 @@ added as an M2M to ``partners.Programme`` when that model lands.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import DatePrecision, HasPage, VersionedModel, optional_link
+from ascn.core.models import DatePrecision, HasPage, VersionedModel, link, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.meetings.models import Meeting
 from ascn.network.models import City, MemberState
@@ -81,9 +81,7 @@ class Agreement(HasPage, VersionedModel):
 class AgreementParty(models.Model):
     """One party: a name as written in the agreement, optionally tied to a record of the network."""
 
-    agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="parties"
-    )
+    agreement = link(Agreement, _("agreement"), related_name="parties", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=200)
     organisation = optional_link(

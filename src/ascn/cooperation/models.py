@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, link, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.network.models import City
 from ascn.partners.models import Organisation
@@ -14,12 +14,7 @@ from ascn.partners.models import Organisation
 class CityPartnership(VersionedModel):
     """Twinning between an ASCN city and another city, inside or outside ASEAN."""
 
-    city = models.ForeignKey(
-        "network.City",
-        verbose_name=_("ASCN city"),
-        on_delete=models.PROTECT,
-        related_name="partnerships",
-    )
+    city = link("network.City", _("ASCN city"), related_name="partnerships")
     partner_city = optional_link(
         City, _("partner city (when an ASCN city)"), related_name="partnerships_as_partner"
     )
@@ -61,12 +56,7 @@ class CaseStudy(HasPage, VersionedModel):
     problem = models.TextField(_("problem"))
     solution = models.TextField(_("solution"))
     results = models.TextField(_("results"), blank=True)
-    focus_area = models.ForeignKey(
-        "network.FocusArea",
-        verbose_name=_("ASCF focus area"),
-        on_delete=models.PROTECT,
-        related_name="case_studies",
-    )
+    focus_area = link("network.FocusArea", _("ASCF focus area"), related_name="case_studies")
     city = optional_link(City, _("city"), related_name="case_studies")
     provider_name = models.CharField(_("provider"), max_length=200, blank=True)
     provider = optional_link(
@@ -94,12 +84,7 @@ class Thread(HasPage, TimeStampedModel):
     page_url = "thread-detail"
     page_key = "pk"
 
-    focus_area = models.ForeignKey(
-        "network.FocusArea",
-        verbose_name=_("ASCF focus area"),
-        on_delete=models.PROTECT,
-        related_name="threads",
-    )
+    focus_area = link("network.FocusArea", _("ASCF focus area"), related_name="threads")
     title = models.CharField(_("title"), max_length=200)
     author = user_link(_("author"))
     locked = models.BooleanField(_("locked"), default=False)
@@ -115,9 +100,7 @@ class Thread(HasPage, TimeStampedModel):
 
 
 class Post(TimeStampedModel):
-    thread = models.ForeignKey(
-        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="posts"
-    )
+    thread = link(Thread, _("thread"), related_name="posts", on_delete=models.CASCADE)
     author = user_link(_("author"))
     body = models.TextField(_("text (Markdown)"))
     # Rendered and sanitised once, when written; pages show this, never ``body`` as HTML.

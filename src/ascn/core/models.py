@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar, overload
 
 from django.conf import settings
 from django.db import models
@@ -19,21 +19,41 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 LinkedModel = TypeVar("LinkedModel", bound=models.Model)
 
 
+@overload
 def optional_link(
     to: type[LinkedModel],
     verbose_name: StrOrPromise,
     *,
     related_name: str,
     on_delete: Callable[..., None] = models.PROTECT,
-) -> models.ForeignKey[LinkedModel | None, LinkedModel | None]:
+) -> models.ForeignKey[LinkedModel | None, LinkedModel | None]: ...
+
+
+@overload
+def optional_link(
+    to: str,
+    verbose_name: StrOrPromise,
+    *,
+    related_name: str,
+    on_delete: Callable[..., None] = models.PROTECT,
+) -> models.ForeignKey[Any, Any]: ...
+
+
+def optional_link(
+    to: Any,
+    verbose_name: StrOrPromise,
+    *,
+    related_name: str,
+    on_delete: Callable[..., None] = models.PROTECT,
+) -> models.ForeignKey[Any, Any]:
     """A link a record may lack (NULL in the table, optional in forms), such as a meeting's
     host city: ``optional_link(City, _("host city"), related_name="meetings_hosted")``.
 
     ``PROTECT`` unless told otherwise: what is linked to cannot be deleted from under the
-    record. ``to`` is the model class, not its ``"app.Model"`` name, so that mypy knows what
-    the link holds (``City | None``); an app that may not import the model (a lower layer)
-    writes its ``ForeignKey`` out. The field is a plain ``ForeignKey``: migrations see no
-    difference."""
+    record. Give ``to`` as the model class where the app may import it, so that mypy knows
+    what the link holds (``City | None``); an app below the model's app (accounts links to
+    cities) names it as ``"app.Model"``. The field is a plain ``ForeignKey``: migrations see
+    no difference."""
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,
@@ -41,6 +61,40 @@ def optional_link(
         blank=True,
         on_delete=on_delete,
         related_name=related_name,
+    )
+
+
+@overload
+def link(
+    to: type[LinkedModel],
+    verbose_name: StrOrPromise,
+    *,
+    related_name: str,
+    on_delete: Callable[..., None] = models.PROTECT,
+) -> models.ForeignKey[LinkedModel, LinkedModel]: ...
+
+
+@overload
+def link(
+    to: str,
+    verbose_name: StrOrPromise,
+    *,
+    related_name: str,
+    on_delete: Callable[..., None] = models.PROTECT,
+) -> models.ForeignKey[Any, Any]: ...
+
+
+def link(
+    to: Any,
+    verbose_name: StrOrPromise,
+    *,
+    related_name: str,
+    on_delete: Callable[..., None] = models.PROTECT,
+) -> models.ForeignKey[Any, Any]:
+    """A link every record has (a project's city): ``PROTECT`` unless told otherwise, like
+    ``optional_link``."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, on_delete=on_delete, related_name=related_name
     )
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import MONEY, HasPage, VersionedModel
+from ascn.core.models import MONEY, HasPage, VersionedModel, link
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
@@ -36,18 +36,8 @@ class Engagement(HasPage, VersionedModel):
     page_url = "engagement-detail"
     page_key = "pk"
 
-    project = models.ForeignKey(
-        "plans.Project",
-        verbose_name=_("project"),
-        on_delete=models.PROTECT,
-        related_name="engagements",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="engagements",
-    )
+    project = link("plans.Project", _("project"), related_name="engagements")
+    organisation = link(Organisation, _("organisation"), related_name="engagements")
     stage = models.CharField(
         _("stage"),
         max_length=15,
@@ -89,9 +79,7 @@ class Engagement(HasPage, VersionedModel):
 class EngagementEvent(models.Model):
     """One step of a deal: who moved it from which stage to which, and why."""
 
-    engagement = models.ForeignKey(
-        Engagement, verbose_name=_("engagement"), on_delete=models.CASCADE, related_name="events"
-    )
+    engagement = link(Engagement, _("engagement"), related_name="events", on_delete=models.CASCADE)
     at = models.DateTimeField(_("time"), auto_now_add=True)
     actor = user_link(blank=True)
     from_stage = models.CharField(

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, optional_link
+from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, link, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
@@ -26,9 +26,7 @@ class Programme(HasPage, VersionedModel):
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    sponsor = models.ForeignKey(
-        Organisation, verbose_name=_("sponsor"), on_delete=models.PROTECT, related_name="programmes"
-    )
+    sponsor = link(Organisation, _("sponsor"), related_name="programmes")
     implementer = optional_link(
         Organisation, _("implemented by"), related_name="implemented_programmes"
     )
@@ -88,9 +86,7 @@ class Programme(HasPage, VersionedModel):
 
 
 class Call(VersionedModel):
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="calls"
-    )
+    programme = link(Programme, _("programme"), related_name="calls", on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     opens_on = models.DateField(_("opens"))
@@ -124,15 +120,8 @@ class ApplicationStatus(models.TextChoices):
 class Application(VersionedModel):
     """A city applies to a call with one of its projects."""
 
-    call = models.ForeignKey(
-        Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
-    )
-    project = models.ForeignKey(
-        "plans.Project",
-        verbose_name=_("project"),
-        on_delete=models.PROTECT,
-        related_name="applications",
-    )
+    call = link(Call, _("call"), related_name="applications")
+    project = link("plans.Project", _("project"), related_name="applications")
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -167,9 +156,7 @@ class Award(TimeStampedModel):
     application = models.OneToOneField(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="award"
     )
-    programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="awards"
-    )
+    programme = link(Programme, _("programme"), related_name="awards")
     amount = models.DecimalField(_("amount"), validators=[MinValueValidator(0)], **MONEY)
     awarded_on = models.DateField(_("awarded on"))
     disbursed_amount = models.DecimalField(
@@ -193,9 +180,7 @@ class Award(TimeStampedModel):
 
 
 class Disbursement(TimeStampedModel):
-    award = models.ForeignKey(
-        Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="disbursements"
-    )
+    award = link(Award, _("award"), related_name="disbursements")
     amount = models.DecimalField(
         _("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
 from ascn.core import formats
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, optional_link
+from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, link, optional_link
 from ascn.network.models import City, MemberState
 
 
@@ -100,9 +100,7 @@ class Meeting(HasPage, VersionedModel):
 
 
 class AgendaItem(TimeStampedModel):
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
-    )
+    meeting = link(Meeting, _("meeting"), related_name="agenda_items", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(_("position"))
     time = models.TimeField(_("time (local)"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
@@ -131,9 +129,7 @@ class Registration(TimeStampedModel):
         WAITLISTED = "waitlisted", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="registrations"
-    )
+    meeting = link(Meeting, _("meeting"), related_name="registrations", on_delete=models.CASCADE)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -161,9 +157,7 @@ class Registration(TimeStampedModel):
 class Decision(TimeStampedModel):
     """A decision taken or document adopted at a meeting."""
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions"
-    )
+    meeting = link(Meeting, _("meeting"), related_name="decisions", on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     document_title = models.CharField(_("document title"), max_length=300, blank=True)
@@ -209,9 +203,7 @@ class MeetingDocument(models.Model):
         REPORT = "report", _("Report")
         OTHER = "other", _("Other")
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="documents"
-    )
+    meeting = link(Meeting, _("meeting"), related_name="documents", on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(_("file"), upload_to="meetings/%Y/")

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import DatePrecision, HasPage, TimeStampedModel, optional_link
+from ascn.core.models import DatePrecision, HasPage, TimeStampedModel, link, optional_link
 
 
 class SizeClass(models.TextChoices):
@@ -130,9 +130,7 @@ class City(HasPage, TimeStampedModel):
     alt_names = models.CharField(
         _("other names"), max_length=300, blank=True, help_text=_("Comma-separated, for search.")
     )
-    member_state = models.ForeignKey(
-        MemberState, verbose_name=_("member state"), on_delete=models.PROTECT, related_name="cities"
-    )
+    member_state = link(MemberState, _("member state"), related_name="cities")
     cohort = models.PositiveSmallIntegerField(
         _("cohort"), help_text=_("The year the city joined the ASCN (2018 for the pilot cities).")
     )
@@ -223,16 +221,9 @@ class Appointment(TimeStampedModel):
         CSO = "cso", _("Chief Smart City Officer")
         NATIONAL_REPRESENTATIVE = "national_representative", _("National Representative")
 
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="appointments"
-    )
+    person = link(Person, _("person"), related_name="appointments")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    member_state = models.ForeignKey(
-        MemberState,
-        verbose_name=_("member state"),
-        on_delete=models.PROTECT,
-        related_name="appointments",
-    )
+    member_state = link(MemberState, _("member state"), related_name="appointments")
     city = optional_link(City, _("city"), related_name="appointments")
     designation = models.TextField(
         _("designation"), blank=True, help_text=_("As published; one line per designation.")

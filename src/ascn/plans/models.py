@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, optional_link
+from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, link, optional_link
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
 
@@ -56,12 +56,7 @@ class ActionPlan(HasPage, VersionedModel):
     page_url = "plan-detail"
     page_key = "pk"
 
-    city = models.ForeignKey(
-        "network.City",
-        verbose_name=_("city"),
-        on_delete=models.PROTECT,
-        related_name="action_plans",
-    )
+    city = link("network.City", _("city"), related_name="action_plans")
     title = models.CharField(_("title"), max_length=200)
     period_start = models.PositiveSmallIntegerField(
         _("first year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -160,9 +155,7 @@ class Project(HasPage, VersionedModel):
     page_url = "project-detail"
     page_key = "pk"
 
-    city = models.ForeignKey(
-        "network.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="projects"
-    )
+    city = link("network.City", _("city"), related_name="projects")
     plan = optional_link(
         ActionPlan, _("action plan"), related_name="projects", on_delete=models.SET_NULL
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import ROLE_SCOPE, SCOPE_FIELD, Role, ScopeType
 from ascn.network import queries as network_queries
-from ascn.network.models import City, MemberState
+from ascn.network.models import City, MemberState, Person
 from ascn.partners.models import Organisation
 
 
@@ -27,6 +27,14 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} — {offices}" if offices else obj.full_name
 
 
+def _scope_choice(label, queryset, help_text, field=forms.ModelChoiceField):
+    """One of the scope choosers: optional here, the role decides which one counts."""
+    return field(label=label, queryset=queryset, required=False, help_text=help_text)
+
+
+CITIES = City.objects.select_related("member_state").order_by("member_state__name", "name")
+
+
 class InvitationForm(forms.Form):
     """Whom to invite, to which role and over which scope.
 
@@ -38,42 +46,27 @@ class InvitationForm(forms.Form):
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    member_state = forms.ModelChoiceField(
-        label=_("Member state"),
-        queryset=None,
-        required=False,
-        help_text=_("For a National Representative."),
+    member_state = _scope_choice(
+        _("Member state"), MemberState.objects.order_by("name"), _("For a National Representative.")
     )
-    city = CityChoiceField(
-        label=_("City"),
-        queryset=None,
-        required=False,
-        help_text=_("For a Chief Smart City Officer."),
+    city = _scope_choice(_("City"), CITIES, _("For a Chief Smart City Officer."), CityChoiceField)
+    organisation = _scope_choice(
+        _("Organisation"), Organisation.objects.order_by("name"), _("For a partner member.")
     )
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=None,
-        required=False,
-        help_text=_("For a partner member."),
-    )
-    person = PersonChoiceField(
-        label=_("Registry person (optional)"),
-        queryset=None,
-        required=False,
-        help_text=_(
+    person = _scope_choice(
+        _("Registry person (optional)"),
+        Person.objects.none(),
+        _(
             "The officer in the registry this account belongs to: a CSCO of the chosen city "
             "or the National Representative of the chosen state."
         ),
+        PersonChoiceField,
     )
 
     def __init__(self, *args, scopes, **kwargs):
         super().__init__(*args, **kwargs)
         self.secretariat = scopes.secretariat
-        cities = City.objects.select_related("member_state").order_by("member_state__name", "name")
         if self.secretariat:
-            self.fields["member_state"].queryset = MemberState.objects.order_by("name")
-            self.fields["organisation"].queryset = Organisation.objects.order_by("name")
-            self.fields["city"].queryset = cities
             self.fields["person"].queryset = network_queries.officers_without_account()
         else:
             # A National Representative: the role is fixed, the city one of their state's.
@@ -83,7 +76,7 @@ class InvitationForm(forms.Form):
                 "National Representatives invite the Chief Smart City Officers of their state."
             )
             del self.fields["member_state"], self.fields["organisation"]
-            self.fields["city"].queryset = cities.filter(
+            self.fields["city"].queryset = CITIES.filter(
                 member_state_id__in=scopes.member_state_ids
             )
             self.fields["city"].required = True
