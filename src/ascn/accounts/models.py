@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -130,6 +130,19 @@ def _scope_matches_type() -> models.Q:
     return condition
 
 
+class HasScope:
+    """A membership or an invitation: a role held over one member state, city or
+    organisation (or over the whole network: no scope)."""
+
+    member_state: Any
+    city: Any
+    organisation: Any
+
+    @property
+    def scope(self):
+        return self.member_state or self.city or self.organisation
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self, on=None):
         on = on or timezone.localdate()
@@ -138,7 +151,7 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-class Membership(models.Model):
+class Membership(HasScope, models.Model):
     """A person's role over a scope, from a start date to an (optional) end date."""
 
     user = link(User, _("user"), related_name="memberships", on_delete=models.CASCADE)
@@ -178,10 +191,6 @@ class Membership(models.Model):
         where = f" — {scope}" if scope is not None else ""
         return f"{self.user.email}: {self.get_role_display()}{where}"
 
-    @property
-    def scope(self):
-        return self.member_state or self.city or self.organisation
-
     @classmethod
     def scope_model(cls, scope_type: str) -> type[models.Model] | None:
         """The model of a scope of this type (the one its foreign key names: the registry's
@@ -201,7 +210,25 @@ class Membership(models.Model):
         return None
 
 
-class Invitation(models.Model):
+class Revocable(models.Model):
+    """A secret handed out once (an invitation's link, an API token): it expires, and it can
+    be revoked before that. Newest first."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def is_active(self) -> bool:
+        """Neither revoked nor expired (an invitation may also have been used)."""
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Invitation(HasScope, Revocable):
     """A single-use, expiring link that ends in an account with one membership."""
 
     email = models.EmailField(_("e-mail address"))
@@ -226,23 +253,15 @@ class Invitation(models.Model):
     )
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = user_link(blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Revocable.Meta):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_role_display()})"
-
-    @property
-    def scope(self):
-        return self.member_state or self.city or self.organisation
 
     @property
     def status(self) -> str:
@@ -255,7 +274,7 @@ class Invitation(models.Model):
         return "pending"
 
 
-class ApiToken(models.Model):
+class ApiToken(Revocable):
     """A personal API token: shown once, stored as a SHA-256 hash, expiring, revocable."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
@@ -264,10 +283,7 @@ class ApiToken(models.Model):
         _("prefix"), max_length=12, help_text=_("Shown to recognise the token.")
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     # A digest of the password hash the token was created under: a new password, however it
     # was set (the pages, the admin, `manage.py changepassword`, a shell), ends the token, as
     # it ends the sessions. Not a secret: the password hash it digests sits in the same database.
@@ -281,17 +297,12 @@ class ApiToken(models.Model):
         ),
     )
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Revocable.Meta):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
 
     def outlived_password(self, user: User) -> bool:
         """True when ``user``'s password changed since this token was created."""
