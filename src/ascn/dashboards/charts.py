@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -200,10 +201,22 @@ def _bars_cached(pairs: tuple[tuple[str, int], ...], label: str, value: str, col
 
 
 def _count_chart(
-    key: str, title: str, summary: str, head: str, items, *, counted: str, colour: str = BLUE
+    key: str,
+    title: str,
+    summary: Callable[[int], str],
+    head: str,
+    items,
+    *,
+    counted: str,
+    colour: str = BLUE,
 ) -> Chart:
+    """Bars of a count per category. ``summary(total)`` is the sentence under the title; its
+    ``%(n)s`` is the total, written with thousands separators."""
     rows = [[name, n] for _code, name, n in items]
-    chart = Chart(key, title, summary, [head, counted], ["text", "int"], rows)
+    total = sum(n for _name, n in rows)
+    chart = Chart(
+        key, title, summary(total) % {"n": f"{total:,}"}, [head, counted], ["text", "int"], rows
+    )
     chart.spec = _bars(
         [{"label": name, "value": n} for name, n in rows], label=head, value=counted, colour=colour
     )
@@ -211,16 +224,14 @@ def _count_chart(
 
 
 def status_chart(items) -> Chart:
-    total = sum(n for *_rest, n in items)
     return _count_chart(
         "pipeline",
         _("Projects by stage"),
-        ngettext(
+        lambda total: ngettext(
             "%(n)s public project by its OC4IDS status, from identification to completion.",
             "%(n)s public projects by their OC4IDS status, from identification to completion.",
             total,
-        )
-        % {"n": f"{total:,}"},
+        ),
         _("OC4IDS status"),
         items,
         counted=_("Projects"),
@@ -228,18 +239,16 @@ def status_chart(items) -> Chart:
 
 
 def deals_chart(items) -> Chart:
-    total = sum(n for *_rest, n in items)
     return _count_chart(
         "deals",
         _("Deal pipeline"),
-        ngettext(
+        lambda total: ngettext(
             "%(n)s engagement between a partner and a public project, by stage: "
             "from first interest to closed deals.",
             "%(n)s engagements between partners and public projects, by stage: "
             "from first interest to closed deals.",
             total,
-        )
-        % {"n": f"{total:,}"},
+        ),
         _("Engagement stage"),
         items,
         counted=_("Engagements"),
@@ -251,7 +260,9 @@ def focus_chart(items) -> Chart:
     chart = _count_chart(
         "focus-areas",
         _("Projects by focus area"),
-        _("Public projects under each focus area of the ASEAN Smart Cities Framework."),
+        lambda _total: _(
+            "Public projects under each focus area of the ASEAN Smart Cities Framework."
+        ),
         _("Focus area"),
         items,
         counted=_("Projects"),
@@ -261,16 +272,14 @@ def focus_chart(items) -> Chart:
 
 
 def organisations_chart(items) -> Chart:
-    total = sum(n for *_rest, n in items)
     return _count_chart(
         "partners",
         _("Partners by kind"),
-        ngettext(
+        lambda total: ngettext(
             "%(n)s public partner organisation by kind.",
             "%(n)s public partner organisations by kind.",
             total,
-        )
-        % {"n": f"{total:,}"},
+        ),
         _("Kind of organisation"),
         items,
         counted=_("Organisations"),
