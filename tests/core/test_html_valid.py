@@ -215,6 +215,9 @@ def key_pages() -> list[tuple[str | None, str]]:
         (SECRETARIAT, "/accounts/invitations/"),
         (SECRETARIAT, f"/programmes/{programme.slug}/"),
         (SECRETARIAT, f"/meetings/{meeting.slug}/"),
+        (SECRETARIAT, "/agreements/new/"),
+        (SECRETARIAT, f"/agreements/{agreement.slug}/"),
+        (SECRETARIAT, f"/agreements/{agreement.slug}/edit/"),
     ]
 
 

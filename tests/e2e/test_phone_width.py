@@ -169,6 +169,9 @@ def _pages() -> dict[str | None, list[str]]:
             "/accounts/tokens/",
             f"/programmes/{programme.slug}/",
             f"/meetings/{meeting.slug}/",
+            "/agreements/new/",
+            "/agreements/undp-jetro-2018/",
+            "/agreements/undp-jetro-2018/edit/",
         ],
     }
 

@@ -1,12 +1,28 @@
-"""API of agreements: read what you may see (writes go through the back office for now)."""
+"""API of agreements: read what you may see; the Secretariat records, edits and moves them."""
 
-from ninja import Query
+from typing import Any
+
+from ninja import Query, Status
 
 from ascn.agreements import queries
 from ascn.agreements.models import Agreement
-from ascn.agreements.schemas import AgreementDetailOut, AgreementFilters, AgreementOut
+from ascn.agreements.schemas import (
+    AgreementDetailOut,
+    AgreementFilters,
+    AgreementIn,
+    AgreementOut,
+    AgreementPatch,
+    AgreementTransitionIn,
+    PartyIn,
+)
+from ascn.agreements.services import agreement_create, agreement_transition, agreement_update
 from ascn.core.api import AppRouter, ShapedRows
+from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
+from ascn.meetings.models import Meeting
+from ascn.network.models import City, MemberState
+from ascn.partners.models import Organisation
+from ascn.partners.permissions import organisation_policy
 from ascn.plans.permissions import project_policy
 
 router = AppRouter(tags=["agreements"])
@@ -52,11 +68,7 @@ def agreements_list(request, filters: Query[AgreementFilters]):
     return ShapedRows(queries.agreements_for(request.user, **filters.dict()), agreement_out)
 
 
-@router.read("/agreements/{slug}", AgreementDetailOut, "One agreement, with its parties")
-def agreements_read(request, slug: str):
-    """One agreement with its description, the projects it covers (those you may see) and a
-    link to its document when one is held."""
-    agreement = found(queries.agreement_for(request.user, slug))
+def _detail_out(request, agreement: Agreement) -> dict:
     return {
         **agreement_out(agreement),
         "version": agreement.version,
@@ -68,3 +80,101 @@ def agreements_read(request, slug: str):
         ),
         "document_url": (f"/agreements/{agreement.slug}/document/" if agreement.document else None),
     }
+
+
+def _agreement_or_404(request, slug: str) -> Agreement:
+    return found(queries.agreement_for(request.user, slug))
+
+
+@router.read("/agreements/{slug}", AgreementDetailOut, "One agreement, with its parties")
+def agreements_read(request, slug: str):
+    """One agreement with its description, the projects it covers (those you may see) and a
+    link to its document when one is held."""
+    return _detail_out(request, _agreement_or_404(request, slug))
+
+
+def _party(request, index: int, party: PartyIn) -> dict[str, Any]:
+    """A party as the service takes it: the records it names looked up (422 when unknown)."""
+    values: dict[str, Any] = party.dict()
+    lookups = {
+        "organisation": organisation_policy.visible(request.user, Organisation.objects.all())
+        .filter(slug=party.organisation)
+        .first,
+        "city": City.objects.filter(slug=party.city).first,
+        "member_state": MemberState.objects.filter(code=(party.member_state or "").upper()).first,
+    }
+    for key, lookup in lookups.items():
+        if values[key] is None:
+            continue
+        values[key] = lookup()
+        if values[key] is None:
+            raise InvalidInput(
+                f"No {key.replace('_', ' ')} “{getattr(party, key)}”.", f"parties.{index}.{key}"
+            )
+    return values
+
+
+def _meeting(slug: str | None) -> Meeting | None:
+    if slug is None:
+        return None
+    meeting = Meeting.objects.filter(slug=slug).first()
+    if meeting is None:
+        raise InvalidInput(f"No meeting “{slug}”.", "meeting")
+    return meeting
+
+
+@router.write(
+    "POST", "/agreements", AgreementDetailOut, "Record an agreement (the Secretariat)", status=201
+)
+def agreements_create(request, payload: AgreementIn):
+    """Record an agreement with two or more parties (each may name its organisation, ASCN
+    city or member state), as a draft or, with its `signed_date`, as signed. The Secretariat
+    only."""
+    data = payload.dict()
+    data["parties"] = [_party(request, i, p) for i, p in enumerate(payload.parties)]
+    data["meeting"] = _meeting(data["meeting"])
+    data["slug"] = data["slug"] or ""
+    data["kind"] = data["kind"] or ""
+    agreement = agreement_create(actor=request.user, **data)
+    return Status(201, _detail_out(request, agreement))
+
+
+@router.write(
+    "PATCH",
+    "/agreements/{slug}",
+    AgreementDetailOut,
+    "Edit an agreement's record; send the version you read",
+)
+def agreements_update(request, slug: str, payload: AgreementPatch):
+    """Edit an agreement (the Secretariat). Fields left out are kept; `parties` and `projects`,
+    when sent, replace the lists. Send the `version` you read (409 when stale). The status
+    moves through `/transition`."""
+    agreement = _agreement_or_404(request, slug)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    if "parties" in data:
+        data["parties"] = [_party(request, i, p) for i, p in enumerate(payload.parties)]
+    if "meeting" in data:
+        data["meeting"] = _meeting(data["meeting"])
+    if "projects" in data and data["projects"] is None:
+        data["projects"] = []
+    for key in ("kind", "signed_place", "description", "source"):
+        if key in data and data[key] is None:
+            data[key] = ""
+    agreement_update(actor=request.user, agreement=agreement, version=version, **data)
+    return _detail_out(request, _agreement_or_404(request, slug))
+
+
+@router.write(
+    "POST",
+    "/agreements/{slug}/transition",
+    AgreementDetailOut,
+    "Move an agreement's status (signed, active, expired, terminated)",
+)
+def agreements_transition(request, slug: str, payload: AgreementTransitionIn):
+    """Move an agreement along its statuses: draft → signed → active → expired or
+    terminated. A move the table does not allow is a 409 naming both statuses. The
+    Secretariat only."""
+    agreement = _agreement_or_404(request, slug)
+    agreement_transition(actor=request.user, agreement=agreement, **payload.dict())
+    return _detail_out(request, _agreement_or_404(request, slug))

@@ -19,6 +19,7 @@ from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from ascn.core.permissions import is_secretariat
 from ascn.core.services import audit_and_announce, lock, lock_version, save_version, validate
 from ascn.core.visibility import Visibility
+from ascn.plans.models import Project as ProjectModel
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -53,6 +54,23 @@ EDITABLE_FIELDS = set(AGREEMENT_FIELDS) - {"slug", "status"}
 PARTY_FIELDS = ["name", "organisation", "city", "member_state", "signatory", "signatory_title"]
 
 
+# Addresses of pages under /agreements/ that an agreement's slug must not take.
+RESERVED_SLUGS = frozenset({"new"})
+
+
+def _free_slug(base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… the first that no agreement holds."""
+    taken = (
+        set(Agreement.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        | RESERVED_SLUGS
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def _require_secretariat(actor: Actor) -> None:
     if actor is not None and not is_secretariat(actor):
         raise PermissionDenied(_("Only the Secretariat records agreements."))
@@ -62,6 +80,7 @@ def _snapshot(agreement: Agreement) -> dict[str, Any]:
     values = audit.snapshot(agreement, AGREEMENT_FIELDS)
     values["meeting"] = agreement.meeting_id
     values["parties"] = [party.name for party in agreement.parties.all()]
+    values["projects"] = sorted(agreement.projects.values_list("pk", flat=True))
     return values
 
 
@@ -108,6 +127,15 @@ def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _clean_projects(projects: list[Project | int]) -> list[int]:
+    ids = sorted({p if isinstance(p, int) else p.pk for p in projects})
+    known = set(ProjectModel.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    missing = [pk for pk in ids if pk not in known]
+    if missing:
+        raise InvalidInput(_("No project with the id %s.") % missing[0], field="projects")
+    return ids
+
+
 def _write_parties(agreement: Agreement, parties: list[dict[str, Any]]) -> None:
     agreement.parties.all().delete()
     for position, values in enumerate(parties, start=1):
@@ -137,10 +165,10 @@ def agreement_create(
     if status not in S.values:
         raise InvalidInput(_("Unknown status."), field="status")
     agreement = Agreement(status=status, **values)
-    agreement.slug = slugify(slug or title)[:120]
+    agreement.slug = slugify(slug) if slug else _free_slug(slugify(title)[:110] or "agreement")
     if not agreement.slug:
         raise InvalidInput(_("Give the agreement a slug."), field="slug")
-    if Agreement.objects.filter(slug=agreement.slug).exists():
+    if agreement.slug in RESERVED_SLUGS or Agreement.objects.filter(slug=agreement.slug).exists():
         raise InvalidInput(_("An agreement with this slug exists."), field="slug")
     if status != S.DRAFT and agreement.signed_date is None:
         raise InvalidInput(_("A signed agreement has a signing date."), field="signed_date")
@@ -148,7 +176,7 @@ def agreement_create(
     agreement.save()
     _write_parties(agreement, cleaned_parties)
     if projects:
-        agreement.projects.set(projects)
+        agreement.projects.set(_clean_projects(projects))
     audit_and_announce(
         actor, "agreements.agreement.created", agreement, audit.diff({}, _snapshot(agreement))
     )
@@ -162,9 +190,11 @@ def agreement_update(
     agreement: Agreement,
     version: int,
     parties: list[dict[str, Any]] | None = None,
+    projects: list[Project | int] | None = None,
     **changes: Any,
 ) -> Agreement:
-    """Edit an agreement's record. A stale ``version`` is a 409 and nothing is written."""
+    """Edit an agreement's record; ``parties`` and ``projects``, when given, replace the
+    lists. A stale ``version`` is a 409 and nothing is written."""
     if actor is not None:
         agreement_policy.require(actor, "change", agreement)
     agreement = lock_version(agreement, version)
@@ -181,6 +211,8 @@ def agreement_update(
     validate(agreement)
     if cleaned_parties is not None:
         _write_parties(agreement, cleaned_parties)
+    if projects is not None:
+        agreement.projects.set(_clean_projects(projects))
     changed = audit.diff(before, _snapshot(agreement))
     save_version(actor, "agreements.agreement.updated", agreement, changed)
     return agreement

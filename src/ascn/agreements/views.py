@@ -1,13 +1,42 @@
-"""Agreement pages. Every read starts from what the user may see."""
+"""Agreement pages. Every read starts from what the user may see; the Secretariat records
+agreements, edits them, moves their status and attaches their text here."""
 
-from django.http import FileResponse, Http404
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.agreements import queries
+from ascn.agreements.forms import (
+    AgreementForm,
+    DocumentForm,
+    PartyFormSet,
+    TransitionForm,
+    parties_for_service,
+    party_rows,
+)
 from ascn.agreements.models import Agreement
+from ascn.agreements.permissions import agreement_policy
+from ascn.agreements.services import (
+    TRANSITIONS,
+    agreement_attach_document,
+    agreement_create,
+    agreement_transition,
+    agreement_update,
+)
+from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleEdit
+from ascn.core.forms import form_error
+from ascn.core.permissions import is_secretariat
 from ascn.core.queries import found
 from ascn.plans.permissions import project_policy
+
+ONLY_SECRETARIAT = _("Only the Secretariat records agreements.")
 
 
 @require_GET
@@ -19,19 +48,39 @@ def agreement_list(request):
     return render(
         request,
         "agreements/agreement_list.html",
-        {"agreements": agreements, "statuses": Agreement.Status.choices, "status": status},
+        {
+            "agreements": agreements,
+            "statuses": Agreement.Status.choices,
+            "status": status,
+            "can_record": is_secretariat(request.user),
+        },
     )
+
+
+def _agreement_or_404(request, slug: str) -> Agreement:
+    return found(queries.agreement_for(request.user, slug))
+
+
+def _detail(request, agreement: Agreement, *, status: int = 200, **forms: Any):
+    projects = project_policy.visible(request.user, agreement.projects.select_related("city"))
+    can_change = agreement_policy.can(request.user, "change", agreement)
+    moves = [(to, Agreement.Status(to).label) for to in sorted(TRANSITIONS[agreement.status])]
+    context = {"agreement": agreement, "projects": projects, "can_change": can_change}
+    if can_change:
+        context["transition_form"] = forms.get("transition_form") or (
+            TransitionForm(
+                initial={"version": agreement.version}, agreement=agreement, choices=moves
+            )
+            if moves
+            else None
+        )
+        context["document_form"] = forms.get("document_form") or DocumentForm()
+    return render(request, "agreements/agreement_detail.html", context, status=status)
 
 
 @require_GET
 def agreement_detail(request, slug: str):
-    agreement = found(queries.agreement_for(request.user, slug))
-    projects = project_policy.visible(request.user, agreement.projects.select_related("city"))
-    return render(
-        request,
-        "agreements/agreement_detail.html",
-        {"agreement": agreement, "projects": projects},
-    )
+    return _detail(request, _agreement_or_404(request, slug))
 
 
 @require_GET
@@ -44,3 +93,169 @@ def agreement_document(request, slug: str):
         content_type="application/pdf",
         filename=f"{agreement.slug}.pdf",
     )
+
+
+def _form_page(request, form, formset, *, agreement=None, stale=None, status=200):
+    return render(
+        request,
+        "agreements/agreement_form.html",
+        {"form": form, "formset": formset, "agreement": agreement, "stale": stale},
+        status=status,
+    )
+
+
+def _send(request, form, formset, save) -> tuple[int, Any]:
+    """Validate the record and its parties and hand them to ``save``: (status, result)."""
+    if not (form.is_valid() & formset.is_valid()):
+        return 422, None
+    parties = parties_for_service(request.user, formset)
+    if any(f.errors for f in formset.forms):
+        return 422, None
+    try:
+        return 200, save(parties)
+    except StaleEdit:
+        return 409, None
+    except InvalidInput as exc:
+        if (exc.field or "").startswith("parties"):
+            form.add_error(None, exc.message)
+        else:
+            form_error(form, exc)
+        return exc.status, None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_new(request):
+    if not is_secretariat(request.user):
+        raise PermissionDenied(ONLY_SECRETARIAT)
+    if request.method == "GET":
+        return _form_page(request, AgreementForm(), PartyFormSet(prefix="parties"))
+    form = AgreementForm(request.POST)
+    formset = PartyFormSet(request.POST, prefix="parties")
+
+    def save(parties):
+        values = form.service_values()
+        return agreement_create(
+            actor=request.user,
+            title=values.pop("title"),
+            parties=parties,
+            status=values.pop("status"),
+            projects=values.pop("projects"),
+            **values,
+        )
+
+    status, agreement = _send(request, form, formset, save)
+    if agreement is None:
+        return _form_page(request, form, formset, status=status)
+    messages.success(request, _("The agreement is recorded."))
+    return HttpResponseRedirect(agreement.get_absolute_url())
+
+
+def _conflicts(form: AgreementForm, current: Agreement) -> list[dict[str, str]]:
+    """The record's fields where what is saved now differs from what this person sent."""
+    saved = AgreementForm.initial_from(current)
+    rows = []
+    for name, value in form.cleaned_data.items():
+        if name == "version":
+            continue
+        theirs = saved.get(name)
+        mine = value.slug if hasattr(value, "slug") else value
+        if name == "projects":
+            mine = ", ".join(str(pk) for pk in value)
+        if (mine or None) != (theirs or None):
+            rows.append(
+                {
+                    "label": str(form.fields[name].label),
+                    "saved": "—" if theirs in (None, "") else str(theirs),
+                    "yours": "—" if mine in (None, "") else str(mine),
+                }
+            )
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, slug: str):
+    agreement = _agreement_or_404(request, slug)
+    if not agreement_policy.can(request.user, "change", agreement):
+        raise PermissionDenied(ONLY_SECRETARIAT)
+    if request.method == "GET":
+        form = AgreementForm(initial=AgreementForm.initial_from(agreement), editing=True)
+        formset = PartyFormSet(prefix="parties", initial=party_rows(agreement))
+        return _form_page(request, form, formset, agreement=agreement)
+    form = AgreementForm(request.POST, editing=True)
+    formset = PartyFormSet(request.POST, prefix="parties")
+
+    def save(parties):
+        values = form.service_values()
+        return agreement_update(
+            actor=request.user,
+            agreement=agreement,
+            version=form.cleaned_data["version"],
+            parties=parties,
+            projects=values.pop("projects"),
+            **values,
+        )
+
+    status, saved = _send(request, form, formset, save)
+    if saved is not None:
+        messages.success(request, _("The agreement is saved."))
+        return HttpResponseRedirect(saved.get_absolute_url())
+    stale = None
+    if status == 409:
+        current = _agreement_or_404(request, slug)
+        stale = {"conflicts": _conflicts(form, current)}
+        data = request.POST.copy()
+        data["version"] = str(current.version)  # saving again is a deliberate choice
+        form = AgreementForm(data, editing=True)
+        form.is_valid()
+        agreement = current
+    return _form_page(request, form, formset, agreement=agreement, stale=stale, status=status)
+
+
+@login_required
+@require_POST
+def agreement_status(request, slug: str):
+    agreement = _agreement_or_404(request, slug)
+    moves = [(to, Agreement.Status(to).label) for to in sorted(TRANSITIONS[agreement.status])]
+    form = TransitionForm(request.POST, agreement=agreement, choices=moves)
+    if not form.is_valid():
+        return _detail(request, agreement, status=422, transition_form=form)
+    try:
+        agreement_transition(
+            actor=request.user,
+            agreement=agreement,
+            to=form.cleaned_data["to"],
+            version=form.cleaned_data["version"],
+            signed_date=form.cleaned_data.get("signed_date"),
+        )
+    except (StaleEdit, IllegalTransition) as exc:
+        messages.error(request, exc.message)
+        return _detail(request, _agreement_or_404(request, slug), status=409)
+    except InvalidInput as exc:
+        form_error(form, exc)
+        return _detail(request, agreement, status=exc.status, transition_form=form)
+    messages.success(
+        request,
+        _("The agreement is now “%(status)s”.")
+        % {"status": Agreement.Status(form.cleaned_data["to"]).label},
+    )
+    return HttpResponseRedirect(agreement.get_absolute_url())
+
+
+@login_required
+@require_POST
+def agreement_upload(request, slug: str):
+    agreement = _agreement_or_404(request, slug)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, agreement, status=422, document_form=form)
+    try:
+        agreement_attach_document(
+            actor=request.user, agreement=agreement, file=form.cleaned_data["file"]
+        )
+    except InvalidInput as exc:
+        form_error(form, exc)
+        return _detail(request, agreement, status=exc.status, document_form=form)
+    messages.success(request, _("The agreement's text is attached."))
+    return HttpResponseRedirect(agreement.get_absolute_url())

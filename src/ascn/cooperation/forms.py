@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ascn.cooperation.services import MAX_POST_CHARS
-from ascn.core.forms import text_field
+from ascn.core.forms import date_field, text_field
 
 
 def _post_body(label: str, rows: int) -> forms.CharField:
@@ -32,12 +32,8 @@ class PartnershipForm(forms.Form):
     partner_name = forms.CharField(label=_("Partner city"), max_length=200)
     partner_country = forms.CharField(label=_("Partner's country"), max_length=100, required=False)
     purpose = text_field(_("Purpose"), required=True)
-    start_date = forms.DateField(
-        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(
-        label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = date_field(_("Start"), required=False)
+    end_date = date_field(_("End"), required=False)
     outcomes = text_field(_("Outcomes so far"))
 
     def __init__(self, *args, cities, **kwargs):

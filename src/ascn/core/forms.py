@@ -22,6 +22,11 @@ def form_error(
     form.add_error(field if field in form.fields else None, exc.message)
 
 
+def date_field(label: str, **kwargs: Any) -> forms.DateField:
+    """A date with the browser's date picker."""
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
 def text_field(
     label: str,
     *,

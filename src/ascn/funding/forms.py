@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import text_field
+from ascn.core.forms import date_field, text_field
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
 
@@ -37,14 +37,12 @@ class AwardForm(TransitionForm):
 
 class DisbursementForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount paid"), **AMOUNT)
-    paid_on = forms.DateField(
-        label=_("Paid on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    paid_on = date_field(_("Paid on"), required=False)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
 
 
 class CallForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    opens_on = forms.DateField(label=_("Opens"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Closes"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = date_field(_("Opens"))
+    closes_on = date_field(_("Closes"))
     description = text_field(_("Description"), max_length=20000)

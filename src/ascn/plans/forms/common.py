@@ -59,11 +59,6 @@ def framework_field(model: type[models.Model], label, **kwargs) -> forms.Field:
     )
 
 
-def date_field(label, **kwargs) -> forms.DateField:
-    """A date with the browser's date picker."""
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
-
-
 def decimal_field(label, help_text, *, max_digits: int, step: str, **kwargs) -> forms.DecimalField:
     """A number of at least zero, to the hundredth; its limits in a message written as a
     person writes them (``core.formats``), not as Django's validators do."""

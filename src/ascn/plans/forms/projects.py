@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import text_field, ticks_field
+from ascn.core.forms import date_field, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import codelists, readiness, validation
@@ -24,7 +24,6 @@ from ascn.plans.forms.common import (
     AccessibleFormMixin,
     RecordForm,
     amount_field,
-    date_field,
     framework_field,
     percent_field,
     row_templates,
