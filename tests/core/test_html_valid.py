@@ -218,6 +218,8 @@ def key_pages() -> list[tuple[str | None, str]]:
         (SECRETARIAT, "/agreements/new/"),
         (SECRETARIAT, f"/agreements/{agreement.slug}/"),
         (SECRETARIAT, f"/agreements/{agreement.slug}/edit/"),
+        (SECRETARIAT, "/cities/phuket/officers/"),
+        (SECRETARIAT, "/member-states/th/representatives/"),
     ]
 
 

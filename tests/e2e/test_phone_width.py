@@ -172,6 +172,8 @@ def _pages() -> dict[str | None, list[str]]:
             "/agreements/new/",
             "/agreements/undp-jetro-2018/",
             "/agreements/undp-jetro-2018/edit/",
+            "/cities/phuket/officers/",
+            "/member-states/th/representatives/",
         ],
     }
 

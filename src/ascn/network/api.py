@@ -1,15 +1,26 @@
-"""Read API of the network registry."""
+"""API of the network registry: read by everyone; officers' appointments kept by the
+Secretariat."""
 
 from typing import Literal
 
 from django.http import Http404
-from ninja import Path, Query
+from ninja import Path, Query, Status
 from pydantic import Field
 
 from ascn.core.api import SAME_FOR_EVERYONE, AppRouter, InputSchema, ShapedRows
+from ascn.core.errors import InvalidInput
 from ascn.network import queries
-from ascn.network.models import Appointment, City, FocusArea, Outcome, SizeClass
-from ascn.network.schemas import CityDetailOut, CityOut, FrameworkOut, MemberStateOut
+from ascn.network.models import Appointment, City, FocusArea, MemberState, Outcome, SizeClass
+from ascn.network.schemas import (
+    AppointmentEndIn,
+    AppointmentIn,
+    AppointmentOut,
+    CityDetailOut,
+    CityOut,
+    FrameworkOut,
+    MemberStateOut,
+)
+from ascn.network.services import appointment_end, officer_appoint
 
 router = AppRouter(tags=["network registry"])
 
@@ -22,6 +33,7 @@ def officer_out(appointment: Appointment, *, signed_in: bool) -> dict:
         "designation": appointment.designation,
         "designation_lines": appointment.designation_lines,
         "start_date": appointment.start_date,
+        "start_date_precision": appointment.start_date_precision,
         "end_date": appointment.end_date,
         "email": (person.email or None) if signed_in else None,
         "phone": (person.phone or None) if signed_in else None,
@@ -122,3 +134,74 @@ def cities_read(request, slug: str = Path(..., max_length=80, pattern=r"^[-a-z0-
         "population_note": city.population_note,
         "officers": [officer_out(a, signed_in=signed_in) for a in city.current_officers],
     }
+
+
+def appointment_out(appointment: Appointment) -> dict:
+    return {
+        "id": appointment.pk,
+        "name": appointment.person.full_name,
+        "role": appointment.role,
+        "member_state": appointment.member_state.code,
+        "city": appointment.city.slug if appointment.city_id else None,
+        "designation": appointment.designation,
+        "start_date": appointment.start_date,
+        "start_date_precision": appointment.start_date_precision,
+        "end_date": appointment.end_date,
+        "source": appointment.source,
+    }
+
+
+@router.write(
+    "POST",
+    "/appointments",
+    AppointmentOut,
+    "Record an officer's appointment (the Secretariat)",
+    status=201,
+)
+def appointments_create(request, payload: AppointmentIn):
+    """Record a Chief Smart City Officer of a city or a National Representative of a member
+    state (the Secretariat), with its source. With `succeeds`, the officers in that office
+    now hand over on `start_date`: their appointments end then and stay in the history."""
+    state = MemberState.objects.filter(code=payload.member_state.upper()).first()
+    if state is None:
+        raise InvalidInput(f"No member state “{payload.member_state}”.", "member_state")
+    city = None
+    if payload.city is not None:
+        city = City.objects.filter(slug=payload.city).first()
+        if city is None:
+            raise InvalidInput(f"No ASCN city “{payload.city}”.", "city")
+    appointment = officer_appoint(
+        actor=request.user,
+        full_name=payload.full_name,
+        email=payload.email,
+        role=payload.role,
+        member_state=state,
+        city=city,
+        designation=payload.designation,
+        start_date=payload.start_date,
+        source=payload.source,
+        succeeds=payload.succeeds,
+    )
+    return Status(201, appointment_out(appointment))
+
+
+@router.write(
+    "POST",
+    "/appointments/{appointment_id}/end",
+    AppointmentOut,
+    "End an appointment; it stays in the history (the Secretariat)",
+)
+def appointments_end(request, appointment_id: int, payload: AppointmentEndIn):
+    """End an officer's appointment on `end_date` (the Secretariat). The record stays, as
+    history; ending it twice is refused."""
+    appointment = (
+        Appointment.objects.select_related("person", "city", "member_state")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    appointment = appointment_end(
+        actor=request.user, appointment=appointment, end_date=payload.end_date
+    )
+    return appointment_out(appointment)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import FilterForm
+from ascn.core.forms import FilterForm, date_field, text_field
 from ascn.network.models import Appointment, MemberState, SizeClass
 from ascn.network.queries import UNKNOWN_SIZE, cohorts
 
@@ -55,3 +55,31 @@ class DirectoryFilterForm(FilterForm):
         self.fields["country"].choices = [("", _("All member states"))] + [
             (state.code, state.name) for state in MemberState.objects.all()
         ]
+
+
+class AppointForm(forms.Form):
+    """A new officer for a city (a CSCO) or a member state (its National Representative)."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    designation = text_field(
+        _("Designation"), rows=2, help_text=_("As published: one line per designation.")
+    )
+    start_date = date_field(_("Takes office on"), required=False)
+    succeeds = forms.BooleanField(
+        label=_("Succeeds the officers in office now"),
+        required=False,
+        help_text=_(
+            "Their appointments end on this start date and stay in the history. Leave it "
+            "unticked to add an officer beside them."
+        ),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        help_text=_("Where the appointment is published: a letter, a decree, a web page."),
+    )
+
+
+class EndForm(forms.Form):
+    end_date = date_field(_("Left office on"))

@@ -229,6 +229,13 @@ class Appointment(TimeStampedModel):
         _("designation"), blank=True, help_text=_("As published; one line per designation.")
     )
     start_date = models.DateField(_("start"), null=True, blank=True)
+    start_date_precision = models.CharField(
+        _("precision of the start"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("A source that names an officer in a year's list gives only the year."),
+    )
     end_date = models.DateField(_("end"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     source = models.CharField(_("source"), max_length=300, blank=True)

@@ -150,3 +150,14 @@ def officers_without_account(*, member_state_ids: Iterable[int] | None = None) -
         .prefetch_related(Prefetch("appointments", offices, to_attr="current_appointments"))
         .order_by("full_name")
     )
+
+
+def appointments_of(role: str, state: MemberState, city: City | None) -> QuerySet[Appointment]:
+    """Every appointment to one office, current ones first, then the history, latest first."""
+    return (
+        Appointment.objects.filter(role=role, member_state=state, city=city)
+        .select_related("person")
+        .order_by(
+            F("end_date").desc(nulls_first=True), F("start_date").desc(nulls_last=True), "position"
+        )
+    )

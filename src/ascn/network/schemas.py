@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ascn.core.api import example
+from ascn.core.api import InputSchema, IsoDate, example
 from ascn.network.models import Appointment, SizeClass
 
 # The API's codes are the models' choices, in their order.
@@ -64,6 +64,9 @@ class OfficerOut(Schema):
     designation: str = Field(..., description="As published; several lines joined by newlines.")
     designation_lines: list[str]
     start_date: dt.date | None
+    start_date_precision: Literal["day", "month", "year"] = Field(
+        "day", description="`year`: the source gives only the year (shown as the year alone)."
+    )
     end_date: dt.date | None
     email: str | None = Field(None, description="Only for signed-in members.")
     phone: str | None = Field(None, description="Only for signed-in members.")
@@ -127,3 +130,38 @@ class CityDetailOut(CityOut):
     cohort_note: str
     population_note: str
     officers: list[OfficerOut]
+
+
+class AppointmentIn(InputSchema):
+    full_name: str = Field(..., min_length=1, max_length=200)
+    email: str = Field("", max_length=254)
+    role: OfficeCode
+    member_state: str = Field(..., min_length=2, max_length=2, description="ISO 3166-1 alpha-2.")
+    city: str | None = Field(
+        None, max_length=80, description="The city's slug: required for a CSCO."
+    )
+    designation: str = Field("", max_length=2000)
+    start_date: IsoDate | None = None
+    succeeds: bool = Field(
+        False,
+        description="The office's holders now hand over on `start_date`: their appointments "
+        "end that day and stay in the history.",
+    )
+    source: str = Field(..., min_length=1, max_length=300)
+
+
+class AppointmentEndIn(InputSchema):
+    end_date: IsoDate
+
+
+class AppointmentOut(Schema):
+    id: int
+    name: str
+    role: OfficeCode
+    member_state: str
+    city: str | None
+    designation: str
+    start_date: dt.date | None
+    start_date_precision: Literal["day", "month", "year"]
+    end_date: dt.date | None
+    source: str

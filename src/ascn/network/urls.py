@@ -6,4 +6,11 @@ urlpatterns = [
     path("member-states/", views.member_state_list, name="member-state-list"),
     path("cities/", views.city_list, name="city-list"),
     path("people/", views.directory, name="directory"),
+    path("cities/<slug:slug>/officers/", views.city_officers, name="city-officers"),
+    path(
+        "member-states/<str:code>/representatives/",
+        views.member_state_representatives,
+        name="member-state-representatives",
+    ),
+    path("appointments/<int:pk>/end/", views.appointment_end_view, name="appointment-end"),
 ]

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ascn.core.views import filtered_page, render_results
+from ascn.core.errors import InvalidInput, PermissionDenied
+from ascn.core.views import filtered_page, render_results, send_form
 from ascn.network import queries
-from ascn.network.forms import CityFilterForm, DirectoryFilterForm
+from ascn.network.forms import AppointForm, CityFilterForm, DirectoryFilterForm, EndForm
+from ascn.network.models import Appointment, City, MemberState
+from ascn.network.permissions import can_edit_registry
+from ascn.network.services import appointment_end, officer_appoint
 
 # The member states' table names at most this many cities of each state; the rest are one
 # link away, in the city list filtered by the state.
@@ -38,3 +47,91 @@ def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     people = queries.directory(**(form.filters() if form.is_valid() else {}))
     return render_results(request, "network/directory.html", {"form": form, "people": people})
+
+
+def _officers_page(request, state: MemberState, city: City | None):
+    if not can_edit_registry(request.user):
+        raise PermissionDenied(_("Only the Secretariat keeps the officers' record."))
+    role = Appointment.Role.CSO if city else Appointment.Role.NATIONAL_REPRESENTATIVE
+    form, status = AppointForm(), 200
+    if request.method == "POST":
+        form = AppointForm(request.POST)
+
+        def save(data):
+            officer_appoint(
+                actor=request.user,
+                full_name=data["full_name"],
+                email=data["email"],
+                role=role,
+                member_state=state,
+                city=city,
+                designation=data["designation"],
+                start_date=data["start_date"],
+                source=data["source"],
+                succeeds=data["succeeds"],
+            )
+
+        sent = send_form(
+            request,
+            form,
+            save,
+            saved_message=_("The appointment is recorded."),
+            next_url=request.path,
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+    appointments = queries.appointments_of(role, state, city)
+    return render(
+        request,
+        "network/officers.html",
+        {
+            "state": state,
+            "city": city,
+            "role": Appointment.Role(role),
+            "appointments": appointments,
+            "form": form,
+            "end_form": EndForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def city_officers(request, slug: str):
+    city = get_object_or_404(City.objects.select_related("member_state"), slug=slug)
+    return _officers_page(request, city.member_state, city)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_state_representatives(request, code: str):
+    state = get_object_or_404(MemberState, code=code.upper())
+    return _officers_page(request, state, None)
+
+
+@login_required
+@require_POST
+def appointment_end_view(request, pk: int):
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("city", "member_state"), pk=pk
+    )
+    back = (
+        reverse("city-officers", args=[appointment.city.slug])
+        if appointment.city_id
+        else reverse("member-state-representatives", args=[appointment.member_state.code])
+    )
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date the officer left office."))
+        return HttpResponseRedirect(back)
+    try:
+        appointment_end(
+            actor=request.user, appointment=appointment, end_date=form.cleaned_data["end_date"]
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(back)
+    messages.success(request, _("The appointment has ended; it stays in the history."))
+    return HttpResponseRedirect(back)

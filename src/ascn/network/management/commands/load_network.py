@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from ascn.core.models import DatePrecision
 from ascn.core.seed import LoadCommand, read_yaml
 from ascn.network.models import (
     Appointment,
@@ -111,6 +113,8 @@ def load_network() -> dict[str, int]:
                     "designation": officer["designation"].strip(),
                     "position": position,
                     "source": defaults["officers_source"],
+                    "start_date": dt.date(defaults["officers_listed_in"], 1, 1),
+                    "start_date_precision": DatePrecision.YEAR,
                 },
             )
 
