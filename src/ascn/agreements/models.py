@@ -7,7 +7,14 @@ added as an M2M to ``partners.Programme`` when that model lands.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import DatePrecision, HasPage, VersionedModel, link, optional_link
+from ascn.core.models import (
+    DatePrecision,
+    HasPage,
+    VersionedModel,
+    link,
+    optional_link,
+    precision_field,
+)
 from ascn.core.visibility import VisibilityField
 from ascn.meetings.models import Meeting
 from ascn.network.models import City, MemberState
@@ -41,12 +48,7 @@ class Agreement(HasPage, VersionedModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     signed_date = models.DateField(_("signed on"), null=True, blank=True)
-    signed_date_precision = models.CharField(
-        _("precision of the signing date"),
-        max_length=5,
-        choices=Precision.choices,
-        default=Precision.DAY,
-    )
+    signed_date_precision = precision_field(_("precision of the signing date"))
     signed_place = models.CharField(_("signed at"), max_length=200, blank=True)
     meeting = optional_link(
         Meeting,

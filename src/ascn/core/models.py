@@ -106,6 +106,18 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("year")
 
 
+def precision_field(verbose_name: StrOrPromise, help_text: StrOrPromise = "") -> models.CharField:
+    """How much of the date beside it is known (``DatePrecision``): the day unless a source
+    gives only the month or the year."""
+    return models.CharField(
+        verbose_name,
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=help_text,
+    )
+
+
 class HasPage:
     """A record with a page of its own: ``page_url`` names its URL, ``page_key`` the field
     that goes in it (``get_absolute_url``, used by templates, the search and the sitemap)."""

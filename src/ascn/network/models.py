@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import DatePrecision, HasPage, TimeStampedModel, link, optional_link
+from ascn.core.models import (
+    DatePrecision,
+    HasPage,
+    TimeStampedModel,
+    link,
+    optional_link,
+    precision_field,
+)
 
 
 class SizeClass(models.TextChoices):
@@ -229,12 +236,9 @@ class Appointment(TimeStampedModel):
         _("designation"), blank=True, help_text=_("As published; one line per designation.")
     )
     start_date = models.DateField(_("start"), null=True, blank=True)
-    start_date_precision = models.CharField(
+    start_date_precision = precision_field(
         _("precision of the start"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-        help_text=_("A source that names an officer in a year's list gives only the year."),
+        _("A source that names an officer in a year's list gives only the year."),
     )
     end_date = models.DateField(_("end"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -278,9 +282,7 @@ class TimelineEvent(models.Model):
 
     key = models.SlugField(_("key"), max_length=100, unique=True)
     date = models.DateField(_("date"))
-    date_precision = models.CharField(
-        _("date precision"), max_length=5, choices=Precision.choices, default=Precision.DAY
-    )
+    date_precision = precision_field(_("date precision"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
