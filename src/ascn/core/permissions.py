@@ -147,8 +147,13 @@ class ScopedPolicy(Generic[R]):
             return queryset
         if not scopes.authenticated:
             return queryset.filter(**{self.visibility_field: Visibility.PUBLIC})
-        shared = Q(**{f"{self.visibility_field}__in": [Visibility.PUBLIC, Visibility.NETWORK]})
-        return queryset.filter(shared | self.owner_q(scopes))
+        # Shared (network or public), or a draft of one's own. Written as "not a draft of
+        # someone else's" — the same rows, as visibility has three values — so that no index
+        # serves the condition alone: SQLite then walks the list's order index and stops at a
+        # page, where "shared OR own" made it gather every visible row (a MULTI-INDEX OR) and
+        # sort them all (70,000 projects: 580 ms a page).
+        others_draft = Q(**{self.visibility_field: Visibility.DRAFT}) & ~self.owner_q(scopes)
+        return queryset.filter(~others_draft)
 
     def is_visible(self, user: Actor, obj: R) -> bool:
         scopes = scopes_of(user)
