@@ -101,8 +101,11 @@ class SignInView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
 
     def form_valid(self, form):
-        forget_own_failures(self.request, form.get_user().email)
-        return super().form_valid(form)
+        user = form.get_user()
+        forget_own_failures(self.request, user.email)
+        response = super().form_valid(form)
+        messages.success(self.request, _("Signed in as %(email)s.") % {"email": user.email})
+        return response
 
     def get_redirect_url(self):
         """The ``next`` given, unless it leads off the site or back into signing in or out

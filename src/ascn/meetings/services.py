@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ascn.core import audit, events
@@ -23,6 +25,7 @@ from ascn.core.services import (
     save_changes,
     save_fields,
     save_new,
+    save_version,
     user_or_none,
     validate,
 )
@@ -38,6 +41,9 @@ from ascn.meetings.permissions import require_meeting_runner, require_registrant
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
+
+# The IANA names a meeting's host time zone is chosen from.
+TIME_ZONES = frozenset(zoneinfo.available_timezones())
 
 MEETING_FIELDS = [
     "title",
@@ -56,6 +62,9 @@ MEETING_FIELDS = [
     "source",
     "capacity",
     "registration_open",
+    "registration_opens_on",
+    "registration_closes_on",
+    "time_zone",
 ]
 Status = Registration.Status
 
@@ -74,15 +83,50 @@ def _check_meeting(meeting: Meeting) -> None:
         )
     if meeting.uncertain and not meeting.uncertainty_note.strip():
         raise InvalidInput("Say what is uncertain.", field="uncertainty_note")
+    opens, closes = meeting.registration_opens_on, meeting.registration_closes_on
+    if opens and closes and closes < opens:
+        raise InvalidInput(
+            _("Registration cannot close before it opens."), field="registration_closes_on"
+        )
+    if closes and closes > meeting.last_day:
+        raise InvalidInput(
+            _("Registration cannot close after the meeting ends."), field="registration_closes_on"
+        )
+    if meeting.time_zone and meeting.time_zone not in TIME_ZONES:
+        raise InvalidInput(
+            _("Choose a time zone from the list (e.g. Asia/Bangkok)."), field="time_zone"
+        )
     validate(meeting)
 
 
+def meeting_slug_for(title: str, *, start: dt.date | None = None) -> str:
+    """A free slug made from the title (and the year, when the title has none), with "-2",
+    "-3"… appended when it is taken."""
+    base = slugify(title)[:70].strip("-")
+    if not base:
+        raise InvalidInput(_("Give the meeting a title with letters or digits."), field="title")
+    if start is not None and str(start.year) not in base:
+        base = f"{base}-{start.year}"
+    slug, n = base, 1
+    while Meeting.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 @transaction.atomic
-def meeting_create(*, actor: Actor, slug: str, values: dict[str, Any]) -> Meeting:
+def meeting_create(*, actor: Actor, slug: str = "", values: dict[str, Any]) -> Meeting:
+    """A new meeting; its slug is made from the title when none is given."""
     require_meeting_runner(actor)
     unknown = set(values) - set(MEETING_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}", field=min(unknown))
+    if not (values.get("title") or "").strip():
+        raise InvalidInput(_("Give the meeting a title."), field="title")
+    if not slug:
+        slug = meeting_slug_for(values["title"], start=values.get("start_date"))
+    elif Meeting.objects.filter(slug=slug).exists():
+        raise InvalidInput(_("A meeting with this slug exists already."), field="slug")
     meeting = Meeting(slug=slug, **values)
     _check_meeting(meeting)
     meeting.save()
@@ -146,6 +190,8 @@ def agenda_item_save(
     item = item or AgendaItem(meeting=meeting, position=position)
     item.title, item.time, item.description = title.strip(), time, description.strip()
     validate(item)
+    if not creating:
+        item.version += 1
     item.save()
     audit_and_announce(
         actor,
@@ -154,6 +200,131 @@ def agenda_item_save(
         audit.diff(before, _agenda_snapshot(item)),
     )
     return item
+
+
+def _agenda_values(title: str, time: dt.time | None, description: str) -> dict[str, Any]:
+    if not title.strip():
+        raise InvalidInput(_("Give the agenda item a title."), field="title")
+    return {"title": title.strip(), "time": time, "description": description.strip()}
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    title: str,
+    time: dt.time | None = None,
+    description: str = "",
+) -> AgendaItem:
+    """Add an item at the end of the meeting's agenda (Secretariat)."""
+    require_meeting_runner(actor)
+    meeting = lock(meeting)  # one addition at a time takes the next position
+    values = _agenda_values(title, time, description)
+    last = AgendaItem.objects.filter(meeting=meeting).order_by("-position").first()
+    item = AgendaItem(meeting=meeting, position=(last.position + 1) if last else 1, **values)
+    validate(item)
+    item.save()
+    audit_and_announce(
+        actor,
+        "meetings.agendaitem.created",
+        item,
+        audit.diff({}, {"position": item.position, **_agenda_snapshot(item)}),
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    actor: Actor,
+    item: AgendaItem,
+    version: int,
+    title: str,
+    time: dt.time | None = None,
+    description: str = "",
+) -> AgendaItem:
+    """Edit an agenda item's title, time and description; 409 when edited meanwhile."""
+    require_meeting_runner(actor)
+    item = lock_version(item, version)
+    values = _agenda_values(title, time, description)
+    before = _agenda_snapshot(item)
+    for field, value in values.items():
+        setattr(item, field, value)
+    validate(item)
+    save_version(
+        actor, "meetings.agendaitem.updated", item, audit.diff(before, _agenda_snapshot(item))
+    )
+    return item
+
+
+# A position no agenda reaches, held for a moment while two items swap places.
+_SWAP_POSITION = 32_767
+
+
+@transaction.atomic
+def agenda_item_move(
+    *, actor: Actor, item: AgendaItem, offset: int, version: int | None = None
+) -> AgendaItem:
+    """Move an item up (``offset=-1``) or down (``+1``) the agenda, swapping places with its
+    neighbour. Moving the first item up or the last down is refused. ``version``: the item's
+    version the caller edited (409 when stale); None from the page's arrows, which edit no
+    content."""
+    require_meeting_runner(actor)
+    if offset not in (-1, 1):
+        raise InvalidInput(_("An item moves one place up or down."), field="offset")
+    meeting = lock(item.meeting)
+    item = lock_version(item, version)
+    items = AgendaItem.objects.select_for_update().filter(meeting=meeting)
+    neighbour = (
+        items.filter(position__lt=item.position).order_by("-position").first()
+        if offset < 0
+        else items.filter(position__gt=item.position).order_by("position").first()
+    )
+    if neighbour is None:
+        raise InvalidInput(
+            _("This item is already first.") if offset < 0 else _("This item is already last."),
+            field="offset",
+        )
+    mine, theirs = item.position, neighbour.position
+    AgendaItem.objects.filter(pk=item.pk).update(position=_SWAP_POSITION)
+    AgendaItem.objects.filter(pk=neighbour.pk).update(position=mine)
+    item.position = theirs
+    save_version(
+        actor,
+        "meetings.agendaitem.moved",
+        item,
+        audit.diff({"position": mine}, {"position": theirs}),
+    )
+    neighbour.position = mine
+    save_version(
+        actor,
+        "meetings.agendaitem.moved",
+        neighbour,
+        audit.diff({"position": theirs}, {"position": mine}),
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, actor: Actor, item: AgendaItem) -> None:
+    """Remove an item; the items after it move up one place."""
+    require_meeting_runner(actor)
+    meeting = lock(item.meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    audit.record(
+        actor,
+        "meetings.agendaitem.deleted",
+        item,
+        audit.diff({"position": item.position, **_agenda_snapshot(item)}, {}),
+    )
+    position = item.position
+    with events.deleting(item):
+        item.delete()
+    for later in AgendaItem.objects.filter(meeting=meeting, position__gt=position).order_by(
+        "position"
+    ):
+        AgendaItem.objects.filter(pk=later.pk).update(position=later.position - 1)
 
 
 @transaction.atomic
@@ -275,7 +446,7 @@ def registration_register(*, actor: Actor, meeting: Meeting) -> Registration:
     """
     user = require_registrant(actor)
     meeting = lock(meeting)
-    if not meeting.registration_open:
+    if not meeting.registration_window_open(timezone.localdate()):
         raise InvalidInput("Registration for this meeting is closed.", field="meeting")
     if not meeting.is_upcoming(timezone.localdate()):
         raise InvalidInput("This meeting is over.", field="meeting")
@@ -363,6 +534,62 @@ def check_in(*, actor: Actor, registration: Registration) -> Registration:
     return save_fields(
         actor, "meetings.registration.checked_in", registration, checked_in_at=timezone.now()
     )
+
+
+@transaction.atomic
+def check_in_undo(*, actor: Actor, registration: Registration) -> Registration:
+    """Take back a check-in made by mistake (Secretariat)."""
+    require_meeting_runner(actor)
+    registration = lock(registration)
+    if registration.checked_in_at is None:
+        return registration
+    return save_fields(
+        actor, "meetings.registration.check_in_undone", registration, checked_in_at=None
+    )
+
+
+@transaction.atomic
+def registration_promote(*, actor: Actor, registration: Registration) -> Registration:
+    """Give a person on the waiting list a seat (Secretariat), out of queue order. Refused
+    when the meeting is full: raise its capacity or cancel a registration first."""
+    require_meeting_runner(actor)
+    meeting = lock(registration.meeting)
+    registration = lock(registration)
+    if registration.status != Status.WAITLISTED:
+        raise InvalidInput(
+            _("Only a person on the waiting list can be given a seat."), field="registration"
+        )
+    if meeting.capacity is not None and _registered_count(meeting) >= meeting.capacity:
+        raise InvalidInput(
+            _(
+                "The meeting is full (%(n)d places): raise its capacity or cancel a registration first."
+            )
+            % {"n": meeting.capacity},
+            field="registration",
+        )
+    return save_fields(
+        actor, "meetings.registration.promoted", registration, status=Status.REGISTERED
+    )
+
+
+@transaction.atomic
+def registration_cancel_for(*, actor: Actor, registration: Registration) -> Registration:
+    """Cancel someone's registration (Secretariat); a freed seat goes to the first person
+    waiting."""
+    require_meeting_runner(actor)
+    meeting = lock(registration.meeting)
+    registration = lock(registration)
+    if registration.status == Status.CANCELLED:
+        raise InvalidInput(_("This registration is already cancelled."), field="registration")
+    if registration.checked_in_at is not None:
+        raise InvalidInput(
+            _("This person has checked in: undo the check-in first."), field="registration"
+        )
+    freed_seat = registration.status == Status.REGISTERED
+    save_fields(actor, "meetings.registration.cancelled", registration, status=Status.CANCELLED)
+    if freed_seat:
+        _promote_waiting(meeting)
+    return registration
 
 
 # --- private calendar feed -----------------------------------------------------------
