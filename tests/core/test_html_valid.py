@@ -215,6 +215,12 @@ def key_pages() -> list[tuple[str | None, str]]:
         (SECRETARIAT, "/accounts/invitations/"),
         (SECRETARIAT, f"/programmes/{programme.slug}/"),
         (SECRETARIAT, f"/meetings/{meeting.slug}/"),
+        (SECRETARIAT, "/meetings/new/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/manage/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/edit/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/registrations/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/check-in/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/minutes/"),
     ]
 
 
