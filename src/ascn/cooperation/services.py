@@ -248,9 +248,10 @@ def post_hide(*, actor: Actor, post: Post, hidden: bool = True, reason: str = ""
     else:
         title = _("Your post in “%(thread)s” is shown again") % {"thread": thread.title}
         body = _("The Secretariat undid the hiding of your post.")
-    if post.author_id and post.author_id != getattr(actor, "pk", None):
+    author = post.author
+    if author is not None and author.pk != getattr(actor, "pk", None):
         notify(
-            users=[post.author],
+            users=[author],
             kind="post_hidden" if hidden else "post_shown",
             title=title,
             body=body,
