@@ -165,7 +165,7 @@ def test_the_agenda_is_added_edited_reordered_and_trimmed_with_an_audit_entry_ea
     client = roles.session("secretariat")
     desk = f"/meetings/{meeting.slug}/manage/"
     for title in ("Opening", "Action plans", "Closing"):
-        client.post(desk, {"action": "agenda-add", "title": title, "time": "09:00"})
+        client.post(desk, {"action": "agenda-add", "agenda-title": title, "agenda-time": "09:00"})
     items = list(meeting.agenda_items.order_by("position"))
     assert [(i.position, i.title) for i in items] == [
         (1, "Opening"),
@@ -296,8 +296,8 @@ def test_a_decision_is_recorded_from_the_desk(roles):
         f"/meetings/{meeting.slug}/manage/",
         {
             "action": "decision-add",
-            "title": "Adopted the ASCN Framework",
-            "document_url": "https://asean.org/framework.pdf",
+            "decision-title": "Adopted the ASCN Framework",
+            "decision-document_url": "https://asean.org/framework.pdf",
         },
     )
     assert meeting.decisions.get().title == "Adopted the ASCN Framework"

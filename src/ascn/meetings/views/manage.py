@@ -139,12 +139,15 @@ def meeting_edit(request, slug: str):
 def meeting_manage(request, slug: str):
     """The meeting's desk: its facts, the agenda (add, edit, reorder, remove) and decisions."""
     meeting = _meeting(request, slug)
-    agenda_form, decision_form, status = AgendaItemForm(), DecisionForm(), 200
+    # prefixed: both forms are on one page and share field names
+    agenda_form = AgendaItemForm(prefix="agenda")
+    decision_form = DecisionForm(prefix="decision")
+    status = 200
     editing = None
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "agenda-add":
-            agenda_form = AgendaItemForm(request.POST)
+            agenda_form = AgendaItemForm(request.POST, prefix="agenda")
             if agenda_form.is_valid():
                 data = agenda_form.cleaned_data
                 try:
@@ -164,7 +167,7 @@ def meeting_manage(request, slug: str):
             else:
                 status = 422
         elif action == "decision-add":
-            decision_form = DecisionForm(request.POST)
+            decision_form = DecisionForm(request.POST, prefix="decision")
             if decision_form.is_valid():
                 try:
                     decision_add(actor=request.user, meeting=meeting, **decision_form.cleaned_data)
