@@ -11,6 +11,7 @@ from ninja import Query, Status
 from ascn.core.api import (
     ERRORS_AUTH,
     ERRORS_READ,
+    ERRORS_WRITE,
     AppRouter,
     ErrorOut,
     ShapedRows,
@@ -252,12 +253,17 @@ def meetings_update(request, slug: str, payload: MeetingPatch):
     return meeting_detail_out(request, found(queries.meeting_for(request.user, slug)))
 
 
-@router.create(
+@router.post(
     "/meetings/{slug}/agenda",
-    AgendaItemOut,
-    "Add an item at the end of a meeting's agenda (Secretariat)",
+    response={201: AgendaItemOut, **ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut},
+    auth=member_auth,
+    operation_id="meetings_agenda_add",
+    summary="Add an item at the end of a meeting's agenda (Secretariat)",
 )
 def meetings_agenda_add(request, slug: str, payload: AgendaItemIn):
+    """Add an agenda item after the last one (its `position` is the next number). The
+    `time` is local to the host (the meeting's `time_zone`). 404 when the meeting is not
+    found."""
     meeting = _runner_meeting(request, slug)
     item = agenda_item_add(actor=request.user, meeting=meeting, **payload.dict())
     return Status(201, item)
@@ -335,5 +341,6 @@ def meetings_check_in(request, slug: str, registration_id: int):
     "Undo a check-in (Secretariat)",
 )
 def meetings_check_in_undo(request, slug: str, registration_id: int):
+    """Take back a check-in made by mistake; a person not checked in stays as they are."""
     registration = _registration_or_404(request, slug, registration_id)
     return check_in_out(check_in_undo(actor=request.user, registration=registration))
