@@ -144,7 +144,7 @@ def secretariat_attention(user: Actor) -> dict[str, Any]:
         status=ImportStatus.FAILED, created_at__gte=now - dt.timedelta(days=FAILED_IMPORTS_DAYS)
     ).order_by("-created_at", "-pk")
     return {
-        "plans": {**capped(submitted), "rows": list(submitted.order_by("pk")[:5])},
+        "plans": {**capped(submitted), "rows": list(submitted[:5])},
         "plans_endorsed": capped(endorsed),
         "organisations": {**capped(unverified), "rows": list(unverified[:5])},
         "calls": {**capped(closing), "rows": list(closing[:5]), "days": CALLS_CLOSING_DAYS},
