@@ -107,6 +107,9 @@ def describe(entries: Iterable[AuditEntry]) -> None:
                     for pk in value if isinstance(value, list) else [value]:
                         if pk not in (None, ""):
                             wanted[related].add(str(pk))
+            if field is not None and field.choices and related is None:
+                labels = {str(k): str(v) for k, v in field.flatchoices}
+                before, after = labels.get(str(before), before), labels.get(str(after), after)
             rows.append((label, before, after, related))
         plan.append((entry, rows))
     names: dict[type[models.Model], dict[str, str]] = {}
@@ -118,9 +121,13 @@ def describe(entries: Iterable[AuditEntry]) -> None:
     for entry, rows in plan:
         entry.type_name = type_name(entry.object_type)  # type: ignore[attr-defined]
         entry.action_words = action_words(entry.action)  # type: ignore[attr-defined]
-        entry.change_lines = [  # type: ignore[attr-defined]
+        lines = (
             _line(label, before, after, names.get(related) if related else None)
             for label, before, after, related in rows
+        )
+        # an empty field recorded as None before and "" after changed nothing a person sees
+        entry.change_lines = [  # type: ignore[attr-defined]
+            line for line in lines if not line.endswith(f": {EMPTY} → {EMPTY}")
         ]
 
 
