@@ -297,7 +297,7 @@ def test_a_csco_cannot_hide_or_lock_the_secretariat_can(roles, thread):
     assert not post.hidden and not thread.hidden and not thread.locked
     assert AuditEntry.objects.count() == entries
     # when the Secretariat moderates
-    post_hide(actor=roles.user("secretariat"), post=post)
+    post_hide(actor=roles.user("secretariat"), post=post, reason="Off topic.")
     thread_moderate(actor=roles.user("secretariat"), thread=thread, locked=True)
     # then
     post.refresh_from_db()
@@ -361,7 +361,9 @@ def test_members_read_and_reply_to_a_thread_whose_markup_is_made_safe(roles, thr
     # the Secretariat can
     secretariat = roles.session("secretariat")
     assert (
-        secretariat.post(f"/cooperation/posts/{post.pk}/moderate/", {"action": "hide"}).status_code
+        secretariat.post(
+            f"/cooperation/posts/{post.pk}/moderate/", {"action": "hide", "reason": "Off topic."}
+        ).status_code
         == 302
     )
     post.refresh_from_db()

@@ -220,6 +220,12 @@ def key_pages() -> list[tuple[str | None, str]]:
         (SECRETARIAT, f"/agreements/{agreement.slug}/edit/"),
         (SECRETARIAT, "/cities/phuket/officers/"),
         (SECRETARIAT, "/member-states/th/representatives/"),
+        (SECRETARIAT, "/meetings/new/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/manage/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/edit/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/registrations/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/check-in/"),
+        (SECRETARIAT, f"/meetings/{meeting.slug}/minutes/"),
     ]
 
 

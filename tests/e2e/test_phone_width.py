@@ -88,7 +88,13 @@ def _key_pages(pages: dict[str | None, list[str]]) -> dict[str | None, set[str]]
         CSO_PHUKET: {"/workspace/", pages[CSO_PHUKET][1], pages[CSO_PHUKET][6]},
         NR_TH: {"/workspace/", "/plans/queue/"},
         PARTNER_ADB: {"/workspace/", "/engagements/"},
-        SECRETARIAT: {"/accounts/invitations/"},
+        SECRETARIAT: {
+            "/accounts/invitations/",
+            "/workspace/",
+            "/meetings/new/",
+            pages[SECRETARIAT][-5],  # the meeting's desk
+            pages[SECRETARIAT][-3],  # its registrations
+        },
     }
 
 
@@ -174,6 +180,12 @@ def _pages() -> dict[str | None, list[str]]:
             "/agreements/undp-jetro-2018/edit/",
             "/cities/phuket/officers/",
             "/member-states/th/representatives/",
+            "/meetings/new/",
+            f"/meetings/{meeting.slug}/manage/",
+            f"/meetings/{meeting.slug}/edit/",
+            f"/meetings/{meeting.slug}/registrations/",
+            f"/meetings/{meeting.slug}/check-in/",
+            f"/meetings/{meeting.slug}/minutes/",
         ],
     }
 

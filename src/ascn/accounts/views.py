@@ -94,6 +94,11 @@ def account(request):
 # --- signing in ----------------------------------------------------------------------
 
 
+def signed_in_message(request, user: User) -> None:
+    """Said once signing in is complete (after the second factor, when one is owed)."""
+    messages.success(request, _("Signed in as %(email)s.") % {"email": user.email})
+
+
 class SignInView(auth_views.LoginView):
     """E-mail and password; then straight on to the second factor when one is owed."""
 
@@ -101,8 +106,12 @@ class SignInView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
 
     def form_valid(self, form):
-        forget_own_failures(self.request, form.get_user().email)
-        return super().form_valid(form)
+        user = form.get_user()
+        forget_own_failures(self.request, user.email)
+        response = super().form_valid(form)
+        if not needs_second_factor(user, verified=request_verified(self.request)):
+            signed_in_message(self.request, user)
+        return response
 
     def get_redirect_url(self):
         """The ``next`` given, unless it leads off the site or back into signing in or out
@@ -279,6 +288,7 @@ def two_factor_verify(request):
     form = TwoFactorCodeForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         django_otp.login(request, form.device)
+        signed_in_message(request, user)
         return redirect(next_url)
     context = {"form": form, "next": next_url, "demo_code": _demo_code(user, device)}
     return render(request, "accounts/two_factor_verify.html", context)

@@ -54,6 +54,6 @@ class ThreadAdmin(ReadOnlyAdmin):
 class PostAdmin(ReadOnlyAdmin):
     list_display = ["thread", "author", "created_at", "hidden"]
     list_filter = ["hidden"]
-    actions = ["hide", "unhide"]
-    hide = _post_visibility(_("Hide from members"), hidden=True)
+    # Hiding asks for a reason its author is told: that is done on the thread's page.
+    actions = ["unhide"]
     unhide = _post_visibility(_("Show to members"), hidden=False)

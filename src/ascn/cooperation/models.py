@@ -106,6 +106,11 @@ class Post(TimeStampedModel):
     # Rendered and sanitised once, when written; pages show this, never ``body`` as HTML.
     body_html = models.TextField(_("text (sanitised HTML)"), editable=False)
     hidden = models.BooleanField(_("hidden by a moderator"), default=False, db_index=True)
+    hidden_reason = models.TextField(
+        _("why it is hidden"),
+        blank=True,
+        help_text=_("The moderator's reason, told to the author; empty while the post is shown."),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

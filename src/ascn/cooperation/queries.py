@@ -39,9 +39,11 @@ def threads_for(user: Actor) -> QuerySet[Thread]:
 
 
 def posts_for(user: Actor, thread: Thread) -> QuerySet[Post]:
+    """The thread's posts; hidden ones only for moderators and, with the reason, their author."""
     qs = thread.posts.select_related("author")
     if not can_moderate(user):
-        qs = qs.filter(hidden=False)
+        mine = Q(author=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+        qs = qs.filter(Q(hidden=False) | mine)
     return qs
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ascn.accounts.notifications import notify
 from ascn.cooperation.markdown import render_markdown
 from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
 from ascn.cooperation.permissions import (
@@ -213,10 +214,47 @@ def thread_moderate(
     return thread
 
 
+HIDE_REASON_MAX = 1_000
+
+
 @transaction.atomic
-def post_hide(*, actor: Actor, post: Post, hidden: bool = True) -> Post:
+def post_hide(*, actor: Actor, post: Post, hidden: bool = True, reason: str = "") -> Post:
+    """Hide a post (with the reason, which its author is told) or show it again (the author
+    is told too). Both are audited with the reason."""
     _require_moderator(actor)
     post = lock(post)
-    if post.hidden != hidden:
-        save_fields(actor, "cooperation.post.moderated", post, hidden=hidden)
+    reason = (reason or "").strip()
+    if hidden and not reason:
+        raise InvalidInput(_("Say why the post is hidden: its author is told."), field="reason")
+    if len(reason) > HIDE_REASON_MAX:
+        raise InvalidInput(
+            _("A reason is at most %(n)d characters.") % {"n": HIDE_REASON_MAX}, field="reason"
+        )
+    if post.hidden == hidden and post.hidden_reason == (reason if hidden else ""):
+        return post
+    post = save_fields(
+        actor,
+        "cooperation.post.moderated",
+        post,
+        hidden=hidden,
+        hidden_reason=reason if hidden else "",
+    )
+    thread = post.thread
+    if hidden:
+        title = _("Your post in “%(thread)s” was hidden by the Secretariat") % {
+            "thread": thread.title
+        }
+        body = _("The reason given: %(reason)s") % {"reason": reason}
+    else:
+        title = _("Your post in “%(thread)s” is shown again") % {"thread": thread.title}
+        body = _("The Secretariat undid the hiding of your post.")
+    author = post.author
+    if author is not None and author.pk != getattr(actor, "pk", None):
+        notify(
+            users=[author],
+            kind="post_hidden" if hidden else "post_shown",
+            title=title,
+            body=body,
+            url=f"{thread.get_absolute_url()}#post-{post.pk}",
+        )
     return post

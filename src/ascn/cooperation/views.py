@@ -139,11 +139,23 @@ def post_moderation(request, pk: int):
     post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
     if not queries.threads_for(request.user).filter(pk=post.thread_id).exists():
         raise Http404
+    hidden = request.POST.get("action") != "unhide"
     try:
-        post_hide(actor=request.user, post=post, hidden=request.POST.get("action") != "unhide")
+        post_hide(
+            actor=request.user, post=post, hidden=hidden, reason=request.POST.get("reason", "")
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
     except DomainError as exc:
         raise PermissionDenied(exc.message) from exc
-    return redirect(post.thread.get_absolute_url())
+    else:
+        messages.success(
+            request,
+            _("The post is hidden; its author is told why.")
+            if hidden
+            else _("The post is shown again; its author is told."),
+        )
+    return redirect(f"{post.thread.get_absolute_url()}#post-{post.pk}")
 
 
 @require_GET

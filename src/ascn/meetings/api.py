@@ -1,4 +1,5 @@
-"""API of meetings: the list, one meeting, self-registration and iCalendar feeds.
+"""API of meetings: the list, one meeting, self-registration and iCalendar feeds; the
+Secretariat's writes (create and edit a meeting, its agenda, check-in).
 
 The ``.ics`` routes are declared before ``/meetings/{slug}`` so that the path converter
 of the detail route never swallows ``{slug}.ics``.
@@ -10,17 +11,42 @@ from ninja import Query, Status
 from ascn.core.api import (
     ERRORS_AUTH,
     ERRORS_READ,
+    ERRORS_WRITE,
     AppRouter,
     ErrorOut,
     ShapedRows,
     member_auth,
 )
-from ascn.core.errors import NotFound
+from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.queries import found
 from ascn.meetings import calendar, queries
-from ascn.meetings.models import Meeting, Registration
-from ascn.meetings.schemas import MeetingDetailOut, MeetingFilters, MeetingOut, RegistrationOut
-from ascn.meetings.services import registration_cancel, registration_register, waiting_position
+from ascn.meetings.models import AgendaItem, Meeting, Registration
+from ascn.meetings.permissions import require_meeting_runner
+from ascn.meetings.schemas import (
+    AgendaItemIn,
+    AgendaItemOut,
+    AgendaItemPatch,
+    CheckInOut,
+    MeetingDetailOut,
+    MeetingFilters,
+    MeetingIn,
+    MeetingOut,
+    MeetingPatch,
+    RegistrationOut,
+)
+from ascn.meetings.services import (
+    agenda_item_add,
+    agenda_item_move,
+    agenda_item_update,
+    check_in,
+    check_in_undo,
+    meeting_create,
+    meeting_update,
+    registration_cancel,
+    registration_register,
+    waiting_position,
+)
+from ascn.network.models import City, MemberState
 
 router = AppRouter(tags=["meetings"])
 
@@ -53,6 +79,9 @@ def meeting_out(meeting: Meeting) -> dict:
         "source": meeting.source,
         "capacity": meeting.capacity,
         "registration_open": meeting.registration_open,
+        "registration_opens_on": meeting.registration_opens_on,
+        "registration_closes_on": meeting.registration_closes_on,
+        "time_zone": meeting.time_zone,
         "registered_count": meeting.registered_count,
         "waitlisted_count": meeting.waitlisted_count,
         "url": meeting.get_absolute_url(),
@@ -124,7 +153,10 @@ def meetings_list(request, filters: Query[MeetingFilters]):
 def meetings_read(request, slug: str):
     """One meeting with its description, agenda, decisions and minutes, and your own
     registration when you are signed in and registered."""
-    meeting = _meeting_or_404(request, slug)
+    return meeting_detail_out(request, _meeting_or_404(request, slug))
+
+
+def meeting_detail_out(request, meeting: Meeting) -> dict:
     mine = queries.own_registration(request.user, meeting)
     return {
         **meeting_out(meeting),
@@ -166,3 +198,149 @@ def meetings_cancel_registration(request, slug: str):
     list gets it. 404 when you are not registered."""
     meeting = _meeting_or_404(request, slug)
     return registration_out(registration_cancel(actor=request.user, meeting=meeting))
+
+
+# --- the Secretariat's writes --------------------------------------------------------------
+
+
+def _meeting_values(data: dict) -> dict:
+    """Schema fields → service values: the host state by code and the host city by slug."""
+    if "host_member_state" in data:
+        code = (data.pop("host_member_state") or "").upper()
+        state = MemberState.objects.filter(code=code).first() if code else None
+        if code and state is None:
+            raise InvalidInput(f"No member state {code}.", field="host_member_state")
+        data["host_member_state"] = state
+    if "host_city" in data:
+        slug = data.pop("host_city") or ""
+        city = City.objects.filter(slug=slug).first() if slug else None
+        if slug and city is None:
+            raise InvalidInput(f"No city {slug}.", field="host_city")
+        data["host_city"] = city
+    return data
+
+
+def _runner_meeting(request, slug: str) -> Meeting:
+    require_meeting_runner(request.user)
+    return _meeting_or_404(request, slug)
+
+
+@router.create("/meetings", MeetingDetailOut, "Create a meeting (Secretariat)")
+def meetings_create(request, payload: MeetingIn):
+    """The Secretariat creates a meeting. The slug is made from the title (and the year)
+    unless given; the host city must lie in the host member state."""
+    data = _meeting_values(payload.dict(exclude_unset=True))
+    slug = data.pop("slug", None) or ""
+    meeting = meeting_create(actor=request.user, slug=slug, values=data)
+    return Status(
+        201, meeting_detail_out(request, found(queries.meeting_for(request.user, meeting.slug)))
+    )
+
+
+@router.write(
+    "PATCH",
+    "/meetings/{slug}",
+    MeetingDetailOut,
+    "Edit a meeting (Secretariat); send the version you edited",
+)
+def meetings_update(request, slug: str, payload: MeetingPatch):
+    """Edit a meeting's facts. Send the `version` you read (409 when stale); fields left out
+    are kept."""
+    meeting = _runner_meeting(request, slug)
+    data = _meeting_values(payload.dict(exclude_unset=True))
+    version = data.pop("version")
+    meeting_update(actor=request.user, meeting=meeting, version=version, values=data)
+    return meeting_detail_out(request, found(queries.meeting_for(request.user, slug)))
+
+
+@router.post(
+    "/meetings/{slug}/agenda",
+    response={201: AgendaItemOut, **ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut},
+    auth=member_auth,
+    operation_id="meetings_agenda_add",
+    summary="Add an item at the end of a meeting's agenda (Secretariat)",
+)
+def meetings_agenda_add(request, slug: str, payload: AgendaItemIn):
+    """Add an agenda item after the last one (its `position` is the next number). The
+    `time` is local to the host (the meeting's `time_zone`). 404 when the meeting is not
+    found."""
+    meeting = _runner_meeting(request, slug)
+    item = agenda_item_add(actor=request.user, meeting=meeting, **payload.dict())
+    return Status(201, item)
+
+
+@router.write(
+    "PATCH",
+    "/meetings/{slug}/agenda/{item_id}",
+    AgendaItemOut,
+    "Edit an agenda item or move it up or down (Secretariat); send its version",
+)
+def meetings_agenda_update(request, slug: str, item_id: int, payload: AgendaItemPatch):
+    """Edit the title, time or description (fields left out are kept) and/or move the item
+    one place (`move`). Send the item's `version` (409 when stale)."""
+    meeting = _runner_meeting(request, slug)
+    item = found(AgendaItem.objects.filter(meeting=meeting, pk=item_id).first())
+    data = payload.dict(exclude_unset=True)
+    version = data["version"]
+    edits = {key: data[key] for key in ("title", "time", "description") if key in data}
+    if edits:
+        item = agenda_item_update(
+            actor=request.user,
+            item=item,
+            version=version,
+            title=edits.get("title", item.title),
+            time=edits.get("time", item.time),
+            description=edits.get("description", item.description),
+        )
+        version = item.version
+    if data.get("move"):
+        item = agenda_item_move(
+            actor=request.user,
+            item=item,
+            offset=-1 if data["move"] == "up" else 1,
+            version=version,
+        )
+    return AgendaItem.objects.get(pk=item.pk)
+
+
+def check_in_out(registration: Registration) -> dict:
+    return {
+        "id": registration.pk,
+        "person": registration.user.get_full_name(),
+        "status": registration.status,
+        "checked_in_at": registration.checked_in_at,
+    }
+
+
+def _registration_or_404(request, slug: str, registration_id: int) -> Registration:
+    meeting = _runner_meeting(request, slug)
+    return found(
+        Registration.objects.filter(meeting=meeting, pk=registration_id)
+        .select_related("user")
+        .first()
+    )
+
+
+@router.write(
+    "POST",
+    "/meetings/{slug}/registrations/{registration_id}/check-in",
+    CheckInOut,
+    "Check a registered person in (Secretariat)",
+)
+def meetings_check_in(request, slug: str, registration_id: int):
+    """Mark a registered person present; checking in twice changes nothing. People waiting
+    or cancelled cannot be checked in (422)."""
+    registration = _registration_or_404(request, slug, registration_id)
+    return check_in_out(check_in(actor=request.user, registration=registration))
+
+
+@router.write(
+    "DELETE",
+    "/meetings/{slug}/registrations/{registration_id}/check-in",
+    CheckInOut,
+    "Undo a check-in (Secretariat)",
+)
+def meetings_check_in_undo(request, slug: str, registration_id: int):
+    """Take back a check-in made by mistake; a person not checked in stays as they are."""
+    registration = _registration_or_404(request, slug, registration_id)
+    return check_in_out(check_in_undo(actor=request.user, registration=registration))

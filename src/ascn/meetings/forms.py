@@ -1,10 +1,14 @@
 """Forms of the meetings pages and back office. They only collect input: the services check
 the file (PDF by content, at most 10 MB) and who may upload."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.meetings.models import MeetingDocument
+from ascn.meetings.models import Meeting, MeetingDocument
+from ascn.meetings.services import TIME_ZONES
+from ascn.network.models import City, MemberState
 
 
 class MeetingDocumentForm(forms.Form):
@@ -21,4 +25,146 @@ class MeetingDocumentForm(forms.Form):
         label=_("PDF file"),
         help_text=_("A PDF of at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    # the network's region first (ASEAN's zones are all "Asia/…"), then every other zone
+    zones = sorted(TIME_ZONES)
+    asia = [z for z in zones if z.startswith("Asia/")]
+    rest = [z for z in zones if not z.startswith("Asia/")]
+    return [
+        ("", _("Not set")),
+        (_("Asia"), [(z, z) for z in asia]),
+        (_("Elsewhere"), [(z, z) for z in rest]),
+    ]
+
+
+class CityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: City) -> str:
+        return f"{obj.name} ({obj.member_state.name})"
+
+
+class MeetingForm(forms.Form):
+    """A meeting's facts as the Secretariat enters them; the slug is made from the title."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    number = forms.IntegerField(
+        label=_("Number in its series"), min_value=1, max_value=999, required=False
+    )
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty for a one-day meeting."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Host's time zone"),
+        required=False,
+        choices=_time_zone_choices,
+        help_text=_("Agenda times are in this time zone (e.g. Asia/Bangkok for Thailand)."),
+    )
+    host_member_state = forms.ModelChoiceField(
+        label=_("Host member state"),
+        queryset=MemberState.objects.order_by("name"),
+        required=False,
+        empty_label=_("None"),
+    )
+    host_city = CityChoiceField(
+        label=_("Host city"),
+        queryset=City.objects.select_related("member_state").order_by("name"),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("A city of the host member state."),
+    )
+    place = forms.CharField(label=_("Venue and place"), max_length=200, required=False)
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("", _("Not decided")), *Meeting.Format.choices], required=False
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    capacity = forms.IntegerField(
+        label=_("Places"), min_value=1, required=False, help_text=_("Empty: no limit.")
+    )
+    registration_open = forms.BooleanField(label=_("Registration is open"), required=False)
+    registration_opens_on = forms.DateField(
+        label=_("Registration opens"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: as soon as registration is open."),
+    )
+    registration_closes_on = forms.DateField(
+        label=_("Registration closes"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day to register. Empty: until the meeting ends."),
+    )
+
+    FIELDS = (
+        "title",
+        "kind",
+        "number",
+        "start_date",
+        "end_date",
+        "time_zone",
+        "host_member_state",
+        "host_city",
+        "place",
+        "format",
+        "description",
+        "capacity",
+        "registration_open",
+        "registration_opens_on",
+        "registration_closes_on",
+    )
+
+    @classmethod
+    def initial_from(cls, meeting: Meeting) -> dict[str, Any]:
+        return {"version": meeting.version, **{f: getattr(meeting, f) for f in cls.FIELDS}}
+
+    def service_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values = {f: data[f] for f in self.FIELDS}
+        for text in ("place", "description", "time_zone", "format"):
+            values[text] = (values[text] or "").strip()
+        values["title"] = values["title"].strip()
+        return values
+
+
+class AgendaItemForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    time = forms.TimeField(
+        label=_("Time (local)"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(label=_("Decision or document adopted"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    document_title = forms.CharField(label=_("Document title"), max_length=300, required=False)
+    document_url = forms.URLField(
+        label=_("Document address (URL)"), required=False, assume_scheme="https"
+    )
+
+
+class MinutesForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    minutes = forms.CharField(
+        label=_("Minutes (Markdown)"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_(
+            "Headings with #, lists with -, links as [text](address). Preview before saving."
+        ),
     )

@@ -64,6 +64,23 @@ class Meeting(HasPage, VersionedModel):
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
     )
     registration_open = models.BooleanField(_("registration open"), default=False)
+    registration_opens_on = models.DateField(
+        _("registration opens"), null=True, blank=True, help_text=_("Empty: as soon as it is open.")
+    )
+    registration_closes_on = models.DateField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("The last day to register. Empty: until the meeting ends."),
+    )
+    time_zone = models.CharField(
+        _("host's time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The IANA time zone of the host city, e.g. Asia/Bangkok: agenda times are local."
+        ),
+    )
     minutes = models.TextField(_("minutes (Markdown)"), blank=True)
 
     class Meta:
@@ -98,8 +115,16 @@ class Meeting(HasPage, VersionedModel):
     def is_upcoming(self, today: dt.date | None = None) -> bool:
         return self.last_day >= (today or dt.date.today())
 
+    def registration_window_open(self, today: dt.date) -> bool:
+        """Registration is switched on and ``today`` lies in its window, if one is set."""
+        if not self.registration_open:
+            return False
+        if self.registration_opens_on and today < self.registration_opens_on:
+            return False
+        return not (self.registration_closes_on and today > self.registration_closes_on)
 
-class AgendaItem(TimeStampedModel):
+
+class AgendaItem(VersionedModel):
     meeting = link(Meeting, _("meeting"), related_name="agenda_items", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(_("position"))
     time = models.TimeField(_("time (local)"), null=True, blank=True)

@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ascn.core.api import InputSchema
+from ascn.core.api import InputSchema, Keep
 from ascn.meetings.models import Meeting, Registration
 
 # The API's codes are the models' choices, in their order.
@@ -37,6 +37,9 @@ class MeetingOut(Schema):
     source: str
     capacity: int | None
     registration_open: bool
+    registration_opens_on: dt.date | None
+    registration_closes_on: dt.date | None
+    time_zone: str = Field(..., description="IANA time zone of the host; agenda times are local")
     registered_count: int
     waitlisted_count: int
     url: str
@@ -44,6 +47,8 @@ class MeetingOut(Schema):
 
 
 class AgendaItemOut(Schema):
+    id: int
+    version: int
     position: int
     time: dt.time | None
     title: str
@@ -74,3 +79,60 @@ class MeetingDetailOut(MeetingOut):
     my_registration: RegistrationOut | None = Field(
         None, description="The signed-in person's own registration, if any"
     )
+
+
+class MeetingFields(InputSchema):
+    """What the Secretariat writes about a meeting. Host state by its ISO code, host city by
+    its slug; the city must lie in the state."""
+
+    number: int | None = Field(None, ge=1, le=999)
+    end_date: dt.date | None = None
+    time_zone: str = Field("", max_length=64, description="IANA name, e.g. Asia/Bangkok")
+    host_member_state: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
+    host_city: str | None = Field(None, max_length=100)
+    place: str = Field("", max_length=200)
+    format: FormatCode = ""
+    description: str = Field("", max_length=20_000)
+    capacity: int | None = Field(None, ge=1)
+    registration_open: bool = False
+    registration_opens_on: dt.date | None = None
+    registration_closes_on: dt.date | None = None
+
+
+class MeetingIn(MeetingFields):
+    title: str = Field(..., min_length=1, max_length=200)
+    kind: KindCode
+    start_date: dt.date
+    slug: str | None = Field(
+        None, max_length=80, pattern=r"^[-a-z0-9]*$", description="Made from the title if left out"
+    )
+
+
+class MeetingPatch(MeetingFields):
+    version: int = Field(..., ge=1)
+    title: str = Keep(min_length=1, max_length=200)
+    kind: KindCode = Keep()
+    start_date: dt.date = Keep()
+
+
+class AgendaItemIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=200)
+    time: dt.time | None = Field(None, description="Local time at the host")
+    description: str = Field("", max_length=5_000)
+
+
+class AgendaItemPatch(InputSchema):
+    version: int = Field(..., ge=1)
+    title: str = Keep(min_length=1, max_length=200)
+    time: dt.time | None = None
+    description: str = Keep(max_length=5_000)
+    move: Literal["up", "down"] | None = Field(
+        None, description="Swap places with the item before or after it"
+    )
+
+
+class CheckInOut(Schema):
+    id: int
+    person: str
+    status: RegistrationStatusCode
+    checked_in_at: dt.datetime | None

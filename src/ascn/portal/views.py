@@ -203,6 +203,9 @@ def workspace_page(request):
             "cities": cities,
             "queue": queue,
             "secretariat": scopes.secretariat,
+            "attention": workspace.secretariat_attention(user) if scopes.secretariat else None,
+            "states": workspace.representative_states(user),
+            "invitations": workspace.invitations_summary(user),
             "partner_sections": workspace.partner_sections(user),
         },
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ascn.core.audit.queries import CSV_COLUMNS, AuditFilterForm, audit_entries
+from ascn.core.audit.words import describe
 from ascn.core.models import AuditEntry
 from ascn.core.permissions import scopes_of
 
@@ -42,27 +43,6 @@ def _filters(form: AuditFilterForm) -> dict[str, Any]:
     return {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
 
 
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
-def change_lines(changes: Any) -> list[str]:
-    """``{field: {before, after}}`` as "field: before → after" lines."""
-    if not isinstance(changes, dict):
-        return [_shown(changes)] if changes else []
-    lines: list[str] = []
-    for field, change in changes.items():
-        if isinstance(change, dict) and set(change) <= {"before", "after"}:
-            lines.append(f"{field}: {_shown(change.get('before'))} → {_shown(change.get('after'))}")
-        else:
-            lines.append(f"{field}: {_shown(change)}")
-    return lines
-
-
 @login_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -73,9 +53,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not valid:
         entries = entries.none()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        # The page's lines of each entry's changes, for the template (not a column).
-        entry.change_lines = change_lines(entry.changes)  # type: ignore[attr-defined]
+    # the page's entries in people's words: kinds, actions and changes by their names
+    describe(page.object_list)
     return render(
         request,
         "core/audit.html",

@@ -22,7 +22,6 @@ from ascn.meetings.permissions import can_register
 from ascn.meetings.services import (
     calendar_feed_regenerate,
     calendar_feed_revoke,
-    check_in,
     meeting_document_delete,
     meeting_document_upload,
     registration_cancel,
@@ -51,6 +50,7 @@ def meeting_detail(request, slug: str):
     context = {
         "meeting": meeting,
         "upcoming": meeting.is_upcoming(timezone.localdate()),
+        "registration_window": meeting.registration_window_open(timezone.localdate()),
         "registration": mine,
         "waiting_position": waiting_position(mine) if mine else None,
         "may_register": request.user.is_authenticated and can_register(request.user),
@@ -96,42 +96,6 @@ def meeting_cancel(request, slug: str):
     else:
         messages.success(request, _("Your registration is cancelled."))
     return redirect(meeting.get_absolute_url())
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_check_in(request, slug: str):
-    if not scopes_of(request.user).secretariat:
-        raise Http404(_("Meeting not found."))
-    meeting = _meeting_or_404(request, slug)
-    if request.method == "POST":
-        registration = (
-            Registration.objects.filter(
-                meeting=meeting, pk=request.POST.get("registration") or 0
-            ).first()
-            if (request.POST.get("registration") or "").isdigit()
-            else None
-        )
-        if registration is None:
-            raise Http404(_("Registration not found."))
-        try:
-            check_in(actor=request.user, registration=registration)
-        except InvalidInput as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("%(who)s checked in.") % {"who": registration.user})
-        return redirect("meeting-check-in", slug=meeting.slug)
-    registrations = (
-        Registration.objects.filter(meeting=meeting)
-        .exclude(status=Registration.Status.CANCELLED)
-        .select_related("user")
-        .order_by("status", "queued_at")
-    )
-    return render(
-        request,
-        "meetings/meeting_check_in.html",
-        {"meeting": meeting, "registrations": registrations},
-    )
 
 
 @login_required

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ascn.core import audit, events
@@ -27,7 +29,6 @@ from ascn.core.services import (
     validate,
 )
 from ascn.meetings.models import (
-    AgendaItem,
     CalendarFeed,
     Decision,
     Meeting,
@@ -36,8 +37,28 @@ from ascn.meetings.models import (
 )
 from ascn.meetings.permissions import require_meeting_runner, require_registrant
 
+# the agenda's writes, re-exported: callers import every meeting write from here
+from ascn.meetings.services.agenda import (
+    agenda_item_add as agenda_item_add,
+)
+from ascn.meetings.services.agenda import (
+    agenda_item_delete as agenda_item_delete,
+)
+from ascn.meetings.services.agenda import (
+    agenda_item_move as agenda_item_move,
+)
+from ascn.meetings.services.agenda import (
+    agenda_item_save as agenda_item_save,
+)
+from ascn.meetings.services.agenda import (
+    agenda_item_update as agenda_item_update,
+)
+
 if TYPE_CHECKING:
     from ascn.core.types import Actor
+
+# The IANA names a meeting's host time zone is chosen from.
+TIME_ZONES = frozenset(zoneinfo.available_timezones())
 
 MEETING_FIELDS = [
     "title",
@@ -56,6 +77,9 @@ MEETING_FIELDS = [
     "source",
     "capacity",
     "registration_open",
+    "registration_opens_on",
+    "registration_closes_on",
+    "time_zone",
 ]
 Status = Registration.Status
 
@@ -74,15 +98,50 @@ def _check_meeting(meeting: Meeting) -> None:
         )
     if meeting.uncertain and not meeting.uncertainty_note.strip():
         raise InvalidInput("Say what is uncertain.", field="uncertainty_note")
+    opens, closes = meeting.registration_opens_on, meeting.registration_closes_on
+    if opens and closes and closes < opens:
+        raise InvalidInput(
+            _("Registration cannot close before it opens."), field="registration_closes_on"
+        )
+    if closes and closes > meeting.last_day:
+        raise InvalidInput(
+            _("Registration cannot close after the meeting ends."), field="registration_closes_on"
+        )
+    if meeting.time_zone and meeting.time_zone not in TIME_ZONES:
+        raise InvalidInput(
+            _("Choose a time zone from the list (e.g. Asia/Bangkok)."), field="time_zone"
+        )
     validate(meeting)
 
 
+def meeting_slug_for(title: str, *, start: dt.date | None = None) -> str:
+    """A free slug made from the title (and the year, when the title has none), with "-2",
+    "-3"… appended when it is taken."""
+    base = slugify(title)[:70].strip("-")
+    if not base:
+        raise InvalidInput(_("Give the meeting a title with letters or digits."), field="title")
+    if start is not None and str(start.year) not in base:
+        base = f"{base}-{start.year}"
+    slug, n = base, 1
+    while Meeting.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 @transaction.atomic
-def meeting_create(*, actor: Actor, slug: str, values: dict[str, Any]) -> Meeting:
+def meeting_create(*, actor: Actor, slug: str = "", values: dict[str, Any]) -> Meeting:
+    """A new meeting; its slug is made from the title when none is given."""
     require_meeting_runner(actor)
     unknown = set(values) - set(MEETING_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}", field=min(unknown))
+    if not (values.get("title") or "").strip():
+        raise InvalidInput(_("Give the meeting a title."), field="title")
+    if not slug:
+        slug = meeting_slug_for(values["title"], start=values.get("start_date"))
+    elif Meeting.objects.filter(slug=slug).exists():
+        raise InvalidInput(_("A meeting with this slug exists already."), field="slug")
     meeting = Meeting(slug=slug, **values)
     _check_meeting(meeting)
     meeting.save()
@@ -115,45 +174,6 @@ def meeting_update(
     return meeting, save_changes(
         actor, "meetings.meeting.updated", meeting, values, check=_check_meeting
     )
-
-
-def _agenda_snapshot(item: AgendaItem) -> dict[str, Any]:
-    # the audit log stores JSON: a time of day as "HH:MM:SS"
-    return {
-        "title": item.title,
-        "time": item.time.isoformat() if item.time else None,
-        "description": item.description,
-    }
-
-
-@transaction.atomic
-def agenda_item_save(
-    *,
-    actor: Actor,
-    meeting: Meeting,
-    position: int,
-    title: str,
-    time: dt.time | None = None,
-    description: str = "",
-) -> AgendaItem:
-    """Create or replace the agenda item at ``position``."""
-    require_meeting_runner(actor)
-    if position < 1:
-        raise InvalidInput("Positions start at 1.", field="position")
-    item = AgendaItem.objects.select_for_update().filter(meeting=meeting, position=position).first()
-    creating = item is None
-    before = {} if item is None else _agenda_snapshot(item)
-    item = item or AgendaItem(meeting=meeting, position=position)
-    item.title, item.time, item.description = title.strip(), time, description.strip()
-    validate(item)
-    item.save()
-    audit_and_announce(
-        actor,
-        f"meetings.agendaitem.{'created' if creating else 'updated'}",
-        item,
-        audit.diff(before, _agenda_snapshot(item)),
-    )
-    return item
 
 
 @transaction.atomic
@@ -275,7 +295,7 @@ def registration_register(*, actor: Actor, meeting: Meeting) -> Registration:
     """
     user = require_registrant(actor)
     meeting = lock(meeting)
-    if not meeting.registration_open:
+    if not meeting.registration_window_open(timezone.localdate()):
         raise InvalidInput("Registration for this meeting is closed.", field="meeting")
     if not meeting.is_upcoming(timezone.localdate()):
         raise InvalidInput("This meeting is over.", field="meeting")
@@ -363,6 +383,62 @@ def check_in(*, actor: Actor, registration: Registration) -> Registration:
     return save_fields(
         actor, "meetings.registration.checked_in", registration, checked_in_at=timezone.now()
     )
+
+
+@transaction.atomic
+def check_in_undo(*, actor: Actor, registration: Registration) -> Registration:
+    """Take back a check-in made by mistake (Secretariat)."""
+    require_meeting_runner(actor)
+    registration = lock(registration)
+    if registration.checked_in_at is None:
+        return registration
+    return save_fields(
+        actor, "meetings.registration.check_in_undone", registration, checked_in_at=None
+    )
+
+
+@transaction.atomic
+def registration_promote(*, actor: Actor, registration: Registration) -> Registration:
+    """Give a person on the waiting list a seat (Secretariat), out of queue order. Refused
+    when the meeting is full: raise its capacity or cancel a registration first."""
+    require_meeting_runner(actor)
+    meeting = lock(registration.meeting)
+    registration = lock(registration)
+    if registration.status != Status.WAITLISTED:
+        raise InvalidInput(
+            _("Only a person on the waiting list can be given a seat."), field="registration"
+        )
+    if meeting.capacity is not None and _registered_count(meeting) >= meeting.capacity:
+        raise InvalidInput(
+            _(
+                "The meeting is full (%(n)d places): raise its capacity or cancel a registration first."
+            )
+            % {"n": meeting.capacity},
+            field="registration",
+        )
+    return save_fields(
+        actor, "meetings.registration.promoted", registration, status=Status.REGISTERED
+    )
+
+
+@transaction.atomic
+def registration_cancel_for(*, actor: Actor, registration: Registration) -> Registration:
+    """Cancel someone's registration (Secretariat); a freed seat goes to the first person
+    waiting."""
+    require_meeting_runner(actor)
+    meeting = lock(registration.meeting)
+    registration = lock(registration)
+    if registration.status == Status.CANCELLED:
+        raise InvalidInput(_("This registration is already cancelled."), field="registration")
+    if registration.checked_in_at is not None:
+        raise InvalidInput(
+            _("This person has checked in: undo the check-in first."), field="registration"
+        )
+    freed_seat = registration.status == Status.REGISTERED
+    save_fields(actor, "meetings.registration.cancelled", registration, status=Status.CANCELLED)
+    if freed_seat:
+        _promote_waiting(meeting)
+    return registration
 
 
 # --- private calendar feed -----------------------------------------------------------

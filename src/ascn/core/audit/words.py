@@ -1,0 +1,141 @@
+"""The audit trail in people's words: a record's kind by its name ("Meeting", not
+``meetings.meeting``), what happened ("checked in"), and each changed field by its label with
+the records it points to by their names ("host city: — → Phuket", not ``host_city: None → 12``).
+
+Names are read for one page of entries at a time: one query per kind of record the page's
+changes point to, whatever the number of entries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.utils.text import capfirst
+
+from ascn.core.models import AuditEntry
+
+EMPTY = "—"
+_PLAIN = object()
+
+
+@cache
+def object_type_choices() -> list[tuple[str, str]]:
+    """Every kind of record the trail can name, as ``(label, "Name (app)")``, by name."""
+    choices = [
+        (model._meta.label_lower, f"{capfirst(model._meta.verbose_name)} ({model._meta.app_label})")
+        for model in apps.get_models()
+    ]
+    return sorted(choices, key=lambda choice: choice[1].lower())
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def type_name(object_type: str) -> str:
+    model = _model(object_type)
+    return str(capfirst(model._meta.verbose_name)) if model else object_type
+
+
+def action_words(action: str) -> str:
+    """``meetings.registration.checked_in`` → "checked in"."""
+    return action.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    fields = {field.name: field for field in model._meta.get_fields()}
+    field = fields.get(name) or fields.get(name.removesuffix("_id"))
+    return field if isinstance(field, models.Field) else None
+
+
+def _related(field: models.Field | None) -> type[models.Model] | None:
+    if field is not None and field.is_relation and field.related_model is not None:
+        related = field.related_model
+        return related if isinstance(related, type) else None
+    return None
+
+
+def _shown(value: Any, names: dict[str, str] | None = None) -> str:
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if names is not None:
+        if isinstance(value, list):
+            return ", ".join(names.get(str(v), f"#{v}") for v in value)
+        return names.get(str(value), f"#{value}")
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def describe(entries: Iterable[AuditEntry]) -> None:
+    """Set ``type_name``, ``action_words`` and ``change_lines`` on each entry of a page."""
+    entries = list(entries)
+    wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+    # per entry: (label, before, after, the model the values point to); before is ``_PLAIN``
+    # for a change recorded as one value rather than a before/after pair
+    Row = tuple[str, Any, Any, type[models.Model] | None]
+    plan: list[tuple[AuditEntry, list[Row]]] = []
+    for entry in entries:
+        model = _model(entry.object_type)
+        rows: list[Row] = []
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        for name, change in changes.items():
+            if not (isinstance(change, dict) and set(change) <= {"before", "after"}):
+                rows.append((name.replace("_", " "), _PLAIN, change, None))
+                continue
+            field = _field(model, name)
+            related = _related(field)
+            label = str(getattr(field, "verbose_name", "") or name.replace("_", " "))
+            before, after = change.get("before"), change.get("after")
+            if related is not None:
+                for value in (before, after):
+                    for pk in value if isinstance(value, list) else [value]:
+                        if pk not in (None, ""):
+                            wanted[related].add(str(pk))
+            if field is not None and field.choices and related is None:
+                labels = {str(k): str(v) for k, v in field.flatchoices}
+                before, after = labels.get(str(before), before), labels.get(str(after), after)
+            rows.append((label, before, after, related))
+        plan.append((entry, rows))
+    names: dict[type[models.Model], dict[str, str]] = {}
+    for related, pks in wanted.items():
+        valid = [pk for pk in pks if pk.isdigit()] if _int_pk(related) else list(pks)
+        names[related] = {
+            str(obj.pk): str(obj) for obj in related._default_manager.filter(pk__in=valid)
+        }
+    for entry, rows in plan:
+        entry.type_name = type_name(entry.object_type)  # type: ignore[attr-defined]
+        entry.action_words = action_words(entry.action)  # type: ignore[attr-defined]
+        lines = (
+            _line(label, before, after, names.get(related) if related else None)
+            for label, before, after, related in rows
+        )
+        # an empty field recorded as None before and "" after changed nothing a person sees
+        entry.change_lines = [  # type: ignore[attr-defined]
+            line for line in lines if not line.endswith(f": {EMPTY} → {EMPTY}")
+        ]
+
+
+def _line(label: str, before: Any, after: Any, names: dict[str, str] | None) -> str:
+    if before is _PLAIN:
+        return f"{label}: {_shown(after)}"
+    return f"{label}: {_shown(before, names)} → {_shown(after, names)}"
+
+
+def _int_pk(model: type[models.Model]) -> bool:
+    return isinstance(model._meta.pk, models.AutoField | models.BigAutoField | models.IntegerField)

@@ -1,0 +1,186 @@
+"""Writes to a meeting's agenda (Secretariat): add, edit, move, remove; ``agenda_item_save``
+places an item at a given position (the seed loader). Each checks permission, validates,
+writes and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ascn.core import audit, events
+from ascn.core.errors import InvalidInput
+from ascn.core.services import audit_and_announce, lock, lock_version, save_version, validate
+from ascn.meetings.models import AgendaItem, Meeting
+from ascn.meetings.permissions import require_meeting_runner
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
+
+def _agenda_snapshot(item: AgendaItem) -> dict[str, Any]:
+    # the audit log stores JSON: a time of day as "HH:MM:SS"
+    return {
+        "title": item.title,
+        "time": item.time.isoformat() if item.time else None,
+        "description": item.description,
+    }
+
+
+@transaction.atomic
+def agenda_item_save(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    position: int,
+    title: str,
+    time: dt.time | None = None,
+    description: str = "",
+) -> AgendaItem:
+    """Create or replace the agenda item at ``position``."""
+    require_meeting_runner(actor)
+    if position < 1:
+        raise InvalidInput("Positions start at 1.", field="position")
+    item = AgendaItem.objects.select_for_update().filter(meeting=meeting, position=position).first()
+    creating = item is None
+    before = {} if item is None else _agenda_snapshot(item)
+    item = item or AgendaItem(meeting=meeting, position=position)
+    item.title, item.time, item.description = title.strip(), time, description.strip()
+    validate(item)
+    if not creating:
+        item.version += 1
+    item.save()
+    audit_and_announce(
+        actor,
+        f"meetings.agendaitem.{'created' if creating else 'updated'}",
+        item,
+        audit.diff(before, _agenda_snapshot(item)),
+    )
+    return item
+
+
+def _agenda_values(title: str, time: dt.time | None, description: str) -> dict[str, Any]:
+    if not title.strip():
+        raise InvalidInput(_("Give the agenda item a title."), field="title")
+    return {"title": title.strip(), "time": time, "description": description.strip()}
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    title: str,
+    time: dt.time | None = None,
+    description: str = "",
+) -> AgendaItem:
+    """Add an item at the end of the meeting's agenda (Secretariat)."""
+    require_meeting_runner(actor)
+    meeting = lock(meeting)  # one addition at a time takes the next position
+    values = _agenda_values(title, time, description)
+    last = AgendaItem.objects.filter(meeting=meeting).order_by("-position").first()
+    item = AgendaItem(meeting=meeting, position=(last.position + 1) if last else 1, **values)
+    validate(item)
+    item.save()
+    audit_and_announce(
+        actor,
+        "meetings.agendaitem.created",
+        item,
+        audit.diff({}, {"position": item.position, **_agenda_snapshot(item)}),
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    actor: Actor,
+    item: AgendaItem,
+    version: int,
+    title: str,
+    time: dt.time | None = None,
+    description: str = "",
+) -> AgendaItem:
+    """Edit an agenda item's title, time and description; 409 when edited meanwhile."""
+    require_meeting_runner(actor)
+    item = lock_version(item, version)
+    values = _agenda_values(title, time, description)
+    before = _agenda_snapshot(item)
+    for field, value in values.items():
+        setattr(item, field, value)
+    validate(item)
+    save_version(
+        actor, "meetings.agendaitem.updated", item, audit.diff(before, _agenda_snapshot(item))
+    )
+    return item
+
+
+# A position no agenda reaches, held for a moment while two items swap places.
+_SWAP_POSITION = 32_767
+
+
+@transaction.atomic
+def agenda_item_move(
+    *, actor: Actor, item: AgendaItem, offset: int, version: int | None = None
+) -> AgendaItem:
+    """Move an item up (``offset=-1``) or down (``+1``) the agenda, swapping places with its
+    neighbour. Moving the first item up or the last down is refused. ``version``: the item's
+    version the caller edited (409 when stale); None from the page's arrows, which edit no
+    content."""
+    require_meeting_runner(actor)
+    if offset not in (-1, 1):
+        raise InvalidInput(_("An item moves one place up or down."), field="offset")
+    meeting = lock(item.meeting)
+    item = lock_version(item, version)
+    items = AgendaItem.objects.select_for_update().filter(meeting=meeting)
+    neighbour = (
+        items.filter(position__lt=item.position).order_by("-position").first()
+        if offset < 0
+        else items.filter(position__gt=item.position).order_by("position").first()
+    )
+    if neighbour is None:
+        raise InvalidInput(
+            _("This item is already first.") if offset < 0 else _("This item is already last."),
+            field="offset",
+        )
+    mine, theirs = item.position, neighbour.position
+    AgendaItem.objects.filter(pk=item.pk).update(position=_SWAP_POSITION)
+    AgendaItem.objects.filter(pk=neighbour.pk).update(position=mine)
+    item.position = theirs
+    save_version(
+        actor,
+        "meetings.agendaitem.moved",
+        item,
+        audit.diff({"position": mine}, {"position": theirs}),
+    )
+    neighbour.position = mine
+    save_version(
+        actor,
+        "meetings.agendaitem.moved",
+        neighbour,
+        audit.diff({"position": theirs}, {"position": mine}),
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, actor: Actor, item: AgendaItem) -> None:
+    """Remove an item; the items after it move up one place."""
+    require_meeting_runner(actor)
+    meeting = lock(item.meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    audit.record(
+        actor,
+        "meetings.agendaitem.deleted",
+        item,
+        audit.diff({"position": item.position, **_agenda_snapshot(item)}, {}),
+    )
+    position = item.position
+    with events.deleting(item):
+        item.delete()
+    for later in AgendaItem.objects.filter(meeting=meeting, position__gt=position).order_by(
+        "position"
+    ):
+        AgendaItem.objects.filter(pk=later.pk).update(position=later.position - 1)

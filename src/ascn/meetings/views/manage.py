@@ -1,0 +1,390 @@
+"""The Secretariat runs a meeting from these pages: its facts (create, edit), the agenda (add,
+edit, reorder, remove), decisions, registrations (search, give a seat from the waiting list,
+cancel), the check-in on the day (search by name, undo) and the minutes (Markdown, with a
+preview). Everyone else finds nothing here (404). Every write goes through a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ascn.core.errors import InvalidInput, StaleEdit
+from ascn.core.forms import form_error
+from ascn.core.queries import found
+from ascn.meetings import queries
+from ascn.meetings.forms import AgendaItemForm, DecisionForm, MeetingForm, MinutesForm
+from ascn.meetings.markdown import render_markdown
+from ascn.meetings.models import AgendaItem, Meeting, Registration
+from ascn.meetings.permissions import can_run_meetings
+from ascn.meetings.services import (
+    agenda_item_add,
+    agenda_item_delete,
+    agenda_item_move,
+    agenda_item_update,
+    check_in,
+    check_in_undo,
+    decision_add,
+    meeting_create,
+    meeting_update,
+    minutes_save,
+    registration_cancel_for,
+    registration_promote,
+    waiting_position,
+)
+
+REGISTRATIONS_PER_PAGE = 50
+Status = Registration.Status
+
+
+def _runner(request) -> None:
+    if not can_run_meetings(request.user):
+        raise Http404(_("Meeting not found."))
+
+
+def _meeting(request, slug: str) -> Meeting:
+    _runner(request)
+    return found(queries.meeting_for(request.user, slug), _("Meeting not found."))
+
+
+def _registration(meeting: Meeting, value: str | None) -> Registration:
+    pk = value or ""
+    registration = (
+        Registration.objects.filter(meeting=meeting, pk=int(pk)).select_related("user").first()
+        if pk.isdigit()
+        else None
+    )
+    return found(registration, _("Registration not found."))
+
+
+def _person(registration: Registration) -> str:
+    return registration.user.get_full_name() or registration.user.email
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create_view(request):
+    _runner(request)
+    form = MeetingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                meeting = meeting_create(actor=request.user, values=form.service_values())
+            except InvalidInput as exc:
+                form_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("The meeting is created. Add its agenda next; it is on the public list."),
+                )
+                return redirect("meeting-manage", slug=meeting.slug)
+        else:
+            status = 422
+    return render(
+        request, "meetings/manage/meeting_form.html", {"form": form, "meeting": None}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, slug: str):
+    meeting = _meeting(request, slug)
+    status, stale = 200, False
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                meeting_update(
+                    actor=request.user,
+                    meeting=meeting,
+                    version=form.cleaned_data["version"],
+                    values=form.service_values(),
+                )
+            except StaleEdit as exc:
+                current = Meeting.objects.get(pk=meeting.pk)
+                data = request.POST.copy()
+                data["version"] = str(current.version)  # saving again is a deliberate choice
+                form = MeetingForm(data)
+                form.is_valid()
+                form.add_error(None, exc.message)
+                status, stale = 409, True
+            except InvalidInput as exc:
+                form_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("The meeting is saved."))
+                return redirect("meeting-manage", slug=meeting.slug)
+        else:
+            status = 422
+    else:
+        form = MeetingForm(initial=MeetingForm.initial_from(meeting))
+    return render(
+        request,
+        "meetings/manage/meeting_form.html",
+        {"form": form, "meeting": meeting, "stale": stale},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_manage(request, slug: str):
+    """The meeting's desk: its facts, the agenda (add, edit, reorder, remove) and decisions."""
+    meeting = _meeting(request, slug)
+    # prefixed: both forms are on one page and share field names
+    agenda_form = AgendaItemForm(prefix="agenda")
+    decision_form = DecisionForm(prefix="decision")
+    status = 200
+    editing = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "agenda-add":
+            agenda_form = AgendaItemForm(request.POST, prefix="agenda")
+            if agenda_form.is_valid():
+                data = agenda_form.cleaned_data
+                try:
+                    agenda_item_add(
+                        actor=request.user,
+                        meeting=meeting,
+                        title=data["title"],
+                        time=data["time"],
+                        description=data["description"],
+                    )
+                except InvalidInput as exc:
+                    form_error(agenda_form, exc)
+                    status = exc.status
+                else:
+                    messages.success(request, _("Agenda item added."))
+                    return redirect(reverse("meeting-manage", args=[slug]) + "#agenda")
+            else:
+                status = 422
+        elif action == "decision-add":
+            decision_form = DecisionForm(request.POST, prefix="decision")
+            if decision_form.is_valid():
+                try:
+                    decision_add(actor=request.user, meeting=meeting, **decision_form.cleaned_data)
+                except InvalidInput as exc:
+                    form_error(decision_form, exc)
+                    status = exc.status
+                else:
+                    messages.success(request, _("Decision added."))
+                    return redirect(reverse("meeting-manage", args=[slug]) + "#decisions")
+            else:
+                status = 422
+        else:
+            raise Http404(_("Unknown action."))
+    edit_pk = request.GET.get("edit", "")
+    if edit_pk.isdigit():
+        editing = meeting.agenda_items.filter(pk=int(edit_pk)).first()
+    return render(
+        request,
+        "meetings/manage/meeting_manage.html",
+        {
+            "meeting": meeting,
+            "agenda": list(meeting.agenda_items.all()),
+            "decisions": list(meeting.decisions.all()),
+            "agenda_form": agenda_form,
+            "decision_form": decision_form,
+            "editing": editing,
+            "edit_form": (
+                AgendaItemForm(
+                    initial={
+                        "version": editing.version,
+                        "title": editing.title,
+                        "time": editing.time,
+                        "description": editing.description,
+                    },
+                    prefix="edit",
+                )
+                if editing
+                else None
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_change(request, slug: str, pk: int):
+    """Edit, move or remove one agenda item (the buttons and the edit form of the desk)."""
+    meeting = _meeting(request, slug)
+    item = found(AgendaItem.objects.filter(meeting=meeting, pk=pk).first(), _("Item not found."))
+    action = request.POST.get("action", "")
+    back = reverse("meeting-manage", args=[slug]) + "#agenda"
+    try:
+        if action in ("up", "down"):
+            agenda_item_move(actor=request.user, item=item, offset=-1 if action == "up" else 1)
+            messages.success(request, _("Agenda item moved."))
+        elif action == "delete":
+            agenda_item_delete(actor=request.user, item=item)
+            messages.success(request, _("Agenda item removed."))
+        elif action == "edit":
+            form = AgendaItemForm(request.POST, prefix="edit")
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return redirect(f"{reverse('meeting-manage', args=[slug])}?edit={item.pk}#agenda")
+            data = form.cleaned_data
+            agenda_item_update(
+                actor=request.user,
+                item=item,
+                version=data["version"] or 0,
+                title=data["title"],
+                time=data["time"],
+                description=data["description"],
+            )
+            messages.success(request, _("Agenda item saved."))
+        else:
+            raise Http404(_("Unknown action."))
+    except (InvalidInput, StaleEdit) as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
+
+
+def _registrations(meeting: Meeting, words: str, status: str):
+    rows = Registration.objects.filter(meeting=meeting).select_related("user")
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    for word in words.split()[:5]:
+        rows = rows.filter(Q(user__full_name__icontains=word) | Q(user__email__icontains=word))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_registrations(request, slug: str):
+    """Who registered: search by name or e-mail, filter by status; give a waiting person a
+    seat, or cancel a registration (the freed seat goes to the first person waiting)."""
+    meeting = _meeting(request, slug)
+    if request.method == "POST":
+        registration = _registration(meeting, request.POST.get("registration"))
+        action = request.POST.get("action", "")
+        try:
+            if action == "promote":
+                registration_promote(actor=request.user, registration=registration)
+                messages.success(
+                    request, _("%(who)s has a seat now.") % {"who": _person(registration)}
+                )
+            elif action == "cancel":
+                registration_cancel_for(actor=request.user, registration=registration)
+                messages.success(
+                    request,
+                    _("The registration of %(who)s is cancelled.") % {"who": _person(registration)},
+                )
+            else:
+                raise Http404(_("Unknown action."))
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+        return redirect(request.get_full_path())
+    words = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    rows = _registrations(meeting, words, status).order_by("status", "queued_at", "id")
+    page = Paginator(rows, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    for registration in page:
+        registration.position = waiting_position(registration)
+    return render(
+        request,
+        "meetings/manage/registrations.html",
+        {
+            "meeting": meeting,
+            "page_obj": page,
+            "q": words,
+            "status": status if status in Status.values else "",
+            "statuses": Status.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_check_in(request, slug: str):
+    """On the day: find a person by name or e-mail, check them in, undo a mistake."""
+    meeting = _meeting(request, slug)
+    if request.method == "POST":
+        registration = _registration(meeting, request.POST.get("registration"))
+        undo = request.POST.get("action") == "undo"
+        try:
+            if undo:
+                check_in_undo(actor=request.user, registration=registration)
+            else:
+                check_in(actor=request.user, registration=registration)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+        else:
+            who = {"who": _person(registration)}
+            messages.success(
+                request,
+                (_("The check-in of %(who)s is undone.") if undo else _("%(who)s checked in."))
+                % who,
+            )
+        return redirect(request.get_full_path())
+    words = request.GET.get("q", "").strip()[:100]
+    rows = (
+        _registrations(meeting, words, "")
+        .exclude(status=Status.CANCELLED)
+        .order_by("user__full_name", "user__email", "id")
+    )
+    page = Paginator(rows, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    present = Registration.objects.filter(meeting=meeting, checked_in_at__isnull=False).count()
+    return render(
+        request,
+        "meetings/meeting_check_in.html",
+        {"meeting": meeting, "page_obj": page, "q": words, "present": present},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_minutes(request, slug: str):
+    """The minutes in Markdown: "Preview" shows them as the page will (nothing saved),
+    "Save" keeps them (409 when someone saved the meeting meanwhile)."""
+    meeting = _meeting(request, slug)
+    preview, status = None, 200
+    if request.method == "POST":
+        form = MinutesForm(request.POST)
+        if form.is_valid():
+            text = form.cleaned_data["minutes"]
+            if request.POST.get("action") == "preview":
+                preview = render_markdown(text)
+            else:
+                try:
+                    minutes_save(
+                        actor=request.user,
+                        meeting=meeting,
+                        version=form.cleaned_data["version"],
+                        minutes=text,
+                    )
+                except StaleEdit as exc:
+                    current = Meeting.objects.get(pk=meeting.pk)
+                    data = request.POST.copy()
+                    data["version"] = str(current.version)
+                    form = MinutesForm(data)
+                    form.is_valid()
+                    form.add_error(None, exc.message)
+                    status = 409
+                except InvalidInput as exc:
+                    form_error(form, exc)
+                    status = exc.status
+                else:
+                    messages.success(request, _("The minutes are saved."))
+                    return redirect(meeting.get_absolute_url() + "#minutes-h")
+        else:
+            status = 422
+    else:
+        form = MinutesForm(initial={"version": meeting.version, "minutes": meeting.minutes})
+    return render(
+        request,
+        "meetings/manage/minutes.html",
+        {"meeting": meeting, "form": form, "preview": preview},
+        status=status,
+    )

@@ -1,0 +1,371 @@
+"""The Secretariat runs a meeting from the site (issue 16 item 2): create and edit it (slug from
+the title, host by name, time zone, registration window), the agenda (add, edit, reorder,
+remove), registrations (search, a seat from the waiting list, cancel), check-in (search, undo),
+minutes with a preview, decisions; and the same writes through the API, with versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from ascn.accounts.models import Role
+from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.meetings.models import AgendaItem, Meeting, Registration
+from ascn.meetings.services import (
+    agenda_item_add,
+    agenda_item_delete,
+    agenda_item_move,
+    agenda_item_update,
+    check_in,
+    meeting_create,
+    registration_register,
+)
+from ascn.network.models import City, MemberState
+from tests import factories
+from tests.roles import AuditMark, assert_matrix
+
+pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.roles"]
+
+START = dt.date.today() + dt.timedelta(days=40)
+
+
+def form_values(**extra) -> dict:
+    thailand = MemberState.objects.get(code="TH")
+    return {
+        "title": "ASCN Annual Meeting 2027",
+        "kind": "annual_meeting",
+        "start_date": START.isoformat(),
+        "end_date": (START + dt.timedelta(days=1)).isoformat(),
+        "time_zone": "Asia/Bangkok",
+        "host_member_state": thailand.pk,
+        "host_city": City.objects.get(slug="phuket").pk,
+        "place": "Phuket",
+        "format": "in_person",
+        "capacity": "2",
+        "registration_open": "on",
+        "registration_closes_on": (START - dt.timedelta(days=5)).isoformat(),
+        **extra,
+    }
+
+
+def a_meeting(*, capacity: int | None = 2, **extra) -> Meeting:
+    return meeting_create(
+        actor=None,
+        values={
+            "title": "ASCN Workshop on Mobility",
+            "kind": "workshop",
+            "start_date": START,
+            "host_member_state": MemberState.objects.get(code="TH"),
+            "capacity": capacity,
+            "registration_open": True,
+            **extra,
+        },
+    )
+
+
+def a_registrant(email: str, name: str, city: str = "phuket"):
+    return factories.user(email, role=Role.CSO, scope=City.objects.get(slug=city), full_name=name)
+
+
+# --- creating and editing ----------------------------------------------------------------------
+
+
+def test_the_secretariat_creates_a_meeting_from_the_page_with_the_host_chosen_by_name(roles):
+    client = roles.session("secretariat")
+    # given the form, which names the member states and cities
+    page = client.get("/meetings/new/")
+    assert page.status_code == 200
+    assert "Phuket (Thailand)" in page.content.decode()
+    mark = AuditMark()
+    # when she creates the meeting
+    response = client.post("/meetings/new/", form_values())
+    # then its slug is made from the title and she lands on the meeting's desk
+    meeting = Meeting.objects.get(title="ASCN Annual Meeting 2027")
+    assert meeting.slug == "ascn-annual-meeting-2027"
+    assert (
+        response.status_code == 302
+        and response["Location"] == "/meetings/ascn-annual-meeting-2027/manage/"
+    )
+    assert meeting.host_city.slug == "phuket" and meeting.time_zone == "Asia/Bangkok"
+    assert mark.only("meetings.meeting.created").object_id == str(meeting.pk)
+    # and a second meeting of the same title gets a slug of its own
+    client.post("/meetings/new/", form_values())
+    assert Meeting.objects.filter(slug="ascn-annual-meeting-2027-2").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field_message"),
+    [
+        ({"host_city": "hanoi"}, "is not in Thailand"),
+        (
+            {"registration_closes_on": (START + dt.timedelta(days=9)).isoformat()},
+            "after the meeting ends",
+        ),
+        ({"end_date": (START - dt.timedelta(days=1)).isoformat()}, "cannot end before it starts"),
+        ({"time_zone": "Mars/Olympus"}, "Select a valid choice"),
+    ],
+)
+def test_a_wrong_meeting_is_refused_with_a_clear_message_and_nothing_saved(
+    roles, change, field_message
+):
+    if change.get("host_city") == "hanoi":
+        change = {"host_city": City.objects.get(slug="hanoi").pk}
+    response = roles.session("secretariat").post("/meetings/new/", form_values(**change))
+    assert response.status_code == 422
+    assert field_message in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_only_the_secretariat_reaches_the_meeting_desk(roles):
+    meeting = a_meeting()
+    for path in (
+        "/meetings/new/",
+        f"/meetings/{meeting.slug}/manage/",
+        f"/meetings/{meeting.slug}/edit/",
+        f"/meetings/{meeting.slug}/registrations/",
+        f"/meetings/{meeting.slug}/check-in/",
+        f"/meetings/{meeting.slug}/minutes/",
+    ):
+        assert_matrix(
+            roles.session,
+            "GET",
+            path,
+            {
+                "anonymous": 302,
+                "cso_phuket": 404,
+                "nr_th": 404,
+                "partner_adb": 404,
+                "secretariat": 200,
+            },
+        )
+
+
+def test_an_edit_made_on_a_stale_version_is_refused_and_keeps_what_was_saved(roles):
+    meeting = a_meeting()
+    client = roles.session("secretariat")
+    stale = {**form_values(title="Renamed"), "version": meeting.version}
+    # given someone saved the meeting meanwhile
+    client.post(f"/meetings/{meeting.slug}/edit/", {**stale, "title": "First"})
+    # when the stale form is sent
+    response = client.post(f"/meetings/{meeting.slug}/edit/", stale)
+    # then it is a conflict, and the first save stands
+    assert response.status_code == 409
+    assert "Someone else saved this meeting" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).title == "First"
+
+
+# --- the agenda --------------------------------------------------------------------------------
+
+
+def test_the_agenda_is_added_edited_reordered_and_trimmed_with_an_audit_entry_each(roles):
+    meeting = a_meeting()
+    client = roles.session("secretariat")
+    desk = f"/meetings/{meeting.slug}/manage/"
+    for title in ("Opening", "Action plans", "Closing"):
+        client.post(desk, {"action": "agenda-add", "agenda-title": title, "agenda-time": "09:00"})
+    items = list(meeting.agenda_items.order_by("position"))
+    assert [(i.position, i.title) for i in items] == [
+        (1, "Opening"),
+        (2, "Action plans"),
+        (3, "Closing"),
+    ]
+    mark = AuditMark()
+    # when "Closing" moves up, "Opening" is edited and "Action plans" removed
+    client.post(f"/meetings/{meeting.slug}/agenda/{items[2].pk}/", {"action": "up"})
+    client.post(
+        f"/meetings/{meeting.slug}/agenda/{items[0].pk}/",
+        {"action": "edit", "edit-title": "Welcome", "edit-version": "1", "edit-time": "08:30"},
+    )
+    client.post(f"/meetings/{meeting.slug}/agenda/{items[1].pk}/", {"action": "delete"})
+    # then the agenda reads in its new order, numbered without a gap
+    assert [(i.position, i.title) for i in meeting.agenda_items.order_by("position")] == [
+        (1, "Welcome"),
+        (2, "Closing"),
+    ]
+    assert mark.actions() == [
+        "meetings.agendaitem.moved",
+        "meetings.agendaitem.moved",
+        "meetings.agendaitem.updated",
+        "meetings.agendaitem.deleted",
+    ]
+    page = client.get(desk).content.decode()
+    assert page.index("Welcome") < page.index("Closing")
+
+
+def test_agenda_moves_past_the_ends_and_stale_edits_are_refused(roles):
+    secretariat = roles.user("secretariat")
+    meeting = a_meeting()
+    first = agenda_item_add(actor=secretariat, meeting=meeting, title="Opening")
+    with pytest.raises(InvalidInput, match="already first"):
+        agenda_item_move(actor=secretariat, item=first, offset=-1)
+    agenda_item_update(actor=secretariat, item=first, version=1, title="Welcome")
+    with pytest.raises(StaleEdit):
+        agenda_item_update(actor=secretariat, item=first, version=1, title="Hello")
+    with pytest.raises(InvalidInput, match="title"):
+        agenda_item_add(actor=secretariat, meeting=meeting, title="   ")
+    with pytest.raises(PermissionDenied):
+        agenda_item_delete(actor=roles.user("nr_th"), item=first)
+    assert AgendaItem.objects.get(pk=first.pk).title == "Welcome"
+
+
+# --- registrations and check-in ----------------------------------------------------------------
+
+
+def test_the_secretariat_finds_registrations_gives_a_waiting_person_a_seat_and_cancels(roles):
+    meeting = a_meeting(capacity=1)
+    ana = a_registrant("ana@phuket.example.th", "Ana Seated")
+    ben = a_registrant("ben@hanoi.example.vn", "Ben Waiting", city="hanoi")
+    registration_register(actor=ana, meeting=meeting)
+    waiting = registration_register(actor=ben, meeting=meeting)
+    client = roles.session("secretariat")
+    path = f"/meetings/{meeting.slug}/registrations/"
+    # the search finds by name
+    found = client.get(path, {"q": "waiting"}).content.decode()
+    assert "Ben Waiting" in found and "Ana Seated" not in found
+    # giving Ben a seat while the meeting is full is refused, with the way out said
+    response = client.post(path, {"registration": waiting.pk, "action": "promote"}, follow=True)
+    assert "raise its capacity or cancel a registration first" in response.content.decode()
+    assert Registration.objects.get(pk=waiting.pk).status == "waitlisted"
+    # cancelling Ana's registration gives her seat to Ben, the first waiting
+    seated = Registration.objects.get(meeting=meeting, user=ana)
+    mark = AuditMark()
+    client.post(path, {"registration": seated.pk, "action": "cancel"})
+    assert Registration.objects.get(pk=waiting.pk).status == "registered"
+    assert mark.actions() == ["meetings.registration.cancelled", "meetings.registration.promoted"]
+
+
+def test_check_in_on_the_day_finds_a_person_by_name_and_can_be_undone(roles):
+    meeting = a_meeting()
+    ana = a_registrant("ana@phuket.example.th", "Ana Present")
+    registration = registration_register(actor=ana, meeting=meeting)
+    client = roles.session("secretariat")
+    path = f"/meetings/{meeting.slug}/check-in/"
+    assert "Ana Present" in client.get(path, {"q": "present"}).content.decode()
+    assert "Ana Present" not in client.get(path, {"q": "nobody"}).content.decode()
+    client.post(path, {"registration": registration.pk, "action": "check-in"})
+    assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
+    mark = AuditMark()
+    client.post(path, {"registration": registration.pk, "action": "undo"})
+    assert Registration.objects.get(pk=registration.pk).checked_in_at is None
+    assert mark.only("meetings.registration.check_in_undone")
+
+
+def test_registration_follows_its_window(roles):
+    today = timezone.localdate()
+    meeting = a_meeting(
+        registration_opens_on=today + dt.timedelta(days=3),
+        registration_closes_on=today + dt.timedelta(days=10),
+    )
+    with pytest.raises(InvalidInput, match="closed"):
+        registration_register(actor=roles.user("cso_phuket"), meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(registration_opens_on=today)
+    meeting.refresh_from_db()
+    assert (
+        registration_register(actor=roles.user("cso_phuket"), meeting=meeting).status
+        == "registered"
+    )
+
+
+# --- minutes and decisions ---------------------------------------------------------------------
+
+
+def test_minutes_are_previewed_without_saving_then_saved_and_rendered_safely(roles):
+    meeting = a_meeting()
+    client = roles.session("secretariat")
+    path = f"/meetings/{meeting.slug}/minutes/"
+    text = "# Day one\n\n- Welcome\n\n<script>alert(1)</script>"
+    preview = client.post(path, {"version": meeting.version, "minutes": text, "action": "preview"})
+    body = preview.content.decode()
+    assert "<h1>Day one</h1>" in body and "<script>alert(1)" not in body
+    assert Meeting.objects.get(pk=meeting.pk).minutes == ""
+    client.post(path, {"version": meeting.version, "minutes": text, "action": "save"})
+    assert Meeting.objects.get(pk=meeting.pk).minutes == text
+    stale = client.post(path, {"version": meeting.version, "minutes": "x", "action": "save"})
+    assert stale.status_code == 409
+    assert "<h1>Day one</h1>" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_a_decision_is_recorded_from_the_desk(roles):
+    meeting = a_meeting()
+    client = roles.session("secretariat")
+    mark = AuditMark()
+    client.post(
+        f"/meetings/{meeting.slug}/manage/",
+        {
+            "action": "decision-add",
+            "decision-title": "Adopted the ASCN Framework",
+            "decision-document_url": "https://asean.org/framework.pdf",
+        },
+    )
+    assert meeting.decisions.get().title == "Adopted the ASCN Framework"
+    assert mark.only("meetings.decision.created")
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def test_the_api_creates_and_edits_a_meeting_with_versions(roles):
+    body = {
+        "title": "ASCN Roundtable on Finance",
+        "kind": "roundtable",
+        "start_date": START.isoformat(),
+        "host_member_state": "th",
+        "host_city": "phuket",
+        "time_zone": "Asia/Bangkok",
+        "capacity": 30,
+    }
+    refused = roles.bearer("cso_phuket").post(
+        "/api/v1/meetings", body, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    api = roles.bearer("secretariat")
+    created = api.post("/api/v1/meetings", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["slug"] == f"ascn-roundtable-on-finance-{START.year}"
+    assert data["host_city"] == "phuket" and data["version"] == 1
+    path = f"/api/v1/meetings/{data['slug']}"
+    edited = api.patch(path, {"version": 1, "capacity": 40}, content_type="application/json")
+    assert edited.status_code == 200 and edited.json()["capacity"] == 40
+    stale = api.patch(path, {"version": 1, "capacity": 50}, content_type="application/json")
+    assert stale.status_code == 409
+    wrong = api.patch(path, {"version": 2, "host_city": "hanoi"}, content_type="application/json")
+    assert wrong.status_code == 422
+    assert Meeting.objects.get(slug=data["slug"]).capacity == 40
+
+
+def test_the_api_writes_the_agenda_and_checks_people_in(roles):
+    meeting = a_meeting()
+    api = roles.bearer("secretariat")
+    base = f"/api/v1/meetings/{meeting.slug}"
+    first = api.post(
+        f"{base}/agenda", {"title": "Opening", "time": "09:00"}, content_type="application/json"
+    ).json()
+    second = api.post(
+        f"{base}/agenda", {"title": "Closing"}, content_type="application/json"
+    ).json()
+    assert (first["position"], second["position"]) == (1, 2)
+    moved = api.patch(
+        f"{base}/agenda/{second['id']}",
+        {"version": 1, "move": "up", "title": "Keynote"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["position"] == 1
+    assert moved.json()["title"] == "Keynote"
+    stale = api.patch(
+        f"{base}/agenda/{second['id']}",
+        {"version": 1, "title": "x"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    registration = registration_register(actor=roles.user("cso_phuket"), meeting=meeting)
+    path = f"{base}/registrations/{registration.pk}/check-in"
+    assert roles.bearer("nr_th").post(path).status_code == 403
+    checked = api.post(path)
+    assert checked.status_code == 200 and checked.json()["checked_in_at"]
+    undone = api.delete(path)
+    assert undone.status_code == 200 and undone.json()["checked_in_at"] is None
+    check_in(actor=roles.user("secretariat"), registration=registration)
