@@ -107,6 +107,18 @@ class Organisation(HasPage, VersionedModel):
             keys.terms(self.capability_statement or self.description or "")
         )
 
+    @property
+    def missing_for_matching(self) -> list[str]:
+        """What the profile lacks to be matched (``keys.missing_for_matching``)."""
+        return keys.missing_for_matching(
+            countries=self.countries or [],
+            focus_areas=self.focus_areas or [],
+            instruments=self.instruments or [],
+            stages=self.stages or [],
+            ticket_min=self.ticket_min_usd,
+            ticket_max=self.ticket_max_usd,
+        )
+
     def save(self, *args, **kwargs):
         self.refresh_match_index()
         if kwargs.get("update_fields") is not None:
