@@ -35,6 +35,7 @@ PARTNERSHIP_FIELDS = [
     "end_date",
     "outcomes",
     "source",
+    "sources",
     "visibility",
 ]
 CASE_STUDY_FIELDS = [
