@@ -13,6 +13,7 @@ from ascn.accounts.models import Membership, Role
 from ascn.core.errors import InvalidInput
 from ascn.deals.models import Engagement, EngagementSide
 from ascn.deals.services import engagement_create
+from ascn.funding.management.commands.load_partners import load_programmes
 from ascn.funding.models import Application
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
@@ -55,10 +56,12 @@ def test_sample_deals_load_once_through_the_services_at_every_stage(demo):
 
 
 def test_no_sample_record_links_to_a_real_one(demo):
-    # given the whole demo set over the real data
+    # given the whole demo set over the real data (partners, programmes, rates)
+    load_programmes()
     run("load_samples")
     run("load_sample_partners")
     run("load_sample_deals")
+    run("load_sample_programmes")
     # then every deal joins a sample project and a sample organisation (and is a sample)
     deals = Engagement.objects.select_related("project", "organisation")
     assert deals.exists()
@@ -68,8 +71,11 @@ def test_no_sample_record_links_to_a_real_one(demo):
     assert not Engagement.objects.filter(organisation__sample=False).exists()
     assert not Engagement.objects.filter(project__sample=False).exists()
     # applications join projects and programmes of the same kind
-    for application in Application.objects.select_related("project", "call__programme"):
-        assert application.project.sample == application.call.programme.sample
+    applications = Application.objects.select_related("project", "call__programme")
+    assert applications.exists()
+    for application in applications:
+        assert application.sample and application.project.sample
+        assert application.call.programme.sample and application.call.programme.sponsor.sample
     # the demo partner account acts for a sample organisation with a full profile only
     held = Membership.objects.active().filter(
         user__email="partner@example.org", role=Role.PARTNER_MEMBER
