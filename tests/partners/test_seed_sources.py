@@ -48,3 +48,11 @@ def test_a_researched_profile_is_matchable_and_an_empty_one_is_not(partners):
     assert by_slug["japan-mlit"].missing_for_matching == []
     # nothing published about ADB's own mandate: it is not matched, and says so
     assert by_slug["asian-development-bank"].missing_for_matching == ["focus_areas", "one_more"]
+
+
+def test_the_api_gives_the_sources_with_the_fields_they_give(partners, client):
+    body = client.get("/api/v1/organisations/us-asean-smart-cities-partnership").json()
+    assert body["countries"] and body["sources"]
+    given = {field for source in body["sources"] for field in source["fields"]}
+    assert {"countries", "focus_areas", "instruments"} <= given
+    assert all(source["url"].startswith("http") for source in body["sources"])
