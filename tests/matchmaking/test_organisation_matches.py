@@ -162,6 +162,7 @@ def test_the_score_from_a_projects_stored_fields_is_its_matchs_score(project, pa
         financing_sought=project.financing_sought,
         gap_usd=project.gap_usd,
         terms_text=" ".join(sorted(project.terms)).join("  ") if project.terms else "",
+        sample=project.sample,
     )
     m = mm.match(project, partner)
     assert score == (None if m is None else m.score)
