@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ascn.core.sources import validate_sources
-from ascn.funding.management.commands.load_partners import load_partners
+from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.funding.models import Programme
 from ascn.partners.models import Organisation
 
 MANDATE = ["countries", "focus_areas", "instruments", "stages", "capability_statement"]
@@ -56,3 +57,15 @@ def test_the_api_gives_the_sources_with_the_fields_they_give(partners, client):
     given = {field for source in body["sources"] for field in source["fields"]}
     assert {"countries", "focus_areas", "instruments"} <= given
     assert all(source["url"].startswith("http") for source in body["sources"])
+
+
+def test_every_real_programme_cites_its_sources(partners, client):
+    # given the real programmes (loaded with the partners)
+    load_programmes()
+    for programme in Programme.objects.filter(sample=False):
+        # then each cites at least one published source, readably on its page
+        assert programme.sources, programme.slug
+        validate_sources(programme.sources)
+        page = client.get(programme.get_absolute_url()).content.decode()
+        assert f'href="{programme.sources[0]["url"]}"' in page
+        assert ".yaml" not in page

@@ -103,6 +103,7 @@ PROGRAMME_FIELDS = [
     "website",
     "visibility",
     "source",
+    "sources",
 ]
 
 
