@@ -16,11 +16,8 @@ from ascn.accounts.models import ApiToken, Membership, Role, User
 from ascn.accounts.services import hash_secret, invitation_create, user_create
 from ascn.core.permissions import scopes_of
 from ascn.network.models import City
-from ascn.partners.services import organisation_upsert_seed
 from config import settings as production_settings
 from tests.roles import (
-    ADB_SLUG,
-    ADB_VALUES,
     AuditMark,
     Redirect,
     totp_code,
@@ -466,7 +463,8 @@ DEMO_ROLES = {
     "nr-th@example.org": (Role.NATIONAL_REPRESENTATIVE, "TH"),
     "cso-phuket@example.org": (Role.CSO, "phuket"),
     "cso-hanoi@example.org": (Role.CSO, "hanoi"),
-    "partner-adb@example.org": (Role.PARTNER_MEMBER, ADB_SLUG),
+    # a member of a sample organisation, never of a real one (load_sample_partners)
+    "partner@example.org": (Role.PARTNER_MEMBER, "sample-mekong-resilience-investors"),
 }
 
 
@@ -480,11 +478,11 @@ def test_load_demo_refuses_outside_demo_mode(network, settings):
 def test_load_demo_creates_the_five_accounts_with_their_roles_once(
     network, settings, quick_hashing
 ):
-    # given demo mode and the partner organisations
+    # given demo mode
     settings.ASCN_DEMO = True
-    organisation_upsert_seed(slug=ADB_SLUG, values=ADB_VALUES)
-    # when the demo accounts are loaded
+    # when the demo accounts and the sample partners are loaded
     call_command("load_demo", stdout=open_null())
+    call_command("load_sample_partners", stdout=open_null())
     # then the five accounts exist with the password and the roles of SPEC §4
     users = {user.email: user for user in User.objects.filter(email__in=DEMO_ROLES)}
     assert set(users) == set(DEMO_ROLES)

@@ -57,7 +57,7 @@ SECRETARIAT = "secretariat@example.org"
 CSO_PHUKET = "cso-phuket@example.org"
 CSO_HANOI = "cso-hanoi@example.org"
 NR_TH = "nr-th@example.org"
-PARTNER_ADB = "partner-adb@example.org"
+PARTNER = "partner@example.org"
 
 
 def vnu(pages: dict[str, str], folder: Path) -> list[dict]:
@@ -202,12 +202,12 @@ def key_pages() -> list[tuple[str | None, str]]:
         (CSO_HANOI, f"/plans/{draft_plan.pk}/edit/"),
         (NR_TH, "/workspace/"),
         (NR_TH, "/plans/queue/"),
-        (PARTNER_ADB, "/workspace/"),
-        (PARTNER_ADB, "/organisations/asian-development-bank/edit/"),
-        (PARTNER_ADB, f"/projects/{project.pk}/matches/"),
-        (PARTNER_ADB, "/organisations/asian-development-bank/matches/"),
-        (PARTNER_ADB, "/engagements/"),
-        (PARTNER_ADB, f"/engagements/{engagement.pk}/"),
+        (PARTNER, "/workspace/"),
+        (PARTNER, "/organisations/sample-mekong-resilience-investors/edit/"),
+        (PARTNER, f"/projects/{project.pk}/matches/"),
+        (PARTNER, "/organisations/sample-mekong-resilience-investors/matches/"),
+        (PARTNER, "/engagements/"),
+        (PARTNER, f"/engagements/{engagement.pk}/"),
         (SECRETARIAT, "/workspace/"),
         (SECRETARIAT, "/audit/"),
         (SECRETARIAT, "/projects/import/"),

@@ -1,4 +1,6 @@
-"""``load_sample_deals``: a few illustrative deals, in demo mode only, through the services."""
+"""``load_sample_deals``: illustrative deals, in demo mode only, through the services, and
+only between sample organisations and sample projects (a real record never gets a sample
+deal, interest or commitment)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from ascn.deals.models import Engagement
+from ascn.accounts.models import Membership, Role
+from ascn.core.errors import InvalidInput
+from ascn.deals.models import Engagement, EngagementSide
+from ascn.deals.services import engagement_create
+from ascn.funding.management.commands.load_partners import load_programmes
+from ascn.funding.models import Application
+from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from tests.demo_fixtures import run
 
@@ -20,19 +28,77 @@ def test_sample_deals_are_refused_outside_demo_mode(settings, network):
         call_command("load_sample_deals")
 
 
-def test_sample_deals_load_once_through_the_services(demo):
-    # given the demo accounts and the sample projects
+def test_sample_deals_load_once_through_the_services_at_every_stage(demo):
+    # given the demo accounts, the sample projects and the sample partners
     run("load_samples")
+    run("load_sample_partners")
     flood = Project.objects.get(title="Flood early-warning sensor network (sample)")
     secured = flood.funding_secured
     # when the sample deals are loaded
-    assert "3 created" in run("load_sample_deals")
-    # then they are flagged, at their stages, and the committed one counts as funding secured
-    deals = {(e.organisation.slug, e.project.title): e for e in Engagement.objects.all()}
-    assert all(e.sample for e in deals.values())
-    assert sorted(e.stage for e in deals.values()) == ["committed", "discussion", "interest"]
+    assert "6 created" in run("load_sample_deals")
+    # then they are flagged, and together show every stage of the pipeline
+    deals = list(Engagement.objects.select_related("project", "organisation"))
+    assert all(e.sample for e in deals)
+    assert {e.stage for e in deals} == {
+        "interest",
+        "discussion",
+        "due_diligence",
+        "committed",
+        "closed",
+        "declined",
+    }
+    # the committed one counts as funding secured
     flood.refresh_from_db()
-    assert flood.funding_secured == secured + Decimal("300000")
+    assert flood.funding_secured == secured + Decimal("600000")
     # and a second run changes nothing
     assert "0 created" in run("load_sample_deals")
-    assert Engagement.objects.count() == 3
+    assert Engagement.objects.count() == len(deals)
+
+
+def test_no_sample_record_links_to_a_real_one(demo):
+    # given the whole demo set over the real data (partners, programmes, rates)
+    load_programmes()
+    run("load_samples")
+    run("load_sample_partners")
+    run("load_sample_deals")
+    run("load_sample_programmes")
+    # then every deal joins a sample project and a sample organisation (and is a sample)
+    deals = Engagement.objects.select_related("project", "organisation")
+    assert deals.exists()
+    for deal in deals:
+        assert deal.sample and deal.project.sample and deal.organisation.sample, deal
+    # no real organisation has a deal, and no real project either
+    assert not Engagement.objects.filter(organisation__sample=False).exists()
+    assert not Engagement.objects.filter(project__sample=False).exists()
+    # applications join projects and programmes of the same kind
+    applications = Application.objects.select_related("project", "call__programme")
+    assert applications.exists()
+    for application in applications:
+        assert application.sample and application.project.sample
+        assert application.call.programme.sample and application.call.programme.sponsor.sample
+    # the demo partner account acts for a sample organisation with a full profile only
+    held = Membership.objects.active().filter(
+        user__email="partner@example.org", role=Role.PARTNER_MEMBER
+    )
+    assert [m.organisation.slug for m in held] == ["sample-mekong-resilience-investors"]
+    organisation = held[0].organisation
+    assert organisation.sample
+    assert organisation.countries and organisation.focus_areas and organisation.instruments
+    assert organisation.stages and organisation.ticket_min_usd and organisation.ticket_max_usd
+    assert not Membership.objects.filter(
+        user__email__endswith="@example.org", organisation__sample=False
+    ).exists()
+
+
+def test_a_real_organisation_and_a_sample_project_never_make_a_deal(demo):
+    # given a sample project and the real Asian Development Bank
+    run("load_samples")
+    project = Project.objects.get(title="Flood early-warning sensor network (sample)")
+    adb = Organisation.objects.get(slug="asian-development-bank", sample=False)
+    # when the system tries to record interest between them
+    with pytest.raises(InvalidInput, match="never mix"):
+        engagement_create(
+            actor=None, project=project, organisation=adb, side=EngagementSide.PARTNER
+        )
+    # then nothing is written
+    assert not Engagement.objects.exists()

@@ -45,7 +45,7 @@ PHONE = {"width": 390, "height": 844}
 SECRETARIAT = "secretariat@example.org"
 NR_TH = "nr-th@example.org"
 CSO_PHUKET = "cso-phuket@example.org"
-PARTNER_ADB = "partner-adb@example.org"
+PARTNER = "partner@example.org"
 
 # The widest element of the page that is not inside a box scrolling on its own, described
 # as tag#id.classes and the start of its text.
@@ -87,7 +87,7 @@ def _key_pages(pages: dict[str | None, list[str]]) -> dict[str | None, set[str]]
         None: {"/", "/projects/", pages[None][9], pages[None][7]},
         CSO_PHUKET: {"/workspace/", pages[CSO_PHUKET][1], pages[CSO_PHUKET][6]},
         NR_TH: {"/workspace/", "/plans/queue/"},
-        PARTNER_ADB: {"/workspace/", "/engagements/"},
+        PARTNER: {"/workspace/", "/engagements/"},
         SECRETARIAT: {
             "/accounts/invitations/",
             "/workspace/",
@@ -157,11 +157,11 @@ def _pages() -> dict[str | None, list[str]]:
             "/accounts/two-factor/setup/",
         ],
         NR_TH: ["/workspace/", "/plans/queue/", f"/plans/{phuket_plan.pk}/", "/projects/"],
-        PARTNER_ADB: [
+        PARTNER: [
             "/workspace/",
-            "/organisations/asian-development-bank/edit/",
+            "/organisations/sample-mekong-resilience-investors/edit/",
             f"/projects/{project.pk}/matches/",
-            "/organisations/asian-development-bank/matches/",
+            "/organisations/sample-mekong-resilience-investors/matches/",
             "/engagements/",
             f"/engagements/{engagement.pk}/",
         ],
@@ -212,7 +212,7 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             run("load_sample_deals")
             pages = _pages()
             site = Site(url="", pages=pages, key_pages=_key_pages(pages))
-            for email in (SECRETARIAT, NR_TH, CSO_PHUKET, PARTNER_ADB):
+            for email in (SECRETARIAT, NR_TH, CSO_PHUKET, PARTNER):
                 user = User.objects.get(email=email)
                 client = sign_in(Client(), user, TOTPDevice.objects.filter(user=user).first())
                 site.sessions[email] = client.cookies["sessionid"].value
@@ -278,7 +278,7 @@ def nr_page(browser, site) -> Iterator[Page]:
 
 @pytest.fixture
 def partner_page(browser, site) -> Iterator[Page]:
-    yield from _walk(browser, site, PARTNER_ADB)
+    yield from _walk(browser, site, PARTNER)
 
 
 @pytest.fixture
@@ -325,7 +325,7 @@ def test_a_national_representatives_pages_fit_a_phone(nr_page, site):
 
 def test_a_partner_members_pages_fit_a_phone(partner_page, site):
     page = partner_page
-    assert_every_page_fits(page, site, PARTNER_ADB)
+    assert_every_page_fits(page, site, PARTNER)
     page.goto(site.url + "/workspace/")
     open_menu(page)
     menu = page.get_by_role("navigation", name="Main")

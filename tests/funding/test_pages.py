@@ -33,7 +33,11 @@ def test_the_list_shows_sponsor_amounts_balance_and_source(
     assert "30,000,000 AUD" in text
     assert "1,000,000 USD" in text
     assert "implemented by Asian Development Bank" in text
-    assert "DFAT mid-term review of the AASCTF (2022)" in text
+    # sources read as people cite them: title, publisher, date
+    assert (
+        "ASEAN-Australia Smart Cities Trust Fund: Mid-term Review Report and Management "
+        "Response — Department of Foreign Affairs and Trade (Australia), 2022"
+    ) in text
 
 
 def test_the_programme_page_shows_eligibility_calls_and_balance(

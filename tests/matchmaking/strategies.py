@@ -39,6 +39,7 @@ def projects(draw, id=1):
         financing_sought=draw(subsets(INSTRUMENTS)),
         gap_usd=draw(amounts),
         terms=draw(words),
+        sample=draw(st.booleans()),
     )
 
 
@@ -59,4 +60,5 @@ def partners(draw, id=1):
         terms=draw(words),
         required_focus=draw(st.booleans()),
         balance_left=draw(st.booleans()),
+        sample=draw(st.booleans()),
     )

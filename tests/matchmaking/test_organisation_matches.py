@@ -18,6 +18,7 @@ from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as mm
 from ascn.matchmaking.models import ProjectTerms
 from ascn.network.models import FocusArea, MemberState
+from ascn.partners.services import organisation_update
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 from ascn.plans.services import project_update
@@ -25,6 +26,8 @@ from tests import factories
 from tests.matchmaking.strategies import partners, projects
 
 pytest_plugins = ["tests.roles", "tests.organisation_fixtures"]
+
+API = "/api/v1"
 
 TEXTS = [
     "Flood drainage sensors and pumps.",
@@ -159,6 +162,7 @@ def test_the_score_from_a_projects_stored_fields_is_its_matchs_score(project, pa
         financing_sought=project.financing_sought,
         gap_usd=project.gap_usd,
         terms_text=" ".join(sorted(project.terms)).join("  ") if project.terms else "",
+        sample=project.sample,
     )
     m = mm.match(project, partner)
     assert score == (None if m is None else m.score)
@@ -170,3 +174,42 @@ def test_a_city_moved_to_another_member_state_moves_its_projects_rows(roles, wor
     city.member_state = MemberState.objects.get(code="TH")
     back_office_save(actor=roles.user("secretariat"), obj=city, changed_fields=["member_state"])
     assert ProjectTerms.objects.get(project=hanoi).country == "TH"
+
+
+def test_a_profile_too_empty_to_match_shows_what_to_fill_in(roles, world):
+    # given the Asian Development Bank with only its countries published
+    adb = queries.Organisation.objects.get(slug="asian-development-bank")
+    adb = organisation_update(
+        actor=roles.user("secretariat"),
+        organisation=adb,
+        version=adb.version,
+        focus_areas=[],
+        instruments=[],
+        stages=[],
+        ticket_min_usd=None,
+        ticket_max_usd=None,
+    )
+    assert adb.missing_for_matching == ["focus_areas"]
+    member = roles.session("partner_adb")
+    # then its member sees no list of matches, but what to fill in, and the way there
+    page = member.get("/organisations/asian-development-bank/matches/").content.decode()
+    assert "too empty to be matched" in page
+    assert "the ASCF focus areas it works on" in page
+    assert "/organisations/asian-development-bank/edit/" in page
+    assert "matching project" not in page
+    # the profile page nudges its members too
+    profile = member.get("/organisations/asian-development-bank/").content.decode()
+    assert "Complete the profile" in profile
+    # the API answers no match, and the project's matches leave the bank out
+    api = roles.bearer("partner_adb")
+    assert api.get(f"{API}/organisations/asian-development-bank/matches").json()["count"] == 0
+    hanoi = roles.bearer("cso_hanoi").get(f"{API}/projects/{world['hanoi'].pk}/matches").json()
+    assert "asian-development-bank" not in {item["slug"] for item in hanoi["items"]}
+    # when a focus area is added, the matches are back
+    organisation_update(
+        actor=roles.user("partner_adb"),
+        organisation=adb,
+        version=adb.version,
+        focus_areas=["quality-environment"],
+    )
+    assert api.get(f"{API}/organisations/asian-development-bank/matches").json()["count"] > 0

@@ -114,7 +114,14 @@ def test_the_ranking_reads_as_a_sequence(small_batches):
         terms=keys.terms("flood drainage sensors"),
     )
     banks = [
-        mm.partner_profile(id=i, slug=f"b{i}", name=f"Bank {i}", terms=keys.terms(text))
+        mm.partner_profile(
+            id=i,
+            slug=f"b{i}",
+            name=f"Bank {i}",
+            countries=["VN"],
+            focus_areas=["quality-environment"],
+            terms=keys.terms(text),
+        )
         for i, text in enumerate(["flood drainage", "flood", "solar power", ""])
     ]
     ranking = mm.rank_partners(drainage, banks)
@@ -166,6 +173,7 @@ def test_a_new_organisation_and_a_visibility_change_show_at_once(roles, world):
         name="Delta Resilience Partners",
         kind="investor",
         countries=["VN"],
+        focus_areas=["quality-environment"],
         visibility="network",
     )
     assert org.slug in _matches(roles, "cso_hanoi", hanoi)

@@ -1,7 +1,9 @@
 """Matchmaking scores and reasons (SPEC C5): pure functions, checked by hand and by property.
 
 The arithmetic of each expected score is written out next to it, with the weights of
-``matchmaking.scoring``: focus 40, ticket 25, stage 15, text 20.
+``matchmaking.scoring``: focus 35, ticket 20, instrument 15, stage 10, country 5, text 15.
+A match rests on a published fact (issue 17): what a partner leaves unpublished earns
+nothing and is no reason.
 """
 
 from __future__ import annotations
@@ -79,21 +81,22 @@ def test_jaccard_is_shared_over_union():
 def test_a_bank_that_fits_on_everything_but_one_focus_area():
     # given the drainage project and a bank in Viet Nam with one of its two focus areas
     project, partner = drainage(), bank()
-    # project terms {drainage, flood, sensor, pump}; bank terms {finance, flood, protection,
-    # drainage} → shared 2, union 6, Jaccard 1/3 ≥ 0.25 → text fit 1
-    # focus 1/2 × 40 = 20; ticket 4.2m in [1m, 10m] → 1 × 25 = 25; stage named → 15; text 20
+    # project terms {drainage, flood, sensor, pump}; bank terms {flood, protection, drainage}
+    # ("finance" is vocabulary every text shares) → shared 2, union 5, Jaccard 0.4 ≥ 0.25 →
+    # text fit 1. Focus 1/2 × 35 = 17.5; ticket 4.2m in [1m, 10m] → 20; loan offered → 15;
+    # stage named → 10; country named → 5; text 15 → 82.5
     m = mm.match(project, partner)
     assert m is not None
-    assert m.fit == mm.Fit(focus=0.5, ticket=1.0, stage=1.0, text=1.0)
-    assert m.score == 80.0
+    assert m.fit == mm.Fit(focus=0.5, ticket=1.0, instrument=1.0, stage=1.0, country=1.0, text=1.0)
+    assert m.score == 82.5
 
 
 def test_a_gap_above_the_largest_ticket_scores_the_share_it_could_fund():
     # given a bank whose largest ticket is 2.1m against a gap of 4.2m, no stage named, no text
     partner = bank(ticket_min_usd=None, ticket_max_usd=2_100_000.0, stages=[], terms=frozenset())
-    # focus 1/2 × 40 = 20; ticket 2.1/4.2 = 0.5 × 25 = 12.5; stage unrestricted ½ × 15 = 7.5;
-    # text 0 → 40.0
-    assert mm.match(drainage(), partner).score == 40.0
+    # focus 1/2 × 35 = 17.5; ticket 2.1/4.2 = 0.5 × 20 = 10; loan 15; no stage named 0;
+    # Viet Nam named 5; text 0 → 47.5
+    assert mm.match(drainage(), partner).score == 47.5
 
 
 def test_a_gap_below_the_smallest_ticket_decays_linearly():
@@ -117,9 +120,8 @@ def test_a_programme_is_capped_by_what_it_can_still_award():
         ticket_max_usd=1_050_000.0,
         required_focus=True,
     )
-    # focus 1/2 × 40 = 20; ticket 1.05/4.2 = 0.25 × 25 = 6.25; stage ½ × 15 = 7.5; text 0
-    # → 33.75, rounded to 33.8
-    assert mm.match(drainage(), programme).score == 33.8
+    # focus 1/2 × 35 = 17.5; ticket 1.05/4.2 = 0.25 × 20 = 5; nothing else named → 22.5
+    assert mm.match(drainage(), programme).score == 22.5
 
 
 # --- hard filters -------------------------------------------------------------------------
@@ -147,7 +149,96 @@ def test_a_programme_needs_a_common_focus_area_and_a_balance():
     common = {"type": "programme", "id": 3, "slug": "fund", "name": "Fund", "required_focus": True}
     assert mm.match(drainage(), partner_profile(focus_areas=["health-wellbeing"], **common)) is None
     assert mm.match(drainage(), partner_profile(balance_left=False, **common)) is None
-    assert mm.match(drainage(), partner_profile(**common)) is not None  # names none: open
+    # naming no focus area is open, but a match still needs a fact: here, the award limit
+    assert mm.match(drainage(), partner_profile(**common)) is None
+    assert mm.match(drainage(), partner_profile(ticket_max_usd=5e6, **common)) is not None
+
+
+def test_real_and_sample_records_never_match():
+    assert mm.match(drainage(sample=True), bank()) is None
+    assert mm.match(drainage(), bank()._replace(sample=True)) is None
+    assert mm.match(drainage(sample=True), bank()._replace(sample=True)) is not None
+
+
+# --- a match rests on a published fact ----------------------------------------------------
+
+
+def test_a_well_fitting_pair_scores_far_above_a_neutral_one():
+    # given a bank that fits on every published fact, and one that only names Viet Nam
+    # (another focus area, no instruments, stages or ticket published, other words)
+    well = mm.match(drainage(), bank())
+    neutral = mm.match(
+        drainage(),
+        bank(
+            focus_areas=["health-wellbeing"],
+            instruments=[],
+            stages=[],
+            ticket_min_usd=None,
+            ticket_max_usd=None,
+            terms=keys.terms("Clinics and hospital booking"),
+        ),
+    )
+    # then both match, far apart: 82.5 against the country's 5
+    assert well is not None and neutral is not None
+    assert well.score >= 80 and neutral.score <= 10
+    assert well.score - neutral.score >= 70
+
+
+def test_removing_the_one_shared_fact_removes_the_match():
+    # given a partner that shares only a focus area with the project (its ticket range is
+    # far above the gap, it names no country, stage or instrument)
+    lone = {"countries": [], "stages": [], "instruments": [], "ticket_min_usd": 50e6}
+    partner = bank(ticket_max_usd=500e6, **lone)
+    m = mm.match(drainage(), partner)
+    assert m is not None
+    assert mm.reasons(m, LABELS)[0] == "Shares 1 focus area: Quality Environment"
+    # when the focus area is not shared any more, nothing is left to match on
+    assert mm.match(drainage(), bank(focus_areas=["health-wellbeing"], **lone)) is None
+
+
+def test_words_alone_never_make_a_match():
+    # given a partner whose statement repeats the project's own words, sharing no fact
+    partner = bank(
+        countries=[],
+        focus_areas=["health-wellbeing"],
+        instruments=[],
+        stages=[],
+        ticket_min_usd=50e6,
+        ticket_max_usd=None,
+        terms=keys.terms("Smart drainage: flood sensors and pumps"),
+    )
+    assert mm.match(drainage(), partner) is None
+
+
+def test_common_words_carry_no_weight():
+    # the vocabulary every text shares is dropped before any comparison
+    assert keys.terms("A USD 5 million project over 3 years to support residents") == set()
+    project = drainage(terms=keys.terms("US$ 12 million over five years: flood sensors"))
+    partner = bank(terms=keys.terms("Investments of USD 1-50 million a year, five years"))
+    m = mm.match(project, partner)
+    assert m is not None and m.fit.text < 1
+    assert not any("mention" in reason for reason in mm.reasons(m, LABELS))
+
+
+def test_an_organisation_publishing_too_little_is_never_matched():
+    # only countries: it would "fit" every project in them on nothing
+    assert mm.match(drainage(), bank(focus_areas=[])) is None
+    thin = bank(countries=[], instruments=[], stages=[], ticket_min_usd=None, ticket_max_usd=None)
+    assert mm.match(drainage(), thin) is None
+    assert keys.missing_for_matching(
+        countries=[], focus_areas=[], instruments=[], stages=[], ticket_min=None, ticket_max=None
+    ) == ["focus_areas", "one_more"]
+    assert (
+        keys.missing_for_matching(
+            countries=["VN"],
+            focus_areas=["civic-social"],
+            instruments=[],
+            stages=[],
+            ticket_min=None,
+            ticket_max=None,
+        )
+        == []
+    )
 
 
 # --- reasons ------------------------------------------------------------------------------
@@ -156,24 +247,25 @@ def test_a_programme_needs_a_common_focus_area_and_a_balance():
 def test_reasons_say_why_in_plain_words():
     m = mm.match(drainage(), bank())
     assert mm.reasons(m, LABELS) == [
-        "Works in Viet Nam",
         "Shares 1 focus area: Quality Environment",
         "Funding gap US$4.2m is within its ticket range US$1m–US$10m",
-        "Engages at the Preparation stage",
         "Offers Loan, which the project seeks",
-        "Capability statement shares 2 terms with the project: drainage, flood",
+        "Engages at the Preparation stage",
+        "Works in Viet Nam",
+        "Capability statement and project both mention 2 specific terms: drainage, flood",
     ]
 
 
-def test_reasons_say_when_nothing_is_published():
-    partner = bank(
-        countries=[], focus_areas=[], stages=[], ticket_min_usd=None, ticket_max_usd=None
-    )
+def test_reasons_name_only_published_facts():
+    # given a partner that publishes no countries, stages or ticket size
+    partner = bank(countries=[], stages=[], ticket_min_usd=None, ticket_max_usd=None)
     reasons = mm.reasons(mm.match(drainage(), partner), LABELS)
-    assert "Works in any ASEAN country (no restriction published)" in reasons
-    assert "Focus areas not published" in reasons
-    assert "Ticket size not published" in reasons
-    assert "No stage restriction published" in reasons
+    # then the reasons are the facts it published, and nothing about what it did not
+    assert reasons[:2] == [
+        "Shares 1 focus area: Quality Environment",
+        "Offers Loan, which the project seeks",
+    ]
+    assert not any("published" in reason for reason in reasons)
 
 
 def test_us_dollar_amounts_read_as_people_say_them():
@@ -198,10 +290,41 @@ def test_match_keys_mark_empty_lists_as_unrestricted():
 # --- properties -----------------------------------------------------------------------------
 
 
-def _eligible_by_definition(project, partner) -> bool:
-    """The hard filters restated from the specification, independently of the code."""
+def _ticket_within(gap, low, high) -> bool:
     return (
-        (not partner.countries or project.country in partner.countries)
+        gap is not None
+        and gap > 0
+        and (low is not None or high is not None)
+        and (low is None or gap >= low)
+        and (high is None or gap <= high)
+    )
+
+
+def _eligible_by_definition(project, partner) -> bool:
+    """The hard filters and the published fact a match rests on, restated from the
+    specification (SPEC C5, issue 17), independently of the code."""
+    publishes_enough = partner.type != "organisation" or (
+        bool(partner.focus_areas)
+        and bool(
+            partner.countries
+            or partner.instruments
+            or partner.stages
+            or partner.ticket_min_usd is not None
+            or partner.ticket_max_usd is not None
+        )
+    )
+    shares_a_fact = (
+        bool(project.focus_areas & partner.focus_areas)
+        or project.country in partner.countries
+        or project.status in partner.stages
+        or bool(partner.instruments & project.financing_sought)
+        or _ticket_within(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
+    )
+    return (
+        project.sample == partner.sample
+        and publishes_enough
+        and shares_a_fact
+        and (not partner.countries or project.country in partner.countries)
         and (not partner.stages or project.status in partner.stages)
         and (
             not partner.instruments
@@ -248,6 +371,7 @@ def test_adding_a_shared_focus_area_never_lowers_a_score(project, partner, area)
         financing_sought=project.financing_sought,
         gap_usd=project.gap_usd,
         terms=project.terms,
+        sample=project.sample,
     )
     partner_after = partner._replace(
         keys=keys.match_keys(

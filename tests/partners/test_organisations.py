@@ -231,11 +231,11 @@ def test_a_project_gets_organisations_and_programmes_with_reasons(roles, world):
     scores = [item["score"] for item in body["items"]]
     assert scores == sorted(scores, reverse=True)
     adb_match = next(item for item in body["items"] if item["slug"] == ADB)
-    assert adb_match["reasons"][:3] == [
-        "Works in Viet Nam",
+    assert adb_match["reasons"][:2] == [
         "Shares 1 focus area: Quality Environment",
         "Funding gap US$5m is within its ticket range US$1m–US$50m",
     ]
+    assert "Works in Viet Nam" in adb_match["reasons"]
     # the Secretariat also sees the draft investor
     secretariat = roles.bearer("secretariat").get(f"{API}/projects/{world['hanoi'].pk}/matches")
     assert "quiet-capital" in {item["slug"] for item in secretariat.json()["items"]}

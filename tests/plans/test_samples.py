@@ -30,6 +30,10 @@ SAMPLE_PROJECTS = {
     "Flood early-warning sensor network (sample)": "public",
     "Neighbourhood air-quality monitoring (sample)": "network",
     "Integrated waste collection routing (sample)": "public",
+    "Smart street lighting retrofit (sample)": "public",
+    "Open data portal for municipal services (sample)": "public",
+    "Community health clinic booking app (sample)": "public",
+    "Heritage-area visitor flow sensors (sample)": "network",
 }
 
 
@@ -58,19 +62,29 @@ def test_samples_are_loaded_in_demo_mode_all_flagged_as_samples(demo):
     mark = AuditMark()
     output = run("load_samples")
     # then the plans and projects exist, at their steps, all flagged as samples
-    assert "8 new" in output
+    assert "12 new" in output
     assert dict(ActionPlan.objects.values_list("title", "status")) == SAMPLE_PLANS
     assert dict(Project.objects.values_list("title", "visibility")) == SAMPLE_PROJECTS
     assert not ActionPlan.objects.filter(sample=False).exists()
     assert not Project.objects.filter(sample=False).exists()
     # and they were written through the services, by the demo accounts, and audited
     created = AuditEntry.objects.filter(pk__gt=mark.last_id, action="plans.project.created")
-    assert created.count() == 5
+    assert created.count() == len(SAMPLE_PROJECTS)
     assert set(created.values_list("actor_label", flat=True)) == {
         "cso-phuket@example.org",
         "cso-hanoi@example.org",
         "secretariat@example.org",
     }
+    # and together they are at every stage a project passes through, in seven cities
+    stages = set(Project.objects.values_list("status", flat=True))
+    assert {
+        "identification",
+        "preparation",
+        "implementation",
+        "completion",
+        "maintenance",
+    } <= stages
+    assert Project.objects.values("city").distinct().count() >= 7
     assert "plans.plan.submitted" in mark.actions()
     assert "plans.project.assessed" in mark.actions()
 
@@ -82,7 +96,7 @@ def test_the_api_flags_every_sample_as_sample(demo):
     # then every plan and project the API lists says "sample": true
     projects = client.get("/api/v1/projects?page_size=200").json()
     plans = client.get("/api/v1/action-plans?page_size=200").json()
-    assert projects["count"] == 5
+    assert projects["count"] == len(SAMPLE_PROJECTS)
     assert plans["count"] == 3
     assert all(item["sample"] is True for item in projects["items"] + plans["items"])
     for item in projects["items"]:
@@ -128,5 +142,7 @@ def test_loading_the_samples_twice_creates_nothing_more(demo):
     output = run("load_samples")
     # then nothing new is created, changed or audited
     assert "0 new" in output
-    assert (ActionPlan.objects.count(), Project.objects.count()) == counts == (3, 5)
+    assert (
+        (ActionPlan.objects.count(), Project.objects.count()) == counts == (3, len(SAMPLE_PROJECTS))
+    )
     assert mark.actions() == []

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
 from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, link, optional_link
+from ascn.core.sources import SourcesField
 from ascn.core.visibility import VisibilityField
 from ascn.network.models import City
 from ascn.partners.models import Organisation
@@ -25,6 +26,7 @@ class CityPartnership(VersionedModel):
     end_date = models.DateField(_("end"), null=True, blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    sources = SourcesField()  # a real partnership's published sources (core.sources)
     visibility = VisibilityField()
 
     class Meta:

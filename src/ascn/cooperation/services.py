@@ -36,6 +36,7 @@ PARTNERSHIP_FIELDS = [
     "end_date",
     "outcomes",
     "source",
+    "sources",
     "visibility",
 ]
 CASE_STUDY_FIELDS = [

@@ -95,6 +95,10 @@ def engagement_create(
 
     ``actor=None`` is the system (demo data), which must name the ``side``. A pair already
     in the pipeline is a 409 whose message links the existing deal.
+
+    Real and sample records never mix: a sample project deals only with a sample
+    organisation and a real one only with a real one (422 otherwise), and a deal on a sample
+    project is itself a sample, whoever starts it.
     """
     if actor is None:
         if side not in EngagementSide.values:
@@ -113,6 +117,15 @@ def engagement_create(
                 )
             )
         side = allowed
+    if project.sample != organisation.sample:
+        raise InvalidInput(
+            _(
+                "Sample data and real records never mix: a sample project deals only with "
+                "sample organisations, and a real project only with real ones."
+            ),
+            field="organisation",
+        )
+    sample = sample or project.sample
     message = (message or "").strip()
     if len(message) > 5000:
         raise InvalidInput(_("Keep the message under 5,000 characters."), field="message")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
 from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, link, optional_link
+from ascn.core.sources import SourcesField
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
@@ -60,6 +61,7 @@ class Programme(HasPage, VersionedModel):
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    sources = SourcesField()  # a real programme's published sources (core.sources)
 
     class Meta:
         db_table = "partners_programme"  # moved from partners: the table keeps its name

@@ -103,6 +103,7 @@ PROGRAMME_FIELDS = [
     "website",
     "visibility",
     "source",
+    "sources",
 ]
 
 
@@ -283,6 +284,15 @@ def application_create(
     if call.closes_on < timezone.localdate():
         raise InvalidInput(_("This call is closed."), field="call")
     require_eligible(programme, project)
+    if project.sample != programme.sample:
+        raise InvalidInput(
+            _(
+                "Sample data and real records never mix: a sample project applies only to "
+                "sample programmes, and a real project only to real ones."
+            ),
+            field="project",
+        )
+    sample = sample or project.sample
     if Application.objects.filter(call=call, project=project).exists():
         raise InvalidInput(_("This project has already applied to this call."), field="project")
     application = Application(

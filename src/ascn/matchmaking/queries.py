@@ -76,6 +76,7 @@ def project_profile(project: Project, rates: Rates | None = None) -> ProjectProf
         financing_sought=project.financing_sought or [],
         gap_usd=_usd(project.funding_gap, project.budget_currency, rates),
         terms=match_terms.project_terms(project.title, project.description),
+        sample=project.sample,
     )
 
 
@@ -297,7 +298,10 @@ def matches_for_organisation(
     """
     rates = money.latest_rates() if rates is None else rates
     partner = organisation_profile(organisation)
-    rows = ProjectTerms.objects.all()
+    if organisation.missing_for_matching:  # too empty to match: nothing fits on nothing
+        return matchmaking.Ranking([], lambda batch: [], matchmaking.project_order)
+    # real and sample records never match each other
+    rows = ProjectTerms.objects.filter(project__sample=organisation.sample)
     if partner.countries:
         rows = rows.filter(country__in=sorted(partner.countries))
     if partner.stages:
@@ -330,6 +334,7 @@ def matches_for_organisation(
             financing_sought=sought,
             gap_usd=gap_usd,
             terms_text=words,
+            sample=partner.sample,
         )
         if score is not None:
             candidates.append((score, (pk, country, status, areas, sought, gap_usd, words)))
@@ -350,6 +355,7 @@ def matches_for_organisation(
                     financing_sought=sought,
                     gap_usd=gap_usd,
                     terms=words.split(),
+                    sample=partner.sample,
                 )
             )
         return [m for p in profiles if (m := matchmaking.match(p, partner)) is not None]

@@ -2,23 +2,31 @@
 projects fit an organisation. Pure functions over plain profiles — no ORM in here; the
 callers (``matchmaking.queries``) fetch what the user may see and build the profiles.
 
-A pair is first checked against the hard filters (eligibility). Only an eligible pair is
-scored, and its score is a weighted sum in [0, 100]:
+A match rests on what the partner published (issue 17). A pair is first checked against
+the hard filters (eligibility); then it must share at least one **published fact**: a
+focus area, the project's country or stage named by the partner, an instrument both name,
+or a funding gap inside the partner's ticket range. A partner that publishes no
+restriction is not thereby a fit: "no restriction" lets a pair through the filters but
+earns nothing. Its score is a weighted sum in [0, 100], each part 0 when unpublished:
 
 * ``FOCUS_WEIGHT`` × the share of the project's ASCF focus areas the partner works on;
 * ``TICKET_WEIGHT`` × how well the project's funding gap (USD) fits the partner's ticket
   range: 1 inside ``[min, max]``; below the minimum ``gap / min``; above the maximum
   ``max / gap`` (the partner could fund that share); 0 when either side is unknown;
-* ``STAGE_WEIGHT`` × stage fit: 1 when the partner names the project's stage, ½ when the
-  partner publishes no stage restriction;
+* ``INSTRUMENT_WEIGHT`` when the partner offers an instrument the project seeks;
+* ``STAGE_WEIGHT`` when the partner names the project's stage;
+* ``COUNTRY_WEIGHT`` when the partner names the project's country;
 * ``TEXT_WEIGHT`` × text similarity: the Jaccard index of the project's terms (title and
-  description) and the partner's (capability statement), stop-words removed, counted fully
-  from ``TEXT_FULL_AT`` up.
+  description) and the partner's (capability statement), stop-words and the vocabulary
+  every text shares removed (``partners.keys``), counted fully from ``TEXT_FULL_AT`` up.
+  Words alone never make a match.
 
-Hard filters: the partner operates in the project's country (an empty list of countries is
-no restriction); the project's stage is one the partner engages at (empty: any); the
-instruments overlap when both sides name some; a programme also needs a balance left and,
-when it names focus areas, one of the project's. Visibility is the caller's querysets.
+Hard filters: real and sample records never match each other; the partner operates in the
+project's country (an empty list of countries is no restriction); the project's stage is
+one the partner engages at (empty: any); the instruments overlap when both sides name
+some; an organisation must publish enough to be matched (``partners.keys.matchable``); a
+programme also needs a balance left and, when it names focus areas, one of the project's.
+Visibility is the caller's querysets.
 
 Ordering is deterministic: score descending, then name (case-folded), then id.
 """
@@ -32,15 +40,19 @@ from typing import Literal, NamedTuple
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ascn.partners.keys import ANY, KINDS, codes_of, match_keys, wrap
+from ascn.partners.keys import ANY, KINDS, codes_of, match_keys, matchable, wrap
 
-FOCUS_WEIGHT = 40
-TICKET_WEIGHT = 25
-STAGE_WEIGHT = 15
-TEXT_WEIGHT = 20
-assert FOCUS_WEIGHT + TICKET_WEIGHT + STAGE_WEIGHT + TEXT_WEIGHT == 100
+FOCUS_WEIGHT = 35
+TICKET_WEIGHT = 20
+INSTRUMENT_WEIGHT = 15
+STAGE_WEIGHT = 10
+COUNTRY_WEIGHT = 5
+TEXT_WEIGHT = 15
+assert (
+    FOCUS_WEIGHT + TICKET_WEIGHT + INSTRUMENT_WEIGHT + STAGE_WEIGHT + COUNTRY_WEIGHT + TEXT_WEIGHT
+    == 100
+)
 
-STAGE_UNRESTRICTED_FIT = 0.5
 TEXT_FULL_AT = 0.25  # a Jaccard index of a quarter or more counts as full similarity
 
 
@@ -75,6 +87,7 @@ class ProjectProfile(NamedTuple):
     focus_probes: tuple[str, ...]
     instrument_probes: tuple[str, ...]
     term_probes: tuple[str, ...]
+    sample: bool = False  # sample projects match sample partners only
 
 
 def project_profile(
@@ -87,6 +100,7 @@ def project_profile(
     financing_sought: Iterable[str] = (),
     gap_usd: float | None,
     terms: Iterable[str],
+    sample: bool = False,
 ) -> ProjectProfile:
     focus_areas, financing_sought = frozenset(focus_areas), frozenset(financing_sought)
     terms = frozenset(terms)
@@ -104,6 +118,7 @@ def project_profile(
         tuple(_probe("f", code) for code in sorted(focus_areas)),
         tuple(_probe("i", code) for code in sorted(financing_sought)),
         tuple(f" {term} " for term in sorted(terms)),
+        sample,
     )
 
 
@@ -190,18 +205,28 @@ class Fit(NamedTuple):
 
     focus: float
     ticket: float
+    instrument: float
     stage: float
+    country: float
     text: float
 
     @property
     def score(self) -> float:
-        total = (
-            FOCUS_WEIGHT * self.focus
-            + TICKET_WEIGHT * self.ticket
-            + STAGE_WEIGHT * self.stage
-            + TEXT_WEIGHT * self.text
-        )
-        return round(min(max(total, 0.0), 100.0), 1)
+        return _score(self.focus, self.ticket, self.instrument, self.stage, self.country, self.text)
+
+
+def _score(
+    focus: float, ticket: float, instrument: float, stage: float, country: float, text: float
+) -> float:
+    total = (
+        FOCUS_WEIGHT * focus
+        + TICKET_WEIGHT * ticket
+        + INSTRUMENT_WEIGHT * instrument
+        + STAGE_WEIGHT * stage
+        + COUNTRY_WEIGHT * country
+        + TEXT_WEIGHT * text
+    )
+    return round(min(max(total, 0.0), 100.0), 1)
 
 
 class Match(NamedTuple):
@@ -216,25 +241,45 @@ class Match(NamedTuple):
 _ANY_COUNTRY, _ANY_FOCUS, _ANY_INSTRUMENT, _ANY_STAGE = (_probe(k, ANY) for k in KINDS)
 
 
-def eligible(project: ProjectProfile, partner: PartnerProfile) -> bool:
+# The parts of a score that rest on published facts (everything but the text):
+# (focus, ticket, instrument, stage, country).
+Facts = tuple[float, float, float, float, float]
+
+
+def facts(project: ProjectProfile, partner: PartnerProfile) -> Facts | None:
+    """The fact parts of the pair's score, or None when the pair is not eligible: it fails
+    a hard filter, or shares no published fact (see the module's docstring)."""
+    if project.sample != partner.sample:
+        return None
     keys = partner.keys
-    if project.country_probe not in keys and _ANY_COUNTRY not in keys:
-        return False
-    if project.stage_probe not in keys and _ANY_STAGE not in keys:
-        return False
-    if (
-        project.instrument_probes
-        and _ANY_INSTRUMENT not in keys
-        and not any(probe in keys for probe in project.instrument_probes)
+    country = project.country_probe in keys
+    if not country and _ANY_COUNTRY not in keys:
+        return None
+    staged = project.stage_probe in keys
+    if not staged and _ANY_STAGE not in keys:
+        return None
+    offered = any(probe in keys for probe in project.instrument_probes)
+    if project.instrument_probes and not offered and _ANY_INSTRUMENT not in keys:
+        return None
+    probes = project.focus_probes
+    shared = sum(probe in keys for probe in probes)
+    if partner.required_focus and not shared and _ANY_FOCUS not in keys:
+        return None
+    if not partner.balance_left:
+        return None
+    if partner.type == "organisation" and not matchable(
+        keys, partner.ticket_min_usd, partner.ticket_max_usd
     ):
-        return False
-    if (
-        partner.required_focus
-        and _ANY_FOCUS not in keys
-        and not any(probe in keys for probe in project.focus_probes)
-    ):
-        return False
-    return partner.balance_left
+        return None
+    focus = shared / len(probes) if probes else 0.0
+    ticket = ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
+    if not (shared or ticket >= 1.0 or offered or staged or country):
+        return None
+    return focus, ticket, float(offered), float(staged), float(country)
+
+
+def eligible(project: ProjectProfile, partner: PartnerProfile) -> bool:
+    return facts(project, partner) is not None
 
 
 def ticket_fit(gap_usd: float | None, low: float | None, high: float | None) -> float:
@@ -247,21 +292,18 @@ def ticket_fit(gap_usd: float | None, low: float | None, high: float | None) -> 
     return 1.0
 
 
+def _text_part(project: ProjectProfile, partner: PartnerProfile) -> float:
+    text = partner.terms_text
+    if not text or not project.terms:
+        return 0.0
+    words = text.split()
+    return text_fit(len(project.terms.intersection(words)), len(project.terms), len(words))
+
+
 def fit(project: ProjectProfile, partner: PartnerProfile) -> Fit:
-    keys, text = partner.keys, partner.terms_text
-    probes = project.focus_probes
-    focus = sum(probe in keys for probe in probes) / len(probes) if probes else 0.0
-    stage = 1.0 if project.stage_probe in keys else STAGE_UNRESTRICTED_FIT
-    text_part = 0.0
-    if text and project.terms:
-        words = text.split()
-        text_part = text_fit(len(project.terms.intersection(words)), len(project.terms), len(words))
-    return Fit(
-        focus,
-        ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd),
-        stage,
-        text_part,
-    )
+    """The parts of the pair's score (for an eligible pair: ``match`` checks)."""
+    parts = facts(project, partner) or (0.0, 0.0, 0.0, 0.0, 0.0)
+    return Fit(*parts, _text_part(project, partner))
 
 
 def text_fit(shared: int, n_project: int, n_partner: int) -> float:
@@ -275,22 +317,20 @@ def text_fit(shared: int, n_project: int, n_partner: int) -> float:
 
 def upper_bound(project: ProjectProfile, partner: PartnerProfile) -> float:
     """The best score the pair could reach whatever the texts say: its score with full text
-    similarity. No exact score is above it (``fit`` caps the text part at 1, and float
-    addition and rounding are monotone), so it can rank pairs before their texts are read."""
-    keys = partner.keys
-    probes = project.focus_probes
-    focus = sum(probe in keys for probe in probes) / len(probes) if probes else 0.0
-    stage = 1.0 if project.stage_probe in keys else STAGE_UNRESTRICTED_FIT
-    ticket = ticket_fit(project.gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
-    return Fit(focus, ticket, stage, 1.0).score
+    similarity (0 for an ineligible pair). No exact score is above it (``fit`` caps the
+    text part at 1, and float addition and rounding are monotone), so it can rank pairs
+    before their texts are read."""
+    parts = facts(project, partner)
+    return 0.0 if parts is None else _score(*parts, 1.0)
 
 
 def match(project: ProjectProfile, partner: PartnerProfile) -> Match | None:
     """The match of one pair, or None when the pair is not eligible."""
-    if not eligible(project, partner):
+    parts = facts(project, partner)
+    if parts is None:
         return None
-    parts = fit(project, partner)
-    return Match(project, partner, parts, parts.score)
+    whole = Fit(*parts, _text_part(project, partner))
+    return Match(project, partner, whole, whole.score)
 
 
 def _partner_order(m: Match):
@@ -339,21 +379,19 @@ def project_score(
     financing_sought: Iterable[str],
     gap_usd: float | None,
     terms_text: str,
+    sample: bool = False,
 ) -> float | None:
     """``match(project, partner).score`` for a project given by its fields and its terms as
     stored text (`` a b ``, ``wrap``), no profile built; None when the pair is not
     ``eligible``. ``partner_terms`` is ``partner.terms`` (computed once for many projects)."""
-    parts = _project_parts(partner, codes, country, status, focus_areas, financing_sought, gap_usd)
+    parts = _project_parts(
+        partner, codes, country, status, focus_areas, financing_sought, gap_usd, sample
+    )
     if parts is None:
         return None
-    focus, ticket, stage = parts
     words = terms_text.split()
     text = text_fit(len(partner_terms.intersection(words)), len(words), len(partner_terms))
-    # ``Fit.score``, the same arithmetic in the same order (thousands of projects a request)
-    total = (
-        FOCUS_WEIGHT * focus + TICKET_WEIGHT * ticket + STAGE_WEIGHT * stage + TEXT_WEIGHT * text
-    )
-    return round(min(max(total, 0.0), 100.0), 1)
+    return _score(*parts, text)
 
 
 def _project_parts(
@@ -364,23 +402,35 @@ def _project_parts(
     focus_areas: frozenset[str],
     financing_sought: Iterable[str],
     gap_usd: float | None,
-) -> tuple[float, float, float] | None:
-    """The focus, ticket and stage parts of ``fit`` (None: not ``eligible``), from the
-    partner's code sets: the same tests and the same arithmetic."""
-    if codes.countries and country not in codes.countries:
+    sample: bool,
+) -> Facts | None:
+    """``facts`` from the partner's code sets: the same tests and the same arithmetic."""
+    if sample != partner.sample:
+        return None
+    named_country = country in codes.countries
+    if codes.countries and not named_country:
         return None
     staged = status in codes.stages
     if codes.stages and not staged:
         return None
-    if codes.instruments and financing_sought and codes.instruments.isdisjoint(financing_sought):
+    sought = frozenset(financing_sought)
+    offered = not codes.instruments.isdisjoint(sought)
+    if codes.instruments and sought and not offered:
         return None
-    if partner.required_focus and codes.focus_areas and codes.focus_areas.isdisjoint(focus_areas):
+    shared = len(focus_areas & codes.focus_areas)
+    if partner.required_focus and codes.focus_areas and not shared:
         return None
     if not partner.balance_left:
         return None
-    focus = len(focus_areas & codes.focus_areas) / len(focus_areas) if focus_areas else 0.0
+    if partner.type == "organisation" and not matchable(
+        partner.keys, partner.ticket_min_usd, partner.ticket_max_usd
+    ):
+        return None
+    focus = shared / len(focus_areas) if focus_areas else 0.0
     ticket = ticket_fit(gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
-    return focus, ticket, 1.0 if staged else STAGE_UNRESTRICTED_FIT
+    if not (shared or ticket >= 1.0 or offered or staged or named_country):
+        return None
+    return focus, ticket, float(offered), float(staged), float(named_country)
 
 
 # --- ranking only as far as a page needs ------------------------------------------------------
@@ -465,47 +515,45 @@ def rank_partners(
 
 def _bounded(project: ProjectProfile, partners: Iterable[PartnerProfile]) -> list:
     """``[(upper_bound(project, p), p) for p in partners if eligible(project, p)]``, written
-    out for the hot loop (thousands of partners per request): the same tests, the same
-    arithmetic in the same order (``Fit.score`` with a full text part)."""
-    country, stage = project.country_probe, project.stage_probe
-    instruments, probes = project.instrument_probes, project.focus_probes
+    out for the hot loop (thousands of partners per request): ``facts``' tests and
+    arithmetic in the same order, then ``_score`` with a full text part."""
+    country_probe, stage_probe = project.country_probe, project.stage_probe
+    instruments, probes, sample = project.instrument_probes, project.focus_probes, project.sample
     n_focus, gap = len(probes), project.gap_usd
     out = []
     for p in partners:
-        keys = p.keys
-        if country not in keys and _ANY_COUNTRY not in keys:
+        if p.sample != sample:
             continue
-        staged = stage in keys
+        keys = p.keys
+        country = country_probe in keys
+        if not country and _ANY_COUNTRY not in keys:
+            continue
+        staged = stage_probe in keys
         if not staged and _ANY_STAGE not in keys:
             continue
-        if (
-            instruments
-            and _ANY_INSTRUMENT not in keys
-            and not any(probe in keys for probe in instruments)
-        ):
+        offered = False
+        for probe in instruments:
+            if probe in keys:
+                offered = True
+                break
+        if instruments and not offered and _ANY_INSTRUMENT not in keys:
             continue
-        if (
-            p.required_focus
-            and _ANY_FOCUS not in keys
-            and not any(probe in keys for probe in probes)
-        ):
+        shared = 0
+        for probe in probes:
+            if probe in keys:
+                shared += 1
+        if p.required_focus and not shared and _ANY_FOCUS not in keys:
             continue
         if not p.balance_left:
             continue
-        focus = 0.0
-        if n_focus:
-            shared = 0
-            for probe in probes:
-                if probe in keys:
-                    shared += 1
-            focus = shared / n_focus
-        total = (
-            FOCUS_WEIGHT * focus
-            + TICKET_WEIGHT * ticket_fit(gap, p.ticket_min_usd, p.ticket_max_usd)
-            + STAGE_WEIGHT * (1.0 if staged else STAGE_UNRESTRICTED_FIT)
-            + TEXT_WEIGHT * 1.0
-        )
-        out.append((round(min(max(total, 0.0), 100.0), 1), p))
+        low, high = p.ticket_min_usd, p.ticket_max_usd
+        if p.type == "organisation" and not matchable(keys, low, high):
+            continue
+        ticket = ticket_fit(gap, low, high)
+        if not (shared or ticket >= 1.0 or offered or staged or country):
+            continue
+        focus = shared / n_focus if n_focus else 0.0
+        out.append((_score(focus, ticket, float(offered), float(staged), float(country), 1.0), p))
     return out
 
 
@@ -513,7 +561,9 @@ def rank_projects(partner: PartnerProfile, projects: Iterable[ProjectProfile], w
     """``matches_for_partner`` as a ``Ranking``. ``projects`` may come without their terms
     (the bound does not need them); ``with_terms(batch)`` then returns the batch's profiles
     with their terms, in any order, before they are scored."""
-    candidates = [(upper_bound(p, partner), p) for p in projects if eligible(p, partner)]
+    candidates = [
+        (_score(*parts, 1.0), p) for p in projects if (parts := facts(p, partner)) is not None
+    ]
 
     def complete(batch):
         if with_terms is not None:
@@ -558,13 +608,9 @@ def _ticket_range(low: float | None, high: float | None) -> str:
 
 
 def reasons(m: Match, labels: Labels) -> list[str]:
-    """Plain-language reasons for one match, in the order of the score's parts."""
+    """The published facts a match rests on, in plain words, in the order of the score's
+    parts. What a partner did not publish is not a reason, and says nothing."""
     project, partner, out = m.project, m.partner, []
-    country = labels.countries.get(project.country, project.country)
-    if partner.countries:
-        out.append(_("Works in %(country)s") % {"country": country})
-    else:
-        out.append(_("Works in any ASEAN country (no restriction published)"))
     shared = project.focus_areas & partner.focus_areas
     if shared:
         out.append(
@@ -575,45 +621,41 @@ def reasons(m: Match, labels: Labels) -> list[str]:
             )
             % {"n": len(shared), "names": _names(shared, labels.focus_areas)}
         )
-    elif not partner.focus_areas:
-        out.append(_("Focus areas not published"))
-    else:
-        out.append(_("No focus area in common"))
     low, high = partner.ticket_min_usd, partner.ticket_max_usd
     gap = project.gap_usd
-    noun = _("its award limit") if partner.type == "programme" else _("its ticket range")
-    if gap is None:
-        out.append(_("The funding gap has no US$ equivalent (no exchange rate on record)"))
-    elif gap <= 0:
-        out.append(_("The project is fully funded"))
-    elif low is None and high is None:
-        out.append(_("Ticket size not published"))
-    else:
-        values = {"gap": usd(gap), "range": _ticket_range(low, high), "noun": noun}
-        if m.fit.ticket >= 1:
-            out.append(_("Funding gap %(gap)s is within %(noun)s %(range)s") % values)
-        elif low is not None and gap < low:
-            out.append(_("Funding gap %(gap)s is below %(noun)s %(range)s") % values)
+    if low is not None or high is not None:
+        noun = _("its award limit") if partner.type == "programme" else _("its ticket range")
+        if gap is None:
+            out.append(_("The funding gap has no US$ equivalent (no exchange rate on record)"))
+        elif gap <= 0:
+            out.append(_("The project is fully funded"))
         else:
-            out.append(_("Funding gap %(gap)s is above %(noun)s %(range)s") % values)
-    stage = labels.stages.get(project.status, project.status)
-    if project.status in partner.stages:
-        out.append(_("Engages at the %(stage)s stage") % {"stage": stage})
-    else:
-        out.append(_("No stage restriction published"))
+            values = {"gap": usd(gap), "range": _ticket_range(low, high), "noun": noun}
+            if m.fit.ticket >= 1:
+                out.append(_("Funding gap %(gap)s is within %(noun)s %(range)s") % values)
+            elif low is not None and gap < low:
+                out.append(_("Funding gap %(gap)s is below %(noun)s %(range)s") % values)
+            else:
+                out.append(_("Funding gap %(gap)s is above %(noun)s %(range)s") % values)
     common = sorted(partner.instruments & project.financing_sought)
     if common:
         out.append(
             _("Offers %(names)s, which the project seeks")
             % {"names": _names(common, labels.instruments)}
         )
+    if project.status in partner.stages:
+        stage = labels.stages.get(project.status, project.status)
+        out.append(_("Engages at the %(stage)s stage") % {"stage": stage})
+    if project.country in partner.countries:
+        country = labels.countries.get(project.country, project.country)
+        out.append(_("Works in %(country)s") % {"country": country})
     words = sorted(project.terms & partner.terms)
     if words:
         shown = ", ".join(words[:5]) + ("…" if len(words) > 5 else "")
         out.append(
             ngettext(
-                "Capability statement shares %(n)d term with the project: %(words)s",
-                "Capability statement shares %(n)d terms with the project: %(words)s",
+                "Capability statement and project both mention %(n)d specific term: %(words)s",
+                "Capability statement and project both mention %(n)d specific terms: %(words)s",
                 len(words),
             )
             % {"n": len(words), "words": shown}

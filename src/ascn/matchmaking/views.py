@@ -16,6 +16,7 @@ from ascn.deals.queries import pairs_in_pipeline
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as matchmaking
 from ascn.partners import queries as partner_queries
+from ascn.partners.permissions import organisation_policy
 
 MATCHES_PER_PAGE = 25
 
@@ -45,7 +46,13 @@ def organisation_matches(request, slug: str):
     return render(
         request,
         "matchmaking/match_organisation.html",
-        {"organisation": org, "page": page, "rows": rows, "engagements_by_pair": pairs},
+        {
+            "organisation": org,
+            "page": page,
+            "rows": rows,
+            "engagements_by_pair": pairs,
+            "can_change": organisation_policy.can(request.user, "change", org),
+        },
     )
 
 

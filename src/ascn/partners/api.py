@@ -50,6 +50,7 @@ def organisation_out(org: Organisation) -> dict:
         "visibility": org.visibility,
         "sample": org.sample,
         "source": org.source,
+        "sources": org.sources or [],
         "url": org.get_absolute_url(),
         "updated_at": org.updated_at,
     }

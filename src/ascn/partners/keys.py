@@ -27,6 +27,23 @@ STOP_WORDS = frozenset(
     including well within across per via one two three etc
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
+# The vocabulary nearly every project and capability statement shares (money, time, the
+# words of development work): two texts sharing them say nothing about a fit, so they
+# carry no weight (issue 17: "shares 2 terms: million, year").
+GENERIC_TERMS = frozenset(
+    """
+    million billion thousand year years month months usd dollar dollars total amount budget
+    cost costs fund funds funding funded finance financing financed invest investment
+    investor support supports supported service services system systems solution solutions
+    platform programme program initiative development develop developing management manage
+    public private government local national urban area areas people residents citizen
+    citizens community communities improve improving improvement help need needs make
+    work works working plan planning phase stage approach access quality better key
+    partner partners partnership asean network digital technology technologies innovative
+    innovation sustainable infrastructure economic social capacity four five six seven eight
+    nine ten twenty hundred first second third""".split()  # noqa: SIM905
+)
+_IGNORED = STOP_WORDS | GENERIC_TERMS
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -34,15 +51,17 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def terms(text: str) -> frozenset[str]:
-    """The normalised terms of a text: lower case, words of 3+ letters, no stop-words, a
-    plain English plural folded to its singular (``sensors`` → ``sensor``)."""
+    """The normalised terms of a text: lower case, words of 3+ letters, no stop-words and
+    none of the vocabulary every text shares (``GENERIC_TERMS``), a plain English plural
+    folded to its singular (``sensors`` → ``sensor``)."""
     out = set()
-    for word in set(_WORD.findall(text.lower())) - STOP_WORDS:
+    for word in set(_WORD.findall(text.lower())) - _IGNORED:
         if len(word) < 3 or word.isdigit():
             continue
         if len(word) > 4 and word[-1] == "s" and word[-2] not in "sui":
             word = word[:-1]
-        out.add(word)
+        if word not in _IGNORED:
+            out.add(word)
     return frozenset(out)
 
 
@@ -90,3 +109,37 @@ def match_keys(
 def codes_of(keys: str, prefix: str) -> frozenset[str]:
     """The codes of one kind back from stored keys (``*`` dropped)."""
     return frozenset(k[2:] for k in keys.split() if k[0] == prefix and k[2:] != ANY)
+
+
+# --- enough to be matched -------------------------------------------------------------------
+
+
+def matchable(keys: str, ticket_min: float | None, ticket_max: float | None) -> bool:
+    """Whether an organisation publishes enough to be matched: its focus areas, and at
+    least one of its countries, instruments, stages or ticket size. Less, and every project
+    would "fit" it on nothing (issue 17); its members are shown what to fill in instead."""
+    if not keys or " f:* " in keys:
+        return False
+    if ticket_min is not None or ticket_max is not None:
+        return True
+    return any(f" {kind}:{ANY} " not in keys for kind in ("c", "i", "s"))
+
+
+def missing_for_matching(
+    *,
+    countries: Iterable[str],
+    focus_areas: Iterable[str],
+    instruments: Iterable[str],
+    stages: Iterable[str],
+    ticket_min: object,
+    ticket_max: object,
+) -> list[str]:
+    """What an organisation must add to be matched (``matchable``): ``focus_areas``, and
+    ``one_more`` (a country, instrument, stage or ticket size). Empty: it is matched."""
+    missing = []
+    if not list(focus_areas):
+        missing.append("focus_areas")
+    others = list(countries) or list(instruments) or list(stages)
+    if not others and ticket_min is None and ticket_max is None:
+        missing.append("one_more")
+    return missing

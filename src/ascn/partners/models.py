@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.models import MONEY, HasPage, VersionedModel
+from ascn.core.sources import SourcesField
 from ascn.core.visibility import VisibilityField
 from ascn.partners import keys
 
@@ -69,6 +70,9 @@ class Organisation(HasPage, VersionedModel):
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # Published sources of a real organisation's profile, each naming the fields it gives
+    # (``core.sources``); a field no source gives stays empty ("Not published").
+    sources = SourcesField()
     # Derived by save() for matchmaking: the codes as one string filtered in SQL with LIKE,
     # and the capability statement's normalised terms — one text per row in the hot loop.
     match_keys = models.TextField(editable=False, blank=True, default="")
@@ -105,6 +109,18 @@ class Organisation(HasPage, VersionedModel):
         )
         self.match_terms = keys.wrap(
             keys.terms(self.capability_statement or self.description or "")
+        )
+
+    @property
+    def missing_for_matching(self) -> list[str]:
+        """What the profile lacks to be matched (``keys.missing_for_matching``)."""
+        return keys.missing_for_matching(
+            countries=self.countries or [],
+            focus_areas=self.focus_areas or [],
+            instruments=self.instruments or [],
+            stages=self.stages or [],
+            ticket_min=self.ticket_min_usd,
+            ticket_max=self.ticket_max_usd,
         )
 
     def save(self, *args, **kwargs):

@@ -41,9 +41,28 @@ ORGANISATION_EXAMPLE = {
     "visibility": "public",
     "sample": False,
     "source": "DFAT mid-term review of the AASCTF (2022)",
+    "sources": [
+        {
+            "title": "ASEAN-Australia Smart Cities Trust Fund: Mid-term Review Report",
+            "publisher": "Department of Foreign Affairs and Trade (Australia)",
+            "date": "2022",
+            "url": "https://dfat.gov.au/publications/development/",
+            "fields": ["description"],
+        }
+    ],
     "url": "/organisations/asian-development-bank/",
     "updated_at": "2026-04-20T08:00:00Z",
 }
+
+
+class SourceOut(Schema):
+    title: str
+    publisher: str
+    date: str = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD; empty when not given")
+    url: str
+    fields: list[str] = Field(
+        default_factory=list, description="The profile's fields this source gives"
+    )
 
 
 class OrganisationOut(Schema):
@@ -67,6 +86,9 @@ class OrganisationOut(Schema):
     visibility: VisibilityCode
     sample: bool
     source: str
+    sources: list[SourceOut] = Field(
+        ..., description="The published sources of the profile, each with the fields it gives."
+    )
     url: str
     updated_at: dt.datetime
 

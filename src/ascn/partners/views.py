@@ -57,9 +57,19 @@ def _profile_context(request, org: Organisation) -> dict:
         "instruments": [instruments.get(c, c) for c in org.instruments],
         "stages": [stages.get(c, c) for c in org.stages],
         "members": members,
+        "sources": _sources(org),
         "can_change": organisation_policy.can(request.user, "change", org),
         "can_verify": organisation_policy.can(request.user, "verify", org),
     }
+
+
+def _sources(org: Organisation) -> list[dict]:
+    """The profile's published sources, each with the names of the fields it gives."""
+    names = {f.name: str(f.verbose_name) for f in Organisation._meta.get_fields() if f.concrete}
+    return [
+        {**source, "gives": [names.get(f, f) for f in source.get("fields", [])]}
+        for source in org.sources or []
+    ]
 
 
 @require_GET

@@ -1,6 +1,6 @@
 """Load a few illustrative deals on the sample projects. Demo mode only (ASCN_DEMO=1).
 
-Run after ``load_partners``, ``load_demo`` and ``load_samples``. Every deal is flagged
+Run after ``load_partners``, ``load_demo``, ``load_samples`` and ``load_sample_partners``. Every deal is flagged
 ``sample``, created and moved through the pipeline services (audited, notified) by the demo
 accounts. Idempotent: a pair already in the pipeline is left alone.
 """
@@ -11,35 +11,62 @@ from ascn.accounts.models import User
 from ascn.core.seed import LoadCommand
 from ascn.deals.models import Engagement, EngagementSide
 from ascn.deals.services import engagement_advance, engagement_create
+from ascn.partners.management.commands.load_sample_partners import (
+    DEMO_PARTNER,
+    DEMO_PARTNER_ORGANISATION,
+)
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 
 SECRETARIAT = "secretariat@example.org"
-PARTNER_ADB = "partner-adb@example.org"
 
-# organisation, project title, who expressed interest, the stages it then went through,
-# the commitment (amount, instrument) when it reaches "committed".
+# Sample organisation, sample project, who expressed interest, the stages it then went
+# through, the commitment (amount in the project's budget currency, instrument) when it
+# reaches "committed". Only sample organisations and sample projects: a sample deal never
+# touches a real record (``engagement_create`` refuses the mix). Together they show a deal
+# at every stage of the pipeline.
 DEALS = [
     (
-        "asian-development-bank",
+        DEMO_PARTNER_ORGANISATION,
         "Flood early-warning sensor network (sample)",
         EngagementSide.PARTNER,
-        ["discussion"],
+        ["discussion", "due_diligence", "term_sheet", "committed"],
+        ("600000.00", "loan"),
+    ),
+    (
+        "sample-asean-safe-tourism-tech",
+        "Tourist safety and emergency response platform (sample)",
+        EngagementSide.CITY,
+        ["discussion", "due_diligence", "term_sheet", "committed", "closed"],
+        ("1000000.00", "technical_assistance"),
+    ),
+    (
+        "sample-archipelago-smart-mobility",
+        "Integrated waste collection routing (sample)",
+        EngagementSide.PARTNER,
+        ["discussion", "due_diligence"],
         None,
     ),
     (
-        "asian-development-bank",
-        "Tourist safety and emergency response platform (sample)",
-        EngagementSide.CITY,
+        "sample-clean-air-cities-foundation",
+        "Neighbourhood air-quality monitoring (sample)",
+        EngagementSide.PARTNER,
         [],
         None,
     ),
     (
-        "us-asean-smart-cities-partnership",
-        "Flood early-warning sensor network (sample)",
+        DEMO_PARTNER_ORGANISATION,
+        "Intelligent traffic signal control (sample)",
+        EngagementSide.CITY,
+        ["discussion"],
+        None,
+    ),
+    (
+        "sample-green-infrastructure-guarantees",
+        "Integrated waste collection routing (sample)",
         EngagementSide.PARTNER,
-        ["discussion", "due_diligence", "term_sheet", "committed"],
-        ("300000.00", "technical_assistance"),
+        ["discussion", "declined"],
+        None,
     ),
 ]
 
@@ -50,19 +77,19 @@ class Command(LoadCommand):
 
     def load(self) -> str:
         secretariat = User.objects.filter(email=SECRETARIAT).first()
-        partner = User.objects.filter(email=PARTNER_ADB).first()
+        partner = User.objects.filter(email=DEMO_PARTNER).first()
         if secretariat is None:
             raise CommandError("Load the demo accounts first (manage.py load_demo).")
         created = 0
         for slug, title, side, stages, commitment in DEALS:
-            organisation = Organisation.objects.filter(slug=slug).first()
+            organisation = Organisation.objects.filter(slug=slug, sample=True).first()
             project = Project.objects.filter(title=title, sample=True).first()
             if organisation is None or project is None:
                 self.stderr.write(f"skipped {slug} × {title}: not loaded")
                 continue
             if Engagement.objects.filter(project=project, organisation=organisation).exists():
                 continue
-            by_partner = side == EngagementSide.PARTNER and slug == "asian-development-bank"
+            by_partner = side == EngagementSide.PARTNER and slug == DEMO_PARTNER_ORGANISATION
             engagement = engagement_create(
                 actor=partner if by_partner and partner else None,
                 project=project,

@@ -9,12 +9,17 @@ sample that exists (same slug) is left alone.
 
 from django.core.management.base import CommandError
 
-from ascn.accounts.models import User
+from ascn.accounts.models import Role, User
+from ascn.accounts.services import membership_grant
 from ascn.core.seed import LoadCommand
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_create
 
 SECRETARIAT = "secretariat@example.org"
+# The demo partner account (created by ``load_demo``) is a member of this sample
+# organisation, never of a real one.
+DEMO_PARTNER = "partner@example.org"
+DEMO_PARTNER_ORGANISATION = "sample-mekong-resilience-investors"
 
 SAMPLES = [
     {
@@ -115,4 +120,12 @@ class Command(LoadCommand):
                 continue
             organisation_create(actor=actor, sample=True, visibility="public", **values)
             created += 1
+        self._grant_demo_partner()
         return f"Sample partner organisations loaded ({created} created)."
+
+    def _grant_demo_partner(self) -> None:
+        """The demo partner account (``load_demo``) joins its sample organisation."""
+        partner = User.objects.filter(email=DEMO_PARTNER).first()
+        organisation = Organisation.objects.get(slug=DEMO_PARTNER_ORGANISATION, sample=True)
+        if partner is not None:  # idempotent: an active membership is left as it is
+            membership_grant(actor=None, user=partner, role=Role.PARTNER_MEMBER, scope=organisation)

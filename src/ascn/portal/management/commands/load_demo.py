@@ -14,6 +14,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ascn.accounts.models import Role, User
 from ascn.accounts.services import membership_grant, user_create
 from ascn.network.models import City, MemberState
+from ascn.partners.management.commands.load_sample_partners import (
+    DEMO_PARTNER,
+    DEMO_PARTNER_ORGANISATION,
+)
 from ascn.partners.models import Organisation
 
 # (e-mail, name, role, scope model, scope lookup)
@@ -28,12 +32,14 @@ DEMO_ACCOUNTS = [
     ),
     ("cso-phuket@example.org", "CSCO of Phuket (demo)", Role.CSO, City, {"slug": "phuket"}),
     ("cso-hanoi@example.org", "CSCO of Hanoi (demo)", Role.CSO, City, {"slug": "hanoi"}),
+    # A member of a sample organisation (never of a real one): its membership is granted
+    # once ``load_sample_partners`` has created the organisation.
     (
-        "partner-adb@example.org",
-        "Asian Development Bank member (demo)",
+        DEMO_PARTNER,
+        "Mekong Resilience Investors member (demo)",
         Role.PARTNER_MEMBER,
         Organisation,
-        {"slug": "asian-development-bank"},
+        {"slug": DEMO_PARTNER_ORGANISATION, "sample": True},
     ),
 ]
 
@@ -52,7 +58,9 @@ class Command(BaseCommand):
                 if user is None:
                     user = user_create(actor=None, email=email, password=password, full_name=name)
                     created += 1
-                scope = scope_model.objects.get(**lookup) if scope_model else None
+                scope = scope_model.objects.filter(**lookup).first() if scope_model else None
+                if scope_model and scope is None:
+                    continue  # a sample organisation not loaded yet (load_sample_partners)
                 membership_grant(actor=None, user=user, role=role, scope=scope)
                 if role == Role.SECRETARIAT and not TOTPDevice.objects.filter(user=user).exists():
                     # Two-factor is required for the Secretariat; in demo mode the verify page

@@ -1,0 +1,71 @@
+"""The real partner organisations' profiles (issue 17): every published mandate field comes
+from a cited source (title, publisher, link), and a field no source gives stays empty."""
+
+from __future__ import annotations
+
+import pytest
+
+from ascn.core.sources import validate_sources
+from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.funding.models import Programme
+from ascn.partners.models import Organisation
+
+MANDATE = ["countries", "focus_areas", "instruments", "stages", "capability_statement"]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partners(network):
+    load_partners()
+    return list(Organisation.objects.filter(sample=False))
+
+
+def test_every_published_mandate_field_has_its_source(partners):
+    for org in partners:
+        validate_sources(org.sources)
+        given = {field for source in org.sources for field in source.get("fields", [])}
+        for field in MANDATE:
+            if getattr(org, field):
+                assert field in given, f"{org.slug}.{field} has no source"
+        for field in ("ticket_min_usd", "ticket_max_usd"):
+            assert getattr(org, field) is None or field in given, f"{org.slug}.{field}"
+
+
+def test_sources_read_as_people_cite_them(partners, client):
+    # given a researched profile
+    mlit = next(org for org in partners if org.slug == "japan-mlit")
+    page = client.get(mlit.get_absolute_url()).content.decode()
+    # then its sources show title, publisher, date and link — never a repository path
+    assert "Japan announces assistance package for ASEAN countries to develop Smart City" in page
+    assert 'href="https://www.mlit.go.jp/report/press/sogo07_hh_000597.html"' in page
+    assert "2020-12-26" in page
+    assert "seed/" not in page and ".yaml" not in page and ".txt" not in page
+
+
+def test_a_researched_profile_is_matchable_and_an_empty_one_is_not(partners):
+    by_slug = {org.slug: org for org in partners}
+    assert by_slug["us-asean-smart-cities-partnership"].missing_for_matching == []
+    assert by_slug["japan-mlit"].missing_for_matching == []
+    # nothing published about ADB's own mandate: it is not matched, and says so
+    assert by_slug["asian-development-bank"].missing_for_matching == ["focus_areas", "one_more"]
+
+
+def test_the_api_gives_the_sources_with_the_fields_they_give(partners, client):
+    body = client.get("/api/v1/organisations/us-asean-smart-cities-partnership").json()
+    assert body["countries"] and body["sources"]
+    given = {field for source in body["sources"] for field in source["fields"]}
+    assert {"countries", "focus_areas", "instruments"} <= given
+    assert all(source["url"].startswith("http") for source in body["sources"])
+
+
+def test_every_real_programme_cites_its_sources(partners, client):
+    # given the real programmes (loaded with the partners)
+    load_programmes()
+    for programme in Programme.objects.filter(sample=False):
+        # then each cites at least one published source, readably on its page
+        assert programme.sources, programme.slug
+        validate_sources(programme.sources)
+        page = client.get(programme.get_absolute_url()).content.decode()
+        assert f'href="{programme.sources[0]["url"]}"' in page
+        assert ".yaml" not in page
