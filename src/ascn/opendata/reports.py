@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,6 +177,8 @@ def me_report(
 
     rates = money.latest_rates()
     sums = _ProjectSums(money.usd_amounts(rates))  # the same arithmetic as ``to_usd``
+    # the instruments as their JSON text: a few distinct lists, each decoded once
+    visible = visible.annotate(instruments_json=Cast("financing_sought", TextField()))
     for row in visible.values_list(*_ProjectSums.FIELDS).iterator(chunk_size=CHUNK):
         sums.add(*row)
     by_area_status = (
@@ -254,7 +258,7 @@ class _ProjectSums:
         "budget_amount",
         "budget_currency",
         "funding_secured",
-        "financing_sought",
+        "instruments_json",
         "city__name",
         "city__member_state__code",
         "city__member_state__name",
@@ -268,6 +272,7 @@ class _ProjectSums:
         # (member state code, member state name, city name) → sums
         self.per_city: dict[tuple[str, str, str], _Money] = defaultdict(_Money)
         self.per_instrument: dict[str, _Money] = defaultdict(_Money)  # "" for none named
+        self.instrument_sets: dict[str | None, tuple[str, ...]] = {}
 
     def add(
         self, status, sample, budget, currency, secured, instruments, city, state, state_name
@@ -284,7 +289,11 @@ class _ProjectSums:
         else:
             amounts = (budget_usd, usd(secured, currency), usd(gap, currency))
         self.per_city[(state, state_name, city)].add(*amounts)
-        for code in set(instruments or ()) or ("",):
+        codes = self.instrument_sets.get(instruments)
+        if codes is None:
+            codes = tuple(set(json.loads(instruments) or ()) if instruments else ()) or ("",)
+            self.instrument_sets[instruments] = codes
+        for code in codes:
             self.per_instrument[code].add(*amounts)
 
 
