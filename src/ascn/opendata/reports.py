@@ -3,8 +3,9 @@
 One computation, ``me_report``, gives the tables the page shows and the CSV and XLSX
 downloads hold, so the three never disagree. It reads only what the user may see
 (``plans.queries.projects_for``) in a fixed number of queries, whatever the number of
-projects: the projects (one row each), the focus-area × status counts, the progress
-updates, the exchange rates and the member states.
+projects: the projects and the progress updates (read in chunks and summed as they come,
+so memory does not grow with them), the focus-area × status counts, the latest-progress
+rows (as many as shown), the exchange rates, the member states and the focus areas.
 
 Definitions, shown with the report:
 
