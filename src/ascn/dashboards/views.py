@@ -73,8 +73,9 @@ def cache_key(filters: queries.Filters, language: str | None = None) -> str:
 
 # One computation of the figures at a time in a worker. When the figures are not stored
 # (a cold cache, or just expired), every thread of a worker that misses would otherwise
-# compute them at once: at 100,000 projects four at once took a worker +26 MB where one
-# took +7 MB (docs/benchmarks.md). The others wait for it and read what it stored.
+# compute them at once (one computation allocates ~7 MB at 100,000 projects). The others
+# wait for it and read what it stored: four threads of a fresh process asking at once grew
+# it by 21 MB instead of 26 MB (docs/benchmarks.md).
 _computing = threading.Lock()
 
 
