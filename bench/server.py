@@ -67,7 +67,11 @@ CASES = [
     ServerCase("search page “water”", "/search/?q=water"),
     ServerCase("search page “water”", "/search/?q=water", "CSCO (session)"),
     ServerCase("search API “water”", "/api/v1/search?q=water"),
+    ServerCase("project page", "/projects/1/"),
     ServerCase("M&E report", "/reports/me/"),
+    # every project, drafts included (the most a reader can be shown), and the download
+    ServerCase("M&E report", "/reports/me/", "Secretariat (session)"),
+    ServerCase("M&E report, CSV", "/reports/me.csv"),
     ServerCase("engagement board", "/engagements/", "partner member (session)"),
     ServerCase("audit page", "/audit/", "Secretariat (session)"),
 ]

@@ -24,13 +24,15 @@ import io
 import json
 import re
 import sys
+import threading
+import time
 
 import jsonschema
 from altair.vegalite.v6.schema import core as vega_lite_schema
 from django.core.cache import cache
 
 from ascn.core import formats
-from ascn.dashboards import charts
+from ascn.dashboards import charts, queries, views
 from ascn.dashboards.management.commands import build_vega_bundle
 from tests import factories
 
@@ -231,4 +233,36 @@ def test_figures_are_cached_for_a_minute_when_configured(
     )
     assert len(chart_table(first.content.decode(), "cities")) >= 1
     assert second.content.decode().count("<svg") == first.content.decode().count("<svg") >= 1
+    cache.clear()
+
+
+def test_threads_that_miss_at_once_compute_the_figures_once(settings, monkeypatch, db):
+    """A cold cache met by a worker's threads at once: one computes, the others wait and
+    read what it stored (four computations at once cost a worker ~4x the memory)."""
+    # given: the figures cached, and a computation that takes a while and counts its calls
+    settings.ASCN_DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    computed = []
+
+    def slow_dashboard(filters):
+        computed.append(filters)
+        time.sleep(0.3)
+        return {"overview": "figures"}
+
+    monkeypatch.setattr(views, "dashboard", slow_dashboard)
+    results = []
+
+    # when: four threads ask at once, for the same figures
+    threads = [
+        threading.Thread(target=lambda: results.append(views.dashboard_cached(queries.Filters())))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then
+    assert len(computed) == 1
+    assert [r["overview"] for r in results] == ["figures"] * 4
     cache.clear()

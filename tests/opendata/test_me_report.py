@@ -24,7 +24,7 @@ import datetime as dt
 import html as html_lib
 import io
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 import pytest
@@ -32,7 +32,9 @@ from django.test import Client
 
 from ascn.core import formats
 from ascn.network.models import City, MemberState
-from ascn.plans.models import Project
+from ascn.opendata import reports
+from ascn.plans import money
+from ascn.plans.models import ProgressUpdate, Project
 from ascn.plans.services import exchange_rate_set, progress_add
 from tests import factories
 from tests.roles import assert_matrix, everyone
@@ -302,6 +304,146 @@ def test_the_member_state_filter(client, data):
 def test_a_year_not_offered_is_dropped_but_a_download_refuses_it(client, data):
     assert client.get(URL, {"year": "next"}).status_code == 200
     assert client.get("/reports/me.csv", {"country": "XX"}).status_code == 400
+
+
+def test_the_totals_equal_sums_over_every_project_read_in_chunks(data, secretariat, monkeypatch):
+    """The report sums as it reads (a few rows at a time here, thousands at full scale): its
+    totals equal sums over every project done here one project at a time with ``to_usd``,
+    and its progress over time the average of each project's latest values by brute force."""
+    # given: amounts whose conversions round (to the cent, project by project), projects in
+    # more cities than a chunk holds, and updates on the same day (the last one entered wins)
+    monkeypatch.setattr(reports, "CHUNK", 2)
+    extra = []
+    for n, (city, budget, secured, currency) in enumerate(
+        [
+            ("bangkok", "333.33", "111.11", "THB"),
+            ("bangkok", "666.67", "0.01", "THB"),
+            ("hanoi", "12345.67", "12345.67", "VND"),
+            ("phuket", "0.17", "0.05", "THB"),
+            ("singapore", "999.99", "999.99", "USD"),
+            ("hanoi", "7.77", "1.11", "MMK"),
+        ]
+    ):
+        extra.append(
+            factories.project(
+                secretariat,
+                city=city,
+                title=f"E{n}",
+                focus_areas=["civic-social"],
+                status="preparation" if n % 2 else "implementation",
+                budget=budget,
+                currency=currency,
+                secured=secured,
+                financing_sought=["grant"] if n % 3 else [],
+                start=dt.date(2025, 1, 1),
+            )
+        )
+    for project, date, physical, financial in [
+        (extra[0], dt.date(2025, 2, 1), 5, 1),
+        (extra[0], dt.date(2025, 2, 1), 15, 3),
+        (extra[1], dt.date(2025, 3, 31), Decimal("33.3"), Decimal("12.5")),
+        (extra[1], dt.date(2026, 1, 15), 20, 10),
+        (extra[2], dt.date(2025, 9, 30), 100, Decimal("66.6")),
+    ]:
+        progress_add(
+            actor=secretariat,
+            project=project,
+            date=date,
+            physical_pct=physical,
+            financial_pct=financial,
+        )
+
+    # when
+    report = reports.me_report(secretariat)
+
+    # then: money, by member state and city, summed project by project
+    rates = money.latest_rates()
+    states: dict[str, list] = {}
+    cities: dict[tuple[str, str], list] = {}
+    total = [0, Decimal("0"), Decimal("0"), Decimal("0")]
+    statuses: dict[str, int] = {}
+    grant = [0, Decimal("0")]
+    for project in Project.objects.select_related("city__member_state"):
+        state, city = project.city.member_state, project.city
+        statuses[project.status] = statuses.get(project.status, 0) + 1
+        sums = [
+            states.setdefault(state.name, [set(), 0, Decimal("0"), Decimal("0"), Decimal("0")]),
+            cities.setdefault((state.name, city.name), [None, 0, *[Decimal("0")] * 3]),
+        ]
+        usd = [
+            money.to_usd(amount, project.budget_currency, rates=rates)
+            for amount in (project.budget_amount, project.funding_secured, project.funding_gap)
+        ]
+        states[state.name][0].add(city.name)
+        total[0] += 1
+        if "grant" in project.financing_sought:
+            grant[0] += 1
+        for row in sums:
+            row[1] += 1
+        if usd[0] is None:
+            continue
+        for i, equivalent in enumerate(usd):
+            total[1 + i] += equivalent.amount
+            for row in sums:
+                row[2 + i] += equivalent.amount
+        if "grant" in project.financing_sought:
+            grant[1] += usd[2].amount
+    assert total[0] == report.project_count == 11
+    for row in report.table("member-states").rows:
+        name = row[0]
+        expected = states.get(name, [set(), 0, Decimal("0"), Decimal("0"), Decimal("0")])
+        assert row[1:6] == [len(expected[0]), *expected[1:]], name
+    assert report.table("member-states").total[2:6] == total
+    assert report.funding == dict(zip(("budget", "secured", "sought"), total[1:], strict=True))
+    city_rows = {(r[0], r[1]): r[2:6] for r in report.table("cities").rows}
+    assert city_rows == {key: row[1:] for key, row in cities.items()}
+    assert list(city_rows) == sorted(city_rows)
+    assert report.table("cities").total[2:6] == total
+    assert report.table("instruments").rows[0][0] == "Grant"
+    assert report.table("instruments").rows[0][1:] == grant
+    focus_total = report.table("focus-status").total
+    assert focus_total[-1] == 11
+    assert sum(statuses.values()) == 11
+    assert {
+        code: n for code, n in zip(reports._status_titles(), focus_total[1:-1], strict=True) if n
+    } == statuses
+
+    # then: progress over time, each period end recomputed from every update
+    updates = list(ProgressUpdate.objects.order_by("project_id", "date", "id"))
+    assert report.progress_rows_total == len({u.project_id for u in updates}) == 6
+    assert report.series
+    for end, physical, financial, count in report.series:
+        latest = {}
+        for update in updates:
+            if update.date <= end:
+                latest[update.project_id] = update
+        assert count == len(latest), end
+        assert physical == (sum(u.physical_pct for u in latest.values()) / len(latest)).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        ), end
+        assert financial == (sum(u.financial_pct for u in latest.values()) / len(latest)).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        ), end
+    latest_rows = {row[0]: row[3:] for row in report.table("progress").rows}
+    assert latest_rows["E0"] == [dt.date(2025, 2, 1), Decimal("15.00"), Decimal("3.00")]
+    assert latest_rows["E1"] == [dt.date(2026, 1, 15), Decimal("20.00"), Decimal("10.00")]
+
+
+def test_the_page_reads_only_the_progress_rows_it_shows(client, data, monkeypatch):
+    # given: the page shows one row of the latest progress (P1 and P3 have reported)
+    monkeypatch.setattr(reports, "PROGRESS_ROWS_ON_SCREEN", 1)
+
+    # when
+    response = client.get(URL)
+
+    # then: the first by city and title, and a note that the downloads hold the rest
+    assert table(response, "progress")[1:] == [
+        ["P3", "Hanoi", "Implementation", "1 Jul 2026", "20.0", "10.0"]
+    ]
+    assert "1 more row is in the CSV and XLSX downloads." in response.content.decode()
+    assert (
+        len(csv_sections(client.get("/reports/me.csv").content)["Latest progress by project"]) == 3
+    )
 
 
 # --- who sees what ----------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 One computation, ``me_report``, gives the tables the page shows and the CSV and XLSX
 downloads hold, so the three never disagree. It reads only what the user may see
 (``plans.queries.projects_for``) in a fixed number of queries, whatever the number of
-projects: the projects (one row each), the focus-area × status counts, the progress
-updates, the exchange rates and the member states.
+projects: the projects and the progress updates (read in chunks and summed as they come,
+so memory does not grow with them), the focus-area × status counts, the latest-progress
+rows (as many as shown), the exchange rates, the member states and the focus areas.
 
 Definitions, shown with the report:
 
@@ -22,13 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,32 +154,34 @@ def _month_ends(year: int, last: dt.date) -> list[dt.date]:
 
 
 def me_report(
-    user, *, year: int | None = None, member_state: MemberState | None = None
+    user,
+    *,
+    year: int | None = None,
+    member_state: MemberState | None = None,
+    progress_rows: int | None = None,
 ) -> MeReport:
+    """The report for what ``user`` may see. ``progress_rows``: how many rows of the latest
+    progress table to read (the page shows ``PROGRESS_ROWS_ON_SCREEN``; None: every row,
+    for the downloads).
+
+    Memory does not grow with the number of projects: the projects are read in chunks and
+    summed as they come (per city, member state, status and instrument: a few thousand
+    running sums at most), the progress updates likewise (per date), and the latest
+    progress table's rows are read already sorted and cut by the database."""
     today = timezone.localdate()
     period_end = min(dt.date(year, 12, 31), today) if year else today
     visible = projects_for(user, country=member_state.code if member_state else None)
-    visible = visible.prefetch_related(None).order_by()
+    visible = visible.prefetch_related(None).select_related(None).order_by()
     if year:
         visible = visible.filter(_year_q(year))
     ids = visible.values("id")
 
-    projects = {
-        row["id"]: row
-        for row in visible.values(
-            "id",
-            "title",
-            "status",
-            "sample",
-            "budget_amount",
-            "budget_currency",
-            "funding_secured",
-            "financing_sought",
-            "city__name",
-            "city__member_state__code",
-            "city__member_state__name",
-        )
-    }
+    rates = money.latest_rates()
+    sums = _ProjectSums(money.usd_amounts(rates))  # the same arithmetic as ``to_usd``
+    # the instruments as their JSON text: a few distinct lists, each decoded once
+    visible = visible.annotate(instruments_json=Cast("financing_sought", TextField()))
+    for row in visible.values_list(*_ProjectSums.FIELDS).iterator(chunk_size=CHUNK):
+        sums.add(*row)
     by_area_status = (
         Project.focus_areas.through.objects.filter(project_id__in=ids)
         .values_list("focusarea__code", "project__status")
@@ -187,29 +192,17 @@ def me_report(
         .order_by("project_id", "date", "id")
         .values_list("project_id", "date", "physical_pct", "financial_pct")
     )
-    rates = money.latest_rates()
     states = list(MemberState.objects.order_by("name"))
     areas = list(FocusArea.objects.order_by("position", "code"))
 
-    unconverted: dict[str, int] = defaultdict(int)
-    usd = money.usd_amounts(rates)  # the same arithmetic as ``to_usd``, for every row
-    for row in projects.values():
-        budget, secured = row["budget_amount"], row["funding_secured"]
-        row["gap"] = max(budget - secured, Decimal("0"))
-        row["budget_usd"] = usd(budget, row["budget_currency"])
-        row["secured_usd"] = usd(secured, row["budget_currency"])
-        row["gap_usd"] = usd(row["gap"], row["budget_currency"])
-        if row["budget_usd"] is None:
-            unconverted[row["budget_currency"]] += 1
-
     tables = [
-        _focus_status_table(areas, list(by_area_status), projects),
-        _state_table(states, projects, member_state),
-        _city_table(projects),
-        _instrument_table(projects),
+        _focus_status_table(areas, list(by_area_status), sums.per_status),
+        _state_table(states, sums, member_state),
+        _city_table(sums),
+        _instrument_table(sums),
     ]
-    latest, series = _progress(list(updates), period_end, year)
-    tables.append(_latest_progress_table(latest, projects))
+    reporting, series = _progress(updates.iterator(chunk_size=CHUNK), period_end, year)
+    tables.append(_latest_progress_table(_latest_rows(visible, period_end, progress_rows)))
     tables.append(_series_table(series))
     rates_dates = [rate.date for rate in rates.values()]
     return MeReport(
@@ -217,14 +210,92 @@ def me_report(
         member_state=member_state,
         generated_at=timezone.now(),
         period_end=period_end,
-        project_count=len(projects),
-        sample_count=sum(1 for row in projects.values() if row["sample"]),
+        project_count=sums.count,
+        sample_count=sums.samples,
         rates_date=max(rates_dates) if rates_dates else None,
-        unconverted=dict(sorted(unconverted.items())),
+        unconverted=dict(sorted(sums.unconverted.items())),
         tables=tables,
         series=series,
-        progress_rows_total=len(latest),
+        progress_rows_total=reporting,
     )
+
+
+CHUNK = 2000  # rows read at a time from the database
+
+
+class _Money:
+    """Running USD sums of a group of projects: how many, and budget, secured and sought
+    over those with a rate (each project's amounts converted and rounded one by one)."""
+
+    __slots__ = ("budget", "projects", "secured", "sought")
+
+    def __init__(self) -> None:
+        self.projects = 0
+        self.budget = self.secured = self.sought = Decimal("0")
+
+    def add(self, budget: Decimal | None, secured: Decimal | None, sought: Decimal | None):
+        self.projects += 1
+        if budget is not None:  # no rate: counted, not summed (secured and sought too)
+            self.budget += budget
+            self.secured += secured or Decimal("0")
+            self.sought += sought or Decimal("0")
+
+    def merge(self, other: _Money) -> None:
+        self.projects += other.projects
+        self.budget += other.budget
+        self.secured += other.secured
+        self.sought += other.sought
+
+    def cells(self) -> list[Any]:
+        return [self.budget, self.secured, self.sought, _pct(self.secured, self.budget)]
+
+
+class _ProjectSums:
+    """What the tables need from the projects, summed one row at a time."""
+
+    FIELDS = (
+        "status",
+        "sample",
+        "budget_amount",
+        "budget_currency",
+        "funding_secured",
+        "instruments_json",
+        "city__name",
+        "city__member_state__code",
+        "city__member_state__name",
+    )
+
+    def __init__(self, usd) -> None:
+        self.usd = usd
+        self.count = self.samples = 0
+        self.per_status: dict[str, int] = defaultdict(int)
+        self.unconverted: dict[str, int] = defaultdict(int)
+        # (member state code, member state name, city name) → sums
+        self.per_city: dict[tuple[str, str, str], _Money] = defaultdict(_Money)
+        self.per_instrument: dict[str, _Money] = defaultdict(_Money)  # "" for none named
+        self.instrument_sets: dict[str | None, tuple[str, ...]] = {}
+
+    def add(
+        self, status, sample, budget, currency, secured, instruments, city, state, state_name
+    ) -> None:
+        self.count += 1
+        self.samples += bool(sample)
+        self.per_status[status] += 1
+        usd = self.usd
+        gap = max(budget - secured, Decimal("0"))
+        budget_usd = usd(budget, currency)
+        if budget_usd is None:
+            self.unconverted[currency] += 1
+            amounts: tuple[Decimal | None, ...] = (None, None, None)
+        else:
+            amounts = (budget_usd, usd(secured, currency), usd(gap, currency))
+        self.per_city[(state, state_name, city)].add(*amounts)
+        codes = self.instrument_sets.get(instruments)
+        if codes is None:
+            codes = tuple(set(json.loads(instruments) or ()) if instruments else ()) or ("",)
+            self.instrument_sets[instruments] = codes
+        for code in codes:
+            self.per_instrument[code].add(*amounts)
 
 
 # --- the tables ----------------------------------------------------------------------------
@@ -238,7 +309,7 @@ def _status_titles() -> dict[str, str]:
     }
 
 
-def _focus_status_table(areas, counts, projects) -> ReportTable:
+def _focus_status_table(areas, counts, per_status: dict[str, int]) -> ReportTable:
     statuses = list(_status_titles().items())
     table = ReportTable(
         "focus-status",
@@ -254,9 +325,6 @@ def _focus_status_table(areas, counts, projects) -> ReportTable:
     for area in areas:
         row = [cells.get((area.code, code), 0) for code, _title in statuses]
         table.rows.append([area.name, *row, sum(row)])
-    per_status = defaultdict(int)
-    for row in projects.values():
-        per_status[row["status"]] += 1
     totals = [per_status.get(code, 0) for code, _title in statuses]
     table.total = [_("All projects"), *totals, sum(totals)]
     return table
@@ -271,40 +339,37 @@ def _money_columns() -> list[str]:
     ]
 
 
-def _sums(rows) -> list[Any]:
-    budget = sum((r["budget_usd"] for r in rows if r["budget_usd"] is not None), Decimal("0"))
-    secured = sum((r["secured_usd"] for r in rows if r["secured_usd"] is not None), Decimal("0"))
-    sought = sum((r["gap_usd"] for r in rows if r["gap_usd"] is not None), Decimal("0"))
-    return [budget, secured, sought, _pct(secured, budget)]
-
-
-def _state_table(states, projects, member_state) -> ReportTable:
+def _state_table(states, sums: _ProjectSums, member_state) -> ReportTable:
     table = ReportTable(
         "member-states",
         _("Projects and funding by member state"),
         [_("Member state"), _("Cities with projects"), _("Projects"), *_money_columns()],
         ["text", "int", "int", "usd", "usd", "usd", "pct"],
     )
-    by_state = defaultdict(list)
-    for row in projects.values():
-        by_state[row["city__member_state__code"]].append(row)
+    by_state: dict[str, _Money] = defaultdict(_Money)
+    cities: dict[str, set[str]] = defaultdict(set)
+    everything = _Money()
+    for (state, _state_name, city), city_sums in sums.per_city.items():
+        by_state[state].merge(city_sums)
+        cities[state].add(city)
+        everything.merge(city_sums)
     for state in states:
         if member_state is not None and state.pk != member_state.pk:
             continue
-        rows = by_state.get(state.code, [])
-        cities = {row["city__name"] for row in rows}
-        table.rows.append([state.name, len(cities), len(rows), *_sums(rows)])
-    everything = list(projects.values())
+        state_sums = by_state.get(state.code, _Money())
+        table.rows.append(
+            [state.name, len(cities[state.code]), state_sums.projects, *state_sums.cells()]
+        )
     table.total = [
         _("All member states") if member_state is None else _("Total"),
-        len({(r["city__member_state__code"], r["city__name"]) for r in everything}),
-        len(everything),
-        *_sums(everything),
+        len({(state, city) for state, _state_name, city in sums.per_city}),
+        everything.projects,
+        *everything.cells(),
     ]
     return table
 
 
-def _city_table(projects) -> ReportTable:
+def _city_table(sums: _ProjectSums) -> ReportTable:
     table = ReportTable(
         "cities",
         _("Projects and funding by city"),
@@ -312,17 +377,18 @@ def _city_table(projects) -> ReportTable:
         ["text", "text", "int", "usd", "usd", "usd", "pct"],
         header_columns=2,
     )
-    by_city = defaultdict(list)
-    for row in projects.values():
-        by_city[(row["city__member_state__name"], row["city__name"])].append(row)
-    for (state, city), rows in sorted(by_city.items()):
-        table.rows.append([state, city, len(rows), *_sums(rows)])
-    everything = list(projects.values())
-    table.total = [_("All cities"), "", len(everything), *_sums(everything)]
+    by_city: dict[tuple[str, str], _Money] = defaultdict(_Money)
+    everything = _Money()
+    for (_state, state_name, city), city_sums in sums.per_city.items():
+        by_city[(state_name, city)].merge(city_sums)
+        everything.merge(city_sums)
+    for (state_name, city), city_sums in sorted(by_city.items()):
+        table.rows.append([state_name, city, city_sums.projects, *city_sums.cells()])
+    table.total = [_("All cities"), "", everything.projects, *everything.cells()]
     return table
 
 
-def _instrument_table(projects) -> ReportTable:
+def _instrument_table(sums: _ProjectSums) -> ReportTable:
     table = ReportTable(
         "instruments",
         _("Funding sought by financing instrument"),
@@ -333,52 +399,87 @@ def _instrument_table(projects) -> ReportTable:
             "shows in each of its rows."
         ),
     )
-    for code, label in FinancingInstrument.choices:
-        rows = [row for row in projects.values() if code in (row["financing_sought"] or [])]
-        sought = sum((r["gap_usd"] for r in rows if r["gap_usd"] is not None), Decimal("0"))
-        table.rows.append([str(label), len(rows), sought])
-    rows = [row for row in projects.values() if not row["financing_sought"]]
-    sought = sum((r["gap_usd"] for r in rows if r["gap_usd"] is not None), Decimal("0"))
-    table.rows.append([_("None named"), len(rows), sought])
+    rows = [(code, str(label)) for code, label in FinancingInstrument.choices]
+    for code, label in [*rows, ("", _("None named"))]:
+        instrument = sums.per_instrument.get(code, _Money())
+        table.rows.append([label, instrument.projects, instrument.sought])
     return table
 
 
 def _progress(updates, period_end: dt.date, year: int | None):
-    """The latest update of each project, and the network's average at each period end."""
-    latest: dict[int, tuple[dt.date, Decimal, Decimal]] = {}
+    """How many projects had reported by ``period_end``, and the network's average at each
+    period end, from the updates ordered by project, date and id (read once, in chunks).
+
+    Each project's latest values form a step function of time; it is kept as changes on the
+    dates of its updates (its first update adds its values and one reporting project, each
+    later one the difference to the values before it), summed per date over all projects.
+    The average at a period end is then the running sum of the changes up to that date:
+    memory grows with the number of dates, not of projects or updates."""
+    changes: dict[dt.date, list] = {}  # date → [physical, financial, projects]
+    reporting = 0
+    current: int | None = None
+    physical_before = financial_before = Decimal("0")
     for project_id, date, physical, financial in updates:
-        latest[project_id] = (date, physical, financial)  # ordered by date: the last one wins
+        change = changes.setdefault(date, [Decimal("0"), Decimal("0"), 0])
+        if project_id != current:
+            current, reporting = project_id, reporting + 1
+            physical_before = financial_before = Decimal("0")
+            change[2] += 1
+        change[0] += physical - physical_before
+        change[1] += financial - financial_before
+        physical_before, financial_before = physical, financial
     series: list[tuple[dt.date, Decimal, Decimal, int]] = []
-    if not updates:
-        return latest, series
-    if year:
-        ends = _month_ends(year, period_end)
-    else:
-        ends = _quarter_ends(min(update[1] for update in updates), period_end)
-    by_project: dict[int, list[tuple[dt.date, Decimal, Decimal]]] = defaultdict(list)
-    for project_id, date, physical, financial in updates:
-        by_project[project_id].append((date, physical, financial))
+    if not changes:
+        return reporting, series
+    dates = sorted(changes)
+    ends = _month_ends(year, period_end) if year else _quarter_ends(dates[0], period_end)
+    physical_sum = financial_sum = Decimal("0")
+    count = 0
+    position = 0
     for end in ends:
-        values = []
-        for history in by_project.values():
-            known = [entry for entry in history if entry[0] <= end]
-            if known:
-                values.append(known[-1])
-        if values:
-            physical = sum((v[1] for v in values), Decimal("0")) / len(values)
-            financial = sum((v[2] for v in values), Decimal("0")) / len(values)
+        while position < len(dates) and dates[position] <= end:
+            change = changes[dates[position]]
+            physical_sum += change[0]
+            financial_sum += change[1]
+            count += change[2]
+            position += 1
+        if count:
             series.append(
                 (
                     end,
-                    physical.quantize(TENTH, ROUND_HALF_UP),
-                    financial.quantize(TENTH, ROUND_HALF_UP),
-                    len(values),
+                    (physical_sum / count).quantize(TENTH, ROUND_HALF_UP),
+                    (financial_sum / count).quantize(TENTH, ROUND_HALF_UP),
+                    count,
                 )
             )
-    return latest, series
+    return reporting, series
 
 
-def _latest_progress_table(latest, projects) -> ReportTable:
+def _latest_rows(visible, period_end: dt.date, limit: int | None):
+    """The latest update (the last by date, then by id) of each project that had reported
+    by ``period_end``, by city and title, with the project's title, city and status; the
+    first ``limit`` (None: all)."""
+    reported = ProgressUpdate.objects.filter(date__lte=period_end).order_by()
+    later = reported.filter(project_id=OuterRef("project_id")).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), id__gt=OuterRef("id"))
+    )
+    rows = (
+        reported.filter(project_id__in=visible.values("id"))
+        .exclude(Exists(later))
+        .order_by("project__city__name", "project__title", "project_id")
+        .values_list(
+            "project__title",
+            "project__city__name",
+            "project__status",
+            "date",
+            "physical_pct",
+            "financial_pct",
+        )
+    )
+    return rows if limit is None else rows[:limit]
+
+
+def _latest_progress_table(latest) -> ReportTable:
     table = ReportTable(
         "progress",
         _("Latest progress by project"),
@@ -386,22 +487,8 @@ def _latest_progress_table(latest, projects) -> ReportTable:
         ["text", "text", "text", "date", "pct", "pct"],
     )
     statuses = _status_titles()
-    ordered = sorted(
-        latest.items(),
-        key=lambda item: (projects[item[0]]["city__name"], projects[item[0]]["title"]),
-    )
-    for project_id, (date, physical, financial) in ordered:
-        row = projects[project_id]
-        table.rows.append(
-            [
-                row["title"],
-                row["city__name"],
-                statuses.get(row["status"], row["status"]),
-                date,
-                physical,
-                financial,
-            ]
-        )
+    for title, city, status, date, physical, financial in latest:
+        table.rows.append([title, city, statuses.get(status, status), date, physical, financial])
     return table
 
 

@@ -146,15 +146,18 @@ def import_errors_csv(request, pk: int):
 # --- the M&E report -------------------------------------------------------------------------
 
 
-def _report(request, *, strict: bool = False):
+def _report(request, *, strict: bool = False, progress_rows: int | None = None):
     """The report for the filters in the query string, or the form with its errors (a
-    choice no longer offered is dropped with a note, unless ``strict``: the downloads)."""
+    choice no longer offered is dropped with a note, unless ``strict``: the downloads).
+    ``progress_rows``: the latest-progress rows to read (the page's; None: all of them)."""
     form = ReportFilterForm(request.GET or None, strict=strict)
     if form.is_bound and not form.is_valid():
         return form, None
     year = form.cleaned_data.get("year") if form.is_bound else None
     state = form.member_state() if form.is_bound else None
-    return form, reports.me_report(request.user, year=year, member_state=state)
+    return form, reports.me_report(
+        request.user, year=year, member_state=state, progress_rows=progress_rows
+    )
 
 
 def _report_filename(report, extension: str) -> str:
@@ -166,7 +169,7 @@ def _report_filename(report, extension: str) -> str:
 
 @require_GET
 def me_report(request):
-    form, report = _report(request)
+    form, report = _report(request, progress_rows=reports.PROGRESS_ROWS_ON_SCREEN)
     if report is None:
         return render(request, "opendata/me_report.html", {"form": form}, status=400)
     chart = reports.progress_chart_svg(report)
