@@ -53,6 +53,7 @@ seed: migrate
 	$(RUN) python manage.py load_exchange_rates
 	$(RUN) python manage.py load_meetings
 	$(RUN) python manage.py load_agreements
+	$(RUN) python manage.py load_indicators
 
 demo: install var
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py migrate --noinput
@@ -61,6 +62,7 @@ demo: install var
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_exchange_rates
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_meetings
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_agreements
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_indicators
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
 	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_partners

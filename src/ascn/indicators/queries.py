@@ -1,0 +1,165 @@
+"""Reads of the catalogue and of the cities' values, each starting from what the user may see.
+
+The comparisons never mix years silently: a city's "latest" value carries its year, and the
+medians say how many cities and which years they were drawn from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import median
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from ascn.core.queries import filter_given
+from ascn.indicators.models import Indicator, IndicatorValue
+from ascn.indicators.permissions import value_policy
+from ascn.network.models import City, size_class_q
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
+MAX_COMPARED = 6
+
+
+def catalogue(
+    *, framework: str | None = None, focus_area: str | None = None
+) -> QuerySet[Indicator]:
+    qs = filter_given(Indicator.objects.all(), framework=framework, focus_area__code=focus_area)
+    return qs.select_related("focus_area", "outcome")
+
+
+def values_for(
+    user: Actor, *, city: str | None = None, indicator: str | None = None
+) -> QuerySet[IndicatorValue]:
+    qs = value_policy.visible(user, IndicatorValue.objects.all())
+    qs = filter_given(qs, city__slug=city, indicator__code=indicator)
+    return qs.select_related("indicator", "city__member_state", "verified_by")
+
+
+def _latest(rows: list[IndicatorValue]) -> dict[tuple[int, int], IndicatorValue]:
+    """Each (city, indicator)'s most recent value among ``rows``."""
+    latest: dict[tuple[int, int], IndicatorValue] = {}
+    for row in rows:
+        key = (row.city_id, row.indicator_id)
+        if key not in latest or row.year > latest[key].year:
+            latest[key] = row
+    return latest
+
+
+@dataclass
+class Median:
+    value: Decimal | None
+    cities: int
+    years: tuple[int, ...]  # the years the cities' latest values are from
+
+
+def _median(rows: list[IndicatorValue]) -> Median:
+    if not rows:
+        return Median(None, 0, ())
+    return Median(
+        Decimal(median(row.value for row in rows)),
+        len(rows),
+        tuple(sorted({row.year for row in rows})),
+    )
+
+
+@dataclass
+class CityIndicator:
+    indicator: Indicator
+    latest: IndicatorValue
+    trend: list[IndicatorValue]  # oldest first
+    network: Median
+    size_class: Median
+
+
+@dataclass
+class CitySummary:
+    city: City
+    rows: list[CityIndicator] = field(default_factory=list)
+
+
+def city_summary(user: Actor, city: City) -> CitySummary:
+    """The city's indicators: each one's latest value (with its year), its trend, and the
+    medians of every city's latest value — across the network and within the city's size
+    class — over what the user may see."""
+    own = list(values_for(user).filter(city=city).order_by("year"))
+    summary = CitySummary(city)
+    if not own:
+        return summary
+    indicator_ids = {row.indicator_id for row in own}
+    others = list(
+        value_policy.visible(user, IndicatorValue.objects.all())
+        .filter(indicator_id__in=indicator_ids)
+        .only("id", "city_id", "indicator_id", "year", "value")
+    )
+    latest = _latest(others)
+    size_class = city.size_class
+    same_size: set[int] = set()
+    if size_class:
+        same_size = set(City.objects.filter(size_class_q(size_class)).values_list("pk", flat=True))
+    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for row in own:
+        by_indicator[row.indicator_id].append(row)
+    for trend in sorted(
+        by_indicator.values(), key=lambda t: (t[0].indicator.position, t[0].indicator.code)
+    ):
+        indicator = trend[0].indicator
+        everyone = [v for (c, i), v in latest.items() if i == indicator.pk]
+        summary.rows.append(
+            CityIndicator(
+                indicator=indicator,
+                latest=trend[-1],
+                trend=trend,
+                network=_median(everyone),
+                size_class=_median([v for v in everyone if v.city_id in same_size]),
+            )
+        )
+    return summary
+
+
+@dataclass
+class Comparison:
+    cities: list[City]
+    indicators: list[Indicator]
+    # (city id, indicator id) → that city's latest value of the indicator
+    latest: dict[tuple[int, int], IndicatorValue]
+    unknown: list[str]  # slugs asked for that name no city
+
+    def cell(self, indicator: Indicator, city: City) -> IndicatorValue | None:
+        return self.latest.get((city.pk, indicator.pk))
+
+    def ranking(self, indicator: Indicator) -> list[IndicatorValue]:
+        """The cities' latest values of ``indicator``, best first by its direction (as
+        given for a neutral one); each keeps its year."""
+        rows = [v for (c, i), v in self.latest.items() if i == indicator.pk]
+        reverse = indicator.direction == "higher"
+        if indicator.direction == "neutral":
+            return sorted(rows, key=lambda v: v.city.name)
+        return sorted(rows, key=lambda v: v.value, reverse=reverse)
+
+
+def parse_city_slugs(text: str) -> list[str]:
+    """``a,b,c`` → the distinct slugs in order (blank ones dropped)."""
+    seen: list[str] = []
+    for slug in (part.strip().lower() for part in (text or "").split(",")):
+        if slug and slug not in seen:
+            seen.append(slug)
+    return seen
+
+
+def compare(user: Actor, slugs: list[str]) -> Comparison:
+    """Up to ``MAX_COMPARED`` cities side by side: each indicator any of them reports, with
+    each city's latest value and its year."""
+    slugs = slugs[:MAX_COMPARED]
+    found = {c.slug: c for c in City.objects.filter(slug__in=slugs).select_related("member_state")}
+    cities = [found[s] for s in slugs if s in found]
+    rows = list(values_for(user).filter(city__in=cities).order_by("indicator__position", "year"))
+    latest = _latest(rows)
+    indicators: dict[int, Indicator] = {}
+    for row in rows:
+        indicators.setdefault(row.indicator_id, row.indicator)
+    ordered = sorted(indicators.values(), key=lambda i: (i.position, i.code))
+    return Comparison(cities, ordered, latest, [s for s in slugs if s not in found])
