@@ -67,6 +67,7 @@ demo: install var
 	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_partners
 	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_deals
+	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_indicators
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py snapshot_open_data
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py build_vega_bundle
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0
