@@ -50,7 +50,7 @@ def test_a_citys_indicator_page_for_the_public(client, catalogue, get_bounded):
     # then the latest value shows with its year, the network median with its cities and
     # years, the trend, and no draft
     assert "20 (2023)" in text
-    assert "30.00 of 3 cities, 2021–2023" in text
+    assert "30 of 3 cities, 2021–2023" in text
     assert "2022: 24" in text
     assert "77" not in text and "Enter a value" not in text
     # and the city's page links to it

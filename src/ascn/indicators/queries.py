@@ -59,8 +59,9 @@ class Median:
 def _median(rows: list[IndicatorValue]) -> Median:
     if not rows:
         return Median(None, 0, ())
+    middle = Decimal(median(row.value for row in rows)).quantize(Decimal("0.01"))
     return Median(
-        Decimal(median(row.value for row in rows)),
+        middle.normalize() if middle else Decimal(0),
         len(rows),
         tuple(sorted({row.year for row in rows})),
     )

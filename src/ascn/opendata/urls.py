@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from ascn.opendata import catalogue_views, release_views, views
+from ascn.opendata import catalogue_views, indicator_views, release_views, views
 
 urlpatterns = [
     re_path(
@@ -16,6 +16,12 @@ urlpatterns = [
         "projects/import/<int:pk>/errors.csv",
         views.import_errors_csv,
         name="project-import-errors",
+    ),
+    path("indicator-values/import/", indicator_views.import_page, name="indicator-value-import"),
+    path(
+        "indicator-values/import/template.csv",
+        indicator_views.template,
+        name="indicator-value-import-template",
     ),
     path("reports/me/", views.me_report, name="me-report"),
     path("reports/me.csv", views.me_report_csv, name="me-report-csv"),
