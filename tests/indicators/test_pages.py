@@ -178,3 +178,15 @@ def test_sample_values_are_loaded_only_in_demo_mode_and_flagged(client, catalogu
     assert not IndicatorValue.objects.filter(sample=False).exists()
     text = page_text(client.get("/cities/compare/?cities=bangkok,hanoi"))
     assert "Sample data — illustrative, not real." in text
+
+
+def test_values_are_found_by_the_search_as_their_visibility_allows(client, roles, catalogue):
+    _value("phuket", 2023, "20")
+    _value("hanoi", 2023, "40", visibility="draft", verified=False)
+    found = client.get("/api/v1/search?q=particulate&type=indicator_value").json()["items"]
+    assert [item["title"] for item in found] == [
+        "Phuket: 11.6.2 Annual mean level of fine particulate matter (PM2.5) (2023)"
+    ]
+    assert found[0]["url"] == "/cities/phuket/indicators/"
+    as_hanoi = roles.session("cso_hanoi").get("/api/v1/search?q=particulate").json()["items"]
+    assert {item["title"].split(":")[0] for item in as_hanoi} == {"Phuket", "Hanoi"}
