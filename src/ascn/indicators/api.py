@@ -4,7 +4,7 @@ Secretariat."""
 
 from ninja import Query, Status
 
-from ascn.core.api import SAME_FOR_EVERYONE, AppRouter, ShapedRows
+from ascn.core.api import ERRORS_EDIT, SAME_FOR_EVERYONE, AppRouter, ShapedRows, member_auth
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.indicators import queries
@@ -14,6 +14,8 @@ from ascn.indicators.schemas import (
     CityIndicatorsOut,
     IndicatorFilters,
     IndicatorOut,
+    ProjectTargetIn,
+    ProjectTargetOut,
     ValueDetailOut,
     ValueFilters,
     ValueIn,
@@ -21,8 +23,15 @@ from ascn.indicators.schemas import (
     ValuePatch,
     VerifyIn,
 )
-from ascn.indicators.services import value_enter, value_update, value_verify
+from ascn.indicators.services import (
+    project_indicator_remove,
+    project_indicator_set,
+    value_enter,
+    value_update,
+    value_verify,
+)
 from ascn.network.models import City
+from ascn.plans.queries import projects_for
 
 router = AppRouter(tags=["indicators"])
 
@@ -213,3 +222,68 @@ def values_verify(request, value_id: int, payload: VerifyIn):
         note=payload.note,
     )
     return value_detail_out(_value_or_404(request, value_id))
+
+
+def _project_or_404(request, project_id: int):
+    return found(projects_for(request.user).filter(pk=project_id).first())
+
+
+def _targets_out(request, project) -> list[dict]:
+    return [
+        {
+            "indicator": t.link.indicator.code,
+            "name": t.link.indicator.name,
+            "unit": t.link.indicator.unit,
+            "baseline": _figure(t.link.baseline) if t.link.baseline is not None else None,
+            "baseline_year": t.link.baseline_year,
+            "target": _figure(t.link.target),
+            "target_year": t.link.target_year,
+            "latest": value_out(t.latest) if t.latest else None,
+        }
+        for t in queries.project_targets(request.user, project.pk, project.city_id)
+    ]
+
+
+@router.read(
+    "/projects/{project_id}/indicators",
+    list[ProjectTargetOut],
+    "The indicators a project aims to move",
+)
+def project_targets_list(request, project_id: int):
+    """The indicators the project aims to move, each with its baseline, target and the
+    project's city's latest value you may see. 404 when the project is out of your sight."""
+    return _targets_out(request, _project_or_404(request, project_id))
+
+
+@router.write(
+    "POST",
+    "/projects/{project_id}/indicators",
+    list[ProjectTargetOut],
+    "Set an indicator the project aims to move (baseline and target)",
+)
+def project_targets_set(request, project_id: int, payload: ProjectTargetIn):
+    """Whoever may change the project (its city's CSCO, the Secretariat) names an indicator
+    with its target (and year) and, optionally, a baseline with its year; naming it again
+    replaces the figures. Answers the project's list."""
+    project = _project_or_404(request, project_id)
+    data = payload.dict()
+    indicator = Indicator.objects.filter(code=data.pop("indicator")).first()
+    if indicator is None:
+        raise InvalidInput("Unknown indicator code.", field="indicator")
+    project_indicator_set(actor=request.user, project=project, indicator=indicator, **data)
+    return _targets_out(request, project)
+
+
+@router.delete(
+    "/projects/{project_id}/indicators/{slug}",
+    response={204: None, **ERRORS_EDIT},
+    auth=member_auth,
+    operation_id="project_targets_remove",
+    summary="Remove an indicator from a project's targets",
+)
+def project_targets_remove(request, project_id: int, slug: str):
+    """Remove the indicator (by its slug, e.g. `sdg-11-6-2`) from the project's targets."""
+    project = _project_or_404(request, project_id)
+    link = found(project.indicator_targets.filter(indicator__slug=slug).first())
+    project_indicator_remove(actor=request.user, link=link)
+    return Status(204, None)

@@ -194,3 +194,39 @@ class IndicatorValueVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.record} v{self.version}"
+
+
+class ProjectIndicator(TimeStampedModel):
+    """An indicator a project aims to move, with its baseline and target (issue 22, item 5)."""
+
+    project = models.ForeignKey(
+        "plans.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="indicator_targets",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="project_targets",
+    )
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+
+    class Meta:
+        ordering = ["indicator__position", "indicator__code"]
+        verbose_name = _("project indicator target")
+        verbose_name_plural = _("project indicator targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "indicator"], name="one_target_per_project_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.indicator.code}"

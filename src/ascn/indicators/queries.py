@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from ascn.core.queries import filter_given
-from ascn.indicators.models import Indicator, IndicatorValue
+from ascn.indicators.models import Indicator, IndicatorValue, ProjectIndicator
 from ascn.indicators.permissions import value_policy
 from ascn.network.models import City, size_class_q
 
@@ -164,3 +164,21 @@ def compare(user: Actor, slugs: list[str]) -> Comparison:
         indicators.setdefault(row.indicator_id, row.indicator)
     ordered = sorted(indicators.values(), key=lambda i: (i.position, i.code))
     return Comparison(cities, ordered, latest, [s for s in slugs if s not in found])
+
+
+@dataclass
+class ProjectTarget:
+    link: ProjectIndicator
+    latest: IndicatorValue | None  # the project's city's latest value the user may see
+
+
+def project_targets(user: Actor, project_id: int, city_id: int) -> list[ProjectTarget]:
+    """The indicators a project aims to move, each with its city's latest value (and year)."""
+    links = list(ProjectIndicator.objects.filter(project_id=project_id).select_related("indicator"))
+    if not links:
+        return []
+    rows = list(
+        values_for(user).filter(city_id=city_id, indicator__in=[link.indicator for link in links])
+    )
+    latest = _latest(rows)
+    return [ProjectTarget(link, latest.get((city_id, link.indicator_id))) for link in links]

@@ -146,3 +146,34 @@ class VerifyIn(InputSchema):
     verified: bool = Field(..., description="true: verified; false: returned to the city")
     grade: GradeCode | None = Field(None, description="Required when verified")
     note: str = Field("", max_length=2000, description="Required when returned")
+
+
+class ProjectTargetOut(Schema):
+    indicator: str = Field(..., description="The indicator's code")
+    name: str
+    unit: str
+    baseline: str | None
+    baseline_year: int | None
+    target: str
+    target_year: int
+    latest: ValueOut | None = Field(
+        ..., description="The project's city's latest value you may see (with its year)"
+    )
+
+
+class ProjectTargetIn(InputSchema):
+    model_config = example(
+        {
+            "indicator": "11.6.2",
+            "baseline": "25",
+            "baseline_year": 2023,
+            "target": "15",
+            "target_year": 2030,
+        }
+    )
+
+    indicator: str = Field(..., max_length=40, description="The indicator's code")
+    baseline: Figure | None = None
+    baseline_year: int | None = Field(None, ge=1, le=9999)
+    target: Figure
+    target_year: int = Field(..., ge=1, le=9999)

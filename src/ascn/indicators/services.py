@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ascn.core import audit
+from ascn.core import audit, events
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from ascn.core.services import audit_and_announce, lock_version, upsert, user_or_none, validate
 from ascn.core.visibility import Visibility
@@ -22,12 +22,15 @@ from ascn.indicators.models import (
     Indicator,
     IndicatorValue,
     IndicatorValueVersion,
+    ProjectIndicator,
     QualityGrade,
     Verification,
 )
 from ascn.indicators.permissions import value_policy
 from ascn.network.models import City
 from ascn.network.permissions import require_registry_editor
+from ascn.plans.models import Project
+from ascn.plans.permissions import project_policy
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -223,3 +226,55 @@ def value_verify(
         audit.diff(before, audit.snapshot(record, VALUE_FIELDS)),
     )
     return record
+
+
+TARGET_FIELDS = ["baseline", "baseline_year", "target", "target_year"]
+
+
+@transaction.atomic
+def project_indicator_set(
+    *,
+    actor: Actor,
+    project: Project,
+    indicator: Indicator,
+    target: Any,
+    target_year: Any,
+    baseline: Any = None,
+    baseline_year: Any = None,
+) -> ProjectIndicator:
+    """Say that ``project`` aims to move ``indicator`` to ``target`` by ``target_year``, from
+    an optional ``baseline`` (with its year); setting it again replaces the figures. Whoever
+    may change the project (its city's CSCO, the Secretariat)."""
+    project_policy.require(actor, "change", project)
+    values: dict[str, Any] = {
+        "target": validation.clean_figure(indicator, target, "target"),
+        "target_year": validation.clean_target_year(target_year),
+        "baseline": None,
+        "baseline_year": None,
+    }
+    if baseline not in (None, ""):
+        values["baseline"] = validation.clean_figure(indicator, baseline, "baseline")
+        if baseline_year in (None, ""):
+            raise InvalidInput(_("Give the baseline's year."), field="baseline_year")
+        values["baseline_year"] = validation.clean_year(baseline_year, "baseline_year")
+        if values["baseline_year"] > values["target_year"]:
+            raise InvalidInput(
+                _("The baseline's year comes before the target's."), field="baseline_year"
+            )
+    link, _written = upsert(
+        actor, ProjectIndicator, {"project": project, "indicator": indicator}, values
+    )
+    return link
+
+
+@transaction.atomic
+def project_indicator_remove(*, actor: Actor, link: ProjectIndicator) -> None:
+    project_policy.require(actor, "change", link.project)
+    audit.record(
+        actor,
+        "indicators.projectindicator.deleted",
+        link,
+        audit.diff(audit.snapshot(link, TARGET_FIELDS), {}),
+    )
+    with events.deleting(link):
+        link.delete()

@@ -16,17 +16,17 @@ FIRST_YEAR = 1990
 MAX_ABS = Decimal("9999999999999999")
 
 
-def clean_year(year: Any) -> int:
+def clean_year(year: Any, field: str = "year") -> int:
     try:
         year = int(year)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(_("The year is a number such as 2024."), field="year") from exc
+        raise InvalidInput(_("The year is a number such as 2024."), field=field) from exc
     last = dt.date.today().year
     if not FIRST_YEAR <= year <= last:
         raise InvalidInput(
             _("The year must be between %(first)s and %(last)s.")
             % {"first": FIRST_YEAR, "last": last},
-            field="year",
+            field=field,
         )
     return year
 
@@ -55,3 +55,29 @@ def clean_text(field: str, text: Any, *, required: bool, max_length: int | None 
     if max_length is not None and len(text) > max_length:
         raise InvalidInput(_("At most %(n)s characters.") % {"n": max_length}, field=field)
     return text
+
+
+LAST_TARGET_YEAR = 2100
+
+
+def clean_target_year(year: Any, field: str = "target_year") -> int:
+    """A target's year: from 1990 to 2100 (targets lie ahead)."""
+    try:
+        year = int(year)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(_("The year is a number such as 2030."), field=field) from exc
+    if not FIRST_YEAR <= year <= LAST_TARGET_YEAR:
+        raise InvalidInput(
+            _("The year must be between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_TARGET_YEAR},
+            field=field,
+        )
+    return year
+
+
+def clean_figure(indicator: Indicator, value: Any, field: str) -> Decimal:
+    """``clean_value`` naming ``field`` (a baseline, a target)."""
+    try:
+        return clean_value(indicator, value)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=field) from exc
