@@ -7,6 +7,7 @@ grade — by the Secretariat or the National Representative of the city's member
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -149,7 +150,7 @@ def value_update(
     value_policy.require(actor, "change", record)
     record = lock_version(record, version)
     before = audit.snapshot(record, VALUE_FIELDS)
-    cleaners = {
+    cleaners: dict[str, Callable[[Any], Any]] = {
         "year": validation.clean_year,
         "value": lambda v: validation.clean_value(record.indicator, v),
         "source": lambda v: validation.clean_text("source", v, required=True, max_length=500),
