@@ -11,7 +11,7 @@ from decimal import Decimal
 from statistics import median
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from ascn.core.queries import filter_given
 from ascn.indicators.models import Indicator, IndicatorValue, ProjectIndicator
@@ -53,18 +53,38 @@ def _latest(rows: list[IndicatorValue]) -> dict[tuple[int, int], IndicatorValue]
 class Median:
     value: Decimal | None
     cities: int
-    years: tuple[int, ...]  # the years the cities' latest values are from
+    years: tuple[int, ...]  # the years those cities' latest values are from
 
 
-def _median(rows: list[IndicatorValue]) -> Median:
+def _median(rows: list[tuple[int, Decimal, int]]) -> Median:
+    """The median of (city, value, year) rows, each a city's latest value."""
     if not rows:
         return Median(None, 0, ())
-    middle = Decimal(median(row.value for row in rows)).quantize(Decimal("0.01"))
+    middle = Decimal(median(value for _city, value, _year in rows)).quantize(Decimal("0.01"))
     return Median(
         middle.normalize() if middle else Decimal(0),
         len(rows),
-        tuple(sorted({row.year for row in rows})),
+        tuple(sorted({year for _city, _value, year in rows})),
     )
+
+
+def latest_rows(user: Actor, indicator_ids: set[int]) -> dict[int, list[tuple[int, Decimal, int]]]:
+    """Each city's latest value of each indicator the user may see, as (city, value, year)
+    rows by indicator: the latest year is found per city by the (city, indicator, year)
+    index, and only those rows are read (one per city, not one per year)."""
+    visible = value_policy.visible(user, IndicatorValue.objects.all())
+    latest_year = (
+        visible.filter(city_id=OuterRef("city_id"), indicator_id=OuterRef("indicator_id"))
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    rows = visible.filter(indicator_id__in=indicator_ids, year=Subquery(latest_year)).values_list(
+        "indicator_id", "city_id", "value", "year"
+    )
+    found: dict[int, list[tuple[int, Decimal, int]]] = defaultdict(list)
+    for indicator_id, city_id, value, year in rows:
+        found[indicator_id].append((city_id, value, year))
+    return found
 
 
 @dataclass
@@ -90,32 +110,26 @@ def city_summary(user: Actor, city: City) -> CitySummary:
     summary = CitySummary(city)
     if not own:
         return summary
-    indicator_ids = {row.indicator_id for row in own}
-    others = list(
-        value_policy.visible(user, IndicatorValue.objects.all())
-        .filter(indicator_id__in=indicator_ids)
-        .only("id", "city_id", "indicator_id", "year", "value")
-    )
-    latest = _latest(others)
-    size_class = city.size_class
-    same_size: set[int] = set()
-    if size_class:
-        same_size = set(City.objects.filter(size_class_q(size_class)).values_list("pk", flat=True))
     by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
     for row in own:
         by_indicator[row.indicator_id].append(row)
+    latest = latest_rows(user, set(by_indicator))
+    same_size: set[int] = set()
+    if city.size_class:
+        same_size = set(
+            City.objects.filter(size_class_q(city.size_class)).values_list("pk", flat=True)
+        )
     for trend in sorted(
         by_indicator.values(), key=lambda t: (t[0].indicator.position, t[0].indicator.code)
     ):
-        indicator = trend[0].indicator
-        everyone = [v for (c, i), v in latest.items() if i == indicator.pk]
+        everyone = latest.get(trend[0].indicator_id, [])
         summary.rows.append(
             CityIndicator(
-                indicator=indicator,
+                indicator=trend[0].indicator,
                 latest=trend[-1],
                 trend=trend,
                 network=_median(everyone),
-                size_class=_median([v for v in everyone if v.city_id in same_size]),
+                size_class=_median([row for row in everyone if row[0] in same_size]),
             )
         )
     return summary
