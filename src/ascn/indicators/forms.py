@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.core.visibility import Visibility
 from ascn.indicators.models import Indicator, QualityGrade
-from ascn.indicators.queries import MAX_COMPARED
-from ascn.network.models import City
 
 
 class ValueForm(forms.Form):
@@ -67,18 +65,3 @@ class VerifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return the value: say what to correct."),
     )
-
-
-class CompareForm(forms.Form):
-    city = forms.ModelMultipleChoiceField(
-        label=_("Cities (up to %(n)s)") % {"n": MAX_COMPARED},
-        queryset=City.objects.none(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = City.objects.select_related("member_state").order_by("name")
-        self.fields["city"].label_from_instance = lambda c: f"{c.name} ({c.member_state.code})"

@@ -167,15 +167,26 @@ def parse_city_slugs(text: str) -> list[str]:
 
 def compare(user: Actor, slugs: list[str]) -> Comparison:
     """Up to ``MAX_COMPARED`` cities side by side: each indicator any of them reports, with
-    each city's latest value and its year."""
+    each city's latest value and its year. The years are read first as plain rows, then only
+    the latest value of each city and indicator is loaded whole (at 50 indicators × 8 years,
+    a sixth of the rows)."""
     slugs = slugs[:MAX_COMPARED]
     found = {c.slug: c for c in City.objects.filter(slug__in=slugs).select_related("member_state")}
     cities = [found[s] for s in slugs if s in found]
-    rows = list(values_for(user).filter(city__in=cities).order_by("indicator__position", "year"))
-    latest = _latest(rows)
-    indicators: dict[int, Indicator] = {}
-    for row in rows:
-        indicators.setdefault(row.indicator_id, row.indicator)
+    by_id = {c.pk: c for c in cities}
+    best: dict[tuple[int, int], tuple[int, int]] = {}  # (city, indicator) → (year, value id)
+    keys = value_policy.visible(user, IndicatorValue.objects.filter(city__in=cities))
+    for pk, city_id, indicator_id, year in keys.values_list(
+        "id", "city_id", "indicator_id", "year"
+    ):
+        if (city_id, indicator_id) not in best or year > best[(city_id, indicator_id)][0]:
+            best[(city_id, indicator_id)] = (year, pk)
+    rows = IndicatorValue.objects.filter(pk__in=[pk for _year, pk in best.values()])
+    latest: dict[tuple[int, int], IndicatorValue] = {}
+    for row in rows.select_related("indicator"):
+        row.city = by_id[row.city_id]
+        latest[(row.city_id, row.indicator_id)] = row
+    indicators = {row.indicator_id: row.indicator for row in latest.values()}
     ordered = sorted(indicators.values(), key=lambda i: (i.position, i.code))
     return Comparison(cities, ordered, latest, [s for s in slugs if s not in found])
 
