@@ -54,6 +54,7 @@ seed: migrate
 	$(RUN) python manage.py load_meetings
 	$(RUN) python manage.py load_agreements
 	$(RUN) python manage.py load_cooperation
+	$(RUN) python manage.py load_indicators
 
 demo: install var
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py migrate --noinput
@@ -63,11 +64,13 @@ demo: install var
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_meetings
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_agreements
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_cooperation
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_indicators
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
 	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_partners
 	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_deals
 	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_programmes
+	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_indicators
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py snapshot_open_data
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py build_vega_bundle
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0

@@ -22,6 +22,7 @@ from ascn.core.ratelimit import document_rate_limits
 from ascn.core.search.api import router as search_router
 from ascn.deals.api import router as pipeline_router
 from ascn.funding.api import router as programmes_router
+from ascn.indicators.api import router as indicators_router
 from ascn.matchmaking.api import router as matchmaking_router
 from ascn.meetings.api import router as meetings_router
 from ascn.network.api import router as network_router
@@ -83,6 +84,12 @@ TAGS = [
     {
         "name": "cooperation",
         "description": "City partnerships (twinning) and the case studies of the knowledge bank.",
+    },
+    {
+        "name": "indicators",
+        "description": "City indicators: the catalogue (SDG 11, U4SSC key performance "
+        "indicators), each city's values by year with their source, verification and "
+        "data-quality grade, and how they compare with the network's medians.",
     },
     {
         "name": "search",
@@ -248,6 +255,7 @@ api.add_router("/", opendata_router)
 api.add_router("/", meetings_router)
 api.add_router("/", agreements_router)
 api.add_router("/", cooperation_router)
+api.add_router("/", indicators_router)
 api.add_router("/", partners_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", programmes_router)

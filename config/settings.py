@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ascn.meetings",
     "ascn.agreements",
     "ascn.cooperation",
+    "ascn.indicators",
     "ascn.opendata",
     "ascn.dashboards",
     "ascn.portal",

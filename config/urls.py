@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("ascn.meetings.urls")),
     path("", include("ascn.agreements.urls")),
     path("", include("ascn.cooperation.urls")),
+    path("", include("ascn.indicators.urls")),
     path("", include("ascn.plans.urls")),
     path("", include("ascn.network.urls")),
     path("", include("ascn.portal.urls")),

@@ -30,6 +30,8 @@ from ascn.cooperation.services import case_study_create, thread_create
 from ascn.deals.models import Engagement
 from ascn.funding.management.commands.load_partners import load_programmes
 from ascn.funding.models import Programme
+from ascn.indicators.management.commands.load_indicators import load_indicators
+from ascn.indicators.models import IndicatorValue
 from ascn.meetings.management.commands.load_meetings import load_meetings
 from ascn.meetings.models import Meeting
 from ascn.network.models import FocusArea
@@ -108,6 +110,8 @@ def content(demo):
     run("load_samples")
     run("load_sample_partners")
     run("load_sample_deals")
+    load_indicators()
+    run("load_sample_indicators")
     secretariat = User.objects.get(email=SECRETARIAT)
     area = FocusArea.objects.order_by("pk").first()
     case_study_create(
@@ -149,6 +153,12 @@ def key_pages() -> list[tuple[str | None, str]]:
     thread = Thread.objects.get()
     engagement = Engagement.objects.order_by("pk").first()
     job = ImportJob.objects.get()
+    phuket_value = (
+        IndicatorValue.objects.filter(city__slug="phuket", verification="pending")
+        .order_by("pk")
+        .first()
+    )
+    assert phuket_value
     assert project and phuket_project and plan and draft_plan and published_plan and programme
     assert meeting and agreement and engagement
     public = [
@@ -157,6 +167,8 @@ def key_pages() -> list[tuple[str | None, str]]:
         project.get_absolute_url(),
         "/cities/",
         "/cities/phuket/",
+        "/cities/phuket/indicators/",
+        "/cities/compare/?cities=bangkok,phuket,hanoi",
         "/member-states/",
         "/member-states/TH/",
         "/people/",
@@ -208,6 +220,10 @@ def key_pages() -> list[tuple[str | None, str]]:
         (PARTNER, "/organisations/sample-mekong-resilience-investors/matches/"),
         (PARTNER, "/engagements/"),
         (PARTNER, f"/engagements/{engagement.pk}/"),
+        (NR_TH, "/cities/phuket/indicators/"),
+        (NR_TH, f"/indicator-values/{phuket_value.pk}/verify/"),
+        (CSO_PHUKET, "/cities/phuket/indicators/new/"),
+        (CSO_PHUKET, f"/indicator-values/{phuket_value.pk}/edit/"),
         (SECRETARIAT, "/workspace/"),
         (SECRETARIAT, "/audit/"),
         (SECRETARIAT, "/projects/import/"),

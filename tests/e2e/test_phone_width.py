@@ -27,6 +27,8 @@ from ascn.agreements.models import Agreement
 from ascn.deals.models import Engagement
 from ascn.funding.management.commands.load_partners import load_partners, load_programmes
 from ascn.funding.models import Programme
+from ascn.indicators.management.commands.load_indicators import load_indicators
+from ascn.indicators.models import IndicatorValue
 from ascn.meetings.management.commands.load_meetings import load_meetings
 from ascn.meetings.models import Meeting
 from ascn.network.management.commands.load_network import load_network
@@ -108,6 +110,10 @@ def _pages() -> dict[str | None, list[str]]:
     meeting = Meeting.objects.order_by("-start_date").first()
     agreement = Agreement.objects.order_by("pk").first()
     engagement = Engagement.objects.order_by("pk").first()
+    phuket_value = IndicatorValue.objects.filter(
+        city__slug="phuket", verification="pending"
+    ).first()
+    assert phuket_value
     assert project and phuket_project and phuket_plan and draft_plan and published
     assert programme and meeting and agreement and engagement
     return {
@@ -138,6 +144,8 @@ def _pages() -> dict[str | None, list[str]]:
             "/data/releases/",
             "/reports/me/",
             "/accounts/sign-in/",
+            "/cities/phuket/indicators/",
+            "/cities/compare/?cities=bangkok,phuket,hanoi",
         ],
         CSO_PHUKET: [
             "/workspace/",
@@ -155,8 +163,15 @@ def _pages() -> dict[str | None, list[str]]:
             "/accounts/notifications/",
             "/accounts/tokens/",
             "/accounts/two-factor/setup/",
+            "/cities/phuket/indicators/new/",
         ],
-        NR_TH: ["/workspace/", "/plans/queue/", f"/plans/{phuket_plan.pk}/", "/projects/"],
+        NR_TH: [
+            "/workspace/",
+            "/plans/queue/",
+            f"/plans/{phuket_plan.pk}/",
+            "/projects/",
+            f"/indicator-values/{phuket_value.pk}/verify/",
+        ],
         PARTNER: [
             "/workspace/",
             "/organisations/sample-mekong-resilience-investors/edit/",
@@ -210,6 +225,8 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             run("load_samples")
             run("load_sample_partners")
             run("load_sample_deals")
+            load_indicators()
+            run("load_sample_indicators")
             pages = _pages()
             site = Site(url="", pages=pages, key_pages=_key_pages(pages))
             for email in (SECRETARIAT, NR_TH, CSO_PHUKET, PARTNER):

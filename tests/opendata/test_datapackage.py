@@ -19,6 +19,9 @@ from rdflib.namespace import DCTERMS as DCT
 from ascn.agreements.management.commands.load_agreements import load_agreements
 from ascn.cooperation.services import case_study_create, partnership_create
 from ascn.funding.management.commands.load_partners import load_partners, load_programmes
+from ascn.indicators.management.commands.load_indicators import load_indicators
+from ascn.indicators.models import Indicator
+from ascn.indicators.services import value_enter, value_verify
 from ascn.meetings.management.commands.load_meetings import load_meetings
 from ascn.meetings.models import Meeting
 from ascn.network.models import City, FocusArea
@@ -73,6 +76,19 @@ def published(secretariat):
         start_date=dt.date(2024, 1, 1),
         visibility="public",
     )
+    load_indicators()
+    for grade, indicator in ((None, "11.6.2"), ("measured", "EC: ICT: ICT: 1C")):
+        value = value_enter(
+            actor=None,
+            city=phuket,
+            indicator=Indicator.objects.get(code=indicator),
+            year=2023,
+            value="21.5",
+            source="Pollution Control Department 2023",
+            visibility="public",
+        )
+        if grade:
+            value_verify(actor=None, record=value, version=1, verified=True, grade=grade)
 
 
 def _csv_rows(response) -> list[list[str]]:

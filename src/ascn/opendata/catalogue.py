@@ -390,6 +390,21 @@ def datasets() -> list[Dataset]:
             themes=("REGI", "INTR"),
             coverage=("start_date", "end_date"),
         ),
+        Dataset(
+            "indicator-values",
+            _("City indicator values"),
+            _(
+                "The cities' public values of the SDG 11 indicators and U4SSC key performance "
+                "indicators, by year, with their source, verification and data-quality grade."
+            ),
+            tables.indicator_values_table,
+            updated=tables.public_indicator_values,
+            page="/cities/compare/",
+            api="/api/v1/indicator-values",
+            flags_sample=True,
+            keywords=("city indicators", "SDG 11", "U4SSC", "key performance indicators"),
+            themes=("REGI", "SOCI"),
+        ),
     ]
 
 

@@ -21,6 +21,7 @@ from ascn.core.models import DatePrecision
 from ascn.meetings.models import Meeting
 from ascn.network.models import Appointment, FocusArea, MemberState, Outcome, SizeClass
 from ascn.opendata.imports.columns import COLUMN_NAMES
+from ascn.opendata.indicator_schema import INDICATOR_VALUES
 from ascn.opendata.tableschema import Codes, Field, ForeignKey, Schema, fields_in_order
 from ascn.partners.models import Organisation
 from ascn.plans import codelists, disclosure
@@ -579,4 +580,5 @@ SCHEMAS: dict[str, Schema] = {
     "programmes": PROGRAMMES,
     "case-studies": CASE_STUDIES,
     "partnerships": PARTNERSHIPS,
+    "indicator-values": INDICATOR_VALUES,
 }

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from ascn.agreements.models import Agreement
 from ascn.cooperation.models import CaseStudy, CityPartnership
 from ascn.funding.models import Programme
+from ascn.indicators.models import IndicatorValue
 from ascn.meetings.models import Meeting
 from ascn.network import queries
 from ascn.network.models import City, FocusArea, Outcome
@@ -307,3 +308,22 @@ def partnerships_table() -> Table:
         "partner_city": "partner_city.slug",
     }
     return table(partnerships, dictionary.PARTNERSHIPS, how)
+
+
+def public_indicator_values() -> QuerySet:
+    return IndicatorValue.objects.filter(visibility="public")
+
+
+def indicator_values_table() -> Table:
+    values = public_indicator_values().select_related("city", "indicator").order_by("id")
+    how: dict[str, How] = {
+        "id": "pk",
+        "city": "city.slug",
+        "indicator": "indicator.code",
+        "framework": "indicator.framework",
+        "indicator_name": "indicator.name",
+        "unit": "indicator.unit",
+        "direction": "indicator.direction",
+        "value": lambda v: f"{v.value.normalize():f}",
+    }
+    return table(values, dictionary.INDICATOR_VALUES, how)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path, re_path
 
-from ascn.opendata import catalogue_views, release_views, views
+from ascn.opendata import catalogue_views, indicator_views, release_views, views
 
 # The import of projects (issue 6) under /projects/import/, the M&E report under /reports/.
 import_pages = [
@@ -12,6 +12,11 @@ import_pages = [
     path("", views.project_import, name="project-import"),
     path("<int:pk>/", views.import_status, name="project-import-status"),
     path("<int:pk>/errors.csv", views.import_errors_csv, name="project-import-errors"),
+]
+# The import of indicator values (issue 22), the same all-or-nothing machinery.
+indicator_import_pages = [
+    path("", indicator_views.import_page, name="indicator-value-import"),
+    path("template.csv", indicator_views.template, name="indicator-value-import-template"),
 ]
 report_pages = [
     path("me/", views.me_report, name="me-report"),
@@ -48,6 +53,7 @@ data_pages = [
 
 urlpatterns = [
     path("projects/import/", include(import_pages)),
+    path("indicator-values/import/", include(indicator_import_pages)),
     path("reports/", include(report_pages)),
     path("data/", include(data_pages)),
 ]

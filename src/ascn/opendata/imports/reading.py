@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ascn.core.errors import InvalidInput
 from ascn.opendata.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, max_bytes, max_rows
@@ -38,6 +39,26 @@ KNOWN_BINARY = (
     (b"GIF8", "GIF"),
     (b"\xd0\xcf\x11\xe0", "Excel 97–2003 (.xls) or Word"),
     (b"\x1f\x8b", "gzip"),
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a spreadsheet of one kind of record holds: its column names, the required ones,
+    and how its messages name its rows. Projects by default; indicator values
+    (``opendata.indicator_import``) read through the same machinery."""
+
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    no_rows: Any  # lazy translation
+    too_many_rows: Any  # lazy translation, with %(limit)s
+
+
+PROJECTS = Layout(
+    tuple(COLUMN_NAMES),
+    tuple(REQUIRED_COLUMNS),
+    _lazy("The file has a header but no project rows."),
+    _lazy("The file has more than %(limit)s project rows: split it into smaller files."),
 )
 
 
@@ -89,7 +110,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _checked_header(raw: Iterable[Any]) -> tuple[list[str], list[int]]:
+def _checked_header(raw: Iterable[Any], layout: Layout) -> tuple[list[str], list[int]]:
     """The column names and their positions; 422 on a missing, unknown or repeated column."""
     names, positions = [], []
     for index, value in enumerate(raw):
@@ -100,12 +121,12 @@ def _checked_header(raw: Iterable[Any]) -> tuple[list[str], list[int]]:
     if not names:
         raise _reject(
             _("The first row must name the columns (%(columns)s).")
-            % {"columns": ", ".join(REQUIRED_COLUMNS)}
+            % {"columns": ", ".join(layout.required)}
         )
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise _reject(_("The column “%(column)s” appears twice.") % {"column": repeated[0]})
-    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    missing = [name for name in layout.required if name not in names]
     if missing:
         raise _reject(
             (
@@ -115,19 +136,23 @@ def _checked_header(raw: Iterable[Any]) -> tuple[list[str], list[int]]:
             )
             % {"columns": ", ".join(missing)}
         )
-    unknown = [name for name in names if name not in COLUMN_NAMES]
+    unknown = [name for name in names if name not in layout.columns]
     if unknown:
         raise _reject(
             _("Unknown column “%(column)s”. The columns are: %(columns)s.")
-            % {"column": unknown[0], "columns": ", ".join(COLUMN_NAMES)}
+            % {"column": unknown[0], "columns": ", ".join(layout.columns)}
         )
     return names, positions
 
 
 def _collect(
-    file_format: str, header_row: Iterable[Any], rows: Iterator[tuple[int, Any]], limit: int
+    file_format: str,
+    header_row: Iterable[Any],
+    rows: Iterator[tuple[int, Any]],
+    limit: int,
+    layout: Layout,
 ) -> Table:
-    names, positions = _checked_header(header_row)
+    names, positions = _checked_header(header_row, layout)
     table = Table(file_format, names)
     for number, raw in rows:
         raw = list(raw)
@@ -138,17 +163,14 @@ def _collect(
         if all(_blank(value) for value in values.values()):
             continue
         if len(table.rows) >= limit:
-            raise _reject(
-                _("The file has more than %(limit)s project rows: split it into smaller files.")
-                % {"limit": f"{limit:,}"}
-            )
+            raise _reject(str(layout.too_many_rows) % {"limit": f"{limit:,}"})
         table.rows.append((number, values))
     if not table.rows:
-        raise _reject(_("The file has a header but no project rows."))
+        raise _reject(str(layout.no_rows))
     return table
 
 
-def _read_csv(data: bytes, limit: int) -> Table:
+def _read_csv(data: bytes, limit: int, layout: Layout) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -166,7 +188,7 @@ def _read_csv(data: bytes, limit: int) -> Table:
         header = next(reader, None)
         if header is None:
             raise _reject(_("The file is empty."))
-        return _collect("csv", header, enumerate(reader, start=2), limit)
+        return _collect("csv", header, enumerate(reader, start=2), limit, layout)
     except csv.Error as exc:
         raise _reject(
             _("This CSV cannot be read near line %(line)s: %(error)s.")
@@ -174,7 +196,7 @@ def _read_csv(data: bytes, limit: int) -> Table:
         ) from exc
 
 
-def _read_xlsx(data: bytes, limit: int) -> Table:
+def _read_xlsx(data: bytes, limit: int, layout: Layout) -> Table:
     import openpyxl  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -190,13 +212,14 @@ def _read_xlsx(data: bytes, limit: int) -> Table:
         header = next(rows, None)
         if header is None:
             raise _reject(_("The first sheet of the workbook is empty."))
-        return _collect("xlsx", header, enumerate(rows, start=2), limit)
+        return _collect("xlsx", header, enumerate(rows, start=2), limit, layout)
     finally:
         workbook.close()
 
 
-def read_table(data: bytes, *, limit: int | None = None) -> Table:
-    """Parse an uploaded file (CSV or XLSX, told apart by content) into a ``Table``."""
+def read_table(data: bytes, *, limit: int | None = None, layout: Layout = PROJECTS) -> Table:
+    """Parse an uploaded file (CSV or XLSX, told apart by content) into a ``Table`` of the
+    ``layout``'s columns (a project spreadsheet unless told otherwise)."""
     limit = max_rows() if limit is None else limit
     if not data:
         raise _reject(_("The file is empty."))
@@ -206,7 +229,9 @@ def read_table(data: bytes, *, limit: int | None = None) -> Table:
             % {"mb": max_bytes() // (1024 * 1024)}
         )
     file_format = detect_format(data)
-    return _read_xlsx(data, limit) if file_format == "xlsx" else _read_csv(data, limit)
+    if file_format == "xlsx":
+        return _read_xlsx(data, limit, layout)
+    return _read_csv(data, limit, layout)
 
 
 # --- cells ----------------------------------------------------------------------------------

@@ -1,0 +1,67 @@
+"""The forms of indicator pages: a CSCO's entry and edit, the verifier's answer, the choice
+of cities to compare. They shape input; the rules live in ``validation.py`` and the
+services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.visibility import Visibility
+from ascn.indicators.models import Indicator, QualityGrade
+
+
+class ValueForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.none(), empty_label=None
+    )
+    year = forms.IntegerField(label=_("Year"), help_text=_("The year the figure describes."))
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=30,
+        help_text=_("In the indicator's unit (shown with it); a decimal point, no unit."),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=500,
+        help_text=_("Publication or agency, with its year, so that a reader can check it."),
+    )
+    method_note = forms.CharField(
+        label=_("Method note"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How it was measured or estimated; departures from the definition."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who sees it"), choices=Visibility.choices, initial=Visibility.DRAFT
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = Indicator.objects.all()
+        self.fields["indicator"].queryset = queryset
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} — {i.name} ({i.unit})"
+        if editing:  # an edit keeps its indicator
+            del self.fields["indicator"]
+
+
+class VerifyForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("verified", _("Verified")), ("returned", _("Return it to the city"))],
+        widget=forms.RadioSelect,
+    )
+    grade = forms.ChoiceField(
+        label=_("Data-quality grade"),
+        required=False,
+        choices=[("", _("— choose when verifying —")), *QualityGrade.choices],
+        help_text=_("How the figure was obtained (the U4SSC data-quality scale, best first)."),
+    )
+    note = forms.CharField(
+        label=_("Note to the city"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the value: say what to correct."),
+    )

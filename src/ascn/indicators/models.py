@@ -1,0 +1,232 @@
+"""City indicators (SPEC C12): the catalogue (SDG 11, U4SSC KPIs, ISO 37120/37122
+references), each city's values per year with their source and method, the verification of
+each value with a data-quality grade, and every version of a value kept."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ascn.core.models import TimeStampedModel, VersionedModel
+from ascn.core.visibility import VisibilityField
+
+
+class Framework(models.TextChoices):
+    SDG11 = "sdg11", _("SDG 11 (UN global indicator framework)")
+    U4SSC = "u4ssc", _("U4SSC key performance indicators")
+    ISO37120 = "iso37120", _("ISO 37120 (reference)")
+    ISO37122 = "iso37122", _("ISO 37122 (reference)")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+    NEUTRAL = "neutral", _("neither: read in context")
+
+
+class Indicator(models.Model):
+    """One indicator of the catalogue, loaded from ``indicators/seed/catalogue.yaml``."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("The code in URLs."))
+    framework = models.CharField(_("framework"), max_length=10, choices=Framework.choices)
+    name = models.CharField(_("name"), max_length=200)
+    definition = models.TextField(_("definition (own words)"))
+    unit = models.CharField(_("unit"), max_length=40)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    focus_area = models.ForeignKey(
+        "network.FocusArea",
+        verbose_name=_("ASCF focus area"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    outcome = models.ForeignKey(
+        "network.Outcome",
+        verbose_name=_("ASCF strategic outcome"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    references = models.CharField(
+        _("related codes"),
+        max_length=200,
+        blank=True,
+        help_text=_("Codes of the same measure in other frameworks (SDG, ISO 37120/37122)."),
+    )
+    source_title = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source link"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == "%"
+
+
+class QualityGrade(models.TextChoices):
+    """How the value was obtained: the six data-quality choices of the U4SSC data collection
+    template (U4SSC KPIs Verification Manual, 2022, §10.1), best first."""
+
+    MEASURED = "measured", _("Based on accurate measurements")
+    SURVEY = "survey", _("Extrapolated based on a survey of inhabitants")
+    HIGHER_LEVEL = "higher_level", _("Extrapolated based on higher-level data")
+    ASSUMPTIONS = "assumptions", _("Estimation based on certain assumptions")
+    PERSONAL = "personal", _("Personal estimation")
+    UNKNOWN = "unknown", _("Unknown methodology, not traceable")
+
+
+class Verification(models.TextChoices):
+    """The verifier's answer on a value (the template's YES / NO), or not yet looked at."""
+
+    PENDING = "pending", _("Not yet verified")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Not verified: returned to the city")
+
+
+class IndicatorValue(VersionedModel):
+    """One city's value of one indicator for one year. An edit keeps the earlier version
+    (``IndicatorValueVersion``) and sends the value back to verification."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
+    city = models.ForeignKey(
+        "network.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="indicator_values",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    source = models.CharField(_("source"), max_length=500)
+    method_note = models.TextField(_("method note"), blank=True)
+    visibility = VisibilityField()
+    sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        help_text=_("Illustrative value of the demo, never a real figure."),
+    )
+    verification = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=Verification.choices,
+        default=Verification.PENDING,
+        db_index=True,
+    )
+    grade = models.CharField(
+        _("data-quality grade"), max_length=20, choices=QualityGrade.choices, blank=True
+    )
+    verification_note = models.TextField(_("verifier's note"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["indicator__position", "indicator__code", "-year"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "city", "year"], name="one_value_per_indicator_city_year"
+            )
+        ]
+        indexes = [models.Index(fields=["city", "indicator", "year"], name="value_city_ind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.indicator.code} {self.year}"
+
+
+class IndicatorValueVersion(TimeStampedModel):
+    """A kept version of a value: what it said after each write (entry, edit, verification)."""
+
+    record = models.ForeignKey(
+        IndicatorValue,
+        verbose_name=_("value"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=20)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=500)
+    method_note = models.TextField(_("method note"), blank=True)
+    visibility = models.CharField(_("visibility"), max_length=10)
+    verification = models.CharField(_("verification"), max_length=10)
+    grade = models.CharField(_("data-quality grade"), max_length=20, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["record", "-version"]
+        verbose_name = _("indicator value version")
+        verbose_name_plural = _("indicator value versions")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "version"], name="one_row_per_value_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} v{self.version}"
+
+
+class ProjectIndicator(TimeStampedModel):
+    """An indicator a project aims to move, with its baseline and target (issue 22, item 5)."""
+
+    project = models.ForeignKey(
+        "plans.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="indicator_targets",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="project_targets",
+    )
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+
+    class Meta:
+        ordering = ["indicator__position", "indicator__code"]
+        verbose_name = _("project indicator target")
+        verbose_name_plural = _("project indicator targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "indicator"], name="one_target_per_project_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.indicator.code}"

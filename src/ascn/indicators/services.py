@@ -1,0 +1,281 @@
+"""Writes to the indicator catalogue and to the cities' values (DESIGN convention 1).
+
+A value is entered by the city's Chief Smart City Officer, edited by them (each write keeps a
+version; an edit sends the value back to verification), and verified — with a data-quality
+grade — by the Secretariat or the National Representative of the city's member state.
+``actor=None`` is the system (the loaders)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ascn.core import audit, events
+from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from ascn.core.services import audit_and_announce, lock_version, upsert, user_or_none, validate
+from ascn.core.visibility import Visibility
+from ascn.indicators import validation
+from ascn.indicators.models import (
+    Indicator,
+    IndicatorValue,
+    IndicatorValueVersion,
+    ProjectIndicator,
+    QualityGrade,
+    Verification,
+)
+from ascn.indicators.permissions import value_policy
+from ascn.network.models import City
+from ascn.network.permissions import require_registry_editor
+from ascn.plans.models import Project
+from ascn.plans.permissions import project_policy
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
+
+# What the audit trail and the kept versions follow.
+VALUE_FIELDS = [
+    "indicator",
+    "city",
+    "year",
+    "value",
+    "source",
+    "method_note",
+    "visibility",
+    "sample",
+    "verification",
+    "grade",
+    "verification_note",
+]
+EDITABLE = {"year", "value", "source", "method_note", "visibility"}
+
+
+@transaction.atomic
+def indicator_upsert_seed(
+    *, actor: Actor, code: str, values: dict[str, Any]
+) -> tuple[Indicator, bool]:
+    """Create or update one catalogue entry (the loader; the Secretariat)."""
+    require_registry_editor(actor)
+    return upsert(actor, Indicator, {"code": code}, values)
+
+
+def _keep_version(actor: Actor, record: IndicatorValue, action: str) -> None:
+    IndicatorValueVersion.objects.create(
+        record=record,
+        version=record.version,
+        action=action,
+        value=record.value,
+        year=record.year,
+        source=record.source,
+        method_note=record.method_note,
+        visibility=record.visibility,
+        verification=record.verification,
+        grade=record.grade,
+        by=user_or_none(actor),
+    )
+
+
+def _clean_visibility(visibility: Any) -> str:
+    if visibility not in Visibility.values:
+        raise InvalidInput(
+            _("Visibility is one of: %s.") % ", ".join(Visibility.values), field="visibility"
+        )
+    return str(visibility)
+
+
+def _check_unique(record: IndicatorValue) -> None:
+    clash = IndicatorValue.objects.filter(
+        indicator_id=record.indicator_id, city_id=record.city_id, year=record.year
+    ).exclude(pk=record.pk)
+    if clash.exists():
+        raise InvalidInput(
+            _("%(city)s already has a value of %(code)s for %(year)s: edit that one.")
+            % {"city": record.city.name, "code": record.indicator.code, "year": record.year},
+            field="year",
+        )
+
+
+@transaction.atomic
+def value_enter(
+    *,
+    actor: Actor,
+    city: City,
+    indicator: Indicator,
+    year: Any,
+    value: Any,
+    source: str,
+    method_note: str = "",
+    visibility: str = Visibility.DRAFT,
+    sample: bool = False,
+) -> IndicatorValue:
+    """Enter ``city``'s value of ``indicator`` for ``year`` (its CSCO), waiting for
+    verification. One value per city, indicator and year."""
+    record = IndicatorValue(
+        city=city, indicator=indicator, visibility=Visibility.DRAFT, sample=sample
+    )
+    if actor is not None and not value_policy.can(actor, "enter", record):
+        raise PermissionDenied(_("Only the city's Chief Smart City Officers enter its values."))
+    record.year = validation.clean_year(year)
+    record.value = validation.clean_value(indicator, value)
+    record.source = validation.clean_text("source", source, required=True, max_length=500)
+    record.method_note = validation.clean_text("method_note", method_note, required=False)
+    record.visibility = _clean_visibility(visibility)
+    record.entered_by = user_or_none(actor)
+    _check_unique(record)
+    validate(record)
+    record.save()
+    _keep_version(actor, record, "entered")
+    audit_and_announce(
+        actor,
+        "indicators.value.entered",
+        record,
+        audit.diff({}, audit.snapshot(record, VALUE_FIELDS)),
+    )
+    return record
+
+
+@transaction.atomic
+def value_update(
+    *, actor: Actor, record: IndicatorValue, version: int, **changes: Any
+) -> IndicatorValue:
+    """Edit a value (its city's CSCO). A changed figure, year or source sends it back to
+    verification; the version before is kept. 409 on a stale ``version``."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        field = sorted(unknown)[0]
+        raise InvalidInput(_("Unknown field: %s") % field, field=field)
+    value_policy.require(actor, "change", record)
+    record = lock_version(record, version)
+    before = audit.snapshot(record, VALUE_FIELDS)
+    cleaners: dict[str, Callable[[Any], Any]] = {
+        "year": validation.clean_year,
+        "value": lambda v: validation.clean_value(record.indicator, v),
+        "source": lambda v: validation.clean_text("source", v, required=True, max_length=500),
+        "method_note": lambda v: validation.clean_text("method_note", v, required=False),
+        "visibility": _clean_visibility,
+    }
+    for field, given in changes.items():
+        setattr(record, field, cleaners[field](given))
+    changed = audit.diff(before, audit.snapshot(record, VALUE_FIELDS))
+    if not changed:
+        return record
+    if {"year", "value", "source", "method_note"} & set(changed):
+        record.verification = Verification.PENDING
+        record.grade = ""
+        record.verification_note = ""
+        record.verified_by = None
+        record.verified_at = None
+        changed = audit.diff(before, audit.snapshot(record, VALUE_FIELDS))
+    _check_unique(record)
+    validate(record)
+    record.version += 1
+    record.save()
+    _keep_version(actor, record, "edited")
+    audit_and_announce(actor, "indicators.value.updated", record, changed)
+    return record
+
+
+@transaction.atomic
+def value_verify(
+    *,
+    actor: Actor,
+    record: IndicatorValue,
+    version: int,
+    verified: bool,
+    grade: str = "",
+    note: str = "",
+) -> IndicatorValue:
+    """The verifier's answer (the Secretariat, or the National Representative of the city's
+    member state): ``verified`` with a data-quality ``grade``, or returned to the city with
+    a ``note`` saying why. 409 on a stale ``version``."""
+    if actor is not None:
+        value_policy.require(actor, "verify", record)
+    record = lock_version(record, version)
+    verifier = user_or_none(actor)
+    if verifier is not None and record.entered_by_id == verifier.pk:
+        raise PermissionDenied(_("A value is verified by someone other than who entered it."))
+    if record.verification != Verification.PENDING:
+        raise IllegalTransition(
+            _("This value is already %(state)s; it returns to verification when the city edits it.")
+            % {"state": record.get_verification_display().lower()}
+        )
+    note = validation.clean_text("note", note, required=False, max_length=2000)
+    if verified:
+        if grade not in QualityGrade.values:
+            raise InvalidInput(
+                _("Choose the data-quality grade: %s.") % ", ".join(QualityGrade.values),
+                field="grade",
+            )
+    elif not note:
+        raise InvalidInput(_("Say why the value is returned to the city."), field="note")
+    before = audit.snapshot(record, VALUE_FIELDS)
+    record.verification = Verification.VERIFIED if verified else Verification.REJECTED
+    record.grade = grade if verified else ""
+    record.verification_note = note
+    record.verified_by = user_or_none(actor)
+    record.verified_at = timezone.now()
+    record.version += 1
+    record.save()
+    _keep_version(actor, record, "verified" if verified else "returned")
+    audit_and_announce(
+        actor,
+        "indicators.value.verified" if verified else "indicators.value.returned",
+        record,
+        audit.diff(before, audit.snapshot(record, VALUE_FIELDS)),
+    )
+    return record
+
+
+TARGET_FIELDS = ["baseline", "baseline_year", "target", "target_year"]
+
+
+@transaction.atomic
+def project_indicator_set(
+    *,
+    actor: Actor,
+    project: Project,
+    indicator: Indicator,
+    target: Any,
+    target_year: Any,
+    baseline: Any = None,
+    baseline_year: Any = None,
+) -> ProjectIndicator:
+    """Say that ``project`` aims to move ``indicator`` to ``target`` by ``target_year``, from
+    an optional ``baseline`` (with its year); setting it again replaces the figures. Whoever
+    may change the project (its city's CSCO, the Secretariat)."""
+    project_policy.require(actor, "change", project)
+    values: dict[str, Any] = {
+        "target": validation.clean_figure(indicator, target, "target"),
+        "target_year": validation.clean_target_year(target_year),
+        "baseline": None,
+        "baseline_year": None,
+    }
+    if baseline not in (None, ""):
+        values["baseline"] = validation.clean_figure(indicator, baseline, "baseline")
+        if baseline_year in (None, ""):
+            raise InvalidInput(_("Give the baseline's year."), field="baseline_year")
+        values["baseline_year"] = validation.clean_year(baseline_year, "baseline_year")
+        if values["baseline_year"] > values["target_year"]:
+            raise InvalidInput(
+                _("The baseline's year comes before the target's."), field="baseline_year"
+            )
+    link, _written = upsert(
+        actor, ProjectIndicator, {"project": project, "indicator": indicator}, values
+    )
+    return link
+
+
+@transaction.atomic
+def project_indicator_remove(*, actor: Actor, link: ProjectIndicator) -> None:
+    project_policy.require(actor, "change", link.project)
+    audit.record(
+        actor,
+        "indicators.projectindicator.deleted",
+        link,
+        audit.diff(audit.snapshot(link, TARGET_FIELDS), {}),
+    )
+    with events.deleting(link):
+        link.delete()

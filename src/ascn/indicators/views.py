@@ -1,0 +1,210 @@
+"""Indicator pages: a city's indicators against the network, the CSCO's entry and edit
+forms, the verifier's answer, and the comparison of up to six cities."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ascn.core.permissions import scopes_of
+from ascn.core.views import send_form
+from ascn.indicators import queries
+from ascn.indicators.charts import comparison_spec
+from ascn.indicators.forms import ValueForm, VerifyForm
+from ascn.indicators.models import IndicatorValue, Verification
+from ascn.indicators.permissions import value_policy
+from ascn.indicators.services import value_enter, value_update, value_verify
+from ascn.network.models import City
+
+
+def _city(slug: str) -> City:
+    return get_object_or_404(City.objects.select_related("member_state"), slug=slug)
+
+
+def _enters_for(user, city: City) -> bool:
+    return city.pk in scopes_of(user).city_ids
+
+
+@require_GET
+def city_indicators(request, slug: str):
+    city = _city(slug)
+    summary = queries.city_summary(request.user, city)
+    pending = [
+        row.latest
+        for row in summary.rows
+        if row.latest.verification == Verification.PENDING
+        and value_policy.can(request.user, "verify", row.latest)
+    ]
+    return render(
+        request,
+        "indicators/city.html",
+        {
+            "city": city,
+            "summary": summary,
+            "can_enter": _enters_for(request.user, city),
+            "pending": pending,
+            "samples": any(row.latest.sample for row in summary.rows),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_new(request, slug: str):
+    city = _city(slug)
+    if not _enters_for(request.user, city):
+        raise Http404
+    form = ValueForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        sent = send_form(
+            request,
+            form,
+            lambda data: value_enter(actor=request.user, city=city, **data),
+            saved_message=_("The value is recorded; it waits for verification."),
+            next_url=reverse("city-indicators", args=[city.slug]),
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+    return render(
+        request, "indicators/value_form.html", {"city": city, "form": form}, status=status
+    )
+
+
+def _value_or_404(request, value_id: int) -> IndicatorValue:
+    record = queries.values_for(request.user).filter(pk=value_id).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_edit(request, value_id: int):
+    record = _value_or_404(request, value_id)
+    if not value_policy.can(request.user, "change", record):
+        raise Http404
+    initial = {
+        "year": record.year,
+        "value": f"{record.value.normalize():f}",
+        "source": record.source,
+        "method_note": record.method_note,
+        "visibility": record.visibility,
+    }
+    form = ValueForm(request.POST or None, initial=initial, editing=True)
+    status = 200
+    if request.method == "POST":
+        version = int(request.POST.get("version") or 0)
+        sent = send_form(
+            request,
+            form,
+            lambda data: value_update(actor=request.user, record=record, version=version, **data),
+            saved_message=_("The value is saved."),
+            next_url=reverse("city-indicators", args=[record.city.slug]),
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+    return render(
+        request,
+        "indicators/value_form.html",
+        {"city": record.city, "form": form, "record": record},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_verify_page(request, value_id: int):
+    record = _value_or_404(request, value_id)
+    if not value_policy.can(request.user, "verify", record):
+        raise Http404
+    form = VerifyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        version = int(request.POST.get("version") or 0)
+        sent = send_form(
+            request,
+            form,
+            lambda data: value_verify(
+                actor=request.user,
+                record=record,
+                version=version,
+                verified=data["decision"] == "verified",
+                grade=data["grade"],
+                note=data["note"],
+            ),
+            saved_message=_("Your answer is recorded."),
+            next_url=reverse("city-indicators", args=[record.city.slug]),
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+    history = record.versions.select_related("by").order_by("-version")
+    return render(
+        request,
+        "indicators/verify.html",
+        {"record": record, "form": form, "history": history},
+        status=status,
+    )
+
+
+def _city_choices(chosen: set[str]) -> SafeString:
+    """The chooser's checkboxes, one per city, built in one pass with ``html.escape``: at the
+    SPEC's 3,000 cities a form widget's template per checkbox took over a second, and
+    ``format_html`` per row a third of one."""
+    rows = City.objects.order_by("name").values_list("slug", "name", "member_state__code")
+    return mark_safe(
+        "\n".join(
+            f'<li><label><input type="checkbox" name="city" value="{escape(slug)}"'
+            f"{' checked' if slug in chosen else ''}> {escape(name)} ({escape(code)})"
+            "</label></li>"
+            for slug, name, code in rows
+        )
+    )
+
+
+@require_GET
+def compare(request):
+    chosen = request.GET.getlist("city")
+    if chosen:  # the form's checkboxes → the page's one address, ?cities=a,b,c
+        query = {"cities": ",".join(chosen[: queries.MAX_COMPARED])}
+        if request.GET.get("indicator"):
+            query["indicator"] = request.GET["indicator"]
+        return HttpResponseRedirect(f"{reverse('city-compare')}?{urlencode(query)}")
+    slugs = queries.parse_city_slugs(request.GET.get("cities", ""))
+    too_many = len(slugs) > queries.MAX_COMPARED
+    comparison = queries.compare(request.user, slugs)
+    # The chart shows the indicator asked for, or the one most of these cities report.
+    shown = next(
+        (i for i in comparison.indicators if i.slug == request.GET.get("indicator")),
+        max(comparison.indicators, key=lambda i: len(comparison.ranking(i)), default=None),
+    )
+    rows = [
+        {"indicator": i, "cells": [comparison.cell(i, c) for c in comparison.cities]}
+        for i in comparison.indicators
+    ]
+    return render(
+        request,
+        "indicators/compare.html",
+        {
+            "city_choices": _city_choices({c.slug for c in comparison.cities}),
+            "comparison": comparison,
+            "rows": rows,
+            "too_many": too_many,
+            "shown": shown,
+            "ranking": comparison.ranking(shown) if shown else [],
+            "spec": comparison_spec(comparison, shown) if shown else None,
+            "max_compared": queries.MAX_COMPARED,
+            "samples": any(v.sample for v in comparison.latest.values()),
+        },
+    )

@@ -1,0 +1,192 @@
+"""Indicator pages: a city's indicators against the network, the CSCO's entry form, the
+verifier's answer, and the comparison of up to six cities with the year of each value."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from ascn.indicators.management.commands.load_indicators import load_indicators
+from ascn.indicators.models import Indicator, IndicatorValue, Verification
+from ascn.indicators.services import value_enter, value_verify
+from ascn.network.models import City
+from tests.conftest import page_text
+from tests.roles import CSO_PHUKET, NR_TH, assert_matrix, everyone, sign_in_redirect
+
+pytest_plugins = ["tests.roles"]
+
+PM25 = "11.6.2"
+
+
+@pytest.fixture
+def catalogue(network):
+    load_indicators()
+
+
+def _value(city, year, value, *, code=PM25, visibility="public", verified=True):
+    record = value_enter(
+        actor=None,
+        city=City.objects.get(slug=city),
+        indicator=Indicator.objects.get(code=code),
+        year=year,
+        value=value,
+        source=f"Source for {city}",
+        visibility=visibility,
+    )
+    if verified:
+        record = value_verify(actor=None, record=record, version=1, verified=True, grade="measured")
+    return record
+
+
+def test_a_citys_indicator_page_for_the_public(client, catalogue, get_bounded):
+    # given public values for three cities and a draft of Phuket's
+    _value("phuket", 2022, "24")
+    _value("phuket", 2023, "20")
+    _value("bangkok", 2023, "30")
+    _value("hanoi", 2021, "40")
+    _value("phuket", 2023, "77", code="11.2.1", visibility="draft", verified=False)
+    # when the public opens Phuket's indicators
+    text = page_text(get_bounded("/cities/phuket/indicators/", max_queries=12))
+    # then the latest value shows with its year, the network median with its cities and
+    # years, the trend, and no draft
+    assert "20 (2023)" in text
+    assert "30 of 3 cities, 2021–2023" in text
+    assert "2022: 24" in text
+    assert "77" not in text and "Enter a value" not in text
+    # and the city's page links to it
+    assert "/cities/phuket/indicators/" in client.get("/cities/phuket/").content.decode()
+
+
+def test_who_may_open_the_forms(roles, catalogue):
+    draft = _value("phuket", 2023, "20", visibility="draft", verified=False)
+    assert_matrix(
+        roles.session,
+        "GET",
+        "/cities/phuket/indicators/new/",
+        everyone(404, anonymous=sign_in_redirect("/cities/phuket/indicators/new/"), cso_phuket=200),
+    )
+    assert_matrix(
+        roles.session,
+        "GET",
+        f"/indicator-values/{draft.pk}/verify/",
+        everyone(
+            404,
+            anonymous=sign_in_redirect(f"/indicator-values/{draft.pk}/verify/"),
+            nr_th=200,
+            secretariat=200,
+        ),
+    )
+    assert_matrix(
+        roles.session,
+        "GET",
+        f"/indicator-values/{draft.pk}/edit/",
+        everyone(
+            404, anonymous=sign_in_redirect(f"/indicator-values/{draft.pk}/edit/"), cso_phuket=200
+        ),
+    )
+
+
+def test_the_csco_enters_and_the_representative_verifies_on_the_pages(roles, catalogue):
+    cso = roles.session(CSO_PHUKET)
+    indicator = Indicator.objects.get(code=PM25)
+    form = {
+        "indicator": indicator.pk,
+        "year": 2023,
+        "value": "21.5",
+        "source": "PCD annual report 2023",
+        "method_note": "",
+        "visibility": "network",
+    }
+    # a bad figure comes back with its error, and nothing is written
+    bad = cso.post("/cities/phuket/indicators/new/", {**form, "value": "lots"})
+    assert bad.status_code == 422
+    assert "The value is a number." in bad.content.decode()
+    assert not IndicatorValue.objects.exists()
+    # the CSCO records the value
+    response = cso.post("/cities/phuket/indicators/new/", form)
+    assert response.status_code == 302
+    record = IndicatorValue.objects.get()
+    assert record.entered_by == roles.user(CSO_PHUKET)
+    # the representative sees it waiting and verifies it with a grade
+    nr = roles.session(NR_TH)
+    assert (
+        f"/indicator-values/{record.pk}/verify/"
+        in nr.get("/cities/phuket/indicators/").content.decode()
+    )
+    no_grade = nr.post(
+        f"/indicator-values/{record.pk}/verify/", {"decision": "verified", "version": 1}
+    )
+    assert no_grade.status_code == 422
+    done = nr.post(
+        f"/indicator-values/{record.pk}/verify/",
+        {"decision": "verified", "grade": "measured", "version": 1},
+    )
+    assert done.status_code == 302
+    record.refresh_from_db()
+    assert (record.verification, record.grade) == (Verification.VERIFIED, "measured")
+    # a second answer on the old version is refused as stale
+    stale = nr.post(
+        f"/indicator-values/{record.pk}/verify/",
+        {"decision": "returned", "note": "x", "version": 1},
+    )
+    assert stale.status_code == 409
+
+
+def test_compare_cities_side_by_side_with_the_year_of_each_value(client, catalogue, get_bounded):
+    _value("phuket", 2023, "20")
+    _value("bangkok", 2021, "30")
+    _value("hanoi", 2023, "40")
+    _value("hanoi", 2023, "61", code="11.2.1")
+    response = get_bounded("/cities/compare/?cities=phuket,bangkok,hanoi", max_queries=8)
+    text = page_text(response)
+    # the table shows each value with its year; a city that did not report says so
+    assert "20 (2023)" in text and "30 (2021)" in text and "40 (2023)" in text
+    assert "not reported" in text
+    # the chart ranks the cities best first (lower is better for PM2.5), each with its year
+    spec = json.loads(
+        response.content.decode()
+        .split('id="compare-chart-spec" type="application/json">')[1]
+        .split("</script>")[0]
+    )
+    assert [v["city"] for v in spec["data"]["values"]] == [
+        "Phuket (2023)",
+        "Bangkok (2021)",
+        "Hanoi (2023)",
+    ]
+    # the form's checkboxes lead to the page's one address
+    redirect = client.get("/cities/compare/?city=phuket&city=hanoi")
+    assert redirect.status_code == 302
+    assert redirect["Location"] == "/cities/compare/?cities=phuket%2Chanoi"
+
+
+def test_compare_takes_at_most_six_cities_and_names_unknown_ones(client, catalogue):
+    slugs = "phuket,bangkok,hanoi,da-nang,jakarta,manila,singapore"
+    response = client.get(f"/cities/compare/?cities={slugs}")
+    assert "At most 6 cities are compared" in page_text(response)
+    assert [c.slug for c in response.context["comparison"].cities] == slugs.split(",")[:6]
+    text = page_text(client.get("/cities/compare/?cities=phuket,atlantis"))
+    assert "Not ASCN cities: atlantis" in text
+
+
+def test_sample_values_are_loaded_only_in_demo_mode_and_flagged(client, catalogue, settings):
+    settings.ASCN_DEMO = False
+    with pytest.raises(Exception, match="demo mode"):
+        call_command("load_sample_indicators")
+    settings.ASCN_DEMO = True
+    call_command("load_sample_indicators")
+    assert IndicatorValue.objects.exists()
+    assert not IndicatorValue.objects.filter(sample=False).exists()
+    text = page_text(client.get("/cities/compare/?cities=bangkok,hanoi"))
+    assert "Sample data — illustrative, not real." in text
+
+
+def test_values_are_found_by_the_search_as_their_visibility_allows(client, roles, catalogue):
+    _value("phuket", 2023, "20")
+    _value("hanoi", 2023, "40", visibility="draft", verified=False)
+    found = client.get("/api/v1/search?q=particulate&type=indicator_value").json()["items"]
+    assert [item["title"] for item in found] == [
+        "Phuket: 11.6.2 Annual mean level of fine particulate matter (PM2.5) (2023)"
+    ]
+    assert found[0]["url"] == "/cities/phuket/indicators/"
+    as_hanoi = roles.session("cso_hanoi").get("/api/v1/search?q=particulate").json()["items"]
+    assert {item["title"].split(":")[0] for item in as_hanoi} == {"Phuket", "Hanoi"}
