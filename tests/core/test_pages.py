@@ -60,6 +60,7 @@ def test_an_error_that_is_not_a_refusal_is_left_to_django():
     assert middleware.process_exception(request, ValueError("a bug")) is None
 
 
+@pytest.mark.django_db  # the main slot holds other apps' sections, which read the database
 def test_a_section_shows_on_its_models_pages_in_its_slot_when_it_has_something():
     # given a section registered for projects, with something to show for project 1 only
     section = sections.Section(

@@ -76,7 +76,7 @@ def test_the_public_finds_a_programmes_balance_and_open_call_on_accessible_pages
         TRUST_FUND,
         "Smart Cities Business Innovation Fund",
     ):
-        expect(programmes.get_by_role("link", name=name)).to_be_visible()
+        expect(programmes.get_by_role("link", name=name, exact=True)).to_be_visible()
     trust_fund = programmes.get_by_role("row", name=re.compile(re.escape(TRUST_FUND)))
     expect(trust_fund).to_contain_text("Department of Foreign Affairs and Trade (Australia)")
     expect(trust_fund).to_contain_text("20,000,000 AUD")
@@ -85,7 +85,7 @@ def test_the_public_finds_a_programmes_balance_and_open_call_on_accessible_pages
     assert violations(page) == []
 
     # when they open the trust fund
-    programmes.get_by_role("link", name=TRUST_FUND).click()
+    programmes.get_by_role("link", name=TRUST_FUND, exact=True).click()
 
     # then its balance and the open call, on a page without WCAG violations
     expect(page).to_have_url(url(URL))

@@ -13,6 +13,7 @@ from ascn.funding.services import (
     application_create,
     application_transition,
 )
+from ascn.partners.services import organisation_update
 from tests import factories
 from tests.conftest import page_text
 
@@ -20,6 +21,14 @@ pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
 
 
 def test_a_partner_member_sees_fitting_projects_and_their_deals(deals):
+    # given ADB publishes what it finances (a match rests on a published fact)
+    organisation_update(
+        actor=deals.roles.user("secretariat"),
+        organisation=deals.adb,
+        version=deals.adb.version,
+        focus_areas=["safety-security"],
+        countries=["TH"],
+    )
     adb = deals.roles.session("partner_adb")
     # given no deal yet
     text = page_text(adb.get("/workspace/"))
