@@ -17,7 +17,14 @@ from ascn.core import audit
 from ascn.core.documents import check_pdf
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from ascn.core.permissions import is_secretariat
-from ascn.core.services import audit_and_announce, lock, lock_version, save_version, validate
+from ascn.core.services import (
+    audit_and_announce,
+    free_slug,
+    lock,
+    lock_version,
+    save_version,
+    validate,
+)
 from ascn.core.visibility import Visibility
 from ascn.plans.models import Project as ProjectModel
 
@@ -56,19 +63,6 @@ PARTY_FIELDS = ["name", "organisation", "city", "member_state", "signatory", "si
 
 # Addresses of pages under /agreements/ that an agreement's slug must not take.
 RESERVED_SLUGS = frozenset({"new"})
-
-
-def _free_slug(base: str) -> str:
-    """``base``, or ``base-2``, ``base-3``… the first that no agreement holds."""
-    taken = (
-        set(Agreement.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-        | RESERVED_SLUGS
-    )
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _require_secretariat(actor: Actor) -> None:
@@ -165,7 +159,11 @@ def agreement_create(
     if status not in S.values:
         raise InvalidInput(_("Unknown status."), field="status")
     agreement = Agreement(status=status, **values)
-    agreement.slug = slugify(slug) if slug else _free_slug(slugify(title)[:110] or "agreement")
+    agreement.slug = (
+        slugify(slug)
+        if slug
+        else free_slug(Agreement, slugify(title)[:110] or "agreement", reserved=RESERVED_SLUGS)
+    )
     if not agreement.slug:
         raise InvalidInput(_("Give the agreement a slug."), field="slug")
     if agreement.slug in RESERVED_SLUGS or Agreement.objects.filter(slug=agreement.slug).exists():

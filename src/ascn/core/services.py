@@ -143,6 +143,19 @@ def upsert(
     return obj, save_changes(actor, action_name(obj, "updated"), obj, values)
 
 
+def free_slug(
+    model: type[models.Model], base: str, *, reserved: frozenset[str] = frozenset()
+) -> str:
+    """``base``, or ``base-2``, ``base-3``… the first slug that no ``model`` record holds and
+    that is not ``reserved`` (a fixed page's address beside the records' own)."""
+    taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken or slug in reserved:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def action_name(obj: models.Model, verb: str) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
 

@@ -20,6 +20,7 @@ from ascn.core.errors import InvalidInput, NotFound, StaleEdit
 from ascn.core.services import (
     audit_and_announce,
     delete_with_file,
+    free_slug,
     lock,
     lock_version,
     save_changes,
@@ -122,11 +123,7 @@ def meeting_slug_for(title: str, *, start: dt.date | None = None) -> str:
         raise InvalidInput(_("Give the meeting a title with letters or digits."), field="title")
     if start is not None and str(start.year) not in base:
         base = f"{base}-{start.year}"
-    slug, n = base, 1
-    while Meeting.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return free_slug(Meeting, base)
 
 
 @transaction.atomic
