@@ -122,7 +122,14 @@ class AgreementForm(forms.Form):
         """The record's fields as the service takes them (parties apart)."""
         data = dict(self.cleaned_data)
         data.pop("version", None)
-        data["meeting"] = data.get("meeting")
+        return data
+
+    def as_shown(self) -> dict[str, Any]:
+        """The record's fields as sent, written as ``initial_from`` writes the saved ones."""
+        data = self.service_values()
+        data.pop("status", None)
+        data["meeting"] = data["meeting"].slug if data.get("meeting") else None
+        data["projects"] = ", ".join(str(pk) for pk in data.get("projects", []))
         return data
 
 

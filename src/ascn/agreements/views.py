@@ -34,6 +34,7 @@ from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, 
 from ascn.core.forms import form_error
 from ascn.core.permissions import is_secretariat
 from ascn.core.queries import found
+from ascn.core.views import conflict_rows
 from ascn.plans.permissions import project_policy
 
 ONLY_SECRETARIAT = _("Only the Secretariat records agreements.")
@@ -61,10 +62,15 @@ def _agreement_or_404(request, slug: str) -> Agreement:
     return found(queries.agreement_for(request.user, slug))
 
 
+def _moves(agreement: Agreement) -> list[tuple[str, str]]:
+    """The statuses the transition table allows from the agreement's, as menu choices."""
+    return [(to, Agreement.Status(to).label) for to in sorted(TRANSITIONS[agreement.status])]
+
+
 def _detail(request, agreement: Agreement, *, status: int = 200, **forms: Any):
     projects = project_policy.visible(request.user, agreement.projects.select_related("city"))
     can_change = agreement_policy.can(request.user, "change", agreement)
-    moves = [(to, Agreement.Status(to).label) for to in sorted(TRANSITIONS[agreement.status])]
+    moves = _moves(agreement)
     context = {"agreement": agreement, "projects": projects, "can_change": can_change}
     if can_change:
         context["transition_form"] = forms.get("transition_form") or (
@@ -151,28 +157,6 @@ def agreement_new(request):
     return HttpResponseRedirect(agreement.get_absolute_url())
 
 
-def _conflicts(form: AgreementForm, current: Agreement) -> list[dict[str, str]]:
-    """The record's fields where what is saved now differs from what this person sent."""
-    saved = AgreementForm.initial_from(current)
-    rows = []
-    for name, value in form.cleaned_data.items():
-        if name == "version":
-            continue
-        theirs = saved.get(name)
-        mine = value.slug if hasattr(value, "slug") else value
-        if name == "projects":
-            mine = ", ".join(str(pk) for pk in value)
-        if (mine or None) != (theirs or None):
-            rows.append(
-                {
-                    "label": str(form.fields[name].label),
-                    "saved": "—" if theirs in (None, "") else str(theirs),
-                    "yours": "—" if mine in (None, "") else str(mine),
-                }
-            )
-    return rows
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, slug: str):
@@ -204,7 +188,8 @@ def agreement_edit(request, slug: str):
     stale = None
     if status == 409:
         current = _agreement_or_404(request, slug)
-        stale = {"conflicts": _conflicts(form, current)}
+        saved = AgreementForm.initial_from(current)
+        stale = {"conflicts": conflict_rows(form, form.as_shown(), saved)}
         data = request.POST.copy()
         data["version"] = str(current.version)  # saving again is a deliberate choice
         form = AgreementForm(data, editing=True)
@@ -217,8 +202,7 @@ def agreement_edit(request, slug: str):
 @require_POST
 def agreement_status(request, slug: str):
     agreement = _agreement_or_404(request, slug)
-    moves = [(to, Agreement.Status(to).label) for to in sorted(TRANSITIONS[agreement.status])]
-    form = TransitionForm(request.POST, agreement=agreement, choices=moves)
+    form = TransitionForm(request.POST, agreement=agreement, choices=_moves(agreement))
     if not form.is_valid():
         return _detail(request, agreement, status=422, transition_form=form)
     try:

@@ -146,6 +146,34 @@ def send_form(
     return Sent(form, 302, response=HttpResponseRedirect(next_url))
 
 
+def conflict_rows(
+    form: forms.Form, yours: dict[str, Any], saved: dict[str, Any]
+) -> list[dict[str, str]]:
+    """For a stale edit: the form's fields where what is saved now (``saved``) differs from
+    what this person sent (``yours``), both given as the form shows them. Lists compare as
+    sets; an empty value is "—"."""
+    rows = []
+    for name, mine in yours.items():
+        theirs = saved.get(name)
+        if isinstance(mine, list) or isinstance(theirs, list):
+            mine, theirs = sorted(mine or []), sorted(theirs or [])
+        if (mine or None) != (theirs or None):
+            rows.append(
+                {
+                    "label": str(form.fields[name].label),
+                    "saved": _shown(theirs),
+                    "yours": _shown(mine),
+                }
+            )
+    return rows
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    return "—" if value in (None, "") else str(value)
+
+
 def render_results(
     request: HttpRequest,
     template: str,

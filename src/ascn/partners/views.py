@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
-from ascn.core.views import filtered_page, render_results, send_form
+from ascn.core.views import conflict_rows, filtered_page, render_results, send_form
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import queries
 from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, OrganisationForm
@@ -78,27 +78,6 @@ def organisation_detail(request, slug: str):
     return render(request, "partners/organisation_detail.html", _profile_context(request, org))
 
 
-def _conflicts(form: OrganisationForm, current: Organisation) -> list[dict]:
-    """The fields where what is saved now differs from what this person submitted."""
-    saved = OrganisationForm.initial_from(current)
-    rows = []
-    for field in PROFILE_FIELDS:
-        mine, theirs = form.cleaned_data.get(field), saved.get(field)
-        if isinstance(mine, list) or isinstance(theirs, list):
-            mine, theirs = sorted(mine or []), sorted(theirs or [])
-        if (mine or None) != (theirs or None):
-            rows.append(
-                {"label": form.fields[field].label, "saved": _shown(theirs), "yours": _shown(mine)}
-            )
-    return rows
-
-
-def _shown(value) -> str:
-    if isinstance(value, list):
-        return ", ".join(value) or "—"
-    return "—" if value in (None, "") else str(value)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, slug: str):
@@ -135,7 +114,9 @@ def organisation_edit(request, slug: str):
         status = sent.status
         if sent.stale:
             current = _organisation_or_404(request, slug)
-            stale = {"conflicts": _conflicts(form, current)}
+            yours = {field: form.cleaned_data.get(field) for field in PROFILE_FIELDS}
+            saved = OrganisationForm.initial_from(current)
+            stale = {"conflicts": conflict_rows(form, yours, saved)}
             data = request.POST.copy()
             data["version"] = str(current.version)  # saving again is a deliberate choice
             form = OrganisationForm(data)
