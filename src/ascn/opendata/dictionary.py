@@ -22,7 +22,7 @@ from ascn.meetings.models import Meeting
 from ascn.network.models import Appointment, FocusArea, MemberState, Outcome, SizeClass
 from ascn.opendata.imports.columns import COLUMN_NAMES
 from ascn.opendata.indicator_schema import INDICATOR_VALUES
-from ascn.opendata.tableschema import Codes, Field, ForeignKey, Schema, fields_in_order
+from ascn.opendata.tableschema import Codes, Field, ForeignKey, Schema, choices, fields_in_order
 from ascn.partners.models import Organisation
 from ascn.plans import codelists, disclosure
 from ascn.plans.models import FinancingInstrument, PlanStatus
@@ -30,10 +30,6 @@ from ascn.plans.models import FinancingInstrument, PlanStatus
 
 def codelist(name: str) -> Codes:
     return lambda: codelists.choices(name)
-
-
-def choices(enum: Any) -> Codes:
-    return lambda: [(str(code), str(label)) for code, label in enum.choices]
 
 
 def member_state_codes() -> list[tuple[str, str]]:

@@ -3,17 +3,10 @@ kept apart from ``dictionary`` only for its length."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from ascn.indicators.models import Direction, Framework, QualityGrade, Verification
-from ascn.opendata.tableschema import Codes, Field, ForeignKey, Schema
-
-
-def _choices(enum: Any) -> Codes:
-    return lambda: [(str(code), str(label)) for code, label in enum.choices]
-
+from ascn.opendata.tableschema import Field, ForeignKey, Schema, choices
 
 INDICATOR_VALUES = Schema(
     (
@@ -25,14 +18,14 @@ INDICATOR_VALUES = Schema(
             _("The indicator's code in its framework: 11.6.2 (SDG), EC: ICT: ICT: 1C (U4SSC)."),
             required=True,
         ),
-        Field("framework", "string", _("The indicator's framework."), codes=_choices(Framework)),
+        Field("framework", "string", _("The indicator's framework."), codes=choices(Framework)),
         Field("indicator_name", "string", _("The indicator's name.")),
         Field("unit", "string", _("The unit of the value, as the catalogue gives it.")),
         Field(
             "direction",
             "string",
             _("Which way is better for the indicator."),
-            codes=_choices(Direction),
+            codes=choices(Direction),
         ),
         Field("year", "year", _("The year the value describes."), required=True),
         Field("value", "number", _("The value, in the indicator's unit."), required=True),
@@ -42,14 +35,14 @@ INDICATOR_VALUES = Schema(
             "verification",
             "string",
             _("Whether the Secretariat or the National Representative verified the value."),
-            codes=_choices(Verification),
+            codes=choices(Verification),
             required=True,
         ),
         Field(
             "grade",
             "string",
             _("The data-quality grade given when verified (the U4SSC scale, best first)."),
-            codes=_choices(QualityGrade),
+            codes=choices(QualityGrade),
         ),
         Field(
             "sample",

@@ -14,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 # The codes a column allows, with their labels, read when asked (some are data).
 Codes = Callable[[], list[tuple[str, str]]]
 
+
+def choices(enum: Any) -> Codes:
+    """A field's codes from a model's choices (``TextChoices``), read when asked."""
+    return lambda: [(str(code), str(label)) for code, label in enum.choices]
+
+
 SEPARATOR = ";"  # between the codes of a column that holds several
 
 
