@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ascn.core.errors import InvalidInput, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.queries import found
+from ascn.core.views import send_form
 from ascn.meetings import queries
 from ascn.meetings.forms import AgendaItemForm, DecisionForm, MeetingForm, MinutesForm
 from ascn.meetings.markdown import render_markdown
@@ -148,39 +149,33 @@ def meeting_manage(request, slug: str):
         action = request.POST.get("action", "")
         if action == "agenda-add":
             agenda_form = AgendaItemForm(request.POST, prefix="agenda")
-            if agenda_form.is_valid():
-                data = agenda_form.cleaned_data
-                try:
-                    agenda_item_add(
-                        actor=request.user,
-                        meeting=meeting,
-                        title=data["title"],
-                        time=data["time"],
-                        description=data["description"],
-                    )
-                except InvalidInput as exc:
-                    form_error(agenda_form, exc)
-                    status = exc.status
-                else:
-                    messages.success(request, _("Agenda item added."))
-                    return redirect(reverse("meeting-manage", args=[slug]) + "#agenda")
-            else:
-                status = 422
+            sent = send_form(
+                request,
+                agenda_form,
+                lambda data: agenda_item_add(
+                    actor=request.user,
+                    meeting=meeting,
+                    title=data["title"],
+                    time=data["time"],
+                    description=data["description"],
+                ),
+                saved_message=_("Agenda item added."),
+                next_url=reverse("meeting-manage", args=[slug]) + "#agenda",
+            )
         elif action == "decision-add":
             decision_form = DecisionForm(request.POST, prefix="decision")
-            if decision_form.is_valid():
-                try:
-                    decision_add(actor=request.user, meeting=meeting, **decision_form.cleaned_data)
-                except InvalidInput as exc:
-                    form_error(decision_form, exc)
-                    status = exc.status
-                else:
-                    messages.success(request, _("Decision added."))
-                    return redirect(reverse("meeting-manage", args=[slug]) + "#decisions")
-            else:
-                status = 422
+            sent = send_form(
+                request,
+                decision_form,
+                lambda data: decision_add(actor=request.user, meeting=meeting, **data),
+                saved_message=_("Decision added."),
+                next_url=reverse("meeting-manage", args=[slug]) + "#decisions",
+            )
         else:
             raise Http404(_("Unknown action."))
+        if sent.response:
+            return sent.response
+        status = sent.status
     edit_pk = request.GET.get("edit", "")
     if edit_pk.isdigit():
         editing = meeting.agenda_items.filter(pk=int(edit_pk)).first()
