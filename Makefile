@@ -23,7 +23,7 @@ export DATABASE_POOL_SIZE ?= $(WEB_THREADS)
 DEMO_ENV := SITE_URL="$(or $(SITE_URL),http://127.0.0.1:$(PORT))"
 GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1 --blocking-threads $(WEB_THREADS)
 
-.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser wrk java checkers lint fmt openapi openapi-lint fuzz bench soak clean
+.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser wrk java checkers gettext messages lint fmt openapi openapi-lint fuzz bench soak clean
 
 help:
 	@echo "make demo      install, migrate SQLite in var/, load the real network data, serve on :$(PORT)"
@@ -56,7 +56,8 @@ seed: migrate
 	$(RUN) python manage.py load_cooperation
 	$(RUN) python manage.py load_indicators
 
-demo: install var
+demo: install var gettext
+	$(RUN) --no-dev python manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py migrate --noinput
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_network
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_partners
@@ -79,8 +80,19 @@ demo: install var
 	trap 'kill %1 2>/dev/null' EXIT INT TERM; \
 	ASCN_DEMO=1 $(RUN) --no-dev $(GRANIAN) --workers 1 config.wsgi:application
 
-serve:
+serve: messages
 	$(RUN) $(GRANIAN) --workers $(WEB_WORKERS) config.wsgi:application
+
+# The translation catalogues (src/ascn/locale/*/LC_MESSAGES/django.po) compiled to .mo with
+# GNU gettext's msgfmt (Debian's gettext package), as Django's compilemessages does.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "Installing Debian's gettext to compile the translation catalogues"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
+messages: gettext
+	$(RUN) python manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
 
 browser:
 	@test -x /usr/bin/chromium || { \
@@ -110,7 +122,7 @@ java:
 
 checkers: node_modules/.package-lock.json java
 
-test: install-dev browser checkers
+test: install-dev browser checkers messages
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	PYTHONPATH=src $(RUN) lint-imports

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "ascn.core.ratelimit.ApiRateLimitMiddleware",  # before the token check: bad tokens count too
     "ascn.accounts.middleware.ApiTokenMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "ascn.core.languages.LanguageMiddleware",  # after the user is known: their saved language
     "ascn.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ascn.core.middleware.DomainErrorMiddleware",
@@ -221,7 +223,31 @@ LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# English and the national languages of the member states (docs/translation.md). Pages are
+# served under a language prefix (/th/projects/), English without one; the API answers in the
+# language its Accept-Language asks for (ascn.core.languages).
+LANGUAGES = [
+    ("en", _("English")),
+    ("id", _("Indonesian")),
+    ("ms", _("Malay")),
+    ("th", _("Thai")),
+    ("vi", _("Vietnamese")),
+    ("km", _("Khmer")),
+    ("lo", _("Lao")),
+    ("my", _("Burmese")),
+    ("fil", _("Filipino")),
+    ("tet", _("Tetum")),
+    ("pt", _("Portuguese")),
+]
+# Django knows no Lao, Filipino or Tetum, and names Khmer in English.
+LANG_INFO.update(
+    {
+        "km": {"bidi": False, "code": "km", "name": "Khmer", "name_local": "ខ្មែរ"},
+        "lo": {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"},
+        "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
+        "tet": {"bidi": False, "code": "tet", "name": "Tetum", "name_local": "Tetun"},
+    }
+)
 LOCALE_PATHS = [BASE_DIR / "src" / "ascn" / "locale"]
 TIME_ZONE = "Asia/Jakarta"  # the ASEAN Secretariat's seat
 # Dates and numbers in one style across the site (config/formats/<language>/formats.py;

@@ -1,11 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from ascn.accounts.views import choose_language
 from config.api import api
 
+# The API, the back office and the language menu's address have no language prefix; every
+# page has one, English excepted (/th/projects/, /projects/: ascn.core.languages).
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("language/", choose_language, name="set_language"),
+]
+urlpatterns += i18n_patterns(
     path("accounts/", include("ascn.accounts.urls")),
     path("audit/", include("ascn.core.audit.urls")),
     path("search/", include("ascn.core.search.urls")),
@@ -22,6 +29,7 @@ urlpatterns = [
     path("", include("ascn.plans.urls")),
     path("", include("ascn.network.urls")),
     path("", include("ascn.portal.urls")),
-]
+    prefix_default_language=False,
+)
 
 handler500 = "ascn.core.busy.server_error"

@@ -110,7 +110,9 @@ def fill(lang: str, source: str) -> int:
             continue
         if entry.msgid_plural:
             nplurals = int(po.metadata["Plural-Forms"].split("nplurals=")[1].split(";")[0])
-            entry.msgstr_plural = {i: candidate.get(i, candidate[len(candidate) - 1]) for i in range(nplurals)}
+            entry.msgstr_plural = {
+                i: candidate.get(i, candidate[len(candidate) - 1]) for i in range(nplurals)
+            }
         else:
             entry.msgstr = candidate[0]
         if "fuzzy" in entry.flags:
@@ -118,7 +120,9 @@ def fill(lang: str, source: str) -> int:
         entry.previous_msgid = None
         written += 1
     po.save()
-    print(f"{lang}: {written} written, {refused} refused, {unknown} unknown; {len(_todo_entries(po))} still to do")
+    print(
+        f"{lang}: {written} written, {refused} refused, {unknown} unknown; {len(_todo_entries(po))} still to do"
+    )
     return 1 if refused or unknown else 0
 
 
@@ -145,7 +149,12 @@ def check(langs: list[str]) -> int:
 def show(lang: str, text: str) -> None:
     for entry in _load(lang):
         if text.lower() in entry.msgid.lower():
-            print(json.dumps({"msgid": entry.msgid, "msgstr": entry.msgstr or entry.msgstr_plural}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"msgid": entry.msgid, "msgstr": entry.msgstr or entry.msgstr_plural},
+                    ensure_ascii=False,
+                )
+            )
 
 
 def main(argv: list[str]) -> int:

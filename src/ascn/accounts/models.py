@@ -53,6 +53,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Whether the user can sign in to the Secretariat back office."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The language the person chose (the language menu, the account page): their pages are
+    # served in it (ascn.core.languages) and their e-mails and notifications written in it.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES, default=""
+    )
 
     objects = UserManager()
 

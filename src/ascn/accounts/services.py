@@ -498,6 +498,19 @@ def token_user(secret: str) -> tuple[User, ApiToken] | None:
     return token.user, token
 
 
+# --- preferences ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def language_choose(*, actor: User, language: str) -> User:
+    """Save the language ``actor`` chose for their own pages, e-mails and notifications."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise InvalidInput(_("Choose one of the platform's languages."), field="language")
+    if actor.language != language:
+        save_fields(actor, "accounts.user.language", actor, language=language)
+    return actor
+
+
 # --- passwords and two-factor ----------------------------------------------------------
 
 

@@ -22,15 +22,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
@@ -49,6 +50,7 @@ from ascn.accounts.notifications import mark_read, notifications_for
 from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.forms import form_error
+from ascn.core.languages import language_of_path
 from ascn.core.permissions import scopes_of
 from ascn.core.views import safe_next
 
@@ -447,3 +449,22 @@ def notifications_mark_read(request):
     ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
     mark_read(user=request.user, ids=ids or None)
     return redirect("notifications")
+
+
+# --- language --------------------------------------------------------------------------
+
+
+@require_POST
+def choose_language(request):
+    """The language menu: remember the choice in this browser (Django's ``set_language``: the
+    cookie, and back to the same page in the new language) and, for a signed-in person, on
+    their account."""
+    code = request.POST.get("language", "")
+    if code not in {language for language, _name in settings.LANGUAGES}:
+        return HttpResponseBadRequest(_("Choose one of the platform's languages."))
+    # the page to go back to is resolved in its own language, then named in the new one
+    with translation.override(language_of_path(request.POST.get("next", ""))):
+        response = set_language(request)
+    if request.user.is_authenticated:
+        services.language_choose(actor=request.user, language=code)
+    return response

@@ -1,0 +1,23 @@
+"""The language menu and the ``hreflang`` alternates of the current page
+(``{% load languages %}{% language_alternates as alternates %}``)."""
+
+from __future__ import annotations
+
+from django import template
+
+from ascn.core import site
+from ascn.core.languages import Alternate, alternates
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context: template.Context) -> list[Alternate]:
+    request = context.get("request")
+    return alternates(request) if request is not None else []
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context: template.Context, path: str) -> str:
+    """``path`` on the site's address (``hreflang`` alternates must be absolute)."""
+    return site.absolute(path, context.get("request"))

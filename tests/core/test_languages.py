@@ -1,0 +1,123 @@
+"""Choosing a language (docs/translation.md): prefixed pages, the redirect of an un-prefixed
+page by the visitor's choice, the language menu, the account's saved language, hreflang, and
+the API's Accept-Language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from ascn.core import formats
+from ascn.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
+
+
+def test_a_page_in_thai_lives_under_th_and_says_so(client, network):
+    response = client.get("/th/cities/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="th">' in body
+    # the language is remembered in this browser: an un-prefixed link comes back to Thai
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "th"
+    again = client.get("/member-states/")
+    assert again.status_code == 302
+    assert again["Location"] == "/th/member-states/"
+
+
+def test_english_has_no_prefix_and_a_browser_asking_for_nothing_gets_english(client, network):
+    response = client.get("/cities/")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("th-TH,th;q=0.9,en;q=0.5", "/th/cities/?page=2"), ("vi", "/vi/cities/?page=2")],
+)
+def test_an_unprefixed_page_follows_accept_language_keeping_the_query(
+    client, network, header, expected
+):
+    response = client.get("/cities/?page=2", headers={"accept-language": header})
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_a_language_chosen_in_the_menu_wins_over_the_browser(client, network):
+    response = client.post("/language/", {"language": "en", "next": "/th/cities/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/cities/"
+    page = client.get("/cities/", headers={"accept-language": "th"})
+    assert page.status_code == 200
+    assert '<html lang="en">' in page.content.decode()
+
+
+def test_the_menu_keeps_the_page_and_saves_the_choice_on_the_account(client, member, network):
+    response = client.post("/language/", {"language": "km", "next": "/cities/?page=2"})
+    assert response.status_code == 302
+    assert response["Location"] == "/km/cities/?page=2"
+    member.refresh_from_db()
+    assert member.language == "km"
+    entry = AuditEntry.objects.filter(action="accounts.user.language").latest("pk")
+    assert entry.changes["language"]["after"] == "km"
+
+
+def test_a_saved_language_follows_the_person_to_a_new_browser(client, member, network):
+    member.language = "vi"
+    member.save(update_fields=["language"])
+    response = client.get("/projects/")
+    assert response.status_code == 302
+    assert response["Location"] == "/vi/projects/"
+
+
+def test_a_language_that_is_not_offered_is_refused_and_changes_nothing(client, member, network):
+    response = client.post("/language/", {"language": "xx", "next": "/cities/"})
+    assert response.status_code == 400
+    member.refresh_from_db()
+    assert member.language == ""
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_menu_never_sends_a_person_to_another_site(client, network):
+    response = client.post("/language/", {"language": "th", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+def test_every_page_names_its_alternates_and_offers_the_menu(client, network):
+    body = client.get("/vi/cities/").content.decode()
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', body))
+    assert alternates["x-default"].endswith("/cities/")
+    assert alternates["en"].endswith("/cities/")
+    for code in OTHER_LANGUAGES:
+        assert alternates[code].endswith(f"/{code}/cities/")
+    # the menu names each language in its own script, the current one marked
+    assert 'lang="th">ไทย' in body or 'lang="th">ภาษาไทย' in body
+    assert re.search(r'value="vi" lang="vi" aria-current="true"', body)
+
+
+def test_the_api_answers_in_english_unless_asked_and_never_changes_its_codes(client, network):
+    english = client.get("/api/v1/cities/not-a-city")
+    thai = client.get("/api/v1/cities/not-a-city", headers={"accept-language": "th"})
+    assert english.status_code == thai.status_code == 404
+    assert english["Content-Language"] == "en"
+    assert thai["Content-Language"] == "th"
+    assert set(english.json()) == set(thai.json())
+    assert english.json()["detail"] != thai.json()["detail"]
+    # the API has no language prefix
+    assert client.get("/th/api/v1/health").status_code == 404
+
+
+def test_dates_and_numbers_follow_the_language():
+    with translation.override("vi"):
+        assert formats.number(70000000) == "70.000.000"
+    with translation.override("ms"):
+        assert formats.number(70000000) == "70,000,000"
+    with translation.override("pt"):
+        assert formats.money(1234.5, "USD") == "1\u00a0234,50\u00a0USD"
