@@ -5,6 +5,12 @@
     python scripts/catalogue.py fill LANG FILE.json     write translations from FILE.json into the catalogue
     python scripts/catalogue.py check [LANG ...]        count what is missing and every placeholder or markup mismatch
     python scripts/catalogue.py show LANG TEXT          print the entries whose English contains TEXT, with their translation
+    python scripts/catalogue.py labels                  rewrite the label modules of the data files' codelists (see below)
+
+Labels that come from data files (the OC4IDS codelists' titles, the ASEAN Smart Cities
+Framework's names and descriptions) are not in the code, so `makemessages` cannot find them:
+`labels` writes them as `gettext_noop` calls into plans/codelists/labels.py and
+network/framework_labels.py (a test fails when those are out of date with the data files).
 
 FILE.json is a list of objects, as `todo` prints them, with "msgstr" filled in: a string, or a
 list (one per plural form) where the entry has "msgid_plural". An entry is found by its
@@ -157,6 +163,14 @@ def show(lang: str, text: str) -> None:
             )
 
 
+def labels() -> None:
+    from ascn.core.catalogues import label_modules
+
+    for path, text in label_modules().items():
+        path.write_text(text, encoding="utf-8")
+        print("wrote", path.relative_to(ROOT))
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__)
@@ -170,6 +184,8 @@ def main(argv: list[str]) -> int:
         return fill(rest[0], rest[1])
     elif command == "check":
         return check(rest)
+    elif command == "labels":
+        labels()
     elif command == "show":
         show(rest[0], rest[1])
     else:

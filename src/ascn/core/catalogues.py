@@ -6,9 +6,13 @@ broken translation, and the languages page (how complete each catalogue is).
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 from collections import Counter
 from pathlib import Path
+
+import yaml
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -82,3 +86,73 @@ def mismatches(msgid: str, msgid_plural: str | None, translation: str) -> list[s
     ) != msgid.endswith("\n"):
         problems.append("starts or ends with a line break where the English does not")
     return problems
+
+
+# The data files whose labels people read, and the codelists among the OC4IDS ones that a page
+# shows (currency names are not translated: the codes are what people use).
+_APP_DIR = LOCALE_DIR.parent
+SHOWN_CODELISTS = (
+    "projectStatus",
+    "projectType",
+    "projectSector",
+    "milestoneStatus",
+    "milestoneType",
+    "milestoneCode",
+    "documentType",
+)
+
+
+def _module(doc: str, strings: list[str]) -> str:
+    lines = [
+        f'"""{doc}\nWritten by ``scripts/catalogue.py labels``; do not edit by hand."""',
+        "",
+        "from django.utils.translation import gettext_noop",
+        "",
+        "LABELS = [",
+    ]
+    seen: set[str] = set()
+    for text in strings:
+        if text and text not in seen:
+            seen.add(text)
+            quoted = json.dumps(text, ensure_ascii=False)
+            line = f"    gettext_noop({quoted}),"
+            # as ruff formats a call too long for a line (line-length 100)
+            lines += (
+                [line] if len(line) <= 100 else ["    gettext_noop(", f"        {quoted}", "    ),"]
+            )
+    lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def label_modules() -> dict[Path, str]:
+    """The label modules' paths and the text they must hold."""
+    codelists = _APP_DIR / "plans" / "codelists"
+    titles: list[str] = []
+    for name in SHOWN_CODELISTS:
+        with (codelists / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            titles += [row["Title"] for row in csv.DictReader(handle)]
+    framework = yaml.safe_load(
+        (_APP_DIR / "network" / "seed" / "framework.yaml").read_text(encoding="utf-8")
+    )
+    items = framework["outcomes"] + framework["focus_areas"]
+    texts = [item["name"] for item in items] + [item.get("description", "") for item in items]
+    readiness = yaml.safe_load(
+        (_APP_DIR / "plans" / "data" / "readiness.yaml").read_text(encoding="utf-8")
+    )
+    checklist = list(readiness["dimensions"].values()) + [
+        text for item in readiness["items"] for text in (item["label"], item["next_step"])
+    ]
+    return {
+        _APP_DIR / "plans" / "readiness_labels.py": _module(
+            "The readiness checklist's dimensions, items and next steps, for the catalogues.",
+            checklist,
+        ),
+        codelists / "labels.py": _module(
+            "The titles of the OC4IDS codelists a page shows, for the translation catalogues.",
+            titles,
+        ),
+        _APP_DIR / "network" / "framework_labels.py": _module(
+            "The ASEAN Smart Cities Framework's names and descriptions, for the catalogues.",
+            texts,
+        ),
+    }

@@ -384,7 +384,7 @@ def projects_by_focus_area(filters: Filters, *, direct: bool = False) -> list[tu
             rows = rows.filter(member_state=filters.member_state)
         counts = dict(rows.values_list("focus_area_id").annotate(n=Sum("projects")))
     return [
-        (area.code, area.name, counts.get(area.pk, 0))
+        (area.code, area.label, counts.get(area.pk, 0))
         for area in FocusArea.objects.order_by("position", "code")
     ]
 

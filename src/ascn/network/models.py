@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.models import (
@@ -73,7 +74,17 @@ class FrameworkItem(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (``framework_labels.py`` puts the framework's
+        names in the catalogues); ``name`` stays the framework's English one."""
+        return gettext(self.name)
+
+    @property
+    def description_label(self) -> str:
+        return gettext(self.description) if self.description else ""
 
 
 class Outcome(FrameworkItem):

@@ -324,7 +324,7 @@ def _focus_status_table(areas, counts, per_status: dict[str, int]) -> ReportTabl
     cells = {(area, status): n for area, status, n in counts}
     for area in areas:
         row = [cells.get((area.code, code), 0) for code, _title in statuses]
-        table.rows.append([area.name, *row, sum(row)])
+        table.rows.append([area.label, *row, sum(row)])
     totals = [per_status.get(code, 0) for code, _title in statuses]
     table.total = [_("All projects"), *totals, sum(totals)]
     return table

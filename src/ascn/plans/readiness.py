@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext
 
 CHECKLIST_FILE = Path(__file__).parent / "data" / "readiness.yaml"
 
@@ -35,14 +36,22 @@ def _checklist() -> dict:
 
 
 def items() -> tuple[Item, ...]:
+    """The checklist, its texts in the reader's language (``readiness_labels.py`` puts them in
+    the catalogues)."""
     return tuple(
-        Item(i["code"], i["dimension"], i["label"], i["next_step"], bool(i.get("critical", False)))
+        Item(
+            i["code"],
+            i["dimension"],
+            gettext(i["label"]),
+            gettext(i["next_step"]),
+            bool(i.get("critical", False)),
+        )
         for i in _checklist()["items"]
     )
 
 
 def dimensions() -> dict[str, str]:
-    return dict(_checklist()["dimensions"])
+    return {code: gettext(name) for code, name in _checklist()["dimensions"].items()}
 
 
 def levels() -> dict[str, int]:

@@ -13,9 +13,10 @@ HERE = Path(__file__).parent
 
 @functools.cache
 def codelist(name: str) -> dict[str, str]:
-    """``{code: title}`` of one codelist, in the file's order."""
+    """``{code: title}`` of one codelist, in the file's order; the titles in the reader's
+    language (``labels.py`` puts them in the catalogues), the codes never translated."""
     with (HERE / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["Code"]: row["Title"] for row in csv.DictReader(handle)}
+        return {row["Code"]: _(row["Title"]) for row in csv.DictReader(handle)}  # type: ignore[misc]
 
 
 def choices(name: str) -> list[tuple[str, str]]:

@@ -56,7 +56,7 @@ class ProjectFilterForm(PlaceFilterForm):
         super().__init__(*args, **kwargs)
         search_attrs(self.fields["q"], _("Title, description or city"))
         self.fields["focus_area"].choices = [("", _("All focus areas"))] + [
-            (area.code, area.name) for area in FocusArea.objects.all()
+            (area.code, area.label) for area in FocusArea.objects.all()
         ]
         self.fields["status"].choices = [("", _("Any stage")), *status_choices()]
 

@@ -1,0 +1,33 @@
+"""The ASEAN Smart Cities Framework's names and descriptions, for the catalogues.
+Written by ``scripts/catalogue.py labels``; do not edit by hand."""
+
+from django.utils.translation import gettext_noop
+
+LABELS = [
+    gettext_noop("Competitive Economy"),
+    gettext_noop("Sustainable Environment"),
+    gettext_noop("High Quality of Life"),
+    gettext_noop("Civic & Social"),
+    gettext_noop("Health & Well-being"),
+    gettext_noop("Safety & Security"),
+    gettext_noop("Quality Environment"),
+    gettext_noop("Built Infrastructure"),
+    gettext_noop("Industry & Innovation"),
+    gettext_noop("Cities that attract investment, create jobs and grow their economies."),
+    gettext_noop("Cities that use resources efficiently and protect the natural environment."),
+    gettext_noop("Cities where residents live healthy, safe and fulfilling lives."),
+    gettext_noop(
+        "Social inclusion, civic participation, culture, education and public services that bring residents together."
+    ),
+    gettext_noop("Health care, public health and the well-being of residents of all ages."),
+    gettext_noop(
+        "Public safety, emergency response, disaster resilience and the security of city systems."
+    ),
+    gettext_noop("Clean air and water, waste management, green spaces and climate action."),
+    gettext_noop(
+        "Transport and mobility, water, energy, housing and the digital infrastructure of the city."
+    ),
+    gettext_noop(
+        "Enterprise, innovation ecosystems, digital economy and skills for future industries."
+    ),
+]
