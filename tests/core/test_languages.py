@@ -121,3 +121,15 @@ def test_dates_and_numbers_follow_the_language():
         assert formats.number(70000000) == "70,000,000"
     with translation.override("pt"):
         assert formats.money(1234.5, "USD") == "1\u00a0234,50\u00a0USD"
+
+
+def test_the_languages_page_says_how_complete_each_translation_is(client, network, text):
+    response = client.get("/languages/")
+    assert response.status_code == 200
+    page = text(response)
+    for code in OTHER_LANGUAGES:
+        assert f" {code} " in page
+    assert "Not yet" in page  # no catalogue has been reviewed by a native speaker yet
+    assert "not yet been reviewed by native speakers" in page
+    # every catalogue translates the whole interface
+    assert page.count("(100%)") == len(settings.LANGUAGES)

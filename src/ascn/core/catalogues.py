@@ -7,12 +7,17 @@ broken translation, and the languages page (how complete each catalogue is).
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+import polib
 import yaml
+from django.conf import settings
+from django.conf.locale import LANG_INFO
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -43,6 +48,58 @@ _TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b")
 
 def catalogue_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / "django.po"
+
+
+@dataclass(frozen=True)
+class Completeness:
+    code: str
+    name: str  # in English
+    name_local: str
+    translated: int
+    total: int
+    reviewed: bool  # by a native speaker (the catalogue's header says so)
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.translated / self.total if self.total else 100.0
+
+
+@functools.cache
+def completeness() -> tuple[Completeness, ...]:
+    """How much of the interface each language's catalogue translates (read once: the
+    catalogues change only with a new release)."""
+    found = []
+    for code, _name in settings.LANGUAGES:
+        info = LANG_INFO.get(code, {})
+        path = catalogue_path(code)
+        if code == settings.LANGUAGE_CODE or not path.exists():
+            total = translated = _count_source() if code == settings.LANGUAGE_CODE else 0
+            reviewed = code == settings.LANGUAGE_CODE
+        else:
+            po = polib.pofile(str(path))
+            entries = [e for e in po if not e.obsolete]
+            total = len(entries)
+            translated = sum(1 for e in entries if e.translated() and "fuzzy" not in e.flags)
+            reviewed = "not yet been reviewed" not in po.header
+        found.append(
+            Completeness(
+                code=code,
+                name=info.get("name", code),
+                name_local=info.get("name_local", code),
+                translated=translated,
+                total=total,
+                reviewed=reviewed,
+            )
+        )
+    return tuple(found)
+
+
+def _count_source() -> int:
+    """The number of strings the interface has (the English original): any catalogue's."""
+    for code in LANGUAGE_PLURALS:
+        if catalogue_path(code).exists():
+            return len([e for e in polib.pofile(str(catalogue_path(code))) if not e.obsolete])
+    return 0
 
 
 def _placeholders(text: str) -> Counter[str]:

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 
 from ascn.accounts.models import Membership, Role
 from ascn.core import audit
@@ -508,7 +509,7 @@ def plan_transition(
     if target is None:
         raise IllegalTransition(
             _("%(plan)s cannot be %(action)s.")
-            % {"plan": A_PLAN_IN[plan.status], "action": _past(action)},
+            % {"plan": A_PLAN_IN[plan.status], "action": _done(action)},
             field="status",
         )
     comment = validation.return_comment(action, comment)
@@ -539,7 +540,19 @@ def plan_transition(
     return plan
 
 
+def _done(action: str) -> str:
+    """The action's past participle for a person to read ("endorsed"), in their language."""
+    return {
+        "submit": pgettext("an action plan was …", "submitted"),
+        "withdraw": pgettext("an action plan was …", "withdrawn"),
+        "endorse": pgettext("an action plan was …", "endorsed"),
+        "return": pgettext("an action plan was …", "returned"),
+        "publish": pgettext("an action plan was …", "published"),
+    }.get(action, action)
+
+
 def _past(action: str) -> str:
+    """The action's past participle as the audit trail's action codes use it."""
     return {
         "submit": "submitted",
         "withdraw": "withdrawn",
@@ -579,12 +592,12 @@ def _notify_plan(plan: ActionPlan, action: str, comment: str) -> None:
         ) % {
             "title": plan.title,
             "city": plan.city.name,
-            "status": _past(action),
+            "status": _done(action),
             "comment": f"\n\n{comment}" if comment else "",
         }
     send_mail(
         subject=_("Action plan %(status)s: %(title)s")
-        % {"status": _past(action), "title": plan.title},
+        % {"status": _done(action), "title": plan.title},
         message=message,
         from_email=None,
         recipient_list=recipients,

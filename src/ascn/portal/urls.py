@@ -7,6 +7,7 @@ urlpatterns = [
     path("member-states/<str:code>/", views.member_state_detail, name="member-state-detail"),
     path("cities/<slug:slug>/", views.city_detail, name="city-detail"),
     path("workspace/", views.workspace_page, name="workspace"),
+    path("languages/", views.languages_page, name="languages"),
     path("accounts/invitations/", views.invitations, name="invitations"),
     path(
         "accounts/invitations/<int:pk>/revoke/",

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ascn.accounts import queries as account_queries
 from ascn.accounts import services
 from ascn.accounts.models import ROLE_SCOPE, SCOPE_FIELD, Role
+from ascn.core.catalogues import completeness
 from ascn.core.errors import InvalidInput
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
@@ -282,3 +283,10 @@ def invitation_revoke(request, pk: int):
             % {"email": invitation.email},
         )
     return redirect("invitations")
+
+
+@require_GET
+def languages_page(request):
+    """The platform's languages: how complete each translation is, who made it, and where
+    to send corrections (docs/translation.md)."""
+    return render(request, "portal/languages.html", {"languages": completeness()})
