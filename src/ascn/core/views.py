@@ -10,15 +10,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ascn.core.errors import InvalidInput, StaleEdit
+from ascn.core import translations
+from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import FilterForm, form_error
 from ascn.core.queries import CappedRows
 
@@ -195,3 +201,85 @@ def render_results(
             query = form.query_string()
             response["HX-Push-Url"] = request.path + (f"?{query}" if query else "")
     return response
+
+
+class TranslationForm(forms.Form):
+    """One language's translation of a record's texts (``core.translations``)."""
+
+    language = forms.ChoiceField(label=gettext_lazy("Language of the translation"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, obj: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = [(c, _(n)) for c, n in settings.LANGUAGES if c != obj.language]
+        self.fields["language"].choices = others
+        for name in obj.translated_fields:
+            model_field = obj._meta.get_field(name)
+            widget = forms.Textarea(attrs={"rows": 6}) if model_field.max_length is None else None
+            self.fields[name] = forms.CharField(
+                label=capfirst(model_field.verbose_name),
+                required=False,
+                max_length=model_field.max_length,
+                widget=widget,
+                help_text=gettext_lazy(
+                    "Leave every text empty to remove this language's translation."
+                ),
+            )
+
+
+def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    """A record's translations: each language's texts, and a form to add or change one."""
+    target = translations.TARGETS[kind]
+    obj = get_object_or_404(target.visible(request.user), **{target.lookup: key})
+    may_translate = target.may_translate(request.user, obj)
+    chosen = request.GET.get("language", "")
+    initial: dict[str, Any] = {"version": obj.version, "language": chosen}
+    initial.update((obj.translations or {}).get(chosen, {}))
+    form = TranslationForm(initial=initial, obj=obj)
+    status = 200
+    if request.method == "POST":
+        if not may_translate:
+            raise PermissionDenied(_("Only the record's owners may translate it."))
+        form = TranslationForm(request.POST, obj=obj)
+        sent = send_form(
+            request,
+            form,
+            lambda data: translations.translation_save(
+                actor=request.user,
+                kind=kind,
+                obj=obj,
+                language=data["language"],
+                values={name: data[name] for name in obj.translated_fields},
+                version=data["version"],
+            ),
+            saved_message=_("The translation is saved."),
+            next_url=request.path,
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        form, status = sent.form, sent.status
+    existing = [
+        {
+            "code": code,
+            "name": _(LANG_INFO.get(code, {}).get("name", code)),
+            "texts": [
+                (capfirst(obj._meta.get_field(f).verbose_name), t.get(f, ""))
+                for f in obj.translated_fields
+            ],
+        }
+        for code, t in sorted((obj.translations or {}).items())
+    ]
+    return render(
+        request,
+        "core/translations.html",
+        {
+            "obj": obj,
+            "original_language": _(LANG_INFO.get(obj.language, {}).get("name", obj.language)),
+            "existing": existing,
+            "form": form,
+            "may_translate": may_translate,
+            "stale": status == 409,
+        },
+        status=status,
+    )

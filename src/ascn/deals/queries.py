@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ascn.core.queries import filter_given
 from ascn.deals.models import Engagement, EngagementStage
@@ -39,15 +39,15 @@ def engagements_for(
 
 # Keyed by the stages' values (``EngagementStage`` is a ``str``): looked up with a deal's ``stage``.
 STAGE_HELP: dict[str, StrPromise] = {
-    EngagementStage.INTEREST: _lazy("One side has said it is interested."),
-    EngagementStage.DISCUSSION: _lazy("Both sides are talking."),
-    EngagementStage.DUE_DILIGENCE: _lazy("The partner is checking the project."),
-    EngagementStage.TERM_SHEET: _lazy("Terms are on the table."),
-    EngagementStage.COMMITTED: _lazy(
+    EngagementStage.INTEREST: gettext_lazy("One side has said it is interested."),
+    EngagementStage.DISCUSSION: gettext_lazy("Both sides are talking."),
+    EngagementStage.DUE_DILIGENCE: gettext_lazy("The partner is checking the project."),
+    EngagementStage.TERM_SHEET: gettext_lazy("Terms are on the table."),
+    EngagementStage.COMMITTED: gettext_lazy(
         "The partner has committed money; it counts as funding secured."
     ),
-    EngagementStage.CLOSED: _lazy("The deal is done."),
-    EngagementStage.DECLINED: _lazy("One side has stepped back."),
+    EngagementStage.CLOSED: gettext_lazy("The deal is done."),
+    EngagementStage.DECLINED: gettext_lazy("One side has stepped back."),
 }
 
 

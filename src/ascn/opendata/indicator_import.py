@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ascn.core.errors import DomainError
 from ascn.indicators.models import Indicator
@@ -28,19 +28,25 @@ if TYPE_CHECKING:
 
 # (column, what to write, example)
 COLUMNS = (
-    ("city", _lazy("The city's code (slug), e.g. phuket."), "phuket"),
-    ("indicator", _lazy("The indicator's code, as in the catalogue."), "11.6.2"),
-    ("year", _lazy("The year the figure describes."), "2023"),
-    ("value", _lazy("A number in the indicator's unit, without the unit."), "21.5"),
-    ("source", _lazy("Publication or agency, with its year."), "Pollution Control Department 2023"),
-    ("method_note", _lazy("How it was measured (optional)."), "Mean of two stations"),
-    ("visibility", _lazy("draft, network or public (optional; draft when empty)."), "draft"),
+    ("city", gettext_lazy("The city's code (slug), e.g. phuket."), "phuket"),
+    ("indicator", gettext_lazy("The indicator's code, as in the catalogue."), "11.6.2"),
+    ("year", gettext_lazy("The year the figure describes."), "2023"),
+    ("value", gettext_lazy("A number in the indicator's unit, without the unit."), "21.5"),
+    (
+        "source",
+        gettext_lazy("Publication or agency, with its year."),
+        "Pollution Control Department 2023",
+    ),
+    ("method_note", gettext_lazy("How it was measured (optional)."), "Mean of two stations"),
+    ("visibility", gettext_lazy("draft, network or public (optional; draft when empty)."), "draft"),
 )
 LAYOUT = Layout(
     columns=tuple(name for name, _help, _example in COLUMNS),
     required=("city", "indicator", "year", "value", "source"),
-    no_rows=_lazy("The file has a header but no indicator values."),
-    too_many_rows=_lazy("The file has more than %(limit)s rows: split it into smaller files."),
+    no_rows=gettext_lazy("The file has a header but no indicator values."),
+    too_many_rows=gettext_lazy(
+        "The file has more than %(limit)s rows: split it into smaller files."
+    ),
 )
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import InvalidInput
@@ -22,7 +22,7 @@ from ascn.opendata.forms import ProjectImportForm
 class IndicatorImportForm(ProjectImportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].label = _lazy("Spreadsheet of indicator values (CSV or XLSX)")
+        self.fields["file"].label = gettext_lazy("Spreadsheet of indicator values (CSV or XLSX)")
 
 
 def _own_cities(user):

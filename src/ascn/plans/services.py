@@ -12,8 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from ascn.accounts.models import Membership, Role
 from ascn.core import audit
@@ -65,11 +64,11 @@ EDITABLE_PLAN_STATUSES = {PlanStatus.DRAFT, PlanStatus.RETURNED}
 # "A draft plan", "An endorsed plan" …: the subject of the messages of a refused step. Keyed
 # by the statuses' values (``PlanStatus`` is a ``str``): looked up with a plan's ``status``.
 A_PLAN_IN: dict[str, StrPromise] = {
-    PlanStatus.DRAFT: _lazy("A draft plan"),
-    PlanStatus.SUBMITTED: _lazy("A submitted plan"),
-    PlanStatus.RETURNED: _lazy("A returned plan"),
-    PlanStatus.ENDORSED: _lazy("An endorsed plan"),
-    PlanStatus.PUBLISHED: _lazy("A published plan"),
+    PlanStatus.DRAFT: gettext_lazy("A draft plan"),
+    PlanStatus.SUBMITTED: gettext_lazy("A submitted plan"),
+    PlanStatus.RETURNED: gettext_lazy("A returned plan"),
+    PlanStatus.ENDORSED: gettext_lazy("An endorsed plan"),
+    PlanStatus.PUBLISHED: gettext_lazy("A published plan"),
 }
 
 

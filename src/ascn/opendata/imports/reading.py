@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ascn.core.errors import InvalidInput
 from ascn.opendata.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, max_bytes, max_rows
@@ -57,8 +57,8 @@ class Layout:
 PROJECTS = Layout(
     tuple(COLUMN_NAMES),
     tuple(REQUIRED_COLUMNS),
-    _lazy("The file has a header but no project rows."),
-    _lazy("The file has more than %(limit)s project rows: split it into smaller files."),
+    gettext_lazy("The file has a header but no project rows."),
+    gettext_lazy("The file has more than %(limit)s project rows: split it into smaller files."),
 )
 
 

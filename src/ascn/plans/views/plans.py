@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import InvalidInput, StaleEdit
@@ -216,25 +216,27 @@ def _plan_context(request, plan: ActionPlan, **extra) -> dict:
 NEXT_STEPS = {
     PlanStatus.DRAFT: (
         "submit",
-        _lazy("Complete the plan, then submit it for endorsement by the National Representative."),
-        _lazy("The city is drafting this plan."),
+        gettext_lazy(
+            "Complete the plan, then submit it for endorsement by the National Representative."
+        ),
+        gettext_lazy("The city is drafting this plan."),
     ),
     PlanStatus.RETURNED: (
         "submit",
-        _lazy(
+        gettext_lazy(
             "The National Representative returned the plan: revise it as asked, then submit it again."
         ),
-        _lazy("Returned to the city for changes."),
+        gettext_lazy("Returned to the city for changes."),
     ),
     PlanStatus.SUBMITTED: (
         "endorse",
-        _lazy("Review the plan, then endorse it or return it with a comment."),
-        _lazy("Waiting for the National Representative's endorsement."),
+        gettext_lazy("Review the plan, then endorse it or return it with a comment."),
+        gettext_lazy("Waiting for the National Representative's endorsement."),
     ),
     PlanStatus.ENDORSED: (
         "publish",
-        _lazy("Endorsed. Publish it to make it public."),
-        _lazy("Endorsed; waiting to be published."),
+        gettext_lazy("Endorsed. Publish it to make it public."),
+        gettext_lazy("Endorsed; waiting to be published."),
     ),
 }
 
@@ -382,7 +384,9 @@ def _plan_edit_page(request, plan, form, status=200, stale=None, adding=False):
 @edit_page(
     plan_or_404,
     plan_policy,
-    _lazy("Only the city's Chief Smart City Officers and the Secretariat edit its action plan."),
+    gettext_lazy(
+        "Only the city's Chief Smart City Officers and the Secretariat edit its action plan."
+    ),
 )
 def plan_edit(request, plan):
     """The plan's one edit form: its text and its PDF, saved together by "Save changes"."""

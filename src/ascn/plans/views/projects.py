@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core import formats
@@ -268,7 +268,9 @@ def _edit_saved_message(form: ProjectForm, project) -> str:
 @edit_page(
     project_or_404,
     project_policy,
-    _lazy("Only the city's Chief Smart City Officers and the Secretariat edit this project."),
+    gettext_lazy(
+        "Only the city's Chief Smart City Officers and the Secretariat edit this project."
+    ),
 )
 def project_edit(request, project):
     kwargs = {
