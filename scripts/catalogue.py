@@ -36,8 +36,23 @@ from ascn.core.catalogues import (  # noqa: E402
     CATALOGUE_HEADER,
     LANGUAGE_PLURALS,
     catalogue_path,
+    label_modules,
     mismatches,
 )
+
+
+LANG_INFO_NAMES = {
+    "id": "Indonesian",
+    "ms": "Malay",
+    "th": "Thai",
+    "vi": "Vietnamese",
+    "km": "Khmer",
+    "lo": "Lao",
+    "my": "Burmese",
+    "fil": "Filipino",
+    "tet": "Tetum",
+    "pt": "Portuguese",
+}
 
 
 def _load(lang: str) -> polib.POFile:
@@ -51,6 +66,11 @@ def headers() -> None:
         po.metadata.update(
             {
                 "Project-Id-Version": "ASCN Platform",
+                "Last-Translator": "ASCN Platform engineers (machine-assisted, not yet reviewed)",
+                "Language-Team": LANG_INFO_NAMES.get(lang, lang),
+                "PO-Revision-Date": po.metadata.get("PO-Revision-Date", "").replace(
+                    "YEAR-MO-DA HO:MI+ZONE", "2026-12-05 00:00+0000"
+                ),
                 "Language": lang,
                 "Plural-Forms": plurals,
                 "Content-Type": "text/plain; charset=UTF-8",
@@ -164,8 +184,6 @@ def show(lang: str, text: str) -> None:
 
 
 def labels() -> None:
-    from ascn.core.catalogues import label_modules
-
     for path, text in label_modules().items():
         path.write_text(text, encoding="utf-8")
         print("wrote", path.relative_to(ROOT))

@@ -22,7 +22,7 @@ class CaseStudyAdmin(AuditedAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["city", "provider"]
-    readonly_fields = ["version", "document"]
+    readonly_fields = ["version", "document", "language", "translations"]
 
 
 def _thread_moderation(description: str, **change: bool):

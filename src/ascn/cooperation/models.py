@@ -5,7 +5,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, link, optional_link
+from ascn.core.models import (
+    HasPage,
+    TimeStampedModel,
+    Translatable,
+    VersionedModel,
+    link,
+    optional_link,
+)
 from ascn.core.sources import SourcesField
 from ascn.core.visibility import VisibilityField
 from ascn.network.models import City
@@ -50,8 +57,9 @@ class CityPartnership(VersionedModel):
         return f"{self.city.name} – {self.partner_name}"
 
 
-class CaseStudy(HasPage, VersionedModel):
+class CaseStudy(HasPage, Translatable, VersionedModel):
     page_url = "case-study-detail"
+    translated_fields = ("title", "problem", "solution", "results")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)

@@ -24,6 +24,7 @@ def _case_study(study) -> dict[str, Any]:
             study.problem,
             study.solution,
             study.results,
+            *study.texts(),
             study.provider.name if study.provider_id else study.provider_name,
             city.name if city else "",
         ),

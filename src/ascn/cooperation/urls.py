@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ascn.cooperation import views
+from ascn.core.views import translations_page
 
 urlpatterns = [
     path("cooperation/", views.cooperation_index, name="cooperation"),
@@ -8,6 +9,12 @@ urlpatterns = [
         "cooperation/case-studies/<slug:slug>/",
         views.case_study_detail,
         name="case-study-detail",
+    ),
+    path(
+        "cooperation/case-studies/<slug:key>/translations/",
+        translations_page,
+        {"kind": "case-study"},
+        name="case-study-translations",
     ),
     path("cooperation/partnerships/new/", views.partnership_new, name="partnership-new"),
     path("cooperation/forum/<slug:code>/", views.forum, name="forum"),

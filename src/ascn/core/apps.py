@@ -12,4 +12,4 @@ class CoreConfig(AppConfig):
         # in the search, what follows its writes (core.events), what it adds to lower apps'
         # pages (core.sections) and what the task worker draws for it (core.drawings). The
         # lower layers import none of them.
-        autodiscover_modules("search", "subscribers", "sections", "drawings")
+        autodiscover_modules("search", "subscribers", "sections", "drawings", "translations")

@@ -137,6 +137,33 @@ class HasPage:
         return lambda key: url.replace(marker, str(key))
 
 
+class Translatable(models.Model):
+    """A record whose texts (``translated_fields``) may carry translations by its owners."""
+
+    language = models.CharField(
+        _("language of the original"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the record is written in."),
+    )
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    translated_fields: ClassVar[tuple[str, ...]] = ("title", "description")
+
+    class Meta:
+        abstract = True
+
+    def texts(self) -> list[str]:
+        """Every translation's texts (the search indexes them with the original)."""
+        return [
+            text
+            for fields in (self.translations or {}).values()
+            for text in fields.values()
+            if text
+        ]
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -20,47 +20,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ascn.core.errors import InvalidInput, PermissionDenied
+from ascn.core.models import Translatable, VersionedModel
 from ascn.core.services import lock_version, save_fields
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
-
-
-class Translatable(models.Model):
-    """A record whose texts (``translated_fields``) may carry translations by its owners."""
-
-    language = models.CharField(
-        gettext_lazy("language of the original"),
-        max_length=8,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=gettext_lazy("The language the record is written in."),
-    )
-    translations = models.JSONField(gettext_lazy("translations"), default=dict, blank=True)
-
-    translated_fields: tuple[str, ...] = ("title", "description")
-
-    class Meta:
-        abstract = True
-
-    def texts(self) -> list[str]:
-        """Every translation's texts (the search indexes them with the original)."""
-        return [
-            text
-            for fields in (self.translations or {}).values()
-            for text in fields.values()
-            if text
-        ]
 
 
 @dataclass(frozen=True)
@@ -138,10 +111,10 @@ def translation_save(
     if unknown:
         raise InvalidInput(_("These texts cannot be translated: %s") % ", ".join(sorted(unknown)))
     for field, text in values.items():
-        limit = obj._meta.get_field(field).max_length
+        limit = getattr(obj._meta.get_field(field), "max_length", None)
         if limit and len(text) > limit:
             raise InvalidInput(_("At most %(limit)d characters.") % {"limit": limit}, field=field)
-    locked = lock_version(obj, version)
+    locked: Any = lock_version(cast("VersionedModel", obj), version)
     translations = dict(locked.translations or {})
     kept = {field: text.strip() for field, text in values.items() if text and text.strip()}
     if kept:
@@ -153,6 +126,30 @@ def translation_save(
             actor,
             f"{locked._meta.app_label}.{locked._meta.model_name}.translated",
             locked,
+            translations=translations,
+        )
+    return locked
+
+
+@transaction.atomic
+def original_language_set(
+    *, actor: Actor, kind: str, obj: Translatable, language: str, version: int | None
+) -> Translatable:
+    """Say which language the record itself is written in (a translation into that language,
+    if any, is dropped: the original is that language's text)."""
+    target = TARGETS[kind]
+    if not target.may_translate(actor, obj):
+        raise PermissionDenied(_("Only the record's owners may translate it."))
+    if language not in language_codes():
+        raise InvalidInput(_("Choose one of the platform's languages."), field="language")
+    locked: Any = lock_version(cast("VersionedModel", obj), version)
+    if locked.language != language:
+        translations = {k: v for k, v in (locked.translations or {}).items() if k != language}
+        save_fields(
+            actor,
+            f"{locked._meta.app_label}.{locked._meta.model_name}.translated",
+            locked,
+            language=language,
             translations=translations,
         )
     return locked

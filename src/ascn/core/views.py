@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django import forms
@@ -211,8 +211,8 @@ class TranslationForm(forms.Form):
 
     def __init__(self, *args: Any, obj: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        others = [(c, _(n)) for c, n in settings.LANGUAGES if c != obj.language]
-        self.fields["language"].choices = others
+        others = [(c, n) for c, n in settings.LANGUAGES if c != obj.language]
+        cast("forms.ChoiceField", self.fields["language"]).choices = others
         for name in obj.translated_fields:
             model_field = obj._meta.get_field(name)
             widget = forms.Textarea(attrs={"rows": 6}) if model_field.max_length is None else None
@@ -227,6 +227,13 @@ class TranslationForm(forms.Form):
             )
 
 
+class OriginalLanguageForm(forms.Form):
+    original = forms.ChoiceField(
+        label=gettext_lazy("The record itself is written in"), choices=settings.LANGUAGES
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """A record's translations: each language's texts, and a form to add or change one."""
     target = translations.TARGETS[kind]
@@ -235,9 +242,33 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
     chosen = request.GET.get("language", "")
     initial: dict[str, Any] = {"version": obj.version, "language": chosen}
     initial.update((obj.translations or {}).get(chosen, {}))
-    form = TranslationForm(initial=initial, obj=obj)
+    form: forms.Form = TranslationForm(initial=initial, obj=obj)
+    original_form = OriginalLanguageForm(
+        initial={"original": obj.language, "version": obj.version}, prefix="record"
+    )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and "record-original" in request.POST:
+        if not may_translate:
+            raise PermissionDenied(_("Only the record's owners may translate it."))
+        original_form = OriginalLanguageForm(request.POST, prefix="record")
+        sent = send_form(
+            request,
+            original_form,
+            lambda data: translations.original_language_set(
+                actor=request.user,
+                kind=kind,
+                obj=obj,
+                language=data["original"],
+                version=data["version"],
+            ),
+            saved_message=_("The record's language is saved."),
+            next_url=request.path,
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+    elif request.method == "POST":
         if not may_translate:
             raise PermissionDenied(_("Only the record's owners may translate it."))
         form = TranslationForm(request.POST, obj=obj)
@@ -258,7 +289,7 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
         )
         if sent.response:
             return sent.response
-        form, status = sent.form, sent.status
+        status = sent.status  # the bound form, shown again with why
     existing = [
         {
             "code": code,
@@ -278,6 +309,7 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
             "original_language": _(LANG_INFO.get(obj.language, {}).get("name", obj.language)),
             "existing": existing,
             "form": form,
+            "original_form": original_form,
             "may_translate": may_translate,
             "stale": status == 409,
         },

@@ -58,6 +58,8 @@ class MeetingAdmin(AuditedAdmin):
     search_fields = ["title", "slug", "place"]
     date_hierarchy = "start_date"
     raw_id_fields = ["host_member_state", "host_city"]
+    # kept on the meeting's Translations page (core.translations)
+    readonly_fields = ["language", "translations"]
     inlines = [MeetingDocumentInline]
 
     def save_formset(self, request, form, formset, change):

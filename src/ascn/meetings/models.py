@@ -13,11 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
 from ascn.core import formats
-from ascn.core.models import HasPage, TimeStampedModel, VersionedModel, link, optional_link
+from ascn.core.models import (
+    HasPage,
+    TimeStampedModel,
+    Translatable,
+    VersionedModel,
+    link,
+    optional_link,
+)
 from ascn.network.models import City, MemberState
 
 
-class Meeting(HasPage, VersionedModel):
+class Meeting(HasPage, Translatable, VersionedModel):
     page_url = "meeting-detail"
 
     class Kind(models.TextChoices):

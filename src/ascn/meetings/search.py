@@ -29,6 +29,7 @@ def _meeting(meeting) -> dict[str, Any]:
             meeting.host_city.name if meeting.host_city_id else "",
             meeting.host_member_state.name if meeting.host_member_state_id else "",
             meeting.description,
+            *meeting.texts(),
             *(item.title for item in meeting.agenda_items.all()),
             *(decision.title for decision in meeting.decisions.all()),
         ),

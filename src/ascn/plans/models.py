@@ -10,7 +10,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, link, optional_link
+from ascn.core.models import (
+    MONEY,
+    HasPage,
+    TimeStampedModel,
+    Translatable,
+    VersionedModel,
+    link,
+    optional_link,
+)
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
 
@@ -52,9 +60,10 @@ class PlanStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class ActionPlan(HasPage, VersionedModel):
+class ActionPlan(HasPage, Translatable, VersionedModel):
     page_url = "plan-detail"
     page_key = "pk"
+    translated_fields = ("title", "vision")
 
     city = link("network.City", _("city"), related_name="action_plans")
     title = models.CharField(_("title"), max_length=200)
@@ -151,7 +160,7 @@ class ReadinessLevel(models.TextChoices):
     INVESTOR_READY = "investor-ready", _("Investor-ready")
 
 
-class Project(HasPage, VersionedModel):
+class Project(HasPage, Translatable, VersionedModel):
     page_url = "project-detail"
     page_key = "pk"
 

@@ -27,7 +27,9 @@ def _plan(plan) -> dict[str, Any]:
     return {
         "ref": str(plan.pk),
         "title": plan.title,
-        "body": joined(plan.vision, *sections, plan.city.name, plan.city.member_state.name),
+        "body": joined(
+            plan.vision, *sections, *plan.texts(), plan.city.name, plan.city.member_state.name
+        ),
         "url": plan.get_absolute_url(),
         "visibility": plan.visibility,
         "owner_city_id": plan.city_id,
@@ -47,7 +49,12 @@ def _project(project) -> dict[str, Any]:
     return {
         "ref": str(project.pk),
         "title": project.title,
-        "body": joined(project.description, project.city.name, project.city.member_state.name),
+        "body": joined(
+            project.description,
+            *project.texts(),
+            project.city.name,
+            project.city.member_state.name,
+        ),
         "url": project.get_absolute_url(),
         "visibility": project.visibility,
         "owner_city_id": project.city_id,

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
-from ascn.core import site
+from ascn.core import site, translations
 from ascn.core.languages import Alternate, alternates
 
 register = template.Library()
@@ -21,3 +23,11 @@ def language_alternates(context: template.Context) -> list[Alternate]:
 def absolute_url(context: template.Context, path: str) -> str:
     """``path`` on the site's address (``hreflang`` alternates must be absolute)."""
     return site.absolute(path, context.get("request"))
+
+
+@register.simple_tag
+def shown(obj: Any, field: str) -> translations.Shown:
+    """``{% shown project "title" as title %}``: the text in the page's language where the
+    owners translated it, otherwise the original (``title.foreign``: say its language and
+    mark it up with ``lang``)."""
+    return translations.shown(obj, field)
