@@ -40,7 +40,6 @@ from ascn.core.catalogues import (  # noqa: E402
     mismatches,
 )
 
-
 LANG_INFO_NAMES = {
     "id": "Indonesian",
     "ms": "Malay",
