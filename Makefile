@@ -23,7 +23,7 @@ export DATABASE_POOL_SIZE ?= $(WEB_THREADS)
 DEMO_ENV := SITE_URL="$(or $(SITE_URL),http://127.0.0.1:$(PORT))"
 GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1 --blocking-threads $(WEB_THREADS)
 
-.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser wrk java checkers gettext messages lint fmt openapi openapi-lint fuzz bench soak clean
+.PHONY: help uv install install-dev demo serve migrate seed test test-pg browser wrk java checkers gettext messages fonts lint fmt openapi openapi-lint fuzz bench soak clean
 
 help:
 	@echo "make demo      install, migrate SQLite in var/, load the real network data, serve on :$(PORT)"
@@ -56,7 +56,8 @@ seed: migrate
 	$(RUN) python manage.py load_cooperation
 	$(RUN) python manage.py load_indicators
 
-demo: install var gettext
+demo: install var gettext node_modules/.package-lock.json
+	$(RUN) --no-dev python manage.py build_fonts
 	$(RUN) --no-dev python manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py migrate --noinput
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_network
@@ -80,7 +81,7 @@ demo: install var gettext
 	trap 'kill %1 2>/dev/null' EXIT INT TERM; \
 	ASCN_DEMO=1 $(RUN) --no-dev $(GRANIAN) --workers 1 config.wsgi:application
 
-serve: messages
+serve: messages fonts
 	$(RUN) $(GRANIAN) --workers $(WEB_WORKERS) config.wsgi:application
 
 # The translation catalogues (src/ascn/locale/*/LC_MESSAGES/django.po) compiled to .mo with
@@ -90,6 +91,11 @@ gettext:
 	  echo "Installing Debian's gettext to compile the translation catalogues"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
+# The Noto fonts for Thai, Khmer, Lao and Burmese (npm's @fontsource packages) into the
+# git-ignored static/vendor/fonts/.
+fonts: node_modules/.package-lock.json
+	$(RUN) python manage.py build_fonts
 
 messages: gettext
 	$(RUN) python manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
@@ -122,7 +128,7 @@ java:
 
 checkers: node_modules/.package-lock.json java
 
-test: install-dev browser checkers messages
+test: install-dev browser checkers messages fonts
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	PYTHONPATH=src $(RUN) lint-imports

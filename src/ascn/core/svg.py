@@ -8,6 +8,14 @@ import re
 _OWN_ATTRIBUTES = ("class", "aria-label", "role", "aria-roledescription", "style")
 
 
+# The fonts charts and maps name: the system's, then the Noto fonts the site serves for the
+# scripts a system may lack (Thai, Khmer, Lao, Burmese: static/vendor/fonts, `make fonts`).
+FONT_STACK = (
+    'system-ui, "Noto Sans", "Noto Sans Thai", "Noto Sans Khmer", "Noto Sans Lao", '
+    '"Noto Sans Myanmar", sans-serif'
+)
+
+
 def label_svg(svg: str, *, attributes: str, head: str, presentational: bool = False) -> str:
     """``svg`` with ``attributes`` (each with its leading space) on its opening tag in place
     of the ones Vega wrote, and ``head`` (its ``<title>`` and ``<desc>``) first inside it.

@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 
 from ascn.core import formats
 from ascn.core.display import shown
+from ascn.core.svg import FONT_STACK
 from ascn.dashboards import queries
 from ascn.plans import disclosure
 
@@ -89,7 +90,7 @@ def _spec(body: dict, *, height: int) -> dict:
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "config": {
-            "font": "system-ui, sans-serif",
+            "font": FONT_STACK,
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 140},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "text": {"fontSize": 12},

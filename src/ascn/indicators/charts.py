@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ascn.core.svg import FONT_STACK
 from ascn.indicators.models import Indicator
 from ascn.indicators.queries import Comparison
 
@@ -22,7 +23,7 @@ def comparison_spec(comparison: Comparison, indicator: Indicator) -> dict[str, A
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "config": {
-            "font": "system-ui, sans-serif",
+            "font": FONT_STACK,
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 160},
             "view": {"stroke": None},
         },

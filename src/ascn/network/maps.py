@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from ascn.core.svg import label_svg
+from ascn.core.svg import FONT_STACK, label_svg
 
 if TYPE_CHECKING:
     import altair as alt
@@ -215,7 +215,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
             description=f"Map of ASEAN with {n} ASCN {'city' if n == 1 else 'cities'}",
         )
         .configure_view(stroke=None)
-        .configure(background="#eaf2fa", font="system-ui, sans-serif")
+        .configure(background="#eaf2fa", font=FONT_STACK)
     )
     spec = chart.to_dict()
     # The shapes go in as a top-level inline dataset after Altair has built the spec: passing

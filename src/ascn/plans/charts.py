@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from ascn.core.drawings import Payload, digest, drawn
 from ascn.core.lazy_altair import alt
-from ascn.core.svg import label_svg
+from ascn.core.svg import FONT_STACK, label_svg
 
 KIND = "plans.progress"
 PHYSICAL_COLOUR = "#0b4f8a"  # the brand blue; 8.6:1 on white
@@ -86,7 +86,7 @@ def progress_spec(
         )
         .properties(width=width, height=height, description=title)
         .configure_view(stroke=None)
-        .configure(background="#ffffff", font="system-ui, sans-serif")
+        .configure(background="#ffffff", font=FONT_STACK)
         .configure_axis(
             labelFontSize=12, titleFontSize=12, labelColor="#1b2430", titleColor="#1b2430"
         )

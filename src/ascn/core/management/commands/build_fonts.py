@@ -1,0 +1,72 @@
+"""Copy the Noto fonts for the scripts a reader's system may lack (Thai, Khmer, Lao, Burmese)
+from the npm packages (package.json, @fontsource/*) into the git-ignored static/vendor/fonts/,
+with one stylesheet of their @font-face rules and each font's licence (SIL Open Font License).
+
+Only each script's own subset, regular and bold, is served: its ``unicode-range`` makes a
+browser download it only for a page that has text in that script.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+# (npm package, the script's subset)
+FONTS = [
+    ("noto-sans-thai", "thai"),
+    ("noto-sans-khmer", "khmer"),
+    ("noto-sans-lao", "lao"),
+    ("noto-sans-myanmar", "myanmar"),
+]
+WEIGHTS = (400, 700)
+STYLESHEET = "vendor/fonts/fonts.css"
+
+
+def build_fonts(packages: Path, target: Path) -> list[Path]:
+    """Write the fonts, their licences and the stylesheet; the files written."""
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    rules: list[str] = [
+        "/* Noto Sans fonts for Thai, Khmer, Lao and Burmese, from the @fontsource npm packages\n"
+        "   (SIL Open Font License 1.1: see each folder's LICENSE). Written by build_fonts. */",
+    ]
+    for package, subset in FONTS:
+        source = packages / "@fontsource" / package
+        if not source.is_dir():
+            raise CommandError(f"{source} is missing: run `npm ci` (make fonts does)")
+        folder = target / package
+        folder.mkdir(exist_ok=True)
+        shutil.copyfile(source / "LICENSE", folder / "LICENSE")
+        for weight in WEIGHTS:
+            # the weight's stylesheet has every subset's rule with its unicode-range: keep the
+            # script's own
+            every = (source / f"{weight}.css").read_text(encoding="utf-8")
+            marker = f"/* {package}-{subset}-{weight}-normal */"
+            start = every.index(marker)
+            css = every[start : every.index("}", start) + 1]
+            if "unicode-range" not in css:
+                raise CommandError(f"{package} {weight}: no unicode-range for {subset}")
+            for name in re.findall(r"url\(\./files/([^)]+\.woff2)\)", css):
+                shutil.copyfile(source / "files" / name, folder / name)
+                written.append(folder / name)
+            # woff2 only (every browser the site supports reads it), from the package's folder
+            css = re.sub(r", url\(\./files/[^)]+\.woff\) format\('woff'\)", "", css)
+            rules.append(css.replace("url(./files/", f"url({package}/").strip())
+    stylesheet = target / "fonts.css"
+    stylesheet.write_text("\n\n".join(rules) + "\n", encoding="utf-8")
+    written.append(stylesheet)
+    return written
+
+
+class Command(BaseCommand):
+    help = "Copy the Noto fonts for Thai, Khmer, Lao and Burmese into static/vendor/fonts/."
+
+    def handle(self, *args, **options):
+        target = Path(settings.STATICFILES_DIRS[0]) / "vendor" / "fonts"
+        written = build_fonts(Path(settings.BASE_DIR) / "node_modules", target)
+        size = sum(path.stat().st_size for path in written) // 1024
+        self.stdout.write(f"{target} ({len(written)} files, {size} KB)")
