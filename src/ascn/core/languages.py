@@ -27,6 +27,28 @@ from django.utils.translation.trans_real import (
 )
 
 API_PREFIX = "/api/"
+# The languages whose script a reader's system may lack, and the Noto font the site serves for
+# each (npm package, its script's subset): static/vendor/fonts, written by `build_fonts`.
+SCRIPT_FONTS = {
+    "th": ("noto-sans-thai", "thai"),
+    "km": ("noto-sans-khmer", "khmer"),
+    "lo": ("noto-sans-lao", "lao"),
+    "my": ("noto-sans-myanmar", "myanmar"),
+}
+FONT_WEIGHTS = (400, 700)
+
+
+def font_files(language: str) -> list[str]:
+    """The static paths of the fonts a page in ``language`` needs (preloaded by the page)."""
+    if language not in SCRIPT_FONTS:
+        return []
+    package, subset = SCRIPT_FONTS[language]
+    return [
+        f"vendor/fonts/{package}/{package}-{subset}-{weight}-normal.woff2"
+        for weight in FONT_WEIGHTS
+    ]
+
+
 # Paths that are never pages in a language (and so never redirected or prefixed).
 NOT_PAGES = ("/api/", "/admin/", "/static/", "/media/", "/language/")
 

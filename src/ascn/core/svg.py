@@ -8,11 +8,11 @@ import re
 _OWN_ATTRIBUTES = ("class", "aria-label", "role", "aria-roledescription", "style")
 
 
-# The fonts charts and maps name: the system's, then the Noto fonts the site serves for the
-# scripts a system may lack (Thai, Khmer, Lao, Burmese: static/vendor/fonts, `make fonts`).
+# The fonts charts and maps name, as the site's CSS does: the Noto fonts the site serves for
+# Thai, Khmer, Lao and Burmese (each covers only its script), then the system's.
 FONT_STACK = (
-    'system-ui, "Noto Sans", "Noto Sans Thai", "Noto Sans Khmer", "Noto Sans Lao", '
-    '"Noto Sans Myanmar", sans-serif'
+    '"Noto Sans Thai", "Noto Sans Khmer", "Noto Sans Lao", "Noto Sans Myanmar", system-ui, '
+    '"Noto Sans", sans-serif'
 )
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import translation
 
 from ascn.core import site, translations
-from ascn.core.languages import Alternate, alternates
+from ascn.core.languages import Alternate, alternates, font_files
 
 register = template.Library()
 
@@ -17,6 +18,13 @@ register = template.Library()
 def language_alternates(context: template.Context) -> list[Alternate]:
     request = context.get("request")
     return alternates(request) if request is not None else []
+
+
+@register.simple_tag(takes_context=True)
+def script_fonts(context: template.Context) -> list[str]:
+    """The fonts a page in the current language needs, to preload: Thai, Khmer, Lao and
+    Burmese pages draw their text at once in the font that has its glyphs."""
+    return font_files(translation.get_language() or "")
 
 
 @register.simple_tag(takes_context=True)

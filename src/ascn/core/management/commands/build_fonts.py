@@ -15,14 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-# (npm package, the script's subset)
-FONTS = [
-    ("noto-sans-thai", "thai"),
-    ("noto-sans-khmer", "khmer"),
-    ("noto-sans-lao", "lao"),
-    ("noto-sans-myanmar", "myanmar"),
-]
-WEIGHTS = (400, 700)
+from ascn.core.languages import FONT_WEIGHTS, SCRIPT_FONTS
+
 STYLESHEET = "vendor/fonts/fonts.css"
 
 
@@ -34,14 +28,14 @@ def build_fonts(packages: Path, target: Path) -> list[Path]:
         "/* Noto Sans fonts for Thai, Khmer, Lao and Burmese, from the @fontsource npm packages\n"
         "   (SIL Open Font License 1.1: see each folder's LICENSE). Written by build_fonts. */",
     ]
-    for package, subset in FONTS:
+    for package, subset in SCRIPT_FONTS.values():
         source = packages / "@fontsource" / package
         if not source.is_dir():
             raise CommandError(f"{source} is missing: run `npm ci` (make fonts does)")
         folder = target / package
         folder.mkdir(exist_ok=True)
         shutil.copyfile(source / "LICENSE", folder / "LICENSE")
-        for weight in WEIGHTS:
+        for weight in FONT_WEIGHTS:
             # the weight's stylesheet has every subset's rule with its unicode-range: keep the
             # script's own
             every = (source / f"{weight}.css").read_text(encoding="utf-8")
@@ -55,6 +49,9 @@ def build_fonts(packages: Path, target: Path) -> list[Path]:
                 written.append(folder / name)
             # woff2 only (every browser the site supports reads it), from the package's folder
             css = re.sub(r", url\(\./files/[^)]+\.woff\) format\('woff'\)", "", css)
+            # "block": a reader whose system lacks the script sees the text once the font is
+            # there, never first drawn in a font without its glyphs (boxes)
+            css = css.replace("font-display: swap", "font-display: block")
             rules.append(css.replace("url(./files/", f"url({package}/").strip())
     stylesheet = target / "fonts.css"
     stylesheet.write_text("\n\n".join(rules) + "\n", encoding="utf-8")
