@@ -108,11 +108,12 @@ def level_rules() -> list[tuple[str, str]]:
     ]
 
 
-READINESS_ITEMS = {item.code: item for item in readiness.items()}
 
 
 def gaps(codes) -> list[readiness.Item]:
-    return [READINESS_ITEMS[code] for code in codes if code in READINESS_ITEMS]
+    """The checklist's items of ``codes``, in the reader's language."""
+    by_code = {item.code: item for item in readiness.items()}
+    return [by_code[code] for code in codes if code in by_code]
 
 
 def latest_assessment(project: Project):
