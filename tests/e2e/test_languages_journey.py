@@ -187,8 +187,9 @@ def test_the_home_page_in_every_language(browser, url, live_network, language):
             assert_fits_the_width(page)
             if language in SCRIPTS:
                 assert_drawn_with_a_font_for(page, SCRIPTS[language])
-            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(DOCS_SCREENSHOTS / f"home-{language}-{width}.png"))
+            folder = DOCS_SCREENSHOTS if width == 1280 else SCREENSHOT_DIR
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"home-{language}-{width}.png"))
         finally:
             context.close()
 
