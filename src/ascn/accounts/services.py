@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,6 +32,7 @@ from ascn.accounts.models import (
     User,
     password_fingerprint,
 )
+from ascn.accounts.notifications import active_language, language_of, neutral_path
 from ascn.accounts.two_factor import needs_second_factor, next_step
 from ascn.core import audit, formats, site
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, TooManyRequests
@@ -261,9 +262,27 @@ def invitation_create(
             },
         ),
     )
-    url = invitation_url(token)
+    # Written in the invitee's language: the one saved on their account if they have one,
+    # else the inviter's (the page's), with a line saying, in English too, where the platform
+    # is offered in other languages.
+    invitee = User.objects.filter(email__iexact=email).first()
+    language = (
+        language_of(invitee) if invitee is not None and invitee.language else active_language()
+    )
+    with translation.override(language):
+        subject, message = _invitation_mail(actor, invitation, token, has_account=bool(invitee))
+    transaction.on_commit(
+        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
+    )
+    return invitation, token
+
+
+def _invitation_mail(
+    actor: User, invitation: Invitation, token: str, *, has_account: bool
+) -> tuple[str, str]:
+    """The invitation e-mail's subject and text, in the active language."""
     scope_name = str(invitation.scope) if invitation.scope else _("the ASEAN Smart Cities Network")
-    if User.objects.filter(email__iexact=email).exists():
+    if has_account:
         how = _(
             "You already have an account: open this link and sign in with it to accept (the "
             "link works once and expires on %(expires)s):"
@@ -273,27 +292,26 @@ def invitation_create(
             "Accept the invitation and choose your password here (the link works once and "
             "expires on %(expires)s):"
         )
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=_("You are invited to the ASCN Platform"),
-            message=(
-                _("%(inviter)s invites you to join the ASCN Platform as %(role)s for %(scope)s.")
-                + "\n\n"
-                + how
-                + "\n\n%(url)s\n"
-            )
-            % {
-                "inviter": actor.get_full_name(),
-                "role": invitation.get_role_display(),
-                "scope": scope_name,
-                "expires": formats.moment(invitation.expires_at),
-                "url": url,
-            },
-            from_email=None,
-            recipient_list=[email],
-        )
-    )
-    return invitation, token
+    text = (
+        _("%(inviter)s invites you to join the ASCN Platform as %(role)s for %(scope)s.")
+        + "\n\n"
+        + how
+        + "\n\n%(url)s\n"
+    ) % {
+        "inviter": actor.get_full_name(),
+        "role": invitation.get_role_display(),
+        "scope": scope_name,
+        "expires": formats.moment(invitation.expires_at),
+        "url": invitation_url(token),
+    }
+    # Unprefixed: the page opens in the language the reader's browser asks for.
+    languages_page = site.absolute(neutral_path(reverse("languages")))
+    offered = [_("The ASCN Platform is available in your language: %(url)s")]
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        with translation.override(settings.LANGUAGE_CODE):
+            offered.append(_("The ASCN Platform is available in your language: %(url)s"))
+    text += "\n" + "\n".join(line % {"url": languages_page} for line in offered) + "\n"
+    return _("You are invited to the ASCN Platform"), text
 
 
 def _check_invitation_rate(actor: User) -> None:

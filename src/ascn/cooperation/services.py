@@ -241,21 +241,28 @@ def post_hide(*, actor: Actor, post: Post, hidden: bool = True, reason: str = ""
         hidden_reason=reason if hidden else "",
     )
     thread = post.thread
-    if hidden:
-        title = _("Your post in “%(thread)s” was hidden by the Secretariat") % {
-            "thread": thread.title
-        }
-        body = _("The reason given: %(reason)s") % {"reason": reason}
-    else:
-        title = _("Your post in “%(thread)s” is shown again") % {"thread": thread.title}
-        body = _("The Secretariat undid the hiding of your post.")
     author = post.author
     if author is not None and author.pk != getattr(actor, "pk", None):
-        notify(
-            users=[author],
-            kind="post_hidden" if hidden else "post_shown",
-            title=title,
-            body=body,
-            url=f"{thread.get_absolute_url()}#post-{post.pk}",
-        )
+        # Written in the author's language (notify calls these under it).
+        if hidden:
+            notify(
+                users=[author],
+                kind="post_hidden",
+                title=lambda: (
+                    _("Your post in “%(thread)s” was hidden by the Secretariat")
+                    % {"thread": thread.title}
+                ),
+                body=lambda: _("The reason given: %(reason)s") % {"reason": reason},
+                url=f"{thread.get_absolute_url()}#post-{post.pk}",
+            )
+        else:
+            notify(
+                users=[author],
+                kind="post_shown",
+                title=lambda: (
+                    _("Your post in “%(thread)s” is shown again") % {"thread": thread.title}
+                ),
+                body=lambda: _("The Secretariat undid the hiding of your post."),
+                url=f"{thread.get_absolute_url()}#post-{post.pk}",
+            )
     return post

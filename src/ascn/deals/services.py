@@ -174,8 +174,10 @@ def engagement_create(
     notify(
         users=[u for u in other_side if u != user],
         kind="engagement.interest",
-        title=_("New interest: %(organisation)s in “%(project)s”")
-        % {"organisation": organisation.name, "project": project.title},
+        title=lambda: (
+            _("New interest: %(organisation)s in “%(project)s”")
+            % {"organisation": organisation.name, "project": project.title}
+        ),
         body=message,
         url=engagement.get_absolute_url(),
     )
@@ -315,21 +317,30 @@ def _notify_parties(
     """Both sides hear of every step; a commitment is announced as such."""
     project, organisation = engagement.project, engagement.organisation
     people = members_of(city_id=project.city_id) + members_of(organisation_id=organisation.pk)
+    # The title is written in each reader's language (notify calls it under it): the stages'
+    # names and the amount's figures too.
     if engagement.stage == Stage.COMMITTED:
         kind = "engagement.committed"
-        title = _("%(organisation)s committed %(amount)s to “%(project)s”") % {
-            "organisation": organisation.name,
-            "amount": formats.money(engagement.commitment_amount, engagement.commitment_currency),
-            "project": project.title,
-        }
+
+        def title() -> str:
+            return _("%(organisation)s committed %(amount)s to “%(project)s”") % {
+                "organisation": organisation.name,
+                "amount": formats.money(
+                    engagement.commitment_amount, engagement.commitment_currency
+                ),
+                "project": project.title,
+            }
     else:
         kind = "engagement.stage_changed"
-        title = _("“%(project)s” × %(organisation)s: %(from)s → %(to)s") % {
-            "project": project.title,
-            "organisation": organisation.name,
-            "from": Stage(from_stage).label,
-            "to": Stage(engagement.stage).label,
-        }
+
+        def title() -> str:
+            return _("“%(project)s” × %(organisation)s: %(from)s → %(to)s") % {
+                "project": project.title,
+                "organisation": organisation.name,
+                "from": Stage(from_stage).label,
+                "to": Stage(engagement.stage).label,
+            }
+
     notify(
         users=[u for u in people if u != actor],
         kind=kind,

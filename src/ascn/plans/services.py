@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from ascn.accounts.models import Membership, Role
+from ascn.accounts.notifications import by_language
 from ascn.core import audit
 from ascn.core.documents import check_pdf
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
@@ -45,7 +47,7 @@ from ascn.plans.permissions import plan_policy, project_policy
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
-    from ascn.core.types import Actor
+    from ascn.core.types import Actor, User
 
 # (status, action) → next status. Anything else is an illegal transition (409).
 PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
@@ -561,7 +563,7 @@ def _past(action: str) -> str:
     }.get(action, action)
 
 
-def plan_recipients(plan: ActionPlan, action: str) -> list[str]:
+def plan_recipient_users(plan: ActionPlan, action: str) -> list[User]:
     """Who is e-mailed when ``action`` is taken on the plan: the member state's National
     Representatives on submission and withdrawal (the plan enters or leaves their queue), the
     city's CSCOs otherwise. The pages say who was told from this same list."""
@@ -571,14 +573,32 @@ def plan_recipients(plan: ActionPlan, action: str) -> list[str]:
         )
     else:
         members = Membership.objects.active().filter(role=Role.CSO, city_id=plan.city_id)
-    return sorted({m.user.email for m in members.select_related("user")})
+    people = {m.user.email: m.user for m in members.select_related("user") if m.user.email}
+    return [people[email] for email in sorted(people)]
+
+
+def plan_recipients(plan: ActionPlan, action: str) -> list[str]:
+    """The addresses of ``plan_recipient_users``."""
+    return [user.email for user in plan_recipient_users(plan, action)]
 
 
 def _notify_plan(plan: ActionPlan, action: str, comment: str) -> None:
-    """E-mail the people who act next (``plan_recipients``)."""
-    recipients = plan_recipients(plan, action)
-    if not recipients:
-        return
+    """E-mail the people who act next (``plan_recipient_users``), each in their own language
+    (the one saved on their account, else English), whatever language the page the action was
+    taken on was in: one e-mail per language."""
+    for language, people in by_language(plan_recipient_users(plan, action)).items():
+        with translation.override(language):
+            subject, message = _plan_mail(plan, action, comment)
+        send_mail(
+            subject=subject,
+            message=message,
+            from_email=None,
+            recipient_list=[user.email for user in people],
+        )
+
+
+def _plan_mail(plan: ActionPlan, action: str, comment: str) -> tuple[str, str]:
+    """The e-mail's subject and text, in the active language."""
     if action == "withdraw":
         message = _(
             "The Smart City Action Plan “%(title)s” of %(city)s was withdrawn by the city "
@@ -594,10 +614,8 @@ def _notify_plan(plan: ActionPlan, action: str, comment: str) -> None:
             "status": _done(action),
             "comment": f"\n\n{comment}" if comment else "",
         }
-    send_mail(
-        subject=_("Action plan %(status)s: %(title)s")
-        % {"status": _done(action), "title": plan.title},
-        message=message,
-        from_email=None,
-        recipient_list=recipients,
-    )
+    subject = _("Action plan %(status)s: %(title)s") % {
+        "status": _done(action),
+        "title": plan.title,
+    }
+    return subject, message

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascn.accounts.models import Membership, Notification, Role
-from ascn.accounts.notifications import notify
+from ascn.accounts.notifications import neutral_path, notify
 from ascn.core import formats
 from ascn.core.visibility import Visibility
 from ascn.funding.models import Call
@@ -36,7 +36,7 @@ def closing_calls(*, days: int = 7, today: dt.date | None = None):
 @transaction.atomic
 def notify_closing(call: Call) -> int:
     programme = call.programme
-    url = f"{programme.get_absolute_url()}#call-{call.pk}"
+    url = neutral_path(f"{programme.get_absolute_url()}#call-{call.pk}")
     officers = Membership.objects.active().filter(role=Role.CSO).select_related("user")
     if programme.eligible_countries:
         officers = officers.filter(city__member_state__code__in=programme.eligible_countries)
@@ -45,13 +45,16 @@ def notify_closing(call: Call) -> int:
     return notify(
         users=users.values(),
         kind=KIND,
-        title=_("Closing on %(date)s: %(call)s (%(programme)s)")
-        % {
-            "date": formats.day(call.closes_on),
-            "call": call.title,
-            "programme": programme.name,
-        },
-        body=_("Your city may apply with one of its projects before the call closes."),
+        # In each officer's language, the date in its style (notify calls these under it).
+        title=lambda: (
+            _("Closing on %(date)s: %(call)s (%(programme)s)")
+            % {
+                "date": formats.day(call.closes_on),
+                "call": call.title,
+                "programme": programme.name,
+            }
+        ),
+        body=lambda: _("Your city may apply with one of its projects before the call closes."),
         url=url,
     )
 
