@@ -101,9 +101,7 @@ def test_a_csco_adds_a_project_and_runs_readiness_in_thai(page, url, phuket, scr
     expect(form.locator("label[for=id_title]")).to_contain_text(t("th", "Title"))
     expect(form.locator("label[for=id_description]")).to_contain_text(t("th", "Description"))
     form.locator("#id_title").fill("ระบบระบายน้ำอัจฉริยะ")
-    form.locator("#id_description").fill(
-        "เซ็นเซอร์วัดระดับน้ำและประตูระบายน้ำอัตโนมัติในคลองบางใหญ่"
-    )
+    form.locator("#id_description").fill("เซ็นเซอร์วัดระดับน้ำและประตูระบายน้ำอัตโนมัติในคลองบางใหญ่")
     form.get_by_label(t("th", "Quality Environment")).check()
     form.locator("#id_budget_amount").fill("120000000")
     form.locator("#id_funding_secured").fill("20000000")

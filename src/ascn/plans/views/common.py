@@ -108,8 +108,6 @@ def level_rules() -> list[tuple[str, str]]:
     ]
 
 
-
-
 def gaps(codes) -> list[readiness.Item]:
     """The checklist's items of ``codes``, in the reader's language."""
     by_code = {item.code: item for item in readiness.items()}

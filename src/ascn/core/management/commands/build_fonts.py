@@ -62,7 +62,7 @@ def build_fonts(packages: Path, target: Path) -> list[Path]:
 class Command(BaseCommand):
     help = "Copy the Noto fonts for Thai, Khmer, Lao and Burmese into static/vendor/fonts/."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         target = Path(settings.STATICFILES_DIRS[0]) / "vendor" / "fonts"
         written = build_fonts(Path(settings.BASE_DIR) / "node_modules", target)
         size = sum(path.stat().st_size for path in written) // 1024
