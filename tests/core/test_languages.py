@@ -133,3 +133,15 @@ def test_the_languages_page_says_how_complete_each_translation_is(client, networ
     assert "not yet been reviewed by native speakers" in page
     # every catalogue translates the whole interface
     assert page.count("(100%)") == len(settings.LANGUAGES)
+
+
+def test_the_account_page_says_and_changes_the_saved_language(client, member, network, text):
+    page = text(client.get("/accounts/"))
+    assert "You have not chosen a language" in page
+    response = client.post("/language/", {"language": "lo", "next": "/accounts/"})
+    assert response["Location"] == "/lo/accounts/"
+    member.refresh_from_db()
+    assert member.language == "lo"
+    with translation.override("lo"):
+        page = text(client.get("/lo/accounts/"))
+        assert translation.gettext("Lao") in page
