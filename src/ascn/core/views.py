@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -239,7 +240,11 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
     target = translations.TARGETS[kind]
     obj = get_object_or_404(target.visible(request.user), **{target.lookup: key})
     may_translate = target.may_translate(request.user, obj)
-    chosen = request.GET.get("language", "")
+    # the language asked for, else the page's (a CSCO reading in Thai translates into Thai)
+    page_language = translation.get_language() or settings.LANGUAGE_CODE
+    chosen = request.GET.get("language") or (
+        page_language if page_language != obj.language else ""
+    )
     initial: dict[str, Any] = {"version": obj.version, "language": chosen}
     initial.update((obj.translations or {}).get(chosen, {}))
     form: forms.Form = TranslationForm(initial=initial, obj=obj)
