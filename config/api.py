@@ -132,7 +132,10 @@ api = PlatformAPI(
         "(max 200); errors return `{detail}`. Requests are rate-limited per API token, "
         "signed-in user or anonymous address: every answer carries the `RateLimit-Policy` "
         "and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers-12), and a request "
-        "over the limit gets 429 with `Retry-After`; the health checks are not limited."
+        "over the limit gets 429 with `Retry-After`; the health checks are not limited. "
+        "Messages (`detail`, the labels of codes) are in English unless `Accept-Language` "
+        "asks for one of the platform's languages (id, ms, th, vi, km, lo, my, fil, tet, pt); "
+        "`Content-Language` says which. Codes and field names never change with the language."
     ),
     urls_namespace="api-v1",
     # Relative: the paths below already start with /api/v1/, on whichever host serves them.
