@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -169,7 +170,7 @@ def server_error(request, exc: Exception):
         logger.warning("No database connection free for %s %s", request.method, request.path)
         return busy_response(request)
     logger.exception("Unhandled API error on %s %s", request.method, request.path)
-    return api.create_response(request, {"detail": "Internal server error."}, status=500)
+    return api.create_response(request, {"detail": _("Internal server error.")}, status=500)
 
 
 @api.exception_handler(SuspiciousOperation)
@@ -178,12 +179,12 @@ def suspicious_request(request, exc: SuspiciousOperation):
     ``RequestSizeLimitMiddleware``), too many fields or files (400)."""
     if isinstance(exc, RequestDataTooBig):
         return too_large(request)
-    return api.create_response(request, {"detail": "Bad request."}, status=400)
+    return api.create_response(request, {"detail": _("Bad request.")}, status=400)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(ValidationError)
@@ -193,7 +194,7 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
 
 
 @api.exception_handler(HttpError)
