@@ -40,7 +40,7 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     else:
         response = HttpResponse(
             f'<!doctype html><html lang="{translation.get_language()}"><head><meta charset="utf-8">'
-            f"<title>{_('Busy')} · ASCN Platform</title></head><body><main>"
+            f"<title>{_('Busy')} · {_('ASCN Platform')}</title></head><body><main>"
             f"<h1>{_('Busy')}</h1><p>{busy_message()}</p></main></body></html>",
             status=503,
         )
