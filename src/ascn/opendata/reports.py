@@ -583,7 +583,7 @@ SHEET_NAMES = {
 
 def sheet_name(name: Any) -> str:
     """A sheet's name as a workbook allows it: at most 31 characters, none of ``[]:*?/\\``."""
-    return re.sub(r"[\[\]:*?/\\]", " ", str(name)).strip()[:31]
+    return re.sub(r"[\[\]:*?/\\]", " ", str(name)).strip()[:31].rstrip()
 
 
 def report_xlsx(report: MeReport) -> bytes:
