@@ -167,8 +167,11 @@ class ApiRateLimitMiddleware:
             return self.get_response(request)
         count = hit(policy, ident, rate)
         if count.exceeded:
+            # answered before the language middleware runs: in Accept-Language's language
             with translation.override(api_language(request)):
                 response: HttpResponse = too_many_requests(count)
+                response["Content-Language"] = translation.get_language()
+
         else:
             response = self.get_response(request)
         for name, value in count.headers().items():
