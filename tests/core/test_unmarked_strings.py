@@ -12,6 +12,7 @@ What a person reads and the scan covers:
 - the words of a chart or map (``title=``, ``"title": …``, ``description=``) and the labels
   of forms and models (``label=``, ``verbose_name=``, ``help_text=``…);
 - text in an HTML string built in Python (``<h1>…</h1>``);
+- a string marked inside an f-string (``f"{_('…')}"``), which xgettext never reads;
 - the text and the ``placeholder``/``aria-label``/``title``/``alt`` of the templates, and the
   e-mail templates, outside ``{% translate %}``/``{% blocktranslate %}``.
 
@@ -182,6 +183,15 @@ class _Finder(ast.NodeVisitor):
                 self._found(node, f'"{key.value}": {ast.unparse(value)[:70]}')
         self.generic_visit(node)
 
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        # xgettext does not read inside an f-string: a string marked there is never extracted
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                for inner in ast.walk(part.value):
+                    if isinstance(inner, ast.Call) and _name(inner) in GETTEXT:
+                        self._found(inner, f"marked inside an f-string: {ast.unparse(inner)[:60]}")
+        self.generic_visit(node)
+
     def visit_Expr(self, node: ast.Expr) -> None:
         if not isinstance(node.value, ast.Constant):  # a docstring is for programmers
             self.generic_visit(node)
@@ -298,6 +308,7 @@ def test_no_unmarked_text_in_the_templates():
         'forms.CharField(label="Title")',
         'alt.Legend(title="Public projects")',
         'page = "<h1>Busy</h1>"',
+        "page = f\"<h1>{_('Busy')}</h1>\"",  # marked, but xgettext never reads it there
     ],
 )
 def test_the_scan_finds_an_unmarked_string(source):
@@ -314,7 +325,7 @@ def test_the_scan_finds_an_unmarked_string(source):
         'JsonResponse({"detail": _("Invalid token.")}, status=401)',
         'logger.warning("No database connection free for %s", path)',
         'alt.Legend(title=_("Public projects"))',
-        "page = f\"<h1>{_('Busy')}</h1>\"",
+        'busy = _("Busy")\npage = f"<h1>{busy}</h1>"',
     ],
 )
 def test_the_scan_lets_a_marked_string_or_a_code_pass(source):

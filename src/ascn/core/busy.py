@@ -38,12 +38,15 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": busy_message()}, status=503)
     else:
+        # the words outside the f-string: xgettext does not read a call inside one
+        busy, site = _("Busy"), _("ASCN Platform")
         response = HttpResponse(
             f'<!doctype html><html lang="{translation.get_language()}"><head><meta charset="utf-8">'
-            f"<title>{_('Busy')} · {_('ASCN Platform')}</title></head><body><main>"
-            f"<h1>{_('Busy')}</h1><p>{busy_message()}</p></main></body></html>",
+            f"<title>{busy} · {site}</title></head><body><main>"
+            f"<h1>{busy}</h1><p>{busy_message()}</p></main></body></html>",
             status=503,
         )
+
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

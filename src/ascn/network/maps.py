@@ -180,6 +180,8 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         if counted
         else alt.value(MIN_DOT + 40)
     )
+    # outside the f-string below: xgettext does not read a call inside one
+    pilot = _("%(year)s (pilot)") % {"year": PILOT_COHORT}
     cities_layer = (
         alt.Chart(alt.Data(values=points))
         .mark_circle(opacity=0.9, stroke="white", strokeWidth=1.5, clip=True, cursor="pointer")
@@ -193,8 +195,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
                     title=_("Joined"),
                     orient="bottom-left",
                     labelExpr=(
-                        f"datum.label == '{PILOT_COHORT}' ? "
-                        f"{json.dumps(_('%(year)s (pilot)') % {'year': PILOT_COHORT})} : datum.label"
+                        f"datum.label == '{PILOT_COHORT}' ? {json.dumps(pilot)} : datum.label"
                     ),
                     fillColor="white",
                     padding=8,
