@@ -37,6 +37,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import translation
 
+from ascn.core.audit import words as audit_words
 from ascn.network import maps
 from ascn.opendata import reports
 from ascn.plans.charts import labels as chart_labels
@@ -359,6 +360,7 @@ THAI = {
     "Physical progress": "ความคืบหน้าทางกายภาพ",
     "Latest progress": "ความคืบหน้าล่าสุด",
 }
+AUDIT_THAI = {"checked in": "เช็กอินแล้ว", "yes": "ใช่"}
 
 
 @pytest.fixture
@@ -372,6 +374,10 @@ def thai_catalogue(tmp_path):
         f"msgid {json.dumps(en)}\nmsgstr {json.dumps(th, ensure_ascii=False)}\n\n"
         for en, th in THAI.items()
     )
+    entries += (
+        f'msgctxt "audit action"\nmsgid "checked in"\nmsgstr "{AUDIT_THAI["checked in"]}"\n\n'
+    )
+    entries += f'msgid "yes"\nmsgstr "{AUDIT_THAI["yes"]}"\n\n'
     header = (
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: th\\n"\n\n'
     )
@@ -426,3 +432,14 @@ def test_the_progress_charts_words_follow_the_language(thai_catalogue):
         assert reports.sheet_name(reports.SHEET_NAMES["progress"]) == THAI["Latest progress"]
     assert chart_labels().physical == "Physical progress"
     assert reports.sheet_name("Focus area: x/y [z]?" * 3) == "Focus area  x y  z  Focus area"
+
+
+def test_the_audit_trail_says_what_happened_in_the_readers_language(thai_catalogue):
+    with translation.override("th"):
+        assert (
+            audit_words.action_words("meetings.registration.checked_in") == AUDIT_THAI["checked in"]
+        )
+        assert audit_words._shown(True) == AUDIT_THAI["yes"]
+    # the code stays English, and so do the words in English; an unknown verb reads as its code
+    assert audit_words.action_words("meetings.registration.checked_in") == "checked in"
+    assert audit_words.action_words("plans.project.wondered_about") == "wondered about"
