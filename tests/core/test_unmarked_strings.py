@@ -400,6 +400,8 @@ def test_a_bad_token_is_refused_in_the_callers_language(thai_catalogue):
     assert thai.status_code == english.status_code == 401
     assert thai.json() == {"detail": THAI["Invalid, expired or revoked token."]}
     assert thai["Content-Language"] == "th"
+    assert "Accept-Language" in thai["Vary"]
+
     assert english.json() == {"detail": "Invalid, expired or revoked token."}
 
 

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -83,6 +84,7 @@ def _refusal(message: str) -> JsonResponse:
     this one): the caller translates ``message`` under ``core.middleware.api_language``."""
     response = JsonResponse({"detail": message}, status=401)
     response["Content-Language"] = translation.get_language()
+    patch_vary_headers(response, ("Accept-Language",))
     return response
 
 

@@ -41,6 +41,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ascn.core.client import client_address
@@ -171,6 +172,7 @@ class ApiRateLimitMiddleware:
             with translation.override(api_language(request)):
                 response: HttpResponse = too_many_requests(count)
                 response["Content-Language"] = translation.get_language()
+                patch_vary_headers(response, ("Accept-Language",))
 
         else:
             response = self.get_response(request)
