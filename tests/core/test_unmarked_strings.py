@@ -359,7 +359,9 @@ THAI = {
     "Joined": "เข้าร่วมเมื่อ",
     "Physical progress": "ความคืบหน้าทางกายภาพ",
     "Latest progress": "ความคืบหน้าล่าสุด",
+    "Not a number": "ไม่ใช่ตัวเลข",
 }
+
 AUDIT_THAI = {"checked in": "เช็กอินแล้ว", "yes": "ใช่"}
 
 
