@@ -17,6 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from ascn.core.errors import InvalidInput
 from ascn.core.models import AuditEntry
@@ -26,6 +27,7 @@ from ascn.opendata.models import ImportJob
 from ascn.plans import services as plan_services
 from ascn.plans.models import Project
 from tests import factories
+from tests.core.test_unmarked_strings import THAI, thai_catalogue  # noqa: F401 - a fixture
 from tests.roles import assert_matrix, everyone, members, sign_in_redirect
 
 pytest_plugins = ["tests.roles"]
@@ -672,3 +674,24 @@ def test_the_role_matrix_of_the_import_pages(roles):
         )
     assert_matrix(roles.session, "GET", "/projects/import/template.csv", everyone(200))
     assert_matrix(roles.session, "GET", "/projects/import/template.xlsx", everyone(200))
+
+
+@pytest.mark.usefixtures("thai_catalogue")
+def test_a_background_import_writes_its_messages_in_the_uploaders_language(
+    phuket_client, settings, django_capture_on_commit_callbacks
+):
+    # given: a file large enough for the task worker, uploaded from the Thai pages
+    settings.ASCN_IMPORT_BACKGROUND_ROWS = 1
+    file = csv_file([row(title="Fine project"), row(title="Bad budget", budget_amount="lots")])
+    with django_capture_on_commit_callbacks() as callbacks:
+        phuket_client.post(f"/th{IMPORT_URL}", {"file": file})
+
+    # when: the worker runs it, in no request's language
+    translation.activate("en")
+    for callback in callbacks:
+        callback()
+
+    # then: the uploader reads the rows' messages in Thai
+    job = ImportJob.objects.get()
+    assert job.in_background and job.status == "failed"
+    assert {"row": 3, "column": "budget_amount", "message": THAI["Not a number"]} in job.errors

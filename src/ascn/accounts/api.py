@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
 from ninja import Status
 
@@ -38,22 +39,24 @@ def auth_token_create(request, payload: TokenIn):
     try:
         request.POST  # noqa: B018 - django-axes reads the form body when it records a failure
     except MultiPartParserError:
-        return Status(400, {"detail": "The request body is not valid multipart data: send JSON."})
+        return Status(
+            400, {"detail": _("The request body is not valid multipart data: send JSON.")}
+        )
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return Status(429, {"detail": "Too many failed attempts: try again later."})
+        return Status(429, {"detail": _("Too many failed attempts: try again later.")})
     if getattr(request, "ascn_account_guarded", False):
         return Status(429, {"detail": str(ACCOUNT_GUARDED_MESSAGE)})
     if user is None:
-        return Status(401, {"detail": "E-mail or password is not correct."})
+        return Status(401, {"detail": _("E-mail or password is not correct.")})
     # The one two-factor rule (two_factor.py): a code makes the token verified; an account
     # that must use two-factor and has no authenticator yet gets a 403 from token_create.
     verified = False
     if needs_second_factor(user, verified=False) and next_step(user) == "verify":
         if not payload.otp_code:
-            return Status(401, {"detail": "This account has two-factor on: send `otp_code`."})
+            return Status(401, {"detail": _("This account has two-factor on: send `otp_code`.")})
         if match_token(user, payload.otp_code.strip()) is None:
-            return Status(401, {"detail": "The two-factor code is not correct."})
+            return Status(401, {"detail": _("The two-factor code is not correct.")})
         verified = True
     token, secret = token_create(
         actor=user, name=payload.name or "", days=payload.days, two_factor=verified
@@ -76,7 +79,7 @@ def auth_token_revoke(request):
     request signed in by the browser session has no token to revoke (401)."""
     if request.api_token is None:
         return Status(
-            401, {"detail": "Send the token to revoke as 'Authorization: Bearer <token>'."}
+            401, {"detail": _("Send the token to revoke as 'Authorization: Bearer <token>'.")}
         )
     token_revoke(actor=request.user, token=request.api_token)
     return HttpResponse(status=204)

@@ -7,9 +7,14 @@ from urllib.parse import urlencode
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ascn.accounts.services import token_user
 from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
+from ascn.core.middleware import api_language
 
 
 class ApiTokenMiddleware:
@@ -25,13 +30,15 @@ class ApiTokenMiddleware:
         request.api_token = None
         header = request.headers.get("Authorization", "")
         if request.path.startswith("/api/") and header:
-            scheme, _, secret = header.partition(" ")
+            scheme, _space, secret = header.partition(" ")
             if scheme.lower() != "bearer":
-                return JsonResponse({"detail": "Use 'Authorization: Bearer <token>'."}, status=401)
+                with translation.override(api_language(request)):
+                    return _refusal(_("Use 'Authorization: Bearer <token>'."))
 
             found = token_user(secret.strip())
             if found is None:
-                return JsonResponse({"detail": "Invalid, expired or revoked token."}, status=401)
+                with translation.override(api_language(request)):
+                    return _refusal(_("Invalid, expired or revoked token."))
             request.user, request.api_token = found
             request._dont_enforce_csrf_checks = True  # a bearer token is not ambient authority
         return self.get_response(request)
@@ -64,15 +71,24 @@ class TwoFactorMiddleware:
             and needs_second_factor(user, verified=request_verified(request))
         ):
             if getattr(request, "api_token", None) is not None:
-                return JsonResponse({"detail": UNVERIFIED_BEARER_MESSAGE}, status=403)
+                return JsonResponse({"detail": str(UNVERIFIED_BEARER_MESSAGE)}, status=403)
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "Two-factor verification required."}, status=403)
+                return JsonResponse({"detail": _("Two-factor verification required.")}, status=403)
             target = "two-factor-verify" if next_step(user) == "verify" else "two-factor-setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
-UNVERIFIED_BEARER_MESSAGE = (
+def _refusal(message: str) -> JsonResponse:
+    """A 401 given before the request's language is chosen (``LanguageMiddleware`` runs after
+    this one): the caller translates ``message`` under ``core.middleware.api_language``."""
+    response = JsonResponse({"detail": message}, status=401)
+    response["Content-Language"] = translation.get_language()
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
+
+
+UNVERIFIED_BEARER_MESSAGE = gettext_lazy(
     "This account must use two-factor sign-in and this token was created without a "
     "two-factor code: create a new token with `otp_code` (POST /api/v1/auth/token)."
 )

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Status
 
 from ascn.agreements import queries
@@ -109,9 +111,16 @@ def _party(request, index: int, party: PartyIn) -> dict[str, Any]:
         values[key] = lookup()
         if values[key] is None:
             raise InvalidInput(
-                f"No {key.replace('_', ' ')} “{getattr(party, key)}”.", f"parties.{index}.{key}"
+                str(NO_SUCH_PARTY[key]) % {"value": getattr(party, key)}, f"parties.{index}.{key}"
             )
     return values
+
+
+NO_SUCH_PARTY = {
+    "organisation": gettext_lazy("No organisation “%(value)s”."),
+    "city": gettext_lazy("No city “%(value)s”."),
+    "member_state": gettext_lazy("No member state “%(value)s”."),
+}
 
 
 def _meeting(slug: str | None) -> Meeting | None:
@@ -119,7 +128,8 @@ def _meeting(slug: str | None) -> Meeting | None:
         return None
     meeting = Meeting.objects.filter(slug=slug).first()
     if meeting is None:
-        raise InvalidInput(f"No meeting “{slug}”.", "meeting")
+        raise InvalidInput(_("No meeting “%(slug)s”.") % {"slug": slug}, "meeting")
+
     return meeting
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
@@ -21,7 +22,7 @@ from ascn.core.queries import CappedRows
 def _reject_control_characters(value: Any) -> Any:
     """NUL and other control characters (tab and newlines aside) are never valid input."""
     if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ValueError("must not contain control characters")
+        raise ValueError(_("must not contain control characters"))
     if isinstance(value, list):
         for item in value:
             _reject_control_characters(item)
@@ -49,7 +50,7 @@ def _iso_date_only(value: Any) -> Any:
     2024-01-01. A date is ``YYYY-MM-DD`` and nothing else."""
     if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.match(value)):
         return value
-    raise ValueError("must be a date as YYYY-MM-DD")
+    raise ValueError(_("must be a date as YYYY-MM-DD"))
 
 
 # Every date a request may send (body or query).

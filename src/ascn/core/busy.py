@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 from psycopg_pool import PoolTimeout
@@ -37,12 +38,15 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": busy_message()}, status=503)
     else:
+        # the words outside the f-string: xgettext does not read a call inside one
+        busy, site = _("Busy"), _("ASCN Platform")
         response = HttpResponse(
-            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>{_('Busy')} · ASCN Platform</title></head><body><main>"
-            f"<h1>{_('Busy')}</h1><p>{busy_message()}</p></main></body></html>",
+            f'<!doctype html><html lang="{translation.get_language()}"><head><meta charset="utf-8">'
+            f"<title>{busy} · {site}</title></head><body><main>"
+            f"<h1>{busy}</h1><p>{busy_message()}</p></main></body></html>",
             status=503,
         )
+
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -54,5 +58,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if database_busy(sys.exc_info()[1]):
         return busy_response(request)
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Internal server error."}, status=500)
+        return JsonResponse({"detail": _("Internal server error.")}, status=500)
+
     return defaults.server_error(request)

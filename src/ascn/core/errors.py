@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
 if TYPE_CHECKING:
     from ascn.core.models import VersionedModel
 
@@ -31,8 +34,15 @@ class StaleEdit(DomainError):
 
     def __init__(self, obj: VersionedModel, given_version: int):
         super().__init__(
-            f"{str(obj._meta.verbose_name).capitalize()} was changed by someone else "
-            f"(you edited version {given_version}, it is now at version {obj.version})."
+            _(
+                "%(thing)s was changed by someone else (you edited version %(given)s, it is "
+                "now at version %(current)s)."
+            )
+            % {
+                "thing": capfirst(obj._meta.verbose_name),
+                "given": given_version,
+                "current": obj.version,
+            }
         )
         self.obj = obj
 

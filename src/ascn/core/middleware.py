@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ascn.core.client import client_address
 from ascn.core.documents import MAX_DOCUMENT_BYTES
 from ascn.core.errors import DomainError, NotFound, PermissionDenied
+from ascn.core.languages import from_accept_language
 
 _request_meta: contextvars.ContextVar[tuple[str, str | None]] = contextvars.ContextVar(
     "request_meta", default=("", None)
@@ -26,6 +27,14 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 def current_request_meta() -> tuple[str, str | None]:
     return _request_meta.get()
+
+
+def api_language(request: HttpRequest) -> str:
+    """The language of an API answer's message, for the middlewares that answer before
+    ``core.languages.LanguageMiddleware`` has chosen it: ``Accept-Language``, else English."""
+    return (
+        from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", "")) or settings.LANGUAGE_CODE
+    )
 
 
 # A multipart body carries its boundaries and part headers besides the file itself.

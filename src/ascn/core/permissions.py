@@ -15,6 +15,9 @@ from operator import or_
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.visibility import Visibility
@@ -24,6 +27,39 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=Model)
 R = TypeVar("R", bound=Model)  # the record a policy is about
+
+# What a refusal says, per action of the policies' ``rules`` (the action codes stay English);
+# ``%(thing)s`` is the record's name (its model's verbose name).
+REFUSALS = {
+    "change": gettext_lazy("You may not change this %(thing)s."),
+    "submit": gettext_lazy("You may not submit this %(thing)s."),
+    "withdraw": gettext_lazy("You may not withdraw this %(thing)s."),
+    "endorse": gettext_lazy("You may not endorse this %(thing)s."),
+    "return": gettext_lazy("You may not return this %(thing)s."),
+    "publish": gettext_lazy("You may not publish this %(thing)s."),
+    "assess": gettext_lazy("You may not assess this %(thing)s."),
+    "report_progress": gettext_lazy("You may not report progress on this %(thing)s."),
+    "upload": gettext_lazy("You may not upload documents to this %(thing)s."),
+    "advance": gettext_lazy("You may not advance this %(thing)s."),
+    "transition": gettext_lazy("You may not change the state of this %(thing)s."),
+    "verify": gettext_lazy("You may not verify this %(thing)s."),
+    "enter": gettext_lazy("You may not enter this %(thing)s."),
+    "manage": gettext_lazy("You may not manage this %(thing)s."),
+    "invite": gettext_lazy("You may not invite people to this %(thing)s."),
+    "read": gettext_lazy("You may not read this %(thing)s."),
+}
+
+
+def not_found_message(model: type[Model]) -> str:
+    """ "Project not found.", in the request's language."""
+    return _("%(thing)s not found.") % {"thing": capfirst(model._meta.verbose_name)}
+
+
+def refusal_message(action: str, model: type[Model]) -> str:
+    """What a person is told when a policy refuses ``action`` on a record of ``model``."""
+    template = REFUSALS.get(action) or _("You may not do this (%(action)s) to this %(thing)s.")
+    return str(template) % {"thing": model._meta.verbose_name, "action": action}
+
 
 SECRETARIAT = "secretariat"
 NATIONAL_REPRESENTATIVE = "national_representative"
@@ -187,9 +223,9 @@ class ScopedPolicy(Generic[R]):
     def require(self, user: Actor, action: str, obj: R) -> None:
         """404 when the record is out of sight, 403 when it is seen but the action is not allowed."""
         if not self.is_visible(user, obj):
-            raise NotFound(f"{str(obj._meta.verbose_name).capitalize()} not found.")
+            raise NotFound(not_found_message(type(obj)))
         if not self.can(user, action, obj):
-            raise PermissionDenied(f"You may not {action} this {obj._meta.verbose_name}.")
+            raise PermissionDenied(refusal_message(action, type(obj)))
 
 
 class PartiesOnlyPolicy(ScopedPolicy[R]):
@@ -217,5 +253,5 @@ def get_visible_or_404(
 ) -> M:
     obj = policy.visible(user, queryset).filter(**lookup).first()
     if obj is None:
-        raise NotFound(f"{str(queryset.model._meta.verbose_name).capitalize()} not found.")
+        raise NotFound(not_found_message(queryset.model))
     return obj

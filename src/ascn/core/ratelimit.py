@@ -40,8 +40,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from ascn.core.client import client_address
+from ascn.core.middleware import api_language
 
 API_PREFIX = "/api/"
 # The health checks answer load balancers and orchestrators, which must never be refused.
@@ -164,7 +168,12 @@ class ApiRateLimitMiddleware:
             return self.get_response(request)
         count = hit(policy, ident, rate)
         if count.exceeded:
-            response: HttpResponse = too_many_requests(count)
+            # answered before the language middleware runs: in Accept-Language's language
+            with translation.override(api_language(request)):
+                response: HttpResponse = too_many_requests(count)
+                response["Content-Language"] = translation.get_language()
+                patch_vary_headers(response, ("Accept-Language",))
+
         else:
             response = self.get_response(request)
         for name, value in count.headers().items():
@@ -175,10 +184,16 @@ class ApiRateLimitMiddleware:
 def too_many_requests(count: Count) -> JsonResponse:
     response = JsonResponse(
         {
-            "detail": (
-                f"Too many requests: the {count.policy} limit is {count.rate.limit} requests "
-                f"per {count.rate.window} seconds. Try again in {count.reset} seconds."
+            "detail": _(
+                "Too many requests: the %(policy)s limit is %(limit)s requests per %(window)s "
+                "seconds. Try again in %(reset)s seconds."
             )
+            % {
+                "policy": count.policy,
+                "limit": count.rate.limit,
+                "window": count.rate.window,
+                "reset": count.reset,
+            }
         },
         status=429,
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
+from django.utils.translation import gettext as _
 
 from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
@@ -171,7 +172,7 @@ def validate(obj: models.Model) -> None:
 
 def _require_secretariat(actor: Actor) -> None:
     if actor is not None and not is_secretariat(actor):
-        raise PermissionDenied("Only the Secretariat uses the back office.")
+        raise PermissionDenied(_("Only the Secretariat uses the back office."))
 
 
 @transaction.atomic

@@ -508,7 +508,7 @@ def rows_html(chart: Chart) -> SafeString:
         for row in (chart.rows if chart.shown is None else chart.shown)
     ]
     if not lines:
-        lines.append(
-            f'<tr><td colspan="{len(chart.columns)}">{conditional_escape(_("No rows."))}</td></tr>'
-        )
+        none = conditional_escape(_("No rows."))  # outside the f-string: xgettext reads it
+        lines.append(f'<tr><td colspan="{len(chart.columns)}">{none}</td></tr>')
+
     return mark_safe("\n".join(lines))

@@ -4,6 +4,7 @@ Only a deal's parties (the organisation's members, the city's CSCOs, the member 
 National Representative read-only) and the Secretariat see it; anyone else gets 404.
 """
 
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from ascn.core.api import (
@@ -100,12 +101,16 @@ def engagements_create(request, payload: EngagementIn):
     project = project_policy.visible(request.user, Project.objects.all()).filter(pk=payload.project)
     project = project.select_related("city").first()
     if project is None:
-        raise InvalidInput("Unknown project.", field="project")
+        raise InvalidInput(_("Unknown project."), field="project")
     organisation = organisation_policy.visible(
         request.user, Organisation.objects.filter(slug=payload.organisation)
     ).first()
     if organisation is None:
-        raise InvalidInput(f"Unknown organisation: {payload.organisation}", field="organisation")
+        raise InvalidInput(
+            _("Unknown organisation: %(slug)s") % {"slug": payload.organisation},
+            field="organisation",
+        )
+
     engagement = engagement_create(
         actor=request.user,
         project=project,

@@ -6,6 +6,7 @@ Thin: validate the input, call a service, shape the answer. Money is
 
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Status
 
 from ascn.core.api import (
@@ -166,7 +167,12 @@ def _application_or_404(request, application_id: int) -> Application:
 
 def _amount_in(value: dict, currency: str, field: str) -> str:
     if value["currency"] != currency:
-        raise InvalidInput(f"Give the amount in the programme's currency ({currency}).", field)
+        raise InvalidInput(
+            _("Give the amount in the programme's currency (%(currency)s).")
+            % {"currency": currency},
+            field,
+        )
+
     return value["amount"]
 
 
@@ -297,7 +303,7 @@ def programme_applications_create(request, slug: str, payload: ApplicationIn):
     programme = _programme_or_404(request, slug)
     call = programme.calls.filter(pk=payload.call).first()
     if call is None:
-        raise InvalidInput("Unknown call of this programme.", field="call")
+        raise InvalidInput(_("Unknown call of this programme."), field="call")
     project = (
         project_policy.visible(request.user, Project.objects.all())
         .select_related("city__member_state")
@@ -305,7 +311,7 @@ def programme_applications_create(request, slug: str, payload: ApplicationIn):
         .first()
     )
     if project is None:
-        raise InvalidInput("Unknown project.", field="project")
+        raise InvalidInput(_("Unknown project."), field="project")
     application = application_create(
         actor=request.user,
         call=call,

@@ -2,6 +2,7 @@
 values — entered by the city's CSCO, verified by its National Representative or the
 Secretariat."""
 
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from ascn.core.api import ERRORS_EDIT, SAME_FOR_EVERYONE, AppRouter, ShapedRows, member_auth
@@ -171,10 +172,10 @@ def values_create(request, payload: ValueIn):
     data = payload.dict()
     city = City.objects.filter(slug=data.pop("city")).first()
     if city is None:
-        raise InvalidInput("Unknown city.", field="city")
+        raise InvalidInput(_("Unknown city."), field="city")
     indicator = Indicator.objects.filter(code=data.pop("indicator")).first()
     if indicator is None:
-        raise InvalidInput("Unknown indicator code.", field="indicator")
+        raise InvalidInput(_("Unknown indicator code."), field="indicator")
     record = value_enter(actor=request.user, city=city, indicator=indicator, **data)
     return Status(201, value_detail_out(_value_or_404(request, record.pk)))
 
@@ -269,7 +270,7 @@ def project_targets_set(request, project_id: int, payload: ProjectTargetIn):
     data = payload.dict()
     indicator = Indicator.objects.filter(code=data.pop("indicator")).first()
     if indicator is None:
-        raise InvalidInput("Unknown indicator code.", field="indicator")
+        raise InvalidInput(_("Unknown indicator code."), field="indicator")
     project_indicator_set(actor=request.user, project=project, indicator=indicator, **data)
     return _targets_out(request, project)
 

@@ -6,6 +6,7 @@ of the detail route never swallows ``{slug}.ics``.
 """
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from ascn.core.api import (
@@ -120,7 +121,7 @@ def _ics(content: bytes, filename: str) -> HttpResponse:
 )
 def meetings_calendar(request):
     meetings = queries.meetings_for(request.user).order_by("start_date")
-    return _ics(calendar.calendar_of(meetings, name="ASCN meetings"), "ascn-meetings.ics")
+    return _ics(calendar.calendar_of(meetings, name=_("ASCN meetings")), "ascn-meetings.ics")
 
 
 @router.get(
@@ -134,7 +135,7 @@ def meetings_calendar(request):
 def meetings_read_calendar(request, slug: str):
     meeting = _meeting_or_404(request, slug)
     if not calendar.has_calendar_dates(meeting):
-        raise NotFound("This meeting's day is not on record, so it has no calendar entry.")
+        raise NotFound(_("This meeting's day is not on record, so it has no calendar entry."))
     return _ics(calendar.calendar_of([meeting], name=meeting.title), f"{meeting.slug}.ics")
 
 
@@ -209,13 +210,16 @@ def _meeting_values(data: dict) -> dict:
         code = (data.pop("host_member_state") or "").upper()
         state = MemberState.objects.filter(code=code).first() if code else None
         if code and state is None:
-            raise InvalidInput(f"No member state {code}.", field="host_member_state")
+            raise InvalidInput(
+                _("No member state %(code)s.") % {"code": code}, field="host_member_state"
+            )
         data["host_member_state"] = state
     if "host_city" in data:
         slug = data.pop("host_city") or ""
         city = City.objects.filter(slug=slug).first() if slug else None
         if slug and city is None:
-            raise InvalidInput(f"No city {slug}.", field="host_city")
+            raise InvalidInput(_("No city %(slug)s.") % {"slug": slug}, field="host_city")
+
         data["host_city"] = city
     return data
 

@@ -221,7 +221,7 @@ class CalendarFeed(TimeStampedModel):
         verbose_name_plural = _("calendar feeds")
 
     def __str__(self) -> str:
-        return f"Calendar feed of {self.user}"
+        return _("Calendar feed of %(user)s") % {"user": self.user}
 
 
 class MeetingDocument(models.Model):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from ascn.core.errors import PermissionDenied
 from ascn.core.permissions import scopes_of
 
@@ -24,7 +26,7 @@ def can_run_meetings(actor: Actor) -> bool:
 
 def require_meeting_runner(actor: Actor) -> None:
     if not can_run_meetings(actor):
-        raise PermissionDenied("Only the Secretariat runs meetings.")
+        raise PermissionDenied(_("Only the Secretariat runs meetings."))
 
 
 def can_register(actor: Actor) -> bool:
@@ -36,7 +38,9 @@ def require_registrant(actor: Actor) -> User:
     """The actor, who may register for meetings (a signed-in user with a role that may)."""
     if actor is None or not actor.is_authenticated or not can_register(actor):
         raise PermissionDenied(
-            "Chief Smart City Officers, National Representatives and the Secretariat "
-            "register for meetings."
+            _(
+                "Chief Smart City Officers, National Representatives and the Secretariat "
+                "register for meetings."
+            )
         )
     return actor

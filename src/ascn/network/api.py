@@ -4,6 +4,7 @@ Secretariat."""
 from typing import Literal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Status
 from pydantic import Field
 
@@ -164,12 +165,15 @@ def appointments_create(request, payload: AppointmentIn):
     now hand over on `start_date`: their appointments end then and stay in the history."""
     state = MemberState.objects.filter(code=payload.member_state.upper()).first()
     if state is None:
-        raise InvalidInput(f"No member state “{payload.member_state}”.", "member_state")
+        raise InvalidInput(
+            _("No member state “%(code)s”.") % {"code": payload.member_state}, "member_state"
+        )
     city = None
     if payload.city is not None:
         city = City.objects.filter(slug=payload.city).first()
         if city is None:
-            raise InvalidInput(f"No ASCN city “{payload.city}”.", "city")
+            raise InvalidInput(_("No ASCN city “%(slug)s”.") % {"slug": payload.city}, "city")
+
     appointment = officer_appoint(
         actor=request.user,
         full_name=payload.full_name,

@@ -16,7 +16,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ascn.core.svg import FONT_STACK, label_svg
 
@@ -99,14 +101,16 @@ def _clean_city(city: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _city_label(city: dict[str, Any]) -> str:
-    """The accessible name and hover title of a city's dot."""
+    """The accessible name and hover title of a city's dot, in the active language."""
     label = city["name"]
     if city["country_name"] and city["country_name"] != city["name"]:
         label += f", {city['country_name']}"
     if city["cohort"]:
-        label += f" (joined {city['cohort']})"
+        label += " " + _("(joined %(year)s)") % {"year": city["cohort"]}
     if "projects" in city:
-        label += f", {city['projects']} project{'' if city['projects'] == 1 else 's'}"
+        label += ", " + ngettext("%(n)s project", "%(n)s projects", city["projects"]) % {
+            "n": city["projects"]
+        }
     return label
 
 
@@ -143,18 +147,18 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         alt.Chart(alt.NamedData(name=COUNTRIES_DATASET))
         .mark_geoshape(fill=COUNTRY_FILL, stroke="#7d8fa3", strokeWidth=0.6)
         .encode(
-            tooltip=[alt.Tooltip("properties.name:N", title="Country")],
+            tooltip=[alt.Tooltip("properties.name:N", title=_("Country"))],
             description=alt.Description("properties.name:N"),
         )
     )
 
     tooltip = [
-        alt.Tooltip("name:N", title="City"),
-        alt.Tooltip("country_name:N", title="Country"),
-        alt.Tooltip("cohort:N", title="Joined"),
+        alt.Tooltip("name:N", title=_("City")),
+        alt.Tooltip("country_name:N", title=_("Country")),
+        alt.Tooltip("cohort:N", title=_("Joined")),
     ]
     if counted:
-        tooltip.append(alt.Tooltip("projects:Q", title="Projects"))
+        tooltip.append(alt.Tooltip("projects:Q", title=_("Projects")))
     # Cities sized by their (public) project count when counts are given; a city without
     # projects keeps the smallest dot, so every city stays visible and clickable.
     most = max((p.get("projects", 0) for p in points), default=0)
@@ -163,7 +167,7 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
             "projects:Q",
             scale=alt.Scale(domain=[0, max(most, 1)], range=[MIN_DOT, 1000]),
             legend=alt.Legend(
-                title="Public projects",
+                title=_("Public projects"),
                 orient="bottom-right",
                 fillColor="white",
                 padding=8,
@@ -176,6 +180,8 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         if counted
         else alt.value(MIN_DOT + 40)
     )
+    # outside the f-string below: xgettext does not read a call inside one
+    pilot = _("%(year)s (pilot)") % {"year": PILOT_COHORT}
     cities_layer = (
         alt.Chart(alt.Data(values=points))
         .mark_circle(opacity=0.9, stroke="white", strokeWidth=1.5, clip=True, cursor="pointer")
@@ -186,10 +192,10 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
                 "cohort:N",
                 scale=_colour_scale([p["cohort"] for p in points]),
                 legend=alt.Legend(
-                    title="Joined",
+                    title=_("Joined"),
                     orient="bottom-left",
                     labelExpr=(
-                        f"datum.label == '{PILOT_COHORT}' ? '{PILOT_COHORT} (pilot)' : datum.label"
+                        f"datum.label == '{PILOT_COHORT}' ? {json.dumps(pilot)} : datum.label"
                     ),
                     fillColor="white",
                     padding=8,
@@ -212,7 +218,10 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         .properties(
             width=width,
             height=height,
-            description=f"Map of ASEAN with {n} ASCN {'city' if n == 1 else 'cities'}",
+            description=ngettext(
+                "Map of ASEAN with %(n)s ASCN city", "Map of ASEAN with %(n)s ASCN cities", n
+            )
+            % {"n": n},
         )
         .configure_view(stroke=None)
         .configure(background="#eaf2fa", font=FONT_STACK)
@@ -260,17 +269,24 @@ def svg_digest(cities: list[dict]) -> str:
 
 
 def asean_map_svg(cities: list[dict]) -> str:
-    """The map as an inline SVG whose city dots are ``<a href>`` links (works without JS)."""
-    return _svg_cached(_svg_key(cities))
+    """The map as an inline SVG whose city dots are ``<a href>`` links (works without JS),
+    its words in the active language."""
+    return _svg_cached(_svg_key(cities), translation.get_language())
 
 
 @functools.lru_cache(maxsize=SVG_CACHE_SIZE)
-def _svg_cached(key: tuple) -> str:
+def _svg_cached(key: tuple, language: str | None) -> str:
+    cities = [_row_dict(row) for row in key]
+    with translation.override(language):
+        return _drawn(cities)
+
+
+def _drawn(cities: list[dict]) -> str:
     import vl_convert  # noqa: PLC0415 - start-up: Altair and vl-convert stay out of the web workers
 
-    cities = [_row_dict(row) for row in key]
     spec = asean_map_spec(cities)
     svg = vl_convert.vegalite_to_svg(spec)
+
     svg = _relative_links(svg, [c["url"] for c in cities if c.get("url")])
     svg = _hover_titles(svg)
     svg = _round_paths(svg)
@@ -330,9 +346,20 @@ def _accessible(svg: str, label: str, n: int, *, counted: bool = False) -> str:
         ' aria-describedby="asean-map-desc"'
     )
     desc = html.escape(
-        f"The {n} dots are links to the city pages; the colour of a dot shows the year "
-        "the city joined the network"
-        + ("; its size shows the number of public projects." if counted else ".")
+        (
+            _(
+                "The %(n)s dots are links to the city pages; the colour of a dot shows the "
+                "year the city joined the network; its size shows the number of public "
+                "projects."
+            )
+            if counted
+            else _(
+                "The %(n)s dots are links to the city pages; the colour of a dot shows the "
+                "year the city joined the network."
+            )
+        )
+        % {"n": n}
     )
+
     head = f'<title>{safe}</title><desc id="asean-map-desc">{desc}</desc>'
     return label_svg(svg, attributes=attributes, head=head)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from ascn.core.errors import PermissionDenied
 from ascn.core.permissions import is_secretariat
 
@@ -21,4 +23,4 @@ def can_edit_registry(actor: Actor) -> bool:
 
 def require_registry_editor(actor: Actor) -> None:
     if not can_edit_registry(actor):
-        raise PermissionDenied("Only the Secretariat edits the network registry.")
+        raise PermissionDenied(_("Only the Secretariat edits the network registry."))

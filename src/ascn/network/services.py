@@ -57,7 +57,12 @@ def appointment_create(
     if role == Appointment.Role.NATIONAL_REPRESENTATIVE:
         city = None
     if city is not None and city.member_state_id != member_state.pk:
-        raise InvalidInput(f"{city} is not in {member_state}.", field="city")
+        raise InvalidInput(
+            _("%(city)s is not in %(member_state)s.")
+            % {"city": city, "member_state": member_state},
+            field="city",
+        )
+
     if succeeds and start_date is None:
         raise InvalidInput(
             _("Give the date the successor takes office: the predecessors' appointments end then."),
@@ -129,7 +134,7 @@ def appointment_end(*, actor: Actor, appointment: Appointment, end_date: dt.date
     require_registry_editor(actor)
     appointment = lock(appointment)
     if appointment.end_date is not None:
-        raise InvalidInput("This appointment has already ended.", field="end_date")
+        raise InvalidInput(_("This appointment has already ended."), field="end_date")
     if appointment.start_date and end_date < appointment.start_date:
-        raise InvalidInput("An appointment cannot end before it starts.", field="end_date")
+        raise InvalidInput(_("An appointment cannot end before it starts."), field="end_date")
     return save_fields(actor, "network.appointment.ended", appointment, end_date=end_date)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils import translation
+
 from ascn.core.drawings import drawn
 from ascn.network import maps
 
@@ -17,17 +19,27 @@ KIND = "network.map"
 
 
 def map_svg(cities: list[dict] | Callable[[], list[dict]], *, digest: str | None = None) -> str:
-    """The stored SVG of the map of these cities, or "" after queueing its drawing.
+    """The stored SVG of the map of these cities, or "" after queueing its drawing; its
+    words (legends, titles, the description) in the active language, stored apart per language.
 
     ``digest``: ``maps.svg_digest(cities)`` when the caller kept it (the dashboards keep it
     with their figures); ``cities`` may then be a function that reads them, called only
     when the map must be drawn (the home page keeps only the digest).
     """
+    language = translation.get_language()
     if callable(cities):
         if digest is None:
             cities = cities()
         else:
             read = cities
-            return drawn(KIND, digest, lambda: {"cities": maps.clean_cities(read())})
+            return drawn(
+                KIND,
+                f"{digest}-{language}",
+                lambda: {"cities": maps.clean_cities(read()), "language": language},
+            )
     rows = cities
-    return drawn(KIND, digest or maps.svg_digest(rows), lambda: {"cities": maps.clean_cities(rows)})
+    return drawn(
+        KIND,
+        f"{digest or maps.svg_digest(rows)}-{language}",
+        lambda: {"cities": maps.clean_cities(rows), "language": language},
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema, Status
 from pydantic import Field
 
@@ -57,7 +58,7 @@ def exports_oc4ids(request):
         return Status(
             404,
             {
-                "detail": (
+                "detail": _(
                     "No project is public yet, so there is no OC4IDS package to publish "
                     "(a package holds at least one project)."
                 )

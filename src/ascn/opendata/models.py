@@ -160,7 +160,7 @@ class Release(models.Model):
         verbose_name_plural = _("open-data releases")
 
     def __str__(self) -> str:
-        return f"Open data release {self.date.isoformat()}"
+        return _("Open data release %(date)s") % {"date": self.date.isoformat()}
 
     def get_absolute_url(self) -> str:
         return reverse("open-data-release", args=[self.date.isoformat()])

@@ -34,13 +34,15 @@ from django.db.models import Count, Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ascn.core.display import shown
 from ascn.core.drawings import Payload, digest, drawn
 from ascn.network.models import FocusArea, MemberState
 from ascn.opendata.spreadsheets import csv_bytes, xlsx_fit_columns, xlsx_write_rows
 from ascn.plans import codelists, money
-from ascn.plans.charts import progress_spec
+from ascn.plans.charts import Labels, progress_spec
+from ascn.plans.charts import labels as chart_labels
 from ascn.plans.models import FinancingInstrument, ProgressUpdate, Project
 from ascn.plans.queries import projects_for
 
@@ -570,13 +572,18 @@ def _csv_cell(value: Any) -> Any:
 
 
 SHEET_NAMES = {
-    "focus-status": "Focus area x status",
-    "member-states": "Member states",
-    "cities": "Cities",
-    "instruments": "Financing instruments",
-    "progress": "Latest progress",
-    "progress-over-time": "Progress over time",
+    "focus-status": gettext_lazy("Focus area x status"),
+    "member-states": gettext_lazy("Member states"),
+    "cities": gettext_lazy("Cities"),
+    "instruments": gettext_lazy("Financing instruments"),
+    "progress": gettext_lazy("Latest progress"),
+    "progress-over-time": gettext_lazy("Progress over time"),
 }
+
+
+def sheet_name(name: Any) -> str:
+    """A sheet's name as a workbook allows it: at most 31 characters, none of ``[]:*?/\\``."""
+    return re.sub(r"[\[\]:*?/\\]", " ", str(name)).strip()[:31].rstrip()
 
 
 def report_xlsx(report: MeReport) -> bytes:
@@ -587,7 +594,7 @@ def report_xlsx(report: MeReport) -> bytes:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for table in report.tables:
-        sheet = workbook.create_sheet(SHEET_NAMES[table.key])
+        sheet = workbook.create_sheet(sheet_name(SHEET_NAMES[table.key]))
         xlsx_write_rows(sheet, _table_rows(table))
         for column, kind in enumerate(table.kinds, start=1):
             number_format = {
@@ -604,7 +611,7 @@ def report_xlsx(report: MeReport) -> bytes:
                 cell.font = Font(bold=True)
         sheet.freeze_panes = sheet.cell(row=2, column=table.header_columns + 1)
         xlsx_fit_columns(sheet)
-    about = workbook.create_sheet("About")
+    about = workbook.create_sheet(sheet_name(_("About")))
     xlsx_write_rows(about, _about_rows(report))
     xlsx_fit_columns(about, widest=80)
     buffer = io.BytesIO()
@@ -636,6 +643,7 @@ def progress_chart_svg(report: MeReport) -> str:
         "title": _("Average progress of the reporting projects, %(f)s")
         % {"f": report.filters_text},
         "x_title": _("End of period"),
+        "labels": chart_labels()._asdict(),
     }
     return drawn(PROGRESS_CHART, digest(payload), lambda: payload)
 
@@ -664,7 +672,8 @@ def draw_progress_chart(payload: Payload) -> str:
     import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
 
     rows = [(dt.date.fromisoformat(d), Decimal(p), Decimal(f)) for d, p, f in payload["rows"]]
-    spec = progress_spec(rows, title=payload["title"])
+    spec = progress_spec(rows, title=payload["title"], labels=Labels(**payload.get("labels", {})))
+
     spec["encoding"]["x"]["title"] = payload["x_title"]
     svg = vl_convert.vegalite_to_svg(spec)
     return re.sub(r"<svg\b", '<svg aria-hidden="true" focusable="false"', svg, count=1)

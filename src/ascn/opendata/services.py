@@ -31,7 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -118,8 +118,9 @@ def import_job_create(*, actor: Actor, file: UploadedFile) -> ImportJob:
         ),
     )
     if job.in_background:
-        job_id = job.pk
-        transaction.on_commit(lambda: run_project_import.enqueue(job_id))
+        job_id, language = job.pk, translation.get_language()
+        # the worker writes the rows' messages in the language of the person who uploaded
+        transaction.on_commit(lambda: run_project_import.enqueue(job_id, language))
     return job
 
 
@@ -436,10 +437,18 @@ def _recover(job_id: int, cutoff: datetime, now: datetime) -> str | None:
 
 
 @task()
-def run_project_import(job_id: int) -> dict:
+def run_project_import(job_id: int, language: str | None = None) -> dict:
     """The background task of a large import (``manage.py db_worker`` runs it): the service
-    above, once the upload is committed."""
-    job = import_job_run(job_id=job_id)
+    above, once the upload is committed. The rows' messages are written in ``language``, the
+    uploader's at the upload (a retried import: the language saved on their account)."""
+    if language is None:
+        uploader = ImportJob.objects.filter(pk=job_id).values_list(
+            "created_by__language", flat=True
+        )
+        language = next(iter(uploader), None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        job = import_job_run(job_id=job_id)
+
     return {"status": job.status, "created": job.created_count, "errors": len(job.errors)}
 
 

@@ -71,7 +71,11 @@ def organisation_update(
     org = lock_version(organisation, version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise InvalidInput(f"Unknown field: {sorted(unknown)[0]}", field=sorted(unknown)[0])
+        raise InvalidInput(
+            _("Unknown field: %(field)s") % {"field": sorted(unknown)[0]},
+            field=sorted(unknown)[0],
+        )
+
     changes = clean_organisation_values(changes)
     before = audit.snapshot(org, list(changes))
     for field, value in changes.items():
@@ -87,7 +91,7 @@ def organisation_verify(
     *, actor: Actor, organisation: Organisation, verified: bool = True
 ) -> Organisation:
     if not is_secretariat(actor):
-        raise PermissionDenied("Only the Secretariat verifies organisations.")
+        raise PermissionDenied(_("Only the Secretariat verifies organisations."))
     org = lock(organisation)
     if org.verified != verified:
         save_fields(actor, "partners.organisation.verified", org, verified=verified)

@@ -1,5 +1,6 @@
 """API of action plans and projects: thin — validate, call a service, shape the answer."""
 
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
@@ -176,7 +177,8 @@ def _money_values(payload: dict, key: str, target: str, currency_key: str | None
 def _city(slug: str) -> City:
     city = City.objects.filter(slug=slug).first()
     if city is None:
-        raise InvalidInput(f"Unknown city: {slug}", field="city")
+        raise InvalidInput(_("Unknown city: %(slug)s") % {"slug": slug}, field="city")
+
     return city
 
 
@@ -233,12 +235,12 @@ def projects_create(request, payload: ProjectIn):
     if plan_id is not None:
         plan = queries.plans_for(request.user).filter(pk=plan_id).first()
         if plan is None:
-            raise InvalidInput("Unknown action plan.", field="plan")
+            raise InvalidInput(_("Unknown action plan."), field="plan")
     budget = data.pop("budget")
     secured = data.pop("funding_secured", None)
     if secured and secured["currency"] != budget["currency"]:
         raise InvalidInput(
-            "Funding secured must be in the budget's currency.", field="funding_secured"
+            _("Funding secured must be in the budget's currency."), field="funding_secured"
         )
     project = project_create(
         actor=request.user,
@@ -283,13 +285,13 @@ def projects_update(request, project_id: int, payload: ProjectPatch):
             and project.funding_secured
         ):
             raise InvalidInput(
-                "The budget's currency changed: restate funding_secured in the new currency.",
+                _("The budget's currency changed: restate funding_secured in the new currency."),
                 field="funding_secured",
             )
     if secured:
         if secured["currency"] != (budget or {}).get("currency", project.budget_currency):
             raise InvalidInput(
-                "Funding secured must be in the budget's currency.", field="funding_secured"
+                _("Funding secured must be in the budget's currency."), field="funding_secured"
             )
         changes["funding_secured"] = secured["amount"]
     project_update(actor=request.user, project=project, version=version, **changes)

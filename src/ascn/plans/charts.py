@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ascn.core.drawings import Payload, digest, drawn
 from ascn.core.lazy_altair import alt
@@ -39,6 +40,16 @@ class Labels(NamedTuple):
 
 
 ENGLISH = Labels()
+
+
+def labels() -> Labels:
+    """The chart's words in the active language."""
+    return Labels(
+        physical=_("Physical progress"),
+        financial=_("Financial progress"),
+        date_axis=_("Date of the update"),
+        pct_axis=_("Per cent complete"),
+    )
 
 
 def progress_spec(

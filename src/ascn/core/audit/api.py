@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from ascn.core.api import AppRouter, InputSchema, IsoDate
@@ -49,5 +50,6 @@ def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[A
     changed fields. Filter by actor, action prefix, object and dates. For the Secretariat
     only (others get 403)."""
     if not is_secretariat(request.user):
-        raise PermissionDenied("The audit trail is for the Secretariat.")
+        raise PermissionDenied(_("The audit trail is for the Secretariat."))
+
     return audit_entries(**filters.dict())

@@ -17,10 +17,55 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from ascn.core.models import AuditEntry
 
 EMPTY = "—"
+# What happened, in the reader's language, by the last part of the audit code (the codes
+# themselves stay English); a verb not listed here is shown as its code's words.
+ACTION_WORDS = {
+    "abandoned": pgettext_lazy("audit action", "abandoned"),
+    "accepted": pgettext_lazy("audit action", "accepted"),
+    "added": pgettext_lazy("audit action", "added"),
+    "advanced": pgettext_lazy("audit action", "advanced"),
+    "assessed": pgettext_lazy("audit action", "assessed"),
+    "awarded": pgettext_lazy("audit action", "awarded"),
+    "cancelled": pgettext_lazy("audit action", "cancelled"),
+    "changed": pgettext_lazy("audit action", "changed"),
+    "check_in_undone": pgettext_lazy("audit action", "check in undone"),
+    "checked_in": pgettext_lazy("audit action", "checked in"),
+    "completed": pgettext_lazy("audit action", "completed"),
+    "created": pgettext_lazy("audit action", "created"),
+    "deleted": pgettext_lazy("audit action", "deleted"),
+    "disabled": pgettext_lazy("audit action", "disabled"),
+    "disbursed": pgettext_lazy("audit action", "disbursed"),
+    "document_attached": pgettext_lazy("audit action", "document attached"),
+    "enabled": pgettext_lazy("audit action", "enabled"),
+    "ended": pgettext_lazy("audit action", "ended"),
+    "entered": pgettext_lazy("audit action", "entered"),
+    "granted": pgettext_lazy("audit action", "granted"),
+    "language": pgettext_lazy("audit action", "language"),
+    "linked": pgettext_lazy("audit action", "linked"),
+    "made": pgettext_lazy("audit action", "made"),
+    "minutes_saved": pgettext_lazy("audit action", "minutes saved"),
+    "moderated": pgettext_lazy("audit action", "moderated"),
+    "moved": pgettext_lazy("audit action", "moved"),
+    "parties_changed": pgettext_lazy("audit action", "parties changed"),
+    "promoted": pgettext_lazy("audit action", "promoted"),
+    "replaced": pgettext_lazy("audit action", "replaced"),
+    "reset": pgettext_lazy("audit action", "reset"),
+    "retried": pgettext_lazy("audit action", "retried"),
+    "returned": pgettext_lazy("audit action", "returned"),
+    "revoked": pgettext_lazy("audit action", "revoked"),
+    "saved": pgettext_lazy("audit action", "saved"),
+    "set": pgettext_lazy("audit action", "set"),
+    "transitioned": pgettext_lazy("audit action", "transitioned"),
+    "updated": pgettext_lazy("audit action", "updated"),
+    "uploaded": pgettext_lazy("audit action", "uploaded"),
+    "verified": pgettext_lazy("audit action", "verified"),
+}
 _PLAIN = object()
 
 
@@ -47,8 +92,9 @@ def type_name(object_type: str) -> str:
 
 
 def action_words(action: str) -> str:
-    """``meetings.registration.checked_in`` → "checked in"."""
-    return action.rsplit(".", 1)[-1].replace("_", " ")
+    """``meetings.registration.checked_in`` → "checked in" (in the reader's language)."""
+    verb = action.rsplit(".", 1)[-1]
+    return str(ACTION_WORDS.get(verb) or verb.replace("_", " "))
 
 
 def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
@@ -74,9 +120,10 @@ def _shown(value: Any, names: dict[str, str] | None = None) -> str:
             return ", ".join(names.get(str(v), f"#{v}") for v in value)
         return names.get(str(value), f"#{value}")
     if value is True:
-        return "yes"
+        return _("yes")
     if value is False:
-        return "no"
+        return _("no")
+
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

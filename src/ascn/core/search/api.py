@@ -4,6 +4,7 @@ import re
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from ascn.core import search
@@ -51,7 +52,8 @@ def _validated(filters: SearchFilters) -> dict[str, list[str]]:
     for name, pattern in CODE_PATTERNS.items():
         for value in getattr(filters, name):
             if not re.fullmatch(pattern, value):
-                raise InvalidInput(f"{name}: not a valid code.", field=name)
+                raise InvalidInput(_("%(field)s: not a valid code.") % {"field": name}, field=name)
+
     return {name: getattr(filters, name) for name in CODE_PATTERNS}
 
 

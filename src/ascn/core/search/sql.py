@@ -15,6 +15,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import BigIntegerField, ExpressionWrapper, F, Q
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput
 from ascn.core.models import SearchEntry
@@ -50,7 +51,10 @@ def terms_of(q: str | None) -> list[str]:
     if not q:
         return []
     if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidInput(f"A search is at most {MAX_QUERY_LENGTH} characters long.", field="q")
+        raise InvalidInput(
+            _("A search is at most %(n)s characters long.") % {"n": MAX_QUERY_LENGTH}, field="q"
+        )
+
     seen: dict[str, None] = {}
     for word in WORD.findall(q.lower()):
         seen.setdefault(word[:MAX_TERM_LENGTH], None)

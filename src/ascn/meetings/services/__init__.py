@@ -87,7 +87,7 @@ Status = Registration.Status
 
 def _check_meeting(meeting: Meeting) -> None:
     if meeting.end_date and meeting.end_date < meeting.start_date:
-        raise InvalidInput("A meeting cannot end before it starts.", field="end_date")
+        raise InvalidInput(_("A meeting cannot end before it starts."), field="end_date")
     if (
         meeting.host_city_id
         and meeting.host_member_state_id
@@ -95,10 +95,12 @@ def _check_meeting(meeting: Meeting) -> None:
         and meeting.host_city.member_state_id != meeting.host_member_state_id
     ):
         raise InvalidInput(
-            f"{meeting.host_city} is not in {meeting.host_member_state}.", field="host_city"
+            _("%(city)s is not in %(member_state)s.")
+            % {"city": meeting.host_city, "member_state": meeting.host_member_state},
+            field="host_city",
         )
     if meeting.uncertain and not meeting.uncertainty_note.strip():
-        raise InvalidInput("Say what is uncertain.", field="uncertainty_note")
+        raise InvalidInput(_("Say what is uncertain."), field="uncertainty_note")
     opens, closes = meeting.registration_opens_on, meeting.registration_closes_on
     if opens and closes and closes < opens:
         raise InvalidInput(
@@ -132,7 +134,10 @@ def meeting_create(*, actor: Actor, slug: str = "", values: dict[str, Any]) -> M
     require_meeting_runner(actor)
     unknown = set(values) - set(MEETING_FIELDS)
     if unknown:
-        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}", field=min(unknown))
+        raise InvalidInput(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            field=min(unknown),
+        )
     if not (values.get("title") or "").strip():
         raise InvalidInput(_("Give the meeting a title."), field="title")
     if not slug:
@@ -162,10 +167,13 @@ def meeting_update(
     require_meeting_runner(actor)
     unknown = set(values) - set(MEETING_FIELDS)
     if unknown:
-        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}", field=min(unknown))
+        raise InvalidInput(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            field=min(unknown),
+        )
     meeting = lock(meeting)
     if version is None and actor is not None:
-        raise InvalidInput("The version you edited is required.", field="version")
+        raise InvalidInput(_("The version you edited is required."), field="version")
     if version is not None and meeting.version != version:
         raise StaleEdit(meeting, version)
     return meeting, save_changes(
@@ -178,7 +186,7 @@ def minutes_save(*, actor: Actor, meeting: Meeting, version: int, minutes: str) 
     require_meeting_runner(actor)
     meeting = lock_version(meeting, version)
     if len(minutes) > 100_000:
-        raise InvalidInput("Minutes are limited to 100,000 characters.", field="minutes")
+        raise InvalidInput(_("Minutes are limited to 100,000 characters."), field="minutes")
     return save_fields(actor, "meetings.meeting.minutes_saved", meeting, minutes=minutes)
 
 
@@ -293,9 +301,9 @@ def registration_register(*, actor: Actor, meeting: Meeting) -> Registration:
     user = require_registrant(actor)
     meeting = lock(meeting)
     if not meeting.registration_window_open(timezone.localdate()):
-        raise InvalidInput("Registration for this meeting is closed.", field="meeting")
+        raise InvalidInput(_("Registration for this meeting is closed."), field="meeting")
     if not meeting.is_upcoming(timezone.localdate()):
-        raise InvalidInput("This meeting is over.", field="meeting")
+        raise InvalidInput(_("This meeting is over."), field="meeting")
     registration = Registration.objects.filter(meeting=meeting, user=user).first()
     if registration is not None and registration.status != Status.CANCELLED:
         return registration
@@ -333,7 +341,7 @@ def waiting_position(registration: Registration) -> int | None:
 def registration_cancel(*, actor: Actor, meeting: Meeting) -> Registration:
     """Cancel the actor's registration; a freed seat goes to the first person waiting."""
     if actor is None or not actor.is_authenticated:
-        raise NotFound("You are not registered for this meeting.")
+        raise NotFound(_("You are not registered for this meeting."))
     meeting = lock(meeting)
     registration = (
         Registration.objects.select_for_update()
@@ -342,9 +350,9 @@ def registration_cancel(*, actor: Actor, meeting: Meeting) -> Registration:
         .first()
     )
     if registration is None:
-        raise NotFound("You are not registered for this meeting.")
+        raise NotFound(_("You are not registered for this meeting."))
     if registration.checked_in_at is not None:
-        raise InvalidInput("You have already checked in at this meeting.", field="meeting")
+        raise InvalidInput(_("You have already checked in at this meeting."), field="meeting")
     freed_seat = registration.status == Status.REGISTERED
     save_fields(actor, "meetings.registration.cancelled", registration, status=Status.CANCELLED)
     if freed_seat:
@@ -372,7 +380,7 @@ def check_in(*, actor: Actor, registration: Registration) -> Registration:
     registration = lock(registration)
     if registration.status != Status.REGISTERED:
         raise InvalidInput(
-            "Only registered people check in (not those waiting or cancelled).",
+            _("Only registered people check in (not those waiting or cancelled)."),
             field="registration",
         )
     if registration.checked_in_at is not None:
@@ -449,7 +457,7 @@ def hash_feed_token(token: str) -> str:
 def calendar_feed_regenerate(*, actor: Actor) -> str:
     """A new secret feed URL token for the actor; any previous one stops working."""
     if actor is None or not actor.is_authenticated:
-        raise NotFound("Sign in to have a calendar feed.")
+        raise NotFound(_("Sign in to have a calendar feed."))
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.select_for_update().filter(user=actor).first()
     created = feed is None
@@ -470,7 +478,7 @@ def calendar_feed_revoke(*, actor: Actor) -> None:
         else None
     )
     if feed is None:
-        raise NotFound("You have no calendar feed.")
+        raise NotFound(_("You have no calendar feed."))
     audit.record(actor, "meetings.calendarfeed.revoked", feed)
     with events.deleting(feed):
         feed.delete()

@@ -42,7 +42,7 @@ def agenda_item_save(
     """Create or replace the agenda item at ``position``."""
     require_meeting_runner(actor)
     if position < 1:
-        raise InvalidInput("Positions start at 1.", field="position")
+        raise InvalidInput(_("Positions start at 1."), field="position")
     item = AgendaItem.objects.select_for_update().filter(meeting=meeting, position=position).first()
     creating = item is None
     before = {} if item is None else _agenda_snapshot(item)

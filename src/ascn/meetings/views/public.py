@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -194,11 +194,15 @@ def my_meetings(request):
 def private_feed(request, token: str):
     """The meetings one person registered for, at a secret address (no sign-in: calendar
     apps cannot sign in). An unknown or revoked token is a 404."""
-    _user, meetings = found(queries.meetings_of_feed(token))
+    user, meetings = found(queries.meetings_of_feed(token))
+    # a calendar app asks without a language: the calendar's name in the person's own
+    with translation.override(user.language or request.LANGUAGE_CODE):
+        name = _("My ASCN meetings")
     response = HttpResponse(
-        calendar.calendar_of(meetings, name="My ASCN meetings"),
+        calendar.calendar_of(meetings, name=name),
         content_type="text/calendar; charset=utf-8",
     )
+
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

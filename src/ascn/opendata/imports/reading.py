@@ -37,7 +37,7 @@ KNOWN_BINARY = (
     (b"\x89PNG", "PNG"),
     (b"\xff\xd8\xff", "JPEG"),
     (b"GIF8", "GIF"),
-    (b"\xd0\xcf\x11\xe0", "Excel 97–2003 (.xls) or Word"),
+    (b"\xd0\xcf\x11\xe0", gettext_lazy("Excel 97–2003 (.xls) or Word")),
     (b"\x1f\x8b", "gzip"),
 )
 

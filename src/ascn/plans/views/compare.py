@@ -95,7 +95,8 @@ def set_sides(old: list, new: list, names: dict | None = None) -> tuple[SafeStri
         item(c, "ins" if c not in old_set else None)
         for c in sorted(new_set, key=lambda c: str(names.get(c, c)))
     )
-    empty = f'<li class="muted">{escape(_("none"))}</li>'
+    none = escape(_("none"))  # outside the f-string: xgettext reads it
+    empty = f'<li class="muted">{none}</li>'
     return (
         mark_safe(f'<ul class="diff-set">{left or empty}</ul>'),
         mark_safe(f'<ul class="diff-set">{right or empty}</ul>'),
@@ -124,31 +125,26 @@ def compare_snapshots(old: dict, new: dict, names: dict) -> list[dict]:
         add(label, *set_sides(o_list, n_list, names.get(key)), set(o_list) != set(n_list))
     old_sections = {s.get("heading", ""): s.get("body", "") for s in old.get("sections") or []}
     new_sections = {s.get("heading", ""): s.get("body", "") for s in new.get("sections") or []}
+    not_here = escape(_("not in this version"))  # outside the f-string: xgettext reads it
+    absent = mark_safe(f'<p class="muted">{not_here}</p>')
+
     for heading in list(dict.fromkeys([*old_sections, *new_sections])):
         o_body, n_body = old_sections.get(heading), new_sections.get(heading)
         label = _("Section “%(heading)s”") % {"heading": heading}
         if o_body is None:
-            add(
-                label,
-                mark_safe(f'<p class="muted">{escape(_("not in this version"))}</p>'),
-                text_sides("", f"{n_body}")[1],
-                True,
-            )
+            add(label, absent, text_sides("", f"{n_body}")[1], True)
         elif n_body is None:
-            add(
-                label,
-                text_sides(f"{o_body}", "")[0],
-                mark_safe(f'<p class="muted">{escape(_("not in this version"))}</p>'),
-                True,
-            )
+            add(label, text_sides(f"{o_body}", "")[0], absent, True)
         else:
             add(label, *text_sides(o_body, n_body), o_body != n_body)
     o_doc, n_doc = old.get("document") or "", new.get("document") or ""
     doc_label = {True: _("a PDF is attached"), False: _("no document")}
     o_text = doc_label[bool(o_doc)]
+    new_file = _("a new file")
     n_text = doc_label[bool(n_doc)] + (
-        f" ({_('a new file')})" if o_doc and n_doc and o_doc != n_doc else ""
+        f" ({new_file})" if o_doc and n_doc and o_doc != n_doc else ""
     )
+
     add(_("Plan document"), *text_sides(o_text, n_text), o_doc != n_doc)
     return rows
 
