@@ -18,7 +18,7 @@ def makefile_serve_command(port: int) -> list[str]:
     text = (ROOT / "Makefile").read_text()
     variables = dict(re.findall(r"^(\w+) \?= (\S+)$", text, re.M))
     granian = re.search(r"^GRANIAN := (.+)$", text, re.M).group(1)
-    serve = re.search(r"^serve:\n\t\$\(RUN\) \$\(GRANIAN\) (.+)$", text, re.M).group(1)
+    serve = re.search(r"^serve:[^\n]*\n\t\$\(RUN\) \$\(GRANIAN\) (.+)$", text, re.M).group(1)
     line = f"{granian} {serve}".replace("$(PORT)", str(port))
     for name, value in variables.items():
         line = line.replace(f"$({name})", value)

@@ -38,6 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils.text import capfirst
 
 from ascn.core.visibility import Visibility
 from ascn.dashboards.models import CityCount, DealTally, OrganisationTally, StateTally
@@ -277,8 +278,8 @@ def _figures(grouped: Iterable[tuple[Any, ...]]) -> ProjectFigures:
 
 def status_titles() -> dict[str, str]:
     return {
-        code: title[:1].upper() + title[1:]
-        for code, title in codelists.codelist(codelists.PROJECT_STATUS).items()
+        code: capfirst(str(title))
+        for code, title in codelists.labels(codelists.PROJECT_STATUS).items()
     }
 
 

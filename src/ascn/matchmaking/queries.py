@@ -50,9 +50,9 @@ def labels() -> Labels:
     """Names for the reasons: member states and focus areas (data), codelists (code)."""
     return Labels(
         countries=dict(MemberState.objects.values_list("code", "name")),
-        focus_areas=dict(FocusArea.objects.values_list("code", "name")),
+        focus_areas={a.code: a.label for a in FocusArea.objects.all()},
         instruments={k: str(v) for k, v in FinancingInstrument.choices},
-        stages=codelists.codelist(codelists.PROJECT_STATUS),
+        stages={k: str(v) for k, v in codelists.labels(codelists.PROJECT_STATUS).items()},
     )
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -125,6 +126,9 @@ def dataset_file(request, key: str, fmt: str):
 
 @require_GET
 def datapackage_json(request):
-    """The Frictionless Data Package describing every CSV (``datapackage``)."""
-    body = json.dumps(datapackage.datapackage(_base_url(request)), ensure_ascii=False, indent=1)
+    """The Frictionless Data Package describing every CSV (``datapackage``): a machine format,
+    in English whatever the page's language (docs/translation.md)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        package = datapackage.datapackage(_base_url(request))
+    body = json.dumps(package, ensure_ascii=False, indent=1)
     return HttpResponse(body, content_type="application/json")

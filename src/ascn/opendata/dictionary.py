@@ -29,7 +29,7 @@ from ascn.plans.models import FinancingInstrument, PlanStatus
 
 
 def codelist(name: str) -> Codes:
-    return lambda: codelists.choices(name)
+    return lambda: [(code, str(title)) for code, title in codelists.choices(name)]
 
 
 def member_state_codes() -> list[tuple[str, str]]:

@@ -37,9 +37,9 @@ def code_lists() -> list[tuple[str, list[tuple[str, str]]]]:
         ("city", [(c.slug, f"{c.name} ({c.member_state.name})") for c in cities]),
         ("focus_areas", [(a.code, a.name) for a in FocusArea.objects.all()]),
         ("outcomes", [(o.code, o.name) for o in Outcome.objects.all()]),
-        ("status", codelists.choices(codelists.PROJECT_STATUS)),
-        ("project_type", codelists.choices(codelists.PROJECT_TYPE)),
-        ("sectors", codelists.choices(codelists.PROJECT_SECTOR)),
+        ("status", list(codelists.codelist(codelists.PROJECT_STATUS).items())),
+        ("project_type", list(codelists.codelist(codelists.PROJECT_TYPE).items())),
+        ("sectors", list(codelists.codelist(codelists.PROJECT_SECTOR).items())),
         ("financing_sought", [(c, str(label)) for c, label in FinancingInstrument.choices]),
         ("sdg_targets", [(c, str(label)) for c, label in codelists.SDG11_TARGETS.items()]),
     ]

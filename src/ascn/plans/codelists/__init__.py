@@ -13,14 +13,21 @@ HERE = Path(__file__).parent
 
 @functools.cache
 def codelist(name: str) -> dict[str, str]:
-    """``{code: title}`` of one codelist, in the file's order; the titles in the reader's
-    language (``labels.py`` puts them in the catalogues), the codes never translated."""
+    """``{code: title}`` of one codelist, in the file's order, in English: the standard's own
+    words, for the machine formats (the Data Package, OC4IDS)."""
     with (HERE / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["Code"]: _(row["Title"]) for row in csv.DictReader(handle)}  # type: ignore[misc]
+        return {row["Code"]: row["Title"] for row in csv.DictReader(handle)}
+
+
+@functools.cache
+def labels(name: str) -> dict[str, str]:
+    """``{code: title}`` for a person: each title in the reader's language (``labels.py``
+    puts them in the catalogues); the codes never translated."""
+    return {code: _(title) for code, title in codelist(name).items()}  # type: ignore[misc]
 
 
 def choices(name: str) -> list[tuple[str, str]]:
-    return list(codelist(name).items())
+    return list(labels(name).items())
 
 
 PROJECT_STATUS = "projectStatus"

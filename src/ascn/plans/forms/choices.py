@@ -256,7 +256,7 @@ def currency_choices(current: str = "") -> list[tuple[str, Any]]:
 def document_type_choices() -> list[tuple[str, Any]]:
     """The document-type menu: the types most uploaded first, then every other OC4IDS type
     grouped by the part of a project's life it documents."""
-    names = codelists.codelist(codelists.DOCUMENT_TYPE)
+    names = codelists.labels(codelists.DOCUMENT_TYPE)
     groups: list[tuple[str, Any]] = [("", _("— choose a type —"))]
     groups.append((_("Common"), [(code, names[code]) for code in FIRST_DOCUMENT_TYPES]))
     placed = set(FIRST_DOCUMENT_TYPES)

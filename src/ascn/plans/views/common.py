@@ -85,7 +85,7 @@ def chosen_city(cities, slug: str) -> City:
 
 
 def status_title(code: str) -> str:
-    return capfirst(codelists.codelist(codelists.PROJECT_STATUS).get(code, code))
+    return capfirst(codelists.labels(codelists.PROJECT_STATUS).get(code, code))
 
 
 def level_rules() -> list[tuple[str, str]]:

@@ -189,7 +189,7 @@ def project_progress(request, project, can_report: bool):
     gettext_lazy("Only the city's Chief Smart City Officers and the Secretariat upload documents."),
 )
 def project_document_upload(request, project, can_upload: bool):
-    document_types = codelists.codelist(codelists.DOCUMENT_TYPE)
+    document_types = codelists.labels(codelists.DOCUMENT_TYPE)
     return _add_page(
         request,
         project,
@@ -279,7 +279,7 @@ def project_milestone(request, project, can_change: bool):
         if failed_form is not None and failed_form.prefix == "new"
         else MilestoneForm(prefix="new")
     )
-    statuses = codelists.codelist(codelists.MILESTONE_STATUS)
+    statuses = codelists.labels(codelists.MILESTONE_STATUS)
     return render(
         request,
         "plans/project_milestones.html",

@@ -90,9 +90,9 @@ def _project_context(request, project: Project) -> dict:
     updates = list(project.progress_updates.all())
     milestones = list(project.milestones.all())
     today = dt.date.today()
-    milestone_status = codelists.codelist(codelists.MILESTONE_STATUS)
-    milestone_codes = codelists.codelist(codelists.MILESTONE_CODE)
-    document_types = codelists.codelist(codelists.DOCUMENT_TYPE)
+    milestone_status = codelists.labels(codelists.MILESTONE_STATUS)
+    milestone_codes = codelists.labels(codelists.MILESTONE_CODE)
+    document_types = codelists.labels(codelists.DOCUMENT_TYPE)
     instruments = dict(FinancingInstrument.choices)
     chart_svg = ""
     if updates:
@@ -129,10 +129,8 @@ def _project_context(request, project: Project) -> dict:
         "focus_areas": list(project.focus_areas.all()),
         "outcomes": list(project.outcomes.all()),
         "sdg_targets": [codelists.SDG11_TARGETS.get(t, t) for t in project.sdg_targets],
-        "sectors": [
-            codelists.codelist(codelists.PROJECT_SECTOR).get(s, s) for s in project.sectors
-        ],
-        "project_type": codelists.codelist(codelists.PROJECT_TYPE).get(project.project_type, ""),
+        "sectors": [codelists.labels(codelists.PROJECT_SECTOR).get(s, s) for s in project.sectors],
+        "project_type": codelists.labels(codelists.PROJECT_TYPE).get(project.project_type, ""),
         "budget": _money(project.budget_amount, project.budget_currency, usd),
         "usd": usd,
         "secured": _money(project.funding_secured, project.budget_currency, usd),
