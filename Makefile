@@ -55,6 +55,7 @@ seed: migrate
 	$(RUN) python manage.py load_agreements
 	$(RUN) python manage.py load_cooperation
 	$(RUN) python manage.py load_indicators
+	$(RUN) python manage.py load_indicator_values
 
 demo: install var gettext node_modules/.package-lock.json
 	$(RUN) --no-dev python manage.py build_fonts
@@ -67,6 +68,7 @@ demo: install var gettext node_modules/.package-lock.json
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_agreements
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_cooperation
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_indicators
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_indicator_values
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo
 	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_samples
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_partners

@@ -2,7 +2,7 @@
 
 They are made up by a fixed rule, not researched: every one is ``sample=True``, shown with a
 "sample" badge and a banner, and never loaded outside demo mode. Idempotent: a value already
-there is left alone."""
+there is left alone, and so is a city's indicator that has a real value."""
 
 from __future__ import annotations
 
@@ -49,8 +49,15 @@ class Command(LoadCommand):
     def load(self) -> str:
         indicators = {i.code: i for i in Indicator.objects.filter(code__in=RANGES)}
         written = 0
+        # A city's indicator with a real value (load_indicator_values) gets no made-up
+        # ones beside it: real and sample figures are never mixed in one trend.
+        real = set(
+            IndicatorValue.objects.filter(sample=False).values_list("city_id", "indicator_id")
+        )
         for city in City.objects.filter(slug__in=CITIES):
             for code, indicator in indicators.items():
+                if (city.pk, indicator.pk) in real:
+                    continue
                 for year in YEARS:
                     if IndicatorValue.objects.filter(
                         city=city, indicator=indicator, year=year
