@@ -136,3 +136,11 @@ class CheckInOut(Schema):
     person: str
     status: RegistrationStatusCode
     checked_in_at: dt.datetime | None
+
+
+class AnnouncementOut(Schema):
+    slug: str
+    announced_at: dt.datetime
+    announced_to: int = Field(
+        description="How many Chief Smart City Officers and National Representatives were told"
+    )
