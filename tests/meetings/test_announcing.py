@@ -134,6 +134,8 @@ def test_the_api_announces_and_says_to_how_many(roles):
     assert response.status_code == 200, response.content
     assert response.json()["announced_to"] == 3
     assert response.json()["slug"] == meeting.slug
+    read = roles.bearer("cso_phuket").get(f"/api/v1/meetings/{meeting.slug}")
+    assert read.json()["announced_at"] == response.json()["announced_at"]
     missing = roles.bearer("secretariat").post("/api/v1/meetings/no-such-meeting/announce")
     assert missing.status_code == 404
 

@@ -168,6 +168,7 @@ def meeting_detail_out(request, meeting: Meeting) -> dict:
         "decisions": list(meeting.decisions.all()),
         "minutes": meeting.minutes,
         "my_registration": registration_out(mine) if mine else None,
+        "announced_at": meeting.announced_at,
     }
 
 

@@ -79,6 +79,10 @@ class MeetingDetailOut(MeetingOut):
     my_registration: RegistrationOut | None = Field(
         None, description="The signed-in person's own registration, if any"
     )
+    announced_at: dt.datetime | None = Field(
+        None,
+        description="When the Secretariat announced it to the CSCOs and representatives",
+    )
 
 
 class MeetingFields(InputSchema):
