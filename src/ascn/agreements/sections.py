@@ -1,5 +1,6 @@
 """What agreements add to other apps' pages (core.sections): the agreements signed at a
-meeting, on the meeting's page."""
+meeting, on the meeting's page and on its desk (the Secretariat's, with a link to record
+one more with the meeting filled in)."""
 
 from __future__ import annotations
 
@@ -13,3 +14,16 @@ def signed_at_meeting(request, meeting) -> dict:
 
 
 register("meetings.meeting", Section("agreements/_signed_at_meeting.html", signed_at_meeting))
+
+
+def on_meeting_desk(request, meeting) -> dict:
+    return {
+        "meeting": meeting,
+        "agreements": list(agreements_for(request.user).filter(meeting=meeting)),
+    }
+
+
+register(
+    "meetings.meeting",
+    Section("agreements/_meeting_desk.html", on_meeting_desk, slot="desk"),
+)

@@ -35,6 +35,7 @@ from ascn.core.forms import form_error
 from ascn.core.permissions import is_secretariat
 from ascn.core.queries import found
 from ascn.core.views import conflict_rows
+from ascn.meetings.models import Meeting
 from ascn.plans.permissions import project_policy
 
 ONLY_SECRETARIAT = _("Only the Secretariat records agreements.")
@@ -135,7 +136,10 @@ def agreement_new(request):
     if not is_secretariat(request.user):
         raise PermissionDenied(ONLY_SECRETARIAT)
     if request.method == "GET":
-        return _form_page(request, AgreementForm(), PartyFormSet(prefix="parties"))
+        # from a meeting's desk: ?meeting=<slug> fills in the meeting where it was signed
+        meeting = Meeting.objects.filter(slug=request.GET.get("meeting", "")[:80]).first()
+        initial = {"meeting": meeting.slug} if meeting else {}
+        return _form_page(request, AgreementForm(initial=initial), PartyFormSet(prefix="parties"))
     form = AgreementForm(request.POST)
     formset = PartyFormSet(request.POST, prefix="parties")
 

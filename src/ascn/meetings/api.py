@@ -27,6 +27,7 @@ from ascn.meetings.schemas import (
     AgendaItemIn,
     AgendaItemOut,
     AgendaItemPatch,
+    AnnouncementOut,
     CheckInOut,
     MeetingDetailOut,
     MeetingFilters,
@@ -41,6 +42,7 @@ from ascn.meetings.services import (
     agenda_item_update,
     check_in,
     check_in_undo,
+    meeting_announce,
     meeting_create,
     meeting_update,
     registration_cancel,
@@ -167,6 +169,7 @@ def meeting_detail_out(request, meeting: Meeting) -> dict:
         "decisions": list(meeting.decisions.all()),
         "minutes": meeting.minutes,
         "my_registration": registration_out(mine) if mine else None,
+        "announced_at": meeting.announced_at,
     }
 
 
@@ -348,3 +351,22 @@ def meetings_check_in_undo(request, slug: str, registration_id: int):
     """Take back a check-in made by mistake; a person not checked in stays as they are."""
     registration = _registration_or_404(request, slug, registration_id)
     return check_in_out(check_in_undo(actor=request.user, registration=registration))
+
+
+@router.write(
+    "POST",
+    "/meetings/{slug}/announce",
+    AnnouncementOut,
+    "Announce a meeting to every current CSCO and National Representative (Secretariat)",
+)
+def meetings_announce(request, slug: str):
+    """Tell every current Chief Smart City Officer and National Representative about the
+    meeting, in the app and by e-mail, each in their own language: its dates, place and
+    registration window, with a link to its page. Done once: announcing again answers 409
+    with the date it was announced on; a meeting that is over cannot be announced (422)."""
+    meeting = meeting_announce(actor=request.user, meeting=_runner_meeting(request, slug))
+    return {
+        "slug": meeting.slug,
+        "announced_at": meeting.announced_at,
+        "announced_to": meeting.announced_to or 0,
+    }

@@ -89,6 +89,17 @@ class Meeting(HasPage, Translatable, VersionedModel):
         ),
     )
     minutes = models.TextField(_("minutes (Markdown)"), blank=True)
+    # Announcing (once): when, by whom, and to how many CSCOs and representatives.
+    announced_at = models.DateTimeField(_("announced"), null=True, blank=True)
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("announced by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    announced_to = models.PositiveIntegerField(_("people told"), null=True, blank=True)
 
     class Meta:
         ordering = ["-start_date", "slug"]

@@ -79,6 +79,10 @@ class MeetingDetailOut(MeetingOut):
     my_registration: RegistrationOut | None = Field(
         None, description="The signed-in person's own registration, if any"
     )
+    announced_at: dt.datetime | None = Field(
+        None,
+        description="When the Secretariat announced it to the CSCOs and representatives",
+    )
 
 
 class MeetingFields(InputSchema):
@@ -136,3 +140,11 @@ class CheckInOut(Schema):
     person: str
     status: RegistrationStatusCode
     checked_in_at: dt.datetime | None
+
+
+class AnnouncementOut(Schema):
+    slug: str
+    announced_at: dt.datetime
+    announced_to: int = Field(
+        description="How many Chief Smart City Officers and National Representatives were told"
+    )

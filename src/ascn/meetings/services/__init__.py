@@ -38,7 +38,8 @@ from ascn.meetings.models import (
 )
 from ascn.meetings.permissions import require_meeting_runner, require_registrant
 
-# the agenda's writes, re-exported: callers import every meeting write from here
+# the agenda's writes and the announcement, re-exported: callers import every meeting write
+# from here
 from ascn.meetings.services.agenda import (
     agenda_item_add as agenda_item_add,
 )
@@ -54,6 +55,7 @@ from ascn.meetings.services.agenda import (
 from ascn.meetings.services.agenda import (
     agenda_item_update as agenda_item_update,
 )
+from ascn.meetings.services.announce import meeting_announce as meeting_announce
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor

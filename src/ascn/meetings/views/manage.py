@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, StaleEdit
@@ -32,6 +33,7 @@ from ascn.meetings.services import (
     check_in,
     check_in_undo,
     decision_add,
+    meeting_announce,
     meeting_create,
     meeting_update,
     minutes_save,
@@ -39,6 +41,7 @@ from ascn.meetings.services import (
     registration_promote,
     waiting_position,
 )
+from ascn.meetings.services.announce import announcement_recipients
 
 REGISTRATIONS_PER_PAGE = 50
 Status = Registration.Status
@@ -171,6 +174,8 @@ def meeting_manage(request, slug: str):
                 saved_message=_("Decision added."),
                 next_url=reverse("meeting-manage", args=[slug]) + "#decisions",
             )
+        elif action == "announce":
+            return _announce(request, meeting)
         else:
             raise Http404(_("Unknown action."))
         if sent.response:
@@ -186,6 +191,7 @@ def meeting_manage(request, slug: str):
             "meeting": meeting,
             "agenda": list(meeting.agenda_items.all()),
             "decisions": list(meeting.decisions.all()),
+            "recipients": (0 if meeting.announced_at else len(announcement_recipients())),
             "agenda_form": agenda_form,
             "decision_form": decision_form,
             "editing": editing,
@@ -205,6 +211,25 @@ def meeting_manage(request, slug: str):
         },
         status=status,
     )
+
+
+def _announce(request, meeting: Meeting):
+    """Announce the meeting to every current CSCO and National Representative (once)."""
+    try:
+        meeting = meeting_announce(actor=request.user, meeting=meeting)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The meeting is announced: %(count)d person was told in the app and by e-mail.",
+                "The meeting is announced: %(count)d people were told in the app and by e-mail.",
+                meeting.announced_to or 0,
+            )
+            % {"count": meeting.announced_to or 0},
+        )
+    return redirect(reverse("meeting-manage", args=[meeting.slug]) + "#announce")
 
 
 @login_required
