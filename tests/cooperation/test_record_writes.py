@@ -232,20 +232,20 @@ def test_a_partnership_is_ended_and_stays_on_record(roles):
     client = roles.session(CSO_PHUKET)
     url = f"/cooperation/partnerships/{partnership.pk}/end/"
     # an end before the start, or in the future, is refused and changes nothing
-    before = client.post(url, {"end_date": "2018-01-01", "version": partnership.version})
-    future = client.post(url, {"end_date": "2999-01-01", "version": partnership.version})
+    before = client.post(url, {"end-end_date": "2018-01-01", "end-version": partnership.version})
+    future = client.post(url, {"end-end_date": "2999-01-01", "end-version": partnership.version})
     assert (before.status_code, future.status_code) == (422, 422)
     assert "The end cannot come before the start." in before.content.decode()
     assert CityPartnership.objects.get(pk=partnership.pk).end_date is None
     # when
-    ended = client.post(url, {"end_date": "2024-12-31", "version": partnership.version})
+    ended = client.post(url, {"end-end_date": "2024-12-31", "end-version": partnership.version})
     # then
     assert ended.status_code == 302
     partnership.refresh_from_db()
     assert str(partnership.end_date) == "2024-12-31"
     assert "2019–2024" in client.get("/cooperation/").content.decode()
     # the version read before the end is stale now
-    stale = client.post(url, {"end_date": "2025-01-31", "version": partnership.version - 1})
+    stale = client.post(url, {"end-end_date": "2025-01-31", "end-version": partnership.version - 1})
     assert stale.status_code == 409
     assert str(CityPartnership.objects.get(pk=partnership.pk).end_date) == "2024-12-31"
 

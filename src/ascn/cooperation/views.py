@@ -283,7 +283,7 @@ def _partnership_to_change(request, pk: int) -> CityPartnership:
 def partnership_edit(request, pk: int):
     partnership = _partnership_to_change(request, pk)
     template = "cooperation/partnership_form.html"
-    end_form = EndPartnershipForm(initial={"version": partnership.version})
+    end_form = EndPartnershipForm(initial={"version": partnership.version}, prefix="end")
     if request.method == "GET":
         form = PartnershipForm(initial=PartnershipForm.initial_from(partnership), editing=True)
         return _edit_page(request, template, form, record=partnership, end_form=end_form)
@@ -306,7 +306,7 @@ def partnership_edit(request, pk: int):
     if status == 409:
         partnership = _partnership_to_change(request, pk)
         stale, form = _stale(request, PartnershipForm, form, partnership)
-        end_form = EndPartnershipForm(initial={"version": partnership.version})
+        end_form = EndPartnershipForm(initial={"version": partnership.version}, prefix="end")
     return _edit_page(
         request,
         template,
@@ -322,7 +322,7 @@ def partnership_edit(request, pk: int):
 @require_POST
 def partnership_ending(request, pk: int):
     partnership = _partnership_to_change(request, pk)
-    end_form = EndPartnershipForm(request.POST)
+    end_form = EndPartnershipForm(request.POST, prefix="end")
     status = 422
     if end_form.is_valid():
         try:
@@ -337,7 +337,11 @@ def partnership_ending(request, pk: int):
             status = 409
             partnership = _partnership_to_change(request, pk)
             end_form = EndPartnershipForm(
-                initial={"version": partnership.version, "end_date": request.POST.get("end_date")}
+                initial={
+                    "version": partnership.version,
+                    "end_date": request.POST.get("end-end_date"),
+                },
+                prefix="end",
             )
         except InvalidInput as exc:
             form_error(end_form, exc)
