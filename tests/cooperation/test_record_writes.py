@@ -18,6 +18,7 @@ from ascn.cooperation.services import (
 )
 from ascn.core.models import AuditEntry
 from ascn.network.models import City, FocusArea
+from tests import factories
 from tests.roles import ANONYMOUS, CSO_HANOI, CSO_PHUKET, NR_TH, PARTNER_ADB, SECRETARIAT
 
 pytest_plugins = ["tests.roles"]
@@ -447,3 +448,19 @@ def test_a_draft_partnership_of_another_city_is_not_found(roles):
     assert response.status_code == 404
     page = roles.session(CSO_PHUKET).get(f"/cooperation/partnerships/{partnership.pk}/edit/")
     assert page.status_code == 404
+
+
+def test_another_provider_brings_its_name_unless_the_source_names_it(roles, adb):
+    study = _study(provider=adb)
+    assert study.provider_name == adb.name
+    other = factories.organisation(roles.user(SECRETARIAT), slug="mekong-fund", name="Mekong Fund")
+    # when the provider changes and the form sends the old name back as it showed it
+    study = case_study_update(
+        actor=None, study=study, version=study.version, provider=other, provider_name=adb.name
+    )
+    # then
+    assert study.provider_name == "Mekong Fund"
+    study = case_study_update(
+        actor=None, study=study, version=study.version, provider=adb, provider_name="ADB (Manila)"
+    )
+    assert study.provider_name == "ADB (Manila)"

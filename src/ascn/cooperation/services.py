@@ -235,13 +235,19 @@ def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes
     if unknown:
         raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
     before = audit.snapshot(study, CASE_STUDY_FIELDS)
+    old_provider = study.provider
     changes = _strip(changes)
     for key in ("results", "provider_name", "source"):
         if key in changes and changes[key] is None:
             changes[key] = ""
     for key, value in changes.items():
         setattr(study, key, value)
-    if "provider" in changes and study.provider is not None and not changes.get("provider_name"):
+    if (
+        study.provider is not None
+        and study.provider != old_provider
+        and (not study.provider_name or (old_provider and study.provider_name == old_provider.name))
+    ):
+        # another organisation: its name, unless the source's own wording was given
         study.provider_name = study.provider.name
     _check_case_study(study)
     validate(study)
