@@ -25,8 +25,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ascn.accounts.models import User
 from ascn.agreements.management.commands.load_agreements import load_agreements
 from ascn.agreements.models import Agreement
-from ascn.cooperation.models import CaseStudy, Thread
-from ascn.cooperation.services import case_study_create, thread_create
+from ascn.cooperation.models import CaseStudy, CityPartnership, Thread
+from ascn.cooperation.services import case_study_create, partnership_create, thread_create
 from ascn.deals.models import Engagement
 from ascn.funding.management.commands.load_partners import load_programmes
 from ascn.funding.models import Programme
@@ -34,7 +34,7 @@ from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import IndicatorValue
 from ascn.meetings.management.commands.load_meetings import load_meetings
 from ascn.meetings.models import Meeting
-from ascn.network.models import FocusArea
+from ascn.network.models import City, FocusArea
 from ascn.opendata.models import ImportJob, Release
 from ascn.opendata.services import import_job_create, release_make
 from ascn.plans.models import ActionPlan, Project
@@ -122,6 +122,13 @@ def content(demo):
         focus_area=area,
         visibility="public",
     )
+    partnership_create(
+        actor=secretariat,
+        city=City.objects.get(slug="phuket"),
+        partner_name="Partner city",
+        purpose="Exchange of know-how on smart ports.",
+        visibility="public",
+    )
     template = client_for(CSO_PHUKET).get("/projects/import/template.csv").content
     import_job_create(
         actor=secretariat,
@@ -151,6 +158,7 @@ def key_pages() -> list[tuple[str | None, str]]:
     agreement = Agreement.objects.order_by("pk").first()
     study = CaseStudy.objects.get()
     thread = Thread.objects.get()
+    partnership = CityPartnership.objects.get()
     engagement = Engagement.objects.order_by("pk").first()
     job = ImportJob.objects.get()
     phuket_value = (
@@ -206,6 +214,8 @@ def key_pages() -> list[tuple[str | None, str]]:
         (CSO_PHUKET, f"/cooperation/forum/{thread.focus_area.code}/"),
         (CSO_PHUKET, "/meetings/mine/"),
         (CSO_PHUKET, f"/cooperation/threads/{thread.pk}/"),
+        (CSO_PHUKET, "/cooperation/partnerships/new/"),
+        (CSO_PHUKET, f"/cooperation/partnerships/{partnership.pk}/edit/"),
         (CSO_PHUKET, "/accounts/"),
         (CSO_PHUKET, "/accounts/notifications/"),
         (CSO_PHUKET, "/accounts/tokens/"),
@@ -232,6 +242,8 @@ def key_pages() -> list[tuple[str | None, str]]:
         (SECRETARIAT, f"/programmes/{programme.slug}/"),
         (SECRETARIAT, f"/meetings/{meeting.slug}/"),
         (SECRETARIAT, "/agreements/new/"),
+        (SECRETARIAT, "/cooperation/case-studies/new/"),
+        (SECRETARIAT, f"/cooperation/case-studies/{study.slug}/edit/"),
         (SECRETARIAT, f"/agreements/{agreement.slug}/"),
         (SECRETARIAT, f"/agreements/{agreement.slug}/edit/"),
         (SECRETARIAT, "/cities/phuket/officers/"),

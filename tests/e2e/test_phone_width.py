@@ -24,6 +24,8 @@ from pytest_django.live_server_helper import LiveServer
 from ascn.accounts.models import User
 from ascn.agreements.management.commands.load_agreements import load_agreements
 from ascn.agreements.models import Agreement
+from ascn.cooperation.management.commands.load_cooperation import load_partnerships
+from ascn.cooperation.models import CityPartnership
 from ascn.deals.models import Engagement
 from ascn.funding.management.commands.load_partners import load_partners, load_programmes
 from ascn.funding.models import Programme
@@ -110,12 +112,13 @@ def _pages() -> dict[str | None, list[str]]:
     meeting = Meeting.objects.order_by("-start_date").first()
     agreement = Agreement.objects.order_by("pk").first()
     engagement = Engagement.objects.order_by("pk").first()
+    partnership = CityPartnership.objects.order_by("pk").first()
     phuket_value = IndicatorValue.objects.filter(
         city__slug="phuket", verification="pending"
     ).first()
     assert phuket_value
     assert project and phuket_project and phuket_plan and draft_plan and published
-    assert programme and meeting and agreement and engagement
+    assert programme and meeting and agreement and engagement and partnership
     return {
         None: [
             "/",
@@ -164,6 +167,7 @@ def _pages() -> dict[str | None, list[str]]:
             "/accounts/tokens/",
             "/accounts/two-factor/setup/",
             "/cities/phuket/indicators/new/",
+            "/cooperation/partnerships/new/",
         ],
         NR_TH: [
             "/workspace/",
@@ -193,6 +197,8 @@ def _pages() -> dict[str | None, list[str]]:
             "/agreements/new/",
             "/agreements/undp-jetro-2018/",
             "/agreements/undp-jetro-2018/edit/",
+            "/cooperation/case-studies/new/",
+            f"/cooperation/partnerships/{partnership.pk}/edit/",
             "/cities/phuket/officers/",
             "/member-states/th/representatives/",
             "/meetings/new/",
@@ -221,6 +227,7 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             load_exchange_rates()
             load_meetings()
             load_agreements()
+            load_partnerships()
             run("load_demo")
             run("load_samples")
             run("load_sample_partners")

@@ -1,18 +1,35 @@
-"""API of cooperation: read the partnerships and case studies you may see."""
+"""API of cooperation: read the partnerships and case studies you may see; the Secretariat
+keeps the knowledge bank, a city's officers and representatives its partnerships."""
 
-from ninja import Query
+from typing import Any
+
+from ninja import Query, Status
 
 from ascn.cooperation import queries
 from ascn.cooperation.models import CaseStudy, CityPartnership
 from ascn.cooperation.schemas import (
     CaseStudyDetailOut,
     CaseStudyFilters,
+    CaseStudyIn,
     CaseStudyOut,
+    CaseStudyPatch,
     PartnershipFilters,
+    PartnershipIn,
     PartnershipOut,
+    PartnershipPatch,
+)
+from ascn.cooperation.services import (
+    case_study_create,
+    case_study_update,
+    partnership_create,
+    partnership_update,
 )
 from ascn.core.api import AppRouter, ShapedRows
+from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
+from ascn.network.models import City, FocusArea
+from ascn.partners.models import Organisation
+from ascn.partners.permissions import organisation_policy
 
 router = AppRouter(tags=["cooperation"])
 
@@ -36,6 +53,7 @@ def partnership_out(p: CityPartnership) -> dict:
         "outcomes": p.outcomes or None,
         "source": p.source or None,
         "visibility": p.visibility,
+        "version": p.version,
     }
 
 
@@ -80,11 +98,129 @@ def case_studies_list(request, filters: Query[CaseStudyFilters]):
 def case_studies_read(request, slug: str):
     """One case study: the problem, the solution and its results, with its city and
     provider."""
+    return _case_study_detail(request, slug)
+
+
+def _case_study_detail(request, slug: str) -> dict:
     study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
     return {
         **case_study_out(study),
+        "version": study.version,
         "problem": study.problem,
         "solution": study.solution,
         "results": study.results or None,
         "source": study.source or None,
     }
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+def _city_named(slug: str | None, field: str) -> City | None:
+    if slug is None:
+        return None
+    city = City.objects.filter(slug=slug).select_related("member_state").first()
+    if city is None:
+        raise InvalidInput(f"No ASCN city “{slug}”.", field)
+    return city
+
+
+def _focus_area(code: str) -> FocusArea:
+    focus_area = FocusArea.objects.filter(code=code).first()
+    if focus_area is None:
+        raise InvalidInput(f"No ASCF focus area “{code}”.", "focus_area")
+    return focus_area
+
+
+def _provider(request, slug: str | None) -> Organisation | None:
+    if slug is None:
+        return None
+    organisation = (
+        organisation_policy.visible(request.user, Organisation.objects.all())
+        .filter(slug=slug)
+        .first()
+    )
+    if organisation is None:
+        raise InvalidInput(f"No organisation “{slug}”.", "provider")
+    return organisation
+
+
+@router.write(
+    "POST",
+    "/partnerships",
+    PartnershipOut,
+    "Record a city partnership (the city's officers and representative, the Secretariat)",
+    status=201,
+)
+def partnerships_create(request, payload: PartnershipIn):
+    """Record a twinning of an ASCN city with another city (an ASCN city by `partner_city`,
+    any other by `partner_name`). The city's Chief Smart City Officers, the National
+    Representatives of its member state and the Secretariat; others get a 403."""
+    data = payload.dict()
+    city = _city_named(data.pop("city"), "city")
+    data["partner_city"] = _city_named(data["partner_city"], "partner_city")
+    partnership = partnership_create(actor=request.user, city=city, **data)
+    return Status(201, partnership_out(partnership))
+
+
+@router.write(
+    "PATCH",
+    "/partnerships/{partnership_id}",
+    PartnershipOut,
+    "Edit or end a city partnership; send the version you read",
+)
+def partnerships_update(request, partnership_id: int, payload: PartnershipPatch):
+    """Edit a partnership, or end it by sending its `end_date` (the record stays). Fields left
+    out are kept; `null` clears what may be cleared. Send the `version` you read (409 when
+    stale). Its ASCN city stays. The same people as for recording it."""
+    partnership = found(queries.partnerships_for(request.user).filter(pk=partnership_id).first())
+    data: dict[str, Any] = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    if "partner_city" in data:
+        data["partner_city"] = _city_named(data["partner_city"], "partner_city")
+    partnership_update(actor=request.user, partnership=partnership, version=version, **data)
+    return partnership_out(
+        found(queries.partnerships_for(request.user).filter(pk=partnership_id).first())
+    )
+
+
+@router.write(
+    "POST",
+    "/case-studies",
+    CaseStudyDetailOut,
+    "Add a case study to the knowledge bank (the Secretariat)",
+    status=201,
+)
+def case_studies_create(request, payload: CaseStudyIn):
+    """Add a case study: the problem, the solution and its results (plain text), its ASCF
+    focus area, and optionally its city and provider organisation (by slug). Without a `slug`
+    its address is made from the title. The Secretariat only."""
+    data = payload.dict()
+    data["focus_area"] = _focus_area(data["focus_area"])
+    data["city"] = _city_named(data["city"], "city")
+    data["provider"] = _provider(request, data["provider"])
+    data["slug"] = data["slug"] or ""
+    study = case_study_create(actor=request.user, **data)
+    return Status(201, _case_study_detail(request, study.slug))
+
+
+@router.write(
+    "PATCH",
+    "/case-studies/{slug}",
+    CaseStudyDetailOut,
+    "Edit a case study; send the version you read",
+)
+def case_studies_update(request, slug: str, payload: CaseStudyPatch):
+    """Edit a case study (the Secretariat). Fields left out are kept; `null` clears what may
+    be cleared. Send the `version` you read (409 when stale). Its address stays."""
+    study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
+    data: dict[str, Any] = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    if "focus_area" in data:
+        data["focus_area"] = _focus_area(data["focus_area"])
+    if "city" in data:
+        data["city"] = _city_named(data["city"], "city")
+    if "provider" in data:
+        data["provider"] = _provider(request, data["provider"])
+    case_study_update(actor=request.user, study=study, version=version, **data)
+    return _case_study_detail(request, slug)

@@ -1,8 +1,21 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ascn.cooperation.models import CaseStudy, CityPartnership
 from ascn.cooperation.services import MAX_POST_CHARS
 from ascn.core.forms import date_field, text_field
+from ascn.core.visibility import Visibility
+from ascn.network.models import City, FocusArea
+from ascn.partners.models import Organisation
+from ascn.partners.permissions import organisation_policy
+
+if TYPE_CHECKING:
+    from ascn.core.types import Actor
 
 
 def _post_body(label: str, rows: int) -> forms.CharField:
@@ -25,17 +38,221 @@ class ReplyForm(forms.Form):
     body = _post_body(_("Your reply"), rows=5)
 
 
-class PartnershipForm(forms.Form):
-    """Record a twinning; the city menu holds only the cities the person may speak for."""
+class CityChoiceField(forms.ModelChoiceField):
+    """A city chosen by its name (and its member state's, as two cities may share one)."""
 
-    city = forms.ModelChoiceField(label=_("ASCN city"), queryset=None, to_field_name="slug")
-    partner_name = forms.CharField(label=_("Partner city"), max_length=200)
-    partner_country = forms.CharField(label=_("Partner's country"), max_length=100, required=False)
-    purpose = text_field(_("Purpose"), required=True)
-    start_date = date_field(_("Start"), required=False)
-    end_date = date_field(_("End"), required=False)
-    outcomes = text_field(_("Outcomes so far"))
+    def label_from_instance(self, obj: City) -> str:
+        return f"{obj.name} ({obj.member_state.name})"
 
-    def __init__(self, *args, cities, **kwargs):
+
+class FocusAreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: FocusArea) -> str:
+        return str(obj.label)
+
+
+SOURCE_HELP = _(
+    "Where it is published: title, publisher, date and link (e.g. “ASCN Case Study, "
+    "ASEAN Secretariat, 2023-05, https://…”). Empty when no source is published."
+)
+
+
+class VersionedForm(forms.Form):
+    """A form that edits a record: it carries the version the person read (409 when stale)."""
+
+    FIELDS: tuple[str, ...] = ()
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = cities
+        self.editing = editing
+        if editing:
+            self.fields["version"].required = True
+
+    def service_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.FIELDS if name in self.fields}
+
+
+class PartnershipForm(VersionedForm):
+    """Record or edit a twinning; the city menu holds only the cities the person may speak
+    for, and a partnership's ASCN city stays what it was recorded with."""
+
+    FIELDS = (
+        "city",
+        "partner_city",
+        "partner_name",
+        "partner_country",
+        "purpose",
+        "start_date",
+        "end_date",
+        "outcomes",
+        "source",
+        "visibility",
+    )
+
+    city = CityChoiceField(label=_("ASCN city"), queryset=None, to_field_name="slug")
+    partner_city = CityChoiceField(
+        label=_("Partner city, when it is an ASCN city"),
+        queryset=City.objects.select_related("member_state").order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Not an ASCN city"),
+    )
+    partner_name = forms.CharField(
+        label=_("Partner city"),
+        max_length=200,
+        required=False,
+        help_text=_("Its name; empty when chosen above (the ASCN city's name is used)."),
+    )
+    partner_country = forms.CharField(label=_("Partner's country"), max_length=100, required=False)
+    purpose = text_field(_("Purpose"), required=True, max_length=5000)
+    start_date = date_field(_("Start"), required=False)
+    end_date = date_field(_("End"), required=False, help_text=_("Empty while it lasts."))
+    outcomes = text_field(_("Outcomes so far"), max_length=5000)
+    source = forms.CharField(
+        label=_("Source"), max_length=300, required=False, help_text=SOURCE_HELP
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who sees it"),
+        choices=Visibility.choices,
+        required=False,
+        initial=Visibility.DRAFT,
+        help_text=_(
+            "A draft is seen by the city's officers, its representative and the Secretariat."
+        ),
+    )
+
+    def __init__(self, *args: Any, cities: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.editing:
+            del self.fields["city"]  # a partnership stays with its ASCN city
+        else:
+            self.fields["city"].queryset = cities.select_related("member_state")
+
+    def service_values(self) -> dict[str, Any]:
+        values = super().service_values()
+        if not values.get("visibility"):
+            values.pop("visibility", None)  # not sent: a draft when new, unchanged when edited
+        return values
+
+    @staticmethod
+    def initial_from(partnership: CityPartnership) -> dict[str, Any]:
+        return {
+            "partner_city": partnership.partner_city.slug if partnership.partner_city else None,
+            "partner_name": partnership.partner_name,
+            "partner_country": partnership.partner_country,
+            "purpose": partnership.purpose,
+            "start_date": partnership.start_date,
+            "end_date": partnership.end_date,
+            "outcomes": partnership.outcomes,
+            "source": partnership.source,
+            "visibility": partnership.visibility,
+            "version": partnership.version,
+        }
+
+    def as_shown(self) -> dict[str, Any]:
+        """The fields as sent, written as ``initial_from`` writes the saved ones."""
+        data = self.service_values()
+        data.pop("city", None)
+        data["partner_city"] = data["partner_city"].slug if data.get("partner_city") else None
+        return data
+
+
+class EndPartnershipForm(forms.Form):
+    end_date = date_field(_("Ended on"), required=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CaseStudyForm(VersionedForm):
+    """A case study of the knowledge bank, as the Secretariat enters it; the address is made
+    from the title. The texts are plain text: paragraphs are kept, nothing else is markup."""
+
+    FIELDS = (
+        "title",
+        "focus_area",
+        "city",
+        "provider",
+        "provider_name",
+        "problem",
+        "solution",
+        "results",
+        "source",
+        "visibility",
+    )
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    focus_area = FocusAreaChoiceField(
+        label=_("ASCF focus area"),
+        queryset=FocusArea.objects.order_by("position"),
+        to_field_name="code",
+    )
+    city = CityChoiceField(
+        label=_("City"),
+        queryset=City.objects.select_related("member_state").order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("None"),
+    )
+    provider = forms.CharField(
+        label=_("Provider organisation in the network"),
+        max_length=200,
+        required=False,
+        help_text=_("Its name or its address code, e.g. Asian Development Bank. Optional."),
+    )
+    provider_name = forms.CharField(
+        label=_("Provider, as the source names it"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the organisation's name."),
+    )
+    problem = text_field(_("Problem"), rows=6, required=True, max_length=20_000)
+    solution = text_field(_("Solution"), rows=6, required=True, max_length=20_000)
+    results = text_field(_("Results"), rows=5, max_length=20_000)
+    source = forms.CharField(
+        label=_("Source"), max_length=300, required=False, help_text=SOURCE_HELP
+    )
+    visibility = forms.ChoiceField(label=_("Who sees it"), choices=Visibility.choices)
+
+    def __init__(self, *args: Any, user: Actor = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_provider(self) -> Organisation | None:
+        text = (self.cleaned_data.get("provider") or "").strip()
+        if not text:
+            return None
+        found = list(
+            organisation_policy.visible(self.user, Organisation.objects.all()).filter(
+                Q(slug=text) | Q(name__iexact=text)
+            )[:2]
+        )
+        if not found:
+            raise forms.ValidationError(_("No organisation is called “%(text)s”.") % {"text": text})
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("“%(text)s” names more than one organisation: give its code (%(codes)s).")
+                % {"text": text, "codes": ", ".join(o.slug for o in found)}
+            )
+        return found[0]
+
+    @staticmethod
+    def initial_from(study: CaseStudy) -> dict[str, Any]:
+        return {
+            "title": study.title,
+            "focus_area": study.focus_area.code,
+            "city": study.city.slug if study.city else None,
+            "provider": study.provider.name if study.provider else "",
+            "provider_name": study.provider_name,
+            "problem": study.problem,
+            "solution": study.solution,
+            "results": study.results,
+            "source": study.source,
+            "visibility": study.visibility,
+            "version": study.version,
+        }
+
+    def as_shown(self) -> dict[str, Any]:
+        data = self.service_values()
+        data["focus_area"] = data["focus_area"].code if data.get("focus_area") else None
+        data["city"] = data["city"].slug if data.get("city") else None
+        data["provider"] = data["provider"].name if data.get("provider") else ""
+        return data

@@ -3,8 +3,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from ascn.core.api import InputSchema
-from ascn.plans.schemas import FocusAreaCode
+from ascn.core.api import InputSchema, IsoDate, Keep, example
+from ascn.plans.schemas import FocusAreaCode, VisibilityCode
 
 SLUG = r"^[-a-z0-9]+$"
 
@@ -36,6 +36,7 @@ class PartnershipOut(Schema):
     outcomes: str | None
     source: str | None
     visibility: str
+    version: int
 
 
 class CaseStudyOut(Schema):
@@ -50,7 +51,108 @@ class CaseStudyOut(Schema):
 
 
 class CaseStudyDetailOut(CaseStudyOut):
+    version: int
     problem: str
     solution: str
     results: str | None
     source: str | None
+
+
+# --- writes ------------------------------------------------------------------------------
+
+TEXT = 20_000
+SOURCE_DESCRIPTION = "Where it is published: title, publisher, date and link."
+
+
+class PartnershipIn(InputSchema):
+    city: str = Field(..., max_length=80, pattern=SLUG, description="The ASCN city's slug.")
+    partner_city: str | None = Field(
+        None, max_length=80, pattern=SLUG, description="The partner's slug, when an ASCN city."
+    )
+    partner_name: str = Field(
+        "", max_length=200, description="The partner city; empty: the ASCN partner's name."
+    )
+    partner_country: str = Field("", max_length=100)
+    purpose: str = Field(..., min_length=1, max_length=5000)
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
+    outcomes: str = Field("", max_length=5000)
+    source: str = Field("", max_length=300, description=SOURCE_DESCRIPTION)
+    visibility: VisibilityCode = "draft"
+
+    model_config = example(
+        {
+            "city": "phuket",
+            "partner_name": "Yokohama",
+            "partner_country": "Japan",
+            "purpose": "Smart port know-how",
+            "start_date": "2019-07-08",
+            "visibility": "public",
+        }
+    )
+
+
+class PartnershipPatch(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    partner_city: str | None = Field(
+        None, max_length=80, pattern=SLUG, description="null: not an ASCN city"
+    )
+    partner_name: str = Keep(min_length=1, max_length=200)
+    partner_country: str | None = Field(None, max_length=100, description="null clears it")
+    purpose: str = Keep(min_length=1, max_length=5000)
+    start_date: IsoDate | None = Field(None, description="null clears it")
+    end_date: IsoDate | None = Field(None, description="The day it ended; null: it lasts")
+    outcomes: str | None = Field(None, max_length=5000, description="null clears it")
+    source: str | None = Field(None, max_length=300, description="null clears it")
+    visibility: VisibilityCode = Keep()
+
+    model_config = example({"version": 1, "end_date": "2025-12-31"})
+
+
+class CaseStudyIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=200)
+    slug: str | None = Field(
+        None, max_length=120, pattern=SLUG, description="Its address; empty: made from the title."
+    )
+    focus_area: FocusAreaCode
+    city: str | None = Field(None, max_length=80, pattern=SLUG, description="A city's slug.")
+    provider: str | None = Field(
+        None, max_length=100, pattern=SLUG, description="The provider organisation's slug."
+    )
+    provider_name: str = Field(
+        "", max_length=200, description="As the source names it; empty: the organisation's name."
+    )
+    problem: str = Field(..., min_length=1, max_length=TEXT, description="Plain text.")
+    solution: str = Field(..., min_length=1, max_length=TEXT, description="Plain text.")
+    results: str = Field("", max_length=TEXT, description="Plain text.")
+    source: str = Field("", max_length=300, description=SOURCE_DESCRIPTION)
+    visibility: VisibilityCode = "draft"
+
+    model_config = example(
+        {
+            "title": "Flood early warning by text message",
+            "focus_area": "built-infrastructure",
+            "city": "phuket",
+            "problem": "Flash floods reached homes before warnings did.",
+            "solution": "River gauges send a text message to residents downstream.",
+            "visibility": "draft",
+        }
+    )
+
+
+class CaseStudyPatch(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    title: str = Keep(min_length=1, max_length=200)
+    focus_area: FocusAreaCode = Keep()
+    city: str | None = Field(None, max_length=80, pattern=SLUG, description="null: no city")
+    provider: str | None = Field(
+        None, max_length=100, pattern=SLUG, description="null: no organisation in the network"
+    )
+    provider_name: str | None = Field(None, max_length=200, description="null clears it")
+    problem: str = Keep(min_length=1, max_length=TEXT)
+    solution: str = Keep(min_length=1, max_length=TEXT)
+    results: str | None = Field(None, max_length=TEXT, description="null clears it")
+    source: str | None = Field(None, max_length=300, description="null clears it")
+    visibility: VisibilityCode = Keep()
+
+    model_config = example({"version": 1, "visibility": "public"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -14,12 +15,22 @@ from ascn.cooperation.markdown import render_markdown
 from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
 from ascn.cooperation.permissions import (
     can_moderate,
+    case_study_policy,
     is_member,
     partnership_policy,
 )
 from ascn.core import audit
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
-from ascn.core.services import audit_and_announce, lock, save_fields, save_new, validate
+from ascn.core.services import (
+    audit_and_announce,
+    free_slug,
+    lock,
+    lock_version,
+    save_fields,
+    save_new,
+    save_version,
+    validate,
+)
 from ascn.network.models import City, FocusArea
 
 if TYPE_CHECKING:
@@ -85,7 +96,15 @@ def partnership_create(
     )
     if partner_city is not None:
         partnership.partner_country = partner_city.member_state.name
-    if partner_city is not None and partner_city.pk == city.pk:
+    _check_partnership(partnership)
+    return save_new(actor, "cooperation.partnership.created", partnership, PARTNERSHIP_FIELDS)
+
+
+def _check_partnership(partnership: CityPartnership) -> None:
+    if (
+        partnership.partner_city_id is not None
+        and partnership.partner_city_id == partnership.city_id
+    ):
         raise InvalidInput(_("A city does not twin with itself."), field="partner_city")
     if not partnership.partner_name:
         raise InvalidInput(_("Name the partner city."), field="partner_name")
@@ -97,7 +116,78 @@ def partnership_create(
         and partnership.end_date < partnership.start_date
     ):
         raise InvalidInput(_("The end cannot come before the start."), field="end_date")
-    return save_new(actor, "cooperation.partnership.created", partnership, PARTNERSHIP_FIELDS)
+
+
+PARTNERSHIP_EDITABLE = set(PARTNERSHIP_FIELDS) - {"city"}
+_CLEARABLE_TEXT = ("partner_country", "outcomes", "source")
+
+
+@transaction.atomic
+def partnership_update(
+    *, actor: Actor, partnership: CityPartnership, version: int, **changes: Any
+) -> CityPartnership:
+    """Edit a partnership (its ASCN city stays: record a new one for another city). The
+    city's officers, its National Representative and the Secretariat; a stale ``version`` is a
+    409 and nothing is written."""
+    if actor is not None:
+        partnership_policy.require(actor, "change", partnership)
+    partnership = lock_version(partnership, version)
+    unknown = set(changes) - PARTNERSHIP_EDITABLE
+    if unknown:
+        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
+    changes = _strip(changes)
+    for key in _CLEARABLE_TEXT:
+        if key in changes and changes[key] is None:
+            changes[key] = ""
+    for key, value in changes.items():
+        setattr(partnership, key, value)
+    if "partner_city" in changes and partnership.partner_city is not None:
+        if not changes.get("partner_name"):
+            partnership.partner_name = partnership.partner_city.name
+        partnership.partner_country = partnership.partner_city.member_state.name
+    _check_partnership(partnership)
+    validate(partnership)
+    changed = audit.diff(before, audit.snapshot(partnership, PARTNERSHIP_FIELDS))
+    save_version(actor, "cooperation.partnership.updated", partnership, changed)
+    return partnership
+
+
+@transaction.atomic
+def partnership_end(
+    *, actor: Actor, partnership: CityPartnership, version: int, end_date: dt.date
+) -> CityPartnership:
+    """End a partnership on ``end_date``: the record stays, with its period."""
+    if end_date is None:
+        raise InvalidInput(_("Give the date the partnership ended."), field="end_date")
+    if end_date > dt.date.today():
+        raise InvalidInput(_("A partnership cannot end in the future."), field="end_date")
+    return partnership_update(
+        actor=actor, partnership=partnership, version=version, end_date=end_date
+    )
+
+
+# Addresses of pages under /cooperation/case-studies/ that a case study's slug must not take.
+RESERVED_SLUGS = frozenset({"new"})
+CASE_STUDY_EDITABLE = set(CASE_STUDY_FIELDS) - {"slug"}
+_REQUIRED_TEXT = ("title", "problem", "solution")
+_TEXT_LIMITS = {"problem": 20_000, "solution": 20_000, "results": 20_000}
+
+
+def _require_curator(actor: Actor) -> None:
+    if actor is not None and not can_moderate(actor):
+        raise PermissionDenied(_("Only the Secretariat adds case studies."))
+
+
+def _check_case_study(study: CaseStudy) -> None:
+    for field in _REQUIRED_TEXT:
+        if not getattr(study, field):
+            raise InvalidInput(_("This field is required."), field=field)
+    for field, limit in _TEXT_LIMITS.items():
+        if len(getattr(study, field) or "") > limit:
+            raise InvalidInput(_("At most %(n)d characters.") % {"n": limit}, field=field)
+    if study.provider is not None and not study.provider_name:
+        study.provider_name = study.provider.name
 
 
 @transaction.atomic
@@ -111,9 +201,9 @@ def case_study_create(
     slug: str = "",
     **optional: Any,
 ) -> CaseStudy:
-    """Add a case study to the knowledge bank (the Secretariat curates it)."""
-    if actor is not None and not can_moderate(actor):
-        raise PermissionDenied(_("Only the Secretariat adds case studies."))
+    """Add a case study to the knowledge bank (the Secretariat curates it). Without a
+    ``slug``, its address is made from the title (``-2``, ``-3``… when taken)."""
+    _require_curator(actor)
     unknown = set(optional) - set(CASE_STUDY_FIELDS)
     if unknown:
         raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
@@ -123,15 +213,47 @@ def case_study_create(
         (problem or "").strip(),
         (solution or "").strip(),
     )
-    for field in ("title", "problem", "solution"):
-        if not getattr(study, field):
-            raise InvalidInput(_("This field is required."), field=field)
-    if study.provider is not None and not study.provider_name:
-        study.provider_name = study.provider.name
-    study.slug = slugify(slug or title)[:120]
-    if CaseStudy.objects.filter(slug=study.slug).exists():
-        raise InvalidInput(_("A case study with this slug exists."), field="slug")
+    _check_case_study(study)
+    if slug:
+        study.slug = slugify(slug)[:120]
+        if study.slug in RESERVED_SLUGS or CaseStudy.objects.filter(slug=study.slug).exists():
+            raise InvalidInput(_("A case study with this slug exists."), field="slug")
+    else:
+        base = slugify(study.title)[:110] or "case-study"
+        study.slug = free_slug(CaseStudy, base, reserved=RESERVED_SLUGS)
     return save_new(actor, "cooperation.casestudy.created", study, CASE_STUDY_FIELDS)
+
+
+@transaction.atomic
+def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes: Any) -> CaseStudy:
+    """Edit a case study (the Secretariat); its address stays. A stale ``version`` is a 409
+    and nothing is written."""
+    if actor is not None:
+        case_study_policy.require(actor, "change", study)
+    study = lock_version(study, version)
+    unknown = set(changes) - CASE_STUDY_EDITABLE
+    if unknown:
+        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    before = audit.snapshot(study, CASE_STUDY_FIELDS)
+    old_provider = study.provider
+    changes = _strip(changes)
+    for key in ("results", "provider_name", "source"):
+        if key in changes and changes[key] is None:
+            changes[key] = ""
+    for key, value in changes.items():
+        setattr(study, key, value)
+    if (
+        study.provider is not None
+        and study.provider != old_provider
+        and (not study.provider_name or (old_provider and study.provider_name == old_provider.name))
+    ):
+        # another organisation: its name, unless the source's own wording was given
+        study.provider_name = study.provider.name
+    _check_case_study(study)
+    validate(study)
+    changed = audit.diff(before, audit.snapshot(study, CASE_STUDY_FIELDS))
+    save_version(actor, "cooperation.casestudy.updated", study, changed)
+    return study
 
 
 # --- discussions ---------------------------------------------------------------------

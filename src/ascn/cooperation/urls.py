@@ -5,6 +5,12 @@ from ascn.core.views import translations_page
 
 urlpatterns = [
     path("cooperation/", views.cooperation_index, name="cooperation"),
+    path("cooperation/case-studies/new/", views.case_study_new, name="case-study-new"),
+    path(
+        "cooperation/case-studies/<slug:slug>/edit/",
+        views.case_study_edit,
+        name="case-study-edit",
+    ),
     path(
         "cooperation/case-studies/<slug:slug>/",
         views.case_study_detail,
@@ -17,6 +23,16 @@ urlpatterns = [
         name="case-study-translations",
     ),
     path("cooperation/partnerships/new/", views.partnership_new, name="partnership-new"),
+    path(
+        "cooperation/partnerships/<int:pk>/edit/",
+        views.partnership_edit,
+        name="partnership-edit",
+    ),
+    path(
+        "cooperation/partnerships/<int:pk>/end/",
+        views.partnership_ending,
+        name="partnership-end",
+    ),
     path("cooperation/forum/<slug:code>/", views.forum, name="forum"),
     path("cooperation/threads/<int:pk>/", views.thread_detail, name="thread-detail"),
     path(

@@ -3,29 +3,44 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.cooperation import queries
-from ascn.cooperation.forms import PartnershipForm, ReplyForm, ThreadForm
-from ascn.cooperation.models import Post
-from ascn.cooperation.permissions import can_moderate, is_member
+from ascn.cooperation.forms import (
+    CaseStudyForm,
+    EndPartnershipForm,
+    PartnershipForm,
+    ReplyForm,
+    ThreadForm,
+)
+from ascn.cooperation.models import CaseStudy, CityPartnership, Post
+from ascn.cooperation.permissions import (
+    can_moderate,
+    case_study_policy,
+    is_member,
+    partnership_policy,
+)
 from ascn.cooperation.services import (
+    case_study_create,
+    case_study_update,
     partnership_create,
+    partnership_end,
+    partnership_update,
     post_create,
     post_hide,
     thread_create,
     thread_moderate,
 )
 from ascn.cooperation.timeline import timeline_for
-from ascn.core.errors import DomainError, InvalidInput, PermissionDenied
+from ascn.core.errors import DomainError, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
-from ascn.core.views import send_form
+from ascn.core.views import conflict_rows, send_form
 from ascn.network.models import City, FocusArea
 
 
@@ -42,8 +57,10 @@ def cooperation_index(request):
             if member
             else FocusArea.objects.order_by("position"),
             "member": member,
-            # the Secretariat curates the knowledge bank, in the back office
-            "may_add_case_study": can_moderate(request.user) and request.user.is_staff,
+            # the Secretariat curates the knowledge bank
+            "may_add_case_study": can_moderate(request.user),
+            "may_record_partnership": _cities_spoken_for(request.user).exists(),
+            "editable_partnerships": _editable_partnerships(request.user),
         },
     )
 
@@ -51,7 +68,11 @@ def cooperation_index(request):
 @require_GET
 def case_study_detail(request, slug: str):
     study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
-    return render(request, "cooperation/case_study_detail.html", {"study": study})
+    return render(
+        request,
+        "cooperation/case_study_detail.html",
+        {"study": study, "can_change": case_study_policy.can(request.user, "change", study)},
+    )
 
 
 def _require_member(request) -> None:
@@ -174,6 +195,56 @@ def _cities_spoken_for(user):
     ).order_by("name")
 
 
+def _editable_partnerships(user) -> set[int]:
+    """The ids of the partnerships this person may edit (shown with an "Edit" link)."""
+    scopes = scopes_of(user)
+    qs = queries.partnerships_for(user)
+    if scopes.secretariat:
+        return set(qs.values_list("pk", flat=True))
+    if not (scopes.city_ids or scopes.member_state_ids):
+        return set()
+    return set(
+        qs.filter(
+            Q(city_id__in=scopes.city_ids) | Q(city__member_state_id__in=scopes.member_state_ids)
+        ).values_list("pk", flat=True)
+    )
+
+
+def _edit_page(
+    request, template: str, form, *, record=None, stale=None, status: int = 200, **extra
+):
+    return render(
+        request,
+        template,
+        {"form": form, "record": record, "stale": stale, **extra},
+        status=status,
+    )
+
+
+def _save(form, save) -> tuple[int, object | None]:
+    """Validate ``form`` and hand it to ``save``: (status, the record saved or None)."""
+    if not form.is_valid():
+        return 422, None
+    try:
+        return 200, save(form.service_values())
+    except StaleEdit:
+        return 409, None
+    except InvalidInput as exc:
+        form_error(form, exc)
+        return exc.status, None
+
+
+def _stale(request, form_class, form, current, **form_kwargs):
+    """After a 409: what is saved next to what was sent, and the sent form again with the
+    saved version (saving it again is a deliberate choice)."""
+    stale = {"conflicts": conflict_rows(form, form.as_shown(), form_class.initial_from(current))}
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    again = form_class(data, editing=True, **form_kwargs)
+    again.is_valid()
+    return stale, again
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_new(request):
@@ -186,11 +257,170 @@ def partnership_new(request):
         sent = send_form(
             request,
             form,
-            lambda data: partnership_create(actor=request.user, **data),
+            lambda data: partnership_create(actor=request.user, **form.service_values()),
             saved_message=_("The partnership is recorded."),
-            next_url=reverse("cooperation"),
+            next_url=reverse("cooperation") + "#partnerships",
         )
         if sent.response:
             return sent.response
         status = sent.status
-    return render(request, "cooperation/partnership_form.html", {"form": form}, status=status)
+    return _edit_page(request, "cooperation/partnership_form.html", form, status=status)
+
+
+def _partnership_to_change(request, pk: int) -> CityPartnership:
+    partnership = found(queries.partnerships_for(request.user).filter(pk=pk).first())
+    if not partnership_policy.can(request.user, "change", partnership):
+        raise PermissionDenied(
+            _(
+                "Only the city's officers, its National Representative and the Secretariat record its partnerships."
+            )
+        )
+    return partnership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request, pk: int):
+    partnership = _partnership_to_change(request, pk)
+    template = "cooperation/partnership_form.html"
+    end_form = EndPartnershipForm(initial={"version": partnership.version}, prefix="end")
+    if request.method == "GET":
+        form = PartnershipForm(initial=PartnershipForm.initial_from(partnership), editing=True)
+        return _edit_page(request, template, form, record=partnership, end_form=end_form)
+    form = PartnershipForm(request.POST, editing=True)
+
+    def save(values):
+        values.pop("city", None)
+        return partnership_update(
+            actor=request.user,
+            partnership=partnership,
+            version=form.cleaned_data["version"],
+            **values,
+        )
+
+    status, saved = _save(form, save)
+    if saved is not None:
+        messages.success(request, _("The partnership is saved."))
+        return HttpResponseRedirect(reverse("cooperation") + "#partnerships")
+    stale = None
+    if status == 409:
+        partnership = _partnership_to_change(request, pk)
+        stale, form = _stale(request, PartnershipForm, form, partnership)
+        end_form = EndPartnershipForm(initial={"version": partnership.version}, prefix="end")
+    return _edit_page(
+        request,
+        template,
+        form,
+        record=partnership,
+        stale=stale,
+        status=status,
+        end_form=end_form,
+    )
+
+
+@login_required
+@require_POST
+def partnership_ending(request, pk: int):
+    partnership = _partnership_to_change(request, pk)
+    end_form = EndPartnershipForm(request.POST, prefix="end")
+    status = 422
+    if end_form.is_valid():
+        try:
+            partnership_end(
+                actor=request.user,
+                partnership=partnership,
+                version=end_form.cleaned_data["version"],
+                end_date=end_form.cleaned_data["end_date"],
+            )
+        except StaleEdit as exc:
+            messages.error(request, exc.message)
+            status = 409
+            partnership = _partnership_to_change(request, pk)
+            end_form = EndPartnershipForm(
+                initial={
+                    "version": partnership.version,
+                    "end_date": request.POST.get("end-end_date"),
+                },
+                prefix="end",
+            )
+        except InvalidInput as exc:
+            form_error(end_form, exc)
+            status = exc.status
+        else:
+            messages.success(request, _("The partnership is recorded as ended."))
+            return HttpResponseRedirect(reverse("cooperation") + "#partnerships")
+    form = PartnershipForm(initial=PartnershipForm.initial_from(partnership), editing=True)
+    return _edit_page(
+        request,
+        "cooperation/partnership_form.html",
+        form,
+        record=partnership,
+        status=status,
+        end_form=end_form,
+    )
+
+
+ONLY_SECRETARIAT_CASES = _("Only the Secretariat adds case studies.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_study_new(request):
+    if not can_moderate(request.user):
+        raise PermissionDenied(ONLY_SECRETARIAT_CASES)
+    template = "cooperation/case_study_form.html"
+    if request.method == "GET":
+        form = CaseStudyForm(user=request.user, initial={"visibility": "draft"})
+        return _edit_page(request, template, form)
+    form = CaseStudyForm(request.POST, user=request.user)
+
+    def save(values):
+        return case_study_create(
+            actor=request.user,
+            title=values.pop("title"),
+            problem=values.pop("problem"),
+            solution=values.pop("solution"),
+            focus_area=values.pop("focus_area"),
+            **values,
+        )
+
+    status, study = _save(form, save)
+    if isinstance(study, CaseStudy):
+        messages.success(request, _("The case study is added to the knowledge bank."))
+        return HttpResponseRedirect(study.get_absolute_url())
+    return _edit_page(request, template, form, status=status)
+
+
+def _case_study_to_change(request, slug: str) -> CaseStudy:
+    study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
+    if not case_study_policy.can(request.user, "change", study):
+        raise PermissionDenied(ONLY_SECRETARIAT_CASES)
+    return study
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_study_edit(request, slug: str):
+    study = _case_study_to_change(request, slug)
+    template = "cooperation/case_study_form.html"
+    if request.method == "GET":
+        form = CaseStudyForm(
+            initial=CaseStudyForm.initial_from(study), user=request.user, editing=True
+        )
+        return _edit_page(request, template, form, record=study)
+    form = CaseStudyForm(request.POST, user=request.user, editing=True)
+
+    def save(values):
+        return case_study_update(
+            actor=request.user, study=study, version=form.cleaned_data["version"], **values
+        )
+
+    status, saved = _save(form, save)
+    if isinstance(saved, CaseStudy):
+        messages.success(request, _("The case study is saved."))
+        return HttpResponseRedirect(saved.get_absolute_url())
+    stale = None
+    if status == 409:
+        study = _case_study_to_change(request, slug)
+        stale, form = _stale(request, CaseStudyForm, form, study, user=request.user)
+    return _edit_page(request, template, form, record=study, stale=stale, status=status)
