@@ -147,6 +147,7 @@ def key_pages() -> list[tuple[str | None, str]]:
     published_plan = ActionPlan.objects.filter(status="published").order_by("pk").first()
     programme = Programme.objects.filter(calls__isnull=False).order_by("pk").first()
     programme = programme or Programme.objects.order_by("pk").first()
+    call = programme.calls.order_by("pk").first()
     meeting = Meeting.objects.order_by("-start_date").first()
     agreement = Agreement.objects.order_by("pk").first()
     study = CaseStudy.objects.get()
@@ -230,6 +231,9 @@ def key_pages() -> list[tuple[str | None, str]]:
         (SECRETARIAT, f"/projects/import/{job.pk}/"),
         (SECRETARIAT, "/accounts/invitations/"),
         (SECRETARIAT, f"/programmes/{programme.slug}/"),
+        (SECRETARIAT, "/programmes/new/"),
+        (SECRETARIAT, f"/programmes/{programme.slug}/edit/"),
+        *([(SECRETARIAT, f"/programmes/{programme.slug}/calls/{call.pk}/edit/")] if call else []),
         (SECRETARIAT, f"/meetings/{meeting.slug}/"),
         (SECRETARIAT, "/agreements/new/"),
         (SECRETARIAT, f"/agreements/{agreement.slug}/"),

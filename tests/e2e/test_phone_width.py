@@ -189,6 +189,8 @@ def _pages() -> dict[str | None, list[str]]:
             "/accounts/invitations/",
             "/accounts/tokens/",
             f"/programmes/{programme.slug}/",
+            "/programmes/new/",
+            f"/programmes/{programme.slug}/edit/",
             f"/meetings/{meeting.slug}/",
             "/agreements/new/",
             "/agreements/undp-jetro-2018/",
