@@ -36,7 +36,6 @@ def _edit_form(programme: Programme, **changes) -> dict:
         "implementer": programme.implementer.slug if programme.implementer_id else "",
         "description": programme.description,
         "total_amount": programme.total_amount,
-        "currency": programme.currency,
         "max_award_amount": programme.max_award_amount or "",
         "period_start": programme.period_start or "",
         "period_end": programme.period_end or "",

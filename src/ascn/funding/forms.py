@@ -128,19 +128,22 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, *args, sponsors=None, organisations=(), editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if editing:
+        self.record_fields = list(type(self).record_fields)
+        if editing:  # the sponsor and the currency stay, as in the API's PATCH
             del self.fields["sponsor"]
+            del self.fields["currency"]
+            self.record_fields.remove("currency")
         else:
             del self.fields["version"]
             self.fields["sponsor"].choices = [("", _("Choose the sponsor"))] + [
                 (o.slug, o.name) for o in sponsors or ()
             ]
+            self.fields["currency"].choices = _choices(
+                sorted(codelists.codelist(codelists.CURRENCY).items())
+            )
         self.fields["implementer"].choices = [("", _("The sponsor itself"))] + [
             (o.slug, o.name) for o in organisations
         ]
-        self.fields["currency"].choices = _choices(
-            sorted(codelists.codelist(codelists.CURRENCY).items())
-        )
         self.fields["eligible_countries"].choices = [
             (s.code, s.name) for s in MemberState.objects.all()
         ]
@@ -155,7 +158,7 @@ class ProgrammeForm(forms.Form):
 
     @classmethod
     def initial_from(cls, programme) -> dict:
-        initial = {f: getattr(programme, f) for f in cls.record_fields}
+        initial = {f: getattr(programme, f) for f in cls.record_fields if f != "currency"}
         initial["version"] = programme.version
         initial["implementer"] = programme.implementer.slug if programme.implementer_id else ""
         return initial
