@@ -117,7 +117,9 @@ class ProgrammeForm(forms.Form):
     instruments = forms.MultipleChoiceField(
         label=_("Instruments"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    website = forms.URLField(label=_("Website"), required=False, max_length=200)
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
     visibility = forms.ChoiceField(label=_("Who may see it"))
     source = forms.CharField(
         label=_("Source"),
