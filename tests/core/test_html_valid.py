@@ -154,6 +154,7 @@ def key_pages() -> list[tuple[str | None, str]]:
     published_plan = ActionPlan.objects.filter(status="published").order_by("pk").first()
     programme = Programme.objects.filter(calls__isnull=False).order_by("pk").first()
     programme = programme or Programme.objects.order_by("pk").first()
+    call = programme.calls.order_by("pk").first()
     meeting = Meeting.objects.order_by("-start_date").first()
     agreement = Agreement.objects.order_by("pk").first()
     study = CaseStudy.objects.get()
@@ -240,6 +241,9 @@ def key_pages() -> list[tuple[str | None, str]]:
         (SECRETARIAT, f"/projects/import/{job.pk}/"),
         (SECRETARIAT, "/accounts/invitations/"),
         (SECRETARIAT, f"/programmes/{programme.slug}/"),
+        (SECRETARIAT, "/programmes/new/"),
+        (SECRETARIAT, f"/programmes/{programme.slug}/edit/"),
+        *([(SECRETARIAT, f"/programmes/{programme.slug}/calls/{call.pk}/edit/")] if call else []),
         (SECRETARIAT, f"/meetings/{meeting.slug}/"),
         (SECRETARIAT, "/agreements/new/"),
         (SECRETARIAT, "/cooperation/case-studies/new/"),
@@ -248,6 +252,9 @@ def key_pages() -> list[tuple[str | None, str]]:
         (SECRETARIAT, f"/agreements/{agreement.slug}/edit/"),
         (SECRETARIAT, "/cities/phuket/officers/"),
         (SECRETARIAT, "/member-states/th/representatives/"),
+        (SECRETARIAT, "/member-states/th/edit/"),
+        (SECRETARIAT, "/cities/phuket/edit/"),
+        (SECRETARIAT, "/cities/new/"),
         (SECRETARIAT, "/meetings/new/"),
         (SECRETARIAT, f"/meetings/{meeting.slug}/manage/"),
         (SECRETARIAT, f"/meetings/{meeting.slug}/edit/"),

@@ -6,6 +6,7 @@ Thin: validate the input, call a service, shape the answer. Money is
 
 from typing import Literal
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import Status
 
@@ -16,6 +17,7 @@ from ascn.core.api import (
 )
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
+from ascn.core.services import free_slug
 from ascn.funding import queries
 from ascn.funding.models import Application, Award, Call, Programme
 from ascn.funding.schemas import (
@@ -29,6 +31,7 @@ from ascn.funding.schemas import (
     DisbursementIn,
     DisbursementOut,
     ProgrammeDetailOut,
+    ProgrammeIn,
     ProgrammeOut,
     ProgrammePatch,
 )
@@ -40,9 +43,11 @@ from ascn.funding.services import (
     call_create,
     call_update,
     disbursement_create,
+    programme_create,
     programme_update,
 )
 from ascn.funding.validation import call_is_open
+from ascn.partners.queries import organisations_for
 from ascn.plans import money
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
@@ -195,6 +200,46 @@ def programmes_read(request, slug: str):
     """One programme: eligibility (countries, focus areas, stages, instruments), its calls
     and its awards (those you may see)."""
     return programme_detail_out(_programme_or_404(request, slug), request.user)
+
+
+@router.write(
+    "POST",
+    "/programmes",
+    ProgrammeDetailOut,
+    "Add a funding programme (the sponsor's members, the Secretariat)",
+    status=201,
+)
+def programmes_create(request, payload: ProgrammeIn):
+    """Add a funding programme (members of the sponsor organisation, or the Secretariat). The
+    slug is made from the name unless given; money in the programme's currency (`total`'s);
+    a new programme is a draft unless `visibility` says otherwise."""
+    data = payload.dict()
+    sponsor = organisations_for(request.user).filter(slug=data.pop("sponsor")).first()
+    if sponsor is None:
+        raise InvalidInput("No organisation with this slug.", "sponsor")
+    implementer_slug = data.pop("implementer")
+    implementer = None
+    if implementer_slug:
+        implementer = organisations_for(request.user).filter(slug=implementer_slug).first()
+        if implementer is None:
+            raise InvalidInput("No organisation with this slug.", "implementer")
+    total = data.pop("total")
+    currency = total["currency"]
+    cap = data.pop("max_award")
+    slug = data.pop("slug") or free_slug(Programme, slugify(data["name"])[:90] or "programme")
+    programme = programme_create(
+        actor=request.user,
+        slug=slug,
+        sponsor=sponsor,
+        implementer=implementer,
+        total_amount=total["amount"],
+        currency=currency,
+        max_award_amount=None if cap is None else _amount_in(cap, currency, "max_award"),
+        **data,
+    )
+    return Status(
+        201, programme_detail_out(_programme_or_404(request, programme.slug), request.user)
+    )
 
 
 @router.write(

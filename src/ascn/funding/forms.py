@@ -8,6 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import date_field, text_field
+from ascn.core.visibility import Visibility
+from ascn.network.models import FocusArea, MemberState
+from ascn.plans import codelists
+from ascn.plans.models import FinancingInstrument
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
 
@@ -46,3 +50,141 @@ class CallForm(forms.Form):
     opens_on = date_field(_("Opens"))
     closes_on = date_field(_("Closes"))
     description = text_field(_("Description"), max_length=20000)
+
+
+def _choices(pairs) -> list[tuple[str, str]]:
+    return [(str(code), str(label)) for code, label in pairs]
+
+
+class ProgrammeForm(forms.Form):
+    """A programme's record. The sponsor is chosen by name when the programme is new (and
+    only among the organisations the person may add programmes for); the slug comes from
+    the name."""
+
+    record_fields = [
+        "name",
+        "description",
+        "total_amount",
+        "currency",
+        "max_award_amount",
+        "period_start",
+        "period_end",
+        "period_label",
+        "eligible_countries",
+        "eligible_focus_areas",
+        "eligible_stages",
+        "instruments",
+        "website",
+        "visibility",
+        "source",
+    ]
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    sponsor = forms.ChoiceField(label=_("Sponsor"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    implementer = forms.ChoiceField(label=_("Implemented by"), required=False)
+    description = text_field(_("Description"), rows=4, max_length=20000)
+    total_amount = forms.DecimalField(
+        label=_("Total"), max_digits=16, decimal_places=2, min_value=Decimal("0")
+    )
+    currency = forms.ChoiceField(label=_("Currency"))
+    max_award_amount = forms.DecimalField(
+        label=_("Largest award"),
+        required=False,
+        help_text=_("Leave it empty when the programme publishes no cap."),
+        **AMOUNT,
+    )
+    period_start = date_field(_("Runs from"), required=False)
+    period_end = date_field(_("Runs until"), required=False)
+    period_label = forms.CharField(
+        label=_("Period as published"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. “5 years from 2018”"),
+    )
+    eligible_countries = forms.MultipleChoiceField(
+        label=_("Eligible member states"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the programme publishes no restriction."),
+    )
+    eligible_focus_areas = forms.MultipleChoiceField(
+        label=_("Eligible focus areas"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    eligible_stages = forms.MultipleChoiceField(
+        label=_("Eligible project stages"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    instruments = forms.MultipleChoiceField(
+        label=_("Instruments"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
+    visibility = forms.ChoiceField(label=_("Who may see it"))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the programme and its figures are published."),
+    )
+
+    def __init__(self, *args, sponsors=None, organisations=(), editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record_fields = list(type(self).record_fields)
+        if editing:  # the sponsor and the currency stay, as in the API's PATCH
+            del self.fields["sponsor"]
+            del self.fields["currency"]
+            self.record_fields.remove("currency")
+        else:
+            del self.fields["version"]
+            self.fields["sponsor"].choices = [("", _("Choose the sponsor"))] + [
+                (o.slug, o.name) for o in sponsors or ()
+            ]
+            self.fields["currency"].choices = _choices(
+                sorted(codelists.codelist(codelists.CURRENCY).items())
+            )
+        self.fields["implementer"].choices = [("", _("The sponsor itself"))] + [
+            (o.slug, o.name) for o in organisations
+        ]
+        self.fields["eligible_countries"].choices = [
+            (s.code, s.name) for s in MemberState.objects.all()
+        ]
+        self.fields["eligible_focus_areas"].choices = [
+            (a.code, a.label) for a in FocusArea.objects.all()
+        ]
+        self.fields["eligible_stages"].choices = _choices(
+            codelists.codelist(codelists.PROJECT_STATUS).items()
+        )
+        self.fields["instruments"].choices = _choices(FinancingInstrument.choices)
+        self.fields["visibility"].choices = _choices(Visibility.choices)
+
+    @classmethod
+    def initial_from(cls, programme) -> dict:
+        initial = {f: getattr(programme, f) for f in cls.record_fields if f != "currency"}
+        initial["version"] = programme.version
+        initial["implementer"] = programme.implementer.slug if programme.implementer_id else ""
+        return initial
+
+    def service_values(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.record_fields}
+
+    def as_shown(self) -> dict:
+        shown = {f: self.cleaned_data.get(f) for f in self.record_fields}
+        shown["implementer"] = self.cleaned_data.get("implementer") or ""
+        return shown
+
+
+class CallEditForm(CallForm):
+    """A call's dates, title and description. A call is open between its dates: closing it
+    early is giving it an earlier closing date."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    record_fields = ["title", "opens_on", "closes_on", "description"]
+
+    @classmethod
+    def initial_from(cls, call) -> dict:
+        return {"version": call.version, **{f: getattr(call, f) for f in cls.record_fields}}
+
+    def as_shown(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in self.record_fields}

@@ -76,6 +76,28 @@ class ProgrammeDetailOut(ProgrammeOut):
     awards: list[AwardOut]
 
 
+class ProgrammeIn(InputSchema):
+    sponsor: str = Field(..., max_length=100, description="The sponsor organisation's slug.")
+    name: str = Field(..., min_length=1, max_length=200)
+    slug: str = Field(
+        "", max_length=100, pattern=r"^[-a-z0-9]*$", description="Made from the name when empty."
+    )
+    implementer: str | None = Field(None, max_length=100, description="An organisation's slug.")
+    description: str = Field("", max_length=20000)
+    total: MoneyIn
+    max_award: MoneyIn | None = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
+    period_label: str = Field("", max_length=100)
+    eligible_countries: list[str] = Field([], max_length=20)
+    eligible_focus_areas: list[str] = Field([], max_length=10)
+    eligible_stages: list[str] = Field([], max_length=10)
+    instruments: list[str] = Field([], max_length=10)
+    website: str = Field("", max_length=200)
+    visibility: VisibilityCode = "draft"
+    source: str = Field("", max_length=300)
+
+
 class ProgrammePatch(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
     name: str = Keep(max_length=200)

@@ -6,7 +6,12 @@ from ascn.funding import views
 
 urlpatterns = [
     path("programmes/", views.programme_list, name="programme-list"),
+    path("programmes/new/", views.programme_new, name="programme-new"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
+    path("programmes/<slug:slug>/edit/", views.programme_edit, name="programme-edit"),
+    path(
+        "programmes/<slug:slug>/calls/<int:pk>/edit/", views.call_edit, name="programme-call-edit"
+    ),
     path("programmes/<slug:slug>/apply/", views.programme_apply, name="programme-apply"),
     path(
         "programmes/<slug:slug>/calls/", views.programme_call_create, name="programme-call-create"

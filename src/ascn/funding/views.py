@@ -11,21 +11,33 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
-from ascn.core.views import send_form, sign_in_first
+from ascn.core.services import free_slug
+from ascn.core.views import conflict_rows, send_form, sign_in_first
 from ascn.funding import queries
-from ascn.funding.forms import ApplyForm, AwardForm, CallForm, DisbursementForm, TransitionForm
-from ascn.funding.models import Application, Programme
+from ascn.funding.forms import (
+    ApplyForm,
+    AwardForm,
+    CallEditForm,
+    CallForm,
+    DisbursementForm,
+    ProgrammeForm,
+    TransitionForm,
+)
+from ascn.funding.models import Application, Call, Programme
 from ascn.funding.permissions import programme_policy
 from ascn.funding.services import (
     ACTIONS,
@@ -34,10 +46,16 @@ from ascn.funding.services import (
     application_create,
     application_transition,
     call_create,
+    call_update,
+    can_create_programme,
     disbursement_create,
+    programme_create,
+    programme_update,
 )
 from ascn.funding.validation import call_is_open, eligibility_problems
 from ascn.network.models import FocusArea
+from ascn.partners.models import Organisation
+from ascn.partners.queries import organisations_for
 from ascn.plans.models import FinancingInstrument, Project
 from ascn.plans.permissions import project_policy
 
@@ -67,7 +85,175 @@ def _programme_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 @require_GET
 def programme_list(request):
     programmes = list(queries.programmes_for(request.user))
-    return render(request, "funding/programme_list.html", {"programmes": programmes})
+    return render(
+        request,
+        "funding/programme_list.html",
+        {"programmes": programmes, "can_create": bool(sponsors_for(request.user))},
+    )
+
+
+def sponsors_for(user) -> list[Organisation]:
+    """The organisations ``user`` may add a programme for: any for the Secretariat, their
+    own for a partner member."""
+    if not user.is_authenticated:
+        return []
+    scopes = scopes_of(user)
+    if not (scopes.secretariat or scopes.organisation_ids):
+        return []
+    candidates = organisations_for(user).order_by("name")
+    return [org for org in candidates if can_create_programme(user, org)]
+
+
+def _organisation(user, slug: str) -> Organisation | None:
+    return organisations_for(user).filter(slug=slug).first() if slug else None
+
+
+def _programme_values(request, form: ProgrammeForm) -> dict:
+    values = form.service_values()
+    values["implementer"] = _organisation(request.user, form.cleaned_data["implementer"])
+    return values
+
+
+def _programme_form_page(request, form, *, programme=None, stale=None, status=200):
+    return render(
+        request,
+        "funding/programme_form.html",
+        {"form": form, "programme": programme, "stale": stale},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request):
+    sponsors = sponsors_for(request.user)
+    if not sponsors:
+        raise PermissionDenied(
+            _("Only a partner organisation's members and the Secretariat add funding programmes.")
+        )
+    organisations = list(organisations_for(request.user).order_by("name"))
+    if request.method == "GET":
+        initial = {"visibility": "draft", "currency": "USD"}
+        if len(sponsors) == 1:
+            initial["sponsor"] = sponsors[0].slug
+        form = ProgrammeForm(initial=initial, sponsors=sponsors, organisations=organisations)
+        return _programme_form_page(request, form)
+    form = ProgrammeForm(request.POST, sponsors=sponsors, organisations=organisations)
+    created: list[Programme] = []
+
+    def save(data):
+        sponsor = next(o for o in sponsors if o.slug == data["sponsor"])
+        base = slugify(data["name"])[:90]
+        if not base:
+            raise InvalidInput(_("Name the programme in Latin letters."), field="name")
+        values = _programme_values(request, form)
+        created.append(
+            programme_create(
+                actor=request.user,
+                slug=free_slug(Programme, base),
+                sponsor=sponsor,
+                name=values.pop("name"),
+                total_amount=values.pop("total_amount"),
+                currency=values.pop("currency"),
+                **values,
+            )
+        )
+
+    sent = send_form(
+        request,
+        form,
+        save,
+        saved_message=_("The programme is recorded."),
+        next_url=reverse("programme-list"),
+    )
+    if sent.response:
+        return HttpResponseRedirect(created[0].get_absolute_url())
+    return _programme_form_page(request, form, status=sent.status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, slug: str):
+    programme = _programme_or_404(request, slug)
+    programme_policy.require(request.user, "change", programme)
+    organisations = list(organisations_for(request.user).order_by("name"))
+    if request.method == "GET":
+        form = ProgrammeForm(
+            initial=ProgrammeForm.initial_from(programme),
+            organisations=organisations,
+            editing=True,
+        )
+        return _programme_form_page(request, form, programme=programme)
+    form = ProgrammeForm(request.POST, organisations=organisations, editing=True)
+    sent = send_form(
+        request,
+        form,
+        lambda data: programme_update(
+            actor=request.user,
+            programme=programme,
+            version=data["version"],
+            **_programme_values(request, form),
+        ),
+        saved_message=_("The programme is saved."),
+        next_url=programme.get_absolute_url(),
+        stale_edits=True,
+    )
+    if sent.response:
+        return sent.response
+    stale = None
+    if sent.stale:
+        programme = _programme_or_404(request, slug)
+        saved = ProgrammeForm.initial_from(programme)
+        stale = {"conflicts": conflict_rows(form, form.as_shown(), saved)}
+        data = request.POST.copy()
+        data["version"] = str(programme.version)  # saving again is a deliberate choice
+        form = ProgrammeForm(data, organisations=organisations, editing=True)
+        form.is_valid()
+    return _programme_form_page(request, form, programme=programme, stale=stale, status=sent.status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request, slug: str, pk: int):
+    programme = _programme_or_404(request, slug)
+    programme_policy.require(request.user, "change", programme)
+    call = found(programme.calls.filter(pk=pk).first(), _("Call not found."))
+    stale, status = None, 200
+    if request.method == "POST":
+        form = CallEditForm(request.POST)
+        sent = send_form(
+            request,
+            form,
+            lambda data: call_update(
+                actor=request.user,
+                call=call,
+                version=data["version"],
+                **{f: data[f] for f in CallEditForm.record_fields},
+            ),
+            saved_message=_("The call is saved."),
+            next_url=programme.get_absolute_url() + "#calls",
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+        if sent.stale:
+            call = Call.objects.get(pk=call.pk)
+            stale = {
+                "conflicts": conflict_rows(form, form.as_shown(), CallEditForm.initial_from(call))
+            }
+            data = request.POST.copy()
+            data["version"] = str(call.version)
+            form = CallEditForm(data)
+            form.is_valid()
+    else:
+        form = CallEditForm(initial=CallEditForm.initial_from(call))
+    return render(
+        request,
+        "funding/call_form.html",
+        {"form": form, "programme": programme, "call": call, "stale": stale},
+        status=status,
+    )
 
 
 def eligible_projects(user, programme: Programme, calls=()) -> list[Project]:
@@ -139,6 +325,7 @@ def _detail(request, programme: Programme, *, status: int = 200, **forms):
             "awards": awards,
             "applications": applications,
             "is_manager": is_manager,
+            "can_change": programme_policy.can(user, "change", programme),
             "can_disburse": is_manager,
             "apply_form": apply_form,
             "is_csco": bool(scopes_of(user).city_ids),

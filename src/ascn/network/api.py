@@ -1,7 +1,8 @@
 """API of the network registry: read by everyone; officers' appointments kept by the
 Secretariat."""
 
-from typing import Literal
+from decimal import Decimal
+from typing import Any, Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from pydantic import Field
 
 from ascn.core.api import SAME_FOR_EVERYONE, AppRouter, InputSchema, ShapedRows
 from ascn.core.errors import InvalidInput
+from ascn.core.queries import found
 from ascn.network import queries
 from ascn.network.models import Appointment, City, FocusArea, MemberState, Outcome, SizeClass
 from ascn.network.schemas import (
@@ -17,11 +19,20 @@ from ascn.network.schemas import (
     AppointmentIn,
     AppointmentOut,
     CityDetailOut,
+    CityIn,
     CityOut,
+    CityPatch,
     FrameworkOut,
     MemberStateOut,
+    MemberStatePatch,
 )
-from ascn.network.services import appointment_end, officer_appoint
+from ascn.network.services import (
+    appointment_end,
+    city_create,
+    city_update,
+    member_state_update,
+    officer_appoint,
+)
 
 router = AppRouter(tags=["network registry"])
 
@@ -84,20 +95,24 @@ def member_states_list(request):
     """The ASEAN member states with their ASCN city counts and current National
     Representatives (their e-mail and phone for signed-in members only)."""
     signed_in = _signed_in(request)
-    return [
-        {
-            "code": state.code,
-            "name": state.name,
-            "official_name": state.official_name,
-            "asean_member_since": state.asean_member_since,
-            "cities_count": state.cities_count,
-            "national_representatives": [
-                officer_out(a, signed_in=signed_in) for a in state.national_representatives
-            ],
-            "url": state.get_absolute_url(),
-        }
-        for state in queries.member_states()
-    ]
+    return [member_state_out(state, signed_in=signed_in) for state in queries.member_states()]
+
+
+def member_state_out(state: MemberState, *, signed_in: bool) -> dict:
+    return {
+        "code": state.code,
+        "name": state.name,
+        "official_name": state.official_name,
+        "asean_member_since": state.asean_member_since,
+        "note": state.note,
+        "source": state.source,
+        "cities_count": state.cities_count,
+        "national_representatives": [
+            officer_out(a, signed_in=signed_in) for a in state.national_representatives
+        ],
+        "url": state.get_absolute_url(),
+        "version": state.version,
+    }
 
 
 class CityFilters(InputSchema):
@@ -122,6 +137,10 @@ def cities_list(request, filters: Query[CityFilters]):
 def cities_read(request, slug: str = Path(..., max_length=80, pattern=r"^[-a-z0-9]+$")):
     """One city with its alternative names, the sources of its figures and its current Chief
     Smart City Officers (their e-mail and phone for signed-in members only)."""
+    return city_detail_out(request, slug)
+
+
+def city_detail_out(request, slug: str) -> dict:
     try:
         city = queries.city_with_officers(slug)
     except City.DoesNotExist:
@@ -134,7 +153,86 @@ def cities_read(request, slug: str = Path(..., max_length=80, pattern=r"^[-a-z0-
         "cohort_note": city.cohort_note,
         "population_note": city.population_note,
         "officers": [officer_out(a, signed_in=signed_in) for a in city.current_officers],
+        "version": city.version,
     }
+
+
+def _coordinates(data: dict[str, Any]) -> dict[str, Any]:
+    """The API's ``lat``/``lon`` as the model's five-decimal ``latitude``/``longitude``."""
+    for short, field in (("lat", "latitude"), ("lon", "longitude")):
+        if short in data:
+            data[field] = round(Decimal(str(data.pop(short))), 5)
+    return data
+
+
+@router.write(
+    "PATCH",
+    "/member-states/{code}",
+    MemberStateOut,
+    "Edit a member state's official name, membership date, note and source (the Secretariat)",
+)
+def member_states_update(
+    request, payload: MemberStatePatch, code: str = Path(..., pattern=r"^[A-Za-z]{2}$")
+):
+    """Edit a member state's official name, ASEAN membership date, note and source (the
+    Secretariat); send the `version` you read (409 when stale). A field sent as null is
+    cleared; one left out is kept."""
+    state = found(MemberState.objects.filter(code=code.upper()).first())
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    for key in ("official_name", "note", "source"):
+        if key in data and data[key] is None:
+            data[key] = ""
+    member_state_update(actor=request.user, member_state=state, version=version, **data)
+    updated = queries.member_states().get(pk=state.pk)
+    return member_state_out(updated, signed_in=True)
+
+
+@router.write(
+    "POST",
+    "/cities",
+    CityDetailOut,
+    "Add a city to the network (the Secretariat)",
+    status=201,
+)
+def cities_create(request, payload: CityIn):
+    """Add a city to the network (the Secretariat): its member state, name, the year it
+    joined and its coordinates; a population needs its year and source. The slug is made
+    from the name unless given."""
+    data = _coordinates(payload.dict())
+    code = data.pop("member_state").upper()
+    state = MemberState.objects.filter(code=code).first()
+    if state is None:
+        raise InvalidInput(f"No member state “{code}”.", "member_state")
+    city = city_create(actor=request.user, member_state=state, **data)
+    return Status(201, city_detail_out(request, city.slug))
+
+
+@router.write(
+    "PATCH",
+    "/cities/{slug}",
+    CityDetailOut,
+    "Edit a city's record (the Secretariat)",
+)
+def cities_update(
+    request, payload: CityPatch, slug: str = Path(..., max_length=80, pattern=r"^[-a-z0-9]+$")
+):
+    """Edit a city's record (the Secretariat); send the `version` you read (409 when stale).
+    A field sent as null is cleared; one left out is kept. The slug and member state stay."""
+    city = found(City.objects.filter(slug=slug).first())
+    data = _coordinates(payload.dict(exclude_unset=True))
+    version = data.pop("version")
+    for key in (
+        "alt_names",
+        "cohort_source",
+        "cohort_note",
+        "population_source",
+        "population_note",
+    ):
+        if key in data and data[key] is None:
+            data[key] = ""
+    city_update(actor=request.user, city=city, version=version, **data)
+    return city_detail_out(request, slug)
 
 
 def appointment_out(appointment: Appointment) -> dict:

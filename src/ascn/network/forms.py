@@ -83,3 +83,122 @@ class AppointForm(forms.Form):
 
 class EndForm(forms.Form):
     end_date = date_field(_("Left office on"))
+
+
+class VersionedForm(forms.Form):
+    """An edit of a record: the version the person saw goes back with the form (409 when
+    someone saved the record meanwhile)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    record_fields: list[str] = []
+
+    @classmethod
+    def initial_from(cls, record) -> dict:
+        return {"version": record.version, **{f: getattr(record, f) for f in cls.record_fields}}
+
+    def service_values(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.record_fields}
+
+    def as_shown(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in self.record_fields}
+
+
+class MemberStateForm(VersionedForm):
+    record_fields = ["official_name", "asean_member_since", "note", "source"]
+
+    official_name = forms.CharField(label=_("Official name"), max_length=200, required=False)
+    asean_member_since = date_field(_("ASEAN member since"), required=False)
+    note = text_field(_("Note"), max_length=5000)
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the official name and the date are published."),
+    )
+
+
+class CityForm(VersionedForm):
+    """A city's record. Its size class follows from the population; the pilot cities are
+    those that joined in 2018."""
+
+    record_fields = [
+        "name",
+        "alt_names",
+        "cohort",
+        "cohort_source",
+        "cohort_note",
+        "population",
+        "population_year",
+        "population_source",
+        "population_note",
+        "latitude",
+        "longitude",
+    ]
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    alt_names = forms.CharField(
+        label=_("Other names"),
+        max_length=300,
+        required=False,
+        help_text=_("Comma-separated, for search: local spellings, former names."),
+    )
+    cohort = forms.IntegerField(
+        label=_("Joined the network in"),
+        min_value=2018,
+        max_value=2100,
+        help_text=_("2018 for the 26 pilot cities."),
+    )
+    cohort_source = forms.CharField(label=_("Source of that year"), max_length=300, required=False)
+    cohort_note = forms.CharField(label=_("Note on that year"), max_length=300, required=False)
+    population = forms.IntegerField(
+        label=_("Population"),
+        min_value=0,
+        max_value=2**31 - 1,
+        required=False,
+        help_text=_(
+            "Of the city proper, as officially published; it sets the size class. Leave it "
+            "empty when no official figure is known."
+        ),
+    )
+    population_year = forms.IntegerField(
+        label=_("Year of the population figure"), min_value=1900, max_value=2100, required=False
+    )
+    population_source = forms.CharField(
+        label=_("Source of the population figure"), max_length=300, required=False
+    )
+    population_note = forms.CharField(
+        label=_("Note on the population figure"), max_length=300, required=False
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        max_digits=8,
+        decimal_places=5,
+        min_value=-90,
+        max_value=90,
+        help_text=_("Decimal degrees, north positive (e.g. 16.05440)."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        max_digits=8,
+        decimal_places=5,
+        min_value=-180,
+        max_value=180,
+        help_text=_("Decimal degrees, east positive (e.g. 108.20220)."),
+    )
+
+
+class CityNewForm(CityForm):
+    """A city joining the network: its member state chosen by name; the slug comes from the
+    name."""
+
+    member_state = forms.ChoiceField(label=_("Member state"))
+
+    field_order = ["member_state", "name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        self.fields["member_state"].choices = [("", _("Choose a member state"))] + [
+            (state.code, state.name) for state in MemberState.objects.all()
+        ]

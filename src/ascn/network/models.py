@@ -19,6 +19,7 @@ from ascn.core.models import (
     DatePrecision,
     HasPage,
     TimeStampedModel,
+    VersionedModel,
     link,
     optional_link,
     precision_field,
@@ -103,7 +104,7 @@ class FocusArea(FrameworkItem):
         verbose_name_plural = _("ASCF focus areas")
 
 
-class MemberState(TimeStampedModel):
+class MemberState(VersionedModel):
     code = models.CharField(
         _("ISO 3166-1 alpha-2 code"), max_length=2, unique=True, help_text=_("e.g. TH")
     )
@@ -140,7 +141,7 @@ class CityQuerySet(models.QuerySet):
         )
 
 
-class City(HasPage, TimeStampedModel):
+class City(HasPage, VersionedModel):
     page_url = "city-detail"
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)

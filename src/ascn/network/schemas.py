@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ascn.core.api import InputSchema, IsoDate, example
+from ascn.core.api import InputSchema, IsoDate, Keep, example
 from ascn.network.models import Appointment, SizeClass
 
 # The API's codes are the models' choices, in their order.
@@ -79,9 +79,12 @@ class MemberStateOut(Schema):
             "name": "Viet Nam",
             "official_name": "Socialist Republic of Viet Nam",
             "asean_member_since": "1995-07-28",
+            "note": "",
+            "source": "",
             "cities_count": 3,
             "national_representatives": [],
             "url": "/member-states/vn/",
+            "version": 1,
         }
     )
 
@@ -89,9 +92,12 @@ class MemberStateOut(Schema):
     name: str
     official_name: str
     asean_member_since: dt.date | None
+    note: str
+    source: str
     cities_count: int
     national_representatives: list[OfficerOut]
     url: str
+    version: int = Field(..., description="Send it back with an edit (409 when stale).")
 
 
 class CityOut(Schema):
@@ -122,6 +128,7 @@ class CityDetailOut(CityOut):
             "cohort_note": "",
             "population_note": "",
             "officers": [OFFICER_EXAMPLE],
+            "version": 1,
         }
     )
 
@@ -130,6 +137,7 @@ class CityDetailOut(CityOut):
     cohort_note: str
     population_note: str
     officers: list[OfficerOut]
+    version: int = Field(..., description="Send it back with an edit (409 when stale).")
 
 
 class AppointmentIn(InputSchema):
@@ -165,3 +173,54 @@ class AppointmentOut(Schema):
     start_date_precision: Literal["day", "month", "year"]
     end_date: dt.date | None
     source: str
+
+
+class MemberStatePatch(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    official_name: str | None = Field(None, max_length=200, description="null clears it")
+    asean_member_since: IsoDate | None = None
+    note: str | None = Field(None, max_length=5000, description="null clears it")
+    source: str | None = Field(None, max_length=300, description="null clears it")
+
+
+class CityFields(InputSchema):
+    alt_names: str = Field("", max_length=300, description="Comma-separated, for search.")
+    cohort_source: str = Field("", max_length=300)
+    cohort_note: str = Field("", max_length=300)
+    population: int | None = Field(
+        None,
+        ge=0,
+        le=2**31 - 1,
+        description="Official, of the city proper; needs its year and source.",
+    )
+    population_year: int | None = Field(None, ge=1900, le=2100)
+    population_source: str = Field("", max_length=300)
+    population_note: str = Field("", max_length=300)
+
+
+class CityIn(CityFields):
+    member_state: str = Field(..., min_length=2, max_length=2, description="ISO 3166-1 alpha-2.")
+    name: str = Field(..., min_length=1, max_length=120)
+    slug: str = Field(
+        "", max_length=80, pattern=r"^[-a-z0-9]*$", description="Made from the name when empty."
+    )
+    cohort: int = Field(..., ge=2018, le=2100, description="The year the city joined the ASCN.")
+    lat: float = Field(..., ge=-90, le=90)
+    lon: float = Field(..., ge=-180, le=180)
+
+
+class CityPatch(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    name: str = Keep(min_length=1, max_length=120)
+    alt_names: str | None = Field(None, max_length=300, description="null clears it")
+    cohort: int = Keep(ge=2018, le=2100)
+    cohort_source: str | None = Field(None, max_length=300, description="null clears it")
+    cohort_note: str | None = Field(None, max_length=300, description="null clears it")
+    population: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="null clears it (with its year and source)"
+    )
+    population_year: int | None = Field(None, ge=1900, le=2100)
+    population_source: str | None = Field(None, max_length=300, description="null clears it")
+    population_note: str | None = Field(None, max_length=300, description="null clears it")
+    lat: float = Keep(ge=-90, le=90)
+    lon: float = Keep(ge=-180, le=180)

@@ -7,10 +7,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ascn.core import audit
 from ascn.core.errors import InvalidInput
-from ascn.core.services import lock, save_fields, save_new, upsert
+from ascn.core.services import (
+    audit_and_announce,
+    free_slug,
+    lock,
+    lock_version,
+    save_changes,
+    save_fields,
+    save_new,
+    upsert,
+    validate,
+)
 from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.permissions import require_registry_editor
 
@@ -138,3 +150,143 @@ def appointment_end(*, actor: Actor, appointment: Appointment, end_date: dt.date
     if appointment.start_date and end_date < appointment.start_date:
         raise InvalidInput(_("An appointment cannot end before it starts."), field="end_date")
     return save_fields(actor, "network.appointment.ended", appointment, end_date=end_date)
+
+
+MEMBER_STATE_FIELDS = ["official_name", "asean_member_since", "note", "source"]
+CITY_FIELDS = [
+    "name",
+    "alt_names",
+    "cohort",
+    "cohort_source",
+    "cohort_note",
+    "latitude",
+    "longitude",
+    "population",
+    "population_year",
+    "population_source",
+    "population_note",
+]
+# Pages of the city list that a city's slug must never take.
+RESERVED_CITY_SLUGS = frozenset({"compare", "new", "map"})
+
+
+def _stripped(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+
+
+def _check_city(city: City) -> None:
+    """The rules a person can break, each on its field, before the model's own checks."""
+    if not city.name:
+        raise InvalidInput(_("Give the city's name."), field="name")
+    if city.population is not None:
+        if city.population_year is None:
+            raise InvalidInput(
+                _("Give the year of the population figure."), field="population_year"
+            )
+        if not city.population_source:
+            raise InvalidInput(
+                _("Give the source of the population figure."), field="population_source"
+            )
+    this_year = timezone.localdate().year
+    if city.population_year is not None and not 1900 <= city.population_year <= this_year:
+        raise InvalidInput(
+            _("The population year is between 1900 and this year."), field="population_year"
+        )
+    if not 2018 <= city.cohort <= this_year:
+        raise InvalidInput(
+            _("A city joins the network in 2018 or later, and not after this year."),
+            field="cohort",
+        )
+    if city.latitude is None or not -90 <= city.latitude <= 90:
+        raise InvalidInput(_("The latitude is between −90 and 90."), field="latitude")
+    if city.longitude is None or not -180 <= city.longitude <= 180:
+        raise InvalidInput(_("The longitude is between −180 and 180."), field="longitude")
+    validate(city)
+
+
+@transaction.atomic
+def member_state_update(
+    *, actor: Actor, member_state: MemberState, version: int, **changes: Any
+) -> MemberState:
+    """Edit a member state's official name, ASEAN membership date, note and source (the
+    Secretariat); a stale ``version`` is a 409 and nothing is written."""
+    require_registry_editor(actor)
+    unknown = set(changes) - set(MEMBER_STATE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    state = lock_version(member_state, version)
+    values = _stripped(changes)
+    since = values.get("asean_member_since")
+    if since is not None and since > timezone.localdate():
+        raise InvalidInput(
+            _("The date of ASEAN membership cannot be in the future."),
+            field="asean_member_since",
+        )
+    save_changes(actor, "network.memberstate.updated", state, values)
+    return state
+
+
+@transaction.atomic
+def city_create(
+    *,
+    actor: Actor,
+    member_state: MemberState,
+    name: str,
+    cohort: int,
+    latitude: Any,
+    longitude: Any,
+    slug: str = "",
+    **optional: Any,
+) -> City:
+    """Add a city to the network (the Secretariat). Its slug is made from its name unless
+    given; a taken slug gets ``-2``, ``-3``…"""
+    require_registry_editor(actor)
+    unknown = set(optional) - set(CITY_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
+    name = " ".join((name or "").split())
+    slug = (slug or "").strip()
+    if slug:
+        if City.objects.filter(slug=slug).exists() or slug in RESERVED_CITY_SLUGS:
+            raise InvalidInput(_("Another city has this address."), field="slug")
+    else:
+        base = slugify(name)[:70]
+        if not base:
+            raise InvalidInput(_("Give the city's name in Latin letters."), field="name")
+        slug = free_slug(City, base, reserved=RESERVED_CITY_SLUGS)
+    city = City(
+        slug=slug,
+        member_state=member_state,
+        name=name,
+        cohort=cohort,
+        latitude=latitude,
+        longitude=longitude,
+        **_stripped(optional),
+    )
+    _check_city(city)
+    city.save()
+    audit_and_announce(
+        actor,
+        "network.city.created",
+        city,
+        audit.diff(
+            {}, {"slug": slug, "member_state": member_state.pk, **audit.snapshot(city, CITY_FIELDS)}
+        ),
+    )
+    return city
+
+
+@transaction.atomic
+def city_update(*, actor: Actor, city: City, version: int, **changes: Any) -> City:
+    """Edit a city's record (the Secretariat); a stale ``version`` is a 409 and nothing is
+    written. The slug and the member state stay."""
+    require_registry_editor(actor)
+    unknown = set(changes) - set(CITY_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    city = lock_version(city, version)
+    values = _stripped(changes)
+    if "name" in values:
+        values["name"] = " ".join((values["name"] or "").split())
+    save_changes(actor, "network.city.updated", city, values, check=_check_city)
+    return city

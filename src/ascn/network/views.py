@@ -11,12 +11,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, PermissionDenied
-from ascn.core.views import filtered_page, render_results, send_form
+from ascn.core.views import conflict_rows, filtered_page, render_results, send_form
 from ascn.network import queries
-from ascn.network.forms import AppointForm, CityFilterForm, DirectoryFilterForm, EndForm
+from ascn.network.forms import (
+    AppointForm,
+    CityFilterForm,
+    CityForm,
+    CityNewForm,
+    DirectoryFilterForm,
+    EndForm,
+    MemberStateForm,
+)
 from ascn.network.models import Appointment, City, MemberState
 from ascn.network.permissions import can_edit_registry
-from ascn.network.services import appointment_end, officer_appoint
+from ascn.network.services import (
+    appointment_end,
+    city_create,
+    city_update,
+    member_state_update,
+    officer_appoint,
+)
 
 # The member states' table names at most this many cities of each state; the rest are one
 # link away, in the city list filtered by the state.
@@ -135,3 +149,118 @@ def appointment_end_view(request, pk: int):
         return HttpResponseRedirect(back)
     messages.success(request, _("The appointment has ended; it stays in the history."))
     return HttpResponseRedirect(back)
+
+
+ONLY_SECRETARIAT = _("Only the Secretariat keeps the network registry.")
+
+
+def _require_registry_editor(request) -> None:
+    if not can_edit_registry(request.user):
+        raise PermissionDenied(ONLY_SECRETARIAT)
+
+
+def _edit_page(request, record, form_class, update, *, title: str, back: str, reload):
+    """The edit form of a registry record: saved → back to its page; someone saved it
+    meanwhile → the form again (409) with what differs, ready to be saved on purpose."""
+    _require_registry_editor(request)
+    status, stale = 200, None
+    if request.method == "POST":
+        form = form_class(request.POST)
+        sent = send_form(
+            request,
+            form,
+            lambda data: update(record, data["version"], form.service_values()),
+            saved_message=_("The registry is updated."),
+            next_url=back,
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+        if sent.stale:
+            record = reload()
+            saved = form_class.initial_from(record)
+            stale = {"conflicts": conflict_rows(form, form.as_shown(), saved)}
+            data = request.POST.copy()
+            data["version"] = str(record.version)  # saving again is a deliberate choice
+            form = form_class(data)
+            form.is_valid()
+    else:
+        form = form_class(initial=form_class.initial_from(record))
+    return render(
+        request,
+        "network/registry_form.html",
+        {"form": form, "title": title, "back": back, "stale": stale, "record": record},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_state_edit(request, code: str):
+    state = get_object_or_404(MemberState, code=code.upper())
+    return _edit_page(
+        request,
+        state,
+        MemberStateForm,
+        lambda record, version, values: member_state_update(
+            actor=request.user, member_state=record, version=version, **values
+        ),
+        title=_("Edit the record of %(name)s") % {"name": state.name},
+        back=state.get_absolute_url(),
+        reload=lambda: MemberState.objects.get(pk=state.pk),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def city_edit(request, slug: str):
+    city = get_object_or_404(City, slug=slug)
+    return _edit_page(
+        request,
+        city,
+        CityForm,
+        lambda record, version, values: city_update(
+            actor=request.user, city=record, version=version, **values
+        ),
+        title=_("Edit the record of %(name)s") % {"name": city.name},
+        back=city.get_absolute_url(),
+        reload=lambda: City.objects.get(pk=city.pk),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def city_new(request):
+    _require_registry_editor(request)
+    form, status = CityNewForm(), 200
+    if request.method == "POST":
+        form = CityNewForm(request.POST)
+        created: list[City] = []
+
+        def save(data):
+            values = {f: data[f] for f in CityForm.record_fields}
+            state = MemberState.objects.get(code=data["member_state"])
+            created.append(city_create(actor=request.user, member_state=state, **values))
+
+        sent = send_form(
+            request,
+            form,
+            save,
+            saved_message=_("The city is added to the network."),
+            next_url=reverse("city-list"),
+        )
+        if sent.response:
+            return HttpResponseRedirect(created[0].get_absolute_url())
+        status = sent.status
+    return render(
+        request,
+        "network/registry_form.html",
+        {
+            "form": form,
+            "title": _("Add a city to the network"),
+            "back": reverse("city-list"),
+            "creating": True,
+        },
+        status=status,
+    )
