@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from statistics import median
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
+from ascn.core.permissions import scopes_of
 from ascn.core.queries import filter_given
-from ascn.indicators.models import Indicator, IndicatorValue, ProjectIndicator
+from ascn.core.visibility import Visibility
+from ascn.indicators import latest as flags
+from ascn.indicators.latest import Median, median_of
+from ascn.indicators.models import Indicator, IndicatorMedian, IndicatorValue, ProjectIndicator
 from ascn.indicators.permissions import value_policy
 from ascn.network.models import City, size_class_q
 
@@ -39,50 +42,35 @@ def values_for(
     return qs.select_related("indicator", "city__member_state", "verified_by")
 
 
-def _latest(rows: list[IndicatorValue]) -> dict[tuple[int, int], IndicatorValue]:
-    """Each (city, indicator)'s most recent value among ``rows``."""
-    latest: dict[tuple[int, int], IndicatorValue] = {}
-    for row in rows:
-        key = (row.city_id, row.indicator_id)
-        if key not in latest or row.year > latest[key].year:
-            latest[key] = row
-    return latest
+def latest_q(user: Actor) -> Q:
+    """The rows that are, for ``user``, each city's latest value of an indicator (the flags
+    of ``indicators.latest``): the latest public value for an anonymous visitor, the latest
+    shared one for a member, the latest of all for the Secretariat — and for the owners of
+    a city's drafts (its CSCO, its state's National Representative) within their scope."""
+    scopes = scopes_of(user)
+    if scopes.secretariat:
+        return Q(latest_any=True)
+    if not scopes.authenticated:
+        return Q(latest_public=True)
+    if not (scopes.city_ids or scopes.member_state_ids):
+        return Q(latest_shared=True)
+    return flags.owner_q(value_policy.owner_q(scopes))
 
 
-@dataclass
-class Median:
-    value: Decimal | None
-    cities: int
-    years: tuple[int, ...]  # the years those cities' latest values are from
-
-
-def _median(rows: list[tuple[int, Decimal, int]]) -> Median:
-    """The median of (city, value, year) rows, each a city's latest value."""
-    if not rows:
-        return Median(None, 0, ())
-    middle = Decimal(median(value for _city, value, _year in rows)).quantize(Decimal("0.01"))
-    return Median(
-        middle.normalize() if middle else Decimal(0),
-        len(rows),
-        tuple(sorted({year for _city, _value, year in rows})),
-    )
+def latest_values(user: Actor) -> QuerySet[IndicatorValue]:
+    """Each city's latest value of each indicator, as ``user`` sees them (one row per city
+    and indicator)."""
+    return IndicatorValue.objects.filter(latest_q(user))
 
 
 def latest_rows(user: Actor, indicator_ids: set[int]) -> dict[int, list[tuple[int, Decimal, int]]]:
     """Each city's latest value of each indicator the user may see, as (city, value, year)
-    rows by indicator: the latest year is found per city by the (city, indicator, year)
-    index, and only those rows are read (one per city, not one per year)."""
-    visible = value_policy.visible(user, IndicatorValue.objects.all())
-    latest_year = (
-        visible.filter(city_id=OuterRef("city_id"), indicator_id=OuterRef("indicator_id"))
-        .order_by("-year")
-        .values("year")[:1]
-    )
-    rows = visible.filter(indicator_id__in=indicator_ids, year=Subquery(latest_year)).values_list(
-        "indicator_id", "city_id", "value", "year"
-    )
+    rows by indicator: the flagged rows only, read from the partial index."""
+    rows = latest_values(user).filter(indicator_id__in=indicator_ids)
     found: dict[int, list[tuple[int, Decimal, int]]] = defaultdict(list)
-    for indicator_id, city_id, value, year in rows:
+    for indicator_id, city_id, value, year in rows.values_list(
+        "indicator_id", "city_id", "value", "year"
+    ):
         found[indicator_id].append((city_id, value, year))
     return found
 
@@ -102,6 +90,59 @@ class CitySummary:
     rows: list[CityIndicator] = field(default_factory=list)
 
 
+def _audience(user: Actor) -> str:
+    """Whose stored medians the user reads: ``public``, ``shared`` or ``any``."""
+    scopes = scopes_of(user)
+    if scopes.secretariat:
+        return "any"
+    return "shared" if scopes.authenticated else "public"
+
+
+def _own_drafts_latest(user: Actor, indicator_ids: set[int]) -> set[int]:
+    """The indicators where a city in the user's own scope has a draft as its latest value:
+    there the user's medians differ from every other member's (they are computed live)."""
+    scopes = scopes_of(user)
+    if scopes.secretariat or not (scopes.city_ids or scopes.member_state_ids):
+        return set()
+    rows = IndicatorValue.objects.filter(
+        value_policy.owner_q(scopes),
+        indicator_id__in=indicator_ids,
+        latest_any=True,
+        visibility=Visibility.DRAFT,
+    )
+    return set(rows.values_list("indicator_id", flat=True).distinct())
+
+
+def medians(user: Actor, indicator_ids: set[int], size_class: str | None) -> dict:
+    """(indicator id, "" or ``size_class``) → the median of every city's latest value the
+    user may see: read from the stored medians (``indicators.latest``), except where the
+    user's own drafts count — those indicators are computed from the latest rows."""
+    live = _own_drafts_latest(user, indicator_ids)
+    found: dict[tuple[int, str], Median] = {}
+    stored = IndicatorMedian.objects.filter(
+        indicator_id__in=indicator_ids - live,
+        audience=_audience(user),
+        size_class__in=["", size_class or ""],
+    )
+    for row in stored:
+        found[(row.indicator_id, row.size_class)] = Median(
+            row.value.normalize() if row.value else row.value, row.cities, tuple(row.years)
+        )
+    if live:
+        same_size: set[int] = set()
+        if size_class:
+            same_size = set(
+                City.objects.filter(size_class_q(size_class)).values_list("pk", flat=True)
+            )
+        for indicator_id, everyone in latest_rows(user, live).items():
+            found[(indicator_id, "")] = median_of(everyone)
+            if size_class:
+                found[(indicator_id, size_class)] = median_of(
+                    [row for row in everyone if row[0] in same_size]
+                )
+    return found
+
+
 def city_summary(user: Actor, city: City) -> CitySummary:
     """The city's indicators: each one's latest value (with its year), its trend, and the
     medians of every city's latest value — across the network and within the city's size
@@ -113,23 +154,22 @@ def city_summary(user: Actor, city: City) -> CitySummary:
     by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
     for row in own:
         by_indicator[row.indicator_id].append(row)
-    latest = latest_rows(user, set(by_indicator))
-    same_size: set[int] = set()
-    if city.size_class:
-        same_size = set(
-            City.objects.filter(size_class_q(city.size_class)).values_list("pk", flat=True)
-        )
+    size_class = city.size_class
+    found = medians(user, set(by_indicator), size_class)
+    nothing = Median(None, 0, ())
     for trend in sorted(
         by_indicator.values(), key=lambda t: (t[0].indicator.position, t[0].indicator.code)
     ):
-        everyone = latest.get(trend[0].indicator_id, [])
+        indicator_id = trend[0].indicator_id
         summary.rows.append(
             CityIndicator(
                 indicator=trend[0].indicator,
                 latest=trend[-1],
                 trend=trend,
-                network=_median(everyone),
-                size_class=_median([row for row in everyone if row[0] in same_size]),
+                network=found.get((indicator_id, ""), nothing),
+                size_class=found.get((indicator_id, size_class), nothing)
+                if size_class
+                else nothing,
             )
         )
     return summary
@@ -167,23 +207,14 @@ def parse_city_slugs(text: str) -> list[str]:
 
 def compare(user: Actor, slugs: list[str]) -> Comparison:
     """Up to ``MAX_COMPARED`` cities side by side: each indicator any of them reports, with
-    each city's latest value and its year. The years are read first as plain rows, then only
-    the latest value of each city and indicator is loaded whole (at 50 indicators × 8 years,
-    a sixth of the rows)."""
+    each city's latest value and its year (the flagged rows only: at 50 indicators × 8
+    years, an eighth of the rows)."""
     slugs = slugs[:MAX_COMPARED]
     found = {c.slug: c for c in City.objects.filter(slug__in=slugs).select_related("member_state")}
     cities = [found[s] for s in slugs if s in found]
     by_id = {c.pk: c for c in cities}
-    best: dict[tuple[int, int], tuple[int, int]] = {}  # (city, indicator) → (year, value id)
-    keys = value_policy.visible(user, IndicatorValue.objects.filter(city__in=cities))
-    for pk, city_id, indicator_id, year in keys.values_list(
-        "id", "city_id", "indicator_id", "year"
-    ):
-        if (city_id, indicator_id) not in best or year > best[(city_id, indicator_id)][0]:
-            best[(city_id, indicator_id)] = (year, pk)
-    rows = IndicatorValue.objects.filter(pk__in=[pk for _year, pk in best.values()])
     latest: dict[tuple[int, int], IndicatorValue] = {}
-    for row in rows.select_related("indicator"):
+    for row in latest_values(user).filter(city__in=cities).select_related("indicator"):
         row.city = by_id[row.city_id]
         latest[(row.city_id, row.indicator_id)] = row
     indicators = {row.indicator_id: row.indicator for row in latest.values()}
@@ -202,8 +233,8 @@ def project_targets(user: Actor, project_id: int, city_id: int) -> list[ProjectT
     links = list(ProjectIndicator.objects.filter(project_id=project_id).select_related("indicator"))
     if not links:
         return []
-    rows = list(
-        values_for(user).filter(city_id=city_id, indicator__in=[link.indicator for link in links])
+    rows = latest_values(user).filter(
+        city_id=city_id, indicator__in=[link.indicator for link in links]
     )
-    latest = _latest(rows)
-    return [ProjectTarget(link, latest.get((city_id, link.indicator_id))) for link in links]
+    found = {row.indicator_id: row for row in rows}
+    return [ProjectTarget(link, found.get(link.indicator_id)) for link in links]

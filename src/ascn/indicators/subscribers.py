@@ -1,0 +1,21 @@
+"""What follows writes for the indicators (``core.events``): a city's population moves it
+between size classes, so the stored size-class medians (``indicators.latest``) are
+recomputed when a city's population changes."""
+
+from __future__ import annotations
+
+from ascn.core import events
+from ascn.indicators import latest
+from ascn.indicators.models import IndicatorMedian, IndicatorValue
+
+
+def on_city(change: events.Change) -> None:
+    if change.deleted or "population" not in change.changes:
+        return
+    indicators = (
+        IndicatorValue.objects.filter(latest_any=True).values_list("indicator_id", flat=True)
+    ).distinct()
+    latest.refresh_medians(IndicatorValue, IndicatorMedian, list(indicators))
+
+
+events.subscribe(on_city, models=["network.city"])
