@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -14,15 +15,24 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ascn.core.errors import PermissionDenied
 from ascn.core.permissions import scopes_of
-from ascn.core.views import send_form
+from ascn.core.views import send_form, sign_in_first
 from ascn.indicators import queries
 from ascn.indicators.charts import comparison_spec
-from ascn.indicators.forms import ValueForm, VerifyForm
-from ascn.indicators.models import IndicatorValue, Verification
+from ascn.indicators.forms import ProjectTargetForm, ValueForm, VerifyForm
+from ascn.indicators.models import IndicatorValue, ProjectIndicator, Verification
 from ascn.indicators.permissions import value_policy
-from ascn.indicators.services import value_enter, value_update, value_verify
+from ascn.indicators.services import (
+    project_indicator_remove,
+    project_indicator_set,
+    value_enter,
+    value_update,
+    value_verify,
+)
 from ascn.network.models import City
+from ascn.plans.permissions import project_policy
+from ascn.plans.queries import projects_for
 
 
 def _city(slug: str) -> City:
@@ -207,4 +217,54 @@ def compare(request):
             "max_compared": queries.MAX_COMPARED,
             "samples": any(v.sample for v in comparison.latest.values()),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def project_indicators(request, pk: int):
+    """The indicators a project aims to move (issue 22, item 5): seen by whoever sees the
+    project; set (or replaced) and removed by whoever may change it — its city's CSCO, the
+    Secretariat — through the services."""
+    project = projects_for(request.user).filter(pk=pk).select_related("city").first()
+    if project is None:
+        raise Http404
+    can_change = project_policy.can(request.user, "change", project)
+    here = reverse("project-indicators", args=[project.pk])
+    form = ProjectTargetForm()
+    status = 200
+    if request.method == "POST":
+        if response := sign_in_first(request):
+            return response
+        if not can_change:
+            raise PermissionDenied(_("Only those who may change the project set its indicators."))
+        if "remove" in request.POST:
+            link = ProjectIndicator.objects.filter(
+                project=project, indicator__slug=request.POST["remove"]
+            ).first()
+            if link is None:
+                raise Http404
+            project_indicator_remove(actor=request.user, link=link)
+            messages.success(request, _("The indicator is no longer linked to the project."))
+            return HttpResponseRedirect(here)
+        form = ProjectTargetForm(request.POST)
+        sent = send_form(
+            request,
+            form,
+            lambda data: project_indicator_set(actor=request.user, project=project, **data),
+            saved_message=_("The project's target for this indicator is saved."),
+            next_url=here,
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+    return render(
+        request,
+        "indicators/project_targets.html",
+        {
+            "project": project,
+            "targets": queries.project_targets(request.user, project.pk, project.city_id),
+            "form": form,
+            "can_change": can_change,
+        },
+        status=status,
     )
