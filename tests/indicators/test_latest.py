@@ -3,12 +3,14 @@ every write path — entry, edit of the figure, of the year, of the visibility, 
 return, import — what each person reads as "the latest" is what they would find by looking
 at every value they may see, and the medians of the city page follow."""
 
+import random
 from collections import defaultdict
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from ascn.indicators import latest
+from ascn.indicators.latest import median_of
 from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import Indicator, IndicatorValue
 from ascn.indicators.queries import city_summary, latest_values, values_for
@@ -224,3 +226,37 @@ def test_a_citys_new_population_moves_it_between_size_class_medians(world):
     assert (size_class.value, size_class.cities) == (30, 2)
     network = city_summary(AnonymousUser(), phuket).rows[0].network
     assert (network.value, network.cities) == (30, 3)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_medians_equal_those_counted_by_hand_for_everyone(roles, world, seed):
+    # given: every city of the network with values of PM2.5 over a few years, of every
+    # visibility (the owners' drafts among them), some cities with a population
+    rng = random.Random(seed)  # noqa: S311 - test data, not a secret
+    pm25 = world["pm25"]
+    cities = list(City.objects.order_by("pk"))
+    for city in rng.sample(cities, 12):
+        _population(city.slug, rng.choice([150_000, 800_000, 3_000_000]))
+    for city in cities:
+        for year in rng.sample(range(2015, 2025), rng.randint(0, 3)):
+            visibility = rng.choice(["public", "network", "draft"])
+            _enter(city, pm25, year, str(rng.randint(0, 900) / 10), visibility)
+    cities = list(City.objects.order_by("pk"))
+    sizes = {city.pk: city.size_class for city in cities}
+    # then each person's medians, for every city's page, are those of the latest values
+    # they may see, found the slow way
+    for name in PRINCIPALS:
+        user = _who(roles, name)
+        everyone = [
+            (row.city_id, row.value, row.year)
+            for row in IndicatorValue.objects.filter(pk__in=_expected(user))
+        ]
+        for city in rng.sample(cities, 8):
+            summary = city_summary(user, city)
+            if not summary.rows:
+                continue
+            row = summary.rows[0]
+            assert row.network == median_of(everyone), (name, city.slug)
+            if city.size_class:
+                same = [r for r in everyone if sizes[r[0]] == city.size_class]
+                assert row.size_class == median_of(same), (name, city.slug, "size class")

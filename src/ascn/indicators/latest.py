@@ -16,7 +16,7 @@ cities × 50 indicators × 8 years).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,23 +47,36 @@ class Median:
     years: tuple[int, ...]  # the years those cities' latest values are from
 
 
+def shaped(middle: Decimal | None, cities: int, years: Iterable[int]) -> Median:
+    """A median as shown: to the cent, without trailing zeros."""
+    if middle is None or not cities:
+        return Median(None, 0, ())
+    middle = Decimal(middle).quantize(Decimal("0.01"))
+    return Median(middle.normalize() if middle else Decimal(0), cities, tuple(sorted(set(years))))
+
+
 def median_of(rows: list[tuple[int, Decimal, int]]) -> Median:
     """The median of (city, value, year) rows, each a city's latest value."""
     if not rows:
         return Median(None, 0, ())
-    middle = Decimal(median(value for _city, value, _year in rows)).quantize(Decimal("0.01"))
-    return Median(
-        middle.normalize() if middle else Decimal(0),
+    return shaped(
+        median(value for _city, value, _year in rows),
         len(rows),
-        tuple(sorted({year for _city, _value, year in rows})),
+        (year for _city, _value, year in rows),
     )
 
 
 def size_classes() -> dict[int, str]:
     """Each city's size class (cities without a population have none)."""
+    return size_classes_of(None)
+
+
+def size_classes_of(city_ids: set[int] | None) -> dict[int, str]:
+    """These cities' size classes (None: every city's)."""
+    cities = City.objects.all() if city_ids is None else City.objects.filter(pk__in=city_ids)
     return {
         pk: size
-        for pk, population in City.objects.values_list("pk", "population")
+        for pk, population in cities.values_list("pk", "population")
         if (size := size_class_for(population))
     }
 
@@ -99,7 +112,8 @@ def refresh_medians(
                         size_class=size_class,
                         value=found.value,
                         cities=found.cities,
-                        years=list(found.years),
+                        # [year, how many cities' latest value is of that year]
+                        years=sorted(Counter(year for _c, _v, year in members).items()),
                     )
                 )
         median_model.objects.filter(indicator_id=indicator_id).delete()

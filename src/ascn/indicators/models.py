@@ -265,6 +265,7 @@ class IndicatorMedian(models.Model):
     size_class = models.CharField(_("size class"), max_length=20, blank=True)
     value = models.DecimalField(_("median"), max_digits=20, decimal_places=4, null=True)
     cities = models.PositiveIntegerField(_("cities"))
+    # [[year, cities], …]: how many cities' latest value is of each year
     years = models.JSONField(_("years"), default=list)
 
     class Meta:

@@ -15,8 +15,8 @@ from django.db.models import Q, QuerySet
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import filter_given
 from ascn.core.visibility import Visibility
-from ascn.indicators import latest as flags
-from ascn.indicators.latest import Median, median_of
+from ascn.indicators import latest
+from ascn.indicators.latest import Median, shaped
 from ascn.indicators.models import Indicator, IndicatorMedian, IndicatorValue, ProjectIndicator
 from ascn.indicators.permissions import value_policy
 from ascn.network.models import City, size_class_q
@@ -54,7 +54,7 @@ def latest_q(user: Actor) -> Q:
         return Q(latest_public=True)
     if not (scopes.city_ids or scopes.member_state_ids):
         return Q(latest_shared=True)
-    return flags.owner_q(value_policy.owner_q(scopes))
+    return latest.owner_q(value_policy.owner_q(scopes))
 
 
 def latest_values(user: Actor) -> QuerySet[IndicatorValue]:
@@ -98,47 +98,118 @@ def _audience(user: Actor) -> str:
     return "shared" if scopes.authenticated else "public"
 
 
-def _own_drafts_latest(user: Actor, indicator_ids: set[int]) -> set[int]:
-    """The indicators where a city in the user's own scope has a draft as its latest value:
-    there the user's medians differ from every other member's (they are computed live)."""
+Key = tuple[Decimal, int, int]  # (value, year, city id): the order of the partial index
+
+
+def _own_latest(
+    user: Actor, indicator_ids: set[int]
+) -> dict[int, tuple[list[tuple[int, Key]], list[tuple[int, Key]]]]:
+    """For an owner (a CSCO, a National Representative), the indicators where a city of
+    their own scope has a draft as its latest value — there their medians differ from every
+    other member's — each with (the shared latest rows of their cities, to take out; the
+    latest of all of their cities, to put in), as (city, key) pairs."""
     scopes = scopes_of(user)
     if scopes.secretariat or not (scopes.city_ids or scopes.member_state_ids):
-        return set()
-    rows = IndicatorValue.objects.filter(
-        value_policy.owner_q(scopes),
-        indicator_id__in=indicator_ids,
-        latest_any=True,
-        visibility=Visibility.DRAFT,
+        return {}
+    own = IndicatorValue.objects.filter(
+        value_policy.owner_q(scopes), indicator_id__in=indicator_ids
+    ).filter(Q(latest_shared=True) | Q(latest_any=True))
+    rows = list(
+        own.values_list(
+            "indicator_id", "city_id", "value", "year", "visibility", "latest_shared", "latest_any"
+        )
     )
-    return set(rows.values_list("indicator_id", flat=True).distinct())
+    drafts = {
+        row[0] for row in rows if row[6] and row[4] == Visibility.DRAFT
+    }  # a draft is the latest
+    found: dict[int, tuple[list[tuple[int, Key]], list[tuple[int, Key]]]] = {
+        indicator_id: ([], []) for indicator_id in drafts
+    }
+    for indicator_id, city_id, value, year, _visibility, shared, any_ in rows:
+        if indicator_id in found:
+            if shared:
+                found[indicator_id][0].append((city_id, (value, year, city_id)))
+            if any_:
+                found[indicator_id][1].append((city_id, (value, year, city_id)))
+    return found
+
+
+def _swapped_median(
+    indicator_id: int,
+    stored: IndicatorMedian | None,
+    size_class: str,
+    out: list[Key],
+    into: list[Key],
+) -> Median:
+    """The median of the shared latest values (``stored``: their count and years) with the
+    rows ``out`` taken out and ``into`` put in — an owner's own cities' latest values. Only
+    a window of the sorted shared values around the median is read (as many on each side as
+    rows are swapped), from the partial index."""
+    n = stored.cities if stored else 0
+    total = n - len(out) + len(into)
+    if total <= 0:
+        return Median(None, 0, ())
+    low, high = (total - 1) // 2, total // 2  # the middle rank(s), from 0
+    start, stop = max(0, low - len(into)), min(n, high + len(out) + 1)
+    window: list[Key] = []
+    if stop > start:
+        rows = IndicatorValue.objects.filter(indicator_id=indicator_id, latest_shared=True)
+        if size_class:
+            rows = rows.filter(city__in=City.objects.filter(size_class_q(size_class)))
+        window = list(
+            rows.order_by("value", "year", "city_id").values_list("value", "year", "city_id")[
+                start:stop
+            ]
+        )
+    first = window[0] if window else None
+    taken = set(out)
+    merged = sorted(
+        [key for key in window if key not in taken]
+        + [key for key in into if first is None or key >= first]
+    )
+    below = start - sum(1 for key in out if first is not None and key < first)
+    below += sum(1 for key in into if first is not None and key < first)
+    middle = (merged[low - below][0] + merged[high - below][0]) / 2
+    years = dict(stored.years) if stored else {}
+    for _value, year, _city in out:
+        years[year] -= 1
+    for _value, year, _city in into:
+        years[year] = years.get(year, 0) + 1
+    return shaped(middle, total, (year for year, count in years.items() if count > 0))
 
 
 def medians(user: Actor, indicator_ids: set[int], size_class: str | None) -> dict:
     """(indicator id, "" or ``size_class``) → the median of every city's latest value the
-    user may see: read from the stored medians (``indicators.latest``), except where the
-    user's own drafts count — those indicators are computed from the latest rows."""
-    live = _own_drafts_latest(user, indicator_ids)
+    user may see, read from the stored medians (``indicators.latest``). Where an owner's
+    own draft is their city's latest value, the shared median is corrected for their cities
+    (``_swapped_median``): a few rows read, not every city's."""
+    own = _own_latest(user, indicator_ids)
     found: dict[tuple[int, str], Median] = {}
-    stored = IndicatorMedian.objects.filter(
-        indicator_id__in=indicator_ids - live,
-        audience=_audience(user),
-        size_class__in=["", size_class or ""],
-    )
-    for row in stored:
-        found[(row.indicator_id, row.size_class)] = Median(
-            row.value.normalize() if row.value else row.value, row.cities, tuple(row.years)
+    stored = {
+        (row.indicator_id, row.size_class): row
+        for row in IndicatorMedian.objects.filter(
+            indicator_id__in=indicator_ids,
+            audience=_audience(user),
+            size_class__in=["", size_class or ""],
         )
-    if live:
-        same_size: set[int] = set()
-        if size_class:
-            same_size = set(
-                City.objects.filter(size_class_q(size_class)).values_list("pk", flat=True)
+    }
+    for (indicator_id, group), row in stored.items():
+        if indicator_id not in own:
+            found[(indicator_id, group)] = shaped(
+                row.value, row.cities, (year for year, _count in row.years)
             )
-        for indicator_id, everyone in latest_rows(user, live).items():
-            found[(indicator_id, "")] = median_of(everyone)
-            if size_class:
-                found[(indicator_id, size_class)] = median_of(
-                    [row for row in everyone if row[0] in same_size]
+    if own:
+        sizes = latest.size_classes_of(
+            {city for pair in own.values() for side in pair for city, _k in side}
+        )
+        for indicator_id, (out, into) in own.items():
+            for group in ["", size_class] if size_class else [""]:
+                found[(indicator_id, group)] = _swapped_median(
+                    indicator_id,
+                    stored.get((indicator_id, group)),
+                    group,
+                    [key for city, key in out if not group or sizes.get(city) == group],
+                    [key for city, key in into if not group or sizes.get(city) == group],
                 )
     return found
 
@@ -213,13 +284,13 @@ def compare(user: Actor, slugs: list[str]) -> Comparison:
     found = {c.slug: c for c in City.objects.filter(slug__in=slugs).select_related("member_state")}
     cities = [found[s] for s in slugs if s in found]
     by_id = {c.pk: c for c in cities}
-    latest: dict[tuple[int, int], IndicatorValue] = {}
+    cells: dict[tuple[int, int], IndicatorValue] = {}
     for row in latest_values(user).filter(city__in=cities).select_related("indicator"):
         row.city = by_id[row.city_id]
-        latest[(row.city_id, row.indicator_id)] = row
-    indicators = {row.indicator_id: row.indicator for row in latest.values()}
+        cells[(row.city_id, row.indicator_id)] = row
+    indicators = {row.indicator_id: row.indicator for row in cells.values()}
     ordered = sorted(indicators.values(), key=lambda i: (i.position, i.code))
-    return Comparison(cities, ordered, latest, [s for s in slugs if s not in found])
+    return Comparison(cities, ordered, cells, [s for s in slugs if s not in found])
 
 
 @dataclass
