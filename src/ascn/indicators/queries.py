@@ -145,6 +145,12 @@ def _swapped_median(
     rows ``out`` taken out and ``into`` put in — an owner's own cities' latest values. Only
     a window of the sorted shared values around the median is read (as many on each side as
     rows are swapped), from the partial index."""
+    if not out and not into:  # none of the owner's cities is in this group
+        return (
+            shaped(stored.value, stored.cities, (y for y, _n in stored.years))
+            if stored
+            else Median(None, 0, ())
+        )
     n = stored.cities if stored else 0
     total = n - len(out) + len(into)
     if total <= 0:
@@ -218,7 +224,12 @@ def city_summary(user: Actor, city: City) -> CitySummary:
     """The city's indicators: each one's latest value (with its year), its trend, and the
     medians of every city's latest value — across the network and within the city's size
     class — over what the user may see."""
-    own = list(values_for(user).filter(city=city).order_by("year"))
+    own = list(
+        values_for(user)
+        .filter(city=city)
+        .select_related("indicator__focus_area", "indicator__outcome")
+        .order_by("year")
+    )
     summary = CitySummary(city)
     if not own:
         return summary
