@@ -38,6 +38,10 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "any": (Visibility.PUBLIC, Visibility.NETWORK, Visibility.DRAFT),
 }
 FLAGS = [f"latest_{audience}" for audience in AUDIENCES]
+# The sorted values kept on each side of a stored median: an owner's median (their own
+# drafts swapped in) is corrected from them without a query when they own at most this many
+# cities with a value of the indicator (a CSCO: one).
+WINDOW = 8
 
 
 @dataclass
@@ -105,6 +109,8 @@ def refresh_medians(
                     groups[size].append(row)
             for size_class, members in groups.items():
                 found = median_of(members)
+                ordered = sorted((value, year, city) for city, value, year in members)
+                start = max(0, (len(ordered) - 1) // 2 - WINDOW)
                 made.append(
                     median_model(
                         indicator_id=indicator_id,
@@ -114,6 +120,11 @@ def refresh_medians(
                         cities=found.cities,
                         # [year, how many cities' latest value is of that year]
                         years=sorted(Counter(year for _c, _v, year in members).items()),
+                        window_start=start,
+                        window=[
+                            [str(value), year, city]
+                            for value, year, city in ordered[start : len(ordered) // 2 + WINDOW + 1]
+                        ],
                     )
                 )
         median_model.objects.filter(indicator_id=indicator_id).delete()

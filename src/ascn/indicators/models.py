@@ -267,6 +267,11 @@ class IndicatorMedian(models.Model):
     cities = models.PositiveIntegerField(_("cities"))
     # [[year, cities], …]: how many cities' latest value is of each year
     years = models.JSONField(_("years"), default=list)
+    # The sorted latest values around the median, [[value, year, city id], …] from the
+    # rank ``window_start`` (``latest.WINDOW`` on each side): an owner's median is corrected
+    # from them (``queries._swapped_median``).
+    window_start = models.PositiveIntegerField(_("window start"), default=0)
+    window = models.JSONField(_("values around the median"), default=list)
 
     class Meta:
         verbose_name = _("indicator median")

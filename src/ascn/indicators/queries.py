@@ -143,8 +143,9 @@ def _swapped_median(
 ) -> Median:
     """The median of the shared latest values (``stored``: their count and years) with the
     rows ``out`` taken out and ``into`` put in — an owner's own cities' latest values. Only
-    a window of the sorted shared values around the median is read (as many on each side as
-    rows are swapped), from the partial index."""
+    a window of the sorted shared values around the median is needed (as many on each side
+    as rows are swapped): from the values stored with the median when it is within them,
+    else read from the partial index."""
     if not out and not into:  # none of the owner's cities is in this group
         return (
             shaped(stored.value, stored.cities, (y for y, _n in stored.years))
@@ -158,7 +159,11 @@ def _swapped_median(
     low, high = (total - 1) // 2, total // 2  # the middle rank(s), from 0
     start, stop = max(0, low - len(into)), min(n, high + len(out) + 1)
     window: list[Key] = []
-    if stop > start:
+    kept = stored.window if stored else []
+    offset = stored.window_start if stored else 0
+    if stop > start and offset <= start and stop <= offset + len(kept):
+        window = [(Decimal(v), y, c) for v, y, c in kept[start - offset : stop - offset]]
+    elif stop > start:
         rows = IndicatorValue.objects.filter(indicator_id=indicator_id, latest_shared=True)
         if size_class:
             rows = rows.filter(city__in=City.objects.filter(size_class_q(size_class)))
