@@ -76,10 +76,16 @@ def latest_rows(user: Actor, indicator_ids: set[int]) -> dict[int, list[tuple[in
 
 
 @dataclass
+class TrendPoint:
+    year: int
+    value: Decimal
+
+
+@dataclass
 class CityIndicator:
     indicator: Indicator
     latest: IndicatorValue
-    trend: list[IndicatorValue]  # oldest first
+    trend: list[TrendPoint]  # oldest first
     network: Median
     size_class: Median
 
@@ -228,33 +234,31 @@ def medians(user: Actor, indicator_ids: set[int], size_class: str | None) -> dic
 def city_summary(user: Actor, city: City) -> CitySummary:
     """The city's indicators: each one's latest value (with its year), its trend, and the
     medians of every city's latest value — across the network and within the city's size
-    class — over what the user may see."""
-    own = list(
-        values_for(user)
-        .filter(city=city)
-        .select_related("indicator__focus_area", "indicator__outcome")
-        .order_by("year")
-    )
+    class — over what the user may see. The years are read as plain rows (400 at 50
+    indicators × 8 years); only each indicator's latest value is loaded whole."""
+    points: dict[int, list[TrendPoint]] = defaultdict(list)
+    latest_pk: dict[int, int] = {}
+    rows = values_for(user).filter(city=city).order_by("year")
+    for indicator_id, pk, year, value in rows.values_list("indicator_id", "pk", "year", "value"):
+        points[indicator_id].append(TrendPoint(year, value))
+        latest_pk[indicator_id] = pk
     summary = CitySummary(city)
-    if not own:
+    if not points:
         return summary
-    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for row in own:
-        by_indicator[row.indicator_id].append(row)
     size_class = city.size_class
-    found = medians(user, set(by_indicator), size_class)
+    found = medians(user, set(points), size_class)
     nothing = Median(None, 0, ())
-    for trend in sorted(
-        by_indicator.values(), key=lambda t: (t[0].indicator.position, t[0].indicator.code)
-    ):
-        indicator_id = trend[0].indicator_id
+    latest_rows = IndicatorValue.objects.filter(pk__in=latest_pk.values()).select_related(
+        "indicator__focus_area", "indicator__outcome", "city__member_state", "verified_by"
+    )
+    for row in sorted(latest_rows, key=lambda r: (r.indicator.position, r.indicator.code)):
         summary.rows.append(
             CityIndicator(
-                indicator=trend[0].indicator,
-                latest=trend[-1],
-                trend=trend,
-                network=found.get((indicator_id, ""), nothing),
-                size_class=found.get((indicator_id, size_class), nothing)
+                indicator=row.indicator,
+                latest=row,
+                trend=points[row.indicator_id],
+                network=found.get((row.indicator_id, ""), nothing),
+                size_class=found.get((row.indicator_id, size_class), nothing)
                 if size_class
                 else nothing,
             )
