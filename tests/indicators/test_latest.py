@@ -14,12 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from ascn.indicators import latest
 from ascn.indicators.latest import median_of
 from ascn.indicators.management.commands.load_indicators import load_indicators
-from ascn.indicators.models import Indicator, IndicatorValue
+from ascn.indicators.models import Indicator, IndicatorMedian, IndicatorValue
 from ascn.indicators.queries import city_summary, latest_values, values_for
 from ascn.indicators.services import value_enter, value_update, value_verify
 from ascn.network.models import City
 from ascn.network.services import registry_upsert
 from ascn.opendata.indicator_import import import_values
+from tests.races import ON_POSTGRESQL, race
 from tests.roles import (
     ANONYMOUS,
     CSO_HANOI,
@@ -287,3 +288,21 @@ def test_a_cscos_medians_with_their_own_draft_take_no_extra_reads(roles, world):
     ]
     assert summary.rows[0].network == median_of(everyone)
     assert len(queries) <= 6, [q["sql"][:80] for q in queries]
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_two_cities_entering_the_same_indicator_at_once_both_count(roles, world):
+    # given Bangkok's public 2022 value; Phuket and Hanoi enter theirs at the same instant
+    pm25 = world["pm25"]
+    _enter(world["bangkok"], pm25, 2022, "30", "public")
+
+    def enter(city, value):
+        return lambda: _enter(city, pm25, 2023, value, "public")
+
+    outcomes = race(Indicator, pm25.pk, [enter(world["phuket"], "20"), enter(world["hanoi"], "40")])
+    # then both are saved, each its city's latest, and the stored medians count all three
+    assert outcomes == ["saved", "saved"]
+    _assert_right_for_everyone(roles)
+    stored = IndicatorMedian.objects.get(indicator=pm25, audience="public", size_class="")
+    assert (stored.value, stored.cities) == (30, 3)

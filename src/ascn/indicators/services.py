@@ -82,7 +82,10 @@ def _keep_version(actor: Actor, record: IndicatorValue, action: str) -> None:
 def _refresh_latest(record: IndicatorValue) -> None:
     """After a value's figure, year or visibility was written: which of its city's values
     is the latest per audience, and the indicator's stored medians (``indicators.latest``),
-    in the write's transaction."""
+    in the write's transaction. The indicator's row is locked first, so that two writes of
+    the same indicator (two cities' entries, or one city's two years) follow each other:
+    the second reads the rows the first committed (PostgreSQL; SQLite has one writer)."""
+    list(Indicator.objects.select_for_update().filter(pk=record.indicator_id).values("pk"))
     latest.refresh(IndicatorValue, record.city_id, record.indicator_id, record)
     latest.refresh_medians(IndicatorValue, IndicatorMedian, [record.indicator_id])
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from ascn.core import events
 from ascn.indicators import latest
-from ascn.indicators.models import IndicatorMedian, IndicatorValue
+from ascn.indicators.models import Indicator, IndicatorMedian, IndicatorValue
 
 
 def on_city(change: events.Change) -> None:
     if change.deleted or "population" not in change.changes:
         return
+    # every indicator's row locked, in one order, as the value writes lock theirs
+    list(Indicator.objects.select_for_update().order_by("pk").values("pk"))
     indicators = (
         IndicatorValue.objects.filter(latest_any=True).values_list("indicator_id", flat=True)
     ).distinct()
