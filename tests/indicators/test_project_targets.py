@@ -15,7 +15,14 @@ from ascn.indicators.services import project_indicator_set, value_enter
 from ascn.network.models import City
 from tests import factories
 from tests.conftest import page_text
-from tests.roles import CSO_HANOI, CSO_PHUKET, NR_TH
+from tests.roles import (
+    CSO_HANOI,
+    CSO_PHUKET,
+    NR_TH,
+    assert_matrix,
+    everyone,
+    sign_in_redirect,
+)
 
 pytest_plugins = ["tests.roles"]
 
@@ -233,3 +240,20 @@ def _report_rows(response) -> list[list[str]]:
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
         if "<td colspan" not in row
     ]
+
+
+def test_the_role_matrix_of_a_projects_indicators_page(roles, drainage):
+    url = f"/projects/{drainage.pk}/indicators/"
+    pm25 = Indicator.objects.get(code="11.6.2")
+    form = {"indicator": pm25.pk, "target": "15", "target_year": "2030"}
+    # a public project's page is read by everyone
+    assert_matrix(roles.session, "GET", url, everyone(200))
+    # set by its city's CSCO and the Secretariat; a visitor is sent to sign in; others 403
+    assert_matrix(
+        roles.session,
+        "POST",
+        url,
+        everyone(403, anonymous=sign_in_redirect(url), cso_phuket=302, secretariat=302),
+        form,
+    )
+    assert ProjectIndicator.objects.get().target == 15
