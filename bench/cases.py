@@ -187,6 +187,23 @@ def public_orgs(k: int = RUNS + WARM_UP) -> list[str]:
     return _sample(list(slugs.values_list("slug", flat=True)[:20_000]), k)
 
 
+def indicator_cities(k: int = RUNS + WARM_UP) -> list[str]:
+    """Bench cities (each reports 50 indicators over 8 years), sampled."""
+    from ascn.network.models import City
+
+    slugs = City.objects.filter(slug__startswith="bench-city-").values_list("slug", flat=True)
+    return _sample(list(slugs), k)
+
+
+def compared(n: int, k: int = RUNS + WARM_UP) -> list[str]:
+    """``k`` comparison pages of ``n`` cities each, a different set every request."""
+    slugs = indicator_cities(k * n)
+    return [
+        "/cities/compare/?cities=" + ",".join(slugs[i * n : (i + 1) * n])
+        for i in range(len(slugs) // n)
+    ]
+
+
 # --- the cases ------------------------------------------------------------------------------
 
 
@@ -419,6 +436,72 @@ def cases(people: dict[str, Person]) -> list[Case]:
             route="audit",
         ),
         Case("audit", "audit page (HTML)", ["/audit/"], who="Secretariat (session)", route="audit"),
+        # City indicators (issue 22): 3,000 cities × 50 indicators × 8 years. The city page
+        # and its API hold every indicator's network and size-class medians; the comparison
+        # page's target is issue 22's (p95 ≤ 100 ms). Bangkok is the CSCO's own city (its
+        # drafts count for them).
+        *(
+            Case(
+                "indicators",
+                name,
+                paths,
+                who=who,
+                route=route,
+                target=target,
+            )
+            for name, paths, route, target, whos in [
+                (
+                    "city page (varied city)",
+                    lambda: [f"/cities/{slug}/indicators/" for slug in indicator_cities()],
+                    "indicators",
+                    None,
+                    ("anonymous", "CSCO (session)"),
+                ),
+                (
+                    "city page, the CSCO's own city",
+                    ["/cities/bangkok/indicators/"],
+                    "indicators",
+                    None,
+                    ("CSCO (session)",),
+                ),
+                (
+                    "compare page, 3 cities (varied)",
+                    lambda: compared(3),
+                    "compare",
+                    100,
+                    ("anonymous", "CSCO (session)"),
+                ),
+                (
+                    "compare page, 6 cities (varied)",
+                    lambda: compared(6),
+                    "compare",
+                    100,
+                    ("anonymous", "CSCO (session)"),
+                ),
+                (
+                    "catalogue API /api/v1/indicators",
+                    ["/api/v1/indicators"],
+                    "indicators",
+                    None,
+                    ("anonymous", "CSCO"),
+                ),
+                (
+                    "city API /api/v1/cities/{slug}/indicators (varied)",
+                    lambda: [f"/api/v1/cities/{slug}/indicators" for slug in indicator_cities()],
+                    "indicators",
+                    None,
+                    ("anonymous", "CSCO"),
+                ),
+                (
+                    "city API, the CSCO's own city",
+                    ["/api/v1/cities/bangkok/indicators"],
+                    "indicators",
+                    None,
+                    ("CSCO",),
+                ),
+            ]
+            for who in whos
+        ),
     ]
 
 

@@ -493,3 +493,93 @@ def counts() -> dict[str, int]:
 
 def now_iso() -> str:
     return timezone.now().isoformat(timespec="seconds")
+
+
+# --- city indicators (issue 22) -----------------------------------------------------------
+
+# 3,000 cities × 50 indicators × 8 years: 1,200,000 values (at scale 1). A part of its own,
+# with its own marker, so a data set generated before it only gains the values.
+INDICATORS = 50
+INDICATOR_YEARS = list(range(2018, 2026))
+INDICATOR_VERSION = 1
+# Visibility by year (public, network, draft): older figures are shared, the newest ones are
+# often still drafts — so each city's latest value differs by who asks.
+_VISIBILITY_WEIGHTS = {2024: (60, 25, 15), 2025: (30, 30, 40)}
+_OLDER_WEIGHTS = (80, 15, 5)
+
+
+def indicators_wanted(scale: float) -> dict:
+    return {"seed": SEED, "version": INDICATOR_VERSION, "scale": scale}
+
+
+def indicators_current(scale: float) -> bool:
+    found = marker_get("indicators")
+    return bool(found) and all(found.get(k) == v for k, v in indicators_wanted(scale).items())
+
+
+def generate_indicators(scale: float, log=print) -> float:
+    """50 bench indicators (``bench-ind-N``, half of them percentages) and every city's value
+    of each for 2018–2025, with a mix of visibility and verification. Replaces any earlier
+    bench indicators and values."""
+    from ascn.indicators.models import Indicator, IndicatorValue
+    from ascn.network.models import City, FocusArea, Outcome
+
+    started = time.perf_counter()
+    rng = random.Random(SEED + 22)  # noqa: S311 - a reproducible data set
+    IndicatorValue.objects.filter(indicator__slug__startswith="bench-ind-").delete()
+    Indicator.objects.filter(slug__startswith="bench-ind-").delete()
+    areas = list(FocusArea.objects.order_by("position", "code"))
+    outcomes = list(Outcome.objects.order_by("position", "code"))
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            code=f"BENCH-{i:02d}",
+            slug=f"bench-ind-{i:02d}",
+            framework="u4ssc",
+            name=f"Bench indicator {i}",
+            definition=f"Generated indicator {i} for the benchmark.",
+            unit="%" if i % 2 else "per 100,000",
+            direction=["higher", "lower", "neutral"][i % 3],
+            focus_area=areas[i % len(areas)],
+            outcome=outcomes[i % len(outcomes)],
+            source_title="Benchmark data set (generated)",
+            source_url="https://example.org/bench",
+            position=1000 + i,
+        )
+        for i in range(max(1, int(INDICATORS * min(scale, 1.0))))
+    )
+    city_ids = list(City.objects.order_by("pk").values_list("pk", flat=True))
+    visibilities = ["public", "network", "draft"]
+    rows = []
+    total = 0
+    for city_id in city_ids:
+        for indicator in indicators:
+            top = 100 if indicator.unit == "%" else 5_000
+            level = rng.uniform(0.1, 0.9) * top
+            for year in INDICATOR_YEARS:
+                visibility = rng.choices(
+                    visibilities, _VISIBILITY_WEIGHTS.get(year, _OLDER_WEIGHTS)
+                )[0]
+                level = min(top, max(0.0, level * rng.uniform(0.95, 1.06)))
+                verified = visibility != "draft" and rng.random() < 0.7
+                rows.append(
+                    IndicatorValue(
+                        indicator=indicator,
+                        city_id=city_id,
+                        year=year,
+                        value=Decimal(int(level * 100)) / 100,
+                        source="Benchmark data set (generated)",
+                        visibility=visibility,
+                        sample=True,
+                        verification="verified" if verified else "pending",
+                        grade="assumptions" if verified else "",
+                    )
+                )
+        if len(rows) >= CHUNK:
+            _insert(IndicatorValue, rows, "indicator values")
+            total += len(rows)
+            rows = []
+    _insert(IndicatorValue, rows, "indicator values")
+    total += len(rows)
+    seconds = time.perf_counter() - started
+    log(f"  indicator values: {total:,} ({len(indicators)} indicators) in {seconds:.1f} s")
+    return seconds

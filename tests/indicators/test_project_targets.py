@@ -1,6 +1,10 @@
 """A project names the indicators it aims to move, with baseline and target; its page and the
 API show them next to the city's latest value."""
 
+import datetime as dt
+import html as html_lib
+import re
+
 import pytest
 
 from ascn.core.errors import InvalidInput, PermissionDenied
@@ -11,7 +15,14 @@ from ascn.indicators.services import project_indicator_set, value_enter
 from ascn.network.models import City
 from tests import factories
 from tests.conftest import page_text
-from tests.roles import CSO_HANOI, CSO_PHUKET, NR_TH
+from tests.roles import (
+    CSO_HANOI,
+    CSO_PHUKET,
+    NR_TH,
+    assert_matrix,
+    everyone,
+    sign_in_redirect,
+)
 
 pytest_plugins = ["tests.roles"]
 
@@ -102,3 +113,147 @@ def test_set_and_remove_through_the_api(roles, drainage):
     assert cso.delete(f"{url}/sdg-11-6-2").status_code == 204
     assert not ProjectIndicator.objects.exists()
     assert cso.delete(f"{url}/sdg-11-6-2").status_code == 404
+
+
+def test_the_csco_sets_and_removes_targets_on_the_projects_page(roles, drainage):
+    url = f"/projects/{drainage.pk}/indicators/"
+    pm25 = Indicator.objects.get(code="11.6.2")
+    cso = roles.session(CSO_PHUKET)
+    # the project's page links to the page that sets them, for its CSCO only
+    assert url in cso.get(drainage.get_absolute_url()).content.decode()
+    assert url not in roles.session(CSO_HANOI).get(drainage.get_absolute_url()).content.decode()
+    # a bad figure: 422 on its field, nothing saved
+    bad = {"indicator": pm25.pk, "baseline": "30", "baseline_year": "", "target": "15"}
+    response = cso.post(url, {**bad, "target_year": "2030"})
+    assert response.status_code == 422
+    assert "Give the baseline" in page_text(response)
+    assert not ProjectIndicator.objects.exists()
+    # saved through the service (with its audit entry), then shown on the page
+    good = {**bad, "baseline_year": "2023", "target_year": "2030"}
+    response = cso.post(url, good)
+    assert response.status_code == 302
+    link = ProjectIndicator.objects.get()
+    assert (link.baseline, link.baseline_year, link.target, link.target_year) == (
+        30,
+        2023,
+        15,
+        2030,
+    )
+    text = page_text(cso.get(url))
+    assert "30 (2023)" in text and "15 (2030)" in text
+    # someone else's CSCO may read the page (the project is public) but not change it
+    other = roles.session(CSO_HANOI)
+    assert other.get(url).status_code == 200
+    assert "Save the target" not in page_text(other.get(url))
+    assert other.post(url, good).status_code == 403
+    assert other.post(url, {"remove": pm25.slug}).status_code == 403
+    # removed by its CSCO, with an audit entry
+    assert cso.post(url, {"remove": pm25.slug}).status_code == 302
+    assert not ProjectIndicator.objects.exists()
+    assert AuditEntry.objects.filter(action="indicators.projectindicator.deleted").exists()
+
+
+def test_a_draft_projects_indicator_page_is_out_of_sight(roles):
+    load_indicators()
+    draft = factories.project(roles.user(CSO_PHUKET), title="Quiet plan", visibility="draft")
+    assert roles.session(CSO_HANOI).get(f"/projects/{draft.pk}/indicators/").status_code == 404
+    assert roles.session(CSO_PHUKET).get(f"/projects/{draft.pk}/indicators/").status_code == 200
+
+
+def test_the_me_report_shows_each_indicator_with_the_projects_aiming_at_it(client, roles, drainage):
+    phuket = City.objects.get(slug="phuket")
+    pm25 = Indicator.objects.get(code="11.6.2")
+    for year, value, visibility in [(2022, "27", "public"), (2024, "23", "public")]:
+        value_enter(
+            actor=None,
+            city=phuket,
+            indicator=pm25,
+            year=year,
+            value=value,
+            source="PCD",
+            visibility=visibility,
+        )
+    value_enter(
+        actor=None, city=phuket, indicator=pm25, year=2025, value="21", source="PCD"
+    )  # a draft: not in the public's report
+    hidden = factories.project(roles.user(CSO_PHUKET), title="Quiet plan", visibility="draft")
+    for project in (drainage, hidden):
+        project_indicator_set(
+            actor=roles.user(CSO_PHUKET),
+            project=project,
+            indicator=pm25,
+            baseline="25",
+            baseline_year=2023,
+            target="15",
+            target_year=2030,
+        )
+    # the public's report: the public project, its baseline → target, the latest public value
+    rows = _report_rows(client.get("/reports/me/"))
+    assert rows == [
+        [
+            "11.6.2 " + pm25.name,
+            "Smart drainage",
+            "Phuket",
+            pm25.unit,
+            "25",
+            "2023",
+            "15",
+            "2030",
+            "23",
+            "2024",
+        ]
+    ]
+    # Phuket's CSCO sees the draft project and the city's 2025 draft value too
+    rows = _report_rows(roles.session(CSO_PHUKET).get("/reports/me/"))
+    assert [row[1] for row in rows] == ["Quiet plan", "Smart drainage"]
+    assert rows[0][8:] == ["21", "2025"]
+    # a report of 2023 (a project running then) takes the city's latest value up to 2023
+    older = factories.project(
+        roles.user(CSO_PHUKET),
+        title="Canal sensors",
+        visibility="public",
+        start=dt.date(2021, 1, 1),
+        end=dt.date(2024, 12, 31),
+    )
+    project_indicator_set(
+        actor=roles.user(CSO_PHUKET), project=older, indicator=pm25, target="20", target_year=2024
+    )
+    rows = _report_rows(client.get("/reports/me/", {"year": "2023"}))
+    assert [row[1] for row in rows] == ["Canal sensors"]
+    assert rows[0][4:] == ["—", "—", "20", "2024", "27", "2022"]
+    # and the CSV holds the same rows
+    body = client.get("/reports/me.csv").content.decode()
+    assert "Indicators and the projects that aim to move them" in body
+    assert "Smart drainage,Phuket" in body
+
+
+def _report_rows(response) -> list[list[str]]:
+    html = response.content.decode()
+    start = html.index('id="t-indicator-targets"')
+    section = html[start : html.index("</table>", start)]
+    body = section[section.index("<tbody>") :]
+    return [
+        [
+            html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+        if "<td colspan" not in row
+    ]
+
+
+def test_the_role_matrix_of_a_projects_indicators_page(roles, drainage):
+    url = f"/projects/{drainage.pk}/indicators/"
+    pm25 = Indicator.objects.get(code="11.6.2")
+    form = {"indicator": pm25.pk, "target": "15", "target_year": "2030"}
+    # a public project's page is read by everyone
+    assert_matrix(roles.session, "GET", url, everyone(200))
+    # set by its city's CSCO and the Secretariat; a visitor is sent to sign in; others 403
+    assert_matrix(
+        roles.session,
+        "POST",
+        url,
+        everyone(403, anonymous=sign_in_redirect(url), cso_phuket=302, secretariat=302),
+        form,
+    )
+    assert ProjectIndicator.objects.get().target == 15

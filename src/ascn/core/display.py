@@ -10,8 +10,9 @@ from ascn.core import formats
 
 def shown(value: Any, kind: str) -> str:
     """``value`` as a cell's text (``core.formats``): "—" for nothing; ``int`` with thousands
-    separators, ``usd`` rounded to whole units, ``pct`` to one decimal, ``date`` as "4 Dec
-    2026", anything else as its text. The CSV downloads keep the raw values."""
+    separators, ``usd`` rounded to whole units, ``pct`` to one decimal, ``num`` with the
+    decimals it has, ``date`` as "4 Dec 2026", anything else (``text``, ``year``) as its
+    text. The CSV downloads keep the raw values."""
     if value is None or value == "":
         return "—"
     if kind == "int":
@@ -20,6 +21,8 @@ def shown(value: Any, kind: str) -> str:
         return formats.money(value, whole=True)
     if kind == "pct":
         return formats.number(value, 1)
+    if kind == "num":  # a figure with as many decimals as it has
+        return formats.number(value)
     if kind == "date":
         return formats.day(value)
     return str(value)

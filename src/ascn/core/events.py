@@ -33,11 +33,14 @@ match index token             organisations                      ``matchmaking.s
 projects' matchmaking terms   projects, focus areas              ``matchmaking.subscribers``
 projects' stored disclosure   projects, their documents and      ``plans.subscribers``
                               milestones, outcomes
+indicators' size-class        cities (a population changed)      ``indicators.subscribers``
+medians
 ============================  =================================  =========================
 
 A write that bypasses the services (a bulk load, raw SQL) tells nobody: it is followed by
 the rebuild commands (``rebuild_search_index``, ``dashboards_rebuild``,
-``refresh_disclosure``, ``refresh_match_terms``), as bulk loads are.
+``refresh_disclosure``, ``refresh_match_terms``, ``indicators_rebuild_latest``), as bulk
+loads are.
 """
 
 from __future__ import annotations

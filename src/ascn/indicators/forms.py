@@ -65,3 +65,32 @@ class VerifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return the value: say what to correct."),
     )
+
+
+class ProjectTargetForm(forms.Form):
+    """An indicator a project aims to move, with its target and optional baseline (the
+    service checks the figures against the indicator's unit and the years' order)."""
+
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.none(), empty_label=None
+    )
+    baseline = forms.CharField(
+        label=_("Baseline"),
+        required=False,
+        max_length=30,
+        help_text=_("The figure the project starts from, in the indicator's unit (optional)."),
+    )
+    baseline_year = forms.IntegerField(
+        label=_("Baseline year"), required=False, help_text=_("Needed with a baseline.")
+    )
+    target = forms.CharField(
+        label=_("Target"),
+        max_length=30,
+        help_text=_("The figure the project aims for, in the indicator's unit."),
+    )
+    target_year = forms.IntegerField(label=_("Target year"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.all()
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} — {i.name} ({i.unit})"

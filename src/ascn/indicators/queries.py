@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from statistics import median
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
+from ascn.core.permissions import scopes_of
 from ascn.core.queries import filter_given
-from ascn.indicators.models import Indicator, IndicatorValue, ProjectIndicator
+from ascn.core.visibility import Visibility
+from ascn.indicators import latest
+from ascn.indicators.latest import Median, shaped
+from ascn.indicators.models import Indicator, IndicatorMedian, IndicatorValue, ProjectIndicator
 from ascn.indicators.permissions import value_policy
 from ascn.network.models import City, size_class_q
 
@@ -39,59 +42,50 @@ def values_for(
     return qs.select_related("indicator", "city__member_state", "verified_by")
 
 
-def _latest(rows: list[IndicatorValue]) -> dict[tuple[int, int], IndicatorValue]:
-    """Each (city, indicator)'s most recent value among ``rows``."""
-    latest: dict[tuple[int, int], IndicatorValue] = {}
-    for row in rows:
-        key = (row.city_id, row.indicator_id)
-        if key not in latest or row.year > latest[key].year:
-            latest[key] = row
-    return latest
+def latest_q(user: Actor) -> Q:
+    """The rows that are, for ``user``, each city's latest value of an indicator (the flags
+    of ``indicators.latest``): the latest public value for an anonymous visitor, the latest
+    shared one for a member, the latest of all for the Secretariat — and for the owners of
+    a city's drafts (its CSCO, its state's National Representative) within their scope."""
+    scopes = scopes_of(user)
+    if scopes.secretariat:
+        return Q(latest_any=True)
+    if not scopes.authenticated:
+        return Q(latest_public=True)
+    if not (scopes.city_ids or scopes.member_state_ids):
+        return Q(latest_shared=True)
+    return latest.owner_q(value_policy.owner_q(scopes))
 
 
-@dataclass
-class Median:
-    value: Decimal | None
-    cities: int
-    years: tuple[int, ...]  # the years those cities' latest values are from
-
-
-def _median(rows: list[tuple[int, Decimal, int]]) -> Median:
-    """The median of (city, value, year) rows, each a city's latest value."""
-    if not rows:
-        return Median(None, 0, ())
-    middle = Decimal(median(value for _city, value, _year in rows)).quantize(Decimal("0.01"))
-    return Median(
-        middle.normalize() if middle else Decimal(0),
-        len(rows),
-        tuple(sorted({year for _city, _value, year in rows})),
-    )
+def latest_values(user: Actor) -> QuerySet[IndicatorValue]:
+    """Each city's latest value of each indicator, as ``user`` sees them (one row per city
+    and indicator)."""
+    return IndicatorValue.objects.filter(latest_q(user))
 
 
 def latest_rows(user: Actor, indicator_ids: set[int]) -> dict[int, list[tuple[int, Decimal, int]]]:
     """Each city's latest value of each indicator the user may see, as (city, value, year)
-    rows by indicator: the latest year is found per city by the (city, indicator, year)
-    index, and only those rows are read (one per city, not one per year)."""
-    visible = value_policy.visible(user, IndicatorValue.objects.all())
-    latest_year = (
-        visible.filter(city_id=OuterRef("city_id"), indicator_id=OuterRef("indicator_id"))
-        .order_by("-year")
-        .values("year")[:1]
-    )
-    rows = visible.filter(indicator_id__in=indicator_ids, year=Subquery(latest_year)).values_list(
-        "indicator_id", "city_id", "value", "year"
-    )
+    rows by indicator: the flagged rows only, read from the partial index."""
+    rows = latest_values(user).filter(indicator_id__in=indicator_ids)
     found: dict[int, list[tuple[int, Decimal, int]]] = defaultdict(list)
-    for indicator_id, city_id, value, year in rows:
+    for indicator_id, city_id, value, year in rows.values_list(
+        "indicator_id", "city_id", "value", "year"
+    ):
         found[indicator_id].append((city_id, value, year))
     return found
+
+
+@dataclass
+class TrendPoint:
+    year: int
+    value: Decimal
 
 
 @dataclass
 class CityIndicator:
     indicator: Indicator
     latest: IndicatorValue
-    trend: list[IndicatorValue]  # oldest first
+    trend: list[TrendPoint]  # oldest first
     network: Median
     size_class: Median
 
@@ -102,34 +96,171 @@ class CitySummary:
     rows: list[CityIndicator] = field(default_factory=list)
 
 
+def _audience(user: Actor) -> str:
+    """Whose stored medians the user reads: ``public``, ``shared`` or ``any``."""
+    scopes = scopes_of(user)
+    if scopes.secretariat:
+        return "any"
+    return "shared" if scopes.authenticated else "public"
+
+
+Key = tuple[Decimal, int, int]  # (value, year, city id): the order of the partial index
+
+
+def _own_latest(
+    user: Actor, indicator_ids: set[int]
+) -> dict[int, tuple[list[tuple[int, Key]], list[tuple[int, Key]]]]:
+    """For an owner (a CSCO, a National Representative), the indicators where a city of
+    their own scope has a draft as its latest value — there their medians differ from every
+    other member's — each with (the shared latest rows of their cities, to take out; the
+    latest of all of their cities, to put in), as (city, key) pairs."""
+    scopes = scopes_of(user)
+    if scopes.secretariat or not (scopes.city_ids or scopes.member_state_ids):
+        return {}
+    own = IndicatorValue.objects.filter(
+        value_policy.owner_q(scopes), indicator_id__in=indicator_ids
+    ).filter(Q(latest_shared=True) | Q(latest_any=True))
+    rows = list(
+        own.values_list(
+            "indicator_id", "city_id", "value", "year", "visibility", "latest_shared", "latest_any"
+        )
+    )
+    drafts = {
+        row[0] for row in rows if row[6] and row[4] == Visibility.DRAFT
+    }  # a draft is the latest
+    found: dict[int, tuple[list[tuple[int, Key]], list[tuple[int, Key]]]] = {
+        indicator_id: ([], []) for indicator_id in drafts
+    }
+    for indicator_id, city_id, value, year, _visibility, shared, any_ in rows:
+        if indicator_id in found:
+            if shared:
+                found[indicator_id][0].append((city_id, (value, year, city_id)))
+            if any_:
+                found[indicator_id][1].append((city_id, (value, year, city_id)))
+    return found
+
+
+def _swapped_median(
+    indicator_id: int,
+    stored: IndicatorMedian | None,
+    size_class: str,
+    out: list[Key],
+    into: list[Key],
+) -> Median:
+    """The median of the shared latest values (``stored``: their count and years) with the
+    rows ``out`` taken out and ``into`` put in — an owner's own cities' latest values. Only
+    a window of the sorted shared values around the median is needed (as many on each side
+    as rows are swapped): from the values stored with the median when it is within them,
+    else read from the partial index."""
+    if not out and not into:  # none of the owner's cities is in this group
+        return (
+            shaped(stored.value, stored.cities, (y for y, _n in stored.years))
+            if stored
+            else Median(None, 0, ())
+        )
+    n = stored.cities if stored else 0
+    total = n - len(out) + len(into)
+    if total <= 0:
+        return Median(None, 0, ())
+    low, high = (total - 1) // 2, total // 2  # the middle rank(s), from 0
+    start, stop = max(0, low - len(into)), min(n, high + len(out) + 1)
+    window: list[Key] = []
+    kept = stored.window if stored else []
+    offset = stored.window_start if stored else 0
+    if stop > start and offset <= start and stop <= offset + len(kept):
+        window = [(Decimal(v), y, c) for v, y, c in kept[start - offset : stop - offset]]
+    elif stop > start:
+        rows = IndicatorValue.objects.filter(indicator_id=indicator_id, latest_shared=True)
+        if size_class:
+            rows = rows.filter(city__in=City.objects.filter(size_class_q(size_class)))
+        window = list(
+            rows.order_by("value", "year", "city_id").values_list("value", "year", "city_id")[
+                start:stop
+            ]
+        )
+    first = window[0] if window else None
+    taken = set(out)
+    merged = sorted(
+        [key for key in window if key not in taken]
+        + [key for key in into if first is None or key >= first]
+    )
+    below = start - sum(1 for key in out if first is not None and key < first)
+    below += sum(1 for key in into if first is not None and key < first)
+    middle = (merged[low - below][0] + merged[high - below][0]) / 2
+    years = dict(stored.years) if stored else {}
+    for _value, year, _city in out:
+        years[year] -= 1
+    for _value, year, _city in into:
+        years[year] = years.get(year, 0) + 1
+    return shaped(middle, total, (year for year, count in years.items() if count > 0))
+
+
+def medians(user: Actor, indicator_ids: set[int], size_class: str | None) -> dict:
+    """(indicator id, "" or ``size_class``) → the median of every city's latest value the
+    user may see, read from the stored medians (``indicators.latest``). Where an owner's
+    own draft is their city's latest value, the shared median is corrected for their cities
+    (``_swapped_median``): a few rows read, not every city's."""
+    own = _own_latest(user, indicator_ids)
+    found: dict[tuple[int, str], Median] = {}
+    stored = {
+        (row.indicator_id, row.size_class): row
+        for row in IndicatorMedian.objects.filter(
+            indicator_id__in=indicator_ids,
+            audience=_audience(user),
+            size_class__in=["", size_class or ""],
+        )
+    }
+    for (indicator_id, group), row in stored.items():
+        if indicator_id not in own:
+            found[(indicator_id, group)] = shaped(
+                row.value, row.cities, (year for year, _count in row.years)
+            )
+    if own:
+        sizes = latest.size_classes_of(
+            {city for pair in own.values() for side in pair for city, _k in side}
+        )
+        for indicator_id, (out, into) in own.items():
+            for group in ["", size_class] if size_class else [""]:
+                found[(indicator_id, group)] = _swapped_median(
+                    indicator_id,
+                    stored.get((indicator_id, group)),
+                    group,
+                    [key for city, key in out if not group or sizes.get(city) == group],
+                    [key for city, key in into if not group or sizes.get(city) == group],
+                )
+    return found
+
+
 def city_summary(user: Actor, city: City) -> CitySummary:
     """The city's indicators: each one's latest value (with its year), its trend, and the
     medians of every city's latest value — across the network and within the city's size
-    class — over what the user may see."""
-    own = list(values_for(user).filter(city=city).order_by("year"))
+    class — over what the user may see. The years are read as plain rows (400 at 50
+    indicators × 8 years); only each indicator's latest value is loaded whole."""
+    points: dict[int, list[TrendPoint]] = defaultdict(list)
+    latest_pk: dict[int, int] = {}
+    rows = values_for(user).filter(city=city).order_by("year")
+    for indicator_id, pk, year, value in rows.values_list("indicator_id", "pk", "year", "value"):
+        points[indicator_id].append(TrendPoint(year, value))
+        latest_pk[indicator_id] = pk
     summary = CitySummary(city)
-    if not own:
+    if not points:
         return summary
-    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for row in own:
-        by_indicator[row.indicator_id].append(row)
-    latest = latest_rows(user, set(by_indicator))
-    same_size: set[int] = set()
-    if city.size_class:
-        same_size = set(
-            City.objects.filter(size_class_q(city.size_class)).values_list("pk", flat=True)
-        )
-    for trend in sorted(
-        by_indicator.values(), key=lambda t: (t[0].indicator.position, t[0].indicator.code)
-    ):
-        everyone = latest.get(trend[0].indicator_id, [])
+    size_class = city.size_class
+    found = medians(user, set(points), size_class)
+    nothing = Median(None, 0, ())
+    latest_rows = IndicatorValue.objects.filter(pk__in=latest_pk.values()).select_related(
+        "indicator__focus_area", "indicator__outcome", "city__member_state", "verified_by"
+    )
+    for row in sorted(latest_rows, key=lambda r: (r.indicator.position, r.indicator.code)):
         summary.rows.append(
             CityIndicator(
-                indicator=trend[0].indicator,
-                latest=trend[-1],
-                trend=trend,
-                network=_median(everyone),
-                size_class=_median([row for row in everyone if row[0] in same_size]),
+                indicator=row.indicator,
+                latest=row,
+                trend=points[row.indicator_id],
+                network=found.get((row.indicator_id, ""), nothing),
+                size_class=found.get((row.indicator_id, size_class), nothing)
+                if size_class
+                else nothing,
             )
         )
     return summary
@@ -167,28 +298,19 @@ def parse_city_slugs(text: str) -> list[str]:
 
 def compare(user: Actor, slugs: list[str]) -> Comparison:
     """Up to ``MAX_COMPARED`` cities side by side: each indicator any of them reports, with
-    each city's latest value and its year. The years are read first as plain rows, then only
-    the latest value of each city and indicator is loaded whole (at 50 indicators × 8 years,
-    a sixth of the rows)."""
+    each city's latest value and its year (the flagged rows only: at 50 indicators × 8
+    years, an eighth of the rows)."""
     slugs = slugs[:MAX_COMPARED]
     found = {c.slug: c for c in City.objects.filter(slug__in=slugs).select_related("member_state")}
     cities = [found[s] for s in slugs if s in found]
     by_id = {c.pk: c for c in cities}
-    best: dict[tuple[int, int], tuple[int, int]] = {}  # (city, indicator) → (year, value id)
-    keys = value_policy.visible(user, IndicatorValue.objects.filter(city__in=cities))
-    for pk, city_id, indicator_id, year in keys.values_list(
-        "id", "city_id", "indicator_id", "year"
-    ):
-        if (city_id, indicator_id) not in best or year > best[(city_id, indicator_id)][0]:
-            best[(city_id, indicator_id)] = (year, pk)
-    rows = IndicatorValue.objects.filter(pk__in=[pk for _year, pk in best.values()])
-    latest: dict[tuple[int, int], IndicatorValue] = {}
-    for row in rows.select_related("indicator"):
+    cells: dict[tuple[int, int], IndicatorValue] = {}
+    for row in latest_values(user).filter(city__in=cities).select_related("indicator"):
         row.city = by_id[row.city_id]
-        latest[(row.city_id, row.indicator_id)] = row
-    indicators = {row.indicator_id: row.indicator for row in latest.values()}
+        cells[(row.city_id, row.indicator_id)] = row
+    indicators = {row.indicator_id: row.indicator for row in cells.values()}
     ordered = sorted(indicators.values(), key=lambda i: (i.position, i.code))
-    return Comparison(cities, ordered, latest, [s for s in slugs if s not in found])
+    return Comparison(cities, ordered, cells, [s for s in slugs if s not in found])
 
 
 @dataclass
@@ -202,8 +324,8 @@ def project_targets(user: Actor, project_id: int, city_id: int) -> list[ProjectT
     links = list(ProjectIndicator.objects.filter(project_id=project_id).select_related("indicator"))
     if not links:
         return []
-    rows = list(
-        values_for(user).filter(city_id=city_id, indicator__in=[link.indicator for link in links])
+    rows = latest_values(user).filter(
+        city_id=city_id, indicator__in=[link.indicator for link in links]
     )
-    latest = _latest(rows)
-    return [ProjectTarget(link, latest.get((city_id, link.indicator_id))) for link in links]
+    found = {row.indicator_id: row for row in rows}
+    return [ProjectTarget(link, found.get(link.indicator_id)) for link in links]

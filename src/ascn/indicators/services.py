@@ -18,9 +18,10 @@ from ascn.core import audit, events
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from ascn.core.services import audit_and_announce, lock_version, upsert, user_or_none, validate
 from ascn.core.visibility import Visibility
-from ascn.indicators import validation
+from ascn.indicators import latest, validation
 from ascn.indicators.models import (
     Indicator,
+    IndicatorMedian,
     IndicatorValue,
     IndicatorValueVersion,
     ProjectIndicator,
@@ -78,6 +79,17 @@ def _keep_version(actor: Actor, record: IndicatorValue, action: str) -> None:
     )
 
 
+def _refresh_latest(record: IndicatorValue) -> None:
+    """After a value's figure, year or visibility was written: which of its city's values
+    is the latest per audience, and the indicator's stored medians (``indicators.latest``),
+    in the write's transaction. The indicator's row is locked first, so that two writes of
+    the same indicator (two cities' entries, or one city's two years) follow each other:
+    the second reads the rows the first committed (PostgreSQL; SQLite has one writer)."""
+    list(Indicator.objects.select_for_update().filter(pk=record.indicator_id).values("pk"))
+    latest.refresh(IndicatorValue, record.city_id, record.indicator_id, record)
+    latest.refresh_medians(IndicatorValue, IndicatorMedian, [record.indicator_id])
+
+
 def _clean_visibility(visibility: Any) -> str:
     if visibility not in Visibility.values:
         raise InvalidInput(
@@ -127,6 +139,7 @@ def value_enter(
     _check_unique(record)
     validate(record)
     record.save()
+    _refresh_latest(record)
     _keep_version(actor, record, "entered")
     audit_and_announce(
         actor,
@@ -173,6 +186,7 @@ def value_update(
     validate(record)
     record.version += 1
     record.save()
+    _refresh_latest(record)
     _keep_version(actor, record, "edited")
     audit_and_announce(actor, "indicators.value.updated", record, changed)
     return record
@@ -219,6 +233,9 @@ def value_verify(
     record.verified_at = timezone.now()
     record.version += 1
     record.save()
+    # A verification moves no value's year or visibility; the flags are refreshed anyway, so
+    # that every write leaves them right.
+    latest.refresh(IndicatorValue, record.city_id, record.indicator_id, record)
     _keep_version(actor, record, "verified" if verified else "returned")
     audit_and_announce(
         actor,

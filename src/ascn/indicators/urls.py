@@ -13,4 +13,5 @@ urlpatterns = [
         views.value_verify_page,
         name="indicator-value-verify",
     ),
+    path("projects/<int:pk>/indicators/", views.project_indicators, name="project-indicators"),
 ]

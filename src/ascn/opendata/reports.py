@@ -38,6 +38,8 @@ from django.utils.translation import gettext_lazy
 
 from ascn.core.display import shown
 from ascn.core.drawings import Payload, digest, drawn
+from ascn.indicators.models import ProjectIndicator
+from ascn.indicators.queries import values_for
 from ascn.network.models import FocusArea, MemberState
 from ascn.opendata.spreadsheets import csv_bytes, xlsx_fit_columns, xlsx_write_rows
 from ascn.plans import codelists, money
@@ -80,7 +82,14 @@ class ReportTable:
         return self.display(self.total) if self.total else None
 
 
-CELL_CLASS = {"int": "num", "usd": "num", "pct": "num", "date": "nowrap"}
+CELL_CLASS = {
+    "int": "num",
+    "num": "num",
+    "year": "num",
+    "usd": "num",
+    "pct": "num",
+    "date": "nowrap",
+}
 
 
 @dataclass
@@ -206,6 +215,7 @@ def me_report(
     reporting, series = _progress(updates.iterator(chunk_size=CHUNK), period_end, year)
     tables.append(_latest_progress_table(_latest_rows(visible, period_end, progress_rows)))
     tables.append(_series_table(series))
+    tables.append(_indicator_targets_table(user, ids, year))
     rates_dates = [rate.date for rate in rates.values()]
     return MeReport(
         year=year,
@@ -515,6 +525,71 @@ def _series_table(series) -> ReportTable:
     return table
 
 
+def _indicator_targets_table(user, ids, year: int | None) -> ReportTable:
+    """Each indicator with the projects that aim to move it (issue 22, item 5): their
+    baseline → target and the city's latest value the user may see (up to the report's year
+    when it has one), each with its year. Two queries, whatever the number of projects."""
+    table = ReportTable(
+        "indicator-targets",
+        _("Indicators and the projects that aim to move them"),
+        [
+            _("Indicator"),
+            _("Project"),
+            _("City"),
+            _("Unit"),
+            _("Baseline"),
+            _("Baseline year"),
+            _("Target"),
+            _("Target year"),
+            _("City's latest value"),
+            _("Year of that value"),
+        ],
+        ["text", "text", "text", "text", "num", "year", "num", "year", "num", "year"],
+        note=_(
+            "The indicators the projects name, with the baseline and target each project set "
+            "and its city's latest value on record (verified or not), with its year: the years "
+            "differ, so read the figures with them."
+        ),
+    )
+    links = list(
+        ProjectIndicator.objects.filter(project_id__in=ids)
+        .select_related("indicator", "project__city")
+        .order_by("indicator__position", "indicator__code", "project__city__name", "project__title")
+    )
+    if not links:
+        return table
+    values = values_for(user).filter(
+        city_id__in={link.project.city_id for link in links},
+        indicator_id__in={link.indicator_id for link in links},
+    )
+    if year:
+        values = values.filter(year__lte=year)
+    latest: dict[tuple[int, int], tuple[int, Decimal]] = {}
+    for city_id, indicator_id, value_year, value in values.values_list(
+        "city_id", "indicator_id", "year", "value"
+    ):
+        key = (city_id, indicator_id)
+        if key not in latest or value_year > latest[key][0]:
+            latest[key] = (value_year, value)
+    for link in links:
+        found = latest.get((link.project.city_id, link.indicator_id))
+        table.rows.append(
+            [
+                f"{link.indicator.code} {link.indicator.name}",
+                link.project.title,
+                link.project.city.name,
+                link.indicator.unit,
+                link.baseline,
+                link.baseline_year,
+                link.target,
+                link.target_year,
+                found[1] if found else None,
+                found[0] if found else None,
+            ]
+        )
+    return table
+
+
 # --- downloads ------------------------------------------------------------------------------
 
 
@@ -578,6 +653,7 @@ SHEET_NAMES = {
     "instruments": gettext_lazy("Financing instruments"),
     "progress": gettext_lazy("Latest progress"),
     "progress-over-time": gettext_lazy("Progress over time"),
+    "indicator-targets": gettext_lazy("Indicator targets"),
 }
 
 
