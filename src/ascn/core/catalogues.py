@@ -199,7 +199,20 @@ def label_modules() -> dict[Path, str]:
     checklist = list(readiness["dimensions"].values()) + [
         text for item in readiness["items"] for text in (item["label"], item["next_step"])
     ]
+    catalogue = yaml.safe_load(
+        (_APP_DIR / "indicators" / "seed" / "catalogue.yaml").read_text(encoding="utf-8")
+    )
+    indicators = [
+        text
+        for item in catalogue["indicators"]
+        for text in (item["name"], item["definition"].strip(), item["unit"])
+        if re.search(r"[A-Za-z]", text)  # a unit such as "%" stays as it is
+    ]
     return {
+        _APP_DIR / "indicators" / "catalogue_labels.py": _module(
+            "The indicator catalogue's names, definitions and units, for the catalogues.",
+            indicators,
+        ),
         _APP_DIR / "plans" / "readiness_labels.py": _module(
             "The readiness checklist's dimensions, items and next steps, for the catalogues.",
             checklist,

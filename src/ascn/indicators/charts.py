@@ -19,7 +19,7 @@ BLUE = "#0b4f8a"
 def comparison_spec(comparison: Comparison, indicator: Indicator) -> dict[str, Any]:
     rows = comparison.ranking(indicator)
     values = [{"city": f"{row.city.name} ({row.year})", "value": float(row.value)} for row in rows]
-    axis_title = f"{indicator.code} ({indicator.unit})"
+    axis_title = f"{indicator.code} ({indicator.unit_label})"
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "config": {

@@ -41,7 +41,9 @@ class ValueForm(forms.Form):
         super().__init__(*args, **kwargs)
         queryset = Indicator.objects.all()
         self.fields["indicator"].queryset = queryset
-        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} — {i.name} ({i.unit})"
+        self.fields["indicator"].label_from_instance = lambda i: (
+            f"{i.code} — {i.label} ({i.unit_label})"
+        )
         if editing:  # an edit keeps its indicator
             del self.fields["indicator"]
 
@@ -93,4 +95,6 @@ class ProjectTargetForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.all()
-        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} — {i.name} ({i.unit})"
+        self.fields["indicator"].label_from_instance = lambda i: (
+            f"{i.code} — {i.label} ({i.unit_label})"
+        )

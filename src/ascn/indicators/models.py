@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.models import TimeStampedModel, VersionedModel
@@ -64,6 +65,20 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    # The catalogue's texts in the reader's language (``catalogue_labels.py`` puts them in the
+    # translation catalogues); ``name``, ``definition`` and ``unit`` stay the catalogue's English.
+    @property
+    def label(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def definition_label(self) -> str:
+        return gettext(self.definition.strip()) if self.definition else ""
+
+    @property
+    def unit_label(self) -> str:
+        return gettext(self.unit) if self.unit else ""
 
     @property
     def is_percentage(self) -> bool:

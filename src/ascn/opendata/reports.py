@@ -575,10 +575,10 @@ def _indicator_targets_table(user, ids, year: int | None) -> ReportTable:
         found = latest.get((link.project.city_id, link.indicator_id))
         table.rows.append(
             [
-                f"{link.indicator.code} {link.indicator.name}",
+                f"{link.indicator.code} {link.indicator.label}",
                 link.project.title,
                 link.project.city.name,
-                link.indicator.unit,
+                link.indicator.unit_label,
                 link.baseline,
                 link.baseline_year,
                 link.target,
