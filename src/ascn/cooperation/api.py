@@ -3,6 +3,7 @@ keeps the knowledge bank, a city's officers and representatives its partnerships
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from ascn.cooperation import queries
@@ -121,14 +122,14 @@ def _city_named(slug: str | None, field: str) -> City | None:
         return None
     city = City.objects.filter(slug=slug).select_related("member_state").first()
     if city is None:
-        raise InvalidInput(f"No ASCN city “{slug}”.", field)
+        raise InvalidInput(_("No ASCN city “%(slug)s”.") % {"slug": slug}, field)
     return city
 
 
 def _focus_area(code: str) -> FocusArea:
     focus_area = FocusArea.objects.filter(code=code).first()
     if focus_area is None:
-        raise InvalidInput(f"No ASCF focus area “{code}”.", "focus_area")
+        raise InvalidInput(_("No ASCF focus area “%(code)s”.") % {"code": code}, "focus_area")
     return focus_area
 
 
@@ -141,7 +142,7 @@ def _provider(request, slug: str | None) -> Organisation | None:
         .first()
     )
     if organisation is None:
-        raise InvalidInput(f"No organisation “{slug}”.", "provider")
+        raise InvalidInput(_("No organisation “%(slug)s”.") % {"slug": slug}, "provider")
     return organisation
 
 

@@ -216,13 +216,13 @@ def programmes_create(request, payload: ProgrammeIn):
     data = payload.dict()
     sponsor = organisations_for(request.user).filter(slug=data.pop("sponsor")).first()
     if sponsor is None:
-        raise InvalidInput("No organisation with this slug.", "sponsor")
+        raise InvalidInput(_("No organisation with this slug."), "sponsor")
     implementer_slug = data.pop("implementer")
     implementer = None
     if implementer_slug:
         implementer = organisations_for(request.user).filter(slug=implementer_slug).first()
         if implementer is None:
-            raise InvalidInput("No organisation with this slug.", "implementer")
+            raise InvalidInput(_("No organisation with this slug."), "implementer")
     total = data.pop("total")
     currency = total["currency"]
     cap = data.pop("max_award")

@@ -203,7 +203,7 @@ def cities_create(request, payload: CityIn):
     code = data.pop("member_state").upper()
     state = MemberState.objects.filter(code=code).first()
     if state is None:
-        raise InvalidInput(f"No member state “{code}”.", "member_state")
+        raise InvalidInput(_("No member state “%(code)s”.") % {"code": code}, "member_state")
     city = city_create(actor=request.user, member_state=state, **data)
     return Status(201, city_detail_out(request, city.slug))
 
