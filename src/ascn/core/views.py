@@ -242,9 +242,7 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
     may_translate = target.may_translate(request.user, obj)
     # the language asked for, else the page's (a CSCO reading in Thai translates into Thai)
     page_language = translation.get_language() or settings.LANGUAGE_CODE
-    chosen = request.GET.get("language") or (
-        page_language if page_language != obj.language else ""
-    )
+    chosen = request.GET.get("language") or (page_language if page_language != obj.language else "")
     initial: dict[str, Any] = {"version": obj.version, "language": chosen}
     initial.update((obj.translations or {}).get(chosen, {}))
     form: forms.Form = TranslationForm(initial=initial, obj=obj)
