@@ -337,7 +337,7 @@ def _notify_registration(registration: Registration, *, promoted: bool) -> None:
             return _("A seat became free and is yours: you are registered.")
         if waiting:
             return _(
-                "The meeting is full. You are told here if a seat becomes free and is given to you."
+                "The meeting is full. You are notified if a seat becomes free and is given to you."
             )
         return _("You are registered.")
 
