@@ -217,9 +217,9 @@ def test_the_words_are_written_once_per_language_and_plain_strings_still_work(ro
         written.append(translation.get_language())
         return gettext("Notifications")
 
-    notify(users=[thai, also_thai, english], kind="k", title=title, body="Plain words.")
+    notify(users=[thai, also_thai, english], kind="post_shown", title=title, body="Plain words.")
     assert sorted(written, key=str) == ["en", "th"]
-    by_user = {n.user: n for n in Notification.objects.filter(kind="k")}
+    by_user = {n.user: n for n in Notification.objects.filter(kind="post_shown")}
     assert by_user[thai].title == by_user[also_thai].title == translated("Notifications")
     assert by_user[english].title == "Notifications"
     assert {n.body for n in by_user.values()} == {"Plain words."}
@@ -250,9 +250,12 @@ def test_a_plan_endorsed_on_a_page_in_another_language_e_mails_each_officer_in_t
     assert sorted(m.to[0] for m in mailoutbox) == sorted([thai.email, ENGLISH_CSCO])
     to_english = mail_to(mailoutbox, ENGLISH_CSCO)
     assert to_english.subject == "Action plan endorsed: Phuket Smart City Action Plan"
+    # the words, then the link to the plan's page in the reader's language
     assert to_english.body == (
         "The Smart City Action Plan “Phuket Smart City Action Plan” of Phuket was endorsed."
+        f"\n\nhttp://testserver/plans/{plan.pk}/"
     )
+    assert mail_to(mailoutbox, thai.email).body.endswith(f"/th/plans/{plan.pk}/")
     translated("Action plan %(status)s: %(title)s")
     with translation.override("th"):
         endorsed = pgettext("an action plan was …", "endorsed")

@@ -23,14 +23,14 @@ def test_notify_writes_one_row_per_person_and_mails_after_the_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         count = notify(
             users=[phuket, adb, phuket],
-            kind="test.kind",
+            kind="post_shown",
             title="Something happened",
             body="Details.",
             url="/engagements/1/",
         )
         # then the rows exist at once, the e-mail waits for the commit
         assert count == 2
-        assert Notification.objects.filter(kind="test.kind").count() == 2
+        assert Notification.objects.filter(kind="post_shown").count() == 2
         assert mailoutbox == []
     for callback in callbacks:
         callback()
@@ -50,14 +50,14 @@ def test_nobody_to_tell_is_no_row_and_no_mail(
     inactive.is_active = False
     inactive.save(update_fields=["is_active"])
     with django_capture_on_commit_callbacks(execute=True):
-        assert notify(users=[inactive], kind="k", title="t") == 0
+        assert notify(users=[inactive], kind="post_shown", title="t") == 0
     assert not Notification.objects.exists() and mailoutbox == []
 
 
 def test_a_rolled_back_change_leaves_no_notice(roles, mailoutbox):
     try:
         with transaction.atomic():
-            notify(users=[roles.user("cso_phuket")], kind="k", title="Never happened")
+            notify(users=[roles.user("cso_phuket")], kind="post_shown", title="Never happened")
             raise RuntimeError
     except RuntimeError:
         pass
@@ -66,9 +66,9 @@ def test_a_rolled_back_change_leaves_no_notice(roles, mailoutbox):
 
 def test_the_notifications_page_lists_ones_own_and_marks_them_read(roles):
     phuket, hanoi = roles.user("cso_phuket"), roles.user("cso_hanoi")
-    notify(users=[phuket], kind="k", title="For Phuket", url="/engagements/7/")
-    notify(users=[phuket], kind="k", title="Also for Phuket")
-    notify(users=[hanoi], kind="k", title="For Hanoi")
+    notify(users=[phuket], kind="post_shown", title="For Phuket", url="/engagements/7/")
+    notify(users=[phuket], kind="post_shown", title="Also for Phuket")
+    notify(users=[hanoi], kind="post_shown", title="For Hanoi")
     assert_matrix(
         roles.session,
         "GET",

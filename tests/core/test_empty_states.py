@@ -25,7 +25,7 @@ def empty_state(response) -> str:
         ("cso_phuket", "/projects/", ["No project is on record yet", "Add the first project"]),
         ("anonymous", "/projects/", ["No project is on record yet", "Chief Smart City Officer"]),
         ("cso_phuket", "/plans/", ["No action plan to show", "Start an action plan"]),
-        ("nr_th", "/plans/queue/", ["Nothing is waiting for you", "you are e-mailed"]),
+        ("nr_th", "/plans/queue/", ["Nothing is waiting for you", "you are notified"]),
         ("anonymous", "/programmes/", ["No funding programme", "The Secretariat and partner"]),
         ("cso_phuket", "/accounts/notifications/", ["No notification yet", "a plan to endorse"]),
         ("cso_phuket", "/accounts/tokens/", ["You have no token yet", "revoke it"]),

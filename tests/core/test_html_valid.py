@@ -219,6 +219,7 @@ def key_pages() -> list[tuple[str | None, str]]:
         (CSO_PHUKET, f"/cooperation/partnerships/{partnership.pk}/edit/"),
         (CSO_PHUKET, "/accounts/"),
         (CSO_PHUKET, "/accounts/notifications/"),
+        (CSO_PHUKET, "/accounts/notifications/settings/"),
         (CSO_PHUKET, "/accounts/tokens/"),
         (CSO_PHUKET, "/accounts/password/change/"),
         (CSO_PHUKET, "/accounts/two-factor/setup/"),

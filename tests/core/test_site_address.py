@@ -66,7 +66,7 @@ def test_without_a_request_or_site_url_links_use_the_documented_fallback(
 ):
     # a task or management command: no request to follow
     with django_capture_on_commit_callbacks(execute=True):
-        notify(users=[roles.user("cso_phuket")], kind="test", title="Hello", url="/meetings/")
+        notify(users=[roles.user("cso_phuket")], kind="post_shown", title="Hello", url="/meetings/")
     assert "http://127.0.0.1:8000/meetings/" in mailoutbox[0].body
 
 

@@ -56,7 +56,7 @@ def test_a_csco_withdraws_her_submitted_plan(
     confirm.click()
 
     expect(flash(page)).to_contain_text("Plan withdrawn: it is a draft again")
-    expect(flash(page)).to_contain_text("The National Representative of Viet Nam is e-mailed")
+    expect(flash(page)).to_contain_text("The National Representative of Viet Nam is notified")
     expect(page.locator("ol.steps [aria-current=step]")).to_have_text("Draft")
     expect(page.get_by_role("link", name="Edit the plan")).to_be_visible()
     screenshot(page, "plan-withdrawn")

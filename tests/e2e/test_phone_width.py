@@ -164,6 +164,7 @@ def _pages() -> dict[str | None, list[str]]:
             "/meetings/mine/",
             "/accounts/",
             "/accounts/notifications/",
+            "/accounts/notifications/settings/",
             "/accounts/tokens/",
             "/accounts/two-factor/setup/",
             "/cities/phuket/indicators/new/",

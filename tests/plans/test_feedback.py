@@ -149,7 +149,7 @@ def test_the_plan_page_offers_withdrawal_with_a_confirmation_and_says_what_happe
 
     shown = shown_message(csco, response, text)
     assert "Plan withdrawn: it is a draft again" in shown
-    assert "The National Representative of Thailand is e-mailed" in shown
+    assert "The National Representative of Thailand is notified" in shown
     assert "Withdrawn by the city" in shown  # in the history
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
@@ -170,26 +170,26 @@ def test_submitting_says_nobody_was_e_mailed_when_the_state_has_no_representativ
 
     shown = shown_message(csco, response, text)
     assert "Thailand has no National Representative on the platform yet" in shown
-    assert "nobody was e-mailed" in shown
-    assert "is e-mailed" not in shown
+    assert "nobody was notified" in shown
+    assert "is notified" not in shown
     assert mailoutbox == []
 
 
 def test_the_small_print_under_submit_and_withdraw_says_who_will_be_told(roles, plan, text):
     csco = roles.session("cso_phuket")
     page = text(csco.get(f"/plans/{plan.pk}/"))
-    assert "The National Representative is e-mailed." in page
+    assert "The National Representative is notified." in page
 
     Membership.objects.filter(role=Role.NATIONAL_REPRESENTATIVE).delete()
     page = text(csco.get(f"/plans/{plan.pk}/"))
     assert (
-        "Thailand has no National Representative on the platform yet, so nobody is e-mailed" in page
+        "Thailand has no National Representative on the platform yet, so nobody is notified" in page
     )
-    assert "National Representative is e-mailed" not in page
+    assert "National Representative is notified" not in page
 
     plan = submitted(roles, plan)
     page = text(csco.get(f"/plans/{plan.pk}/"))
-    assert "It was not e-mailed to anyone, so nobody else is told." in page
+    assert "Nobody was notified of it, so nobody else is told." in page
     assert "The National Representative is told" not in page
     assert "Thailand has no National Representative on the platform yet, so the Secretariat" in page
     assert "Waiting for the National Representative" not in page
@@ -198,7 +198,7 @@ def test_the_small_print_under_submit_and_withdraw_says_who_will_be_told(roles, 
 def test_submitting_names_who_is_e_mailed(roles, plan, text):
     csco = roles.session("cso_phuket")
     shown = shown_message(csco, press(csco, plan, "submit"), text)
-    assert "The National Representative of Thailand is e-mailed" in shown
+    assert "The National Representative of Thailand is notified" in shown
     assert "you can still withdraw it" in shown
 
 

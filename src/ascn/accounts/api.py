@@ -6,11 +6,24 @@ from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
-from ninja import Status
+from ninja import Query, Status
 
 from ascn.accounts.lockout import ACCOUNT_GUARDED_MESSAGE, forget_own_failures
-from ascn.accounts.models import Membership
-from ascn.accounts.schemas import MeOut, TokenIn, TokenOut
+from ascn.accounts.models import Membership, Notification
+from ascn.accounts.notifications import KINDS, mark_read, notifications_for, preferences_of
+from ascn.accounts.schemas import (
+    MarkedOut,
+    MeOut,
+    NotificationFilter,
+    NotificationOut,
+    PreferencesIn,
+    PreferencesOut,
+    TokenIn,
+    TokenOut,
+)
+from ascn.accounts.services import (
+    notification_preferences_update as notification_preferences_update_service,
+)
 from ascn.accounts.services import token_create, token_revoke
 from ascn.accounts.two_factor import needs_second_factor, next_step
 from ascn.core.api import (
@@ -19,8 +32,10 @@ from ascn.core.api import (
     SAME_FOR_EVERYONE,
     AppRouter,
     ErrorOut,
+    ShapedRows,
     member_auth,
 )
+from ascn.core.errors import NotFound
 
 router = AppRouter(tags=["accounts"])
 
@@ -111,3 +126,91 @@ def me(request):
             for m in memberships
         ],
     }
+
+
+# --- notifications -------------------------------------------------------------------------
+
+
+def _notification_out(notice: Notification) -> dict:
+    return {
+        "id": notice.pk,
+        "kind": notice.kind,
+        "title": notice.title,
+        "body": notice.body,
+        "url": notice.url,
+        "created_at": notice.created_at,
+        "read_at": notice.read_at,
+        "emailed_at": notice.emailed_at,
+    }
+
+
+@router.page(
+    "/notifications", NotificationOut, "The caller's notifications, newest first", signed_in=True
+)
+def notifications_list(request, filters: Query[NotificationFilter]):
+    """Your notifications, newest first (`?unread=true`: only those not yet read). Each was
+    also e-mailed, at once or in the daily digest, as you chose for its kind
+    (`/notifications/preferences`)."""
+    qs = notifications_for(request.user)
+    if filters.unread is True:
+        qs = qs.filter(read_at__isnull=True)
+    elif filters.unread is False:
+        qs = qs.filter(read_at__isnull=False)
+    return ShapedRows(qs, _notification_out)
+
+
+@router.write("POST", "/notifications/read", MarkedOut, "Mark all the caller's notifications read")
+def notifications_read_all(request):
+    """Mark every unread notification of yours read; answers how many were."""
+    return {"marked": mark_read(user=request.user)}
+
+
+@router.write(
+    "POST", "/notifications/{notification_id}/read", NotificationOut, "Mark one notification read"
+)
+def notifications_read_one(request, notification_id: int):
+    """Mark one of your notifications read (already read: unchanged). 404 for one that is not
+    yours."""
+    notice = notifications_for(request.user).filter(pk=notification_id).first()
+    if notice is None:
+        raise NotFound("Notification not found.")
+    mark_read(user=request.user, ids=[notice.pk])
+    notice.refresh_from_db()
+    return _notification_out(notice)
+
+
+def _preferences_out(choices: dict[str, str]) -> dict:
+    return {
+        "preferences": [
+            {"kind": kind, "label": str(KINDS[kind]), "delivery": delivery}
+            for kind, delivery in choices.items()
+        ]
+    }
+
+
+@router.read(
+    "/notifications/preferences",
+    PreferencesOut,
+    "How the caller receives each kind of notification",
+    signed_in=True,
+    errors={},
+)
+def notification_preferences_read(request):
+    """Every kind of notification with how you receive it: `app` (in the platform only),
+    `email` (e-mailed at once; the default) or `digest` (in the daily digest e-mail)."""
+    return _preferences_out(preferences_of(request.user))
+
+
+@router.write(
+    "PATCH",
+    "/notifications/preferences",
+    PreferencesOut,
+    "Choose how the caller receives kinds of notification",
+)
+def notification_preferences_update(request, payload: PreferencesIn):
+    """Change the choice for the kinds named (`{"preferences": {"plan.submitted":
+    "digest"}}`); the others keep theirs. An unknown kind or choice: 422, nothing changed.
+    Audited."""
+    return _preferences_out(
+        notification_preferences_update_service(actor=request.user, changes=payload.preferences)
+    )

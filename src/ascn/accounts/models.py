@@ -329,6 +329,10 @@ class Notification(models.Model):
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # How it was delivered, chosen by the person (NotificationPreference); a digest notice
+    # gets its ``emailed_at`` when the daily digest carrying it is sent.
+    delivery = models.CharField(_("delivery"), max_length=10, default="email")
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -338,3 +342,33 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Delivery(models.TextChoices):
+    """How a person receives one kind of notification."""
+
+    APP = "app", _("In the platform only")
+    EMAIL = "email", _("In the platform and by e-mail at once")
+    DIGEST = "digest", _("In the platform and in a daily digest e-mail")
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of notification; no row means e-mail at once."""
+
+    user = link(User, _("user"), related_name="notification_preferences", on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=50)
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.EMAIL
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.delivery}"

@@ -14,6 +14,11 @@ it is, the same for everyone.
 
 A notice's link is kept without a language prefix (``/engagements/7/``, whatever page the
 change was made on); its e-mail links to the page in the reader's language.
+
+Every notice is shown in the app. Whether it is also e-mailed is each person's choice per
+kind (``KINDS``; ``NotificationPreference``, none saved: e-mail at once): in the app only,
+e-mail at once, or in the daily digest (``send_digests``, run by ``manage.py send_digests``),
+one e-mail listing the notices of that kind since the last digest, each sent once.
 """
 
 from __future__ import annotations
@@ -23,14 +28,47 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from ascn.accounts.models import Membership, Notification, Role, User
+from ascn.accounts.models import (
+    Delivery,
+    Membership,
+    Notification,
+    NotificationPreference,
+    Role,
+    User,
+)
 from ascn.core import languages, site
+
+# Every kind of notification the platform sends, with what a person reads when choosing how
+# to receive it (Notifications settings). A kind not listed here cannot be notified.
+KINDS: dict[str, Promise] = {
+    "plan.submitted": gettext_lazy("An action plan is submitted for your endorsement"),
+    "plan.withdrawn": gettext_lazy("An action plan waiting for your endorsement is withdrawn"),
+    "plan.returned": gettext_lazy("Your city's action plan is returned"),
+    "plan.endorsed": gettext_lazy("Your city's action plan is endorsed"),
+    "plan.published": gettext_lazy("Your city's action plan is published"),
+    "meeting.announced": gettext_lazy("The Secretariat announces a meeting of the network"),
+    "meeting.registered": gettext_lazy("Your registration for a meeting"),
+    "meeting.promoted": gettext_lazy("You get a seat from a meeting's waiting list"),
+    "application.shortlisted": gettext_lazy("Your funding application is shortlisted"),
+    "application.awarded": gettext_lazy("Your funding application is awarded"),
+    "application.declined": gettext_lazy("Your funding application is declined"),
+    "call.closing": gettext_lazy("A call for applications open to your city closes soon"),
+    "engagement.interest": gettext_lazy("A partner expresses interest in your project"),
+    "engagement.committed": gettext_lazy("A deal you take part in is committed"),
+    "engagement.stage_changed": gettext_lazy("A deal you take part in moves to another stage"),
+    "post_hidden": gettext_lazy("Your post is hidden by the Secretariat, with the reason"),
+    "post_shown": gettext_lazy("Your hidden post is shown again"),
+    "invitation.accepted": gettext_lazy("An invitation you sent is accepted"),
+}
 
 # What a notice says: a plain string (the same for everyone), a lazy string, or a callable
 # returning the words in the active language.
@@ -88,18 +126,33 @@ def by_language(users: Iterable[User]) -> dict[str, list[User]]:
     return dict(sorted(groups.items()))
 
 
+def deliveries_of(users: Iterable[User], kind: str) -> dict[int, str]:
+    """How each of ``users`` receives ``kind`` (their preference, else e-mail at once)."""
+    ids = [user.pk for user in users]
+    saved = dict(
+        NotificationPreference.objects.filter(user_id__in=ids, kind=kind).values_list(
+            "user_id", "delivery"
+        )
+    )
+    return {pk: saved.get(pk, Delivery.EMAIL) for pk in ids}
+
+
 def notify(
     *, users: Iterable[User], kind: str, title: Words, body: Words = "", url: str = ""
 ) -> int:
-    """Tell ``users`` (each once, active accounts only) in the app and by e-mail, each in
-    their own language (``title`` and ``body``: see the module's text).
+    """Tell ``users`` (each once, active accounts only) in the app and, as each chose for
+    ``kind``, by e-mail now or in the daily digest, each in their own language (``title``
+    and ``body``: see the module's text).
 
     ``url`` is a site path (``/engagements/12/``); the e-mail carries it as a full address
     on the site's address (``ascn.core.site``). Returns the number of people notified.
     """
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind of notification: {kind}")
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     if not recipients:
         return 0
+    deliveries = deliveries_of(recipients.values(), kind)
     path = neutral_path(url)
     rows: list[Notification] = []
     messages: list[tuple[str, str, None, list[str]]] = []
@@ -108,15 +161,111 @@ def notify(
         link = site.absolute(path_in(language, path)) if path else ""
         message = "\n\n".join(part for part in (text, link) if part)
         for user in people:
+            delivery = deliveries[user.pk]
+            emailed = delivery == Delivery.EMAIL and bool(user.email)
             rows.append(
-                Notification(user=user, kind=kind, title=subject[:255], body=text, url=path)
+                Notification(
+                    user=user,
+                    kind=kind,
+                    title=subject[:255],
+                    body=text,
+                    url=path,
+                    delivery=delivery,
+                    emailed_at=timezone.now() if emailed else None,
+                )
             )
-            if user.email:
+            if emailed:
                 messages.append((subject, message, None, [user.email]))
     Notification.objects.bulk_create(rows)
-    messages.sort(key=lambda m: m[3][0])
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    if messages:
+        messages.sort(key=lambda m: m[3][0])
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     return len(recipients)
+
+
+def told_by_email(users: Iterable[User], kind: str) -> list[User]:
+    """Those of ``users`` who receive ``kind`` by e-mail (at once or in the digest): what a
+    page may say was e-mailed."""
+    people = [user for user in users if user is not None and user.is_active and user.email]
+    deliveries = deliveries_of(people, kind)
+    return [user for user in people if deliveries[user.pk] != Delivery.APP]
+
+
+# --- preferences -------------------------------------------------------------------------
+
+
+def preferences_of(user: User) -> dict[str, str]:
+    """``user``'s choice for every kind (``KINDS``' order); none saved: e-mail at once."""
+    saved = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {kind: saved.get(kind, Delivery.EMAIL) for kind in KINDS}
+
+
+# --- the daily digest ----------------------------------------------------------------------
+
+
+def digest_pending() -> QuerySet[Notification]:
+    """The notices waiting for a digest: chosen for the digest, not yet e-mailed, of active
+    people with an e-mail address."""
+    return Notification.objects.filter(
+        delivery=Delivery.DIGEST, emailed_at__isnull=True, user__is_active=True
+    ).exclude(user__email="")
+
+
+def digest_message(user: User, notices: list[Notification]) -> tuple[str, str]:
+    """The digest's subject and text, in ``user``'s language (the notices themselves were
+    written in it when they were made)."""
+    with translation.override(language_of(user)):
+        subject = ngettext(
+            "ASCN Platform: %(n)d notification since the last digest",
+            "ASCN Platform: %(n)d notifications since the last digest",
+            len(notices),
+        ) % {"n": len(notices)}
+        lines = [
+            _("Hello %(name)s,") % {"name": user.full_name or user.email},
+            "",
+            _("What happened since your last digest, oldest first:"),
+        ]
+        for notice in notices:
+            lines.append("")
+            lines.append(f"* {notice.title}")
+            if notice.body:
+                lines.extend(f"  {line}" for line in notice.body.splitlines())
+            if notice.url:
+                lines.append("  " + site.absolute(path_in(language_of(user), notice.url)))
+        lines += [
+            "",
+            _("Choose how you receive each kind of notification: %(url)s")
+            % {"url": site.absolute(reverse("notification-settings"))},
+        ]
+    return subject, "\n".join(lines)
+
+
+def send_digests(*, now: Any = None) -> int:
+    """E-mail each person one digest of their notices waiting for it, and mark them e-mailed;
+    returns the number of digests sent. Each person's notices are locked, stamped and
+    e-mailed in one transaction, so two runs never send a notice twice, and a digest whose
+    e-mail fails is rolled back and sent by the next run."""
+    now = now or timezone.now()
+    sent = 0
+    user_ids = sorted(set(digest_pending().values_list("user_id", flat=True)))
+    for user_id in user_ids:
+        with transaction.atomic():
+            notices = list(
+                digest_pending()
+                .select_for_update()
+                .filter(user_id=user_id)
+                .order_by("created_at", "id")
+            )
+            if not notices:
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)
+            user = User.objects.get(pk=user_id)
+            subject, message = digest_message(user, notices)
+            send_mail(
+                subject=subject, message=message, from_email=None, recipient_list=[user.email]
+            )
+            sent += 1
+    return sent
 
 
 def members_of(*, city_id: int | None = None, organisation_id: int | None = None) -> list[User]:

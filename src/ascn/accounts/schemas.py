@@ -50,3 +50,47 @@ class MeOut(Schema):
     full_name: str
     two_factor: bool
     roles: list[RoleOut]
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str = Field(..., description="What it is about: see `GET /notifications/preferences`.")
+    title: str
+    body: str
+    url: str = Field(..., description="The site page it links to (a path), or empty.")
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    emailed_at: dt.datetime | None = Field(
+        ..., description="When it was e-mailed (at once or in a digest); null: not (yet)."
+    )
+
+
+class NotificationFilter(InputSchema):
+    unread: bool | None = Field(None, description="true: only the unread ones.")
+
+
+class MarkedOut(Schema):
+    marked: int = Field(..., description="How many notifications were marked read.")
+
+
+class PreferenceOut(Schema):
+    kind: str
+    label: str = Field(..., description="The kind, in the caller's language.")
+    delivery: str = Field(
+        ...,
+        description="`app`: in the platform only; `email`: e-mailed at once (the default); "
+        "`digest`: in the daily digest e-mail.",
+    )
+
+
+class PreferencesOut(Schema):
+    preferences: list[PreferenceOut]
+
+
+class PreferencesIn(InputSchema):
+    model_config = example({"preferences": {"plan.submitted": "digest", "post_shown": "app"}})
+
+    preferences: dict[str, str] = Field(
+        ...,
+        description="Kind → `app`, `email` or `digest`; the kinds not named keep their choice.",
+    )

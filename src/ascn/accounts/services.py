@@ -26,13 +26,22 @@ from ascn.accounts.models import (
     ROLE_SCOPE,
     SCOPE_FIELD,
     ApiToken,
+    Delivery,
     Invitation,
     Membership,
+    NotificationPreference,
     Role,
     User,
     password_fingerprint,
 )
-from ascn.accounts.notifications import active_language, language_of, neutral_path
+from ascn.accounts.notifications import (
+    KINDS,
+    active_language,
+    language_of,
+    neutral_path,
+    notify,
+    preferences_of,
+)
 from ascn.accounts.two_factor import needs_second_factor, next_step
 from ascn.core import audit, formats, site
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, TooManyRequests
@@ -418,6 +427,27 @@ def invitation_accept(
         invitation,
         {"membership": {"before": None, "after": membership.pk}},
     )
+    inviter = invitation.invited_by
+    if inviter is not None and inviter.pk != user.pk:
+        scope = invitation.scope
+        # Written in the inviter's language (notify calls these under it).
+        notify(
+            users=[inviter],
+            kind="invitation.accepted",
+            title=lambda: (
+                _("%(person)s accepted your invitation") % {"person": user.full_name or user.email}
+            ),
+            body=lambda: (
+                _("%(person)s (%(email)s) joined as %(role)s of %(scope)s.")
+                % {
+                    "person": user.full_name or user.email,
+                    "email": user.email,
+                    "role": Role(invitation.role).label,
+                    "scope": str(scope) if scope else _("the ASEAN Smart Cities Network"),
+                }
+            ),
+            url=reverse("invitations"),
+        )
     return user
 
 
@@ -586,3 +616,38 @@ def two_factor_disable(*, actor: User) -> int:
         actor, "accounts.two_factor.disabled", actor, {"devices": {"before": removed, "after": 0}}
     )
     return removed
+
+
+# --- notification preferences ----------------------------------------------------------
+
+
+@transaction.atomic
+def notification_preferences_update(*, actor: Actor, changes: dict[str, str]) -> dict[str, str]:
+    """Choose, per kind of notification (``KINDS``), how the actor receives it: ``app`` (in
+    the platform only), ``email`` (e-mailed at once) or ``digest`` (in the daily digest
+    e-mail). Kinds not named keep their choice; the changed ones are audited. Returns every
+    kind's choice."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in to choose how you are notified."))
+    for kind, delivery in changes.items():
+        if kind not in KINDS:
+            raise InvalidInput(
+                _("Unknown kind of notification: %(kind)s") % {"kind": kind}, field=kind
+            )
+        if delivery not in Delivery.values:
+            raise InvalidInput(
+                _("Choose one of: %(choices)s") % {"choices": ", ".join(Delivery.values)},
+                field=kind,
+            )
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    before = preferences_of(user)
+    for kind, delivery in changes.items():
+        if before[kind] != delivery:
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"delivery": delivery}
+            )
+    after = preferences_of(user)
+    changed = audit.diff(before, after)
+    if changed:
+        audit_and_announce(actor, "accounts.notification_preferences.updated", user, changed)
+    return after

@@ -46,4 +46,5 @@ urlpatterns = [
     # notifications
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
+    path("notifications/settings/", views.notification_settings, name="notification-settings"),
 ]

@@ -45,8 +45,8 @@ from ascn.accounts.forms import (
     TwoFactorCodeForm,
 )
 from ascn.accounts.lockout import forget_own_failures
-from ascn.accounts.models import ApiToken, Membership, User
-from ascn.accounts.notifications import mark_read, notifications_for
+from ascn.accounts.models import ApiToken, Delivery, Membership, User
+from ascn.accounts.notifications import KINDS, mark_read, notifications_for, preferences_of
 from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.forms import form_error
@@ -449,6 +449,35 @@ def notifications_mark_read(request):
     ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
     mark_read(user=request.user, ids=ids or None)
     return redirect("notifications")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """Per kind of notification: in the platform only, e-mail at once, or the daily digest."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        changes = {kind: request.POST.get(kind, "") for kind in KINDS if kind in request.POST}
+        try:
+            services.notification_preferences_update(actor=request.user, changes=changes)
+        except InvalidInput as exc:
+            errors[exc.field or ""] = exc.message
+        else:
+            messages.success(request, _("Your notifications settings are saved."))
+            return redirect("notification-settings")
+    chosen = preferences_of(request.user)
+    if request.method == "POST":
+        chosen |= {k: v for k, v in request.POST.items() if k in KINDS}
+    rows = [
+        {"kind": kind, "label": label, "delivery": chosen[kind], "error": errors.get(kind, "")}
+        for kind, label in KINDS.items()
+    ]
+    return render(
+        request,
+        "accounts/notification_settings.html",
+        {"rows": rows, "choices": Delivery.choices, "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
 # --- language --------------------------------------------------------------------------

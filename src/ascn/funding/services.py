@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ascn.accounts.notifications import members_of, notify
 from ascn.core import audit, formats
 from ascn.core.errors import (
     DomainError,
@@ -416,7 +417,51 @@ def application_transition(
         application,
         audit.diff({"status": before}, {"status": target}),
     )
+    if action in ("shortlist", "decline"):
+        _notify_applicants(actor, programme, application, action)
     return application
+
+
+def _notify_applicants(
+    actor: Actor, programme: Programme, application: Application, action: str, amount: Any = None
+) -> None:
+    """Tell the applying city (its CSCOs, and whoever made the application) that the
+    application was shortlisted, awarded or declined; in each reader's language."""
+    project = application.project
+    people = [*members_of(city_id=project.city_id), application.created_by]
+    kind = {
+        "shortlist": "application.shortlisted",
+        "award": "application.awarded",
+        "decline": "application.declined",
+    }[action]
+
+    def title() -> str:
+        return _("Application %(status)s: “%(project)s” to %(programme)s") % {
+            "status": _past(action),
+            "project": project.title,
+            "programme": programme.name,
+        }
+
+    def body() -> str:
+        if amount is not None:
+            return _("%(programme)s awarded %(amount)s to “%(project)s”.") % {
+                "programme": programme.name,
+                "amount": formats.money(amount, programme.currency),
+                "project": project.title,
+            }
+        return _("The application of “%(project)s” to %(programme)s was %(status)s.") % {
+            "project": project.title,
+            "programme": programme.name,
+            "status": _past(action),
+        }
+
+    notify(
+        users=[user for user in people if user is not None and user != actor],
+        kind=kind,
+        title=title,
+        body=body,
+        url=f"{programme.get_absolute_url()}#applications",
+    )
 
 
 def application_award(
@@ -495,6 +540,7 @@ def _award(
         programme,
         audit.diff(before, {"awarded_amount": programme.awarded_amount}),
     )
+    _notify_applicants(actor, programme, application, "award", amount)
     return award
 
 

@@ -501,7 +501,7 @@ plans_withdraw = _transition_endpoint(
     "Withdraw a submitted plan to change it (CSCO)",
     "The city's Chief Smart City Officer (or the Secretariat) takes back a `submitted` plan "
     "nobody has endorsed or returned yet: it becomes a `draft` again, leaves the National "
-    "Representative's queue (they are e-mailed), and can be edited and submitted again. The "
+    "Representative's queue (they are notified), and can be edited and submitted again. The "
     "new version's `status` is `draft`.",
 )
 plans_endorse = _transition_endpoint(

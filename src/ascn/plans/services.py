@@ -9,14 +9,12 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from ascn.accounts.models import Membership, Role
-from ascn.accounts.notifications import by_language
+from ascn.accounts.notifications import notify
 from ascn.core import audit
 from ascn.core.documents import check_pdf
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
@@ -537,7 +535,7 @@ def plan_transition(
         audit.diff(before, {"status": plan.status, "visibility": plan.visibility})
         | ({"comment": {"before": None, "after": comment}} if comment else {}),
     )
-    transaction.on_commit(lambda: _notify_plan(plan, action, comment))
+    _notify_plan(plan, action, comment)
     return plan
 
 
@@ -564,7 +562,7 @@ def _past(action: str) -> str:
 
 
 def plan_recipient_users(plan: ActionPlan, action: str) -> list[User]:
-    """Who is e-mailed when ``action`` is taken on the plan: the member state's National
+    """Who is notified when ``action`` is taken on the plan: the member state's National
     Representatives on submission and withdrawal (the plan enters or leaves their queue), the
     city's CSCOs otherwise. The pages say who was told from this same list."""
     if action in ("submit", "withdraw"):
@@ -573,8 +571,8 @@ def plan_recipient_users(plan: ActionPlan, action: str) -> list[User]:
         )
     else:
         members = Membership.objects.active().filter(role=Role.CSO, city_id=plan.city_id)
-    people = {m.user.email: m.user for m in members.select_related("user") if m.user.email}
-    return [people[email] for email in sorted(people)]
+    people = {m.user_id: m.user for m in members.select_related("user") if m.user.is_active}
+    return sorted(people.values(), key=lambda user: (user.email, user.pk))
 
 
 def plan_recipients(plan: ActionPlan, action: str) -> list[str]:
@@ -583,18 +581,16 @@ def plan_recipients(plan: ActionPlan, action: str) -> list[str]:
 
 
 def _notify_plan(plan: ActionPlan, action: str, comment: str) -> None:
-    """E-mail the people who act next (``plan_recipient_users``), each in their own language
-    (the one saved on their account, else English), whatever language the page the action was
-    taken on was in: one e-mail per language."""
-    for language, people in by_language(plan_recipient_users(plan, action)).items():
-        with translation.override(language):
-            subject, message = _plan_mail(plan, action, comment)
-        send_mail(
-            subject=subject,
-            message=message,
-            from_email=None,
-            recipient_list=[user.email for user in people],
-        )
+    """Notify the people who act next (``plan_recipient_users``) in the app and as each chose
+    (e-mail at once, the daily digest, or not), each in their own language (the one saved on
+    their account, else English), whatever language the page the action was taken on was in."""
+    notify(
+        users=plan_recipient_users(plan, action),
+        kind=f"plan.{_past(action)}",
+        title=lambda: _plan_mail(plan, action, comment)[0],
+        body=lambda: _plan_mail(plan, action, comment)[1],
+        url=plan.get_absolute_url(),
+    )
 
 
 def _plan_mail(plan: ActionPlan, action: str, comment: str) -> tuple[str, str]:
@@ -603,7 +599,7 @@ def _plan_mail(plan: ActionPlan, action: str, comment: str) -> tuple[str, str]:
         message = _(
             "The Smart City Action Plan “%(title)s” of %(city)s was withdrawn by the city "
             "before anyone acted on it. It is a draft again and no longer waits for your "
-            "endorsement; you will be e-mailed when it is submitted again."
+            "endorsement; you will be notified when it is submitted again."
         ) % {"title": plan.title, "city": plan.city.name}
     else:
         message = _(

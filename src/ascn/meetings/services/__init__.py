@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ascn.accounts.notifications import notify
 from ascn.core import audit, events
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound, StaleEdit
@@ -324,7 +325,39 @@ def registration_register(*, actor: Actor, meeting: Meeting) -> Registration:
         registration,
         audit.diff(before, {"status": status}),
     )
+    _notify_registration(registration, promoted=False)
     return registration
+
+
+def _notify_registration(registration: Registration, *, promoted: bool) -> None:
+    """Tell the person their registration is confirmed, that they are on the waiting list, or
+    that they were given a seat from it; in their language."""
+    meeting = registration.meeting
+    waiting = registration.status == Status.WAITLISTED
+
+    def title() -> str:
+        if promoted:
+            return _("You have a seat at %(meeting)s") % {"meeting": meeting.title}
+        if waiting:
+            return _("You are on the waiting list for %(meeting)s") % {"meeting": meeting.title}
+        return _("Your registration for %(meeting)s is confirmed") % {"meeting": meeting.title}
+
+    def body() -> str:
+        if promoted:
+            return _("A seat became free and is yours: you are registered.")
+        if waiting:
+            return _(
+                "The meeting is full. You are notified if a seat becomes free and is given to you."
+            )
+        return _("You are registered.")
+
+    notify(
+        users=[registration.user],
+        kind="meeting.promoted" if promoted else "meeting.registered",
+        title=title,
+        body=body,
+        url=meeting.get_absolute_url(),
+    )
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -373,6 +406,7 @@ def _promote_waiting(meeting: Meeting) -> None:
     )
     for registration in waiting if free is None else waiting[: max(free, 0)]:
         save_fields(None, "meetings.registration.promoted", registration, status=Status.REGISTERED)
+        _notify_registration(registration, promoted=True)
 
 
 @transaction.atomic
@@ -423,9 +457,11 @@ def registration_promote(*, actor: Actor, registration: Registration) -> Registr
             % {"n": meeting.capacity},
             field="registration",
         )
-    return save_fields(
+    registration = save_fields(
         actor, "meetings.registration.promoted", registration, status=Status.REGISTERED
     )
+    _notify_registration(registration, promoted=True)
+    return registration
 
 
 @transaction.atomic

@@ -199,7 +199,7 @@ def _plan_context(request, plan: ActionPlan, **extra) -> dict:
         "projects": projects,
         "actions": actions,
         "transition_forms": transition_forms,
-        # Whether the National Representative is e-mailed on submission or withdrawal, so the
+        # Whether the National Representative is notified on submission or withdrawal, so the
         # small print under those buttons says what will really happen.
         "nr_told": bool(plan_recipients(plan, "submit"))
         if {"submit", "withdraw"} & set(actions)
@@ -314,7 +314,7 @@ def plan_detail(request, pk: int):
 
 
 def transition_message(plan: ActionPlan, action: str) -> str:
-    """What happened, and who was told: said from the list of people actually e-mailed
+    """What happened, and who was told: said from the list of people actually notified
     (``plan_recipients``), so a city without a National Representative is not told that one
     was notified."""
     told = bool(plan_recipients(plan, action))
@@ -322,29 +322,29 @@ def transition_message(plan: ActionPlan, action: str) -> str:
     if action == "submit":
         if told:
             return _(
-                "Plan submitted. The National Representative of %(state)s is e-mailed and will "
+                "Plan submitted. The National Representative of %(state)s is notified and will "
                 "endorse it or return it with a comment. Until they act you can still withdraw "
                 "it to make changes."
             ) % {"state": state}
         return _(
             "Plan submitted. %(state)s has no National Representative on the platform yet, so "
-            "nobody was e-mailed: the Secretariat sees the plan in its endorsement queue."
+            "nobody was notified: the Secretariat sees the plan in its endorsement queue."
         ) % {"state": state}
     if action == "withdraw":
         if told:
             return _(
                 "Plan withdrawn: it is a draft again, for you to change and submit again. The "
-                "National Representative of %(state)s is e-mailed that it no longer waits for "
+                "National Representative of %(state)s is notified that it no longer waits for "
                 "them."
             ) % {"state": state}
         return _(
-            "Plan withdrawn: it is a draft again, for you to change and submit again. It had "
-            "not been e-mailed to anyone, so nobody else is told."
+            "Plan withdrawn: it is a draft again, for you to change and submit again. Nobody "
+            "had been notified of it, so nobody else is told."
         )
     officers = (
-        _("The city's Chief Smart City Officers are e-mailed.")
+        _("The city's Chief Smart City Officers are notified.")
         if told
-        else _("The city has no Chief Smart City Officer on the platform, so nobody was e-mailed.")
+        else _("The city has no Chief Smart City Officer on the platform, so nobody was notified.")
     )
     if action == "endorse":
         return _("Plan endorsed. Publish it to make it public.") + " " + officers
