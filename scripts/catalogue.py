@@ -142,7 +142,11 @@ def fill(lang: str, source: str) -> int:
             entry.msgstr = candidate[0]
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        # a translated entry keeps no trace of the English it was fuzzy against: a stale
+        # "#| msgid_plural" left alone makes msgfmt fail
         entry.previous_msgid = None
+        entry.previous_msgid_plural = None
+        entry.previous_msgctxt = None
         written += 1
     po.save()
     print(
