@@ -173,7 +173,7 @@ def notifications_read_one(request, notification_id: int):
     yours."""
     notice = notifications_for(request.user).filter(pk=notification_id).first()
     if notice is None:
-        raise NotFound("Notification not found.")
+        raise NotFound(_("Notification not found."))
     mark_read(user=request.user, ids=[notice.pk])
     notice.refresh_from_db()
     return _notification_out(notice)
