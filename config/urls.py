@@ -32,4 +32,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "ascn.core.busy.bad_request"
 handler500 = "ascn.core.busy.server_error"

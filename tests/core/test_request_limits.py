@@ -90,3 +90,13 @@ def test_an_upload_within_the_largest_file_reaches_the_form(client, db, size):
     response = client.post(reverse("login"), upload)
     # then the form answers it (here: wrong credentials), nothing refuses it for its size
     assert response.status_code == 200
+
+
+def test_a_host_not_allowed_gets_the_apis_json_400_on_the_api_and_a_page_elsewhere(client, db):
+    api = client.get("/api/v1/health", HTTP_HOST="else.example")
+    assert api.status_code == 400
+    assert api["Content-Type"] == "application/json"
+    assert api.json() == {"detail": "Bad request."}
+    page = client.get("/cities/", HTTP_HOST="else.example")
+    assert page.status_code == 400
+    assert page["Content-Type"].startswith("text/html")

@@ -61,3 +61,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": _("Internal server error.")}, status=500)
 
     return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's ``handler400`` (a request refused before any view: a host not allowed, a
+    malformed body): ``{"detail"}`` on the API, as every other API error; the plain page
+    elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
+    return defaults.bad_request(request, exception)
