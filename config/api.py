@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ascn.accounts.api import router as accounts_router
 from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
+from ascn.core import api_messages
 from ascn.core import health as checks
 from ascn.core.api import SAME_FOR_EVERYONE, SIGN_IN_OPTIONAL
 from ascn.core.audit.api import router as audit_router
@@ -192,7 +193,9 @@ def not_found(request, exc):
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+    return api.create_response(
+        request, {"detail": api_messages.in_request_language(exc.errors)}, status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)

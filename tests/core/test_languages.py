@@ -145,3 +145,21 @@ def test_the_account_page_says_and_changes_the_saved_language(client, member, ne
     with translation.override("lo"):
         page = text(client.get("/lo/accounts/"))
         assert translation.gettext("Lao") in page
+
+
+def test_the_apis_validation_messages_follow_accept_language(client, secretariat):
+    """pydantic writes the 422s in English: the API gives each known one in the language
+    asked for, its type and location unchanged; English stays exactly pydantic's."""
+    client.force_login(secretariat)
+    body = {"slug": "x", "title": "A", "kind": "annual-meeting"}  # no start date
+    english = client.post("/api/v1/meetings", body, content_type="application/json")
+    thai = client.post(
+        "/api/v1/meetings", body, content_type="application/json", headers={"accept-language": "th"}
+    )
+    assert english.status_code == thai.status_code == 422
+    missing_en = next(e for e in english.json()["detail"] if e["type"] == "missing")
+    missing_th = next(e for e in thai.json()["detail"] if e["type"] == "missing")
+    assert missing_en["msg"] == "Field required"
+    assert missing_th["loc"] == missing_en["loc"]
+    with translation.override("th"):
+        assert missing_th["msg"] == translation.gettext("Field required") != "Field required"
