@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ascn.core.models import AuditEntry
+from ascn.core.search.sql import terms_of
 from ascn.network.models import City
 from ascn.plans.models import Project
 from tests import factories
@@ -112,3 +113,12 @@ def test_the_owner_names_the_original_language(client, cso, project):
     # an English reader now sees the Thai original marked as Thai
     body = client.get(f"/projects/{project.pk}/").content.decode()
     assert '<h1 lang="th">Smart drainage</h1>' in body
+
+
+def test_a_search_word_in_thai_khmer_lao_or_burmese_keeps_its_vowel_signs():
+    """Those scripts write vowel signs and tone marks (combining marks) inside a word; a query
+    split at each of them found nothing on PostgreSQL."""
+    assert terms_of("ระบบระบายน้ำอัจฉริยะ smart") == ["ระบบระบายน้ำอัจฉริยะ", "smart"]
+    assert terms_of("ទីក្រុង") == ["ទីក្រុង"]
+    assert terms_of("ປະຊາຊົນ") == ["ປະຊາຊົນ"]
+    assert terms_of("မြို့") == ["မြို့"]

@@ -40,7 +40,18 @@ SCOPE_INDEX = "core_searchentry_scope"  # core/0003: the columns a walk checks, 
 OBJECT_INDEX = "core_searchentry_object"  # core/0006: an entry's type and object, by id
 
 
-WORD = re.compile(r"[^\W_]+")
+# A word: letters and digits, with the combining marks that Thai, Lao, Khmer and Burmese write
+# inside their words (vowel signs, tone marks: not "word" characters to Python's re) and the
+# combining accents of decomposed Latin text, so "ระบบระบายน้ำ" is one word, not five pieces.
+MARKS = (
+    "\u0300-\u036f"  # combining diacritical marks
+    "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"  # Thai
+    "\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"  # Lao
+    "\u17b4-\u17d3\u17dd"  # Khmer
+    "\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1067-\u106d"  # Myanmar
+    "\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d"
+)
+WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
 
 
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25 column weights on SQLite
