@@ -178,6 +178,7 @@ def key_pages() -> list[tuple[str | None, str]]:
         "/cities/phuket/",
         "/cities/phuket/indicators/",
         "/cities/compare/?cities=bangkok,phuket,hanoi",
+        "/indicators/",
         "/member-states/",
         "/member-states/TH/",
         "/people/",

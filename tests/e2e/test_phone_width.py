@@ -149,6 +149,7 @@ def _pages() -> dict[str | None, list[str]]:
             "/accounts/sign-in/",
             "/cities/phuket/indicators/",
             "/cities/compare/?cities=bangkok,phuket,hanoi",
+            "/indicators/",
         ],
         CSO_PHUKET: [
             "/workspace/",

@@ -42,7 +42,7 @@ def _value(roles, city: str, year: int, value: str, visibility="public", verify=
 
 def test_the_catalogue_is_public_and_filtered(client, catalogue):
     body = client.get("/api/v1/indicators?framework=u4ssc").json()
-    assert body["count"] == 5
+    assert body["count"] == Indicator.objects.filter(framework="u4ssc").count() == 55
     assert {item["framework"] for item in body["items"]} == {"u4ssc"}
     pm = client.get("/api/v1/indicators?focus_area=quality-environment").json()["items"]
     assert any(item["code"] == PM25 and item["direction"] == "lower" for item in pm)

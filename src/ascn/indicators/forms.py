@@ -7,8 +7,39 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.forms import FilterForm
 from ascn.core.visibility import Visibility
-from ascn.indicators.models import Indicator, QualityGrade
+from ascn.indicators.models import Framework, Indicator, QualityGrade
+from ascn.network.models import FocusArea
+
+
+def indicator_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """The catalogue for a <select>, one <optgroup> per framework in the catalogue's order:
+    with some 60 indicators a flat menu is hard to read."""
+    names = dict(Framework.choices)
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for i in Indicator.objects.all():
+        groups.setdefault(str(names[i.framework]), []).append(
+            (i.pk, f"{i.code} — {i.label} ({i.unit_label})")
+        )
+    return list(groups.items())
+
+
+class CatalogueFilterForm(FilterForm):
+    """The catalogue page's filters: a framework, an ASCF focus area."""
+
+    framework = forms.ChoiceField(label=_("Framework"), required=False)
+    focus_area = forms.ChoiceField(label=_("ASCF focus area"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        used = set(Indicator.objects.values_list("framework", flat=True))
+        self.fields["framework"].choices = [("", _("All frameworks"))] + [
+            (code, name) for code, name in Framework.choices if code in used
+        ]
+        self.fields["focus_area"].choices = [("", _("All focus areas"))] + [
+            (area.code, area.label) for area in FocusArea.objects.all()
+        ]
 
 
 class ValueForm(forms.Form):
@@ -39,11 +70,8 @@ class ValueForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        queryset = Indicator.objects.all()
-        self.fields["indicator"].queryset = queryset
-        self.fields["indicator"].label_from_instance = lambda i: (
-            f"{i.code} — {i.label} ({i.unit_label})"
-        )
+        self.fields["indicator"].queryset = Indicator.objects.all()
+        self.fields["indicator"].choices = indicator_choices()
         if editing:  # an edit keeps its indicator
             del self.fields["indicator"]
 
@@ -95,6 +123,4 @@ class ProjectTargetForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.all()
-        self.fields["indicator"].label_from_instance = lambda i: (
-            f"{i.code} — {i.label} ({i.unit_label})"
-        )
+        self.fields["indicator"].choices = indicator_choices()

@@ -4,6 +4,7 @@ from ascn.indicators import views
 
 urlpatterns = [
     # before portal's cities/<slug>/ (config/urls.py includes this first)
+    path("indicators/", views.catalogue, name="indicator-catalogue"),
     path("cities/compare/", views.compare, name="city-compare"),
     path("cities/<slug:slug>/indicators/", views.city_indicators, name="city-indicators"),
     path("cities/<slug:slug>/indicators/new/", views.value_new, name="indicator-value-new"),

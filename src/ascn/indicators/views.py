@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import PermissionDenied
 from ascn.core.permissions import scopes_of
-from ascn.core.views import send_form, sign_in_first
+from ascn.core.views import filtered_page, render_results, send_form, sign_in_first
 from ascn.indicators import queries
 from ascn.indicators.charts import comparison_spec
-from ascn.indicators.forms import ProjectTargetForm, ValueForm, VerifyForm
+from ascn.indicators.forms import CatalogueFilterForm, ProjectTargetForm, ValueForm, VerifyForm
 from ascn.indicators.models import IndicatorValue, ProjectIndicator, Verification
 from ascn.indicators.permissions import value_policy
 from ascn.indicators.services import (
@@ -34,6 +34,24 @@ from ascn.indicators.services import (
 from ascn.network.models import City
 from ascn.plans.permissions import project_policy
 from ascn.plans.queries import projects_for
+
+# The whole catalogue fits one page (66 entries today), so that its framework groups are
+# never split across pages.
+CATALOGUE_PAGE = 500
+
+
+@require_GET
+def catalogue(request):
+    """The indicator catalogue for everyone: each indicator's code, definition, unit,
+    direction, ASCF focus area and source, grouped by framework; filtered by framework and
+    focus area."""
+    form = CatalogueFilterForm(request.GET or None)
+    page, status = filtered_page(
+        request, form, lambda user, **filters: queries.catalogue(**filters), CATALOGUE_PAGE
+    )
+    return render_results(
+        request, "indicators/catalogue.html", {"form": form, "page": page}, status=status
+    )
 
 
 def _city(slug: str) -> City:
