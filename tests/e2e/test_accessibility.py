@@ -47,6 +47,7 @@ def public_project(live_network):
         "/projects/",
         "/plans/",
         "/reports/me/",
+        "/indicators/",
         "/accounts/sign-in/",
     ],
 )
