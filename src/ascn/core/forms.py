@@ -27,6 +27,16 @@ def date_field(label: str, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
+def line_field(
+    label: str, *, max_length: int, required: bool = False, help_text: str = ""
+) -> forms.CharField:
+    """A line of text (a name, a source) of at most ``max_length`` characters: optional unless
+    ``required``, like ``text_field``."""
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, help_text=help_text
+    )
+
+
 def text_field(
     label: str,
     *,

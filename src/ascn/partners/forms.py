@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import FilterForm, text_field, ticks_field
+from ascn.core.forms import FilterForm, line_field, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
@@ -22,7 +22,7 @@ def _focus_areas():
 
 
 class OrganisationFilterForm(FilterForm):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = line_field(_("Search"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
@@ -62,11 +62,10 @@ class OrganisationFilterForm(FilterForm):
 
 class OrganisationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = line_field(_("Name"), max_length=200, required=True)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
-    headquarters_country = forms.CharField(
-        label=_("Headquarters country"),
-        required=False,
+    headquarters_country = line_field(
+        _("Headquarters country"),
         max_length=2,
         help_text=_("ISO 3166-1 alpha-2 code, any country (e.g. JP)."),
     )
@@ -91,7 +90,7 @@ class OrganisationForm(forms.Form):
     description = text_field(_("Description"))
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
-    source = forms.CharField(label=_("Source"), required=False, max_length=300)
+    source = line_field(_("Source"), max_length=300)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
