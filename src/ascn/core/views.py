@@ -175,6 +175,25 @@ def conflict_rows(
     return rows
 
 
+def edit_again(
+    request: HttpRequest, form: Any, current: Any, **form_kwargs: Any
+) -> tuple[dict[str, Any], Any]:
+    """After a stale edit (409): ``stale``, the fields where what is saved now (``current``)
+    differs from what this person sent, and the form again with what they sent but carrying
+    the saved version, so that saving it again is a deliberate choice.
+
+    The form gives both sides as it shows them: ``initial_from(current)`` and ``as_shown()``
+    (``core.forms.VersionedForm``); ``form_kwargs`` go to the new form."""
+    form_class = type(form)
+    saved = form_class.initial_from(current)
+    stale = {"conflicts": conflict_rows(form, form.as_shown(), saved)}
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    again = form_class(data, **form_kwargs)
+    again.is_valid()
+    return stale, again
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or "—"

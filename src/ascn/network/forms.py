@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import FilterForm, date_field, line_field, text_field
+from ascn.core.forms import FilterForm, VersionedForm, date_field, line_field, text_field
 from ascn.network.models import Appointment, MemberState, SizeClass
 from ascn.network.queries import UNKNOWN_SIZE, cohorts
 
@@ -84,25 +84,6 @@ class AppointForm(forms.Form):
 
 class EndForm(forms.Form):
     end_date = date_field(_("Left office on"))
-
-
-class VersionedForm(forms.Form):
-    """An edit of a record: the version the person saw goes back with the form (409 when
-    someone saved the record meanwhile)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
-    record_fields: list[str] = []
-
-    @classmethod
-    def initial_from(cls, record) -> dict:
-        return {"version": record.version, **{f: getattr(record, f) for f in cls.record_fields}}
-
-    def service_values(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.record_fields}
-
-    def as_shown(self) -> dict:
-        return {f: self.cleaned_data.get(f) for f in self.record_fields}
 
 
 class MemberStateForm(VersionedForm):

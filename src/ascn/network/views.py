@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, PermissionDenied
-from ascn.core.views import conflict_rows, filtered_page, render_results, send_form
+from ascn.core.views import edit_again, filtered_page, render_results, send_form
 from ascn.network import queries
 from ascn.network.forms import (
     AppointForm,
@@ -179,12 +179,7 @@ def _edit_page(request, record, form_class, update, *, title: str, back: str, re
         status = sent.status
         if sent.stale:
             record = reload()
-            saved = form_class.initial_from(record)
-            stale = {"conflicts": conflict_rows(form, form.as_shown(), saved)}
-            data = request.POST.copy()
-            data["version"] = str(record.version)  # saving again is a deliberate choice
-            form = form_class(data)
-            form.is_valid()
+            stale, form = edit_again(request, form, record)
     else:
         form = form_class(initial=form_class.initial_from(record))
     return render(

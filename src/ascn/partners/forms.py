@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import FilterForm, line_field, text_field, ticks_field
+from ascn.core.forms import FilterForm, VersionedForm, line_field, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
@@ -60,7 +60,10 @@ class OrganisationFilterForm(FilterForm):
         }
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(VersionedForm):
+    """An organisation's profile: every field of the form but the version is a field of the
+    organisation (``record_fields``, set below from the form's fields)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     name = line_field(_("Name"), max_length=200, required=True)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
@@ -98,13 +101,8 @@ class OrganisationForm(forms.Form):
         self.fields["focus_areas"].choices = _focus_areas()
         self.fields["stages"].choices = codelists.choices(codelists.PROJECT_STATUS)
 
-    @staticmethod
-    def initial_from(org: Organisation) -> dict:
-        return {"version": org.version, **{f: getattr(org, f) for f in PROFILE_FIELDS}}
-
-    def service_values(self) -> dict:
-        return {f: self.cleaned_data.get(f) for f in PROFILE_FIELDS}
-
 
 # The profile's fields, in the form's order (the version belongs to the form, not the profile).
-PROFILE_FIELDS = [name for name in OrganisationForm.base_fields if name != "version"]
+OrganisationForm.record_fields = [
+    name for name in OrganisationForm.base_fields if name != "version"
+]

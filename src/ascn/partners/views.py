@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
-from ascn.core.views import conflict_rows, filtered_page, render_results, send_form
+from ascn.core.views import edit_again, filtered_page, render_results, send_form
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import queries
-from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, OrganisationForm
+from ascn.partners.forms import OrganisationFilterForm, OrganisationForm
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.partners.services import organisation_update, organisation_verify
@@ -113,15 +113,8 @@ def organisation_edit(request, slug: str):
             return sent.response
         status = sent.status
         if sent.stale:
-            current = _organisation_or_404(request, slug)
-            yours = {field: form.cleaned_data.get(field) for field in PROFILE_FIELDS}
-            saved = OrganisationForm.initial_from(current)
-            stale = {"conflicts": conflict_rows(form, yours, saved)}
-            data = request.POST.copy()
-            data["version"] = str(current.version)  # saving again is a deliberate choice
-            form = OrganisationForm(data)
-            form.is_valid()
-            org = current
+            org = _organisation_or_404(request, slug)
+            stale, form = edit_again(request, form, org)
     else:
         form = OrganisationForm(initial=OrganisationForm.initial_from(org))
     return render(
