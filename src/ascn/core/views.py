@@ -269,9 +269,9 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
         initial={"original": obj.language, "version": obj.version}, prefix="record"
     )
     status = 200
+    if request.method == "POST" and not may_translate:
+        raise PermissionDenied(_("Only the record's owners may translate it."))
     if request.method == "POST" and "record-original" in request.POST:
-        if not may_translate:
-            raise PermissionDenied(_("Only the record's owners may translate it."))
         original_form = OriginalLanguageForm(request.POST, prefix="record")
         sent = send_form(
             request,
@@ -291,8 +291,6 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
             return sent.response
         status = sent.status
     elif request.method == "POST":
-        if not may_translate:
-            raise PermissionDenied(_("Only the record's owners may translate it."))
         form = TranslationForm(request.POST, obj=obj)
         sent = send_form(
             request,
