@@ -194,6 +194,45 @@ def edit_again(
     return stale, again
 
 
+def edit_page(
+    request: HttpRequest,
+    record: Any,
+    form_class: Any,
+    save: Callable[[int, dict[str, Any]], object],
+    *,
+    template: str,
+    saved_message: str,
+    next_url: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The page that edits a versioned record with its ``VersionedForm``: filled from the
+    record; sent, ``save(version, form.service_values())`` calls the record's service, then
+    ``saved_message`` and on to ``next_url``. Someone saved the record meanwhile: the form
+    again (409) with what differs (``edit_again``). The template gets ``context`` with the
+    ``form``, the ``stale`` notice and the ``record`` as it is saved now."""
+    status, stale = 200, None
+    if request.method == "POST":
+        form = form_class(request.POST)
+        sent = send_form(
+            request,
+            form,
+            lambda data: save(data["version"], form.service_values()),
+            saved_message=saved_message,
+            next_url=next_url,
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+        if sent.stale:
+            record = type(record).objects.get(pk=record.pk)
+            stale, form = edit_again(request, form, record)
+    else:
+        form = form_class(initial=form_class.initial_from(record))
+    page = {**(context or {}), "form": form, "stale": stale, "record": record}
+    return render(request, template, page, status=status)
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or "—"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
-from ascn.core.views import edit_again, filtered_page, render_results, send_form
+from ascn.core.views import edit_page, filtered_page, render_results
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import queries
 from ascn.partners.forms import OrganisationFilterForm, OrganisationForm
@@ -86,42 +86,21 @@ def organisation_edit(request, slug: str):
         raise PermissionDenied(
             _("Only the organisation's members and the Secretariat edit this profile.")
         )
-    status, stale = 200, None
-    if request.method == "POST":
-        form = OrganisationForm(request.POST)
 
-        def save(data):
-            try:
-                organisation_update(
-                    actor=request.user,
-                    organisation=org,
-                    version=data["version"],
-                    **form.service_values(),
-                )
-            except NotFound as exc:  # seen, but not theirs to edit: say so (403)
-                raise PermissionDenied(exc.message) from exc
+    def save(version, values):
+        try:
+            organisation_update(actor=request.user, organisation=org, version=version, **values)
+        except NotFound as exc:  # seen, but not theirs to edit: say so (403)
+            raise PermissionDenied(exc.message) from exc
 
-        sent = send_form(
-            request,
-            form,
-            save,
-            saved_message=_("The profile is saved."),
-            next_url=org.get_absolute_url(),
-            stale_edits=True,
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-        if sent.stale:
-            org = _organisation_or_404(request, slug)
-            stale, form = edit_again(request, form, org)
-    else:
-        form = OrganisationForm(initial=OrganisationForm.initial_from(org))
-    return render(
+    return edit_page(
         request,
-        "partners/organisation_form.html",
-        {"form": form, "organisation": org, "stale": stale},
-        status=status,
+        org,
+        OrganisationForm,
+        save,
+        template="partners/organisation_form.html",
+        saved_message=_("The profile is saved."),
+        next_url=org.get_absolute_url(),
     )
 
 
