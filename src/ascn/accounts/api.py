@@ -33,6 +33,7 @@ from ascn.core.api import (
     AppRouter,
     ErrorOut,
     ShapedRows,
+    fields_of,
     member_auth,
 )
 from ascn.core.errors import NotFound
@@ -134,13 +135,7 @@ def me(request):
 def _notification_out(notice: Notification) -> dict:
     return {
         "id": notice.pk,
-        "kind": notice.kind,
-        "title": notice.title,
-        "body": notice.body,
-        "url": notice.url,
-        "created_at": notice.created_at,
-        "read_at": notice.read_at,
-        "emailed_at": notice.emailed_at,
+        **fields_of(notice, "kind title body url created_at read_at emailed_at"),
     }
 
 

@@ -16,6 +16,7 @@ from django_otp.models import VerifyNotAllowed
 from ascn.accounts.lockout import ACCOUNT_GUARDED_MESSAGE
 from ascn.accounts.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 from ascn.core import ratelimit
+from ascn.core.forms import line_field
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -135,10 +136,9 @@ class InvitationAcceptForm(forms.Form):
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"),
+    name = line_field(
+        _("Name"),
         max_length=100,
-        required=False,
         help_text=_("What the token is for, e.g. “nightly export script”."),
     )
     days = forms.IntegerField(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ascn.agreements import queries
 from ascn.agreements.models import Agreement, Precision
 from ascn.core.errors import InvalidInput
-from ascn.core.forms import date_field, text_field
+from ascn.core.forms import date_field, line_field, text_field
 from ascn.core.visibility import Visibility
 from ascn.meetings.models import Meeting
 from ascn.network.models import City, MemberState
@@ -40,7 +40,7 @@ class AgreementForm(forms.Form):
     """The agreement's record. A new one may be recorded as signed (an agreement signed
     before the platform existed); afterwards the status moves on the agreement's page."""
 
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = line_field(_("Title"), max_length=300, required=True)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", "—"), *Agreement.Kind.choices]
     )
@@ -54,7 +54,7 @@ class AgreementForm(forms.Form):
         initial=Precision.DAY,
         help_text=_("When a source gives only the month or the year, the day is not shown."),
     )
-    signed_place = forms.CharField(label=_("Signed at"), max_length=200, required=False)
+    signed_place = line_field(_("Signed at"), max_length=200)
     meeting = MeetingChoiceField(
         label=_("Meeting where it was signed"),
         queryset=Meeting.objects.order_by("-start_date"),
@@ -62,19 +62,17 @@ class AgreementForm(forms.Form):
         required=False,
     )
     description = text_field(_("Description"), rows=5, max_length=20000)
-    projects = forms.CharField(
-        label=_("Projects it covers"),
-        required=False,
+    projects = line_field(
+        _("Projects it covers"),
         max_length=2000,
         help_text=_(
             "The projects' numbers (the number in a project page's address, e.g. /projects/42/), "
             "separated by commas or spaces."
         ),
     )
-    source = forms.CharField(
-        label=_("Source"),
+    source = line_field(
+        _("Source"),
         max_length=300,
-        required=False,
         help_text=_("Where the agreement is published: a title and publisher, or a link."),
     )
     visibility = forms.ChoiceField(label=_("Who sees it"), choices=Visibility.choices)
@@ -134,19 +132,16 @@ class AgreementForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    name = forms.CharField(
-        label=_("Party, as written in the agreement"), max_length=200, required=False
-    )
-    record = forms.CharField(
-        label=_("Record in the network (optional)"),
+    name = line_field(_("Party, as written in the agreement"), max_length=200)
+    record = line_field(
+        _("Record in the network (optional)"),
         max_length=200,
-        required=False,
         help_text=_(
             "An organisation, ASCN city or member state: its name or code, e.g. Asian Development Bank, phuket, TH."
         ),
     )
-    signatory = forms.CharField(label=_("Signatory"), max_length=200, required=False)
-    signatory_title = forms.CharField(label=_("Signatory's title"), max_length=300, required=False)
+    signatory = line_field(_("Signatory"), max_length=200)
+    signatory_title = line_field(_("Signatory's title"), max_length=300)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})

@@ -34,7 +34,7 @@ from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, 
 from ascn.core.forms import form_error
 from ascn.core.permissions import is_secretariat
 from ascn.core.queries import found
-from ascn.core.views import conflict_rows
+from ascn.core.views import edit_again
 from ascn.meetings.models import Meeting
 from ascn.plans.permissions import project_policy
 
@@ -191,14 +191,8 @@ def agreement_edit(request, slug: str):
         return HttpResponseRedirect(saved.get_absolute_url())
     stale = None
     if status == 409:
-        current = _agreement_or_404(request, slug)
-        saved = AgreementForm.initial_from(current)
-        stale = {"conflicts": conflict_rows(form, form.as_shown(), saved)}
-        data = request.POST.copy()
-        data["version"] = str(current.version)  # saving again is a deliberate choice
-        form = AgreementForm(data, editing=True)
-        form.is_valid()
-        agreement = current
+        agreement = _agreement_or_404(request, slug)
+        stale, form = edit_again(request, form, agreement, editing=True)
     return _form_page(request, form, formset, agreement=agreement, stale=stale, status=status)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.cooperation.models import CaseStudy, CityPartnership
 from ascn.cooperation.services import MAX_POST_CHARS
-from ascn.core.forms import date_field, text_field
+from ascn.core.forms import date_field, line_field, text_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import City, FocusArea
 from ascn.partners.models import Organisation
@@ -192,16 +192,14 @@ class CaseStudyForm(VersionedForm):
         required=False,
         empty_label=_("None"),
     )
-    provider = forms.CharField(
-        label=_("Provider organisation in the network"),
+    provider = line_field(
+        _("Provider organisation in the network"),
         max_length=200,
-        required=False,
         help_text=_("Its name or its address code, e.g. Asian Development Bank. Optional."),
     )
-    provider_name = forms.CharField(
-        label=_("Provider, as the source names it"),
+    provider_name = line_field(
+        _("Provider, as the source names it"),
         max_length=200,
-        required=False,
         help_text=_("Empty: the organisation's name."),
     )
     problem = text_field(_("Problem"), rows=6, required=True, max_length=20_000)

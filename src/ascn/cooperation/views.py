@@ -40,7 +40,7 @@ from ascn.core.errors import DomainError, InvalidInput, PermissionDenied, StaleE
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
-from ascn.core.views import conflict_rows, send_form
+from ascn.core.views import edit_again, send_form
 from ascn.network.models import City, FocusArea
 
 
@@ -234,17 +234,6 @@ def _save(form, save) -> tuple[int, object | None]:
         return exc.status, None
 
 
-def _stale(request, form_class, form, current, **form_kwargs):
-    """After a 409: what is saved next to what was sent, and the sent form again with the
-    saved version (saving it again is a deliberate choice)."""
-    stale = {"conflicts": conflict_rows(form, form.as_shown(), form_class.initial_from(current))}
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    again = form_class(data, editing=True, **form_kwargs)
-    again.is_valid()
-    return stale, again
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_new(request):
@@ -305,7 +294,7 @@ def partnership_edit(request, pk: int):
     stale = None
     if status == 409:
         partnership = _partnership_to_change(request, pk)
-        stale, form = _stale(request, PartnershipForm, form, partnership)
+        stale, form = edit_again(request, form, partnership, editing=True)
         end_form = EndPartnershipForm(initial={"version": partnership.version}, prefix="end")
     return _edit_page(
         request,
@@ -422,5 +411,5 @@ def case_study_edit(request, slug: str):
     stale = None
     if status == 409:
         study = _case_study_to_change(request, slug)
-        stale, form = _stale(request, CaseStudyForm, form, study, user=request.user)
+        stale, form = edit_again(request, form, study, editing=True, user=request.user)
     return _edit_page(request, template, form, record=study, stale=stale, status=status)

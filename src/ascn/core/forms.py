@@ -27,6 +27,16 @@ def date_field(label: str, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
+def line_field(
+    label: str, *, max_length: int, required: bool = False, help_text: str = ""
+) -> forms.CharField:
+    """A line of text (a name, a source) of at most ``max_length`` characters: optional unless
+    ``required``, like ``text_field``."""
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, help_text=help_text
+    )
+
+
 def text_field(
     label: str,
     *,
@@ -54,6 +64,28 @@ def ticks_field(label: str, *, choices: Any = (), help_text: str = "") -> forms.
         widget=forms.CheckboxSelectMultiple,
         help_text=help_text,
     )
+
+
+class VersionedForm(forms.Form):
+    """An edit of a record: the version the person saw goes back with the form (409 when
+    someone saved the record meanwhile). ``record_fields`` are the record's fields the form
+    edits, by the same names; ``initial_from`` fills the form from the record, ``as_shown``
+    gives what was sent as ``initial_from`` gives what is saved (``core.views.edit_again``
+    compares the two after a stale edit)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    record_fields: ClassVar[list[str]] = []
+
+    @classmethod
+    def initial_from(cls, record: Any) -> dict[str, Any]:
+        return {"version": record.version, **{f: getattr(record, f) for f in cls.record_fields}}
+
+    def service_values(self) -> dict[str, Any]:
+        return {f: self.cleaned_data[f] for f in self.record_fields}
+
+    def as_shown(self) -> dict[str, Any]:
+        return {f: self.cleaned_data.get(f) for f in self.record_fields}
 
 
 CHOICE_FIELDS = (forms.ChoiceField, forms.ModelChoiceField)

@@ -4,7 +4,7 @@ admin), audited and announced like any other."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -155,6 +155,13 @@ def free_slug(
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def only_fields(changes: dict[str, Any], allowed: Iterable[str]) -> None:
+    """Refuse (422) a change to any field but the ``allowed`` ones, naming them all."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise InvalidInput(_("These cannot be changed here: %s") % ", ".join(sorted(unknown)))
 
 
 def action_name(obj: models.Model, verb: str) -> str:

@@ -175,6 +175,64 @@ def conflict_rows(
     return rows
 
 
+def edit_again(
+    request: HttpRequest, form: Any, current: Any, **form_kwargs: Any
+) -> tuple[dict[str, Any], Any]:
+    """After a stale edit (409): ``stale``, the fields where what is saved now (``current``)
+    differs from what this person sent, and the form again with what they sent but carrying
+    the saved version, so that saving it again is a deliberate choice.
+
+    The form gives both sides as it shows them: ``initial_from(current)`` and ``as_shown()``
+    (``core.forms.VersionedForm``); ``form_kwargs`` go to the new form."""
+    form_class = type(form)
+    saved = form_class.initial_from(current)
+    stale = {"conflicts": conflict_rows(form, form.as_shown(), saved)}
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    again = form_class(data, **form_kwargs)
+    again.is_valid()
+    return stale, again
+
+
+def edit_page(
+    request: HttpRequest,
+    record: Any,
+    form_class: Any,
+    save: Callable[[int, dict[str, Any]], object],
+    *,
+    template: str,
+    saved_message: str,
+    next_url: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The page that edits a versioned record with its ``VersionedForm``: filled from the
+    record; sent, ``save(version, form.service_values())`` calls the record's service, then
+    ``saved_message`` and on to ``next_url``. Someone saved the record meanwhile: the form
+    again (409) with what differs (``edit_again``). The template gets ``context`` with the
+    ``form``, the ``stale`` notice and the ``record`` as it is saved now."""
+    status, stale = 200, None
+    if request.method == "POST":
+        form = form_class(request.POST)
+        sent = send_form(
+            request,
+            form,
+            lambda data: save(data["version"], form.service_values()),
+            saved_message=saved_message,
+            next_url=next_url,
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+        if sent.stale:
+            record = type(record).objects.get(pk=record.pk)
+            stale, form = edit_again(request, form, record)
+    else:
+        form = form_class(initial=form_class.initial_from(record))
+    page = {**(context or {}), "form": form, "stale": stale, "record": record}
+    return render(request, template, page, status=status)
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or "—"
@@ -250,9 +308,9 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
         initial={"original": obj.language, "version": obj.version}, prefix="record"
     )
     status = 200
+    if request.method == "POST" and not may_translate:
+        raise PermissionDenied(_("Only the record's owners may translate it."))
     if request.method == "POST" and "record-original" in request.POST:
-        if not may_translate:
-            raise PermissionDenied(_("Only the record's owners may translate it."))
         original_form = OriginalLanguageForm(request.POST, prefix="record")
         sent = send_form(
             request,
@@ -272,8 +330,6 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
             return sent.response
         status = sent.status
     elif request.method == "POST":
-        if not may_translate:
-            raise PermissionDenied(_("Only the record's owners may translate it."))
         form = TranslationForm(request.POST, obj=obj)
         sent = send_form(
             request,

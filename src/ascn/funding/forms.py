@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import date_field, text_field
+from ascn.core.forms import date_field, line_field, text_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
 from ascn.plans import codelists
@@ -96,11 +96,8 @@ class ProgrammeForm(forms.Form):
     )
     period_start = date_field(_("Runs from"), required=False)
     period_end = date_field(_("Runs until"), required=False)
-    period_label = forms.CharField(
-        label=_("Period as published"),
-        max_length=100,
-        required=False,
-        help_text=_("e.g. “5 years from 2018”"),
+    period_label = line_field(
+        _("Period as published"), max_length=100, help_text=_("e.g. “5 years from 2018”")
     )
     eligible_countries = forms.MultipleChoiceField(
         label=_("Eligible member states"),

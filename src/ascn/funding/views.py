@@ -26,7 +26,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
 from ascn.core.services import free_slug
-from ascn.core.views import conflict_rows, send_form, sign_in_first
+from ascn.core.views import edit_again, send_form, sign_in_first
 from ascn.funding import queries
 from ascn.funding.forms import (
     ApplyForm,
@@ -203,12 +203,9 @@ def programme_edit(request, slug: str):
     stale = None
     if sent.stale:
         programme = _programme_or_404(request, slug)
-        saved = ProgrammeForm.initial_from(programme)
-        stale = {"conflicts": conflict_rows(form, form.as_shown(), saved)}
-        data = request.POST.copy()
-        data["version"] = str(programme.version)  # saving again is a deliberate choice
-        form = ProgrammeForm(data, organisations=organisations, editing=True)
-        form.is_valid()
+        stale, form = edit_again(
+            request, form, programme, organisations=organisations, editing=True
+        )
     return _programme_form_page(request, form, programme=programme, stale=stale, status=sent.status)
 
 
@@ -239,13 +236,7 @@ def call_edit(request, slug: str, pk: int):
         status = sent.status
         if sent.stale:
             call = Call.objects.get(pk=call.pk)
-            stale = {
-                "conflicts": conflict_rows(form, form.as_shown(), CallEditForm.initial_from(call))
-            }
-            data = request.POST.copy()
-            data["version"] = str(call.version)
-            form = CallEditForm(data)
-            form.is_valid()
+            stale, form = edit_again(request, form, call)
     else:
         form = CallEditForm(initial=CallEditForm.initial_from(call))
     return render(

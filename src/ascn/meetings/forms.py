@@ -6,18 +6,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.forms import line_field
 from ascn.meetings.models import Meeting, MeetingDocument
 from ascn.meetings.services import TIME_ZONES
 from ascn.network.models import City, MemberState
 
 
 class MeetingDocumentForm(forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=200,
-        required=False,
-        help_text=_("Defaults to the file name."),
-    )
+    title = line_field(_("Title"), max_length=200, help_text=_("Defaults to the file name."))
     kind = forms.ChoiceField(
         label=_("Kind"), choices=MeetingDocument.Kind.choices, initial=MeetingDocument.Kind.OTHER
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import FilterForm, date_field, text_field
+from ascn.core.forms import FilterForm, VersionedForm, date_field, line_field, text_field
 from ascn.network.models import Appointment, MemberState, SizeClass
 from ascn.network.queries import UNKNOWN_SIZE, cohorts
 
@@ -60,7 +60,7 @@ class DirectoryFilterForm(FilterForm):
 class AppointForm(forms.Form):
     """A new officer for a city (a CSCO) or a member state (its National Representative)."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = line_field(_("Full name"), max_length=200, required=True)
     email = forms.EmailField(label=_("E-mail"), required=False)
     designation = text_field(
         _("Designation"), rows=2, help_text=_("As published: one line per designation.")
@@ -74,9 +74,10 @@ class AppointForm(forms.Form):
             "unticked to add an officer beside them."
         ),
     )
-    source = forms.CharField(
-        label=_("Source"),
+    source = line_field(
+        _("Source"),
         max_length=300,
+        required=True,
         help_text=_("Where the appointment is published: a letter, a decree, a web page."),
     )
 
@@ -85,35 +86,15 @@ class EndForm(forms.Form):
     end_date = date_field(_("Left office on"))
 
 
-class VersionedForm(forms.Form):
-    """An edit of a record: the version the person saw goes back with the form (409 when
-    someone saved the record meanwhile)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
-    record_fields: list[str] = []
-
-    @classmethod
-    def initial_from(cls, record) -> dict:
-        return {"version": record.version, **{f: getattr(record, f) for f in cls.record_fields}}
-
-    def service_values(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.record_fields}
-
-    def as_shown(self) -> dict:
-        return {f: self.cleaned_data.get(f) for f in self.record_fields}
-
-
 class MemberStateForm(VersionedForm):
     record_fields = ["official_name", "asean_member_since", "note", "source"]
 
-    official_name = forms.CharField(label=_("Official name"), max_length=200, required=False)
+    official_name = line_field(_("Official name"), max_length=200)
     asean_member_since = date_field(_("ASEAN member since"), required=False)
     note = text_field(_("Note"), max_length=5000)
-    source = forms.CharField(
-        label=_("Source"),
+    source = line_field(
+        _("Source"),
         max_length=300,
-        required=False,
         help_text=_("Where the official name and the date are published."),
     )
 
@@ -136,11 +117,10 @@ class CityForm(VersionedForm):
         "longitude",
     ]
 
-    name = forms.CharField(label=_("Name"), max_length=120)
-    alt_names = forms.CharField(
-        label=_("Other names"),
+    name = line_field(_("Name"), max_length=120, required=True)
+    alt_names = line_field(
+        _("Other names"),
         max_length=300,
-        required=False,
         help_text=_("Comma-separated, for search: local spellings, former names."),
     )
     cohort = forms.IntegerField(
@@ -149,8 +129,8 @@ class CityForm(VersionedForm):
         max_value=2100,
         help_text=_("2018 for the 26 pilot cities."),
     )
-    cohort_source = forms.CharField(label=_("Source of that year"), max_length=300, required=False)
-    cohort_note = forms.CharField(label=_("Note on that year"), max_length=300, required=False)
+    cohort_source = line_field(_("Source of that year"), max_length=300)
+    cohort_note = line_field(_("Note on that year"), max_length=300)
     population = forms.IntegerField(
         label=_("Population"),
         min_value=0,
@@ -164,12 +144,8 @@ class CityForm(VersionedForm):
     population_year = forms.IntegerField(
         label=_("Year of the population figure"), min_value=1900, max_value=2100, required=False
     )
-    population_source = forms.CharField(
-        label=_("Source of the population figure"), max_length=300, required=False
-    )
-    population_note = forms.CharField(
-        label=_("Note on the population figure"), max_length=300, required=False
-    )
+    population_source = line_field(_("Source of the population figure"), max_length=300)
+    population_note = line_field(_("Note on the population figure"), max_length=300)
     latitude = forms.DecimalField(
         label=_("Latitude"),
         max_digits=8,

@@ -17,6 +17,7 @@ from ascn.core.services import (
     free_slug,
     lock,
     lock_version,
+    only_fields,
     save_changes,
     save_fields,
     save_new,
@@ -211,9 +212,7 @@ def member_state_update(
     """Edit a member state's official name, ASEAN membership date, note and source (the
     Secretariat); a stale ``version`` is a 409 and nothing is written."""
     require_registry_editor(actor)
-    unknown = set(changes) - set(MEMBER_STATE_FIELDS)
-    if unknown:
-        raise InvalidInput(_("These cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    only_fields(changes, MEMBER_STATE_FIELDS)
     state = lock_version(member_state, version)
     values = _stripped(changes)
     since = values.get("asean_member_since")
@@ -281,9 +280,7 @@ def city_update(*, actor: Actor, city: City, version: int, **changes: Any) -> Ci
     """Edit a city's record (the Secretariat); a stale ``version`` is a 409 and nothing is
     written. The slug and the member state stay."""
     require_registry_editor(actor)
-    unknown = set(changes) - set(CITY_FIELDS)
-    if unknown:
-        raise InvalidInput(_("These cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    only_fields(changes, CITY_FIELDS)
     city = lock_version(city, version)
     values = _stripped(changes)
     if "name" in values:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, PermissionDenied
-from ascn.core.views import conflict_rows, filtered_page, render_results, send_form
+from ascn.core.views import edit_page, filtered_page, render_results, send_form
 from ascn.network import queries
 from ascn.network.forms import (
     AppointForm,
@@ -159,39 +159,23 @@ def _require_registry_editor(request) -> None:
         raise PermissionDenied(ONLY_SECRETARIAT)
 
 
-def _edit_page(request, record, form_class, update, *, title: str, back: str, reload):
-    """The edit form of a registry record: saved → back to its page; someone saved it
-    meanwhile → the form again (409) with what differs, ready to be saved on purpose."""
+def _edit_page(request, record, form_class, save):
+    """The edit form of a registry record (a member state, a city): saved → back to its
+    page; someone saved it meanwhile → the form again (409) with what differs, ready to be
+    saved on purpose."""
     _require_registry_editor(request)
-    status, stale = 200, None
-    if request.method == "POST":
-        form = form_class(request.POST)
-        sent = send_form(
-            request,
-            form,
-            lambda data: update(record, data["version"], form.service_values()),
-            saved_message=_("The registry is updated."),
-            next_url=back,
-            stale_edits=True,
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-        if sent.stale:
-            record = reload()
-            saved = form_class.initial_from(record)
-            stale = {"conflicts": conflict_rows(form, form.as_shown(), saved)}
-            data = request.POST.copy()
-            data["version"] = str(record.version)  # saving again is a deliberate choice
-            form = form_class(data)
-            form.is_valid()
-    else:
-        form = form_class(initial=form_class.initial_from(record))
-    return render(
+    return edit_page(
         request,
-        "network/registry_form.html",
-        {"form": form, "title": title, "back": back, "stale": stale, "record": record},
-        status=status,
+        record,
+        form_class,
+        save,
+        template="network/registry_form.html",
+        context={
+            "title": _("Edit the record of %(name)s") % {"name": record.name},
+            "back": record.get_absolute_url(),
+        },
+        saved_message=_("The registry is updated."),
+        next_url=record.get_absolute_url(),
     )
 
 
@@ -203,12 +187,9 @@ def member_state_edit(request, code: str):
         request,
         state,
         MemberStateForm,
-        lambda record, version, values: member_state_update(
-            actor=request.user, member_state=record, version=version, **values
+        lambda version, values: member_state_update(
+            actor=request.user, member_state=state, version=version, **values
         ),
-        title=_("Edit the record of %(name)s") % {"name": state.name},
-        back=state.get_absolute_url(),
-        reload=lambda: MemberState.objects.get(pk=state.pk),
     )
 
 
@@ -220,12 +201,9 @@ def city_edit(request, slug: str):
         request,
         city,
         CityForm,
-        lambda record, version, values: city_update(
-            actor=request.user, city=record, version=version, **values
+        lambda version, values: city_update(
+            actor=request.user, city=city, version=version, **values
         ),
-        title=_("Edit the record of %(name)s") % {"name": city.name},
-        back=city.get_absolute_url(),
-        reload=lambda: City.objects.get(pk=city.pk),
     )
 
 

@@ -9,6 +9,7 @@ from ninja import Query, Status
 from ascn.core.api import (
     AppRouter,
     ShapedRows,
+    fields_of,
 )
 from ascn.core.queries import found
 from ascn.partners import queries
@@ -32,24 +33,15 @@ def _usd(amount) -> dict | None:
 
 def organisation_out(org: Organisation) -> dict:
     return {
-        "slug": org.slug,
-        "version": org.version,
-        "name": org.name,
-        "kind": org.kind,
-        "headquarters_country": org.headquarters_country,
-        "countries": org.countries,
-        "focus_areas": org.focus_areas,
-        "instruments": org.instruments,
-        "stages": org.stages,
+        **fields_of(
+            org,
+            "slug version name kind headquarters_country countries focus_areas instruments stages",
+        ),
         "ticket_min": _usd(org.ticket_min_usd),
         "ticket_max": _usd(org.ticket_max_usd),
-        "capability_statement": org.capability_statement,
-        "description": org.description,
-        "website": org.website,
-        "verified": org.verified,
-        "visibility": org.visibility,
-        "sample": org.sample,
-        "source": org.source,
+        **fields_of(
+            org, "capability_statement description website verified visibility sample source"
+        ),
         "sources": org.sources or [],
         "url": org.get_absolute_url(),
         "updated_at": org.updated_at,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import FilterForm, text_field, ticks_field
+from ascn.core.forms import FilterForm, VersionedForm, line_field, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
@@ -22,7 +22,7 @@ def _focus_areas():
 
 
 class OrganisationFilterForm(FilterForm):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = line_field(_("Search"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
@@ -60,13 +60,15 @@ class OrganisationFilterForm(FilterForm):
         }
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(VersionedForm):
+    """An organisation's profile: every field of the form but the version is a field of the
+    organisation (``record_fields``, set below from the form's fields)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = line_field(_("Name"), max_length=200, required=True)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
-    headquarters_country = forms.CharField(
-        label=_("Headquarters country"),
-        required=False,
+    headquarters_country = line_field(
+        _("Headquarters country"),
         max_length=2,
         help_text=_("ISO 3166-1 alpha-2 code, any country (e.g. JP)."),
     )
@@ -91,7 +93,7 @@ class OrganisationForm(forms.Form):
     description = text_field(_("Description"))
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
-    source = forms.CharField(label=_("Source"), required=False, max_length=300)
+    source = line_field(_("Source"), max_length=300)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,13 +101,8 @@ class OrganisationForm(forms.Form):
         self.fields["focus_areas"].choices = _focus_areas()
         self.fields["stages"].choices = codelists.choices(codelists.PROJECT_STATUS)
 
-    @staticmethod
-    def initial_from(org: Organisation) -> dict:
-        return {"version": org.version, **{f: getattr(org, f) for f in PROFILE_FIELDS}}
-
-    def service_values(self) -> dict:
-        return {f: self.cleaned_data.get(f) for f in PROFILE_FIELDS}
-
 
 # The profile's fields, in the form's order (the version belongs to the form, not the profile).
-PROFILE_FIELDS = [name for name in OrganisationForm.base_fields if name != "version"]
+OrganisationForm.record_fields = [
+    name for name in OrganisationForm.base_fields if name != "version"
+]

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
-from ascn.core.views import conflict_rows, filtered_page, render_results, send_form
+from ascn.core.views import edit_page, filtered_page, render_results
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import queries
-from ascn.partners.forms import PROFILE_FIELDS, OrganisationFilterForm, OrganisationForm
+from ascn.partners.forms import OrganisationFilterForm, OrganisationForm
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.partners.services import organisation_update, organisation_verify
@@ -86,49 +86,21 @@ def organisation_edit(request, slug: str):
         raise PermissionDenied(
             _("Only the organisation's members and the Secretariat edit this profile.")
         )
-    status, stale = 200, None
-    if request.method == "POST":
-        form = OrganisationForm(request.POST)
 
-        def save(data):
-            try:
-                organisation_update(
-                    actor=request.user,
-                    organisation=org,
-                    version=data["version"],
-                    **form.service_values(),
-                )
-            except NotFound as exc:  # seen, but not theirs to edit: say so (403)
-                raise PermissionDenied(exc.message) from exc
+    def save(version, values):
+        try:
+            organisation_update(actor=request.user, organisation=org, version=version, **values)
+        except NotFound as exc:  # seen, but not theirs to edit: say so (403)
+            raise PermissionDenied(exc.message) from exc
 
-        sent = send_form(
-            request,
-            form,
-            save,
-            saved_message=_("The profile is saved."),
-            next_url=org.get_absolute_url(),
-            stale_edits=True,
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-        if sent.stale:
-            current = _organisation_or_404(request, slug)
-            yours = {field: form.cleaned_data.get(field) for field in PROFILE_FIELDS}
-            saved = OrganisationForm.initial_from(current)
-            stale = {"conflicts": conflict_rows(form, yours, saved)}
-            data = request.POST.copy()
-            data["version"] = str(current.version)  # saving again is a deliberate choice
-            form = OrganisationForm(data)
-            form.is_valid()
-            org = current
-    else:
-        form = OrganisationForm(initial=OrganisationForm.initial_from(org))
-    return render(
+    return edit_page(
         request,
-        "partners/organisation_form.html",
-        {"form": form, "organisation": org, "stale": stale},
-        status=status,
+        org,
+        OrganisationForm,
+        save,
+        template="partners/organisation_form.html",
+        saved_message=_("The profile is saved."),
+        next_url=org.get_absolute_url(),
     )
 
 
