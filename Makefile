@@ -54,6 +54,7 @@ seed: migrate
 	$(RUN) python manage.py load_meetings
 	$(RUN) python manage.py load_agreements
 	$(RUN) python manage.py load_cooperation
+	$(RUN) python manage.py load_projects
 	$(RUN) python manage.py load_indicators
 	$(RUN) python manage.py load_indicator_values
 
@@ -67,6 +68,7 @@ demo: install var gettext node_modules/.package-lock.json
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_meetings
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_agreements
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_cooperation
+	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_projects
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_indicators
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py load_indicator_values
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_demo

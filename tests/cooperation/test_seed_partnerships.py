@@ -31,7 +31,8 @@ def test_the_water_pairings_load_once_with_their_sources(network, client):
     # then each is on record once, audited, public, with at least one valid source
     partnerships = list(CityPartnership.objects.select_related("city"))
     assert len(partnerships) == 5
-    assert mark.actions() == ["cooperation.partnership.created"] * 5
+    partnership_actions = [a for a in mark.actions() if a.startswith("cooperation.partnership")]
+    assert partnership_actions == ["cooperation.partnership.created"] * 5
     assert {p.city.slug for p in partnerships} == {
         "johor-bahru",
         "phuket",

@@ -34,6 +34,8 @@ from django.core.cache import cache
 from ascn.core import formats
 from ascn.dashboards import charts, queries, views
 from ascn.dashboards.management.commands import build_vega_bundle
+from ascn.network.models import City
+from ascn.plans.services import project_upsert_seed
 from tests import factories
 
 URL = "/dashboards/"
@@ -266,3 +268,31 @@ def test_threads_that_miss_at_once_compute_the_figures_once(settings, monkeypatc
     assert len(computed) == 1
     assert [r["overview"] for r in results] == ["figures"] * 4
     cache.clear()
+
+
+def test_real_projects_without_a_published_budget_are_counted_not_summed(client, data):
+    # given Phuket's real project, whose sources publish no budget, beside P1
+    from_seed = {  # the shape of plans/seed/projects.yaml
+        "title": "Smart City & Safe City",
+        "description": "Phuket's urban-monitoring scheme.",
+        "focus_areas": ["safety-security"],
+        "status": "implementation",
+        "sources": [
+            {
+                "title": "Phuket launches initiative to become smarter and safer",
+                "publisher": "The Phuket News",
+                "date": "2019-10-06",
+                "url": "https://www.thephuketnews.com/phuket-launches-initiative-to-become-smarter-and-safer-73148.php",
+            }
+        ],
+    }
+    project_upsert_seed(city=City.objects.get(slug="phuket"), values=from_seed)
+    cache.clear()
+
+    # when
+    html = client.get(URL).content.decode()
+
+    # then Thailand counts two public projects, and the sums are P1's alone
+    rows = {row[0]: row[1:] for row in chart_table(html, "funding")}
+    assert rows["Thailand"] == ["2", "30,000", "12,000", "18,000"]
+    assert "for want of a rate" not in html

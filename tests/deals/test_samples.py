@@ -16,6 +16,7 @@ from ascn.deals.services import engagement_create
 from ascn.funding.management.commands.load_partners import load_programmes
 from ascn.funding.models import Application
 from ascn.partners.models import Organisation
+from ascn.plans.management.commands.load_projects import load_projects
 from ascn.plans.models import Project
 from tests.demo_fixtures import run
 
@@ -56,8 +57,9 @@ def test_sample_deals_load_once_through_the_services_at_every_stage(demo):
 
 
 def test_no_sample_record_links_to_a_real_one(demo):
-    # given the whole demo set over the real data (partners, programmes, rates)
+    # given the whole demo set over the real data (partners, programmes, rates, projects)
     load_programmes()
+    assert load_projects() > 0
     run("load_samples")
     run("load_sample_partners")
     run("load_sample_deals")
@@ -70,6 +72,7 @@ def test_no_sample_record_links_to_a_real_one(demo):
     # no real organisation has a deal, and no real project either
     assert not Engagement.objects.filter(organisation__sample=False).exists()
     assert not Engagement.objects.filter(project__sample=False).exists()
+    assert not Application.objects.filter(project__sample=False).exists()
     # applications join projects and programmes of the same kind
     applications = Application.objects.select_related("project", "call__programme")
     assert applications.exists()

@@ -29,6 +29,7 @@ from referencing.jsonschema import DRAFT4
 
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.plans import codelists
+from ascn.plans.management.commands.load_projects import load_projects
 from ascn.plans.models import Project
 from ascn.plans.services import document_upload, milestone_save, project_update
 from tests import factories
@@ -728,3 +729,25 @@ def test_the_review_finds_what_is_wrong(client, projects, no_network):
     assert {item["value"] for item in prefix_check["path_values"]} == {
         project["id"] for project in package["projects"]
     }
+
+
+def test_the_real_projects_export_valid_without_a_budget_no_source_gives(
+    client, network, settings, no_network
+):
+    # given: the network's real projects, none with a published budget
+    load_projects()
+    settings.OC4IDS_PREFIX = REGISTERED
+
+    # when
+    package = client.get(URL).json()
+
+    # then: every one is exported, none invents money, and the review finds nothing to fix
+    projects = by_title(package)
+    assert len(projects) == Project.objects.filter(sample=False, visibility="public").count()
+    safe_city = projects["Smart City & Safe City"]
+    assert "budget" not in safe_city
+    assert not safe_city["description"].startswith("[Sample data")
+    assert schema_errors(package) == []
+    found = summary(review(package))
+    assert found["validation_errors"] == []
+    assert found["additional_checks"] == []

@@ -77,6 +77,8 @@ class CaseStudy(HasPage, Translatable, VersionedModel):
     )
     document = models.FileField(_("document (PDF)"), upload_to="case-studies/%Y/", blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # A real case study's published sources (core.sources), loaded from cooperation/seed.
+    sources = SourcesField()
     visibility = VisibilityField()
 
     class Meta:

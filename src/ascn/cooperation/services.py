@@ -61,6 +61,7 @@ CASE_STUDY_FIELDS = [
     "provider_name",
     "provider",
     "source",
+    "sources",
     "visibility",
 ]
 

@@ -36,6 +36,7 @@ from ascn.cooperation.services import (
     thread_moderate,
 )
 from ascn.cooperation.timeline import timeline_for
+from ascn.core import sources
 from ascn.core.errors import DomainError, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
@@ -71,7 +72,11 @@ def case_study_detail(request, slug: str):
     return render(
         request,
         "cooperation/case_study_detail.html",
-        {"study": study, "can_change": case_study_policy.can(request.user, "change", study)},
+        {
+            "study": study,
+            "sources": sources.shown(study.sources, CaseStudy),
+            "can_change": case_study_policy.can(request.user, "change", study),
+        },
     )
 
 

@@ -127,6 +127,19 @@ class PageNumber(PaginationBase):
         return {"items": list(queryset[window]), "count": count, "count_exact": True}
 
 
+class SourceOut(Schema):
+    """A published source of a real record (``core.sources``)."""
+
+    title: str
+    publisher: str
+    date: str = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD; empty when not given")
+    url: str
+    fields: list[str] = Field(
+        default_factory=list,
+        description="The record's fields this source gives (empty: the record as a whole)",
+    )
+
+
 class CappedPageOut(Schema):
     """A page of a list whose count may stop at a cap (``PageNumberCapped``)."""
 

@@ -46,6 +46,16 @@ def SourcesField() -> models.JSONField:
     return models.JSONField(_("sources"), default=list, blank=True, validators=[validate_sources])
 
 
+def shown(sources: list[dict[str, Any]], model: type[models.Model]) -> list[dict[str, Any]]:
+    """The sources as the ``components/sources.html`` template shows them: each with
+    ``gives``, the names of the record's fields it gives (``model``'s verbose names)."""
+    names = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if f.concrete}
+    return [
+        {**source, "gives": [names.get(f, f) for f in source.get("fields", [])]}
+        for source in sources or []
+    ]
+
+
 def for_field(sources: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
     """The sources that give ``field``."""
     return [s for s in sources or [] if field in s.get("fields", [])]

@@ -349,6 +349,8 @@ def funding_by_state(figures: ProjectFigures, filters: Filters) -> Funding:
         if row is None:  # outside the member-state filter: cannot happen, never counted
             continue
         row.projects += n
+        if not currency:  # real projects whose sources publish no budget: counted only
+            continue
         budget_usd = _usd(budget, currency, rates)
         if budget_usd is None:
             unconverted[currency] += n

@@ -220,7 +220,7 @@ def _change_funding_secured(
     project = lock(project)
     before = project.funding_secured
     after = before + delta
-    if after > project.budget_amount:
+    if project.budget_amount is not None and after > project.budget_amount:
         raise InvalidInput(
             _("The commitment exceeds the project's funding gap (%(gap)s still to find).")
             % {"gap": formats.money(project.funding_gap, project.budget_currency)},

@@ -48,7 +48,7 @@ def _write(pks: list[int]) -> int:
             country=p.city.member_state.code,
             status=p.status,
             financing_sought=keys.wrap(p.financing_sought or ()),
-            budget_amount=p.budget_amount,
+            budget_amount=p.budget_amount or 0,  # none published: no ticket to fit
             budget_currency=p.budget_currency,
             funding_secured=p.funding_secured,
             focus_areas=keys.wrap(areas.get(p.pk, ())),

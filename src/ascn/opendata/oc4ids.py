@@ -184,12 +184,13 @@ def project_release(project: Project, base_url: str) -> dict[str, Any]:
     if project.sectors:
         out["sector"] = _sectors(project.sectors)
     out["publicAuthority"] = {"id": party["id"], "name": party["name"]}
-    out["budget"] = {
-        "amount": {
-            "amount": _number(project.budget_amount),
-            "currency": project.budget_currency,
+    if project.budget_amount is not None:  # a real project's sources may publish none
+        out["budget"] = {
+            "amount": {
+                "amount": _number(project.budget_amount),
+                "currency": project.budget_currency,
+            }
         }
-    }
     period = {}
     if project.period_start:
         period["startDate"] = rfc3339(project.period_start)

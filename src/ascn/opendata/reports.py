@@ -294,13 +294,14 @@ class _ProjectSums:
         self.samples += bool(sample)
         self.per_status[status] += 1
         usd = self.usd
-        gap = max(budget - secured, Decimal("0"))
-        budget_usd = usd(budget, currency)
-        if budget_usd is None:
-            self.unconverted[currency] += 1
-            amounts: tuple[Decimal | None, ...] = (None, None, None)
-        else:
-            amounts = (budget_usd, usd(secured, currency), usd(gap, currency))
+        amounts: tuple[Decimal | None, ...] = (None, None, None)
+        if budget is not None:  # none: a real project whose sources publish no budget
+            gap = max(budget - secured, Decimal("0"))
+            budget_usd = usd(budget, currency)
+            if budget_usd is None:
+                self.unconverted[currency] += 1
+            else:
+                amounts = (budget_usd, usd(secured, currency), usd(gap, currency))
         self.per_city[(state, state_name, city)].add(*amounts)
         codes = self.instrument_sets.get(instruments)
         if codes is None:

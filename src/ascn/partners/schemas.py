@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from ascn.core.api import InputSchema, Keep, example
+from ascn.core.api import InputSchema, Keep, SourceOut, example
 from ascn.partners.models import Organisation
 from ascn.plans.models import FinancingInstrument
 from ascn.plans.schemas import FocusAreaCode, MoneyIn, MoneyOut, StatusCode, VisibilityCode
@@ -53,16 +53,6 @@ ORGANISATION_EXAMPLE = {
     "url": "/organisations/asian-development-bank/",
     "updated_at": "2026-04-20T08:00:00Z",
 }
-
-
-class SourceOut(Schema):
-    title: str
-    publisher: str
-    date: str = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD; empty when not given")
-    url: str
-    fields: list[str] = Field(
-        default_factory=list, description="The profile's fields this source gives"
-    )
 
 
 class OrganisationOut(Schema):

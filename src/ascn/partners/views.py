@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ascn.core import sources
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
 from ascn.core.views import edit_page, filtered_page, render_results
@@ -57,19 +58,10 @@ def _profile_context(request, org: Organisation) -> dict:
         "instruments": [instruments.get(c, c) for c in org.instruments],
         "stages": [stages.get(c, c) for c in org.stages],
         "members": members,
-        "sources": _sources(org),
+        "sources": sources.shown(org.sources, Organisation),
         "can_change": organisation_policy.can(request.user, "change", org),
         "can_verify": organisation_policy.can(request.user, "verify", org),
     }
-
-
-def _sources(org: Organisation) -> list[dict]:
-    """The profile's published sources, each with the names of the fields it gives."""
-    names = {f.name: str(f.verbose_name) for f in Organisation._meta.get_fields() if f.concrete}
-    return [
-        {**source, "gives": [names.get(f, f) for f in source.get("fields", [])]}
-        for source in org.sources or []
-    ]
 
 
 @require_GET

@@ -88,7 +88,7 @@ def project_out(project: Project, rates: dict) -> dict:
         "locations": project.locations,
         "period_start": project.period_start,
         "period_end": project.period_end,
-        "budget": money.money(project.budget_amount, project.budget_currency),
+        **_project_money(project),
         "budget_usd": (
             {
                 "amount": str(usd.amount),
@@ -99,10 +99,22 @@ def project_out(project: Project, rates: dict) -> dict:
             if usd
             else None
         ),
-        "funding_secured": money.money(project.funding_secured, project.budget_currency),
-        "funding_gap": money.money(project.funding_gap, project.budget_currency),
         "financing_sought": project.financing_sought,
         "readiness": {"score": project.readiness_score, "level": project.readiness_level or None},
+        "sources": project.sources or [],
+    }
+
+
+def _project_money(project: Project) -> dict:
+    """Budget, funding secured and gap in the budget's currency; all null when no published
+    source gives a real project's budget."""
+    if project.budget_amount is None:
+        return {"budget": None, "funding_secured": None, "funding_gap": None}
+    currency = project.budget_currency
+    return {
+        "budget": money.money(project.budget_amount, currency),
+        "funding_secured": money.money(project.funding_secured, currency),
+        "funding_gap": money.money(project.funding_gap, currency),
     }
 
 

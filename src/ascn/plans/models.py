@@ -19,6 +19,7 @@ from ascn.core.models import (
     link,
     optional_link,
 )
+from ascn.core.sources import SourcesField
 from ascn.core.visibility import VisibilityField
 from ascn.plans import codelists
 
@@ -198,9 +199,13 @@ class Project(HasPage, Translatable, VersionedModel):
     )
     period_start = models.DateField(_("start"), null=True, blank=True)
     period_end = models.DateField(_("end"), null=True, blank=True)
-    budget_amount = models.DecimalField(_("budget"), validators=[MinValueValidator(0)], **MONEY)
+    # Empty only on a real project whose sources publish no budget (issue 17): a city's own
+    # projects always state one (the forms, the API and the import require it).
+    budget_amount = models.DecimalField(
+        _("budget"), validators=[MinValueValidator(0)], null=True, blank=True, **MONEY
+    )
     budget_currency = models.CharField(
-        _("currency"), max_length=3, choices=codelists.choices(codelists.CURRENCY)
+        _("currency"), max_length=3, choices=codelists.choices(codelists.CURRENCY), blank=True
     )
     funding_secured = models.DecimalField(
         _("funding secured"),
@@ -239,6 +244,8 @@ class Project(HasPage, Translatable, VersionedModel):
     )
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)
+    # A real project's published sources (core.sources): loaded with it from plans/seed.
+    sources = SourcesField()
     created_by = user_link(blank=True)
 
     class Meta:
@@ -284,7 +291,10 @@ class Project(HasPage, Translatable, VersionedModel):
 
     @property
     def funding_gap(self) -> Decimal:
-        """Budget not yet secured, in the budget's currency; computed, never stored."""
+        """Budget not yet secured, in the budget's currency; computed, never stored. Zero
+        when no budget is published."""
+        if self.budget_amount is None:
+            return Decimal("0")
         return max(self.budget_amount - self.funding_secured, Decimal("0"))
 
 

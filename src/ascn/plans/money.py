@@ -27,13 +27,20 @@ def rate_on(currency: str, on: dt.date | None = None) -> ExchangeRate | None:
 
 
 def to_usd(
-    amount: Decimal, currency: str, on: dt.date | None = None, *, rates: dict | None = None
+    amount: Decimal | None,
+    currency: str,
+    on: dt.date | None = None,
+    *,
+    rates: dict | None = None,
 ) -> UsdEquivalent | None:
-    """``amount`` in US dollars at the latest known rate, or None when no rate is on record.
+    """``amount`` in US dollars at the latest known rate, or None when no rate is on record
+    (or no amount: a real project whose sources publish no budget).
 
     ``rates`` (currency → ExchangeRate) lets a caller that converts many amounts look the
     rates up once (see ``latest_rates``).
     """
+    if amount is None or not currency:
+        return None
     if currency == "USD":
         return UsdEquivalent(
             amount.quantize(CENT, ROUND_HALF_UP), Decimal("1"), on or dt.date.today(), "—"

@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ascn.core.api import InputSchema, IsoDate, Keep, example
+from ascn.core.api import InputSchema, IsoDate, Keep, SourceOut, example
 from ascn.core.visibility import Visibility
 from ascn.network import framework
 from ascn.plans import codelists
@@ -205,6 +205,7 @@ PROJECT_EXAMPLE = {
     "funding_gap": {"amount": "950000000000.00", "currency": "VND"},
     "financing_sought": ["loan", "ppp"],
     "readiness": {"score": 22, "level": "concept"},
+    "sources": [],
     "url": "/projects/42/",
     "updated_at": "2026-05-04T09:30:00Z",
 }
@@ -225,16 +226,23 @@ class ProjectOut(CityRecordOut):
     locations: list[dict]
     period_start: dt.date | None
     period_end: dt.date | None
-    budget: MoneyOut
-    budget_usd: UsdOut | None = Field(
-        ..., description="At the latest dated rate; null when no rate is on record"
+    budget: MoneyOut | None = Field(
+        ..., description="null: a real project whose published sources give no budget"
     )
-    funding_secured: MoneyOut
-    funding_gap: MoneyOut = Field(
-        ..., description="Budget minus funding secured, computed on every read"
+    budget_usd: UsdOut | None = Field(
+        ..., description="At the latest dated rate; null when no rate (or no budget) is on record"
+    )
+    funding_secured: MoneyOut | None = Field(..., description="null when the budget is")
+    funding_gap: MoneyOut | None = Field(
+        ..., description="Budget minus funding secured, computed on every read; null when no budget"
     )
     financing_sought: list[str]
     readiness: ReadinessSummary
+    sources: list[SourceOut] = Field(
+        ...,
+        description="A real project's published sources, each with the fields it gives; "
+        "empty for a city's own and sample projects",
+    )
     url: str
     updated_at: dt.datetime
 

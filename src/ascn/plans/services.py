@@ -88,6 +88,7 @@ PROJECT_AUDIT_FIELDS = [
     "period_end",
     "contacts",
     "visibility",
+    "sources",
     "plan",
 ]
 
@@ -183,6 +184,68 @@ def project_update(*, actor: Actor, project: Project, version: int, **changes: A
     changed = audit.diff(before, _project_snapshot(project))
     audit_and_announce(actor, "plans.project.updated", project, changed)
     return project
+
+
+# What a real project's seed entry sets (plans/seed/projects.yaml), with the value each
+# takes when the entry leaves it out: a field no source gives stays empty.
+SEED_PROJECT_DEFAULTS: dict[str, Any] = {
+    "outcomes": [],
+    "project_type": "",
+    "sectors": [],
+    "locations": [],
+    "period_start": None,
+    "period_end": None,
+    "budget_amount": None,
+    "budget_currency": "",
+}
+
+
+@transaction.atomic
+def project_upsert_seed(*, city: City, values: dict[str, Any]) -> tuple[Project, bool]:
+    """The real-projects loader's write (actor: the system), keyed on the city and the
+    title: writes and audits only what changed. A real project is public, never a sample,
+    and carries its published sources; its money only where one of them gives it (the
+    entry's ``budget``, ``[amount, currency]``)."""
+    values = dict(values)
+    sources = values.pop("sources")
+    budget = values.pop("budget", None)
+    if budget:
+        values["budget_amount"], values["budget_currency"] = budget
+    values = {**SEED_PROJECT_DEFAULTS, **values}
+    empty = {k: v for k, v in values.items() if v is None or (k == "budget_currency" and not v)}
+    cleaned = validation.PROJECT.clean({k: v for k, v in values.items() if k not in empty})
+    cleaned |= empty
+    areas = validation.framework_items(FocusArea, cleaned.pop("focus_areas"), "focus_areas")
+    outcomes = validation.framework_items(Outcome, cleaned.pop("outcomes"), "outcomes")
+    project = (
+        Project.objects.select_for_update()
+        .filter(city=city, title=cleaned["title"], sample=False)
+        .first()
+    )
+    created = project is None
+    if project is None:
+        project = Project(city=city, sample=False)
+    before = {} if created else _project_snapshot(project)
+    for key, value in cleaned.items():
+        setattr(project, key, value)
+    project.sources = sources
+    project.visibility = Visibility.PUBLIC
+    validation.PROJECT.check_whole(project)
+    validate(project)
+    if not created:
+        same_links = {
+            "focus_areas": sorted(a.code for a in areas),
+            "outcomes": sorted(o.code for o in outcomes),
+        }
+        if not audit.diff(before, {**_project_snapshot(project), **same_links}):
+            return project, False
+        project.version += 1
+    project.save()
+    project.focus_areas.set(areas)
+    project.outcomes.set(outcomes)
+    action = "plans.project.created" if created else "plans.project.updated"
+    audit_and_announce(None, action, project, audit.diff(before, _project_snapshot(project)))
+    return project, True
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.core import formats
+from ascn.core import formats, sources
 from ascn.core.errors import InvalidInput
 from ascn.core.forms import form_error
 from ascn.core.views import filtered_page, render_results, send_form
@@ -136,6 +136,7 @@ def _project_context(request, project: Project) -> dict:
         "secured": _money(project.funding_secured, project.budget_currency, usd),
         "gap": _money(project.funding_gap, project.budget_currency, usd),
         "financing_sought": [instruments.get(i, i) for i in project.financing_sought],
+        "sources": sources.shown(project.sources, Project),
         "assessment": latest,
         "next_steps": gaps(latest.missing) if latest else [],
         "milestones": [

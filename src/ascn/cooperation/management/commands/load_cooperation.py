@@ -1,19 +1,22 @@
-"""Load the real city partnerships of ASCN cities (``cooperation/seed/partnerships.yaml``),
-each with its published sources. Through ``partnership_create`` as the system (audited).
-Idempotent: a partnership already on record (same city and partner) is left alone."""
+"""Load the real city partnerships of ASCN cities (``cooperation/seed/partnerships.yaml``) and
+the real case studies of the knowledge bank (``cooperation/seed/case_studies.yaml``), each
+with its published sources. Through ``partnership_create`` and ``case_study_create`` as the
+system (audited). Idempotent: a partnership already on record (same city and partner), or a
+case study (same slug), is left alone."""
 
 from __future__ import annotations
 
 import copy
 from pathlib import Path
 
-from ascn.cooperation.models import CityPartnership
-from ascn.cooperation.services import partnership_create
+from ascn.cooperation.models import CaseStudy, CityPartnership
+from ascn.cooperation.services import case_study_create, partnership_create
 from ascn.core.seed import LoadCommand, read_yaml
 from ascn.core.visibility import Visibility
-from ascn.network.models import City
+from ascn.network.models import City, FocusArea
 
 SEED = Path(__file__).resolve().parents[2] / "seed" / "partnerships.yaml"
+CASE_STUDIES = SEED.with_name("case_studies.yaml")
 
 
 def load_partnerships() -> int:
@@ -29,8 +32,25 @@ def load_partnerships() -> int:
     return created
 
 
+def load_case_studies() -> int:
+    created = 0
+    for item in read_yaml(CASE_STUDIES) or []:
+        values = copy.deepcopy(item)
+        if CaseStudy.objects.filter(slug=values["slug"]).exists():
+            continue
+        values["city"] = City.objects.get(slug=values["city"])
+        values["focus_area"] = FocusArea.objects.get(code=values["focus_area"])
+        values.setdefault("visibility", Visibility.PUBLIC)
+        case_study_create(actor=None, **values)
+        created += 1
+    return created
+
+
 class Command(LoadCommand):
-    help = "Load (once) the real city partnerships of ASCN cities, with their sources."
+    help = "Load (once) the real city partnerships and case studies, with their sources."
 
     def load(self) -> str:
-        return f"City partnerships loaded ({load_partnerships()} created)."
+        partnerships, studies = load_partnerships(), load_case_studies()
+        return (
+            f"City partnerships loaded ({partnerships} created); case studies ({studies} created)."
+        )
