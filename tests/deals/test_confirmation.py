@@ -18,27 +18,10 @@ from ascn.deals.models import Engagement
 from ascn.deals.services import engagement_advance, engagement_confirm
 from ascn.plans.models import Project
 from tests.conftest import page_text
+from tests.pipeline_fixtures import COMMITMENT
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
-
-COMMITMENT = {
-    "commitment_amount": "250000.00",
-    "commitment_currency": "THB",
-    "commitment_instrument": "loan",
-}
-
-
-def committed(deals, by: str = "partner_adb") -> Engagement:
-    """ADB × the Phuket project, committed (250,000 THB, loan) by ``by``."""
-    engagement = deals.at_term_sheet()
-    return engagement_advance(
-        actor=deals.roles.user(by),
-        engagement=engagement,
-        stage="committed",
-        version=engagement.version,
-        **COMMITMENT,
-    )
 
 
 def secured(deals) -> Decimal:
@@ -56,7 +39,7 @@ def secured(deals) -> Decimal:
     ],
 )
 def test_who_answers_for_the_city(deals, who, outcome):
-    engagement = committed(deals)
+    engagement = deals.committed()
     actor = deals.roles[who].user
     if outcome is None:
         answered = engagement_confirm(
@@ -86,19 +69,13 @@ def test_only_the_partner_side_records_a_commitment(deals):
             **COMMITMENT,
         )
     # the Secretariat may record it for the partner: the city still confirms it
-    engagement = engagement_advance(
-        actor=deals.roles.user("secretariat"),
-        engagement=Engagement.objects.get(pk=engagement.pk),
-        stage="committed",
-        version=engagement.version,
-        **COMMITMENT,
-    )
+    engagement = deals.committed(Engagement.objects.get(pk=engagement.pk), by="secretariat")
     assert engagement.awaiting_confirmation
     assert secured(deals) == Decimal("100000")
 
 
 def test_a_deal_closes_only_once_its_commitment_is_confirmed(deals):
-    engagement = committed(deals)
+    engagement = deals.committed()
     with pytest.raises(IllegalTransition) as refused:
         engagement_advance(
             actor=deals.roles.user("partner_adb"),
@@ -126,7 +103,7 @@ def test_declining_needs_a_reason_and_sends_the_deal_back_to_the_term_sheet(
     deals, mailoutbox, django_capture_on_commit_callbacks
 ):
     # given ADB's commitment waiting for Phuket
-    engagement = committed(deals)
+    engagement = deals.committed()
     officer = deals.roles.user("cso_phuket")
     # a decline without a reason is refused on the reason, and nothing changes
     with pytest.raises(InvalidInput) as refused:
@@ -174,18 +151,12 @@ def test_declining_needs_a_reason_and_sends_the_deal_back_to_the_term_sheet(
     ]
     assert notices[1].body == "The council approved 200,000 THB, not 250,000."
     # and the partner may commit again with the corrected amount
-    again = engagement_advance(
-        actor=deals.roles.user("partner_adb"),
-        engagement=back,
-        stage="committed",
-        version=back.version,
-        **{**COMMITMENT, "commitment_amount": "200000.00"},
-    )
+    again = deals.committed(back, commitment_amount="200000.00")
     assert again.awaiting_confirmation
 
 
 def test_confirming_tells_the_partner_and_is_audited(deals, django_capture_on_commit_callbacks):
-    engagement = committed(deals)
+    engagement = deals.committed()
     Notification.objects.all().delete()
     mark = AuditMark()
     with django_capture_on_commit_callbacks(execute=True):
@@ -218,13 +189,7 @@ def test_the_answer_follows_each_persons_notification_preference(
     Notification.objects.all().delete()
     # when ADB commits
     with django_capture_on_commit_callbacks(execute=True):
-        engagement_advance(
-            actor=deals.roles.user("partner_adb"),
-            engagement=engagement,
-            stage="committed",
-            version=engagement.version,
-            **COMMITMENT,
-        )
+        deals.committed(engagement)
     # then only the officer is e-mailed; both have the notice in the app
     assert [m.to for m in mailoutbox] == [["cso-phuket@roles.test"]]
     kinds = Notification.objects.filter(kind="engagement.confirmation_requested")
@@ -243,7 +208,7 @@ def test_a_stale_or_absent_commitment_is_a_409(deals):
 
 
 def test_the_deal_page_offers_the_city_its_answer_and_shows_who_gave_it(deals):
-    engagement = committed(deals)
+    engagement = deals.committed()
     url = f"/engagements/{engagement.pk}/"
     # the partner sees it waiting, with no form to confirm
     partner_page = page_text(deals.roles.session("partner_adb").get(url))
@@ -274,7 +239,7 @@ def test_the_deal_page_offers_the_city_its_answer_and_shows_who_gave_it(deals):
 
 
 def test_the_workspace_lists_the_commitments_waiting(deals):
-    engagement = committed(deals)
+    engagement = deals.committed()
     officer = page_text(deals.roles.session("cso_phuket").get("/workspace/"))
     assert "Commitments waiting for the city's confirmation" in officer
     assert "Confirm or decline" in officer

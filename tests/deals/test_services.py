@@ -22,17 +22,13 @@ from ascn.deals.services import (
 )
 from ascn.plans.models import Project
 from tests import factories
+from tests.pipeline_fixtures import COMMITMENT
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
 
 STAGES = list(ENGAGEMENT_TRANSITIONS)
 LEGAL = {(a, b) for a, moves in ENGAGEMENT_TRANSITIONS.items() for b in moves}
-COMMITMENT = {
-    "commitment_amount": "250000.00",
-    "commitment_currency": "THB",
-    "commitment_instrument": "loan",
-}
 
 
 def at_stage(engagement: Engagement, stage: str) -> Engagement:
@@ -368,19 +364,8 @@ def test_a_commitment_counts_once_the_city_confirms_it_and_exactly_once(
     assert Project.objects.get(pk=project.pk).funding_secured == Decimal("350000")
 
 
-def _committed(deals, **overrides) -> Engagement:
-    engagement = deals.at_term_sheet()
-    return engagement_advance(
-        actor=deals.roles.user("partner_adb"),
-        engagement=engagement,
-        stage="committed",
-        version=engagement.version,
-        **{**COMMITMENT, **overrides},
-    )
-
-
 def test_declining_a_confirmed_commitment_gives_it_back(deals):
-    engagement = _committed(deals)
+    engagement = deals.committed()
     engagement = engagement_confirm(
         actor=deals.roles.user("cso_phuket"),
         engagement=engagement,
@@ -402,7 +387,7 @@ def test_declining_a_confirmed_commitment_gives_it_back(deals):
 
 
 def test_declining_an_unconfirmed_commitment_gives_nothing_back(deals):
-    engagement = _committed(deals)
+    engagement = deals.committed()
     version = Project.objects.get(pk=deals.phuket_project.pk).version
     mark = AuditMark()
     engagement_advance(
@@ -465,7 +450,7 @@ def test_a_commitment_beyond_the_gap_says_the_gap_as_a_person_writes_it(deals):
 
 
 def test_the_whole_funding_gap_may_be_committed(deals):
-    engagement = _committed(deals, commitment_amount="900000.00")
+    engagement = deals.committed(commitment_amount="900000.00")
     engagement_confirm(
         actor=deals.roles.user("nr_th"),
         engagement=engagement,
