@@ -12,9 +12,16 @@ from decimal import Decimal
 import pytest
 
 from ascn.deals.models import Engagement
+from ascn.deals.services import engagement_advance
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from tests import factories
+
+COMMITMENT = {
+    "commitment_amount": "250000.00",
+    "commitment_currency": "THB",
+    "commitment_instrument": "loan",
+}
 
 
 @dataclass
@@ -43,6 +50,20 @@ class Deals:
             organisation=self.adb,
             message="We would like to talk.",
             stage="term_sheet",
+        )
+
+    def committed(
+        self, engagement: Engagement | None = None, by: str = "partner_adb", **overrides
+    ) -> Engagement:
+        """``engagement`` (else a new one at the term sheet) committed by ``by``: 250,000 THB
+        as a loan unless ``overrides`` say otherwise; it waits for the city's confirmation."""
+        engagement = engagement or self.at_term_sheet()
+        return engagement_advance(
+            actor=self.roles.user(by),
+            engagement=engagement,
+            stage="committed",
+            version=engagement.version,
+            **{**COMMITMENT, **overrides},
         )
 
     def refresh(self, obj):

@@ -158,10 +158,11 @@ def test_a_commitment_is_announced_with_each_readers_figures_and_words(
     assert (
         title("en") == "Asian Development Bank committed 400,000\u00a0THB to “Phuket flood sensors”"
     )
-    notices = Notification.objects.filter(kind="engagement.committed")
+    notices = Notification.objects.filter(kind="engagement.confirmation_requested")
     assert {n.user.email: n.title for n in notices} == {
         thai.email: title("th"),
         ENGLISH_CSCO: title("en"),
+        "nr-th@roles.test": title("en"),  # the representative answers for the city too
     }
 
 

@@ -21,7 +21,7 @@ from ascn.dashboards.models import (
     ProjectTally,
     StateTally,
 )
-from ascn.deals.services import engagement_advance, engagement_create
+from ascn.deals.services import engagement_advance, engagement_confirm, engagement_create
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_update
@@ -122,8 +122,15 @@ def test_tallies_follow_every_write_through_the_services(data, secretariat):
         commitment_instrument="grant",
     )
     assert_tallies_match()
+    # waiting for the city's confirmation, it is not a commitment yet in the public figures
     stages = dict((code, n) for code, _title, n in queries.deals_by_stage(queries.Filters()))
-    assert stages["committed"] == 1
+    assert (stages["committed"], stages["term_sheet"]) == (0, 1)
+
+    # once the city confirms it, it is
+    deal = engagement_confirm(actor=None, engagement=deal, version=deal.version, confirm=True)
+    assert_tallies_match()
+    stages = dict((code, n) for code, _title, n in queries.deals_by_stage(queries.Filters()))
+    assert (stages["committed"], stages["term_sheet"]) == (1, 0)
 
     # the organisation is hidden: its deals leave the figures
     bank.refresh_from_db()

@@ -171,13 +171,99 @@ def test_committing_through_the_api(deals):
         content_type="application/json",
     )
     assert committed.status_code == 200
-    assert committed.json()["commitment"] == {
+    # then the answer shows the commitment waiting for the city, not yet counted
+    body = committed.json()
+    assert body["commitment"] == {
         "amount": "5000.00",
         "currency": "THB",
         "instrument": "grant",
+        "confirmation": "pending",
+        "confirmed_by": None,
+        "confirmed_at": None,
     }
+    assert body["can_confirm"] is False  # the partner does not confirm its own commitment
+    assert body["events"][-1]["commitment"] == {"amount": "5000.00", "currency": "THB"}
+    project = Project.objects.get(pk=deals.phuket_project.pk)
+    assert project.funding_secured == Decimal("100000")
+    # when the partner tries to confirm it, it is refused
+    confirm_url = f"/api/v1/engagements/{engagement.pk}/confirm"
+    refused = client.post(
+        confirm_url,
+        {"version": body["version"], "decision": "confirm"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    # when Phuket's officer confirms it
+    officer = deals.roles.bearer("cso_phuket")
+    assert officer.get(f"/api/v1/engagements/{engagement.pk}").json()["can_confirm"] is True
+    confirmed = officer.post(
+        confirm_url,
+        {"version": body["version"], "decision": "confirm"},
+        content_type="application/json",
+    )
+    assert confirmed.status_code == 200
+    answer = confirmed.json()
+    assert answer["commitment"]["confirmation"] == "confirmed"
+    assert answer["commitment"]["confirmed_by"] == "cso_phuket"
+    assert answer["commitment"]["confirmed_at"] is not None
+    assert (answer["events"][-1]["kind"], answer["events"][-1]["by"]) == (
+        "confirmed",
+        "cso_phuket",
+    )
     project = Project.objects.get(pk=deals.phuket_project.pk)
     assert project.funding_secured == Decimal("105000")
     # and the project's own API shows it
     shown = deals.roles.bearer("secretariat").get(f"/api/v1/projects/{project.pk}").json()
     assert shown["funding_secured"] == {"amount": "105000.00", "currency": "THB"}
+    # and a second answer finds nothing waiting (409)
+    again = officer.post(
+        confirm_url,
+        {"version": answer["version"], "decision": "confirm"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+
+
+def test_the_city_declines_a_commitment_through_the_api_with_its_reason(deals):
+    engagement = deals.at_term_sheet()
+    partner = deals.roles.bearer("partner_adb")
+    body = partner.post(
+        f"/api/v1/engagements/{engagement.pk}/advance",
+        {
+            "stage": "committed",
+            "version": engagement.version,
+            "commitment": {"amount": "5000.00", "currency": "THB", "instrument": "grant"},
+        },
+        content_type="application/json",
+    ).json()
+    url = f"/api/v1/engagements/{engagement.pk}/confirm"
+    representative = deals.roles.bearer("nr_th")
+    # without a reason, the decline is refused on the reason
+    no_reason = representative.post(
+        url, {"version": body["version"], "decision": "decline"}, content_type="application/json"
+    )
+    assert no_reason.status_code == 422
+    assert no_reason.json()["detail"][0]["loc"] == ["body", "reason"]
+    # with one, the deal goes back to the term sheet, its commitment cleared
+    declined = representative.post(
+        url,
+        {"version": body["version"], "decision": "decline", "reason": "The amount is 50,000."},
+        content_type="application/json",
+    )
+    assert declined.status_code == 200
+    answer = declined.json()
+    assert (answer["stage"], answer["commitment"]) == ("term_sheet", None)
+    last = answer["events"][-1]
+    assert (last["kind"], last["by"], last["note"], last["commitment"]) == (
+        "not_confirmed",
+        "nr_th",
+        "The amount is 50,000.",
+        {"amount": "5000.00", "currency": "THB"},
+    )
+    # and another city's officer does not see the deal at all
+    assert (
+        deals.roles.bearer("cso_hanoi")
+        .post(url, {"version": 1, "decision": "confirm"}, content_type="application/json")
+        .status_code
+        == 404
+    )

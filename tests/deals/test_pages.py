@@ -135,8 +135,19 @@ def test_committing_from_the_page_needs_amount_and_instrument(deals):
             "commitment_instrument": "equity",
         },
     )
-    # then the project's funding secured grows from 100,000 to 500,000 THB
+    # then the commitment waits for the city: the project's funding secured is still 100,000
     assert done.status_code == 302
+    project = Project.objects.get(pk=deals.phuket_project.pk)
+    assert project.funding_secured == Decimal("100000")
+    followed = page_text(client.get(f"/engagements/{engagement.pk}/"))
+    assert "Waiting for the city's confirmation" in followed
+    # once Phuket's officer confirms it, it grows from 100,000 to 500,000 THB
+    engagement.refresh_from_db()
+    confirmed = deals.roles.session("cso_phuket").post(
+        f"/engagements/{engagement.pk}/confirm/",
+        {"confirm-decision": "confirm", "confirm-version": engagement.version},
+    )
+    assert confirmed.status_code == 302
     project = Project.objects.get(pk=deals.phuket_project.pk)
     assert project.funding_secured == Decimal("500000")
 

@@ -48,6 +48,13 @@ def test_sample_deals_load_once_through_the_services_at_every_stage(demo):
         "closed",
         "declined",
     }
+    # every commitment is confirmed for the city by the seed, through the service, and only
+    # sample organisations deal with sample projects
+    with_commitment = [e for e in deals if e.commitment_amount is not None]
+    assert len(with_commitment) == 2
+    assert all(e.commitment_confirmation == "confirmed" for e in with_commitment)
+    assert all(e.events.filter(kind="confirmed").exists() for e in with_commitment)
+    assert all(e.project.sample and e.organisation.sample for e in deals)
     # the committed one counts as funding secured
     flood.refresh_from_db()
     assert flood.funding_secured == secured + Decimal("600000")

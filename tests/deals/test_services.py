@@ -1,5 +1,6 @@
 """The deal pipeline's services (SPEC C5): interest from either side, the transition table,
-who may move a deal, stale versions, and commitments feeding the project's funding secured."""
+who may move a deal, stale versions, and commitments feeding the project's funding secured
+once the city confirms them (the confirmation itself: test_confirmation.py)."""
 
 from __future__ import annotations
 
@@ -16,25 +17,23 @@ from ascn.deals.services import (
     ENGAGEMENT_TRANSITIONS,
     DuplicateEngagement,
     engagement_advance,
+    engagement_confirm,
     engagement_create,
 )
 from ascn.plans.models import Project
 from tests import factories
+from tests.pipeline_fixtures import COMMITMENT
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
 
 STAGES = list(ENGAGEMENT_TRANSITIONS)
 LEGAL = {(a, b) for a, moves in ENGAGEMENT_TRANSITIONS.items() for b in moves}
-COMMITMENT = {
-    "commitment_amount": "250000.00",
-    "commitment_currency": "THB",
-    "commitment_instrument": "loan",
-}
 
 
 def at_stage(engagement: Engagement, stage: str) -> Engagement:
-    """Given a deal at ``stage`` (a committed one carries its commitment, already counted).
+    """Given a deal at ``stage`` (a committed one carries its commitment, confirmed by the
+    city and already counted).
 
     Set with the ORM, deliberately: the transition table is tried from every stage, and the
     services would walk each deal there through the stages before it (adding its commitment
@@ -46,6 +45,7 @@ def at_stage(engagement: Engagement, stage: str) -> Engagement:
             commitment_amount=Decimal("250000"),
             commitment_currency="THB",
             commitment_instrument="loan",
+            commitment_confirmation="confirmed",
         )
     Engagement.objects.filter(pk=engagement.pk).update(**values)
     engagement.refresh_from_db()
@@ -152,9 +152,9 @@ def test_every_move_of_the_transition_table(deals, source, target):
     mark = AuditMark()
     extra = COMMITMENT if target == "committed" else {}
     if (source, target) in LEGAL:
-        # when one of its sides moves it to a stage the table allows, it moves
+        # when the partner moves it to a stage the table allows, it moves
         moved = engagement_advance(
-            actor=deals.roles.user("cso_phuket"),
+            actor=deals.roles.user("partner_adb"),
             engagement=engagement,
             stage=target,
             version=engagement.version,
@@ -168,7 +168,7 @@ def test_every_move_of_the_transition_table(deals, source, target):
         # when the move is not in the table, it is refused and nothing changes
         with pytest.raises(IllegalTransition) as refused:
             engagement_advance(
-                actor=deals.roles.user("cso_phuket"),
+                actor=deals.roles.user("partner_adb"),
                 engagement=engagement,
                 stage=target,
                 version=engagement.version,
@@ -300,7 +300,7 @@ def test_a_stale_version_is_a_409_and_nothing_moves(deals):
 # --- commitments ------------------------------------------------------------------------
 
 
-def test_a_commitment_adds_to_the_projects_funding_secured_exactly_once(
+def test_a_commitment_counts_once_the_city_confirms_it_and_exactly_once(
     deals, mailoutbox, django_capture_on_commit_callbacks
 ):
     # given a deal at the term sheet, on a project with 100,000 THB secured
@@ -319,45 +319,58 @@ def test_a_commitment_adds_to_the_projects_funding_secured_exactly_once(
             note="Board approval obtained.",
             **COMMITMENT,
         )
-    # then the deal carries the commitment and the project's secured funding grows by it
+    # then the deal carries the commitment, waiting for the city's confirmation
     assert (
         committed.commitment_amount,
         committed.commitment_currency,
         committed.commitment_instrument,
-    ) == (Decimal("250000"), "THB", "loan")
+        committed.commitment_confirmation,
+    ) == (Decimal("250000"), "THB", "loan", "pending")
+    # and the project's secured funding has not moved yet
+    stored = Project.objects.get(pk=project.pk)
+    assert (stored.funding_secured, stored.version) == (Decimal("100000"), project.version)
+    assert mark.actions() == ["partners.engagement.advanced"]
+    assert mark.entries()[0].changes["commitment_amount"] == {"before": None, "after": "250000.00"}
+    # and the city's officer and its member state's representative are asked to confirm
+    notices = Notification.objects.order_by("user__email")
+    assert [(n.user.email, n.kind) for n in notices] == [
+        ("cso-phuket@roles.test", "engagement.confirmation_requested"),
+        ("nr-th@roles.test", "engagement.confirmation_requested"),
+    ]
+    assert "committed 250,000\u00a0THB to" in notices[0].title  # no ".00", no raw figure
+    assert sorted(m.to[0] for m in mailoutbox) == ["cso-phuket@roles.test", "nr-th@roles.test"]
+    # when the city's officer confirms it
+    mark = AuditMark()
+    confirmed = engagement_confirm(
+        actor=deals.roles.user("cso_phuket"),
+        engagement=committed,
+        version=committed.version,
+        confirm=True,
+    )
+    # then it counts, and both changes are audited, the project's with its before and after
     stored = Project.objects.get(pk=project.pk)
     assert stored.funding_secured == Decimal("350000")
     assert stored.version == project.version + 1
-    # and both changes are audited, the project's with its before and after
-    assert mark.actions() == ["plans.project.funding_committed", "partners.engagement.advanced"]
+    assert mark.actions() == ["plans.project.funding_committed", "partners.engagement.confirmed"]
     funding = mark.entries()[0]
     assert funding.changes == {"funding_secured": {"before": "100000.00", "after": "350000.00"}}
-    assert mark.entries()[1].changes["commitment_amount"] == {"before": None, "after": "250000.00"}
-    # and the city's officer hears of the commitment (the partner who made it does not)
-    notices = Notification.objects.all()
-    assert [(n.user.email, n.kind) for n in notices] == [
-        ("cso-phuket@roles.test", "engagement.committed")
-    ]
-    assert "committed 250,000\u00a0THB to" in notices[0].title  # no ".00", no raw figure
-    assert [m.to for m in mailoutbox] == [["cso-phuket@roles.test"]]
     # when the deal closes, nothing is counted twice
     engagement_advance(
         actor=deals.roles.user("cso_phuket"),
-        engagement=committed,
+        engagement=confirmed,
         stage="closed",
-        version=committed.version,
+        version=confirmed.version,
     )
     assert Project.objects.get(pk=project.pk).funding_secured == Decimal("350000")
 
 
-def test_declining_a_committed_deal_gives_the_commitment_back(deals):
-    engagement = deals.at_term_sheet()
-    engagement = engagement_advance(
-        actor=deals.roles.user("partner_adb"),
+def test_declining_a_confirmed_commitment_gives_it_back(deals):
+    engagement = deals.committed()
+    engagement = engagement_confirm(
+        actor=deals.roles.user("cso_phuket"),
         engagement=engagement,
-        stage="committed",
         version=engagement.version,
-        **COMMITMENT,
+        confirm=True,
     )
     version = Project.objects.get(pk=deals.phuket_project.pk).version
     mark = AuditMark()
@@ -371,6 +384,21 @@ def test_declining_a_committed_deal_gives_the_commitment_back(deals):
     project = Project.objects.get(pk=deals.phuket_project.pk)
     assert (project.funding_secured, project.version) == (Decimal("100000"), version + 1)
     assert mark.actions() == ["plans.project.funding_withdrawn", "partners.engagement.advanced"]
+
+
+def test_declining_an_unconfirmed_commitment_gives_nothing_back(deals):
+    engagement = deals.committed()
+    version = Project.objects.get(pk=deals.phuket_project.pk).version
+    mark = AuditMark()
+    engagement_advance(
+        actor=deals.roles.user("partner_adb"),
+        engagement=engagement,
+        stage="declined",
+        version=engagement.version,
+    )
+    project = Project.objects.get(pk=deals.phuket_project.pk)
+    assert (project.funding_secured, project.version) == (Decimal("100000"), version)
+    assert mark.actions() == ["partners.engagement.advanced"]
 
 
 @pytest.mark.parametrize(
@@ -422,13 +450,12 @@ def test_a_commitment_beyond_the_gap_says_the_gap_as_a_person_writes_it(deals):
 
 
 def test_the_whole_funding_gap_may_be_committed(deals):
-    engagement = deals.at_term_sheet()
-    engagement_advance(
-        actor=deals.roles.user("partner_adb"),
+    engagement = deals.committed(commitment_amount="900000.00")
+    engagement_confirm(
+        actor=deals.roles.user("nr_th"),
         engagement=engagement,
-        stage="committed",
         version=engagement.version,
-        **{**COMMITMENT, "commitment_amount": "900000.00"},
+        confirm=True,
     )
     project = Project.objects.get(pk=deals.phuket_project.pk)
     assert (project.funding_secured, project.funding_gap) == (Decimal("1000000"), Decimal("0"))

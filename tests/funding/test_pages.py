@@ -88,11 +88,15 @@ def test_a_csco_applies_submits_and_the_implementer_awards_without_javascript(wo
     adb = roles.session("partner_adb")
     page = text(adb.get(URL))
     assert "Patong smart drainage" in page and "Shortlist" in page and "Decline" in page
+    # with the city's statement beside the buttons, read before deciding
+    assert "The city's statement: Flooding every monsoon." in page
     shortlist = f"/programmes/{AASCTF}/applications/{application.pk}/shortlist/"
     stale = adb.post(shortlist, {"version": 1})
     assert stale.status_code == 409
     assert "nothing was saved" in text(stale)
     assert adb.post(shortlist, {"version": 2}).status_code == 302
+    page = text(adb.get(URL))  # the award form, and the statement again before awarding
+    assert "Amount awarded" in page and "The city's statement: Flooding every monsoon." in page
     award = f"/programmes/{AASCTF}/applications/{application.pk}/award/"
     too_much = adb.post(award, {"version": 3, "amount": "20000001"})
     assert too_much.status_code == 422

@@ -65,6 +65,13 @@ KINDS: dict[str, Promise] = {
     "engagement.interest": gettext_lazy("A partner expresses interest in your project"),
     "engagement.committed": gettext_lazy("A deal you take part in is committed"),
     "engagement.stage_changed": gettext_lazy("A deal you take part in moves to another stage"),
+    "engagement.confirmation_requested": gettext_lazy(
+        "A partner's commitment to your city's project waits for your confirmation"
+    ),
+    "engagement.confirmed": gettext_lazy("The city confirms a commitment in a deal of yours"),
+    "engagement.not_confirmed": gettext_lazy(
+        "The city declines to confirm a commitment in a deal of yours"
+    ),
     "post_hidden": gettext_lazy("Your post is hidden by the Secretariat, with the reason"),
     "post_shown": gettext_lazy("Your hidden post is shown again"),
     "invitation.accepted": gettext_lazy("An invitation you sent is accepted"),
@@ -268,11 +275,21 @@ def send_digests(*, now: Any = None) -> int:
     return sent
 
 
-def members_of(*, city_id: int | None = None, organisation_id: int | None = None) -> list[User]:
-    """The people who currently act for a city (its CSCOs) or an organisation (its members)."""
+def members_of(
+    *,
+    city_id: int | None = None,
+    organisation_id: int | None = None,
+    member_state_id: int | None = None,
+) -> list[User]:
+    """The people who currently act for a city (its CSCOs), an organisation (its members) or a
+    member state (its National Representatives)."""
     memberships = Membership.objects.active().select_related("user")
     if city_id is not None:
         memberships = memberships.filter(role=Role.CSO, city_id=city_id)
+    elif member_state_id is not None:
+        memberships = memberships.filter(
+            role=Role.NATIONAL_REPRESENTATIVE, member_state_id=member_state_id
+        )
     elif organisation_id is not None:
         memberships = memberships.filter(role=Role.PARTNER_MEMBER, organisation_id=organisation_id)
     else:

@@ -43,6 +43,7 @@ from django.utils.text import capfirst
 from ascn.core.visibility import Visibility
 from ascn.dashboards.models import CityCount, DealTally, OrganisationTally, StateTally
 from ascn.deals.models import Engagement, EngagementStage
+from ascn.deals.queries import counted_stage
 from ascn.funding.models import Programme
 from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners.models import Organisation
@@ -292,7 +293,8 @@ def projects_by_status(figures: ProjectFigures) -> list[tuple[str, str, int]]:
 
 def deals_by_stage(filters: Filters, *, direct: bool = False) -> list[tuple[str, str, int]]:
     if direct or filters.year:
-        counts = dict(public_engagements(filters).values_list("stage").annotate(n=Count("id")))
+        deals = public_engagements(filters).annotate(counted=counted_stage())
+        counts = dict(deals.values_list("counted").annotate(n=Count("id")))
     else:
         counts = dict(tallied(DealTally, filters).values_list("stage").annotate(n=Sum("deals")))
     return [(code, str(label), counts.get(code, 0)) for code, label in EngagementStage.choices]

@@ -32,6 +32,7 @@ from ascn.dashboards.models import (
     StateTally,
 )
 from ascn.deals.models import Engagement
+from ascn.deals.queries import counted_stage
 from ascn.network.models import City, MemberState
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
@@ -93,7 +94,10 @@ def _rows(city_ids: set[int] | None) -> tuple[list[ProjectTally], list[DealTally
                 row.updated_at = updated
 
     counted: dict[tuple, int] = defaultdict(int)
-    for city_id, project_id, stage in deals.values_list("project__city_id", "project_id", "stage"):
+    deals = deals.annotate(counted=counted_stage())
+    for city_id, project_id, stage in deals.values_list(
+        "project__city_id", "project_id", "counted"
+    ):
         for area_id in (None, *areas.get(project_id, ())):
             counted[city_id, area_id, stage] += 1
     deal_rows = [

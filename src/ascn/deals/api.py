@@ -14,16 +14,22 @@ from ascn.core.api import (
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.deals.models import Engagement
-from ascn.deals.permissions import may_advance
+from ascn.deals.permissions import may_advance, may_confirm
 from ascn.deals.queries import engagements_for
 from ascn.deals.schemas import (
     AdvanceIn,
+    ConfirmIn,
     EngagementDetailOut,
     EngagementFilter,
     EngagementIn,
     EngagementOut,
 )
-from ascn.deals.services import engagement_advance, engagement_create, next_stages
+from ascn.deals.services import (
+    engagement_advance,
+    engagement_confirm,
+    engagement_create,
+    next_stages,
+)
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.plans import money
@@ -33,6 +39,10 @@ from ascn.plans.permissions import project_policy
 router = AppRouter(tags=["engagements"])
 
 
+def _person(user) -> str | None:
+    return (user.get_full_name() or user.email) if user is not None else None
+
+
 def engagement_out(engagement: Engagement) -> dict:
     project = engagement.project
     commitment = None
@@ -40,6 +50,9 @@ def engagement_out(engagement: Engagement) -> dict:
         commitment = {
             **money.money(engagement.commitment_amount, engagement.commitment_currency),
             "instrument": engagement.commitment_instrument,
+            "confirmation": engagement.commitment_confirmation or "pending",
+            "confirmed_by": _person(engagement.commitment_confirmed_by),
+            "confirmed_at": engagement.commitment_confirmed_at,
         }
     return {
         "id": engagement.pk,
@@ -65,9 +78,20 @@ def engagement_detail_out(engagement: Engagement, request) -> dict:
         "message": engagement.message,
         "next_stages": list(next_stages(engagement)),
         "can_advance": may_advance(request.user, engagement),
+        "can_confirm": may_confirm(request.user, engagement),
         "events": [
-            {"at": e.at, "from_stage": e.from_stage, "to_stage": e.to_stage, "note": e.note}
-            for e in engagement.events.all()
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "by": _person(e.actor),
+                "from_stage": e.from_stage,
+                "to_stage": e.to_stage,
+                "note": e.note,
+                "commitment": money.money(e.commitment_amount, e.commitment_currency)
+                if e.commitment_amount is not None
+                else None,
+            }
+            for e in engagement.events.select_related("actor")
         ],
     }
 
@@ -134,9 +158,10 @@ def engagements_read(request, engagement_id: int):
     EngagementDetailOut,
     "Move a deal to its next stage (or decline it)",
     description="Stages: interest → discussion → due_diligence → term_sheet → committed → closed; "
-    "any open stage → declined. Moving to `committed` needs `commitment` (in the "
-    "project's budget currency), which adds to the project's funding secured. 409 on "
-    "a stale `version` or an illegal move.",
+    "any open stage → declined. Moving to `committed` (the organisation's members or the "
+    "Secretariat only) needs `commitment` (in the project's budget currency); it adds to the "
+    "project's funding secured once the city confirms it (`/confirm`). A deal closes only "
+    "once its commitment is confirmed. 409 on a stale `version` or an illegal move.",
 )
 def engagements_advance(request, engagement_id: int, payload: AdvanceIn):
     engagement = _engagement_or_404(request, engagement_id)
@@ -150,5 +175,29 @@ def engagements_advance(request, engagement_id: int, payload: AdvanceIn):
         commitment_amount=commitment.amount if commitment else None,
         commitment_currency=commitment.currency if commitment else None,
         commitment_instrument=commitment.instrument if commitment else None,
+    )
+    return engagement_detail_out(_engagement_or_404(request, engagement_id), request)
+
+
+@router.write(
+    "POST",
+    "/engagements/{engagement_id}/confirm",
+    EngagementDetailOut,
+    "Confirm the partner's commitment for the city, or decline to",
+    description="For a Chief Smart City Officer of the project's city or the National "
+    "Representative of its member state (403 for anyone else who sees the deal). `confirm`: "
+    "the amount joins the project's funding secured (422 if it no longer fits the funding "
+    "gap). `decline` (with a `reason`): the deal goes back to `term_sheet` with its "
+    "commitment cleared; the history keeps what was declined. 409 on a stale `version` or "
+    "when no commitment waits.",
+)
+def engagements_confirm(request, engagement_id: int, payload: ConfirmIn):
+    engagement = _engagement_or_404(request, engagement_id)
+    engagement_confirm(
+        actor=request.user,
+        engagement=engagement,
+        version=payload.version,
+        confirm=payload.decision == "confirm",
+        reason=payload.reason,
     )
     return engagement_detail_out(_engagement_or_404(request, engagement_id), request)

@@ -58,3 +58,22 @@ class AdvanceForm(forms.Form):
         if not self.offers_commitment:
             for name in ("commitment_amount", "commitment_currency", "commitment_instrument"):
                 del self.fields[name]
+
+
+class ConfirmForm(forms.Form):
+    """The city's answer to a partner's commitment: confirm it, or decline with the reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("confirm", _("Confirm: the commitment counts in the project's funding secured")),
+            ("decline", _("Do not confirm: the deal goes back to the term sheet")),
+        ],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = text_field(
+        _("Reason"),
+        max_length=5000,
+        help_text=_("Needed when you do not confirm: the partner's members read it."),
+    )

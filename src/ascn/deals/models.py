@@ -30,6 +30,13 @@ class EngagementSide(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
+class Confirmation(models.TextChoices):
+    """Where a partner's commitment stands with the city: it counts only once confirmed."""
+
+    PENDING = "pending", _("Waiting for the city's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed by the city")
+
+
 class Engagement(HasPage, VersionedModel):
     """A deal in the pipeline between one project and one organisation."""
 
@@ -56,6 +63,11 @@ class Engagement(HasPage, VersionedModel):
     commitment_instrument = models.CharField(
         _("instrument"), max_length=25, blank=True, choices=FinancingInstrument.choices
     )
+    commitment_confirmation = models.CharField(
+        _("confirmation"), max_length=9, blank=True, choices=Confirmation.choices, db_index=True
+    )
+    commitment_confirmed_by = user_link(_("confirmed by"), blank=True)
+    commitment_confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     created_by = user_link(blank=True)
     sample = models.BooleanField(_("sample data"), default=False)
 
@@ -75,9 +87,21 @@ class Engagement(HasPage, VersionedModel):
     def __str__(self) -> str:
         return f"{self.organisation} × {self.project}"
 
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """A commitment recorded by the partner that the city has not yet confirmed."""
+        return self.commitment_confirmation == Confirmation.PENDING
+
+
+class EventKind(models.TextChoices):
+    MOVED = "moved", _("Moved")
+    CONFIRMED = "confirmed", _("Commitment confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("Commitment not confirmed")
+
 
 class EngagementEvent(models.Model):
-    """One step of a deal: who moved it from which stage to which, and why."""
+    """One step of a deal: who moved it from which stage to which, and why; or who, for the
+    city, confirmed the partner's commitment or declined to (with the amount in question)."""
 
     engagement = link(Engagement, _("engagement"), related_name="events", on_delete=models.CASCADE)
     at = models.DateTimeField(_("time"), auto_now_add=True)
@@ -87,6 +111,11 @@ class EngagementEvent(models.Model):
     )
     to_stage = models.CharField(_("to"), max_length=15, choices=EngagementStage.choices)
     note = models.TextField(_("note"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=13, choices=EventKind.choices, default=EventKind.MOVED
+    )
+    commitment_amount = models.DecimalField(_("amount committed"), null=True, blank=True, **MONEY)
+    commitment_currency = models.CharField(_("currency"), max_length=3, blank=True)
 
     class Meta:
         db_table = "partners_engagementevent"  # moved from partners: the table keeps its name

@@ -1,13 +1,25 @@
 """Who sees and moves a deal: its parties — the organisation's members, the project city's Chief
 Smart City Officers, the National Representative of the city's member state (read-only) — and
-the Secretariat. Anyone else gets a 404, whatever the project's visibility."""
+the Secretariat. Anyone else gets a 404, whatever the project's visibility.
+
+A commitment is the partner's to make and the city's to confirm: only the organisation's
+members (or the Secretariat, for them) move a deal to ``committed``; only the city's Chief
+Smart City Officers or its member state's National Representative confirm it or decline to.
+The Secretariat does not confirm for the city: a commitment counts when both sides agree."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ascn.core.permissions import CSO, PARTNER_MEMBER, SECRETARIAT, PartiesOnlyPolicy, scopes_of
-from ascn.deals.models import Engagement, EngagementSide
+from ascn.core.permissions import (
+    CSO,
+    NATIONAL_REPRESENTATIVE,
+    PARTNER_MEMBER,
+    SECRETARIAT,
+    PartiesOnlyPolicy,
+    scopes_of,
+)
+from ascn.deals.models import Confirmation, Engagement, EngagementSide
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.plans.models import Project
@@ -23,7 +35,11 @@ class EngagementPolicy(PartiesOnlyPolicy[Engagement]):
     city_path = "project__city"
     member_state_path = "project__city__member_state"
     organisation_path = "organisation"
-    rules = {"advance": {CSO, PARTNER_MEMBER, SECRETARIAT}}
+    rules = {
+        "advance": {CSO, PARTNER_MEMBER, SECRETARIAT},
+        "commit": {PARTNER_MEMBER, SECRETARIAT},
+        "confirm": {CSO, NATIONAL_REPRESENTATIVE},
+    }
 
 
 engagement_policy = EngagementPolicy()
@@ -45,3 +61,10 @@ def engagement_side_of(user: Actor, *, project: Project, organisation: Organisat
 
 def may_advance(user: Actor, engagement: Engagement) -> bool:
     return engagement_policy.can(user, "advance", engagement)
+
+
+def may_confirm(user: Actor, engagement: Engagement) -> bool:
+    """Whether ``user`` answers for the city on this deal's commitment now waiting."""
+    return engagement.commitment_confirmation == Confirmation.PENDING and engagement_policy.can(
+        user, "confirm", engagement
+    )

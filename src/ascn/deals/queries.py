@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.utils.translation import gettext_lazy
 
 from ascn.core.queries import filter_given
-from ascn.deals.models import Engagement, EngagementStage
+from ascn.deals.models import Confirmation, Engagement, EngagementStage
 from ascn.deals.permissions import engagement_policy
 
 if TYPE_CHECKING:
@@ -34,7 +34,34 @@ def engagements_for(
     qs = filter_given(qs, organisation__slug=organisation, project__city__slug=city)
     if project is not None:
         qs = qs.filter(project_id=project)
-    return qs.select_related("project__city__member_state", "organisation")
+    return qs.select_related(
+        "project__city__member_state", "organisation", "commitment_confirmed_by"
+    )
+
+
+def counted_stage() -> Case:
+    """The stage a deal counts at in public figures (the dashboards): a commitment still
+    waiting for the city's confirmation counts as a term sheet — it is not a commitment until
+    both sides agree."""
+    return Case(
+        When(
+            stage=EngagementStage.COMMITTED,
+            commitment_confirmation=Confirmation.PENDING,
+            then=Value(EngagementStage.TERM_SHEET.value),
+        ),
+        default=F("stage"),
+        output_field=CharField(),
+    )
+
+
+def commitments_waiting(user: Actor) -> QuerySet[Engagement]:
+    """The deals ``user`` may see whose commitment waits for the city's confirmation, oldest
+    first (the workspace lists them: to confirm for the city, awaited for the partner)."""
+    return (
+        engagements_for(user)
+        .filter(stage=EngagementStage.COMMITTED, commitment_confirmation=Confirmation.PENDING)
+        .order_by("updated_at", "id")
+    )
 
 
 # Keyed by the stages' values (``EngagementStage`` is a ``str``): looked up with a deal's ``stage``.
@@ -44,7 +71,7 @@ STAGE_HELP: dict[str, StrPromise] = {
     EngagementStage.DUE_DILIGENCE: gettext_lazy("The partner is checking the project."),
     EngagementStage.TERM_SHEET: gettext_lazy("Terms are on the table."),
     EngagementStage.COMMITTED: gettext_lazy(
-        "The partner has committed money; it counts as funding secured."
+        "The partner has committed money; it counts as funding secured once the city confirms it."
     ),
     EngagementStage.CLOSED: gettext_lazy("The deal is done."),
     EngagementStage.DECLINED: gettext_lazy("One side has stepped back."),

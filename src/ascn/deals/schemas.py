@@ -49,6 +49,16 @@ class AdvanceIn(InputSchema):
     )
 
 
+class ConfirmIn(InputSchema):
+    version: int = Field(..., ge=1, le=2**31 - 1)
+    decision: Literal["confirm", "decline"] = Field(
+        ..., description="`confirm` counts the commitment; `decline` sends the deal back"
+    )
+    reason: str = Field(
+        "", max_length=5000, description="Required to decline: the partner's members read it"
+    )
+
+
 class EngagementFilter(InputSchema):
     organisation: str | None = Field(None, max_length=100, description="Organisation slug")
     city: str | None = Field(None, max_length=100, description="City slug")
@@ -60,6 +70,17 @@ class CommitmentOut(Schema):
     amount: str
     currency: str
     instrument: str
+    confirmation: Literal["pending", "confirmed"] = Field(
+        ...,
+        description="`pending`: recorded by the partner, waiting for the city's confirmation, "
+        "not counted in the project's funding secured; `confirmed`: counted",
+    )
+    confirmed_by: str | None = Field(
+        ...,
+        description="Who confirmed it for the city (null: not yet, the system, or counted "
+        "before the city's confirmation was asked)",
+    )
+    confirmed_at: dt.datetime | None
 
 
 class EngagementOut(Schema):
@@ -79,15 +100,32 @@ class EngagementOut(Schema):
     url: str
 
 
+class EventMoneyOut(Schema):
+    amount: str
+    currency: str
+
+
 class EventOut(Schema):
     at: dt.datetime
+    kind: Literal["moved", "confirmed", "not_confirmed"] = Field(
+        ...,
+        description="`moved`: a stage change; `confirmed` / `not_confirmed`: the city's answer "
+        "to the commitment (`note`: the reason it was not confirmed)",
+    )
+    by: str | None = Field(..., description="Who did it (null: the system)")
     from_stage: str
     to_stage: str
     note: str
+    commitment: EventMoneyOut | None = Field(
+        ..., description="The amount committed, confirmed or not confirmed at this step"
+    )
 
 
 class EngagementDetailOut(EngagementOut):
     message: str
     next_stages: list[str] = Field(..., description="Where the deal may move next")
     can_advance: bool = Field(..., description="Whether the caller may move it")
+    can_confirm: bool = Field(
+        ..., description="Whether the caller may confirm or decline the waiting commitment"
+    )
     events: list[EventOut]

@@ -3,12 +3,19 @@
 Who sees a deal: ``deals.permissions``; reads: ``deals.queries``.
 
 ``ENGAGEMENT_TRANSITIONS`` is the one table of where a deal may go next. A deal reaching
-``committed`` carries its commitment (amount, currency, instrument), and the project's
-``funding_secured`` grows by the amount in the same transaction, under a lock on the
-project. The commitment must be in the project's budget currency: funding secured is
-"in the budget's currency" and a commitment is a contractual sum, so it is never converted
-at a day's exchange rate (which would make the secured amount drift). A committed deal that
-is declined after all gives its amount back.
+``committed`` carries its commitment (amount, currency, instrument), recorded by the
+partner (its members, or the Secretariat for it). It does not count yet: it waits for the
+city's confirmation (``engagement_confirm``: a Chief Smart City Officer of the project's
+city or the National Representative of its member state). Only once confirmed does the
+project's ``funding_secured`` grow by the amount, in the same transaction, under a lock on
+the project. A commitment the city declines to confirm (with its reason) sends the deal back
+to ``term_sheet`` with the commitment cleared — the history keeps it — and the partner may
+commit again with corrected terms. A deal is closed only once its commitment is confirmed.
+
+The commitment must be in the project's budget currency: funding secured is "in the
+budget's currency" and a commitment is a contractual sum, so it is never converted at a
+day's exchange rate (which would make the secured amount drift). A confirmed commitment
+that is declined after all gives its amount back; an unconfirmed one had given nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascn.accounts.notifications import members_of, notify
@@ -29,7 +37,14 @@ from ascn.core.errors import (
     PermissionDenied,
 )
 from ascn.core.services import audit_and_announce, lock, lock_version, save_fields, user_or_none
-from ascn.deals.models import Engagement, EngagementEvent, EngagementSide, EngagementStage
+from ascn.deals.models import (
+    Confirmation,
+    Engagement,
+    EngagementEvent,
+    EngagementSide,
+    EngagementStage,
+    EventKind,
+)
 from ascn.deals.permissions import engagement_policy, engagement_side_of
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
@@ -77,7 +92,15 @@ def next_stages(engagement: Engagement) -> tuple[str, ...]:
 def _audit_values(engagement: Engagement) -> dict[str, Any]:
     return audit.snapshot(
         engagement,
-        ["stage", "commitment_amount", "commitment_currency", "commitment_instrument"],
+        [
+            "stage",
+            "commitment_amount",
+            "commitment_currency",
+            "commitment_instrument",
+            "commitment_confirmation",
+            "commitment_confirmed_by",
+            "commitment_confirmed_at",
+        ],
     )
 
 
@@ -272,6 +295,17 @@ def engagement_advance(
             _("A commitment is recorded only when the deal moves to “Committed”."),
             field="commitment_amount",
         )
+    if stage == Stage.COMMITTED and not engagement_policy.can(actor, "commit", engagement):
+        raise PermissionDenied(
+            _(
+                "The partner records its commitment (its members, or the Secretariat for "
+                "it); the city then confirms it."
+            )
+        )
+    if stage == Stage.CLOSED and engagement.commitment_confirmation == Confirmation.PENDING:
+        raise IllegalTransition(
+            _("The city has not yet confirmed the commitment: the deal closes once it has.")
+        )
     note = (note or "").strip()
     if len(note) > 5000:
         raise InvalidInput(_("Keep the note under 5,000 characters."), field="note")
@@ -282,13 +316,21 @@ def engagement_advance(
         amount, currency, instrument = _clean_commitment(
             project, commitment_amount, commitment_currency, commitment_instrument
         )
-        project = _change_funding_secured(
-            actor=actor, project=project, delta=amount, reason="funding_committed"
-        )
+        if amount > project.funding_gap:  # checked again, under the lock, on confirmation
+            raise InvalidInput(
+                _("The commitment exceeds the project's funding gap (%(gap)s still to find).")
+                % {"gap": formats.money(project.funding_gap, project.budget_currency)},
+                field="commitment_amount",
+            )
         engagement.commitment_amount = amount
         engagement.commitment_currency = currency
         engagement.commitment_instrument = instrument
-    elif from_stage == Stage.COMMITTED and stage == Stage.DECLINED:
+        engagement.commitment_confirmation = Confirmation.PENDING
+    elif (
+        from_stage == Stage.COMMITTED
+        and stage == Stage.DECLINED
+        and engagement.commitment_confirmation == Confirmation.CONFIRMED
+    ):
         project = _change_funding_secured(
             actor=actor,
             project=project,
@@ -301,7 +343,13 @@ def engagement_advance(
     engagement.save()
     user = user_or_none(actor)
     EngagementEvent.objects.create(
-        engagement=engagement, actor=user, from_stage=from_stage, to_stage=stage, note=note
+        engagement=engagement,
+        actor=user,
+        from_stage=from_stage,
+        to_stage=stage,
+        note=note,
+        commitment_amount=engagement.commitment_amount if stage == Stage.COMMITTED else None,
+        commitment_currency=engagement.commitment_currency if stage == Stage.COMMITTED else "",
     )
     changes = audit.diff(before, _audit_values(engagement))
     if note:
@@ -320,16 +368,14 @@ def _notify_parties(
     # The title is written in each reader's language (notify calls it under it): the stages'
     # names and the amount's figures too.
     if engagement.stage == Stage.COMMITTED:
+        # The city's people are asked to confirm (their own kind of notice); the partner's
+        # other members hear of the commitment.
+        _ask_for_confirmation(engagement, actor=actor)
+        people = members_of(organisation_id=organisation.pk)
         kind = "engagement.committed"
 
         def title() -> str:
-            return _("%(organisation)s committed %(amount)s to “%(project)s”") % {
-                "organisation": organisation.name,
-                "amount": formats.money(
-                    engagement.commitment_amount, engagement.commitment_currency
-                ),
-                "project": project.title,
-            }
+            return _committed_title(engagement)
     else:
         kind = "engagement.stage_changed"
 
@@ -346,5 +392,149 @@ def _notify_parties(
         kind=kind,
         title=title,
         body=note,
+        url=engagement.get_absolute_url(),
+    )
+
+
+def _city_people(project: Project) -> list[User]:
+    """Who answers for the project's city: its CSCOs and its member state's representatives."""
+    return members_of(city_id=project.city_id) + members_of(
+        member_state_id=project.city.member_state_id
+    )
+
+
+def _committed_title(engagement: Engagement) -> str:
+    return _("%(organisation)s committed %(amount)s to “%(project)s”") % {
+        "organisation": engagement.organisation.name,
+        "amount": formats.money(engagement.commitment_amount, engagement.commitment_currency),
+        "project": engagement.project.title,
+    }
+
+
+def _ask_for_confirmation(engagement: Engagement, *, actor: User | None) -> None:
+    notify(
+        users=[u for u in _city_people(engagement.project) if u != actor],
+        kind="engagement.confirmation_requested",
+        title=lambda: _committed_title(engagement),
+        body=lambda: _(
+            "It counts in the project's funding secured once the city confirms it. Confirm "
+            "it, or decline with the reason, on the deal's page."
+        ),
+        url=engagement.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def engagement_confirm(
+    *,
+    actor: Actor,
+    engagement: Engagement,
+    version: int,
+    confirm: bool,
+    reason: str = "",
+) -> Engagement:
+    """The city answers the partner's commitment (a CSCO of the project's city or the
+    National Representative of its member state; ``actor=None`` is the system, for the demo's
+    sample deals).
+
+    Confirmed: the amount joins the project's funding secured (refused with a 422 if it no
+    longer fits the funding gap). Declined: ``reason`` is required, the deal goes back to
+    ``term_sheet`` with its commitment cleared, and the history keeps the amount declined.
+    A deal whose commitment is not waiting is a 409, a stale ``version`` too.
+    """
+    if actor is not None:
+        engagement_policy.require(actor, "confirm", engagement)
+    engagement = lock_version(engagement, version)
+    if engagement.commitment_confirmation != Confirmation.PENDING:
+        raise IllegalTransition(_("No commitment on this deal is waiting for confirmation."))
+    reason = (reason or "").strip()
+    if len(reason) > 5000:
+        raise InvalidInput(_("Keep the reason under 5,000 characters."), field="reason")
+    if not confirm and not reason:
+        raise InvalidInput(
+            _("Say why the city does not confirm the commitment: the partner reads it."),
+            field="reason",
+        )
+    before = _audit_values(engagement)
+    amount = engagement.commitment_amount or Decimal("0")
+    currency = engagement.commitment_currency
+    user = user_or_none(actor)
+    if confirm:
+        engagement.project = _change_funding_secured(
+            actor=actor, project=engagement.project, delta=amount, reason="funding_committed"
+        )
+        engagement.commitment_confirmation = Confirmation.CONFIRMED
+        engagement.commitment_confirmed_by = user
+        engagement.commitment_confirmed_at = timezone.now()
+        from_stage = to_stage = Stage.COMMITTED
+    else:
+        engagement.commitment_amount = None
+        engagement.commitment_currency = ""
+        engagement.commitment_instrument = ""
+        engagement.commitment_confirmation = ""
+        engagement.stage = Stage.TERM_SHEET
+        from_stage, to_stage = Stage.COMMITTED, Stage.TERM_SHEET
+    engagement.version += 1
+    engagement.save()
+    EngagementEvent.objects.create(
+        engagement=engagement,
+        actor=user,
+        kind=EventKind.CONFIRMED if confirm else EventKind.NOT_CONFIRMED,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        note=reason,
+        commitment_amount=amount,
+        commitment_currency=currency,
+    )
+    changes = audit.diff(before, _audit_values(engagement))
+    if reason:
+        changes["reason"] = {"before": None, "after": reason}
+    audit_and_announce(
+        actor,
+        "partners.engagement.confirmed" if confirm else "partners.engagement.not_confirmed",
+        engagement,
+        changes,
+    )
+    _notify_answer(engagement, confirm, amount, currency, reason, actor=user)
+    return engagement
+
+
+def _notify_answer(
+    engagement: Engagement,
+    confirmed: bool,
+    amount: Decimal,
+    currency: str,
+    reason: str,
+    *,
+    actor: User | None,
+) -> None:
+    """The partner's members (and the city's other people) hear the city's answer."""
+    project, organisation = engagement.project, engagement.organisation
+    words = {
+        "organisation": organisation.name,
+        "project": project.title,
+    }
+
+    def title() -> str:
+        values = {**words, "amount": formats.money(amount, currency)}
+        if confirmed:
+            return (
+                _("The city confirmed %(organisation)s's commitment of %(amount)s to “%(project)s”")
+                % values
+            )
+        return (
+            _(
+                "The city did not confirm %(organisation)s's commitment of %(amount)s to "
+                "“%(project)s”; the deal is back at the term sheet"
+            )
+            % values
+        )
+
+    people = members_of(organisation_id=organisation.pk) + _city_people(project)
+    notify(
+        users=[u for u in people if u != actor],
+        kind="engagement.confirmed" if confirmed else "engagement.not_confirmed",
+        title=title,
+        body=reason,
         url=engagement.get_absolute_url(),
     )

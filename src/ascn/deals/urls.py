@@ -9,4 +9,5 @@ urlpatterns = [
     path("engagements/new/", views.engagement_new, name="engagement-new"),
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement-detail"),
     path("engagements/<int:pk>/advance/", views.engagement_advance_view, name="engagement-advance"),
+    path("engagements/<int:pk>/confirm/", views.engagement_confirm_view, name="engagement-confirm"),
 ]

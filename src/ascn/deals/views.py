@@ -19,13 +19,14 @@ from ascn.accounts.notifications import mark_read, members_of
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.queries import found
-from ascn.deals.forms import AdvanceForm, InterestForm
+from ascn.deals.forms import AdvanceForm, ConfirmForm, InterestForm
 from ascn.deals.models import Engagement, EngagementSide
-from ascn.deals.permissions import engagement_side_of, may_advance
+from ascn.deals.permissions import engagement_side_of, may_advance, may_confirm
 from ascn.deals.queries import board_columns, engagements_for
 from ascn.deals.services import (
     DuplicateEngagement,
     engagement_advance,
+    engagement_confirm,
     engagement_create,
     next_stages,
 )
@@ -69,7 +70,13 @@ def _engagement_or_404(request, pk: int) -> Engagement:
     return found(engagements_for(request.user).filter(pk=pk).first(), _("Engagement not found."))
 
 
-def _detail_page(request, engagement: Engagement, form: AdvanceForm | None = None, status=200):
+def _detail_page(
+    request,
+    engagement: Engagement,
+    form: AdvanceForm | None = None,
+    status=200,
+    confirm_form: ConfirmForm | None = None,
+):
     if form is None and may_advance(request.user, engagement) and next_stages(engagement):
         form = AdvanceForm(
             initial={
@@ -78,11 +85,18 @@ def _detail_page(request, engagement: Engagement, form: AdvanceForm | None = Non
             },
             next_stages=next_stages(engagement),
         )
+    if confirm_form is None and may_confirm(request.user, engagement):
+        confirm_form = ConfirmForm(initial={"version": engagement.version}, prefix="confirm")
     events = engagement.events.select_related("actor")
     return render(
         request,
         "deals/engagement_detail.html",
-        {"engagement": engagement, "events": events, "form": form},
+        {
+            "engagement": engagement,
+            "events": events,
+            "form": form,
+            "confirm_form": confirm_form,
+        },
         status=status,
     )
 
@@ -115,7 +129,7 @@ def engagement_advance_view(request, pk: int):
         return _detail_page(request, engagement, form, status=422)
     data = form.cleaned_data
     try:
-        engagement_advance(
+        engagement = engagement_advance(
             actor=request.user,
             engagement=engagement,
             stage=data["stage"],
@@ -134,6 +148,57 @@ def engagement_advance_view(request, pk: int):
         form_error(form, exc)
         return _detail_page(request, engagement, form, status=422)
     messages.success(request, _advanced_message(engagement, request.user))
+    if engagement.awaiting_confirmation:
+        messages.info(
+            request,
+            _(
+                "The commitment counts in the project's funding secured once the city confirms "
+                "it; its Chief Smart City Officers and National Representative are asked to."
+            ),
+        )
+    return redirect("engagement-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def engagement_confirm_view(request, pk: int):
+    """The city confirms the partner's commitment, or declines to with the reason."""
+    engagement = _engagement_or_404(request, pk)
+    form = ConfirmForm(request.POST, prefix="confirm")
+    if not may_confirm(request.user, engagement):
+        if engagement.awaiting_confirmation:
+            raise PermissionDenied(
+                _(
+                    "Only the city's Chief Smart City Officers and its member state's National "
+                    "Representative confirm a partner's commitment."
+                )
+            )
+        messages.error(request, _("No commitment on this deal is waiting for confirmation."))
+        return _detail_page(request, engagement, status=409)
+    if not form.is_valid():
+        return _detail_page(request, engagement, status=422, confirm_form=form)
+    data = form.cleaned_data
+    confirm = data["decision"] == "confirm"
+    try:
+        engagement_confirm(
+            actor=request.user,
+            engagement=engagement,
+            version=data["version"],
+            confirm=confirm,
+            reason=data["reason"],
+        )
+    except (StaleEdit, IllegalTransition) as exc:
+        messages.error(request, exc.message)
+        return _detail_page(request, _engagement_or_404(request, pk), status=409)
+    except InvalidInput as exc:
+        form_error(form, exc)
+        return _detail_page(request, engagement, status=422, confirm_form=form)
+    messages.success(
+        request,
+        _("The commitment is confirmed: it now counts in the project's funding secured.")
+        if confirm
+        else _("The commitment is not confirmed: the deal is back at the term sheet."),
+    )
     return redirect("engagement-detail", pk=pk)
 
 

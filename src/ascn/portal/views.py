@@ -208,6 +208,7 @@ def workspace_page(request):
             "states": workspace.representative_states(user),
             "invitations": workspace.invitations_summary(user),
             "partner_sections": workspace.partner_sections(user),
+            "commitments": workspace.commitments_to_confirm(user),
         },
     )
 

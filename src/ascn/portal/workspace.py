@@ -1,6 +1,8 @@
 """The partner's part of the workspace (``/workspace/``): for each organisation the user is a
 member of, the projects that fit it best, its deals by stage and the programmes it runs with
 the applications waiting for a decision. The CSCO's part: the deals on the city's projects.
+For either side, the partners' commitments waiting for the city's confirmation: to confirm
+(the city's CSCOs and National Representative), or awaited (the partner).
 
 The Secretariat's part: what needs attention across the network (plans waiting, organisations
 to verify, calls closing, meetings coming, new discussion posts, failed imports). The National
@@ -22,7 +24,8 @@ from ascn.accounts.queries import invitations_sent
 from ascn.cooperation.models import Post
 from ascn.core.permissions import scopes_of
 from ascn.deals.models import EngagementStage
-from ascn.deals.queries import engagements_for
+from ascn.deals.permissions import may_confirm
+from ascn.deals.queries import commitments_waiting, engagements_for
 from ascn.funding.models import ApplicationStatus, Call
 from ascn.funding.queries import applications_for, programmes_for, programmes_sponsored_by
 from ascn.matchmaking import queries
@@ -94,6 +97,21 @@ def partner_sections(user) -> list[dict]:
 
 def city_deals(user, city) -> list[tuple[str, str, int]]:
     return deals_by_stage(engagements_for(user, city=city.slug))
+
+
+WAITING_SHOWN = 20
+
+
+def commitments_to_confirm(user: Actor) -> dict[str, Any] | None:
+    """The commitments waiting for the city's confirmation among the user's deals, oldest
+    first, each marked with whether the user answers for the city (None: there is none)."""
+    waiting = commitments_waiting(user)
+    rows = list(waiting[:WAITING_SHOWN])
+    if not rows:
+        return None
+    for engagement in rows:
+        engagement.may_confirm = may_confirm(user, engagement)
+    return {**capped(waiting), "rows": rows}
 
 
 # --- the Secretariat's and the National Representatives' parts -----------------------

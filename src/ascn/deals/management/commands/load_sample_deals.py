@@ -2,15 +2,19 @@
 
 Run after ``load_partners``, ``load_demo``, ``load_samples`` and ``load_sample_partners``. Every deal is flagged
 ``sample``, created and moved through the pipeline services (audited, notified) by the demo
-accounts. Idempotent: a pair already in the pipeline is left alone.
+accounts. A commitment is confirmed for the city (``engagement_confirm``) by a Chief Smart
+City Officer of the project's city when the demo has one, else by the system: the sample
+commitments count in their projects' funding secured as a confirmed one would. Idempotent:
+a pair already in the pipeline is left alone.
 """
 
 from django.core.management.base import CommandError
 
 from ascn.accounts.models import User
+from ascn.accounts.notifications import members_of
 from ascn.core.seed import LoadCommand
 from ascn.deals.models import Engagement, EngagementSide
-from ascn.deals.services import engagement_advance, engagement_create
+from ascn.deals.services import engagement_advance, engagement_confirm, engagement_create
 from ascn.partners.management.commands.load_sample_partners import (
     DEMO_PARTNER,
     DEMO_PARTNER_ORGANISATION,
@@ -113,5 +117,13 @@ class Command(LoadCommand):
                     version=engagement.version,
                     **extra,
                 )
+                if engagement.awaiting_confirmation:
+                    officers = members_of(city_id=project.city_id)
+                    engagement = engagement_confirm(
+                        actor=officers[0] if officers else None,
+                        engagement=engagement,
+                        version=engagement.version,
+                        confirm=True,
+                    )
             created += 1
         return f"Sample deals: {created} created."
