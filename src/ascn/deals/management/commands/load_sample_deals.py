@@ -68,6 +68,20 @@ DEALS = [
         ["discussion", "declined"],
         None,
     ),
+    (
+        "sample-green-infrastructure-guarantees",
+        "Tidal flood pumping station telemetry (sample)",
+        EngagementSide.PARTNER,
+        ["discussion", "due_diligence", "term_sheet"],
+        None,
+    ),
+    (
+        DEMO_PARTNER_ORGANISATION,
+        "Riverfront flood sensors and alerts (sample)",
+        EngagementSide.PARTNER,
+        [],
+        None,
+    ),
 ]
 
 
