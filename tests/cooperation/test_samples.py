@@ -10,6 +10,7 @@ from django.test import Client
 from ascn.accounts.models import User
 from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
 from ascn.core.models import AuditEntry
+from ascn.network.models import FocusArea
 from tests.demo_fixtures import run
 
 pytest_plugins = ["tests.demo_fixtures"]
@@ -25,19 +26,20 @@ def test_sample_cooperation_is_refused_outside_demo_mode(settings, network):
 def test_partnerships_case_studies_and_threads_with_replies_load_once(demo):
     run("load_sample_partners")
     # when the samples are loaded, twice
-    assert "(3, 4, 4 new)" in run("load_sample_cooperation")
+    assert "(3, 4, 6 new)" in run("load_sample_cooperation")
     assert "(0, 0, 0 new)" in run("load_sample_cooperation")
     # then every record is flagged sample, and audited when it was written
     partnerships = CityPartnership.objects.all()
     studies = CaseStudy.objects.select_related("provider")
     threads = Thread.objects.all()
-    assert (partnerships.count(), studies.count(), threads.count()) == (3, 4, 4)
+    assert (partnerships.count(), studies.count(), threads.count()) == (3, 4, 6)
     assert all(p.sample and p.visibility == "public" for p in partnerships)
     assert all(s.sample and s.provider is not None and s.provider.sample for s in studies)
     assert all(t.sample for t in threads)
     assert AuditEntry.objects.filter(action="cooperation.casestudy.created").count() == 4
-    assert AuditEntry.objects.filter(action="cooperation.post.created").count() == 9
-    # every thread has replies, by demo members other than its author
+    assert AuditEntry.objects.filter(action="cooperation.post.created").count() == 13
+    # a thread in every focus area's forum, each with replies by other demo members
+    assert threads.values("focus_area").distinct().count() == FocusArea.objects.count()
     for thread in threads:
         posts = Post.objects.filter(thread=thread)
         assert posts.count() >= 3, thread

@@ -188,6 +188,43 @@ THREADS = [
             ),
         ],
     ),
+    (
+        "health-wellbeing",
+        "cso-phuket@example.org",
+        "Booking apps for clinics: how do you reach residents without smartphones? (sample)",
+        "Sample discussion. Our clinics want online booking, but many older residents do not "
+        "use apps. What has worked alongside the app?",
+        [
+            (
+                "nr-th@example.org",
+                "Cebu's sample clinic project sends SMS reminders and keeps a phone line; the "
+                "queue is shared, so nobody loses their place.",
+            ),
+            (
+                "cso-hanoi@example.org",
+                "Community health volunteers booking on behalf of residents worked for us.",
+            ),
+        ],
+    ),
+    (
+        "civic-social",
+        "cso-hanoi@example.org",
+        "Publishing service response times as open data (sample)",
+        "Sample discussion. We plan to publish how long the city takes to answer residents' "
+        "requests. Which figures did other cities publish first, and how did residents react?",
+        [
+            (
+                "secretariat@example.org",
+                "Singapore's sample open data portal started with response times by service "
+                "and district; the open data page of this platform shows the format.",
+            ),
+            (
+                "cso-phuket@example.org",
+                "Start with the services people ask about most; we learnt that from tourists' "
+                "complaints.",
+            ),
+        ],
+    ),
 ]
 
 
