@@ -77,6 +77,8 @@ demo: install var gettext node_modules/.package-lock.json
 	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_deals
 	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_programmes
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_indicators
+	$(DEMO_ENV) ASCN_DEMO=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(RUN) --no-dev python manage.py load_sample_meetings
+	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py load_sample_cooperation
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py snapshot_open_data
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py build_vega_bundle
 	$(DEMO_ENV) $(RUN) --no-dev python manage.py collectstatic --noinput --verbosity 0

@@ -36,7 +36,7 @@ def test_sample_deals_load_once_through_the_services_at_every_stage(demo):
     flood = Project.objects.get(title="Flood early-warning sensor network (sample)")
     secured = flood.funding_secured
     # when the sample deals are loaded
-    assert "6 created" in run("load_sample_deals")
+    assert "12 created" in run("load_sample_deals")
     # then they are flagged, and together show every stage of the pipeline
     deals = list(Engagement.objects.select_related("project", "organisation"))
     assert all(e.sample for e in deals)
@@ -44,6 +44,7 @@ def test_sample_deals_load_once_through_the_services_at_every_stage(demo):
         "interest",
         "discussion",
         "due_diligence",
+        "term_sheet",
         "committed",
         "closed",
         "declined",

@@ -54,6 +54,7 @@ def partnership_out(p: CityPartnership) -> dict:
         "outcomes": p.outcomes or None,
         "source": p.source or None,
         "visibility": p.visibility,
+        "sample": p.sample,
         "version": p.version,
     }
 
@@ -67,6 +68,7 @@ def case_study_out(s: CaseStudy) -> dict:
         "provider_name": s.provider_name or None,
         "provider": s.provider.slug if s.provider else None,
         "visibility": s.visibility,
+        "sample": s.sample,
         "url": s.get_absolute_url(),
     }
 

@@ -33,6 +33,9 @@ class CityPartnership(VersionedModel):
     end_date = models.DateField(_("end"), null=True, blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Illustrative demo data, not real.")
+    )
     sources = SourcesField()  # a real partnership's published sources (core.sources)
     visibility = VisibilityField()
 
@@ -80,6 +83,9 @@ class CaseStudy(HasPage, Translatable, VersionedModel):
     # A real case study's published sources (core.sources), loaded from cooperation/seed.
     sources = SourcesField()
     visibility = VisibilityField()
+    sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Illustrative demo data, not real.")
+    )
 
     class Meta:
         ordering = ["title"]
@@ -101,6 +107,9 @@ class Thread(HasPage, TimeStampedModel):
     author = user_link(_("author"))
     locked = models.BooleanField(_("locked"), default=False)
     hidden = models.BooleanField(_("hidden by a moderator"), default=False, db_index=True)
+    sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Illustrative demo data, not real.")
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]

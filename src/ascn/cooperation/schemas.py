@@ -36,6 +36,7 @@ class PartnershipOut(Schema):
     outcomes: str | None
     source: str | None
     visibility: str
+    sample: bool = Field(False, description="Illustrative demo data, not real (demo mode only)")
     version: int
 
 
@@ -47,6 +48,7 @@ class CaseStudyOut(Schema):
     provider_name: str | None
     provider: str | None
     visibility: str
+    sample: bool = Field(False, description="Illustrative demo data, not real (demo mode only)")
     url: str
 
 

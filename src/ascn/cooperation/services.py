@@ -78,13 +78,17 @@ def partnership_create(
     purpose: str,
     partner_name: str = "",
     partner_city: City | None = None,
+    sample: bool = False,
     **optional: Any,
 ) -> CityPartnership:
-    """Record a twinning of ``city`` with another city (an ASCN city, or any by name)."""
+    """Record a twinning of ``city`` with another city (an ASCN city, or any by name).
+    ``sample``: the demo's illustrative data, never set from a form or the API."""
     unknown = set(optional) - set(PARTNERSHIP_FIELDS)
     if unknown:
         raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
-    partnership = CityPartnership(city=city, partner_city=partner_city, **_strip(optional))
+    partnership = CityPartnership(
+        city=city, partner_city=partner_city, sample=sample, **_strip(optional)
+    )
     if actor is not None and not partnership_policy.can(actor, "change", partnership):
         raise PermissionDenied(
             _(
@@ -98,7 +102,9 @@ def partnership_create(
     if partner_city is not None:
         partnership.partner_country = partner_city.member_state.name
     _check_partnership(partnership)
-    return save_new(actor, "cooperation.partnership.created", partnership, PARTNERSHIP_FIELDS)
+    return save_new(
+        actor, "cooperation.partnership.created", partnership, [*PARTNERSHIP_FIELDS, "sample"]
+    )
 
 
 def _check_partnership(partnership: CityPartnership) -> None:
@@ -200,15 +206,17 @@ def case_study_create(
     solution: str,
     focus_area: FocusArea,
     slug: str = "",
+    sample: bool = False,
     **optional: Any,
 ) -> CaseStudy:
     """Add a case study to the knowledge bank (the Secretariat curates it). Without a
-    ``slug``, its address is made from the title (``-2``, ``-3``… when taken)."""
+    ``slug``, its address is made from the title (``-2``, ``-3``… when taken). ``sample``:
+    the demo's illustrative data, never set from a form or the API."""
     _require_curator(actor)
     unknown = set(optional) - set(CASE_STUDY_FIELDS)
     if unknown:
         raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
-    study = CaseStudy(focus_area=focus_area, **_strip(optional))
+    study = CaseStudy(focus_area=focus_area, sample=sample, **_strip(optional))
     study.title, study.problem, study.solution = (
         (title or "").strip(),
         (problem or "").strip(),
@@ -222,7 +230,7 @@ def case_study_create(
     else:
         base = slugify(study.title)[:110] or "case-study"
         study.slug = free_slug(CaseStudy, base, reserved=RESERVED_SLUGS)
-    return save_new(actor, "cooperation.casestudy.created", study, CASE_STUDY_FIELDS)
+    return save_new(actor, "cooperation.casestudy.created", study, [*CASE_STUDY_FIELDS, "sample"])
 
 
 @transaction.atomic
@@ -277,18 +285,26 @@ def _clean_body(body: str) -> str:
 
 
 @transaction.atomic
-def thread_create(*, actor: Actor, focus_area: FocusArea, title: str, body: str) -> Thread:
-    """Open a thread on an ASCF focus area, with its first post."""
+def thread_create(
+    *, actor: Actor, focus_area: FocusArea, title: str, body: str, sample: bool = False
+) -> Thread:
+    """Open a thread on an ASCF focus area, with its first post. ``sample``: the demo's
+    illustrative discussion, never set from a form or the API."""
     author = _require_member(actor)
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Give the thread a title."), field="title")
     body = _clean_body(body)
-    thread = Thread(focus_area=focus_area, title=title, author=author)
+    thread = Thread(focus_area=focus_area, title=title, author=author, sample=sample)
     validate(thread)
     thread.save()
     _post(thread, author, body)
-    audit_and_announce(actor, "cooperation.thread.created", thread, {"title": {"after": title}})
+    audit_and_announce(
+        actor,
+        "cooperation.thread.created",
+        thread,
+        {"title": {"after": title}, **({"sample": {"after": True}} if sample else {})},
+    )
     return thread
 
 

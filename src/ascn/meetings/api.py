@@ -68,6 +68,7 @@ def meeting_out(meeting: Meeting) -> dict:
     return {
         "slug": meeting.slug,
         "title": meeting.title,
+        "sample": meeting.sample,
         "kind": meeting.kind,
         "number": meeting.number,
         "start_date": meeting.start_date,

@@ -67,6 +67,9 @@ class Meeting(HasPage, Translatable, VersionedModel):
     uncertain = models.BooleanField(_("uncertain"), default=False)
     uncertainty_note = models.CharField(_("what is uncertain"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Illustrative demo data, not real.")
+    )
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
     )

@@ -23,6 +23,7 @@ class MeetingFilters(InputSchema):
 class MeetingOut(Schema):
     slug: str
     title: str
+    sample: bool = Field(False, description="Illustrative demo data, not real (demo mode only)")
     kind: KindCode
     number: int | None
     start_date: dt.date

@@ -132,8 +132,11 @@ def meeting_slug_for(title: str, *, start: dt.date | None = None) -> str:
 
 
 @transaction.atomic
-def meeting_create(*, actor: Actor, slug: str = "", values: dict[str, Any]) -> Meeting:
-    """A new meeting; its slug is made from the title when none is given."""
+def meeting_create(
+    *, actor: Actor, slug: str = "", values: dict[str, Any], sample: bool = False
+) -> Meeting:
+    """A new meeting; its slug is made from the title when none is given. ``sample``: the
+    demo's illustrative data (``load_sample_meetings``), never set from a form or the API."""
     require_meeting_runner(actor)
     unknown = set(values) - set(MEETING_FIELDS)
     if unknown:
@@ -147,14 +150,14 @@ def meeting_create(*, actor: Actor, slug: str = "", values: dict[str, Any]) -> M
         slug = meeting_slug_for(values["title"], start=values.get("start_date"))
     elif Meeting.objects.filter(slug=slug).exists():
         raise InvalidInput(_("A meeting with this slug exists already."), field="slug")
-    meeting = Meeting(slug=slug, **values)
+    meeting = Meeting(slug=slug, sample=sample, **values)
     _check_meeting(meeting)
     meeting.save()
     audit_and_announce(
         actor,
         "meetings.meeting.created",
         meeting,
-        audit.diff({}, {"slug": slug, **audit.snapshot(meeting, list(values))}),
+        audit.diff({}, {"slug": slug, **audit.snapshot(meeting, [*values, "sample"])}),
     )
     return meeting
 

@@ -72,6 +72,49 @@ DEALS = [
         ["discussion", "declined"],
         None,
     ),
+    (
+        "sample-green-infrastructure-guarantees",
+        "Tidal flood pumping station telemetry (sample)",
+        EngagementSide.PARTNER,
+        ["discussion", "due_diligence", "term_sheet"],
+        None,
+    ),
+    # The demo partner account's own pipeline has a deal at every stage too.
+    (
+        DEMO_PARTNER_ORGANISATION,
+        "Riverfront flood sensors and alerts (sample)",
+        EngagementSide.PARTNER,
+        [],
+        None,
+    ),
+    (
+        DEMO_PARTNER_ORGANISATION,
+        "Electric tuk-tuk charging points (sample)",
+        EngagementSide.PARTNER,
+        ["discussion", "due_diligence"],
+        None,
+    ),
+    (
+        DEMO_PARTNER_ORGANISATION,
+        "Tidal flood pumping station telemetry (sample)",
+        EngagementSide.PARTNER,
+        ["discussion", "due_diligence", "term_sheet"],
+        None,
+    ),
+    (
+        DEMO_PARTNER_ORGANISATION,
+        "Smart parking guidance in the Old Quarter (sample)",
+        EngagementSide.CITY,
+        ["discussion", "due_diligence", "term_sheet", "committed", "closed"],
+        ("10000000000.00", "equity"),
+    ),
+    (
+        DEMO_PARTNER_ORGANISATION,
+        "Industrial estate wastewater monitoring (sample)",
+        EngagementSide.CITY,
+        ["discussion", "declined"],
+        None,
+    ),
 ]
 
 
