@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0004_translations'),
+        ('cooperation', '0005_case_study_sources'),
     ]
 
     operations = [
