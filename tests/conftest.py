@@ -7,8 +7,10 @@ import html
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 
 from ascn.accounts.services import user_create
 from ascn.network.management.commands.load_network import load_network
@@ -22,6 +24,16 @@ def pytest_configure(config):
     # Tests use plain static storage and never run collectstatic, so whitenoise warns
     # that STATIC_ROOT does not exist; that is expected here.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to a /th/ page activates Thai for
+    the thread (as Django's LocaleMiddleware does), which would otherwise carry into the next
+    test's reverse() and gettext."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _is_transactional(item: pytest.Item) -> bool:
