@@ -67,6 +67,8 @@ KINDS: dict[str, Promise] = {
     "engagement.stage_changed": gettext_lazy("A deal you take part in moves to another stage"),
     "post_hidden": gettext_lazy("Your post is hidden by the Secretariat, with the reason"),
     "post_shown": gettext_lazy("Your hidden post is shown again"),
+    "post.flagged": gettext_lazy("A member flags a discussion post (the Secretariat)"),
+    "meeting.cancelled": gettext_lazy("The Secretariat cancels your registration for a meeting"),
     "invitation.accepted": gettext_lazy("An invitation you sent is accepted"),
 }
 
@@ -268,10 +270,15 @@ def send_digests(*, now: Any = None) -> int:
     return sent
 
 
-def members_of(*, city_id: int | None = None, organisation_id: int | None = None) -> list[User]:
-    """The people who currently act for a city (its CSCOs) or an organisation (its members)."""
+def members_of(
+    *, city_id: int | None = None, organisation_id: int | None = None, secretariat: bool = False
+) -> list[User]:
+    """The people who currently act for a city (its CSCOs), an organisation (its members) or
+    the network (the Secretariat)."""
     memberships = Membership.objects.active().select_related("user")
-    if city_id is not None:
+    if secretariat:
+        memberships = memberships.filter(role=Role.SECRETARIAT)
+    elif city_id is not None:
         memberships = memberships.filter(role=Role.CSO, city_id=city_id)
     elif organisation_id is not None:
         memberships = memberships.filter(role=Role.PARTNER_MEMBER, organisation_id=organisation_id)
