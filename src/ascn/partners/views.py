@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ascn.core import sources
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
 from ascn.core.views import conflict_rows, filtered_page, render_results, send_form
@@ -66,10 +67,7 @@ def _profile_context(request, org: Organisation) -> dict:
 def _sources(org: Organisation) -> list[dict]:
     """The profile's published sources, each with the names of the fields it gives."""
     names = {f.name: str(f.verbose_name) for f in Organisation._meta.get_fields() if f.concrete}
-    return [
-        {**source, "gives": [names.get(f, f) for f in source.get("fields", [])]}
-        for source in org.sources or []
-    ]
+    return sources.with_labels(org.sources, names)
 
 
 @require_GET

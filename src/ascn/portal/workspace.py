@@ -3,9 +3,9 @@ member of, the projects that fit it best, its deals by stage and the programmes 
 the applications waiting for a decision. The CSCO's part: the deals on the city's projects.
 
 The Secretariat's part: what needs attention across the network (plans waiting, organisations
-to verify, calls closing, meetings coming, new discussion posts, failed imports). The National
-Representative's part: their member states' cities with plans and projects, and the
-invitations they sent that wait to be accepted.
+to verify, calls closing, meetings coming, new and flagged discussion posts, failed
+imports). The National Representative's part: their member states' cities with plans and
+projects, and the invitations they sent that wait to be accepted.
 
 Reads only, each starting from what the user may see (the same queries as the pages the
 workspace links to)."""
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from ascn.accounts.queries import invitations_sent
 from ascn.cooperation.models import Post
+from ascn.cooperation.queries import flagged_posts_for
 from ascn.core.permissions import scopes_of
 from ascn.deals.models import EngagementStage
 from ascn.deals.queries import engagements_for
@@ -153,6 +154,7 @@ def secretariat_attention(user: Actor) -> dict[str, Any]:
             "rows": list(coming.order_by("start_date", "slug")[:COMING_MEETINGS]),
         },
         "posts": {**capped(posts), "rows": list(posts[:5]), "days": POSTS_RECENT_DAYS},
+        "flagged_posts": capped(flagged_posts_for(user)),
         "imports": {**capped(failed), "rows": list(failed[:5]), "days": FAILED_IMPORTS_DAYS},
     }
 
