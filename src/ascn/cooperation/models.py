@@ -158,7 +158,7 @@ class PostFlag(TimeStampedModel):
         _("outcome"), max_length=20, choices=FlagResolution.choices, blank=True
     )
     resolved_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    resolved_by = user_link(_("closed by"))
+    resolved_by = user_link(_("closed by"), blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

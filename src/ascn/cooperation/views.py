@@ -42,6 +42,7 @@ from ascn.cooperation.services import (
     thread_moderate,
 )
 from ascn.cooperation.timeline import timeline_for
+from ascn.core import sources
 from ascn.core.errors import DomainError, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
@@ -77,7 +78,14 @@ def case_study_detail(request, slug: str):
     return render(
         request,
         "cooperation/case_study_detail.html",
-        {"study": study, "can_change": case_study_policy.can(request.user, "change", study)},
+        {
+            "study": study,
+            "can_change": case_study_policy.can(request.user, "change", study),
+            "sources": sources.with_labels(
+                study.sources,
+                {f.name: str(f.verbose_name) for f in CaseStudy._meta.concrete_fields},
+            ),
+        },
     )
 
 
@@ -193,6 +201,8 @@ def post_flagging(request, pk: int):
     """A member reports a post to the Secretariat, with a reason (no script needed)."""
     _require_member(request)
     post = found(queries.post_for(request.user, pk), _("Post not found."))
+    if post.author_id == request.user.pk:
+        raise PermissionDenied(_("You cannot flag your own post."))
     form = FlagForm(request.POST or None)
     if request.method == "POST":
         sent = send_form(
@@ -229,7 +239,9 @@ def moderation_queue(request):
         request.GET.get("page")
     )
     for post in page:
-        post.reasons = Counter(flag.get_reason_display() for flag in post.open_flag_list)
+        post.reasons = Counter(
+            flag.get_reason_display() for flag in post.open_flag_list
+        ).most_common()
     return render(request, "cooperation/moderation_queue.html", {"page": page})
 
 
