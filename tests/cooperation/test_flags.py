@@ -9,9 +9,8 @@ import pytest
 
 from ascn.accounts.models import Notification, NotificationPreference
 from ascn.cooperation.models import FlagResolution, Post, PostFlag
-from ascn.cooperation.services import post_create, post_flag, post_hide, thread_create
+from ascn.cooperation.services import post_create, post_flag, post_hide
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
-from ascn.network.models import FocusArea
 from ascn.portal import workspace
 from tests.conftest import page_text
 from tests.roles import AuditMark, assert_matrix, members, sign_in_redirect
@@ -20,18 +19,6 @@ pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.roles"]
 
 QUEUE = "/cooperation/moderation/"
-
-
-@pytest.fixture
-def post(roles) -> Post:
-    """Hanoi's officer answers Phuket's officer with an advertisement."""
-    thread = thread_create(
-        actor=roles.user("cso_phuket"),
-        focus_area=FocusArea.objects.order_by("position").first(),
-        title="Flood early warning",
-        body="How do you warn residents?",
-    )
-    return post_create(actor=roles.user("cso_hanoi"), thread=thread, body="Buy our sirens!")
 
 
 def flag_url(post: Post) -> str:
