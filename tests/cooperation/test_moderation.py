@@ -7,26 +7,12 @@ import pytest
 from django.core import mail
 
 from ascn.accounts.models import Notification
-from ascn.cooperation.models import Post
-from ascn.cooperation.services import post_create, thread_create
-from ascn.network.models import FocusArea
 from tests.roles import AuditMark
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.roles"]
 
 REASON = "Advertises a product; the forum is for sharing city experience."
-
-
-@pytest.fixture
-def post(roles) -> Post:
-    thread = thread_create(
-        actor=roles.user("cso_phuket"),
-        focus_area=FocusArea.objects.order_by("position").first(),
-        title="Flood early warning",
-        body="How do you warn residents?",
-    )
-    return post_create(actor=roles.user("cso_hanoi"), thread=thread, body="Buy our sirens!")
 
 
 def test_hiding_a_post_needs_a_reason_and_changes_nothing_without_one(roles, post):

@@ -167,3 +167,23 @@ def test_the_api_adds_a_programme_with_the_same_rules(world):
     assert created.status_code == 201, created.content
     assert (created.json()["slug"], created.json()["visibility"]) == ("example-urban-fund", "draft")
     assert post(partner, {**body, "slug": "example-urban-fund"}).status_code == 422
+
+
+def test_a_programmes_sources_are_edited_as_rows_and_keep_what_each_gives(world, text):
+    # given the seeded AASCTF, whose source says which of its fields it gives
+    fund = Programme.objects.get(slug=AASCTF)
+    cited = fund.sources[0]
+    assert cited["fields"]
+    client = world["roles"].session(SECRETARIAT)
+    form = client.get(f"/programmes/{AASCTF}/edit/").content.decode()
+    assert f'value="{cited["title"]}"' in form
+    # when its date is corrected in its row
+    data = _edit_form(fund, **{"sources-rows": "2"})
+    for i, source in enumerate([{**cited, "date": "2022-06"}, {}]):
+        for key in ("title", "publisher", "date", "url"):
+            data[f"sources-{i}-{key}"] = source.get(key, "")
+        data[f"sources-{i}-fields"] = ",".join(source.get("fields", []))
+    assert client.post(f"/programmes/{AASCTF}/edit/", data).status_code == 302
+    # then the source is saved with its new date and still says what it gives
+    assert Programme.objects.get(slug=AASCTF).sources == [{**cited, "date": "2022-06"}]
+    assert "2022-06" in text(client.get(f"/programmes/{AASCTF}/"))

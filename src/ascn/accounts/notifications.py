@@ -74,6 +74,8 @@ KINDS: dict[str, Promise] = {
     ),
     "post_hidden": gettext_lazy("Your post is hidden by the Secretariat, with the reason"),
     "post_shown": gettext_lazy("Your hidden post is shown again"),
+    "post.flagged": gettext_lazy("A member flags a discussion post (the Secretariat)"),
+    "meeting.cancelled": gettext_lazy("The Secretariat cancels your registration for a meeting"),
     "invitation.accepted": gettext_lazy("An invitation you sent is accepted"),
 }
 
@@ -280,11 +282,14 @@ def members_of(
     city_id: int | None = None,
     organisation_id: int | None = None,
     member_state_id: int | None = None,
+    secretariat: bool = False,
 ) -> list[User]:
-    """The people who currently act for a city (its CSCOs), an organisation (its members) or a
-    member state (its National Representatives)."""
+    """The people who currently act for a city (its CSCOs), an organisation (its members), a
+    member state (its National Representatives) or the network (the Secretariat)."""
     memberships = Membership.objects.active().select_related("user")
-    if city_id is not None:
+    if secretariat:
+        memberships = memberships.filter(role=Role.SECRETARIAT)
+    elif city_id is not None:
         memberships = memberships.filter(role=Role.CSO, city_id=city_id)
     elif member_state_id is not None:
         memberships = memberships.filter(

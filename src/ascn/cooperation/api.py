@@ -14,16 +14,20 @@ from ascn.cooperation.schemas import (
     CaseStudyIn,
     CaseStudyOut,
     CaseStudyPatch,
+    FlagIn,
+    FlagOut,
     PartnershipFilters,
     PartnershipIn,
     PartnershipOut,
     PartnershipPatch,
+    sources_in,
 )
 from ascn.cooperation.services import (
     case_study_create,
     case_study_update,
     partnership_create,
     partnership_update,
+    post_flag,
 )
 from ascn.core.api import AppRouter, ShapedRows
 from ascn.core.errors import InvalidInput
@@ -53,6 +57,7 @@ def partnership_out(p: CityPartnership) -> dict:
         "end_date": p.end_date,
         "outcomes": p.outcomes or None,
         "source": p.source or None,
+        "sources": p.sources or [],
         "visibility": p.visibility,
         "sample": p.sample,
         "version": p.version,
@@ -113,6 +118,7 @@ def _case_study_detail(request, slug: str) -> dict:
         "solution": study.solution,
         "results": study.results or None,
         "source": study.source or None,
+        "sources": study.sources or [],
     }
 
 
@@ -160,6 +166,7 @@ def partnerships_create(request, payload: PartnershipIn):
     any other by `partner_name`). The city's Chief Smart City Officers, the National
     Representatives of its member state and the Secretariat; others get a 403."""
     data = payload.dict()
+    data["sources"] = sources_in(data["sources"])
     city = _city_named(data.pop("city"), "city")
     data["partner_city"] = _city_named(data["partner_city"], "partner_city")
     partnership = partnership_create(actor=request.user, city=city, **data)
@@ -179,6 +186,8 @@ def partnerships_update(request, partnership_id: int, payload: PartnershipPatch)
     partnership = found(queries.partnerships_for(request.user).filter(pk=partnership_id).first())
     data: dict[str, Any] = payload.dict(exclude_unset=True)
     version = data.pop("version")
+    if "sources" in data:
+        data["sources"] = sources_in(data["sources"])
     if "partner_city" in data:
         data["partner_city"] = _city_named(data["partner_city"], "partner_city")
     partnership_update(actor=request.user, partnership=partnership, version=version, **data)
@@ -203,6 +212,7 @@ def case_studies_create(request, payload: CaseStudyIn):
     data["city"] = _city_named(data["city"], "city")
     data["provider"] = _provider(request, data["provider"])
     data["slug"] = data["slug"] or ""
+    data["sources"] = sources_in(data["sources"])
     study = case_study_create(actor=request.user, **data)
     return Status(201, _case_study_detail(request, study.slug))
 
@@ -219,6 +229,8 @@ def case_studies_update(request, slug: str, payload: CaseStudyPatch):
     study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
     data: dict[str, Any] = payload.dict(exclude_unset=True)
     version = data.pop("version")
+    if "sources" in data:
+        data["sources"] = sources_in(data["sources"])
     if "focus_area" in data:
         data["focus_area"] = _focus_area(data["focus_area"])
     if "city" in data:
@@ -227,3 +239,27 @@ def case_studies_update(request, slug: str, payload: CaseStudyPatch):
         data["provider"] = _provider(request, data["provider"])
     case_study_update(actor=request.user, study=study, version=version, **data)
     return _case_study_detail(request, slug)
+
+
+# --- members flag posts ------------------------------------------------------------------
+
+
+@router.write(
+    "POST",
+    "/posts/{post_id}/flag",
+    FlagOut,
+    "Flag a discussion post for the Secretariat (members); again: change your flag",
+)
+def posts_flag(request, post_id: int, payload: FlagIn):
+    """Report a post you may see to the Secretariat, with a reason and an optional note. One
+    flag per member and post: sending again changes yours. Not your own post (403), nor a
+    hidden one (422); a post out of your sight is a 404. A new flag tells the Secretariat."""
+    post = found(queries.post_for(request.user, post_id), _("Post not found."))
+    flag = post_flag(actor=request.user, post=post, **payload.dict())
+    return {
+        "post": flag.post_id,
+        "reason": flag.reason,
+        "note": flag.note,
+        "created_at": flag.created_at,
+        "updated_at": flag.updated_at,
+    }

@@ -6,9 +6,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ascn.cooperation.models import CaseStudy, CityPartnership
-from ascn.cooperation.services import MAX_POST_CHARS
-from ascn.core.forms import date_field, line_field, text_field
+from ascn.cooperation.models import CaseStudy, CityPartnership, FlagReason
+from ascn.cooperation.services import FLAG_NOTE_MAX, MAX_POST_CHARS
+from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import City, FocusArea
 from ascn.partners.models import Organisation
@@ -36,6 +36,22 @@ class ThreadForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = _post_body(_("Your reply"), rows=5)
+
+
+class FlagForm(forms.Form):
+    """A member reports a post: why (one of a short list) and, if they wish, a note."""
+
+    reason = forms.ChoiceField(
+        label=_("Why should the Secretariat look at this post?"),
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = text_field(
+        _("Anything to add (optional)"),
+        rows=3,
+        max_length=FLAG_NOTE_MAX,
+        help_text=_("Only the Secretariat reads it; the post's author is not told who flagged."),
+    )
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -69,7 +85,9 @@ class VersionedForm(forms.Form):
             self.fields["version"].required = True
 
     def service_values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in self.FIELDS if name in self.fields}
+        return sent_values(
+            {name: self.cleaned_data.get(name) for name in self.FIELDS if name in self.fields}
+        )
 
 
 class PartnershipForm(VersionedForm):
@@ -86,6 +104,7 @@ class PartnershipForm(VersionedForm):
         "end_date",
         "outcomes",
         "source",
+        "sources",
         "visibility",
     )
 
@@ -109,8 +128,9 @@ class PartnershipForm(VersionedForm):
     end_date = date_field(_("End"), required=False, help_text=_("Empty while it lasts."))
     outcomes = text_field(_("Outcomes so far"), max_length=5000)
     source = forms.CharField(
-        label=_("Source"), max_length=300, required=False, help_text=SOURCE_HELP
+        label=_("Source (as one line)"), max_length=300, required=False, help_text=SOURCE_HELP
     )
+    sources = SourceRowsField()
     visibility = forms.ChoiceField(
         label=_("Who sees it"),
         choices=Visibility.choices,
@@ -145,6 +165,7 @@ class PartnershipForm(VersionedForm):
             "end_date": partnership.end_date,
             "outcomes": partnership.outcomes,
             "source": partnership.source,
+            "sources": partnership.sources,
             "visibility": partnership.visibility,
             "version": partnership.version,
         }
@@ -176,6 +197,7 @@ class CaseStudyForm(VersionedForm):
         "solution",
         "results",
         "source",
+        "sources",
         "visibility",
     )
 
@@ -206,8 +228,9 @@ class CaseStudyForm(VersionedForm):
     solution = text_field(_("Solution"), rows=6, required=True, max_length=20_000)
     results = text_field(_("Results"), rows=5, max_length=20_000)
     source = forms.CharField(
-        label=_("Source"), max_length=300, required=False, help_text=SOURCE_HELP
+        label=_("Source (as one line)"), max_length=300, required=False, help_text=SOURCE_HELP
     )
+    sources = SourceRowsField()
     visibility = forms.ChoiceField(label=_("Who sees it"), choices=Visibility.choices)
 
     def __init__(self, *args: Any, user: Actor = None, **kwargs: Any) -> None:
@@ -244,6 +267,7 @@ class CaseStudyForm(VersionedForm):
             "solution": study.solution,
             "results": study.results,
             "source": study.source,
+            "sources": study.sources,
             "visibility": study.visibility,
             "version": study.version,
         }

@@ -140,3 +140,48 @@ class Post(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.thread.title} #{self.pk}"
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSIVE = "abusive", _("Abusive or offensive")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    PERSONAL_DATA = "personal_data", _("Personal data")
+    OTHER = "other", _("Other")
+
+
+class FlagResolution(models.TextChoices):
+    DISMISSED = "dismissed", _("dismissed")
+    HIDDEN = "hidden", _("post hidden")
+
+
+class PostFlag(TimeStampedModel):
+    """A member's report that a post breaks the rules, with a reason; open until the
+    Secretariat hides the post or dismisses the flags, then kept as history (who closed it,
+    when and how). A member has at most one open flag per post."""
+
+    post = link(Post, _("post"), related_name="flags", on_delete=models.CASCADE)
+    member = user_link(_("flagged by"))
+    reason = models.CharField(_("reason"), max_length=20, choices=FlagReason.choices)
+    note = models.TextField(_("note"), blank=True)
+    resolution = models.CharField(
+        _("outcome"), max_length=20, choices=FlagResolution.choices, blank=True
+    )
+    resolved_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    resolved_by = user_link(_("closed by"), blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "member"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_flag_per_member_and_post",
+            ),
+        ]
+        indexes = [models.Index(fields=["resolved_at", "post"], name="flag_open_post")]
+
+    def __str__(self) -> str:
+        return f"{self.post} ({self.reason})"

@@ -1,10 +1,15 @@
 import datetime as dt
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
+from ascn.cooperation.models import FlagReason
 from ascn.core.api import InputSchema, IsoDate, Keep, example
+from ascn.partners.schemas import SourceOut
 from ascn.plans.schemas import FocusAreaCode, VisibilityCode
+
+FlagReasonCode = Literal[tuple(FlagReason.values)]  # type: ignore[valid-type]
 
 SLUG = r"^[-a-z0-9]+$"
 
@@ -35,6 +40,7 @@ class PartnershipOut(Schema):
     end_date: dt.date | None
     outcomes: str | None
     source: str | None
+    sources: list[SourceOut]
     visibility: str
     sample: bool = Field(False, description="Illustrative demo data, not real (demo mode only)")
     version: int
@@ -58,12 +64,43 @@ class CaseStudyDetailOut(CaseStudyOut):
     solution: str
     results: str | None
     source: str | None
+    sources: list[SourceOut]
 
 
 # --- writes ------------------------------------------------------------------------------
 
 TEXT = 20_000
 SOURCE_DESCRIPTION = "Where it is published: title, publisher, date and link."
+SOURCES_DESCRIPTION = "Its published sources, each with its title, publisher, date and link."
+
+
+class SourceIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=300)
+    publisher: str = Field(..., min_length=1, max_length=200)
+    date: str = Field(
+        "", pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD"
+    )
+    url: str = Field(..., max_length=500, pattern=r"^https?://", description="Its web address.")
+    fields: list[str] = Field(
+        default_factory=list, max_length=30, description="The record's fields it gives."
+    )
+
+
+def sources_in(sources: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """Sources as ``core.sources`` keeps them: no empty date or field list."""
+    if sources is None:
+        return None
+    return [{k: v for k, v in source.items() if v not in ("", [])} for source in sources]
+
+
+SOURCES_EXAMPLE = [
+    {
+        "title": "ASEAN Smart Cities Network: case studies",
+        "publisher": "ASEAN Secretariat",
+        "date": "2023-05",
+        "url": "https://asean.org/",
+    }
+]
 
 
 class PartnershipIn(InputSchema):
@@ -80,6 +117,9 @@ class PartnershipIn(InputSchema):
     end_date: IsoDate | None = None
     outcomes: str = Field("", max_length=5000)
     source: str = Field("", max_length=300, description=SOURCE_DESCRIPTION)
+    sources: list[SourceIn] = Field(
+        default_factory=list, max_length=20, description=SOURCES_DESCRIPTION
+    )
     visibility: VisibilityCode = "draft"
 
     model_config = example(
@@ -106,6 +146,11 @@ class PartnershipPatch(InputSchema):
     end_date: IsoDate | None = Field(None, description="The day it ended; null: it lasts")
     outcomes: str | None = Field(None, max_length=5000, description="null clears it")
     source: str | None = Field(None, max_length=300, description="null clears it")
+    sources: list[SourceIn] | None = Field(
+        None,
+        max_length=20,
+        description="All its sources (they replace the saved ones); null clears them",
+    )
     visibility: VisibilityCode = Keep()
 
     model_config = example({"version": 1, "end_date": "2025-12-31"})
@@ -128,6 +173,9 @@ class CaseStudyIn(InputSchema):
     solution: str = Field(..., min_length=1, max_length=TEXT, description="Plain text.")
     results: str = Field("", max_length=TEXT, description="Plain text.")
     source: str = Field("", max_length=300, description=SOURCE_DESCRIPTION)
+    sources: list[SourceIn] = Field(
+        default_factory=list, max_length=20, description=SOURCES_DESCRIPTION
+    )
     visibility: VisibilityCode = "draft"
 
     model_config = example(
@@ -155,6 +203,34 @@ class CaseStudyPatch(InputSchema):
     solution: str = Keep(min_length=1, max_length=TEXT)
     results: str | None = Field(None, max_length=TEXT, description="null clears it")
     source: str | None = Field(None, max_length=300, description="null clears it")
+    sources: list[SourceIn] | None = Field(
+        None,
+        max_length=20,
+        description="All its sources (they replace the saved ones); null clears them",
+    )
     visibility: VisibilityCode = Keep()
 
-    model_config = example({"version": 1, "visibility": "public"})
+    model_config = example({"version": 1, "visibility": "public", "sources": SOURCES_EXAMPLE})
+
+
+# --- members flag posts ------------------------------------------------------------------
+
+
+class FlagIn(InputSchema):
+    reason: FlagReasonCode = Field(
+        ...,
+        description="spam, abusive, off_topic, personal_data or other",
+    )
+    note: str = Field(
+        "", max_length=1000, description="Anything to add; only the Secretariat reads it."
+    )
+
+    model_config = example({"reason": "spam", "note": "Advertises a product."})
+
+
+class FlagOut(Schema):
+    post: int
+    reason: str
+    note: str
+    created_at: dt.datetime
+    updated_at: dt.datetime

@@ -6,20 +6,30 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ascn.accounts.notifications import notify
+from ascn.accounts.notifications import members_of, notify
 from ascn.cooperation.markdown import render_markdown
-from ascn.cooperation.models import CaseStudy, CityPartnership, Post, Thread
+from ascn.cooperation.models import (
+    CaseStudy,
+    CityPartnership,
+    FlagReason,
+    FlagResolution,
+    Post,
+    PostFlag,
+    Thread,
+)
 from ascn.cooperation.permissions import (
     can_moderate,
     case_study_policy,
     is_member,
     partnership_policy,
 )
-from ascn.core import audit
+from ascn.core import audit, sources
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.core.services import (
     audit_and_announce,
@@ -29,6 +39,7 @@ from ascn.core.services import (
     save_fields,
     save_new,
     save_version,
+    user_or_none,
     validate,
 )
 from ascn.network.models import City, FocusArea
@@ -123,6 +134,7 @@ def _check_partnership(partnership: CityPartnership) -> None:
         and partnership.end_date < partnership.start_date
     ):
         raise InvalidInput(_("The end cannot come before the start."), field="end_date")
+    partnership.sources = sources.checked(partnership.sources or [])
 
 
 PARTNERSHIP_EDITABLE = set(PARTNERSHIP_FIELDS) - {"city"}
@@ -147,6 +159,8 @@ def partnership_update(
     for key in _CLEARABLE_TEXT:
         if key in changes and changes[key] is None:
             changes[key] = ""
+    if "sources" in changes and changes["sources"] is None:
+        changes["sources"] = []
     for key, value in changes.items():
         setattr(partnership, key, value)
     if "partner_city" in changes and partnership.partner_city is not None:
@@ -195,6 +209,7 @@ def _check_case_study(study: CaseStudy) -> None:
             raise InvalidInput(_("At most %(n)d characters.") % {"n": limit}, field=field)
     if study.provider is not None and not study.provider_name:
         study.provider_name = study.provider.name
+    study.sources = sources.checked(study.sources or [])
 
 
 @transaction.atomic
@@ -249,6 +264,8 @@ def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes
     for key in ("results", "provider_name", "source"):
         if key in changes and changes[key] is None:
             changes[key] = ""
+    if "sources" in changes and changes["sources"] is None:
+        changes["sources"] = []
     for key, value in changes.items():
         setattr(study, key, value)
     if (
@@ -379,6 +396,8 @@ def post_hide(*, actor: Actor, post: Post, hidden: bool = True, reason: str = ""
         hidden=hidden,
         hidden_reason=reason if hidden else "",
     )
+    if hidden:
+        _close_flags(actor, post, FlagResolution.HIDDEN)
     thread = post.thread
     author = post.author
     if author is not None and author.pk != getattr(actor, "pk", None):
@@ -405,3 +424,88 @@ def post_hide(*, actor: Actor, post: Post, hidden: bool = True, reason: str = ""
                 url=f"{thread.get_absolute_url()}#post-{post.pk}",
             )
     return post
+
+
+# --- members flag posts ------------------------------------------------------------------
+
+FLAG_NOTE_MAX = 1_000
+
+
+def _open_flags(post: Post) -> QuerySet[PostFlag]:
+    return PostFlag.objects.filter(post=post, resolved_at__isnull=True)
+
+
+def _close_flags(actor: Actor, post: Post, resolution: str) -> int:
+    """Close the post's open flags with ``resolution``; they stay as its history."""
+    now = timezone.now()
+    return _open_flags(post).update(
+        resolution=resolution, resolved_at=now, resolved_by=user_or_none(actor), updated_at=now
+    )
+
+
+@transaction.atomic
+def post_flag(*, actor: Actor, post: Post, reason: str, note: str = "") -> PostFlag:
+    """A member reports a post they may see, with a reason (``FlagReason``) and an optional
+    note. One open flag per member and post: flagging again changes it. Not one's own post,
+    nor a hidden one. A new flag tells the Secretariat (kind ``post.flagged``)."""
+    member = _require_member(actor)
+    post = lock(post)  # flags of one post are written one after another
+    thread = post.thread
+    out_of_sight = post.hidden or thread.hidden
+    if out_of_sight and not can_moderate(member) and post.author_id != member.pk:
+        raise NotFound(_("Post not found."))
+    if post.author_id == member.pk:
+        raise PermissionDenied(_("You cannot flag your own post."))
+    if out_of_sight:
+        raise InvalidInput(_("This post is hidden: there is nothing to flag."), field="post")
+    if reason not in FlagReason.values:
+        raise InvalidInput(_("Choose a reason."), field="reason")
+    note = (note or "").strip()
+    if len(note) > FLAG_NOTE_MAX:
+        raise InvalidInput(
+            _("A note is at most %(n)d characters.") % {"n": FLAG_NOTE_MAX}, field="note"
+        )
+    flag = _open_flags(post).select_for_update().filter(member=member).first()
+    if flag is not None:
+        if (flag.reason, flag.note) != (reason, note):
+            save_fields(actor, "cooperation.postflag.updated", flag, reason=reason, note=note)
+        return flag
+    flag = save_new(
+        actor,
+        "cooperation.postflag.created",
+        PostFlag(post=post, member=member, reason=reason, note=note),
+        ["post", "reason", "note"],
+    )
+    label = FlagReason(reason).label
+
+    def body() -> str:
+        text = _("The reason given: %(reason)s") % {"reason": label}
+        return f"{text}\n{note}" if note else text
+
+    notify(
+        users=[user for user in members_of(secretariat=True) if user.pk != member.pk],
+        kind="post.flagged",
+        title=lambda: _("A member flagged a post in “%(thread)s”") % {"thread": thread.title},
+        body=body,
+        url=reverse("moderation-queue"),
+    )
+    return flag
+
+
+@transaction.atomic
+def post_flags_dismiss(*, actor: Actor, post: Post) -> int:
+    """The Secretariat finds nothing wrong with a flagged post: its open flags are closed as
+    dismissed (kept, with who dismissed them and when) and the post leaves the queue.
+    Returns how many were dismissed."""
+    _require_moderator(actor)
+    post = lock(post)
+    count = _close_flags(actor, post, FlagResolution.DISMISSED)
+    if not count:
+        raise InvalidInput(_("This post has no open flag."), field="post")
+    audit_and_announce(
+        actor,
+        "cooperation.post.flags_dismissed",
+        post,
+        {"open_flags": {"before": count, "after": 0}},
+    )
+    return count

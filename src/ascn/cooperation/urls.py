@@ -41,5 +41,12 @@ urlpatterns = [
         name="thread-moderate",
     ),
     path("cooperation/posts/<int:pk>/moderate/", views.post_moderation, name="post-moderate"),
+    path("cooperation/posts/<int:pk>/flag/", views.post_flagging, name="post-flag"),
+    path("cooperation/moderation/", views.moderation_queue, name="moderation-queue"),
+    path(
+        "cooperation/moderation/<int:pk>/",
+        views.moderation_review,
+        name="moderation-review",
+    ),
     path("timeline/", views.timeline, name="timeline"),
 ]

@@ -1,7 +1,10 @@
 """Cooperation pages: partnerships, case studies, the members' discussions, the timeline."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +16,7 @@ from ascn.cooperation import queries
 from ascn.cooperation.forms import (
     CaseStudyForm,
     EndPartnershipForm,
+    FlagForm,
     PartnershipForm,
     ReplyForm,
     ThreadForm,
@@ -31,6 +35,8 @@ from ascn.cooperation.services import (
     partnership_end,
     partnership_update,
     post_create,
+    post_flag,
+    post_flags_dismiss,
     post_hide,
     thread_create,
     thread_moderate,
@@ -124,14 +130,16 @@ def thread_detail(request, pk: int):
             return redirect(thread.get_absolute_url())
         else:
             return redirect(thread.get_absolute_url())
+    posts = list(queries.posts_for(request.user, thread))
     return render(
         request,
         "cooperation/thread_detail.html",
         {
             "thread": thread,
-            "posts": queries.posts_for(request.user, thread),
+            "posts": posts,
             "form": form,
             "moderator": can_moderate(request.user),
+            "flagged": queries.flagged_by(request.user, posts),
         },
         status=422 if request.method == "POST" else 200,
     )
@@ -182,6 +190,77 @@ def post_moderation(request, pk: int):
             else _("The post is shown again; its author is told."),
         )
     return redirect(f"{post.thread.get_absolute_url()}#post-{post.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_flagging(request, pk: int):
+    """A member reports a post to the Secretariat, with a reason (no script needed)."""
+    _require_member(request)
+    post = found(queries.post_for(request.user, pk), _("Post not found."))
+    if post.author_id == request.user.pk:
+        raise PermissionDenied(_("You cannot flag your own post."))
+    form = FlagForm(request.POST or None)
+    if request.method == "POST":
+        sent = send_form(
+            request,
+            form,
+            lambda data: post_flag(actor=request.user, post=post, **data),
+            saved_message=_("Thank you: the Secretariat will look at the post."),
+            next_url=f"{post.thread.get_absolute_url()}#post-{post.pk}",
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
+    else:
+        status = 200
+    return render(
+        request, "cooperation/post_flag.html", {"post": post, "form": form}, status=status
+    )
+
+
+MODERATION_PAGE_SIZE = 20
+
+
+def _require_moderator(request) -> None:
+    if not can_moderate(request.user):
+        raise PermissionDenied(_("Only the Secretariat moderates discussions."))
+
+
+@login_required
+@require_GET
+def moderation_queue(request):
+    """The posts members flagged, the most recently flagged first, with the reasons."""
+    _require_moderator(request)
+    page = Paginator(queries.moderation_queue_for(request.user), MODERATION_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for post in page:
+        post.reasons = Counter(
+            flag.get_reason_display() for flag in post.open_flag_list
+        ).most_common()
+    return render(request, "cooperation/moderation_queue.html", {"page": page})
+
+
+@login_required
+@require_POST
+def moderation_review(request, pk: int):
+    """Hide a flagged post (with the reason its author is told) or dismiss its flags."""
+    _require_moderator(request)
+    post = found(queries.post_for(request.user, pk), _("Post not found."))
+    action = request.POST.get("action")
+    try:
+        if action == "hide":
+            post_hide(actor=request.user, post=post, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The post is hidden; its author is told why."))
+        elif action == "dismiss":
+            post_flags_dismiss(actor=request.user, post=post)
+            messages.success(request, _("The flags are dismissed; the post stays as it is."))
+        else:
+            return HttpResponseBadRequest(_("Unknown moderation action."))
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    return redirect("moderation-queue")
 
 
 @require_GET

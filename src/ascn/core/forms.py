@@ -7,9 +7,13 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ascn.core import sources
 from ascn.core.errors import InvalidInput
 
 
@@ -82,10 +86,114 @@ class VersionedForm(forms.Form):
         return {"version": record.version, **{f: getattr(record, f) for f in cls.record_fields}}
 
     def service_values(self) -> dict[str, Any]:
-        return {f: self.cleaned_data[f] for f in self.record_fields}
+        return sent_values({f: self.cleaned_data[f] for f in self.record_fields})
 
     def as_shown(self) -> dict[str, Any]:
         return {f: self.cleaned_data.get(f) for f in self.record_fields}
+
+
+# --- a record's published sources (core.sources), as rows of a form ------------------------
+
+SOURCE_KEYS = ("title", "publisher", "date", "url")
+SOURCE_LIMITS = {"title": 300, "publisher": 200, "date": 10, "url": 500}
+MAX_SOURCES = 20
+
+
+class SourceRows(forms.Widget):
+    """A few rows of title, publisher, date and link: the record's sources and two empty rows
+    to add more (``components/source_rows.html``; no script needed). What a source says it
+    gives (``fields``) is carried along unseen."""
+
+    template_name = "components/source_rows.html"
+    blank_rows = 2
+
+    def format_value(self, value: Any) -> Any:
+        return value
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        rows = [dict(row) for row in value or [] if isinstance(row, dict)][:MAX_SOURCES]
+        for row in rows:
+            if isinstance(row.get("fields"), list):
+                row["fields"] = ",".join(row["fields"])
+        rows += [{} for _blank in range(self.blank_rows)]
+        context["widget"]["rows"] = rows
+        context["widget"]["limits"] = SOURCE_LIMITS
+        return context
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        # the site's templates (the form renderer only knows Django's own)
+        return render_to_string(self.template_name, self.get_context(name, value, attrs))
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[dict[str, str]] | None:
+        if f"{name}-rows" not in data:
+            return None  # not sent (a form without the rows): the sources stay as they are
+        try:
+            count = min(int(data.get(f"{name}-rows", 0)), MAX_SOURCES + self.blank_rows)
+        except (TypeError, ValueError):
+            count = 0
+        keys = (*SOURCE_KEYS, "fields")
+        return [{key: str(data.get(f"{name}-{i}-{key}", "")) for key in keys} for i in range(count)]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return f"{name}-rows" not in data
+
+
+class SourceRowsField(forms.Field):
+    """A record's published sources as ``core.sources`` keeps them, entered as rows
+    (``SourceRows``): an empty row is left out; each other is checked by
+    ``sources.validate_sources``, its error naming the row. None when the form sent no rows
+    (``sent_values`` leaves it out, so the record keeps its sources)."""
+
+    widget = SourceRows
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", gettext_lazy("Sources"))
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy(
+                "Where it is published: each source's title, publisher, date (YYYY, YYYY-MM "
+                "or YYYY-MM-DD) and link. Leave a row empty to drop it."
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[dict[str, Any]] | None:
+        if value is None:
+            return None
+        rows: list[dict[str, Any]] = []
+        for number, raw in enumerate(value or [], start=1):
+            row = {key: str(raw.get(key) or "").strip() for key in SOURCE_KEYS}
+            if not any(row.values()):
+                continue
+            source: dict[str, Any] = {k: v for k, v in row.items() if v or k != "date"}
+            fields = raw.get("fields") or []
+            if isinstance(fields, str):
+                fields = [f.strip() for f in fields.split(",") if f.strip()]
+            if fields:
+                source["fields"] = list(fields)
+            for key, limit in SOURCE_LIMITS.items():
+                if len(row[key]) > limit:
+                    raise ValidationError(
+                        _("Source %(n)d: at most %(limit)d characters in each box.")
+                        % {"n": number, "limit": limit}
+                    )
+            try:
+                sources.validate_sources([source])
+            except ValidationError as exc:
+                raise ValidationError(
+                    _("Source %(n)d: %(problem)s") % {"n": number, "problem": exc.messages[0]}
+                ) from exc
+            rows.append(source)
+        if len(rows) > MAX_SOURCES:
+            raise ValidationError(_("At most %(n)d sources.") % {"n": MAX_SOURCES})
+        return rows
+
+
+def sent_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A form's values for its service without the sources it did not send (None)."""
+    return {k: v for k, v in values.items() if not (k == "sources" and v is None)}
 
 
 CHOICE_FIELDS = (forms.ChoiceField, forms.ModelChoiceField)

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.errors import InvalidInput
+
 KEYS = {"title", "publisher", "date", "url", "fields"}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -40,6 +42,22 @@ def validate_sources(value: Any) -> None:
         fields = source.get("fields", [])
         if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
             raise ValidationError(_("A source's fields are a list of field names."))
+
+
+def checked(value: Any, field: str = "sources") -> list[dict[str, Any]]:
+    """``value`` when it is a valid list of sources (``validate_sources``); else the
+    ``InvalidInput`` a service raises, naming ``field``."""
+    try:
+        validate_sources(value)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(str(m) for m in exc.messages), field=field) from exc
+    return list(value)
+
+
+def cited(source: dict[str, Any]) -> str:
+    """A source on one line, as a person cites it: title — publisher, date, address."""
+    parts = [str(source.get(key) or "") for key in ("publisher", "date", "url")]
+    return " — ".join([str(source.get("title") or ""), ", ".join(p for p in parts if p)])
 
 
 def SourcesField() -> models.JSONField:

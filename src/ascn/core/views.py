@@ -24,7 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ascn.core import translations
+from ascn.core import sources, translations
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import FilterForm, form_error
 from ascn.core.queries import CappedRows
@@ -163,7 +163,7 @@ def conflict_rows(
     for name, mine in yours.items():
         theirs = saved.get(name)
         if isinstance(mine, list) or isinstance(theirs, list):
-            mine, theirs = sorted(mine or []), sorted(theirs or [])
+            mine, theirs = sorted(map(_item, mine or [])), sorted(map(_item, theirs or []))
         if (mine or None) != (theirs or None):
             rows.append(
                 {
@@ -231,6 +231,11 @@ def edit_page(
         form = form_class(initial=form_class.initial_from(record))
     page = {**(context or {}), "form": form, "stale": stale, "record": record}
     return render(request, template, page, status=status)
+
+
+def _item(value: Any) -> str:
+    """One item of a list field, as text: a source (``core.sources``) as it is cited."""
+    return sources.cited(value) if isinstance(value, dict) else str(value)
 
 
 def _shown(value: Any) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import date_field, line_field, text_field
+from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
 from ascn.plans import codelists
@@ -77,6 +77,7 @@ class ProgrammeForm(forms.Form):
         "website",
         "visibility",
         "source",
+        "sources",
     ]
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
@@ -124,6 +125,7 @@ class ProgrammeForm(forms.Form):
         required=False,
         help_text=_("Where the programme and its figures are published."),
     )
+    sources = SourceRowsField()
 
     def __init__(self, *args, sponsors=None, organisations=(), editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +165,7 @@ class ProgrammeForm(forms.Form):
         return initial
 
     def service_values(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.record_fields}
+        return sent_values({f: self.cleaned_data[f] for f in self.record_fields})
 
     def as_shown(self) -> dict:
         shown = {f: self.cleaned_data.get(f) for f in self.record_fields}

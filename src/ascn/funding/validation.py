@@ -9,16 +9,14 @@ from collections.abc import Container
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ascn.core import formats
+from ascn.core import formats, sources
 from ascn.core.errors import (
     InvalidInput,
 )
 from ascn.core.services import validate
-from ascn.core.sources import validate_sources
 from ascn.core.visibility import Visibility
 from ascn.funding.models import Call, Programme
 from ascn.network.models import FocusArea, MemberState
@@ -90,11 +88,7 @@ def clean_programme_values(values: dict[str, Any]) -> dict[str, Any]:
                 raise InvalidInput(_("Unknown visibility."), field=key)
             clean[key] = value
         elif key == "sources":
-            try:
-                validate_sources(value)
-            except ValidationError as exc:
-                raise InvalidInput(" ".join(exc.messages), field=key) from exc
-            clean[key] = value
+            clean[key] = sources.checked(value, key)
         elif key == "implementer":
             if value is not None and not isinstance(value, Organisation):
                 raise InvalidInput(_("Unknown organisation."), field=key)

@@ -5,9 +5,9 @@ For either side, the partners' commitments waiting for the city's confirmation: 
 (the city's CSCOs and National Representative), or awaited (the partner).
 
 The Secretariat's part: what needs attention across the network (plans waiting, organisations
-to verify, calls closing, meetings coming, new discussion posts, failed imports). The National
-Representative's part: their member states' cities with plans and projects, and the
-invitations they sent that wait to be accepted.
+to verify, calls closing, meetings coming, new and flagged discussion posts, failed
+imports). The National Representative's part: their member states' cities with plans and
+projects, and the invitations they sent that wait to be accepted.
 
 Reads only, each starting from what the user may see (the same queries as the pages the
 workspace links to)."""
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from ascn.accounts.queries import invitations_sent
 from ascn.cooperation.models import Post
+from ascn.cooperation.queries import flagged_posts_for
 from ascn.core.permissions import scopes_of
 from ascn.deals.models import EngagementStage
 from ascn.deals.permissions import may_confirm
@@ -171,6 +172,7 @@ def secretariat_attention(user: Actor) -> dict[str, Any]:
             "rows": list(coming.order_by("start_date", "slug")[:COMING_MEETINGS]),
         },
         "posts": {**capped(posts), "rows": list(posts[:5]), "days": POSTS_RECENT_DAYS},
+        "flagged_posts": capped(flagged_posts_for(user)),
         "imports": {**capped(failed), "rows": list(failed[:5]), "days": FAILED_IMPORTS_DAYS},
     }
 

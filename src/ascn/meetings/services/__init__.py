@@ -469,8 +469,9 @@ def registration_promote(*, actor: Actor, registration: Registration) -> Registr
 
 @transaction.atomic
 def registration_cancel_for(*, actor: Actor, registration: Registration) -> Registration:
-    """Cancel someone's registration (Secretariat); a freed seat goes to the first person
-    waiting."""
+    """Cancel someone's registration (Secretariat): the person is told (kind
+    ``meeting.cancelled``), and a freed seat goes to the first person waiting, who is told
+    too (``meeting.promoted``)."""
     require_meeting_runner(actor)
     meeting = lock(registration.meeting)
     registration = lock(registration)
@@ -482,6 +483,18 @@ def registration_cancel_for(*, actor: Actor, registration: Registration) -> Regi
         )
     freed_seat = registration.status == Status.REGISTERED
     save_fields(actor, "meetings.registration.cancelled", registration, status=Status.CANCELLED)
+    notify(
+        users=[registration.user],
+        kind="meeting.cancelled",
+        title=lambda: (
+            _("Your registration for %(meeting)s is cancelled") % {"meeting": meeting.title}
+        ),
+        body=lambda: _(
+            "The Secretariat cancelled your registration. Register again while registration is "
+            "open, or write to the Secretariat if this is a mistake."
+        ),
+        url=meeting.get_absolute_url(),
+    )
     if freed_seat:
         _promote_waiting(meeting)
     return registration
