@@ -33,9 +33,6 @@ THREADS = int(os.environ.get("WEB_THREADS", "4"))
 # another connection's keep-alive.
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", str(WORKERS * THREADS)))
 LUA = Path(__file__).with_name("wrk_report.lua")
-# glibc malloc arenas per worker, as make serve and deploy/ascn-web.service set them
-# (docs/operations.md, "Soak": with more, a worker's memory crept up under load)
-MALLOC_ARENA_MAX = os.environ.get("MALLOC_ARENA_MAX", "2")
 
 
 @dataclass
@@ -231,7 +228,6 @@ def start(port: int) -> subprocess.Popen:
         # Off unless the caller asks for it (``RESPONSE_CACHE_SECONDS=60 make bench``).
         "RESPONSE_CACHE_SECONDS": os.environ.get("RESPONSE_CACHE_SECONDS", "0"),
         "DATABASE_POOL_SIZE": str(THREADS),
-        "MALLOC_ARENA_MAX": MALLOC_ARENA_MAX,
     }
     logfile = (Path(os.environ["ASCN_VAR_DIR"]) / "granian.log").open("w")
     proc = subprocess.Popen(  # noqa: S603 - our own command line

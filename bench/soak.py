@@ -36,7 +36,7 @@ from urllib.parse import urlparse
 
 import requests
 
-from bench.server import MALLOC_ARENA_MAX, descendants, free_port, rss_mb
+from bench.server import descendants, free_port, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
@@ -301,8 +301,6 @@ def main() -> None:
         "HTTPS": "0",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "ASCN_WARM_UP_MAP": "0",
-        # as make serve and deploy/ascn-web.service run the workers (docs/operations.md)
-        "MALLOC_ARENA_MAX": MALLOC_ARENA_MAX,
         # Every client of the soak comes from 127.0.0.1: the per-address API limit would answer
         # most anonymous reads 429 (it did in the second run). The limits have their own tests.
         "ASCN_API_RATE_ANONYMOUS": "off",
