@@ -22,14 +22,18 @@ import json
 import os
 import sys
 import threading
+import time
 import tracemalloc
 from collections import Counter
-from pathlib import Path
 
+from bench.server import rss_mb
 from config.wsgi import application as site
 
 FRAMES = int(os.environ.get("SOAK_PROBE_FRAMES", "1"))
 tracemalloc.start(FRAMES)
+# SOAK_PROBE_TRIM=<seconds>: a thread calls glibc's malloc_trim(0) that often, handing the
+# free pages inside malloc's arenas back to the system (an experiment against the creep)
+TRIM_SECONDS = float(os.environ.get("SOAK_PROBE_TRIM", "0"))
 
 
 class _Mallinfo2(ctypes.Structure):
@@ -74,10 +78,7 @@ def _type_counts() -> Counter[str]:
 
 
 def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return rss_mb(os.getpid()) or 0.0
 
 
 def _ignore(snapshot: tracemalloc.Snapshot) -> tracemalloc.Snapshot:
@@ -133,6 +134,17 @@ def diff() -> dict:
         ],
         "types_grown": [(name, n) for name, n in grown_types.most_common(30) if n > 0],
     }
+
+
+def _trim_now_and_then() -> None:
+    libc = ctypes.CDLL(None)
+    while True:
+        time.sleep(TRIM_SECONDS)
+        libc.malloc_trim(0)
+
+
+if TRIM_SECONDS:
+    threading.Thread(target=_trim_now_and_then, name="malloc-trim", daemon=True).start()
 
 
 def application(environ, start_response):
