@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -41,6 +42,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
 CLIENTS = int(os.environ.get("SOAK_CLIENTS", "6"))
 DATABASE_URL = os.environ.get("SOAK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/soak")
+PORT = int(os.environ.get("SOAK_PORT", "0"))  # 0: a free one
+WORKERS = int(os.environ.get("SOAK_WORKERS", "2"))
+SAMPLE_SECONDS = float(os.environ.get("SOAK_SAMPLE_SECONDS", "5"))
+# SOAK_PROBE=1: the workers run bench.memory_probe (tracemalloc on), nothing is killed, and
+# what each worker allocated after the warm-up and still holds is written to var/soak/probe-*.json
+PROBE = os.environ.get("SOAK_PROBE", "") == "1"
+# "Flat" (docs/operations.md): after a worker's first WARMUP_SECONDS, the least-squares slope of
+# its resident memory is at most FLAT_SLOPE MB a minute, and the median of its last minute is
+# at most FLAT_GROWTH MB above the median of the minute after the warm-up.
+WARMUP_SECONDS = float(os.environ.get("SOAK_WARMUP_SECONDS", "120"))
+FLAT_SLOPE = 0.3  # MB a minute
+FLAT_GROWTH = 3.0  # MB
 PASSWORD = "soak-" + "p" * 20
 CSCO = "cso.phuket@soak.test"
 MARK = "Soak"  # every record the soak writes has it in its title
@@ -220,6 +233,53 @@ class Load:
                 self.imported.extend(titles)
 
 
+@dataclass
+class Sample:
+    seconds: float  # since the load started
+    rss_mb: dict[int, float]  # each web worker's resident memory (VmRSS), by process id
+    load_average: float  # the machine's, over the last minute
+
+
+def worker_memory(samples: list[Sample], warmup: float = WARMUP_SECONDS) -> dict[int, dict]:
+    """Each worker's memory over the soak: when it was first and last seen, its resident
+    memory at the start, in the minute after its warm-up and in its last minute (medians),
+    the growth between those two, the least-squares slope after the warm-up, and whether it
+    stayed flat (``None`` when it did not live a minute past its warm-up)."""
+    series: dict[int, list[tuple[float, float]]] = {}
+    for sample in samples:
+        for pid, rss in sample.rss_mb.items():
+            if rss:
+                series.setdefault(pid, []).append((sample.seconds, rss))
+    figures = {}
+    for pid, points in series.items():
+        first, last = points[0][0], points[-1][0]
+        settled = [(t, m) for t, m in points if t >= first + warmup]
+        after = [m for t, m in settled if t < first + warmup + 60]
+        ending = [m for t, m in settled if t > last - 60]
+        enough = len(settled) >= 3 and last - first >= warmup + 60
+        slope = (
+            statistics.linear_regression([t for t, _ in settled], [m for _, m in settled]).slope
+            * 60
+            if enough
+            else None
+        )
+        growth = statistics.median(ending) - statistics.median(after) if enough else None
+        figures[pid] = {
+            "first_seen_s": round(first),
+            "last_seen_s": round(last),
+            "start_mb": round(points[0][1], 1),
+            "after_warm_up_mb": round(statistics.median(after), 1) if after else None,
+            "end_mb": round(statistics.median(ending), 1) if ending else None,
+            "peak_mb": round(max(m for _, m in points), 1),
+            "growth_after_warm_up_mb": None if growth is None else round(growth, 1),
+            "slope_mb_per_min": None if slope is None else round(slope, 2),
+            "flat": None
+            if slope is None or growth is None
+            else slope <= FLAT_SLOPE and growth <= FLAT_GROWTH,
+        }
+    return figures
+
+
 def workers_of(server: subprocess.Popen) -> list[int]:
     def is_worker(pid: int) -> bool:
         try:
@@ -251,11 +311,12 @@ def main() -> None:
     print(f"soak: preparing {DATABASE_URL}", flush=True)
     reset_database(env)
     token = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1]
-    port = free_port()
+    port = PORT or free_port()
+    app = "bench.memory_probe:application" if PROBE else "config.wsgi:application"
     server = subprocess.Popen(  # noqa: S603 - the make serve command line
         [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1"]
-        + ["--port", str(port), "--workers", "2", "--blocking-threads", "4"]
-        + ["--respawn-failed-workers", "--respawn-interval", "1", "config.wsgi:application"],
+        + ["--port", str(port), "--workers", str(WORKERS), "--blocking-threads", "4"]
+        + ["--respawn-failed-workers", "--respawn-interval", "1", app],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -284,24 +345,42 @@ def main() -> None:
         threads = [threading.Thread(target=load.client, args=(n,)) for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
-        memory: list[tuple[float, list[float]]] = []
+        memory: list[Sample] = []
         killed = None
+        probes = iter(range(int(WARMUP_SECONDS), int(SECONDS) + 1, 120))
+        probe_at = next(probes) if PROBE else None
         while any(thread.is_alive() for thread in threads):
             now = time.monotonic() - start
-            memory.append((now, [rss_mb(pid) or 0 for pid in workers_of(server)]))
-            if killed is None and now >= SECONDS / 2:
-                killed = workers_of(server)[0]
+            workers = workers_of(server)
+            memory.append(
+                Sample(now, {pid: rss_mb(pid) or 0 for pid in workers}, os.getloadavg()[0])
+            )
+            if killed is None and not PROBE and now >= SECONDS / 2 and workers:
+                killed = workers[0]
                 os.kill(killed, signal.SIGKILL)
                 print(f"soak: killed web worker {killed} at {now:.0f} s", flush=True)
-            time.sleep(15)
+            if probe_at is not None and now >= probe_at:
+                probe(base, "mark" if probe_at == WARMUP_SECONDS else "diff", now)
+                probe_at = next(probes, None)
+            time.sleep(SAMPLE_SECONDS)
         for thread in threads:
             thread.join()
+        if PROBE:
+            probe(base, "diff", time.monotonic() - start)
         time.sleep(5)  # let the task worker finish what was queued
         found = json.loads(manage(env, "shell", "-c", VERIFY).strip().splitlines()[-1])
     finally:
         for process in (server, tasks):
             os.killpg(process.pid, signal.SIGTERM)
     report(load, found, memory, killed)
+
+
+def probe(base: str, what: str, now: float) -> None:
+    """Ask a worker running bench.memory_probe for its baseline or its growth since."""
+    answer = requests.get(f"{base}/_probe/{what}", timeout=300).json()
+    out = ROOT / "var" / "soak" / f"probe-{what}-{now:04.0f}s.json"
+    out.write_text(json.dumps(answer, indent=1))
+    print(f"soak: probe {what} at {now:.0f} s: rss {answer['rss_mb']} MB -> {out}", flush=True)
 
 
 def report(load: Load, found: dict, memory: list, killed: int | None) -> None:
@@ -311,8 +390,17 @@ def report(load: Load, found: dict, memory: list, killed: int | None) -> None:
     missing = [t for t in acknowledged if t not in titles]
     unaudited = [t for t in acknowledged if t in ids and ids[t] not in found["audited"]]
     unindexed = [t for t in acknowledged if t in ids and ids[t] not in found["indexed"]]
-    firsts = [max(sample) for _, sample in memory[1:4] if sample] or [0]
-    lasts = [max(sample) for _, sample in memory[-3:] if sample] or [0]
+    workers = worker_memory(memory)
+    # judged: the workers that lived through the whole soak (not the killed one, whose life
+    # ends at half time, nor its replacement, which starts there)
+    judged = [
+        figures
+        for figures in workers.values()
+        if figures["first_seen_s"] <= memory[0].seconds + SAMPLE_SECONDS
+        and figures["last_seen_s"] >= memory[-1].seconds - SAMPLE_SECONDS
+    ]
+    flat = bool(judged) and all(figures["flat"] for figures in judged)
+    loads = [sample.load_average for sample in memory]
     requests_sent = sum(load.statuses.values())
     result = {
         "seconds": SECONDS,
@@ -329,17 +417,29 @@ def report(load: Load, found: dict, memory: list, killed: int | None) -> None:
         "lost_writes": len(missing),
         "writes_without_audit": len(unaudited),
         "writes_without_search_entry": len(unindexed),
-        "worker_rss_mb_first_minute": round(max(firsts)),
-        "worker_rss_mb_last_minute": round(max(lasts)),
-        "worker_rss_mb_samples": [(round(t), [round(m) for m in ms]) for t, ms in memory],
+        "load_average": [round(min(loads), 1), round(max(loads), 1)],
+        "memory_flat": flat,
+        "flat_means": f"after {WARMUP_SECONDS:.0f} s: slope <= {FLAT_SLOPE} MB/min and "
+        f"last minute <= {FLAT_GROWTH} MB over the minute after the warm-up",
+        "workers": {str(pid): figures for pid, figures in workers.items()},
+        "samples": [
+            {
+                "s": round(sample.seconds),
+                "load": round(sample.load_average, 1),
+                "rss_mb": {str(pid): round(rss, 1) for pid, rss in sample.rss_mb.items()},
+            }
+            for sample in memory
+        ],
     }
     out = ROOT / "var" / "soak" / "result.json"
     out.write_text(json.dumps(result, indent=2))
-    print(json.dumps({k: v for k, v in result.items() if k != "worker_rss_mb_samples"}, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=2))
     print(f"soak: the whole result is in {out}")
-    failed = load.server_errors or missing or unaudited or unindexed
+    failed = load.server_errors or missing or unaudited or unindexed or not flat
     if failed:
         print("soak: FAILED", load.server_errors[:10], missing[:10], unaudited[:5], unindexed[:5])
+        if not flat:
+            print("soak: FAILED: a web worker's memory was not flat (see workers)")
         raise SystemExit(1)
 
 
