@@ -41,7 +41,7 @@ the glossary in docs/translation.md, and has not yet been reviewed by a native s
 Corrections from native speakers are welcome: see docs/translation.md for how to send them.
 Distributed under the same licence as the ASCN Platform (Apache-2.0)."""
 
-_PYTHON = re.compile(r"%(?:\((\w+)\))?[-+ #0]*\d*(?:\.\d+)?[sdifr]")
+_PYTHON = re.compile(r"%(?:\((\w+)\))?[-+#0]*\d*(?:\.\d+)?[sdifr]")
 _BRACE = re.compile(r"(?<!\{)\{(\w*)\}(?!\})")
 _TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b")
 
@@ -173,6 +173,8 @@ def _module(doc: str, strings: list[str]) -> str:
             seen.add(text)
             quoted = json.dumps(text, ensure_ascii=False)
             line = f"    gettext_noop({quoted}),"
+            if "%" in text:  # a unit such as "% of GDP" is text, not a format string
+                lines.append("    # xgettext:no-python-format")
             # as ruff formats a call too long for a line (line-length 100)
             lines += (
                 [line] if len(line) <= 100 else ["    gettext_noop(", f"        {quoted}", "    ),"]

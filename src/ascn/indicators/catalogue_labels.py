@@ -36,6 +36,7 @@ LABELS = [
     gettext_noop(
         "The value of what disasters destroyed or damaged in the year — homes, infrastructure, crops, businesses — as a share of the city's gross domestic product."
     ),
+    # xgettext:no-python-format
     gettext_noop("% of GDP"),
     gettext_noop("Municipal solid waste collected and managed in controlled facilities"),
     gettext_noop(
