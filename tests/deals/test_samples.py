@@ -52,7 +52,7 @@ def test_sample_deals_load_once_through_the_services_at_every_stage(demo):
     # every commitment is confirmed for the city by the seed, through the service, and only
     # sample organisations deal with sample projects
     with_commitment = [e for e in deals if e.commitment_amount is not None]
-    assert len(with_commitment) == 2
+    assert len(with_commitment) == 3  # the committed one and the two closed ones
     assert all(e.commitment_confirmation == "confirmed" for e in with_commitment)
     assert all(e.events.filter(kind="confirmed").exists() for e in with_commitment)
     assert all(e.project.sample and e.organisation.sample for e in deals)
