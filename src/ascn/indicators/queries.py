@@ -240,15 +240,17 @@ def city_summary(user: Actor, city: City) -> CitySummary:
     indicators × 8 years); only each indicator's latest value is loaded whole."""
     years: dict[int, list[tuple[bool, int, int, Decimal]]] = defaultdict(list)
     rows = values_for(user).filter(city=city).order_by("year")
-    for row in rows.values_list("indicator_id", "sample", "year", "pk", "value"):
-        years[row[0]].append(row[1:])
+    for indicator_id, sample, year, pk, value in rows.values_list(
+        "indicator_id", "sample", "year", "pk", "value"
+    ):
+        years[indicator_id].append((sample, year, pk, value))
     points: dict[int, list[TrendPoint]] = {}
     latest_pk: dict[int, int] = {}
     for indicator_id, found_years in years.items():
         # a real value of any year before a sample one; the trend of that kind alone
-        sample, _year, pk, _value = max(found_years, key=lambda r: (not r[0], r[1]))
-        latest_pk[indicator_id] = pk
-        points[indicator_id] = [TrendPoint(y, v) for s, y, _pk, v in found_years if s == sample]
+        kind, _year, newest, _value = max(found_years, key=lambda r: (not r[0], r[1]))
+        latest_pk[indicator_id] = newest
+        points[indicator_id] = [TrendPoint(y, v) for s, y, _pk, v in found_years if s == kind]
     summary = CitySummary(city)
     if not points:
         return summary
