@@ -178,6 +178,7 @@ def key_pages() -> list[tuple[str | None, str]]:
         "/cities/phuket/",
         "/cities/phuket/indicators/",
         "/cities/compare/?cities=bangkok,phuket,hanoi",
+        "/indicators/sdg-11-6-2/",
         "/member-states/",
         "/member-states/TH/",
         "/people/",

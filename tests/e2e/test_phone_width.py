@@ -149,6 +149,7 @@ def _pages() -> dict[str | None, list[str]]:
             "/accounts/sign-in/",
             "/cities/phuket/indicators/",
             "/cities/compare/?cities=bangkok,phuket,hanoi",
+            "/indicators/sdg-11-6-2/",
         ],
         CSO_PHUKET: [
             "/workspace/",
