@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from ascn.core.models import SearchEntry
 from ascn.indicators.management.commands.load_indicators import load_indicators
-from ascn.indicators.models import Indicator, IndicatorValue
-from ascn.indicators.services import value_enter, value_update
-from ascn.network.models import City
+from ascn.indicators.models import IndicatorValue
+from ascn.indicators.services import value_update
+from tests.indicators.test_real_and_sample import _enter
 
 pytest_plugins = ["tests.roles"]
 
@@ -17,18 +17,6 @@ pytest_plugins = ["tests.roles"]
 @pytest.fixture
 def catalogue(network):
     load_indicators()
-
-
-def _enter(slug, year, value, visibility="public"):
-    return value_enter(
-        actor=None,
-        city=City.objects.get(slug=slug),
-        indicator=Indicator.objects.get(code="11.6.2"),
-        year=year,
-        value=value,
-        source=f"Published figure for {slug}",
-        visibility=visibility,
-    )
 
 
 def _titles(client, kind):
