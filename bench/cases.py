@@ -499,6 +499,20 @@ def cases(people: dict[str, Person]) -> list[Case]:
                     None,
                     ("CSCO",),
                 ),
+                (
+                    "indicator page, its ranking of 3,000 cities",
+                    ["/indicators/bench-ind-07/"],
+                    "indicators/<slug",
+                    None,
+                    ("anonymous", "CSCO (session)"),
+                ),
+                (
+                    "search API, an indicator's name",
+                    ["/api/v1/search?q=bench+indicator+7"],
+                    "search",
+                    None,
+                    ("anonymous",),
+                ),
             ]
             for who in whos
         ),

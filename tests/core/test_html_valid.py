@@ -179,6 +179,7 @@ def key_pages() -> list[tuple[str | None, str]]:
         "/cities/phuket/indicators/",
         "/cities/compare/?cities=bangkok,phuket,hanoi",
         "/indicators/",
+        "/indicators/sdg-11-6-2/",
         "/member-states/",
         "/member-states/TH/",
         "/people/",

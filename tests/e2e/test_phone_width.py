@@ -150,6 +150,7 @@ def _pages() -> dict[str | None, list[str]]:
             "/cities/phuket/indicators/",
             "/cities/compare/?cities=bangkok,phuket,hanoi",
             "/indicators/",
+            "/indicators/sdg-11-6-2/",
         ],
         CSO_PHUKET: [
             "/workspace/",

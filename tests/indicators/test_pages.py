@@ -188,5 +188,9 @@ def test_values_are_found_by_the_search_as_their_visibility_allows(client, roles
         "Phuket: 11.6.2 Annual mean level of fine particulate matter (PM2.5) (2023)"
     ]
     assert found[0]["url"] == "/cities/phuket/indicators/"
-    as_hanoi = roles.session("cso_hanoi").get("/api/v1/search?q=particulate").json()["items"]
+    as_hanoi = (
+        roles.session("cso_hanoi")
+        .get("/api/v1/search?q=particulate&type=indicator_value")
+        .json()["items"]
+    )
     assert {item["title"].split(":")[0] for item in as_hanoi} == {"Phuket", "Hanoi"}

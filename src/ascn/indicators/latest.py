@@ -12,6 +12,12 @@ indicators_rebuild_latest``, the benchmark's bulk-inserted rows).
 The reads (``queries``) then take one row per city and indicator from a partial index
 instead of finding each city's latest year among all its years (1.2 million values at 3,000
 cities × 50 indicators × 8 years).
+
+Real and sample values never mix. A sample value (demo mode only) is a city's latest only
+where the audience sees no real value of that city's indicator: a real value of any year
+comes first. The stored medians are taken over the real flagged rows alone
+(``sample=False``), so a sample value never moves a median, and no median is taken over
+sample values (docs/indicators.md, "Real and sample values").
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from decimal import Decimal
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from ascn.core.visibility import Visibility
 from ascn.network.models import City, size_class_for
@@ -92,14 +98,15 @@ def refresh_medians(
     sizes: dict[int, str] | None = None,
 ) -> None:
     """Recompute the stored medians of these indicators, for every audience, across the
-    network and per size class, from the flagged rows (one per city)."""
+    network and per size class, from the flagged real rows (one per city; sample values
+    are left out)."""
     sizes = size_classes() if sizes is None else sizes
     for indicator_id in indicator_ids:
         made = []
         for audience in AUDIENCES:
             rows = list(
                 value_model.objects.filter(
-                    indicator_id=indicator_id, **{f"latest_{audience}": True}
+                    indicator_id=indicator_id, sample=False, **{f"latest_{audience}": True}
                 ).values_list("city_id", "value", "year")
             )
             groups: dict[str, list[tuple[int, Decimal, int]]] = defaultdict(list)
@@ -139,16 +146,22 @@ def refresh(
     written: its flags in memory are brought up to date too."""
     rows = list(
         model.objects.filter(city_id=city_id, indicator_id=indicator_id).values_list(
-            "pk", "year", "visibility", *FLAGS
+            "pk", "year", "visibility", "sample", *FLAGS
         )
     )
     wanted: dict[str, int | None] = {}
     for audience, seen in AUDIENCES.items():
+        # a real value of any year before a sample value
         best = max(
-            ((year, pk) for pk, year, visibility, *_f in rows if visibility in seen), default=None
+            (
+                (not sample, year, pk)
+                for pk, year, visibility, sample, *_f in rows
+                if visibility in seen
+            ),
+            default=None,
         )
-        wanted[audience] = best[1] if best else None
-    for pk, _year, _visibility, *flags in rows:
+        wanted[audience] = best[2] if best else None
+    for pk, _year, _visibility, _sample, *flags in rows:
         changes = {
             f"latest_{audience}": wanted[audience] == pk
             for audience, flag in zip(AUDIENCES, flags, strict=True)
@@ -161,23 +174,39 @@ def refresh(
             setattr(record, f"latest_{audience}", wanted[audience] == record.pk)
 
 
+def _same_pair(model: type[IndicatorValue], seen: tuple[str, ...], *, sample: bool) -> QuerySet:
+    """The values of the outer row's city and indicator an audience sees, real or sample."""
+    return model.objects.filter(
+        city_id=OuterRef("city_id"),
+        indicator_id=OuterRef("indicator_id"),
+        visibility__in=seen,
+        sample=sample,
+    )
+
+
+def _latest_year(model: type[IndicatorValue], seen: tuple[str, ...], *, sample: bool) -> Subquery:
+    return Subquery(
+        _same_pair(model, seen, sample=sample)
+        .values("city_id")
+        .annotate(top=Max("year"))
+        .values("top")
+    )
+
+
 def rebuild(model: type[IndicatorValue], median_model: type[IndicatorMedian] | None = None) -> int:
-    """Recompute every flag (one UPDATE per audience) and, given ``median_model``, every
+    """Recompute every flag (two UPDATEs per audience: the real values, then the sample
+    ones where no real value is seen) and, given ``median_model``, every
     stored median; the number of values."""
     for audience, seen in AUDIENCES.items():
-        latest_year = (
-            model.objects.filter(
-                city_id=OuterRef("city_id"),
-                indicator_id=OuterRef("indicator_id"),
-                visibility__in=seen,
-            )
-            .values("city_id")
-            .annotate(top=Max("year"))
-            .values("top")
-        )
         flag = f"latest_{audience}"
         model.objects.filter(**{flag: True}).update(**{flag: False})
-        model.objects.filter(visibility__in=seen, year=Subquery(latest_year)).update(**{flag: True})
+        model.objects.filter(
+            visibility__in=seen, sample=False, year=_latest_year(model, seen, sample=False)
+        ).update(**{flag: True})
+        # a sample value only where the audience sees no real value of the city's indicator
+        model.objects.filter(
+            visibility__in=seen, sample=True, year=_latest_year(model, seen, sample=True)
+        ).exclude(Exists(_same_pair(model, seen, sample=False))).update(**{flag: True})
     if median_model is not None:
         median_model.objects.all().delete()
         indicators = model.objects.values_list("indicator_id", flat=True).distinct()

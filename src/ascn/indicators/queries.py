@@ -118,7 +118,7 @@ def _own_latest(
     if scopes.secretariat or not (scopes.city_ids or scopes.member_state_ids):
         return {}
     own = IndicatorValue.objects.filter(
-        value_policy.owner_q(scopes), indicator_id__in=indicator_ids
+        value_policy.owner_q(scopes), indicator_id__in=indicator_ids, sample=False
     ).filter(Q(latest_shared=True) | Q(latest_any=True))
     rows = list(
         own.values_list(
@@ -170,7 +170,9 @@ def _swapped_median(
     if stop > start and offset <= start and stop <= offset + len(kept):
         window = [(Decimal(v), y, c) for v, y, c in kept[start - offset : stop - offset]]
     elif stop > start:
-        rows = IndicatorValue.objects.filter(indicator_id=indicator_id, latest_shared=True)
+        rows = IndicatorValue.objects.filter(
+            indicator_id=indicator_id, latest_shared=True, sample=False
+        )
         if size_class:
             rows = rows.filter(city__in=City.objects.filter(size_class_q(size_class)))
         window = list(
@@ -236,12 +238,19 @@ def city_summary(user: Actor, city: City) -> CitySummary:
     medians of every city's latest value — across the network and within the city's size
     class — over what the user may see. The years are read as plain rows (400 at 50
     indicators × 8 years); only each indicator's latest value is loaded whole."""
-    points: dict[int, list[TrendPoint]] = defaultdict(list)
-    latest_pk: dict[int, int] = {}
+    years: dict[int, list[tuple[bool, int, int, Decimal]]] = defaultdict(list)
     rows = values_for(user).filter(city=city).order_by("year")
-    for indicator_id, pk, year, value in rows.values_list("indicator_id", "pk", "year", "value"):
-        points[indicator_id].append(TrendPoint(year, value))
-        latest_pk[indicator_id] = pk
+    for indicator_id, sample, year, pk, value in rows.values_list(
+        "indicator_id", "sample", "year", "pk", "value"
+    ):
+        years[indicator_id].append((sample, year, pk, value))
+    points: dict[int, list[TrendPoint]] = {}
+    latest_pk: dict[int, int] = {}
+    for indicator_id, found_years in years.items():
+        # a real value of any year before a sample one; the trend of that kind alone
+        kind, _year, newest, _value = max(found_years, key=lambda r: (not r[0], r[1]))
+        latest_pk[indicator_id] = newest
+        points[indicator_id] = [TrendPoint(y, v) for s, y, _pk, v in found_years if s == kind]
     summary = CitySummary(city)
     if not points:
         return summary
@@ -277,14 +286,46 @@ class Comparison:
     def cell(self, indicator: Indicator, city: City) -> IndicatorValue | None:
         return self.latest.get((city.pk, indicator.pk))
 
+    def reporting(self, indicator: Indicator) -> int:
+        """How many of the cities have a value of ``indicator`` (real or sample)."""
+        return sum(1 for _c, i in self.latest if i == indicator.pk)
+
     def ranking(self, indicator: Indicator) -> list[IndicatorValue]:
-        """The cities' latest values of ``indicator``, best first by its direction (as
-        given for a neutral one); each keeps its year."""
-        rows = [v for (c, i), v in self.latest.items() if i == indicator.pk]
-        reverse = indicator.direction == "higher"
-        if indicator.direction == "neutral":
-            return sorted(rows, key=lambda v: v.city.name)
-        return sorted(rows, key=lambda v: v.value, reverse=reverse)
+        """The cities' latest *real* values of ``indicator``, best first (``ranked``)."""
+        return ranked(indicator, [v for (_c, i), v in self.latest.items() if i == indicator.pk])
+
+    def samples(self, indicator: Indicator) -> list[IndicatorValue]:
+        """The cities whose value of ``indicator`` is a sample (demo): shown apart, unranked."""
+        return sample_values([v for (_c, i), v in self.latest.items() if i == indicator.pk])
+
+
+def ranked(indicator: Indicator, rows: list[IndicatorValue]) -> list[IndicatorValue]:
+    """The real values among ``rows`` (sample values never rank among real ones), best
+    first by the indicator's direction (by city name for a neutral one); each keeps its
+    year."""
+    real = [v for v in rows if not v.sample]
+    if indicator.direction == "neutral":
+        return sorted(real, key=lambda v: v.city.name)
+    return sorted(real, key=lambda v: v.value, reverse=indicator.direction == "higher")
+
+
+def sample_values(rows: list[IndicatorValue]) -> list[IndicatorValue]:
+    """The sample values among ``rows``, by city name: never ranked."""
+    return sorted((v for v in rows if v.sample), key=lambda v: v.city.name)
+
+
+@dataclass
+class Ranking:
+    indicator: Indicator
+    real: list[IndicatorValue]  # best first
+    samples: list[IndicatorValue]  # demo only, by city name, not ranked
+
+
+def indicator_ranking(user: Actor, indicator: Indicator) -> Ranking:
+    """Every city's latest value of ``indicator`` the user may see: the real ones ranked,
+    the sample ones (demo) apart."""
+    rows = list(latest_values(user).filter(indicator=indicator).select_related("city"))
+    return Ranking(indicator, ranked(indicator, rows), sample_values(rows))
 
 
 def parse_city_slugs(text: str) -> list[str]:

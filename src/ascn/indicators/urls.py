@@ -7,6 +7,7 @@ urlpatterns = [
     path("indicators/", views.catalogue, name="indicator-catalogue"),
     path("cities/compare/", views.compare, name="city-compare"),
     path("cities/<slug:slug>/indicators/", views.city_indicators, name="city-indicators"),
+    path("indicators/<slug:slug>/", views.indicator_detail, name="indicator-detail"),
     path("cities/<slug:slug>/indicators/new/", views.value_new, name="indicator-value-new"),
     path("indicator-values/<int:value_id>/edit/", views.value_edit, name="indicator-value-edit"),
     path(

@@ -85,6 +85,18 @@ def city_indicators(request, slug: str):
     )
 
 
+@require_GET
+def indicator_detail(request, slug: str):
+    """One indicator of the catalogue and its ranking across every city: each city's latest
+    real value the user may see, with its year; sample values (demo) apart, unranked."""
+    indicator = get_object_or_404(queries.catalogue(), slug=slug)
+    return render(
+        request,
+        "indicators/indicator.html",
+        {"indicator": indicator, "ranking": queries.indicator_ranking(request.user, indicator)},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def value_new(request, slug: str):
@@ -234,7 +246,7 @@ def compare(request):
     # The chart shows the indicator asked for, or the one most of these cities report.
     shown = next(
         (i for i in comparison.indicators if i.slug == request.GET.get("indicator")),
-        max(comparison.indicators, key=lambda i: len(comparison.ranking(i)), default=None),
+        max(comparison.indicators, key=comparison.reporting, default=None),
     )
     rows = [
         {"indicator": i, "cells": [comparison.cell(i, c) for c in comparison.cities]}
@@ -250,6 +262,7 @@ def compare(request):
             "too_many": too_many,
             "shown": shown,
             "ranking": comparison.ranking(shown) if shown else [],
+            "sample_values": comparison.samples(shown) if shown else [],
             "spec": comparison_spec(comparison, shown) if shown else None,
             "max_compared": queries.MAX_COMPARED,
             "samples": any(v.sample for v in comparison.latest.values()),
