@@ -127,3 +127,22 @@ def test_with_only_sample_values_there_is_no_ranking_nor_median(client, pm25):
     assert "Ranking" not in text.split("Sample values (demo): not ranked")[0]
     assert "Jakarta: 5 µg/m³ (2023) sample" in text
     assert _network_median(client, "jakarta") == {"value": None, "cities": 0, "years": []}
+
+
+def test_the_indicator_ranking_is_paged_and_keeps_counting(client, pm25, monkeypatch):
+    # given five cities' real values and a page of two (at ASEAN scale: 50 of 3,000)
+    monkeypatch.setattr("ascn.indicators.views.RANKING_PAGE_SIZE", 2)
+    for slug, value in [("phuket", 10), ("bangkok", 20), ("hanoi", 30), ("jakarta", 40)]:
+        _enter(slug, 2023, str(value))
+    _enter("manila", 2023, "50")
+    # when the second page is asked for
+    response = client.get("/indicators/sdg-11-6-2/?page=2")
+    text = page_text(response)
+    # then it holds the third and fourth cities, numbered on from the first page
+    assert 'start="3"' in response.content.decode()
+    ranking = text.split("Ranking of the cities", 1)[1]
+    assert "Hanoi" in ranking and "Jakarta" in ranking
+    assert "Phuket" not in ranking and "Manila" not in ranking
+    assert "Page 2 of 3" in ranking
+    # and the catalogue links each indicator to its page
+    assert 'href="/indicators/sdg-11-6-2/"' in client.get("/indicators/").content.decode()

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -85,15 +86,21 @@ def city_indicators(request, slug: str):
     )
 
 
+RANKING_PAGE_SIZE = 50
+
+
 @require_GET
 def indicator_detail(request, slug: str):
     """One indicator of the catalogue and its ranking across every city: each city's latest
     real value the user may see, with its year; sample values (demo) apart, unranked."""
     indicator = get_object_or_404(queries.catalogue(), slug=slug)
+    ranking = queries.indicator_ranking(request.user, indicator)
+    # 50 cities a page: at ASEAN scale the ranking holds thousands
+    page = Paginator(ranking.real, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "indicators/indicator.html",
-        {"indicator": indicator, "ranking": queries.indicator_ranking(request.user, indicator)},
+        {"indicator": indicator, "ranking": ranking, "page": page},
     )
 
 
