@@ -282,3 +282,14 @@ def test_the_migration_counts_earlier_commitments_as_confirmed(deals):
     assert secured(deals) == Decimal("100000")
     page = page_text(deals.roles.session("cso_phuket").get(f"/engagements/{earlier.pk}/"))
     assert "before the city's confirmation was asked" in page
+
+
+def test_a_commitment_the_system_confirmed_shows_on_the_deal_page(deals):
+    # given a commitment confirmed by the system (the demo's seed confirms with no person)
+    engagement = deals.committed()
+    engagement_confirm(actor=None, engagement=engagement, version=engagement.version, confirm=True)
+    # then both sides' page says so, rather than failing on the missing person
+    for side in ("partner_adb", "cso_phuket"):
+        response = deals.roles.session(side).get(f"/engagements/{engagement.pk}/")
+        assert response.status_code == 200
+        assert "Confirmed for the city by the system" in page_text(response)
