@@ -205,3 +205,17 @@ def test_dismissing_keeps_the_flags_with_who_dismissed_them(roles, post):
     post_flag(actor=roles.user("cso_phuket"), post=post, reason="spam")
     assert PostFlag.objects.filter(post=post).count() == 2
     assert "Buy our sirens!" in page_text(client.get(QUEUE))
+
+
+def test_a_post_whose_author_left_is_shown_flagged_and_moderated_as_a_former_members(roles, post):
+    # given a flagged post whose author's account is then deleted (the post stays)
+    post_flag(actor=roles.user("cso_phuket"), post=post, reason="spam")
+    Post.objects.filter(pk=post.pk).update(author=None)
+    # then the thread, the flag page and the moderation queue name a former member
+    member = roles.session("cso_phuket")
+    thread = member.get(post.thread.get_absolute_url())
+    assert thread.status_code == 200 and "former member" in page_text(thread)
+    assert "former member" in page_text(member.get(flag_url(post)))
+    queue = roles.session("secretariat").get("/cooperation/moderation/")
+    assert queue.status_code == 200
+    assert "post by former member" in page_text(queue)

@@ -1,7 +1,8 @@
 """``{% load formats %}``: figures and moments for people (``core.formats``).
 
 ``{{ amount|money:currency }}`` (``money_whole`` rounds to units), ``{{ n|number }}``,
-``{{ share|percent }}``, ``{{ at|moment }}`` (``moment:"seconds"``). A day is Django's own
+``{{ share|percent }}``, ``{{ at|moment }}`` (``moment:"seconds"``), ``{{ user|person }}``
+(a name, else the e-mail; "former member" for an account that is gone). A day is Django's own
 ``{{ date|date }}`` (``DATE_FORMAT``: "4 Dec 2026")."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from ascn.core import formats
 
@@ -38,3 +40,10 @@ def percent(value: Any, places: Any = 1) -> str:
 @register.filter
 def moment(value: Any, precision: str = "") -> str:
     return formats.moment(value, seconds=precision == "seconds")
+
+
+@register.filter
+def person(user: Any) -> str:
+    """Who wrote or did something: their name, else their e-mail; a deleted account (None)
+    is a "former member" rather than an error."""
+    return user.get_full_name() if user is not None else _("former member")
