@@ -47,8 +47,10 @@ def test_a_researched_profile_is_matchable_and_an_empty_one_is_not(partners):
     by_slug = {org.slug: org for org in partners}
     assert by_slug["us-asean-smart-cities-partnership"].missing_for_matching == []
     assert by_slug["japan-mlit"].missing_for_matching == []
-    # nothing published about ADB's own mandate: it is not matched, and says so
-    assert by_slug["asian-development-bank"].missing_for_matching == ["focus_areas", "one_more"]
+    # ADB's Strategy 2030 as reported gives its focus areas and instruments: matchable
+    assert by_slug["asian-development-bank"].missing_for_matching == []
+    # nothing published about UNDP's mandate for the network: it is not matched, and says so
+    assert by_slug["undp"].missing_for_matching == ["focus_areas", "one_more"]
 
 
 def test_the_api_gives_the_sources_with_the_fields_they_give(partners, client):
