@@ -2,8 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 8000
 # pytest-xdist processes for `make test` (each has its own test database); 0 runs in one.
-# Three on two cores: the suite waits on browsers, servers and PostgreSQL as much as it computes.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 2
 UV := $(shell command -v uv 2>/dev/null)
 ifeq ($(UV),)
 UV := python3 -m uv
