@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import translation
 
 from ascn.accounts.services import user_create
-from ascn.network.management.commands.load_network import load_network
 from tests import factories
+from tests.network_seed import load_seed
 
 MEMBER_EMAIL = "member@example.org"
 MEMBER_PASSWORD = "quiet-harbour-lanterns-2026"
@@ -47,8 +47,8 @@ def _is_transactional(item: pytest.Item) -> bool:
 def _network_seed(request, django_db_setup, django_db_blocker):
     """Run the real seed loader once per test module, inside a transaction rolled back at the end.
 
-    Loading takes about 0.4 s on SQLite and 0.8 s on PostgreSQL (some 1,200 queries), too
-    slow to repeat for each of the hundreds of tests that read the network. Each test's own
+    The real loader runs once per test process; later modules get the rows it wrote
+    (``tests.network_seed``). Each test's own
     transaction (the ``db`` fixture) is a savepoint inside this one, so a test's writes are
     undone after it while the seed stays; other modules never see the seed.
 
@@ -64,7 +64,7 @@ def _network_seed(request, django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            counts = load_network()
+            counts = load_seed()
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -82,7 +82,7 @@ def network(_network_seed, db) -> dict[str, int]:
     Returns the counts of records the loader wrote, by kind.
     """
     if _network_seed is None:
-        return load_network()
+        return load_seed()
     return dict(_network_seed)
 
 

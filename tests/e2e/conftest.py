@@ -20,7 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 
-from ascn.network.management.commands.load_network import load_network
+from tests.network_seed import load_seed
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -94,10 +94,10 @@ def live_network(live_server, transactional_db) -> dict[str, int]:
     """The real network seed in the database the live server reads.
 
     ``tests/conftest.py``'s ``network`` fixture keeps the seed in a transaction the live
-    server's own connection cannot see, so the browser tests load it for real (about half a
-    second); ``transactional_db`` empties the tables again after each test.
+    server's own connection cannot see, so the browser tests commit it (``tests.network_seed``);
+    ``transactional_db`` empties the tables again after each test.
     """
-    return load_network()
+    return load_seed()
 
 
 @pytest.fixture
