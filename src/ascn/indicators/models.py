@@ -26,6 +26,9 @@ class Direction(models.TextChoices):
     NEUTRAL = "neutral", _("neither: read in context")
 
 
+DIRECTION_LABELS = dict(Direction.choices)
+
+
 class Indicator(models.Model):
     """One indicator of the catalogue, loaded from ``indicators/seed/catalogue.yaml``."""
 
@@ -79,6 +82,12 @@ class Indicator(models.Model):
     @property
     def unit_label(self) -> str:
         return gettext(self.unit) if self.unit else ""
+
+    @property
+    def direction_label(self) -> str:
+        """``get_direction_display()`` without hashing every choice's lazy text on each call
+        (a comparison or a city's page names the direction of fifty indicators)."""
+        return str(DIRECTION_LABELS.get(self.direction, self.direction))
 
     @property
     def is_percentage(self) -> bool:

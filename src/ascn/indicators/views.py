@@ -3,7 +3,10 @@ forms, the verifier's answer, and the comparison of up to six cities."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from html import escape
+from itertools import groupby
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -23,7 +26,13 @@ from ascn.core.views import filtered_page, render_results, send_form, sign_in_fi
 from ascn.indicators import queries
 from ascn.indicators.charts import comparison_spec
 from ascn.indicators.forms import CatalogueFilterForm, ProjectTargetForm, ValueForm, VerifyForm
-from ascn.indicators.models import IndicatorValue, ProjectIndicator, Verification
+from ascn.indicators.models import (
+    Framework,
+    Indicator,
+    IndicatorValue,
+    ProjectIndicator,
+    Verification,
+)
 from ascn.indicators.permissions import value_policy
 from ascn.indicators.services import (
     project_indicator_remove,
@@ -39,6 +48,23 @@ from ascn.plans.queries import projects_for
 # The whole catalogue fits one page (66 entries today), so that its framework groups are
 # never split across pages.
 CATALOGUE_PAGE = 500
+
+
+class FrameworkGroup(NamedTuple):
+    grouper: str  # the framework's name, in the reader's language
+    list: list[Any]
+
+
+def by_framework(
+    rows: Iterable[Any], indicator: Callable[[Any], Indicator]
+) -> list[FrameworkGroup]:
+    """Rows already in catalogue order, in runs of one framework (as ``{% regroup %}`` gives
+    them, with each framework's name translated once rather than once a row)."""
+    names = dict(Framework.choices)
+    return [
+        FrameworkGroup(str(names.get(code, code)), list(run))
+        for code, run in groupby(rows, key=lambda row: indicator(row).framework)
+    ]
 
 
 @require_GET
@@ -79,6 +105,7 @@ def city_indicators(request, slug: str):
         {
             "city": city,
             "summary": summary,
+            "frameworks": by_framework(summary.rows, lambda row: row.indicator),
             "can_enter": _enters_for(request.user, city),
             "pending": pending,
             "samples": any(row.latest.sample for row in summary.rows),
@@ -266,6 +293,7 @@ def compare(request):
             "city_choices": _city_choices({c.slug for c in comparison.cities}),
             "comparison": comparison,
             "rows": rows,
+            "frameworks": by_framework(rows, lambda row: row["indicator"]),
             "too_many": too_many,
             "shown": shown,
             "ranking": comparison.ranking(shown) if shown else [],
