@@ -146,3 +146,29 @@ def test_the_indicator_ranking_is_paged_and_keeps_counting(client, pm25, monkeyp
     assert "Page 2 of 3" in ranking
     # and the catalogue links each indicator to its page
     assert 'href="/indicators/sdg-11-6-2/"' in client.get("/indicators/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("direction", "expected"),
+    [
+        ("lower", ["Bangkok", "Hanoi", "Phuket", "Jakarta"]),
+        ("higher", ["Jakarta", "Phuket", "Bangkok", "Hanoi"]),
+        ("neutral", ["Bangkok", "Jakarta", "Hanoi", "Phuket"]),  # "DKI Jakarta"
+    ],
+)
+def test_the_ranking_follows_the_indicators_direction_and_ties_go_by_city_name(
+    client, pm25, direction, expected
+):
+    # given four cities' values, two of them equal, and a sample value that never ranks
+    Indicator.objects.filter(pk=pm25.pk).update(direction=direction)
+    for slug, value in [("phuket", 20), ("hanoi", 10), ("bangkok", 10), ("jakarta", 30)]:
+        _enter(slug, 2023, str(value))
+    _enter("manila", 2023, "1", sample=True)
+    # when anyone reads the indicator's page
+    ranking = page_text(client.get("/indicators/sdg-11-6-2/")).split("Ranking of the cities")[1]
+    # then the cities come best first for the direction (by name where it is neutral), equal
+    # values by city name, and the sample value stands apart after the ranking
+    ranked, samples = ranking.split("Sample values (demo): not ranked")
+    positions = [ranked.index(f"{name} :") for name in expected]
+    assert positions == sorted(positions)
+    assert "Manila" not in ranked and "Manila" in samples

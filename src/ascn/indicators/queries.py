@@ -322,15 +322,27 @@ def sample_values(rows: list[IndicatorValue]) -> list[IndicatorValue]:
 @dataclass
 class Ranking:
     indicator: Indicator
-    real: list[IndicatorValue]  # best first
+    real: QuerySet[IndicatorValue]  # best first, ordered by the database (paged by the view)
     samples: list[IndicatorValue]  # demo only, by city name, not ranked
 
 
+def ranking_order(indicator: Indicator) -> list[str]:
+    """``ranked``'s order as the database's: best value first, by the indicator's direction
+    (by city name for a neutral one); equal values by city name."""
+    if indicator.direction == "neutral":
+        return ["city__name", "pk"]
+    return ["-value" if indicator.direction == "higher" else "value", "city__name", "pk"]
+
+
 def indicator_ranking(user: Actor, indicator: Indicator) -> Ranking:
-    """Every city's latest value of ``indicator`` the user may see: the real ones ranked,
-    the sample ones (demo) apart."""
-    rows = list(latest_values(user).filter(indicator=indicator).select_related("city").order_by())
-    return Ranking(indicator, ranked(indicator, rows), sample_values(rows))
+    """Every city's latest value of ``indicator`` the user may see: the real ones ranked by
+    the database (a page of them is read, not all 3,000), the sample ones (demo) apart."""
+    rows = latest_values(user).filter(indicator=indicator).select_related("city")
+    return Ranking(
+        indicator,
+        rows.filter(sample=False).order_by(*ranking_order(indicator)),
+        list(rows.filter(sample=True).order_by("city__name")),
+    )
 
 
 def parse_city_slugs(text: str) -> list[str]:
