@@ -5,11 +5,13 @@ its flags, and the flags stay as history."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ascn.accounts.models import Notification, NotificationPreference
 from ascn.cooperation.models import FlagResolution, Post, PostFlag
-from ascn.cooperation.services import post_create, post_flag, post_hide
+from ascn.cooperation.services import post_create, post_flag, post_hide, thread_moderate
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied
 from ascn.portal import workspace
 from tests.conftest import page_text
@@ -69,6 +71,26 @@ def test_flagging_again_changes_the_one_flag_and_tells_nobody_again(roles, post)
     flag = PostFlag.objects.get(post=post)
     assert (flag.reason, flag.note) == ("off_topic", "Not about floods.")
     assert Notification.objects.filter(kind="post.flagged").count() == 1
+
+
+def test_the_report_form_shows_ones_open_flag_to_change_it(roles, post):
+    # given a member who reported the post as off-topic with a note
+    client = roles.session("cso_phuket")
+    client.post(flag_url(post), {"reason": "off_topic", "note": "Not about floods."})
+    # when she opens the report form again
+    response = client.get(flag_url(post))
+    page = response.content.decode()
+    # then it says she reported it, with her reason chosen and her note in the box
+    assert "Change your report" in page_text(response)
+    assert re.search(r'value="off_topic"[^>]*\b(checked|selected)', page)
+    assert "Not about floods.</textarea>" in page
+    # and saving it changes the one flag
+    client.post(flag_url(post), {"reason": "spam", "note": ""})
+    flag = PostFlag.objects.get(post=post)
+    assert (flag.reason, flag.note) == ("spam", "")
+    # another member's form is empty
+    other = page_text(roles.session("nr_th").get(flag_url(post)))
+    assert "Report a post" in other and "Change your report" not in other
 
 
 def test_a_secretariat_member_who_chose_the_app_only_gets_no_email(roles, post, mailoutbox):
@@ -205,6 +227,26 @@ def test_dismissing_keeps_the_flags_with_who_dismissed_them(roles, post):
     post_flag(actor=roles.user("cso_phuket"), post=post, reason="spam")
     assert PostFlag.objects.filter(post=post).count() == 2
     assert "Buy our sirens!" in page_text(client.get(QUEUE))
+
+
+def test_hiding_a_thread_closes_its_posts_flags_and_empties_the_queue(roles, post):
+    # given two members' flags on a post
+    post_flag(actor=roles.user("cso_phuket"), post=post, reason="spam")
+    post_flag(actor=roles.user("nr_th"), post=post, reason="abusive")
+    secretariat = roles.user("secretariat")
+    mark = AuditMark()
+    # when the Secretariat hides the whole thread
+    thread_moderate(actor=secretariat, thread=post.thread, hidden=True)
+    # then the flags are closed as acted on, kept as history, and the queue is empty
+    flags = PostFlag.objects.filter(post=post)
+    assert {f.resolution for f in flags} == {FlagResolution.HIDDEN}
+    assert all(f.resolved_by == secretariat and f.resolved_at for f in flags)
+    entry = mark.only("cooperation.thread.moderated")
+    assert entry.changes["open_flags"] == {"before": 2, "after": 0}
+    assert "Buy our sirens!" not in page_text(roles.session("secretariat").get(QUEUE))
+    # and showing the thread again does not reopen them
+    thread_moderate(actor=secretariat, thread=post.thread, hidden=False)
+    assert not PostFlag.objects.filter(resolved_at__isnull=True).exists()
 
 
 def test_a_post_whose_author_left_is_shown_flagged_and_moderated_as_a_former_members(roles, post):

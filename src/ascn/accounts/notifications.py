@@ -46,6 +46,7 @@ from ascn.accounts.models import (
     User,
 )
 from ascn.core import languages, site
+from ascn.core.permissions import scopes_of
 
 # Every kind of notification the platform sends, with what a person reads when choosing how
 # to receive it (Notifications settings). A kind not listed here cannot be notified.
@@ -78,6 +79,17 @@ KINDS: dict[str, Promise] = {
     "meeting.cancelled": gettext_lazy("The Secretariat cancels your registration for a meeting"),
     "invitation.accepted": gettext_lazy("An invitation you sent is accepted"),
 }
+
+# Kinds only the Secretariat is sent: its members' settings offer them, no one else's.
+SECRETARIAT_KINDS = frozenset({"post.flagged"})
+
+
+def kinds_for(user: Any) -> dict[str, Promise]:
+    """The kinds ``user`` may be sent, each with its label (``KINDS``' order)."""
+    if scopes_of(user).secretariat:
+        return dict(KINDS)
+    return {kind: label for kind, label in KINDS.items() if kind not in SECRETARIAT_KINDS}
+
 
 # What a notice says: a plain string (the same for everyone), a lazy string, or a callable
 # returning the words in the active language.

@@ -46,7 +46,13 @@ from ascn.accounts.forms import (
 )
 from ascn.accounts.lockout import forget_own_failures
 from ascn.accounts.models import ApiToken, Delivery, Membership, User
-from ascn.accounts.notifications import KINDS, mark_read, notifications_for, preferences_of
+from ascn.accounts.notifications import (
+    KINDS,
+    kinds_for,
+    mark_read,
+    notifications_for,
+    preferences_of,
+)
 from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.forms import form_error
@@ -470,7 +476,7 @@ def notification_settings(request):
         chosen |= {k: v for k, v in request.POST.items() if k in KINDS}
     rows = [
         {"kind": kind, "label": label, "delivery": chosen[kind], "error": errors.get(kind, "")}
-        for kind, label in KINDS.items()
+        for kind, label in kinds_for(request.user).items()
     ]
     return render(
         request,

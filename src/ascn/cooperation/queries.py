@@ -98,6 +98,13 @@ def flagged_by(user: Actor, posts: list[Post]) -> set[int]:
     return set(open_flags().filter(member=user, post__in=posts).values_list("post_id", flat=True))
 
 
+def my_open_flag(user: Actor, post: Post) -> PostFlag | None:
+    """``user``'s open flag on ``post``, if any (the report form then changes it)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return open_flags().filter(member=user, post=post).first()
+
+
 def forum_index(user: Actor) -> list[FocusArea]:
     visible = Q(threads__hidden=False) if not can_moderate(user) else Q()
     return list(

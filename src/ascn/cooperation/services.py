@@ -356,7 +356,8 @@ def _require_moderator(actor: Actor) -> None:
 def thread_moderate(
     *, actor: Actor, thread: Thread, locked: bool | None = None, hidden: bool | None = None
 ) -> Thread:
-    """Lock or hide (and undo either) a thread."""
+    """Lock or hide (and undo either) a thread. Hiding it closes the open flags of its posts
+    as "post hidden": the Secretariat has acted on them, and they stay as history."""
     _require_moderator(actor)
     thread = lock(thread)
     before = audit.snapshot(thread, ["locked", "hidden"])
@@ -367,6 +368,12 @@ def thread_moderate(
     changes = audit.diff(before, audit.snapshot(thread, ["locked", "hidden"]))
     if changes:
         thread.save(update_fields=["locked", "hidden", "updated_at"])
+        if "hidden" in changes and thread.hidden:
+            closed = _close_flags(
+                actor, PostFlag.objects.filter(post__thread=thread), FlagResolution.HIDDEN
+            )
+            if closed:
+                changes["open_flags"] = {"before": closed, "after": 0}
         audit_and_announce(actor, "cooperation.thread.moderated", thread, changes)
     return thread
 
@@ -435,10 +442,12 @@ def _open_flags(post: Post) -> QuerySet[PostFlag]:
     return PostFlag.objects.filter(post=post, resolved_at__isnull=True)
 
 
-def _close_flags(actor: Actor, post: Post, resolution: str) -> int:
-    """Close the post's open flags with ``resolution``; they stay as its history."""
+def _close_flags(actor: Actor, post: Post | QuerySet[PostFlag], resolution: str) -> int:
+    """Close the open flags of a post (or of the given flags) with ``resolution``; they stay
+    as its history."""
     now = timezone.now()
-    return _open_flags(post).update(
+    flags = _open_flags(post) if isinstance(post, Post) else post.filter(resolved_at__isnull=True)
+    return flags.update(
         resolution=resolution, resolved_at=now, resolved_by=user_or_none(actor), updated_at=now
     )
 

@@ -200,7 +200,10 @@ def post_flagging(request, pk: int):
     post = found(queries.post_for(request.user, pk), _("Post not found."))
     if post.author_id == request.user.pk:
         raise PermissionDenied(_("You cannot flag your own post."))
-    form = FlagForm(request.POST or None)
+    # flagging again changes one's open flag: the form shows it as it stands
+    mine = queries.my_open_flag(request.user, post)
+    initial = {"reason": mine.reason, "note": mine.note} if mine else None
+    form = FlagForm(request.POST or None, initial=initial)
     if request.method == "POST":
         sent = send_form(
             request,
@@ -215,7 +218,10 @@ def post_flagging(request, pk: int):
     else:
         status = 200
     return render(
-        request, "cooperation/post_flag.html", {"post": post, "form": form}, status=status
+        request,
+        "cooperation/post_flag.html",
+        {"post": post, "form": form, "mine": mine},
+        status=status,
     )
 
 
