@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ascn.cooperation.models import CaseStudy, CityPartnership, FlagReason
-from ascn.cooperation.services import FLAG_NOTE_MAX, MAX_POST_CHARS
+from ascn.cooperation.services import FLAG_NOTE_MAX, MAX_POST_CHARS, PARTNERSHIP_FIELDS
 from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import City, FocusArea
@@ -94,19 +94,7 @@ class PartnershipForm(VersionedForm):
     """Record or edit a twinning; the city menu holds only the cities the person may speak
     for, and a partnership's ASCN city stays what it was recorded with."""
 
-    FIELDS = (
-        "city",
-        "partner_city",
-        "partner_name",
-        "partner_country",
-        "purpose",
-        "start_date",
-        "end_date",
-        "outcomes",
-        "source",
-        "sources",
-        "visibility",
-    )
+    FIELDS = tuple(PARTNERSHIP_FIELDS)
 
     city = CityChoiceField(label=_("ASCN city"), queryset=None, to_field_name="slug")
     partner_city = CityChoiceField(

@@ -36,6 +36,7 @@ from ascn.core.services import (
     free_slug,
     lock,
     lock_version,
+    no_unknown_field,
     save_fields,
     save_new,
     save_version,
@@ -94,9 +95,7 @@ def partnership_create(
 ) -> CityPartnership:
     """Record a twinning of ``city`` with another city (an ASCN city, or any by name).
     ``sample``: the demo's illustrative data, never set from a form or the API."""
-    unknown = set(optional) - set(PARTNERSHIP_FIELDS)
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(optional, PARTNERSHIP_FIELDS)
     partnership = CityPartnership(
         city=city, partner_city=partner_city, sample=sample, **_strip(optional)
     )
@@ -151,9 +150,7 @@ def partnership_update(
     if actor is not None:
         partnership_policy.require(actor, "change", partnership)
     partnership = lock_version(partnership, version)
-    unknown = set(changes) - PARTNERSHIP_EDITABLE
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(changes, PARTNERSHIP_EDITABLE)
     before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
     changes = _strip(changes)
     for key in _CLEARABLE_TEXT:
@@ -228,9 +225,7 @@ def case_study_create(
     ``slug``, its address is made from the title (``-2``, ``-3``… when taken). ``sample``:
     the demo's illustrative data, never set from a form or the API."""
     _require_curator(actor)
-    unknown = set(optional) - set(CASE_STUDY_FIELDS)
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(optional, CASE_STUDY_FIELDS)
     study = CaseStudy(focus_area=focus_area, sample=sample, **_strip(optional))
     study.title, study.problem, study.solution = (
         (title or "").strip(),
@@ -255,9 +250,7 @@ def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes
     if actor is not None:
         case_study_policy.require(actor, "change", study)
     study = lock_version(study, version)
-    unknown = set(changes) - CASE_STUDY_EDITABLE
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(changes, CASE_STUDY_EDITABLE)
     before = audit.snapshot(study, CASE_STUDY_FIELDS)
     old_provider = study.provider
     changes = _strip(changes)

@@ -164,6 +164,14 @@ def only_fields(changes: dict[str, Any], allowed: Iterable[str]) -> None:
         raise InvalidInput(_("These cannot be changed here: %s") % ", ".join(sorted(unknown)))
 
 
+def no_unknown_field(changes: Iterable[str], allowed: Iterable[str]) -> None:
+    """Refuse (422) a change to any field but the ``allowed`` ones, naming the first of them
+    (alphabetically) as the field at fault, so that a form shows the refusal beside it."""
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise InvalidInput(_("Unknown field: %s") % unknown[0], field=unknown[0])
+
+
 def action_name(obj: models.Model, verb: str) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
 

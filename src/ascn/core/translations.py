@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.models import Translatable, VersionedModel
+from ascn.core.permissions import ScopedPolicy
 from ascn.core.services import lock_version, save_fields
 
 if TYPE_CHECKING:
@@ -73,6 +74,20 @@ class Target:
     may_translate: Callable[[Actor, Any], bool]
     visible: Callable[[Actor], models.QuerySet]
     lookup: str = "slug"
+
+    @classmethod
+    def of_policy(
+        cls, kind: str, policy: ScopedPolicy[Any], records: models.QuerySet, *, lookup: str = "slug"
+    ) -> Target:
+        """A kind of record that those who may change one translate, and of which a person
+        sees the ``records`` that ``policy`` shows them."""
+        return cls(
+            kind=kind,
+            model=records.model,
+            may_translate=lambda user, obj: policy.can(user, "change", obj),
+            visible=lambda user: policy.visible(user, records.all()),
+            lookup=lookup,
+        )
 
 
 TARGETS: dict[str, Target] = {}

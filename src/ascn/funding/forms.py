@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
 from ascn.core.visibility import Visibility
+from ascn.funding.services import PROGRAMME_RECORD_FIELDS
 from ascn.network.models import FocusArea, MemberState
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
@@ -61,24 +62,7 @@ class ProgrammeForm(forms.Form):
     only among the organisations the person may add programmes for); the slug comes from
     the name."""
 
-    record_fields = [
-        "name",
-        "description",
-        "total_amount",
-        "currency",
-        "max_award_amount",
-        "period_start",
-        "period_end",
-        "period_label",
-        "eligible_countries",
-        "eligible_focus_areas",
-        "eligible_stages",
-        "instruments",
-        "website",
-        "visibility",
-        "source",
-        "sources",
-    ]
+    record_fields = PROGRAMME_RECORD_FIELDS
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     sponsor = forms.ChoiceField(label=_("Sponsor"))

@@ -87,9 +87,10 @@ AUDIT_VERBS = {
 }
 
 
-PROGRAMME_FIELDS = [
+# A programme's own fields, as its form edits them and its audit snapshot holds them (the
+# snapshot adds the implementer, a link, by its id).
+PROGRAMME_RECORD_FIELDS = [
     "name",
-    "implementer",
     "description",
     "total_amount",
     "currency",
@@ -118,7 +119,7 @@ class MoneyConflict(DomainError):
 
 
 def _snapshot(programme: Programme) -> dict[str, Any]:
-    snap = audit.snapshot(programme, [f for f in PROGRAMME_FIELDS if f != "implementer"])
+    snap = audit.snapshot(programme, PROGRAMME_RECORD_FIELDS)
     snap["implementer"] = programme.implementer_id
     return snap
 

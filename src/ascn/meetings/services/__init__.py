@@ -131,6 +131,16 @@ def meeting_slug_for(title: str, *, start: dt.date | None = None) -> str:
     return free_slug(Meeting, base)
 
 
+def _only_meeting_fields(values: dict[str, Any]) -> None:
+    """Refuse (422) values for anything but the meeting's own fields, naming them all."""
+    unknown = set(values) - set(MEETING_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            field=min(unknown),
+        )
+
+
 @transaction.atomic
 def meeting_create(
     *, actor: Actor, slug: str = "", values: dict[str, Any], sample: bool = False
@@ -138,12 +148,7 @@ def meeting_create(
     """A new meeting; its slug is made from the title when none is given. ``sample``: the
     demo's illustrative data (``load_sample_meetings``), never set from a form or the API."""
     require_meeting_runner(actor)
-    unknown = set(values) - set(MEETING_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
-            field=min(unknown),
-        )
+    _only_meeting_fields(values)
     if not (values.get("title") or "").strip():
         raise InvalidInput(_("Give the meeting a title."), field="title")
     if not slug:
@@ -171,12 +176,7 @@ def meeting_update(
     Returns the meeting and whether anything changed (nothing is audited otherwise).
     """
     require_meeting_runner(actor)
-    unknown = set(values) - set(MEETING_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
-            field=min(unknown),
-        )
+    _only_meeting_fields(values)
     meeting = lock(meeting)
     if version is None and actor is not None:
         raise InvalidInput(_("The version you edited is required."), field="version")
