@@ -17,7 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, URLPattern, path, resolve, reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import capfirst
@@ -378,4 +378,13 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
             "stale": status == 409,
         },
         status=status,
+    )
+
+
+def translations_path(prefix: str, kind: str) -> URLPattern:
+    """The route of a record's translations page: ``<prefix>translations/``, where ``prefix``
+    holds the record's key as ``key`` (``"plans/<int:key>/"``), named ``<kind>-translations``
+    after the kind its app registers (``core.translations.register``)."""
+    return path(
+        f"{prefix}translations/", translations_page, {"kind": kind}, name=f"{kind}-translations"
     )
