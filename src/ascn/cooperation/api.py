@@ -29,7 +29,7 @@ from ascn.cooperation.services import (
     partnership_update,
     post_flag,
 )
-from ascn.core.api import AppRouter, ShapedRows
+from ascn.core.api import AppRouter, ShapedRows, fields_of
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.network.models import City, FocusArea
@@ -52,15 +52,11 @@ def partnership_out(p: CityPartnership) -> dict:
         "partner_name": p.partner_name,
         "partner_country": p.partner_country or None,
         "partner_city": _city(p.partner_city),
-        "purpose": p.purpose,
-        "start_date": p.start_date,
-        "end_date": p.end_date,
+        **fields_of(p, "purpose start_date end_date"),
         "outcomes": p.outcomes or None,
         "source": p.source or None,
         "sources": p.sources or [],
-        "visibility": p.visibility,
-        "sample": p.sample,
-        "version": p.version,
+        **fields_of(p, "visibility sample version"),
     }
 
 
@@ -113,9 +109,7 @@ def _case_study_detail(request, slug: str) -> dict:
     study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
     return {
         **case_study_out(study),
-        "version": study.version,
-        "problem": study.problem,
-        "solution": study.solution,
+        **fields_of(study, "version problem solution"),
         "results": study.results or None,
         "source": study.source or None,
         "sources": study.sources or [],
@@ -258,8 +252,5 @@ def posts_flag(request, post_id: int, payload: FlagIn):
     flag = post_flag(actor=request.user, post=post, **payload.dict())
     return {
         "post": flag.post_id,
-        "reason": flag.reason,
-        "note": flag.note,
-        "created_at": flag.created_at,
-        "updated_at": flag.updated_at,
+        **fields_of(flag, "reason note created_at updated_at"),
     }
