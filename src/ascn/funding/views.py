@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -139,7 +138,6 @@ def programme_new(request):
         form = ProgrammeForm(initial=initial, sponsors=sponsors, organisations=organisations)
         return _programme_form_page(request, form)
     form = ProgrammeForm(request.POST, sponsors=sponsors, organisations=organisations)
-    created: list[Programme] = []
 
     def save(data):
         sponsor = next(o for o in sponsors if o.slug == data["sponsor"])
@@ -147,16 +145,14 @@ def programme_new(request):
         if not base:
             raise InvalidInput(_("Name the programme in Latin letters."), field="name")
         values = _programme_values(request, form)
-        created.append(
-            programme_create(
-                actor=request.user,
-                slug=free_slug(Programme, base),
-                sponsor=sponsor,
-                name=values.pop("name"),
-                total_amount=values.pop("total_amount"),
-                currency=values.pop("currency"),
-                **values,
-            )
+        return programme_create(
+            actor=request.user,
+            slug=free_slug(Programme, base),
+            sponsor=sponsor,
+            name=values.pop("name"),
+            total_amount=values.pop("total_amount"),
+            currency=values.pop("currency"),
+            **values,
         )
 
     sent = send_form(
@@ -164,11 +160,9 @@ def programme_new(request):
         form,
         save,
         saved_message=_("The programme is recorded."),
-        next_url=reverse("programme-list"),
+        next_url=lambda programme: programme.get_absolute_url(),
     )
-    if sent.response:
-        return HttpResponseRedirect(created[0].get_absolute_url())
-    return _programme_form_page(request, form, status=sent.status)
+    return sent.response or _programme_form_page(request, form, status=sent.status)
 
 
 @login_required

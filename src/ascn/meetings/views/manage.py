@@ -78,20 +78,18 @@ def meeting_create_view(request):
     form = MeetingForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                meeting = meeting_create(actor=request.user, values=form.service_values())
-            except InvalidInput as exc:
-                form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    _("The meeting is created. Add its agenda next; it is on the public list."),
-                )
-                return redirect("meeting-manage", slug=meeting.slug)
-        else:
-            status = 422
+        sent = send_form(
+            request,
+            form,
+            lambda data: meeting_create(actor=request.user, values=form.service_values()),
+            saved_message=_(
+                "The meeting is created. Add its agenda next; it is on the public list."
+            ),
+            next_url=lambda meeting: reverse("meeting-manage", args=[meeting.slug]),
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
     return render(
         request, "meetings/manage/meeting_form.html", {"form": form, "meeting": None}, status=status
     )
