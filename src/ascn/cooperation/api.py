@@ -1,8 +1,6 @@
 """API of cooperation: read the partnerships and case studies you may see; the Secretariat
 keeps the knowledge bank, a city's officers and representatives its partnerships."""
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
@@ -29,7 +27,7 @@ from ascn.cooperation.services import (
     partnership_update,
     post_flag,
 )
-from ascn.core.api import AppRouter, ShapedRows, fields_of
+from ascn.core.api import AppRouter, ShapedRows, fields_of, patch_values
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.network.models import City, FocusArea
@@ -178,8 +176,7 @@ def partnerships_update(request, partnership_id: int, payload: PartnershipPatch)
     out are kept; `null` clears what may be cleared. Send the `version` you read (409 when
     stale). Its ASCN city stays. The same people as for recording it."""
     partnership = found(queries.partnerships_for(request.user).filter(pk=partnership_id).first())
-    data: dict[str, Any] = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     if "sources" in data:
         data["sources"] = sources_in(data["sources"])
     if "partner_city" in data:
@@ -221,8 +218,7 @@ def case_studies_update(request, slug: str, payload: CaseStudyPatch):
     """Edit a case study (the Secretariat). Fields left out are kept; `null` clears what may
     be cleared. Send the `version` you read (409 when stale). Its address stays."""
     study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
-    data: dict[str, Any] = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     if "sources" in data:
         data["sources"] = sources_in(data["sources"])
     if "focus_area" in data:

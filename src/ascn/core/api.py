@@ -206,6 +206,13 @@ def fields_of(record: Any, names: str) -> dict[str, Any]:
     return {name: getattr(record, name) for name in names.split()}
 
 
+def patch_values(payload: Schema) -> tuple[int, dict[str, Any]]:
+    """What a PATCH sends: the ``version`` the caller read, and the fields it sends (a field
+    left out is kept; one sent as null clears it where it may be cleared)."""
+    values = payload.dict(exclude_unset=True)
+    return values.pop("version"), values
+
+
 class ShapedRows:
     """A queryset whose rows are shaped into dicts only for the page that is returned."""
 

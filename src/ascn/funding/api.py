@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from ascn.core.api import ERRORS_READ, AppRouter, ShapedRows, fields_of
+from ascn.core.api import ERRORS_READ, AppRouter, ShapedRows, fields_of, patch_values
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.core.services import free_slug
@@ -238,8 +238,7 @@ def programmes_update(request, slug: str, payload: ProgrammePatch):
     """Edit a programme (members of its sponsor or implementer, or the Secretariat). Money
     in the programme's currency; send the `version` you read (409 when stale)."""
     programme = _programme_or_404(request, slug)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     if "total" in data:
         data["total_amount"] = _amount_in(data.pop("total"), programme.currency, "total")
     if "max_award" in data:
@@ -296,8 +295,7 @@ def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch)
     read (409 when stale)."""
     programme = _programme_or_404(request, slug)
     call = found(programme.calls.filter(pk=call_id).first())
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     if "description" in data and data["description"] is None:
         data["description"] = ""
     call = call_update(actor=request.user, call=call, version=version, **data)

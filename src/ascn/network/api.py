@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Status
 from pydantic import Field
 
-from ascn.core.api import SAME_FOR_EVERYONE, AppRouter, InputSchema, ShapedRows, fields_of
+from ascn.core.api import (
+    SAME_FOR_EVERYONE,
+    AppRouter,
+    InputSchema,
+    ShapedRows,
+    fields_of,
+    patch_values,
+)
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.network import queries
@@ -161,8 +168,7 @@ def member_states_update(
     Secretariat); send the `version` you read (409 when stale). A field sent as null is
     cleared; one left out is kept."""
     state = found(MemberState.objects.filter(code=code.upper()).first())
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     for key in ("official_name", "note", "source"):
         if key in data and data[key] is None:
             data[key] = ""

@@ -13,6 +13,7 @@ from ascn.core.api import (
     PageNumberCapped,
     ShapedRows,
     fields_of,
+    patch_values,
 )
 from ascn.core.cache import anonymous_response_cache
 from ascn.core.errors import InvalidInput
@@ -272,8 +273,7 @@ def projects_update(request, project_id: int, payload: ProjectPatch):
     when stale); fields left out are kept. A budget in a new currency needs
     `funding_secured` restated in it."""
     project = _project_or_404(request, project_id)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     budget = data.pop("budget", None)
     secured = data.pop("funding_secured", None)
     changes = data
@@ -449,8 +449,7 @@ def plans_update(request, plan_id: int, payload: PlanPatch):
     """Edit a `draft` or `returned` plan (its city's CSCO or the Secretariat). Send the
     `version` you read: a stale one gets 409 and nothing changes. Fields left out are kept."""
     plan = _plan_or_404(request, plan_id)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     plan_update(actor=request.user, plan=plan, version=version, **data)
     return plan_detail_out(_plan_or_404(request, plan_id))
 
