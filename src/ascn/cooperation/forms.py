@@ -104,20 +104,17 @@ class PartnershipForm(VersionedForm):
         required=False,
         empty_label=_("Not an ASCN city"),
     )
-    partner_name = forms.CharField(
-        label=_("Partner city"),
+    partner_name = line_field(
+        _("Partner city"),
         max_length=200,
-        required=False,
         help_text=_("Its name; empty when chosen above (the ASCN city's name is used)."),
     )
-    partner_country = forms.CharField(label=_("Partner's country"), max_length=100, required=False)
+    partner_country = line_field(_("Partner's country"), max_length=100)
     purpose = text_field(_("Purpose"), required=True, max_length=5000)
     start_date = date_field(_("Start"), required=False)
     end_date = date_field(_("End"), required=False, help_text=_("Empty while it lasts."))
     outcomes = text_field(_("Outcomes so far"), max_length=5000)
-    source = forms.CharField(
-        label=_("Source (as one line)"), max_length=300, required=False, help_text=SOURCE_HELP
-    )
+    source = line_field(_("Source (as one line)"), max_length=300, help_text=SOURCE_HELP)
     sources = SourceRowsField()
     visibility = forms.ChoiceField(
         label=_("Who sees it"),
@@ -215,9 +212,7 @@ class CaseStudyForm(VersionedForm):
     problem = text_field(_("Problem"), rows=6, required=True, max_length=20_000)
     solution = text_field(_("Solution"), rows=6, required=True, max_length=20_000)
     results = text_field(_("Results"), rows=5, max_length=20_000)
-    source = forms.CharField(
-        label=_("Source (as one line)"), max_length=300, required=False, help_text=SOURCE_HELP
-    )
+    source = line_field(_("Source (as one line)"), max_length=300, help_text=SOURCE_HELP)
     sources = SourceRowsField()
     visibility = forms.ChoiceField(label=_("Who sees it"), choices=Visibility.choices)
 

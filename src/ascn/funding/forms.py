@@ -103,10 +103,9 @@ class ProgrammeForm(forms.Form):
         label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
     visibility = forms.ChoiceField(label=_("Who may see it"))
-    source = forms.CharField(
-        label=_("Source"),
+    source = line_field(
+        _("Source"),
         max_length=300,
-        required=False,
         help_text=_("Where the programme and its figures are published."),
     )
     sources = SourceRowsField()
