@@ -67,6 +67,17 @@ def _registration(meeting: Meeting, value: str | None) -> Registration:
     return found(registration, _("Registration not found."))
 
 
+def _sent_again(request, form_class, meeting: Meeting, exc: StaleEdit):
+    """After a stale edit of the meeting: the form again with what was sent and why it was
+    not saved, carrying the saved version, so that saving it again is a deliberate choice."""
+    data = request.POST.copy()
+    data["version"] = str(Meeting.objects.get(pk=meeting.pk).version)
+    form = form_class(data)
+    form.is_valid()
+    form.add_error(None, exc.message)
+    return form
+
+
 def _person(registration: Registration) -> str:
     return registration.user.get_full_name() or registration.user.email
 
@@ -111,12 +122,7 @@ def meeting_edit(request, slug: str):
                     values=form.service_values(),
                 )
             except StaleEdit as exc:
-                current = Meeting.objects.get(pk=meeting.pk)
-                data = request.POST.copy()
-                data["version"] = str(current.version)  # saving again is a deliberate choice
-                form = MeetingForm(data)
-                form.is_valid()
-                form.add_error(None, exc.message)
+                form = _sent_again(request, MeetingForm, meeting, exc)
                 status, stale = 409, True
             except InvalidInput as exc:
                 form_error(form, exc)
@@ -383,12 +389,7 @@ def meeting_minutes(request, slug: str):
                         minutes=text,
                     )
                 except StaleEdit as exc:
-                    current = Meeting.objects.get(pk=meeting.pk)
-                    data = request.POST.copy()
-                    data["version"] = str(current.version)
-                    form = MinutesForm(data)
-                    form.is_valid()
-                    form.add_error(None, exc.message)
+                    form = _sent_again(request, MinutesForm, meeting, exc)
                     status = 409
                 except InvalidInput as exc:
                     form_error(form, exc)
