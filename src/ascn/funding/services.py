@@ -44,8 +44,8 @@ from ascn.funding.permissions import application_policy, programme_policy
 from ascn.funding.validation import (
     call_is_open,
     check_call,
+    check_max_award,
     check_programme,
-    check_requested,
     clean_programme_values,
     parse_amount,
     require_eligible,
@@ -282,7 +282,7 @@ def application_create(
             field="amount_requested",
         )
     amount = parse_amount(amount_requested, "amount_requested")
-    check_requested(programme, amount)
+    check_max_award(programme, amount)
     if call.closes_on < timezone.localdate():
         raise InvalidInput(_("This call is closed."), field="call")
     require_eligible(programme, project)
@@ -406,7 +406,7 @@ def application_transition(
                 field="call",
             )
         require_eligible(programme, application.project)
-        check_requested(programme, application.amount_requested)
+        check_max_award(programme, application.amount_requested)
         application.submitted_at = timezone.now()
     before = application.status
     application.status = target
@@ -503,12 +503,7 @@ def _award(
 ) -> Award:
     amount = parse_amount(amount, "amount")
     programme, application, target = _locked_application(actor, application, version, "award")
-    if programme.max_award_amount is not None and amount > programme.max_award_amount:
-        raise InvalidInput(
-            _("The programme awards at most %(amount)s per application.")
-            % {"amount": formats.money(programme.max_award_amount, programme.currency)},
-            field="amount",
-        )
+    check_max_award(programme, amount, field="amount")
     if amount > programme.balance:
         raise InvalidInput(
             _("Only %(amount)s remain in the programme.")
