@@ -82,6 +82,14 @@ def _strip(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
 
 
+def _nulls_cleared(changes: dict[str, Any], texts: tuple[str, ...]) -> dict[str, Any]:
+    """An edit's nulls as clearing leaves them: the ``texts`` empty, the sources none."""
+    cleared: dict[str, Any] = {key: "" for key in texts if key in changes and changes[key] is None}
+    if "sources" in changes and changes["sources"] is None:
+        cleared["sources"] = []
+    return {**changes, **cleared}
+
+
 @transaction.atomic
 def partnership_create(
     *,
@@ -153,11 +161,7 @@ def partnership_update(
     no_unknown_field(changes, PARTNERSHIP_EDITABLE)
     before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
     changes = _strip(changes)
-    for key in _CLEARABLE_TEXT:
-        if key in changes and changes[key] is None:
-            changes[key] = ""
-    if "sources" in changes and changes["sources"] is None:
-        changes["sources"] = []
+    changes = _nulls_cleared(changes, _CLEARABLE_TEXT)
     for key, value in changes.items():
         setattr(partnership, key, value)
     if "partner_city" in changes and partnership.partner_city is not None:
@@ -254,11 +258,7 @@ def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes
     before = audit.snapshot(study, CASE_STUDY_FIELDS)
     old_provider = study.provider
     changes = _strip(changes)
-    for key in ("results", "provider_name", "source"):
-        if key in changes and changes[key] is None:
-            changes[key] = ""
-    if "sources" in changes and changes["sources"] is None:
-        changes["sources"] = []
+    changes = _nulls_cleared(changes, ("results", "provider_name", "source"))
     for key, value in changes.items():
         setattr(study, key, value)
     if (
