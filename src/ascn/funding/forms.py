@@ -7,7 +7,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
+from ascn.core.forms import (
+    SourceRowsField,
+    VersionedForm,
+    date_field,
+    line_field,
+    sent_values,
+    text_field,
+)
 from ascn.core.visibility import Visibility
 from ascn.funding.services import PROGRAMME_RECORD_FIELDS
 from ascn.network.models import FocusArea, MemberState
@@ -156,17 +163,8 @@ class ProgrammeForm(forms.Form):
         return shown
 
 
-class CallEditForm(CallForm):
+class CallEditForm(VersionedForm, CallForm):
     """A call's dates, title and description. A call is open between its dates: closing it
     early is giving it an earlier closing date."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
     record_fields = ["title", "opens_on", "closes_on", "description"]
-
-    @classmethod
-    def initial_from(cls, call) -> dict:
-        return {"version": call.version, **{f: getattr(call, f) for f in cls.record_fields}}
-
-    def as_shown(self) -> dict:
-        return {f: self.cleaned_data.get(f) for f in self.record_fields}

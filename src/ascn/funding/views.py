@@ -25,7 +25,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
 from ascn.core.services import free_slug
-from ascn.core.views import edit_again, send_form, sign_in_first
+from ascn.core.views import edit_again, edit_page, send_form, sign_in_first
 from ascn.funding import queries
 from ascn.funding.forms import (
     ApplyForm,
@@ -36,7 +36,7 @@ from ascn.funding.forms import (
     ProgrammeForm,
     TransitionForm,
 )
-from ascn.funding.models import Application, Call, Programme
+from ascn.funding.models import Application, Programme
 from ascn.funding.permissions import programme_policy
 from ascn.funding.services import (
     ACTIONS,
@@ -209,35 +209,17 @@ def call_edit(request, slug: str, pk: int):
     programme = _programme_or_404(request, slug)
     programme_policy.require(request.user, "change", programme)
     call = found(programme.calls.filter(pk=pk).first(), _("Call not found."))
-    stale, status = None, 200
-    if request.method == "POST":
-        form = CallEditForm(request.POST)
-        sent = send_form(
-            request,
-            form,
-            lambda data: call_update(
-                actor=request.user,
-                call=call,
-                version=data["version"],
-                **{f: data[f] for f in CallEditForm.record_fields},
-            ),
-            saved_message=_("The call is saved."),
-            next_url=programme.get_absolute_url() + "#calls",
-            stale_edits=True,
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-        if sent.stale:
-            call = Call.objects.get(pk=call.pk)
-            stale, form = edit_again(request, form, call)
-    else:
-        form = CallEditForm(initial=CallEditForm.initial_from(call))
-    return render(
+    return edit_page(
         request,
-        "funding/call_form.html",
-        {"form": form, "programme": programme, "call": call, "stale": stale},
-        status=status,
+        call,
+        CallEditForm,
+        lambda version, values: call_update(
+            actor=request.user, call=call, version=version, **values
+        ),
+        template="funding/call_form.html",
+        saved_message=_("The call is saved."),
+        next_url=programme.get_absolute_url() + "#calls",
+        context={"programme": programme},
     )
 
 
