@@ -10,6 +10,7 @@ from ascn.cooperation.models import CaseStudy, CityPartnership, FlagReason
 from ascn.cooperation.services import FLAG_NOTE_MAX, MAX_POST_CHARS, PARTNERSHIP_FIELDS
 from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
 from ascn.core.visibility import Visibility
+from ascn.network.forms import CityChoiceField
 from ascn.network.models import City, FocusArea
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
@@ -52,13 +53,6 @@ class FlagForm(forms.Form):
         max_length=FLAG_NOTE_MAX,
         help_text=_("Only the Secretariat reads it; the post's author is not told who flagged."),
     )
-
-
-class CityChoiceField(forms.ModelChoiceField):
-    """A city chosen by its name (and its member state's, as two cities may share one)."""
-
-    def label_from_instance(self, obj: City) -> str:
-        return f"{obj.name} ({obj.member_state.name})"
 
 
 class FocusAreaChoiceField(forms.ModelChoiceField):

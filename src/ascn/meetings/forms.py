@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ascn.core.forms import date_field, line_field, text_field
 from ascn.meetings.models import Meeting, MeetingDocument
 from ascn.meetings.services import TIME_ZONES
+from ascn.network.forms import CityChoiceField
 from ascn.network.models import City, MemberState
 
 
@@ -34,11 +35,6 @@ def _time_zone_choices() -> list[tuple[str, str]]:
         (_("Asia"), [(z, z) for z in asia]),
         (_("Elsewhere"), [(z, z) for z in rest]),
     ]
-
-
-class CityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: City) -> str:
-        return f"{obj.name} ({obj.member_state.name})"
 
 
 class MeetingForm(forms.Form):
