@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
@@ -222,6 +223,18 @@ def back_office_delete(*, actor: Actor, obj: models.Model) -> None:
     going = [instance for instances in collector.data.values() for instance in instances]
     with events.deleting(*going):
         obj.delete()
+
+
+def save_with_file(obj: M, file: File, name: str, file_field: str = "file") -> M:
+    """Save a new uploaded document's row with its ``file`` stored as ``name``: the row is
+    validated first (``validate``, with the name in place), so that a refused one stores
+    nothing."""
+    stored = getattr(obj, file_field)
+    stored.name = name
+    validate(obj)
+    stored.save(name, file, save=False)
+    obj.save()
+    return obj
 
 
 def delete_with_file(obj: models.Model, file_field: str = "file") -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ascn.accounts.notifications import notify
 from ascn.core import audit, events
-from ascn.core.documents import check_pdf
+from ascn.core.documents import check_pdf, document_title
 from ascn.core.errors import InvalidInput, NotFound, StaleEdit
 from ascn.core.services import (
     audit_and_announce,
@@ -27,6 +27,7 @@ from ascn.core.services import (
     save_changes,
     save_fields,
     save_new,
+    save_with_file,
     user_or_none,
     validate,
 )
@@ -239,16 +240,12 @@ def meeting_document_upload(
         raise InvalidInput(_("Choose the kind of document."), field="kind")
     document = MeetingDocument(
         meeting=meeting,
-        title=(title or "").strip() or (file.name or "document")[:200],
+        title=document_title(title, file),
         kind=kind,
         size=size,
         uploaded_by=user_or_none(actor),
     )
-    name = f"meeting-{meeting.pk}.pdf"
-    document.file.name = name  # validated before anything is stored
-    validate(document)
-    document.file.save(name, file, save=False)
-    document.save()
+    save_with_file(document, file, f"meeting-{meeting.pk}.pdf")
     audit_and_announce(
         actor,
         "meetings.document.uploaded",
