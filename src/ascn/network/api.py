@@ -48,8 +48,10 @@ def officer_out(appointment: Appointment, *, signed_in: bool) -> dict:
     person = appointment.person
     return {
         "name": person.full_name,
-        **fields_of(appointment, "role designation designation_lines start_date"),
-        **fields_of(appointment, "start_date_precision end_date"),
+        **fields_of(
+            appointment,
+            "role designation designation_lines start_date start_date_precision end_date",
+        ),
         "email": (person.email or None) if signed_in else None,
         "phone": (person.phone or None) if signed_in else None,
     }
