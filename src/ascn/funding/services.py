@@ -241,9 +241,7 @@ def call_create(
 @transaction.atomic
 def call_update(*, actor: Actor, call: Call, version: int, **changes: Any) -> Call:
     programme_policy.require(actor, "change", call.programme)
-    call = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
-    if call.version != version:
-        raise StaleEdit(call, version)
+    call = lock_version(call, version)
     unknown = set(changes) - set(CALL_FIELDS)
     if unknown:
         field = sorted(unknown)[0]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ascn.accounts.notifications import notify
 from ascn.core import audit, events
 from ascn.core.documents import check_pdf, document_title
-from ascn.core.errors import InvalidInput, NotFound, StaleEdit
+from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.services import (
     audit_and_announce,
     delete_with_file,
@@ -178,11 +178,9 @@ def meeting_update(
     """
     require_meeting_runner(actor)
     _only_meeting_fields(values)
-    meeting = lock(meeting)
     if version is None and actor is not None:
         raise InvalidInput(_("The version you edited is required."), field="version")
-    if version is not None and meeting.version != version:
-        raise StaleEdit(meeting, version)
+    meeting = lock_version(meeting, version)
     return meeting, save_changes(
         actor, "meetings.meeting.updated", meeting, values, check=_check_meeting
     )
