@@ -15,7 +15,6 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from ascn.agreements.models import Agreement
@@ -29,8 +28,8 @@ from ascn.opendata import dictionary
 from ascn.opendata.imports import COLUMN_NAMES
 from ascn.partners.models import Organisation
 from ascn.plans import disclosure
-from ascn.plans.models import ActionPlan, Project
-from ascn.plans.permissions import plan_policy, project_policy
+from ascn.plans.models import Project
+from ascn.plans.queries import public_plans, public_projects
 
 Table = tuple[list[str], list[list[Any]]]
 # How to get a column's value when it is not the record's attribute of the column's name: a
@@ -69,18 +68,6 @@ def _cell(value: Any) -> Any:
 def codes(name: str) -> Callable[[Any], Any]:
     """A many-to-many relation's codes, separated by ``;``."""
     return lambda record: ";".join(item.code for item in getattr(record, name).all())
-
-
-def anonymous() -> AnonymousUser:
-    return AnonymousUser()
-
-
-def public_projects() -> QuerySet:
-    return project_policy.visible(anonymous(), Project.objects.all()).order_by()
-
-
-def public_plans() -> QuerySet:
-    return plan_policy.visible(anonymous(), ActionPlan.objects.all())
 
 
 def public_agreements() -> QuerySet:
