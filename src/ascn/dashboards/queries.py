@@ -43,8 +43,10 @@ from ascn.core.visibility import Visibility
 from ascn.dashboards.models import CityCount, DealTally, OrganisationTally, StateTally
 from ascn.deals.models import Engagement, EngagementStage
 from ascn.deals.queries import counted_stage
+from ascn.funding import queries as funding_queries
 from ascn.funding.models import Programme
 from ascn.network.models import City, FocusArea, MemberState
+from ascn.partners import queries as partners_queries
 from ascn.partners.models import Organisation
 from ascn.plans import codelists, disclosure, money
 from ascn.plans import queries as plans_queries
@@ -94,11 +96,11 @@ def public_projects(filters: Filters) -> QuerySet[Project]:
 
 
 def public_organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(visibility="public").order_by()
+    return partners_queries.public_organisations().order_by()
 
 
 def public_programmes() -> QuerySet[Programme]:
-    return Programme.objects.filter(visibility="public").order_by()
+    return funding_queries.public_programmes().order_by()
 
 
 def public_engagements(filters: Filters) -> QuerySet[Engagement]:

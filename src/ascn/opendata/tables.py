@@ -19,14 +19,14 @@ from django.db.models import QuerySet
 
 from ascn.agreements.models import Agreement
 from ascn.cooperation.models import CaseStudy, CityPartnership
-from ascn.funding.models import Programme
+from ascn.funding.queries import public_programmes
 from ascn.indicators.models import IndicatorValue
 from ascn.meetings.models import Meeting
 from ascn.network import queries
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.opendata import dictionary
 from ascn.opendata.imports import COLUMN_NAMES
-from ascn.partners.models import Organisation
+from ascn.partners.queries import public_organisations
 from ascn.plans import disclosure
 from ascn.plans.models import Project
 from ascn.plans.queries import public_plans, public_projects
@@ -72,14 +72,6 @@ def codes(name: str) -> Callable[[Any], Any]:
 
 def public_agreements() -> QuerySet:
     return Agreement.objects.filter(visibility="public")
-
-
-def public_organisations() -> QuerySet:
-    return Organisation.objects.filter(visibility="public")
-
-
-def public_programmes() -> QuerySet:
-    return Programme.objects.filter(visibility="public")
 
 
 def public_case_studies() -> QuerySet:
