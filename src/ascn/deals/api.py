@@ -37,7 +37,7 @@ router = AppRouter(tags=["engagements"])
 
 
 def _person(user) -> str | None:
-    return (user.get_full_name() or user.email) if user is not None else None
+    return user.get_full_name() if user is not None else None
 
 
 def engagement_out(engagement: Engagement) -> dict:

@@ -79,7 +79,7 @@ def _sent_again(request, form_class, meeting: Meeting, exc: StaleEdit):
 
 
 def _person(registration: Registration) -> str:
-    return registration.user.get_full_name() or registration.user.email
+    return registration.user.get_full_name()
 
 
 @login_required
