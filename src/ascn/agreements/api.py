@@ -18,7 +18,7 @@ from ascn.agreements.schemas import (
     PartyIn,
 )
 from ascn.agreements.services import agreement_create, agreement_transition, agreement_update
-from ascn.core.api import AppRouter, ShapedRows
+from ascn.core.api import AppRouter, ShapedRows, fields_of, patch_values
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.meetings.models import Meeting
@@ -35,9 +35,7 @@ def agreement_out(agreement: Agreement) -> dict:
         "slug": agreement.slug,
         "title": agreement.title,
         "kind": agreement.kind or None,
-        "status": agreement.status,
-        "signed_date": agreement.signed_date,
-        "signed_date_precision": agreement.signed_date_precision,
+        **fields_of(agreement, "status signed_date signed_date_precision"),
         "signed_place": agreement.signed_place or None,
         "meeting": (
             {"slug": agreement.meeting.slug, "title": agreement.meeting.title}
@@ -160,8 +158,7 @@ def agreements_update(request, slug: str, payload: AgreementPatch):
     when sent, replace the lists. Send the `version` you read (409 when stale). The status
     moves through `/transition`."""
     agreement = _agreement_or_404(request, slug)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     if "parties" in data:
         data["parties"] = [_party(request, i, p) for i, p in enumerate(payload.parties)]
     if "meeting" in data:

@@ -22,6 +22,7 @@ from ascn.core.services import (
     free_slug,
     lock,
     lock_version,
+    no_unknown_field,
     save_version,
     validate,
 )
@@ -151,9 +152,7 @@ def agreement_create(
 ) -> Agreement:
     """Record an agreement with its parties (two or more). Draft unless said otherwise."""
     _require_secretariat(actor)
-    unknown = set(optional) - EDITABLE_FIELDS
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(optional, EDITABLE_FIELDS)
     values = _clean_values({"title": title, **optional})
     cleaned_parties = _clean_parties(parties)
     if status not in S.values:
@@ -196,9 +195,7 @@ def agreement_update(
     if actor is not None:
         agreement_policy.require(actor, "change", agreement)
     agreement = lock_version(agreement, version)
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(changes, EDITABLE_FIELDS)
     before = _snapshot(agreement)
     values = _clean_values(dict(changes))
     for key, value in values.items():

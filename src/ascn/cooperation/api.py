@@ -1,8 +1,6 @@
 """API of cooperation: read the partnerships and case studies you may see; the Secretariat
 keeps the knowledge bank, a city's officers and representatives its partnerships."""
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
@@ -29,7 +27,7 @@ from ascn.cooperation.services import (
     partnership_update,
     post_flag,
 )
-from ascn.core.api import AppRouter, ShapedRows
+from ascn.core.api import AppRouter, ShapedRows, fields_of, patch_values
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.network.models import City, FocusArea
@@ -52,15 +50,11 @@ def partnership_out(p: CityPartnership) -> dict:
         "partner_name": p.partner_name,
         "partner_country": p.partner_country or None,
         "partner_city": _city(p.partner_city),
-        "purpose": p.purpose,
-        "start_date": p.start_date,
-        "end_date": p.end_date,
+        **fields_of(p, "purpose start_date end_date"),
         "outcomes": p.outcomes or None,
         "source": p.source or None,
         "sources": p.sources or [],
-        "visibility": p.visibility,
-        "sample": p.sample,
-        "version": p.version,
+        **fields_of(p, "visibility sample version"),
     }
 
 
@@ -113,9 +107,7 @@ def _case_study_detail(request, slug: str) -> dict:
     study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
     return {
         **case_study_out(study),
-        "version": study.version,
-        "problem": study.problem,
-        "solution": study.solution,
+        **fields_of(study, "version problem solution"),
         "results": study.results or None,
         "source": study.source or None,
         "sources": study.sources or [],
@@ -184,8 +176,7 @@ def partnerships_update(request, partnership_id: int, payload: PartnershipPatch)
     out are kept; `null` clears what may be cleared. Send the `version` you read (409 when
     stale). Its ASCN city stays. The same people as for recording it."""
     partnership = found(queries.partnerships_for(request.user).filter(pk=partnership_id).first())
-    data: dict[str, Any] = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     if "sources" in data:
         data["sources"] = sources_in(data["sources"])
     if "partner_city" in data:
@@ -227,8 +218,7 @@ def case_studies_update(request, slug: str, payload: CaseStudyPatch):
     """Edit a case study (the Secretariat). Fields left out are kept; `null` clears what may
     be cleared. Send the `version` you read (409 when stale). Its address stays."""
     study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
-    data: dict[str, Any] = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     if "sources" in data:
         data["sources"] = sources_in(data["sources"])
     if "focus_area" in data:
@@ -258,8 +248,5 @@ def posts_flag(request, post_id: int, payload: FlagIn):
     flag = post_flag(actor=request.user, post=post, **payload.dict())
     return {
         "post": flag.post_id,
-        "reason": flag.reason,
-        "note": flag.note,
-        "created_at": flag.created_at,
-        "updated_at": flag.updated_at,
+        **fields_of(flag, "reason note created_at updated_at"),
     }

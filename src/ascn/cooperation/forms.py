@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ascn.cooperation.models import CaseStudy, CityPartnership, FlagReason
-from ascn.cooperation.services import FLAG_NOTE_MAX, MAX_POST_CHARS
+from ascn.cooperation.services import FLAG_NOTE_MAX, MAX_POST_CHARS, PARTNERSHIP_FIELDS
 from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
 from ascn.core.visibility import Visibility
+from ascn.network.forms import CityChoiceField
 from ascn.network.models import City, FocusArea
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
@@ -54,13 +55,6 @@ class FlagForm(forms.Form):
     )
 
 
-class CityChoiceField(forms.ModelChoiceField):
-    """A city chosen by its name (and its member state's, as two cities may share one)."""
-
-    def label_from_instance(self, obj: City) -> str:
-        return f"{obj.name} ({obj.member_state.name})"
-
-
 class FocusAreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: FocusArea) -> str:
         return str(obj.label)
@@ -94,19 +88,7 @@ class PartnershipForm(VersionedForm):
     """Record or edit a twinning; the city menu holds only the cities the person may speak
     for, and a partnership's ASCN city stays what it was recorded with."""
 
-    FIELDS = (
-        "city",
-        "partner_city",
-        "partner_name",
-        "partner_country",
-        "purpose",
-        "start_date",
-        "end_date",
-        "outcomes",
-        "source",
-        "sources",
-        "visibility",
-    )
+    FIELDS = tuple(PARTNERSHIP_FIELDS)
 
     city = CityChoiceField(label=_("ASCN city"), queryset=None, to_field_name="slug")
     partner_city = CityChoiceField(
@@ -116,20 +98,17 @@ class PartnershipForm(VersionedForm):
         required=False,
         empty_label=_("Not an ASCN city"),
     )
-    partner_name = forms.CharField(
-        label=_("Partner city"),
+    partner_name = line_field(
+        _("Partner city"),
         max_length=200,
-        required=False,
         help_text=_("Its name; empty when chosen above (the ASCN city's name is used)."),
     )
-    partner_country = forms.CharField(label=_("Partner's country"), max_length=100, required=False)
+    partner_country = line_field(_("Partner's country"), max_length=100)
     purpose = text_field(_("Purpose"), required=True, max_length=5000)
     start_date = date_field(_("Start"), required=False)
     end_date = date_field(_("End"), required=False, help_text=_("Empty while it lasts."))
     outcomes = text_field(_("Outcomes so far"), max_length=5000)
-    source = forms.CharField(
-        label=_("Source (as one line)"), max_length=300, required=False, help_text=SOURCE_HELP
-    )
+    source = line_field(_("Source (as one line)"), max_length=300, help_text=SOURCE_HELP)
     sources = SourceRowsField()
     visibility = forms.ChoiceField(
         label=_("Who sees it"),
@@ -227,9 +206,7 @@ class CaseStudyForm(VersionedForm):
     problem = text_field(_("Problem"), rows=6, required=True, max_length=20_000)
     solution = text_field(_("Solution"), rows=6, required=True, max_length=20_000)
     results = text_field(_("Results"), rows=5, max_length=20_000)
-    source = forms.CharField(
-        label=_("Source (as one line)"), max_length=300, required=False, help_text=SOURCE_HELP
-    )
+    source = line_field(_("Source (as one line)"), max_length=300, help_text=SOURCE_HELP)
     sources = SourceRowsField()
     visibility = forms.ChoiceField(label=_("Who sees it"), choices=Visibility.choices)
 

@@ -11,6 +11,7 @@ from ascn.core.models import (
     Translatable,
     VersionedModel,
     link,
+    not_before,
     optional_link,
 )
 from ascn.core.sources import SourcesField
@@ -44,11 +45,11 @@ class CityPartnership(VersionedModel):
         verbose_name = _("city partnership")
         verbose_name_plural = _("city partnerships")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
+            not_before(
+                "end_date",
+                "start_date",
                 name="partnership_end_not_before_start",
+                unless_empty=("end_date", "start_date"),
             ),
             models.CheckConstraint(
                 condition=Q(partner_city__isnull=True) | ~Q(partner_city=F("city")),

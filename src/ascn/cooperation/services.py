@@ -36,6 +36,7 @@ from ascn.core.services import (
     free_slug,
     lock,
     lock_version,
+    no_unknown_field,
     save_fields,
     save_new,
     save_version,
@@ -81,6 +82,14 @@ def _strip(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
 
 
+def _nulls_cleared(changes: dict[str, Any], texts: tuple[str, ...]) -> dict[str, Any]:
+    """An edit's nulls as clearing leaves them: the ``texts`` empty, the sources none."""
+    cleared: dict[str, Any] = {key: "" for key in texts if key in changes and changes[key] is None}
+    if "sources" in changes and changes["sources"] is None:
+        cleared["sources"] = []
+    return {**changes, **cleared}
+
+
 @transaction.atomic
 def partnership_create(
     *,
@@ -94,9 +103,7 @@ def partnership_create(
 ) -> CityPartnership:
     """Record a twinning of ``city`` with another city (an ASCN city, or any by name).
     ``sample``: the demo's illustrative data, never set from a form or the API."""
-    unknown = set(optional) - set(PARTNERSHIP_FIELDS)
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(optional, PARTNERSHIP_FIELDS)
     partnership = CityPartnership(
         city=city, partner_city=partner_city, sample=sample, **_strip(optional)
     )
@@ -151,16 +158,10 @@ def partnership_update(
     if actor is not None:
         partnership_policy.require(actor, "change", partnership)
     partnership = lock_version(partnership, version)
-    unknown = set(changes) - PARTNERSHIP_EDITABLE
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(changes, PARTNERSHIP_EDITABLE)
     before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
     changes = _strip(changes)
-    for key in _CLEARABLE_TEXT:
-        if key in changes and changes[key] is None:
-            changes[key] = ""
-    if "sources" in changes and changes["sources"] is None:
-        changes["sources"] = []
+    changes = _nulls_cleared(changes, _CLEARABLE_TEXT)
     for key, value in changes.items():
         setattr(partnership, key, value)
     if "partner_city" in changes and partnership.partner_city is not None:
@@ -228,9 +229,7 @@ def case_study_create(
     ``slug``, its address is made from the title (``-2``, ``-3``… when taken). ``sample``:
     the demo's illustrative data, never set from a form or the API."""
     _require_curator(actor)
-    unknown = set(optional) - set(CASE_STUDY_FIELDS)
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(optional, CASE_STUDY_FIELDS)
     study = CaseStudy(focus_area=focus_area, sample=sample, **_strip(optional))
     study.title, study.problem, study.solution = (
         (title or "").strip(),
@@ -255,17 +254,11 @@ def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes
     if actor is not None:
         case_study_policy.require(actor, "change", study)
     study = lock_version(study, version)
-    unknown = set(changes) - CASE_STUDY_EDITABLE
-    if unknown:
-        raise InvalidInput(_("Unknown field: %s") % sorted(unknown)[0], field=sorted(unknown)[0])
+    no_unknown_field(changes, CASE_STUDY_EDITABLE)
     before = audit.snapshot(study, CASE_STUDY_FIELDS)
     old_provider = study.provider
     changes = _strip(changes)
-    for key in ("results", "provider_name", "source"):
-        if key in changes and changes[key] is None:
-            changes[key] = ""
-    if "sources" in changes and changes["sources"] is None:
-        changes["sources"] = []
+    changes = _nulls_cleared(changes, ("results", "provider_name", "source"))
     for key, value in changes.items():
         setattr(study, key, value)
     if (

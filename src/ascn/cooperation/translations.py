@@ -4,11 +4,4 @@ from ascn.cooperation.models import CaseStudy
 from ascn.cooperation.permissions import case_study_policy
 from ascn.core.translations import Target, register
 
-register(
-    Target(
-        kind="case-study",
-        model=CaseStudy,
-        may_translate=lambda user, obj: case_study_policy.can(user, "change", obj),
-        visible=lambda user: case_study_policy.visible(user, CaseStudy.objects.all()),
-    )
-)
+register(Target.of_policy("case-study", case_study_policy, CaseStudy.objects.all()))

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from ascn.cooperation import views
-from ascn.core.views import translations_page
+from ascn.core.views import translations_path
 
 urlpatterns = [
     path("cooperation/", views.cooperation_index, name="cooperation"),
@@ -16,12 +16,7 @@ urlpatterns = [
         views.case_study_detail,
         name="case-study-detail",
     ),
-    path(
-        "cooperation/case-studies/<slug:key>/translations/",
-        translations_page,
-        {"kind": "case-study"},
-        name="case-study-translations",
-    ),
+    translations_path("cooperation/case-studies/<slug:key>/", "case-study"),
     path("cooperation/partnerships/new/", views.partnership_new, name="partnership-new"),
     path(
         "cooperation/partnerships/<int:pk>/edit/",

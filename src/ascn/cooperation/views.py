@@ -311,19 +311,6 @@ def _edit_page(
     )
 
 
-def _save(form, save) -> tuple[int, object | None]:
-    """Validate ``form`` and hand it to ``save``: (status, the record saved or None)."""
-    if not form.is_valid():
-        return 422, None
-    try:
-        return 200, save(form.service_values())
-    except StaleEdit:
-        return 409, None
-    except InvalidInput as exc:
-        form_error(form, exc)
-        return exc.status, None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def partnership_new(request):
@@ -368,21 +355,25 @@ def partnership_edit(request, pk: int):
         return _edit_page(request, template, form, record=partnership, end_form=end_form)
     form = PartnershipForm(request.POST, editing=True)
 
-    def save(values):
+    def save(data):
+        values = form.service_values()
         values.pop("city", None)
         return partnership_update(
-            actor=request.user,
-            partnership=partnership,
-            version=form.cleaned_data["version"],
-            **values,
+            actor=request.user, partnership=partnership, version=data["version"], **values
         )
 
-    status, saved = _save(form, save)
-    if saved is not None:
-        messages.success(request, _("The partnership is saved."))
-        return HttpResponseRedirect(reverse("cooperation") + "#partnerships")
+    sent = send_form(
+        request,
+        form,
+        save,
+        saved_message=_("The partnership is saved."),
+        next_url=reverse("cooperation") + "#partnerships",
+        stale_edits=True,
+    )
+    if sent.response:
+        return sent.response
     stale = None
-    if status == 409:
+    if sent.stale:
         partnership = _partnership_to_change(request, pk)
         stale, form = edit_again(request, form, partnership, editing=True)
         end_form = EndPartnershipForm(initial={"version": partnership.version}, prefix="end")
@@ -392,7 +383,7 @@ def partnership_edit(request, pk: int):
         form,
         record=partnership,
         stale=stale,
-        status=status,
+        status=sent.status,
         end_form=end_form,
     )
 
@@ -453,7 +444,8 @@ def case_study_new(request):
         return _edit_page(request, template, form)
     form = CaseStudyForm(request.POST, user=request.user)
 
-    def save(values):
+    def save(data):
+        values = form.service_values()
         return case_study_create(
             actor=request.user,
             title=values.pop("title"),
@@ -463,11 +455,14 @@ def case_study_new(request):
             **values,
         )
 
-    status, study = _save(form, save)
-    if isinstance(study, CaseStudy):
-        messages.success(request, _("The case study is added to the knowledge bank."))
-        return HttpResponseRedirect(study.get_absolute_url())
-    return _edit_page(request, template, form, status=status)
+    sent = send_form(
+        request,
+        form,
+        save,
+        saved_message=_("The case study is added to the knowledge bank."),
+        next_url=lambda study: study.get_absolute_url(),
+    )
+    return sent.response or _edit_page(request, template, form, status=sent.status)
 
 
 def _case_study_to_change(request, slug: str) -> CaseStudy:
@@ -489,17 +484,20 @@ def case_study_edit(request, slug: str):
         return _edit_page(request, template, form, record=study)
     form = CaseStudyForm(request.POST, user=request.user, editing=True)
 
-    def save(values):
-        return case_study_update(
-            actor=request.user, study=study, version=form.cleaned_data["version"], **values
-        )
-
-    status, saved = _save(form, save)
-    if isinstance(saved, CaseStudy):
-        messages.success(request, _("The case study is saved."))
-        return HttpResponseRedirect(saved.get_absolute_url())
+    sent = send_form(
+        request,
+        form,
+        lambda data: case_study_update(
+            actor=request.user, study=study, version=data["version"], **form.service_values()
+        ),
+        saved_message=_("The case study is saved."),
+        next_url=lambda saved: saved.get_absolute_url(),
+        stale_edits=True,
+    )
+    if sent.response:
+        return sent.response
     stale = None
-    if status == 409:
+    if sent.stale:
         study = _case_study_to_change(request, slug)
         stale, form = edit_again(request, form, study, editing=True, user=request.user)
-    return _edit_page(request, template, form, record=study, stale=stale, status=status)
+    return _edit_page(request, template, form, record=study, stale=stale, status=sent.status)

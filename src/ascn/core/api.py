@@ -206,6 +206,13 @@ def fields_of(record: Any, names: str) -> dict[str, Any]:
     return {name: getattr(record, name) for name in names.split()}
 
 
+def patch_values(payload: Schema) -> tuple[int, dict[str, Any]]:
+    """What a PATCH sends: the ``version`` the caller read, and the fields it sends (a field
+    left out is kept; one sent as null clears it where it may be cleared)."""
+    values = payload.dict(exclude_unset=True)
+    return values.pop("version"), values
+
+
 class ShapedRows:
     """A queryset whose rows are shaped into dicts only for the page that is returned."""
 
@@ -258,48 +265,32 @@ class AppRouter(Router):
         caller's sight)."""
         if signed_in:  # members only: their refusals (401/403) documented after ``errors``
             errors, options = {**errors, **ERRORS_AUTH}, {**options, "auth": member_auth}
-
-        def register(view: View) -> View:
-            route = self.get(
-                path,
-                response={200: out, **errors},
-                operation_id=view.__name__,
-                summary=summary,
-                **options,
-            )
-            return route(view)
-
-        return register
+        return self._operation("GET", path, {200: out, **errors}, summary, **options)
 
     def create(self, path: str, out: Any, summary: str, **options: Any) -> Callable[[View], View]:
         """POST ``path``: a member creates a record (``member_auth``), answered 201 with
         ``out``, or refused (401/403) or invalid (400/422)."""
-
-        def register(view: View) -> View:
-            route = self.post(
-                path,
-                response={201: out, **ERRORS_WRITE, **ERRORS_AUTH},
-                auth=member_auth,
-                operation_id=view.__name__,
-                summary=summary,
-                **options,
-            )
-            return route(view)
-
-        return register
+        response = {201: out, **ERRORS_WRITE, **ERRORS_AUTH}
+        return self._operation("POST", path, response, summary, auth=member_auth, **options)
 
     def write(
         self, method: str, path: str, out: Any, summary: str, *, status: int = 200, **options: Any
     ) -> Callable[[View], View]:
         """A member's write to a record (``member_auth``): answers ``status`` with ``out``, or
         refused (401/403), not found, stale (409) or invalid (400/422) — ``ERRORS_EDIT``."""
+        response = {status: out, **ERRORS_EDIT}
+        return self._operation(method, path, response, summary, auth=member_auth, **options)
+
+    def _operation(
+        self, method: str, path: str, response: dict[int, Any], summary: str, **options: Any
+    ) -> Callable[[View], View]:
+        """Register the view as the operation ``method path``, its id the view's name."""
 
         def register(view: View) -> View:
             route = self.api_operation(
                 [method],
                 path,
-                response={status: out, **ERRORS_EDIT},
-                auth=member_auth,
+                response=response,
                 operation_id=view.__name__,
                 summary=summary,
                 **options,

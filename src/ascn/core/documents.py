@@ -36,6 +36,11 @@ def check_pdf(file: UploadedFile | None, *, field: str = "file") -> int:
     return file.size
 
 
+def document_title(title: str | None, file: UploadedFile) -> str:
+    """A document's title as given, else its file's name (at most 200 characters)."""
+    return (title or "").strip() or (file.name or "document")[:200]
+
+
 def parses_as_pdf(file: UploadedFile) -> bool:
     """The file has a PDF's structure a reader can open: its cross-reference table, its catalogue
     and at least one page (pypdf, lenient about what real-world writers get slightly wrong).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from functools import reduce
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar, overload
 
 from django.conf import settings
@@ -95,6 +97,23 @@ def link(
     ``optional_link``."""
     return models.ForeignKey(
         to, verbose_name=verbose_name, on_delete=on_delete, related_name=related_name
+    )
+
+
+def not_before(
+    later: str, earlier: str, *, name: str, unless_empty: tuple[str, ...] = ()
+) -> models.CheckConstraint:
+    """A check that ``later`` is not before ``earlier`` (a period's end and its start), which
+    holds as well where one of the fields ``unless_empty`` names is NULL."""
+    empty = [models.Q(**{f"{field}__isnull": True}) for field in unless_empty]
+    condition = reduce(operator.or_, [*empty, models.Q(**{f"{later}__gte": models.F(earlier)})])
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def at_most(part: str, whole: str, *, name: str) -> models.CheckConstraint:
+    """A check that ``part`` never exceeds ``whole`` (what is disbursed, what is awarded)."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{part}__lte": models.F(whole)}), name=name
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
@@ -164,6 +165,14 @@ def only_fields(changes: dict[str, Any], allowed: Iterable[str]) -> None:
         raise InvalidInput(_("These cannot be changed here: %s") % ", ".join(sorted(unknown)))
 
 
+def no_unknown_field(changes: Iterable[str], allowed: Iterable[str]) -> None:
+    """Refuse (422) a change to any field but the ``allowed`` ones, naming the first of them
+    (alphabetically) as the field at fault, so that a form shows the refusal beside it."""
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise InvalidInput(_("Unknown field: %s") % unknown[0], field=unknown[0])
+
+
 def action_name(obj: models.Model, verb: str) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
 
@@ -214,6 +223,18 @@ def back_office_delete(*, actor: Actor, obj: models.Model) -> None:
     going = [instance for instances in collector.data.values() for instance in instances]
     with events.deleting(*going):
         obj.delete()
+
+
+def save_with_file(obj: M, file: File, name: str, file_field: str = "file") -> M:
+    """Save a new uploaded document's row with its ``file`` stored as ``name``: the row is
+    validated first (``validate``, with the name in place), so that a refused one stores
+    nothing."""
+    stored = getattr(obj, file_field)
+    stored.name = name
+    validate(obj)
+    stored.save(name, file, save=False)
+    obj.save()
+    return obj
 
 
 def delete_with_file(obj: models.Model, file_field: str = "file") -> None:

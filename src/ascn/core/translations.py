@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.models import Translatable, VersionedModel
+from ascn.core.permissions import ScopedPolicy
 from ascn.core.services import lock_version, save_fields
 
 if TYPE_CHECKING:
@@ -74,6 +75,20 @@ class Target:
     visible: Callable[[Actor], models.QuerySet]
     lookup: str = "slug"
 
+    @classmethod
+    def of_policy(
+        cls, kind: str, policy: ScopedPolicy[Any], records: models.QuerySet, *, lookup: str = "slug"
+    ) -> Target:
+        """A kind of record that those who may change one translate, and of which a person
+        sees the ``records`` that ``policy`` shows them."""
+        return cls(
+            kind=kind,
+            model=records.model,
+            may_translate=lambda user, obj: policy.can(user, "change", obj),
+            visible=lambda user: policy.visible(user, records.all()),
+            lookup=lookup,
+        )
+
 
 TARGETS: dict[str, Target] = {}
 
@@ -84,6 +99,14 @@ def register(target: Target) -> None:
 
 def language_codes() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
+
+
+def _require_translator(actor: Actor, kind: str, obj: Translatable, language: str) -> None:
+    """Refuse anyone but the record's owners, and a language the platform does not offer."""
+    if not TARGETS[kind].may_translate(actor, obj):
+        raise PermissionDenied(_("Only the record's owners may translate it."))
+    if language not in language_codes():
+        raise InvalidInput(_("Choose one of the platform's languages."), field="language")
 
 
 @transaction.atomic
@@ -97,11 +120,7 @@ def translation_save(
     version: int | None,
 ) -> Translatable:
     """Write (or, with every text empty, remove) one language's translation of ``obj``."""
-    target = TARGETS[kind]
-    if not target.may_translate(actor, obj):
-        raise PermissionDenied(_("Only the record's owners may translate it."))
-    if language not in language_codes():
-        raise InvalidInput(_("Choose one of the platform's languages."), field="language")
+    _require_translator(actor, kind, obj, language)
     if language == obj.language:
         raise InvalidInput(
             _("This is the language the record is written in: edit the record itself."),
@@ -137,11 +156,7 @@ def original_language_set(
 ) -> Translatable:
     """Say which language the record itself is written in (a translation into that language,
     if any, is dropped: the original is that language's text)."""
-    target = TARGETS[kind]
-    if not target.may_translate(actor, obj):
-        raise PermissionDenied(_("Only the record's owners may translate it."))
-    if language not in language_codes():
-        raise InvalidInput(_("Choose one of the platform's languages."), field="language")
+    _require_translator(actor, kind, obj, language)
     locked: Any = lock_version(cast("VersionedModel", obj), version)
     if locked.language != language:
         translations = {k: v for k, v in (locked.translations or {}).items() if k != language}

@@ -17,7 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, URLPattern, path, resolve, reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import capfirst
@@ -125,15 +125,16 @@ class Sent:
 def send_form(
     request: HttpRequest,
     form: forms.Form,
-    save: Callable[[dict[str, Any]], object],
+    save: Callable[[dict[str, Any]], Any],
     *,
-    saved_message: str,
-    next_url: str,
+    saved_message: str | Callable[[Any], str],
+    next_url: str | Callable[[Any], str],
     stale_edits: bool = False,
 ) -> Sent:
     """Send a bound form to its service, ``save(form.cleaned_data)``.
 
-    Saved: the message ``saved_message`` and a redirect to ``next_url``. Not saved: the form
+    Saved: the message ``saved_message`` and a redirect to ``next_url`` — either may be a
+    function of what ``save`` returned (a new record: its page). Not saved: the form
     comes back to be shown again, 422 when it is not valid, with the service's
     ``InvalidInput`` on its field (and its status). With ``stale_edits`` the view merges a
     stale edit itself (``stale``, 409); without, the ``StaleEdit`` goes on to the error page.
@@ -141,7 +142,7 @@ def send_form(
     if not form.is_valid():
         return Sent(form, 422)
     try:
-        save(form.cleaned_data)
+        saved = save(form.cleaned_data)
     except StaleEdit:
         if not stale_edits:
             raise
@@ -149,8 +150,9 @@ def send_form(
     except InvalidInput as exc:
         form_error(form, exc)
         return Sent(form, exc.status)
-    messages.success(request, saved_message)
-    return Sent(form, 302, response=HttpResponseRedirect(next_url))
+    messages.success(request, saved_message(saved) if callable(saved_message) else saved_message)
+    url = next_url(saved) if callable(next_url) else next_url
+    return Sent(form, 302, response=HttpResponseRedirect(url))
 
 
 def conflict_rows(
@@ -378,4 +380,13 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
             "stale": status == 409,
         },
         status=status,
+    )
+
+
+def translations_path(prefix: str, kind: str) -> URLPattern:
+    """The route of a record's translations page: ``<prefix>translations/``, where ``prefix``
+    holds the record's key as ``key`` (``"plans/<int:key>/"``), named ``<kind>-translations``
+    after the kind its app registers (``core.translations.register``)."""
+    return path(
+        f"{prefix}translations/", translations_page, {"kind": kind}, name=f"{kind}-translations"
     )

@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import (
     Case,
@@ -44,10 +43,13 @@ from ascn.core.visibility import Visibility
 from ascn.dashboards.models import CityCount, DealTally, OrganisationTally, StateTally
 from ascn.deals.models import Engagement, EngagementStage
 from ascn.deals.queries import counted_stage
+from ascn.funding import queries as funding_queries
 from ascn.funding.models import Programme
 from ascn.network.models import City, FocusArea, MemberState
+from ascn.partners import queries as partners_queries
 from ascn.partners.models import Organisation
 from ascn.plans import codelists, disclosure, money
+from ascn.plans import queries as plans_queries
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
@@ -70,10 +72,6 @@ class Filters:
         return bool(self.member_state or self.focus_area or self.year)
 
 
-def anonymous() -> AnonymousUser:
-    return AnonymousUser()
-
-
 def year_q(year: int, prefix: str = "") -> Q:
     """A project counts in a year when its period overlaps it (as in the M&E report).
     ``prefix`` is the path to the project (``"project__"`` from an engagement)."""
@@ -86,7 +84,7 @@ def year_q(year: int, prefix: str = "") -> Q:
 
 
 def public_projects(filters: Filters) -> QuerySet[Project]:
-    qs = project_policy.visible(anonymous(), Project.objects.all()).order_by()
+    qs = plans_queries.public_projects()
     if filters.member_state:
         qs = qs.filter(city__member_state=filters.member_state)
     if filters.focus_area:
@@ -98,11 +96,11 @@ def public_projects(filters: Filters) -> QuerySet[Project]:
 
 
 def public_organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(visibility="public").order_by()
+    return partners_queries.public_organisations().order_by()
 
 
 def public_programmes() -> QuerySet[Programme]:
-    return Programme.objects.filter(visibility="public").order_by()
+    return funding_queries.public_programmes().order_by()
 
 
 def public_engagements(filters: Filters) -> QuerySet[Engagement]:

@@ -7,10 +7,7 @@ National Representative read-only) and the Secretariat see it; anyone else gets 
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
-from ascn.core.api import (
-    AppRouter,
-    ShapedRows,
-)
+from ascn.core.api import AppRouter, ShapedRows, fields_of
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.deals.models import Engagement
@@ -40,7 +37,7 @@ router = AppRouter(tags=["engagements"])
 
 
 def _person(user) -> str | None:
-    return (user.get_full_name() or user.email) if user is not None else None
+    return user.get_full_name() if user is not None else None
 
 
 def engagement_out(engagement: Engagement) -> dict:
@@ -56,9 +53,7 @@ def engagement_out(engagement: Engagement) -> dict:
         }
     return {
         "id": engagement.pk,
-        "version": engagement.version,
-        "stage": engagement.stage,
-        "initiated_by": engagement.initiated_by,
+        **fields_of(engagement, "version stage initiated_by"),
         "project": project.pk,
         "project_title": project.title,
         "city": project.city.slug,
@@ -84,9 +79,7 @@ def engagement_detail_out(engagement: Engagement, request) -> dict:
                 "at": e.at,
                 "kind": e.kind,
                 "by": _person(e.actor),
-                "from_stage": e.from_stage,
-                "to_stage": e.to_stage,
-                "note": e.note,
+                **fields_of(e, "from_stage to_stage note"),
                 "commitment": money.money(e.commitment_amount, e.commitment_currency)
                 if e.commitment_amount is not None
                 else None,

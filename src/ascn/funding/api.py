@@ -10,11 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from ascn.core.api import (
-    ERRORS_READ,
-    AppRouter,
-    ShapedRows,
-)
+from ascn.core.api import ERRORS_READ, AppRouter, ShapedRows, fields_of, patch_values
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.core.services import free_slug
@@ -68,9 +64,7 @@ def _org(organisation) -> dict | None:
 def programme_out(programme: Programme) -> dict:
     currency = programme.currency
     return {
-        "slug": programme.slug,
-        "version": programme.version,
-        "name": programme.name,
+        **fields_of(programme, "slug version name"),
         "sponsor": _org(programme.sponsor),
         "implementer": _org(programme.implementer),
         "total": money.money(programme.total_amount, currency),
@@ -82,13 +76,9 @@ def programme_out(programme: Programme) -> dict:
             if programme.max_award_amount is not None
             else None
         ),
-        "period_start": programme.period_start,
-        "period_end": programme.period_end,
-        "period_label": programme.period_label,
+        **fields_of(programme, "period_start period_end period_label"),
         "open_calls": getattr(programme, "open_calls", 0),
-        "visibility": programme.visibility,
-        "sample": programme.sample,
-        "source": programme.source,
+        **fields_of(programme, "visibility sample source"),
         "url": programme.get_absolute_url(),
     }
 
@@ -96,11 +86,7 @@ def programme_out(programme: Programme) -> dict:
 def call_out(call: Call) -> dict:
     return {
         "id": call.pk,
-        "version": call.version,
-        "title": call.title,
-        "description": call.description,
-        "opens_on": call.opens_on,
-        "closes_on": call.closes_on,
+        **fields_of(call, "version title description opens_on closes_on"),
         "is_open": call_is_open(call),
         "sample": call.sample,
     }
@@ -252,8 +238,7 @@ def programmes_update(request, slug: str, payload: ProgrammePatch):
     """Edit a programme (members of its sponsor or implementer, or the Secretariat). Money
     in the programme's currency; send the `version` you read (409 when stale)."""
     programme = _programme_or_404(request, slug)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     if "total" in data:
         data["total_amount"] = _amount_in(data.pop("total"), programme.currency, "total")
     if "max_award" in data:
@@ -310,8 +295,7 @@ def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch)
     read (409 when stale)."""
     programme = _programme_or_404(request, slug)
     call = found(programme.calls.filter(pk=call_id).first())
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     if "description" in data and data["description"] is None:
         data["description"] = ""
     call = call_update(actor=request.user, call=call, version=version, **data)

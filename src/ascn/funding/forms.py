@@ -7,8 +7,16 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
+from ascn.core.forms import (
+    SourceRowsField,
+    VersionedForm,
+    date_field,
+    line_field,
+    sent_values,
+    text_field,
+)
 from ascn.core.visibility import Visibility
+from ascn.funding.services import PROGRAMME_RECORD_FIELDS
 from ascn.network.models import FocusArea, MemberState
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
@@ -61,24 +69,7 @@ class ProgrammeForm(forms.Form):
     only among the organisations the person may add programmes for); the slug comes from
     the name."""
 
-    record_fields = [
-        "name",
-        "description",
-        "total_amount",
-        "currency",
-        "max_award_amount",
-        "period_start",
-        "period_end",
-        "period_label",
-        "eligible_countries",
-        "eligible_focus_areas",
-        "eligible_stages",
-        "instruments",
-        "website",
-        "visibility",
-        "source",
-        "sources",
-    ]
+    record_fields = PROGRAMME_RECORD_FIELDS
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     sponsor = forms.ChoiceField(label=_("Sponsor"))
@@ -119,10 +110,9 @@ class ProgrammeForm(forms.Form):
         label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
     visibility = forms.ChoiceField(label=_("Who may see it"))
-    source = forms.CharField(
-        label=_("Source"),
+    source = line_field(
+        _("Source"),
         max_length=300,
-        required=False,
         help_text=_("Where the programme and its figures are published."),
     )
     sources = SourceRowsField()
@@ -173,17 +163,8 @@ class ProgrammeForm(forms.Form):
         return shown
 
 
-class CallEditForm(CallForm):
+class CallEditForm(VersionedForm, CallForm):
     """A call's dates, title and description. A call is open between its dates: closing it
     early is giving it an earlier closing date."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
     record_fields = ["title", "opens_on", "closes_on", "description"]
-
-    @classmethod
-    def initial_from(cls, call) -> dict:
-        return {"version": call.version, **{f: getattr(call, f) for f in cls.record_fields}}
-
-    def as_shown(self) -> dict:
-        return {f: self.cleaned_data.get(f) for f in self.record_fields}

@@ -12,7 +12,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import MONEY, HasPage, TimeStampedModel, VersionedModel, link, optional_link
+from ascn.core.models import (
+    MONEY,
+    HasPage,
+    TimeStampedModel,
+    VersionedModel,
+    at_most,
+    link,
+    not_before,
+    optional_link,
+)
 from ascn.core.sources import SourcesField
 from ascn.core.visibility import VisibilityField
 from ascn.partners.models import Organisation
@@ -69,12 +78,12 @@ class Programme(HasPage, VersionedModel):
         verbose_name = _("funding programme")
         verbose_name_plural = _("funding programmes")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(awarded_amount__lte=models.F("total_amount")),
-                name="programme_never_awards_more_than_it_holds",
+            at_most(
+                "awarded_amount", "total_amount", name="programme_never_awards_more_than_it_holds"
             ),
-            models.CheckConstraint(
-                condition=models.Q(disbursed_amount__lte=models.F("awarded_amount")),
+            at_most(
+                "disbursed_amount",
+                "awarded_amount",
                 name="programme_never_disburses_more_than_awarded",
             ),
         ]
@@ -100,12 +109,7 @@ class Call(VersionedModel):
         ordering = ["-opens_on", "id"]
         verbose_name = _("call for applications")
         verbose_name_plural = _("calls for applications")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(closes_on__gte=models.F("opens_on")),
-                name="call_closes_after_it_opens",
-            )
-        ]
+        constraints = [not_before("closes_on", "opens_on", name="call_closes_after_it_opens")]
 
     def __str__(self) -> str:
         return self.title
@@ -171,10 +175,7 @@ class Award(TimeStampedModel):
         verbose_name = _("award")
         verbose_name_plural = _("awards")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(disbursed_amount__lte=models.F("amount")),
-                name="award_never_disburses_more_than_awarded",
-            )
+            at_most("disbursed_amount", "amount", name="award_never_disburses_more_than_awarded")
         ]
 
     def __str__(self) -> str:

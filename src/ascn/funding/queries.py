@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ascn.core.visibility import Visibility
 from ascn.funding.models import Application, Award, Programme
 from ascn.funding.permissions import application_policy, programme_policy
 from ascn.network.models import FocusArea
@@ -16,6 +17,11 @@ from ascn.plans.permissions import project_policy
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
+
+
+def public_programmes() -> QuerySet[Programme]:
+    """The programmes anyone may see, whoever asks (the open data, the public figures)."""
+    return Programme.objects.filter(visibility=Visibility.PUBLIC)
 
 
 def programmes_for(user: Actor) -> QuerySet[Programme]:

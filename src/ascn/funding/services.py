@@ -44,8 +44,8 @@ from ascn.funding.permissions import application_policy, programme_policy
 from ascn.funding.validation import (
     call_is_open,
     check_call,
+    check_max_award,
     check_programme,
-    check_requested,
     clean_programme_values,
     parse_amount,
     require_eligible,
@@ -87,9 +87,10 @@ AUDIT_VERBS = {
 }
 
 
-PROGRAMME_FIELDS = [
+# A programme's own fields, as its form edits them and its audit snapshot holds them (the
+# snapshot adds the implementer, a link, by its id).
+PROGRAMME_RECORD_FIELDS = [
     "name",
-    "implementer",
     "description",
     "total_amount",
     "currency",
@@ -118,7 +119,7 @@ class MoneyConflict(DomainError):
 
 
 def _snapshot(programme: Programme) -> dict[str, Any]:
-    snap = audit.snapshot(programme, [f for f in PROGRAMME_FIELDS if f != "implementer"])
+    snap = audit.snapshot(programme, PROGRAMME_RECORD_FIELDS)
     snap["implementer"] = programme.implementer_id
     return snap
 
@@ -240,9 +241,7 @@ def call_create(
 @transaction.atomic
 def call_update(*, actor: Actor, call: Call, version: int, **changes: Any) -> Call:
     programme_policy.require(actor, "change", call.programme)
-    call = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
-    if call.version != version:
-        raise StaleEdit(call, version)
+    call = lock_version(call, version)
     unknown = set(changes) - set(CALL_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
@@ -281,7 +280,7 @@ def application_create(
             field="amount_requested",
         )
     amount = parse_amount(amount_requested, "amount_requested")
-    check_requested(programme, amount)
+    check_max_award(programme, amount)
     if call.closes_on < timezone.localdate():
         raise InvalidInput(_("This call is closed."), field="call")
     require_eligible(programme, project)
@@ -405,7 +404,7 @@ def application_transition(
                 field="call",
             )
         require_eligible(programme, application.project)
-        check_requested(programme, application.amount_requested)
+        check_max_award(programme, application.amount_requested)
         application.submitted_at = timezone.now()
     before = application.status
     application.status = target
@@ -502,12 +501,7 @@ def _award(
 ) -> Award:
     amount = parse_amount(amount, "amount")
     programme, application, target = _locked_application(actor, application, version, "award")
-    if programme.max_award_amount is not None and amount > programme.max_award_amount:
-        raise InvalidInput(
-            _("The programme awards at most %(amount)s per application.")
-            % {"amount": formats.money(programme.max_award_amount, programme.currency)},
-            field="amount",
-        )
+    check_max_award(programme, amount, field="amount")
     if amount > programme.balance:
         raise InvalidInput(
             _("Only %(amount)s remain in the programme.")

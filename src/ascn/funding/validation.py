@@ -173,10 +173,14 @@ def require_eligible(programme: Programme, project: Project) -> None:
         raise InvalidInput(message, field=field)
 
 
-def check_requested(programme: Programme, amount: Decimal) -> None:
+def check_max_award(
+    programme: Programme, amount: Decimal, *, field: str = "amount_requested"
+) -> None:
+    """Refuse an amount (requested, or awarded: ``field``) above what the programme awards
+    at most per application."""
     if programme.max_award_amount is not None and amount > programme.max_award_amount:
         raise InvalidInput(
             _("The programme awards at most %(amount)s per application.")
             % {"amount": formats.money(programme.max_award_amount, programme.currency)},
-            field="amount_requested",
+            field=field,
         )

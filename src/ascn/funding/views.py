@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -26,7 +25,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
 from ascn.core.services import free_slug
-from ascn.core.views import edit_again, send_form, sign_in_first
+from ascn.core.views import edit_again, edit_page, send_form, sign_in_first
 from ascn.funding import queries
 from ascn.funding.forms import (
     ApplyForm,
@@ -37,7 +36,7 @@ from ascn.funding.forms import (
     ProgrammeForm,
     TransitionForm,
 )
-from ascn.funding.models import Application, Call, Programme
+from ascn.funding.models import Application, Programme
 from ascn.funding.permissions import programme_policy
 from ascn.funding.services import (
     ACTIONS,
@@ -139,7 +138,6 @@ def programme_new(request):
         form = ProgrammeForm(initial=initial, sponsors=sponsors, organisations=organisations)
         return _programme_form_page(request, form)
     form = ProgrammeForm(request.POST, sponsors=sponsors, organisations=organisations)
-    created: list[Programme] = []
 
     def save(data):
         sponsor = next(o for o in sponsors if o.slug == data["sponsor"])
@@ -147,16 +145,14 @@ def programme_new(request):
         if not base:
             raise InvalidInput(_("Name the programme in Latin letters."), field="name")
         values = _programme_values(request, form)
-        created.append(
-            programme_create(
-                actor=request.user,
-                slug=free_slug(Programme, base),
-                sponsor=sponsor,
-                name=values.pop("name"),
-                total_amount=values.pop("total_amount"),
-                currency=values.pop("currency"),
-                **values,
-            )
+        return programme_create(
+            actor=request.user,
+            slug=free_slug(Programme, base),
+            sponsor=sponsor,
+            name=values.pop("name"),
+            total_amount=values.pop("total_amount"),
+            currency=values.pop("currency"),
+            **values,
         )
 
     sent = send_form(
@@ -164,11 +160,9 @@ def programme_new(request):
         form,
         save,
         saved_message=_("The programme is recorded."),
-        next_url=reverse("programme-list"),
+        next_url=lambda programme: programme.get_absolute_url(),
     )
-    if sent.response:
-        return HttpResponseRedirect(created[0].get_absolute_url())
-    return _programme_form_page(request, form, status=sent.status)
+    return sent.response or _programme_form_page(request, form, status=sent.status)
 
 
 @login_required
@@ -215,35 +209,17 @@ def call_edit(request, slug: str, pk: int):
     programme = _programme_or_404(request, slug)
     programme_policy.require(request.user, "change", programme)
     call = found(programme.calls.filter(pk=pk).first(), _("Call not found."))
-    stale, status = None, 200
-    if request.method == "POST":
-        form = CallEditForm(request.POST)
-        sent = send_form(
-            request,
-            form,
-            lambda data: call_update(
-                actor=request.user,
-                call=call,
-                version=data["version"],
-                **{f: data[f] for f in CallEditForm.record_fields},
-            ),
-            saved_message=_("The call is saved."),
-            next_url=programme.get_absolute_url() + "#calls",
-            stale_edits=True,
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-        if sent.stale:
-            call = Call.objects.get(pk=call.pk)
-            stale, form = edit_again(request, form, call)
-    else:
-        form = CallEditForm(initial=CallEditForm.initial_from(call))
-    return render(
+    return edit_page(
         request,
-        "funding/call_form.html",
-        {"form": form, "programme": programme, "call": call, "stale": stale},
-        status=status,
+        call,
+        CallEditForm,
+        lambda version, values: call_update(
+            actor=request.user, call=call, version=version, **values
+        ),
+        template="funding/call_form.html",
+        saved_message=_("The call is saved."),
+        next_url=programme.get_absolute_url() + "#calls",
+        context={"programme": programme},
     )
 
 

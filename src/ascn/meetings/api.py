@@ -16,6 +16,7 @@ from ascn.core.api import (
     AppRouter,
     ErrorOut,
     ShapedRows,
+    fields_of,
     member_auth,
 )
 from ascn.core.errors import InvalidInput, NotFound
@@ -66,28 +67,12 @@ ERRORS_REGISTER = {**ERRORS_AUTH, 404: ErrorOut, 422: ErrorOut}
 
 def meeting_out(meeting: Meeting) -> dict:
     return {
-        "slug": meeting.slug,
-        "title": meeting.title,
-        "sample": meeting.sample,
-        "kind": meeting.kind,
-        "number": meeting.number,
-        "start_date": meeting.start_date,
-        "end_date": meeting.end_date,
-        "date_precision": meeting.date_precision,
+        **fields_of(meeting, "slug title sample kind number start_date end_date date_precision"),
         "host_member_state": meeting.host_member_state.code if meeting.host_member_state else None,
         "host_city": meeting.host_city.slug if meeting.host_city else None,
-        "place": meeting.place,
-        "format": meeting.format,
-        "uncertain": meeting.uncertain,
-        "uncertainty_note": meeting.uncertainty_note,
-        "source": meeting.source,
-        "capacity": meeting.capacity,
-        "registration_open": meeting.registration_open,
-        "registration_opens_on": meeting.registration_opens_on,
-        "registration_closes_on": meeting.registration_closes_on,
-        "time_zone": meeting.time_zone,
-        "registered_count": meeting.registered_count,
-        "waitlisted_count": meeting.waitlisted_count,
+        **fields_of(meeting, "place format uncertain uncertainty_note source capacity"),
+        **fields_of(meeting, "registration_open registration_opens_on registration_closes_on"),
+        **fields_of(meeting, "time_zone registered_count waitlisted_count"),
         "url": meeting.get_absolute_url(),
         "ics_url": (
             f"/api/v1/meetings/{meeting.slug}.ics" if calendar.has_calendar_dates(meeting) else None

@@ -6,9 +6,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import line_field
+from ascn.core.forms import date_field, line_field, text_field
 from ascn.meetings.models import Meeting, MeetingDocument
 from ascn.meetings.services import TIME_ZONES
+from ascn.network.forms import CityChoiceField
 from ascn.network.models import City, MemberState
 
 
@@ -36,11 +37,6 @@ def _time_zone_choices() -> list[tuple[str, str]]:
     ]
 
 
-class CityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: City) -> str:
-        return f"{obj.name} ({obj.member_state.name})"
-
-
 class MeetingForm(forms.Form):
     """A meeting's facts as the Secretariat enters them; the slug is made from the title."""
 
@@ -50,14 +46,9 @@ class MeetingForm(forms.Form):
     number = forms.IntegerField(
         label=_("Number in its series"), min_value=1, max_value=999, required=False
     )
-    start_date = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(
-        label=_("Last day"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Empty for a one-day meeting."),
+    start_date = date_field(_("First day"))
+    end_date = date_field(
+        _("Last day"), required=False, help_text=_("Empty for a one-day meeting.")
     )
     time_zone = forms.ChoiceField(
         label=_("Host's time zone"),
@@ -78,7 +69,7 @@ class MeetingForm(forms.Form):
         empty_label=_("None"),
         help_text=_("A city of the host member state."),
     )
-    place = forms.CharField(label=_("Venue and place"), max_length=200, required=False)
+    place = line_field(_("Venue and place"), max_length=200)
     format = forms.ChoiceField(
         label=_("Format"), choices=[("", _("Not decided")), *Meeting.Format.choices], required=False
     )
@@ -87,16 +78,14 @@ class MeetingForm(forms.Form):
         label=_("Places"), min_value=1, required=False, help_text=_("Empty: no limit.")
     )
     registration_open = forms.BooleanField(label=_("Registration is open"), required=False)
-    registration_opens_on = forms.DateField(
-        label=_("Registration opens"),
+    registration_opens_on = date_field(
+        _("Registration opens"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: as soon as registration is open."),
     )
-    registration_closes_on = forms.DateField(
-        label=_("Registration closes"),
+    registration_closes_on = date_field(
+        _("Registration closes"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The last day to register. Empty: until the meeting ends."),
     )
 
@@ -137,17 +126,13 @@ class AgendaItemForm(forms.Form):
     time = forms.TimeField(
         label=_("Time (local)"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    description = text_field(_("Description"), rows=2)
 
 
 class DecisionForm(forms.Form):
     title = forms.CharField(label=_("Decision or document adopted"), max_length=300)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    document_title = forms.CharField(label=_("Document title"), max_length=300, required=False)
+    description = text_field(_("Description"), rows=2)
+    document_title = line_field(_("Document title"), max_length=300)
     document_url = forms.URLField(
         label=_("Document address (URL)"), required=False, assume_scheme="https"
     )
@@ -155,11 +140,10 @@ class DecisionForm(forms.Form):
 
 class MinutesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    minutes = forms.CharField(
-        label=_("Minutes (Markdown)"),
-        required=False,
+    minutes = text_field(
+        _("Minutes (Markdown)"),
+        rows=18,
         max_length=100_000,
-        widget=forms.Textarea(attrs={"rows": 18}),
         help_text=_(
             "Headings with #, lists with -, links as [text](address). Preview before saving."
         ),

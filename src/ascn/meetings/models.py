@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +18,7 @@ from ascn.core.models import (
     Translatable,
     VersionedModel,
     link,
+    not_before,
     optional_link,
 )
 from ascn.network.models import City, MemberState
@@ -109,9 +109,11 @@ class Meeting(HasPage, Translatable, VersionedModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            not_before(
+                "end_date",
+                "start_date",
                 name="meetings_meeting_end_not_before_start",
+                unless_empty=("end_date",),
             ),
         ]
 

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from ascn.core.views import translations_page
+from ascn.core.views import translations_path
 from ascn.meetings.views import manage, public
 
 urlpatterns = [
@@ -12,12 +12,7 @@ urlpatterns = [
     path("meetings/mine/", public.my_meetings, name="my-meetings"),
     path("meetings/feed/<str:token>.ics", public.private_feed, name="meeting-private-feed"),
     path("meetings/<slug:slug>/", public.meeting_detail, name="meeting-detail"),
-    path(
-        "meetings/<slug:key>/translations/",
-        translations_page,
-        {"kind": "meeting"},
-        name="meeting-translations",
-    ),
+    translations_path("meetings/<slug:key>/", "meeting"),
     path("meetings/<slug:slug>/register/", public.meeting_register, name="meeting-register"),
     path("meetings/<slug:slug>/cancel/", public.meeting_cancel, name="meeting-cancel"),
     # the Secretariat's desk (404 for everyone else)

@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Status
 from pydantic import Field
 
-from ascn.core.api import SAME_FOR_EVERYONE, AppRouter, InputSchema, ShapedRows
+from ascn.core.api import (
+    SAME_FOR_EVERYONE,
+    AppRouter,
+    InputSchema,
+    ShapedRows,
+    fields_of,
+    patch_values,
+)
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.network import queries
@@ -41,12 +48,10 @@ def officer_out(appointment: Appointment, *, signed_in: bool) -> dict:
     person = appointment.person
     return {
         "name": person.full_name,
-        "role": appointment.role,
-        "designation": appointment.designation,
-        "designation_lines": appointment.designation_lines,
-        "start_date": appointment.start_date,
-        "start_date_precision": appointment.start_date_precision,
-        "end_date": appointment.end_date,
+        **fields_of(
+            appointment,
+            "role designation designation_lines start_date start_date_precision end_date",
+        ),
         "email": (person.email or None) if signed_in else None,
         "phone": (person.phone or None) if signed_in else None,
     }
@@ -58,11 +63,7 @@ def city_out(city: City) -> dict:
         "name": city.name,
         "country": city.member_state.code,
         "country_name": city.member_state.name,
-        "cohort": city.cohort,
-        "population": city.population,
-        "population_year": city.population_year,
-        "population_source": city.population_source,
-        "size_class": city.size_class,
+        **fields_of(city, "cohort population population_year population_source size_class"),
         "lat": float(city.latitude),
         "lon": float(city.longitude),
         "url": city.get_absolute_url(),
@@ -100,13 +101,7 @@ def member_states_list(request):
 
 def member_state_out(state: MemberState, *, signed_in: bool) -> dict:
     return {
-        "code": state.code,
-        "name": state.name,
-        "official_name": state.official_name,
-        "asean_member_since": state.asean_member_since,
-        "note": state.note,
-        "source": state.source,
-        "cities_count": state.cities_count,
+        **fields_of(state, "code name official_name asean_member_since note source cities_count"),
         "national_representatives": [
             officer_out(a, signed_in=signed_in) for a in state.national_representatives
         ],
@@ -148,10 +143,7 @@ def city_detail_out(request, slug: str) -> dict:
     signed_in = _signed_in(request)
     return {
         **city_out(city),
-        "alt_names": city.alt_names,
-        "cohort_source": city.cohort_source,
-        "cohort_note": city.cohort_note,
-        "population_note": city.population_note,
+        **fields_of(city, "alt_names cohort_source cohort_note population_note"),
         "officers": [officer_out(a, signed_in=signed_in) for a in city.current_officers],
         "version": city.version,
     }
@@ -178,8 +170,7 @@ def member_states_update(
     Secretariat); send the `version` you read (409 when stale). A field sent as null is
     cleared; one left out is kept."""
     state = found(MemberState.objects.filter(code=code.upper()).first())
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     for key in ("official_name", "note", "source"):
         if key in data and data[key] is None:
             data[key] = ""
@@ -242,11 +233,7 @@ def appointment_out(appointment: Appointment) -> dict:
         "role": appointment.role,
         "member_state": appointment.member_state.code,
         "city": appointment.city.slug if appointment.city_id else None,
-        "designation": appointment.designation,
-        "start_date": appointment.start_date,
-        "start_date_precision": appointment.start_date_precision,
-        "end_date": appointment.end_date,
-        "source": appointment.source,
+        **fields_of(appointment, "designation start_date start_date_precision end_date source"),
     }
 
 

@@ -2,8 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import FilterForm, VersionedForm, date_field, line_field, text_field
-from ascn.network.models import Appointment, MemberState, SizeClass
+from ascn.network.models import Appointment, City, MemberState, SizeClass
 from ascn.network.queries import UNKNOWN_SIZE, cohorts
+
+
+class CityChoiceField(forms.ModelChoiceField):
+    """A city chosen by its name (and its member state's, as two cities may share one)."""
+
+    def label_from_instance(self, obj: City) -> str:
+        return f"{obj.name} ({obj.member_state.name})"
 
 
 def member_states_with_cities() -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from ascn.core.models import (
     TimeStampedModel,
     VersionedModel,
     link,
+    not_before,
     optional_link,
     precision_field,
 )
@@ -266,11 +267,11 @@ class Appointment(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(role="cso") | Q(city__isnull=False), name="cso_has_a_city"
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
+            not_before(
+                "end_date",
+                "start_date",
                 name="appointment_ends_after_start",
+                unless_empty=("end_date", "start_date"),
             ),
         ]
 

@@ -214,22 +214,21 @@ def city_new(request):
     form, status = CityNewForm(), 200
     if request.method == "POST":
         form = CityNewForm(request.POST)
-        created: list[City] = []
 
         def save(data):
             values = {f: data[f] for f in CityForm.record_fields}
             state = MemberState.objects.get(code=data["member_state"])
-            created.append(city_create(actor=request.user, member_state=state, **values))
+            return city_create(actor=request.user, member_state=state, **values)
 
         sent = send_form(
             request,
             form,
             save,
             saved_message=_("The city is added to the network."),
-            next_url=reverse("city-list"),
+            next_url=lambda city: city.get_absolute_url(),
         )
         if sent.response:
-            return HttpResponseRedirect(created[0].get_absolute_url())
+            return sent.response
         status = sent.status
     return render(
         request,

@@ -70,6 +70,11 @@ def _state(name: str = "member_state", description: Any = MEMBER_STATE, **kw: An
     return Field(name, "string", description, **kw)
 
 
+def _code_list(name: str, description: Any, codes: Codes) -> Field:
+    """A column of several codes in one cell (separated by ``;``): focus areas, instruments…"""
+    return Field(name, "string", description, codes=codes, several=True)
+
+
 def _to_cities(name: str = "city") -> ForeignKey:
     return ForeignKey(name, "cities", "slug")
 
@@ -192,12 +197,10 @@ PROJECTS = Schema(
             _city(required=True),
             Field("title", "string", _("The project's title."), required=True),
             Field("description", "string", _("What the project does."), required=True),
-            Field(
+            _code_list(
                 "focus_areas",
-                "string",
                 _("The ASCF development focus areas the project serves."),
-                codes=focus_area_codes,
-                several=True,
+                focus_area_codes,
             ),
             Field(
                 "status",
@@ -224,19 +227,15 @@ PROJECTS = Schema(
                 _("The part of the budget already funded; at most the budget."),
                 unit=_currency_of("budget_currency"),
             ),
-            Field(
+            _code_list(
                 "outcomes",
-                "string",
                 _("The ASCF strategic outcomes the project contributes to."),
-                codes=outcome_codes,
-                several=True,
+                outcome_codes,
             ),
-            Field(
+            _code_list(
                 "sdg_targets",
-                "string",
                 _("The targets of Sustainable Development Goal 11 the project addresses."),
-                codes=sdg11_codes,
-                several=True,
+                sdg11_codes,
             ),
             Field(
                 "project_type",
@@ -244,19 +243,15 @@ PROJECTS = Schema(
                 _("What kind of works, an OC4IDS 0.9.5 projectType code."),
                 codes=codelist(codelists.PROJECT_TYPE),
             ),
-            Field(
+            _code_list(
                 "sectors",
-                "string",
                 _("The project's sectors, OC4IDS 0.9.5 projectSector codes."),
-                codes=codelist(codelists.PROJECT_SECTOR),
-                several=True,
+                codelist(codelists.PROJECT_SECTOR),
             ),
-            Field(
+            _code_list(
                 "financing_sought",
-                "string",
                 _("The kinds of financing the city seeks for the project."),
-                codes=choices(FinancingInstrument),
-                several=True,
+                choices(FinancingInstrument),
             ),
             Field("period_start", "date", _("When the project starts or started.")),
             Field("period_end", "date", _("When the project ends or is planned to end.")),
@@ -293,19 +288,11 @@ ACTION_PLANS = Schema(
             codes=choices(PlanStatus),
             required=True,
         ),
-        Field(
-            "outcomes",
-            "string",
-            _("The ASCF strategic outcomes the plan addresses."),
-            codes=outcome_codes,
-            several=True,
-        ),
-        Field(
+        _code_list("outcomes", _("The ASCF strategic outcomes the plan addresses."), outcome_codes),
+        _code_list(
             "focus_areas",
-            "string",
             _("The ASCF development focus areas the plan addresses."),
-            codes=focus_area_codes,
-            several=True,
+            focus_area_codes,
         ),
         Field("vision", "string", _("The city's vision, as the plan states it.")),
     ),
@@ -380,36 +367,26 @@ ORGANISATIONS = Schema(
             _("The country of the head office, ISO 3166-1 alpha-2 (any country)."),
             pattern="[A-Z]{2}",
         ),
-        Field(
+        _code_list(
             "countries",
-            "string",
             _(
                 "The ASEAN member states the organisation works in (ISO 3166-1 alpha-2); "
                 "empty: none published."
             ),
-            codes=member_state_codes,
-            several=True,
+            member_state_codes,
         ),
-        Field(
-            "focus_areas",
-            "string",
-            _("The ASCF focus areas the organisation works on."),
-            codes=focus_area_codes,
-            several=True,
+        _code_list(
+            "focus_areas", _("The ASCF focus areas the organisation works on."), focus_area_codes
         ),
-        Field(
+        _code_list(
             "instruments",
-            "string",
             _("The financing instruments the organisation offers."),
-            codes=choices(FinancingInstrument),
-            several=True,
+            choices(FinancingInstrument),
         ),
-        Field(
+        _code_list(
             "stages",
-            "string",
             _("The project stages (OC4IDS projectStatus) the organisation engages at."),
-            codes=codelist(codelists.PROJECT_STATUS),
-            several=True,
+            codelist(codelists.PROJECT_STATUS),
         ),
         Field("ticket_min_usd", "number", _("The smallest amount it usually invests."), unit=USD),
         Field("ticket_max_usd", "number", _("The largest amount it usually invests."), unit=USD),
@@ -452,26 +429,20 @@ PROGRAMMES = Schema(
         Field("balance", "number", _("What is left to award: total − awarded."), unit=_IN_CURRENCY),
         Field("period_start", "date", _("When the programme starts.")),
         Field("period_end", "date", _("When the programme ends.")),
-        Field(
+        _code_list(
             "eligible_countries",
-            "string",
             _("The member states whose cities may apply; empty: all."),
-            codes=member_state_codes,
-            several=True,
+            member_state_codes,
         ),
-        Field(
+        _code_list(
             "eligible_focus_areas",
-            "string",
             _("The ASCF focus areas a project must serve to apply; empty: any."),
-            codes=focus_area_codes,
-            several=True,
+            focus_area_codes,
         ),
-        Field(
+        _code_list(
             "instruments",
-            "string",
             _("The financing instruments the programme gives."),
-            codes=choices(FinancingInstrument),
-            several=True,
+            choices(FinancingInstrument),
         ),
         Field("website", "string", _("The programme's website.")),
     ),
@@ -549,12 +520,10 @@ PROJECT_DISCLOSURE = Schema(
             unit=_("per cent"),
             required=True,
         ),
-        Field(
+        _code_list(
             "missing",
-            "string",
             _("The codes of the stage's data points the project does not hold yet."),
-            codes=lambda: [(p.code, str(p.title)) for p in disclosure.points()],
-            several=True,
+            lambda: [(p.code, str(p.title)) for p in disclosure.points()],
         ),
     ),
     primary_key=("project_id", "stage"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import HasPage
+from ascn.core.models import HasPage, at_most
 
 
 class ImportStatus(models.TextChoices):
@@ -87,10 +87,7 @@ class ImportJob(HasPage, models.Model):
         verbose_name = _("project import")
         verbose_name_plural = _("project imports")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(processed_rows__lte=models.F("total_rows")),
-                name="import_processed_within_total",
-            )
+            at_most("processed_rows", "total_rows", name="import_processed_within_total")
         ]
 
     def __str__(self) -> str:

@@ -34,15 +34,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import translation
 
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import codelists
+from ascn.plans import queries as plans_queries
 from ascn.plans.models import Milestone, Project, ProjectDocument
-from ascn.plans.permissions import project_policy
 
 OC4IDS_VERSION = "0.9"
 PUBLISHER = "ASEAN Smart Cities Network"
@@ -60,7 +59,7 @@ def id_prefix() -> str:
 def public_projects() -> QuerySet[Project]:
     """What the package holds: the projects the public may see, whoever asks."""
     return (
-        project_policy.visible(AnonymousUser(), Project.objects.all())
+        plans_queries.public_projects()
         .select_related("city__member_state")
         .prefetch_related(
             Prefetch("focus_areas", queryset=FocusArea.objects.order_by("position", "code")),

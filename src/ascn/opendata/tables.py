@@ -15,22 +15,21 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from ascn.agreements.models import Agreement
 from ascn.cooperation.models import CaseStudy, CityPartnership
-from ascn.funding.models import Programme
+from ascn.funding.queries import public_programmes
 from ascn.indicators.models import IndicatorValue
 from ascn.meetings.models import Meeting
 from ascn.network import queries
 from ascn.network.models import City, FocusArea, Outcome
 from ascn.opendata import dictionary
 from ascn.opendata.imports import COLUMN_NAMES
-from ascn.partners.models import Organisation
+from ascn.partners.queries import public_organisations
 from ascn.plans import disclosure
-from ascn.plans.models import ActionPlan, Project
-from ascn.plans.permissions import plan_policy, project_policy
+from ascn.plans.models import Project
+from ascn.plans.queries import public_plans, public_projects
 
 Table = tuple[list[str], list[list[Any]]]
 # How to get a column's value when it is not the record's attribute of the column's name: a
@@ -71,28 +70,8 @@ def codes(name: str) -> Callable[[Any], Any]:
     return lambda record: ";".join(item.code for item in getattr(record, name).all())
 
 
-def anonymous() -> AnonymousUser:
-    return AnonymousUser()
-
-
-def public_projects() -> QuerySet:
-    return project_policy.visible(anonymous(), Project.objects.all()).order_by()
-
-
-def public_plans() -> QuerySet:
-    return plan_policy.visible(anonymous(), ActionPlan.objects.all())
-
-
 def public_agreements() -> QuerySet:
     return Agreement.objects.filter(visibility="public")
-
-
-def public_organisations() -> QuerySet:
-    return Organisation.objects.filter(visibility="public")
-
-
-def public_programmes() -> QuerySet:
-    return Programme.objects.filter(visibility="public")
 
 
 def public_case_studies() -> QuerySet:

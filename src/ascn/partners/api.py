@@ -52,7 +52,7 @@ def organisation_detail_out(org: Organisation, request) -> dict:
     members = None
     if request.user.is_authenticated:
         members = [
-            {"name": m.user.get_full_name() or m.user.email}
+            {"name": m.user.get_full_name()}
             for m in org.memberships.active().select_related("user").order_by("user__full_name")
         ]
     return {**organisation_out(org), "members": members}

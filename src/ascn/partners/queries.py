@@ -10,11 +10,17 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from ascn.core.visibility import Visibility
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
+
+
+def public_organisations() -> QuerySet[Organisation]:
+    """The organisations anyone may see, whoever asks (the open data, the public figures)."""
+    return Organisation.objects.filter(visibility=Visibility.PUBLIC)
 
 
 def organisations_for(

@@ -12,6 +12,8 @@ from ascn.core.api import (
     InputSchema,
     PageNumberCapped,
     ShapedRows,
+    fields_of,
+    patch_values,
 )
 from ascn.core.cache import anonymous_response_cache
 from ascn.core.errors import InvalidInput
@@ -61,9 +63,7 @@ def _code_names(items) -> list[dict]:
 def _city_record_out(record: Project | ActionPlan) -> dict:
     return {
         "id": record.pk,
-        "version": record.version,
-        "visibility": record.visibility,
-        "sample": record.sample,
+        **fields_of(record, "version visibility sample"),
         "city": record.city.slug,
         "city_name": record.city.name,
         "country": record.city.member_state.code,
@@ -81,13 +81,9 @@ def project_out(project: Project, rates: dict) -> dict:
         "description": project.description,
         "focus_areas": _code_names(project.focus_areas.all()),
         "outcomes": _code_names(project.outcomes.all()),
-        "sdg_targets": project.sdg_targets,
-        "status": project.status,
-        "project_type": project.project_type,
-        "sectors": project.sectors,
-        "locations": project.locations,
-        "period_start": project.period_start,
-        "period_end": project.period_end,
+        **fields_of(
+            project, "sdg_targets status project_type sectors locations period_start period_end"
+        ),
         **_project_money(project),
         "budget_usd": (
             {
@@ -127,10 +123,7 @@ def project_detail_out(project: Project, request) -> dict:
                 "id": m.pk,
                 "title": m.title,
                 "type": m.milestone_type,
-                "code": m.code,
-                "status": m.status,
-                "due_date": m.due_date,
-                "date_met": m.date_met,
+                **fields_of(m, "code status due_date date_met"),
             }
             for m in project.milestones.all()
         ],
@@ -138,9 +131,7 @@ def project_detail_out(project: Project, request) -> dict:
         "documents": [
             {
                 "id": d.pk,
-                "title": d.title,
-                "document_type": d.document_type,
-                "size": d.size,
+                **fields_of(d, "title document_type size"),
                 "url": f"/projects/{project.pk}/documents/{d.pk}/",
             }
             for d in project.documents.all()
@@ -153,9 +144,7 @@ def project_detail_out(project: Project, request) -> dict:
 def disclosure_out(project: Project) -> dict:
     return {
         stage.stage: {
-            "held": stage.held,
-            "total": stage.total,
-            "share": stage.share,
+            **fields_of(stage, "held total share"),
             "missing": [p.code for p in stage.missing],
         }
         for stage in disclosure.disclosure_of(project).stages
@@ -284,8 +273,7 @@ def projects_update(request, project_id: int, payload: ProjectPatch):
     when stale); fields left out are kept. A budget in a new currency needs
     `funding_secured` restated in it."""
     project = _project_or_404(request, project_id)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     budget = data.pop("budget", None)
     secured = data.pop("funding_secured", None)
     changes = data
@@ -315,9 +303,7 @@ def readiness_out(project: Project) -> dict:
     answers = latest.answers if latest else {}
     checklist = [
         {
-            "code": i.code,
-            "dimension": i.dimension,
-            "label": i.label,
+            **fields_of(i, "code dimension label"),
             "met": bool(answers.get(i.code)),
             "next_step": i.next_step,
             "critical": i.critical,
@@ -396,15 +382,10 @@ def projects_progress_add(request, project_id: int, payload: ProgressIn):
 def plan_out(plan: ActionPlan) -> dict:
     return {
         **_city_record_out(plan),
-        "title": plan.title,
-        "period_start": plan.period_start,
-        "period_end": plan.period_end,
-        "vision": plan.vision,
+        **fields_of(plan, "title period_start period_end vision"),
         "outcomes": _code_names(plan.outcomes.all()),
         "focus_areas": _code_names(plan.focus_areas.all()),
-        "sections": plan.sections,
-        "status": plan.status,
-        "return_comment": plan.return_comment,
+        **fields_of(plan, "sections status return_comment"),
         "document_url": f"/plans/{plan.pk}/document/" if plan.document else None,
     }
 
@@ -414,11 +395,7 @@ def plan_detail_out(plan: ActionPlan) -> dict:
         **plan_out(plan),
         "versions": [
             {
-                "number": v.number,
-                "status": v.status,
-                "created_at": v.created_at,
-                "comment": v.comment,
-                "snapshot": v.snapshot,
+                **fields_of(v, "number status created_at comment snapshot"),
             }
             for v in plan.versions.all()
         ],
@@ -472,8 +449,7 @@ def plans_update(request, plan_id: int, payload: PlanPatch):
     """Edit a `draft` or `returned` plan (its city's CSCO or the Secretariat). Send the
     `version` you read: a stale one gets 409 and nothing changes. Fields left out are kept."""
     plan = _plan_or_404(request, plan_id)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_values(payload)
     plan_update(actor=request.user, plan=plan, version=version, **data)
     return plan_detail_out(_plan_or_404(request, plan_id))
 

@@ -17,6 +17,7 @@ from ascn.core.models import (
     Translatable,
     VersionedModel,
     link,
+    not_before,
     optional_link,
 )
 from ascn.core.sources import SourcesField
@@ -106,12 +107,7 @@ class ActionPlan(HasPage, Translatable, VersionedModel):
         ordering = ["city__name", "-period_start"]
         verbose_name = _("Smart City Action Plan")
         verbose_name_plural = _("Smart City Action Plans")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(period_end__gte=models.F("period_start")),
-                name="plan_period_in_order",
-            )
-        ]
+        constraints = [not_before("period_end", "period_start", name="plan_period_in_order")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.period_start}–{self.period_end})"
@@ -278,11 +274,11 @@ class Project(HasPage, Translatable, VersionedModel):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(period_end__isnull=True)
-                | models.Q(period_start__isnull=True)
-                | models.Q(period_end__gte=models.F("period_start")),
+            not_before(
+                "period_end",
+                "period_start",
                 name="project_period_in_order",
+                unless_empty=("period_end", "period_start"),
             )
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from ascn.core import search
@@ -22,6 +23,16 @@ from ascn.plans.permissions import plan_policy, project_policy
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
+
+
+def public_projects() -> QuerySet[Project]:
+    """The projects anyone may see, whoever asks (the open data, the public figures)."""
+    return project_policy.visible(AnonymousUser(), Project.objects.all()).order_by()
+
+
+def public_plans() -> QuerySet[ActionPlan]:
+    """The action plans anyone may see, whoever asks."""
+    return plan_policy.visible(AnonymousUser(), ActionPlan.objects.all())
 
 
 def projects_for(

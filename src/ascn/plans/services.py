@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy, pgettext
 from ascn.accounts.models import Membership, Role
 from ascn.accounts.notifications import notify
 from ascn.core import audit
-from ascn.core.documents import check_pdf
+from ascn.core.documents import check_pdf, document_title
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import is_secretariat
 from ascn.core.services import (
     audit_and_announce,
     delete_with_file,
     lock_version,
+    save_with_file,
     user_or_none,
     validate,
 )
@@ -374,15 +375,12 @@ def document_upload(
     validation.code_in(document_type, codelists.DOCUMENT_TYPE, "document_type", blank=True)
     document = ProjectDocument(
         project=project,
-        title=(title or "").strip() or (file.name or "document")[:200],
+        title=document_title(title, file),
         document_type=document_type,
         size=size,
         uploaded_by=user_or_none(actor),
     )
-    document.file.name = f"project-{project.pk}.pdf"  # validated before anything is stored
-    validate(document)
-    document.file.save(f"project-{project.pk}.pdf", file, save=False)
-    document.save()
+    save_with_file(document, file, f"project-{project.pk}.pdf")
     audit_and_announce(
         actor,
         "plans.document.uploaded",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ascn.core.views import translations_page
+from ascn.core.views import translations_path
 from ascn.plans.views import compare, plans, project_records, projects, queue
 
 urlpatterns = [
@@ -10,12 +10,7 @@ urlpatterns = [
     path("projects/", projects.project_list, name="project-list"),
     path("projects/new/", projects.project_create_view, name="project-create"),
     path("projects/<int:pk>/", projects.project_detail, name="project-detail"),
-    path(
-        "projects/<int:key>/translations/",
-        translations_page,
-        {"kind": "project"},
-        name="project-translations",
-    ),
+    translations_path("projects/<int:key>/", "project"),
     path("projects/<int:pk>/edit/", projects.project_edit, name="project-edit"),
     path(
         "projects/<int:pk>/readiness/", project_records.project_readiness, name="project-readiness"
@@ -39,12 +34,7 @@ urlpatterns = [
     path("plans/new/", plans.plan_create_view, name="plan-create"),
     path("plans/queue/", queue.plan_queue, name="plan-queue"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan-detail"),
-    path(
-        "plans/<int:key>/translations/",
-        translations_page,
-        {"kind": "plan"},
-        name="plan-translations",
-    ),
+    translations_path("plans/<int:key>/", "plan"),
     path("plans/<int:pk>/edit/", plans.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/document/", plans.plan_document, name="plan-document"),
     path("plans/<int:pk>/compare/", compare.plan_compare, name="plan-compare"),

@@ -9,13 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import ROLE_SCOPE, SCOPE_FIELD, Role, ScopeType
 from ascn.network import queries as network_queries
+from ascn.network.forms import CityChoiceField
 from ascn.network.models import City, MemberState, Person
 from ascn.partners.models import Organisation
-
-
-class CityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name} ({obj.member_state.name})"
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
 from ascn.core import search
-from ascn.core.api import ERRORS_LIST, AppRouter, InputSchema
+from ascn.core.api import ERRORS_LIST, AppRouter, InputSchema, fields_of
 from ascn.core.errors import InvalidInput
 
 router = AppRouter(tags=["search"])
@@ -112,9 +112,7 @@ def search_everything(request: HttpRequest, filters: Query[SearchFilters]) -> di
     return {
         "items": [
             {
-                "type": hit.type,
-                "id": hit.id,
-                "title": hit.title,
+                **fields_of(hit, "type id title"),
                 "snippet": str(hit.snippet),
                 "url": hit.url,
                 "score": hit.score,

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from ascn.accounts.notifications import notify
 from ascn.core import audit, events
-from ascn.core.documents import check_pdf
-from ascn.core.errors import InvalidInput, NotFound, StaleEdit
+from ascn.core.documents import check_pdf, document_title
+from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.services import (
     audit_and_announce,
     delete_with_file,
@@ -27,6 +27,7 @@ from ascn.core.services import (
     save_changes,
     save_fields,
     save_new,
+    save_with_file,
     user_or_none,
     validate,
 )
@@ -131,6 +132,16 @@ def meeting_slug_for(title: str, *, start: dt.date | None = None) -> str:
     return free_slug(Meeting, base)
 
 
+def _only_meeting_fields(values: dict[str, Any]) -> None:
+    """Refuse (422) values for anything but the meeting's own fields, naming them all."""
+    unknown = set(values) - set(MEETING_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            field=min(unknown),
+        )
+
+
 @transaction.atomic
 def meeting_create(
     *, actor: Actor, slug: str = "", values: dict[str, Any], sample: bool = False
@@ -138,12 +149,7 @@ def meeting_create(
     """A new meeting; its slug is made from the title when none is given. ``sample``: the
     demo's illustrative data (``load_sample_meetings``), never set from a form or the API."""
     require_meeting_runner(actor)
-    unknown = set(values) - set(MEETING_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
-            field=min(unknown),
-        )
+    _only_meeting_fields(values)
     if not (values.get("title") or "").strip():
         raise InvalidInput(_("Give the meeting a title."), field="title")
     if not slug:
@@ -171,17 +177,10 @@ def meeting_update(
     Returns the meeting and whether anything changed (nothing is audited otherwise).
     """
     require_meeting_runner(actor)
-    unknown = set(values) - set(MEETING_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
-            field=min(unknown),
-        )
-    meeting = lock(meeting)
+    _only_meeting_fields(values)
     if version is None and actor is not None:
         raise InvalidInput(_("The version you edited is required."), field="version")
-    if version is not None and meeting.version != version:
-        raise StaleEdit(meeting, version)
+    meeting = lock_version(meeting, version)
     return meeting, save_changes(
         actor, "meetings.meeting.updated", meeting, values, check=_check_meeting
     )
@@ -239,16 +238,12 @@ def meeting_document_upload(
         raise InvalidInput(_("Choose the kind of document."), field="kind")
     document = MeetingDocument(
         meeting=meeting,
-        title=(title or "").strip() or (file.name or "document")[:200],
+        title=document_title(title, file),
         kind=kind,
         size=size,
         uploaded_by=user_or_none(actor),
     )
-    name = f"meeting-{meeting.pk}.pdf"
-    document.file.name = name  # validated before anything is stored
-    validate(document)
-    document.file.save(name, file, save=False)
-    document.save()
+    save_with_file(document, file, f"meeting-{meeting.pk}.pdf")
     audit_and_announce(
         actor,
         "meetings.document.uploaded",

@@ -170,7 +170,7 @@ def agenda_item_delete(*, actor: Actor, item: AgendaItem) -> None:
     """Remove an item; the items after it move up one place."""
     require_meeting_runner(actor)
     meeting = lock(item.meeting)
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    item = lock(item)
     audit.record(
         actor,
         "meetings.agendaitem.deleted",

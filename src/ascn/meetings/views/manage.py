@@ -67,8 +67,19 @@ def _registration(meeting: Meeting, value: str | None) -> Registration:
     return found(registration, _("Registration not found."))
 
 
+def _sent_again(request, form_class, meeting: Meeting, exc: StaleEdit):
+    """After a stale edit of the meeting: the form again with what was sent and why it was
+    not saved, carrying the saved version, so that saving it again is a deliberate choice."""
+    data = request.POST.copy()
+    data["version"] = str(Meeting.objects.get(pk=meeting.pk).version)
+    form = form_class(data)
+    form.is_valid()
+    form.add_error(None, exc.message)
+    return form
+
+
 def _person(registration: Registration) -> str:
-    return registration.user.get_full_name() or registration.user.email
+    return registration.user.get_full_name()
 
 
 @login_required
@@ -78,20 +89,18 @@ def meeting_create_view(request):
     form = MeetingForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                meeting = meeting_create(actor=request.user, values=form.service_values())
-            except InvalidInput as exc:
-                form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    _("The meeting is created. Add its agenda next; it is on the public list."),
-                )
-                return redirect("meeting-manage", slug=meeting.slug)
-        else:
-            status = 422
+        sent = send_form(
+            request,
+            form,
+            lambda data: meeting_create(actor=request.user, values=form.service_values()),
+            saved_message=_(
+                "The meeting is created. Add its agenda next; it is on the public list."
+            ),
+            next_url=lambda meeting: reverse("meeting-manage", args=[meeting.slug]),
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
     return render(
         request, "meetings/manage/meeting_form.html", {"form": form, "meeting": None}, status=status
     )
@@ -113,12 +122,7 @@ def meeting_edit(request, slug: str):
                     values=form.service_values(),
                 )
             except StaleEdit as exc:
-                current = Meeting.objects.get(pk=meeting.pk)
-                data = request.POST.copy()
-                data["version"] = str(current.version)  # saving again is a deliberate choice
-                form = MeetingForm(data)
-                form.is_valid()
-                form.add_error(None, exc.message)
+                form = _sent_again(request, MeetingForm, meeting, exc)
                 status, stale = 409, True
             except InvalidInput as exc:
                 form_error(form, exc)
@@ -385,12 +389,7 @@ def meeting_minutes(request, slug: str):
                         minutes=text,
                     )
                 except StaleEdit as exc:
-                    current = Meeting.objects.get(pk=meeting.pk)
-                    data = request.POST.copy()
-                    data["version"] = str(current.version)
-                    form = MinutesForm(data)
-                    form.is_valid()
-                    form.add_error(None, exc.message)
+                    form = _sent_again(request, MinutesForm, meeting, exc)
                     status = 409
                 except InvalidInput as exc:
                     form_error(form, exc)

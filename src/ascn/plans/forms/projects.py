@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import date_field, text_field, ticks_field
+from ascn.core.forms import date_field, line_field, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import codelists, readiness, validation
@@ -204,10 +204,9 @@ class ProgressForm(AccessibleFormMixin, forms.Form):
 
 
 class DocumentForm(AccessibleFormMixin, forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
+    title = line_field(
+        _("Title"),
         max_length=200,
-        required=False,
         help_text=_("For example “Feasibility study, final report”. Defaults to the file name."),
     )
     document_type = forms.ChoiceField(label=_("Type of document (OC4IDS)"), required=False)

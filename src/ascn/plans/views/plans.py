@@ -102,33 +102,29 @@ def plan_create_view(request):
                     "document_notice": document_not_kept(request),
                 },
             )
-        if form.is_valid():
-            values = form.service_values()
-            try:
-                city = chosen_city(cities, form.cleaned_data["city"])
-                plan = plan_create(
-                    actor=request.user,
-                    city=city,
-                    document=form.cleaned_data.get("document"),
-                    **values,
+        sent = send_form(
+            request,
+            form,
+            lambda data: plan_create(
+                actor=request.user,
+                city=chosen_city(cities, data["city"]),
+                document=data.get("document"),
+                **form.service_values(),
+            ),
+            saved_message=lambda plan: (
+                _(
+                    "The action plan is saved as a draft, with its PDF. List its projects, then submit it for endorsement."
                 )
-            except InvalidInput as exc:
-                form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The action plan is saved as a draft, with its PDF. List its projects, then submit it for endorsement."
-                    )
-                    if plan.document
-                    else _(
-                        "The action plan is saved as a draft. Attach its PDF, list its projects, then submit it for endorsement."
-                    ),
+                if plan.document
+                else _(
+                    "The action plan is saved as a draft. Attach its PDF, list its projects, then submit it for endorsement."
                 )
-                return redirect(plan)
-        else:
-            status = 422
+            ),
+            next_url=lambda plan: plan.get_absolute_url(),
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
     else:
         year = dt.date.today().year
         initial = {

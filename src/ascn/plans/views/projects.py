@@ -5,17 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core import formats, sources
-from ascn.core.errors import InvalidInput
-from ascn.core.forms import form_error
 from ascn.core.views import filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
 from ascn.network.models import City
@@ -221,28 +218,31 @@ def project_create_view(request):
         form = ProjectForm(request.POST, **kwargs)
         if request.htmx and request.GET.get("validate"):
             return _live_errors(request, form)
-        if form.is_valid():
+
+        def save(data):
             values = form.service_values()
-            try:
-                project = project_create(
-                    actor=request.user,
-                    city=chosen_city(cities, form.cleaned_data["city"]),
-                    title=values.pop("title"),
-                    description=values.pop("description"),
-                    focus_areas=values.pop("focus_areas"),
-                    status=values.pop("status"),
-                    budget_amount=values.pop("budget_amount"),
-                    budget_currency=values.pop("budget_currency"),
-                    **values,
-                )
-            except InvalidInput as exc:
-                form_error(form, exc)
-                status = 422
-            else:
-                messages.success(request, project_saved_message(project.visibility))
-                return redirect(project)
-        else:
-            status = 422
+            return project_create(
+                actor=request.user,
+                city=chosen_city(cities, data["city"]),
+                title=values.pop("title"),
+                description=values.pop("description"),
+                focus_areas=values.pop("focus_areas"),
+                status=values.pop("status"),
+                budget_amount=values.pop("budget_amount"),
+                budget_currency=values.pop("budget_currency"),
+                **values,
+            )
+
+        sent = send_form(
+            request,
+            form,
+            save,
+            saved_message=lambda project: project_saved_message(project.visibility),
+            next_url=lambda project: project.get_absolute_url(),
+        )
+        if sent.response:
+            return sent.response
+        status = sent.status
     else:
         initial = {"city": first_city(request, cities)}
         chosen = cities.filter(slug=initial["city"]).select_related("member_state").first()
