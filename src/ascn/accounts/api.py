@@ -10,7 +10,12 @@ from ninja import Query, Status
 
 from ascn.accounts.lockout import ACCOUNT_GUARDED_MESSAGE, forget_own_failures
 from ascn.accounts.models import Membership, Notification
-from ascn.accounts.notifications import KINDS, mark_read, notifications_for, preferences_of
+from ascn.accounts.notifications import (
+    kinds_for,
+    mark_read,
+    notifications_for,
+    preferences_of,
+)
 from ascn.accounts.schemas import (
     MarkedOut,
     MeOut,
@@ -174,11 +179,12 @@ def notifications_read_one(request, notification_id: int):
     return _notification_out(notice)
 
 
-def _preferences_out(choices: dict[str, str]) -> dict:
+def _preferences_out(user, choices: dict[str, str]) -> dict:
+    """The kinds ``user`` may be sent (``kinds_for``), each with their choice."""
     return {
         "preferences": [
-            {"kind": kind, "label": str(KINDS[kind]), "delivery": delivery}
-            for kind, delivery in choices.items()
+            {"kind": kind, "label": str(label), "delivery": choices[kind]}
+            for kind, label in kinds_for(user).items()
         ]
     }
 
@@ -191,9 +197,10 @@ def _preferences_out(choices: dict[str, str]) -> dict:
     errors={},
 )
 def notification_preferences_read(request):
-    """Every kind of notification with how you receive it: `app` (in the platform only),
-    `email` (e-mailed at once; the default) or `digest` (in the daily digest e-mail)."""
-    return _preferences_out(preferences_of(request.user))
+    """Every kind of notification you may be sent (those only the Secretariat is sent, such as
+    `post.flagged`, to its members alone) with how you receive it: `app` (in the platform
+    only), `email` (e-mailed at once; the default) or `digest` (in the daily digest e-mail)."""
+    return _preferences_out(request.user, preferences_of(request.user))
 
 
 @router.write(
@@ -207,5 +214,6 @@ def notification_preferences_update(request, payload: PreferencesIn):
     "digest"}}`); the others keep theirs. An unknown kind or choice: 422, nothing changed.
     Audited."""
     return _preferences_out(
-        notification_preferences_update_service(actor=request.user, changes=payload.preferences)
+        request.user,
+        notification_preferences_update_service(actor=request.user, changes=payload.preferences),
     )
