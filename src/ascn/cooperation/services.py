@@ -397,7 +397,7 @@ def post_hide(*, actor: Actor, post: Post, hidden: bool = True, reason: str = ""
         hidden_reason=reason if hidden else "",
     )
     if hidden:
-        _close_flags(actor, post, FlagResolution.HIDDEN)
+        _close_flags(actor, _open_flags(post), FlagResolution.HIDDEN)
     thread = post.thread
     author = post.author
     if author is not None and author.pk != getattr(actor, "pk", None):
@@ -435,11 +435,11 @@ def _open_flags(post: Post) -> QuerySet[PostFlag]:
     return PostFlag.objects.filter(post=post, resolved_at__isnull=True)
 
 
-def _close_flags(actor: Actor, post: Post | QuerySet[PostFlag], resolution: str) -> int:
-    """Close the open flags of a post (or of the given flags) with ``resolution``; they stay
-    as its history."""
+def _close_flags(actor: Actor, flags: QuerySet[PostFlag], resolution: str) -> int:
+    """Close the open ones among ``flags`` (a post's, a thread's) with ``resolution``; they
+    stay as history."""
     now = timezone.now()
-    flags = _open_flags(post) if isinstance(post, Post) else post.filter(resolved_at__isnull=True)
+    flags = flags.filter(resolved_at__isnull=True)
     return flags.update(
         resolution=resolution, resolved_at=now, resolved_by=user_or_none(actor), updated_at=now
     )
@@ -501,7 +501,7 @@ def post_flags_dismiss(*, actor: Actor, post: Post) -> int:
     Returns how many were dismissed."""
     _require_moderator(actor)
     post = lock(post)
-    count = _close_flags(actor, post, FlagResolution.DISMISSED)
+    count = _close_flags(actor, _open_flags(post), FlagResolution.DISMISSED)
     if not count:
         raise InvalidInput(_("This post has no open flag."), field="post")
     audit_and_announce(
