@@ -310,8 +310,10 @@ def ranked(indicator: Indicator, rows: list[IndicatorValue]) -> list[IndicatorVa
     year."""
     real = [v for v in rows if not v.sample]
     if indicator.direction == "neutral":
-        return sorted(real, key=lambda v: v.city.name)
-    return sorted(real, key=lambda v: v.value, reverse=indicator.direction == "higher")
+        return sorted(real, key=lambda v: (v.city.name, v.pk))
+    # equal values by city name, as ``ranking_order`` has the database order them
+    sign = -1 if indicator.direction == "higher" else 1
+    return sorted(real, key=lambda v: (sign * v.value, v.city.name, v.pk))
 
 
 def sample_values(rows: list[IndicatorValue]) -> list[IndicatorValue]:
@@ -327,7 +329,7 @@ class Ranking:
 
 
 def ranking_order(indicator: Indicator) -> list[str]:
-    """``ranked``'s order as the database's: best value first, by the indicator's direction
+    """``ranked``'s order (the comparison's, in Python) as the database's: best value first, by the indicator's direction
     (by city name for a neutral one); equal values by city name."""
     if indicator.direction == "neutral":
         return ["city__name", "pk"]
