@@ -390,6 +390,8 @@ ASCN_IMPORT_ROW_DELAY = float(os.environ.get("ASCN_IMPORT_ROW_DELAY", "0"))
 RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "60"))
 ASCN_DASHBOARD_CACHE_SECONDS = int(os.environ.get("ASCN_DASHBOARD_CACHE_SECONDS", "60"))
 ASCN_OPEN_DATA_CACHE_SECONDS = int(os.environ.get("ASCN_OPEN_DATA_CACHE_SECONDS", "600"))
+# The M&E report's tables (page and downloads), refreshed by the task worker once this old
+ASCN_REPORT_CACHE_SECONDS = int(os.environ.get("ASCN_REPORT_CACHE_SECONDS", "60"))
 
 # Open data: the OC4IDS project identifier prefix (the OC4IDS Helpdesk assigns one such as
 # ``oc4ids-qu8r7p``; project ids are ``<prefix>-<project id>``; ASCN_OC4IDS_PREFIX is the old

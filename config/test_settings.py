@@ -15,6 +15,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 RESPONSE_CACHE_SECONDS = 0
 ASCN_DASHBOARD_CACHE_SECONDS = 0
+ASCN_REPORT_CACHE_SECONDS = 0
 ASCN_OPEN_DATA_CACHE_SECONDS = 0
 ASCN_WARM_UP_MAP = False
 # High enough that the suite never meets them; tests of the limits set their own.

@@ -24,13 +24,15 @@ import datetime as dt
 import html as html_lib
 import io
 import re
+import time
 from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
-from ascn.core import formats
+from ascn.core import formats, prepared
 from ascn.network.models import City, MemberState
 from ascn.opendata import reports
 from ascn.plans import money
@@ -429,9 +431,9 @@ def test_the_totals_equal_sums_over_every_project_read_in_chunks(data, secretari
     assert latest_rows["E1"] == [dt.date(2026, 1, 15), Decimal("20.00"), Decimal("10.00")]
 
 
-def test_the_page_reads_only_the_progress_rows_it_shows(client, data, monkeypatch):
-    # given: the page shows one row of the latest progress (P1 and P3 have reported)
-    monkeypatch.setattr(reports, "PROGRESS_ROWS_ON_SCREEN", 1)
+def test_the_page_shows_a_bounded_number_of_rows_of_each_table(client, data, monkeypatch):
+    # given: the page shows one row of a table (P1 and P3 have reported; two cities)
+    monkeypatch.setattr(reports, "ROWS_ON_SCREEN", 1)
 
     # when
     response = client.get(URL)
@@ -440,10 +442,15 @@ def test_the_page_reads_only_the_progress_rows_it_shows(client, data, monkeypatc
     assert table(response, "progress")[1:] == [
         ["P3", "Hanoi", "Implementation", "1 Jul 2026", "20.0", "10.0"]
     ]
-    assert "1 more row is in the CSV and XLSX downloads." in response.content.decode()
-    assert (
-        len(csv_sections(client.get("/reports/me.csv").content)["Latest progress by project"]) == 3
-    )
+    cities = table(response, "cities")
+    assert [row[:3] for row in cities[1:]] == [
+        ["Thailand", "Phuket", "3"],
+        ["All cities", "—", "4"],
+    ]
+    assert response.content.decode().count("1 more row is in the CSV and XLSX downloads.") == 2
+    downloads = csv_sections(client.get("/reports/me.csv").content)
+    assert len(downloads["Latest progress by project"]) == 3
+    assert len(downloads["Projects and funding by city"]) == 4
 
 
 # --- who sees what ----------------------------------------------------------------------------
@@ -625,3 +632,83 @@ def test_an_empty_report_still_renders(client, network):
 def test_the_role_matrix_of_the_report_pages(roles):
     for url in (URL, "/reports/me.csv", "/reports/me.xlsx"):
         assert_matrix(roles.session, "GET", url, everyone(200))
+
+
+# --- kept between requests, refreshed by the task worker (core.prepared) --------------------
+
+
+@pytest.fixture
+def kept_reports(settings):
+    """The report kept for a minute, as a server keeps it."""
+    settings.ASCN_REPORT_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def public_count(response) -> str:
+    return row_of(table(response, "member-states"), "All member states")[2]
+
+
+def test_a_kept_report_is_shown_with_its_time_then_refreshed_after_a_change(
+    client, data, secretariat, kept_reports, settings
+):
+    # given: the report as an anonymous visitor sees it, kept
+    first = client.get(URL)
+    assert public_count(first) == "4"
+    assert "Figures computed at" in first.content.decode()
+
+    # when: a public project is added, and the report asked for at once
+    factories.project(secretariat, city="phuket", title="P6", visibility="public")
+    at_once = client.get(URL)
+
+    # then: the kept report, as computed (the page says when)
+    assert public_count(at_once) == "4"
+
+    # when: it is older than its freshness (a second, now): the page still answers with the
+    # kept one and queues its refresh (the tests' immediate task backend runs it at once) ...
+    settings.ASCN_REPORT_CACHE_SECONDS = 1
+    time.sleep(1.1)
+    stale = client.get(URL)
+    refreshed = client.get(URL)
+
+    # then: ... and the next request has the new project
+    assert public_count(stale) == "4"
+    assert public_count(refreshed) == "5"
+
+
+def test_a_kept_report_is_never_shown_to_someone_who_may_see_less(
+    client, data, secretariat, kept_reports
+):
+    # given: the Secretariat's report (the Hanoi draft P4 counted) kept first
+    staff = Client()
+    staff.force_login(secretariat)
+    assert public_count(staff.get(URL)) == "5"
+    officer = factories.user("cso@me.test", role="cso", scope=City.objects.get(slug="phuket"))
+    phuket = Client()
+    phuket.force_login(officer)
+
+    # when: a visitor and Phuket's officer ask for the report
+    anonymous, csco = client.get(URL), phuket.get(URL)
+
+    # then: each gets their own, without the draft, on the page and in the downloads
+    assert public_count(anonymous) == "4"
+    assert public_count(csco) == "4"
+    assert "P4" not in client.get("/reports/me.csv").content.decode()
+    assert "P4" in staff.get("/reports/me.csv").content.decode()
+
+
+def test_the_task_worker_computes_a_report_from_ids_and_codes(data, secretariat):
+    # given: what a page hands the task worker for the Secretariat's 2026 report of Viet Nam
+    prepare = prepared.PREPARERS[reports.REPORT]
+
+    # when
+    report = prepare(user=secretariat.pk, year=2026, member_state="VN", page=False)
+    public = prepare(user=None, year=2026, member_state="VN", page=True)
+
+    # then: the same report as computed for the user
+    expected = reports.me_report(
+        secretariat, year=2026, member_state=MemberState.objects.get(code="VN")
+    )
+    assert report.tables == expected.tables
+    assert report.project_count == 2 and public.project_count == 1

@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares, in modules of these names (found like admin.py), what it puts
         # in the search, what follows its writes (core.events), what it adds to lower apps'
-        # pages (core.sections) and what the task worker draws for it (core.drawings). The
-        # lower layers import none of them.
-        autodiscover_modules("search", "subscribers", "sections", "drawings", "translations")
+        # pages (core.sections), what the task worker draws for it (core.drawings) and what it
+        # computes ahead for it (core.prepared). The lower layers import none of them.
+        autodiscover_modules(
+            "search", "subscribers", "sections", "drawings", "prepared", "translations"
+        )

@@ -3,7 +3,11 @@ the open-data reports write their figures the same way."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+from django.utils.safestring import SafeString, mark_safe
 
 from ascn.core import formats
 
@@ -26,3 +30,36 @@ def shown(value: Any, kind: str) -> str:
     if kind == "date":
         return formats.day(value)
     return str(value)
+
+
+def rows_html(
+    rows: Iterable[Sequence[Any]],
+    kinds: Sequence[str],
+    classes: dict[str, str],
+    *,
+    header_columns: int = 1,
+) -> SafeString:
+    """The ``<tr>`` rows of a table of figures: the first ``header_columns`` cells row
+    headers, each cell ``shown`` by its column's kind and escaped as ``{{ text }}`` is, a
+    data cell with the class ``classes`` gives its kind. Written in Python, each column's
+    tags once: the tables hold thousands of rows (3,000 cities at bench scale), where the
+    template language took a third of a second a page."""
+    columns = []
+    for i, kind in enumerate(kinds):
+        css = classes.get(kind, "")
+        if i < header_columns:
+            columns.append((kind, '<th scope="row">', "</th>"))
+        else:
+            columns.append((kind, f'<td class="{css}">' if css else "<td>", "</td>"))
+    escape = html.escape  # every cell's text escaped: the rows are safe to insert
+    return mark_safe(
+        "\n".join(
+            "<tr>"
+            + "".join(
+                f"{start}{escape(shown(value, kind))}{stop}"
+                for value, (kind, start, stop) in zip(row, columns, strict=True)
+            )
+            + "</tr>"
+            for row in rows
+        )
+    )

@@ -16,7 +16,6 @@ task worker (``core/drawings``).
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,8 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ascn.core import formats
-from ascn.core.display import shown
+from ascn.core import display, formats
 from ascn.core.svg import FONT_STACK
 from ascn.dashboards import queries
 from ascn.plans import disclosure
@@ -487,28 +485,12 @@ def _shares(completeness: disclosure.Completeness) -> list[float]:
 def rows_html(chart: Chart) -> SafeString:
     """The ``<tr>`` rows of a chart's data table: the first cell a row header, numbers
     with the ``num`` class; a single "No rows." row when there are none."""
-    # Each column's tags once; each cell as ``shown`` writes it, escaped as {{ text }} is
-    # (the cities' table: 3,000 rows × 4 cells at every recomputation).
-    columns = [
-        (
-            kind,
-            '<th scope="row">' if i == 0 else '<td class="num">' if kind in NUMERIC else "<td>",
-            "</th>" if i == 0 else "</td>",
-        )
-        for i, kind in enumerate(chart.kinds)
-    ]
-    escape = html.escape
-    lines = [
-        "<tr>"
-        + "".join(
-            f"{start}{escape(shown(value, kind))}{stop}"
-            for value, (kind, start, stop) in zip(row, columns, strict=True)
-        )
-        + "</tr>"
-        for row in (chart.rows if chart.shown is None else chart.shown)
-    ]
-    if not lines:
-        none = conditional_escape(_("No rows."))  # outside the f-string: xgettext reads it
-        lines.append(f'<tr><td colspan="{len(chart.columns)}">{none}</td></tr>')
-
-    return mark_safe("\n".join(lines))
+    rows = display.rows_html(
+        chart.rows if chart.shown is None else chart.shown,
+        chart.kinds,
+        {kind: "num" for kind in NUMERIC},
+    )
+    if rows:
+        return rows
+    none = conditional_escape(_("No rows."))  # outside the f-string: xgettext reads it
+    return mark_safe(f'<tr><td colspan="{len(chart.columns)}">{none}</td></tr>')

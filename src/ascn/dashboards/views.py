@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from django import forms
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from ascn.core import prepared
 from ascn.core.forms import FilterForm
 from ascn.core.views import render_results
 from ascn.dashboards import charts, queries
@@ -71,28 +70,33 @@ def cache_key(filters: queries.Filters, language: str | None = None) -> str:
     )
 
 
-# One computation of the figures at a time in a worker. When the figures are not stored
-# (a cold cache, or just expired), every thread of a worker that misses would otherwise
-# compute them at once (one computation allocates ~7 MB at 100,000 projects). The others
-# wait for it and read what it stored: four threads of a fresh process asking at once grew
-# it by 21 MB instead of 26 MB (docs/benchmarks.md).
-_computing = threading.Lock()
+FIGURES = "dashboards.figures"
 
 
 def dashboard_cached(filters: queries.Filters) -> dict:
-    seconds = queries.cache_seconds()
-    if not seconds:
-        return dashboard(filters)
-    key = cache_key(filters)
-    data = cache.get(key)
-    if data is None:
-        with _computing:
-            data = cache.get(key)  # stored by the thread this one waited for
-            if data is None:
-                data = dashboard(filters)
-                data["computed_at"] = timezone.now()
-                cache.set(key, data, seconds)
-    return data
+    """The figures for ``filters``, kept in the shared cache and refreshed by the task worker
+    once a minute old (``core.prepared``): a page never waits for them but the first time."""
+    args = {
+        "member_state": filters.member_state.code if filters.member_state else None,
+        "focus_area": filters.focus_area.code if filters.focus_area else None,
+        "year": filters.year,
+    }
+    return prepared.kept(
+        FIGURES, cache_key(filters), args, lambda: dashboard(filters), queries.cache_seconds()
+    )
+
+
+def figures_for(member_state: str | None, focus_area: str | None, year: int | None) -> dict:
+    """The figures for filters given as codes (what the task worker is handed)."""
+    return dashboard(
+        queries.Filters(
+            member_state=MemberState.objects.filter(code=member_state).first()
+            if member_state
+            else None,
+            focus_area=FocusArea.objects.filter(code=focus_area).first() if focus_area else None,
+            year=year,
+        )
+    )
 
 
 def dashboard(filters: queries.Filters) -> dict:
@@ -100,6 +104,7 @@ def dashboard(filters: queries.Filters) -> dict:
     projects' tallies (by member state × status × currency, by city, by focus area), one
     over the deals' tallies, one over the organisations (over the projects and engagements
     themselves when a year is chosen)."""
+    computed_at = timezone.now()
     figures = queries.project_figures(filters)
     cities = queries.member_cities(filters).order_by("name")
     map_cities = queries.map_cities(cities, queries.city_project_counts(filters))
@@ -139,6 +144,7 @@ def dashboard(filters: queries.Filters) -> dict:
             figures.samples or sample_organisations or any(p.sample for p in programmes)
         ),
         "last_updated": figures.last_updated,
+        "computed_at": computed_at,
     }
 
 

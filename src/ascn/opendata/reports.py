@@ -22,6 +22,7 @@ Definitions, shown with the report:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -30,13 +31,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from ascn.core.display import shown
+from ascn.accounts.models import User
+from ascn.core import display, prepared
 from ascn.core.drawings import Payload, digest, drawn
 from ascn.indicators.models import ProjectIndicator
 from ascn.indicators.queries import values_for
@@ -50,7 +54,7 @@ from ascn.plans.queries import projects_for
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
-PROGRESS_ROWS_ON_SCREEN = 500  # the downloads hold every row
+ROWS_ON_SCREEN = 500  # of a table on the page: the downloads hold every row
 
 
 @dataclass
@@ -65,21 +69,17 @@ class ReportTable:
     total: list[Any] | None = None
     note: str = ""
     header_columns: int = 1  # the leading columns that name the row
+    # the page's rows, written once when the report is kept for the page (``for_page``),
+    # and how many more rows the downloads hold
+    rows_html: str = ""
+    more: int = 0
 
-    def display(self, row: list[Any]) -> list[tuple[str, str]]:
-        """A row as ``(text, css class)`` cells for the page."""
-        return [
-            (shown(value, kind), CELL_CLASS.get(kind, ""))
-            for value, kind in zip(row, self.kinds, strict=True)
-        ]
-
-    @property
-    def display_rows(self) -> list[list[tuple[str, str]]]:
-        return [self.display(row) for row in self.rows]
+    def html(self, rows: list[list[Any]]) -> str:
+        return display.rows_html(rows, self.kinds, CELL_CLASS, header_columns=self.header_columns)
 
     @property
-    def display_total(self) -> list[tuple[str, str]] | None:
-        return self.display(self.total) if self.total else None
+    def total_html(self) -> str:
+        return self.html([self.total]) if self.total else ""
 
 
 CELL_CLASS = {
@@ -105,6 +105,15 @@ class MeReport:
     tables: list[ReportTable]
     series: list[tuple[dt.date, Decimal, Decimal, int]]
     progress_rows_total: int
+
+    def for_page(self) -> MeReport:
+        """The report with each table's rows written as the page shows them: at most
+        ``ROWS_ON_SCREEN`` of each (the downloads hold every row)."""
+        for table in self.tables:
+            held = self.progress_rows_total if table.key == "progress" else len(table.rows)
+            table.rows_html = table.html(table.rows[:ROWS_ON_SCREEN])
+            table.more = max(0, held - ROWS_ON_SCREEN)
+        return self
 
     def table(self, key: str) -> ReportTable:
         return next(table for table in self.tables if table.key == key)
@@ -172,7 +181,7 @@ def me_report(
     progress_rows: int | None = None,
 ) -> MeReport:
     """The report for what ``user`` may see. ``progress_rows``: how many rows of the latest
-    progress table to read (the page shows ``PROGRESS_ROWS_ON_SCREEN``; None: every row,
+    progress table to read (the page shows ``ROWS_ON_SCREEN``; None: every row,
     for the downloads).
 
     Memory does not grow with the number of projects: the projects are read in chunks and
@@ -230,6 +239,55 @@ def me_report(
         series=series,
         progress_rows_total=reporting,
     )
+
+
+REPORT = "opendata.me-report"
+
+
+def _audience(user) -> str:
+    """What ``user`` may see of what the report reads, as a digest of the two queries that
+    decide it (the projects and the indicator values): users who see the same share a
+    kept report."""
+    seen = f"{projects_for(user).query}\n{values_for(user).query}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:24]
+
+
+def me_report_kept(
+    user,
+    *,
+    year: int | None = None,
+    member_state: MemberState | None = None,
+    page: bool = False,
+) -> MeReport:
+    """The report, kept in the shared cache and refreshed by the task worker once
+    ``ASCN_REPORT_CACHE_SECONDS`` old (``core.prepared``): at 100,000 projects it takes
+    seconds to compute, so a page never waits for it but the first time (it says when it was
+    computed). ``page``: the page's report (its rows written, ``MeReport.for_page``), else
+    the downloads' (every row)."""
+    code = member_state.code if member_state else None
+    args = {"user": user.pk, "year": year, "member_state": code, "page": page}
+    key = ":".join([_audience(user), str(year or ""), code or "", str(page), get_language()])
+    return prepared.kept(
+        REPORT,
+        key,
+        args,
+        lambda: _computed(user, year, member_state, page),
+        settings.ASCN_REPORT_CACHE_SECONDS,
+    )
+
+
+def _computed(user, year: int | None, member_state: MemberState | None, page: bool) -> MeReport:
+    if not page:
+        return me_report(user, year=year, member_state=member_state)
+    report = me_report(user, year=year, member_state=member_state, progress_rows=ROWS_ON_SCREEN)
+    return report.for_page()
+
+
+def prepare_report(user: int | None, year: int | None, member_state: str | None, page: bool):
+    """The report for arguments given as ids and codes (what the task worker is handed)."""
+    who = User.objects.filter(pk=user).first() if user is not None else None
+    state = MemberState.objects.filter(code=member_state).first() if member_state else None
+    return _computed(who or AnonymousUser(), year, state, page)
 
 
 CHUNK = 2000  # rows read at a time from the database

@@ -146,18 +146,16 @@ def import_errors_csv(request, pk: int):
 # --- the M&E report -------------------------------------------------------------------------
 
 
-def _report(request, *, strict: bool = False, progress_rows: int | None = None):
+def _report(request, *, strict: bool = False, page: bool = False):
     """The report for the filters in the query string, or the form with its errors (a
     choice no longer offered is dropped with a note, unless ``strict``: the downloads).
-    ``progress_rows``: the latest-progress rows to read (the page's; None: all of them)."""
+    ``page``: the page's report (its rows as shown), else the downloads' (every row)."""
     form = ReportFilterForm(request.GET or None, strict=strict)
     if form.is_bound and not form.is_valid():
         return form, None
     year = form.cleaned_data.get("year") if form.is_bound else None
     state = form.member_state() if form.is_bound else None
-    return form, reports.me_report(
-        request.user, year=year, member_state=state, progress_rows=progress_rows
-    )
+    return form, reports.me_report_kept(request.user, year=year, member_state=state, page=page)
 
 
 def _report_filename(report, extension: str) -> str:
@@ -169,7 +167,7 @@ def _report_filename(report, extension: str) -> str:
 
 @require_GET
 def me_report(request):
-    form, report = _report(request, progress_rows=reports.PROGRESS_ROWS_ON_SCREEN)
+    form, report = _report(request, page=True)
     if report is None:
         return render(request, "opendata/me_report.html", {"form": form}, status=400)
     chart = reports.progress_chart_svg(report)
@@ -183,8 +181,6 @@ def me_report(request):
             "progress_chart_pending": bool(report.series) and not chart,
             "progress_summary": reports.progress_summary(report),
             "query": form.query_string() if form.is_bound else "",
-            "progress_slice": f":{reports.PROGRESS_ROWS_ON_SCREEN}",
-            "progress_more": max(0, report.progress_rows_total - reports.PROGRESS_ROWS_ON_SCREEN),
         },
     )
 
