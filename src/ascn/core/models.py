@@ -216,7 +216,7 @@ class AuditEntry(models.Model):
         _("actor label"), max_length=254, help_text=_("E-mail of the actor, or 'system'.")
     )
     action = models.CharField(_("action"), max_length=100, db_index=True)
-    object_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64, db_index=True)
     object_repr = models.CharField(_("object"), max_length=255)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
@@ -225,6 +225,10 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # One kind of record's entries, newest first, read from the index in order (the
+        # Secretariat's filter): over the type alone, the database sorted all of that kind's
+        # entries (200,000 of 1,000,000 at bench scale) to give 50. Counts use it too.
+        indexes = [models.Index(fields=["object_type", "at", "id"], name="audit_type_at")]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 

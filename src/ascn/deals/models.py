@@ -50,7 +50,6 @@ class Engagement(HasPage, VersionedModel):
         max_length=15,
         choices=EngagementStage.choices,
         default=EngagementStage.INTEREST,
-        db_index=True,
     )
     initiated_by = models.CharField(_("initiated by"), max_length=8, choices=EngagementSide.choices)
     message = models.TextField(_("message"), blank=True)
@@ -82,7 +81,13 @@ class Engagement(HasPage, VersionedModel):
                 name="one_engagement_per_project_and_organisation",
             )
         ]
-        indexes = [models.Index(fields=["organisation", "stage"])]
+        indexes = [
+            models.Index(fields=["organisation", "stage"]),
+            # One stage's deals, most recently moved first, read from the index in order (the
+            # list's stage filter): over the stage alone, the database sorted all of them
+            # (40,000 of 200,000 at bench scale) to give 50.
+            models.Index(fields=["stage", "updated_at", "id"], name="deal_stage_moved"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} × {self.project}"

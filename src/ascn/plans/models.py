@@ -250,7 +250,12 @@ class Project(HasPage, Translatable, VersionedModel):
         verbose_name_plural = _("projects")
         indexes = [
             models.Index(fields=["visibility", "status"]),
-            models.Index(fields=["city", "visibility"]),
+            # A city's projects (its page, its list), most recently updated first: read in
+            # order from the index. Over (city, visibility) alone, SQLite walked the public
+            # projects of every city by recency to find a city's first 20 (50 ms).
+            models.Index(
+                fields=["city", "visibility", "-updated_at", "-id"], name="project_city_recent"
+            ),
             # The lists show the most recently updated first: walk an index, don't sort.
             models.Index(fields=["-updated_at", "-id"], name="project_recent_first"),
             # A visitor's list (the public projects) in that order: SQLite sorted ~50,000
