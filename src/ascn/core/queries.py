@@ -63,8 +63,23 @@ class CappedRows:
     def __getitem__(self, window: slice) -> list[Any]:
         self._walk(window.stop or 0)
         ids = self._ids[window]
-        found = {row.pk: row for row in self.rows.filter(pk__in=ids)}
+        found = {row.pk: row for row in self._by_id(ids)}
         return [found[pk] for pk in ids if pk in found]
+
+    def _by_id(self, ids: list[Any]) -> QuerySet[Any]:
+        """The page's rows by their ids, read as ``rows`` reads them (related rows joined or
+        prefetched, fields deferred) without its filters again: the ids passed them already,
+        and a word filter's subquery (17,000 matches of "water") cost as much as the walk.
+        A queryset with annotations, DISTINCT or a union keeps its filters."""
+        rows = self.rows
+        query = rows.query
+        if query.annotations or query.distinct or query.combinator:
+            return rows.filter(pk__in=ids)
+        page = rows.model._default_manager.using(rows.db).filter(pk__in=ids)
+        page.query.select_related = query.select_related
+        page.query.deferred_loading = query.deferred_loading
+        page._prefetch_related_lookups = rows._prefetch_related_lookups
+        return page
 
 
 def raw_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
