@@ -78,8 +78,8 @@ class CappedRows:
         page = rows.model._default_manager.using(rows.db).filter(pk__in=ids)
         page.query.select_related = query.select_related
         page.query.deferred_loading = query.deferred_loading
-        page._prefetch_related_lookups = rows._prefetch_related_lookups
-        return page
+        lookups = rows._prefetch_related_lookups  # type: ignore[attr-defined]
+        return page.prefetch_related(*lookups)
 
 
 def raw_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
