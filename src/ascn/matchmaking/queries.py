@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 # currency → the latest rate on record (``money.latest_rates``)
 Rates = dict[str, ExchangeRate]
 # what ``matches_for_organisation`` keeps of a project until its page is built:
-# (id, country, status, focus areas, instruments sought, gap in USD, terms as stored text)
-_ProjectRow = tuple[int, str, str, frozenset[str], frozenset[str], float | None, str]
+# (id, country, status, focus areas, instruments sought, gap in USD)
+_ProjectRow = tuple[int, str, str, frozenset[str], frozenset[str], float | None]
 
 
 def labels() -> Labels:
@@ -292,9 +292,9 @@ def matches_for_organisation(
 
     The candidates are read from the projects' narrow matchmaking rows (``ProjectTerms``):
     country, stage and instruments filtered in SQL on its index, what the user may see as
-    the policy's queryset of projects. Every candidate's exact score is a few set operations
-    on its row (``matchmaking.project_score``); full matches (profiles, and the title the
-    order breaks ties on) are built only for the projects the requested page could hold.
+    the policy's queryset of projects. Every candidate's upper bound is a few set operations
+    on its row (``matchmaking.project_bounds``); its terms, title and exact score are read
+    and computed only for the projects the requested page could hold.
     """
     rates = money.latest_rates() if rates is None else rates
     partner = organisation_profile(organisation)
@@ -313,38 +313,34 @@ def matches_for_organisation(
     if visible.query.where:  # not the Secretariat: the projects the policy lets through
         rows = rows.filter(project__in=visible.values("pk"))
     # Read straight from the cursor (the wrapped codes parsed once per distinct text, the
-    # amounts made Decimals from their text).
-    codes = matchmaking.partner_codes(partner)
-    partner_terms = partner.terms
+    # amounts made Decimals from their text), without the terms: each candidate is ranked by
+    # its upper bound (its score with a full text part), its terms read only if a page needs
+    # them (``complete``).
+    bound = matchmaking.project_bounds(partner)
     candidates: list[tuple[float, _ProjectRow]] = []
     to_usd, zero = money.usd_amounts(rates), Decimal(0)
-    values = rows.values_list("project_id", *match_terms.FIELDS).order_by()
-    for pk, country, status, sought, budget, currency, secured, areas, words in raw_rows(values):
-        areas = _codes_of_wrapped(areas)
-        sought = _codes_of_wrapped(sought)
+    values = rows.values_list("project_id", *match_terms.FIELDS[:-1]).order_by()
+    for pk, country, status, sought, budget, currency, secured, areas in raw_rows(values):
         usd = to_usd(max(Decimal(str(budget)) - Decimal(str(secured)), zero), currency)
-        gap_usd = None if usd is None else float(usd)
-        score = matchmaking.project_score(
-            partner,
-            codes,
-            partner_terms,
-            country=country,
-            status=status,
-            focus_areas=areas,
-            financing_sought=sought,
-            gap_usd=gap_usd,
-            terms_text=words,
-            sample=partner.sample,
+        fields = (
+            country,
+            status,
+            _codes_of_wrapped(areas),
+            _codes_of_wrapped(sought),
+            None if usd is None else float(usd),
         )
+        score = bound(fields)
         if score is not None:
-            candidates.append((score, (pk, country, status, areas, sought, gap_usd, words)))
+            candidates.append((score, (pk, *fields)))
 
     def complete(batch: Sequence[_ProjectRow]) -> list[Match]:
         by_id = {row[0]: row for row in batch}
-        titles = Project.objects.filter(pk__in=list(by_id)).values_list("id", "title")
+        read = ProjectTerms.objects.filter(project_id__in=list(by_id))
         profiles: list[ProjectProfile] = []
-        for pk, title in titles.order_by():
-            _, country, status, areas, sought, gap_usd, words = by_id[pk]
+        for pk, title, words in read.values_list(
+            "project_id", "project__title", "terms"
+        ).order_by():
+            _, country, status, areas, sought, gap_usd = by_id[pk]
             profiles.append(
                 matchmaking.project_profile(
                     id=pk,
@@ -360,8 +356,8 @@ def matches_for_organisation(
             )
         return [m for p in profiles if (m := matchmaking.match(p, partner)) is not None]
 
-    # The candidates' "bounds" are their exact scores: the ranking completes a page and
-    # the few candidates that tie with its last row.
+    # Candidates are completed in order of their bounds, until no bound left could reach
+    # the page (``Ranking``).
     return matchmaking.Ranking(candidates, complete, matchmaking.project_order)
 
 

@@ -33,7 +33,7 @@ Ordering is deterministic: score descending, then name (case-folded), then id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -355,82 +355,49 @@ def matches_for_partner(partner: PartnerProfile, projects: Iterable[ProjectProfi
     return found
 
 
-class PartnerCodes(NamedTuple):
-    """A partner's codes as sets, for testing many projects against one partner."""
-
-    countries: frozenset[str]
-    focus_areas: frozenset[str]
-    instruments: frozenset[str]
-    stages: frozenset[str]
+# A project's fields as an organisation's matches read them (``ProjectTerms``): country,
+# status, focus areas, instruments sought, funding gap in USD (None: no rate on record).
+ProjectFields = tuple[str, str, frozenset[str], frozenset[str], float | None]
 
 
-def partner_codes(partner: PartnerProfile) -> PartnerCodes:
-    return PartnerCodes(partner.countries, partner.focus_areas, partner.instruments, partner.stages)
-
-
-def project_score(
-    partner: PartnerProfile,
-    codes: PartnerCodes,
-    partner_terms: frozenset[str],
-    *,
-    country: str,
-    status: str,
-    focus_areas: frozenset[str],
-    financing_sought: Iterable[str],
-    gap_usd: float | None,
-    terms_text: str,
-    sample: bool = False,
-) -> float | None:
-    """``match(project, partner).score`` for a project given by its fields and its terms as
-    stored text (`` a b ``, ``wrap``), no profile built; None when the pair is not
-    ``eligible``. ``partner_terms`` is ``partner.terms`` (computed once for many projects)."""
-    parts = _project_parts(
-        partner, codes, country, status, focus_areas, financing_sought, gap_usd, sample
-    )
-    if parts is None:
-        return None
-    words = terms_text.split()
-    text = text_fit(len(partner_terms.intersection(words)), len(words), len(partner_terms))
-    return _score(*parts, text)
-
-
-def _project_parts(
-    partner: PartnerProfile,
-    codes: PartnerCodes,
-    country: str,
-    status: str,
-    focus_areas: frozenset[str],
-    financing_sought: Iterable[str],
-    gap_usd: float | None,
-    sample: bool,
-) -> Facts | None:
-    """``facts`` from the partner's code sets: the same tests and the same arithmetic."""
-    if sample != partner.sample:
-        return None
-    named_country = country in codes.countries
-    if codes.countries and not named_country:
-        return None
-    staged = status in codes.stages
-    if codes.stages and not staged:
-        return None
-    sought = frozenset(financing_sought)
-    offered = not codes.instruments.isdisjoint(sought)
-    if codes.instruments and sought and not offered:
-        return None
-    shared = len(focus_areas & codes.focus_areas)
-    if partner.required_focus and codes.focus_areas and not shared:
-        return None
-    if not partner.balance_left:
-        return None
-    if partner.type == "organisation" and not matchable(
-        partner.keys, partner.ticket_min_usd, partner.ticket_max_usd
+def project_bounds(partner: PartnerProfile) -> Callable[[ProjectFields], float | None]:
+    """For one partner, a function from a project's fields to ``upper_bound(project,
+    partner)`` — its score with a full text part — or None when the pair is not
+    ``eligible`` (the projects must be of the partner's sample flag, as SQL picks them).
+    ``facts``' tests and arithmetic in the same order, the partner's own done once: the hot
+    loop of an organisation's matches (tens of thousands of projects per request), where the
+    texts are read only for the projects a page could hold."""
+    if not partner.balance_left or (
+        partner.type == "organisation"
+        and not matchable(partner.keys, partner.ticket_min_usd, partner.ticket_max_usd)
     ):
-        return None
-    focus = shared / len(focus_areas) if focus_areas else 0.0
-    ticket = ticket_fit(gap_usd, partner.ticket_min_usd, partner.ticket_max_usd)
-    if not (shared or ticket >= 1.0 or offered or staged or named_country):
-        return None
-    return focus, ticket, float(offered), float(staged), float(named_country)
+        return lambda fields: None
+    countries, stages = partner.countries, partner.stages
+    instruments, areas = partner.instruments, partner.focus_areas
+    required = partner.required_focus and bool(areas)
+    low, high = partner.ticket_min_usd, partner.ticket_max_usd
+
+    def bound(fields: ProjectFields) -> float | None:
+        country, status, focus_areas, sought, gap_usd = fields
+        named = country in countries
+        if countries and not named:
+            return None
+        staged = status in stages
+        if stages and not staged:
+            return None
+        offered = not instruments.isdisjoint(sought)
+        if instruments and sought and not offered:
+            return None
+        shared = len(focus_areas & areas)
+        if required and not shared:
+            return None
+        ticket = ticket_fit(gap_usd, low, high)
+        if not (shared or ticket >= 1.0 or offered or staged or named):
+            return None
+        focus = shared / len(focus_areas) if focus_areas else 0.0
+        return _score(focus, ticket, float(offered), float(staged), float(named), 1.0)
+
+    return bound
 
 
 # --- ranking only as far as a page needs ------------------------------------------------------
