@@ -19,9 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg_pool
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
+from ascn.core import busy
 from bench.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,3 +161,19 @@ def test_a_request_that_waits_too_long_for_a_connection_is_told_to_retry(tmp_pat
     assert 500 not in statuses
     assert set(statuses) <= {200, 503}, statuses
     assert statuses[503] > 0, "the load never exhausted a one-connection pool"
+
+
+def test_a_pool_timeout_wrapped_by_django_is_a_busy_database_and_nothing_else_is():
+    # (the pool's module is loaded by a worker with a PostgreSQL pool; ours does not import it)
+    def wrapped() -> OperationalError:
+        try:
+            try:
+                raise psycopg_pool.PoolTimeout("couldn't get a connection after 2.00 sec")
+            except psycopg_pool.PoolTimeout as timeout:
+                raise OperationalError("couldn't get a connection") from timeout
+        except OperationalError as exc:
+            return exc
+
+    assert busy.database_busy(wrapped())
+    assert not busy.database_busy(OperationalError("database is locked"))
+    assert not busy.database_busy(None)

@@ -12,7 +12,6 @@ from base64 import b32encode
 from urllib.parse import urlencode
 
 import django_otp
-import qrcode
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
@@ -34,7 +33,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from qrcode.image.svg import SvgPathImage
 
 from ascn.accounts import services
 from ascn.accounts.forms import (
@@ -217,6 +215,9 @@ def _unconfirmed_device(user: User) -> TOTPDevice:
 
 def _qr_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// address as an inline, labelled SVG QR code."""
+    import qrcode  # noqa: PLC0415 - start-up: loaded when someone sets up two-factor sign-in
+    from qrcode.image.svg import SvgPathImage  # noqa: PLC0415 - start-up: as above
+
     image = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=10, border=4)
     svg = image.get_image()
     svg.set("width", "220")

@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
-from psycopg_pool import PoolTimeout
 
 RETRY_AFTER_SECONDS = 2
 
@@ -19,9 +18,12 @@ RETRY_AFTER_SECONDS = 2
 def database_busy(exc: BaseException | None) -> bool:
     """Whether ``exc`` is, or was raised from, a wait for a pooled connection that timed out
     (Django wraps the pool's error in its own ``OperationalError``)."""
+    pool = sys.modules.get("psycopg_pool")
+    if pool is None:  # no pool in this process (SQLite, or PostgreSQL without one)
+        return False
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, PoolTimeout):
+        if isinstance(exc, pool.PoolTimeout):
             return True
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__

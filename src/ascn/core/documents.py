@@ -2,8 +2,6 @@
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from ascn.core.errors import InvalidInput
 
@@ -45,6 +43,9 @@ def parses_as_pdf(file: UploadedFile) -> bool:
     """The file has a PDF's structure a reader can open: its cross-reference table, its catalogue
     and at least one page (pypdf, lenient about what real-world writers get slightly wrong).
     Leaves the file at its start."""
+    from pypdf import PdfReader  # noqa: PLC0415 - start-up: pypdf (~6 MB) loads on a PDF upload
+    from pypdf.errors import PyPdfError  # noqa: PLC0415 - start-up: as above
+
     try:
         file.seek(0)
         return len(PdfReader(file, strict=False).pages) > 0

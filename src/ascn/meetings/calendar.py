@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from ascn.core import site
 from ascn.meetings.models import Meeting
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//ASEAN Smart Cities Network//ASCN Platform//EN"
 
@@ -35,6 +38,8 @@ def uid_of(meeting: Meeting) -> str:
 
 
 def _event(meeting: Meeting, stamp: dt.datetime) -> Event:
+    from icalendar import Event  # noqa: PLC0415 - start-up: icalendar (~3 MB) loads for .ics files only
+
     event = Event()
     url = absolute_url(meeting.get_absolute_url())
     event.add("uid", uid_of(meeting))
@@ -56,6 +61,8 @@ def _event(meeting: Meeting, stamp: dt.datetime) -> Event:
 
 
 def calendar_of(meetings: Iterable[Meeting], *, name: str) -> bytes:
+    from icalendar import Calendar  # noqa: PLC0415 - start-up: as in _event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import translation
-from rdflib import Graph
 
 from ascn.network.maps import country_features
 from ascn.opendata import catalogue
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 EU = "http://publications.europa.eu/resource/authority"
 IANA = "https://www.iana.org/assignments/media-types"
@@ -321,6 +323,8 @@ def dcat_catalog(base_url: str) -> dict[str, Any]:
 
 def as_graph(document: dict[str, Any]) -> Graph:
     """The JSON-LD document read into an rdflib graph (its context is inline: no fetch)."""
+    from rdflib import Graph  # noqa: PLC0415 - start-up: rdflib (~4 MB) loads for the RDF answers only
+
     graph = Graph()
     graph.parse(data=json.dumps(document), format="json-ld")
     for prefix, namespace in CONTEXT.items():
