@@ -47,7 +47,7 @@ from ascn.core.errors import DomainError, InvalidInput, PermissionDenied, StaleE
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
-from ascn.core.views import edit_again, send_form
+from ascn.core.views import edit_again, form_page, send_form
 from ascn.network.models import City, FocusArea
 
 
@@ -203,25 +203,14 @@ def post_flagging(request, pk: int):
     # flagging again changes one's open flag: the form shows it as it stands
     mine = queries.my_open_flag(request.user, post)
     initial = {"reason": mine.reason, "note": mine.note} if mine else None
-    form = FlagForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        sent = send_form(
-            request,
-            form,
-            lambda data: post_flag(actor=request.user, post=post, **data),
-            saved_message=_("Thank you: the Secretariat will look at the post."),
-            next_url=f"{post.thread.get_absolute_url()}#post-{post.pk}",
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    else:
-        status = 200
-    return render(
+    return form_page(
         request,
-        "cooperation/post_flag.html",
-        {"post": post, "form": form, "mine": mine},
-        status=status,
+        FlagForm(request.POST or None, initial=initial),
+        lambda data: post_flag(actor=request.user, post=post, **data),
+        template="cooperation/post_flag.html",
+        context={"post": post, "mine": mine},
+        saved_message=_("Thank you: the Secretariat will look at the post."),
+        next_url=f"{post.thread.get_absolute_url()}#post-{post.pk}",
     )
 
 

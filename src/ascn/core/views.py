@@ -155,6 +155,28 @@ def send_form(
     return Sent(form, 302, response=HttpResponseRedirect(url))
 
 
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    template: str,
+    context: dict[str, Any],
+    saved_message: str | Callable[[Any], str],
+    next_url: str | Callable[[Any], str],
+) -> HttpResponse:
+    """A page of one form: ``template`` shows ``context`` and the ``form``. A POST sends the
+    form to ``save`` (``send_form``): saved, on to ``next_url``; not saved, the page again
+    with the form and why, in the status ``send_form`` gives."""
+    status = 200
+    if request.method == "POST":
+        sent = send_form(request, form, save, saved_message=saved_message, next_url=next_url)
+        if sent.response:
+            return sent.response
+        status = sent.status
+    return render(request, template, {**context, "form": form}, status=status)
+
+
 def conflict_rows(
     form: forms.Form, yours: dict[str, Any], saved: dict[str, Any]
 ) -> list[dict[str, str]]:

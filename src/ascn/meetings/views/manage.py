@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ascn.core.errors import InvalidInput, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.queries import found
-from ascn.core.views import send_form
+from ascn.core.views import form_page, send_form
 from ascn.meetings import queries
 from ascn.meetings.forms import AgendaItemForm, DecisionForm, MeetingForm, MinutesForm
 from ascn.meetings.markdown import render_markdown
@@ -87,22 +87,14 @@ def _person(registration: Registration) -> str:
 def meeting_create_view(request):
     _runner(request)
     form = MeetingForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        sent = send_form(
-            request,
-            form,
-            lambda data: meeting_create(actor=request.user, values=form.service_values()),
-            saved_message=_(
-                "The meeting is created. Add its agenda next; it is on the public list."
-            ),
-            next_url=lambda meeting: reverse("meeting-manage", args=[meeting.slug]),
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    return render(
-        request, "meetings/manage/meeting_form.html", {"form": form, "meeting": None}, status=status
+    return form_page(
+        request,
+        form,
+        lambda data: meeting_create(actor=request.user, values=form.service_values()),
+        template="meetings/manage/meeting_form.html",
+        context={"meeting": None},
+        saved_message=_("The meeting is created. Add its agenda next; it is on the public list."),
+        next_url=lambda meeting: reverse("meeting-manage", args=[meeting.slug]),
     )
 
 
