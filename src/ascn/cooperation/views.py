@@ -433,21 +433,10 @@ def case_study_new(request):
         return _edit_page(request, template, form)
     form = CaseStudyForm(request.POST, user=request.user)
 
-    def save(data):
-        values = form.service_values()
-        return case_study_create(
-            actor=request.user,
-            title=values.pop("title"),
-            problem=values.pop("problem"),
-            solution=values.pop("solution"),
-            focus_area=values.pop("focus_area"),
-            **values,
-        )
-
     sent = send_form(
         request,
         form,
-        save,
+        lambda data: case_study_create(actor=request.user, **form.service_values()),
         saved_message=_("The case study is added to the knowledge bank."),
         next_url=lambda study: study.get_absolute_url(),
     )

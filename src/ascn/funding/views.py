@@ -144,15 +144,11 @@ def programme_new(request):
         base = slugify(data["name"])[:90]
         if not base:
             raise InvalidInput(_("Name the programme in Latin letters."), field="name")
-        values = _programme_values(request, form)
         return programme_create(
             actor=request.user,
             slug=free_slug(Programme, base),
             sponsor=sponsor,
-            name=values.pop("name"),
-            total_amount=values.pop("total_amount"),
-            currency=values.pop("currency"),
-            **values,
+            **_programme_values(request, form),
         )
 
     sent = send_form(
