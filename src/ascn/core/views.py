@@ -339,39 +339,41 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
     status = 200
     if request.method == "POST" and not may_translate:
         raise PermissionDenied(_("Only the record's owners may translate it."))
-    if request.method == "POST" and "record-original" in request.POST:
-        original_form = OriginalLanguageForm(request.POST, prefix="record")
+    if request.method == "POST":
+        # one of the page's two forms is sent: the record's language, or a translation
+        sent_form: forms.Form
+        if "record-original" in request.POST:
+            sent_form = original_form = OriginalLanguageForm(request.POST, prefix="record")
+            saved_message = _("The record's language is saved.")
+
+            def save(data: dict[str, Any]) -> Any:
+                return translations.original_language_set(
+                    actor=request.user,
+                    kind=kind,
+                    obj=obj,
+                    language=data["original"],
+                    version=data["version"],
+                )
+
+        else:
+            sent_form = form = TranslationForm(request.POST, obj=obj)
+            saved_message = _("The translation is saved.")
+
+            def save(data: dict[str, Any]) -> Any:
+                return translations.translation_save(
+                    actor=request.user,
+                    kind=kind,
+                    obj=obj,
+                    language=data["language"],
+                    values={name: data[name] for name in obj.translated_fields},
+                    version=data["version"],
+                )
+
         sent = send_form(
             request,
-            original_form,
-            lambda data: translations.original_language_set(
-                actor=request.user,
-                kind=kind,
-                obj=obj,
-                language=data["original"],
-                version=data["version"],
-            ),
-            saved_message=_("The record's language is saved."),
-            next_url=request.path,
-            stale_edits=True,
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    elif request.method == "POST":
-        form = TranslationForm(request.POST, obj=obj)
-        sent = send_form(
-            request,
-            form,
-            lambda data: translations.translation_save(
-                actor=request.user,
-                kind=kind,
-                obj=obj,
-                language=data["language"],
-                values={name: data[name] for name in obj.translated_fields},
-                version=data["version"],
-            ),
-            saved_message=_("The translation is saved."),
+            sent_form,
+            save,
+            saved_message=saved_message,
             next_url=request.path,
             stale_edits=True,
         )
