@@ -177,6 +177,21 @@ def form_page(
     return render(request, template, {**context, "form": form}, status=status)
 
 
+def carry_out(
+    request: HttpRequest, act: Callable[[], Any], *, done: str | Callable[[Any], str]
+) -> Any:
+    """A button's action: ``act()``, then the message ``done`` (or ``done(result)``); when
+    the service refuses (``InvalidInput``), its reason as an error message instead. Answers
+    what ``act`` returned, None when refused."""
+    try:
+        result = act()
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return result
+
+
 def conflict_rows(
     form: forms.Form, yours: dict[str, Any], saved: dict[str, Any]
 ) -> list[dict[str, str]]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ascn.core.errors import InvalidInput, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.queries import found
-from ascn.core.views import form_page, send_form
+from ascn.core.views import carry_out, form_page, send_form
 from ascn.meetings import queries
 from ascn.meetings.forms import AgendaItemForm, DecisionForm, MeetingForm, MinutesForm
 from ascn.meetings.markdown import render_markdown
@@ -211,20 +211,18 @@ def meeting_manage(request, slug: str):
 
 def _announce(request, meeting: Meeting):
     """Announce the meeting to every current CSCO and National Representative (once)."""
-    try:
-        meeting = meeting_announce(actor=request.user, meeting=meeting)
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    carry_out(
+        request,
+        lambda: meeting_announce(actor=request.user, meeting=meeting),
+        done=lambda announced: (
             ngettext(
                 "The meeting is announced: %(count)d person was told in the app and by e-mail.",
                 "The meeting is announced: %(count)d people were told in the app and by e-mail.",
-                meeting.announced_to or 0,
+                announced.announced_to or 0,
             )
-            % {"count": meeting.announced_to or 0},
-        )
+            % {"count": announced.announced_to or 0}
+        ),
+    )
     return redirect(reverse("meeting-manage", args=[meeting.slug]) + "#announce")
 
 
@@ -328,21 +326,15 @@ def meeting_check_in(request, slug: str):
     meeting = _meeting(request, slug)
     if request.method == "POST":
         registration = _registration(meeting, request.POST.get("registration"))
-        undo = request.POST.get("action") == "undo"
-        try:
-            if undo:
-                check_in_undo(actor=request.user, registration=registration)
-            else:
-                check_in(actor=request.user, registration=registration)
-        except InvalidInput as exc:
-            messages.error(request, exc.message)
+        if request.POST.get("action") == "undo":
+            act, done = check_in_undo, _("The check-in of %(who)s is undone.")
         else:
-            who = {"who": _person(registration)}
-            messages.success(
-                request,
-                (_("The check-in of %(who)s is undone.") if undo else _("%(who)s checked in."))
-                % who,
-            )
+            act, done = check_in, _("%(who)s checked in.")
+        carry_out(
+            request,
+            lambda: act(actor=request.user, registration=registration),
+            done=done % {"who": _person(registration)},
+        )
         return redirect(request.get_full_path())
     words = request.GET.get("q", "").strip()[:100]
     rows = (
