@@ -161,20 +161,22 @@ def form_page(
     save: Callable[[dict[str, Any]], Any],
     *,
     template: str,
-    context: dict[str, Any],
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
     saved_message: str | Callable[[Any], str],
     next_url: str | Callable[[Any], str],
 ) -> HttpResponse:
     """A page of one form: ``template`` shows ``context`` and the ``form``. A POST sends the
     form to ``save`` (``send_form``): saved, on to ``next_url``; not saved, the page again
-    with the form and why, in the status ``send_form`` gives."""
+    with the form and why, in the status ``send_form`` gives. ``context`` may be a function
+    giving it, called only when the page is shown."""
     status = 200
     if request.method == "POST":
         sent = send_form(request, form, save, saved_message=saved_message, next_url=next_url)
         if sent.response:
             return sent.response
         status = sent.status
-    return render(request, template, {**context, "form": form}, status=status)
+    shown = context() if callable(context) else context
+    return render(request, template, {**shown, "form": form}, status=status)
 
 
 def carry_out(
