@@ -218,7 +218,6 @@ def project_create_view(request):
         form = ProjectForm(request.POST, **kwargs)
         if request.htmx and request.GET.get("validate"):
             return _live_errors(request, form)
-
         sent = send_form(
             request,
             form,
