@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, StaleEdit
-from ascn.core.forms import form_error
 from ascn.core.queries import found
 from ascn.core.views import carry_out, form_page, send_form
 from ascn.meetings import queries
@@ -67,15 +66,17 @@ def _registration(meeting: Meeting, value: str | None) -> Registration:
     return found(registration, _("Registration not found."))
 
 
-def _sent_again(request, form_class, meeting: Meeting, exc: StaleEdit):
-    """After a stale edit of the meeting: the form again with what was sent and why it was
-    not saved, carrying the saved version, so that saving it again is a deliberate choice."""
+def _sent_again(request, form, meeting: Meeting):
+    """After a stale edit of the meeting (``send_form``'s 409): the form again with what was
+    sent and why it was not saved, carrying the saved version, so that saving it again is a
+    deliberate choice."""
+    saved = Meeting.objects.get(pk=meeting.pk)
     data = request.POST.copy()
-    data["version"] = str(Meeting.objects.get(pk=meeting.pk).version)
-    form = form_class(data)
-    form.is_valid()
-    form.add_error(None, exc.message)
-    return form
+    data["version"] = str(saved.version)
+    again = type(form)(data)
+    again.is_valid()
+    again.add_error(None, StaleEdit(saved, form.cleaned_data["version"]).message)
+    return again
 
 
 def _person(registration: Registration) -> str:
@@ -105,25 +106,24 @@ def meeting_edit(request, slug: str):
     status, stale = 200, False
     if request.method == "POST":
         form = MeetingForm(request.POST)
-        if form.is_valid():
-            try:
-                meeting_update(
-                    actor=request.user,
-                    meeting=meeting,
-                    version=form.cleaned_data["version"],
-                    values=form.service_values(),
-                )
-            except StaleEdit as exc:
-                form = _sent_again(request, MeetingForm, meeting, exc)
-                status, stale = 409, True
-            except InvalidInput as exc:
-                form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The meeting is saved."))
-                return redirect("meeting-manage", slug=meeting.slug)
-        else:
-            status = 422
+        sent = send_form(
+            request,
+            form,
+            lambda data: meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                version=data["version"],
+                values=form.service_values(),
+            ),
+            saved_message=_("The meeting is saved."),
+            next_url=reverse("meeting-manage", args=[meeting.slug]),
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        status, stale = sent.status, sent.stale
+        if stale:
+            form = _sent_again(request, form, meeting)
     else:
         form = MeetingForm(initial=MeetingForm.initial_from(meeting))
     return render(
@@ -360,29 +360,30 @@ def meeting_minutes(request, slug: str):
     preview, status = None, 200
     if request.method == "POST":
         form = MinutesForm(request.POST)
-        if form.is_valid():
-            text = form.cleaned_data["minutes"]
-            if request.POST.get("action") == "preview":
-                preview = render_markdown(text)
+        if request.POST.get("action") == "preview":
+            if form.is_valid():
+                preview = render_markdown(form.cleaned_data["minutes"])
             else:
-                try:
-                    minutes_save(
-                        actor=request.user,
-                        meeting=meeting,
-                        version=form.cleaned_data["version"],
-                        minutes=text,
-                    )
-                except StaleEdit as exc:
-                    form = _sent_again(request, MinutesForm, meeting, exc)
-                    status = 409
-                except InvalidInput as exc:
-                    form_error(form, exc)
-                    status = exc.status
-                else:
-                    messages.success(request, _("The minutes are saved."))
-                    return redirect(meeting.get_absolute_url() + "#minutes-h")
+                status = 422
         else:
-            status = 422
+            sent = send_form(
+                request,
+                form,
+                lambda data: minutes_save(
+                    actor=request.user,
+                    meeting=meeting,
+                    version=data["version"],
+                    minutes=data["minutes"],
+                ),
+                saved_message=_("The minutes are saved."),
+                next_url=meeting.get_absolute_url() + "#minutes-h",
+                stale_edits=True,
+            )
+            if sent.response:
+                return sent.response
+            status = sent.status
+            if sent.stale:
+                form = _sent_again(request, form, meeting)
     else:
         form = MinutesForm(initial={"version": meeting.version, "minutes": meeting.minutes})
     return render(
