@@ -48,7 +48,7 @@ from ascn.core.errors import DomainError, InvalidInput, PermissionDenied, StaleE
 from ascn.core.forms import form_error
 from ascn.core.permissions import ScopedPolicy, scopes_of
 from ascn.core.queries import found
-from ascn.core.views import edit_again, form_page, send_form
+from ascn.core.views import edit_again, edit_page, form_page, send_form
 from ascn.network.models import City, FocusArea
 
 
@@ -461,28 +461,15 @@ def _case_study_to_change(request, slug: str) -> CaseStudy:
 @require_http_methods(["GET", "POST"])
 def case_study_edit(request, slug: str):
     study = _case_study_to_change(request, slug)
-    template = "cooperation/case_study_form.html"
-    if request.method == "GET":
-        form = CaseStudyForm(
-            initial=CaseStudyForm.initial_from(study), user=request.user, editing=True
-        )
-        return _edit_page(request, template, form, record=study)
-    form = CaseStudyForm(request.POST, user=request.user, editing=True)
-
-    sent = send_form(
+    return edit_page(
         request,
-        form,
-        lambda data: case_study_update(
-            actor=request.user, study=study, version=data["version"], **form.service_values()
+        study,
+        CaseStudyForm,
+        lambda version, values: case_study_update(
+            actor=request.user, study=study, version=version, **values
         ),
+        template="cooperation/case_study_form.html",
         saved_message=_("The case study is saved."),
-        next_url=lambda saved: saved.get_absolute_url(),
-        stale_edits=True,
+        next_url=study.get_absolute_url(),  # its address stays
+        form_kwargs={"user": request.user, "editing": True},
     )
-    if sent.response:
-        return sent.response
-    stale = None
-    if sent.stale:
-        study = _case_study_to_change(request, slug)
-        stale, form = edit_again(request, form, study, editing=True, user=request.user)
-    return _edit_page(request, template, form, record=study, stale=stale, status=sent.status)

@@ -245,15 +245,18 @@ def edit_page(
     saved_message: str,
     next_url: str,
     context: dict[str, Any] | None = None,
+    form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The page that edits a versioned record with its ``VersionedForm``: filled from the
     record; sent, ``save(version, form.service_values())`` calls the record's service, then
     ``saved_message`` and on to ``next_url``. Someone saved the record meanwhile: the form
     again (409) with what differs (``edit_again``). The template gets ``context`` with the
-    ``form``, the ``stale`` notice and the ``record`` as it is saved now."""
+    ``form``, the ``stale`` notice and the ``record`` as it is saved now. ``form_kwargs`` go
+    to each form made."""
     status, stale = 200, None
+    form_kwargs = form_kwargs or {}
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, **form_kwargs)
         sent = send_form(
             request,
             form,
@@ -267,9 +270,9 @@ def edit_page(
         status = sent.status
         if sent.stale:
             record = type(record).objects.get(pk=record.pk)
-            stale, form = edit_again(request, form, record)
+            stale, form = edit_again(request, form, record, **form_kwargs)
     else:
-        form = form_class(initial=form_class.initial_from(record))
+        form = form_class(initial=form_class.initial_from(record), **form_kwargs)
     page = {**(context or {}), "form": form, "stale": stale, "record": record}
     return render(request, template, page, status=status)
 
