@@ -143,18 +143,14 @@ def agreement_new(request):
     form = AgreementForm(request.POST)
     formset = PartyFormSet(request.POST, prefix="parties")
 
-    def save(parties):
-        values = form.service_values()
-        return agreement_create(
-            actor=request.user,
-            title=values.pop("title"),
-            parties=parties,
-            status=values.pop("status"),
-            projects=values.pop("projects"),
-            **values,
-        )
-
-    status, agreement = _send(request, form, formset, save)
+    status, agreement = _send(
+        request,
+        form,
+        formset,
+        lambda parties: agreement_create(
+            actor=request.user, parties=parties, **form.service_values()
+        ),
+    )
     if agreement is None:
         return _form_page(request, form, formset, status=status)
     messages.success(request, _("The agreement is recorded."))
@@ -174,18 +170,18 @@ def agreement_edit(request, slug: str):
     form = AgreementForm(request.POST, editing=True)
     formset = PartyFormSet(request.POST, prefix="parties")
 
-    def save(parties):
-        values = form.service_values()
-        return agreement_update(
+    status, saved = _send(
+        request,
+        form,
+        formset,
+        lambda parties: agreement_update(
             actor=request.user,
             agreement=agreement,
             version=form.cleaned_data["version"],
             parties=parties,
-            projects=values.pop("projects"),
-            **values,
-        )
-
-    status, saved = _send(request, form, formset, save)
+            **form.service_values(),
+        ),
+    )
     if saved is not None:
         messages.success(request, _("The agreement is saved."))
         return HttpResponseRedirect(saved.get_absolute_url())

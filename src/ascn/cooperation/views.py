@@ -1,11 +1,12 @@
 """Cooperation pages: partnerships, case studies, the members' discussions, the timeline."""
 
 from collections import Counter
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,9 +46,9 @@ from ascn.cooperation.timeline import timeline_for
 from ascn.core import sources
 from ascn.core.errors import DomainError, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
-from ascn.core.permissions import scopes_of
+from ascn.core.permissions import ScopedPolicy, scopes_of
 from ascn.core.queries import found
-from ascn.core.views import edit_again, send_form
+from ascn.core.views import edit_again, edit_page, form_page, send_form
 from ascn.network.models import City, FocusArea
 
 
@@ -203,25 +204,14 @@ def post_flagging(request, pk: int):
     # flagging again changes one's open flag: the form shows it as it stands
     mine = queries.my_open_flag(request.user, post)
     initial = {"reason": mine.reason, "note": mine.note} if mine else None
-    form = FlagForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        sent = send_form(
-            request,
-            form,
-            lambda data: post_flag(actor=request.user, post=post, **data),
-            saved_message=_("Thank you: the Secretariat will look at the post."),
-            next_url=f"{post.thread.get_absolute_url()}#post-{post.pk}",
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    else:
-        status = 200
-    return render(
+    return form_page(
         request,
-        "cooperation/post_flag.html",
-        {"post": post, "form": form, "mine": mine},
-        status=status,
+        FlagForm(request.POST or None, initial=initial),
+        lambda data: post_flag(actor=request.user, post=post, **data),
+        template="cooperation/post_flag.html",
+        context={"post": post, "mine": mine},
+        saved_message=_("Thank you: the Secretariat will look at the post."),
+        next_url=f"{post.thread.get_absolute_url()}#post-{post.pk}",
     )
 
 
@@ -318,30 +308,35 @@ def partnership_new(request):
     if not cities.exists():
         raise Http404
     form = PartnershipForm(request.POST or None, cities=cities)
-    status = 200
-    if request.method == "POST":
-        sent = send_form(
-            request,
-            form,
-            lambda data: partnership_create(actor=request.user, **form.service_values()),
-            saved_message=_("The partnership is recorded."),
-            next_url=reverse("cooperation") + "#partnerships",
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    return _edit_page(request, "cooperation/partnership_form.html", form, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: partnership_create(actor=request.user, **form.service_values()),
+        template="cooperation/partnership_form.html",
+        context={"record": None, "stale": None},
+        saved_message=_("The partnership is recorded."),
+        next_url=reverse("cooperation") + "#partnerships",
+    )
+
+
+def _to_change(request, rows: QuerySet, policy: ScopedPolicy, refusal: str) -> Any:
+    """The record of ``rows`` (those the user sees) to edit: 404 when there is none, 403
+    saying ``refusal`` when the user may not change it."""
+    record = found(rows.first())
+    if not policy.can(request.user, "change", record):
+        raise PermissionDenied(refusal)
+    return record
 
 
 def _partnership_to_change(request, pk: int) -> CityPartnership:
-    partnership = found(queries.partnerships_for(request.user).filter(pk=pk).first())
-    if not partnership_policy.can(request.user, "change", partnership):
-        raise PermissionDenied(
-            _(
-                "Only the city's officers, its National Representative and the Secretariat record its partnerships."
-            )
-        )
-    return partnership
+    return _to_change(
+        request,
+        queries.partnerships_for(request.user).filter(pk=pk),
+        partnership_policy,
+        _(
+            "Only the city's officers, its National Representative and the Secretariat record its partnerships."
+        ),
+    )
 
 
 @login_required
@@ -438,66 +433,43 @@ ONLY_SECRETARIAT_CASES = _("Only the Secretariat adds case studies.")
 def case_study_new(request):
     if not can_moderate(request.user):
         raise PermissionDenied(ONLY_SECRETARIAT_CASES)
-    template = "cooperation/case_study_form.html"
-    if request.method == "GET":
+    if request.method == "POST":
+        form = CaseStudyForm(request.POST, user=request.user)
+    else:
         form = CaseStudyForm(user=request.user, initial={"visibility": "draft"})
-        return _edit_page(request, template, form)
-    form = CaseStudyForm(request.POST, user=request.user)
-
-    def save(data):
-        values = form.service_values()
-        return case_study_create(
-            actor=request.user,
-            title=values.pop("title"),
-            problem=values.pop("problem"),
-            solution=values.pop("solution"),
-            focus_area=values.pop("focus_area"),
-            **values,
-        )
-
-    sent = send_form(
+    return form_page(
         request,
         form,
-        save,
+        lambda data: case_study_create(actor=request.user, **form.service_values()),
+        template="cooperation/case_study_form.html",
+        context={"record": None, "stale": None},
         saved_message=_("The case study is added to the knowledge bank."),
         next_url=lambda study: study.get_absolute_url(),
     )
-    return sent.response or _edit_page(request, template, form, status=sent.status)
 
 
 def _case_study_to_change(request, slug: str) -> CaseStudy:
-    study = found(queries.case_studies_for(request.user).filter(slug=slug).first())
-    if not case_study_policy.can(request.user, "change", study):
-        raise PermissionDenied(ONLY_SECRETARIAT_CASES)
-    return study
+    return _to_change(
+        request,
+        queries.case_studies_for(request.user).filter(slug=slug),
+        case_study_policy,
+        ONLY_SECRETARIAT_CASES,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_study_edit(request, slug: str):
     study = _case_study_to_change(request, slug)
-    template = "cooperation/case_study_form.html"
-    if request.method == "GET":
-        form = CaseStudyForm(
-            initial=CaseStudyForm.initial_from(study), user=request.user, editing=True
-        )
-        return _edit_page(request, template, form, record=study)
-    form = CaseStudyForm(request.POST, user=request.user, editing=True)
-
-    sent = send_form(
+    return edit_page(
         request,
-        form,
-        lambda data: case_study_update(
-            actor=request.user, study=study, version=data["version"], **form.service_values()
+        study,
+        CaseStudyForm,
+        lambda version, values: case_study_update(
+            actor=request.user, study=study, version=version, **values
         ),
+        template="cooperation/case_study_form.html",
         saved_message=_("The case study is saved."),
-        next_url=lambda saved: saved.get_absolute_url(),
-        stale_edits=True,
+        next_url=study.get_absolute_url(),  # its address stays
+        form_kwargs={"user": request.user, "editing": True},
     )
-    if sent.response:
-        return sent.response
-    stale = None
-    if sent.stale:
-        study = _case_study_to_change(request, slug)
-        stale, form = edit_again(request, form, study, editing=True, user=request.user)
-    return _edit_page(request, template, form, record=study, stale=stale, status=sent.status)

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -28,6 +29,18 @@ def upsert_each(path: Path, upsert: Callable[[str, dict[str, Any]], tuple[Any, b
         _, changed = upsert(item.pop("slug"), item)
         written += int(changed)
     return written
+
+
+# The demo's Secretariat account (``load_demo``), by whom the illustrative samples are added.
+DEMO_SECRETARIAT = "secretariat@example.org"
+
+
+def demo_secretariat() -> Any:
+    """The demo's Secretariat, or the command stops: ``load_demo`` has not made it yet."""
+    user = get_user_model().objects.filter(email=DEMO_SECRETARIAT).first()
+    if user is None:
+        raise CommandError("Run load_demo first: the samples are added by its Secretariat.")
+    return user
 
 
 class LoadCommand(BaseCommand):

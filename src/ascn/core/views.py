@@ -155,6 +155,45 @@ def send_form(
     return Sent(form, 302, response=HttpResponseRedirect(url))
 
 
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    template: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
+    saved_message: str | Callable[[Any], str],
+    next_url: str | Callable[[Any], str],
+) -> HttpResponse:
+    """A page of one form: ``template`` shows ``context`` and the ``form``. A POST sends the
+    form to ``save`` (``send_form``): saved, on to ``next_url``; not saved, the page again
+    with the form and why, in the status ``send_form`` gives. ``context`` may be a function
+    giving it, called only when the page is shown."""
+    status = 200
+    if request.method == "POST":
+        sent = send_form(request, form, save, saved_message=saved_message, next_url=next_url)
+        if sent.response:
+            return sent.response
+        status = sent.status
+    shown = context() if callable(context) else context
+    return render(request, template, {**shown, "form": form}, status=status)
+
+
+def carry_out(
+    request: HttpRequest, act: Callable[[], Any], *, done: str | Callable[[Any], str]
+) -> Any:
+    """A button's action: ``act()``, then the message ``done`` (or ``done(result)``); when
+    the service refuses (``InvalidInput``), its reason as an error message instead. Answers
+    what ``act`` returned, None when refused."""
+    try:
+        result = act()
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return result
+
+
 def conflict_rows(
     form: forms.Form, yours: dict[str, Any], saved: dict[str, Any]
 ) -> list[dict[str, str]]:
@@ -206,15 +245,18 @@ def edit_page(
     saved_message: str,
     next_url: str,
     context: dict[str, Any] | None = None,
+    form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The page that edits a versioned record with its ``VersionedForm``: filled from the
     record; sent, ``save(version, form.service_values())`` calls the record's service, then
     ``saved_message`` and on to ``next_url``. Someone saved the record meanwhile: the form
     again (409) with what differs (``edit_again``). The template gets ``context`` with the
-    ``form``, the ``stale`` notice and the ``record`` as it is saved now."""
+    ``form``, the ``stale`` notice and the ``record`` as it is saved now. ``form_kwargs`` go
+    to each form made."""
     status, stale = 200, None
+    form_kwargs = form_kwargs or {}
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, **form_kwargs)
         sent = send_form(
             request,
             form,
@@ -228,9 +270,9 @@ def edit_page(
         status = sent.status
         if sent.stale:
             record = type(record).objects.get(pk=record.pk)
-            stale, form = edit_again(request, form, record)
+            stale, form = edit_again(request, form, record, **form_kwargs)
     else:
-        form = form_class(initial=form_class.initial_from(record))
+        form = form_class(initial=form_class.initial_from(record), **form_kwargs)
     page = {**(context or {}), "form": form, "stale": stale, "record": record}
     return render(request, template, page, status=status)
 
@@ -317,39 +359,41 @@ def translations_page(request: HttpRequest, kind: str, key: str) -> HttpResponse
     status = 200
     if request.method == "POST" and not may_translate:
         raise PermissionDenied(_("Only the record's owners may translate it."))
-    if request.method == "POST" and "record-original" in request.POST:
-        original_form = OriginalLanguageForm(request.POST, prefix="record")
+    if request.method == "POST":
+        # one of the page's two forms is sent: the record's language, or a translation
+        sent_form: forms.Form
+        if "record-original" in request.POST:
+            sent_form = original_form = OriginalLanguageForm(request.POST, prefix="record")
+            saved_message = _("The record's language is saved.")
+
+            def save(data: dict[str, Any]) -> Any:
+                return translations.original_language_set(
+                    actor=request.user,
+                    kind=kind,
+                    obj=obj,
+                    language=data["original"],
+                    version=data["version"],
+                )
+
+        else:
+            sent_form = form = TranslationForm(request.POST, obj=obj)
+            saved_message = _("The translation is saved.")
+
+            def save(data: dict[str, Any]) -> Any:
+                return translations.translation_save(
+                    actor=request.user,
+                    kind=kind,
+                    obj=obj,
+                    language=data["language"],
+                    values={name: data[name] for name in obj.translated_fields},
+                    version=data["version"],
+                )
+
         sent = send_form(
             request,
-            original_form,
-            lambda data: translations.original_language_set(
-                actor=request.user,
-                kind=kind,
-                obj=obj,
-                language=data["original"],
-                version=data["version"],
-            ),
-            saved_message=_("The record's language is saved."),
-            next_url=request.path,
-            stale_edits=True,
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    elif request.method == "POST":
-        form = TranslationForm(request.POST, obj=obj)
-        sent = send_form(
-            request,
-            form,
-            lambda data: translations.translation_save(
-                actor=request.user,
-                kind=kind,
-                obj=obj,
-                language=data["language"],
-                values={name: data[name] for name in obj.translated_fields},
-                version=data["version"],
-            ),
-            saved_message=_("The translation is saved."),
+            sent_form,
+            save,
+            saved_message=saved_message,
             next_url=request.path,
             stale_edits=True,
         )

@@ -34,6 +34,7 @@ from ascn.core.services import (
     audit_and_announce,
     lock,
     lock_version,
+    no_unknown_field,
     save_new,
     save_version,
     user_or_none,
@@ -242,10 +243,7 @@ def call_create(
 def call_update(*, actor: Actor, call: Call, version: int, **changes: Any) -> Call:
     programme_policy.require(actor, "change", call.programme)
     call = lock_version(call, version)
-    unknown = set(changes) - set(CALL_FIELDS)
-    if unknown:
-        field = sorted(unknown)[0]
-        raise InvalidInput(_("Unknown field: %(f)s") % {"f": field}, field=field)
+    no_unknown_field(changes, CALL_FIELDS)
     before = audit.snapshot(call, CALL_FIELDS)
     for key, value in changes.items():
         setattr(call, key, value)

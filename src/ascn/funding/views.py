@@ -25,7 +25,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
 from ascn.core.services import free_slug
-from ascn.core.views import edit_again, edit_page, send_form, sign_in_first
+from ascn.core.views import edit_again, edit_page, form_page, send_form, sign_in_first
 from ascn.funding import queries
 from ascn.funding.forms import (
     ApplyForm,
@@ -131,38 +131,35 @@ def programme_new(request):
             _("Only a partner organisation's members and the Secretariat add funding programmes.")
         )
     organisations = list(organisations_for(request.user).order_by("name"))
-    if request.method == "GET":
+    if request.method == "POST":
+        form = ProgrammeForm(request.POST, sponsors=sponsors, organisations=organisations)
+    else:
         initial = {"visibility": "draft", "currency": "USD"}
         if len(sponsors) == 1:
             initial["sponsor"] = sponsors[0].slug
         form = ProgrammeForm(initial=initial, sponsors=sponsors, organisations=organisations)
-        return _programme_form_page(request, form)
-    form = ProgrammeForm(request.POST, sponsors=sponsors, organisations=organisations)
 
     def save(data):
         sponsor = next(o for o in sponsors if o.slug == data["sponsor"])
         base = slugify(data["name"])[:90]
         if not base:
             raise InvalidInput(_("Name the programme in Latin letters."), field="name")
-        values = _programme_values(request, form)
         return programme_create(
             actor=request.user,
             slug=free_slug(Programme, base),
             sponsor=sponsor,
-            name=values.pop("name"),
-            total_amount=values.pop("total_amount"),
-            currency=values.pop("currency"),
-            **values,
+            **_programme_values(request, form),
         )
 
-    sent = send_form(
+    return form_page(
         request,
         form,
         save,
+        template="funding/programme_form.html",
+        context={"programme": None, "stale": None},
         saved_message=_("The programme is recorded."),
         next_url=lambda programme: programme.get_absolute_url(),
     )
-    return sent.response or _programme_form_page(request, form, status=sent.status)
 
 
 @login_required

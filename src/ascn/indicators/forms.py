@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import FilterForm
+from ascn.core.forms import FilterForm, line_field, text_field
 from ascn.core.visibility import Visibility
 from ascn.indicators.models import Framework, Indicator, QualityGrade
 from ascn.network.models import FocusArea
@@ -47,21 +47,21 @@ class ValueForm(forms.Form):
         label=_("Indicator"), queryset=Indicator.objects.none(), empty_label=None
     )
     year = forms.IntegerField(label=_("Year"), help_text=_("The year the figure describes."))
-    value = forms.CharField(
-        label=_("Value"),
+    value = line_field(
+        _("Value"),
         max_length=30,
+        required=True,
         help_text=_("In the indicator's unit (shown with it); a decimal point, no unit."),
     )
-    source = forms.CharField(
-        label=_("Source"),
+    source = line_field(
+        _("Source"),
         max_length=500,
+        required=True,
         help_text=_("Publication or agency, with its year, so that a reader can check it."),
     )
-    method_note = forms.CharField(
-        label=_("Method note"),
-        required=False,
+    method_note = text_field(
+        _("Method note"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("How it was measured or estimated; departures from the definition."),
     )
     visibility = forms.ChoiceField(
@@ -88,11 +88,9 @@ class VerifyForm(forms.Form):
         choices=[("", _("— choose when verifying —")), *QualityGrade.choices],
         help_text=_("How the figure was obtained (the U4SSC data-quality scale, best first)."),
     )
-    note = forms.CharField(
-        label=_("Note to the city"),
-        required=False,
+    note = text_field(
+        _("Note to the city"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return the value: say what to correct."),
     )
 
@@ -104,18 +102,18 @@ class ProjectTargetForm(forms.Form):
     indicator = forms.ModelChoiceField(
         label=_("Indicator"), queryset=Indicator.objects.none(), empty_label=None
     )
-    baseline = forms.CharField(
-        label=_("Baseline"),
-        required=False,
+    baseline = line_field(
+        _("Baseline"),
         max_length=30,
         help_text=_("The figure the project starts from, in the indicator's unit (optional)."),
     )
     baseline_year = forms.IntegerField(
         label=_("Baseline year"), required=False, help_text=_("Needed with a baseline.")
     )
-    target = forms.CharField(
-        label=_("Target"),
+    target = line_field(
+        _("Target"),
         max_length=30,
+        required=True,
         help_text=_("The figure the project aims for, in the indicator's unit."),
     )
     target_year = forms.IntegerField(label=_("Target year"))

@@ -83,6 +83,18 @@ def _same(record: IndicatorValue, figure: Published) -> bool:
     )
 
 
+def _verified(record: IndicatorValue, figure: Published) -> IndicatorValue:
+    """The value verified as its source earns: the figure's grade and note (by the system)."""
+    return value_verify(
+        actor=None,
+        record=record,
+        version=record.version,
+        verified=True,
+        grade=figure.grade,
+        note=figure.note,
+    )
+
+
 @transaction.atomic
 def value_load_published(*, actor: Actor, figure: Published) -> tuple[IndicatorValue, str]:
     """Write one published figure (the Secretariat, or the system's loader). Answers the
@@ -112,15 +124,7 @@ def value_load_published(*, actor: Actor, figure: Published) -> tuple[IndicatorV
             visibility=Visibility.PUBLIC,
             sample=False,
         )
-        record = value_verify(
-            actor=None,
-            record=record,
-            version=record.version,
-            verified=True,
-            grade=figure.grade,
-            note=figure.note,
-        )
-        return record, ENTERED
+        return _verified(record, figure), ENTERED
     if record.sample:
         return record, HELD_BY_SAMPLE
     if record.entered_by_id is not None:
@@ -149,12 +153,4 @@ def value_load_published(*, actor: Actor, figure: Published) -> tuple[IndicatorV
         record,
         audit.diff(before, audit.snapshot(record, VALUE_FIELDS)),
     )
-    record = value_verify(
-        actor=None,
-        record=record,
-        version=record.version,
-        verified=True,
-        grade=figure.grade,
-        note=figure.note,
-    )
-    return record, UPDATED
+    return _verified(record, figure), UPDATED

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from ascn.core import audit, events
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
-from ascn.core.services import audit_and_announce, lock_version, upsert, user_or_none, validate
+from ascn.core.services import (
+    audit_and_announce,
+    lock_version,
+    no_unknown_field,
+    upsert,
+    user_or_none,
+    validate,
+)
 from ascn.core.visibility import Visibility
 from ascn.indicators import latest, validation
 from ascn.indicators.models import (
@@ -156,10 +163,7 @@ def value_update(
 ) -> IndicatorValue:
     """Edit a value (its city's CSCO). A changed figure, year or source sends it back to
     verification; the version before is kept. 409 on a stale ``version``."""
-    unknown = set(changes) - EDITABLE
-    if unknown:
-        field = sorted(unknown)[0]
-        raise InvalidInput(_("Unknown field: %s") % field, field=field)
+    no_unknown_field(changes, EDITABLE)
     value_policy.require(actor, "change", record)
     record = lock_version(record, version)
     before = audit.snapshot(record, VALUE_FIELDS)

@@ -16,12 +16,13 @@ FIRST_YEAR = 1990
 MAX_ABS = Decimal("9999999999999999")
 
 
-def clean_year(year: Any, field: str = "year") -> int:
+def _year_between(year: Any, last: int, field: str, not_a_number: str) -> int:
+    """``year`` as a whole number from ``FIRST_YEAR`` to ``last``; else ``InvalidInput`` on
+    ``field``, saying ``not_a_number`` when it is not a number at all."""
     try:
         year = int(year)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(_("The year is a number such as 2024."), field=field) from exc
-    last = dt.date.today().year
+        raise InvalidInput(not_a_number, field=field) from exc
     if not FIRST_YEAR <= year <= last:
         raise InvalidInput(
             _("The year must be between %(first)s and %(last)s.")
@@ -29,6 +30,11 @@ def clean_year(year: Any, field: str = "year") -> int:
             field=field,
         )
     return year
+
+
+def clean_year(year: Any, field: str = "year") -> int:
+    """A value's year: from 1990 to this year (values describe the past)."""
+    return _year_between(year, dt.date.today().year, field, _("The year is a number such as 2024."))
 
 
 def clean_value(indicator: Indicator, value: Any) -> Decimal:
@@ -62,17 +68,7 @@ LAST_TARGET_YEAR = 2100
 
 def clean_target_year(year: Any, field: str = "target_year") -> int:
     """A target's year: from 1990 to 2100 (targets lie ahead)."""
-    try:
-        year = int(year)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(_("The year is a number such as 2030."), field=field) from exc
-    if not FIRST_YEAR <= year <= LAST_TARGET_YEAR:
-        raise InvalidInput(
-            _("The year must be between %(first)s and %(last)s.")
-            % {"first": FIRST_YEAR, "last": LAST_TARGET_YEAR},
-            field=field,
-        )
-    return year
+    return _year_between(year, LAST_TARGET_YEAR, field, _("The year is a number such as 2030."))
 
 
 def clean_figure(indicator: Indicator, value: Any, field: str) -> Decimal:

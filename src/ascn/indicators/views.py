@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import PermissionDenied
 from ascn.core.permissions import scopes_of
-from ascn.core.views import filtered_page, render_results, send_form, sign_in_first
+from ascn.core.views import filtered_page, form_page, render_results, send_form, sign_in_first
 from ascn.indicators import queries
 from ascn.indicators.charts import comparison_spec
 from ascn.indicators.forms import CatalogueFilterForm, ProjectTargetForm, ValueForm, VerifyForm
@@ -137,27 +137,22 @@ def value_new(request, slug: str):
     city = _city(slug)
     if not _enters_for(request.user, city):
         raise Http404
-    form = ValueForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        sent = send_form(
-            request,
-            form,
-            lambda data: value_enter(actor=request.user, city=city, **data),
-            saved_message=_("The value is recorded; it waits for verification."),
-            next_url=reverse("city-indicators", args=[city.slug]),
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    return render(
-        request, "indicators/value_form.html", {"city": city, "form": form}, status=status
+    return form_page(
+        request,
+        ValueForm(request.POST or None),
+        lambda data: value_enter(actor=request.user, city=city, **data),
+        template="indicators/value_form.html",
+        context={"city": city},
+        saved_message=_("The value is recorded; it waits for verification."),
+        next_url=reverse("city-indicators", args=[city.slug]),
     )
 
 
-def _value_or_404(request, value_id: int) -> IndicatorValue:
+def _value_to(request, action: str, value_id: int) -> IndicatorValue:
+    """The value the user may ``action`` ("change", "verify"), or a 404: a value out of
+    their sight, or one they may not act on, is as if it were not there."""
     record = queries.values_for(request.user).filter(pk=value_id).first()
-    if record is None:
+    if record is None or not value_policy.can(request.user, action, record):
         raise Http404
     return record
 
@@ -165,9 +160,7 @@ def _value_or_404(request, value_id: int) -> IndicatorValue:
 @login_required
 @require_http_methods(["GET", "POST"])
 def value_edit(request, value_id: int):
-    record = _value_or_404(request, value_id)
-    if not value_policy.can(request.user, "change", record):
-        raise Http404
+    record = _value_to(request, "change", value_id)
     initial = {
         "year": record.year,
         "value": f"{record.value.normalize():f}",
@@ -175,61 +168,41 @@ def value_edit(request, value_id: int):
         "method_note": record.method_note,
         "visibility": record.visibility,
     }
-    form = ValueForm(request.POST or None, initial=initial, editing=True)
-    status = 200
-    if request.method == "POST":
-        version = int(request.POST.get("version") or 0)
-        sent = send_form(
-            request,
-            form,
-            lambda data: value_update(actor=request.user, record=record, version=version, **data),
-            saved_message=_("The value is saved."),
-            next_url=reverse("city-indicators", args=[record.city.slug]),
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    return render(
+    version = int(request.POST.get("version") or 0)
+    return form_page(
         request,
-        "indicators/value_form.html",
-        {"city": record.city, "form": form, "record": record},
-        status=status,
+        ValueForm(request.POST or None, initial=initial, editing=True),
+        lambda data: value_update(actor=request.user, record=record, version=version, **data),
+        template="indicators/value_form.html",
+        context={"city": record.city, "record": record},
+        saved_message=_("The value is saved."),
+        next_url=reverse("city-indicators", args=[record.city.slug]),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def value_verify_page(request, value_id: int):
-    record = _value_or_404(request, value_id)
-    if not value_policy.can(request.user, "verify", record):
-        raise Http404
-    form = VerifyForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        version = int(request.POST.get("version") or 0)
-        sent = send_form(
-            request,
-            form,
-            lambda data: value_verify(
-                actor=request.user,
-                record=record,
-                version=version,
-                verified=data["decision"] == "verified",
-                grade=data["grade"],
-                note=data["note"],
-            ),
-            saved_message=_("Your answer is recorded."),
-            next_url=reverse("city-indicators", args=[record.city.slug]),
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    history = record.versions.select_related("by").order_by("-version")
-    return render(
+    record = _value_to(request, "verify", value_id)
+    version = int(request.POST.get("version") or 0)
+    return form_page(
         request,
-        "indicators/verify.html",
-        {"record": record, "form": form, "history": history},
-        status=status,
+        VerifyForm(request.POST or None),
+        lambda data: value_verify(
+            actor=request.user,
+            record=record,
+            version=version,
+            verified=data["decision"] == "verified",
+            grade=data["grade"],
+            note=data["note"],
+        ),
+        template="indicators/verify.html",
+        context={
+            "record": record,
+            "history": record.versions.select_related("by").order_by("-version"),
+        },
+        saved_message=_("Your answer is recorded."),
+        next_url=reverse("city-indicators", args=[record.city.slug]),
     )
 
 

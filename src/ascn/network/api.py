@@ -261,15 +261,9 @@ def appointments_create(request, payload: AppointmentIn):
 
     appointment = officer_appoint(
         actor=request.user,
-        full_name=payload.full_name,
-        email=payload.email,
-        role=payload.role,
         member_state=state,
         city=city,
-        designation=payload.designation,
-        start_date=payload.start_date,
-        source=payload.source,
-        succeeds=payload.succeeds,
+        **payload.dict(exclude={"member_state", "city"}),
     )
     return Status(201, appointment_out(appointment))
 

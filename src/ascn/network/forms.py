@@ -106,6 +106,19 @@ class MemberStateForm(VersionedForm):
     )
 
 
+def _degrees(label: str, limit: int, help_text: str) -> forms.DecimalField:
+    """A coordinate in decimal degrees, as the city record keeps it (five places), from
+    ``-limit`` to ``limit``."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=8,
+        decimal_places=5,
+        min_value=-limit,
+        max_value=limit,
+        help_text=help_text,
+    )
+
+
 class CityForm(VersionedForm):
     """A city's record. Its size class follows from the population; the pilot cities are
     those that joined in 2018."""
@@ -153,22 +166,8 @@ class CityForm(VersionedForm):
     )
     population_source = line_field(_("Source of the population figure"), max_length=300)
     population_note = line_field(_("Note on the population figure"), max_length=300)
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        max_digits=8,
-        decimal_places=5,
-        min_value=-90,
-        max_value=90,
-        help_text=_("Decimal degrees, north positive (e.g. 16.05440)."),
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        max_digits=8,
-        decimal_places=5,
-        min_value=-180,
-        max_value=180,
-        help_text=_("Decimal degrees, east positive (e.g. 108.20220)."),
-    )
+    latitude = _degrees(_("Latitude"), 90, _("Decimal degrees, north positive (e.g. 16.05440)."))
+    longitude = _degrees(_("Longitude"), 180, _("Decimal degrees, east positive (e.g. 108.20220)."))
 
 
 class CityNewForm(CityForm):

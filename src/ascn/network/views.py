@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, PermissionDenied
-from ascn.core.views import edit_page, filtered_page, render_results, send_form
+from ascn.core.views import edit_page, filtered_page, form_page, render_results
 from ascn.network import queries
 from ascn.network.forms import (
     AppointForm,
@@ -67,47 +67,22 @@ def _officers_page(request, state: MemberState, city: City | None):
     if not can_edit_registry(request.user):
         raise PermissionDenied(_("Only the Secretariat keeps the officers' record."))
     role = Appointment.Role.CSO if city else Appointment.Role.NATIONAL_REPRESENTATIVE
-    form, status = AppointForm(), 200
-    if request.method == "POST":
-        form = AppointForm(request.POST)
-
-        def save(data):
-            officer_appoint(
-                actor=request.user,
-                full_name=data["full_name"],
-                email=data["email"],
-                role=role,
-                member_state=state,
-                city=city,
-                designation=data["designation"],
-                start_date=data["start_date"],
-                source=data["source"],
-                succeeds=data["succeeds"],
-            )
-
-        sent = send_form(
-            request,
-            form,
-            save,
-            saved_message=_("The appointment is recorded."),
-            next_url=request.path,
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    appointments = queries.appointments_of(role, state, city)
-    return render(
+    return form_page(
         request,
-        "network/officers.html",
-        {
+        AppointForm(request.POST) if request.method == "POST" else AppointForm(),
+        lambda data: officer_appoint(
+            actor=request.user, role=role, member_state=state, city=city, **data
+        ),
+        template="network/officers.html",
+        context={
             "state": state,
             "city": city,
             "role": Appointment.Role(role),
-            "appointments": appointments,
-            "form": form,
+            "appointments": queries.appointments_of(role, state, city),
             "end_form": EndForm(),
         },
-        status=status,
+        saved_message=_("The appointment is recorded."),
+        next_url=request.path,
     )
 
 
@@ -211,33 +186,22 @@ def city_edit(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def city_new(request):
     _require_registry_editor(request)
-    form, status = CityNewForm(), 200
-    if request.method == "POST":
-        form = CityNewForm(request.POST)
 
-        def save(data):
-            values = {f: data[f] for f in CityForm.record_fields}
-            state = MemberState.objects.get(code=data["member_state"])
-            return city_create(actor=request.user, member_state=state, **values)
+    def save(data):
+        values = {f: data[f] for f in CityForm.record_fields}
+        state = MemberState.objects.get(code=data["member_state"])
+        return city_create(actor=request.user, member_state=state, **values)
 
-        sent = send_form(
-            request,
-            form,
-            save,
-            saved_message=_("The city is added to the network."),
-            next_url=lambda city: city.get_absolute_url(),
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    return render(
+    return form_page(
         request,
-        "network/registry_form.html",
-        {
-            "form": form,
+        CityNewForm(request.POST) if request.method == "POST" else CityNewForm(),
+        save,
+        template="network/registry_form.html",
+        context={
             "title": _("Add a city to the network"),
             "back": reverse("city-list"),
             "creating": True,
         },
-        status=status,
+        saved_message=_("The city is added to the network."),
+        next_url=lambda city: city.get_absolute_url(),
     )

@@ -18,6 +18,7 @@ from ascn.core.services import (
     audit_and_announce,
     lock,
     lock_version,
+    no_unknown_field,
     save_fields,
     save_version,
     upsert,
@@ -69,13 +70,7 @@ def organisation_update(
 ) -> Organisation:
     organisation_policy.require(actor, "change", organisation)
     org = lock_version(organisation, version)
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("Unknown field: %(field)s") % {"field": sorted(unknown)[0]},
-            field=sorted(unknown)[0],
-        )
-
+    no_unknown_field(changes, EDITABLE_FIELDS)
     changes = clean_organisation_values(changes)
     before = audit.snapshot(org, list(changes))
     for field, value in changes.items():

@@ -365,14 +365,7 @@ def projects_progress_add(request, project_id: int, payload: ProgressIn):
     financial completion in per cent, dated (today by default), with a note. Updates are
     kept, never overwritten."""
     project = _project_or_404(request, project_id)
-    update = progress_add(
-        actor=request.user,
-        project=project,
-        physical_pct=payload.physical_pct,
-        financial_pct=payload.financial_pct,
-        date=payload.date,
-        note=payload.note,
-    )
+    update = progress_add(actor=request.user, project=project, **payload.dict())
     return Status(201, progress_out(update))
 
 

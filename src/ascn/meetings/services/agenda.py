@@ -148,20 +148,15 @@ def agenda_item_move(
     mine, theirs = item.position, neighbour.position
     AgendaItem.objects.filter(pk=item.pk).update(position=_SWAP_POSITION)
     AgendaItem.objects.filter(pk=neighbour.pk).update(position=mine)
-    item.position = theirs
-    save_version(
-        actor,
-        "meetings.agendaitem.moved",
-        item,
-        audit.diff({"position": mine}, {"position": theirs}),
-    )
-    neighbour.position = mine
-    save_version(
-        actor,
-        "meetings.agendaitem.moved",
-        neighbour,
-        audit.diff({"position": theirs}, {"position": mine}),
-    )
+    # each of the two is saved at its new place (a new version) and audited as moved
+    for moved, before, after in ((item, mine, theirs), (neighbour, theirs, mine)):
+        moved.position = after
+        save_version(
+            actor,
+            "meetings.agendaitem.moved",
+            moved,
+            audit.diff({"position": before}, {"position": after}),
+        )
     return item
 
 

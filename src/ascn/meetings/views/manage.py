@@ -17,9 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, StaleEdit
-from ascn.core.forms import form_error
 from ascn.core.queries import found
-from ascn.core.views import send_form
+from ascn.core.views import carry_out, form_page, send_form
 from ascn.meetings import queries
 from ascn.meetings.forms import AgendaItemForm, DecisionForm, MeetingForm, MinutesForm
 from ascn.meetings.markdown import render_markdown
@@ -67,15 +66,17 @@ def _registration(meeting: Meeting, value: str | None) -> Registration:
     return found(registration, _("Registration not found."))
 
 
-def _sent_again(request, form_class, meeting: Meeting, exc: StaleEdit):
-    """After a stale edit of the meeting: the form again with what was sent and why it was
-    not saved, carrying the saved version, so that saving it again is a deliberate choice."""
+def _sent_again(request, form, meeting: Meeting):
+    """After a stale edit of the meeting (``send_form``'s 409): the form again with what was
+    sent and why it was not saved, carrying the saved version, so that saving it again is a
+    deliberate choice."""
+    saved = Meeting.objects.get(pk=meeting.pk)
     data = request.POST.copy()
-    data["version"] = str(Meeting.objects.get(pk=meeting.pk).version)
-    form = form_class(data)
-    form.is_valid()
-    form.add_error(None, exc.message)
-    return form
+    data["version"] = str(saved.version)
+    again = type(form)(data)
+    again.is_valid()
+    again.add_error(None, StaleEdit(saved, form.cleaned_data["version"]).message)
+    return again
 
 
 def _person(registration: Registration) -> str:
@@ -87,22 +88,14 @@ def _person(registration: Registration) -> str:
 def meeting_create_view(request):
     _runner(request)
     form = MeetingForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        sent = send_form(
-            request,
-            form,
-            lambda data: meeting_create(actor=request.user, values=form.service_values()),
-            saved_message=_(
-                "The meeting is created. Add its agenda next; it is on the public list."
-            ),
-            next_url=lambda meeting: reverse("meeting-manage", args=[meeting.slug]),
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    return render(
-        request, "meetings/manage/meeting_form.html", {"form": form, "meeting": None}, status=status
+    return form_page(
+        request,
+        form,
+        lambda data: meeting_create(actor=request.user, values=form.service_values()),
+        template="meetings/manage/meeting_form.html",
+        context={"meeting": None},
+        saved_message=_("The meeting is created. Add its agenda next; it is on the public list."),
+        next_url=lambda meeting: reverse("meeting-manage", args=[meeting.slug]),
     )
 
 
@@ -113,25 +106,24 @@ def meeting_edit(request, slug: str):
     status, stale = 200, False
     if request.method == "POST":
         form = MeetingForm(request.POST)
-        if form.is_valid():
-            try:
-                meeting_update(
-                    actor=request.user,
-                    meeting=meeting,
-                    version=form.cleaned_data["version"],
-                    values=form.service_values(),
-                )
-            except StaleEdit as exc:
-                form = _sent_again(request, MeetingForm, meeting, exc)
-                status, stale = 409, True
-            except InvalidInput as exc:
-                form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The meeting is saved."))
-                return redirect("meeting-manage", slug=meeting.slug)
-        else:
-            status = 422
+        sent = send_form(
+            request,
+            form,
+            lambda data: meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                version=data["version"],
+                values=form.service_values(),
+            ),
+            saved_message=_("The meeting is saved."),
+            next_url=reverse("meeting-manage", args=[meeting.slug]),
+            stale_edits=True,
+        )
+        if sent.response:
+            return sent.response
+        status, stale = sent.status, sent.stale
+        if stale:
+            form = _sent_again(request, form, meeting)
     else:
         form = MeetingForm(initial=MeetingForm.initial_from(meeting))
     return render(
@@ -219,20 +211,18 @@ def meeting_manage(request, slug: str):
 
 def _announce(request, meeting: Meeting):
     """Announce the meeting to every current CSCO and National Representative (once)."""
-    try:
-        meeting = meeting_announce(actor=request.user, meeting=meeting)
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    carry_out(
+        request,
+        lambda: meeting_announce(actor=request.user, meeting=meeting),
+        done=lambda announced: (
             ngettext(
                 "The meeting is announced: %(count)d person was told in the app and by e-mail.",
                 "The meeting is announced: %(count)d people were told in the app and by e-mail.",
-                meeting.announced_to or 0,
+                announced.announced_to or 0,
             )
-            % {"count": meeting.announced_to or 0},
-        )
+            % {"count": announced.announced_to or 0}
+        ),
+    )
     return redirect(reverse("meeting-manage", args=[meeting.slug]) + "#announce")
 
 
@@ -336,21 +326,15 @@ def meeting_check_in(request, slug: str):
     meeting = _meeting(request, slug)
     if request.method == "POST":
         registration = _registration(meeting, request.POST.get("registration"))
-        undo = request.POST.get("action") == "undo"
-        try:
-            if undo:
-                check_in_undo(actor=request.user, registration=registration)
-            else:
-                check_in(actor=request.user, registration=registration)
-        except InvalidInput as exc:
-            messages.error(request, exc.message)
+        if request.POST.get("action") == "undo":
+            act, done = check_in_undo, _("The check-in of %(who)s is undone.")
         else:
-            who = {"who": _person(registration)}
-            messages.success(
-                request,
-                (_("The check-in of %(who)s is undone.") if undo else _("%(who)s checked in."))
-                % who,
-            )
+            act, done = check_in, _("%(who)s checked in.")
+        carry_out(
+            request,
+            lambda: act(actor=request.user, registration=registration),
+            done=done % {"who": _person(registration)},
+        )
         return redirect(request.get_full_path())
     words = request.GET.get("q", "").strip()[:100]
     rows = (
@@ -376,29 +360,30 @@ def meeting_minutes(request, slug: str):
     preview, status = None, 200
     if request.method == "POST":
         form = MinutesForm(request.POST)
-        if form.is_valid():
-            text = form.cleaned_data["minutes"]
-            if request.POST.get("action") == "preview":
-                preview = render_markdown(text)
+        if request.POST.get("action") == "preview":
+            if form.is_valid():
+                preview = render_markdown(form.cleaned_data["minutes"])
             else:
-                try:
-                    minutes_save(
-                        actor=request.user,
-                        meeting=meeting,
-                        version=form.cleaned_data["version"],
-                        minutes=text,
-                    )
-                except StaleEdit as exc:
-                    form = _sent_again(request, MinutesForm, meeting, exc)
-                    status = 409
-                except InvalidInput as exc:
-                    form_error(form, exc)
-                    status = exc.status
-                else:
-                    messages.success(request, _("The minutes are saved."))
-                    return redirect(meeting.get_absolute_url() + "#minutes-h")
+                status = 422
         else:
-            status = 422
+            sent = send_form(
+                request,
+                form,
+                lambda data: minutes_save(
+                    actor=request.user,
+                    meeting=meeting,
+                    version=data["version"],
+                    minutes=data["minutes"],
+                ),
+                saved_message=_("The minutes are saved."),
+                next_url=meeting.get_absolute_url() + "#minutes-h",
+                stale_edits=True,
+            )
+            if sent.response:
+                return sent.response
+            status = sent.status
+            if sent.stale:
+                form = _sent_again(request, form, meeting)
     else:
         form = MinutesForm(initial={"version": meeting.version, "minutes": meeting.minutes})
     return render(

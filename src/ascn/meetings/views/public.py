@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
+from ascn.core.views import carry_out
 from ascn.meetings import calendar, queries
 from ascn.meetings.forms import MeetingDocumentForm
 from ascn.meetings.markdown import render_markdown
@@ -89,12 +90,11 @@ def meeting_register(request, slug: str):
 @require_POST
 def meeting_cancel(request, slug: str):
     meeting = _meeting_or_404(request, slug)
-    try:
-        registration_cancel(actor=request.user, meeting=meeting)
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your registration is cancelled."))
+    carry_out(
+        request,
+        lambda: registration_cancel(actor=request.user, meeting=meeting),
+        done=_("Your registration is cancelled."),
+    )
     return redirect(meeting.get_absolute_url())
 
 
@@ -111,12 +111,11 @@ def meeting_document_add(request, slug: str):
             for error in errors:
                 messages.error(request, error)
         return redirect(meeting.get_absolute_url() + "#documents")
-    try:
-        meeting_document_upload(actor=request.user, meeting=meeting, **form.cleaned_data)
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Document uploaded."))
+    carry_out(
+        request,
+        lambda: meeting_document_upload(actor=request.user, meeting=meeting, **form.cleaned_data),
+        done=_("Document uploaded."),
+    )
     return redirect(meeting.get_absolute_url() + "#documents")
 
 

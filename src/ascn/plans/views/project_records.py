@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import InvalidInput, PermissionDenied
-from ascn.core.views import send_form, sign_in_first
+from ascn.core.views import form_page, send_form, sign_in_first
 from ascn.plans import codelists, readiness
 from ascn.plans.forms import (
     DocumentForm,
@@ -78,19 +78,15 @@ def _add_page(
     """A record page's form that adds to the project: a POST is sent to ``save`` and, saved,
     goes back to the project's page at ``#anchor``; otherwise (or not saved, with why) the
     page ``template`` shows the form with ``context()``."""
-    status = 200
-    if request.method == "POST":
-        sent = send_form(
-            request,
-            form,
-            save,
-            saved_message=saved_message,
-            next_url=f"{project.get_absolute_url()}#{anchor}",
-        )
-        if sent.response:
-            return sent.response
-        status = sent.status
-    return render(request, template, {"project": project, "form": form, **context()}, status=status)
+    return form_page(
+        request,
+        form,
+        save,
+        template=template,
+        context=lambda: {"project": project, **context()},
+        saved_message=saved_message,
+        next_url=f"{project.get_absolute_url()}#{anchor}",
+    )
 
 
 def _readiness_result(answers: dict[str, bool]) -> dict:
@@ -196,13 +192,7 @@ def project_document_upload(request, project, can_upload: bool):
         DocumentForm(request.POST, request.FILES)
         if request.method == "POST"
         else DocumentForm(initial={"document_type": request.GET.get("type", "")}),
-        lambda data: document_upload(
-            actor=request.user,
-            project=project,
-            title=data["title"],
-            document_type=data["document_type"],
-            file=data["file"],
-        ),
+        lambda data: document_upload(actor=request.user, project=project, **data),
         saved_message=_("Document uploaded."),
         anchor="documents",
         template="plans/project_documents.html",

@@ -218,25 +218,14 @@ def project_create_view(request):
         form = ProjectForm(request.POST, **kwargs)
         if request.htmx and request.GET.get("validate"):
             return _live_errors(request, form)
-
-        def save(data):
-            values = form.service_values()
-            return project_create(
-                actor=request.user,
-                city=chosen_city(cities, data["city"]),
-                title=values.pop("title"),
-                description=values.pop("description"),
-                focus_areas=values.pop("focus_areas"),
-                status=values.pop("status"),
-                budget_amount=values.pop("budget_amount"),
-                budget_currency=values.pop("budget_currency"),
-                **values,
-            )
-
         sent = send_form(
             request,
             form,
-            save,
+            lambda data: project_create(
+                actor=request.user,
+                city=chosen_city(cities, data["city"]),
+                **form.service_values(),
+            ),
             saved_message=lambda project: project_saved_message(project.visibility),
             next_url=lambda project: project.get_absolute_url(),
         )

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import CommandError
-
 from ascn.accounts.models import User
 from ascn.cooperation.models import CaseStudy, CityPartnership, Thread
 from ascn.cooperation.services import (
@@ -23,11 +21,9 @@ from ascn.cooperation.services import (
     post_create,
     thread_create,
 )
-from ascn.core.seed import LoadCommand
+from ascn.core.seed import DEMO_SECRETARIAT, LoadCommand, demo_secretariat
 from ascn.network.models import City, FocusArea
 from ascn.partners.models import Organisation
-
-SECRETARIAT = "secretariat@example.org"
 
 # (who records it, ASCN city, partner city (ASCN), purpose, start)
 PARTNERSHIPS = [
@@ -48,7 +44,7 @@ PARTNERSHIPS = [
         dt.date(2023, 9, 15),
     ),
     (
-        SECRETARIAT,
+        DEMO_SECRETARIAT,
         "makassar",
         "cebu-city",
         "Sample partnership: port cities comparing waste collection routing and clinic "
@@ -236,8 +232,7 @@ class Command(LoadCommand):
     demo_only = True
 
     def load(self) -> str:
-        if not User.objects.filter(email=SECRETARIAT).exists():
-            raise CommandError("Run load_demo first: the samples are written by its accounts.")
+        demo_secretariat()  # the samples are written by the demo's accounts
         partnerships, studies, threads = (
             self._partnerships(),
             self._case_studies(),
@@ -270,7 +265,7 @@ class Command(LoadCommand):
         return created
 
     def _case_studies(self) -> int:
-        secretariat = User.objects.get(email=SECRETARIAT)
+        secretariat = demo_secretariat()
         created = 0
         for title, area, city, provider, problem, solution, results in CASE_STUDIES:
             if CaseStudy.objects.filter(title=title, sample=True).exists():

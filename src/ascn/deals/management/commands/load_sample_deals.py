@@ -8,11 +8,9 @@ commitments count in their projects' funding secured as a confirmed one would. I
 a pair already in the pipeline is left alone.
 """
 
-from django.core.management.base import CommandError
-
 from ascn.accounts.models import User
 from ascn.accounts.notifications import members_of
-from ascn.core.seed import LoadCommand
+from ascn.core.seed import LoadCommand, demo_secretariat
 from ascn.deals.models import Engagement, EngagementSide
 from ascn.deals.services import engagement_advance, engagement_confirm, engagement_create
 from ascn.partners.management.commands.load_sample_partners import (
@@ -21,8 +19,6 @@ from ascn.partners.management.commands.load_sample_partners import (
 )
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
-
-SECRETARIAT = "secretariat@example.org"
 
 # Sample organisation, sample project, who expressed interest, the stages it then went
 # through, the commitment (amount in the project's budget currency, instrument) when it
@@ -123,10 +119,8 @@ class Command(LoadCommand):
     demo_only = True
 
     def load(self) -> str:
-        secretariat = User.objects.filter(email=SECRETARIAT).first()
+        secretariat = demo_secretariat()
         partner = User.objects.filter(email=DEMO_PARTNER).first()
-        if secretariat is None:
-            raise CommandError("Load the demo accounts first (manage.py load_demo).")
         created = 0
         for slug, title, side, stages, commitment in DEALS:
             organisation = Organisation.objects.filter(slug=slug, sample=True).first()

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from ascn.accounts.models import User
-from ascn.core.seed import LoadCommand
+from ascn.core.seed import LoadCommand, demo_secretariat
 from ascn.funding.models import Programme
 from ascn.funding.services import (
     application_award,
@@ -29,7 +29,6 @@ from ascn.funding.services import (
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 
-SECRETARIAT = "secretariat@example.org"
 SLUG = "sample-resilient-cities-preparation-facility"
 SPONSOR = "sample-mekong-resilience-investors"
 
@@ -59,9 +58,9 @@ class Command(LoadCommand):
     demo_only = True
 
     def load(self) -> str:
-        secretariat = User.objects.filter(email=SECRETARIAT).first()
+        secretariat = demo_secretariat()
         sponsor = Organisation.objects.filter(slug=SPONSOR, sample=True).first()
-        if secretariat is None or sponsor is None:
+        if sponsor is None:
             raise CommandError("Run load_demo and load_sample_partners first.")
         if Programme.objects.filter(slug=SLUG).exists():
             return "Sample programme: already loaded."

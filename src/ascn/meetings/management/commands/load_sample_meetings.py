@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from ascn.accounts.models import User
-from ascn.core.seed import LoadCommand
+from ascn.core.seed import LoadCommand, demo_secretariat
 from ascn.meetings.models import AgendaItem, Meeting
 from ascn.meetings.services import (
     agenda_item_add,
@@ -28,7 +27,6 @@ from ascn.meetings.services import (
 )
 from ascn.network.models import City
 
-SECRETARIAT = "secretariat@example.org"
 SLUG = "sample-ascn-annual-meeting"
 HOST_CITY = "da-nang"
 # The demo accounts that register: those who may (``require_registrant``); the Secretariat
@@ -85,9 +83,7 @@ class Command(LoadCommand):
     demo_only = True
 
     def load(self) -> str:
-        secretariat = User.objects.filter(email=SECRETARIAT).first()
-        if secretariat is None:
-            raise CommandError("Run load_demo first: the sample meeting is run by its Secretariat.")
+        secretariat = demo_secretariat()
         today = timezone.localdate()
         meeting = Meeting.objects.filter(slug=SLUG, sample=True).first()
         if meeting is not None:

@@ -7,15 +7,12 @@ to the real partners, whose profiles publish only what their sources say. Create
 sample that exists (same slug) is left alone.
 """
 
-from django.core.management.base import CommandError
-
 from ascn.accounts.models import Role, User
 from ascn.accounts.services import membership_grant
-from ascn.core.seed import LoadCommand
+from ascn.core.seed import LoadCommand, demo_secretariat
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_create
 
-SECRETARIAT = "secretariat@example.org"
 # The demo partner account (created by ``load_demo``) is a member of this sample
 # organisation, never of a real one.
 DEMO_PARTNER = "partner@example.org"
@@ -110,9 +107,7 @@ class Command(LoadCommand):
     demo_only = True
 
     def load(self) -> str:
-        actor = User.objects.filter(email=SECRETARIAT).first()
-        if actor is None:
-            raise CommandError("Run load_demo first: the samples are added by its Secretariat.")
+        actor = demo_secretariat()
         created = 0
         for item in SAMPLES:
             values = dict(item)
