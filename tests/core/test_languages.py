@@ -8,9 +8,10 @@ import re
 
 import pytest
 from django.conf import settings
+from django.urls import translate_url
 from django.utils import translation
 
-from ascn.core import formats
+from ascn.core import formats, languages
 from ascn.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,27 @@ def test_the_apis_validation_messages_follow_accept_language(client, secretariat
     assert missing_th["loc"] == missing_en["loc"]
     with translation.override("th"):
         assert missing_th["msg"] == translation.gettext("Field required") != "Field required"
+
+
+PAGES = [
+    "/",
+    "/cities/",
+    "/cities/phuket/?tab=projects",
+    "/projects/?q=water&status=implementation&page=2",
+    "/reports/me/?year=2025",
+    "/dashboards/?member_state=TH",
+    "/indicators/",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_pages_address_in_each_language_is_djangos_translation_of_it(page, network):
+    # in_language swaps the prefix without activating each language (memory); it must give
+    # what Django's translate_url gives, from English and from another language
+    for current in ("en", "th", "km"):
+        address = page if current == "en" else f"/{current}{page}"
+        with translation.override(current):
+            for code in languages.codes():
+                assert languages.in_language(address, code) == translate_url(address, code)
+    # what is not a page keeps its address
+    assert languages.in_language("/api/v1/projects?q=x", "th") == "/api/v1/projects?q=x"

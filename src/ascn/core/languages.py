@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
-from django.urls import Resolver404, get_script_prefix, resolve, translate_url
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import (
@@ -171,6 +171,20 @@ class Alternate:
     current: bool
 
 
+def in_language(full_path: str, code: str) -> str:
+    """A page's address (with its query) in language ``code``: the same address with its
+    language prefix swapped — a page's URL is the same in every language but for the prefix
+    (none in English). What ``translate_url`` gives for a page, without activating every
+    language in turn: each activation loads that language's catalogues and URL tables, some
+    29 MB a web worker holds from its first page on (docs/benchmarks.md)."""
+    path, mark, query = full_path.partition("?")
+    if not _is_page(path):
+        return full_path
+    prefix = _prefix(path)
+    rest = (path[len(prefix) + 1 :] or "/") if prefix else path
+    return (rest if code == settings.LANGUAGE_CODE else f"/{code}{rest}") + mark + query
+
+
 def alternates(request: HttpRequest) -> list[Alternate]:
     """The current page in every language (the language menu and ``hreflang`` links)."""
     current = translation.get_language()
@@ -181,7 +195,7 @@ def alternates(request: HttpRequest) -> list[Alternate]:
             Alternate(
                 code=code,
                 name=LANG_INFO.get(code, {}).get("name_local", code),
-                path=translate_url(path, code),
+                path=in_language(path, code),
                 current=code == current,
             )
         )
