@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import set_script_prefix, translate_url
 from django.utils import translation
 
 from ascn.core import formats, languages
@@ -188,3 +188,18 @@ def test_a_pages_address_in_each_language_is_djangos_translation_of_it(page, net
                 assert languages.in_language(address, code) == translate_url(address, code)
     # what is not a page keeps its address
     assert languages.in_language("/api/v1/projects?q=x", "th") == "/api/v1/projects?q=x"
+
+
+def test_under_a_script_prefix_the_alternates_keep_it(network, client):
+    # given: the site served under /ascn (a reverse proxy's sub-path; Django's WSGI handler
+    # sets the prefix from SCRIPT_NAME for each request, the test client does not)
+    set_script_prefix("/ascn/")
+    try:
+        body = client.get("/th/cities/", SCRIPT_NAME="/ascn").content.decode()
+    finally:
+        set_script_prefix("/")
+
+    # then: each language's address is the page under the same prefix
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', body))
+    assert alternates["en"].endswith("/ascn/cities/")
+    assert alternates["vi"].endswith("/ascn/vi/cities/")

@@ -29,9 +29,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client
 
+from ascn.accounts.services import membership_grant
 from ascn.core import formats, prepared
 from ascn.network.models import City, MemberState
 from ascn.opendata import reports
@@ -703,8 +705,20 @@ def test_the_task_worker_computes_a_report_from_ids_and_codes(data, secretariat)
     prepare = prepared.PREPARERS[reports.REPORT]
 
     # when
-    report = prepare(user=secretariat.pk, year=2026, member_state="VN", page=False)
-    public = prepare(user=None, year=2026, member_state="VN", page=True)
+    report = prepare(
+        user=secretariat.pk,
+        audience=reports._audience(secretariat),
+        year=2026,
+        member_state="VN",
+        page=False,
+    )
+    public = prepare(
+        user=None,
+        audience=reports._audience(AnonymousUser()),
+        year=2026,
+        member_state="VN",
+        page=True,
+    )
 
     # then: the same report as computed for the user
     expected = reports.me_report(
@@ -712,3 +726,24 @@ def test_the_task_worker_computes_a_report_from_ids_and_codes(data, secretariat)
     )
     assert report.tables == expected.tables
     assert report.project_count == 2 and public.project_count == 1
+
+
+def test_a_refresh_queued_for_a_reader_whose_rights_changed_computes_nothing(data, secretariat):
+    # given: a refresh queued for the officer of Phuket's report ...
+    phuket = City.objects.get(slug="phuket")
+    officer = factories.user("cso@me.test", role="cso", scope=phuket)
+    args = {
+        "user": officer.pk,
+        "audience": reports._audience(officer),
+        "year": None,
+        "member_state": None,
+        "page": True,
+    }
+    # ... who is then made the officer of Hanoi too (they may now see its draft P4)
+    membership_grant(
+        actor=secretariat, user=officer, role="cso", scope=City.objects.get(slug="hanoi")
+    )
+
+    # when / then: the task worker stores nothing under the old audience's key
+    with pytest.raises(prepared.Outdated):
+        prepared.PREPARERS[reports.REPORT](**args)

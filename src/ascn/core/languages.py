@@ -188,14 +188,16 @@ def in_language(full_path: str, code: str) -> str:
 def alternates(request: HttpRequest) -> list[Alternate]:
     """The current page in every language (the language menu and ``hreflang`` links)."""
     current = translation.get_language()
-    path = request.get_full_path()
+    # the page's own address (no script prefix: the site may be served under one), then the
+    # prefix again before each language's address, as translate_url gives it
+    path, script = request.get_full_path_info(), get_script_prefix().rstrip("/")
     found = []
     for code in codes():
         found.append(
             Alternate(
                 code=code,
                 name=LANG_INFO.get(code, {}).get("name_local", code),
-                path=in_language(path, code),
+                path=script + in_language(path, code),
                 current=code == current,
             )
         )

@@ -39,14 +39,22 @@ logger = logging.getLogger(__name__)
 Args = dict[str, Any]
 PREPARERS: dict[str, Callable[..., Any]] = {}
 
+
+class Outdated(Exception):
+    """Raised by a preparer when ``args`` no longer give the figures its key names (e.g. the
+    reader's rights changed since the page queued the refresh): nothing is stored, and the
+    next page view queues a refresh from its own reader."""
+
+
 # Kept figures older than this many times their freshness are not served: computed anew.
 STALE_LIMIT = 15
 # While a refresh is queued, it is not queued again for this long (a worker that is down,
 # a refresh that failed: the next page view after it queues it once more).
 PENDING_SECONDS = 120
 
-_locks: dict[str, threading.Lock] = {}
-_locks_lock = threading.Lock()
+# A worker's threads wait for each other only when they compute the same figures (the same
+# key, or one hashed to the same of these locks): a fixed number, whatever the keys.
+_LOCKS = [threading.Lock() for _ in range(16)]
 
 
 def preparer(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -69,18 +77,22 @@ def _store(kind: str, key: str, value: Any, seconds: int) -> None:
 
 @task()
 def refresh(kind: str, key: str, args: Args, language: str, seconds: int) -> dict:
-    """Compute one set of figures and keep it (run by the task worker)."""
+    """Compute one set of figures and keep it (run by the task worker). A preparer that
+    fails leaves the pending mark to expire: the refresh is queued again after
+    ``PENDING_SECONDS``, not on every page view."""
     try:
         with translation.override(language):
-            _store(kind, key, PREPARERS[kind](**args), seconds)
-    finally:
+            value = PREPARERS[kind](**args)
+    except Outdated:
         cache.delete(_cache_key(kind, key) + ":pending")
-    return {"kind": kind, "key": key}
+        return {"kind": kind, "key": key, "stored": False}
+    _store(kind, key, value, seconds)
+    cache.delete(_cache_key(kind, key) + ":pending")
+    return {"kind": kind, "key": key, "stored": True}
 
 
-def _lock(kind: str) -> threading.Lock:
-    with _locks_lock:
-        return _locks.setdefault(kind, threading.Lock())
+def _lock(kind: str, key: str) -> threading.Lock:
+    return _LOCKS[hash((kind, key)) % len(_LOCKS)]
 
 
 def _queue_refresh(kind: str, key: str, args: Args, seconds: int) -> None:
@@ -107,7 +119,7 @@ def kept(kind: str, key: str, args: Args, compute: Callable[[], Any], seconds: i
             if age >= seconds:
                 _queue_refresh(kind, key, args, seconds)
             return value
-    with _lock(kind):
+    with _lock(kind, key):
         found = cache.get(_cache_key(kind, key))  # stored by the thread this one waited for
         if found is not None and time.time() - found[0] < seconds:
             return found[1]

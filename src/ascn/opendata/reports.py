@@ -265,8 +265,10 @@ def me_report_kept(
     computed). ``page``: the page's report (its rows written, ``MeReport.for_page``), else
     the downloads' (every row)."""
     code = member_state.code if member_state else None
-    args = {"user": user.pk, "year": year, "member_state": code, "page": page}
-    key = ":".join([_audience(user), str(year or ""), code or "", str(page), get_language()])
+    audience = _audience(user)
+    args = {"user": user.pk, "audience": audience, "year": year, "member_state": code}
+    args["page"] = page
+    key = ":".join([audience, str(year or ""), code or "", str(page), get_language()])
     return prepared.kept(
         REPORT,
         key,
@@ -283,11 +285,19 @@ def _computed(user, year: int | None, member_state: MemberState | None, page: bo
     return report.for_page()
 
 
-def prepare_report(user: int | None, year: int | None, member_state: str | None, page: bool):
-    """The report for arguments given as ids and codes (what the task worker is handed)."""
-    who = User.objects.filter(pk=user).first() if user is not None else None
+def prepare_report(
+    user: int | None, audience: str, year: int | None, member_state: str | None, page: bool
+):
+    """The report for arguments given as ids and codes (what the task worker is handed), for
+    the ``audience`` its key names: if the reader may now see something else (their rights
+    changed, their account was removed), nothing is computed for that key
+    (``prepared.Outdated``)."""
+    who = User.objects.filter(pk=user, is_active=True).first() if user is not None else None
+    reader = who or AnonymousUser()
+    if _audience(reader) != audience:
+        raise prepared.Outdated(audience)
     state = MemberState.objects.filter(code=member_state).first() if member_state else None
-    return _computed(who or AnonymousUser(), year, state, page)
+    return _computed(reader, year, state, page)
 
 
 CHUNK = 2000  # rows read at a time from the database
