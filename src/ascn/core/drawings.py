@@ -51,6 +51,23 @@ def digest(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def queue_once(pending: str, enqueue: Callable[[], object], what: str) -> bool:
+    """Call ``enqueue()`` (a task's ``enqueue``) unless the cache key ``pending`` says it was
+    queued less than ``PENDING_TIMEOUT`` ago; the task deletes ``pending`` once done. Whether
+    it was queued now: a task that cannot be queued is logged (``what`` names it) and leaves
+    no mark, so the next page view tries again. Used for the drawings and for the figures
+    computed ahead (``core.prepared``)."""
+    if not cache.add(pending, 1, PENDING_TIMEOUT):
+        return False
+    try:
+        enqueue()
+    except Exception:  # work that cannot be queued is a page without it, not an error
+        logger.exception("could not queue %s", what)
+        cache.delete(pending)
+        return False
+    return True
+
+
 def _svg_key(kind: str, key: str) -> str:
     return f"drawing:{kind}:{key}"
 
@@ -77,12 +94,11 @@ def drawn(kind: str, key: str, payload: Callable[[], Payload]) -> str:
     svg = cache.get(_svg_key(kind, key))
     if svg is not None:
         return svg
-    if cache.add(_pending_key(kind, key), 1, PENDING_TIMEOUT):
-        try:
-            draw.enqueue(kind, key, payload())
-        except Exception:  # a picture that cannot be queued is a page without it, not an error
-            logger.exception("could not queue the drawing of %s", kind)
-            cache.delete(_pending_key(kind, key))
-            return ""
+    queued = queue_once(
+        _pending_key(kind, key),
+        lambda: draw.enqueue(kind, key, payload()),
+        f"the drawing of {kind}",
+    )
+    if queued:  # drawn already by the immediate task backend (tests)
         svg = cache.get(_svg_key(kind, key))
     return svg or ""

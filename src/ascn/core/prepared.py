@@ -24,7 +24,6 @@ returns, which must pickle (the cache stores it). See docs/operations.md.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from django.core.cache import cache
 from django.utils import translation
 from django_tasks import task
 
-logger = logging.getLogger(__name__)
+from ascn.core.drawings import queue_once
 
 Args = dict[str, Any]
 PREPARERS: dict[str, Callable[..., Any]] = {}
@@ -48,10 +47,6 @@ class Outdated(Exception):
 
 # Kept figures older than this many times their freshness are not served: computed anew.
 STALE_LIMIT = 15
-# While a refresh is queued, it is not queued again for this long (a worker that is down,
-# a refresh that failed: the next page view after it queues it once more).
-PENDING_SECONDS = 120
-
 # A worker's threads wait for each other only when they compute the same figures (the same
 # key, or one hashed to the same of these locks): a fixed number, whatever the keys.
 _LOCKS = [threading.Lock() for _ in range(16)]
@@ -71,6 +66,10 @@ def _cache_key(kind: str, key: str) -> str:
     return f"prepared:{kind}:{key}"
 
 
+def _pending_key(kind: str, key: str) -> str:
+    return _cache_key(kind, key) + ":pending"
+
+
 def _store(kind: str, key: str, value: Any, seconds: int) -> None:
     cache.set(_cache_key(kind, key), (time.time(), value), seconds * STALE_LIMIT)
 
@@ -79,15 +78,15 @@ def _store(kind: str, key: str, value: Any, seconds: int) -> None:
 def refresh(kind: str, key: str, args: Args, language: str, seconds: int) -> dict:
     """Compute one set of figures and keep it (run by the task worker). A preparer that
     fails leaves the pending mark to expire: the refresh is queued again after
-    ``PENDING_SECONDS``, not on every page view."""
+    ``drawings.PENDING_TIMEOUT``, not on every page view."""
     try:
         with translation.override(language):
             value = PREPARERS[kind](**args)
     except Outdated:
-        cache.delete(_cache_key(kind, key) + ":pending")
+        cache.delete(_pending_key(kind, key))
         return {"kind": kind, "key": key, "stored": False}
     _store(kind, key, value, seconds)
-    cache.delete(_cache_key(kind, key) + ":pending")
+    cache.delete(_pending_key(kind, key))
     return {"kind": kind, "key": key, "stored": True}
 
 
@@ -96,13 +95,12 @@ def _lock(kind: str, key: str) -> threading.Lock:
 
 
 def _queue_refresh(kind: str, key: str, args: Args, seconds: int) -> None:
-    if not cache.add(_cache_key(kind, key) + ":pending", 1, PENDING_SECONDS):
-        return  # queued already
-    try:
-        refresh.enqueue(kind, key, args, translation.get_language() or "", seconds)
-    except Exception:  # kept figures a little older are a page, not an error
-        logger.exception("could not queue the refresh of %s", kind)
-        cache.delete(_cache_key(kind, key) + ":pending")
+    language = translation.get_language() or ""
+    queue_once(
+        _pending_key(kind, key),
+        lambda: refresh.enqueue(kind, key, args, language, seconds),
+        f"the refresh of {kind}",
+    )
 
 
 def kept(kind: str, key: str, args: Args, compute: Callable[[], Any], seconds: int) -> Any:

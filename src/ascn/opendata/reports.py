@@ -266,8 +266,7 @@ def me_report_kept(
     the downloads' (every row)."""
     code = member_state.code if member_state else None
     audience = _audience(user)
-    args = {"user": user.pk, "audience": audience, "year": year, "member_state": code}
-    args["page"] = page
+    args = {"user": user.pk, "audience": audience, "year": year, "member_state": code, "page": page}
     key = ":".join([audience, str(year or ""), code or "", str(page), get_language()])
     return prepared.kept(
         REPORT,
