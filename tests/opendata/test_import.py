@@ -326,6 +326,25 @@ def test_a_title_repeated_in_the_file_or_already_taken_is_an_error(phuket_client
     assert Project.objects.count() == 1
 
 
+def test_a_title_taken_in_another_case_is_found_among_the_citys_projects(phuket_client):
+    # given: the city holds several projects, one of them with a Vietnamese title
+    upload(
+        phuket_client,
+        csv_file([row(title=f"Drainage phase {n}") for n in range(5)] + [row(title="Đường Thủy")]),
+    )
+    assert Project.objects.count() == 6
+
+    # when: the file repeats it in capitals, next to titles that are new
+    response = upload(
+        phuket_client, csv_file([row(title="Drainage phase 9"), row(title="ĐƯỜNG THỦY")])
+    )
+
+    # then
+    assert response.status_code == 422
+    assert error_rows(response) == [("3", "title", "Phuket already has a project with this title")]
+    assert Project.objects.count() == 6
+
+
 def test_a_csco_cannot_import_into_another_citys_rows(phuket_client):
     # given: one row for Phuket (allowed) and one for Hanoi (not the officer's city)
     file = csv_file([row(), row(city="hanoi", title="Hanoi metro data"), row(city="atlantis")])

@@ -167,12 +167,16 @@ class RowChecker:
         self.allowed_city_ids: dict[int, bool] = {}
         slugs = {cell_text(values.get("city")).lower() for _row, values in table.rows}
         wanted = [self.cities[slug].pk for slug in slugs if slug in self.cities]
-        # Compared case-insensitively in Python: SQLite's LOWER() folds only ASCII letters.
+        # Compared case-insensitively in Python: SQLite's LOWER() folds only ASCII letters. The
+        # city's titles are read in chunks and only the file's are kept, so what an import holds
+        # does not grow with the city's projects (thousands of them).
+        in_file = {cell_text(values.get("title")).casefold() for _row, values in table.rows}
         self.taken_titles = {
-            (city_id, title.casefold())
-            for city_id, title in Project.objects.filter(city_id__in=wanted).values_list(
-                "city_id", "title"
-            )
+            (city_id, folded)
+            for city_id, title in Project.objects.filter(city_id__in=wanted)
+            .values_list("city_id", "title")
+            .iterator(chunk_size=2000)
+            if (folded := title.casefold()) in in_file
         }
         self.seen_titles: dict[tuple[int, str], int] = {}
 
