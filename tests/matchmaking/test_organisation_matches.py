@@ -6,6 +6,7 @@ profile from its own fields and texts), and the rows must follow every write.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 
@@ -21,7 +22,7 @@ from ascn.network.models import FocusArea, MemberState
 from ascn.partners.services import organisation_update
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
-from ascn.plans.services import project_update
+from ascn.plans.services import exchange_rate_set, project_update
 from tests import factories
 from tests.matchmaking.strategies import partners, projects
 
@@ -94,6 +95,107 @@ def test_a_page_of_an_organisations_matches_is_that_page_of_the_full_list(
         ranking = queries.matches_for_organisation(user, adb)
         assert len(ranking) == len(full)
         assert _pages(ranking, size) == _pages(full, size)
+
+
+# Profiles whose matches rest on the ticket, the instruments or the focus areas alone (no
+# country or stage named): the funding gaps of ``many`` (US$, baht, dong; 0.5–2 million)
+# fall inside, outside and exactly on the edges of these ranges.
+PROFILES = {
+    "ticket range": dict(ticket_min_usd="1000000", ticket_max_usd="2000000"),
+    "ticket minimum": dict(ticket_min_usd="1500000", ticket_max_usd=None),
+    "ticket maximum": dict(ticket_min_usd=None, ticket_max_usd="1000000"),
+    "instrument and range": dict(
+        instruments=["loan"], ticket_min_usd="500000", ticket_max_usd="1500000"
+    ),
+    "another focus area": dict(
+        focus_areas=["civic-social"], ticket_min_usd="2000000", ticket_max_usd="2000000"
+    ),
+}
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("who", ["partner_adb", "secretariat"])
+def test_matches_on_the_ticket_alone_are_those_of_the_full_list(
+    roles, world, many, who, profile, small_batches
+):
+    # given ADB naming no country and no stage, so that a project fits only on a shared
+    # focus area, an instrument or a gap inside its ticket range
+    adb = queries.Organisation.objects.get(slug="asian-development-bank")
+    adb = organisation_update(
+        actor=roles.user("secretariat"),
+        organisation=adb,
+        version=adb.version,
+        **{"countries": [], "stages": [], "instruments": [], **PROFILES[profile]},
+    )
+    # and one project fully funded, one whose gap is the range's minimum once funds are in
+    hanoi = world["hanoi"]
+    project_update(
+        actor=roles.user("secretariat"),
+        project=hanoi,
+        version=hanoi.version,
+        funding_secured="5000000",
+    )
+    bangkok = many[1]
+    project_update(
+        actor=roles.user("secretariat"),
+        project=bangkok,
+        version=bangkok.version,
+        budget_amount="2500000",
+        budget_currency="USD",
+        funding_secured="1000000",
+    )
+    user = roles.user(who)
+    full = _full_list(user, adb)
+
+    ranking = queries.matches_for_organisation(user, adb)
+
+    assert len(ranking) == len(full)
+    for size in (1, 7):
+        assert _pages(queries.matches_for_organisation(user, adb), size) == _pages(full, size)
+
+
+def test_a_gap_on_the_edge_of_the_ticket_range_is_judged_in_cents(roles, world):
+    # given a rate of US$0.74 a Singapore dollar, and ADB fitting projects on its ticket only
+    secretariat = roles.user("secretariat")
+    exchange_rate_set(
+        actor=secretariat,
+        currency="SGD",
+        date=dt.date(2024, 1, 1),
+        usd_per_unit="0.74",
+        source="Test rate",
+    )
+    adb = queries.Organisation.objects.get(slug="asian-development-bank")
+    adb = organisation_update(
+        actor=secretariat,
+        organisation=adb,
+        version=adb.version,
+        countries=[],
+        stages=[],
+        instruments=[],
+        focus_areas=["built-infrastructure"],
+        ticket_min_usd="1000000",
+        ticket_max_usd=None,
+    )
+    # S$1,351,351.35 is US$999,999.999, US$1,000,000.00 in cents: the range's minimum, a
+    # fit; S$1,351,351.34 is US$999,999.99, below it. In floating point both are below.
+    on_edge, below = (
+        factories.project(
+            secretariat,
+            city="bangkok",
+            title=title,
+            focus_areas=["civic-social"],
+            budget=budget,
+            currency="SGD",
+        )
+        for title, budget in (("On the edge", "1351351.35"), ("Below", "1351351.34"))
+    )
+
+    ranking = queries.matches_for_organisation(secretariat, adb)
+
+    found = {m.project.id for m in ranking}
+    assert on_edge.pk in found
+    assert below.pk not in found
+    assert [_key(m) for m in ranking] == [_key(m) for m in _full_list(secretariat, adb)]
 
 
 def test_projects_without_their_row_come_back_with_refresh_match_terms(roles, world, many):
