@@ -658,8 +658,8 @@ def test_a_common_word_finds_the_same_projects_as_a_rare_one(roles, portfolio, s
     as_few = [
         (titles(secretariat.get(PROJECTS + q)), titles(cso.get(PROJECTS + q))) for q in queries
     ]
-    # when every word counts as a common one (tested row by row on PostgreSQL, a subquery
-    # on SQLite: search.narrowed_to)
+    # when every word counts as a common one (each row tested as the list is walked:
+    # against the index's matches on SQLite, its own entry on PostgreSQL; search.narrowed_to)
     settings.ASCN_FEW_MATCHES = 0
     as_common = [
         (titles(secretariat.get(PROJECTS + q)), titles(cso.get(PROJECTS + q))) for q in queries

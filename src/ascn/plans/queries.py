@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from ascn.core import search
 from ascn.core.permissions import scopes_of
@@ -58,9 +58,14 @@ def projects_for(
     if city:
         qs = qs.filter(city__slug=city)
     if focus_area and (country or city):
-        # Few projects per city: join the tags and probe each project's (project, area)
-        # pair (unique, so no DISTINCT). 1,286 of 100,000: 210 → 12 ms on SQLite.
-        qs = qs.filter(focus_areas__code=focus_area)
+        # Few projects per city: each project of the cities probes its (project, area) pair
+        # (unique). Written as EXISTS, not a join: joined, SQLite without statistics walked
+        # every project of the focus area to find those of a member state's 300 cities
+        # (the count and the page 28 ms each; probed from the cities' projects, 3–4 ms).
+        tagged = Project.focus_areas.through.objects.filter(
+            project_id=OuterRef("pk"), focusarea__code=focus_area
+        )
+        qs = qs.filter(Exists(tagged))
     elif focus_area:
         # A subquery rather than a join, so no DISTINCT is needed (it costs the count dearly).
         tagged = Project.focus_areas.through.objects.filter(focusarea__code=focus_area).values(
@@ -71,8 +76,8 @@ def projects_for(
     if q:
         # Words, as the search finds them (a word or its beginning, in the title, the
         # description or the city's and member state's names), read from the search index.
-        # A common word is tested row by row as the list is walked newest first on
-        # PostgreSQL (search.narrowed_to); the page counts it up to a cap (CappedRows).
+        # A common word is tested row by row as the list is walked newest first
+        # (search.narrowed_to); the page counts it up to a cap (CappedRows).
         qs = search.narrowed_to("project", q, qs)
     return (
         qs.select_related("city__member_state")

@@ -391,11 +391,11 @@ def narrowed_to(kind: str, q: str | None, rows: QuerySet[Any]) -> QuerySet[Any]:
 
     A word held by few entries of the type (at most the setting ``ASCN_FEW_MATCHES``, 500
     by default; read from the index
-    with a limit): their ids, as a list. A common one: on SQLite the index's matches as a
-    subquery (read once, ~25 ms for 35,000); on PostgreSQL each row's own entry is tested
-    as the list is walked in its order (an index probe and its ``tsvector``), so a page
-    newest first stops after a few hundred rows instead of reading every match's row (the
-    heap of 35,000 entries: 0.3–1.5 s for "water").
+    with a limit): their ids, as a list. A common one is tested row by row as the list is
+    walked in its order, so that a page newest first stops after a few hundred rows instead
+    of reading every match's row: on SQLite against the index's matches, read once as a
+    list (~12 ms for 17,000); on PostgreSQL against each row's own entry (an index probe and
+    its ``tsvector``; reading the heap of 35,000 entries took 0.3–1.5 s for "water").
     """
     matching = matching_ids(kind, q)
     if matching is None:
@@ -407,14 +407,19 @@ def narrowed_to(kind: str, q: str | None, rows: QuerySet[Any]) -> QuerySet[Any]:
         few = [pk for (pk,) in cursor.fetchall()]
     if len(few) <= limit:
         return rows.filter(pk__in=few)
-    if not is_postgresql():
-        return rows.filter(pk__in=matching)
     meta = rows.model._meta
+    column = f'"{meta.db_table}"."{meta.pk.column}"'
+    if not is_postgresql():
+        # The unary plus keeps SQLite from driving the query from the matches (looking up
+        # each of 17,000 rows, then sorting them all): it walks the list's order index and
+        # tests each row against the matches, read once. A CSCO's "water": 47 → 21 ms.
+        member = RawSQL(f"+{column} IN ({sql})", params, output_field=BooleanField())  # noqa: S611 - values are parameters
+        return rows.filter(member)
     # Constant names from the model; the type and the query as parameters. OFFSET 0 keeps
     # the planner from turning the test into a join that reads every match first.
     sql = (
         "EXISTS (SELECT 1 FROM core_searchentry probe WHERE probe.kind = %s "  # noqa: S608
-        f'AND probe.object_id = CAST("{meta.db_table}"."{meta.pk.column}" AS text) '
+        f"AND probe.object_id = CAST({column} AS text) "
         "AND probe.search_vector @@ to_tsquery('english', %s) OFFSET 0)"
     )
     probe = RawSQL(  # noqa: S611 - values are parameters
