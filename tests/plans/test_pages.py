@@ -839,3 +839,26 @@ def test_a_word_list_past_the_count_cap_says_so_and_a_small_one_counts_exactly(
     assert "1 project" in shown and "More than" not in shown
     # and the list without words counts every project
     assert "6 projects" in text(client.get("/projects/", headers=HTMX))
+
+
+def test_the_list_writes_each_rows_badges_in_the_pages_language(roles):
+    # given a network project and a draft, neither assessed, in Phuket
+    cso = roles.user("cso_phuket")
+    factories.project(cso, title="Shared drainage", visibility="network")
+    factories.project(cso, title="Draft drainage")
+    session = roles.session("cso_phuket")
+
+    # when the officer reads the list in English, then in Thai, and Hanoi's in English
+    english = session.get("/projects/").content.decode()
+    thai = session.get("/th/projects/").content.decode()
+    again = roles.session("cso_hanoi").get("/projects/").content.decode()
+
+    # then each row's badges and readiness are in the page's language, never the other's
+    assert english.count("Network members only") == 1
+    assert english.count("Not public") == 1
+    assert english.count("not assessed") == 2
+    assert thai.count("เฉพาะสมาชิกเครือข่าย") == 1
+    assert thai.count("ยังไม่ได้ประเมิน") == 2
+    assert "Network members only" not in thai
+    assert again.count("Network members only") == 1
+    assert "เฉพาะสมาชิกเครือข่าย" not in again

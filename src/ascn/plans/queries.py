@@ -62,10 +62,10 @@ def projects_for(
         # (unique). Written as EXISTS, not a join: joined, SQLite without statistics walked
         # every project of the focus area to find those of a member state's 300 cities
         # (the count and the page 28 ms each; probed from the cities' projects, 3–4 ms).
-        tagged = Project.focus_areas.through.objects.filter(
+        pair = Project.focus_areas.through.objects.filter(
             project_id=OuterRef("pk"), focusarea__code=focus_area
         )
-        qs = qs.filter(Exists(tagged))
+        qs = qs.filter(Exists(pair))
     elif focus_area:
         # A subquery rather than a join, so no DISTINCT is needed (it costs the count dearly).
         tagged = Project.focus_areas.through.objects.filter(focusarea__code=focus_area).values(

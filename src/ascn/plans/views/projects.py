@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.core import formats, sources
+from ascn.core import display, formats, sources
 from ascn.core.views import filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
 from ascn.network.models import City
@@ -61,6 +61,11 @@ def project_list(request):
                 "budget_usd": usd.amount if usd else None,
                 "gap": project.funding_gap,
                 "gap_usd": in_usd(project.funding_gap, usd),
+                "badges": display.snippet(
+                    "components/visibility.html",
+                    record={"visibility": project.visibility, "sample": project.sample},
+                ),
+                "level": display.snippet("plans/_level.html", level=project.readiness_level),
             }
         )
     context = {
