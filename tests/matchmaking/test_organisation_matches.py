@@ -11,6 +11,7 @@ import io
 import itertools
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from hypothesis import assume, given, settings
 
@@ -25,6 +26,7 @@ from ascn.plans.permissions import project_policy
 from ascn.plans.services import exchange_rate_set, project_update
 from tests import factories
 from tests.matchmaking.strategies import partners, projects
+from tests.roles import PRINCIPALS
 
 pytest_plugins = ["tests.roles", "tests.organisation_fixtures"]
 
@@ -196,6 +198,23 @@ def test_a_gap_on_the_edge_of_the_ticket_range_is_judged_in_cents(roles, world):
     assert on_edge.pk in found
     assert below.pk not in found
     assert [_key(m) for m in ranking] == [_key(m) for m in _full_list(secretariat, adb)]
+
+
+@pytest.mark.parametrize("who", PRINCIPALS)
+def test_the_rows_of_the_projects_one_may_see_are_those_the_policy_lets_through(
+    roles, world, many, who
+):
+    # an organisation's candidates are filtered on their joined project (SQLite): the same
+    # projects as the policy's own list, drafts of others out, for everyone and nobody
+    user = roles[who].user or AnonymousUser()
+    seen = set(project_policy.visible(user, Project.objects.all()).values_list("pk", flat=True))
+
+    through = project_policy.visible_through(user, ProjectTerms.objects.all(), "project")
+
+    assert set(through.values_list("project_id", flat=True)) == seen
+    # (the world's Phuket draft and the network's projects are out of some readers' sight)
+    hidden = Project.objects.exclude(pk__in=seen).exists()
+    assert hidden == (who in ("anonymous", "cso_hanoi", "partner_adb"))
 
 
 def test_projects_without_their_row_come_back_with_refresh_match_terms(roles, world, many):

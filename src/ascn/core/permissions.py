@@ -165,31 +165,50 @@ class ScopedPolicy(Generic[R]):
     rules: dict[str, set[str]] = {}
 
     # -- reads
-    def owner_q(self, scopes: Scopes) -> Q:
+    def owner_q(self, scopes: Scopes, prefix: str = "") -> Q:
+        """The records of the user's own scopes (``prefix``: the path to them from another
+        model, ending in ``__``)."""
         parts: list[Q] = []
         if self.city_path and scopes.city_ids:
-            parts.append(Q(**{f"{self.city_path}__in": scopes.city_ids}))
+            parts.append(Q(**{f"{prefix}{self.city_path}__in": scopes.city_ids}))
         if self.member_state_path and scopes.member_state_ids:
-            parts.append(Q(**{f"{self.member_state_path}__in": scopes.member_state_ids}))
+            parts.append(Q(**{f"{prefix}{self.member_state_path}__in": scopes.member_state_ids}))
         if self.organisation_path and scopes.organisation_ids:
-            parts.append(Q(**{f"{self.organisation_path}__in": scopes.organisation_ids}))
-        return reduce(or_, parts) if parts else Q(pk__in=[])
+            parts.append(Q(**{f"{prefix}{self.organisation_path}__in": scopes.organisation_ids}))
+        return reduce(or_, parts) if parts else Q(**{f"{prefix}pk__in": []})
 
-    def visible(self, user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
-        scopes = scopes_of(user)
-        if scopes.secretariat:
-            return queryset
-        if self.visibility_field is None:
-            return queryset
+    def visible_q(self, scopes: Scopes, prefix: str = "") -> Q | None:
+        """What the user may see, as a condition on the records (``prefix``: the path to
+        them from another model, ending in ``__``); None: everything."""
+        if scopes.secretariat or self.visibility_field is None:
+            return None
+        field = f"{prefix}{self.visibility_field}"
         if not scopes.authenticated:
-            return queryset.filter(**{self.visibility_field: Visibility.PUBLIC})
+            return Q(**{field: Visibility.PUBLIC})
         # Shared (network or public), or a draft of one's own. Written as "not a draft of
         # someone else's" — the same rows, as visibility has three values — so that no index
         # serves the condition alone: SQLite then walks the list's order index and stops at a
         # page, where "shared OR own" made it gather every visible row (a MULTI-INDEX OR) and
         # sort them all (70,000 projects: 580 ms a page).
-        others_draft = Q(**{self.visibility_field: Visibility.DRAFT}) & ~self.owner_q(scopes)
-        return queryset.filter(~others_draft)
+        return ~(Q(**{field: Visibility.DRAFT}) & ~self.owner_q(scopes, prefix))
+
+    def visible(self, user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
+        condition = self.visible_q(scopes_of(user))
+        return queryset if condition is None else queryset.filter(condition)
+
+    def visible_through(self, user: Actor, queryset: QuerySet[Any], path: str) -> QuerySet[Any]:
+        """The rows of ``queryset`` (another model) whose record at ``path`` (a forward
+        relation to this policy's model) the user may see: the same rule as ``visible``,
+        tested on the joined record rather than as a sub-query of every visible id."""
+        scopes = scopes_of(user)
+        condition = self.visible_q(scopes, f"{path}__")
+        if condition is not None and not scopes.authenticated:
+            # "Public" written as "neither a draft nor the network's" (the same rows, as
+            # visibility has three values), so that no index of the joined table serves it:
+            # SQLite walked every public project first (263 ms) instead of testing each row's.
+            hidden = [Visibility.DRAFT, Visibility.NETWORK]
+            condition = ~Q(**{f"{path}__{self.visibility_field}__in": hidden})
+        return queryset if condition is None else queryset.filter(condition)
 
     def is_visible(self, user: Actor, obj: R) -> bool:
         scopes = scopes_of(user)

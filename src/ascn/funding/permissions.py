@@ -36,11 +36,11 @@ class ProgrammePolicy(ScopedPolicy[Programme]):
         "manage": {PARTNER_MEMBER, SECRETARIAT},  # shortlist, award, decline, disburse
     }
 
-    def owner_q(self, scopes: Scopes) -> Q:
+    def owner_q(self, scopes: Scopes, prefix: str = "") -> Q:
         if not scopes.organisation_ids:
-            return Q(pk__in=[])
-        return Q(sponsor_id__in=scopes.organisation_ids) | Q(
-            implementer_id__in=scopes.organisation_ids
+            return Q(**{f"{prefix}pk__in": []})
+        return Q(**{f"{prefix}sponsor_id__in": scopes.organisation_ids}) | Q(
+            **{f"{prefix}implementer_id__in": scopes.organisation_ids}
         )
 
     def roles_over(self, scopes: Scopes, obj: Programme) -> set[str]:
@@ -63,14 +63,15 @@ class ApplicationPolicy(PartiesOnlyPolicy[Application]):
         "read": {CSO, NATIONAL_REPRESENTATIVE, SECRETARIAT, PARTNER_MEMBER},
     }
 
-    def owner_q(self, scopes: Scopes) -> Q:
+    def owner_q(self, scopes: Scopes, prefix: str = "") -> Q:
         """Its city's and member state's, and once submitted its programme's managers'."""
-        parts = super().owner_q(scopes)
+        parts = super().owner_q(scopes, prefix)
         if scopes.organisation_ids:
-            managed = Q(call__programme__sponsor_id__in=scopes.organisation_ids) | Q(
-                call__programme__implementer_id__in=scopes.organisation_ids
+            programme, ids = f"{prefix}call__programme", scopes.organisation_ids
+            managed = Q(**{f"{programme}__sponsor_id__in": ids}) | Q(
+                **{f"{programme}__implementer_id__in": ids}
             )
-            parts |= managed & ~Q(status=ApplicationStatus.DRAFT)
+            parts |= managed & ~Q(**{f"{prefix}status": ApplicationStatus.DRAFT})
         return parts
 
     def is_visible(self, user: Actor, obj: Application) -> bool:
