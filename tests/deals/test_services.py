@@ -8,10 +8,12 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from ascn.accounts.models import Notification
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.deals.models import Engagement, EngagementEvent, EngagementSide
+from ascn.deals.permissions import engagement_policy
 from ascn.deals.queries import engagements_for
 from ascn.deals.services import (
     ENGAGEMENT_TRANSITIONS,
@@ -23,7 +25,7 @@ from ascn.deals.services import (
 from ascn.plans.models import Project
 from tests import factories
 from tests.pipeline_fixtures import COMMITMENT
-from tests.roles import AuditMark
+from tests.roles import PRINCIPALS, AuditMark
 
 pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
 
@@ -515,3 +517,19 @@ def test_the_system_creates_sample_deals_only_naming_a_side(deals):
     )
     assert engagement.sample and engagement.created_by is None
     assert EngagementEvent.objects.filter(engagement=engagement, actor=None).exists()
+
+
+@pytest.mark.parametrize("who", PRINCIPALS)
+def test_a_deals_events_are_seen_by_those_who_see_the_deal(roles, deals, who):
+    # the parties-only rule, asked of the engagement through its events, is the rule itself:
+    # a visitor sees no deal, a party its own, the Secretariat all
+    deals.interest()
+    user = roles[who].user or AnonymousUser()
+    seen = set(
+        engagement_policy.visible(user, Engagement.objects.all()).values_list("pk", flat=True)
+    )
+
+    events = engagement_policy.visible_through(user, EngagementEvent.objects.all(), "engagement")
+
+    assert set(events.values_list("engagement_id", flat=True)) == seen
+    assert bool(seen) == (who in ("secretariat", "nr_th", "cso_phuket", "partner_adb"))

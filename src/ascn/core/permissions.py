@@ -201,8 +201,9 @@ class ScopedPolicy(Generic[R]):
         relation to this policy's model) the user may see: the same rule as ``visible``,
         tested on the joined record rather than as a sub-query of every visible id."""
         scopes = scopes_of(user)
-        condition = self.visible_q(scopes, f"{path}__")
-        if condition is not None and not scopes.authenticated:
+        if scopes.authenticated or self.visibility_field is None:
+            condition = self.visible_q(scopes, f"{path}__")
+        else:
             # "Public" written as "neither a draft nor the network's" (the same rows, as
             # visibility has three values), so that no index of the joined table serves it:
             # SQLite walked every public project first (263 ms) instead of testing each row's.
@@ -254,13 +255,12 @@ class PartiesOnlyPolicy(ScopedPolicy[R]):
 
     visibility_field = None
 
-    def visible(self, user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
-        scopes = scopes_of(user)
+    def visible_q(self, scopes: Scopes, prefix: str = "") -> Q | None:
         if scopes.secretariat:
-            return queryset
+            return None
         if not scopes.authenticated:
-            return queryset.none()
-        return queryset.filter(self.owner_q(scopes))
+            return Q(**{f"{prefix}pk__in": []})  # no row
+        return self.owner_q(scopes, prefix)
 
     def is_visible(self, user: Actor, obj: R) -> bool:
         scopes = scopes_of(user)
