@@ -73,6 +73,10 @@ CASES = [
     ServerCase("M&E report", "/reports/me/", "Secretariat (session)"),
     ServerCase("M&E report, CSV", "/reports/me.csv"),
     ServerCase("engagement board", "/engagements/", "partner member (session)"),
+    # the page kind that loads NumPy and the projects' columns into a worker (its memory)
+    ServerCase(
+        "an organisation's matches", "/organisations/{org}/matches/", "partner member (session)"
+    ),
     ServerCase("audit page", "/audit/", "Secretariat (session)"),
 ]
 
@@ -286,16 +290,18 @@ def run(people: dict | None = None, log=print) -> dict:
         for case in CASES:
             if case.who != "anonymous" and case.who not in people:
                 continue
-            headers = headers_for(people.get(case.who))
-            row = {"name": case.name, "path": case.path, "who": case.who}
-            status, _ms = visit(port, case.path, headers)
+            person = people.get(case.who)
+            headers = headers_for(person)
+            path = case.path.format(org=getattr(person, "org_slug", ""))
+            row = {"name": case.name, "path": path, "who": case.who}
+            status, _ms = visit(port, path, headers)
             if status != 200:
                 row["status"] = f"HTTP {status}" if isinstance(status, int) else str(status)
                 log(f"  server: {case.name} [{case.who}] — {row['status']}, not loaded")
             else:
-                wrk(port, case.path, headers, WARM_SECONDS)
+                wrk(port, path, headers, WARM_SECONDS)
                 log(f"  server: {case.name} [{case.who}] for {LOAD_SECONDS:g} s…")
-                measured = wrk(port, case.path, headers, LOAD_SECONDS)
+                measured = wrk(port, path, headers, LOAD_SECONDS)
                 if measured["requests"]:
                     row.update(measured)
                 else:

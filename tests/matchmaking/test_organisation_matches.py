@@ -15,12 +15,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from hypothesis import assume, given, settings
 
+from ascn.core.permissions import scopes_of
 from ascn.core.services import back_office_delete, back_office_save
-from ascn.matchmaking import queries
+from ascn.matchmaking import project_index, queries
 from ascn.matchmaking import scoring as mm
 from ascn.matchmaking.models import ProjectTerms
 from ascn.network.models import FocusArea, MemberState
+from ascn.partners import keys
 from ascn.partners.services import organisation_update
+from ascn.plans import money
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 from ascn.plans.services import exchange_rate_set, project_update
@@ -201,20 +204,75 @@ def test_a_gap_on_the_edge_of_the_ticket_range_is_judged_in_cents(roles, world):
 
 
 @pytest.mark.parametrize("who", PRINCIPALS)
-def test_the_rows_of_the_projects_one_may_see_are_those_the_policy_lets_through(
+def test_the_indexed_projects_one_may_see_are_those_the_policy_lets_through(
     roles, world, many, who
 ):
-    # an organisation's candidates are filtered on their joined project (SQLite): the same
-    # projects as the policy's own list, drafts of others out, for everyone and nobody
+    # an organisation's candidates are filtered on the in-memory index: the same projects
+    # as the policy's own list, drafts of others out, for everyone and nobody
     user = roles[who].user or AnonymousUser()
     seen = set(project_policy.visible(user, Project.objects.all()).values_list("pk", flat=True))
+    index = project_index.current("default", money.latest_rates())
 
-    through = project_policy.visible_through(user, ProjectTerms.objects.all(), "project")
+    mask = project_index.visible(index, user, Project.objects.all())
 
-    assert set(through.values_list("project_id", flat=True)) == seen
+    indexed = set(index.ids.tolist())
+    assert indexed == set(Project.objects.values_list("pk", flat=True))
+    assert set((index.ids if mask is None else index.ids[mask]).tolist()) == seen
     # (the world's Phuket draft and the network's projects are out of some readers' sight)
     hidden = Project.objects.exclude(pk__in=seen).exists()
     assert hidden == (who in ("anonymous", "cso_hanoi", "partner_adb"))
+
+
+@pytest.mark.parametrize("who", PRINCIPALS)
+def test_every_record_of_a_level_seen_is_visible(roles, world, many, who):
+    # the index trusts ``levels_seen`` for whole levels: every project of such a level is
+    # in the policy's list; of another level, those of the user's own scopes only
+    user = roles[who].user or AnonymousUser()
+    scopes = scopes_of(user)
+    levels = project_policy.levels_seen(scopes)
+    visible = project_policy.visible(user, Project.objects.all())
+    for level in ("draft", "network", "public"):
+        of_level = Project.objects.filter(visibility=level)
+        assert of_level.exists()
+        expected = of_level
+        if levels is not None and level not in levels:
+            expected = of_level.filter(project_policy.owner_q(scopes))
+        assert set(visible.filter(visibility=level)) == set(expected)
+    assert (levels is None) == (who == "secretariat")
+
+
+def test_the_index_follows_a_project_hidden_deleted_or_converted_anew(roles, world, many):
+    # a process keeps its index between requests: every write is seen on the next one
+    secretariat, user = roles.user("secretariat"), roles.user("partner_adb")
+    adb = queries.Organisation.objects.get(slug="asian-development-bank")
+
+    def ids():
+        return [m.project.id for m in queries.matches_for_organisation(user, adb)]
+
+    shown = [p for p in many if p.pk in ids() and p.visibility == "public"]
+    assert shown
+    first = shown[0]
+    first = project_update(
+        actor=secretariat, project=first, version=first.version, visibility="draft"
+    )
+    assert first.pk not in ids()  # a draft of Bangkok's or Hanoi's: out of ADB's sight
+    second = shown[1]
+    back_office_delete(actor=secretariat, obj=second)
+    assert second.pk not in ids()
+    assert [_key(m) for m in queries.matches_for_organisation(user, adb)] == [
+        _key(m) for m in _full_list(user, adb)
+    ]
+    # a new rate converts the gaps anew
+    exchange_rate_set(
+        actor=secretariat,
+        currency="THB",
+        date=dt.date.today(),
+        usd_per_unit="0.5",
+        source="Test rate",
+    )
+    assert [_key(m) for m in queries.matches_for_organisation(user, adb)] == [
+        _key(m) for m in _full_list(user, adb)
+    ]
 
 
 def test_projects_without_their_row_come_back_with_refresh_match_terms(roles, world, many):
@@ -272,10 +330,22 @@ def test_a_focus_area_renamed_is_followed(roles, world):
 
 @settings(max_examples=300, deadline=None)
 @given(projects(), partners())
-def test_the_bound_from_a_projects_stored_fields_is_its_upper_bound(project, partner):
+def test_the_bound_from_a_projects_indexed_fields_and_terms_is_its_score(project, partner):
     # an organisation's matches rank projects by this bound before reading their texts
-    assume(project.sample == partner.sample)  # SQL picks the partner's kind of projects
-    fields = (
+    assume(project.sample == partner.sample)  # the index picks the partner's kind of projects
+    row = (
+        project.id,
+        project.country,
+        project.status,
+        keys.wrap(project.focus_areas),
+        keys.wrap(project.financing_sought),
+        project.gap_usd,
+        project.sample,
+        "public",
+        keys.wrap(project.terms),
+    )
+    index = project_index.from_fields([row], None, ())
+    assert index.fields(0) == (
         project.country,
         project.status,
         project.focus_areas,
@@ -283,13 +353,17 @@ def test_the_bound_from_a_projects_stored_fields_is_its_upper_bound(project, par
         project.gap_usd,
     )
 
-    bound = mm.project_bounds(partner)(fields)
+    found = project_index.candidates(index, partner, None)
 
     m = mm.match(project, partner)
     if m is None:
-        assert bound is None
+        assert len(found) == 0
     else:
-        assert bound == mm.upper_bound(project, partner) >= m.score
+        [(bound, at)] = found[:]
+        assert at == 0
+        # the bound is the unrounded score plus half a rounding step: above the exact
+        # score, by at most one step
+        assert m.score <= bound <= m.score + 0.1 + 1e-6
 
 
 def test_a_city_moved_to_another_member_state_moves_its_projects_rows(roles, world):

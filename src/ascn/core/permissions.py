@@ -196,31 +196,22 @@ class ScopedPolicy(Generic[R]):
         condition = self.visible_q(scopes_of(user))
         return queryset if condition is None else queryset.filter(condition)
 
-    def visible_through(self, user: Actor, queryset: QuerySet[Any], path: str) -> QuerySet[Any]:
-        """The rows of ``queryset`` (another model) whose record at ``path`` (a forward
-        relation to this policy's model) the user may see: the same rule as ``visible``,
-        tested on the joined record rather than as a sub-query of every visible id."""
-        scopes = scopes_of(user)
-        if scopes.authenticated or self.visibility_field is None:
-            condition = self.visible_q(scopes, f"{path}__")
-        else:
-            # "Public" written as "neither a draft nor the network's" (the same rows, as
-            # visibility has three values), so that no index of the joined table serves it:
-            # SQLite walked every public project first (263 ms) instead of testing each row's.
-            hidden = [Visibility.DRAFT, Visibility.NETWORK]
-            condition = ~Q(**{f"{path}__{self.visibility_field}__in": hidden})
-        return queryset if condition is None else queryset.filter(condition)
+    def levels_seen(self, scopes: Scopes) -> frozenset[str] | None:
+        """The visibility levels every record of which the user sees (None: every record,
+        whatever its level); a record of another level only if it is of the user's own
+        scopes (``owner_q``) — ``visible_q``'s rule, read level by level."""
+        if scopes.secretariat or self.visibility_field is None:
+            return None
+        if not scopes.authenticated:
+            return frozenset({Visibility.PUBLIC.value})
+        return frozenset({Visibility.PUBLIC.value, Visibility.NETWORK.value})
 
     def is_visible(self, user: Actor, obj: R) -> bool:
         scopes = scopes_of(user)
-        if scopes.secretariat or self.visibility_field is None:
+        levels = self.levels_seen(scopes)
+        if levels is None or (levels and getattr(obj, self.visibility_field or "") in levels):
             return True
-        visibility = getattr(obj, self.visibility_field)
-        if visibility == Visibility.PUBLIC:
-            return True
-        if not scopes.authenticated:
-            return False
-        return visibility == Visibility.NETWORK or bool(self.roles_over(scopes, obj))
+        return scopes.authenticated and bool(self.roles_over(scopes, obj))
 
     # -- actions
     def roles_over(self, scopes: Scopes, obj: R) -> set[str]:
@@ -262,9 +253,8 @@ class PartiesOnlyPolicy(ScopedPolicy[R]):
             return Q(**{f"{prefix}pk__in": []})  # no row
         return self.owner_q(scopes, prefix)
 
-    def is_visible(self, user: Actor, obj: R) -> bool:
-        scopes = scopes_of(user)
-        return scopes.authenticated and bool(self.roles_over(scopes, obj))
+    def levels_seen(self, scopes: Scopes) -> frozenset[str] | None:
+        return None if scopes.secretariat else frozenset()
 
 
 def get_visible_or_404(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -80,6 +81,16 @@ class CappedRows:
         page.query.deferred_loading = query.deferred_loading
         lookups = rows._prefetch_related_lookups  # type: ignore[attr-defined]
         return page.prefetch_related(*lookups)
+
+
+def raw_rows_streamed(rows: QuerySet[Any], batch: int = 2_000) -> Iterator[tuple[Any, ...]]:
+    """``raw_rows``, fetched ``batch`` rows at a time (a server-side cursor on PostgreSQL):
+    for reads of every row of a large table, whose whole result would otherwise be held at
+    once."""
+    with connections[rows.db].chunked_cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        while fetched := cursor.fetchmany(batch):
+            yield from fetched
 
 
 def raw_rows(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, router
 
@@ -42,23 +42,50 @@ class OrganisationIndex(NamedTuple):
     terms: dict[int, str]
 
 
+K = TypeVar("K")
+
 _lock = threading.Lock()
 _indexes: dict[str, OrganisationIndex] = {}
+
+
+# The stamp rows: one per in-memory index (this module's, and ``matchmaking.project_index``'s).
+ORGANISATIONS, PROJECTS = 1, 2
 
 
 def _stamps(using: str):
     return MatchIndexStamp.objects.using(using)
 
 
-def renew(using: str = DEFAULT_DB_ALIAS) -> None:
-    """A new token: every index built before is out of date."""
+def renew(using: str = DEFAULT_DB_ALIAS, which: int = ORGANISATIONS) -> None:
+    """A new token: every index of ``which`` built before is out of date."""
     token = uuid.uuid4().hex
-    if not _stamps(using).filter(pk=1).update(token=token):
-        _stamps(using).update_or_create(pk=1, defaults={"token": token})
+    if not _stamps(using).filter(pk=which).update(token=token):
+        _stamps(using).update_or_create(pk=which, defaults={"token": token})
 
 
-def token(using: str = DEFAULT_DB_ALIAS) -> str | None:
-    return _stamps(using).filter(pk=1).values_list("token", flat=True).first()
+def token(using: str = DEFAULT_DB_ALIAS, which: int = ORGANISATIONS) -> str | None:
+    return _stamps(using).filter(pk=which).values_list("token", flat=True).first()
+
+
+def kept(
+    store: dict[Any, K], key: Any, stamp: str | None, build: Callable[[], K], *, valid=None
+) -> K:
+    """The index kept in ``store`` under ``key`` if it was built under ``stamp`` (a token
+    read before its rows: see the module's docstring) and ``valid`` says yes to it, else
+    one built by ``build()`` — and kept, when there is a token to keep it under."""
+    found = store.get(key)
+    fits = found is not None and stamp is not None and found.token == stamp
+    if fits and (valid is None or valid(found)):
+        return found  # type: ignore[return-value]
+    with _lock:
+        found = store.get(key)
+        fits = found is not None and stamp is not None and found.token == stamp
+        if fits and (valid is None or valid(found)):
+            return found  # type: ignore[return-value]
+        fresh = build()
+        if stamp is not None:
+            store[key] = fresh
+        return fresh
 
 
 def build(rows: Iterable[tuple[PartnerProfile, str]], stamp: str | None) -> OrganisationIndex:
@@ -80,17 +107,7 @@ def current(
     """The index in step with the database ``using``: the one kept if its token is current,
     else one built from ``rows()`` (and kept, when there is a token to keep it under)."""
     stamp = token(using)
-    kept = _indexes.get(using)
-    if stamp is not None and kept is not None and kept.token == stamp:
-        return kept
-    with _lock:
-        kept = _indexes.get(using)
-        if stamp is not None and kept is not None and kept.token == stamp:
-            return kept
-        fresh = build(rows(), stamp)
-        if stamp is not None:
-            _indexes[using] = fresh
-        return fresh
+    return kept(_indexes, using, stamp, lambda: build(rows(), stamp))
 
 
 def forget() -> None:

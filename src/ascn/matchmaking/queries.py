@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from functools import lru_cache, partial, reduce
-from operator import or_
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import connections
 from django.db.models import F, FloatField, Prefetch, Q
 from django.db.models.functions import Cast
 
@@ -42,9 +40,6 @@ if TYPE_CHECKING:
 
 # currency → the latest rate on record (``money.latest_rates``)
 Rates = dict[str, ExchangeRate]
-# what ``matches_for_organisation`` keeps of a project until its page is built:
-# (id, country, status, focus areas, instruments sought, gap in USD)
-_ProjectRow = tuple[int, str, str, frozenset[str], frozenset[str], float | None]
 
 
 def labels() -> Labels:
@@ -291,65 +286,32 @@ def matches_for_organisation(
 ) -> matchmaking.Ranking:
     """The projects ``user`` may see that fit ``organisation``, best first (a ``Ranking``).
 
-    The candidates are read from the projects' narrow matchmaking rows (``ProjectTerms``):
-    country, stage and instruments filtered in SQL on its index, what the user may see as
-    the policy's queryset of projects. Every candidate's upper bound is a few set operations
-    on its row (``matchmaking.project_bounds``); its terms, title and exact score are read
-    and computed only for the projects the requested page could hold.
+    The candidates, their eligibility and their upper bounds come from the in-memory index
+    of every project's matchmaking fields (``matchmaking.project_index``), what the user may
+    see from the project policy; the terms and titles are read, and exact scores computed,
+    only for the projects the requested page could hold.
     """
     rates = money.latest_rates() if rates is None else rates
     partner = organisation_profile(organisation)
     if organisation.missing_for_matching:  # too empty to match: nothing fits on nothing
         return matchmaking.Ranking([], lambda batch: [], matchmaking.project_order)
-    # real and sample records never match each other
-    rows = ProjectTerms.objects.filter(project__sample=organisation.sample)
-    if partner.countries:
-        rows = rows.filter(country__in=sorted(partner.countries))
-    if partner.stages:
-        rows = rows.filter(status__in=sorted(partner.stages))
-    if partner.instruments:  # seeks none of them, or one of them
-        seeks = [Q(financing_sought__contains=f" {code} ") for code in sorted(partner.instruments)]
-        rows = rows.filter(reduce(or_, seeks, Q(financing_sought="")))
-    # What the user may see. SQLite: tested on each candidate's project, joined already for
-    # its sample flag (as a sub-query of every visible id, it built a list of the 50,000
-    # public projects first: ~40 ms for any reader but the Secretariat). PostgreSQL: that
-    # sub-query, which it hashes from a parallel scan of the visibility index (52 ms for
-    # 10,800 candidates; testing the joined project made it read the whole table, 121 ms).
-    if connections[rows.db].vendor == "postgresql":
-        visible = project_policy.visible(user, Project.objects.all())
-        if visible.query.where:  # not the Secretariat
-            rows = rows.filter(project__in=visible.values("pk"))
-    else:
-        rows = project_policy.visible_through(user, rows, "project")
-    # Read straight from the cursor (the wrapped codes parsed once per distinct text, the
-    # amounts made Decimals from their text), without the terms: each candidate is ranked by
-    # its upper bound (its score with a full text part), its terms read only if a page needs
-    # them (``complete``).
-    bound = matchmaking.project_bounds(partner)
-    candidates: list[tuple[float, _ProjectRow]] = []
-    to_usd, zero = money.usd_amounts(rates), Decimal(0)
-    values = rows.values_list("project_id", *match_terms.FIELDS[:-1]).order_by()
-    for pk, country, status, sought, budget, currency, secured, areas in raw_rows(values):
-        usd = to_usd(max(Decimal(str(budget)) - Decimal(str(secured)), zero), currency)
-        fields = (
-            country,
-            status,
-            _codes_of_wrapped(areas),
-            _codes_of_wrapped(sought),
-            None if usd is None else float(usd),
-        )
-        score = bound(fields)
-        if score is not None:
-            candidates.append((score, (pk, *fields)))
+    from ascn.matchmaking import project_index  # noqa: PLC0415 - start-up: NumPy (~25 MB) loads only where an organisation's matches are served
 
-    def complete(batch: Sequence[_ProjectRow]) -> list[Match]:
-        by_id = {row[0]: row for row in batch}
-        read = ProjectTerms.objects.filter(project_id__in=list(by_id))
+    using = Project.objects.all().db
+    index = project_index.current(using, rates)
+    seen = project_index.visible(index, user, Project.objects.using(using))
+    candidates = project_index.candidates(index, partner, seen)
+
+    def complete(batch: Sequence[int]) -> list[Match]:
+        """The exact matches of the projects at the index's positions ``batch``: their
+        fields from the index, their titles and terms read."""
+        at = {int(index.ids[i]): i for i in batch}
+        read = ProjectTerms.objects.using(using).filter(project_id__in=list(at))
         profiles: list[ProjectProfile] = []
         for pk, title, words in read.values_list(
             "project_id", "project__title", "terms"
         ).order_by():
-            _, country, status, areas, sought, gap_usd = by_id[pk]
+            country, status, areas, sought, gap_usd = index.fields(at[pk])
             profiles.append(
                 matchmaking.project_profile(
                     id=pk,
@@ -367,12 +329,7 @@ def matches_for_organisation(
 
     # Candidates are completed in order of their bounds, until no bound left could reach
     # the page (``Ranking``).
-    return matchmaking.Ranking(candidates, complete, matchmaking.project_order)
-
-
-@lru_cache(maxsize=1024)
-def _codes_of_wrapped(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+    return matchmaking.Ranking(candidates, complete, matchmaking.project_order, ordered=True)
 
 
 def with_partner_flags(matches: Iterable[Match]) -> list[Match]:

@@ -33,7 +33,8 @@ Ordering is deterministic: score descending, then name (case-folded), then id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -86,7 +87,6 @@ class ProjectProfile(NamedTuple):
     stage_probe: str
     focus_probes: tuple[str, ...]
     instrument_probes: tuple[str, ...]
-    term_probes: tuple[str, ...]
     sample: bool = False  # sample projects match sample partners only
 
 
@@ -117,7 +117,6 @@ def project_profile(
         _probe("s", status),
         tuple(_probe("f", code) for code in sorted(focus_areas)),
         tuple(_probe("i", code) for code in sorted(financing_sought)),
-        tuple(f" {term} " for term in sorted(terms)),
         sample,
     )
 
@@ -355,49 +354,9 @@ def matches_for_partner(partner: PartnerProfile, projects: Iterable[ProjectProfi
     return found
 
 
-# A project's fields as an organisation's matches read them (``ProjectTerms``): country,
-# status, focus areas, instruments sought, funding gap in USD (None: no rate on record).
+# A project's fields as an organisation's matches read them (``matchmaking.project_index``):
+# country, status, focus areas, instruments sought, funding gap in USD (None: no rate).
 ProjectFields = tuple[str, str, frozenset[str], frozenset[str], float | None]
-
-
-def project_bounds(partner: PartnerProfile) -> Callable[[ProjectFields], float | None]:
-    """For one partner, a function from a project's fields to ``upper_bound(project,
-    partner)`` — its score with a full text part — or None when the pair is not
-    ``eligible`` (the projects must be of the partner's sample flag, as SQL picks them).
-    ``facts``' tests and arithmetic in the same order, the partner's own done once: the hot
-    loop of an organisation's matches (tens of thousands of projects per request), where the
-    texts are read only for the projects a page could hold."""
-    if not partner.balance_left or (
-        partner.type == "organisation"
-        and not matchable(partner.keys, partner.ticket_min_usd, partner.ticket_max_usd)
-    ):
-        return lambda fields: None
-    countries, stages = partner.countries, partner.stages
-    instruments, areas = partner.instruments, partner.focus_areas
-    required = partner.required_focus and bool(areas)
-    low, high = partner.ticket_min_usd, partner.ticket_max_usd
-
-    def bound(fields: ProjectFields) -> float | None:
-        country, status, focus_areas, sought, gap_usd = fields
-        named = country in countries
-        if countries and not named:
-            return None
-        staged = status in stages
-        if stages and not staged:
-            return None
-        offered = not instruments.isdisjoint(sought)
-        if instruments and sought and not offered:
-            return None
-        shared = len(focus_areas & areas)
-        if required and not shared:
-            return None
-        ticket = ticket_fit(gap_usd, low, high)
-        if not (shared or ticket >= 1.0 or offered or staged or named):
-            return None
-        focus = shared / len(focus_areas) if focus_areas else 0.0
-        return _score(focus, ticket, float(offered), float(staged), float(named), 1.0)
-
-    return bound
 
 
 # --- ranking only as far as a page needs ------------------------------------------------------
@@ -417,8 +376,9 @@ class Ranking:
 
     FIRST_BATCH = 64
 
-    def __init__(self, candidates, complete, order):
-        self._pending = sorted(candidates, key=lambda c: -c[0])
+    def __init__(self, candidates, complete, order, *, ordered=False):
+        # ``ordered``: a sequence already best bound first (``project_index.Candidates``)
+        self._pending = candidates if ordered else sorted(candidates, key=lambda c: -c[0])
         self._next = 0
         self._done: list[Match] = []
         self._complete = complete
@@ -431,13 +391,19 @@ class Ranking:
         pending, done = self._pending, self._done
         batch = max(k, self.FIRST_BATCH)
         while self._next < len(pending):
-            if len(done) >= k and pending[self._next][0] < done[k - 1].score:
-                break
-            chunk = pending[self._next : self._next + batch]
+            if len(done) >= k:
+                reach = done[k - 1].score
+                if pending[self._next][0] < reach:
+                    break
+                # every candidate whose bound reaches the k-th score must be completed:
+                # all of them at once (the pending are sorted by bound, best first)
+                end = bisect_right(pending, -reach, lo=self._next, key=lambda c: -c[0])
+            else:
+                end, batch = self._next + batch, batch * 2
+            chunk = pending[self._next : end]
             self._next += len(chunk)
             done.extend(self._complete([candidate for _, candidate in chunk]))
             done.sort(key=self._order)
-            batch *= 2
         return done
 
     def __getitem__(self, index):

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import router
+
 from ascn.core import events
 from ascn.matchmaking import index, terms
 from ascn.plans.models import Project
 
 
 def on_project(change: events.Change) -> None:
-    if not change.deleted and isinstance(change.obj, Project):
+    if not isinstance(change.obj, Project):
+        return
+    if change.deleted:  # its row goes with it: the projects' index is out of date
+        index.renew(router.db_for_write(Project, instance=change.obj), index.PROJECTS)
+    else:
         terms.refresh([change.obj.pk])
 
 

@@ -4,7 +4,8 @@ scanning projects, joining their focus areas and tokenising their texts on every
 
 ``refresh`` recomputes the rows of some projects (or of all); ``matchmaking.subscribers``
 calls it after every write announced about a project or a focus area, and
-``manage.py refresh_match_terms`` after bulk loads (which announce nothing).
+``manage.py refresh_match_terms`` after bulk loads (which announce nothing). Each refresh
+renews the token of the projects' in-memory index (``matchmaking.project_index``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import router
+
+from ascn.matchmaking import index
 from ascn.matchmaking.models import ProjectTerms
 from ascn.partners import keys
 from ascn.plans.models import Project
@@ -71,4 +75,7 @@ def refresh(project_ids: Iterable[int] | None = None, *, missing_only: bool = Fa
     if missing_only:
         projects = projects.filter(matchmaking_terms__isnull=True)
     pks = list(projects.order_by("pk").values_list("pk", flat=True))
-    return sum(_write(pks[i : i + BATCH]) for i in range(0, len(pks), BATCH))
+    written = sum(_write(pks[i : i + BATCH]) for i in range(0, len(pks), BATCH))
+    # every process's index of these rows is out of date (``matchmaking.project_index``)
+    index.renew(router.db_for_write(ProjectTerms), index.PROJECTS)
+    return written
