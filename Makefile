@@ -21,6 +21,10 @@ export DATABASE_POOL_SIZE ?= $(WEB_THREADS)
 # worker: e-mailed links, notifications); the web server follows each request's host and
 # port instead (ascn.core.site). A SITE_URL in the environment wins.
 DEMO_ENV := SITE_URL="$(or $(SITE_URL),http://127.0.0.1:$(PORT))"
+# glibc hands large blocks (>= 128 KiB) straight back to the system instead of raising the
+# threshold after each free and keeping them in its arenas: a worker's memory after every
+# page kind 248 -> 206 MB at full scale (docs/operations.md, "What a worker holds").
+WEB_ENV := MALLOC_MMAP_THRESHOLD_=131072
 GRANIAN := granian --interface wsgi --host 127.0.0.1 --port $(PORT) --respawn-failed-workers --respawn-interval 1 --blocking-threads $(WEB_THREADS)
 
 .PHONY: help uv install install-dev demo serve migrate seed test test-pg browser wrk java checkers gettext messages fonts lint fmt openapi openapi-lint fuzz bench soak clean
@@ -85,10 +89,10 @@ demo: install var gettext node_modules/.package-lock.json
 	@echo "Serving the ASCN Platform on http://127.0.0.1:$(PORT)/ (background tasks: db_worker)"
 	$(DEMO_ENV) ASCN_DEMO=1 $(RUN) --no-dev python manage.py db_worker --queue-name default --no-reload > var/worker.log 2>&1 & \
 	trap 'kill %1 2>/dev/null' EXIT INT TERM; \
-	ASCN_DEMO=1 $(RUN) --no-dev $(GRANIAN) --workers 1 config.wsgi:application
+	$(WEB_ENV) ASCN_DEMO=1 $(RUN) --no-dev $(GRANIAN) --workers 1 config.wsgi:application
 
 serve: messages fonts
-	$(RUN) $(GRANIAN) --workers $(WEB_WORKERS) config.wsgi:application
+	$(WEB_ENV) $(RUN) $(GRANIAN) --workers $(WEB_WORKERS) config.wsgi:application
 
 # The translation catalogues (src/ascn/locale/*/LC_MESSAGES/django.po) compiled to .mo with
 # GNU gettext's msgfmt (Debian's gettext package), as Django's compilemessages does.

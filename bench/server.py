@@ -232,6 +232,8 @@ def start(port: int) -> subprocess.Popen:
         # Off unless the caller asks for it (``RESPONSE_CACHE_SECONDS=60 make bench``).
         "RESPONSE_CACHE_SECONDS": os.environ.get("RESPONSE_CACHE_SECONDS", "0"),
         "DATABASE_POOL_SIZE": str(THREADS),
+        # as ``make serve`` and deploy/ascn-web.service run it (the Makefile's WEB_ENV)
+        "MALLOC_MMAP_THRESHOLD_": os.environ.get("MALLOC_MMAP_THRESHOLD_", "131072"),
     }
     logfile = (Path(os.environ["ASCN_VAR_DIR"]) / "granian.log").open("w")
     proc = subprocess.Popen(  # noqa: S603 - our own command line

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import itertools
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
@@ -411,3 +412,34 @@ def test_a_profile_too_empty_to_match_shows_what_to_fill_in(roles, world):
         focus_areas=["quality-environment"],
     )
     assert api.get(f"{API}/organisations/asian-development-bank/matches").json()["count"] > 0
+
+
+def test_shared_terms_are_counted_alike_for_rare_and_common_terms():
+    # the index keeps a term held by few as positions, one held by many as bits: the text
+    # part must be scoring's either way
+    rows = []
+    for i in range(200):
+        words = {f"unique{i}", "everywhere"} | ({"often"} if i % 3 == 0 else set())
+        words |= {"seldom"} if i in (5, 150) else set()
+        rows.append((i + 1, "VN", "preparation", "", "", 1e6, False, "public", keys.wrap(words)))
+    index = project_index.from_fields(rows, None, ())
+    assert {"everywhere", "often"} <= {
+        word for word, n in index.vocabulary.items() if n in index.common
+    }
+    assert "seldom" not in {word for word, n in index.vocabulary.items() if n in index.common}
+    partner = mm.partner_profile(
+        id=1,
+        slug="p",
+        name="P",
+        countries=["VN"],
+        focus_areas=["civic-social"],
+        terms=["seldom", "often", "unique7", "missing"],
+    )
+    everyone = np.arange(len(rows))
+
+    fits = project_index.text_fit(index, partner, everyone)
+
+    for at, row in enumerate(rows):
+        terms = frozenset(row[-1].split())
+        shared = len(terms & partner.terms)
+        assert fits[at] == mm.text_fit(shared, len(terms), len(partner.terms))

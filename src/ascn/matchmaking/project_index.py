@@ -1,20 +1,22 @@
 """Matchmaking's in-memory index of projects (issue 21): what an organisation's matches read
-of every project, as columns (numpy arrays), exact on every request.
+of every project, as columns (NumPy arrays), exact on every request.
 
-An organisation's matches rank every project it could fit by an upper bound of its score
-(``matchmaking.scoring.upper_bound``: its score with a full text part) before reading any
-text. Heavy organisations have 10,000–25,000 candidates among 100,000 projects: reading
-their rows and bounding them one by one in Python cost 100–170 ms a request. Kept here as
-columns — member state, stage, focus areas and instruments sought as bit sets, the funding
-gap in US dollars, the sample flag and the visibility — the filters and bounds of all of
-them are a few array operations (``candidates``: ~2 ms).
+Heavy organisations have 10,000–25,000 candidates among 100,000 projects. Reading their rows
+and bounding them one by one in Python, then reading and scoring the terms of every
+candidate whose bound reached the page, cost 100–170 ms a request. Kept here as columns —
+member state, stage, focus areas and instruments sought as bit sets, the funding gap in US
+dollars, the sample flag, the visibility, the count of terms, and an inverted index of the
+terms (for each term, the projects holding it) — the eligibility and the scores of all of
+them, text part included, are a few array operations (``candidates``: a few ms), and only
+the candidates that could be on the page are read and scored exactly (``scoring.match``).
 
 Exactness, as the organisations' index (``matchmaking.index``): a token (the stamp row
 ``index.PROJECTS``) that every write to a project's matchmaking row renews in the write's
 own transaction (``matchmaking.terms.refresh``, which every announced write to a project,
-its city or its focus areas calls, and ``refresh_match_terms`` after bulk loads). A request
-reads the token first and uses the index only if it was built under that token and at the
-exchange rates of the request (the gaps are converted at them), else builds it again.
+its city or its focus areas calls, and ``refresh_match_terms`` after bulk loads), and a
+project's deletion too. A request reads the token first and uses the index only if it was
+built under that token and at the exchange rates of the request (the gaps are converted at
+them), else builds it again.
 
 What the user may see is the project policy's own rule: the visibility levels whose every
 record the user sees (``ScopedPolicy.levels_seen``) tested on the column, and the few other
@@ -24,6 +26,8 @@ rows the user may see (their own drafts) asked of the policy's queryset.
 from __future__ import annotations
 
 import array
+import contextlib
+import ctypes
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -113,10 +117,13 @@ class ProjectIndex(NamedTuple):
     sample: np.ndarray  # bool
     visibility: np.ndarray  # int8: ``codes["visibility"]``
     codes: dict[str, Codes]
-    # the positions of the projects holding term n (``vocabulary``, term → n), in order:
-    # ``holders[holders_at[n]:holders_at[n + 1]]`` (int32; an inverted index)
+    # the projects holding term n (``vocabulary``, term → n), an inverted index: a term
+    # held by few, as their positions in order, ``holders[holders_at[n]:holders_at[n + 1]]``
+    # (int32); a term held by more than one project in 32, as one bit a project
+    # (``common[n]``, ``np.packbits``: the smaller of the two)
     holders: np.ndarray
     holders_at: np.ndarray  # int64
+    common: dict[int, np.ndarray]
     n_terms: np.ndarray  # int32: each project's count of terms
     vocabulary: dict[str, int]
 
@@ -189,7 +196,7 @@ def from_fields(
     ids, cs, ss, fs, ins, gaps, samples, vs, n_terms = (
         np.frombuffer(c, c.typecode) for c in columns
     )
-    holders, holders_at = terms.arrays()
+    holders, holders_at, common = terms.arrays(len(columns[0]))
     return ProjectIndex(
         token,
         rates,
@@ -204,6 +211,7 @@ def from_fields(
         codes,
         holders,
         holders_at,
+        common,
         n_terms,
         terms.vocabulary,
     )
@@ -228,12 +236,23 @@ class _Holders:
             self.holders[n].append(position)
         return len(terms)
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every term's holders one after the other, and where each term's start."""
-        at = np.zeros(len(self.holders) + 1, np.int64)
-        np.cumsum([len(h) for h in self.holders], out=at[1:])
-        parts = [np.frombuffer(h, np.int32) for h in self.holders]
-        return (np.concatenate(parts) if parts else np.zeros(0, np.int32)), at
+    def arrays(self, size: int) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
+        """The holders of the terms held by few one after the other and where each term's
+        start (none for the others), and the others' as bits (``ProjectIndex.common``)."""
+        common: dict[int, np.ndarray] = {}
+        parts: list[np.ndarray] = []
+        for n, held in enumerate(self.holders):
+            positions = np.frombuffer(held, np.int32)
+            if len(positions) * 32 > size:
+                bits = np.zeros(size, bool)
+                bits[positions] = True
+                common[n] = np.packbits(bits)
+                positions = positions[:0]
+            parts.append(positions)
+        at = np.zeros(len(parts) + 1, np.int64)
+        np.cumsum([len(p) for p in parts], out=at[1:])
+        holders = np.concatenate(parts) if parts else np.zeros(0, np.int32)
+        return holders, at, common
 
 
 def _wrapped_bits(codes: Codes) -> Callable[[str], int]:
@@ -251,9 +270,19 @@ def current(using: str, rates: Rates) -> ProjectIndex:
 
     def fresh() -> ProjectIndex:
         rows = ProjectTerms.objects.using(using).values_list(*COLUMNS).order_by()
-        return build(raw_rows_streamed(rows), stamp, rates)
+        built = build(raw_rows_streamed(rows), stamp, rates)
+        _hand_back_free_memory()
+        return built
 
     return stamps.kept(_indexes, using, stamp, fresh, valid=lambda kept: kept.rates == key)
+
+
+def _hand_back_free_memory() -> None:
+    """Hand what a build left free in glibc's heap (the rows and words of 100,000 projects
+    read to build it: ~13 MB) back to the system, once per build (``malloc_trim``; nothing
+    where the C library has none)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def forget() -> None:
@@ -353,9 +382,13 @@ def text_fit(index: ProjectIndex, partner: PartnerProfile, rows: np.ndarray) -> 
     known = [n for n in map(index.vocabulary.get, words) if n is not None]
     if not known or not len(rows):
         return np.zeros(len(rows))
-    at, holders = index.holders_at, index.holders
-    held = np.concatenate([holders[at[n] : at[n + 1]] for n in known])
-    shared = np.bincount(held, minlength=len(index.ids))[rows]
+    at, holders, size = index.holders_at, index.holders, len(index.ids)
+    held = [holders[at[n] : at[n + 1]] for n in known if n not in index.common]
+    counts = np.bincount(np.concatenate(held), minlength=size) if held else np.zeros(size, int)
+    for n in known:
+        if n in index.common:
+            counts += np.unpackbits(index.common[n], count=size)
+    shared = counts[rows]
     with np.errstate(divide="ignore", invalid="ignore"):
         similarity = shared / (n_project + len(words) - shared)
     return np.where(n_project > 0, np.minimum(similarity / scoring.TEXT_FULL_AT, 1.0), 0.0)
