@@ -15,11 +15,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from ascn.core.permissions import scopes_of
 from ascn.core.services import back_office_delete, back_office_save
+from ascn.matchmaking import index as match_index
 from ascn.matchmaking import project_index, queries
 from ascn.matchmaking import scoring as mm
+from ascn.matchmaking import terms as match_terms
 from ascn.matchmaking.models import ProjectTerms
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners import keys
@@ -35,6 +38,7 @@ from tests.roles import PRINCIPALS
 pytest_plugins = ["tests.roles", "tests.organisation_fixtures"]
 
 API = "/api/v1"
+ADB = "asian-development-bank"
 
 TEXTS = [
     "Flood drainage sensors and pumps.",
@@ -280,10 +284,13 @@ def test_projects_without_their_row_come_back_with_refresh_match_terms(roles, wo
     user = roles.user("partner_adb")
     adb = queries.Organisation.objects.get(slug="asian-development-bank")
     with_rows = [_key(m) for m in queries.matches_for_organisation(user, adb)]
-    # e.g. projects bulk-inserted (no services): not matched until their rows are filled
+    # e.g. projects bulk-inserted (no services): not matched until their rows are filled;
+    # a write that bypasses the services renews the index's token itself (decision 0004)
     ProjectTerms.objects.filter(project__in=many[::2]).delete()
-    without = [_key(m) for m in queries.matches_for_organisation(user, adb)]
-    assert len(without) < len(with_rows)
+    match_index.renew(which=match_index.PROJECTS)
+    ranking = queries.matches_for_organisation(user, adb)
+    without = [_key(m) for m in ranking]
+    assert len(without) == len(ranking) < len(with_rows)
     call_command("refresh_match_terms", "--missing", stdout=io.StringIO())
     assert [_key(m) for m in queries.matches_for_organisation(user, adb)] == with_rows
 
@@ -318,15 +325,25 @@ def test_the_stored_terms_follow_every_write(roles, world, many):
     assert not ProjectTerms.objects.filter(project_id=hanoi.pk).exists()
 
 
-def test_a_focus_area_renamed_is_followed(roles, world):
+def _same_as_the_full_list(user, org) -> bool:
+    return [_key(m) for m in queries.matches_for_organisation(user, org)] == [
+        _key(m) for m in _full_list(user, org)
+    ]
+
+
+def test_a_focus_area_renamed_is_followed(roles, world, many):
+    user, adb = roles.user("partner_adb"), queries.Organisation.objects.get(slug=ADB)
+    assert _same_as_the_full_list(user, adb)  # the index is built and kept
     area = FocusArea.objects.get(code="quality-environment")
     hanoi = world["hanoi"]
     area.code = "environment"
     back_office_save(actor=roles.user("secretariat"), obj=area, changed_fields=["code"])
     assert ProjectTerms.objects.get(project=hanoi).focus_areas == " environment "
+    assert _same_as_the_full_list(user, adb)
     # and a focus area deleted leaves its projects' rows
     back_office_delete(actor=roles.user("secretariat"), obj=area)
     assert ProjectTerms.objects.get(project=hanoi).focus_areas == ""
+    assert _same_as_the_full_list(user, adb)
 
 
 @settings(max_examples=300, deadline=None)
@@ -367,12 +384,51 @@ def test_the_bound_from_a_projects_indexed_fields_and_terms_is_its_score(project
         assert m.score <= bound <= m.score + 0.1 + 1e-6
 
 
-def test_a_city_moved_to_another_member_state_moves_its_projects_rows(roles, world):
+def test_a_city_moved_to_another_member_state_moves_its_projects_rows(roles, world, many):
+    user, adb = roles.user("partner_adb"), queries.Organisation.objects.get(slug=ADB)
+    assert _same_as_the_full_list(user, adb)  # the index is built and kept
     hanoi = world["hanoi"]
     city = hanoi.city
     city.member_state = MemberState.objects.get(code="TH")
     back_office_save(actor=roles.user("secretariat"), obj=city, changed_fields=["member_state"])
     assert ProjectTerms.objects.get(project=hanoi).country == "TH"
+    assert _same_as_the_full_list(user, adb)
+
+
+def test_a_member_states_code_changed_is_followed(roles, world, many):
+    user, adb = roles.user("partner_adb"), queries.Organisation.objects.get(slug=ADB)
+    assert _same_as_the_full_list(user, adb)
+    vietnam = MemberState.objects.get(code="VN")
+    vietnam.code = "VX"
+    back_office_save(actor=roles.user("secretariat"), obj=vietnam, changed_fields=["code"])
+    assert ProjectTerms.objects.get(project=world["hanoi"]).country == "VX"
+    assert _same_as_the_full_list(user, adb)
+
+
+def test_a_refresh_stopped_half_way_leaves_no_index_behind_its_rows(
+    roles, world, many, monkeypatch
+):
+    # each batch commits with a new token: what was written before a failure is matched
+    user, adb = roles.user("partner_adb"), queries.Organisation.objects.get(slug=ADB)
+    hanoi = world["hanoi"]
+    assert hanoi.pk in {m.project.id for m in queries.matches_for_organisation(user, adb)}
+    Project.objects.filter(pk=hanoi.pk).update(visibility="draft")  # a bulk load's write
+    written, calls = match_terms._write, []
+
+    def stopped_after_the_first_batch(pks):
+        if calls:
+            raise RuntimeError("stopped")
+        calls.append(pks)
+        return written(pks)
+
+    monkeypatch.setattr(match_terms, "BATCH", 1)
+    monkeypatch.setattr(match_terms, "_write", stopped_after_the_first_batch)
+    with pytest.raises(RuntimeError):
+        match_terms.refresh([hanoi.pk, *(p.pk for p in many)])
+
+    assert calls == [[hanoi.pk]]
+    assert hanoi.pk not in {m.project.id for m in queries.matches_for_organisation(user, adb)}
+    assert _same_as_the_full_list(user, adb)
 
 
 def test_a_profile_too_empty_to_match_shows_what_to_fill_in(roles, world):
@@ -443,3 +499,44 @@ def test_shared_terms_are_counted_alike_for_rare_and_common_terms():
         terms = frozenset(row[-1].split())
         shared = len(terms & partner.terms)
         assert fits[at] == mm.text_fit(shared, len(terms), len(partner.terms))
+
+
+class _OneByOne(mm.Ranking):
+    FIRST_BATCH = 1  # the ranking's batches as small as they go: every stop tested
+
+
+@st.composite
+def _many_projects(draw):
+    return [draw(projects(id=i + 1)) for i in range(draw(st.integers(0, 40)))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_many_projects(), partners(), st.sampled_from([1, 3, 10]))
+def test_pages_ranked_from_the_index_are_those_of_the_fully_scored_list(profiles, partner, size):
+    # the index's bounds and the ranking's stops together: ties, common and rare terms
+    rows = [
+        (
+            p.id,
+            p.country,
+            p.status,
+            keys.wrap(p.focus_areas),
+            keys.wrap(p.financing_sought),
+            p.gap_usd,
+            p.sample,
+            "public",
+            keys.wrap(p.terms),
+        )
+        for p in profiles
+    ]
+    index = project_index.from_fields(rows, None, ())
+
+    def complete(batch):
+        return [m for at in batch if (m := mm.match(profiles[at], partner)) is not None]
+
+    ranking = _OneByOne(
+        project_index.candidates(index, partner, None), complete, mm.project_order, ordered=True
+    )
+
+    full = mm.matches_for_partner(partner, profiles)
+    assert len(ranking) == len(full)
+    assert _pages(ranking, size) == _pages(full, size)

@@ -30,7 +30,8 @@ response cache data version   every model                        ``core.cache``
 dashboards' tallies           projects, deals, organisations,    ``dashboards.subscribers``
                               cities
 match index token             organisations                      ``matchmaking.subscribers``
-projects' matchmaking terms   projects, focus areas              ``matchmaking.subscribers``
+projects' matchmaking terms   projects, focus areas, cities,     ``matchmaking.subscribers``
+                              member states
 projects' stored disclosure   projects, their documents and      ``plans.subscribers``
                               milestones, outcomes
 indicators' size-class        cities (a population changed)      ``indicators.subscribers``

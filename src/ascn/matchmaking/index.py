@@ -68,7 +68,13 @@ def token(using: str = DEFAULT_DB_ALIAS, which: int = ORGANISATIONS) -> str | No
 
 
 def kept(
-    store: dict[Any, K], key: Any, stamp: str | None, build: Callable[[], K], *, valid=None
+    store: dict[Any, K],
+    key: Any,
+    stamp: str | None,
+    build: Callable[[], K],
+    *,
+    valid=None,
+    lock: threading.Lock | None = None,
 ) -> K:
     """The index kept in ``store`` under ``key`` if it was built under ``stamp`` (a token
     read before its rows: see the module's docstring) and ``valid`` says yes to it, else
@@ -77,7 +83,7 @@ def kept(
     fits = found is not None and stamp is not None and found.token == stamp
     if fits and (valid is None or valid(found)):
         return found  # type: ignore[return-value]
-    with _lock:
+    with lock or _lock:  # one build at a time for each kind of index
         found = store.get(key)
         fits = found is not None and stamp is not None and found.token == stamp
         if fits and (valid is None or valid(found)):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import array
 import contextlib
 import ctypes
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -261,6 +262,7 @@ def _wrapped_bits(codes: Codes) -> Callable[[str], int]:
 
 
 _indexes: dict[str, ProjectIndex] = {}
+_building = threading.Lock()  # its own: a build does not hold up the organisations' index
 
 
 def current(using: str, rates: Rates) -> ProjectIndex:
@@ -274,7 +276,9 @@ def current(using: str, rates: Rates) -> ProjectIndex:
         _hand_back_free_memory()
         return built
 
-    return stamps.kept(_indexes, using, stamp, fresh, valid=lambda kept: kept.rates == key)
+    return stamps.kept(
+        _indexes, using, stamp, fresh, valid=lambda kept: kept.rates == key, lock=_building
+    )
 
 
 def _hand_back_free_memory() -> None:

@@ -1,7 +1,8 @@
 """What follows writes for matchmaking (``core.events``): a write to an organisation renews
 the match index's token, so every process rebuilds its in-memory index; a write to a project
-(or to a focus area its projects name, or their city's member state) recomputes the
-projects' stored matchmaking rows (``matchmaking.terms``)."""
+(or to a focus area its projects name, their city's member state, or that member state's
+code) recomputes the projects' stored matchmaking rows (``matchmaking.terms``), which
+renews the projects' index's token."""
 
 from __future__ import annotations
 
@@ -43,7 +44,16 @@ def on_city(change: events.Change) -> None:
         terms.refresh(Project.objects.filter(city_id=change.obj.pk).values_list("pk", flat=True))
 
 
+def on_member_state(change: events.Change) -> None:
+    """A member state's code changed: the rows of its cities' projects name the new one."""
+    if not change.deleted and change.touched("code"):
+        terms.refresh(
+            Project.objects.filter(city__member_state_id=change.obj.pk).values_list("pk", flat=True)
+        )
+
+
 events.subscribe(index.on_change, models=["partners.organisation"])
+events.subscribe(on_member_state, models=["network.memberstate"])
 events.subscribe(on_project, models=["plans.project"])
 events.subscribe(on_focus_area, models=["network.focusarea"])
 events.subscribe(on_city, models=["network.city"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import router
+from django.db import router, transaction
 
 from ascn.matchmaking import index
 from ascn.matchmaking.models import ProjectTerms
@@ -75,7 +75,15 @@ def refresh(project_ids: Iterable[int] | None = None, *, missing_only: bool = Fa
     if missing_only:
         projects = projects.filter(matchmaking_terms__isnull=True)
     pks = list(projects.order_by("pk").values_list("pk", flat=True))
-    written = sum(_write(pks[i : i + BATCH]) for i in range(0, len(pks), BATCH))
-    # every process's index of these rows is out of date (``matchmaking.project_index``)
-    index.renew(router.db_for_write(ProjectTerms), index.PROJECTS)
+    using = router.db_for_write(ProjectTerms)
+    written = 0
+    for i in range(0, len(pks), BATCH):
+        # each batch commits with a new token: every process's index of these rows is out
+        # of date (``matchmaking.project_index``) the moment they change, even if a long
+        # refresh stops half-way
+        with transaction.atomic(using=using):
+            written += _write(pks[i : i + BATCH])
+            index.renew(using, index.PROJECTS)
+    if not pks:
+        index.renew(using, index.PROJECTS)
     return written
