@@ -33,6 +33,9 @@ THREADS = int(os.environ.get("WEB_THREADS", "4"))
 # another connection's keep-alive.
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", str(WORKERS * THREADS)))
 LUA = Path(__file__).with_name("wrk_report.lua")
+# the web workers' environment as ``make serve`` and deploy/ascn-web.service set it (the
+# Makefile's WEB_ENV; tests/core/test_bench_server.py holds them equal)
+WEB_ENV = {"MALLOC_MMAP_THRESHOLD_": "131072"}
 
 
 @dataclass
@@ -232,8 +235,7 @@ def start(port: int) -> subprocess.Popen:
         # Off unless the caller asks for it (``RESPONSE_CACHE_SECONDS=60 make bench``).
         "RESPONSE_CACHE_SECONDS": os.environ.get("RESPONSE_CACHE_SECONDS", "0"),
         "DATABASE_POOL_SIZE": str(THREADS),
-        # as ``make serve`` and deploy/ascn-web.service run it (the Makefile's WEB_ENV)
-        "MALLOC_MMAP_THRESHOLD_": os.environ.get("MALLOC_MMAP_THRESHOLD_", "131072"),
+        **WEB_ENV,
     }
     logfile = (Path(os.environ["ASCN_VAR_DIR"]) / "granian.log").open("w")
     proc = subprocess.Popen(  # noqa: S603 - our own command line

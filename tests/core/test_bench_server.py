@@ -18,7 +18,9 @@ def makefile_serve_command(port: int) -> list[str]:
     text = (ROOT / "Makefile").read_text()
     variables = dict(re.findall(r"^(\w+) \?= (\S+)$", text, re.M))
     granian = re.search(r"^GRANIAN := (.+)$", text, re.M).group(1)
-    serve = re.search(r"^serve:[^\n]*\n\t\$\(RUN\) \$\(GRANIAN\) (.+)$", text, re.M).group(1)
+    serve = re.search(
+        r"^serve:[^\n]*\n\t\$\(WEB_ENV\) \$\(RUN\) \$\(GRANIAN\) (.+)$", text, re.M
+    ).group(1)
     line = f"{granian} {serve}".replace("$(PORT)", str(port))
     for name, value in variables.items():
         line = line.replace(f"$({name})", value)
@@ -27,6 +29,13 @@ def makefile_serve_command(port: int) -> list[str]:
 
 def test_the_bench_serves_as_make_serve_does():
     assert ["granian", *server.command(8821)[3:]] == makefile_serve_command(8821)
+    # in the same environment, as the production unit does
+    text = (ROOT / "Makefile").read_text()
+    web_env = re.search(r"^WEB_ENV := (.+)$", text, re.M).group(1)
+    assert dict(pair.split("=", 1) for pair in web_env.split()) == server.WEB_ENV
+    unit = (ROOT / "deploy" / "ascn-web.service").read_text()
+    for name, value in server.WEB_ENV.items():
+        assert f"Environment={name}={value}" in unit
 
 
 def test_the_bare_view_is_the_benchs_own(db, client, settings):
