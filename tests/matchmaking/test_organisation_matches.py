@@ -346,23 +346,34 @@ def test_a_focus_area_renamed_is_followed(roles, world, many):
     assert _same_as_the_full_list(user, adb)
 
 
+def _indexed(profiles: list[mm.ProjectProfile]) -> project_index.ProjectIndex:
+    """The projects' index of these profiles (all public), as a process builds it."""
+    return project_index.from_fields(
+        [
+            (
+                p.id,
+                p.country,
+                p.status,
+                keys.wrap(p.focus_areas),
+                keys.wrap(p.financing_sought),
+                p.gap_usd,
+                p.sample,
+                "public",
+                keys.wrap(p.terms),
+            )
+            for p in profiles
+        ],
+        None,
+        (),
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(projects(), partners())
 def test_the_bound_from_a_projects_indexed_fields_and_terms_is_its_score(project, partner):
     # an organisation's matches rank projects by this bound before reading their texts
     assume(project.sample == partner.sample)  # the index picks the partner's kind of projects
-    row = (
-        project.id,
-        project.country,
-        project.status,
-        keys.wrap(project.focus_areas),
-        keys.wrap(project.financing_sought),
-        project.gap_usd,
-        project.sample,
-        "public",
-        keys.wrap(project.terms),
-    )
-    index = project_index.from_fields([row], None, ())
+    index = _indexed([project])
     assert index.fields(0) == (
         project.country,
         project.status,
@@ -514,21 +525,7 @@ def _many_projects(draw):
 @given(_many_projects(), partners(), st.sampled_from([1, 3, 10]))
 def test_pages_ranked_from_the_index_are_those_of_the_fully_scored_list(profiles, partner, size):
     # the index's bounds and the ranking's stops together: ties, common and rare terms
-    rows = [
-        (
-            p.id,
-            p.country,
-            p.status,
-            keys.wrap(p.focus_areas),
-            keys.wrap(p.financing_sought),
-            p.gap_usd,
-            p.sample,
-            "public",
-            keys.wrap(p.terms),
-        )
-        for p in profiles
-    ]
-    index = project_index.from_fields(rows, None, ())
+    index = _indexed(profiles)
 
     def complete(batch):
         return [m for at in batch if (m := mm.match(profiles[at], partner)) is not None]
