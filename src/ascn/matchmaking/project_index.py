@@ -45,7 +45,7 @@ from ascn.matchmaking import terms as match_terms
 from ascn.matchmaking.models import ProjectTerms
 from ascn.matchmaking.scoring import PartnerProfile, ProjectFields
 from ascn.plans import money
-from ascn.plans.models import ExchangeRate, Project
+from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
 if TYPE_CHECKING:
@@ -53,8 +53,6 @@ if TYPE_CHECKING:
 
 # The columns read of every project: its matchmaking row's, and the project's own flags.
 COLUMNS = ["project_id", *match_terms.FIELDS, "project__sample", "project__visibility"]
-# currency → the latest rate on record (``money.latest_rates``)
-Rates = dict[str, ExchangeRate]
 # currency → USD per unit, as the gaps were converted
 RatesKey = tuple[tuple[str, Decimal], ...]
 
@@ -140,7 +138,7 @@ class ProjectIndex(NamedTuple):
         )
 
 
-def rates_key(rates: Rates) -> RatesKey:
+def rates_key(rates: money.Rates) -> RatesKey:
     return tuple(sorted((c, rate.usd_per_unit) for c, rate in rates.items()))
 
 
@@ -153,7 +151,7 @@ def gap_of(
     return None if usd is None else float(usd)
 
 
-def build(rows: Iterator[tuple], token: str | None, rates: Rates) -> ProjectIndex:
+def build(rows: Iterator[tuple], token: str | None, rates: money.Rates) -> ProjectIndex:
     """The index of ``rows`` (``COLUMNS``), the gaps converted at ``rates``."""
     to_usd = money.usd_amounts(rates)
     return from_fields(
@@ -265,7 +263,7 @@ _indexes: dict[str, ProjectIndex] = {}
 _building = threading.Lock()  # its own: a build does not hold up the organisations' index
 
 
-def current(using: str, rates: Rates) -> ProjectIndex:
+def current(using: str, rates: money.Rates) -> ProjectIndex:
     """The index in step with the database ``using`` and converted at ``rates``."""
     stamp = stamps.token(using, stamps.PROJECTS)
     key = rates_key(rates)

@@ -32,14 +32,11 @@ from ascn.partners import keys
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.plans import codelists, money
-from ascn.plans.models import ExchangeRate, FinancingInstrument, Project
+from ascn.plans.models import FinancingInstrument, Project
 from ascn.plans.permissions import project_policy
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
-
-# currency → the latest rate on record (``money.latest_rates``)
-Rates = dict[str, ExchangeRate]
 
 
 def labels() -> Labels:
@@ -55,12 +52,12 @@ def labels() -> Labels:
 # --- profiles -----------------------------------------------------------------------------
 
 
-def _usd(amount: Decimal, currency: str, rates: Rates) -> float | None:
+def _usd(amount: Decimal, currency: str, rates: money.Rates) -> float | None:
     converted = money.to_usd(amount, currency, rates=rates)
     return float(converted.amount) if converted else None
 
 
-def project_profile(project: Project, rates: Rates | None = None) -> ProjectProfile:
+def project_profile(project: Project, rates: money.Rates | None = None) -> ProjectProfile:
     """The profile of one project (its city and member state already selected)."""
     rates = money.latest_rates() if rates is None else rates
     return matchmaking.project_profile(
@@ -206,7 +203,7 @@ def _programmes_that_could_fit(project: ProjectProfile) -> Q:
 
 
 def _programme_profiles(
-    user: Actor, rates: Rates, project: ProjectProfile | None = None
+    user: Actor, rates: money.Rates, project: ProjectProfile | None = None
 ) -> list[PartnerProfile]:
     """The programmes ``user`` may see as partners: their eligibility, and what they can
     still award (in USD). Read as plain rows, straight from the cursor; with ``project``,
@@ -267,7 +264,7 @@ def project_for_matches(user: Actor, pk: int) -> Project | None:
 
 
 def matches_for_project(
-    user: Actor, project: Project, *, rates: Rates | None = None
+    user: Actor, project: Project, *, rates: money.Rates | None = None
 ) -> matchmaking.Ranking:
     """The organisations and programmes ``user`` may see that fit ``project``, best first
     (a ``Ranking``: a sequence whose text similarity is computed only for the partners the
@@ -282,7 +279,7 @@ def matches_for_project(
 
 
 def matches_for_organisation(
-    user: Actor, organisation: Organisation, *, rates: Rates | None = None
+    user: Actor, organisation: Organisation, *, rates: money.Rates | None = None
 ) -> matchmaking.Ranking:
     """The projects ``user`` may see that fit ``organisation``, best first (a ``Ranking``).
 

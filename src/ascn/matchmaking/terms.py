@@ -84,6 +84,6 @@ def refresh(project_ids: Iterable[int] | None = None, *, missing_only: bool = Fa
         with transaction.atomic(using=using):
             written += _write(pks[i : i + BATCH])
             index.renew(using, index.PROJECTS)
-    if not pks:
-        index.renew(using, index.PROJECTS)
+    if not pks:  # nothing rewritten, but a bulk load's changes to the projects themselves
+        index.renew(using, index.PROJECTS)  # (visibility, sample) still need a new token
     return written

@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from ascn.plans.models import ExchangeRate
 
 CENT = Decimal("0.01")
+# currency → the latest rate on record (``latest_rates``)
+Rates = dict[str, ExchangeRate]
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def to_usd(
     )
 
 
-def usd_amounts(rates: dict[str, ExchangeRate]) -> Callable[[Decimal, str], Decimal | None]:
+def usd_amounts(rates: Rates) -> Callable[[Decimal, str], Decimal | None]:
     """``to_usd(amount, currency, rates=rates).amount`` (None: no rate) as one function for
     converting thousands of amounts: the same arithmetic, without building the dated
     equivalent each time."""
@@ -71,10 +73,10 @@ def usd_amounts(rates: dict[str, ExchangeRate]) -> Callable[[Decimal, str], Deci
     return convert
 
 
-def latest_rates(on: dt.date | None = None) -> dict[str, ExchangeRate]:
+def latest_rates(on: dt.date | None = None) -> Rates:
     """The latest rate of every currency on or before ``on``, in one query."""
     on = on or dt.date.today()
-    rates: dict[str, ExchangeRate] = {}
+    rates: Rates = {}
     for rate in ExchangeRate.objects.filter(date__lte=on).order_by("currency", "-date"):
         rates.setdefault(rate.currency, rate)
     return rates
