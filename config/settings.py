@@ -198,6 +198,9 @@ ASCN_INVITATIONS_PER_HOUR = int(os.environ.get("ASCN_INVITATIONS_PER_HOUR", "30"
 # than N"), and how many entries of a type a word may have to be read as a plain list of ids.
 ASCN_COUNT_CAP = int(os.environ.get("ASCN_COUNT_CAP", "500"))
 ASCN_FEW_MATCHES = int(os.environ.get("ASCN_FEW_MATCHES", "500"))
+# The audit trail (a busy network writes a million entries): entries counted at most (beyond,
+# "more than N"; older ones are reached by the filters, dates first).
+ASCN_AUDIT_COUNT_CAP = int(os.environ.get("ASCN_AUDIT_COUNT_CAP", "10000"))
 # The client address (failed sign-ins): the number of reverse proxies in front of the app
 # server that each append the address they were reached from to X-Forwarded-For. 0 (the
 # default): REMOTE_ADDR, and X-Forwarded-For is ignored, since any client can send it.

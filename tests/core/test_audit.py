@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from ascn.accounts.services import token_create, user_create
@@ -225,6 +225,41 @@ def test_the_audit_api_pages_through_the_trail(trail):
     assert ids == sorted(ids, reverse=True)
     beyond = get_audit(trail, page=total + 1, page_size=2)
     assert beyond["items"] == []
+
+
+def test_a_trail_longer_than_the_cap_is_counted_up_to_it_and_still_paged(trail, settings):
+    # given a trail longer than the count's cap
+    total = AuditEntry.objects.count()
+    settings.ASCN_AUDIT_COUNT_CAP = 3
+    # when the Secretariat asks for it
+    first = get_audit(trail, page_size=2)
+    # then the count stops at the cap and says it is not all
+    assert (first["count"], first["count_exact"]) == (3, False)
+    # and every page is still served, beyond the cap too, newest first without a gap
+    pages = [get_audit(trail, page=n, page_size=2)["items"] for n in range(1, total // 2 + 2)]
+    ids = [item["id"] for page in pages for item in page]
+    assert ids == sorted(AuditEntry.objects.values_list("id", flat=True), reverse=True)
+    # and a filter that leaves fewer entries than the cap is counted exactly
+    hanoi = get_audit(trail, actor="cso-hanoi@roles.test")
+    assert (hanoi["count"], hanoi["count_exact"]) == (2, True)
+    # and a trail within the cap is counted exactly (each call above made the Secretariat a
+    # token: the trail grew)
+    settings.ASCN_AUDIT_COUNT_CAP = total + 100
+    body = get_audit(trail)
+    assert (body["count"], body["count_exact"]) == (AuditEntry.objects.count(), True)
+
+
+def test_the_audit_page_says_when_it_pages_only_the_newest(trail, text):
+    client = trail.session("secretariat")
+    total = AuditEntry.objects.count()
+    # a trail within the cap: its count, and a link to the oldest entries
+    shown = text(client.get("/audit/"))
+    assert f"{total} entries" in shown
+    # a trail beyond it: "more than", and the filters as the way to older entries
+    with override_settings(ASCN_AUDIT_COUNT_CAP=2):
+        shown = text(client.get("/audit/"))
+    assert "More than 2 entries: the newest 2 are paged here" in shown
+    assert "choose dates, a person or a kind of record to reach older ones" in shown
 
 
 @pytest.mark.parametrize(

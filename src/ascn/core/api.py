@@ -16,7 +16,7 @@ from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 
-from ascn.core.queries import CappedRows
+from ascn.core.queries import CappedRows, CountedUpTo
 
 
 def _reject_control_characters(value: Any) -> Any:
@@ -112,7 +112,7 @@ class PageNumber(PaginationBase):
 
     def paginate_queryset(
         self,
-        queryset: QuerySet[Any] | ShapedRows | list[Any],
+        queryset: QuerySet[Any] | ShapedRows | CountedUpTo | list[Any],
         pagination: Input,
         request: HttpRequest,
         **params: Any,
@@ -123,6 +123,9 @@ class PageNumber(PaginationBase):
             rows = CappedRows(queryset.queryset)
             items = [queryset.shape(row) for row in rows[window]]
             return {"items": items, "count": rows.count(), "count_exact": rows.count_exact}
+        if isinstance(queryset, CountedUpTo):
+            items = list(queryset[window])
+            return {"items": items, "count": queryset.count(), "count_exact": queryset.count_exact}
         count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         return {"items": list(queryset[window]), "count": count, "count_exact": True}
 
@@ -147,12 +150,13 @@ class CappedPageOut(Schema):
     count: int = Field(
         ...,
         description=f"Rows; when `count_exact` is false, at least this many (a list "
-        f"filtered by words counts at most {settings.ASCN_COUNT_CAP:,}; later pages still answer).",
+        f"filtered by words counts at most {settings.ASCN_COUNT_CAP:,}, the audit trail "
+        f"{settings.ASCN_AUDIT_COUNT_CAP:,}; later pages still answer).",
     )
     count_exact: bool = Field(
         ...,
-        description=f"False: more than {settings.ASCN_COUNT_CAP:,} rows match; add a word or a filter "
-        "to narrow them.",
+        description="False: more rows match than the list counts; add a word or a filter to "
+        "narrow them.",
     )
 
 
@@ -244,12 +248,21 @@ class AppRouter(Router):
     members only."""
 
     def page(
-        self, path: str, item: Any, summary: str, *, errors: Any = ERRORS_LIST, **options: Any
+        self,
+        path: str,
+        item: Any,
+        summary: str,
+        *,
+        errors: Any = ERRORS_LIST,
+        capped: bool = False,
+        **options: Any,
     ) -> Callable[[View], View]:
-        """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``), served
-        as ``read`` serves one record (``signed_in`` too)."""
+        """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``; with
+        ``capped``, a count that may stop at a cap: ``PageNumberCapped``), served as ``read``
+        serves one record (``signed_in`` too)."""
         read = self.read(path, list[item], summary, errors=errors, **options)
-        return lambda view: read(paginate(PageNumber)(view))
+        pages = PageNumberCapped if capped else PageNumber
+        return lambda view: read(paginate(pages)(view))
 
     def read(
         self,

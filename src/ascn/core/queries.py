@@ -83,6 +83,34 @@ class CappedRows:
         return page.prefetch_related(*lookups)
 
 
+class CountedUpTo:
+    """The rows of an ordered queryset whose order an index gives, counted up to ``cap``
+    (beyond, "more than ``cap``": ``count_exact`` is False) by a subquery that stops at
+    ``cap`` + 1 rows; pages are sliced as usual. For a long list that is paged, not searched:
+    the audit trail's 1,000,000 entries took 27 ms to count exactly on PostgreSQL and 12 ms
+    filtered by a kind of record, counted up to 10,000 about 1 ms (docs/benchmarks.md).
+    Paginates like a queryset, as ``CappedRows`` does."""
+
+    def __init__(self, rows: QuerySet[Any], cap: int):
+        self.rows = rows
+        self.cap = cap
+        self.count_exact = True
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            found = self.rows.order_by()[: self.cap + 1].count()
+            self.count_exact = found <= self.cap
+            self._count = min(found, self.cap)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> QuerySet[Any]:
+        return self.rows[window]
+
+
 def raw_rows_streamed(rows: QuerySet[Any], batch: int = 2_000) -> Iterator[tuple[Any, ...]]:
     """``raw_rows``, fetched ``batch`` rows at a time (a server-side cursor on PostgreSQL):
     for reads of every row of a large table, whose whole result would otherwise be held at

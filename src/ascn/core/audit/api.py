@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
@@ -11,8 +11,8 @@ from ninja import Field, Query, Schema
 from ascn.core.api import AppRouter, InputSchema, IsoDate
 from ascn.core.audit.queries import audit_entries
 from ascn.core.errors import PermissionDenied
-from ascn.core.models import AuditEntry
 from ascn.core.permissions import is_secretariat
+from ascn.core.queries import CountedUpTo
 
 router = AppRouter(tags=["audit"])
 
@@ -44,12 +44,14 @@ class AuditFilters(InputSchema):
     AuditEntryOut,
     "Audit entries, newest first (Secretariat only)",
     signed_in=True,
+    capped=True,
 )
-def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEntry]:
+def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> CountedUpTo:
     """The audit trail, newest first: who changed what, when, from which address, with the
     changed fields. Filter by actor, action prefix, object and dates. For the Secretariat
-    only (others get 403)."""
+    only (others get 403). Counted up to a cap, 10,000 entries by default (`count_exact`
+    false beyond it: later pages still answer; the filters reach older entries sooner)."""
     if not is_secretariat(request.user):
         raise PermissionDenied(_("The audit trail is for the Secretariat."))
 
-    return audit_entries(**filters.dict())
+    return CountedUpTo(audit_entries(**filters.dict()), settings.ASCN_AUDIT_COUNT_CAP)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import (
@@ -25,6 +26,7 @@ from ascn.core.audit.queries import CSV_COLUMNS, AuditFilterForm, audit_entries
 from ascn.core.audit.words import describe
 from ascn.core.models import AuditEntry
 from ascn.core.permissions import scopes_of
+from ascn.core.queries import CountedUpTo
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -52,7 +54,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = audit_entries(**(_filters(form) if form.is_bound and valid else {}))
     if not valid:
         entries = entries.none()
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    # counted up to a cap: the newest 10,000 are paged, the filters reach the older ones
+    rows: Any = CountedUpTo(entries, settings.ASCN_AUDIT_COUNT_CAP)  # sized, sliced: pageable
+    page = Paginator[AuditEntry](rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # the page's entries in people's words: kinds, actions and changes by their names
     describe(page.object_list)
     return render(
