@@ -228,12 +228,12 @@ def wrk(port: int, path: str, headers: dict[str, str], seconds: float) -> dict:
     }
 
 
-def start(port: int) -> subprocess.Popen:
+def start(port: int, cache_seconds: str | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         # Off unless the caller asks for it (``RESPONSE_CACHE_SECONDS=60 make bench``).
-        "RESPONSE_CACHE_SECONDS": os.environ.get("RESPONSE_CACHE_SECONDS", "0"),
+        "RESPONSE_CACHE_SECONDS": cache_seconds or os.environ.get("RESPONSE_CACHE_SECONDS", "0"),
         "DATABASE_POOL_SIZE": str(THREADS),
         **WEB_ENV,
     }
@@ -272,6 +272,36 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=20)
 
 
+def measure(port: int, proc: subprocess.Popen, case: ServerCase, person, log=print) -> dict:
+    """One case under wrk (after a warm-up), and the workers' memory once it is served."""
+    headers = headers_for(person)
+    path = case.path.format(org=getattr(person, "org_slug", ""))
+    row = {"name": case.name, "path": path, "who": case.who}
+    status, _ms = visit(port, path, headers)
+    if status != 200:
+        row["status"] = f"HTTP {status}" if isinstance(status, int) else str(status)
+        log(f"  server: {case.name} [{case.who}] — {row['status']}, not loaded")
+    else:
+        wrk(port, path, headers, WARM_SECONDS)
+        log(f"  server: {case.name} [{case.who}] for {LOAD_SECONDS:g} s…")
+        measured = wrk(port, path, headers, LOAD_SECONDS)
+        if measured["requests"]:
+            row.update(measured)
+        else:
+            row["status"] = f"no request done in {LOAD_SECONDS:g} s"
+    # The workers after this page kind (granian balances the connections over them),
+    # once they have finished what wrk left in flight.
+    row["settle_s"] = settle(workers_of(proc.pid))
+    row["rss_mb"] = [rss_mb(p) or 0 for p in workers_of(proc.pid)]
+    return row
+
+
+# With the anonymous response cache on, as production runs (``core/cache.py``): what a
+# visitor's list costs when it was asked for in the last minute and nothing was written since.
+CACHED_CASES = [CASES[0], CASES[2]]
+CACHED_SECONDS = "60"
+
+
 def run(people: dict | None = None, log=print) -> dict:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is missing: `make wrk` installs Debian's")
@@ -294,29 +324,17 @@ def run(people: dict | None = None, log=print) -> dict:
         for case in CASES:
             if case.who != "anonymous" and case.who not in people:
                 continue
-            person = people.get(case.who)
-            headers = headers_for(person)
-            path = case.path.format(org=getattr(person, "org_slug", ""))
-            row = {"name": case.name, "path": path, "who": case.who}
-            status, _ms = visit(port, path, headers)
-            if status != 200:
-                row["status"] = f"HTTP {status}" if isinstance(status, int) else str(status)
-                log(f"  server: {case.name} [{case.who}] — {row['status']}, not loaded")
-            else:
-                wrk(port, path, headers, WARM_SECONDS)
-                log(f"  server: {case.name} [{case.who}] for {LOAD_SECONDS:g} s…")
-                measured = wrk(port, path, headers, LOAD_SECONDS)
-                if measured["requests"]:
-                    row.update(measured)
-                else:
-                    row["status"] = f"no request done in {LOAD_SECONDS:g} s"
-            # The workers after this page kind (granian balances the connections over them),
-            # once they have finished what wrk left in flight.
-            row["settle_s"] = settle(workers_of(proc.pid))
-            row["rss_mb"] = [rss_mb(p) or 0 for p in workers_of(proc.pid)]
-            result["cases"].append(row)
+            result["cases"].append(measure(port, proc, case, people.get(case.who), log))
         result["respawned"] = sorted(set(workers_of(proc.pid)) - set(workers))
         result["main_rss_mb"] = rss_mb(proc.pid)
     finally:
         stop(proc)
+    if cache_seconds == "0":
+        # the same server again with the response cache on, for the anonymous list
+        port = free_port()
+        proc = start(port, CACHED_SECONDS)
+        try:
+            result["cached"] = [measure(port, proc, case, None, log) for case in CACHED_CASES]
+        finally:
+            stop(proc)
     return result
