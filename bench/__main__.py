@@ -16,7 +16,7 @@ PostgreSQL, printed as Markdown for ``docs/benchmarks.md``.
 
 Runs on its own SQLite database in ``var/bench/`` (never the demo's), or on PostgreSQL when
 ``BENCH_DATABASE_URL`` is set (its database name must contain "bench": it is emptied when
-the data set has to be rebuilt). Environment: ``BENCH_SCALE`` (default 1.0),
+the data set has to be rebuilt), with Redis as the shared cache when ``BENCH_REDIS_URL`` is set. Environment: ``BENCH_SCALE`` (default 1.0),
 ``BENCH_RUNS`` (100), ``BENCH_LOAD_SECONDS`` (10 per server case), ``BENCH_CONCURRENCY``
 (wrk's connections, default workers × threads), ``BENCH_REINDEX=1`` (rebuild the
 search index even if the marker says it is current), ``BENCH_SKIP_SERVER=1``,
@@ -56,6 +56,12 @@ if os.environ.get("BENCH_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
 else:
     os.environ.pop("DATABASE_URL", None)
+# The shared cache: Redis, as production runs (``BENCH_REDIS_URL``, e.g. redis://…/15, a
+# database of its own), else the file cache in the bench directory (the embedded default).
+if os.environ.get("BENCH_REDIS_URL"):
+    os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+else:
+    os.environ.pop("REDIS_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 os.environ.pop("DEBUG", None)

@@ -8,6 +8,7 @@ import sqlite3
 from importlib import metadata
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -43,10 +44,13 @@ def machine() -> str:
             db = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
     else:
         db = f"SQLite {sqlite3.sqlite_version} (WAL)"
+    backend = settings.CACHES["default"]["BACKEND"]
+    shared = "Redis" if "redis" in backend.lower() else "the file cache (no Redis)"
     return (
         f"{platform.machine()} {cpu}, {os.cpu_count()} cores, {ram}; Linux {platform.release()}; "
         f"Python {platform.python_version()}, Django {_version('django')}, "
-        f"granian {_version('granian')}; {db}"
+        f"granian {_version('granian')}; {db}; shared cache (rate limits, response cache): "
+        f"{shared}"
     )
 
 
