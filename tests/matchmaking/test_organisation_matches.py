@@ -442,6 +442,34 @@ def test_a_refresh_stopped_half_way_leaves_no_index_behind_its_rows(
     assert _same_as_the_full_list(user, adb)
 
 
+def test_a_write_that_changes_nothing_matchmaking_reads_keeps_the_index(roles, world, many):
+    # given every process's projects' index built under the current token
+    user, adb = roles.user("partner_adb"), queries.Organisation.objects.get(slug=ADB)
+    secretariat, hanoi = roles.user("secretariat"), world["hanoi"]
+    assert _same_as_the_full_list(user, adb)
+    token = match_index.token(which=match_index.PROJECTS)
+    # when a project's end date changes (nothing matchmaking reads)
+    hanoi = project_update(
+        actor=secretariat, project=hanoi, version=hanoi.version, period_end=dt.date(2031, 12, 31)
+    )
+    # then its row is not rewritten and the token stays: no process builds its index again
+    assert match_index.token(which=match_index.PROJECTS) == token
+    assert _same_as_the_full_list(user, adb)
+    # when its visibility changes (the row holds it)
+    hanoi = project_update(
+        actor=secretariat, project=hanoi, version=hanoi.version, visibility="draft"
+    )
+    # then the row follows, the token is new, and the matches with it
+    assert ProjectTerms.objects.get(project=hanoi).visibility == "draft"
+    assert match_index.token(which=match_index.PROJECTS) != token
+    assert hanoi.pk not in {m.project.id for m in queries.matches_for_organisation(user, adb)}
+    assert _same_as_the_full_list(user, adb)
+    # and a refresh of every project after them, with nothing changed, writes nothing
+    token = match_index.token(which=match_index.PROJECTS)
+    assert match_terms.refresh() == 0
+    assert match_index.token(which=match_index.PROJECTS) == token
+
+
 def test_a_profile_too_empty_to_match_shows_what_to_fill_in(roles, world):
     # given the Asian Development Bank with only its countries published
     adb = queries.Organisation.objects.get(slug="asian-development-bank")

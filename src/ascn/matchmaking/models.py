@@ -25,10 +25,11 @@ class ProjectTerms(models.Model):
     """What matchmaking reads of a project, in one narrow row: its member state, status,
     instruments sought (`` loan grant ``), budget and funding secured, focus areas
     (`` code code ``) and the normalised terms of its title and description
-    (`` term term ``, ``partners.keys.wrap``). Derived: kept current by
-    ``matchmaking.subscribers`` after every write announced about a project, a city or a
-    focus area, and filled after bulk loads by ``manage.py refresh_match_terms`` (a project
-    without its row is not matched to organisations until then)."""
+    (`` term term ``, ``partners.keys.wrap``), and its visibility and sample flag. Derived:
+    kept current by ``matchmaking.subscribers`` after every write announced about a project,
+    a city or a focus area, and filled after bulk loads by ``manage.py refresh_match_terms``
+    (a project without its row is not matched to organisations until then). A row is
+    written only when one of these changed (``matchmaking.terms.refresh``)."""
 
     project = models.OneToOneField(
         "plans.Project",
@@ -44,6 +45,9 @@ class ProjectTerms(models.Model):
     funding_secured = models.DecimalField(default=0, **MONEY)
     focus_areas = models.TextField(blank=True, default="")  # `` code code ``
     terms = models.TextField(blank=True, default="")  # `` term term ``
+    # the project's own, copied: who may see it (``project_index``), whether it is sample data
+    visibility = models.CharField(max_length=10, default="")
+    sample = models.BooleanField(default=False)
 
     class Meta:
         # An organisation's candidates: its countries × its stages, read from the index.

@@ -11,10 +11,11 @@ them, text part included, are a few array operations (``candidates``: a few ms),
 the candidates that could be on the page are read and scored exactly (``scoring.match``).
 
 Exactness, as the organisations' index (``matchmaking.index``): a token (the stamp row
-``index.PROJECTS``) that every write to a project's matchmaking row renews in the write's
+``index.PROJECTS``) that every change to a project's matchmaking row renews in the write's
 own transaction (``matchmaking.terms.refresh``, which every announced write to a project,
-its city or its focus areas calls, and ``refresh_match_terms`` after bulk loads), and a
-project's deletion too. A request reads the token first and uses the index only if it was
+its city or its focus areas calls, and ``refresh_match_terms`` after bulk loads; it writes,
+and renews, only when the row changed: the row holds all the index reads), and a project's
+deletion too. A request reads the token first and uses the index only if it was
 built under that token and at the exchange rates of the request (the gaps are converted at
 them), else builds it again.
 
@@ -51,8 +52,8 @@ from ascn.plans.permissions import project_policy
 if TYPE_CHECKING:
     from ascn.core.types import Actor
 
-# The columns read of every project: its matchmaking row's, and the project's own flags.
-COLUMNS = ["project_id", *match_terms.FIELDS, "project__sample", "project__visibility"]
+# The columns read of every project: its matchmaking row's (the project's flags included).
+COLUMNS = ["project_id", *match_terms.FIELDS]
 # currency → USD per unit, as the gaps were converted
 RatesKey = tuple[tuple[str, Decimal], ...]
 

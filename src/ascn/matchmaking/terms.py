@@ -4,8 +4,11 @@ scanning projects, joining their focus areas and tokenising their texts on every
 
 ``refresh`` recomputes the rows of some projects (or of all); ``matchmaking.subscribers``
 calls it after every write announced about a project or a focus area, and
-``manage.py refresh_match_terms`` after bulk loads (which announce nothing). Each refresh
-renews the token of the projects' in-memory index (``matchmaking.project_index``).
+``manage.py refresh_match_terms`` after bulk loads (which announce nothing). It writes only
+the rows that changed, and renews the token of the projects' in-memory index
+(``matchmaking.project_index``) only when it wrote one: a write to a project that changes
+nothing matchmaking reads (a milestone, a contact, a document) leaves every worker's index
+as it is.
 """
 
 from __future__ import annotations
@@ -37,10 +40,13 @@ FIELDS = [
     "funding_secured",
     "focus_areas",
     "terms",
+    "sample",
+    "visibility",
 ]
 
 
 def _write(pks: list[int]) -> int:
+    """Write the rows of ``pks`` that are new or differ from the stored ones: how many."""
     areas: dict[int, list[str]] = defaultdict(list)
     through = Project.focus_areas.through.objects.filter(project_id__in=pks)
     for pk, code in through.values_list("project_id", "focusarea__code").order_by():
@@ -57,18 +63,26 @@ def _write(pks: list[int]) -> int:
             funding_secured=p.funding_secured,
             focus_areas=keys.wrap(areas.get(p.pk, ())),
             terms=keys.wrap(project_terms(p.title, p.description)),
+            visibility=p.visibility,
+            sample=p.sample,
         )
         for p in projects.order_by()
     ]
+    stored = ProjectTerms.objects.filter(project_id__in=pks).values_list("project_id", *FIELDS)
+    before = {pk: values for pk, *values in stored.order_by()}
+    changed = [
+        row for row in rows if before.get(row.project_id) != [getattr(row, f) for f in FIELDS]
+    ]
     ProjectTerms.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["project"], update_fields=FIELDS
+        changed, update_conflicts=True, unique_fields=["project"], update_fields=FIELDS
     )
-    return len(rows)
+    return len(changed)
 
 
 def refresh(project_ids: Iterable[int] | None = None, *, missing_only: bool = False) -> int:
     """Recompute the stored rows of ``project_ids`` (all projects when None; with
-    ``missing_only``, only those without a row). Returns how many were written."""
+    ``missing_only``, only those without a row) and write those that changed. Returns how
+    many were written."""
     projects = Project.objects.all()
     if project_ids is not None:
         projects = projects.filter(pk__in=list(project_ids))
@@ -78,12 +92,12 @@ def refresh(project_ids: Iterable[int] | None = None, *, missing_only: bool = Fa
     using = router.db_for_write(ProjectTerms)
     written = 0
     for i in range(0, len(pks), BATCH):
-        # each batch commits with a new token: every process's index of these rows is out
-        # of date (``matchmaking.project_index``) the moment they change, even if a long
-        # refresh stops half-way
+        # a batch that changed rows commits with a new token: every process's index of these
+        # rows is out of date (``matchmaking.project_index``) the moment they change, even if
+        # a long refresh stops half-way
         with transaction.atomic(using=using):
-            written += _write(pks[i : i + BATCH])
-            index.renew(using, index.PROJECTS)
-    if not pks:  # nothing rewritten, but a bulk load's changes to the projects themselves
-        index.renew(using, index.PROJECTS)  # (visibility, sample) still need a new token
+            batch = _write(pks[i : i + BATCH])
+            if batch:
+                index.renew(using, index.PROJECTS)
+        written += batch
     return written
