@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-from ninja import Schema
 from openapi_spec_validator import validate
+from pydantic import BaseModel
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -215,10 +215,11 @@ def test_every_example_fits_its_schema_and_its_model(name):
         models[name].model_validate(example)
 
 
-def _schema_classes() -> list[type[Schema]]:
-    """The platform's own schemas (apps and config), every generation of subclasses."""
-    found: list[type[Schema]] = []
-    todo = [Schema]
+def _schema_classes() -> list[type[BaseModel]]:
+    """The platform's own schemas (apps and config: ninja's ``Schema`` and the plain pydantic
+    models of ``core.api.PlainOut``), every generation of subclasses."""
+    found: list[type[BaseModel]] = []
+    todo: list[type[BaseModel]] = [BaseModel]
     while todo:
         for cls in todo.pop().__subclasses__():
             todo.append(cls)

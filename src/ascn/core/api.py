@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import BeforeValidator, ConfigDict, WithJsonSchema, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 
 from ascn.core.queries import CappedRows, CountedUpTo
 
@@ -130,7 +130,17 @@ class PageNumber(PaginationBase):
         return {"items": list(queryset[window]), "count": count, "count_exact": True}
 
 
-class SourceOut(Schema):
+class PlainOut(BaseModel):
+    """A part of an answer that the API module shapes itself (a dict, or an object with the
+    fields as attributes), validated by pydantic alone. Ninja's ``Schema`` first wraps every
+    value in its Django getter (for model instances, managers, files): in a page of 50
+    projects that wrapping was a fifth of the Python time. Use ``Schema`` where a model
+    instance is handed over as it is."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class SourceOut(PlainOut):
     """A published source of a real record (``core.sources``)."""
 
     title: str

@@ -1,14 +1,15 @@
-"""The shapes of the matchmaking API's requests and answers (django-ninja schemas)."""
+"""The shapes of the matchmaking API's answers: built as dicts by ``matchmaking.api``
+(``core.api.PlainOut``)."""
 
 from typing import Literal
 
-from ninja import Schema
 from pydantic import Field
 
+from ascn.core.api import PlainOut
 from ascn.plans.schemas import MoneyOut
 
 
-class MatchedProjectOut(Schema):
+class MatchedProjectOut(PlainOut):
     id: int
     title: str
     city: str
@@ -21,13 +22,13 @@ class MatchedProjectOut(Schema):
     url: str
 
 
-class ProjectMatchOut(Schema):
+class ProjectMatchOut(PlainOut):
     project: MatchedProjectOut
     score: float = Field(..., ge=0, le=100)
     reasons: list[str]
 
 
-class PartnerMatchOut(Schema):
+class PartnerMatchOut(PlainOut):
     type: Literal["organisation", "programme"]
     slug: str
     name: str

@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ascn.core.api import InputSchema, IsoDate, Keep, SourceOut, example
+from ascn.core.api import InputSchema, IsoDate, Keep, PlainOut, SourceOut, example
 from ascn.core.visibility import Visibility
 from ascn.network import framework
 from ascn.plans import codelists
@@ -29,12 +29,12 @@ class MoneyIn(InputSchema):
     currency: str = Field(..., pattern=r"^[A-Z]{3}$", description="ISO 4217")
 
 
-class MoneyOut(Schema):
+class MoneyOut(PlainOut):
     amount: str
     currency: str
 
 
-class UsdOut(Schema):
+class UsdOut(PlainOut):
     amount: str
     currency: Literal["USD"] = "USD"
     rate: str = Field(..., description="USD per unit of the budget's currency")
@@ -120,12 +120,12 @@ class ProjectPatch(InputSchema):
     visibility: VisibilityCode = Keep()
 
 
-class CodeName(Schema):
+class CodeName(PlainOut):
     code: str
     name: str
 
 
-class ReadinessSummary(Schema):
+class ReadinessSummary(PlainOut):
     score: int | None
     level: ReadinessCode | None
 
@@ -156,7 +156,7 @@ class DocumentOut(Schema):
     url: str
 
 
-class CityRecordOut(Schema):
+class CityRecordOut(PlainOut):
     """What a project and an action plan both begin with: the record and its city."""
 
     id: int
