@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -468,6 +470,41 @@ def test_a_write_that_changes_nothing_matchmaking_reads_keeps_the_index(roles, w
     token = match_index.token(which=match_index.PROJECTS)
     assert match_terms.refresh() == 0
     assert match_index.token(which=match_index.PROJECTS) == token
+
+
+def test_a_page_of_matches_reads_its_projects_in_a_fixed_number_of_queries(roles, world, many):
+    # given ADB's partner member, and ADB's matches with few rows, then with many more
+    page, api = f"/organisations/{ADB}/matches/", f"{API}/organisations/{ADB}/matches"
+    member, bearer = roles.session("partner_adb"), roles.bearer("partner_adb")
+
+    def counted(client, url) -> tuple[int, int]:
+        client.get(url)  # the index built (once per write), the session's first request
+        with CaptureQueriesContext(connection) as queries_run:
+            response = client.get(url)
+        assert response.status_code == 200
+        rows = response.content.decode().count("/projects/")
+        return len(queries_run), rows
+
+    client_few = [counted(member, page), counted(bearer, api)]
+    for i in range(12):
+        factories.project(
+            roles.user("cso_hanoi"),
+            city="hanoi",
+            title=f"Flood gates {i}",
+            visibility="public",
+            description=TEXTS[0],
+            status="preparation",
+            focus_areas=["quality-environment"],
+            budget="2000000",
+            currency="USD",
+        )
+    client_many = [counted(member, page), counted(bearer, api)]
+    # then each answer shows more projects with the same number of queries (no query a row)
+    for (few_queries, few_rows), (many_queries, many_rows) in zip(
+        client_few, client_many, strict=True
+    ):
+        assert many_rows > few_rows
+        assert many_queries == few_queries
 
 
 def test_a_profile_too_empty_to_match_shows_what_to_fill_in(roles, world):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import F, FloatField, Prefetch, Q
+from django.db.models import F, FloatField, Q
 from django.db.models.functions import Cast
 
 from ascn.core.queries import raw_rows
@@ -335,10 +335,28 @@ def with_partner_flags(matches: Iterable[Match]) -> list[Match]:
     return list(matches)
 
 
+# What a row of matches shows of its project (the API's, the pages'): the rest of a project
+# (its texts, their translations, its locations and sources) is not read.
+ROW_FIELDS = [
+    "title",
+    "status",
+    "budget_amount",
+    "budget_currency",
+    "funding_secured",
+    "financing_sought",
+    "sample",
+    "visibility",
+    "city__slug",
+    "city__name",
+    "city__member_state__code",
+    "city__member_state__name",
+]
+
+
 def projects_by_id(ids: list[int]) -> dict[int, Project]:
     """The projects of one page of matches, with what their rows show."""
     projects = Project.objects.filter(pk__in=ids).select_related("city__member_state")
-    return {p.pk: p for p in projects.prefetch_related(Prefetch("focus_areas"))}
+    return {p.pk: p for p in projects.only(*ROW_FIELDS)}
 
 
 def organisations_by_id(ids: list[int]) -> dict[int, Organisation]:
