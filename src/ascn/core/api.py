@@ -258,21 +258,13 @@ class AppRouter(Router):
     members only."""
 
     def page(
-        self,
-        path: str,
-        item: Any,
-        summary: str,
-        *,
-        errors: Any = ERRORS_LIST,
-        capped: bool = False,
-        **options: Any,
+        self, path: str, item: Any, summary: str, *, errors: Any = ERRORS_LIST, **options: Any
     ) -> Callable[[View], View]:
-        """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``; with
-        ``capped``, a count that may stop at a cap: ``PageNumberCapped``), served as ``read``
-        serves one record (``signed_in`` too)."""
+        """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``), served
+        as ``read`` serves one record (``signed_in`` too). A list whose count may stop at a
+        cap is read with ``PageNumberCapped`` (the projects, the audit trail)."""
         read = self.read(path, list[item], summary, errors=errors, **options)
-        pages = PageNumberCapped if capped else PageNumber
-        return lambda view: read(paginate(pages)(view))
+        return lambda view: read(paginate(PageNumber)(view))
 
     def read(
         self,

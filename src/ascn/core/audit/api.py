@@ -7,8 +7,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
+from ninja.pagination import paginate
 
-from ascn.core.api import AppRouter, InputSchema, IsoDate
+from ascn.core.api import ERRORS_LIST, AppRouter, InputSchema, IsoDate, PageNumberCapped
 from ascn.core.audit.queries import audit_entries
 from ascn.core.errors import PermissionDenied
 from ascn.core.permissions import is_secretariat
@@ -39,13 +40,14 @@ class AuditFilters(InputSchema):
     until: IsoDate | None = None
 
 
-@router.page(
+@router.read(
     "/audit",
-    AuditEntryOut,
+    list[AuditEntryOut],
     "Audit entries, newest first (Secretariat only)",
+    errors=ERRORS_LIST,
     signed_in=True,
-    capped=True,
 )
+@paginate(PageNumberCapped)
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> CountedUpTo:
     """The audit trail, newest first: who changed what, when, from which address, with the
     changed fields. Filter by actor, action prefix, object and dates. For the Secretariat
