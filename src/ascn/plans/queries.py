@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
@@ -44,7 +44,11 @@ def projects_for(
     status: str | None = None,
     readiness: str | None = None,
     q: str | None = None,
+    outcomes: bool = True,
 ) -> QuerySet[Project]:
+    """The projects ``user`` may see, filtered, most recently updated first, with their city
+    and focus areas (and their outcomes, unless ``outcomes`` is False: a page that does not
+    show them)."""
     qs = project_policy.visible(user, Project.objects.all())
     if country:
         # The member state's cities, read first: ``city_id IN (…)`` walks the (city,
@@ -79,12 +83,14 @@ def projects_for(
         # A common word is tested row by row as the list is walked newest first
         # (search.narrowed_to); the page counts it up to a cap (CappedRows).
         qs = search.narrowed_to("project", q, qs)
+    related: list[Prefetch[Any, Any, Any]] = [
+        Prefetch("focus_areas", queryset=FocusArea.objects.only("code", "name"))
+    ]
+    if outcomes:
+        related.append(Prefetch("outcomes", queryset=Outcome.objects.only("code", "name")))
     return (
         qs.select_related("city__member_state")
-        .prefetch_related(
-            Prefetch("focus_areas", queryset=FocusArea.objects.only("code", "name")),
-            Prefetch("outcomes", queryset=Outcome.objects.only("code", "name")),
-        )
+        .prefetch_related(*related)
         .order_by("-updated_at", "-id")
     )
 

@@ -46,10 +46,19 @@ def _money(amount: Decimal, currency: str, rate=None) -> dict:
     return {"amount": amount, "currency": currency, "usd": in_usd(amount, rate) if rate else None}
 
 
+# What a row of the projects page does not show, left unread (texts, JSON lists).
+UNSHOWN = ["description", "locations", "sources", "sdg_targets", "sectors", "contacts"]
+
+
+def _listed(user, **filters):
+    """The projects page's rows: without the outcomes and the fields a row does not show."""
+    return queries.projects_for(user, outcomes=False, **filters).defer(*UNSHOWN)
+
+
 @require_GET
 def project_list(request):
     form = ProjectFilterForm(request.GET or None)
-    page, status = filtered_page(request, form, queries.projects_for, capped_by="q")
+    page, status = filtered_page(request, form, _listed, capped_by="q")
     rates = money.latest_rates()
     rows = []
     for project in page.object_list:
