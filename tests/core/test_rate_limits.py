@@ -179,9 +179,17 @@ def _redis_answers() -> bool:
         return False
 
 
-@pytest.mark.parametrize("backend", ["locmem", "redis"])
-def test_concurrent_requests_each_get_their_own_number(settings, backend):
-    # given the cache the workers share (Redis in production)
+@pytest.mark.parametrize("backend", ["locmem", "filebased", "redis"])
+def test_concurrent_requests_each_get_their_own_number(settings, backend, tmp_path):
+    # given the cache the workers share (Redis in production; on one machine without Redis,
+    # the file cache in var/)
+    if backend == "filebased":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
     if backend == "redis":
         if not _redis_answers():
             pytest.skip("no Redis at " + REDIS_URL)

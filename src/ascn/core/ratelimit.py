@@ -28,16 +28,20 @@ write, not atomic) or two counters and an estimate, and the burst is bounded and
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
@@ -113,6 +117,23 @@ def _digest(ident: str) -> str:
     return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
 
+@contextmanager
+def _one_count_at_a_time() -> Iterator[None]:
+    """Around a count in the file cache, an exclusive lock on a file beside it: the file
+    cache's ``add`` and ``incr`` read a file and then write it, so two workers counting at
+    once both got the same number (a client slipped past its limit). ``fcntl.flock`` holds
+    every worker of the machine, the only one the file cache serves. Redis counts with its
+    atomic ``INCR``, and the in-process cache under its own lock: no lock is taken."""
+    if not isinstance(caches["default"], FileBasedCache):
+        yield
+        return
+    location = Path(settings.CACHES["default"]["LOCATION"])
+    location.mkdir(parents=True, exist_ok=True)  # the cache makes it on its first write
+    with (location / "ratelimit.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
+
+
 def hit(policy: str, ident: str, rate: Rate, *, now: float | None = None) -> Count:
     """Count one request of ``ident`` under ``policy`` and say where it stands (atomic in the
     shared cache: concurrent requests on any worker each get their own number)."""
@@ -123,10 +144,11 @@ def hit(policy: str, ident: str, rate: Rate, *, now: float | None = None) -> Cou
     ends = (number + 1) * rate.window - offset
     reset = max(1, math.ceil(ends - now))
     key = f"ratelimit:{policy}:{digest}:{rate.window}:{number}"
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the window's first request (or its counter just expired)
-        used = 1 if cache.add(key, 1, timeout=reset + 1) else cache.incr(key)
+    with _one_count_at_a_time():
+        try:
+            used = cache.incr(key)
+        except ValueError:  # the window's first request (or its counter just expired)
+            used = 1 if cache.add(key, 1, timeout=reset + 1) else cache.incr(key)
     return Count(policy, rate, used, reset)
 
 
