@@ -123,11 +123,10 @@ class PageNumber(PaginationBase):
             rows = CappedRows(queryset.queryset)
             items = [queryset.shape(row) for row in rows[window]]
             return {"items": items, "count": rows.count(), "count_exact": rows.count_exact}
-        if isinstance(queryset, CountedUpTo):
-            items = list(queryset[window])
-            return {"items": items, "count": queryset.count(), "count_exact": queryset.count_exact}
         count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
-        return {"items": list(queryset[window]), "count": count, "count_exact": True}
+        # a CountedUpTo knows, once counted, whether the count stopped at its cap
+        exact = getattr(queryset, "count_exact", True)
+        return {"items": list(queryset[window]), "count": count, "count_exact": exact}
 
 
 class PlainOut(BaseModel):
