@@ -179,10 +179,11 @@ def _redis_answers() -> bool:
         return False
 
 
-@pytest.mark.parametrize("backend", ["locmem", "filebased", "redis"])
-def test_concurrent_requests_each_get_their_own_number(settings, backend, tmp_path):
-    # given the cache the workers share (Redis in production; on one machine without Redis,
-    # the file cache in var/)
+@pytest.fixture(params=["locmem", "filebased", "redis"])
+def shared_cache(request, settings, tmp_path):
+    """The cache the workers share: Redis in production, the file cache in var/ on one
+    machine without Redis (and the in-process one of the tests)."""
+    backend = request.param
     if backend == "filebased":
         settings.CACHES = {
             "default": {
@@ -200,6 +201,18 @@ def test_concurrent_requests_each_get_their_own_number(settings, backend, tmp_pa
                 "KEY_PREFIX": f"ratelimit-test-{os.getpid()}-{time.time_ns()}",
             }
         }
+    return backend
+
+
+def _at_once(work, threads: int = 8) -> None:
+    started = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+
+
+def test_concurrent_requests_each_get_their_own_number(shared_cache):
     rate = ratelimit.Rate(1000, 60)
     now = time.time()  # one moment for all: every request falls in the same window
     seen: list[int] = []
@@ -212,13 +225,25 @@ def test_concurrent_requests_each_get_their_own_number(settings, backend, tmp_pa
                 seen.append(used)
 
     # when 8 workers count 50 requests each at the same time
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _at_once(worker)
     # then no count was lost and none was given twice
     assert sorted(seen) == list(range(1, 401))
+
+
+def test_once_per_lets_one_of_many_at_once_through(shared_cache):
+    # when 8 workers claim the same action for the same address 20 times at the same moment
+    claims: list[bool] = []
+    lock = threading.Lock()
+
+    def worker():
+        for n in range(20):
+            claimed = ratelimit.once_per("test", f"someone-{n}@example.org", 60)
+            with lock:
+                claims.append(claimed)
+
+    _at_once(worker)
+    # then each address was claimed exactly once
+    assert claims.count(True) == 20
 
 
 def test_the_openapi_description_documents_the_limits():

@@ -118,18 +118,23 @@ def _digest(ident: str) -> str:
 
 
 @contextmanager
-def _one_count_at_a_time() -> Iterator[None]:
-    """Around a count in the file cache, an exclusive lock on a file beside it: the file
-    cache's ``add`` and ``incr`` read a file and then write it, so two workers counting at
-    once both got the same number (a client slipped past its limit). ``fcntl.flock`` holds
-    every worker of the machine, the only one the file cache serves. Redis counts with its
-    atomic ``INCR``, and the in-process cache under its own lock: no lock is taken."""
+def _one_at_a_time() -> Iterator[None]:
+    """Around a count or a first claim in the file cache, an exclusive lock on a file beside
+    it: the file cache's ``add`` and ``incr`` read a file and then write it, so two workers
+    counting at once both got the same number (a client slipped past its limit), and two
+    could both claim the same ``once_per``. ``fcntl.flock`` holds every worker of the
+    machine, the only one the file cache serves. Redis has its atomic ``INCR`` and ``SET NX``,
+    and the in-process cache its own lock: no lock is taken."""
     if not isinstance(caches["default"], FileBasedCache):
         yield
         return
-    location = Path(settings.CACHES["default"]["LOCATION"])
-    location.mkdir(parents=True, exist_ok=True)  # the cache makes it on its first write
-    with (location / "ratelimit.lock").open("a") as lock:
+    path = Path(settings.CACHES["default"]["LOCATION"]) / "ratelimit.lock"
+    try:
+        lock = path.open("a")
+    except FileNotFoundError:  # the cache makes its directory on its first write
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = path.open("a")
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
         yield
 
@@ -144,7 +149,7 @@ def hit(policy: str, ident: str, rate: Rate, *, now: float | None = None) -> Cou
     ends = (number + 1) * rate.window - offset
     reset = max(1, math.ceil(ends - now))
     key = f"ratelimit:{policy}:{digest}:{rate.window}:{number}"
-    with _one_count_at_a_time():
+    with _one_at_a_time():
         try:
             used = cache.incr(key)
         except ValueError:  # the window's first request (or its counter just expired)
@@ -157,7 +162,8 @@ def once_per(scope: str, ident: str, seconds: int) -> bool:
     at most one action per ``ident`` per period, whichever worker asks."""
     if seconds <= 0:
         return True
-    return bool(cache.add(f"once:{scope}:{_digest(ident)}", 1, timeout=seconds))
+    with _one_at_a_time():
+        return bool(cache.add(f"once:{scope}:{_digest(ident)}", 1, timeout=seconds))
 
 
 def api_client(request: HttpRequest) -> tuple[str, str, str]:
