@@ -128,6 +128,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with <select> menus written in Python (ascn.core.renderers)
+FORM_RENDERER = "ascn.core.renderers.Renderer"
 
 # Database: embedded SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set.
 # Connections (docs/operations.md, "Connections"): on PostgreSQL a bounded pool per process

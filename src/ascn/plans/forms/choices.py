@@ -274,8 +274,9 @@ def document_type_choices() -> list[tuple[str, Any]]:
 def city_choices(cities) -> list[tuple[str, Any]]:
     """Cities grouped by member state, for a <select> with <optgroup>s."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for city in cities.select_related("member_state").order_by("member_state__name", "name"):
-        groups.setdefault(city.member_state.name, []).append((city.slug, city.name))
+    rows = cities.order_by("member_state__name", "name")
+    for state, slug, name in rows.values_list("member_state__name", "slug", "name"):
+        groups.setdefault(state, []).append((slug, name))
     return list(groups.items())
 
 
