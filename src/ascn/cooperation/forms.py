@@ -10,8 +10,8 @@ from ascn.cooperation.models import CaseStudy, CityPartnership, FlagReason
 from ascn.cooperation.services import FLAG_NOTE_MAX, MAX_POST_CHARS, PARTNERSHIP_FIELDS
 from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
 from ascn.core.visibility import Visibility
-from ascn.network.forms import CityChoiceField
-from ascn.network.models import City, FocusArea
+from ascn.network.forms import CityChoiceField, any_city_field
+from ascn.network.models import FocusArea
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 
@@ -91,12 +91,10 @@ class PartnershipForm(VersionedForm):
     FIELDS = tuple(PARTNERSHIP_FIELDS)
 
     city = CityChoiceField(label=_("ASCN city"), queryset=None, to_field_name="slug")
-    partner_city = CityChoiceField(
-        label=_("Partner city, when it is an ASCN city"),
-        queryset=City.objects.select_related("member_state").order_by("name"),
-        to_field_name="slug",
-        required=False,
+    partner_city = any_city_field(
+        _("Partner city, when it is an ASCN city"),
         empty_label=_("Not an ASCN city"),
+        to_field_name="slug",
     )
     partner_name = line_field(
         _("Partner city"),
@@ -186,13 +184,7 @@ class CaseStudyForm(VersionedForm):
         queryset=FocusArea.objects.order_by("position"),
         to_field_name="code",
     )
-    city = CityChoiceField(
-        label=_("City"),
-        queryset=City.objects.select_related("member_state").order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("None"),
-    )
+    city = any_city_field(_("City"), empty_label=_("None"), to_field_name="slug")
     provider = line_field(
         _("Provider organisation in the network"),
         max_length=200,
