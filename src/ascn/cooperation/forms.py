@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ascn.cooperation.models import CaseStudy, CityPartnership, FlagReason
+from ascn.cooperation.models import FlagReason
 from ascn.cooperation.services import FLAG_NOTE_MAX, MAX_POST_CHARS, PARTNERSHIP_FIELDS
 from ascn.core.forms import SourceRowsField, date_field, line_field, sent_values, text_field
 from ascn.core.visibility import Visibility
-from ascn.network.forms import CityChoiceField
-from ascn.network.models import City, FocusArea
+from ascn.network.forms import CityChoiceField, any_city_field
+from ascn.network.models import FocusArea
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 
@@ -70,6 +70,8 @@ class VersionedForm(forms.Form):
     """A form that edits a record: it carries the version the person read (409 when stale)."""
 
     FIELDS: tuple[str, ...] = ()
+    # The related records among FIELDS, each shown in the form by one of its fields (its code).
+    SHOWN_BY: ClassVar[dict[str, str]] = {}
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -83,20 +85,35 @@ class VersionedForm(forms.Form):
             {name: self.cleaned_data.get(name) for name in self.FIELDS if name in self.fields}
         )
 
+    @classmethod
+    def initial_from(cls, record: Any) -> dict[str, Any]:
+        values = cls._shown({name: getattr(record, name) for name in cls.FIELDS})
+        return {**values, "version": record.version}
+
+    def as_shown(self) -> dict[str, Any]:
+        """The fields as sent, written as ``initial_from`` writes the saved ones."""
+        return self._shown(self.service_values())
+
+    @classmethod
+    def _shown(cls, values: dict[str, Any]) -> dict[str, Any]:
+        for name, code in cls.SHOWN_BY.items():
+            if name in values:
+                values[name] = getattr(values[name], code) if values[name] else None
+        return values
+
 
 class PartnershipForm(VersionedForm):
     """Record or edit a twinning; the city menu holds only the cities the person may speak
     for, and a partnership's ASCN city stays what it was recorded with."""
 
     FIELDS = tuple(PARTNERSHIP_FIELDS)
+    SHOWN_BY = {"city": "slug", "partner_city": "slug"}
 
     city = CityChoiceField(label=_("ASCN city"), queryset=None, to_field_name="slug")
-    partner_city = CityChoiceField(
-        label=_("Partner city, when it is an ASCN city"),
-        queryset=City.objects.select_related("member_state").order_by("name"),
-        to_field_name="slug",
-        required=False,
+    partner_city = any_city_field(
+        _("Partner city, when it is an ASCN city"),
         empty_label=_("Not an ASCN city"),
+        to_field_name="slug",
     )
     partner_name = line_field(
         _("Partner city"),
@@ -133,29 +150,6 @@ class PartnershipForm(VersionedForm):
             values.pop("visibility", None)  # not sent: a draft when new, unchanged when edited
         return values
 
-    @staticmethod
-    def initial_from(partnership: CityPartnership) -> dict[str, Any]:
-        return {
-            "partner_city": partnership.partner_city.slug if partnership.partner_city else None,
-            "partner_name": partnership.partner_name,
-            "partner_country": partnership.partner_country,
-            "purpose": partnership.purpose,
-            "start_date": partnership.start_date,
-            "end_date": partnership.end_date,
-            "outcomes": partnership.outcomes,
-            "source": partnership.source,
-            "sources": partnership.sources,
-            "visibility": partnership.visibility,
-            "version": partnership.version,
-        }
-
-    def as_shown(self) -> dict[str, Any]:
-        """The fields as sent, written as ``initial_from`` writes the saved ones."""
-        data = self.service_values()
-        data.pop("city", None)
-        data["partner_city"] = data["partner_city"].slug if data.get("partner_city") else None
-        return data
-
 
 class EndPartnershipForm(forms.Form):
     end_date = date_field(_("Ended on"), required=True)
@@ -179,6 +173,7 @@ class CaseStudyForm(VersionedForm):
         "sources",
         "visibility",
     )
+    SHOWN_BY = {"focus_area": "code", "city": "slug", "provider": "name"}
 
     title = forms.CharField(label=_("Title"), max_length=200)
     focus_area = FocusAreaChoiceField(
@@ -186,13 +181,7 @@ class CaseStudyForm(VersionedForm):
         queryset=FocusArea.objects.order_by("position"),
         to_field_name="code",
     )
-    city = CityChoiceField(
-        label=_("City"),
-        queryset=City.objects.select_related("member_state").order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("None"),
-    )
+    city = any_city_field(_("City"), empty_label=_("None"), to_field_name="slug")
     provider = line_field(
         _("Provider organisation in the network"),
         max_length=200,
@@ -231,27 +220,3 @@ class CaseStudyForm(VersionedForm):
                 % {"text": text, "codes": ", ".join(o.slug for o in found)}
             )
         return found[0]
-
-    @staticmethod
-    def initial_from(study: CaseStudy) -> dict[str, Any]:
-        return {
-            "title": study.title,
-            "focus_area": study.focus_area.code,
-            "city": study.city.slug if study.city else None,
-            "provider": study.provider.name if study.provider else "",
-            "provider_name": study.provider_name,
-            "problem": study.problem,
-            "solution": study.solution,
-            "results": study.results,
-            "source": study.source,
-            "sources": study.sources,
-            "visibility": study.visibility,
-            "version": study.version,
-        }
-
-    def as_shown(self) -> dict[str, Any]:
-        data = self.service_values()
-        data["focus_area"] = data["focus_area"].code if data.get("focus_area") else None
-        data["city"] = data["city"].slug if data.get("city") else None
-        data["provider"] = data["provider"].name if data.get("provider") else ""
-        return data

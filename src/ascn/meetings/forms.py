@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from ascn.core.forms import date_field, line_field, text_field
 from ascn.meetings.models import Meeting, MeetingDocument
 from ascn.meetings.services import TIME_ZONES
-from ascn.network.forms import CityChoiceField
-from ascn.network.models import City, MemberState
+from ascn.network.forms import any_city_field
+from ascn.network.models import MemberState
 
 
 class MeetingDocumentForm(forms.Form):
@@ -62,12 +62,8 @@ class MeetingForm(forms.Form):
         required=False,
         empty_label=_("None"),
     )
-    host_city = CityChoiceField(
-        label=_("Host city"),
-        queryset=City.objects.select_related("member_state").order_by("name"),
-        required=False,
-        empty_label=_("None"),
-        help_text=_("A city of the host member state."),
+    host_city = any_city_field(
+        _("Host city"), empty_label=_("None"), help_text=_("A city of the host member state.")
     )
     place = line_field(_("Venue and place"), max_length=200)
     format = forms.ChoiceField(

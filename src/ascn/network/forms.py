@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,18 @@ class CityChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: City) -> str:
         return f"{obj.name} ({obj.member_state.name})"
+
+
+def any_city_field(label: str, *, empty_label: str, **kwargs: Any) -> CityChoiceField:
+    """An optional choice among all the cities, by name (``kwargs``: ``to_field_name``,
+    ``help_text``)."""
+    return CityChoiceField(
+        label=label,
+        queryset=City.objects.select_related("member_state").order_by("name"),
+        required=False,
+        empty_label=empty_label,
+        **kwargs,
+    )
 
 
 def member_states_with_cities() -> list[tuple[str, str]]:
