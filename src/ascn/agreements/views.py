@@ -130,6 +130,22 @@ def _send(request, form, formset, save) -> tuple[int, Any]:
         return exc.status, None
 
 
+def _sent_page(request, form, save, *, saved_message: str, agreement=None):
+    """The agreement form sent with its parties to ``save`` (``_send``): saved, the message
+    and on to the agreement's page; not saved, the form page again. After a stale edit of
+    ``agreement``, with what differs from it as saved now (``edit_again``)."""
+    formset = PartyFormSet(request.POST, prefix="parties")
+    status, saved = _send(request, form, formset, save)
+    if saved is not None:
+        messages.success(request, saved_message)
+        return HttpResponseRedirect(saved.get_absolute_url())
+    stale = None
+    if status == 409 and agreement is not None:
+        agreement = _agreement_or_404(request, agreement.slug)
+        stale, form = edit_again(request, form, agreement, editing=True)
+    return _form_page(request, form, formset, agreement=agreement, stale=stale, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_new(request):
@@ -141,20 +157,14 @@ def agreement_new(request):
         initial = {"meeting": meeting.slug} if meeting else {}
         return _form_page(request, AgreementForm(initial=initial), PartyFormSet(prefix="parties"))
     form = AgreementForm(request.POST)
-    formset = PartyFormSet(request.POST, prefix="parties")
-
-    status, agreement = _send(
+    return _sent_page(
         request,
         form,
-        formset,
         lambda parties: agreement_create(
             actor=request.user, parties=parties, **form.service_values()
         ),
+        saved_message=_("The agreement is recorded."),
     )
-    if agreement is None:
-        return _form_page(request, form, formset, status=status)
-    messages.success(request, _("The agreement is recorded."))
-    return HttpResponseRedirect(agreement.get_absolute_url())
 
 
 @login_required
@@ -168,12 +178,9 @@ def agreement_edit(request, slug: str):
         formset = PartyFormSet(prefix="parties", initial=party_rows(agreement))
         return _form_page(request, form, formset, agreement=agreement)
     form = AgreementForm(request.POST, editing=True)
-    formset = PartyFormSet(request.POST, prefix="parties")
-
-    status, saved = _send(
+    return _sent_page(
         request,
         form,
-        formset,
         lambda parties: agreement_update(
             actor=request.user,
             agreement=agreement,
@@ -181,15 +188,9 @@ def agreement_edit(request, slug: str):
             parties=parties,
             **form.service_values(),
         ),
+        saved_message=_("The agreement is saved."),
+        agreement=agreement,
     )
-    if saved is not None:
-        messages.success(request, _("The agreement is saved."))
-        return HttpResponseRedirect(saved.get_absolute_url())
-    stale = None
-    if status == 409:
-        agreement = _agreement_or_404(request, slug)
-        stale, form = edit_again(request, form, agreement, editing=True)
-    return _form_page(request, form, formset, agreement=agreement, stale=stale, status=status)
 
 
 @login_required

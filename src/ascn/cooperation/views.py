@@ -48,7 +48,7 @@ from ascn.core.errors import DomainError, InvalidInput, PermissionDenied, StaleE
 from ascn.core.forms import form_error
 from ascn.core.permissions import ScopedPolicy, scopes_of
 from ascn.core.queries import found
-from ascn.core.views import edit_again, edit_page, form_page, send_form
+from ascn.core.views import edit_page, form_page, send_edit
 from ascn.network.models import City, FocusArea
 
 
@@ -344,42 +344,37 @@ def _partnership_to_change(request, pk: int) -> CityPartnership:
 def partnership_edit(request, pk: int):
     partnership = _partnership_to_change(request, pk)
     template = "cooperation/partnership_form.html"
-    end_form = EndPartnershipForm(initial={"version": partnership.version}, prefix="end")
     if request.method == "GET":
         form = PartnershipForm(initial=PartnershipForm.initial_from(partnership), editing=True)
+        end_form = EndPartnershipForm(initial={"version": partnership.version}, prefix="end")
         return _edit_page(request, template, form, record=partnership, end_form=end_form)
-    form = PartnershipForm(request.POST, editing=True)
 
-    def save(data):
-        values = form.service_values()
+    def save(version, values):
         values.pop("city", None)
         return partnership_update(
-            actor=request.user, partnership=partnership, version=data["version"], **values
+            actor=request.user, partnership=partnership, version=version, **values
         )
 
-    sent = send_form(
+    edit = send_edit(
         request,
-        form,
+        partnership,
+        PartnershipForm(request.POST, editing=True),
         save,
+        reload=lambda: _partnership_to_change(request, pk),
         saved_message=_("The partnership is saved."),
         next_url=reverse("cooperation") + "#partnerships",
-        stale_edits=True,
+        form_kwargs={"editing": True},
     )
-    if sent.response:
-        return sent.response
-    stale = None
-    if sent.stale:
-        partnership = _partnership_to_change(request, pk)
-        stale, form = edit_again(request, form, partnership, editing=True)
-        end_form = EndPartnershipForm(initial={"version": partnership.version}, prefix="end")
+    if edit.response:
+        return edit.response
     return _edit_page(
         request,
         template,
-        form,
-        record=partnership,
-        stale=stale,
-        status=sent.status,
-        end_form=end_form,
+        edit.form,
+        record=edit.record,
+        stale=edit.stale,
+        status=edit.status,
+        end_form=EndPartnershipForm(initial={"version": edit.record.version}, prefix="end"),
     )
 
 

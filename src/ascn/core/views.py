@@ -235,6 +235,49 @@ def edit_again(
     return stale, again
 
 
+@dataclass
+class SentEdit:
+    """What became of an edit of a versioned record sent to its service (``send_edit``):
+    saved (``response``, the redirect), or the page again with ``form`` in ``status``; after a
+    stale edit, ``record`` as saved now and ``stale``, what differs (``edit_again``)."""
+
+    response: HttpResponse | None
+    form: Any
+    record: Any
+    stale: dict[str, Any] | None
+    status: int
+
+
+def send_edit(
+    request: HttpRequest,
+    record: Any,
+    form: Any,
+    save: Callable[[int, dict[str, Any]], object],
+    *,
+    reload: Callable[[], Any],
+    saved_message: str,
+    next_url: str,
+    form_kwargs: dict[str, Any] | None = None,
+) -> SentEdit:
+    """Send a bound ``VersionedForm`` editing ``record``: ``save(version,
+    form.service_values())`` calls the record's service (``send_form``). Someone saved the
+    record meanwhile: ``reload()`` reads it again and the form comes back with what differs
+    (``edit_again``, given ``form_kwargs``)."""
+    sent = send_form(
+        request,
+        form,
+        lambda data: save(data["version"], form.service_values()),
+        saved_message=saved_message,
+        next_url=next_url,
+        stale_edits=True,
+    )
+    stale = None
+    if sent.stale:
+        record = reload()
+        stale, form = edit_again(request, form, record, **(form_kwargs or {}))
+    return SentEdit(sent.response, form, record, stale, sent.status)
+
+
 def edit_page(
     request: HttpRequest,
     record: Any,
@@ -256,21 +299,19 @@ def edit_page(
     status, stale = 200, None
     form_kwargs = form_kwargs or {}
     if request.method == "POST":
-        form = form_class(request.POST, **form_kwargs)
-        sent = send_form(
+        edit = send_edit(
             request,
-            form,
-            lambda data: save(data["version"], form.service_values()),
+            record,
+            form_class(request.POST, **form_kwargs),
+            save,
+            reload=lambda: type(record).objects.get(pk=record.pk),
             saved_message=saved_message,
             next_url=next_url,
-            stale_edits=True,
+            form_kwargs=form_kwargs,
         )
-        if sent.response:
-            return sent.response
-        status = sent.status
-        if sent.stale:
-            record = type(record).objects.get(pk=record.pk)
-            stale, form = edit_again(request, form, record, **form_kwargs)
+        if edit.response:
+            return edit.response
+        form, record, stale, status = edit.form, edit.record, edit.stale, edit.status
     else:
         form = form_class(initial=form_class.initial_from(record), **form_kwargs)
     page = {**(context or {}), "form": form, "stale": stale, "record": record}

@@ -25,7 +25,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
 from ascn.core.services import free_slug
-from ascn.core.views import edit_again, edit_page, form_page, send_form, sign_in_first
+from ascn.core.views import edit_page, form_page, send_edit, send_form, sign_in_first
 from ascn.funding import queries
 from ascn.funding.forms import (
     ApplyForm,
@@ -176,28 +176,26 @@ def programme_edit(request, slug: str):
         )
         return _programme_form_page(request, form, programme=programme)
     form = ProgrammeForm(request.POST, organisations=organisations, editing=True)
-    sent = send_form(
+    edit = send_edit(
         request,
+        programme,
         form,
-        lambda data: programme_update(
+        lambda version, _values: programme_update(
             actor=request.user,
             programme=programme,
-            version=data["version"],
+            version=version,
             **_programme_values(request, form),
         ),
+        reload=lambda: _programme_or_404(request, slug),
         saved_message=_("The programme is saved."),
         next_url=programme.get_absolute_url(),
-        stale_edits=True,
+        form_kwargs={"organisations": organisations, "editing": True},
     )
-    if sent.response:
-        return sent.response
-    stale = None
-    if sent.stale:
-        programme = _programme_or_404(request, slug)
-        stale, form = edit_again(
-            request, form, programme, organisations=organisations, editing=True
-        )
-    return _programme_form_page(request, form, programme=programme, stale=stale, status=sent.status)
+    if edit.response:
+        return edit.response
+    return _programme_form_page(
+        request, edit.form, programme=edit.record, stale=edit.stale, status=edit.status
+    )
 
 
 @login_required

@@ -66,17 +66,21 @@ def _registration(meeting: Meeting, value: str | None) -> Registration:
     return found(registration, _("Registration not found."))
 
 
-def _sent_again(request, form, meeting: Meeting):
-    """After a stale edit of the meeting (``send_form``'s 409): the form again with what was
-    sent and why it was not saved, carrying the saved version, so that saving it again is a
-    deliberate choice."""
-    saved = Meeting.objects.get(pk=meeting.pk)
-    data = request.POST.copy()
-    data["version"] = str(saved.version)
-    again = type(form)(data)
-    again.is_valid()
-    again.add_error(None, StaleEdit(saved, form.cleaned_data["version"]).message)
-    return again
+def _send_edit(request, form, meeting: Meeting, save, *, saved_message: str, next_url: str):
+    """Send a form that edits the meeting to ``save`` (``send_form``). After a stale edit
+    (409), ``form`` of what it answers is the form again with what was sent and why it was
+    not saved, carrying the saved version, so that saving it again is a deliberate choice."""
+    sent = send_form(
+        request, form, save, saved_message=saved_message, next_url=next_url, stale_edits=True
+    )
+    if sent.stale:
+        saved = Meeting.objects.get(pk=meeting.pk)
+        data = request.POST.copy()
+        data["version"] = str(saved.version)
+        sent.form = type(form)(data)
+        sent.form.is_valid()
+        sent.form.add_error(None, StaleEdit(saved, form.cleaned_data["version"]).message)
+    return sent
 
 
 def _person(registration: Registration) -> str:
@@ -106,9 +110,10 @@ def meeting_edit(request, slug: str):
     status, stale = 200, False
     if request.method == "POST":
         form = MeetingForm(request.POST)
-        sent = send_form(
+        sent = _send_edit(
             request,
             form,
+            meeting,
             lambda data: meeting_update(
                 actor=request.user,
                 meeting=meeting,
@@ -117,13 +122,10 @@ def meeting_edit(request, slug: str):
             ),
             saved_message=_("The meeting is saved."),
             next_url=reverse("meeting-manage", args=[meeting.slug]),
-            stale_edits=True,
         )
         if sent.response:
             return sent.response
-        status, stale = sent.status, sent.stale
-        if stale:
-            form = _sent_again(request, form, meeting)
+        form, status, stale = sent.form, sent.status, sent.stale
     else:
         form = MeetingForm(initial=MeetingForm.initial_from(meeting))
     return render(
@@ -366,9 +368,10 @@ def meeting_minutes(request, slug: str):
             else:
                 status = 422
         else:
-            sent = send_form(
+            sent = _send_edit(
                 request,
                 form,
+                meeting,
                 lambda data: minutes_save(
                     actor=request.user,
                     meeting=meeting,
@@ -377,13 +380,10 @@ def meeting_minutes(request, slug: str):
                 ),
                 saved_message=_("The minutes are saved."),
                 next_url=meeting.get_absolute_url() + "#minutes-h",
-                stale_edits=True,
             )
             if sent.response:
                 return sent.response
-            status = sent.status
-            if sent.stale:
-                form = _sent_again(request, form, meeting)
+            form, status = sent.form, sent.status
     else:
         form = MinutesForm(initial={"version": meeting.version, "minutes": meeting.minutes})
     return render(
