@@ -39,7 +39,6 @@ from ascn.core.api import (
     ErrorOut,
     ShapedRows,
     fields_of,
-    member_auth,
 )
 from ascn.core.errors import NotFound
 
@@ -88,12 +87,11 @@ def auth_token_create(request, payload: TokenIn):
     return Status(201, {"token": secret, "expires": token.expires_at})
 
 
-@router.delete(
+@router.member(
+    "DELETE",
     "/auth/token",
-    response={204: None, **ERRORS_AUTH},
-    auth=member_auth,
-    operation_id="auth_token_revoke",
-    summary="Revoke the bearer token this request is made with",
+    {204: None, **ERRORS_AUTH},
+    "Revoke the bearer token this request is made with",
 )
 def auth_token_revoke(request):
     """Revoke the bearer token this request is sent with; it stops working at once. A

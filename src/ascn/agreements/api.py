@@ -131,9 +131,7 @@ def _meeting(slug: str | None) -> Meeting | None:
     return meeting
 
 
-@router.write(
-    "POST", "/agreements", AgreementDetailOut, "Record an agreement (the Secretariat)", status=201
-)
+@router.add("/agreements", AgreementDetailOut, "Record an agreement (the Secretariat)")
 def agreements_create(request, payload: AgreementIn):
     """Record an agreement with two or more parties (each may name its organisation, ASCN
     city or member state), as a draft or, with its `signed_date`, as signed. The Secretariat

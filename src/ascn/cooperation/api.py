@@ -146,12 +146,10 @@ def _provider(request, slug: str | None) -> Organisation | None:
     return organisation
 
 
-@router.write(
-    "POST",
+@router.add(
     "/partnerships",
     PartnershipOut,
     "Record a city partnership (the city's officers and representative, the Secretariat)",
-    status=201,
 )
 def partnerships_create(request, payload: PartnershipIn):
     """Record a twinning of an ASCN city with another city (an ASCN city by `partner_city`,
@@ -187,12 +185,8 @@ def partnerships_update(request, partnership_id: int, payload: PartnershipPatch)
     )
 
 
-@router.write(
-    "POST",
-    "/case-studies",
-    CaseStudyDetailOut,
-    "Add a case study to the knowledge bank (the Secretariat)",
-    status=201,
+@router.add(
+    "/case-studies", CaseStudyDetailOut, "Add a case study to the knowledge bank (the Secretariat)"
 )
 def case_studies_create(request, payload: CaseStudyIn):
     """Add a case study: the problem, the solution and its results (plain text), its ASCF

@@ -257,11 +257,14 @@ class AppRouter(Router):
     members only."""
 
     def page(
-        self, path: str, item: Any, summary: str, *, errors: Any = ERRORS_LIST, **options: Any
+        self, path: str, item: Any, summary: str, *, errors: Any = None, **options: Any
     ) -> Callable[[View], View]:
         """GET ``path``: a page of ``item`` rows (``PageNumber``: ``{items, count}``), served
         as ``read`` serves one record (``signed_in`` too). A list whose count may stop at a
-        cap is read with ``PageNumberCapped`` (the projects, the audit trail)."""
+        cap is read with ``PageNumberCapped`` (the projects, the audit trail). The rows of a
+        record (a ``{parameter}`` in ``path``) answer 404 too: ``ERRORS_READ``."""
+        if errors is None:
+            errors = ERRORS_READ if "{" in path else ERRORS_LIST
         read = self.read(path, list[item], summary, errors=errors, **options)
         return lambda view: read(paginate(PageNumber)(view))
 
@@ -285,14 +288,25 @@ class AppRouter(Router):
         """POST ``path``: a member creates a record (``member_auth``), answered 201 with
         ``out``, or refused (401/403) or invalid (400/422)."""
         response = {201: out, **ERRORS_WRITE, **ERRORS_AUTH}
-        return self._operation("POST", path, response, summary, auth=member_auth, **options)
+        return self.member("POST", path, response, summary, **options)
 
     def write(
         self, method: str, path: str, out: Any, summary: str, *, status: int = 200, **options: Any
     ) -> Callable[[View], View]:
         """A member's write to a record (``member_auth``): answers ``status`` with ``out``, or
         refused (401/403), not found, stale (409) or invalid (400/422) — ``ERRORS_EDIT``."""
-        response = {status: out, **ERRORS_EDIT}
+        return self.member(method, path, {status: out, **ERRORS_EDIT}, summary, **options)
+
+    def add(self, path: str, out: Any, summary: str, **options: Any) -> Callable[[View], View]:
+        """POST ``path``: a member's write that makes a record, answered 201 with ``out``;
+        refused, not found, stale or invalid as ``write`` says (``create`` has no 404, 409)."""
+        return self.write("POST", path, out, summary, status=201, **options)
+
+    def member(
+        self, method: str, path: str, response: dict[int, Any], summary: str, **options: Any
+    ) -> Callable[[View], View]:
+        """A member's operation (``member_auth``) whose answers fit none of the shapes above:
+        ``response`` as ninja takes it."""
         return self._operation(method, path, response, summary, auth=member_auth, **options)
 
     def _operation(

@@ -105,12 +105,10 @@ def engagements_list(request, filters: Query[EngagementFilter]):
     return ShapedRows(qs, engagement_out)
 
 
-@router.write(
-    "POST",
+@router.add(
     "/engagements",
     EngagementDetailOut,
     "Express interest (a partner in a project, or a city in an organisation)",
-    status=201,
     description="409 when the project and the organisation are already in the pipeline; the "
     "message links the existing deal.",
 )

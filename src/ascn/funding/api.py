@@ -188,12 +188,10 @@ def programmes_read(request, slug: str):
     return programme_detail_out(_programme_or_404(request, slug), request.user)
 
 
-@router.write(
-    "POST",
+@router.add(
     "/programmes",
     ProgrammeDetailOut,
     "Add a funding programme (the sponsor's members, the Secretariat)",
-    status=201,
 )
 def programmes_create(request, payload: ProgrammeIn):
     """Add a funding programme (members of the sponsor organisation, or the Secretariat). The
@@ -260,7 +258,6 @@ def programmes_update(request, slug: str, payload: ProgrammePatch):
     "/programmes/{slug}/calls",
     CallOut,
     "The programme's calls for applications, latest first",
-    errors=ERRORS_READ,
 )
 def programme_calls_list(request, slug: str):
     """The programme's calls for applications, latest first, each saying whether it is open
@@ -269,12 +266,8 @@ def programme_calls_list(request, slug: str):
     return ShapedRows(programme.calls.all(), call_out)
 
 
-@router.write(
-    "POST",
-    "/programmes/{slug}/calls",
-    CallOut,
-    "Open a call for applications (the programme's managers)",
-    status=201,
+@router.add(
+    "/programmes/{slug}/calls", CallOut, "Open a call for applications (the programme's managers)"
 )
 def programme_calls_create(request, slug: str, payload: CallIn):
     """Open a call for applications (the programme's managers or the Secretariat): title,
@@ -306,7 +299,6 @@ def programme_calls_update(request, slug: str, call_id: int, payload: CallPatch)
     "/programmes/{slug}/applications",
     ApplicationOut,
     "Applications you may see: your city's, or all of a programme you manage",
-    errors=ERRORS_READ,
     signed_in=True,
 )
 def programme_applications_list(request, slug: str):
@@ -317,12 +309,10 @@ def programme_applications_list(request, slug: str):
     return ShapedRows(rows, lambda a: application_out(a, request.user))
 
 
-@router.write(
-    "POST",
+@router.add(
     "/programmes/{slug}/applications",
     ApplicationOut,
     "Apply to a call with one of your city's projects (a draft)",
-    status=201,
 )
 def programme_applications_create(request, slug: str, payload: ApplicationIn):
     """A city's CSCO applies to one of the programme's calls with one of the city's
@@ -366,12 +356,10 @@ def applications_read(request, application_id: int):
     return application_out(_application_or_404(request, application_id), request.user)
 
 
-@router.write(
-    "POST",
+@router.add(
     "/applications/{application_id}/award",
     ApplicationOut,
     "Award a shortlisted application (at most the balance and the largest award)",
-    status=201,
 )
 def applications_award(request, application_id: int, payload: AwardIn):
     """The programme's managers award a `shortlisted` application: `amount` in the
@@ -412,12 +400,10 @@ def applications_transition(
     return application_out(_application_or_404(request, application_id), request.user)
 
 
-@router.write(
-    "POST",
+@router.add(
     "/awards/{award_id}/disbursements",
     DisbursementOut,
     "Record a payment of an award (at most what remains of it)",
-    status=201,
 )
 def award_disbursements_create(request, award_id: int, payload: DisbursementIn):
     """Record a payment of an award (the programme's managers): `amount` in the programme's

@@ -5,7 +5,7 @@ Secretariat."""
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
-from ascn.core.api import ERRORS_EDIT, SAME_FOR_EVERYONE, AppRouter, ShapedRows, member_auth
+from ascn.core.api import SAME_FOR_EVERYONE, AppRouter, ShapedRows
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.indicators import queries
@@ -275,12 +275,12 @@ def project_targets_set(request, project_id: int, payload: ProjectTargetIn):
     return _targets_out(request, project)
 
 
-@router.delete(
+@router.write(
+    "DELETE",
     "/projects/{project_id}/indicators/{slug}",
-    response={204: None, **ERRORS_EDIT},
-    auth=member_auth,
-    operation_id="project_targets_remove",
-    summary="Remove an indicator from a project's targets",
+    None,
+    "Remove an indicator from a project's targets",
+    status=204,
 )
 def project_targets_remove(request, project_id: int, slug: str):
     """Remove the indicator (by its slug, e.g. `sdg-11-6-2`) from the project's targets."""

@@ -7,7 +7,7 @@ programme out of their sight never appears, and a project or organisation they m
 is a 404.
 """
 
-from ascn.core.api import ERRORS_READ, AppRouter
+from ascn.core.api import AppRouter
 from ascn.core.queries import found
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as matchmaking
@@ -83,7 +83,6 @@ def _partner_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
     "/organisations/{slug}/matches",
     ProjectMatchOut,
     "The projects you may see that fit this organisation, best first",
-    errors=ERRORS_READ,
     signed_in=True,
 )
 def organisations_matches(request, slug: str):
@@ -100,7 +99,6 @@ def organisations_matches(request, slug: str):
     "/projects/{project_id}/matches",
     PartnerMatchOut,
     "The organisations and programmes you may see that fit this project, best first",
-    errors=ERRORS_READ,
     signed_in=True,
 )
 def projects_matches(request, project_id: int):

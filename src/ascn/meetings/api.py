@@ -17,7 +17,6 @@ from ascn.core.api import (
     ErrorOut,
     ShapedRows,
     fields_of,
-    member_auth,
 )
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.queries import found
@@ -159,12 +158,11 @@ def meeting_detail_out(request, meeting: Meeting) -> dict:
     }
 
 
-@router.post(
+@router.member(
+    "POST",
     "/meetings/{slug}/registrations",
-    response={201: RegistrationOut, **ERRORS_REGISTER},
-    auth=member_auth,
-    operation_id="meetings_register",
-    summary="Register yourself (a seat, or the waiting list when the meeting is full)",
+    {201: RegistrationOut, **ERRORS_REGISTER},
+    "Register yourself (a seat, or the waiting list when the meeting is full)",
     description=(
         "Chief Smart City Officers, National Representatives and the Secretariat register "
         "themselves. Registering again returns the existing registration."
@@ -176,12 +174,11 @@ def meetings_register(request, slug: str):
     return Status(201, registration_out(registration))
 
 
-@router.delete(
+@router.member(
+    "DELETE",
     "/meetings/{slug}/registrations",
-    response={200: RegistrationOut, **ERRORS_REGISTER},
-    auth=member_auth,
-    operation_id="meetings_cancel_registration",
-    summary="Cancel your registration (the first person waiting gets the seat)",
+    {200: RegistrationOut, **ERRORS_REGISTER},
+    "Cancel your registration (the first person waiting gets the seat)",
 )
 def meetings_cancel_registration(request, slug: str):
     """Cancel your own registration; when you held a seat, the first person on the waiting
@@ -246,12 +243,11 @@ def meetings_update(request, slug: str, payload: MeetingPatch):
     return meeting_detail_out(request, found(queries.meeting_for(request.user, slug)))
 
 
-@router.post(
+@router.member(
+    "POST",
     "/meetings/{slug}/agenda",
-    response={201: AgendaItemOut, **ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut},
-    auth=member_auth,
-    operation_id="meetings_agenda_add",
-    summary="Add an item at the end of a meeting's agenda (Secretariat)",
+    {201: AgendaItemOut, **ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut},
+    "Add an item at the end of a meeting's agenda (Secretariat)",
 )
 def meetings_agenda_add(request, slug: str, payload: AgendaItemIn):
     """Add an agenda item after the last one (its `position` is the next number). The

@@ -179,13 +179,7 @@ def member_states_update(
     return member_state_out(updated, signed_in=True)
 
 
-@router.write(
-    "POST",
-    "/cities",
-    CityDetailOut,
-    "Add a city to the network (the Secretariat)",
-    status=201,
-)
+@router.add("/cities", CityDetailOut, "Add a city to the network (the Secretariat)")
 def cities_create(request, payload: CityIn):
     """Add a city to the network (the Secretariat): its member state, name, the year it
     joined and its coordinates; a population needs its year and source. The slug is made
@@ -237,13 +231,7 @@ def appointment_out(appointment: Appointment) -> dict:
     }
 
 
-@router.write(
-    "POST",
-    "/appointments",
-    AppointmentOut,
-    "Record an officer's appointment (the Secretariat)",
-    status=201,
-)
+@router.add("/appointments", AppointmentOut, "Record an officer's appointment (the Secretariat)")
 def appointments_create(request, payload: AppointmentIn):
     """Record a Chief Smart City Officer of a city or a National Representative of a member
     state (the Secretariat), with its source. With `succeeds`, the officers in that office

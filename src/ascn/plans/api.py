@@ -330,13 +330,7 @@ def projects_readiness(request, project_id: int):
     return readiness_out(_project_or_404(request, project_id))
 
 
-@router.write(
-    "POST",
-    "/projects/{project_id}/readiness",
-    ReadinessOut,
-    "Record a readiness assessment",
-    status=201,
-)
+@router.add("/projects/{project_id}/readiness", ReadinessOut, "Record a readiness assessment")
 def projects_readiness_assess(request, project_id: int, payload: ReadinessIn):
     """Record a readiness assessment (its city's CSCO or the Secretariat): `answers` maps
     each checklist item's code to met or not. Answers the new score, level and missing
@@ -353,12 +347,8 @@ def projects_progress_list(request, project_id: int):
     return [progress_out(p) for p in _project_or_404(request, project_id).progress_updates.all()]
 
 
-@router.write(
-    "POST",
-    "/projects/{project_id}/progress",
-    ProgressOut,
-    "Report progress (kept with its date and note)",
-    status=201,
+@router.add(
+    "/projects/{project_id}/progress", ProgressOut, "Report progress (kept with its date and note)"
 )
 def projects_progress_add(request, project_id: int, payload: ProgressIn):
     """Report progress on a project (its city's CSCO or the Secretariat): physical and
