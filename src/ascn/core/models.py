@@ -151,7 +151,7 @@ class HasPage:
     def url_maker(cls) -> Callable[[Any], str]:
         """The pages' URLs from their keys, from one ``reverse()`` (a list of thousands of
         rows builds its links without resolving the URL pattern for each row)."""
-        marker = "page-key-placeholder"
+        marker = "90817263544536271809"  # digits: an <int:pk> matches it as a <slug> does
         url = reverse(cls.page_url, args=[marker])
         return lambda key: url.replace(marker, str(key))
 
