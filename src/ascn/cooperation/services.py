@@ -35,8 +35,8 @@ from ascn.core.services import (
     audit_and_announce,
     free_slug,
     lock,
-    lock_version,
     no_unknown_field,
+    require_and_lock,
     save_fields,
     save_new,
     save_version,
@@ -155,9 +155,7 @@ def partnership_update(
     """Edit a partnership (its ASCN city stays: record a new one for another city). The
     city's officers, its National Representative and the Secretariat; a stale ``version`` is a
     409 and nothing is written."""
-    if actor is not None:
-        partnership_policy.require(actor, "change", partnership)
-    partnership = lock_version(partnership, version)
+    partnership = require_and_lock(partnership_policy, actor, "change", partnership, version)
     no_unknown_field(changes, PARTNERSHIP_EDITABLE)
     before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
     changes = _strip(changes)
@@ -251,9 +249,7 @@ def case_study_create(
 def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes: Any) -> CaseStudy:
     """Edit a case study (the Secretariat); its address stays. A stale ``version`` is a 409
     and nothing is written."""
-    if actor is not None:
-        case_study_policy.require(actor, "change", study)
-    study = lock_version(study, version)
+    study = require_and_lock(case_study_policy, actor, "change", study, version)
     no_unknown_field(changes, CASE_STUDY_EDITABLE)
     before = audit.snapshot(study, CASE_STUDY_FIELDS)
     old_provider = study.provider

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ascn.core import audit, events
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.models import AuditEntry, VersionedModel
-from ascn.core.permissions import is_secretariat
+from ascn.core.permissions import ScopedPolicy, is_secretariat
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor, User
@@ -38,6 +38,16 @@ def lock_version(obj: V, version: int | None) -> V:
     if version is not None and locked.version != version:
         raise StaleEdit(locked, version)
     return locked
+
+
+def require_and_lock(
+    policy: ScopedPolicy[V], actor: Actor, action: str, obj: V, version: int | None
+) -> V:
+    """``policy.require`` the ``action`` on ``obj`` (the system, ``actor=None``, may take
+    any), then ``lock_version``."""
+    if actor is not None:
+        policy.require(actor, action, obj)
+    return lock_version(obj, version)
 
 
 def user_or_none(actor: Actor) -> User | None:
