@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from ascn.core import audit, events
+from ascn.core.documents import document_title
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.models import AuditEntry, VersionedModel
 from ascn.core.permissions import ScopedPolicy, is_secretariat
@@ -245,6 +247,24 @@ def save_with_file(obj: M, file: File, name: str, file_field: str = "file") -> M
     stored.save(name, file, save=False)
     obj.save()
     return obj
+
+
+def save_uploaded_pdf(
+    actor: Actor,
+    model: type[M],
+    file: UploadedFile,
+    name: str,
+    *,
+    title: str | None,
+    size: int,
+    **fields: Any,
+) -> M:
+    """Save a new ``model`` row for a checked PDF (``save_with_file``, stored as ``name``):
+    titled ``title`` or the file's name, with its ``size``, its uploader and ``fields``."""
+    document = model(
+        title=document_title(title, file), size=size, uploaded_by=user_or_none(actor), **fields
+    )
+    return save_with_file(document, file, name)
 
 
 def delete_with_file(obj: models.Model, file_field: str = "file") -> None:
