@@ -24,6 +24,7 @@ from ascn.core.services import (
     no_unknown_field,
     require_and_lock,
     save_version,
+    save_version_since,
     validate,
 )
 from ascn.core.visibility import Visibility
@@ -232,8 +233,9 @@ def agreement_transition(
     if to == S.SIGNED and agreement.signed_date is None:
         raise InvalidInput(_("Give the signing date."), field="signed_date")
     agreement.status = to
-    changed = audit.diff(before, audit.snapshot(agreement, ["status", "signed_date"]))
-    save_version(actor, "agreements.agreement.transitioned", agreement, changed)
+    save_version_since(
+        actor, "agreements.agreement.transitioned", agreement, before, ["status", "signed_date"]
+    )
     return agreement
 
 

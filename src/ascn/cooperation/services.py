@@ -39,7 +39,7 @@ from ascn.core.services import (
     require_and_lock,
     save_fields,
     save_new,
-    save_version,
+    save_version_since,
     user_or_none,
     validate,
 )
@@ -168,8 +168,9 @@ def partnership_update(
         partnership.partner_country = partnership.partner_city.member_state.name
     _check_partnership(partnership)
     validate(partnership)
-    changed = audit.diff(before, audit.snapshot(partnership, PARTNERSHIP_FIELDS))
-    save_version(actor, "cooperation.partnership.updated", partnership, changed)
+    save_version_since(
+        actor, "cooperation.partnership.updated", partnership, before, PARTNERSHIP_FIELDS
+    )
     return partnership
 
 
@@ -266,8 +267,7 @@ def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes
         study.provider_name = study.provider.name
     _check_case_study(study)
     validate(study)
-    changed = audit.diff(before, audit.snapshot(study, CASE_STUDY_FIELDS))
-    save_version(actor, "cooperation.casestudy.updated", study, changed)
+    save_version_since(actor, "cooperation.casestudy.updated", study, before, CASE_STUDY_FIELDS)
     return study
 
 

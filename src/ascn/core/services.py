@@ -81,6 +81,14 @@ def save_version(actor: Actor, action: str, obj: V, changes: dict[str, Any]) -> 
     return True
 
 
+def save_version_since(
+    actor: Actor, action: str, obj: V, before: dict[str, Any], fields: list[str]
+) -> bool:
+    """``save_version`` with what changed among ``fields`` since ``before`` (their
+    ``audit.snapshot`` taken before the edit)."""
+    return save_version(actor, action, obj, audit.diff(before, audit.snapshot(obj, fields)))
+
+
 def save_new(
     actor: Actor,
     action: str,
