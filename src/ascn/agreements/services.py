@@ -21,9 +21,10 @@ from ascn.core.services import (
     audit_and_announce,
     free_slug,
     lock,
-    lock_version,
     no_unknown_field,
+    require_and_lock,
     save_version,
+    save_version_since,
     validate,
 )
 from ascn.core.visibility import Visibility
@@ -192,9 +193,7 @@ def agreement_update(
 ) -> Agreement:
     """Edit an agreement's record; ``parties`` and ``projects``, when given, replace the
     lists. A stale ``version`` is a 409 and nothing is written."""
-    if actor is not None:
-        agreement_policy.require(actor, "change", agreement)
-    agreement = lock_version(agreement, version)
+    agreement = require_and_lock(agreement_policy, actor, "change", agreement, version)
     no_unknown_field(changes, EDITABLE_FIELDS)
     before = _snapshot(agreement)
     values = _clean_values(dict(changes))
@@ -218,9 +217,7 @@ def agreement_transition(
     *, actor: Actor, agreement: Agreement, to: str, version: int, signed_date: dt.date | None = None
 ) -> Agreement:
     """Move an agreement along ``TRANSITIONS``; anything else is a 409 naming both states."""
-    if actor is not None:
-        agreement_policy.require(actor, "transition", agreement)
-    agreement = lock_version(agreement, version)
+    agreement = require_and_lock(agreement_policy, actor, "transition", agreement, version)
     if to not in S.values:
         raise InvalidInput(_("Unknown status."), field="status")
     if to not in TRANSITIONS[agreement.status]:
@@ -236,8 +233,9 @@ def agreement_transition(
     if to == S.SIGNED and agreement.signed_date is None:
         raise InvalidInput(_("Give the signing date."), field="signed_date")
     agreement.status = to
-    changed = audit.diff(before, audit.snapshot(agreement, ["status", "signed_date"]))
-    save_version(actor, "agreements.agreement.transitioned", agreement, changed)
+    save_version_since(
+        actor, "agreements.agreement.transitioned", agreement, before, ["status", "signed_date"]
+    )
     return agreement
 
 

@@ -35,11 +35,11 @@ from ascn.core.services import (
     audit_and_announce,
     free_slug,
     lock,
-    lock_version,
     no_unknown_field,
+    require_and_lock,
     save_fields,
     save_new,
-    save_version,
+    save_version_since,
     user_or_none,
     validate,
 )
@@ -155,9 +155,7 @@ def partnership_update(
     """Edit a partnership (its ASCN city stays: record a new one for another city). The
     city's officers, its National Representative and the Secretariat; a stale ``version`` is a
     409 and nothing is written."""
-    if actor is not None:
-        partnership_policy.require(actor, "change", partnership)
-    partnership = lock_version(partnership, version)
+    partnership = require_and_lock(partnership_policy, actor, "change", partnership, version)
     no_unknown_field(changes, PARTNERSHIP_EDITABLE)
     before = audit.snapshot(partnership, PARTNERSHIP_FIELDS)
     changes = _strip(changes)
@@ -170,8 +168,9 @@ def partnership_update(
         partnership.partner_country = partnership.partner_city.member_state.name
     _check_partnership(partnership)
     validate(partnership)
-    changed = audit.diff(before, audit.snapshot(partnership, PARTNERSHIP_FIELDS))
-    save_version(actor, "cooperation.partnership.updated", partnership, changed)
+    save_version_since(
+        actor, "cooperation.partnership.updated", partnership, before, PARTNERSHIP_FIELDS
+    )
     return partnership
 
 
@@ -251,9 +250,7 @@ def case_study_create(
 def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes: Any) -> CaseStudy:
     """Edit a case study (the Secretariat); its address stays. A stale ``version`` is a 409
     and nothing is written."""
-    if actor is not None:
-        case_study_policy.require(actor, "change", study)
-    study = lock_version(study, version)
+    study = require_and_lock(case_study_policy, actor, "change", study, version)
     no_unknown_field(changes, CASE_STUDY_EDITABLE)
     before = audit.snapshot(study, CASE_STUDY_FIELDS)
     old_provider = study.provider
@@ -270,8 +267,7 @@ def case_study_update(*, actor: Actor, study: CaseStudy, version: int, **changes
         study.provider_name = study.provider.name
     _check_case_study(study)
     validate(study)
-    changed = audit.diff(before, audit.snapshot(study, CASE_STUDY_FIELDS))
-    save_version(actor, "cooperation.casestudy.updated", study, changed)
+    save_version_since(actor, "cooperation.casestudy.updated", study, before, CASE_STUDY_FIELDS)
     return study
 
 

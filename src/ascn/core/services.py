@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from ascn.core import audit, events
+from ascn.core.documents import document_title
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.models import AuditEntry, VersionedModel
-from ascn.core.permissions import is_secretariat
+from ascn.core.permissions import ScopedPolicy, is_secretariat
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor, User
@@ -38,6 +40,16 @@ def lock_version(obj: V, version: int | None) -> V:
     if version is not None and locked.version != version:
         raise StaleEdit(locked, version)
     return locked
+
+
+def require_and_lock(
+    policy: ScopedPolicy[V], actor: Actor, action: str, obj: V, version: int | None
+) -> V:
+    """``policy.require`` the ``action`` on ``obj`` (the system, ``actor=None``, may take
+    any), then ``lock_version``."""
+    if actor is not None:
+        policy.require(actor, action, obj)
+    return lock_version(obj, version)
 
 
 def user_or_none(actor: Actor) -> User | None:
@@ -67,6 +79,14 @@ def save_version(actor: Actor, action: str, obj: V, changes: dict[str, Any]) -> 
     obj.save()
     audit_and_announce(actor, action, obj, changes)
     return True
+
+
+def save_version_since(
+    actor: Actor, action: str, obj: V, before: dict[str, Any], fields: list[str]
+) -> bool:
+    """``save_version`` with what changed among ``fields`` since ``before`` (their
+    ``audit.snapshot`` taken before the edit)."""
+    return save_version(actor, action, obj, audit.diff(before, audit.snapshot(obj, fields)))
 
 
 def save_new(
@@ -235,6 +255,24 @@ def save_with_file(obj: M, file: File, name: str, file_field: str = "file") -> M
     stored.save(name, file, save=False)
     obj.save()
     return obj
+
+
+def save_uploaded_pdf(
+    actor: Actor,
+    model: type[M],
+    file: UploadedFile,
+    name: str,
+    *,
+    title: str | None,
+    size: int,
+    **fields: Any,
+) -> M:
+    """Save a new ``model`` row for a checked PDF (``save_with_file``, stored as ``name``):
+    titled ``title`` or the file's name, with its ``size``, its uploader and ``fields``."""
+    document = model(
+        title=document_title(title, file), size=size, uploaded_by=user_or_none(actor), **fields
+    )
+    return save_with_file(document, file, name)
 
 
 def delete_with_file(obj: models.Model, file_field: str = "file") -> None:

@@ -36,7 +36,14 @@ from ascn.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from ascn.core.services import audit_and_announce, lock, lock_version, save_fields, user_or_none
+from ascn.core.services import (
+    audit_and_announce,
+    lock,
+    lock_version,
+    require_and_lock,
+    save_fields,
+    user_or_none,
+)
 from ascn.deals.models import (
     Confirmation,
     Engagement,
@@ -442,9 +449,7 @@ def engagement_confirm(
     ``term_sheet`` with its commitment cleared, and the history keeps the amount declined.
     A deal whose commitment is not waiting is a 409, a stale ``version`` too.
     """
-    if actor is not None:
-        engagement_policy.require(actor, "confirm", engagement)
-    engagement = lock_version(engagement, version)
+    engagement = require_and_lock(engagement_policy, actor, "confirm", engagement, version)
     if engagement.commitment_confirmation != Confirmation.PENDING:
         raise IllegalTransition(_("No commitment on this deal is waiting for confirmation."))
     reason = (reason or "").strip()

@@ -37,6 +37,7 @@ from ascn.core.services import (
     no_unknown_field,
     save_new,
     save_version,
+    save_version_since,
     user_or_none,
     validate,
 )
@@ -248,8 +249,7 @@ def call_update(*, actor: Actor, call: Call, version: int, **changes: Any) -> Ca
     for key, value in changes.items():
         setattr(call, key, value)
     check_call(call)
-    changed = audit.diff(before, audit.snapshot(call, CALL_FIELDS))
-    save_version(actor, "partners.call.updated", call, changed)
+    save_version_since(actor, "partners.call.updated", call, before, CALL_FIELDS)
     return call
 
 

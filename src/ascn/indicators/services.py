@@ -20,6 +20,7 @@ from ascn.core.services import (
     audit_and_announce,
     lock_version,
     no_unknown_field,
+    require_and_lock,
     upsert,
     user_or_none,
     validate,
@@ -209,9 +210,7 @@ def value_verify(
     """The verifier's answer (the Secretariat, or the National Representative of the city's
     member state): ``verified`` with a data-quality ``grade``, or returned to the city with
     a ``note`` saying why. 409 on a stale ``version``."""
-    if actor is not None:
-        value_policy.require(actor, "verify", record)
-    record = lock_version(record, version)
+    record = require_and_lock(value_policy, actor, "verify", record, version)
     verifier = user_or_none(actor)
     if verifier is not None and record.entered_by_id == verifier.pk:
         raise PermissionDenied(_("A value is verified by someone other than who entered it."))

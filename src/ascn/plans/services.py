@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy, pgettext
 from ascn.accounts.models import Membership, Role
 from ascn.accounts.notifications import notify
 from ascn.core import audit
-from ascn.core.documents import check_pdf, document_title
+from ascn.core.documents import check_pdf
 from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied
 from ascn.core.permissions import is_secretariat
 from ascn.core.services import (
     audit_and_announce,
     delete_with_file,
     lock_version,
-    save_with_file,
+    save_uploaded_pdf,
     user_or_none,
     validate,
 )
@@ -373,14 +373,16 @@ def document_upload(
     project_policy.require(actor, "upload", project)
     size = check_pdf(file)
     validation.code_in(document_type, codelists.DOCUMENT_TYPE, "document_type", blank=True)
-    document = ProjectDocument(
-        project=project,
-        title=document_title(title, file),
-        document_type=document_type,
+    document = save_uploaded_pdf(
+        actor,
+        ProjectDocument,
+        file,
+        f"project-{project.pk}.pdf",
+        title=title,
         size=size,
-        uploaded_by=user_or_none(actor),
+        project=project,
+        document_type=document_type,
     )
-    save_with_file(document, file, f"project-{project.pk}.pdf")
     audit_and_announce(
         actor,
         "plans.document.uploaded",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ascn.accounts.notifications import notify
 from ascn.core import audit, events
-from ascn.core.documents import check_pdf, document_title
+from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.services import (
     audit_and_announce,
@@ -27,8 +27,7 @@ from ascn.core.services import (
     save_changes,
     save_fields,
     save_new,
-    save_with_file,
-    user_or_none,
+    save_uploaded_pdf,
     validate,
 )
 from ascn.meetings.models import (
@@ -236,14 +235,16 @@ def meeting_document_upload(
     size = check_pdf(file)
     if kind not in MeetingDocument.Kind.values:
         raise InvalidInput(_("Choose the kind of document."), field="kind")
-    document = MeetingDocument(
-        meeting=meeting,
-        title=document_title(title, file),
-        kind=kind,
+    document = save_uploaded_pdf(
+        actor,
+        MeetingDocument,
+        file,
+        f"meeting-{meeting.pk}.pdf",
+        title=title,
         size=size,
-        uploaded_by=user_or_none(actor),
+        meeting=meeting,
+        kind=kind,
     )
-    save_with_file(document, file, f"meeting-{meeting.pk}.pdf")
     audit_and_announce(
         actor,
         "meetings.document.uploaded",
