@@ -207,7 +207,11 @@ class ScopedPolicy(Generic[R]):
         return frozenset({Visibility.PUBLIC.value, Visibility.NETWORK.value})
 
     def is_visible(self, user: Actor, obj: R) -> bool:
-        scopes = scopes_of(user)
+        return self.seen_by(scopes_of(user), obj)
+
+    def seen_by(self, scopes: Scopes, obj: R) -> bool:
+        """``is_visible`` for scopes already read: a loop over many records asks this, not
+        the user (a request's user is a lazy object: each attribute read goes through it)."""
         levels = self.levels_seen(scopes)
         if levels is None or (levels and getattr(obj, self.visibility_field or "") in levels):
             return True

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.db.models import F, FloatField, Q
 from django.db.models.functions import Cast
 
+from ascn.core.permissions import scopes_of
 from ascn.core.queries import raw_rows
-from ascn.core.visibility import Visibility
 from ascn.funding.models import Programme
 from ascn.funding.permissions import programme_policy
 from ascn.matchmaking import index as match_index
@@ -134,16 +134,17 @@ def _organisation_profiles(
     ]
     if not visible.query.where:  # the Secretariat: every row
         return candidates, index
-    # Others: public rows (everyone may see them), and the others the policy's own test of
-    # one record lets through, asked of the index's visibility (no query: the same rule as
-    # its queryset, ``ScopedPolicy.visible``/``is_visible``).
-    visibility, public = index.visibility, Visibility.PUBLIC
-    seen = organisation_policy.is_visible
+    # Others: the rows of the levels they see, and the others the policy's own test of one
+    # record lets through, asked of the index's visibility with the scopes read once (no
+    # query: the same rule as its queryset, ``ScopedPolicy.visible``/``seen_by``).
+    visibility, scopes = index.visibility, scopes_of(user)
+    levels = organisation_policy.levels_seen(scopes) or frozenset()
+    seen = organisation_policy.seen_by
     return [
         p
         for p in candidates
         # ``_Visible``: a stand-in holding what the policy reads of an organisation
-        if visibility[p.id] == public or seen(user, _Visible(p.id, visibility[p.id]))  # type: ignore[arg-type]
+        if visibility[p.id] in levels or seen(scopes, _Visible(p.id, visibility[p.id]))  # type: ignore[arg-type]
     ], index
 
 
