@@ -2,8 +2,7 @@
 SHELL := /bin/bash
 PORT ?= 8000
 # pytest-xdist processes for `make test` (each has its own test database); 0 runs in one.
-# Three on the 2-core CI machine: much of a test waits on a database, a browser or a server.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 2
 UV := $(shell command -v uv 2>/dev/null)
 ifeq ($(UV),)
 UV := python3 -m uv
