@@ -92,6 +92,9 @@ class Scopes:
 
 
 ANONYMOUS = Scopes()
+# The levels of ``ScopedPolicy.levels_seen``, made once (it is asked for each record of a loop)
+_EVERYONE_SEES = frozenset({Visibility.PUBLIC.value})
+_MEMBERS_SEE = frozenset({Visibility.PUBLIC.value, Visibility.NETWORK.value})
 
 
 def scopes_of(user: Actor) -> Scopes:
@@ -202,9 +205,7 @@ class ScopedPolicy(Generic[R]):
         scopes (``owner_q``) — ``visible_q``'s rule, read level by level."""
         if scopes.secretariat or self.visibility_field is None:
             return None
-        if not scopes.authenticated:
-            return frozenset({Visibility.PUBLIC.value})
-        return frozenset({Visibility.PUBLIC.value, Visibility.NETWORK.value})
+        return _MEMBERS_SEE if scopes.authenticated else _EVERYONE_SEES
 
     def is_visible(self, user: Actor, obj: R) -> bool:
         return self.seen_by(scopes_of(user), obj)

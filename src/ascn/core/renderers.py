@@ -51,8 +51,8 @@ def _select(widget: dict[str, Any]) -> str:
 
 
 def _plain(widget: dict[str, Any]) -> bool:
-    """Whether the templates would draw this select as Django ships them."""
-    return widget["template_name"] == SELECT and all(
+    """Whether every option of this select is drawn by Django's own option template."""
+    return all(
         option["template_name"] == OPTION
         for _name, options, _i in widget["optgroups"]
         for option in options

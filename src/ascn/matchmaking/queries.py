@@ -134,17 +134,16 @@ def _organisation_profiles(
     ]
     if not visible.query.where:  # the Secretariat: every row
         return candidates, index
-    # Others: the rows of the levels they see, and the others the policy's own test of one
-    # record lets through, asked of the index's visibility with the scopes read once (no
-    # query: the same rule as its queryset, ``ScopedPolicy.visible``/``seen_by``).
+    # Others: the rows the policy's own test of one record lets through, asked of the
+    # index's visibility with the scopes read once (no query: the same rule as its queryset,
+    # ``ScopedPolicy.visible``/``seen_by``).
     visibility, scopes = index.visibility, scopes_of(user)
-    levels = organisation_policy.levels_seen(scopes) or frozenset()
     seen = organisation_policy.seen_by
     return [
         p
         for p in candidates
         # ``_Visible``: a stand-in holding what the policy reads of an organisation
-        if visibility[p.id] in levels or seen(scopes, _Visible(p.id, visibility[p.id]))  # type: ignore[arg-type]
+        if seen(scopes, _Visible(p.id, visibility[p.id]))  # type: ignore[arg-type]
     ], index
 
 
