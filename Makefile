@@ -146,7 +146,7 @@ test: install-dev browser checkers messages fonts
 	$(RUN) python manage.py check
 	$(RUN) python manage.py makemigrations --check --dry-run
 	$(RUN) python manage.py build_vega_bundle
-	$(RUN) pytest -n $(TEST_WORKERS) --durations=25
+	$(RUN) pytest -n $(TEST_WORKERS) --dist worksteal --durations=25
 
 test-pg: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-pg: test

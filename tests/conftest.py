@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 
 from ascn.accounts.services import user_create
+from ascn.indicators.management.commands.load_indicators import load_indicators
 from tests import factories
 from tests.network_seed import load_seed
 
@@ -84,6 +85,27 @@ def network(_network_seed, db) -> dict[str, int]:
     if _network_seed is None:
         return load_seed()
     return dict(_network_seed)
+
+
+@pytest.fixture(scope="module")
+def _catalogue_seed(_network_seed, django_db_blocker) -> bool:
+    """The indicators' catalogue loaded once for a module, in the transaction that holds its
+    network seed (``_network_seed``); False where the module's tests commit."""
+    if _network_seed is None:
+        return False
+    with django_db_blocker.unblock():
+        load_indicators()
+    return True
+
+
+@pytest.fixture
+def catalogue(_catalogue_seed, network) -> None:
+    """The indicators' catalogue (``load_indicators``, through the services), as the real
+    seed has it: loaded once per test module (~1 s on PostgreSQL) and kept beside the network
+    seed, each test's own writes undone after it; loaded for each test where the module's
+    tests commit."""
+    if not _catalogue_seed:
+        load_indicators()
 
 
 @pytest.fixture

@@ -29,6 +29,10 @@ FLOOD_DRAINAGE = {
 @pytest.fixture
 def adb_profile(roles, adb) -> Organisation:
     """ADB's member publishes a full profile."""
+    return publish_adb_profile(roles, adb)
+
+
+def publish_adb_profile(roles, adb: Organisation) -> Organisation:
     return organisation_update(
         actor=roles.user("partner_adb"),
         organisation=adb,
@@ -47,6 +51,10 @@ def adb_profile(roles, adb) -> Organisation:
 def world(roles, adb_profile):
     """Projects in Hanoi (public), Bangkok (network), Phuket (draft) and Singapore (public,
     outside ADB's countries); a draft organisation; a public programme."""
+    return build_world(roles, adb_profile)
+
+
+def build_world(roles, adb_profile: Organisation) -> dict:
     secretariat = roles.user("secretariat")
     draft_org = factories.organisation(
         secretariat,

@@ -205,6 +205,17 @@ class Roles(Mapping[str, Principal]):
         self._principals[name] = principal
         return principal
 
+    def reread(self) -> Roles:
+        """The same principals read anew from the database, with no token yet: for principals
+        built once for a test module, whose objects a test may change (a password, a token)."""
+        again = Roles()
+        for name, principal in self._principals.items():
+            if principal.user is not None:
+                user = User.objects.get(pk=principal.user.pk)
+                device = principal.device and TOTPDevice.objects.get(pk=principal.device.pk)
+                again._principals[name] = Principal(name, user, device)
+        return again
+
     def set_password(self, name: str, password: str) -> User:
         user = self.user(name)
         user.set_password(password)
@@ -227,10 +238,22 @@ def build_roles() -> Roles:
     return roles
 
 
+@pytest.fixture(scope="module")
+def _module_roles(_network_seed, django_db_blocker) -> Roles | None:
+    """The standard principals built once for a test module, in the transaction that holds
+    its network seed (``_network_seed``); None where the module's tests commit."""
+    if _network_seed is None:
+        return None
+    with django_db_blocker.unblock():
+        return build_roles()
+
+
 @pytest.fixture
-def roles(network) -> Roles:
-    """The standard principals; every test gets fresh ones (undone with the test's transaction)."""
-    return build_roles()
+def roles(_module_roles, network) -> Roles:
+    """The standard principals, read anew for every test (what a test writes is undone with
+    its transaction): built once per test module, or for each test where the module's tests
+    commit."""
+    return build_roles() if _module_roles is None else _module_roles.reread()
 
 
 @pytest.fixture

@@ -1,9 +1,6 @@
 """The indicators API: the catalogue for everyone, a city's indicators against the network,
 values entered by the CSCO and verified by the representative, with the role matrix."""
 
-import pytest
-
-from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import Indicator, IndicatorValue
 from ascn.indicators.services import value_enter, value_verify
 from ascn.network.models import City
@@ -12,11 +9,6 @@ from tests.roles import CSO_PHUKET, NR_TH, assert_matrix, everyone
 pytest_plugins = ["tests.roles"]
 
 PM25 = "11.6.2"
-
-
-@pytest.fixture
-def catalogue(network):
-    load_indicators()
 
 
 def _value(roles, city: str, year: int, value: str, visibility="public", verify=True):

@@ -46,11 +46,6 @@ STABLE = {
 U4SSC_CODE = re.compile(r"^(EC|EN|SC): [A-Z]+: [A-Z]+: \d+[CA]$")
 
 
-@pytest.fixture
-def catalogue(network):
-    load_indicators()
-
-
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["code"] for e in ENTRIES])
 def test_every_entry_has_code_framework_unit_direction_definition_and_source_link(entry):
     for field in ("code", "slug", "name", "definition", "unit", "source_url"):

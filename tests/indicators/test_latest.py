@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from ascn.indicators import latest
 from ascn.indicators.latest import median_of
-from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import Indicator, IndicatorMedian, IndicatorValue
 from ascn.indicators.queries import city_summary, latest_values, values_for
 from ascn.indicators.services import value_enter, value_update, value_verify
@@ -35,8 +34,7 @@ pytest_plugins = ["tests.roles"]
 
 
 @pytest.fixture
-def world(network):
-    load_indicators()
+def world(catalogue):
     return {
         "pm25": Indicator.objects.get(code="11.6.2"),
         "transport": Indicator.objects.get(code="11.2.1"),

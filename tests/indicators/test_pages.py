@@ -6,7 +6,6 @@ import json
 import pytest
 from django.core.management import call_command
 
-from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import Indicator, IndicatorValue, Verification
 from ascn.indicators.services import value_enter, value_verify
 from ascn.network.models import City
@@ -16,11 +15,6 @@ from tests.roles import CSO_PHUKET, NR_TH, assert_matrix, everyone, sign_in_redi
 pytest_plugins = ["tests.roles"]
 
 PM25 = "11.6.2"
-
-
-@pytest.fixture
-def catalogue(network):
-    load_indicators()
 
 
 def _value(city, year, value, *, code=PM25, visibility="public", verified=True):

@@ -28,8 +28,7 @@ pytest_plugins = ["tests.roles"]
 
 
 @pytest.fixture
-def drainage(roles):
-    load_indicators()
+def drainage(roles, catalogue):
     return factories.project(roles.user(CSO_PHUKET), title="Smart drainage", visibility="public")
 
 

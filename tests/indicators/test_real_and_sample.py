@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from ascn.indicators import latest
-from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import Indicator, IndicatorMedian, IndicatorValue
 from ascn.indicators.queries import city_summary
 from ascn.indicators.services import value_enter
@@ -19,8 +18,7 @@ pytest_plugins = ["tests.roles"]
 
 
 @pytest.fixture
-def pm25(network):
-    load_indicators()
+def pm25(catalogue):
     return Indicator.objects.get(code="11.6.2")
 
 

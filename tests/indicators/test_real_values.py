@@ -15,7 +15,6 @@ from ascn.indicators.management.commands.load_indicator_values import (
     VALUES,
     load_indicator_values,
 )
-from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import Indicator, IndicatorValue, IndicatorValueVersion
 from ascn.indicators.services import value_enter
 from ascn.network.models import City
@@ -25,11 +24,6 @@ from tests.roles import CSO_PHUKET
 pytest_plugins = ["tests.roles"]
 
 DATA = yaml.safe_load(VALUES.read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def catalogue(network):
-    load_indicators()
 
 
 def _key(item):

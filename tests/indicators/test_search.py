@@ -2,21 +2,14 @@
 entry per city's indicator — not one per value of every year — seen by whoever may see
 one of its values, and saying no more than they may read."""
 
-import pytest
 from django.core.management import call_command
 
 from ascn.core.models import SearchEntry
-from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import IndicatorValue
 from ascn.indicators.services import value_update
 from tests.indicators.test_real_and_sample import _enter
 
 pytest_plugins = ["tests.roles"]
-
-
-@pytest.fixture
-def catalogue(network):
-    load_indicators()
 
 
 def _titles(client, kind):

@@ -17,8 +17,8 @@ pytest_plugins = ["tests.roles"]
 
 
 @pytest.fixture
-def catalogue(network):
-    load_indicators()
+def catalogue(catalogue):
+    """The conftest's catalogue, by code."""
     return {i.code: i for i in Indicator.objects.all()}
 
 

@@ -35,7 +35,8 @@ from ascn.plans.permissions import project_policy
 from ascn.plans.services import exchange_rate_set, project_update
 from tests import factories
 from tests.matchmaking.strategies import partners, projects
-from tests.roles import PRINCIPALS
+from tests.organisation_fixtures import build_world, publish_adb_profile
+from tests.roles import PRINCIPALS, build_roles
 
 pytest_plugins = ["tests.roles", "tests.organisation_fixtures"]
 
@@ -64,9 +65,8 @@ def _full_list(user, org) -> list[mm.Match]:
     return mm.matches_for_partner(queries.organisation_profile(org), profiles)
 
 
-@pytest.fixture
-def many(roles, world):
-    """Thirty more projects in Hanoi and Bangkok: stages, focus areas, texts and gaps that
+def _build_many(roles) -> list[Project]:
+    """Eighteen more projects in Hanoi and Bangkok: stages, focus areas, texts and gaps that
     give ties and near-ties on score (titles then decide)."""
     combos = itertools.product(
         [("cso_hanoi", "hanoi"), ("secretariat", "bangkok")],
@@ -89,6 +89,47 @@ def many(roles, world):
             )
         )
     return made
+
+
+@pytest.fixture(scope="module")
+def _built(_network_seed, django_db_blocker):
+    """The principals, the world and the eighteen projects, built once for the module (~2 s a
+    test on PostgreSQL otherwise) in the transaction that holds its network seed: each test
+    reads them anew, and its own writes are undone after it. None where the module's tests
+    commit (``_network_seed``): then each test builds its own."""
+    if _network_seed is None:
+        return None
+    with django_db_blocker.unblock():
+        roles = build_roles()
+        adb = queries.Organisation.objects.get(slug=ADB)
+        world = build_world(roles, publish_adb_profile(roles, adb))
+        return roles, world, _build_many(roles)
+
+
+def _again(record):
+    return type(record).objects.get(pk=record.pk)
+
+
+@pytest.fixture
+def roles(_built, network):
+    return build_roles() if _built is None else _built[0].reread()
+
+
+@pytest.fixture
+def adb_profile(_built, roles, adb):
+    return publish_adb_profile(roles, adb) if _built is None else adb
+
+
+@pytest.fixture
+def world(_built, roles, adb_profile):
+    if _built is None:
+        return build_world(roles, adb_profile)
+    return {key: _again(record) for key, record in _built[1].items()}
+
+
+@pytest.fixture
+def many(_built, roles, world):
+    return _build_many(roles) if _built is None else [_again(p) for p in _built[2]]
 
 
 def _pages(ranking, size):

@@ -1,11 +1,9 @@
 """Importing indicator values from a spreadsheet: all or nothing, every problem in its row
 and column, through the same reading machinery as the projects' import."""
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ascn.core.models import AuditEntry
-from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import IndicatorValue
 from tests.conftest import page_text
 from tests.roles import CSO_PHUKET, NR_TH, assert_matrix, everyone, sign_in_redirect
@@ -18,11 +16,6 @@ GOOD = (
     "phuket,11.6.1,2023,88,Municipality 2023,Weighbridge records,\n"
     'phuket,EC: ICT: ICT: 1C,2022,"79.4",NSO survey 2022,,network\n'
 )
-
-
-@pytest.fixture
-def catalogue(network):
-    load_indicators()
 
 
 def _upload(client, text: str, name="values.csv"):
