@@ -39,7 +39,7 @@ from django.utils import translation
 
 from ascn.core.audit import words as audit_words
 from ascn.network import maps
-from ascn.opendata import reports
+from ascn.opendata import report_files
 from ascn.plans.charts import labels as chart_labels
 
 ROOT = Path(settings.BASE_DIR)
@@ -92,7 +92,7 @@ LABEL_KEYWORDS = {
     "title",
 }
 # Modules that draw: their ``description=`` and a spec's "title"/"description" are read too.
-DRAWING_MODULES = re.compile(r"(charts|maps|reports|drawings)\.py$")
+DRAWING_MODULES = re.compile(r"(charts|maps|reports|report_tables|report_files|drawings)\.py$")
 # The OpenAPI description and the machine formats: English by design (see the module's text).
 NOT_FOR_PEOPLE = re.compile(
     r"(/migrations/|/management/|/locale/|schemas\.py$|/core/openapi\.py$|/opendata/dcat\.py$"
@@ -433,9 +433,11 @@ def test_the_map_is_drawn_in_the_readers_language(thai_catalogue):
 def test_the_progress_charts_words_follow_the_language(thai_catalogue):
     with translation.override("th"):
         assert chart_labels().physical == THAI["Physical progress"]
-        assert reports.sheet_name(reports.SHEET_NAMES["progress"]) == THAI["Latest progress"]
+        assert (
+            report_files.sheet_name(report_files.SHEET_NAMES["progress"]) == THAI["Latest progress"]
+        )
     assert chart_labels().physical == "Physical progress"
-    assert reports.sheet_name("Focus area: x/y [z]?" * 3) == "Focus area  x y  z  Focus area"
+    assert report_files.sheet_name("Focus area: x/y [z]?" * 3) == "Focus area  x y  z  Focus area"
 
 
 def test_the_audit_trail_says_what_happened_in_the_readers_language(thai_catalogue):

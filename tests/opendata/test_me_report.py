@@ -36,7 +36,7 @@ from django.test import Client
 from ascn.accounts.services import membership_grant
 from ascn.core import formats, prepared
 from ascn.network.models import City, MemberState
-from ascn.opendata import reports
+from ascn.opendata import report_tables, reports
 from ascn.plans import money
 from ascn.plans.models import ProgressUpdate, Project
 from ascn.plans.services import exchange_rate_set, progress_add
@@ -409,7 +409,9 @@ def test_the_totals_equal_sums_over_every_project_read_in_chunks(data, secretari
     assert focus_total[-1] == 11
     assert sum(statuses.values()) == 11
     assert {
-        code: n for code, n in zip(reports._status_titles(), focus_total[1:-1], strict=True) if n
+        code: n
+        for code, n in zip(report_tables.status_titles(), focus_total[1:-1], strict=True)
+        if n
     } == statuses
 
     # then: progress over time, each period end recomputed from every update

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.permissions import scopes_of
 from ascn.network.models import City
-from ascn.opendata import imports, reports, services, spreadsheets
+from ascn.opendata import imports, report_files, reports, services, spreadsheets
 from ascn.opendata.forms import ProjectImportForm, ReportFilterForm
 from ascn.opendata.models import ImportJob
 from ascn.plans.models import Project
@@ -170,7 +170,7 @@ def me_report(request):
     form, report = _report(request, page=True)
     if report is None:
         return render(request, "opendata/me_report.html", {"form": form}, status=400)
-    chart = reports.progress_chart_svg(report)
+    chart = report_files.progress_chart_svg(report)
     return render(
         request,
         "opendata/me_report.html",
@@ -179,13 +179,16 @@ def me_report(request):
             "report": report,
             "progress_chart": chart,
             "progress_chart_pending": bool(report.series) and not chart,
-            "progress_summary": reports.progress_summary(report),
+            "progress_summary": report_files.progress_summary(report),
             "query": form.query_string() if form.is_bound else "",
         },
     )
 
 
-REPORT_FILES = {"csv": (reports.report_csv, CSV_TYPE), "xlsx": (reports.report_xlsx, XLSX_TYPE)}
+REPORT_FILES = {
+    "csv": (report_files.report_csv, CSV_TYPE),
+    "xlsx": (report_files.report_xlsx, XLSX_TYPE),
+}
 
 
 def _report_file(request, fmt: str):

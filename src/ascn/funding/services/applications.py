@@ -1,4 +1,4 @@
-"""Writes to funding programmes, calls, applications, awards and disbursements.
+"""Writes to applications, awards and disbursements of the funding programmes.
 
 Each checks permission, validates, writes and audits. ``APPLICATION_TRANSITIONS`` is the one
 table of what an application may do next and who may do it. Money moves under row locks, in
@@ -29,15 +29,10 @@ from ascn.core.errors import (
     PermissionDenied,
     StaleEdit,
 )
-from ascn.core.permissions import CSO, PARTNER_MEMBER, SECRETARIAT, is_secretariat, scopes_of
+from ascn.core.permissions import CSO, PARTNER_MEMBER, SECRETARIAT, scopes_of
 from ascn.core.services import (
     audit_and_announce,
     lock,
-    lock_version,
-    no_unknown_field,
-    save_new,
-    save_version,
-    save_version_since,
     user_or_none,
     validate,
 )
@@ -45,19 +40,16 @@ from ascn.funding.models import Application, ApplicationStatus, Award, Call, Dis
 from ascn.funding.permissions import application_policy, programme_policy
 from ascn.funding.validation import (
     call_is_open,
-    check_call,
     check_max_award,
-    check_programme,
-    clean_programme_values,
     parse_amount,
     require_eligible,
 )
-from ascn.partners.models import Organisation
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
+
 
 S = ApplicationStatus
 
@@ -89,168 +81,10 @@ AUDIT_VERBS = {
 }
 
 
-# A programme's own fields, as its form edits them and its audit snapshot holds them (the
-# snapshot adds the implementer, a link, by its id).
-PROGRAMME_RECORD_FIELDS = [
-    "name",
-    "description",
-    "total_amount",
-    "currency",
-    "max_award_amount",
-    "period_start",
-    "period_end",
-    "period_label",
-    "eligible_countries",
-    "eligible_focus_areas",
-    "eligible_stages",
-    "instruments",
-    "website",
-    "visibility",
-    "source",
-    "sources",
-]
-
-
-CALL_FIELDS = ["title", "description", "opens_on", "closes_on"]
-
-
 class MoneyConflict(DomainError):
     """A write the money rules of the database refused (a race the locks did not see)."""
 
     status = 409
-
-
-def _snapshot(programme: Programme) -> dict[str, Any]:
-    snap = audit.snapshot(programme, PROGRAMME_RECORD_FIELDS)
-    snap["implementer"] = programme.implementer_id
-    return snap
-
-
-def can_create_programme(actor: Actor, sponsor: Organisation) -> bool:
-    scopes = scopes_of(actor)
-    return scopes.secretariat or sponsor.pk in scopes.organisation_ids
-
-
-@transaction.atomic
-def programme_create(
-    *,
-    actor: Actor,
-    slug: str,
-    sponsor: Organisation,
-    name: str,
-    total_amount: Any,
-    currency: str,
-    sample: bool = False,
-    **optional: Any,
-) -> Programme:
-    """A new programme, by the Secretariat or a member of the sponsor."""
-    if not can_create_programme(actor, sponsor):
-        raise PermissionDenied(
-            _("Only the sponsor's members and the Secretariat add its funding programmes.")
-        )
-    if Programme.objects.filter(slug=slug).exists():
-        raise InvalidInput(_("A programme with this slug exists."), field="slug")
-    values = clean_programme_values(
-        {"name": name, "total_amount": total_amount, "currency": currency, **optional}
-    )
-    programme = Programme(slug=slug, sponsor=sponsor, sample=sample, **values)
-    check_programme(programme)
-    programme.save()
-    audit_and_announce(
-        actor,
-        "partners.programme.created",
-        programme,
-        audit.diff({}, {"slug": slug, "sponsor": sponsor.pk, **_snapshot(programme)}),
-    )
-    return programme
-
-
-@transaction.atomic
-def programme_update(
-    *, actor: Actor, programme: Programme, version: int, **changes: Any
-) -> Programme:
-    """Edit a programme; a stale ``version`` is a 409 and nothing is written."""
-    programme_policy.require(actor, "change", programme)
-    programme = lock_version(programme, version)
-    values = clean_programme_values(changes)
-    before = _snapshot(programme)
-    for key, value in values.items():
-        setattr(programme, key, value)
-    check_programme(programme)
-    changed = audit.diff(before, _snapshot(programme))
-    save_version(actor, "partners.programme.updated", programme, changed)
-    return programme
-
-
-@transaction.atomic
-def programme_upsert_seed(
-    *, slug: str, sponsor: Organisation, values: dict[str, Any]
-) -> tuple[Programme, bool]:
-    """The seed loader's write (actor: the system). Writes and audits only what changed.
-
-    The amounts already awarded and disbursed are never touched by the seed.
-    """
-    values = clean_programme_values(dict(values))
-    programme = Programme.objects.select_for_update().filter(slug=slug).first()
-    if programme is None:
-        programme = Programme(slug=slug, sponsor=sponsor, **values)
-        check_programme(programme)
-        programme.save()
-        audit_and_announce(
-            None,
-            "partners.programme.created",
-            programme,
-            audit.diff({}, {"slug": slug, "sponsor": sponsor.pk, **_snapshot(programme)}),
-        )
-        return programme, True
-    before = {**_snapshot(programme), "sponsor": programme.sponsor_id}
-    programme.sponsor = sponsor
-    for key, value in values.items():
-        setattr(programme, key, value)
-    changed = audit.diff(before, {**_snapshot(programme), "sponsor": sponsor.pk})
-    if not changed:
-        return programme, False
-    check_programme(programme)
-    programme.version += 1
-    programme.save()
-    audit_and_announce(None, "partners.programme.updated", programme, changed)
-    return programme, True
-
-
-@transaction.atomic
-def call_create(
-    *,
-    actor: Actor,
-    programme: Programme,
-    title: str,
-    opens_on: dt.date,
-    closes_on: dt.date,
-    description: str = "",
-    sample: bool = False,
-) -> Call:
-    programme_policy.require(actor, "change", programme)
-    call = Call(
-        programme=programme,
-        title=title,
-        description=(description or "").strip(),
-        opens_on=opens_on,
-        closes_on=closes_on,
-        sample=sample,
-    )
-    return save_new(actor, "partners.call.created", call, CALL_FIELDS, check=check_call)
-
-
-@transaction.atomic
-def call_update(*, actor: Actor, call: Call, version: int, **changes: Any) -> Call:
-    programme_policy.require(actor, "change", call.programme)
-    call = lock_version(call, version)
-    no_unknown_field(changes, CALL_FIELDS)
-    before = audit.snapshot(call, CALL_FIELDS)
-    for key, value in changes.items():
-        setattr(call, key, value)
-    check_call(call)
-    save_version_since(actor, "partners.call.updated", call, before, CALL_FIELDS)
-    return call
 
 
 @transaction.atomic
@@ -598,7 +432,3 @@ def _disburse(
         ),
     )
     return disbursement
-
-
-def is_secretariat_or_manager(user: Actor, programme: Programme) -> bool:
-    return is_secretariat(user) or programme_policy.can(user, "manage", programme)
