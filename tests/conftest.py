@@ -4,6 +4,7 @@ counts."""
 from __future__ import annotations
 
 import html
+import os
 import re
 
 import pytest
@@ -35,6 +36,24 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked ``db_independent`` gives the same answer on either database: CI's
+    PostgreSQL pass (``DATABASE_URL`` set) leaves it to the SQLite pass. The mark is refused
+    on a test that asks for the database (pytest-django blocks every other one from it)."""
+    skip = pytest.mark.skip(reason="DB-independent: run in the SQLite pass")
+    for item in items:
+        if not item.get_closest_marker("db_independent"):
+            continue
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & _DATABASE_FIXTURES or item.get_closest_marker("django_db"):
+            raise pytest.UsageError(f"{item.nodeid} is marked db_independent but uses the database")
+        if os.environ.get("DATABASE_URL"):
+            item.add_marker(skip)
 
 
 def _is_transactional(item: pytest.Item) -> bool:

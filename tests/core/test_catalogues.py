@@ -18,6 +18,9 @@ from django.utils import translation
 
 from ascn.core.catalogues import LANGUAGE_PLURALS, catalogue_path, label_modules, mismatches
 
+# Reads the code, the templates and the catalogues: the same on either database.
+pytestmark = pytest.mark.db_independent
+
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 

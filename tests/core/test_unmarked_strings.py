@@ -210,6 +210,7 @@ def unmarked_in_python(path: Path, source: str | None = None) -> list[str]:
     return finder.found
 
 
+@pytest.mark.db_independent
 def test_no_unmarked_message_chart_word_or_label_in_the_code():
     found = [hit for path in _python_files() for hit in unmarked_in_python(path)]
     assert not found, (
@@ -281,6 +282,7 @@ def unmarked_in_template(path: Path, source: str) -> list[str]:
     return found
 
 
+@pytest.mark.db_independent
 def test_no_unmarked_text_in_the_templates():
     found = [
         hit
@@ -312,6 +314,7 @@ def test_no_unmarked_text_in_the_templates():
         "page = f\"<h1>{_('Busy')}</h1>\"",  # marked, but xgettext never reads it there
     ],
 )
+@pytest.mark.db_independent
 def test_the_scan_finds_an_unmarked_string(source):
     assert unmarked_in_python(ROOT / "src" / "ascn" / "charts.py", source)
 
@@ -329,10 +332,12 @@ def test_the_scan_finds_an_unmarked_string(source):
         'busy = _("Busy")\npage = f"<h1>{busy}</h1>"',
     ],
 )
+@pytest.mark.db_independent
 def test_the_scan_lets_a_marked_string_or_a_code_pass(source):
     assert not unmarked_in_python(ROOT / "src" / "ascn" / "charts.py", source)
 
 
+@pytest.mark.db_independent
 def test_the_template_scan_finds_text_and_attributes_outside_translate():
     path = ROOT / "src" / "ascn" / "templates" / "example.html"
     source = (
@@ -407,6 +412,7 @@ def test_a_bad_token_is_refused_in_the_callers_language(thai_catalogue):
     assert english.json() == {"detail": "Invalid, expired or revoked token."}
 
 
+@pytest.mark.db_independent
 def test_the_map_is_drawn_in_the_readers_language(thai_catalogue):
     cities = [
         {
@@ -430,6 +436,7 @@ def test_the_map_is_drawn_in_the_readers_language(thai_catalogue):
     assert maps.asean_map_svg(cities) is english
 
 
+@pytest.mark.db_independent
 def test_the_progress_charts_words_follow_the_language(thai_catalogue):
     with translation.override("th"):
         assert chart_labels().physical == THAI["Physical progress"]
@@ -440,6 +447,7 @@ def test_the_progress_charts_words_follow_the_language(thai_catalogue):
     assert report_files.sheet_name("Focus area: x/y [z]?" * 3) == "Focus area  x y  z  Focus area"
 
 
+@pytest.mark.db_independent
 def test_the_audit_trail_says_what_happened_in_the_readers_language(thai_catalogue):
     with translation.override("th"):
         assert (

@@ -411,6 +411,7 @@ def _indexed(profiles: list[mm.ProjectProfile]) -> project_index.ProjectIndex:
     )
 
 
+@pytest.mark.db_independent
 @settings(max_examples=300, deadline=None)
 @given(projects(), partners())
 def test_the_bound_from_a_projects_indexed_fields_and_terms_is_its_score(project, partner):
@@ -587,6 +588,7 @@ def test_a_profile_too_empty_to_match_shows_what_to_fill_in(roles, world):
     assert api.get(f"{API}/organisations/asian-development-bank/matches").json()["count"] > 0
 
 
+@pytest.mark.db_independent
 def test_shared_terms_are_counted_alike_for_rare_and_common_terms():
     # the index keeps a term held by few as positions, one held by many as bits: the text
     # part must be scoring's either way
@@ -627,6 +629,7 @@ def _many_projects(draw):
     return [draw(projects(id=i + 1)) for i in range(draw(st.integers(0, 40)))]
 
 
+@pytest.mark.db_independent
 @settings(max_examples=200, deadline=None)
 @given(_many_projects(), partners(), st.sampled_from([1, 3, 10]))
 def test_pages_ranked_from_the_index_are_those_of_the_fully_scored_list(profiles, partner, size):

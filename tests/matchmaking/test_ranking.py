@@ -36,6 +36,7 @@ def _key(m: mm.Match):
 # --- the ranking ------------------------------------------------------------------------------
 
 
+@pytest.mark.db_independent
 @settings(max_examples=150, deadline=None)
 @given(
     projects(),
@@ -59,6 +60,7 @@ def test_a_page_of_the_ranking_is_that_page_of_the_full_list(project, candidates
         mm.Ranking.FIRST_BATCH = before
 
 
+@pytest.mark.db_independent
 @settings(max_examples=100, deadline=None)
 @given(projects(), st.lists(partners(), max_size=20), st.integers(min_value=1, max_value=8))
 def test_partners_without_their_terms_rank_as_with_them(project, candidates, size):
@@ -78,6 +80,7 @@ def test_partners_without_their_terms_rank_as_with_them(project, candidates, siz
     assert len(read) == len(set(read))  # each partner's terms read at most once
 
 
+@pytest.mark.db_independent
 @settings(max_examples=100, deadline=None)
 @given(projects(), partners())
 def test_the_bound_is_never_below_the_score(project, partner):
@@ -88,6 +91,7 @@ def test_the_bound_is_never_below_the_score(project, partner):
         assert bounded[0][0] == mm.upper_bound(project, partner) >= m.score
 
 
+@pytest.mark.db_independent
 @settings(max_examples=100, deadline=None)
 @given(partners(), st.lists(projects(), max_size=20), st.integers(min_value=1, max_value=8))
 def test_the_projects_of_a_partner_rank_as_the_full_list(partner, candidates, size):
@@ -103,6 +107,7 @@ def test_the_projects_of_a_partner_rank_as_the_full_list(partner, candidates, si
         mm.Ranking.FIRST_BATCH = before
 
 
+@pytest.mark.db_independent
 def test_the_ranking_reads_as_a_sequence(small_batches):
     drainage = mm.project_profile(
         id=1,

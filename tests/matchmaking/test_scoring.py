@@ -61,6 +61,7 @@ def bank(**overrides):
 # --- text --------------------------------------------------------------------------------
 
 
+@pytest.mark.db_independent
 def test_terms_drop_stop_words_short_words_and_fold_plurals():
     assert keys.terms("The smart sensors of a city, and 2 pumps for flooding!") == {
         "sensor",
@@ -69,6 +70,7 @@ def test_terms_drop_stop_words_short_words_and_fold_plurals():
     }
 
 
+@pytest.mark.db_independent
 def test_jaccard_is_shared_over_union():
     # {a,b,c} ∩ {b,c,d} = 2, union = 4
     assert mm.jaccard(frozenset("abc"), frozenset("bcd")) == 0.5
@@ -78,6 +80,7 @@ def test_jaccard_is_shared_over_union():
 # --- hand-computed scores ------------------------------------------------------------------
 
 
+@pytest.mark.db_independent
 def test_a_bank_that_fits_on_everything_but_one_focus_area():
     # given the drainage project and a bank in Viet Nam with one of its two focus areas
     project, partner = drainage(), bank()
@@ -91,6 +94,7 @@ def test_a_bank_that_fits_on_everything_but_one_focus_area():
     assert m.score == 82.5
 
 
+@pytest.mark.db_independent
 def test_a_gap_above_the_largest_ticket_scores_the_share_it_could_fund():
     # given a bank whose largest ticket is 2.1m against a gap of 4.2m, no stage named, no text
     partner = bank(ticket_min_usd=None, ticket_max_usd=2_100_000.0, stages=[], terms=frozenset())
@@ -99,6 +103,7 @@ def test_a_gap_above_the_largest_ticket_scores_the_share_it_could_fund():
     assert mm.match(drainage(), partner).score == 47.5
 
 
+@pytest.mark.db_independent
 def test_a_gap_below_the_smallest_ticket_decays_linearly():
     # given a gap of 4.2m and a smallest ticket of 8.4m: 4.2/8.4 = 0.5
     assert mm.ticket_fit(4_200_000.0, 8_400_000.0, None) == 0.5
@@ -108,6 +113,7 @@ def test_a_gap_below_the_smallest_ticket_decays_linearly():
     assert mm.ticket_fit(5.0, 1.0, None) == 1.0
 
 
+@pytest.mark.db_independent
 def test_a_programme_is_capped_by_what_it_can_still_award():
     # given a programme that can award at most 1.05m (a quarter of the gap), any stage,
     # naming one of the project's focus areas, no common words
@@ -127,6 +133,7 @@ def test_a_programme_is_capped_by_what_it_can_still_award():
 # --- hard filters -------------------------------------------------------------------------
 
 
+@pytest.mark.db_independent
 @pytest.mark.parametrize(
     "partner",
     [
@@ -139,12 +146,14 @@ def test_an_ineligible_organisation_is_no_match(partner):
     assert mm.match(drainage(), partner) is None
 
 
+@pytest.mark.db_independent
 def test_empty_lists_are_no_restriction():
     open_bank = bank(countries=[], stages=[], instruments=[])
     assert mm.match(drainage(), open_bank) is not None
     assert mm.match(drainage(financing_sought=[]), bank(instruments=["equity"])) is not None
 
 
+@pytest.mark.db_independent
 def test_a_programme_needs_a_common_focus_area_and_a_balance():
     common = {"type": "programme", "id": 3, "slug": "fund", "name": "Fund", "required_focus": True}
     assert mm.match(drainage(), partner_profile(focus_areas=["health-wellbeing"], **common)) is None
@@ -154,6 +163,7 @@ def test_a_programme_needs_a_common_focus_area_and_a_balance():
     assert mm.match(drainage(), partner_profile(ticket_max_usd=5e6, **common)) is not None
 
 
+@pytest.mark.db_independent
 def test_real_and_sample_records_never_match():
     assert mm.match(drainage(sample=True), bank()) is None
     assert mm.match(drainage(), bank()._replace(sample=True)) is None
@@ -163,6 +173,7 @@ def test_real_and_sample_records_never_match():
 # --- a match rests on a published fact ----------------------------------------------------
 
 
+@pytest.mark.db_independent
 def test_a_well_fitting_pair_scores_far_above_a_neutral_one():
     # given a bank that fits on every published fact, and one that only names Viet Nam
     # (another focus area, no instruments, stages or ticket published, other words)
@@ -184,6 +195,7 @@ def test_a_well_fitting_pair_scores_far_above_a_neutral_one():
     assert well.score - neutral.score >= 70
 
 
+@pytest.mark.db_independent
 def test_removing_the_one_shared_fact_removes_the_match():
     # given a partner that shares only a focus area with the project (its ticket range is
     # far above the gap, it names no country, stage or instrument)
@@ -196,6 +208,7 @@ def test_removing_the_one_shared_fact_removes_the_match():
     assert mm.match(drainage(), bank(focus_areas=["health-wellbeing"], **lone)) is None
 
 
+@pytest.mark.db_independent
 def test_words_alone_never_make_a_match():
     # given a partner whose statement repeats the project's own words, sharing no fact
     partner = bank(
@@ -210,6 +223,7 @@ def test_words_alone_never_make_a_match():
     assert mm.match(drainage(), partner) is None
 
 
+@pytest.mark.db_independent
 def test_common_words_carry_no_weight():
     # the vocabulary every text shares is dropped before any comparison
     assert keys.terms("A USD 5 million project over 3 years to support residents") == set()
@@ -220,6 +234,7 @@ def test_common_words_carry_no_weight():
     assert not any("mention" in reason for reason in mm.reasons(m, LABELS))
 
 
+@pytest.mark.db_independent
 def test_an_organisation_publishing_too_little_is_never_matched():
     # only countries: it would "fit" every project in them on nothing
     assert mm.match(drainage(), bank(focus_areas=[])) is None
@@ -244,6 +259,7 @@ def test_an_organisation_publishing_too_little_is_never_matched():
 # --- reasons ------------------------------------------------------------------------------
 
 
+@pytest.mark.db_independent
 def test_reasons_say_why_in_plain_words():
     m = mm.match(drainage(), bank())
     assert mm.reasons(m, LABELS) == [
@@ -256,6 +272,7 @@ def test_reasons_say_why_in_plain_words():
     ]
 
 
+@pytest.mark.db_independent
 def test_reasons_name_only_published_facts():
     # given a partner that publishes no countries, stages or ticket size
     partner = bank(countries=[], stages=[], ticket_min_usd=None, ticket_max_usd=None)
@@ -268,6 +285,7 @@ def test_reasons_name_only_published_facts():
     assert not any("published" in reason for reason in reasons)
 
 
+@pytest.mark.db_independent
 def test_us_dollar_amounts_read_as_people_say_them():
     assert [mm.usd(950_000), mm.usd(4_200_000), mm.usd(1_500_000_000), mm.usd(12)] == [
         "US$950k",
@@ -280,6 +298,7 @@ def test_us_dollar_amounts_read_as_people_say_them():
 # --- the stored keys ----------------------------------------------------------------------
 
 
+@pytest.mark.db_independent
 def test_match_keys_mark_empty_lists_as_unrestricted():
     stored = keys.match_keys(countries=["VN"], focus_areas=[], instruments=["loan"], stages=[])
     assert stored == " c:VN f:* i:loan s:* "
@@ -340,6 +359,7 @@ def _eligible_by_definition(project, partner) -> bool:
     )
 
 
+@pytest.mark.db_independent
 @settings(max_examples=150, deadline=None)
 @given(projects(), st.lists(partners(), max_size=12))
 def test_an_ineligible_pair_never_appears(project, candidates):
@@ -348,6 +368,7 @@ def test_an_ineligible_pair_never_appears(project, candidates):
     assert found == {c.id for c in candidates if _eligible_by_definition(project, c)}
 
 
+@pytest.mark.db_independent
 @settings(max_examples=150, deadline=None)
 @given(projects(), partners())
 def test_the_score_is_within_bounds(project, partner):
@@ -357,6 +378,7 @@ def test_the_score_is_within_bounds(project, partner):
         assert all(0 <= part <= 1 for part in m.fit)
 
 
+@pytest.mark.db_independent
 @settings(max_examples=150, deadline=None)
 @given(projects(), partners(), st.sampled_from(FOCUS))
 def test_adding_a_shared_focus_area_never_lowers_a_score(project, partner, area):
@@ -391,6 +413,7 @@ def test_adding_a_shared_focus_area_never_lowers_a_score(project, partner, area)
         assert after.score >= alone.score
 
 
+@pytest.mark.db_independent
 @settings(max_examples=100, deadline=None)
 @given(projects(), st.lists(partners(), max_size=10), st.randoms(use_true_random=False))
 def test_the_order_is_deterministic(project, candidates, random):
@@ -406,6 +429,7 @@ def test_the_order_is_deterministic(project, candidates, random):
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.db_independent
 @settings(max_examples=100, deadline=None)
 @given(partners(), st.lists(projects(), max_size=10))
 def test_the_projects_of_a_partner_come_best_first_and_only_eligible(partner, candidates):
@@ -417,6 +441,7 @@ def test_the_projects_of_a_partner_come_best_first_and_only_eligible(partner, ca
     assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
 
 
+@pytest.mark.db_independent
 @settings(max_examples=100, deadline=None)
 @given(projects(), partners())
 def test_the_text_fit_is_the_jaccard_index_of_the_term_sets(project, partner):

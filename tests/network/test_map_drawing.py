@@ -54,6 +54,7 @@ def test_without_a_running_task_worker_the_page_says_the_map_is_coming_then_show
         assert PENDING_NOTE not in page
 
 
+@pytest.mark.db_independent
 def test_a_changed_count_is_a_new_map_never_a_stale_one():
     cities = [
         {
@@ -76,6 +77,7 @@ def test_a_changed_count_is_a_new_map_never_a_stale_one():
     assert maps.svg_digest(cities) == maps.svg_digest(maps.clean_cities(cities))
 
 
+@pytest.mark.db_independent
 def test_the_web_code_does_not_import_altair_or_vl_convert():
 
     code = (

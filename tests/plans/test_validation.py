@@ -83,6 +83,7 @@ def refused(rules, values) -> Refused:
         ({"budget_usd": "5"}, "budget_usd", "unknown-field"),
     ],
 )
+@pytest.mark.db_independent
 def test_a_project_value_outside_its_rule_is_refused_naming_the_field(change, field, rule):
     # given a project's values with one thing wrong
     # when the rules check them
@@ -92,6 +93,7 @@ def test_a_project_value_outside_its_rule_is_refused_naming_the_field(change, fi
     assert isinstance(problem, InvalidInput) and problem.message
 
 
+@pytest.mark.db_independent
 def test_a_project_values_are_accepted_and_normalised():
     # given what a form, the API or the import sends for a full project
     values = VALID_PROJECT | {
@@ -135,6 +137,7 @@ def test_a_project_values_are_accepted_and_normalised():
     )
 
 
+@pytest.mark.db_independent
 @pytest.mark.parametrize(
     ("location", "coordinate", "rule"),
     [
@@ -157,11 +160,13 @@ def test_a_location_names_the_coordinate_at_fault(location, coordinate, rule):
         assert problem.message.startswith("Location 2:")
 
 
+@pytest.mark.db_independent
 def test_the_equator_and_the_meridian_are_coordinates():
     clean = PROJECT.clean(VALID_PROJECT | {"locations": [{"lat": 0, "lon": 0}]})
     assert clean["locations"] == [{"description": "", "lat": 0.0, "lon": 0.0}]
 
 
+@pytest.mark.db_independent
 @pytest.mark.parametrize("amount", ["0", "0.00", "9999999999999.99", 1250000, 80000.5])
 def test_amounts_from_zero_to_fifteen_digits_are_kept_to_the_cent(amount):
     assert validation.amount(amount, "budget_amount") == Decimal(str(amount)).quantize(
@@ -169,6 +174,7 @@ def test_amounts_from_zero_to_fifteen_digits_are_kept_to_the_cent(amount):
     )
 
 
+@pytest.mark.db_independent
 def test_the_sdg_11_targets_are_the_codelists_ten():
     assert list(codelists.SDG11_TARGETS) == [f"11.{n}" for n in "1234567abc"]
     for code, label in codelists.SDG11_TARGETS.items():
@@ -179,12 +185,14 @@ def test_the_sdg_11_targets_are_the_codelists_ten():
 # --- the rules between fields -------------------------------------------------------------------
 
 
+@pytest.mark.db_independent
 def test_funding_secured_cannot_exceed_the_budget():
     problem = refused(PROJECT, VALID_PROJECT | {"funding_secured": "2500000.01"})
     assert (problem.field, problem.rule) == ("funding_secured", "above-budget")
     assert PROJECT.clean(VALID_PROJECT | {"funding_secured": "2500000"})
 
 
+@pytest.mark.db_independent
 def test_a_period_cannot_end_before_it_starts():
     problem = refused(
         PROJECT, VALID_PROJECT | {"period_start": "2027-01-01", "period_end": "2026-12-31"}
@@ -193,6 +201,7 @@ def test_a_period_cannot_end_before_it_starts():
     assert PROJECT.clean(VALID_PROJECT | {"period_start": "2027-01-01", "period_end": None})
 
 
+@pytest.mark.db_independent
 def test_the_rules_between_fields_hold_on_the_whole_record_after_an_edit():
     # given a stored project whose budget an edit lowers below the funding secured
     record = SimpleNamespace(
@@ -208,6 +217,7 @@ def test_the_rules_between_fields_hold_on_the_whole_record_after_an_edit():
     assert raised.value.field == "funding_secured"
 
 
+@pytest.mark.db_independent
 def test_every_problem_is_found_at_once_for_a_form_or_an_import_row():
     # given values with a problem in several fields, and in several items of one list
     values = VALID_PROJECT | {
@@ -259,17 +269,20 @@ VALID_PLAN = {"title": "Phuket Smart City Plan", "period_start": 2025, "period_e
         ({"document": "plan.pdf"}, "document", "unknown-field"),
     ],
 )
+@pytest.mark.db_independent
 def test_a_plan_value_outside_its_rule_is_refused_naming_the_field(change, field, rule):
     problem = refused(PLAN, VALID_PLAN | change)
     assert (problem.field, problem.rule) == (field, rule)
 
 
+@pytest.mark.db_independent
 def test_a_plan_section_missing_its_heading_is_named_by_its_number():
     sections = [{"heading": "Vision", "body": ""}, {"body": "Only a body"}]
     problem = refused(PLAN, VALID_PLAN | {"sections": sections})
     assert problem.params["number"] == 2
 
 
+@pytest.mark.db_independent
 def test_a_plan_values_are_accepted_and_normalised():
     clean = PLAN.clean(
         VALID_PLAN
@@ -291,6 +304,7 @@ def test_a_plan_values_are_accepted_and_normalised():
 # --- what is kept with a project, and the framework's records -----------------------------------
 
 
+@pytest.mark.db_independent
 def test_progress_is_a_percentage_as_of_a_day_not_in_the_future():
     assert validation.percent("100", "physical_pct") == Decimal("100.00")
     with pytest.raises(Refused) as raised:
@@ -302,6 +316,7 @@ def test_progress_is_a_percentage_as_of_a_day_not_in_the_future():
     assert (raised.value.field, raised.value.rule) == ("date", "in-the-future")
 
 
+@pytest.mark.db_independent
 @pytest.mark.parametrize(
     ("values", "field", "rule"),
     [
@@ -320,6 +335,7 @@ def test_a_milestone_uses_the_codelists_and_a_met_one_says_when(values, field, r
     validation.milestone(status="met", milestone_type="approval", code="", date_met=TODAY)
 
 
+@pytest.mark.db_independent
 def test_a_plan_returned_to_its_city_says_what_to_change():
     with pytest.raises(Refused) as raised:
         validation.return_comment("return", "   ")
@@ -328,6 +344,7 @@ def test_a_plan_returned_to_its_city_says_what_to_change():
     assert validation.return_comment("endorse", "") == ""
 
 
+@pytest.mark.db_independent
 @pytest.mark.parametrize(("rate", "rule"), [("lots", "not-a-number"), ("0", "out-of-range")])
 def test_an_exchange_rate_is_a_number_above_zero(rate, rule):
     with pytest.raises(Refused) as raised:
@@ -373,6 +390,7 @@ def test_the_apis_codes_are_the_codelists_and_the_frameworks_in_their_order(netw
     assert _enum(schemas.OutcomeCode) == list(framework.outcome_codes())
 
 
+@pytest.mark.db_independent
 def test_the_imports_required_columns_are_what_a_project_requires():
     assert set(imports.REQUIRED_COLUMNS) == {"city", *validation.PROJECT_REQUIRED}
 
