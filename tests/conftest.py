@@ -16,7 +16,7 @@ from django.utils import translation
 from ascn.accounts.services import user_create
 from ascn.indicators.management.commands.load_indicators import load_indicators
 from tests import factories
-from tests.network_seed import load_seed
+from tests.network_seed import built_once, load_seed
 
 MEMBER_EMAIL = "member@example.org"
 MEMBER_PASSWORD = "quiet-harbour-lanterns-2026"
@@ -110,11 +110,7 @@ def network(_network_seed, db) -> dict[str, int]:
 def _catalogue_seed(_network_seed, django_db_blocker) -> bool:
     """The indicators' catalogue loaded once for a module, in the transaction that holds its
     network seed (``_network_seed``); False where the module's tests commit."""
-    if _network_seed is None:
-        return False
-    with django_db_blocker.unblock():
-        load_indicators()
-    return True
+    return built_once(_network_seed, django_db_blocker, load_indicators) is not None
 
 
 @pytest.fixture

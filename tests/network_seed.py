@@ -15,7 +15,8 @@ database would not be reproduced, so that is checked when the rows are taken.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -24,6 +25,8 @@ from django.db.models import Count, Max, Model
 
 from ascn.core.cache import bump_data_version
 from ascn.network.management.commands.load_network import load_network
+
+T = TypeVar("T")
 
 _rows: dict[type[Model], list[dict[str, Any]]] | None = None
 _counts: dict[str, int] = {}
@@ -75,3 +78,16 @@ def load_seed() -> dict[str, int]:
             cursor.execute(statement)
     bump_data_version()
     return dict(_counts)
+
+
+def built_once(
+    module_seed: dict[str, int] | None, django_db_blocker: Any, build: Callable[[], T]
+) -> T | None:
+    """``build()`` run once for a test module, inside the transaction that holds the module's
+    network seed (``_network_seed`` in ``tests/conftest.py``: ``module_seed``), for a
+    module-scoped fixture; None where the module's tests commit (no such transaction), and
+    each test builds its own."""
+    if module_seed is None:
+        return None
+    with django_db_blocker.unblock():
+        return build()

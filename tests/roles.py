@@ -51,6 +51,7 @@ from ascn.core.models import AuditEntry
 from ascn.network.models import City, MemberState
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_upsert_seed
+from tests.network_seed import built_once
 
 ANONYMOUS = "anonymous"
 SECRETARIAT = "secretariat"
@@ -242,10 +243,7 @@ def build_roles() -> Roles:
 def _module_roles(_network_seed, django_db_blocker) -> Roles | None:
     """The standard principals built once for a test module, in the transaction that holds
     its network seed (``_network_seed``); None where the module's tests commit."""
-    if _network_seed is None:
-        return None
-    with django_db_blocker.unblock():
-        return build_roles()
+    return built_once(_network_seed, django_db_blocker, build_roles)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from ascn.plans.permissions import project_policy
 from ascn.plans.services import exchange_rate_set, project_update
 from tests import factories
 from tests.matchmaking.strategies import partners, projects
+from tests.network_seed import built_once
 from tests.organisation_fixtures import build_world, publish_adb_profile
 from tests.roles import PRINCIPALS, build_roles
 
@@ -97,13 +98,14 @@ def _built(_network_seed, django_db_blocker):
     test on PostgreSQL otherwise) in the transaction that holds its network seed: each test
     reads them anew, and its own writes are undone after it. None where the module's tests
     commit (``_network_seed``): then each test builds its own."""
-    if _network_seed is None:
-        return None
-    with django_db_blocker.unblock():
-        roles = build_roles()
-        adb = queries.Organisation.objects.get(slug=ADB)
-        world = build_world(roles, publish_adb_profile(roles, adb))
-        return roles, world, _build_many(roles)
+    return built_once(_network_seed, django_db_blocker, _build_all)
+
+
+def _build_all():
+    roles = build_roles()
+    adb = queries.Organisation.objects.get(slug=ADB)
+    world = build_world(roles, publish_adb_profile(roles, adb))
+    return roles, world, _build_many(roles)
 
 
 def _again(record):
