@@ -149,11 +149,16 @@ class HasPage:
 
     @classmethod
     def url_maker(cls) -> Callable[[Any], str]:
-        """The pages' URLs from their keys, from one ``reverse()`` (a list of thousands of
-        rows builds its links without resolving the URL pattern for each row)."""
-        marker = "90817263544536271809"  # digits: an <int:pk> matches it as a <slug> does
-        url = reverse(cls.page_url, args=[marker])
-        return lambda key: url.replace(marker, str(key))
+        """The pages' URLs from their keys (``url_maker``)."""
+        return url_maker(cls.page_url)
+
+
+def url_maker(name: str) -> Callable[[Any], str]:
+    """The URLs named ``name`` from their one key, from one ``reverse()`` (a list of
+    thousands of rows builds its links without resolving the URL pattern for each row)."""
+    marker = "90817263544536271809"  # digits: an <int:pk> matches it as a <slug> does
+    url = reverse(name, args=[marker])
+    return lambda key: url.replace(marker, str(key))
 
 
 class Translatable(models.Model):
