@@ -7,7 +7,6 @@ anything but 200 is reported with its status, not timed.
 
 from __future__ import annotations
 
-import gc
 import os
 import random
 import statistics
@@ -24,6 +23,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
+
+from ascn.core import collector
 
 RUNS = int(os.environ.get("BENCH_RUNS", "100"))
 WARM_UP = 5
@@ -667,10 +668,11 @@ def run_all(people: dict[str, Person], log=print) -> list[Result]:
     results = []
     only = os.environ.get("BENCH_ONLY", "")
     draw_maps(people, log=log)
-    # What start-up made is moved out of the garbage collector's way, as a served worker
-    # does once it has started (config/wsgi.py, ``freeze_start_up_objects``).
-    gc.collect()
-    gc.freeze()
+    # What start-up made is moved out of the garbage collector's way, and later what
+    # survives a slow full collection, as a served worker does (config/wsgi.py,
+    # ``freeze_start_up_objects``; ``ascn.core.collector``).
+    collector.freeze()
+    collector.freeze_after_slow_collections(settings.ASCN_GC_FREEZE_MS)
     for case in selected(cases(people)):
         try:
             # The anonymous response cache (core/cache.py) is off here: a case measures what

@@ -1,4 +1,3 @@
-import gc
 import os
 import threading
 
@@ -6,6 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
+
+from ascn.core import collector
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -28,10 +29,12 @@ def freeze_start_up_objects() -> None:
     out of the garbage collector's way (``gc.freeze``): the code, URL patterns, schemas and
     settings live as long as the worker, yet every full collection walked all ~300,000 of
     them, some 80 ms once in every dozen requests of a page such as the dashboards, its
-    p95 (docs/benchmarks.md). Collections then walk only what requests made."""
+    p95 (docs/benchmarks.md). Collections then walk only what requests made. What the first
+    requests build is frozen in turn, after a full collection that found it
+    (``ascn.core.collector``)."""
     get_resolver().url_patterns  # noqa: B018 - read for its side effect: the import
-    gc.collect()
-    gc.freeze()
+    collector.freeze()
+    collector.freeze_after_slow_collections(settings.ASCN_GC_FREEZE_MS)
 
 
 refuse_insecure_start()
