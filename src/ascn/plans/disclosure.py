@@ -500,12 +500,16 @@ def completeness_by_city(projects: QuerySet[Project]) -> list[Completeness]:
         projects.order_by()
         .values("city_id")
         .annotate(
-            n=Count("pk"),
+            # COUNT(*), not COUNT(id): the id is not in the index, and PostgreSQL read every
+            # public project's row for it (70 ms at 50,000, 7 ms from the index alone)
+            n=Count("*"),
             **{f"held_{stage}": Sum(column) for stage, column in STORED_COUNTS.items()},
         )
     )
     sums = {row["city_id"]: row for row in rows}
-    names = City.objects.filter(pk__in=sums).values_list("pk", "member_state__name", "name")
+    # Every city's name, kept for those with projects: ``id IN`` 3,000 ids took PostgreSQL
+    # 13 ms to plan and probe, reading the 3,000 cities 2 ms.
+    names = City.objects.order_by().values_list("pk", "member_state__name", "name")
     out = [
         Completeness(
             state,
@@ -514,6 +518,7 @@ def completeness_by_city(projects: QuerySet[Project]) -> list[Completeness]:
             {stage: (sums[pk][f"held_{stage}"] or 0) / sums[pk]["n"] for stage in STAGES},
         )
         for pk, state, city in names
+        if pk in sums
     ]
     return sorted(out, key=lambda c: (c.member_state, c.city))
 
