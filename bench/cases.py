@@ -672,7 +672,7 @@ def run_all(people: dict[str, Person], log=print) -> list[Result]:
     # survives a slow full collection, as a served worker does (config/wsgi.py,
     # ``freeze_start_up_objects``; ``ascn.core.collector``).
     collector.freeze()
-    collector.freeze_after_slow_collections(settings.ASCN_GC_FREEZE_MS)
+    collector.freeze_when_idle_after_slow_collections(settings.ASCN_GC_FREEZE_MS)
     for case in selected(cases(people)):
         try:
             # The anonymous response cache (core/cache.py) is off here: a case measures what

@@ -202,7 +202,7 @@ ASCN_COUNT_CAP = int(os.environ.get("ASCN_COUNT_CAP", "500"))
 ASCN_FEW_MATCHES = int(os.environ.get("ASCN_FEW_MATCHES", "500"))
 # A web worker freezes what survives a full collection slower than this (ms) out of the garbage
 # collector's way (ascn.core.collector; docs/operations.md, "Memory"); 0: never.
-ASCN_GC_FREEZE_MS = float(os.environ.get("ASCN_GC_FREEZE_MS", "10"))
+ASCN_GC_FREEZE_MS = float(os.environ.get("ASCN_GC_FREEZE_MS", "20"))
 # The audit trail (a busy network writes a million entries): entries counted at most (beyond,
 # "more than N"; older ones are reached by the filters, dates first).
 ASCN_AUDIT_COUNT_CAP = int(os.environ.get("ASCN_AUDIT_COUNT_CAP", "10000"))

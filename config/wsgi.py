@@ -34,7 +34,7 @@ def freeze_start_up_objects() -> None:
     (``ascn.core.collector``)."""
     get_resolver().url_patterns  # noqa: B018 - read for its side effect: the import
     collector.freeze()
-    collector.freeze_after_slow_collections(settings.ASCN_GC_FREEZE_MS)
+    collector.freeze_when_idle_after_slow_collections(settings.ASCN_GC_FREEZE_MS)
 
 
 refuse_insecure_start()

@@ -1,8 +1,10 @@
-"""A web worker keeps its long-lived objects out of the garbage collector's way: what
-survives a slow full collection is frozen (``ascn.core.collector``), so that the next full
-collections walk only what requests made since, instead of pausing the worker 40–70 ms every
-few dozen requests (docs/benchmarks.md). Each case runs in a process of its own, as a
-worker is: freezing changes the whole process."""
+"""A web worker keeps its long-lived objects out of the garbage collector's way: after a slow
+full collection, what the worker holds is frozen at its next idle moment
+(``ascn.core.collector``), so that later full collections walk only what requests made
+since, instead of pausing the worker 40–70 ms every few dozen requests
+(docs/benchmarks.md). Never while another request is in flight: its objects would be frozen
+too. Each case runs in a process of its own, as a worker is: freezing changes the whole
+process."""
 
 import subprocess
 import sys
@@ -15,10 +17,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.db_independent
 
+SET_UP = """
+import gc
+from django.core.signals import request_finished, request_started
+from ascn.core import collector
+
+def request(body=lambda: None):
+    request_started.send(sender=None)
+    body()
+    request_finished.send(sender=None)
+
+def old_objects():
+    gc.disable()  # (no collection while they are made: the one asked for meets them all)
+    made = [[i] for i in range(300_000)]
+    gc.enable()
+    return made
+"""
+
 
 def run(code: str) -> str:
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", textwrap.dedent(code)],
+        [sys.executable, "-c", SET_UP + textwrap.dedent(code)],
         cwd=ROOT / "src",
         capture_output=True,
         text=True,
@@ -28,31 +47,44 @@ def run(code: str) -> str:
     return result.stdout.strip()
 
 
-def test_what_survives_a_slow_full_collection_is_frozen_and_not_walked_again():
+def test_after_a_slow_full_collection_what_the_worker_holds_is_frozen_when_it_is_idle():
     shown = run(
         """
-        import gc
-        from ascn.core import collector
-        collector.freeze_after_slow_collections(1)  # ms
-        gc.disable()  # (no collection while they are made: the one below meets them all)
-        kept = [[i] for i in range(300_000)]  # built after start-up, kept for good
-        gc.enable()
+        collector.freeze_when_idle_after_slow_collections(1)  # ms
+        kept = old_objects()  # built by the first requests, kept for good
         gc.collect()  # a full collection over them: slower than 1 ms
+        before = gc.get_freeze_count()
+        request()  # the next request ends with none other in flight
         oldest = gc.get_objects(generation=2)
-        print(gc.get_freeze_count() >= 300_000, any(o is kept for o in oldest), len(oldest) < 10_000)
+        print(before, gc.get_freeze_count() >= 300_000, any(o is kept for o in oldest))
         """
     )
-    assert shown == "True False True"
+    assert shown == "0 True False"
+
+
+def test_nothing_is_frozen_while_another_request_is_in_flight():
+    shown = run(
+        """
+        collector.freeze_when_idle_after_slow_collections(1)
+        kept = old_objects()
+        frozen = []
+        def while_another_runs():
+            request(lambda: gc.collect())  # it ends, the outer one is still in flight
+            frozen.append(gc.get_freeze_count())
+        request(while_another_runs)
+        print(frozen[0], gc.get_freeze_count() >= 300_000)
+        """
+    )
+    assert shown == "0 True"
 
 
 def test_a_quick_full_collection_freezes_nothing():
     shown = run(
         """
-        import gc
-        from ascn.core import collector
-        collector.freeze_after_slow_collections(60_000)  # ms: no collection is this slow
-        kept = [[i] for i in range(100_000)]
-        gc.collect()
+        collector.freeze_when_idle_after_slow_collections(60_000)  # ms: none is this slow
+        kept = old_objects()
+        request(gc.collect)
+        request()
         print(gc.get_freeze_count())
         """
     )
@@ -62,14 +94,12 @@ def test_a_quick_full_collection_freezes_nothing():
 def test_freezes_stop_after_their_limit_and_are_installed_once():
     shown = run(
         """
-        import gc
-        from ascn.core import collector
-        collector.freeze_after_slow_collections(0.000001)
-        collector.freeze_after_slow_collections(0.000001)  # a second call adds nothing
-        hooks = [cb for cb in gc.callbacks if isinstance(cb, collector._FreezeAfterSlow)]
+        collector.freeze_when_idle_after_slow_collections(0.000001)
+        collector.freeze_when_idle_after_slow_collections(0.000001)  # adds nothing
         for _ in range(collector.MAX_FREEZES + 5):
-            gc.collect()
-        print(len(hooks), hooks[0].freezes == collector.MAX_FREEZES)
+            request(gc.collect)
+        hooks = [cb for cb in gc.callbacks if cb == collector._freezer.collected]
+        print(len(hooks), collector._freezer.freezes == collector.MAX_FREEZES)
         """
     )
     assert shown == "1 True"
@@ -78,11 +108,10 @@ def test_freezes_stop_after_their_limit_and_are_installed_once():
 def test_zero_turns_it_off():
     shown = run(
         """
-        import gc
-        from ascn.core import collector
-        collector.freeze_after_slow_collections(0)
-        kept = [[i] for i in range(300_000)]
-        gc.collect()
+        collector.freeze_when_idle_after_slow_collections(0)
+        kept = old_objects()
+        request(gc.collect)
+        request()
         print(gc.get_freeze_count(), len(gc.callbacks))
         """
     )

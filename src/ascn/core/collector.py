@@ -7,13 +7,16 @@ objects (~80 ms), and after the first requests of each kind of page ~100,000 mor
 ms, once every few dozen requests: the dashboards' median of 25 ms had a p95 of 80–110 ms;
 docs/benchmarks.md).
 
-So a worker freezes (``gc.freeze``) what start-up made (``config/wsgi.py``), and then, each
-time a full collection takes longer than ``ASCN_GC_FREEZE_MS`` (10 ms), what survived it:
-objects that outlived a full collection are the worker's long-lived ones. The next
-collections walk only what requests made since. No collection is added: the freeze follows
-one that ran anyway. An object frozen and later freed by its reference count is freed as
-before; only a cycle that dies after being frozen stays until the worker ends, which is why
-the freezes stop after ``MAX_FREEZES``.
+So a worker freezes (``gc.freeze``) what start-up made (``config/wsgi.py``), and then, after
+a full collection that took longer than ``ASCN_GC_FREEZE_MS`` (20 ms), what it holds at its
+next idle moment — when the request that ends was the only one in flight: a full collection
+first, then the freeze. The next collections walk only what requests made since.
+
+Only when idle: freezing while other requests are in flight froze their objects too, and
+those of them in reference cycles were never freed (under load on the dashboards, workers
+grew from ~180 to 330–410 MB). What the ending request holds is frozen with the rest;
+``MAX_FREEZES`` bounds that. An object frozen and later freed by its reference count is freed
+as before. A worker that is never idle collects as Python does.
 
 This is the web worker's behaviour (``config/wsgi.py``, the benchmark's in-process run); the
 tests and the task worker keep Python's defaults."""
@@ -21,11 +24,14 @@ tests and the task worker keep Python's defaults."""
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from typing import Any
 
-# After this many freezes following slow collections, a worker collects as Python does.
-MAX_FREEZES = 50
+from django.core.signals import request_finished, request_started
+
+# After this many freezes, a worker collects as Python does.
+MAX_FREEZES = 20
 
 
 def freeze() -> None:
@@ -35,28 +41,50 @@ def freeze() -> None:
     gc.freeze()
 
 
-class _FreezeAfterSlow:
-    """A ``gc.callbacks`` entry: after a full collection slower than ``slow_ms``, freeze
-    what survived it (at most ``MAX_FREEZES`` times)."""
+class _Freezer:
+    """Notes a slow full collection (a ``gc.callbacks`` entry) and freezes at the next moment
+    no request is in flight (``request_started`` / ``request_finished``)."""
 
     def __init__(self, slow_ms: float):
         self.slow_s = slow_ms / 1000
         self.started = 0.0
+        self.due = False
         self.freezes = 0
+        self.in_flight = 0
+        self.lock = threading.Lock()
 
-    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+    def collected(self, phase: str, info: dict[str, Any]) -> None:
         if info["generation"] != 2:
             return
         if phase == "start":
             self.started = time.perf_counter()
-        elif time.perf_counter() - self.started > self.slow_s and self.freezes < MAX_FREEZES:
+        elif time.perf_counter() - self.started > self.slow_s:
+            self.due = True
+
+    def request_started(self, **_kwargs: Any) -> None:
+        with self.lock:
+            self.in_flight += 1
+
+    def request_finished(self, **_kwargs: Any) -> None:
+        with self.lock:
+            self.in_flight = max(0, self.in_flight - 1)
+            idle = self.in_flight == 0
+        if idle and self.due and self.freezes < MAX_FREEZES:
             self.freezes += 1
-            gc.freeze()
+            freeze()
+            self.due = False  # (the collection above was a slow one too)
 
 
-def freeze_after_slow_collections(slow_ms: float) -> None:
-    """From now on, freeze what survives a full collection slower than ``slow_ms`` (0: never).
-    Installed once a process."""
-    if slow_ms <= 0 or any(isinstance(cb, _FreezeAfterSlow) for cb in gc.callbacks):
+_freezer: _Freezer | None = None
+
+
+def freeze_when_idle_after_slow_collections(slow_ms: float) -> None:
+    """From now on, after a full collection slower than ``slow_ms`` (0: never), freeze at the
+    next moment no request is in flight. Installed once a process."""
+    global _freezer  # one per process, like gc.callbacks itself
+    if slow_ms <= 0 or _freezer is not None:
         return
-    gc.callbacks.append(_FreezeAfterSlow(slow_ms))
+    _freezer = _Freezer(slow_ms)
+    gc.callbacks.append(_freezer.collected)
+    request_started.connect(_freezer.request_started, dispatch_uid="ascn-gc-started")
+    request_finished.connect(_freezer.request_finished, dispatch_uid="ascn-gc-finished")
