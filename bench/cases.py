@@ -668,11 +668,10 @@ def run_all(people: dict[str, Person], log=print) -> list[Result]:
     results = []
     only = os.environ.get("BENCH_ONLY", "")
     draw_maps(people, log=log)
-    # What start-up made is moved out of the garbage collector's way, and later what
-    # survives a slow full collection, as a served worker does (config/wsgi.py,
-    # ``freeze_start_up_objects``; ``ascn.core.collector``).
-    collector.freeze()
-    collector.freeze_when_idle_after_slow_collections(settings.ASCN_GC_FREEZE_MS)
+    # What start-up made is moved out of the garbage collector's way, and later, after a
+    # slow full collection, what the process holds when idle, as a served worker does
+    # (config/wsgi.py, ``freeze_start_up_objects``; ``ascn.core.collector``).
+    collector.keep_long_lived_frozen(settings.ASCN_GC_FREEZE_MS)
     for case in selected(cases(people)):
         try:
             # The anonymous response cache (core/cache.py) is off here: a case measures what

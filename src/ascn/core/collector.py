@@ -78,6 +78,13 @@ class _Freezer:
 _freezer: _Freezer | None = None
 
 
+def keep_long_lived_frozen(slow_ms: float) -> None:
+    """A web worker's start: freeze what start-up made now, and, after a full collection
+    slower than ``slow_ms``, what the worker holds at its next idle moment."""
+    freeze()
+    freeze_when_idle_after_slow_collections(slow_ms)
+
+
 def freeze_when_idle_after_slow_collections(slow_ms: float) -> None:
     """From now on, after a full collection slower than ``slow_ms`` (0: never), freeze at the
     next moment no request is in flight. Installed once a process."""

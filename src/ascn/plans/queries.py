@@ -65,19 +65,7 @@ def projects_for(
         # The focus area's id, read first: the links are then tested on their own unique
         # (project, area) index, without a join to the focus areas in every test.
         area = FocusArea.objects.filter(code=focus_area).values_list("id", flat=True).first()
-        links = Project.focus_areas.through.objects.filter(focusarea_id=area or 0)
-        if area is None:  # no such focus area: no project
-            qs = qs.none()
-        elif country or city:
-            # Few projects per city: each project of the cities probes its (project, area)
-            # pair. Written as EXISTS, not a join: joined, SQLite without statistics walked
-            # every project of the focus area to find those of a member state's 300 cities
-            # (the count and the page 28 ms each; probed from the cities' projects, 3–4 ms).
-            qs = qs.filter(Exists(links.filter(project_id=OuterRef("pk"))))
-        else:
-            # A subquery rather than a join, so no DISTINCT is needed (it costs the count
-            # dearly).
-            qs = qs.filter(pk__in=links.values("project_id"))
+        qs = qs.none() if area is None else _in_focus_area(qs, area, by_city=bool(country or city))
     qs = filter_given(qs, status=status, readiness_level=readiness)
     if q:
         # Words, as the search finds them (a word or its beginning, in the title, the
@@ -95,6 +83,19 @@ def projects_for(
         .prefetch_related(*related)
         .order_by("-updated_at", "-id")
     )
+
+
+def _in_focus_area(qs: QuerySet[Project], area: int, *, by_city: bool) -> QuerySet[Project]:
+    """``qs`` narrowed to the projects tagged with the focus area ``area`` (its id)."""
+    links = Project.focus_areas.through.objects.filter(focusarea_id=area)
+    if by_city:
+        # Few projects per city: each project of the cities probes its (project, area) pair.
+        # Written as EXISTS, not a join: joined, SQLite without statistics walked every
+        # project of the focus area to find those of a member state's 300 cities (the count
+        # and the page 28 ms each; probed from the cities' projects, 3–4 ms).
+        return qs.filter(Exists(links.filter(project_id=OuterRef("pk"))))
+    # A subquery rather than a join, so no DISTINCT is needed (it costs the count dearly).
+    return qs.filter(pk__in=links.values("project_id"))
 
 
 def project_detail_for(user: Actor, pk: int) -> Project | None:
