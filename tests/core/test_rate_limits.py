@@ -1,12 +1,14 @@
 """Rate limits on the API (issue 15, item 3): per token, per signed-in user and per anonymous
-address, counted in the shared cache; every answer carries the IETF RateLimit fields
+address, counted in the shared counters (Redis, or an SQLite file on one machine); every answer carries the IETF RateLimit fields
 (draft-ietf-httpapi-ratelimit-headers) and a request over the limit gets 429 with Retry-After."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
+import sqlite3
 import threading
 import time
 
@@ -15,7 +17,7 @@ import redis
 from django.test import Client
 
 from ascn.accounts.services import token_create, user_create
-from ascn.core import ratelimit
+from ascn.core import counters, ratelimit
 from ascn.core.management.commands.export_openapi import openapi_json
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
@@ -244,6 +246,72 @@ def test_once_per_lets_one_of_many_at_once_through(shared_cache):
     _at_once(worker)
     # then each address was claimed exactly once
     assert claims.count(True) == 20
+
+
+def _count_in(queue, now: float) -> None:
+    rate = ratelimit.Rate(1000, 60)
+    queue.put([ratelimit.hit("anonymous", "203.0.113.51", rate, now=now).used for _ in range(50)])
+
+
+def test_workers_in_other_processes_count_together(shared_cache):
+    if shared_cache == "locmem":
+        pytest.skip("the in-process cache is each process's own (the tests' cache only)")
+    # given the shared counters of one machine (the SQLite file beside the file cache) or Redis
+    now = time.time()
+    fork = multiprocessing.get_context("fork")  # the children keep this test's settings
+    queue = fork.Queue()
+    # when 4 worker processes count 50 requests each from the same address at once
+    workers = [fork.Process(target=_count_in, args=(queue, now)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    seen = [used for _ in workers for used in queue.get(timeout=60)]
+    for worker in workers:
+        worker.join(timeout=60)
+    # then no count was lost and none was given twice
+    assert sorted(seen) == list(range(1, 201))
+
+
+@pytest.fixture
+def file_counters(settings, tmp_path):
+    """The embedded default: the file cache, so the counters are the SQLite file beside it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    return tmp_path / "cache" / counters.FILE_NAME
+
+
+def test_a_count_past_its_time_starts_again(file_counters):
+    assert [counters.count("k", expires=110, now=100 + n) for n in range(3)] == [1, 2, 3]
+    # when the same key is counted after its counter expired
+    # then it starts again at 1, with the new expiry
+    assert counters.count("k", expires=130, now=110) == 1
+    assert counters.count("k", expires=999, now=129) == 2
+    assert counters.count("k", expires=140, now=130) == 1
+
+
+def test_a_claim_holds_for_its_period_then_can_be_taken_again(file_counters):
+    assert counters.claim("reset:a@example.org", 60, now=1000) is True
+    assert counters.claim("reset:a@example.org", 60, now=1059) is False
+    assert counters.claim("reset:b@example.org", 60, now=1059) is True
+    # when the period has passed
+    assert counters.claim("reset:a@example.org", 60, now=1060) is True
+    assert counters.claim("reset:a@example.org", 60, now=1061) is False
+
+
+def test_expired_counters_are_deleted(file_counters, monkeypatch):
+    now = time.time()
+    for n in range(5):
+        counters.count(f"old-{n}", expires=now + 1, now=now)
+    counters.count("current", expires=now + 1000, now=now)
+    # when someone counts after the counters expired and the purge is due
+    monkeypatch.setattr(counters._file, "_purged", 0.0)
+    counters.count("current", expires=now + 1000, now=now + 10)
+    # then only the counter still running is left in the file
+    with sqlite3.connect(file_counters) as db:
+        assert db.execute("SELECT key, value FROM counter").fetchall() == [("current", 2)]
 
 
 def test_the_openapi_description_documents_the_limits():

@@ -1,5 +1,6 @@
-"""Rate limits, counted in the shared cache: the API's requests per client, and the counters
-other parts of the platform use for their own limits (a reset e-mail per address).
+"""Rate limits, counted in the shared counters (``core.counters``): the API's requests per
+client, and the counters other parts of the platform use for their own limits (a reset e-mail
+per address).
 
 The API (``ApiRateLimitMiddleware``) counts every request to ``/api/`` (the health checks
 aside) against one of three declared policies, each ``<requests>/<seconds>``:
@@ -17,9 +18,9 @@ Every answer carries the fields of the IETF draft *RateLimit header fields for H
 
 and a request over the limit is answered ``429 {"detail": …}`` with ``Retry-After``.
 
-**The window is fixed**: a counter per client and window, created with the cache's atomic
-``add`` and raised with its atomic ``incr`` (one Redis ``INCR`` when ``REDIS_URL`` is set, so
-every worker and app server counts together). Each client's windows are shifted by an offset
+**The window is fixed**: a counter per client and window, raised atomically (one Redis ``INCR``
+when ``REDIS_URL`` is set, so every worker and app server counts together; one SQLite upsert
+on one machine without Redis). Each client's windows are shifted by an offset
 taken from its key, so that clients do not all get their quota back in the same second. A
 fixed window lets a client send up to twice its quota across the end of one window and the
 start of the next; a sliding window would need a list of times per client (a read and a
@@ -28,26 +29,22 @@ write, not atomic) or two counters and an estimate, and the burst is bounded and
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import math
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from ascn.core import counters
 from ascn.core.client import client_address
 from ascn.core.middleware import api_language
 
@@ -117,31 +114,9 @@ def _digest(ident: str) -> str:
     return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
 
-@contextmanager
-def _one_at_a_time() -> Iterator[None]:
-    """Around a count or a first claim in the file cache, an exclusive lock on a file beside
-    it: the file cache's ``add`` and ``incr`` read a file and then write it, so two workers
-    counting at once both got the same number (a client slipped past its limit), and two
-    could both claim the same ``once_per``. ``fcntl.flock`` holds every worker of the
-    machine, the only one the file cache serves. Redis has its atomic ``INCR`` and ``SET NX``,
-    and the in-process cache its own lock: no lock is taken."""
-    if not isinstance(caches["default"], FileBasedCache):
-        yield
-        return
-    path = Path(settings.CACHES["default"]["LOCATION"]) / "ratelimit.lock"
-    try:
-        lock = path.open("a")
-    except FileNotFoundError:  # the cache makes its directory on its first write
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lock = path.open("a")
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-        yield
-
-
 def hit(policy: str, ident: str, rate: Rate, *, now: float | None = None) -> Count:
     """Count one request of ``ident`` under ``policy`` and say where it stands (atomic in the
-    shared cache: concurrent requests on any worker each get their own number)."""
+    shared counters: concurrent requests on any worker each get their own number)."""
     now = time.time() if now is None else now
     digest = _digest(ident)
     offset = int(digest[:8], 16) % rate.window  # each client's windows start at its own second
@@ -149,11 +124,7 @@ def hit(policy: str, ident: str, rate: Rate, *, now: float | None = None) -> Cou
     ends = (number + 1) * rate.window - offset
     reset = max(1, math.ceil(ends - now))
     key = f"ratelimit:{policy}:{digest}:{rate.window}:{number}"
-    with _one_at_a_time():
-        try:
-            used = cache.incr(key)
-        except ValueError:  # the window's first request (or its counter just expired)
-            used = 1 if cache.add(key, 1, timeout=reset + 1) else cache.incr(key)
+    used = counters.count(key, expires=ends + 1, now=now)
     return Count(policy, rate, used, reset)
 
 
@@ -162,8 +133,7 @@ def once_per(scope: str, ident: str, seconds: int) -> bool:
     at most one action per ``ident`` per period, whichever worker asks."""
     if seconds <= 0:
         return True
-    with _one_at_a_time():
-        return bool(cache.add(f"once:{scope}:{_digest(ident)}", 1, timeout=seconds))
+    return counters.claim(f"once:{scope}:{_digest(ident)}", seconds)
 
 
 def api_client(request: HttpRequest) -> tuple[str, str, str]:
