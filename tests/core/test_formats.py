@@ -5,12 +5,14 @@ errors; machine formats (ISO 8601 in CSV, JSON and ``<time datetime>``) stay as 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
-from django.utils import timezone
+from django.utils import formats as django_formats
+from django.utils import timezone, translation
 
 from ascn.core import formats
 from ascn.plans.forms.common import amount_field, percent_field
@@ -49,6 +51,31 @@ def test_percentages(value, shown):
 )
 def test_numbers_and_limits(value, shown):
     assert formats.number(value) == shown
+
+
+WHOLE = [0, 7, -7, 999, 1000, -1000, 1234567, -98765432, 10**18]
+ROUNDED = [Decimal("-0.4"), Decimal("0.5"), Decimal("-2.5"), Decimal("1E+3"), Decimal("1234567.49")]
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_whole_numbers_are_grouped_as_each_language_groups_them(language):
+    # given the thousands separator of each of the site's languages (1,234 / 1.234 / 1 234)
+    with translation.override(language):
+        for value in WHOLE + ROUNDED:
+            # when a count or a rounded amount is written (the tables' fast path)
+            # then it reads as Django's own number format writes it, rounded half up
+            whole = (
+                value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                if isinstance(value, Decimal)
+                else value
+            )
+            expected = django_formats.number_format(
+                Decimal(whole), 0, use_l10n=True, force_grouping=True
+            )
+            assert formats.number(value, 0) == expected, (language, value)
+    with translation.override("id"):
+        assert formats.number(1234567, 0) == "1.234.567"
+        assert formats.money(Decimal("2500000.49"), "IDR", whole=True) == f"2.500.000{NBSP}IDR"
 
 
 def test_a_day_and_a_moment_in_the_site_style_with_the_zone(settings):

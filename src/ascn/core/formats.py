@@ -18,10 +18,12 @@ Machine formats are not for these: ISO 8601 in CSV, JSON, the API and ``<time da
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 
 NBSP = "\u00a0"
 NOTHING = "—"
@@ -40,15 +42,37 @@ def _decimal(value: Any) -> Decimal | None:
 def number(value: Any, places: int | None = None) -> str:
     """``value`` with thousands separators; ``places`` decimals (``None``: as many as it
     has, none when whole). "—" for nothing."""
+    if places == 0 and type(value) is int:  # counts: the tables hold thousands of them
+        return _whole(value)
     amount = _decimal(value)
     if amount is None:
         return NOTHING if value in (None, "") else str(value)
+    if places == 0:
+        return _whole(int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
     if places is None:
         amount = amount.normalize()
         places = max(0, -amount.as_tuple().exponent)  # type: ignore[operator]
     else:
         amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return formats.number_format(amount, places, use_l10n=True, force_grouping=True)
+
+
+def _whole(value: int) -> str:
+    """A whole number grouped as ``formats.number_format`` groups it in the active language
+    (``1,234,567``, ``1.234.567``, ``1 234 567``), at a tenth of its cost."""
+    separator = _thousands(get_language())
+    if separator is None:
+        return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+    text = f"{value:,}"
+    return text if separator == "," else text.replace(",", separator)
+
+
+@functools.lru_cache(maxsize=64)
+def _thousands(language: str | None) -> str | None:
+    """The language's thousands separator when it groups by threes, else None."""
+    if formats.get_format("NUMBER_GROUPING", language) != 3:
+        return None
+    return formats.get_format("THOUSAND_SEPARATOR", language)
 
 
 def money(amount: Any, currency: str = "", *, whole: bool = False) -> str:

@@ -18,6 +18,7 @@ automate checks …").
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -291,6 +292,7 @@ POINTS: tuple[Point, ...] = (
 )
 
 
+@functools.cache
 def points(stage: str | None = None) -> tuple[Point, ...]:
     return tuple(p for p in POINTS if stage is None or p.stage == stage)
 
