@@ -9,14 +9,18 @@ docs/benchmarks.md).
 
 So a worker freezes (``gc.freeze``) what start-up made (``config/wsgi.py``), and then, after
 a full collection that took longer than ``ASCN_GC_FREEZE_MS`` (20 ms), what it holds at its
-next idle moment — when the request that ends was the only one in flight: a full collection
-first, then the freeze. The next collections walk only what requests made since.
+next idle moment — when a request starts with no other in flight: a full collection first,
+then the freeze, before the request has made anything. The next collections walk only what
+requests made since.
 
 Only when idle: freezing while other requests are in flight froze their objects too, and
 those of them in reference cycles were never freed (under load on the dashboards, workers
-grew from ~180 to 330–410 MB). What the ending request holds is frozen with the rest;
-``MAX_FREEZES`` bounds that. An object frozen and later freed by its reference count is freed
-as before. A worker that is never idle collects as Python does.
+grew from ~180 to 330–410 MB). And at a request's start, not at the end of the one before:
+an ending request still holds its request, response and page (a dashboard's figures), and
+frozen with the rest they stayed for good, up to ``MAX_FREEZES`` of them (a worker served
+the dashboards under load at 230–270 MB instead of ~140; docs/benchmarks.md). Starting
+requests wait while it runs. An object frozen and later freed by its reference count is
+freed as before. A worker that is never idle collects as Python does.
 
 This is the web worker's behaviour (``config/wsgi.py``, the benchmark's in-process run); the
 tests and the task worker keep Python's defaults."""
@@ -42,8 +46,8 @@ def freeze() -> None:
 
 
 class _Freezer:
-    """Notes a slow full collection (a ``gc.callbacks`` entry) and freezes at the next moment
-    no request is in flight (``request_started`` / ``request_finished``)."""
+    """Notes a slow full collection (a ``gc.callbacks`` entry) and freezes when the next
+    request starts with none in flight (``request_started`` / ``request_finished``)."""
 
     def __init__(self, slow_ms: float):
         self.slow_s = slow_ms / 1000
@@ -62,17 +66,16 @@ class _Freezer:
             self.due = True
 
     def request_started(self, **_kwargs: Any) -> None:
-        with self.lock:
+        with self.lock:  # (a request starting meanwhile waits: nothing of it is frozen)
+            if self.in_flight == 0 and self.due and self.freezes < MAX_FREEZES:
+                self.freezes += 1
+                freeze()
+                self.due = False  # (the collection above was a slow one too)
             self.in_flight += 1
 
     def request_finished(self, **_kwargs: Any) -> None:
         with self.lock:
             self.in_flight = max(0, self.in_flight - 1)
-            idle = self.in_flight == 0
-        if idle and self.due and self.freezes < MAX_FREEZES:
-            self.freezes += 1
-            freeze()
-            self.due = False  # (the collection above was a slow one too)
 
 
 _freezer: _Freezer | None = None
@@ -86,8 +89,8 @@ def keep_long_lived_frozen(slow_ms: float) -> None:
 
 
 def freeze_when_idle_after_slow_collections(slow_ms: float) -> None:
-    """From now on, after a full collection slower than ``slow_ms`` (0: never), freeze at the
-    next moment no request is in flight. Installed once a process."""
+    """From now on, after a full collection slower than ``slow_ms`` (0: never), freeze when
+    the next request starts with none other in flight. Installed once a process."""
     global _freezer  # one per process, like gc.callbacks itself
     if slow_ms <= 0 or _freezer is not None:
         return
