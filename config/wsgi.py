@@ -31,8 +31,7 @@ def freeze_start_up_objects() -> None:
     them, some 80 ms once in every dozen requests of a page such as the dashboards, its
     p95 (docs/benchmarks.md). Collections then walk only what requests made. What the first
     requests build is frozen in turn after a slow full collection, when a request starts with
-    none other in flight
-    (``ascn.core.collector``)."""
+    none other in flight (``ascn.core.collector``)."""
     get_resolver().url_patterns  # noqa: B018 - read for its side effect: the import
     collector.keep_long_lived_frozen(settings.ASCN_GC_FREEZE_MS)
 
