@@ -45,7 +45,11 @@ def machine() -> str:
     else:
         db = f"SQLite {sqlite3.sqlite_version} (WAL)"
     backend = settings.CACHES["default"]["BACKEND"]
-    shared = "Redis" if "redis" in backend.lower() else "the file cache (no Redis)"
+    shared = (
+        "Redis"
+        if "redis" in backend.lower()
+        else "the file cache, the rate limits counted in an SQLite file beside it (no Redis)"
+    )
     return (
         f"{platform.machine()} {cpu}, {os.cpu_count()} cores, {ram}; Linux {platform.release()}; "
         f"Python {platform.python_version()}, Django {_version('django')}, "
