@@ -66,6 +66,9 @@ CREATE TABLE IF NOT EXISTS counter (
 """
 
 
+_inherited: list[sqlite3.Connection] = []
+
+
 class _SQLiteFile:
     """The counters' file: a connection per thread (and per process: a forked worker opens its
     own), in autocommit, so each statement is its own transaction.
@@ -82,6 +85,11 @@ class _SQLiteFile:
     def _connection(self, path: Path) -> sqlite3.Connection:
         local = self._local
         if getattr(local, "key", None) != (os.getpid(), path):
+            if getattr(local, "key", (os.getpid(),))[0] != os.getpid():
+                # A connection inherited across fork() is never used or closed in the child
+                # (SQLite: "How To Corrupt An SQLite Database File", 2.6): closing its file
+                # would drop the POSIX locks this process's own connection holds on it.
+                _inherited.append(local.conn)
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=0, isolation_level=None)
 
