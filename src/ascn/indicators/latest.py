@@ -214,8 +214,11 @@ def rebuild(model: type[IndicatorValue], median_model: type[IndicatorMedian] | N
     return model.objects.count()
 
 
-def owner_q(scope_q: Q) -> Q:
+def owner_q(scope_q: Q, **within: Any) -> Q:
     """The rows that are a city's latest value for a signed-in member whose own scope
     (``scope_q``: their cities and member states) sees every value: the latest of all in
-    their scope, the latest shared one elsewhere."""
-    return (Q(latest_any=True) & scope_q) | (Q(latest_shared=True) & ~scope_q)
+    their scope, the latest shared one elsewhere. ``within`` (``indicator=…``) narrows each
+    of the two parts, so that each reads its own partial index: narrowed outside the OR,
+    SQLite read all the indicator's values of every year (a CSCO's ranking page: 31 → 15 ms
+    of SQL)."""
+    return (Q(latest_any=True, **within) & scope_q) | (Q(latest_shared=True, **within) & ~scope_q)

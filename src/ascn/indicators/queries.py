@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -43,31 +43,33 @@ def values_for(
     return qs.select_related("indicator", "city__member_state", "verified_by")
 
 
-def latest_q(user: Actor) -> Q:
+def latest_q(user: Actor, **within: Any) -> Q:
     """The rows that are, for ``user``, each city's latest value of an indicator (the flags
     of ``indicators.latest``): the latest public value for an anonymous visitor, the latest
     shared one for a member, the latest of all for the Secretariat — and for the owners of
-    a city's drafts (its CSCO, its state's National Representative) within their scope."""
+    a city's drafts (its CSCO, its state's National Representative) within their scope.
+    ``within``: lookups that narrow the rows (``indicator=…``), put inside each part of the
+    owners' OR (``latest.owner_q``)."""
     scopes = scopes_of(user)
     if scopes.secretariat:
-        return Q(latest_any=True)
+        return Q(latest_any=True, **within)
     if not scopes.authenticated:
-        return Q(latest_public=True)
+        return Q(latest_public=True, **within)
     if not (scopes.city_ids or scopes.member_state_ids):
-        return Q(latest_shared=True)
-    return latest.owner_q(value_policy.owner_q(scopes))
+        return Q(latest_shared=True, **within)
+    return latest.owner_q(value_policy.owner_q(scopes), **within)
 
 
-def latest_values(user: Actor) -> QuerySet[IndicatorValue]:
+def latest_values(user: Actor, **within: Any) -> QuerySet[IndicatorValue]:
     """Each city's latest value of each indicator, as ``user`` sees them (one row per city
-    and indicator)."""
-    return IndicatorValue.objects.filter(latest_q(user))
+    and indicator), narrowed by the lookups ``within``."""
+    return IndicatorValue.objects.filter(latest_q(user, **within))
 
 
 def latest_rows(user: Actor, indicator_ids: set[int]) -> dict[int, list[tuple[int, Decimal, int]]]:
     """Each city's latest value of each indicator the user may see, as (city, value, year)
     rows by indicator: the flagged rows only, read from the partial index."""
-    rows = latest_values(user).filter(indicator_id__in=indicator_ids).order_by()
+    rows = latest_values(user, indicator_id__in=indicator_ids).order_by()
     found: dict[int, list[tuple[int, Decimal, int]]] = defaultdict(list)
     for indicator_id, city_id, value, year in rows.values_list(
         "indicator_id", "city_id", "value", "year"
@@ -342,7 +344,7 @@ def ranking_order(indicator: Indicator) -> list[str]:
 def indicator_ranking(user: Actor, indicator: Indicator) -> Ranking:
     """Every city's latest value of ``indicator`` the user may see: the real ones ranked by
     the database (a page of them is read, not all 3,000), the sample ones (demo) apart."""
-    rows = latest_values(user).filter(indicator=indicator).select_related("city")
+    rows = latest_values(user, indicator=indicator).select_related("city")
     return Ranking(
         indicator,
         rows.filter(sample=False).order_by(*ranking_order(indicator)),
