@@ -55,7 +55,8 @@ class _Freezer:
         self.due = False
         self.freezes = 0
         self.in_flight = 0
-        self.lock = threading.Lock()
+        # reentrant: a finalizer the collection runs may start or end a request in this thread
+        self.lock = threading.RLock()
 
     def collected(self, phase: str, info: dict[str, Any]) -> None:
         if info["generation"] != 2:
@@ -69,6 +70,7 @@ class _Freezer:
         with self.lock:  # (a request starting meanwhile waits: nothing of it is frozen)
             if self.in_flight == 0 and self.due and self.freezes < MAX_FREEZES:
                 self.freezes += 1
+                self.due = False
                 freeze()
                 self.due = False  # (the collection above was a slow one too)
             self.in_flight += 1

@@ -12,8 +12,13 @@ Two stores, chosen by the shared cache (``settings.CACHES["default"]``):
   every API request of the machine wait in line behind the one holding it, and a thread
   holding it waited for its process's interpreter lock (the GIL) as well. Here a count is one
   SQL statement (an upsert that returns the new value), so SQLite's own lock is held only
-  inside that statement: in C, for some microseconds, never across Python code. The file
-  holds nothing to keep (``synchronous=OFF``: after a power cut the counts may start again).
+  inside that statement: in C, for some microseconds, never across Python code. In WAL mode
+  with ``synchronous=NORMAL`` a commit is not synced to disk (only checkpoints are): a power
+  cut may lose the last counts, never the file.
+
+The file is opened by each worker process after it has started (granian starts its workers
+as new processes): SQLite does not support a connection carried across ``fork()``, and its
+record of the locks a process holds would be the parent's in a forked child.
 
 Measured with the bench's real server (2 workers × 4 threads, SQLite, 2026-12-06): an
 anonymous visitor's cached project list at 27 % of health's req/s with the lock, 33 % with
@@ -86,15 +91,15 @@ class _SQLiteFile:
         local = self._local
         if getattr(local, "key", None) != (os.getpid(), path):
             if getattr(local, "key", (os.getpid(),))[0] != os.getpid():
-                # A connection inherited across fork() is never used or closed in the child
-                # (SQLite: "How To Corrupt An SQLite Database File", 2.6): closing its file
-                # would drop the POSIX locks this process's own connection holds on it.
+                # A connection a forked process inherited is not used there, nor closed:
+                # closing its file would drop the POSIX locks of this process's own
+                # connection (SQLite, "How To Corrupt An SQLite Database File", 2.6).
                 _inherited.append(local.conn)
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=0, isolation_level=None)
 
             def prepare() -> None:  # each step may be repeated
-                for sql in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=OFF", _SCHEMA):
+                for sql in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", _SCHEMA):
                     conn.execute(sql).fetchall()
 
             _when_free(prepare)

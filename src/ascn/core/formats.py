@@ -22,6 +22,8 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 
@@ -73,6 +75,14 @@ def _thousands(language: str | None) -> str | None:
     if formats.get_format("NUMBER_GROUPING", language) != 3:
         return None
     return formats.get_format("THOUSAND_SEPARATOR", language)
+
+
+@receiver(setting_changed)
+def _forget_separators(*, setting: str, **_kwargs: Any) -> None:
+    """A test that changes the formats' settings gets them read again (as Django's own
+    format cache is)."""
+    if setting in {"FORMAT_MODULE_PATH", "LANGUAGES", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"}:
+        _thousands.cache_clear()
 
 
 def money(amount: Any, currency: str = "", *, whole: bool = False) -> str:
