@@ -201,8 +201,8 @@ ASCN_INVITATIONS_PER_HOUR = int(os.environ.get("ASCN_INVITATIONS_PER_HOUR", "30"
 ASCN_COUNT_CAP = int(os.environ.get("ASCN_COUNT_CAP", "500"))
 ASCN_FEW_MATCHES = int(os.environ.get("ASCN_FEW_MATCHES", "500"))
 # After a full garbage collection slower than this (ms), a web worker freezes what it holds out
-# of the collector's way at its next idle moment (ascn.core.collector; docs/operations.md,
-# "Memory"); 0: never.
+# of the collector's way when a request next starts with none other in flight
+# (ascn.core.collector; docs/operations.md, "Memory"); 0: never.
 ASCN_GC_FREEZE_MS = float(os.environ.get("ASCN_GC_FREEZE_MS", "20"))
 # The audit trail (a busy network writes a million entries): entries counted at most (beyond,
 # "more than N"; older ones are reached by the filters, dates first).

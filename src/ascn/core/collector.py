@@ -18,7 +18,7 @@ those of them in reference cycles were never freed (under load on the dashboards
 grew from ~180 to 330–410 MB). And at a request's start, not at the end of the one before:
 an ending request still holds its request, response and page (a dashboard's figures), and
 frozen with the rest they stayed for good, up to ``MAX_FREEZES`` of them (a worker served
-the dashboards under load at 230–270 MB instead of ~140; docs/benchmarks.md). Starting
+the dashboards under load at 170–241 MB instead of ~140; docs/benchmarks.md). Starting
 requests wait while it runs. An object frozen and later freed by its reference count is
 freed as before. A worker that is never idle collects as Python does.
 
@@ -70,7 +70,7 @@ class _Freezer:
         with self.lock:  # (a request starting meanwhile waits: nothing of it is frozen)
             if self.in_flight == 0 and self.due and self.freezes < MAX_FREEZES:
                 self.freezes += 1
-                self.due = False
+                self.due = False  # (a request a finalizer starts meanwhile does not freeze)
                 freeze()
                 self.due = False  # (the collection above was a slow one too)
             self.in_flight += 1
