@@ -37,6 +37,10 @@ def test_each_app_declares_what_follows_its_writes():
         frozenset({"plans.projectdocument", "plans.milestone"}),
     ) in declared
     assert (plan_subscribers.on_outcome, frozenset({"network.outcome"})) in declared
+    # the tallies sum the projects' stored disclosure: they hear each change after it is stored
+    order = [subscriber for _labels, subscriber in events.subscribers()]
+    for stores in (plan_subscribers.on_project, plan_subscribers.on_part):
+        assert order.index(stores) < order.index(tallies.on_change)
 
 
 def test_no_model_signal_of_the_platform_is_connected():

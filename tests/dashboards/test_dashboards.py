@@ -35,6 +35,7 @@ from django.core.cache import cache
 from ascn.core import formats
 from ascn.dashboards import charts, queries, views
 from ascn.dashboards.management.commands import build_vega_bundle
+from ascn.network import maps
 from ascn.network.models import City
 from ascn.plans.services import project_upsert_seed
 from tests import factories
@@ -176,6 +177,45 @@ def test_csv_download_per_chart_with_the_same_filters(client, data):
     html = client.get(URL, {"member_state": "TH"}).content.decode()
     assert 'href="/dashboards/funding.csv?member_state=TH"' in html
     assert client.get("/dashboards/nothing.csv").status_code == 404
+
+
+@pytest.mark.parametrize("shown", [1, 2])
+def test_past_the_rows_shown_the_page_keeps_the_busiest_cities_the_csv_every_one(
+    client, data, monkeypatch, shown
+):
+    """With more cities than a table shows, the figures keep only what the page shows — the
+    busiest cities (Phuket and Hanoi have one public project each: the ties are decided as
+    over every city), the member states' disclosure rows — and the CSVs read every city."""
+    monkeypatch.setattr(charts, "TABLE_ROWS_SHOWN", shown)
+    monkeypatch.setattr(maps, "MAP_CITIES", shown)
+    every = queries.map_cities(
+        queries.member_cities(queries.Filters()).order_by("name"),
+        queries.city_project_counts(queries.Filters()),
+    )
+    whole_cities = charts.cities_table(every)
+    whole_disclosure = charts.disclosure_table(queries.disclosure_by_city(queries.Filters()))
+
+    kept = views.dashboard(queries.Filters())
+
+    assert len(kept["cities_table"].rows) < len(every)
+    assert kept["cities_table"].shown == whole_cities.shown
+    assert kept["cities_table"].shown_note == whole_cities.shown_note
+    assert [row[1] for row in kept["cities_table"].shown] == ["Phuket", "Hanoi"][:shown]
+    assert kept["disclosure_table"].shown == whole_disclosure.shown
+    assert kept["disclosure_table"].shown_note == whole_disclosure.shown_note
+    assert kept["disclosure_table"].note == whole_disclosure.note
+    assert kept["map_shown"] == maps.clean_cities(every)
+    assert [city["name"] for city in kept["map_shown"]] == ["Hanoi", "Phuket"][:shown]
+    assert kept["map_digest"] == maps.svg_digest(every)
+    assert kept["map_total"] == len(every)
+
+    html = client.get(URL).content.decode()
+    assert [row[1] for row in chart_table(html, "cities")] == ["Phuket", "Hanoi"][:shown]
+    assert [row[1] for row in chart_table(html, "disclosure")] == ["All cities", "All cities"]
+    cities = csv_rows(client.get("/dashboards/cities.csv"))
+    assert len(cities) == 1 + len(every)
+    disclosure = csv_rows(client.get("/dashboards/disclosure.csv"))
+    assert [row[1] for row in disclosure[1:]] == ["All cities", "Phuket", "All cities", "Hanoi"]
 
 
 def test_map_sizes_cities_by_public_projects_and_links_them(client, data):

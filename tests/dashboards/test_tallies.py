@@ -7,28 +7,41 @@ against sums done by hand; this checks the two ways of getting them agree.)"""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from ascn.accounts.models import User
 from ascn.core.services import back_office_delete, back_office_save
 from ascn.dashboards import queries, tallies
 from ascn.dashboards.models import (
+    AreaPairTally,
     CityCount,
     DealTally,
     OrganisationTally,
     ProjectTally,
+    StateDealTally,
     StateTally,
 )
 from ascn.deals.services import engagement_advance, engagement_confirm, engagement_create
-from ascn.network.models import City, FocusArea, MemberState
+from ascn.network.models import City, FocusArea, MemberState, Outcome
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_update
 from ascn.plans.models import Project
-from ascn.plans.services import project_create, project_update
+from ascn.plans.services import (
+    document_delete,
+    document_upload,
+    milestone_save,
+    project_create,
+    project_update,
+)
 from tests import factories
 from tests.races import ON_POSTGRESQL, race
+
+HELD = ("disclosed_identification", "disclosed_preparation")
 
 
 def every_filter() -> list[queries.Filters]:
@@ -56,6 +69,7 @@ def figures(filters: queries.Filters, *, direct: bool) -> dict:
         "areas": queries.projects_by_focus_area(filters, direct=direct),
         "deals": queries.deals_by_stage(filters, direct=direct),
         "organisations": queries.organisations_by_kind(direct=direct),
+        "disclosure": queries.disclosure_by_city(filters, direct=direct),
     }
 
 
@@ -160,6 +174,58 @@ def test_tallies_follow_every_write_through_the_services(data, secretariat):
 
 
 @pytest.mark.django_db
+def test_the_disclosure_sums_follow_documents_milestones_and_outcomes(data, secretariat):
+    """The cities' counts sum their public projects' stored disclosure: a document, a
+    milestone or an outcome written apart from its project changes them too."""
+    project = data["p1"]  # public, in Phuket
+
+    def phuket() -> dict[str, float]:
+        rows = queries.disclosure_by_city(queries.Filters())
+        return next(c.mean_held for c in rows if c.city == "Phuket")
+
+    before = phuket()
+    document = document_upload(
+        actor=secretariat,
+        project=project,
+        title="Environmental impact assessment",
+        file=SimpleUploadedFile("eia.pdf", factories.pdf_bytes(), content_type="application/pdf"),
+        document_type="environmentalImpact",
+    )
+    assert_tallies_match()
+    assert phuket()["preparation"] == before["preparation"] + 1
+    document_delete(actor=secretariat, project=project, document=document)
+    assert_tallies_match()
+    assert phuket() == before
+
+    milestone = milestone_save(
+        actor=secretariat,
+        project=project,
+        title="Council vote",
+        milestone_type="approval",
+        status="met",
+        date_met=dt.date(2025, 3, 1),
+    )
+    assert_tallies_match()
+    assert phuket()["preparation"] == before["preparation"] + 1
+    back_office_delete(actor=secretariat, obj=milestone)  # as the Secretariat would
+    assert_tallies_match()
+    assert phuket() == before
+
+    project.refresh_from_db()
+    project_update(
+        actor=secretariat,
+        project=project,
+        version=project.version,
+        outcomes=["high-quality-of-life"],
+    )
+    assert_tallies_match()
+    assert phuket()["identification"] == before["identification"] + 1
+    back_office_delete(actor=secretariat, obj=Outcome.objects.get(code="high-quality-of-life"))
+    assert_tallies_match()
+    assert phuket() == before
+
+
+@pytest.mark.django_db
 def test_a_city_moved_to_another_member_state_takes_its_figures_along(data, secretariat):
     phuket = City.objects.get(slug="phuket")
     phuket.member_state = MemberState.objects.get(code="VN")  # as the Secretariat would
@@ -179,14 +245,35 @@ def test_a_rebuild_gives_the_same_tallies(data):
         states = StateTally.objects.values_list(
             "member_state_id", "focus_area_id", "status", "currency", "projects", "sought"
         )
-        cities = CityCount.objects.values_list("city_id", "focus_area_id", "projects")
+        cities = CityCount.objects.values_list(
+            "city_id",
+            "focus_area_id",
+            "projects",
+            "disclosed_identification",
+            "disclosed_preparation",
+        )
         kinds = OrganisationTally.objects.values_list("kind", "organisations", "samples")
-        return [sorted(rows, key=repr) for rows in (projects, deals, states, cities, kinds)]
+        state_deals = StateDealTally.objects.values_list(
+            "member_state_id", "focus_area_id", "stage", "deals"
+        )
+        pairs = AreaPairTally.objects.values_list(
+            "city_id", "focus_area_id", "other_area_id", "projects"
+        )
+        every = (projects, deals, states, cities, kinds, state_deals, pairs)
+        return [sorted(rows, key=repr) for rows in every]
 
     kept = rows()
     assert all(kept)
     # when the tallies are lost (the ORM: a restore without them) and rebuilt
-    for model in (ProjectTally, DealTally, StateTally, CityCount, OrganisationTally):
+    for model in (
+        ProjectTally,
+        DealTally,
+        StateTally,
+        StateDealTally,
+        CityCount,
+        AreaPairTally,
+        OrganisationTally,
+    ):
         model.objects.all().delete()
     call_command("dashboards_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert rows() == kept
@@ -225,3 +312,65 @@ def test_two_projects_of_one_member_state_published_at_once_both_count(data, sec
     assert outcomes == ["saved", "saved"]
     assert figures(queries.Filters(), direct=False)["total"] == before + 2
     assert_tallies_match()
+
+
+@pytest.mark.django_db
+def test_the_migration_sums_the_disclosure_of_the_projects_already_there(data, secretariat):
+    project_update(
+        actor=secretariat,
+        project=data["p1"],
+        version=data["p1"].version,
+        outcomes=["high-quality-of-life"],
+    )
+    kept = sorted(CityCount.objects.values_list("city_id", "focus_area_id", *HELD), key=repr)
+    assert any(row[2] for row in kept)
+    CityCount.objects.update(**dict.fromkeys(HELD, 0))  # as the columns are added
+
+    migration = importlib.import_module("ascn.dashboards.migrations.0004_city_disclosure_sums")
+    migration.fill(django_apps, None)
+
+    assert (
+        sorted(CityCount.objects.values_list("city_id", "focus_area_id", *HELD), key=repr) == kept
+    )
+
+
+@pytest.mark.django_db
+def test_the_migration_sums_the_deals_of_each_member_state(data):
+    kept = sorted(
+        StateDealTally.objects.values_list("member_state_id", "focus_area_id", "stage", "deals"),
+        key=repr,
+    )
+    assert kept
+    StateDealTally.objects.all().delete()  # as the table is created
+
+    migration = importlib.import_module("ascn.dashboards.migrations.0005_state_deal_tally")
+    migration.fill(django_apps, None)
+
+    assert (
+        sorted(
+            StateDealTally.objects.values_list(
+                "member_state_id", "focus_area_id", "stage", "deals"
+            ),
+            key=repr,
+        )
+        == kept
+    )
+
+
+@pytest.mark.django_db
+def test_the_migration_counts_the_pairs_of_focus_areas_of_each_city(data, secretariat):
+    project_update(
+        actor=secretariat,
+        project=data["p1"],
+        version=data["p1"].version,
+        focus_areas=["quality-environment", "civic-social"],
+    )
+    fields = ("city_id", "focus_area_id", "other_area_id", "projects")
+    kept = sorted(AreaPairTally.objects.values_list(*fields), key=repr)
+    assert len(kept) == 5  # Phuket: 2 × 2 pairs; Hanoi: 1 (P3 is a draft)
+    AreaPairTally.objects.all().delete()  # as the table is created
+
+    migration = importlib.import_module("ascn.dashboards.migrations.0006_area_pair_tally")
+    migration.fill(django_apps, None)
+
+    assert sorted(AreaPairTally.objects.values_list(*fields), key=repr) == kept

@@ -78,6 +78,33 @@ def test_a_changed_count_is_a_new_map_never_a_stale_one():
 
 
 @pytest.mark.db_independent
+def test_the_busiest_cities_kept_alone_give_the_map_of_every_city(monkeypatch):
+    """The dashboards keep only the cities the map draws, and its digest from them: both
+    must be those of every city."""
+    monkeypatch.setattr(maps, "MAP_CITIES", 2)
+    cities = [
+        {
+            "name": name,
+            "slug": name.lower(),
+            "country_name": "Viet Nam",
+            "cohort": 2018,
+            "lat": 16.0 + i,
+            "lon": 107.0,
+            "url": f"/cities/{name.lower()}/",
+            "projects": n,
+        }
+        for i, (name, n) in enumerate([("Hue", 1), ("Hanoi", 5), ("Da Nang", 3), ("Nowhere", 0)])
+    ]
+    cities.append({**cities[0], "name": "Unplaced", "lat": None})
+
+    kept = maps.clean_cities(cities)
+
+    assert [c["name"] for c in kept] == ["Hanoi", "Da Nang"]  # in their order, busiest two
+    assert maps.svg_digest(kept) == maps.svg_digest(cities)
+    assert maps.clean_cities(kept) == kept
+
+
+@pytest.mark.db_independent
 def test_the_web_code_does_not_import_altair_or_vl_convert():
 
     code = (

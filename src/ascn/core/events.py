@@ -27,8 +27,9 @@ subscriber                    models                             module
 ============================  =================================  =========================
 search index                  every indexed type and its parts   ``core.search.index``
 response cache data version   every model                        ``core.cache``
-dashboards' tallies           projects, deals, organisations,    ``dashboards.subscribers``
-                              cities
+dashboards' tallies           projects, their documents and      ``dashboards.subscribers``
+                              milestones, deals, organisations,
+                              cities, outcomes
 match index token             organisations                      ``matchmaking.subscribers``
 projects' matchmaking terms   projects, focus areas, cities,     ``matchmaking.subscribers``
                               member states

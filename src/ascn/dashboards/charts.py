@@ -403,8 +403,10 @@ def programmes_chart(rows: list[queries.ProgrammeRow]) -> Chart:
     return chart
 
 
-def cities_table(cities: list[dict]) -> Chart:
-    """The map's list alternative (and CSV): every city with its cohort and project count."""
+def cities_table(cities: list[dict], total: int | None = None) -> Chart:
+    """The map's list alternative (and CSV): every city with its cohort and project count.
+    ``total``: how many member cities there are when ``cities`` holds only the busiest
+    (``queries.busiest_cities``): the page's table shows those, the CSV reads every city."""
     rows = [
         [c["country_name"], c["name"], c["cohort"], c["projects"]]
         for c in sorted(cities, key=lambda c: (c["country_name"], c["name"]))
@@ -417,12 +419,13 @@ def cities_table(cities: list[dict]) -> Chart:
         ["text", "text", "text", "int"],
         rows,
     )
-    if len(rows) > TABLE_ROWS_SHOWN:
+    total = len(rows) if total is None else total
+    if total > TABLE_ROWS_SHOWN:
         chart.shown = sorted(rows, key=lambda row: (-row[3], row[0], row[1]))[:TABLE_ROWS_SHOWN]
         chart.shown_note = _(
             "The %(shown)s cities with the most public projects, of %(total)s; "
             "the CSV download has every city."
-        ) % {"shown": TABLE_ROWS_SHOWN, "total": formats.number(len(rows))}
+        ) % {"shown": TABLE_ROWS_SHOWN, "total": formats.number(total)}
     return chart
 
 
@@ -436,12 +439,33 @@ def disclosure_table(cities: list[disclosure.Completeness]) -> Chart:
     for city in cities:
         by_state.setdefault(city.member_state, []).append(city)
     for state in states.values():
-        state_rows.append([state.member_state, _("All cities"), state.projects] + _shares(state))
+        state_rows.append(_state_row(state))
         rows.append(state_rows[-1])
         rows += [
             [c.member_state, c.city, c.projects] + _shares(c) for c in by_state[state.member_state]
         ]
-    chart = Chart(
+    chart = _disclosure_chart(rows, list(states.values()))
+    if len(rows) > TABLE_ROWS_SHOWN:
+        _show_states(chart, state_rows, len(cities))
+    return chart
+
+
+def disclosure_summary(states: list[disclosure.Completeness], cities: int) -> Chart:
+    """``disclosure_table`` as the page shows it when the ``cities`` (with public projects)
+    are more than ``TABLE_ROWS_SHOWN``: the member states' rows alone, from the states' own
+    sums (``queries.disclosure_by_state``); the CSV reads every city."""
+    rows = [_state_row(state) for state in states]
+    chart = _disclosure_chart(rows, states)
+    _show_states(chart, rows, cities)
+    return chart
+
+
+def _state_row(state: disclosure.Completeness) -> list[Any]:
+    return [state.member_state, _("All cities"), state.projects] + _shares(state)
+
+
+def _disclosure_chart(rows: list[list[Any]], states: list[disclosure.Completeness]) -> Chart:
+    return Chart(
         "disclosure",
         _("Disclosure completeness (CoST IDS)"),
         _(
@@ -451,14 +475,15 @@ def disclosure_table(cities: list[disclosure.Completeness]) -> Chart:
         [_("Member state"), _("City"), _("Projects"), _("Identification %"), _("Preparation %")],
         ["text", "text", "int", "pct", "pct"],
         rows,
-        note=_network_note(list(states.values())),
+        note=_network_note(states),
     )
-    if len(rows) > TABLE_ROWS_SHOWN:
-        chart.shown = state_rows
-        chart.shown_note = _(
-            "Per member state; the CSV download has each of the %(total)s cities."
-        ) % {"total": formats.number(len(cities))}
-    return chart
+
+
+def _show_states(chart: Chart, state_rows: list[list[Any]], cities: int) -> None:
+    chart.shown = state_rows
+    chart.shown_note = _("Per member state; the CSV download has each of the %(total)s cities.") % {
+        "total": formats.number(cities)
+    }
 
 
 def _network_note(states: list[disclosure.Completeness]) -> str:

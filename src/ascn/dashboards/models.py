@@ -81,10 +81,46 @@ class StateTally(ProjectSums):
         return f"{self.member_state_id}/{self.focus_area_id}/{self.status}/{self.currency}"
 
 
+class AreaPairTally(CityAndArea):
+    """Public projects of one city that have both this focus area and ``other_area`` (the
+    same one included: its own projects): the focus-area chart when a focus area is chosen,
+    which shows the areas its projects share with it."""
+
+    other_area = models.ForeignKey("network.FocusArea", on_delete=models.CASCADE, related_name="+")
+    projects = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["focus_area", "city"], name="dash_area_pair_area")]
+
+    def __str__(self) -> str:
+        return f"{self.city_id}/{self.focus_area_id}+{self.other_area_id}: {self.projects}"
+
+
+class StateDealTally(models.Model):
+    """``DealTally`` summed over the cities of one member state: what the deals chart reads
+    (tens of rows per focus area, where the cities' rows are thousands)."""
+
+    member_state = models.ForeignKey(
+        "network.MemberState", on_delete=models.CASCADE, related_name="+"
+    )
+    focus_area = models.ForeignKey(
+        "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    stage = models.CharField(max_length=40)
+    deals = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.member_state_id}/{self.focus_area_id}/{self.stage}: {self.deals}"
+
+
 class CityCount(CityAndArea):
-    """Public projects of one city (with one focus area; none = all): the map's sizes."""
+    """Public projects of one city (with one focus area; none = all): the map's sizes, and
+    the sums of their stored disclosure counts (``plans.disclosure.STORED_COUNTS``): the
+    disclosure table's means."""
 
     projects = models.PositiveIntegerField()
+    disclosed_identification = models.PositiveIntegerField(default=0)
+    disclosed_preparation = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["focus_area", "city"], name="dash_city_count_area")]

@@ -6,7 +6,10 @@ tallies (``queries.public_projects``, ``queries.public_engagements``) — inside
 transaction of every write that can change them:
 
 the changes the services announce (``core.events``; subscribed in
-``dashboards.subscribers``) to projects, deals, organisations and cities.
+``dashboards.subscribers``) to projects, deals, organisations and cities — and to a
+project's documents and milestones and the ASCF outcomes, which change the projects' stored
+disclosure counts that the cities' counts sum (``plans.subscribers`` recomputes those
+first: it subscribed first, the apps being imported in their layer order).
 
 A city holds some dozens of projects, so a recomputation is a handful of small queries.
 Writes that bypass the services (bulk loads, raw SQL) announce nothing:
@@ -17,32 +20,36 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from ascn.core import events
 from ascn.core.visibility import Visibility
 from ascn.dashboards import queries
 from ascn.dashboards.models import (
+    AreaPairTally,
     CityCount,
     DealTally,
     OrganisationTally,
     ProjectTally,
+    StateDealTally,
     StateTally,
 )
 from ascn.deals.models import Engagement
 from ascn.deals.queries import counted_stage
-from ascn.network.models import City, MemberState
+from ascn.network.models import City, MemberState, Outcome
 from ascn.partners.models import Organisation
-from ascn.plans.models import Project
+from ascn.plans import disclosure
+from ascn.plans.models import Milestone, Project, ProjectDocument
 from ascn.plans.permissions import project_policy
 
 ALL = queries.Filters()
 ZERO = queries.ZERO
 
 
-def _rows(city_ids: set[int] | None) -> tuple[list[ProjectTally], list[DealTally]]:
+def _rows(city_ids: set[int] | None) -> dict[Any, list[Any]]:
     """The tally rows of these cities (all when None), summed here from the projects' and
     deals' own rows: a few dozen per city, and exact decimal sums. (SQLite, without
     statistics, plans a ``GROUP BY status`` of one city's projects over the visibility
@@ -64,12 +71,26 @@ def _rows(city_ids: set[int] | None) -> tuple[list[ProjectTally], list[DealTally
         areas[project_id].append(area_id)
 
     tally: dict[tuple, ProjectTally] = {}
+    cities: dict[tuple, CityCount] = {}
+    pairs: dict[tuple, int] = defaultdict(int)
     fields = ("pk", "city_id", "status", "budget_currency", "budget_amount", "funding_secured")
-    for pk, city_id, status, currency, budget, secured, sample, updated in projects.values_list(
-        *fields, "sample", "updated_at"
-    ):
+    held_fields = tuple(disclosure.STORED_COUNTS.values())
+    for (
+        pk,
+        city_id,
+        status,
+        currency,
+        budget,
+        secured,
+        sample,
+        updated,
+        *held,
+    ) in projects.values_list(*fields, "sample", "updated_at", *held_fields):
         budget, secured = budget or ZERO, secured or ZERO
         sought = budget - secured if budget > secured else ZERO
+        for area_id in areas.get(pk, ()):
+            for other_id in areas[pk]:
+                pairs[city_id, area_id, other_id] += 1
         for area_id in (None, *areas.get(pk, ())):
             row = tally.get((city_id, area_id, status, currency))
             if row is None:
@@ -92,6 +113,14 @@ def _rows(city_ids: set[int] | None) -> tuple[list[ProjectTally], list[DealTally
             row.sought += sought
             if updated and (row.updated_at is None or updated > row.updated_at):
                 row.updated_at = updated
+            count = cities.get((city_id, area_id))
+            if count is None:
+                count = cities[city_id, area_id] = CityCount(
+                    city_id=city_id, focus_area_id=area_id, projects=0
+                )
+            count.projects += 1
+            for name, value in zip(held_fields, held, strict=True):
+                setattr(count, name, getattr(count, name) + value)
 
     counted: dict[tuple, int] = defaultdict(int)
     deals = deals.annotate(counted=counted_stage())
@@ -104,17 +133,26 @@ def _rows(city_ids: set[int] | None) -> tuple[list[ProjectTally], list[DealTally
         DealTally(city_id=city_id, focus_area_id=area_id, stage=stage, deals=n)
         for (city_id, area_id, stage), n in counted.items()
     ]
-    return list(tally.values()), deal_rows
-
-
-def _city_counts(project_rows: list[ProjectTally]) -> list[CityCount]:
-    counts: dict[tuple, int] = defaultdict(int)
-    for row in project_rows:
-        counts[row.city_id, row.focus_area_id] += row.projects
-    return [
-        CityCount(city_id=city_id, focus_area_id=area_id, projects=n)
-        for (city_id, area_id), n in counts.items()
+    pair_rows = [
+        AreaPairTally(city_id=city_id, focus_area_id=area_id, other_area_id=other_id, projects=n)
+        for (city_id, area_id, other_id), n in pairs.items()
     ]
+    return {
+        ProjectTally: list(tally.values()),
+        DealTally: deal_rows,
+        CityCount: list(cities.values()),
+        AreaPairTally: pair_rows,
+    }
+
+
+def _replace(rows: dict[Any, list[Any]], city_ids: set[int] | None) -> None:
+    """Each per-city table's rows of these cities (all when None) replaced by ``rows``."""
+    for model, new in rows.items():
+        old = (
+            model.objects.all() if city_ids is None else model.objects.filter(city_id__in=city_ids)
+        )
+        old.delete()
+        model.objects.bulk_create(new, batch_size=2_000)
 
 
 def _sum_states(state_ids: set[int] | None) -> None:
@@ -123,12 +161,26 @@ def _sum_states(state_ids: set[int] | None) -> None:
         locked = MemberState.objects.select_for_update(no_key=True).filter(pk__in=state_ids)
         list(locked.order_by("pk"))
     rows = ProjectTally.objects.order_by()
+    deals = DealTally.objects.order_by()
     states = StateTally.objects.all()
+    state_deals = StateDealTally.objects.all()
     if state_ids is not None:
         rows = rows.filter(city__member_state_id__in=state_ids)
+        deals = deals.filter(city__member_state_id__in=state_ids)
         states = states.filter(member_state_id__in=state_ids)
+        state_deals = state_deals.filter(member_state_id__in=state_ids)
     grouped = rows.values_list("city__member_state_id", "focus_area_id", "status", "currency")
     states.delete()
+    state_deals.delete()
+    StateDealTally.objects.bulk_create(
+        [
+            StateDealTally(member_state_id=state_id, focus_area_id=area_id, stage=stage, deals=n)
+            for state_id, area_id, stage, n in deals.values_list(
+                "city__member_state_id", "focus_area_id", "stage"
+            ).annotate(n=Sum("deals"))
+        ],
+        batch_size=2_000,
+    )
     StateTally.objects.bulk_create(
         [
             StateTally(
@@ -163,13 +215,7 @@ def refresh(city_ids: Iterable[int | None], *, states: Iterable[int] = ()) -> No
         # insert their own (PostgreSQL, READ COMMITTED), counting twice. NO KEY UPDATE
         # leaves inserts of projects that refer to the city free (their FK check shares).
         list(City.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"))
-        project_rows, deal_rows = _rows(ids)
-        ProjectTally.objects.filter(city_id__in=ids).delete()
-        DealTally.objects.filter(city_id__in=ids).delete()
-        CityCount.objects.filter(city_id__in=ids).delete()
-        ProjectTally.objects.bulk_create(project_rows, batch_size=2_000)
-        DealTally.objects.bulk_create(deal_rows, batch_size=2_000)
-        CityCount.objects.bulk_create(_city_counts(project_rows), batch_size=2_000)
+        _replace(_rows(ids), ids)
         state_ids |= set(City.objects.filter(pk__in=ids).values_list("member_state_id", flat=True))
     if state_ids:
         _sum_states(state_ids)
@@ -200,15 +246,11 @@ def rebuild() -> tuple[int, int]:
     """Recompute every tally; returns how many rows of cities' projects and deals."""
     list(City.objects.select_for_update(no_key=True).order_by("pk"))
     list(MemberState.objects.select_for_update(no_key=True).order_by("pk"))
-    project_rows, deal_rows = _rows(None)
-    for model in (ProjectTally, DealTally, CityCount):
-        model.objects.all().delete()
-    ProjectTally.objects.bulk_create(project_rows, batch_size=2_000)
-    DealTally.objects.bulk_create(deal_rows, batch_size=2_000)
-    CityCount.objects.bulk_create(_city_counts(project_rows), batch_size=2_000)
+    rows = _rows(None)
+    _replace(rows, None)
     _sum_states(None)
     refresh_organisations(None)
-    return len(project_rows), len(deal_rows)
+    return len(rows[ProjectTally]), len(rows[DealTally])
 
 
 def _project_cities(project_ids: Iterable[int]) -> set[int]:
@@ -232,8 +274,10 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
 
     A project counts in its city (and the city it left); a deal in its project's city; an
     organisation in its kind's count (and the kind it left), and its deals' cities when its
-    visibility changed; a city moved to another member state takes its figures along. A
-    deletion is recomputed once the rows have gone (the function returned).
+    visibility changed; a city moved to another member state takes its figures along; a
+    document, milestone or outcome changes its projects' disclosure, summed in their
+    cities' counts. A deletion is recomputed once the rows have gone (the function
+    returned).
     """
     obj = change.obj
     if isinstance(obj, Project):
@@ -250,6 +294,16 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
             refresh_organisations(kinds)
         if change.touched("visibility"):
             refresh(_organisation_cities(obj.pk))  # its deals count or stop counting
+    elif isinstance(obj, (ProjectDocument, Milestone)):
+        # its project's stored disclosure (summed in the city's counts) was recomputed by
+        # ``plans.subscribers``, which subscribed first (INSTALLED_APPS order)
+        cities = _project_cities([obj.project_id])
+        return _now_or_after(change, lambda: refresh(cities))
+    elif isinstance(obj, Outcome):
+        if change.deleted:  # the projects that named it may lose their purpose
+            named = Project.outcomes.through.objects.filter(outcome_id=obj.pk)
+            cities = _project_cities(named.values_list("project_id", flat=True))
+            return lambda: refresh(cities)
     elif isinstance(obj, City):
         state = obj.member_state_id
         if change.deleted:
@@ -269,4 +323,12 @@ def _now_or_after(
     return None
 
 
-FOLLOWED = ["plans.project", "deals.engagement", "partners.organisation", "network.city"]
+FOLLOWED = [
+    "plans.project",
+    "plans.projectdocument",
+    "plans.milestone",
+    "deals.engagement",
+    "partners.organisation",
+    "network.city",
+    "network.outcome",
+]

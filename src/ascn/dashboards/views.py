@@ -60,7 +60,7 @@ class DashboardFilterForm(FilterForm):
 
 def cache_key(filters: queries.Filters, language: str | None = None) -> str:
     """Where the figures for these filters (in this language) are kept."""
-    return "dashboards:v4:" + ":".join(
+    return "dashboards:v5:" + ":".join(
         [
             language or get_language() or "",
             filters.member_state.code if filters.member_state else "",
@@ -103,11 +103,15 @@ def dashboard(filters: queries.Filters) -> dict:
     """Every figure of the page, from a fixed number of aggregate queries: three over the
     projects' tallies (by member state × status × currency, by city, by focus area), one
     over the deals' tallies, one over the organisations (over the projects and engagements
-    themselves when a year is chosen)."""
+    themselves when a year is chosen).
+
+    Bounded whatever the number of cities: what is kept holds the cities the page shows —
+    the busiest for the map and the cities' table, the member states' disclosure rows past
+    ``charts.TABLE_ROWS_SHOWN`` — and each table's CSV reads every city when downloaded
+    (``city_table``)."""
     computed_at = timezone.now()
     figures = queries.project_figures(filters)
-    cities = queries.member_cities(filters).order_by("name")
-    map_cities = queries.map_cities(cities, queries.city_project_counts(filters))
+    counts = queries.city_project_counts(filters)
     funding = queries.funding_by_state(figures, filters)
     deals = queries.deals_by_stage(filters)
     kinds, sample_organisations = queries.organisations_by_kind()
@@ -126,8 +130,15 @@ def dashboard(filters: queries.Filters) -> dict:
         organisations=sum(n for *_rest, n in kinds),
         engagements=sum(n for *_rest, n in deals),
     )
-    cities_table = charts.cities_table(map_cities)
-    disclosure_table = charts.disclosure_table(queries.disclosure_by_city(filters))
+    busiest = queries.busiest_cities(filters, counts, max(maps.MAP_CITIES, charts.TABLE_ROWS_SHOWN))
+    cities_table = charts.cities_table(busiest, total=overview.cities)
+    map_shown = maps.clean_cities(busiest)
+    if len(counts) > charts.TABLE_ROWS_SHOWN:
+        disclosure_table = charts.disclosure_summary(
+            queries.disclosure_by_state(filters), len(counts)
+        )
+    else:
+        disclosure_table = charts.disclosure_table(queries.disclosure_by_city(filters))
     # each table's rows kept with the figures (see Chart.table_html)
     for chart in [*chart_list, cities_table, disclosure_table]:
         chart.table_html = str(charts.rows_html(chart))
@@ -136,9 +147,13 @@ def dashboard(filters: queries.Filters) -> dict:
         "charts": chart_list,
         "cities_table": cities_table,
         "disclosure_table": disclosure_table,
-        "map_cities": map_cities,
-        # What the map's SVG is stored under (a digest of 3,000 cities costs ~25 ms).
-        "map_digest": maps.svg_digest(map_cities),
+        # The cities the map draws (the busiest ``maps.MAP_CITIES``), not all 3,000: every
+        # page read unpickles what is kept here.
+        "map_shown": map_shown,
+        "map_total": overview.cities,
+        # What the map's SVG is stored under (the digest of every city: the map draws
+        # the same ones).
+        "map_digest": maps.svg_digest(map_shown),
         "funding": funding,
         "sample": bool(
             figures.samples or sample_organisations or any(p.sample for p in programmes)
@@ -158,7 +173,16 @@ CHART_KEYS = (
     "cities",
     "disclosure",
 )
-TABLE_KEYS = {"cities": "cities_table", "disclosure": "disclosure_table"}
+TABLE_KEYS = ("cities", "disclosure")
+
+
+def city_table(key: str, filters: queries.Filters) -> charts.Chart:
+    """A per-city table (``TABLE_KEYS``) with every city, for its CSV download (the page
+    keeps only the rows it shows): read when asked, from the same tallies as the page."""
+    if key == "disclosure":
+        return charts.disclosure_table(queries.disclosure_by_city(filters))
+    cities = queries.member_cities(filters).order_by("name")
+    return charts.cities_table(queries.map_cities(cities, queries.city_project_counts(filters)))
 
 
 def _params(request):
@@ -175,8 +199,8 @@ def index(request):
     status = 400 if form.is_bound and not form.is_valid() else 200
     filters = form.filters()
     context = {"form": form, "filters": filters, **dashboard_cached(filters)}
-    context["map_svg"] = map_svg(context["map_cities"], digest=context["map_digest"])
-    context["map_note"] = maps.map_note(len(context["map_cities"]))
+    context["map_svg"] = map_svg(context["map_shown"], digest=context["map_digest"])
+    context["map_note"] = maps.map_note(context["map_total"])
     context["query"] = form.data.urlencode() if status == 200 and form.is_bound else ""
     return render_results(request, "dashboards/index.html", context, status=status)
 
@@ -201,12 +225,10 @@ def chart_csv(request, key: str):
     if form.is_bound and not form.is_valid():
         return HttpResponse(str(form.errors), status=400, content_type="text/plain")
     filters = form.filters()
-    data = dashboard_cached(filters)
-    chart = (
-        data[TABLE_KEYS[key]]
-        if key in TABLE_KEYS
-        else next(c for c in data["charts"] if c.key == key)
-    )
+    if key in TABLE_KEYS:
+        chart = city_table(key, filters)
+    else:
+        chart = next(c for c in dashboard_cached(filters)["charts"] if c.key == key)
     rows = [chart.columns, *chart.rows]
     response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_chart_csv_name(key, filters)}"'

@@ -90,6 +90,11 @@ def _city_row(city: dict[str, Any]) -> tuple | None:
     )
 
 
+def placeable(city: dict[str, Any]) -> bool:
+    """Whether the map can place this city (finite coordinates)."""
+    return _city_row(city) is not None
+
+
 def _row_dict(row: tuple) -> dict[str, Any]:
     return {k: v for k, v in zip(_CITY_KEYS, row, strict=True) if v is not None}
 

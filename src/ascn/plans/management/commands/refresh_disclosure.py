@@ -30,5 +30,6 @@ class Command(BaseCommand):
             return
         n = disclosure.refresh(Project.objects.all())
         self.stdout.write(
-            f"Disclosure recomputed for {n} projects in {time.perf_counter() - started:.1f} s."
+            f"Disclosure recomputed for {n} projects in {time.perf_counter() - started:.1f} s. "
+            "Run manage.py dashboards_rebuild next: the dashboards' city counts sum it."
         )
