@@ -48,7 +48,7 @@ from ascn.core.errors import DomainError, InvalidInput, PermissionDenied, StaleE
 from ascn.core.forms import form_error
 from ascn.core.permissions import ScopedPolicy, scopes_of
 from ascn.core.queries import found
-from ascn.core.views import edit_page, form_page, send_edit
+from ascn.core.views import edit_page, form_page, send_edit, updating
 from ascn.network.models import City, FocusArea
 
 
@@ -460,9 +460,7 @@ def case_study_edit(request, slug: str):
         request,
         study,
         CaseStudyForm,
-        lambda version, values: case_study_update(
-            actor=request.user, study=study, version=version, **values
-        ),
+        updating(case_study_update, request.user, study=study),
         template="cooperation/case_study_form.html",
         saved_message=_("The case study is saved."),
         next_url=study.get_absolute_url(),  # its address stays

@@ -137,6 +137,12 @@ def precision_field(verbose_name: StrOrPromise, help_text: StrOrPromise = "") ->
     )
 
 
+def list_field(verbose_name: StrOrPromise, help_text: StrOrPromise = "") -> models.JSONField:
+    """A JSON list (codes, or records such as a project's locations): empty unless given, and
+    optional in forms."""
+    return models.JSONField(verbose_name, default=list, blank=True, help_text=help_text)
+
+
 class HasPage:
     """A record with a page of its own: ``page_url`` names its URL, ``page_key`` the field
     that goes in it (``get_absolute_url``, used by templates, the search and the sitemap)."""

@@ -278,6 +278,15 @@ def send_edit(
     return SentEdit(sent.response, form, record, stale, sent.status)
 
 
+def updating(
+    service: Callable[..., Any], actor: Any, **record: Any
+) -> Callable[[int, dict[str, Any]], Any]:
+    """The ``save`` of ``edit_page`` and ``send_edit`` for a service that takes the record
+    and its values as keywords: ``service(actor=actor, <record>, version=…, **values)``, e.g.
+    ``updating(city_update, request.user, city=city)``."""
+    return lambda version, values: service(actor=actor, version=version, **record, **values)
+
+
 def edit_page(
     request: HttpRequest,
     record: Any,

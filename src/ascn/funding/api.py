@@ -43,6 +43,7 @@ from ascn.funding.services import (
     programme_update,
 )
 from ascn.funding.validation import call_is_open
+from ascn.partners.models import Organisation
 from ascn.partners.queries import organisations_for
 from ascn.plans import money
 from ascn.plans.models import Project
@@ -152,6 +153,28 @@ def _programme_or_404(request, slug: str) -> Programme:
     return found(queries.programmes_for(request.user).filter(slug=slug).first())
 
 
+def _programme_detail(request, slug: str) -> dict:
+    """The programme as the API shows it after reading or writing it."""
+    return programme_detail_out(_programme_or_404(request, slug), request.user)
+
+
+def _organisation(request, slug: str, field: str) -> Organisation:
+    """An organisation named by its slug in the payload's ``field`` (422 when unknown)."""
+    organisation = organisations_for(request.user).filter(slug=slug).first()
+    if organisation is None:
+        raise InvalidInput(_("No organisation with this slug."), field)
+    return organisation
+
+
+# A PATCH's null clears these fields to their empty value.
+_CLEARED_BY_NULL = {
+    **dict.fromkeys(
+        ("eligible_countries", "eligible_focus_areas", "eligible_stages", "instruments"), list
+    ),
+    **dict.fromkeys(("description", "period_label", "website", "source"), str),
+}
+
+
 def _application_or_404(request, application_id: int) -> Application:
     return found(queries.applications_for(request.user).filter(pk=application_id).first())
 
@@ -185,7 +208,7 @@ def programmes_list(request):
 def programmes_read(request, slug: str):
     """One programme: eligibility (countries, focus areas, stages, instruments), its calls
     and its awards (those you may see)."""
-    return programme_detail_out(_programme_or_404(request, slug), request.user)
+    return _programme_detail(request, slug)
 
 
 @router.add(
@@ -198,15 +221,11 @@ def programmes_create(request, payload: ProgrammeIn):
     slug is made from the name unless given; money in the programme's currency (`total`'s);
     a new programme is a draft unless `visibility` says otherwise."""
     data = payload.dict()
-    sponsor = organisations_for(request.user).filter(slug=data.pop("sponsor")).first()
-    if sponsor is None:
-        raise InvalidInput(_("No organisation with this slug."), "sponsor")
+    sponsor = _organisation(request, data.pop("sponsor"), "sponsor")
     implementer_slug = data.pop("implementer")
-    implementer = None
-    if implementer_slug:
-        implementer = organisations_for(request.user).filter(slug=implementer_slug).first()
-        if implementer is None:
-            raise InvalidInput(_("No organisation with this slug."), "implementer")
+    implementer = (
+        _organisation(request, implementer_slug, "implementer") if implementer_slug else None
+    )
     total = data.pop("total")
     currency = total["currency"]
     cap = data.pop("max_award")
@@ -221,9 +240,7 @@ def programmes_create(request, payload: ProgrammeIn):
         max_award_amount=None if cap is None else _amount_in(cap, currency, "max_award"),
         **data,
     )
-    return Status(
-        201, programme_detail_out(_programme_or_404(request, programme.slug), request.user)
-    )
+    return Status(201, _programme_detail(request, programme.slug))
 
 
 @router.write(
@@ -244,14 +261,11 @@ def programmes_update(request, slug: str, payload: ProgrammePatch):
         data["max_award_amount"] = (
             None if cap is None else _amount_in(cap, programme.currency, "max_award")
         )
-    for key in ("eligible_countries", "eligible_focus_areas", "eligible_stages", "instruments"):
+    for key, empty in _CLEARED_BY_NULL.items():
         if key in data and data[key] is None:
-            data[key] = []
-    for key in ("description", "period_label", "website", "source"):
-        if key in data and data[key] is None:
-            data[key] = ""
+            data[key] = empty()
     programme_update(actor=request.user, programme=programme, version=version, **data)
-    return programme_detail_out(_programme_or_404(request, slug), request.user)
+    return _programme_detail(request, slug)
 
 
 @router.page(

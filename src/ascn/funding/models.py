@@ -19,6 +19,7 @@ from ascn.core.models import (
     VersionedModel,
     at_most,
     link,
+    list_field,
     not_before,
     optional_link,
 )
@@ -62,10 +63,10 @@ class Programme(HasPage, VersionedModel):
         blank=True,
         help_text=_("e.g. “5 years from 2018”"),
     )
-    eligible_countries = models.JSONField(_("eligible countries"), default=list, blank=True)
-    eligible_focus_areas = models.JSONField(_("eligible focus areas"), default=list, blank=True)
-    eligible_stages = models.JSONField(_("eligible stages"), default=list, blank=True)
-    instruments = models.JSONField(_("instruments"), default=list, blank=True)
+    eligible_countries = list_field(_("eligible countries"))
+    eligible_focus_areas = list_field(_("eligible focus areas"))
+    eligible_stages = list_field(_("eligible stages"))
+    instruments = list_field(_("instruments"))
     website = models.URLField(_("website"), blank=True)
     visibility = VisibilityField()
     sample = models.BooleanField(_("sample data"), default=False)

@@ -25,7 +25,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
 from ascn.core.services import free_slug
-from ascn.core.views import edit_page, form_page, send_edit, send_form, sign_in_first
+from ascn.core.views import edit_page, form_page, send_edit, send_form, sign_in_first, updating
 from ascn.funding import queries
 from ascn.funding.forms import (
     ApplyForm,
@@ -208,9 +208,7 @@ def call_edit(request, slug: str, pk: int):
         request,
         call,
         CallEditForm,
-        lambda version, values: call_update(
-            actor=request.user, call=call, version=version, **values
-        ),
+        updating(call_update, request.user, call=call),
         template="funding/call_form.html",
         saved_message=_("The call is saved."),
         next_url=programme.get_absolute_url() + "#calls",

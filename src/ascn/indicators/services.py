@@ -60,6 +60,17 @@ VALUE_FIELDS = [
     "verification_note",
 ]
 EDITABLE = {"year", "value", "source", "method_note", "visibility"}
+# What a kept version (``IndicatorValueVersion``) copies from the value as it stands.
+KEPT_FIELDS = (
+    "version",
+    "value",
+    "year",
+    "source",
+    "method_note",
+    "visibility",
+    "verification",
+    "grade",
+)
 
 
 @transaction.atomic
@@ -74,16 +85,9 @@ def indicator_upsert_seed(
 def _keep_version(actor: Actor, record: IndicatorValue, action: str) -> None:
     IndicatorValueVersion.objects.create(
         record=record,
-        version=record.version,
         action=action,
-        value=record.value,
-        year=record.year,
-        source=record.source,
-        method_note=record.method_note,
-        visibility=record.visibility,
-        verification=record.verification,
-        grade=record.grade,
         by=user_or_none(actor),
+        **{field: getattr(record, field) for field in KEPT_FIELDS},
     )
 
 

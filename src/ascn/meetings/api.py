@@ -310,6 +310,12 @@ def _registration_or_404(request, slug: str, registration_id: int) -> Registrati
     )
 
 
+def _check_in_write(request, slug: str, registration_id: int, write) -> dict:
+    """A check-in or its undoing (``write``) on one registration of the meeting."""
+    registration = _registration_or_404(request, slug, registration_id)
+    return check_in_out(write(actor=request.user, registration=registration))
+
+
 @router.write(
     "POST",
     "/meetings/{slug}/registrations/{registration_id}/check-in",
@@ -319,8 +325,7 @@ def _registration_or_404(request, slug: str, registration_id: int) -> Registrati
 def meetings_check_in(request, slug: str, registration_id: int):
     """Mark a registered person present; checking in twice changes nothing. People waiting
     or cancelled cannot be checked in (422)."""
-    registration = _registration_or_404(request, slug, registration_id)
-    return check_in_out(check_in(actor=request.user, registration=registration))
+    return _check_in_write(request, slug, registration_id, check_in)
 
 
 @router.write(
@@ -331,8 +336,7 @@ def meetings_check_in(request, slug: str, registration_id: int):
 )
 def meetings_check_in_undo(request, slug: str, registration_id: int):
     """Take back a check-in made by mistake; a person not checked in stays as they are."""
-    registration = _registration_or_404(request, slug, registration_id)
-    return check_in_out(check_in_undo(actor=request.user, registration=registration))
+    return _check_in_write(request, slug, registration_id, check_in_undo)
 
 
 @router.write(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, PermissionDenied
-from ascn.core.views import edit_page, filtered_page, form_page, render_results
+from ascn.core.views import edit_page, filtered_page, form_page, render_results, updating
 from ascn.network import queries
 from ascn.network.forms import (
     AppointForm,
@@ -162,9 +162,7 @@ def member_state_edit(request, code: str):
         request,
         state,
         MemberStateForm,
-        lambda version, values: member_state_update(
-            actor=request.user, member_state=state, version=version, **values
-        ),
+        updating(member_state_update, request.user, member_state=state),
     )
 
 
@@ -176,9 +174,7 @@ def city_edit(request, slug: str):
         request,
         city,
         CityForm,
-        lambda version, values: city_update(
-            actor=request.user, city=city, version=version, **values
-        ),
+        updating(city_update, request.user, city=city),
     )
 
 

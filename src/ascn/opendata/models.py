@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ascn.accounts.models import user_link
-from ascn.core.models import HasPage, at_most
+from ascn.core.models import HasPage, at_most, list_field
 
 
 class ImportStatus(models.TextChoices):
@@ -68,8 +68,8 @@ class ImportJob(HasPage, models.Model):
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     created_count = models.PositiveIntegerField(_("projects created"), default=0)
-    created_projects = models.JSONField(_("created project ids"), default=list, blank=True)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_projects = list_field(_("created project ids"))
+    errors = list_field(_("errors"))
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -176,7 +176,7 @@ class ReleaseFile(models.Model):
     added = models.PositiveIntegerField(_("rows added"), default=0)
     changed = models.PositiveIntegerField(_("rows changed"), default=0)
     removed = models.PositiveIntegerField(_("rows removed"), default=0)
-    notes = models.JSONField(_("owners' notes"), default=list, blank=True)
+    notes = list_field(_("owners' notes"))
 
     class Meta:
         ordering = ["release", "id"]

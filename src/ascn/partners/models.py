@@ -9,7 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.models import MONEY, HasPage, VersionedModel
+from ascn.core.models import MONEY, HasPage, VersionedModel, list_field
 from ascn.core.sources import SourcesField
 from ascn.core.visibility import VisibilityField
 from ascn.partners import keys
@@ -32,27 +32,16 @@ class Organisation(HasPage, VersionedModel):
     headquarters_country = models.CharField(
         _("headquarters country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2")
     )
-    countries = models.JSONField(
+    countries = list_field(
         _("ASEAN countries of operation"),
-        default=list,
-        blank=True,
-        help_text=_("ISO 3166-1 alpha-2 codes of ASEAN member states; empty means not published."),
+        _("ISO 3166-1 alpha-2 codes of ASEAN member states; empty means not published."),
     )
-    focus_areas = models.JSONField(
-        _("ASCF focus areas"), default=list, blank=True, help_text=_("Focus area codes.")
-    )
-    instruments = models.JSONField(
+    focus_areas = list_field(_("ASCF focus areas"), _("Focus area codes."))
+    instruments = list_field(
         _("financing instruments"),
-        default=list,
-        blank=True,
-        help_text=_("Codes: grant, loan, equity, ppp, guarantee, technical_assistance."),
+        _("Codes: grant, loan, equity, ppp, guarantee, technical_assistance."),
     )
-    stages = models.JSONField(
-        _("project stages engaged at"),
-        default=list,
-        blank=True,
-        help_text=_("OC4IDS project status codes."),
-    )
+    stages = list_field(_("project stages engaged at"), _("OC4IDS project status codes."))
     ticket_min_usd = models.DecimalField(
         _("smallest ticket (USD)"),
         null=True,

@@ -17,6 +17,7 @@ from ascn.core.models import (
     Translatable,
     VersionedModel,
     link,
+    list_field,
     not_before,
     optional_link,
 )
@@ -82,12 +83,7 @@ class ActionPlan(HasPage, Translatable, VersionedModel):
     focus_areas = models.ManyToManyField(
         "network.FocusArea", verbose_name=_("ASCF focus areas"), blank=True
     )
-    sections = models.JSONField(
-        _("narrative sections"),
-        default=list,
-        blank=True,
-        help_text=_('A list of {"heading", "body"}.'),
-    )
+    sections = list_field(_("narrative sections"), _('A list of {"heading", "body"}.'))
     document = models.FileField(_("plan document (PDF)"), upload_to="plans/%Y/", blank=True)
     status = models.CharField(
         _("status"),
@@ -173,7 +169,7 @@ class Project(HasPage, Translatable, VersionedModel):
     outcomes = models.ManyToManyField(
         "network.Outcome", verbose_name=_("ASCF outcomes"), blank=True, related_name="projects"
     )
-    sdg_targets = models.JSONField(_("SDG 11 targets"), default=list, blank=True)
+    sdg_targets = list_field(_("SDG 11 targets"))
     status = models.CharField(
         _("status (OC4IDS)"),
         max_length=20,
@@ -186,13 +182,8 @@ class Project(HasPage, Translatable, VersionedModel):
         choices=codelists.choices(codelists.PROJECT_TYPE),
         blank=True,
     )
-    sectors = models.JSONField(_("sectors (OC4IDS)"), default=list, blank=True)
-    locations = models.JSONField(
-        _("locations"),
-        default=list,
-        blank=True,
-        help_text=_('A list of {"description", "lat", "lon"}.'),
-    )
+    sectors = list_field(_("sectors (OC4IDS)"))
+    locations = list_field(_("locations"), _('A list of {"description", "lat", "lon"}.'))
     period_start = models.DateField(_("start"), null=True, blank=True)
     period_end = models.DateField(_("end"), null=True, blank=True)
     # Empty only on a real project whose sources publish no budget (issue 17): a city's own
@@ -210,10 +201,8 @@ class Project(HasPage, Translatable, VersionedModel):
         help_text=_("In the budget's currency."),
         **MONEY,
     )
-    financing_sought = models.JSONField(_("financing sought"), default=list, blank=True)
-    contacts = models.JSONField(
-        _("contacts"), default=list, blank=True, help_text=_('A list of {"name", "role", "email"}.')
-    )
+    financing_sought = list_field(_("financing sought"))
+    contacts = list_field(_("contacts"), _('A list of {"name", "role", "email"}.'))
     readiness_score = models.PositiveSmallIntegerField(
         _("readiness score"), null=True, blank=True, editable=False
     )

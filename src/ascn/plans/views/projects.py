@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core import display, formats, sources, translations
-from ascn.core.views import filtered_page, render_results, send_form
+from ascn.core.views import Sent, filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
 from ascn.network.models import City
 from ascn.plans import charts, codelists, disclosure, money, queries
@@ -240,6 +240,14 @@ def _live_errors(request, form):
     return render(request, "plans/_live_errors.html", {"problems": problems})
 
 
+def _send_project_form(request, form: ProjectForm, save, **how) -> Sent:
+    """Send the project form to its service (``send_form``, with ``how``). An htmx request
+    to ``?validate`` only checks it: the answer is the problems found so far."""
+    if request.htmx and request.GET.get("validate"):
+        return Sent(form, 200, response=_live_errors(request, form))
+    return send_form(request, form, save, **how)
+
+
 def project_saved_message(visibility: str, *, changed: bool = False) -> str:
     """What was saved and who sees it now: said from the visibility the project has, never
     assumed (a project may be created for the network or the public straight away)."""
@@ -269,9 +277,7 @@ def project_create_view(request):
     status = 200
     if request.method == "POST":
         form = ProjectForm(request.POST, **kwargs)
-        if request.htmx and request.GET.get("validate"):
-            return _live_errors(request, form)
-        sent = send_form(
+        sent = _send_project_form(
             request,
             form,
             lambda data: project_create(
@@ -322,9 +328,7 @@ def project_edit(request, project):
     status, stale = 200, None
     if request.method == "POST":
         form = ProjectForm(request.POST, **kwargs)
-        if request.htmx and request.GET.get("validate"):
-            return _live_errors(request, form)
-        sent = send_form(
+        sent = _send_project_form(
             request,
             form,
             lambda data: project_update(
