@@ -314,63 +314,44 @@ def test_two_projects_of_one_member_state_published_at_once_both_count(data, sec
     assert_tallies_match()
 
 
+def kept_rows(model, fields: tuple[str, ...]) -> list[tuple]:
+    return sorted(model.objects.values_list(*fields), key=repr)
+
+
+def filled(migration: str, model, fields: tuple[str, ...]) -> list[tuple]:
+    """The rows after the data migration's ``fill`` ran on this database as it is now."""
+    importlib.import_module(f"ascn.dashboards.migrations.{migration}").fill(django_apps, None)
+    return kept_rows(model, fields)
+
+
 @pytest.mark.django_db
-def test_the_migration_sums_the_disclosure_of_the_projects_already_there(data, secretariat):
+def test_the_migrations_fill_the_new_tallies_from_the_records_already_there(data, secretariat):
+    # given a project with an outcome and two focus areas (Phuket), one with one (Hanoi)
     project_update(
         actor=secretariat,
         project=data["p1"],
         version=data["p1"].version,
         outcomes=["high-quality-of-life"],
-    )
-    kept = sorted(CityCount.objects.values_list("city_id", "focus_area_id", *HELD), key=repr)
-    assert any(row[2] for row in kept)
-    CityCount.objects.update(**dict.fromkeys(HELD, 0))  # as the columns are added
-
-    migration = importlib.import_module("ascn.dashboards.migrations.0004_city_disclosure_sums")
-    migration.fill(django_apps, None)
-
-    assert (
-        sorted(CityCount.objects.values_list("city_id", "focus_area_id", *HELD), key=repr) == kept
-    )
-
-
-@pytest.mark.django_db
-def test_the_migration_sums_the_deals_of_each_member_state(data):
-    kept = sorted(
-        StateDealTally.objects.values_list("member_state_id", "focus_area_id", "stage", "deals"),
-        key=repr,
-    )
-    assert kept
-    StateDealTally.objects.all().delete()  # as the table is created
-
-    migration = importlib.import_module("ascn.dashboards.migrations.0005_state_deal_tally")
-    migration.fill(django_apps, None)
-
-    assert (
-        sorted(
-            StateDealTally.objects.values_list(
-                "member_state_id", "focus_area_id", "stage", "deals"
-            ),
-            key=repr,
-        )
-        == kept
-    )
-
-
-@pytest.mark.django_db
-def test_the_migration_counts_the_pairs_of_focus_areas_of_each_city(data, secretariat):
-    project_update(
-        actor=secretariat,
-        project=data["p1"],
-        version=data["p1"].version,
         focus_areas=["quality-environment", "civic-social"],
     )
-    fields = ("city_id", "focus_area_id", "other_area_id", "projects")
-    kept = sorted(AreaPairTally.objects.values_list(*fields), key=repr)
-    assert len(kept) == 5  # Phuket: 2 × 2 pairs; Hanoi: 1 (P3 is a draft)
-    AreaPairTally.objects.all().delete()  # as the table is created
+    sums = ("city_id", "focus_area_id", *HELD)
+    deals = ("member_state_id", "focus_area_id", "stage", "deals")
+    pairs = ("city_id", "focus_area_id", "other_area_id", "projects")
+    kept = {
+        field: kept_rows(model, fields)
+        for field, model, fields in [
+            ("sums", CityCount, sums),
+            ("deals", StateDealTally, deals),
+            ("pairs", AreaPairTally, pairs),
+        ]
+    }
+    assert any(row[2] for row in kept["sums"]) and kept["deals"]
+    assert len(kept["pairs"]) == 5  # Phuket: 2 × 2 pairs; Hanoi: 1 (P3 is a draft)
 
-    migration = importlib.import_module("ascn.dashboards.migrations.0006_area_pair_tally")
-    migration.fill(django_apps, None)
-
-    assert sorted(AreaPairTally.objects.values_list(*fields), key=repr) == kept
+    # when the columns and tables are new (empty), the migrations fill them as kept
+    CityCount.objects.update(**dict.fromkeys(HELD, 0))
+    StateDealTally.objects.all().delete()
+    AreaPairTally.objects.all().delete()
+    assert filled("0004_city_disclosure_sums", CityCount, sums) == kept["sums"]
+    assert filled("0005_state_deal_tally", StateDealTally, deals) == kept["deals"]
+    assert filled("0006_area_pair_tally", AreaPairTally, pairs) == kept["pairs"]
