@@ -499,7 +499,7 @@ def _network_note(states: list[disclosure.Completeness]) -> str:
     ) % {
         "identification": network[0].share(disclosure.IDENTIFICATION),
         "preparation": network[0].share(disclosure.PREPARATION),
-        "projects": network[0].projects,
+        "projects": formats.number(network[0].projects),
     }
 
 
