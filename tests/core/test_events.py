@@ -39,7 +39,11 @@ def test_each_app_declares_what_follows_its_writes():
     assert (plan_subscribers.on_outcome, frozenset({"network.outcome"})) in declared
     # the tallies sum the projects' stored disclosure: they hear each change after it is stored
     order = [subscriber for _labels, subscriber in events.subscribers()]
-    for stores in (plan_subscribers.on_project, plan_subscribers.on_part):
+    for stores in (
+        plan_subscribers.on_project,
+        plan_subscribers.on_part,
+        plan_subscribers.on_outcome,
+    ):
         assert order.index(stores) < order.index(tallies.on_change)
 
 

@@ -179,23 +179,27 @@ def test_csv_download_per_chart_with_the_same_filters(client, data):
     assert client.get("/dashboards/nothing.csv").status_code == 404
 
 
+@pytest.mark.parametrize("year", [None, 2025])
 @pytest.mark.parametrize("shown", [1, 2])
 def test_past_the_rows_shown_the_page_keeps_the_busiest_cities_the_csv_every_one(
-    client, data, monkeypatch, shown
+    client, data, monkeypatch, shown, year
 ):
     """With more cities than a table shows, the figures keep only what the page shows — the
     busiest cities (Phuket and Hanoi have one public project each: the ties are decided as
-    over every city), the member states' disclosure rows — and the CSVs read every city."""
+    over every city), the member states' disclosure rows — and the CSVs read every city;
+    with a year too (summed from the projects)."""
     monkeypatch.setattr(charts, "TABLE_ROWS_SHOWN", shown)
     monkeypatch.setattr(maps, "MAP_CITIES", shown)
+    filters = queries.Filters(year=year)
+    params = {"year": year} if year else {}
     every = queries.map_cities(
-        queries.member_cities(queries.Filters()).order_by("name"),
-        queries.city_project_counts(queries.Filters()),
+        queries.member_cities(filters).order_by("name", "pk"),
+        queries.city_project_counts(filters),
     )
     whole_cities = charts.cities_table(every)
-    whole_disclosure = charts.disclosure_table(queries.disclosure_by_city(queries.Filters()))
+    whole_disclosure = charts.disclosure_table(queries.disclosure_by_city(filters))
 
-    kept = views.dashboard(queries.Filters())
+    kept = views.dashboard(filters)
 
     assert len(kept["cities_table"].rows) < len(every)
     assert kept["cities_table"].shown == whole_cities.shown
@@ -209,12 +213,12 @@ def test_past_the_rows_shown_the_page_keeps_the_busiest_cities_the_csv_every_one
     assert kept["map_digest"] == maps.svg_digest(every)
     assert kept["map_total"] == len(every)
 
-    html = client.get(URL).content.decode()
+    html = client.get(URL, params).content.decode()
     assert [row[1] for row in chart_table(html, "cities")] == ["Phuket", "Hanoi"][:shown]
     assert [row[1] for row in chart_table(html, "disclosure")] == ["All cities", "All cities"]
-    cities = csv_rows(client.get("/dashboards/cities.csv"))
+    cities = csv_rows(client.get("/dashboards/cities.csv", params))
     assert len(cities) == 1 + len(every)
-    disclosure = csv_rows(client.get("/dashboards/disclosure.csv"))
+    disclosure = csv_rows(client.get("/dashboards/disclosure.csv", params))
     assert [row[1] for row in disclosure[1:]] == ["All cities", "Phuket", "All cities", "Hanoi"]
 
 

@@ -70,6 +70,7 @@ def figures(filters: queries.Filters, *, direct: bool) -> dict:
         "deals": queries.deals_by_stage(filters, direct=direct),
         "organisations": queries.organisations_by_kind(direct=direct),
         "disclosure": queries.disclosure_by_city(filters, direct=direct),
+        "disclosure by state": queries.disclosure_by_state(filters, direct=direct),
     }
 
 

@@ -486,19 +486,20 @@ def disclosure_by_state(filters: Filters, *, direct: bool = False) -> list[discl
     """The public projects' mean disclosure completeness per member state (``city`` blank),
     summed from the cities' counts (or, with a year, from the projects): a dozen rows, what
     the page shows when the cities are too many to list."""
-    held = disclosure.STORED_COUNTS.values()
+    # named, in the order ``from_sums`` reads them: the number of projects, then each sum
+    held = {f"held_{stage}": column for stage, column in disclosure.STORED_COUNTS.items()}
     rows: QuerySet[Any, tuple[Any, ...]]
     if direct or filters.year:
         rows = (
             public_projects(filters)
             .values_list("city__member_state__name")
-            .annotate(Count("*"), *(Sum(column) for column in held))
+            .annotate(n=Count("*"), **{name: Sum(column) for name, column in held.items()})
         )
     else:
         rows = (
             tallied(CityCount, filters)
             .values_list("city__member_state__name")
-            .annotate(Sum("projects"), *(Sum(column) for column in held))
+            .annotate(n=Sum("projects"), **{name: Sum(column) for name, column in held.items()})
         )
     return disclosure.from_sums((state, "", *sums) for state, *sums in rows.order_by())
 
@@ -586,7 +587,7 @@ def busiest_cities(filters: Filters, counts: dict[int, int], n: int) -> list[dic
     the n-th highest — a few more than n, where 3,000 cities are 3,000 rows. Every member
     city when that cannot be told from them: fewer than n cities counted (the others have
     no project), or fewer than n of them on the map (a city without coordinates is not)."""
-    cities = member_cities(filters).order_by("name")
+    cities = member_cities(filters).order_by("name", "pk")
     ranked = sorted(counts.values(), reverse=True)
     if len(ranked) >= n:
         least = ranked[n - 1]

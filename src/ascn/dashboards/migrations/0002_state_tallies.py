@@ -5,12 +5,14 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Tally the records already there (a new database has none: nothing to do)."""
-    if not apps.get_model("plans", "Project").objects.exists():
-        return
-    from ascn.dashboards import tallies
-
-    tallies.rebuild()
+    """A database with records already there has them tallied by ``manage.py
+    dashboards_rebuild`` once every migration has run (the tallies' code reads the models as
+    they are then, not as they are at this migration: it cannot run here)."""
+    if apps.get_model("plans", "Project").objects.exists():
+        print(  # noqa: T201 - a migration's notice to whoever runs it
+            "\n  The dashboards' tallies are empty: run `manage.py dashboards_rebuild` "
+            "once the migrations are done."
+        )
 
 
 class Migration(migrations.Migration):

@@ -4,10 +4,13 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Tally the organisations already there."""
-    from ascn.dashboards import tallies
-
-    tallies.refresh_organisations(None)
+    """Organisations already there are tallied by ``manage.py dashboards_rebuild`` once every
+    migration has run (as in 0002: the tallies' code reads the models as they are then)."""
+    if apps.get_model("partners", "Organisation").objects.exists():
+        print(  # noqa: T201 - a migration's notice to whoever runs it
+            "\n  The organisations are not tallied yet: run `manage.py dashboards_rebuild` "
+            "once the migrations are done."
+        )
 
 
 class Migration(migrations.Migration):
