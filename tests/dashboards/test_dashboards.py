@@ -193,8 +193,7 @@ def test_past_the_rows_shown_the_page_keeps_the_busiest_cities_the_csv_every_one
     filters = queries.Filters(year=year)
     params = {"year": year} if year else {}
     every = queries.map_cities(
-        queries.member_cities(filters).order_by("name", "pk"),
-        queries.city_project_counts(filters),
+        queries.cities_by_name(filters), queries.city_project_counts(filters)
     )
     whole_cities = charts.cities_table(every)
     whole_disclosure = charts.disclosure_table(queries.disclosure_by_city(filters))

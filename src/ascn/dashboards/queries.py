@@ -486,20 +486,18 @@ def disclosure_by_state(filters: Filters, *, direct: bool = False) -> list[discl
     """The public projects' mean disclosure completeness per member state (``city`` blank),
     summed from the cities' counts (or, with a year, from the projects): a dozen rows, what
     the page shows when the cities are too many to list."""
-    # named, in the order ``from_sums`` reads them: the number of projects, then each sum
-    held = {f"held_{stage}": column for stage, column in disclosure.STORED_COUNTS.items()}
     rows: QuerySet[Any, tuple[Any, ...]]
     if direct or filters.year:
         rows = (
             public_projects(filters)
             .values_list("city__member_state__name")
-            .annotate(n=Count("*"), **{name: Sum(column) for name, column in held.items()})
+            .annotate(n=Count("*"), **disclosure.held_sums())
         )
     else:
         rows = (
             tallied(CityCount, filters)
             .values_list("city__member_state__name")
-            .annotate(n=Sum("projects"), **{name: Sum(column) for name, column in held.items()})
+            .annotate(n=Sum("projects"), **disclosure.held_sums())
         )
     return disclosure.from_sums((state, "", *sums) for state, *sums in rows.order_by())
 
@@ -581,13 +579,18 @@ def map_cities(cities: QuerySet[City], counts: dict[int, int]) -> list[dict]:
     ]
 
 
+def cities_by_name(filters: Filters) -> QuerySet[City]:
+    """The member cities in the order the map's rows (and its digest) take them."""
+    return member_cities(filters).order_by("name", "pk")
+
+
 def busiest_cities(filters: Filters, counts: dict[int, int], n: int) -> list[dict]:
     """The rows of ``map_cities`` (by name) that hold the ``n`` member cities with the most
     public projects whatever the order among equal counts: every city whose count reaches
     the n-th highest — a few more than n, where 3,000 cities are 3,000 rows. Every member
     city when that cannot be told from them: fewer than n cities counted (the others have
     no project), or fewer than n of them on the map (a city without coordinates is not)."""
-    cities = member_cities(filters).order_by("name", "pk")
+    cities = cities_by_name(filters)
     ranked = sorted(counts.values(), reverse=True)
     if len(ranked) >= n:
         least = ranked[n - 1]

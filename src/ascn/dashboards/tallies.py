@@ -301,8 +301,8 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
         return _now_or_after(change, lambda: refresh(cities))
     elif isinstance(obj, Outcome):
         if change.deleted:  # the projects that named it may lose their purpose
-            named = Project.objects.filter(outcomes=obj).order_by().values_list("city_id")
-            cities = set(named.distinct().values_list("city_id", flat=True))
+            named = Project.objects.filter(outcomes=obj).order_by()
+            cities = set(named.values_list("city_id", flat=True).distinct())
             return lambda: refresh(cities)
     elif isinstance(obj, City):
         state = obj.member_state_id

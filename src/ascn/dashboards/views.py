@@ -181,8 +181,8 @@ def city_table(key: str, filters: queries.Filters) -> charts.Chart:
     keeps only the rows it shows): read when asked, from the same tallies as the page."""
     if key == "disclosure":
         return charts.disclosure_table(queries.disclosure_by_city(filters))
-    cities = queries.member_cities(filters).order_by("name", "pk")
-    return charts.cities_table(queries.map_cities(cities, queries.city_project_counts(filters)))
+    counts = queries.city_project_counts(filters)
+    return charts.cities_table(queries.map_cities(queries.cities_by_name(filters), counts))
 
 
 def _params(request):
