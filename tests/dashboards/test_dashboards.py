@@ -102,6 +102,46 @@ def test_focus_areas_partners_and_programmes(client, data):
     assert programme[:6] == ["City Fund", "A Bank", "USD", "1,000,000", "250,000", "750,000"]
 
 
+def test_past_the_programmes_shown_the_chart_draws_the_largest_the_csv_every_one(
+    client, data, monkeypatch
+):
+    """A bar a programme does not scale (300 programmes: a chart 9,000 pixels tall): past
+    ``PROGRAMMES_SHOWN`` the chart and the page's table show the largest by their total in
+    US dollars, and say so; the CSV has every programme, in name order."""
+    bank = data["p1"].engagements.get().organisation
+    secretariat = data["secretariat"]
+    # 5,000,000 THB is 150,000 USD: smaller than City Fund's 1,000,000 USD, though more baht
+    factories.programme(
+        secretariat, slug="baht", name="Baht Fund", sponsor=bank, total="5000000", currency="THB"
+    )
+    factories.programme(secretariat, slug="big", name="Zenith Fund", sponsor=bank, total="2000000")
+    monkeypatch.setattr(charts, "PROGRAMMES_SHOWN", 2)
+
+    html = client.get(URL).content.decode()
+
+    assert [row[0] for row in chart_table(html, "programmes")] == ["Zenith Fund", "City Fund"]
+    assert "The 2 largest programmes by their total in US dollars, of 3" in html
+    assert "3 public funding programmes" in html
+    spec = json.loads(
+        re.search(r'<script id="chart-programmes-spec"[^>]*>(.*?)</script>', html, re.S)[1]
+    )
+    assert spec["encoding"]["y"]["sort"] == ["Zenith Fund", "City Fund"]
+    assert {v["y"] for v in spec["data"]["values"]} == {"Zenith Fund", "City Fund"}
+    rows = csv_rows(client.get("/dashboards/programmes.csv"))
+    assert [row[0] for row in rows[1:]] == ["Baht Fund", "City Fund", "Zenith Fund"]
+
+    # at or under the bound, every programme, in name order, and no note
+    monkeypatch.setattr(charts, "PROGRAMMES_SHOWN", 3)
+    cache.clear()
+    html = client.get(URL).content.decode()
+    assert [row[0] for row in chart_table(html, "programmes")] == [
+        "Baht Fund",
+        "City Fund",
+        "Zenith Fund",
+    ]
+    assert "largest programmes" not in html
+
+
 def test_every_chart_embeds_a_valid_vega_lite_spec_and_the_bundle(client, data, monkeypatch):
     # The web worker builds these specs without Altair (its ~36 MB stay in the task worker):
     # with Altair unimportable the page still draws every chart.

@@ -75,6 +75,9 @@ NUMERIC = frozenset({"int", "usd", "pct"})  # kinds shown right-aligned (class "
 # A per-city table shows at most this many rows on the page (the real network has 31 cities;
 # at 3,000 the page would carry 3,000 rows): past it, a bounded summary, and the CSV has all.
 TABLE_ROWS_SHOWN = 50
+# The programmes the chart draws (and the page's table shows) when there are more: a bar
+# each, 30 pixels tall.
+PROGRAMMES_SHOWN = 20
 
 
 def _spec(body: dict, *, height: int) -> dict:
@@ -350,7 +353,30 @@ def funding_chart(funding: queries.Funding) -> Chart:
     return chart
 
 
+def _programme_cells(r: queries.ProgrammeRow) -> list[Any]:
+    return [
+        r.name,
+        r.sponsor,
+        r.currency,
+        r.total,
+        r.awarded,
+        r.balance,
+        r.total_usd,
+        r.balance_usd,
+    ]
+
+
+def _largest_programmes(rows: list[queries.ProgrammeRow]) -> list[queries.ProgrammeRow]:
+    """The ``PROGRAMMES_SHOWN`` largest programmes by their total in US dollars (those
+    without a rate last), then by name."""
+    ranked = sorted(rows, key=lambda r: (r.total_usd is None, -(r.total_usd or 0), r.name))
+    return ranked[:PROGRAMMES_SHOWN]
+
+
 def programmes_chart(rows: list[queries.ProgrammeRow]) -> Chart:
+    """Each public programme: total, awarded and balance. Past ``PROGRAMMES_SHOWN``
+    programmes the chart and the page's table show the largest (a bar a programme: 300
+    would draw a chart 9,000 pixels tall); the CSV has every one."""
     awarded_label, balance_label = _("Awarded"), _("Remaining")
     chart = Chart(
         "programmes",
@@ -360,7 +386,7 @@ def programmes_chart(rows: list[queries.ProgrammeRow]) -> Chart:
             "%(n)s public funding programmes: how much of each has been awarded to projects.",
             len(rows),
         )
-        % {"n": len(rows)},
+        % {"n": formats.number(len(rows))},
         [
             _("Programme"),
             _("Sponsor"),
@@ -372,24 +398,20 @@ def programmes_chart(rows: list[queries.ProgrammeRow]) -> Chart:
             _("Balance (USD)"),
         ],
         ["text", "text", "text", "usd", "usd", "usd", "usd", "usd"],
-        [
-            [
-                r.name,
-                r.sponsor,
-                r.currency,
-                r.total,
-                r.awarded,
-                r.balance,
-                r.total_usd,
-                r.balance_usd,
-            ]
-            for r in rows
-        ],
+        [_programme_cells(r) for r in rows],
         note=_("Balance = total − awarded. The chart shows US dollars at the latest rate."),
     )
+    drawn = rows
+    if len(rows) > PROGRAMMES_SHOWN:
+        drawn = _largest_programmes(rows)
+        chart.shown = [_programme_cells(r) for r in drawn]
+        chart.shown_note = _(
+            "The %(shown)s largest programmes by their total in US dollars, of %(total)s; "
+            "the CSV download has every programme."
+        ) % {"shown": PROGRAMMES_SHOWN, "total": formats.number(len(rows))}
     bars = tuple(
         (r.name, _usd_int(r.awarded_usd), _usd_int(r.balance_usd))
-        for r in rows
+        for r in drawn
         if r.total_usd is not None
     )
     chart.spec = _stacked(
