@@ -17,6 +17,7 @@ from ascn.matchmaking import index as match_index
 from ascn.meetings.models import MeetingDocument
 from ascn.plans import subscribers as plan_subscribers
 from ascn.plans.models import Project
+from ascn.plans.services import milestone_save
 from tests import factories
 
 
@@ -95,6 +96,46 @@ def test_a_deletion_is_heard_before_and_finished_after_the_rows_go(network):
 
     # then the subscriber saw the row before and its follow-up ran once it was gone
     assert seen == {"before": True, "after": False}
+
+
+@pytest.mark.django_db
+def test_a_deletions_same_follow_up_runs_once_in_its_last_place(network):
+    # given a project with three milestones, and two subscribers whose follow-ups of a
+    # deletion are the same work for every part of one project
+    secretariat = factories.secretariat()
+    project = factories.project(secretariat, title="Going soon")
+    for n in range(3):
+        milestone_save(
+            actor=secretariat,
+            project=project,
+            title=f"Step {n}",
+            milestone_type="approval",
+            status="scheduled",
+        )
+    pk = project.pk
+    ran: list[tuple[str, int]] = []
+
+    def note(what: str, project_id: int) -> None:
+        ran.append((what, project_id))
+
+    def first(change):
+        return events.Then(note, ("first", change.obj.project_id)) if change.deleted else None
+
+    def second(change):
+        return events.Then(note, ("second", change.obj.project_id)) if change.deleted else None
+
+    labels = ["plans.milestone"]
+    events.subscribe(first, models=labels)
+    events.subscribe(second, models=labels)
+    try:
+        # when the Secretariat deletes the project (its milestones go by cascade)
+        back_office_delete(actor=secretariat, obj=project)
+    finally:
+        events._subscribers.remove((frozenset(labels), first))
+        events._subscribers.remove((frozenset(labels), second))
+
+    # then each follow-up ran once, in the order the subscribers declared them
+    assert ran == [("first", pk), ("second", pk)]
 
 
 def test_a_change_tells_the_fields_it_moved():

@@ -227,6 +227,40 @@ def test_the_disclosure_sums_follow_documents_milestones_and_outcomes(data, secr
 
 
 @pytest.mark.django_db
+def test_a_project_deleted_with_its_parts_recomputes_its_city_once(data, secretariat, monkeypatch):
+    """The back office deletes a project with its milestones by cascade: each part is
+    announced, but their city's tallies are recomputed once, after the rows have gone."""
+    project = factories.project(
+        secretariat, city="phuket", title="P5", focus_areas=["civic-social"], visibility="public"
+    )
+    for n in range(3):
+        milestone_save(
+            actor=secretariat,
+            project=project,
+            title=f"Step {n}",
+            milestone_type="approval",
+            status="met",
+            date_met=dt.date(2025, 3, n + 1),
+        )
+    recomputed: list[set[int]] = []
+    real = tallies.refresh
+
+    def counted(cities, **kwargs):
+        recomputed.append(set(cities))
+        return real(cities, **kwargs)
+
+    monkeypatch.setattr(tallies, "refresh", counted)
+    assert queries.city_project_counts(queries.Filters())[project.city_id] == 2
+
+    back_office_delete(actor=secretariat, obj=project)
+
+    assert recomputed == [{project.city_id}]
+    assert_tallies_match()
+    phuket = queries.city_project_counts(queries.Filters())[project.city_id]
+    assert phuket == 1  # P1 alone again
+
+
+@pytest.mark.django_db
 def test_a_city_moved_to_another_member_state_takes_its_figures_along(data, secretariat):
     phuket = City.objects.get(slug="phuket")
     phuket.member_state = MemberState.objects.get(code="VN")  # as the Secretariat would

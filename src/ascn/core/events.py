@@ -16,7 +16,8 @@ deletion so that what follows sees both sides of it::
 transaction — so what follows a write commits or rolls back with it. ``deleting`` hands it
 over before the rows go (a subscriber may still read what they were part of); what a
 subscriber returns then (a function) is called once they have gone, still inside the
-transaction. A subscriber that must wait for the commit (a cache that another request could
+transaction; returned as a ``Then`` (a function and its arguments), equal follow-ups of one
+deletion run once. A subscriber that must wait for the commit (a cache that another request could
 refill from old data) asks ``transaction.on_commit`` itself.
 
 Subscribers are declared by their apps, each in its ``subscribers.py`` (imported at start-up
@@ -110,13 +111,35 @@ def changed(obj: Model, changes: dict[str, Any] | None = None) -> None:
     _publish(Change(obj, changes or {}))
 
 
+@dataclass(frozen=True)
+class Then:
+    """A deletion's follow-up as a subscriber may return it: ``fn(*args)``. Equal ones (the
+    same function, the same arguments) are the same work, done once (``deleting``): a project
+    deleted with its documents and milestones recomputes its city once, not once a part."""
+
+    fn: Callable[..., None]
+    args: tuple[Any, ...] = ()
+
+    def __call__(self) -> None:
+        self.fn(*self.args)
+
+
+def once(afterwards: list[Callable[[], None]]) -> list[Callable[[], None]]:
+    """Each follow-up once, in the place of its last occurrence: the follow-ups recompute from
+    what is there, so one that runs later than it first came still sees every change it
+    followed (and each that came before its last occurrence has run)."""
+    last = {then: i for i, then in enumerate(afterwards)}
+    return [then for i, then in enumerate(afterwards) if last[then] == i]
+
+
 @contextmanager
 def deleting(*objs: Model) -> Iterator[None]:
     """A service deletes ``objs`` (the record and what goes with it by cascade) inside the
-    block: subscribers hear of each before, and finish what they returned after."""
+    block: subscribers hear of each before, and finish what they returned after (equal
+    follow-ups once, ``Then``)."""
     afterwards = [then for obj in objs for then in _publish(Change(obj, {}, deleted=True))]
     yield
-    for then in afterwards:
+    for then in once(afterwards):
         then()
 
 

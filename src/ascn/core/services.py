@@ -232,15 +232,28 @@ def back_office_save(*, actor: Actor, obj: models.Model, changed_fields: list[st
     return obj
 
 
+class _EveryRow(Collector):
+    """Lists every row a deletion takes by cascade: Django deletes some in bulk unread (a
+    project's milestones and documents), which would go unannounced."""
+
+    def can_fast_delete(self, objs: Any, from_field: Any = None) -> bool:
+        return False
+
+
 @transaction.atomic
 def back_office_delete(*, actor: Actor, obj: models.Model) -> None:
     """Delete a record from the admin: audited, and announced for it and for every record
     that goes with it by cascade (their search entries, tallies … follow)."""
     _require_secretariat(actor)
     audit.record(actor, action_name(obj, "deleted"), obj, {})
-    collector = Collector(using=router.db_for_write(type(obj), instance=obj))
+    collector = _EveryRow(using=router.db_for_write(type(obj), instance=obj))
     collector.collect([obj])
-    going = [instance for instances in collector.data.values() for instance in instances]
+    going = [
+        instance
+        for model, instances in collector.data.items()
+        if not model._meta.auto_created  # a many-to-many link goes with its record
+        for instance in instances
+    ]
     with events.deleting(*going):
         obj.delete()
 

@@ -253,8 +253,10 @@ def rebuild() -> tuple[int, int]:
     return len(rows[ProjectTally]), len(rows[DealTally])
 
 
-def _project_cities(project_ids: Iterable[int]) -> set[int]:
-    return set(Project.objects.filter(pk__in=list(project_ids)).values_list("city_id", flat=True))
+def _project_cities(project_ids: Iterable[int]) -> frozenset[int]:
+    return frozenset(
+        Project.objects.filter(pk__in=list(project_ids)).values_list("city_id", flat=True)
+    )
 
 
 def _organisation_cities(organisation_id: int) -> set[int]:
@@ -281,15 +283,15 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
     """
     obj = change.obj
     if isinstance(obj, Project):
-        cities = {obj.city_id, change.before("city")}
-        return _now_or_after(change, lambda: refresh(cities))
+        cities = frozenset({obj.city_id, change.before("city")} - {None})
+        return _now_or_after(change, events.Then(refresh, (cities,)))
     if isinstance(obj, Engagement):
         cities = _project_cities([obj.project_id])
-        return _now_or_after(change, lambda: refresh(cities))
+        return _now_or_after(change, events.Then(refresh, (cities,)))
     if isinstance(obj, Organisation):
         kinds = {obj.kind, change.before("kind")} - {None}
         if change.deleted:
-            return lambda: refresh_organisations(kinds)
+            return events.Then(refresh_organisations, (frozenset(kinds),))
         if change.touched("visibility", "kind", "sample"):
             refresh_organisations(kinds)
         if change.touched("visibility"):
@@ -298,20 +300,24 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
         # its project's stored disclosure (summed in the city's counts) was recomputed by
         # ``plans.subscribers``, which subscribed first (INSTALLED_APPS order)
         cities = _project_cities([obj.project_id])
-        return _now_or_after(change, lambda: refresh(cities))
+        return _now_or_after(change, events.Then(refresh, (cities,)))
     elif isinstance(obj, Outcome):
         if change.deleted:  # the projects that named it may lose their purpose
             named = Project.objects.filter(outcomes=obj).order_by()
-            cities = set(named.values_list("city_id", flat=True).distinct())
-            return lambda: refresh(cities)
+            cities = frozenset(named.values_list("city_id", flat=True).distinct())
+            return events.Then(refresh, (cities,))
     elif isinstance(obj, City):
         state = obj.member_state_id
         if change.deleted:
-            return lambda: refresh((), states={state})
+            return events.Then(_refresh_states, (frozenset({state}),))
         if change.touched("member_state"):
             before = change.before("member_state")
             refresh({obj.pk}, states={int(before)} if before else ())
     return None
+
+
+def _refresh_states(states: frozenset[int]) -> None:
+    refresh((), states=states)
 
 
 def _now_or_after(

@@ -6,7 +6,7 @@ about an ASCF outcome going (its links to projects go with it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ascn.core import events
 from ascn.plans import disclosure
@@ -18,11 +18,13 @@ def on_project(change: events.Change) -> None:
         disclosure.refresh_project(change.obj)
 
 
-def _refresh_after(project_ids: list[int]) -> Callable[[], None]:
-    def then() -> None:
-        disclosure.refresh(Project.objects.filter(pk__in=project_ids))
+def _refresh(project_ids: frozenset[int]) -> None:
+    disclosure.refresh(Project.objects.filter(pk__in=project_ids))
 
-    return then
+
+def _refresh_after(project_ids: Iterable[int]) -> events.Then:
+    """The projects' stored disclosure recomputed: once for a project deleted with its parts."""
+    return events.Then(_refresh, (frozenset(project_ids),))
 
 
 def on_part(change: events.Change) -> Callable[[], None] | None:
@@ -42,7 +44,7 @@ def on_outcome(change: events.Change) -> Callable[[], None] | None:
     if not change.deleted:
         return None
     projects = Project.outcomes.through.objects.filter(outcome_id=change.obj.pk)
-    return _refresh_after(list(projects.values_list("project_id", flat=True)))
+    return _refresh_after(projects.values_list("project_id", flat=True))
 
 
 events.subscribe(on_project, models=["plans.project"])

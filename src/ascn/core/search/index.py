@@ -131,7 +131,8 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
     parents = registry.entries_with_part(obj)
     if change.deleted:
         remove_object(obj)
-        return (lambda: _index_all(parents)) if parents else None
+        # once for a record deleted with its parts (``events.Then``)
+        return events.Then(_index_all, (tuple(parents),)) if parents else None
     index_object(obj)
     _index_all(parents)
     for kind, condition in registry.entry_sets_following(obj):
