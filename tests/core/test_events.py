@@ -101,7 +101,8 @@ def test_a_deletion_is_heard_before_and_finished_after_the_rows_go(network):
 @pytest.mark.django_db
 def test_a_deletions_same_follow_up_runs_once_in_its_last_place(network):
     # given a project with three milestones, and two subscribers whose follow-ups of a
-    # deletion are the same work for every part of one project
+    # deletion are the same work for a project and for each of its parts: the first hears
+    # the project and its milestones, the second the project alone
     secretariat = factories.secretariat()
     project = factories.project(secretariat, title="Going soon")
     for n in range(3):
@@ -118,24 +119,39 @@ def test_a_deletions_same_follow_up_runs_once_in_its_last_place(network):
     def note(what: str, project_id: int) -> None:
         ran.append((what, project_id))
 
+    def of(change) -> int:
+        return change.obj.pk if isinstance(change.obj, Project) else change.obj.project_id
+
     def first(change):
-        return events.Then(note, ("first", change.obj.project_id)) if change.deleted else None
+        return events.Then(note, ("first", of(change))) if change.deleted else None
 
     def second(change):
-        return events.Then(note, ("second", change.obj.project_id)) if change.deleted else None
+        if change.deleted and isinstance(change.obj, Project):
+            return events.Then(note, ("second", of(change)))
+        return None
 
-    labels = ["plans.milestone"]
+    labels = ["plans.project", "plans.milestone"]
     events.subscribe(first, models=labels)
     events.subscribe(second, models=labels)
     try:
-        # when the Secretariat deletes the project (its milestones go by cascade)
+        # when the Secretariat deletes the project (its milestones go by cascade, each
+        # announced after the project)
         back_office_delete(actor=secretariat, obj=project)
     finally:
         events._subscribers.remove((frozenset(labels), first))
         events._subscribers.remove((frozenset(labels), second))
 
-    # then each follow-up ran once, in the order the subscribers declared them
-    assert ran == [("first", pk), ("second", pk)]
+    # then each follow-up ran once, the first in the place of its last occurrence (after the
+    # milestones), so after the second
+    assert ran == [("second", pk), ("first", pk)]
+
+
+def test_a_follow_up_is_refused_when_it_cannot_be_compared():
+    # a follow-up's arguments tell equal work apart: a list (unhashable) is refused where the
+    # subscriber makes it, not after the rows have gone
+    with pytest.raises(TypeError):
+        events.Then(print, ([1, 2],))
+    assert events.Then(print, (frozenset({1, 2}),)) == events.Then(print, (frozenset({2, 1}),))
 
 
 def test_a_change_tells_the_fields_it_moved():

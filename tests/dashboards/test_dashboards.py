@@ -107,7 +107,8 @@ def test_past_the_programmes_shown_the_chart_draws_the_largest_the_csv_every_one
 ):
     """A bar a programme does not scale (300 programmes: a chart 9,000 pixels tall): past
     ``PROGRAMMES_SHOWN`` the chart and the page's table show the largest by their total in
-    US dollars, and say so; the CSV has every programme, in name order."""
+    US dollars (those without a rate cannot be ranked), and the caption says so; the CSV
+    has every programme, in name order."""
     bank = data["p1"].engagements.get().organisation
     secretariat = data["secretariat"]
     # 5,000,000 THB is 150,000 USD: smaller than City Fund's 1,000,000 USD, though more baht
@@ -115,30 +116,41 @@ def test_past_the_programmes_shown_the_chart_draws_the_largest_the_csv_every_one
         secretariat, slug="baht", name="Baht Fund", sponsor=bank, total="5000000", currency="THB"
     )
     factories.programme(secretariat, slug="big", name="Zenith Fund", sponsor=bank, total="2000000")
+    # no rate for the yen on record: the largest in its currency, in no ranking in dollars
+    factories.programme(
+        secretariat, slug="yen", name="Yen Fund", sponsor=bank, total="900000000", currency="JPY"
+    )
+
+    def page() -> tuple[str, list[str], str]:
+        cache.clear()
+        html = client.get(URL).content.decode()
+        section = html.split('id="chart-programmes-title"', 1)[1].split("</section>", 1)[0]
+        caption = section.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
+        return html, [row[0] for row in chart_table(html, "programmes")], caption
+
     monkeypatch.setattr(charts, "PROGRAMMES_SHOWN", 2)
-
-    html = client.get(URL).content.decode()
-
-    assert [row[0] for row in chart_table(html, "programmes")] == ["Zenith Fund", "City Fund"]
-    assert "The 2 largest programmes by their total in US dollars, of 3" in html
-    assert "3 public funding programmes" in html
+    html, shown, caption = page()
+    assert shown == ["Zenith Fund", "City Fund"]
+    assert "4 public funding programmes" in caption
+    assert "The 2 largest programmes by their total in US dollars, of 4" in caption
     spec = json.loads(
         re.search(r'<script id="chart-programmes-spec"[^>]*>(.*?)</script>', html, re.S)[1]
     )
     assert spec["encoding"]["y"]["sort"] == ["Zenith Fund", "City Fund"]
     assert {v["y"] for v in spec["data"]["values"]} == {"Zenith Fund", "City Fund"}
     rows = csv_rows(client.get("/dashboards/programmes.csv"))
-    assert [row[0] for row in rows[1:]] == ["Baht Fund", "City Fund", "Zenith Fund"]
+    assert [row[0] for row in rows[1:]] == ["Baht Fund", "City Fund", "Yen Fund", "Zenith Fund"]
+
+    # three shown of four: the three with a rate, the largest first
+    monkeypatch.setattr(charts, "PROGRAMMES_SHOWN", 3)
+    _html, shown, caption = page()
+    assert shown == ["Zenith Fund", "City Fund", "Baht Fund"]
+    assert "The 3 largest programmes by their total in US dollars, of 4" in caption
 
     # at or under the bound, every programme, in name order, and no note
-    monkeypatch.setattr(charts, "PROGRAMMES_SHOWN", 3)
-    cache.clear()
-    html = client.get(URL).content.decode()
-    assert [row[0] for row in chart_table(html, "programmes")] == [
-        "Baht Fund",
-        "City Fund",
-        "Zenith Fund",
-    ]
+    monkeypatch.setattr(charts, "PROGRAMMES_SHOWN", 4)
+    html, shown, _caption = page()
+    assert shown == ["Baht Fund", "City Fund", "Yen Fund", "Zenith Fund"]
     assert "largest programmes" not in html
 
 

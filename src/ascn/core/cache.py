@@ -48,15 +48,19 @@ def bump_data_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def on_change(change: events.Change) -> None:
+def on_change(change: events.Change) -> events.Then | None:
     """The events subscriber: any write makes a new data version (see the module's text)."""
     if not response_cache_seconds():
-        return
-    bump_data_version()
+        return None
     connection = transaction.get_connection()
     # Once per transaction is enough on commit (an import writes thousands of rows in one).
     if not any(func is bump_data_version for _sids, func, _robust in connection.run_on_commit):
         transaction.on_commit(bump_data_version)
+    if change.deleted:
+        # once the rows have gone: once for a deletion and every row its cascade takes
+        return events.Then(bump_data_version)
+    bump_data_version()
+    return None
 
 
 def _key(request: HttpRequest, version: str) -> str:

@@ -120,6 +120,9 @@ class Then:
     fn: Callable[..., None]
     args: tuple[Any, ...] = ()
 
+    def __post_init__(self) -> None:
+        hash(self)  # arguments that cannot be compared (a list, a set) fail here, at once
+
     def __call__(self) -> None:
         self.fn(*self.args)
 
@@ -137,9 +140,9 @@ def deleting(*objs: Model) -> Iterator[None]:
     """A service deletes ``objs`` (the record and what goes with it by cascade) inside the
     block: subscribers hear of each before, and finish what they returned after (equal
     follow-ups once, ``Then``)."""
-    afterwards = [then for obj in objs for then in _publish(Change(obj, {}, deleted=True))]
+    afterwards = once([then for obj in objs for then in _publish(Change(obj, {}, deleted=True))])
     yield
-    for then in once(afterwards):
+    for then in afterwards:
         then()
 
 

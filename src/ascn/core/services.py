@@ -234,9 +234,13 @@ def back_office_save(*, actor: Actor, obj: models.Model, changed_fields: list[st
 
 class _EveryRow(Collector):
     """Lists every row a deletion takes by cascade: Django deletes some in bulk unread (a
-    project's milestones and documents), which would go unannounced."""
+    project's milestones and documents), which would go unannounced. Many-to-many links
+    still go in bulk (nothing follows a link apart from its records)."""
 
     def can_fast_delete(self, objs: Any, from_field: Any = None) -> bool:
+        meta = getattr(objs, "_meta", None) or getattr(getattr(objs, "model", None), "_meta", None)
+        if meta is not None and meta.auto_created:
+            return super().can_fast_delete(objs, from_field)
         return False
 
 
@@ -248,12 +252,7 @@ def back_office_delete(*, actor: Actor, obj: models.Model) -> None:
     audit.record(actor, action_name(obj, "deleted"), obj, {})
     collector = _EveryRow(using=router.db_for_write(type(obj), instance=obj))
     collector.collect([obj])
-    going = [
-        instance
-        for model, instances in collector.data.items()
-        if not model._meta.auto_created  # a many-to-many link goes with its record
-        for instance in instances
-    ]
+    going = [instance for instances in collector.data.values() for instance in instances]
     with events.deleting(*going):
         obj.delete()
 

@@ -367,10 +367,10 @@ def _programme_cells(r: queries.ProgrammeRow) -> list[Any]:
 
 
 def _largest_programmes(rows: list[queries.ProgrammeRow]) -> list[queries.ProgrammeRow]:
-    """The ``PROGRAMMES_SHOWN`` largest programmes by their total in US dollars (those
-    without a rate last), then by name."""
-    ranked = sorted(rows, key=lambda r: (r.total_usd is None, -(r.total_usd or 0), r.name))
-    return ranked[:PROGRAMMES_SHOWN]
+    """The ``PROGRAMMES_SHOWN`` largest programmes by their total in US dollars, then by
+    name; one in a currency without a rate cannot be ranked (the CSV has it)."""
+    rated = [r for r in rows if r.total_usd is not None]
+    return sorted(rated, key=lambda r: (-(r.total_usd or 0), r.name))[:PROGRAMMES_SHOWN]
 
 
 def programmes_chart(rows: list[queries.ProgrammeRow]) -> Chart:
@@ -408,7 +408,9 @@ def programmes_chart(rows: list[queries.ProgrammeRow]) -> Chart:
         chart.shown_note = _(
             "The %(shown)s largest programmes by their total in US dollars, of %(total)s; "
             "the CSV download has every programme."
-        ) % {"shown": PROGRAMMES_SHOWN, "total": formats.number(len(rows))}
+        ) % {"shown": len(drawn), "total": formats.number(len(rows))}
+        # said under the chart too (the data table's note is in a closed <details>)
+        chart.note = f"{chart.shown_note} {chart.note}"
     bars = tuple(
         (r.name, _usd_int(r.awarded_usd), _usd_int(r.balance_usd))
         for r in drawn
