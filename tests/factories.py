@@ -31,8 +31,8 @@ from ascn.funding.services import (
 from ascn.network.models import City
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_create
-from ascn.plans.models import ActionPlan, Project
-from ascn.plans.services import plan_create, project_create, project_update
+from ascn.plans.models import ActionPlan, Milestone, Project
+from ascn.plans.services import milestone_save, plan_create, project_create, project_update
 
 START, END = dt.date(2026, 1, 1), dt.date(2028, 12, 31)
 
@@ -91,6 +91,24 @@ def project(
             actor=actor, project=created, version=created.version, visibility=visibility
         )
     return created
+
+
+def milestones(
+    actor: User, *, project: Project, count: int, status: str = "met"
+) -> list[Milestone]:
+    """``count`` approval milestones of ``project`` ("Step 0", "Step 1" …), met a day apart
+    in March 2025 (or only scheduled), as its CSCO records them."""
+    return [
+        milestone_save(
+            actor=actor,
+            project=project,
+            title=f"Step {n}",
+            milestone_type="approval",
+            status=status,
+            date_met=dt.date(2025, 3, n + 1) if status == "met" else None,
+        )
+        for n in range(count)
+    ]
 
 
 def plan(

@@ -17,7 +17,6 @@ from ascn.matchmaking import index as match_index
 from ascn.meetings.models import MeetingDocument
 from ascn.plans import subscribers as plan_subscribers
 from ascn.plans.models import Project
-from ascn.plans.services import milestone_save
 from tests import factories
 
 
@@ -105,14 +104,7 @@ def test_a_deletions_same_follow_up_runs_once_in_its_last_place(network):
     # the project and its milestones, the second the project alone
     secretariat = factories.secretariat()
     project = factories.project(secretariat, title="Going soon")
-    for n in range(3):
-        milestone_save(
-            actor=secretariat,
-            project=project,
-            title=f"Step {n}",
-            milestone_type="approval",
-            status="scheduled",
-        )
+    factories.milestones(secretariat, project=project, count=3, status="scheduled")
     pk = project.pk
     ran: list[tuple[str, int]] = []
 

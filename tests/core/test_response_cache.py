@@ -10,7 +10,7 @@ from django.test import Client
 from ascn.core import cache as response_cache
 from ascn.core.services import back_office_delete
 from ascn.plans.models import Project
-from ascn.plans.services import milestone_save, project_update
+from ascn.plans.services import project_update
 from tests import factories
 
 pytest_plugins = ["tests.roles"]
@@ -127,8 +127,7 @@ def test_an_invalid_query_is_not_cached(public_project):
 def test_a_deleted_project_leaves_the_next_anonymous_list(roles, public_project):
     # given the list cached, and the project with parts that go with it by cascade
     secretariat = roles.user("secretariat")
-    for n in range(2):
-        milestone_save(actor=secretariat, project=public_project, title=f"Step {n}")
+    factories.milestones(secretariat, project=public_project, count=2)
     assert titles(Client().get(LIST)) == ["Beach safety cameras"]
 
     # when the Secretariat deletes it in the back office

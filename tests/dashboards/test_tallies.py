@@ -233,15 +233,7 @@ def test_a_project_deleted_with_its_parts_recomputes_its_city_once(data, secreta
     project = factories.project(
         secretariat, city="phuket", title="P5", focus_areas=["civic-social"], visibility="public"
     )
-    for n in range(3):
-        milestone_save(
-            actor=secretariat,
-            project=project,
-            title=f"Step {n}",
-            milestone_type="approval",
-            status="met",
-            date_met=dt.date(2025, 3, n + 1),
-        )
+    factories.milestones(secretariat, project=project, count=3)
     recomputed: list[set[int]] = []
     real = tallies.refresh
 
