@@ -470,18 +470,6 @@ def programmes() -> list[ProgrammeRow]:
     return rows
 
 
-@dataclass
-class MapCity:
-    name: str
-    slug: str
-    country_name: str
-    cohort: int
-    lat: float
-    lon: float
-    url: str
-    projects: int
-
-
 def disclosure_by_state(filters: Filters, *, direct: bool = False) -> list[disclosure.Completeness]:
     """The public projects' mean disclosure completeness per member state (``city`` blank),
     summed from the cities' counts (or, with a year, from the projects): a dozen rows, what
