@@ -27,6 +27,7 @@ from ascn.plans.services import (
     progress_add,
 )
 from tests import factories
+from tests.days import DaysAhead, dated, today
 from tests.roles import AuditMark
 
 pytest_plugins = ["tests.roles"]
@@ -34,7 +35,6 @@ pytest_plugins = ["tests.roles"]
 # A real PDF (one blank page): uploads must parse as PDF.
 PDF = factories.pdf_bytes()
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-TODAY = dt.date.today()
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +103,9 @@ def test_the_progress_tables_write_percentages_for_people(roles, csco, project, 
 
 
 def test_progress_without_a_date_is_as_of_today(csco, project):
-    assert progress_add(actor=csco, project=project, physical_pct=0, financial_pct=0).date == TODAY
+    assert (
+        progress_add(actor=csco, project=project, physical_pct=0, financial_pct=0).date == today()
+    )
 
 
 @pytest.mark.parametrize("bound", ["0", "100", "0.00", "100.00"])
@@ -120,14 +122,16 @@ def test_the_bounds_of_a_percentage_are_accepted(csco, project, bound):
         ({"financial_pct": -1}, "financial_pct"),
         ({"financial_pct": "plenty"}, "financial_pct"),
         ({"physical_pct": "NaN"}, "physical_pct"),
-        ({"date": TODAY + dt.timedelta(days=1)}, "date"),
+        ({"date": DaysAhead(1)}, "date"),
     ],
 )
 def test_bad_progress_is_refused_naming_the_field(csco, project, values, field):
     mark = AuditMark()
     with pytest.raises(InvalidInput) as raised:
         progress_add(
-            actor=csco, project=project, **({"physical_pct": 10, "financial_pct": 5} | values)
+            actor=csco,
+            project=project,
+            **({"physical_pct": 10, "financial_pct": 5} | dated(values)),
         )
     assert raised.value.field == field
     assert not ProgressUpdate.objects.exists()
@@ -191,7 +195,7 @@ def test_progress_through_the_api(roles, project):
         {
             "physical_pct": 50,
             "financial_pct": 50,
-            "date": (TODAY + dt.timedelta(days=2)).isoformat(),
+            "date": DaysAhead(2),
         },
         {"physical_pct": 50, "financial_pct": 50, "date": "2025-02-30"},
     ],
@@ -199,7 +203,9 @@ def test_progress_through_the_api(roles, project):
 def test_bad_progress_through_the_api_is_422_and_keeps_nothing(roles, project, body):
     client = roles.bearer("cso_phuket")
     response = client.post(
-        f"/api/v1/projects/{project.pk}/progress", body, content_type="application/json"
+        f"/api/v1/projects/{project.pk}/progress",
+        dated(body, iso=True),
+        content_type="application/json",
     )
     assert response.status_code == 422, response.content
     assert not ProgressUpdate.objects.exists()

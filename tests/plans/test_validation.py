@@ -25,10 +25,10 @@ from ascn.plans import codelists, schemas, validation
 from ascn.plans.forms import ProjectForm
 from ascn.plans.models import FinancingInstrument, PlanStatus, Project, ReadinessLevel
 from ascn.plans.validation import PLAN, PROJECT, Refused
+from tests.days import DaysAhead, dated, today
 
 pytest_plugins = ["tests.roles"]
 
-TODAY = dt.date.today()
 VALID_PROJECT = {
     "title": "Smart flood drainage",
     "description": "Sensors and pumps for the old town's drains.",
@@ -310,9 +310,9 @@ def test_progress_is_a_percentage_as_of_a_day_not_in_the_future():
     with pytest.raises(Refused) as raised:
         validation.percent("100.01", "physical_pct")
     assert (raised.value.field, raised.value.rule) == ("physical_pct", "out-of-range")
-    assert validation.progress_date(TODAY) == TODAY
+    assert validation.progress_date(today()) == today()
     with pytest.raises(Refused) as raised:
-        validation.progress_date(TODAY + dt.timedelta(days=1))
+        validation.progress_date(today() + dt.timedelta(days=1))
     assert (raised.value.field, raised.value.rule) == ("date", "in-the-future")
 
 
@@ -324,15 +324,17 @@ def test_progress_is_a_percentage_as_of_a_day_not_in_the_future():
         ({"milestone_type": "party"}, "milestone_type", "codelist"),
         ({"code": "groundbreaking"}, "code", "codelist"),
         ({"status": "met"}, "date_met", "met-without-date"),
-        ({"date_met": TODAY + dt.timedelta(days=1)}, "date_met", "in-the-future"),
+        ({"date_met": DaysAhead(1)}, "date_met", "in-the-future"),
     ],
 )
 def test_a_milestone_uses_the_codelists_and_a_met_one_says_when(values, field, rule):
-    given = {"status": "scheduled", "milestone_type": "", "code": "", "date_met": None} | values
+    given = {"status": "scheduled", "milestone_type": "", "code": "", "date_met": None} | dated(
+        values
+    )
     with pytest.raises(Refused) as raised:
         validation.milestone(**given)
     assert (raised.value.field, raised.value.rule) == (field, rule)
-    validation.milestone(status="met", milestone_type="approval", code="", date_met=TODAY)
+    validation.milestone(status="met", milestone_type="approval", code="", date_met=today())
 
 
 @pytest.mark.db_independent
