@@ -48,10 +48,14 @@ pytestmark = pytest.mark.usefixtures("empty_cache")
 MAX_QUERIES = 30
 
 
+def chart_section(html: str, key: str) -> str:
+    """The HTML of one chart's card: its title, figure, data table and download link."""
+    return html.split(f'id="chart-{key}-title"', 1)[1].split("</section>", 1)[0]
+
+
 def chart_table(html: str, key: str) -> list[list[str]]:
     """The data table of one chart, as lists of cell texts."""
-    section = html.split(f'id="chart-{key}-title"', 1)[1].split("</section>", 1)[0]
-    body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    body = chart_section(html, key).split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return [
         [
             html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
@@ -124,7 +128,7 @@ def test_past_the_programmes_shown_the_chart_draws_the_largest_the_csv_every_one
     def page() -> tuple[str, list[str], str]:
         cache.clear()
         html = client.get(URL).content.decode()
-        section = html.split('id="chart-programmes-title"', 1)[1].split("</section>", 1)[0]
+        section = chart_section(html, "programmes")
         caption = section.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
         return html, [row[0] for row in chart_table(html, "programmes")], caption
 
