@@ -68,12 +68,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ascn.core.middleware.HeadMiddleware",  # outermost: everything after sees a GET
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "ascn.core.privacy.PrivateResponsesMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ascn.core.middleware.RequestIdMiddleware",
+    "ascn.core.middleware.ErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # before anything reads the body (the CSRF check reads a form's)

@@ -42,16 +42,19 @@ freeze_start_up_objects()
 
 
 def _warm_up() -> None:
-    """Ask for the home page's map once at start-up, so the task worker (``db_worker``) draws
-    it before the first visitor comes. Nothing is drawn here: Altair and vl-convert stay out
-    of the web worker (docs/operations.md)."""
+    """Ask for the home page's map in every language once at start-up, so the task worker
+    (``db_worker``) draws them before the first visitors come. Nothing is drawn here: Altair
+    and vl-convert stay out of the web worker (docs/operations.md)."""
     from django.db import connection  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
+    from django.utils import translation  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
 
     try:
         from ascn.network.models import City  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
         from ascn.portal.views import map_svg_of  # noqa: PLC0415 - start-up: the warm-up runs after the application is created
 
-        map_svg_of(City.objects.order_by("name"))  # as the home page asks
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                map_svg_of(City.objects.order_by("name"))  # as the home page asks
     except Exception:  # noqa: S110 - a map not queued yet is queued by the first page view
         pass
     finally:

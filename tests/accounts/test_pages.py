@@ -463,7 +463,9 @@ DEMO_ROLES = {
     "nr-th@example.org": (Role.NATIONAL_REPRESENTATIVE, "TH"),
     "cso-phuket@example.org": (Role.CSO, "phuket"),
     "cso-hanoi@example.org": (Role.CSO, "hanoi"),
-    # a member of a sample organisation, never of a real one (load_sample_partners)
+    # SPEC §4's partner, of the real ADB's record (load_partners)
+    "partner-adb@example.org": (Role.PARTNER_MEMBER, "asian-development-bank"),
+    # a member of a sample organisation (load_sample_partners)
     "partner@example.org": (Role.PARTNER_MEMBER, "sample-mekong-resilience-investors"),
 }
 
@@ -475,15 +477,14 @@ def test_load_demo_refuses_outside_demo_mode(network, settings):
     assert not User.objects.filter(email__in=DEMO_ROLES).exists()
 
 
-def test_load_demo_creates_the_five_accounts_with_their_roles_once(
-    network, settings, quick_hashing
-):
-    # given demo mode
+def test_load_demo_creates_the_six_accounts_with_their_roles_once(network, settings, quick_hashing):
+    # given demo mode and the real partners
     settings.ASCN_DEMO = True
+    call_command("load_partners", stdout=open_null())
     # when the demo accounts and the sample partners are loaded
     call_command("load_demo", stdout=open_null())
     call_command("load_sample_partners", stdout=open_null())
-    # then the five accounts exist with the password and the roles of SPEC §4
+    # then the six accounts exist with the password and the roles of SPEC §4
     users = {user.email: user for user in User.objects.filter(email__in=DEMO_ROLES)}
     assert set(users) == set(DEMO_ROLES)
     for email, (role, scope) in DEMO_ROLES.items():
@@ -497,7 +498,7 @@ def test_load_demo_creates_the_five_accounts_with_their_roles_once(
     # when they are loaded again, nothing changes
     mark, memberships = AuditMark(), Membership.objects.count()
     call_command("load_demo", stdout=open_null())
-    assert User.objects.filter(email__in=DEMO_ROLES).count() == 5
+    assert User.objects.filter(email__in=DEMO_ROLES).count() == 6
     assert Membership.objects.count() == memberships
     assert TOTPDevice.objects.filter(user=users["secretariat@example.org"]).count() == 1
     assert mark.entries() == []

@@ -32,9 +32,10 @@ def test_an_api_body_over_the_limit_is_a_413_with_detail(client, db):
     body = big_json(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     # when it is posted to the API
     response = client.post("/api/v1/auth/token", body, content_type="application/json")
-    # then it is refused as too large, in the API's shape
+    # then it is refused as too large, in the API's shape, naming the body's limit (not a
+    # file's: it sends none)
     assert response.status_code == 413
-    assert "too large" in response.json()["detail"]
+    assert response.json()["detail"] == "The request is too large: its body is at most 2.5\xa0MB."
 
 
 @override_settings(

@@ -96,9 +96,13 @@ def test_no_sample_record_links_to_a_real_one(demo):
     assert organisation.sample
     assert organisation.countries and organisation.focus_areas and organisation.instruments
     assert organisation.stages and organisation.ticket_min_usd and organisation.ticket_max_usd
-    assert not Membership.objects.filter(
+    # the one demo account of a real organisation is SPEC §4's ADB member (no deal, above)
+    real = Membership.objects.filter(
         user__email__endswith="@example.org", organisation__sample=False
-    ).exists()
+    )
+    assert [(m.user.email, m.organisation.slug) for m in real] == [
+        ("partner-adb@example.org", "asian-development-bank")
+    ]
 
 
 def test_a_real_organisation_and_a_sample_project_never_make_a_deal(demo):

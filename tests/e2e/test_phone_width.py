@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ascn.accounts.models import User
+from ascn.accounts.services import invitation_create, token_create
 from ascn.agreements.management.commands.load_agreements import load_agreements
 from ascn.agreements.models import Agreement
 from ascn.cooperation.management.commands.load_cooperation import load_partnerships
@@ -34,6 +35,7 @@ from ascn.indicators.models import IndicatorValue
 from ascn.meetings.management.commands.load_meetings import load_meetings
 from ascn.meetings.models import Meeting
 from ascn.network.management.commands.load_network import load_network
+from ascn.network.models import City
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from ascn.plans.models import ActionPlan, Project
 from tests.demo_fixtures import run
@@ -242,6 +244,14 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             run("load_sample_deals")
             load_indicators()
             run("load_sample_indicators")
+            # rows in the tables of tokens and invitations (a row is what overflowed)
+            token_create(actor=User.objects.get(email=CSO_PHUKET), name="nightly export", days=30)
+            invitation_create(
+                actor=User.objects.get(email=NR_TH),
+                email="new-officer-of-chiang-mai@example.org",
+                role="cso",
+                scope=City.objects.get(slug="chiang-mai"),
+            )
             pages = _pages()
             site = Site(url="", pages=pages, key_pages=_key_pages(pages))
             for email in (SECRETARIAT, NR_TH, CSO_PHUKET, PARTNER):

@@ -60,7 +60,8 @@ def test_the_csco_sets_a_target_shown_with_the_citys_latest_value(client, roles,
     assert "25 (2023)" in text and "15 (2030)" in text and "23 (2024)" in text
     # and the API too
     body = client.get(f"/api/v1/projects/{drainage.pk}/indicators").json()
-    assert body[0]["target"] == "15" and body[0]["latest"]["year"] == 2024
+    assert body["count"] == 1  # a page, as every list of the API (SPEC §3)
+    assert body["items"][0]["target"] == "15" and body["items"][0]["latest"]["year"] == 2024
 
 
 def test_who_may_set_targets_and_bad_figures(roles, drainage):

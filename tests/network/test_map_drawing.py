@@ -6,11 +6,12 @@ import subprocess
 import sys
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django_tasks_db.models import DBTaskResult
 
 from ascn.core import drawings
 from ascn.network import maps, tasks
+from tests import factories
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -54,6 +55,37 @@ def test_without_a_running_task_worker_the_page_says_the_map_is_coming_then_show
         assert PENDING_NOTE not in page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_while_a_changed_map_is_drawn_the_last_one_of_the_page_is_shown(network):
+    with override_settings(TASKS=DB_TASKS):
+        # given the home page's map drawn by the task worker, in English and in Thai
+        english, thai = Client(), Client()  # one visitor each: a language sticks to its browser
+        english.get("/")
+        thai.get("/th/")
+        queued = DBTaskResult.objects.filter(task_path="ascn.core.drawings.draw")
+        for job in queued:
+            drawings.draw.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+        queued.delete()
+        assert "Bangkok, Thailand (joined 2018), 0 projects" in english.get("/").content.decode()
+
+        # when a public project changes a city's dot, and nobody has drawn the new map yet
+        secretariat = factories.secretariat()
+        factories.project(secretariat, city="bangkok", visibility="public")
+        page = english.get("/").content.decode()
+        thai_page = thai.get("/th/").content.decode()
+
+        # then each page shows its last map (in its own language) while the new one is queued
+        assert 'class="asean-map"' in page and PENDING_NOTE not in page
+        assert "Bangkok, Thailand (joined 2018), 0 projects" in page
+        assert 'class="asean-map"' in thai_page and 'lang="th"' in thai_page
+        assert queued.count() == 2
+
+        # and once drawn, the new count shows
+        for job in queued:
+            drawings.draw.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+        assert "Bangkok, Thailand (joined 2018), 1 project<" in english.get("/").content.decode()
+
+
 @pytest.mark.db_independent
 def test_a_changed_count_is_a_new_map_never_a_stale_one():
     cities = [
@@ -68,11 +100,11 @@ def test_a_changed_count_is_a_new_map_never_a_stale_one():
             "projects": 1,
         },
     ]
-    first = tasks.map_svg(cities)
+    first = tasks.map_svg(cities, view="test")
     assert "1 project</title>" in first
 
     cities[0]["projects"] = 2
-    second = tasks.map_svg(cities)
+    second = tasks.map_svg(cities, view="test")
     assert "2 projects</title>" in second
     assert maps.svg_digest(cities) == maps.svg_digest(maps.clean_cities(cities))
 

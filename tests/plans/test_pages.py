@@ -20,6 +20,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from ascn.plans import readiness
 from ascn.plans.models import ActionPlan, PlanStatus, Project, ProjectDocument
@@ -862,3 +865,16 @@ def test_the_list_writes_each_rows_badges_in_the_pages_language(roles):
     assert "Network members only" not in thai
     assert again.count("Network members only") == 1
     assert "เฉพาะสมาชิกเครือข่าย" not in again
+
+
+def test_a_project_page_names_its_ascf_links_in_the_reader_s_language(client, projects):
+    # given a public project in the ASCF's "Safety & Security" focus area
+    project = projects["hanoi_public"]
+    # when a reader opens it in Thai
+    page = client.get(f"/th/projects/{project.pk}/").content.decode()
+    # then the focus area is named as the home page names it in Thai, not in English
+    with translation.override("th"):
+        thai = gettext("Safety & Security")
+    assert thai != "Safety & Security"
+    assert f"<dd>{escape(thai)}</dd>" in page
+    assert "Safety &amp; Security" not in page

@@ -158,7 +158,8 @@ def test_every_update_is_kept_and_listed_oldest_first(roles, csco, project):
     # then all three are kept, and both the project and the API list them by date
     assert [u.physical_pct for u in project.progress_updates.all()] == [10, 25, 40]
     body = roles.bearer("cso_phuket").get(f"/api/v1/projects/{project.pk}/progress").json()
-    assert [(p["date"], p["physical_pct"]) for p in body] == [
+    assert body["count"] == 3  # a page, as every list of the API (SPEC §3)
+    assert [(p["date"], p["physical_pct"]) for p in body["items"]] == [
         ("2025-03-31", "10.00"),
         ("2025-06-30", "25.00"),
         ("2025-09-30", "40.00"),

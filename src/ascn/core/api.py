@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -13,16 +14,30 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import PaginationBase, paginate
-from ninja.security import HttpBearer, SessionAuth
-from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, field_validator
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
 from ascn.core.queries import CappedRows, CountedUpTo
+from ascn.core.text import visible
 
 
 def _reject_control_characters(value: Any) -> Any:
-    """NUL and other control characters (tab and newlines aside) are never valid input."""
+    """NUL and other control characters (tab and newlines aside) are never valid input; text
+    of which nothing shows (a zero-width space alone) is empty (``core.text.visible``), so a
+    required field refuses it."""
     if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
         raise ValueError(_("must not contain control characters"))
+    if isinstance(value, str) and value and not visible(value):
+        return ""
     if isinstance(value, list):
         for item in value:
             _reject_control_characters(item)
@@ -33,12 +48,29 @@ def _reject_control_characters(value: Any) -> Any:
     return value
 
 
+def _admits_bool(annotation: Any) -> bool:
+    """Whether a field's type takes true/false: ``bool`` itself, or a union holding it."""
+    if annotation is bool or annotation is Any:
+        return True
+    if get_origin(annotation) is Annotated:
+        return _admits_bool(get_args(annotation)[0])
+    return get_origin(annotation) in (Union, UnionType) and any(
+        _admits_bool(arg) for arg in get_args(annotation)
+    )
+
+
 class InputSchema(Schema):
-    """Base of every query and body schema: text fields reject control characters (422)."""
+    """Base of every query and body schema: text fields reject control characters, and a
+    field that is not a yes/no refuses true and false (pydantic would read ``true`` as the
+    number 1 or the version 1) — both 422. A body's yes/no field is ``StrictBool``: "yes"
+    or 1 is not a boolean in JSON (a query's stays lax: its "true" is text)."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
+    def _checked(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and not _admits_bool(field.annotation):
+            raise ValueError(_("must not be true or false"))
         return _reject_control_characters(value)
 
 
@@ -58,6 +90,27 @@ IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date_only),
     WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
+_LOCAL_TIME = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
+
+
+def _local_time_only(value: Any) -> Any:
+    """A time of day on a wall clock, ``HH:MM`` (seconds allowed): JSON Schema's ``format: time`` is RFC 3339's,
+    with an offset that a meeting's local agenda time does not have (its meeting names the
+    time zone)."""
+    if isinstance(value, dt.time) or (isinstance(value, str) and re.match(_LOCAL_TIME, value)):
+        return value
+    raise ValueError(_("must be a time of day as HH:MM"))
+
+
+# Every wall-clock time a request sends or an answer gives (``HH:MM``), without an offset.
+LocalTime = Annotated[
+    dt.time,
+    BeforeValidator(_local_time_only),
+    PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _LOCAL_TIME, "examples": ["09:30"]}),
 ]
 
 
@@ -192,7 +245,16 @@ def _bearer_security_scheme() -> HttpBearer:
     return BearerToken()
 
 
-def _session_auth() -> SessionAuth:
+def _session_auth() -> NinjaSessionAuth:
+
+    class SessionAuth(NinjaSessionAuth):
+        """The browser's session, its writes CSRF-checked. A request signed in by no session
+        is not asked for a CSRF token: it is refused 401 (sign-in needed), not 403."""
+
+        def _get_key(self, request: HttpRequest) -> str | None:
+            if not request.user.is_authenticated:
+                return None
+            return super()._get_key(request)
 
     return SessionAuth(csrf=True)
 

@@ -6,7 +6,7 @@ never draws. It asks ``drawn(kind, key, payload)``: the SVG stored in the shared
 ``key`` (a digest of everything the picture depends on), or "" after queueing its drawing —
 the page then shows its data table with a note that the picture is being drawn. A changed
 input is a new key, so a stored picture is never stale; an old one simply stops being asked
-for. With the immediate task backend (tests) the drawing runs at once.
+for, except as the picture shown meanwhile under its lasting name (``drawn``'s ``lasting``). With the immediate task backend (tests) the drawing runs at once.
 
 Each app registers what it draws in its ``drawings.py`` (found at start-up, like admin.py):
 ``@drawer("plans.progress")`` on a function from a JSON payload to an SVG string. The task
@@ -76,29 +76,41 @@ def _pending_key(kind: str, key: str) -> str:
     return f"drawing:{kind}:{key}:pending"
 
 
+def _lasting_key(kind: str, lasting: str) -> str:
+    return f"drawing:{kind}:lasting:{lasting}"
+
+
 @task()
-def draw(kind: str, key: str, payload: Payload) -> dict:
-    """Draw one picture and store its SVG in the shared cache (run by the task worker)."""
+def draw(kind: str, key: str, payload: Payload, lasting: str = "") -> dict:
+    """Draw one picture and store its SVG in the shared cache (run by the task worker), and
+    as the last one drawn under its ``lasting`` name when it has one."""
     svg = DRAWERS[kind](payload)
     cache.set(_svg_key(kind, key), svg, SVG_TIMEOUT)
+    if lasting:
+        cache.set(_lasting_key(kind, lasting), svg, SVG_TIMEOUT)
     cache.delete(_pending_key(kind, key))
     return {"kind": kind, "key": key, "bytes": len(svg)}
 
 
-def drawn(kind: str, key: str, payload: Callable[[], Payload]) -> str:
+def drawn(kind: str, key: str, payload: Callable[[], Payload], *, lasting: str = "") -> str:
     """The stored SVG of this picture, or "" after queueing its drawing (once).
 
     ``payload`` is called only when the picture must be queued: what the drawer needs, as
-    JSON (the task queue stores it).
+    JSON (the task queue stores it). ``lasting`` names the picture across its inputs (the
+    home page's map in Thai): while a changed one is drawn, the last one drawn under that
+    name is shown — a map whose dots are a minute old says more than a note that it is
+    being drawn. Without it (a chart beside its own table), "" until the new one is there.
     """
     svg = cache.get(_svg_key(kind, key))
     if svg is not None:
         return svg
     queued = queue_once(
         _pending_key(kind, key),
-        lambda: draw.enqueue(kind, key, payload()),
+        lambda: draw.enqueue(kind, key, payload(), lasting),
         f"the drawing of {kind}",
     )
     if queued:  # drawn already by the immediate task backend (tests)
         svg = cache.get(_svg_key(kind, key))
+    if svg is None and lasting:
+        svg = cache.get(_lasting_key(kind, lasting))
     return svg or ""

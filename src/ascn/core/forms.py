@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from ascn.core import sources
 from ascn.core.errors import InvalidInput
+from ascn.core.text import visible
 
 
 def form_error(
@@ -31,12 +32,19 @@ def date_field(label: str, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
+class VisibleCharField(forms.CharField):
+    """Text of which something shows: a zero-width space alone is empty (``core.text``)."""
+
+    def to_python(self, value: Any) -> str:
+        return visible(super().to_python(value) or "")
+
+
 def line_field(
     label: str, *, max_length: int, required: bool = False, help_text: str = ""
 ) -> forms.CharField:
     """A line of text (a name, a source) of at most ``max_length`` characters: optional unless
     ``required``, like ``text_field``."""
-    return forms.CharField(
+    return VisibleCharField(
         label=label, max_length=max_length, required=required, help_text=help_text
     )
 
@@ -50,7 +58,7 @@ def text_field(
     help_text: str = "",
 ) -> forms.CharField:
     """A paragraph of text (a textarea of ``rows`` lines): optional unless ``required``."""
-    return forms.CharField(
+    return VisibleCharField(
         label=label,
         required=required,
         max_length=max_length,

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from ascn.core.client import client_address
@@ -56,10 +58,18 @@ def body_max_bytes(content_type: str) -> int | None:
 
 
 def too_large(request: HttpRequest) -> HttpResponse:
-    """413: ``{"detail"}`` on the API, a page saying what the limit is elsewhere."""
-    message = _("The request is too large: a file is at most %(mb)d MB.") % {
-        "mb": max(MAX_DOCUMENT_BYTES, settings.ASCN_IMPORT_MAX_BYTES) // (1024 * 1024)
-    }
+    """413: ``{"detail"}`` on the API, a page elsewhere, saying the limit that applied: a
+    file's for an upload, ``body_max_bytes`` for any other body (JSON, a plain form)."""
+    content_type = request.META.get("CONTENT_TYPE", "")
+    limit = body_max_bytes(content_type)
+    if content_type.startswith("multipart/form-data") or limit is None:
+        message = _("The request is too large: a file is at most %(mb)d MB.") % {
+            "mb": max(MAX_DOCUMENT_BYTES, settings.ASCN_IMPORT_MAX_BYTES) // (1024 * 1024)
+        }
+    else:
+        message = _("The request is too large: its body is at most %(size)s.") % {
+            "size": filesizeformat(limit)
+        }
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=413)
     context = {"message": message, "status": 413}
@@ -129,3 +139,74 @@ class DomainErrorMiddleware:
             context = {"message": exception.message, "status": exception.status}
             return render(request, "components/refused.html", context, status=exception.status)
         return None
+
+
+class HeadMiddleware:
+    """HEAD is answered as GET is, without the body (RFC 9110 §9.3.2): uptime monitors and
+    link checkers ask it of pages, files and the API, whose views take GET (and POST) only.
+    Outermost, so that every other middleware and the view see a GET."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        if response.streaming:
+            # never started: a streamed export reads nothing (a file is still closed)
+            response.streaming_content = iter(())  # type: ignore[attr-defined]
+        else:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+
+class ErrorShapeMiddleware:
+    """An error answer says what it is in the shape its reader takes. Under ``/api/`` every
+    answer is JSON: an address the API does not have (404) and a method its operation does
+    not take (405, with ``Allow``) answer ``{"detail"}`` as the API's own errors do, not
+    Django's HTML page or ninja's plain text. On the pages, the address of a form's action
+    opened in the browser (a link shared after a refused form, a reload) is a page saying
+    so, with the way back, not Django's empty 405."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code not in (404, 405) or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        allowed = response.get("Allow", "")
+        if not request.path.startswith("/api/"):
+            if response.status_code == 404 or response.content:
+                return response
+            context = {
+                "message": _("This address receives a form sent from its page."),
+                "status": 405,
+            }
+            context["back"] = _parent_page(request.path)
+            answer = render(request, "components/refused.html", context, status=405)
+        elif response.status_code == 404:
+            return JsonResponse({"detail": _("Not found.")}, status=404)
+        else:
+            message = _("Method not allowed: this address takes %(methods)s.") % {
+                "methods": allowed
+            }
+            answer = JsonResponse({"detail": message}, status=405)
+        answer["Allow"] = allowed
+        return answer
+
+
+def _parent_page(path: str) -> str:
+    """The page a form's action belongs to: its address without the last part, when that is
+    an address of the site (``/engagements/5/advance/`` → ``/engagements/5/``)."""
+    parent = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    try:
+        resolve(parent)
+    except Resolver404:
+        return ""
+    return parent

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ascn.core import prepared
+from ascn.core.drawings import digest
 from ascn.core.forms import FilterForm
 from ascn.core.views import render_results
 from ascn.dashboards import charts, queries
@@ -199,7 +200,10 @@ def index(request):
     status = 400 if form.is_bound and not form.is_valid() else 200
     filters = form.filters()
     context = {"form": form, "filters": filters, **dashboard_cached(filters)}
-    context["map_svg"] = map_svg(context["map_shown"], digest=context["map_digest"])
+    # while a changed map is drawn, the last one of the same filters is shown
+    chosen = (getattr(filters.member_state, "pk", None), getattr(filters.focus_area, "pk", None))
+    view = "dashboards-" + digest(*chosen, filters.year)
+    context["map_svg"] = map_svg(context["map_shown"], digest=context["map_digest"], view=view)
     context["map_note"] = maps.map_note(context["map_total"])
     context["query"] = form.data.urlencode() if status == 200 and form.is_bound else ""
     return render_results(request, "dashboards/index.html", context, status=status)

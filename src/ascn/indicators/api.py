@@ -245,9 +245,9 @@ def _targets_out(request, project) -> list[dict]:
     ]
 
 
-@router.read(
+@router.page(
     "/projects/{project_id}/indicators",
-    list[ProjectTargetOut],
+    ProjectTargetOut,
     "The indicators a project aims to move",
 )
 def project_targets_list(request, project_id: int):

@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from ascn.core.api import InputSchema, Keep, example
 from ascn.indicators.models import Direction, Framework, QualityGrade, Verification
@@ -143,7 +143,7 @@ class VerifyIn(InputSchema):
     model_config = example({"version": 1, "verified": True, "grade": "measured"})
 
     version: int = Field(..., ge=1, le=2**31 - 1)
-    verified: bool = Field(..., description="true: verified; false: returned to the city")
+    verified: StrictBool = Field(..., description="true: verified; false: returned to the city")
     grade: GradeCode | None = Field(None, description="Required when verified")
     note: str = Field("", max_length=2000, description="Required when returned")
 

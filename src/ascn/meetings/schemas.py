@@ -4,8 +4,9 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
-from ascn.core.api import InputSchema, Keep
+from ascn.core.api import InputSchema, IsoDate, Keep, LocalTime
 from ascn.meetings.models import Meeting, Registration
 
 # The API's codes are the models' choices, in their order.
@@ -51,7 +52,7 @@ class AgendaItemOut(Schema):
     id: int
     version: int
     position: int
-    time: dt.time | None
+    time: LocalTime | None
     title: str
     description: str
 
@@ -91,7 +92,7 @@ class MeetingFields(InputSchema):
     its slug; the city must lie in the state."""
 
     number: int | None = Field(None, ge=1, le=999)
-    end_date: dt.date | None = None
+    end_date: IsoDate | None = None
     time_zone: str = Field("", max_length=64, description="IANA name, e.g. Asia/Bangkok")
     host_member_state: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
     host_city: str | None = Field(None, max_length=100)
@@ -99,15 +100,15 @@ class MeetingFields(InputSchema):
     format: FormatCode = ""
     description: str = Field("", max_length=20_000)
     capacity: int | None = Field(None, ge=1)
-    registration_open: bool = False
-    registration_opens_on: dt.date | None = None
-    registration_closes_on: dt.date | None = None
+    registration_open: StrictBool = False
+    registration_opens_on: IsoDate | None = None
+    registration_closes_on: IsoDate | None = None
 
 
 class MeetingIn(MeetingFields):
     title: str = Field(..., min_length=1, max_length=200)
     kind: KindCode
-    start_date: dt.date
+    start_date: IsoDate
     slug: str | None = Field(
         None, max_length=80, pattern=r"^[-a-z0-9]*$", description="Made from the title if left out"
     )
@@ -117,19 +118,19 @@ class MeetingPatch(MeetingFields):
     version: int = Field(..., ge=1)
     title: str = Keep(min_length=1, max_length=200)
     kind: KindCode = Keep()
-    start_date: dt.date = Keep()
+    start_date: IsoDate = Keep()
 
 
 class AgendaItemIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
-    time: dt.time | None = Field(None, description="Local time at the host")
+    time: LocalTime | None = Field(None, description="Local time at the host")
     description: str = Field("", max_length=5_000)
 
 
 class AgendaItemPatch(InputSchema):
     version: int = Field(..., ge=1)
     title: str = Keep(min_length=1, max_length=200)
-    time: dt.time | None = None
+    time: LocalTime | None = None
     description: str = Keep(max_length=5_000)
     move: Literal["up", "down"] | None = Field(
         None, description="Swap places with the item before or after it"

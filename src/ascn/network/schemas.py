@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from ascn.core.api import InputSchema, IsoDate, Keep, example
 from ascn.network.models import Appointment, SizeClass
@@ -150,7 +151,7 @@ class AppointmentIn(InputSchema):
     )
     designation: str = Field("", max_length=2000)
     start_date: IsoDate | None = None
-    succeeds: bool = Field(
+    succeeds: StrictBool = Field(
         False,
         description="The office's holders now hand over on `start_date`: their appointments "
         "end that day and stay in the history.",

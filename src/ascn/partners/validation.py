@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import pycountry
 from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput
@@ -93,7 +94,9 @@ def clean_organisation_values(values: dict[str, Any]) -> dict[str, Any]:
             clean[field] = _ticket(value, field)
         elif field == "headquarters_country":
             code = (value or "").strip().upper()
-            if code and not re.fullmatch(r"[A-Z]{2}", code):
+            if code and not (
+                re.fullmatch(r"[A-Z]{2}", code) and pycountry.countries.get(alpha_2=code)
+            ):
                 raise InvalidInput(_("An ISO 3166-1 alpha-2 code, e.g. JP."), field=field)
             clean[field] = code
         elif field == "kind":

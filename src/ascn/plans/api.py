@@ -340,11 +340,12 @@ def projects_readiness_assess(request, project_id: int, payload: ReadinessIn):
     return Status(201, readiness_out(project))
 
 
-@router.read("/projects/{project_id}/progress", list[ProgressOut], "Progress updates, oldest first")
+@router.page("/projects/{project_id}/progress", ProgressOut, "Progress updates, oldest first")
 def projects_progress_list(request, project_id: int):
     """The project's progress updates, oldest first: physical and financial completion in
     per cent, with the date and note of each."""
-    return [progress_out(p) for p in _project_or_404(request, project_id).progress_updates.all()]
+    project = _project_or_404(request, project_id)
+    return ShapedRows(project.progress_updates.all(), progress_out)
 
 
 @router.add(

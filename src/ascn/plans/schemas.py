@@ -2,6 +2,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from ascn.core.api import InputSchema, IsoDate, Keep, PlainOut, SourceOut, example
 from ascn.core.visibility import Visibility
@@ -323,7 +324,7 @@ class ReadinessOut(Schema):
 
 
 class ReadinessIn(InputSchema):
-    answers: dict[str, bool] = Field(..., description="Checklist item code → met")
+    answers: dict[str, StrictBool] = Field(..., description="Checklist item code → met")
 
 
 class ProgressIn(InputSchema):

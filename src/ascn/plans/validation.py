@@ -27,10 +27,13 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput
+from ascn.core.text import visible
 from ascn.core.visibility import Visibility
 from ascn.network.models import FrameworkItem
 from ascn.plans import codelists
@@ -105,7 +108,7 @@ def every(checks: Iterable[Callable[[], T]]) -> list[T]:
 
 def text(value: Any, field: str, *, max_length: int | None = None, required: bool = True) -> str:
     """Text without surrounding white space: required unless told, at most ``max_length``."""
-    value = "" if value is None else str(value).strip()
+    value = "" if value is None else visible(str(value))
     if required and not value:
         raise refuse("required", _("This field is required."), field)
     if max_length is not None and len(value) > max_length:
@@ -292,20 +295,37 @@ def locations(values: Iterable[Any] | None, field: str = "locations") -> list[di
     return every(partial(location, item, number, field) for number, item in items)
 
 
+def is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def contacts(values: Iterable[Any] | None, field: str = "contacts") -> list[dict[str, str]]:
-    """People to ask about a project: a name, a role and an e-mail address, each optional."""
+    """People to ask about a project: a name, a role and an e-mail address, each optional but
+    not all (a contact of nothing is left out); an address given is an e-mail address."""
     out = []
-    for item in values or []:
+    for number, item in enumerate(values or [], start=1):
         if not isinstance(item, Mapping):
             raise refuse(
                 "not-a-contact", _("A contact is an object with name, role and email."), field
             )
-        out.append(
-            {
-                key: text(item.get(key), field, max_length=CONTACT_LENGTH, required=False)
-                for key in CONTACT_KEYS
-            }
-        )
+        contact = {
+            key: text(item.get(key), field, max_length=CONTACT_LENGTH, required=False)
+            for key in CONTACT_KEYS
+        }
+        if contact["email"] and not is_email(contact["email"]):
+            raise refuse(
+                "contact-email",
+                _("Contact %(number)s: “%(email)s” is not an e-mail address."),
+                field,
+                number=number,
+                email=contact["email"],
+            )
+        if any(contact.values()):
+            out.append(contact)
     return out
 
 

@@ -58,8 +58,9 @@ MAP_DIGEST_KEY = "portal:v1:map-digest:"
 
 
 def map_svg_of(cities: QuerySet[City]) -> str:
-    """The stored map, or "" (the template says it is being drawn) while the task worker
-    draws it: Altair and vl-convert stay out of the web worker (see ``network.tasks``).
+    """The stored map, or while the task worker draws it the last one drawn of these cities
+    ("" the first time: the template says it is being drawn): Altair and vl-convert stay out
+    of the web worker (see ``network.tasks``).
 
     The cities are read as plain values (``dashboards.queries.map_cities``) and the digest
     that names the stored map is kept as long as the dashboards' figures: a request
@@ -76,8 +77,8 @@ def map_svg_of(cities: QuerySet[City]) -> str:
         digest = svg_digest(rows)
         if seconds:
             cache.set(key, digest, seconds)
-        return map_svg(rows, digest=digest)
-    return map_svg(read, digest=digest)
+        return map_svg(rows, digest=digest, view=key)
+    return map_svg(read, digest=digest, view=key)
 
 
 @require_GET

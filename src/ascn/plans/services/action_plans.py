@@ -144,20 +144,25 @@ def plan_update(
         check_pdf(document, field="document")
     values = validation.PLAN.clean(changes)
     before = plan_snapshot(plan)
-    outcomes = values.pop("outcomes", None)
-    areas = values.pop("focus_areas", None)
+    given = {key: values.pop(key, None) for key in ("outcomes", "focus_areas")}
+    links = {
+        key: validation.framework_items(model, given[key], key)
+        for key, model in (("outcomes", Outcome), ("focus_areas", FocusArea))
+        if given[key] is not None
+    }
     for key, value in values.items():
         setattr(plan, key, value)
     validation.PLAN.check_whole(plan)
     validate(plan)
+    new_codes = {key: sorted(item.code for item in items) for key, items in links.items()}
+    if document is None and not audit.diff(before, {**plan_snapshot(plan), **new_codes}):
+        return plan  # nothing new: no version, no audit entry (a PATCH of the same values)
     if document is not None:
         plan.document.save(f"plan-{plan.pk}.pdf", document, save=False)
     plan.version += 1
     plan.save()
-    if outcomes is not None:
-        plan.outcomes.set(validation.framework_items(Outcome, outcomes, "outcomes"))
-    if areas is not None:
-        plan.focus_areas.set(validation.framework_items(FocusArea, areas, "focus_areas"))
+    for key, items in links.items():
+        getattr(plan, key).set(items)
     audit_and_announce(actor, "plans.plan.updated", plan, audit.diff(before, plan_snapshot(plan)))
     return plan
 

@@ -59,12 +59,16 @@ PROJECT_AUDIT_FIELDS = [
 ]
 
 
-def _project_snapshot(project: Project) -> dict[str, Any]:
+def _project_snapshot(project: Project, links: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the audit compares: the fields, the plan and the ASCF links — those saved, or
+    where ``links`` gives them (``focus_areas``, ``outcomes``) those about to be set."""
     snap = audit.snapshot(project, [f for f in PROJECT_AUDIT_FIELDS if f != "plan"])
     snap["plan"] = project.plan_id
     if project.pk:
-        snap["focus_areas"] = sorted(project.focus_areas.values_list("code", flat=True))
-        snap["outcomes"] = sorted(project.outcomes.values_list("code", flat=True))
+        for key in ("focus_areas", "outcomes"):
+            given = (links or {}).get(key)
+            saved = getattr(project, key).values_list("code", flat=True)
+            snap[key] = sorted(saved if given is None else [item.code for item in given])
     return snap
 
 
@@ -143,11 +147,13 @@ def project_update(*, actor: Actor, project: Project, version: int, **changes: A
         setattr(project, key, value)
     validation.PROJECT.check_whole(project)
     validate(project)
+    changed = audit.diff(before, _project_snapshot(project, links))
+    if not changed:
+        return project  # nothing new: no version, no audit entry (a PATCH of the same values)
     project.version += 1
     project.save()
     for key, items in links.items():
         getattr(project, key).set(items)
-    changed = audit.diff(before, _project_snapshot(project))
     audit_and_announce(actor, "plans.project.updated", project, changed)
     return project
 
@@ -199,11 +205,8 @@ def project_upsert_seed(*, city: City, values: dict[str, Any]) -> tuple[Project,
     validation.PROJECT.check_whole(project)
     validate(project)
     if not created:
-        same_links = {
-            "focus_areas": sorted(a.code for a in areas),
-            "outcomes": sorted(o.code for o in outcomes),
-        }
-        if not audit.diff(before, {**_project_snapshot(project), **same_links}):
+        links = {"focus_areas": areas, "outcomes": outcomes}
+        if not audit.diff(before, _project_snapshot(project, links)):
             return project, False
         project.version += 1
     project.save()

@@ -32,8 +32,18 @@ DEMO_ACCOUNTS = [
     ),
     ("cso-phuket@example.org", "CSCO of Phuket (demo)", Role.CSO, City, {"slug": "phuket"}),
     ("cso-hanoi@example.org", "CSCO of Hanoi (demo)", Role.CSO, City, {"slug": "hanoi"}),
-    # A member of a sample organisation (never of a real one): its membership is granted
-    # once ``load_sample_partners`` has created the organisation.
+    # SPEC §4's partner: a member of the real Asian Development Bank's record (loaded by
+    # ``load_partners``), as the CSCO accounts are officers of real cities. In the demo's
+    # database only; no sample record ever involves it (sample and real never mix).
+    (
+        "partner-adb@example.org",
+        "Asian Development Bank member (demo)",
+        Role.PARTNER_MEMBER,
+        Organisation,
+        {"slug": "asian-development-bank", "sample": False},
+    ),
+    # A member of a sample organisation, whose board the sample deals fill: its membership is
+    # granted once ``load_sample_partners`` has created the organisation.
     (
         DEMO_PARTNER,
         "Mekong Resilience Investors member (demo)",

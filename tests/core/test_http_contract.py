@@ -1,0 +1,249 @@
+"""What a client of the API relies on beyond each record's rules (SPEC §3, §5): whoever is not
+signed in is told so (401), every answer under /api/ is JSON, a wrong type is a 422 and not
+a guess, an edit of nothing keeps the version, and HEAD is answered as GET."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ascn.plans.models import Project
+from tests import factories
+from tests.roles import CSO_PHUKET, AuditMark
+
+pytest_plugins = ["tests.roles"]
+
+
+@pytest.fixture
+def project(roles) -> Project:
+    return factories.project(roles.user(CSO_PHUKET), title="Patong drainage")
+
+
+def patch(client, project: Project, body: dict):
+    return client.patch(
+        f"/api/v1/projects/{project.pk}", json.dumps(body), content_type="application/json"
+    )
+
+
+# --- who is asking ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/projects"),
+        ("post", "/api/v1/organisations"),
+        ("delete", "/api/v1/auth/token"),
+    ],
+)
+def test_a_write_from_nobody_signed_in_is_a_401_not_a_csrf_refusal(client, db, method, path):
+    # given a client with no session and no token, which has no CSRF token either
+    response = getattr(client, method)(path, "{}", content_type="application/json")
+    # then it is told to sign in, in the API's shape
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication required."}
+
+
+def test_a_signed_in_browser_still_needs_its_csrf_token(roles, project):
+    # given a CSCO's browser session without the CSRF token
+    client = roles.session(CSO_PHUKET, enforce_csrf_checks=True)
+    # when it edits its own project through the API
+    response = patch(client, project, {"version": project.version, "title": "Forged"})
+    # then the CSRF check refuses it and nothing changes
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert project.title == "Patong drainage"
+
+
+# --- every answer under /api/ is JSON ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/projects/", "/api/v1/cities/phuket/"])
+def test_an_address_the_api_does_not_have_is_a_json_404(client, network, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("put", "/api/v1/projects/1", "GET, PATCH"),
+        ("delete", "/api/v1/cities/phuket", "GET, PATCH"),
+        ("post", "/api/v1/health", "GET"),
+    ],
+)
+def test_a_method_the_address_does_not_take_is_a_json_405_with_allow(
+    client, network, method, path, allowed
+):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) == set(allowed.split(", "))
+    takes = response["Allow"]
+    assert response.json() == {"detail": f"Method not allowed: this address takes {takes}."}
+
+
+# --- HEAD --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/projects/", "/cities/phuket/", "/api/v1/health", "/api/v1/cities", "/data/"]
+)
+def test_head_is_answered_as_get_without_the_body(client, network, path):
+    got = client.get(path)
+    head = client.head(path)
+    assert got.status_code == head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Type"] == got["Content-Type"]
+    assert int(head["Content-Length"]) == len(got.content)
+
+
+def test_head_writes_nothing_where_post_would(roles, project):
+    # given a form that takes GET and POST
+    mark = AuditMark()
+    response = roles.session(CSO_PHUKET).head(f"/projects/{project.pk}/edit/")
+    # then HEAD reads it as GET does, and no entry is written
+    assert response.status_code == 200 and response.content == b""
+    assert mark.entries() == []
+
+
+# --- types are not guessed ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("progress", {"physical_pct": True, "financial_pct": 0}, "physical_pct"),
+        ("progress", {"physical_pct": 10, "financial_pct": False}, "financial_pct"),
+        ("readiness", {"answers": {"problem_definition": "yes"}}, "answers"),
+        ("readiness", {"answers": {"problem_definition": 1}}, "answers"),
+    ],
+)
+def test_a_boolean_for_a_number_or_text_for_a_boolean_is_a_422(roles, project, path, body, field):
+    client = roles.bearer(CSO_PHUKET)
+    mark = AuditMark()
+    response = client.post(
+        f"/api/v1/projects/{project.pk}/{path}", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert field in json.dumps(response.json()["detail"])
+    assert mark.entries() == []
+
+
+def test_a_version_given_as_true_is_a_422_not_version_1(roles, project):
+    response = patch(roles.bearer(CSO_PHUKET), project, {"version": True, "title": "x"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "version"
+
+
+def test_true_and_false_still_answer_a_yes_or_no(roles, project):
+    response = roles.bearer(CSO_PHUKET).post(
+        f"/api/v1/projects/{project.pk}/readiness",
+        json.dumps({"answers": {"problem_definition": True}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+
+
+# --- text of which nothing shows, contacts, countries -------------------------------------
+
+
+@pytest.mark.parametrize("title", ["\u200b", " \u202e ", "\u2060\u00a0"])
+def test_a_title_of_which_nothing_shows_is_no_title(roles, project, title):
+    response = patch(
+        roles.bearer(CSO_PHUKET), project, {"version": project.version, "title": title}
+    )
+    assert response.status_code == 422
+    project.refresh_from_db()
+    assert project.title == "Patong drainage"
+
+
+def test_a_contact_needs_a_real_address_and_an_empty_one_is_left_out(roles, project):
+    client = roles.bearer(CSO_PHUKET)
+    bad = patch(
+        client, project, {"version": project.version, "contacts": [{"name": "A", "email": "nope"}]}
+    )
+    assert bad.status_code == 422
+    assert "is not an e-mail address" in json.dumps(bad.json())
+    contacts = [{"name": "Somchai", "email": "somchai@phuket.go.th"}, {"name": " ", "email": ""}]
+    good = patch(client, project, {"version": project.version, "contacts": contacts})
+    assert good.status_code == 200, good.content
+    assert good.json()["contacts"] == [
+        {"name": "Somchai", "role": "", "email": "somchai@phuket.go.th"}
+    ]
+
+
+def test_a_headquarters_country_is_a_real_country_code(roles, adb):
+    client = roles.bearer("partner_adb")
+    url = f"/api/v1/organisations/{adb.slug}"
+
+    def send(code):
+        body = {"version": adb.version, "headquarters_country": code}
+        return client.patch(url, json.dumps(body), content_type="application/json")
+
+    assert send("ZZ").status_code == 422
+    adb.refresh_from_db()
+    assert adb.headquarters_country != "ZZ"
+    assert send("jp").status_code == 200
+    adb.refresh_from_db()
+    assert adb.headquarters_country == "JP"
+
+
+# --- an edit of nothing --------------------------------------------------------------------
+
+
+def test_a_patch_that_changes_nothing_keeps_the_version_and_writes_no_entry(roles, project):
+    client = roles.bearer(CSO_PHUKET)
+    mark = AuditMark()
+    for body in ({}, {"title": "Patong drainage"}, {"focus_areas": ["safety-security"]}):
+        response = patch(client, project, {"version": project.version, **body})
+        assert response.status_code == 200, response.content
+        assert response.json()["version"] == project.version
+    assert mark.entries() == []
+    # and a real change still counts
+    response = patch(client, project, {"version": project.version, "title": "Patong canals"})
+    assert response.json()["version"] == project.version + 1
+    assert mark.actions() == ["plans.project.updated"]
+
+
+def test_a_plan_patch_that_changes_nothing_keeps_the_version(roles):
+    client = roles.bearer(CSO_PHUKET)
+    created = client.post(
+        "/api/v1/action-plans",
+        json.dumps(
+            {"city": "phuket", "title": "Phuket plan", "period_start": 2025, "period_end": 2030}
+        ),
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    plan = created.json()
+    url = f"/api/v1/action-plans/{plan['id']}"
+    same = {"version": plan["version"], "title": "Phuket plan"}
+    response = client.patch(url, json.dumps(same), content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == plan["version"]
+
+
+# --- where a refused filter is -------------------------------------------------------------
+
+
+def test_a_refused_query_filter_is_located_in_the_query(client, network):
+    response = client.get("/api/v1/search", {"q": "flood", "country": "zz-unknown"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "country"]
+
+
+# --- a form's action opened as a page -------------------------------------------------------
+
+
+def test_a_form_s_action_opened_in_the_browser_is_a_page_with_the_way_back(roles):
+    # given the address that marks the notifications read, which takes POST only
+    client = roles.session(CSO_PHUKET)
+    response = client.get("/accounts/notifications/read/")
+    # then the page says what the address is for, and links back to its page
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    text = response.content.decode()
+    assert "This address receives a form sent from its page." in text
+    assert 'href="/accounts/notifications/"' in text
