@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from urllib.parse import urlsplit
 
 import openpyxl
@@ -159,7 +160,8 @@ def test_projects_export_imports_again_into_another_city(client, projects, secre
     taken in Phuket already, so the check runs against another city)."""
 
     data = client.get("/data/projects.csv").content.decode("utf-8-sig")
-    data = data.replace("\r\nphuket,", "\r\nhanoi,").encode("utf-8-sig")
+    assert data.startswith("id,city,")  # the id first, which the import reads past
+    data = re.sub(r"\r\n(\d+),phuket,", r"\r\n\1,hanoi,", data).encode("utf-8-sig")
     table = read_table(data)
     checker = RowChecker(secretariat, table)
     checked, errors = checker.check(*table.rows[0])
@@ -221,3 +223,18 @@ def test_sample_data_is_flagged_per_dataset(client, projects, secretariat, text)
     organisations = page.split('id="organisations"', 1)[1].split("</li>", 1)[0]
     assert "includes sample data" in organisations
     assert "includes sample data" not in page.split('id="projects"', 1)[1].split("</h3>", 1)[0]
+
+
+def test_a_project_row_names_its_project_so_the_datasets_join(client, projects):
+    # given the public project (and a draft, which no file holds)
+    public = projects[0]
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/data/projects.csv").content.decode("utf-8-sig")))
+    )
+    # then its row carries its id, which opens its page and joins the disclosure dataset
+    assert [row["id"] for row in rows] == [str(public.pk)]
+    assert client.get(f"/projects/{rows[0]['id']}/").status_code == 200
+    disclosure = client.get("/data/project-disclosure.csv").content.decode("utf-8-sig")
+    assert {row["project_id"] for row in csv.DictReader(io.StringIO(disclosure))} == {rows[0]["id"]}
+    # and the JSON has it too
+    assert [item["id"] for item in client.get("/data/projects.json").json()["items"]] == [public.pk]

@@ -224,7 +224,9 @@ def test_every_xlsx_carries_the_data_dictionary_sheet(client, published):
     assert "budget_currency" in about["budget_amount"][3]
     assert "preparation: Preparation" in about["status"][4].splitlines()
     assert "cities" in about["city"][4]  # a foreign key names the dataset it points into
-    assert about["description"][2] == str(dictionary.PROJECTS.fields[2].description)
+    description = next(f for f in dictionary.PROJECTS.fields if f.name == "description")
+    assert about["description"][2] == str(description.description)
+    assert about["id"][1] == "integer"  # the project's number, first
     # and every other workbook has its own
     for item in catalogue.datasets():
         book = openpyxl.load_workbook(io.BytesIO(client.get(f"/data/{item.key}.xlsx").content))

@@ -191,85 +191,98 @@ def _currency_of(column: str) -> Any:
 
 
 PROJECTS = Schema(
-    fields_in_order(
-        COLUMN_NAMES,
-        [
-            _city(required=True),
-            Field("title", "string", _("The project's title."), required=True),
-            Field("description", "string", _("What the project does."), required=True),
-            _code_list(
-                "focus_areas",
-                _("The ASCF development focus areas the project serves."),
-                focus_area_codes,
+    (
+        Field(
+            "id",
+            "integer",
+            _(
+                "The project's number on the platform: its page is /projects/<id>/, its API "
+                "record /api/v1/projects/<id>, and the other datasets name it project_id. The "
+                "import of projects ignores it (its other columns are the import template's)."
             ),
-            Field(
-                "status",
-                "string",
-                _("The project's stage, an OC4IDS 0.9.5 projectStatus code."),
-                codes=codelist(codelists.PROJECT_STATUS),
-                required=True,
-            ),
-            Field(
-                "budget_amount",
-                "number",
-                _("The project's total budget, two decimals."),
-                unit=_currency_of("budget_currency"),
-            ),
-            Field(
-                "budget_currency",
-                "string",
-                _("The budget's currency, an ISO 4217 code (OC4IDS currency codelist)."),
-                codes=codelist(codelists.CURRENCY),
-            ),
-            Field(
-                "funding_secured",
-                "number",
-                _("The part of the budget already funded; at most the budget."),
-                unit=_currency_of("budget_currency"),
-            ),
-            _code_list(
-                "outcomes",
-                _("The ASCF strategic outcomes the project contributes to."),
-                outcome_codes,
-            ),
-            _code_list(
-                "sdg_targets",
-                _("The targets of Sustainable Development Goal 11 the project addresses."),
-                sdg11_codes,
-            ),
-            Field(
-                "project_type",
-                "string",
-                _("What kind of works, an OC4IDS 0.9.5 projectType code."),
-                codes=codelist(codelists.PROJECT_TYPE),
-            ),
-            _code_list(
-                "sectors",
-                _("The project's sectors, OC4IDS 0.9.5 projectSector codes."),
-                codelist(codelists.PROJECT_SECTOR),
-            ),
-            _code_list(
-                "financing_sought",
-                _("The kinds of financing the city seeks for the project."),
-                choices(FinancingInstrument),
-            ),
-            Field("period_start", "date", _("When the project starts or started.")),
-            Field("period_end", "date", _("When the project ends or is planned to end.")),
-            Field("location_description", "string", _("Where the works are, in words.")),
-            Field(
-                "lat",
-                "number",
-                _("Latitude (WGS 84) of the project's first location."),
-                unit=DEGREES,
-            ),
-            Field(
-                "lon",
-                "number",
-                _("Longitude (WGS 84) of the project's first location."),
-                unit=DEGREES,
-            ),
-        ],
+            required=True,
+        ),
+        *fields_in_order(
+            COLUMN_NAMES,
+            [
+                _city(required=True),
+                Field("title", "string", _("The project's title."), required=True),
+                Field("description", "string", _("What the project does."), required=True),
+                _code_list(
+                    "focus_areas",
+                    _("The ASCF development focus areas the project serves."),
+                    focus_area_codes,
+                ),
+                Field(
+                    "status",
+                    "string",
+                    _("The project's stage, an OC4IDS 0.9.5 projectStatus code."),
+                    codes=codelist(codelists.PROJECT_STATUS),
+                    required=True,
+                ),
+                Field(
+                    "budget_amount",
+                    "number",
+                    _("The project's total budget, two decimals."),
+                    unit=_currency_of("budget_currency"),
+                ),
+                Field(
+                    "budget_currency",
+                    "string",
+                    _("The budget's currency, an ISO 4217 code (OC4IDS currency codelist)."),
+                    codes=codelist(codelists.CURRENCY),
+                ),
+                Field(
+                    "funding_secured",
+                    "number",
+                    _("The part of the budget already funded; at most the budget."),
+                    unit=_currency_of("budget_currency"),
+                ),
+                _code_list(
+                    "outcomes",
+                    _("The ASCF strategic outcomes the project contributes to."),
+                    outcome_codes,
+                ),
+                _code_list(
+                    "sdg_targets",
+                    _("The targets of Sustainable Development Goal 11 the project addresses."),
+                    sdg11_codes,
+                ),
+                Field(
+                    "project_type",
+                    "string",
+                    _("What kind of works, an OC4IDS 0.9.5 projectType code."),
+                    codes=codelist(codelists.PROJECT_TYPE),
+                ),
+                _code_list(
+                    "sectors",
+                    _("The project's sectors, OC4IDS 0.9.5 projectSector codes."),
+                    codelist(codelists.PROJECT_SECTOR),
+                ),
+                _code_list(
+                    "financing_sought",
+                    _("The kinds of financing the city seeks for the project."),
+                    choices(FinancingInstrument),
+                ),
+                Field("period_start", "date", _("When the project starts or started.")),
+                Field("period_end", "date", _("When the project ends or is planned to end.")),
+                Field("location_description", "string", _("Where the works are, in words.")),
+                Field(
+                    "lat",
+                    "number",
+                    _("Latitude (WGS 84) of the project's first location."),
+                    unit=DEGREES,
+                ),
+                Field(
+                    "lon",
+                    "number",
+                    _("Longitude (WGS 84) of the project's first location."),
+                    unit=DEGREES,
+                ),
+            ],
+        ),
     ),
+    primary_key=("id",),
     foreign_keys=(_to_cities(),),
 )
 
@@ -487,7 +500,7 @@ PROJECT_DISCLOSURE = Schema(
         Field(
             "project_id",
             "integer",
-            _("The project's number on the platform (as in the projects dataset's links)."),
+            _("The project's number on the platform: the projects dataset's id."),
             required=True,
         ),
         _city(required=True),
@@ -527,7 +540,11 @@ PROJECT_DISCLOSURE = Schema(
         ),
     ),
     primary_key=("project_id", "stage"),
-    foreign_keys=(_to_cities(), _to_states("country")),
+    foreign_keys=(
+        ForeignKey("project_id", "projects", "id"),
+        _to_cities(),
+        _to_states("country"),
+    ),
 )
 
 # Keyed as the catalogue's datasets.

@@ -159,7 +159,8 @@ def _codes_by_project(relation, projects: QuerySet, code_path: str) -> dict[int,
 
 
 def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -> list[Any]:
-    """A project in the import template's columns (``imports.COLUMN_NAMES``), as text."""
+    """A project: its id, then the import template's columns (``imports.COLUMN_NAMES``) as
+    text — a downloaded file imports again (the import ignores the id)."""
     locations = values["locations"] or []
     location = locations[0] if locations else {}
     start, end = values["period_start"], values["period_end"]
@@ -183,7 +184,7 @@ def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -
         "lat": "" if location.get("lat") is None else str(location["lat"]),
         "lon": "" if location.get("lon") is None else str(location["lon"]),
     }
-    return [row[name] for name in COLUMN_NAMES]
+    return [values["id"], *(row[name] for name in COLUMN_NAMES)]
 
 
 def projects_table() -> Table:
@@ -192,8 +193,8 @@ def projects_table() -> Table:
 
 
 def project_rows_by_id() -> list[tuple[int, list[Any]]]:
-    """The projects table's rows, each with its project's id (the CSV has no id column: the
-    dated releases need it to tell a changed project from a removed one and an added one)."""
+    """The projects table's rows, each with its project's id (the dated releases key each
+    row by it, to tell a changed project from a removed one and an added one)."""
     projects = public_projects()
     areas = _codes_by_project(Project.focus_areas, projects, "focusarea__code")
     outcomes = _codes_by_project(Project.outcomes, projects, "outcome__code")

@@ -52,6 +52,8 @@ class Layout:
     required: tuple[str, ...]
     no_rows: Any  # lazy translation
     too_many_rows: Any  # lazy translation, with %(limit)s
+    # columns read past, not refused: what the platform's own download adds (a project's id)
+    ignored: tuple[str, ...] = ()
 
 
 PROJECTS = Layout(
@@ -59,6 +61,7 @@ PROJECTS = Layout(
     tuple(REQUIRED_COLUMNS),
     gettext_lazy("The file has a header but no project rows."),
     gettext_lazy("The file has more than %(limit)s project rows: split it into smaller files."),
+    ignored=("id",),  # /data/projects.csv's first column: a downloaded file imports again
 )
 
 
@@ -115,7 +118,7 @@ def _checked_header(raw: Iterable[Any], layout: Layout) -> tuple[list[str], list
     names, positions = [], []
     for index, value in enumerate(raw):
         name = _header_name(value)
-        if name:
+        if name and name not in layout.ignored:
             names.append(name)
             positions.append(index)
     if not names:
