@@ -878,3 +878,33 @@ def test_a_project_page_names_its_ascf_links_in_the_reader_s_language(client, pr
     assert thai != "Safety & Security"
     assert f"<dd>{escape(thai)}</dd>" in page
     assert "Safety &amp; Security" not in page
+
+
+def test_an_uploaded_feasibility_study_is_ticked_in_the_checklist_to_confirm(roles, projects, text):
+    # given the Phuket draft assessed without its feasibility study (a gap on its page)
+    project = projects["phuket_draft"]
+    csco = roles.session("cso_phuket")
+    url = f"/projects/{project.pk}/readiness/"
+    csco.post(url, {code: "on" for code in CHECKLIST if code != "feasibility_study"})
+    assert "A document on file shows it done" not in text(csco.get(f"/projects/{project.pk}/"))
+
+    # when its CSCO uploads the study
+    assert _upload(csco, project, PDF).status_code == 302
+
+    # then the project page says the gap may be closed, and links the checklist
+    page = csco.get(f"/projects/{project.pk}/").content.decode()
+    assert "A document on file shows it done:" in page
+    assert f'href="{url}">confirm it in the readiness checklist' in page
+    # and the checklist shows the study on file, ticked, and says to save
+    form = the_form(csco.get(url), having="feasibility_study")
+    assert form.data()["feasibility_study"] == "on"
+    shown = text(csco.get(url))
+    assert "On file: Feasibility study, final report (Feasibility study)" in shown
+    assert "A document on file shows one more item done" in shown
+    # nothing counts until it is saved
+    project.refresh_from_db()
+    assert project.readiness_score < 100
+    assert csco.post(url, form.data()).status_code == 302
+    project.refresh_from_db()
+    assert project.readiness_score == 100
+    assert "A document on file shows" not in text(csco.get(url))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.utils.translation import gettext
@@ -19,6 +21,7 @@ class Item:
     label: str
     next_step: str
     critical: bool
+    evidence: tuple[str, ...] = ()  # documentType codes of the documents that show it done
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,21 @@ def items() -> tuple[Item, ...]:
             gettext(i["label"]),
             gettext(i["next_step"]),
             bool(i.get("critical", False)),
+            tuple(i.get("evidence", ())),
         )
         for i in _checklist()["items"]
     )
+
+
+def on_file(documents: Iterable[Any]) -> dict[str, list[Any]]:
+    """The checklist items that documents on file show done: item code → those documents
+    (by their OC4IDS ``document_type``, as the checklist's ``evidence`` names them)."""
+    found: dict[str, list[Any]] = {}
+    for item in items():
+        shown = [doc for doc in documents if doc.document_type in item.evidence]
+        if shown:
+            found[item.code] = shown
+    return found
 
 
 def dimensions() -> dict[str, str]:

@@ -166,18 +166,21 @@ class ProjectForm(RecordForm):
 
 
 class ReadinessForm(forms.Form):
-    """The bankability checklist: one checkbox per item, grouped by dimension."""
+    """The bankability checklist: one checkbox per item, grouped by dimension, each with the
+    project's documents on file that show it done (``on_file``: ``readiness.on_file``)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, on_file: dict[str, list] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.on_file = on_file or {}
         for item in readiness.items():
             self.fields[item.code] = forms.BooleanField(label=item.label, required=False)
 
-    def groups(self) -> list[tuple[str, list[tuple[forms.BoundField, readiness.Item]]]]:
+    def groups(self) -> list[tuple[str, list[tuple[forms.BoundField, readiness.Item, list]]]]:
         names = readiness.dimensions()
         grouped: dict[str, list] = {code: [] for code in names}
         for item in readiness.items():
-            grouped.setdefault(item.dimension, []).append((self[item.code], item))
+            row = (self[item.code], item, self.on_file.get(item.code, []))
+            grouped.setdefault(item.dimension, []).append(row)
         return [(names.get(code, code), rows) for code, rows in grouped.items() if rows]
 
     def answers(self) -> dict[str, bool]:

@@ -103,6 +103,7 @@ def _readiness_result(answers: dict[str, bool]) -> dict:
 )
 def project_readiness(request, project, can_assess: bool):
     latest = latest_assessment(project)
+    on_file = readiness.on_file(project.documents.all())
     status = 200
     if request.method == "GET" and request.htmx and request.GET.get("preview"):
         form = ReadinessForm(request.GET)
@@ -117,7 +118,7 @@ def project_readiness(request, project, can_assess: bool):
             },
         )
     if request.method == "POST":
-        form = ReadinessForm(request.POST)
+        form = ReadinessForm(request.POST, on_file=on_file)
         try:
             assessment = readiness_assess(
                 actor=request.user, project=project, answers=form.answers()
@@ -134,7 +135,11 @@ def project_readiness(request, project, can_assess: bool):
             return HttpResponseRedirect(reverse("project-readiness", args=[project.pk]) + "#result")
         result = _readiness_result(form.answers())
     else:
-        form = ReadinessForm(initial=latest.answers if latest else {})
+        # an item a document on file shows done starts ticked, for the officer to confirm
+        ticked = {code: True for code in on_file if can_assess}
+        form = ReadinessForm(
+            initial={**(latest.answers if latest else {}), **ticked}, on_file=on_file
+        )
         result = (
             {"score": latest.score, "level": latest.level, "gaps": gaps(latest.missing)}
             if latest
@@ -153,6 +158,10 @@ def project_readiness(request, project, can_assess: bool):
             "can_assess": can_assess,
             "level_rules": level_rules(),
             "preview": False,
+            "on_file": on_file,
+            "unsaved_evidence": [
+                code for code in on_file if not (latest and latest.answers.get(code))
+            ],
         },
         status=status,
     )

@@ -16,7 +16,7 @@ from ascn.core import display, formats, sources, translations
 from ascn.core.views import Sent, filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
 from ascn.network.models import City
-from ascn.plans import charts, codelists, disclosure, money, queries
+from ascn.plans import charts, codelists, disclosure, money, queries, readiness
 from ascn.plans.forms import NATIONAL_CURRENCY, ProjectFilterForm, ProjectForm
 from ascn.plans.models import (
     FinancingInstrument,
@@ -139,6 +139,7 @@ def _project_context(request, project: Project) -> dict:
     latest = latest_assessment(project)
     updates = list(project.progress_updates.all())
     milestones = list(project.milestones.all())
+    documents = list(project.documents.all())
     today = dt.date.today()
     milestone_status = codelists.labels(codelists.MILESTONE_STATUS)
     milestone_codes = codelists.labels(codelists.MILESTONE_CODE)
@@ -189,6 +190,8 @@ def _project_context(request, project: Project) -> dict:
         "sources": sources.shown(project.sources, Project),
         "assessment": latest,
         "next_steps": gaps(latest.missing) if latest else [],
+        # a gap a document on file may close: the page says so (the checklist ticks it)
+        "on_file": readiness.on_file(documents) if latest and latest.missing else {},
         "milestones": [
             {
                 "milestone": m,
@@ -205,7 +208,7 @@ def _project_context(request, project: Project) -> dict:
         "chart_svg": mark_safe(chart_svg),
         "documents": [
             {"document": d, "type_title": document_types.get(d.document_type, "")}
-            for d in project.documents.all()
+            for d in documents
         ],
         "contacts": project.contacts if user.is_authenticated else None,
         "disclosure": disclosure.loaded(project),
