@@ -908,3 +908,23 @@ def test_an_uploaded_feasibility_study_is_ticked_in_the_checklist_to_confirm(rol
     project.refresh_from_db()
     assert project.readiness_score == 100
     assert "A document on file shows" not in text(csco.get(url))
+
+
+def test_a_return_without_a_comment_opens_at_the_comment_with_its_error(roles, plans):
+    # given a submitted plan on its National Representative's page
+    plan = plan_transition(
+        actor=roles.user("cso_phuket"), plan=plans["phuket"], action="submit", version=1
+    )
+    nr = roles.session("nr_th")
+    back = the_form(nr.get(f"/plans/{plan.pk}/"), having="action", value="return")
+    # when she presses "Return" without saying what must change
+    response = nr.post(f"/plans/{plan.pk}/", back.data(comment=""))
+    # then nothing happens to the plan, and the page opens at the comment (the browser
+    # scrolls to the autofocus), marked invalid — not at its top with the error out of sight
+    assert response.status_code == 422
+    page = response.content.decode()
+    comment = re.search(r"<textarea[^>]*name=\"comment\"[^>]*>", page).group(0)
+    assert "autofocus" in comment and 'aria-invalid="true"' in comment
+    assert page.count("autofocus") == 1
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED

@@ -24,7 +24,9 @@ from ascn.plans.forms.choices import city_choices
 
 class AccessibleFormMixin:
     """Marks invalid fields with ``aria-invalid`` and points them at their error message
-    (``<id>_error``, rendered by ``components/field.html``)."""
+    (``<id>_error``, rendered by ``components/field.html``); the first invalid field that
+    shows takes ``autofocus``, so the page sent back opens at the problem — a form low on a
+    long page (returning a plan) would otherwise reload at the top, its error out of sight."""
 
     def add_error(self, field, error):
         super().add_error(field, error)
@@ -37,6 +39,12 @@ class AccessibleFormMixin:
                 if self.fields[name].help_text:
                     described.append(f"{bound.auto_id}_helptext")
                 attrs["aria-describedby"] = " ".join(described)
+        shown = [n for n, f in self.fields.items() if n in self.errors and not f.widget.is_hidden]
+        for name, form_field in self.fields.items():
+            if name == (shown[0] if shown else None):
+                form_field.widget.attrs["autofocus"] = True
+            else:
+                form_field.widget.attrs.pop("autofocus", None)
 
 
 @contextlib.contextmanager
