@@ -12,7 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ascn.agreements.models import Agreement
 from ascn.agreements.services import agreement_create, agreement_update
+from ascn.core.errors import InvalidInput
 from ascn.core.models import AuditEntry
+from ascn.meetings.services import meeting_create
 from tests import factories
 from tests.roles import CSO_PHUKET, PARTNER_ADB, SECRETARIAT
 
@@ -360,3 +362,43 @@ def test_the_api_moves_the_status_as_the_table_allows(roles):
     assert signed.json()["signed_date"] == "2026-02-02"
     entry = AuditEntry.objects.filter(action="agreements.agreement.transitioned").get()
     assert entry.actor == roles.user(SECRETARIAT)
+
+
+def test_an_agreement_signed_at_a_meeting_is_signed_on_one_of_its_days(roles):
+    # given a two-day meeting known to the day
+    secretariat = roles.user(SECRETARIAT)
+    meeting = meeting_create(
+        actor=secretariat,
+        values={
+            "title": "ASCN workshop",
+            "kind": "workshop",
+            "start_date": dt.date(2025, 3, 4),
+            "end_date": dt.date(2025, 3, 5),
+        },
+    )
+    # then a signing date before it is refused, and nothing is written
+    with pytest.raises(InvalidInput) as refused:
+        _agreement(secretariat, meeting=meeting, status="signed", signed_date=dt.date(2025, 3, 3))
+    assert refused.value.field == "signed_date"
+    assert "4–5 Mar 2025" in refused.value.message
+    assert not Agreement.objects.filter(title="Water twinning").exists()
+    # and its second day is accepted; moving the date after the meeting is refused too
+    signed = _agreement(
+        secretariat, meeting=meeting, status="signed", signed_date=dt.date(2025, 3, 5)
+    )
+    with pytest.raises(InvalidInput):
+        agreement_update(
+            actor=secretariat,
+            agreement=signed,
+            version=signed.version,
+            signed_date=dt.date(2025, 3, 9),
+        )
+    # a date known only to the month is not compared with the days
+    monthly = _agreement(
+        secretariat,
+        meeting=meeting,
+        status="signed",
+        signed_date=dt.date(2025, 3, 1),
+        signed_date_precision="month",
+    )
+    assert monthly.meeting == meeting

@@ -170,6 +170,7 @@ def agreement_create(
         raise InvalidInput(_("An agreement with this slug exists."), field="slug")
     if status != S.DRAFT and agreement.signed_date is None:
         raise InvalidInput(_("A signed agreement has a signing date."), field="signed_date")
+    _signed_during_its_meeting(agreement)
     validate(agreement)
     agreement.save()
     _write_parties(agreement, cleaned_parties)
@@ -179,6 +180,25 @@ def agreement_create(
         actor, "agreements.agreement.created", agreement, audit.diff({}, _snapshot(agreement))
     )
     return agreement
+
+
+def _signed_during_its_meeting(agreement: Agreement) -> None:
+    """An agreement signed at a meeting is signed on one of its days (when both dates are
+    known to the day): a date before the meeting, or after it, is a typing error."""
+    meeting, signed = agreement.meeting, agreement.signed_date
+    if meeting is None or signed is None:
+        return
+    if not agreement.signed_date_precision == meeting.date_precision == Precision.DAY:
+        return
+    if not meeting.start_date <= signed <= meeting.last_day:
+        raise InvalidInput(
+            _(
+                "It was signed at %(meeting)s, held %(dates)s: its signing date is one of the "
+                "meeting's days. Leave the meeting out if it was signed elsewhere."
+            )
+            % {"meeting": meeting.title, "dates": meeting.dates_display},
+            field="signed_date",
+        )
 
 
 @transaction.atomic
@@ -201,6 +221,7 @@ def agreement_update(
         setattr(agreement, key, value)
     if agreement.status != S.DRAFT and agreement.signed_date is None:
         raise InvalidInput(_("A signed agreement has a signing date."), field="signed_date")
+    _signed_during_its_meeting(agreement)
     cleaned_parties = _clean_parties(parties) if parties is not None else None
     validate(agreement)
     if cleaned_parties is not None:
