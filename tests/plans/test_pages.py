@@ -878,6 +878,10 @@ def test_a_project_page_names_its_ascf_links_in_the_reader_s_language(client, pr
     assert thai != "Safety & Security"
     assert f"<dd>{escape(thai)}</dd>" in page
     assert "Safety &amp; Security" not in page
+    # and so is its member state (Viet Nam)
+    with translation.override("th"):
+        assert gettext("Viet Nam") == "เวียดนาม"
+    assert "</a>, เวียดนาม</p>" in page and "Viet Nam" not in page
 
 
 def test_an_uploaded_feasibility_study_is_ticked_in_the_checklist_to_confirm(roles, projects, text):

@@ -195,6 +195,10 @@ def label_modules() -> dict[Path, str]:
     )
     items = framework["outcomes"] + framework["focus_areas"]
     texts = [item["name"] for item in items] + [item.get("description", "") for item in items]
+    states = yaml.safe_load(
+        (_APP_DIR / "network" / "seed" / "member_states.yaml").read_text(encoding="utf-8")
+    )
+    texts += [state["name"] for state in states]
     readiness = yaml.safe_load(
         (_APP_DIR / "plans" / "data" / "readiness.yaml").read_text(encoding="utf-8")
     )
@@ -224,7 +228,8 @@ def label_modules() -> dict[Path, str]:
             titles,
         ),
         _APP_DIR / "network" / "framework_labels.py": _module(
-            "The ASEAN Smart Cities Framework's names and descriptions, for the catalogues.",
+            "The ASEAN Smart Cities Framework's names and descriptions and the member states' "
+            "names, for the catalogues.",
             texts,
         ),
     }

@@ -1,4 +1,4 @@
-"""The ASEAN Smart Cities Framework's names and descriptions, for the catalogues.
+"""The ASEAN Smart Cities Framework's names and descriptions and the member states' names, for the catalogues.
 Written by ``scripts/catalogue.py labels``; do not edit by hand."""
 
 from django.utils.translation import gettext_noop
@@ -30,4 +30,15 @@ LABELS = [
     gettext_noop(
         "Enterprise, innovation ecosystems, digital economy and skills for future industries."
     ),
+    gettext_noop("Brunei Darussalam"),
+    gettext_noop("Cambodia"),
+    gettext_noop("Indonesia"),
+    gettext_noop("Lao PDR"),
+    gettext_noop("Malaysia"),
+    gettext_noop("Myanmar"),
+    gettext_noop("Philippines"),
+    gettext_noop("Singapore"),
+    gettext_noop("Thailand"),
+    gettext_noop("Viet Nam"),
+    gettext_noop("Timor-Leste"),
 ]

@@ -123,6 +123,12 @@ class MemberState(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (``framework_labels.py`` puts the member states'
+        names in the catalogues); ``name`` stays the English one, as the data files hold it."""
+        return gettext(self.name)
+
     def get_absolute_url(self) -> str:
         return reverse("member-state-detail", args=[self.code.lower()])
 

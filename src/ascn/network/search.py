@@ -107,5 +107,9 @@ register(
         },
     )
 )
-register_facet_labels("country", lambda: dict(MemberState.objects.values_list("code", "name")))
-register_facet_labels("focus_area", lambda: dict(FocusArea.objects.values_list("code", "name")))
+register_facet_labels(
+    "country", lambda: {s.code: s.label for s in MemberState.objects.only("code", "name")}
+)
+register_facet_labels(
+    "focus_area", lambda: {a.code: a.label for a in FocusArea.objects.only("code", "name")}
+)
