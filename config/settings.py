@@ -75,7 +75,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ascn.core.middleware.RequestIdMiddleware",
-    "ascn.core.middleware.ErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # before anything reads the body (the CSRF check reads a form's)
@@ -94,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # innermost: the answers it writes (JSON 404/405, the 405 page) still pass every
+    # middleware above on their way out (CSRF cookie, Vary, X-Frame-Options, messages)
+    "ascn.core.middleware.ErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ascn.agreements.models import Agreement
-from ascn.agreements.services import agreement_create, agreement_update
+from ascn.agreements.services import agreement_create, agreement_transition, agreement_update
 from ascn.core.errors import InvalidInput
 from ascn.core.models import AuditEntry
 from ascn.meetings.services import meeting_create
@@ -392,6 +392,16 @@ def test_an_agreement_signed_at_a_meeting_is_signed_on_one_of_its_days(roles):
             agreement=signed,
             version=signed.version,
             signed_date=dt.date(2025, 3, 9),
+        )
+    # nor can signing a draft give it a date outside the meeting
+    draft = _agreement(secretariat, meeting=meeting)
+    with pytest.raises(InvalidInput):
+        agreement_transition(
+            actor=secretariat,
+            agreement=draft,
+            to="signed",
+            version=draft.version,
+            signed_date=dt.date(2024, 3, 4),
         )
     # a date known only to the month is not compared with the days
     monthly = _agreement(

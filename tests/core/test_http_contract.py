@@ -8,9 +8,10 @@ import json
 
 import pytest
 
+from ascn.accounts.services import user_create
 from ascn.plans.models import Project
 from tests import factories
-from tests.roles import CSO_PHUKET, AuditMark
+from tests.roles import CSO_PHUKET, SECRETARIAT, AuditMark
 
 pytest_plugins = ["tests.roles"]
 
@@ -247,3 +248,31 @@ def test_a_form_s_action_opened_in_the_browser_is_a_page_with_the_way_back(roles
     text = response.content.decode()
     assert "This address receives a form sent from its page." in text
     assert 'href="/accounts/notifications/"' in text
+
+
+def test_a_list_of_numbers_refuses_true_and_false(roles):
+    # given the Secretariat recording an agreement whose projects are given by number
+    client = roles.bearer(SECRETARIAT)
+    body = {
+        "title": "Water twinning",
+        "parties": [{"name": "City of Alpha"}, {"name": "Beta Utilities"}],
+        "projects": [True],
+    }
+    # then [true] is not project number 1
+    response = client.post("/api/v1/agreements", json.dumps(body), content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert "projects" in json.dumps(response.json()["detail"])
+
+
+def test_a_password_of_spaces_is_kept_as_typed(client, db):
+    # given an account whose password is eight spaces (Django's rules allow it)
+    user_create(actor=None, email="spaces@example.org", password=" " * 8, full_name="Spaces")
+    # when it asks for a token with that password
+    response = client.post(
+        "/api/v1/auth/token",
+        json.dumps({"email": "spaces@example.org", "password": " " * 8}),
+        content_type="application/json",
+    )
+    # then the password is checked as typed, not emptied as blank text
+    assert response.status_code == 201, response.content
+    assert response.json()["token"]

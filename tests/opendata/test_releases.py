@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import hashlib
 import io
 import json
@@ -17,6 +18,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.models import AuditEntry
 from ascn.opendata import catalogue
 from ascn.opendata.models import Release, ReleaseContent
+from ascn.opendata.releases import Changes, Snapshot, compare
 from ascn.opendata.services import release_make
 from ascn.opendata.tasks import snapshot_open_data
 from ascn.plans.services import progress_add, project_update
@@ -314,3 +316,18 @@ def test_the_list_page_reads_a_bounded_number_of_queries(get_bounded, projects):
         release_make(actor=None, date=dt.date(2026, 5, day))
     response = get_bounded("/data/releases/", max_queries=12)
     assert "10 May 2026" in response.content.decode()
+
+
+@pytest.mark.db_independent
+def test_a_column_the_dataset_gained_is_not_a_change_of_every_row():
+    # given a release of projects before they carried their id, and today's with it
+    before = ReleaseContent(
+        digest="before",
+        csv_gz=gzip.compress(b"city,title\r\nphuket,Drainage\r\nhanoi,Lighting\r\n"),
+        keys_gz=gzip.compress(b'["7", "9"]'),
+    )
+    now = Snapshot(
+        "projects", b"id,city,title\r\n7,phuket,Drainage\r\n9,hanoi,Lamps\r\n", ["7", "9"]
+    )
+    # then only the row whose cells changed is counted as changed
+    assert compare(now, before) == Changes(added=0, changed=1, removed=0)

@@ -912,6 +912,12 @@ def test_an_uploaded_feasibility_study_is_ticked_in_the_checklist_to_confirm(rol
     project.refresh_from_db()
     assert project.readiness_score == 100
     assert "A document on file shows" not in text(csco.get(url))
+    # and an officer who judges the study not good enough, saving the item unticked, is
+    # not overruled by it on the next visit
+    csco.post(url, {code: "on" for code in CHECKLIST if code != "feasibility_study"})
+    assert "feasibility_study" not in the_form(csco.get(url), having="kpis").data()
+    assert "A document on file shows" not in text(csco.get(url))
+    assert "A document on file shows it done" not in text(csco.get(f"/projects/{project.pk}/"))
 
 
 def test_a_return_without_a_comment_opens_at_the_comment_with_its_error(roles, plans):

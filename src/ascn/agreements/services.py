@@ -253,6 +253,7 @@ def agreement_transition(
         agreement.signed_date = signed_date
     if to == S.SIGNED and agreement.signed_date is None:
         raise InvalidInput(_("Give the signing date."), field="signed_date")
+    _signed_during_its_meeting(agreement)
     agreement.status = to
     save_version_since(
         actor, "agreements.agreement.transitioned", agreement, before, ["status", "signed_date"]

@@ -30,13 +30,13 @@ from ascn.core.queries import CappedRows, CountedUpTo
 from ascn.core.text import visible
 
 
-def _reject_control_characters(value: Any) -> Any:
+def _reject_control_characters(value: Any, *, secret: bool = False) -> Any:
     """NUL and other control characters (tab and newlines aside) are never valid input; text
     of which nothing shows (a zero-width space alone) is empty (``core.text.visible``), so a
-    required field refuses it."""
+    required field refuses it — a ``secret`` (a password) is kept as it was typed."""
     if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
         raise ValueError(_("must not contain control characters"))
-    if isinstance(value, str) and value and not visible(value):
+    if isinstance(value, str) and value and not secret and not visible(value):
         return ""
     if isinstance(value, list):
         for item in value:
@@ -46,6 +46,28 @@ def _reject_control_characters(value: Any) -> Any:
             _reject_control_characters(key)
             _reject_control_characters(item)
     return value
+
+
+def _item_type(annotation: Any) -> Any:
+    """The type of the items of a list field (``list[int]``, ``list[int] | None``), or None."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _item_type(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        found = [item for arg in get_args(annotation) if (item := _item_type(arg)) is not None]
+        return found[0] if found else None
+    if origin in (list, set, frozenset, tuple) and get_args(annotation):
+        return get_args(annotation)[0]
+    return None
+
+
+def _misplaced_bool(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` holds a true/false where ``annotation`` takes none, in a list too
+    (pydantic reads ``[true]`` as ``[1]``: the project numbered 1)."""
+    if isinstance(value, bool):
+        return not _admits_bool(annotation)
+    item = _item_type(annotation) if isinstance(value, list) else None
+    return item is not None and any(_misplaced_bool(item, v) for v in value)
 
 
 def _admits_bool(annotation: Any) -> bool:
@@ -68,10 +90,11 @@ class InputSchema(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _checked(cls, value: Any, info: ValidationInfo) -> Any:
-        field = cls.model_fields.get(info.field_name or "")
-        if isinstance(value, bool) and field is not None and not _admits_bool(field.annotation):
+        name = info.field_name or ""
+        field = cls.model_fields.get(name)
+        if field is not None and _misplaced_bool(field.annotation, value):
             raise ValueError(_("must not be true or false"))
-        return _reject_control_characters(value)
+        return _reject_control_characters(value, secret="password" in name)
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -109,7 +132,10 @@ def _local_time_only(value: Any) -> Any:
 LocalTime = Annotated[
     dt.time,
     BeforeValidator(_local_time_only),
-    PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str),
+    PlainSerializer(
+        lambda value: value.isoformat(timespec="minutes" if not value.second else "seconds"),
+        return_type=str,
+    ),
     WithJsonSchema({"type": "string", "pattern": _LOCAL_TIME, "examples": ["09:30"]}),
 ]
 

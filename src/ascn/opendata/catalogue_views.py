@@ -105,7 +105,9 @@ def dataset_file(request, key: str, fmt: str):
     body = None
     if seconds:
         stamp = modified.isoformat() if modified else "-"
-        cache_key = f"opendata:v2:{key}:{fmt}:{get_language()}:{stamp}"
+        cache_key = (
+            f"opendata:v3:{key}:{fmt}:{get_language()}:{stamp}"  # v3: projects carry their id
+        )
         body = cache.get(cache_key)
     if body is None:
         body = _build(dataset, fmt)

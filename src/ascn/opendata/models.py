@@ -118,7 +118,7 @@ class ReleaseContent(models.Model):
     Stored once: a dataset that did not change since the last release points at the same
     content (``digest`` covers the CSV and the keys). ``keys_gz`` is a gzip-compressed JSON
     list with one key per data row, in the CSV's order: what tells a changed row from one
-    removed and another added (the projects' CSV has no id column, so its keys are kept here).
+    removed and another added (the projects are keyed by their id).
     """
 
     digest = models.CharField(_("digest of the CSV and the keys"), max_length=64, unique=True)

@@ -3,11 +3,11 @@ one before, and reading releases back.
 
 A release is every dataset of the catalogue (``catalogue.datasets``) as its CSV download
 was on one date: the same bytes as ``/data/<key>.csv`` then, so only public records. Each
-row has a key — the primary key its schema declares (``dictionary``), else its
-``KEY_COLUMNS``, else its first column; for projects, whose CSV has no id column, the
-project's id — and two
-releases are compared row by row under those keys: a key only in the newer release is a row
-added, only in the older one a row removed, in both with other cells a row changed.
+row has a key — the project's id for projects, else the primary key its schema declares
+(``dictionary``), else its ``KEY_COLUMNS``, else its first column — and two releases are
+compared row by row under those keys: a key only in the newer release is a row added, only
+in the older one a row removed, in both with other cells (in the columns both have) a row
+changed.
 
 The writing is ``services.release_make``; this module builds and reads.
 """
@@ -126,10 +126,17 @@ def csv_of(content: ReleaseContent) -> bytes:
     return gzip.decompress(bytes(content.csv_gz))
 
 
-def _rows_by_key(csv_bytes: bytes, keys: list[str]) -> dict[str, list[str]]:
+def _rows_by_key(csv_bytes: bytes, keys: list[str]) -> dict[str, dict[str, str]]:
+    """Each row under its key, as column name → cell."""
     reader = csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")))
-    next(reader, None)  # the header
-    return dict(zip(keys, reader, strict=True))
+    header = next(reader, [])
+    return {key: dict(zip(header, row, strict=True)) for key, row in zip(keys, reader, strict=True)}
+
+
+def _differ(new: dict[str, str], old: dict[str, str]) -> bool:
+    """Whether a row changed in the columns both releases have: a column the dataset gained
+    or lost (the projects' id, added in December 2026) is not a change of every row."""
+    return any(new[column] != old[column] for column in new.keys() & old.keys())
 
 
 def compare(item: Snapshot, before: ReleaseContent | None) -> Changes:
@@ -143,7 +150,7 @@ def compare(item: Snapshot, before: ReleaseContent | None) -> Changes:
     old = _rows_by_key(csv_of(before), old_keys)
     new = _rows_by_key(item.csv, item.keys)
     added = new.keys() - old.keys()
-    changed = {key for key in new.keys() & old.keys() if new[key] != old[key]}
+    changed = {key for key in new.keys() & old.keys() if _differ(new[key], old[key])}
     return Changes(added=len(added), changed=len(changed), removed=len(old.keys() - new.keys()))
 
 

@@ -104,6 +104,16 @@ def _readiness_result(answers: dict[str, bool]) -> dict:
 def project_readiness(request, project, can_assess: bool):
     latest = latest_assessment(project)
     on_file = readiness.on_file(project.documents.all())
+    # evidence uploaded since the officer's last verdict on the item (a document the officer
+    # already judged, saving the item unticked, is not ticked again)
+    new_evidence = [
+        code
+        for code, docs in on_file.items()
+        if latest is None
+        or (
+            not latest.answers.get(code) and any(doc.created_at > latest.created_at for doc in docs)
+        )
+    ]
     status = 200
     if request.method == "GET" and request.htmx and request.GET.get("preview"):
         form = ReadinessForm(request.GET)
@@ -136,7 +146,7 @@ def project_readiness(request, project, can_assess: bool):
         result = _readiness_result(form.answers())
     else:
         # an item a document on file shows done starts ticked, for the officer to confirm
-        ticked = {code: True for code in on_file if can_assess}
+        ticked = {code: True for code in new_evidence if can_assess}
         form = ReadinessForm(
             initial={**(latest.answers if latest else {}), **ticked}, on_file=on_file
         )
@@ -159,9 +169,7 @@ def project_readiness(request, project, can_assess: bool):
             "level_rules": level_rules(),
             "preview": False,
             "on_file": on_file,
-            "unsaved_evidence": [
-                code for code in on_file if not (latest and latest.answers.get(code))
-            ],
+            "unsaved_evidence": new_evidence,
         },
         status=status,
     )

@@ -190,8 +190,11 @@ def _project_context(request, project: Project) -> dict:
         "sources": sources.shown(project.sources, Project),
         "assessment": latest,
         "next_steps": gaps(latest.missing) if latest else [],
-        # a gap a document on file may close: the page says so (the checklist ticks it)
-        "on_file": readiness.on_file(documents) if latest and latest.missing else {},
+        # a gap a document uploaded since the assessment may close: the page says so (the
+        # checklist ticks it for the officer to confirm)
+        "on_file": readiness.on_file([d for d in documents if d.created_at > latest.created_at])
+        if latest and latest.missing
+        else {},
         "milestones": [
             {
                 "milestone": m,
