@@ -312,8 +312,8 @@ def test_an_invitation_is_accepted_on_its_page(roles, invitation_link, text):
         invitation_link,
         {"full_name": "Kanya Phuket", "password": PASSWORD, "password_confirm": PASSWORD},
     )
-    # then their account exists with the role, and they are signed in
-    assert Redirect("/accounts/").matches(accepted)
+    # then their account exists with the role, and they are signed in, on their workspace
+    assert Redirect("/workspace/").matches(accepted)
     user = User.objects.get(email="csco@phuket.example")
     assert user.full_name == "Kanya Phuket"
     assert scopes_of(user).city_ids == {City.objects.get(slug="phuket").pk}

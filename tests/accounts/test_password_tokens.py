@@ -187,7 +187,7 @@ def test_an_existing_account_is_asked_to_sign_in_to_accept(roles, link_for_hanoi
     # signed in as that account, the same link adds the role
     signed_in = roles.session("cso_hanoi")
     assert "Accept the invitation" in text(signed_in.get(link_for_hanoi))
-    assert Redirect("/accounts/").matches(signed_in.post(link_for_hanoi))
+    assert Redirect("/workspace/").matches(signed_in.post(link_for_hanoi))
     assert holds_adb(roles)
 
 

@@ -131,8 +131,9 @@ def test_a_representative_invites_a_csco_who_registers_for_the_announced_meeting
     main.get_by_label("Password again").fill(NEW_PASSWORD)
     screenshot(page, "accept")
     main.get_by_role("button", name="Create my account").click()
-    # then she is signed in as Phuket's officer
+    # then she is signed in as Phuket's officer, on her workspace
     expect(page.locator("ul.messages")).to_contain_text("Welcome to the ASCN Platform, Kanya")
+    assert page.url.endswith("/workspace/"), page.url
     expect(page.get_by_role("banner")).to_contain_text(INVITEE_EMAIL)
     officer = Membership.objects.active().get(user__email=INVITEE_EMAIL)
     assert officer.role == Role.CSO and officer.city == City.objects.get(slug="phuket")

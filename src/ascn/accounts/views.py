@@ -366,11 +366,11 @@ def invitation_accept(request, token: str):
                     _("Welcome to the ASCN Platform, %(name)s. You are signed in as %(role)s.")
                     % {"name": user.get_short_name(), "role": role},
                 )
-                return redirect("account")
+                return redirect("workspace")  # where the new role's work is
             messages.success(
                 request, _("The role %(role)s is added to your account.") % {"role": role}
             )
-            return redirect("account")
+            return redirect("workspace")
     context = {
         "invitation": invitation,
         "existing": existing,
