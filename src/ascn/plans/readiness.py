@@ -93,3 +93,13 @@ def assess(answers: dict[str, bool]) -> Result:
     else:
         level = "concept"
     return Result(score=score, level=level, met=met, missing=missing)
+
+
+def new_evidence(documents: Iterable[Any], assessment: Any) -> dict[str, list[Any]]:
+    """``on_file`` for the items the ``assessment`` (None: never assessed) did not find met,
+    from the documents uploaded since it: a document the officer already judged, saving its
+    item unticked, is not offered again."""
+    if assessment is None:
+        return on_file(documents)
+    since = [doc for doc in documents if doc.created_at > assessment.created_at]
+    return {code: docs for code, docs in on_file(since).items() if not assessment.answers.get(code)}

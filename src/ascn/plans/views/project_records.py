@@ -103,17 +103,9 @@ def _readiness_result(answers: dict[str, bool]) -> dict:
 )
 def project_readiness(request, project, can_assess: bool):
     latest = latest_assessment(project)
-    on_file = readiness.on_file(project.documents.all())
-    # evidence uploaded since the officer's last verdict on the item (a document the officer
-    # already judged, saving the item unticked, is not ticked again)
-    new_evidence = [
-        code
-        for code, docs in on_file.items()
-        if latest is None
-        or (
-            not latest.answers.get(code) and any(doc.created_at > latest.created_at for doc in docs)
-        )
-    ]
+    documents = list(project.documents.all())
+    on_file = readiness.on_file(documents)
+    new_evidence = list(readiness.new_evidence(documents, latest))
     status = 200
     if request.method == "GET" and request.htmx and request.GET.get("preview"):
         form = ReadinessForm(request.GET)

@@ -192,9 +192,7 @@ def _project_context(request, project: Project) -> dict:
         "next_steps": gaps(latest.missing) if latest else [],
         # a gap a document uploaded since the assessment may close: the page says so (the
         # checklist ticks it for the officer to confirm)
-        "on_file": readiness.on_file([d for d in documents if d.created_at > latest.created_at])
-        if latest and latest.missing
-        else {},
+        "on_file": readiness.new_evidence(documents, latest) if latest else {},
         "milestones": [
             {
                 "milestone": m,
