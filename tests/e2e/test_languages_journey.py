@@ -162,6 +162,15 @@ def test_the_public_reads_the_dashboards_in_vietnamese(page, url, public_project
     expect(page.get_by_role("heading", level=1)).to_have_text(t("vi", "Dashboards"))
     # the charts are drawn (the Vega bundle) and the headings are Vietnamese
     expect(page.locator("figure svg").first).to_be_visible()
+    # what assistive technology reads of the drawings holds no English words of Vega's own
+    # (the charts are hidden from it: their tables say the figures; the map is read)
+    read = page.locator('figure svg:not([aria-hidden="true"])')
+    assert read.count() == 1
+    assert read.locator("[aria-roledescription]").count() == 0
+    named = read.evaluate("svg => [...svg.querySelectorAll('[aria-label]')].map(e => e.ariaLabel)")
+    # the map's countries and cities are named in Vietnamese
+    assert t("vi", "Viet Nam") in named and t("vi", "Lao PDR") in named
+    assert "Lao PDR" not in named and not any("legend" in name for name in named)
     main = page.locator("main")
     expect(main).to_contain_text(t("vi", "Network overview"))
     # figures in the Vietnamese style: 7.500.000 (a dot between thousands)

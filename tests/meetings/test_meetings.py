@@ -543,6 +543,30 @@ def test_the_meeting_page_offers_registration_to_officers(roles, text):
     assert client.get("/meetings/no-such-meeting/").status_code == 404
 
 
+def test_a_full_meetings_button_says_the_officer_joins_the_waiting_list(roles, text):
+    # given a one-place meeting
+    meeting = upcoming_meeting(capacity=1)
+    url = meeting.get_absolute_url()
+    client = roles.session("cso_phuket")
+    # while the place is free, the officer registers
+    page = text(client.get(url))
+    assert "Register" in page and "Join the waiting list" not in page
+    # when the CSCO of Hanoi takes the place
+    registration_register(actor=roles.user("cso_hanoi"), meeting=meeting)
+    # then the page says the next officer joins the waiting list, and how a place frees up
+    page = text(client.get(url))
+    assert "Join the waiting list" in page
+    assert "the first person waiting gets the place" in page
+    assert "1 registered of 1 places" in page
+    # and the button does that
+    client.post(f"/meetings/{meeting.slug}/register/")
+    assert status_of(meeting, roles.user("cso_phuket")) == "waitlisted"
+    # on a meeting without a limit, the button stays "Register"
+    open_meeting = upcoming_meeting(capacity=None, slug="open-workshop")
+    registration_register(actor=roles.user("cso_hanoi"), meeting=open_meeting)
+    assert "Join the waiting list" not in text(client.get(open_meeting.get_absolute_url()))
+
+
 def test_the_meeting_lists_cap_their_queries(seeded, get_bounded):
     # given every seeded meeting, then the page and the API list in a fixed number of queries
     get_bounded("/meetings/", max_queries=6)

@@ -20,6 +20,7 @@ from ascn.meetings.services import (
     agenda_item_update,
     check_in,
     meeting_create,
+    registration_cancel_for,
     registration_register,
 )
 from ascn.network.models import City, MemberState
@@ -235,6 +236,36 @@ def test_the_secretariat_finds_registrations_gives_a_waiting_person_a_seat_and_c
     client.post(path, {"registration": seated.pk, "action": "cancel"})
     assert Registration.objects.get(pk=waiting.pk).status == "registered"
     assert mark.actions() == ["meetings.registration.cancelled", "meetings.registration.promoted"]
+
+
+def test_the_desk_dates_a_cancelled_registration_from_its_cancelling(roles):
+    # given Ana registered in January of last year, and cancelled today
+    meeting = a_meeting(capacity=None)
+    ana = a_registrant("ana@phuket.example.th", "Ana Seated")
+    ben = a_registrant("ben@hanoi.example.vn", "Ben Waiting", city="hanoi")
+    last_year = timezone.localdate().year - 1
+    january = timezone.make_aware(dt.datetime(last_year, 1, 5, 9, 30))
+    for person in (ana, ben):
+        registration_register(actor=person, meeting=meeting)
+    Registration.objects.filter(meeting=meeting).update(queued_at=january)
+    registration_cancel_for(
+        actor=roles.user("secretariat"),
+        registration=Registration.objects.get(meeting=meeting, user=ana),
+    )
+    # when the Secretariat opens the desk's registrations
+    rows = {
+        row.split("</th>")[0]: row
+        for row in roles.session("secretariat")
+        .get(f"/meetings/{meeting.slug}/registrations/")
+        .content.decode()
+        .split("<tr>")[2:]
+    }
+    ana_row = next(row for name, row in rows.items() if "Ana Seated" in name)
+    ben_row = next(row for name, row in rows.items() if "Ben Waiting" in name)
+    # then Ana's row dates her cancelling, and Ben's his registration
+    assert f"5 Jan {last_year}" not in ana_row and "Cancelled" in ana_row
+    assert f"{timezone.localdate():%Y}" in ana_row
+    assert f"5 Jan {last_year}" in ben_row
 
 
 def test_check_in_on_the_day_finds_a_person_by_name_and_can_be_undone(roles):

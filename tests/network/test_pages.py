@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ascn.network.models import Appointment, City, MemberState, Person, SizeClass
+from ascn.network.models import Appointment, City, KeyFact, MemberState, Person, SizeClass
 from ascn.network.services import appointment_create, appointment_end, registry_upsert
 from tests import factories
 
@@ -57,6 +57,16 @@ def test_home_shows_the_urbanisation_facts_with_their_source(client, network, te
     )
     source = "Source: ASCN founding document; ASCN Concept Note (27 April 2018)"
     assert page.count(source) == 2
+
+
+def test_the_home_pages_facts_read_in_the_readers_language(client, network, text):
+    page = text(client.get("/th/"))
+
+    assert "90 ล้านคน" in page
+    assert "more people in ASEAN" not in page and "middleweight" not in page
+    # a fact the Secretariat rewrites reads as written, in every language
+    KeyFact.objects.filter(key="urbanisation-2030").update(statement="A rewritten statement.")
+    assert "A rewritten statement." in text(client.get("/th/"))
 
 
 def test_home_links_every_city_and_names_the_framework(client, network, text):

@@ -14,6 +14,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from ascn.accounts.models import Membership, Role
 from ascn.core.errors import IllegalTransition, PermissionDenied, StaleEdit
@@ -358,6 +359,26 @@ def test_comparing_compares_submissions_by_default_and_every_version_on_request(
         client.get(f"/plans/{plan.pk}/")
     )
     assert "What changed since the previous submission" in text(client.get("/plans/queue/"))
+
+
+def test_a_comparison_names_the_framework_in_the_readers_language(roles, plan, text):
+    # given the plan's focus areas changed between its submission and the current text
+    plan = submitted(roles, plan)
+    plan = plan_transition(
+        actor=roles.user("nr_th"), plan=plan, action="return", version=plan.version, comment="."
+    )
+    plan = plan_update(
+        actor=roles.user("cso_phuket"),
+        plan=plan,
+        version=plan.version,
+        focus_areas=["safety-security"],
+    )
+    # when the officer compares in Thai
+    shown = text(roles.session("cso_phuket").get(f"/th/plans/{plan.pk}/compare/"))
+    # then the focus area reads in Thai, as on every other page
+    with translation.override("th"):
+        assert translation.gettext("Safety & Security") in shown
+    assert "Safety & Security" not in shown
 
 
 # --- not found, maybe because signed out ---------------------------------------------------------

@@ -7,6 +7,8 @@ applications waiting for a decision. A CSCO sees the deals on their city's proje
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ascn.funding.services import (
@@ -46,6 +48,26 @@ def test_a_partner_member_sees_fitting_projects_and_their_deals(deals):
     assert "Interest: 1" in text
     assert "/engagements/?organisation=" in adb.get("/workspace/").content.decode()
     assert "Your account holds none of these roles" not in text
+
+
+def test_the_workspace_and_the_matches_page_give_a_match_the_same_score(deals):
+    # given ADB publishes a focus area and a country the Phuket project shares
+    organisation_update(
+        actor=deals.roles.user("secretariat"),
+        organisation=deals.adb,
+        version=deals.adb.version,
+        focus_areas=["safety-security"],
+        countries=["TH"],
+    )
+    adb = deals.roles.session("partner_adb")
+    # when its member reads the workspace and the organisation's matches
+    workspace = page_text(adb.get("/workspace/"))
+    matches = page_text(adb.get(f"/organisations/{deals.adb.slug}/matches/"))
+    # then the project's score is the same whole number on both
+    shown = re.search(r"score (\d+(?:\.\d+)?)/100", workspace)
+    assert shown is not None and "." not in shown.group(1)
+    assert f"Score {shown.group(1)} / 100" in matches
+    assert re.search(r"Score \d+\.\d+ / 100", matches) is None
 
 
 def test_the_csco_sees_the_deals_on_the_city_projects(deals):

@@ -172,6 +172,8 @@ def _module(doc: str, strings: list[str]) -> str:
         if text and text not in seen:
             seen.add(text)
             quoted = json.dumps(text, ensure_ascii=False)
+            if text.count('"') > text.count("'"):  # ruff's choice: the quote with fewer escapes
+                quoted = "'" + quoted[1:-1].replace('\\"', '"').replace("'", "\\'") + "'"
             line = f"    gettext_noop({quoted}),"
             if "%" in text:  # a unit such as "% of GDP" is text, not a format string
                 lines.append("    # xgettext:no-python-format")
@@ -199,6 +201,15 @@ def label_modules() -> dict[Path, str]:
         (_APP_DIR / "network" / "seed" / "member_states.yaml").read_text(encoding="utf-8")
     )
     texts += [state["name"] for state in states]
+    facts = yaml.safe_load(
+        (_APP_DIR / "network" / "seed" / "facts.yaml").read_text(encoding="utf-8")
+    )
+    texts += [
+        text
+        for fact in facts
+        for text in (fact["figure"], fact["statement"])
+        if re.search(r"[A-Za-z]", text)  # a figure such as "40%" stays as it is
+    ]
     readiness = yaml.safe_load(
         (_APP_DIR / "plans" / "data" / "readiness.yaml").read_text(encoding="utf-8")
     )
@@ -228,8 +239,8 @@ def label_modules() -> dict[Path, str]:
             titles,
         ),
         _APP_DIR / "network" / "framework_labels.py": _module(
-            "The ASEAN Smart Cities Framework's names and descriptions and the member states' "
-            "names, for the catalogues.",
+            "The ASEAN Smart Cities Framework's names and descriptions, the member states' "
+            "names and the home page's key facts, for the catalogues.",
             texts,
         ),
     }

@@ -91,6 +91,9 @@ def _spec(body: dict, *, height: int) -> dict:
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "config": {
+            # No ARIA labels of Vega's own (English, whatever the page's language): the
+            # drawing is hidden from assistive technology, the data table says its figures.
+            "aria": False,
             "font": FONT_STACK,
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 140},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},

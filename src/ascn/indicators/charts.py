@@ -23,6 +23,9 @@ def comparison_spec(comparison: Comparison, indicator: Indicator) -> dict[str, A
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "config": {
+            # No ARIA labels of Vega's own (English, whatever the page's language): the
+            # drawing is hidden from assistive technology, the data table says its figures.
+            "aria": False,
             "font": FONT_STACK,
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 160},
             "view": {"stroke": None},

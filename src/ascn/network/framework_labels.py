@@ -1,4 +1,4 @@
-"""The ASEAN Smart Cities Framework's names and descriptions and the member states' names, for the catalogues.
+"""The ASEAN Smart Cities Framework's names and descriptions, the member states' names and the home page's key facts, for the catalogues.
 Written by ``scripts/catalogue.py labels``; do not edit by hand."""
 
 from django.utils.translation import gettext_noop
@@ -41,4 +41,9 @@ LABELS = [
     gettext_noop("Thailand"),
     gettext_noop("Viet Nam"),
     gettext_noop("Timor-Leste"),
+    gettext_noop("90 million"),
+    gettext_noop("more people in ASEAN are expected to live in cities by 2030."),
+    gettext_noop(
+        'of the region\'s growth is forecast to come from "middleweight" cities of 200,000 to 2 million residents.'
+    ),
 ]

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ascn.core.seed import read_yaml
 from ascn.core.svg import FONT_STACK, label_svg
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 # SVG it stored (docs/operations.md).
 
 DATA_FILE = Path(__file__).parent / "data" / "asean-countries.geojson"
+# The member states' names as the network writes them (the shapes' file says "Brunei"), which
+# the catalogues translate (framework_labels.py).
+MEMBER_STATES_FILE = Path(__file__).parent / "seed" / "member_states.yaml"
 
 # The ASEAN extent, lon 92..142, lat -11..29, as two corner points: a MultiPoint has no
 # winding, so (unlike a polygon) it cannot be read by d3-geo as "the globe minus a box".
@@ -45,7 +49,7 @@ COUNTRY_FILL = "#cfd9e4"
 SVG_CACHE_SIZE = 32
 COUNTRIES_DATASET = "asean-countries"
 # Bumped when the drawing's style changes, so that the stored SVGs are drawn again.
-STYLE = "2"
+STYLE = "3"
 # The smallest dot (its area in px² at the drawing's 720 px): on a phone the map is shown at
 # about half that width, where a dot of 70 px² was 2 px across; this one stays ~7 px.
 MIN_DOT = 150
@@ -61,6 +65,28 @@ def country_features() -> tuple[dict[str, Any], ...]:
     """The 11 ASEAN member states as GeoJSON features, read once."""
     with DATA_FILE.open(encoding="utf-8") as fh:
         return tuple(json.load(fh)["features"])
+
+
+@functools.lru_cache(maxsize=1)
+def _member_state_names() -> dict[str, str]:
+    return {state["code"]: state["name"] for state in read_yaml(MEMBER_STATES_FILE)}
+
+
+def _countries() -> list[dict[str, Any]]:
+    """The shapes, each named in the active language (``properties.label``)."""
+    names = _member_state_names()
+    return [
+        {
+            **feature,
+            "properties": {
+                **feature["properties"],
+                "label": translation.gettext(
+                    names.get(feature["properties"]["code"], feature["properties"]["name"])
+                ),
+            },
+        }
+        for feature in country_features()
+    ]
 
 
 def _finite(value: Any) -> float | None:
@@ -109,7 +135,7 @@ def _city_label(city: dict[str, Any]) -> str:
     """The accessible name and hover title of a city's dot, in the active language."""
     label = city["name"]
     if city["country_name"] and city["country_name"] != city["name"]:
-        label += f", {city['country_name']}"
+        label += ", " + translation.gettext(city["country_name"])
     if city["cohort"]:
         label += " " + _("(joined %(year)s)") % {"year": city["cohort"]}
     if "projects" in city:
@@ -152,8 +178,8 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         alt.Chart(alt.NamedData(name=COUNTRIES_DATASET))
         .mark_geoshape(fill=COUNTRY_FILL, stroke="#7d8fa3", strokeWidth=0.6)
         .encode(
-            tooltip=[alt.Tooltip("properties.name:N", title=_("Country"))],
-            description=alt.Description("properties.name:N"),
+            tooltip=[alt.Tooltip("properties.label:N", title=_("Country"))],
+            description=alt.Description("properties.label:N"),
         )
     )
 
@@ -230,12 +256,15 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         )
         .configure_view(stroke=None)
         .configure(background="#eaf2fa", font=FONT_STACK)
+        # no legend descriptions of Vega's own (English): the map's <desc> says what the
+        # colours and sizes mean, in the page's language
+        .configure_legend(aria=False)
     )
     spec = chart.to_dict()
     # The shapes go in as a top-level inline dataset after Altair has built the spec: passing
     # ~140 KB of coordinates through alt.Data(values=...) makes Altair deep-copy and walk every
     # coordinate pair (~0.6 s a call). The spec stays self-contained: no URLs.
-    spec["datasets"] = {**spec.get("datasets", {}), COUNTRIES_DATASET: list(country_features())}
+    spec["datasets"] = {**spec.get("datasets", {}), COUNTRIES_DATASET: _countries()}
     return spec
 
 
@@ -295,6 +324,9 @@ def _drawn(cities: list[dict]) -> str:
     svg = _relative_links(svg, [c["url"] for c in cities if c.get("url")])
     svg = _hover_titles(svg)
     svg = _round_paths(svg)
+    # Vega's words for its marks ("geoshape", "group mark container") are English whatever
+    # the page's language: the marks keep their roles and their names, which are ours.
+    svg = re.sub(r'\saria-roledescription="[^"]*"', "", svg)
     counted = any("projects" in city for city in cities)
     return _accessible(svg, spec["description"], len(cities), counted=counted)
 

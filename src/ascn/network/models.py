@@ -332,3 +332,13 @@ class KeyFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} {self.statement}"
+
+    @property
+    def figure_label(self) -> str:
+        """The figure in the reader's language (``framework_labels.py`` puts the seed's facts
+        in the catalogues); a fact edited since reads as it was written."""
+        return gettext(self.figure)
+
+    @property
+    def statement_label(self) -> str:
+        return gettext(self.statement)

@@ -199,9 +199,9 @@ def plan_compare(request, pk: int):
             )
         elif value is not None:
             raise Http404(_("No such version of this plan."))
-    names = {
-        "outcomes": dict(Outcome.objects.values_list("code", "name")),
-        "focus_areas": dict(FocusArea.objects.values_list("code", "name")),
+    names = {  # in the reader's language, as the framework's names are everywhere
+        "outcomes": {o.code: o.label for o in Outcome.objects.only("code", "name")},
+        "focus_areas": {f.code: f.label for f in FocusArea.objects.only("code", "name")},
     }
     rows = (
         compare_snapshots(sides[0]["snapshot"], sides[1]["snapshot"], names)
