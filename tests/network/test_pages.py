@@ -239,6 +239,17 @@ def test_city_page_shows_its_officers_and_facts(client, network, text):
     assert "2020 Census of Population and Housing (Philippine Statistics Authority)" in page
 
 
+def test_every_page_spells_a_stage_as_a_label(secretariat, client, text):
+    # given a public project in implementation (the OC4IDS 0.9.5 codelist spells that stage's
+    # title in lower case)
+    factories.project(secretariat, status="implementation", visibility="public")
+    # then the city page, the project list and the dashboards show it capitalised
+    for path in ("/cities/phuket/", "/projects/", "/dashboards/"):
+        page = text(client.get(path))
+        assert "Implementation" in page, path
+    assert "implementation ·" not in text(client.get("/cities/phuket/"))
+
+
 def test_city_page_shows_both_designation_lines(client, network, text):
     page = text(client.get("/cities/yangon/"))
 

@@ -37,7 +37,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
-from django.utils.text import capfirst
 
 from ascn.core.visibility import Visibility
 from ascn.dashboards.models import (
@@ -283,10 +282,7 @@ def _figures(grouped: Iterable[tuple[Any, ...]]) -> ProjectFigures:
 
 
 def status_titles() -> dict[str, str]:
-    return {
-        code: capfirst(str(title))
-        for code, title in codelists.labels(codelists.PROJECT_STATUS).items()
-    }
+    return {code: str(title) for code, title in codelists.labels(codelists.PROJECT_STATUS).items()}
 
 
 def projects_by_status(figures: ProjectFigures) -> list[tuple[str, str, int]]:

@@ -171,11 +171,8 @@ class ProjectSums:
 
 
 def status_titles() -> dict[str, str]:
-    """OC4IDS status titles, capitalised (the 0.9.5 codelist spells one in lower case)."""
-    return {
-        code: title[:1].upper() + title[1:]
-        for code, title in codelists.codelist(codelists.PROJECT_STATUS).items()
-    }
+    """OC4IDS status titles, as every page shows them (``codelists.labels``)."""
+    return {code: str(title) for code, title in codelists.labels(codelists.PROJECT_STATUS).items()}
 
 
 def focus_status_table(areas, counts, per_status: dict[str, int]) -> ReportTable:

@@ -6,6 +6,7 @@ import csv
 import functools
 from pathlib import Path
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 HERE = Path(__file__).parent
@@ -22,8 +23,9 @@ def codelist(name: str) -> dict[str, str]:
 @functools.cache
 def labels(name: str) -> dict[str, str]:
     """``{code: title}`` for a person: each title in the reader's language (``labels.py``
-    puts them in the catalogues); the codes never translated."""
-    return {code: _(title) for code, title in codelist(name).items()}  # type: ignore[misc]
+    puts them in the catalogues), capitalised as a label is (0.9.5 spells "implementation"
+    in lower case); the codes never translated."""
+    return {code: capfirst(_(title)) for code, title in codelist(name).items()}  # type: ignore[misc]
 
 
 def choices(name: str) -> list[tuple[str, str]]:

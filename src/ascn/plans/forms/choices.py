@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ascn.network.models import City
@@ -222,8 +221,8 @@ def codelist_choices(name: str, *, empty_label: Any = None) -> list[tuple[str, A
 
 
 def status_choices() -> list[tuple[str, str]]:
-    """OC4IDS project statuses with their titles (one of which is lower case upstream)."""
-    return [(code, capfirst(title)) for code, title in codelists.choices(codelists.PROJECT_STATUS)]
+    """OC4IDS project statuses with their titles."""
+    return codelists.choices(codelists.PROJECT_STATUS)
 
 
 def budget_currencies() -> dict[str, str]:

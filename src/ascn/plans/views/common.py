@@ -9,7 +9,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -85,7 +84,7 @@ def chosen_city(cities, slug: str) -> City:
 
 
 def status_title(code: str) -> str:
-    return capfirst(codelists.labels(codelists.PROJECT_STATUS).get(code, code))
+    return str(codelists.labels(codelists.PROJECT_STATUS).get(code, code))
 
 
 def level_rules() -> list[tuple[str, str]]:
