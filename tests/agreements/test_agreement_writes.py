@@ -95,6 +95,30 @@ def test_the_secretariat_records_an_agreement_whose_parties_link_to_the_network(
     assert "Smart mobility memorandum" in page and "The agreement is recorded." in page
 
 
+def test_the_form_names_the_projects_its_numbers_stand_for(roles, adb, text):
+    # given two projects, one of them Hanoi's draft
+    phuket = factories.project(roles.user(CSO_PHUKET), title="Phuket flood sensors")
+    hanoi = factories.project(roles.user("cso_hanoi"), city="hanoi", title="Hanoi signals")
+    client = roles.session(SECRETARIAT)
+    # when the Secretariat sends the form with a wrong number among them
+    response = client.post(
+        "/agreements/new/",
+        _page_data(projects=f"{phuket.pk}, /projects/{hanoi.pk}/, 999999, {phuket.pk}"),
+    )
+    # then the form comes back saying what each number names, the wrong one included
+    shown = text(response)
+    assert response.status_code == 422
+    assert f"{phuket.pk} — Phuket flood sensors (Phuket)" in shown
+    assert f"{hanoi.pk} — Hanoi signals (Hanoi)" in shown
+    assert "999999: no project has this number." in shown
+    assert shown.count("Phuket flood sensors") == 1
+    # and once saved, the edit form names the agreement's projects under the box
+    client.post("/agreements/new/", _page_data(projects=f"{phuket.pk} {hanoi.pk}"))
+    agreement = Agreement.objects.get()
+    edit = text(client.get(f"/agreements/{agreement.slug}/edit/"))
+    assert f"{phuket.pk} — Phuket flood sensors" in edit and f"{hanoi.pk} — Hanoi signals" in edit
+
+
 @pytest.mark.parametrize("who", [CSO_PHUKET, PARTNER_ADB, "anonymous"])
 def test_only_the_secretariat_records_agreements(roles, who):
     client = roles.session(who)

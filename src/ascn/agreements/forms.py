@@ -7,16 +7,19 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ascn.agreements import queries
 from ascn.agreements.models import Agreement, Precision
 from ascn.core.errors import InvalidInput
-from ascn.core.forms import date_field, line_field, text_field
+from ascn.core.forms import VisibleCharField, date_field, line_field, text_field
 from ascn.core.visibility import Visibility
 from ascn.meetings.models import Meeting
 from ascn.network.models import City, MemberState
 from ascn.partners.models import Organisation
+from ascn.plans.models import Project
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -24,11 +27,49 @@ if TYPE_CHECKING:
 # A party row per line of the form: enough for the network's multi-party memoranda.
 PARTY_ROWS = 6
 PROJECT_REFERENCE = re.compile(r"(?:/projects/)?(\d+)/?")
+# The most projects the form names under the box (an agreement covers a handful).
+MAX_PROJECTS_NAMED = 50
 
 STATUS_ON_CREATE = [
     (Agreement.Status.DRAFT, _("Draft: being negotiated")),
     (Agreement.Status.SIGNED, _("Signed (give the date)")),
 ]
+
+
+def project_numbers(text: str) -> list[int]:
+    """The project numbers in ``text`` (numbers or project page addresses, separated by
+    commas, semicolons or spaces); a word that is neither is a ValidationError."""
+    ids = []
+    for word in re.split(r"[\s,;]+", text.strip()):
+        if not word:
+            continue
+        match = PROJECT_REFERENCE.fullmatch(word)
+        if match is None:
+            raise forms.ValidationError(_("“%(word)s” is not a project number.") % {"word": word})
+        ids.append(int(match.group(1)))
+    return ids
+
+
+class ProjectNumbersInput(forms.TextInput):
+    """The projects' numbers, with what each number names listed under the box: its title and
+    city, or that no project has it. The agreement pages are the Secretariat's, who sees every
+    project."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        box = super().render(name, value, attrs, renderer)
+        try:
+            ids = list(dict.fromkeys(project_numbers(str(value or ""))))[:MAX_PROJECTS_NAMED]
+        except forms.ValidationError:
+            ids = []
+        found = {
+            project.pk: project
+            for project in Project.objects.filter(pk__in=ids).select_related("city")
+        }
+        # the site's templates (the form renderer only knows Django's own)
+        named = render_to_string(
+            "agreements/project_numbers.html", {"named": [(pk, found.get(pk)) for pk in ids]}
+        )
+        return mark_safe(box + named)  # two rendered templates
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
@@ -62,9 +103,11 @@ class AgreementForm(forms.Form):
         required=False,
     )
     description = text_field(_("Description"), rows=5, max_length=20000)
-    projects = line_field(
-        _("Projects it covers"),
+    projects = VisibleCharField(
+        label=_("Projects it covers"),
         max_length=2000,
+        required=False,
+        widget=ProjectNumbersInput,
         help_text=_(
             "The projects' numbers (the number in a project page's address, e.g. /projects/42/), "
             "separated by commas or spaces."
@@ -85,18 +128,7 @@ class AgreementForm(forms.Form):
             self.fields["version"].required = True
 
     def clean_projects(self) -> list[int]:
-        text = self.cleaned_data.get("projects") or ""
-        ids = []
-        for word in re.split(r"[\s,;]+", text.strip()):
-            if not word:
-                continue
-            match = PROJECT_REFERENCE.fullmatch(word)
-            if match is None:
-                raise forms.ValidationError(
-                    _("“%(word)s” is not a project number.") % {"word": word}
-                )
-            ids.append(int(match.group(1)))
-        return ids
+        return project_numbers(self.cleaned_data.get("projects") or "")
 
     @staticmethod
     def initial_from(agreement: Agreement) -> dict[str, Any]:
