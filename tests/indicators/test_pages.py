@@ -2,10 +2,12 @@
 verifier's answer, and the comparison of up to six cities with the year of each value."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
+from ascn.core.errors import InvalidInput
 from ascn.indicators.models import Indicator, IndicatorValue, Verification
 from ascn.indicators.services import value_enter, value_verify
 from ascn.network.models import City
@@ -94,7 +96,7 @@ def test_the_csco_enters_and_the_representative_verifies_on_the_pages(roles, cat
     # a bad figure comes back with its error, and nothing is written
     bad = cso.post("/cities/phuket/indicators/new/", {**form, "value": "lots"})
     assert bad.status_code == 422
-    assert "The value is a number." in bad.content.decode()
+    assert "The value is a number, such as 1,234.5." in bad.content.decode()
     assert not IndicatorValue.objects.exists()
     # the CSCO records the value
     response = cso.post("/cities/phuket/indicators/new/", form)
@@ -111,6 +113,9 @@ def test_the_csco_enters_and_the_representative_verifies_on_the_pages(roles, cat
         f"/indicator-values/{record.pk}/verify/", {"decision": "verified", "version": 1}
     )
     assert no_grade.status_code == 422
+    said = page_text(no_grade)
+    assert "Choose the data-quality grade: how the value was obtained." in said
+    assert "higher_level" not in said  # the choices' codes are not words for a person
     done = nr.post(
         f"/indicator-values/{record.pk}/verify/",
         {"decision": "verified", "grade": "measured", "version": 1},
@@ -124,6 +129,77 @@ def test_the_csco_enters_and_the_representative_verifies_on_the_pages(roles, cat
         {"decision": "returned", "note": "x", "version": 1},
     )
     assert stale.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "saved"),
+    [
+        ("id", "18,4", "18.4"),  # Indonesian writes a decimal comma
+        ("pt", "1.234,5", "1234.5"),
+        ("id", "1.234.567", "1234567"),
+        ("id", "18.4", "18.4"),  # a decimal point still reads as one
+        ("pt", "1 234,5", "1234.5"),
+        ("en", "1,234.5", "1234.5"),
+        ("th", "18.4", "18.4"),
+    ],
+)
+def test_a_figure_reads_as_the_pages_language_writes_it(roles, catalogue, language, typed, saved):
+    cso = roles.session(CSO_PHUKET)
+    prefix = "" if language == "en" else f"/{language}"
+    form = {
+        "indicator": Indicator.objects.get(code=PM25).pk,
+        "year": 2023,
+        "value": typed,
+        "source": "PCD annual report 2023",
+        "visibility": "network",
+    }
+    response = cso.post(f"{prefix}/cities/phuket/indicators/new/", form)
+    assert response.status_code == 302
+    assert IndicatorValue.objects.get().value == Decimal(saved)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [
+        ("en", "42,5", "The value is a number, such as 1,234.5."),  # was 425
+        ("en", "18,4", "The value is a number, such as 1,234.5."),
+        ("id", "1.500", "reads two ways"),
+    ],
+)
+def test_a_figure_whose_separator_is_not_the_pages_is_refused(
+    roles, catalogue, language, typed, said
+):
+    cso = roles.session(CSO_PHUKET)
+    prefix = "" if language == "en" else f"/{language}"
+    form = {
+        "indicator": Indicator.objects.get(code=PM25).pk,
+        "year": 2023,
+        "value": typed,
+        "source": "PCD annual report 2023",
+        "visibility": "network",
+    }
+    response = cso.post(f"{prefix}/cities/phuket/indicators/new/", form)
+    assert response.status_code == 422
+    assert not IndicatorValue.objects.exists()
+    if language == "en":
+        assert said in page_text(response)
+    else:  # in the page's language, naming both readings
+        assert "1500" in page_text(response) and "1,5" in page_text(response)
+
+
+def test_the_api_refuses_a_comma_it_cannot_read_as_thousands(roles, catalogue):
+    indicator = Indicator.objects.get(code=PM25)
+    city = City.objects.get(slug="phuket")
+    with pytest.raises(InvalidInput):
+        value_enter(
+            actor=roles.user(CSO_PHUKET),
+            city=city,
+            indicator=indicator,
+            year=2023,
+            value="18,4",
+            source="PCD",
+        )
+    assert not IndicatorValue.objects.exists()
 
 
 def test_compare_cities_side_by_side_with_the_year_of_each_value(client, catalogue, get_bounded):

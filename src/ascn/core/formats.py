@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -26,6 +27,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 NBSP = "\u00a0"
 NOTHING = "—"
@@ -57,6 +59,39 @@ def number(value: Any, places: int | None = None) -> str:
     else:
         amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return formats.number_format(amount, places, use_l10n=True, force_grouping=True)
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+")  # 1.234,5 or 18,4
+_GROUPED_POINTS = re.compile(r"[+-]?\d{1,3}(\.\d{3}){2,}")  # 1.234.567
+_ONE_POINT_GROUP = re.compile(r"[+-]?\d{1,3}\.\d{3}")  # 1.500: a thousand and a half, or 1.5?
+
+
+def typed_number(text: str) -> str:
+    """A number as a person typed it in the page's language, written as the validators read
+    it (a point before the decimals). Where the language writes ``18,4`` and
+    ``1.234.567,8`` (Indonesian, Portuguese…), those become ``18.4`` and ``1234567.8``; where
+    it writes ``1,234.5``, the text stays as it is. Spaces between thousands go. A figure
+    that reads two ways there (``1.500``) raises ``ValueError`` with the message to show:
+    it is refused, never guessed."""
+    text = _SPACES.sub("", text or "")
+    if formats.get_format("DECIMAL_SEPARATOR") != ",":
+        return text
+    if _DECIMAL_COMMA.fullmatch(text):
+        return text.replace(".", "").replace(",", ".")
+    if _GROUPED_POINTS.fullmatch(text):
+        return text.replace(".", "")
+    if _ONE_POINT_GROUP.fullmatch(text):
+        whole, decimals = text.split(".")
+        raise ValueError(
+            _("“%(typed)s” reads two ways: write %(whole)s for the whole number, or %(decimal)s.")
+            % {
+                "typed": text,
+                "whole": whole + decimals,
+                "decimal": f"{whole},{decimals.rstrip('0') or '0'}",
+            }
+        )
+    return text
 
 
 def _whole(value: int) -> str:

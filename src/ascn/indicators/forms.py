@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core import formats
 from ascn.core.forms import FilterForm, line_field, text_field
 from ascn.core.visibility import Visibility
 from ascn.indicators.models import Framework, Indicator, QualityGrade
@@ -51,7 +52,7 @@ class ValueForm(forms.Form):
         _("Value"),
         max_length=30,
         required=True,
-        help_text=_("In the indicator's unit (shown with it); a decimal point, no unit."),
+        help_text=_("In the indicator's unit (shown with it), without the unit."),
     )
     source = line_field(
         _("Source"),
@@ -75,6 +76,9 @@ class ValueForm(forms.Form):
         if editing:  # an edit keeps its indicator
             del self.fields["indicator"]
 
+    def clean_value(self) -> str:
+        return typed_figure(self, "value")
+
 
 class VerifyForm(forms.Form):
     decision = forms.ChoiceField(
@@ -93,6 +97,15 @@ class VerifyForm(forms.Form):
         max_length=2000,
         help_text=_("Required when you return the value: say what to correct."),
     )
+
+
+def typed_figure(form: forms.Form, field: str) -> str:
+    """The figure typed in ``field``, in the page's style, as the services read it
+    (``formats.typed_number``); a figure that reads two ways is refused on its field."""
+    try:
+        return formats.typed_number(form.cleaned_data.get(field) or "")
+    except ValueError as exc:
+        raise forms.ValidationError(str(exc)) from exc
 
 
 class ProjectTargetForm(forms.Form):
@@ -122,3 +135,9 @@ class ProjectTargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.all()
         self.fields["indicator"].choices = indicator_choices()
+
+    def clean_baseline(self) -> str:
+        return typed_figure(self, "baseline")
+
+    def clean_target(self) -> str:
+        return typed_figure(self, "target")

@@ -103,7 +103,7 @@ def value_load_published(*, actor: Actor, figure: Published) -> tuple[IndicatorV
     require_registry_editor(actor)
     if figure.grade not in QualityGrade.values:
         raise InvalidInput(
-            _("Choose the data-quality grade: %s.") % ", ".join(QualityGrade.values),
+            _("Choose the data-quality grade: how the value was obtained."),
             field="grade",
         )
     year = validation.clean_year(figure.year)

@@ -227,7 +227,7 @@ def value_verify(
     if verified:
         if grade not in QualityGrade.values:
             raise InvalidInput(
-                _("Choose the data-quality grade: %s.") % ", ".join(QualityGrade.values),
+                _("Choose the data-quality grade: how the value was obtained."),
                 field="grade",
             )
     elif not note:

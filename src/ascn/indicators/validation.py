@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ascn.core import formats
 from ascn.core.errors import InvalidInput
 from ascn.indicators.models import Indicator
 
 FIRST_YEAR = 1990
 # Largest magnitude the column holds (20 digits, 4 after the point).
 MAX_ABS = Decimal("9999999999999999")
+# Commas between thousands, as an English page and a spreadsheet write them.
+GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
 def _year_between(year: Any, last: int, field: str, not_a_number: str) -> int:
@@ -37,13 +41,29 @@ def clean_year(year: Any, field: str = "year") -> int:
     return _year_between(year, dt.date.today().year, field, _("The year is a number such as 2024."))
 
 
+def _not_a_number() -> InvalidInput:
+    return InvalidInput(
+        _("The value is a number, such as %(example)s.")
+        % {"example": formats.number(Decimal("1234.5"), 1)},
+        field="value",
+    )
+
+
 def clean_value(indicator: Indicator, value: Any) -> Decimal:
+    """A value as a number: a point before the decimals, and commas only between groups of
+    three digits (``1,234.5``). Any other comma is refused, not dropped: ``18,4`` is not
+    184."""
+    text = str(value).strip()
+    if "," in text:
+        if not GROUPED.fullmatch(text):
+            raise _not_a_number()
+        text = text.replace(",", "")
     try:
-        number = Decimal(str(value).strip().replace(",", ""))
+        number = Decimal(text)
     except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput(_("The value is a number."), field="value") from exc
+        raise _not_a_number() from exc
     if not number.is_finite() or abs(number) > MAX_ABS:
-        raise InvalidInput(_("The value is a number."), field="value")
+        raise _not_a_number()
     if number < 0:
         raise InvalidInput(_("The value cannot be negative."), field="value")
     if indicator.is_percentage and number > 100:
