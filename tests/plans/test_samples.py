@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError
 
+from ascn.accounts.models import User
 from ascn.core.models import AuditEntry
 from ascn.core.seed import read_yaml
 from ascn.plans.management.commands.load_samples import SEED
@@ -143,3 +144,19 @@ def test_loading_the_samples_twice_creates_nothing_more(demo):
         (ActionPlan.objects.count(), Project.objects.count()) == counts == (3, len(SAMPLE_PROJECTS))
     )
     assert mark.actions() == []
+
+
+
+def test_a_sample_plan_was_submitted_with_its_projects(demo, client, text):
+    # given the samples loaded
+    run("load_samples")
+    plan = ActionPlan.objects.get(title="Phuket Smart City Action Plan (sample)")
+    projects = sorted(plan.projects.values_list("title", flat=True))
+    assert projects
+    # then the submission the National Representative received lists the plan's projects
+    submitted = plan.versions.filter(status="submitted").latest("number")
+    assert submitted.snapshot["projects"] == projects
+    # and the comparison of that submission with the current text shows nothing changed
+    client.force_login(User.objects.get(email="nr-th@example.org"))
+    shown = text(client.get(f"/plans/{plan.pk}/compare/?a={submitted.number}&b=current"))
+    assert "The two versions say the same thing." in shown

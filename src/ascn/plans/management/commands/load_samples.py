@@ -40,6 +40,7 @@ class Command(LoadCommand):
         data = read_yaml(SEED)
         created = 0
         plans = {}
+        moves: dict[str, tuple[User, list[str]]] = {}
         for item in data["plans"]:
             city = City.objects.get(slug=item["city"])
             author = User.objects.get(email=item["author"])
@@ -57,11 +58,9 @@ class Command(LoadCommand):
                     sections=item["sections"],
                     sample=True,
                 )
-                for step in item["transitions"]:
-                    actor = User.objects.get(email=STEP_ACTOR[step]) if STEP_ACTOR[step] else author
-                    plan = plan_transition(
-                        actor=actor, plan=plan, action=step, version=plan.version
-                    )
+                # submitted (and so kept as a version) once its projects are in it, below: a
+                # plan submitted first would compare as if the city added them afterwards
+                moves[item["key"]] = (author, item["transitions"])
                 created += 1
             plans[item["key"]] = plan
         for item in data["projects"]:
@@ -110,4 +109,9 @@ class Command(LoadCommand):
                     note="Sample progress report",
                 )
             created += 1
+        for key, (author, steps) in moves.items():
+            plan = plans[key]
+            for step in steps:
+                actor = User.objects.get(email=STEP_ACTOR[step]) if STEP_ACTOR[step] else author
+                plan = plan_transition(actor=actor, plan=plan, action=step, version=plan.version)
         return f"Sample plans and projects ready ({created} new) — flagged as sample data."
