@@ -146,7 +146,6 @@ def test_loading_the_samples_twice_creates_nothing_more(demo):
     assert mark.actions() == []
 
 
-
 def test_a_sample_plan_was_submitted_with_its_projects(demo, client, text):
     # given the samples loaded
     run("load_samples")
