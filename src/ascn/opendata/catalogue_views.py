@@ -106,7 +106,7 @@ def dataset_file(request, key: str, fmt: str):
     if seconds:
         stamp = modified.isoformat() if modified else "-"
         cache_key = (
-            f"opendata:v3:{key}:{fmt}:{get_language()}:{stamp}"  # v3: projects carry their id
+            f"opendata:v4:{key}:{fmt}:{get_language()}:{stamp}"  # v4: agreements name parties
         )
         body = cache.get(cache_key)
     if body is None:

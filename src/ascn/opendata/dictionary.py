@@ -355,6 +355,16 @@ AGREEMENTS = Schema(
         Field("signed_place", "string", _("Where it was signed.")),
         Field("meeting", "string", _("The meeting where it was signed (see meetings).")),
         Field("description", "string", _("What the agreement is about.")),
+        Field(
+            "parties",
+            "string",
+            _("The parties, as the agreement names them, in its order, separated by ;."),
+        ),
+        Field(
+            "projects",
+            "string",
+            _("The public projects it covers, by id (see projects), separated by ;."),
+        ),
         Field("source", "string", SOURCE),
     ),
     primary_key=("slug",),

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from ascn.agreements.models import Agreement
 from ascn.cooperation.models import CaseStudy, CityPartnership
@@ -253,8 +253,21 @@ def meetings_table() -> Table:
 
 
 def agreements_table() -> Table:
-    agreements = public_agreements().select_related("meeting").order_by("signed_date", "slug")
-    return table(agreements, dictionary.AGREEMENTS, {"meeting": "meeting.slug"})
+    agreements = (
+        public_agreements()
+        .select_related("meeting")
+        .prefetch_related(
+            "parties",
+            Prefetch("projects", queryset=public_projects().only("pk").order_by("pk")),
+        )
+        .order_by("signed_date", "slug")
+    )
+    how: dict[str, How] = {
+        "meeting": "meeting.slug",
+        "parties": lambda a: ";".join(party.name for party in a.parties.all()),
+        "projects": lambda a: ";".join(str(project.pk) for project in a.projects.all()),
+    }
+    return table(agreements, dictionary.AGREEMENTS, how)
 
 
 def organisations_table() -> Table:
