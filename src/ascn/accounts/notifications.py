@@ -78,6 +78,9 @@ KINDS: dict[str, Promise] = {
     "post.flagged": gettext_lazy("A member flags a discussion post (the Secretariat)"),
     "meeting.cancelled": gettext_lazy("The Secretariat cancels your registration for a meeting"),
     "invitation.accepted": gettext_lazy("An invitation you sent is accepted"),
+    "indicator.pending": gettext_lazy(
+        "A city's indicator values wait for your verification (once until you read it)"
+    ),
 }
 
 # Kinds only the Secretariat is sent: its members' settings offer them, no one else's.

@@ -11,9 +11,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ascn.accounts.models import Notification
+from ascn.accounts.notifications import members_of, neutral_path, notify
 from ascn.core import audit, events
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from ascn.core.services import (
@@ -153,6 +156,7 @@ def value_enter(
     record.save()
     _refresh_latest(record)
     _keep_version(actor, record, "entered")
+    _ask_verification(record)
     audit_and_announce(
         actor,
         "indicators.value.entered",
@@ -160,6 +164,40 @@ def value_enter(
         audit.diff({}, audit.snapshot(record, VALUE_FIELDS)),
     )
     return record
+
+
+def _ask_verification(record: IndicatorValue) -> None:
+    """Tell the city's National Representatives that its values wait for them to verify:
+    once until they read it (a city enters its values by the dozen), with the city's
+    indicator page, where each waiting value has its link."""
+    url = neutral_path(reverse("city-indicators", args=[record.city.slug]))
+    told = set(
+        Notification.objects.filter(kind=PENDING_KIND, url=url, read_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    city = record.city
+    notify(
+        users=[
+            user for user in members_of(member_state_id=city.member_state_id) if user.pk not in told
+        ],
+        kind=PENDING_KIND,
+        title=lambda: (
+            _("%(city)s's indicator values wait for your verification") % {"city": city.name}
+        ),
+        body=lambda: (
+            _(
+                "A Chief Smart City Officer of %(city)s entered or changed indicator values. "
+                "Each waits for your verification on the city's indicator page: verify it with "
+                "its data-quality grade, or return it to the city saying what to correct."
+            )
+            % {"city": city.name}
+        ),
+        url=url,
+    )
+
+
+PENDING_KIND = "indicator.pending"
 
 
 @transaction.atomic
@@ -184,7 +222,8 @@ def value_update(
     changed = audit.diff(before, audit.snapshot(record, VALUE_FIELDS))
     if not changed:
         return record
-    if {"year", "value", "source", "method_note"} & set(changed):
+    back_to_verification = bool({"year", "value", "source", "method_note"} & set(changed))
+    if back_to_verification:
         record.verification = Verification.PENDING
         record.grade = ""
         record.verification_note = ""
@@ -197,6 +236,8 @@ def value_update(
     record.save()
     _refresh_latest(record)
     _keep_version(actor, record, "edited")
+    if back_to_verification:
+        _ask_verification(record)
     audit_and_announce(actor, "indicators.value.updated", record, changed)
     return record
 

@@ -29,6 +29,8 @@ from ascn.deals.permissions import may_confirm
 from ascn.deals.queries import commitments_waiting, engagements_for
 from ascn.funding.models import ApplicationStatus, Call
 from ascn.funding.queries import applications_for, programmes_for, programmes_sponsored_by
+from ascn.indicators import queries as indicator_queries
+from ascn.indicators.models import Verification
 from ascn.matchmaking import queries
 from ascn.matchmaking import scoring as matchmaking
 from ascn.meetings import queries as meeting_queries
@@ -179,7 +181,8 @@ def secretariat_attention(user: Actor) -> dict[str, Any]:
 
 def representative_states(user: Actor) -> list[dict[str, Any]]:
     """For a National Representative: each of their member states with its cities, and per
-    city the plans by status and a bounded count of its projects."""
+    city the plans by status, a bounded count of its projects and its indicator values
+    waiting for verification (real ones: a sample value is the demo's)."""
     scopes = scopes_of(user)
     if not scopes.member_state_ids:
         return []
@@ -196,6 +199,13 @@ def representative_states(user: Actor) -> list[dict[str, Any]]:
         plans: dict[int, list[tuple[str, int]]] = {}
         for city_id, status, n in plan_rows:
             plans.setdefault(city_id, []).append((str(PlanStatus(status).label), n))
+        waiting = dict(
+            indicator_queries.values_for(user)
+            .filter(city__member_state=state, verification=Verification.PENDING, sample=False)
+            .order_by()
+            .values_list("city")
+            .annotate(n=Count("id"))
+        )
         states.append(
             {
                 "state": state,
@@ -204,6 +214,7 @@ def representative_states(user: Actor) -> list[dict[str, Any]]:
                         "city": city,
                         "plans": sorted(plans.get(city.pk, [])),
                         "projects": capped(plan_queries.projects_for(user, city=city.slug)),
+                        "values_waiting": waiting.get(city.pk, 0),
                     }
                     for city in cities
                 ],
