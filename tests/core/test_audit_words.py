@@ -5,10 +5,16 @@ by date range; the CSV as before."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from ascn.core.audit.words import ACTION_WORDS, action_words, describe
+from ascn.core.models import AuditEntry
+from ascn.funding.services.applications import AUDIT_VERBS
+from ascn.meetings.models import Registration
 from ascn.meetings.services import meeting_create
 from ascn.network.models import City, MemberState
 from ascn.partners.services import organisation_create
@@ -78,3 +84,61 @@ def test_a_page_of_the_trail_reads_names_in_a_bounded_number_of_queries(
     client.get("/audit/")  # warm the session and the kinds of record
     with django_assert_max_num_queries(25):
         assert client.get("/audit/").status_code == 200
+
+
+def _verbs_the_code_writes() -> set[str]:
+    """The last part of every audit code the source writes: the literal ones
+    (``"meetings.registration.cancelled"``) and those its services build from a verb."""
+    source = Path(__file__).resolve().parents[2] / "src" / "ascn"
+    literal = re.compile(r'"(?:[a-z_]+\.){2}([a-z_]+)"')
+    verbs = {
+        verb
+        for path in source.rglob("*.py")
+        if "migrations" not in path.parts
+        for verb in literal.findall(path.read_text(encoding="utf-8"))
+    }
+    plans = {"submitted", "withdrawn", "endorsed", "returned", "published"}
+    return (
+        (verbs - {"code", "recovery"})  # "city.member_state.code": a lookup, not an action
+        | set(AUDIT_VERBS.values())
+        | set(Registration.Status.values)
+        | plans
+        | {"funding_committed", "funding_withdrawn", "regenerated", "translated"}
+    )
+
+
+def test_every_action_the_code_writes_reads_in_words_in_every_language():
+    missing = sorted(verb for verb in _verbs_the_code_writes() if verb not in ACTION_WORDS)
+    assert missing == []
+    # and each is in the catalogues (a Thai reader never sees "endorsed")
+    with translation.override("th"):
+        assert action_words("plans.plan.endorsed") != "endorsed"
+        assert action_words("cooperation.post.flags_dismissed") != "flags dismissed"
+
+
+def test_the_kinds_offered_are_the_platforms_records(roles):
+    page = roles.session("secretariat").get("/audit/").content.decode()
+    menu = page.split('name="object_type"')[1].split("</select>")[0]
+    assert "Meeting (meetings)" in menu and "Project (plans)" in menu
+    for internal in ("(sessions)", "(contenttypes)", "(axes)", "tally", "Search entry"):
+        assert internal not in menu, internal
+
+
+def test_dates_and_lists_in_a_change_read_as_the_pages_write_them():
+    entry = AuditEntry.objects.create(
+        actor_label="secretariat@example.org",
+        action="agreements.agreement.parties_changed",
+        object_type="agreements.agreement",
+        object_id="1",
+        object_repr="Water twinning",
+        changes={
+            "parties": {"before": ["City of Alpha"], "after": ["City of Alpha", "Beta Utilities"]},
+            "signed_date": {"before": None, "after": "2024-03-01"},
+            "checked_in_at": {"before": None, "after": "2026-12-06 21:57:24.961100+00:00"},
+        },
+    )
+    describe([entry])
+    lines = " | ".join(entry.change_lines)
+    assert "City of Alpha → City of Alpha, Beta Utilities" in lines
+    assert "1 Mar 2024" in lines and "7 Dec 2026, 04:57" in lines  # the site's time zone, UTC+7
+    assert "21:57:24" not in lines and '["' not in lines

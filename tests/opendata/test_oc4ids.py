@@ -221,6 +221,8 @@ def test_the_export_is_a_valid_oc4ids_0_9_5_package(client, projects):
     assert package["publisher"]["name"] == "ASEAN Smart Cities Network"
     assert package["uri"] == "http://testserver/api/v1/exports/oc4ids"
     assert "license" not in package  # no licence is claimed until one is configured
+    # opened from the open-data page, it is saved as a file, as the other downloads are
+    assert response["Content-Disposition"] == 'attachment; filename="ascn-oc4ids.json"'
 
 
 def test_a_configured_licence_is_published(client, projects, settings):

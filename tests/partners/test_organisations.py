@@ -448,3 +448,14 @@ def test_who_reaches_the_matches_and_profile_edit_pages(roles, world):
     assert_matrix(
         roles.session, "GET", "/organisations/quiet-capital/", everyone(404, secretariat=200)
     )
+
+
+def test_the_head_office_is_a_country_named_in_the_readers_language(roles, text):
+    # given ADB's head office in the Philippines
+    Organisation.objects.filter(slug=ADB).update(headquarters_country="PH")
+    client = roles.session("anonymous")
+    # then its page names the country, in English and in Thai, never the bare code
+    english = text(client.get(f"/organisations/{ADB}/"))
+    assert "Headquarters Philippines" in english
+    thai = text(client.get(f"/th/organisations/{ADB}/"))
+    assert "ฟิลิปปินส์" in thai and "Headquarters PH" not in thai

@@ -214,6 +214,8 @@ class VersionedModel(TimeStampedModel):
 class AuditEntry(models.Model):
     """One change made through a service. Append-only: never edited or deleted by the app."""
 
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
+
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -265,6 +267,8 @@ class SearchEntry(models.Model):
     plain ids, not foreign keys: they say whose drafts these are, so visibility is one
     WHERE on this table.
     """
+
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
 
     kind = models.CharField(_("type"), max_length=20)
     object_id = models.CharField(_("object id"), max_length=64)

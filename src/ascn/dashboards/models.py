@@ -16,6 +16,8 @@ class CityAndArea(models.Model):
     """A tally row of one city and one focus area (none = every record of the city, each
     once)."""
 
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
+
     city = models.ForeignKey("network.City", on_delete=models.CASCADE, related_name="+")
     focus_area = models.ForeignKey(
         "network.FocusArea", null=True, on_delete=models.CASCADE, related_name="+"
@@ -27,6 +29,8 @@ class CityAndArea(models.Model):
 
 class ProjectSums(models.Model):
     """How many public projects with one status and budget currency, and their sums."""
+
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
 
     status = models.CharField(max_length=40)
     currency = models.CharField(max_length=3)
@@ -100,6 +104,8 @@ class StateDealTally(models.Model):
     """``DealTally`` summed over the cities of one member state: what the deals chart reads
     (tens of rows per focus area, where the cities' rows are thousands)."""
 
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
+
     member_state = models.ForeignKey(
         "network.MemberState", on_delete=models.CASCADE, related_name="+"
     )
@@ -131,6 +137,8 @@ class CityCount(CityAndArea):
 
 class OrganisationTally(models.Model):
     """Public organisations of one kind, and how many of them are sample data."""
+
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
 
     kind = models.CharField(max_length=40, unique=True)
     organisations = models.PositiveIntegerField()

@@ -282,6 +282,8 @@ class IndicatorMedian(models.Model):
     or one size class — kept by the services with the latest values (``indicators.latest``),
     so a city's page reads 2 rows per indicator instead of 3,000 cities' values."""
 
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
+
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="medians"
     )

@@ -12,6 +12,8 @@ class MatchIndexStamp(models.Model):
     transaction. Matchmaking keeps the organisations' match keys in memory and trusts them
     only while the token is the one it read them under (``matchmaking.index``)."""
 
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
+
     token = models.CharField(max_length=32)
 
     class Meta:
@@ -30,6 +32,8 @@ class ProjectTerms(models.Model):
     a city or a focus area, and filled after bulk loads by ``manage.py refresh_match_terms``
     (a project without its row is not matched to organisations until then). A row is
     written only when one of these changed (``matchmaking.terms.refresh``)."""
+
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
 
     project = models.OneToOneField(
         "plans.Project",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Schema, Status
 from pydantic import Field
@@ -50,7 +51,9 @@ class Oc4idsPackageOut(Schema):
     exclude_none=True,
     openapi_extra=SAME_FOR_EVERYONE,
 )
-def exports_oc4ids(request):
+def exports_oc4ids(request, response: HttpResponse):
+    # opened from the open-data page, it is saved as a file, as the other downloads are
+    response["Content-Disposition"] = 'attachment; filename="ascn-oc4ids.json"'
     package = oc4ids.project_package(
         base_url=site.site_url(request), uri=site.absolute(request.path, request)
     )

@@ -121,6 +121,8 @@ class ReleaseContent(models.Model):
     removed and another added (the projects are keyed by their id).
     """
 
+    audited = False  # derived or kept by the platform itself: no kind of the audit trail
+
     digest = models.CharField(_("digest of the CSV and the keys"), max_length=64, unique=True)
     csv_sha256 = models.CharField(_("SHA-256 of the CSV"), max_length=64)
     csv_gz = models.BinaryField(_("CSV, gzip-compressed"))

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.countries import country_name
 from ascn.core.models import MONEY, HasPage, VersionedModel, list_field
 from ascn.core.sources import SourcesField
 from ascn.core.visibility import VisibilityField
@@ -87,6 +88,11 @@ class Organisation(HasPage, VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def headquarters_label(self) -> str:
+        """The head office's country named in the reader's language ("" when not given)."""
+        return country_name(self.headquarters_country) if self.headquarters_country else ""
 
     def refresh_match_index(self) -> None:
         """Recompute the derived matchmaking columns (call before a ``bulk_create``)."""

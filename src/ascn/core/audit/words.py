@@ -8,7 +8,9 @@ changes point to, whatever the number of entries.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
@@ -20,6 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from ascn.core import formats
 from ascn.core.models import AuditEntry
 
 EMPTY = "—"
@@ -30,6 +33,7 @@ ACTION_WORDS = {
     "accepted": pgettext_lazy("audit action", "accepted"),
     "added": pgettext_lazy("audit action", "added"),
     "advanced": pgettext_lazy("audit action", "advanced"),
+    "announced": pgettext_lazy("audit action", "announced"),
     "assessed": pgettext_lazy("audit action", "assessed"),
     "awarded": pgettext_lazy("audit action", "awarded"),
     "cancelled": pgettext_lazy("audit action", "cancelled"),
@@ -37,14 +41,20 @@ ACTION_WORDS = {
     "check_in_undone": pgettext_lazy("audit action", "check in undone"),
     "checked_in": pgettext_lazy("audit action", "checked in"),
     "completed": pgettext_lazy("audit action", "completed"),
+    "confirmed": pgettext_lazy("audit action", "confirmed"),
     "created": pgettext_lazy("audit action", "created"),
+    "declined": pgettext_lazy("audit action", "declined"),
     "deleted": pgettext_lazy("audit action", "deleted"),
     "disabled": pgettext_lazy("audit action", "disabled"),
     "disbursed": pgettext_lazy("audit action", "disbursed"),
     "document_attached": pgettext_lazy("audit action", "document attached"),
     "enabled": pgettext_lazy("audit action", "enabled"),
     "ended": pgettext_lazy("audit action", "ended"),
+    "endorsed": pgettext_lazy("audit action", "endorsed"),
     "entered": pgettext_lazy("audit action", "entered"),
+    "flags_dismissed": pgettext_lazy("audit action", "flags dismissed"),
+    "funding_committed": pgettext_lazy("audit action", "funding committed"),
+    "funding_withdrawn": pgettext_lazy("audit action", "funding withdrawn"),
     "granted": pgettext_lazy("audit action", "granted"),
     "language": pgettext_lazy("audit action", "language"),
     "linked": pgettext_lazy("audit action", "linked"),
@@ -52,8 +62,12 @@ ACTION_WORDS = {
     "minutes_saved": pgettext_lazy("audit action", "minutes saved"),
     "moderated": pgettext_lazy("audit action", "moderated"),
     "moved": pgettext_lazy("audit action", "moved"),
+    "not_confirmed": pgettext_lazy("audit action", "not confirmed"),
     "parties_changed": pgettext_lazy("audit action", "parties changed"),
     "promoted": pgettext_lazy("audit action", "promoted"),
+    "published": pgettext_lazy("audit action", "published"),
+    "regenerated": pgettext_lazy("audit action", "regenerated"),
+    "registered": pgettext_lazy("audit action", "registered"),
     "replaced": pgettext_lazy("audit action", "replaced"),
     "reset": pgettext_lazy("audit action", "reset"),
     "retried": pgettext_lazy("audit action", "retried"),
@@ -61,20 +75,28 @@ ACTION_WORDS = {
     "revoked": pgettext_lazy("audit action", "revoked"),
     "saved": pgettext_lazy("audit action", "saved"),
     "set": pgettext_lazy("audit action", "set"),
+    "shortlisted": pgettext_lazy("audit action", "shortlisted"),
+    "submitted": pgettext_lazy("audit action", "submitted"),
     "transitioned": pgettext_lazy("audit action", "transitioned"),
+    "translated": pgettext_lazy("audit action", "translated"),
     "updated": pgettext_lazy("audit action", "updated"),
     "uploaded": pgettext_lazy("audit action", "uploaded"),
     "verified": pgettext_lazy("audit action", "verified"),
+    "waitlisted": pgettext_lazy("audit action", "put on the waiting list"),
+    "withdrawn": pgettext_lazy("audit action", "withdrawn"),
 }
 _PLAIN = object()
 
 
 @cache
 def object_type_choices() -> list[tuple[str, str]]:
-    """Every kind of record the trail can name, as ``(label, "Name (app)")``, by name."""
+    """Every kind of record the trail names, as ``(label, "Name (app)")``, by name: the
+    platform's own records, not Django's tables (sessions, content types) nor those it
+    derives or keeps itself (a model's ``audited = False``: tallies, the search index)."""
     choices = [
         (model._meta.label_lower, f"{capfirst(model._meta.verbose_name)} ({model._meta.app_label})")
         for model in apps.get_models()
+        if model.__module__.startswith("ascn.") and getattr(model, "audited", True)
     ]
     return sorted(choices, key=lambda choice: choice[1].lower())
 
@@ -124,9 +146,26 @@ def _shown(value: Any, names: dict[str, str] | None = None) -> str:
     if value is False:
         return _("no")
 
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ", ".join(_shown(v) for v in value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return _when(value)
     return str(value)
+
+
+# A date or a date and time as the trail keeps them (ISO 8601): shown as the pages show them.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?)?$")
+
+
+def _when(value: str) -> str:
+    try:
+        if len(value) == len("2024-03-01"):
+            return formats.day(dt.date.fromisoformat(value))
+        return formats.moment(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return value
 
 
 def describe(entries: Iterable[AuditEntry]) -> None:
