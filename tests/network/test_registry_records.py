@@ -211,6 +211,17 @@ def test_a_wrong_new_city_is_refused_and_nothing_is_written(roles):
     assert (City.objects.count(), AuditEntry.objects.count()) == (cities, entries)
 
 
+def test_a_refused_city_says_what_to_correct_at_the_top(roles, text):
+    client = roles.session(SECRETARIAT)
+    response = client.post("/cities/new/", {**NEW_CITY, "population": "5000"})
+    shown = text(response)
+    assert response.status_code == 422
+    # the summary names each field's problem and links to it, as every form's does
+    summary = shown.split("There is a problem — nothing was saved")[1].split("Member state")[0]
+    assert "Year of the population figure: Give the year of the population figure." in summary
+    assert 'href="#id_population_year"' in response.content.decode()
+
+
 def _json(client, method, path, body):
     return getattr(client, method)(path, json.dumps(body), content_type="application/json")
 
