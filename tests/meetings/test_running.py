@@ -6,6 +6,7 @@ minutes with a preview, decisions; and the same writes through the API, with ver
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -400,3 +401,60 @@ def test_the_api_writes_the_agenda_and_checks_people_in(roles):
     undone = api.delete(path)
     assert undone.status_code == 200 and undone.json()["checked_in_at"] is None
     check_in(actor=roles.user("secretariat"), registration=registration)
+
+
+def test_an_item_of_a_meeting_of_several_days_says_which_day(roles, text):
+    # given a two-day workshop
+    second_day = START + dt.timedelta(days=1)
+    meeting = a_meeting(end_date=second_day)
+    client = roles.session("secretariat")
+    desk = f"/meetings/{meeting.slug}/manage/"
+    # the desk's form offers its two days
+    form = client.get(desk).content.decode()
+    assert f'value="{second_day.isoformat()}"' in form and f'value="{START.isoformat()}"' in form
+    # when the Secretariat adds a site visit on the second day
+    client.post(
+        desk,
+        {
+            "action": "agenda-add",
+            "agenda-title": "Site visit",
+            "agenda-day": second_day.isoformat(),
+            "agenda-time": "14:00",
+            "agenda-description": "",
+        },
+    )
+    item = AgendaItem.objects.get(meeting=meeting)
+    assert item.day == second_day
+    # then the public page says the day before the time
+    shown = text(roles.session("anonymous").get(meeting.get_absolute_url()))
+    said = f"{second_day:%a} {second_day.day} {second_day:%b}"
+    assert re.search(rf"{said} ?, 14:00 Site visit", shown)
+    # a day outside the meeting is refused, by the API too, and nothing changes
+    api = roles.bearer("secretariat")
+    outside = api.patch(
+        f"/api/v1/meetings/{meeting.slug}/agenda/{item.pk}",
+        {"version": item.version, "day": (START - dt.timedelta(days=1)).isoformat()},
+        content_type="application/json",
+    )
+    assert outside.status_code == 422
+    assert "one of the meeting's days" in outside.json()["detail"][0]["msg"]
+    assert AgendaItem.objects.get(pk=item.pk).day == second_day
+    # the API says and changes the day
+    moved = api.patch(
+        f"/api/v1/meetings/{meeting.slug}/agenda/{item.pk}",
+        {"version": item.version, "day": START.isoformat()},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["day"] == START.isoformat()
+
+
+def test_a_one_day_meetings_items_take_no_day(roles):
+    meeting = a_meeting()
+    assert (
+        "agenda-day"
+        not in roles.session("secretariat")
+        .get(f"/meetings/{meeting.slug}/manage/")
+        .content.decode()
+    )
+    with pytest.raises(InvalidInput):
+        agenda_item_add(actor=roles.user("secretariat"), meeting=meeting, title="X", day=START)

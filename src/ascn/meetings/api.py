@@ -265,19 +265,20 @@ def meetings_agenda_add(request, slug: str, payload: AgendaItemIn):
     "Edit an agenda item or move it up or down (Secretariat); send its version",
 )
 def meetings_agenda_update(request, slug: str, item_id: int, payload: AgendaItemPatch):
-    """Edit the title, time or description (fields left out are kept) and/or move the item
+    """Edit the title, day, time or description (fields left out are kept) and/or move the item
     one place (`move`). Send the item's `version` (409 when stale)."""
     meeting = _runner_meeting(request, slug)
     item = found(AgendaItem.objects.filter(meeting=meeting, pk=item_id).first())
     data = payload.dict(exclude_unset=True)
     version = data["version"]
-    edits = {key: data[key] for key in ("title", "time", "description") if key in data}
+    edits = {key: data[key] for key in ("title", "day", "time", "description") if key in data}
     if edits:
         item = agenda_item_update(
             actor=request.user,
             item=item,
             version=version,
             title=edits.get("title", item.title),
+            day=edits.get("day", item.day),
             time=edits.get("time", item.time),
             description=edits.get("description", item.description),
         )

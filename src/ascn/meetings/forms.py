@@ -1,14 +1,17 @@
 """Forms of the meetings pages and back office. They only collect input: the services check
 the file (PDF by content, at most 10 MB) and who may upload."""
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import date_field, line_field, text_field
 from ascn.meetings.models import Meeting, MeetingDocument
 from ascn.meetings.services import TIME_ZONES
+from ascn.meetings.services.agenda import meeting_days
 from ascn.network.forms import any_city_field
 from ascn.network.models import MemberState
 
@@ -119,10 +122,25 @@ class MeetingForm(forms.Form):
 class AgendaItemForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
+    day = forms.TypedChoiceField(
+        label=_("Day"), required=False, coerce=dt.date.fromisoformat, empty_value=None
+    )
     time = forms.TimeField(
         label=_("Time (local)"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     description = text_field(_("Description"), rows=2)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = meeting_days(meeting)
+        if days:  # a meeting of several days: which one
+            field = self.fields["day"]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = [("", _("Not said"))] + [
+                (day.isoformat(), formats.date_format(day, "l j F Y")) for day in days
+            ]
+        else:
+            del self.fields["day"]
 
 
 class DecisionForm(forms.Form):

@@ -150,6 +150,8 @@ class Meeting(HasPage, Translatable, VersionedModel):
 class AgendaItem(VersionedModel):
     meeting = link(Meeting, _("meeting"), related_name="agenda_items", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(_("position"))
+    # which of a meeting's days (a meeting of several days); empty: not said, or a one-day one
+    day = models.DateField(_("day"), null=True, blank=True)
     time = models.TimeField(_("time (local)"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)

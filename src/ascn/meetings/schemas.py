@@ -52,6 +52,9 @@ class AgendaItemOut(Schema):
     id: int
     version: int
     position: int
+    day: IsoDate | None = Field(
+        None, description="Which of the meeting's days, when it has several"
+    )
     time: LocalTime | None
     title: str
     description: str
@@ -123,6 +126,10 @@ class MeetingPatch(MeetingFields):
 
 class AgendaItemIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
+    day: IsoDate | None = Field(
+        None,
+        description="Which of the meeting's days, for a meeting known to the day that lasts several",
+    )
     time: LocalTime | None = Field(None, description="Local time at the host")
     description: str = Field("", max_length=5_000)
 
@@ -130,6 +137,7 @@ class AgendaItemIn(InputSchema):
 class AgendaItemPatch(InputSchema):
     version: int = Field(..., ge=1)
     title: str = Keep(min_length=1, max_length=200)
+    day: IsoDate | None = None
     time: LocalTime | None = None
     description: str = Keep(max_length=5_000)
     move: Literal["up", "down"] | None = Field(

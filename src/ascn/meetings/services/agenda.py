@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ascn.core import audit, events
+from ascn.core import audit, events, formats
 from ascn.core.errors import InvalidInput
 from ascn.core.services import audit_and_announce, lock, lock_version, save_version, validate
 from ascn.meetings.models import AgendaItem, Meeting
@@ -21,12 +21,37 @@ if TYPE_CHECKING:
 
 
 def _agenda_snapshot(item: AgendaItem) -> dict[str, Any]:
-    # the audit log stores JSON: a time of day as "HH:MM:SS"
+    # the audit log stores JSON: a day as "YYYY-MM-DD", a time of day as "HH:MM:SS"
     return {
         "title": item.title,
+        "day": item.day.isoformat() if item.day else None,
         "time": item.time.isoformat() if item.time else None,
         "description": item.description,
     }
+
+
+def meeting_days(meeting: Meeting) -> list[dt.date]:
+    """The days an agenda item may name: each day of a meeting known to the day that lasts
+    more than one; none otherwise (a one-day meeting's items are all on its day)."""
+    start, end = meeting.start_date, meeting.end_date
+    if meeting.date_precision != "day" or start is None or end is None or end <= start:
+        return []
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _clean_day(meeting: Meeting, day: dt.date | None) -> dt.date | None:
+    if day is None:
+        return None
+    days = meeting_days(meeting)
+    if day not in days:
+        raise InvalidInput(
+            _("The day is one of the meeting's days, from %(start)s to %(end)s.")
+            % {"start": formats.day(meeting.start_date), "end": formats.day(meeting.end_date)}
+            if days
+            else _("This meeting lasts one day (or its days are not known): give no day."),
+            field="day",
+        )
+    return day
 
 
 @transaction.atomic
@@ -38,6 +63,7 @@ def agenda_item_save(
     title: str,
     time: dt.time | None = None,
     description: str = "",
+    day: dt.date | None = None,
 ) -> AgendaItem:
     """Create or replace the agenda item at ``position``."""
     require_meeting_runner(actor)
@@ -48,6 +74,7 @@ def agenda_item_save(
     before = {} if item is None else _agenda_snapshot(item)
     item = item or AgendaItem(meeting=meeting, position=position)
     item.title, item.time, item.description = title.strip(), time, description.strip()
+    item.day = _clean_day(meeting, day)
     validate(item)
     if not creating:
         item.version += 1
@@ -61,10 +88,17 @@ def agenda_item_save(
     return item
 
 
-def _agenda_values(title: str, time: dt.time | None, description: str) -> dict[str, Any]:
+def _agenda_values(
+    meeting: Meeting, title: str, time: dt.time | None, description: str, day: dt.date | None
+) -> dict[str, Any]:
     if not title.strip():
         raise InvalidInput(_("Give the agenda item a title."), field="title")
-    return {"title": title.strip(), "time": time, "description": description.strip()}
+    return {
+        "title": title.strip(),
+        "day": _clean_day(meeting, day),
+        "time": time,
+        "description": description.strip(),
+    }
 
 
 @transaction.atomic
@@ -75,11 +109,12 @@ def agenda_item_add(
     title: str,
     time: dt.time | None = None,
     description: str = "",
+    day: dt.date | None = None,
 ) -> AgendaItem:
     """Add an item at the end of the meeting's agenda (Secretariat)."""
     require_meeting_runner(actor)
     meeting = lock(meeting)  # one addition at a time takes the next position
-    values = _agenda_values(title, time, description)
+    values = _agenda_values(meeting, title, time, description, day)
     last = AgendaItem.objects.filter(meeting=meeting).order_by("-position").first()
     item = AgendaItem(meeting=meeting, position=(last.position + 1) if last else 1, **values)
     validate(item)
@@ -102,11 +137,12 @@ def agenda_item_update(
     title: str,
     time: dt.time | None = None,
     description: str = "",
+    day: dt.date | None = None,
 ) -> AgendaItem:
-    """Edit an agenda item's title, time and description; 409 when edited meanwhile."""
+    """Edit an agenda item's title, day, time and description; 409 when edited meanwhile."""
     require_meeting_runner(actor)
     item = lock_version(item, version)
-    values = _agenda_values(title, time, description)
+    values = _agenda_values(item.meeting, title, time, description, day)
     before = _agenda_snapshot(item)
     for field, value in values.items():
         setattr(item, field, value)

@@ -142,14 +142,14 @@ def meeting_manage(request, slug: str):
     """The meeting's desk: its facts, the agenda (add, edit, reorder, remove) and decisions."""
     meeting = _meeting(request, slug)
     # prefixed: both forms are on one page and share field names
-    agenda_form = AgendaItemForm(prefix="agenda")
+    agenda_form = AgendaItemForm(prefix="agenda", meeting=meeting)
     decision_form = DecisionForm(prefix="decision")
     status = 200
     editing = None
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "agenda-add":
-            agenda_form = AgendaItemForm(request.POST, prefix="agenda")
+            agenda_form = AgendaItemForm(request.POST, prefix="agenda", meeting=meeting)
             sent = send_form(
                 request,
                 agenda_form,
@@ -157,6 +157,7 @@ def meeting_manage(request, slug: str):
                     actor=request.user,
                     meeting=meeting,
                     title=data["title"],
+                    day=data.get("day"),
                     time=data["time"],
                     description=data["description"],
                 ),
@@ -198,10 +199,12 @@ def meeting_manage(request, slug: str):
                     initial={
                         "version": editing.version,
                         "title": editing.title,
+                        "day": editing.day.isoformat() if editing.day else "",
                         "time": editing.time,
                         "description": editing.description,
                     },
                     prefix="edit",
+                    meeting=meeting,
                 )
                 if editing
                 else None
@@ -244,7 +247,7 @@ def agenda_item_change(request, slug: str, pk: int):
             agenda_item_delete(actor=request.user, item=item)
             messages.success(request, _("Agenda item removed."))
         elif action == "edit":
-            form = AgendaItemForm(request.POST, prefix="edit")
+            form = AgendaItemForm(request.POST, prefix="edit", meeting=item.meeting)
             if not form.is_valid():
                 for errors in form.errors.values():
                     for error in errors:
@@ -256,6 +259,7 @@ def agenda_item_change(request, slug: str, pk: int):
                 item=item,
                 version=data["version"] or 0,
                 title=data["title"],
+                day=data.get("day"),
                 time=data["time"],
                 description=data["description"],
             )
