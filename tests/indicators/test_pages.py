@@ -131,6 +131,19 @@ def test_the_csco_enters_and_the_representative_verifies_on_the_pages(roles, cat
     assert stale.status_code == 409
 
 
+def _enter_on_page(roles, language: str, typed: str):
+    """Phuket's officer sends the value form on the page in ``language`` with ``typed``."""
+    prefix = "" if language == "en" else f"/{language}"
+    form = {
+        "indicator": Indicator.objects.get(code=PM25).pk,
+        "year": 2023,
+        "value": typed,
+        "source": "PCD annual report 2023",
+        "visibility": "network",
+    }
+    return roles.session(CSO_PHUKET).post(f"{prefix}/cities/phuket/indicators/new/", form)
+
+
 @pytest.mark.parametrize(
     ("language", "typed", "saved"),
     [
@@ -144,16 +157,7 @@ def test_the_csco_enters_and_the_representative_verifies_on_the_pages(roles, cat
     ],
 )
 def test_a_figure_reads_as_the_pages_language_writes_it(roles, catalogue, language, typed, saved):
-    cso = roles.session(CSO_PHUKET)
-    prefix = "" if language == "en" else f"/{language}"
-    form = {
-        "indicator": Indicator.objects.get(code=PM25).pk,
-        "year": 2023,
-        "value": typed,
-        "source": "PCD annual report 2023",
-        "visibility": "network",
-    }
-    response = cso.post(f"{prefix}/cities/phuket/indicators/new/", form)
+    response = _enter_on_page(roles, language, typed)
     assert response.status_code == 302
     assert IndicatorValue.objects.get().value == Decimal(saved)
 
@@ -169,16 +173,7 @@ def test_a_figure_reads_as_the_pages_language_writes_it(roles, catalogue, langua
 def test_a_figure_whose_separator_is_not_the_pages_is_refused(
     roles, catalogue, language, typed, said
 ):
-    cso = roles.session(CSO_PHUKET)
-    prefix = "" if language == "en" else f"/{language}"
-    form = {
-        "indicator": Indicator.objects.get(code=PM25).pk,
-        "year": 2023,
-        "value": typed,
-        "source": "PCD annual report 2023",
-        "visibility": "network",
-    }
-    response = cso.post(f"{prefix}/cities/phuket/indicators/new/", form)
+    response = _enter_on_page(roles, language, typed)
     assert response.status_code == 422
     assert not IndicatorValue.objects.exists()
     if language == "en":

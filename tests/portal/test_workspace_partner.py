@@ -22,8 +22,8 @@ from tests.conftest import page_text
 pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
 
 
-def test_a_partner_member_sees_fitting_projects_and_their_deals(deals):
-    # given ADB publishes what it finances (a match rests on a published fact)
+def _publish_adb_mandate(deals) -> None:
+    """ADB publishes a focus area and a country that the Phuket project shares."""
     organisation_update(
         actor=deals.roles.user("secretariat"),
         organisation=deals.adb,
@@ -31,6 +31,11 @@ def test_a_partner_member_sees_fitting_projects_and_their_deals(deals):
         focus_areas=["safety-security"],
         countries=["TH"],
     )
+
+
+def test_a_partner_member_sees_fitting_projects_and_their_deals(deals):
+    # given ADB publishes what it finances (a match rests on a published fact)
+    _publish_adb_mandate(deals)
     adb = deals.roles.session("partner_adb")
     # given no deal yet
     text = page_text(adb.get("/workspace/"))
@@ -52,13 +57,7 @@ def test_a_partner_member_sees_fitting_projects_and_their_deals(deals):
 
 def test_the_workspace_and_the_matches_page_give_a_match_the_same_score(deals):
     # given ADB publishes a focus area and a country the Phuket project shares
-    organisation_update(
-        actor=deals.roles.user("secretariat"),
-        organisation=deals.adb,
-        version=deals.adb.version,
-        focus_areas=["safety-security"],
-        countries=["TH"],
-    )
+    _publish_adb_mandate(deals)
     adb = deals.roles.session("partner_adb")
     # when its member reads the workspace and the organisation's matches
     workspace = page_text(adb.get("/workspace/"))
