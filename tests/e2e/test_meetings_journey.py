@@ -82,10 +82,12 @@ def test_a_csco_registers_for_the_full_annual_meeting_and_downloads_its_ics(
     expect(page.get_by_role("heading", level=1)).to_contain_text("ASCN Annual Meeting (test)")
     expect(page.get_by_role("main")).to_contain_text("1 registered of 1 places")
 
-    # and registers
-    page.get_by_role("button", name="Register").click()
+    # and, the meeting being full, the page offers her the waiting list and says how it works
+    expect(page.get_by_role("main")).to_contain_text("Every place is taken.")
+    expect(page.get_by_role("button", name="Register", exact=True)).to_have_count(0)
+    page.get_by_role("button", name="Join the waiting list").click()
 
-    # then the meeting is full, so she is first on the waiting list
+    # then she is first on the waiting list
     expect(page.locator("ul.messages")).to_contain_text("you are number 1 on the waiting list")
     expect(page.locator("#my-registration")).to_have_text("You are number 1 on the waiting list.")
     screenshot(page, "waitlisted")

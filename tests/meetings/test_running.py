@@ -458,3 +458,14 @@ def test_a_one_day_meetings_items_take_no_day(roles):
     )
     with pytest.raises(InvalidInput):
         agenda_item_add(actor=roles.user("secretariat"), meeting=meeting, title="X", day=START)
+
+
+def test_the_time_zones_offered_put_the_member_states_first_without_old_aliases(roles):
+    form = roles.session("secretariat").get("/meetings/new/").content.decode()
+    menu = form.split('name="time_zone"')[1].split("</select>")[0]
+    asean = menu.split("Elsewhere")[0]
+    assert "Asia/Bangkok — Thailand" in asean and "Asia/Dili — Timor-Leste" in asean
+    assert "Asia/Ho_Chi_Minh — Viet Nam" in asean and "Asia/Jayapura — Indonesia" in asean
+    assert "Europe/Paris" not in asean and "Europe/Paris" in menu
+    for alias in ("Asia/Saigon", "Asia/Rangoon", "Asia/Calcutta"):
+        assert alias not in menu

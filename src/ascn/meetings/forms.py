@@ -2,10 +2,13 @@
 the file (PDF by content, at most 10 MB) and who may upload."""
 
 import datetime as dt
+import functools
+from importlib import resources
 from typing import Any
 
 from django import forms
 from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import date_field, line_field, text_field
@@ -28,15 +31,30 @@ class MeetingDocumentForm(forms.Form):
     )
 
 
-def _time_zone_choices() -> list[tuple[str, str]]:
-    # the network's region first (ASEAN's zones are all "Asia/…"), then every other zone
-    zones = sorted(TIME_ZONES)
-    asia = [z for z in zones if z.startswith("Asia/")]
-    rest = [z for z in zones if not z.startswith("Asia/")]
+@functools.cache
+def _zone_table(name: str) -> list[tuple[str, str]]:
+    """(country codes, zone) of one of the IANA database's tables, as the tzdata package
+    (a dependency of icalendar) ships them."""
+    text = (resources.files("tzdata") / "zoneinfo" / name).read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return [(row[0], row[2]) for row in rows if len(row) >= 3]
+
+
+def _time_zone_choices() -> list[tuple[str, Any]]:
+    """The member states' zones first, each with its country; then every other zone the
+    IANA database still uses (not its old aliases, such as Asia/Saigon or Asia/Rangoon)."""
+    states = dict(MemberState.objects.values_list("code", "name"))
+    asean = [
+        (zone, f"{zone} — {gettext(states[code])}")
+        for code, zone in _zone_table("zone.tab")
+        if code in states and zone in TIME_ZONES
+    ]
+    chosen = {zone for zone, _label in asean}
+    others = sorted({zone for _codes, zone in _zone_table("zone1970.tab")} & TIME_ZONES - chosen)
     return [
         ("", _("Not set")),
-        (_("Asia"), [(z, z) for z in asia]),
-        (_("Elsewhere"), [(z, z) for z in rest]),
+        (_("ASEAN member states"), sorted(asean, key=lambda choice: choice[1])),
+        (_("Elsewhere"), [(zone, zone) for zone in others]),
     ]
 
 
