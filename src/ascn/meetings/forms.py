@@ -43,9 +43,10 @@ def _zone_table(name: str) -> list[tuple[str, str]]:
 def _time_zone_choices() -> list[tuple[str, Any]]:
     """The member states' zones first, each with its country; then every other zone the
     IANA database still uses (not its old aliases, such as Asia/Saigon or Asia/Rangoon)."""
-    states = dict(MemberState.objects.values_list("code", "name"))
+    # each member state's name in the reader's language (the catalogues have them)
+    states = {code: gettext(name) for code, name in MemberState.objects.values_list("code", "name")}
     asean = [
-        (zone, f"{zone} — {gettext(states[code])}")
+        (zone, f"{zone} — {states[code]}")
         for code, zone in _zone_table("zone.tab")
         if code in states and zone in TIME_ZONES
     ]
