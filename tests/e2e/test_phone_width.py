@@ -11,12 +11,14 @@ import, audit, invitations, tokens…).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -337,6 +339,24 @@ def test_public_pages_fit_a_phone(anonymous_page, site):
     menu = page.get_by_role("navigation", name="Main")
     expect(menu.get_by_role("link", name="Timeline")).to_be_visible()
     expect(menu.get_by_role("link", name="Audit trail")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["id", "vi", "ms", "my"])
+def test_the_sites_name_and_the_language_button_share_the_header_on_a_phone(
+    anonymous_page, site, language
+):
+    page = anonymous_page
+    page.goto(f"{site.url}/{language}/")
+    brand = page.locator(".header-inner .brand").bounding_box()
+    button = page.locator(".language-menu > summary").bounding_box()
+    assert brand and button
+    # side by side, not on top of each other: the name ends before the button begins
+    assert brand["x"] + brand["width"] <= button["x"], (brand, button)
+    # the button names the language for a screen reader, and shows its code
+    summary = page.locator(".language-menu > summary")
+    name = translation.get_language_info(language)["name_local"]
+    expect(summary).to_have_accessible_name(re.compile(re.escape(name)))
+    expect(summary.locator(".language-code")).to_have_text(language.upper())
 
 
 def test_a_chief_smart_city_officers_pages_fit_a_phone(csco_page, site):
