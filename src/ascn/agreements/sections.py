@@ -50,8 +50,7 @@ def _naming(field: str) -> Callable[[HttpRequest, Model], dict[str, Any] | None]
         agreements = list(
             agreements_for(request.user)
             .filter(**{field: obj})
-            .distinct()
-            .prefetch_related("parties")
+            .distinct()  # its parties come prefetched (agreements_for)
             .order_by("-signed_date", "title")[:MAX_LISTED]
         )
         return {"agreements": agreements} if agreements else None

@@ -34,7 +34,12 @@ def meeting_days(meeting: Meeting) -> list[dt.date]:
     """The days an agenda item may name: each day of a meeting known to the day that lasts
     more than one; none otherwise (a one-day meeting's items are all on its day)."""
     start, end = meeting.start_date, meeting.end_date
-    if meeting.date_precision != "day" or start is None or end is None or end <= start:
+    if (
+        meeting.date_precision != Meeting.Precision.DAY
+        or start is None
+        or end is None
+        or end <= start
+    ):
         return []
     return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
 
