@@ -14,7 +14,7 @@ from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
 from ascn.core import api_messages
 from ascn.core import health as checks
-from ascn.core.api import SAME_FOR_EVERYONE, SIGN_IN_OPTIONAL
+from ascn.core.api import SAME_FOR_EVERYONE, SIGN_IN_OPTIONAL, JsonBodyParser
 from ascn.core.audit.api import router as audit_router
 from ascn.core.busy import busy_response, database_busy
 from ascn.core.errors import DomainError, InvalidInput, TooManyRequests
@@ -129,8 +129,10 @@ api = PlatformAPI(
         "Framework), action plans and projects, partners and funding programmes, the deal "
         "pipeline, meetings, agreements, cooperation, search and open data. Anyone may read "
         "what is public; members sign in with a bearer token (`POST /api/v1/auth/token`) or "
-        "the browser session and see more. Lists return `{items, count}` with `?page=` and `?page_size=` "
-        "(max 200); errors return `{detail}`. Requests are rate-limited per API token, "
+        "the browser session and see more. Lists return `{items, count}` with `?page=` and "
+        "`?page_size=` (max 200); errors return `{detail}`. A request body is JSON, sent with "
+        "`Content-Type: application/json` (another type is refused with 415). Requests are "
+        "rate-limited per API token, "
         "signed-in user or anonymous address: every answer carries the `RateLimit-Policy` "
         "and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers-12), and a request "
         "over the limit gets 429 with `Retry-After`; the health checks are not limited. "
@@ -139,6 +141,7 @@ api = PlatformAPI(
         "`Content-Language` says which. Codes and field names never change with the language."
     ),
     urls_namespace="api-v1",
+    parser=JsonBodyParser(),
     # Relative: the paths below already start with /api/v1/, on whichever host serves them.
     servers=[{"url": "/", "description": "This platform (the host serving this description)"}],
     openapi_extra={
@@ -207,6 +210,8 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):  # a body refused by ``JsonBodyParser``
+        return domain_error(request, exc.__cause__)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

@@ -109,6 +109,60 @@ def test_head_writes_nothing_where_post_would(roles, project):
     assert mark.entries() == []
 
 
+# --- a body is JSON ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "text/plain; charset=utf-8", ""],
+)
+def test_a_body_not_sent_as_json_is_a_415_and_changes_nothing(roles, project, content_type):
+    # given a valid JSON edit sent with another Content-Type (or none)
+    client = roles.bearer(CSO_PHUKET)
+    mark = AuditMark()
+    body = json.dumps({"version": project.version, "title": "Renamed"})
+    response = client.patch(f"/api/v1/projects/{project.pk}", body, content_type=content_type)
+    # then the client is told which type to send, and the project keeps its title
+    assert response.status_code == 415, response.content
+    assert "application/json" in response.json()["detail"]
+    project.refresh_from_db()
+    assert project.title == "Patong drainage"
+    assert mark.entries() == []
+
+
+def test_a_415_is_in_the_language_asked_for(roles, project):
+    response = roles.bearer(CSO_PHUKET).post(
+        "/api/v1/projects", "{}", content_type="text/plain", headers={"accept-language": "id"}
+    )
+    english = roles.bearer(CSO_PHUKET).post("/api/v1/projects", "{}", content_type="text/plain")
+    assert response.status_code == english.status_code == 415
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Language"] == "id"
+    assert "application/json" in response.json()["detail"]
+    assert response.json()["detail"] != english.json()["detail"]
+
+
+def test_a_body_that_is_not_json_is_a_400_saying_so(roles, project):
+    client = roles.bearer(CSO_PHUKET)
+    mark = AuditMark()
+    response = client.patch(
+        f"/api/v1/projects/{project.pk}", "{'title': 'x'", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request body is not valid JSON."}
+    assert mark.entries() == []
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/json"])
+def test_json_with_or_without_a_charset_is_read(roles, project, content_type):
+    body = json.dumps({"version": project.version, "title": "Renamed"})
+    response = roles.bearer(CSO_PHUKET).patch(
+        f"/api/v1/projects/{project.pk}", body, content_type=content_type
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Renamed"
+
+
 # --- types are not guessed ---------------------------------------------------------------
 
 

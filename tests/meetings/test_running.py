@@ -21,6 +21,7 @@ from ascn.meetings.services import (
     agenda_item_update,
     check_in,
     meeting_create,
+    meeting_update,
     registration_cancel_for,
     registration_register,
 )
@@ -446,6 +447,45 @@ def test_an_item_of_a_meeting_of_several_days_says_which_day(roles, text):
         content_type="application/json",
     )
     assert moved.status_code == 200 and moved.json()["day"] == START.isoformat()
+
+
+def test_a_postponed_meetings_agenda_keeps_each_items_day_number(roles):
+    # given a three-day workshop whose site visit is on the third day
+    third_day = START + dt.timedelta(days=2)
+    meeting = a_meeting(end_date=third_day)
+    secretariat = roles.user("secretariat")
+    opening = agenda_item_add(actor=secretariat, meeting=meeting, title="Opening")
+    visit = agenda_item_add(actor=secretariat, meeting=meeting, title="Site visit", day=third_day)
+    # when the workshop moves a week later
+    later = {"start_date": START + dt.timedelta(days=7), "end_date": third_day + dt.timedelta(7)}
+    mark = AuditMark()
+    meeting_update(actor=secretariat, meeting=meeting, version=meeting.version, values=later)
+    # then the site visit is on the new third day, said in the audit trail; the opening,
+    # which named no day, is untouched
+    visit.refresh_from_db()
+    assert visit.day == later["end_date"] and visit.version == 2
+    assert AgendaItem.objects.get(pk=opening.pk).version == 1
+    assert "meetings.agendaitem.updated" in [entry.action for entry in mark.entries()]
+
+
+def test_a_shorter_meeting_that_would_strand_an_item_is_refused_naming_it(roles):
+    third_day = START + dt.timedelta(days=2)
+    meeting = a_meeting(end_date=third_day)
+    secretariat = roles.user("secretariat")
+    agenda_item_add(actor=secretariat, meeting=meeting, title="Site visit", day=third_day)
+    mark = AuditMark()
+    # when the Secretariat shortens the workshop to two days, from the desk's form
+    response = roles.session("secretariat").post(
+        f"/meetings/{meeting.slug}/edit/",
+        form_values(title=meeting.title, kind="workshop", version=meeting.version),
+    )
+    # then it is refused, naming the item, and nothing changes
+    assert response.status_code == 422
+    assert "“Site visit”" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.end_date == third_day
+    assert AgendaItem.objects.get(meeting=meeting).day == third_day
+    assert mark.entries() == []
 
 
 def test_a_one_day_meetings_items_take_no_day(roles):

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import PaginationBase, paginate
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 from pydantic import (
@@ -26,8 +27,31 @@ from pydantic import (
     field_validator,
 )
 
+from ascn.core.errors import UnreadableBody, UnsupportedMediaType
 from ascn.core.queries import CappedRows, CountedUpTo
 from ascn.core.text import visible
+
+
+def is_json(content_type: str) -> bool:
+    """``application/json`` (RFC 8259) or a type built on it (``application/merge-patch+json``)."""
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+class JsonBodyParser(Parser):
+    """A body is read only as JSON sent as JSON: django-ninja's own parser reads any body as
+    JSON whatever its ``Content-Type`` says, so a client that forgot the header never learnt
+    it. ninja turns the refusal into a 400 whose cause is this ``UnreadableBody``; the API's
+    error handler (``config/api.py``) answers with the cause."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if not is_json(request.content_type or ""):
+            raise UnsupportedMediaType(
+                _("The request body must be JSON, sent with Content-Type: application/json.")
+            )
+        try:
+            return super().parse_body(request)
+        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
+            raise UnreadableBody(_("The request body is not valid JSON.")) from error
 
 
 def _reject_control_characters(value: Any, *, secret: bool = False) -> Any:

@@ -19,6 +19,16 @@ class DomainError(Exception):
         self.message = message
 
 
+class UnreadableBody(DomainError):
+    """An API body that cannot be read as JSON."""
+
+
+class UnsupportedMediaType(UnreadableBody):
+    """An API body sent as something other than JSON."""
+
+    status = 415
+
+
 class NotFound(DomainError):
     """Missing or outside the actor's scope: the two are indistinguishable by design."""
 

@@ -17,7 +17,7 @@ HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "tra
 
 # What the error answers mean on this API, replacing the bare HTTP phrase ninja writes.
 ERROR_DESCRIPTIONS = {
-    "400": "The request body could not be read: send JSON.",
+    "400": "The request body could not be read: it is not valid JSON.",
     "401": (
         "Sign-in needed, or the `Authorization` header is not a valid bearer token: a wrong, "
         "expired or revoked token is refused on every operation, never taken as anonymous."
@@ -31,6 +31,7 @@ ERROR_DESCRIPTIONS = {
         "The record changed since you read it (send its current `version`), or the move is "
         "not allowed from its current state; `detail` says which."
     ),
+    "415": "The request body was not sent as JSON: send it with `Content-Type: application/json`.",
     "422": (
         "Invalid input: `detail` lists each wrong field with its location (`loc`) and "
         "what is wrong (`msg`)."
@@ -41,7 +42,7 @@ ERROR_DESCRIPTIONS = {
 # An answer of each error status as the API gives it (``core.errors``, ``config/api.py``,
 # ``accounts.middleware``), shown as the example of that answer.
 ERROR_EXAMPLES: dict[str, Any] = {
-    "400": {"detail": "Cannot parse request body"},
+    "400": {"detail": "The request body is not valid JSON."},
     "401": {"detail": "Invalid, expired or revoked token."},
     "403": {"detail": "Two-factor verification required."},
     "404": {"detail": "Not found."},
@@ -49,6 +50,7 @@ ERROR_EXAMPLES: dict[str, Any] = {
         "detail": "Project was changed by someone else (you edited version 3, it is now at "
         "version 4)."
     },
+    "415": {"detail": "The request body must be JSON, sent with Content-Type: application/json."},
     "422": {
         "detail": [
             {"type": "missing", "loc": ["body", "payload", "title"], "msg": "Field required"}
@@ -76,7 +78,8 @@ def finish(
       a signed-in caller may get more). An operation whose answer is the same for everyone
       declares ``security: []`` itself; one for members declares its schemes (``auth=``).
     - every operation documents the 401 of a bad bearer token, which the token middleware
-      answers on every path under ``/api/``;
+      answers on every path under ``/api/``, and one that takes a body the 400 of a body that
+      is not JSON and the 415 of one not sent as JSON (``core.api.JsonBodyParser``);
     - error answers say what they mean here, with an example of each;
     - schemas that nothing refers to are left out (ninja lists the models of query
       parameters, which the description spells out as parameters instead).
@@ -88,11 +91,13 @@ def finish(
         if "security" not in operation:
             operation["security"] = optional_security
         responses = operation.setdefault("responses", {})
-        if not {401, "401"} & set(responses):  # ninja's keys are numbers
-            responses[401] = {
-                "description": ERROR_DESCRIPTIONS["401"],
-                "content": copy.deepcopy(error_content),
-            }
+        answered = {401} | ({400, 415} if "requestBody" in operation else set())
+        for status in sorted(answered):
+            if not {status, str(status)} & set(responses):  # ninja's keys are numbers
+                responses[status] = {
+                    "description": ERROR_DESCRIPTIONS[str(status)],
+                    "content": copy.deepcopy(error_content),
+                }
         for status, response in responses.items():
             if str(status) in ERROR_DESCRIPTIONS and "$ref" not in response:
                 response["description"] = ERROR_DESCRIPTIONS[str(status)]

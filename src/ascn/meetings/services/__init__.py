@@ -42,6 +42,9 @@ from ascn.meetings.permissions import require_meeting_runner, require_registrant
 # the agenda's writes and the announcement, re-exported: callers import every meeting write
 # from here
 from ascn.meetings.services.agenda import (
+    agenda_days_follow,
+)
+from ascn.meetings.services.agenda import (
     agenda_item_add as agenda_item_add,
 )
 from ascn.meetings.services.agenda import (
@@ -180,9 +183,11 @@ def meeting_update(
     if version is None and actor is not None:
         raise InvalidInput(_("The version you edited is required."), field="version")
     meeting = lock_version(meeting, version)
-    return meeting, save_changes(
-        actor, "meetings.meeting.updated", meeting, values, check=_check_meeting
-    )
+    first_day = meeting.start_date
+    changed = save_changes(actor, "meetings.meeting.updated", meeting, values, check=_check_meeting)
+    if changed:
+        agenda_days_follow(actor, meeting, first_day)
+    return meeting, changed
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ascn.core import audit, events, formats
 from ascn.core.errors import InvalidInput
@@ -78,8 +79,8 @@ def agenda_item_save(
     creating = item is None
     before = {} if item is None else _agenda_snapshot(item)
     item = item or AgendaItem(meeting=meeting, position=position)
-    item.title, item.time, item.description = title.strip(), time, description.strip()
-    item.day = _clean_day(meeting, day)
+    for field, value in _agenda_values(meeting, title, time, description, day).items():
+        setattr(item, field, value)
     validate(item)
     if not creating:
         item.version += 1
@@ -156,6 +157,49 @@ def agenda_item_update(
         actor, "meetings.agendaitem.updated", item, audit.diff(before, _agenda_snapshot(item))
     )
     return item
+
+
+def agenda_days_follow(actor: Actor, meeting: Meeting, first_day: dt.date | None) -> None:
+    """After the meeting's dates changed (from ``first_day``), each agenda item keeps its day
+    number: the second day's items stay on the second day of the new dates. An item on a day
+    the meeting no longer has is never moved or dropped without a word: the date change is
+    refused, naming the items, so the Secretariat gives them another day first. Items of a
+    meeting that became one day long lose their day only when it was the first."""
+    items = list(
+        AgendaItem.objects.select_for_update()
+        .filter(meeting=meeting, day__isnull=False)
+        .order_by("position")
+    )
+    if not items or first_day is None:
+        return
+    days = meeting_days(meeting)
+    moves, stranded = [], []
+    for item in items:
+        number = (item.day - first_day).days
+        if 0 <= number < len(days):
+            moves.append((item, days[number]))
+        elif number == 0 and not days:
+            moves.append((item, None))
+        else:
+            stranded.append(item)
+    if stranded:
+        raise InvalidInput(
+            ngettext(
+                "The agenda item %(titles)s is on a day the meeting would no longer have: "
+                "give it another day first.",
+                "The agenda items %(titles)s are on days the meeting would no longer have: "
+                "give them other days first.",
+                len(stranded),
+            )
+            % {"titles": ", ".join(f"“{item.title}”" for item in stranded)},
+            field="end_date",
+        )
+    for item, day in moves:
+        before = _agenda_snapshot(item)
+        item.day = day
+        save_version(
+            actor, "meetings.agendaitem.updated", item, audit.diff(before, _agenda_snapshot(item))
+        )
 
 
 # A position no agenda reaches, held for a moment while two items swap places.
