@@ -160,10 +160,15 @@ api = PlatformAPI(
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     if isinstance(exc, InvalidInput) and exc.status == 422 and exc.field:
-        # name the field, in the same shape as the schema's 422s (SPEC §3): a read's
+        # name each field, in the same shape as the schema's 422s (SPEC §3): a read's
         # fields are its query's, a write's its body's
         where = "query" if request.method == "GET" else "body"
-        detail = [{"type": "value_error", "loc": [where, exc.field], "msg": exc.message}]
+        detail = [
+            {"type": "value_error", "loc": [where, problem.field], "msg": problem.message}
+            if problem.field
+            else {"type": "value_error", "loc": [where], "msg": problem.message}
+            for problem in exc.problems
+        ]
         return api.create_response(request, {"detail": detail}, status=422)
     response = api.create_response(request, {"detail": exc.message}, status=exc.status)
     if isinstance(exc, TooManyRequests):

@@ -142,3 +142,30 @@ def test_dates_and_lists_in_a_change_read_as_the_pages_write_them():
     assert "City of Alpha → City of Alpha, Beta Utilities" in lines
     assert "1 Mar 2024" in lines and "7 Dec 2026, 04:57" in lines  # the site's time zone, UTC+7
     assert "21:57:24" not in lines and '["' not in lines
+
+
+def _lines(object_type: str, changes: dict) -> list[str]:
+    entry = AuditEntry.objects.create(
+        actor_label="secretariat@example.org",
+        action=f"{object_type}.updated",
+        object_type=object_type,
+        object_id="1",
+        object_repr="x",
+        changes=changes,
+    )
+    describe([entry])
+    return entry.change_lines
+
+
+def test_a_change_named_for_a_part_or_no_field_reads_in_words_in_the_readers_language():
+    # a project's progress update, recorded on the project, is labelled by the update's field
+    progress = _lines("plans.project", {"physical_pct": {"before": None, "after": "40"}})
+    assert progress == ["physical progress %: — → 40"]
+    # a role's scope and a reviewer's comment are no field at all
+    assert _lines("accounts.membership", {"scope": "Phuket"}) == ["where the role applies: Phuket"]
+    # a person's notification settings, by the kind's own label
+    kinds = _lines("accounts.user", {"plan.endorsed": {"before": "email", "after": "app"}})
+    assert kinds == ["Your city's action plan is endorsed: email → app"]
+    with translation.override("th"):
+        assert not _lines("plans.actionplan", {"comment": "ok"})[0].startswith("comment")
+        assert not _lines("accounts.membership", {"scope": "x"})[0].startswith("where the")

@@ -7,7 +7,9 @@ from __future__ import annotations
 import weakref
 
 import pytest
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.test.utils import CaptureQueriesContext
 
 from ascn.core import cache, events
 from ascn.core.search import index
@@ -154,3 +156,25 @@ def test_a_change_tells_the_fields_it_moved():
     assert change.touched("kind") and not change.touched("title")
     assert change.before("kind") == "minutes"
     assert change.before("title") is None
+
+
+@pytest.mark.django_db
+def test_a_back_office_deletion_reads_the_rows_it_takes_once(network):
+    # given a project with three milestones
+    secretariat = factories.secretariat()
+    project = factories.project(secretariat, title="Going soon")
+    factories.milestones(secretariat, project=project, count=3, status="scheduled")
+    # when the Secretariat deletes it in the back office
+    with CaptureQueriesContext(connection) as queries:
+        back_office_delete(actor=secretariat, obj=project)
+    # then each table the deletion reaches by cascade was read once, to list its rows (for
+    # the announcements) and delete them: the engagements and applications that protect a
+    # project were read a second time when the project then collected them again
+    for table in ("plans_milestone", "partners_engagement", "partners_application"):
+        reads = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith(f'SELECT "{table}"."id"')
+        ]
+        assert len(reads) == 1, (table, reads)
+    assert not Project.objects.filter(pk=project.pk).exists()

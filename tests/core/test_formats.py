@@ -145,3 +145,18 @@ def test_validation_errors_write_their_limits_for_people():
         with pytest.raises(ValidationError) as raised:
             field.clean(value)
         assert raised.value.messages == [message]
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("1,234.5", "1234.5"),
+        ("-1,234,567", "-1234567"),
+        ("42,5", "42,5"),  # not thousands: left for the reader to refuse, never 425
+        ("1,2345", "1,2345"),
+        ("12,34,567", "12,34,567"),
+        ("1234", "1234"),
+    ],
+)
+def test_commas_go_only_from_between_thousands(typed, read):
+    assert formats.ungrouped(typed) == read

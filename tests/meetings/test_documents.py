@@ -4,6 +4,8 @@ in the back office; everyone downloads them, since meetings are public records."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -375,3 +377,17 @@ def test_the_back_office_deletes_through_the_service(roles, meeting, media):
     assert response.status_code == 302
     assert not MeetingDocument.objects.exists()
     assert mark.actions() == ["meetings.document.deleted"]
+
+
+def test_a_meeting_without_documents_says_why_to_each_reader(roles, meeting, text):
+    # a past meeting: what was not uploaded here is "not published", as everywhere else
+    past = text(roles.session("anonymous").get(meeting.get_absolute_url()))
+    assert "Documents not published" in past
+    # the Secretariat, who could upload, is told that nothing is uploaded yet
+    runner = text(roles.session("secretariat").get(meeting.get_absolute_url()))
+    assert "Documents No document uploaded yet." in runner
+    # a meeting still to come has none yet
+    meeting.start_date = meeting.end_date = dt.date.today() + dt.timedelta(days=30)
+    meeting.save()
+    coming = text(roles.session("anonymous").get(meeting.get_absolute_url()))
+    assert "Documents None yet: the meeting's documents are published here" in coming

@@ -144,6 +144,20 @@ def test_the_secretariat_edits_a_city_and_its_size_class_follows_the_population(
     assert "Large (2 – 10 million)" in text(client.get("/cities/phuket/edit/"))
 
 
+def test_a_city_edit_with_two_mistakes_names_both_at_once(roles, text):
+    # given a population without its year or its source
+    phuket = City.objects.get(slug="phuket")
+    changes = {"population": "100000", "population_year": "", "population_source": ""}
+    response = roles.session(SECRETARIAT).post(
+        "/cities/phuket/edit/", _city_form(phuket, **changes)
+    )
+    # then both are named on the one refusal, not the second after the first is mended
+    assert response.status_code == 422
+    shown = text(response)
+    assert "Give the year of the population figure." in shown
+    assert "Give the source of the population figure." in shown
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -331,3 +331,11 @@ def test_a_column_the_dataset_gained_is_not_a_change_of_every_row():
     )
     # then only the row whose cells changed is counted as changed
     assert compare(now, before) == Changes(added=0, changed=1, removed=0)
+
+
+def test_the_list_page_says_none_where_no_owner_wrote_a_note(client, secretariat, projects, text):
+    release_make(actor=secretariat, date=DAY1)
+    shown = text(client.get("/data/releases/"))
+    # the first release: no note, said in words rather than a bare 0 under "Notes"
+    assert "First release: every row is new. none" in shown
+    assert "Owners' notes" in shown

@@ -58,11 +58,24 @@ class StaleEdit(DomainError):
 
 
 class InvalidInput(DomainError):
+    """Input a rule refuses, on its ``field``. ``problems``: every refusal found in one check,
+    itself first (``refuse_all``), so a form marks each field and the API lists each, where a
+    person would otherwise correct one field, send, and learn of the next."""
+
     status = 422
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+        self.problems: list[InvalidInput] = [self]
+
+
+def refuse_all(problems: list[InvalidInput]) -> None:
+    """Raise the first of ``problems`` carrying all of them; nothing when there are none."""
+    if problems:
+        first = problems[0]
+        first.problems = list(problems)
+        raise first
 
 
 class IllegalTransition(InvalidInput):

@@ -94,6 +94,16 @@ def typed_number(text: str) -> str:
     return text
 
 
+_COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")  # 1,234 or -1,234,567.5
+
+
+def ungrouped(text: str) -> str:
+    """``text`` without the commas between its thousands, as an English page and a
+    spreadsheet write them (``1,234.5`` → ``1234.5``). A comma anywhere else stays, for the
+    number's reader to refuse: ``42,5`` is neither 42.5 nor 425 on an English page."""
+    return text.replace(",", "") if _COMMA_THOUSANDS.fullmatch(text) else text
+
+
 def _whole(value: int) -> str:
     """A whole number grouped as ``formats.number_format`` groups it in the active language
     (``1,234,567``, ``1.234.567``, ``1 234 567``), at a tenth of its cost."""

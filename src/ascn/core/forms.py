@@ -21,10 +21,11 @@ from ascn.core.text import visible
 def form_error(
     form: forms.Form, exc: InvalidInput, field_map: dict[str, str] | None = None
 ) -> None:
-    """Put a service's ``InvalidInput`` on the form field it names (``field_map``: the
-    service's field name → the form's), or on the form as a whole."""
-    field = (field_map or {}).get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+    """Put each problem of a service's ``InvalidInput`` on the form field it names
+    (``field_map``: the service's field name → the form's), or on the form as a whole."""
+    for problem in exc.problems:
+        field = (field_map or {}).get(problem.field or "", problem.field)
+        form.add_error(field if field in form.fields else None, problem.message)
 
 
 def date_field(label: str, **kwargs: Any) -> forms.DateField:

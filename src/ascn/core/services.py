@@ -254,7 +254,7 @@ def back_office_delete(*, actor: Actor, obj: models.Model) -> None:
     collector.collect([obj])
     going = [instance for instances in collector.data.values() for instance in instances]
     with events.deleting(*going):
-        obj.delete()
+        collector.delete()  # the rows just listed: ``obj.delete()`` would collect them again
 
 
 def save_with_file(obj: M, file: File, name: str, file_field: str = "file") -> M:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,8 +15,6 @@ from ascn.indicators.models import Indicator
 FIRST_YEAR = 1990
 # Largest magnitude the column holds (20 digits, 4 after the point).
 MAX_ABS = Decimal("9999999999999999")
-# Commas between thousands, as an English page and a spreadsheet write them.
-GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
 def _year_between(year: Any, last: int, field: str, not_a_number: str) -> int:
@@ -53,11 +50,7 @@ def clean_value(indicator: Indicator, value: Any) -> Decimal:
     """A value as a number: a point before the decimals, and commas only between groups of
     three digits (``1,234.5``). Any other comma is refused, not dropped: ``18,4`` is not
     184."""
-    text = str(value).strip()
-    if "," in text:
-        if not GROUPED.fullmatch(text):
-            raise _not_a_number()
-        text = text.replace(",", "")
+    text = formats.ungrouped(str(value).strip())
     try:
         number = Decimal(text)
     except (InvalidOperation, ValueError) as exc:

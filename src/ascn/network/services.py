@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ascn.core import audit
-from ascn.core.errors import InvalidInput
+from ascn.core.errors import InvalidInput, refuse_all
 from ascn.core.services import (
     audit_and_announce,
     free_slug,
@@ -176,32 +176,40 @@ def _stripped(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_city(city: City) -> None:
-    """The rules a person can break, each on its field, before the model's own checks."""
+    """The rules a person can break, each on its field, before the model's own checks: every
+    one broken is refused at once (``refuse_all``)."""
+    problems = []
     if not city.name:
-        raise InvalidInput(_("Give the city's name."), field="name")
-    if city.population is not None:
-        if city.population_year is None:
-            raise InvalidInput(
-                _("Give the year of the population figure."), field="population_year"
-            )
-        if not city.population_source:
-            raise InvalidInput(
-                _("Give the source of the population figure."), field="population_source"
-            )
+        problems.append(InvalidInput(_("Give the city's name."), field="name"))
     this_year = timezone.localdate().year
-    if city.population_year is not None and not 1900 <= city.population_year <= this_year:
-        raise InvalidInput(
-            _("The population year is between 1900 and this year."), field="population_year"
+    if city.population is not None and city.population_year is None:
+        problems.append(
+            InvalidInput(_("Give the year of the population figure."), field="population_year")
+        )
+    elif city.population_year is not None and not 1900 <= city.population_year <= this_year:
+        problems.append(
+            InvalidInput(
+                _("The population year is between 1900 and this year."), field="population_year"
+            )
+        )
+    if city.population is not None and not city.population_source:
+        problems.append(
+            InvalidInput(_("Give the source of the population figure."), field="population_source")
         )
     if not 2018 <= city.cohort <= this_year:
-        raise InvalidInput(
-            _("A city joins the network in 2018 or later, and not after this year."),
-            field="cohort",
+        problems.append(
+            InvalidInput(
+                _("A city joins the network in 2018 or later, and not after this year."),
+                field="cohort",
+            )
         )
     if city.latitude is None or not -90 <= city.latitude <= 90:
-        raise InvalidInput(_("The latitude is between −90 and 90."), field="latitude")
+        problems.append(InvalidInput(_("The latitude is between −90 and 90."), field="latitude"))
     if city.longitude is None or not -180 <= city.longitude <= 180:
-        raise InvalidInput(_("The longitude is between −180 and 180."), field="longitude")
+        problems.append(
+            InvalidInput(_("The longitude is between −180 and 180."), field="longitude")
+        )
+    refuse_all(problems)
     validate(city)
 
 

@@ -32,7 +32,7 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext as _
 
-from ascn.core.errors import InvalidInput
+from ascn.core.errors import InvalidInput, refuse_all
 from ascn.core.text import visible
 from ascn.core.visibility import Visibility
 from ascn.network.models import FrameworkItem
@@ -71,23 +71,14 @@ class Refused(InvalidInput):
         self.params = params
 
 
-class Refusals(Refused):
-    """Every problem of one value (the items of a list, the parts of a place), raised as the
-    first of them: a service names the first, a form or an import shows them all."""
-
-    def __init__(self, problems: list[Refused]):
-        first = problems[0]
-        super().__init__(first.rule, first.message, field=first.field or "", **first.params)
-        self.problems = problems
-
-
 def refuse(rule: str, message: str, field: str, **params: Any) -> Refused:
     """``Refused`` with its message filled in from ``params`` (``%(name)s``)."""
     return Refused(rule, message % params if params else message, field=field, **params)
 
 
 def each_problem(exc: Refused) -> list[Refused]:
-    return exc.problems if isinstance(exc, Refusals) else [exc]
+    """Every problem ``exc`` carries (``core.errors.refuse_all``), itself first."""
+    return [problem for problem in exc.problems if isinstance(problem, Refused)]
 
 
 def every(checks: Iterable[Callable[[], T]]) -> list[T]:
@@ -98,8 +89,7 @@ def every(checks: Iterable[Callable[[], T]]) -> list[T]:
             results.append(check())
         except Refused as exc:
             problems += each_problem(exc)
-    if problems:
-        raise problems[0] if len(problems) == 1 else Refusals(problems)
+    refuse_all(list(problems))
     return results
 
 
@@ -433,10 +423,10 @@ class Rules:
         return clean, problems
 
     def clean(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The values normalised, or the first problem raised (for a service)."""
+        """The values normalised, or every problem raised at once (for a service: the first
+        carries them all, ``core.errors.refuse_all``)."""
         clean, problems = self.problems(values)
-        if problems:
-            raise problems[0]
+        refuse_all(list(problems))
         return clean
 
     def check_whole(self, record: Any) -> None:

@@ -12,11 +12,12 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -119,12 +120,61 @@ def action_words(action: str) -> str:
     return str(ACTION_WORDS.get(verb) or verb.replace("_", " "))
 
 
+# Changes recorded under a name that is no field of the record nor of its parts: counts,
+# the scope of a role, a reviewer's comment.
+CHANGE_LABELS: dict[str, Any] = {
+    "added": pgettext_lazy("audit change", "rows added"),
+    "amount": pgettext_lazy("audit change", "amount"),
+    "api_tokens_revoked": pgettext_lazy("audit change", "API tokens revoked"),
+    "attempt": pgettext_lazy("audit change", "attempt"),
+    "changed": pgettext_lazy("audit change", "rows changed"),
+    "comment": pgettext_lazy("audit change", "comment"),
+    "created": pgettext_lazy("audit change", "created"),
+    "datasets": pgettext_lazy("audit change", "datasets"),
+    "format": pgettext_lazy("audit change", "format"),
+    "membership": pgettext_lazy("audit change", "role"),
+    "note": pgettext_lazy("audit change", "note"),
+    "open_flags": pgettext_lazy("audit change", "open flags"),
+    "reason": pgettext_lazy("audit change", "reason"),
+    "removed": pgettext_lazy("audit change", "rows removed"),
+    "rows": pgettext_lazy("audit change", "rows"),
+    "scope": pgettext_lazy("audit change", "where the role applies"),
+    "via": pgettext_lazy("audit change", "how"),
+}
+
+
+def name_changes(labels: Mapping[str, Any]) -> None:
+    """Label changes recorded under names of an app's own (``accounts``: a person's choice
+    of delivery for each kind of notification, by the kind), at the app's start."""
+    CHANGE_LABELS.update(labels)
+
+
 def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    """The field ``name`` of ``model``, else of one of its parts (a project's milestones, a
+    plan's projects: the records that point to it from its own app), which a change of the
+    record can name (``physical_pct`` of a project's progress update)."""
     if model is None:
         return None
     fields = {field.name: field for field in model._meta.get_fields()}
     field = fields.get(name) or fields.get(name.removesuffix("_id"))
-    return field if isinstance(field, models.Field) else None
+    if isinstance(field, models.Field):
+        return field
+    for relation in model._meta.related_objects:
+        part = relation.related_model
+        if isinstance(part, type) and part._meta.app_label == model._meta.app_label:
+            try:
+                found = part._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(found, models.Field) and not found.auto_created:
+                return found
+    return None
+
+
+def _label(field: models.Field | None, name: str) -> str:
+    if field is not None and field.verbose_name:
+        return str(field.verbose_name)
+    return str(CHANGE_LABELS.get(name) or name.replace("_", " "))
 
 
 def _related(field: models.Field | None) -> type[models.Model] | None:
@@ -181,12 +231,12 @@ def describe(entries: Iterable[AuditEntry]) -> None:
         rows: list[Row] = []
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         for name, change in changes.items():
-            if not (isinstance(change, dict) and set(change) <= {"before", "after"}):
-                rows.append((name.replace("_", " "), _PLAIN, change, None))
-                continue
             field = _field(model, name)
+            if not (isinstance(change, dict) and set(change) <= {"before", "after"}):
+                rows.append((_label(field, name), _PLAIN, change, None))
+                continue
             related = _related(field)
-            label = str(getattr(field, "verbose_name", "") or name.replace("_", " "))
+            label = _label(field, name)
             before, after = change.get("before"), change.get("after")
             if related is not None:
                 for value in (before, after):

@@ -173,9 +173,10 @@ def agenda_days_follow(actor: Actor, meeting: Meeting, first_day: dt.date | None
     if not items or first_day is None:
         return
     days = meeting_days(meeting)
-    moves, stranded = [], []
+    moves: list[tuple[AgendaItem, dt.date | None]] = []
+    stranded = []
     for item in items:
-        number = (item.day - first_day).days
+        number = (item.day - first_day).days if item.day else 0
         if 0 <= number < len(days):
             moves.append((item, days[number]))
         elif number == 0 and not days:

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ascn.core import formats
 from ascn.core.errors import InvalidInput
 from ascn.opendata.imports.columns import COLUMN_NAMES, REQUIRED_COLUMNS, max_bytes, max_rows
 from ascn.opendata.spreadsheets import cell_text
@@ -27,7 +28,6 @@ from ascn.plans.validation import AMOUNT_LIMIT, CENT
 # An XLSX is a ZIP: refuse one that inflates beyond this (a "zip bomb") before parsing it.
 MAX_XLSX_INFLATED_BYTES = 100 * 1024 * 1024
 LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
-THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 # A spreadsheet's computed cell (=A2*1.1) can carry binary noise: 110000.00000000001.
 FLOAT_NOISE = Decimal("0.000001")
 
@@ -246,8 +246,7 @@ def number_cell(value: Any) -> Decimal:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
     text = cell_text(value).replace(" ", "").replace("\u00a0", "")
-    if THOUSANDS.match(text):
-        text = text.replace(",", "")
+    text = formats.ungrouped(text)
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
