@@ -10,7 +10,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from ascn.funding.models import Application
+from ascn.funding.models import Application, Programme
+from ascn.plans.models import Project
 from tests import factories
 from tests.conftest import page_text
 from tests.roles import assert_matrix, everyone, sign_in_redirect
@@ -181,6 +182,43 @@ def test_the_apply_form_offers_only_projects_that_can_still_apply(world, text):
         closes_on=today + dt.timedelta(days=10),
     )
     assert "Patong smart drainage — Phuket" in text(csco.get(URL))
+
+
+def test_a_refused_application_is_shown_again_without_projects_that_cannot_apply(world, text):
+    roles = world["roles"]
+    csco = roles.session("cso_phuket")
+    form = {
+        "call": world["call"].pk,
+        "project": world["project"].pk,
+        "amount_requested": "250000",
+        "statement": "Flooding every monsoon.",
+    }
+    csco.post(f"/programmes/{AASCTF}/apply/", form)
+    # given a second project, sent with an amount the form refuses
+    factories.project(
+        roles.user("cso_phuket"),
+        title="Kata hill sensors",
+        focus_areas=["quality-environment"],
+        status="preparation",
+    )
+    second = Project.objects.get(title="Kata hill sensors")
+    refused = csco.post(
+        f"/programmes/{AASCTF}/apply/", {**form, "project": second.pk, "amount_requested": "x"}
+    )
+    # then the form comes back offering only the project that may still apply
+    assert refused.status_code == 422
+    assert "Kata hill sensors — Phuket" in text(refused)
+    assert "Patong smart drainage — Phuket" not in text(refused)
+
+
+def test_a_real_project_is_not_offered_to_a_sample_programme(world, text):
+    roles = world["roles"]
+    fund = world["fund"]
+    Programme.objects.filter(pk=fund.pk).update(sample=True)
+    page = text(roles.session("cso_phuket").get(URL))
+    # Phuket's only project is real: it cannot apply to sample data, and the page says why
+    assert "Patong smart drainage — Phuket" not in page
+    assert "This is a sample programme: only sample projects apply to it." in page
 
 
 def test_a_new_call_s_message_says_when_it_takes_applications(world, text):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,9 @@ from ascn.core.forms import (
 from ascn.core.visibility import Visibility
 from ascn.funding.services import PROGRAMME_RECORD_FIELDS
 from ascn.network.models import FocusArea, MemberState
+
+if TYPE_CHECKING:
+    from ascn.plans.models import Project
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
 
@@ -35,8 +40,12 @@ class ApplyForm(forms.Form):
         self.fields["call"].choices = [
             (c.pk, f"{c.title} ({c.opens_on} – {c.closes_on})") for c in calls
         ]
-        self.fields["project"].choices = [(p.pk, f"{p.title} — {p.city.name}") for p in projects]
+        self.offer(projects)
         self.fields["amount_requested"].help_text = _("In %(currency)s.") % {"currency": currency}
+
+    def offer(self, projects: Iterable[Project]) -> None:
+        """Offer ``projects`` to choose from."""
+        self.fields["project"].choices = [(p.pk, f"{p.title} — {p.city.name}") for p in projects]
 
 
 class TransitionForm(forms.Form):

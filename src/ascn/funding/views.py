@@ -218,11 +218,12 @@ def call_edit(request, slug: str, pk: int):
 
 def eligible_projects(user, programme: Programme, calls=()) -> list[Project]:
     """The projects of the user's cities (as CSCO) that meet the programme's eligibility and
-    can still apply to one of ``calls`` (a project applies once per call)."""
+    can still apply to one of ``calls`` (a project applies once per call); sample projects
+    to a sample programme only, real ones to a real one (the service refuses the mix)."""
     city_ids = scopes_of(user).city_ids
     if not city_ids:
         return []
-    candidates = Project.objects.filter(city_id__in=city_ids)
+    candidates = Project.objects.filter(city_id__in=city_ids, sample=programme.sample)
     call_ids = [call.pk for call in calls]
     if call_ids:
         applied_to_all = (
@@ -310,6 +311,8 @@ def programme_apply(request, programme: Programme):
         )
     today = timezone.localdate()
     calls = list(programme.calls.filter(closes_on__gte=today))
+    # any of the city's eligible projects is taken, so that one that already applied hears
+    # why from the service; the form shown again offers only those that may still apply
     projects = eligible_projects(request.user, programme)
     form = ApplyForm(request.POST, calls=calls, projects=projects, currency=programme.currency)
     sent = send_form(
@@ -326,7 +329,10 @@ def programme_apply(request, programme: Programme):
         saved_message=_("Your application is saved as a draft. Submit it when it is ready."),
         next_url=programme.get_absolute_url() + "#applications",
     )
-    return sent.response or _detail(request, programme, status=sent.status, apply_form=form)
+    if sent.response:
+        return sent.response
+    form.offer(eligible_projects(request.user, programme, calls))
+    return _detail(request, programme, status=sent.status, apply_form=form)
 
 
 def _application(request, programme: Programme, pk: int):
