@@ -53,6 +53,23 @@ def test_the_programme_page_shows_eligibility_calls_and_balance(
     assert "Apply with a project" not in text
 
 
+def test_the_eligibility_reads_in_the_readers_language(world, client, text):
+    # given a programme for Thai and Vietnamese projects in preparation, on the environment
+    Programme.objects.filter(pk=world["fund"].pk).update(
+        eligible_countries=["TH", "VN"],
+        eligible_stages=["preparation"],
+        eligible_focus_areas=["quality-environment"],
+    )
+    english = text(client.get(URL))
+    assert "Member states Thailand, Viet Nam" in english
+    assert "Project stages Preparation" in english
+    assert "Focus areas Quality Environment" in english
+    # then a Vietnamese reader reads the names in Vietnamese, not the codes or English
+    vietnamese = text(client.get("/vi" + URL))
+    for english_word in ("Thailand", "Preparation", "Quality Environment"):
+        assert english_word not in vietnamese.split("Calls")[0], english_word
+
+
 def test_pages_answer_everyone(world):
     roles = world["roles"]
     assert_matrix(roles.session, "GET", "/programmes/", everyone(200))

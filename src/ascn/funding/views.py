@@ -52,9 +52,10 @@ from ascn.funding.services import (
     programme_update,
 )
 from ascn.funding.validation import call_is_open, eligibility_problems
-from ascn.network.models import FocusArea
+from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
 from ascn.partners.queries import organisations_for
+from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument, Project
 from ascn.plans.permissions import project_policy
 
@@ -245,12 +246,14 @@ def eligible_projects(user, programme: Programme, calls=()) -> list[Project]:
 
 def eligibility_rows(programme: Programme) -> list[tuple[str, list[str]]]:
     """(what, the values as people read them); an empty list shows as "not published"."""
-    areas = dict(FocusArea.objects.values_list("code", "name"))
+    states = {state.code: state.label for state in MemberState.objects.all()}
+    areas = {area.code: area.label for area in FocusArea.objects.all()}
+    stages = codelists.labels("projectStatus")
     instruments = dict(FinancingInstrument.choices)
     return [
-        (_("Member states"), list(programme.eligible_countries)),
+        (_("Member states"), [states.get(c, c) for c in programme.eligible_countries]),
         (_("Focus areas"), [areas.get(c, c) for c in programme.eligible_focus_areas]),
-        (_("Project stages"), [c.capitalize() for c in programme.eligible_stages]),
+        (_("Project stages"), [stages.get(c, c) for c in programme.eligible_stages]),
         (_("Instruments"), [str(instruments.get(c, c)) for c in programme.instruments]),
     ]
 
