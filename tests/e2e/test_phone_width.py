@@ -359,6 +359,38 @@ def test_the_sites_name_and_the_language_button_share_the_header_on_a_phone(
     expect(summary.locator(".language-code")).to_have_text(language.upper())
 
 
+# The Latin words in the page's tables that are broken across lines.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("main table td, main table th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const words = /[A-Za-z]{4,}/g;
+      let word;
+      while ((word = words.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken.slice(0, 10);
+}"""
+
+
+@pytest.mark.parametrize("language", ["th", "km"])
+def test_a_tables_words_stay_whole_on_a_phone_in_thai_and_khmer(anonymous_page, site, language):
+    # Thai and Khmer text may wrap anywhere, but a table's names ("Cebu City") are not cut
+    # into letters: the table scrolls sideways in its box instead
+    page = anonymous_page
+    for path in ("/cooperation/", "/meetings/"):
+        page.goto(f"{site.url}/{language}{path}")
+        assert page.locator("main table").count() > 0, path
+        assert page.evaluate(BROKEN_WORDS) == [], path
+
+
 def test_a_chief_smart_city_officers_pages_fit_a_phone(csco_page, site):
     page = csco_page
     assert_every_page_fits(page, site, CSO_PHUKET)
