@@ -15,6 +15,7 @@ from ascn.accounts.services import invitation_create
 from ascn.meetings.services import meeting_create
 from ascn.network.models import City, MemberState
 from ascn.opendata.models import ImportJob
+from ascn.plans.models import Project
 from ascn.plans.services import plan_transition
 from ascn.portal import workspace
 from tests import factories
@@ -134,3 +135,17 @@ def test_signing_in_lands_on_the_workspace_with_a_signed_in_message(roles):
     )
     assert response.redirect_chain[-1][0] == "/workspace/"
     assert f"Signed in as {email}." in response.content.decode()
+
+
+def test_a_csco_sees_no_funding_gap_where_no_budget_is_published(roles, text):
+    csco = roles.user("cso_phuket")
+    factories.project(csco, title="Budgeted drainage", budget="1000000")
+    # as the seed holds a real project whose budget no source gives
+    unbudgeted = factories.project(csco, title="Unbudgeted sensors")
+    Project.objects.filter(pk=unbudgeted.pk).update(budget_amount=None)
+    shown = text(roles.session("cso_phuket").get("/workspace/"))
+    # a project without a budget is not "0 THB" short, which reads as fully funded
+    assert "Unbudgeted sensors" in shown
+    row = shown.split("Unbudgeted sensors")[1].split("Next")[0][:200]
+    assert "no budget published" in row
+    assert "1,000,000" in shown.split("Budgeted drainage")[1][:200]
