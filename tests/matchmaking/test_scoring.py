@@ -71,6 +71,19 @@ def test_terms_drop_stop_words_short_words_and_fold_plurals():
 
 
 @pytest.mark.db_independent
+def test_words_of_any_development_text_are_no_shared_specific_term():
+    # the words the ADB's matches gave as "specific terms shared" (issue 17, walk of 7 Dec)
+    said = "Technical assistance to implement the action plan, whose strategy we implement"
+    assert keys.terms(said) == set()
+    assert keys.terms("Flood sensors: technical design of the drainage") == {
+        "flood",
+        "sensor",
+        "design",
+        "drainage",
+    }
+
+
+@pytest.mark.db_independent
 def test_jaccard_is_shared_over_union():
     # {a,b,c} ∩ {b,c,d} = 2, union = 4
     assert mm.jaccard(frozenset("abc"), frozenset("bcd")) == 0.5

@@ -98,3 +98,10 @@ FORMS_PLURAL = [
         "min_length",
     ),
 ]
+# ``filesizeformat`` (a document's or a release file's size)
+FILE_SIZES = [
+    ngettext_lazy("%(size)d byte", "%(size)d bytes", "size"),
+    gettext_noop("%s KB"),
+    gettext_noop("%s MB"),
+    gettext_noop("%s GB"),
+]

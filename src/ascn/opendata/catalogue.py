@@ -284,7 +284,10 @@ def datasets() -> list[Dataset]:
             tables.project_disclosure_table,
             updated=_public(Project),
             page="/projects/",
-            note=_("The points and how each is counted: docs/plans.md, “Disclosure completeness”."),
+            note=_(
+                "Each public project's page lists the points of each stage and the ones "
+                "missing; the Data Package (datapackage.json) describes every column."
+            ),
             keywords=("CoST IDS", "disclosure", "transparency", "infrastructure"),
             themes=("GOVE", "REGI"),
         ),

@@ -41,7 +41,8 @@ GENERIC_TERMS = frozenset(
     work works working plan planning phase stage approach access quality better key
     partner partners partnership asean network digital technology technologies innovative
     innovation sustainable infrastructure economic social capacity four five six seven eight
-    nine ten twenty hundred first second third""".split()  # noqa: SIM905
+    nine ten twenty hundred first second third technical assistance implement implementation
+    implementing implemented action actions strategy strategies whose""".split()  # noqa: SIM905
 )
 _IGNORED = STOP_WORDS | GENERIC_TERMS
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
