@@ -138,6 +138,20 @@ def test_the_page_shows_highlighted_escaped_results_and_facets(client, published
     assert 'data-hx-trigger="input changed delay:300ms' in html
 
 
+def test_a_long_facet_folds_its_rest_under_more_and_keeps_a_choice_in_sight(client, network):
+    # given a search whose results lie in every member state (each city's entry)
+    html = client.get("/search/", {"q": "city"}).content.decode()
+    countries = html.split("<legend>Member state</legend>")[1].split("</fieldset>")[0]
+    # then five show, the others fold under "n more", closed
+    shown, folded = countries.split("<details>")
+    assert shown.count('name="country"') == 5
+    assert folded.count('name="country"') >= 2 and "more</summary>" in folded
+    # and a state chosen among the folded ones keeps them open, checked
+    code = folded.split('name="country" value="')[1].split('"')[0]
+    chosen = client.get("/search/", {"q": "city", "country": code})
+    assert "<details open>" in chosen.content.decode()
+
+
 def test_the_page_serves_only_the_results_to_htmx(client, published):
     response = client.get(
         "/search/", {"q": "flood", "country": "VN"}, headers={"HX-Request": "true"}

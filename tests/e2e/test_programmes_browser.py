@@ -90,7 +90,7 @@ def test_the_public_finds_a_programmes_balance_and_open_call_on_accessible_pages
     # then its balance and the open call, on a page without WCAG violations
     expect(page).to_have_url(url(URL))
     expect(page.get_by_role("heading", level=1)).to_have_text(TRUST_FUND)
-    expect(page.locator("dl.facts").first).to_contain_text("20,000,000 AUD")
+    expect(page.locator("dl.facts-list").first).to_contain_text("20,000,000 AUD")
     calls = page.get_by_role("table", name="Calls for applications")
     expect(calls.get_by_role("row", name=re.compile("Digital solutions 2026"))).to_contain_text(
         "open"

@@ -225,6 +225,35 @@ def test_sample_data_is_flagged_per_dataset(client, projects, secretariat, text)
     assert "includes sample data" not in page.split('id="projects"', 1)[1].split("</h3>", 1)[0]
 
 
+def test_every_download_of_a_dataset_with_sample_records_marks_each_row(
+    client, projects, secretariat
+):
+    # given a sample organisation beside the real ones
+    factories.organisation(secretariat, slug="sample-partner", name="Sample Partner", sample=True)
+    # then the CSV, the JSON and the data dictionary say which row is sample data
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/data/organisations.csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert {row["name"]: row["sample"] for row in rows}["Sample Partner"] == "True"
+    assert all(row["sample"] == "False" for row in rows if row["name"] != "Sample Partner")
+    items = client.get("/data/organisations.json").json()["items"]
+    assert {item["name"]: item["sample"] for item in items}["Sample Partner"] is True
+    # every dataset of records that can be sample data carries the column
+    package = client.get("/data/datapackage.json").json()
+    columns = {
+        resource["name"]: {field["name"] for field in resource["schema"]["fields"]}
+        for resource in package["resources"]
+    }
+    for name in ("projects", "action-plans", "meetings", "organisations", "programmes"):
+        assert "sample" in columns[name], name
+    assert "sample" in columns["case-studies"] and "sample" in columns["partnerships"]
+    # and a real project's row says it is real
+    projects_csv = client.get("/data/projects.csv").content.decode("utf-8-sig")
+    assert [row["sample"] for row in csv.DictReader(io.StringIO(projects_csv))] == ["False"]
+
+
 def test_a_project_row_names_its_project_so_the_datasets_join(client, projects):
     # given the public project (and a draft, which no file holds)
     public = projects[0]

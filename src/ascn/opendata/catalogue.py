@@ -312,6 +312,7 @@ def datasets() -> list[Dataset]:
             updated=Meeting.objects.all,
             page="/meetings/",
             api="/api/v1/meetings",
+            flags_sample=True,
             extra=[
                 Distribution(
                     "Meetings calendar (iCalendar)",
@@ -378,6 +379,7 @@ def datasets() -> list[Dataset]:
             updated=tables.public_case_studies,
             page="/cooperation/",
             api="/api/v1/case-studies",
+            flags_sample=True,
             keywords=("case studies", "good practice", "knowledge bank"),
             themes=("REGI", "TECH"),
         ),
@@ -389,6 +391,7 @@ def datasets() -> list[Dataset]:
             updated=tables.public_partnerships,
             page="/cooperation/",
             api="/api/v1/partnerships",
+            flags_sample=True,
             keywords=("city partnerships", "twinning", "city-to-city cooperation"),
             themes=("REGI", "INTR"),
             coverage=("start_date", "end_date"),

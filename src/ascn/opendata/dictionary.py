@@ -59,6 +59,10 @@ MEMBER_STATE = _("The member state's ISO 3166-1 alpha-2 code.")
 CITY = _("The ASCN city's code (see the cities dataset).")
 LATITUDE = _("Latitude (WGS 84).")
 LONGITUDE = _("Longitude (WGS 84).")
+SAMPLE = _(
+    "True for an illustrative record of the demo (its name ends in “(sample)”), never real: "
+    "leave such rows out of any analysis."
+)
 DEGREES = _("decimal degrees")
 
 
@@ -281,6 +285,7 @@ PROJECTS = Schema(
                 ),
             ],
         ),
+        Field("sample", "boolean", SAMPLE, required=True),
     ),
     primary_key=("id",),
     foreign_keys=(_to_cities(),),
@@ -308,6 +313,7 @@ ACTION_PLANS = Schema(
             focus_area_codes,
         ),
         Field("vision", "string", _("The city's vision, as the plan states it.")),
+        Field("sample", "boolean", SAMPLE, required=True),
     ),
     primary_key=("id",),
     foreign_keys=(_to_cities(), _to_states()),
@@ -333,6 +339,7 @@ MEETINGS = Schema(
             "format", "string", _("In person, virtual or hybrid."), codes=choices(Meeting.Format)
         ),
         Field("source", "string", SOURCE),
+        Field("sample", "boolean", SAMPLE, required=True),
     ),
     primary_key=("slug",),
     foreign_keys=(_to_states("host_member_state"), _to_cities("host_city")),
@@ -421,6 +428,7 @@ ORGANISATIONS = Schema(
         ),
         Field("website", "string", _("The organisation's website.")),
         Field("description", "string", _("What the organisation does.")),
+        Field("sample", "boolean", SAMPLE, required=True),
     ),
     primary_key=("slug",),
 )
@@ -468,6 +476,7 @@ PROGRAMMES = Schema(
             choices(FinancingInstrument),
         ),
         Field("website", "string", _("The programme's website.")),
+        Field("sample", "boolean", SAMPLE, required=True),
     ),
     primary_key=("slug",),
 )
@@ -483,6 +492,7 @@ CASE_STUDIES = Schema(
         Field("solution", "string", _("What was done."), required=True),
         Field("results", "string", _("What came of it.")),
         Field("source", "string", SOURCE),
+        Field("sample", "boolean", SAMPLE, required=True),
     ),
     primary_key=("slug",),
     foreign_keys=(_to_cities(), ForeignKey("focus_area", "framework", "code")),
@@ -500,6 +510,7 @@ PARTNERSHIPS = Schema(
         Field("end_date", "date", _("When it ended or ends.")),
         Field("outcomes", "string", _("What it has achieved.")),
         Field("source", "string", SOURCE),
+        Field("sample", "boolean", SAMPLE, required=True),
     ),
     primary_key=("id",),
     foreign_keys=(_to_cities(), _to_cities("partner_city")),

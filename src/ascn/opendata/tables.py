@@ -142,6 +142,7 @@ PROJECT_FIELDS = (
     "period_start",
     "period_end",
     "locations",
+    "sample",
 )
 
 
@@ -160,7 +161,8 @@ def _codes_by_project(relation, projects: QuerySet, code_path: str) -> dict[int,
 
 def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -> list[Any]:
     """A project: its id, then the import template's columns (``imports.COLUMN_NAMES``) as
-    text — a downloaded file imports again (the import ignores the id)."""
+    text — a downloaded file imports again (the import ignores the id) — and whether it is
+    sample data."""
     locations = values["locations"] or []
     location = locations[0] if locations else {}
     start, end = values["period_start"], values["period_end"]
@@ -184,7 +186,7 @@ def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -
         "lat": "" if location.get("lat") is None else str(location["lat"]),
         "lon": "" if location.get("lon") is None else str(location["lon"]),
     }
-    return [values["id"], *(row[name] for name in COLUMN_NAMES)]
+    return [values["id"], *(row[name] for name in COLUMN_NAMES), values["sample"]]
 
 
 def projects_table() -> Table:

@@ -55,7 +55,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         "q": q,
         "results": results,
         "error": error,
-        "facets": [(name, results.facets[name]) for name in search.FACETS],
+        "facets": [_facet(name, results.facets[name]) for name in search.FACETS],
         "previous_url": f"?{base_query}&page={results.page - 1}" if results.page > 1 else "",
         "next_url": f"?{base_query}&page={results.page + 1}"
         if results.page < results.pages
@@ -63,6 +63,24 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "core/search.html#results" if request.htmx else "core/search.html"
     return render(request, template, context, status=status)
+
+
+# A facet shows its first values; the rest fold under "n more" (open when one of them is
+# chosen), so that on a phone the results are not pushed a screen or two down.
+FACET_SHOWN = 5
+
+
+def _facet(name: str, values: list[Any]) -> dict[str, Any]:
+    # one more than FACET_SHOWN is shown rather than folded alone
+    cut = FACET_SHOWN if len(values) > FACET_SHOWN + 1 else len(values)
+    more = values[cut:]
+    return {
+        "name": name,
+        "values": values,
+        "shown": values[:cut],
+        "more": more,
+        "more_open": any(value.selected for value in more),
+    }
 
 
 @require_GET

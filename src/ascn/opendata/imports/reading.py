@@ -61,7 +61,8 @@ PROJECTS = Layout(
     tuple(REQUIRED_COLUMNS),
     gettext_lazy("The file has a header but no project rows."),
     gettext_lazy("The file has more than %(limit)s project rows: split it into smaller files."),
-    ignored=("id",),  # /data/projects.csv's first column: a downloaded file imports again
+    # /data/projects.csv's first and last columns: a downloaded file imports again
+    ignored=("id", "sample"),
 )
 
 
