@@ -330,3 +330,42 @@ def test_a_password_of_spaces_is_kept_as_typed(client, db):
     # then the password is checked as typed, not emptied as blank text
     assert response.status_code == 201, response.content
     assert response.json()["token"]
+
+
+def test_a_json_based_media_type_is_read_as_json(roles, project):
+    body = json.dumps({"version": project.version, "title": "Renamed"})
+    response = roles.bearer(CSO_PHUKET).patch(
+        f"/api/v1/projects/{project.pk}", body, content_type="application/merge-patch+json"
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_the_token_exchange_takes_json_only(client, db):
+    # a form post to the token exchange (as an old script might send) is told to send JSON
+    response = client.post("/api/v1/auth/token", {"email": "x@example.org", "password": "y"})
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+
+
+def test_every_broken_rule_of_a_project_is_named_at_once(roles):
+    # given a new project with a wrong SDG target and a wrong sector
+    client = roles.bearer(CSO_PHUKET)
+    mark = AuditMark()
+    body = {
+        "city": "phuket",
+        "title": "Kata sensors",
+        "description": "Sensors on Kata hill.",
+        "focus_areas": ["safety-security"],
+        "status": "preparation",
+        "budget": {"amount": "100", "currency": "THB"},
+        "sectors": ["nope.nope"],
+        "sdg_targets": ["99.9"],
+    }
+    response = client.post("/api/v1/projects", json.dumps(body), content_type="application/json")
+    # then both are named, each at its field, and nothing is written
+    assert response.status_code == 422
+    assert {tuple(problem["loc"]) for problem in response.json()["detail"]} == {
+        ("body", "sdg_targets"),
+        ("body", "sectors"),
+    }
+    assert mark.entries() == []

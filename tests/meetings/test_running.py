@@ -488,6 +488,74 @@ def test_a_shorter_meeting_that_would_strand_an_item_is_refused_naming_it(roles)
     assert mark.entries() == []
 
 
+def test_a_meeting_that_loses_or_gains_a_first_day_keeps_each_items_date(roles):
+    # given a three-day workshop whose site visit is on the last day
+    third_day = START + dt.timedelta(days=2)
+    meeting = a_meeting(end_date=third_day)
+    secretariat = roles.user("secretariat")
+    visit = agenda_item_add(actor=secretariat, meeting=meeting, title="Site visit", day=third_day)
+    # when it starts a day later (two days), then a day earlier (four days)
+    for start in (START + dt.timedelta(days=1), START - dt.timedelta(days=1)):
+        meeting.refresh_from_db()
+        meeting_update(
+            actor=secretariat, meeting=meeting, version=meeting.version, values={"start_date": start}
+        )
+        # then the visit stays on its date, which the meeting still has: not shifted a day
+        visit.refresh_from_db()
+        assert (visit.day, visit.version) == (third_day, 1)
+
+
+def test_an_item_on_a_dropped_first_day_is_named_and_nothing_changes(roles):
+    third_day = START + dt.timedelta(days=2)
+    meeting = a_meeting(end_date=third_day)
+    secretariat = roles.user("secretariat")
+    agenda_item_add(actor=secretariat, meeting=meeting, title="Opening", day=START)
+    with pytest.raises(InvalidInput, match="“Opening”"):
+        meeting_update(
+            actor=secretariat,
+            meeting=meeting,
+            version=meeting.version,
+            values={"start_date": START + dt.timedelta(days=1)},
+        )
+    assert Meeting.objects.get(pk=meeting.pk).start_date == START
+
+
+def test_the_back_office_moves_a_meetings_agenda_with_its_dates_too(roles):
+    # given a two-day workshop whose visit is on the second day
+    second_day = START + dt.timedelta(days=1)
+    meeting = a_meeting(end_date=second_day)
+    visit = agenda_item_add(
+        actor=roles.user("secretariat"), meeting=meeting, title="Site visit", day=second_day
+    )
+    meeting.refresh_from_db()
+    week = dt.timedelta(days=7)
+    # when the Secretariat postpones it by a week in the back office
+    response = roles.session("secretariat").post(
+        f"/admin/meetings/meeting/{meeting.pk}/change/",
+        {
+            "slug": meeting.slug,
+            "title": meeting.title,
+            "kind": meeting.kind,
+            "start_date": (START + week).isoformat(),
+            "end_date": (second_day + week).isoformat(),
+            "date_precision": meeting.date_precision,
+            "host_member_state": meeting.host_member_state_id,
+            "format": meeting.format or "",
+            "capacity": meeting.capacity or "",
+            "registration_open": "on",
+            "version": meeting.version,
+            "documents-TOTAL_FORMS": "0",
+            "documents-INITIAL_FORMS": "0",
+            "documents-MIN_NUM_FORMS": "0",
+            "documents-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    # then the visit is on the new second day
+    visit.refresh_from_db()
+    assert visit.day == second_day + week
+
+
 def test_a_one_day_meetings_items_take_no_day(roles):
     meeting = a_meeting()
     assert (

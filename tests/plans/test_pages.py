@@ -939,3 +939,14 @@ def test_a_return_without_a_comment_opens_at_the_comment_with_its_error(roles, p
     assert page.count("autofocus") == 1
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_the_project_list_shows_no_funding_gap_without_a_budget(roles, text):
+    # given a public project whose budget no source gives (as the seed holds some)
+    csco = roles.user("cso_phuket")
+    project = factories.project(csco, title="Unbudgeted sensors", visibility="public")
+    Project.objects.filter(pk=project.pk).update(budget_amount=None)
+    shown = text(roles.session("anonymous").get("/projects/"))
+    row = shown.split("Unbudgeted sensors")[1][:160]
+    # then neither its budget nor its gap is a figure: "0 THB" would read as fully funded
+    assert "0 THB" not in row and "— —" in row

@@ -3,7 +3,6 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpResponse
-from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django_otp import match_token, user_has_device
 from ninja import Query, Status
@@ -56,12 +55,7 @@ def auth_token_create(request, payload: TokenIn):
     """Exchange an account's e-mail and password for a bearer token (shown once; 90 days
     unless `days` says otherwise). An account with two-factor on also sends `otp_code`.
     Repeated failures are refused with 429 for a while."""
-    try:
-        request.POST  # noqa: B018 - django-axes reads the form body when it records a failure
-    except MultiPartParserError:
-        return Status(
-            400, {"detail": _("The request body is not valid multipart data: send JSON.")}
-        )
+    # (a body not sent as JSON never gets here: ``core.api.JsonBodyParser`` answers 415)
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if getattr(request, "axes_locked_out", False):
         return Status(429, {"detail": _("Too many failed attempts: try again later.")})

@@ -9,12 +9,14 @@ deletion through ``meeting_document_delete``. A stored document is not edited in
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from ascn.core.admin import AuditedAdmin, ReadOnlyAdmin
 from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput
 from ascn.meetings.models import AgendaItem, Decision, Meeting, MeetingDocument, Registration
 from ascn.meetings.services import meeting_document_delete, meeting_document_upload
+from ascn.meetings.services.agenda import agenda_days_follow, meeting_days
 
 
 class MeetingDocumentInlineForm(forms.ModelForm):
@@ -61,6 +63,15 @@ class MeetingAdmin(AuditedAdmin):
     # kept on the meeting's Translations page (core.translations)
     readonly_fields = ["language", "translations"]
     inlines = [MeetingDocumentInline]
+
+    def save_model(self, request, obj, form, change):
+        # the agenda follows new dates as on the desk (refused when an item would be left on a
+        # day the meeting no longer has: nothing is saved then)
+        with transaction.atomic():
+            days = meeting_days(Meeting.objects.get(pk=obj.pk)) if change else []
+            super().save_model(request, obj, form, change)
+            if change:
+                agenda_days_follow(request.user, obj, days)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not MeetingDocument:

@@ -43,6 +43,7 @@ from ascn.meetings.permissions import require_meeting_runner, require_registrant
 # from here
 from ascn.meetings.services.agenda import (
     agenda_days_follow,
+    meeting_days,
 )
 from ascn.meetings.services.agenda import (
     agenda_item_add as agenda_item_add,
@@ -183,10 +184,10 @@ def meeting_update(
     if version is None and actor is not None:
         raise InvalidInput(_("The version you edited is required."), field="version")
     meeting = lock_version(meeting, version)
-    first_day = meeting.start_date
+    days = meeting_days(meeting)
     changed = save_changes(actor, "meetings.meeting.updated", meeting, values, check=_check_meeting)
     if changed:
-        agenda_days_follow(actor, meeting, first_day)
+        agenda_days_follow(actor, meeting, days)
     return meeting, changed
 
 

@@ -159,27 +159,36 @@ def agenda_item_update(
     return item
 
 
-def agenda_days_follow(actor: Actor, meeting: Meeting, first_day: dt.date | None) -> None:
-    """After the meeting's dates changed (from ``first_day``), each agenda item keeps its day
-    number: the second day's items stay on the second day of the new dates. An item on a day
-    the meeting no longer has is never moved or dropped without a word: the date change is
-    refused, naming the items, so the Secretariat gives them another day first. Items of a
-    meeting that became one day long lose their day only when it was the first."""
+def agenda_days_follow(actor: Actor, meeting: Meeting, before: list[dt.date]) -> None:
+    """After the meeting's dates changed (its days were ``before``, ``meeting_days``), its
+    agenda follows:
+
+    - a meeting moved whole (as many days as before, say a week later): each item keeps its
+      day number, the second day's items on the new second day;
+    - a meeting that gained or lost days: each item keeps its date while the meeting still
+      has it; one that became a single day takes no day (its items are all on that day).
+
+    An item on a day the meeting would no longer have is never moved or dropped without a
+    word: the change is refused, naming the items, so the Secretariat gives them another day
+    first. Each moved item is a new version, audited."""
+    after = meeting_days(meeting)
+    if after == before:
+        return
     items = list(
         AgendaItem.objects.select_for_update()
         .filter(meeting=meeting, day__isnull=False)
         .order_by("position")
     )
-    if not items or first_day is None:
-        return
-    days = meeting_days(meeting)
+    moved_whole = bool(before) and len(after) == len(before)
+    single_day = meeting.start_date if meeting.date_precision == Meeting.Precision.DAY else None
     moves: list[tuple[AgendaItem, dt.date | None]] = []
     stranded = []
     for item in items:
-        number = (item.day - first_day).days if item.day else 0
-        if 0 <= number < len(days):
-            moves.append((item, days[number]))
-        elif number == 0 and not days:
+        if moved_whole and item.day in before:
+            moves.append((item, after[before.index(item.day)]))
+        elif item.day in after:
+            continue  # still one of the meeting's days
+        elif not after and item.day == single_day:
             moves.append((item, None))
         else:
             stranded.append(item)
@@ -196,10 +205,15 @@ def agenda_days_follow(actor: Actor, meeting: Meeting, first_day: dt.date | None
             field="end_date",
         )
     for item, day in moves:
-        before = _agenda_snapshot(item)
+        if day == item.day:
+            continue
+        snapshot = _agenda_snapshot(item)
         item.day = day
         save_version(
-            actor, "meetings.agendaitem.updated", item, audit.diff(before, _agenda_snapshot(item))
+            actor,
+            "meetings.agendaitem.updated",
+            item,
+            audit.diff(snapshot, _agenda_snapshot(item)),
         )
 
 
