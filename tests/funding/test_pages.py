@@ -85,12 +85,7 @@ def test_a_csco_applies_submits_and_the_implementer_awards_without_javascript(wo
     assert "Apply with a project" in text(page)
     assert "Patong smart drainage — Phuket" in text(page)
     # she applies: a draft
-    form = {
-        "call": world["call"].pk,
-        "project": world["project"].pk,
-        "amount_requested": "250000",
-        "statement": "Flooding every monsoon.",
-    }
+    form = application_form(world)
     response = csco.post(f"/programmes/{AASCTF}/apply/", form)
     assert response.status_code == 302
     application = Application.objects.get()
@@ -176,15 +171,20 @@ def test_the_back_office_shows_money_rows_but_never_edits_them(world):
     )
 
 
-def test_the_apply_form_offers_only_projects_that_can_still_apply(world, text):
-    roles = world["roles"]
-    csco = roles.session("cso_phuket")
-    form = {
+def application_form(world) -> dict:
+    """Phuket's project applying to the open call, as the form sends it."""
+    return {
         "call": world["call"].pk,
         "project": world["project"].pk,
         "amount_requested": "250000",
         "statement": "Flooding every monsoon.",
     }
+
+
+def test_the_apply_form_offers_only_projects_that_can_still_apply(world, text):
+    roles = world["roles"]
+    csco = roles.session("cso_phuket")
+    form = application_form(world)
     # given the project has applied to the programme's only open call
     assert csco.post(f"/programmes/{AASCTF}/apply/", form).status_code == 302
     # then the form no longer offers it
@@ -204,12 +204,7 @@ def test_the_apply_form_offers_only_projects_that_can_still_apply(world, text):
 def test_a_refused_application_is_shown_again_without_projects_that_cannot_apply(world, text):
     roles = world["roles"]
     csco = roles.session("cso_phuket")
-    form = {
-        "call": world["call"].pk,
-        "project": world["project"].pk,
-        "amount_requested": "250000",
-        "statement": "Flooding every monsoon.",
-    }
+    form = application_form(world)
     csco.post(f"/programmes/{AASCTF}/apply/", form)
     # given a second project, sent with an amount the form refuses
     factories.project(
