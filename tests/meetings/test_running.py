@@ -498,7 +498,10 @@ def test_a_meeting_that_loses_or_gains_a_first_day_keeps_each_items_date(roles):
     for start in (START + dt.timedelta(days=1), START - dt.timedelta(days=1)):
         meeting.refresh_from_db()
         meeting_update(
-            actor=secretariat, meeting=meeting, version=meeting.version, values={"start_date": start}
+            actor=secretariat,
+            meeting=meeting,
+            version=meeting.version,
+            values={"start_date": start},
         )
         # then the visit stays on its date, which the meeting still has: not shifted a day
         visit.refresh_from_db()

@@ -60,8 +60,7 @@ CITY = _("The ASCN city's code (see the cities dataset).")
 LATITUDE = _("Latitude (WGS 84).")
 LONGITUDE = _("Longitude (WGS 84).")
 SAMPLE = _(
-    "True for an illustrative record of the demo, never real: leave such rows out of any "
-    "analysis."
+    "True for an illustrative record of the demo, never real: leave such rows out of any analysis."
 )
 DEGREES = _("decimal degrees")
 
