@@ -287,6 +287,12 @@ class Project(HasPage, Translatable, VersionedModel):
             return Decimal("0")
         return max(self.budget_amount - self.funding_secured, Decimal("0"))
 
+    @property
+    def shown_funding_gap(self) -> Decimal | None:
+        """The funding gap as a page shows it: None when no budget is published, where 0
+        would read as fully funded (``funding_gap`` stays 0 for sums and the API)."""
+        return None if self.budget_amount is None else self.funding_gap
+
 
 class Milestone(TimeStampedModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")

@@ -179,12 +179,14 @@ def workspace_page(request):
                     {
                         "project": p,
                         "status_title": status_title(p.status),
-                        # no budget published: no gap to show (0 would read as funded)
-                        "gap": p.funding_gap if p.budget_amount is not None else None,
+                        "gap": p.shown_funding_gap,
                         "gap_usd": (
                             usd.amount
-                            if p.budget_amount is not None
-                            and (usd := money.to_usd(p.funding_gap, p.budget_currency, rates=rates))
+                            if (
+                                usd := money.to_usd(
+                                    p.shown_funding_gap, p.budget_currency, rates=rates
+                                )
+                            )
                             else None
                         ),
                     }

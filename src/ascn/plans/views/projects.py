@@ -78,7 +78,8 @@ def _row(project: Project, rates, url) -> dict:
     currency = project.budget_currency
     usd = money.to_usd(project.budget_amount, currency, rates=rates)
     budget_usd = usd.amount if usd else None
-    gap_usd = in_usd(project.funding_gap, usd) if project.budget_amount is not None else None
+    gap = project.shown_funding_gap
+    gap_usd = in_usd(gap, usd) if gap is not None else None
     converted = currency != "USD"
     title = translations.shown(project, "title")
     city = project.city
@@ -102,10 +103,7 @@ def _row(project: Project, rates, url) -> dict:
             if budget_usd is not None and converted
             else ""
         ),
-        # no budget published: no gap either (0 would read as fully funded)
-        "gap": formats.money(
-            project.funding_gap if project.budget_amount is not None else None, currency
-        ),
+        "gap": formats.money(gap, currency),
         "gap_usd": formats.money(gap_usd, "USD", whole=True)
         if gap_usd is not None and converted
         else "",
