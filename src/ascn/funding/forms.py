@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +19,8 @@ from ascn.core.forms import (
 from ascn.core.visibility import Visibility
 from ascn.funding.services import PROGRAMME_RECORD_FIELDS
 from ascn.network.models import FocusArea, MemberState
-
-if TYPE_CHECKING:
-    from ascn.plans.models import Project
 from ascn.plans import codelists
-from ascn.plans.models import FinancingInstrument
+from ascn.plans.models import FinancingInstrument, Project
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
 

@@ -52,7 +52,8 @@ from ascn.funding.services import (
     programme_update,
 )
 from ascn.funding.validation import call_is_open, eligibility_problems
-from ascn.network.models import FocusArea, MemberState
+from ascn.network.models import FocusArea
+from ascn.network.queries import member_state_labels
 from ascn.partners.models import Organisation
 from ascn.partners.queries import organisations_for
 from ascn.plans import codelists
@@ -246,7 +247,7 @@ def eligible_projects(user, programme: Programme, calls=()) -> list[Project]:
 
 def eligibility_rows(programme: Programme) -> list[tuple[str, list[str]]]:
     """(what, the values as people read them); an empty list shows as "not published"."""
-    states = {state.code: state.label for state in MemberState.objects.all()}
+    states = member_state_labels()
     areas = {area.code: area.label for area in FocusArea.objects.all()}
     stages = codelists.labels("projectStatus")
     instruments = dict(FinancingInstrument.choices)

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.utils import formats
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import date_field, line_field, text_field
@@ -17,6 +16,7 @@ from ascn.meetings.services import TIME_ZONES
 from ascn.meetings.services.agenda import meeting_days
 from ascn.network.forms import any_city_field
 from ascn.network.models import MemberState
+from ascn.network.queries import member_state_labels
 
 
 class MeetingDocumentForm(forms.Form):
@@ -43,8 +43,7 @@ def _zone_table(name: str) -> list[tuple[str, str]]:
 def _time_zone_choices() -> list[tuple[str, Any]]:
     """The member states' zones first, each with its country; then every other zone the
     IANA database still uses (not its old aliases, such as Asia/Saigon or Asia/Rangoon)."""
-    # each member state's name in the reader's language (the catalogues have them)
-    states = {code: gettext(name) for code, name in MemberState.objects.values_list("code", "name")}
+    states = member_state_labels()
     asean = [
         (zone, f"{zone} — {states[code]}")
         for code, zone in _zone_table("zone.tab")

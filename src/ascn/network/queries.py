@@ -76,6 +76,15 @@ def member_states() -> QuerySet[MemberState]:
     )
 
 
+def member_state_labels() -> dict[str, str]:
+    """Each member state's name by its code, in the reader's language (``MemberState.label``:
+    the catalogues hold the names), in one query of two columns."""
+    return {
+        code: MemberState(name=name).label
+        for code, name in MemberState.objects.values_list("code", "name")
+    }
+
+
 @dataclass
 class StateCities:
     """A member state with the first of its cities (by name) and how many it has in all."""
