@@ -149,6 +149,7 @@ def name_changes(labels: Mapping[str, Any]) -> None:
     CHANGE_LABELS.update(labels)
 
 
+@cache  # per kind of record and name: a page asks it for every change of every entry
 def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
     """The field ``name`` of ``model``, else of one of its parts (a project's milestones, a
     plan's projects: the records that point to it from its own app), which a change of the
