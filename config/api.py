@@ -164,9 +164,11 @@ def domain_error(request, exc: DomainError):
         # fields are its query's, a write's its body's
         where = "query" if request.method == "GET" else "body"
         detail = [
-            {"type": "value_error", "loc": [where, problem.field], "msg": problem.message}
-            if problem.field
-            else {"type": "value_error", "loc": [where], "msg": problem.message}
+            {
+                "type": "value_error",
+                "loc": [where, problem.field] if problem.field else [where],
+                "msg": problem.message,
+            }
             for problem in exc.problems
         ]
         return api.create_response(request, {"detail": detail}, status=422)

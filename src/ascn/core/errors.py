@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.utils.text import capfirst
@@ -70,7 +71,7 @@ class InvalidInput(DomainError):
         self.problems: list[InvalidInput] = [self]
 
 
-def refuse_all(problems: list[InvalidInput]) -> None:
+def refuse_all(problems: Sequence[InvalidInput]) -> None:
     """Raise the first of ``problems`` carrying all of them; nothing when there are none."""
     if problems:
         first = problems[0]

@@ -89,7 +89,7 @@ def every(checks: Iterable[Callable[[], T]]) -> list[T]:
             results.append(check())
         except Refused as exc:
             problems += each_problem(exc)
-    refuse_all(list(problems))
+    refuse_all(problems)
     return results
 
 
@@ -426,7 +426,7 @@ class Rules:
         """The values normalised, or every problem raised at once (for a service: the first
         carries them all, ``core.errors.refuse_all``)."""
         clean, problems = self.problems(values)
-        refuse_all(list(problems))
+        refuse_all(problems)
         return clean
 
     def check_whole(self, record: Any) -> None:

@@ -38,13 +38,10 @@ from ascn.meetings.models import (
     Registration,
 )
 from ascn.meetings.permissions import require_meeting_runner, require_registrant
+from ascn.meetings.services.agenda import agenda_days_follow, meeting_days
 
 # the agenda's writes and the announcement, re-exported: callers import every meeting write
 # from here
-from ascn.meetings.services.agenda import (
-    agenda_days_follow,
-    meeting_days,
-)
 from ascn.meetings.services.agenda import (
     agenda_item_add as agenda_item_add,
 )
