@@ -14,7 +14,14 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from ascn.core import sections
-from ascn.core.errors import IllegalTransition, InvalidInput, NotFound, PermissionDenied, StaleEdit
+from ascn.core.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StaleEdit,
+    refuse_all,
+)
 from ascn.core.middleware import DomainErrorMiddleware
 from ascn.plans.models import Project
 
@@ -52,6 +59,24 @@ def test_a_refusal_a_view_leaves_alone_is_the_page_it_means(refusal, status):
     response = _page(refusal)
     assert response.status_code == status
     assert refusal.message in html.unescape(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_a_refusal_page_lists_every_problem_the_service_found():
+    # given a service that found two broken rules at once
+    problems = [
+        InvalidInput("Give a year for the population.", field="population_year"),
+        InvalidInput("Name the population's source.", field="population_source"),
+    ]
+    with pytest.raises(InvalidInput) as raised:
+        refuse_all(problems)
+    # when a page leaves the refusal to the middleware
+    response = _page(raised.value)
+    # then the page names both, each as an item, not only the first
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    for problem in problems:
+        assert f"<li>{problem.message}</li>" in page
 
 
 def test_an_error_that_is_not_a_refusal_is_left_to_django():

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ascn.core.client import client_address
 from ascn.core.documents import MAX_DOCUMENT_BYTES
-from ascn.core.errors import DomainError, NotFound, PermissionDenied
+from ascn.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from ascn.core.languages import from_accept_language
 
 _request_meta: contextvars.ContextVar[tuple[str, str | None]] = contextvars.ContextVar(
@@ -136,7 +136,13 @@ class DomainErrorMiddleware:
             context: dict[str, object] = {"message": exception.message}
             return render(request, "components/forbidden.html", context, status=403)
         if isinstance(exception, DomainError):
-            context = {"message": exception.message, "status": exception.status}
+            problems = exception.problems if isinstance(exception, InvalidInput) else [exception]
+            context = {
+                "message": exception.message,
+                "status": exception.status,
+                # Every broken rule at once, as forms and the API show them.
+                "problems": [problem.message for problem in problems],
+            }
             return render(request, "components/refused.html", context, status=exception.status)
         return None
 
