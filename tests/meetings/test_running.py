@@ -9,7 +9,7 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ascn.accounts.models import Role
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
@@ -486,6 +486,35 @@ def test_a_shorter_meeting_that_would_strand_an_item_is_refused_naming_it(roles)
     assert meeting.end_date == third_day
     assert AgendaItem.objects.get(meeting=meeting).day == third_day
     assert mark.entries() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "“Site visit”, “Closing”"),
+        ("my", "“Site visit”၊ “Closing”"),
+        ("km", "«Site visit», «Closing»"),
+    ],
+)
+def test_the_items_a_change_would_strand_are_listed_in_the_readers_language(
+    roles, language, expected
+):
+    # given a three-day workshop with two items on its last day
+    third_day = START + dt.timedelta(days=2)
+    meeting = a_meeting(end_date=third_day)
+    secretariat = roles.user("secretariat")
+    for title in ("Site visit", "Closing"):
+        agenda_item_add(actor=secretariat, meeting=meeting, title=title, day=third_day)
+    # when the Secretariat shortens it to two days, reading the platform in one language
+    with translation.override(language), pytest.raises(InvalidInput) as refused:
+        meeting_update(
+            actor=secretariat,
+            meeting=meeting,
+            version=meeting.version,
+            values={"end_date": START + dt.timedelta(days=1)},
+        )
+    # then both titles are named, quoted and separated as that language writes a list
+    assert expected in refused.value.message
 
 
 def test_a_meeting_that_loses_or_gains_a_first_day_keeps_each_items_date(roles):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from django.utils.translation import gettext as _
 
 from ascn.agreements import queries as agreement_queries
+from ascn.core import formats
 from ascn.meetings.models import Meeting
 from ascn.network.models import City, TimelineEvent
 
@@ -58,7 +59,7 @@ def timeline_for(user) -> list[Entry]:
                 dt.date(year, 1, 1),
                 "year",
                 "cities",
-                _("Cities join the network: %s") % ", ".join(c.name for c in cities),
+                _("Cities join the network: %s") % formats.listed(c.name for c in cities),
                 source="; ".join(sources),
             )
         )

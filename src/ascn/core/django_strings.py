@@ -105,3 +105,5 @@ FILE_SIZES = [
     gettext_noop("%s MB"),
     gettext_noop("%s GB"),
 ]
+# ``core.formats.listed`` (and Django's ``get_text_list``): the separator of a list in a sentence
+LIST_SEPARATOR = gettext_noop(", ")

@@ -9,6 +9,9 @@ that writes messages, notifications and validation errors.
 - Percentages: ``12.5%`` (``12%`` when whole).
 - A day: ``4 Dec 2026`` (``DATE_FORMAT``, config/formats/en/formats.py); a span of days
   ``22–25 Oct 2024`` (``days``); a month ``Oct 2024`` (``month``).
+- Words in a sentence: a list ``Hanoi, Da Nang`` with the language's own separator
+  (``listed``: Burmese writes ``၊``), a title ``“Smart parking”`` with its own marks
+  (``quoted``).
 - A moment: ``4 Dec 2026, 14:57 UTC+7`` — in the site's time zone, naming its offset from
   UTC, which a reader in Manila or Yangon can place (``WIB`` or ``ICT`` they may not).
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -152,6 +156,17 @@ def percent(value: Any, places: int = 1) -> str:
     if rounded == rounded.to_integral_value():
         return f"{number(rounded, 0)}%"
     return f"{number(rounded.normalize())}%"
+
+
+def listed(items: Iterable[Any]) -> str:
+    """Items within a sentence, joined by the page's language's separator (the msgid is
+    Django's own ``", "``)."""
+    return _(", ").join(str(item) for item in items)
+
+
+def quoted(text: Any) -> str:
+    """A title within a sentence, between the page's language's quotation marks."""
+    return _("“%(text)s”") % {"text": text}
 
 
 def day(value: dt.date | None) -> str:

@@ -312,7 +312,7 @@ def funding_chart(funding: queries.Funding) -> Chart:
         rate_note = _("US dollars (every amount shown was budgeted in US dollars).")
     if funding.unconverted:
         rate_note += " " + _("Not in the sums, for want of a rate: %(list)s.") % {
-            "list": ", ".join(
+            "list": formats.listed(
                 _("%(n)s in %(currency)s") % {"n": n, "currency": currency}
                 for currency, n in funding.unconverted.items()
             )

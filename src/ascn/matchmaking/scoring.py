@@ -41,6 +41,7 @@ from typing import Literal, NamedTuple
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ascn.core import formats
 from ascn.partners.keys import ANY, KINDS, codes_of, match_keys, matchable, wrap
 
 FOCUS_WEIGHT = 35
@@ -529,7 +530,7 @@ def usd(amount: float) -> str:
 
 
 def _names(codes: Iterable[str], names: Mapping[str, str]) -> str:
-    return ", ".join(names.get(code, code) for code in sorted(codes, key=lambda c: names.get(c, c)))
+    return formats.listed(sorted((names.get(code, code) for code in codes), key=str))
 
 
 def _ticket_range(low: float | None, high: float | None) -> str:
@@ -584,7 +585,7 @@ def reasons(m: Match, labels: Labels) -> list[str]:
         out.append(_("Works in %(country)s") % {"country": country})
     words = sorted(project.terms & partner.terms)
     if words:
-        shown = ", ".join(words[:5]) + ("…" if len(words) > 5 else "")
+        shown = formats.listed(words[:5]) + ("…" if len(words) > 5 else "")
         out.append(
             ngettext(
                 "Capability statement and project both mention %(n)d specific term: %(words)s",

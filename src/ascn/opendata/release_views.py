@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from ascn.core import site
+from ascn.core import formats, site
 from ascn.opendata import releases
 from ascn.opendata.models import Release, ReleaseFile
 
@@ -54,7 +54,7 @@ def _summary(entry: dict[str, Any]) -> str:
         "changed": lambda n: ngettext("%(n)s changed", "%(n)s changed", n),
         "removed": lambda n: ngettext("%(n)s removed", "%(n)s removed", n),
     }
-    return ", ".join(word(entry[k]) % {"n": entry[k]} for k, word in words.items() if entry[k])
+    return formats.listed(word(entry[k]) % {"n": entry[k]} for k, word in words.items() if entry[k])
 
 
 def _missing_message(text: str) -> tuple[str, list[Release]]:

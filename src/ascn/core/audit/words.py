@@ -190,7 +190,7 @@ def _shown(value: Any, names: dict[str, str] | None = None) -> str:
         return EMPTY
     if names is not None:
         if isinstance(value, list):
-            return ", ".join(names.get(str(v), f"#{v}") for v in value)
+            return formats.listed(names.get(str(v), f"#{v}") for v in value)
         return names.get(str(value), f"#{value}")
     if value is True:
         return _("yes")
@@ -198,7 +198,7 @@ def _shown(value: Any, names: dict[str, str] | None = None) -> str:
         return _("no")
 
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return ", ".join(_shown(v) for v in value)
+        return formats.listed(_shown(v) for v in value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, str) and ISO_DATE.match(value):

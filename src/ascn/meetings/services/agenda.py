@@ -201,7 +201,7 @@ def agenda_days_follow(actor: Actor, meeting: Meeting, before: list[dt.date]) ->
                 "give them other days first.",
                 len(stranded),
             )
-            % {"titles": ", ".join(f"“{item.title}”" for item in stranded)},
+            % {"titles": formats.listed(formats.quoted(item.title) for item in stranded)},
             field="end_date",
         )
     for item, day in moves:

@@ -49,7 +49,7 @@ def _where(meeting: Meeting) -> str:
         parts.append(meeting.host_city.name)
     if meeting.host_member_state is not None:
         parts.append(meeting.host_member_state.name)
-    return ", ".join(part for part in parts if part)
+    return formats.listed(part for part in parts if part)
 
 
 def registration_window(meeting: Meeting) -> str:
