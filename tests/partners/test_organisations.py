@@ -10,7 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
+from ascn.agreements.queries import party_record
+from ascn.core import search
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.partners.models import Organisation
 from ascn.partners.services import organisation_create, organisation_update
@@ -22,6 +25,10 @@ pytest_plugins = ["tests.roles", "tests.organisation_fixtures"]
 
 API = "/api/v1"
 ADB = ADB_SLUG
+
+
+def titles_found(user, text: str) -> list[str]:
+    return [hit.title for hit in search.search(user, text).items]
 
 
 # --- services --------------------------------------------------------------------------
@@ -192,6 +199,33 @@ def test_its_members_and_the_secretariat_edit_a_profile_and_a_stale_version_is_4
     )
     assert response.status_code == 409
     assert Organisation.objects.get(slug=ADB).capability_statement == current.capability_statement
+
+
+def test_a_member_gives_other_names_that_search_and_name_lookups_then_find(roles, adb):
+    # given the ADB's member, who adds the bank's acronyms with stray spaces and a repeat
+    response = roles.bearer("partner_adb").patch(
+        f"{API}/organisations/{ADB}",
+        {"version": adb.version, "alt_names": " ADB ,AsDB,, ADB "},
+        content_type="application/json",
+    )
+    # then they are kept once each, as a list people read
+    assert response.status_code == 200, response.content
+    assert response.json()["alt_names"] == "ADB, AsDB"
+    # and anyone finds the bank by either: the site's search, the organisations' list and
+    # the names typed where a party or a provider is asked for
+    anyone = AnonymousUser()
+    assert "Asian Development Bank" in titles_found(anyone, "AsDB")
+    listed = roles.session("anonymous").get("/organisations/", {"q": "asdb"}).content.decode()
+    assert "Asian Development Bank" in listed
+    for text in ("adb", "AsDB"):
+        assert party_record(anyone, text) == adb
+
+
+def test_an_acronym_inside_another_name_names_nothing(roles, adb):
+    organisation_update(
+        actor=roles.user("partner_adb"), organisation=adb, version=adb.version, alt_names="ADB"
+    )
+    assert party_record(AnonymousUser(), "AD") is None
 
 
 def test_a_draft_organisation_is_not_found_outside_its_scope(roles, world):

@@ -3,8 +3,12 @@ from a cited source (title, publisher, link), and a field no source gives stays 
 
 from __future__ import annotations
 
-import pytest
+import html
 
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from ascn.core import search
 from ascn.core.sources import validate_sources
 from ascn.funding.management.commands.load_partners import load_partners, load_programmes
 from ascn.funding.models import Programme
@@ -71,3 +75,20 @@ def test_every_real_programme_cites_its_sources(partners, client):
         page = client.get(programme.get_absolute_url()).content.decode()
         assert f'href="{programme.sources[0]["url"]}"' in page
         assert ".yaml" not in page
+
+
+def test_the_public_finds_real_partners_by_the_short_names_people_use(partners, client):
+    # given the real partners, loaded from their register
+    for acronym, name in [
+        ("ADB", "Asian Development Bank"),
+        ("DFAT", "Department of Foreign Affairs and Trade (Australia)"),
+        ("MLIT", "Ministry of Land, Infrastructure, Transport and Tourism (Japan)"),
+    ]:
+        # when a visitor searches the site for the acronym
+        page = html.unescape(client.get("/search/", {"q": acronym}).content.decode())
+        # then the organisation is found, first, and its page says the short name
+        assert name in page, acronym
+        assert search.search(AnonymousUser(), acronym).items[0].title == name
+        organisation = Organisation.objects.get(name=name)
+        detail = html.unescape(client.get(organisation.get_absolute_url()).content.decode())
+        assert acronym in detail.split("Also known as", 1)[1][:200]

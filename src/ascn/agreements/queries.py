@@ -14,6 +14,7 @@ from ascn.core.queries import filter_given
 from ascn.network.models import City, MemberState
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
+from ascn.partners.queries import named
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -36,6 +37,7 @@ def agreements_for(
     if party:
         matching = AgreementParty.objects.filter(
             Q(name__icontains=party)
+            | Q(organisation__alt_names__icontains=party)
             | Q(organisation__slug=party)
             | Q(city__slug=party)
             | Q(member_state__code__iexact=party)
@@ -62,7 +64,7 @@ def party_record(user: Actor, reference: str) -> Organisation | City | MemberSta
         return None
     organisations = organisation_policy.visible(user, Organisation.objects.all())
     candidates: list[Organisation | City | MemberState] = [
-        *organisations.filter(Q(slug=text) | Q(name__iexact=text))[:2],
+        *organisations.filter(named(text))[:2],
         *City.objects.filter(Q(slug=text) | Q(name__iexact=text)).select_related("member_state")[
             :2
         ],

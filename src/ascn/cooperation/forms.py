@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ascn.cooperation.models import FlagReason
@@ -14,6 +13,7 @@ from ascn.network.forms import CityChoiceField, any_city_field
 from ascn.network.models import FocusArea
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
+from ascn.partners.queries import named
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -208,9 +208,9 @@ class CaseStudyForm(VersionedForm):
         if not text:
             return None
         found = list(
-            organisation_policy.visible(self.user, Organisation.objects.all()).filter(
-                Q(slug=text) | Q(name__iexact=text)
-            )[:2]
+            organisation_policy.visible(self.user, Organisation.objects.all()).filter(named(text))[
+                :2
+            ]
         )
         if not found:
             raise forms.ValidationError(_("No organisation is called “%(text)s”.") % {"text": text})

@@ -105,7 +105,7 @@ def dataset_file(request, key: str, fmt: str):
     body = None
     if seconds:
         stamp = modified.isoformat() if modified else "-"
-        cache_key = f"opendata:v5:{key}:{fmt}:{get_language()}:{stamp}"  # v5: the sample column
+        cache_key = f"opendata:v6:{key}:{fmt}:{get_language()}:{stamp}"  # v6: alt_names
         body = cache.get(cache_key)
     if body is None:
         body = _build(dataset, fmt)

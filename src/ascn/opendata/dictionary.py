@@ -384,6 +384,11 @@ ORGANISATIONS = Schema(
         Field("slug", "string", SLUG, required=True),
         Field("name", "string", _("The organisation's name."), required=True),
         Field(
+            "alt_names",
+            "string",
+            _("Acronyms and other names of the organisation, comma-separated (e.g. ADB)."),
+        ),
+        Field(
             "kind",
             "string",
             _("What kind of partner the organisation is."),

@@ -10,7 +10,7 @@ from ascn.partners.services import organisation_verify
 class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "headquarters_country", "verified", "visibility"]
     list_filter = ["kind", "verified", "visibility"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "alt_names", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["verified", "version"]
     actions = ["verify", "unverify"]

@@ -35,7 +35,8 @@ def organisation_out(org: Organisation) -> dict:
     return {
         **fields_of(
             org,
-            "slug version name kind headquarters_country countries focus_areas instruments stages",
+            "slug version name alt_names kind headquarters_country countries focus_areas "
+            "instruments stages",
         ),
         "ticket_min": _usd(org.ticket_min_usd),
         "ticket_max": _usd(org.ticket_max_usd),

@@ -66,6 +66,11 @@ class OrganisationForm(VersionedForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     name = line_field(_("Name"), max_length=200, required=True)
+    alt_names = line_field(
+        _("Other names"),
+        max_length=300,
+        help_text=_("Acronyms and other names people search for, comma-separated (e.g. ADB)."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
     headquarters_country = line_field(
         _("Headquarters country"),

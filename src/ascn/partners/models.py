@@ -29,6 +29,14 @@ class Organisation(HasPage, VersionedModel):
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # What people also call it (ADB, DFAT): search and name lookups find the organisation by
+    # these too, as a city's ``alt_names``.
+    alt_names = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Acronyms and other names, comma-separated, for search."),
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
     headquarters_country = models.CharField(
         _("headquarters country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2")

@@ -44,10 +44,24 @@ def organisations_for(
     if q:
         qs = qs.filter(
             Q(name__icontains=q)
+            | Q(alt_names__icontains=q)
             | Q(description__icontains=q)
             | Q(capability_statement__icontains=q)
         )
     return qs.defer("match_terms").order_by("name", "id")
+
+
+def named(text: str) -> Q:
+    """The organisations ``text`` names: its slug, its name, or one of its other names (an
+    acronym such as ADB), whatever the case. Other names are kept as ``A, B``
+    (``validation.clean_organisation_values``)."""
+    other_name = (
+        Q(alt_names__iexact=text)
+        | Q(alt_names__istartswith=f"{text}, ")
+        | Q(alt_names__iendswith=f", {text}")
+        | Q(alt_names__icontains=f", {text}, ")
+    )
+    return Q(slug=text) | Q(name__iexact=text) | other_name
 
 
 def organisation_for(user: Actor, slug: str) -> Organisation | None:

@@ -25,6 +25,7 @@ ORGANISATION_EXAMPLE = {
     "slug": "asian-development-bank",
     "version": 1,
     "name": "Asian Development Bank",
+    "alt_names": "ADB",
     "kind": "development_partner",
     "headquarters_country": "PH",
     "countries": [],
@@ -61,6 +62,7 @@ class OrganisationOut(Schema):
     slug: str
     version: int
     name: str
+    alt_names: str = Field(..., description="Acronyms and other names, comma-separated")
     kind: KindCode
     headquarters_country: str = Field(..., description="ISO 3166-1 alpha-2, or empty")
     countries: list[str] = Field(..., description="ASEAN countries of operation (empty: any)")
@@ -98,6 +100,7 @@ class UsdIn(MoneyIn):
 
 
 class OrganisationFields(InputSchema):
+    alt_names: str | None = Field(None, max_length=300, description="Comma-separated, for search.")
     headquarters_country: str | None = Field(None, pattern=r"^([A-Za-z]{2})?$")
     countries: list[str] | None = Field(None, max_length=20)
     focus_areas: list[FocusAreaCode] | None = None

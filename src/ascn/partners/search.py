@@ -23,7 +23,9 @@ def _organisation(org) -> dict[str, Any]:
     return {
         "ref": org.slug,
         "title": org.name,
-        "body": joined(org.get_kind_display(), org.description, org.capability_statement),
+        "body": joined(
+            org.alt_names, org.get_kind_display(), org.description, org.capability_statement
+        ),
         "url": org.get_absolute_url(),
         "visibility": org.visibility,
         "owner_organisation_id": org.pk,

@@ -19,6 +19,7 @@ from ascn.plans.models import FinancingInstrument
 
 EDITABLE_FIELDS = [
     "name",
+    "alt_names",
     "kind",
     "headquarters_country",
     "website",
@@ -86,7 +87,10 @@ def clean_organisation_values(values: dict[str, Any]) -> dict[str, Any]:
     """Normalise and check an organisation's fields (each problem a 422 naming its field)."""
     clean: dict[str, Any] = {}
     for field, value in values.items():
-        if field in TEXT_FIELDS:
+        if field == "alt_names":
+            names = (str(name).strip() for name in (value or "").split(","))
+            clean[field] = ", ".join(dict.fromkeys(name for name in names if name))
+        elif field in TEXT_FIELDS:
             clean[field] = (value or "").strip()
         elif field in CODE_LISTS:
             clean[field] = _code_list(value, field)
