@@ -26,13 +26,13 @@ from ascn.matchmaking import project_index, queries
 from ascn.matchmaking import scoring as mm
 from ascn.matchmaking import terms as match_terms
 from ascn.matchmaking.models import ProjectTerms
-from ascn.network.models import FocusArea, MemberState
+from ascn.network.models import City, FocusArea, MemberState
 from ascn.partners import keys
 from ascn.partners.services import organisation_update
 from ascn.plans import money
 from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
-from ascn.plans.services import exchange_rate_set, project_update
+from ascn.plans.services import exchange_rate_set, project_update, project_upsert_seed
 from tests import factories
 from tests.matchmaking.strategies import partners, projects
 from tests.network_seed import built_once
@@ -648,3 +648,47 @@ def test_pages_ranked_from_the_index_are_those_of_the_fully_scored_list(profiles
     full = mm.matches_for_partner(partner, profiles)
     assert len(ranking) == len(full)
     assert _pages(ranking, size) == _pages(full, size)
+
+
+def test_a_project_that_publishes_no_budget_is_said_to_have_none(roles, world):
+    # given ADB fitting projects on a ticket range, and a real project whose sources give
+    # no budget (as the seed holds)
+    secretariat = roles.user("secretariat")
+    adb = queries.Organisation.objects.get(slug="asian-development-bank")
+    adb = organisation_update(
+        actor=secretariat,
+        organisation=adb,
+        version=adb.version,
+        countries=[],
+        stages=[],
+        instruments=[],
+        focus_areas=["civic-social"],
+        ticket_min_usd="1000000",
+        ticket_max_usd="5000000",
+    )
+    project, _ = project_upsert_seed(
+        city=City.objects.get(slug="bangkok"),
+        values={
+            "title": "Unbudgeted civic app",
+            "description": "A civic app.",
+            "focus_areas": ["civic-social"],
+            "status": "identification",
+            "sources": [{"title": "A report", "publisher": "A city", "url": "https://example.org"}],
+        },
+    )
+    labels = queries.labels()
+    # when the match is explained from either side: the organisation's list (the project
+    # index) and the project's list (its profile)
+    from_organisation = next(
+        m for m in queries.matches_for_organisation(secretariat, adb) if m.project.id == project.pk
+    )
+    from_project = next(
+        m for m in queries.matches_for_project(secretariat, project) if m.partner.id == adb.pk
+    )
+    # then the reason says the project publishes no budget: neither "no exchange rate on
+    # record" nor "fully funded", and the ticket earns nothing
+    for match in (from_organisation, from_project):
+        reasons = mm.reasons(match, labels)
+        assert "The project publishes no budget, so no funding gap to compare" in reasons
+        assert not any("exchange rate" in r or "fully funded" in r for r in reasons)
+        assert match.fit.ticket == 0

@@ -281,7 +281,7 @@ def test_reasons_say_why_in_plain_words():
         "Offers Loan, which the project seeks",
         "Engages at the Preparation stage",
         "Works in Viet Nam",
-        "Capability statement and project both mention 2 specific terms: drainage, flood",
+        "Its profile and the project both mention 2 specific terms: drainage, flood",
     ]
 
 

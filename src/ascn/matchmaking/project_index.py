@@ -113,7 +113,7 @@ class ProjectIndex(NamedTuple):
     status: np.ndarray  # int16: ``codes["status"]``
     focus: np.ndarray  # uint64 bit sets: ``codes["focus"]``
     sought: np.ndarray  # uint64 bit sets: ``codes["instrument"]``
-    gap: np.ndarray  # float64, USD; NaN: no rate on record
+    gap: np.ndarray  # float64, USD; NaN: no rate on record; -inf: no budget (NO_BUDGET)
     sample: np.ndarray  # bool
     visibility: np.ndarray  # int8: ``codes["visibility"]``
     codes: dict[str, Codes]
@@ -146,8 +146,11 @@ def rates_key(rates: money.Rates) -> RatesKey:
 def gap_of(
     to_usd: Callable[[Decimal, str], Decimal | None], budget: Any, secured: Any, currency: str
 ) -> float | None:
-    """A project's funding gap in USD (None: no rate on record), from its stored amounts
-    (SQLite hands numbers back: their shortest text is the value)."""
+    """A project's funding gap in USD (None: no rate on record; ``scoring.NO_BUDGET`` where the
+    project publishes none, stored without a currency), from its stored amounts (SQLite hands
+    numbers back: their shortest text is the value)."""
+    if not currency:
+        return scoring.NO_BUDGET
     usd = to_usd(max(Decimal(str(budget)) - Decimal(str(secured)), Decimal(0)), currency)
     return None if usd is None else float(usd)
 

@@ -57,6 +57,12 @@ def _usd(amount: Decimal, currency: str, rates: money.Rates) -> float | None:
     return float(converted.amount) if converted else None
 
 
+def _gap_usd(project: Project, rates: money.Rates) -> float | None:
+    if project.budget_amount is None or not project.budget_currency:
+        return matchmaking.NO_BUDGET
+    return _usd(project.funding_gap, project.budget_currency, rates)
+
+
 def project_profile(project: Project, rates: money.Rates | None = None) -> ProjectProfile:
     """The profile of one project (its city and member state already selected)."""
     rates = money.latest_rates() if rates is None else rates
@@ -67,7 +73,7 @@ def project_profile(project: Project, rates: money.Rates | None = None) -> Proje
         status=project.status,
         focus_areas=project.focus_areas.values_list("code", flat=True),
         financing_sought=project.financing_sought or [],
-        gap_usd=_usd(project.funding_gap, project.budget_currency, rates),
+        gap_usd=_gap_usd(project, rates),
         terms=match_terms.project_terms(project.title, project.description),
         sample=project.sample,
     )

@@ -72,6 +72,12 @@ def _probe(prefix: str, code: str) -> str:
 # --- profiles -----------------------------------------------------------------------------
 
 
+# The gap of a project that publishes no budget (a real project whose sources give none): no
+# gap to fit a ticket, as a gap of 0 or less, but its reason says so rather than "fully funded"
+# or "no exchange rate". A float, so that the project index keeps it in its column of gaps.
+NO_BUDGET = float("-inf")
+
+
 class ProjectProfile(NamedTuple):
     """A project as matchmaking sees it; build it with ``project_profile``."""
 
@@ -81,7 +87,7 @@ class ProjectProfile(NamedTuple):
     status: str
     focus_areas: frozenset[str]
     financing_sought: frozenset[str]
-    gap_usd: float | None  # None: no exchange rate on record
+    gap_usd: float | None  # None: no exchange rate on record; NO_BUDGET: none published
     terms: frozenset[str]
     # the same, as the substrings looked for in a partner's keys and terms
     country_probe: str
@@ -561,6 +567,8 @@ def reasons(m: Match, labels: Labels) -> list[str]:
         noun = _("its award limit") if partner.type == "programme" else _("its ticket range")
         if gap is None:
             out.append(_("The funding gap has no US$ equivalent (no exchange rate on record)"))
+        elif gap == NO_BUDGET:
+            out.append(_("The project publishes no budget, so no funding gap to compare"))
         elif gap <= 0:
             out.append(_("The project is fully funded"))
         else:
@@ -588,8 +596,8 @@ def reasons(m: Match, labels: Labels) -> list[str]:
         shown = formats.listed(words[:5]) + ("…" if len(words) > 5 else "")
         out.append(
             ngettext(
-                "Capability statement and project both mention %(n)d specific term: %(words)s",
-                "Capability statement and project both mention %(n)d specific terms: %(words)s",
+                "Its profile and the project both mention %(n)d specific term: %(words)s",
+                "Its profile and the project both mention %(n)d specific terms: %(words)s",
                 len(words),
             )
             % {"n": len(words), "words": shown}

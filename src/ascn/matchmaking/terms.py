@@ -58,8 +58,9 @@ def _write(pks: list[int]) -> int:
             country=p.city.member_state.code,
             status=p.status,
             financing_sought=keys.wrap(p.financing_sought or ()),
-            budget_amount=p.budget_amount or 0,  # none published: no ticket to fit
-            budget_currency=p.budget_currency,
+            # none published: no ticket to fit, and no currency (``scoring.NO_BUDGET``)
+            budget_amount=p.budget_amount or 0,
+            budget_currency=p.budget_currency if p.budget_amount is not None else "",
             funding_secured=p.funding_secured,
             focus_areas=keys.wrap(areas.get(p.pk, ())),
             terms=keys.wrap(project_terms(p.title, p.description)),
