@@ -233,6 +233,15 @@ def test_compare_takes_at_most_six_cities_and_names_unknown_ones(client, catalog
     assert "Not ASCN cities: atlantis" in text
 
 
+def test_ticking_more_cities_than_compared_says_which_were_left_out(client, catalogue):
+    # given a representative who ticks seven cities in the chooser and presses Compare
+    ticked = ["phuket", "bangkok", "hanoi", "da-nang", "jakarta", "manila", "singapore"]
+    response = client.get("/cities/compare/", {"city": ticked}, follow=True)
+    # then six are compared and the page names the seventh, rather than dropping it unsaid
+    assert [c.slug for c in response.context["comparison"].cities] == ticked[:6]
+    assert "the first 6 are shown. Left out: Singapore." in page_text(response)
+
+
 def test_sample_values_are_loaded_only_in_demo_mode_and_flagged(client, catalogue, settings):
     settings.ASCN_DEMO = False
     with pytest.raises(Exception, match="demo mode"):

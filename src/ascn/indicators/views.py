@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.core import display
+from ascn.core import display, formats
 from ascn.core.errors import PermissionDenied
 from ascn.core.models import url_maker
 from ascn.core.permissions import scopes_of
@@ -275,12 +275,14 @@ def _city_choices(chosen: set[str]) -> SafeString:
 def compare(request):
     chosen = request.GET.getlist("city")
     if chosen:  # the form's checkboxes → the page's one address, ?cities=a,b,c
-        query = {"cities": ",".join(chosen[: queries.MAX_COMPARED])}
+        # all of them (within reason), so that the page can say which were left out
+        query = {"cities": ",".join(chosen[: queries.MAX_COMPARED * 10])}
         if request.GET.get("indicator"):
             query["indicator"] = request.GET["indicator"]
         return HttpResponseRedirect(f"{reverse('city-compare')}?{urlencode(query)}")
     slugs = queries.parse_city_slugs(request.GET.get("cities", ""))
-    too_many = len(slugs) > queries.MAX_COMPARED
+    left_out = slugs[queries.MAX_COMPARED :]
+    names = dict(City.objects.filter(slug__in=left_out).values_list("slug", "name"))
     comparison = queries.compare(request.user, slugs)
     # The chart shows the indicator asked for, or the one most of these cities report.
     shown = next(
@@ -309,7 +311,7 @@ def compare(request):
             "comparison": comparison,
             "rows": rows,
             "frameworks": by_framework(rows, lambda row: row["indicator"]),
-            "too_many": too_many,
+            "left_out": formats.listed(names.get(slug, slug) for slug in left_out),
             "shown": shown,
             "ranking": comparison.ranking(shown) if shown else [],
             "sample_values": comparison.samples(shown) if shown else [],
