@@ -802,6 +802,26 @@ def test_a_bad_filter_in_an_htmx_request_is_a_400_fragment(roles, text):
     assert "Some filters are not valid" in text(response)
 
 
+def test_a_city_page_links_the_action_plans_its_reader_may_see(roles, plans, text):
+    plan = plans["phuket"]
+    link = f'href="/plans/{plan.pk}/"'
+    # a draft is for the city's officers: they find it on their city's page
+    assert link in roles.session("cso_phuket").get("/cities/phuket/").content.decode()
+    public = roles.session("anonymous")
+    assert link not in public.get("/cities/phuket/").content.decode()
+    assert "No action plan of this city is published yet." in text(public.get("/cities/phuket/"))
+    # once endorsed and published, anyone reaches it from the city's page
+    nr = roles.user("nr_th")
+    plan = plan_transition(
+        actor=roles.user("cso_phuket"), plan=plan, action="submit", version=plan.version
+    )
+    for action in ("endorse", "publish"):
+        plan = plan_transition(actor=nr, plan=plan, action=action, version=plan.version)
+    page = public.get("/cities/phuket/")
+    assert link in page.content.decode()
+    assert "Phuket Smart City Action Plan" in text(page).split("Smart City Action Plans", 1)[1]
+
+
 @pytest.mark.parametrize("count", [3, 24])
 def test_a_city_page_reads_only_the_projects_it_shows(roles, count, django_assert_max_num_queries):
     # given a city with few projects, or more than the page lists

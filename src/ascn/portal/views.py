@@ -142,10 +142,18 @@ def city_detail(request, slug: str):
     # projects costs the page no more than one with twenty (the list links to the rest).
     projects = list(visible.prefetch_related("focus_areas")[:CITY_PAGE_PROJECTS])
     count = len(projects) if len(projects) < CITY_PAGE_PROJECTS else visible.count()
+    # the city's Smart City Action Plans the reader may see (a city has a few), newest first
+    plans = plan_queries.plans_for(request.user, city=city.slug).order_by("-period_start", "-id")
     return render(
         request,
         "portal/city_detail.html",
-        {"city": city, "neighbours": neighbours, "projects": projects, "project_count": count},
+        {
+            "city": city,
+            "neighbours": neighbours,
+            "plans": plans,
+            "projects": projects,
+            "project_count": count,
+        },
     )
 
 
