@@ -219,6 +219,16 @@ def test_htmx_gets_the_results_only_and_bad_filters_say_so(client, data):
     assert "Member state: the choice made is not offered" in stale.content.decode()
 
 
+def test_a_filtered_dashboard_says_partners_and_programmes_are_the_whole_networks(client, data):
+    # given a representative who filters the dashboards to Thailand
+    filtered = html_lib.unescape(client.get(URL, {"member_state": "TH"}).content.decode())
+    whole = html_lib.unescape(client.get(URL).content.decode())
+    # then the figures that no filter narrows say so, and only then
+    assert 'Partner organisations <span class="muted small">(whole network)</span>' in filtered
+    assert filtered.count("The whole network’s: the filters do not apply here.") == 2
+    assert "(whole network)" not in whole and "The whole network’s" not in whole
+
+
 def test_csv_download_per_chart_with_the_same_filters(client, data):
     response = client.get("/dashboards/funding.csv", {"member_state": "TH"})
     assert response.status_code == 200

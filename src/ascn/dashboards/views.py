@@ -117,13 +117,18 @@ def dashboard(filters: queries.Filters) -> dict:
     deals = queries.deals_by_stage(filters)
     kinds, sample_organisations = queries.organisations_by_kind()
     programmes = queries.programmes()
+    network_wide = [charts.organisations_chart(kinds), charts.programmes_chart(programmes)]
+    if filters.any:
+        # partners and programmes belong to no member state, focus area or year: said, so that
+        # "Thailand" above them is not read as theirs
+        for chart in network_wide:
+            chart.note = f"{_('The whole network’s: the filters do not apply here.')} {chart.note}"
     chart_list = [
         charts.status_chart(queries.projects_by_status(figures)),
         charts.funding_chart(funding),
         charts.focus_chart(queries.projects_by_focus_area(filters)),
         charts.deals_chart(deals),
-        charts.organisations_chart(kinds),
-        charts.programmes_chart(programmes),
+        *network_wide,
     ]
     overview = queries.overview(
         filters,
