@@ -23,7 +23,12 @@ from ascn.core.permissions import scopes_of
 from ascn.core.search import sql
 from ascn.core.services import back_office_delete
 from ascn.network.models import Appointment, City, MemberState, Person
-from ascn.network.services import appointment_create, appointment_end, registry_upsert
+from ascn.network.services import (
+    appointment_create,
+    appointment_end,
+    city_update,
+    registry_upsert,
+)
 from ascn.partners.services import organisation_upsert_seed
 from ascn.plans.services import plan_create, project_update
 from tests import factories
@@ -155,6 +160,25 @@ def test_the_registry_is_indexed_by_its_loader_with_public_fields_only(network):
     assert search.search(None, "zqxwv").count == 0
     assert search.search(None, "777").count == 0
     assert "inbox" not in SearchEntry.objects.get(kind="person", object_id=str(person.pk)).body
+
+
+def test_a_project_is_found_by_its_citys_other_names_as_they_change(roles, cso):
+    # given a public Hanoi project, and Hanoi known also as "Hà Nội" and "Ha Noi" (the seed)
+    hanoi_csco = roles.user("cso_hanoi")
+    factories.project(hanoi_csco, city="hanoi", title="Flood sensors", visibility="public")
+    # when someone searches with the city's name as Vietnamese write it
+    for query in ("Hà Nội", "Ha Noi"):
+        # then the project is found, not only the city
+        assert "Flood sensors" in titles(search.search(None, query)), query
+    # and when the Secretariat gives the city another name, its projects follow
+    city = City.objects.get(slug="hanoi")
+    city_update(
+        actor=roles.user("secretariat"),
+        city=city,
+        version=city.version,
+        alt_names="Hà Nội, Ha Noi, Thăng Long",
+    )
+    assert "Flood sensors" in titles(search.search(None, "Thăng Long"))
 
 
 # --- visibility ---------------------------------------------------------------------------

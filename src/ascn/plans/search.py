@@ -28,7 +28,12 @@ def _plan(plan) -> dict[str, Any]:
         "ref": str(plan.pk),
         "title": plan.title,
         "body": joined(
-            plan.vision, *sections, *plan.texts(), plan.city.name, plan.city.member_state.name
+            plan.vision,
+            *sections,
+            *plan.texts(),
+            plan.city.name,
+            plan.city.alt_names,
+            plan.city.member_state.name,
         ),
         "url": plan.get_absolute_url(),
         "visibility": plan.visibility,
@@ -53,6 +58,7 @@ def _project(project) -> dict[str, Any]:
             project.description,
             *project.texts(),
             project.city.name,
+            project.city.alt_names,  # "Hà Nội", "Saigon": its city's other names find it too
             project.city.member_state.name,
         ),
         "url": project.get_absolute_url(),
