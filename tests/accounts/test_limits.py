@@ -156,8 +156,8 @@ def test_the_invitation_desk_shows_the_limit_as_a_form_error(
         refused = client.post(
             DESK, {"email": "other@phuket.example", "role": Role.CSO, "city": phuket.pk}
         )
-    # then the form says why, keeps what they typed, and nothing is sent or saved
-    assert refused.status_code == 200
+    # then the form says why (429, as the API), keeps what they typed, and nothing is sent
+    assert refused.status_code == 429
     page = text(refused)
     assert "the most allowed" in page
     assert "other@phuket.example" in refused.content.decode()

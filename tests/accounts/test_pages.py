@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ascn.accounts.models import ApiToken, Membership, Role, User
-from ascn.accounts.services import hash_secret, invitation_create, user_create
+from ascn.accounts.models import ApiToken, Invitation, Membership, Role, User
+from ascn.accounts.services import hash_secret, invitation_create, membership_grant, user_create
 from ascn.core.permissions import scopes_of
 from ascn.network.models import City
 from config import settings as production_settings
@@ -358,8 +358,55 @@ def test_a_national_representative_invites_from_the_invitations_page(
         "/accounts/invitations/",
         {"email": "deputy@hanoi.example", "role": Role.CSO, "city": hanoi.pk},
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert len(mailoutbox) == 1
+
+
+def test_the_invitation_desk_refuses_a_person_who_already_holds_the_role(
+    roles, django_capture_on_commit_callbacks, mailoutbox, text
+):
+    # given the NR of Thailand on the invitation desk
+    client = roles.session("nr_th")
+    phuket = City.objects.get(slug="phuket")
+    # when they invite Phuket's Chief Smart City Officer to that very role, typing capitals
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(
+            "/accounts/invitations/",
+            {"email": "CSO-Phuket@roles.test", "role": Role.CSO, "city": phuket.pk},
+        )
+    # then the form says so (422), and nothing is sent or saved
+    assert refused.status_code == 422
+    assert "This person already holds this role." in text(refused)
+    assert "Invitation e-mailed" not in text(refused)
+    assert mailoutbox == []
+    assert not Invitation.objects.exists()
+
+
+def test_an_invitation_to_a_role_held_meanwhile_says_so_and_adds_nothing(
+    roles, adb, django_capture_on_commit_callbacks, mailoutbox, text
+):
+    # given the CSCO of Hanoi invited as a member of the ADB, and granted that role meanwhile
+    hanoi_user = roles.user("cso_hanoi")
+    with django_capture_on_commit_callbacks(execute=True):
+        _, token = invitation_create(
+            actor=roles.user("secretariat"),
+            email=hanoi_user.email,
+            role=Role.PARTNER_MEMBER,
+            scope=adb,
+        )
+    membership_grant(actor=None, user=hanoi_user, role=Role.PARTNER_MEMBER, scope=adb)
+    client = roles.session("cso_hanoi")
+    link = f"/accounts/invitations/{token}/"
+    # when they open the link, signed in
+    page = client.get(link)
+    # then it says they hold the role already, rather than offering to add it
+    assert "You already hold the role Partner member." in text(page)
+    assert "Accept to add the role" not in text(page)
+    # and accepting says so again and adds no second membership
+    accepted = client.post(link, follow=True)
+    assert "You already hold the role Partner member." in text(accepted)
+    assert "is added to your account" not in text(accepted)
+    assert Membership.objects.filter(user=hanoi_user, role=Role.PARTNER_MEMBER).count() == 1
 
 
 # --- API tokens page ---------------------------------------------------------------------

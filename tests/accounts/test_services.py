@@ -215,6 +215,43 @@ def test_an_invitation_naming_a_person_must_name_an_officer_of_that_city(
     assert refused.value.field == "person"
 
 
+def test_inviting_someone_to_a_role_they_hold_is_refused_whatever_the_case_of_the_address(
+    roles, phuket, invite, mailoutbox
+):
+    # given Phuket's Chief Smart City Officer (cso-phuket@roles.test)
+    mark, before = AuditMark(), Invitation.objects.count()
+    # when the NR of Thailand invites them again to that role, typing capitals
+    with pytest.raises(InvalidInput) as refused:
+        invite(
+            actor=roles.user("nr_th"), email="CSO-Phuket@Roles.test", role=Role.CSO, scope=phuket
+        )
+    # then the address is refused as one that already holds the role, and nothing is sent
+    assert refused.value.field == "email"
+    assert refused.value.message == "This person already holds this role."
+    assert nothing_written(mark, before, mailoutbox)
+
+
+def test_a_second_invitation_to_the_same_role_waits_for_the_first_to_be_revoked(
+    roles, invite, mailoutbox
+):
+    # given a pending invitation as National Representative of Thailand
+    first, _ = invite(email="new-nr@example.org")
+    mark, before = AuditMark(), Invitation.objects.count()
+    mailoutbox.clear()
+    # when the same address, in capitals, is invited to the same role again
+    with pytest.raises(InvalidInput) as refused:
+        invite(email="New-NR@example.org")
+    # then it is refused, saying an invitation is pending, and nothing is sent
+    assert refused.value.field == "email"
+    assert "already has a pending invitation to this role" in refused.value.message
+    assert nothing_written(mark, before, mailoutbox)
+    # when the first is revoked, a new invitation is sent
+    invitation_revoke(actor=roles.user("secretariat"), invitation=first)
+    second, _ = invite(email="New-NR@example.org")
+    assert second.status == "pending"
+    assert mailoutbox[0].to == ["new-nr@example.org"]
+
+
 # --- invitations: accepting -------------------------------------------------------------
 
 
@@ -398,6 +435,22 @@ def test_an_existing_account_accepting_gains_the_role_without_a_new_password(rol
     assert user.pk == hanoi_user.pk
     assert scopes_of(fresh(user)).roles == {"cso", "partner_member"}
     assert mark.actions() == ["accounts.membership.granted", "accounts.invitation.accepted"]
+
+
+def test_accepting_a_role_gained_since_the_invitation_adds_no_second_one(roles, adb, invite):
+    # given the CSCO of Hanoi invited as a member of the ADB, and granted that role meanwhile
+    hanoi_user = roles.user("cso_hanoi")
+    invitation, token = invite(email=hanoi_user.email, role=Role.PARTNER_MEMBER, scope=adb)
+    membership_grant(
+        actor=roles.user("secretariat"), user=hanoi_user, role=Role.PARTNER_MEMBER, scope=adb
+    )
+    # when they accept the invitation
+    invitation_accept(token=token, password=None, actor=hanoi_user)
+    # then they hold the role once, and the invitation is used up
+    held = Membership.objects.active().filter(user=hanoi_user, role=Role.PARTNER_MEMBER)
+    assert held.count() == 1
+    invitation.refresh_from_db()
+    assert invitation.status == "accepted"
 
 
 @pytest.mark.parametrize("who", [None, "cso_phuket"])

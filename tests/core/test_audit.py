@@ -299,6 +299,27 @@ def test_the_audit_page_filters_entries(trail, text):
     assert client.get("/audit/", {"since": "not a date"}).status_code == 400
 
 
+def test_invalid_filters_offer_no_download_and_the_export_says_why_in_words(roles, text):
+    client = roles.session("secretariat")
+    backwards = {"since": "2026-12-08", "until": "2026-12-01"}
+    # when the page is asked for a range that ends before it starts
+    page = client.get("/audit/", backwards)
+    # then it says so, and offers no download of what it cannot filter
+    assert page.status_code == 400
+    assert "The end of the range comes before its start." in text(page)
+    assert "Download as CSV" not in text(page)
+    assert "/audit/export.csv" not in page.content.decode()
+    # and valid filters still offer it
+    assert "Download as CSV" in text(client.get("/audit/", {"since": "2026-12-01"}))
+    # when the export is asked for the same range
+    export = client.get("/audit/export.csv", backwards)
+    # then it is refused in plain words, naming the field by its label
+    assert export.status_code == 400
+    assert export.content.decode() == (
+        "The filters are not valid: Until: The end of the range comes before its start."
+    )
+
+
 def test_the_csv_export_has_a_header_row_and_the_filtered_entries(trail):
     # given the Secretariat signed in
     client = trail.session("secretariat")

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone, translation
 
+from ascn.accounts.models import Delivery
+from ascn.accounts.services import notification_preferences_update
 from ascn.core.audit.words import ACTION_WORDS, action_words, describe
 from ascn.core.models import AuditEntry
 from ascn.funding.services.applications import AUDIT_VERBS
@@ -124,6 +126,23 @@ def test_the_kinds_offered_are_the_platforms_records(roles):
         assert internal not in menu, internal
 
 
+def test_a_change_of_notification_settings_reads_in_words_on_the_trail(roles, text):
+    # given the CSCO of Phuket chose to read endorsements in the platform only
+    notification_preferences_update(
+        actor=roles.user("cso_phuket"), changes={"plan.endorsed": "app"}
+    )
+    # when the Secretariat reads the trail
+    page = text(
+        roles.session("secretariat").get("/audit/", {"action": "accounts.notification_preferences"})
+    )
+    # then the change is in the choices' words, not their codes
+    assert (
+        "Your city's action plan is endorsed: "
+        "In the platform and by e-mail at once → In the platform only"
+    ) in page
+    assert "email → app" not in page
+
+
 def test_dates_and_lists_in_a_change_read_as_the_pages_write_them():
     entry = AuditEntry.objects.create(
         actor_label="secretariat@example.org",
@@ -163,9 +182,14 @@ def test_a_change_named_for_a_part_or_no_field_reads_in_words_in_the_readers_lan
     assert progress == ["physical progress %: — → 40"]
     # a role's scope and a reviewer's comment are no field at all
     assert _lines("accounts.membership", {"scope": "Phuket"}) == ["where the role applies: Phuket"]
-    # a person's notification settings, by the kind's own label
+    # a person's notification settings, by the kind's own label and the choices' words
     kinds = _lines("accounts.user", {"plan.endorsed": {"before": "email", "after": "app"}})
-    assert kinds == ["Your city's action plan is endorsed: email → app"]
+    assert kinds == [
+        "Your city's action plan is endorsed: "
+        "In the platform and by e-mail at once → In the platform only"
+    ]
     with translation.override("th"):
+        thai = _lines("accounts.user", {"plan.endorsed": {"before": "email", "after": "app"}})
+        assert thai[0].endswith(f" → {Delivery.APP.label}") and "app" not in thai[0]
         assert not _lines("plans.actionplan", {"comment": "ok"})[0].startswith("comment")
         assert not _lines("accounts.membership", {"scope": "x"})[0].startswith("where the")

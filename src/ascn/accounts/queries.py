@@ -1,12 +1,12 @@
-"""Reads of accounts: what a user may see of the invitations."""
+"""Reads of accounts: what a user may see of the invitations, and who holds a role."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
-from ascn.accounts.models import Invitation
+from ascn.accounts.models import ROLE_SCOPE, SCOPE_FIELD, Invitation, Membership, Role
 from ascn.core.permissions import scopes_of
 
 if TYPE_CHECKING:
@@ -27,3 +27,14 @@ def invitations_sent(user: Actor) -> QuerySet[Invitation]:
     else:
         sent = sent.none()
     return sent.order_by("-created_at", "-pk")
+
+
+def holds_role(email: str, role: str, scope: Model | None) -> bool:
+    """Whether the account of ``email`` (in any case) holds ``role`` over ``scope`` today."""
+    scope_field = SCOPE_FIELD.get(ROLE_SCOPE[Role(role)])
+    fields: dict[str, Model | None] = dict.fromkeys(SCOPE_FIELD.values())
+    if scope_field is not None:
+        fields[scope_field] = scope
+    return (
+        Membership.objects.active().filter(user__email__iexact=email, role=role, **fields).exists()
+    )

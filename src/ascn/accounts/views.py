@@ -51,6 +51,7 @@ from ascn.accounts.notifications import (
     notifications_for,
     preferences_of,
 )
+from ascn.accounts.queries import holds_role
 from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.forms import form_error
@@ -338,6 +339,8 @@ def invitation_accept(request, token: str):
     existing = User.objects.filter(email__iexact=invitation.email).first()
     # An existing account accepts signed in as itself; someone else signed in is told so.
     signed_in_as_existing = existing is not None and request.user.pk == existing.pk
+    # a role gained since the invitation was sent: accepting it adds nothing
+    held = existing is not None and holds_role(existing.email, invitation.role, invitation.scope)
     form = None if existing else InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and (
         signed_in_as_existing or (form is not None and form.is_valid())
@@ -367,14 +370,18 @@ def invitation_accept(request, token: str):
                     % {"name": user.get_short_name(), "role": role},
                 )
                 return redirect("workspace")  # where the new role's work is
-            messages.success(
-                request, _("The role %(role)s is added to your account.") % {"role": role}
-            )
+            if held:
+                messages.info(request, _("You already hold the role %(role)s.") % {"role": role})
+            else:
+                messages.success(
+                    request, _("The role %(role)s is added to your account.") % {"role": role}
+                )
             return redirect("workspace")
     context = {
         "invitation": invitation,
         "existing": existing,
         "signed_in_as_existing": signed_in_as_existing,
+        "held": held,
         "sign_in_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
         # signed out, the person comes back to this invitation (which offers to sign in)
         "invitation_path": request.path,

@@ -243,6 +243,7 @@ def _inviter_scopes(user):
 def invitations(request):
     scopes = _inviter_scopes(request.user)
     form = InvitationForm(request.POST or None, scopes=scopes)
+    status = 422 if request.method == "POST" and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         scope_field = SCOPE_FIELD.get(ROLE_SCOPE[Role(data["role"])], "role")
@@ -256,6 +257,7 @@ def invitations(request):
             )
         except InvalidInput as exc:
             form_error(form, exc, {"scope": scope_field})
+            status = exc.status  # refused: the form again, as every form page answers
         else:
             messages.success(
                 request,
@@ -278,7 +280,7 @@ def invitations(request):
         "demo_link": demo_link,
         "secretariat": scopes.secretariat,
     }
-    return render(request, "portal/invitations.html", context)
+    return render(request, "portal/invitations.html", context, status=status)
 
 
 @login_required

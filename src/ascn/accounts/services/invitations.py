@@ -27,6 +27,7 @@ from ascn.accounts.notifications import (
     neutral_path,
     notify,
 )
+from ascn.accounts.queries import holds_role
 from ascn.core import audit, formats, site
 from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, TooManyRequests
 from ascn.core.permissions import scopes_of
@@ -71,6 +72,10 @@ def invitation_create(
         and not person.appointments.filter(city=fields["city"]).exists()
     ):
         raise InvalidInput(_("This person holds no office in that city."), field="person")
+    # The inviter's row is locked first, so two invitations sent at once (a double click) are
+    # checked one after the other.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    _check_not_invited_yet(email, role, scope, fields)
     _check_invitation_rate(actor)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -150,11 +155,37 @@ def _invitation_mail(
     return _("You are invited to the ASCN Platform"), text
 
 
+def _check_not_invited_yet(email: str, role: str, scope: Scope, fields: dict[str, Any]) -> None:
+    """Refuse to invite a person (by e-mail, in any case) to a role over a scope that they
+    already hold, or that a pending invitation already offers them: a second link to the same
+    role would only confuse them (the inviter sees the pending one, and may revoke it)."""
+    if holds_role(email, role, scope):
+        raise InvalidInput(_("This person already holds this role."), field="email")
+    pending = (
+        Invitation.objects.filter(
+            email__iexact=email,
+            role=role,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            **{name: value for name, value in fields.items() if name != "scope_type"},
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+    if pending is not None:
+        raise InvalidInput(
+            _("This person already has a pending invitation to this role, valid until %(expires)s.")
+            % {"expires": formats.moment(pending.expires_at)},
+            field="email",
+        )
+
+
 def _check_invitation_rate(actor: User) -> None:
     """At most ``ASCN_INVITATIONS_PER_HOUR`` invitations by one person in any hour (a sliding
-    hour, counted in the database; revoked ones count, they were e-mailed). The inviter's row
-    is locked first, so two invitations sent at once are counted one after the other."""
-    User.objects.select_for_update().filter(pk=actor.pk).first()
+    hour, counted in the database; revoked ones count, they were e-mailed). The caller has
+    locked the inviter's row, so two invitations sent at once are counted one after the
+    other."""
     limit = settings.ASCN_INVITATIONS_PER_HOUR
     now = timezone.now()
     sent = list(

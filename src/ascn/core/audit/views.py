@@ -66,6 +66,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "filtered": form.is_bound and valid and bool(_filters(form)),
+            "valid": valid,
         },
         status=200 if valid else 400,
     )
@@ -95,6 +96,17 @@ def _csv_row(entry: AuditEntry) -> list[str]:
     return row
 
 
+def _errors_in_words(form: AuditFilterForm) -> str:
+    """The form's errors as a line of text, each after its field's label ("Until: The end of
+    the range comes before its start."), as the page lists them."""
+    problems = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            problems.append(f"{field.label}: {error}" if field is not None else str(error))
+    return " ".join(problems)
+
+
 @login_required
 @require_GET
 def audit_csv(request: HttpRequest) -> HttpResponseBadRequest | StreamingHttpResponse:
@@ -102,7 +114,7 @@ def audit_csv(request: HttpRequest) -> HttpResponseBadRequest | StreamingHttpRes
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest(
-            _("The filters are not valid: %(errors)s") % {"errors": form.errors.as_text()},
+            _("The filters are not valid: %(errors)s") % {"errors": _errors_in_words(form)},
             content_type="text/plain; charset=utf-8",
         )
     entries = audit_entries(**(_filters(form) if form.is_bound else {}))

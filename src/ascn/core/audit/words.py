@@ -143,10 +143,18 @@ CHANGE_LABELS: dict[str, Any] = {
 }
 
 
-def name_changes(labels: Mapping[str, Any]) -> None:
+# The words for the values of those changes that are codes, by the change's name.
+CHANGE_VALUES: dict[str, Mapping[str, Any]] = {}
+
+
+def name_changes(labels: Mapping[str, Any], values: Mapping[str, Any] | None = None) -> None:
     """Label changes recorded under names of an app's own (``accounts``: a person's choice
-    of delivery for each kind of notification, by the kind), at the app's start."""
+    of delivery for each kind of notification, by the kind), at the app's start; ``values``:
+    the words for the codes those changes record (the choices' labels, e.g. ``app`` → "In
+    the platform only")."""
     CHANGE_LABELS.update(labels)
+    if values is not None:
+        CHANGE_VALUES.update(dict.fromkeys(labels, values))
 
 
 @cache  # per kind of record and name: a page asks it for every change of every entry
@@ -247,6 +255,9 @@ def describe(entries: Iterable[AuditEntry]) -> None:
             if field is not None and field.choices and related is None:
                 labels = {str(k): str(v) for k, v in field.flatchoices}
                 before, after = labels.get(str(before), before), labels.get(str(after), after)
+            elif field is None and name in CHANGE_VALUES:
+                words = {str(k): str(v) for k, v in CHANGE_VALUES[name].items()}
+                before, after = words.get(str(before), before), words.get(str(after), after)
             rows.append((label, before, after, related))
         plan.append((entry, rows))
     names: dict[type[models.Model], dict[str, str]] = {}
