@@ -594,6 +594,36 @@ def test_downloads_follow_visibility(client, data):
     assert "P4" not in {row[0] for row in sections["Latest progress by project"]}
 
 
+def test_a_report_of_one_member_state_names_whose_average_its_progress_is(client, data, text):
+    # when the report is filtered to Thailand, on the page and as a CSV
+    page = client.get(URL, {"country": "TH"})
+    sections = csv_sections(client.get("/reports/me.csv", {"country": "TH"}).content)
+    # then its progress over time is Thailand's average, not the network's
+    title = "Progress over time (average for Thailand)"
+    assert title in text(page)
+    assert title in sections
+    assert "network average" not in text(page)
+    assert "Progress over time (network average)" not in sections
+    # and the whole network's report still says it is the network's
+    assert "Progress over time (network average)" in csv_sections(
+        client.get("/reports/me.csv").content
+    )
+
+
+def test_the_downloads_say_when_they_were_generated_with_the_time_zone(client, data):
+    # when the report is downloaded as CSV and as XLSX
+    about = csv_sections(client.get("/reports/me.csv").content)[
+        "ASCN monitoring and evaluation report"
+    ]
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/reports/me.xlsx").content))
+    about_sheet = [list(row) for row in workbook["About"].iter_rows(values_only=True)]
+    # then each gives the time it was generated in ISO 8601 with the site's offset (UTC+7)
+    for generated in (row_of(about, "Generated")[1], row_of(about_sheet, "Generated")[1]):
+        moment = dt.datetime.fromisoformat(generated)
+        assert moment.utcoffset() == dt.timedelta(hours=7), generated
+        assert abs(moment - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+
+
 # --- the page ---------------------------------------------------------------------------------
 
 

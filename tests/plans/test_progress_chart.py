@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django_tasks_db.models import DBTaskResult
 
 from ascn.core import drawings
@@ -77,3 +77,23 @@ def test_a_new_update_is_a_new_chart_never_a_stale_one(roles, client):
     )
     second = client.get(f"/projects/{project.pk}/").content.decode()
     assert "from 1 Jan 2026 to 1 Mar 2026" in second
+
+
+@pytest.mark.parametrize(
+    ("language", "month", "english"), [("vi", "Thg 1", "Jan"), ("th", "ม.ค.", "Jan")]
+)
+def test_the_charts_dates_are_written_in_the_pages_language(
+    roles, client, language, month, english
+):
+    # given a project with updates on 1 January and 1 February 2026
+    project = reported_project(roles)
+    # when its page is read in Vietnamese or Thai (tests draw at once)
+    page = client.get(f"/{language}/projects/{project.pk}/").content.decode()
+    start = page.index("<svg", page.index('id="progress"'))
+    svg = page[start : page.index("</svg>", start)]
+    # then the axis names the months as the site's dates do, not in English
+    assert month in svg
+    assert f"{english} 2026" not in svg
+    # and the English page keeps its own
+    english_page = Client().get(f"/projects/{project.pk}/").content.decode()
+    assert f"{english} 2026" in english_page[english_page.index('id="progress"') :]

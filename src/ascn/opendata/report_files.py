@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,8 +18,8 @@ from ascn.core.drawings import Payload, digest, drawn
 from ascn.opendata.report_tables import CENT, ReportTable
 from ascn.opendata.reports import MeReport
 from ascn.opendata.spreadsheets import csv_bytes, xlsx_fit_columns, xlsx_write_rows
-from ascn.plans.charts import Labels, progress_spec
 from ascn.plans.charts import labels as chart_labels
+from ascn.plans.charts import labels_of, progress_spec, svg_of
 
 # --- downloads ------------------------------------------------------------------------------
 
@@ -40,9 +41,11 @@ def _about_rows(report: MeReport) -> list[list[Any]]:
         [_("Of which sample (illustrative) data"), report.sample_count],
         [_("Progress as of"), report.period_end],
         [_("Exchange rates as of"), report.rates_date or _("no rate on record")],
+        # ISO 8601 in the site's time zone with its offset, as text: unambiguous to a reader
+        # and to a program (a spreadsheet's date-time cell cannot hold an offset)
         [
             _("Generated"),
-            report.generated_at.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0),
+            timezone.localtime(report.generated_at).replace(microsecond=0).isoformat(),
         ],
     ]
     for currency, count in report.unconverted.items():
@@ -132,8 +135,8 @@ PROGRESS_CHART = "opendata.me-progress"
 
 
 def progress_chart_svg(report: MeReport) -> str:
-    """The network's average progress over time as inline SVG ('' when nothing was reported,
-    or while the task worker draws it: ``core.drawings``).
+    """The average progress over time (``MeReport.series``) as inline SVG ('' when nothing
+    was reported, or while the task worker draws it: ``core.drawings``).
 
     The SVG is hidden from assistive technology: the figure's caption says what it shows
     and the table under it holds every value (the chart's data-table alternative).
@@ -175,11 +178,9 @@ def progress_summary(report: MeReport) -> str:
 def draw_progress_chart(payload: Payload) -> str:
     """Draw the report's progress chart (in the task worker) from ``progress_chart_svg``'s
     payload; hidden from assistive technology (the table under it has every value)."""
-    import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
-
     rows = [(dt.date.fromisoformat(d), Decimal(p), Decimal(f)) for d, p, f in payload["rows"]]
-    spec = progress_spec(rows, title=payload["title"], labels=Labels(**payload.get("labels", {})))
-
+    labels = labels_of(payload.get("labels", {}))
+    spec = progress_spec(rows, title=payload["title"], labels=labels)
     spec["encoding"]["x"]["title"] = payload["x_title"]
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = svg_of(spec, labels)
     return re.sub(r"<svg\b", '<svg aria-hidden="true" focusable="false"', svg, count=1)

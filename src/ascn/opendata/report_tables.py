@@ -358,10 +358,18 @@ def latest_progress_table(latest) -> ReportTable:
     return table
 
 
-def series_table(series) -> ReportTable:
+def series_table(series, member_state=None) -> ReportTable:
+    """The average progress at each period end: the network's, or ``member_state``'s when the
+    report is filtered to one."""
+    if member_state is None:
+        title = _("Progress over time (network average)")
+    else:
+        title = _("Progress over time (average for %(member_state)s)") % {
+            "member_state": member_state.label
+        }
     table = ReportTable(
         "progress-over-time",
-        _("Progress over time (network average)"),
+        title,
         [
             _("Period ending"),
             _("Projects reporting"),

@@ -15,8 +15,9 @@ Definitions, shown with the report:
   in US dollars at the latest rate on record for each currency (one rate table for the
   whole report); a project in a currency without a rate is counted but left out of the sums;
 * *progress* is each project's latest physical and financial % reported by the end of the
-  period; the network's progress over time is the average of those latest values over the
-  projects that had reported by then.
+  period; the progress over time (of the network, or of the member state the report is
+  filtered to) is the average of those latest values over the projects that had reported by
+  then.
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ def me_report(
     ]
     reporting, series = progress(updates.iterator(chunk_size=CHUNK), period_end, year)
     tables.append(latest_progress_table(latest_rows(visible, period_end, progress_rows)))
-    tables.append(series_table(series))
+    tables.append(series_table(series, member_state))
     tables.append(indicator_targets_table(user, ids, year))
     rates_dates = [rate.date for rate in rates.values()]
     return MeReport(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,12 @@ class Labels(NamedTuple):
     financial: str = "Financial progress"
     date_axis: str = "Date of the update"
     pct_axis: str = "Per cent complete"
+    # The names of the months and days as the site writes dates in the chart's language
+    # (``time_locale``); empty: Vega's own English.
+    months: tuple[str, ...] = ()
+    short_months: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()
+    short_days: tuple[str, ...] = ()
 
 
 ENGLISH = Labels()
@@ -44,12 +51,36 @@ ENGLISH = Labels()
 
 def labels() -> Labels:
     """The chart's words in the active language."""
+    months = [dt.date(2001, month, 1) for month in range(1, 13)]
+    days = [dt.date(2001, 1, 7) + dt.timedelta(days=n) for n in range(7)]  # Sunday first
     return Labels(
         physical=_("Physical progress"),
         financial=_("Financial progress"),
         date_axis=_("Date of the update"),
         pct_axis=_("Per cent complete"),
+        months=tuple(formats.date_format(d, "F") for d in months),
+        short_months=tuple(formats.date_format(d, "M") for d in months),
+        days=tuple(formats.date_format(d, "l") for d in days),
+        short_days=tuple(formats.date_format(d, "D") for d in days),
     )
+
+
+def time_locale(labels: Labels) -> dict | None:
+    """A d3-time-format locale of ``labels``' month and day names, so that the axis writes
+    "1 Thg 10 2025" on a Vietnamese page as the site's dates do (``DATE_FORMAT`` "j M Y" is
+    the axis's "%-d %b %Y" in every language); None for Vega's own English."""
+    if not labels.short_months:
+        return None
+    return {
+        "dateTime": "%-d %b %Y, %H:%M",
+        "date": "%-d %b %Y",
+        "time": "%H:%M",
+        "periods": ["AM", "PM"],
+        "days": list(labels.days),
+        "shortDays": list(labels.short_days),
+        "months": list(labels.months),
+        "shortMonths": list(labels.short_months),
+    }
 
 
 def progress_spec(
@@ -118,13 +149,24 @@ def progress_chart_svg(
     return mark_safe(drawn(KIND, key, lambda: payload))
 
 
-def draw_progress_chart(payload: Payload) -> str:
-    """Draw the chart (in the task worker) from ``progress_chart_svg``'s payload."""
+def labels_of(words: dict) -> Labels:
+    """The chart's words from a drawing's payload (JSON gives its lists back)."""
+    return Labels(**{k: tuple(v) if isinstance(v, list) else v for k, v in words.items()})
+
+
+def svg_of(spec: dict, labels: Labels) -> str:
+    """The SVG of a progress chart's spec, its dates written in ``labels``' language (in the
+    task worker)."""
     import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
 
+    return vl_convert.vegalite_to_svg(spec, time_format_locale=time_locale(labels))
+
+
+def draw_progress_chart(payload: Payload) -> str:
+    """Draw the chart (in the task worker) from ``progress_chart_svg``'s payload."""
     rows = [(dt.date.fromisoformat(d), Decimal(p), Decimal(f)) for d, p, f in payload["rows"]]
-    title, labels = payload["title"], Labels(**payload["labels"])
-    svg = vl_convert.vegalite_to_svg(progress_spec(rows, title=title, labels=labels))
+    title, labels = payload["title"], labels_of(payload["labels"])
+    svg = svg_of(progress_spec(rows, title=title, labels=labels), labels)
     return _accessible(svg, title, payload["summary"])
 
 

@@ -151,12 +151,7 @@ def _project_context(request, project: Project) -> dict:
         last = updates[-1]
         chart_svg = charts.progress_chart_svg(
             [(u.date, u.physical_pct, u.financial_pct) for u in updates],
-            labels=charts.Labels(
-                physical=_("Physical progress"),
-                financial=_("Financial progress"),
-                date_axis=_("Date of the update"),
-                pct_axis=_("Per cent complete"),
-            ),
+            labels=charts.labels(),
             title=_("Progress of “%(title)s”, physical and financial, in per cent")
             % {"title": project.title},
             summary=_(
