@@ -26,6 +26,7 @@ import re
 import sys
 import threading
 import time
+from decimal import Decimal
 
 import jsonschema
 import pytest
@@ -410,3 +411,43 @@ def test_real_projects_without_a_published_budget_are_counted_not_summed(client,
     rows = {row[0]: row[1:] for row in chart_table(html, "funding")}
     assert rows["Thailand"] == ["2", "30,000", "12,000", "18,000"]
     assert "for want of a rate" not in html
+
+
+@pytest.mark.parametrize(
+    ("names", "labels"),
+    [
+        # alike for their first 140 px: each on two lines, told apart
+        (
+            ["ASEAN-Australia Smart Cities Trust Fund", "ASEAN-Australia Smart Cities Initiative"],
+            [
+                "ASEAN-Australia Smart\nCities Trust Fund",
+                "ASEAN-Australia Smart\nCities Initiative",
+            ],
+        ),
+        # alike even on two lines: whole, never merged into one bar
+        (
+            [
+                "Smart Cities Business Innovation Fund of ASEAN, window A",
+                "Smart Cities Business Innovation Fund of ASEAN, window B",
+            ],
+            [
+                "Smart Cities Business Innovation Fund of ASEAN, window A",
+                "Smart Cities Business Innovation Fund of ASEAN, window B",
+            ],
+        ),
+    ],
+)
+@pytest.mark.db_independent
+def test_programmes_whose_names_start_alike_are_labelled_apart(names, labels):
+    rows = [
+        queries.ProgrammeRow(
+            f"p{n}", name, "ADB", "USD", Decimal(100), Decimal(n), Decimal(100), Decimal(n)
+        )
+        for n, name in enumerate(names, start=1)
+    ]
+    spec = charts.programmes_chart(rows).spec
+    drawn = {value["y"] for value in spec["data"]["values"]}
+    assert drawn == set(labels)
+    assert spec["encoding"]["y"]["axis"]["labelExpr"] == "split(datum.label, '\\n')"
+    # the tooltip names each programme whole
+    assert {value["name"] for value in spec["data"]["values"]} == set(names)

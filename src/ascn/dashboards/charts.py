@@ -16,6 +16,7 @@ task worker (``core/drawings``).
 from __future__ import annotations
 
 import functools
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -115,6 +116,18 @@ def _count_ticks(most: int) -> list[int]:
     return list(range(0, max(most, 1) + step, step))
 
 
+# A bar's name on two lines at most, so that names alike at their start ("ASEAN-Australia
+# Smart Cities …", two programmes) are not cut to the same label at 140 px.
+LABEL_LINE = 24
+
+
+def _two_lines(name: str) -> str:
+    lines = textwrap.wrap(name, LABEL_LINE, break_on_hyphens=False) or [name]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_LINE, placeholder=" …")]
+    return "\n".join(lines)
+
+
 @functools.lru_cache(maxsize=SPEC_CACHE_SIZE)
 def _stacked(
     bars: tuple[tuple[str, int | None, int | None], ...],
@@ -129,15 +142,24 @@ def _stacked(
 
     Cached: the same figures come back on every visit. Callers must not change the dict.
     """
+    labels = [_two_lines(b[0]) for b in bars]
+    if len(set(labels)) < len(labels):  # two names alike for 48 letters: whole, not merged
+        labels = [b[0] for b in bars]
     values = []
-    for name, first, second in bars:
-        values.append({"y": name, "part": parts[0], "usd": first, "o": 0})
-        values.append({"y": name, "part": parts[1], "usd": second, "o": 1})
+    for (name, first, second), label in zip(bars, labels, strict=True):
+        values.append({"y": label, "name": name, "part": parts[0], "usd": first, "o": 0})
+        values.append({"y": label, "name": name, "part": parts[1], "usd": second, "o": 1})
     body = {
         "data": {"values": values},
         "mark": {"type": "bar", "height": {"band": 0.7}},
         "encoding": {
-            "y": {"field": "y", "type": "nominal", "sort": [b[0] for b in bars], "title": y_title},
+            "y": {
+                "field": "y",
+                "type": "nominal",
+                "sort": labels,
+                "title": y_title,
+                "axis": {"labelExpr": "split(datum.label, '\\n')"},
+            },
             "x": {
                 "field": "usd",
                 "type": "quantitative",
@@ -153,13 +175,13 @@ def _stacked(
             },
             "order": {"field": "o", "type": "quantitative"},
             "tooltip": [
-                {"field": "y", "type": "nominal", "title": y_title},
+                {"field": "name", "type": "nominal", "title": y_title},
                 {"field": "part", "type": "nominal", "title": legend_title},
                 {"field": "usd", "type": "quantitative", "title": x_title, "format": ",.0f"},
             ],
         },
     }
-    return _spec(body, height=max(80, 30 * len(bars)))
+    return _spec(body, height=max(80, 36 * len(bars)))
 
 
 def _bars(rows: list[dict], *, label: str, value: str, colour: str = BLUE) -> dict:

@@ -121,8 +121,9 @@ def dashboard(filters: queries.Filters) -> dict:
     if filters.any:
         # partners and programmes belong to no member state, focus area or year: said, so that
         # "Thailand" above them is not read as theirs
+        whole = _("The whole network’s: the filters do not apply here.")
         for chart in network_wide:
-            chart.note = f"{_('The whole network’s: the filters do not apply here.')} {chart.note}"
+            chart.note = " ".join([str(whole), chart.note])
     chart_list = [
         charts.status_chart(queries.projects_by_status(figures)),
         charts.funding_chart(funding),
