@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ascn.core.models import AuditEntry
 from ascn.meetings.models import AgendaItem, Meeting, Registration
-from tests.demo_fixtures import run
+from tests.demo_fixtures import bearer, run
 
 pytest_plugins = ["tests.demo_fixtures"]
 
@@ -73,3 +73,23 @@ def test_a_past_sample_meeting_is_moved_ahead_on_the_next_load(demo):
     assert AuditEntry.objects.filter(
         action="meetings.meeting.updated", object_id=str(meeting.pk)
     ).exists()
+
+
+def test_a_session_added_to_the_sample_agenda_goes_to_its_day_and_time(demo):
+    # given the sample meeting, whose agenda says each item's day
+    run("load_sample_meetings")
+    meeting = Meeting.objects.get(slug=SLUG)
+    first_day, second_day = meeting.start_date, meeting.end_date
+    days = list(meeting.agenda_items.order_by("position").values_list("day", flat=True))
+    assert days == [first_day] * 4 + [second_day] * 2
+    # when the Secretariat adds registration and coffee on the first day at 08:30
+    added = bearer("secretariat@example.org").post(
+        f"/api/v1/meetings/{SLUG}/agenda",
+        {"title": "Registration and coffee", "day": first_day.isoformat(), "time": "08:30"},
+        content_type="application/json",
+    )
+    # then it opens the agenda on the meeting's page, before the host city's welcome
+    assert added.status_code == 201 and added.json()["position"] == 1
+    page = Client().get(f"/meetings/{SLUG}/").content.decode()
+    assert page.index("Registration and coffee") < page.index("Opening and welcome")
+    assert page.index("Opening and welcome") < page.index("Day 2 — Adoption")

@@ -1,6 +1,7 @@
-"""The Secretariat's back office for meetings: meetings, agenda items and decisions are
-saved through the audited back-office services. Registrations are read-only here: people
-register themselves, and check-in has its own page (``/meetings/<slug>/check-in/``).
+"""The Secretariat's back office for meetings: meetings and decisions are saved through the
+audited back-office services, agenda items through the agenda's own services (placed by day
+and time, as on the desk). Registrations are read-only here: people register themselves,
+and check-in has its own page (``/meetings/<slug>/check-in/``).
 
 Documents are uploaded on the meeting's page (an inline): each new one goes through
 ``meeting_document_upload`` (PDF by content, at most 10 MB, audited), each one ticked for
@@ -16,7 +17,13 @@ from ascn.core.documents import check_pdf
 from ascn.core.errors import InvalidInput
 from ascn.meetings.models import AgendaItem, Decision, Meeting, MeetingDocument, Registration
 from ascn.meetings.services import meeting_document_delete, meeting_document_upload
-from ascn.meetings.services.agenda import agenda_days_follow, meeting_days
+from ascn.meetings.services.agenda import (
+    agenda_days_follow,
+    agenda_item_add,
+    agenda_item_delete,
+    agenda_item_update,
+    meeting_days,
+)
 
 
 class MeetingDocumentInlineForm(forms.ModelForm):
@@ -115,9 +122,33 @@ class MeetingDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(AuditedAdmin):
-    list_display = ["meeting", "position", "time", "title"]
+class AgendaItemAdmin(admin.ModelAdmin):
+    """Written through the agenda's services, as on the desk: a new item takes the place its
+    day and time give it (the position is not typed), an edited one moves when its new day
+    or time no longer fits where it stands, and removing one closes the gap."""
+
+    list_display = ["meeting", "position", "day", "time", "title"]
     list_filter = ["meeting"]
+    fields = ["meeting", "position", "day", "time", "title", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # an item stays with its meeting; its place follows its day and time, or "Move up/down"
+        return ["meeting", "position"] if obj is not None else ["position"]
+
+    def save_model(self, request, obj, form, change):
+        values = {field: getattr(obj, field) for field in ("title", "day", "time", "description")}
+        if change:
+            saved = agenda_item_update(actor=request.user, item=obj, version=obj.version, **values)
+        else:
+            saved = agenda_item_add(actor=request.user, meeting=obj.meeting, **values)
+        obj.pk, obj.position, obj.version = saved.pk, saved.position, saved.version
+
+    def delete_model(self, request, obj):
+        agenda_item_delete(actor=request.user, item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset.order_by("-position"):
+            agenda_item_delete(actor=request.user, item=item)
 
 
 @admin.register(Decision)

@@ -247,12 +247,14 @@ def meetings_update(request, slug: str, payload: MeetingPatch):
     "POST",
     "/meetings/{slug}/agenda",
     {201: AgendaItemOut, **ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut},
-    "Add an item at the end of a meeting's agenda (Secretariat)",
+    "Add an item to a meeting's agenda, placed by its day and time (Secretariat)",
 )
 def meetings_agenda_add(request, slug: str, payload: AgendaItemIn):
-    """Add an agenda item after the last one (its `position` is the next number). The
-    `time` is local to the host (the meeting's `time_zone`). 404 when the meeting is not
-    found."""
+    """Add an agenda item where its `day` and `time` place it: before the first item that
+    comes later (so after those at the same moment), the items after it moving down one
+    `position`. An item with neither day nor time, or no day on a meeting of several days,
+    goes after the last one. The `time` is local to the host (the meeting's `time_zone`).
+    404 when the meeting is not found."""
     meeting = _runner_meeting(request, slug)
     item = agenda_item_add(actor=request.user, meeting=meeting, **payload.dict())
     return Status(201, item)
@@ -266,7 +268,8 @@ def meetings_agenda_add(request, slug: str, payload: AgendaItemIn):
 )
 def meetings_agenda_update(request, slug: str, item_id: int, payload: AgendaItemPatch):
     """Edit the title, day, time or description (fields left out are kept) and/or move the item
-    one place (`move`). Send the item's `version` (409 when stale)."""
+    one place (`move`). Send the item's `version` (409 when stale). A new day or time that no
+    longer fits between the items around it moves the item to its place, as a new item's."""
     meeting = _runner_meeting(request, slug)
     item = found(AgendaItem.objects.filter(meeting=meeting, pk=item_id).first())
     data = payload.dict(exclude_unset=True)

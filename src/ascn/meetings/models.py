@@ -4,6 +4,7 @@ meetings and roundtables, with their agenda, registrations, decisions and minute
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import models
@@ -134,6 +135,23 @@ class Meeting(HasPage, Translatable, VersionedModel):
         if self.date_precision == self.Precision.MONTH:
             return formats.month(start)
         return formats.days(start, self.end_date)
+
+    @property
+    def local_offset(self) -> str:
+        """The host's time zone as a reader in any language understands it: its offset from
+        UTC on the meeting's days, written as the site writes every moment's
+        (``formats.utc_offset``): 'UTC+7'; 'UTC+1 / UTC+2' when summer time begins or ends
+        during the meeting. The stored name when no time zone has it."""
+        try:
+            zone = ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return self.time_zone
+        offsets: list[str] = []
+        for day in (self.start_date, self.last_day):
+            offset = formats.utc_offset(dt.datetime.combine(day, dt.time(12), tzinfo=zone))
+            if offset not in offsets:
+                offsets.append(offset)
+        return " / ".join(offsets)
 
     def is_upcoming(self, today: dt.date | None = None) -> bool:
         return self.last_day >= (today or dt.date.today())

@@ -1,10 +1,16 @@
 """Writes to a meeting's agenda (Secretariat): add, edit, move, remove; ``agenda_item_save``
-places an item at a given position (the seed loader). Each checks permission, validates,
-writes and audits."""
+places an item at a given position. Each checks permission, validates, writes and audits.
+
+Where an item goes (``docs/community.md``): a new one is placed by its day and time, just
+before the first item that comes later (so after those at the same moment); one that cannot
+be placed (neither day nor time, or no day on a meeting of several days) joins the end. An
+edit that changes the day or time moves the item only when it no longer fits between its
+neighbours, so the order the Secretariat made by hand ("Move up/down") stands otherwise."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -58,6 +64,95 @@ def _clean_day(meeting: Meeting, day: dt.date | None) -> dt.date | None:
             field="day",
         )
     return day
+
+
+# Positions no agenda reaches, held for a moment while items change places.
+_SWAP_POSITION = 32_767
+
+# When an item takes place, as far as the agenda can order it: (day, time), either of which
+# may be unknown — a one-day meeting's items name no day.
+When = tuple[dt.date | None, dt.time | None]
+
+
+def _when(item: AgendaItem, several_days: bool) -> When | None:
+    """None when the item has no place: neither day nor time, or no day on a meeting of
+    several days (its time alone does not say which day)."""
+    if item.day is None and (several_days or item.time is None):
+        return None
+    return (item.day, item.time)
+
+
+def _later(one: When, other: When) -> bool:
+    """Whether ``one`` comes after ``other``: a later day, or a later time on the same day.
+    An item with a day and no time comes neither before nor after that day's others."""
+    (one_day, one_time), (other_day, other_time) = one, other
+    if one_day != other_day:
+        return one_day is not None and other_day is not None and one_day > other_day
+    return one_time is not None and other_time is not None and one_time > other_time
+
+
+def _place_among(when: When | None, agenda: list[AgendaItem], several_days: bool) -> int:
+    """Where in ``agenda`` (in order) an item happening ``when`` goes: before the first item
+    that comes later; at the end when none does, or when it has no place."""
+    if when is not None:
+        for index, other in enumerate(agenda):
+            theirs = _when(other, several_days)
+            if theirs is not None and _later(theirs, when):
+                return index
+    return len(agenda)
+
+
+def _nearest_ordered(when: When, items: Iterable[AgendaItem], several_days: bool) -> When | None:
+    """When the first of ``items`` that can be ordered against ``when`` takes place."""
+    for other in items:
+        theirs = _when(other, several_days)
+        if theirs is not None and (theirs == when or _later(theirs, when) or _later(when, theirs)):
+            return theirs
+    return None
+
+
+def _keep_in_order(meeting: Meeting, item: AgendaItem) -> None:
+    """After ``item``'s day or time changed: leave it where it stands if it still fits there
+    (the nearest item above it that can be ordered against it is not later, the nearest below
+    not earlier), else move it to where a new item of that day and time would go. Other items
+    keep their order: only the ones between its old and new place shift by one."""
+    agenda = list(
+        AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position")
+    )
+    index = next(n for n, other in enumerate(agenda) if other.pk == item.pk)
+    above, below = agenda[:index], agenda[index + 1 :]
+    several_days = bool(meeting_days(meeting))
+    when = _when(item, several_days)
+    if when is None:
+        return  # no place to go to: it stays where the Secretariat put it
+    earlier = _nearest_ordered(when, reversed(above), several_days)
+    later = _nearest_ordered(when, below, several_days)
+    fits = (earlier is None or not _later(earlier, when)) and (
+        later is None or not _later(when, later)
+    )
+    if fits:
+        return
+    others = above + below
+    place = _place_among(when, others, several_days)
+    _number(others[:place] + [item] + others[place:], [other.position for other in agenda])
+
+
+def _number(order: list[AgendaItem], positions: list[int]) -> None:
+    """Give the items in ``order`` the ``positions`` (ascending), one each. Saved items that
+    change place are first parked on free positions above any agenda's, since the database
+    checks that no two items of a meeting share a position after each row it writes; an
+    item not yet saved only takes its number."""
+    changing = []
+    for item, position in zip(order, positions, strict=True):
+        if item.pk is None:
+            item.position = position
+        elif item.position != position:
+            changing.append((item, position))
+    for parked, (item, _position) in enumerate(changing):
+        AgendaItem.objects.filter(pk=item.pk).update(position=_SWAP_POSITION - parked)
+    for item, position in changing:
+        AgendaItem.objects.filter(pk=item.pk).update(position=position)
+        item.position = position
 
 
 @transaction.atomic
@@ -117,13 +212,21 @@ def agenda_item_add(
     description: str = "",
     day: dt.date | None = None,
 ) -> AgendaItem:
-    """Add an item at the end of the meeting's agenda (Secretariat)."""
+    """Add an item where its day and time place it, after the items at the same moment; at
+    the end when it has no place (Secretariat)."""
     require_meeting_runner(actor)
-    meeting = lock(meeting)  # one addition at a time takes the next position
+    meeting = lock(meeting)  # one addition at a time: positions are taken in turn
     values = _agenda_values(meeting, title, time, description, day)
-    last = AgendaItem.objects.filter(meeting=meeting).order_by("-position").first()
-    item = AgendaItem(meeting=meeting, position=(last.position + 1) if last else 1, **values)
+    agenda = list(
+        AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position")
+    )
+    positions = [other.position for other in agenda]
+    positions.append(positions[-1] + 1 if positions else 1)
+    item = AgendaItem(meeting=meeting, position=positions[-1], **values)
     validate(item)
+    several_days = bool(meeting_days(meeting))
+    place = _place_among(_when(item, several_days), agenda, several_days)
+    _number(agenda[:place] + [item] + agenda[place:], positions)
     item.save()
     audit_and_announce(
         actor,
@@ -145,16 +248,24 @@ def agenda_item_update(
     description: str = "",
     day: dt.date | None = None,
 ) -> AgendaItem:
-    """Edit an agenda item's title, day, time and description; 409 when edited meanwhile."""
+    """Edit an agenda item's title, day, time and description; 409 when edited meanwhile. A
+    new day or time that no longer fits where the item stands moves it to its place."""
     require_meeting_runner(actor)
+    meeting = lock(item.meeting)  # before the item, as moves do: positions may change
     item = lock_version(item, version)
-    values = _agenda_values(item.meeting, title, time, description, day)
-    before = _agenda_snapshot(item)
+    values = _agenda_values(meeting, title, time, description, day)
+    before = {"position": item.position, **_agenda_snapshot(item)}
+    rescheduled = (values["day"], values["time"]) != (item.day, item.time)
     for field, value in values.items():
         setattr(item, field, value)
     validate(item)
+    if rescheduled:
+        _keep_in_order(meeting, item)
     save_version(
-        actor, "meetings.agendaitem.updated", item, audit.diff(before, _agenda_snapshot(item))
+        actor,
+        "meetings.agendaitem.updated",
+        item,
+        audit.diff(before, {"position": item.position, **_agenda_snapshot(item)}),
     )
     return item
 
@@ -215,10 +326,6 @@ def agenda_days_follow(actor: Actor, meeting: Meeting, before: list[dt.date]) ->
             item,
             audit.diff(snapshot, _agenda_snapshot(item)),
         )
-
-
-# A position no agenda reaches, held for a moment while two items swap places.
-_SWAP_POSITION = 32_767
 
 
 @transaction.atomic

@@ -118,11 +118,12 @@ class Command(LoadCommand):
                 **_dates(today),
             },
         )
-        for _day, time, title, description in AGENDA:
+        for day, time, title, description in AGENDA:
             agenda_item_add(
                 actor=secretariat,
                 meeting=meeting,
-                title=title if _day == 0 else f"Day 2 — {title}",
+                title=title if day == 0 else f"Day 2 — {title}",
+                day=meeting.start_date + dt.timedelta(days=day),
                 time=time,
                 description=description,
             )
