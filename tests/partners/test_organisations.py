@@ -16,7 +16,8 @@ from ascn.agreements.queries import party_record
 from ascn.core import search
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.partners.models import Organisation
-from ascn.partners.services import organisation_create, organisation_update
+from ascn.partners.queries import organisations_for
+from ascn.partners.services import organisation_create, organisation_update, organisation_verify
 from tests import factories
 from tests.organisation_fixtures import FLOOD_DRAINAGE
 from tests.roles import ADB_SLUG, AuditMark, assert_matrix, everyone, members, sign_in_redirect
@@ -25,6 +26,7 @@ pytest_plugins = ["tests.roles", "tests.organisation_fixtures"]
 
 API = "/api/v1"
 ADB = ADB_SLUG
+UPDATED = "partners.organisation.updated"
 
 
 def titles_found(user, text: str) -> list[str]:
@@ -493,3 +495,33 @@ def test_the_head_office_is_a_country_named_in_the_readers_language(roles, text)
     assert "Headquarters Philippines" in english
     thai = text(client.get(f"/th/organisations/{ADB}/"))
     assert "ฟิลิปปินส์" in thai and "Headquarters PH" not in thai
+
+
+@pytest.mark.parametrize(
+    ("editor", "changes", "still_verified"),
+    [
+        ("partner_adb", {"name": "ADB (Manila)"}, False),
+        ("partner_adb", {"website": "https://adb.example"}, False),
+        ("partner_adb", {"capability_statement": "Loans for flood resilience."}, True),
+        ("partner_adb", {"name": "Asian Development Bank"}, True),  # the same name again
+        ("secretariat", {"name": "ADB (Manila)"}, True),  # the Secretariat vouches for it
+    ],
+)
+def test_a_verified_organisation_changing_who_it_is_goes_back_to_be_verified(
+    roles, adb, editor, changes, still_verified
+):
+    # given the ADB, verified by the Secretariat
+    adb = organisation_verify(actor=roles.user("secretariat"), organisation=adb)
+    mark = AuditMark()
+    # when one of its members (or the Secretariat) edits its profile
+    adb = organisation_update(
+        actor=roles.user(editor), organisation=adb, version=adb.version, **changes
+    )
+    # then a new name, kind, seat or website withdraws the verification, audited, and puts the
+    # organisation on the Secretariat's list of organisations to verify; other edits keep it
+    adb.refresh_from_db()
+    assert adb.verified is still_verified
+    withdrawn = [e for e in mark.entries() if "verified" in e.changes]
+    assert [e.action for e in withdrawn] == ([] if still_verified else [UPDATED])
+    unverified = organisations_for(roles.user("secretariat"), verified=False)
+    assert unverified.filter(pk=adb.pk).exists() is not still_verified

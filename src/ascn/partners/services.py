@@ -64,6 +64,11 @@ def organisation_upsert_seed(*, slug: str, values: dict[str, Any]) -> tuple[Orga
     return upsert(None, Organisation, {"slug": slug}, values)
 
 
+# What the Secretariat's verification vouches for: an organisation's members changing one of
+# them withdraw it (``organisation_update``).
+VERIFIED_FIELDS = ("name", "kind", "headquarters_country", "website")
+
+
 @transaction.atomic
 def organisation_update(
     *, actor: Actor, organisation: Organisation, version: int, **changes: Any
@@ -72,6 +77,14 @@ def organisation_update(
     org = lock_version(organisation, version)
     no_unknown_field(changes, EDITABLE_FIELDS)
     changes = clean_organisation_values(changes)
+    if (
+        org.verified
+        and not is_secretariat(actor)
+        and any(getattr(org, f) != changes[f] for f in VERIFIED_FIELDS if f in changes)
+    ):
+        # what the Secretariat verified is who the organisation is: a new name, kind, seat or
+        # website from its own members goes back to the Secretariat's list to verify
+        changes["verified"] = False
     before = audit.snapshot(org, list(changes))
     for field, value in changes.items():
         setattr(org, field, value)
