@@ -209,6 +209,23 @@ def test_matches_on_the_ticket_alone_are_those_of_the_full_list(
         assert _pages(queries.matches_for_organisation(user, adb), size) == _pages(full, size)
 
 
+def adb_on_its_ticket(secretariat, focus_area: str, low: str | None, high: str | None):
+    """ADB naming one focus area and a ticket range, and no country, stage or instrument: a
+    project fits it on the focus area and the ticket alone."""
+    adb = queries.Organisation.objects.get(slug="asian-development-bank")
+    return organisation_update(
+        actor=secretariat,
+        organisation=adb,
+        version=adb.version,
+        countries=[],
+        stages=[],
+        instruments=[],
+        focus_areas=[focus_area],
+        ticket_min_usd=low,
+        ticket_max_usd=high,
+    )
+
+
 def test_a_gap_on_the_edge_of_the_ticket_range_is_judged_in_cents(roles, world):
     # given a rate of US$0.74 a Singapore dollar, and ADB fitting projects on its ticket only
     secretariat = roles.user("secretariat")
@@ -219,18 +236,7 @@ def test_a_gap_on_the_edge_of_the_ticket_range_is_judged_in_cents(roles, world):
         usd_per_unit="0.74",
         source="Test rate",
     )
-    adb = queries.Organisation.objects.get(slug="asian-development-bank")
-    adb = organisation_update(
-        actor=secretariat,
-        organisation=adb,
-        version=adb.version,
-        countries=[],
-        stages=[],
-        instruments=[],
-        focus_areas=["built-infrastructure"],
-        ticket_min_usd="1000000",
-        ticket_max_usd=None,
-    )
+    adb = adb_on_its_ticket(secretariat, "built-infrastructure", "1000000", None)
     # S$1,351,351.35 is US$999,999.999, US$1,000,000.00 in cents: the range's minimum, a
     # fit; S$1,351,351.34 is US$999,999.99, below it. In floating point both are below.
     on_edge, below = (
@@ -654,18 +660,7 @@ def test_a_project_that_publishes_no_budget_is_said_to_have_none(roles, world):
     # given ADB fitting projects on a ticket range, and a real project whose sources give
     # no budget (as the seed holds)
     secretariat = roles.user("secretariat")
-    adb = queries.Organisation.objects.get(slug="asian-development-bank")
-    adb = organisation_update(
-        actor=secretariat,
-        organisation=adb,
-        version=adb.version,
-        countries=[],
-        stages=[],
-        instruments=[],
-        focus_areas=["civic-social"],
-        ticket_min_usd="1000000",
-        ticket_max_usd="5000000",
-    )
+    adb = adb_on_its_ticket(secretariat, "civic-social", "1000000", "5000000")
     project, _ = project_upsert_seed(
         city=City.objects.get(slug="bangkok"),
         values={
