@@ -23,6 +23,7 @@ from ascn.core.permissions import scopes_of
 from ascn.core.services import back_office_delete, back_office_save
 from ascn.matchmaking import index as match_index
 from ascn.matchmaking import project_index, queries
+from ascn.matchmaking import reasons as why
 from ascn.matchmaking import scoring as mm
 from ascn.matchmaking import terms as match_terms
 from ascn.matchmaking.models import ProjectTerms
@@ -683,7 +684,7 @@ def test_a_project_that_publishes_no_budget_is_said_to_have_none(roles, world):
     # then the reason says the project publishes no budget: neither "no exchange rate on
     # record" nor "fully funded", and the ticket earns nothing
     for match in (from_organisation, from_project):
-        reasons = mm.reasons(match, labels)
+        reasons = why.reasons(match, labels)
         assert "The project publishes no budget, so no funding gap to compare" in reasons
         assert not any("exchange rate" in r or "fully funded" in r for r in reasons)
         assert match.fit.ticket == 0

@@ -12,12 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ascn.matchmaking import reasons as why
 from ascn.matchmaking import scoring as mm
 from ascn.matchmaking.scoring import partner_profile, project_profile
 from ascn.partners import keys
 from tests.matchmaking.strategies import FOCUS, partners, projects
 
-LABELS = mm.Labels(
+LABELS = why.Labels(
     countries={"VN": "Viet Nam", "TH": "Thailand"},
     focus_areas={
         "quality-environment": "Quality Environment",
@@ -216,7 +217,7 @@ def test_removing_the_one_shared_fact_removes_the_match():
     partner = bank(ticket_max_usd=500e6, **lone)
     m = mm.match(drainage(), partner)
     assert m is not None
-    assert mm.reasons(m, LABELS)[0] == "Shares 1 focus area: Quality Environment"
+    assert why.reasons(m, LABELS)[0] == "Shares 1 focus area: Quality Environment"
     # when the focus area is not shared any more, nothing is left to match on
     assert mm.match(drainage(), bank(focus_areas=["health-wellbeing"], **lone)) is None
 
@@ -244,7 +245,7 @@ def test_common_words_carry_no_weight():
     partner = bank(terms=keys.terms("Investments of USD 1-50 million a year, five years"))
     m = mm.match(project, partner)
     assert m is not None and m.fit.text < 1
-    assert not any("mention" in reason for reason in mm.reasons(m, LABELS))
+    assert not any("mention" in reason for reason in why.reasons(m, LABELS))
 
 
 @pytest.mark.db_independent
@@ -275,7 +276,7 @@ def test_an_organisation_publishing_too_little_is_never_matched():
 @pytest.mark.db_independent
 def test_reasons_say_why_in_plain_words():
     m = mm.match(drainage(), bank())
-    assert mm.reasons(m, LABELS) == [
+    assert why.reasons(m, LABELS) == [
         "Shares 1 focus area: Quality Environment",
         "Funding gap US$4.2m is within its ticket range US$1m–US$10m",
         "Offers Loan, which the project seeks",
@@ -289,7 +290,7 @@ def test_reasons_say_why_in_plain_words():
 def test_reasons_name_only_published_facts():
     # given a partner that publishes no countries, stages or ticket size
     partner = bank(countries=[], stages=[], ticket_min_usd=None, ticket_max_usd=None)
-    reasons = mm.reasons(mm.match(drainage(), partner), LABELS)
+    reasons = why.reasons(mm.match(drainage(), partner), LABELS)
     # then the reasons are the facts it published, and nothing about what it did not
     assert reasons[:2] == [
         "Shares 1 focus area: Quality Environment",
@@ -300,7 +301,7 @@ def test_reasons_name_only_published_facts():
 
 @pytest.mark.db_independent
 def test_us_dollar_amounts_read_as_people_say_them():
-    assert [mm.usd(950_000), mm.usd(4_200_000), mm.usd(1_500_000_000), mm.usd(12)] == [
+    assert [why.usd(950_000), why.usd(4_200_000), why.usd(1_500_000_000), why.usd(12)] == [
         "US$950k",
         "US$4.2m",
         "US$1.5bn",

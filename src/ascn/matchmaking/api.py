@@ -10,7 +10,7 @@ is a 404.
 from ascn.core.api import AppRouter
 from ascn.core.queries import found
 from ascn.matchmaking import queries
-from ascn.matchmaking import scoring as matchmaking
+from ascn.matchmaking import reasons as why
 from ascn.matchmaking.schemas import PartnerMatchOut, ProjectMatchOut
 from ascn.partners import queries as partner_queries
 from ascn.plans import money
@@ -36,7 +36,7 @@ def _organisation_or_404(request, slug: str):
     return found(partner_queries.organisation_for(request.user, slug))
 
 
-def _project_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
+def _project_rows(matches: list, labels: why.Labels) -> list[dict]:
     projects = queries.projects_by_id([m.project.id for m in matches])
     rows = []
     for m in matches:
@@ -56,20 +56,20 @@ def _project_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
                     "url": project.get_absolute_url(),
                 },
                 "score": m.score,
-                "reasons": matchmaking.reasons(m, labels),
+                "reasons": why.reasons(m, labels),
             }
         )
     return rows
 
 
-def _partner_rows(matches: list, labels: matchmaking.Labels) -> list[dict]:
+def _partner_rows(matches: list, labels: why.Labels) -> list[dict]:
     return [
         {
             "type": m.partner.type,
             "slug": m.partner.slug,
             "name": m.partner.name,
             "score": m.score,
-            "reasons": matchmaking.reasons(m, labels),
+            "reasons": why.reasons(m, labels),
             "verified": m.partner.verified,
             "sample": m.partner.sample,
             "url": f"/{'organisations' if m.partner.type == 'organisation' else 'programmes'}"

@@ -26,8 +26,10 @@ from ascn.matchmaking import scoring as matchmaking
 from ascn.matchmaking import terms as match_terms
 from ascn.matchmaking.index import OrganisationIndex
 from ascn.matchmaking.models import ProjectTerms
-from ascn.matchmaking.scoring import Labels, Match, PartnerProfile, ProjectProfile
-from ascn.network.models import FocusArea, MemberState
+from ascn.matchmaking.reasons import Labels
+from ascn.matchmaking.scoring import Match, PartnerProfile, ProjectProfile
+from ascn.network.models import FocusArea
+from ascn.network.queries import member_state_labels
 from ascn.partners import keys
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 def labels() -> Labels:
     """Names for the reasons: member states and focus areas (data), codelists (code)."""
     return Labels(
-        countries=dict(MemberState.objects.values_list("code", "name")),
+        countries=member_state_labels(),
         focus_areas={a.code: a.label for a in FocusArea.objects.all()},
         instruments={k: str(v) for k, v in FinancingInstrument.choices},
         stages={k: str(v) for k, v in codelists.labels(codelists.PROJECT_STATUS).items()},

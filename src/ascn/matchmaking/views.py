@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from ascn.core.queries import found
 from ascn.deals.queries import pairs_in_pipeline
 from ascn.matchmaking import queries
-from ascn.matchmaking import scoring as matchmaking
+from ascn.matchmaking import reasons as why
 from ascn.partners import queries as partner_queries
 from ascn.partners.permissions import organisation_policy
 
@@ -38,7 +38,7 @@ def organisation_matches(request, slug: str):
         {
             "project": projects[m.project.id],
             "score": m.score,
-            "reasons": matchmaking.reasons(m, labels),
+            "reasons": why.reasons(m, labels),
         }
         for m in page.object_list
     ]
@@ -80,7 +80,7 @@ def project_matches(request, pk: int):
                 "organisation": organisations.get(m.partner.id) if is_org else None,
                 "programme": None if is_org else programmes.get(m.partner.id),
                 "score": m.score,
-                "reasons": matchmaking.reasons(m, labels),
+                "reasons": why.reasons(m, labels),
             }
         )
     pairs = pairs_in_pipeline(
