@@ -552,11 +552,11 @@ def test_a_document_uploaded_through_the_page_downloads_as_a_pdf_attachment(role
     url = f"/projects/{project.pk}/documents/{document.pk}/"
     download = csco.get(url)
 
-    # then the PDF itself, as an attachment named after its title
+    # then the PDF itself, as an attachment named after its title as written
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"] == (
-        'attachment; filename="feasibility-study-final-report.pdf"'
+        'attachment; filename="Feasibility study, final report.pdf"'
     )
     assert b"".join(download.streaming_content) == PDF
     # and those who may not see the project find nothing there
@@ -765,8 +765,9 @@ def test_a_busy_project_page_costs_a_bounded_number_of_queries(
     client = roles.session("cso_phuket")
     # Bounded whatever the number of updates, milestones, documents and assessments; the
     # indicators the project aims to move (a section of the indicators app) add one query,
-    # and so do the agreements that cover it (a section of the agreements app).
-    with django_assert_max_num_queries(16):
+    # and so do the agreements that cover it (a section of the agreements app) and its
+    # applications to funding programmes with their awards (a section of the funding app).
+    with django_assert_max_num_queries(17):
         response = client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
     shown = text(response)
@@ -886,6 +887,18 @@ def test_the_list_writes_each_rows_badges_in_the_pages_language(roles):
     assert "Network members only" not in thai
     assert again.count("Network members only") == 1
     assert "เฉพาะสมาชิกเครือข่าย" not in again
+
+
+def test_the_list_names_each_rows_member_state_in_the_pages_language(client, projects):
+    # given a public project of Hanoi, Viet Nam
+    assert projects["hanoi_public"].city.member_state.name == "Viet Nam"
+    for language, name in (("vi", "Việt Nam"), ("th", "เวียดนาม")):
+        # when a reader lists the projects in Vietnamese, then in Thai
+        page = client.get(f"/{language}/projects/").content.decode()
+        # then its card and the member-state filter name Viet Nam in that language
+        assert f'<div class="small muted">{name}</div>' in page, language
+        assert f'<option value="VN">{name}</option>' in page, language
+        assert "Viet Nam" not in page, language
 
 
 def test_a_project_page_names_its_ascf_links_in_the_reader_s_language(client, projects):

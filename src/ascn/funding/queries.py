@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ascn.core.permissions import scopes_of
 from ascn.core.visibility import Visibility
 from ascn.funding.models import Application, Award, Programme
 from ascn.funding.permissions import application_policy, programme_policy
@@ -76,3 +77,25 @@ def awards_for(user: Actor) -> QuerySet[Award]:
     return Award.objects.filter(
         application__in=application_policy.visible(user, Application.objects.all())
     ).select_related("programme", "application__call__programme")
+
+
+def applications_of_project(user: Actor, project: Project) -> QuerySet[Application]:
+    """For the project's page (which ``user`` sees): its applications to the programmes
+    ``user`` may see, newest call first, with call, programme and award in one query. An
+    awarded one is shown to whoever sees the project and the programme, as the programme's
+    page lists its awards; the others only to those who may read them (the city, its
+    National Representative, the programme's managers once submitted, the Secretariat).
+    Only the programmes of the project's kind, sample or real, as the services keep them."""
+    scopes = scopes_of(user)
+    applications = Application.objects.filter(
+        project=project, call__programme__sample=project.sample
+    )
+    readable = application_policy.visible_q(scopes)
+    if readable is not None:
+        applications = applications.filter(Q(award__isnull=False) | readable)
+    programme_seen = programme_policy.visible_q(scopes, "call__programme__")
+    if programme_seen is not None:
+        applications = applications.filter(programme_seen)
+    return applications.select_related("call__programme", "award").order_by(
+        "-call__opens_on", "-pk"
+    )

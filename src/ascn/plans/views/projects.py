@@ -93,7 +93,7 @@ def _row(project: Project, rates, url) -> dict:
             record={"visibility": project.visibility, "sample": project.sample},
         ),
         "city": city.name,
-        "member_state": city.member_state.name,
+        "member_state": city.member_state.label,
         "status_title": status_title(project.status),
         "level": display.snippet("plans/_level.html", level=project.readiness_level),
         "score": project.readiness_score,
