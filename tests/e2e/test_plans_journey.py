@@ -217,7 +217,7 @@ def test_a_csco_shapes_a_project_and_submits_the_plan_and_the_nr_endorses_it(
     expect(documents).to_contain_text("Feasibility study")
     with page.expect_download() as download:
         link.click()
-    assert download.value.suggested_filename == "feasibility-study-final-report.pdf"
+    assert download.value.suggested_filename == "Feasibility study, final report.pdf"
     assert Path(download.value.path()).read_bytes() == PDF
     screenshot(page, "document-uploaded")
 

@@ -189,7 +189,7 @@ def test_the_meeting_page_lists_the_document_and_everyone_downloads_it(roles, me
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"] == (
-        'attachment; filename="minutes-of-the-inaugural-meeting.pdf"'
+        'attachment; filename="Minutes of the inaugural meeting.pdf"'
     )
     assert b"".join(download.streaming_content) == PDF
     assert_matrix(roles.session, "GET", url, everyone(200))

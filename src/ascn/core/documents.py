@@ -1,6 +1,13 @@
-"""Uploaded documents: PDF only, recognised by content (not by name or declared type)."""
+"""Uploaded documents: PDF only, recognised by content (not by name or declared type); and
+downloaded under the name people gave them."""
+
+import re
+import unicodedata
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput
@@ -55,3 +62,47 @@ def parses_as_pdf(file: UploadedFile) -> bool:
         return False
     finally:
         file.seek(0)
+
+
+# What no file name holds: a path's separators, control characters, and what Windows refuses.
+_NOT_IN_A_FILE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+# Vietnamese đ, which Unicode does not decompose into a d and a mark.
+_ASCII_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def download_name(title: str, *, default: str) -> str:
+    """The name a PDF is saved under: its title as written (accents, spaces, any script),
+    ending in ``.pdf`` once; ``default`` when nothing of the title can name a file."""
+    name = unicodedata.normalize("NFC", _NOT_IN_A_FILE_NAME.sub(" ", title))
+    name = " ".join(name.split()).strip(" .")
+    if name.lower().endswith(".pdf"):  # a title that is the uploaded file's name
+        name = name[:-4].rstrip(" .")
+    return f"{name or default}.pdf"
+
+
+def _ascii_name(name: str, *, default: str) -> str:
+    """A ``download_name`` in ASCII letters, for the clients that read only ``filename=``."""
+    letters = unicodedata.normalize("NFKD", name.removesuffix(".pdf").translate(_ASCII_LETTERS))
+    return download_name(letters.encode("ascii", "ignore").decode(), default=default)
+
+
+def pdf_attachment(file: FieldFile, title: str, *, default: str) -> FileResponse:
+    """A stored PDF, downloaded as an attachment named after ``title`` (``download_name``).
+    RFC 6266: a name that is not plain ASCII goes in ``filename*`` (UTF-8, RFC 5987), after
+    an ASCII ``filename`` for the clients that read only that (Django's
+    ``content_disposition_header`` writes each)."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("The file is missing.")) from exc
+    name = download_name(title, default=default)
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type="application/pdf"
+    )
+    fallback = _ascii_name(name, default=default)
+    if fallback != name:
+        utf8 = content_disposition_header(True, name) or ""
+        response["Content-Disposition"] = (
+            f"{content_disposition_header(True, fallback)}; {utf8.removeprefix('attachment; ')}"
+        )
+    return response

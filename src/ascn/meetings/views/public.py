@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ascn.core.documents import pdf_attachment
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
@@ -126,16 +126,7 @@ def meeting_document(request, slug: str, pk: int):
     document = found(
         MeetingDocument.objects.filter(meeting=meeting, pk=pk).first(), _("Document not found.")
     )
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404(_("The file is missing.")) from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{slugify(document.title) or 'document'}.pdf",
-        content_type="application/pdf",
-    )
+    return pdf_attachment(document.file, document.title, default="document")
 
 
 @login_required

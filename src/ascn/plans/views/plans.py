@@ -9,11 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ascn.core.documents import pdf_attachment
 from ascn.core.errors import InvalidInput, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
@@ -49,7 +49,6 @@ from ascn.plans.views.common import (
     writable_cities,
 )
 from ascn.plans.views.merge import merge_stale_edit, original_token
-from ascn.plans.views.project_records import attachment
 
 PLAN_ACTIONS = ("submit", "withdraw", "endorse", "return", "publish")
 
@@ -248,7 +247,7 @@ def plan_next_step(plan: ActionPlan, user) -> str:
         return _(
             "Waiting for endorsement: %(state)s has no National Representative on the platform "
             "yet, so the Secretariat endorses it or returns it."
-        ) % {"state": plan.city.member_state.name}
+        ) % {"state": plan.city.member_state.label}
     return str(awaited)
 
 
@@ -314,7 +313,7 @@ def transition_message(plan: ActionPlan, action: str) -> str:
     (``plan_recipients``), so a city without a National Representative is not told that one
     was notified."""
     told = bool(plan_recipients(plan, action))
-    state = plan.city.member_state.name
+    state = plan.city.member_state.label
     if action == "submit":
         if told:
             return _(
@@ -433,4 +432,4 @@ def plan_document(request, pk: int):
     plan = plan_or_404(request, pk)
     if not plan.document:
         raise Http404(_("This plan has no document attached."))
-    return attachment(plan.document, f"{slugify(plan.title) or 'action-plan'}.pdf")
+    return pdf_attachment(plan.document, plan.title, default="action-plan")

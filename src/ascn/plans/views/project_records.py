@@ -7,14 +7,14 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ascn.core.documents import pdf_attachment
 from ascn.core.errors import InvalidInput, PermissionDenied
 from ascn.core.views import form_page, send_form, sign_in_first
 from ascn.plans import codelists, readiness
@@ -215,23 +215,13 @@ def project_document_upload(request, project, can_upload: bool):
     )
 
 
-def attachment(file_field, filename: str) -> FileResponse:
-    try:
-        handle = file_field.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404(_("The file is missing.")) from exc
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-
-
 @require_GET
 def project_document(request, pk: int, doc_pk: int):
     project = project_or_404(request, pk)
     document = next((d for d in project.documents.all() if d.pk == doc_pk), None)
     if document is None:
         raise Http404(_("Document not found."))
-    return attachment(document.file, f"{slugify(document.title) or 'document'}.pdf")
+    return pdf_attachment(document.file, document.title, default="document")
 
 
 @require_http_methods(["GET", "POST"])
