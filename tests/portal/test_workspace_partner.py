@@ -111,3 +111,14 @@ def test_someone_with_no_role_is_told_what_the_workspace_is_for(client):
     client.force_login(factories.user("reader@example.org"))
     text = page_text(client.get("/workspace/"))
     assert "Your account holds none of these roles" in text
+
+
+def test_the_reasons_name_the_member_state_in_the_readers_language(deals):
+    # given ADB publishes that it works in Thailand, where the Phuket project is
+    _publish_adb_mandate(deals)
+    adb = deals.roles.session("partner_adb")
+    # when its member reads the workspace in Thai
+    thai = page_text(adb.get("/th/workspace/"))
+    # then the reason names Thailand in Thai, as the card beside it does, never in English
+    assert "ดำเนินงานในไทย" in thai
+    assert "Thailand" not in thai

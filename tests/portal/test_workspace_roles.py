@@ -120,6 +120,19 @@ def test_a_representative_sees_the_queue_their_cities_and_the_invitations(roles,
     assert "Needs your attention" not in page
 
 
+def test_each_citys_plans_by_status_link_to_those_plans(roles, busy_network, text):
+    # given Phuket's plan submitted for endorsement (and no plan in the other Thai cities)
+    page = roles.session("nr_th").get("/workspace/").content.decode()
+    # then the National Representative's count links to Phuket's plans waiting, as the
+    # other cities' cells link to theirs
+    link = "/plans/?city=phuket&amp;status=submitted"
+    assert f'<a href="{link}">Submitted for endorsement: 1</a>' in page
+    assert '<a href="/plans/?city=bangkok">' in page
+    # and the list it opens shows that plan
+    listed = text(roles.session("nr_th").get("/plans/?city=phuket&status=submitted"))
+    assert busy_network.title in listed and "1 plan" in listed
+
+
 @pytest.mark.parametrize("who", ["cso_phuket", "nr_th", "partner_adb"])
 def test_others_do_not_see_the_secretariat_part(roles, who, adb):
     page = roles.session(who).get("/workspace/").content.decode()
@@ -149,3 +162,15 @@ def test_a_csco_sees_no_funding_gap_where_no_budget_is_published(roles, text):
     row = shown.split("Unbudgeted sensors")[1].split("Next")[0][:200]
     assert "no budget published" in row
     assert "1,000,000" in shown.split("Budgeted drainage")[1][:200]
+
+
+def test_a_plans_next_step_names_its_member_state_in_the_readers_language(roles, text):
+    # given Hanoi's plan submitted while Viet Nam has no National Representative on the platform
+    csco = roles.user("cso_hanoi")
+    plan = factories.plan(csco, city="hanoi")
+    plan_transition(actor=csco, plan=plan, action="submit", version=plan.version)
+    # when its officer reads the workspace in Vietnamese
+    page = text(roles.session("cso_hanoi").get("/vi/workspace/"))
+    # then the plan's next step names Viet Nam in Vietnamese
+    assert "Đang chờ chấp thuận: Việt Nam chưa có Đại diện Quốc gia" in page
+    assert "Viet Nam" not in page

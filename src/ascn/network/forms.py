@@ -34,7 +34,10 @@ def member_states_with_cities() -> list[tuple[str, str]]:
     # PostgreSQL on every filtered list page at 3,000 cities)
     has_cities = Exists(City.objects.filter(member_state=OuterRef("pk")))
     states = MemberState.objects.filter(has_cities).values_list("code", "name")
-    return [("", _("All member states")), *states]
+    # named in the reader's language (``MemberState.label``)
+    return [("", _("All member states"))] + [
+        (code, MemberState(name=name).label) for code, name in states
+    ]
 
 
 class CityFilterForm(FilterForm):

@@ -32,7 +32,7 @@ from ascn.funding.queries import applications_for, programmes_for, programmes_sp
 from ascn.indicators import queries as indicator_queries
 from ascn.indicators.models import Verification
 from ascn.matchmaking import queries
-from ascn.matchmaking import scoring as matchmaking
+from ascn.matchmaking import reasons as why
 from ascn.meetings import queries as meeting_queries
 from ascn.network.models import City, MemberState
 from ascn.opendata.models import ImportJob, ImportStatus
@@ -85,7 +85,7 @@ def partner_sections(user) -> list[dict]:
                     {
                         "project": projects[m.project.id],
                         "score": m.score,
-                        "reasons": matchmaking.reasons(m, labels),
+                        "reasons": why.reasons(m, labels),
                     }
                     for m in top
                     if m.project.id in projects
@@ -196,9 +196,12 @@ def representative_states(user: Actor) -> list[dict[str, Any]]:
             .values_list("city", "status")
             .annotate(n=Count("id"))
         )
-        plans: dict[int, list[tuple[str, int]]] = {}
-        for city_id, status, n in plan_rows:
-            plans.setdefault(city_id, []).append((str(PlanStatus(status).label), n))
+        # per city (status, label, count), in the workflow's order: each links to the list of
+        # the city's plans in that status
+        order = {status: place for place, status in enumerate(PlanStatus.values)}
+        plans: dict[int, list[tuple[str, str, int]]] = {}
+        for city_id, status, n in sorted(plan_rows, key=lambda row: order[row[1]]):
+            plans.setdefault(city_id, []).append((status, str(PlanStatus(status).label), n))
         waiting = dict(
             indicator_queries.values_for(user)
             .filter(city__member_state=state, verification=Verification.PENDING, sample=False)
@@ -212,7 +215,7 @@ def representative_states(user: Actor) -> list[dict[str, Any]]:
                 "cities": [
                     {
                         "city": city,
-                        "plans": sorted(plans.get(city.pk, [])),
+                        "plans": plans.get(city.pk, []),
                         "projects": capped(plan_queries.projects_for(user, city=city.slug)),
                         "values_waiting": waiting.get(city.pk, 0),
                     }

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from ascn.network.models import City
+from ascn.network.models import City, MemberState
 from ascn.plans import codelists
 
 # The currencies of the ASEAN member states first (Timor-Leste uses the US dollar), then
@@ -271,11 +271,12 @@ def document_type_choices() -> list[tuple[str, Any]]:
 
 
 def city_choices(cities) -> list[tuple[str, Any]]:
-    """Cities grouped by member state, for a <select> with <optgroup>s."""
+    """Cities grouped by member state (named in the reader's language), for a <select> with
+    <optgroup>s."""
     groups: dict[str, list[tuple[str, str]]] = {}
     rows = cities.order_by("member_state__name", "name")
     for state, slug, name in rows.values_list("member_state__name", "slug", "name"):
-        groups.setdefault(state, []).append((slug, name))
+        groups.setdefault(MemberState(name=state).label, []).append((slug, name))
     return list(groups.items())
 
 

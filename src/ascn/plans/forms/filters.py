@@ -35,7 +35,7 @@ class PlaceFilterForm(FilterForm):
         if name == "city" and city and state:
             return _("%(city)s is not in %(state)s, so the city filter was cleared.") % {
                 "city": city.name,
-                "state": state.name,
+                "state": state.label,
             }
         return super().stale_note(name, value)
 
