@@ -6,10 +6,12 @@ downloaded here (``playwright install``), so it is launched from ``/usr/bin/chro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,9 +20,14 @@ import pytest
 # queries are ordinary synchronous code).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
+from ascn.accounts.models import User
 from tests.network_seed import load_seed
+from tests.roles import sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -131,3 +138,22 @@ def screenshot(request) -> Callable[[Page, str], Path]:
         return path
 
     return take
+
+
+@contextlib.contextmanager
+def served(site: Any, emails: Iterable[str]) -> Iterator[Any]:
+    """``site`` with a session of each of ``emails`` (two-factor passed where the account has
+    a device) and the URL of a live server of its own over the committed database, stopped
+    afterwards: the demo-data pages of a test module."""
+    for email in emails:
+        user = User.objects.get(email=email)
+        client = sign_in(Client(), user, TOTPDevice.objects.filter(user=user).first())
+        site.sessions[email] = client.cookies["sessionid"].value
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    site.url = server.url
+    try:
+        yield site
+    finally:
+        server._live_server_modified_settings.disable()
+        server.stop()

@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import translation
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
-from pytest_django.live_server_helper import LiveServer
 
 from ascn.accounts.models import User
 from ascn.accounts.services import invitation_create, token_create
@@ -42,8 +40,7 @@ from ascn.plans.management.commands.load_exchange_rates import load_exchange_rat
 from ascn.plans.models import ActionPlan, Project
 from tests.demo_fixtures import run
 from tests.e2e.axe import violations
-from tests.e2e.conftest import _open_page
-from tests.roles import sign_in
+from tests.e2e.conftest import _open_page, served
 
 # ``django_db`` so that the test database is set up (pytest-django sets up only what the
 # collected tests ask for); each test only reads what the module's fixture committed.
@@ -256,16 +253,8 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             )
             pages = _pages()
             site = Site(url="", pages=pages, key_pages=_key_pages(pages))
-            for email in (SECRETARIAT, NR_TH, CSO_PHUKET, PARTNER):
-                user = User.objects.get(email=email)
-                client = sign_in(Client(), user, TOTPDevice.objects.filter(user=user).first())
-                site.sessions[email] = client.cookies["sessionid"].value
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            site.url = server.url
-            yield site
-            server._live_server_modified_settings.disable()
-            server.stop()
+            with served(site, (SECRETARIAT, NR_TH, CSO_PHUKET, PARTNER)):
+                yield site
         finally:
             call_command("flush", interactive=False, verbosity=0)
 

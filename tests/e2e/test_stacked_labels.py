@@ -18,18 +18,14 @@ from dataclasses import dataclass, field
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client, override_settings
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.test import override_settings
 from playwright.sync_api import Browser, Page
-from pytest_django.live_server_helper import LiveServer
 
-from ascn.accounts.models import User
 from ascn.funding.management.commands.load_partners import load_partners
 from ascn.network.management.commands.load_network import load_network
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
 from tests.demo_fixtures import run
-from tests.e2e.conftest import _open_page
-from tests.roles import sign_in
+from tests.e2e.conftest import _open_page, served
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
@@ -83,17 +79,8 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             load_exchange_rates()
             run("load_demo")
             run("load_samples")
-            site = Site()
-            for email in (CSO_PHUKET, NR_TH):
-                user = User.objects.get(email=email)
-                client = sign_in(Client(), user, TOTPDevice.objects.filter(user=user).first())
-                site.sessions[email] = client.cookies["sessionid"].value
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            site.url = server.url
-            yield site
-            server._live_server_modified_settings.disable()
-            server.stop()
+            with served(Site(), (CSO_PHUKET, NR_TH)) as site:
+                yield site
         finally:
             call_command("flush", interactive=False, verbosity=0)
 
