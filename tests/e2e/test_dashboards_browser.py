@@ -80,9 +80,10 @@ def figures(live_network, settings):
     fund = factories.programme(
         secretariat, slug="e2e-fund", name="Smart City Fund", sponsor=bank, total="5000000"
     )
-    phuket_csco = factories.user("cso@e2e-dash.test", role="cso", scope=projects[1].city)
+    # an award within what Da Nang's project still has to find (US$1,800,000)
+    da_nang_csco = factories.user("cso@e2e-dash.test", role="cso", scope=projects[0].city)
     factories.award(
-        secretariat, programme=fund, project=projects[1], amount="1200000", applicant=phuket_csco
+        secretariat, programme=fund, project=projects[0], amount="1200000", applicant=da_nang_csco
     )
     factories.engagement(
         None,

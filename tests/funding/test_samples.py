@@ -37,4 +37,4 @@ def test_an_open_call_with_applications_between_sample_records(demo):
     assert sorted(a.status for a in applications) == ["awarded", "submitted"]
     assert all(a.sample and a.project.sample for a in applications)
     programme.refresh_from_db()
-    assert programme.awarded_amount == 120000
+    assert programme.awarded_amount == 50000

@@ -30,6 +30,7 @@ from ascn.funding.services import (
 )
 from ascn.partners.models import Organisation
 from ascn.plans.models import Project
+from ascn.plans.services import exchange_rate_set
 from tests import factories
 from tests.roles import AuditMark
 
@@ -546,3 +547,27 @@ def test_the_programme_totals_are_the_sums_of_awards_and_payments(fund, seeded):
     assert fund.disbursed_amount == sum(a.disbursed_amount for a in fund.awards.all())
     assert fund.balance == Decimal("20000000") - Decimal("1000")
     assert Project.objects.count() == 2
+
+
+def test_a_request_above_what_the_project_still_has_to_find_is_refused(thai_fund, seeded):
+    # given a Phuket project 1,000,000 THB short of its budget, at US$0.03 a baht (US$30,000)
+    cso = seeded.user("cso_phuket")
+    exchange_rate_set(
+        actor=seeded.user("secretariat"),
+        currency="THB",
+        date=dt.date(2024, 1, 1),
+        usd_per_unit="0.03",
+        source="Test rate",
+    )
+    project = factories.project(cso, focus_areas=["quality-environment"], status="preparation")
+    call = thai_fund.calls.first()
+    # when its city asks the US-dollar window for a cent more than that
+    with pytest.raises(InvalidInput) as raised:
+        application_create(actor=cso, call=call, project=project, amount_requested="30000.01")
+    # then the request is refused naming the gap, as a deal's commitment is, and nothing saved
+    assert raised.value.field == "amount_requested"
+    assert "1,000,000\u00a0THB still to find" in raised.value.message
+    assert not Application.objects.exists()
+    # and asking for the whole gap is accepted
+    application_create(actor=cso, call=call, project=project, amount_requested="30000")
+    assert Application.objects.filter(project=project).exists()

@@ -21,7 +21,7 @@ from ascn.core.visibility import Visibility
 from ascn.funding.models import Call, Programme
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
-from ascn.plans import codelists
+from ascn.plans import codelists, money
 from ascn.plans.models import FinancingInstrument, Project
 
 
@@ -183,4 +183,26 @@ def check_max_award(
             _("The programme awards at most %(amount)s per application.")
             % {"amount": formats.money(programme.max_award_amount, programme.currency)},
             field=field,
+        )
+
+
+def check_within_gap(programme: Programme, project: Project, amount: Decimal) -> None:
+    """Refuse a request above what the project still has to find (its funding gap), as a
+    deal's commitment is refused: compared in the same currency, else in US dollars at the
+    latest rates. A project with no published budget, or a currency without a rate, cannot be
+    compared, and is not refused for it."""
+    gap = project.shown_funding_gap
+    if gap is None:
+        return
+    if programme.currency == project.budget_currency:
+        above = amount > gap
+    else:
+        to_usd = money.usd_amounts(money.latest_rates())
+        asked, left = to_usd(amount, programme.currency), to_usd(gap, project.budget_currency)
+        above = asked is not None and left is not None and asked > left
+    if above:
+        raise InvalidInput(
+            _("The request exceeds the project's funding gap (%(gap)s still to find).")
+            % {"gap": formats.money(gap, project.budget_currency)},
+            field="amount_requested",
         )

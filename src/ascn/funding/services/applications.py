@@ -41,6 +41,7 @@ from ascn.funding.permissions import application_policy, programme_policy
 from ascn.funding.validation import (
     call_is_open,
     check_max_award,
+    check_within_gap,
     parse_amount,
     require_eligible,
 )
@@ -127,6 +128,7 @@ def application_create(
     sample = sample or project.sample
     if Application.objects.filter(call=call, project=project).exists():
         raise InvalidInput(_("This project has already applied to this call."), field="project")
+    check_within_gap(programme, project, amount)
     application = Application(
         call=call,
         project=project,

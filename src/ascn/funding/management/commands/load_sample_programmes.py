@@ -37,7 +37,7 @@ APPLICATIONS = [
     (
         "cso-phuket@example.org",
         "Tourist safety and emergency response platform (sample)",
-        "120000.00",
+        "50000.00",  # within the project's funding gap (2,000,000 THB, about US$57,000)
         "Sample application: the grant would fund the integration of beach-safety sensors "
         "with the emergency call centre; the city contributes the platform's operations.",
         ["submit", "shortlist", "award"],
