@@ -47,7 +47,8 @@ def data(secretariat):
     )
     fund = factories.programme(secretariat, slug="fund", name="City Fund", sponsor=bank)
     hanoi_csco = factories.user("cso@hanoi.test", role="cso", scope=p2.city)
-    factories.award(secretariat, programme=fund, project=p2, amount="250000", applicant=hanoi_csco)
+    # the whole of what P2 still has to find (an application may not ask for more)
+    factories.award(secretariat, programme=fund, project=p2, amount="50000", applicant=hanoi_csco)
     factories.engagement(
         None, project=p1, organisation=bank, stage="discussion", advanced_by=secretariat
     )

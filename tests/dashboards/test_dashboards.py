@@ -104,7 +104,7 @@ def test_focus_areas_partners_and_programmes(client, data):
     kinds = {row[0]: row[1] for row in chart_table(html, "partners")}
     assert kinds["Investor"] == "1" and kinds["Solution provider"] == "0"
     programme = chart_table(html, "programmes")[0]
-    assert programme[:6] == ["City Fund", "A Bank", "USD", "1,000,000", "250,000", "750,000"]
+    assert programme[:6] == ["City Fund", "A Bank", "USD", "1,000,000", "50,000", "950,000"]
 
 
 def test_past_the_programmes_shown_the_chart_draws_the_largest_the_csv_every_one(

@@ -182,7 +182,8 @@ def secretariat_attention(user: Actor) -> dict[str, Any]:
 def representative_states(user: Actor) -> list[dict[str, Any]]:
     """For a National Representative: each of their member states with its cities, and per
     city the plans by status, a bounded count of its projects and its indicator values
-    waiting for verification (real ones: a sample value is the demo's)."""
+    waiting for verification (sample ones too, as the city's indicator page lists them and the
+    notice asks for them)."""
     scopes = scopes_of(user)
     if not scopes.member_state_ids:
         return []
@@ -204,7 +205,7 @@ def representative_states(user: Actor) -> list[dict[str, Any]]:
             plans.setdefault(city_id, []).append((status, str(PlanStatus(status).label), n))
         waiting = dict(
             indicator_queries.values_for(user)
-            .filter(city__member_state=state, verification=Verification.PENDING, sample=False)
+            .filter(city__member_state=state, verification=Verification.PENDING)
             .order_by()
             .values_list("city")
             .annotate(n=Count("id"))
