@@ -11,13 +11,17 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
+from django.utils.translation import gettext
 
 from ascn.agreements.queries import party_record
 from ascn.core import search
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.network.models import FocusArea
 from ascn.partners.models import Organisation
 from ascn.partners.queries import organisations_for
 from ascn.partners.services import organisation_create, organisation_update, organisation_verify
+from ascn.plans import codelists
 from tests import factories
 from tests.organisation_fixtures import FLOOD_DRAINAGE
 from tests.roles import ADB_SLUG, AuditMark, assert_matrix, everyone, members, sign_in_redirect
@@ -525,3 +529,34 @@ def test_a_verified_organisation_changing_who_it_is_goes_back_to_be_verified(
     assert [e.action for e in withdrawn] == ([] if still_verified else [UPDATED])
     unverified = organisations_for(roles.user("secretariat"), verified=False)
     assert unverified.filter(pk=adb.pk).exists() is not still_verified
+
+
+def test_a_profile_names_countries_areas_and_stages_in_the_readers_language(roles, adb, text):
+    # given the ADB working in Thailand, on Quality Environment, at implementation
+    organisation_update(
+        actor=roles.user("partner_adb"),
+        organisation=adb,
+        version=adb.version,
+        countries=["TH"],
+        focus_areas=["quality-environment"],
+        stages=["implementation"],
+    )
+    with translation.override("th"):
+        expected = [
+            str(word)
+            for word in (
+                gettext("Thailand"),
+                FocusArea.objects.get(code="quality-environment").label,
+                codelists.labels(codelists.PROJECT_STATUS)["implementation"],
+            )
+        ]
+    # when its profile is read in Thai, and the dashboards' member-state menu too
+    page = text(roles.session("anonymous").get(f"/th/organisations/{ADB}/"))
+    menu = roles.session("anonymous").get("/th/dashboards/").content.decode()
+    # then each is in Thai, not the English of the records
+    for word in expected:
+        assert word in page
+    assert "Thailand" not in page
+    assert f">{expected[0]}</option>" in menu
+    # and the English page writes a stage as a label ("Implementation", not "implementation")
+    assert "Implementation" in text(roles.session("anonymous").get(f"/organisations/{ADB}/"))

@@ -121,7 +121,7 @@ class MemberState(VersionedModel):
         verbose_name_plural = _("member states")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label  # a form's menu, a page: in the reader's language
 
     @property
     def label(self) -> str:

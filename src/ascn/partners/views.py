@@ -15,7 +15,8 @@ from ascn.core import sources
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
 from ascn.core.views import edit_page, filtered_page, render_results
-from ascn.network.models import FocusArea, MemberState
+from ascn.network.models import FocusArea
+from ascn.network.queries import member_state_labels
 from ascn.partners import queries
 from ascn.partners.forms import OrganisationFilterForm, OrganisationForm
 from ascn.partners.models import Organisation
@@ -42,10 +43,11 @@ def organisation_list(request):
 
 
 def _profile_context(request, org: Organisation) -> dict:
-    states = dict(MemberState.objects.values_list("code", "name"))
-    areas = dict(FocusArea.objects.values_list("code", "name"))
+    # each named in the reader's language, as the matches' reasons name them
+    states = member_state_labels()
+    areas = {area.code: area.label for area in FocusArea.objects.all()}
     instruments = dict(FinancingInstrument.choices)
-    stages = codelists.codelist(codelists.PROJECT_STATUS)
+    stages = codelists.labels(codelists.PROJECT_STATUS)
     members = []
     if request.user.is_authenticated:
         members = list(
