@@ -333,3 +333,7 @@ def test_the_dashboards_give_the_mean_per_city_and_member_state(roles, text):
     assert (
         "Across the network: 100.0 % at identification, 89.3 % at preparation (4 projects)" in page
     )
+    # filtered to Thailand, the caption gives Thailand's mean and does not call it the network's
+    thai = text(Client().get("/dashboards/", {"member_state": "TH"}))
+    assert "Across the network" not in thai
+    assert "Over the projects shown: 100.0 % at identification, 90.5 % at preparation (3" in thai

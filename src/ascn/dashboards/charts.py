@@ -478,9 +478,10 @@ def cities_table(cities: list[dict], total: int | None = None) -> Chart:
     return chart
 
 
-def disclosure_table(cities: list[disclosure.Completeness]) -> Chart:
+def disclosure_table(cities: list[disclosure.Completeness], *, filtered: bool = False) -> Chart:
     """The mean disclosure completeness (CoST IDS) of the public projects, per member state
-    (its row first, "All cities") and per city."""
+    (its row first, "All cities") and per city; ``filtered``: of the projects a filter
+    keeps, which the caption then does not call the network's."""
     rows: list[list[Any]] = []
     state_rows: list[list[Any]] = []
     states = {s.member_state: s for s in disclosure.by_member_state(cities)}
@@ -493,18 +494,20 @@ def disclosure_table(cities: list[disclosure.Completeness]) -> Chart:
         rows += [
             [c.member_state, c.city, c.projects] + _shares(c) for c in by_state[state.member_state]
         ]
-    chart = _disclosure_chart(rows, list(states.values()))
+    chart = _disclosure_chart(rows, list(states.values()), filtered)
     if len(rows) > TABLE_ROWS_SHOWN:
         _show_states(chart, state_rows, len(cities))
     return chart
 
 
-def disclosure_summary(states: list[disclosure.Completeness], cities: int) -> Chart:
+def disclosure_summary(
+    states: list[disclosure.Completeness], cities: int, *, filtered: bool = False
+) -> Chart:
     """``disclosure_table`` as the page shows it when the ``cities`` (with public projects)
     are more than ``TABLE_ROWS_SHOWN``: the member states' rows alone, from the states' own
     sums (``queries.disclosure_by_state``); the CSV reads every city."""
     rows = [_state_row(state) for state in states]
-    chart = _disclosure_chart(rows, states)
+    chart = _disclosure_chart(rows, states, filtered)
     _show_states(chart, rows, cities)
     return chart
 
@@ -513,7 +516,9 @@ def _state_row(state: disclosure.Completeness) -> list[Any]:
     return [state.member_state, _("All cities"), state.projects] + _shares(state)
 
 
-def _disclosure_chart(rows: list[list[Any]], states: list[disclosure.Completeness]) -> Chart:
+def _disclosure_chart(
+    rows: list[list[Any]], states: list[disclosure.Completeness], filtered: bool
+) -> Chart:
     return Chart(
         "disclosure",
         _("Disclosure completeness (CoST IDS)"),
@@ -524,7 +529,7 @@ def _disclosure_chart(rows: list[list[Any]], states: list[disclosure.Completenes
         [_("Member state"), _("City"), _("Projects"), _("Identification %"), _("Preparation %")],
         ["text", "text", "int", "pct", "pct"],
         rows,
-        note=_network_note(states),
+        note=_network_note(states, filtered),
     )
 
 
@@ -535,17 +540,26 @@ def _show_states(chart: Chart, state_rows: list[list[Any]], cities: int) -> None
     }
 
 
-def _network_note(states: list[disclosure.Completeness]) -> str:
-    """The network's means (over every public project counted), for the caption."""
+def _network_note(states: list[disclosure.Completeness], filtered: bool) -> str:
+    """The means over every public project counted, for the caption: the network's, or those
+    of the projects the filters keep."""
     network = disclosure.by_member_state(
         [disclosure.Completeness("", "", s.projects, s.mean_held) for s in states]
     )
     if not network:
         return ""
-    return _(
-        "Across the network: %(identification)s %% at identification, "
-        "%(preparation)s %% at preparation (%(projects)s projects)."
-    ) % {
+    words = (
+        _(
+            "Over the projects shown: %(identification)s %% at identification, "
+            "%(preparation)s %% at preparation (%(projects)s projects)."
+        )
+        if filtered
+        else _(
+            "Across the network: %(identification)s %% at identification, "
+            "%(preparation)s %% at preparation (%(projects)s projects)."
+        )
+    )
+    return words % {
         "identification": network[0].share(disclosure.IDENTIFICATION),
         "preparation": network[0].share(disclosure.PREPARATION),
         "projects": formats.number(network[0].projects),

@@ -142,10 +142,12 @@ def dashboard(filters: queries.Filters) -> dict:
     map_shown = maps.clean_cities(busiest)
     if len(counts) > charts.TABLE_ROWS_SHOWN:
         disclosure_table = charts.disclosure_summary(
-            queries.disclosure_by_state(filters), len(counts)
+            queries.disclosure_by_state(filters), len(counts), filtered=filters.any
         )
     else:
-        disclosure_table = charts.disclosure_table(queries.disclosure_by_city(filters))
+        disclosure_table = charts.disclosure_table(
+            queries.disclosure_by_city(filters), filtered=filters.any
+        )
     # each table's rows kept with the figures (see Chart.table_html)
     for chart in [*chart_list, cities_table, disclosure_table]:
         chart.table_html = str(charts.rows_html(chart))
@@ -187,7 +189,7 @@ def city_table(key: str, filters: queries.Filters) -> charts.Chart:
     """A per-city table (``TABLE_KEYS``) with every city, for its CSV download (the page
     keeps only the rows it shows): read when asked, from the same tallies as the page."""
     if key == "disclosure":
-        return charts.disclosure_table(queries.disclosure_by_city(filters))
+        return charts.disclosure_table(queries.disclosure_by_city(filters), filtered=filters.any)
     counts = queries.city_project_counts(filters)
     return charts.cities_table(queries.map_cities(queries.cities_by_name(filters), counts))
 
