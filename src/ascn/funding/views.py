@@ -52,8 +52,7 @@ from ascn.funding.services import (
     programme_update,
 )
 from ascn.funding.validation import call_is_open, eligibility_problems
-from ascn.network.models import FocusArea
-from ascn.network.queries import member_state_labels
+from ascn.network.queries import focus_area_labels, member_state_labels
 from ascn.partners.models import Organisation
 from ascn.partners.queries import organisations_for
 from ascn.plans import codelists
@@ -248,7 +247,7 @@ def eligible_projects(user, programme: Programme, calls=()) -> list[Project]:
 def eligibility_rows(programme: Programme) -> list[tuple[str, list[str]]]:
     """(what, the values as people read them); an empty list shows as "not published"."""
     states = member_state_labels()
-    areas = {area.code: area.label for area in FocusArea.objects.all()}
+    areas = focus_area_labels()
     stages = codelists.labels("projectStatus")
     instruments = dict(FinancingInstrument.choices)
     return [

@@ -28,8 +28,7 @@ from ascn.matchmaking.index import OrganisationIndex
 from ascn.matchmaking.models import ProjectTerms
 from ascn.matchmaking.reasons import Labels
 from ascn.matchmaking.scoring import Match, PartnerProfile, ProjectProfile
-from ascn.network.models import FocusArea
-from ascn.network.queries import member_state_labels
+from ascn.network.queries import focus_area_labels, member_state_labels
 from ascn.partners import keys
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
@@ -45,7 +44,7 @@ def labels() -> Labels:
     """Names for the reasons: member states and focus areas (data), codelists (code)."""
     return Labels(
         countries=member_state_labels(),
-        focus_areas={a.code: a.label for a in FocusArea.objects.all()},
+        focus_areas=focus_area_labels(),
         instruments={k: str(v) for k, v in FinancingInstrument.choices},
         stages={k: str(v) for k, v in codelists.labels(codelists.PROJECT_STATUS).items()},
     )

@@ -10,7 +10,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ascn.core.queries import filter_given
-from ascn.network.models import Appointment, City, MemberState, Person, size_class_q
+from ascn.network.models import Appointment, City, FocusArea, MemberState, Person, size_class_q
 
 UNKNOWN_SIZE = "unknown"
 PILOT_COHORT = 2018  # the network's first cities
@@ -82,6 +82,15 @@ def member_state_labels() -> dict[str, str]:
     return {
         code: MemberState(name=name).label
         for code, name in MemberState.objects.values_list("code", "name")
+    }
+
+
+def focus_area_labels() -> dict[str, str]:
+    """Each ASCF focus area's name by its code, in the reader's language (``FocusArea.label``),
+    in one query of two columns."""
+    return {
+        code: FocusArea(name=name).label
+        for code, name in FocusArea.objects.values_list("code", "name")
     }
 
 

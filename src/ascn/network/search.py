@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.core.search import Source, joined, register, register_facet_labels
 from ascn.core.visibility import Visibility
-from ascn.network.models import Appointment, City, FocusArea, MemberState, Person
+from ascn.network.models import Appointment, City, Person
+from ascn.network.queries import focus_area_labels, member_state_labels
 
 
 def _current_appointments() -> QuerySet:
@@ -107,9 +108,5 @@ register(
         },
     )
 )
-register_facet_labels(
-    "country", lambda: {s.code: s.label for s in MemberState.objects.only("code", "name")}
-)
-register_facet_labels(
-    "focus_area", lambda: {a.code: a.label for a in FocusArea.objects.only("code", "name")}
-)
+register_facet_labels("country", member_state_labels)
+register_facet_labels("focus_area", focus_area_labels)

@@ -15,8 +15,7 @@ from ascn.core import sources
 from ascn.core.errors import NotFound, PermissionDenied
 from ascn.core.queries import found
 from ascn.core.views import edit_page, filtered_page, render_results
-from ascn.network.models import FocusArea
-from ascn.network.queries import member_state_labels
+from ascn.network.queries import focus_area_labels, member_state_labels
 from ascn.partners import queries
 from ascn.partners.forms import OrganisationFilterForm, OrganisationForm
 from ascn.partners.models import Organisation
@@ -45,7 +44,7 @@ def organisation_list(request):
 def _profile_context(request, org: Organisation) -> dict:
     # each named in the reader's language, as the matches' reasons name them
     states = member_state_labels()
-    areas = {area.code: area.label for area in FocusArea.objects.all()}
+    areas = focus_area_labels()
     instruments = dict(FinancingInstrument.choices)
     stages = codelists.labels(codelists.PROJECT_STATUS)
     members = []

@@ -12,7 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ascn.network.models import FocusArea, Outcome
+from ascn.network.models import Outcome
+from ascn.network.queries import focus_area_labels
 from ascn.plans.models import (
     PlanStatus,
     PlanVersion,
@@ -201,7 +202,7 @@ def plan_compare(request, pk: int):
             raise Http404(_("No such version of this plan."))
     names = {  # in the reader's language, as the framework's names are everywhere
         "outcomes": {o.code: o.label for o in Outcome.objects.only("code", "name")},
-        "focus_areas": {f.code: f.label for f in FocusArea.objects.only("code", "name")},
+        "focus_areas": focus_area_labels(),
     }
     rows = (
         compare_snapshots(sides[0]["snapshot"], sides[1]["snapshot"], names)
