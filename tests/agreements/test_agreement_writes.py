@@ -244,7 +244,13 @@ def test_the_secretariat_attaches_the_text_as_a_pdf_and_nothing_else(roles):
     assert client.post(url, {"file": real}).status_code == 302
     download = roles.session("anonymous").get(f"/agreements/{agreement.slug}/document/")
     assert download.status_code == 200
+    assert download["Content-Disposition"] == f'inline; filename="{agreement.slug}.pdf"'
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+    # a file gone from storage is a 404, not a server error
+    stored = Agreement.objects.get(pk=agreement.pk).document
+    stored.storage.delete(stored.name)
+    gone = roles.session("anonymous").get(f"/agreements/{agreement.slug}/document/")
+    assert gone.status_code == 404
 
 
 def test_a_cso_sees_no_tools_and_cannot_post_to_them(roles):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +30,7 @@ from ascn.agreements.services import (
     agreement_transition,
     agreement_update,
 )
+from ascn.core.documents import pdf_attachment
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import is_secretariat
@@ -95,10 +96,9 @@ def agreement_document(request, slug: str):
     agreement = queries.agreement_for(request.user, slug)
     if agreement is None or not agreement.document:
         raise Http404
-    return FileResponse(
-        agreement.document.open("rb"),
-        content_type="application/pdf",
-        filename=f"{agreement.slug}.pdf",
+    # shown in the browser, under the agreement's slug
+    return pdf_attachment(
+        agreement.document, agreement.slug, default="agreement", as_attachment=False
     )
 
 

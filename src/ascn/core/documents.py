@@ -86,8 +86,11 @@ def _ascii_name(name: str, *, default: str) -> str:
     return download_name(letters.encode("ascii", "ignore").decode(), default=default)
 
 
-def pdf_attachment(file: FieldFile, title: str, *, default: str) -> FileResponse:
-    """A stored PDF, downloaded as an attachment named after ``title`` (``download_name``).
+def pdf_attachment(
+    file: FieldFile, title: str, *, default: str, as_attachment: bool = True
+) -> FileResponse:
+    """A stored PDF, downloaded as an attachment named after ``title`` (``download_name``),
+    or shown in the browser (``as_attachment=False``); a file gone from storage is a 404.
     RFC 6266: a name that is not plain ASCII goes in ``filename*`` (UTF-8, RFC 5987), after
     an ASCII ``filename`` for the clients that read only that (Django's
     ``content_disposition_header`` writes each)."""
@@ -97,12 +100,11 @@ def pdf_attachment(file: FieldFile, title: str, *, default: str) -> FileResponse
         raise Http404(_("The file is missing.")) from exc
     name = download_name(title, default=default)
     response = FileResponse(
-        handle, as_attachment=True, filename=name, content_type="application/pdf"
+        handle, as_attachment=as_attachment, filename=name, content_type="application/pdf"
     )
     fallback = _ascii_name(name, default=default)
     if fallback != name:
-        utf8 = content_disposition_header(True, name) or ""
-        response["Content-Disposition"] = (
-            f"{content_disposition_header(True, fallback)}; {utf8.removeprefix('attachment; ')}"
-        )
+        ascii_part = content_disposition_header(as_attachment, fallback) or ""
+        utf8_part = (content_disposition_header(as_attachment, name) or "").split("; ", 1)[1]
+        response["Content-Disposition"] = f"{ascii_part}; {utf8_part}"
     return response
