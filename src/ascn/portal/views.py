@@ -142,8 +142,13 @@ def city_detail(request, slug: str):
     # projects costs the page no more than one with twenty (the list links to the rest).
     projects = list(visible.prefetch_related("focus_areas")[:CITY_PAGE_PROJECTS])
     count = len(projects) if len(projects) < CITY_PAGE_PROJECTS else visible.count()
-    # the city's Smart City Action Plans the reader may see (a city has a few), newest first
-    plans = plan_queries.plans_for(request.user, city=city.slug).order_by("-period_start", "-id")
+    # the city's Smart City Action Plans the reader may see (a city has a few), newest first;
+    # the list shows none of their outcomes or focus areas, which plans_for prefetches
+    plans = (
+        plan_queries.plans_for(request.user, city=city.slug)
+        .prefetch_related(None)
+        .order_by("-period_start", "-id")
+    )
     return render(
         request,
         "portal/city_detail.html",
