@@ -220,7 +220,7 @@ def test_a_member_gives_other_names_that_search_and_name_lookups_then_find(roles
     # and anyone finds the bank by either: the site's search, the organisations' list and
     # the names typed where a party or a provider is asked for
     anyone = AnonymousUser()
-    assert "Asian Development Bank" in titles_found(anyone, "AsDB")
+    assert "Asian Development Bank (ADB, AsDB)" in titles_found(anyone, "AsDB")
     listed = roles.session("anonymous").get("/organisations/", {"q": "asdb"}).content.decode()
     assert "Asian Development Bank" in listed
     for text in ("adb", "AsDB"):

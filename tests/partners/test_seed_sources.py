@@ -13,10 +13,12 @@ from ascn.core.sources import validate_sources
 from ascn.funding.management.commands.load_partners import load_partners, load_programmes
 from ascn.funding.models import Programme
 from ascn.partners.models import Organisation
+from tests import factories
 
 MANDATE = ["countries", "focus_areas", "instruments", "stages", "capability_statement"]
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.roles"]
 
 
 @pytest.fixture
@@ -77,18 +79,28 @@ def test_every_real_programme_cites_its_sources(partners, client):
         assert ".yaml" not in page
 
 
-def test_the_public_finds_real_partners_by_the_short_names_people_use(partners, client):
-    # given the real partners, loaded from their register
+def test_the_public_finds_real_partners_by_the_short_names_people_use(partners, client, roles):
+    # given the real partners, loaded from their register, and a public project whose text
+    # names each of them by its acronym, more often than the organisation's own text does
     for acronym, name in [
         ("ADB", "Asian Development Bank"),
         ("DFAT", "Department of Foreign Affairs and Trade (Australia)"),
         ("MLIT", "Ministry of Land, Infrastructure, Transport and Tourism (Japan)"),
     ]:
+        factories.project(
+            roles.user("cso_phuket"),
+            title=f"Advice from {len(name)}",
+            description=f"{acronym} advice. {acronym} review. {acronym} report.",
+            visibility="public",
+        )
         # when a visitor searches the site for the acronym
         page = html.unescape(client.get("/search/", {"q": acronym}).content.decode())
-        # then the organisation is found, first, and its page says the short name
+        # then the organisation is found first, its other name beside its own
         assert name in page, acronym
-        assert search.search(AnonymousUser(), acronym).items[0].title == name
+        found = search.search(AnonymousUser(), acronym).items
+        assert found[0].title == f"{name} ({acronym})", [hit.title for hit in found]
+        assert f"Advice from {len(name)}" in [hit.title for hit in found]
+        # and its page says the short name
         organisation = Organisation.objects.get(name=name)
         detail = html.unescape(client.get(organisation.get_absolute_url()).content.decode())
         assert acronym in detail.split("Also known as", 1)[1][:200]

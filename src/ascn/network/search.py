@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.search import Source, joined, register, register_facet_labels
+from ascn.core.search import Source, joined, named, register, register_facet_labels
 from ascn.core.visibility import Visibility
 from ascn.network.models import Appointment, City, Person
 from ascn.network.queries import focus_area_labels, member_state_labels
@@ -32,9 +32,8 @@ def _city(city) -> dict[str, Any]:
     officers = getattr(city, "current_appointments", [])
     return {
         "ref": city.slug,
-        "title": city.name,
+        "title": named(city.name, city.alt_names),
         "body": joined(
-            city.alt_names,
             city.member_state.name,
             *(f"{a.person.full_name} {a.get_role_display()}" for a in officers),
         ),

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.search import Source, codes_text, joined, register
+from ascn.core.search import Source, codes_text, joined, named, register
 from ascn.network.models import MemberState
 from ascn.partners.models import Organisation
 
@@ -22,10 +22,8 @@ def _organisations() -> QuerySet:
 def _organisation(org) -> dict[str, Any]:
     return {
         "ref": org.slug,
-        "title": org.name,
-        "body": joined(
-            org.alt_names, org.get_kind_display(), org.description, org.capability_statement
-        ),
+        "title": named(org.name, org.alt_names),
+        "body": joined(org.get_kind_display(), org.description, org.capability_statement),
         "url": org.get_absolute_url(),
         "visibility": org.visibility,
         "owner_organisation_id": org.pk,

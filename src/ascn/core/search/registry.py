@@ -46,6 +46,13 @@ def joined(*parts: Any) -> str:
     return "\n".join(clean(p) for p in parts if p)
 
 
+def named(name: str, alt_names: str = "") -> str:
+    """An entry's title with the record's other names after it, "Asian Development Bank
+    (ADB)": a search for another name then ranks the record with the title matches, and the
+    reader sees why it was found."""
+    return f"{name} ({alt_names})" if alt_names else name
+
+
 def codes_text(codes: Iterable[str]) -> str:
     """Codes as the index stores them for ``LIKE`` filters: ``|a|b|``, or "" for none."""
     unique = sorted({c for c in codes if c})
