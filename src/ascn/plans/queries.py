@@ -22,6 +22,8 @@ from ascn.plans.models import (
 from ascn.plans.permissions import plan_policy, project_policy
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from ascn.core.types import Actor
 
 
@@ -159,3 +161,9 @@ def endorsement_queue(user: Actor) -> tuple[QuerySet[ActionPlan], QuerySet[Actio
         plans.filter(status=PlanStatus.SUBMITTED).order_by("submitted_at"),
         plans.filter(status=PlanStatus.ENDORSED).order_by("submitted_at"),
     )
+
+
+def progress_before(project: Project, date: dt.date) -> ProgressUpdate | None:
+    """The project's progress update that a new one dated ``date`` follows: the latest on or
+    before that day (None for the first)."""
+    return project.progress_updates.filter(date__lte=date).order_by("-date", "-id").first()

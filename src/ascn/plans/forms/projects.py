@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core import formats
 from ascn.core.forms import date_field, line_field, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, Outcome
@@ -30,6 +31,7 @@ from ascn.plans.forms.common import (
     rule_errors,
 )
 from ascn.plans.models import ActionPlan, FinancingInstrument
+from ascn.plans.queries import progress_before
 
 LOCATION_FIELDS = row_templates(
     description=forms.CharField(label=_("Place"), max_length=300),
@@ -198,12 +200,47 @@ class ProgressForm(AccessibleFormMixin, forms.Form):
     )
     note = text_field(_("Note"))
 
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
     def clean(self):
         data = super().clean()
         if data.get("date") is not None:
             with rule_errors(self):
                 validation.progress_date(data["date"])
+        if not (data.get("note") or "").strip():
+            self._ask_why_it_drops(data)
         return data
+
+    def _ask_why_it_drops(self, data) -> None:
+        """Progress that goes down from the update before it is a correction or a setback,
+        which a reader of the project cannot tell apart: the page asks for a note saying
+        which before it records it (the API records it as sent)."""
+        date = data.get("date") or dt.date.today()
+        before = progress_before(self.project, date) if self.project else None
+        if before is None:
+            return
+        for field, label in (
+            ("physical_pct", _("Physical progress")),
+            ("financial_pct", _("Financial progress")),
+        ):
+            now = data.get(field)
+            if now is not None and now < getattr(before, field):
+                self.add_error(
+                    "note",
+                    _(
+                        "%(what)s goes down from %(before)s (update of %(date)s) to %(now)s. "
+                        "If that is right, say why in the note (a correction, a setback) and "
+                        "send it again."
+                    )
+                    % {
+                        "what": label,
+                        "before": formats.percent(getattr(before, field)),
+                        "date": formats.day(before.date),
+                        "now": formats.percent(now),
+                    },
+                )
 
 
 class DocumentForm(AccessibleFormMixin, forms.Form):

@@ -176,7 +176,7 @@ def project_progress(request, project, can_report: bool):
     return _add_page(
         request,
         project,
-        ProgressForm(request.POST) if request.method == "POST" else ProgressForm(),
+        ProgressForm(request.POST, project=project) if request.method == "POST" else ProgressForm(),
         lambda data: progress_add(actor=request.user, project=project, **data),
         saved_message=_("Progress update recorded."),
         anchor="progress",
