@@ -56,6 +56,26 @@ def test_without_a_running_task_worker_the_page_says_the_map_is_coming_then_show
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/", "/dashboards/"])
+def test_the_map_note_asks_the_page_again_and_gets_the_map_in_its_place(client, network, path):
+    with override_settings(TASKS=DB_TASKS):
+        # given a page whose map is not drawn yet: its note asks the page again by itself
+        first = client.get(path).content.decode()
+        note = first[first.index('id="asean-map-drawing"') : first.index(PENDING_NOTE)]
+        assert f'data-hx-get="{path}?redraw=1"' in note
+        assert 'data-hx-select="#asean-map-drawing"' in note
+        # when the task worker has drawn it and the note asks (as htmx does)
+        job = DBTaskResult.objects.get(task_path="ascn.core.drawings.draw")
+        drawings.draw.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+        answer = client.get(path, {"redraw": "1"}, headers={"HX-Request": "true"})
+        # then the answer holds the map in the note's place (on the dashboards, in the
+        # results that their filters refresh)
+        page = answer.content.decode()
+        assert '<figure class="asean-map-figure" id="asean-map-drawing">' in page
+        assert 'class="asean-map"' in page and PENDING_NOTE not in page
+
+
+@pytest.mark.django_db(transaction=True)
 def test_while_a_changed_map_is_drawn_the_last_one_of_the_page_is_shown(network):
     with override_settings(TASKS=DB_TASKS):
         # given the home page's map drawn by the task worker, in English and in Thai

@@ -31,10 +31,11 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
+from django_tasks_db.models import DBTaskResult
 
 from ascn.accounts.services import membership_grant
-from ascn.core import formats, prepared
+from ascn.core import drawings, formats, prepared
 from ascn.network.models import City, MemberState
 from ascn.opendata import report_tables, reports
 from ascn.plans import money
@@ -267,6 +268,24 @@ def test_progress_latest_per_project_and_over_time(client, data):
     ]
     assert series[-1][1:] == ["2", "35.0", "25.0"]
     assert "<svg" in response.content.decode()  # the chart, with the table as its alternative
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chart_not_yet_drawn_is_asked_for_again_with_the_reports_filters(client, data):
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        # when the report of Thailand is read before the task worker has drawn its chart
+        page = client.get(URL, {"member_state": "TH"}).content.decode()
+        # then its note asks for the same report again by itself, its filter kept
+        note = page[page.index('id="report-chart-drawing"') :]
+        note = note[: note.index("</p>")]
+        assert "The progress chart is being drawn" in note
+        assert 'data-hx-get="/reports/me/?member_state=TH&amp;redraw=1"' in note
+        # and once drawn, the answer to that ask holds the chart in the note's place
+        job = DBTaskResult.objects.get(task_path="ascn.core.drawings.draw")
+        drawings.draw.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+        again = client.get(URL, {"member_state": "TH", "redraw": "1"}, headers={"HX-Request": "1"})
+        drawn = again.content.decode()
+        assert '<figure class="report-chart" id="report-chart-drawing"><svg' in drawn
 
 
 def test_the_year_filter_keeps_projects_running_that_year(client, data):

@@ -63,6 +63,34 @@ def test_without_a_task_worker_the_page_shows_the_table_then_the_drawn_chart(rol
         assert "Progress of “Patong smart drainage”" in page[start : page.index("</svg>", start)]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_note_asks_for_the_chart_again_until_it_is_drawn_for_a_minute(roles, client):
+    project = reported_project(roles)
+    url = f"/projects/{project.pk}/"
+    with override_settings(TASKS=DB_TASKS):
+        # when a reader opens the page before the chart is drawn
+        page = client.get(url).content.decode()
+        # then the note asks the page again by itself (htmx), and takes its own place from it
+        note = page[page.index('id="progress-drawing"') - 40 : page.index(PENDING_NOTE)]
+        assert f'data-hx-get="{url}?redraw=1"' in note
+        assert 'data-hx-select="#progress-drawing"' in note
+        # and each ask counts, up to a minute: then the note says to reload, and asks no more
+        again = client.get(url, {"redraw": "7"}, headers={"HX-Request": "true"}).content.decode()
+        assert f"{url}?redraw=8" in again
+        last = client.get(url, {"redraw": "20"}, headers={"HX-Request": "true"}).content.decode()
+        assert PENDING_NOTE in last and "redraw=21" not in last
+        assert "reload the page" in last
+
+        # when the task worker has drawn it, the next ask gets the chart in the note's place
+        job = DBTaskResult.objects.get(task_path="ascn.core.drawings.draw")
+        drawings.draw.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+        drawn = client.get(url, {"redraw": "9"}, headers={"HX-Request": "true"}).content.decode()
+        figure = drawn[drawn.index('<figure class="chart" id="progress-drawing">') :]
+        figure = figure[: figure.index("</figure>")]
+        assert "<svg" in figure and "data-hx-get" not in figure
+        assert PENDING_NOTE not in drawn
+
+
 def test_a_new_update_is_a_new_chart_never_a_stale_one(roles, client):
     # (tests run tasks at once: each view shows the chart of the updates it has)
     project = reported_project(roles)
