@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Min, Model, QuerySet
+from django.db.models import Max, Min, Model, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
@@ -85,7 +85,8 @@ class Dataset:
     key: str
     title: Any
     description: Any
-    table: Callable[[], tables.Table]
+    # The whole table; a dataset with ``in_state`` also takes ``where=`` (``table_of``).
+    table: Callable[..., tables.Table]
     # The records whose latest update is the dataset's (None: its tables keep no update time).
     updated: Callable[[], QuerySet] | None = None
     page: str = ""  # the human page of these records
@@ -100,6 +101,22 @@ class Dataset:
     coverage: tuple[str, str | None] | None = None
     # For a dataset whose records keep no time: the year its content was published.
     published: str = ""
+    # Its rows of one member state: the condition, given the state's code, on the records its
+    # table reads (and ``updated`` reads). None: its rows belong to no member state.
+    in_state: Callable[[str], Q] | None = None
+
+    @property
+    def has_member_state(self) -> bool:
+        return self.in_state is not None
+
+    def table_of(self, member_state: str | None = None) -> tables.Table:
+        """The table, or only the rows of ``member_state`` (a code; the dataset must have
+        ``in_state``)."""
+        if member_state is None:
+            return self.table()
+        if self.in_state is None:
+            raise ValueError(f"The dataset {self.key} has no member state.")
+        return self.table(where=self.in_state(member_state))
 
     @property
     def tracks_updates(self) -> bool:
@@ -184,6 +201,28 @@ def _public(model: type[Model]) -> Callable[[], QuerySet]:
     return lambda: model._default_manager.filter(visibility="public")
 
 
+def _state_is(path: str) -> Callable[[str], Q]:
+    """The records whose member state, reached by ``path``, has the given code."""
+    return lambda code: Q(**{path: code})
+
+
+def _city_in_state(code: str) -> Q:
+    return Q(city__member_state__code=code)
+
+
+def _either_city_in_state(code: str) -> Q:
+    """A city partnership of a state: its ASCN city or its partner city (when an ASCN city)
+    is in it."""
+    return _city_in_state(code) | Q(partner_city__member_state__code=code)
+
+
+def _works_in(code: str) -> Q:
+    """An organisation "works in" the states of its ``countries``: the organisations list's
+    filter (``partners.queries.organisations_for(country=…)``, through the same derived
+    column). Its headquarters may be in any country of the world, so it is not used."""
+    return Q(match_keys__contains=f" c:{code} ")
+
+
 # --- the catalogue --------------------------------------------------------------------------
 
 
@@ -199,6 +238,7 @@ def datasets() -> list[Dataset]:
             api="/api/v1/member-states",
             keywords=("ASEAN", "member states", "countries"),
             themes=("GOVE", "INTR", "REGI"),
+            in_state=_state_is("code"),
         ),
         Dataset(
             "cities",
@@ -214,6 +254,7 @@ def datasets() -> list[Dataset]:
             keywords=("smart cities", "cities", "population", "ASCN cohort"),
             themes=("REGI", "SOCI"),
             coverage=("cohort", None),
+            in_state=_state_is("member_state__code"),
         ),
         Dataset(
             "officers",
@@ -228,6 +269,7 @@ def datasets() -> list[Dataset]:
             keywords=("Chief Smart City Officers", "National Representatives", "public officials"),
             themes=("GOVE",),
             coverage=("start_date", None),
+            in_state=_state_is("member_state__code"),
         ),
         Dataset(
             "framework",
@@ -272,6 +314,7 @@ def datasets() -> list[Dataset]:
             keywords=("smart city projects", "infrastructure", "OC4IDS", "investment", "financing"),
             themes=("REGI", "ECON", "TECH"),
             coverage=("period_start", "period_end"),
+            in_state=_city_in_state,
         ),
         Dataset(
             "project-disclosure",
@@ -290,6 +333,7 @@ def datasets() -> list[Dataset]:
             ),
             keywords=("CoST IDS", "disclosure", "transparency", "infrastructure"),
             themes=("GOVE", "REGI"),
+            in_state=_city_in_state,
         ),
         Dataset(
             "action-plans",
@@ -303,6 +347,7 @@ def datasets() -> list[Dataset]:
             keywords=("Smart City Action Plans", "urban planning", "strategy"),
             themes=("REGI", "GOVE"),
             coverage=("period_start", "period_end"),
+            in_state=_city_in_state,
         ),
         Dataset(
             "meetings",
@@ -330,6 +375,7 @@ def datasets() -> list[Dataset]:
             keywords=("meetings", "workshops", "summits", "events"),
             themes=("INTR", "GOVE"),
             coverage=("start_date", "end_date"),
+            in_state=_state_is("host_member_state__code"),
         ),
         Dataset(
             "agreements",
@@ -357,6 +403,7 @@ def datasets() -> list[Dataset]:
             flags_sample=True,
             keywords=("development partners", "investors", "financing institutions"),
             themes=("ECON", "INTR"),
+            in_state=_works_in,
         ),
         Dataset(
             "programmes",
@@ -382,6 +429,7 @@ def datasets() -> list[Dataset]:
             flags_sample=True,
             keywords=("case studies", "good practice", "knowledge bank"),
             themes=("REGI", "TECH"),
+            in_state=_city_in_state,
         ),
         Dataset(
             "partnerships",
@@ -395,6 +443,7 @@ def datasets() -> list[Dataset]:
             keywords=("city partnerships", "twinning", "city-to-city cooperation"),
             themes=("REGI", "INTR"),
             coverage=("start_date", "end_date"),
+            in_state=_either_city_in_state,
         ),
         Dataset(
             "indicator-values",
@@ -410,6 +459,7 @@ def datasets() -> list[Dataset]:
             flags_sample=True,
             keywords=("city indicators", "SDG 11", "U4SSC", "key performance indicators"),
             themes=("REGI", "SOCI"),
+            in_state=_city_in_state,
         ),
     ]
 

@@ -12,10 +12,13 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ascn.core import site
+from ascn.network.models import MemberState
 from ascn.opendata import catalogue, datapackage, dcat, dictionary, spreadsheets
+from ascn.opendata.forms import StateFilesForm
 
 JSON_LD = "application/ld+json"
 TURTLE = "text/turtle"
@@ -37,6 +40,24 @@ def _dcat_response(request, media_type: str) -> HttpResponse:
     return response
 
 
+def asked_member_state(request) -> str | None:
+    """The member state the query string asks for, as an upper-case code: ``member_state``,
+    or ``country`` as in the API (``member_state`` wins when both are given); None when
+    neither is given or both are empty."""
+    value = request.GET.get("member_state") or request.GET.get("country") or ""
+    return value.strip().upper() or None
+
+
+def _state_files(dataset: catalogue.Dataset, code: str) -> list[dict[str, str]]:
+    return [
+        {
+            "format": catalogue.FORMAT_NAMES[fmt],
+            "url": f"/data/{dataset.key}.{fmt}?member_state={code}",
+        }
+        for fmt in catalogue.FILE_FORMATS
+    ]
+
+
 @require_GET
 def catalogue_page(request):
     # Content negotiation: a client asking for RDF gets the DCAT-AP catalogue; a browser
@@ -44,20 +65,31 @@ def catalogue_page(request):
     wanted = request.get_preferred_type(["text/html", JSON_LD, TURTLE])
     if wanted in (JSON_LD, TURTLE):
         return _dcat_response(request, wanted)
+    # "Download for one member state": a GET form; a code not offered is dropped with a note.
+    code = asked_member_state(request)
+    form = StateFilesForm({"member_state": code} if code else None)
+    state = form.chosen() if form.is_bound and form.is_valid() else None
+    datasets = catalogue.datasets()
     items = [
         {
             "dataset": d,
             "modified": d.modified(),
             "distributions": d.distributions(),
             "sample": d.includes_sample(),
+            "state_files": _state_files(d, state[0]) if state and d.has_member_state else [],
         }
-        for d in catalogue.datasets()
+        for d in datasets
     ]
     response = render(
         request,
         "opendata/catalogue.html",
         {
             "items": items,
+            "form": form,
+            "state_code": state[0] if state else "",
+            "state_name": state[1] if state else "",
+            "without_state": [d.title for d in datasets if not d.has_member_state],
+            "state_file_example": f"/data/projects.csv?member_state={state[0] if state else 'TH'}",
             "licence_url": catalogue.LICENCE_URL,
             "licence_name": catalogue.LICENCE_NAME,
             "oc4ids_licence_url": catalogue.OC4IDS_LICENCE_URL,
@@ -85,8 +117,8 @@ def file_cache_seconds() -> int:
     return settings.ASCN_OPEN_DATA_CACHE_SECONDS
 
 
-def _build(dataset: catalogue.Dataset, fmt: str) -> bytes:
-    header, rows = dataset.table()
+def _build(dataset: catalogue.Dataset, fmt: str, member_state: str | None) -> bytes:
+    header, rows = dataset.table_of(member_state)
     if fmt == "csv":
         return spreadsheets.as_csv(header, rows)
     if fmt == "xlsx":
@@ -95,20 +127,51 @@ def _build(dataset: catalogue.Dataset, fmt: str) -> bytes:
     return spreadsheets.as_json(header, rows)
 
 
+def _bad_request(message: str) -> HttpResponse:
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _state_problem(dataset: catalogue.Dataset, code: str) -> HttpResponse | None:
+    """Why ``dataset`` cannot be given for the member state ``code`` (a 400), or None."""
+    if not dataset.has_member_state:
+        return _bad_request(
+            _(
+                "The dataset “%(title)s” has no member state: its rows belong to the whole "
+                "network. Download it without member_state or country."
+            )
+            % {"title": dataset.title}
+        )
+    codes = list(MemberState.objects.order_by("code").values_list("code", flat=True))
+    if code not in codes:
+        return _bad_request(
+            _("No member state “%(code)s”.") % {"code": code[:20]}
+            + " "
+            + _("The member states' codes: %(codes)s.") % {"codes": ", ".join(codes)}
+        )
+    return None
+
+
 @require_GET
 def dataset_file(request, key: str, fmt: str):
+    """A dataset as CSV, XLSX or JSON: whole, or the rows of one member state
+    (``?member_state=TH``, or ``?country=TH`` as in the API)."""
     dataset = catalogue.dataset(key)
     if dataset is None:
         raise Http404
+    state = asked_member_state(request)
+    if state is not None and (problem := _state_problem(dataset, state)):
+        return problem
     seconds = file_cache_seconds()
+    # The whole dataset's last update, also for one state's file: any change rebuilds it.
     modified = dataset.modified()
     body = None
     if seconds:
         stamp = modified.isoformat() if modified else "-"
-        cache_key = f"opendata:v6:{key}:{fmt}:{get_language()}:{stamp}"  # v6: alt_names
+        # v7: the member state ("*": every one) is part of the key
+        cache_key = f"opendata:v7:{key}:{state or '*'}:{fmt}:{get_language()}:{stamp}"
         body = cache.get(cache_key)
     if body is None:
-        body = _build(dataset, fmt)
+        body = _build(dataset, fmt, state)
         if seconds:
             cache.set(cache_key, body, seconds)
     content_type = {
@@ -120,7 +183,8 @@ def dataset_file(request, key: str, fmt: str):
     if modified:
         response["Last-Modified"] = http_date(modified.timestamp())
     if fmt != "json":
-        response["Content-Disposition"] = f'attachment; filename="ascn-{key}.{fmt}"'
+        name = f"ascn-{key}-{state}" if state else f"ascn-{key}"
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 

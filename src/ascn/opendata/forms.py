@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import FilterForm
 from ascn.network.models import MemberState
+from ascn.network.queries import member_state_labels
 from ascn.opendata import imports
 
 
@@ -46,3 +47,24 @@ class ReportFilterForm(FilterForm):
 
     def member_state(self):
         return self.states.get(self.cleaned_data.get("country") or "")
+
+
+class StateFilesForm(FilterForm):
+    """The open-data catalogue's "Download for one member state": the state whose rows the
+    datasets' files are offered with (``/data/<dataset>.csv?member_state=TH``)."""
+
+    member_state = forms.ChoiceField(label=_("Member state"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # in the order of their English names, as every member-state menu of the site
+        self.labels = member_state_labels()
+        self.fields["member_state"].choices = [
+            ("", _("Choose a member state")),
+            *self.labels.items(),
+        ]
+
+    def chosen(self) -> tuple[str, str] | None:
+        """(code, name in the reader's language) of the state chosen, or None."""
+        code = self.cleaned_data.get("member_state") or ""
+        return (code, self.labels[code]) if code else None

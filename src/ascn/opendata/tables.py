@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from ascn.agreements.models import Agreement
 from ascn.cooperation.models import CaseStudy, CityPartnership
@@ -65,6 +65,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def only(records: QuerySet, where: Q | None) -> QuerySet:
+    """``records`` narrowed to ``where`` (the rows of one member state, ``catalogue``), or
+    all of them."""
+    return records if where is None else records.filter(where)
+
+
 def codes(name: str) -> Callable[[Any], Any]:
     """A many-to-many relation's codes, separated by ``;``."""
     return lambda record: ";".join(item.code for item in getattr(record, name).all())
@@ -85,29 +91,34 @@ def public_partnerships() -> QuerySet:
 # --- the tables -----------------------------------------------------------------------------
 
 
-def member_states_table() -> Table:
-    return table(queries.member_states(), dictionary.MEMBER_STATES, {"ascn_cities": "cities_count"})
+# A table whose rows belong to member states takes ``where``: the condition on its records
+# that keeps one state's rows (``catalogue.Dataset.in_state``); the others take none.
 
 
-def cities_table() -> Table:
+def member_states_table(where: Q | None = None) -> Table:
+    states = only(queries.member_states(), where)
+    return table(states, dictionary.MEMBER_STATES, {"ascn_cities": "cities_count"})
+
+
+def cities_table(where: Q | None = None) -> Table:
     how: dict[str, How] = {
         "member_state": "member_state.code",
         "size_class": lambda c: c.size_class or "",
         "lat": lambda c: float(c.latitude),
         "lon": lambda c: float(c.longitude),
     }
-    cities = City.objects.select_related("member_state").order_by("name")
+    cities = only(City.objects.select_related("member_state"), where).order_by("name")
     return table(cities, dictionary.CITIES, how)
 
 
-def officers_table() -> Table:
+def officers_table(where: Q | None = None) -> Table:
     """The current officers' public fields: never their e-mail or phone."""
     how: dict[str, How] = {
         "name": "person.full_name",
         "member_state": "member_state.code",
         "city": "city.slug",
     }
-    return table(queries.directory(), dictionary.OFFICERS, how)
+    return table(only(queries.directory(), where), dictionary.OFFICERS, how)
 
 
 def framework_table() -> Table:
@@ -189,15 +200,15 @@ def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -
     return [values["id"], *(row[name] for name in COLUMN_NAMES), values["sample"]]
 
 
-def projects_table() -> Table:
+def projects_table(where: Q | None = None) -> Table:
     """Three queries whatever the number of projects: the rows, their focus areas, outcomes."""
-    return dictionary.PROJECTS.names, [row for _id, row in project_rows_by_id()]
+    return dictionary.PROJECTS.names, [row for _id, row in project_rows_by_id(where)]
 
 
-def project_rows_by_id() -> list[tuple[int, list[Any]]]:
+def project_rows_by_id(where: Q | None = None) -> list[tuple[int, list[Any]]]:
     """The projects table's rows, each with its project's id (the dated releases key each
     row by it, to tell a changed project from a removed one and an added one)."""
-    projects = public_projects()
+    projects = only(public_projects(), where)
     areas = _codes_by_project(Project.focus_areas, projects, "focusarea__code")
     outcomes = _codes_by_project(Project.outcomes, projects, "outcome__code")
     return [
@@ -209,7 +220,7 @@ def project_rows_by_id() -> list[tuple[int, list[Any]]]:
     ]
 
 
-def project_disclosure_table() -> Table:
+def project_disclosure_table(where: Q | None = None) -> Table:
     """Per public project and CoST IDS stage, the data points held (one query)."""
     rows = [
         [
@@ -222,15 +233,15 @@ def project_disclosure_table() -> Table:
             stage.share,
             ";".join(p.code for p in stage.missing),
         ]
-        for project, found in disclosure.disclosures(public_projects())
+        for project, found in disclosure.disclosures(only(public_projects(), where))
         for stage in found.stages
     ]
     return dictionary.PROJECT_DISCLOSURE.names, rows
 
 
-def action_plans_table() -> Table:
+def action_plans_table(where: Q | None = None) -> Table:
     plans = (
-        public_plans()
+        only(public_plans(), where)
         .select_related("city__member_state")
         .prefetch_related("focus_areas", "outcomes")
         .order_by("city__slug", "-period_start", "id")
@@ -245,8 +256,8 @@ def action_plans_table() -> Table:
     return table(plans, dictionary.ACTION_PLANS, how)
 
 
-def meetings_table() -> Table:
-    meetings = Meeting.objects.select_related("host_member_state", "host_city")
+def meetings_table(where: Q | None = None) -> Table:
+    meetings = only(Meeting.objects.select_related("host_member_state", "host_city"), where)
     how: dict[str, How] = {
         "host_member_state": "host_member_state.code",
         "host_city": "host_city.slug",
@@ -272,8 +283,9 @@ def agreements_table() -> Table:
     return table(agreements, dictionary.AGREEMENTS, how)
 
 
-def organisations_table() -> Table:
-    return table(public_organisations().order_by("name"), dictionary.ORGANISATIONS)
+def organisations_table(where: Q | None = None) -> Table:
+    organisations = only(public_organisations(), where).order_by("name")
+    return table(organisations, dictionary.ORGANISATIONS)
 
 
 def programmes_table() -> Table:
@@ -285,8 +297,9 @@ def programmes_table() -> Table:
     return table(programmes, dictionary.PROGRAMMES, how)
 
 
-def case_studies_table() -> Table:
-    studies = public_case_studies().select_related("city", "focus_area").order_by("title")
+def case_studies_table(where: Q | None = None) -> Table:
+    studies = only(public_case_studies(), where).select_related("city", "focus_area")
+    studies = studies.order_by("title")
     how: dict[str, How] = {
         "city": "city.slug",
         "focus_area": "focus_area.code",
@@ -295,8 +308,9 @@ def case_studies_table() -> Table:
     return table(studies, dictionary.CASE_STUDIES, how)
 
 
-def partnerships_table() -> Table:
-    partnerships = public_partnerships().select_related("city", "partner_city").order_by("id")
+def partnerships_table(where: Q | None = None) -> Table:
+    partnerships = only(public_partnerships(), where).select_related("city", "partner_city")
+    partnerships = partnerships.order_by("id")
     how: dict[str, How] = {
         "id": "pk",
         "city": "city.slug",
@@ -309,8 +323,9 @@ def public_indicator_values() -> QuerySet:
     return IndicatorValue.objects.filter(visibility="public")
 
 
-def indicator_values_table() -> Table:
-    values = public_indicator_values().select_related("city", "indicator").order_by("id")
+def indicator_values_table(where: Q | None = None) -> Table:
+    values = only(public_indicator_values(), where).select_related("city", "indicator")
+    values = values.order_by("id")
     how: dict[str, How] = {
         "id": "pk",
         "city": "city.slug",
