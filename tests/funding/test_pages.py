@@ -111,15 +111,19 @@ def test_a_csco_applies_submits_and_the_implementer_awards_without_javascript(wo
     page = text(adb.get(URL))  # the award form, and the statement again before awarding
     assert "Amount awarded" in page and "The city's statement: Flooding every monsoon." in page
     award = f"/programmes/{AASCTF}/applications/{application.pk}/award/"
-    too_much = adb.post(award, {"version": 3, "amount": "20000001"})
+    prefix = f"application-{application.pk}"
+    too_much = adb.post(award, {f"{prefix}-version": 3, f"{prefix}-amount": "20000001"})
     assert too_much.status_code == 422
-    assert adb.post(award, {"version": 3, "amount": "200000"}).status_code == 302
+    assert (
+        adb.post(award, {f"{prefix}-version": 3, f"{prefix}-amount": "200000"}).status_code == 302
+    )
     world["fund"].refresh_from_db()
     assert world["fund"].balance == 19_800_000
     # and records a payment
     award_id = application.award.pk
     pay = f"/programmes/{AASCTF}/awards/{award_id}/disburse/"
-    assert adb.post(pay, {"amount": "50000", "reference": "T-1"}).status_code == 302
+    paid = {f"award-{award_id}-amount": "50000", f"award-{award_id}-reference": "T-1"}
+    assert adb.post(pay, paid).status_code == 302
     page = text(adb.get(URL))
     assert "Balance 19,800,000 AUD" in page
     assert "150,000 AUD" in page  # remaining of the award

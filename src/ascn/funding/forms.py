@@ -20,6 +20,7 @@ from ascn.core.visibility import Visibility
 from ascn.funding.services import PROGRAMME_RECORD_FIELDS
 from ascn.network.models import FocusArea, MemberState
 from ascn.plans import codelists
+from ascn.plans.forms.common import AccessibleFormMixin
 from ascn.plans.models import FinancingInstrument, Project
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
@@ -48,12 +49,29 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
-class AwardForm(TransitionForm):
-    amount = forms.DecimalField(label=_("Amount awarded"), **AMOUNT)
+def _typed_amount(label) -> forms.DecimalField:
+    """An amount typed as a person writes it (a text box with the decimal keyboard)."""
+    return forms.DecimalField(
+        label=label, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **AMOUNT
+    )
 
 
-class DisbursementForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount paid"), **AMOUNT)
+class _RowForm(AccessibleFormMixin, forms.Form):
+    """A form of one row of a programme's page (an application's award, an award's payment):
+    prefixed with the row's anchor, so that its ids stay apart from the other rows'; sent
+    back refused, its first field in error takes the focus (``AccessibleFormMixin``)."""
+
+    def __init__(self, *args, currency: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": currency}
+
+
+class AwardForm(_RowForm, TransitionForm):
+    amount = _typed_amount(_("Amount awarded"))
+
+
+class DisbursementForm(_RowForm):
+    amount = _typed_amount(_("Amount paid"))
     paid_on = date_field(_("Paid on"), required=False)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
 

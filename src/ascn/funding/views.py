@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -258,20 +257,51 @@ def eligibility_rows(programme: Programme) -> list[tuple[str, list[str]]]:
     ]
 
 
-def _detail(request, programme: Programme, *, status: int = 200, **forms):
+def _detail(request, programme: Programme, *, status: int = 200, refused=None, **forms):
+    """The programme's page. ``refused``: (the anchor of a row, the form sent from it) when a
+    row's form was refused — shown again in its row, bound to what was sent and saying why,
+    while every other row's form is new; ``apply_form`` or ``call_form``: that form sent and
+    refused."""
     user = request.user
     today = timezone.localdate()
     calls = list(programme.calls.all())
     for call in calls:
         call.is_open = call_is_open(call, today)
+    row, refused_form = refused or ("", None)
     applications = list(queries.applications_for(user).filter(call__programme=programme))
     for application in applications:
-        application.actions = [a for a in allowed_actions(user, application) if a != "award"]
-        application.can_award = "award" in allowed_actions(user, application)
+        allowed = allowed_actions(user, application)
+        application.actions = [a for a in allowed if a != "award"]
+        application.anchor = f"application-{application.pk}"
+        mine = refused_form if row == application.anchor else None
+        application.award_form = None
+        if "award" in allowed:
+            application.award_form = (
+                mine
+                if isinstance(mine, AwardForm)
+                else AwardForm(
+                    initial={
+                        "version": application.version,
+                        "amount": application.amount_requested,
+                    },
+                    prefix=application.anchor,
+                    currency=programme.currency,
+                )
+            )
+        # a refusal the row shows above its buttons: of an action, or of an award form the
+        # row no longer offers (the application was decided meanwhile)
+        application.refused = mine if mine is not application.award_form else None
+    is_manager = programme_policy.can(user, "manage", programme)
     awards = list(queries.awards_of(programme, user))
     for award in awards:
         award.remaining = award.amount - award.disbursed_amount
-    is_manager = programme_policy.can(user, "manage", programme)
+        award.anchor = f"award-{award.pk}"
+        if is_manager:
+            award.pay_form = (
+                refused_form
+                if row == award.anchor
+                else DisbursementForm(prefix=award.anchor, currency=programme.currency)
+            )
     open_calls = [c for c in calls if c.closes_on >= today]
     projects = eligible_projects(user, programme, open_calls) if open_calls else []
     apply_form = forms.get("apply_form") or (
@@ -294,8 +324,6 @@ def _detail(request, programme: Programme, *, status: int = 200, **forms):
             "apply_form": apply_form,
             "is_csco": bool(scopes_of(user).city_ids),
             "call_form": forms.get("call_form") or (CallForm() if is_manager else None),
-            "error": forms.get("error"),
-            "error_application": forms.get("error_application"),
         },
         status=status,
     )
@@ -347,15 +375,50 @@ def _application(request, programme: Programme, pk: int):
     return application
 
 
-def _refused(request, programme, exc, application):
-    message = exc.message
-    if isinstance(exc, StaleEdit):
-        message = _("Someone changed this application meanwhile: nothing was saved. %(m)s") % {
-            "m": exc.message
-        }
-    return _detail(
-        request, programme, status=exc.status, error=message, error_application=application.pk
+def _send_application_form(
+    request, programme: Programme, application, make_form, save, done, *, then: str
+):
+    """Send the form of an application's row — an action, an award — made by
+    ``make_form(data)``, to ``save(cleaned_data)`` (``send_form``): saved, the message
+    ``done`` and back to the programme's section ``then``. Refused: the programme's
+    page again, in the status ``send_form`` gives, with that form in the application's row
+    saying why. After a stale edit (409) the form carries the version saved now, as
+    ``edit_again`` does, so that sending it again is a deliberate choice."""
+    form = make_form(request.POST)
+    sent = send_form(
+        request,
+        form,
+        save,
+        saved_message=done,
+        next_url=f"{programme.get_absolute_url()}#{then}",
+        stale_edits=True,
     )
+    if sent.response:
+        return sent.response
+    if sent.stale:
+        current = _application(request, programme, application.pk)
+        data = request.POST.copy()
+        data[form.add_prefix("version")] = str(current.version)
+        stale = StaleEdit(current, form.cleaned_data["version"])
+        form = make_form(data)
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Someone changed this application meanwhile: nothing was saved. %(m)s")
+            % {"m": stale.message},
+        )
+    return _detail(
+        request, programme, status=sent.status, refused=(f"application-{application.pk}", form)
+    )
+
+
+def _incomplete(form: TransitionForm) -> TransitionForm:
+    """An action's form without its version (a page changed by hand): said as such, not as
+    the hidden field's error."""
+    if not form.is_valid():
+        form.errors.clear()
+        form.add_error(None, _("The form was incomplete."))
+    return form
 
 
 @_programme_post
@@ -363,45 +426,38 @@ def application_action(request, programme: Programme, pk: int, action: str):
     if action not in ACTIONS or action == "award":
         raise Http404
     application = _application(request, programme, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, programme, status=422, error=_("The form was incomplete."))
-    try:
-        application_transition(
-            actor=request.user,
-            application=application,
-            action=action,
-            version=form.cleaned_data["version"],
-        )
-    except (InvalidInput, StaleEdit) as exc:
-        return _refused(request, programme, exc, application)
     done = {
         "submit": _("The application is submitted to the programme."),
         "shortlist": _("The application is shortlisted."),
         "decline": _("The application is declined."),
     }
-    messages.success(request, done[action])
-    return HttpResponseRedirect(programme.get_absolute_url() + "#applications")
+    return _send_application_form(
+        request,
+        programme,
+        application,
+        lambda data: _incomplete(TransitionForm(data)),
+        lambda data: application_transition(
+            actor=request.user, application=application, action=action, version=data["version"]
+        ),
+        done[action],
+        then="applications",
+    )
 
 
 @_programme_post
 def application_award_view(request, programme: Programme, pk: int):
     application = _application(request, programme, pk)
-    form = AwardForm(request.POST)
-    if not form.is_valid():
-        return _detail(
-            request,
-            programme,
-            status=422,
-            error=_("Give the amount awarded."),
-            error_application=application.pk,
-        )
-    try:
-        application_award(actor=request.user, application=application, **form.cleaned_data)
-    except (InvalidInput, StaleEdit) as exc:
-        return _refused(request, programme, exc, application)
-    messages.success(request, _("The award is recorded; the balance is updated."))
-    return HttpResponseRedirect(programme.get_absolute_url() + "#awards")
+    return _send_application_form(
+        request,
+        programme,
+        application,
+        lambda data: AwardForm(
+            data, prefix=f"application-{application.pk}", currency=programme.currency
+        ),
+        lambda data: application_award(actor=request.user, application=application, **data),
+        _("The award is recorded; the balance is updated."),
+        then="awards",
+    )
 
 
 @_programme_post
@@ -410,15 +466,19 @@ def award_disburse(request, programme: Programme, pk: int):
         queries.awards_for(request.user).filter(pk=pk, programme=programme).first(),
         _("Award not found."),
     )
-    form = DisbursementForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, programme, status=422, error=_("Give the amount paid."))
-    try:
-        disbursement_create(actor=request.user, award=award, **form.cleaned_data)
-    except InvalidInput as exc:
-        return _detail(request, programme, status=exc.status, error=exc.message)
-    messages.success(request, _("The payment is recorded."))
-    return HttpResponseRedirect(programme.get_absolute_url() + "#awards")
+    if not programme_policy.can(request.user, "manage", programme):
+        # before the form is read: its errors would show on a page without the form
+        raise PermissionDenied(_("Only the programme's managers record disbursements."))
+    anchor = f"award-{award.pk}"
+    form = DisbursementForm(request.POST, prefix=anchor, currency=programme.currency)
+    sent = send_form(
+        request,
+        form,
+        lambda data: disbursement_create(actor=request.user, award=award, **data),
+        saved_message=_("The payment is recorded."),
+        next_url=programme.get_absolute_url() + "#awards",
+    )
+    return sent.response or _detail(request, programme, status=sent.status, refused=(anchor, form))
 
 
 def _call_saved_message(form: CallForm) -> str:
