@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import FilterForm, VersionedForm, line_field, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
+from ascn.partners.countries import country_choices, country_codes
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
@@ -60,6 +64,26 @@ class OrganisationFilterForm(FilterForm):
         }
 
 
+def _headquarters_choices() -> list[tuple[str, str]]:
+    # the profile says "Not published" for an organisation that gives no head office
+    return [("", gettext("Not published")), *country_choices()]
+
+
+class CountryField(forms.ChoiceField):
+    """A country of the world chosen by its name in the reader's language; the value is its
+    ISO 3166-1 alpha-2 code, in upper case whatever case was sent. Optional."""
+
+    default_error_messages = {
+        "invalid_choice": _("Choose the country from the list: %(value)s is not one."),
+    }
+
+    def __init__(self, label: Any, **kwargs: Any) -> None:
+        super().__init__(label=label, choices=_headquarters_choices, required=False, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return super().to_python(value).strip().upper()
+
+
 class OrganisationForm(VersionedForm):
     """An organisation's profile: every field of the form but the version is a field of the
     organisation (``record_fields``, set below from the form's fields)."""
@@ -72,11 +96,7 @@ class OrganisationForm(VersionedForm):
         help_text=_("Acronyms and other names people search for, comma-separated (e.g. ADB)."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
-    headquarters_country = line_field(
-        _("Headquarters country"),
-        max_length=2,
-        help_text=_("ISO 3166-1 alpha-2 code, any country (e.g. JP)."),
-    )
+    headquarters_country = CountryField(_("Headquarters country"))
     countries = ticks_field(
         _("ASEAN countries of operation"),
         help_text=_("None ticked: no restriction (matched with projects in every country)."),
@@ -105,6 +125,19 @@ class OrganisationForm(VersionedForm):
         self.fields["countries"].choices = _member_states()
         self.fields["focus_areas"].choices = _focus_areas()
         self.fields["stages"].choices = codelists.choices(codelists.PROJECT_STATUS)
+        saved = self.initial.get("headquarters_country") or ""
+        if saved and saved not in country_codes():
+            # a code no country has (written around the services): shown as saved rather than
+            # silently emptied; saving asks for a country of the list
+            headquarters = self.fields["headquarters_country"]
+            headquarters.choices = [*_headquarters_choices(), (saved, saved)]
+
+    @classmethod
+    def initial_from(cls, record: Any) -> dict[str, Any]:
+        initial = super().initial_from(record)
+        # codes saved in lower case ("jp") are the menu's upper-case ones
+        initial["headquarters_country"] = (initial["headquarters_country"] or "").upper()
+        return initial
 
 
 # The profile's fields, in the form's order (the version belongs to the form, not the profile).
