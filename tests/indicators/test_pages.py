@@ -207,6 +207,8 @@ def test_compare_cities_side_by_side_with_the_year_of_each_value(client, catalog
     # the table shows each value with its year; a city that did not report says so
     assert "20 (2023)" in text and "30 (2021)" in text and "40 (2023)" in text
     assert "not reported" in text
+    # the folded chooser says which cities are compared, and that it changes them
+    assert "Change the cities: Phuket, Bangkok, Hanoi" in text
     # the chart ranks the cities best first (lower is better for PM2.5), each with its year
     spec = json.loads(
         response.content.decode()

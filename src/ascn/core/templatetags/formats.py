@@ -2,7 +2,8 @@
 
 ``{{ amount|money:currency }}`` (``money_whole`` rounds to units), ``{{ n|number }}``,
 ``{{ share|percent }}``, ``{{ at|moment }}`` (``moment:"seconds"``), ``{{ user|person }}``
-(a name, else the e-mail; "former member" for an account that is gone). A day is Django's own
+(a name, else the e-mail; "former member" for an account that is gone), ``{{ items|listed }}``
+(within a sentence: "Phuket, Hanoi"). A day is Django's own
 ``{{ date|date }}`` (``DATE_FORMAT``: "4 Dec 2026")."""
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ from django.utils.translation import gettext as _
 from ascn.core import formats
 
 register = template.Library()
+
+
+@register.filter
+def listed(items: Any) -> str:
+    """Items within a sentence, in the page's language (``core.formats.listed``)."""
+    return formats.listed(items)
 
 
 @register.filter
