@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
 from ascn.accounts.models import Notification, Role, User
-from ascn.accounts.notifications import notify, unread_count
+from ascn.accounts.notifications import language_of, notify, unread_count
 from ascn.accounts.services import invitation_create, language_choose
 from ascn.core import formats
 from ascn.deals.models import EngagementStage
@@ -29,6 +29,7 @@ from tests import factories
 pytest_plugins = ["tests.roles", "tests.pipeline_fixtures"]
 
 ENGLISH_CSCO = "second-csco@phuket.example"
+PASSWORD_FOR_LANGUAGE = "monsoon-river-lanterns-2026"
 
 
 def in_(language: str, msgid: str, **params) -> str:
@@ -339,3 +340,33 @@ def test_a_password_reset_asked_for_on_a_thai_page_is_e_mailed_in_thai(roles, ma
     assert translated("If it was not you, ignore this e-mail: your password stays as it is.") in (
         message.body
     )
+
+
+# --- the language of the pages someone signs in on --------------------------------------------
+
+
+def test_signing_in_on_a_page_in_a_language_saves_it_when_none_was_chosen(roles, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # given an officer who has never chosen a language, and one who chose Thai
+    fresh = factories.user("fresh@hanoi.example", password=PASSWORD_FOR_LANGUAGE)
+    thai = factories.user("thai@hanoi.example", password=PASSWORD_FOR_LANGUAGE)
+    language_choose(actor=thai, language="th")
+    # when each signs in on the Vietnamese site
+    for user in (fresh, thai):
+        response = Client().post(
+            "/vi/accounts/sign-in/",
+            {"username": user.email, "password": PASSWORD_FOR_LANGUAGE},
+        )
+        assert response.status_code == 302, response.content
+    # then the first reads notices in Vietnamese from now on; the second keeps Thai
+    fresh.refresh_from_db()
+    thai.refresh_from_db()
+    assert (fresh.language, thai.language) == ("vi", "th")
+    assert (language_of(fresh), language_of(thai)) == ("vi", "th")
+    # and someone who signs in on the English site keeps no language (English, the default)
+    english = factories.user("english@hanoi.example", password=PASSWORD_FOR_LANGUAGE)
+    Client().post(
+        "/accounts/sign-in/", {"username": english.email, "password": PASSWORD_FOR_LANGUAGE}
+    )
+    english.refresh_from_db()
+    assert english.language == ""

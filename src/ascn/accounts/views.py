@@ -55,6 +55,7 @@ from ascn.accounts.queries import holds_role
 from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
 from ascn.core.errors import InvalidInput, NotFound
 from ascn.core.forms import form_error
+from ascn.core.languages import codes as language_codes
 from ascn.core.languages import language_of_path
 from ascn.core.permissions import scopes_of
 from ascn.core.views import safe_next
@@ -116,6 +117,15 @@ class SignInView(auth_views.LoginView):
         user = form.get_user()
         forget_own_failures(self.request, user.email)
         response = super().form_valid(form)
+        # Someone who signs in on a page in a language and has never chosen one reads the
+        # site in it: their notices and e-mails are written in it from now on.
+        language = translation.get_language()
+        if (
+            not user.language
+            and language in language_codes()
+            and language != settings.LANGUAGE_CODE
+        ):
+            services.language_choose(actor=user, language=language)
         if not needs_second_factor(user, verified=request_verified(self.request)):
             signed_in_message(self.request, user)
         return response
