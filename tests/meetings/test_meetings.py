@@ -13,7 +13,7 @@ from ascn.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from ascn.meetings.management.commands.load_meetings import load_meetings
 from ascn.meetings.models import CalendarFeed, Decision, Meeting, Registration
 from ascn.meetings.services import (
-    agenda_item_save,
+    agenda_item_add,
     calendar_feed_regenerate,
     calendar_feed_revoke,
     check_in,
@@ -333,10 +333,8 @@ def test_agenda_and_minutes_are_the_secretariats_and_minutes_are_sanitised(roles
     # given an agenda and minutes with a script and a javascript: link in them
     meeting = upcoming_meeting()
     secretariat = roles.user("secretariat")
-    agenda_item_save(
-        actor=secretariat, meeting=meeting, position=1, title="Opening", time=dt.time(9)
-    )
-    agenda_item_save(actor=secretariat, meeting=meeting, position=2, title="Action plans")
+    agenda_item_add(actor=secretariat, meeting=meeting, title="Opening", time=dt.time(9))
+    agenda_item_add(actor=secretariat, meeting=meeting, title="Action plans")
     mark = AuditMark()
     minutes_save(
         actor=secretariat,
@@ -345,7 +343,7 @@ def test_agenda_and_minutes_are_the_secretariats_and_minutes_are_sanitised(roles
         minutes="## Adopted\n\n<script>alert(1)</script> [bad](javascript:alert(1)) **done**",
     )
     with pytest.raises(PermissionDenied):
-        agenda_item_save(actor=roles.user("cso_phuket"), meeting=meeting, position=3, title="x")
+        agenda_item_add(actor=roles.user("cso_phuket"), meeting=meeting, title="x")
     # when the page is shown
     response = client.get(meeting.get_absolute_url())
     # then the Markdown is rendered, and nothing executable reaches the page
@@ -456,7 +454,7 @@ def test_the_list_filters_by_kind_and_year(seeded, client):
 
 def test_the_detail_has_agenda_decisions_counts_and_ones_own_registration(roles, seeded):
     meeting = upcoming_meeting(capacity=1)
-    agenda_item_save(actor=None, meeting=meeting, position=1, title="Opening")
+    agenda_item_add(actor=None, meeting=meeting, title="Opening")
     registration_register(actor=roles.user("cso_hanoi"), meeting=meeting)
     registration_register(actor=roles.user("cso_phuket"), meeting=meeting)
 

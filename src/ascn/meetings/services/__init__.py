@@ -52,9 +52,6 @@ from ascn.meetings.services.agenda import (
     agenda_item_move as agenda_item_move,
 )
 from ascn.meetings.services.agenda import (
-    agenda_item_save as agenda_item_save,
-)
-from ascn.meetings.services.agenda import (
     agenda_item_update as agenda_item_update,
 )
 from ascn.meetings.services.announce import meeting_announce as meeting_announce

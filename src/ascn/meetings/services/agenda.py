@@ -1,5 +1,5 @@
-"""Writes to a meeting's agenda (Secretariat): add, edit, move, remove; ``agenda_item_save``
-places an item at a given position. Each checks permission, validates, writes and audits.
+"""Writes to a meeting's agenda (Secretariat): add, edit, move, remove. Each checks
+permission, validates, writes and audits.
 
 Where an item goes (``docs/community.md``): a new one is placed by its day and time, just
 before the first item that comes later (so after those at the same moment); one that cannot
@@ -153,40 +153,6 @@ def _number(order: list[AgendaItem], positions: list[int]) -> None:
     for item, position in changing:
         AgendaItem.objects.filter(pk=item.pk).update(position=position)
         item.position = position
-
-
-@transaction.atomic
-def agenda_item_save(
-    *,
-    actor: Actor,
-    meeting: Meeting,
-    position: int,
-    title: str,
-    time: dt.time | None = None,
-    description: str = "",
-    day: dt.date | None = None,
-) -> AgendaItem:
-    """Create or replace the agenda item at ``position``."""
-    require_meeting_runner(actor)
-    if position < 1:
-        raise InvalidInput(_("Positions start at 1."), field="position")
-    item = AgendaItem.objects.select_for_update().filter(meeting=meeting, position=position).first()
-    creating = item is None
-    before = {} if item is None else _agenda_snapshot(item)
-    item = item or AgendaItem(meeting=meeting, position=position)
-    for field, value in _agenda_values(meeting, title, time, description, day).items():
-        setattr(item, field, value)
-    validate(item)
-    if not creating:
-        item.version += 1
-    item.save()
-    audit_and_announce(
-        actor,
-        f"meetings.agendaitem.{'created' if creating else 'updated'}",
-        item,
-        audit.diff(before, _agenda_snapshot(item)),
-    )
-    return item
 
 
 def _agenda_values(
