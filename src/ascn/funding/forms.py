@@ -159,7 +159,7 @@ class ProgrammeForm(forms.Form):
             (o.slug, o.name) for o in organisations
         ]
         self.fields["eligible_countries"].choices = [
-            (s.code, s.name) for s in MemberState.objects.all()
+            (s.code, s.label) for s in MemberState.objects.all()
         ]
         self.fields["eligible_focus_areas"].choices = [
             (a.code, a.label) for a in FocusArea.objects.all()

@@ -79,7 +79,7 @@ class DirectoryFilterForm(FilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All member states"))] + [
-            (state.code, state.name) for state in MemberState.objects.all()
+            (state.code, state.label) for state in MemberState.objects.all()
         ]
 
 
@@ -201,5 +201,5 @@ class CityNewForm(CityForm):
         super().__init__(*args, **kwargs)
         del self.fields["version"]
         self.fields["member_state"].choices = [("", _("Choose a member state"))] + [
-            (state.code, state.name) for state in MemberState.objects.all()
+            (state.code, state.label) for state in MemberState.objects.all()
         ]

@@ -42,7 +42,7 @@ class ReportFilterForm(FilterForm):
         ]
         self.states = {state.code: state for state in MemberState.objects.order_by("name")}
         self.fields["country"].choices = [("", _("All member states"))] + [
-            (code, state.name) for code, state in self.states.items()
+            (code, state.label) for code, state in self.states.items()
         ]
 
     def member_state(self):

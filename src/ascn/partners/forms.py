@@ -18,11 +18,11 @@ from ascn.plans.models import FinancingInstrument
 
 
 def _member_states():
-    return [(s.code, s.name) for s in MemberState.objects.order_by("name")]
+    return [(s.code, s.label) for s in MemberState.objects.order_by("name")]
 
 
 def _focus_areas():
-    return [(a.code, a.name) for a in FocusArea.objects.all()]
+    return [(a.code, a.label) for a in FocusArea.objects.all()]
 
 
 class OrganisationFilterForm(FilterForm):

@@ -48,7 +48,7 @@ def _where(meeting: Meeting) -> str:
     if meeting.host_city is not None:
         parts.append(meeting.host_city.name)
     if meeting.host_member_state is not None:
-        parts.append(meeting.host_member_state.name)
+        parts.append(meeting.host_member_state.label)
     return formats.listed(part for part in parts if part)
 
 
