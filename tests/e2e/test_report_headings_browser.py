@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-# The browser tests' fixtures (``tests/e2e/conftest.py``): one Chromium, and the network seed
-# committed for the live server.
-from tests.e2e.conftest import _open_page, browser, live_network  # noqa: F401
+from tests.e2e.conftest import _open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -43,14 +41,14 @@ SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElemen
 
 
 @pytest.fixture
-def phone_page(browser):  # noqa: F811
+def phone_page(browser):
     yield from _open_page(browser, viewport=PHONE)
 
 
 def test_the_reports_headings_break_only_between_words_on_a_phone_in_thai(
     phone_page,
     live_server,
-    live_network,  # noqa: F811
+    live_network,
 ):
     page = phone_page
     page.goto(f"{live_server.url}/th/reports/me/")
