@@ -24,7 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ascn.core import sources, translations
+from ascn.core import formats, sources, translations
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import FilterForm, form_error
 from ascn.core.queries import CappedRows
@@ -198,22 +198,31 @@ def conflict_rows(
     form: forms.Form, yours: dict[str, Any], saved: dict[str, Any]
 ) -> list[dict[str, str]]:
     """For a stale edit: the form's fields where what is saved now (``saved``) differs from
-    what this person sent (``yours``), both given as the form shows them. Lists compare as
-    sets; an empty value is "—"."""
+    what this person sent (``yours``), both given as the form shows them: a choice by its
+    label in the page's language ("Viet Nam", not "VN"). Lists compare as sets; an empty
+    value is "—"."""
     rows = []
     for name, mine in yours.items():
         theirs = saved.get(name)
         if isinstance(mine, list) or isinstance(theirs, list):
             mine, theirs = sorted(map(_item, mine or [])), sorted(map(_item, theirs or []))
         if (mine or None) != (theirs or None):
+            field = form.fields[name]
+            labels = _choice_labels(field)
             rows.append(
                 {
-                    "label": str(form.fields[name].label),
-                    "saved": _shown(theirs),
-                    "yours": _shown(mine),
+                    "label": str(field.label),
+                    "saved": _shown(theirs, labels),
+                    "yours": _shown(mine, labels),
                 }
             )
     return rows
+
+
+def _choice_labels(field: forms.Field) -> dict[str, str]:
+    """A choice field's values and their labels, as text; {} for a field without choices."""
+    choices = getattr(field, "choices", None) or []
+    return {str(value): str(label) for value, label in choices if value not in (None, "")}
 
 
 def edit_again(
@@ -332,10 +341,10 @@ def _item(value: Any) -> str:
     return sources.cited(value) if isinstance(value, dict) else str(value)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, labels: dict[str, str]) -> str:
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "—"
-    return "—" if value in (None, "") else str(value)
+        return formats.listed(labels.get(str(item), str(item)) for item in value) or "—"
+    return "—" if value in (None, "") else labels.get(str(value), str(value))
 
 
 def render_results(
