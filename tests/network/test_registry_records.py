@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from ascn.core.models import AuditEntry
 from ascn.network.models import City, MemberState
@@ -99,6 +100,14 @@ def test_the_secretariat_edits_a_member_state_and_the_change_is_audited(roles):
     assert state.version == 2 or state.version > 1
     entry = AuditEntry.objects.filter(action="network.memberstate.updated").latest("pk")
     assert "note" in entry.changes
+
+
+def test_a_member_states_record_is_named_in_the_pages_language(roles, text):
+    with translation.override("th"):
+        thailand = translation.gettext("Thailand")
+    assert thailand != "Thailand"
+    page = text(roles.session(SECRETARIAT).get("/th/member-states/th/edit/"))
+    assert thailand in page and "Thailand" not in page
 
 
 def test_a_stale_member_state_edit_is_a_409_showing_what_differs(roles, text):

@@ -146,7 +146,7 @@ def _edit_page(request, record, form_class, save):
         save,
         template="network/registry_form.html",
         context={
-            "title": _("Edit the record of %(name)s") % {"name": record.name},
+            "title": _("Edit the record of %(name)s") % {"name": record},
             "back": record.get_absolute_url(),
         },
         saved_message=_("The registry is updated."),
