@@ -30,7 +30,10 @@ def form_error(
 
 def date_field(label: str, **kwargs: Any) -> forms.DateField:
     """A date with the browser's date picker."""
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    # The value as the date picker reads it (ISO 8601), whatever the page's language: a Thai or
+    # Indonesian page wrote "07/12/2026", which the picker showed empty and a save then erased.
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return forms.DateField(label=label, widget=widget, **kwargs)
 
 
 class VisibleCharField(forms.CharField):

@@ -144,7 +144,9 @@ class AgendaItemForm(forms.Form):
         label=_("Day"), required=False, coerce=dt.date.fromisoformat, empty_value=None
     )
     time = forms.TimeField(
-        label=_("Time (local)"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Time (local)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     description = text_field(_("Description"), rows=2)
 

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.audit.words import object_type_choices
+from ascn.core.forms import date_field
 from ascn.core.models import AuditEntry
 from ascn.core.queries import filter_given
 
@@ -22,12 +23,8 @@ class AuditFilterForm(forms.Form):
     )
     object_type = forms.ChoiceField(label=_("Kind of record"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = date_field(_("From"), required=False)
+    until = date_field(_("Until"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
