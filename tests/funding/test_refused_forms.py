@@ -377,3 +377,18 @@ def test_an_action_the_workflow_refuses_is_said_in_the_row(world):
     assert refusals(page) == [anchor]
     assert "The form was incomplete." in page.get_element_by_id(anchor).text_content()
     assert money_state() == before
+
+
+def test_the_address_a_refused_form_leaves_leads_back_to_the_programme(world):
+    # given the page of a refused payment, which stands at the form's address
+    patong, _kata = two_awards(world)
+    adb = world["roles"].session("partner_adb")
+    action = f"/programmes/{AASCTF}/awards/{patong.pk}/disburse/"
+    assert adb.post(action, {f"award-{patong.pk}-amount": "0"}).status_code == 422
+    # when that address is asked for again (a reload, the language menu, in Thai)
+    for path in (action, f"/th{action}"):
+        response = adb.get(path)
+        # then it leads to the programme's page, in the same language, and changes nothing
+        assert response.status_code == 302, path
+        assert response["Location"] == path.split("awards/")[0]
+    assert not Disbursement.objects.filter(award=patong).exists()

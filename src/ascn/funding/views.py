@@ -13,12 +13,12 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.permissions import scopes_of
@@ -67,13 +67,16 @@ def _programme_or_404(request, slug: str) -> Programme:
 
 
 def _programme_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A form sent from a programme's page: POST only, by someone signed in (a visitor goes to
+    """A form sent from a programme's page: POST, by someone signed in (a visitor goes to
     sign in first), about a programme the user may see — which the view gets instead of its
-    slug."""
+    slug. A refused form's page stands at the form's address: asked for again (a reload, the
+    language menu), that address leads back to the programme's page."""
 
-    @require_POST
+    @require_http_methods(["GET", "POST"])
     @wraps(view)
     def sent_from_programme(request, slug: str, **kwargs) -> HttpResponse:
+        if request.method == "GET":
+            return redirect(_programme_or_404(request, slug).get_absolute_url())
         if response := sign_in_first(request):
             return response
         return view(request, _programme_or_404(request, slug), **kwargs)
