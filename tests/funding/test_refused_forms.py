@@ -392,3 +392,19 @@ def test_the_address_a_refused_form_leaves_leads_back_to_the_programme(world):
         assert response.status_code == 302, path
         assert response["Location"] == path.split("awards/")[0]
     assert not Disbursement.objects.filter(award=patong).exists()
+
+
+def test_a_project_is_linked_only_where_the_reader_may_open_it(world):
+    # given a shortlisted application of a draft Phuket project (a draft is its city's)
+    application = shortlisted(world, "Karon drainage pilot")
+    href = application.project.get_absolute_url()
+    # when the programme's manager reads the programme's page
+    manager = html.fromstring(world["roles"].session("partner_adb").get(URL).content)
+    row = manager.get_element_by_id(f"application-{application.pk}")
+    # then the project is named, not linked to a page they cannot open (a 404)
+    assert "Karon drainage pilot" in row.text_content()
+    assert not row.xpath(f'.//a[@href="{href}"]')
+    assert world["roles"].session("partner_adb").get(href).status_code == 404
+    # while the city's officer, who may open it, has the link
+    city = html.fromstring(world["roles"].session("cso_phuket").get(URL).content)
+    assert city.get_element_by_id(f"application-{application.pk}").xpath(f'.//a[@href="{href}"]')

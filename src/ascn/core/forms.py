@@ -28,7 +28,7 @@ def form_error(
         form.add_error(field if field in form.fields else None, problem.message)
 
 
-def date_field(label: str, **kwargs: Any) -> forms.DateField:
+def date_field(label: Any, **kwargs: Any) -> forms.DateField:
     """A date with the browser's date picker."""
     # The value as the date picker reads it (ISO 8601), whatever the page's language: a Thai or
     # Indonesian page wrote "07/12/2026", which the picker showed empty and a save then erased.

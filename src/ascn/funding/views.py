@@ -296,7 +296,20 @@ def _detail(request, programme: Programme, *, status: int = 200, refused=None, *
         application.refused = mine if mine is not application.award_form else None
     is_manager = programme_policy.can(user, "manage", programme)
     awards = list(queries.awards_of(programme, user))
+    # a project is linked where the reader may open it: a programme's managers see the
+    # applications to it, not the pages of draft projects
+    applied = {a.project_id for a in applications} | {a.application.project_id for a in awards}
+    shown = set(
+        project_policy.visible(user, Project.objects.filter(pk__in=applied)).values_list(
+            "pk", flat=True
+        )
+        if applied
+        else ()
+    )
+    for application in applications:
+        application.project_shown = application.project_id in shown
     for award in awards:
+        award.project_shown = award.application.project_id in shown
         award.remaining = award.amount - award.disbursed_amount
         award.anchor = f"award-{award.pk}"
         if is_manager:
