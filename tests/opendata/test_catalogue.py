@@ -76,6 +76,17 @@ def test_catalogue_page_lists_every_dataset_with_licence_formats_and_api(client,
     assert 'href="/data/catalog.jsonld"' in html and 'href="/data/catalog.ttl"' in html
 
 
+@pytest.mark.parametrize("language", ["en", "th", "vi"])
+def test_each_dataset_links_its_page_on_the_site_in_the_pages_language(client, projects, language):
+    prefix = "" if language == "en" else f"/{language}"
+    html = client.get(f"{prefix}/data/").content.decode()
+    pages = {item.page for item in catalogue.datasets() if item.page}
+    assert len(pages) > 5
+    for page in pages:
+        assert f'href="{prefix}{page}"' in html, (language, page)
+        assert client.get(f"{prefix}{page}").status_code == 200, page
+
+
 def test_dcat_catalog_is_json_ld_with_the_required_keys(client, projects):
     response = client.get("/data/catalog.jsonld")
     assert response.status_code == 200

@@ -14,11 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max, Min, Model, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core import languages
 from ascn.meetings.models import Meeting
 from ascn.network.models import Appointment, City, MemberState
 from ascn.opendata import tables
@@ -156,7 +159,11 @@ class Dataset:
 
     @property
     def page_url(self) -> str:
-        return self.page if self.page and _exists(self.page) else ""
+        """The dataset's page on the site, in the language of the page reading it; "" when
+        the site has none."""
+        if not self.page or not _exists(self.page):
+            return ""
+        return languages.in_language(self.page, translation.get_language() or "")
 
     def distributions(self) -> list[Distribution]:
         items = [
@@ -190,10 +197,13 @@ class Dataset:
 
 
 def _exists(path: str) -> bool:
-    try:
-        resolve(path.split("?", 1)[0])
-    except Resolver404:
-        return False
+    """Whether ``path`` (unprefixed: the English page's) is an address of the site, whatever
+    the language of the page asking (a prefix resolves only in its own language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            resolve(path.split("?", 1)[0])
+        except Resolver404:
+            return False
     return True
 
 
