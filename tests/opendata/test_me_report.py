@@ -32,6 +32,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client, override_settings
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from ascn.accounts.services import membership_grant
@@ -271,7 +272,9 @@ def test_progress_latest_per_project_and_over_time(client, data):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_chart_not_yet_drawn_is_asked_for_again_with_the_reports_filters(client, data):
+def test_a_chart_not_yet_drawn_is_asked_for_again_with_the_reports_filters(
+    client, data, empty_cache
+):
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         # when the report of Thailand is read before the task worker has drawn its chart
         page = client.get(URL, {"member_state": "TH"}).content.decode()
@@ -286,6 +289,22 @@ def test_a_chart_not_yet_drawn_is_asked_for_again_with_the_reports_filters(clien
         again = client.get(URL, {"member_state": "TH", "redraw": "1"}, headers={"HX-Request": "1"})
         drawn = again.content.decode()
         assert '<figure class="report-chart" id="report-chart-drawing"><svg' in drawn
+
+
+def test_the_report_names_member_states_in_its_language_and_sets_only_numbers_right(client, data):
+    with translation.override("th"):
+        thailand, viet_nam = translation.gettext("Thailand"), translation.gettext("Viet Nam")
+    assert thailand != "Thailand"
+    response = client.get(f"/th{URL}")
+    # the member states' and the cities' tables name the states in Thai
+    states = [row[0] for row in table(response, "member-states")]
+    assert thailand in states and viet_nam in states and "Thailand" not in states
+    assert thailand in [row[0] for row in table(response, "cities")]
+    # a heading is set right only over numbers (the cities' table: state, city, then counts)
+    html = response.content.decode()
+    section = html[html.index('id="t-cities"') :]
+    headings = re.findall(r"<th scope=\"col\"([^>]*)>", section[: section.index("</thead>")])
+    assert headings[:3] == ["", "", ' class="num"'], headings
 
 
 def test_the_year_filter_keeps_projects_running_that_year(client, data):

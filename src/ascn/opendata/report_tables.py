@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ascn.core import display
 from ascn.indicators.models import ProjectIndicator
 from ascn.indicators.queries import values_for
+from ascn.network.models import MemberState
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument, ProgressUpdate
 
@@ -42,6 +43,14 @@ class ReportTable:
 
     def html(self, rows: list[list[Any]]) -> str:
         return display.rows_html(rows, self.kinds, CELL_CLASS, header_columns=self.header_columns)
+
+    @property
+    def headings(self) -> list[tuple[str, bool]]:
+        """Each column's heading, and whether it heads numbers (set right, as they are)."""
+        return [
+            (column, CELL_CLASS.get(kind) == "num")
+            for column, kind in zip(self.columns, self.kinds, strict=True)
+        ]
 
     @property
     def total_html(self) -> str:
@@ -224,7 +233,7 @@ def state_table(states, sums: ProjectSums, member_state) -> ReportTable:
             continue
         state_sums = by_state.get(state.code, _Money())
         table.rows.append(
-            [state.name, len(cities[state.code]), state_sums.projects, *state_sums.cells()]
+            [state.label, len(cities[state.code]), state_sums.projects, *state_sums.cells()]
         )
     table.total = [
         _("All member states") if member_state is None else _("Total"),
@@ -246,7 +255,7 @@ def city_table(sums: ProjectSums) -> ReportTable:
     by_city: dict[tuple[str, str], _Money] = defaultdict(_Money)
     everything = _Money()
     for (_state, state_name, city), city_sums in sums.per_city.items():
-        by_city[(state_name, city)].merge(city_sums)
+        by_city[(MemberState(name=state_name).label, city)].merge(city_sums)
         everything.merge(city_sums)
     for (state_name, city), city_sums in sorted(by_city.items()):
         table.rows.append([state_name, city, city_sums.projects, *city_sums.cells()])

@@ -36,7 +36,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ascn.accounts.models import User
-from ascn.core import prepared
+from ascn.core import formats, prepared
 from ascn.indicators.queries import values_for
 from ascn.network.models import FocusArea, MemberState
 from ascn.opendata.report_tables import (
@@ -96,9 +96,9 @@ class MeReport:
     def filters_text(self) -> str:
         parts = [
             _("year %(year)s") % {"year": self.year} if self.year else _("all years"),
-            self.member_state.name if self.member_state else _("all member states"),
+            self.member_state.label if self.member_state else _("all member states"),
         ]
-        return ", ".join(parts)
+        return formats.listed(parts)
 
 
 def _year_q(year: int) -> Q:
