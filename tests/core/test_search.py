@@ -499,3 +499,11 @@ def test_an_organisation_counts_for_its_headquarters_member_state_only(roles, ad
     entry = SearchEntry.objects.get(kind="organisation", object_id=str(adb.pk))
     assert entry.member_state == "PH"
     assert SearchEntry.objects.get(kind="organisation", ref="yokohama-zqpartner").member_state == ""
+
+
+def test_a_snippet_keeps_the_parts_of_an_entry_apart():
+    # an entry's text is its parts on lines of their own: a kind, then a description
+    body = "Development partner\nImplements flood defences along the river."
+    snippet = search.make_snippet(body, ["flood"])
+    # a page writes them apart, not run together ("Development partner Implements …")
+    assert snippet.startswith("Development partner · Implements \x02flood\x03 defences")

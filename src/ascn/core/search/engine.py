@@ -62,6 +62,7 @@ FACETS = ("type", "country", "focus_area", "status")
 
 
 SNIPPET_WORDS = 24
+LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 
 CANDIDATES = 500  # matches considered per search: beyond, "500+" (docs/search.md)
@@ -309,7 +310,9 @@ def make_snippet(body: str, terms: Sequence[str], words: int = SNIPPET_WORDS) ->
     start = max(0, first - words // 4)
     end = min(len(tokens), start + words)
     start = max(0, end - words)
-    text = mark_words(body[tokens[start].start() : tokens[end - 1].end()], terms)
+    text = body[tokens[start].start() : tokens[end - 1].end()]
+    # an entry's parts stand on lines of their own (``joined``): a page writes them apart
+    text = mark_words(LINE_BREAKS.sub(" · ", text), terms)
     return ("…" if start else "") + text + ("…" if end < len(tokens) else "")
 
 

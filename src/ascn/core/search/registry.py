@@ -50,7 +50,11 @@ def named(name: str, alt_names: str = "") -> str:
     """An entry's title with the record's other names after it, "Asian Development Bank
     (ADB)": a search for another name then ranks the record with the title matches, and the
     reader sees why it was found."""
-    return f"{name} ({alt_names})" if alt_names else name
+    if not alt_names:
+        return name
+    if name.endswith(")"):  # "… Tourism (Japan)": one pair of brackets, "(Japan; MLIT)"
+        return f"{name[:-1]}; {alt_names})"
+    return f"{name} ({alt_names})"
 
 
 def codes_text(codes: Iterable[str]) -> str:
