@@ -1,6 +1,6 @@
-"""Every country of ISO 3166-1 as a menu: named in the reader's language where pycountry's
-catalogues have it (English otherwise, as ``core.countries.country_name`` names them on the
-profile), sorted by that name. Built once per language and kept (``lru_cache``)."""
+"""Every country of ISO 3166-1 as a menu: named in the reader's language as the profile names
+it (``core.countries.country_name``, the Unicode CLDR's names; English where a language has
+none), sorted by that name. Built once per language and kept (``lru_cache``)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import functools
 import re
 import unicodedata
 
-import pycountry
 from django.conf import settings
 from django.utils import translation
 
-from ascn.core.countries import country_name
+from ascn.core.countries import country_codes, country_name
 
 # Thai and Lao write some vowels before the consonant they follow in speech; dictionaries
 # sort by that consonant (เวียดนาม under ว), so the pair is swapped for the sort.
@@ -44,19 +43,10 @@ def sort_key(name: str, language: str) -> tuple[list[tuple[str, int]], str]:
 
 @functools.lru_cache(maxsize=2 * len(settings.LANGUAGES))
 def _menu(language: str) -> tuple[tuple[str, str], ...]:
-    with translation.override(language):
-        named = [
-            (country.alpha_2, country_name(country.alpha_2)) for country in pycountry.countries
-        ]
+    named = [(code, country_name(code, language)) for code in country_codes()]
     return tuple(sorted(named, key=lambda choice: sort_key(choice[1], language)))
 
 
 def country_choices() -> tuple[tuple[str, str], ...]:
     """``(code, name)`` of every ISO 3166-1 country, named and sorted for the active language."""
     return _menu(translation.get_language() or settings.LANGUAGE_CODE)
-
-
-@functools.cache
-def country_codes() -> frozenset[str]:
-    """The codes the menu offers (ISO 3166-1 alpha-2, upper case)."""
-    return frozenset(country.alpha_2 for country in pycountry.countries)

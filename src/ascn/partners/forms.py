@@ -8,10 +8,11 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.countries import country_codes
 from ascn.core.forms import FilterForm, VersionedForm, line_field, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
-from ascn.partners.countries import country_choices, country_codes
+from ascn.partners.countries import country_choices
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
