@@ -14,11 +14,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ascn.accounts.models import Role
+from ascn.accounts.models import Role, User
 from ascn.funding.management.commands.load_partners import load_partners, load_programmes
 from ascn.funding.models import Programme
 from ascn.network.models import City
 from ascn.partners.models import Organisation
+from ascn.plans.models import Project
 from tests import factories
 from tests.e2e.axe import violations
 
@@ -97,3 +98,44 @@ def test_the_public_finds_a_programmes_balance_and_open_call_on_accessible_pages
     )
     screenshot(page, "trust-fund")
     assert violations(page) == []
+
+
+def test_on_a_phone_a_refused_payment_is_shown_where_the_browser_brings_you(
+    browser, url, fund_world
+):
+    # given an award of 200,000 AUD to Patong's project, and the ADB officer who runs the
+    # trust fund's payments, on a phone
+    fund = Programme.objects.get(slug="asean-australia-smart-cities-trust-fund")
+    project = Project.objects.get(title="Patong smart drainage")
+    award = factories.award(
+        User.objects.get(email=PARTNER),
+        programme=fund,
+        project=project,
+        amount="200000",
+        applicant=User.objects.get(email=CSCO),
+    ).award
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(url("/accounts/sign-in/"))
+        form = page.get_by_role("main")
+        form.get_by_label("E-mail address").fill(PARTNER)
+        form.get_by_label("Password").fill(PASSWORD)
+        form.get_by_role("button", name="Sign in").click()
+        page.goto(url(URL))
+        # when they record a payment larger than what the award holds
+        row = page.locator(f"#award-{award.pk}")
+        row.get_by_label("Amount paid").fill("250000")
+        row.get_by_role("button", name="Record").click()
+        # then the page comes back at that award, its form in the screen's width, as typed,
+        # with why next to the amount (the table is one card per award on a phone)
+        error = page.locator(f"#award-{award.pk}").get_by_text("of the award remain to be paid")
+        error = error.first
+        expect(error).to_be_visible()
+        amount = page.locator(f"#award-{award.pk}").get_by_label("Amount paid")
+        expect(amount).to_have_value("250000")
+        box = amount.bounding_box()
+        assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390, box
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
