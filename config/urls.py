@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ascn.accounts.views import choose_language
+from ascn.core.views import favicon
 from config.api import api
 
 # The API, the back office and the language menu's address have no language prefix; every
@@ -11,6 +12,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("language/", choose_language, name="set_language"),
+    # what a browser asks for beside a document that names no icon (the API's JSON, a PDF)
+    path("favicon.ico", favicon),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("ascn.accounts.urls")),

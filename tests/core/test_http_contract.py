@@ -369,3 +369,13 @@ def test_every_broken_rule_of_a_project_is_named_at_once(roles):
         ("body", "sectors"),
     }
     assert mark.entries() == []
+
+
+def test_the_icon_browsers_ask_for_beside_a_document_is_the_sites(client, settings):
+    # a browser reading the API's JSON or a PDF asks for /favicon.ico, in any language
+    for language in ("en", "th"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.get("/favicon.ico")
+        assert response.status_code == 301, language
+        assert response["Location"].endswith("favicon.svg"), response["Location"]
+        assert "/th/" not in response["Location"]

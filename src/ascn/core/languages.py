@@ -50,7 +50,7 @@ def font_files(language: str) -> list[str]:
 
 
 # Paths that are never pages in a language (and so never redirected or prefixed).
-NOT_PAGES = ("/api/", "/admin/", "/static/", "/media/", "/language/")
+NOT_PAGES = ("/api/", "/admin/", "/static/", "/media/", "/language/", "/favicon.ico")
 
 
 def codes() -> list[str]:

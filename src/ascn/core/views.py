@@ -14,9 +14,15 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import Resolver404, URLPattern, path, resolve, reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -493,3 +499,9 @@ def translations_path(prefix: str, kind: str) -> URLPattern:
     return path(
         f"{prefix}translations/", translations_page, {"kind": kind}, name=f"{kind}-translations"
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which a browser asks for beside a document that names no icon (the
+    API's JSON, a PDF): the site's icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
