@@ -18,7 +18,7 @@ from ascn.core.forms import (
 )
 from ascn.core.visibility import Visibility
 from ascn.funding.services import PROGRAMME_RECORD_FIELDS
-from ascn.network.models import FocusArea, MemberState
+from ascn.network.queries import focus_area_labels, member_state_labels
 from ascn.plans import codelists
 from ascn.plans.forms.common import AccessibleFormMixin
 from ascn.plans.models import FinancingInstrument, Project
@@ -158,12 +158,8 @@ class ProgrammeForm(forms.Form):
         self.fields["implementer"].choices = [("", _("The sponsor itself"))] + [
             (o.slug, o.name) for o in organisations
         ]
-        self.fields["eligible_countries"].choices = [
-            (s.code, s.label) for s in MemberState.objects.all()
-        ]
-        self.fields["eligible_focus_areas"].choices = [
-            (a.code, a.label) for a in FocusArea.objects.all()
-        ]
+        self.fields["eligible_countries"].choices = list(member_state_labels().items())
+        self.fields["eligible_focus_areas"].choices = list(focus_area_labels().items())
         self.fields["eligible_stages"].choices = _choices(
             codelists.codelist(codelists.PROJECT_STATUS).items()
         )

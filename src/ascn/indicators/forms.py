@@ -11,7 +11,7 @@ from ascn.core import formats
 from ascn.core.forms import FilterForm, line_field, text_field
 from ascn.core.visibility import Visibility
 from ascn.indicators.models import Framework, Indicator, QualityGrade
-from ascn.network.models import FocusArea
+from ascn.network.queries import focus_area_labels
 
 
 def indicator_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -38,8 +38,9 @@ class CatalogueFilterForm(FilterForm):
         self.fields["framework"].choices = [("", _("All frameworks"))] + [
             (code, name) for code, name in Framework.choices if code in used
         ]
-        self.fields["focus_area"].choices = [("", _("All focus areas"))] + [
-            (area.code, area.label) for area in FocusArea.objects.all()
+        self.fields["focus_area"].choices = [
+            ("", _("All focus areas")),
+            *focus_area_labels().items(),
         ]
 
 

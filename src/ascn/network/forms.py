@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import FilterForm, VersionedForm, date_field, line_field, text_field
 from ascn.network.models import Appointment, City, MemberState, SizeClass
-from ascn.network.queries import UNKNOWN_SIZE, cohorts
+from ascn.network.queries import UNKNOWN_SIZE, cohorts, member_state_labels
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -78,8 +78,9 @@ class DirectoryFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All member states"))] + [
-            (state.code, state.label) for state in MemberState.objects.all()
+        self.fields["country"].choices = [
+            ("", _("All member states")),
+            *member_state_labels().items(),
         ]
 
 
@@ -200,6 +201,7 @@ class CityNewForm(CityForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["version"]
-        self.fields["member_state"].choices = [("", _("Choose a member state"))] + [
-            (state.code, state.label) for state in MemberState.objects.all()
+        self.fields["member_state"].choices = [
+            ("", _("Choose a member state")),
+            *member_state_labels().items(),
         ]

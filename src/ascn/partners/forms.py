@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ascn.core.countries import country_codes
 from ascn.core.forms import FilterForm, VersionedForm, line_field, text_field, ticks_field
 from ascn.core.visibility import Visibility
-from ascn.network.models import FocusArea, MemberState
+from ascn.network.queries import focus_area_labels, member_state_labels
 from ascn.partners.countries import country_choices
 from ascn.partners.models import Organisation
 from ascn.plans import codelists
@@ -19,11 +19,11 @@ from ascn.plans.models import FinancingInstrument
 
 
 def _member_states():
-    return [(s.code, s.label) for s in MemberState.objects.order_by("name")]
+    return list(member_state_labels().items())
 
 
 def _focus_areas():
-    return [(a.code, a.label) for a in FocusArea.objects.all()]
+    return list(focus_area_labels().items())
 
 
 class OrganisationFilterForm(FilterForm):

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import FilterForm
 from ascn.network.forms import member_states_with_cities
-from ascn.network.models import City, FocusArea, MemberState
+from ascn.network.models import City, MemberState
+from ascn.network.queries import focus_area_labels
 from ascn.plans.forms.choices import city_filter_choices, status_choices
 from ascn.plans.forms.common import search_attrs
 from ascn.plans.models import PlanStatus, ReadinessLevel
@@ -55,8 +56,9 @@ class ProjectFilterForm(PlaceFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         search_attrs(self.fields["q"], _("Title, description or city"))
-        self.fields["focus_area"].choices = [("", _("All focus areas"))] + [
-            (area.code, area.label) for area in FocusArea.objects.all()
+        self.fields["focus_area"].choices = [
+            ("", _("All focus areas")),
+            *focus_area_labels().items(),
         ]
         self.fields["status"].choices = [("", _("Any stage")), *status_choices()]
 
