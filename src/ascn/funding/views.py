@@ -35,7 +35,7 @@ from ascn.funding.forms import (
     ProgrammeForm,
     TransitionForm,
 )
-from ascn.funding.models import Application, Programme
+from ascn.funding.models import Application, Award, Programme
 from ascn.funding.permissions import programme_policy
 from ascn.funding.services import (
     ACTIONS,
@@ -49,6 +49,7 @@ from ascn.funding.services import (
     disbursement_create,
     programme_create,
     programme_update,
+    require_payment_recorder,
 )
 from ascn.funding.validation import call_is_open, eligibility_problems
 from ascn.network.queries import focus_area_labels, member_state_labels
@@ -260,6 +261,12 @@ def eligibility_rows(programme: Programme) -> list[tuple[str, list[str]]]:
     ]
 
 
+def row_anchor(record: Application | Award) -> str:
+    """The id of a record's row on the programme's page ("application-7", "award-3"): its
+    forms are prefixed with it and sent back to it."""
+    return f"{type(record).__name__.lower()}-{record.pk}"
+
+
 def _detail(request, programme: Programme, *, status: int = 200, refused=None, **forms):
     """The programme's page. ``refused``: (the anchor of a row, the form sent from it) when a
     row's form was refused — shown again in its row, bound to what was sent and saying why,
@@ -272,10 +279,22 @@ def _detail(request, programme: Programme, *, status: int = 200, refused=None, *
         call.is_open = call_is_open(call, today)
     row, refused_form = refused or ("", None)
     applications = list(queries.applications_for(user).filter(call__programme=programme))
+    awards = list(queries.awards_of(programme, user))
+    # a project is linked where the reader may open it: a programme's managers see the
+    # applications to it, not the pages of draft projects
+    applied = {a.project_id for a in applications} | {a.application.project_id for a in awards}
+    shown = set(
+        project_policy.visible(user, Project.objects.filter(pk__in=applied)).values_list(
+            "pk", flat=True
+        )
+        if applied
+        else ()
+    )
     for application in applications:
+        application.project_shown = application.project_id in shown
         allowed = allowed_actions(user, application)
         application.actions = [a for a in allowed if a != "award"]
-        application.anchor = f"application-{application.pk}"
+        application.anchor = row_anchor(application)
         mine = refused_form if row == application.anchor else None
         application.award_form = None
         if "award" in allowed:
@@ -295,23 +314,10 @@ def _detail(request, programme: Programme, *, status: int = 200, refused=None, *
         # row no longer offers (the application was decided meanwhile)
         application.refused = mine if mine is not application.award_form else None
     is_manager = programme_policy.can(user, "manage", programme)
-    awards = list(queries.awards_of(programme, user))
-    # a project is linked where the reader may open it: a programme's managers see the
-    # applications to it, not the pages of draft projects
-    applied = {a.project_id for a in applications} | {a.application.project_id for a in awards}
-    shown = set(
-        project_policy.visible(user, Project.objects.filter(pk__in=applied)).values_list(
-            "pk", flat=True
-        )
-        if applied
-        else ()
-    )
-    for application in applications:
-        application.project_shown = application.project_id in shown
     for award in awards:
         award.project_shown = award.application.project_id in shown
         award.remaining = award.amount - award.disbursed_amount
-        award.anchor = f"award-{award.pk}"
+        award.anchor = row_anchor(award)
         if is_manager:
             award.pay_form = (
                 refused_form
@@ -423,9 +429,7 @@ def _send_application_form(
             _("Someone changed this application meanwhile: nothing was saved. %(m)s")
             % {"m": stale.message},
         )
-    return _detail(
-        request, programme, status=sent.status, refused=(f"application-{application.pk}", form)
-    )
+    return _detail(request, programme, status=sent.status, refused=(row_anchor(application), form))
 
 
 def _incomplete(form: TransitionForm) -> TransitionForm:
@@ -467,9 +471,7 @@ def application_award_view(request, programme: Programme, pk: int):
         request,
         programme,
         application,
-        lambda data: AwardForm(
-            data, prefix=f"application-{application.pk}", currency=programme.currency
-        ),
+        lambda data: AwardForm(data, prefix=row_anchor(application), currency=programme.currency),
         lambda data: application_award(actor=request.user, application=application, **data),
         _("The award is recorded; the balance is updated."),
         then="awards",
@@ -482,10 +484,9 @@ def award_disburse(request, programme: Programme, pk: int):
         queries.awards_for(request.user).filter(pk=pk, programme=programme).first(),
         _("Award not found."),
     )
-    if not programme_policy.can(request.user, "manage", programme):
-        # before the form is read: its errors would show on a page without the form
-        raise PermissionDenied(_("Only the programme's managers record disbursements."))
-    anchor = f"award-{award.pk}"
+    # before the form is read: its errors would show on a page without the form
+    require_payment_recorder(request.user, programme)
+    anchor = row_anchor(award)
     form = DisbursementForm(request.POST, prefix=anchor, currency=programme.currency)
     sent = send_form(
         request,

@@ -12,6 +12,7 @@ from ascn.funding.services.applications import (
     application_create,
     application_transition,
     disbursement_create,
+    require_payment_recorder,
 )
 from ascn.funding.services.programmes import (
     CALL_FIELDS,
@@ -43,4 +44,5 @@ __all__ = [
     "programme_create",
     "programme_update",
     "programme_upsert_seed",
+    "require_payment_recorder",
 ]

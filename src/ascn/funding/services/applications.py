@@ -391,6 +391,12 @@ def disbursement_create(
         ) from exc
 
 
+def require_payment_recorder(actor: Actor, programme: Programme) -> None:
+    """Only the programme's managers record its disbursements (403 for anyone else)."""
+    if not programme_policy.can(actor, "manage", programme):
+        raise PermissionDenied(_("Only the programme's managers record disbursements."))
+
+
 @transaction.atomic
 def _disburse(
     *, actor: Actor, award: Award, amount: Any, paid_on: dt.date | None, reference: str
@@ -398,8 +404,7 @@ def _disburse(
     application = Application.objects.select_related("call__programme").get(pk=award.application_id)
     if not application_policy.is_visible(actor, application):
         raise NotFound(_("Award not found."))
-    if not programme_policy.can(actor, "manage", application.call.programme):
-        raise PermissionDenied(_("Only the programme's managers record disbursements."))
+    require_payment_recorder(actor, application.call.programme)
     amount = parse_amount(amount, "amount")
     programme = Programme.objects.select_for_update().get(pk=award.programme_id)
     award = lock(award)
