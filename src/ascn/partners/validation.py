@@ -3,13 +3,12 @@ write (each problem an ``InvalidInput`` naming its field, which the pages and th
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import pycountry
 from django.utils.translation import gettext as _
 
+from ascn.core.countries import country_codes
 from ascn.core.errors import InvalidInput
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, MemberState
@@ -98,9 +97,7 @@ def clean_organisation_values(values: dict[str, Any]) -> dict[str, Any]:
             clean[field] = _ticket(value, field)
         elif field == "headquarters_country":
             code = (value or "").strip().upper()
-            if code and not (
-                re.fullmatch(r"[A-Z]{2}", code) and pycountry.countries.get(alpha_2=code)
-            ):
+            if code and code not in country_codes():
                 raise InvalidInput(_("An ISO 3166-1 alpha-2 code, e.g. JP."), field=field)
             clean[field] = code
         elif field == "kind":
