@@ -216,8 +216,7 @@ def _state_is(path: str) -> Callable[[str], Q]:
     return lambda code: Q(**{path: code})
 
 
-def _city_in_state(code: str) -> Q:
-    return Q(city__member_state__code=code)
+_city_in_state = _state_is("city__member_state__code")
 
 
 def _either_city_in_state(code: str) -> Q:
