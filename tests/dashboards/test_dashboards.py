@@ -201,6 +201,16 @@ def test_filters_by_member_state_focus_area_and_year(client, data):
 
     by_country = client.get(URL, {"country": "th"}).content.decode()  # as in the API
     assert chart_table(by_country, "funding") == chart_table(html, "funding")
+    lower = client.get(URL, {"member_state": "th"}).content.decode()
+    assert chart_table(lower, "funding") == chart_table(html, "funding")
+    # two different states: said, for the page and for a chart's CSV, not one taken silently
+    both = {"member_state": "VN", "country": "TH"}
+    page = client.get(URL, both)
+    assert page.status_code == 422
+    assert "two different member states (TH, VN)" in page.content.decode()
+    csv_file = client.get(URL + "funding.csv", both)
+    assert csv_file.status_code == 400
+    assert "two different member states (TH, VN)" in csv_file.content.decode()
 
     html = client.get(URL, {"focus_area": "civic-social"}).content.decode()
     assert dict((r[0], r[1]) for r in chart_table(html, "pipeline"))["Implementation"] == "0"

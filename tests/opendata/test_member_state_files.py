@@ -136,9 +136,15 @@ def test_country_is_the_same_filter_and_a_code_may_be_lower_case(client, records
         response = client.get("/data/projects.csv", query)
         assert response.content == expected, query
         assert response["Content-Disposition"].endswith('ascn-projects-TH.csv"'), query
-    # both given: member_state wins, as on the dashboards
+    # both given: the same state is that state; two states are a 400 naming both (not one
+    # of them taken silently), as on the dashboards
+    same = client.get("/data/projects.csv", {"member_state": "th", "country": "TH"})
+    assert same.content == expected
     both = client.get("/data/projects.csv", {"member_state": "VN", "country": "TH"})
-    assert [row["title"] for row in csv_rows(both)] == ["Hanoi traffic lights"]
+    assert both.status_code == 400 and "Content-Disposition" not in both
+    assert "member_state and country name two different member states (TH, VN)" in (
+        both.content.decode()
+    )
     # empty: the whole file (the page's form sends an empty choice as member_state=)
     assert len(csv_rows(client.get("/data/projects.csv", {"member_state": ""}))) == 2
 

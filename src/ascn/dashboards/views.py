@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ascn.core import prepared
+from ascn.core.countries import asked_member_state
 from ascn.core.drawings import digest
+from ascn.core.errors import InvalidInput
 from ascn.core.forms import FilterForm
 from ascn.core.views import render_results
 from ascn.dashboards import charts, queries
@@ -195,10 +197,13 @@ def city_table(key: str, filters: queries.Filters) -> charts.Chart:
 
 
 def _params(request):
-    """The filters of the query string; ``country=TH`` (as in the API) means member_state."""
+    """The filters of the query string; ``country=TH`` (as in the API) means member_state
+    (``asked_member_state``: an ``InvalidInput`` when the two name different states)."""
     params = request.GET.copy()
-    if "country" in params and "member_state" not in params:
-        params["member_state"] = params.pop("country")[-1].upper()
+    code = asked_member_state(params)
+    params.pop("country", None)
+    if code:
+        params["member_state"] = code
     return params or None
 
 
@@ -233,7 +238,10 @@ def _chart_csv_name(key: str, filters: queries.Filters) -> str:
 def chart_csv(request, key: str):
     if key not in CHART_KEYS:
         raise Http404
-    form = DashboardFilterForm(_params(request), strict=True)
+    try:
+        form = DashboardFilterForm(_params(request), strict=True)
+    except InvalidInput as error:
+        return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
     if form.is_bound and not form.is_valid():
         return HttpResponse(str(form.errors), status=400, content_type="text/plain")
     filters = form.filters()

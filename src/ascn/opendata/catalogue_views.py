@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ascn.core import site
+from ascn.core.countries import asked_member_state
+from ascn.core.errors import InvalidInput
 from ascn.network.models import MemberState
 from ascn.opendata import catalogue, datapackage, dcat, dictionary, spreadsheets
 from ascn.opendata.forms import StateFilesForm
@@ -40,14 +42,6 @@ def _dcat_response(request, media_type: str) -> HttpResponse:
     return response
 
 
-def asked_member_state(request) -> str | None:
-    """The member state the query string asks for, as an upper-case code: ``member_state``,
-    or ``country`` as in the API (``member_state`` wins when both are given); None when
-    neither is given or both are empty."""
-    value = request.GET.get("member_state") or request.GET.get("country") or ""
-    return value.strip().upper() or None
-
-
 def _state_files(dataset: catalogue.Dataset, code: str) -> list[dict[str, str]]:
     return [
         {
@@ -66,7 +60,7 @@ def catalogue_page(request):
     if wanted in (JSON_LD, TURTLE):
         return _dcat_response(request, wanted)
     # "Download for one member state": a GET form; a code not offered is dropped with a note.
-    code = asked_member_state(request)
+    code = asked_member_state(request.GET)
     form = StateFilesForm({"member_state": code} if code else None)
     state = form.chosen() if form.is_bound and form.is_valid() else None
     datasets = catalogue.datasets()
@@ -158,7 +152,10 @@ def dataset_file(request, key: str, fmt: str):
     dataset = catalogue.dataset(key)
     if dataset is None:
         raise Http404
-    state = asked_member_state(request)
+    try:
+        state = asked_member_state(request.GET)
+    except InvalidInput as error:
+        return _bad_request(error.message)
     if state is not None and (problem := _state_problem(dataset, state)):
         return problem
     seconds = file_cache_seconds()
