@@ -597,7 +597,7 @@ def test_a_profile_too_empty_to_match_shows_what_to_fill_in(roles, world):
     assert api.get(f"{API}/organisations/asian-development-bank/matches").json()["count"] > 0
     # and the page says where the terms it compares come from when no statement is published
     page = member.get("/organisations/asian-development-bank/matches/").content.decode()
-    assert "capability statement, or with its description when it publishes none" in page
+    assert "capability statement (or with its description when it publishes none)" in page
 
 
 @pytest.mark.db_independent

@@ -13,10 +13,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 from django.utils.translation import gettext
+from lxml import html
 
 from ascn.agreements.queries import party_record
 from ascn.core import search
 from ascn.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from ascn.matchmaking import scoring
 from ascn.network.models import FocusArea
 from ascn.partners.models import Organisation
 from ascn.partners.queries import organisations_for
@@ -406,6 +408,30 @@ def test_the_matches_pages_list_what_fits_with_reasons_in_few_queries(
         f"/projects/{world['hanoi'].pk}/matches/"
         in cso.get(f"/projects/{world['hanoi'].pk}/").content.decode()
     )
+
+
+def score_table(response) -> dict[str, int]:
+    rows = html.fromstring(response.content).xpath("//details[@class='how-scored']//tbody/tr")
+    return {
+        row.xpath("td")[0].text_content(): int(row.xpath("td")[1].text_content()) for row in rows
+    }
+
+
+def test_the_matches_pages_say_how_the_score_is_counted(roles, world):
+    """The weights are told in a table under a short lead (they were the middle of a 90-word
+    paragraph), from the scoring's own numbers: they add up to the 100 the score is out of."""
+    pages = [
+        roles.session("partner_adb").get(f"/organisations/{ADB}/matches/"),
+        roles.session("cso_hanoi").get(f"/projects/{world['hanoi'].pk}/matches/"),
+    ]
+    for response in pages:
+        parts = score_table(response)
+        assert sum(parts.values()) == 100
+        assert parts["A focus area both name"] == scoring.FOCUS_WEIGHT
+        assert parts["A financing instrument both name"] == scoring.INSTRUMENT_WEIGHT
+        assert len(parts) == 6
+        lead = html.fromstring(response.content).xpath("//p[@class='lead']")[0].text_content()
+        assert len(lead.split()) < 60 and "(35)" not in lead
 
 
 def test_the_matches_pages_need_sign_in_and_sight(roles, world, client):

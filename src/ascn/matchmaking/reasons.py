@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ascn.core import formats
+from ascn.matchmaking import scoring
 from ascn.matchmaking.scoring import NO_BUDGET, Match
 
 
@@ -21,6 +22,28 @@ class Labels:
     focus_areas: Mapping[str, str] = field(default_factory=dict)
     instruments: Mapping[str, str] = field(default_factory=dict)
     stages: Mapping[str, str] = field(default_factory=dict)
+
+
+def score_parts() -> list[tuple[str, int]]:
+    """What earns points, and how many at most (``scoring``'s weights, which add up to 100):
+    the "How the score is counted" table of the matches pages."""
+    return [
+        (_("A focus area both name"), scoring.FOCUS_WEIGHT),
+        (
+            _("The project's funding gap within the partner's ticket size or award limit"),
+            scoring.TICKET_WEIGHT,
+        ),
+        (_("A financing instrument both name"), scoring.INSTRUMENT_WEIGHT),
+        (
+            _(
+                "Specific terms the project shares with the partner's capability statement "
+                "(or with its description when it publishes none)"
+            ),
+            scoring.TEXT_WEIGHT,
+        ),
+        (_("The project's stage, among those the partner engages at"), scoring.STAGE_WEIGHT),
+        (_("The project's country, among those the partner works in"), scoring.COUNTRY_WEIGHT),
+    ]
 
 
 def usd(amount: float) -> str:

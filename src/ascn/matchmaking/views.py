@@ -52,6 +52,7 @@ def organisation_matches(request, slug: str):
             "rows": rows,
             "engagements_by_pair": pairs,
             "can_change": organisation_policy.can(request.user, "change", org),
+            "score_parts": why.score_parts(),
         },
     )
 
@@ -89,5 +90,11 @@ def project_matches(request, pk: int):
     return render(
         request,
         "matchmaking/match_project.html",
-        {"project": project, "page": page, "rows": rows, "engagements_by_pair": pairs},
+        {
+            "project": project,
+            "page": page,
+            "rows": rows,
+            "engagements_by_pair": pairs,
+            "score_parts": why.score_parts(),
+        },
     )
