@@ -4,6 +4,7 @@ reader does not have to reload (core.templatetags.links.redraw_poll)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import override_settings
@@ -43,3 +44,50 @@ def test_the_progress_chart_appears_on_the_open_page_once_drawn(live_network, pa
         expect(page.locator("figure#progress-drawing svg")).to_be_visible(timeout=15_000)
         expect(page.get_by_text("The chart is being drawn")).to_have_count(0)
         assert page.evaluate("() => performance.getEntriesByType('navigation').length") == 1
+
+
+PHONE = {"width": 390, "height": 844}
+
+# The drawn chart's box against its own proportions: a height that does not follow the width
+# leaves the picture small in the middle of a tall white box.
+PROPORTIONS = """(selector) => {
+  const svg = document.querySelector(selector);
+  const [, , width, height] = svg.getAttribute("viewBox").split(" ").map(Number);
+  const box = svg.getBoundingClientRect();
+  return {shown: box.height / box.width, drawn: height / width, width: box.width};
+}"""
+
+
+def test_the_progress_charts_keep_their_proportions_on_a_phone(live_network, browser, url):
+    # given a public project with three progress updates (the immediate task backend draws
+    # its charts as soon as a page asks)
+    secretariat = factories.secretariat("sec@e2e-phone-charts.test")
+    project = factories.project(secretariat, title="Patong flood gauges", visibility="public")
+    for month, physical in ((1, 10), (4, 35), (9, 60)):
+        progress_add(
+            actor=secretariat,
+            project=project,
+            physical_pct=physical,
+            financial_pct=physical // 2,
+            date=dt.date(2025, month, 1),
+        )
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        # when a reader opens the project and the M&E report on a phone
+        for path, selector in (
+            (project.get_absolute_url(), "figure#progress-drawing svg"),
+            ("/reports/me/", "figure#report-chart-drawing svg"),
+        ):
+            page.goto(url(path))
+            page.goto(url(path))  # the first visit queued the drawing
+            # then each chart fits the screen and is as tall as its width asks, no more
+            box = page.evaluate(PROPORTIONS, selector)
+            assert box["width"] <= PHONE["width"], path
+            assert box["shown"] == pytest.approx(box["drawn"], rel=0.03), path
+        # and the report's caption gives its dates as the site writes them
+        caption = page.locator("figure#report-chart-drawing figcaption").inner_text()
+        assert re.search(r"From \d{1,2} [A-Z][a-z]{2} 20\d\d to \d{1,2} [A-Z][a-z]{2} 20", caption)
+        assert "2025-" not in caption, caption
+    finally:
+        context.close()

@@ -11,10 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ascn.core.drawings import Payload, digest, drawn
+from ascn.core.svg import label_svg
 from ascn.opendata.report_tables import CENT, ReportTable
 from ascn.opendata.reports import MeReport
 from ascn.opendata.spreadsheets import csv_bytes, xlsx_fit_columns, xlsx_write_rows
@@ -154,7 +156,8 @@ def progress_chart_svg(report: MeReport) -> str:
         "x_title": _("End of period"),
         "labels": chart_labels()._asdict(),
     }
-    return drawn(PROGRESS_CHART, digest(payload), lambda: payload)
+    # "v2": drawn to scale with the page (``progress-chart``); an older drawing is not reused
+    return drawn(PROGRESS_CHART, digest("v2", payload), lambda: payload)
 
 
 def progress_summary(report: MeReport) -> str:
@@ -166,8 +169,8 @@ def progress_summary(report: MeReport) -> str:
         "From %(first)s to %(last)s the average physical progress went from %(p0)s%% to "
         "%(p1)s%% and the average financial progress from %(f0)s%% to %(f1)s%%."
     ) % {
-        "first": first[0].isoformat(),
-        "last": last[0].isoformat(),
+        "first": date_format(first[0]),
+        "last": date_format(last[0]),
         "p0": first[1],
         "p1": last[1],
         "f0": first[2],
@@ -182,5 +185,7 @@ def draw_progress_chart(payload: Payload) -> str:
     labels = labels_of(payload.get("labels", {}))
     spec = progress_spec(rows, title=payload["title"], labels=labels)
     spec["encoding"]["x"]["title"] = payload["x_title"]
-    svg = svg_of(spec, labels)
-    return re.sub(r"<svg\b", '<svg aria-hidden="true" focusable="false"', svg, count=1)
+    # the project chart's class: as wide as the page allows, its height following (a phone
+    # showed it 338 px tall at half its width, the drawing centred in white)
+    attributes = ' class="progress-chart" aria-hidden="true" focusable="false"'
+    return label_svg(svg_of(spec, labels), attributes=attributes, head="")

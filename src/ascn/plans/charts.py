@@ -104,7 +104,15 @@ def progress_spec(
             x=alt.X(
                 "date:T",
                 title=labels.date_axis,
-                axis=alt.Axis(format="%-d %b %Y", labelAngle=0, tickCount=6, labelOverlap=True),
+                axis=alt.Axis(
+                    format="%-d %b %Y",
+                    labelAngle=0,
+                    tickCount=6,
+                    # the labels Vega measures with its own font may be drawn wider by the
+                    # browser's (Thai, Khmer): room between them, or one is left out
+                    labelOverlap=True,
+                    labelSeparation=12,
+                ),
             ),
             y=alt.Y(
                 "pct:Q",
@@ -144,7 +152,7 @@ def progress_chart_svg(
     described by ``summary``), or "" while the task worker draws it (``core.drawings``: the
     web worker never loads vl-convert). The same updates and words are drawn once."""
     data = [(date.isoformat(), str(physical), str(financial)) for date, physical, financial in rows]
-    key = digest(data, title, summary, labels)
+    key = digest("v2", data, title, summary, labels)  # v2: the date labels kept apart
     payload = {"rows": data, "title": title, "summary": summary, "labels": labels._asdict()}
     return mark_safe(drawn(KIND, key, lambda: payload))
 
