@@ -148,6 +148,33 @@ def test_signing_in_goes_straight_to_the_second_factor(secretariat, client):
     assert Redirect(f"{VERIFY}?next=/").matches(again)
 
 
+@pytest.mark.parametrize("language", ["th", "vi"])
+def test_signing_in_on_a_translated_page_reaches_the_code_page_and_the_workspace(
+    secretariat, client, language
+):
+    """The two-factor pages are open in every language: on a Thai page the Secretariat was
+    sent from /th/accounts/two-factor/verify/ to itself until the browser gave up."""
+    device = totp_device(secretariat)
+    response = client.post(
+        f"/{language}/accounts/sign-in/",
+        {"username": secretariat.email, "password": PASSWORD},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert len(response.redirect_chain) <= 2, response.redirect_chain
+    assert response.request["PATH_INFO"] == f"/{language}{VERIFY}"
+    assert 'name="code"' in response.content.decode()
+    # the right code opens the workspace, still in the reader's language
+    done = client.post(
+        f"/{language}{VERIFY}", {"code": totp_code(device), "next": f"/{language}/workspace/"}
+    )
+    assert done.status_code == 302 and done["Location"] == f"/{language}/workspace/"
+    assert client.get(f"/{language}/workspace/").status_code == 200
+    # and signing out works from a translated page too
+    out = client.post(f"/{language}/accounts/sign-out/")
+    assert out.status_code == 302 and "two-factor" not in out["Location"]
+
+
 def test_a_token_made_on_the_tokens_page_carries_the_sessions_verification(roles):
     # given the Secretariat's verified session
     client = roles.session("secretariat")

@@ -20,18 +20,27 @@ pytestmark = pytest.mark.e2e
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def test_the_progress_chart_appears_on_the_open_page_once_drawn(live_network, page, url):
-    # given a public project with two progress updates, and a task worker that has not run
-    secretariat = factories.secretariat("sec@e2e-drawings.test")
-    project = factories.project(secretariat, title="Patong smart drainage", visibility="public")
-    for month, physical in ((1, 10), (2, 35)):
+def public_project_with_progress(title: str, dates_and_physical_pct):
+    """A public project whose progress updates are the given (date, physical %) pairs, the
+    financial % half the physical."""
+    secretariat = factories.secretariat(f"sec-{len(title)}@e2e-drawings.test")
+    project = factories.project(secretariat, title=title, visibility="public")
+    for date, physical in dates_and_physical_pct:
         progress_add(
             actor=secretariat,
             project=project,
             physical_pct=physical,
             financial_pct=physical // 2,
-            date=dt.date(2026, month, 1),
+            date=date,
         )
+    return project
+
+
+def test_the_progress_chart_appears_on_the_open_page_once_drawn(live_network, page, url):
+    # given a public project with two progress updates, and a task worker that has not run
+    project = public_project_with_progress(
+        "Patong smart drainage", [(dt.date(2026, 1, 1), 10), (dt.date(2026, 2, 1), 35)]
+    )
     with override_settings(TASKS=DB_TASKS):
         # when a visitor opens the project's page
         page.goto(url(project.get_absolute_url()))
@@ -61,16 +70,8 @@ PROPORTIONS = """(selector) => {
 def test_the_progress_charts_keep_their_proportions_on_a_phone(live_network, browser, url):
     # given a public project with three progress updates (the immediate task backend draws
     # its charts as soon as a page asks)
-    secretariat = factories.secretariat("sec@e2e-phone-charts.test")
-    project = factories.project(secretariat, title="Patong flood gauges", visibility="public")
-    for month, physical in ((1, 10), (4, 35), (9, 60)):
-        progress_add(
-            actor=secretariat,
-            project=project,
-            physical_pct=physical,
-            financial_pct=physical // 2,
-            date=dt.date(2025, month, 1),
-        )
+    updates = [(dt.date(2025, month, 1), pct) for month, pct in ((1, 10), (4, 35), (9, 60))]
+    project = public_project_with_progress("Patong flood gauges", updates)
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     try:

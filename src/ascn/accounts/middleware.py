@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from ascn.accounts.services import token_user
 from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
+from ascn.core.languages import without_language
 from ascn.core.middleware import api_language
 
 
@@ -67,7 +68,9 @@ class TwoFactorMiddleware:
         user = getattr(request, "user", None)
         if (
             user is not None
-            and not request.path.startswith(self.OPEN_PREFIXES)
+            # in every language: /th/accounts/two-factor/verify/ is the same open page (it
+            # was not, and a Secretariat signing in on a Thai page was sent round in a loop)
+            and not without_language(request.path).startswith(self.OPEN_PREFIXES)
             and needs_second_factor(user, verified=request_verified(request))
         ):
             if getattr(request, "api_token", None) is not None:

@@ -90,6 +90,13 @@ def language_of_path(path: str) -> str:
     return _prefix(path) or settings.LANGUAGE_CODE
 
 
+def without_language(path: str) -> str:
+    """A page's path without its language prefix (``/th/accounts/`` → ``/accounts/``): the
+    same page in every language, for a rule that names paths."""
+    prefix = _prefix(path)
+    return (path[len(prefix) + 1 :] or "/") if prefix else path
+
+
 def _prefix(path: str) -> str | None:
     first = path.lstrip("/").split("/", 1)[0]
     return first if first in codes() and first != settings.LANGUAGE_CODE else None
