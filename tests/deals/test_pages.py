@@ -9,9 +9,11 @@ from django.template import RequestContext, Template
 from django.test import RequestFactory
 
 from ascn.accounts.models import Membership, Notification, Role
+from ascn.accounts.services import membership_grant
 from ascn.deals.models import Engagement
 from ascn.deals.queries import pairs_in_pipeline
 from ascn.plans.models import Project
+from tests import factories
 from tests.conftest import page_text
 from tests.roles import Redirect, assert_matrix, everyone, sign_in_redirect
 
@@ -125,6 +127,21 @@ def test_committing_from_the_page_needs_amount_and_instrument(deals):
     missing = client.post(url, {"stage": "committed", "version": engagement.version})
     assert missing.status_code == 422
     assert "A commitment needs its amount." in page_text(missing)
+    # a negative amount and zero are refused in the same words (the form said ">= 0" to -100,
+    # then the service "more than zero" to 0)
+    for amount in ("-100", "0"):
+        refused = client.post(
+            url,
+            {
+                "stage": "committed",
+                "version": engagement.version,
+                "commitment_amount": amount,
+                "commitment_instrument": "equity",
+            },
+        )
+        assert refused.status_code == 422, amount
+        assert "The amount must be more than zero." in page_text(refused), amount
+        assert "greater than or equal" not in page_text(refused), amount
     # when it commits 400,000 THB as equity
     done = client.post(
         url,
@@ -217,6 +234,67 @@ def test_expressing_interest_is_refused_to_who_may_not(deals):
     assert deals.roles.session("partner_adb").post("/engagements/new/", hidden).status_code == 404
     anonymous = deals.roles.session("anonymous").post("/engagements/new/", form)
     assert anonymous.status_code == 302 and "/accounts/sign-in/" in anonymous["Location"]
+    assert not Engagement.objects.exists()
+
+
+def test_a_partner_member_expresses_interest_from_the_projects_page(deals):
+    """The project page offers "Express interest" to whoever acts for an organisation (it was
+    only on the organisation's matches page); the organisation is asked for when several."""
+    project_url = f"/projects/{deals.phuket_project.pk}/"
+    start = f"/engagements/new/?project={deals.phuket_project.pk}"
+    pages = assert_matrix(deals.roles.session, "GET", project_url, everyone(200))
+    for name, response in pages.items():
+        shown = f'href="{start.replace("&", "&amp;")}"' in response.content.decode()
+        assert shown is (name == "partner_adb"), name
+    # one organisation: straight to the confirmation of that pair
+    partner = deals.roles.session("partner_adb")
+    response = partner.get(start)
+    pair = f"{start}&organisation=asian-development-bank"
+    assert Redirect(pair).matches(response)
+    assert partner.get(pair).status_code == 200 and not Engagement.objects.exists()
+    # two organisations: a choice between them, a deal already made linked instead
+    secretariat = deals.roles.user("secretariat")
+    other = factories.organisation(secretariat, slug="mekong-capital", name="Mekong Capital")
+    membership_grant(
+        actor=secretariat,
+        user=deals.roles.user("partner_adb"),
+        role=Role.PARTNER_MEMBER,
+        scope=other,
+    )
+    engagement = deals.interest()
+    chooser = partner.get(start)
+    assert chooser.status_code == 200
+    page = page_text(chooser)
+    assert "Express interest as Mekong Capital" in page
+    assert "Express interest as Asian Development Bank" not in page
+    assert f"/engagements/{engagement.pk}/" in chooser.content.decode()
+    assert f"{start}&amp;organisation=mekong-capital" in chooser.content.decode()
+
+
+def test_interest_from_a_projects_page_is_explained_to_who_acts_for_no_organisation(deals):
+    start = f"/engagements/new/?project={deals.phuket_project.pk}"
+    refused = deals.roles.session("cso_phuket").get(start)
+    assert refused.status_code == 403
+    assert "a city's officers express interest in an organisation from the project's matches" in (
+        page_text(refused)
+    )
+    # a project the user may not see, or no project at all: not found
+    hidden = deals.roles.session("partner_adb").get(
+        f"/engagements/new/?project={deals.hanoi_draft.pk}"
+    )
+    assert hidden.status_code == 404
+    assert deals.roles.session("partner_adb").get("/engagements/new/?project=x").status_code == 404
+    anonymous = deals.roles.session("anonymous").get(start)
+    assert anonymous.status_code == 302 and "/accounts/sign-in/" in anonymous["Location"]
+    # a member of a sample organisation only, on a real project: why not, said
+    secretariat = deals.roles.user("secretariat")
+    sample = factories.organisation(secretariat, slug="sample-fund", sample=True)
+    membership_grant(
+        actor=secretariat, user=deals.roles.user("nr_th"), role=Role.PARTNER_MEMBER, scope=sample
+    )
+    refused = deals.roles.session("nr_th").get(start)
+    assert refused.status_code == 403
+    assert "Sample organisations deal only on sample projects" in page_text(refused)
     assert not Engagement.objects.exists()
 
 

@@ -7,6 +7,7 @@ or by the page again with the error and a 4xx status.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -235,6 +236,44 @@ def test_a_real_project_is_not_offered_to_a_sample_programme(world, text):
     # Phuket's only project is real: it cannot apply to sample data, and the page says why
     assert "Patong smart drainage — Phuket" not in page
     assert "This is a sample programme: only sample projects apply to it." in page
+
+
+def test_the_page_says_why_each_of_the_citys_projects_cannot_apply(world, text):
+    """A CSCO whose projects cannot apply is told why for each one (the page gave three
+    possible causes at once, or nothing), in the reader's words for stages and states."""
+    roles = world["roles"]
+    fund = world["fund"]
+    Programme.objects.filter(pk=fund.pk).update(
+        eligible_stages=["preparation"], eligible_focus_areas=["quality-environment"]
+    )
+    csco = roles.session("cso_phuket")
+    factories.project(
+        roles.user("cso_phuket"),
+        title="Kata tram",
+        focus_areas=["built-infrastructure"],
+        status="implementation",
+    )
+    # Patong may apply (to a call whose dates read as the site writes them); Kata is listed
+    # apart, with its two reasons
+    page = text(csco.get(URL))
+    assert "Patong smart drainage — Phuket" in page
+    assert re.search(r"Digital solutions 2026 \(\d{1,2} [A-Z][a-z]{2}", page)
+    assert not re.search(r"Digital solutions 2026 \(\d{4}-", page)
+    assert "1 other project of your city cannot apply" in page
+    assert "Kata tram : The project addresses none of the programme" in page
+    assert (
+        "focus areas. The programme does not fund projects at the “Implementation” stage." in page
+    )
+    # once Patong has applied to the only open call, neither may apply: each says why
+    assert csco.post(f"/programmes/{AASCTF}/apply/", application_form(world)).status_code == 302
+    page = text(csco.get(URL))
+    assert "None of your city's projects can apply here now:" in page
+    assert "Patong smart drainage : It has applied to every open call." in page
+    assert "Kata tram : The project addresses none" in page
+    # and with no call open, that is what is said
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    fund.calls.update(closes_on=yesterday)
+    assert "No call is open now: a project applies while a call is open." in text(csco.get(URL))
 
 
 def test_a_new_call_s_message_says_when_it_takes_applications(world, text):

@@ -383,9 +383,15 @@ def thai_fund(seeded) -> Programme:
 @pytest.mark.parametrize(
     ("city", "who", "status", "areas", "message"),
     [
-        ("hanoi", "cso_hanoi", "preparation", ("quality-environment",), "VN"),
+        ("hanoi", "cso_hanoi", "preparation", ("quality-environment",), "Viet Nam"),
         ("phuket", "cso_phuket", "preparation", ("health-wellbeing",), "focus areas"),
-        ("phuket", "cso_phuket", "implementation", ("quality-environment",), "implementation"),
+        (
+            "phuket",
+            "cso_phuket",
+            "implementation",
+            ("quality-environment",),
+            "“Implementation” stage",
+        ),
     ],
 )
 def test_an_ineligible_project_is_refused_naming_why(

@@ -36,7 +36,8 @@ class AdvanceForm(forms.Form):
     commitment_amount = forms.DecimalField(
         label=_("Amount committed"),
         required=False,
-        min_value=0,
+        # no min_value: "more than zero" is the service's rule, said once (the form's
+        # ">= 0" answered -100 while the service answered 0, in two contradicting words)
         max_digits=18,
         decimal_places=2,
         help_text=_("Only when moving to “Committed”, in the project's budget currency."),

@@ -8,21 +8,25 @@ error on the form (422), a stale version or an illegal move the page again with 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.accounts.notifications import mark_read, members_of
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
+from ascn.core.permissions import scopes_of
 from ascn.core.queries import found
 from ascn.deals.forms import AdvanceForm, ConfirmForm, InterestForm
 from ascn.deals.models import Engagement, EngagementSide
 from ascn.deals.permissions import engagement_side_of, may_advance, may_confirm
-from ascn.deals.queries import board_columns, engagements_for
+from ascn.deals.queries import board_columns, engagements_for, pairs_in_pipeline
 from ascn.deals.services import (
     DuplicateEngagement,
     engagement_advance,
@@ -256,11 +260,50 @@ def _pair_or_404(request, project_id, organisation_slug) -> tuple[Project, Organ
     return project, organisation
 
 
+def _interest_from_project(request, project_id: str):
+    """ "Express interest" from a project's page, which names no organisation: the
+    organisations the user acts for that may deal on it (real with real, sample with sample).
+    One goes straight to the confirmation, several are offered, none is said."""
+    project = found(
+        project_policy.visible(request.user, Project.objects.select_related("city"))
+        .filter(pk=int(project_id) if project_id.isdigit() else 0)
+        .first(),
+        _("Project not found."),
+    )
+    own = organisation_policy.visible(
+        request.user,
+        Organisation.objects.filter(pk__in=scopes_of(request.user).organisation_ids),
+    ).order_by("name")
+    organisations = [o for o in own if o.sample == project.sample]
+    if not organisations:
+        raise PermissionDenied(
+            _(
+                "Only the members of an organisation express interest from a project's page. "
+                "Sample organisations deal only on sample projects, and real ones only on "
+                "real projects."
+            )
+            if own
+            else _(
+                "Only the members of an organisation express interest from a project's page; "
+                "a city's officers express interest in an organisation from the project's matches."
+            )
+        )
+    if len(organisations) == 1:
+        query = urlencode({"project": project.pk, "organisation": organisations[0].slug})
+        return redirect(f"{reverse('engagement-new')}?{query}")
+    deals = pairs_in_pipeline(request.user, projects=[project], organisations=organisations)
+    rows = [{"organisation": o, "deal": deals.get((project.pk, o.pk))} for o in organisations]
+    return render(request, "deals/engagement_choose.html", {"project": project, "rows": rows})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def engagement_new(request):
-    """Express interest: a short confirmation page (GET), or straight from a button (POST)."""
+    """Express interest: a short confirmation page (GET), or straight from a button (POST).
+    From a project's page only the project is given: ``_interest_from_project``."""
     source = request.POST if request.method == "POST" else request.GET
+    if request.method == "GET" and source.get("project") and not source.get("organisation"):
+        return _interest_from_project(request, source["project"])
     form = InterestForm(source or None)
     if not form.is_valid():
         if request.method == "GET" and not source:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core import formats
 from ascn.core.forms import (
     SourceRowsField,
     VersionedForm,
@@ -35,7 +36,7 @@ class ApplyForm(forms.Form):
     def __init__(self, *args, calls=(), projects=(), currency: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["call"].choices = [
-            (c.pk, f"{c.title} ({c.opens_on} – {c.closes_on})") for c in calls
+            (c.pk, f"{c.title} ({formats.days(c.opens_on, c.closes_on)})") for c in calls
         ]
         self.offer(projects)
         self.fields["amount_requested"].help_text = _("In %(currency)s.") % {"currency": currency}

@@ -147,7 +147,11 @@ def eligibility_problems(programme: Programme, project: Project) -> list[tuple[s
     country = project.city.member_state.code
     if programme.eligible_countries and country not in programme.eligible_countries:
         problems.append(
-            ("project", _("The programme does not fund projects in %(c)s.") % {"c": country})
+            (
+                "project",
+                _("The programme does not fund projects in %(c)s.")
+                % {"c": project.city.member_state.label},
+            )
         )
     if programme.eligible_focus_areas:
         codes = {area.code for area in project.focus_areas.all()}
@@ -160,7 +164,11 @@ def eligibility_problems(programme: Programme, project: Project) -> list[tuple[s
             (
                 "project",
                 _("The programme does not fund projects at the “%(s)s” stage.")
-                % {"s": project.status},
+                % {
+                    "s": codelists.labels(codelists.PROJECT_STATUS).get(
+                        project.status, project.status
+                    )
+                },
             )
         )
     return problems

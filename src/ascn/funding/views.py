@@ -220,31 +220,48 @@ def call_edit(request, slug: str, pk: int):
     )
 
 
-def eligible_projects(user, programme: Programme, calls=()) -> list[Project]:
+def application_candidates(
+    user, programme: Programme, calls=()
+) -> tuple[list[Project], list[tuple[Project, list[str]]]]:
     """The projects of the user's cities (as CSCO) that meet the programme's eligibility and
-    can still apply to one of ``calls`` (a project applies once per call); sample projects
-    to a sample programme only, real ones to a real one (the service refuses the mix)."""
+    can still apply to one of ``calls`` (a project applies once per call), and the others with
+    why not, for the page to say. Sample projects to a sample programme only, real ones to a
+    real one (the service refuses the mix; the page says so once, not per project)."""
     city_ids = scopes_of(user).city_ids
     if not city_ids:
-        return []
+        return [], []
     candidates = Project.objects.filter(city_id__in=city_ids, sample=programme.sample)
     call_ids = [call.pk for call in calls]
+    applied_to_all: set[int] = set()
     if call_ids:
-        applied_to_all = (
-            Application.objects.filter(call_id__in=call_ids)
+        applied_to_all = set(
+            Application.objects.filter(call_id__in=call_ids, project__in=candidates)
             .values("project_id")
             .annotate(n=Count("call_id", distinct=True))
             .filter(n=len(call_ids))
-            .values("project_id")
+            .values_list("project_id", flat=True)
         )
-        candidates = candidates.exclude(pk__in=applied_to_all)
     projects = (
         project_policy.visible(user, candidates)
         .select_related("city__member_state")
         .prefetch_related("focus_areas")
         .order_by("city__name", "title")
     )
-    return [p for p in projects if not eligibility_problems(programme, p)]
+    eligible, refused = [], []
+    for project in projects:
+        reasons = [message for _field, message in eligibility_problems(programme, project)]
+        if project.pk in applied_to_all:
+            reasons.append(_("It has applied to every open call."))
+        if reasons:
+            refused.append((project, reasons))
+        else:
+            eligible.append(project)
+    return eligible, refused
+
+
+def eligible_projects(user, programme: Programme, calls=()) -> list[Project]:
+    """``application_candidates``' projects that may apply."""
+    return application_candidates(user, programme, calls)[0]
 
 
 def eligibility_rows(programme: Programme) -> list[tuple[str, list[str]]]:
@@ -325,7 +342,9 @@ def _detail(request, programme: Programme, *, status: int = 200, refused=None, *
                 else DisbursementForm(prefix=award.anchor, currency=programme.currency)
             )
     open_calls = [c for c in calls if c.closes_on >= today]
-    projects = eligible_projects(user, programme, open_calls) if open_calls else []
+    projects, cannot_apply = (
+        application_candidates(user, programme, open_calls) if open_calls else ([], [])
+    )
     apply_form = forms.get("apply_form") or (
         ApplyForm(calls=open_calls, projects=projects, currency=programme.currency)
         if projects
@@ -345,6 +364,8 @@ def _detail(request, programme: Programme, *, status: int = 200, refused=None, *
             "can_disburse": is_manager,
             "apply_form": apply_form,
             "is_csco": bool(scopes_of(user).city_ids),
+            "open_calls": open_calls,
+            "cannot_apply": cannot_apply,
             "call_form": forms.get("call_form") or (CallForm() if is_manager else None),
         },
         status=status,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core import display, formats, sources, translations
+from ascn.core.permissions import scopes_of
 from ascn.core.views import Sent, filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
 from ascn.network.models import City
@@ -212,6 +213,9 @@ def _project_context(request, project: Project) -> dict:
         "plan_visible": bool(project.plan and plan_policy.is_visible(user, project.plan)),
         "can": can,
         "can_any": any(can.values()),
+        # a partner member expresses interest from here (the deals app asks which of the
+        # organisations they act for, when several)
+        "acts_for_organisations": bool(scopes_of(user).organisation_ids),
     }
 
 
