@@ -20,7 +20,7 @@ from ascn.accounts.models import Membership, Role
 from ascn.core.errors import IllegalTransition, PermissionDenied, StaleEdit
 from ascn.core.models import AuditEntry
 from ascn.plans import queries
-from ascn.plans.models import ActionPlan, PlanStatus
+from ascn.plans.models import ActionPlan, PlanStatus, Project
 from ascn.plans.services import plan_transition, plan_update
 from tests import factories
 from tests.plans.test_pages import page_forms, press, the_form
@@ -404,3 +404,31 @@ def test_a_signed_out_person_is_offered_the_sign_in_on_a_network_only_record(rol
     signed_in = roles.session("partner_adb").get("/projects/999999/")
     assert signed_in.status_code == 404
     assert "Sign in to open this page" not in text(signed_in)
+
+
+@pytest.mark.parametrize(("page", "chosen", "kept"), [("vi", None, "vi"), ("vi", "en", "en")])
+def test_a_new_project_is_written_in_the_pages_language_unless_told(roles, page, chosen, kept):
+    """A project written on a Vietnamese page was marked "written in English, not yet
+    translated": the new-project form now asks, the page's language first."""
+    csco = roles.session("cso_hanoi")
+    form = the_form(csco.get(f"/{page}/projects/new/"), having="title")
+    assert dict(form.fields)["language"] == page
+    values = {
+        "title": "Đèn đường thông minh",
+        "description": "Đèn tự điều chỉnh độ sáng.",
+        "focus_areas": "built-infrastructure",
+        "status": "preparation",
+        "budget_amount": "1000000",
+    }
+    if chosen:
+        values["language"] = chosen
+    response = csco.post(f"/{page}/projects/new/", form.data(**values))
+    assert response.status_code == 302
+    project = Project.objects.get(title="Đèn đường thông minh")
+    assert project.language == kept
+    shown = csco.get(f"/{page}/projects/{project.pk}/").content.decode()
+    # a title in another language than the page's is marked as such (and its note shown)
+    assert (f'<h1 lang="{kept}">' in shown) is (kept != page)
+    # an edit does not ask again: the translations page says which language it is in
+    edit = the_form(csco.get(f"/{page}/projects/{project.pk}/edit/"), having="version")
+    assert "language" not in dict(edit.fields)

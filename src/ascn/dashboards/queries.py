@@ -346,7 +346,7 @@ def funding_by_state(figures: ProjectFigures, filters: Filters) -> Funding:
     states = MemberState.objects.order_by("name")
     if filters.member_state:
         states = states.filter(pk=filters.member_state.pk)
-    rows = {state.pk: FundingRow(state.code, state.name) for state in states}
+    rows = {state.pk: FundingRow(state.code, state.label) for state in states}
     unconverted: dict[str, int] = defaultdict(int)
     used_dates = set()
     for (state_id, currency), (n, budget, secured, sought) in figures.money.items():

@@ -41,6 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.db.models.lookups import Contains, Regex
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.network.models import City
@@ -525,10 +526,12 @@ def held_sums() -> dict[str, Sum]:
 
 def from_sums(rows: Iterable[tuple[Any, ...]]) -> list[Completeness]:
     """``(member state, city, projects, *the sums of the STORED_COUNTS)`` per city (with
-    projects) as each city's completeness, by member state and city name."""
+    projects) as each city's completeness, by member state and city name. The member state
+    is its English name, as stored: it is given in the reader's language (the catalogues
+    hold the names)."""
     out = [
         Completeness(
-            state,
+            gettext(state),
             city,
             n,
             {stage: (held or 0) / n for stage, held in zip(STORED_COUNTS, sums, strict=True)},

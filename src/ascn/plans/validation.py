@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
@@ -182,6 +183,14 @@ def instruments(values: Iterable[Any] | None, field: str = "financing_sought") -
 
 def visibility(value: Any, field: str = "visibility") -> str:
     return choice(value, Visibility, field, _("Unknown visibility."))
+
+
+def language(value: Any, field: str = "language") -> str:
+    """The language a record is written in: one of the platform's (``settings.LANGUAGES``)."""
+    code = str(value or "").strip()
+    if code not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Choose one of the platform's languages."), field=field)
+    return code
 
 
 def sdg_targets(values: Iterable[Any] | None, field: str = "sdg_targets") -> list[str]:
@@ -457,6 +466,7 @@ PROJECT = Rules(
         "period_start": partial(date, field="period_start"),
         "period_end": partial(date, field="period_end"),
         "visibility": visibility,
+        "language": language,
     },
     pairs=(
         (funding_within_budget, "budget_amount", "funding_secured"),

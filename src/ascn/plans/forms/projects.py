@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core import formats
@@ -98,7 +100,16 @@ class ProjectForm(RecordForm):
         initial=Visibility.DRAFT,
     )
 
+    # only when the project is created: the language its title and description are in (the
+    # page's, unless chosen); afterwards the translations page says it (core.translations)
+    language = forms.ChoiceField(
+        label=_("Language of the title and description"),
+        choices=settings.LANGUAGES,
+        help_text=_("Translations into other languages can be added once the project is saved."),
+    )
+
     EDIT_FIELDS = (
+        "language",
         "plan",
         "title",
         "description",
@@ -133,6 +144,10 @@ class ProjectForm(RecordForm):
     ):
         super().__init__(*args, record=project, cities=cities, **kwargs)
         self.project = project
+        if project is None:
+            self.fields["language"].initial = translation.get_language() or settings.LANGUAGE_CODE
+        else:
+            del self.fields["language"]
         self.fields["status"].choices = status_choices()
         self.fields["project_type"].choices = codelist_choices(
             codelists.PROJECT_TYPE, empty_label=_("— not set —")
