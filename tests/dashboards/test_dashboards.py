@@ -32,6 +32,7 @@ import jsonschema
 import pytest
 from altair.vegalite.v6.schema import core as vega_lite_schema
 from django.core.cache import cache
+from django.test import Client
 
 from ascn.core import formats
 from ascn.dashboards import charts, queries, views
@@ -201,6 +202,9 @@ def test_filters_by_member_state_focus_area_and_year(client, data):
 
     by_country = client.get(URL, {"country": "th"}).content.decode()  # as in the API
     assert chart_table(by_country, "funding") == chart_table(html, "funding")
+    # on a Thai page, the state is named in Thai in its tables (it was "Thailand")
+    thai = Client().get("/th" + URL, {"member_state": "TH"}).content.decode()
+    assert {row[0] for row in chart_table(thai, "funding")} == {"ไทย"}
     lower = client.get(URL, {"member_state": "th"}).content.decode()
     assert chart_table(lower, "funding") == chart_table(html, "funding")
     # two different states: said, for the page and for a chart's CSV, not one taken silently
