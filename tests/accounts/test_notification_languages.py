@@ -19,7 +19,7 @@ from django.utils.translation import gettext, pgettext
 from ascn.accounts.models import Notification, Role, User
 from ascn.accounts.notifications import language_of, notify, unread_count
 from ascn.accounts.services import invitation_create, language_choose
-from ascn.core import formats
+from ascn.core import formats, languages
 from ascn.deals.models import EngagementStage
 from ascn.funding.management.commands.notify_closing_calls import notify_closing
 from ascn.network.models import City
@@ -220,11 +220,34 @@ def test_the_words_are_written_once_per_language_and_plain_strings_still_work(ro
         return gettext("Notifications")
 
     notify(users=[thai, also_thai, english], kind="post_shown", title=title, body="Plain words.")
-    assert sorted(written, key=str) == ["en", "th"]
+    # once in each of the site's languages, however many people read each
+    assert sorted(written, key=str) == sorted(languages.codes())
     by_user = {n.user: n for n in Notification.objects.filter(kind="post_shown")}
     assert by_user[thai].title == by_user[also_thai].title == translated("Notifications")
     assert by_user[english].title == "Notifications"
     assert {n.body for n in by_user.values()} == {"Plain words."}
+
+
+def test_a_notice_is_read_in_the_pages_language_whichever_it_came_in(roles):
+    """A person who reads the site in Thai after reading it in English saw their older
+    notices in English beside the newer in Thai: each is shown in the page's language."""
+    words = "Your city's action plan is endorsed"
+    officer = roles.user("cso_phuket")  # no language saved: the notice comes in English
+    notify(users=[officer], kind="post_shown", title=lambda: gettext(words))
+    notice = Notification.objects.get(user=officer)
+    assert notice.title == words
+    session = roles.session("cso_phuket")
+    thai_page = session.get("/th/accounts/notifications/").content.decode()
+    card = thai_page.split('<ul class="plain stack notifications">', 1)[1].split("</ul>", 1)[0]
+    assert translated(words) in card and "action plan" not in card
+    # the API answers in the language it is asked in, English by default
+    api = session.get("/api/v1/notifications").json()["items"][0]
+    assert api["title"] == words
+    asked = session.get("/api/v1/notifications", headers={"Accept-Language": "th"})
+    assert asked.json()["items"][0]["title"] == translated(words)
+    # a notice from before the texts were kept: as it was written
+    Notification.objects.filter(pk=notice.pk).update(texts={})
+    assert Notification.objects.get(pk=notice.pk).in_language("th") == (words, "")
 
 
 # --- the plan e-mails ------------------------------------------------------------------------

@@ -130,9 +130,13 @@ def me(request):
 
 
 def _notification_out(notice: Notification) -> dict:
+    # the title and body in the answer's language (``Accept-Language``; English by default)
+    title, body = notice.in_language()
     return {
         "id": notice.pk,
-        **fields_of(notice, "kind title body url created_at read_at emailed_at"),
+        **fields_of(notice, "kind url created_at read_at emailed_at"),
+        "title": title,
+        "body": body,
     }
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.models import link, optional_link
@@ -333,6 +334,10 @@ class Notification(models.Model):
     # gets its ``emailed_at`` when the daily digest carrying it is sent.
     delivery = models.CharField(_("delivery"), max_length=10, default="email")
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # The title and body in every language of the site, written when the notice is made
+    # ({"th": [title, body], …}): a page shows the notice in its own language, whichever
+    # language the person read when it came (``title`` and ``body``: that one).
+    texts = models.JSONField(_("in each language"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -342,6 +347,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def in_language(self, language: str | None = None) -> tuple[str, str]:
+        """(title, body) in ``language`` (the active one by default) when the notice was
+        written in it, else as it was first written (a notice from before ``texts``)."""
+        code = (language or get_language() or "").split("-")[0]
+        title, body = (self.texts or {}).get(code) or (self.title, self.body)
+        return title, body
+
+    @property
+    def shown_title(self) -> str:
+        return self.in_language()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.in_language()[1]
 
 
 class Delivery(models.TextChoices):

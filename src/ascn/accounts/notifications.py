@@ -121,12 +121,7 @@ def in_language(language: str, words: Words) -> str:
 def neutral_path(url: str) -> str:
     """A site path without its language prefix (``/th/engagements/7/`` gives
     ``/engagements/7/``); a full address, or a path without a prefix, as it is."""
-    if not url.startswith("/"):
-        return url
-    first = url[1:].split("/", 1)[0]
-    if first in languages.codes() and first != settings.LANGUAGE_CODE:
-        return url[len(first) + 1 :] or "/"
-    return url
+    return languages.without_language(url) if url.startswith("/") else url
 
 
 def path_in(language: str, url: str) -> str:
@@ -178,10 +173,18 @@ def notify(
         return 0
     deliveries = deliveries_of(recipients.values(), kind)
     path = neutral_path(url)
+    # written once in every language: the notice is read in the page's language later
+    texts = {
+        code: [in_language(code, title)[:255], in_language(code, body)]
+        for code in languages.codes()
+    }
     rows: list[Notification] = []
     messages: list[tuple[str, str, None, list[str]]] = []
     for language, people in by_language(recipients.values()).items():
-        subject, text = in_language(language, title), in_language(language, body)
+        subject, text = texts.get(language) or (
+            in_language(language, title)[:255],
+            in_language(language, body),
+        )
         link = site.absolute(path_in(language, path)) if path else ""
         message = "\n\n".join(part for part in (text, link) if part)
         for user in people:
@@ -191,8 +194,9 @@ def notify(
                 Notification(
                     user=user,
                     kind=kind,
-                    title=subject[:255],
+                    title=subject,
                     body=text,
+                    texts=texts,
                     url=path,
                     delivery=delivery,
                     emailed_at=timezone.now() if emailed else None,
@@ -250,10 +254,11 @@ def digest_message(user: User, notices: list[Notification]) -> tuple[str, str]:
             _("What happened since your last digest, oldest first:"),
         ]
         for notice in notices:
+            title, body = notice.in_language(language_of(user))
             lines.append("")
-            lines.append(f"* {notice.title}")
-            if notice.body:
-                lines.extend(f"  {line}" for line in notice.body.splitlines())
+            lines.append(f"* {title}")
+            if body:
+                lines.extend(f"  {line}" for line in body.splitlines())
             if notice.url:
                 lines.append("  " + site.absolute(path_in(language_of(user), notice.url)))
         lines += [
