@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from ascn.core import formats
 from ascn.plans import readiness
 from ascn.plans.models import ActionPlan, PlanStatus, Project, ProjectDocument
 from ascn.plans.services import (
@@ -350,6 +351,25 @@ def test_a_stale_edit_comes_back_with_what_changed_and_overwrites_nothing(roles,
         "implementation",
         3,
     )
+
+
+def test_a_stale_edit_writes_its_figures_as_the_page_does(roles, projects, text):
+    """Two budgets in conflict on a Khmer page are written as the page writes figures
+    elsewhere (the merge wrote "5,200,000.00" where the deal page wrote "14.000.000")."""
+    project = projects["phuket_draft"]
+    url = f"/km/projects/{project.pk}/edit/"
+    csco, secretariat = roles.session("cso_phuket"), roles.session("secretariat")
+    csco_form = the_form(csco.get(url), having="version")
+    secretariat_form = the_form(secretariat.get(url), having="version")
+    assert csco.post(url, csco_form.data(budget_amount="5200000")).status_code == 302
+    second = secretariat.post(url, secretariat_form.data(budget_amount="5300000"))
+    assert second.status_code == 409
+    shown = text(second)
+    with translation.override("km"):
+        mine, theirs = formats.number(Decimal("5300000"), 2), formats.number(Decimal("5200000"), 2)
+    assert mine != "5,300,000.00"  # the Khmer catalogue groups otherwise
+    assert mine in shown and theirs in shown
+    assert "5,200,000.00" not in shown
 
 
 def test_two_edits_of_the_same_field_show_both_values_and_keep_the_first(roles, projects, text):

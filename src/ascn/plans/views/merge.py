@@ -10,7 +10,9 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext
 
+from ascn.core import formats
 from ascn.plans.views.common import CENT
 
 
@@ -21,7 +23,8 @@ def _shown(field: forms.Field | None, value: Any) -> str:
     if isinstance(field, forms.ModelMultipleChoiceField):
         codes = [getattr(v, "code", v) for v in value]
         names = dict(field.queryset.filter(code__in=codes).values_list("code", "name"))
-        return ", ".join(sorted(names.get(code, code) for code in codes))
+        # the framework's names in the page's language (its catalogues hold them)
+        return ", ".join(sorted(gettext(names[code]) if code in names else code for code in codes))
     if isinstance(field, forms.ModelChoiceField):
         obj = value if hasattr(value, "pk") else field.queryset.filter(pk=value).first()
         return str(obj) if obj is not None else str(value)
@@ -30,10 +33,11 @@ def _shown(field: forms.Field | None, value: Any) -> str:
         return ", ".join(sorted(str(labels.get(v, v)) for v in value))
     if isinstance(field, forms.ChoiceField):
         return str(dict(_flat_choices(field.choices)).get(value, value))
+    # figures and days as the page writes them elsewhere ("5.200.000,00" on a Khmer page)
     if isinstance(value, Decimal):
-        return f"{value.quantize(CENT):,}"
+        return formats.number(value.quantize(CENT), 2)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return formats.day(value)
     return str(value).strip()
 
 
