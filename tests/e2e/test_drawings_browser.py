@@ -92,3 +92,21 @@ def test_the_progress_charts_keep_their_proportions_on_a_phone(live_network, bro
         assert "2025-" not in caption, caption
     finally:
         context.close()
+
+
+# The height on screen of the smallest word of the map's legends.
+SMALLEST_LEGEND_WORD = """() => Math.min(...[...document.querySelectorAll(
+  "#asean-map-drawing svg .role-legend text")].map((t) => t.getBoundingClientRect().height))"""
+
+
+def test_the_maps_legends_can_be_read_on_a_phone(live_network, browser, url):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(url("/"))
+        page.goto(url("/"))  # the first visit queued the drawing
+        assert page.locator("#asean-map-drawing svg .role-legend text").count() >= 3
+        # Vega's 10 px words, drawn at half size on a phone, were 5 px tall
+        assert page.evaluate(SMALLEST_LEGEND_WORD) >= 7
+    finally:
+        context.close()

@@ -258,7 +258,11 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
         .configure(background="#eaf2fa", font=FONT_STACK)
         # no legend descriptions of Vega's own (English): the map's <desc> says what the
         # colours and sizes mean, in the page's language
-        .configure_legend(aria=False)
+        # words large enough to read once the map is shrunk to a phone's width (about half
+        # its size): Vega's own 10 px came out at 5 px there
+        .configure_legend(
+            aria=False, labelFontSize=16, titleFontSize=16, symbolSize=200, labelLimit=0
+        )
     )
     spec = chart.to_dict()
     # The shapes go in as a top-level inline dataset after Altair has built the spec: passing

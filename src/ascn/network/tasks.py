@@ -39,7 +39,7 @@ def map_svg(
     language = translation.get_language()
     return drawn(
         KIND,
-        f"{digest}-{language}",
+        f"v2-{digest}-{language}",  # v2: legends readable on a phone
         lambda: {
             "cities": maps.clean_cities(read() if callable(read) else read),
             "language": language,
