@@ -103,9 +103,12 @@ class ProjectForm(RecordForm):
     # only when the project is created: the language its title and description are in (the
     # page's, unless chosen); afterwards the translations page says it (core.translations)
     language = forms.ChoiceField(
-        label=_("Language of the title and description"),
+        label=_("Written in"),
         choices=settings.LANGUAGES,
-        help_text=_("Translations into other languages can be added once the project is saved."),
+        help_text=_(
+            "The language of the title and description. Translations into other languages can "
+            "be added once the project is saved."
+        ),
     )
 
     EDIT_FIELDS = (
