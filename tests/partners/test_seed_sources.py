@@ -14,6 +14,7 @@ from ascn.core.sources import validate_sources
 from ascn.funding.management.commands.load_partners import load_partners, load_programmes
 from ascn.funding.models import Programme
 from ascn.partners.models import Organisation
+from ascn.partners.services import organisation_update
 from tests import factories
 
 MANDATE = ["countries", "focus_areas", "instruments", "stages", "capability_statement"]
@@ -78,6 +79,25 @@ def test_every_real_programme_cites_its_sources(partners, client):
         page = client.get(programme.get_absolute_url()).content.decode()
         assert f'href="{programme.sources[0]["url"]}"' in page
         assert ".yaml" not in page
+
+
+def test_a_programme_is_found_by_the_short_name_of_the_bank_that_runs_it(partners, roles):
+    # given the real programmes: the AASCTF is implemented by the Asian Development Bank
+    load_programmes()
+    # when a visitor searches for "ADB", then the programme the bank runs is found too (it
+    # was found only by the bank's full name)
+    found = [hit.title for hit in search.search(AnonymousUser(), "ADB").items]
+    assert "ASEAN-Australia Smart Cities Trust Fund (AASCTF)" in found, found
+    # and a name the bank is given later finds it as well, without rebuilding the index
+    adb = Organisation.objects.get(slug="asian-development-bank")
+    organisation_update(
+        actor=roles.user("secretariat"),
+        organisation=adb,
+        version=adb.version,
+        alt_names=f"{adb.alt_names}, AsDB",
+    )
+    found = [hit.title for hit in search.search(AnonymousUser(), "AsDB").items]
+    assert "ASEAN-Australia Smart Cities Trust Fund (AASCTF)" in found, found
 
 
 def test_the_public_finds_real_partners_by_the_short_names_people_use(partners, client, roles):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.search import Source, codes_text, joined, register
+from ascn.core.search import Source, codes_text, joined, named, register
 from ascn.funding.models import Programme
 
 
@@ -19,10 +19,14 @@ def _programme(programme) -> dict[str, Any]:
     return {
         "ref": programme.slug,
         "title": programme.name,
+        # the sponsor and implementer by every name they go by: "ADB" finds the programmes
+        # the Asian Development Bank runs, as it finds the bank
         "body": joined(
             programme.description,
-            programme.sponsor.name,
-            programme.implementer.name if programme.implementer_id else "",
+            named(programme.sponsor.name, programme.sponsor.alt_names),
+            named(programme.implementer.name, programme.implementer.alt_names)
+            if programme.implementer_id
+            else "",
             programme.period_label,
         ),
         "url": programme.get_absolute_url(),
@@ -34,4 +38,16 @@ def _programme(programme) -> dict[str, Any]:
     }
 
 
-register(Source("programme", _("Funding programmes"), "funding.Programme", _programmes, _programme))
+register(
+    Source(
+        "programme",
+        _("Funding programmes"),
+        "funding.Programme",
+        _programmes,
+        _programme,
+        # an organisation renamed, or given another name: the programmes it sponsors or runs
+        follows={
+            "partners.organisation": lambda org: Q(sponsor_id=org.pk) | Q(implementer_id=org.pk)
+        },
+    )
+)
