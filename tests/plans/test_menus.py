@@ -65,12 +65,20 @@ def test_the_currency_menu_leaves_out_what_no_budget_is_kept_in(roles):
     assert len(offered) < 170  # of the codelist's 302
 
 
+def test_the_currency_menu_names_currencies_in_the_pages_language(roles):
+    # the codes stay; the names are the reader's (they were the codelist's English)
+    html = roles.session("cso_hanoi").get("/vi/projects/new/").content.decode()
+    assert ">VND — Đồng Việt Nam<" in html and ">THB — Bạt Thái Lan<" in html
+    english = roles.session("cso_hanoi").get("/projects/new/").content.decode()
+    assert ">THB — Thai Baht<" in english
+
+
 def test_a_project_in_a_historic_currency_keeps_it_on_its_edit_form():
     # given: a record imported with a code no longer in use
     choices = currency_choices("ATS")
 
     # then: it is still offered (the form can be saved unchanged), after the others
-    assert choices[1][1][-1] == ("ATS", "ATS — Schilling")
+    assert choices[1][1][-1] == ("ATS", "ATS — Austrian Schilling")
     assert all(code != "ATS" for code, _title in choices[1][1][:-1])
     assert "ATS" not in {c for c, _t in currency_choices()[1][1]}
 

@@ -1,9 +1,11 @@
-"""Countries named for a person: ISO 3166-1 codes (``PH``) as names in the reader's language
-("Philippines", "ฟิลิปปินส์", "Philippines" in English where a language has none, e.g. Tetum).
+"""Countries and currencies named for a person: ISO 3166-1 codes (``PH``) and ISO 4217 codes
+(``THB``) as names in the reader's language ("Philippines", "ฟิลิปปินส์"; "Bạt Thái Lan"),
+in English where a language has none (Tetum, a historic currency).
 
 The names are the Unicode CLDR's — those browsers and phones use — kept in
-``data/country-names.json`` (written by ``scripts/build_country_names.py``; its source and
-licence are in the file and in ``data/SOURCES.md``). Read once, on first use."""
+``data/country-names.json`` and ``data/currency-names.json`` (written by
+``scripts/build_cldr_names.py``; their source and licence are in the files and in
+``data/SOURCES.md``). Each is read once, on first use."""
 
 from __future__ import annotations
 
@@ -18,12 +20,26 @@ from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput
 
-NAMES_FILE = Path(__file__).with_name("data") / "country-names.json"
+DATA = Path(__file__).with_name("data")
+NAMES_FILE = DATA / "country-names.json"
+CURRENCY_NAMES_FILE = DATA / "currency-names.json"
 
 
 @functools.cache
+def _read(path: Path) -> dict[str, dict[str, str]]:
+    return json.loads(path.read_text(encoding="utf-8"))["names"]
+
+
 def _names() -> dict[str, dict[str, str]]:
-    return json.loads(NAMES_FILE.read_text(encoding="utf-8"))["names"]
+    return _read(NAMES_FILE)
+
+
+def _in_language(names: dict[str, dict[str, str]], code: str, language: str | None) -> str | None:
+    """``code``'s name in ``language`` (the active one by default), else in English; None
+    when English has none either."""
+    english = names[settings.LANGUAGE_CODE]
+    own = names.get((language or get_language() or settings.LANGUAGE_CODE).split("-")[0], english)
+    return own.get(code) or english.get(code)
 
 
 def country_codes() -> frozenset[str]:
@@ -34,13 +50,14 @@ def country_codes() -> frozenset[str]:
 def country_name(code: str, language: str | None = None) -> str:
     """The country's name in ``language`` (the active one by default); the code itself when
     it is no country."""
-    names = _names()
     code = (code or "").upper()
-    english = names[settings.LANGUAGE_CODE]
-    if code not in english:
-        return code
-    own = names.get((language or get_language() or settings.LANGUAGE_CODE).split("-")[0], english)
-    return own.get(code) or english[code]
+    return _in_language(_names(), code, language) or code
+
+
+def currency_name(code: str, language: str | None = None) -> str | None:
+    """The currency's name in ``language`` (the active one by default), else its English
+    name; None when the CLDR names it in neither (the caller keeps its own title)."""
+    return _in_language(_read(CURRENCY_NAMES_FILE), (code or "").upper(), language)
 
 
 def asked_member_state(query: Mapping[str, str]) -> str | None:

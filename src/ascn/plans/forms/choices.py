@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core.countries import currency_name
 from ascn.network.models import City, MemberState
 from ascn.plans import codelists
 
@@ -241,14 +242,16 @@ def budget_currencies() -> dict[str, str]:
 def currency_choices(current: str = "") -> list[tuple[str, Any]]:
     """The currency menu: the ASEAN member states' and their partners' currencies, then every
     other currency in use; ``current`` (a record's, even historic) is kept offered."""
-    names = budget_currencies()
+    # named in the reader's language (the CLDR's names), the codelist's English title where
+    # the CLDR has none
+    names = {code: currency_name(code) or title for code, title in budget_currencies().items()}
     first = [(code, f"{code} — {names[code]}") for code in FIRST_CURRENCIES]
     rest = [
         (code, f"{code} — {title}") for code, title in names.items() if code not in FIRST_CURRENCIES
     ]
     all_names = codelists.codelist(codelists.CURRENCY)
     if current and current not in names and current in all_names:
-        rest.append((current, f"{current} — {all_names[current]}"))
+        rest.append((current, f"{current} — {currency_name(current) or all_names[current]}"))
     return [(_("ASEAN and partner currencies"), first), (_("Other currencies"), rest)]
 
 
