@@ -451,3 +451,19 @@ def test_the_secretariats_pages_fit_a_phone(secretariat_page, site):
     menu = page.get_by_role("navigation", name="Main")
     for tool in ("Audit trail", "Import", "Invitations", "Timeline"):
         expect(menu.get_by_role("link", name=tool)).to_be_visible()
+
+
+def test_the_api_documentation_is_laid_out_for_a_phone(browser, site):
+    """The API's documentation (django-ninja's Swagger UI) had no viewport: a phone (mobile
+    emulation, as a real phone lays out a page) drew it 980 px wide and shrank its text."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(site.url + "/api/v1/docs")
+        expect(page.get_by_role("heading", name="ASCN Platform API")).to_be_visible()
+        assert page.evaluate("window.innerWidth") == 390
+        assert page.evaluate(WIDEST) is None
+        # and it leads back to the site
+        expect(page.get_by_role("link", name="ASCN Platform")).to_have_attribute("href", "/")
+    finally:
+        context.close()
