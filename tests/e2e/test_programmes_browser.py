@@ -134,6 +134,8 @@ def test_on_a_phone_a_refused_payment_is_shown_where_the_browser_brings_you(
         expect(error).to_be_visible()
         amount = page.locator(f"#award-{award.pk}").get_by_label("Amount paid")
         expect(amount).to_have_value("250000")
+        # and its amount takes the focus (a page opened at an anchor skips autofocus)
+        expect(amount).to_be_focused()
         box = amount.bounding_box()
         assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390, box
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
