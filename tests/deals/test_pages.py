@@ -295,6 +295,11 @@ def test_interest_from_a_projects_page_is_explained_to_who_acts_for_no_organisat
     refused = deals.roles.session("nr_th").get(start)
     assert refused.status_code == 403
     assert "Sample organisations deal only on sample projects" in page_text(refused)
+    # and the project page does not offer what would be refused
+    project_page = deals.roles.session("nr_th").get(f"/projects/{deals.phuket_project.pk}/")
+    assert "/engagements/new/?project=" not in project_page.content.decode()
+    # a number written in other digits is no project, not an error
+    assert deals.roles.session("partner_adb").get("/engagements/new/?project=²").status_code == 404
     assert not Engagement.objects.exists()
 
 

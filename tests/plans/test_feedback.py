@@ -17,11 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from ascn.accounts.models import Membership, Role
-from ascn.core.errors import IllegalTransition, PermissionDenied, StaleEdit
+from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.models import AuditEntry
 from ascn.plans import queries
 from ascn.plans.models import ActionPlan, PlanStatus, Project
-from ascn.plans.services import plan_transition, plan_update
+from ascn.plans.services import plan_transition, plan_update, project_update
 from tests import factories
 from tests.plans.test_pages import page_forms, press, the_form
 
@@ -432,3 +432,33 @@ def test_a_new_project_is_written_in_the_pages_language_unless_told(roles, page,
     # an edit does not ask again: the translations page says which language it is in
     edit = the_form(csco.get(f"/{page}/projects/{project.pk}/edit/"), having="version")
     assert "language" not in dict(edit.fields)
+
+
+def test_a_real_project_never_goes_in_a_sample_plan(roles):
+    """The new-project form offered, and chose by default, the demo's sample action plan for
+    a real project: the menu offers only plans of the project's kind, the service refuses
+    the mix, and a language the site does not have is refused too."""
+    csco = roles.user("cso_phuket")
+    sample_plan = factories.plan(csco, title="Phuket plan (sample)", sample=True)
+    real_plan = factories.plan(csco, title="Phuket plan")
+    page = roles.session("cso_phuket").get("/projects/new/").content.decode()
+    assert "Phuket plan (sample)" not in page and "Phuket plan (" in page
+    with pytest.raises(InvalidInput) as refused:
+        factories.project(csco, plan=sample_plan)
+    assert refused.value.field == "plan"
+    assert "never mix" in refused.value.message
+    assert factories.project(csco, plan=real_plan, title="Kept").plan == real_plan
+    with pytest.raises(InvalidInput) as refused:
+        factories.project(csco, language="xx")
+    assert refused.value.field == "language"
+
+
+def test_an_edit_does_not_change_a_projects_language(roles):
+    project = factories.project(roles.user("cso_phuket"), language="th")
+    with pytest.raises(InvalidInput) as refused:
+        project_update(
+            actor=roles.user("cso_phuket"), project=project, version=project.version, language="en"
+        )
+    assert "translations page" in refused.value.message
+    project.refresh_from_db()
+    assert project.language == "th"

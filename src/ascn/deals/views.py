@@ -266,7 +266,7 @@ def _interest_from_project(request, project_id: str):
     One goes straight to the confirmation, several are offered, none is said."""
     project = found(
         project_policy.visible(request.user, Project.objects.select_related("city"))
-        .filter(pk=int(project_id) if project_id.isdigit() else 0)
+        .filter(pk=int(project_id) if project_id.isascii() and project_id.isdigit() else 0)
         .first(),
         _("Project not found."),
     )

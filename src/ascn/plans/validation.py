@@ -466,6 +466,7 @@ PROJECT = Rules(
         "period_start": partial(date, field="period_start"),
         "period_end": partial(date, field="period_end"),
         "visibility": visibility,
+        # on creation only: ``project_update`` refuses it (the translations page sets it)
         "language": language,
     },
     pairs=(
@@ -488,10 +489,22 @@ PLAN = Rules(
 )
 
 
-def plan_of_city(plan: Any, city_id: int) -> None:
-    """A project's action plan is its own city's."""
-    if plan is not None and plan.city_id != city_id:
+def plan_of_city(plan: Any, city_id: int, sample: bool = False) -> None:
+    """A project's action plan is its own city's, and of its kind: real with real, sample
+    with sample (a real project was put in the demo's sample plan by the form's default)."""
+    if plan is None:
+        return
+    if plan.city_id != city_id:
         raise refuse("another-city", _("The action plan belongs to another city."), "plan")
+    if plan.sample != sample:
+        raise refuse(
+            "sample-mix",
+            _(
+                "Sample data and real records never mix: a real project goes only in a real "
+                "action plan, a sample project only in a sample one."
+            ),
+            "plan",
+        )
 
 
 # --- what is kept with a project ----------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -87,8 +88,11 @@ def project_create(
     budget_amount: Any,
     budget_currency: str,
     sample: bool = False,
+    language: str = settings.LANGUAGE_CODE,
     **optional: Any,
 ) -> Project:
+    """A new project; ``language``: the one its title and description are written in (later
+    changed on its translations page, ``core.translations``, never by an edit)."""
     project = Project(city=city)
     if not project_policy.can(actor, "change", project):
         raise PermissionDenied(
@@ -108,9 +112,10 @@ def project_create(
     areas = validation.framework_items(FocusArea, values.pop("focus_areas"), "focus_areas")
     outcomes = validation.framework_items(Outcome, values.pop("outcomes", []), "outcomes")
     plan = values.pop("plan", None)
-    validation.plan_of_city(plan, city.pk)
+    validation.plan_of_city(plan, city.pk, sample)
     for key, value in values.items():
         setattr(project, key, value)
+    project.language = validation.language(language)
     project.plan = plan
     project.sample = sample
     project.created_by = user_or_none(actor)
@@ -120,7 +125,10 @@ def project_create(
     project.focus_areas.set(areas)
     project.outcomes.set(outcomes)
     audit_and_announce(
-        actor, "plans.project.created", project, audit.diff({}, _project_snapshot(project))
+        actor,
+        "plans.project.created",
+        project,
+        audit.diff({}, {**_project_snapshot(project), "language": project.language}),
     )
     return project
 
@@ -134,6 +142,13 @@ def project_update(*, actor: Actor, project: Project, version: int, **changes: A
         actor, "publish", project
     ):
         raise PermissionDenied(_("You may not change who sees this project."))
+    if "language" in changes:
+        # the translations page says it (core.translations.original_language_set: who may,
+        # the translation into it dropped, audited as such), never an edit
+        raise InvalidInput(
+            _("The language a project is written in is changed on its translations page."),
+            field="language",
+        )
     values = validation.PROJECT.clean(changes)
     before = _project_snapshot(project)
     links = {
@@ -142,7 +157,7 @@ def project_update(*, actor: Actor, project: Project, version: int, **changes: A
         if key in values
     }
     if "plan" in values:
-        validation.plan_of_city(values["plan"], project.city_id)
+        validation.plan_of_city(values["plan"], project.city_id, project.sample)
     for key, value in values.items():
         setattr(project, key, value)
     validation.PROJECT.check_whole(project)

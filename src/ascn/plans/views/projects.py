@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ascn.accounts.models import Role
 from ascn.core import display, formats, sources, translations
 from ascn.core.permissions import scopes_of
 from ascn.core.views import Sent, filtered_page, render_results, send_form
@@ -214,18 +215,24 @@ def _project_context(request, project: Project) -> dict:
         "can": can,
         "can_any": any(can.values()),
         # a partner member expresses interest from here (the deals app asks which of the
-        # organisations they act for, when several)
-        "acts_for_organisations": bool(scopes_of(user).organisation_ids),
+        # organisations they act for, when several): one of their organisations of the
+        # project's kind, real with real, sample with sample, as the deal requires
+        "acts_for_organisations": bool(scopes_of(user).organisation_ids)
+        and user.memberships.active()
+        .filter(role=Role.PARTNER_MEMBER, organisation__sample=project.sample)
+        .exists(),
     }
 
 
 # --- projects: create and edit ---------------------------------------------------------
 
 
-def _plans_for_cities(user, cities):
+def _plans_for_cities(user, cities, *, sample: bool = False):
+    """The action plans a project of these cities may be put in: of its kind (a new project
+    is real; sample with sample)."""
     return (
         queries.plans_for(user)
-        .filter(city__in=cities)
+        .filter(city__in=cities, sample=sample)
         .select_related("city")
         .order_by("city__name", "-period_start")
     )
@@ -326,7 +333,9 @@ def _edit_saved_message(form: ProjectForm, project) -> str:
 def project_edit(request, project):
     kwargs = {
         "project": project,
-        "plans": _plans_for_cities(request.user, City.objects.filter(pk=project.city_id)),
+        "plans": _plans_for_cities(
+            request.user, City.objects.filter(pk=project.city_id), sample=project.sample
+        ),
         "may_publish": project_policy.can(request.user, "publish", project),
     }
     status, stale = 200, None
