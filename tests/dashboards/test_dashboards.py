@@ -205,6 +205,7 @@ def test_filters_by_member_state_focus_area_and_year(client, data):
     # on a Thai page, the state is named in Thai in its tables (it was "Thailand")
     thai = Client().get("/th" + URL, {"member_state": "TH"}).content.decode()
     assert {row[0] for row in chart_table(thai, "funding")} == {"ไทย"}
+    assert {row[0] for row in chart_table(thai, "cities")} == {"ไทย"}
     lower = client.get(URL, {"member_state": "th"}).content.decode()
     assert chart_table(lower, "funding") == chart_table(html, "funding")
     # two different states: said, for the page and for a chart's CSV, not one taken silently

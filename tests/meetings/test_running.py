@@ -99,6 +99,21 @@ def test_the_secretariat_creates_a_meeting_from_the_page_with_the_host_chosen_by
     assert Meeting.objects.filter(slug="ascn-annual-meeting-2027-2").exists()
 
 
+def test_a_host_city_alone_gives_its_country_and_the_kind_is_chosen(roles):
+    """A meeting created with its host city only said "Phuket, not set" for the country; a
+    form sent without a kind made a workshop an annual meeting, the menu's first entry."""
+    client = roles.session("secretariat")
+    no_kind = client.post("/meetings/new/", form_values(kind=""))
+    assert no_kind.status_code == 422 and not Meeting.objects.exists()
+    assert "— choose the kind —" in no_kind.content.decode()
+    response = client.post("/meetings/new/", form_values(host_member_state=""))
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(title="ASCN Annual Meeting 2027")
+    assert (meeting.host_city.slug, meeting.host_member_state.code) == ("phuket", "TH")
+    # the host city menu names its member state in the page's language
+    assert "Phuket (ไทย)" in client.get("/th/meetings/new/").content.decode()
+
+
 @pytest.mark.parametrize(
     ("change", "field_message"),
     [

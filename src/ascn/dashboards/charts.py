@@ -24,8 +24,8 @@ from typing import Any
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ascn.core import display, formats
 from ascn.core.svg import FONT_STACK
@@ -456,8 +456,9 @@ def cities_table(cities: list[dict], total: int | None = None) -> Chart:
     """The map's list alternative (and CSV): every city with its cohort and project count.
     ``total``: how many member cities there are when ``cities`` holds only the busiest
     (``queries.busiest_cities``): the page's table shows those, the CSV reads every city."""
+    # the member state in the reader's language (the catalogues hold the English names)
     rows = [
-        [c["country_name"], c["name"], c["cohort"], c["projects"]]
+        [gettext(c["country_name"]), c["name"], c["cohort"], c["projects"]]
         for c in sorted(cities, key=lambda c: (c["country_name"], c["name"]))
     ]
     chart = Chart(

@@ -63,7 +63,11 @@ class MeetingForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    # no kind chosen for the Secretariat: a workshop was published as an annual meeting,
+    # the menu's first entry
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("— choose the kind —")), *Meeting.Kind.choices]
+    )
     number = forms.IntegerField(
         label=_("Number in its series"), min_value=1, max_value=999, required=False
     )

@@ -13,7 +13,7 @@ class CityChoiceField(forms.ModelChoiceField):
     """A city chosen by its name (and its member state's, as two cities may share one)."""
 
     def label_from_instance(self, obj: City) -> str:
-        return f"{obj.name} ({obj.member_state.name})"
+        return f"{obj.name} ({obj.member_state.label})"
 
 
 def any_city_field(label: str, *, empty_label: str, **kwargs: Any) -> CityChoiceField:

@@ -282,7 +282,7 @@ class Appointment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        where = self.city.name if self.city_id else self.member_state.name
+        where = self.city.name if self.city_id else self.member_state.label
         return f"{self.person} — {self.get_role_display()}, {where}"
 
     @property

@@ -86,6 +86,20 @@ MEETING_FIELDS = [
 Status = Registration.Status
 
 
+def _host_country_of_city(values: dict[str, Any], meeting: Meeting | None = None) -> dict[str, Any]:
+    """A host city given without its country (none sent, none saved): the city's member
+    state (the page said "Phuket, not set"). A country sent or saved stays, checked against
+    the city (``_check_meeting``)."""
+    city = values.get("host_city")
+    if city is None:
+        return values
+    if "host_member_state" in values:
+        country = values["host_member_state"]
+    else:
+        country = meeting.host_member_state_id if meeting is not None else None
+    return values if country else {**values, "host_member_state": city.member_state}
+
+
 def _check_meeting(meeting: Meeting) -> None:
     if meeting.end_date and meeting.end_date < meeting.start_date:
         raise InvalidInput(_("A meeting cannot end before it starts."), field="end_date")
@@ -147,6 +161,7 @@ def meeting_create(
     demo's illustrative data (``load_sample_meetings``), never set from a form or the API."""
     require_meeting_runner(actor)
     _only_meeting_fields(values)
+    values = _host_country_of_city(values)
     if not (values.get("title") or "").strip():
         raise InvalidInput(_("Give the meeting a title."), field="title")
     if not slug:
@@ -179,6 +194,7 @@ def meeting_update(
         raise InvalidInput(_("The version you edited is required."), field="version")
     meeting = lock_version(meeting, version)
     days = meeting_days(meeting)
+    values = _host_country_of_city(values, meeting)
     changed = save_changes(actor, "meetings.meeting.updated", meeting, values, check=_check_meeting)
     if changed:
         agenda_days_follow(actor, meeting, days)
