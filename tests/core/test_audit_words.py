@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from ascn.accounts.models import Delivery
 from ascn.accounts.services import notification_preferences_update
-from ascn.core.audit.words import ACTION_WORDS, action_words, describe
+from ascn.core.audit.words import ACTION_WORDS, action_words, describe, object_type_choices
 from ascn.core.models import AuditEntry
 from ascn.funding.services.applications import AUDIT_VERBS
 from ascn.meetings.models import Registration
@@ -193,3 +193,14 @@ def test_a_change_named_for_a_part_or_no_field_reads_in_words_in_the_readers_lan
         assert thai[0].endswith(f" → {Delivery.APP.label}") and "app" not in thai[0]
         assert not _lines("plans.actionplan", {"comment": "ok"})[0].startswith("comment")
         assert not _lines("accounts.membership", {"scope": "x"})[0].startswith("where the")
+
+
+def test_the_kinds_of_record_are_named_in_the_readers_language():
+    """The audit trail's "Kind of record" menu said "Milestone", "Progress update"… on a
+    Thai page: every kind it offers is named by a translated name."""
+    with translation.override("en"):
+        english = dict(object_type_choices())
+    with translation.override("th"):
+        thai = dict(object_type_choices())
+    untranslated = [code for code, name in thai.items() if name == english[code]]
+    assert untranslated == []

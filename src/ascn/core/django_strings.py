@@ -19,6 +19,25 @@ MONTHS_3 = [
     gettext_noop("nov"),
     gettext_noop("dec"),
 ]
+# django.utils.dates: a day's name in a date ("Wed 10 Mar" on a meeting's agenda)
+WEEKDAYS = [
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+    gettext_noop("Sunday"),
+]
+WEEKDAYS_ABBR = [
+    gettext_noop("Mon"),
+    gettext_noop("Tue"),
+    gettext_noop("Wed"),
+    gettext_noop("Thu"),
+    gettext_noop("Fri"),
+    gettext_noop("Sat"),
+    gettext_noop("Sun"),
+]
 MONTHS = [
     gettext_noop("January"),
     gettext_noop("February"),

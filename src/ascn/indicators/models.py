@@ -210,8 +210,17 @@ class IndicatorValueVersion(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="versions",
     )
+
+    class Action(models.TextChoices):
+        """What the write that made this version did (said in the value's history)."""
+
+        ENTERED = "entered", _("entered")
+        EDITED = "edited", _("edited")
+        VERIFIED = "verified", _("verified")
+        RETURNED = "returned", _("returned to the city")
+
     version = models.PositiveIntegerField(_("version"))
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("source"), max_length=500)

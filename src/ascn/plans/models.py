@@ -122,6 +122,8 @@ class PlanVersion(models.Model):
 
     class Meta:
         ordering = ["plan", "number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="plan_version_numbers_unique")
         ]
@@ -314,6 +316,8 @@ class Milestone(TimeStampedModel):
 
     class Meta:
         ordering = ["project", "due_date", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
 
     def __str__(self) -> str:
         return self.title
@@ -340,6 +344,8 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["project", "date", "id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
 
     def __str__(self) -> str:
         return f"{self.project} {self.date}: {self.physical_pct}% / {self.financial_pct}%"
@@ -356,6 +362,8 @@ class ReadinessAssessment(models.Model):
 
     class Meta:
         ordering = ["project", "-created_at", "-id"]
+        verbose_name = _("readiness assessment")
+        verbose_name_plural = _("readiness assessments")
 
     def __str__(self) -> str:
         return f"{self.project}: {self.score} ({self.level})"
@@ -374,6 +382,8 @@ class ProjectDocument(models.Model):
 
     class Meta:
         ordering = ["project", "-created_at"]
+        verbose_name = _("project document")
+        verbose_name_plural = _("project documents")
 
     def __str__(self) -> str:
         return self.title

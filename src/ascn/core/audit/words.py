@@ -17,11 +17,12 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from ascn.core import formats
 from ascn.core.models import AuditEntry
@@ -89,11 +90,17 @@ ACTION_WORDS = {
 _PLAIN = object()
 
 
-@cache
 def object_type_choices() -> list[tuple[str, str]]:
     """Every kind of record the trail names, as ``(label, "Name (app)")``, by name: the
     platform's own records, not Django's tables (sessions, content types) nor those it
-    derives or keeps itself (a model's ``audited = False``: tallies, the search index)."""
+    derives or keeps itself (a model's ``audited = False``: tallies, the search index).
+    Named in the active language, kept once per language (it was kept once, in whichever
+    language asked first)."""
+    return _object_type_choices(get_language() or settings.LANGUAGE_CODE)
+
+
+@cache
+def _object_type_choices(language: str) -> list[tuple[str, str]]:
     choices = [
         (model._meta.label_lower, f"{capfirst(model._meta.verbose_name)} ({model._meta.app_label})")
         for model in apps.get_models()
