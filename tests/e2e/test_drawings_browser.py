@@ -103,10 +103,16 @@ def test_the_maps_legends_can_be_read_on_a_phone(live_network, browser, url):
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     try:
-        page.goto(url("/"))
-        page.goto(url("/"))  # the first visit queued the drawing
-        assert page.locator("#asean-map-drawing svg .role-legend text").count() >= 3
-        # Vega's 10 px words, drawn at half size on a phone, were 5 px tall
-        assert page.evaluate(SMALLEST_LEGEND_WORD) >= 7
+        for path in ("/", "/dashboards/"):
+            page.goto(url(path))
+            page.goto(url(path))  # the first visit queued the drawing
+            assert page.locator("#asean-map-drawing svg .role-legend text").count() >= 3
+            # Vega's 10 px words, drawn at half size on a phone, were 5 px tall
+            assert page.evaluate(SMALLEST_LEGEND_WORD) >= 7, path
+            # the map as wide as the screen (the dashboards' kept a figure's 40 px margins)
+            width = page.evaluate(
+                "document.querySelector('#asean-map-drawing svg').getBoundingClientRect().width"
+            )
+            assert width >= 0.9 * PHONE["width"], (path, width)
     finally:
         context.close()
