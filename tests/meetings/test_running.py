@@ -99,6 +99,27 @@ def test_the_secretariat_creates_a_meeting_from_the_page_with_the_host_chosen_by
     assert Meeting.objects.filter(slug="ascn-annual-meeting-2027-2").exists()
 
 
+def test_a_meeting_with_several_mistakes_says_them_all_at_once(roles):
+    """The form showed one mistake a submit (three took four submits)."""
+    response = roles.session("secretariat").post(
+        "/meetings/new/",
+        form_values(
+            end_date=(START - dt.timedelta(days=1)).isoformat(),
+            registration_closes_on=(START + dt.timedelta(days=9)).isoformat(),
+            host_city=City.objects.get(slug="hanoi").pk,
+        ),
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    for message in (
+        "cannot end before it starts",
+        "after the meeting ends",
+        "is not in Thailand",
+    ):
+        assert message in page, message
+    assert not Meeting.objects.exists()
+
+
 def test_a_host_city_alone_gives_its_country_and_the_kind_is_chosen(roles):
     """A meeting created with its host city only said "Phuket, not set" for the country; a
     form sent without a kind made a workshop an annual meeting, the menu's first entry."""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ascn.accounts.notifications import notify
 from ascn.core import audit, events
 from ascn.core.documents import check_pdf
-from ascn.core.errors import InvalidInput, NotFound
+from ascn.core.errors import InvalidInput, NotFound, refuse_all
 from ascn.core.services import (
     audit_and_announce,
     delete_with_file,
@@ -101,34 +101,46 @@ def _host_country_of_city(values: dict[str, Any], meeting: Meeting | None = None
 
 
 def _check_meeting(meeting: Meeting) -> None:
+    """Every problem of the meeting at once (a form showed them one submit at a time)."""
+    problems: list[InvalidInput] = []
     if meeting.end_date and meeting.end_date < meeting.start_date:
-        raise InvalidInput(_("A meeting cannot end before it starts."), field="end_date")
+        problems.append(InvalidInput(_("A meeting cannot end before it starts."), field="end_date"))
     if (
         meeting.host_city_id
         and meeting.host_member_state_id
         and meeting.host_city is not None
         and meeting.host_city.member_state_id != meeting.host_member_state_id
     ):
-        raise InvalidInput(
-            _("%(city)s is not in %(member_state)s.")
-            % {"city": meeting.host_city, "member_state": meeting.host_member_state},
-            field="host_city",
+        problems.append(
+            InvalidInput(
+                _("%(city)s is not in %(member_state)s.")
+                % {"city": meeting.host_city, "member_state": meeting.host_member_state},
+                field="host_city",
+            )
         )
     if meeting.uncertain and not meeting.uncertainty_note.strip():
-        raise InvalidInput(_("Say what is uncertain."), field="uncertainty_note")
+        problems.append(InvalidInput(_("Say what is uncertain."), field="uncertainty_note"))
     opens, closes = meeting.registration_opens_on, meeting.registration_closes_on
     if opens and closes and closes < opens:
-        raise InvalidInput(
-            _("Registration cannot close before it opens."), field="registration_closes_on"
+        problems.append(
+            InvalidInput(
+                _("Registration cannot close before it opens."), field="registration_closes_on"
+            )
         )
     if closes and closes > meeting.last_day:
-        raise InvalidInput(
-            _("Registration cannot close after the meeting ends."), field="registration_closes_on"
+        problems.append(
+            InvalidInput(
+                _("Registration cannot close after the meeting ends."),
+                field="registration_closes_on",
+            )
         )
     if meeting.time_zone and meeting.time_zone not in TIME_ZONES:
-        raise InvalidInput(
-            _("Choose a time zone from the list (e.g. Asia/Bangkok)."), field="time_zone"
+        problems.append(
+            InvalidInput(
+                _("Choose a time zone from the list (e.g. Asia/Bangkok)."), field="time_zone"
+            )
         )
+    refuse_all(problems)
     validate(meeting)
 
 
