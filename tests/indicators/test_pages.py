@@ -2,6 +2,7 @@
 verifier's answer, and the comparison of up to six cities with the year of each value."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -97,6 +98,14 @@ def test_the_csco_enters_and_the_representative_verifies_on_the_pages(roles, cat
     bad = cso.post("/cities/phuket/indicators/new/", {**form, "value": "lots"})
     assert bad.status_code == 422
     assert "The value is a number, such as 1,234.5." in bad.content.decode()
+    assert not IndicatorValue.objects.exists()
+    # several mistakes are said at once (the form said one a submit)
+    several = cso.post(
+        "/cities/phuket/indicators/new/", {**form, "value": "lots", "year": 1850, "source": ""}
+    )
+    assert several.status_code == 422
+    errors = re.findall(r'id="id_(\w+)_error"', several.content.decode())
+    assert {"value", "year", "source"} <= set(errors), errors
     assert not IndicatorValue.objects.exists()
     # the CSCO records the value
     response = cso.post("/cities/phuket/indicators/new/", form)

@@ -366,10 +366,15 @@ def test_framework_codes_are_looked_up_in_the_framework_records(network):
 def test_a_project_is_in_its_own_citys_plan(network):
     phuket = City.objects.get(slug="phuket")
     validation.plan_of_city(None, phuket.pk)
-    validation.plan_of_city(SimpleNamespace(city_id=phuket.pk), phuket.pk)
+    validation.plan_of_city(SimpleNamespace(city_id=phuket.pk, sample=False), phuket.pk)
     with pytest.raises(Refused) as raised:
-        validation.plan_of_city(SimpleNamespace(city_id=phuket.pk + 1), phuket.pk)
+        validation.plan_of_city(SimpleNamespace(city_id=phuket.pk + 1, sample=False), phuket.pk)
     assert raised.value.field == "plan"
+    # and of its kind: a sample project in a sample plan only, a real one in a real one
+    validation.plan_of_city(SimpleNamespace(city_id=phuket.pk, sample=True), phuket.pk, True)
+    with pytest.raises(Refused) as raised:
+        validation.plan_of_city(SimpleNamespace(city_id=phuket.pk, sample=True), phuket.pk)
+    assert raised.value.rule == "sample-mix"
 
 
 # --- one set of codes for the API, the forms and the import ----------------------------------

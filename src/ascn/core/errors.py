@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from ascn.core.models import VersionedModel
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -77,6 +79,20 @@ def refuse_all(problems: Sequence[InvalidInput]) -> None:
         first = problems[0]
         first.problems = list(problems)
         raise first
+
+
+def every(checks: Iterable[Callable[[], T]]) -> list[T]:
+    """The result of each check, or every problem they found raised together (a form then
+    marks each field at once)."""
+    results: list[T] = []
+    problems: list[InvalidInput] = []
+    for check in checks:
+        try:
+            results.append(check())
+        except InvalidInput as exc:
+            problems += exc.problems
+    refuse_all(problems)
+    return results
 
 
 class IllegalTransition(InvalidInput):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from django import forms
@@ -26,6 +28,15 @@ def form_error(
     for problem in exc.problems:
         field = (field_map or {}).get(problem.field or "", problem.field)
         form.add_error(field if field in form.fields else None, problem.message)
+
+
+@contextlib.contextmanager
+def rule_errors(form: forms.Form) -> Iterator[None]:
+    """A rule refusing a value inside the block puts its message on the field it names."""
+    try:
+        yield
+    except InvalidInput as exc:
+        form_error(form, exc)
 
 
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:

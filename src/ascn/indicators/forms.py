@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core import formats
-from ascn.core.forms import FilterForm, line_field, text_field
+from ascn.core.forms import FilterForm, line_field, rule_errors, text_field
 from ascn.core.visibility import Visibility
+from ascn.indicators import validation
 from ascn.indicators.models import Framework, Indicator, QualityGrade
 from ascn.network.queries import focus_area_labels
 
@@ -79,6 +80,21 @@ class ValueForm(forms.Form):
 
     def clean_value(self) -> str:
         return typed_figure(self, "value")
+
+    def clean(self):
+        """The service's rules of the year and the figure, said with the form's own errors:
+        every mistake in one answer (a missing source, then a year out of range, then a
+        figure that is not a number took three submits)."""
+        data = super().clean()
+        indicator = data.get("indicator")
+        checks = [("year", lambda: validation.clean_year(data["year"]))]
+        if indicator is not None:
+            checks.append(("value", lambda: validation.clean_value(indicator, data["value"])))
+        for name, check in checks:
+            if name in data and name not in self.errors:
+                with rule_errors(self):
+                    check()
+        return data
 
 
 class VerifyForm(forms.Form):

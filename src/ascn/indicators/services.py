@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ascn.accounts.models import Notification
 from ascn.accounts.notifications import members_of, neutral_path, notify
 from ascn.core import audit, events
-from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, every
 from ascn.core.services import (
     audit_and_announce,
     lock_version,
@@ -145,11 +145,15 @@ def value_enter(
     )
     if actor is not None and not value_policy.can(actor, "enter", record):
         raise PermissionDenied(_("Only the city's Chief Smart City Officers enter its values."))
-    record.year = validation.clean_year(year)
-    record.value = validation.clean_value(indicator, value)
-    record.source = validation.clean_text("source", source, required=True, max_length=500)
-    record.method_note = validation.clean_text("method_note", method_note, required=False)
-    record.visibility = _clean_visibility(visibility)
+    # every mistake at once (the form showed one a submit)
+    checks: list[Callable[[], Any]] = [
+        lambda: validation.clean_year(year),
+        lambda: validation.clean_value(indicator, value),
+        lambda: validation.clean_text("source", source, required=True, max_length=500),
+        lambda: validation.clean_text("method_note", method_note, required=False),
+        lambda: _clean_visibility(visibility),
+    ]
+    record.year, record.value, record.source, record.method_note, record.visibility = every(checks)
     record.entered_by = user_or_none(actor)
     _check_unique(record)
     validate(record)

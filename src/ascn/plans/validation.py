@@ -33,7 +33,7 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext as _
 
-from ascn.core.errors import InvalidInput, refuse_all
+from ascn.core.errors import InvalidInput, every, refuse_all
 from ascn.core.text import visible
 from ascn.core.visibility import Visibility
 from ascn.network.models import FrameworkItem
@@ -80,18 +80,6 @@ def refuse(rule: str, message: str, field: str, **params: Any) -> Refused:
 def each_problem(exc: Refused) -> list[Refused]:
     """Every problem ``exc`` carries (``core.errors.refuse_all``), itself first."""
     return [problem for problem in exc.problems if isinstance(problem, Refused)]
-
-
-def every(checks: Iterable[Callable[[], T]]) -> list[T]:
-    """The result of each check, or every problem they found raised together."""
-    results, problems = [], []
-    for check in checks:
-        try:
-            results.append(check())
-        except Refused as exc:
-            problems += each_problem(exc)
-    refuse_all(problems)
-    return results
 
 
 # --- the rules of one value ---------------------------------------------------------------

@@ -3,9 +3,7 @@ JavaScript, and the rules of ``plans.validation`` shown on the fields they name.
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from django import forms
@@ -16,8 +14,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core import formats
-from ascn.core.errors import InvalidInput
-from ascn.core.forms import form_error
 from ascn.plans import validation
 from ascn.plans.forms.choices import city_choices
 
@@ -45,15 +41,6 @@ class AccessibleFormMixin:
                 form_field.widget.attrs["autofocus"] = True
             else:
                 form_field.widget.attrs.pop("autofocus", None)
-
-
-@contextlib.contextmanager
-def rule_errors(form: forms.Form) -> Iterator[None]:
-    """A rule refusing a value inside the block puts its message on the field it names."""
-    try:
-        yield
-    except InvalidInput as exc:
-        form_error(form, exc)
 
 
 def framework_field(model: type[models.Model], label, **kwargs) -> forms.Field:

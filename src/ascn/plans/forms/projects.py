@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core import formats
-from ascn.core.forms import date_field, line_field, text_field, ticks_field
+from ascn.core.forms import date_field, line_field, rule_errors, text_field, ticks_field
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import codelists, readiness, validation
@@ -30,7 +30,6 @@ from ascn.plans.forms.common import (
     framework_field,
     percent_field,
     row_templates,
-    rule_errors,
 )
 from ascn.plans.models import ActionPlan, FinancingInstrument
 from ascn.plans.queries import progress_before
