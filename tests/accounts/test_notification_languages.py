@@ -245,8 +245,12 @@ def test_a_notice_is_read_in_the_pages_language_whichever_it_came_in(roles):
     assert api["title"] == words
     asked = session.get("/api/v1/notifications", headers={"Accept-Language": "th"})
     assert asked.json()["items"][0]["title"] == translated(words)
+    # one message in every language for all its recipients, not a copy in each notice
+    notify(users=[officer, roles.user("cso_hanoi")], kind="post_shown", title="Two readers")
+    shared = Notification.objects.filter(title="Two readers")
+    assert shared.count() == 2 and shared.values("text").distinct().count() == 1
     # a notice from before the texts were kept: as it was written
-    Notification.objects.filter(pk=notice.pk).update(texts={})
+    Notification.objects.filter(pk=notice.pk).update(text=None)
     assert Notification.objects.get(pk=notice.pk).in_language("th") == (words, "")
 
 

@@ -320,6 +320,23 @@ def password_fingerprint(user: User) -> str:
     return hashlib.sha256(user.password.encode()).hexdigest()
 
 
+class NotificationText(models.Model):
+    """One message's title and body in every language of the site ({"th": [title, body],
+    …}), written once by ``notify`` and shared by the notices of all its recipients: a page
+    shows a notice in its own language, whichever one the person read when it came."""
+
+    texts = models.JSONField(_("in each language"), default=dict)
+
+    audited = False  # written with the notices, which are the person's own
+
+    class Meta:
+        verbose_name = _("notification text")
+        verbose_name_plural = _("notification texts")
+
+    def __str__(self) -> str:
+        return str(next(iter(self.texts.values()), [""])[0])
+
+
 class Notification(models.Model):
     """An in-app notice for one user (its e-mail twin is sent by the same service)."""
 
@@ -334,10 +351,17 @@ class Notification(models.Model):
     # gets its ``emailed_at`` when the daily digest carrying it is sent.
     delivery = models.CharField(_("delivery"), max_length=10, default="email")
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
-    # The title and body in every language of the site, written when the notice is made
-    # ({"th": [title, body], …}): a page shows the notice in its own language, whichever
-    # language the person read when it came (``title`` and ``body``: that one).
-    texts = models.JSONField(_("in each language"), default=dict, blank=True)
+    # The message in every language of the site, shared with the other recipients' notices
+    # (``title`` and ``body``: in the language this person read when it came; a notice from
+    # before the texts were kept has none)
+    text = models.ForeignKey(
+        NotificationText,
+        verbose_name=_("in each language"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -352,7 +376,8 @@ class Notification(models.Model):
         """(title, body) in ``language`` (the active one by default) when the notice was
         written in it, else as it was first written (a notice from before ``texts``)."""
         code = (language or get_language() or "").split("-")[0]
-        title, body = (self.texts or {}).get(code) or (self.title, self.body)
+        texts = self.text.texts if self.text_id and self.text is not None else {}
+        title, body = texts.get(code) or (self.title, self.body)
         return title, body
 
     @property

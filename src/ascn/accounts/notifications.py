@@ -42,6 +42,7 @@ from ascn.accounts.models import (
     Membership,
     Notification,
     NotificationPreference,
+    NotificationText,
     Role,
     User,
 )
@@ -173,11 +174,13 @@ def notify(
         return 0
     deliveries = deliveries_of(recipients.values(), kind)
     path = neutral_path(url)
-    # written once in every language: the notice is read in the page's language later
+    # written once in every language, one row shared by every recipient's notice: the
+    # notice is read in the page's language later
     texts = {
         code: [in_language(code, title)[:255], in_language(code, body)]
         for code in languages.codes()
     }
+    shared = NotificationText.objects.create(texts=texts)
     rows: list[Notification] = []
     messages: list[tuple[str, str, None, list[str]]] = []
     for language, people in by_language(recipients.values()).items():
@@ -196,7 +199,7 @@ def notify(
                     kind=kind,
                     title=subject,
                     body=text,
-                    texts=texts,
+                    text=shared,
                     url=path,
                     delivery=delivery,
                     emailed_at=timezone.now() if emailed else None,
@@ -234,9 +237,13 @@ def preferences_of(user: User) -> dict[str, str]:
 def digest_pending() -> QuerySet[Notification]:
     """The notices waiting for a digest: chosen for the digest, not yet e-mailed, of active
     people with an e-mail address."""
-    return Notification.objects.filter(
-        delivery=Delivery.DIGEST, emailed_at__isnull=True, user__is_active=True
-    ).exclude(user__email="")
+    return (
+        Notification.objects.filter(
+            delivery=Delivery.DIGEST, emailed_at__isnull=True, user__is_active=True
+        )
+        .exclude(user__email="")
+        .select_related("text")
+    )
 
 
 def digest_message(user: User, notices: list[Notification]) -> tuple[str, str]:
@@ -323,7 +330,8 @@ def members_of(
 
 
 def notifications_for(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)
+    """The person's notices, each with its message in every language (one join)."""
+    return Notification.objects.filter(user=user).select_related("text")
 
 
 def unread_count(user) -> int:
