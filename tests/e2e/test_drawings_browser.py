@@ -67,6 +67,16 @@ PROPORTIONS = """(selector) => {
 }"""
 
 
+# The font size on screen of the smallest word of a drawing: its size in the drawing times
+# the scale the page draws it at.
+SMALLEST_WORD = """(selector) => {
+  const svg = document.querySelector(selector);
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Math.min(...[...svg.querySelectorAll("text")].map(
+    (t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+}"""
+
+
 def test_the_progress_charts_keep_their_proportions_on_a_phone(live_network, browser, url):
     # given a public project with three progress updates (the immediate task backend draws
     # its charts as soon as a page asks)
@@ -86,6 +96,8 @@ def test_the_progress_charts_keep_their_proportions_on_a_phone(live_network, bro
             box = page.evaluate(PROPORTIONS, selector)
             assert box["width"] <= PHONE["width"], path
             assert box["shown"] == pytest.approx(box["drawn"], rel=0.03), path
+            # and its smallest words still read (its 12 px words came out at 6.6 px)
+            assert page.evaluate(SMALLEST_WORD, selector) >= 7.25, path
         # and the report's caption gives its dates as the site writes them
         caption = page.locator("figure#report-chart-drawing figcaption").inner_text()
         assert re.search(r"From \d{1,2} [A-Z][a-z]{2} 20\d\d to \d{1,2} [A-Z][a-z]{2} 20", caption)

@@ -156,8 +156,9 @@ def progress_chart_svg(report: MeReport) -> str:
         "x_title": _("End of period"),
         "labels": chart_labels()._asdict(),
     }
-    # "v2": drawn to scale with the page (``progress-chart``); an older drawing is not reused
-    return drawn(PROGRESS_CHART, digest("v2", payload), lambda: payload)
+    # "v3": drawn to scale with the page (``progress-chart``), words of 14 px; an older
+    # drawing is not reused
+    return drawn(PROGRESS_CHART, digest("v3", payload), lambda: payload)
 
 
 def progress_summary(report: MeReport) -> str:
