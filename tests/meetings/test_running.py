@@ -404,6 +404,12 @@ def test_the_api_creates_and_edits_a_meeting_with_versions(roles):
     wrong = api.patch(path, {"version": 2, "host_city": "hanoi"}, content_type="application/json")
     assert wrong.status_code == 422
     assert Meeting.objects.get(slug=data["slug"]).capacity == 40
+    # a country cleared while the host city stays: the city's country, not "not set"
+    cleared = api.patch(
+        path, {"version": 2, "host_member_state": None}, content_type="application/json"
+    )
+    assert cleared.status_code == 200, cleared.content
+    assert Meeting.objects.get(slug=data["slug"]).host_member_state.code == "TH"
 
 
 def test_the_api_writes_the_agenda_and_checks_people_in(roles):

@@ -373,7 +373,8 @@ def test_two_edits_of_the_same_field_show_both_values_and_keep_the_first(
     # "5,000,000.00" here and "14.000.000" on a deal)
     with translation.override(language):
         saved, hers = (formats.number(Decimal(n), 2) for n in ("5000000", "6000000"))
-    assert "You both changed these parts." in shown or language != "en"
+    if language == "en":
+        assert "You both changed these parts." in shown
     assert f"{saved} {hers}" in shown
     assert (saved == "5,000,000.00") is (language == "en")
     # her own value stays in the form for her to decide

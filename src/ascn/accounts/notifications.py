@@ -288,7 +288,9 @@ def send_digests(*, now: Any = None) -> int:
         with transaction.atomic():
             notices = list(
                 digest_pending()
-                .select_for_update()
+                # the notices' rows only: PostgreSQL locks nothing on the nullable side of
+                # the join to their shared texts (and refuses to be asked)
+                .select_for_update(of=("self",))
                 .filter(user_id=user_id)
                 .order_by("created_at", "id")
             )

@@ -457,10 +457,10 @@ def cities_table(cities: list[dict], total: int | None = None) -> Chart:
     ``total``: how many member cities there are when ``cities`` holds only the busiest
     (``queries.busiest_cities``): the page's table shows those, the CSV reads every city."""
     # the member state in the reader's language (the catalogues hold the English names)
-    rows = [
-        [gettext(c["country_name"]), c["name"], c["cohort"], c["projects"]]
-        for c in sorted(cities, key=lambda c: (c["country_name"], c["name"]))
-    ]
+    rows = sorted(
+        ([gettext(c["country_name"]), c["name"], c["cohort"], c["projects"]] for c in cities),
+        key=lambda row: (row[0], row[1]),
+    )
     chart = Chart(
         "cities",
         _("Cities and their public projects"),

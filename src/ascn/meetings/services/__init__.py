@@ -90,7 +90,8 @@ def _host_country_of_city(values: dict[str, Any], meeting: Meeting | None = None
     """A host city given without its country (none sent, none saved): the city's member
     state (the page said "Phuket, not set"). A country sent or saved stays, checked against
     the city (``_check_meeting``)."""
-    city = values.get("host_city")
+    # the city sent, else (a PATCH clearing the country of a meeting whose city stays) saved
+    city = values.get("host_city", meeting.host_city if meeting is not None else None)
     if city is None:
         return values
     if "host_member_state" in values:
