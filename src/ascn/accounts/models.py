@@ -376,7 +376,7 @@ class Notification(models.Model):
         """(title, body) in ``language`` (the active one by default) when the notice was
         written in it, else as it was first written (a notice from before ``texts``)."""
         code = (language or get_language() or "").split("-")[0]
-        texts = self.text.texts if self.text_id and self.text is not None else {}
+        texts = self.text.texts if self.text_id else {}
         title, body = texts.get(code) or (self.title, self.body)
         return title, body
 

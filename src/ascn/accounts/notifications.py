@@ -184,10 +184,7 @@ def notify(
     rows: list[Notification] = []
     messages: list[tuple[str, str, None, list[str]]] = []
     for language, people in by_language(recipients.values()).items():
-        subject, text = texts.get(language) or (
-            in_language(language, title)[:255],
-            in_language(language, body),
-        )
+        subject, text = texts[language]  # ``language_of`` gives one of the site's
         link = site.absolute(path_in(language, path)) if path else ""
         message = "\n\n".join(part for part in (text, link) if part)
         for user in people:

@@ -101,12 +101,18 @@ def language_codes() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
 
 
+def require_language(code: str, field: str = "language") -> str:
+    """``code`` when it is one of the platform's languages; refused otherwise."""
+    if code not in language_codes():
+        raise InvalidInput(_("Choose one of the platform's languages."), field=field)
+    return code
+
+
 def _require_translator(actor: Actor, kind: str, obj: Translatable, language: str) -> None:
     """Refuse anyone but the record's owners, and a language the platform does not offer."""
     if not TARGETS[kind].may_translate(actor, obj):
         raise PermissionDenied(_("Only the record's owners may translate it."))
-    if language not in language_codes():
-        raise InvalidInput(_("Choose one of the platform's languages."), field="language")
+    require_language(language)
 
 
 @transaction.atomic

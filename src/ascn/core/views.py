@@ -4,7 +4,7 @@ service (saved, or shown again with why)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import Resolver404, URLPattern, path, resolve, reverse
 from django.utils import translation
+from django.utils.choices import flatten_choices
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -227,7 +228,8 @@ def conflict_rows(
 
 def _choice_labels(field: forms.Field) -> dict[str, str]:
     """A choice field's values and their labels, as text; {} for a field without choices."""
-    choices = getattr(field, "choices", None) or []
+    # a menu's groups too (a project's currencies, the indicators by framework)
+    choices: Iterable[tuple[Any, Any]] = flatten_choices(getattr(field, "choices", None) or [])
     return {str(value): str(label) for value, label in choices if value not in (None, "")}
 
 

@@ -27,7 +27,6 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
@@ -35,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from ascn.core.errors import InvalidInput, every, refuse_all
 from ascn.core.text import visible
+from ascn.core.translations import require_language
 from ascn.core.visibility import Visibility
 from ascn.network.models import FrameworkItem
 from ascn.plans import codelists
@@ -174,11 +174,8 @@ def visibility(value: Any, field: str = "visibility") -> str:
 
 
 def language(value: Any, field: str = "language") -> str:
-    """The language a record is written in: one of the platform's (``settings.LANGUAGES``)."""
-    code = str(value or "").strip()
-    if code not in dict(settings.LANGUAGES):
-        raise InvalidInput(_("Choose one of the platform's languages."), field=field)
-    return code
+    """The language a record is written in: one of the platform's, as a translation's is."""
+    return require_language(str(value or "").strip(), field)
 
 
 def sdg_targets(values: Iterable[Any] | None, field: str = "sdg_targets") -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.utils.choices import flatten_choices
 from django.utils.translation import gettext
 
 from ascn.core import formats
@@ -29,26 +30,16 @@ def _shown(field: forms.Field | None, value: Any) -> str:
         obj = value if hasattr(value, "pk") else field.queryset.filter(pk=value).first()
         return str(obj) if obj is not None else str(value)
     if isinstance(field, forms.MultipleChoiceField):
-        labels = dict(_flat_choices(field.choices))
+        labels = dict(flatten_choices(field.choices))
         return ", ".join(sorted(str(labels.get(v, v)) for v in value))
     if isinstance(field, forms.ChoiceField):
-        return str(dict(_flat_choices(field.choices)).get(value, value))
+        return str(dict(flatten_choices(field.choices)).get(value, value))
     # figures and days as the page writes them elsewhere ("5.200.000,00" on a Khmer page)
     if isinstance(value, Decimal):
         return formats.number(value.quantize(CENT), 2)
     if isinstance(value, dt.date):
         return formats.day(value)
     return str(value).strip()
-
-
-def _flat_choices(choices) -> list[tuple[Any, Any]]:
-    flat = []
-    for key, label in choices:
-        if isinstance(label, list | tuple):
-            flat.extend(label)
-        else:
-            flat.append((key, label))
-    return flat
 
 
 def _rows_shown(rows: list[dict], keys: tuple[str, ...]) -> str:
