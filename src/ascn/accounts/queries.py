@@ -1,4 +1,5 @@
-"""Reads of accounts: what a user may see of the invitations, and who holds a role."""
+"""Reads of accounts: what a user may see of the invitations, who holds a role, and which
+organisations a partner member acts for."""
 
 from __future__ import annotations
 
@@ -37,4 +38,18 @@ def holds_role(email: str, role: str, scope: Model | None) -> bool:
         fields[scope_field] = scope
     return (
         Membership.objects.active().filter(user__email__iexact=email, role=role, **fields).exists()
+    )
+
+
+def organisations_acted_for(user: Actor, *, sample: bool) -> QuerySet[Membership, int]:
+    """The ids (``values_list``) of the organisations ``user`` acts for today as a partner
+    member, of one kind: real (``sample=False``) or sample. A deal pairs a project only with
+    an organisation of its own kind, so this is the one answer to "may they express interest
+    in this project, and for which organisation" (the project's page and the deals app)."""
+    if not scopes_of(user).organisation_ids:  # known without a query
+        return Membership.objects.none().values_list("organisation_id", flat=True)
+    return (
+        Membership.objects.active()
+        .filter(user=user, role=Role.PARTNER_MEMBER, organisation__sample=sample)
+        .values_list("organisation_id", flat=True)
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.accounts.notifications import mark_read, members_of
+from ascn.accounts.queries import organisations_acted_for
 from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, StaleEdit
 from ascn.core.forms import form_error
 from ascn.core.permissions import scopes_of
@@ -274,7 +275,9 @@ def _interest_from_project(request, project_id: str):
         request.user,
         Organisation.objects.filter(pk__in=scopes_of(request.user).organisation_ids),
     ).order_by("name")
-    organisations = [o for o in own if o.sample == project.sample]
+    organisations = list(
+        own.filter(pk__in=organisations_acted_for(request.user, sample=project.sample))
+    )
     if not organisations:
         raise PermissionDenied(
             _(

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.accounts.models import Role
+from ascn.accounts.queries import organisations_acted_for
 from ascn.core import display, formats, sources, translations
-from ascn.core.permissions import scopes_of
 from ascn.core.views import Sent, filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
 from ascn.network.models import City
@@ -217,10 +216,7 @@ def _project_context(request, project: Project) -> dict:
         # a partner member expresses interest from here (the deals app asks which of the
         # organisations they act for, when several): one of their organisations of the
         # project's kind, real with real, sample with sample, as the deal requires
-        "acts_for_organisations": bool(scopes_of(user).organisation_ids)
-        and user.memberships.active()
-        .filter(role=Role.PARTNER_MEMBER, organisation__sample=project.sample)
-        .exists(),
+        "acts_for_organisations": organisations_acted_for(user, sample=project.sample).exists(),
     }
 
 
