@@ -383,6 +383,36 @@ def test_two_edits_of_the_same_field_show_both_values_and_keep_the_first(
     assert (project.budget_amount, project.version) == (Decimal("5000000.00"), 2)
 
 
+def test_a_form_opened_in_one_language_and_saved_in_another_merges_like_one(roles, projects, text):
+    # given the Secretariat opens the Phuket draft's form on a Khmer page (numbers "5.200.000,00",
+    # stages and currencies in Khmer words) and the CSCO opens it on an English one
+    project = projects["phuket_draft"]
+    url = f"/projects/{project.pk}/edit/"
+    secretariat, csco = roles.session("secretariat"), roles.session("cso_phuket")
+    secretariat_form = the_form(secretariat.get(f"/km{url}"), having="version")
+    csco_form = the_form(csco.get(url), having="version")
+    # when the CSCO saves a new title, and the Secretariat, back on English, then saves a new
+    # budget from the form she opened in Khmer
+    assert csco.post(url, csco_form.data(title="Patong drainage, phase 1")).status_code == 302
+    second = secretariat.post(url, secretariat_form.data(budget_amount="6000000.00"))
+
+    # then only the title is said to have changed meanwhile, taken into her form; nothing she
+    # left alone (the stage, the currency, the focus areas) is called a change of hers
+    assert second.status_code == 409
+    shown = text(second)
+    assert "They changed these parts, which you had left alone." in shown
+    assert "You both changed these parts." not in shown
+    merged = the_form(second, having="version")
+    assert merged.value("title") == "Patong drainage, phase 1"
+    assert Decimal(merged.value("budget_amount")) == Decimal("6000000")
+    assert secretariat.post(url, merged.data()).status_code == 302
+    project.refresh_from_db()
+    assert (project.title, project.budget_amount) == (
+        "Patong drainage, phase 1",
+        Decimal("6000000"),
+    )
+
+
 # --- the plan's workflow through its buttons --------------------------------------------------
 
 

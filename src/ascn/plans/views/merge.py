@@ -42,6 +42,23 @@ def _shown(field: forms.Field | None, value: Any) -> str:
     return str(value).strip()
 
 
+def _compared(field: forms.Field | None, value: Any) -> str:
+    """A value as codes and figures, the same in every language: what the merge compares
+    and what the signed original keeps, so a form opened on a Thai page and saved on an
+    English one finds unchanged what is unchanged."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+        return "|".join(sorted(str(getattr(v, "code", getattr(v, "pk", v))) for v in value))
+    if isinstance(field, forms.ModelChoiceField):
+        return str(getattr(value, "pk", value))
+    if isinstance(value, Decimal):
+        return str(value.quantize(CENT))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
 def _rows_shown(rows: list[dict], keys: tuple[str, ...]) -> str:
     lines = [
         " · ".join(str(row.get(key)) for key in keys if row.get(key) not in (None, ""))
@@ -50,7 +67,9 @@ def _rows_shown(rows: list[dict], keys: tuple[str, ...]) -> str:
     return "\n".join(line for line in lines if line) or "—"
 
 
-ORIGINAL_SALT = "ascn.plans.edit-original"
+# (".v2": the original holds compared values since 2026-12; a form opened before that has
+# no usable original and shows every part both sides changed as a conflict)
+ORIGINAL_SALT = "ascn.plans.edit-original.v2"
 
 
 def _row_lists(form, source) -> dict[str, list[dict]]:
@@ -60,25 +79,31 @@ def _row_lists(form, source) -> dict[str, list[dict]]:
     return {key: getattr(source, key) or [] for key, _label, _names in form.ROW_GROUPS.values()}
 
 
-def _parts(form, values: dict, rows: dict[str, list[dict]]) -> dict[str, tuple[str, str]]:
-    """Every editable part of the form as ``key → (label, value as shown)``."""
-    parts = {
-        name: (str(form.fields[name].label), _shown(form.fields[name], values.get(name)))
-        for name in form.EDIT_FIELDS
-        if name in form.fields
-    }
+def _parts(form, values: dict, rows: dict[str, list[dict]]) -> dict[str, tuple[str, str, str]]:
+    """Every editable part of the form as ``key → (label, value compared, value shown)``."""
+    parts = {}
+    for name in form.EDIT_FIELDS:
+        if name in form.fields:
+            field, value = form.fields[name], values.get(name)
+            parts[name] = (str(field.label), _compared(field, value), _shown(field, value))
     for key, label, names in form.ROW_GROUPS.values():
-        parts[key] = (str(label), _rows_shown(rows.get(key, []), names))
+        shown = _rows_shown(rows.get(key, []), names)  # the rows' own words and figures
+        parts[key] = (str(label), shown, shown)
     return parts
+
+
+def _signed(parts: dict[str, tuple[str, str, str]]) -> str:
+    return signing.dumps(
+        {key: compared for key, (_label, compared, _shown) in parts.items()},
+        salt=ORIGINAL_SALT,
+        compress=True,
+    )
 
 
 def original_token(form, record) -> str:
     """What the person was shown when they opened the form, signed, for a three-way merge
     if someone else saves first."""
-    shown = _parts(form, type(form).initial_from(record), _row_lists(form, record))
-    return signing.dumps(
-        {k: v for k, (_label, v) in shown.items()}, salt=ORIGINAL_SALT, compress=True
-    )
+    return _signed(_parts(form, type(form).initial_from(record), _row_lists(form, record)))
 
 
 def _original_from(token: str | None) -> dict[str, str] | None:
@@ -128,11 +153,11 @@ def merge_stale_edit(request, form, current, **kwargs):
     original = _original_from(form.cleaned_data.get("original"))
     data = request.POST.copy()
     adopted, conflicts = [], []
-    for key, (label, saved_value) in saved.items():
-        your_value = yours[key][1]
+    for key, (label, saved_value, saved_shown) in saved.items():
+        your_value, your_shown = yours[key][1:]
         if saved_value == your_value:
             continue
-        row = {"label": label, "saved": saved_value, "yours": your_value}
+        row = {"label": label, "saved": saved_shown, "yours": your_shown}
         if original is not None and original.get(key) == your_value:
             adopted.append(row)
             _write_back(data, form, key, saved_values, saved_rows)
@@ -141,9 +166,7 @@ def merge_stale_edit(request, form, current, **kwargs):
         else:
             conflicts.append(row)
     data["version"] = str(current.version)
-    data["original"] = signing.dumps(
-        {k: v for k, (_label, v) in saved.items()}, salt=ORIGINAL_SALT, compress=True
-    )
+    data["original"] = _signed(saved)
     merged = form_class(data, **kwargs)
     merged.is_valid()
     return merged, {"adopted": adopted, "conflicts": conflicts}
