@@ -50,6 +50,21 @@ def test_an_owner_translates_and_a_thai_reader_sees_it(client, cso, project, tex
     assert "<h1>Smart drainage</h1>" in english
 
 
+def test_the_api_gives_the_original_its_language_and_the_translations(client, cso, project):
+    # given the owner's Thai translation of an English project
+    client.force_login(cso)
+    assert _translate(client, project, title=THAI_TITLE).status_code == 302
+    client.logout()
+    # when a reader asks the API, even in Thai
+    one = client.get(f"/api/v1/projects/{project.pk}", HTTP_ACCEPT_LANGUAGE="th").json()
+    # then the record's own words stay the original, with their language, and the
+    # translation comes beside them for the reader to pick
+    assert (one["title"], one["language"]) == ("Smart drainage", "en")
+    assert one["translations"] == {"th": {"title": THAI_TITLE}}
+    listed = client.get("/api/v1/projects").json()["items"]
+    assert [p["translations"] for p in listed] == [{"th": {"title": THAI_TITLE}}]
+
+
 def test_without_a_translation_the_original_is_shown_with_its_language(client, project):
     body = client.get(f"/vi/projects/{project.pk}/").content.decode()
     assert '<h1 lang="en">Smart drainage</h1>' in body

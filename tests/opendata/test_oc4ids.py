@@ -341,6 +341,25 @@ def test_sample_projects_say_so(client, projects):
     )
 
 
+def test_each_project_declares_the_language_it_is_written_in(client, projects, secretariat):
+    # given a public project of Hanoi written in Vietnamese, beside English ones
+    factories.project(
+        secretariat,
+        city="hanoi",
+        title="Cổng dữ liệu mở của thành phố",
+        description="Một cổng dữ liệu mở.",
+        language="vi",
+        visibility="public",
+    )
+    # when the export is read
+    package = client.get(URL).json()
+    # then OC4IDS's "language" is each project's own, not English for all
+    languages = {project["title"]: project["language"] for project in package["projects"]}
+    assert languages["Cổng dữ liệu mở của thành phố"] == "vi"
+    assert languages["Smart flood drainage"] == "en"
+    assert schema_errors(package) == []
+
+
 def test_the_published_date_is_the_latest_change(client, projects, secretariat):
     # given: a later edit of a public project
     before = client.get(URL).json()["publishedDate"]

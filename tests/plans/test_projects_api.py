@@ -102,6 +102,24 @@ def test_the_minimum_body_creates_a_draft_project_with_money_in_shape(roles, rat
     assert entry.changes["focus_areas"] == {"before": None, "after": ["quality-environment"]}
 
 
+def test_a_project_says_which_language_it_is_written_in(roles, network):
+    # given a CSCO who writes her project in Thai
+    client = roles.bearer("cso_phuket")
+    thai = {**MINIMUM, "title": "ระบบระบายน้ำอัจฉริยะป่าตอง", "language": "th"}
+    # when she creates it through the API, and another one without saying
+    created = post(client, PROJECTS, thai)
+    unsaid = post(client, PROJECTS, {**MINIMUM, "title": "Patong drainage, phase 2"})
+    # then each says the language of its words, with no translations yet
+    assert created.status_code == unsaid.status_code == 201, created.content
+    assert (created.json()["language"], created.json()["translations"]) == ("th", {})
+    assert unsaid.json()["language"] == "en"
+    assert Project.objects.get(pk=created.json()["id"]).language == "th"
+    # and reading it back, a list or one, says the same
+    listed = {p["id"]: p["language"] for p in client.get(PROJECTS).json()["items"]}
+    assert listed[created.json()["id"]] == "th"
+    assert client.get(f"{PROJECTS}/{created.json()['id']}").json()["language"] == "th"
+
+
 def test_the_funding_gap_is_the_budget_not_yet_secured(roles, rates):
     # given a budget of 1,250,000.50 baht of which 250,000.50 is secured
     body = {**MINIMUM, "funding_secured": {"amount": "250000.50", "currency": "THB"}}
@@ -170,6 +188,7 @@ BAD_BODIES = {
     "unknown project type": ({"project_type": "castle"}, {"project_type"}),
     "unknown sector": ({"sectors": ["space"]}, {"sectors"}),
     "latitude out of range": ({"locations": [{"lat": 91, "lon": 98.3}]}, {"lat"}),
+    "unknown language": ({"language": "xx"}, {"language"}),
 }
 
 

@@ -5,7 +5,7 @@ from ninja import Schema
 from pydantic import Field
 
 from ascn.cooperation.models import FlagReason
-from ascn.core.api import InputSchema, IsoDate, Keep, example
+from ascn.core.api import InputSchema, IsoDate, Keep, WrittenIn, example
 from ascn.partners.schemas import SourceOut
 from ascn.plans.schemas import FocusAreaCode, VisibilityCode
 
@@ -46,7 +46,7 @@ class PartnershipOut(Schema):
     version: int
 
 
-class CaseStudyOut(Schema):
+class CaseStudyOut(Schema, WrittenIn):
     slug: str
     title: str
     focus_area: str

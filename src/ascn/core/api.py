@@ -242,6 +242,23 @@ class PlainOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class WrittenIn(PlainOut):
+    """The language a record's texts are written in, and its owners' translations of them
+    (``core.translations``). The API never swaps a record's words for a translation: the
+    reader picks the language they want from these two."""
+
+    language: str = Field(
+        ...,
+        description="The language its title and texts are written in: a code of the site's "
+        f"languages ({', '.join(code for code, _name in settings.LANGUAGES)})",
+    )
+    translations: dict[str, dict[str, str]] = Field(
+        ...,
+        description='Its owners\' translations, by language: {"th": {"title": "…", …}}; '
+        "empty when none",
+    )
+
+
 class SourceOut(PlainOut):
     """A published source of a real record (``core.sources``)."""
 

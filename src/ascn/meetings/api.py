@@ -72,6 +72,7 @@ def meeting_out(meeting: Meeting) -> dict:
         **fields_of(meeting, "place format uncertain uncertainty_note source capacity"),
         **fields_of(meeting, "registration_open registration_opens_on registration_closes_on"),
         **fields_of(meeting, "time_zone registered_count waitlisted_count"),
+        **fields_of(meeting, "language translations"),
         "url": meeting.get_absolute_url(),
         "ics_url": (
             f"/api/v1/meetings/{meeting.slug}.ics" if calendar.has_calendar_dates(meeting) else None

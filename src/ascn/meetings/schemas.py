@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from ascn.core.api import InputSchema, IsoDate, Keep, LocalTime
+from ascn.core.api import InputSchema, IsoDate, Keep, LocalTime, WrittenIn
 from ascn.meetings.models import Meeting, Registration
 
 # The API's codes are the models' choices, in their order.
@@ -21,7 +21,7 @@ class MeetingFilters(InputSchema):
     year: int | None = Field(None, ge=1967, le=2200)
 
 
-class MeetingOut(Schema):
+class MeetingOut(Schema, WrittenIn):
     slug: str
     title: str
     sample: bool = Field(False, description="Illustrative demo data, not real (demo mode only)")

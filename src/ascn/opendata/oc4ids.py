@@ -173,7 +173,7 @@ def project_release(project: Project, base_url: str) -> dict[str, Any]:
         "id": f"{id_prefix()}-{project.pk}",
         "identifiers": [{"id": str(project.pk), "scheme": "ASCN Platform"}],
         "updated": rfc3339(_updated(project)),
-        "language": "en",
+        "language": project.language,  # of its title and description
         "title": project.title,
         "description": description,
         "status": project.status,

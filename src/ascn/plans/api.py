@@ -63,7 +63,7 @@ def _code_names(items) -> list[dict]:
 def _city_record_out(record: Project | ActionPlan) -> dict:
     return {
         "id": record.pk,
-        **fields_of(record, "version visibility sample"),
+        **fields_of(record, "version visibility sample language translations"),
         "city": record.city.slug,
         "city_name": record.city.name,
         "country": record.city.member_state.code,

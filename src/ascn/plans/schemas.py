@@ -4,7 +4,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from ascn.core.api import InputSchema, IsoDate, Keep, PlainOut, SourceOut, example
+from ascn.core.api import InputSchema, IsoDate, Keep, PlainOut, SourceOut, WrittenIn, example
 from ascn.core.visibility import Visibility
 from ascn.network import framework
 from ascn.plans import codelists
@@ -97,6 +97,12 @@ class ProjectIn(InputSchema):
     financing_sought: list[Instrument] = []
     contacts: list[ContactIn] = Field([], max_length=20)
     plan: int | None = Field(None, ge=1, le=2**31 - 1)
+    language: str = Field(
+        "en",
+        max_length=8,
+        description="The language the title and description are written in (a code of the "
+        "site's languages); changed later on the project's translations page, not by an edit",
+    )
 
 
 class ProjectPatch(InputSchema):
@@ -209,10 +215,12 @@ PROJECT_EXAMPLE = {
     "sources": [],
     "url": "/projects/42/",
     "updated_at": "2026-05-04T09:30:00Z",
+    "language": "en",
+    "translations": {"vi": {"title": "Điều khiển đèn tín hiệu giao thông thông minh"}},
 }
 
 
-class ProjectOut(CityRecordOut):
+class ProjectOut(CityRecordOut, WrittenIn):
     model_config = example(PROJECT_EXAMPLE)
 
     plan: int | None
@@ -374,7 +382,7 @@ class PlanVersionOut(Schema):
     snapshot: dict
 
 
-class PlanOut(CityRecordOut):
+class PlanOut(CityRecordOut, WrittenIn):
     title: str
     period_start: int
     period_end: int
