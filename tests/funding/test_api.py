@@ -156,6 +156,19 @@ def test_award_and_disbursement_through_the_api(world):
     )
     assert over.status_code == 422
     assert over.json()["detail"][0]["loc"] == ["body", "amount"]
+    # an award dated before the application was submitted is refused too
+    early = adb.post(
+        url,
+        {
+            "version": 3,
+            "amount": {"amount": "200000", "currency": "AUD"},
+            "awarded_on": "1999-01-01",
+        },
+        content_type=JSON,
+    )
+    assert early.status_code == 422
+    assert early.json()["detail"][0]["loc"] == ["body", "awarded_on"]
+    assert "before the application was submitted" in early.json()["detail"][0]["msg"]
     assert_matrix(
         roles.bearer,
         "POST",

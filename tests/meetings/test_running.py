@@ -145,6 +145,7 @@ def test_a_host_city_alone_gives_its_country_and_the_kind_is_chosen(roles):
         ),
         ({"end_date": (START - dt.timedelta(days=1)).isoformat()}, "cannot end before it starts"),
         ({"time_zone": "Mars/Olympus"}, "Select a valid choice"),
+        ({"start_date": "9999-12-31"}, "A date between 1900-01-01 and 2200-12-31."),
     ],
 )
 def test_a_wrong_meeting_is_refused_with_a_clear_message_and_nothing_saved(
@@ -156,6 +157,20 @@ def test_a_wrong_meeting_is_refused_with_a_clear_message_and_nothing_saved(
     assert response.status_code == 422
     assert field_message in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31"])
+def test_a_meeting_dated_out_of_any_calendar_is_refused_and_the_feed_stays_up(roles, day):
+    """A meeting of 9999-12-31, taken by the API, made the public calendar feed a 500 for
+    every subscriber (the day after its last day overflowed)."""
+    api = roles.bearer("secretariat")
+    body = {"title": "Typo meeting", "kind": "workshop", "start_date": day}
+    response = api.post("/api/v1/meetings", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "start_date"
+    assert "1900-01-01" in response.json()["detail"][0]["msg"]
+    assert not Meeting.objects.exists()
+    assert roles.bearer("anonymous").get("/api/v1/meetings.ics").status_code == 200
 
 
 def test_only_the_secretariat_reaches_the_meeting_desk(roles):

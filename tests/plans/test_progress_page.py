@@ -80,3 +80,20 @@ def test_the_api_records_a_drop_as_sent(roles, reported):
     )
     assert response.status_code == 201
     assert ProgressUpdate.objects.filter(project=reported).count() == 2
+
+
+@pytest.mark.parametrize("date", ["1999-12-31", "0001-01-01"])
+def test_progress_dated_before_the_projects_years_is_refused(roles, reported, date, text):
+    """An update of year 1, taken by the API, stretched the public M&E report's "progress over
+    time" from 0001 to today: 8,198 lines of CSV, 5 MB of page. Nothing undoes an update."""
+    page = _report(roles, reported, date=date, physical_pct="25", financial_pct="20")
+    api = roles.bearer("cso_phuket").post(
+        f"/api/v1/projects/{reported.pk}/progress",
+        {"physical_pct": 25, "financial_pct": 20, "date": date},
+        content_type="application/json",
+    )
+    assert page.status_code == 422
+    assert "A date between 2000-01-01 and 2100-12-31." in text(page)
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["loc"][-1] == "date"
+    assert ProgressUpdate.objects.filter(project=reported).count() == 1

@@ -189,6 +189,8 @@ BAD_BODIES = {
     "unknown sector": ({"sectors": ["space"]}, {"sectors"}),
     "latitude out of range": ({"locations": [{"lat": 91, "lon": 98.3}]}, {"lat"}),
     "unknown language": ({"language": "xx"}, {"language"}),
+    "a start before 2000": ({"period_start": "1999-12-31"}, {"period_start"}),
+    "an end in year 9999": ({"period_end": "9999-12-31"}, {"period_end"}),
 }
 
 

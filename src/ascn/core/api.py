@@ -18,6 +18,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,6 +28,7 @@ from pydantic import (
     field_validator,
 )
 
+from ascn.core import dates
 from ascn.core.errors import UnreadableBody, UnsupportedMediaType
 from ascn.core.queries import CappedRows, CountedUpTo
 from ascn.core.text import visible
@@ -132,11 +134,24 @@ def _iso_date_only(value: Any) -> Any:
     raise ValueError(_("must be a date as YYYY-MM-DD"))
 
 
-# Every date a request may send (body or query).
+def _in_range(value: dt.date) -> dt.date:
+    if dates.out_of_range(value):
+        raise ValueError(dates.out_of_range_message())
+    return value
+
+
+# Every date a request may send (body or query), from 1900 to 2200 (``core.dates``).
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date_only),
-    WithJsonSchema({"type": "string", "format": "date"}),
+    AfterValidator(_in_range),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "description": f"From {dates.EARLIEST.isoformat()} to {dates.LATEST.isoformat()}",
+        }
+    ),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -15,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ascn.core import sources
+from ascn.core import dates, sources
 from ascn.core.errors import InvalidInput
 from ascn.core.text import visible
 
@@ -39,12 +40,27 @@ def rule_errors(form: forms.Form) -> Iterator[None]:
         form_error(form, exc)
 
 
-def date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    """A date with the browser's date picker."""
+def date_field(
+    label: Any,
+    *,
+    earliest: dt.date = dates.EARLIEST,
+    latest: dt.date = dates.LATEST,
+    **kwargs: Any,
+) -> forms.DateField:
+    """A date with the browser's date picker, from ``earliest`` to ``latest``."""
     # The value as the date picker reads it (ISO 8601), whatever the page's language: a Thai or
     # Indonesian page wrote "07/12/2026", which the picker showed empty and a save then erased.
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    return forms.DateField(label=label, widget=widget, **kwargs)
+    # and in its range (by default 1900 to 2200, ``core.dates``), which the picker keeps to
+    limits = {"min": earliest.isoformat(), "max": latest.isoformat()}
+    widget = forms.DateInput(attrs={"type": "date", **limits}, format="%Y-%m-%d")
+
+    def in_range(value: dt.date | None) -> None:
+        if value is not None and not earliest <= value <= latest:
+            message = dates.out_of_range_message(earliest, latest)
+            raise ValidationError(message, code="out-of-range")
+
+    validators = [in_range, *kwargs.pop("validators", [])]
+    return forms.DateField(label=label, widget=widget, validators=validators, **kwargs)
 
 
 class VisibleCharField(forms.CharField):

@@ -32,6 +32,7 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext as _
 
+from ascn.core import dates
 from ascn.core.errors import InvalidInput, every, refuse_all
 from ascn.core.text import visible
 from ascn.core.translations import require_language
@@ -199,13 +200,24 @@ def date(value: Any, field: str) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return in_project_years(value.date(), field)
     if isinstance(value, dt.date):
-        return value
+        return in_project_years(value, field)
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        value = dt.date.fromisoformat(str(value).strip())
     except ValueError as exc:
         raise refuse("not-a-date", _("Not a date: write it as YYYY-MM-DD."), field) from exc
+    return in_project_years(value, field)
+
+
+# A project's dates (its period, progress, milestones) fall in the years of ``year``
+PROJECT_YEARS = {"earliest": dt.date(FIRST_YEAR, 1, 1), "latest": dt.date(LAST_YEAR, 12, 31)}
+
+
+def in_project_years(value: dt.date, field: str) -> dt.date:
+    if not PROJECT_YEARS["earliest"] <= value <= PROJECT_YEARS["latest"]:
+        raise refuse("out-of-range", dates.out_of_range_message(**PROJECT_YEARS), field)
+    return value
 
 
 def not_in_the_future(value: dt.date | None, field: str, message: str) -> None:
@@ -497,7 +509,7 @@ def plan_of_city(plan: Any, city_id: int, sample: bool = False) -> None:
 
 def progress_date(value: dt.date) -> dt.date:
     not_in_the_future(value, "date", _("Progress cannot be reported for a future date."))
-    return value
+    return in_project_years(value, "date")
 
 
 def milestone(*, status: str, milestone_type: str, code: str, date_met: dt.date | None) -> None:
@@ -511,6 +523,8 @@ def milestone(*, status: str, milestone_type: str, code: str, date_met: dt.date 
             "met-without-date", _("A met milestone needs the date it was met."), "date_met"
         )
     not_in_the_future(date_met, "date_met", _("A milestone cannot be met on a future date."))
+    if date_met is not None:
+        in_project_years(date_met, "date_met")
 
 
 def return_comment(action: str, comment: str | None) -> str:

@@ -345,6 +345,13 @@ def _award(
     awarded_on = awarded_on or timezone.localdate()
     if awarded_on > timezone.localdate():
         raise InvalidInput(_("An award cannot be dated in the future."), field="awarded_on")
+    submitted = application.submitted_at and timezone.localdate(application.submitted_at)
+    if submitted and awarded_on < submitted:
+        raise InvalidInput(
+            _("An award cannot come before the application was submitted (%(day)s).")
+            % {"day": formats.day(submitted)},
+            field="awarded_on",
+        )
     award = Award(
         application=application, programme=programme, amount=amount, awarded_on=awarded_on
     )

@@ -77,8 +77,8 @@ class ProjectForm(RecordForm):
     )
     project_type = forms.ChoiceField(label=_("Type (OC4IDS)"), required=False)
     sectors = ticks_field(_("Sectors (OC4IDS)"))
-    period_start = date_field(_("Start"), required=False)
-    period_end = date_field(_("End"), required=False)
+    period_start = date_field(_("Start"), required=False, **validation.PROJECT_YEARS)
+    period_end = date_field(_("End"), required=False, **validation.PROJECT_YEARS)
     budget_amount = amount_field(_("Budget"), _("The whole cost, in the currency below."))
     # A code off the menu (a fund, a metal, "no currency") is refused in the validator's words.
     budget_currency = forms.ChoiceField(
@@ -208,7 +208,7 @@ class ReadinessForm(forms.Form):
 
 
 class ProgressForm(AccessibleFormMixin, forms.Form):
-    date = date_field(_("As of"), initial=dt.date.today)
+    date = date_field(_("As of"), initial=dt.date.today, **validation.PROJECT_YEARS)
     physical_pct = percent_field(
         _("Physical progress (%)"), _("How much of the works or services is done.")
     )
@@ -284,9 +284,12 @@ class MilestoneForm(AccessibleFormMixin, forms.Form):
     code = forms.ChoiceField(label=_("Kind (OC4IDS milestone code)"), required=False)
     milestone_type = forms.ChoiceField(label=_("Type (OC4IDS)"), required=False)
     status = forms.ChoiceField(label=_("Status"), initial="scheduled")
-    due_date = date_field(_("Due"), required=False)
+    due_date = date_field(_("Due"), required=False, **validation.PROJECT_YEARS)
     date_met = date_field(
-        _("Met on"), required=False, help_text=_("Needed when the status is “Met”.")
+        _("Met on"),
+        required=False,
+        help_text=_("Needed when the status is “Met”."),
+        **validation.PROJECT_YEARS,
     )
 
     def __init__(self, *args, **kwargs):
