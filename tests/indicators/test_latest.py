@@ -97,7 +97,8 @@ def test_every_write_path_keeps_the_latest_values_right(roles, world):
     assert latest_values(roles.user(CSO_PHUKET)).filter(city=phuket).get().pk == new.pk
     assert latest_values(roles.user(CSO_HANOI)).filter(city=phuket).get().pk == mid.pk
 
-    # verified and returned: nothing moves
+    # verified: nothing moves; returned: withdrawn to a draft, so the public sees no value
+    # of Phuket's until it is corrected
     mid = value_verify(
         actor=roles.user(NR_TH), record=mid, version=mid.version, verified=True, grade="measured"
     )
@@ -109,20 +110,24 @@ def test_every_write_path_keeps_the_latest_values_right(roles, world):
         note="Which station?",
     )
     _assert_right_for_everyone(roles)
+    assert old.visibility == "draft"
+    assert not latest_values(_who(roles, ANONYMOUS)).filter(city=phuket).exists()
 
     # the draft is published: it is everyone's latest
     new = value_update(actor=cso, record=new, version=new.version, visibility="public")
     _assert_right_for_everyone(roles)
     assert latest_values(_who(roles, ANONYMOUS)).filter(city=phuket).get().pk == new.pk
 
-    # its year moves back before the others: the 2022 value is the latest again
+    # its year moves back before the others: still the public's latest (the 2021 value is
+    # withdrawn), no longer a member's (the 2022 network value is)
     new = value_update(actor=cso, record=new, version=new.version, year=2019)
     _assert_right_for_everyone(roles)
-    assert latest_values(_who(roles, ANONYMOUS)).filter(city=phuket).get().pk == old.pk
+    assert latest_values(_who(roles, ANONYMOUS)).filter(city=phuket).get().pk == new.pk
+    assert latest_values(roles.user(PARTNER_ADB)).filter(city=phuket).get().pk == mid.pk
 
-    # the network value goes back to draft; a new figure on the old one
+    # the network value goes back to draft; the returned one is corrected and shared again
     mid = value_update(actor=cso, record=mid, version=mid.version, visibility="draft")
-    old = value_update(actor=cso, record=old, version=old.version, value="29")
+    old = value_update(actor=cso, record=old, version=old.version, value="29", visibility="public")
     _assert_right_for_everyone(roles)
     assert latest_values(roles.user(PARTNER_ADB)).filter(city=phuket).get().pk == old.pk
 

@@ -153,6 +153,47 @@ def _enter_on_page(roles, language: str, typed: str):
     return roles.session(CSO_PHUKET).post(f"{prefix}/cities/phuket/indicators/new/", form)
 
 
+def test_a_returned_value_is_withdrawn_and_the_city_is_told_why(client, roles, catalogue):
+    """A value the representative returned as wrong stayed on the public page, in the
+    network median and in the ranking, and the verifier's note reached the city nowhere."""
+    # given Phuket's public 2023 figure beside Bangkok's and Hanoi's
+    _value("bangkok", 2023, "30")
+    _value("hanoi", 2023, "40")
+    record = _value("phuket", 2023, "42", verified=False)
+    # when Thailand's representative returns it with a note
+    nr = roles.session(NR_TH)
+    note = "Which survey? Add the method note."
+    returned = nr.post(
+        f"/indicator-values/{record.pk}/verify/",
+        {"decision": "returned", "note": note, "version": record.version},
+    )
+    assert returned.status_code == 302
+    # then the public no longer sees it: not on the city's page, not in the median or ranking
+    city_page = page_text(client.get("/cities/phuket/indicators/"))
+    assert "42" not in city_page
+    assert "35 of 2 cities, 2023" in page_text(client.get("/cities/bangkok/indicators/"))
+    ranking = client.get(f"/indicators/{record.indicator.slug}/")
+    assert ranking.status_code == 200
+    assert "Bangkok" in page_text(ranking) and "Phuket" not in page_text(ranking)
+    # and the city's officer is told, with the note, where to correct it
+    officer = roles.user(CSO_PHUKET)
+    told = officer.notifications.get(kind="indicator.returned")
+    assert note in told.body and told.url == f"/indicator-values/{record.pk}/edit/"
+    cso = roles.session(CSO_PHUKET)
+    assert note in page_text(cso.get(told.url))
+    # sharing it again unchanged is refused; corrected, it is shared and waits again
+    form = {"year": 2023, "value": "42", "source": "Source for phuket", "method_note": ""}
+    record.refresh_from_db()
+    again = cso.post(told.url, {**form, "visibility": "public", "version": record.version})
+    assert again.status_code == 422
+    assert "correct its figure, year, source or method note" in page_text(again)
+    fixed = {**form, "method_note": "Household survey, 2,000 homes", "visibility": "public"}
+    assert cso.post(told.url, {**fixed, "version": record.version}).status_code == 302
+    record.refresh_from_db()
+    assert (record.visibility, record.verification) == ("public", Verification.PENDING)
+    assert "42" in page_text(client.get("/cities/phuket/indicators/"))
+
+
 @pytest.mark.parametrize(
     ("language", "typed", "saved"),
     [

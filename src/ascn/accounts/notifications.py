@@ -82,6 +82,9 @@ KINDS: dict[str, Promise] = {
     "indicator.pending": gettext_lazy(
         "A city's indicator values wait for your verification (once until you read it)"
     ),
+    "indicator.returned": gettext_lazy(
+        "An indicator value of your city is returned to you, with what to correct"
+    ),
 }
 
 # Kinds only the Secretariat is sent: its members' settings offer them, no one else's.

@@ -227,6 +227,18 @@ def value_update(
     if not changed:
         return record
     back_to_verification = bool({"year", "value", "source", "method_note"} & set(changed))
+    if (
+        record.verification == Verification.REJECTED
+        and not back_to_verification
+        and record.visibility != Visibility.DRAFT
+    ):
+        raise InvalidInput(
+            _(
+                "This value was returned to the city: correct its figure, year, source or "
+                "method note before sharing it again."
+            ),
+            field="visibility",
+        )
     if back_to_verification:
         record.verification = Verification.PENDING
         record.grade = ""
@@ -283,12 +295,16 @@ def value_verify(
     record.verification_note = note
     record.verified_by = user_or_none(actor)
     record.verified_at = timezone.now()
+    if not verified:
+        # A value returned as wrong is withdrawn to its city (a draft: its owners alone see
+        # it) until corrected: no longer on the public pages, in the medians or rankings.
+        record.visibility = Visibility.DRAFT
     record.version += 1
     record.save()
-    # A verification moves no value's year or visibility; the flags are refreshed anyway, so
-    # that every write leaves them right.
-    latest.refresh(IndicatorValue, record.city_id, record.indicator_id, record)
+    _refresh_latest(record)
     _keep_version(actor, record, "verified" if verified else "returned")
+    if not verified:
+        _tell_returned(record)
     audit_and_announce(
         actor,
         "indicators.value.verified" if verified else "indicators.value.returned",
@@ -296,6 +312,29 @@ def value_verify(
         audit.diff(before, audit.snapshot(record, VALUE_FIELDS)),
     )
     return record
+
+
+def _tell_returned(record: IndicatorValue) -> None:
+    """Tell the city's Chief Smart City Officers that a value of theirs came back, with the
+    verifier's note, and where to correct it."""
+    indicator, city = record.indicator, record.city
+    notify(
+        users=members_of(city_id=city.pk),
+        kind="indicator.returned",
+        title=lambda: (
+            _("%(indicator)s of %(city)s for %(year)s is returned to you")
+            % {"indicator": indicator.code, "city": city.name, "year": record.year}
+        ),
+        body=lambda: (
+            _(
+                "The verifier says: “%(note)s” The value is a draft again, seen only by your "
+                "city, its National Representative and the Secretariat. Correct it and choose "
+                "who sees it: it then waits for verification again."
+            )
+            % {"note": record.verification_note}
+        ),
+        url=neutral_path(reverse("indicator-value-edit", args=[record.pk])),
+    )
 
 
 TARGET_FIELDS = ["baseline", "baseline_year", "target", "target_year"]
