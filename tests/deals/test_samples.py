@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from ascn.accounts.models import Membership, Role
 from ascn.core.errors import InvalidInput
@@ -59,6 +60,15 @@ def test_sample_deals_load_once_through_the_services_at_every_stage(demo):
     # the committed one counts as funding secured
     flood.refresh_from_db()
     assert flood.funding_secured == secured + Decimal("600000")
+    # and the API says so on each (SPEC §4: a sample deal carries "sample": true)
+    client = Client()
+    member = Membership.objects.filter(role=Role.PARTNER_MEMBER, organisation__sample=True)
+    client.force_login(member.first().user)
+    answer = client.get("/api/v1/engagements?page_size=100")
+    assert answer.status_code == 200, answer.content
+    listed = answer.json()["items"]
+    assert listed and all(item["sample"] is True for item in listed)
+    assert client.get(f"/api/v1/engagements/{listed[0]['id']}").json()["sample"] is True
     # and a second run changes nothing
     assert "0 created" in run("load_sample_deals")
     assert Engagement.objects.count() == len(deals)

@@ -691,3 +691,11 @@ def test_a_project_that_publishes_no_budget_is_said_to_have_none(roles, world):
         assert "The project publishes no budget, so no funding gap to compare" in reasons
         assert not any("exchange rate" in r or "fully funded" in r for r in reasons)
         assert match.fit.ticket == 0
+    # and the API's match says no gap (null), not a gap of 0.00 in no currency
+    answer = roles.bearer("secretariat").get(
+        f"{API}/organisations/{adb.slug}/matches?page_size=200"
+    )
+    assert answer.status_code == 200
+    gaps = {row["project"]["id"]: row["project"]["funding_gap"] for row in answer.json()["items"]}
+    assert gaps[project.pk] is None
+    assert all(gap is None or len(gap["currency"]) == 3 for gap in gaps.values())

@@ -60,6 +60,7 @@ def engagement_out(engagement: Engagement) -> dict:
         "country": project.city.member_state.code,
         "organisation": engagement.organisation.slug,
         "organisation_name": engagement.organisation.name,
+        "sample": engagement.sample,
         "commitment": commitment,
         "created_at": engagement.created_at,
         "updated_at": engagement.updated_at,

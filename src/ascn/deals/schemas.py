@@ -94,6 +94,7 @@ class EngagementOut(Schema):
     country: str
     organisation: str
     organisation_name: str
+    sample: bool = Field(False, description="Illustrative demo data, not real (demo mode only)")
     commitment: CommitmentOut | None
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -50,7 +50,11 @@ def _project_rows(matches: list, labels: why.Labels) -> list[dict]:
                     "city_name": project.city.name,
                     "country": project.city.member_state.code,
                     "status": project.status,
-                    "funding_gap": money.money(project.funding_gap, project.budget_currency),
+                    "funding_gap": (
+                        None
+                        if project.budget_amount is None
+                        else money.money(project.funding_gap, project.budget_currency)
+                    ),
                     "financing_sought": project.financing_sought,
                     "sample": project.sample,
                     "url": project.get_absolute_url(),

@@ -16,7 +16,9 @@ class MatchedProjectOut(PlainOut):
     city_name: str
     country: str
     status: str
-    funding_gap: MoneyOut
+    funding_gap: MoneyOut | None = Field(
+        ..., description="null when the project's published sources give no budget"
+    )
     financing_sought: list[str]
     sample: bool
     url: str
