@@ -64,3 +64,39 @@ def test_a_project_page_has_no_axe_violations(page, url, public_project):
     expect(page.get_by_role("heading", level=1)).to_have_text("Flood early warning")
     # then axe-core finds nothing against WCAG 2.2 AA
     assert violations(page) == []
+
+
+def test_the_language_menu_closes_as_a_menu_does(page, url, live_network):
+    """The language menu stayed open after Escape, a click elsewhere or a Tab out of it, and
+    then hid the projects' filters the keyboard had moved on to."""
+    page.goto(url("/projects/"))
+    menu = page.locator("details.language-menu")
+    toggle = menu.locator("summary")
+    # Escape closes it and gives the focus back to its toggle
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(toggle).to_be_focused()
+    # a click elsewhere closes it
+    toggle.click()
+    expect(menu).to_have_attribute("open", "")
+    page.locator("main h1").click()
+    expect(menu).not_to_have_attribute("open", "")
+    # and the focus moving to a field of the page closes it, so it hides no field
+    toggle.click()
+    page.locator("main select, main input").first.focus()
+    expect(menu).not_to_have_attribute("open", "")
+
+
+def test_the_focus_ring_stands_out_on_a_light_page(page, url, live_network):
+    """The ring was yellow alone: 1.9:1 on white, under WCAG 1.4.11's 3:1."""
+    page.goto(url("/projects/"))
+    field = page.locator("main input").first
+    field.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focused from the keyboard: :focus-visible
+    ring = field.evaluate("e => getComputedStyle(e).boxShadow")
+    # a dark ring (the ink, #1b2430: 15:1 on white) around the yellow outline
+    assert "rgb(27, 36, 48)" in ring
