@@ -153,6 +153,41 @@ def _enter_on_page(roles, language: str, typed: str):
     return roles.session(CSO_PHUKET).post(f"{prefix}/cities/phuket/indicators/new/", form)
 
 
+def test_a_stale_edit_of_a_value_keeps_what_was_typed_and_says_what_changed(roles, catalogue):
+    """A value saved from a second tab came back as a dead end ("Nothing was changed. Go to
+    your workspace"): the figure typed in it was lost."""
+    record = _value("phuket", 2023, "42", visibility="network", verified=False)
+    url = f"/indicator-values/{record.pk}/edit/"
+    cso = roles.session(CSO_PHUKET)
+    form = {
+        "version": record.version,
+        "year": 2023,
+        "value": "42",
+        "source": "Source for phuket",
+        "method_note": "",
+        "visibility": "network",
+    }
+    # given two tabs on the same version: the first saves a new figure
+    assert cso.post(url, {**form, "value": "43"}).status_code == 302
+    # when the second saves its method note on the old version
+    note = "Household survey of 2,000 homes"
+    second = cso.post(url, {**form, "method_note": note})
+    # then it comes back (409) with her note still in the form, the other figure shown
+    # beside hers, and the saved version to save on
+    assert second.status_code == 409
+    said = page_text(second)
+    assert "Someone else saved this while you were editing it." in said
+    assert note in second.content.decode()
+    assert re.search(r'name="version" value="2"', second.content.decode())
+    record.refresh_from_db()
+    assert (record.value, record.method_note) == (Decimal("43"), "")
+    # and saving it again, deliberately, keeps her note
+    again = cso.post(url, {**form, "version": 2, "value": "43", "method_note": note})
+    assert again.status_code == 302
+    record.refresh_from_db()
+    assert (record.value, record.method_note) == (Decimal("43"), note)
+
+
 def test_a_returned_value_is_withdrawn_and_the_city_is_told_why(client, roles, catalogue):
     """A value the representative returned as wrong stayed on the public page, in the
     network median and in the ranking, and the verifier's note reached the city nowhere."""

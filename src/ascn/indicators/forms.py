@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core import formats
-from ascn.core.forms import FilterForm, line_field, rule_errors, text_field
+from ascn.core.forms import FilterForm, VersionedForm, line_field, rule_errors, text_field
 from ascn.core.visibility import Visibility
 from ascn.indicators import validation
 from ascn.indicators.models import Framework, Indicator, QualityGrade
@@ -114,6 +114,20 @@ class VerifyForm(forms.Form):
         max_length=2000,
         help_text=_("Required when you return the value: say what to correct."),
     )
+
+
+class ValueEditForm(VersionedForm, ValueForm):
+    """An edit of a value: its indicator stays, and the version the person saw goes back
+    with it (someone else's save meanwhile: the form again with what differs)."""
+
+    record_fields = ["year", "value", "source", "method_note", "visibility"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, editing=True, **kwargs)
+
+    @classmethod
+    def initial_from(cls, record) -> dict:
+        return {**super().initial_from(record), "value": f"{record.value.normalize():f}"}
 
 
 def typed_figure(form: forms.Form, field: str) -> str:

@@ -24,10 +24,24 @@ from ascn.core import display, formats
 from ascn.core.errors import PermissionDenied
 from ascn.core.models import url_maker
 from ascn.core.permissions import scopes_of
-from ascn.core.views import filtered_page, form_page, render_results, send_form, sign_in_first
+from ascn.core.views import (
+    edit_page,
+    filtered_page,
+    form_page,
+    render_results,
+    send_form,
+    sign_in_first,
+    updating,
+)
 from ascn.indicators import cells, queries
 from ascn.indicators.charts import comparison_spec
-from ascn.indicators.forms import CatalogueFilterForm, ProjectTargetForm, ValueForm, VerifyForm
+from ascn.indicators.forms import (
+    CatalogueFilterForm,
+    ProjectTargetForm,
+    ValueEditForm,
+    ValueForm,
+    VerifyForm,
+)
 from ascn.indicators.models import (
     Framework,
     Indicator,
@@ -193,20 +207,13 @@ def _value_to(request, action: str, value_id: int) -> IndicatorValue:
 @require_http_methods(["GET", "POST"])
 def value_edit(request, value_id: int):
     record = _value_to(request, "change", value_id)
-    initial = {
-        "year": record.year,
-        "value": f"{record.value.normalize():f}",
-        "source": record.source,
-        "method_note": record.method_note,
-        "visibility": record.visibility,
-    }
-    version = int(request.POST.get("version") or 0)
-    return form_page(
+    return edit_page(
         request,
-        ValueForm(request.POST or None, initial=initial, editing=True),
-        lambda data: value_update(actor=request.user, record=record, version=version, **data),
+        record,
+        ValueEditForm,
+        updating(value_update, request.user, record=record),
         template="indicators/value_form.html",
-        context={"city": record.city, "record": record},
+        context={"city": record.city},
         saved_message=_("The value is saved."),
         next_url=reverse("city-indicators", args=[record.city.slug]),
     )
