@@ -102,6 +102,34 @@ def test_the_minimum_body_creates_a_draft_project_with_money_in_shape(roles, rat
     assert entry.changes["focus_areas"] == {"before": None, "after": ["quality-environment"]}
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"visibility": "public"},  # not set on creation: the project starts a draft
+        {"sector": ["transport.road"]},  # a misspelt "sectors"
+        {"version": 3},
+    ],
+)
+def test_a_field_the_api_does_not_take_is_a_422_naming_it_not_dropped(roles, network, extra):
+    # given a body with a field POST /projects does not take
+    client = roles.bearer("cso_phuket")
+    mark = AuditMark()
+    response = post(client, PROJECTS, {**MINIMUM, **extra})
+    # then it is refused naming that field, and nothing is written (it was a 201 without it)
+    assert response.status_code == 422, response.content
+    assert set(extra) <= named_fields(response)
+    assert response.json()["detail"][0]["type"] == "extra_forbidden"
+    assert not Project.objects.exists() and mark.actions() == []
+    # and a patch says the same of a field it does not take (the city)
+    project = post(client, PROJECTS, MINIMUM).json()
+    moved = patch(
+        client,
+        f"{PROJECTS}/{project['id']}",
+        {"version": project["version"], "city": "hanoi"},
+    )
+    assert moved.status_code == 422 and "city" in named_fields(moved)
+
+
 def test_a_project_says_which_language_it_is_written_in(roles, network):
     # given a CSCO who writes her project in Thai
     client = roles.bearer("cso_phuket")

@@ -111,7 +111,12 @@ class InputSchema(Schema):
     """Base of every query and body schema: text fields reject control characters, and a
     field that is not a yes/no refuses true and false (pydantic would read ``true`` as the
     number 1 or the version 1) — both 422. A body's yes/no field is ``StrictBool``: "yes"
-    or 1 is not a boolean in JSON (a query's stays lax: its "true" is text)."""
+    or 1 is not a boolean in JSON (a query's stays lax: its "true" is text). A field the
+    schema does not name is a 422 too (``extra_forbidden``), never dropped in silence: a
+    misspelt ``sector`` or a read-only ``visibility`` sent on creation was answered 201 with
+    nothing of it kept."""
+
+    model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="before")
     @classmethod

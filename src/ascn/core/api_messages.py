@@ -37,6 +37,7 @@ MESSAGES = {
     "greater_than_equal": gettext_lazy("Input should be greater than or equal to %(ge)s"),
     "list_type": gettext_lazy("Input should be a valid list"),
     "json_invalid": gettext_lazy("Invalid JSON"),
+    "extra_forbidden": gettext_lazy("Extra inputs are not permitted"),
 }
 
 
