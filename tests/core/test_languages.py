@@ -50,6 +50,15 @@ def test_an_unprefixed_page_follows_accept_language_keeping_the_query(
     assert response["Location"] == expected
 
 
+@pytest.mark.parametrize("path", ["/data/projects.csv", "/data/catalog.jsonld", "/reports/me.csv"])
+def test_a_file_for_programs_is_served_where_it_is_linked_in_any_language(client, network, path):
+    """A data file asked for with Accept-Language: th was an empty 302 to /th/…, the same
+    bytes: a client that does not follow redirects got nothing."""
+    answer = client.get(path, HTTP_ACCEPT_LANGUAGE="th")
+    assert answer.status_code == 200
+    assert client.get(f"/th{path}").status_code == 200
+
+
 def test_a_language_chosen_in_the_menu_wins_over_the_browser(client, network):
     response = client.post("/language/", {"language": "en", "next": "/th/cities/"})
     assert response.status_code == 302

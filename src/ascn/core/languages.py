@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -102,8 +103,15 @@ def _prefix(path: str) -> str | None:
     return first if first in codes() and first != settings.LANGUAGE_CODE else None
 
 
+# A file for programs (``/data/projects.csv``, ``/data/catalog.jsonld``, ``/meetings.ics``):
+# its address is the one it is linked at, whatever the reader's language (a client that
+# does not follow redirects got an empty 302 for an Accept-Language of th); a prefixed one
+# (``/th/dashboards/pipeline.csv``) is still served in its language.
+FILE = re.compile(r"\.[A-Za-z0-9]{2,7}$")
+
+
 def _is_page(path: str) -> bool:
-    return not path.startswith(NOT_PAGES)
+    return not path.startswith(NOT_PAGES) and not FILE.search(path)
 
 
 class LanguageMiddleware:
