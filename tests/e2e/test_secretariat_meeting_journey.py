@@ -8,17 +8,19 @@ it, checks the desk at 390 px in ``test_phone_width``). Screenshots of every ste
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from ascn.accounts.models import Role
 from ascn.meetings.models import Meeting, Registration
-from ascn.meetings.services import registration_register
+from ascn.meetings.services import meeting_create, registration_register
 from ascn.network.models import City
 from tests import factories
-from tests.roles import totp_code, totp_device
+from tests.roles import sign_in, totp_code, totp_device
 
 pytestmark = pytest.mark.e2e
 
@@ -131,3 +133,31 @@ def test_the_secretariat_prepares_and_runs_a_meeting_without_javascript(
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator("section[aria-labelledby=minutes-h] strong")).to_have_text("work plan")
     screenshot(page, "public-page")
+
+
+def test_a_refused_decision_comes_back_at_its_form_with_the_error_focused(
+    browser, live_server, url, secretariat
+):
+    """A decision sent without its title came back scrolled to the top of the desk, the
+    error out of sight below the agenda, nothing focused."""
+    user, device = secretariat
+    start = timezone.localdate() + dt.timedelta(days=30)
+    meeting = meeting_create(
+        actor=user,
+        values={"title": "Desk of the refused decision", "kind": "workshop", "start_date": start},
+    )
+    session = sign_in(Client(), user, device).cookies["sessionid"].value
+    # (a context of its own: the refusal is a 422, which the shared page takes for a fault)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(url(f"/meetings/{meeting.slug}/manage/"))
+    # when she records a decision without its title, with an address that is not one
+    form = page.locator("#decision-add")
+    form.get_by_label("Document address (URL)").fill("not a url")
+    form.get_by_role("button", name="Record the decision").click()
+    # then the page comes back at the refused form, its first error focused
+    expect(page).to_have_url(re.compile(r"#decision-add$"))
+    expect(page.locator("#decision-add [aria-invalid=true]").first).to_be_focused()
+    assert not meeting.decisions.exists()
+    context.close()

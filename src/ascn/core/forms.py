@@ -109,6 +109,31 @@ def ticks_field(label: str, *, choices: Any = (), help_text: str = "") -> forms.
     )
 
 
+class AccessibleFormMixin(forms.Form):
+    """A form (put first among a form's bases) that marks invalid fields with ``aria-invalid`` and points them at their error message
+    (``<id>_error``, rendered by ``components/field.html``); the first invalid field that
+    shows takes ``autofocus``, so the page sent back opens at the problem — a form low on a
+    long page (returning a plan) would otherwise reload at the top, its error out of sight."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                described = [f"{bound.auto_id}_error"]
+                if self.fields[name].help_text:
+                    described.append(f"{bound.auto_id}_helptext")
+                attrs["aria-describedby"] = " ".join(described)
+        shown = [n for n, f in self.fields.items() if n in self.errors and not f.widget.is_hidden]
+        for name, form_field in self.fields.items():
+            if name == (shown[0] if shown else None):
+                form_field.widget.attrs["autofocus"] = True
+            else:
+                form_field.widget.attrs.pop("autofocus", None)
+
+
 class VersionedForm(forms.Form):
     """An edit of a record: the version the person saw goes back with the form (409 when
     someone saved the record meanwhile). ``record_fields`` are the record's fields the form

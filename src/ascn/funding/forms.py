@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.core import formats
 from ascn.core.forms import (
+    AccessibleFormMixin,
     SourceRowsField,
     VersionedForm,
     date_field,
@@ -21,7 +22,6 @@ from ascn.core.visibility import Visibility
 from ascn.funding.services import PROGRAMME_RECORD_FIELDS
 from ascn.network.queries import focus_area_labels, member_state_labels
 from ascn.plans import codelists
-from ascn.plans.forms.common import AccessibleFormMixin
 from ascn.plans.models import FinancingInstrument, Project
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import date_field, line_field, text_field
+from ascn.core.forms import AccessibleFormMixin, date_field, line_field, text_field
 from ascn.meetings.models import Meeting, MeetingDocument
 from ascn.meetings.services import TIME_ZONES
 from ascn.meetings.services.agenda import meeting_days
@@ -141,7 +141,7 @@ class MeetingForm(forms.Form):
         return values
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(AccessibleFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     day = forms.TypedChoiceField(
@@ -167,7 +167,7 @@ class AgendaItemForm(forms.Form):
             del self.fields["day"]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(AccessibleFormMixin, forms.Form):
     title = forms.CharField(label=_("Decision or document adopted"), max_length=300)
     description = text_field(_("Description"), rows=2)
     document_title = line_field(_("Document title"), max_length=300)

@@ -1,4 +1,4 @@
-"""What the plans and projects forms share: accessible errors, repeated rows without
+"""What the plans and projects forms share: repeated rows without
 JavaScript, and the rules of ``plans.validation`` shown on the fields they name."""
 
 from __future__ import annotations
@@ -14,33 +14,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core import formats
+from ascn.core.forms import AccessibleFormMixin
 from ascn.plans import validation
 from ascn.plans.forms.choices import city_choices
-
-
-class AccessibleFormMixin:
-    """Marks invalid fields with ``aria-invalid`` and points them at their error message
-    (``<id>_error``, rendered by ``components/field.html``); the first invalid field that
-    shows takes ``autofocus``, so the page sent back opens at the problem — a form low on a
-    long page (returning a plan) would otherwise reload at the top, its error out of sight."""
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                described = [f"{bound.auto_id}_error"]
-                if self.fields[name].help_text:
-                    described.append(f"{bound.auto_id}_helptext")
-                attrs["aria-describedby"] = " ".join(described)
-        shown = [n for n, f in self.fields.items() if n in self.errors and not f.widget.is_hidden]
-        for name, form_field in self.fields.items():
-            if name == (shown[0] if shown else None):
-                form_field.widget.attrs["autofocus"] = True
-            else:
-                form_field.widget.attrs.pop("autofocus", None)
 
 
 def framework_field(model: type[models.Model], label, **kwargs) -> forms.Field:

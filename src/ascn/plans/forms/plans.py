@@ -5,14 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import rule_errors, text_field
+from ascn.core.forms import AccessibleFormMixin, rule_errors, text_field
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import validation
-from ascn.plans.forms.common import (
-    AccessibleFormMixin,
-    RecordForm,
-    framework_field,
-)
+from ascn.plans.forms.common import RecordForm, framework_field
 
 SECTION_FIELDS = {
     "heading": forms.CharField(label=_("Heading"), max_length=200),

@@ -13,7 +13,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core import formats
-from ascn.core.forms import date_field, line_field, rule_errors, text_field, ticks_field
+from ascn.core.forms import (
+    AccessibleFormMixin,
+    date_field,
+    line_field,
+    rule_errors,
+    text_field,
+    ticks_field,
+)
 from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import codelists, readiness, validation
@@ -24,7 +31,6 @@ from ascn.plans.forms.choices import (
     status_choices,
 )
 from ascn.plans.forms.common import (
-    AccessibleFormMixin,
     RecordForm,
     amount_field,
     framework_field,
