@@ -157,6 +157,24 @@ def test_a_wrong_agreement_is_refused_with_the_reason_and_nothing_is_saved(
     assert AuditEntry.objects.count() == entries
 
 
+def test_a_partys_mistake_alone_is_said_at_the_top_linked_to_its_field(roles, adb, text):
+    """A party naming no record of the network came back with no error summary: the page
+    looked unchanged at the top, the error a screen below in the party's row."""
+    response = roles.session(SECRETARIAT).post(
+        "/agreements/new/", _page_data(**{"parties-1-record": "Luang Prabang City"})
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    summary = page[
+        page.index('class="error-summary"') : page.index(
+            "</ul>", page.index('class="error-summary"')
+        )
+    ]
+    assert 'href="#id_parties-1-record"' in summary
+    assert "Party 2 · " in summary and "Luang Prabang City" in summary
+    assert not Agreement.objects.exists()
+
+
 def test_a_record_named_by_a_title_several_records_share_asks_for_its_code(roles):
     factories.organisation(roles.user(SECRETARIAT), slug="phuket-holdings", name="Phuket")
     client = roles.session(SECRETARIAT)

@@ -106,9 +106,29 @@ def _form_page(request, form, formset, *, agreement=None, stale=None, status=200
     return render(
         request,
         "agreements/agreement_form.html",
-        {"form": form, "formset": formset, "agreement": agreement, "stale": stale},
+        {
+            "form": form,
+            "formset": formset,
+            "agreement": agreement,
+            "stale": stale,
+            "more_errors": _party_errors(formset) if formset.is_bound else [],
+        },
         status=status,
     )
+
+
+def _party_errors(formset) -> list[dict[str, str]]:
+    """The parties' errors for the page's error summary, each linked to its field (a party's
+    error alone used to leave no summary: the page came back at the top, looking unchanged,
+    the error a screen below)."""
+    found = [{"anchor": "", "text": str(error)} for error in formset.non_form_errors()]
+    for n, party in enumerate(formset.forms, start=1):
+        for field in party:
+            for error in field.errors:
+                where = _("Party %(n)s") % {"n": n}
+                text = f"{where} · {field.label}: {error}"
+                found.append({"anchor": field.auto_id, "text": text})
+    return found
 
 
 def _send(request, form, formset, save) -> tuple[int, Any]:
