@@ -335,12 +335,24 @@ def test_the_year_filter_keeps_projects_running_that_year(client, data):
     assert series[-1][1:] == ["1", "30.0", "20.0"]
 
 
-def test_the_member_state_filter(client, data):
-    response = client.get(URL, {"country": "VN"})
+@pytest.mark.parametrize(
+    "query", [{"country": "VN"}, {"member_state": "VN"}, {"member_state": "vn"}]
+)
+def test_the_member_state_filter(client, data, query):
+    # member_state, as on the dashboards and the open-data files, was ignored: all states
+    response = client.get(URL, query)
 
     states = table(response, "member-states")
     assert [row[0] for row in states[1:]] == ["Viet Nam", "Total"]
     assert row_of(states, "Total")[1:] == ["1", "1", "4,000", "1,000", "3,000", "25.0"]
+    download = csv_sections(client.get("/reports/me.csv", query).content)
+    assert any("Viet Nam" in str(section) for section in download.values())
+    assert not any("Thailand" in str(section) for section in download.values())
+
+
+def test_a_member_state_named_two_ways_or_unknown_is_refused(client, data):
+    assert client.get("/reports/me.csv", {"member_state": "VN", "country": "TH"}).status_code == 400
+    assert client.get("/reports/me.csv", {"member_state": "ZZ"}).status_code == 400
 
 
 def test_a_year_not_offered_is_dropped_but_a_download_refuses_it(client, data):
