@@ -5,6 +5,7 @@ exactly what the code marks today (a new string without translations fails here)
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,6 +53,20 @@ def test_every_string_is_translated_and_keeps_its_placeholders(lang):
             ]
     assert not missing, f"{len(missing)} strings lack a {lang} translation, e.g. {missing[:5]}"
     assert not broken, f"{lang}: " + "; ".join(broken[:10])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_translation_writes_its_figures_in_the_digits_the_site_writes(lang):
+    """The Khmer and Burmese home pages said "៩០ លាននាក់", "၂၀၃၀" in their facts, where
+    every other figure of the site, in every language, is in 0-9."""
+    native = re.compile("[\u0e50-\u0e59\u0ed0-\u0ed9\u17e0-\u17e9\u1040-\u1049]")
+    found = [
+        text
+        for entry in _entries(lang)
+        for text in (list(entry.msgstr_plural.values()) or [entry.msgstr])
+        if native.search(text)
+    ]
+    assert not found, found[:5]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

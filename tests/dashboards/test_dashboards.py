@@ -98,6 +98,13 @@ def test_funding_by_member_state_in_usd_with_the_rate_date(client, data):
     assert formats.day(dt.date.today() - dt.timedelta(days=10)) in html  # "25 Nov 2026"
 
 
+def test_the_notes_write_their_figures_as_the_pages_language_does(client, data):
+    """The funding sentence said "80,000 US dollars" on an Indonesian page, which writes
+    80.000 everywhere else."""
+    page = client.get(f"/id{URL}").content.decode()
+    assert "80.000" in page and "80,000" not in page
+
+
 def test_focus_areas_partners_and_programmes(client, data):
     html = client.get(URL).content.decode()
     areas = {row[0]: row[1] for row in chart_table(html, "focus-areas")}

@@ -242,7 +242,12 @@ def _count_chart(
     rows = [[name, n] for _code, name, n in items]
     total = sum(n for _name, n in rows)
     chart = Chart(
-        key, title, summary(total) % {"n": f"{total:,}"}, [head, counted], ["text", "int"], rows
+        key,
+        title,
+        summary(total) % {"n": formats.number(total)},
+        [head, counted],
+        ["text", "int"],
+        rows,
     )
     chart.spec = _bars(
         [{"label": name, "value": n} for name, n in rows], label=head, value=counted, colour=colour
@@ -347,9 +352,9 @@ def funding_chart(funding: queries.Funding) -> Chart:
             "secured and %(sought)s are still sought."
         )
         % {
-            "budget": f"{total.budget:,.0f}",
-            "secured": f"{total.secured:,.0f}",
-            "sought": f"{total.sought:,.0f}",
+            "budget": formats.number(total.budget, 0),
+            "secured": formats.number(total.secured, 0),
+            "sought": formats.number(total.sought, 0),
         },
         [
             _("Member state"),
@@ -561,8 +566,8 @@ def _network_note(states: list[disclosure.Completeness], filtered: bool) -> str:
         )
     )
     return words % {
-        "identification": network[0].share(disclosure.IDENTIFICATION),
-        "preparation": network[0].share(disclosure.PREPARATION),
+        "identification": formats.number(network[0].share(disclosure.IDENTIFICATION), 1),
+        "preparation": formats.number(network[0].share(disclosure.PREPARATION), 1),
         "projects": formats.number(network[0].projects),
     }
 

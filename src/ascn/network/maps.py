@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ascn.core import formats
 from ascn.core.seed import read_yaml
 from ascn.core.svg import FONT_STACK, label_svg
 
@@ -291,7 +292,7 @@ def map_note(total: int) -> str:
     return _(
         "The map shows the %(shown)s cities with the most public projects, of %(total)s; "
         "the city list has them all."
-    ) % {"shown": MAP_CITIES, "total": f"{total:,}"}
+    ) % {"shown": MAP_CITIES, "total": formats.number(total)}
 
 
 def clean_cities(cities: list[dict]) -> list[dict]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core import formats
 from ascn.core.models import (
     DatePrecision,
     HasPage,
@@ -197,11 +198,11 @@ class City(HasPage, VersionedModel):
 
     @property
     def latitude_label(self) -> str:
-        return f"{abs(self.latitude):.3f}° {'N' if self.latitude >= 0 else 'S'}"
+        return f"{formats.number(abs(self.latitude), 3)}° {'N' if self.latitude >= 0 else 'S'}"
 
     @property
     def longitude_label(self) -> str:
-        return f"{abs(self.longitude):.3f}° {'E' if self.longitude >= 0 else 'W'}"
+        return f"{formats.number(abs(self.longitude), 3)}° {'E' if self.longitude >= 0 else 'W'}"
 
     @property
     def size_class_label(self) -> str:

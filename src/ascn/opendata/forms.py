@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ascn.core import formats
 from ascn.core.countries import asked_member_state
 from ascn.core.errors import InvalidInput
 from ascn.core.forms import FilterForm
@@ -28,7 +29,7 @@ class ProjectImportForm(forms.Form):
         megabytes = imports.max_bytes() // (1024 * 1024)
         self.fields["file"].help_text = _(
             "At most %(mb)s MB and %(rows)s rows; the first row names the columns."
-        ) % {"mb": megabytes, "rows": f"{imports.max_rows():,}"}
+        ) % {"mb": megabytes, "rows": formats.number(imports.max_rows())}
 
 
 class ReportFilterForm(FilterForm):

@@ -167,7 +167,7 @@ def _collect(
         if all(_blank(value) for value in values.values()):
             continue
         if len(table.rows) >= limit:
-            raise _reject(str(layout.too_many_rows) % {"limit": f"{limit:,}"})
+            raise _reject(str(layout.too_many_rows) % {"limit": formats.number(limit)})
         table.rows.append((number, values))
     if not table.rows:
         raise _reject(str(layout.no_rows))
