@@ -124,6 +124,21 @@ def test_the_api_answers_in_english_unless_asked_and_never_changes_its_codes(cli
     assert client.get("/th/api/v1/health").status_code == 404
 
 
+def test_the_labels_of_codes_follow_the_language_their_names_stay_english(client, network):
+    """The API said Content-Language: th and gave every framework and member-state name in
+    English, though its description promises the labels of codes in the language asked."""
+    english = client.get("/api/v1/framework").json()
+    thai = client.get("/api/v1/framework", headers={"accept-language": "th"}).json()
+    area, thai_area = english["focus_areas"][0], thai["focus_areas"][0]
+    assert (area["code"], area["name"]) == (thai_area["code"], thai_area["name"])
+    assert area["label"] == area["name"]
+    with translation.override("th"):
+        assert thai_area["label"] == translation.gettext(area["name"]) != area["name"]
+    states = client.get("/api/v1/member-states", headers={"accept-language": "vi"}).json()
+    thailand = next(s for s in states["items"] if s["code"] == "TH")
+    assert thailand["name"] == "Thailand" and thailand["label"] == "Thái Lan"
+
+
 def test_dates_and_numbers_follow_the_language():
     with translation.override("vi"):
         assert formats.number(70000000) == "70.000.000"

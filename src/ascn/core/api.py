@@ -262,6 +262,12 @@ class PlainOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+# The ``label`` beside a code's ``name``: the name in the answer's language
+LABEL_DESCRIPTION = (
+    "The name in the answer's language (Accept-Language); `name` stays the English one"
+)
+
+
 class WrittenIn(PlainOut):
     """The language a record's texts are written in, and its owners' translations of them
     (``core.translations``). The API never swaps a record's words for a translation: the

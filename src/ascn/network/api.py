@@ -101,7 +101,9 @@ def member_states_list(request):
 
 def member_state_out(state: MemberState, *, signed_in: bool) -> dict:
     return {
-        **fields_of(state, "code name official_name asean_member_since note source cities_count"),
+        **fields_of(
+            state, "code name label official_name asean_member_since note source cities_count"
+        ),
         "national_representatives": [
             officer_out(a, signed_in=signed_in) for a in state.national_representatives
         ],

@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from ascn.core.api import InputSchema, IsoDate, Keep, example
+from ascn.core.api import LABEL_DESCRIPTION, InputSchema, IsoDate, Keep, example
 from ascn.network.models import Appointment, SizeClass
 
 # The API's codes are the models' choices, in their order.
@@ -17,11 +17,13 @@ OfficeCode = Literal[tuple(Appointment.Role.values)]  # type: ignore[valid-type]
 class OutcomeOut(Schema):
     code: str
     name: str
+    label: str = Field(..., description=LABEL_DESCRIPTION)
 
 
 class FocusAreaOut(Schema):
     code: str
     name: str
+    label: str = Field(..., description=LABEL_DESCRIPTION)
     description: str
 
 
@@ -78,6 +80,7 @@ class MemberStateOut(Schema):
         {
             "code": "VN",
             "name": "Viet Nam",
+            "label": "Viet Nam",
             "official_name": "Socialist Republic of Viet Nam",
             "asean_member_since": "1995-07-28",
             "note": "",
@@ -91,6 +94,7 @@ class MemberStateOut(Schema):
 
     code: str = Field(..., description="ISO 3166-1 alpha-2")
     name: str
+    label: str = Field(..., description=LABEL_DESCRIPTION)
     official_name: str
     asean_member_since: dt.date | None
     note: str

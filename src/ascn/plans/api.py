@@ -57,7 +57,7 @@ router = AppRouter(tags=["plans and projects"])
 
 
 def _code_names(items) -> list[dict]:
-    return [{"code": item.code, "name": item.name} for item in items]
+    return [{"code": item.code, "name": item.name, "label": item.label} for item in items]
 
 
 def _city_record_out(record: Project | ActionPlan) -> dict:

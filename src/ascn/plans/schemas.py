@@ -4,7 +4,16 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from ascn.core.api import InputSchema, IsoDate, Keep, PlainOut, SourceOut, WrittenIn, example
+from ascn.core.api import (
+    LABEL_DESCRIPTION,
+    InputSchema,
+    IsoDate,
+    Keep,
+    PlainOut,
+    SourceOut,
+    WrittenIn,
+    example,
+)
 from ascn.core.visibility import Visibility
 from ascn.network import framework
 from ascn.plans import codelists
@@ -130,6 +139,7 @@ class ProjectPatch(InputSchema):
 class CodeName(PlainOut):
     code: str
     name: str
+    label: str = Field(..., description=LABEL_DESCRIPTION)
 
 
 class ReadinessSummary(PlainOut):
@@ -189,10 +199,24 @@ PROJECT_EXAMPLE = {
     "description": "Adaptive traffic signals at 120 junctions of the inner districts, "
     "coordinated from a traffic control centre, to cut congestion and emissions.",
     "focus_areas": [
-        {"code": "built-infrastructure", "name": "Built Infrastructure"},
-        {"code": "quality-environment", "name": "Quality Environment"},
+        {
+            "code": "built-infrastructure",
+            "name": "Built Infrastructure",
+            "label": "Built Infrastructure",
+        },
+        {
+            "code": "quality-environment",
+            "name": "Quality Environment",
+            "label": "Quality Environment",
+        },
     ],
-    "outcomes": [{"code": "sustainable-environment", "name": "Sustainable Environment"}],
+    "outcomes": [
+        {
+            "code": "sustainable-environment",
+            "name": "Sustainable Environment",
+            "label": "Sustainable Environment",
+        }
+    ],
     "sdg_targets": ["11.2", "11.6"],
     "status": "preparation",
     "project_type": "construction",
