@@ -68,8 +68,7 @@ def case_study_out(s: CaseStudy) -> dict:
         "provider": s.provider.slug if s.provider else None,
         "visibility": s.visibility,
         "sample": s.sample,
-        "language": s.language,
-        "translations": s.translations or {},
+        **fields_of(s, "language translations"),
         "url": s.get_absolute_url(),
     }
 

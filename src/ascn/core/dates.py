@@ -14,8 +14,8 @@ EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2200, 12, 31)
 
 
-def out_of_range(value: dt.date) -> bool:
-    return not EARLIEST <= value <= LATEST
+def out_of_range(value: dt.date, earliest: dt.date = EARLIEST, latest: dt.date = LATEST) -> bool:
+    return not earliest <= value <= latest
 
 
 def out_of_range_message(earliest: dt.date = EARLIEST, latest: dt.date = LATEST) -> str:

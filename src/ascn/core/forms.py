@@ -55,7 +55,7 @@ def date_field(
     widget = forms.DateInput(attrs={"type": "date", **limits}, format="%Y-%m-%d")
 
     def in_range(value: dt.date | None) -> None:
-        if value is not None and not earliest <= value <= latest:
+        if value is not None and dates.out_of_range(value, earliest, latest):
             message = dates.out_of_range_message(earliest, latest)
             raise ValidationError(message, code="out-of-range")
 
@@ -110,8 +110,8 @@ def ticks_field(label: str, *, choices: Any = (), help_text: str = "") -> forms.
 
 
 class AccessibleFormMixin(forms.Form):
-    """A form (put first among a form's bases) that marks invalid fields with ``aria-invalid`` and points them at their error message
-    (``<id>_error``, rendered by ``components/field.html``); the first invalid field that
+    """A form that marks invalid fields with ``aria-invalid`` and points them at their error
+    message (``<id>_error``, rendered by ``components/field.html``); the first invalid field that
     shows takes ``autofocus``, so the page sent back opens at the problem — a form low on a
     long page (returning a plan) would otherwise reload at the top, its error out of sight."""
 

@@ -215,7 +215,7 @@ PROJECT_YEARS = {"earliest": dt.date(FIRST_YEAR, 1, 1), "latest": dt.date(LAST_Y
 
 
 def in_project_years(value: dt.date, field: str) -> dt.date:
-    if not PROJECT_YEARS["earliest"] <= value <= PROJECT_YEARS["latest"]:
+    if dates.out_of_range(value, **PROJECT_YEARS):
         raise refuse("out-of-range", dates.out_of_range_message(**PROJECT_YEARS), field)
     return value
 
