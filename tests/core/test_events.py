@@ -7,7 +7,7 @@ from __future__ import annotations
 import weakref
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
@@ -19,6 +19,7 @@ from ascn.matchmaking import index as match_index
 from ascn.meetings.models import MeetingDocument
 from ascn.plans import subscribers as plan_subscribers
 from ascn.plans.models import Project
+from ascn.plans.services import project_update
 from tests import factories
 
 
@@ -178,3 +179,53 @@ def test_a_back_office_deletion_reads_the_rows_it_takes_once(network):
         ]
         assert len(reads) == 1, (table, reads)
     assert not Project.objects.filter(pk=project.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_holds_each_follow_up_to_its_end_and_does_it_once(network):
+    # given two subscribers of projects: the first (subscribed first) follows a project
+    # once it is called "Three", the second each write of one called "One" or "Written"
+    secretariat = factories.secretariat()
+    ran: list[tuple[str, int]] = []
+
+    def note(what: str, project_id: int) -> None:
+        ran.append((what, project_id))
+
+    def first(change):
+        if change.obj.title == "Three":
+            return events.Then(note, ("first", change.obj.pk))
+        return None
+
+    def second(change):
+        if change.obj.title in ("One", "Written"):
+            return events.Then(note, ("second", change.obj.pk))
+        return None
+
+    events.subscribe(first, models=["plans.project"])
+    events.subscribe(second, models=["plans.project"])
+    try:
+        # when a project is written outside a batch, its follow-up is done at once
+        project = factories.project(secretariat, title="Written")
+        assert ran and set(ran) == {("second", project.pk)}
+        ran.clear()
+        # when it is written four times inside a batch
+        with events.batch():
+            for title in ("One", "Two", "One", "Three"):
+                project = project_update(
+                    actor=secretariat, project=project, version=project.version, title=title
+                )
+            # then nothing has followed yet
+            assert ran == []
+        # and at its end each follow-up ran once, in the order of their subscribers (the
+        # first's, although the second's came first)
+        assert ran == [("first", project.pk), ("second", project.pk)]
+
+        # when a batch fails, what it held is not done (its writes roll back)
+        ran.clear()
+        with pytest.raises(RuntimeError), transaction.atomic(), events.batch():
+            project_update(actor=secretariat, project=project, version=project.version, title="One")
+            raise RuntimeError("the load stopped")
+        assert ran == []
+    finally:
+        events._subscribers.remove((frozenset({"plans.project"}), first))
+        events._subscribers.remove((frozenset({"plans.project"}), second))

@@ -9,9 +9,23 @@ from django.test import Client
 from django.utils import timezone
 
 from ascn.cooperation.models import CaseStudy, CityPartnership, Thread
+from ascn.core.models import SearchEntry
+from ascn.core.search import index as search
+from ascn.dashboards import tallies
+from ascn.dashboards.models import (
+    AreaPairTally,
+    CityCount,
+    DealTally,
+    OrganisationTally,
+    ProjectTally,
+    StateDealTally,
+    StateTally,
+)
 from ascn.deals.models import Engagement, EngagementStage
 from ascn.funding.management.commands.load_partners import load_programmes
 from ascn.funding.models import Application, Call, Programme
+from ascn.matchmaking import terms
+from ascn.matchmaking.models import ProjectTerms
 from ascn.meetings.models import Meeting
 from ascn.network.models import City
 from ascn.partners.models import Organisation
@@ -126,3 +140,37 @@ def test_no_page_greets_a_newcomer_empty(demo):
     assert "No project of this city is published yet" not in (
         visitor.get("/cities/hanoi/").content.decode()
     )
+
+
+def _derived() -> dict[str, list]:
+    """What the platform derives from the records: the dashboards' tallies, the search
+    entries (but the time each was written) and the projects' matchmaking rows."""
+    tally_models = [ProjectTally, DealTally, StateTally, StateDealTally, CityCount, AreaPairTally]
+    derived = {
+        model.__name__: sorted(model.objects.values_list(*_fields(model)), key=repr)
+        for model in [*tally_models, OrganisationTally, ProjectTerms]
+    }
+    entries = SearchEntry.objects.values_list(*_fields(SearchEntry, leave={"updated_at"}))
+    derived["SearchEntry"] = sorted(entries, key=repr)
+    return derived
+
+
+def _fields(model, leave=frozenset()) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in {"id", *leave}]
+
+
+def test_what_a_load_derives_at_its_end_equals_a_rebuild(demo):
+    # given the sample loaders, each of which holds what follows its writes to its end
+    # (core.events.batch): a city's tallies, a record's search entry, a project's
+    # matchmaking row done once, not after each write
+    load_programmes()
+    _load_all()
+    loaded = _derived()
+    assert loaded["ProjectTally"] and loaded["SearchEntry"] and loaded["ProjectTerms"]
+    # when everything derived is rebuilt from the records
+    tallies.rebuild()
+    search.rebuild()
+    rewritten = terms.refresh()
+    # then nothing differs from what the loads left
+    assert rewritten == 0
+    assert _derived() == loaded

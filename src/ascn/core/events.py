@@ -18,7 +18,9 @@ over before the rows go (a subscriber may still read what they were part of); wh
 subscriber returns then (a function) is called once they have gone, still inside the
 transaction; returned as a ``Then`` (a function and its arguments), equal follow-ups of one
 deletion run once. A subscriber that must wait for the commit (a cache that another request could
-refill from old data) asks ``transaction.on_commit`` itself.
+refill from old data) asks ``transaction.on_commit`` itself. A subscriber whose work is a
+recomputation returns it as a ``Then`` after every write: done at once, or once at the end
+of a ``batch`` (a load's many writes).
 
 Subscribers are declared by their apps, each in its ``subscribers.py`` (imported at start-up
 by ``CoreConfig.ready``), never by signals on models:
@@ -50,6 +52,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,19 +99,38 @@ def subscribe(subscriber: Subscriber, *, models: Iterable[str]) -> None:
         _subscribers.append((labels, subscriber))
 
 
-def _publish(change: Change) -> list[Callable[[], None]]:
+# The follow-ups held back by the ``batch`` this context is in (None: outside one), each with
+# the place of its subscriber.
+_held: ContextVar[list[tuple[int, Callable[[], None]]] | None] = ContextVar(
+    "ascn_events_held", default=None
+)
+
+
+def _publish(change: Change) -> list[tuple[int, Callable[[], None]]]:
     afterwards = []
-    for labels, subscriber in list(_subscribers):
+    for place, (labels, subscriber) in enumerate(list(_subscribers)):
         if EVERY_MODEL in labels or change.label in labels:
             then = subscriber(change)
             if then is not None:
-                afterwards.append(then)
+                afterwards.append((place, then))
     return afterwards
 
 
+def _follow(afterwards: list[tuple[int, Callable[[], None]]]) -> None:
+    """Run these follow-ups now (equal ones once), or hold them to the end of the ``batch``."""
+    held = _held.get()
+    if held is not None:
+        held.extend(afterwards)
+        return
+    for then in once([then for _, then in afterwards]):
+        then()
+
+
 def changed(obj: Model, changes: dict[str, Any] | None = None) -> None:
-    """A service created or updated ``obj`` (``changes``: the audit diff of the write)."""
-    _publish(Change(obj, changes or {}))
+    """A service created or updated ``obj`` (``changes``: the audit diff of the write):
+    every subscriber hears of it, and what they return is done at once (or at the end of
+    the ``batch``)."""
+    _follow(_publish(Change(obj, changes or {})))
 
 
 @dataclass(frozen=True)
@@ -140,9 +162,30 @@ def deleting(*objs: Model) -> Iterator[None]:
     """A service deletes ``objs`` (the record and what goes with it by cascade) inside the
     block: subscribers hear of each before, and finish what they returned after (equal
     follow-ups once, ``Then``)."""
-    afterwards = once([then for obj in objs for then in _publish(Change(obj, {}, deleted=True))])
+    afterwards = [then for obj in objs for then in _publish(Change(obj, {}, deleted=True))]
     yield
-    for then in afterwards:
+    _follow(afterwards)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Many writes in a row (a seed or sample load, an import): what the subscribers return
+    is held back and done once at the end of the block — each equal follow-up once, in the
+    order of their subscribers (so one that sums what another recomputes still runs after
+    it) — instead of after each write: a city's tallies are recomputed once for the load,
+    not once for each of its projects' writes. Call it inside the writes' transaction: the
+    follow-ups commit or roll back with them. A batch inside a batch joins it."""
+    if _held.get() is not None:
+        yield
+        return
+    held: list[tuple[int, Callable[[], None]]] = []
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    ordered = sorted(enumerate(held), key=lambda item: (item[1][0], item[0]))
+    for then in once([then for _, (_, then) in ordered]):
         then()
 
 

@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ascn.core import events
+
 
 def read_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
@@ -45,7 +47,8 @@ def demo_secretariat() -> Any:
 
 class LoadCommand(BaseCommand):
     """A ``load_…`` command: ``load()`` writes in one transaction and returns the line the
-    command reports. ``demo_only``: sample data, loaded only with ASCN_DEMO=1."""
+    command reports; what follows its writes (tallies, search entries…) is done once at the
+    end (``events.batch``). ``demo_only``: sample data, loaded only with ASCN_DEMO=1."""
 
     demo_only = False
 
@@ -55,6 +58,6 @@ class LoadCommand(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if self.demo_only and not settings.ASCN_DEMO:
             raise CommandError("Sample data is loaded only in demo mode (set ASCN_DEMO=1).")
-        with transaction.atomic():
+        with transaction.atomic(), events.batch():
             report = self.load()
         self.stdout.write(self.style.SUCCESS(report))

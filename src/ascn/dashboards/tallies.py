@@ -278,16 +278,16 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
     organisation in its kind's count (and the kind it left), and its deals' cities when its
     visibility changed; a city moved to another member state takes its figures along; a
     document, milestone or outcome changes its projects' disclosure, summed in their
-    cities' counts. A deletion is recomputed once the rows have gone (the function
-    returned).
+    cities' counts. A project's, deal's, document's or milestone's city is recomputed by
+    the ``Then`` returned: at once, once a deletion's rows have gone, or once at the end of
+    a ``events.batch`` (a load).
     """
     obj = change.obj
     if isinstance(obj, Project):
         cities = frozenset({obj.city_id, change.before("city")} - {None})
-        return _now_or_after(change, events.Then(refresh, (cities,)))
+        return events.Then(refresh, (cities,))
     if isinstance(obj, Engagement):
-        cities = _project_cities([obj.project_id])
-        return _now_or_after(change, events.Then(refresh, (cities,)))
+        return events.Then(refresh, (_project_cities([obj.project_id]),))
     if isinstance(obj, Organisation):
         kinds = {obj.kind, change.before("kind")} - {None}
         if change.deleted:
@@ -299,8 +299,7 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
     elif isinstance(obj, (ProjectDocument, Milestone)):
         # its project's stored disclosure (summed in the city's counts) was recomputed by
         # ``plans.subscribers``, which subscribed first (INSTALLED_APPS order)
-        cities = _project_cities([obj.project_id])
-        return _now_or_after(change, events.Then(refresh, (cities,)))
+        return events.Then(refresh, (_project_cities([obj.project_id]),))
     elif isinstance(obj, Outcome):
         if change.deleted:  # the projects that named it may lose their purpose
             named = Project.objects.filter(outcomes=obj).order_by()
@@ -318,15 +317,6 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
 
 def _refresh_states(states: frozenset[int]) -> None:
     refresh((), states=states)
-
-
-def _now_or_after(
-    change: events.Change, recompute: Callable[[], None]
-) -> Callable[[], None] | None:
-    if change.deleted:
-        return recompute
-    recompute()
-    return None
 
 
 FOLLOWED = [

@@ -15,13 +15,13 @@ from ascn.matchmaking import index, terms
 from ascn.plans.models import Project
 
 
-def on_project(change: events.Change) -> None:
+def on_project(change: events.Change) -> Callable[[], None] | None:
     if not isinstance(change.obj, Project):
-        return
+        return None
     if change.deleted:  # its row goes with it: the projects' index is out of date
         index.renew(router.db_for_write(Project, instance=change.obj), index.PROJECTS)
-    else:
-        terms.refresh([change.obj.pk])
+        return None
+    return events.Then(terms.refresh, (frozenset({change.obj.pk}),))
 
 
 def on_focus_area(change: events.Change) -> Callable[[], None] | None:

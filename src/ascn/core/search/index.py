@@ -126,15 +126,26 @@ def rebuild(*, kinds: Iterable[str] | None = None, batch_size: int = 2000) -> di
 
 
 def on_change(change: events.Change) -> Callable[[], None] | None:
-    """Keep the changed record's entry, and the entries that hold it, current."""
+    """Keep the changed record's entry, and the entries that hold it, current: at once, or
+    once at the end of an ``events.batch`` (a record written many times in a load is read
+    once)."""
     obj = change.obj
-    parents = registry.entries_with_part(obj)
+    if not registry.concerns(obj):
+        return None
     if change.deleted:
+        parents = registry.entries_with_part(obj)
         remove_object(obj)
         # once for a record deleted with its parts (``events.Then``)
         return events.Then(_index_all, (tuple(parents),)) if parents else None
+    return events.Then(_index_written, (obj,))
+
+
+def _index_written(obj: Model) -> None:
+    """A written record's entry, the entries it is part of and those that hold its name,
+    re-read; nothing when it has gone since (its deletion removed its entry)."""
+    if not obj._meta.model._default_manager.filter(pk=obj.pk).exists():
+        return
     index_object(obj)
-    _index_all(parents)
+    _index_all(registry.entries_with_part(obj))
     for kind, condition in registry.entry_sets_following(obj):
         reindex(kind, condition)
-    return None

@@ -137,6 +137,15 @@ def entry_sets_following(obj: Model) -> list[tuple[str, Q]]:
     return [(kind, s.follows[label](obj)) for kind, s in sources().items() if label in s.follows]
 
 
+def concerns(obj: Model) -> bool:
+    """Whether a write of ``obj`` can change an entry: an indexed record, a part of one, or
+    a record whose name entries hold."""
+    label = obj._meta.label_lower
+    return any(
+        s.model_label == label or label in s.parts or label in s.follows for s in _sources.values()
+    )
+
+
 def part_models() -> set[str]:
     return {label for s in _sources.values() for label in s.parts}
 
