@@ -44,15 +44,24 @@ _DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_
 def pytest_collection_modifyitems(config, items):
     """A test marked ``db_independent`` gives the same answer on either database: CI's
     PostgreSQL pass (``DATABASE_URL`` set) leaves it to the SQLite pass. The mark is refused
-    on a test that asks for the database (pytest-django blocks every other one from it)."""
+    on a test that asks for the database (pytest-django blocks every other one from it).
+
+    A browser test marked ``rendering`` checks what pages look like (a phone's width, axe,
+    a drawing) and writes nothing through them: the PostgreSQL pass leaves it to the
+    SQLite pass too (the same pages' data is read on both by the page tests, through the
+    test client)."""
+    on_postgresql = bool(os.environ.get("DATABASE_URL"))
     skip = pytest.mark.skip(reason="DB-independent: run in the SQLite pass")
+    drawn = pytest.mark.skip(reason="what the browser draws: run in the SQLite pass")
     for item in items:
+        if item.get_closest_marker("rendering") and on_postgresql:
+            item.add_marker(drawn)
         if not item.get_closest_marker("db_independent"):
             continue
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & _DATABASE_FIXTURES or item.get_closest_marker("django_db"):
             raise pytest.UsageError(f"{item.nodeid} is marked db_independent but uses the database")
-        if os.environ.get("DATABASE_URL"):
+        if on_postgresql:
             item.add_marker(skip)
 
 

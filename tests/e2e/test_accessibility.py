@@ -9,7 +9,7 @@ from ascn.plans.services import readiness_assess
 from tests import factories
 from tests.e2e.axe import violations
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.rendering]
 
 
 @pytest.fixture

@@ -103,6 +103,7 @@ def _charts_drawn(page) -> None:
         assert chart.locator("svg .mark-rect path, svg .mark-rect rect, svg path").count() > 0
 
 
+@pytest.mark.rendering
 def test_charts_render_under_the_csp(page, url, figures, screenshot):
     csp_errors: list[str] = []
     page.on(
@@ -156,6 +157,7 @@ def test_map_city_links_open_the_city_page(page, url, figures):
     expect(page.get_by_role("heading", level=1)).to_have_text("Phuket")
 
 
+@pytest.mark.rendering
 @pytest.mark.parametrize("path", ["/", "/dashboards/", "/data/"])
 def test_no_accessibility_violations(page, url, figures, path):
     page.goto(url(path))

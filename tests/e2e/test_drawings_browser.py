@@ -77,6 +77,7 @@ SMALLEST_WORD = """(selector) => {
 }"""
 
 
+@pytest.mark.rendering
 def test_the_progress_charts_keep_their_proportions_on_a_phone(live_network, browser, url):
     # given a public project with three progress updates (the immediate task backend draws
     # its charts as soon as a page asks)
@@ -111,6 +112,7 @@ SMALLEST_LEGEND_WORD = """() => Math.min(...[...document.querySelectorAll(
   "#asean-map-drawing svg .role-legend text")].map((t) => t.getBoundingClientRect().height))"""
 
 
+@pytest.mark.rendering
 def test_the_maps_legends_can_be_read_on_a_phone(live_network, browser, url):
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()

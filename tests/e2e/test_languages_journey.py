@@ -179,6 +179,7 @@ def test_the_public_reads_the_dashboards_in_vietnamese(page, url, public_project
     assert violations(page) == []
 
 
+@pytest.mark.rendering
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_home_page_in_every_language(browser, url, live_network, language):
     """Each language's home page: its lang attribute, its script drawn with a font that has the
@@ -218,6 +219,7 @@ def assert_drawn_with_a_font_for(page: Page, script: str) -> None:
 KEY_PAGES = ["/", "/projects/", "/dashboards/", "/accounts/sign-in/"]
 
 
+@pytest.mark.rendering
 @pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
 def test_key_pages_are_axe_clean_in_every_language(page, url, live_network, language):
     for path in KEY_PAGES:

@@ -44,7 +44,7 @@ from tests.e2e.conftest import _open_page, served
 
 # ``django_db`` so that the test database is set up (pytest-django sets up only what the
 # collected tests ask for); each test only reads what the module's fixture committed.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+pytestmark = [pytest.mark.e2e, pytest.mark.rendering, pytest.mark.django_db]
 
 PHONE = {"width": 390, "height": 844}
 SECRETARIAT = "secretariat@example.org"

@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.conftest import _open_page
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.rendering]
 
 PHONE = {"width": 390, "height": 844}
 

@@ -27,7 +27,7 @@ from ascn.plans.management.commands.load_exchange_rates import load_exchange_rat
 from tests.demo_fixtures import run
 from tests.e2e.conftest import _open_page, served
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+pytestmark = [pytest.mark.e2e, pytest.mark.rendering, pytest.mark.django_db]
 
 PHONE = {"width": 390, "height": 844}
 CSO_PHUKET = "cso-phuket@example.org"
