@@ -9,6 +9,10 @@ UV := python3 -m uv
 endif
 RUN := $(UV) run --frozen
 export UV_LINK_MODE ?= copy
+# Python keeps the bytecode it compiles (in the git-ignored __pycache__ folders) even where the
+# environment says not to: every process the tests start (each test process, each server and
+# worker, each manage.py) would compile some 900 modules again, about a second each.
+unexport PYTHONDONTWRITEBYTECODE
 # The web server's command line, for the demo, `make serve` and production (docs/operations.md):
 # a worker that dies is replaced (granian's supervisor) instead of the whole server stopping.
 # Each worker runs WEB_THREADS request threads and keeps as many database connections at most

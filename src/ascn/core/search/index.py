@@ -39,7 +39,8 @@ def index_object(obj: Model) -> None:
     source = registry.source_for(obj)
     if source is None:
         return
-    fresh = source.queryset().filter(pk=obj.pk).first()
+    # one row at most: no ordering to compile (a source's queryset may order by a join)
+    fresh = next(iter(source.queryset().filter(pk=obj.pk).order_by()[:1]), None)
     values = _entry_values(source, fresh) if fresh is not None else None
     if values is None:
         SearchEntry.objects.filter(kind=source.kind, object_id=str(obj.pk)).delete()
