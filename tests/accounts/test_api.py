@@ -183,10 +183,26 @@ def test_a_token_of_a_deactivated_account_is_refused(officer):
     ],
 )
 def test_a_malformed_or_unknown_authorization_header_is_401(db, header):
+    sent_a_bearer = header.lower().startswith("bearer")
+    error = "invalid_token" if sent_a_bearer else "invalid_request"
     for url in ("/api/v1/me", "/api/v1/health"):
         response = Client().get(url, headers={"Authorization": header})
         assert response.status_code == 401, (url, header)
         assert response.json()["detail"]
+        # and it says how to authenticate, and what was wrong with what was sent (RFC 6750)
+        assert response["WWW-Authenticate"] == f'Bearer realm="ASCN Platform API", error="{error}"'
+
+
+@pytest.mark.parametrize("url", ["/api/v1/me", "/api/v1/organisations/adb/matches"])
+def test_a_call_without_credentials_is_told_how_to_authenticate(db, url):
+    # given no Authorization header on an operation for members
+    response = Client().get(url)
+    # then it is a 401 with the challenge HTTP asks of one (RFC 9110 §15.5.2), without error
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="ASCN Platform API"'
+    # and a page, outside the API, is never challenged
+    page = Client().get("/accounts/")
+    assert page.status_code == 302 and not page.has_header("WWW-Authenticate")
 
 
 def test_the_bearer_scheme_is_case_insensitive(officer):

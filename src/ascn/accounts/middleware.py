@@ -17,29 +17,43 @@ from ascn.accounts.two_factor import needs_second_factor, next_step, request_ver
 from ascn.core.languages import without_language
 from ascn.core.middleware import api_language
 
+# The challenge of every 401 under /api/ (RFC 9110 §11.6.1; the bearer scheme: RFC 6750 §3).
+CHALLENGE = 'Bearer realm="ASCN Platform API"'
+
 
 class ApiTokenMiddleware:
     """``Authorization: Bearer <token>`` on ``/api/`` signs the request in as the token's user.
 
-    A bad or expired token is a 401, never a silent fall-back to anonymous.
+    A bad or expired token is a 401, never a silent fall-back to anonymous. Every 401 under
+    ``/api/`` says how to authenticate (``WWW-Authenticate: Bearer``, with ``error`` when a
+    token was sent and refused), as HTTP asks of a 401.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            request.api_token = None
+            return self.get_response(request)
+        response = self._answer(request)
+        if response.status_code == 401 and not response.has_header("WWW-Authenticate"):
+            response["WWW-Authenticate"] = CHALLENGE
+        return response
+
+    def _answer(self, request):
         request.api_token = None
         header = request.headers.get("Authorization", "")
-        if request.path.startswith("/api/") and header:
+        if header:
             scheme, _space, secret = header.partition(" ")
             if scheme.lower() != "bearer":
                 with translation.override(api_language(request)):
-                    return _refusal(_("Use 'Authorization: Bearer <token>'."))
+                    return _refusal(_("Use 'Authorization: Bearer <token>'."), "invalid_request")
 
             found = token_user(secret.strip())
             if found is None:
                 with translation.override(api_language(request)):
-                    return _refusal(_("Invalid, expired or revoked token."))
+                    return _refusal(_("Invalid, expired or revoked token."), "invalid_token")
             request.user, request.api_token = found
             request._dont_enforce_csrf_checks = True  # a bearer token is not ambient authority
         return self.get_response(request)
@@ -82,10 +96,12 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
 
-def _refusal(message: str) -> JsonResponse:
+def _refusal(message: str, error: str) -> JsonResponse:
     """A 401 given before the request's language is chosen (``LanguageMiddleware`` runs after
-    this one): the caller translates ``message`` under ``core.middleware.api_language``."""
+    this one): the caller translates ``message`` under ``core.middleware.api_language``;
+    ``error`` is RFC 6750's code for what was wrong with the credentials sent."""
     response = JsonResponse({"detail": message}, status=401)
+    response["WWW-Authenticate"] = f'{CHALLENGE}, error="{error}"'
     response["Content-Language"] = translation.get_language()
     patch_vary_headers(response, ("Accept-Language",))
     return response

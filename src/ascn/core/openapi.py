@@ -59,6 +59,18 @@ ERROR_EXAMPLES: dict[str, Any] = {
 }
 
 
+# Every 401 says how to authenticate (``accounts.middleware.ApiTokenMiddleware``).
+CHALLENGE_HEADER = {
+    "WWW-Authenticate": {
+        "description": (
+            'How to authenticate: `Bearer realm="ASCN Platform API"`, with '
+            '`error="invalid_token"` when the token sent was wrong, expired or revoked.'
+        ),
+        "schema": {"type": "string"},
+    }
+}
+
+
 def operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """Every operation of the description as ``(path, method, operation)``."""
     return [
@@ -99,6 +111,8 @@ def finish(
                     "content": copy.deepcopy(error_content),
                 }
         for status, response in responses.items():
+            if str(status) == "401" and "$ref" not in response:
+                response["headers"] = copy.deepcopy(CHALLENGE_HEADER)
             if str(status) in ERROR_DESCRIPTIONS and "$ref" not in response:
                 response["description"] = ERROR_DESCRIPTIONS[str(status)]
                 for media in response.get("content", {}).values():
