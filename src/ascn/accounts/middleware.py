@@ -16,9 +16,7 @@ from ascn.accounts.services import token_user
 from ascn.accounts.two_factor import needs_second_factor, next_step, request_verified
 from ascn.core.languages import without_language
 from ascn.core.middleware import api_language
-
-# The challenge of every 401 under /api/ (RFC 9110 §11.6.1; the bearer scheme: RFC 6750 §3).
-CHALLENGE = 'Bearer realm="ASCN Platform API"'
+from ascn.core.openapi import CHALLENGE
 
 
 class ApiTokenMiddleware:
@@ -33,8 +31,8 @@ class ApiTokenMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.api_token = None
         if not request.path.startswith("/api/"):
-            request.api_token = None
             return self.get_response(request)
         response = self._answer(request)
         if response.status_code == 401 and not response.has_header("WWW-Authenticate"):
@@ -42,7 +40,6 @@ class ApiTokenMiddleware:
         return response
 
     def _answer(self, request):
-        request.api_token = None
         header = request.headers.get("Authorization", "")
         if header:
             scheme, _space, secret = header.partition(" ")

@@ -184,8 +184,9 @@ def batch() -> Iterator[None]:
         yield
     finally:
         _held.reset(token)
-    ordered = sorted(enumerate(held), key=lambda item: (item[1][0], item[0]))
-    for then in once([then for _, (_, then) in ordered]):
+    # by subscriber, each subscriber's in the order they came (the sort is stable)
+    ordered = sorted(held, key=lambda placed: placed[0])
+    for then in once([then for _, then in ordered]):
         then()
 
 

@@ -59,11 +59,13 @@ ERROR_EXAMPLES: dict[str, Any] = {
 }
 
 
-# Every 401 says how to authenticate (``accounts.middleware.ApiTokenMiddleware``).
+# The challenge of every 401 under /api/ (RFC 9110 §11.6.1; the bearer scheme: RFC 6750 §3),
+# given by ``accounts.middleware.ApiTokenMiddleware`` and documented on every 401.
+CHALLENGE = 'Bearer realm="ASCN Platform API"'
 CHALLENGE_HEADER = {
     "WWW-Authenticate": {
         "description": (
-            'How to authenticate: `Bearer realm="ASCN Platform API"`, with '
+            f"How to authenticate: `{CHALLENGE}`, with "
             '`error="invalid_token"` when the token sent was wrong, expired or revoked.'
         ),
         "schema": {"type": "string"},

@@ -34,18 +34,20 @@ def _entry_values(source: registry.Source, obj: Model) -> dict[str, Any] | None:
     return values
 
 
-def index_object(obj: Model) -> None:
-    """Write (or remove) the search entry of one record, re-read from the database."""
+def index_object(obj: Model) -> bool:
+    """Write (or remove) the search entry of one record, re-read from the database. Answers
+    whether the record is still there (a record of an unindexed type is only looked up)."""
     source = registry.source_for(obj)
     if source is None:
-        return
+        return obj._meta.model._default_manager.filter(pk=obj.pk).exists()
     # one row at most: no ordering to compile (a source's queryset may order by a join)
     fresh = next(iter(source.queryset().filter(pk=obj.pk).order_by()[:1]), None)
     values = _entry_values(source, fresh) if fresh is not None else None
     if values is None:
         SearchEntry.objects.filter(kind=source.kind, object_id=str(obj.pk)).delete()
-        return
+        return fresh is not None
     SearchEntry.objects.update_or_create(kind=source.kind, object_id=str(obj.pk), defaults=values)
+    return True
 
 
 def remove_object(obj: Model) -> None:
@@ -144,9 +146,8 @@ def on_change(change: events.Change) -> Callable[[], None] | None:
 def _index_written(obj: Model) -> None:
     """A written record's entry, the entries it is part of and those that hold its name,
     re-read; nothing when it has gone since (its deletion removed its entry)."""
-    if not obj._meta.model._default_manager.filter(pk=obj.pk).exists():
+    if not index_object(obj):
         return
-    index_object(obj)
     _index_all(registry.entries_with_part(obj))
     for kind, condition in registry.entry_sets_following(obj):
         reindex(kind, condition)
