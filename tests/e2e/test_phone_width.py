@@ -460,7 +460,10 @@ def test_the_api_documentation_is_laid_out_for_a_phone(browser, site):
     page = context.new_page()
     try:
         page.goto(site.url + "/api/v1/docs")
-        expect(page.get_by_role("heading", name="ASCN Platform API")).to_be_visible()
+        # drawn by the page's script from the whole OpenAPI document: the 10 s the other
+        # browser tests allow (``_open_page``), not expect's 5 s (a busy CI missed it)
+        heading = page.get_by_role("heading", name="ASCN Platform API")
+        expect(heading).to_be_visible(timeout=10_000)
         assert page.evaluate("window.innerWidth") == 390
         assert page.evaluate(WIDEST) is None
         # and it leads back to the site
