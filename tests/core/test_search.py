@@ -338,6 +338,23 @@ def test_every_word_must_match(roles):
     assert titles(search.search(secretariat, "flood gate")) == ["Flood gates"]
 
 
+def test_a_possessive_or_an_elision_finds_what_the_word_alone_finds(roles):
+    # given a project that names Bangkok and one that writes "Bangkok's"
+    secretariat = roles.user("secretariat")
+    factories.project(secretariat, title="Bangkok flood sensors")
+    factories.project(secretariat, title="Bangkok's drainage tunnels")
+    both = ["Bangkok flood sensors", "Bangkok's drainage tunnels"]
+
+    # then "Bangkok's", with either apostrophe, finds both, as "Bangkok" does
+    for q in ("Bangkok", "Bangkok's", "Bangkok’s", "bangkok's"):
+        assert sorted(titles(search.search(secretariat, q, types=["project"]))) == both, q
+    # and the other words still count
+    assert titles(search.search(secretariat, "Bangkok's flood")) == ["Bangkok flood sensors"]
+    # an elided letter is not a term; two letters beside an apostrophe are words
+    assert search.terms_of("l'eau don't") == ["eau", "don"]
+    assert search.terms_of("Xi'an") == ["xi", "an"]
+
+
 def test_autocomplete_offers_titles_starting_with_the_words(roles, cso):
     factories.project(cso, title="Patong smart drainage")
     hits = search.autocomplete(cso, "pato")

@@ -53,12 +53,19 @@ MARKS = (
 )
 WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
 
+# A letter elided beside an apostrophe: English's "Bangkok's", "don't", the "l'" and "d'" of
+# French and Portuguese. Left in, the lone letter is a term every result must hold as a word
+# of its own, so "Bangkok's" would find only the texts that say "Bangkok's". Two letters stay
+# words ("Xi'an").
+ELIDED = re.compile(r"\b[^\W\d_]['’ʼ](?=[^\W_])|(?<=[^\W_])['’ʼ][^\W\d_]\b")
+
 
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25 column weights on SQLite
 
 
 def terms_of(q: str | None) -> list[str]:
-    """The word terms of a query: letters and digits only, lower-cased, at most 8, no repeats."""
+    """The word terms of a query: letters and digits only, lower-cased, at most 8, no repeats,
+    without the letters an apostrophe elides (``ELIDED``)."""
     if not q:
         return []
     if len(q) > MAX_QUERY_LENGTH:
@@ -67,7 +74,7 @@ def terms_of(q: str | None) -> list[str]:
         )
 
     seen: dict[str, None] = {}
-    for word in WORD.findall(q.lower()):
+    for word in WORD.findall(ELIDED.sub(" ", q.lower())):
         seen.setdefault(word[:MAX_TERM_LENGTH], None)
     return list(seen)[:MAX_TERMS]
 
