@@ -289,6 +289,45 @@ def test_a_refused_query_filter_is_located_in_the_query(client, network):
     assert response.json()["detail"][0]["loc"] == ["query", "country"]
 
 
+LISTS_BY_PLACE = [
+    ("/api/v1/cities", ["country"]),
+    ("/api/v1/projects", ["country", "city"]),
+    ("/api/v1/action-plans", ["country", "city"]),
+    ("/api/v1/organisations", ["country"]),
+    ("/api/v1/partnerships", ["city"]),
+    ("/api/v1/case-studies", ["city"]),
+    ("/api/v1/indicator-values", ["city"]),
+    ("/api/v1/engagements", ["city"]),
+]
+
+
+@pytest.mark.parametrize(("path", "fields"), LISTS_BY_PLACE)
+def test_a_list_filtered_by_a_place_the_registry_lacks_says_so(roles, path, fields):
+    # given the Secretariat, who may see every list
+    client = roles.bearer(SECRETARIAT)
+    unknown = {"country": "XX", "city": "atlantis"}
+
+    # when it filters by a member state or a city that is not in the network
+    response = client.get(path, {field: unknown[field] for field in fields})
+
+    # then it is told which filter is wrong (not answered with an empty list), in one answer
+    assert response.status_code == 422, response.content
+    detail = response.json()["detail"]
+    assert [problem["loc"] for problem in detail] == [["query", f] for f in fields]
+    assert [problem["msg"] for problem in detail] == [
+        {"country": "Unknown code: XX", "city": "Unknown city: atlantis"}[f] for f in fields
+    ]
+    # while a place that is in the network, written in any case, is a filter
+    known = {"country": "th", "city": "phuket"}
+    assert client.get(path, {field: known[field] for field in fields}).status_code == 200
+
+
+def test_an_unknown_member_state_is_refused_in_the_language_asked_for(client, network):
+    response = client.get("/api/v1/cities", {"country": "XX"}, headers={"Accept-Language": "vi"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "Mã không xác định: XX"
+
+
 # --- a form's action opened as a page -------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from ascn.core.api import AppRouter, ShapedRows, fields_of, patch_values
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.network.models import City, FocusArea
+from ascn.network.queries import refuse_unknown_places
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 
@@ -79,6 +80,7 @@ def partnerships_list(request, filters: Query[PartnershipFilters]):
     organisation and the partnership's purpose and dates. Public records for everyone;
     `network` records for signed-in members; drafts for their owners, their National
     Representative and the Secretariat."""
+    refuse_unknown_places(city=filters.city)
     return ShapedRows(queries.partnerships_for(request.user, **filters.dict()), partnership_out)
 
 
@@ -94,6 +96,7 @@ def case_studies_list(request, filters: Query[CaseStudyFilters]):
     """Case studies of the knowledge bank you may see, filtered by focus area, city or
     provider. Public records for everyone; `network` records for signed-in members; drafts
     for their owners, their National Representative and the Secretariat."""
+    refuse_unknown_places(city=filters.city)
     return ShapedRows(queries.case_studies_for(request.user, **filters.dict()), case_study_out)
 
 

@@ -27,6 +27,7 @@ from ascn.deals.services import (
     engagement_create,
     next_stages,
 )
+from ascn.network.queries import refuse_unknown_places
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.plans import money
@@ -98,6 +99,7 @@ def _engagement_or_404(request, engagement_id: int) -> Engagement:
 def engagements_list(request, filters: Query[EngagementFilter]):
     """Deals you are a party to (your organisation's or your city's), or all of them for the
     Secretariat, most recently moved first. Anonymous callers get an empty list."""
+    refuse_unknown_places(city=filters.city)
     qs = engagements_for(
         request.user, organisation=filters.organisation, city=filters.city, project=filters.project
     )

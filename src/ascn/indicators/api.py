@@ -32,6 +32,7 @@ from ascn.indicators.services import (
     value_verify,
 )
 from ascn.network.models import City
+from ascn.network.queries import refuse_unknown_places
 from ascn.plans.queries import projects_for
 
 router = AppRouter(tags=["indicators"])
@@ -157,6 +158,7 @@ def values_list(request, filters: Query[ValueFilters]):
     """Every city's values you may see, by city and indicator. Public values for everyone;
     `network` values for signed-in members; drafts for the city's officers, its National
     Representative and the Secretariat."""
+    refuse_unknown_places(city=filters.city)
     rows = queries.values_for(request.user, **filters.dict()).order_by(
         "city__name", "indicator__position", "year"
     )

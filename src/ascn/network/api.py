@@ -127,6 +127,7 @@ class CityFilters(InputSchema):
 def cities_list(request, filters: Query[CityFilters]):
     """The ASCN cities with their member state, the year they joined (cohort), population
     (with its year and source) and size class. The same for everyone."""
+    queries.refuse_unknown_places(country=filters.country)
     return ShapedRows(queries.cities(**filters.dict()), city_out)
 
 

@@ -8,12 +8,27 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ascn.core.errors import InvalidInput, refuse_all
 from ascn.core.queries import filter_given
 from ascn.network.models import Appointment, City, FocusArea, MemberState, Person, size_class_q
 
 UNKNOWN_SIZE = "unknown"
 PILOT_COHORT = 2018  # the network's first cities
+
+
+def refuse_unknown_places(*, country: str | None = None, city: str | None = None) -> None:
+    """A filter naming a member state (``country``, its code in any case) or a city (its
+    slug) that the registry does not hold is refused on that field (422), as a filter by an
+    unknown code is: an empty list would read as "nothing there"."""
+    problems = []
+    if country and not MemberState.objects.filter(code__iexact=country).exists():
+        message = _("Unknown code: %(code)s") % {"code": country}
+        problems.append(InvalidInput(message, field="country"))
+    if city and not City.objects.filter(slug=city).exists():
+        problems.append(InvalidInput(_("Unknown city: %(slug)s") % {"slug": city}, field="city"))
+    refuse_all(problems)
 
 
 def current_officers() -> QuerySet[Appointment]:

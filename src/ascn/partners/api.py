@@ -12,6 +12,7 @@ from ascn.core.api import (
     fields_of,
 )
 from ascn.core.queries import found
+from ascn.network.queries import refuse_unknown_places
 from ascn.partners import queries
 from ascn.partners.models import Organisation
 from ascn.partners.schemas import (
@@ -78,6 +79,7 @@ def organisations_list(request, filters: Query[OrganisationFilters]):
     instruments and ticket sizes (US dollars). Public records for everyone; `network`
     records for signed-in members; drafts for their owners, their National Representative
     and the Secretariat."""
+    refuse_unknown_places(country=filters.country)
     return ShapedRows(queries.organisations_for(request.user, **filters.dict()), organisation_out)
 
 

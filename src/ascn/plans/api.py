@@ -19,6 +19,7 @@ from ascn.core.cache import anonymous_response_cache
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.network.models import City
+from ascn.network.queries import refuse_unknown_places
 from ascn.plans import disclosure, money, queries, readiness
 from ascn.plans.models import ActionPlan, Project
 from ascn.plans.schemas import (
@@ -215,6 +216,7 @@ def projects_list(request, filters: Query[ProjectFilters]):
     area, status, readiness or words (`q`). Public records for everyone; `network` records
     for signed-in members; drafts for their owners, their National Representative and the
     Secretariat."""
+    refuse_unknown_places(country=filters.country, city=filters.city)
     rates = money.latest_rates()
     return ShapedRows(
         queries.projects_for(request.user, **filters.dict()),
@@ -402,6 +404,7 @@ def plans_list(request, filters: Query[PlanFilters]):
     """The action plans you may see, by city then newest period first. Public records for
     everyone; `network` records for signed-in members; drafts for their owners, their
     National Representative and the Secretariat."""
+    refuse_unknown_places(country=filters.country, city=filters.city)
     return ShapedRows(queries.plans_for(request.user, **filters.dict()), plan_out)
 
 
