@@ -195,6 +195,48 @@ def test_xlsx_and_json_match_the_csv(client, projects):
     assert {item["slug"] for item in items} >= {"phuket", "hanoi", "singapore"}
 
 
+def test_the_json_gives_numbers_as_numbers_and_what_is_missing_as_null(
+    client, projects, secretariat
+):
+    # given a public project with every figure, and one without dates or a place
+    factories.project(
+        secretariat, title="Bare", visibility="public", start=None, end=None, secured="0"
+    )
+
+    # when a reuser downloads the projects as JSON
+    items = {item["title"]: item for item in client.get("/data/projects.json").json()["items"]}
+
+    # then money is a number, not text, and a missing date or coordinate is null, not ""
+    full, bare = items["Smart drainage, phase 1"], items["Bare"]
+    assert (full["budget_amount"], full["funding_secured"]) == (2500000.75, 500000.5)
+    assert (full["lat"], full["lon"], full["period_start"]) == (7.8804, 98.3923, "2026-01-01")
+    assert (bare["lat"], bare["lon"], bare["period_start"], bare["period_end"]) == (None,) * 4
+    assert bare["budget_amount"] == 1000000 and isinstance(full["id"], int)
+    # while text stays text, an empty text ""
+    assert (bare["location_description"], bare["budget_currency"]) == ("", "THB")
+
+
+def test_every_json_download_is_typed_as_its_data_package_says(client, projects):
+    package = client.get("/data/datapackage.json").json()
+    is_a = {
+        "string": lambda v: isinstance(v, str),
+        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "year": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        "boolean": lambda v: isinstance(v, bool),
+        "date": lambda v: isinstance(v, str) and dt.date.fromisoformat(v) is not None,
+    }
+    checked = 0
+    for resource in package["resources"]:
+        items = client.get(f"/data/{resource['name']}.json").json()["items"]
+        for item in items:
+            for field in resource["schema"]["fields"]:
+                value = item[field["name"]]
+                assert value is None or is_a[field["type"]](value), (resource["name"], field)
+                checked += value is not None and field["type"] != "string"
+    assert checked > 100
+
+
 def test_unknown_dataset_is_not_found(client, network):
     assert client.get("/data/nothing.csv").status_code == 404
     assert client.get("/data/cities.pdf").status_code == 404

@@ -118,7 +118,7 @@ def _build(dataset: catalogue.Dataset, fmt: str, member_state: str | None) -> by
     if fmt == "xlsx":
         about = dictionary.SCHEMAS[dataset.key].dictionary_rows()
         return spreadsheets.as_xlsx(header, rows, dataset.key, dictionary=about)
-    return spreadsheets.as_json(header, rows)
+    return spreadsheets.as_json(dictionary.SCHEMAS[dataset.key].json_items(header, rows))
 
 
 def _bad_request(message: str) -> HttpResponse:

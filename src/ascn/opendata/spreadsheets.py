@@ -85,14 +85,6 @@ def _text(value: Any) -> Any:
     return value
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def as_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return csv_bytes([header, *([_text(v) for v in row] for row in rows)])
 
@@ -130,8 +122,5 @@ def as_xlsx(
     return buffer.getvalue()
 
 
-def as_json(header: list[str], rows: list[list[Any]]) -> bytes:
-    items = [
-        {name: _json_value(value) for name, value in zip(header, row, strict=True)} for row in rows
-    ]
+def as_json(items: list[dict[str, Any]]) -> bytes:
     return json.dumps({"items": items, "count": len(items)}, ensure_ascii=False).encode()

@@ -4,9 +4,11 @@ as the rows of a data dictionary sheet. The open data's schemas are in ``diction
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +50,23 @@ class Field:
         elif self.pattern:
             found["pattern"] = self.pattern
         return found
+
+    def json_value(self, cell: Any) -> Any:
+        """The cell as the JSON download gives it: a number, an integer or a year as a JSON
+        number and an empty cell of any type but text as null, as a reuser reads them; text
+        as it is. (The CSV's cells are text: ``"800000.00"``, ``""``.)"""
+        if isinstance(cell, bool) or cell is None:
+            return cell
+        if cell == "" and self.type != "string":
+            return None
+        if self.type in ("integer", "year"):
+            return int(cell)
+        if self.type == "number":
+            number = Decimal(str(cell))
+            return int(number) if number == number.to_integral_value() else float(number)
+        if isinstance(cell, dt.date):
+            return cell.isoformat()
+        return str(cell) if isinstance(cell, Decimal) else cell
 
     def descriptor(self) -> dict[str, Any]:
         """The field as Table Schema writes it; ``unit`` is this platform's extension."""
@@ -102,6 +121,15 @@ class Schema:
         if self.foreign_keys:
             schema["foreignKeys"] = [fk.descriptor() for fk in self.foreign_keys]
         return schema
+
+    def json_items(self, header: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
+        """The rows as the JSON download's items, each cell typed by its field."""
+        if header != self.names:
+            raise ValueError(f"The columns {header} are not the schema's {self.names}")
+        return [
+            {f.name: f.json_value(cell) for f, cell in zip(self.fields, row, strict=True)}
+            for row in rows
+        ]
 
     def dictionary_rows(self) -> list[list[str]]:
         """The data dictionary as a sheet: a header and one row per column."""
