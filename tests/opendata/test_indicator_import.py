@@ -82,3 +82,43 @@ def test_the_template_names_the_officers_city(roles, catalogue):
     assert body.splitlines()[0] == HEADER.strip()
     assert body.splitlines()[1].startswith("phuket,11.6.2,2023")
     assert roles.session(NR_TH).get("/indicator-values/import/").status_code == 404
+
+
+def test_a_figure_in_the_file_reads_as_the_pages_language_writes_it_as_in_the_form(
+    roles, catalogue
+):
+    # given a file from a spreadsheet set to Indonesian: semicolons between the cells and a
+    # decimal comma, as Excel writes it there
+    text = (
+        "city;indicator;year;value;source;method_note;visibility\n"
+        "phuket;11.6.2;2023;18,4;PCD 2023;;public\n"
+        "phuket;11.6.2;2022;1.234,5;PCD 2022;;\n"
+        "phuket;EC: ICT: ICT: 1C;2022;79.4;NSO survey 2022;;\n"
+    )
+    cso = roles.session(CSO_PHUKET)
+    upload = SimpleUploadedFile("nilai.csv", text.encode(), content_type="text/csv")
+
+    # when the officer imports it on the Indonesian page
+    response = cso.post("/id/indicator-values/import/", {"file": upload})
+
+    # then each figure is the number she wrote, as the value form on that page reads it
+    assert response.status_code == 302
+    values = IndicatorValue.objects.filter(city__slug="phuket")
+    assert sorted(str(v.value.normalize()) for v in values) == ["1234.5", "18.4", "79.4"]
+
+
+def test_a_figure_that_reads_two_ways_or_a_comma_an_english_page_cannot_read_is_refused(
+    roles, catalogue
+):
+    cso = roles.session(CSO_PHUKET)
+    # on an English page "18,4" is neither 18.4 nor 184
+    english = _upload(cso, HEADER + 'phuket,11.6.2,2023,"18,4",PCD 2023,,\n')
+    assert english.status_code == 422 and "Not a number" in page_text(english)
+    # on an Indonesian page "1.500" is a thousand and a half or one and a half: it says both
+    upload = SimpleUploadedFile(
+        "nilai.csv", (HEADER + "phuket,11.6.2,2023,1.500,PCD 2023,,\n").encode()
+    )
+    indonesian = cso.post("/id/indicator-values/import/", {"file": upload})
+    assert indonesian.status_code == 422
+    assert "1500" in page_text(indonesian) and "1,5" in page_text(indonesian)
+    assert not IndicatorValue.objects.exists()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ascn.core import formats
 from ascn.core.errors import DomainError
 from ascn.indicators.models import Indicator
 from ascn.indicators.services import value_enter
@@ -88,7 +89,8 @@ def import_values(*, actor: Actor, data: bytes, name: str) -> IndicatorImport:
             if city is None or indicator is None:
                 continue
             try:
-                year, value = _number(number, row, "year"), _number(number, row, "value")
+                year = _number(number, row, "year")
+                value = _number(number, row, "value", as_typed=True)
                 with transaction.atomic():
                     value_enter(
                         actor=actor,
@@ -117,8 +119,13 @@ class _CellError(Exception):
         self.error = error
 
 
-def _number(row_number: int, row: dict, column: str):
+def _number(row_number: int, row: dict, column: str, *, as_typed: bool = False):
+    """The cell's number; with ``as_typed``, a figure written as text is read as the page's
+    language writes it, as the form reads it (``18,4`` on an Indonesian page is 18.4)."""
+    cell = row.get(column)
     try:
-        return number_cell(row.get(column))
+        if as_typed and isinstance(cell, str):
+            cell = formats.typed_number(cell)
+        return number_cell(cell)
     except ValueError as exc:
         raise _CellError(RowError(row_number, column, str(exc))) from exc
