@@ -355,6 +355,46 @@ def test_a_possessive_or_an_elision_finds_what_the_word_alone_finds(roles):
     assert search.terms_of("Xi'an") == ["xi", "an"]
 
 
+def test_a_country_is_found_by_any_of_its_names_in_any_of_the_languages(roles):
+    # given a Hanoi project (its entry says "Viet Nam", as the registry names the state) and
+    # an organisation whose text says "Japan"
+    secretariat = roles.user("secretariat")
+    factories.project(secretariat, city="hanoi", title="Red River flood sensors")
+    factories.project(secretariat, city="hanoi", title="Hanoi bus tickets")
+    factories.organisation(
+        secretariat, slug="jp-fund", name="Tokyo fund", description="A development bank of Japan."
+    )
+
+    def found(q: str) -> list[str]:
+        return sorted(titles(search.search(secretariat, q, types=["project", "organisation"])))
+
+    # then the state's other names find its records: as the world writes it, in Vietnamese,
+    # in Thai, in Khmer
+    hanoi = ["Hanoi bus tickets", "Red River flood sensors"]
+    for q in ("Viet Nam", "Vietnam", "Việt Nam", "เวียดนาม", "វៀតណាម"):
+        assert found(q) == hanoi, q
+    # the other words still count
+    assert found("Vietnam flood") == ["Red River flood sensors"]
+    # a partner's country by its name in Thai or Vietnamese
+    assert found("ญี่ปุ่น") == found("Nhật Bản") == found("Japan") == ["Tokyo fund"]
+    # a word that names no country is a word as before
+    assert found("Vietnamese") == []
+
+    # and the terms say so: one term for the run of words that names the state
+    [state, flood] = search.terms_of("Việt Nam flood")
+    assert flood == "flood"
+    assert {("viet", "nam"), ("vietnam",), ("เวียดนาม",)} <= set(state.ways)
+
+
+def test_a_query_names_a_country_by_the_registrys_name_as_by_the_cldrs(roles):
+    # the registry calls Laos "Lao PDR": its names in Khmer and Vietnamese find the entries
+    # that hold that name, as "Laos" does
+    secretariat = roles.user("secretariat")
+    for q in ("Laos", "ឡាវ", "Lào", "Lao PDR"):
+        cities = [hit.title for hit in search.search(secretariat, q, types=["city"]).items]
+        assert sorted(cities) == ["Luang Prabang", "Vientiane"], q
+
+
 def test_autocomplete_offers_titles_starting_with_the_words(roles, cso):
     factories.project(cso, title="Patong smart drainage")
     hits = search.autocomplete(cso, "pato")
@@ -427,7 +467,7 @@ def test_a_query_longer_than_200_characters_is_refused():
         search.terms_of("a" * 201)
 
 
-def test_a_query_is_cut_into_quoted_word_terms():
+def test_a_query_is_cut_into_quoted_word_terms(db):
     assert search.terms_of('NEAR("flood" AND drain*) -x') == ["near", "flood", "and", "drain", "x"]
     assert search.terms_of("a_b") == ["a", "b"]
     assert len(search.terms_of("w " * 50)) == 1

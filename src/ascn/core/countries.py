@@ -42,6 +42,11 @@ def _in_language(names: dict[str, dict[str, str]], code: str, language: str | No
     return own.get(code) or english.get(code)
 
 
+def names_by_language() -> dict[str, dict[str, str]]:
+    """Every country's name by its code, in each language of the file."""
+    return _names()
+
+
 def country_codes() -> frozenset[str]:
     """Every ISO 3166-1 alpha-2 code the names cover (upper case)."""
     return frozenset(_names()[settings.LANGUAGE_CODE])

@@ -100,6 +100,12 @@ def member_state_labels() -> dict[str, str]:
     }
 
 
+def member_state_names() -> dict[str, list[str]]:
+    """Each member state's name as the records' texts write it (the search's index holds it:
+    "Viet Nam", "Lao PDR"), by its code."""
+    return {code: [name] for code, name in MemberState.objects.values_list("code", "name")}
+
+
 def focus_area_labels() -> dict[str, str]:
     """Each ASCF focus area's name by its code, in the reader's language (``FocusArea.label``),
     in one query of two columns."""

@@ -8,10 +8,17 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.search import Source, joined, named, register, register_facet_labels
+from ascn.core.search import (
+    Source,
+    joined,
+    named,
+    register,
+    register_country_names,
+    register_facet_labels,
+)
 from ascn.core.visibility import Visibility
 from ascn.network.models import Appointment, City, Person
-from ascn.network.queries import focus_area_labels, member_state_labels
+from ascn.network.queries import focus_area_labels, member_state_labels, member_state_names
 
 
 def _current_appointments() -> QuerySet:
@@ -109,3 +116,4 @@ register(
 )
 register_facet_labels("country", member_state_labels)
 register_facet_labels("focus_area", focus_area_labels)
+register_country_names(member_state_names)  # "Vietnam" finds what the texts call "Viet Nam"

@@ -46,6 +46,7 @@ from ascn.core.search.registry import (
     labels_for,
     named,
     register,
+    register_country_names,
     register_facet_labels,
     sources,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "narrowed_to",
     "rebuild",
     "register",
+    "register_country_names",
     "register_facet_labels",
     "reindex",
     "remove_object",

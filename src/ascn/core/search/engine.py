@@ -33,7 +33,6 @@ from ascn.core.search.registry import labels_for
 from ascn.core.search.sql import (
     FTS_TABLE,
     OBJECT_INDEX,
-    WORD,
     Candidate,
     candidates_of,
     filters_q,
@@ -46,6 +45,7 @@ from ascn.core.search.sql import (
     walk_postgresql,
     walk_sqlite,
 )
+from ascn.core.search.words import WORD, Term, flat
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -94,7 +94,7 @@ class Results:
     items: list[Hit]
     count: int
     facets: dict[str, list[FacetValue]]
-    terms: list[str]
+    terms: list[Term]
     page: int = 1
     page_size: int = 20
     exact: bool = True  # false: more than ``count`` (= CANDIDATES) results
@@ -262,8 +262,9 @@ def _facets_from(
     return facets
 
 
-def _page(shown: list[Candidate], terms: Sequence[str]) -> list[Hit]:
+def _page(shown: list[Candidate], terms: Sequence[Term]) -> list[Hit]:
     """The hits of one page, with their snippets (computed for these rows only)."""
+    marked = flat(terms)
     ids = [pk for pk, _, _ in shown]
     columns = ("id", "kind", "ref", "title", "url")
     if is_postgresql():
@@ -283,7 +284,7 @@ def _page(shown: list[Candidate], terms: Sequence[str]) -> list[Hit]:
         by_id = {row["id"]: row for row in rows.values(*columns, "snippet")}
     else:
         rows = SearchEntry.objects.filter(id__in=ids).values(*columns, "body")
-        by_id = {row["id"]: {**row, "snippet": make_snippet(row["body"], terms)} for row in rows}
+        by_id = {row["id"]: {**row, "snippet": make_snippet(row["body"], marked)} for row in rows}
     return [
         _hit(
             by_id[pk]["kind"],
@@ -292,7 +293,7 @@ def _page(shown: list[Candidate], terms: Sequence[str]) -> list[Hit]:
             by_id[pk]["url"],
             score,
             by_id[pk]["snippet"],
-            terms,
+            marked,
         )
         for pk, _, score in shown
         if pk in by_id
@@ -351,7 +352,7 @@ def autocomplete(user: Actor, q: str | None, *, limit: int = 8) -> list[Hit]:
     rows = SearchEntry.objects.filter(id__in=[pk for pk, _ in best])
     by_id = {row["id"]: row for row in rows.values("id", "kind", "ref", "title", "url")}
     return [
-        _hit(row["kind"], row["ref"], row["title"], row["url"], score, "", terms)
+        _hit(row["kind"], row["ref"], row["title"], row["url"], score, "", flat(terms))
         for pk, score in best
         if (row := by_id.get(pk))
     ]

@@ -87,6 +87,7 @@ class Source:
 
 _sources: dict[str, Source] = {}
 _facet_labels: dict[str, list[Callable[[], Mapping[str, Any]]]] = {}
+_country_names: list[Callable[[], Mapping[str, Iterable[str]]]] = []
 
 
 def register(source: Source) -> Source:
@@ -101,6 +102,23 @@ def register_facet_labels(facet: str, labels: Callable[[], Mapping[str, Any]]) -
     providers = _facet_labels.setdefault(facet, [])
     if labels not in providers:
         providers.append(labels)
+
+
+def register_country_names(names: Callable[[], Mapping[str, Iterable[str]]]) -> None:
+    """Names that the index writes for some countries, by ISO 3166-1 code, beside the CLDR
+    names the search already knows (``words``): the registry's "Viet Nam" and "Lao PDR".
+    Read when a query is cut into terms."""
+    if names not in _country_names:
+        _country_names.append(names)
+
+
+def country_names() -> dict[str, list[str]]:
+    """Every registered name of a country, by code (``register_country_names``)."""
+    found: dict[str, list[str]] = {}
+    for provider in _country_names:
+        for code, names in provider().items():
+            found.setdefault(code.upper(), []).extend(names)
+    return found
 
 
 def sources() -> dict[str, Source]:

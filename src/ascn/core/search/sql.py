@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,15 +19,14 @@ from django.utils.translation import gettext as _
 from ascn.core.errors import InvalidInput
 from ascn.core.models import SearchEntry
 from ascn.core.permissions import Scopes
+from ascn.core.search import words
+from ascn.core.search.words import Term
 from ascn.core.visibility import Visibility
 
 MAX_QUERY_LENGTH = 200
 
 
 MAX_TERMS = 8
-
-
-MAX_TERM_LENGTH = 40
 
 
 FTS_TABLE = "core_searchentry_fts"
@@ -40,43 +38,20 @@ SCOPE_INDEX = "core_searchentry_scope"  # core/0003: the columns a walk checks, 
 OBJECT_INDEX = "core_searchentry_object"  # core/0006: an entry's type and object, by id
 
 
-# A word: letters and digits, with the combining marks that Thai, Lao, Khmer and Burmese write
-# inside their words (vowel signs, tone marks: not "word" characters to Python's re) and the
-# combining accents of decomposed Latin text, so "ระบบระบายน้ำ" is one word, not five pieces.
-MARKS = (
-    "\u0300-\u036f"  # combining diacritical marks
-    "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"  # Thai
-    "\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"  # Lao
-    "\u17b4-\u17d3\u17dd"  # Khmer
-    "\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1067-\u106d"  # Myanmar
-    "\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d"
-)
-WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
-
-# A letter elided beside an apostrophe: English's "Bangkok's", "don't", the "l'" and "d'" of
-# French and Portuguese. Left in, the lone letter is a term every result must hold as a word
-# of its own, so "Bangkok's" would find only the texts that say "Bangkok's". Two letters stay
-# words ("Xi'an").
-ELIDED = re.compile(r"\b[^\W\d_]['’ʼ](?=[^\W_])|(?<=[^\W_])['’ʼ][^\W\d_]\b")
-
-
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # bm25 column weights on SQLite
 
 
-def terms_of(q: str | None) -> list[str]:
-    """The word terms of a query: letters and digits only, lower-cased, at most 8, no repeats,
-    without the letters an apostrophe elides (``ELIDED``)."""
+def terms_of(q: str | None) -> list[Term]:
+    """The terms of a query: its words (letters and digits only, lower-cased, without the
+    letters an apostrophe elides), at most 8, no repeats; a run of them that names a
+    country is an ``Either`` of its names (``words.terms``)."""
     if not q:
         return []
     if len(q) > MAX_QUERY_LENGTH:
         raise InvalidInput(
             _("A search is at most %(n)s characters long.") % {"n": MAX_QUERY_LENGTH}, field="q"
         )
-
-    seen: dict[str, None] = {}
-    for word in WORD.findall(ELIDED.sub(" ", q.lower())):
-        seen.setdefault(word[:MAX_TERM_LENGTH], None)
-    return list(seen)[:MAX_TERMS]
+    return words.terms(q)[:MAX_TERMS]
 
 
 def _prefix(term: str) -> bool:
@@ -84,18 +59,31 @@ def _prefix(term: str) -> bool:
     return len(term) >= 2
 
 
-def fts5_match(terms: Sequence[str], *, column: str | None = None) -> str:
-    # quoted: no FTS5 syntax survives
-    expression = " ".join(f'"{term}"' + ("*" if _prefix(term) else "") for term in terms)
+def fts5_match(terms: Sequence[Term], *, column: str | None = None) -> str:
+    def one(word: str) -> str:  # quoted: no FTS5 syntax survives
+        return f'"{word}"' + ("*" if _prefix(word) else "")
+
+    def term(t: Term) -> str:
+        if isinstance(t, str):
+            return one(t)
+        return "(" + " OR ".join("(" + " AND ".join(map(one, way)) + ")" for way in t.ways) + ")"
+
+    # AND said: FTS5 takes two phrases side by side as both, but not a phrase beside a group
+    expression = " AND ".join(map(term, terms))
     return f"{{{column}}} : ({expression})" if column else expression
 
 
-def tsquery(terms: Sequence[str], *, weights: str = "") -> str:
-    def one(term: str) -> str:
-        marks = ("*" if _prefix(term) else "") + weights
-        return f"'{term}':{marks}" if marks else f"'{term}'"
+def tsquery(terms: Sequence[Term], *, weights: str = "") -> str:
+    def one(word: str) -> str:
+        marks = ("*" if _prefix(word) else "") + weights
+        return f"'{word}':{marks}" if marks else f"'{word}'"
 
-    return " & ".join(one(term) for term in terms)
+    def term(t: Term) -> str:
+        if isinstance(t, str):
+            return one(t)
+        return "(" + " | ".join("(" + " & ".join(map(one, way)) + ")" for way in t.ways) + ")"
+
+    return " & ".join(map(term, terms))
 
 
 def visible_q(scopes: Scopes) -> Q:
@@ -151,7 +139,7 @@ Candidate = tuple[int, int, float]
 
 
 def candidates_of(
-    terms: Sequence[str],
+    terms: Sequence[Term],
     where: Q,
     limit: int,
     *,
@@ -177,7 +165,7 @@ def candidates_of(
 
 
 def walk_sqlite(
-    terms: Sequence[str], where_q: Q, limit: int, *, titles: bool, filtered: bool = False
+    terms: Sequence[Term], where_q: Q, limit: int, *, titles: bool, filtered: bool = False
 ) -> list[tuple[int, float]]:
     everything = fts5_match(terms)
     in_title = fts5_match(terms, column="title")
@@ -199,7 +187,7 @@ def walk_sqlite(
 
 
 def walk_postgresql(
-    terms: Sequence[str], where_q: Q, limit: int, *, titles: bool, filtered: bool = False
+    terms: Sequence[Term], where_q: Q, limit: int, *, titles: bool, filtered: bool = False
 ) -> list[tuple[int, float]]:
     query = SearchQuery(tsquery(terms), search_type="raw", config="english")
     entries = SearchEntry.objects.annotate(vector=_vector(), title_vector=_title_vector())
@@ -224,7 +212,7 @@ def walk_postgresql(
 
 
 def title_walks_postgresql(
-    terms: Sequence[str], visible: Q, chosen: Q, limit: int
+    terms: Sequence[Term], visible: Q, chosen: Q, limit: int
 ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
     """The title walks of a filtered search and of its facets' sample (``visible`` alone),
     as ``walk_postgresql(..., titles=True)`` gives each — newest first, at most ``limit``,
