@@ -9,6 +9,8 @@ import json
 import pytest
 
 from ascn.accounts.services import user_create
+from ascn.network.models import City
+from ascn.network.services import city_update
 from ascn.plans.models import Project
 from tests import factories
 from tests.roles import CSO_PHUKET, SECRETARIAT, AuditMark
@@ -278,6 +280,46 @@ def test_a_plan_patch_that_changes_nothing_keeps_the_version(roles):
     response = client.patch(url, json.dumps(same), content_type="application/json")
     assert response.status_code == 200, response.content
     assert response.json()["version"] == plan["version"]
+
+
+# --- asking again whether anything changed ---------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cities", "/api/v1/projects", "/data/cities.csv"])
+def test_a_client_that_sends_the_etag_back_is_told_nothing_changed(client, network, path):
+    # given a public answer, with its ETag
+    first = client.get(path)
+    assert first.status_code == 200 and first["ETag"]
+
+    # when the client asks again with that ETag
+    again = client.get(path, headers={"If-None-Match": first["ETag"]})
+
+    # then it is a 304 without a body; another ETag (something changed) gets the answer
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(path, headers={"If-None-Match": '"stale"'}).status_code == 200
+
+
+def test_after_an_edit_the_old_etag_gets_the_new_answer(client, roles):
+    # given the cities as a client keeps them
+    kept = client.get("/api/v1/cities")
+
+    # when the Secretariat renames a city
+    phuket = City.objects.get(slug="phuket")
+    city_update(
+        actor=roles.user(SECRETARIAT), city=phuket, version=phuket.version, name="Phuket City"
+    )
+
+    # then the client asking with its old ETag gets the new list, not a 304
+    again = client.get("/api/v1/cities", headers={"If-None-Match": kept["ETag"]})
+    assert again.status_code == 200 and again["ETag"] != kept["ETag"]
+    assert "Phuket City" in {city["name"] for city in again.json()["items"]}
+
+
+def test_an_answer_to_a_signed_in_client_has_no_etag_to_keep(roles, project):
+    # a signed-in answer may hold what is not public: it is not kept, so it has no ETag
+    response = roles.bearer(SECRETARIAT).get("/api/v1/projects")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and not response.has_header("ETag")
 
 
 # --- where a refused filter is -------------------------------------------------------------
