@@ -405,6 +405,20 @@ def test_a_stacked_tables_labels_stand_above_their_values_in_thai_and_khmer(
     assert page.evaluate(BESIDE_LABEL) == []
 
 
+def test_a_citys_indicator_values_are_cards_as_wide_as_the_phone(anonymous_page, site):
+    # the table of five columns scrolled sideways in columns a word wide ("Sample / data /
+    # for / the / demo"); on a phone each indicator is a card, each figure under its name
+    page = anonymous_page
+    page.goto(site.url + "/cities/phuket/indicators/")
+    cells = page.locator("main table.indicator-values td[data-label]")
+    assert cells.count() >= 4
+    widths = cells.evaluate_all("(cells) => cells.map((td) => td.getBoundingClientRect().width)")
+    assert min(widths) > PHONE["width"] * 0.7, widths
+    sideways = "(t) => t.scrollWidth > t.parentElement.clientWidth + 1"
+    assert page.locator("main table.indicator-values").evaluate(sideways) is False
+    expect(cells.first).to_have_attribute("data-label", "Latest value (year)")
+
+
 def test_a_chief_smart_city_officers_pages_fit_a_phone(csco_page, site):
     page = csco_page
     assert_every_page_fits(page, site, CSO_PHUKET)
