@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
+from types import ModuleType
+
+from django.conf import settings
 
 # Attributes the platform sets on a drawing's <svg> itself (Vega may write some of them).
 _OWN_ATTRIBUTES = ("class", "aria-label", "role", "aria-roledescription", "style")
@@ -14,6 +19,23 @@ FONT_STACK = (
     '"Noto Sans Thai", "Noto Sans Khmer", "Noto Sans Lao", "Noto Sans Myanmar", system-ui, '
     '"Noto Sans", sans-serif'
 )
+
+
+def drawing_fonts() -> Path:
+    """Where ``build_fonts`` writes TrueType copies of those Noto fonts for the drawings."""
+    return Path(settings.VAR_DIR) / "fonts"
+
+
+@functools.cache
+def vega() -> ModuleType:
+    """vl-convert, told where the Noto fonts are (once a process). It measures each word to
+    size what holds it: without the script's font it took Thai and Khmer words for shorter
+    than the reader's browser draws them, and a map legend's title ran out of its box."""
+    import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
+
+    if drawing_fonts().is_dir():
+        vl_convert.register_font_directory(str(drawing_fonts()))
+    return vl_convert
 
 
 def label_svg(svg: str, *, attributes: str, head: str, presentational: bool = False) -> str:

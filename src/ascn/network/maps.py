@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from ascn.core import formats
 from ascn.core.seed import read_yaml
-from ascn.core.svg import FONT_STACK, label_svg
+from ascn.core.svg import FONT_STACK, label_svg, vega
 
 if TYPE_CHECKING:
     import altair as alt
@@ -201,6 +201,9 @@ def asean_map_spec(cities: list[dict], *, width: int = 720, height: int = 520) -
             legend=alt.Legend(
                 title=_("Public projects"),
                 orient="bottom-right",
+                # from the right edge in: a title drawn wider than vl-convert measured it
+                # (Burmese, which it does not shape) runs onto the map, not off the drawing
+                titleAnchor="end",
                 fillColor="white",
                 padding=8,
                 cornerRadius=4,
@@ -321,10 +324,8 @@ def _svg_cached(key: tuple, language: str | None) -> str:
 
 
 def _drawn(cities: list[dict]) -> str:
-    import vl_convert  # noqa: PLC0415 - start-up: Altair and vl-convert stay out of the web workers
-
     spec = asean_map_spec(cities)
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = vega().vegalite_to_svg(spec)
 
     svg = _relative_links(svg, [c["url"] for c in cities if c.get("url")])
     svg = _hover_titles(svg)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from ascn.core.drawings import Payload, digest, drawn
 from ascn.core.lazy_altair import alt
-from ascn.core.svg import FONT_STACK, label_svg
+from ascn.core.svg import FONT_STACK, label_svg, vega
 
 KIND = "plans.progress"
 PHYSICAL_COLOUR = "#0b4f8a"  # the brand blue; 8.6:1 on white
@@ -167,9 +167,7 @@ def labels_of(words: dict) -> Labels:
 def svg_of(spec: dict, labels: Labels) -> str:
     """The SVG of a progress chart's spec, its dates written in ``labels``' language (in the
     task worker)."""
-    import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
-
-    return vl_convert.vegalite_to_svg(spec, time_format_locale=time_locale(labels))
+    return vega().vegalite_to_svg(spec, time_format_locale=time_locale(labels))
 
 
 def draw_progress_chart(payload: Payload) -> str:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ascn.core.languages import FONT_WEIGHTS, SCRIPT_FONTS
+from ascn.core.svg import drawing_fonts
 
 STYLESHEET = "vendor/fonts/fonts.css"
 
@@ -59,11 +60,37 @@ def build_fonts(packages: Path, target: Path) -> list[Path]:
     return written
 
 
+def build_drawing_fonts(packages: Path, target: Path) -> list[Path]:
+    """The same fonts as TrueType, which vl-convert reads (not WOFF), for the charts and maps
+    the server draws (``core.svg.vega``): from each package's WOFF of the script's subset."""
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 - start-up: read by this command only
+
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for package, subset in SCRIPT_FONTS.values():
+        source = packages / "@fontsource" / package
+        shutil.copyfile(source / "LICENSE", target / f"{package}.LICENSE")
+        for weight in FONT_WEIGHTS:
+            font = TTFont(source / "files" / f"{package}-{subset}-{weight}-normal.woff")
+            font.flavor = None  # TrueType, as the WOFF holds it
+            path = target / f"{package}-{weight}.ttf"
+            font.save(path)
+            written.append(path)
+    return written
+
+
 class Command(BaseCommand):
-    help = "Copy the Noto fonts for Thai, Khmer, Lao and Burmese into static/vendor/fonts/."
+    help = (
+        "Copy the Noto fonts for Thai, Khmer, Lao and Burmese into static/vendor/fonts/, and "
+        "as TrueType into var/fonts/ for the drawings."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         target = Path(settings.STATICFILES_DIRS[0]) / "vendor" / "fonts"
-        written = build_fonts(Path(settings.BASE_DIR) / "node_modules", target)
-        size = sum(path.stat().st_size for path in written) // 1024
-        self.stdout.write(f"{target} ({len(written)} files, {size} KB)")
+        packages = Path(settings.BASE_DIR) / "node_modules"
+        for folder, written in (
+            (target, build_fonts(packages, target)),
+            (drawing_fonts(), build_drawing_fonts(packages, drawing_fonts())),
+        ):
+            size = sum(path.stat().st_size for path in written) // 1024
+            self.stdout.write(f"{folder} ({len(written)} files, {size} KB)")
