@@ -50,7 +50,7 @@ COUNTRY_FILL = "#cfd9e4"
 SVG_CACHE_SIZE = 32
 COUNTRIES_DATASET = "asean-countries"
 # Bumped when the drawing's style changes, so that the stored SVGs are drawn again.
-STYLE = "3"
+STYLE = "4"
 # The smallest dot (its area in px² at the drawing's 720 px): on a phone the map is shown at
 # about half that width, where a dot of 70 px² was 2 px across; this one stays ~7 px.
 MIN_DOT = 150
