@@ -211,6 +211,79 @@ def test_an_edit_made_on_a_stale_version_is_refused_and_keeps_what_was_saved(rol
     assert Meeting.objects.get(pk=meeting.pk).title == "First"
 
 
+def hidden(page, name: str) -> str:
+    """The value of a form's hidden field on ``page``, as a browser sends it back."""
+    found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', page.content.decode())
+    assert found, name
+    return found.group(1)
+
+
+def test_minutes_written_while_someone_edits_the_facts_are_saved_with_their_edit(roles):
+    # given the secretariat's minute-taker opens the minutes while a colleague opens the facts
+    meeting = a_meeting()
+    minutes_taker, colleague = roles.session("secretariat"), roles.session("secretariat")
+    minutes_page = minutes_taker.get(f"/meetings/{meeting.slug}/minutes/")
+    facts_page = colleague.get(f"/meetings/{meeting.slug}/edit/")
+    minutes = {
+        "version": hidden(minutes_page, "version"),
+        "opened": hidden(minutes_page, "opened"),
+        "minutes": "# Day one\n\n- Welcome",
+        "action": "save",
+    }
+
+    # when the colleague saves the facts first, then the minutes are saved
+    facts = {
+        **form_values(title="ASCN Workshop on Mobility and Transit"),
+        "version": hidden(facts_page, "version"),
+        "opened": hidden(facts_page, "opened"),
+    }
+    assert colleague.post(f"/meetings/{meeting.slug}/edit/", facts).status_code == 302
+    saved = minutes_taker.post(f"/meetings/{meeting.slug}/minutes/", minutes)
+
+    # then both stand: the minutes touched nothing the colleague changed (it was a 409)
+    assert saved.status_code == 302, saved.content.decode()[:300]
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.minutes) == (
+        "ASCN Workshop on Mobility and Transit",
+        "# Day one\n\n- Welcome",
+    )
+
+    # and the other way round: facts opened before the minutes were saved are saved
+    facts_page = colleague.get(f"/meetings/{meeting.slug}/edit/")
+    minutes_page = minutes_taker.get(f"/meetings/{meeting.slug}/minutes/")
+    minutes.update(version=hidden(minutes_page, "version"), opened=hidden(minutes_page, "opened"))
+    minutes["minutes"] += "\n- Site visit"
+    assert minutes_taker.post(f"/meetings/{meeting.slug}/minutes/", minutes).status_code == 302
+    facts.update(
+        place="Phuket Old Town",
+        version=hidden(facts_page, "version"),
+        opened=hidden(facts_page, "opened"),
+    )
+    assert colleague.post(f"/meetings/{meeting.slug}/edit/", facts).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.minutes.endswith("Site visit")) == ("Phuket Old Town", True)
+
+
+def test_minutes_someone_else_saved_meanwhile_are_still_a_conflict(roles):
+    meeting = a_meeting()
+    first, second = roles.session("secretariat"), roles.session("secretariat")
+    opened = first.get(f"/meetings/{meeting.slug}/minutes/")
+    mine = {
+        "version": hidden(opened, "version"),
+        "opened": hidden(opened, "opened"),
+        "action": "save",
+    }
+    assert (
+        second.post(f"/meetings/{meeting.slug}/minutes/", {**mine, "minutes": "Theirs"}).status_code
+        == 302
+    )
+    # the same minutes changed since the form was opened: 409, the typed text kept on the page
+    refused = first.post(f"/meetings/{meeting.slug}/minutes/", {**mine, "minutes": "Mine"})
+    assert refused.status_code == 409
+    assert "Mine" in refused.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).minutes == "Theirs"
+
+
 # --- the agenda --------------------------------------------------------------------------------
 
 

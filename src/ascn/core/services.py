@@ -4,6 +4,8 @@ admin), audited and announced like any other."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,6 +40,32 @@ def lock_version(obj: V, version: int | None) -> V:
     check, for writes that do not edit what they read)."""
     locked = lock(obj)
     if version is not None and locked.version != version:
+        raise StaleEdit(locked, version)
+    return locked
+
+
+def _column(obj: models.Model, name: str) -> str:
+    """The attribute that holds ``name``'s value as stored: a relation's id, not its record."""
+    field = obj._meta.get_field(name)
+    return field.attname if isinstance(field, models.Field) else name
+
+
+def fields_digest(obj: models.Model, fields: Iterable[str]) -> str:
+    """What ``obj`` holds in ``fields``, as a short digest: a form that edits only those
+    fields carries it from when it was opened (``lock_fields``)."""
+    held = {name: getattr(obj, _column(obj, name)) for name in fields}
+    return hashlib.sha256(json.dumps(held, default=str, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def lock_fields(obj: V, version: int | None, fields: Iterable[str], opened: str | None) -> V:
+    """``lock_version`` for an edit of some of a record's fields only, on a record others
+    edit in parts (a meeting's facts, its minutes): a stale ``version`` still saves when
+    none of ``fields`` changed since the form was opened (``opened``: their
+    ``fields_digest`` then), since what was saved meanwhile is in other fields and stays.
+    When one of them changed, or nothing says how they were, it is a 409 as ever."""
+    locked = lock(obj)
+    unchanged = bool(opened) and opened == fields_digest(locked, fields)
+    if version is not None and locked.version != version and not unchanged:
         raise StaleEdit(locked, version)
     return locked
 

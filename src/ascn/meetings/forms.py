@@ -11,8 +11,9 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.forms import AccessibleFormMixin, date_field, line_field, text_field
+from ascn.core.services import fields_digest
 from ascn.meetings.models import Meeting, MeetingDocument
-from ascn.meetings.services import TIME_ZONES
+from ascn.meetings.services import MINUTES, TIME_ZONES
 from ascn.meetings.services.agenda import meeting_days
 from ascn.network.forms import any_city_field
 from ascn.network.models import MemberState
@@ -62,6 +63,9 @@ class MeetingForm(forms.Form):
     """A meeting's facts as the Secretariat enters them; the slug is made from the title."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # the facts as the form showed them (``fields_digest``): minutes saved meanwhile are no
+    # conflict (``lock_fields``)
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     # no kind chosen for the Secretariat: a workshop was published as an annual meeting,
     # the menu's first entry
@@ -130,7 +134,11 @@ class MeetingForm(forms.Form):
 
     @classmethod
     def initial_from(cls, meeting: Meeting) -> dict[str, Any]:
-        return {"version": meeting.version, **{f: getattr(meeting, f) for f in cls.FIELDS}}
+        return {
+            "version": meeting.version,
+            "opened": fields_digest(meeting, cls.FIELDS),
+            **{f: getattr(meeting, f) for f in cls.FIELDS},
+        }
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -177,7 +185,10 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
 
 
 class MinutesForm(forms.Form):
+    FIELDS = MINUTES
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # the minutes as the form showed them: an edit of the facts meanwhile is no conflict
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
     minutes = text_field(
         _("Minutes (Markdown)"),
         rows=18,

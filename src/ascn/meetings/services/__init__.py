@@ -23,7 +23,7 @@ from ascn.core.services import (
     delete_with_file,
     free_slug,
     lock,
-    lock_version,
+    lock_fields,
     save_changes,
     save_fields,
     save_new,
@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 # The IANA names a meeting's host time zone is chosen from.
 TIME_ZONES = frozenset(zoneinfo.available_timezones())
 
+MINUTES = ("minutes",)
 MEETING_FIELDS = [
     "title",
     "kind",
@@ -195,9 +196,16 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(
-    *, actor: Actor, meeting: Meeting, version: int | None, values: dict[str, Any]
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    version: int | None,
+    values: dict[str, Any],
+    opened: str | None = None,
 ) -> tuple[Meeting, bool]:
     """Update the meeting; ``version=None`` only for the system (the seed loader).
+    ``opened``: the ``fields_digest`` of the fields in ``values`` when the form was opened,
+    so that minutes saved meanwhile are no conflict (``lock_fields``).
 
     Returns the meeting and whether anything changed (nothing is audited otherwise).
     """
@@ -205,7 +213,7 @@ def meeting_update(
     _only_meeting_fields(values)
     if version is None and actor is not None:
         raise InvalidInput(_("The version you edited is required."), field="version")
-    meeting = lock_version(meeting, version)
+    meeting = lock_fields(meeting, version, values, opened)
     days = meeting_days(meeting)
     values = _host_country_of_city(values, meeting)
     changed = save_changes(actor, "meetings.meeting.updated", meeting, values, check=_check_meeting)
@@ -215,9 +223,13 @@ def meeting_update(
 
 
 @transaction.atomic
-def minutes_save(*, actor: Actor, meeting: Meeting, version: int, minutes: str) -> Meeting:
+def minutes_save(
+    *, actor: Actor, meeting: Meeting, version: int, minutes: str, opened: str | None = None
+) -> Meeting:
+    """Save the minutes. ``opened``: their ``fields_digest`` when the form was opened, so that
+    an edit of the meeting's facts meanwhile is no conflict; minutes saved meanwhile are."""
     require_meeting_runner(actor)
-    meeting = lock_version(meeting, version)
+    meeting = lock_fields(meeting, version, MINUTES, opened)
     if len(minutes) > 100_000:
         raise InvalidInput(_("Minutes are limited to 100,000 characters."), field="minutes")
     return save_fields(actor, "meetings.meeting.minutes_saved", meeting, minutes=minutes)

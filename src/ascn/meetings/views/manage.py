@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, StaleEdit
 from ascn.core.queries import found
+from ascn.core.services import fields_digest
 from ascn.core.views import carry_out, form_page, send_form
 from ascn.meetings import queries
 from ascn.meetings.forms import AgendaItemForm, DecisionForm, MeetingForm, MinutesForm
@@ -77,6 +78,8 @@ def _send_edit(request, form, meeting: Meeting, save, *, saved_message: str, nex
         saved = Meeting.objects.get(pk=meeting.pk)
         data = request.POST.copy()
         data["version"] = str(saved.version)
+        if "opened" in form.fields:  # the fields as saved now: saving again is deliberate
+            data["opened"] = fields_digest(saved, form.FIELDS)
         sent.form = type(form)(data)
         sent.form.is_valid()
         sent.form.add_error(None, StaleEdit(saved, form.cleaned_data["version"]).message)
@@ -119,6 +122,7 @@ def meeting_edit(request, slug: str):
                 meeting=meeting,
                 version=data["version"],
                 values=form.service_values(),
+                opened=data["opened"],
             ),
             saved_message=_("The meeting is saved."),
             next_url=reverse("meeting-manage", args=[meeting.slug]),
@@ -381,6 +385,7 @@ def meeting_minutes(request, slug: str):
                     meeting=meeting,
                     version=data["version"],
                     minutes=data["minutes"],
+                    opened=data["opened"],
                 ),
                 saved_message=_("The minutes are saved."),
                 next_url=meeting.get_absolute_url() + "#minutes-h",
@@ -389,7 +394,13 @@ def meeting_minutes(request, slug: str):
                 return sent.response
             form, status = sent.form, sent.status
     else:
-        form = MinutesForm(initial={"version": meeting.version, "minutes": meeting.minutes})
+        form = MinutesForm(
+            initial={
+                "version": meeting.version,
+                "minutes": meeting.minutes,
+                "opened": fields_digest(meeting, MinutesForm.FIELDS),
+            }
+        )
     return render(
         request,
         "meetings/manage/minutes.html",
