@@ -22,6 +22,7 @@ from ascn.meetings.services import (
     check_in,
     meeting_create,
     meeting_update,
+    registration_cancel,
     registration_cancel_for,
     registration_register,
 )
@@ -532,6 +533,51 @@ def test_the_api_writes_the_agenda_and_checks_people_in(roles):
     undone = api.delete(path)
     assert undone.status_code == 200 and undone.json()["checked_in_at"] is None
     check_in(actor=roles.user("secretariat"), registration=registration)
+
+
+def test_the_api_lists_who_registered_so_an_integration_can_check_them_in(roles):
+    # given a meeting of two seats: two people have them, a third waits, a fourth cancelled
+    meeting = a_meeting(capacity=2)
+    people = [
+        a_registrant("ana@reg.test", "Ana Santos"),
+        a_registrant("binh@reg.test", "Binh Tran", city="hanoi"),
+        a_registrant("chai@reg.test", "Chai Wong"),
+        a_registrant("dara@reg.test", "Dara Keo"),
+    ]
+    for person in people:
+        registration_register(actor=person, meeting=meeting)
+    registration_cancel(actor=people[3], meeting=meeting)
+    waiting = registration_register(actor=people[3], meeting=meeting)  # again: waits
+    path = f"/api/v1/meetings/{meeting.slug}/registrations"
+    api = roles.bearer("secretariat")
+
+    # when the Secretariat's integration lists them
+    listed = api.get(path)
+
+    # then everyone is there, with a seat or a place in line, and the id the check-in takes
+    assert listed.status_code == 200, listed.content
+    rows = {row["person"]: row for row in listed.json()["items"]}
+    assert listed.json()["count"] == 4
+    assert {name: (r["status"], r["waiting_position"]) for name, r in rows.items()} == {
+        "Ana Santos": ("registered", None),
+        "Binh Tran": ("registered", None),
+        "Chai Wong": ("waitlisted", 1),
+        "Dara Keo": ("waitlisted", 2),
+    }
+    assert rows["Dara Keo"]["id"] == waiting.pk and rows["Ana Santos"]["email"] == "ana@reg.test"
+    checked = api.post(f"{path}/{rows['Ana Santos']['id']}/check-in")
+    assert checked.status_code == 200
+    # filtered by status and by words of a name or an e-mail
+    assert [r["person"] for r in api.get(path, {"status": "waitlisted"}).json()["items"]] == [
+        "Chai Wong",
+        "Dara Keo",
+    ]
+    assert [r["person"] for r in api.get(path, {"q": "binh@"}).json()["items"]] == ["Binh Tran"]
+    assert api.get(path).json()["items"][0]["checked_in_at"]
+    # the Secretariat's only: a member is refused, nobody signed in is asked to sign in
+    assert roles.bearer("nr_th").get(path).status_code == 403
+    assert roles.bearer("anonymous").get(path).status_code == 401
+    assert api.get(path, {"status": "maybe"}).status_code == 422
 
 
 def test_an_item_of_a_meeting_of_several_days_says_which_day(roles, text):

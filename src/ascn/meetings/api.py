@@ -34,7 +34,9 @@ from ascn.meetings.schemas import (
     MeetingIn,
     MeetingOut,
     MeetingPatch,
+    RegistrationFilters,
     RegistrationOut,
+    RegistrationRowOut,
 )
 from ascn.meetings.services import (
     agenda_item_add,
@@ -304,6 +306,33 @@ def check_in_out(registration: Registration) -> dict:
         "status": registration.status,
         "checked_in_at": registration.checked_in_at,
     }
+
+
+@router.page(
+    "/meetings/{slug}/registrations",
+    RegistrationRowOut,
+    "Who registered (Secretariat)",
+    signed_in=True,
+)
+def meetings_registrations(request, slug: str, filters: Query[RegistrationFilters]):
+    """Everyone registered for the meeting, with a seat, waiting (with their place in line)
+    or cancelled, by status then first come first; filter by status or by words of a name or
+    an e-mail. Each row's `id` is what the check-in takes. The Secretariat only (403)."""
+    meeting = _runner_meeting(request, slug)
+    places = queries.waiting_positions(meeting)
+    rows = queries.registrations_of(meeting, q=filters.q or "", status=filters.status or "")
+    return ShapedRows(
+        rows,
+        lambda r: {
+            "id": r.pk,
+            "person": r.user.get_full_name(),
+            "email": r.user.email,
+            "status": r.status,
+            "waiting_position": places.get(r.pk),
+            "checked_in_at": r.checked_in_at,
+            "registered_at": r.queued_at,
+        },
+    )
 
 
 def _registration_or_404(request, slug: str, registration_id: int) -> Registration:

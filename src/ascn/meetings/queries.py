@@ -64,6 +64,27 @@ def own_registration(user: Actor, meeting: Meeting) -> Registration | None:
     )
 
 
+def registrations_of(meeting: Meeting, *, q: str = "", status: str = "") -> QuerySet[Registration]:
+    """Who registered for ``meeting`` (the Secretariat's list, its page and the API): those
+    of ``status`` (any when empty), whose name or e-mail holds each word of ``q`` (at most
+    five), by status, then first come first."""
+    rows = Registration.objects.filter(meeting=meeting).select_related("user")
+    if status in Registration.Status.values:
+        rows = rows.filter(status=status)
+    for word in q.split()[:5]:
+        rows = rows.filter(Q(user__full_name__icontains=word) | Q(user__email__icontains=word))
+    return rows.order_by("status", "queued_at", "id")
+
+
+def waiting_positions(meeting: Meeting) -> dict[int, int]:
+    """Each waiting registration's place on the meeting's waiting list (1: next to get a
+    seat), by its id, in one query (``services.waiting_position`` reads one)."""
+    waiting = Registration.objects.filter(
+        meeting=meeting, status=Registration.Status.WAITLISTED
+    ).order_by("queued_at", "id")
+    return {pk: place for place, pk in enumerate(waiting.values_list("id", flat=True), start=1)}
+
+
 def meetings_of_feed(token: str) -> tuple[User, QuerySet[Meeting]] | None:
     """The feed's owner and the meetings they are registered or waitlisted for."""
     feed = (

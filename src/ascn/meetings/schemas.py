@@ -145,6 +145,23 @@ class AgendaItemPatch(InputSchema):
     )
 
 
+class RegistrationFilters(InputSchema):
+    status: RegistrationStatusCode | None = None
+    q: str | None = Field(
+        None, max_length=100, description="Words of the person's name or e-mail, all required"
+    )
+
+
+class RegistrationRowOut(Schema):
+    id: int = Field(..., description="For the check-in: .../registrations/{id}/check-in")
+    person: str
+    email: str
+    status: RegistrationStatusCode
+    waiting_position: int | None = Field(None, description="1 = first on the waiting list")
+    checked_in_at: dt.datetime | None
+    registered_at: dt.datetime = Field(..., description="When they took their place in line")
+
+
 class CheckInOut(Schema):
     id: int
     person: str

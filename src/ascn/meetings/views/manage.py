@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +38,6 @@ from ascn.meetings.services import (
     minutes_save,
     registration_cancel_for,
     registration_promote,
-    waiting_position,
 )
 from ascn.meetings.services.announce import announcement_recipients
 
@@ -275,15 +273,6 @@ def agenda_item_change(request, slug: str, pk: int):
     return redirect(back)
 
 
-def _registrations(meeting: Meeting, words: str, status: str):
-    rows = Registration.objects.filter(meeting=meeting).select_related("user")
-    if status in Status.values:
-        rows = rows.filter(status=status)
-    for word in words.split()[:5]:
-        rows = rows.filter(Q(user__full_name__icontains=word) | Q(user__email__icontains=word))
-    return rows
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_registrations(request, slug: str):
@@ -312,10 +301,11 @@ def meeting_registrations(request, slug: str):
         return redirect(request.get_full_path())
     words = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
-    rows = _registrations(meeting, words, status).order_by("status", "queued_at", "id")
+    rows = queries.registrations_of(meeting, q=words, status=status)
     page = Paginator(rows, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    places = queries.waiting_positions(meeting)
     for registration in page:
-        registration.position = waiting_position(registration)
+        registration.position = places.get(registration.pk)
     return render(
         request,
         "meetings/manage/registrations.html",
@@ -348,7 +338,7 @@ def meeting_check_in(request, slug: str):
         return redirect(request.get_full_path())
     words = request.GET.get("q", "").strip()[:100]
     rows = (
-        _registrations(meeting, words, "")
+        queries.registrations_of(meeting, q=words)
         .exclude(status=Status.CANCELLED)
         .order_by("user__full_name", "user__email", "id")
     )
