@@ -203,10 +203,20 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
+def _where_sent(error: dict) -> dict:
+    """The error's ``loc`` as the client sent the field: django-ninja names the view's body
+    parameter after "body" (``["body", "payload", "budget", "amount"]``), which no client
+    sends, while a rule's refusal names the field alone (``["body", "period_end"]``). One
+    shape for both: ``["body", "budget", "amount"]``."""
+    loc = list(error.get("loc") or ())
+    return {**error, "loc": [loc[0], *loc[2:]]} if len(loc) >= 2 and loc[0] == "body" else error
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
+    errors = [_where_sent(error) for error in exc.errors]
     return api.create_response(
-        request, {"detail": api_messages.in_request_language(exc.errors)}, status=422
+        request, {"detail": api_messages.in_request_language(errors)}, status=422
     )
 
 

@@ -331,6 +331,32 @@ def test_a_refused_query_filter_is_located_in_the_query(client, network):
     assert response.json()["detail"][0]["loc"] == ["query", "country"]
 
 
+def test_a_field_of_the_body_is_located_as_the_client_sent_it(roles):
+    # a schema's refusal and a rule's refusal name the field in one shape: where it is in
+    # the body the client sent, without the name of the view's parameter ("payload")
+    client = roles.bearer(CSO_PHUKET)
+    body = {
+        "city": "phuket",
+        "title": "Patong drainage",
+        "description": "Pumps.",
+        "focus_areas": ["built-infrastructure"],
+        "status": "preparation",
+        "budget": {"amount": "1000", "currency": "THB"},
+    }
+    cases = [
+        ({"budget": {"amount": "-5", "currency": "THB"}}, ["body", "budget", "amount"]),
+        ({"title": None}, ["body", "title"]),
+        ({"period_start": "2027-01-01", "period_end": "2026-01-01"}, ["body", "period_end"]),
+    ]
+    for change, loc in cases:
+        response = client.post(
+            "/api/v1/projects", json.dumps({**body, **change}), content_type="application/json"
+        )
+        assert response.status_code == 422, response.content
+        assert [problem["loc"] for problem in response.json()["detail"]] == [loc], change
+    assert not Project.objects.exists()
+
+
 LISTS_BY_PLACE = [
     ("/api/v1/cities", ["country"]),
     ("/api/v1/projects", ["country", "city"]),
