@@ -121,6 +121,23 @@ def test_a_meeting_with_several_mistakes_says_them_all_at_once(roles):
     assert not Meeting.objects.exists()
 
 
+def test_a_missing_field_and_a_broken_rule_are_said_in_the_same_answer(roles):
+    """With a field missing, the form stopped at it: the dates' mistake came one send later."""
+    response = roles.session("secretariat").post(
+        "/meetings/new/",
+        form_values(title="", end_date=(START - dt.timedelta(days=1)).isoformat()),
+    )
+    assert response.status_code == 422
+    errors = {
+        field: [str(e) for e in errors] for field, errors in response.context["form"].errors.items()
+    }
+    assert errors == {
+        "title": ["This field is required."],
+        "end_date": ["A meeting cannot end before it starts."],
+    }
+    assert not Meeting.objects.exists()
+
+
 def test_a_host_city_alone_gives_its_country_and_the_kind_is_chosen(roles):
     """A meeting created with its host city only said "Phuket, not set" for the country; a
     form sent without a kind made a workshop an annual meeting, the menu's first entry."""

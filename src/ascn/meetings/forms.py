@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ascn.core.forms import AccessibleFormMixin, date_field, line_field, text_field
 from ascn.core.services import fields_digest
 from ascn.meetings.models import Meeting, MeetingDocument
-from ascn.meetings.services import MINUTES, TIME_ZONES
+from ascn.meetings.services import MINUTES, TIME_ZONES, meeting_problems
 from ascn.meetings.services.agenda import meeting_days
 from ascn.network.forms import any_city_field
 from ascn.network.models import MemberState
@@ -139,6 +139,18 @@ class MeetingForm(forms.Form):
             "opened": fields_digest(meeting, cls.FIELDS),
             **{f: getattr(meeting, f) for f in cls.FIELDS},
         }
+
+    def clean(self) -> dict[str, Any]:
+        """With a field missing or wrong, the service is not asked: the meeting's rules are
+        checked here too on what was given (``meeting_problems``), so that one send shows
+        every problem, not the field errors first and the rules' after the next send."""
+        data = super().clean()
+        if self.errors:
+            given = {f: data[f] for f in self.FIELDS if f in data}
+            for problem in meeting_problems(Meeting(**given)):
+                if problem.field in self.fields and problem.field not in self.errors:
+                    self.add_error(problem.field, problem.message)
+        return data
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -104,8 +104,18 @@ def _host_country_of_city(values: dict[str, Any], meeting: Meeting | None = None
 
 def _check_meeting(meeting: Meeting) -> None:
     """Every problem of the meeting at once (a form showed them one submit at a time)."""
+    refuse_all(meeting_problems(meeting))
+    validate(meeting)
+
+
+def meeting_problems(meeting: Meeting) -> list[InvalidInput]:
+    """Every rule of a meeting that ``meeting`` breaks, each on its field: the service
+    refuses them together, and the form shows them beside its own field errors, so that one
+    send tells everything. A value not given breaks none of them (the form says it is
+    missing)."""
     problems: list[InvalidInput] = []
-    if meeting.end_date and meeting.end_date < meeting.start_date:
+    start = meeting.start_date
+    if meeting.end_date and start and meeting.end_date < start:
         problems.append(InvalidInput(_("A meeting cannot end before it starts."), field="end_date"))
     if (
         meeting.host_city_id
@@ -129,7 +139,7 @@ def _check_meeting(meeting: Meeting) -> None:
                 _("Registration cannot close before it opens."), field="registration_closes_on"
             )
         )
-    if closes and closes > meeting.last_day:
+    if closes and start and closes > meeting.last_day:
         problems.append(
             InvalidInput(
                 _("Registration cannot close after the meeting ends."),
@@ -142,8 +152,7 @@ def _check_meeting(meeting: Meeting) -> None:
                 _("Choose a time zone from the list (e.g. Asia/Bangkok)."), field="time_zone"
             )
         )
-    refuse_all(problems)
-    validate(meeting)
+    return problems
 
 
 def meeting_slug_for(title: str, *, start: dt.date | None = None) -> str:
