@@ -157,6 +157,39 @@ def test_a_wrong_agreement_is_refused_with_the_reason_and_nothing_is_saved(
     assert AuditEntry.objects.count() == entries
 
 
+def test_every_mistake_of_an_agreement_is_said_in_one_answer(roles, adb):
+    """The form said one mistake a send: the title, then the signing date, then the party."""
+    client = roles.session(SECRETARIAT)
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    # a missing title (the form's) with a signed agreement without its date (a rule's)
+    response = client.post("/agreements/new/", _page_data(title="", status="signed"))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "This field is required." in page
+    assert "A signed agreement has a signing date." in page
+    # the rules' own mistakes together: a date to come and a party without a name
+    response = client.post(
+        "/agreements/new/",
+        _page_data(signed_date=future, **{"parties-1-record": "", "parties-1-signatory": "X"}),
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "A signing date cannot be in the future." in page and "Name each party." in page
+    assert not Agreement.objects.exists()
+
+
+def test_the_service_refuses_every_problem_of_an_agreement_at_once(roles):
+    with pytest.raises(InvalidInput) as refused:
+        agreement_create(
+            actor=roles.user(SECRETARIAT),
+            title=" ",
+            parties=[{"name": "City of Phuket"}],
+            status="signed",
+        )
+    assert [p.field for p in refused.value.problems] == ["title", "parties", "signed_date"]
+    assert not Agreement.objects.exists()
+
+
 def test_a_partys_mistake_alone_is_said_at_the_top_linked_to_its_field(roles, adb, text):
     """A party naming no record of the network came back with no error summary: the page
     looked unchanged at the top, the error a screen below in the party's row."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ascn.agreements import queries
 from ascn.agreements.models import Agreement, Precision
+from ascn.agreements.services import agreement_problems
 from ascn.core.errors import InvalidInput
 from ascn.core.forms import VisibleCharField, date_field, line_field, text_field
 from ascn.core.visibility import Visibility
@@ -129,6 +130,18 @@ class AgreementForm(forms.Form):
 
     def clean_projects(self) -> list[int]:
         return project_numbers(self.cleaned_data.get("projects") or "")
+
+    def clean(self) -> dict[str, Any]:
+        """With a field missing or wrong the service is not asked: the agreement's own rules
+        are checked here too on what was given (``agreement_problems``), so that a missing
+        title and a signed agreement without its date are said in one answer."""
+        data = super().clean()
+        if self.errors and "status" in data:
+            given = {k: data[k] for k in ("signed_date", "signed_date_precision") if k in data}
+            for problem in agreement_problems(status=data["status"], values=given):
+                if problem.field in self.fields and problem.field not in self.errors:
+                    self.add_error(problem.field, problem.message)
+        return data
 
     @staticmethod
     def initial_from(agreement: Agreement) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from ascn.agreements.models import Agreement, AgreementParty, Precision
 from ascn.agreements.permissions import agreement_policy
 from ascn.core import audit
 from ascn.core.documents import check_pdf
-from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, every, refuse_all
 from ascn.core.permissions import is_secretariat
 from ascn.core.services import (
     audit_and_announce,
@@ -109,18 +109,50 @@ def _clean_parties(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The record's values trimmed, or every problem of them at once."""
+    problems: list[InvalidInput] = []
     for key in ("title", "signed_place", "description", "source"):
         if key in values and values[key] is not None:
             values[key] = str(values[key]).strip()
     if "title" in values and not values["title"]:
-        raise InvalidInput(_("Give the agreement a title."), field="title")
+        problems.append(InvalidInput(_("Give the agreement a title."), field="title"))
     if values.get("signed_date_precision") in (None, ""):
         values.pop("signed_date_precision", None)
     elif values["signed_date_precision"] not in Precision.values:
-        raise InvalidInput(_("Unknown date precision."), field="signed_date_precision")
+        problems.append(InvalidInput(_("Unknown date precision."), field="signed_date_precision"))
     if values.get("signed_date") and values["signed_date"] > dt.date.today():
-        raise InvalidInput(_("A signing date cannot be in the future."), field="signed_date")
+        problems.append(
+            InvalidInput(_("A signing date cannot be in the future."), field="signed_date")
+        )
+    refuse_all(problems)
     return values
+
+
+def agreement_problems(*, status: str, values: dict[str, Any]) -> list[InvalidInput]:
+    """Every problem of an agreement's own values (its parties aside), each on its field, as
+    the service refuses them: the form shows them beside its own field errors, so that one
+    send tells everything."""
+    try:
+        every(
+            [
+                lambda: _clean_values(dict(values)),
+                lambda: _known_status(status),
+                lambda: _dated_if_signed(status, values.get("signed_date")),
+            ]
+        )
+    except InvalidInput as refused:
+        return refused.problems
+    return []
+
+
+def _known_status(status: str) -> None:
+    if status not in S.values:
+        raise InvalidInput(_("Unknown status."), field="status")
+
+
+def _dated_if_signed(status: str, signed_date: dt.date | None) -> None:
+    if status != S.DRAFT and signed_date is None:
+        raise InvalidInput(_("A signed agreement has a signing date."), field="signed_date")
 
 
 def _clean_projects(projects: list[Project | int]) -> list[int]:
@@ -154,10 +186,17 @@ def agreement_create(
     """Record an agreement with its parties (two or more). Draft unless said otherwise."""
     _require_secretariat(actor)
     no_unknown_field(optional, EDITABLE_FIELDS)
-    values = _clean_values({"title": title, **optional})
-    cleaned_parties = _clean_parties(parties)
-    if status not in S.values:
-        raise InvalidInput(_("Unknown status."), field="status")
+    # every problem of what was sent at once (a form showed them one send at a time)
+    checked: list[Any] = every(
+        [
+            lambda: _clean_values({"title": title, **optional}),
+            lambda: _clean_parties(parties),
+            lambda: _known_status(status),
+            lambda: _dated_if_signed(status, optional.get("signed_date")),
+        ]
+    )
+    values: dict[str, Any] = checked[0]
+    cleaned_parties: list[dict[str, Any]] = checked[1]
     agreement = Agreement(status=status, **values)
     agreement.slug = (
         slugify(slug)
@@ -168,8 +207,6 @@ def agreement_create(
         raise InvalidInput(_("Give the agreement a slug."), field="slug")
     if agreement.slug in RESERVED_SLUGS or Agreement.objects.filter(slug=agreement.slug).exists():
         raise InvalidInput(_("An agreement with this slug exists."), field="slug")
-    if status != S.DRAFT and agreement.signed_date is None:
-        raise InvalidInput(_("A signed agreement has a signing date."), field="signed_date")
     _signed_during_its_meeting(agreement)
     validate(agreement)
     agreement.save()
@@ -216,13 +253,22 @@ def agreement_update(
     agreement = require_and_lock(agreement_policy, actor, "change", agreement, version)
     no_unknown_field(changes, EDITABLE_FIELDS)
     before = _snapshot(agreement)
-    values = _clean_values(dict(changes))
+    checked: list[Any] = every(
+        [
+            lambda: _clean_values(dict(changes)),
+            lambda: _clean_parties(parties) if parties is not None else None,
+        ]
+    )
+    values: dict[str, Any] = checked[0]
+    cleaned_parties: list[dict[str, Any]] | None = checked[1]
     for key, value in values.items():
         setattr(agreement, key, value)
-    if agreement.status != S.DRAFT and agreement.signed_date is None:
-        raise InvalidInput(_("A signed agreement has a signing date."), field="signed_date")
-    _signed_during_its_meeting(agreement)
-    cleaned_parties = _clean_parties(parties) if parties is not None else None
+    every(
+        [
+            lambda: _dated_if_signed(agreement.status, agreement.signed_date),
+            lambda: _signed_during_its_meeting(agreement),
+        ]
+    )
     validate(agreement)
     if cleaned_parties is not None:
         _write_parties(agreement, cleaned_parties)
