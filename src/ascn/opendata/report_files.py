@@ -156,9 +156,9 @@ def progress_chart_svg(report: MeReport) -> str:
         "x_title": _("End of period"),
         "labels": chart_labels()._asdict(),
     }
-    # "v3": drawn to scale with the page (``progress-chart``), words of 14 px; an older
-    # drawing is not reused
-    return drawn(PROGRESS_CHART, digest("v3", payload), lambda: payload)
+    # "v4": drawn to scale with the page (``progress-chart``), 420 px wide, words of 14 px;
+    # an older drawing is not reused
+    return drawn(PROGRESS_CHART, digest("v4", payload), lambda: payload)
 
 
 def progress_summary(report: MeReport) -> str:
