@@ -70,8 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ascn.core.middleware.HeadMiddleware",  # outermost: everything after sees a GET
     # an ETag on every answer that may be kept (not a signed-in one: no-store), and a 304 to a
-    # client that sends it back (If-None-Match) or Last-Modified (If-Modified-Since) unchanged
-    "django.middleware.http.ConditionalGetMiddleware",
+    # client that sends it back (If-None-Match) unchanged
+    "ascn.core.middleware.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "ascn.core.privacy.PrivateResponsesMiddleware",

@@ -299,6 +299,16 @@ def test_a_client_that_sends_the_etag_back_is_told_nothing_changed(client, netwo
     assert client.get(path, headers={"If-None-Match": '"stale"'}).status_code == 200
 
 
+def test_a_file_asked_by_date_is_sent_whole(client, network):
+    # a file's Last-Modified is its records' latest update, which a deletion does not move:
+    # asked "modified since?" it is sent, never a 304 that would keep a removed row
+    first = client.get("/data/cities.csv")
+    assert first["Last-Modified"]
+    again = client.get("/data/cities.csv", headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 200 and again.content == first.content
+    assert again["Last-Modified"] == first["Last-Modified"]
+
+
 def test_after_an_edit_the_old_etag_gets_the_new_answer(client, roles):
     # given the cities as a client keeps them
     kept = client.get("/api/v1/cities")

@@ -386,6 +386,25 @@ def test_a_country_is_found_by_any_of_its_names_in_any_of_the_languages(roles):
     assert {("viet", "nam"), ("vietnam",), ("เวียดนาม",)} <= set(state.ways)
 
 
+def test_a_countrys_other_names_match_whole_not_as_syllables(roles):
+    # given records whose words begin like the syllables of some countries' Vietnamese names
+    secretariat = roles.user("secretariat")
+    for title in ("Life in Bangkok", "Hanoi land use plan", "Based on land records"):
+        factories.project(secretariat, title=title, description="A project.")
+    factories.project(secretariat, title="A bicycle lane in Manila", description="Bikes.")
+    factories.project(secretariat, title="Warsaw exchange", description="Hợp tác với Ba Lan.")
+
+    def found(q: str) -> list[str]:
+        return titles(search.search(secretariat, q, types=["project"]))
+
+    # then Lebanon (Li Băng), the Netherlands (Hà Lan), Poland (Ba Lan) and Belgium (Bỉ) find
+    # none of them by a word's beginning; Poland finds the text that names it in Vietnamese
+    assert found("Lebanon") == found("Netherlands") == found("Belgium") == []
+    assert found("Poland") == ["Warsaw exchange"]
+    # "I'm" leaves no lone letter behind
+    assert search.terms_of("I'm in Bangkok") == ["in", "bangkok"]
+
+
 def test_a_query_names_a_country_by_the_registrys_name_as_by_the_cldrs(roles):
     # the registry calls Laos "Lao PDR": its names in Khmer and Vietnamese find the entries
     # that hold that name, as "Laos" does

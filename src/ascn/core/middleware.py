@@ -10,7 +10,8 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware import http
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
@@ -145,6 +146,25 @@ class DomainErrorMiddleware:
             }
             return render(request, "components/refused.html", context, status=exception.status)
         return None
+
+
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's conditional GET (an ETag of the body; a 304 to ``If-None-Match`` with it),
+    not answering ``If-Modified-Since``: an open-data file's ``Last-Modified`` is its
+    records' latest update, which a deletion or a withdrawal does not move, so a harvester
+    asking by date would be told "not modified" about a file that lost a row. The header
+    stays on the answer for whoever reads it."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        modified = response.get("Last-Modified")
+        if modified is not None:
+            del response["Last-Modified"]
+        answer = super().process_response(request, response)
+        if modified is not None:
+            answer["Last-Modified"] = modified
+        return answer
 
 
 class HeadMiddleware:

@@ -51,11 +51,7 @@ ERROR_EXAMPLES: dict[str, Any] = {
         "version 4)."
     },
     "415": {"detail": "The request body must be JSON, sent with Content-Type: application/json."},
-    "422": {
-        "detail": [
-            {"type": "missing", "loc": ["body", "payload", "title"], "msg": "Field required"}
-        ]
-    },
+    "422": {"detail": [{"type": "missing", "loc": ["body", "title"], "msg": "Field required"}]},
 }
 
 

@@ -164,8 +164,8 @@ def dataset_file(request, key: str, fmt: str):
     body = None
     if seconds:
         stamp = modified.isoformat() if modified else "-"
-        # v7: the member state ("*": every one) is part of the key
-        cache_key = f"opendata:v7:{key}:{state or '*'}:{fmt}:{get_language()}:{stamp}"
+        # v8: the JSON typed by the Table Schema (v7: the member state is part of the key)
+        cache_key = f"opendata:v8:{key}:{state or '*'}:{fmt}:{get_language()}:{stamp}"
         body = cache.get(cache_key)
     if body is None:
         body = _build(dataset, fmt, state)

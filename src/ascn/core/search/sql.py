@@ -66,7 +66,9 @@ def fts5_match(terms: Sequence[Term], *, column: str | None = None) -> str:
     def term(t: Term) -> str:
         if isinstance(t, str):
             return one(t)
-        return "(" + " OR ".join("(" + " AND ".join(map(one, way)) + ")" for way in t.ways) + ")"
+        # the words as typed, or one of the other names as a phrase (words only: WORD)
+        typed = "(" + " AND ".join(map(one, t.typed)) + ")"
+        return "(" + " OR ".join([typed, *(f'"{" ".join(way)}"' for way in t.others)]) + ")"
 
     # AND said: FTS5 takes two phrases side by side as both, but not a phrase beside a group
     expression = " AND ".join(map(term, terms))
@@ -74,14 +76,16 @@ def fts5_match(terms: Sequence[Term], *, column: str | None = None) -> str:
 
 
 def tsquery(terms: Sequence[Term], *, weights: str = "") -> str:
-    def one(word: str) -> str:
-        marks = ("*" if _prefix(word) else "") + weights
+    def one(word: str, prefix: bool = True) -> str:
+        marks = ("*" if prefix and _prefix(word) else "") + weights
         return f"'{word}':{marks}" if marks else f"'{word}'"
 
     def term(t: Term) -> str:
         if isinstance(t, str):
             return one(t)
-        return "(" + " | ".join("(" + " & ".join(map(one, way)) + ")" for way in t.ways) + ")"
+        typed = "(" + " & ".join(map(one, t.typed)) + ")"
+        phrases = ("(" + " <-> ".join(one(w, prefix=False) for w in way) + ")" for way in t.others)
+        return "(" + " | ".join([typed, *phrases]) + ")"
 
     return " & ".join(map(term, terms))
 

@@ -37,7 +37,11 @@ WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
 # French and Portuguese. Left in, the lone letter is a term every result must hold as a word
 # of its own, so "Bangkok's" would find only the texts that say "Bangkok's". Two letters stay
 # words ("Xi'an").
-ELIDED = re.compile(r"\b[^\W\d_]['’ʼ](?=[^\W_])|(?<=[^\W_])['’ʼ][^\W\d_]\b")
+ELIDED = re.compile(
+    r"\b[^\W\d_]['’ʼ][^\W\d_]\b"  # "I'm", "I'd": both sides
+    r"|\b[^\W\d_]['’ʼ](?=[^\W_])"  # "l'eau"
+    r"|(?<=[^\W_])['’ʼ][^\W\d_]\b"  # "Bangkok's", "don't"
+)
 
 # "Myanmar (Burma)": two names of one country.
 ALSO_CALLED = re.compile(r"\(([^)]*)\)")
@@ -52,10 +56,22 @@ def words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Either:
-    """A run of a query's words that names a country: any one of ``ways`` matches, each a
-    run of words that must all be there."""
+    """A run of a query's words that names a country: the words as ``typed`` match as the
+    query's other words do (each a word or a word's beginning, anywhere), or one of the
+    country's other names (``others``) as a phrase, word for word: "ba lan" (Poland in
+    Vietnamese) finds "Ba Lan", never "based on land"."""
 
-    ways: tuple[Run, ...]
+    typed: Run
+    others: tuple[Run, ...]
+
+    @property
+    def ways(self) -> tuple[Run, ...]:
+        return (self.typed, *self.others)
+
+
+# An other name of one word shorter than this is left out: "Bỉ" (Belgium), "Ý" (Italy), once
+# their accents are folded, are syllables of many Vietnamese words.
+SHORTEST_OTHER_NAME = 3
 
 
 Term = str | Either
@@ -113,8 +129,15 @@ def terms(q: str) -> list[Term]:
             run = tuple(found[at : at + size])
             code = named.get(run) or cldr.get(run)
             ways = (cldr_ways.get(code, frozenset()) | registered.get(code, set())) if code else ()
-            if len(ways) > 1:
-                out.setdefault(Either(tuple(sorted(ways))), None)
+            others = tuple(
+                sorted(
+                    way
+                    for way in ways
+                    if way != run and (len(way) > 1 or len(way[0]) >= SHORTEST_OTHER_NAME)
+                )
+            )
+            if others:
+                out.setdefault(Either(run, others), None)
                 at += size
                 break
         else:
