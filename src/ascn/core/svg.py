@@ -26,16 +26,24 @@ def drawing_fonts() -> Path:
     return Path(settings.VAR_DIR) / "fonts"
 
 
-@functools.cache
 def vega() -> ModuleType:
-    """vl-convert, told where the Noto fonts are (once a process). It measures each word to
-    size what holds it: without the script's font it took Thai and Khmer words for shorter
-    than the reader's browser draws them, and a map legend's title ran out of its box."""
+    """vl-convert, told where the Noto fonts are (once a process, as soon as they are
+    there: a worker started before ``make fonts`` finds them at its next drawing). It
+    measures each word to size what holds it: without the script's font it took Thai and
+    Khmer words for shorter than the reader's browser draws them, and a map legend's title
+    ran out of its box."""
     import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
 
     if drawing_fonts().is_dir():
-        vl_convert.register_font_directory(str(drawing_fonts()))
+        _register_fonts(str(drawing_fonts()))
     return vl_convert
+
+
+@functools.cache
+def _register_fonts(folder: str) -> None:
+    import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
+
+    vl_convert.register_font_directory(folder)
 
 
 def label_svg(svg: str, *, attributes: str, head: str, presentational: bool = False) -> str:
