@@ -14,7 +14,7 @@ from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
 from ascn.core import api_messages
 from ascn.core import health as checks
-from ascn.core.api import SAME_FOR_EVERYONE, SIGN_IN_OPTIONAL, JsonBodyParser
+from ascn.core.api import SAME_FOR_EVERYONE, SIGN_IN_OPTIONAL, JsonBodyParser, located
 from ascn.core.audit.api import router as audit_router
 from ascn.core.busy import busy_response, database_busy
 from ascn.core.errors import DomainError, InvalidInput, TooManyRequests
@@ -166,7 +166,7 @@ def domain_error(request, exc: DomainError):
         detail = [
             {
                 "type": "value_error",
-                "loc": [where, problem.field] if problem.field else [where],
+                "loc": located(where, problem),
                 "msg": problem.message,
             }
             for problem in exc.problems

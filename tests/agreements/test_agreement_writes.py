@@ -382,6 +382,17 @@ def test_the_api_refuses_a_wrong_agreement_and_writes_nothing(roles, adb, change
     assert AuditEntry.objects.count() == entries
 
 
+def test_the_api_locates_a_partys_mistake_in_its_list(roles, adb):
+    # a party named by two records is refused at its place in the list, as pydantic names a
+    # list's item: ["body", "parties", 0], not ["body", "parties.0"]
+    parties = [{"city": "phuket", "organisation": "asian-development-bank"}, {"city": "hanoi"}]
+    response = _post(
+        roles.bearer(SECRETARIAT), "/api/v1/agreements", {**API_BODY, "parties": parties}
+    )
+    assert response.status_code == 422
+    assert [problem["loc"] for problem in response.json()["detail"]] == [["body", "parties", 0]]
+
+
 @pytest.mark.parametrize("who", [CSO_PHUKET, PARTNER_ADB])
 def test_only_the_secretariat_writes_agreements_through_the_api(roles, adb, who):
     response = _post(roles.bearer(who), "/api/v1/agreements", API_BODY)

@@ -357,6 +357,8 @@ def test_a_field_of_the_body_is_located_as_the_client_sent_it(roles):
         ({"budget": {"amount": "-5", "currency": "THB"}}, ["body", "budget", "amount"]),
         ({"title": None}, ["body", "title"]),
         ({"period_start": "2027-01-01", "period_end": "2026-01-01"}, ["body", "period_end"]),
+        # a rule of the service on a field the API sends inside an object
+        ({"budget": {"amount": "1000", "currency": "ZZZ"}}, ["body", "budget", "currency"]),
     ]
     for change, loc in cases:
         response = client.post(

@@ -457,7 +457,7 @@ def test_a_budget_in_no_currency_is_refused_alike_by_form_import_and_api(cso_phu
         "/api/v1/projects", body, content_type="application/json"
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "budget_currency"]
+    assert response.json()["detail"][0]["loc"] == ["body", "budget", "currency"]
     assert response.json()["detail"][0]["msg"] == message
     assert not Project.objects.exists()
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -29,7 +30,7 @@ from pydantic import (
 )
 
 from ascn.core import dates
-from ascn.core.errors import UnreadableBody, UnsupportedMediaType
+from ascn.core.errors import InvalidInput, UnreadableBody, UnsupportedMediaType
 from ascn.core.queries import CappedRows, CountedUpTo
 from ascn.core.text import visible
 
@@ -365,6 +366,39 @@ SAME_FOR_EVERYONE: dict[str, Any] = {"security": []}
 ERRORS_AUTH = {401: ErrorOut, 403: ErrorOut}
 # A write to a record a member edits: refused (401/403), not found, or stale (409).
 ERRORS_EDIT = {**ERRORS_WRITE, **ERRORS_AUTH, 404: ErrorOut, 409: ErrorOut}
+
+
+@contextlib.contextmanager
+def sent_as(paths: Mapping[str, tuple[str, ...]]) -> Iterator[None]:
+    """A refusal inside the block names its fields where the request sends them: ``paths``
+    maps a service's field to its place in the body (``{"budget_amount": ("budget",
+    "amount")}``), so that its 422 says ``["body", "budget", "amount"]``."""
+    try:
+        yield
+    except InvalidInput as refused:
+        for problem in refused.problems:
+            if problem.field is not None and problem.field in paths:
+                problem.path = paths[problem.field]
+        raise
+
+
+# A field of a list's item as the services name it: "parties.1.name".
+_ITEM = re.compile(r"(?P<list>[^.]+)\.(?P<index>\d+)(?:\.(?P<rest>.+))?")
+
+
+def located(where: str, problem: InvalidInput) -> list[str | int]:
+    """A refusal's ``loc``: ``where`` ("body", "query"), then where the field is: its
+    ``path``, or its name, a list's item by its position as pydantic gives it
+    (``parties.1.name`` → ``["body", "parties", 1, "name"]``)."""
+    if problem.path is not None:
+        return [where, *problem.path]
+    if problem.field is None:
+        return [where]
+    item = _ITEM.fullmatch(problem.field)
+    if item is None:
+        return [where, problem.field]
+    rest = [item["rest"]] if item["rest"] else []
+    return [where, item["list"], int(item["index"]), *rest]
 
 
 def fields_of(record: Any, names: str) -> dict[str, Any]:

@@ -70,6 +70,9 @@ class InvalidInput(DomainError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+        # where the API's request holds the field, when not at the top of its body under
+        # ``field`` (``core.api.sent_as``)
+        self.path: tuple[str | int, ...] | None = None
         self.problems: list[InvalidInput] = [self]
 
 

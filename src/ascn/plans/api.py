@@ -14,6 +14,7 @@ from ascn.core.api import (
     ShapedRows,
     fields_of,
     patch_values,
+    sent_as,
 )
 from ascn.core.cache import anonymous_response_cache
 from ascn.core.errors import InvalidInput
@@ -187,6 +188,10 @@ def _city(slug: str) -> City:
 # --- projects ------------------------------------------------------------------------
 
 
+# The project's fields the API sends as one object: a refusal names them where they are sent.
+BUDGET_SENT_AS = {"budget_amount": ("budget", "amount"), "budget_currency": ("budget", "currency")}
+
+
 class ProjectFilters(InputSchema):
     country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
     city: str | None = Field(None, max_length=80, pattern=r"^[-a-z0-9]+$")
@@ -245,15 +250,16 @@ def projects_create(request, payload: ProjectIn):
         raise InvalidInput(
             _("Funding secured must be in the budget's currency."), field="funding_secured"
         )
-    project = project_create(
-        actor=request.user,
-        city=city,
-        budget_amount=budget["amount"],
-        budget_currency=budget["currency"],
-        plan=plan,
-        **({"funding_secured": secured["amount"]} if secured else {}),
-        **data,
-    )
+    with sent_as(BUDGET_SENT_AS):
+        project = project_create(
+            actor=request.user,
+            city=city,
+            budget_amount=budget["amount"],
+            budget_currency=budget["currency"],
+            plan=plan,
+            **({"funding_secured": secured["amount"]} if secured else {}),
+            **data,
+        )
     return Status(201, project_detail_out(_project_or_404(request, project.pk), request))
 
 
@@ -296,7 +302,8 @@ def projects_update(request, project_id: int, payload: ProjectPatch):
                 _("Funding secured must be in the budget's currency."), field="funding_secured"
             )
         changes["funding_secured"] = secured["amount"]
-    project_update(actor=request.user, project=project, version=version, **changes)
+    with sent_as(BUDGET_SENT_AS):
+        project_update(actor=request.user, project=project, version=version, **changes)
     return project_detail_out(_project_or_404(request, project_id), request)
 
 
