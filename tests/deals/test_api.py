@@ -149,7 +149,7 @@ def test_committing_through_the_api(deals):
         url, {"stage": "committed", "version": version}, content_type="application/json"
     )
     assert missing.status_code == 422
-    assert missing.json()["detail"][0]["loc"] == ["body", "commitment_amount"]
+    assert missing.json()["detail"][0]["loc"] == ["body", "commitment", "amount"]
     wrong_currency = client.post(
         url,
         {
@@ -160,7 +160,7 @@ def test_committing_through_the_api(deals):
         content_type="application/json",
     )
     assert wrong_currency.status_code == 422
-    assert wrong_currency.json()["detail"][0]["loc"] == ["body", "commitment_currency"]
+    assert wrong_currency.json()["detail"][0]["loc"] == ["body", "commitment", "currency"]
     committed = client.post(
         url,
         {

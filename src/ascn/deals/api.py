@@ -7,7 +7,7 @@ National Representative read-only) and the Secretariat see it; anyone else gets 
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
-from ascn.core.api import AppRouter, ShapedRows, fields_of
+from ascn.core.api import AppRouter, ShapedRows, fields_of, sent_as
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.deals.models import Engagement
@@ -146,6 +146,12 @@ def engagements_read(request, engagement_id: int):
     return engagement_detail_out(_engagement_or_404(request, engagement_id), request)
 
 
+# The commitment's fields as the request sends them: one object.
+COMMITMENT_SENT_AS = {
+    f"commitment_{part}": ("commitment", part) for part in ("amount", "currency", "instrument")
+}
+
+
 @router.write(
     "POST",
     "/engagements/{engagement_id}/advance",
@@ -160,16 +166,17 @@ def engagements_read(request, engagement_id: int):
 def engagements_advance(request, engagement_id: int, payload: AdvanceIn):
     engagement = _engagement_or_404(request, engagement_id)
     commitment = payload.commitment
-    engagement_advance(
-        actor=request.user,
-        engagement=engagement,
-        stage=payload.stage,
-        version=payload.version,
-        note=payload.note,
-        commitment_amount=commitment.amount if commitment else None,
-        commitment_currency=commitment.currency if commitment else None,
-        commitment_instrument=commitment.instrument if commitment else None,
-    )
+    with sent_as(COMMITMENT_SENT_AS):
+        engagement_advance(
+            actor=request.user,
+            engagement=engagement,
+            stage=payload.stage,
+            version=payload.version,
+            note=payload.note,
+            commitment_amount=commitment.amount if commitment else None,
+            commitment_currency=commitment.currency if commitment else None,
+            commitment_instrument=commitment.instrument if commitment else None,
+        )
     return engagement_detail_out(_engagement_or_404(request, engagement_id), request)
 
 
