@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -263,6 +264,30 @@ def test_cached_downloads_are_rebuilt_when_a_record_changes(
     )
     body = client.get("/data/projects.csv").content.decode("utf-8-sig")
     assert "phase 2" in body and "phase 1" not in body
+    cache.clear()
+
+
+def test_a_kept_download_keeps_its_etag_and_a_rebuilt_one_gets_its_own(
+    client, projects, secretariat, settings
+):
+    settings.ASCN_OPEN_DATA_CACHE_SECONDS = 600
+    cache.clear()
+    # the ETag is the body's, hashed once when the file is built, not at each download
+    first = client.get("/data/projects.csv")
+    assert first["ETag"] == f'"{hashlib.md5(first.content, usedforsecurity=False).hexdigest()}"'
+    kept = client.get("/data/projects.csv", headers={"If-None-Match": first["ETag"]})
+    assert kept.status_code == 304
+    # a change rebuilds the file: the client's ETag no longer matches and it gets the new one
+    project = projects[0]
+    project.refresh_from_db()
+    project_update(actor=secretariat, project=project, version=project.version, title="Phase 2")
+    rebuilt = client.get("/data/projects.csv", headers={"If-None-Match": first["ETag"]})
+    assert rebuilt.status_code == 200 and "Phase 2" in rebuilt.content.decode("utf-8-sig")
+    assert (
+        rebuilt["ETag"]
+        == f'"{hashlib.md5(rebuilt.content, usedforsecurity=False).hexdigest()}"'
+        != first["ETag"]
+    )
     cache.clear()
 
 

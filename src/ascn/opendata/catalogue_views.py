@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -161,22 +162,28 @@ def dataset_file(request, key: str, fmt: str):
     seconds = file_cache_seconds()
     # The whole dataset's last update, also for one state's file: any change rebuilds it.
     modified = dataset.modified()
-    body = None
+    kept = None
     if seconds:
         stamp = modified.isoformat() if modified else "-"
-        # v8: the JSON typed by the Table Schema (v7: the member state is part of the key)
-        cache_key = f"opendata:v8:{key}:{state or '*'}:{fmt}:{get_language()}:{stamp}"
-        body = cache.get(cache_key)
-    if body is None:
+        # v9: the body kept with its ETag (v8: the JSON typed by the Table Schema; v7: the
+        # member state is part of the key)
+        cache_key = f"opendata:v9:{key}:{state or '*'}:{fmt}:{get_language()}:{stamp}"
+        kept = cache.get(cache_key)
+    if kept is None:
         body = _build(dataset, fmt, state)
+        # the ETag the conditional GET would hash from the body on every download (~40 ms
+        # for 30 MB), once a build
+        kept = (body, quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest()))
         if seconds:
-            cache.set(cache_key, body, seconds)
+            cache.set(cache_key, kept, seconds)
+    body, etag = kept
     content_type = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": catalogue.MEDIA_TYPES["xlsx"],
         "json": "application/json",
     }[fmt]
     response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
     if modified:
         response["Last-Modified"] = http_date(modified.timestamp())
     if fmt != "json":
