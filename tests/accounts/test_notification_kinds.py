@@ -379,6 +379,11 @@ def test_the_api_reads_and_changes_preferences(roles):
         content_type=JSON,
     )
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["loc"] == ["body", "plan.endorsed"]
+    assert refused.json()["detail"][0]["loc"] == ["body", "preferences", "plan.endorsed"]
+    # a kind that reads like a list's item is still a kind
+    odd = client.patch(
+        "/api/v1/notifications/preferences", {"preferences": {"plan.1": "app"}}, content_type=JSON
+    )
+    assert odd.json()["detail"][0]["loc"] == ["body", "preferences", "plan.1"]
     assert not NotificationPreference.objects.filter(kind="plan.returned").exists()
     assert roles.bearer("anonymous").get("/api/v1/notifications/preferences").status_code == 401

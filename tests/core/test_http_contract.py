@@ -9,6 +9,8 @@ import json
 import pytest
 
 from ascn.accounts.services import user_create
+from ascn.core.api import located, sent_as
+from ascn.core.errors import InvalidInput
 from ascn.network.models import City
 from ascn.network.services import city_update
 from ascn.plans.models import Project
@@ -309,6 +311,28 @@ def test_a_file_asked_by_date_is_sent_whole(client, network):
     assert again["Last-Modified"] == first["Last-Modified"]
 
 
+def test_a_304_keeps_what_every_answer_says_and_a_head_304_has_no_length(client, network):
+    first = client.get("/api/v1/cities")
+    again = client.get("/api/v1/cities", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    for name in ("X-Request-ID", "RateLimit", "Content-Security-Policy", "Vary", "ETag"):
+        assert again.has_header(name), name
+    head = client.head("/api/v1/cities", headers={"If-None-Match": first["ETag"]})
+    assert head.status_code == 304 and not head.has_header("Content-Length")
+
+
+def test_a_download_resumed_if_unchanged_since_its_date_is_sent(client, network, roles):
+    # If-Unmodified-Since still reads the file's Last-Modified: no 412 for an unchanged file
+    first = client.get("/data/cities.csv")
+    resumed = client.get(
+        "/data/cities.csv", headers={"If-Unmodified-Since": first["Last-Modified"]}
+    )
+    assert resumed.status_code == 200
+    # and a signed-in download, kept nowhere, carries no ETag
+    signed_in = roles.session(SECRETARIAT).get("/data/cities.csv")
+    assert "no-store" in signed_in["Cache-Control"] and not signed_in.has_header("ETag")
+
+
 def test_after_an_edit_the_old_etag_gets_the_new_answer(client, roles):
     # given the cities as a client keeps them
     kept = client.get("/api/v1/cities")
@@ -359,6 +383,10 @@ def test_a_field_of_the_body_is_located_as_the_client_sent_it(roles):
         ({"period_start": "2027-01-01", "period_end": "2026-01-01"}, ["body", "period_end"]),
         # a rule of the service on a field the API sends inside an object
         ({"budget": {"amount": "1000", "currency": "ZZZ"}}, ["body", "budget", "currency"]),
+        (
+            {"funding_secured": {"amount": "5000", "currency": "THB"}},
+            ["body", "funding_secured", "amount"],
+        ),
     ]
     for change, loc in cases:
         response = client.post(
@@ -498,3 +526,24 @@ def test_the_icon_browsers_ask_for_beside_a_document_is_the_sites(client, settin
         assert response.status_code == 301, language
         assert response["Location"].endswith("favicon.svg"), response["Location"]
         assert "/th/" not in response["Location"]
+
+
+def test_a_refusal_is_located_by_its_path_its_list_item_or_its_name():
+    refused = [InvalidInput("x", field=name) for name in ("commitment_amount", "budget_amount")]
+    refused[0].problems = refused
+    with (
+        pytest.raises(InvalidInput),
+        sent_as({"commitment_amount": (), "budget_amount": ("b", "a")}),
+    ):
+        raise refused[0]
+    # a path given: the body itself, or the object the client sent
+    assert [located("body", problem) for problem in refused] == [["body"], ["body", "b", "a"]]
+    # a list's item by its position; a dotted name that is no list path stays one name
+    assert located("body", InvalidInput("x", field="parties.1.name")) == [
+        "body",
+        "parties",
+        1,
+        "name",
+    ]
+    assert located("body", InvalidInput("x", field="plan.endorsed")) == ["body", "plan.endorsed"]
+    assert located("query", InvalidInput("x")) == ["query"]

@@ -38,6 +38,7 @@ from ascn.core.api import (
     ErrorOut,
     ShapedRows,
     fields_of,
+    sent_as,
 )
 from ascn.core.errors import NotFound
 
@@ -209,7 +210,9 @@ def notification_preferences_update(request, payload: PreferencesIn):
     """Change the choice for the kinds named (`{"preferences": {"plan.submitted":
     "digest"}}`); the others keep theirs. An unknown kind or choice: 422, nothing changed.
     Audited."""
-    return _preferences_out(
-        request.user,
-        notification_preferences_update_service(actor=request.user, changes=payload.preferences),
-    )
+    # a refusal names the kind where it is sent: ["body", "preferences", "plan.endorsed"]
+    with sent_as({kind: ("preferences", kind) for kind in payload.preferences}):
+        chosen = notification_preferences_update_service(
+            actor=request.user, changes=payload.preferences
+        )
+    return _preferences_out(request.user, chosen)

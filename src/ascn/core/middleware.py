@@ -148,22 +148,43 @@ class DomainErrorMiddleware:
         return None
 
 
+# What a 304 keeps of the answer it stands for, beyond what Django copies (RFC 9110 §15.4.5:
+# the caching fields): the request's id, the rate limit's state and the response-wide
+# policies the middlewares inside this one set.
+KEPT_ON_304 = (
+    "X-Request-ID",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
 class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
     """Django's conditional GET (an ETag of the body; a 304 to ``If-None-Match`` with it),
     not answering ``If-Modified-Since``: an open-data file's ``Last-Modified`` is its
     records' latest update, which a deletion or a withdrawal does not move, so a harvester
-    asking by date would be told "not modified" about a file that lost a row. The header
-    stays on the answer for whoever reads it."""
+    asking by date would be told "not modified" about a file that lost a row. The request's
+    header is set aside while Django decides (its ``Last-Modified`` stays on the answer, and
+    ``If-Unmodified-Since`` is judged by it as before). A 304 keeps ``KEPT_ON_304``."""
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        modified = response.get("Last-Modified")
-        if modified is not None:
-            del response["Last-Modified"]
-        answer = super().process_response(request, response)
-        if modified is not None:
-            answer["Last-Modified"] = modified
+        since = request.META.pop("HTTP_IF_MODIFIED_SINCE", None)
+        try:
+            answer = super().process_response(request, response)
+        finally:
+            if since is not None:
+                request.META["HTTP_IF_MODIFIED_SINCE"] = since
+        if answer is not response and answer.status_code == 304:
+            for name in KEPT_ON_304:
+                if name in response:
+                    answer[name] = response[name]
         return answer
 
 
@@ -183,7 +204,7 @@ class HeadMiddleware:
         if response.streaming:
             # never started: a streamed export reads nothing (a file is still closed)
             response.streaming_content = iter(())  # type: ignore[attr-defined]
-        else:
+        elif response.status_code != 304:  # a 304 has no length of its own (RFC 9110 §8.6)
             response["Content-Length"] = str(len(response.content))
             response.content = b""
         return response

@@ -166,7 +166,9 @@ COMMITMENT_SENT_AS = {
 def engagements_advance(request, engagement_id: int, payload: AdvanceIn):
     engagement = _engagement_or_404(request, engagement_id)
     commitment = payload.commitment
-    with sent_as(COMMITMENT_SENT_AS):
+    # without a commitment, what it lacks is the commitment itself
+    paths = COMMITMENT_SENT_AS if commitment else dict.fromkeys(COMMITMENT_SENT_AS, ("commitment",))
+    with sent_as(paths):
         engagement_advance(
             actor=request.user,
             engagement=engagement,
@@ -194,11 +196,13 @@ def engagements_advance(request, engagement_id: int, payload: AdvanceIn):
 )
 def engagements_confirm(request, engagement_id: int, payload: ConfirmIn):
     engagement = _engagement_or_404(request, engagement_id)
-    engagement_confirm(
-        actor=request.user,
-        engagement=engagement,
-        version=payload.version,
-        confirm=payload.decision == "confirm",
-        reason=payload.reason,
-    )
+    # the commitment no longer fitting is not a field of this request: the body's
+    with sent_as({"commitment_amount": ()}):
+        engagement_confirm(
+            actor=request.user,
+            engagement=engagement,
+            version=payload.version,
+            confirm=payload.decision == "confirm",
+            reason=payload.reason,
+        )
     return engagement_detail_out(_engagement_or_404(request, engagement_id), request)

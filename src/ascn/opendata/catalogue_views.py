@@ -183,7 +183,8 @@ def dataset_file(request, key: str, fmt: str):
         "json": "application/json",
     }[fmt]
     response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
+    if not request.user.is_authenticated:  # a signed-in answer is kept nowhere (no-store)
+        response["ETag"] = etag
     if modified:
         response["Last-Modified"] = http_date(modified.timestamp())
     if fmt != "json":

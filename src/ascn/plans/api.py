@@ -189,7 +189,11 @@ def _city(slug: str) -> City:
 
 
 # The project's fields the API sends as one object: a refusal names them where they are sent.
-BUDGET_SENT_AS = {"budget_amount": ("budget", "amount"), "budget_currency": ("budget", "currency")}
+BUDGET_SENT_AS = {
+    "budget_amount": ("budget", "amount"),
+    "budget_currency": ("budget", "currency"),
+    "funding_secured": ("funding_secured", "amount"),
+}
 
 
 class ProjectFilters(InputSchema):

@@ -65,18 +65,27 @@ def build_drawing_fonts(packages: Path, target: Path) -> list[Path]:
     the server draws (``core.svg.vega``): from each package's WOFF of the script's subset."""
     from fontTools.ttLib import TTFont  # noqa: PLC0415 - start-up: read by this command only
 
-    target.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    # built beside it, then put in its place whole: a worker drawing meanwhile finds no
+    # folder or all of it, never half (it registers a folder once)
+    building = target.with_name(target.name + ".new")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    names: list[str] = []
     for package, subset in SCRIPT_FONTS.values():
         source = packages / "@fontsource" / package
-        shutil.copyfile(source / "LICENSE", target / f"{package}.LICENSE")
+        shutil.copyfile(source / "LICENSE", building / f"{package}.LICENSE")
         for weight in FONT_WEIGHTS:
             font = TTFont(source / "files" / f"{package}-{subset}-{weight}-normal.woff")
             font.flavor = None  # TrueType, as the WOFF holds it
-            path = target / f"{package}-{weight}.ttf"
-            font.save(path)
-            written.append(path)
-    return written
+            font.save(building / f"{package}-{weight}.ttf")
+            names.append(f"{package}-{weight}.ttf")
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    building.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return [target / name for name in names]
 
 
 class Command(BaseCommand):
