@@ -1,6 +1,7 @@
 """GET /api/v1/search: one ranked search over everything the caller may see."""
 
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -47,13 +48,24 @@ CODE_PATTERNS = {
 }
 
 
+# The facets whose every value the apps name (``register_facet_labels``): a value none
+# names is no filter but a typing error, refused as the lists refuse an unknown place.
+NAMED_FACETS: dict[str, Callable[[str], str]] = {"country": str.upper, "focus_area": str}
+
+
 def _validated(filters: SearchFilters) -> dict[str, list[str]]:
-    """The facet filters, each value checked against its code's shape (else 422)."""
+    """The facet filters, each value checked against its code's shape, and a member state's
+    or a focus area's against those there are (else 422, naming the filter)."""
     for name, pattern in CODE_PATTERNS.items():
         for value in getattr(filters, name):
             if not re.fullmatch(pattern, value):
                 raise InvalidInput(_("%(field)s: not a valid code.") % {"field": name}, field=name)
-
+    for name, written in NAMED_FACETS.items():
+        given = getattr(filters, name)
+        known = search.labels_for(name) if given else {}
+        for value in given:
+            if written(value) not in known:
+                raise InvalidInput(_("Unknown code: %(code)s") % {"code": value}, field=name)
     return {name: getattr(filters, name) for name in CODE_PATTERNS}
 
 
