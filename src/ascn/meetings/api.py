@@ -50,6 +50,7 @@ from ascn.meetings.services import (
     registration_cancel,
     registration_register,
     waiting_position,
+    waiting_positions,
 )
 from ascn.network.models import City, MemberState
 
@@ -319,7 +320,7 @@ def meetings_registrations(request, slug: str, filters: Query[RegistrationFilter
     or cancelled, by status then first come first; filter by status or by words of a name or
     an e-mail. Each row's `id` is what the check-in takes. The Secretariat only (403)."""
     meeting = _runner_meeting(request, slug)
-    places = queries.waiting_positions(meeting)
+    places = waiting_positions(meeting.pk)
     rows = queries.registrations_of(meeting, q=filters.q or "", status=filters.status or "")
     return ShapedRows(
         rows,

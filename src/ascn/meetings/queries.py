@@ -76,15 +76,6 @@ def registrations_of(meeting: Meeting, *, q: str = "", status: str = "") -> Quer
     return rows.order_by("status", "queued_at", "id")
 
 
-def waiting_positions(meeting: Meeting) -> dict[int, int]:
-    """Each waiting registration's place on the meeting's waiting list (1: next to get a
-    seat), by its id, in one query (``services.waiting_position`` reads one)."""
-    waiting = Registration.objects.filter(
-        meeting=meeting, status=Registration.Status.WAITLISTED
-    ).order_by("queued_at", "id")
-    return {pk: place for place, pk in enumerate(waiting.values_list("id", flat=True), start=1)}
-
-
 def meetings_of_feed(token: str) -> tuple[User, QuerySet[Meeting]] | None:
     """The feed's owner and the meetings they are registered or waitlisted for."""
     feed = (

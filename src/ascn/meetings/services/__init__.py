@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -409,16 +410,25 @@ def _notify_registration(registration: Registration, *, promoted: bool) -> None:
     )
 
 
+def _waiting_line(meeting_id: int) -> QuerySet[Registration]:
+    """The meeting's waiting list, first come first served: the order seats are given in."""
+    return Registration.objects.filter(meeting_id=meeting_id, status=Status.WAITLISTED).order_by(
+        "queued_at", "id"
+    )
+
+
+def waiting_positions(meeting_id: int) -> dict[int, int]:
+    """Each waiting registration's place on the meeting's waiting list (1: next to get a
+    seat), by its id, in one query."""
+    line = _waiting_line(meeting_id).values_list("id", flat=True)
+    return {pk: place for place, pk in enumerate(line, start=1)}
+
+
 def waiting_position(registration: Registration) -> int | None:
     """1 for the first person on the waiting list; None when not waitlisted."""
     if registration.status != Status.WAITLISTED:
         return None
-    ahead = Registration.objects.filter(
-        meeting_id=registration.meeting_id,
-        status=Status.WAITLISTED,
-        queued_at__lt=registration.queued_at,
-    ).count()
-    return ahead + 1
+    return waiting_positions(registration.meeting_id).get(registration.pk)
 
 
 @transaction.atomic
@@ -448,11 +458,7 @@ def _promote_waiting(meeting: Meeting) -> None:
     """Fill the free seats from the waiting list, first come first served (the meeting
     row is locked by the caller)."""
     free = None if meeting.capacity is None else meeting.capacity - _registered_count(meeting)
-    waiting = (
-        Registration.objects.select_for_update()
-        .filter(meeting=meeting, status=Status.WAITLISTED)
-        .order_by("queued_at", "id")
-    )
+    waiting = _waiting_line(meeting.pk).select_for_update()
     for registration in waiting if free is None else waiting[: max(free, 0)]:
         save_fields(None, "meetings.registration.promoted", registration, status=Status.REGISTERED)
         _notify_registration(registration, promoted=True)

@@ -38,6 +38,7 @@ from ascn.meetings.services import (
     minutes_save,
     registration_cancel_for,
     registration_promote,
+    waiting_positions,
 )
 from ascn.meetings.services.announce import announcement_recipients
 
@@ -303,7 +304,7 @@ def meeting_registrations(request, slug: str):
     status = request.GET.get("status", "")
     rows = queries.registrations_of(meeting, q=words, status=status)
     page = Paginator(rows, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    places = queries.waiting_positions(meeting)
+    places = waiting_positions(meeting.pk)
     for registration in page:
         registration.position = places.get(registration.pk)
     return render(
