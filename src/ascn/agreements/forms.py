@@ -15,7 +15,13 @@ from ascn.agreements import queries
 from ascn.agreements.models import Agreement, Precision
 from ascn.agreements.services import agreement_problems
 from ascn.core.errors import InvalidInput
-from ascn.core.forms import VisibleCharField, date_field, line_field, text_field
+from ascn.core.forms import (
+    VisibleCharField,
+    date_field,
+    line_field,
+    rule_problems_too,
+    text_field,
+)
 from ascn.core.visibility import Visibility
 from ascn.meetings.models import Meeting
 from ascn.network.models import City, MemberState
@@ -138,9 +144,7 @@ class AgreementForm(forms.Form):
         data = super().clean()
         if self.errors and "status" in data:
             given = {k: data[k] for k in ("signed_date", "signed_date_precision") if k in data}
-            for problem in agreement_problems(status=data["status"], values=given):
-                if problem.field in self.fields and problem.field not in self.errors:
-                    self.add_error(problem.field, problem.message)
+            rule_problems_too(self, agreement_problems(status=data["status"], values=given))
         return data
 
     @staticmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from django import forms
@@ -29,6 +29,16 @@ def form_error(
     for problem in exc.problems:
         field = (field_map or {}).get(problem.field or "", problem.field)
         form.add_error(field if field in form.fields else None, problem.message)
+
+
+def rule_problems_too(form: forms.Form, problems: Iterable[InvalidInput]) -> None:
+    """From a form's ``clean`` once its own fields are refused (the service is then not
+    asked): the record's rules' ``problems`` beside them, each on its field, so that one send
+    says everything; a field in error keeps its own, a problem of no field here is left to
+    the service."""
+    for problem in problems:
+        if problem.field in form.fields and problem.field not in form.errors:
+            form.add_error(problem.field, problem.message)
 
 
 @contextlib.contextmanager

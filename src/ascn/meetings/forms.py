@@ -10,7 +10,13 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import AccessibleFormMixin, date_field, line_field, text_field
+from ascn.core.forms import (
+    AccessibleFormMixin,
+    date_field,
+    line_field,
+    rule_problems_too,
+    text_field,
+)
 from ascn.core.services import fields_digest
 from ascn.meetings.models import Meeting, MeetingDocument
 from ascn.meetings.services import MINUTES, TIME_ZONES, meeting_problems
@@ -147,9 +153,7 @@ class MeetingForm(forms.Form):
         data = super().clean()
         if self.errors:
             given = {f: data[f] for f in self.FIELDS if f in data}
-            for problem in meeting_problems(Meeting(**given)):
-                if problem.field in self.fields and problem.field not in self.errors:
-                    self.add_error(problem.field, problem.message)
+            rule_problems_too(self, meeting_problems(Meeting(**given)))
         return data
 
     def service_values(self) -> dict[str, Any]:
