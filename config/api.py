@@ -14,7 +14,13 @@ from ascn.agreements.api import router as agreements_router
 from ascn.cooperation.api import router as cooperation_router
 from ascn.core import api_messages
 from ascn.core import health as checks
-from ascn.core.api import SAME_FOR_EVERYONE, SIGN_IN_OPTIONAL, JsonBodyParser, located
+from ascn.core.api import (
+    SAME_FOR_EVERYONE,
+    SIGN_IN_OPTIONAL,
+    JsonBodyParser,
+    located,
+    where_sent,
+)
 from ascn.core.audit.api import router as audit_router
 from ascn.core.busy import busy_response, database_busy
 from ascn.core.errors import DomainError, InvalidInput, TooManyRequests
@@ -203,18 +209,9 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
-def _where_sent(error: dict) -> dict:
-    """The error's ``loc`` as the client sent the field: django-ninja names the view's body
-    parameter after "body" (``["body", "payload", "budget", "amount"]``), which no client
-    sends, while a rule's refusal names the field alone (``["body", "period_end"]``). One
-    shape for both: ``["body", "budget", "amount"]``."""
-    loc = list(error.get("loc") or ())
-    return {**error, "loc": [loc[0], *loc[2:]]} if len(loc) >= 2 and loc[0] == "body" else error
-
-
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    errors = [_where_sent(error) for error in exc.errors]
+    errors = [where_sent(error) for error in exc.errors]
     return api.create_response(
         request, {"detail": api_messages.in_request_language(errors)}, status=422
     )

@@ -401,6 +401,14 @@ def located(where: str, problem: InvalidInput) -> list[str | int]:
     return [where, item["list"], int(item["index"]), *rest]
 
 
+def where_sent(error: dict[str, Any]) -> dict[str, Any]:
+    """A schema's 422 ``loc`` in the shape ``located`` gives a rule's: django-ninja names the
+    view's body parameter after "body" (``["body", "payload", "budget", "amount"]``), which
+    no client sends; the field is where it was sent: ``["body", "budget", "amount"]``."""
+    loc = list(error.get("loc") or ())
+    return {**error, "loc": [loc[0], *loc[2:]]} if len(loc) >= 2 and loc[0] == "body" else error
+
+
 def fields_of(record: Any, names: str) -> dict[str, Any]:
     """The record's own fields as an answer gives them unchanged, named in one string as
     ``namedtuple`` takes them: ``fields_of(notice, "kind title body")`` is

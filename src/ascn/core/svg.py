@@ -34,8 +34,9 @@ def vega() -> ModuleType:
     ran out of its box."""
     import vl_convert  # noqa: PLC0415 - start-up: vl-convert loads only in the task worker
 
-    if drawing_fonts().is_dir():
-        _register_fonts(str(drawing_fonts()))
+    fonts = drawing_fonts()
+    if fonts.is_dir():
+        _register_fonts(str(fonts))
     return vl_convert
 
 
