@@ -103,12 +103,17 @@ def test_a_city_applies_through_the_api(world):
         {"anonymous": 401, "cso_hanoi": 422, "nr_th": 403, "partner_adb": 422, "secretariat": 403},
         data=body,
     )
-    # a wrong currency is a 422 naming the field
-    wrong = roles.bearer("cso_phuket").post(
-        url, {**body, "amount_requested": {"amount": "1", "currency": "USD"}}, content_type=JSON
-    )
-    assert wrong.status_code == 422
-    assert wrong.json()["detail"][0]["loc"] == ["body", "amount_requested"]
+    # a wrong currency, or an amount of nothing, is a 422 naming the field
+    # where the body sends it
+    for sent, field in [
+        ({"amount": "1", "currency": "USD"}, "currency"),
+        ({"amount": "0"}, "amount"),
+    ]:
+        wrong = roles.bearer("cso_phuket").post(
+            url, {**body, "amount_requested": {"currency": "AUD", **sent}}, content_type=JSON
+        )
+        assert wrong.status_code == 422, wrong.content
+        assert wrong.json()["detail"][0]["loc"] == ["body", "amount_requested", field]
     created = roles.bearer("cso_phuket").post(url, body, content_type=JSON)
     assert created.status_code == 201, created.content
     assert (created.json()["status"], created.json()["actions"]) == ("draft", ["submit"])

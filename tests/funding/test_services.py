@@ -414,7 +414,7 @@ def test_amounts_are_in_the_programmes_currency_and_within_the_largest_award(tha
             amount_requested="1000",
             currency="THB",
         )
-    assert raised.value.field == "amount_requested"
+    assert raised.value.field == "currency"
     with pytest.raises(InvalidInput) as raised:
         application_create(
             actor=seeded.user("cso_phuket"),

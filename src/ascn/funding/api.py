@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from ascn.core.api import ERRORS_READ, AppRouter, ShapedRows, fields_of, patch_values
+from ascn.core.api import ERRORS_READ, AppRouter, ShapedRows, fields_of, patch_values, sent_as
 from ascn.core.errors import InvalidInput
 from ascn.core.queries import found
 from ascn.core.services import free_slug
@@ -50,6 +50,12 @@ from ascn.plans.models import Project
 from ascn.plans.permissions import project_policy
 
 router = AppRouter(tags=["programmes"])
+
+# The application service's fields where the body sends them, for a 422's ``loc``.
+APPLICATION_SENT_AS = {
+    "amount_requested": ("amount_requested", "amount"),
+    "currency": ("amount_requested", "currency"),
+}
 
 
 def _org(organisation) -> dict | None:
@@ -345,14 +351,15 @@ def programme_applications_create(request, slug: str, payload: ApplicationIn):
     )
     if project is None:
         raise InvalidInput(_("Unknown project."), field="project")
-    application = application_create(
-        actor=request.user,
-        call=call,
-        project=project,
-        amount_requested=payload.amount_requested.amount,
-        currency=payload.amount_requested.currency,
-        statement=payload.statement,
-    )
+    with sent_as(APPLICATION_SENT_AS):
+        application = application_create(
+            actor=request.user,
+            call=call,
+            project=project,
+            amount_requested=payload.amount_requested.amount,
+            currency=payload.amount_requested.currency,
+            statement=payload.statement,
+        )
     return Status(201, application_out(_application_or_404(request, application.pk), request.user))
 
 

@@ -110,7 +110,7 @@ def application_create(
     if currency is not None and currency != programme.currency:
         raise InvalidInput(
             _("Ask in the programme's currency (%(c)s).") % {"c": programme.currency},
-            field="amount_requested",
+            field="currency",
         )
     amount = parse_amount(amount_requested, "amount_requested")
     check_max_award(programme, amount)
