@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ascn.core.errors import InvalidInput, PermissionDenied
+from ascn.core.errors import InvalidInput, PermissionDenied, RemovedMeanwhile, StaleEdit
 from ascn.core.models import AuditEntry
 from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import Indicator, ProjectIndicator
@@ -19,6 +19,7 @@ from tests.roles import (
     CSO_HANOI,
     CSO_PHUKET,
     NR_TH,
+    SECRETARIAT,
     assert_matrix,
     everyone,
     sign_in_redirect,
@@ -108,8 +109,26 @@ def test_set_and_remove_through_the_api(roles, drainage):
     response = cso.post(url, body, content_type="application/json")
     assert response.status_code == 200
     assert [t["indicator"] for t in response.json()] == ["11.6.2"]
-    again = cso.post(url, {**body, "target": "12"}, content_type="application/json")
-    assert again.json()[0]["target"] == "12" and ProjectIndicator.objects.count() == 1
+    assert response.json()[0]["version"] == 1
+    # naming it again changes its figures: with the version read
+    again = cso.post(url, {**body, "target": "12", "version": 1}, content_type="application/json")
+    assert again.json()[0]["target"] == "12" and again.json()[0]["version"] == 2
+    assert ProjectIndicator.objects.count() == 1
+    # without a version, or with a stale one, 409 and nothing replaced
+    for version in ({}, {"version": 1}):
+        refused = cso.post(url, {**body, "target": "9", **version}, content_type="application/json")
+        assert refused.status_code == 409, refused.content
+        assert "version 2" in refused.json()["detail"]
+    assert ProjectIndicator.objects.get().target == 12
+    # a removal with a stale version is refused too
+    assert cso.delete(f"{url}/sdg-11-6-2?version=1").status_code == 409
+    assert ProjectIndicator.objects.exists()
+    assert cso.delete(f"{url}/sdg-11-6-2?version=2").status_code == 204
+    # a change sent for a target removed meanwhile: 409, not a silent re-adding
+    gone = cso.post(url, {**body, "version": 2}, content_type="application/json")
+    assert gone.status_code == 409 and "removed" in gone.json()["detail"]
+    assert not ProjectIndicator.objects.exists()
+    assert cso.post(url, body, content_type="application/json").status_code == 200
     assert cso.delete(f"{url}/sdg-11-6-2").status_code == 204
     assert not ProjectIndicator.objects.exists()
     assert cso.delete(f"{url}/sdg-11-6-2").status_code == 404
@@ -253,7 +272,143 @@ def test_the_role_matrix_of_a_projects_indicators_page(roles, drainage):
         roles.session,
         "POST",
         url,
-        everyone(403, anonymous=sign_in_redirect(url), cso_phuket=302, secretariat=302),
+        # the Secretariat (asked first) adds it; the CSCO, adding the same one without having
+        # seen it, gets a 409 with both figures, and nothing is replaced
+        everyone(403, anonymous=sign_in_redirect(url), cso_phuket=409, secretariat=302),
         form,
     )
     assert ProjectIndicator.objects.get().target == 15
+
+
+def test_a_targets_figures_change_with_the_version_read(roles, drainage):
+    cso = roles.user(CSO_PHUKET)
+    pm25 = Indicator.objects.get(code="11.6.2")
+    figures = {"target": "15", "target_year": 2030}
+    link = project_indicator_set(actor=cso, project=drainage, indicator=pm25, **figures)
+    assert link.version == 1
+    # naming it again without its version would replace figures not read: refused
+    with pytest.raises(StaleEdit):
+        project_indicator_set(
+            actor=cso, project=drainage, indicator=pm25, target="9", target_year=2030
+        )
+    changed = project_indicator_set(
+        actor=roles.user(SECRETARIAT),
+        project=drainage,
+        indicator=pm25,
+        version=1,
+        target="12",
+        target_year=2030,
+    )
+    assert (changed.target, changed.version) == (12, 2)
+    assert AuditEntry.objects.filter(action="indicators.projectindicator.updated").count() == 1
+    # the CSCO's form, opened at version 1, is stale now: nothing of the Secretariat's is lost
+    with pytest.raises(StaleEdit):
+        project_indicator_set(
+            actor=cso, project=drainage, indicator=pm25, version=1, target="9", target_year=2030
+        )
+    assert ProjectIndicator.objects.get().target == 12
+    ProjectIndicator.objects.all().delete()
+    with pytest.raises(RemovedMeanwhile):
+        project_indicator_set(
+            actor=cso, project=drainage, indicator=pm25, version=2, target="9", target_year=2030
+        )
+    assert not ProjectIndicator.objects.exists()
+
+
+def test_two_officers_changing_one_target_on_the_page(roles, drainage):
+    url = f"/projects/{drainage.pk}/indicators/"
+    pm25 = Indicator.objects.get(code="11.6.2")
+    cso, secretariat = roles.session(CSO_PHUKET), roles.session(SECRETARIAT)
+    first = {"indicator": pm25.pk, "baseline": "30", "baseline_year": "2023"}
+    assert cso.post(url, {**first, "target": "15", "target_year": "2030"}).status_code == 302
+    # each listed target has a Change button that opens its figures in the form
+    assert f"?change={pm25.slug}" in cso.get(url).content.decode()
+    change_url = f"{url}?change={pm25.slug}"
+    opened = cso.get(change_url)
+    form = opened.context["form"]
+    assert "indicator" not in form.fields  # its indicator stays
+    assert (form["target"].value(), form["version"].value()) == ("15", 1)
+    assert "Change the figures of 11.6.2" in page_text(opened)
+    # the Secretariat changes it meanwhile
+    theirs = {"baseline": "30", "baseline_year": "2023", "target": "12", "target_year": "2030"}
+    assert secretariat.post(change_url, {**theirs, "version": "1"}).status_code == 302
+    # the CSCO's save of the form opened before: 409, both figures shown, theirs kept
+    mine = {**theirs, "target": "10", "target_year": "2028", "version": "1"}
+    response = cso.post(change_url, mine)
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "Someone else saved this record" in text and "12" in text
+    again = response.context["form"]
+    assert (again["target"].value(), again["version"].value()) == ("10", "2")
+    assert ProjectIndicator.objects.get().target == 12
+    # saving again is deliberate: the CSCO's figures now
+    assert cso.post(change_url, {**mine, "version": "2"}).status_code == 302
+    link = ProjectIndicator.objects.get()
+    assert (link.target, link.target_year, link.version) == (10, 2028, 3)
+
+
+def test_adding_an_indicator_the_project_has_shows_both_and_replaces_nothing(roles, drainage):
+    url = f"/projects/{drainage.pk}/indicators/"
+    pm25 = Indicator.objects.get(code="11.6.2")
+    cso = roles.session(CSO_PHUKET)
+    project_indicator_set(
+        actor=roles.user(SECRETARIAT),
+        project=drainage,
+        indicator=pm25,
+        target="15",
+        target_year=2030,
+    )
+    response = cso.post(url, {"indicator": pm25.pk, "target": "9", "target_year": "2030"})
+    assert response.status_code == 409
+    assert "already has a target" in page_text(response)
+    assert ProjectIndicator.objects.get().target == 15
+    # the form comes back as the change of that target, with the saved version
+    again = response.context["form"]
+    assert "indicator" not in again.fields and again["version"].value() == "1"
+    assert f'action="{url}?change={pm25.slug}"' in response.content.decode()
+    # "throw your edit away" opens that target's saved figures
+    assert f'href="{url}?change={pm25.slug}#set-target"' in response.content.decode()
+    assert (
+        cso.post(
+            f"{url}?change={pm25.slug}", {"target": "9", "target_year": "2030", "version": "1"}
+        ).status_code
+        == 302
+    )
+    assert ProjectIndicator.objects.get().target == 9
+
+
+def test_a_target_removed_or_changed_meanwhile_on_the_page(roles, drainage):
+    url = f"/projects/{drainage.pk}/indicators/"
+    pm25 = Indicator.objects.get(code="11.6.2")
+    cso = roles.session(CSO_PHUKET)
+    link = project_indicator_set(
+        actor=roles.user(SECRETARIAT),
+        project=drainage,
+        indicator=pm25,
+        target="15",
+        target_year=2030,
+    )
+    # a removal sent from a page showing version 1, after a change: nothing removed
+    project_indicator_set(
+        actor=roles.user(SECRETARIAT),
+        project=drainage,
+        indicator=pm25,
+        version=1,
+        target="12",
+        target_year=2030,
+    )
+    response = cso.post(url, {"remove": pm25.slug, "version": "1"}, follow=True)
+    assert "nothing is removed" in page_text(response)
+    assert ProjectIndicator.objects.filter(pk=link.pk).exists()
+    # a change sent after someone removed the target: 409, the figures kept to add it again
+    ProjectIndicator.objects.all().delete()
+    change = {"target": "9", "target_year": "2030", "version": "2"}
+    response = cso.post(f"{url}?change={pm25.slug}", change)
+    assert response.status_code == 409
+    assert "Someone removed this indicator" in page_text(response)
+    form = response.context["form"]
+    assert form["target"].value() == "9" and form["indicator"].value() == str(pm25.pk)
+    assert not ProjectIndicator.objects.exists()
+    added = {"indicator": pm25.pk, "target": "9", "target_year": "2030", "version": ""}
+    assert cso.post(url, added).status_code == 302
+    assert ProjectIndicator.objects.get().target == 9

@@ -45,19 +45,38 @@ class PermissionDenied(DomainError):
 class StaleEdit(DomainError):
     status = 409
 
-    def __init__(self, obj: VersionedModel, given_version: int):
-        super().__init__(
-            _(
+    def __init__(self, obj: VersionedModel, given_version: int | None):
+        """``given_version`` None: a write that would replace ``obj`` without having read
+        it (a "set" naming a record that exists already)."""
+        thing = capfirst(obj._meta.verbose_name)
+        if given_version is None:
+            message = _(
+                "%(thing)s is already saved (at version %(current)s): read it, then send that "
+                "version to change it."
+            ) % {"thing": thing, "current": obj.version}
+        else:
+            message = _(
                 "%(thing)s was changed by someone else (you edited version %(given)s, it is "
                 "now at version %(current)s)."
-            )
-            % {
-                "thing": capfirst(obj._meta.verbose_name),
-                "given": given_version,
-                "current": obj.version,
-            }
-        )
+            ) % {"thing": thing, "given": given_version, "current": obj.version}
+        super().__init__(message)
         self.obj = obj
+
+
+class RemovedMeanwhile(DomainError):
+    """An edit of a record that someone removed since it was read: nothing is saved (409);
+    adding it anew is a deliberate write of its own."""
+
+    status = 409
+
+    def __init__(self, thing: str):
+        super().__init__(
+            _(
+                "%(thing)s was removed by someone else since you read it. Nothing is saved: "
+                "send it again without a version to add it anew."
+            )
+            % {"thing": capfirst(thing)}
+        )
 
 
 class InvalidInput(DomainError):

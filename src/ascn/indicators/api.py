@@ -17,6 +17,7 @@ from ascn.indicators.schemas import (
     IndicatorOut,
     ProjectTargetIn,
     ProjectTargetOut,
+    TargetRead,
     ValueDetailOut,
     ValueFilters,
     ValueIn,
@@ -241,6 +242,7 @@ def _targets_out(request, project) -> list[dict]:
             "baseline_year": t.link.baseline_year,
             "target": _figure(t.link.target),
             "target_year": t.link.target_year,
+            "version": t.link.version,
             "latest": value_out(t.latest) if t.latest else None,
         }
         for t in queries.project_targets(request.user, project.pk, project.city_id)
@@ -266,8 +268,10 @@ def project_targets_list(request, project_id: int):
 )
 def project_targets_set(request, project_id: int, payload: ProjectTargetIn):
     """Whoever may change the project (its city's CSCO, the Secretariat) names an indicator
-    with its target (and year) and, optionally, a baseline with its year; naming it again
-    replaces the figures. Answers the project's list."""
+    with its target (and year) and, optionally, a baseline with its year. Naming one the
+    project has already changes its figures and carries the `version` read from the list:
+    without it, or with a stale one, 409 and nothing is replaced. Answers the project's
+    list."""
     project = _project_or_404(request, project_id)
     data = payload.dict()
     indicator = Indicator.objects.filter(code=data.pop("indicator")).first()
@@ -284,9 +288,15 @@ def project_targets_set(request, project_id: int, payload: ProjectTargetIn):
     "Remove an indicator from a project's targets",
     status=204,
 )
-def project_targets_remove(request, project_id: int, slug: str):
-    """Remove the indicator (by its slug, e.g. `sdg-11-6-2`) from the project's targets."""
+def project_targets_remove(
+    request,
+    project_id: int,
+    slug: str,
+    read: Query[TargetRead],
+):
+    """Remove the indicator (by its slug, e.g. `sdg-11-6-2`) from the project's targets;
+    with `version`, a 409 when its figures changed since you read them."""
     project = _project_or_404(request, project_id)
     link = found(project.indicator_targets.filter(indicator__slug=slug).first())
-    project_indicator_remove(actor=request.user, link=link)
+    project_indicator_remove(actor=request.user, link=link, version=read.version)
     return Status(204, None)

@@ -139,10 +139,17 @@ def typed_figure(form: forms.Form, field: str) -> str:
         raise forms.ValidationError(str(exc)) from exc
 
 
-class ProjectTargetForm(forms.Form):
+class ProjectTargetForm(VersionedForm):
     """An indicator a project aims to move, with its target and optional baseline (the
-    service checks the figures against the indicator's unit and the years' order)."""
+    service checks the figures against the indicator's unit and the years' order). Adding
+    one, it carries no version; changing one's figures (``editing``: its indicator stays),
+    the version read."""
 
+    record_fields = ["baseline", "baseline_year", "target", "target_year"]
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
     indicator = forms.ModelChoiceField(
         label=_("Indicator"), queryset=Indicator.objects.none(), empty_label=None
     )
@@ -162,10 +169,22 @@ class ProjectTargetForm(forms.Form):
     )
     target_year = forms.IntegerField(label=_("Target year"))
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.all()
-        self.fields["indicator"].choices = indicator_choices()
+        if editing:
+            del self.fields["indicator"]
+        else:
+            self.fields["indicator"].queryset = Indicator.objects.all()
+            self.fields["indicator"].choices = indicator_choices()
+
+    @classmethod
+    def initial_from(cls, record) -> dict:
+        figures = {
+            name: f"{getattr(record, name).normalize():f}"
+            for name in ("baseline", "target")
+            if getattr(record, name) is not None
+        }
+        return {**super().initial_from(record), **figures}
 
     def clean_baseline(self) -> str:
         return typed_figure(self, "baseline")

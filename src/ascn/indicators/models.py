@@ -249,8 +249,9 @@ class IndicatorValueVersion(TimeStampedModel):
         return f"{self.record} v{self.version}"
 
 
-class ProjectIndicator(TimeStampedModel):
-    """An indicator a project aims to move, with its baseline and target (issue 22, item 5)."""
+class ProjectIndicator(VersionedModel):
+    """An indicator a project aims to move, with its baseline and target (issue 22, item 5):
+    versioned, as two officers may change one project's figures at once."""
 
     project = models.ForeignKey(
         "plans.Project",

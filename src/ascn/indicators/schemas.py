@@ -156,8 +156,15 @@ class ProjectTargetOut(Schema):
     baseline_year: int | None
     target: str
     target_year: int
+    version: int = Field(..., description="Send it back to change or remove this target")
     latest: ValueOut | None = Field(
         ..., description="The project's city's latest value you may see (with its year)"
+    )
+
+
+class TargetRead(Schema):
+    version: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Remove only if the target is still this version"
     )
 
 
@@ -177,3 +184,12 @@ class ProjectTargetIn(InputSchema):
     baseline_year: int | None = Field(None, ge=1, le=9999)
     target: Figure
     target_year: int = Field(..., ge=1, le=9999)
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description=(
+            "The version of the target you read, to change an indicator the project has "
+            "already (without it, or with a stale one: 409)"
+        ),
+    )

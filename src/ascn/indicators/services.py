@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +18,20 @@ from django.utils.translation import gettext as _
 from ascn.accounts.models import Notification
 from ascn.accounts.notifications import members_of, neutral_path, notify
 from ascn.core import audit, events
-from ascn.core.errors import IllegalTransition, InvalidInput, PermissionDenied, every
+from ascn.core.errors import (
+    IllegalTransition,
+    InvalidInput,
+    PermissionDenied,
+    RemovedMeanwhile,
+    StaleEdit,
+    every,
+)
 from ascn.core.services import (
     audit_and_announce,
     lock_version,
     no_unknown_field,
     require_and_lock,
+    save_changes,
     upsert,
     user_or_none,
     validate,
@@ -350,10 +358,16 @@ def project_indicator_set(
     target_year: Any,
     baseline: Any = None,
     baseline_year: Any = None,
+    version: int | None = None,
 ) -> ProjectIndicator:
     """Say that ``project`` aims to move ``indicator`` to ``target`` by ``target_year``, from
-    an optional ``baseline`` (with its year); setting it again replaces the figures. Whoever
-    may change the project (its city's CSCO, the Secretariat)."""
+    an optional ``baseline`` (with its year). Whoever may change the project (its city's
+    CSCO, the Secretariat).
+
+    An indicator the project has already is an edit of its figures and carries the
+    ``version`` read (SPEC §3): a stale one, or none, is a 409 (``StaleEdit``) and nothing
+    is replaced; a version for a target removed meanwhile is a 409 too
+    (``RemovedMeanwhile``), not a silent re-adding."""
     project_policy.require(actor, "change", project)
     values: dict[str, Any] = {
         "target": validation.clean_figure(indicator, target, "target"),
@@ -370,15 +384,43 @@ def project_indicator_set(
             raise InvalidInput(
                 _("The baseline's year comes before the target's."), field="baseline_year"
             )
-    link, _written = upsert(
-        actor, ProjectIndicator, {"project": project, "indicator": indicator}, values
+    link = (
+        ProjectIndicator.objects.select_for_update()
+        .filter(project=project, indicator=indicator)
+        .first()
     )
+    if link is None:
+        if version is not None:
+            raise RemovedMeanwhile(str(ProjectIndicator._meta.verbose_name))
+        link = ProjectIndicator(project=project, indicator=indicator, **values)
+        validate(link)
+        try:
+            with transaction.atomic():
+                link.save()
+        except IntegrityError:  # someone added it this very moment
+            current = ProjectIndicator.objects.get(project=project, indicator=indicator)
+            raise StaleEdit(current, None) from None
+        audit_and_announce(
+            actor,
+            "indicators.projectindicator.created",
+            link,
+            audit.diff({}, {"project": project, "indicator": indicator, **values}),
+        )
+        return link
+    if version != link.version:
+        raise StaleEdit(link, version)
+    save_changes(actor, "indicators.projectindicator.updated", link, values)
     return link
 
 
 @transaction.atomic
-def project_indicator_remove(*, actor: Actor, link: ProjectIndicator) -> None:
+def project_indicator_remove(
+    *, actor: Actor, link: ProjectIndicator, version: int | None = None
+) -> None:
+    """Take ``link`` off its project's targets; with ``version``, only if its figures are
+    still the ones read (a 409 otherwise)."""
     project_policy.require(actor, "change", link.project)
+    link = lock_version(link, version)
     audit.record(
         actor,
         "indicators.projectindicator.deleted",

@@ -21,14 +21,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ascn.core import display, formats
-from ascn.core.errors import PermissionDenied
+from ascn.core.errors import PermissionDenied, StaleEdit
 from ascn.core.models import url_maker
 from ascn.core.permissions import scopes_of
 from ascn.core.views import (
+    SentEdit,
+    edit_again,
     edit_page,
     filtered_page,
     form_page,
     render_results,
+    send_edit,
     send_form,
     sign_in_first,
     updating,
@@ -332,40 +335,31 @@ def compare(request):
 @require_http_methods(["GET", "POST"])
 def project_indicators(request, pk: int):
     """The indicators a project aims to move (issue 22, item 5): seen by whoever sees the
-    project; set (or replaced) and removed by whoever may change it — its city's CSCO, the
-    Secretariat — through the services."""
+    project; set, changed (``?change=<indicator slug>``, with the version read) and removed
+    by whoever may change it — its city's CSCO, the Secretariat — through the services.
+    Someone's change meanwhile gives the form back with what differs (409)."""
     project = projects_for(request.user).filter(pk=pk).select_related("city").first()
     if project is None:
         raise Http404
     can_change = project_policy.can(request.user, "change", project)
     here = reverse("project-indicators", args=[project.pk])
-    form = ProjectTargetForm()
-    status = 200
+    slug = request.GET.get("change", "") if can_change else ""
+    indicator = Indicator.objects.filter(slug=slug).first() if slug else None
+    link = project.indicator_targets.filter(indicator=indicator).first() if indicator else None
+    form, stale, status = ProjectTargetForm(), None, 200
+    if link is not None:
+        form = ProjectTargetForm(initial=ProjectTargetForm.initial_from(link), editing=True)
     if request.method == "POST":
         if response := sign_in_first(request):
             return response
         if not can_change:
             raise PermissionDenied(_("Only those who may change the project set its indicators."))
         if "remove" in request.POST:
-            link = ProjectIndicator.objects.filter(
-                project=project, indicator__slug=request.POST["remove"]
-            ).first()
-            if link is None:
-                raise Http404
-            project_indicator_remove(actor=request.user, link=link)
-            messages.success(request, _("The indicator is no longer linked to the project."))
-            return HttpResponseRedirect(here)
-        form = ProjectTargetForm(request.POST)
-        sent = send_form(
-            request,
-            form,
-            lambda data: project_indicator_set(actor=request.user, project=project, **data),
-            saved_message=_("The project's target for this indicator is saved."),
-            next_url=here,
-        )
+            return _target_removal(request, project, here)
+        sent = _send_target(request, project, indicator, link, here)
         if sent.response:
             return sent.response
-        status = sent.status
+        form, stale, status, link = sent.form, sent.stale, sent.status, sent.record
     return render(
         request,
         "indicators/project_targets.html",
@@ -373,7 +367,88 @@ def project_indicators(request, pk: int):
             "project": project,
             "targets": queries.project_targets(request.user, project.pk, project.city_id),
             "form": form,
+            "stale": stale,
+            "changing": link if form.fields.get("indicator") is None else None,
             "can_change": can_change,
         },
         status=status,
     )
+
+
+def _send_target(request, project, indicator, link, here: str) -> SentEdit:
+    """A target's form sent: a change of ``link``'s figures (``send_edit``), or an indicator
+    added. Adding one the project has (a colleague's meanwhile, or one listed): the change
+    form with both figures (409). Changing one removed meanwhile: the adding form, typed
+    figures kept (409)."""
+    saved = _("The project's target for this indicator is saved.")
+    if link is not None:
+        edit = send_edit(
+            request,
+            link,
+            ProjectTargetForm(request.POST, editing=True),
+            lambda version, values: project_indicator_set(
+                actor=request.user,
+                project=project,
+                indicator=indicator,
+                version=version,
+                **values,
+            ),
+            reload=lambda: ProjectIndicator.objects.filter(pk=link.pk).first() or link,
+            saved_message=saved,
+            next_url=here,
+            form_kwargs={"editing": True},
+        )
+        return edit
+    data = request.POST.copy()
+    if indicator is not None:  # ?change= names a target that is no longer there
+        data["indicator"], data["version"] = str(indicator.pk), ""
+        form = ProjectTargetForm(data)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Someone removed this indicator from the project since you opened the form: "
+                "nothing is saved yet. Your figures are in the form; save them to add it again."
+            ),
+        )
+        return SentEdit(None, form, None, None, 409)
+    form = ProjectTargetForm(data)
+    sent = send_form(
+        request,
+        form,
+        lambda values: project_indicator_set(actor=request.user, project=project, **values),
+        saved_message=saved,
+        next_url=here,
+        stale_edits=True,
+    )
+    if not sent.stale:
+        return SentEdit(sent.response, form, None, None, sent.status)
+    current = project.indicator_targets.get(indicator=form.cleaned_data["indicator"])
+    stale, again = edit_again(request, form, current, editing=True)
+    stale["message"] = _(
+        "This indicator already has a target for the project: nothing of yours is saved yet."
+    )
+    stale["restart"] = f"{here}?change={current.indicator.slug}#set-target"
+    return SentEdit(None, again, current, stale, 409)
+
+
+def _target_removal(request, project, here: str):
+    link = project.indicator_targets.filter(indicator__slug=request.POST["remove"]).first()
+    if link is None:
+        raise Http404
+    version = request.POST.get("version", "")
+    try:
+        project_indicator_remove(
+            actor=request.user, link=link, version=int(version) if version.isdigit() else None
+        )
+    except StaleEdit:
+        messages.error(
+            request,
+            _(
+                "Someone changed this indicator's figures since you opened the page: nothing "
+                "is removed. Look at them again, then remove it if you still want to."
+            ),
+        )
+        return HttpResponseRedirect(here)
+    messages.success(request, _("The indicator is no longer linked to the project."))
+    return HttpResponseRedirect(here)
