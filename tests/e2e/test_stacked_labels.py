@@ -21,9 +21,14 @@ from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import Browser, Page
 
+from ascn.accounts.models import User
 from ascn.funding.management.commands.load_partners import load_partners
+from ascn.indicators.management.commands.load_indicators import load_indicators
+from ascn.indicators.models import Indicator
+from ascn.indicators.services import project_indicator_set
 from ascn.network.management.commands.load_network import load_network
 from ascn.plans.management.commands.load_exchange_rates import load_exchange_rates
+from ascn.plans.models import Project
 from tests.demo_fixtures import run
 from tests.e2e.conftest import _open_page, served
 
@@ -63,6 +68,7 @@ OVERLAPS = """() => [...document.querySelectorAll("main .table.stack-phone td[da
 class Site:
     url: str = ""
     sessions: dict[str, str] = field(default_factory=dict)
+    targets: str = ""  # a Phuket project's indicator targets page, with a target on it
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +85,21 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
             load_exchange_rates()
             run("load_demo")
             run("load_samples")
-            with served(Site(), (CSO_PHUKET, NR_TH)) as site:
+            load_indicators()
+            project = Project.objects.filter(city__slug="phuket", visibility="public").first()
+            assert project is not None
+            project_indicator_set(
+                actor=User.objects.get(email=CSO_PHUKET),
+                project=project,
+                indicator=Indicator.objects.get(code="11.6.2"),
+                baseline="25",
+                baseline_year=2023,
+                target="15",
+                target_year=2030,
+            )
+            with served(
+                Site(targets=f"/projects/{project.pk}/indicators/"), (CSO_PHUKET, NR_TH)
+            ) as site:
                 yield site
         finally:
             call_command("flush", interactive=False, verbosity=0)
@@ -109,3 +129,9 @@ def test_a_stacked_tables_labels_never_run_over_the_next_cell(phone, site, langu
     # the workspace's cards: a city's projects (its officer), a member state's cities (its NR)
     assert overlaps(phone, site, f"{prefix}/workspace/", CSO_PHUKET) == []
     assert overlaps(phone, site, f"{prefix}/workspace/", NR_TH) == []
+    # a project's indicator targets, one card each, its Change and Remove buttons on screen
+    # (the table scrolled them out of sight on the right)
+    assert overlaps(phone, site, prefix + site.targets, CSO_PHUKET) == []
+    for button in (phone.locator("main td a.button"), phone.locator("main td button")):
+        box = button.first.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= PHONE["width"], box
