@@ -188,6 +188,30 @@ def test_create_refuses_unknown_codes_with_a_422_naming_the_field(roles):
     assert response.json()["detail"][0]["loc"] == ["body", "countries"]
 
 
+def test_a_ticket_range_upside_down_is_a_422_where_the_body_sends_the_ticket(roles, adb):
+    """The rule's field is the service's ``ticket_min_usd``, which no body holds."""
+    tickets = {
+        "ticket_min": {"amount": "5000000", "currency": "USD"},
+        "ticket_max": {"amount": "1000", "currency": "USD"},
+    }
+    secretariat = roles.bearer("secretariat")
+    created = secretariat.post(
+        f"{API}/organisations",
+        {"name": "Upside Down Capital", "kind": "investor", **tickets},
+        content_type="application/json",
+    )
+    version = Organisation.objects.get(slug=ADB).version
+    edited = secretariat.patch(
+        f"{API}/organisations/{ADB}",
+        {"version": version, **tickets},
+        content_type="application/json",
+    )
+    for response in (created, edited):
+        assert response.status_code == 422, response.content
+        assert response.json()["detail"][0]["loc"] == ["body", "ticket_min", "amount"]
+    assert not Organisation.objects.filter(name="Upside Down Capital").exists()
+
+
 def test_its_members_and_the_secretariat_edit_a_profile_and_a_stale_version_is_409(roles, adb):
     expected = members(403, anonymous=401, partner_adb=200, secretariat=200)
     for name, status in expected.items():

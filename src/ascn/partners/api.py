@@ -10,6 +10,7 @@ from ascn.core.api import (
     AppRouter,
     ShapedRows,
     fields_of,
+    sent_as,
 )
 from ascn.core.queries import found
 from ascn.network.queries import refuse_unknown_places
@@ -64,6 +65,13 @@ def _organisation_or_404(request, slug: str) -> Organisation:
     return found(queries.organisation_for(request.user, slug))
 
 
+# The service's ticket fields where the body sends them, for a 422's ``loc``.
+TICKETS_SENT_AS = {
+    "ticket_min_usd": ("ticket_min", "amount"),
+    "ticket_max_usd": ("ticket_max", "amount"),
+}
+
+
 def _values(data: dict) -> dict:
     """Schema fields → service fields (ticket money → USD amounts)."""
     for key in ("ticket_min", "ticket_max"):
@@ -88,13 +96,14 @@ def organisations_create(request, payload: OrganisationIn):
     """The Secretariat adds an organisation's profile, with its `visibility`; the slug is
     made from the name unless given. Ticket sizes are US dollars."""
     data = _values(payload.dict(exclude_unset=True))
-    org = organisation_create(
-        actor=request.user,
-        name=data.pop("name"),
-        kind=data.pop("kind"),
-        slug=data.pop("slug", None) or "",
-        **data,
-    )
+    with sent_as(TICKETS_SENT_AS):
+        org = organisation_create(
+            actor=request.user,
+            name=data.pop("name"),
+            kind=data.pop("kind"),
+            slug=data.pop("slug", None) or "",
+            **data,
+        )
     return Status(201, organisation_detail_out(org, request))
 
 
@@ -116,5 +125,6 @@ def organisations_update(request, slug: str, payload: OrganisationPatch):
     org = _organisation_or_404(request, slug)
     data = _values(payload.dict(exclude_unset=True))
     version = data.pop("version")
-    org = organisation_update(actor=request.user, organisation=org, version=version, **data)
+    with sent_as(TICKETS_SENT_AS):
+        org = organisation_update(actor=request.user, organisation=org, version=version, **data)
     return organisation_detail_out(org, request)
