@@ -120,3 +120,17 @@ def test_documented_errors_have_the_detail_shape(operation):
         content = spec["responses"][status]["content"]["application/json"]["schema"]
         reference = content["$ref"].rsplit("/", 1)[-1]
         assert "detail" in SCHEMA["components"]["schemas"][reference]["properties"]
+
+
+def test_a_patch_schema_gives_no_value_to_a_field_left_out():
+    """A PATCH keeps what it is not sent: a ``default`` of "" or false in its schema (the
+    meetings' ``place``, ``registration_open``) tells a client, or an SDK made from this
+    document, that leaving the field out sends that value."""
+    given = [
+        f"{name}.{field}: {prop['default']!r}"
+        for name, schema in SCHEMA["components"]["schemas"].items()
+        if name.endswith("Patch")
+        for field, prop in schema.get("properties", {}).items()
+        if prop.get("default") is not None
+    ]
+    assert given == []

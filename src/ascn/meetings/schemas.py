@@ -118,10 +118,19 @@ class MeetingIn(MeetingFields):
 
 
 class MeetingPatch(MeetingFields):
+    """Send the `version` you read; fields left out are kept."""
+
+    # no default for what a new meeting starts with ("", false): a client reads a schema's
+    # default as the value of a field left out, which here keeps its value
     version: int = Field(..., ge=1)
     title: str = Keep(min_length=1, max_length=200)
     kind: KindCode = Keep()
     start_date: IsoDate = Keep()
+    time_zone: str = Keep(max_length=64, description="IANA name, e.g. Asia/Bangkok")
+    place: str = Keep(max_length=200)
+    format: FormatCode = Keep()
+    description: str = Keep(max_length=20_000)
+    registration_open: StrictBool = Keep()
 
 
 class AgendaItemIn(InputSchema):
