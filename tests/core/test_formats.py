@@ -16,6 +16,7 @@ from django.utils import formats as django_formats
 from django.utils import timezone, translation
 
 from ascn.core import formats
+from ascn.core.forms import CoordinateField, WholeNumberField
 from ascn.plans.forms.common import amount_field, percent_field
 
 NBSP = "\u00a0"
@@ -169,3 +170,54 @@ def test_a_file_size_reads_in_the_page_language(language):
     # catalogues carry the words (core/django_strings.py)
     with translation.override(language):
         assert "bytes" not in filesizeformat(631)
+
+
+# --- a number typed into a form, as the page's language writes it ---------------------------
+
+_FIGURES = [
+    # language, typed, read
+    ("vi", "2,5", Decimal("2.5")),
+    ("vi", "1.500.000.000", Decimal("1500000000")),
+    ("vi", "1.500.000,50", Decimal("1500000.50")),
+    ("id", "18,4", Decimal("18.4")),
+    ("pt", "1 500 000,5", Decimal("1500000.5")),
+    ("en", "1,500,000.50", Decimal("1500000.50")),
+    ("en", "2.5", Decimal("2.5")),
+    ("th", "2.5", Decimal("2.5")),
+]
+
+
+@pytest.mark.parametrize(("language", "typed", "read"), _FIGURES)
+def test_a_figure_field_reads_what_a_person_types_in_the_pages_language(language, typed, read):
+    """A share of progress typed "2,5" on a Vietnamese page was saved as 25 %: the number box
+    dropped the comma. The form's figure fields read the page's way of writing numbers."""
+    field = amount_field("Budget", "")
+    with translation.override(language):
+        assert field.clean(typed) == read
+        # shown again as the page writes it, and read back as the same figure
+        assert field.clean(field.prepare_value(read)) == read
+        html = field.widget.render("budget", field.prepare_value(read))
+    assert 'type="text"' in html and 'inputmode="decimal"' in html
+
+
+@pytest.mark.parametrize(("language", "typed"), [("vi", "1.500"), ("en", "2,5"), ("id", "1,5,0")])
+def test_a_figure_that_reads_two_ways_or_not_at_all_is_refused(language, typed):
+    field = percent_field("Physical progress", "")
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        field.clean(typed)
+    if typed == "1.500":  # the message says both readings
+        assert "1500" in str(refused.value) and "1,5" in str(refused.value)
+
+
+def test_a_whole_number_with_thousands_and_a_coordinate_in_the_pages_style():
+    population = WholeNumberField(min_value=0)
+    latitude = CoordinateField(min_value=-90, max_value=90)
+    with translation.override("vi"):
+        assert population.clean("8.053.663") == 8053663
+        assert latitude.clean("21,0285") == pytest.approx(21.0285)
+        assert latitude.prepare_value(21.0285) == "21,0285"
+        with pytest.raises(ValidationError):
+            latitude.clean("210285")  # at most 90
+    with translation.override("en"):
+        assert population.clean("8,053,663") == 8053663
+        assert latitude.prepare_value(21.0285) == "21.0285"

@@ -4,6 +4,7 @@ before it is recorded, since a reader cannot tell a correction from a setback.""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -97,3 +98,21 @@ def test_progress_dated_before_the_projects_years_is_refused(roles, reported, da
     assert api.status_code == 422
     assert api.json()["detail"][0]["loc"][-1] == "date"
     assert ProgressUpdate.objects.filter(project=reported).count() == 1
+
+
+def test_progress_typed_as_a_vietnamese_page_writes_it_is_recorded_as_meant(roles, reported):
+    """ "2,5" on a Vietnamese page is two and a half per cent: the number box dropped the
+    comma and recorded 25 %."""
+    session = roles.session("cso_phuket")
+    form = {"date": "2026-04-01", "physical_pct": "22,5", "financial_pct": "15,25", "note": ""}
+    response = session.post(f"/vi/projects/{reported.pk}/progress/", form)
+    assert response.status_code == 302, response.content
+    latest = ProgressUpdate.objects.filter(project=reported).latest("date")
+    assert (latest.physical_pct, latest.financial_pct) == (Decimal("22.5"), Decimal("15.25"))
+    # "1.500" reads two ways there: refused on its field, nothing recorded
+    refused = session.post(
+        f"/vi/projects/{reported.pk}/progress/",
+        {**form, "date": "2026-05-01", "physical_pct": "1.500"},
+    )
+    assert refused.status_code == 422
+    assert ProgressUpdate.objects.filter(project=reported).count() == 2

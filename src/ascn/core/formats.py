@@ -98,6 +98,19 @@ def typed_number(text: str) -> str:
     return text
 
 
+def as_typed(value: Any) -> Any:
+    """A figure as a person types it back into a form of this page: the language's decimal
+    mark, no thousands, its places as kept (``1500000,50`` on a Vietnamese page,
+    ``1500000.50`` on an English one), which ``typed_number`` reads back as the same figure.
+    Text (what was typed) and nothing stay as they are."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float)):
+        return value
+    amount = _decimal(value)
+    if amount is None:
+        return value
+    return f"{amount:f}".replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
 _COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")  # 1,234 or -1,234,567.5
 
 

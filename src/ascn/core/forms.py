@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ascn.core import dates, sources
+from ascn.core import dates, formats, sources
 from ascn.core.errors import InvalidInput
 from ascn.core.text import visible
 
@@ -71,6 +71,47 @@ def date_field(
 
     validators = [in_range, *kwargs.pop("validators", [])]
     return forms.DateField(label=label, widget=widget, validators=validators, **kwargs)
+
+
+class PageNumber(forms.Field):
+    """A number typed as the page's language writes numbers: ``1.500.000,50`` on an
+    Indonesian or Vietnamese page, ``1,500,000.50`` on an English one, spaces between the
+    thousands anywhere. A text box with the number keypad, not ``<input type="number">``:
+    that one drops the comma or reads ``2,5`` as 25 without a word, where the page writes
+    ``2,5``. Read by ``formats.typed_number`` (a figure that reads two ways, ``1.500``, is
+    refused, never guessed) and shown again as the page writes it (``formats.as_typed``).
+    Mixed into Django's number fields: ``FigureField``, ``WholeNumberField``."""
+
+    keypad = "decimal"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": self.keypad}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value.strip():
+            try:
+                value = formats.ungrouped(formats.typed_number(value.strip()))
+            except ValueError as exc:
+                raise ValidationError(str(exc), code="invalid") from exc
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        return formats.as_typed(value)
+
+
+class FigureField(PageNumber, forms.DecimalField):
+    """A decimal figure (an amount, a share, a coordinate) as the page writes it."""
+
+
+class CoordinateField(PageNumber, forms.FloatField):
+    """A coordinate kept as a float (a project's places) as the page writes it."""
+
+
+class WholeNumberField(PageNumber, forms.IntegerField):
+    """A whole number written with thousands (a population) as the page writes it."""
+
+    keypad = "numeric"
 
 
 class VisibleCharField(forms.CharField):

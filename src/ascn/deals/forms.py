@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import text_field
+from ascn.core.forms import FigureField, text_field
 from ascn.deals.models import EngagementStage
 from ascn.plans.models import FinancingInstrument
 
@@ -33,7 +33,7 @@ class AdvanceForm(forms.Form):
         max_length=5000,
         help_text=_("Optional: why, or what was agreed. Both sides see it."),
     )
-    commitment_amount = forms.DecimalField(
+    commitment_amount = FigureField(
         label=_("Amount committed"),
         required=False,
         # no min_value: "more than zero" is the service's rule, said once (the form's

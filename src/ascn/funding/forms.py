@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ascn.core import formats
 from ascn.core.forms import (
     AccessibleFormMixin,
+    FigureField,
     SourceRowsField,
     VersionedForm,
     date_field,
@@ -30,7 +31,7 @@ AMOUNT = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
 class ApplyForm(forms.Form):
     call = forms.TypedChoiceField(label=_("Call"), coerce=int)
     project = forms.TypedChoiceField(label=_("Project"), coerce=int)
-    amount_requested = forms.DecimalField(label=_("Amount requested"), **AMOUNT)
+    amount_requested = FigureField(label=_("Amount requested"), **AMOUNT)
     statement = text_field(_("Why this project"), rows=4, max_length=20000)
 
     def __init__(self, *args, calls=(), projects=(), currency: str = "", **kwargs):
@@ -52,9 +53,7 @@ class TransitionForm(forms.Form):
 
 def _typed_amount(label) -> forms.DecimalField:
     """An amount typed as a person writes it (a text box with the decimal keyboard)."""
-    return forms.DecimalField(
-        label=label, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **AMOUNT
-    )
+    return FigureField(label=label, **AMOUNT)
 
 
 class _RowForm(AccessibleFormMixin, forms.Form):
@@ -100,11 +99,11 @@ class ProgrammeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     implementer = forms.ChoiceField(label=_("Implemented by"), required=False)
     description = text_field(_("Description"), rows=4, max_length=20000)
-    total_amount = forms.DecimalField(
+    total_amount = FigureField(
         label=_("Total"), max_digits=16, decimal_places=2, min_value=Decimal("0")
     )
     currency = forms.ChoiceField(label=_("Currency"))
-    max_award_amount = forms.DecimalField(
+    max_award_amount = FigureField(
         label=_("Largest award"),
         required=False,
         help_text=_("Leave it empty when the programme publishes no cap."),

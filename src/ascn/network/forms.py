@@ -4,7 +4,15 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.forms import FilterForm, VersionedForm, date_field, line_field, text_field
+from ascn.core.forms import (
+    FigureField,
+    FilterForm,
+    VersionedForm,
+    WholeNumberField,
+    date_field,
+    line_field,
+    text_field,
+)
 from ascn.network.models import Appointment, City, MemberState, SizeClass
 from ascn.network.queries import UNKNOWN_SIZE, cohorts, member_state_labels
 
@@ -129,7 +137,7 @@ class MemberStateForm(VersionedForm):
 def _degrees(label: str, limit: int, help_text: str) -> forms.DecimalField:
     """A coordinate in decimal degrees, as the city record keeps it (five places), from
     ``-limit`` to ``limit``."""
-    return forms.DecimalField(
+    return FigureField(
         label=label,
         max_digits=8,
         decimal_places=5,
@@ -171,7 +179,7 @@ class CityForm(VersionedForm):
     )
     cohort_source = line_field(_("Source of that year"), max_length=300)
     cohort_note = line_field(_("Note on that year"), max_length=300)
-    population = forms.IntegerField(
+    population = WholeNumberField(
         label=_("Population"),
         min_value=0,
         max_value=2**31 - 1,

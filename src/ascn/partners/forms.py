@@ -9,7 +9,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core.countries import country_codes
-from ascn.core.forms import FilterForm, VersionedForm, line_field, text_field, ticks_field
+from ascn.core.forms import (
+    FigureField,
+    FilterForm,
+    VersionedForm,
+    line_field,
+    text_field,
+    ticks_field,
+)
 from ascn.core.visibility import Visibility
 from ascn.network.queries import focus_area_labels, member_state_labels
 from ascn.partners.countries import country_choices
@@ -105,10 +112,10 @@ class OrganisationForm(VersionedForm):
     focus_areas = ticks_field(_("ASCF focus areas"))
     instruments = ticks_field(_("Financing instruments"), choices=FinancingInstrument.choices)
     stages = ticks_field(_("Project stages you engage at"), help_text=_("None ticked: any stage."))
-    ticket_min_usd = forms.DecimalField(
+    ticket_min_usd = FigureField(
         label=_("Smallest ticket (US$)"), required=False, min_value=0, decimal_places=2
     )
-    ticket_max_usd = forms.DecimalField(
+    ticket_max_usd = FigureField(
         label=_("Largest ticket (US$)"), required=False, min_value=0, decimal_places=2
     )
     capability_statement = text_field(

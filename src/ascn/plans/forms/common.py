@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ascn.core import formats
-from ascn.core.forms import AccessibleFormMixin
+from ascn.core.forms import AccessibleFormMixin, FigureField
 from ascn.plans import validation
 from ascn.plans.forms.choices import city_choices
 
@@ -30,16 +30,15 @@ def framework_field(model: type[models.Model], label, **kwargs) -> forms.Field:
     )
 
 
-def decimal_field(label, help_text, *, max_digits: int, step: str, **kwargs) -> forms.DecimalField:
+def decimal_field(label, help_text, *, max_digits: int, **kwargs) -> forms.DecimalField:
     """A number of at least zero, to the hundredth; its limits in a message written as a
     person writes them (``core.formats``), not as Django's validators do."""
-    field = forms.DecimalField(
+    field = FigureField(
         label=label,
         help_text=help_text,
         min_value=0,
         max_digits=max_digits,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": step, "inputmode": "decimal"}),
         **kwargs,
     )
     limited_messages(field)
@@ -67,11 +66,11 @@ _limit_message = lazy(_limit_text, str)
 
 def amount_field(label, help_text, **kwargs) -> forms.DecimalField:
     """An amount of money (a budget is NUMERIC(18, 2))."""
-    return decimal_field(label, help_text, max_digits=18, step="0.01", **kwargs)
+    return decimal_field(label, help_text, max_digits=18, **kwargs)
 
 
 def percent_field(label, help_text) -> forms.DecimalField:
-    return decimal_field(label, help_text, max_digits=5, step="0.1", max_value=100)
+    return decimal_field(label, help_text, max_digits=5, max_value=100)
 
 
 def search_attrs(field: forms.Field, placeholder) -> None:

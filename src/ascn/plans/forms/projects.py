@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ascn.core import formats
 from ascn.core.forms import (
     AccessibleFormMixin,
+    CoordinateField,
     date_field,
     line_field,
     rule_errors,
@@ -42,8 +43,8 @@ from ascn.plans.queries import progress_before
 
 LOCATION_FIELDS = row_templates(
     description=forms.CharField(label=_("Place"), max_length=300),
-    lat=forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90),
-    lon=forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180),
+    lat=CoordinateField(label=_("Latitude"), min_value=-90, max_value=90),
+    lon=CoordinateField(label=_("Longitude"), min_value=-180, max_value=180),
 )
 CONTACT_FIELDS = row_templates(
     name=forms.CharField(label=_("Name"), max_length=200),
