@@ -4,17 +4,27 @@ rows as a programme's), checked, shown on their pages, and written through the A
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from django.utils import translation
 
 from ascn.cooperation.models import CaseStudy, CityPartnership
+from ascn.core import formats
 from ascn.core.models import AuditEntry
 from tests.conftest import page_text
 from tests.cooperation.test_record_writes import CASE_FORM, PARTNERSHIP_FORM, _partnership, _study
 from tests.roles import SECRETARIAT
 
 pytest_plugins = ["tests.roles"]
+
+
+def formats_in(language: str, first_of_month: dt.date) -> str:
+    with translation.override(language):
+        return formats.month(first_of_month)
+
+
 pytestmark = pytest.mark.django_db
 
 REPORT = {
@@ -53,7 +63,11 @@ def test_the_secretariat_enters_a_case_studys_sources_as_rows_and_readers_see_th
     # then the page shows it readably: title linked, publisher, date
     page = client.get(study.get_absolute_url())
     assert f'href="{REPORT["url"]}"' in page.content.decode()
-    assert "ASCN case study: smart street lighting — ASEAN Secretariat, 2023-05" in page_text(page)
+    # its date as far as it is known, in the page's style (it read "2023-05" everywhere)
+    assert "ASCN case study: smart street lighting — ASEAN Secretariat, May 2023" in page_text(page)
+    assert '<time datetime="2023-05">' in page.content.decode()
+    vietnamese = page_text(roles.session(SECRETARIAT).get("/vi" + study.get_absolute_url()))
+    assert "ASEAN Secretariat, " + formats_in("vi", dt.date(2023, 5, 1)) in vietnamese
     # and the edit form shows it again in its row; emptying the row removes it
     again = client.get(path).content.decode()
     assert 'value="ASCN case study: smart street lighting"' in again

@@ -210,6 +210,22 @@ def month(value: dt.date | None) -> str:
     return formats.date_format(value, "YEAR_MONTH_FORMAT") if value else NOTHING
 
 
+def known_date(text: str) -> str:
+    """A date kept as far as it is known (a source's ``YYYY``, ``YYYY-MM`` or
+    ``YYYY-MM-DD``) in the site's style: ``2018``, ``Mar 2018``, ``18 Mar 2018``. Anything
+    else stays as it is."""
+    parts = str(text or "").split("-")
+    try:
+        numbers = [int(part) for part in parts]
+        if len(numbers) == 3:
+            return day(dt.date(*numbers))
+        if len(numbers) == 2:
+            return month(dt.date(numbers[0], numbers[1], 1))
+    except ValueError:
+        pass
+    return str(text or "")
+
+
 def utc_offset(value: dt.datetime) -> str:
     """``UTC+7``, ``UTC+5:30``, ``UTC``."""
     offset = value.utcoffset() or dt.timedelta(0)

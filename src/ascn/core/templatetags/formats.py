@@ -50,6 +50,11 @@ def moment(value: Any, precision: str = "") -> str:
 
 
 @register.filter
+def known_date(text: Any) -> str:
+    return formats.known_date(text)
+
+
+@register.filter
 def person(user: Any) -> str:
     """Who wrote or did something: their name, else their e-mail; a deleted account (None)
     is a "former member" rather than an error."""
