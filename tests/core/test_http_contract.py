@@ -74,9 +74,9 @@ def test_an_address_the_api_does_not_have_is_a_json_404(client, network, path):
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("put", "/api/v1/projects/1", "GET, PATCH"),
-        ("delete", "/api/v1/cities/phuket", "GET, PATCH"),
-        ("post", "/api/v1/health", "GET"),
+        ("put", "/api/v1/projects/1", "GET, HEAD, PATCH"),
+        ("delete", "/api/v1/cities/phuket", "GET, HEAD, PATCH"),
+        ("post", "/api/v1/health", "GET, HEAD"),
     ],
 )
 def test_a_method_the_address_does_not_take_is_a_json_405_with_allow(
@@ -87,6 +87,23 @@ def test_a_method_the_address_does_not_take_is_a_json_405_with_allow(
     assert set(response["Allow"].split(", ")) == set(allowed.split(", "))
     takes = response["Allow"]
     assert response.json() == {"detail": f"Method not allowed: this address takes {takes}."}
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/api/v1/cities", "GET, HEAD, POST, OPTIONS"),
+        ("/api/v1/projects/1", "GET, HEAD, PATCH, OPTIONS"),
+        ("/projects/", "GET, HEAD, OPTIONS"),
+    ],
+)
+def test_options_says_which_methods_the_address_takes(client, network, path, allowed):
+    """OPTIONS was a 405, and a 405's Allow left out HEAD, which every GET address takes
+    (RFC 9110 §9.3.7, §10.2.1)."""
+    response = client.options(path)
+    assert response.status_code == 204 and response.content == b""
+    assert set(response["Allow"].split(", ")) == set(allowed.split(", "))
+    assert "Content-Security-Policy" in response  # the answer's policies kept
 
 
 # --- HEAD --------------------------------------------------------------------------------

@@ -197,8 +197,10 @@ class HeadMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "OPTIONS":
+            return _options(self.get_response(request))
         if request.method != "HEAD":
-            return self.get_response(request)
+            return _allowing_head(self.get_response(request))
         request.method = "GET"
         response = self.get_response(request)
         if response.streaming:
@@ -208,6 +210,31 @@ class HeadMiddleware:
             response["Content-Length"] = str(len(response.content))
             response.content = b""
         return response
+
+
+def _allowing_head(response: HttpResponse) -> HttpResponse:
+    """A 405's ``Allow`` names every method the address takes (RFC 9110 §10.2.1): HEAD too,
+    wherever GET is, since it is answered here."""
+    allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+    if "GET" in allowed and "HEAD" not in allowed:
+        response["Allow"] = ", ".join([*allowed, "HEAD"])
+    return response
+
+
+def _options(response: HttpResponse) -> HttpResponse:
+    """OPTIONS (RFC 9110 §9.3.7): the methods the address takes, in ``Allow``, with an empty
+    204 (the 405's other headers kept) — read from the 405 the view gives a method it does
+    not take. A view that takes any method answers as it would."""
+    if response.status_code != 405 or not response.has_header("Allow"):
+        return response
+    allowed = _allowing_head(response)["Allow"]
+    response.status_code, response.reason_phrase = 204, "No Content"
+    response.content = b""
+    for name in ("Content-Type", "Content-Length"):
+        if response.has_header(name):
+            del response[name]
+    response["Allow"] = f"{allowed}, OPTIONS"
+    return response
 
 
 class ErrorShapeMiddleware:
@@ -227,7 +254,7 @@ class ErrorShapeMiddleware:
             "application/json"
         ):
             return response
-        allowed = response.get("Allow", "")
+        allowed = _allowing_head(response).get("Allow", "")
         if not request.path.startswith("/api/"):
             if response.status_code == 404 or response.content:
                 return response
