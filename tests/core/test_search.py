@@ -9,8 +9,10 @@ the whole result set; no query, however odd, is a server error.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +23,7 @@ from ascn.core.errors import InvalidInput
 from ascn.core.models import SearchEntry
 from ascn.core.permissions import scopes_of
 from ascn.core.search import sql
+from ascn.core.search.words import unspaced
 from ascn.core.services import back_office_delete
 from ascn.network.models import Appointment, City, MemberState, Person
 from ascn.network.services import (
@@ -583,3 +586,47 @@ def test_a_snippet_keeps_the_parts_of_an_entry_apart():
     snippet = search.make_snippet(body, ["flood"])
     # a page writes them apart, not run together ("Development partner Implements …")
     assert snippet.startswith("Development partner · Implements \x02flood\x03 defences")
+
+
+def test_a_word_inside_a_thai_lao_khmer_or_burmese_run_is_found(roles, client):
+    """Those scripts write no space between words: "ไฟถนน" (street lights) inside the title
+    "ระบบไฟถนนอัจฉริยะ ภูเก็ต" found nothing, the whole run being one word of the index."""
+    secretariat = roles.user("secretariat")
+    titled = {
+        "th": "ระบบไฟถนนอัจฉริยะ ภูเก็ต",  # smart street-light system, Phuket
+        "km": "ប្រព័ន្ធភ្លើងផ្លូវឆ្លាតវៃ",  # smart street-light system
+        "lo": "ລະບົບໄຟທາງອັດສະລິຍະ",  # smart street-light system
+    }
+    for title in titled.values():
+        factories.project(secretariat, title=title, description="A project.", visibility="public")
+
+    def found(q: str) -> list[str]:
+        return titles(search.search(secretariat, q, types=["project"]))
+
+    assert found("ไฟถนน") == found("ถนน") == [titled["th"]]
+    assert found("ភ្លើងផ្លូវ") == [titled["km"]]
+    assert found("ໄຟທາງ") == [titled["lo"]]
+    # the whole run still finds it, and a word it does not hold still does not
+    assert found("ระบบไฟถนนอัจฉริยะ") == [titled["th"]]
+    assert found("น้ำท่วม") == []  # flood
+    # a result reads as the title was written, its words marked where they are
+    [hit] = search.search(secretariat, "ไฟถนน", types=["project"]).items
+    assert hit.title == titled["th"] and "\u200b" not in hit.title_html
+    assert "<mark>ไฟ</mark><mark>ถนน</mark>" in hit.title_html
+    body = client.get("/api/v1/search", {"q": "ไฟถนน"}).json()
+    assert [item["title"] for item in body["items"]] == [titled["th"]]
+
+
+def test_entries_written_before_get_their_words_apart(roles):
+    """core/0009 writes again the entries of those scripts that the index kept as one run."""
+    migration = importlib.import_module("ascn.core.migrations.0009_search_words_apart")
+    secretariat = roles.user("secretariat")
+    project = factories.project(secretariat, title="ระบบไฟถนนอัจฉริยะ", visibility="public")
+    entry = SearchEntry.objects.get(kind="project", object_id=project.pk)
+    # as written before: each run one word
+    SearchEntry.objects.filter(pk=entry.pk).update(
+        title=unspaced(entry.title), body=unspaced(entry.body)
+    )
+    assert titles(search.search(secretariat, "ไฟถนน", types=["project"])) == []
+    migration.words_apart(django_apps, None)
+    assert titles(search.search(secretariat, "ไฟถนน", types=["project"])) == ["ระบบไฟถนนอัจฉริยะ"]

@@ -45,7 +45,7 @@ from ascn.core.search.sql import (
     walk_postgresql,
     walk_sqlite,
 )
-from ascn.core.search.words import WORD, Term, flat
+from ascn.core.search.words import WORD, Term, flat, unspaced
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -332,11 +332,12 @@ def mark_words(text: str, terms: Sequence[str]) -> str:
 def _hit(
     kind: str, ref: str, title: str, url: str, score: float, snippet: str, terms: Sequence[str]
 ) -> Hit:
-    hit = Hit(kind, ref, title, highlight(snippet), url, round(float(score), 4))
+    # marked word by word, Thai and Khmer words too, then shown without what kept them apart
+    hit = Hit(kind, ref, unspaced(title), highlight(unspaced(snippet)), url, round(float(score), 4))
     known = registry.sources()
     hit.type_label = str(known[kind].label) if kind in known else kind
     # Titles are marked here, alike on both databases (ts_headline would drop "<b>" text).
-    hit.title_html = highlight(mark_words(title, terms))
+    hit.title_html = highlight(unspaced(mark_words(title, terms)))
     return hit
 
 

@@ -22,14 +22,16 @@ from ascn.core import events
 from ascn.core.models import SearchEntry
 from ascn.core.search import registry
 from ascn.core.search.sql import FTS_TABLE, is_postgresql
+from ascn.core.search.words import spaced
 
 
 def _entry_values(source: registry.Source, obj: Model) -> dict[str, Any] | None:
     values = source.entry(obj)
     if values is None:
         return None
-    values["title"] = registry.clean(values["title"], 300)
-    values["body"] = registry.clean(values.get("body", ""), registry.BODY_LIMIT)
+    # Thai, Lao, Burmese and Khmer words apart, as a query's are (``words.spaced``)
+    values["title"] = spaced(registry.clean(values["title"], 300))
+    values["body"] = spaced(registry.clean(values.get("body", ""), registry.BODY_LIMIT))
     values["updated_at"] = getattr(obj, "updated_at", None) or timezone.now()
     return values
 

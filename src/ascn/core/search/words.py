@@ -11,9 +11,12 @@ page what "Japan" finds; the other words stay required as they are."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from icu4py.breakers import WordBreaker
 
 from ascn.core import countries
 from ascn.core.search import registry
@@ -33,6 +36,37 @@ MARKS = (
 )
 WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
 
+# Thai, Lao, Burmese and Khmer write no space between words: "ไฟถนน" (street lights) stood
+# inside "ระบบไฟถนนอัจฉริยะ" as one word of the index, not to be found. ICU's dictionaries find
+# their words (``spaced``), in what the index keeps and in what a person types alike.
+UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+# Between two such words: a zero width space, a word's end to SQLite's and PostgreSQL's
+# tokenizers, unseen on a page (``unspaced`` takes it out of what a result shows).
+BETWEEN_WORDS = "\u200b"
+
+
+def spaced(text: str) -> str:
+    """``text`` with ``BETWEEN_WORDS`` between the words of its unspaced scripts."""
+    if not UNSPACED.search(text):
+        return text
+    pieces = [text[start:end] for start, end in WordBreaker(text, "en").segments()]
+    out = pieces[:1]
+    for before, piece in itertools.pairwise(pieces):
+        if (
+            WORD.match(before)
+            and WORD.match(piece)
+            and (UNSPACED.search(before) or UNSPACED.search(piece))
+        ):
+            out.append(BETWEEN_WORDS)
+        out.append(piece)
+    return "".join(out)
+
+
+def unspaced(text: str) -> str:
+    """What ``spaced`` wrote, as it was."""
+    return text.replace(BETWEEN_WORDS, "")
+
+
 # A letter elided beside an apostrophe: English's "Bangkok's", "don't", the "l'" and "d'" of
 # French and Portuguese. Left in, the lone letter is a term every result must hold as a word
 # of its own, so "Bangkok's" would find only the texts that say "Bangkok's". Two letters stay
@@ -51,7 +85,8 @@ Run = tuple[str, ...]
 
 def words(text: str) -> list[str]:
     """The words of ``text`` as the search reads them."""
-    return [word[:MAX_TERM_LENGTH] for word in WORD.findall(ELIDED.sub(" ", text.lower()))]
+    text = ELIDED.sub(" ", spaced(text).lower())
+    return [word[:MAX_TERM_LENGTH] for word in WORD.findall(text)]
 
 
 @dataclass(frozen=True)
