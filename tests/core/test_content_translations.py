@@ -4,10 +4,16 @@ language, where none does; the search finds a record in any of its languages."""
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+
 import pytest
+from django.utils import translation
 
 from ascn.core.models import AuditEntry
 from ascn.core.search.sql import terms_of
+from ascn.indicators.management.commands.load_indicators import load_indicators
+from ascn.indicators.models import Indicator
 from ascn.network.models import City
 from ascn.plans.models import Project
 from tests import factories
@@ -133,7 +139,35 @@ def test_the_owner_names_the_original_language(client, cso, project):
 def test_a_search_word_in_thai_khmer_lao_or_burmese_keeps_its_vowel_signs():
     """Those scripts write vowel signs and tone marks (combining marks) inside a word; a query
     split at each of them found nothing on PostgreSQL."""
-    assert terms_of("ระบบระบายน้ำอัจฉริยะ smart") == ["ระบบระบายน้ำอัจฉริยะ", "smart"]
+    # (a run of Thai is its words, as ICU's dictionary finds them: words.spaced)
+    assert terms_of("ระบบระบายน้ำอัจฉริยะ smart") == ["ระบบ", "ระบาย", "น้ำ", "อัจฉริยะ", "smart"]
     assert terms_of("ទីក្រុង") == ["ទីក្រុង"]
     assert terms_of("ປະຊາຊົນ") == ["ປະຊາຊົນ"]
     assert terms_of("မြို့") == ["မြို့"]
+
+
+def test_the_search_page_shows_a_result_in_the_readers_language(client, cso, project):
+    """The search page read "Smart drainage" on a Thai page whose project its owners had
+    translated, as it read an indicator's English name on a Vietnamese page; the API keeps
+    the record's own words (above), the translations beside them."""
+    client.force_login(cso)
+    _translate(client, project, title=THAI_TITLE, description="")
+    client.logout()
+    thai = client.get("/th/search/", {"q": "drainage"}).content.decode()
+    headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", thai, re.S)]
+    assert any(THAI_TITLE in heading for heading in headings), headings
+    client.cookies.pop("django_language")
+    english = client.get("/search/", {"q": "drainage"}).content.decode()
+    assert "Smart <mark>drainage</mark>" in english
+    api = client.get("/api/v1/search", {"q": "drainage"}, HTTP_ACCEPT_LANGUAGE="th").json()
+    assert [hit["title"] for hit in api["items"]] == ["Smart drainage"]
+
+
+def test_an_indicators_result_is_named_in_the_pages_language(client, network):
+    load_indicators()
+    pm25 = Indicator.objects.get(code="11.6.2")
+    with translation.override("vi"):
+        vietnamese = f"{pm25.code} {pm25.label}"
+    assert vietnamese != f"{pm25.code} {pm25.name}"  # the catalogue translates it
+    page = client.get("/vi/search/", {"q": "particulate", "type": "indicator"})
+    assert vietnamese in html_lib.unescape(re.sub(r"<[^>]+>", "", page.content.decode()))

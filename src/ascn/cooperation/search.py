@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ascn.cooperation.models import CaseStudy
-from ascn.core.search import Source, codes_text, joined, register
+from ascn.core.search import Source, codes_text, joined, register, translated_titles
 
 
 def _case_studies() -> QuerySet:
@@ -47,6 +47,7 @@ register(
         "cooperation.CaseStudy",
         _case_studies,
         _case_study,
+        titles=translated_titles(CaseStudy.objects.all, "slug"),
         follows={
             "network.city": lambda city: Q(city_id=city.pk),
             "network.memberstate": lambda state: Q(city__member_state_id=state.pk),

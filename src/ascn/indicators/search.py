@@ -73,11 +73,18 @@ def _values() -> QuerySet:
     )
 
 
+def _value_title(value: IndicatorValue, name: str | None = None) -> str:
+    """ "Phuket: 11.6.2 Annual mean levels of fine particulate matter (2024)": the indicator's
+    catalogue ``name`` in the index, its ``label`` (the page's language) in a result."""
+    indicator = value.indicator
+    return f"{value.city.name}: {indicator.code} {name or indicator.label} ({value.year})"
+
+
 def _value(value: IndicatorValue) -> dict[str, Any]:
     indicator, city = value.indicator, value.city
     return {
         "ref": str(value.pk),
-        "title": f"{city.name}: {indicator.code} {indicator.name} ({value.year})",
+        "title": _value_title(value, indicator.name),
         "body": joined(
             f"{value.value.normalize():f} {indicator.unit}",
             indicator.definition,
@@ -108,6 +115,9 @@ register(
         "indicators.Indicator",
         _indicators,
         _indicator,
+        titles=lambda slugs: {
+            i.slug: f"{i.code} {i.label}" for i in Indicator.objects.filter(slug__in=slugs)
+        },
     )
 )
 register(
@@ -117,6 +127,10 @@ register(
         "indicators.IndicatorValue",
         _values,
         _value,
+        titles=lambda ids: {
+            str(v.pk): _value_title(v)
+            for v in IndicatorValue.objects.filter(pk__in=ids).select_related("city", "indicator")
+        },
         parts={"indicators.indicatorvalue": _years_of},
         follows={
             "network.city": lambda city: Q(city_id=city.pk),

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.search import Source, joined, register
+from ascn.core.search import Source, joined, register, translated_titles
 from ascn.core.visibility import Visibility
 from ascn.meetings.models import Meeting
 
@@ -47,6 +47,7 @@ register(
         "meetings.Meeting",
         _meetings,
         _meeting,
+        titles=translated_titles(Meeting.objects.all, "slug"),
         parts={
             "meetings.agendaitem": lambda item: [item.meeting],
             "meetings.decision": lambda decision: [decision.meeting],

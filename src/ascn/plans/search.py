@@ -7,7 +7,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.search import Source, codes_text, joined, register, register_facet_labels
+from ascn.core.search import (
+    Source,
+    codes_text,
+    joined,
+    register,
+    register_facet_labels,
+    translated_titles,
+)
 from ascn.plans import codelists
 from ascn.plans.models import ActionPlan, PlanStatus, Project
 
@@ -72,7 +79,27 @@ def _project(project) -> dict[str, Any]:
     }
 
 
-register(Source("project", _("Projects"), "plans.Project", _projects, _project, follows=IN_A_CITY))
-register(Source("plan", _("Action plans"), "plans.ActionPlan", _plans, _plan, follows=IN_A_CITY))
+register(
+    Source(
+        "project",
+        _("Projects"),
+        "plans.Project",
+        _projects,
+        _project,
+        follows=IN_A_CITY,
+        titles=translated_titles(Project.objects.all),
+    )
+)
+register(
+    Source(
+        "plan",
+        _("Action plans"),
+        "plans.ActionPlan",
+        _plans,
+        _plan,
+        follows=IN_A_CITY,
+        titles=translated_titles(ActionPlan.objects.all),
+    )
+)
 register_facet_labels("status", lambda: dict(codelists.choices(codelists.PROJECT_STATUS)))
 register_facet_labels("status", lambda: dict(PlanStatus.choices))

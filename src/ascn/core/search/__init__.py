@@ -49,6 +49,7 @@ from ascn.core.search.registry import (
     register_country_names,
     register_facet_labels,
     sources,
+    translated_titles,
 )
 from ascn.core.search.sql import MAX_QUERY_LENGTH, MAX_TERMS, terms_of
 
@@ -83,4 +84,5 @@ __all__ = [
     "search",
     "sources",
     "terms_of",
+    "translated_titles",
 ]

@@ -134,6 +134,7 @@ def search(
     filters: Mapping[str, Iterable[str]] | None = None,
     page: int = 1,
     page_size: int = 20,
+    for_page: bool = False,
 ) -> Results:
     """Ranked hits the user may see, with facet counts.
 
@@ -144,6 +145,10 @@ def search(
     At most ``CANDIDATES`` matches are considered (title matches first, newest first, then
     text matches): within them the ranking, the count and the facets are exact; beyond
     them ``Results.exact`` is false and the count reads "500+".
+
+    ``for_page``: the titles as a page in the active language shows them (``Source.titles``:
+    a catalogue's names, a record's translation); the API keeps a record's own words, as
+    its other answers do, the translations beside them.
     """
     chosen_values = {k: [v for v in vs if v] for k, vs in (filters or {}).items()}
     kinds = [t for t in types if t in registry.sources()]
@@ -170,7 +175,7 @@ def search(
     offset = (page - 1) * page_size
     ranked = sorted(candidates, key=lambda c: (-c[1], -c[2], c[0]))
     shown = ranked[offset : offset + page_size]
-    items = _page(shown, terms) if shown else []
+    items = _page(shown, terms, for_page) if shown else []
     results = Results(items, len(candidates), facets, terms, page, page_size)
     results.exact, results.facets_exact = exact, base_exact
     return results
@@ -262,7 +267,7 @@ def _facets_from(
     return facets
 
 
-def _page(shown: list[Candidate], terms: Sequence[Term]) -> list[Hit]:
+def _page(shown: list[Candidate], terms: Sequence[Term], for_page: bool = False) -> list[Hit]:
     """The hits of one page, with their snippets (computed for these rows only)."""
     marked = flat(terms)
     ids = [pk for pk, _, _ in shown]
@@ -285,6 +290,8 @@ def _page(shown: list[Candidate], terms: Sequence[Term]) -> list[Hit]:
     else:
         rows = SearchEntry.objects.filter(id__in=ids).values(*columns, "body")
         by_id = {row["id"]: {**row, "snippet": make_snippet(row["body"], marked)} for row in rows}
+    if for_page:
+        _titles_shown(by_id.values())
     return [
         _hit(
             by_id[pk]["kind"],
@@ -298,6 +305,23 @@ def _page(shown: list[Candidate], terms: Sequence[Term]) -> list[Hit]:
         for pk, _, score in shown
         if pk in by_id
     ]
+
+
+def _titles_shown(rows: Iterable[Any]) -> None:
+    """The rows' titles as the page's language writes them, where a type says how
+    (``Source.titles``: an indicator's name from the catalogues, a project's translation):
+    one query a type of the page's results."""
+    by_kind: dict[str, list[Any]] = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], []).append(row)
+    known = registry.sources()
+    for kind, of_kind in by_kind.items():
+        titles = known[kind].titles if kind in known else None
+        if titles is None:
+            continue
+        shown = titles([row["ref"] for row in of_kind])
+        for row in of_kind:
+            row["title"] = shown.get(row["ref"], row["title"])
 
 
 def make_snippet(body: str, terms: Sequence[str], words: int = SNIPPET_WORDS) -> str:
@@ -341,7 +365,9 @@ def _hit(
     return hit
 
 
-def autocomplete(user: Actor, q: str | None, *, limit: int = 8) -> list[Hit]:
+def autocomplete(
+    user: Actor, q: str | None, *, limit: int = 8, for_page: bool = False
+) -> list[Hit]:
     """Up to ``limit`` entries the user may see whose title holds words starting with the
     query's words: the best scored among the newest ``AUTOCOMPLETE_CANDIDATES`` such titles."""
     terms = terms_of(q)
@@ -352,6 +378,8 @@ def autocomplete(user: Actor, q: str | None, *, limit: int = 8) -> list[Hit]:
     best = sorted(found, key=lambda c: (-c[1], c[0]))[: max(1, min(limit, 20))]
     rows = SearchEntry.objects.filter(id__in=[pk for pk, _ in best])
     by_id = {row["id"]: row for row in rows.values("id", "kind", "ref", "title", "url")}
+    if for_page:
+        _titles_shown(by_id.values())
     return [
         _hit(row["kind"], row["ref"], row["title"], row["url"], score, "", flat(terms))
         for pk, score in best

@@ -29,6 +29,8 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 
+from ascn.core import translations
+
 BODY_LIMIT = 20_000  # characters of text per entry; a tsvector holds at most 1 MB
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # the highlight marks are \x02 and \x03
 
@@ -57,6 +59,21 @@ def named(name: str, alt_names: str = "") -> str:
     return f"{name} ({alt_names})"
 
 
+def translated_titles(queryset: Callable[[], QuerySet[Any]], lookup: str = "pk") -> Any:
+    """``Source.titles`` of a ``Translatable`` record: its title translated into the page's
+    language where its owners did, by ``lookup`` (the entries' ref)."""
+
+    def titles(refs: list[str]) -> dict[str, str]:
+        found = {}
+        for record in queryset().filter(**{f"{lookup}__in": refs}):
+            shown = translations.shown(record, "title")
+            if shown.translated:
+                found[str(getattr(record, lookup))] = shown.text
+        return found
+
+    return titles
+
+
 def codes_text(codes: Iterable[str]) -> str:
     """Codes as the index stores them for ``LIKE`` filters: ``|a|b|``, or "" for none."""
     unique = sorted({c for c in codes if c})
@@ -75,6 +92,10 @@ class Source:
     entry: Callable[[Any], dict[str, Any] | None]  # None: not searchable (e.g. no office)
     parts: Mapping[str, Callable[[Any], Iterable[Model]]] = field(default_factory=dict)
     follows: Mapping[str, Callable[[Any], Q]] = field(default_factory=dict)
+    # The titles of some of its entries (by ref) as the page's language writes them, where
+    # they differ from the index's one language: a catalogue's names, a record's translation.
+    # Read for the results a page shows, never for matching (the index holds every language).
+    titles: Callable[[list[str]], Mapping[str, str]] | None = None
 
     @property
     def model_class(self) -> type[Model]:

@@ -43,7 +43,12 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
     error, status = "", 200
     try:
         results = search.search(
-            request.user, q, types=types, filters=filters, page=_page_number(request)
+            request.user,
+            q,
+            types=types,
+            filters=filters,
+            page=_page_number(request),
+            for_page=True,
         )
     except InvalidInput as exc:
         error, status = exc.message, 400
@@ -89,7 +94,7 @@ def search_suggestions(request: HttpRequest) -> HttpResponse:
     the user may see. Anything that is not a search gives no options."""
     q = request.GET.get("q", "")
     try:
-        hits = search.autocomplete(request.user, q) if len(q.strip()) >= 2 else []
+        hits = search.autocomplete(request.user, q, for_page=True) if len(q.strip()) >= 2 else []
     except InvalidInput:
         hits = []
     return render(request, "core/search_suggestions.html", {"hits": hits})
