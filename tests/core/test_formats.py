@@ -194,8 +194,11 @@ def test_a_figure_field_reads_what_a_person_types_in_the_pages_language(language
     field = amount_field("Budget", "")
     with translation.override(language):
         assert field.clean(typed) == read
-        # shown again as the page writes it, and read back as the same figure
+        # shown again as every page reads it back, as the same figure
         assert field.clean(field.prepare_value(read)) == read
+        for other in ("en", "vi", "km", "pt"):
+            with translation.override(other):
+                assert field.clean(field.prepare_value(read)) == read, other
         html = field.widget.render("budget", field.prepare_value(read))
     assert 'type="text"' in html and 'inputmode="decimal"' in html
 
@@ -215,7 +218,8 @@ def test_a_whole_number_with_thousands_and_a_coordinate_in_the_pages_style():
     with translation.override("vi"):
         assert population.clean("8.053.663") == 8053663
         assert latitude.clean("21,0285") == pytest.approx(21.0285)
-        assert latitude.prepare_value(21.0285) == "21,0285"
+        assert latitude.prepare_value(21.0285) == "21.0285"
+        assert latitude.clean(latitude.prepare_value(21.028)) == pytest.approx(21.028)
         with pytest.raises(ValidationError):
             latitude.clean("210285")  # at most 90
     with translation.override("en"):

@@ -99,16 +99,18 @@ def typed_number(text: str) -> str:
 
 
 def as_typed(value: Any) -> Any:
-    """A figure as a person types it back into a form of this page: the language's decimal
-    mark, no thousands, its places as kept (``1500000,50`` on a Vietnamese page,
-    ``1500000.50`` on an English one), which ``typed_number`` reads back as the same figure.
-    Text (what was typed) and nothing stay as they are."""
+    """A saved figure as a form shows it to be sent back: a point before its decimals, no
+    thousands (``1500000.50``), which ``typed_number`` reads as the same figure on a page of
+    any language — a form opened on a Khmer page and sent from an English one too. Three
+    decimals get a fourth (``21.0280``), since ``21.028`` reads two ways where points group
+    thousands. Text (what was typed) and nothing stay as they are."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, float)):
         return value
     amount = _decimal(value)
     if amount is None:
         return value
-    return f"{amount:f}".replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    text = f"{amount:f}"
+    return text + "0" if _ONE_POINT_GROUP.fullmatch(text) else text
 
 
 _COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")  # 1,234 or -1,234,567.5

@@ -79,7 +79,9 @@ class PageNumber(forms.Field):
     thousands anywhere. A text box with the number keypad, not ``<input type="number">``:
     that one drops the comma or reads ``2,5`` as 25 without a word, where the page writes
     ``2,5``. Read by ``formats.typed_number`` (a figure that reads two ways, ``1.500``, is
-    refused, never guessed) and shown again as the page writes it (``formats.as_typed``).
+    refused, never guessed); a saved figure is shown in the form as every page reads it back
+    (``formats.as_typed``: ``1500000.50``), so a form opened in one language and sent in
+    another keeps its figures.
     Mixed into Django's number fields: ``FigureField``, ``WholeNumberField``."""
 
     keypad = "decimal"
