@@ -125,6 +125,33 @@ def test_charts_render_under_the_csp(page, url, figures, screenshot):
     page.locator(".dash-grid").screenshot(path=str(SCREENSHOT_DIR / "dashboards-charts.png"))
 
 
+# Each chart's words that Vega drew outside its drawing (cut by the card on a phone), or cut
+# short ("…") where a name had room on a second line.
+CUT = """() => [...document.querySelectorAll(".dash-grid figure svg")].flatMap((svg) => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll("text")].flatMap((text) => {
+    const r = text.getBoundingClientRect();
+    if (!text.textContent.trim() || r.width === 0) return [];
+    const problems = [];
+    if (r.left < box.left - 1 || r.right > box.right + 1) {
+      problems.push(`"${text.textContent}" runs out of its chart`);
+    }
+    if (text.textContent.endsWith("…")) problems.push(`"${text.textContent}" is cut short`);
+    return problems;
+  });
+})"""
+
+
+def test_on_a_phone_every_word_of_the_charts_is_whole_and_inside(page, url, figures):
+    """At 390 px in Vietnamese the funding legend's second entry ran off the card ("Cần huy
+    đ…"), the count after the longest bar was cut at the edge, and "Công nghiệp và đổi mới
+    sáng tạo" was cut to "Công nghiệp và đổi …"."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url("/vi/dashboards/"))
+    _charts_drawn(page)
+    assert page.evaluate(CUT) == []
+
+
 def test_filter_with_htmx_redraws_the_charts(page, url, figures):
     page.goto(url("/dashboards/"))
     _charts_drawn(page)

@@ -117,8 +117,9 @@ def _count_ticks(most: int) -> list[int]:
 
 
 # A bar's name on two lines at most, so that names alike at their start ("ASEAN-Australia
-# Smart Cities …", two programmes) are not cut to the same label at 140 px.
-LABEL_LINE = 24
+# Smart Cities …", two programmes) are not cut to the same label at 140 px; 20 letters of a
+# line fit those 140 px at 12 px ("Công nghiệp và đổi mới" at 24 was cut).
+LABEL_LINE = 20
 
 
 def _two_lines(name: str) -> str:
@@ -126,6 +127,13 @@ def _two_lines(name: str) -> str:
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_LINE, placeholder=" …")]
     return "\n".join(lines)
+
+
+def _labels(names: list[str]) -> list[str]:
+    """The bars' names as the axis writes them, on two lines at most (``_two_lines``); two
+    names alike for 48 letters stay whole rather than merge into one bar."""
+    labels = [_two_lines(name) for name in names]
+    return labels if len(set(labels)) == len(labels) else names
 
 
 @functools.lru_cache(maxsize=SPEC_CACHE_SIZE)
@@ -142,9 +150,7 @@ def _stacked(
 
     Cached: the same figures come back on every visit. Callers must not change the dict.
     """
-    labels = [_two_lines(b[0]) for b in bars]
-    if len(set(labels)) < len(labels):  # two names alike for 48 letters: whole, not merged
-        labels = [b[0] for b in bars]
+    labels = _labels([b[0] for b in bars])
     values = []
     for (name, first, second), label in zip(bars, labels, strict=True):
         values.append({"y": label, "name": name, "part": parts[0], "usd": first, "o": 0})
@@ -171,7 +177,9 @@ def _stacked(
                 "field": "part",
                 "type": "nominal",
                 "scale": {"domain": list(parts), "range": list(colours)},
-                "legend": {"title": legend_title},
+                # its two entries one above the other: side by side, the second ran off a
+                # phone's card ("Cần huy đ…")
+                "legend": {"title": legend_title, "direction": "vertical"},
             },
             "order": {"field": "o", "type": "quantitative"},
             "tooltip": [
@@ -195,24 +203,34 @@ def _bars_cached(pairs: tuple[tuple[str, int], ...], label: str, value: str, col
     Cached: the same figures come back on every visit. Callers must not change the dict.
     """
     ticks = _count_ticks(max((n for _name, n in pairs), default=0))
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
+    labels = _labels([name for name, _n in pairs])
     body = {
-        "data": {"values": [{"label": name, "value": n} for name, n in pairs]},
+        "data": {
+            "values": [
+                {"label": shown, "name": name, "value": n}
+                for (name, n), shown in zip(pairs, labels, strict=True)
+            ]
+        },
         "encoding": {
             "y": {
                 "field": "label",
                 "type": "nominal",
-                "sort": [name for name, _n in pairs],
+                "sort": labels,
                 "title": label,
+                "axis": {"labelExpr": "split(datum.label, '\\n')"},
             },
             "x": {
                 "field": "value",
                 "type": "quantitative",
                 "title": value,
-                "scale": {"domain": [0, ticks[-1]], "nice": False},
+                # half a step past the last tick: the count written after the longest bar
+                # stays inside the drawing ("20" was cut at the edge of a phone's card)
+                "scale": {"domain": [0, ticks[-1] + step / 2], "nice": False},
                 "axis": {"values": ticks, "format": "d"},
             },
             "tooltip": [
-                {"field": "label", "type": "nominal", "title": label},
+                {"field": "name", "type": "nominal", "title": label},
                 {"field": "value", "type": "quantitative", "title": value},
             ],
         },
@@ -224,7 +242,9 @@ def _bars_cached(pairs: tuple[tuple[str, int], ...], label: str, value: str, col
             },
         ],
     }
-    return _spec(body, height=max(80, 28 * len(pairs)))
+    # a name on two lines needs the taller row the stacked bars have
+    row = 36 if any("\n" in shown for shown in labels) else 28
+    return _spec(body, height=max(80, row * len(pairs)))
 
 
 def _count_chart(

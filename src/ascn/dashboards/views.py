@@ -63,7 +63,7 @@ class DashboardFilterForm(FilterForm):
 
 def cache_key(filters: queries.Filters, language: str | None = None) -> str:
     """Where the figures for these filters (in this language) are kept."""
-    return "dashboards:v5:" + ":".join(
+    return "dashboards:v6:" + ":".join(
         [
             language or get_language() or "",
             filters.member_state.code if filters.member_state else "",
