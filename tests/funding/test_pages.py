@@ -236,6 +236,18 @@ def test_a_real_project_is_not_offered_to_a_sample_programme(world, text):
     # Phuket's only project is real: it cannot apply to sample data, and the page says why
     assert "Patong smart drainage — Phuket" not in page
     assert "This is a sample programme: only sample projects apply to it." in page
+    # and says so too beside the form a sample project of the city fills in (a real project
+    # the CSCO had just made vanished from the menu without a word)
+    factories.project(
+        roles.user("cso_phuket"),
+        title="Sample kiosks",
+        focus_areas=["quality-environment"],
+        status="preparation",
+        sample=True,
+    )
+    page = text(roles.session("cso_phuket").get(URL))
+    assert "Sample kiosks — Phuket" in page
+    assert "This is a sample programme: only sample projects apply to it." in page
 
 
 def test_the_page_says_why_each_of_the_citys_projects_cannot_apply(world, text):
