@@ -596,6 +596,7 @@ def test_a_word_inside_a_thai_lao_khmer_or_burmese_run_is_found(roles, client):
         "th": "ระบบไฟถนนอัจฉริยะ ภูเก็ต",  # smart street-light system, Phuket
         "km": "ប្រព័ន្ធភ្លើងផ្លូវឆ្លាតវៃ",  # smart street-light system
         "lo": "ລະບົບໄຟທາງອັດສະລິຍະ",  # smart street-light system
+        "my": "ရေနုတ်မြောင်းစနစ်",  # drainage system
     }
     for title in titled.values():
         factories.project(secretariat, title=title, description="A project.", visibility="public")
@@ -606,6 +607,8 @@ def test_a_word_inside_a_thai_lao_khmer_or_burmese_run_is_found(roles, client):
     assert found("ไฟถนน") == found("ถนน") == [titled["th"]]
     assert found("ភ្លើងផ្លូវ") == [titled["km"]]
     assert found("ໄຟທາງ") == [titled["lo"]]
+    # a word ICU cuts otherwise alone than inside the title is found as typed too
+    assert found("ရေနုတ်") == [titled["my"]]
     # the whole run still finds it, and a word it does not hold still does not
     assert found("ระบบไฟถนนอัจฉริยะ") == [titled["th"]]
     assert found("น้ำท่วม") == []  # flood

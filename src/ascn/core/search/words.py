@@ -38,7 +38,8 @@ WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])+")
 
 # Thai, Lao, Burmese and Khmer write no space between words: "ไฟถนน" (street lights) stood
 # inside "ระบบไฟถนนอัจฉริยะ" as one word of the index, not to be found. ICU's dictionaries find
-# their words (``spaced``), in what the index keeps and in what a person types alike.
+# their words (``spaced``) in what the index keeps, and a query's word of those scripts is
+# found either as typed or as those words in a row (``_as_typed_or_apart``).
 UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 # Between two such words: a zero width space, a word's end to SQLite's and PostgreSQL's
 # tokenizers, unseen on a page (``unspaced`` takes it out of what a result shows).
@@ -85,8 +86,7 @@ Run = tuple[str, ...]
 
 def words(text: str) -> list[str]:
     """The words of ``text`` as the search reads them."""
-    text = ELIDED.sub(" ", spaced(text).lower())
-    return [word[:MAX_TERM_LENGTH] for word in WORD.findall(text)]
+    return [word[:MAX_TERM_LENGTH] for word in WORD.findall(ELIDED.sub(" ", text.lower()))]
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,15 @@ def terms(q: str) -> list[Term]:
                 at += size
                 break
         else:
-            out.setdefault(found[at], None)
+            out.setdefault(_as_typed_or_apart(found[at]), None)
             at += 1
     return list(out)
+
+
+def _as_typed_or_apart(word: str) -> Term:
+    """A word of Thai, Lao, Khmer or Burmese that ICU cuts into several (``spaced``): either
+    the word as typed, as the beginning of a word of the index (where the index's text kept
+    it whole, as ICU may cut a longer text otherwise: "ရေနုတ်" in "ရေနုတ်မြောင်း"), or its
+    words in a row ("ไฟถนน": "ไฟ" "ถนน", in "ระบบไฟถนนอัจฉริยะ")."""
+    apart = tuple(WORD.findall(spaced(word)))
+    return Either((word,), (apart,)) if len(apart) > 1 else word
