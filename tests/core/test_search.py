@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings as django_settings
 from django.db import connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -633,3 +637,20 @@ def test_entries_written_before_get_their_words_apart(roles):
     assert titles(search.search(secretariat, "ไฟถนน", types=["project"])) == []
     migration.words_apart(django_apps, None)
     assert titles(search.search(secretariat, "ไฟถนน", types=["project"])) == ["ระบบไฟถนนอัจฉริยะ"]
+
+
+@pytest.mark.parametrize("language", [code for code, _name in django_settings.LANGUAGES])
+def test_the_search_pages_example_of_a_words_start_holds_in_each_language(roles, language):
+    """The hint under the search box gives an example in the page's language ("“ระบาย”
+    finds “ระบายน้ำ”" on a Thai page, where it said "drain" finds "drainage"): typed, its
+    first word finds a record that holds the second."""
+    with translation.override(language):
+        hint = gettext(
+            "Every word must match; the start of a word is enough (“drain” finds “drainage”)."
+        )
+    typed, held = re.findall(r"[“«]([^”»]+)[”»]", hint)
+    if language not in ("en", "fil"):  # Filipino writes "drainage" as English does
+        assert typed != "drain", "an example in the page's language"
+    secretariat = roles.user("secretariat")
+    factories.project(secretariat, title=f"{held} 2026", description="A project.")
+    assert titles(search.search(secretariat, typed, types=["project"])) == [f"{held} 2026"]
