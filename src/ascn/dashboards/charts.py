@@ -5,7 +5,7 @@ the CSV download holds exactly its rows, and the spec is built from the same row
 browser draws the spec with the Vega bundle (``build_vega_bundle``, ``dashboards/charts.js``);
 without JavaScript the table is what a person reads.
 
-The specs are written as plain Vega-Lite (two small builders below) rather than with Altair:
+The specs are written as plain Vega-Lite (two small builders, ``specs``) rather than with Altair:
 these pages are rebuilt in the web worker after every write, and Altair with its schema
 validation weighs ~36 MB in a process that must stay within 200 MB (SPEC §5). The tests
 validate every spec against the Vega-Lite schema that Altair ships (docs/decisions/0007).
@@ -15,8 +15,6 @@ task worker (``core/drawings``).
 
 from __future__ import annotations
 
-import functools
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,15 +26,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from ascn.core import display, formats
-from ascn.core.svg import FONT_STACK
 from ascn.dashboards import queries
+from ascn.dashboards.specs import BLUE, GREY, ORANGE, bars, stacked
 from ascn.plans import disclosure
-
-BLUE = "#0b4f8a"  # 8.6:1 on white
-ORANGE = "#b35900"  # 4.6:1 on white
-GREY = "#6b7785"
-SPEC_CACHE_SIZE = 256
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
 @dataclass
@@ -81,172 +73,6 @@ TABLE_ROWS_SHOWN = 50
 PROGRAMMES_SHOWN = 20
 
 
-def _spec(body: dict, *, height: int) -> dict:
-    """A top-level Vega-Lite spec: the chart ``body`` with the dashboards' size and style.
-
-    Drawn for the width its card gives it (``"width": "container"``, the whole chart, axes and
-    legend included, fitted to it), so that on a phone the chart is narrower rather than
-    scaled down: labels stay 12 px (never under 11 px) at any width; long names are cut at
-    140 px (the data table under the chart has them whole).
-    """
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "config": {
-            # No ARIA labels of Vega's own (English, whatever the page's language): the
-            # drawing is hidden from assistive technology, the data table says its figures.
-            "aria": False,
-            "font": FONT_STACK,
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 140},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
-            "text": {"fontSize": 12},
-            "view": {"stroke": None},
-        },
-        **body,
-        "width": "container",
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "height": height,
-    }
-
-
-def _count_ticks(most: int) -> list[int]:
-    """Whole-number ticks from 0, at most about six of them."""
-    step = 1
-    while most / step > 6:
-        step = next(s for s in (2, 5, 10) if most / (step * s) <= 6 or s == 10) * step
-    return list(range(0, max(most, 1) + step, step))
-
-
-# A bar's name on two lines at most, so that names alike at their start ("ASEAN-Australia
-# Smart Cities …", two programmes) are not cut to the same label at 140 px; 20 letters of a
-# line fit those 140 px at 12 px ("Công nghiệp và đổi mới" at 24 was cut).
-LABEL_LINE = 20
-
-
-def _two_lines(name: str) -> str:
-    lines = textwrap.wrap(name, LABEL_LINE, break_on_hyphens=False) or [name]
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_LINE, placeholder=" …")]
-    return "\n".join(lines)
-
-
-def _labels(names: list[str]) -> list[str]:
-    """The bars' names as the axis writes them, on two lines at most (``_two_lines``); two
-    names alike for 48 letters stay whole rather than merge into one bar."""
-    labels = [_two_lines(name) for name in names]
-    return labels if len(set(labels)) == len(labels) else names
-
-
-@functools.lru_cache(maxsize=SPEC_CACHE_SIZE)
-def _stacked(
-    bars: tuple[tuple[str, int | None, int | None], ...],
-    parts: tuple[str, str],
-    colours: tuple[str, str],
-    *,
-    y_title: str,
-    legend_title: str,
-    x_title: str,
-) -> dict:
-    """Horizontal bars of two stacked parts (e.g. secured + sought), in the bars' order.
-
-    Cached: the same figures come back on every visit. Callers must not change the dict.
-    """
-    labels = _labels([b[0] for b in bars])
-    values = []
-    for (name, first, second), label in zip(bars, labels, strict=True):
-        values.append({"y": label, "name": name, "part": parts[0], "usd": first, "o": 0})
-        values.append({"y": label, "name": name, "part": parts[1], "usd": second, "o": 1})
-    body = {
-        "data": {"values": values},
-        "mark": {"type": "bar", "height": {"band": 0.7}},
-        "encoding": {
-            "y": {
-                "field": "y",
-                "type": "nominal",
-                "sort": labels,
-                "title": y_title,
-                "axis": {"labelExpr": "split(datum.label, '\\n')"},
-            },
-            "x": {
-                "field": "usd",
-                "type": "quantitative",
-                "stack": "zero",
-                "title": x_title,
-                "axis": {"format": "~s"},
-            },
-            "color": {
-                "field": "part",
-                "type": "nominal",
-                "scale": {"domain": list(parts), "range": list(colours)},
-                # its two entries one above the other: side by side, the second ran off a
-                # phone's card ("Cần huy đ…")
-                "legend": {"title": legend_title, "direction": "vertical"},
-            },
-            "order": {"field": "o", "type": "quantitative"},
-            "tooltip": [
-                {"field": "name", "type": "nominal", "title": y_title},
-                {"field": "part", "type": "nominal", "title": legend_title},
-                {"field": "usd", "type": "quantitative", "title": x_title, "format": ",.0f"},
-            ],
-        },
-    }
-    return _spec(body, height=max(80, 36 * len(bars)))
-
-
-def _bars(rows: list[dict], *, label: str, value: str, colour: str = BLUE) -> dict:
-    return _bars_cached(tuple((row["label"], row["value"]) for row in rows), label, value, colour)
-
-
-@functools.lru_cache(maxsize=SPEC_CACHE_SIZE)
-def _bars_cached(pairs: tuple[tuple[str, int], ...], label: str, value: str, colour: str) -> dict:
-    """Horizontal bars in the rows' order, with the count at the end of each bar.
-
-    Cached: the same figures come back on every visit. Callers must not change the dict.
-    """
-    ticks = _count_ticks(max((n for _name, n in pairs), default=0))
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
-    labels = _labels([name for name, _n in pairs])
-    body = {
-        "data": {
-            "values": [
-                {"label": shown, "name": name, "value": n}
-                for (name, n), shown in zip(pairs, labels, strict=True)
-            ]
-        },
-        "encoding": {
-            "y": {
-                "field": "label",
-                "type": "nominal",
-                "sort": labels,
-                "title": label,
-                "axis": {"labelExpr": "split(datum.label, '\\n')"},
-            },
-            "x": {
-                "field": "value",
-                "type": "quantitative",
-                "title": value,
-                # half a step past the last tick: the count written after the longest bar
-                # stays inside the drawing ("20" was cut at the edge of a phone's card)
-                "scale": {"domain": [0, ticks[-1] + step / 2], "nice": False},
-                "axis": {"values": ticks, "format": "d"},
-            },
-            "tooltip": [
-                {"field": "name", "type": "nominal", "title": label},
-                {"field": "value", "type": "quantitative", "title": value},
-            ],
-        },
-        "layer": [
-            {"mark": {"type": "bar", "color": colour, "height": {"band": 0.7}}},
-            {
-                "mark": {"type": "text", "align": "left", "dx": 4, "color": "#222"},
-                "encoding": {"text": {"field": "value", "type": "quantitative"}},
-            },
-        ],
-    }
-    # a name on two lines needs the taller row the stacked bars have
-    row = 36 if any("\n" in shown for shown in labels) else 28
-    return _spec(body, height=max(80, row * len(pairs)))
-
-
 def _count_chart(
     key: str,
     title: str,
@@ -269,7 +95,7 @@ def _count_chart(
         ["text", "int"],
         rows,
     )
-    chart.spec = _bars(
+    chart.spec = bars(
         [{"label": name, "value": n} for name, n in rows], label=head, value=counted, colour=colour
     )
     return chart
@@ -392,7 +218,7 @@ def funding_chart(funding: queries.Funding) -> Chart:
     bars = []
     for name, _n, _budget, secured, sought in sorted(rows, key=lambda r: -r[2]):
         bars.append((name, _usd_int(secured), _usd_int(sought)))
-    chart.spec = _stacked(
+    chart.spec = stacked(
         tuple(bars),
         (secured_label, sought_label),
         (BLUE, ORANGE),
@@ -466,7 +292,7 @@ def programmes_chart(rows: list[queries.ProgrammeRow]) -> Chart:
         for r in drawn
         if r.total_usd is not None
     )
-    chart.spec = _stacked(
+    chart.spec = stacked(
         bars,
         (awarded_label, balance_label),
         (BLUE, GREY),
