@@ -280,38 +280,34 @@ def test_the_role_matrix_of_a_projects_indicators_page(roles, drainage):
     assert ProjectIndicator.objects.get().target == 15
 
 
+def pm25_target(actor, project, target: str, version: int | None = None):
+    """``project`` aims at ``target`` µg/m³ of PM2.5 by 2030 (``version``: the one read)."""
+    return project_indicator_set(
+        actor=actor,
+        project=project,
+        indicator=Indicator.objects.get(code="11.6.2"),
+        target=target,
+        target_year=2030,
+        version=version,
+    )
+
+
 def test_a_targets_figures_change_with_the_version_read(roles, drainage):
     cso = roles.user(CSO_PHUKET)
-    pm25 = Indicator.objects.get(code="11.6.2")
-    figures = {"target": "15", "target_year": 2030}
-    link = project_indicator_set(actor=cso, project=drainage, indicator=pm25, **figures)
-    assert link.version == 1
+    assert pm25_target(cso, drainage, "15").version == 1
     # naming it again without its version would replace figures not read: refused
     with pytest.raises(StaleEdit):
-        project_indicator_set(
-            actor=cso, project=drainage, indicator=pm25, target="9", target_year=2030
-        )
-    changed = project_indicator_set(
-        actor=roles.user(SECRETARIAT),
-        project=drainage,
-        indicator=pm25,
-        version=1,
-        target="12",
-        target_year=2030,
-    )
+        pm25_target(cso, drainage, "9")
+    changed = pm25_target(roles.user(SECRETARIAT), drainage, "12", version=1)
     assert (changed.target, changed.version) == (12, 2)
     assert AuditEntry.objects.filter(action="indicators.projectindicator.updated").count() == 1
     # the CSCO's form, opened at version 1, is stale now: nothing of the Secretariat's is lost
     with pytest.raises(StaleEdit):
-        project_indicator_set(
-            actor=cso, project=drainage, indicator=pm25, version=1, target="9", target_year=2030
-        )
+        pm25_target(cso, drainage, "9", version=1)
     assert ProjectIndicator.objects.get().target == 12
     ProjectIndicator.objects.all().delete()
     with pytest.raises(RemovedMeanwhile):
-        project_indicator_set(
-            actor=cso, project=drainage, indicator=pm25, version=2, target="9", target_year=2030
-        )
+        pm25_target(cso, drainage, "9", version=2)
     assert not ProjectIndicator.objects.exists()
 
 
@@ -351,13 +347,7 @@ def test_adding_an_indicator_the_project_has_shows_both_and_replaces_nothing(rol
     url = f"/projects/{drainage.pk}/indicators/"
     pm25 = Indicator.objects.get(code="11.6.2")
     cso = roles.session(CSO_PHUKET)
-    project_indicator_set(
-        actor=roles.user(SECRETARIAT),
-        project=drainage,
-        indicator=pm25,
-        target="15",
-        target_year=2030,
-    )
+    pm25_target(roles.user(SECRETARIAT), drainage, "15")
     response = cso.post(url, {"indicator": pm25.pk, "target": "9", "target_year": "2030"})
     assert response.status_code == 409
     assert "already has a target" in page_text(response)
@@ -381,22 +371,9 @@ def test_a_target_removed_or_changed_meanwhile_on_the_page(roles, drainage):
     url = f"/projects/{drainage.pk}/indicators/"
     pm25 = Indicator.objects.get(code="11.6.2")
     cso = roles.session(CSO_PHUKET)
-    link = project_indicator_set(
-        actor=roles.user(SECRETARIAT),
-        project=drainage,
-        indicator=pm25,
-        target="15",
-        target_year=2030,
-    )
+    link = pm25_target(roles.user(SECRETARIAT), drainage, "15")
     # a removal sent from a page showing version 1, after a change: nothing removed
-    project_indicator_set(
-        actor=roles.user(SECRETARIAT),
-        project=drainage,
-        indicator=pm25,
-        version=1,
-        target="12",
-        target_year=2030,
-    )
+    pm25_target(roles.user(SECRETARIAT), drainage, "12", version=1)
     response = cso.post(url, {"remove": pm25.slug, "version": "1"}, follow=True)
     assert "nothing is removed" in page_text(response)
     assert ProjectIndicator.objects.filter(pk=link.pk).exists()
