@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ascn.accounts.models import Role
+from ascn.agreements.services import agreement_create
 from ascn.core import search
 from ascn.core.errors import InvalidInput
 from ascn.core.models import SearchEntry
@@ -609,6 +610,8 @@ def test_a_word_inside_a_thai_lao_khmer_or_burmese_run_is_found(roles, client):
         return titles(search.search(secretariat, q, types=["project"]))
 
     assert found("ไฟถนน") == found("ถนน") == [titled["th"]]
+    # a word still being typed: its last piece as the beginning of a word
+    assert found("ไฟถนนอัจ") == [titled["th"]]
     assert found("ភ្លើងផ្លូវ") == [titled["km"]]
     assert found("ໄຟທາງ") == [titled["lo"]]
     # a word ICU cuts otherwise alone than inside the title is found as typed too
@@ -654,3 +657,18 @@ def test_the_search_pages_example_of_a_words_start_holds_in_each_language(roles,
     secretariat = roles.user("secretariat")
     factories.project(secretariat, title=f"{held} 2026", description="A project.")
     assert titles(search.search(secretariat, typed, types=["project"])) == [f"{held} 2026"]
+
+
+def test_a_title_of_300_thai_letters_is_indexed_within_the_titles_length(roles):
+    """The spaces the index puts between Thai words counted past the title's 300 characters:
+    PostgreSQL refused the entry, and with it the save of a long agreement's title."""
+    title = ("บันทึกความเข้าใจว่าด้วยความร่วมมือด้านเมืองอัจฉริยะ" * 7)[:300]
+    agreement = agreement_create(
+        actor=roles.user("secretariat"),
+        title=title,
+        parties=[{"name": "City of Phuket"}, {"name": "City of Da Nang"}],
+        visibility="public",
+    )
+    entry = SearchEntry.objects.get(kind="agreement", ref=agreement.slug)
+    assert len(entry.title) <= 300 and "\u200b" in entry.title
+    assert titles(search.search(roles.user("secretariat"), "ความร่วมมือ", types=["agreement"]))

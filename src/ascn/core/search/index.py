@@ -24,14 +24,18 @@ from ascn.core.search import registry
 from ascn.core.search.sql import FTS_TABLE, is_postgresql
 from ascn.core.search.words import spaced
 
+TITLE_LIMIT = 300  # SearchEntry.title's max_length
+
 
 def _entry_values(source: registry.Source, obj: Model) -> dict[str, Any] | None:
     values = source.entry(obj)
     if values is None:
         return None
-    # Thai, Lao, Burmese and Khmer words apart, as a query's are (``words.spaced``)
-    values["title"] = spaced(registry.clean(values["title"], 300))
-    values["body"] = spaced(registry.clean(values.get("body", ""), registry.BODY_LIMIT))
+    # Thai, Lao, Burmese and Khmer words apart (``words.spaced``), then cut: the spaces
+    # between words count in the title's 300 characters
+    values["title"] = registry.clean(spaced(str(values["title"] or "")), TITLE_LIMIT)
+    body = spaced(str(values.get("body") or ""))
+    values["body"] = registry.clean(body, registry.BODY_LIMIT)
     values["updated_at"] = getattr(obj, "updated_at", None) or timezone.now()
     return values
 

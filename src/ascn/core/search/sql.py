@@ -68,7 +68,11 @@ def fts5_match(terms: Sequence[Term], *, column: str | None = None) -> str:
             return one(t)
         # the words as typed, or one of the other names as a phrase (words only: WORD)
         typed = "(" + " AND ".join(map(one, t.typed)) + ")"
-        return "(" + " OR ".join([typed, *(f'"{" ".join(way)}"' for way in t.others)]) + ")"
+        ways = [
+            f'"{" ".join(way)}"' + ("*" if t.open_end and _prefix(way[-1]) else "")
+            for way in t.others
+        ]
+        return "(" + " OR ".join([typed, *ways]) + ")"
 
     # AND said: FTS5 takes two phrases side by side as both, but not a phrase beside a group
     expression = " AND ".join(map(term, terms))
@@ -84,7 +88,14 @@ def tsquery(terms: Sequence[Term], *, weights: str = "") -> str:
         if isinstance(t, str):
             return one(t)
         typed = "(" + " & ".join(map(one, t.typed)) + ")"
-        phrases = ("(" + " <-> ".join(one(w, prefix=False) for w in way) + ")" for way in t.others)
+        phrases = (
+            "("
+            + " <-> ".join(
+                one(w, prefix=t.open_end and i == len(way) - 1) for i, w in enumerate(way)
+            )
+            + ")"
+            for way in t.others
+        )
         return "(" + " | ".join([typed, *phrases]) + ")"
 
     return " & ".join(map(term, terms))

@@ -98,6 +98,9 @@ class Either:
 
     typed: Run
     others: tuple[Run, ...]
+    # the others' last word may be a word's beginning, as a word being typed is ("ไฟถนนอัจ":
+    # "ไฟ ถนน อัจ…"); a country's other names are whole
+    open_end: bool = False
 
     @property
     def ways(self) -> tuple[Run, ...]:
@@ -187,4 +190,4 @@ def _as_typed_or_apart(word: str) -> Term:
     it whole, as ICU may cut a longer text otherwise: "ရေနုတ်" in "ရေနုတ်မြောင်း"), or its
     words in a row ("ไฟถนน": "ไฟ" "ถนน", in "ระบบไฟถนนอัจฉริยะ")."""
     apart = tuple(WORD.findall(spaced(word)))
-    return Either((word,), (apart,)) if len(apart) > 1 else word
+    return Either((word,), (apart,), open_end=True) if len(apart) > 1 else word
