@@ -222,6 +222,10 @@ def test_a_whole_number_with_thousands_and_a_coordinate_in_the_pages_style():
         assert latitude.clean(latitude.prepare_value(21.028)) == pytest.approx(21.028)
         with pytest.raises(ValidationError):
             latitude.clean("210285")  # at most 90
+    # a coordinate south of the equator wants the minus key, which the decimal keypad of
+    # iOS does not have: the ordinary keyboard for it
+    assert "inputmode" not in latitude.widget.render("lat", None)
+    assert 'inputmode="numeric"' in population.widget.render("population", None)
     with translation.override("en"):
         assert population.clean("8,053,663") == 8053663
         assert latitude.prepare_value(21.0285) == "21.0285"

@@ -4,6 +4,7 @@ API show them next to the city's latest value."""
 import datetime as dt
 import html as html_lib
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -389,3 +390,27 @@ def test_a_target_removed_or_changed_meanwhile_on_the_page(roles, drainage):
     added = {"indicator": pm25.pk, "target": "9", "target_year": "2030", "version": ""}
     assert cso.post(url, added).status_code == 302
     assert ProjectIndicator.objects.get().target == 9
+
+
+def test_a_targets_figures_saved_unchanged_on_a_vietnamese_page_stay_as_they_are(roles, drainage):
+    """A figure of three decimals came back into the change form as "12.345", which a page
+    writing "12,345" reads two ways: saved unchanged, it was refused."""
+    project_indicator_set(
+        actor=roles.user(CSO_PHUKET),
+        project=drainage,
+        indicator=Indicator.objects.get(code="11.6.2"),
+        baseline="12.345",
+        baseline_year=2023,
+        target="8.125",
+        target_year=2030,
+    )
+    cso = roles.session(CSO_PHUKET)
+    url = f"/vi/projects/{drainage.pk}/indicators/?change=sdg-11-6-2"
+    form = cso.get(url).context["form"]
+    sent = {name: form[name].value() for name in ("version", "baseline", "baseline_year")}
+    sent |= {name: form[name].value() for name in ("target", "target_year")}
+    assert cso.post(url, sent).status_code == 302
+    link = ProjectIndicator.objects.get()
+    assert (link.baseline, link.target, link.version) == (Decimal("12.345"), Decimal("8.125"), 1)
+    # a removal's version that is no number of ours is no version, not a 500
+    assert cso.post(url, {"remove": "sdg-11-6-2", "version": "²"}).status_code == 302

@@ -87,7 +87,11 @@ class PageNumber(forms.Field):
     keypad = "decimal"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": self.keypad}))
+        # a figure below zero (a coordinate south or west) wants the minus key, which the
+        # decimal keypad of iOS does not have: the ordinary keyboard then
+        lowest = kwargs.get("min_value")
+        attrs = {} if lowest is not None and lowest < 0 else {"inputmode": self.keypad}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
         super().__init__(*args, **kwargs)
 
     def to_python(self, value: Any) -> Any:

@@ -127,7 +127,7 @@ class ValueEditForm(VersionedForm, ValueForm):
 
     @classmethod
     def initial_from(cls, record) -> dict:
-        return {**super().initial_from(record), "value": f"{record.value.normalize():f}"}
+        return {**super().initial_from(record), "value": formats.as_typed(record.value.normalize())}
 
 
 def typed_figure(form: forms.Form, field: str) -> str:
@@ -180,7 +180,7 @@ class ProjectTargetForm(VersionedForm):
     @classmethod
     def initial_from(cls, record) -> dict:
         figures = {
-            name: f"{getattr(record, name).normalize():f}"
+            name: formats.as_typed(getattr(record, name).normalize())
             for name in ("baseline", "target")
             if getattr(record, name) is not None
         }

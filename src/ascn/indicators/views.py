@@ -439,7 +439,9 @@ def _target_removal(request, project, here: str):
     version = request.POST.get("version", "")
     try:
         project_indicator_remove(
-            actor=request.user, link=link, version=int(version) if version.isdigit() else None
+            actor=request.user,
+            link=link,
+            version=int(version) if version.isascii() and version.isdigit() else None,
         )
     except StaleEdit:
         messages.error(
