@@ -27,15 +27,20 @@ import sys
 import threading
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 from altair.vegalite.v6.schema import core as vega_lite_schema
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from ascn.core import formats
-from ascn.dashboards import charts, queries, views
+from ascn.core.text import line_pieces
+from ascn.dashboards import charts, queries, specs, views
 from ascn.dashboards.management.commands import build_vega_bundle
 from ascn.dashboards.specs import VEGA_LITE_SCHEMA
 from ascn.network import maps
@@ -478,3 +483,27 @@ def test_programmes_whose_names_start_alike_are_labelled_apart(names, labels):
     assert spec["encoding"]["y"]["axis"]["labelExpr"] == "split(datum.label, '\\n')"
     # the tooltip names each programme whole
     assert {value["name"] for value in spec["data"]["values"]} == set(names)
+
+
+FOCUS_AREA_NAMES = [
+    area["name"]
+    for area in yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "src/ascn/network/seed/framework.yaml").read_text()
+    )["focus_areas"]
+]
+
+
+@pytest.mark.parametrize("language", ["th", "km", "lo", "my", "vi", "en"])
+@pytest.mark.db_independent
+def test_a_bar_name_breaks_between_words_in_every_script(language):
+    """Cut every 20 letters, the Thai focus area "สิ่งแวดล้อมที่มีคุณภาพ" broke inside a word
+    ("…คุณภ|าพ") and the Khmer one left a vowel sign alone at a line's start."""
+    with translation.override(language):
+        names = [gettext(name) for name in FOCUS_AREA_NAMES]
+    for name in names:
+        lines = specs.two_lines(name).split("\n")
+        pieces = line_pieces(name)
+        breaks = {"".join(pieces[:k]).strip() for k in range(1, len(pieces) + 1)}
+        assert lines[0] in breaks, (name, lines)
+        if len(lines) == 2 and not lines[1].endswith("…"):
+            assert f"{lines[0]}{lines[1]}".replace(" ", "") == name.replace(" ", "")

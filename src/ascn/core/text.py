@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from icu4py.breakers import LineBreaker
+
 
 def visible(value: str) -> str:
     """``value`` without surrounding white space, or empty when none of its characters shows:
@@ -13,3 +15,10 @@ def visible(value: str) -> str:
     if any(unicodedata.category(ch)[0] not in "ZC" for ch in value):
         return value
     return ""
+
+
+def line_pieces(text: str) -> list[str]:
+    """``text`` cut where a line may break (ICU's line breaking: after a space or a hyphen,
+    and between the words of Thai, Lao, Khmer and Burmese, which write no space between
+    them, as its dictionaries find them); joined, the text again."""
+    return [text[start:end] for start, end in LineBreaker(text, "en").segments()]

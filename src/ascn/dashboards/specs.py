@@ -5,9 +5,9 @@ table and gives its rows to these."""
 from __future__ import annotations
 
 import functools
-import textwrap
 
 from ascn.core.svg import FONT_STACK
+from ascn.core.text import line_pieces
 
 BLUE = "#0b4f8a"  # 8.6:1 on white
 ORANGE = "#b35900"  # 4.6:1 on white
@@ -58,15 +58,25 @@ LABEL_LINE = 20
 
 
 def two_lines(name: str) -> str:
-    lines = textwrap.wrap(name, LABEL_LINE, break_on_hyphens=False) or [name]
+    """``name`` in lines of ``LABEL_LINE`` letters at most, broken where a line may break
+    (``core.text.line_pieces``: never inside a Thai or Khmer word, nor before a vowel sign),
+    two at the most: the second ends in "…" when more would follow. A word longer than a
+    line stays whole."""
+    lines: list[str] = []
+    for piece in line_pieces(name):
+        if lines and len(lines[-1] + piece.rstrip()) <= LABEL_LINE:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    lines = [line.strip() for line in lines if line.strip()] or [name]
     if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_LINE, placeholder=" …")]
+        lines = [lines[0], lines[1] + " …"]
     return "\n".join(lines)
 
 
 def bar_labels(names: list[str]) -> list[str]:
     """The bars' names as the axis writes them, on two lines at most (``two_lines``); two
-    names alike for 48 letters stay whole rather than merge into one bar."""
+    names alike for their first two lines stay whole rather than merge into one bar."""
     labels = [two_lines(name) for name in names]
     return labels if len(set(labels)) == len(labels) else names
 
