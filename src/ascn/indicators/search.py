@@ -116,7 +116,8 @@ register(
         _indicators,
         _indicator,
         titles=lambda slugs: {
-            i.slug: f"{i.code} {i.label}" for i in Indicator.objects.filter(slug__in=slugs)
+            i.slug: f"{i.code} {i.label}"
+            for i in Indicator.objects.filter(slug__in=slugs).only("slug", "code", "name")
         },
     )
 )
@@ -129,7 +130,9 @@ register(
         _value,
         titles=lambda ids: {
             str(v.pk): _value_title(v)
-            for v in IndicatorValue.objects.filter(pk__in=ids).select_related("city", "indicator")
+            for v in IndicatorValue.objects.filter(pk__in=ids)
+            .select_related("city", "indicator")
+            .only("year", "city__name", "indicator__code", "indicator__name")
         },
         parts={"indicators.indicatorvalue": _years_of},
         follows={

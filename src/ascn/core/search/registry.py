@@ -65,7 +65,8 @@ def translated_titles(queryset: Callable[[], QuerySet[Any]], lookup: str = "pk")
 
     def titles(refs: list[str]) -> dict[str, str]:
         found = {}
-        for record in queryset().filter(**{f"{lookup}__in": refs}):
+        chosen = queryset().filter(**{f"{lookup}__in": refs})
+        for record in chosen.only(lookup, "title", "language", "translations"):
             shown = translations.shown(record, "title")
             if shown.translated:
                 found[str(getattr(record, lookup))] = shown.text
