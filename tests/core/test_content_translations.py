@@ -159,6 +159,9 @@ def test_the_search_page_shows_a_result_in_the_readers_language(client, cso, pro
     thai = client.get("/th/search/", {"q": "drainage"}).content.decode()
     headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", thai, re.S)]
     assert any(THAI_TITLE in heading for heading in headings), headings
+    assert "<mark>ระบาย</mark>" not in thai  # "drainage" is not in the Thai title: no mark
+    marked = client.get("/th/search/", {"q": "ระบาย"}).content.decode()
+    assert "ระบบ<mark>ระบาย</mark>น้ำอัจฉริยะ" in marked  # the translated title's word marked
     client.cookies.pop("django_language")
     english = client.get("/search/", {"q": "drainage"}).content.decode()
     assert "Smart <mark>drainage</mark>" in english

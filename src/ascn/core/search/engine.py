@@ -45,7 +45,7 @@ from ascn.core.search.sql import (
     walk_postgresql,
     walk_sqlite,
 )
-from ascn.core.search.words import WORD, Term, flat, unspaced
+from ascn.core.search.words import WORD, Term, flat, spaced, unspaced
 
 if TYPE_CHECKING:
     from ascn.core.types import Actor
@@ -321,7 +321,8 @@ def _titles_shown(rows: Iterable[Any]) -> None:
             continue
         shown = titles([row["ref"] for row in of_kind])
         for row in of_kind:
-            row["title"] = shown.get(row["ref"], row["title"])
+            # its words apart as the index's, for ``mark_words``
+            row["title"] = spaced(shown[row["ref"]]) if row["ref"] in shown else row["title"]
 
 
 def make_snippet(body: str, terms: Sequence[str], words: int = SNIPPET_WORDS) -> str:
@@ -353,15 +354,21 @@ def mark_words(text: str, terms: Sequence[str]) -> str:
     return WORD.sub(mark, text)
 
 
+def _joined(marked: str) -> str:
+    """Marked text without what kept its Thai or Khmer words apart, two marked words side by
+    side one mark ("ไฟถนน", not "ไฟ" "ถนน" with a gap)."""
+    return unspaced(marked).replace(STOP + START, "")
+
+
 def _hit(
     kind: str, ref: str, title: str, url: str, score: float, snippet: str, terms: Sequence[str]
 ) -> Hit:
     # marked word by word, Thai and Khmer words too, then shown without what kept them apart
-    hit = Hit(kind, ref, unspaced(title), highlight(unspaced(snippet)), url, round(float(score), 4))
+    hit = Hit(kind, ref, unspaced(title), highlight(_joined(snippet)), url, round(float(score), 4))
     known = registry.sources()
     hit.type_label = str(known[kind].label) if kind in known else kind
     # Titles are marked here, alike on both databases (ts_headline would drop "<b>" text).
-    hit.title_html = highlight(unspaced(mark_words(title, terms)))
+    hit.title_html = highlight(_joined(mark_words(title, terms)))
     return hit
 
 
