@@ -281,8 +281,9 @@ def test_the_role_matrix_of_a_projects_indicators_page(roles, drainage):
     assert ProjectIndicator.objects.get().target == 15
 
 
-def pm25_target(actor, project, target: str, version: int | None = None):
-    """``project`` aims at ``target`` µg/m³ of PM2.5 by 2030 (``version``: the one read)."""
+def pm25_target(actor, project, target: str, version: int | None = None, **baseline):
+    """``project`` aims at ``target`` µg/m³ of PM2.5 by 2030 (``version``: the one read),
+    from a ``baseline`` and its ``baseline_year`` when given."""
     return project_indicator_set(
         actor=actor,
         project=project,
@@ -290,6 +291,7 @@ def pm25_target(actor, project, target: str, version: int | None = None):
         target=target,
         target_year=2030,
         version=version,
+        **baseline,
     )
 
 
@@ -395,15 +397,7 @@ def test_a_target_removed_or_changed_meanwhile_on_the_page(roles, drainage):
 def test_a_targets_figures_saved_unchanged_on_a_vietnamese_page_stay_as_they_are(roles, drainage):
     """A figure of three decimals came back into the change form as "12.345", which a page
     writing "12,345" reads two ways: saved unchanged, it was refused."""
-    project_indicator_set(
-        actor=roles.user(CSO_PHUKET),
-        project=drainage,
-        indicator=Indicator.objects.get(code="11.6.2"),
-        baseline="12.345",
-        baseline_year=2023,
-        target="8.125",
-        target_year=2030,
-    )
+    pm25_target(roles.user(CSO_PHUKET), drainage, "8.125", baseline="12.345", baseline_year=2023)
     cso = roles.session(CSO_PHUKET)
     url = f"/vi/projects/{drainage.pk}/indicators/?change=sdg-11-6-2"
     form = cso.get(url).context["form"]
