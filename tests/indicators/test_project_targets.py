@@ -344,6 +344,17 @@ def test_two_officers_changing_one_target_on_the_page(roles, drainage):
     assert cso.post(change_url, {**mine, "version": "2"}).status_code == 302
     link = ProjectIndicator.objects.get()
     assert (link.target, link.target_year, link.version) == (10, 2028, 3)
+    # a form opened before the target was removed and added again (version 1 again) is
+    # stale too: the form says which target it opened
+    opened = cso.get(change_url).context["form"]
+    sent = {**mine, "version": "3", "link": str(link.pk), "target_year": "2029"}
+    link.delete()
+    pm25_target(roles.user(SECRETARIAT), drainage, "11", version=None)
+    readded = ProjectIndicator.objects.get()
+    response = cso.post(change_url, {**sent, "version": "1"})
+    assert response.status_code == 409 and opened["version"].value() == 3
+    assert ProjectIndicator.objects.get().target == 11
+    assert f'name="link" value="{readded.pk}"' in response.content.decode()
 
 
 def test_adding_an_indicator_the_project_has_shows_both_and_replaces_nothing(roles, drainage):
