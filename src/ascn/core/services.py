@@ -183,13 +183,8 @@ def upsert(
     idempotent)."""
     obj = model._default_manager.select_for_update().filter(**lookup).order_by("pk").first()
     if obj is None:
-        obj = model(**lookup, **values)
-        validate(obj)
-        obj.save()
-        audit_and_announce(
-            actor, action_name(obj, "created"), obj, audit.diff({}, {**lookup, **values})
-        )
-        return obj, True
+        new = model(**lookup, **values)
+        return save_new(actor, action_name(new, "created"), new, [*lookup, *values]), True
     return obj, save_changes(actor, action_name(obj, "updated"), obj, values)
 
 

@@ -32,6 +32,7 @@ from ascn.core.services import (
     no_unknown_field,
     require_and_lock,
     save_changes,
+    save_new,
     upsert,
     user_or_none,
     validate,
@@ -384,29 +385,19 @@ def project_indicator_set(
             raise InvalidInput(
                 _("The baseline's year comes before the target's."), field="baseline_year"
             )
-    link = (
-        ProjectIndicator.objects.select_for_update()
-        .filter(project=project, indicator=indicator)
-        .first()
-    )
+    lookup = {"project": project, "indicator": indicator}
+    link = ProjectIndicator.objects.select_for_update().filter(**lookup).first()
     if link is None:
         if version is not None:
             raise RemovedMeanwhile(str(ProjectIndicator._meta.verbose_name))
-        link = ProjectIndicator(project=project, indicator=indicator, **values)
-        validate(link)
+        new = ProjectIndicator(**lookup, **values)
         try:
             with transaction.atomic():
-                link.save()
+                return save_new(
+                    actor, "indicators.projectindicator.created", new, [*lookup, *values]
+                )
         except IntegrityError:  # someone added it this very moment
-            current = ProjectIndicator.objects.get(project=project, indicator=indicator)
-            raise StaleEdit(current, None) from None
-        audit_and_announce(
-            actor,
-            "indicators.projectindicator.created",
-            link,
-            audit.diff({}, {"project": project, "indicator": indicator, **values}),
-        )
-        return link
+            raise StaleEdit(ProjectIndicator.objects.get(**lookup), None) from None
     if version != link.version:
         raise StaleEdit(link, version)
     save_changes(actor, "indicators.projectindicator.updated", link, values)
