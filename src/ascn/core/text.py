@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from icu4py.breakers import LineBreaker
+from icu4py.breakers import BaseBreaker, LineBreaker, WordBreaker
 
 
 def visible(value: str) -> str:
@@ -21,4 +21,15 @@ def line_pieces(text: str) -> list[str]:
     """``text`` cut where a line may break (ICU's line breaking: after a space or a hyphen,
     and between the words of Thai, Lao, Khmer and Burmese, which write no space between
     them, as its dictionaries find them); joined, the text again."""
-    return [text[start:end] for start, end in LineBreaker(text, "en").segments()]
+    return _pieces(LineBreaker(text, "en"))
+
+
+def word_pieces(text: str) -> list[str]:
+    """``text`` cut at each word's start and end (ICU's word breaking, with the same
+    dictionaries): the words and what stands between them; joined, the text again."""
+    return _pieces(WordBreaker(text, "en"))
+
+
+def _pieces(breaker: BaseBreaker) -> list[str]:
+    text = breaker.text
+    return [text[start:end] for start, end in breaker.segments()]

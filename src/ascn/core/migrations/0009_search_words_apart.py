@@ -5,19 +5,17 @@ its words no longer finds. Those entries are written again; the others stay as t
 
 from django.db import migrations
 
-from ascn.core.search.words import spaced
-
-UNSPACED = r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+from ascn.core.search.index import kept
+from ascn.core.search.words import UNSPACED
 
 
 def words_apart(apps, schema_editor):
     entry = apps.get_model("core", "SearchEntry")
-    found = entry.objects.filter(title__regex=UNSPACED) | entry.objects.filter(
-        body__regex=UNSPACED
+    found = entry.objects.filter(title__regex=UNSPACED.pattern) | entry.objects.filter(
+        body__regex=UNSPACED.pattern
     )
     for row in found.only("id", "title", "body").iterator(chunk_size=500):
-        # cut again: the spaces between words count in the title's 300 characters
-        title, body = spaced(row.title)[:300], spaced(row.body)
+        title, body = kept(row.title, row.body)  # as the index writes an entry now
         if (title, body) != (row.title, row.body):
             entry.objects.filter(pk=row.pk).update(title=title, body=body)
 

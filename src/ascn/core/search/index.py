@@ -24,18 +24,23 @@ from ascn.core.search import registry
 from ascn.core.search.sql import FTS_TABLE, is_postgresql
 from ascn.core.search.words import spaced
 
-TITLE_LIMIT = 300  # SearchEntry.title's max_length
+
+def kept(title: Any, body: Any) -> tuple[str, str]:
+    """An entry's title and text as the index keeps them: Thai, Lao, Burmese and Khmer words
+    apart (``words.spaced``), then cut, the spaces between words counting in the title's
+    length (core/0009 writes the older entries again through this too)."""
+    limit = SearchEntry._meta.get_field("title").max_length
+    return (
+        registry.clean(spaced(str(title or "")), limit),
+        registry.clean(spaced(str(body or "")), registry.BODY_LIMIT),
+    )
 
 
 def _entry_values(source: registry.Source, obj: Model) -> dict[str, Any] | None:
     values = source.entry(obj)
     if values is None:
         return None
-    # Thai, Lao, Burmese and Khmer words apart (``words.spaced``), then cut: the spaces
-    # between words count in the title's 300 characters
-    values["title"] = registry.clean(spaced(str(values["title"] or "")), TITLE_LIMIT)
-    body = spaced(str(values.get("body") or ""))
-    values["body"] = registry.clean(body, registry.BODY_LIMIT)
+    values["title"], values["body"] = kept(values["title"], values.get("body"))
     values["updated_at"] = getattr(obj, "updated_at", None) or timezone.now()
     return values
 

@@ -59,7 +59,9 @@ def named(name: str, alt_names: str = "") -> str:
     return f"{name} ({alt_names})"
 
 
-def translated_titles(queryset: Callable[[], QuerySet[Any]], lookup: str = "pk") -> Any:
+def translated_titles(
+    queryset: Callable[[], QuerySet[Any]], lookup: str = "pk"
+) -> Callable[[list[str]], dict[str, str]]:
     """``Source.titles`` of a ``Translatable`` record: its title translated into the page's
     language where its owners did, by ``lookup`` (the entries' ref)."""
 

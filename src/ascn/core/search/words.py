@@ -16,10 +16,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from icu4py.breakers import WordBreaker
-
 from ascn.core import countries
 from ascn.core.search import registry
+from ascn.core.text import word_pieces
 
 MAX_TERM_LENGTH = 40
 
@@ -50,7 +49,7 @@ def spaced(text: str) -> str:
     """``text`` with ``BETWEEN_WORDS`` between the words of its unspaced scripts."""
     if not UNSPACED.search(text):
         return text
-    pieces = [text[start:end] for start, end in WordBreaker(text, "en").segments()]
+    pieces = word_pieces(text)
     out = pieces[:1]
     for before, piece in itertools.pairwise(pieces):
         if (
