@@ -39,10 +39,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from ascn.core import formats
+from ascn.core.svg import VEGA_LITE_SCHEMA
 from ascn.core.text import line_pieces
 from ascn.dashboards import charts, queries, specs, views
 from ascn.dashboards.management.commands import build_vega_bundle
-from ascn.dashboards.specs import VEGA_LITE_SCHEMA
 from ascn.network import maps
 from ascn.network.models import City
 from ascn.plans.services import project_upsert_seed

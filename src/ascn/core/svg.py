@@ -21,6 +21,25 @@ FONT_STACK = (
 )
 
 
+# The Vega-Lite specs the browser draws (the dashboards, the city comparison): the schema the
+# Vega bundle reads (``build_vega_bundle``), the charts' blue (8.6:1 on white) and the style
+# they share.
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+BLUE = "#0b4f8a"
+
+
+def page_chart_config(*, label_limit: int) -> dict:
+    """A browser-drawn chart's ``config``: no ARIA labels of Vega's own (English, whatever
+    the page's language: the drawing is hidden from assistive technology, the data table
+    says its figures), the site's fonts at 12 px, names cut at ``label_limit`` px."""
+    return {
+        "aria": False,
+        "font": FONT_STACK,
+        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": label_limit},
+        "view": {"stroke": None},
+    }
+
+
 def drawing_fonts() -> Path:
     """Where ``build_fonts`` writes TrueType copies of those Noto fonts for the drawings."""
     return Path(settings.VAR_DIR) / "fonts"

@@ -26,8 +26,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from ascn.core import display, formats
+from ascn.core.svg import BLUE
 from ascn.dashboards import queries
-from ascn.dashboards.specs import BLUE, GREY, ORANGE, bars, stacked
+from ascn.dashboards.specs import GREY, ORANGE, bars, stacked
 from ascn.plans import disclosure
 
 

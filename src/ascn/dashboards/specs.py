@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import functools
 
-from ascn.core.svg import FONT_STACK
+from ascn.core.svg import BLUE, VEGA_LITE_SCHEMA, page_chart_config
 from ascn.core.text import line_pieces
 
-BLUE = "#0b4f8a"  # 8.6:1 on white
 ORANGE = "#b35900"  # 4.6:1 on white
 GREY = "#6b7785"
 SPEC_CACHE_SIZE = 256
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
 def spec(body: dict, *, height: int) -> dict:
@@ -27,14 +25,9 @@ def spec(body: dict, *, height: int) -> dict:
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "config": {
-            # No ARIA labels of Vega's own (English, whatever the page's language): the
-            # drawing is hidden from assistive technology, the data table says its figures.
-            "aria": False,
-            "font": FONT_STACK,
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 140},
+            **page_chart_config(label_limit=140),
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "text": {"fontSize": 12},
-            "view": {"stroke": None},
         },
         **body,
         "width": "container",

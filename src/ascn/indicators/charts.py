@@ -8,12 +8,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ascn.core.svg import FONT_STACK
+from ascn.core.svg import BLUE, VEGA_LITE_SCHEMA, page_chart_config
 from ascn.indicators.models import Indicator
 from ascn.indicators.queries import Comparison
-
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-BLUE = "#0b4f8a"
 
 
 def comparison_spec(comparison: Comparison, indicator: Indicator) -> dict[str, Any]:
@@ -22,14 +19,7 @@ def comparison_spec(comparison: Comparison, indicator: Indicator) -> dict[str, A
     axis_title = f"{indicator.code} ({indicator.unit_label})"
     return {
         "$schema": VEGA_LITE_SCHEMA,
-        "config": {
-            # No ARIA labels of Vega's own (English, whatever the page's language): the
-            # drawing is hidden from assistive technology, the data table says its figures.
-            "aria": False,
-            "font": FONT_STACK,
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 160},
-            "view": {"stroke": None},
-        },
+        "config": page_chart_config(label_limit=160),
         "data": {"values": values},
         "mark": {"type": "bar", "color": BLUE},
         "encoding": {
