@@ -65,16 +65,15 @@ def _organisation_or_404(request, slug: str) -> Organisation:
     return found(queries.organisation_for(request.user, slug))
 
 
-# The service's ticket fields where the body sends them, for a 422's ``loc``.
-TICKETS_SENT_AS = {
-    "ticket_min_usd": ("ticket_min", "amount"),
-    "ticket_max_usd": ("ticket_max", "amount"),
-}
+# The ticket sizes the body sends as money, which the service keeps as ``<key>_usd`` amounts;
+# a refusal of one is located where the body sends it, for a 422's ``loc``.
+TICKETS = ("ticket_min", "ticket_max")
+TICKETS_SENT_AS = {f"{key}_usd": (key, "amount") for key in TICKETS}
 
 
 def _values(data: dict) -> dict:
     """Schema fields → service fields (ticket money → USD amounts)."""
-    for key in ("ticket_min", "ticket_max"):
+    for key in TICKETS:
         if key in data:
             value = data.pop(key)
             data[f"{key}_usd"] = value["amount"] if value else None
