@@ -8,6 +8,8 @@ in ``<mark>``.
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -195,3 +197,30 @@ def test_the_page_stays_within_a_few_queries(get_bounded, published):
     # 9: the results' titles in the reader's language are one query a type of result that
     # has them (Source.titles), here the projects'
     get_bounded("/search/?q=flood", max_queries=9)
+
+
+def test_a_page_in_another_language_reads_its_results_again_in_a_few_queries(
+    client, roles, published
+):
+    # 11: the results' texts in the reader's language are one read of each type shown (its
+    # queryset and what it prefetches), whatever the number of results
+    get_bounded = _queries_of(client, "/th/search/?q=flood")
+    few = get_bounded()
+    for n in range(4):
+        factories.project(
+            roles.user("secretariat"),
+            city="phuket",
+            title=f"Flood pumps {n}",
+            focus_areas=["safety-security"],
+            visibility="public",
+        )
+    assert get_bounded() == few <= 11
+
+
+def _queries_of(client, url):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    return count

@@ -14,6 +14,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from ascn.core import search
 from ascn.core.models import SearchEntry
@@ -227,3 +228,58 @@ def test_the_api_says_when_the_count_is_a_floor(client, roles, monkeypatch):
     monkeypatch.setattr(engine, "CANDIDATES", 2)
     body = client.get("/api/v1/search", {"q": "quorvane"}).json()
     assert (body["count"], body["count_exact"], len(body["items"])) == (2, False, 2)
+
+
+# --- the index's one language --------------------------------------------------------------------
+
+
+def test_an_entry_written_during_a_thai_request_is_still_found_in_english(roles):
+    # given an officer appointed while the page was in Thai (the writer's language)
+    person, _ = registry_upsert(
+        actor=None, model=Person, lookup={"full_name": "Somchai Wuttiphan"}, values={}
+    )
+    with translation.override("th"):
+        appointment_create(
+            actor=None,
+            person=person,
+            role=Appointment.Role.CSO,
+            member_state=MemberState.objects.get(code="TH"),
+            city=City.objects.get(slug="phuket"),
+            start_date=dt.date(2025, 1, 1),
+        )
+
+    # then the index holds her role as the catalogues' source language writes it
+    assert "Chief Smart City Officer" in entry_of("person", person).body
+    found = search.search(None, "wuttiphan chief smart city officer")
+    assert {h.type for h in found.items} == {"person", "city"}
+
+
+def test_a_result_is_described_in_the_readers_language(client, roles):
+    # given an officer of Phuket, indexed in English
+    person, _ = registry_upsert(
+        actor=None, model=Person, lookup={"full_name": "Somchai Wuttiphan"}, values={}
+    )
+    appointment_create(
+        actor=None,
+        person=person,
+        role=Appointment.Role.CSO,
+        member_state=MemberState.objects.get(code="TH"),
+        city=City.objects.get(slug="phuket"),
+        start_date=dt.date(2025, 1, 1),
+    )
+
+    # when a reader searches her name on the English page, then on the Thai one
+    english = client.get("/search/?q=wuttiphan")
+    page = client.get("/th/search/?q=wuttiphan")
+
+    # then her result and her city's say her role and her country in Thai
+    with translation.override("th"):
+        role = str(Appointment.Role.CSO.label)
+        country = MemberState.objects.get(code="TH").label
+    assert role != "Chief Smart City Officer" and country != "Thailand"
+    text = page.content.decode()
+    assert text.count(role) >= 2 and country in text
+    assert "Chief Smart City Officer" not in text
+
+    # and on the English page as the index keeps them
+    assert "Chief Smart City Officer" in english.content.decode()

@@ -27,7 +27,7 @@ def _meeting(meeting) -> dict[str, Any]:
             meeting.dates_display,
             meeting.place,
             meeting.host_city.name if meeting.host_city_id else "",
-            meeting.host_member_state.name if meeting.host_member_state_id else "",
+            meeting.host_member_state.label if meeting.host_member_state_id else "",
             meeting.description,
             *meeting.texts(),
             *(item.title for item in meeting.agenda_items.all()),

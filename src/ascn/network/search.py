@@ -41,7 +41,7 @@ def _city(city) -> dict[str, Any]:
         "ref": city.slug,
         "title": named(city.name, city.alt_names),
         "body": joined(
-            city.member_state.name,
+            city.member_state.label,
             *(f"{a.person.full_name} {a.get_role_display()}" for a in officers),
         ),
         "url": city.get_absolute_url(),
@@ -70,11 +70,11 @@ def _person(person) -> dict[str, Any] | None:
         "title": person.full_name,  # public fields only: never e-mail or phone
         "body": joined(
             *(
-                f"{a.get_role_display()}, {a.city.name if a.city_id else a.member_state.name}\n"
+                f"{a.get_role_display()}, {a.city.name if a.city_id else a.member_state.label}\n"
                 f"{a.designation}"
                 for a in offices
             ),
-            first.member_state.name,
+            first.member_state.label,
         ),
         "url": where,
         "visibility": Visibility.PUBLIC,

@@ -40,7 +40,7 @@ def _plan(plan) -> dict[str, Any]:
             *plan.texts(),
             plan.city.name,
             plan.city.alt_names,
-            plan.city.member_state.name,
+            plan.city.member_state.label,
         ),
         "url": plan.get_absolute_url(),
         "visibility": plan.visibility,
@@ -66,7 +66,7 @@ def _project(project) -> dict[str, Any]:
             *project.texts(),
             project.city.name,
             project.city.alt_names,  # "Hà Nội", "Saigon": its city's other names find it too
-            project.city.member_state.name,
+            project.city.member_state.label,
         ),
         "url": project.get_absolute_url(),
         "visibility": project.visibility,

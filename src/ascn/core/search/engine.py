@@ -23,12 +23,14 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ascn.core.models import SearchEntry
 from ascn.core.permissions import scopes_of
 from ascn.core.search import registry
+from ascn.core.search.index import kept
 from ascn.core.search.registry import labels_for
 from ascn.core.search.sql import (
     FTS_TABLE,
@@ -271,7 +273,7 @@ def _page(shown: list[Candidate], terms: Sequence[Term], for_page: bool = False)
     """The hits of one page, with their snippets (computed for these rows only)."""
     marked = flat(terms)
     ids = [pk for pk, _, _ in shown]
-    columns = ("id", "kind", "ref", "title", "url")
+    columns = ("id", "kind", "ref", "object_id", "title", "url")
     if is_postgresql():
         query = SearchQuery(tsquery(terms), search_type="raw", config="english")
         headline = SearchHeadline(
@@ -292,6 +294,8 @@ def _page(shown: list[Candidate], terms: Sequence[Term], for_page: bool = False)
         by_id = {row["id"]: {**row, "snippet": make_snippet(row["body"], marked)} for row in rows}
     if for_page:
         _titles_shown(by_id.values())
+        if translation.get_language() != settings.LANGUAGE_CODE:
+            _snippets_shown(by_id.values(), marked)
     return [
         _hit(
             by_id[pk]["kind"],
@@ -323,6 +327,30 @@ def _titles_shown(rows: Iterable[Any]) -> None:
         for row in of_kind:
             # its words apart as the index's, for ``mark_words``
             row["title"] = spaced(shown[row["ref"]]) if row["ref"] in shown else row["title"]
+
+
+def _snippets_shown(rows: Iterable[Any], terms: Sequence[str]) -> None:
+    """The rows' snippets from their texts as the reader's language writes them: the index
+    keeps an entry's labels in one language (a role, a kind, a member state's name), a page
+    in another reads its rows' entries again (``Source.entry``) in its own. One read of
+    each type of the page's results, for a page other than in English only."""
+    by_kind: dict[str, list[Any]] = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], []).append(row)
+    known = registry.sources()
+    for kind, of_kind in by_kind.items():
+        if kind not in known:
+            continue
+        source = known[kind]
+        records = source.queryset().filter(pk__in=[row["object_id"] for row in of_kind])
+        bodies = {}
+        for record in records.order_by():
+            values = source.entry(record)
+            if values is not None:
+                bodies[str(record.pk)] = kept("", values.get("body"))[1]
+        for row in of_kind:
+            if row["object_id"] in bodies:
+                row["snippet"] = make_snippet(bodies[row["object_id"]], terms)
 
 
 def make_snippet(body: str, terms: Sequence[str], words: int = SNIPPET_WORDS) -> str:

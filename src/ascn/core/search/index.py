@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ascn.core import events
 from ascn.core.models import SearchEntry
@@ -37,7 +38,10 @@ def kept(title: Any, body: Any) -> tuple[str, str]:
 
 
 def _entry_values(source: registry.Source, obj: Model) -> dict[str, Any] | None:
-    values = source.entry(obj)
+    # in the index's one language, whoever's request wrote it: a role written during a Thai
+    # page is still found as "Chief Smart City Officer" (a page shows it in its reader's)
+    with translation.override(settings.LANGUAGE_CODE):
+        values = source.entry(obj)
     if values is None:
         return None
     values["title"], values["body"] = kept(values["title"], values.get("body"))
