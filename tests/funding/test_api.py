@@ -208,6 +208,36 @@ def test_award_and_disbursement_through_the_api(world):
     )
     assert too_much.status_code == 422
     assert too_much.json()["detail"][0]["loc"] == ["body", "amount"]
+    # a request sent again on the total it read pays nothing twice: a 409 saying what is paid
+    stale = adb.post(
+        pay_url,
+        {
+            "amount": {"amount": "150000", "currency": "AUD"},
+            "disbursed": {"amount": "0", "currency": "AUD"},
+        },
+        content_type=JSON,
+    )
+    assert stale.status_code == 409
+    assert "150,000" in stale.json()["detail"]
+    # and a reference is paid once
+    for status in (201, 422):
+        sent = adb.post(
+            pay_url,
+            {
+                "amount": {"amount": "100", "currency": "AUD"},
+                "reference": "TR-9",
+                "disbursed": {"amount": "150000", "currency": "AUD"},
+            }
+            if status == 201
+            else {"amount": {"amount": "100", "currency": "AUD"}, "reference": "TR-9"},
+            content_type=JSON,
+        )
+        assert sent.status_code == status, sent.content
+    assert sent.json()["detail"][0]["loc"] == ["body", "reference"]
+    assert roles.bearer("partner_adb").get(f"/api/v1/programmes/{AASCTF}").json()["disbursed"] == {
+        "amount": "150100.00",
+        "currency": "AUD",
+    }
 
 
 def test_calls_are_opened_by_managers_with_dates_in_order(world):

@@ -154,3 +154,28 @@ def test_the_section_costs_the_same_queries_for_one_application_or_three(world):
     assert Application.objects.filter(project=project).count() == 3
     # then the page reads them in the same number of queries
     assert queries(3) == one
+
+
+def test_the_programme_page_accounts_for_every_award_in_its_totals(world, client, text):
+    # given an award to Phuket's project while it is a draft, with two payments
+    roles = world["roles"]
+    adb = roles.user("partner_adb")
+    application = factories.award(
+        adb,
+        programme=world["fund"],
+        project=world["project"],
+        amount="200000",
+        applicant=roles.user("cso_phuket"),
+    )
+    disbursement_create(actor=adb, award=application.award, amount="1000", reference="BANK-1")
+    disbursement_create(actor=adb, award=application.award, amount="500")
+    url = f"/programmes/{AASCTF}/"
+
+    # then the public, who may not see the project, is told why the totals hold an award
+    public = text(client.get(url))
+    assert "No award is on record" not in public
+    assert "1 award to a project you may not see is counted in the totals" in public
+    # and the implementer sees the award with its payments, the references its own
+    managing = text(roles.session("partner_adb").get(url))
+    assert "2 payments" in managing and "BANK-1" in managing
+    assert "not listed" not in managing

@@ -125,7 +125,12 @@ def test_a_payment_over_what_remains_comes_back_in_its_row_as_typed(world, text)
     # when it sends more than the 200,000 AUD the award holds
     response = adb.post(
         action,
-        {f"{prefix}-amount": "250000", f"{prefix}-paid_on": today, f"{prefix}-reference": "T-77"},
+        {
+            f"{prefix}-amount": "250000",
+            f"{prefix}-paid_on": today,
+            f"{prefix}-reference": "T-77",
+            f"{prefix}-disbursed": "0.00",  # as the page read it
+        },
     )
 
     # then the page again, in a 422, with that form as typed and why next to the amount
@@ -137,6 +142,7 @@ def test_a_payment_over_what_remains_comes_back_in_its_row_as_typed(world, text)
         f"{prefix}-amount": "250000",
         f"{prefix}-paid_on": today,
         f"{prefix}-reference": "T-77",
+        f"{prefix}-disbursed": "0.00",
     }
     assert error_next_to(form, f"id_{prefix}-amount") == (
         "Only 200,000 AUD of the award remain to be paid."
@@ -152,11 +158,38 @@ def test_a_payment_over_what_remains_comes_back_in_its_row_as_typed(world, text)
         f"award-{kata.pk}-amount": "",
         f"award-{kata.pk}-paid_on": "",
         f"award-{kata.pk}-reference": "",
+        f"award-{kata.pk}-disbursed": "0.00",  # what it has paid, as the page reads it
     }
     assert not other.find_class("field-error")
     assert "There is a problem — nothing was saved" in text(response)
     # and nothing is written
     assert money_state() == before
+
+
+def test_a_payment_form_sent_twice_pays_once_and_says_what_is_paid_now(world, text):
+    # given the ADB's page with the form of an award that has paid nothing yet
+    patong, _kata = two_awards(world)
+    adb = world["roles"].session("partner_adb")
+    prefix = f"award-{patong.pk}"
+    action = f"/programmes/{AASCTF}/awards/{patong.pk}/disburse/"
+    page = html.fromstring(adb.get(f"/programmes/{AASCTF}/").content)
+    sent = {**values(form_of(page, action)), f"{prefix}-amount": "50000"}
+
+    # when the same form is sent twice (a double click, a reload that posts again)
+    assert adb.post(action, sent).status_code == 302
+    again = adb.post(action, sent)
+
+    # then the second is refused with what the award has paid now, and nothing is added
+    assert again.status_code == 409
+    assert "A payment of this award was recorded since you read it: 50,000 AUD" in text(again)
+    patong.refresh_from_db()
+    assert patong.disbursed_amount == 50000 and patong.disbursements.count() == 1
+    # and the form, sent once more as it stands, records a second payment deliberately
+    form = form_of(html.fromstring(again.content), action)
+    assert values(form)[f"{prefix}-disbursed"] == "50000.00"
+    assert adb.post(action, values(form)).status_code == 302
+    patong.refresh_from_db()
+    assert patong.disbursed_amount == 100000
 
 
 def test_a_payment_refused_for_its_date_says_so_next_to_the_date(world):

@@ -537,6 +537,54 @@ def test_disbursements_never_exceed_the_award(fund, seeded):
     assert fund.balance == fund.total_amount - Decimal("1000")
 
 
+def test_an_award_is_never_more_than_the_city_asked_for(fund, seeded):
+    application = shortlisted(seeded, fund, "1000000")
+    mark = AuditMark()
+    with pytest.raises(InvalidInput) as raised:
+        application_award(
+            actor=seeded.user("partner_adb"), application=application, amount="2000000", version=3
+        )
+    assert raised.value.field == "amount"
+    assert "1,000,000" in raised.value.message
+    assert mark.actions() == []
+    fund.refresh_from_db()
+    assert fund.awarded_amount == 0
+    award = application_award(
+        actor=seeded.user("partner_adb"), application=application, amount="1000000", version=3
+    )
+    assert award.amount == Decimal("1000000")
+
+
+def test_a_payment_sent_twice_is_recorded_once(fund, seeded):
+    # given an award of 1,000 with nothing paid yet
+    adb = seeded.user("partner_adb")
+    application = shortlisted(seeded, fund)
+    award = application_award(actor=adb, application=application, amount="1000", version=3)
+    disbursement_create(actor=adb, award=award, amount="100", reference="PAY-1", disbursed="0.00")
+
+    # when the same payment comes again, by its reference or on the total it read
+    mark = AuditMark()
+    with pytest.raises(InvalidInput) as by_reference:
+        disbursement_create(actor=adb, award=award, amount="100", reference="PAY-1")
+    with pytest.raises(InvalidInput) as by_reading:
+        disbursement_create(actor=adb, award=award, amount="100", disbursed="0.00")
+
+    # then neither is paid: the first names the payment, the second says what is paid now
+    assert by_reference.value.field == "reference" and by_reference.value.status == 422
+    assert "PAY-1" in by_reference.value.message
+    assert by_reading.value.status == 409 and "100" in by_reading.value.message
+    assert mark.actions() == []
+    award.refresh_from_db()
+    assert award.disbursed_amount == Decimal("100")
+    assert award.disbursements.count() == 1
+
+    # and a payment on the total as it is now, or with another reference, is recorded
+    disbursement_create(actor=adb, award=award, amount="100", disbursed="100")
+    disbursement_create(actor=adb, award=award, amount="100", reference="PAY-2")
+    award.refresh_from_db()
+    assert award.disbursed_amount == Decimal("300")
+
+
 def test_the_programme_totals_are_the_sums_of_awards_and_payments(fund, seeded):
     roles = seeded
     awards = []

@@ -438,6 +438,11 @@ def award_disbursements_create(request, award_id: int, payload: DisbursementIn):
         amount=_amount_in(payload.amount.dict(), currency, "amount"),
         paid_on=payload.paid_on,
         reference=payload.reference,
+        disbursed=(
+            None
+            if payload.disbursed is None
+            else _amount_in(payload.disbursed.dict(), currency, "disbursed")
+        ),
     )
     award.refresh_from_db()
     award.programme.refresh_from_db()

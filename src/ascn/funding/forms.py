@@ -74,6 +74,9 @@ class DisbursementForm(_RowForm):
     amount = _typed_amount(_("Amount paid"))
     paid_on = date_field(_("Paid on"), required=False)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
+    # the award's total paid as the page showed it: a payment recorded since is refused (a
+    # form sent twice, two managers at once)
+    disbursed = forms.DecimalField(widget=forms.HiddenInput, required=False)
 
 
 class CallForm(forms.Form):

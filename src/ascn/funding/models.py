@@ -194,6 +194,14 @@ class Disbursement(TimeStampedModel):
     class Meta:
         db_table = "partners_disbursement"  # moved from partners: the table keeps its name
         ordering = ["-paid_on", "-id"]
+        constraints = [
+            # a payment's reference is recorded once an award (a form sent twice)
+            models.UniqueConstraint(
+                fields=["award", "reference"],
+                condition=~models.Q(reference=""),
+                name="disbursement_reference_once",
+            )
+        ]
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
 

@@ -68,6 +68,7 @@ def awards_of(programme: Programme, user: Actor) -> QuerySet[Award]:
         Award.objects.filter(programme=programme)
         .filter(Q(application__project__in=projects) | Q(application__in=applications))
         .select_related("application__project__city")
+        .prefetch_related("disbursements")
         .order_by("-awarded_on", "-id")
     )
 

@@ -170,7 +170,14 @@ class AwardIn(InputSchema):
 class DisbursementIn(InputSchema):
     amount: MoneyIn
     paid_on: IsoDate | None = None
-    reference: str = Field("", max_length=100)
+    reference: str = Field(
+        "", max_length=100, description="Recorded once an award: the same again is a 422."
+    )
+    disbursed: MoneyIn | None = Field(
+        None,
+        description="The award's `disbursed` as you read it: a payment recorded since is a "
+        "409 and nothing is recorded (a request sent twice is not paid twice).",
+    )
 
 
 class DisbursementOut(Schema):

@@ -339,7 +339,11 @@ def _detail(request, programme: Programme, *, status: int = 200, refused=None, *
             award.pay_form = (
                 refused_form
                 if row == award.anchor
-                else DisbursementForm(prefix=award.anchor, currency=programme.currency)
+                else DisbursementForm(
+                    prefix=award.anchor,
+                    currency=programme.currency,
+                    initial={"disbursed": award.disbursed_amount},
+                )
             )
     open_calls = [c for c in calls if c.closes_on >= today]
     projects, cannot_apply = (
@@ -358,6 +362,8 @@ def _detail(request, programme: Programme, *, status: int = 200, refused=None, *
             "eligibility": eligibility_rows(programme),
             "calls": calls,
             "awards": awards,
+            # counted in the programme's totals, not listed to this reader (a draft project's)
+            "awards_unlisted": programme.awards.count() - len(awards),
             "applications": applications,
             "is_manager": is_manager,
             "can_change": programme_policy.can(user, "change", programme),
@@ -516,6 +522,10 @@ def award_disburse(request, programme: Programme, pk: int):
         saved_message=_("The payment is recorded."),
         next_url=programme.get_absolute_url() + "#awards",
     )
+    if sent.status == 409:  # paid meanwhile: sent again, the form says what is paid now
+        award.refresh_from_db(fields=["disbursed_amount"])
+        form.data = form.data.copy()
+        form.data[form.add_prefix("disbursed")] = str(award.disbursed_amount)
     return sent.response or _detail(request, programme, status=sent.status, refused=(anchor, form))
 
 

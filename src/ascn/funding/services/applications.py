@@ -88,6 +88,13 @@ class MoneyConflict(DomainError):
     status = 409
 
 
+class PaidMeanwhile(InvalidInput):
+    """A payment sent on a stale reading of the award's total paid (409; a form shows it
+    above its fields, the total paid now in its place)."""
+
+    status = 409
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -336,6 +343,12 @@ def _award(
     amount = parse_amount(amount, "amount")
     programme, application, target = _locked_application(actor, application, version, "award")
     check_max_award(programme, amount, field="amount")
+    if amount > application.amount_requested:
+        raise InvalidInput(
+            _("An award cannot be more than the %(amount)s the city asked for.")
+            % {"amount": formats.money(application.amount_requested, programme.currency)},
+            field="amount",
+        )
     if amount > programme.balance:
         raise InvalidInput(
             _("Only %(amount)s remain in the programme.")
@@ -386,11 +399,20 @@ def disbursement_create(
     amount: Any,
     paid_on: dt.date | None = None,
     reference: str = "",
+    disbursed: Any = None,
 ) -> Disbursement:
-    """Pay part of an award: never more than what remains of it."""
+    """Pay part of an award: never more than what remains of it. ``disbursed``: the award's
+    total paid as the recorder read it; a payment recorded since is a 409 (a form sent twice,
+    two managers at once), not a second payment. A payment's ``reference`` is recorded once
+    an award."""
     try:
         return _disburse(
-            actor=actor, award=award, amount=amount, paid_on=paid_on, reference=reference
+            actor=actor,
+            award=award,
+            amount=amount,
+            paid_on=paid_on,
+            reference=reference,
+            disbursed=disbursed,
         )
     except IntegrityError as exc:
         raise MoneyConflict(
@@ -406,7 +428,13 @@ def require_payment_recorder(actor: Actor, programme: Programme) -> None:
 
 @transaction.atomic
 def _disburse(
-    *, actor: Actor, award: Award, amount: Any, paid_on: dt.date | None, reference: str
+    *,
+    actor: Actor,
+    award: Award,
+    amount: Any,
+    paid_on: dt.date | None,
+    reference: str,
+    disbursed: Any,
 ) -> Disbursement:
     application = Application.objects.select_related("call__programme").get(pk=award.application_id)
     if not application_policy.is_visible(actor, application):
@@ -415,6 +443,25 @@ def _disburse(
     amount = parse_amount(amount, "amount")
     programme = Programme.objects.select_for_update().get(pk=award.programme_id)
     award = lock(award)
+    if disbursed not in (None, "") and parse_amount(disbursed, "disbursed", positive=False) != (
+        award.disbursed_amount
+    ):
+        raise PaidMeanwhile(
+            _(
+                "A payment of this award was recorded since you read it: %(paid)s are paid "
+                "now. Nothing is recorded; check the payments, then record yours if it is "
+                "still due."
+            )
+            % {"paid": formats.money(award.disbursed_amount, programme.currency)}
+        )
+    reference = (reference or "").strip()
+    same = award.disbursements.filter(reference=reference).first() if reference else None
+    if same is not None:
+        raise InvalidInput(
+            _("The payment %(reference)s of %(day)s is recorded already.")
+            % {"reference": formats.quoted(reference), "day": formats.day(same.paid_on)},
+            field="reference",
+        )
     remaining = award.amount - award.disbursed_amount
     if amount > remaining:
         raise InvalidInput(
@@ -427,9 +474,7 @@ def _disburse(
         raise InvalidInput(_("A payment cannot be dated in the future."), field="paid_on")
     if paid_on < award.awarded_on:
         raise InvalidInput(_("A payment cannot come before the award."), field="paid_on")
-    disbursement = Disbursement(
-        award=award, amount=amount, paid_on=paid_on, reference=(reference or "").strip()
-    )
+    disbursement = Disbursement(award=award, amount=amount, paid_on=paid_on, reference=reference)
     validate(disbursement)
     disbursement.save()
     award.disbursed_amount += amount
