@@ -3,12 +3,15 @@ reader chooses "ไทย", not "Thailand" (``MemberState.label``, ``FocusArea.l
 
 from __future__ import annotations
 
+import ast
 import html
+import pathlib
 import re
 
 import pytest
 from django.utils import translation
 
+import ascn
 from ascn.network.models import FocusArea, MemberState
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +61,52 @@ def test_an_organisations_form_ticks_countries_and_focus_areas_in_the_pages_lang
     assert thai(state.name) in ticks
     assert thai(area.name) in page
     assert f">{state.name}<" not in page.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/lo/cities/phuket/edit/", "Only the Secretariat keeps the network registry."),
+        ("/lo/agreements/new/", "Only the Secretariat records agreements."),
+        ("/lo/cooperation/case-studies/new/", "Only the Secretariat adds case studies."),
+    ],
+)
+def test_a_refusal_gives_its_reason_in_the_page_language(roles, path, reason):
+    # given a National Representative on a Lao page she may not use
+    page = roles.session("nr_th").get(path)
+
+    # then the reason is in Lao, as the rest of the page
+    assert page.status_code == 403
+    with translation.override("lo"):
+        lao = translation.gettext(reason)
+    assert lao != reason, f"the Lao catalogue does not give {reason!r}"
+    assert html.escape(lao) in page.content.decode() or lao in page.content.decode()
+    assert reason not in page.content.decode()
+
+
+def test_no_text_is_translated_once_for_every_request():
+    # a module's text read with gettext when the module is imported stays in the language
+    # of whichever request imported it: such texts are gettext_lazy, read per request
+    eager_at_import = []
+    for path in pathlib.Path(ascn.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text())
+        names = {
+            alias.asname or alias.name
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+            for alias in node.names
+            if alias.name in {"gettext", "ngettext", "pgettext"}
+        }
+        for statement in tree.body:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            for node in ast.walk(statement):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in names
+                ):
+                    eager_at_import.append(f"{path.name}:{node.lineno}")
+    assert eager_at_import == []

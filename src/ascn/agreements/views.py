@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.agreements import queries
@@ -39,7 +40,9 @@ from ascn.core.views import edit_again
 from ascn.meetings.models import Meeting
 from ascn.plans.permissions import project_policy
 
-ONLY_SECRETARIAT = _("Only the Secretariat records agreements.")
+ONLY_SECRETARIAT = gettext_lazy(  # read in the request's language
+    "Only the Secretariat records agreements."
+)
 
 
 @require_GET
@@ -170,7 +173,7 @@ def _sent_page(request, form, save, *, saved_message: str, agreement=None):
 @require_http_methods(["GET", "POST"])
 def agreement_new(request):
     if not is_secretariat(request.user):
-        raise PermissionDenied(ONLY_SECRETARIAT)
+        raise PermissionDenied(str(ONLY_SECRETARIAT))
     if request.method == "GET":
         # from a meeting's desk: ?meeting=<slug> fills in the meeting where it was signed
         meeting = Meeting.objects.filter(slug=request.GET.get("meeting", "")[:80]).first()
@@ -192,7 +195,7 @@ def agreement_new(request):
 def agreement_edit(request, slug: str):
     agreement = _agreement_or_404(request, slug)
     if not agreement_policy.can(request.user, "change", agreement):
-        raise PermissionDenied(ONLY_SECRETARIAT)
+        raise PermissionDenied(str(ONLY_SECRETARIAT))
     if request.method == "GET":
         form = AgreementForm(initial=AgreementForm.initial_from(agreement), editing=True)
         formset = PartyFormSet(prefix="parties", initial=party_rows(agreement))

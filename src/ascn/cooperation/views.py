@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.cooperation import queries
@@ -420,14 +421,16 @@ def partnership_ending(request, pk: int):
     )
 
 
-ONLY_SECRETARIAT_CASES = _("Only the Secretariat adds case studies.")
+ONLY_SECRETARIAT_CASES = gettext_lazy(  # read in the request's language
+    "Only the Secretariat adds case studies."
+)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_study_new(request):
     if not can_moderate(request.user):
-        raise PermissionDenied(ONLY_SECRETARIAT_CASES)
+        raise PermissionDenied(str(ONLY_SECRETARIAT_CASES))
     if request.method == "POST":
         form = CaseStudyForm(request.POST, user=request.user)
     else:
@@ -448,7 +451,7 @@ def _case_study_to_change(request, slug: str) -> CaseStudy:
         request,
         queries.case_studies_for(request.user).filter(slug=slug),
         case_study_policy,
-        ONLY_SECRETARIAT_CASES,
+        str(ONLY_SECRETARIAT_CASES),
     )
 
 

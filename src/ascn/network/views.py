@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ascn.core.errors import InvalidInput, PermissionDenied
@@ -126,12 +127,14 @@ def appointment_end_view(request, pk: int):
     return HttpResponseRedirect(back)
 
 
-ONLY_SECRETARIAT = _("Only the Secretariat keeps the network registry.")
+ONLY_SECRETARIAT = gettext_lazy(  # read in the request's language
+    "Only the Secretariat keeps the network registry."
+)
 
 
 def _require_registry_editor(request) -> None:
     if not can_edit_registry(request.user):
-        raise PermissionDenied(ONLY_SECRETARIAT)
+        raise PermissionDenied(str(ONLY_SECRETARIAT))
 
 
 def _edit_page(request, record, form_class, save):
