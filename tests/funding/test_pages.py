@@ -7,11 +7,13 @@ or by the page again with the error and a 4xx status.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ascn.funding.models import Application, Programme
+from ascn.plans import codelists
 from ascn.plans.models import Project
 from tests import factories
 from tests.conftest import page_text
@@ -69,6 +71,20 @@ def test_the_eligibility_reads_in_the_readers_language(world, client, text):
     vietnamese = text(client.get("/vi" + URL))
     for english_word in ("Thailand", "Preparation", "Quality Environment"):
         assert english_word not in vietnamese.split("Calls")[0], english_word
+
+
+def test_the_programme_form_names_the_project_stages_in_the_readers_language(world):
+    # given the Secretariat editing a programme on a Filipino page
+    response = world["roles"].session("secretariat").get(f"/fil{URL}edit/")
+    page = response.content.decode()
+
+    # then the stages it may choose are named in Filipino, as the project form names them
+    with translation.override("fil"):
+        stages = [str(label) for label in codelists.labels(codelists.PROJECT_STATUS).values()]
+    assert "Preparation" not in stages, "the Filipino catalogue does not name the stages"
+    for stage in stages:
+        assert html.escape(stage) in page or stage in page, stage
+    assert "Identification" not in page_text(response)
 
 
 def test_pages_answer_everyone(world):

@@ -164,7 +164,7 @@ class ProgrammeForm(forms.Form):
         self.fields["eligible_countries"].choices = list(member_state_labels().items())
         self.fields["eligible_focus_areas"].choices = list(focus_area_labels().items())
         self.fields["eligible_stages"].choices = _choices(
-            codelists.codelist(codelists.PROJECT_STATUS).items()
+            codelists.labels(codelists.PROJECT_STATUS).items()
         )
         self.fields["instruments"].choices = _choices(FinancingInstrument.choices)
         self.fields["visibility"].choices = _choices(Visibility.choices)
