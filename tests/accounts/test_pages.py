@@ -91,6 +91,14 @@ def test_the_sign_in_page_never_sends_people_to_another_site(network, client, qu
     assert not response["Location"].startswith("https://evil.example")
 
 
+def test_the_usual_sign_in_address_leads_to_the_sign_in_page(network, client):
+    # a person who types /accounts/login/ (most sites' address), with where to go after
+    response = client.get("/accounts/login/?next=/workspace/")
+    assert response.status_code == 301
+    assert response["Location"] == "/accounts/sign-in/?next=/workspace/"
+    assert client.get("/th/accounts/login/")["Location"] == "/th/accounts/sign-in/"
+
+
 # --- two-factor --------------------------------------------------------------------------
 
 

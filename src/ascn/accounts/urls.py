@@ -1,11 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
 from ascn.accounts import views
 
 urlpatterns = [
     path("", views.account, name="account"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    # the address most sites and Django's own use, typed or bookmarked: to the sign-in page
+    path(
+        "login/",
+        RedirectView.as_view(pattern_name="login", query_string=True, permanent=True),
+    ),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # passwords
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
