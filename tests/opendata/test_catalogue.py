@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import re
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import openpyxl
@@ -163,8 +164,14 @@ def test_projects_csv_and_xlsx_read_back_by_the_importer(client, projects):
         got = {k: ("" if v is None else str(v)) for k, v in values.items()}
         got["focus_areas"] = ";".join(sorted(got["focus_areas"].split(";")))
         for key, value in expected.items():
-            assert got[key] == value, (fmt, key)
+            if fmt == "xlsx" and key in NUMBERS:  # a number cell: 500000.5 is 500000.50
+                assert Decimal(got[key]) == Decimal(value), (fmt, key)
+            else:
+                assert got[key] == value, (fmt, key)
     assert public.title == expected["title"]
+
+
+NUMBERS = {"budget_amount", "funding_secured", "lat", "lon"}
 
 
 def test_projects_export_imports_again_into_another_city(client, projects, secretariat):
@@ -194,6 +201,22 @@ def test_xlsx_and_json_match_the_csv(client, projects):
     items = json.loads(client.get("/data/cities.json").content)["items"]
     assert len(items) == len(rows) - 1
     assert {item["slug"] for item in items} >= {"phuket", "hanoi", "singapore"}
+
+
+def test_the_xlsx_gives_numbers_as_numbers_a_spreadsheet_can_add_up(client, projects):
+    # when a reuser opens the projects as a spreadsheet
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/data/projects.xlsx").content))
+    header, *rows = list(workbook.active.iter_rows())
+    column = {cell.value: i for i, cell in enumerate(header)}
+    full = next(r for r in rows if r[column["title"]].value == "Smart drainage, phase 1")
+
+    # then its money is numbers in cells of numbers (the data dictionary says "number"), shown
+    # with two decimals as the CSV writes them, and the text stays text
+    budget, secured = full[column["budget_amount"]], full[column["funding_secured"]]
+    assert (budget.data_type, secured.data_type) == ("n", "n")
+    assert (float(budget.value), float(secured.value)) == (2500000.75, 500000.5)
+    assert budget.number_format == "0.00"
+    assert full[column["title"]].data_type == "s"
 
 
 def test_the_json_gives_numbers_as_numbers_and_what_is_missing_as_null(

@@ -117,8 +117,9 @@ def _build(dataset: catalogue.Dataset, fmt: str, member_state: str | None) -> by
     if fmt == "csv":
         return spreadsheets.as_csv(header, rows)
     if fmt == "xlsx":
-        about = dictionary.SCHEMAS[dataset.key].dictionary_rows()
-        return spreadsheets.as_xlsx(header, rows, dataset.key, dictionary=about)
+        schema = dictionary.SCHEMAS[dataset.key]
+        cells = schema.sheet_rows(header, rows)
+        return spreadsheets.as_xlsx(header, cells, dataset.key, dictionary=schema.dictionary_rows())
     return spreadsheets.as_json(dictionary.SCHEMAS[dataset.key].json_items(header, rows))
 
 

@@ -85,6 +85,14 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _xlsx_value(value: Any) -> Any:
+    """A number stays a number in a spreadsheet (a sum, a chart work on it); the rest as the
+    CSV writes it."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
+    return _text(value)
+
+
 def as_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return csv_bytes([header, *([_text(v) for v in row] for row in rows)])
 
@@ -107,7 +115,11 @@ def as_xlsx(
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = sheet_name[:31]
-    xlsx_write_rows(sheet, [header, *([_text(v) for v in row] for row in rows)])
+    xlsx_write_rows(sheet, [header, *([_xlsx_value(v) for v in row] for row in rows)])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, Decimal) and cell.value.as_tuple().exponent == -2:
+                cell.number_format = "0.00"  # an amount, as the CSV writes it
     xlsx_fit_columns(sheet)
     if dictionary:
         about = workbook.create_sheet(DICTIONARY_SHEET)

@@ -68,6 +68,18 @@ class Field:
             return cell.isoformat()
         return str(cell) if isinstance(cell, Decimal) else cell
 
+    def sheet_value(self, cell: Any) -> Any:
+        """The cell as the XLSX download gives it: a number or an integer as a number a
+        spreadsheet adds up (an amount keeps its two decimals), an empty one empty; the
+        rest as the CSV writes it."""
+        if (
+            self.type not in ("number", "integer", "year")
+            or cell in (None, "")
+            or (isinstance(cell, bool))
+        ):
+            return cell
+        return int(cell) if self.type != "number" else Decimal(str(cell))
+
     def descriptor(self) -> dict[str, Any]:
         """The field as Table Schema writes it; ``unit`` is this platform's extension."""
         item: dict[str, Any] = {
@@ -129,6 +141,14 @@ class Schema:
         return [
             {f.name: f.json_value(cell) for f, cell in zip(self.fields, row, strict=True)}
             for row in rows
+        ]
+
+    def sheet_rows(self, header: list[str], rows: list[list[Any]]) -> list[list[Any]]:
+        """The rows as the XLSX download's cells, each typed by its field."""
+        if header != self.names:
+            raise ValueError(f"The columns {header} are not the schema's {self.names}")
+        return [
+            [f.sheet_value(cell) for f, cell in zip(self.fields, row, strict=True)] for row in rows
         ]
 
     def dictionary_rows(self) -> list[list[str]]:
