@@ -3,6 +3,7 @@ interest control and step, and the links from the project and city pages. Withou
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.template import RequestContext, Template
@@ -269,6 +270,24 @@ def test_a_partner_member_expresses_interest_from_the_projects_page(deals):
     assert "Express interest as Asian Development Bank" not in page
     assert f"/engagements/{engagement.pk}/" in chooser.content.decode()
     assert f"{start}&amp;organisation=mekong-capital" in chooser.content.decode()
+
+
+def test_the_projects_page_says_where_the_partners_deal_stands_once_there_is_one(deals):
+    # given the ADB's member, whose one organisation already has a deal on the project
+    project_url = f"/projects/{deals.phuket_project.pk}/"
+    engagement = deals.interest()
+
+    # when she opens the project's page
+    page = deals.roles.session("partner_adb").get(project_url).content.decode()
+
+    # then it links to the deal by its stage, not to an interest she cannot express again
+    assert "/engagements/new/?project=" not in page
+    assert f'href="/engagements/{engagement.pk}/"' in page
+    assert "In pipeline: Interest" in page_text_of(page)
+
+
+def page_text_of(content: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", content).split())
 
 
 def test_interest_from_a_projects_page_is_explained_to_who_acts_for_no_organisation(deals):

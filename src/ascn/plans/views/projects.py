@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ascn.accounts.queries import organisations_acted_for
 from ascn.core import display, formats, sources, translations
 from ascn.core.views import Sent, filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
@@ -213,10 +212,7 @@ def _project_context(request, project: Project) -> dict:
         "plan_visible": bool(project.plan and plan_policy.is_visible(user, project.plan)),
         "can": can,
         "can_any": any(can.values()),
-        # a partner member expresses interest from here (the deals app asks which of the
-        # organisations they act for, when several): one of their organisations of the
-        # project's kind, real with real, sample with sample, as the deal requires
-        "acts_for_organisations": organisations_acted_for(user, sample=project.sample).exists(),
+        # a partner member's "Express interest" is the deals app's (core.sections "actions")
     }
 
 
