@@ -429,7 +429,9 @@ def applications_transition(
 def award_disbursements_create(request, award_id: int, payload: DisbursementIn):
     """Record a payment of an award (the programme's managers): `amount` in the programme's
     currency, at most what remains of the award. Answers the payment with what remains of
-    the award and the programme's total paid."""
+    the award and the programme's total paid. Send `disbursed` (the award's, as read) so that
+    a request sent twice is a 409, not a second payment; a `reference` recorded already for
+    the award is a 422."""
     award = found(queries.awards_for(request.user).filter(pk=award_id).first())
     currency = award.programme.currency
     disbursement = disbursement_create(
