@@ -248,6 +248,19 @@ def test_bad_input_names_the_field(roles, network, case):
     assert fields & named_fields(response), response.json()
 
 
+def test_the_dates_a_project_takes_are_the_ones_the_api_documents(roles, network, client):
+    # the OpenAPI says what a project's dates may be; a date outside is refused with it
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    documented = {
+        schema[name]["properties"][field]["anyOf"][0]["description"]
+        for name, field in (("ProjectIn", "period_start"), ("ProjectPatch", "period_end"))
+    }
+    assert documented == {"From 2000-01-01 to 2100-12-31"}
+    refused = post(roles.bearer("cso_phuket"), PROJECTS, {**MINIMUM, "period_start": "1950-01-01"})
+    assert refused.status_code == 422
+    assert "2000-01-01 and 2100-12-31" in refused.content.decode()
+
+
 @pytest.mark.parametrize("currency", ["XXX", "XTS"])
 def test_a_budget_needs_a_real_currency(roles, network, currency):
     body = {**MINIMUM, "budget": {"amount": "100", "currency": currency}}

@@ -140,25 +140,31 @@ def _iso_date_only(value: Any) -> Any:
     raise ValueError(_("must be a date as YYYY-MM-DD"))
 
 
-def _in_range(value: dt.date) -> dt.date:
-    if dates.out_of_range(value):
-        raise ValueError(dates.out_of_range_message())
-    return value
+def iso_date(earliest: dt.date = dates.EARLIEST, latest: dt.date = dates.LATEST) -> Any:
+    """A date a request sends as ``YYYY-MM-DD``, from ``earliest`` to ``latest``, said so in
+    the OpenAPI description (a record that narrows ``core.dates``' range documents its own)."""
+
+    def in_range(value: dt.date) -> dt.date:
+        if dates.out_of_range(value, earliest, latest):
+            raise ValueError(dates.out_of_range_message(earliest, latest))
+        return value
+
+    return Annotated[
+        dt.date,
+        BeforeValidator(_iso_date_only),
+        AfterValidator(in_range),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "format": "date",
+                "description": f"From {earliest.isoformat()} to {latest.isoformat()}",
+            }
+        ),
+    ]
 
 
 # Every date a request may send (body or query), from 1900 to 2200 (``core.dates``).
-IsoDate = Annotated[
-    dt.date,
-    BeforeValidator(_iso_date_only),
-    AfterValidator(_in_range),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "format": "date",
-            "description": f"From {dates.EARLIEST.isoformat()} to {dates.LATEST.isoformat()}",
-        }
-    ),
-]
+IsoDate = iso_date()
 
 
 _LOCAL_TIME = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"

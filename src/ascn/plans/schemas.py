@@ -7,17 +7,18 @@ from pydantic import StrictBool
 from ascn.core.api import (
     LABEL_DESCRIPTION,
     InputSchema,
-    IsoDate,
     Keep,
     PlainOut,
     SourceOut,
     WrittenIn,
     example,
+    iso_date,
 )
 from ascn.core.visibility import Visibility
 from ascn.network import framework
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument, PlanStatus, ReadinessLevel
+from ascn.plans.validation import PROJECT_YEARS
 
 # The codes a body may name, from where they are defined (the OC4IDS codelist, the ASCF
 # file, the models' choices), in their order there: the OpenAPI lists them as enums.
@@ -28,6 +29,8 @@ OutcomeCode = Literal[framework.outcome_codes()]  # type: ignore[valid-type]
 ReadinessCode = Literal[tuple(ReadinessLevel.values)]  # type: ignore[valid-type]
 VisibilityCode = Literal[tuple(Visibility.values)]  # type: ignore[valid-type]
 PlanStatusCode = Literal[tuple(PlanStatus.values)]  # type: ignore[valid-type]
+# A project's dates (its period, progress, milestones) fall in the years the service takes
+ProjectDate = iso_date(**PROJECT_YEARS)
 
 
 class MoneyIn(InputSchema):
@@ -100,8 +103,8 @@ class ProjectIn(InputSchema):
     project_type: str = Field("", max_length=20)
     sectors: list[str] = Field([], max_length=25)
     locations: list[LocationIn] = Field([], max_length=50)
-    period_start: IsoDate | None = None
-    period_end: IsoDate | None = None
+    period_start: ProjectDate | None = None
+    period_end: ProjectDate | None = None
     funding_secured: MoneyIn | None = None
     financing_sought: list[Instrument] = []
     contacts: list[ContactIn] = Field([], max_length=20)
@@ -128,8 +131,8 @@ class ProjectPatch(InputSchema):
     project_type: str | None = Field(None, max_length=20)
     sectors: list[str] | None = Field(None, max_length=25)
     locations: list[LocationIn] | None = Field(None, max_length=50)
-    period_start: IsoDate | None = None
-    period_end: IsoDate | None = None
+    period_start: ProjectDate | None = None
+    period_end: ProjectDate | None = None
     funding_secured: MoneyIn = Keep(description='Send an amount of "0" for none')
     financing_sought: list[Instrument] | None = None
     contacts: list[ContactIn] | None = Field(None, max_length=20)
@@ -362,7 +365,7 @@ class ReadinessIn(InputSchema):
 class ProgressIn(InputSchema):
     physical_pct: float = Field(..., ge=0, le=100)
     financial_pct: float = Field(..., ge=0, le=100)
-    date: IsoDate | None = None
+    date: ProjectDate | None = None
     note: str = Field("", max_length=5000)
 
 
