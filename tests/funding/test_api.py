@@ -260,3 +260,28 @@ def test_calls_are_opened_by_managers_with_dates_in_order(world):
     assert created.status_code == 201
     listed = roles.bearer("anonymous").get(url).json()
     assert listed["count"] == 2
+
+
+def test_a_programmes_money_refused_is_named_where_the_body_sends_it(world):
+    # given the ADB, which implements the AASCTF, with 200,000 AUD of it awarded
+    roles = world["roles"]
+    application = submitted(world)
+    adb = roles.bearer("partner_adb")
+    adb.post(f"/api/v1/applications/{application.pk}/shortlist", {"version": 2}, content_type=JSON)
+    adb.post(
+        f"/api/v1/applications/{application.pk}/award",
+        {"version": 3, "amount": {"amount": "200000", "currency": "AUD"}},
+        content_type=JSON,
+    )
+    version = adb.get(f"/api/v1/programmes/{AASCTF}").json()["version"]
+
+    # when it lowers the total below what is awarded
+    refused = adb.patch(
+        f"/api/v1/programmes/{AASCTF}",
+        {"version": version, "total": {"amount": "100", "currency": "AUD"}},
+        content_type=JSON,
+    )
+
+    # then the 422 names "total" as the body does, not the service's "total_amount"
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "total", "amount"]

@@ -158,7 +158,7 @@ def test_the_funding_gap_is_computed_never_stored_stale(roles):
     assert "funding_gap" not in {f.name for f in Project._meta.get_fields()}  # nothing stored
     with pytest.raises(InvalidInput) as raised:
         project_update(actor=actor, project=project, version=3, budget_amount="999999.99")
-    assert raised.value.field == "funding_secured"
+    assert raised.value.field == "budget_amount"  # the field the person changed
 
 
 # --- exchange_rate_set -----------------------------------------------------------------------

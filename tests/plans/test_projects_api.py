@@ -261,6 +261,43 @@ def test_the_dates_a_project_takes_are_the_ones_the_api_documents(roles, network
     assert "2000-01-01 and 2100-12-31" in refused.content.decode()
 
 
+def test_a_budget_lowered_below_the_funding_secured_is_refused_on_the_budget(roles, network):
+    # given a project with 400,000 of its 1,000,000 budget secured
+    client = roles.bearer("cso_phuket")
+    created = post(
+        client,
+        PROJECTS,
+        {
+            **MINIMUM,
+            "budget": {"amount": "1000000", "currency": "THB"},
+            "funding_secured": {"amount": "400000", "currency": "THB"},
+        },
+    )
+    assert created.status_code == 201, created.content
+    project = created.json()
+
+    # when its budget alone is lowered below what is secured
+    lowered = patch(
+        client,
+        f"{PROJECTS}/{project['id']}",
+        {"version": project["version"], "budget": {"amount": "300000", "currency": "THB"}},
+    )
+
+    # then the refusal is on the budget, the field sent, not on the funding secured
+    assert lowered.status_code == 422
+    assert [p["loc"] for p in lowered.json()["detail"]] == [["body", "budget", "amount"]]
+    # and a funding secured raised above the budget is refused on the funding secured
+    raised = patch(
+        client,
+        f"{PROJECTS}/{project['id']}",
+        {
+            "version": project["version"],
+            "funding_secured": {"amount": "2000000", "currency": "THB"},
+        },
+    )
+    assert [p["loc"] for p in raised.json()["detail"]] == [["body", "funding_secured", "amount"]]
+
+
 @pytest.mark.parametrize("currency", ["XXX", "XTS"])
 def test_a_budget_needs_a_real_currency(roles, network, currency):
     body = {**MINIMUM, "budget": {"amount": "100", "currency": currency}}

@@ -56,6 +56,12 @@ APPLICATION_SENT_AS = {
     "amount_requested": ("amount_requested", "amount"),
     "currency": ("amount_requested", "currency"),
 }
+# A programme's money as the body sends it (the services name the model's fields).
+PROGRAMME_SENT_AS = {
+    "total_amount": ("total", "amount"),
+    "currency": ("total", "currency"),
+    "max_award_amount": ("max_award", "amount"),
+}
 
 
 def _org(organisation) -> dict | None:
@@ -236,16 +242,17 @@ def programmes_create(request, payload: ProgrammeIn):
     currency = total["currency"]
     cap = data.pop("max_award")
     slug = data.pop("slug") or free_slug(Programme, slugify(data["name"])[:90] or "programme")
-    programme = programme_create(
-        actor=request.user,
-        slug=slug,
-        sponsor=sponsor,
-        implementer=implementer,
-        total_amount=total["amount"],
-        currency=currency,
-        max_award_amount=None if cap is None else _amount_in(cap, currency, "max_award"),
-        **data,
-    )
+    with sent_as(PROGRAMME_SENT_AS):
+        programme = programme_create(
+            actor=request.user,
+            slug=slug,
+            sponsor=sponsor,
+            implementer=implementer,
+            total_amount=total["amount"],
+            currency=currency,
+            max_award_amount=None if cap is None else _amount_in(cap, currency, "max_award"),
+            **data,
+        )
     return Status(201, _programme_detail(request, programme.slug))
 
 
@@ -270,7 +277,8 @@ def programmes_update(request, slug: str, payload: ProgrammePatch):
     for key, empty in _CLEARED_BY_NULL.items():
         if key in data and data[key] is None:
             data[key] = empty()
-    programme_update(actor=request.user, programme=programme, version=version, **data)
+    with sent_as(PROGRAMME_SENT_AS):
+        programme_update(actor=request.user, programme=programme, version=version, **data)
     return _programme_detail(request, slug)
 
 

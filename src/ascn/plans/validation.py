@@ -21,7 +21,7 @@ person looks (the import names the spreadsheet's ``lat`` or ``lon`` column).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -435,10 +435,18 @@ class Rules:
         refuse_all(problems)
         return clean
 
-    def check_whole(self, record: Any) -> None:
-        """The rules between fields, on a record as it is about to be saved."""
+    def check_whole(self, record: Any, changed: Container[str] = ()) -> None:
+        """The rules between fields, on a record as it is about to be saved. ``changed``: the
+        fields this write sends; a rule broken by the first of its pair alone is said on that
+        one (a budget lowered below the funding secured is refused on the budget, the field
+        the person typed)."""
         for rule, first, second in self.pairs:
-            rule(getattr(record, first), getattr(record, second))
+            try:
+                rule(getattr(record, first), getattr(record, second))
+            except Refused as exc:
+                if first in changed and second not in changed:
+                    exc.field = first
+                raise
 
 
 PROJECT = Rules(

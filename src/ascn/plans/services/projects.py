@@ -160,7 +160,7 @@ def project_update(*, actor: Actor, project: Project, version: int, **changes: A
         validation.plan_of_city(values["plan"], project.city_id, project.sample)
     for key, value in values.items():
         setattr(project, key, value)
-    validation.PROJECT.check_whole(project)
+    validation.PROJECT.check_whole(project, changed=values)
     validate(project)
     changed = audit.diff(before, _project_snapshot(project, links))
     if not changed:
