@@ -20,6 +20,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 
 from ascn.opendata import catalogue
 from ascn.opendata.imports import COLUMN_NAMES, RowChecker, read_table
+from ascn.plans.models import Project
 from ascn.plans.services import project_update
 from tests import factories
 
@@ -201,6 +202,21 @@ def test_xlsx_and_json_match_the_csv(client, projects):
     items = json.loads(client.get("/data/cities.json").content)["items"]
     assert len(items) == len(rows) - 1
     assert {item["slug"] for item in items} >= {"phuket", "hanoi", "singapore"}
+
+
+def test_a_project_without_a_budget_has_no_funding_secured_in_the_files(
+    client, projects, secretariat
+):
+    # given a public project whose budget is not published, nothing secured either (as the
+    # seed loads a real project its sources give no budget for)
+    bare = factories.project(secretariat, title="Unbudgeted", visibility="public", secured="0")
+    Project.objects.filter(pk=bare.pk).update(budget_amount=None, budget_currency="")
+
+    # then the files leave its funding secured empty, as its budget: not a zero in no currency
+    items = {item["title"]: item for item in client.get("/data/projects.json").json()["items"]}
+    unbudgeted = items["Unbudgeted"]
+    assert (unbudgeted["budget_amount"], unbudgeted["funding_secured"]) == (None, None)
+    assert items["Smart drainage, phase 1"]["funding_secured"] == 500000.5
 
 
 def test_the_xlsx_gives_numbers_as_numbers_a_spreadsheet_can_add_up(client, projects):

@@ -185,7 +185,10 @@ def project_row(values: dict[str, Any], areas: list[str], outcomes: list[str]) -
         "status": values["status"],
         "budget_amount": _money(values["budget_amount"]),
         "budget_currency": values["budget_currency"],
-        "funding_secured": _money(values["funding_secured"]),
+        # nothing secured of a budget not published: not known, not a zero in no currency
+        "funding_secured": ""
+        if values["budget_amount"] is None and not values["funding_secured"]
+        else _money(values["funding_secured"]),
         "outcomes": ";".join(outcomes),
         "sdg_targets": _cell(values["sdg_targets"] or []),
         "project_type": values["project_type"],
