@@ -118,6 +118,14 @@ def test_charts_render_under_the_csp(page, url, figures, screenshot):
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboards")
     _charts_drawn(page)
     assert not csp_errors, csp_errors
+    # and no drawing carries Vega's own English name for it: the card's title and table say it
+    assert page.locator(".dash-chart.chart-ready").count() == len(CHARTS)
+    labelled = page.eval_on_selector_all(
+        ".dash-chart [aria-label], .dash-chart [aria-roledescription]",
+        "els => els.map(e => [e.tagName, e.getAttribute('aria-label'),"
+        " e.getAttribute('aria-roledescription')])",
+    )
+    assert labelled == []
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(DOCS_SCREENSHOTS / "dashboards.png"), full_page=True)
     screenshot(page, "dashboards")

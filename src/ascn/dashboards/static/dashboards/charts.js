@@ -22,6 +22,13 @@
             // for assistive technology, named by the figure's caption.
             svg.setAttribute("aria-hidden", "true");
             svg.setAttribute("focusable", "false");
+            // Vega's own English names for it ("Vega visualization") have no place on a
+            // page in another language, and nothing reads them here
+            [svg].concat(Array.from(svg.querySelectorAll("[aria-label], [aria-roledescription]")))
+              .forEach(function (node) {
+                node.removeAttribute("aria-label");
+                node.removeAttribute("aria-roledescription");
+              });
           }
           el.classList.add("chart-ready");
           return result;
