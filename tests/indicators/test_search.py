@@ -70,3 +70,15 @@ def test_a_citys_indicator_entry_follows_its_most_open_latest_value(client, role
         "Hanoi: 11.6.2 Annual mean level of fine particulate matter (PM2.5) (2023)"
     ]
     assert IndicatorValue.objects.filter(city__slug="hanoi").count() == 2
+
+
+def test_a_citys_figure_reads_in_the_readers_style_and_is_found_as_typed(client, catalogue):
+    # given Phuket's 2023 level of 24.5 µg/m³
+    _enter("phuket", 2023, "24.5")
+
+    # then the index keeps it as typed, and an Indonesian page writes it the Indonesian way
+    assert "24.5" in SearchEntry.objects.get(kind="indicator_value").body
+    english = client.get("/search/?q=particulate").content.decode()
+    indonesian = client.get("/id/search/?q=particulate").content.decode()
+    assert "24.5" in english
+    assert "24,5" in indonesian and "24.5" not in indonesian

@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ascn.core.search import Source, codes_text, joined, register
+from ascn.core.search import Source, codes_text, figure, joined, register
 from ascn.core.visibility import Visibility
 from ascn.indicators.models import Indicator, IndicatorValue
 
@@ -86,7 +86,7 @@ def _value(value: IndicatorValue) -> dict[str, Any]:
         "ref": str(value.pk),
         "title": _value_title(value, indicator.name),
         "body": joined(
-            f"{value.value.normalize():f} {indicator.unit_label}",
+            f"{figure(value.value)} {indicator.unit_label}",
             indicator.definition_label,
             value.source,
             city.member_state.label,

@@ -24,12 +24,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Model, Q, QuerySet
+from django.utils import translation
 
-from ascn.core import translations
+from ascn.core import formats, translations
 
 BODY_LIMIT = 20_000  # characters of text per entry; a tsvector holds at most 1 MB
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # the highlight marks are \x02 and \x03
@@ -75,6 +78,14 @@ def translated_titles(
         return found
 
     return titles
+
+
+def figure(value: Decimal) -> str:
+    """A number in an entry's text: as typed in the index ("1234.5", found as typed), in the
+    reader's style where a page reads the entry again in its language ("1.234,5")."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return f"{value.normalize():f}"
+    return formats.number(value)
 
 
 def codes_text(codes: Iterable[str]) -> str:
