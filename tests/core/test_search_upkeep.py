@@ -50,11 +50,11 @@ def test_a_record_deleted_by_the_secretariat_leaves_the_index(roles):
     assert search.search(secretariat, "kathu").count == 0
 
 
-def test_a_person_deleted_takes_her_entry_and_her_name_from_her_city(roles):
-    # given an officer of Phuket, found by name both as a person and in her city's entry
-    secretariat = roles.user("secretariat")
+def phuket_officer(full_name: str) -> tuple[Person, Appointment]:
+    """``full_name``, appointed Chief Smart City Officer of Phuket through the services (so
+    indexed, in whatever language is active)."""
     person, _ = registry_upsert(
-        actor=None, model=Person, lookup={"full_name": "Malee Qxvorta"}, values={}
+        actor=None, model=Person, lookup={"full_name": full_name}, values={}
     )
     appointment = appointment_create(
         actor=None,
@@ -64,6 +64,13 @@ def test_a_person_deleted_takes_her_entry_and_her_name_from_her_city(roles):
         city=City.objects.get(slug="phuket"),
         start_date=dt.date(2025, 1, 1),
     )
+    return person, appointment
+
+
+def test_a_person_deleted_takes_her_entry_and_her_name_from_her_city(roles):
+    # given an officer of Phuket, found by name both as a person and in her city's entry
+    secretariat = roles.user("secretariat")
+    person, appointment = phuket_officer("Malee Qxvorta")
     assert {h.type for h in search.search(None, "qxvorta").items} == {"person", "city"}
     pk = person.pk
 
@@ -235,18 +242,8 @@ def test_the_api_says_when_the_count_is_a_floor(client, roles, monkeypatch):
 
 def test_an_entry_written_during_a_thai_request_is_still_found_in_english(roles):
     # given an officer appointed while the page was in Thai (the writer's language)
-    person, _ = registry_upsert(
-        actor=None, model=Person, lookup={"full_name": "Somchai Wuttiphan"}, values={}
-    )
     with translation.override("th"):
-        appointment_create(
-            actor=None,
-            person=person,
-            role=Appointment.Role.CSO,
-            member_state=MemberState.objects.get(code="TH"),
-            city=City.objects.get(slug="phuket"),
-            start_date=dt.date(2025, 1, 1),
-        )
+        person, _ = phuket_officer("Somchai Wuttiphan")
 
     # then the index holds her role as the catalogues' source language writes it
     assert "Chief Smart City Officer" in entry_of("person", person).body
@@ -256,17 +253,7 @@ def test_an_entry_written_during_a_thai_request_is_still_found_in_english(roles)
 
 def test_a_result_is_described_in_the_readers_language(client, roles):
     # given an officer of Phuket, indexed in English
-    person, _ = registry_upsert(
-        actor=None, model=Person, lookup={"full_name": "Somchai Wuttiphan"}, values={}
-    )
-    appointment_create(
-        actor=None,
-        person=person,
-        role=Appointment.Role.CSO,
-        member_state=MemberState.objects.get(code="TH"),
-        city=City.objects.get(slug="phuket"),
-        start_date=dt.date(2025, 1, 1),
-    )
+    phuket_officer("Somchai Wuttiphan")
 
     # when a reader searches her name on the English page, then on the Thai one
     english = client.get("/search/?q=wuttiphan")
