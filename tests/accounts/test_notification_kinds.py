@@ -126,6 +126,16 @@ def application(roles):
     )
 
 
+def test_a_submitted_application_tells_the_programmes_managers(roles, application):
+    # the AASCTF is implemented by the ADB: its member learns that Phuket applied
+    assert kinds_of(roles.user("partner_adb")) == ["application.submitted"]
+    notice = Notification.objects.get(user=roles.user("partner_adb"))
+    assert "Patong smart drainage" in notice.title
+    assert "250,000" in notice.body and notice.url.endswith("#applications")
+    # and the city that applied is not told of its own submission
+    assert "application.submitted" not in kinds_of(roles.user("cso_phuket"))
+
+
 def test_an_application_shortlisted_awarded_or_declined_tells_the_city(roles, application):
     secretariat, phuket = roles.user("secretariat"), roles.user("cso_phuket")
     application = application_transition(

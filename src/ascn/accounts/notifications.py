@@ -60,6 +60,7 @@ KINDS: dict[str, Promise] = {
     "meeting.announced": gettext_lazy("The Secretariat announces a meeting of the network"),
     "meeting.registered": gettext_lazy("Your registration for a meeting"),
     "meeting.promoted": gettext_lazy("You get a seat from a meeting's waiting list"),
+    "application.submitted": gettext_lazy("A city applies to a programme you manage"),
     "application.shortlisted": gettext_lazy("Your funding application is shortlisted"),
     "application.awarded": gettext_lazy("Your funding application is awarded"),
     "application.declined": gettext_lazy("Your funding application is declined"),

@@ -259,7 +259,40 @@ def application_transition(
     )
     if action in ("shortlist", "decline"):
         _notify_applicants(actor, programme, application, action)
+    elif action == "submit":
+        _notify_managers(actor, programme, application)
     return application
+
+
+def _notify_managers(actor: Actor, programme: Programme, application: Application) -> None:
+    """Tell the programme's managers (the members of its sponsor and implementer) that a
+    city submitted an application to it, in each reader's language."""
+    project = application.project
+    people = {
+        user
+        for organisation_id in {programme.sponsor_id, programme.implementer_id} - {None}
+        for user in members_of(organisation_id=organisation_id)
+    }
+
+    def title() -> str:
+        return _("New application: “%(project)s” to %(programme)s") % {
+            "project": project.title,
+            "programme": programme.name,
+        }
+
+    def body() -> str:
+        return _("%(city)s applies for %(amount)s; it waits for your decision.") % {
+            "city": project.city.name,
+            "amount": formats.money(application.amount_requested, programme.currency),
+        }
+
+    notify(
+        users=[user for user in people if user != actor],
+        kind="application.submitted",
+        title=title,
+        body=body,
+        url=f"{programme.get_absolute_url()}#applications",
+    )
 
 
 def _notify_applicants(
