@@ -45,7 +45,7 @@ from ascn.dashboards import charts, queries, specs, views
 from ascn.dashboards.management.commands import build_vega_bundle
 from ascn.network import maps
 from ascn.network.models import City
-from ascn.plans.services import project_upsert_seed
+from ascn.plans.services import exchange_rate_set, project_upsert_seed
 from tests import factories
 
 URL = "/dashboards/"
@@ -507,3 +507,34 @@ def test_a_bar_name_breaks_between_words_in_every_script(language):
         assert lines[0] in breaks, (name, lines)
         if len(lines) == 2 and not lines[1].endswith("…"):
             assert f"{lines[0]}{lines[1]}".replace(" ", "") == name.replace(" ", "")
+
+
+def test_a_member_states_funding_adds_up_to_the_cent_on_the_dashboards_and_the_report(client, data):
+    # given Thai projects at a rate where converting budget, secured and sought apart would
+    # round them a cent apart (2,000,001 THB of which 900,000.50 secured, at US$0.0285)
+    exchange_rate_set(
+        actor=None, currency="THB", date=dt.date.today(), usd_per_unit="0.0285", source="test"
+    )
+    factories.project(
+        data["secretariat"],
+        city="phuket",
+        title="P4",
+        budget="1000001",
+        currency="THB",
+        secured="500000.5",
+        visibility="public",
+    )
+
+    # then Thailand's row adds up: budget = secured + sought, on the dashboards' CSV
+    rows = csv_rows(client.get("/dashboards/funding.csv", {"member_state": "TH"}))
+    budget, secured, sought = (Decimal(cell) for cell in rows[1][2:5])
+    assert budget == Decimal("57000.03") and secured + sought == budget
+
+    # and in the M&E report's table of member states
+    report = client.get("/reports/me.csv", {"member_state": "TH"}).content.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(report)))
+    header = next(line for line in lines if sum("(USD)" in cell for cell in line) >= 3)
+    usd = [i for i, cell in enumerate(header) if "(USD)" in cell][:3]
+    thailand = next(line for line in lines[lines.index(header) :] if line[0] == "Thailand")
+    budget, secured, sought = (Decimal(thailand[i]) for i in usd)
+    assert secured + sought == budget

@@ -362,9 +362,14 @@ def funding_by_state(figures: ProjectFigures, filters: Filters) -> Funding:
             continue
         if currency != "USD":
             used_dates.add(rates[currency].date)
+        secured_usd = _usd(secured, currency, rates) or ZERO
         row.budget += budget_usd
-        row.secured += _usd(secured, currency, rates) or ZERO
-        row.sought += _usd(sought, currency, rates) or ZERO
+        row.secured += secured_usd
+        # the gap from the dollars above where it is the budget less what is secured (each
+        # project's is), so that a row adds up to the cent; converted apart, three roundings
+        # missed one (Malaysia: 6,358,254.77 budget, 4,165,753.12 + 2,192,501.64)
+        exact = (sought or ZERO) == (budget or ZERO) - (secured or ZERO)
+        row.sought += budget_usd - secured_usd if exact else _usd(sought, currency, rates) or ZERO
     return Funding(
         rows=list(rows.values()),
         rates_date=max(used_dates) if used_dates else None,

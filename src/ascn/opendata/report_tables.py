@@ -161,12 +161,14 @@ class ProjectSums:
         usd = self.usd
         amounts: tuple[Decimal | None, ...] = (None, None, None)
         if budget is not None:  # none: a real project whose sources publish no budget
-            gap = max(budget - secured, Decimal("0"))
             budget_usd = usd(budget, currency)
             if budget_usd is None:
                 self.unconverted[currency] += 1
             else:
-                amounts = (budget_usd, usd(secured, currency), usd(gap, currency))
+                # the gap from the dollars above, not converted apart: each row then adds up
+                # to the cent (budget = secured + sought), where three roundings could miss one
+                secured_usd = usd(secured, currency) or Decimal("0")
+                amounts = (budget_usd, secured_usd, max(budget_usd - secured_usd, Decimal("0")))
         self.per_city[(state, state_name, city)].add(*amounts)
         codes = self.instrument_sets.get(instruments)
         if codes is None:
