@@ -20,7 +20,7 @@ from ascn.core import search
 from ascn.core.models import SearchEntry
 from ascn.core.search import engine
 from ascn.core.services import back_office_delete
-from ascn.network.models import Appointment, City, MemberState, Person
+from ascn.network.models import Appointment, City, FocusArea, MemberState, Person
 from ascn.network.services import appointment_create, registry_upsert
 from ascn.plans.models import Project
 from tests import factories
@@ -270,3 +270,24 @@ def test_a_result_is_described_in_the_readers_language(client, roles):
 
     # and on the English page as the index keeps them
     assert "Chief Smart City Officer" in english.content.decode()
+
+
+def test_a_focus_area_named_in_the_readers_language_finds_its_records(client, roles):
+    # given a public project of Phuket in Safety & Security whose words say nothing of it
+    factories.project(
+        roles.user("cso_phuket"),
+        title="Patong beach towers",
+        description="Lifeguard towers along the beach.",
+        focus_areas=["safety-security"],
+        visibility="public",
+    )
+    area = FocusArea.objects.get(code="safety-security")
+
+    # when a reader types the area's name as her page's language writes it
+    for language in ("id", "th", "en"):
+        with translation.override(language):
+            name = area.label
+        found = search.search(None, name)
+
+        # then the project is found, as it is by the index's English name
+        assert "Patong beach towers" in [h.title for h in found.items], (language, name)

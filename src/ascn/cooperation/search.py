@@ -27,6 +27,7 @@ def _case_study(study) -> dict[str, Any]:
             *study.texts(),
             study.provider.name if study.provider_id else study.provider_name,
             city.name if city else "",
+            study.focus_area.label,
         ),
         "url": study.get_absolute_url(),
         "visibility": study.visibility,

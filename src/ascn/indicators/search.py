@@ -42,6 +42,7 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
             indicator.get_framework_display(),
             indicator.references,
             indicator.outcome.label,
+            indicator.focus_area.label,
         ),
         "url": reverse("indicator-detail", args=[indicator.slug]),
         "visibility": Visibility.PUBLIC,

@@ -15,10 +15,16 @@ from ascn.core.search import (
     register,
     register_country_names,
     register_facet_labels,
+    register_names,
 )
 from ascn.core.visibility import Visibility
+from ascn.network.framework import focus_area_names
 from ascn.network.models import Appointment, City, Person
-from ascn.network.queries import focus_area_labels, member_state_labels, member_state_names
+from ascn.network.queries import (
+    focus_area_labels,
+    member_state_labels,
+    member_state_names,
+)
 
 
 def _current_appointments() -> QuerySet:
@@ -117,3 +123,4 @@ register(
 register_facet_labels("country", member_state_labels)
 register_facet_labels("focus_area", focus_area_labels)
 register_country_names(member_state_names)  # "Vietnam" finds what the texts call "Viet Nam"
+register_names(focus_area_names)  # "Keselamatan dan Keamanan" finds "Safety & Security"

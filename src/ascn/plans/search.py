@@ -41,6 +41,7 @@ def _plan(plan) -> dict[str, Any]:
             plan.city.name,
             plan.city.alt_names,
             plan.city.member_state.label,
+            *(area.label for area in plan.focus_areas.all()),
         ),
         "url": plan.get_absolute_url(),
         "visibility": plan.visibility,
@@ -67,6 +68,8 @@ def _project(project) -> dict[str, Any]:
             project.city.name,
             project.city.alt_names,  # "Hà Nội", "Saigon": its city's other names find it too
             project.city.member_state.label,
+            # its focus areas' names: "Safety & Security" in any language finds it
+            *(area.label for area in project.focus_areas.all()),
         ),
         "url": project.get_absolute_url(),
         "visibility": project.visibility,

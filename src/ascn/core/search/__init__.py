@@ -49,6 +49,7 @@ from ascn.core.search.registry import (
     register,
     register_country_names,
     register_facet_labels,
+    register_names,
     sources,
     translated_titles,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "register",
     "register_country_names",
     "register_facet_labels",
+    "register_names",
     "reindex",
     "remove_object",
     "search",

@@ -156,6 +156,28 @@ def country_names() -> dict[str, list[str]]:
     return found
 
 
+_thing_names: list[Callable[[], Mapping[str, Iterable[str]]]] = []
+
+
+def register_names(names: Callable[[], Mapping[str, Iterable[str]]]) -> None:
+    """The names of things the index writes in one language and a reader may type in
+    another, by a key of the app's (an ASCF focus area: "Keselamatan dan Keamanan" on an
+    Indonesian page for the index's "Safety & Security"): a query naming one in any of them
+    finds what its other names find, as a country's (``words.terms``). The keys of two apps
+    must not meet: prefix them ("focus_area:safety-security")."""
+    if names not in _thing_names:
+        _thing_names.append(names)
+
+
+def thing_names() -> dict[str, list[str]]:
+    """Every registered name of a thing, by its key (``register_names``)."""
+    found: dict[str, list[str]] = {}
+    for provider in _thing_names:
+        for key, names in provider().items():
+            found.setdefault(key, []).extend(names)
+    return found
+
+
 def sources() -> dict[str, Source]:
     """Every registered type, by kind, in the order of their kinds."""
     return {kind: _sources[kind] for kind in sorted(_sources)}

@@ -150,13 +150,17 @@ def _cldr() -> tuple[dict[Run, str], dict[str, frozenset[Run]], int]:
 
 
 def terms(q: str) -> list[Term]:
-    """The terms of ``q``: its words, no repeats, a run that names a country an ``Either``
-    of that country's names (the longest run first)."""
+    """The terms of ``q``: its words, no repeats, a run that names a country (or a thing an
+    app registers, ``registry.register_names``) an ``Either`` of its names (the longest run
+    first)."""
     found = words(q)
     if not found:
         return []
     cldr, cldr_ways, longest = _cldr()
-    registered = {code: _runs(names) for code, names in registry.country_names().items()}
+    registered = {
+        key: _runs(names)
+        for key, names in (registry.country_names() | registry.thing_names()).items()
+    }
     named = {run: code for code, runs in registered.items() for run in runs}
     longest = max([longest, *map(len, named)])
     out: dict[Term, None] = {}
