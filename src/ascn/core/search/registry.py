@@ -122,7 +122,8 @@ class Source:
 
 _sources: dict[str, Source] = {}
 _facet_labels: dict[str, list[Callable[[], Mapping[str, Any]]]] = {}
-_country_names: list[Callable[[], Mapping[str, Iterable[str]]]] = []
+NameProvider = Callable[[], Mapping[str, Iterable[str]]]
+_country_names: list[NameProvider] = []
 
 
 def register(source: Source) -> Source:
@@ -139,7 +140,7 @@ def register_facet_labels(facet: str, labels: Callable[[], Mapping[str, Any]]) -
         providers.append(labels)
 
 
-def register_country_names(names: Callable[[], Mapping[str, Iterable[str]]]) -> None:
+def register_country_names(names: NameProvider) -> None:
     """Names that the index writes for some countries, by ISO 3166-1 code, beside the CLDR
     names the search already knows (``words``): the registry's "Viet Nam" and "Lao PDR".
     Read when a query is cut into terms."""
@@ -149,17 +150,24 @@ def register_country_names(names: Callable[[], Mapping[str, Iterable[str]]]) -> 
 
 def country_names() -> dict[str, list[str]]:
     """Every registered name of a country, by code (``register_country_names``)."""
+    return _names_of(_country_names, str.upper)
+
+
+def _names_of(
+    providers: Iterable[NameProvider], key: Callable[[str], str] = str
+) -> dict[str, list[str]]:
+    """The names the ``providers`` give, by ``key`` of theirs, several providers' together."""
     found: dict[str, list[str]] = {}
-    for provider in _country_names:
+    for provider in providers:
         for code, names in provider().items():
-            found.setdefault(code.upper(), []).extend(names)
+            found.setdefault(key(code), []).extend(names)
     return found
 
 
-_thing_names: list[Callable[[], Mapping[str, Iterable[str]]]] = []
+_thing_names: list[NameProvider] = []
 
 
-def register_names(names: Callable[[], Mapping[str, Iterable[str]]]) -> None:
+def register_names(names: NameProvider) -> None:
     """The names of things the index writes in one language and a reader may type in
     another, by a key of the app's (an ASCF focus area: "Keselamatan dan Keamanan" on an
     Indonesian page for the index's "Safety & Security"): a query naming one in any of them
@@ -171,11 +179,7 @@ def register_names(names: Callable[[], Mapping[str, Iterable[str]]]) -> None:
 
 def thing_names() -> dict[str, list[str]]:
     """Every registered name of a thing, by its key (``register_names``)."""
-    found: dict[str, list[str]] = {}
-    for provider in _thing_names:
-        for key, names in provider().items():
-            found.setdefault(key, []).extend(names)
-    return found
+    return _names_of(_thing_names)
 
 
 def sources() -> dict[str, Source]:
