@@ -121,7 +121,8 @@ def test_charts_render_under_the_csp(page, url, figures, screenshot):
     # and no drawing carries Vega's own English name for it: the card's title and table say it
     assert page.locator(".dash-chart.chart-ready").count() == len(CHARTS)
     labelled = page.eval_on_selector_all(
-        ".dash-chart [aria-label], .dash-chart [aria-roledescription]",
+        ".dash-chart[aria-label], .dash-chart[aria-roledescription], .dash-chart[role],"
+        " .dash-chart [aria-label], .dash-chart [aria-roledescription]",
         "els => els.map(e => [e.tagName, e.getAttribute('aria-label'),"
         " e.getAttribute('aria-roledescription')])",
     )

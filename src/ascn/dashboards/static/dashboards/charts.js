@@ -24,10 +24,13 @@
             svg.setAttribute("focusable", "false");
             // Vega's own English names for it ("Vega visualization") have no place on a
             // page in another language, and nothing reads them here
-            [svg].concat(Array.from(svg.querySelectorAll("[aria-label], [aria-roledescription]")))
+            // (vega-embed draws into the card's div itself and names that too)
+            [el, svg]
+              .concat(Array.from(svg.querySelectorAll("[aria-label], [aria-roledescription]")))
               .forEach(function (node) {
                 node.removeAttribute("aria-label");
                 node.removeAttribute("aria-roledescription");
+                if (node === el) node.removeAttribute("role");
               });
           }
           el.classList.add("chart-ready");
