@@ -85,8 +85,9 @@ def test_a_refusal_gives_its_reason_in_the_page_language(roles, path, reason):
 
 
 def test_no_text_is_translated_once_for_every_request():
-    # a module's text read with gettext when the module is imported stays in the language
-    # of whichever request imported it: such texts are gettext_lazy, read per request
+    # a text read with gettext when its module is imported (at the top of the module, in a
+    # class's body, a decorator's arguments or a default value) stays in the language of
+    # whichever request imported it: such texts are gettext_lazy, read per request
     eager_at_import = []
     for path in pathlib.Path(ascn.__file__).parent.rglob("*.py"):
         if "migrations" in path.parts:
@@ -97,16 +98,33 @@ def test_no_text_is_translated_once_for_every_request():
             for node in tree.body
             if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
             for alias in node.names
-            if alias.name in {"gettext", "ngettext", "pgettext"}
+            if alias.name in EAGER
         }
-        for statement in tree.body:
-            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                continue
-            for node in ast.walk(statement):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id in names
-                ):
-                    eager_at_import.append(f"{path.name}:{node.lineno}")
+        eager_at_import += [f"{path.name}:{line}" for line in _eager_calls(tree.body, names)]
     assert eager_at_import == []
+
+
+EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def _eager_calls(statements: list[ast.stmt], names: set[str]) -> list[int]:
+    """The lines of the calls of ``names`` (or ``translation.gettext``…) that run when these
+    statements run: not inside a function's body or a lambda, which run later."""
+    found = []
+    pending: list[ast.AST] = list(statements)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            defaults = [d for d in node.args.kw_defaults if d is not None]
+            pending += [*node.decorator_list, *node.args.defaults, *defaults]
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Call):
+            func = node.func
+            if (isinstance(func, ast.Name) and func.id in names) or (
+                isinstance(func, ast.Attribute) and func.attr in EAGER
+            ):
+                found.append(node.lineno)
+        pending += list(ast.iter_child_nodes(node))
+    return found
