@@ -274,7 +274,10 @@ def _page(shown: list[Candidate], terms: Sequence[Term], for_page: bool = False)
     marked = flat(terms)
     ids = [pk for pk, _, _ in shown]
     columns = ("id", "kind", "ref", "object_id", "title", "url")
-    if is_postgresql():
+    # a page in another language cuts its snippets from its rows' entries read again in its
+    # language (``_snippets_shown``): PostgreSQL's headline of the index's would be thrown away
+    localised = for_page and translation.get_language() != settings.LANGUAGE_CODE
+    if is_postgresql() and not localised:
         query = SearchQuery(tsquery(terms), search_type="raw", config="english")
         headline = SearchHeadline(
             "body",
@@ -294,8 +297,8 @@ def _page(shown: list[Candidate], terms: Sequence[Term], for_page: bool = False)
         by_id = {row["id"]: {**row, "snippet": make_snippet(row["body"], marked)} for row in rows}
     if for_page:
         _titles_shown(by_id.values())
-        if translation.get_language() != settings.LANGUAGE_CODE:
-            _snippets_shown(by_id.values(), marked)
+    if localised:
+        _snippets_shown(by_id.values(), marked)
     return [
         _hit(
             by_id[pk]["kind"],
