@@ -25,6 +25,9 @@ def choices(enum: Any) -> Codes:
 SEPARATOR = ";"  # between the codes of a column that holds several
 
 
+NUMBER_TYPES = ("number", "integer", "year")  # the cells a reuser adds up
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -55,15 +58,13 @@ class Field:
         """The cell as the JSON download gives it: a number, an integer or a year as a JSON
         number and an empty cell of any type but text as null, as a reuser reads them; text
         as it is. (The CSV's cells are text: ``"800000.00"``, ``""``.)"""
-        if isinstance(cell, bool) or cell is None:
-            return cell
         if cell == "" and self.type != "string":
             return None
-        if self.type in ("integer", "year"):
-            return int(cell)
-        if self.type == "number":
-            number = Decimal(str(cell))
+        number = self.sheet_value(cell)
+        if isinstance(number, Decimal) and self.type == "number":
             return int(number) if number == number.to_integral_value() else float(number)
+        if isinstance(number, int) and not isinstance(number, bool):
+            return number
         if isinstance(cell, dt.date):
             return cell.isoformat()
         return str(cell) if isinstance(cell, Decimal) else cell
@@ -71,14 +72,10 @@ class Field:
     def sheet_value(self, cell: Any) -> Any:
         """The cell as the XLSX download gives it: a number or an integer as a number a
         spreadsheet adds up (an amount keeps its two decimals), an empty one empty; the
-        rest as the CSV writes it."""
-        if (
-            self.type not in ("number", "integer", "year")
-            or cell in (None, "")
-            or (isinstance(cell, bool))
-        ):
+        rest as the CSV writes it. (``json_value`` types its numbers from this.)"""
+        if self.type not in NUMBER_TYPES or cell in (None, "") or isinstance(cell, bool):
             return cell
-        return int(cell) if self.type != "number" else Decimal(str(cell))
+        return Decimal(str(cell)) if self.type == "number" else int(cell)
 
     def descriptor(self) -> dict[str, Any]:
         """The field as Table Schema writes it; ``unit`` is this platform's extension."""
@@ -136,20 +133,20 @@ class Schema:
 
     def json_items(self, header: list[str], rows: list[list[Any]]) -> list[dict[str, Any]]:
         """The rows as the JSON download's items, each cell typed by its field."""
-        if header != self.names:
-            raise ValueError(f"The columns {header} are not the schema's {self.names}")
-        return [
-            {f.name: f.json_value(cell) for f, cell in zip(self.fields, row, strict=True)}
-            for row in rows
-        ]
+        typed = self._typed(header, rows, Field.json_value)
+        return [dict(zip(self.names, row, strict=True)) for row in typed]
 
     def sheet_rows(self, header: list[str], rows: list[list[Any]]) -> list[list[Any]]:
         """The rows as the XLSX download's cells, each typed by its field."""
+        return self._typed(header, rows, Field.sheet_value)
+
+    def _typed(
+        self, header: list[str], rows: list[list[Any]], value: Callable[[Field, Any], Any]
+    ) -> list[list[Any]]:
+        """Each cell as ``value`` of its field gives it, the columns being the schema's."""
         if header != self.names:
             raise ValueError(f"The columns {header} are not the schema's {self.names}")
-        return [
-            [f.sheet_value(cell) for f, cell in zip(self.fields, row, strict=True)] for row in rows
-        ]
+        return [[value(f, cell) for f, cell in zip(self.fields, row, strict=True)] for row in rows]
 
     def dictionary_rows(self) -> list[list[str]]:
         """The data dictionary as a sheet: a header and one row per column."""
