@@ -23,7 +23,6 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -276,7 +275,7 @@ def _page(shown: list[Candidate], terms: Sequence[Term], for_page: bool = False)
     columns = ("id", "kind", "ref", "object_id", "title", "url")
     # a page in another language cuts its snippets from its rows' entries read again in its
     # language (``_snippets_shown``): PostgreSQL's headline of the index's would be thrown away
-    localised = for_page and translation.get_language() != settings.LANGUAGE_CODE
+    localised = for_page and not registry.in_index_language()
     if is_postgresql() and not localised:
         query = SearchQuery(tsquery(terms), search_type="raw", config="english")
         headline = SearchHeadline(
@@ -318,11 +317,8 @@ def _titles_shown(rows: Iterable[Any]) -> None:
     """The rows' titles as the page's language writes them, where a type says how
     (``Source.titles``: an indicator's name from the catalogues, a project's translation):
     one query a type of the page's results."""
-    by_kind: dict[str, list[Any]] = {}
-    for row in rows:
-        by_kind.setdefault(row["kind"], []).append(row)
     known = registry.sources()
-    for kind, of_kind in by_kind.items():
+    for kind, of_kind in _by_kind(rows).items():
         titles = known[kind].titles if kind in known else None
         if titles is None:
             continue
@@ -337,11 +333,8 @@ def _snippets_shown(rows: Iterable[Any], terms: Sequence[str]) -> None:
     keeps an entry's labels in one language (a role, a kind, a member state's name), a page
     in another reads its rows' entries again (``Source.entry``) in its own. One read of
     each type of the page's results, for a page other than in English only."""
-    by_kind: dict[str, list[Any]] = {}
-    for row in rows:
-        by_kind.setdefault(row["kind"], []).append(row)
     known = registry.sources()
-    for kind, of_kind in by_kind.items():
+    for kind, of_kind in _by_kind(rows).items():
         if kind not in known:
             continue
         source = known[kind]
@@ -354,6 +347,14 @@ def _snippets_shown(rows: Iterable[Any], terms: Sequence[str]) -> None:
         for row in of_kind:
             if row["object_id"] in bodies:
                 row["snippet"] = make_snippet(bodies[row["object_id"]], terms)
+
+
+def _by_kind(rows: Iterable[Any]) -> dict[str, list[Any]]:
+    """A page's rows by their type, in their order."""
+    by_kind: dict[str, list[Any]] = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], []).append(row)
+    return by_kind
 
 
 def make_snippet(body: str, terms: Sequence[str], words: int = SNIPPET_WORDS) -> str:

@@ -80,12 +80,17 @@ def translated_titles(
     return titles
 
 
+def in_index_language() -> bool:
+    """Whether the active language is the one the index is written in (``LANGUAGE_CODE``,
+    whoever's request writes it: ``index._entry_values``); a page in another reads its
+    results' entries again in its own (``engine._snippets_shown``)."""
+    return translation.get_language() == settings.LANGUAGE_CODE
+
+
 def figure(value: Decimal) -> str:
     """A number in an entry's text: as typed in the index ("1234.5", found as typed), in the
     reader's style where a page reads the entry again in its language ("1.234,5")."""
-    if translation.get_language() == settings.LANGUAGE_CODE:
-        return f"{value.normalize():f}"
-    return formats.number(value)
+    return f"{value.normalize():f}" if in_index_language() else formats.number(value)
 
 
 def codes_text(codes: Iterable[str]) -> str:
