@@ -12,7 +12,7 @@ from ascn.core.errors import InvalidInput, PermissionDenied, RemovedMeanwhile, S
 from ascn.core.models import AuditEntry
 from ascn.indicators.management.commands.load_indicators import load_indicators
 from ascn.indicators.models import Indicator, ProjectIndicator
-from ascn.indicators.services import project_indicator_set, value_enter
+from ascn.indicators.services import project_indicator_remove, project_indicator_set, value_enter
 from ascn.network.models import City
 from tests import factories
 from tests.conftest import page_text
@@ -129,7 +129,14 @@ def test_set_and_remove_through_the_api(roles, drainage):
     gone = cso.post(url, {**body, "version": 2}, content_type="application/json")
     assert gone.status_code == 409 and "removed" in gone.json()["detail"]
     assert not ProjectIndicator.objects.exists()
-    assert cso.post(url, body, content_type="application/json").status_code == 200
+    # added again, it counts on from the removed one's version: a change read before the
+    # removal (version 1 or 2) is a 409, never an overwrite of the new figures
+    readded = cso.post(url, {**body, "target": "14"}, content_type="application/json")
+    assert readded.status_code == 200 and readded.json()[0]["version"] == 4
+    for version in (1, 2, 3):
+        stale = cso.post(url, {**body, "version": version}, content_type="application/json")
+        assert stale.status_code == 409, (version, stale.content)
+    assert ProjectIndicator.objects.get().target == 14
     assert cso.delete(f"{url}/sdg-11-6-2").status_code == 204
     assert not ProjectIndicator.objects.exists()
     assert cso.delete(f"{url}/sdg-11-6-2").status_code == 404
@@ -344,17 +351,17 @@ def test_two_officers_changing_one_target_on_the_page(roles, drainage):
     assert cso.post(change_url, {**mine, "version": "2"}).status_code == 302
     link = ProjectIndicator.objects.get()
     assert (link.target, link.target_year, link.version) == (10, 2028, 3)
-    # a form opened before the target was removed and added again (version 1 again) is
-    # stale too: the form says which target it opened
+    # a form opened before the target was removed and added again is stale too: the
+    # target added again goes on counting its versions from the removed one's
     opened = cso.get(change_url).context["form"]
-    sent = {**mine, "version": "3", "link": str(link.pk), "target_year": "2029"}
-    link.delete()
-    pm25_target(roles.user(SECRETARIAT), drainage, "11", version=None)
-    readded = ProjectIndicator.objects.get()
-    response = cso.post(change_url, {**sent, "version": "1"})
-    assert response.status_code == 409 and opened["version"].value() == 3
+    assert opened["version"].value() == 3
+    project_indicator_remove(actor=roles.user(SECRETARIAT), link=link, version=3)
+    readded = pm25_target(roles.user(SECRETARIAT), drainage, "11", version=None)
+    assert readded.version == 5
+    response = cso.post(change_url, {**mine, "target_year": "2029", "version": "3"})
+    assert response.status_code == 409
     assert ProjectIndicator.objects.get().target == 11
-    assert f'name="link" value="{readded.pk}"' in response.content.decode()
+    assert response.context["form"]["version"].value() == "5"
 
 
 def test_adding_an_indicator_the_project_has_shows_both_and_replaces_nothing(roles, drainage):
@@ -392,7 +399,7 @@ def test_a_target_removed_or_changed_meanwhile_on_the_page(roles, drainage):
     assert "nothing is removed" in page_text(response)
     assert ProjectIndicator.objects.filter(pk=link.pk).exists()
     # a change sent after someone removed the target: 409, the figures kept to add it again
-    ProjectIndicator.objects.all().delete()
+    project_indicator_remove(actor=roles.user(SECRETARIAT), link=link, version=2)
     change = {"target": "9", "target_year": "2030", "version": "2"}
     response = cso.post(f"{url}?change={pm25.slug}", change)
     assert response.status_code == 409

@@ -249,9 +249,21 @@ class IndicatorValueVersion(TimeStampedModel):
         return f"{self.record} v{self.version}"
 
 
+class CurrentTargets(models.Manager):
+    """The targets projects have now: a removed one is left out everywhere it is read."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed=False)
+
+
 class ProjectIndicator(VersionedModel):
     """An indicator a project aims to move, with its baseline and target (issue 22, item 5):
-    versioned, as two officers may change one project's figures at once."""
+    versioned, as two officers may change one project's figures at once.
+
+    Removing one keeps its row (``removed``), with its version bumped: naming the indicator
+    again takes the row back up and its version goes on counting, so a change read before
+    the removal can never carry the version of the target added again (a 409, not a silent
+    overwrite). ``objects`` reads the current targets only; ``with_removed`` all rows."""
 
     project = models.ForeignKey(
         "plans.Project",
@@ -271,9 +283,14 @@ class ProjectIndicator(VersionedModel):
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
     target_year = models.PositiveSmallIntegerField(_("target year"))
+    removed = models.BooleanField(_("removed"), default=False, editable=False)
+
+    objects = CurrentTargets()
+    with_removed = models.Manager()
 
     class Meta:
         ordering = ["indicator__position", "indicator__code"]
+        base_manager_name = "with_removed"
         verbose_name = _("project indicator target")
         verbose_name_plural = _("project indicator targets")
         constraints = [

@@ -32,6 +32,7 @@ from ascn.core.services import (
     no_unknown_field,
     require_and_lock,
     save_changes,
+    save_fields,
     save_new,
     upsert,
     user_or_none,
@@ -386,10 +387,13 @@ def project_indicator_set(
                 _("The baseline's year comes before the target's."), field="baseline_year"
             )
     lookup = {"project": project, "indicator": indicator}
-    link = ProjectIndicator.objects.select_for_update().filter(**lookup).first()
-    if link is None:
+    link = ProjectIndicator.with_removed.select_for_update().filter(**lookup).first()
+    if link is None or link.removed:
         if version is not None:
             raise RemovedMeanwhile(str(ProjectIndicator._meta.verbose_name))
+        if link is not None:  # named again: its row taken up, its version counting on
+            action = "indicators.projectindicator.created"
+            return save_fields(actor, action, link, **values, removed=False)
         new = ProjectIndicator(**lookup, **values)
         try:
             with transaction.atomic():
@@ -418,5 +422,7 @@ def project_indicator_remove(
         link,
         audit.diff(audit.snapshot(link, TARGET_FIELDS), {}),
     )
+    # the row stays, out of every reading, with its version bumped (``ProjectIndicator``)
+    link.removed, link.version = True, link.version + 1
     with events.deleting(link):
-        link.delete()
+        link.save(update_fields=["removed", "version", "updated_at"])

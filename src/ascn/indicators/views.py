@@ -381,12 +381,6 @@ def _send_target(request, project, indicator, link, here: str) -> SentEdit:
     form with both figures (409). Changing one removed meanwhile: the adding form, typed
     figures kept (409)."""
     saved = _("The project's target for this indicator is saved.")
-    if link is not None and request.POST.get("link", str(link.pk)) != str(link.pk):
-        # removed and added again since the form was opened: its version may read the same
-        form = ProjectTargetForm(request.POST, editing=True)
-        form.is_valid()
-        stale, again = edit_again(request, form, link, editing=True)
-        return SentEdit(None, again, link, stale, 409)
     if link is not None:
         edit = send_edit(
             request,
