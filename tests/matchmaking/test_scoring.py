@@ -287,6 +287,16 @@ def test_reasons_say_why_in_plain_words():
 
 
 @pytest.mark.db_independent
+def test_shared_terms_are_said_in_the_order_of_the_projects_title():
+    # a place's name is two words: the reason says them as the title does, not "reap, siem"
+    text = "Siem Reap river water sensors"
+    project = drainage(title="Siem Reap river sensors", terms=keys.terms(text))
+    partner = bank(terms=keys.terms("Water and river sensors for Reap and Siem provinces"))
+    said = why.reasons(mm.match(project, partner), LABELS)[-1]
+    assert said.endswith("5 specific terms: siem, reap, river, sensor, water"), said
+
+
+@pytest.mark.db_independent
 def test_reasons_name_only_published_facts():
     # given a partner that publishes no countries, stages or ticket size
     partner = bank(countries=[], stages=[], ticket_min_usd=None, ticket_max_usd=None)

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from ascn.core import formats
 from ascn.matchmaking import scoring
 from ascn.matchmaking.scoring import NO_BUDGET, Match
+from ascn.partners import keys
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,9 @@ def reasons(m: Match, labels: Labels) -> list[str]:
     if project.country in partner.countries:
         country = labels.countries.get(project.country, project.country)
         out.append(_("Works in %(country)s") % {"country": country})
-    words = sorted(project.terms & partner.terms)
+    # as the project's title says them ("siem, reap"), then the rest alphabetically
+    titled = {word: i for i, word in enumerate(keys.terms_in_order(project.title))}
+    words = sorted(project.terms & partner.terms, key=lambda w: (titled.get(w, len(titled)), w))
     if words:
         shown = formats.listed(words[:5]) + ("…" if len(words) > 5 else "")
         out.append(

@@ -51,19 +51,25 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # --- text ---------------------------------------------------------------------------------
 
 
-def terms(text: str) -> frozenset[str]:
-    """The normalised terms of a text: lower case, words of 3+ letters, no stop-words and
-    none of the vocabulary every text shares (``GENERIC_TERMS``), a plain English plural
-    folded to its singular (``sensors`` → ``sensor``)."""
-    out = set()
-    for word in set(_WORD.findall(text.lower())) - _IGNORED:
-        if len(word) < 3 or word.isdigit():
+def terms_in_order(text: str) -> dict[str, None]:
+    """The normalised terms of a text, each once, in the order they first stand in it: lower
+    case, words of 3+ letters, no stop-words and none of the vocabulary every text shares
+    (``GENERIC_TERMS``), a plain English plural folded to its singular (``sensors`` →
+    ``sensor``)."""
+    out: dict[str, None] = {}
+    for word in dict.fromkeys(_WORD.findall(text.lower())):
+        if word in _IGNORED or len(word) < 3 or word.isdigit():
             continue
         if len(word) > 4 and word[-1] == "s" and word[-2] not in "sui":
             word = word[:-1]
         if word not in _IGNORED:
-            out.add(word)
-    return frozenset(out)
+            out[word] = None
+    return out
+
+
+def terms(text: str) -> frozenset[str]:
+    """The normalised terms of a text (``terms_in_order``), as a set."""
+    return frozenset(terms_in_order(text))
 
 
 @lru_cache(maxsize=4096)
