@@ -674,6 +674,35 @@ def test_the_readiness_form_records_shaping_with_three_named_gaps(roles, project
         assert CHECKLIST[code].next_step in project_page
 
 
+def test_two_officers_saving_the_readiness_checklist_at_once(roles, projects, text):
+    """The walk of 8 Dec: a checklist opened in two tabs, saved in both: the second undid the
+    first's ticks without a word (an assessment is the whole checklist)."""
+    project = projects["phuket_draft"]
+    url = f"/projects/{project.pk}/readiness/"
+    csco, secretariat = roles.session("cso_phuket"), roles.session("secretariat")
+    # both open the page, never assessed: the form says it showed no assessment
+    for opened in (csco.get(url), secretariat.get(url)):
+        assert opened.context["form"]["read"].value() == 0
+    # the Secretariat saves first
+    ticked = {code: "on" for code in CHECKLIST if code not in NOT_YET_DONE}
+    assert secretariat.post(url, {**ticked, "read": "0"}).status_code == 302
+    theirs = project.assessments.get()
+    # the CSCO's save of the page opened before: 409, nothing recorded, her ticks kept
+    mine = {code: "on" for code in list(CHECKLIST)[:2]}
+    response = csco.post(url, {**mine, "read": "0"})
+    assert response.status_code == 409
+    shown = text(response)
+    assert "Someone recorded an assessment of this project since you opened the page" in shown
+    assert "Shaping, 75% of the checklist met" in shown and "Not saved yet" in shown
+    assert list(project.assessments.all()) == [theirs]
+    form = response.context["form"]
+    assert form.answers() == {code: code in mine for code in CHECKLIST}
+    # saving again is deliberate: the form now carries the assessment it showed
+    assert form["read"].value() == theirs.pk
+    assert csco.post(url, {**mine, "read": str(theirs.pk)}).status_code == 302
+    assert project.assessments.count() == 2
+
+
 def test_the_readiness_preview_is_only_the_result_and_keeps_nothing(roles, projects, text):
     project = projects["phuket_draft"]
     response = roles.session("cso_phuket").get(

@@ -195,11 +195,20 @@ class ReadinessForm(forms.Form):
     """The bankability checklist: one checkbox per item, grouped by dimension, each with the
     project's documents on file that show it done (``on_file``: ``readiness.on_file``)."""
 
+    # the latest assessment the page showed (0: none yet), for the service's stale check
+    read = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     def __init__(self, *args, on_file: dict[str, list] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.on_file = on_file or {}
         for item in readiness.items():
             self.fields[item.code] = forms.BooleanField(label=item.label, required=False)
+
+    def read_id(self) -> int | None:
+        """The latest assessment the page showed (0: none); None when the form did not
+        say (a client of its own: recorded as sent, as through the API)."""
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("read")
 
     def groups(self) -> list[tuple[str, list[tuple[forms.BoundField, readiness.Item, list]]]]:
         names = readiness.dimensions()
@@ -210,7 +219,9 @@ class ReadinessForm(forms.Form):
         return [(names.get(code, code), rows) for code, rows in grouped.items() if rows]
 
     def answers(self) -> dict[str, bool]:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The ticks sent (none for an unbound form), also when the page was refused."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         return {item.code: bool(data.get(item.code)) for item in readiness.items()}
 
 

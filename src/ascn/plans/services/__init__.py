@@ -15,6 +15,7 @@ from ascn.plans.services.action_plans import (
 )
 from ascn.plans.services.projects import (
     PROJECT_AUDIT_FIELDS,
+    AssessedMeanwhile,
     document_delete,
     document_upload,
     exchange_rate_set,
@@ -31,6 +32,7 @@ __all__ = [
     "EDITABLE_PLAN_STATUSES",
     "PLAN_TRANSITIONS",
     "PROJECT_AUDIT_FIELDS",
+    "AssessedMeanwhile",
     "document_delete",
     "document_upload",
     "exchange_rate_set",

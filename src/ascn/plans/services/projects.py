@@ -18,6 +18,7 @@ from ascn.core.permissions import is_secretariat
 from ascn.core.services import (
     audit_and_announce,
     delete_with_file,
+    lock,
     lock_version,
     save_uploaded_pdf,
     user_or_none,
@@ -33,6 +34,7 @@ from ascn.plans.models import (
     Project,
     ProjectDocument,
     ReadinessAssessment,
+    ReadinessLevel,
 )
 from ascn.plans.permissions import project_policy
 
@@ -232,16 +234,43 @@ def project_upsert_seed(*, city: City, values: dict[str, Any]) -> tuple[Project,
     return project, True
 
 
+class AssessedMeanwhile(InvalidInput):
+    """An assessment sent from a page that showed an earlier one than the latest now (409; a
+    form shows it above its ticks, kept as sent)."""
+
+    status = 409
+
+
 @transaction.atomic
 def readiness_assess(
-    *, actor: Actor, project: Project, answers: dict[str, bool]
+    *, actor: Actor, project: Project, answers: dict[str, bool], read: int | None = None
 ) -> ReadinessAssessment:
+    """Record the checklist's ``answers`` as the project's latest assessment (the earlier
+    ones stay, its history). ``read``: the id of the latest assessment the person saw (0:
+    none yet); one recorded since is a 409 (``AssessedMeanwhile``) and nothing is recorded,
+    as an assessment is the whole checklist and would silently undo a colleague's ticks.
+    None: no check (the API's, which records what it is sent)."""
     project_policy.require(actor, "assess", project)
     unknown = sorted(set(answers) - readiness.item_codes())
     if unknown:
         raise InvalidInput(
             _("Unknown checklist item: %(code)s") % {"code": unknown[0]}, field="answers"
         )
+    if read is not None:
+        lock(project)  # two assessments of one project are recorded one after the other
+        latest = project.assessments.order_by("-created_at", "-pk").first()
+        if (latest.pk if latest else 0) != read:
+            raise AssessedMeanwhile(
+                _(
+                    "Someone recorded an assessment of this project since you opened the "
+                    "page: %(level)s, %(score)s%% of the checklist met. Nothing of yours is "
+                    "saved; your ticks are below. Look at theirs, then save yours if you "
+                    "still want to."
+                )
+                % {"level": ReadinessLevel(latest.level).label, "score": latest.score}
+                if latest
+                else _("The assessments of this project changed since you opened the page.")
+            )
     answers = {code: bool(answers.get(code, False)) for code in sorted(readiness.item_codes())}
     result = readiness.assess(answers)
     assessment = ReadinessAssessment.objects.create(

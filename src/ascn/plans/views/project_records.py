@@ -29,6 +29,7 @@ from ascn.plans.models import (
 )
 from ascn.plans.permissions import project_policy
 from ascn.plans.services import (
+    AssessedMeanwhile,
     document_upload,
     milestone_save,
     progress_add,
@@ -103,6 +104,7 @@ def _readiness_result(answers: dict[str, bool]) -> dict:
 )
 def project_readiness(request, project, can_assess: bool):
     latest = latest_assessment(project)
+    latest_id = latest.pk if latest else 0
     documents = list(project.documents.all())
     on_file = readiness.on_file(documents)
     new_evidence = list(readiness.new_evidence(documents, latest))
@@ -123,9 +125,11 @@ def project_readiness(request, project, can_assess: bool):
         form = ReadinessForm(request.POST, on_file=on_file)
         try:
             assessment = readiness_assess(
-                actor=request.user, project=project, answers=form.answers()
+                actor=request.user, project=project, answers=form.answers(), read=form.read_id()
             )
         except InvalidInput as exc:
+            if isinstance(exc, AssessedMeanwhile):  # theirs, the latest: shown and now read
+                form = ReadinessForm({**request.POST.dict(), "read": latest_id}, on_file=on_file)
             form.add_error(None, exc.message)
             status = exc.status
         else:
@@ -140,7 +144,8 @@ def project_readiness(request, project, can_assess: bool):
         # an item a document on file shows done starts ticked, for the officer to confirm
         ticked = {code: True for code in new_evidence if can_assess}
         form = ReadinessForm(
-            initial={**(latest.answers if latest else {}), **ticked}, on_file=on_file
+            initial={**(latest.answers if latest else {}), **ticked, "read": latest_id},
+            on_file=on_file,
         )
         result = (
             {"score": latest.score, "level": latest.level, "gaps": gaps(latest.missing)}
@@ -159,7 +164,7 @@ def project_readiness(request, project, can_assess: bool):
             "history": history,
             "can_assess": can_assess,
             "level_rules": level_rules(),
-            "preview": False,
+            "preview": status != 200,  # ticks sent and refused: their result, not saved
             "on_file": on_file,
             "unsaved_evidence": new_evidence,
         },
