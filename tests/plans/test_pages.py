@@ -1044,6 +1044,37 @@ def test_a_return_without_a_comment_opens_at_the_comment_with_its_error(roles, p
     assert plan.status == PlanStatus.SUBMITTED
 
 
+def test_a_project_whose_sources_publish_no_budget_is_edited_without_inventing_one(roles, text):
+    """The walk of 8 Dec: Phuket's "Smart City & Safe City" (no budget published) could not
+    be saved without a budget, offered in Brunei dollars, with "0.00" secured."""
+    project = factories.project(roles.user("cso_phuket"), title="Unbudgeted sensors")
+    Project.objects.filter(pk=project.pk).update(budget_amount=None, budget_currency="")
+    csco = roles.session("cso_phuket")
+    url = f"/projects/{project.pk}/edit/"
+    form = the_form(csco.get(url), having="version")
+    # the budget left empty, in the city's currency should one be given, nothing secured
+    shown = dict(form.fields)
+    assert shown["budget_amount"] == "" and shown["funding_secured"] == ""
+    assert shown["budget_currency"] == "THB"
+    assert "Its sources publish no budget" in text(csco.get(url))
+    # another field changed: saved, the budget still unpublished
+    assert csco.post(url, form.data(title="Sensors, unbudgeted")).status_code == 302
+    project.refresh_from_db()
+    assert project.title == "Sensors, unbudgeted" and project.budget_amount is None
+    assert project.budget_currency == "" and project.version == 2
+    # funding secured alone is refused: the budget it is part of is due
+    form = the_form(csco.get(url), having="version")
+    refused = csco.post(url, form.data(funding_secured="1000"))
+    assert refused.status_code == 422 and "This field is required." in text(refused)
+    # a budget given is the project's from now on, then required as for every project
+    assert csco.post(url, form.data(budget_amount="2500000")).status_code == 302
+    project.refresh_from_db()
+    assert (project.budget_amount, project.budget_currency) == (2500000, "THB")
+    assert project.funding_secured == 0
+    form = the_form(csco.get(url), having="version")
+    assert csco.post(url, form.data(budget_amount="")).status_code == 422
+
+
 def test_the_project_list_shows_no_funding_gap_without_a_budget(roles, text):
     # given a public project whose budget no source gives (as the seed holds some)
     csco = roles.user("cso_phuket")

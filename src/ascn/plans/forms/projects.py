@@ -26,6 +26,7 @@ from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import codelists, readiness, validation
 from ascn.plans.forms.choices import (
+    NATIONAL_CURRENCY,
     codelist_choices,
     currency_choices,
     document_type_choices,
@@ -165,6 +166,20 @@ class ProjectForm(RecordForm):
         self.fields["budget_currency"].choices = currency_choices(
             project.budget_currency if project else ""
         )
+        self.budget_unpublished = project is not None and project.budget_amount is None
+        if self.budget_unpublished:
+            # a real project whose sources publish no budget: left empty, it stays so (as an
+            # API edit without ``budget``); typed, it is the project's budget from now on
+            self.fields["budget_amount"].required = False
+            self.fields["budget_amount"].help_text = _(
+                "Its sources publish no budget: leave it empty to keep it so, or give the "
+                "whole cost, in the currency below."
+            )
+            self.fields["budget_currency"].required = False
+            state = project.city.member_state.code
+            self.initial.update(
+                budget_currency=NATIONAL_CURRENCY.get(state, "USD"), funding_secured=None
+            )
         self.fields["plan"].queryset = plans if plans is not None else ActionPlan.objects.none()
         self.fields["plan"].label_from_instance = lambda plan: (
             f"{plan.city.name}: {plan.title} ({plan.period_start}–{plan.period_end})"
@@ -184,6 +199,11 @@ class ProjectForm(RecordForm):
 
     def service_values(self) -> dict[str, Any]:
         values = super().service_values()
+        unpublished = values.get("budget_amount") is None and not values.get("funding_secured")
+        if self.budget_unpublished and unpublished:
+            for name in ("budget_amount", "budget_currency", "funding_secured"):
+                values.pop(name, None)  # kept unpublished (funding secured alone: a budget due)
+            return values
         values["funding_secured"] = values.get("funding_secured") or Decimal("0")
         return values
 
