@@ -324,6 +324,9 @@ def test_progress_is_a_percentage_as_of_a_day_not_in_the_future():
         ({"milestone_type": "party"}, "milestone_type", "codelist"),
         ({"code": "groundbreaking"}, "code", "codelist"),
         ({"status": "met"}, "date_met", "met-without-date"),
+        # the walk of 8 Dec: "Scheduled — due 01/06/2026 · met on 01/05/2026"
+        ({"date_met": dt.date(2025, 5, 1)}, "date_met", "date-without-met"),
+        ({"status": "notMet", "date_met": dt.date(2025, 5, 1)}, "date_met", "date-without-met"),
         ({"date_met": DaysAhead(1)}, "date_met", "in-the-future"),
     ],
 )
