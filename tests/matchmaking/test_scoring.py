@@ -9,6 +9,7 @@ nothing and is no reason.
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -284,6 +285,26 @@ def test_reasons_say_why_in_plain_words():
         "Works in Viet Nam",
         "Its profile and the project both mention 2 specific terms: drainage, flood",
     ]
+
+
+@pytest.mark.db_independent
+def test_a_reasons_money_is_said_in_the_pages_language():
+    # the walk of 8 Dec: "US$37.8m" on a Vietnamese page reads as 378 million
+    m = mm.match(drainage(gap_usd=37_800_000.0), bank(ticket_max_usd=20_000_000.0))
+    with translation.override("vi"):
+        said = why.reasons(m, LABELS)[1]
+    assert "37,8 triệu USD" in said and "20 triệu USD" in said and "US$" not in said, said
+    with translation.override("id"):
+        assert "US$37,8 juta" in why.reasons(m, LABELS)[1]
+
+
+@pytest.mark.db_independent
+def test_the_demos_own_words_are_no_shared_term():
+    # the walk of 8 Dec: "2 specific terms: safety, sample" between two sample records
+    project = drainage(terms=keys.terms("Sample project: CCTV safety sensors (illustrative)"))
+    partner = bank(terms=keys.terms("Sample partner for the demo: safety cameras"))
+    said = why.reasons(mm.match(project, partner), LABELS)[-1]
+    assert said.endswith("1 specific term: safety"), said
 
 
 @pytest.mark.db_independent

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from ascn.core import formats
 from ascn.matchmaking import scoring
@@ -48,12 +48,18 @@ def score_parts() -> list[tuple[str, int]]:
 
 
 def usd(amount: float) -> str:
-    """US$ amounts as people say them: US$950k, US$4.2m, US$1.5bn."""
-    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+    """US$ amounts as people say them, in the page's language: US$950k, US$4.2m, US$1.5bn
+    in English, "4,2 triệu USD" in Vietnamese (its decimal comma, its words)."""
+    sizes = (
+        (1e9, pgettext("compact money", "US$%(amount)sbn")),
+        (1e6, pgettext("compact money", "US$%(amount)sm")),
+        (1e3, pgettext("compact money", "US$%(amount)sk")),
+    )
+    for size, said in sizes:
         if amount >= size:
-            value = f"{amount / size:.1f}".removesuffix(".0")
-            return f"US${value}{suffix}"
-    return f"US${amount:,.0f}"
+            value = round(amount / size, 1)
+            return said % {"amount": formats.number(value, 0 if value == int(value) else 1)}
+    return "US$" + formats.number(amount, 0)
 
 
 def _names(codes: Iterable[str], names: Mapping[str, str]) -> str:

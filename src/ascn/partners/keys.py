@@ -42,7 +42,8 @@ GENERIC_TERMS = frozenset(
     partner partners partnership asean network digital technology technologies innovative
     innovation sustainable infrastructure economic social capacity four five six seven eight
     nine ten twenty hundred first second third technical assistance implement implementation
-    implementing implemented action actions strategy strategies whose""".split()  # noqa: SIM905
+    implementing implemented action actions strategy strategies whose
+    sample samples demo illustrative""".split()  # noqa: SIM905 - the last: the demo's own words
 )
 _IGNORED = STOP_WORDS | GENERIC_TERMS
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
