@@ -104,6 +104,14 @@ def test_a_span_of_days_in_the_site_style(start, end, shown):
     assert formats.days(start, end) == shown
 
 
+def test_a_span_of_days_writes_its_first_day_as_the_language_writes_days():
+    # the walk of 8 Dec: "6–07/02/2027" on the Vietnamese meetings list
+    with translation.override("vi"):
+        assert formats.days(dt.date(2027, 2, 6), dt.date(2027, 2, 7)) == "06–07/02/2027"
+    with translation.override("th"):
+        assert formats.days(dt.date(2027, 2, 6), dt.date(2027, 2, 7)).startswith("6–7 ")
+
+
 def test_a_month_when_the_day_is_not_known():
     assert formats.month(dt.date(2018, 5, 1)) == "May 2018"
 

@@ -201,7 +201,9 @@ def days(start: dt.date | None, end: dt.date | None = None) -> str:
     if not end or end == start:
         return day(start)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{formats.date_format(start, 'j')}–{day(end)}"
+        # the first day written as the language writes a date's: "06–07/02/2027", not "6–07"
+        padded = re.search(r"(?<!\\)d", formats.get_format("DATE_FORMAT"))
+        return f"{formats.date_format(start, 'd' if padded else 'j')}–{day(end)}"
     if start.year == end.year:
         return f"{formats.date_format(start, 'MONTH_DAY_FORMAT')} – {day(end)}"
     return f"{day(start)} – {day(end)}"
