@@ -107,6 +107,26 @@ def test_the_csv_template_has_the_header_and_one_example_row(phuket_client):
     assert rows[1][0] == "phuket"  # the officer's own city
 
 
+def test_a_cscos_template_is_of_her_own_city_and_in_her_language(roles):
+    """The walk of 8 Dec: Hanoi's template placed its example project at Phuket's coordinates,
+    and the import page gave its example title in English on a Vietnamese page."""
+    hanoi = City.objects.get(slug="hanoi")
+    csco = roles.session("cso_hanoi")
+    rows = list(
+        csv.reader(
+            io.StringIO(csco.get("/projects/import/template.csv").content.decode("utf-8-sig"))
+        )
+    )
+    example = dict(zip(rows[0], rows[1], strict=True))
+    assert example["city"] == "hanoi"
+    assert (example["lat"], example["lon"]) == (str(hanoi.latitude), str(hanoi.longitude))
+    with translation.override("vi"):
+        said = str(imports.examples()["title"])
+    assert said != "Smart flood drainage"
+    page = html_lib.unescape(csco.get("/vi/projects/import/").content.decode())
+    assert f"<code>{said}</code>" in page and "<code>Smart flood drainage</code>" not in page
+
+
 def test_the_xlsx_template_filled_in_imports_every_row(phuket_client, cso_phuket):
     # given the template, its example row replaced by two projects
     response = phuket_client.get("/projects/import/template.xlsx")

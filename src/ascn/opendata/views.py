@@ -33,13 +33,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- import ---------------------------------------------------------------------------------
 
 
-def _example_city(user) -> str | None:
-    """The template's example row names one of the user's own cities when they have one."""
+def _example_city(user) -> City | None:
+    """The template's example row is of one of the user's own cities when they have one."""
     city_ids = scopes_of(user).city_ids
     if not city_ids:
         return None
-    city = City.objects.filter(pk__in=city_ids).order_by("name").first()
-    return city.slug if city else None
+    return City.objects.filter(pk__in=city_ids).order_by("name").first()
 
 
 @require_GET
@@ -53,6 +52,12 @@ def import_template(request, fmt: str):
     return _download(content, f"project-import-template.{fmt}", content_type)
 
 
+def _columns_with_examples(user) -> list[tuple[imports.Column, str]]:
+    """Each column of the import file with its example, of the user's city (``examples``)."""
+    shown = imports.examples(_example_city(user))
+    return [(column, shown[column.name]) for column in imports.COLUMNS]
+
+
 def _import_page(request, form, *, job=None, status=200):
     jobs = ImportJob.objects.filter(created_by=request.user).order_by("-created_at", "-id")
     cities = City.objects.filter(pk__in=scopes_of(request.user).city_ids).order_by("name")
@@ -62,7 +67,7 @@ def _import_page(request, form, *, job=None, status=200):
         {
             "form": form,
             "job": job,
-            "columns": imports.COLUMNS,
+            "columns": _columns_with_examples(request.user),
             "recent": jobs[:RECENT_IMPORTS],
             "own_cities": cities,
             "secretariat": scopes_of(request.user).secretariat,

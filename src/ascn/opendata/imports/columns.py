@@ -29,7 +29,7 @@ def background_rows() -> int:
 class Column:
     name: str
     help: Any  # lazy translation
-    example: str
+    example: Any  # a code or number, or a lazy translation (a title: in the reader's language)
 
     @property
     def required(self) -> bool:
@@ -39,11 +39,11 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("city", _("The city's code (slug), e.g. phuket."), "phuket"),
-    Column("title", _("Up to 200 characters."), "Smart flood drainage"),
+    Column("title", _("Up to 200 characters."), _("Smart flood drainage")),
     Column(
         "description",
         _("A paragraph on what the project does."),
-        "Sensors and automated pumps for the old town's drainage network.",
+        _("Sensors and automated pumps for the old town's drainage network."),
     ),
     Column(
         "focus_areas",
@@ -73,13 +73,24 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("period_start", _("A date, YYYY-MM-DD."), "2026-01-01"),
     Column("period_end", _("A date, YYYY-MM-DD."), "2028-12-31"),
-    Column("location_description", _("Where the works are."), "Old town"),
+    Column("location_description", _("Where the works are."), _("Old town")),
     Column("lat", _("Latitude in decimal degrees (−90 to 90)."), "7.8804"),
     Column("lon", _("Longitude in decimal degrees (−180 to 180)."), "98.3923"),
 )
 COLUMN_NAMES = [column.name for column in COLUMNS]
 REQUIRED_COLUMNS = [column.name for column in COLUMNS if column.required]
 EXAMPLES = {column.name: column.example for column in COLUMNS}
+
+
+def examples(city: Any = None) -> dict[str, str]:
+    """Each column's example as the reader reads it, of ``city`` (a ``network.City``: its slug
+    and its coordinates) when given — a Chief Smart City Officer's template is of her own
+    city, not a project in Hanoi placed in Phuket."""
+    out = {name: str(example) for name, example in EXAMPLES.items()}
+    if city is not None:
+        out.update(city=city.slug, lat=str(city.latitude), lon=str(city.longitude))
+    return out
+
 
 # Where a project's field that is not a column of its own shows in the spreadsheet.
 FIELD_COLUMN = {"locations": "location_description"}

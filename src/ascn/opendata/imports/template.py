@@ -8,7 +8,7 @@ import io
 from django.utils.translation import gettext as _
 
 from ascn.network.models import City, FocusArea, Outcome
-from ascn.opendata.imports.columns import COLUMN_NAMES, COLUMNS, max_rows
+from ascn.opendata.imports.columns import COLUMN_NAMES, examples, max_rows
 from ascn.opendata.spreadsheets import csv_bytes, xlsx_fit_columns, xlsx_write_rows
 from ascn.plans import codelists
 from ascn.plans.models import FinancingInstrument
@@ -17,15 +17,13 @@ from ascn.plans.models import FinancingInstrument
 PICKED_FROM_CODES = ("city", "status", "project_type")
 
 
-def template_rows(example_city: str | None = None) -> tuple[list[str], list[str]]:
-    """The header and one example row of the import template."""
-    example = [column.example for column in COLUMNS]
-    if example_city:
-        example[0] = example_city
-    return COLUMN_NAMES, example
+def template_rows(example_city: City | None = None) -> tuple[list[str], list[str]]:
+    """The header and one example row of the import template (``columns.examples``)."""
+    example = examples(example_city)
+    return COLUMN_NAMES, [example[name] for name in COLUMN_NAMES]
 
 
-def template_csv(example_city: str | None = None) -> bytes:
+def template_csv(example_city: City | None = None) -> bytes:
     header, example = template_rows(example_city)
     return csv_bytes([header, example])
 
@@ -45,7 +43,7 @@ def code_lists() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def template_xlsx(example_city: str | None = None) -> bytes:
+def template_xlsx(example_city: City | None = None) -> bytes:
     """The template workbook: a ``projects`` sheet to fill in and a ``codes`` sheet to look up."""
     import openpyxl  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
     from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415 - start-up: openpyxl loads only when a spreadsheet is read or written
