@@ -12,7 +12,9 @@ import re
 
 from django.utils import timezone, translation
 
+from ascn.core.models import AuditEntry
 from ascn.funding.models import Application, Programme
+from ascn.funding.services import application_create
 from ascn.plans import codelists
 from ascn.plans.models import Project
 from tests import factories
@@ -144,6 +146,50 @@ def test_a_csco_applies_submits_and_the_implementer_awards_without_javascript(wo
     page = text(adb.get(URL))
     assert "Balance 19,800,000 AUD" in page
     assert "150,000 AUD" in page  # remaining of the award
+
+
+def test_the_city_deletes_its_draft_and_applies_again(world, text):
+    """The walk of 8 Dec: a draft saved with a wrong amount could be neither changed nor
+    deleted, and its project could no longer apply to the call."""
+    roles = world["roles"]
+    csco = roles.session("cso_phuket")
+    assert csco.post(f"/programmes/{AASCTF}/apply/", application_form(world)).status_code == 302
+    application = Application.objects.get()
+    delete = f"/programmes/{AASCTF}/applications/{application.pk}/delete/"
+    assert "Delete the draft" in text(csco.get(URL))
+    # neither the programme's managers nor another city delete it
+    for other in ("partner_adb", "cso_hanoi"):
+        assert roles.session(other).post(delete, {"version": 1}).status_code in (403, 404)
+    # a stale version: 409, nothing deleted
+    assert csco.post(delete, {"version": 2}).status_code == 409
+    assert Application.objects.filter(pk=application.pk).exists()
+    response = csco.post(delete, {"version": 1}, follow=True)
+    assert "The draft application is deleted" in text(response)
+    assert not Application.objects.exists()
+    assert AuditEntry.objects.filter(action="partners.application.deleted").count() == 1
+    # the project applies again, with the right amount
+    again = {**application_form(world), "amount_requested": "180000"}
+    assert csco.post(f"/programmes/{AASCTF}/apply/", again).status_code == 302
+    # a submitted application is not deleted: it stays with the programme
+    application = Application.objects.get()
+    submit = f"/programmes/{AASCTF}/applications/{application.pk}/submit/"
+    assert csco.post(submit, {"version": 1}).status_code == 302
+    assert "Delete the draft" not in text(csco.get(URL))
+    delete = f"/programmes/{AASCTF}/applications/{application.pk}/delete/"
+    assert csco.post(delete, {"version": 2}).status_code == 409
+    assert Application.objects.filter(pk=application.pk, status="submitted").exists()
+    # through the API likewise: a draft deleted (204), a submitted one kept (409)
+    api = roles.bearer("cso_phuket")
+    assert api.delete(f"/api/v1/applications/{application.pk}?version=2").status_code == 409
+    assert api.delete(f"/api/v1/applications/{application.pk}").status_code == 422
+    another = factories.project(
+        roles.user("cso_phuket"), title="Patong sensors", focus_areas=["quality-environment"]
+    )
+    draft = application_create(
+        actor=roles.user("cso_phuket"), call=world["call"], project=another, amount_requested=1000
+    )
+    assert api.delete(f"/api/v1/applications/{draft.pk}?version=1").status_code == 204
+    assert not Application.objects.filter(pk=draft.pk).exists()
 
 
 def test_writes_need_a_session_and_the_right_role(world):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from ninja import Status
+from ninja import Query, Status
 
 from ascn.core.api import ERRORS_READ, AppRouter, ShapedRows, fields_of, patch_values, sent_as
 from ascn.core.errors import InvalidInput
@@ -19,6 +19,7 @@ from ascn.funding.models import Application, Award, Call, Programme
 from ascn.funding.schemas import (
     ApplicationIn,
     ApplicationOut,
+    ApplicationRead,
     ApplicationTransitionIn,
     AwardIn,
     CallIn,
@@ -35,6 +36,7 @@ from ascn.funding.services import (
     allowed_actions,
     application_award,
     application_create,
+    application_delete,
     application_transition,
     call_create,
     call_update,
@@ -383,6 +385,23 @@ def applications_read(request, application_id: int):
     transitions you may take now. Seen by the applying city's members and the programme's
     managers."""
     return application_out(_application_or_404(request, application_id), request.user)
+
+
+@router.write(
+    "DELETE",
+    "/applications/{application_id}",
+    None,
+    "Delete a draft application (the applying city)",
+    status=204,
+)
+def applications_delete(request, application_id: int, read: Query[ApplicationRead]):
+    """The applying city deletes its `draft` application (a wrong amount, project or call),
+    which frees the project to apply to that call again. With the `version` read: 409 when
+    it changed since, or when the application is no longer a draft (a submitted one stays
+    with the programme)."""
+    application = _application_or_404(request, application_id)
+    application_delete(actor=request.user, application=application, version=read.version)
+    return Status(204, None)
 
 
 @router.add(

@@ -161,6 +161,12 @@ class ApplicationTransitionIn(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
 
 
+class ApplicationRead(Schema):
+    version: int = Field(
+        ..., ge=1, le=2**31 - 1, description="The version you read: 409 when it changed since"
+    )
+
+
 class AwardIn(InputSchema):
     version: int = Field(..., ge=1, le=2**31 - 1)
     amount: MoneyIn

@@ -42,6 +42,7 @@ from ascn.funding.services import (
     allowed_actions,
     application_award,
     application_create,
+    application_delete,
     application_transition,
     call_create,
     call_update,
@@ -487,6 +488,23 @@ def application_action(request, programme: Programme, pk: int, action: str):
             actor=request.user, application=application, action=action, version=data["version"]
         ),
         done[action],
+        then="applications",
+    )
+
+
+@_programme_post
+def application_delete_view(request, programme: Programme, pk: int):
+    """The applying city deletes its draft (``application_delete``)."""
+    application = _application(request, programme, pk)
+    return _send_application_form(
+        request,
+        programme,
+        application,
+        lambda data: _incomplete(TransitionForm(data)),
+        lambda data: application_delete(
+            actor=request.user, application=application, version=data["version"]
+        ),
+        _("The draft application is deleted: the project may apply to the call again."),
         then="applications",
     )
 

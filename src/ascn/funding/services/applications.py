@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascn.accounts.notifications import members_of, notify
-from ascn.core import audit, formats
+from ascn.core import audit, events, formats
 from ascn.core.errors import (
     DomainError,
     IllegalTransition,
@@ -213,6 +213,33 @@ def _locked_application(
             field="status",
         )
     return programme, application, step[0]
+
+
+@transaction.atomic
+def application_delete(*, actor: Actor, application: Application, version: int) -> None:
+    """The applying city deletes its draft — a wrong amount, the wrong project or call —
+    which frees the project to apply to that call again. Only a draft: one sent to the
+    programme stays, with the managers' decision. A stale ``version`` is a 409."""
+    if not application_policy.is_visible(actor, application):
+        raise NotFound(_("Application not found."))
+    application = lock(application)
+    if not _may(actor, CITY, application):
+        raise PermissionDenied(_("Only the project's city deletes its draft application."))
+    if application.version != version:
+        raise StaleEdit(application, version)
+    if application.status != S.DRAFT:
+        raise IllegalTransition(
+            _("Only a draft application can be deleted: a submitted one stays with the programme."),
+            field="status",
+        )
+    audit.record(
+        actor,
+        "partners.application.deleted",
+        application,
+        audit.diff(audit.snapshot(application, ["call", "project", "amount_requested"]), {}),
+    )
+    with events.deleting(application):
+        application.delete()
 
 
 def _past(action: str) -> str:
