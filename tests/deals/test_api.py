@@ -161,6 +161,22 @@ def test_committing_through_the_api(deals):
     )
     assert wrong_currency.status_code == 422
     assert wrong_currency.json()["detail"][0]["loc"] == ["body", "commitment", "currency"]
+    # the API walk of 8 Dec: a project publishing no budget said "budget currency ()"
+    Project.objects.filter(pk=engagement.project_id).update(budget_amount=None, budget_currency="")
+    unbudgeted = client.post(
+        url,
+        {
+            "stage": "committed",
+            "version": version,
+            "commitment": {"amount": "5000.00", "currency": "THB", "instrument": "grant"},
+        },
+        content_type="application/json",
+    )
+    assert unbudgeted.status_code == 422
+    assert "publishes no budget" in unbudgeted.json()["detail"][0]["msg"]
+    Project.objects.filter(pk=engagement.project_id).update(
+        budget_amount=12_000_000, budget_currency="THB"
+    )
     committed = client.post(
         url,
         {

@@ -37,9 +37,13 @@ def lockout_response(request, original_response=None, credentials=None):
         "minutes, or reset your password."
     ) % {"minutes": minutes or 15}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
-    context = {"message": message, "cooloff_timedelta": cool_off, "minutes": minutes}
-    return render(request, "accounts/locked_out.html", context, status=429)
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        context = {"message": message, "cooloff_timedelta": cool_off, "minutes": minutes}
+        response = render(request, "accounts/locked_out.html", context, status=429)
+    # when to try again, as every 429 of the platform says it (RFC 9110 §10.2.3)
+    response["Retry-After"] = str(round(cool_off.total_seconds()) if cool_off else 15 * 60)
+    return response
 
 
 def lockout_username(request, credentials=None) -> str | None:

@@ -229,6 +229,14 @@ def _clean_commitment(
         raise InvalidInput(_("Give the amount in cents at most."), field="commitment_amount")
     if not currency:
         raise InvalidInput(_("A commitment needs its currency."), field="commitment_currency")
+    if not project.budget_currency:  # a real project whose sources publish no budget
+        raise InvalidInput(
+            _(
+                "The project publishes no budget, so a commitment has no currency to be "
+                "counted in: its city records the budget first."
+            ),
+            field="commitment_currency",
+        )
     if currency != project.budget_currency:
         raise InvalidInput(
             _("Commit in the project's budget currency (%(currency)s).")

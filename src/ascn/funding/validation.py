@@ -98,7 +98,41 @@ def clean_programme_values(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+# Who sees a record, fewest first: a programme is seen by no more people than its partners.
+_READERS = [Visibility.DRAFT, Visibility.NETWORK, Visibility.PUBLIC]
+
+
+def check_partners(programme: Programme) -> None:
+    """The programme's sponsor and implementer are of its kind (sample with sample, real with
+    real) and seen by at least everyone who sees it: a public programme names no draft
+    organisation (its name and page would be shown to readers it is hidden from)."""
+    for field, organisation in (
+        ("sponsor", programme.sponsor),
+        ("implementer", programme.implementer),
+    ):
+        if organisation is None:
+            continue
+        if organisation.sample != programme.sample:
+            raise InvalidInput(
+                _(
+                    "Sample data and real records never mix: a sample programme has sample "
+                    "partners, a real one real partners."
+                ),
+                field=field,
+            )
+        if _READERS.index(programme.visibility) > _READERS.index(organisation.visibility):
+            raise InvalidInput(
+                _(
+                    "%(name)s is not published as widely as this programme would be: publish "
+                    "the organisation first, or show the programme to fewer readers."
+                )
+                % {"name": organisation.name},
+                field="visibility",
+            )
+
+
 def check_programme(programme: Programme) -> None:
+    check_partners(programme)
     if programme.awarded_amount > programme.total_amount:
         raise InvalidInput(
             _("The total cannot be less than what is already awarded (%(a)s).")
