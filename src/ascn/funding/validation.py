@@ -99,7 +99,7 @@ def clean_programme_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 # Who sees a record, fewest first: a programme is seen by no more people than its partners.
-_READERS = [Visibility.DRAFT, Visibility.NETWORK, Visibility.PUBLIC]
+_READERS: list[str] = [Visibility.DRAFT, Visibility.NETWORK, Visibility.PUBLIC]
 
 
 def check_partners(programme: Programme) -> None:
