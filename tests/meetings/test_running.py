@@ -121,6 +121,20 @@ def test_a_meeting_with_several_mistakes_says_them_all_at_once(roles):
     assert not Meeting.objects.exists()
 
 
+def test_registration_opens_before_the_meeting_ends(roles):
+    """The API walk of 8 Dec: a meeting of March 2027 opened its registration in 2028."""
+    response = roles.session("secretariat").post(
+        "/meetings/new/",
+        form_values(
+            registration_opens_on=(START + dt.timedelta(days=300)).isoformat(),
+            registration_closes_on="",
+        ),
+    )
+    assert response.status_code == 422
+    assert "Registration cannot open after the meeting ends." in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
 def test_a_missing_field_and_a_broken_rule_are_said_in_the_same_answer(roles):
     """With a field missing, the form stopped at it: the dates' mistake came one send later."""
     response = roles.session("secretariat").post(

@@ -50,7 +50,11 @@ CODE_PATTERNS = {
 
 # The facets whose every value the apps name (``register_facet_labels``): a value none
 # names is no filter but a typing error, refused as the lists refuse an unknown place.
-NAMED_FACETS: dict[str, Callable[[str], str]] = {"country": str.upper, "focus_area": str}
+NAMED_FACETS: dict[str, Callable[[str], str]] = {
+    "country": str.upper,
+    "focus_area": str,
+    "status": str,  # the projects', plans' and agreements' statuses: every type that has one
+}
 
 
 def _validated(filters: SearchFilters) -> dict[str, list[str]]:
