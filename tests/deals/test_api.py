@@ -150,42 +150,27 @@ def test_committing_through_the_api(deals):
     )
     assert missing.status_code == 422
     assert missing.json()["detail"][0]["loc"] == ["body", "commitment"]
-    wrong_currency = client.post(
-        url,
-        {
-            "stage": "committed",
-            "version": version,
-            "commitment": {"amount": "5000.00", "currency": "USD", "instrument": "grant"},
-        },
-        content_type="application/json",
-    )
+
+    def commit(currency: str):
+        commitment = {"amount": "5000.00", "currency": currency, "instrument": "grant"}
+        return client.post(
+            url,
+            {"stage": "committed", "version": version, "commitment": commitment},
+            content_type="application/json",
+        )
+
+    wrong_currency = commit("USD")
     assert wrong_currency.status_code == 422
     assert wrong_currency.json()["detail"][0]["loc"] == ["body", "commitment", "currency"]
     # the API walk of 8 Dec: a project publishing no budget said "budget currency ()"
-    Project.objects.filter(pk=engagement.project_id).update(budget_amount=None, budget_currency="")
-    unbudgeted = client.post(
-        url,
-        {
-            "stage": "committed",
-            "version": version,
-            "commitment": {"amount": "5000.00", "currency": "THB", "instrument": "grant"},
-        },
-        content_type="application/json",
-    )
+    budgeted = Project.objects.filter(pk=engagement.project_id)
+    budget = budgeted.values("budget_amount", "budget_currency").get()
+    budgeted.update(budget_amount=None, budget_currency="")
+    unbudgeted = commit("THB")
     assert unbudgeted.status_code == 422
     assert "publishes no budget" in unbudgeted.json()["detail"][0]["msg"]
-    Project.objects.filter(pk=engagement.project_id).update(
-        budget_amount=12_000_000, budget_currency="THB"
-    )
-    committed = client.post(
-        url,
-        {
-            "stage": "committed",
-            "version": version,
-            "commitment": {"amount": "5000.00", "currency": "THB", "instrument": "grant"},
-        },
-        content_type="application/json",
-    )
+    budgeted.update(**budget)
+    committed = commit("THB")
     assert committed.status_code == 200
     # then the answer shows the commitment waiting for the city, not yet counted
     body = committed.json()

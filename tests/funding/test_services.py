@@ -334,43 +334,31 @@ def test_a_programme_is_seen_by_no_more_readers_than_its_partners(seeded):
     """The API walk of 8 Dec: a public programme named its draft sponsor (name and page) to
     anonymous readers, and a real programme took a sample sponsor."""
     secretariat = seeded.user("secretariat")
+
+    def create(slug: str, sponsor: Organisation, **values) -> Programme:
+        return programme_create(
+            actor=secretariat,
+            slug=slug,
+            sponsor=sponsor,
+            name=slug.title(),
+            total_amount="1000",
+            currency="USD",
+            **values,
+        )
+
     hidden = factories.organisation(secretariat, slug="quiet-fund", visibility="draft")
-    programme = programme_create(
-        actor=secretariat,
-        slug="quiet",
-        sponsor=hidden,
-        name="Quiet",
-        total_amount="1000",
-        currency="USD",
-    )
+    programme = create("quiet", hidden)
     with pytest.raises(InvalidInput) as raised:
         programme_update(actor=secretariat, programme=programme, version=1, visibility="public")
-    assert (
-        raised.value.field == "visibility"
-        and "publish the organisation first" in raised.value.message
-    )
+    assert raised.value.field == "visibility"
+    assert "publish the organisation first" in raised.value.message
     programme.refresh_from_db()
     assert programme.visibility == "draft"
     with pytest.raises(InvalidInput):  # nor created public
-        programme_create(
-            actor=secretariat,
-            slug="loud",
-            sponsor=hidden,
-            name="Loud",
-            total_amount="1000",
-            currency="USD",
-            visibility="network",
-        )
+        create("loud", hidden, visibility="network")
     sample = factories.organisation(secretariat, slug="sample-fund", sample=True)
     with pytest.raises(InvalidInput) as raised:
-        programme_create(
-            actor=secretariat,
-            slug="mixed",
-            sponsor=sample,
-            name="Mixed",
-            total_amount="1000",
-            currency="USD",
-        )
+        create("mixed", sample)
     assert raised.value.field == "sponsor" and "never mix" in raised.value.message
     assert not Programme.objects.filter(slug__in=["loud", "mixed"]).exists()
 

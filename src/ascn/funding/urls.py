@@ -22,11 +22,6 @@ urlpatterns = [
         name="programme-application-award",
     ),
     path(
-        "programmes/<slug:slug>/applications/<int:pk>/delete/",
-        views.application_delete_view,
-        name="programme-application-delete",
-    ),
-    path(
         "programmes/<slug:slug>/applications/<int:pk>/<str:action>/",
         views.application_action,
         name="programme-application-action",

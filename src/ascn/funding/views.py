@@ -8,7 +8,7 @@ are plain POST forms: the pages work without JavaScript.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -471,40 +471,27 @@ def _incomplete(form: TransitionForm) -> TransitionForm:
 
 @_programme_post
 def application_action(request, programme: Programme, pk: int, action: str):
-    if action not in ACTIONS or action == "award":
+    """A move of the application's (``application_transition``), or its city deleting its
+    draft (``delete``: ``application_delete``)."""
+    if action not in (*ACTIONS, "delete") or action == "award":
         raise Http404
     application = _application(request, programme, pk)
     done = {
         "submit": _("The application is submitted to the programme."),
         "shortlist": _("The application is shortlisted."),
         "decline": _("The application is declined."),
+        "delete": _("The draft application is deleted: the project may apply to the call again."),
     }
-    return _send_application_form(
-        request,
-        programme,
-        application,
-        lambda data: _incomplete(TransitionForm(data)),
-        lambda data: application_transition(
-            actor=request.user, application=application, action=action, version=data["version"]
-        ),
-        done[action],
-        then="applications",
+    move = (
+        application_delete if action == "delete" else partial(application_transition, action=action)
     )
-
-
-@_programme_post
-def application_delete_view(request, programme: Programme, pk: int):
-    """The applying city deletes its draft (``application_delete``)."""
-    application = _application(request, programme, pk)
     return _send_application_form(
         request,
         programme,
         application,
         lambda data: _incomplete(TransitionForm(data)),
-        lambda data: application_delete(
-            actor=request.user, application=application, version=data["version"]
-        ),
-        _("The draft application is deleted: the project may apply to the call again."),
+        lambda data: move(actor=request.user, application=application, version=data["version"]),
+        done[action],
         then="applications",
     )
 
