@@ -29,6 +29,7 @@ from ascn.funding.services import (
     programme_update,
 )
 from ascn.partners.models import Organisation
+from ascn.partners.services import organisation_update
 from ascn.plans.models import Project
 from ascn.plans.services import exchange_rate_set
 from tests import factories
@@ -356,11 +357,27 @@ def test_a_programme_is_seen_by_no_more_readers_than_its_partners(seeded):
     assert programme.visibility == "draft"
     with pytest.raises(InvalidInput):  # nor created public
         create("loud", hidden, visibility="network")
+    # a sample organisation's programme is sample data too (the review of 8 Dec: its page
+    # and the API, which send no "sample", were refused)
     sample = factories.organisation(secretariat, slug="sample-fund", sample=True)
+    sampled = create("sampled", sample)
+    assert sampled.sample
+    with pytest.raises(InvalidInput) as raised:  # with a real implementer: never mixed
+        programme_update(actor=secretariat, programme=sampled, version=1, implementer=hidden)
+    assert raised.value.field == "implementer" and "never mix" in raised.value.message
+    assert not Programme.objects.filter(slug="loud").exists()
+    # the other side: an organisation is not made draft under its public programme, and an
+    # edit of the programme that leaves its partners alone is never refused for them
+    shown = factories.organisation(secretariat, slug="shown-fund")
+    public = create("public", shown, visibility="public")
     with pytest.raises(InvalidInput) as raised:
-        create("mixed", sample)
-    assert raised.value.field == "sponsor" and "never mix" in raised.value.message
-    assert not Programme.objects.filter(slug__in=["loud", "mixed"]).exists()
+        organisation_update(
+            actor=secretariat, organisation=shown, version=shown.version, visibility="draft"
+        )
+    assert raised.value.field == "visibility"
+    Organisation.objects.filter(pk=shown.pk).update(visibility="draft")  # as before the rule
+    programme_update(actor=secretariat, programme=public, version=1, name="Renamed")
+    assert Programme.objects.get(pk=public.pk).name == "Renamed"
 
 
 # --- calls -----------------------------------------------------------------------------------

@@ -133,6 +133,9 @@ def test_set_and_remove_through_the_api(roles, drainage):
     # removal (version 1 or 2) is a 409, never an overwrite of the new figures
     readded = cso.post(url, {**body, "target": "14"}, content_type="application/json")
     assert readded.status_code == 200 and readded.json()[0]["version"] == 4
+    # audited as a creation: its figures, not a diff from the removed ones
+    entry = AuditEntry.objects.filter(action="indicators.projectindicator.created").last()
+    assert "removed" not in entry.changes and entry.changes["target"]["before"] is None
     for version in (1, 2, 3):
         stale = cso.post(url, {**body, "version": version}, content_type="application/json")
         assert stale.status_code == 409, (version, stale.content)

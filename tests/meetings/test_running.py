@@ -133,6 +133,12 @@ def test_registration_opens_before_the_meeting_ends(roles):
     assert response.status_code == 422
     assert "Registration cannot open after the meeting ends." in response.content.decode()
     assert not Meeting.objects.exists()
+    # a meeting known to the month may end on its last day (the review of 8 Dec)
+    month = Meeting(start_date=dt.date(2027, 2, 1), date_precision="month")
+    assert month.latest_day == dt.date(2027, 2, 28)
+    assert Meeting(start_date=dt.date(2027, 1, 1), date_precision="year").latest_day == (
+        dt.date(2027, 12, 31)
+    )
 
 
 def test_a_missing_field_and_a_broken_rule_are_said_in_the_same_answer(roles):

@@ -85,7 +85,9 @@ def error_rows(response) -> list[tuple[str, str, str]]:
     html = response.content.decode()
     section = html[html.index('class="import-errors"') :]
     body = section[section.index("<tbody>") : section.index("</tbody>")]
-    cells = re.findall(r"<tr><td[^>]*>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", body, re.S)
+    cells = re.findall(
+        r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", body, re.S
+    )
     clean = [tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in c) for c in cells]
 
     return [tuple(html_lib.unescape(cell) for cell in c) for c in clean]

@@ -701,6 +701,10 @@ def test_two_officers_saving_the_readiness_checklist_at_once(roles, projects, te
     assert form["read"].value() == theirs.pk
     assert csco.post(url, {**mine, "read": str(theirs.pk)}).status_code == 302
     assert project.assessments.count() == 2
+    # a "read" that is no number is stale, never no check (the review of 8 Dec)
+    for read in ("abc", "-1"):
+        assert csco.post(url, {**mine, "read": read}).status_code == 409
+    assert project.assessments.count() == 2
 
 
 def test_the_readiness_preview_is_only_the_result_and_keeps_nothing(roles, projects, text):

@@ -227,8 +227,6 @@ def _clean_commitment(
         raise InvalidInput(_("The amount must be more than zero."), field="commitment_amount")
     if value != value.quantize(Decimal("0.01")) or value >= Decimal("1e16"):
         raise InvalidInput(_("Give the amount in cents at most."), field="commitment_amount")
-    if not currency:
-        raise InvalidInput(_("A commitment needs its currency."), field="commitment_currency")
     if not project.budget_currency:  # a real project whose sources publish no budget
         raise InvalidInput(
             _(
@@ -237,6 +235,8 @@ def _clean_commitment(
             ),
             field="commitment_currency",
         )
+    if not currency:
+        raise InvalidInput(_("A commitment needs its currency."), field="commitment_currency")
     if currency != project.budget_currency:
         raise InvalidInput(
             _("Commit in the project's budget currency (%(currency)s).")

@@ -131,8 +131,9 @@ def check_partners(programme: Programme) -> None:
             )
 
 
-def check_programme(programme: Programme) -> None:
-    check_partners(programme)
+def check_programme(programme: Programme, *, partners: bool = True) -> None:
+    if partners:
+        check_partners(programme)
     if programme.awarded_amount > programme.total_amount:
         raise InvalidInput(
             _("The total cannot be less than what is already awarded (%(a)s).")

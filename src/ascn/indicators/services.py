@@ -32,7 +32,6 @@ from ascn.core.services import (
     no_unknown_field,
     require_and_lock,
     save_changes,
-    save_fields,
     save_new,
     upsert,
     user_or_none,
@@ -392,8 +391,15 @@ def project_indicator_set(
         if version is not None:
             raise RemovedMeanwhile(str(ProjectIndicator._meta.verbose_name))
         if link is not None:  # named again: its row taken up, its version counting on
-            action = "indicators.projectindicator.created"
-            return save_fields(actor, action, link, **values, removed=False)
+            for field, value in values.items():
+                setattr(link, field, value)
+            link.removed, link.version = False, link.version + 1
+            link.save()
+            # audited as the creation it is to the people (the removed figures are history)
+            audit_and_announce(
+                actor, "indicators.projectindicator.created", link, audit.diff({}, values)
+            )
+            return link
         new = ProjectIndicator(**lookup, **values)
         try:
             with transaction.atomic():

@@ -126,6 +126,17 @@ class Meeting(HasPage, Translatable, VersionedModel):
         return self.end_date or self.start_date
 
     @property
+    def latest_day(self) -> dt.date:
+        """The latest day the meeting may end: its last day, or for a meeting known only to
+        the month or the year, the end of that month or year."""
+        if self.end_date or self.date_precision == self.Precision.DAY:
+            return self.last_day
+        if self.date_precision == self.Precision.MONTH:
+            following = self.start_date.replace(day=28) + dt.timedelta(days=4)
+            return following - dt.timedelta(days=following.day)
+        return self.start_date.replace(month=12, day=31)
+
+    @property
     def dates_display(self) -> str:
         """The dates at the precision they are known, in the site's one style (core.formats):
         '2020', 'May 2018', '22–25 May 2018'."""

@@ -522,7 +522,7 @@ def progress_date(value: dt.date) -> dt.date:
 
 def milestone(*, status: str, milestone_type: str, code: str, date_met: dt.date | None) -> None:
     """A milestone's codes (OC4IDS) and when it was met: a met one says when, not later than
-    today, and only a met one has that date (OC4IDS ``dateMet``)."""
+    today, and only a met (or partly met) one has that date (OC4IDS ``dateMet``)."""
     code_in(status, codelists.MILESTONE_STATUS, "status")
     code_in(milestone_type, codelists.MILESTONE_TYPE, "milestone_type", blank=True)
     code_in(code, codelists.MILESTONE_CODE, "code", blank=True)
@@ -533,7 +533,8 @@ def milestone(*, status: str, milestone_type: str, code: str, date_met: dt.date 
     not_in_the_future(date_met, "date_met", _("A milestone cannot be met on a future date."))
     if date_met is not None:
         in_project_years(date_met, "date_met")
-    if status != "met" and date_met is not None:  # "scheduled", yet met on 1 May: which?
+    # "scheduled", yet met on 1 May: which? (a partly met one may say when it was, in part)
+    if status not in ("met", "partiallyMet") and date_met is not None:
         raise refuse(
             "date-without-met",
             _("Only a met milestone has the date it was met: choose “Met”, or clear the date."),

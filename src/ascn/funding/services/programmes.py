@@ -94,6 +94,9 @@ def programme_create(
     values = clean_programme_values(
         {"name": name, "total_amount": total_amount, "currency": currency, **optional}
     )
+    # a sample organisation's programme is sample data too (as a sample project's
+    # application is): its kind follows its sponsor's, never a real programme of a sample one
+    sample = sample or sponsor.sample
     programme = Programme(slug=slug, sponsor=sponsor, sample=sample, **values)
     check_programme(programme)
     programme.save()
@@ -117,7 +120,9 @@ def programme_update(
     before = _snapshot(programme)
     for key, value in values.items():
         setattr(programme, key, value)
-    check_programme(programme)
+    # its partners are checked when they or its visibility change: an organisation made
+    # draft since must not stop every other edit of the programme
+    check_programme(programme, partners=bool({"visibility", "implementer"} & set(values)))
     changed = audit.diff(before, _snapshot(programme))
     save_version(actor, "partners.programme.updated", programme, changed)
     return programme
@@ -151,7 +156,9 @@ def programme_upsert_seed(
     changed = audit.diff(before, {**_snapshot(programme), "sponsor": sponsor.pk})
     if not changed:
         return programme, False
-    check_programme(programme)
+    check_programme(
+        programme, partners=bool({"visibility", "sponsor", "implementer"} & set(changed))
+    )
     programme.version += 1
     programme.save()
     audit_and_announce(None, "partners.programme.updated", programme, changed)

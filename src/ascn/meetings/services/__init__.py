@@ -140,14 +140,14 @@ def meeting_problems(meeting: Meeting) -> list[InvalidInput]:
                 _("Registration cannot close before it opens."), field="registration_closes_on"
             )
         )
-    if opens and start and opens > meeting.last_day:
+    if opens and start and opens > meeting.latest_day:
         problems.append(
             InvalidInput(
                 _("Registration cannot open after the meeting ends."),
                 field="registration_opens_on",
             )
         )
-    if closes and start and closes > meeting.last_day:
+    if closes and start and closes > meeting.latest_day:
         problems.append(
             InvalidInput(
                 _("Registration cannot close after the meeting ends."),

@@ -226,9 +226,12 @@ class ReadinessForm(forms.Form):
 
     def read_id(self) -> int | None:
         """The latest assessment the page showed (0: none); None when the form did not
-        say (a client of its own: recorded as sent, as through the API)."""
+        say (a client of its own: recorded as sent, as through the API). Said but not a
+        number: 0, so that any assessment on record makes it stale, never no check."""
+        if self.data.get("read") in (None, ""):
+            return None
         self.is_valid()
-        return getattr(self, "cleaned_data", {}).get("read")
+        return getattr(self, "cleaned_data", {}).get("read") or 0
 
     def groups(self) -> list[tuple[str, list[tuple[forms.BoundField, readiness.Item, list]]]]:
         names = readiness.dimensions()

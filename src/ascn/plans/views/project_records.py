@@ -166,7 +166,8 @@ def project_readiness(request, project, can_assess: bool):
             "level_rules": level_rules(),
             "preview": status != 200,  # ticks sent and refused: their result, not saved
             "on_file": on_file,
-            "unsaved_evidence": new_evidence,
+            # the ticks shown are the documents' only on a page not refused
+            "unsaved_evidence": new_evidence if status == 200 else [],
         },
         status=status,
     )
