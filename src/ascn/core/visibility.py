@@ -13,6 +13,12 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public — everyone")
 
 
+def shown_more_widely(visibility: str, than: str) -> bool:
+    """Whether a record of ``visibility`` is seen by more readers than one of ``than`` (the
+    choices are declared fewest readers first)."""
+    return Visibility.values.index(visibility) > Visibility.values.index(than)
+
+
 class VisibilityField(models.CharField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 10)

@@ -17,7 +17,7 @@ from ascn.core.errors import (
     InvalidInput,
 )
 from ascn.core.services import validate
-from ascn.core.visibility import Visibility
+from ascn.core.visibility import Visibility, shown_more_widely
 from ascn.funding.models import Call, Programme
 from ascn.network.models import FocusArea, MemberState
 from ascn.partners.models import Organisation
@@ -98,10 +98,6 @@ def clean_programme_values(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-# Who sees a record, fewest first: a programme is seen by no more people than its partners.
-_READERS: list[str] = [Visibility.DRAFT, Visibility.NETWORK, Visibility.PUBLIC]
-
-
 def check_partners(programme: Programme) -> None:
     """The programme's sponsor and implementer are of its kind (sample with sample, real with
     real) and seen by at least everyone who sees it: a public programme names no draft
@@ -120,7 +116,7 @@ def check_partners(programme: Programme) -> None:
                 ),
                 field=field,
             )
-        if _READERS.index(programme.visibility) > _READERS.index(organisation.visibility):
+        if shown_more_widely(programme.visibility, than=organisation.visibility):
             raise InvalidInput(
                 _(
                     "%(name)s is not published as widely as this programme would be: publish "

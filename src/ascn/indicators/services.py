@@ -33,6 +33,7 @@ from ascn.core.services import (
     require_and_lock,
     save_changes,
     save_new,
+    save_version,
     upsert,
     user_or_none,
     validate,
@@ -393,12 +394,10 @@ def project_indicator_set(
         if link is not None:  # named again: its row taken up, its version counting on
             for field, value in values.items():
                 setattr(link, field, value)
-            link.removed, link.version = False, link.version + 1
-            link.save()
+            link.removed = False
             # audited as the creation it is to the people (the removed figures are history)
-            audit_and_announce(
-                actor, "indicators.projectindicator.created", link, audit.diff({}, values)
-            )
+            action = "indicators.projectindicator.created"
+            save_version(actor, action, link, audit.diff({}, values))
             return link
         new = ProjectIndicator(**lookup, **values)
         try:

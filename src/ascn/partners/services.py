@@ -24,7 +24,7 @@ from ascn.core.services import (
     upsert,
     validate,
 )
-from ascn.core.visibility import Visibility
+from ascn.core.visibility import shown_more_widely
 from ascn.partners.models import Organisation
 from ascn.partners.permissions import organisation_policy
 from ascn.partners.validation import EDITABLE_FIELDS, check_ticket_range, clean_organisation_values
@@ -97,17 +97,13 @@ def organisation_update(
     return org
 
 
-_READERS: list[str] = [Visibility.DRAFT, Visibility.NETWORK, Visibility.PUBLIC]
-
-
 def _seen_by_its_programmes_readers(org: Organisation) -> None:
     """An organisation is seen by at least everyone who sees a funding programme it sponsors
     or implements, which names it (the other side of ``funding.validation.check_partners``):
     made draft under a public programme, its name would stay on the programme's page."""
     for programmes in (org.programmes, org.implemented_programmes):
-        seen = programmes.values_list("visibility", flat=True)
-        widest = max((_READERS.index(v) for v in seen), default=0)
-        if widest > _READERS.index(org.visibility):
+        seen = programmes.values_list("visibility", flat=True).distinct()
+        if any(shown_more_widely(visibility, than=org.visibility) for visibility in seen):
             raise InvalidInput(
                 _(
                     "A funding programme this organisation sponsors or implements is shown to "

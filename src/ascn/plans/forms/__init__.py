@@ -6,7 +6,7 @@ services check them again (they are the rule), and any ``InvalidInput`` of their
 onto these forms too (``core.forms.form_error``).
 """
 
-from ascn.plans.forms.choices import NATIONAL_CURRENCY
+from ascn.plans.forms.choices import national_currency
 from ascn.plans.forms.filters import PlanFilterForm, ProjectFilterForm
 from ascn.plans.forms.plans import PlanForm, TransitionForm
 from ascn.plans.forms.projects import (
@@ -18,7 +18,6 @@ from ascn.plans.forms.projects import (
 )
 
 __all__ = [
-    "NATIONAL_CURRENCY",
     "DocumentForm",
     "MilestoneForm",
     "PlanFilterForm",
@@ -28,4 +27,5 @@ __all__ = [
     "ProjectForm",
     "ReadinessForm",
     "TransitionForm",
+    "national_currency",
 ]

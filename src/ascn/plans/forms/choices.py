@@ -46,6 +46,14 @@ NATIONAL_CURRENCY = {
     "VN": "VND",
     "TL": "USD",
 }
+
+
+def national_currency(city: Any) -> str:
+    """The currency a budget of ``city`` (a ``network.City``) is first offered in: its member
+    state's (US dollars for a state not listed)."""
+    return NATIONAL_CURRENCY.get(city.member_state.code, "USD")
+
+
 # Codes of ISO 4217's current list that are not a currency a budget is kept in: bond-market
 # units, funds (ISO's "Fund" flag), precious metals, supranational units of account, the test
 # code and "no currency". Offered on no menu; still valid in stored data, the API and imports.

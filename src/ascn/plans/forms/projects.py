@@ -26,10 +26,10 @@ from ascn.core.visibility import Visibility
 from ascn.network.models import FocusArea, Outcome
 from ascn.plans import codelists, readiness, validation
 from ascn.plans.forms.choices import (
-    NATIONAL_CURRENCY,
     codelist_choices,
     currency_choices,
     document_type_choices,
+    national_currency,
     status_choices,
 )
 from ascn.plans.forms.common import (
@@ -176,9 +176,8 @@ class ProjectForm(RecordForm):
                 "whole cost, in the currency below."
             )
             self.fields["budget_currency"].required = False
-            state = project.city.member_state.code
             self.initial.update(
-                budget_currency=NATIONAL_CURRENCY.get(state, "USD"), funding_secured=None
+                budget_currency=national_currency(project.city), funding_secured=None
             )
         self.fields["plan"].queryset = plans if plans is not None else ActionPlan.objects.none()
         self.fields["plan"].label_from_instance = lambda plan: (

@@ -17,7 +17,7 @@ from ascn.core.views import Sent, filtered_page, render_results, send_form
 from ascn.core.visibility import Visibility
 from ascn.network.models import City
 from ascn.plans import charts, codelists, disclosure, money, queries, readiness
-from ascn.plans.forms import NATIONAL_CURRENCY, ProjectFilterForm, ProjectForm
+from ascn.plans.forms import ProjectFilterForm, ProjectForm, national_currency
 from ascn.plans.models import (
     FinancingInstrument,
     Project,
@@ -298,7 +298,7 @@ def project_create_view(request):
         initial = {"city": first_city(request, cities)}
         chosen = cities.filter(slug=initial["city"]).select_related("member_state").first()
         if chosen is not None:
-            initial["budget_currency"] = NATIONAL_CURRENCY.get(chosen.member_state.code, "USD")
+            initial["budget_currency"] = national_currency(chosen)
             plan = kwargs["plans"].filter(city=chosen).first()
             initial["plan"] = plan.pk if plan is not None else None
         form = ProjectForm(initial=initial, **kwargs)
